@@ -1,0 +1,119 @@
+//! How results and errors are shown: one readable block per call for people, one JSON object
+//! per line with `--json` for scripts. Exit codes are decided here too.
+
+use b24kit::{Error, Response, Time};
+use serde_json::{json, Value};
+
+/// Exit codes, as documented in `--help`.
+pub const EXIT_PORTAL_ERROR: u8 = 1;
+pub const EXIT_USAGE: u8 = 2;
+pub const EXIT_UNREACHABLE: u8 = 3;
+
+/// The demo step whose error is expected.
+pub const EXPECTED_ERROR_STEP: &str = "error_case";
+
+pub fn exit_code(e: &Error) -> u8 {
+    match e {
+        Error::InvalidArgument { .. } | Error::InvalidConfig(_) | Error::BlockingInAsyncContext => {
+            EXIT_USAGE
+        }
+        Error::Transport { .. } | Error::Protocol { .. } => EXIT_UNREACHABLE,
+        _ => EXIT_PORTAL_ERROR,
+    }
+}
+
+/// The error's kind as one word, the same word the bindings use.
+pub fn kind(e: &Error) -> &'static str {
+    match e {
+        Error::Method { .. } => "method",
+        Error::System { .. } => "system",
+        Error::UnknownCode { .. } => "unknown_code",
+        Error::Http { .. } => "http",
+        Error::Transport { .. } => "transport",
+        Error::Protocol { .. } => "protocol",
+        Error::InvalidArgument { .. } => "invalid_argument",
+        Error::InvalidConfig(_) => "invalid_config",
+        _ => "other",
+    }
+}
+
+pub struct Reporter {
+    pub json: bool,
+}
+
+impl Reporter {
+    /// Announces a call before it is made (people only).
+    pub fn call(&self, chat_id: i64, activate: bool) {
+        if !self.json {
+            println!(
+                "imopenlines.session.mode.silent CHAT_ID={chat_id} ACTIVATE={}",
+                if activate { "Y" } else { "N" }
+            );
+        }
+    }
+
+    pub fn outcome(
+        &self,
+        step: &str,
+        chat_id: i64,
+        activate: bool,
+        outcome: &Result<Response<bool>, Error>,
+    ) {
+        if self.json {
+            let mut line = json!({"step": step, "chat_id": chat_id, "activate": activate});
+            match outcome {
+                Ok(r) => {
+                    line["ok"] = json!(true);
+                    line["result"] = json!(r.result);
+                    line["time"] = serde_json::to_value(&r.time).unwrap_or(Value::Null);
+                }
+                Err(e) => {
+                    line["ok"] = json!(false);
+                    line["error"] = error_json(e);
+                }
+            }
+            println!("{line}");
+            return;
+        }
+        match outcome {
+            Ok(r) => println!("  ok: result {} ({})", r.result, time_summary(&r.time)),
+            // The demo's error case is part of the show; any other error is news for stderr.
+            Err(e) if step == EXPECTED_ERROR_STEP => println!("  error: {e}"),
+            Err(e) => eprintln!("b24kit: {e}"),
+        }
+    }
+
+    /// A side effect read back from the embedded emulator (people only).
+    pub fn note(&self, text: &str) {
+        if !self.json {
+            println!("  {text}");
+        }
+    }
+}
+
+pub fn error_json(e: &Error) -> Value {
+    json!({
+        "kind": kind(e),
+        "code": e.code(),
+        "status": e.status(),
+        "description": e.description(),
+        "retryable": e.is_retryable(),
+        "message": e.to_string(),
+    })
+}
+
+fn time_summary(t: &Time) -> String {
+    let mut s = format!(
+        "took {:.3} s, {:.3} s in the method, started {}",
+        t.duration, t.processing, t.date_start
+    );
+    if let Some(operating) = t.operating {
+        s.push_str(&format!(
+            ", {operating:.1} s of the method's time budget used"
+        ));
+    }
+    if let Some(reset) = t.operating_reset_at {
+        s.push_str(&format!(", part of it frees up at Unix time {reset:.0}"));
+    }
+    s
+}

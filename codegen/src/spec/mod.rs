@@ -1,0 +1,144 @@
+//! Loading the specs: `spec/common.yaml`, `spec/system-errors.yaml` and one file per method under
+//! `spec/methods/`. Loading either yields a fully validated [`Spec`] or every problem found.
+
+mod error;
+pub mod model;
+mod parse;
+mod raw;
+mod validate;
+
+use std::fs;
+use std::path::Path;
+
+pub use error::{SpecError, SpecErrors};
+pub use model::Spec;
+
+use error::Collector;
+
+pub const COMMON_FILE: &str = "spec/common.yaml";
+pub const SYSTEM_ERRORS_FILE: &str = "spec/system-errors.yaml";
+pub const METHODS_DIR: &str = "spec/methods";
+
+/// Loads and validates every spec under `root/spec`.
+pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
+    let mut errors = Vec::new();
+
+    let time = read_and_parse::<raw::CommonFile>(root, COMMON_FILE, &mut errors)
+        .map(|raw| validate::time(raw.time, &mut Collector::new(COMMON_FILE, &mut errors)));
+    let system_errors =
+        read_and_parse::<raw::SystemErrorsFile>(root, SYSTEM_ERRORS_FILE, &mut errors).map(|raw| {
+            validate::system_errors(raw, &mut Collector::new(SYSTEM_ERRORS_FILE, &mut errors))
+        });
+
+    let mut methods = Vec::new();
+    for file in method_files(root, &mut errors) {
+        let Some(raw) = read_and_parse::<raw::MethodFile>(root, &file, &mut errors) else {
+            continue;
+        };
+        // Method errors are checked against the system table; without a valid table the
+        // system-errors file has already been reported, and the check is skipped.
+        let empty = model::SystemErrors {
+            revisions: Vec::new(),
+            categories: Vec::new(),
+            errors: Vec::new(),
+        };
+        let stem = file
+            .trim_start_matches(METHODS_DIR)
+            .trim_start_matches('/')
+            .trim_end_matches(".yaml")
+            .to_string();
+        let method = validate::method(
+            raw,
+            &stem,
+            &file,
+            system_errors.as_ref().unwrap_or(&empty),
+            &mut Collector::new(&file, &mut errors),
+        );
+        methods.push(method);
+    }
+    if methods.is_empty() && errors.is_empty() {
+        errors.push(SpecError {
+            file: METHODS_DIR.to_string(),
+            line_col: None,
+            field: String::new(),
+            message: "no method spec found (expected files named <method>.yaml)".to_string(),
+        });
+    }
+
+    match (time, system_errors) {
+        (Some(time), Some(system_errors)) if errors.is_empty() => {
+            methods.sort_by(|a, b| a.name.cmp(&b.name));
+            Ok(Spec {
+                time,
+                system_errors,
+                methods,
+            })
+        }
+        _ => Err(SpecErrors(errors)),
+    }
+}
+
+/// The method spec files, relative to `root`, sorted by name; anything else in the folder is an
+/// error rather than silently skipped.
+fn method_files(root: &Path, errors: &mut Vec<SpecError>) -> Vec<String> {
+    let dir = root.join(METHODS_DIR);
+    let entries = match fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            errors.push(io_error(METHODS_DIR, &e));
+            return Vec::new();
+        }
+    };
+    let mut files = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let rel = format!("{METHODS_DIR}/{name}");
+        if name.ends_with(".yaml") && entry.path().is_file() {
+            files.push(rel);
+        } else {
+            errors.push(SpecError {
+                file: rel,
+                line_col: None,
+                field: String::new(),
+                message: "not a method spec: only <method>.yaml files belong in spec/methods"
+                    .to_string(),
+            });
+        }
+    }
+    files.sort();
+    files
+}
+
+fn read_and_parse<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    rel: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<T> {
+    let text = match fs::read_to_string(root.join(rel)) {
+        Ok(text) => text,
+        Err(e) => {
+            errors.push(io_error(rel, &e));
+            return None;
+        }
+    };
+    match parse::parse(rel, &text) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    }
+}
+
+fn io_error(rel: &str, e: &std::io::Error) -> SpecError {
+    let message = match e.kind() {
+        std::io::ErrorKind::NotFound => "file not found".to_string(),
+        _ => format!("cannot read: {e}"),
+    };
+    SpecError {
+        file: rel.to_string(),
+        line_col: None,
+        field: String::new(),
+        message,
+    }
+}

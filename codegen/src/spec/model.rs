@@ -1,0 +1,135 @@
+//! The validated spec: what the templates see. Everything here has passed `validate`, so targets
+//! never re-check it.
+
+use serde::Serialize;
+
+pub use super::raw::{ParamType, ResultType, TimeFieldType};
+use crate::naming::Idents;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Spec {
+    pub time: Time,
+    pub system_errors: SystemErrors,
+    /// Sorted by method name, so output does not depend on directory order.
+    pub methods: Vec<Method>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Time {
+    pub doc: String,
+    pub fields: Vec<TimeField>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeField {
+    pub name: String,
+    pub ty: TimeFieldType,
+    pub required: bool,
+    pub doc: String,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemErrors {
+    pub revisions: Vec<Revision>,
+    pub categories: Vec<Category>,
+    pub errors: Vec<SystemError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Revision {
+    pub id: String,
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Category {
+    pub name: String,
+    pub doc: String,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SystemError {
+    pub code: String,
+    pub message: String,
+    pub meaning: String,
+    /// In the order the revisions are declared.
+    pub statuses: Vec<RevisionStatus>,
+    /// Distinct statuses, ascending.
+    pub distinct_statuses: Vec<u16>,
+    pub category: String,
+    pub category_idents: Idents,
+    pub retryable: bool,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RevisionStatus {
+    pub revision: String,
+    pub status: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Method {
+    /// The dotted Bitrix24 name, e.g. `imopenlines.session.mode.silent`.
+    pub name: String,
+    /// The spec file, relative to the repository root.
+    pub source_file: String,
+    pub scope: String,
+    pub summary: String,
+    /// The method's page in the official documentation.
+    pub docs_url: String,
+    pub doc: String,
+    pub deprecated: Option<String>,
+    pub idempotent: bool,
+    pub params: Vec<Param>,
+    pub result: MethodResult,
+    pub errors: Vec<MethodError>,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Param {
+    pub wire: String,
+    pub ty: ParamType,
+    pub required: bool,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    /// For flags: the wire strings for true and false.
+    pub flag: Option<FlagValues>,
+    /// The default in the typed API (a number for integers, a boolean for flags).
+    pub default: Option<DefaultValue>,
+    /// The default as written in the spec, for documentation.
+    pub default_doc: Option<String>,
+    pub doc: String,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagValues {
+    pub on: String,
+    pub off: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum DefaultValue {
+    Integer(i64),
+    Bool(bool),
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodResult {
+    pub ty: ResultType,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodError {
+    pub code: String,
+    pub status: u16,
+    pub meaning: String,
+    pub when: String,
+    pub idents: Idents,
+}

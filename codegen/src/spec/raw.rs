@@ -1,0 +1,162 @@
+//! The YAML shapes exactly as written in `spec/`. Every struct refuses unknown keys, so a typo in a
+//! spec fails loudly instead of being ignored; meaning is checked later, in `validate`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CommonFile {
+    pub time: TimeDef,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeDef {
+    pub doc: String,
+    pub fields: Vec<TimeFieldDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TimeFieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: TimeFieldType,
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeFieldType {
+    /// Unix time in seconds; integer or float on the wire.
+    Timestamp,
+    /// A duration in seconds; integer or float on the wire.
+    Seconds,
+    /// An ISO 8601 date-time string.
+    Datetime,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemErrorsFile {
+    pub revisions: Vec<RevisionDef>,
+    pub categories: Vec<CategoryDef>,
+    pub errors: Vec<SystemErrorDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevisionDef {
+    pub id: String,
+    pub source: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDef {
+    pub name: String,
+    pub doc: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SystemErrorDef {
+    pub code: String,
+    pub message: String,
+    pub meaning: String,
+    /// Documented HTTP status per revision id.
+    pub status: BTreeMap<String, u16>,
+    pub category: String,
+    pub retryable: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodFile {
+    pub name: String,
+    pub scope: String,
+    pub summary: String,
+    pub docs_url: String,
+    pub doc: String,
+    #[serde(default)]
+    pub deprecated: Option<String>,
+    pub idempotent: bool,
+    #[serde(default)]
+    pub params: Vec<ParamDef>,
+    pub result: ResultDef,
+    #[serde(default)]
+    pub errors: Vec<MethodErrorDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    pub wire: String,
+    #[serde(rename = "type")]
+    pub ty: ParamType,
+    pub required: bool,
+    #[serde(default)]
+    pub minimum: Option<i64>,
+    #[serde(default)]
+    pub maximum: Option<i64>,
+    #[serde(default)]
+    pub values: Option<Vec<String>>,
+    #[serde(default)]
+    pub default: Option<Scalar>,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParamType {
+    /// A whole number; sent as a JSON number.
+    Integer,
+    /// A boolean in the typed API, sent as one of two strings: `values[0]` for true,
+    /// `values[1]` for false.
+    Flag,
+}
+
+/// A default value as written in YAML.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum Scalar {
+    Integer(i64),
+    Bool(bool),
+    String(String),
+}
+
+impl std::fmt::Display for Scalar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scalar::Integer(n) => write!(f, "{n}"),
+            Scalar::Bool(b) => write!(f, "{b}"),
+            Scalar::String(s) => write!(f, "{s:?}"),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultDef {
+    #[serde(rename = "type")]
+    pub ty: ResultType,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultType {
+    Boolean,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MethodErrorDef {
+    pub code: String,
+    pub status: u16,
+    pub meaning: String,
+    pub when: String,
+}

@@ -1,0 +1,515 @@
+//! Raw shapes → the validated model. Checks what serde cannot: names that must form identifiers,
+//! duplicates, defaults that are not allowed values, and error codes that clients could not tell
+//! apart. Every problem is collected, not just the first.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::error::Collector;
+use super::model::*;
+use super::raw;
+use crate::naming::Idents;
+
+pub(crate) fn time(raw: raw::TimeDef, c: &mut Collector) -> Time {
+    let mut seen = HashMap::new();
+    let mut fields = Vec::new();
+    if raw.doc.trim().is_empty() {
+        c.report("time.doc", "must not be empty");
+    }
+    for (i, f) in raw.fields.into_iter().enumerate() {
+        let at = format!("time.fields[{i}]");
+        if !is_snake_name(&f.name) {
+            c.report(
+                format!("{at}.name"),
+                format!("{:?} is not a snake_case field name", f.name),
+            );
+        }
+        if let Some(first) = seen.insert(f.name.clone(), i) {
+            c.report(
+                format!("{at}.name"),
+                format!(
+                    "duplicate field {:?} (first at time.fields[{first}])",
+                    f.name
+                ),
+            );
+        }
+        check_doc(c, &format!("{at}.doc"), &f.doc);
+        fields.push(TimeField {
+            idents: Idents::from_name(&f.name),
+            name: f.name,
+            ty: f.ty,
+            required: f.required,
+            doc: f.doc.trim().to_string(),
+        });
+    }
+    if fields.is_empty() {
+        c.report("time.fields", "must list at least one field");
+    }
+    Time {
+        doc: raw.doc.trim().to_string(),
+        fields,
+    }
+}
+
+pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> SystemErrors {
+    let mut revision_ids = Vec::new();
+    for (i, r) in raw.revisions.iter().enumerate() {
+        if !is_kebab_name(&r.id) {
+            c.report(
+                format!("revisions[{i}].id"),
+                format!("{:?} is not a lower-case kebab-case id", r.id),
+            );
+        }
+        if revision_ids.contains(&r.id) {
+            c.report(
+                format!("revisions[{i}].id"),
+                format!("duplicate revision {:?}", r.id),
+            );
+        }
+        revision_ids.push(r.id.clone());
+    }
+    if revision_ids.is_empty() {
+        c.report("revisions", "must list at least one documented revision");
+    }
+
+    let mut categories: Vec<Category> = Vec::new();
+    for (i, cat) in raw.categories.into_iter().enumerate() {
+        if !is_snake_name(&cat.name) {
+            c.report(
+                format!("categories[{i}].name"),
+                format!("{:?} is not a snake_case name", cat.name),
+            );
+        }
+        if categories.iter().any(|k| k.name == cat.name) {
+            c.report(
+                format!("categories[{i}].name"),
+                format!("duplicate category {:?}", cat.name),
+            );
+        }
+        check_doc(c, &format!("categories[{i}].doc"), &cat.doc);
+        categories.push(Category {
+            idents: Idents::from_name(&cat.name),
+            name: cat.name,
+            doc: cat.doc.trim().to_string(),
+        });
+    }
+
+    let mut codes = CodeRegistry::default();
+    let mut errors = Vec::new();
+    for (i, e) in raw.errors.into_iter().enumerate() {
+        let at = format!("errors[{i}]");
+        check_code(c, &format!("{at}.code"), &e.code);
+        codes.insert(c, &format!("{at}.code"), &e.code);
+        check_doc(c, &format!("{at}.message"), &e.message);
+        check_doc(c, &format!("{at}.meaning"), &e.meaning);
+        let category = categories.iter().find(|k| k.name == e.category);
+        if category.is_none() {
+            c.report(
+                format!("{at}.category"),
+                format!(
+                    "unknown category {:?}; declared: {}",
+                    e.category,
+                    categories
+                        .iter()
+                        .map(|k| k.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        if e.status.is_empty() {
+            c.report(
+                format!("{at}.status"),
+                "must give the status of at least one revision",
+            );
+        }
+        for (revision, status) in &e.status {
+            if !revision_ids.contains(revision) {
+                c.report(
+                    format!("{at}.status.{revision}"),
+                    format!(
+                        "unknown revision {revision:?}; declared: {}",
+                        revision_ids.join(", ")
+                    ),
+                );
+            }
+            check_status(c, &format!("{at}.status.{revision}"), *status);
+        }
+        let statuses: Vec<RevisionStatus> = revision_ids
+            .iter()
+            .filter_map(|r| {
+                e.status.get(r).map(|s| RevisionStatus {
+                    revision: r.clone(),
+                    status: *s,
+                })
+            })
+            .collect();
+        let distinct_statuses = e
+            .status
+            .values()
+            .copied()
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        errors.push(SystemError {
+            idents: Idents::from_name(&e.code),
+            category_idents: Idents::from_name(&e.category),
+            code: e.code,
+            message: e.message.trim().to_string(),
+            meaning: e.meaning.trim().to_string(),
+            statuses,
+            distinct_statuses,
+            category: e.category,
+            retryable: e.retryable,
+        });
+    }
+    for (i, cat) in categories.iter().enumerate() {
+        if !errors.iter().any(|e| e.category == cat.name) {
+            c.report(
+                format!("categories[{i}].name"),
+                format!("category {:?} has no error", cat.name),
+            );
+        }
+    }
+    SystemErrors {
+        revisions: raw
+            .revisions
+            .into_iter()
+            .map(|r| Revision {
+                id: r.id,
+                source: r.source,
+            })
+            .collect(),
+        categories,
+        errors,
+    }
+}
+
+pub(crate) fn method(
+    raw: raw::MethodFile,
+    file_stem: &str,
+    source_file: &str,
+    system: &SystemErrors,
+    c: &mut Collector,
+) -> Method {
+    if !is_method_name(&raw.name) {
+        c.report(
+            "name",
+            format!(
+                "{:?} is not a dotted Bitrix24 method name (e.g. imopenlines.session.mode.silent)",
+                raw.name
+            ),
+        );
+    } else if raw.name != file_stem {
+        c.report(
+            "name",
+            format!(
+                "{:?} does not match the file name; rename the file to {}.yaml",
+                raw.name, raw.name
+            ),
+        );
+    }
+    if !is_snake_name(&raw.scope) {
+        c.report(
+            "scope",
+            format!("{:?} is not a Bitrix24 scope name", raw.scope),
+        );
+    }
+    if raw.summary.trim().is_empty() || raw.summary.trim().contains('\n') {
+        c.report("summary", "must be one non-empty line");
+    }
+    check_doc(c, "doc", &raw.doc);
+    if !raw.docs_url.starts_with("https://") || raw.docs_url.contains(char::is_whitespace) {
+        c.report(
+            "docs_url",
+            format!("{:?} is not an https URL", raw.docs_url),
+        );
+    }
+    if let Some(d) = &raw.deprecated {
+        check_doc(c, "deprecated", d);
+    }
+
+    let mut params: Vec<Param> = Vec::new();
+    for (i, p) in raw.params.into_iter().enumerate() {
+        let at = format!("params[{i}]");
+        if let Some(param) = param(p, &at, c) {
+            if let Some(j) = params.iter().position(|q| q.wire == param.wire) {
+                c.report(
+                    format!("{at}.wire"),
+                    format!(
+                        "duplicate parameter {:?} (first at params[{j}])",
+                        param.wire
+                    ),
+                );
+            } else if let Some(j) = params
+                .iter()
+                .position(|q| q.idents.snake == param.idents.snake)
+            {
+                c.report(
+                    format!("{at}.wire"),
+                    format!(
+                        "{:?} gives the same identifier {:?} as params[{j}]",
+                        param.wire, param.idents.snake
+                    ),
+                );
+            } else {
+                params.push(param);
+            }
+        }
+    }
+    check_doc(c, "result.doc", &raw.result.doc);
+
+    let mut codes = CodeRegistry::default();
+    let mut errors = Vec::new();
+    for (i, e) in raw.errors.into_iter().enumerate() {
+        let at = format!("errors[{i}]");
+        check_code(c, &format!("{at}.code"), &e.code);
+        codes.insert(c, &format!("{at}.code"), &e.code);
+        check_status(c, &format!("{at}.status"), e.status);
+        check_doc(c, &format!("{at}.meaning"), &e.meaning);
+        check_doc(c, &format!("{at}.when"), &e.when);
+        // Clients tell a method error from a system error with the same code by the status;
+        // a shared status would make them indistinguishable.
+        if let Some(sys) = system
+            .errors
+            .iter()
+            .find(|s| s.code.eq_ignore_ascii_case(&e.code))
+        {
+            if let Some(clash) = sys.statuses.iter().find(|s| s.status == e.status) {
+                c.report(
+                    format!("{at}.status"),
+                    format!(
+                        "{} with HTTP {} cannot be told apart from the system error {} ({} in {})",
+                        e.code, e.status, sys.code, clash.status, clash.revision
+                    ),
+                );
+            }
+        }
+        errors.push(MethodError {
+            idents: Idents::from_name(&e.code),
+            code: e.code,
+            status: e.status,
+            meaning: e.meaning.trim().to_string(),
+            when: e.when.trim().to_string(),
+        });
+    }
+
+    Method {
+        idents: Idents::from_name(&raw.name),
+        name: raw.name,
+        source_file: source_file.to_string(),
+        scope: raw.scope,
+        summary: raw.summary.trim().to_string(),
+        docs_url: raw.docs_url,
+        doc: raw.doc.trim().to_string(),
+        deprecated: raw.deprecated.map(|d| d.trim().to_string()),
+        idempotent: raw.idempotent,
+        params,
+        result: MethodResult {
+            ty: raw.result.ty,
+            doc: raw.result.doc.trim().to_string(),
+        },
+        errors,
+    }
+}
+
+fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
+    let before = c.errors.len();
+    if !is_wire_name(&p.wire) {
+        c.report(
+            format!("{at}.wire"),
+            format!("{:?} is not an upper-case wire name like CHAT_ID", p.wire),
+        );
+    }
+    check_doc(c, &format!("{at}.doc"), &p.doc);
+    if p.required && p.default.is_some() {
+        c.report(
+            format!("{at}.default"),
+            "a required parameter cannot have a default",
+        );
+    }
+    let mut flag = None;
+    let mut default = None;
+    match p.ty {
+        ParamType::Integer => {
+            if p.values.is_some() {
+                c.report(
+                    format!("{at}.values"),
+                    "integer parameters take minimum/maximum, not a list of values",
+                );
+            }
+            if let (Some(min), Some(max)) = (p.minimum, p.maximum) {
+                if min > max {
+                    c.report(
+                        format!("{at}.minimum"),
+                        format!("minimum {min} is above maximum {max}"),
+                    );
+                }
+            }
+            match &p.default {
+                None => {}
+                Some(raw::Scalar::Integer(n)) => {
+                    if p.minimum.is_some_and(|m| *n < m) || p.maximum.is_some_and(|m| *n > m) {
+                        c.report(
+                            format!("{at}.default"),
+                            format!("default {n} is outside minimum/maximum"),
+                        );
+                    }
+                    default = Some(DefaultValue::Integer(*n));
+                }
+                Some(other) => c.report(
+                    format!("{at}.default"),
+                    format!("default {other} is not an integer"),
+                ),
+            }
+        }
+        ParamType::Flag => {
+            if p.minimum.is_some() || p.maximum.is_some() {
+                c.report(
+                    format!("{at}.minimum"),
+                    "flag parameters take values, not minimum/maximum",
+                );
+            }
+            match p.values.as_deref() {
+                Some([on, off]) if on != off && !on.is_empty() && !off.is_empty() => {
+                    flag = Some(FlagValues {
+                        on: on.clone(),
+                        off: off.clone(),
+                    });
+                }
+                _ => c.report(
+                    format!("{at}.values"),
+                    "a flag needs exactly two different non-empty values: [true-value, false-value]",
+                ),
+            }
+            if !p.required && p.default.is_none() {
+                c.report(
+                    format!("{at}.default"),
+                    "an optional flag needs a default, because the client always sends the flag",
+                );
+            }
+            if let (Some(d), Some(values)) = (&p.default, &flag) {
+                match d {
+                    raw::Scalar::String(s) if *s == values.on => {
+                        default = Some(DefaultValue::Bool(true))
+                    }
+                    raw::Scalar::String(s) if *s == values.off => {
+                        default = Some(DefaultValue::Bool(false))
+                    }
+                    other => c.report(
+                        format!("{at}.default"),
+                        format!(
+                            "default {other} is not one of the allowed values {:?}, {:?}",
+                            values.on, values.off
+                        ),
+                    ),
+                }
+            }
+        }
+    }
+    if c.errors.len() != before {
+        return None;
+    }
+    Some(Param {
+        idents: Idents::from_name(&p.wire),
+        default_doc: p.default.as_ref().map(|d| match d {
+            raw::Scalar::String(s) => s.clone(),
+            other => other.to_string(),
+        }),
+        wire: p.wire,
+        ty: p.ty,
+        required: p.required,
+        minimum: p.minimum,
+        maximum: p.maximum,
+        flag,
+        default,
+        doc: p.doc.trim().to_string(),
+    })
+}
+
+/// Codes are compared case-insensitively, as clients match them.
+#[derive(Default)]
+struct CodeRegistry(Vec<(String, String)>);
+
+impl CodeRegistry {
+    fn insert(&mut self, c: &mut Collector, at: &str, code: &str) {
+        let ident = Idents::from_name(code).pascal;
+        if let Some((first_at, _)) = self.0.iter().find(|(_, k)| k.eq_ignore_ascii_case(code)) {
+            c.report(
+                at,
+                format!("duplicate error code {code:?} (first at {first_at}; codes are case-insensitive)"),
+            );
+        } else if let Some((first_at, _)) = self
+            .0
+            .iter()
+            .find(|(_, k)| Idents::from_name(k).pascal == ident)
+        {
+            c.report(
+                at,
+                format!("error code {code:?} gives the same identifier {ident} as {first_at}"),
+            );
+        } else {
+            self.0.push((at.to_string(), code.to_string()));
+        }
+    }
+}
+
+fn check_doc(c: &mut Collector, at: &str, text: &str) {
+    if text.trim().is_empty() {
+        c.report(at, "must not be empty");
+    }
+}
+
+fn check_code(c: &mut Collector, at: &str, code: &str) {
+    let ok = code
+        .chars()
+        .next()
+        .is_some_and(|ch| ch.is_ascii_alphabetic())
+        && code
+            .chars()
+            .all(|ch| ch.is_ascii_alphanumeric() || ch == '_');
+    if !ok {
+        c.report(
+            at,
+            format!("{code:?} is not an error code (Latin letters, digits and underscores, starting with a letter)"),
+        );
+    }
+}
+
+fn check_status(c: &mut Collector, at: &str, status: u16) {
+    if !(400..=599).contains(&status) {
+        c.report(
+            at,
+            format!("{status} is not an HTTP error status (400-599)"),
+        );
+    }
+}
+
+fn is_method_name(name: &str) -> bool {
+    let parts: Vec<&str> = name.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|p| {
+            p.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+                && p.chars().all(|c| c.is_ascii_alphanumeric())
+        })
+}
+
+fn is_wire_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_snake_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_kebab_name(name: &str) -> bool {
+    name.chars().next().is_some_and(|c| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

@@ -1,0 +1,297 @@
+//! Where calls go and how they authenticate: parsing a webhook URL or an OAuth endpoint, and the
+//! rule that credentials only travel over HTTPS (plain HTTP is allowed to this machine only).
+
+use std::fmt;
+
+use url::{Host, Url};
+
+use crate::error::ConfigProblem;
+use crate::secret::Secret;
+use crate::Error;
+
+/// The base URL of the portal's REST API and the credential that goes with it.
+#[derive(Clone)]
+pub(crate) struct Endpoint {
+    /// Ends in `/`; includes the webhook key for webhooks, so it is never printed.
+    base: Secret,
+    /// `scheme://host[:port]/path` with the key replaced by `***`: safe to print.
+    redacted: String,
+    pub(crate) loopback: bool,
+    pub(crate) auth: Auth,
+}
+
+#[derive(Clone)]
+pub(crate) enum Auth {
+    /// The key is part of the URL path.
+    Webhook { user_id: u64, key: Secret },
+    /// The token travels in the `auth` field of the body.
+    OAuth { access_token: Secret },
+}
+
+impl Endpoint {
+    /// `https://portal/rest/<user id>/<key>/`, with or without the trailing slash.
+    pub(crate) fn webhook(url: &str) -> Result<Endpoint, Error> {
+        let url = parse(url)?;
+        let mut segments: Vec<&str> = url.path().split('/').skip(1).collect();
+        while segments.last() == Some(&"") {
+            segments.pop();
+        }
+        let n = segments.len();
+        let webhook_at = |end: usize| -> bool {
+            end >= 3 && segments[end - 3] == "rest" && is_user_id(segments[end - 2])
+        };
+        if !webhook_at(n) {
+            let reason = if n > 0 && webhook_at(n - 1) {
+                "it ends in a method name; the webhook URL ends at the key".to_string()
+            } else {
+                "the path does not end in /rest/<user id>/<key>/".to_string()
+            };
+            return Err(Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
+                reason,
+            }));
+        }
+        let key = segments[n - 1];
+        if !key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            return Err(Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
+                reason: "the key holds characters that webhook keys never have".to_string(),
+            }));
+        }
+        let user_id: u64 = segments[n - 2].parse().map_err(|_| {
+            Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
+                reason: "the user id is not a number".to_string(),
+            })
+        })?;
+        let prefix = segments[..n - 1].join("/");
+        let origin = origin(&url);
+        Ok(Endpoint {
+            base: Secret::new(&format!("{origin}/{prefix}/{key}/")),
+            redacted: format!("{origin}/{prefix}/***/"),
+            loopback: is_loopback(&url),
+            auth: Auth::Webhook {
+                user_id,
+                key: Secret::new(key),
+            },
+        })
+    }
+
+    /// The portal's REST base (`https://portal/rest/`, the `client_endpoint` of an OAuth token
+    /// answer) or just the portal (`https://portal`), and an access token.
+    pub(crate) fn oauth(endpoint: &str, access_token: &str) -> Result<Endpoint, Error> {
+        if access_token.trim().is_empty() {
+            return Err(Error::InvalidConfig(ConfigProblem::EmptyCredential {
+                name: "access token",
+            }));
+        }
+        let url = parse(endpoint)?;
+        let path = url.path().trim_end_matches('/');
+        let path = if path.is_empty() {
+            "/rest".to_string()
+        } else if path.ends_with("/rest") {
+            path.to_string()
+        } else {
+            return Err(Error::InvalidConfig(ConfigProblem::InvalidUrl {
+                reason: "an OAuth endpoint is the portal's REST base, e.g. https://portal.bitrix24.com/rest/"
+                    .to_string(),
+            }));
+        };
+        let base = format!("{}{path}/", origin(&url));
+        Ok(Endpoint {
+            redacted: base.clone(),
+            base: Secret::new(&base),
+            loopback: is_loopback(&url),
+            auth: Auth::OAuth {
+                access_token: Secret::new(access_token),
+            },
+        })
+    }
+
+    /// The URL of one method call.
+    pub(crate) fn method_url(&self, method: &str) -> String {
+        format!("{}{method}.json", self.base.expose())
+    }
+
+    /// Every secret this endpoint holds, for scrubbing server-provided text.
+    pub(crate) fn secrets(&self) -> Vec<Secret> {
+        match &self.auth {
+            Auth::Webhook { key, .. } => vec![key.clone()],
+            Auth::OAuth { access_token } => vec![access_token.clone()],
+        }
+    }
+
+    /// The value of the `auth` body field, for OAuth.
+    pub(crate) fn auth_field(&self) -> Option<&str> {
+        match &self.auth {
+            Auth::Webhook { .. } => None,
+            Auth::OAuth { access_token } => Some(access_token.expose()),
+        }
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let auth = match &self.auth {
+            Auth::Webhook { user_id, .. } => format!("webhook of user {user_id}"),
+            Auth::OAuth { .. } => "OAuth access token".to_string(),
+        };
+        f.debug_struct("Endpoint")
+            .field("url", &self.redacted)
+            .field("auth", &auth)
+            .finish()
+    }
+}
+
+fn parse(text: &str) -> Result<Url, Error> {
+    let invalid = |reason: &str| {
+        Error::InvalidConfig(ConfigProblem::InvalidUrl {
+            reason: reason.to_string(),
+        })
+    };
+    let url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
+    match url.scheme() {
+        "https" | "http" => {}
+        _ => return Err(invalid("the scheme must be https")),
+    }
+    if url.host().is_none() {
+        return Err(invalid("no host"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("user info (user:password@) is not allowed"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("a query string or fragment is not allowed"));
+    }
+    if url.scheme() == "http" && !is_loopback(&url) {
+        return Err(Error::InvalidConfig(ConfigProblem::InsecureUrl {
+            host: url.host_str().unwrap_or_default().to_string(),
+        }));
+    }
+    Ok(url)
+}
+
+fn origin(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(Host::Domain(d)) => {
+            d.eq_ignore_ascii_case("localhost") || d.to_ascii_lowercase().ends_with(".localhost")
+        }
+        Some(Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
+    }
+}
+
+fn is_user_id(segment: &str) -> bool {
+    !segment.is_empty() && segment.len() <= 19 && segment.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(result: Result<Endpoint, Error>) -> ConfigProblem {
+        match result {
+            Err(Error::InvalidConfig(p)) => p,
+            other => panic!("expected a config problem, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn webhook_urls_with_and_without_trailing_slash() {
+        for url in [
+            "https://p.bitrix24.com/rest/1/abc123/",
+            "https://p.bitrix24.com/rest/1/abc123",
+        ] {
+            let e = Endpoint::webhook(url).unwrap();
+            assert_eq!(
+                e.method_url("imopenlines.session.mode.silent"),
+                "https://p.bitrix24.com/rest/1/abc123/imopenlines.session.mode.silent.json"
+            );
+            assert!(!e.loopback);
+        }
+    }
+
+    #[test]
+    fn webhook_on_a_sub_path_keeps_the_prefix() {
+        let e = Endpoint::webhook("https://intranet.example.com/b24/rest/7/k_ey-1/").unwrap();
+        assert_eq!(
+            e.method_url("m"),
+            "https://intranet.example.com/b24/rest/7/k_ey-1/m.json"
+        );
+    }
+
+    #[test]
+    fn webhook_debug_hides_the_key() {
+        let e = Endpoint::webhook("https://p.bitrix24.com/rest/1/supersecretkey/").unwrap();
+        let printed = format!("{e:?}");
+        assert!(!printed.contains("supersecretkey"), "{printed}");
+        assert!(printed.contains("/rest/1/***/"), "{printed}");
+    }
+
+    #[test]
+    fn plain_http_is_refused_except_for_loopback() {
+        assert_eq!(
+            problem(Endpoint::webhook("http://p.bitrix24.com/rest/1/abc/")),
+            ConfigProblem::InsecureUrl {
+                host: "p.bitrix24.com".into()
+            }
+        );
+        for host in ["127.0.0.1:8080", "localhost", "[::1]:9"] {
+            let e = Endpoint::webhook(&format!("http://{host}/rest/1/abc/")).unwrap();
+            assert!(e.loopback, "{host}");
+        }
+    }
+
+    #[test]
+    fn a_method_url_is_not_a_webhook_url() {
+        let p = problem(Endpoint::webhook(
+            "https://p.bitrix24.com/rest/1/abc/profile.json",
+        ));
+        assert!(
+            matches!(&p, ConfigProblem::NotAWebhookUrl { reason } if reason.contains("method name")),
+            "{p:?}"
+        );
+    }
+
+    #[test]
+    fn malformed_webhooks_name_the_problem_without_the_key() {
+        for url in [
+            "https://p.bitrix24.com/",
+            "https://p.bitrix24.com/rest/abc/secretkey/",
+            "https://p.bitrix24.com/rest/1/secret%20key/",
+            "ftp://p.bitrix24.com/rest/1/secretkey/",
+            "https://user:pw@p.bitrix24.com/rest/1/secretkey/",
+            "https://p.bitrix24.com/rest/1/secretkey/?x=1",
+            "not a url secretkey",
+        ] {
+            let p = problem(Endpoint::webhook(url));
+            assert!(!p.to_string().contains("secretkey"), "{url}: {p}");
+        }
+    }
+
+    #[test]
+    fn oauth_endpoint_forms() {
+        for base in [
+            "https://p.bitrix24.com/rest/",
+            "https://p.bitrix24.com/rest",
+            "https://p.bitrix24.com",
+        ] {
+            let e = Endpoint::oauth(base, "tok").unwrap();
+            assert_eq!(e.method_url("m"), "https://p.bitrix24.com/rest/m.json");
+            assert_eq!(e.auth_field(), Some("tok"));
+        }
+        assert!(matches!(
+            problem(Endpoint::oauth("https://p.bitrix24.com/rest/", " ")),
+            ConfigProblem::EmptyCredential { .. }
+        ));
+        assert!(matches!(
+            problem(Endpoint::oauth("https://p.bitrix24.com/crm/", "tok")),
+            ConfigProblem::InvalidUrl { .. }
+        ));
+    }
+}

@@ -1,0 +1,143 @@
+//! Turning a raw HTTP answer into the typed result or the right error.
+//!
+//! Order of judgement: a Bitrix24 error body (`error` present, even empty, whatever the status —
+//! a 200 with an error body is still an error) is classified by code first and status second;
+//! then a non-success status without such a body is an HTTP error; then a success body must have
+//! `result` of the method's type and a `time` object.
+
+use serde::Deserialize;
+
+use crate::error::ProtocolErrorKind;
+use crate::method::Method;
+use crate::secret::{scrub, snippet, Secret};
+use crate::transport::RawAnswer;
+use crate::{Error, Response, SystemError, Time};
+
+/// The fields of any Bitrix24 answer, read in one pass.
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(default = "none")]
+    result: Option<T>,
+    #[serde(default)]
+    time: Option<Time>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    error_description: Option<String>,
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+pub(crate) fn decode<M: Method>(
+    answer: RawAnswer,
+    secrets: &[Secret],
+) -> Result<Response<M::Output>, Error> {
+    let status = answer.status;
+    let body = &answer.body[..];
+    let success = (200..300).contains(&status);
+    match serde_json::from_slice::<Envelope<M::Output>>(body) {
+        Ok(env) => {
+            if let Some(code) = env.error {
+                let description = scrub(env.error_description.as_deref().unwrap_or(""), secrets);
+                return Err(classify::<M>(status, code, description));
+            }
+            if !success {
+                return Err(Error::Http {
+                    status,
+                    snippet: snippet(body, secrets),
+                });
+            }
+            match (env.result, env.time) {
+                (Some(result), Some(time)) => Ok(Response { result, time }),
+                _ => Err(protocol(
+                    ProtocolErrorKind::UnexpectedShape,
+                    status,
+                    body,
+                    secrets,
+                )),
+            }
+        }
+        Err(_) => Err(diagnose::<M>(status, body, secrets)),
+    }
+}
+
+/// The slow path for answers that did not fit the envelope: tell an error body with odd extra
+/// fields from a wrong `result` type, from something that is not JSON at all.
+fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error {
+    let success = (200..300).contains(&status);
+    let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+    if let Some(serde_json::Value::Object(map)) = &value {
+        if let Some(serde_json::Value::String(code)) = map.get("error") {
+            let description = match map.get("error_description") {
+                Some(serde_json::Value::String(d)) => scrub(d, secrets),
+                _ => String::new(),
+            };
+            return classify::<M>(status, code.clone(), description);
+        }
+    }
+    if !success {
+        return Error::Http {
+            status,
+            snippet: snippet(body, secrets),
+        };
+    }
+    let kind = if body.iter().all(u8::is_ascii_whitespace) {
+        ProtocolErrorKind::EmptyBody
+    } else if value.is_none() {
+        ProtocolErrorKind::NotJson
+    } else {
+        ProtocolErrorKind::UnexpectedShape
+    };
+    protocol(kind, status, body, secrets)
+}
+
+/// A Bitrix24 error code → the typed error. The method's own table wins when the code and the
+/// status both match it; a code both tables know with another status is the system error (the
+/// same `ACCESS_DENIED` is this method's "no access to the dialog" with 400 and the plan's
+/// "REST only on commercial plans" with 401/403).
+fn classify<M: Method>(status: u16, code: String, description: String) -> Error {
+    let method = M::method_error(&code);
+    let system = SystemError::from_code(&code);
+    match (method, system) {
+        (Some((error, documented)), Some(system)) => {
+            if status == documented {
+                Error::Method {
+                    error,
+                    status,
+                    description,
+                }
+            } else {
+                Error::System {
+                    error: system,
+                    status,
+                    description,
+                }
+            }
+        }
+        (Some((error, _)), None) => Error::Method {
+            error,
+            status,
+            description,
+        },
+        (None, Some(error)) => Error::System {
+            error,
+            status,
+            description,
+        },
+        (None, None) => Error::UnknownCode {
+            code,
+            status,
+            description,
+        },
+    }
+}
+
+fn protocol(kind: ProtocolErrorKind, status: u16, body: &[u8], secrets: &[Secret]) -> Error {
+    Error::Protocol {
+        kind,
+        status,
+        snippet: snippet(body, secrets),
+    }
+}

@@ -1,0 +1,317 @@
+//! The one error type of every call. Errors are data: each variant says what happened, keeps the
+//! HTTP status, the Bitrix24 `error` code and `error_description` where there were any, and says
+//! whether the request may have reached the server. No variant ever holds a secret.
+
+use std::fmt;
+
+use crate::{MethodError, SystemError};
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The portal answered with an error documented for the called method.
+    Method {
+        error: MethodError,
+        status: u16,
+        /// The portal's `error_description`; localized, so match on `error`, not on this.
+        description: String,
+    },
+    /// The portal answered with an error that any method can return.
+    System {
+        error: SystemError,
+        status: u16,
+        description: String,
+    },
+    /// The portal answered with a Bitrix24 error that the specs do not document (the code is
+    /// kept as sent; it may be empty).
+    UnknownCode {
+        code: String,
+        status: u16,
+        description: String,
+    },
+    /// A non-success HTTP status without a Bitrix24 error body (a proxy's error page, a bare
+    /// 502, a redirect).
+    Http {
+        status: u16,
+        /// The start of the body, for diagnosis.
+        snippet: String,
+    },
+    /// No answer arrived: the connection, TLS or the time limit failed.
+    Transport {
+        kind: TransportErrorKind,
+        /// `false` only when the request certainly never left this machine (for example the
+        /// connection was refused), so that repeating a non-idempotent call is safe.
+        may_have_reached_server: bool,
+        detail: String,
+    },
+    /// An answer arrived but is not a Bitrix24 answer of the expected shape.
+    Protocol {
+        kind: ProtocolErrorKind,
+        status: u16,
+        /// The start of the body, for diagnosis.
+        snippet: String,
+    },
+    /// A parameter was rejected before anything was sent.
+    InvalidArgument {
+        /// The Bitrix24 name of the parameter, e.g. `CHAT_ID`.
+        parameter: &'static str,
+        problem: ArgumentProblem,
+    },
+    /// The client could not be built from the given settings; nothing was sent.
+    InvalidConfig(ConfigProblem),
+    /// A blocking call was made on a thread that runs an async runtime, where blocking would
+    /// stall it; use the async [`Client`](crate::Client) there.
+    BlockingInAsyncContext,
+}
+
+/// How the exchange with the server failed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum TransportErrorKind {
+    /// No connection could be opened (refused, unreachable, DNS failure).
+    Connect,
+    /// The TLS handshake failed (for example an untrusted certificate).
+    Tls,
+    /// The configured time limit passed before the whole answer arrived.
+    Timeout,
+    /// The connection closed or broke before the whole answer arrived.
+    ConnectionLost,
+}
+
+/// How an answer fails to be a Bitrix24 answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ProtocolErrorKind {
+    /// A success status with an empty body.
+    EmptyBody,
+    /// A success status with a body that is not JSON (for example an HTML page).
+    NotJson,
+    /// JSON, but not the documented shape (missing `result` or `time`, or a `result` of the
+    /// wrong type).
+    UnexpectedShape,
+    /// The body exceeded the configured size limit.
+    TooLarge,
+}
+
+/// Why a parameter was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ArgumentProblem {
+    BelowMinimum {
+        minimum: i64,
+        actual: i64,
+    },
+    AboveMaximum {
+        maximum: i64,
+        actual: i64,
+    },
+    /// The parameters could not be encoded (only possible for hand-written [`Method`] types).
+    ///
+    /// [`Method`]: crate::Method
+    NotEncodable {
+        reason: String,
+    },
+}
+
+/// Why client settings were rejected. Messages never repeat the webhook key or a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConfigProblem {
+    /// The URL cannot be parsed, or has a part it must not have.
+    InvalidUrl { reason: String },
+    /// A webhook URL must end in `/rest/<user id>/<key>/`.
+    NotAWebhookUrl { reason: String },
+    /// Plain `http://` to a host other than this machine; credentials would travel unencrypted.
+    InsecureUrl { host: String },
+    /// A required credential is empty.
+    EmptyCredential { name: &'static str },
+    /// A timeout or size limit of zero.
+    InvalidLimit { name: &'static str },
+    /// A root certificate could not be read.
+    InvalidCertificate { reason: String },
+    /// The HTTP client could not be created.
+    HttpClient { reason: String },
+}
+
+impl Error {
+    /// The HTTP status of the answer, when one arrived.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Method { status, .. }
+            | Error::System { status, .. }
+            | Error::UnknownCode { status, .. }
+            | Error::Http { status, .. }
+            | Error::Protocol { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The Bitrix24 `error` code, when the portal sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            Error::Method { error, .. } => Some(error.code()),
+            Error::System { error, .. } => Some(error.code()),
+            Error::UnknownCode { code, .. } => Some(code),
+            _ => None,
+        }
+    }
+
+    /// The portal's `error_description`, when it sent one.
+    pub fn description(&self) -> Option<&str> {
+        match self {
+            Error::Method { description, .. }
+            | Error::System { description, .. }
+            | Error::UnknownCode { description, .. } => Some(description),
+            _ => None,
+        }
+    }
+
+    /// Whether repeating the same call later may succeed. Whether repeating is *safe* also
+    /// depends on the method being idempotent and on [`Error::may_have_reached_server`].
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::System { error, .. } => error.is_retryable(),
+            Error::Http { status, .. } => matches!(status, 500..=599 | 429),
+            Error::Transport { .. } => true,
+            _ => false,
+        }
+    }
+
+    /// Whether the request may have reached the portal (and so may have taken effect).
+    pub fn may_have_reached_server(&self) -> bool {
+        match self {
+            Error::Transport {
+                may_have_reached_server,
+                ..
+            } => *may_have_reached_server,
+            Error::InvalidArgument { .. }
+            | Error::InvalidConfig(_)
+            | Error::BlockingInAsyncContext => false,
+            _ => true,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Method {
+                error,
+                status,
+                description,
+            } => write!(
+                f,
+                "{} failed with {} (HTTP {status}): {}",
+                error.method(),
+                error.code(),
+                or_meaning(description, error.meaning())
+            ),
+            Error::System {
+                error,
+                status,
+                description,
+            } => write!(
+                f,
+                "Bitrix24 system error {} (HTTP {status}, {}): {}",
+                error.code(),
+                error.category().name(),
+                or_meaning(description, error.meaning())
+            ),
+            Error::UnknownCode {
+                code,
+                status,
+                description,
+            } => write!(f, "Bitrix24 error {code:?} (HTTP {status}): {description}"),
+            Error::Http { status, snippet } => {
+                write!(f, "HTTP {status} without a Bitrix24 error body")?;
+                if !snippet.is_empty() {
+                    write!(f, ": {snippet}")?;
+                }
+                Ok(())
+            }
+            Error::Transport {
+                kind,
+                may_have_reached_server,
+                detail,
+            } => {
+                let what = match kind {
+                    TransportErrorKind::Connect => "could not connect",
+                    TransportErrorKind::Tls => "TLS failed",
+                    TransportErrorKind::Timeout => "timed out",
+                    TransportErrorKind::ConnectionLost => "connection lost",
+                };
+                let sent = if *may_have_reached_server {
+                    "the request may have reached the portal"
+                } else {
+                    "the request was not sent"
+                };
+                write!(f, "{what} ({sent}): {detail}")
+            }
+            Error::Protocol {
+                kind,
+                status,
+                snippet,
+            } => {
+                let what = match kind {
+                    ProtocolErrorKind::EmptyBody => "empty body",
+                    ProtocolErrorKind::NotJson => "body is not JSON",
+                    ProtocolErrorKind::UnexpectedShape => "JSON of an unexpected shape",
+                    ProtocolErrorKind::TooLarge => "body exceeds the size limit",
+                };
+                write!(f, "not a Bitrix24 answer (HTTP {status}, {what})")?;
+                if !snippet.is_empty() {
+                    write!(f, ": {snippet}")?;
+                }
+                Ok(())
+            }
+            Error::InvalidArgument { parameter, problem } => match problem {
+                ArgumentProblem::BelowMinimum { minimum, actual } => {
+                    write!(f, "{parameter} must be at least {minimum}, got {actual}")
+                }
+                ArgumentProblem::AboveMaximum { maximum, actual } => {
+                    write!(f, "{parameter} must be at most {maximum}, got {actual}")
+                }
+                ArgumentProblem::NotEncodable { reason } => {
+                    write!(f, "{parameter} cannot be encoded: {reason}")
+                }
+            },
+            Error::InvalidConfig(problem) => write!(f, "invalid client settings: {problem}"),
+            Error::BlockingInAsyncContext => f.write_str(
+                "a blocking call was made inside an async runtime; use the async client there",
+            ),
+        }
+    }
+}
+
+impl fmt::Display for ConfigProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ConfigProblem::InvalidUrl { reason } => write!(f, "invalid URL: {reason}"),
+            ConfigProblem::NotAWebhookUrl { reason } => write!(
+                f,
+                "not a webhook URL ({reason}); expected https://<portal>/rest/<user id>/<key>/"
+            ),
+            ConfigProblem::InsecureUrl { host } => write!(
+                f,
+                "plain http:// to {host} would send credentials unencrypted; use https:// (plain http is allowed only for this machine)"
+            ),
+            ConfigProblem::EmptyCredential { name } => write!(f, "{name} is empty"),
+            ConfigProblem::InvalidLimit { name } => write!(f, "{name} must be greater than zero"),
+            ConfigProblem::InvalidCertificate { reason } => {
+                write!(f, "invalid root certificate: {reason}")
+            }
+            ConfigProblem::HttpClient { reason } => write!(f, "cannot create the HTTP client: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn or_meaning<'a>(description: &'a str, meaning: &'a str) -> &'a str {
+    if description.trim().is_empty() {
+        meaning
+    } else {
+        description
+    }
+}

@@ -1,0 +1,54 @@
+//! What the runtime needs to know about a method. The generated code implements [`Method`] for
+//! each method's parameter type; the runtime never names a method itself.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+use crate::error::ArgumentProblem;
+use crate::{Error, MethodError};
+
+/// A Bitrix24 REST method, implemented by its parameter type.
+///
+/// `Serialize` must produce the wire form (Bitrix24 parameter names and encodings).
+pub trait Method: Serialize + Send + Sync {
+    /// The dotted Bitrix24 name, e.g. `imopenlines.session.mode.silent`.
+    const NAME: &'static str;
+    /// Whether repeating a successful call changes nothing, so that a retry is safe.
+    const IDEMPOTENT: bool;
+    /// The type of `result` in a successful answer.
+    type Output: DeserializeOwned + Send;
+
+    /// Checks the parameters before anything is sent.
+    fn validate(&self) -> Result<(), Error>;
+
+    /// The documented method error with this code (case-insensitive) and its documented status.
+    fn method_error(code: &str) -> Option<(MethodError, u16)>;
+}
+
+/// Fails with [`Error::InvalidArgument`] when `value < minimum`.
+pub fn check_at_least(parameter: &'static str, value: i64, minimum: i64) -> Result<(), Error> {
+    if value < minimum {
+        return Err(Error::InvalidArgument {
+            parameter,
+            problem: ArgumentProblem::BelowMinimum {
+                minimum,
+                actual: value,
+            },
+        });
+    }
+    Ok(())
+}
+
+/// Fails with [`Error::InvalidArgument`] when `value > maximum`.
+pub fn check_at_most(parameter: &'static str, value: i64, maximum: i64) -> Result<(), Error> {
+    if value > maximum {
+        return Err(Error::InvalidArgument {
+            parameter,
+            problem: ArgumentProblem::AboveMaximum {
+                maximum,
+                actual: value,
+            },
+        });
+    }
+    Ok(())
+}

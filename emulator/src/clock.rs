@@ -1,0 +1,84 @@
+//! The `time` object a portal attaches to every answer.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+
+/// The eight documented fields, in the portal's order.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct TimeObject {
+    pub start: f64,
+    pub finish: f64,
+    pub duration: f64,
+    pub processing: f64,
+    pub date_start: String,
+    pub date_finish: String,
+    pub operating_reset_at: i64,
+    pub operating: f64,
+}
+
+pub(crate) fn unix_now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+impl TimeObject {
+    /// Figures for a request that started at `start` and spent `processing` seconds in the
+    /// method handler; the execution-time budget resets 10 minutes after the start.
+    pub(crate) fn new(start: f64, processing: f64, operating: f64) -> TimeObject {
+        let finish = unix_now().max(start);
+        TimeObject {
+            start,
+            finish,
+            duration: finish - start,
+            processing,
+            date_start: iso8601(start),
+            date_finish: iso8601(finish),
+            operating_reset_at: start as i64 + 600,
+            operating,
+        }
+    }
+}
+
+/// `2026-03-16T18:36:06+00:00`, like PHP's `date('c')` on a server in UTC.
+pub(crate) fn iso8601(unix: f64) -> String {
+    let secs = unix.floor() as i64;
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let (y, m, d) = civil_from_days(days);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+/// Days since 1970-01-01 → (year, month, day) in the proleptic Gregorian calendar
+/// (Howard Hinnant's algorithm).
+fn civil_from_days(z: i64) -> (i64, u32, u32) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let y = yoe + era * 400;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    (if m <= 2 { y + 1 } else { y }, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_the_docs_example_instant() {
+        // The `start` of the docs' example answer.
+        assert_eq!(iso8601(1_773_678_966.767), "2026-03-16T16:36:06+00:00");
+        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00+00:00");
+    }
+}

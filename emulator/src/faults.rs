@@ -1,0 +1,107 @@
+//! Fault injection: the next N REST calls answer with a chosen failure instead of the normal
+//! answer. Set through `POST /_emulator/faults` or [`Portal::inject`](crate::Portal::inject).
+
+use std::collections::VecDeque;
+
+use serde::{Deserialize, Serialize};
+
+/// One kind of misbehaviour.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    /// A Bitrix24 error body with this status and code.
+    Error {
+        status: u16,
+        code: String,
+        #[serde(default)]
+        description: String,
+    },
+    /// An HTML error page, as a proxy or load balancer would send.
+    Html {
+        #[serde(default = "status_502")]
+        status: u16,
+    },
+    /// No body at all.
+    Empty {
+        #[serde(default = "status_200")]
+        status: u16,
+    },
+    /// A body that is not valid JSON.
+    InvalidJson {
+        #[serde(default = "status_200")]
+        status: u16,
+    },
+    /// Any body with any status (wrong `result` types, a 200 with an error body, …).
+    Raw { status: u16, body: String },
+    /// Waits before the normal answer; a long delay is a server that never answers.
+    Delay { ms: u64 },
+    /// Closes the connection without answering.
+    Drop,
+}
+
+fn status_200() -> u16 {
+    200
+}
+
+fn status_502() -> u16 {
+    502
+}
+
+/// A fault and how many more calls it applies to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultRequest {
+    #[serde(flatten)]
+    pub fault: Fault,
+    #[serde(default = "one")]
+    pub count: u32,
+}
+
+fn one() -> u32 {
+    1
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct FaultQueue(VecDeque<FaultRequest>);
+
+impl FaultQueue {
+    pub(crate) fn push(&mut self, request: FaultRequest) {
+        if request.count > 0 {
+            self.0.push_back(request);
+        }
+    }
+
+    /// The fault for the next call, if any.
+    pub(crate) fn take(&mut self) -> Option<Fault> {
+        let front = self.0.front_mut()?;
+        let fault = front.fault.clone();
+        front.count -= 1;
+        if front.count == 0 {
+            self.0.pop_front();
+        }
+        Some(fault)
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.0.clear();
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_down_then_moves_on() {
+        let mut q = FaultQueue::default();
+        q.push(serde_json::from_str(r#"{"kind":"drop","count":2}"#).unwrap());
+        q.push(serde_json::from_str(r#"{"kind":"html"}"#).unwrap());
+        assert_eq!(q.take(), Some(Fault::Drop));
+        assert_eq!(q.take(), Some(Fault::Drop));
+        assert_eq!(q.take(), Some(Fault::Html { status: 502 }));
+        assert_eq!(q.take(), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! `b24kit-emulator`: run the local Bitrix24 portal from the command line.
+
+use std::net::IpAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use b24kit_emulator::{Emulator, EmulatorConfig, PortalState, RateLimit};
+use clap::Parser;
+
+/// A local Bitrix24 portal for tests, demos and benchmarks.
+#[derive(Parser)]
+#[command(name = "b24kit-emulator", version)]
+struct Args {
+    /// Port to listen on; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// Portal state to start from (JSON; see the README); default: the built-in demo state.
+    #[arg(long)]
+    state: Option<PathBuf>,
+    /// Request-intensity limit: `standard` (burst 50, 2/s), `enterprise` (250, 5/s), `off`,
+    /// or `BURST/RATE`, e.g. `10/50`.
+    #[arg(long, default_value = "standard", value_parser = parse_limit)]
+    rate_limit: LimitArg,
+    /// Serve HTTPS with a self-signed certificate generated at start-up.
+    #[arg(long)]
+    tls: bool,
+    /// Where to write the certificate (PEM) when serving TLS.
+    #[arg(long, requires = "tls")]
+    cert_out: Option<PathBuf>,
+    /// Print one line per request to stderr.
+    #[arg(long)]
+    log: bool,
+    /// Threads serving requests.
+    #[arg(long, default_value_t = 2)]
+    threads: usize,
+    /// Print one JSON line with the URLs instead of the human banner (for test fixtures).
+    #[arg(long)]
+    ready_json: bool,
+}
+
+#[derive(Clone, Copy)]
+struct LimitArg(Option<RateLimit>);
+
+fn parse_limit(text: &str) -> Result<LimitArg, String> {
+    match text {
+        "standard" => Ok(LimitArg(Some(RateLimit::STANDARD))),
+        "enterprise" => Ok(LimitArg(Some(RateLimit::ENTERPRISE))),
+        "off" => Ok(LimitArg(None)),
+        custom => {
+            let (burst, rate) = custom
+                .split_once('/')
+                .ok_or("expected standard, enterprise, off or BURST/RATE")?;
+            let burst: f64 = burst.parse().map_err(|_| "BURST must be a number")?;
+            let rate: f64 = rate.parse().map_err(|_| "RATE must be a number")?;
+            if burst < 1.0 || rate <= 0.0 {
+                return Err("BURST must be at least 1 and RATE above 0".into());
+            }
+            Ok(LimitArg(Some(RateLimit {
+                burst,
+                drain_per_second: rate,
+            })))
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let state = match &args.state {
+        None => PortalState::default(),
+        Some(path) => match std::fs::read_to_string(path)
+            .map_err(|e| e.to_string())
+            .and_then(|text| PortalState::from_json(&text))
+        {
+            Ok(state) => state,
+            Err(e) => {
+                eprintln!(
+                    "b24kit-emulator: cannot load state from {}: {e}",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+    };
+    let emulator = match Emulator::start(EmulatorConfig {
+        host: args.host,
+        port: args.port,
+        state,
+        rate_limit: args.rate_limit.0,
+        tls: args.tls,
+        log_requests: args.log,
+        worker_threads: args.threads.max(1),
+    }) {
+        Ok(emulator) => emulator,
+        Err(e) => {
+            eprintln!(
+                "b24kit-emulator: cannot start on {}:{}: {e}",
+                args.host, args.port
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    if let (Some(path), Some(pem)) = (&args.cert_out, emulator.tls_certificate_pem()) {
+        if let Err(e) = std::fs::write(path, pem) {
+            eprintln!(
+                "b24kit-emulator: cannot write the certificate to {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    print_banner(&emulator, &args);
+
+    let waited = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map(|rt| rt.block_on(wait_for_signal()));
+    if let Err(e) = waited {
+        eprintln!("b24kit-emulator: cannot wait for signals: {e}");
+    }
+    emulator.shutdown();
+    ExitCode::SUCCESS
+}
+
+fn print_banner(emulator: &Emulator, args: &Args) {
+    let state = emulator.portal().state();
+    let token = state
+        .tokens
+        .first()
+        .map(|t| t.access_token.clone())
+        .unwrap_or_default();
+    if args.ready_json {
+        let line = serde_json::json!({
+            "base_url": emulator.base_url(),
+            "webhook_url": emulator.webhook_url(),
+            "oauth_endpoint": emulator.oauth_endpoint(),
+            "access_token": token,
+            "control_url": format!("{}_emulator/", emulator.base_url()),
+            "certificate": args.cert_out,
+        });
+        println!("{line}");
+        return;
+    }
+    println!("b24kit emulator: a local Bitrix24 portal (stop with Ctrl-C)");
+    println!("  listening     {}", emulator.base_url());
+    println!("  webhook URL   {}", emulator.webhook_url());
+    println!(
+        "  OAuth         endpoint {}  access token {token}",
+        emulator.oauth_endpoint()
+    );
+    println!("  control       {}_emulator/", emulator.base_url());
+    match emulator.portal().rate_limit() {
+        Some(l) => println!(
+            "  rate limit    burst {}, drains {}/s",
+            l.burst, l.drain_per_second
+        ),
+        None => println!("  rate limit    off"),
+    }
+    if let Some(path) = &args.cert_out {
+        println!("  certificate   {}", path.display());
+    }
+    for line in state.describe() {
+        println!("  {line}");
+    }
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}

@@ -1,0 +1,87 @@
+//! The REST methods the emulator implements, each with the portal's own checks and messages.
+
+mod imopenlines;
+
+use serde_json::{Map, Value};
+
+use crate::state::PortalState;
+
+/// Who is calling, after authentication.
+pub(crate) struct Caller {
+    /// 0 when the credential has no user.
+    pub user_id: i64,
+}
+
+/// A method's refusal: the status, code and description the portal sends.
+#[derive(Debug)]
+pub(crate) struct MethodFailure {
+    pub status: u16,
+    pub code: &'static str,
+    pub description: &'static str,
+}
+
+pub(crate) type Handler =
+    fn(&mut PortalState, &Caller, &Map<String, Value>) -> Result<Value, MethodFailure>;
+
+pub(crate) struct MethodDef {
+    /// Lower-case, as the portal compares names.
+    pub name: &'static str,
+    pub scope: &'static str,
+    pub handler: Handler,
+}
+
+pub(crate) const METHODS: &[MethodDef] = &[MethodDef {
+    name: "imopenlines.session.mode.silent",
+    scope: "imopenlines",
+    handler: imopenlines::session_mode_silent,
+}];
+
+pub(crate) fn find(lower_case_name: &str) -> Option<&'static MethodDef> {
+    METHODS.iter().find(|m| m.name == lower_case_name)
+}
+
+/// PHP's `intval` on a request parameter: numbers truncate, strings read their leading
+/// integer (`"12abc"` → 12, `"abc"` → 0), `true` is 1, anything else 0.
+pub(crate) fn php_intval(value: Option<&Value>) -> i64 {
+    match value {
+        Some(Value::Number(n)) => n
+            .as_i64()
+            .unwrap_or_else(|| n.as_f64().map_or(0, |f| f as i64)),
+        Some(Value::String(s)) => {
+            let t = s.trim_start();
+            let (sign, digits) = match t.as_bytes().first() {
+                Some(b'-') => (-1, &t[1..]),
+                Some(b'+') => (1, &t[1..]),
+                _ => (1, t),
+            };
+            let end = digits.bytes().take_while(u8::is_ascii_digit).count();
+            digits[..end].parse::<i64>().map_or(0, |n| sign * n)
+        }
+        Some(Value::Bool(true)) => 1,
+        _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn intval_follows_php() {
+        for (v, want) in [
+            (json!(2043), 2043),
+            (json!("2043"), 2043),
+            (json!(" 12abc"), 12),
+            (json!("abc"), 0),
+            (json!("-5"), -5),
+            (json!(7.9), 7),
+            (json!(true), 1),
+            (json!(null), 0),
+            (json!([1]), 0),
+        ] {
+            assert_eq!(php_intval(Some(&v)), want, "{v}");
+        }
+        assert_eq!(php_intval(None), 0);
+    }
+}

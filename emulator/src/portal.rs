@@ -1,0 +1,201 @@
+//! The running portal's shared parts: state, faults, the rate limit and request counts. Shared by
+//! every connection and by the control endpoints.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::faults::{Fault, FaultQueue, FaultRequest};
+use crate::limits::{LeakyBucket, RateLimit};
+use crate::state::{Chat, PortalState};
+
+pub struct Portal {
+    state: Mutex<PortalState>,
+    initial: PortalState,
+    faults: Mutex<FaultQueue>,
+    /// Lets the hot path skip the fault lock when no fault is queued.
+    has_faults: AtomicBool,
+    limiter: Mutex<Limiter>,
+    rest_requests: AtomicU64,
+    rate_limited: AtomicU64,
+    per_method: Mutex<BTreeMap<String, u64>>,
+    last_call: Mutex<Option<RecordedCall>>,
+    pub(crate) log_requests: bool,
+}
+
+/// The method and parameters of the latest REST call that passed the rate limit, as the portal
+/// read them (token values replaced by `***`): lets tests check what a client really sent.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RecordedCall {
+    pub method: String,
+    pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+struct Limiter {
+    config: Option<RateLimit>,
+    bucket: Option<LeakyBucket>,
+}
+
+/// Request counts since start or the last reset.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Stats {
+    /// Every request to `/rest/…`, whatever its outcome.
+    pub rest_requests: u64,
+    /// Requests refused with `QUERY_LIMIT_EXCEEDED`.
+    pub rate_limited: u64,
+    /// Requests per lower-case method name that passed the rate limit.
+    pub per_method: BTreeMap<String, u64>,
+}
+
+impl Portal {
+    pub(crate) fn new(
+        state: PortalState,
+        rate_limit: Option<RateLimit>,
+        log_requests: bool,
+    ) -> Portal {
+        Portal {
+            initial: state.clone(),
+            state: Mutex::new(state),
+            faults: Mutex::new(FaultQueue::default()),
+            has_faults: AtomicBool::new(false),
+            limiter: Mutex::new(Limiter {
+                config: rate_limit,
+                bucket: rate_limit.map(LeakyBucket::new),
+            }),
+            rest_requests: AtomicU64::new(0),
+            rate_limited: AtomicU64::new(0),
+            per_method: Mutex::new(BTreeMap::new()),
+            last_call: Mutex::new(None),
+            log_requests,
+        }
+    }
+
+    /// A copy of the whole state.
+    pub fn state(&self) -> PortalState {
+        lock(&self.state).clone()
+    }
+
+    /// A copy of one chat, to check a call's side effect.
+    pub fn chat(&self, id: i64) -> Option<Chat> {
+        lock(&self.state).chat(id).cloned()
+    }
+
+    /// Runs `f` on the state under its lock.
+    pub fn with_state<R>(&self, f: impl FnOnce(&mut PortalState) -> R) -> R {
+        f(&mut lock(&self.state))
+    }
+
+    pub fn replace_state(&self, state: PortalState) {
+        *lock(&self.state) = state;
+    }
+
+    /// Back to the start-up state, with no faults, fresh counts and an empty bucket.
+    pub fn reset(&self) {
+        *lock(&self.state) = self.initial.clone();
+        self.clear_faults();
+        let mut limiter = lock(&self.limiter);
+        limiter.bucket = limiter.config.map(LeakyBucket::new);
+        drop(limiter);
+        self.rest_requests.store(0, Ordering::Relaxed);
+        self.rate_limited.store(0, Ordering::Relaxed);
+        lock(&self.per_method).clear();
+        *lock(&self.last_call) = None;
+    }
+
+    pub fn last_call(&self) -> Option<RecordedCall> {
+        lock(&self.last_call).clone()
+    }
+
+    pub(crate) fn record_call(
+        &self,
+        method: String,
+        mut params: serde_json::Map<String, serde_json::Value>,
+    ) {
+        for key in ["auth", "access_token"] {
+            if let Some(value) = params.get_mut(key) {
+                *value = serde_json::Value::String("***".to_string());
+            }
+        }
+        *lock(&self.last_call) = Some(RecordedCall { method, params });
+    }
+
+    /// Makes the next `count` REST calls fail with `fault`, after faults already queued.
+    pub fn inject(&self, fault: Fault, count: u32) {
+        self.queue_fault(FaultRequest { fault, count });
+    }
+
+    pub(crate) fn queue_fault(&self, request: FaultRequest) {
+        let mut q = lock(&self.faults);
+        q.push(request);
+        self.has_faults.store(!q.is_empty(), Ordering::Release);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+        self.has_faults.store(false, Ordering::Release);
+    }
+
+    /// Changes the rate limit (`None` turns it off) and empties the bucket.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        let mut limiter = lock(&self.limiter);
+        limiter.config = limit;
+        limiter.bucket = limit.map(LeakyBucket::new);
+    }
+
+    pub fn rate_limit(&self) -> Option<RateLimit> {
+        lock(&self.limiter).config
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            rest_requests: self.rest_requests.load(Ordering::Relaxed),
+            rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            per_method: lock(&self.per_method).clone(),
+        }
+    }
+
+    pub(crate) fn take_fault(&self) -> Option<Fault> {
+        if !self.has_faults.load(Ordering::Acquire) {
+            return None;
+        }
+        let mut q = lock(&self.faults);
+        let fault = q.take();
+        self.has_faults.store(!q.is_empty(), Ordering::Release);
+        fault
+    }
+
+    pub(crate) fn count_request(&self) {
+        self.rest_requests.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Admits a request under the rate limit, counting refusals.
+    pub(crate) fn admit(&self) -> bool {
+        let admitted = match &mut lock(&self.limiter).bucket {
+            Some(bucket) => bucket.try_admit(Instant::now()),
+            None => true,
+        };
+        if !admitted {
+            self.rate_limited.fetch_add(1, Ordering::Relaxed);
+        }
+        admitted
+    }
+
+    pub(crate) fn count_method(&self, method: &str) {
+        let mut per_method = lock(&self.per_method);
+        match per_method.get_mut(method) {
+            Some(n) => *n += 1,
+            None => {
+                per_method.insert(method.to_string(), 1);
+            }
+        }
+    }
+}
+
+/// A poisoned lock only means another request panicked mid-update; the data is still usable
+/// for an emulator, and refusing every later request would hide the real failure.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}

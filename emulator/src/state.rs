@@ -1,0 +1,191 @@
+//! The portal's data: credentials, chats and who may access them. Loadable from a JSON file; the
+//! default state is the one documented in the README and printed at start-up.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Everything the emulated portal knows. Serialized form = the `--state` file format.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PortalState {
+    /// Inbound webhooks: `/rest/<user_id>/<key>/…`.
+    pub webhooks: Vec<Webhook>,
+    /// OAuth access tokens, sent as `auth` (or `access_token`, or `Authorization: Bearer`).
+    pub tokens: Vec<Token>,
+    pub chats: Vec<Chat>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Webhook {
+    pub user_id: i64,
+    pub key: String,
+    pub scopes: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Token {
+    pub access_token: String,
+    /// 0 stands for "no user": the method then fails with `USER_ID`.
+    pub user_id: i64,
+    pub scopes: Vec<String>,
+    #[serde(default)]
+    pub expired: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Chat {
+    pub id: i64,
+    /// `LINES` for open-line chats; anything else (`CHAT`, …) is not an open line.
+    pub entity_type: String,
+    #[serde(default)]
+    pub title: String,
+    /// Users in the chat.
+    #[serde(default)]
+    pub members: Vec<i64>,
+    /// Users who are not members but whose open-line settings let them join.
+    #[serde(default)]
+    pub can_join: Vec<i64>,
+    /// Silent mode (`ENTITY_DATA_3` = `Y` on a portal).
+    #[serde(default)]
+    pub silent: bool,
+    /// System messages posted into the chat, e.g. when silent mode changes.
+    #[serde(default)]
+    pub system_messages: Vec<String>,
+}
+
+pub const DEMO_WEBHOOK_USER: i64 = 1;
+pub const DEMO_WEBHOOK_KEY: &str = "emulatorwebhook1";
+pub const DEMO_ACCESS_TOKEN: &str = "emulator-access-token";
+
+impl Default for PortalState {
+    /// The default portal: the docs' example chat 2043 and one chat for each access outcome.
+    fn default() -> PortalState {
+        let scopes = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let chat =
+            |id, entity_type: &str, title: &str, members: Vec<i64>, can_join: Vec<i64>| Chat {
+                id,
+                entity_type: entity_type.to_string(),
+                title: title.to_string(),
+                members,
+                can_join,
+                silent: false,
+                system_messages: Vec::new(),
+            };
+        PortalState {
+            webhooks: vec![
+                Webhook {
+                    user_id: DEMO_WEBHOOK_USER,
+                    key: DEMO_WEBHOOK_KEY.to_string(),
+                    scopes: scopes(&["imopenlines", "im", "crm"]),
+                },
+                Webhook {
+                    user_id: DEMO_WEBHOOK_USER,
+                    key: "emulatorcrmonly1".to_string(),
+                    scopes: scopes(&["crm"]),
+                },
+            ],
+            tokens: vec![
+                Token {
+                    access_token: DEMO_ACCESS_TOKEN.to_string(),
+                    user_id: 1,
+                    scopes: scopes(&["imopenlines", "im"]),
+                    expired: false,
+                },
+                Token {
+                    access_token: "emulator-expired-token".to_string(),
+                    user_id: 1,
+                    scopes: scopes(&["imopenlines", "im"]),
+                    expired: true,
+                },
+                Token {
+                    access_token: "emulator-userless-token".to_string(),
+                    user_id: 0,
+                    scopes: scopes(&["imopenlines", "im"]),
+                    expired: false,
+                },
+            ],
+            chats: vec![
+                chat(
+                    2043,
+                    "LINES",
+                    "Open line dialog (docs example)",
+                    vec![1],
+                    vec![],
+                ),
+                chat(
+                    2044,
+                    "CHAT",
+                    "Group chat, not an open line",
+                    vec![1],
+                    vec![],
+                ),
+                chat(
+                    2045,
+                    "LINES",
+                    "Open line dialog user 1 may not access",
+                    vec![2],
+                    vec![2],
+                ),
+                chat(
+                    2046,
+                    "LINES",
+                    "Open line dialog user 1 may join",
+                    vec![2],
+                    vec![1, 2],
+                ),
+            ],
+        }
+    }
+}
+
+impl PortalState {
+    /// Parses a state file, naming the problem on failure.
+    pub fn from_json(text: &str) -> Result<PortalState, String> {
+        let state: PortalState = serde_json::from_str(text).map_err(|e| e.to_string())?;
+        let mut ids = BTreeMap::new();
+        for chat in &state.chats {
+            if ids.insert(chat.id, ()).is_some() {
+                return Err(format!("chat {} is listed twice", chat.id));
+            }
+        }
+        Ok(state)
+    }
+
+    pub fn chat(&self, id: i64) -> Option<&Chat> {
+        self.chats.iter().find(|c| c.id == id)
+    }
+
+    pub fn chat_mut(&mut self, id: i64) -> Option<&mut Chat> {
+        self.chats.iter_mut().find(|c| c.id == id)
+    }
+
+    /// One line per chat, for the start-up banner.
+    pub fn describe(&self) -> Vec<String> {
+        self.chats
+            .iter()
+            .map(|c| {
+                let kind = if c.entity_type == "LINES" {
+                    "open line"
+                } else {
+                    "not an open line"
+                };
+                format!(
+                    "chat {} ({kind}{}): members {:?}, may join {:?}, silent {}",
+                    c.id,
+                    if c.title.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {:?}", c.title)
+                    },
+                    c.members,
+                    c.can_join,
+                    c.silent
+                )
+            })
+            .collect()
+    }
+}

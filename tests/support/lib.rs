@@ -1,0 +1,84 @@
+//! Shared helpers for the Rust test suites: the repository root, emulators started the way each
+//! test needs them, and clients pointed at them.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use b24kit::Client;
+use b24kit_emulator::{Emulator, EmulatorConfig, PortalState, RateLimit};
+
+/// The repository root (where `spec/` lives).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+/// An emulator with the default state and no rate limit, so tests do not interfere by pace.
+pub fn emulator() -> Emulator {
+    emulator_with(PortalState::default(), None)
+}
+
+pub fn emulator_with(state: PortalState, rate_limit: Option<RateLimit>) -> Emulator {
+    Emulator::start(EmulatorConfig {
+        state,
+        rate_limit,
+        ..EmulatorConfig::default()
+    })
+    .expect("the emulator starts")
+}
+
+/// A client for the emulator's first webhook, with a short timeout so a hang fails fast.
+pub fn webhook_client(emulator: &Emulator) -> Client {
+    Client::webhook(emulator.webhook_url())
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a valid client")
+}
+
+/// A client with an OAuth token from the emulator's state.
+pub fn oauth_client(emulator: &Emulator, token: &str) -> Client {
+    Client::oauth(emulator.oauth_endpoint(), token)
+        .timeout(Duration::from_secs(10))
+        .build()
+        .expect("a valid client")
+}
+
+/// A scratch directory removed on drop.
+pub struct TempDir(pub PathBuf);
+
+impl TempDir {
+    pub fn new(label: &str) -> TempDir {
+        let dir = std::env::temp_dir().join(format!(
+            "b24kit-{label}-{}-{}",
+            std::process::id(),
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_nanos()
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        TempDir(dir)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Copies a directory tree.
+pub fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
