@@ -51,8 +51,7 @@ fn rust_str(value: String) -> String {
 fn doc(text: String, prefix: String) -> String {
     const WIDTH: usize = 100;
     let bare = prefix.trim_end();
-    let indent = prefix.len() - prefix.trim_start().len();
-    let room = WIDTH.saturating_sub(prefix.len()).max(40 - indent.min(20));
+    let room = WIDTH.saturating_sub(prefix.len()).max(40);
     let mut out = Vec::new();
     for paragraph in text.trim().split('\n') {
         if paragraph.trim().is_empty() {

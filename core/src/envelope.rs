@@ -13,21 +13,13 @@ use crate::secret::{scrub, snippet, Secret};
 use crate::transport::RawAnswer;
 use crate::{Error, Response, SystemError, Time};
 
-/// The fields of any Bitrix24 answer, read in one pass.
+/// The fields of any Bitrix24 answer, read in one pass (absent fields are `None`).
 #[derive(Deserialize)]
 struct Envelope<T> {
-    #[serde(default = "none")]
     result: Option<T>,
-    #[serde(default)]
     time: Option<Time>,
-    #[serde(default)]
     error: Option<String>,
-    #[serde(default)]
     error_description: Option<String>,
-}
-
-fn none<T>() -> Option<T> {
-    None
 }
 
 pub(crate) fn decode<M: Method>(

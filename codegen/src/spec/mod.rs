@@ -30,17 +30,17 @@ pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
             validate::system_errors(raw, &mut Collector::new(SYSTEM_ERRORS_FILE, &mut errors))
         });
 
+    // Method errors are checked against the system table; without a valid table the
+    // system-errors file has already been reported, and the check is skipped.
+    let empty = model::SystemErrors {
+        revisions: Vec::new(),
+        categories: Vec::new(),
+        errors: Vec::new(),
+    };
     let mut methods = Vec::new();
     for file in method_files(root, &mut errors) {
         let Some(raw) = read_and_parse::<raw::MethodFile>(root, &file, &mut errors) else {
             continue;
-        };
-        // Method errors are checked against the system table; without a valid table the
-        // system-errors file has already been reported, and the check is skipped.
-        let empty = model::SystemErrors {
-            revisions: Vec::new(),
-            categories: Vec::new(),
-            errors: Vec::new(),
         };
         let stem = file
             .trim_start_matches(METHODS_DIR)
