@@ -19,6 +19,14 @@ async fn silent(client: &Client, chat_id: i64) -> Error {
         .expect_err("the call must fail")
 }
 
+fn error_body(status: u16, code: &str, description: &str) -> Fault {
+    Fault::Error {
+        status,
+        code: code.to_string(),
+        description: description.to_string(),
+    }
+}
+
 async fn with_fault(fault: Fault) -> Error {
     let emu = emulator();
     emu.portal().inject(fault, 1);
@@ -158,11 +166,7 @@ async fn every_documented_system_error_at_every_documented_status() {
     for &error in SystemError::ALL {
         for &(_, status) in error.documented_statuses() {
             emu.portal().inject(
-                Fault::Error {
-                    status,
-                    code: error.code().to_string(),
-                    description: format!("injected {}", error.code()),
-                },
+                error_body(status, error.code(), &format!("injected {}", error.code())),
                 1,
             );
             let err = silent(&client, 2043).await;
@@ -221,14 +225,8 @@ async fn access_denied_is_told_apart_by_status() {
     let emu = emulator();
     let client = webhook_client(&emu);
     for (status, method) in [(400, true), (401, false), (403, false), (500, false)] {
-        emu.portal().inject(
-            Fault::Error {
-                status,
-                code: "ACCESS_DENIED".into(),
-                description: String::new(),
-            },
-            1,
-        );
+        emu.portal()
+            .inject(error_body(status, "ACCESS_DENIED", ""), 1);
         let err = silent(&client, 2043).await;
         if method {
             assert!(
@@ -258,14 +256,7 @@ async fn codes_match_case_insensitively() {
         ("Chat_Type", 400),
         ("EXPIRED_TOKEN", 401),
     ] {
-        emu.portal().inject(
-            Fault::Error {
-                status,
-                code: code.into(),
-                description: String::new(),
-            },
-            1,
-        );
+        emu.portal().inject(error_body(status, code, ""), 1);
         let err = silent(&client, 2043).await;
         assert!(err.code().unwrap().eq_ignore_ascii_case(code), "{err:?}");
         assert!(!matches!(err, Error::UnknownCode { .. }), "{err:?}");
@@ -274,12 +265,7 @@ async fn codes_match_case_insensitively() {
 
 #[tokio::test]
 async fn unknown_and_empty_codes_are_kept() {
-    let err = with_fault(Fault::Error {
-        status: 400,
-        code: "SOMETHING_NEW".into(),
-        description: "A new error".into(),
-    })
-    .await;
+    let err = with_fault(error_body(400, "SOMETHING_NEW", "A new error")).await;
     assert_eq!(
         err,
         Error::UnknownCode {

@@ -97,7 +97,6 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
     let mut errors = Vec::new();
     for (i, e) in raw.errors.into_iter().enumerate() {
         let at = format!("errors[{i}]");
-        check_code(c, &format!("{at}.code"), &e.code);
         codes.insert(c, &format!("{at}.code"), &e.code);
         check_doc(c, &format!("{at}.message"), &e.message);
         check_doc(c, &format!("{at}.meaning"), &e.meaning);
@@ -262,7 +261,6 @@ pub(crate) fn method(
     let mut errors = Vec::new();
     for (i, e) in raw.errors.into_iter().enumerate() {
         let at = format!("errors[{i}]");
-        check_code(c, &format!("{at}.code"), &e.code);
         codes.insert(c, &format!("{at}.code"), &e.code);
         check_status(c, &format!("{at}.status"), e.status);
         check_doc(c, &format!("{at}.meaning"), &e.meaning);
@@ -431,7 +429,9 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
 struct CodeRegistry(Vec<(String, String)>);
 
 impl CodeRegistry {
+    /// Checks the code's form and that no earlier entry has it.
     fn insert(&mut self, c: &mut Collector, at: &str, code: &str) {
+        check_code(c, at, code);
         let ident = Idents::from_name(code).pascal;
         if let Some((first_at, _)) = self.0.iter().find(|(_, k)| k.eq_ignore_ascii_case(code)) {
             c.report(
