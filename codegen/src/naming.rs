@@ -40,6 +40,20 @@ impl Idents {
     }
 }
 
+/// Identifiers of an error, from its code (or its explicit `name`): a leading or trailing
+/// `error` word is dropped, so `ERROR_METHOD_NOT_FOUND` is `MethodNotFound` and
+/// `user_access_error` is `UserAccess`; class names then add one `Error`.
+pub fn error_idents(code_or_name: &str) -> Idents {
+    let mut w = words(code_or_name);
+    if w.len() > 1 && w.first().is_some_and(|x| x == "error") {
+        w.remove(0);
+    }
+    if w.len() > 1 && w.last().is_some_and(|x| x == "error") {
+        w.pop();
+    }
+    Idents::from_name(&w.join("_"))
+}
+
 /// Lower-case words of a name: split on `.`, `_` and `-`, and at each lower→upper change inside
 /// a camelCase segment (`pinAll` → `pin`, `all`); an all-caps segment stays one word.
 fn words(name: &str) -> Vec<String> {
@@ -109,6 +123,15 @@ mod tests {
             "InsufficientScope"
         );
         assert_eq!(Idents::from_name("date_start").camel, "dateStart");
+    }
+
+    #[test]
+    fn error_words_are_not_repeated() {
+        assert_eq!(error_idents("ERROR_METHOD_NOT_FOUND").pascal, "MethodNotFound");
+        assert_eq!(error_idents("INTERNAL_SERVER_ERROR").pascal, "InternalServer");
+        assert_eq!(error_idents("user_access_error").pascal, "UserAccess");
+        assert_eq!(error_idents("CHAT_ID").pascal, "ChatId");
+        assert_eq!(error_idents("ERROR").pascal, "Error");
     }
 
     #[test]

@@ -240,7 +240,7 @@ async fn access_denied_is_told_apart_by_status() {
                 "{err:?}"
             );
         } else {
-            assert_system(&err, SystemError::AccessDenied, status);
+            assert_system(&err, SystemError::PlanAccessDenied, status);
             // An empty description falls back to the documented meaning.
             assert!(err.to_string().contains("plan"), "{err}");
         }

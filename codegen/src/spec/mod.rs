@@ -68,11 +68,17 @@ pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
     match (time, system_errors) {
         (Some(time), Some(system_errors)) if errors.is_empty() => {
             methods.sort_by(|a, b| a.name.cmp(&b.name));
-            Ok(Spec {
+            let spec = Spec {
                 time,
                 system_errors,
                 methods,
-            })
+            };
+            let clashes = validate::class_names(&spec);
+            if clashes.is_empty() {
+                Ok(spec)
+            } else {
+                Err(SpecErrors(clashes))
+            }
         }
         _ => Err(SpecErrors(errors)),
     }

@@ -47,6 +47,8 @@ pub struct Category {
     pub name: String,
     pub doc: String,
     pub idents: Idents,
+    /// The exception class of the group, e.g. `RateLimitError`.
+    pub class_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -61,7 +63,10 @@ pub struct SystemError {
     pub category: String,
     pub category_idents: Idents,
     pub retryable: bool,
+    /// Identifier base (`QueryLimitExceeded`), from the code or the spec's `name`.
     pub idents: Idents,
+    /// The exception class in languages with class hierarchies, e.g. `QueryLimitExceededError`.
+    pub class_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -131,5 +136,8 @@ pub struct MethodError {
     pub status: u16,
     pub meaning: String,
     pub when: String,
+    /// Identifier base (`ChatType`), from the code or the spec's `name`.
     pub idents: Idents,
+    /// The exception class, e.g. `ChatTypeError`; the same code in two methods is one class.
+    pub class_name: String,
 }

@@ -65,6 +65,9 @@ pub struct CategoryDef {
 #[serde(deny_unknown_fields)]
 pub struct SystemErrorDef {
     pub code: String,
+    /// Identifier base in every language, for a code that would clash with another error's.
+    #[serde(default)]
+    pub name: Option<String>,
     pub message: String,
     pub meaning: String,
     /// Documented HTTP status per revision id.
@@ -156,6 +159,9 @@ pub enum ResultType {
 #[serde(deny_unknown_fields)]
 pub struct MethodErrorDef {
     pub code: String,
+    /// Identifier base in every language, for a code that would clash with another error's.
+    #[serde(default)]
+    pub name: Option<String>,
     pub status: u16,
     pub meaning: String,
     pub when: String,

@@ -4,10 +4,10 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use super::error::Collector;
+use super::error::{Collector, SpecError};
 use super::model::*;
 use super::raw;
-use crate::naming::Idents;
+use crate::naming::{error_idents, Idents};
 
 pub(crate) fn time(raw: raw::TimeDef, c: &mut Collector) -> Time {
     let mut seen = HashMap::new();
@@ -87,6 +87,7 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
         }
         check_doc(c, &format!("categories[{i}].doc"), &cat.doc);
         categories.push(Category {
+            class_name: format!("{}Error", Idents::from_name(&cat.name).pascal),
             idents: Idents::from_name(&cat.name),
             name: cat.name,
             doc: cat.doc.trim().to_string(),
@@ -149,8 +150,11 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
+        let idents = error_idents(e.name.as_deref().unwrap_or(&e.code));
+        check_name(c, &format!("{at}.name"), e.name.as_deref());
         errors.push(SystemError {
-            idents: Idents::from_name(&e.code),
+            class_name: format!("{}Error", idents.pascal),
+            idents,
             category_idents: Idents::from_name(&e.category),
             code: e.code,
             message: e.message.trim().to_string(),
@@ -282,8 +286,11 @@ pub(crate) fn method(
                 );
             }
         }
+        let idents = error_idents(e.name.as_deref().unwrap_or(&e.code));
+        check_name(c, &format!("{at}.name"), e.name.as_deref());
         errors.push(MethodError {
-            idents: Idents::from_name(&e.code),
+            class_name: format!("{}Error", idents.pascal),
+            idents,
             code: e.code,
             status: e.status,
             meaning: e.meaning.trim().to_string(),
@@ -432,7 +439,7 @@ impl CodeRegistry {
     /// Checks the code's form and that no earlier entry has it.
     fn insert(&mut self, c: &mut Collector, at: &str, code: &str) {
         check_code(c, at, code);
-        let ident = Idents::from_name(code).pascal;
+        let ident = error_idents(code).pascal;
         if let Some((first_at, _)) = self.0.iter().find(|(_, k)| k.eq_ignore_ascii_case(code)) {
             c.report(
                 at,
@@ -441,7 +448,7 @@ impl CodeRegistry {
         } else if let Some((first_at, _)) = self
             .0
             .iter()
-            .find(|(_, k)| Idents::from_name(k).pascal == ident)
+            .find(|(_, k)| error_idents(k).pascal == ident)
         {
             c.report(
                 at,
@@ -451,6 +458,98 @@ impl CodeRegistry {
             self.0.push((at.to_string(), code.to_string()));
         }
     }
+}
+
+fn check_name(c: &mut Collector, at: &str, name: Option<&str>) {
+    if let Some(name) = name {
+        if !is_snake_name(name) {
+            c.report(at, format!("{name:?} is not a snake_case name"));
+        }
+    }
+}
+
+/// Class names fixed by the runtime of every language; no generated class may take them.
+pub(crate) const RESERVED_CLASS_NAMES: &[&str] = &[
+    "B24kitError",
+    "MethodError",
+    "BitrixSystemError",
+    "UnknownCodeError",
+    "HttpError",
+    "TransportError",
+    "ConnectError",
+    "TlsError",
+    "RequestTimeoutError",
+    "ConnectionLostError",
+    "ProtocolError",
+    "InvalidArgumentError",
+    "ConfigError",
+];
+
+/// Exception class names must be unique across the whole spec: a code shared by several
+/// methods is one class; an error whose name would clash with another needs an explicit `name`.
+pub(crate) fn class_names(spec: &Spec) -> Vec<SpecError> {
+    struct Entry<'a> {
+        class: &'a str,
+        owner: String,
+        /// For method errors: the code, so that the same code in two methods is one class.
+        method_code: Option<&'a str>,
+        file: &'a str,
+        field: String,
+    }
+    let system_file = super::SYSTEM_ERRORS_FILE;
+    let mut entries = Vec::new();
+    for (i, cat) in spec.system_errors.categories.iter().enumerate() {
+        entries.push(Entry {
+            class: &cat.class_name,
+            owner: format!("category {}", cat.name),
+            method_code: None,
+            file: system_file,
+            field: format!("categories[{i}].name"),
+        });
+    }
+    for (i, e) in spec.system_errors.errors.iter().enumerate() {
+        entries.push(Entry {
+            class: &e.class_name,
+            owner: format!("system error {}", e.code),
+            method_code: None,
+            file: system_file,
+            field: format!("errors[{i}].code"),
+        });
+    }
+    for m in &spec.methods {
+        for (i, e) in m.errors.iter().enumerate() {
+            entries.push(Entry {
+                class: &e.class_name,
+                owner: format!("method error {} of {}", e.code, m.name),
+                method_code: Some(&e.code),
+                file: &m.source_file,
+                field: format!("errors[{i}].code"),
+            });
+        }
+    }
+
+    let mut claimed: Vec<&Entry> = Vec::new();
+    let mut problems = Vec::new();
+    for entry in &entries {
+        let clash = if RESERVED_CLASS_NAMES.contains(&entry.class) {
+            Some("a class the runtime reserves".to_string())
+        } else {
+            claimed
+                .iter()
+                .find(|c| c.class == entry.class && (c.method_code.is_none() || c.method_code != entry.method_code))
+                .map(|c| c.owner.clone())
+        };
+        match clash {
+            Some(other) => problems.push(SpecError {
+                file: entry.file.to_string(),
+                line_col: None,
+                field: entry.field.clone(),
+                message: format!("{} would be named {} like {other}; give it a `name`", entry.owner, entry.class),
+            }),
+            None => claimed.push(entry),
+        }
+    }
+    problems
 }
 
 fn check_doc(c: &mut Collector, at: &str, text: &str) {

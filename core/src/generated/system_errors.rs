@@ -77,11 +77,11 @@ pub enum SystemError {
     ///
     /// An internal server error occurred; retry, then contact the administrator or Bitrix24
     /// support.
-    InternalServerError,
+    InternalServer,
     /// `ERROR_UNEXPECTED_ANSWER` — Server returned an unexpected response (HTTP 500 in docs-2026-04, 500 in docs-ru, 500 in docs-newest).
     ///
     /// An internal server error occurred; retry.
-    ErrorUnexpectedAnswer,
+    UnexpectedAnswer,
     /// `QUERY_LIMIT_EXCEEDED` — Too many requests (HTTP 503 in docs-2026-04, 503 in docs-ru, 503 in docs-newest).
     ///
     /// The request intensity limit (the portal's leaky bucket) has been exceeded; slow down and
@@ -95,11 +95,11 @@ pub enum SystemError {
     /// `ERROR_BATCH_METHOD_NOT_ALLOWED` — Method is not allowed for batch usage (HTTP 405 in docs-2026-04, 405 in docs-ru).
     ///
     /// The method may not be called inside `batch`.
-    ErrorBatchMethodNotAllowed,
+    BatchMethodNotAllowed,
     /// `ERROR_BATCH_LENGTH_EXCEEDED` — Max batch length exceeded (HTTP 400 in docs-2026-04, 400 in docs-ru).
     ///
     /// The parameters passed to `batch` exceed the maximum length.
-    ErrorBatchLengthExceeded,
+    BatchLengthExceeded,
     /// `NO_AUTH_FOUND` — Wrong authorization data (HTTP 401 in docs-2026-04, 401 in docs-ru, 401 in docs-newest).
     ///
     /// The request carries neither a valid access token nor a webhook code.
@@ -115,7 +115,7 @@ pub enum SystemError {
     /// `ACCESS_DENIED` — REST API is available only on commercial plans (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
     ///
     /// The portal's plan does not include the REST API.
-    AccessDenied,
+    PlanAccessDenied,
     /// `INVALID_CREDENTIALS` — Invalid request credentials (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
     ///
     /// The user of the token or webhook lacks permissions, or no active webhook has that user ID
@@ -124,11 +124,11 @@ pub enum SystemError {
     /// `ERROR_MANIFEST_IS_NOT_AVAILABLE` — Manifest is not available (HTTP 404 in docs-2026-04, 404 in docs-ru).
     ///
     /// The requested manifest is not available.
-    ErrorManifestIsNotAvailable,
+    ManifestIsNotAvailable,
     /// `ERROR_METHOD_NOT_FOUND` — Method not found! (HTTP 404 in docs-newest).
     ///
     /// The method is misspelled, does not exist, or is unavailable without the needed scope.
-    ErrorMethodNotFound,
+    MethodNotFound,
     /// `insufficient_scope` — The request requires higher privileges than provided by the webhook token (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
     ///
     /// The webhook or application lacks the scope the method needs.
@@ -140,7 +140,7 @@ pub enum SystemError {
     /// `user_access_error` — The user does not have access to the application (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
     ///
     /// The application is installed, but the administrator allowed it only for specific users.
-    UserAccessError,
+    UserAccess,
     /// `PORTAL_DELETED` — Portal was deleted (HTTP 500 in docs-2026-04, 500 in docs-ru, 403 in docs-newest).
     ///
     /// The public part of the site is closed (on-premise option "Temporary closure of the public
@@ -151,44 +151,44 @@ pub enum SystemError {
 impl SystemError {
     /// Every documented system error, in spec order.
     pub const ALL: &'static [Self] = &[
-        Self::InternalServerError,
-        Self::ErrorUnexpectedAnswer,
+        Self::InternalServer,
+        Self::UnexpectedAnswer,
         Self::QueryLimitExceeded,
         Self::OperationTimeLimit,
-        Self::ErrorBatchMethodNotAllowed,
-        Self::ErrorBatchLengthExceeded,
+        Self::BatchMethodNotAllowed,
+        Self::BatchLengthExceeded,
         Self::NoAuthFound,
         Self::InvalidRequest,
         Self::OverloadLimit,
-        Self::AccessDenied,
+        Self::PlanAccessDenied,
         Self::InvalidCredentials,
-        Self::ErrorManifestIsNotAvailable,
-        Self::ErrorMethodNotFound,
+        Self::ManifestIsNotAvailable,
+        Self::MethodNotFound,
         Self::InsufficientScope,
         Self::ExpiredToken,
-        Self::UserAccessError,
+        Self::UserAccess,
         Self::PortalDeleted,
     ];
 
     /// The Bitrix24 `error` code, as documented (case varies between codes).
     pub fn code(self) -> &'static str {
         match self {
-            Self::InternalServerError => "INTERNAL_SERVER_ERROR",
-            Self::ErrorUnexpectedAnswer => "ERROR_UNEXPECTED_ANSWER",
+            Self::InternalServer => "INTERNAL_SERVER_ERROR",
+            Self::UnexpectedAnswer => "ERROR_UNEXPECTED_ANSWER",
             Self::QueryLimitExceeded => "QUERY_LIMIT_EXCEEDED",
             Self::OperationTimeLimit => "OPERATION_TIME_LIMIT",
-            Self::ErrorBatchMethodNotAllowed => "ERROR_BATCH_METHOD_NOT_ALLOWED",
-            Self::ErrorBatchLengthExceeded => "ERROR_BATCH_LENGTH_EXCEEDED",
+            Self::BatchMethodNotAllowed => "ERROR_BATCH_METHOD_NOT_ALLOWED",
+            Self::BatchLengthExceeded => "ERROR_BATCH_LENGTH_EXCEEDED",
             Self::NoAuthFound => "NO_AUTH_FOUND",
             Self::InvalidRequest => "INVALID_REQUEST",
             Self::OverloadLimit => "OVERLOAD_LIMIT",
-            Self::AccessDenied => "ACCESS_DENIED",
+            Self::PlanAccessDenied => "ACCESS_DENIED",
             Self::InvalidCredentials => "INVALID_CREDENTIALS",
-            Self::ErrorManifestIsNotAvailable => "ERROR_MANIFEST_IS_NOT_AVAILABLE",
-            Self::ErrorMethodNotFound => "ERROR_METHOD_NOT_FOUND",
+            Self::ManifestIsNotAvailable => "ERROR_MANIFEST_IS_NOT_AVAILABLE",
+            Self::MethodNotFound => "ERROR_METHOD_NOT_FOUND",
             Self::InsufficientScope => "insufficient_scope",
             Self::ExpiredToken => "expired_token",
-            Self::UserAccessError => "user_access_error",
+            Self::UserAccess => "user_access_error",
             Self::PortalDeleted => "PORTAL_DELETED",
         }
     }
@@ -196,24 +196,24 @@ impl SystemError {
     /// The documented short message.
     pub fn message(self) -> &'static str {
         match self {
-            Self::InternalServerError => "Internal server error",
-            Self::ErrorUnexpectedAnswer => "Server returned an unexpected response",
+            Self::InternalServer => "Internal server error",
+            Self::UnexpectedAnswer => "Server returned an unexpected response",
             Self::QueryLimitExceeded => "Too many requests",
             Self::OperationTimeLimit => "Method is blocked due to operation time limit",
-            Self::ErrorBatchMethodNotAllowed => "Method is not allowed for batch usage",
-            Self::ErrorBatchLengthExceeded => "Max batch length exceeded",
+            Self::BatchMethodNotAllowed => "Method is not allowed for batch usage",
+            Self::BatchLengthExceeded => "Max batch length exceeded",
             Self::NoAuthFound => "Wrong authorization data",
             Self::InvalidRequest => "Https required",
             Self::OverloadLimit => "REST API is blocked due to overload",
-            Self::AccessDenied => "REST API is available only on commercial plans",
+            Self::PlanAccessDenied => "REST API is available only on commercial plans",
             Self::InvalidCredentials => "Invalid request credentials",
-            Self::ErrorManifestIsNotAvailable => "Manifest is not available",
-            Self::ErrorMethodNotFound => "Method not found!",
+            Self::ManifestIsNotAvailable => "Manifest is not available",
+            Self::MethodNotFound => "Method not found!",
             Self::InsufficientScope => {
                 "The request requires higher privileges than provided by the webhook token"
             }
             Self::ExpiredToken => "The access token provided has expired",
-            Self::UserAccessError => "The user does not have access to the application",
+            Self::UserAccess => "The user does not have access to the application",
             Self::PortalDeleted => "Portal was deleted",
         }
     }
@@ -221,44 +221,44 @@ impl SystemError {
     /// What the error means and what helps, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
-            Self::InternalServerError => "An internal server error occurred; retry, then contact the administrator or Bitrix24 support.",
-            Self::ErrorUnexpectedAnswer => "An internal server error occurred; retry.",
+            Self::InternalServer => "An internal server error occurred; retry, then contact the administrator or Bitrix24 support.",
+            Self::UnexpectedAnswer => "An internal server error occurred; retry.",
             Self::QueryLimitExceeded => "The request intensity limit (the portal's leaky bucket) has been exceeded; slow down and retry.",
             Self::OperationTimeLimit => "The method's accumulated execution time over the last 10 minutes exceeded the limit; the block lifts by itself once old time falls out of the window (see `time.operating_reset_at`).",
-            Self::ErrorBatchMethodNotAllowed => "The method may not be called inside `batch`.",
-            Self::ErrorBatchLengthExceeded => "The parameters passed to `batch` exceed the maximum length.",
+            Self::BatchMethodNotAllowed => "The method may not be called inside `batch`.",
+            Self::BatchLengthExceeded => "The parameters passed to `batch` exceed the maximum length.",
             Self::NoAuthFound => "The request carries neither a valid access token nor a webhook code.",
             Self::InvalidRequest => "Methods must be called over HTTPS.",
             Self::OverloadLimit => "A manual, individual block of the REST API; only Bitrix24 support can lift it.",
-            Self::AccessDenied => "The portal's plan does not include the REST API.",
+            Self::PlanAccessDenied => "The portal's plan does not include the REST API.",
             Self::InvalidCredentials => "The user of the token or webhook lacks permissions, or no active webhook has that user ID and code.",
-            Self::ErrorManifestIsNotAvailable => "The requested manifest is not available.",
-            Self::ErrorMethodNotFound => "The method is misspelled, does not exist, or is unavailable without the needed scope.",
+            Self::ManifestIsNotAvailable => "The requested manifest is not available.",
+            Self::MethodNotFound => "The method is misspelled, does not exist, or is unavailable without the needed scope.",
             Self::InsufficientScope => "The webhook or application lacks the scope the method needs.",
             Self::ExpiredToken => "The OAuth access token has expired; refresh it and repeat the call.",
-            Self::UserAccessError => "The application is installed, but the administrator allowed it only for specific users.",
+            Self::UserAccess => "The application is installed, but the administrator allowed it only for specific users.",
             Self::PortalDeleted => "The public part of the site is closed (on-premise option \"Temporary closure of the public part of the site\") or the portal was deleted.",
         }
     }
 
     pub fn category(self) -> SystemErrorCategory {
         match self {
-            Self::InternalServerError => SystemErrorCategory::Server,
-            Self::ErrorUnexpectedAnswer => SystemErrorCategory::Server,
+            Self::InternalServer => SystemErrorCategory::Server,
+            Self::UnexpectedAnswer => SystemErrorCategory::Server,
             Self::QueryLimitExceeded => SystemErrorCategory::RateLimit,
             Self::OperationTimeLimit => SystemErrorCategory::RateLimit,
-            Self::ErrorBatchMethodNotAllowed => SystemErrorCategory::Batch,
-            Self::ErrorBatchLengthExceeded => SystemErrorCategory::Batch,
+            Self::BatchMethodNotAllowed => SystemErrorCategory::Batch,
+            Self::BatchLengthExceeded => SystemErrorCategory::Batch,
             Self::NoAuthFound => SystemErrorCategory::Auth,
             Self::InvalidRequest => SystemErrorCategory::Auth,
             Self::OverloadLimit => SystemErrorCategory::PortalState,
-            Self::AccessDenied => SystemErrorCategory::Plan,
+            Self::PlanAccessDenied => SystemErrorCategory::Plan,
             Self::InvalidCredentials => SystemErrorCategory::Auth,
-            Self::ErrorManifestIsNotAvailable => SystemErrorCategory::NotFound,
-            Self::ErrorMethodNotFound => SystemErrorCategory::NotFound,
+            Self::ManifestIsNotAvailable => SystemErrorCategory::NotFound,
+            Self::MethodNotFound => SystemErrorCategory::NotFound,
             Self::InsufficientScope => SystemErrorCategory::Auth,
             Self::ExpiredToken => SystemErrorCategory::TokenExpired,
-            Self::UserAccessError => SystemErrorCategory::Auth,
+            Self::UserAccess => SystemErrorCategory::Auth,
             Self::PortalDeleted => SystemErrorCategory::PortalState,
         }
     }
@@ -266,22 +266,22 @@ impl SystemError {
     /// Whether repeating the same call later can succeed without changing anything else.
     pub fn is_retryable(self) -> bool {
         match self {
-            Self::InternalServerError => true,
-            Self::ErrorUnexpectedAnswer => true,
+            Self::InternalServer => true,
+            Self::UnexpectedAnswer => true,
             Self::QueryLimitExceeded => true,
             Self::OperationTimeLimit => true,
-            Self::ErrorBatchMethodNotAllowed => false,
-            Self::ErrorBatchLengthExceeded => false,
+            Self::BatchMethodNotAllowed => false,
+            Self::BatchLengthExceeded => false,
             Self::NoAuthFound => false,
             Self::InvalidRequest => false,
             Self::OverloadLimit => false,
-            Self::AccessDenied => false,
+            Self::PlanAccessDenied => false,
             Self::InvalidCredentials => false,
-            Self::ErrorManifestIsNotAvailable => false,
-            Self::ErrorMethodNotFound => false,
+            Self::ManifestIsNotAvailable => false,
+            Self::MethodNotFound => false,
             Self::InsufficientScope => false,
             Self::ExpiredToken => false,
-            Self::UserAccessError => false,
+            Self::UserAccess => false,
             Self::PortalDeleted => false,
         }
     }
@@ -290,12 +290,12 @@ impl SystemError {
     /// status)`.
     pub fn documented_statuses(self) -> &'static [(&'static str, u16)] {
         match self {
-            Self::InternalServerError => &[
+            Self::InternalServer => &[
                 ("docs-2026-04", 500),
                 ("docs-ru", 500),
                 ("docs-newest", 500),
             ],
-            Self::ErrorUnexpectedAnswer => &[
+            Self::UnexpectedAnswer => &[
                 ("docs-2026-04", 500),
                 ("docs-ru", 500),
                 ("docs-newest", 500),
@@ -306,8 +306,8 @@ impl SystemError {
                 ("docs-newest", 503),
             ],
             Self::OperationTimeLimit => &[("docs-ru", 429), ("docs-newest", 429)],
-            Self::ErrorBatchMethodNotAllowed => &[("docs-2026-04", 405), ("docs-ru", 405)],
-            Self::ErrorBatchLengthExceeded => &[("docs-2026-04", 400), ("docs-ru", 400)],
+            Self::BatchMethodNotAllowed => &[("docs-2026-04", 405), ("docs-ru", 405)],
+            Self::BatchLengthExceeded => &[("docs-2026-04", 400), ("docs-ru", 400)],
             Self::NoAuthFound => &[
                 ("docs-2026-04", 401),
                 ("docs-ru", 401),
@@ -323,7 +323,7 @@ impl SystemError {
                 ("docs-ru", 503),
                 ("docs-newest", 401),
             ],
-            Self::AccessDenied => &[
+            Self::PlanAccessDenied => &[
                 ("docs-2026-04", 403),
                 ("docs-ru", 403),
                 ("docs-newest", 401),
@@ -333,8 +333,8 @@ impl SystemError {
                 ("docs-ru", 403),
                 ("docs-newest", 401),
             ],
-            Self::ErrorManifestIsNotAvailable => &[("docs-2026-04", 404), ("docs-ru", 404)],
-            Self::ErrorMethodNotFound => &[("docs-newest", 404)],
+            Self::ManifestIsNotAvailable => &[("docs-2026-04", 404), ("docs-ru", 404)],
+            Self::MethodNotFound => &[("docs-newest", 404)],
             Self::InsufficientScope => &[
                 ("docs-2026-04", 403),
                 ("docs-ru", 403),
@@ -345,7 +345,7 @@ impl SystemError {
                 ("docs-ru", 401),
                 ("docs-newest", 401),
             ],
-            Self::UserAccessError => &[
+            Self::UserAccess => &[
                 ("docs-2026-04", 403),
                 ("docs-ru", 403),
                 ("docs-newest", 401),
