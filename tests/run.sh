@@ -22,6 +22,19 @@ step "lints (clippy, warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests: codegen, core, emulator, CLI, golden and integration"
-cargo test --workspace --locked
+# The Python extension is tested from Python, below.
+cargo test --workspace --locked --exclude b24kit-python
+cargo build --locked -q -p b24kit-emulator
+
+step "Python package: wheel built by pip (maturin), installed into a fresh virtualenv"
+venv=target/python-test-venv
+rm -rf "$venv" target/wheels/python
+python3 -m venv "$venv"
+"$venv/bin/pip" wheel -q --no-deps -w target/wheels/python ./bindings/python
+"$venv/bin/pip" install -q target/wheels/python/b24kit-*.whl pytest mypy
+ls -l target/wheels/python
+
+step "Python tests (pytest, against the emulator)"
+B24KIT_EMULATOR="$PWD/target/debug/b24kit-emulator" "$venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
 
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"

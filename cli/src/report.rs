@@ -22,21 +22,6 @@ pub fn exit_code(e: &Error) -> u8 {
     }
 }
 
-/// The error's kind as one word, the same word the bindings use.
-pub fn kind(e: &Error) -> &'static str {
-    match e {
-        Error::Method { .. } => "method",
-        Error::System { .. } => "system",
-        Error::UnknownCode { .. } => "unknown_code",
-        Error::Http { .. } => "http",
-        Error::Transport { .. } => "transport",
-        Error::Protocol { .. } => "protocol",
-        Error::InvalidArgument { .. } => "invalid_argument",
-        Error::InvalidConfig(_) => "invalid_config",
-        _ => "other",
-    }
-}
-
 pub struct Reporter {
     pub json: bool,
 }
@@ -93,7 +78,7 @@ impl Reporter {
 
 pub fn error_json(e: &Error) -> Value {
     json!({
-        "kind": kind(e),
+        "kind": e.kind_name(),
         "code": e.code(),
         "status": e.status(),
         "description": e.description(),

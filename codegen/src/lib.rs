@@ -48,7 +48,9 @@ pub fn default_root() -> PathBuf {
 pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let spec = spec::load(root)?;
     let renderer = render::Renderer::new(&root.join("codegen/templates"));
-    targets::rust::generate(&spec, &renderer)
+    let mut files = targets::rust::generate(&spec, &renderer)?;
+    files.extend(targets::python::generate(&spec, &renderer)?);
+    Ok(files)
 }
 
 /// Generates and compares with the files under `root`.

@@ -127,8 +127,14 @@ mod tests {
 
     #[test]
     fn error_words_are_not_repeated() {
-        assert_eq!(error_idents("ERROR_METHOD_NOT_FOUND").pascal, "MethodNotFound");
-        assert_eq!(error_idents("INTERNAL_SERVER_ERROR").pascal, "InternalServer");
+        assert_eq!(
+            error_idents("ERROR_METHOD_NOT_FOUND").pascal,
+            "MethodNotFound"
+        );
+        assert_eq!(
+            error_idents("INTERNAL_SERVER_ERROR").pascal,
+            "InternalServer"
+        );
         assert_eq!(error_idents("user_access_error").pascal, "UserAccess");
         assert_eq!(error_idents("CHAT_ID").pascal, "ChatId");
         assert_eq!(error_idents("ERROR").pascal, "Error");

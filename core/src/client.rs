@@ -80,6 +80,14 @@ impl Client {
     }
 }
 
+/// The portal and the kind of credential, e.g. `https://p.bitrix24.com/rest/1/***/ (webhook of
+/// user 1)`; never the key or the token.
+impl fmt::Display for Client {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner.endpoint, f)
+    }
+}
+
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
@@ -98,7 +106,10 @@ struct Body<'a, P: Serialize> {
 }
 
 /// Settings of a [`Client`]; start with [`Client::webhook`] or [`Client::oauth`].
+///
+/// Cloning keeps the settings, so the same client can be built again (after a `fork()`, say).
 #[must_use]
+#[derive(Clone)]
 pub struct ClientBuilder {
     endpoint: Result<Endpoint, Error>,
     connect_timeout: Duration,

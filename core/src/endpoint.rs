@@ -130,16 +130,27 @@ impl Endpoint {
     }
 }
 
-impl fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let auth = match &self.auth {
+impl Endpoint {
+    fn auth_label(&self) -> String {
+        match &self.auth {
             Auth::Webhook { user_id, .. } => format!("webhook of user {user_id}"),
             Auth::OAuth { .. } => "OAuth access token".to_string(),
-        };
+        }
+    }
+}
+
+impl fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Endpoint")
             .field("url", &self.redacted)
-            .field("auth", &auth)
+            .field("auth", &self.auth_label())
             .finish()
+    }
+}
+
+impl fmt::Display for Endpoint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({})", self.redacted, self.auth_label())
     }
 }
 

@@ -79,6 +79,18 @@ pub enum TransportErrorKind {
     ConnectionLost,
 }
 
+impl TransportErrorKind {
+    /// `connect`, `tls`, `timeout` or `connection_lost`, the same in every language.
+    pub fn name(self) -> &'static str {
+        match self {
+            TransportErrorKind::Connect => "connect",
+            TransportErrorKind::Tls => "tls",
+            TransportErrorKind::Timeout => "timeout",
+            TransportErrorKind::ConnectionLost => "connection_lost",
+        }
+    }
+}
+
 /// How an answer fails to be a Bitrix24 answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -92,6 +104,18 @@ pub enum ProtocolErrorKind {
     UnexpectedShape,
     /// The body exceeded the configured size limit.
     TooLarge,
+}
+
+impl ProtocolErrorKind {
+    /// `empty_body`, `not_json`, `unexpected_shape` or `too_large`, the same in every language.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProtocolErrorKind::EmptyBody => "empty_body",
+            ProtocolErrorKind::NotJson => "not_json",
+            ProtocolErrorKind::UnexpectedShape => "unexpected_shape",
+            ProtocolErrorKind::TooLarge => "too_large",
+        }
+    }
 }
 
 /// Why a parameter was rejected.
@@ -135,6 +159,23 @@ pub enum ConfigProblem {
 }
 
 impl Error {
+    /// The variant as one snake_case word (`method`, `system`, `unknown_code`, `http`,
+    /// `transport`, `protocol`, `invalid_argument`, `invalid_config`,
+    /// `blocking_in_async_context`): the same word every binding and `--json` output uses.
+    pub fn kind_name(&self) -> &'static str {
+        match self {
+            Error::Method { .. } => "method",
+            Error::System { .. } => "system",
+            Error::UnknownCode { .. } => "unknown_code",
+            Error::Http { .. } => "http",
+            Error::Transport { .. } => "transport",
+            Error::Protocol { .. } => "protocol",
+            Error::InvalidArgument { .. } => "invalid_argument",
+            Error::InvalidConfig(_) => "invalid_config",
+            Error::BlockingInAsyncContext => "blocking_in_async_context",
+        }
+    }
+
     /// The HTTP status of the answer, when one arrived.
     pub fn status(&self) -> Option<u16> {
         match self {

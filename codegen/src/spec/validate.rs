@@ -445,10 +445,8 @@ impl CodeRegistry {
                 at,
                 format!("duplicate error code {code:?} (first at {first_at}; codes are case-insensitive)"),
             );
-        } else if let Some((first_at, _)) = self
-            .0
-            .iter()
-            .find(|(_, k)| error_idents(k).pascal == ident)
+        } else if let Some((first_at, _)) =
+            self.0.iter().find(|(_, k)| error_idents(k).pascal == ident)
         {
             c.report(
                 at,
@@ -536,7 +534,10 @@ pub(crate) fn class_names(spec: &Spec) -> Vec<SpecError> {
         } else {
             claimed
                 .iter()
-                .find(|c| c.class == entry.class && (c.method_code.is_none() || c.method_code != entry.method_code))
+                .find(|c| {
+                    c.class == entry.class
+                        && (c.method_code.is_none() || c.method_code != entry.method_code)
+                })
                 .map(|c| c.owner.clone())
         };
         match clash {
@@ -544,7 +545,10 @@ pub(crate) fn class_names(spec: &Spec) -> Vec<SpecError> {
                 file: entry.file.to_string(),
                 line_col: None,
                 field: entry.field.clone(),
-                message: format!("{} would be named {} like {other}; give it a `name`", entry.owner, entry.class),
+                message: format!(
+                    "{} would be named {} like {other}; give it a `name`",
+                    entry.owner, entry.class
+                ),
             }),
             None => claimed.push(entry),
         }

@@ -1,0 +1,75 @@
+"""Python figures for the benchmark table: sequential sync calls, asyncio calls with 64 in
+flight, and the time `import b24kit` takes. Prints one JSON line per figure."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import statistics
+import subprocess
+import sys
+import time
+from typing import List
+
+import b24kit
+
+
+def summary(client: str, latencies: List[float], elapsed: float, in_flight: int) -> str:
+    latencies.sort()
+    return json.dumps(
+        {
+            "client": client,
+            "calls": len(latencies),
+            "in_flight": in_flight,
+            "calls_per_second": len(latencies) / elapsed,
+            "median_us": latencies[len(latencies) // 2] * 1e6,
+            "p99_us": latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1e6,
+        }
+    )
+
+
+def sync_calls(url: str, calls: int) -> str:
+    client = b24kit.Client.from_webhook(url)
+    call = client.imopenlines_session_mode_silent
+    for _ in range(200):
+        call(2043, activate=True)
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(calls):
+        t = time.perf_counter()
+        call(2043, activate=True)
+        latencies.append(time.perf_counter() - t)
+    return summary("python-sync", latencies, time.perf_counter() - started, 1)
+
+
+def async_calls(url: str, calls: int, in_flight: int) -> str:
+    async def run() -> str:
+        client = b24kit.AsyncClient.from_webhook(url)
+        for _ in range(200):
+            await client.imopenlines_session_mode_silent(2043, activate=True)
+        latencies: List[float] = []
+
+        async def worker(n: int) -> None:
+            for _ in range(n):
+                t = time.perf_counter()
+                await client.imopenlines_session_mode_silent(2043, activate=True)
+                latencies.append(time.perf_counter() - t)
+
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(calls // in_flight) for _ in range(in_flight)))
+        return summary("python-asyncio", latencies, time.perf_counter() - started, in_flight)
+
+    return asyncio.run(run())
+
+
+def import_time() -> str:
+    code = "import time; t = time.perf_counter(); import b24kit; print(time.perf_counter() - t)"
+    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout) for _ in range(7)]
+    return json.dumps({"client": "python-import", "median_ms": statistics.median(runs) * 1e3, "min_ms": min(runs) * 1e3})
+
+
+if __name__ == "__main__":
+    webhook, calls = sys.argv[1], int(sys.argv[2])
+    print(import_time(), flush=True)
+    print(sync_calls(webhook, calls), flush=True)
+    print(async_calls(webhook, calls, 64), flush=True)

@@ -1,0 +1,119 @@
+//! `b24kit-bench <reqwest|b24kit> <webhook URL> <calls> [in-flight]`: calls
+//! `imopenlines.session.mode.silent` on chat 2043 `calls` times, with `in-flight` calls at once
+//! (default 1, sequential), and prints one JSON line with calls per second and latencies.
+//!
+//! `reqwest` is the floor: a minimal hand-written client (POST JSON, read the body, parse the
+//! envelope) on one reqwest client. `b24kit` is the typed call of the core.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use b24kit::{Client, ImopenlinesSessionModeSilentParams};
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Envelope {
+    result: bool,
+}
+
+enum Caller {
+    Reqwest { http: reqwest::Client, url: String },
+    Typed(Client),
+}
+
+impl Caller {
+    async fn call(&self) -> bool {
+        match self {
+            Caller::Reqwest { http, url } => {
+                let body = http
+                    .post(url)
+                    .header("content-type", "application/json")
+                    .body(r#"{"CHAT_ID":2043,"ACTIVATE":"Y"}"#)
+                    .send()
+                    .await
+                    .expect("the emulator answers")
+                    .bytes()
+                    .await
+                    .expect("a whole body");
+                serde_json::from_slice::<Envelope>(&body)
+                    .expect("an envelope")
+                    .result
+            }
+            Caller::Typed(client) => {
+                client
+                    .imopenlines_session_mode_silent(
+                        ImopenlinesSessionModeSilentParams::new(2043).activate(true),
+                    )
+                    .await
+                    .expect("the call succeeds")
+                    .result
+            }
+        }
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.len() < 4 {
+        eprintln!("usage: b24kit-bench <reqwest|b24kit> <webhook URL> <calls> [in-flight]");
+        std::process::exit(2);
+    }
+    let calls: usize = args[3].parse().expect("calls is a number");
+    let in_flight: usize = args
+        .get(4)
+        .map_or(1, |n| n.parse().expect("in-flight is a number"));
+    let caller = Arc::new(match args[1].as_str() {
+        "reqwest" => Caller::Reqwest {
+            http: reqwest::Client::builder().no_proxy().build().unwrap(),
+            url: format!("{}imopenlines.session.mode.silent.json", args[2]),
+        },
+        "b24kit" => Caller::Typed(Client::webhook(&args[2]).build().unwrap()),
+        other => panic!("unknown client {other}"),
+    });
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let (elapsed, mut latencies) = rt.block_on(async move {
+        for _ in 0..200.min(calls) {
+            caller.call().await;
+        }
+        let started = Instant::now();
+        let per_worker = calls / in_flight;
+        let workers: Vec<_> = (0..in_flight)
+            .map(|_| {
+                let caller = caller.clone();
+                tokio::spawn(async move {
+                    let mut lat = Vec::with_capacity(per_worker);
+                    for _ in 0..per_worker {
+                        let t = Instant::now();
+                        assert!(caller.call().await);
+                        lat.push(t.elapsed());
+                    }
+                    lat
+                })
+            })
+            .collect();
+        let mut all: Vec<Duration> = Vec::with_capacity(calls);
+        for w in workers {
+            all.extend(w.await.unwrap());
+        }
+        (started.elapsed(), all)
+    });
+    latencies.sort();
+    let pct = |p: f64| {
+        latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)].as_secs_f64()
+            * 1e6
+    };
+    println!(
+        "{}",
+        serde_json::json!({
+            "client": args[1],
+            "calls": latencies.len(),
+            "in_flight": in_flight,
+            "calls_per_second": latencies.len() as f64 / elapsed.as_secs_f64(),
+            "median_us": pct(0.5),
+            "p99_us": pct(0.99),
+        })
+    );
+}

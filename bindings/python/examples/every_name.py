@@ -1,0 +1,118 @@
+"""Uses every public name of b24kit, fully typed (`mypy --strict` checks it in CI).
+
+Run it against the emulator (`cargo run -p b24kit-emulator`) or a portal:
+    python every_name.py https://your-domain.bitrix24.com/rest/1/your_webhook_key/ 2043
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import List, Optional, Type
+
+import b24kit
+from b24kit import (
+    AccessDeniedError,
+    AsyncClient,
+    AuthError,
+    B24kitError,
+    BatchError,
+    BatchLengthExceededError,
+    BatchMethodNotAllowedError,
+    BitrixSystemError,
+    ChatIdError,
+    ChatTypeError,
+    Client,
+    ConfigError,
+    ConnectError,
+    ConnectionLostError,
+    ExpiredTokenError,
+    HttpError,
+    InsufficientScopeError,
+    InternalServerError,
+    InvalidArgumentError,
+    InvalidCredentialsError,
+    InvalidRequestError,
+    ManifestIsNotAvailableError,
+    MethodError,
+    MethodNotFoundError,
+    NoAuthFoundError,
+    NotFoundError,
+    OperationTimeLimitError,
+    OverloadLimitError,
+    PlanAccessDeniedError,
+    PlanError,
+    PortalDeletedError,
+    PortalStateError,
+    ProtocolError,
+    QueryLimitExceededError,
+    RateLimitError,
+    RequestTimeoutError,
+    Response,
+    ServerError,
+    Time,
+    TlsError,
+    TokenExpiredError,
+    TransportError,
+    UnexpectedAnswerError,
+    UnknownCodeError,
+    UserAccessError,
+    UserIdError,
+    __version__,
+    errors,
+)
+
+EVERY_ERROR: List[Type[B24kitError]] = [
+    MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
+    BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
+    AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
+    UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
+    UnexpectedAnswerError, BatchError, BatchMethodNotAllowedError, BatchLengthExceededError,
+    PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
+    NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
+    TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
+    InvalidArgumentError, ConfigError,
+]
+
+
+def describe(time: Time) -> str:
+    reset: Optional[float] = time.operating_reset_at
+    return f"{time.duration:.4f} s (budget used {time.operating}, frees at {reset})"
+
+
+def switch(client: Client, chat_id: int) -> None:
+    answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
+    print(f"on: {answer.result} in {describe(answer.time)}")
+    try:
+        client.imopenlines_session_mode_silent(chat_id=chat_id, activate=False)
+    except ChatTypeError as e:
+        print(f"not an open line: {e.code} {e.http_status}")
+    except RateLimitError as e:
+        print(f"slow down ({e.category}): retryable={e.retryable}")
+    except B24kitError as e:
+        print(f"failed: {e} may_have_reached_server={e.may_have_reached_server}")
+
+
+async def switch_async(url: str, chat_id: int) -> None:
+    async with AsyncClient.from_webhook(url, timeout=10.0) as client:
+        answers = await asyncio.gather(*(client.imopenlines_session_mode_silent(chat_id) for _ in range(3)))
+        print("async:", [a.result for a in answers])
+
+
+def main() -> None:
+    url = sys.argv[1]
+    chat_id = int(sys.argv[2]) if len(sys.argv) > 2 else 2043
+    print(f"b24kit {__version__} ({b24kit.__name__}); {len(errors.__all__)} error classes")
+    assert all(issubclass(cls, B24kitError) for cls in EVERY_ERROR)
+    with Client.from_webhook(url, timeout=10.0, connect_timeout=5.0, user_agent="every-name/1.0") as client:
+        print(repr(client))
+        switch(client, chat_id)
+    asyncio.run(switch_async(url, chat_id))
+    try:
+        Client.from_oauth("http://portal.example.com/rest/", "token")
+    except ConfigError as e:
+        print(f"refused: {e}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,23 @@
+"""b24kit: a typed Bitrix24 REST client on a Rust core.
+
+>>> import b24kit
+>>> client = b24kit.Client.from_webhook("https://your-domain.bitrix24.com/rest/1/your_webhook_key/")
+>>> client.imopenlines_session_mode_silent(2043, activate=True).result  # doctest: +SKIP
+True
+
+``Client`` waits for answers (with the GIL released); ``AsyncClient`` returns awaitables. Method
+names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is ``imopenlines_session_mode_silent``.
+Errors are classes in :mod:`b24kit.errors`, all derived from :class:`B24kitError`.
+"""
+
+from __future__ import annotations
+
+from . import _native, errors
+from ._client import AsyncClient, Client
+from ._native import Response, Time, __version__
+from .errors import *  # noqa: F401,F403  (the exception classes, listed in errors.__all__)
+
+_native.set_error_factory(errors._make)
+
+__all__ = ["AsyncClient", "Client", "Response", "Time", "__version__", "errors"]
+__all__ += errors.__all__

@@ -1,0 +1,128 @@
+"""Construction, naming and closing of clients; the generated ``_client`` module adds the calls."""
+
+from __future__ import annotations
+
+from . import _native
+
+# `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from types import TracebackType
+    from typing import Optional, Type, TypeVar, Union
+
+    _C = TypeVar("_C", bound="_ClientBase")
+
+
+class _ClientBase:
+    __slots__ = ("_native",)
+
+    def __init__(self, native: _native.NativeClient) -> None:
+        """Private: use ``from_webhook`` or ``from_oauth``."""
+        self._native = native
+
+    @classmethod
+    def from_webhook(
+        cls: Type[_C],
+        url: str,
+        *,
+        timeout: float = _native.DEFAULT_TIMEOUT,
+        connect_timeout: float = _native.DEFAULT_CONNECT_TIMEOUT,
+        max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent: Optional[str] = None,
+        root_certificate_pem: Union[str, bytes, None] = None,
+    ) -> _C:
+        """A client for an inbound webhook, ``https://<portal>/rest/<user id>/<key>/``.
+
+        Args:
+            url: The webhook URL. Plain ``http://`` is refused except to this machine.
+            timeout: Seconds a whole call may take (default 65: the portal's 60 s limit plus the
+                network).
+            connect_timeout: Seconds opening a connection may take.
+            max_response_bytes: The largest answer accepted.
+            user_agent: Replaces ``b24kit-python/<version>``; name your integration.
+            root_certificate_pem: One more trusted root certificate (PEM), e.g. for an
+                on-premise portal with its own CA.
+
+        Raises:
+            b24kit.errors.ConfigError: the URL or a setting is invalid (the message never
+                repeats the key).
+        """
+        return cls(
+            _native.client_from_webhook(
+                url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem
+            )
+        )
+
+    @classmethod
+    def from_oauth(
+        cls: Type[_C],
+        endpoint: str,
+        access_token: str,
+        *,
+        timeout: float = _native.DEFAULT_TIMEOUT,
+        connect_timeout: float = _native.DEFAULT_CONNECT_TIMEOUT,
+        max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
+        user_agent: Optional[str] = None,
+        root_certificate_pem: Union[str, bytes, None] = None,
+    ) -> _C:
+        """A client for an OAuth application.
+
+        Args:
+            endpoint: The portal's REST base, ``https://<portal>/rest/`` (the ``client_endpoint``
+                of the token answer), or just ``https://<portal>``.
+            access_token: The access token; it is sent as ``auth`` in the body.
+
+        The other arguments are those of :meth:`from_webhook`.
+        """
+        return cls(
+            _native.client_from_oauth(
+                endpoint,
+                access_token,
+                timeout,
+                connect_timeout,
+                max_response_bytes,
+                user_agent,
+                root_certificate_pem,
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"<b24kit.{type(self).__name__} {self._native.label}>"
+
+
+class SyncClientBase(_ClientBase):
+    __slots__ = ()
+
+    def close(self) -> None:
+        """Closes the kept-alive connections; later calls raise ``RuntimeError``."""
+        self._native.close()
+
+    def __enter__(self: _C) -> _C:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self._native.close()
+
+
+class AsyncClientBase(_ClientBase):
+    __slots__ = ()
+
+    async def aclose(self) -> None:
+        """Closes the kept-alive connections; later calls raise ``RuntimeError``."""
+        self._native.close()
+
+    async def __aenter__(self: _C) -> _C:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: Optional[Type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        self._native.close()

@@ -1,0 +1,228 @@
+//! `NativeClient`: the core client behind `b24kit.Client` and `b24kit.AsyncClient`, with the two
+//! ways of calling it. The per-method entry points are generated (`generated.rs`); they convert
+//! their arguments and come here.
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+
+use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
+
+use crate::bridge::{self, AbortOnCancel, CatchUnwind};
+use crate::response::Response;
+use crate::{errors, runtime};
+
+#[pyclass(frozen, module = "b24kit._native")]
+pub struct NativeClient {
+    /// Kept to build the client again in a forked child, whose connections are not usable.
+    builder: ClientBuilder,
+    label: String,
+    state: Mutex<State>,
+}
+
+enum State {
+    Open { pid: u32, client: b24kit::Client },
+    Closed,
+}
+
+impl NativeClient {
+    fn new(builder: ClientBuilder) -> Result<NativeClient, Error> {
+        crate::logging::refresh();
+        let client = builder.clone().build()?;
+        Ok(NativeClient {
+            builder,
+            label: client.to_string(),
+            state: Mutex::new(State::Open {
+                pid: std::process::id(),
+                client,
+            }),
+        })
+    }
+
+    pub(crate) fn describe(&self) -> String {
+        self.label.clone()
+    }
+
+    pub(crate) fn shut(&self) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Closed;
+    }
+
+    /// The core client of this process (rebuilt after a fork).
+    fn client(&self, py: Python<'_>) -> PyResult<b24kit::Client> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        match &*state {
+            State::Open { pid, client } if runtime::is_current(*pid) => Ok(client.clone()),
+            State::Open { .. } => {
+                let client = self
+                    .builder
+                    .clone()
+                    .build()
+                    .map_err(|e| errors::to_py(py, e))?;
+                let inherited = std::mem::replace(
+                    &mut *state,
+                    State::Open {
+                        pid: std::process::id(),
+                        client: client.clone(),
+                    },
+                );
+                // The parent's pool may hold locks taken by threads that do not exist here.
+                std::mem::forget(inherited);
+                Ok(client)
+            }
+            State::Closed => Err(PyRuntimeError::new_err("the client has been closed")),
+        }
+    }
+
+    /// Calls and waits with the GIL released.
+    pub(crate) fn call_sync<M>(&self, py: Python<'_>, params: M) -> PyResult<Py<Response>>
+    where
+        M: Method + 'static,
+        M::Output: for<'py> IntoPyObject<'py>,
+    {
+        let client = self.client(py)?;
+        let rt = runtime::get().map_err(|e| {
+            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
+        })?;
+        let outcome =
+            py.detach(|| catch_unwind(AssertUnwindSafe(|| rt.block_on(client.call(params)))));
+        match outcome {
+            Ok(Ok(answer)) => Response::new(py, answer),
+            Ok(Err(error)) => Err(errors::to_py(py, error)),
+            Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
+        }
+    }
+
+    /// Starts the call on b24kit's runtime and returns an asyncio future of its outcome.
+    pub(crate) fn call_async<'py, M>(
+        &self,
+        py: Python<'py>,
+        params: M,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        M: Method + 'static,
+        M::Output: for<'a> IntoPyObject<'a> + 'static,
+    {
+        let client = self.client(py)?;
+        let rt = runtime::get().map_err(|e| {
+            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
+        })?;
+        let (event_loop, future) = bridge::new_future(py)?;
+        let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+        let task = rt.spawn(async move {
+            let outcome = CatchUnwind(Box::pin(async move { client.call(params).await })).await;
+            Python::attach(|py| {
+                let converted = match outcome {
+                    Ok(Ok(answer)) => Response::new(py, answer).map(Py::into_any),
+                    Ok(Err(error)) => Err(errors::to_py(py, error)),
+                    Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
+                };
+                bridge::settle(py, &loop_ref, &future_ref, converted);
+            });
+        });
+        future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
+        Ok(future)
+    }
+}
+
+impl Drop for NativeClient {
+    fn drop(&mut self) {
+        let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
+        if let State::Open { pid, .. } = state {
+            if !runtime::is_current(*pid) {
+                // Inherited through fork(): dropping could wait on the parent's locks.
+                std::mem::forget(std::mem::replace(state, State::Closed));
+            }
+        }
+    }
+}
+
+/// Options shared by both constructors, converted and checked.
+fn configure(
+    builder: ClientBuilder,
+    timeout: f64,
+    connect_timeout: f64,
+    max_response_bytes: usize,
+    user_agent: Option<String>,
+    root_certificate_pem: Option<&Bound<'_, PyAny>>,
+) -> Result<ClientBuilder, Error> {
+    let seconds = |value: f64, name: &'static str| {
+        Duration::try_from_secs_f64(value)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or(Error::InvalidConfig(ConfigProblem::InvalidLimit { name }))
+    };
+    let mut builder =
+        builder
+            .timeout(seconds(timeout, "timeout")?)
+            .connect_timeout(seconds(connect_timeout, "connect timeout")?)
+            .max_response_bytes(max_response_bytes)
+            .user_agent(user_agent.unwrap_or_else(|| {
+                concat!("b24kit-python/", env!("CARGO_PKG_VERSION")).to_string()
+            }));
+    if let Some(pem) = root_certificate_pem {
+        let bytes = pem
+            .extract::<String>()
+            .map(String::into_bytes)
+            .or_else(|_| pem.extract::<Vec<u8>>())
+            .map_err(|_| {
+                Error::InvalidConfig(ConfigProblem::InvalidCertificate {
+                    reason: "root_certificate_pem must be str or bytes".to_string(),
+                })
+            })?;
+        builder = builder.add_root_certificate_pem(bytes);
+    }
+    Ok(builder)
+}
+
+/// A client for an inbound webhook URL.
+#[pyfunction]
+#[pyo3(signature = (url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, /))]
+pub(crate) fn client_from_webhook(
+    py: Python<'_>,
+    url: &str,
+    timeout: f64,
+    connect_timeout: f64,
+    max_response_bytes: usize,
+    user_agent: Option<String>,
+    root_certificate_pem: Option<&Bound<'_, PyAny>>,
+) -> PyResult<NativeClient> {
+    configure(
+        b24kit::Client::webhook(url),
+        timeout,
+        connect_timeout,
+        max_response_bytes,
+        user_agent,
+        root_certificate_pem,
+    )
+    .and_then(NativeClient::new)
+    .map_err(|e| errors::to_py(py, e))
+}
+
+/// A client for an OAuth application: the portal's REST base and an access token.
+#[pyfunction]
+#[pyo3(signature = (endpoint, access_token, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, /))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn client_from_oauth(
+    py: Python<'_>,
+    endpoint: &str,
+    access_token: &str,
+    timeout: f64,
+    connect_timeout: f64,
+    max_response_bytes: usize,
+    user_agent: Option<String>,
+    root_certificate_pem: Option<&Bound<'_, PyAny>>,
+) -> PyResult<NativeClient> {
+    configure(
+        b24kit::Client::oauth(endpoint, access_token),
+        timeout,
+        connect_timeout,
+        max_response_bytes,
+        user_agent,
+        root_certificate_pem,
+    )
+    .and_then(NativeClient::new)
+    .map_err(|e| errors::to_py(py, e))
+}
