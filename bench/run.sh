@@ -21,11 +21,15 @@ read -r ready <&3
 webhook=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["webhook_url"])' "$ready")
 
 results=$(mktemp)
+rounds=5
+per_round=$((calls / rounds))
 bench() { target/release/b24kit-bench "$@" >>"$results"; }
-echo "==> measuring ($calls calls per figure)"
-bench reqwest "$webhook" "$calls"
-bench b24kit "$webhook" "$calls"
-bench reqwest "$webhook" "$calls" 64
-bench b24kit "$webhook" "$calls" 64
-"$venv/bin/python" bench/python_bench.py "$webhook" "$calls" >>"$results"
+echo "==> measuring: $rounds interleaved rounds of $per_round calls per figure (this machine is noisy)"
+for round in $(seq "$rounds"); do
+  bench reqwest "$webhook" "$per_round"
+  bench b24kit "$webhook" "$per_round"
+  bench reqwest "$webhook" "$per_round" 64
+  bench b24kit "$webhook" "$per_round" 64
+  "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
+done
 python3 bench/table.py "$results"

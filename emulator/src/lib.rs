@@ -52,6 +52,9 @@ pub struct EmulatorConfig {
     pub log_requests: bool,
     /// Threads serving requests; 1 runs everything on one thread.
     pub worker_threads: usize,
+    /// Closes keep-alive connections idle this long, as portals behind nginx do; `None` keeps
+    /// them open.
+    pub idle_timeout: Option<std::time::Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -64,6 +67,7 @@ impl Default for EmulatorConfig {
             tls: false,
             log_requests: false,
             worker_threads: 1,
+            idle_timeout: None,
         }
     }
 }
@@ -107,13 +111,14 @@ impl Emulator {
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let served = portal.clone();
+        let idle_timeout = config.idle_timeout;
         let thread = std::thread::Builder::new()
             .name("b24kit-emulator".to_string())
             .spawn(move || {
                 runtime.block_on(async move {
                     match tokio::net::TcpListener::from_std(listener) {
                         Ok(listener) => {
-                            server::serve(listener, acceptor, served, async {
+                            server::serve(listener, acceptor, served, idle_timeout, async {
                                 let _ = stopped.await;
                             })
                             .await

@@ -36,6 +36,9 @@ struct Args {
     /// Threads serving requests.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Close keep-alive connections idle this many milliseconds (default: keep them).
+    #[arg(long)]
+    idle_timeout_ms: Option<u64>,
     /// Print one JSON line with the URLs instead of the human banner (for test fixtures).
     #[arg(long)]
     ready_json: bool,
@@ -92,6 +95,7 @@ fn main() -> ExitCode {
         tls: args.tls,
         log_requests: args.log,
         worker_threads: args.threads.max(1),
+        idle_timeout: args.idle_timeout_ms.map(std::time::Duration::from_millis),
     }) {
         Ok(emulator) => emulator,
         Err(e) => {

@@ -10,7 +10,7 @@ use hyper::body::Incoming;
 use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -40,6 +40,7 @@ pub(crate) async fn serve(
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     portal: Arc<Portal>,
+    idle_timeout: Option<Duration>,
     shutdown: impl std::future::Future<Output = ()>,
 ) {
     let graceful = GracefulShutdown::new();
@@ -59,7 +60,11 @@ pub(crate) async fn serve(
         let _ = stream.set_nodelay(true);
         let portal = portal.clone();
         let service = service_fn(move |req| handle(portal.clone(), req));
-        let builder = hyper::server::conn::http1::Builder::new();
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        if let Some(idle) = idle_timeout {
+            // hyper starts this timer whenever it waits for a request head, idle time included.
+            builder.timer(TokioTimer::new()).header_read_timeout(idle);
+        }
         match &tls {
             None => {
                 let conn = builder.serve_connection(TokioIo::new(stream), service);

@@ -376,3 +376,22 @@ async fn tls_works_with_the_emulator_certificate_and_fails_without_it() {
         other => panic!("expected a TLS error, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn an_idle_connection_closed_by_the_portal_is_replaced() {
+    let emu = Emulator::start(EmulatorConfig {
+        rate_limit: None,
+        idle_timeout: Some(Duration::from_millis(150)),
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let client = webhook_client(&emu);
+    for _ in 0..3 {
+        client
+            .imopenlines_session_mode_silent(Silent::new(2043).activate(true))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    assert_eq!(emu.portal().stats().rest_requests, 3);
+}

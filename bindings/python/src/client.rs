@@ -2,7 +2,6 @@
 //! ways of calling it. The per-method entry points are generated (`generated.rs`); they convert
 //! their arguments and come here.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -12,6 +11,7 @@ use pyo3::prelude::*;
 use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
 
 use crate::bridge::{self, AbortOnCancel, CatchUnwind};
+use crate::local_io::{self, ClientToken, Failure};
 use crate::response::Response;
 use crate::{errors, runtime};
 
@@ -24,7 +24,14 @@ pub struct NativeClient {
 }
 
 enum State {
-    Open { pid: u32, client: b24kit::Client },
+    Open {
+        /// The process the async client's pool belongs to.
+        pid: u32,
+        /// For async calls, on the shared runtime.
+        client: b24kit::Client,
+        /// Owns the per-thread pools of blocking calls (`local_io`).
+        token: ClientToken,
+    },
     Closed,
 }
 
@@ -38,6 +45,7 @@ impl NativeClient {
             state: Mutex::new(State::Open {
                 pid: std::process::id(),
                 client,
+                token: ClientToken::default(),
             }),
         })
     }
@@ -50,48 +58,56 @@ impl NativeClient {
         *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Closed;
     }
 
-    /// The core client of this process (rebuilt after a fork).
+    /// The core client of this process for async calls (rebuilt after a fork).
     fn client(&self, py: Python<'_>) -> PyResult<b24kit::Client> {
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        match &*state {
-            State::Open { pid, client } if runtime::is_current(*pid) => Ok(client.clone()),
-            State::Open { .. } => {
-                let client = self
-                    .builder
-                    .clone()
-                    .build()
-                    .map_err(|e| errors::to_py(py, e))?;
+        // No Python runs while the lock is held (see `bridge::channel_for`).
+        let outcome = {
+            let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+            let token = match &*state {
+                State::Open { pid, client, .. } if runtime::is_current(*pid) => {
+                    return Ok(client.clone());
+                }
+                State::Open { token, .. } => token.clone(),
+                State::Closed => return Err(PyRuntimeError::new_err("the client has been closed")),
+            };
+            self.builder.clone().build().inspect(|client| {
                 let inherited = std::mem::replace(
                     &mut *state,
                     State::Open {
                         pid: std::process::id(),
                         client: client.clone(),
+                        token,
                     },
                 );
                 // The parent's pool may hold locks taken by threads that do not exist here.
                 std::mem::forget(inherited);
-                Ok(client)
-            }
+            })
+        };
+        outcome.map_err(|e| errors::to_py(py, e))
+    }
+
+    fn token(&self) -> PyResult<ClientToken> {
+        match &*self.state.lock().unwrap_or_else(|p| p.into_inner()) {
+            State::Open { token, .. } => Ok(token.clone()),
             State::Closed => Err(PyRuntimeError::new_err("the client has been closed")),
         }
     }
 
-    /// Calls and waits with the GIL released.
+    /// Calls on this thread and waits, with the GIL released.
     pub(crate) fn call_sync<M>(&self, py: Python<'_>, params: M) -> PyResult<Py<Response>>
     where
         M: Method + 'static,
         M::Output: for<'py> IntoPyObject<'py>,
     {
-        let client = self.client(py)?;
-        let rt = runtime::get().map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
-        })?;
-        let outcome =
-            py.detach(|| catch_unwind(AssertUnwindSafe(|| rt.block_on(client.call(params)))));
-        match outcome {
+        let token = self.token()?;
+        let builder = &self.builder;
+        match py.detach(move || local_io::call(&token, builder, params)) {
             Ok(Ok(answer)) => Response::new(py, answer),
             Ok(Err(error)) => Err(errors::to_py(py, error)),
-            Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
+            Err(Failure::Runtime(e)) => Err(PyRuntimeError::new_err(format!(
+                "cannot start b24kit's I/O: {e}"
+            ))),
+            Err(Failure::Panic(panic)) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
         }
     }
 
@@ -109,18 +125,17 @@ impl NativeClient {
         let rt = runtime::get().map_err(|e| {
             PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
         })?;
-        let (event_loop, future) = bridge::new_future(py)?;
-        let (loop_ref, future_ref) = (event_loop.unbind(), future.clone().unbind());
+        let (channel, future) = bridge::new_future(py)?;
+        let future_ref = future.clone().unbind();
         let task = rt.spawn(async move {
             let outcome = CatchUnwind(Box::pin(async move { client.call(params).await })).await;
-            Python::attach(|py| {
-                let converted = match outcome {
-                    Ok(Ok(answer)) => Response::new(py, answer).map(Py::into_any),
-                    Ok(Err(error)) => Err(errors::to_py(py, error)),
-                    Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
-                };
-                bridge::settle(py, &loop_ref, &future_ref, converted);
+            // Only Rust values cross to the loop thread; Python objects are made there.
+            let settle: bridge::Settle = Box::new(move |py| match outcome {
+                Ok(Ok(answer)) => Response::new(py, answer).map(Py::into_any),
+                Ok(Err(error)) => Err(errors::to_py(py, error)),
+                Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
             });
+            channel.complete(future_ref, settle);
         });
         future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
         Ok(future)

@@ -7,6 +7,7 @@ mod bridge;
 mod client;
 mod errors;
 mod generated;
+mod local_io;
 mod logging;
 mod response;
 mod runtime;

@@ -1,4 +1,4 @@
-//! The one tokio runtime of the process, for sync and async calls alike. A forked child
+//! The shared tokio runtime of the process, for async calls (blocking calls use `local_io`). A forked child
 //! (multiprocessing, gunicorn) inherits the parent's memory but none of its threads, so the
 //! runtime is rebuilt on first use in a new process; the parent's is leaked, never dropped,
 //! because dropping it would wait for threads that do not exist here.

@@ -167,3 +167,41 @@ def test_the_async_call_needs_a_running_loop(async_client: b24kit.AsyncClient) -
     with pytest.raises(RuntimeError):
         coroutine.send(None)
     coroutine.close()
+
+
+def test_event_loops_in_several_threads_at_once(portal: Portal) -> None:
+    client = b24kit.AsyncClient.from_webhook(portal.webhook_url, timeout=10)
+
+    async def calls() -> int:
+        answers = await asyncio.gather(*(client.imopenlines_session_mode_silent(2043) for _ in range(100)))
+        return sum(a.result for a in answers)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        totals = list(pool.map(lambda _: asyncio.run(calls()), range(8)))
+    assert totals == [100] * 8
+    assert portal.stats()["rest_requests"] == 800
+
+
+def test_idle_connections_closed_by_the_portal_are_replaced() -> None:
+    import json
+    import subprocess
+
+    from conftest import emulator_binary
+
+    process = subprocess.Popen(
+        [emulator_binary(), "--port", "0", "--ready-json", "--rate-limit", "off", "--idle-timeout-ms", "150"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert process.stdout is not None
+        url = json.loads(process.stdout.readline())["webhook_url"]
+        client = b24kit.Client.from_webhook(url, timeout=5)
+        async_client = b24kit.AsyncClient.from_webhook(url, timeout=5)
+        for _ in range(3):
+            assert client.imopenlines_session_mode_silent(2043, activate=True).result
+            assert asyncio.run(async_client.imopenlines_session_mode_silent(2043)).result
+            time.sleep(0.4)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
