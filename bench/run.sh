@@ -12,6 +12,7 @@ cargo build --release --locked -q -p b24kit-emulator -p b24kit-bench
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/pip" wheel -q --no-deps -w target/wheels ./bindings/python
 "$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/b24kit-*.whl
+(cd bindings/node && npm ci --no-audit --no-fund --silent && npm run --silent build >/dev/null)
 
 echo "==> starting the emulator (limits off, one thread)"
 exec 3< <(target/release/b24kit-emulator --port 0 --ready-json --rate-limit off --threads 1)
@@ -31,5 +32,6 @@ for round in $(seq "$rounds"); do
   bench reqwest "$webhook" "$per_round" 64
   bench b24kit "$webhook" "$per_round" 64
   "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
+  node bench/node_bench.js "$webhook" "$per_round" >>"$results"
 done
 python3 bench/table.py "$results"

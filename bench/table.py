@@ -11,9 +11,12 @@ from collections import defaultdict
 rows = [json.loads(line) for line in open(sys.argv[1]) if line.strip()]
 rounds = defaultdict(list)
 imports = []
+requires = []
 for r in rows:
     if r["client"] == "python-import":
         imports.append(r)
+    elif r["client"] == "node-require":
+        requires.append(r)
     else:
         rounds[(r["client"], r["in_flight"])].append(r)
 
@@ -28,6 +31,7 @@ names = {
     "b24kit": "Rust, b24kit typed call",
     "python-sync": "Python, b24kit Client (sync)",
     "python-asyncio": "Python, b24kit AsyncClient",
+    "node": "Node, b24kit Client",
 }
 print(f"\n{'client':42} {'in flight':>9} {'rounds':>6} {'calls/s':>9} {'median µs':>10} {'p99 µs':>8} {'vs floor':>9}")
 for key in rounds:
@@ -41,3 +45,6 @@ for key in rounds:
 if imports:
     print(f"\nimport b24kit: median {statistics.median(r['median_ms'] for r in imports):.1f} ms "
           f"(best {min(r['min_ms'] for r in imports):.1f} ms)")
+if requires:
+    print(f"require('b24kit'): median {statistics.median(r['median_ms'] for r in requires):.1f} ms "
+          f"(best {min(r['min_ms'] for r in requires):.1f} ms)")

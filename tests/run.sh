@@ -3,6 +3,7 @@
 # Usage: bash tests/run.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 
 step() { printf '\n==> %s\n' "$*"; }
 started=$SECONDS
@@ -23,7 +24,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 
 step "Rust tests: codegen, core, emulator, CLI, golden and integration"
 # The Python extension is tested from Python, below.
-cargo test --workspace --locked --exclude b24kit-python
+cargo test --workspace --locked --exclude b24kit-python --exclude b24kit-node
 cargo build --locked -q -p b24kit-emulator
 
 step "Python package: wheel built by pip (maturin), installed into a fresh virtualenv"
@@ -35,6 +36,25 @@ python3 -m venv "$venv"
 ls -l target/wheels/python
 
 step "Python tests (pytest, against the emulator)"
-B24KIT_EMULATOR="$PWD/target/debug/b24kit-emulator" "$venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
+B24KIT_EMULATOR="$root/target/debug/b24kit-emulator" "$venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
+
+step "Node package: addon built by npm (napi-rs), packed, installed into an empty project"
+(cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
+rm -rf target/node-pack target/node-test-project
+mkdir -p target/node-pack target/node-test-project
+(cd bindings/node && npm pack --silent --pack-destination ../../target/node-pack >/dev/null)
+tarball=$(ls target/node-pack/b24kit-*.tgz)
+ls -l bindings/node/*.node "$tarball"
+(cd target/node-test-project && npm init -y >/dev/null &&
+  npm install --no-audit --no-fund --loglevel=error "../node-pack/$(basename "$tarball")" typescript@5 @types/node@20)
+cp -r bindings/node/test target/node-test-project/test
+cp bindings/node/examples/every_name.ts target/node-test-project/
+
+step "Node tests (node --test, against the emulator; require and import of the installed package)"
+(cd target/node-test-project && B24KIT_EMULATOR="$root/target/debug/b24kit-emulator" node --test test/*.test.js)
+
+step "TypeScript: tsc --strict --noEmit on an example that uses every public name"
+(cd target/node-test-project &&
+  npx tsc --strict --noEmit --target es2022 --module nodenext --moduleResolution nodenext every_name.ts)
 
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"

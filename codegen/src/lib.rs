@@ -50,6 +50,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let renderer = render::Renderer::new(&root.join("codegen/templates"));
     let mut files = targets::rust::generate(&spec, &renderer)?;
     files.extend(targets::python::generate(&spec, &renderer)?);
+    files.extend(targets::node::generate(&spec, &renderer)?);
     Ok(files)
 }
 

@@ -20,6 +20,8 @@ impl Renderer {
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_keep_trailing_newline(true);
+        // Source code, not HTML or JSON: templates escape explicitly (`rust_str`, `tojson`).
+        env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
         env.add_filter("rust_str", rust_str);
         env.add_filter("doc", doc);
         env.add_filter("rust_bool", |b: bool| b.to_string());

@@ -1,6 +1,7 @@
 //! One module per output target. Each turns the validated spec into files through its templates
 //! under `codegen/templates/<target>/`, named after the file they produce.
 
+pub(crate) mod node;
 pub(crate) mod python;
 pub(crate) mod rust;
 

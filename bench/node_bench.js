@@ -1,0 +1,56 @@
+'use strict';
+// Node figures for the benchmark table: sequential awaited calls, calls with 64 in flight, and
+// the time `require('b24kit')` takes. Prints one JSON line per figure.
+
+const { execFileSync } = require('node:child_process');
+const path = require('node:path');
+
+const packageDir = process.env.B24KIT_NODE_PACKAGE || path.resolve(__dirname, '../bindings/node');
+
+function summary(client, latencies, seconds, inFlight) {
+  latencies.sort((a, b) => a - b);
+  return JSON.stringify({
+    client,
+    calls: latencies.length,
+    in_flight: inFlight,
+    calls_per_second: latencies.length / seconds,
+    median_us: latencies[Math.floor(latencies.length / 2)] * 1e6,
+    p99_us: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] * 1e6,
+  });
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+async function calls(client, total, inFlight) {
+  const latencies = [];
+  const started = now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = 0; i < total / inFlight; i++) {
+        const t = now();
+        await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+        latencies.push(now() - t);
+      }
+    }),
+  );
+  return [latencies, now() - started];
+}
+
+function requireTime() {
+  const code = `const t = process.hrtime.bigint(); require(${JSON.stringify(packageDir)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`;
+  const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })));
+  runs.sort((a, b) => a - b);
+  return JSON.stringify({ client: 'node-require', median_ms: runs[3], min_ms: runs[0] });
+}
+
+(async () => {
+  const [url, total] = [process.argv[2], Number(process.argv[3])];
+  const { Client } = require(packageDir);
+  const client = Client.fromWebhook(url);
+  for (let i = 0; i < 200; i++) await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+  console.log(requireTime());
+  const [seq, seqTime] = await calls(client, total, 1);
+  console.log(summary('node', seq, seqTime, 1));
+  const [par, parTime] = await calls(client, total, 64);
+  console.log(summary('node', par, parTime, 64));
+})();

@@ -1,0 +1,92 @@
+// Uses every public name of b24kit, fully typed: `tsc --strict --noEmit` checks it in CI.
+// Run it against the emulator (`cargo run -p b24kit-emulator`) or a portal after compiling.
+
+import {
+  AccessDeniedError,
+  AuthError,
+  B24kitError,
+  BatchError,
+  BatchLengthExceededError,
+  BatchMethodNotAllowedError,
+  BitrixSystemError,
+  ChatIdError,
+  ChatTypeError,
+  Client,
+  ClientOptions,
+  ConfigError,
+  ConnectError,
+  ConnectionLostError,
+  ExpiredTokenError,
+  HttpError,
+  ImopenlinesSessionModeSilentParams,
+  InsufficientScopeError,
+  InternalServerError,
+  InvalidArgumentError,
+  InvalidCredentialsError,
+  InvalidRequestError,
+  ManifestIsNotAvailableError,
+  MethodError,
+  MethodNotFoundError,
+  NoAuthFoundError,
+  NotFoundError,
+  OperationTimeLimitError,
+  OverloadLimitError,
+  PlanAccessDeniedError,
+  PlanError,
+  PortalDeletedError,
+  PortalStateError,
+  ProtocolError,
+  QueryLimitExceededError,
+  RateLimitError,
+  RequestTimeoutError,
+  Response,
+  ServerError,
+  Time,
+  TlsError,
+  TokenExpiredError,
+  TransportError,
+  UnexpectedAnswerError,
+  UnknownCodeError,
+  UserAccessError,
+  UserIdError,
+  errors,
+  version,
+  type B24kitErrorFields,
+} from 'b24kit';
+
+const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
+  B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
+  BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
+  AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
+  UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
+  UnexpectedAnswerError, BatchError, BatchMethodNotAllowedError, BatchLengthExceededError,
+  PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
+  NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
+  TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
+  InvalidArgumentError, ConfigError,
+];
+
+function describe(time: Time): string {
+  const reset: number | null = time.operatingResetAt;
+  return `${time.duration.toFixed(4)} s (budget used ${time.operating}, frees at ${reset}, started ${time.dateStart})`;
+}
+
+export async function main(url: string, chatId: number): Promise<void> {
+  const options: ClientOptions = { timeoutMs: 10_000, connectTimeoutMs: 5_000, userAgent: 'every-name/1.0' };
+  const client: Client = Client.fromWebhook(url, options);
+  const params: ImopenlinesSessionModeSilentParams = { chatId, activate: true };
+  const answer: Response<boolean> = await client.imopenlinesSessionModeSilent(params);
+  console.log(`b24kit ${version}: on ${answer.result} in ${describe(answer.time)}; ${everyError.length} error classes`);
+  try {
+    await client.imopenlinesSessionModeSilent({ chatId });
+  } catch (e) {
+    if (e instanceof ChatTypeError) console.log(`not an open line: ${e.code} ${e.httpStatus}`);
+    else if (e instanceof RateLimitError) console.log(`slow down (${e.category}), retryable: ${e.retryable}`);
+    else if (e instanceof B24kitError) console.log(`failed: ${e.message}; may have reached the portal: ${e.mayHaveReachedServer}`);
+    else throw e;
+  }
+  const oauth = Client.fromOAuth(url.replace(/\/\d+\/[^/]+\/$/, '/'), 'token', options);
+  oauth.close();
+  client.close();
+  console.log(Object.keys(errors).length === everyError.length);
+}

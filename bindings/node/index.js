@@ -1,0 +1,30 @@
+'use strict';
+/**
+ * b24kit: a typed Bitrix24 REST client on a Rust core.
+ *
+ *   const { Client } = require('b24kit');
+ *   const client = Client.fromWebhook('https://your-domain.bitrix24.com/rest/1/your_webhook_key/');
+ *   const { result, time } = await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+ */
+
+const native = require('./native.js');
+const errors = require('./errors.js');
+const { Client, Response, Time } = require('./client.js');
+
+const packageVersion = require('./package.json').version;
+if (native.version() !== packageVersion) {
+  throw new Error(`b24kit's addon is version ${native.version()} but the package is ${packageVersion}; rebuild it`);
+}
+
+native.init((result, time) => new Response(result, new Time(time)), errors.makeError);
+
+const { makeError, ...errorClasses } = errors;
+
+module.exports = {
+  Client,
+  Response,
+  Time,
+  errors: Object.freeze({ ...errorClasses }),
+  version: packageVersion,
+  ...errorClasses,
+};

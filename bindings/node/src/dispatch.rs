@@ -1,0 +1,253 @@
+//! Promises settled from b24kit's I/O threads, in batches, without a thread-safe function per
+//! call. Each call creates a raw promise on the JavaScript thread; when the call ends, the I/O
+//! thread queues its outcome and — only if the queue was empty — pings one shared thread-safe
+//! function. The JavaScript thread then settles every queued promise in one go, building the
+//! `Response` or the typed error through factories that `index.js` registered. While no call is
+//! pending the thread-safe function is unreferenced, so an idle client never keeps Node alive.
+
+use std::ffi::c_void;
+use std::ptr;
+use std::sync::{Arc, Mutex};
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+
+/// Builds the settled value on the JavaScript thread: `Ok` resolves, `Err` rejects.
+pub(crate) type Settle = Box<
+    dyn FnOnce(sys::napi_env, &Factories) -> std::result::Result<sys::napi_value, sys::napi_value>
+        + Send,
+>;
+
+/// A raw pointer that only the JavaScript thread dereferences.
+pub(crate) struct JsThreadOnly(*mut c_void);
+
+// SAFETY: the pointers (napi_deferred, napi_threadsafe_function) are handed between threads but
+// used only through Node-API calls that are either thread-safe (`napi_call_threadsafe_function`)
+// or made on the JavaScript thread (`napi_resolve_deferred`).
+unsafe impl Send for JsThreadOnly {}
+unsafe impl Sync for JsThreadOnly {}
+
+struct Completion {
+    deferred: JsThreadOnly,
+    settle: Settle,
+}
+
+/// The hand-over point between the I/O threads and one JavaScript environment.
+pub(crate) struct Dispatcher {
+    tsfn: JsThreadOnly,
+    queue: Mutex<Vec<Completion>>,
+}
+
+/// `index.js`'s constructors for results and errors, as references.
+pub(crate) struct Factories {
+    make_response: sys::napi_ref,
+    make_error: sys::napi_ref,
+}
+
+/// Per-environment state (main thread and each worker thread have their own).
+pub(crate) struct EnvState {
+    pub(crate) dispatcher: Arc<Dispatcher>,
+    factories: Factories,
+    /// Calls started and not yet settled; only touched on the JavaScript thread.
+    pending: usize,
+}
+
+pub(crate) fn check(status: sys::napi_status, what: &str) -> Result<()> {
+    if status == sys::Status::napi_ok {
+        Ok(())
+    } else {
+        Err(Error::from_reason(format!(
+            "{what} failed (status {status})"
+        )))
+    }
+}
+
+/// Registers the factories and creates this environment's dispatcher. Called once by `index.js`.
+pub(crate) fn init(env: &Env, make_response: Unknown<'_>, make_error: Unknown<'_>) -> Result<()> {
+    let raw = env.raw();
+    let reference = |value: sys::napi_value| -> Result<sys::napi_ref> {
+        let mut r = ptr::null_mut();
+        check(
+            unsafe { sys::napi_create_reference(raw, value, 1, &mut r) },
+            "napi_create_reference",
+        )?;
+        Ok(r)
+    };
+    let factories = Factories {
+        make_response: reference(make_response.raw())?,
+        make_error: reference(make_error.raw())?,
+    };
+    let mut name = ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_string_utf8(raw, c"b24kit".as_ptr(), 6, &mut name) },
+        "napi_create_string_utf8",
+    )?;
+    let mut tsfn = ptr::null_mut();
+    check(
+        unsafe {
+            sys::napi_create_threadsafe_function(
+                raw,
+                ptr::null_mut(),
+                ptr::null_mut(),
+                name,
+                0,
+                1,
+                ptr::null_mut(),
+                None,
+                ptr::null_mut(),
+                Some(drain),
+                &mut tsfn,
+            )
+        },
+        "napi_create_threadsafe_function",
+    )?;
+    check(
+        unsafe { sys::napi_unref_threadsafe_function(raw, tsfn) },
+        "napi_unref_threadsafe_function",
+    )?;
+    let state = EnvState {
+        dispatcher: Arc::new(Dispatcher {
+            tsfn: JsThreadOnly(tsfn as *mut c_void),
+            queue: Mutex::new(Vec::new()),
+        }),
+        factories,
+        pending: 0,
+    };
+    env.set_instance_data(state, (), |_| {})
+}
+
+pub(crate) fn state(env: &Env) -> Result<&'static mut EnvState> {
+    env.get_instance_data::<EnvState>()?
+        .ok_or_else(|| Error::from_reason("b24kit's native module was not initialised by index.js"))
+}
+
+/// A new promise and its deferred; the call is counted as pending.
+pub(crate) fn start(env: &Env) -> Result<(JsThreadOnly, sys::napi_value, Arc<Dispatcher>)> {
+    let raw = env.raw();
+    let state = state(env)?;
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    check(
+        unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) },
+        "napi_create_promise",
+    )?;
+    if state.pending == 0 {
+        check(
+            unsafe {
+                sys::napi_ref_threadsafe_function(
+                    raw,
+                    state.dispatcher.tsfn.0 as sys::napi_threadsafe_function,
+                )
+            },
+            "napi_ref_threadsafe_function",
+        )?;
+    }
+    state.pending += 1;
+    Ok((
+        JsThreadOnly(deferred as *mut c_void),
+        promise,
+        state.dispatcher.clone(),
+    ))
+}
+
+impl Dispatcher {
+    /// Hands a finished call to the JavaScript thread; called on an I/O thread.
+    pub(crate) fn complete(&self, deferred: JsThreadOnly, settle: Settle) {
+        let was_empty = {
+            let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
+            let was_empty = queue.is_empty();
+            queue.push(Completion { deferred, settle });
+            was_empty
+        };
+        if was_empty {
+            // Non-blocking with an unlimited queue: this cannot fail while the function lives.
+            unsafe {
+                sys::napi_call_threadsafe_function(
+                    self.tsfn.0 as sys::napi_threadsafe_function,
+                    ptr::null_mut(),
+                    sys::ThreadsafeFunctionCallMode::nonblocking,
+                );
+            }
+        }
+    }
+}
+
+/// The thread-safe function's callback: settles every queued promise.
+unsafe extern "C" fn drain(
+    env: sys::napi_env,
+    _js_callback: sys::napi_value,
+    _context: *mut c_void,
+    _data: *mut c_void,
+) {
+    if env.is_null() {
+        return; // the environment is shutting down
+    }
+    let wrapped = Env::from_raw(env);
+    let Ok(state) = state(&wrapped) else {
+        return;
+    };
+    let batch = std::mem::take(
+        &mut *state
+            .dispatcher
+            .queue
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()),
+    );
+    let settled = batch.len();
+    for Completion { deferred, settle } in batch {
+        match settle(env, &state.factories) {
+            Ok(value) => sys::napi_resolve_deferred(env, deferred.0 as sys::napi_deferred, value),
+            Err(error) => sys::napi_reject_deferred(env, deferred.0 as sys::napi_deferred, error),
+        };
+    }
+    state.pending -= settled.min(state.pending);
+    if state.pending == 0 {
+        sys::napi_unref_threadsafe_function(
+            env,
+            state.dispatcher.tsfn.0 as sys::napi_threadsafe_function,
+        );
+    }
+}
+
+impl Factories {
+    /// `makeResponse(result, time)`.
+    pub(crate) fn response(
+        &self,
+        env: sys::napi_env,
+        result: sys::napi_value,
+        time: sys::napi_value,
+    ) -> std::result::Result<sys::napi_value, sys::napi_value> {
+        call(env, self.make_response, &[result, time])
+    }
+
+    /// `makeError(record)`: the typed error for a failed call.
+    pub(crate) fn error(&self, env: sys::napi_env, record: sys::napi_value) -> sys::napi_value {
+        match call(env, self.make_error, &[record]) {
+            Ok(error) | Err(error) => error,
+        }
+    }
+}
+
+/// Calls a referenced function; a thrown exception comes back as `Err`.
+fn call(
+    env: sys::napi_env,
+    function: sys::napi_ref,
+    args: &[sys::napi_value],
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    unsafe {
+        let mut f = ptr::null_mut();
+        let mut undefined = ptr::null_mut();
+        sys::napi_get_reference_value(env, function, &mut f);
+        sys::napi_get_undefined(env, &mut undefined);
+        let mut out = ptr::null_mut();
+        if sys::napi_call_function(env, undefined, f, args.len(), args.as_ptr(), &mut out)
+            == sys::Status::napi_ok
+        {
+            Ok(out)
+        } else {
+            let mut exception = ptr::null_mut();
+            sys::napi_get_and_clear_last_exception(env, &mut exception);
+            Err(exception)
+        }
+    }
+}

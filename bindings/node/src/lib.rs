@@ -1,0 +1,28 @@
+//! The native addon behind the `b24kit` npm package: the Rust core, with calls that return
+//! promises. It adds only what JavaScript needs — promises settled in batches on the JavaScript
+//! thread, typed errors through `index.js`'s factories — and leaves behaviour to the core.
+
+// napi's macros register exported functions only outside test builds, so a test-mode check
+// (`clippy --all-targets`) would call them unused.
+#![cfg_attr(test, allow(dead_code))]
+
+mod awake;
+mod client;
+mod dispatch;
+mod errors;
+mod generated;
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+
+/// Registers `index.js`'s factories for results and errors; called once per environment.
+#[napi(catch_unwind)]
+pub fn init(env: &Env, make_response: Unknown<'_>, make_error: Unknown<'_>) -> Result<()> {
+    dispatch::init(env, make_response, make_error)
+}
+
+/// The package version, to check that `index.js` and the addon match.
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
