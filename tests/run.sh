@@ -57,4 +57,17 @@ step "TypeScript: tsc --strict --noEmit on an example that uses every public nam
 (cd target/node-test-project &&
   npx tsc --strict --noEmit --target es2022 --module nodenext --moduleResolution nodenext every_name.ts)
 
+step "Kotlin and Swift via uniffi: library built, bindings regenerated and compared (golden)"
+cargo build --locked -q -p b24kit-uniffi -p b24kit-uniffi-bindgen
+ls -l target/debug/libb24kit_uniffi.so
+bash bindings/uniffi/generate.sh --check
+
+step "Kotlin: mvn test (generated sources compiled with -Werror; JUnit through JNA against the emulator)"
+(cd bindings/kotlin && mvn -q -B test -Db24kit.lib.dir="$root/target/debug" -Db24kit.emulator="$root/target/debug/b24kit-emulator")
+grep -h -o 'tests="[0-9]*" errors="[0-9]*" skipped="[0-9]*" failures="[0-9]*"' bindings/kotlin/target/surefire-reports/*.xml
+
+step "Swift: every generated .swift file parses without a syntax error (tree-sitter-swift)"
+"$venv/bin/pip" install -q tree-sitter tree-sitter-swift
+"$venv/bin/python" bindings/swift/check_syntax.py
+
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"

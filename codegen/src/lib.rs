@@ -51,6 +51,7 @@ pub fn generate(root: &Path) -> Result<Vec<GeneratedFile>, Error> {
     let mut files = targets::rust::generate(&spec, &renderer)?;
     files.extend(targets::python::generate(&spec, &renderer)?);
     files.extend(targets::node::generate(&spec, &renderer)?);
+    files.extend(targets::uniffi::generate(&spec, &renderer)?);
     Ok(files)
 }
 

@@ -481,6 +481,7 @@ pub(crate) const RESERVED_CLASS_NAMES: &[&str] = &[
     "ProtocolError",
     "InvalidArgumentError",
     "ConfigError",
+    "InternalError",
 ];
 
 /// Exception class names must be unique across the whole spec: a code shared by several

@@ -4,6 +4,7 @@
 pub(crate) mod node;
 pub(crate) mod python;
 pub(crate) mod rust;
+pub(crate) mod uniffi;
 
 /// The first line of every generated file, behind the target's comment marker.
 pub(crate) fn banner(source: &str) -> String {

@@ -1,0 +1,161 @@
+package dev.b24kit
+
+import java.io.BufferedReader
+import java.io.InputStreamReader
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+
+/** The Kotlin bindings against the emulator (a real HTTP server on 127.0.0.1), through JNA. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ClientTest {
+    private lateinit var emulator: Process
+    private lateinit var baseUrl: String
+    private lateinit var webhookUrl: String
+    private val http = HttpClient.newHttpClient()
+
+    @BeforeAll
+    fun startEmulator() {
+        val binary = System.getProperty("b24kit.emulator") ?: error("set -Db24kit.emulator")
+        emulator = ProcessBuilder(binary, "--port", "0", "--ready-json", "--rate-limit", "off")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start()
+        val ready = BufferedReader(InputStreamReader(emulator.inputStream)).readLine()
+        baseUrl = field(ready, "base_url")
+        webhookUrl = field(ready, "webhook_url")
+    }
+
+    @AfterAll
+    fun stopEmulator() {
+        emulator.destroy()
+    }
+
+    @BeforeEach
+    fun reset() {
+        control("POST", "reset")
+        control("PUT", "limits", """{"enabled": false}""")
+    }
+
+    private fun field(json: String, name: String): String =
+        Regex("\"$name\":\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
+
+    private fun control(method: String, path: String, body: String? = null): String {
+        val request = HttpRequest.newBuilder(URI.create("${baseUrl}_emulator/$path"))
+            .header("content-type", "application/json")
+            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
+            .build()
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body()
+    }
+
+    private fun silent(chatId: Int): Boolean = control("GET", "chats/$chatId").contains("\"silent\":true")
+
+    private fun client(options: ClientOptions = ClientOptions(timeoutMs = 10_000u)) = Client.fromWebhook(webhookUrl, options)
+
+    @Test
+    fun `switching on and off changes the chat`() = runBlocking {
+        val client = client()
+        val on = client.imopenlinesSessionModeSilent(chatId = 2043, activate = true)
+        assertTrue(on.result)
+        assertTrue(silent(2043))
+        val off = client.imopenlinesSessionModeSilent(2043)
+        assertTrue(off.result)
+        assertFalse(silent(2043), "activate defaults to false")
+        assertTrue(off.time.finish >= off.time.start)
+        assertEquals(off.time.start.toLong() + 600, off.time.operatingResetAt?.toLong())
+        assertTrue(off.time.dateStart.endsWith("+00:00"))
+    }
+
+    @Test
+    fun `each method error is its own exception with its fields`() = runBlocking {
+        val client = client()
+        val chatId = assertThrows<B24kitException.ChatId> { runBlocking { client.imopenlinesSessionModeSilent(999_999) } }
+        assertEquals("CHAT_ID", chatId.code)
+        assertEquals(400, chatId.httpStatus)
+        assertEquals("Chat ID is invalid.", chatId.description)
+        assertEquals("imopenlines.session.mode.silent", chatId.method)
+        assertFalse(chatId.retryable)
+        val chatType = assertThrows<B24kitException.ChatType> { runBlocking { client.imopenlinesSessionModeSilent(2044) } }
+        assertEquals("CHAT_TYPE", chatType.errorCode())
+        val denied = assertThrows<B24kitException.AccessDenied> { runBlocking { client.imopenlinesSessionModeSilent(2045) } }
+        assertEquals(400, denied.status())
+        assertTrue(denied.reason().contains("ACCESS_DENIED (HTTP 400)"), denied.reason())
+        val userless = Client.fromOauth("${baseUrl}rest/", "emulator-userless-token")
+        assertThrows<B24kitException.UserId> { runBlocking { userless.imopenlinesSessionModeSilent(2043) } }
+        assertFalse(silent(2043) || silent(2044) || silent(2045))
+    }
+
+    @Test
+    fun `system errors carry their category`() = runBlocking {
+        val wrongKey = Client.fromWebhook("${baseUrl}rest/1/wrongkey/")
+        val e = assertThrows<B24kitException.InvalidCredentials> { runBlocking { wrongKey.imopenlinesSessionModeSilent(2043) } }
+        assertEquals("auth", e.category)
+        assertEquals(401, e.httpStatus)
+        control("PUT", "limits", """{"burst": 1, "drain_per_second": 0.01}""")
+        val client = client()
+        client.imopenlinesSessionModeSilent(2043)
+        val limited = assertThrows<B24kitException.QueryLimitExceeded> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
+        assertEquals("rate_limit", limited.errorCategory())
+        assertTrue(limited.isRetryable())
+    }
+
+    @Test
+    fun `a server that never answers times out within the bound`() = runBlocking {
+        control("POST", "faults", """{"kind": "delay", "ms": 30000}""")
+        val client = client(ClientOptions(timeoutMs = 400u))
+        val started = System.nanoTime()
+        val e = assertThrows<B24kitException.RequestTimeout> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
+        val tookMs = (System.nanoTime() - started) / 1_000_000
+        assertEquals("timeout", e.kind)
+        assertTrue(tookMs in 390..2999, "took $tookMs ms")
+    }
+
+    @Test
+    fun `bad input is a clear exception, nothing is sent and nothing crashes`() = runBlocking {
+        val client = client()
+        for (bad in listOf(0L, -5L, Long.MIN_VALUE)) {
+            val e = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesSessionModeSilent(bad) } }
+            assertEquals("chatId", e.parameter)
+            assertEquals("chatId must be at least 1, got $bad", e.reason)
+            assertFalse(e.mayHaveReachedServer)
+        }
+        assertTrue(control("GET", "stats").contains("\"rest_requests\":0"))
+        val config = assertThrows<B24kitException.Config> { Client.fromWebhook("http://portal.example.com/rest/1/key/") }
+        assertTrue(config.reason.contains("https"), config.reason)
+        assertNull(config.httpStatus)
+    }
+
+    @Test
+    fun `200 concurrent coroutines share one client`() = runBlocking {
+        val client = client()
+        val answers = (1..200).map { i ->
+            async(Dispatchers.Default) { client.imopenlinesSessionModeSilent(2043, activate = i % 2 == 0) }
+        }.awaitAll()
+        assertEquals(200, answers.count { it.result })
+        assertTrue(control("GET", "stats").contains("\"rest_requests\":200"))
+    }
+
+    @Test
+    fun `a closed client refuses calls and its description hides the key`() = runBlocking {
+        val client = client()
+        assertTrue(client.description().contains("/rest/1/***/"), client.description())
+        assertFalse(client.description().contains("emulatorwebhook1"))
+        client.use { assertTrue(it.imopenlinesSessionModeSilent(2043).result) }
+        assertThrows<IllegalStateException> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
+        Unit
+    }
+}
