@@ -33,6 +33,7 @@ mod envelope;
 mod error;
 mod generated;
 mod method;
+pub mod panic;
 mod response;
 mod runtime;
 mod secret;

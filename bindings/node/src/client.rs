@@ -1,12 +1,7 @@
 //! `NativeClient`: the core client behind the JavaScript `Client`. Calls return promises settled
 //! by `dispatch`; the per-method entry points are generated (`generated.rs`).
 
-use std::any::Any;
-use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::Mutex;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use napi::bindgen_prelude::*;
@@ -135,7 +130,7 @@ impl NativeClient {
         let awake = crate::awake::awake();
         awake.touch();
         napi::bindgen_prelude::spawn(async move {
-            let outcome = CatchUnwind(Box::pin(client.call(params))).await;
+            let outcome = b24kit::panic::catch_async(client.call(params)).await;
             let settle: dispatch::Settle =
                 Box::new(move |env, factories| settle(env, factories, outcome));
             dispatcher.complete(deferred, settle);
@@ -146,7 +141,7 @@ impl NativeClient {
 }
 
 type Outcome<T> =
-    std::result::Result<std::result::Result<b24kit::Response<T>, CoreError>, Box<dyn Any + Send>>;
+    std::result::Result<std::result::Result<b24kit::Response<T>, CoreError>, b24kit::panic::Panic>;
 
 /// The JavaScript value of an outcome, built on the JavaScript thread.
 fn settle<T: ToNapiValue>(
@@ -164,36 +159,14 @@ fn settle<T: ToNapiValue>(
             };
             match converted {
                 Ok((result, time)) => return factories.response(env, result, time),
-                Err(e) => ErrorRecord::internal(&e.to_string()),
+                Err(e) => ErrorRecord::internal(&format!(
+                    "internal error in b24kit ({e}); please report it"
+                )),
             }
         }
         Ok(Err(error)) => ErrorRecord::from_core(&error),
-        Err(panic) => ErrorRecord::internal(&panic_text(&*panic)),
+        Err(panic) => ErrorRecord::internal(&panic.to_string()),
     };
     let value = unsafe { ErrorRecord::to_napi_value(env, record) }.unwrap_or(std::ptr::null_mut());
     Err(factories.error(env, value))
-}
-
-/// A future whose panics become `Err` instead of unwinding into the runtime.
-struct CatchUnwind<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = std::result::Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
-    }
-}
-
-fn panic_text(panic: &(dyn Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }

@@ -62,11 +62,11 @@ impl ErrorRecord {
         record
     }
 
-    /// The base error for a bug in b24kit (a Rust panic).
-    pub(crate) fn internal(what: &str) -> ErrorRecord {
+    /// The base error for a bug in b24kit (a Rust panic or a value that cannot be converted).
+    pub(crate) fn internal(message: &str) -> ErrorRecord {
         ErrorRecord {
             variant: "internal".to_string(),
-            message: format!("internal error in b24kit ({what}); please report it"),
+            message: message.to_string(),
             code: None,
             description: None,
             http_status: None,

@@ -5,17 +5,12 @@
 //! loop thread then settles every queued future in one go. I/O threads never wait for the GIL,
 //! and a busy loop is woken once per batch rather than once per call. Loops that cannot watch a
 //! socket (Windows' proactor) fall back to `call_soon_threadsafe` per call. Cancelling the asyncio
-//! future aborts the call; a panic inside the call becomes the base `B24kitError`.
+//! future aborts the call.
 
-use std::any::Any;
-use std::future::Future;
 use std::io::{Read, Write};
 #[cfg(unix)]
 use std::os::unix::net::UnixStream;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
 
 use pyo3::exceptions::PyNotImplementedError;
 use pyo3::prelude::*;
@@ -222,29 +217,4 @@ impl AbortOnCancel {
         }
         Ok(())
     }
-}
-
-/// A future whose panics become `Err` instead of unwinding into the runtime.
-pub(crate) struct CatchUnwind<F>(pub(crate) Pin<Box<F>>);
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
-    }
-}
-
-/// A panic payload as text, for the error message.
-pub(crate) fn panic_text(panic: &(dyn Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }

@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 
 use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
 
-use crate::bridge::{self, AbortOnCancel, CatchUnwind};
+use crate::bridge::{self, AbortOnCancel};
 use crate::local_io::{self, ClientToken, Failure};
 use crate::response::Response;
 use crate::{errors, runtime};
@@ -107,7 +107,7 @@ impl NativeClient {
             Err(Failure::Runtime(e)) => Err(PyRuntimeError::new_err(format!(
                 "cannot start b24kit's I/O: {e}"
             ))),
-            Err(Failure::Panic(panic)) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
+            Err(Failure::Panic(panic)) => Err(errors::internal(py, &panic)),
         }
     }
 
@@ -128,12 +128,12 @@ impl NativeClient {
         let (channel, future) = bridge::new_future(py)?;
         let future_ref = future.clone().unbind();
         let task = rt.spawn(async move {
-            let outcome = CatchUnwind(Box::pin(async move { client.call(params).await })).await;
+            let outcome = b24kit::panic::catch_async(client.call(params)).await;
             // Only Rust values cross to the loop thread; Python objects are made there.
             let settle: bridge::Settle = Box::new(move |py| match outcome {
                 Ok(Ok(answer)) => Response::new(py, answer).map(Py::into_any),
                 Ok(Err(error)) => Err(errors::to_py(py, error)),
-                Err(panic) => Err(errors::internal(py, &bridge::panic_text(&*panic))),
+                Err(panic) => Err(errors::internal(py, &panic)),
             });
             channel.complete(future_ref, settle);
         });

@@ -75,9 +75,8 @@ pub(crate) fn invalid_argument(py: Python<'_>, name: &str, message: String) -> P
 }
 
 /// The base `B24kitError` for a bug in b24kit (a Rust panic): never a `PanicException`.
-pub(crate) fn internal(py: Python<'_>, what: &str) -> PyErr {
-    let message = format!("internal error in b24kit ({what}); please report it");
-    build(py, "internal", &message, Fields::default())
+pub(crate) fn internal(py: Python<'_>, panic: &b24kit::panic::Panic) -> PyErr {
+    build(py, "internal", &panic.to_string(), Fields::default())
 }
 
 fn build(py: Python<'_>, kind: &str, message: &str, f: Fields) -> PyErr {

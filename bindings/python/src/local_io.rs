@@ -10,9 +10,7 @@
 //! After `fork()` the inherited runtime (its polling fd is shared with the parent) and clients are
 //! forgotten and made anew.
 
-use std::any::Any;
 use std::cell::RefCell;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Weak};
 
 use b24kit::{ClientBuilder, Error, Method, Response};
@@ -35,7 +33,7 @@ thread_local! {
 /// Why a blocking call produced no outcome from the core.
 pub(crate) enum Failure {
     Runtime(std::io::Error),
-    Panic(Box<dyn Any + Send>),
+    Panic(b24kit::panic::Panic),
 }
 
 /// Makes the call on this thread and waits for it.
@@ -75,12 +73,12 @@ pub(crate) fn call<M: Method>(
             },
         };
         let runtime = &local.runtime;
-        catch_unwind(AssertUnwindSafe(|| {
+        b24kit::panic::catch(|| {
             runtime.block_on(async move {
                 settle_idle_connections().await;
                 client.call(params).await
             })
-        }))
+        })
         .map_err(Failure::Panic)
     })
 }

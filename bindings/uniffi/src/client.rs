@@ -1,12 +1,7 @@
 //! The exported `Client`: construction from a webhook or OAuth settings, and the one call path
 //! the generated methods use.
 
-use std::any::Any;
-use std::future::Future;
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use b24kit::{ClientBuilder, ConfigProblem, Error as CoreError, Method};
@@ -91,9 +86,9 @@ impl Client {
         &self,
         params: M,
     ) -> Result<b24kit::Response<M::Output>, B24kitError> {
-        match CatchUnwind(Box::pin(self.inner.call(params))).await {
+        match b24kit::panic::catch_async(self.inner.call(params)).await {
             Ok(outcome) => outcome.map_err(B24kitError::from),
-            Err(panic) => Err(B24kitError::internal(&panic_text(&*panic))),
+            Err(panic) => Err(B24kitError::internal(&panic)),
         }
     }
 }
@@ -121,28 +116,4 @@ impl Client {
     pub fn description(&self) -> String {
         self.label.clone()
     }
-}
-
-/// A future whose panics become `Err` instead of unwinding across the FFI.
-struct CatchUnwind<F>(Pin<Box<F>>);
-
-impl<F: Future> Future for CatchUnwind<F> {
-    type Output = Result<F::Output, Box<dyn Any + Send>>;
-
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
-        let inner = self.0.as_mut();
-        match catch_unwind(AssertUnwindSafe(|| inner.poll(cx))) {
-            Ok(Poll::Ready(value)) => Poll::Ready(Ok(value)),
-            Ok(Poll::Pending) => Poll::Pending,
-            Err(panic) => Poll::Ready(Err(panic)),
-        }
-    }
-}
-
-fn panic_text(panic: &(dyn Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "panic".to_string())
 }

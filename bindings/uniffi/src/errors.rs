@@ -190,10 +190,8 @@ impl From<CoreError> for B24kitError {
 
 impl B24kitError {
     /// A bug in b24kit (a Rust panic), reported instead of crashing the app.
-    pub(crate) fn internal(what: &str) -> Self {
-        let mut f = Fields::bare(format!(
-            "internal error in b24kit ({what}); please report it"
-        ));
+    pub(crate) fn internal(panic: &b24kit::panic::Panic) -> Self {
+        let mut f = Fields::bare(panic.to_string());
         f.may_have_reached_server = true;
         Self::new(Variant::Internal, f)
     }
