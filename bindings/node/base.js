@@ -29,10 +29,15 @@ function checkParams(params, method, allowed) {
   }
 }
 
-/** An integer parameter: `TypeError` for anything but an integer number, `RangeError` beyond 2^53. */
+/**
+ * An integer parameter: `TypeError` for anything but an integer number, `RangeError` beyond 2^53.
+ * `fallback` is used when the parameter is left out: `undefined` makes it required, `null` lets
+ * it be absent (then it is not sent).
+ */
 function integerArg(params, name, fallback) {
-  const value = params[name] === undefined ? fallback : params[name];
+  const value = params[name] === undefined || params[name] === null ? fallback : params[name];
   if (value === undefined) throw new TypeError(`${name} is required`);
+  if (value === null) return null;
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new TypeError(`${name} must be an integer, not ${describe(value)}`);
   }
@@ -44,6 +49,15 @@ function integerArg(params, name, fallback) {
       mayHaveReachedServer: false,
     });
   }
+  return value;
+}
+
+/** A text parameter, required (`fallback` undefined) or optional (`fallback` null). */
+function stringArg(params, name, fallback) {
+  const value = params[name] === undefined || params[name] === null ? fallback : params[name];
+  if (value === undefined) throw new TypeError(`${name} is required`);
+  if (value === null) return null;
+  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, not ${describe(value)}`);
   return value;
 }
 
@@ -113,4 +127,4 @@ class ClientBase {
   }
 }
 
-module.exports = { ClientBase, NATIVE, checkParams, integerArg, flagArg };
+module.exports = { ClientBase, NATIVE, checkParams, integerArg, flagArg, stringArg };

@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { ClientBase, NATIVE, checkParams, integerArg, flagArg } = require('./base.js');
+const { ClientBase, NATIVE, checkParams, integerArg, flagArg, stringArg } = require('./base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -39,13 +39,82 @@ class Response {
   }
 }
 
+const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_DIALOG_GET_ONE_OF = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
+const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
 const IMOPENLINES_SESSION_MODE_SILENT_PARAMS = ['chatId', 'activate'];
+const IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS = [];
 
 /**
  * A Bitrix24 client. Create it with `Client.fromWebhook` or `Client.fromOAuth` and reuse it: it
  * keeps connections alive, and any number of calls may be in flight at once.
  */
 class Client extends ClientBase {
+  /**
+   * Get the open-line dialog (chat) an identifier refers to.
+   *
+   * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
+   * Its `entity_data_3` is `Y` while the dialog is in silent mode.
+   *
+   * Calls `imopenlines.dialog.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
+   * other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesDialogGet(params) {
+    try {
+      checkParams(params, 'imopenlinesDialogGet', IMOPENLINES_DIALOG_GET_PARAMS);
+      const chatId = integerArg(params, 'chatId', null);
+      const dialogId = stringArg(params, 'dialogId', null);
+      const sessionId = integerArg(params, 'sessionId', null);
+      const userCode = stringArg(params, 'userCode', null);
+      return this[NATIVE]().imopenlinesDialogGet(chatId, dialogId, sessionId, userCode);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Pin an open-line dialog to the current operator, or unpin it.
+   *
+   * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+   * dialog that is already pinned changes nothing, so repeating the call is safe.
+   *
+   * Calls `imopenlines.session.mode.pin` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
+   * other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionModePin(params) {
+    try {
+      checkParams(params, 'imopenlinesSessionModePin', IMOPENLINES_SESSION_MODE_PIN_PARAMS);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const activate = flagArg(params, 'activate', true);
+      return this[NATIVE]().imopenlinesSessionModePin(chatId, activate);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Pin every open-line dialog of the current operator.
+   *
+   * Pins every open-line dialog available to the current operator and returns the identifiers of
+   * the sessions pinned. Repeating the call changes nothing more (it then returns an empty list),
+   * so it is safe to retry.
+   *
+   * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
+   * other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionModePinAll(params = {}) {
+    try {
+      checkParams(params, 'imopenlinesSessionModePinAll', IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS);
+      return this[NATIVE]().imopenlinesSessionModePinAll();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /**
    * Switch silent messaging mode of an open-line dialog on or off.
    *
@@ -66,6 +135,26 @@ class Client extends ClientBase {
       const chatId = integerArg(params, 'chatId', undefined);
       const activate = flagArg(params, 'activate', false);
       return this[NATIVE]().imopenlinesSessionModeSilent(chatId, activate);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Unpin every open-line dialog of the current operator.
+   *
+   * Unpins every open-line dialog pinned to the current operator and returns the identifiers of the
+   * sessions unpinned. Repeating the call changes nothing more (it then returns an empty list), so
+   * it is safe to retry.
+   *
+   * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
+   * other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionModeUnpinAll(params = {}) {
+    try {
+      checkParams(params, 'imopenlinesSessionModeUnpinAll', IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
+      return this[NATIVE]().imopenlinesSessionModeUnpinAll();
     } catch (error) {
       return Promise.reject(error);
     }

@@ -42,17 +42,32 @@ class MethodError extends B24kitError {}
 /** The portal refused the call with an error that any method can return. */
 class BitrixSystemError extends B24kitError {}
 
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.session.mode.silent */
+/** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
+class DialogIdEmptyError extends MethodError {}
+
+/** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
+class AccessError extends MethodError {}
+
+/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
+class ImNotInstalledError extends MethodError {}
+
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
+class ChatIdEmptyError extends MethodError {}
+
+/** `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class ChatIdError extends MethodError {}
 
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.silent */
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class ChatTypeError extends MethodError {}
 
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.mode.silent */
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class AccessDeniedError extends MethodError {}
 
-/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.session.mode.silent */
+/** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class UserIdError extends MethodError {}
+
+/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
+class UserNotOperatorError extends MethodError {}
 
 /** The portal refuses calls for a while because too many or too long calls were made. */
 class RateLimitError extends BitrixSystemError {}
@@ -172,10 +187,15 @@ class ConfigError extends TypeError {
 }
 
 const METHOD_ERRORS = {
+  "DIALOG_ID_EMPTY": DialogIdEmptyError,
+  "ACCESS_ERROR": AccessError,
+  "IM_NOT_INSTALLED": ImNotInstalledError,
+  "CHAT_ID_EMPTY": ChatIdEmptyError,
   "CHAT_ID": ChatIdError,
   "CHAT_TYPE": ChatTypeError,
   "ACCESS_DENIED": AccessDeniedError,
   "USER_ID": UserIdError,
+  "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
 };
 
 const SYSTEM_ERRORS = {
@@ -222,10 +242,15 @@ module.exports = {
   B24kitError,
   MethodError,
   BitrixSystemError,
+  DialogIdEmptyError,
+  AccessError,
+  ImNotInstalledError,
+  ChatIdEmptyError,
   ChatIdError,
   ChatTypeError,
   AccessDeniedError,
   UserIdError,
+  UserNotOperatorError,
   RateLimitError,
   AuthError,
   TokenExpiredError,

@@ -49,6 +49,90 @@ export declare class Response<T> {
   readonly time: Time;
 }
 
+/** The dialog. The result of `imopenlines.dialog.get`. */
+export interface ImopenlinesDialogGetResult {
+  /** Identifier of the chat. */
+  readonly id: number;
+  /** Name of the open line dialog. */
+  readonly name: string | null;
+  /** Type of chat, `lines` for open lines. */
+  readonly type: string | null;
+  /** External type of the chat, `LINES` for open lines. */
+  readonly entityType: string | null;
+  /** External identifier of the chat, e.g. `livechat|1|1363|203`. */
+  readonly entityId: string | null;
+  /** External data of the chat. */
+  readonly entityData1: string | null;
+  /** External data of the chat. */
+  readonly entityData2: string | null;
+  /** External data of the chat; `Y` while the dialog is in silent mode. */
+  readonly entityData3: string | null;
+  /** Identifier of the dialog, `chat<ID>`; may be null. */
+  readonly dialogId: string | null;
+  /** Identifier of the user who owns the chat. */
+  readonly owner: number | null;
+  /** Identifiers of the operators. */
+  readonly managerList: number[] | null;
+  /** Whether extranet users take part. */
+  readonly extranet: boolean | null;
+  /** Type of the chat's messages (`L` for open lines). */
+  readonly messageType: string | null;
+  /** Chat color, hex. */
+  readonly color: string | null;
+  /** Link to the avatar; empty when none is set. */
+  readonly avatar: string | null;
+  /** Creation date of the chat, ISO 8601. */
+  readonly dateCreate: string | null;
+}
+
+/** Parameters of `imopenlines.dialog.get`; exactly one of `chatId`, `dialogId`, `sessionId`, `userCode` must be given. */
+export interface ImopenlinesDialogGetParams {
+  /**
+   * Numeric identifier of the chat.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+  /**
+   * Identifier of the dialog, `chat<ID>` for a chat (e.g. `chat29`).
+   *
+   * Default: `null`.
+   */
+  dialogId?: string;
+  /**
+   * Identifier of the session within the open line.
+   *
+   * Default: `null`.
+   */
+  sessionId?: number;
+  /**
+   * String identifier of the open-line user, `<connector>|<line id>|<connector chat id>|<connector
+   * user id>`, e.g. `livechat|1|1373|211`.
+   *
+   * Default: `null`.
+   */
+  userCode?: string;
+}
+
+/** Parameters of `imopenlines.session.mode.pin`. */
+export interface ImopenlinesSessionModePinParams {
+  /**
+   * Identifier of the open-line chat.
+   */
+  chatId: number;
+  /**
+   * Whether the dialog is pinned (`Y`) or unpinned (`N`). The portal pins for any value but the
+   * exact string `N`, so the client always sends `Y` or `N` explicitly.
+   *
+   * Default: `true`.
+   */
+  activate?: boolean;
+}
+
+/** Parameters of `imopenlines.session.mode.pinAll`. */
+export interface ImopenlinesSessionModePinAllParams {
+}
+
 /** Parameters of `imopenlines.session.mode.silent`. */
 export interface ImopenlinesSessionModeSilentParams {
   /**
@@ -65,6 +149,10 @@ export interface ImopenlinesSessionModeSilentParams {
   activate?: boolean;
 }
 
+/** Parameters of `imopenlines.session.mode.unpinAll`. */
+export interface ImopenlinesSessionModeUnpinAllParams {
+}
+
 /**
  * A Bitrix24 client. Create it with `Client.fromWebhook` or `Client.fromOAuth` and reuse it: it
  * keeps connections alive, and any number of calls may be in flight at once.
@@ -78,6 +166,28 @@ export declare class Client {
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
+   * Get the open-line dialog (chat) an identifier refers to.
+   *
+   * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
+   * Its `entity_data_3` is `Y` while the dialog is in silent mode.
+   */
+  imopenlinesDialogGet(params: ImopenlinesDialogGetParams): Promise<Response<ImopenlinesDialogGetResult>>;
+  /**
+   * Pin an open-line dialog to the current operator, or unpin it.
+   *
+   * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+   * dialog that is already pinned changes nothing, so repeating the call is safe.
+   */
+  imopenlinesSessionModePin(params: ImopenlinesSessionModePinParams): Promise<Response<boolean>>;
+  /**
+   * Pin every open-line dialog of the current operator.
+   *
+   * Pins every open-line dialog available to the current operator and returns the identifiers of
+   * the sessions pinned. Repeating the call changes nothing more (it then returns an empty list),
+   * so it is safe to retry.
+   */
+  imopenlinesSessionModePinAll(params?: ImopenlinesSessionModePinAllParams): Promise<Response<number[]>>;
+  /**
    * Switch silent messaging mode of an open-line dialog on or off.
    *
    * Enables or disables silent messaging mode in the dialog. Any user with access permission to the
@@ -87,6 +197,14 @@ export declare class Client {
    * @deprecated by Bitrix24: Development of this method has been halted, but it continues to function. (the method still works).
    */
   imopenlinesSessionModeSilent(params: ImopenlinesSessionModeSilentParams): Promise<Response<boolean>>;
+  /**
+   * Unpin every open-line dialog of the current operator.
+   *
+   * Unpins every open-line dialog pinned to the current operator and returns the identifiers of the
+   * sessions unpinned. Repeating the call changes nothing more (it then returns an empty list), so
+   * it is safe to retry.
+   */
+  imopenlinesSessionModeUnpinAll(params?: ImopenlinesSessionModeUnpinAllParams): Promise<Response<number[]>>;
 }
 
 /** Fields every b24kit error carries; `null` where they do not apply. */
@@ -127,14 +245,24 @@ export declare class B24kitError extends Error implements B24kitErrorFields {
 export declare class MethodError extends B24kitError {}
 /** The portal refused the call with an error that any method can return. */
 export declare class BitrixSystemError extends B24kitError {}
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.session.mode.silent */
+/** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
+export declare class DialogIdEmptyError extends MethodError {}
+/** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
+export declare class AccessError extends MethodError {}
+/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
+export declare class ImNotInstalledError extends MethodError {}
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
+export declare class ChatIdEmptyError extends MethodError {}
+/** `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class ChatIdError extends MethodError {}
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.silent */
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class ChatTypeError extends MethodError {}
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.mode.silent */
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class AccessDeniedError extends MethodError {}
-/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.session.mode.silent */
+/** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class UserIdError extends MethodError {}
+/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
+export declare class UserNotOperatorError extends MethodError {}
 /** The portal refuses calls for a while because too many or too long calls were made. */
 export declare class RateLimitError extends BitrixSystemError {}
 /** The credentials are missing, wrong, or lack the rights or scope the call needs. */
@@ -231,10 +359,15 @@ export declare const errors: {
   B24kitError: typeof B24kitError;
   MethodError: typeof MethodError;
   BitrixSystemError: typeof BitrixSystemError;
+  DialogIdEmptyError: typeof DialogIdEmptyError;
+  AccessError: typeof AccessError;
+  ImNotInstalledError: typeof ImNotInstalledError;
+  ChatIdEmptyError: typeof ChatIdEmptyError;
   ChatIdError: typeof ChatIdError;
   ChatTypeError: typeof ChatTypeError;
   AccessDeniedError: typeof AccessDeniedError;
   UserIdError: typeof UserIdError;
+  UserNotOperatorError: typeof UserNotOperatorError;
   RateLimitError: typeof RateLimitError;
   AuthError: typeof AuthError;
   TokenExpiredError: typeof TokenExpiredError;

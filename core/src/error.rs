@@ -130,6 +130,11 @@ pub enum ArgumentProblem {
         maximum: i64,
         actual: i64,
     },
+    /// Exactly one of `parameters` must be given; `given` lists those that were.
+    ExactlyOneOf {
+        parameters: &'static [&'static str],
+        given: Vec<&'static str>,
+    },
     /// The parameters could not be encoded (only possible for hand-written [`Method`] types).
     ///
     /// [`Method`]: crate::Method
@@ -234,6 +239,31 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The message with parameter names spelled by `name`: each language binding passes its own
+    /// spelling (`chat_id`, `chatId`), so that the message names what its caller wrote.
+    pub fn message_naming<'a>(&'a self, name: impl Fn(&'a str) -> &'a str) -> String {
+        let Error::InvalidArgument { parameter, problem } = self else {
+            return self.to_string();
+        };
+        let parameter = name(parameter);
+        match problem {
+            ArgumentProblem::BelowMinimum { minimum, actual } => {
+                format!("{parameter} must be at least {minimum}, got {actual}")
+            }
+            ArgumentProblem::AboveMaximum { maximum, actual } => {
+                format!("{parameter} must be at most {maximum}, got {actual}")
+            }
+            ArgumentProblem::ExactlyOneOf { parameters, given } => {
+                one_of_message(parameters, given, name)
+            }
+            ArgumentProblem::NotEncodable { reason } => {
+                format!("{parameter} cannot be encoded: {reason}")
+            }
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -306,17 +336,7 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
-            Error::InvalidArgument { parameter, problem } => match problem {
-                ArgumentProblem::BelowMinimum { minimum, actual } => {
-                    write!(f, "{parameter} must be at least {minimum}, got {actual}")
-                }
-                ArgumentProblem::AboveMaximum { maximum, actual } => {
-                    write!(f, "{parameter} must be at most {maximum}, got {actual}")
-                }
-                ArgumentProblem::NotEncodable { reason } => {
-                    write!(f, "{parameter} cannot be encoded: {reason}")
-                }
-            },
+            Error::InvalidArgument { .. } => f.write_str(&self.message_naming(|p| p)),
             Error::InvalidConfig(problem) => write!(f, "invalid client settings: {problem}"),
             Error::BlockingInAsyncContext => f.write_str(
                 "a blocking call was made inside an async runtime; use the async client there",
@@ -348,6 +368,25 @@ impl fmt::Display for ConfigProblem {
 }
 
 impl std::error::Error for Error {}
+
+/// "exactly one of A, B, C must be given, got none" (or "got A and C"), with the parameter names
+/// spelled by `name` — each binding passes its own spelling.
+pub fn one_of_message<'a>(
+    parameters: &[&'a str],
+    given: &[&'a str],
+    name: impl Fn(&'a str) -> &'a str,
+) -> String {
+    let all: Vec<&str> = parameters.iter().map(|p| name(p)).collect();
+    let got = match given {
+        [] => "none".to_string(),
+        _ => given
+            .iter()
+            .map(|p| name(p))
+            .collect::<Vec<_>>()
+            .join(" and "),
+    };
+    format!("exactly one of {} must be given, got {got}", all.join(", "))
+}
 
 fn or_meaning<'a>(description: &'a str, meaning: &'a str) -> &'a str {
     if description.trim().is_empty() {

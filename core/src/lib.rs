@@ -38,17 +38,20 @@ mod response;
 mod runtime;
 mod secret;
 mod transport;
+pub mod wire;
 
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
-pub use error::{ArgumentProblem, ConfigProblem, Error, ProtocolErrorKind, TransportErrorKind};
+pub use error::{
+    one_of_message, ArgumentProblem, ConfigProblem, Error, ProtocolErrorKind, TransportErrorKind,
+};
 pub use generated::method_errors::MethodError;
 pub use generated::methods::*;
 pub use generated::system_errors::{DocRevision, SystemError, SystemErrorCategory, DOC_REVISIONS};
 pub use generated::time::Time;
 pub use generated::METHOD_NAMES;
-pub use method::{check_at_least, check_at_most, Method};
+pub use method::{check_at_least, check_at_most, check_one_of, Method};
 pub use response::Response;
 
 /// Compiles the README's Rust examples, so the quick start cannot drift from the API.

@@ -39,6 +39,26 @@ pub fn check_at_least(parameter: &'static str, value: i64, minimum: i64) -> Resu
     Ok(())
 }
 
+/// Fails with [`Error::InvalidArgument`] unless exactly one of the parameters is given.
+pub fn check_one_of(parameters: &'static [&'static str], given: &[bool]) -> Result<(), Error> {
+    let named: Vec<&'static str> = parameters
+        .iter()
+        .zip(given)
+        .filter(|(_, g)| **g)
+        .map(|(p, _)| *p)
+        .collect();
+    if named.len() == 1 {
+        return Ok(());
+    }
+    Err(Error::InvalidArgument {
+        parameter: parameters[0],
+        problem: ArgumentProblem::ExactlyOneOf {
+            parameters,
+            given: named,
+        },
+    })
+}
+
 /// Fails with [`Error::InvalidArgument`] when `value > maximum`.
 pub fn check_at_most(parameter: &'static str, value: i64, maximum: i64) -> Result<(), Error> {
     if value > maximum {

@@ -52,6 +52,15 @@ pub struct Chat {
     /// Silent mode (`ENTITY_DATA_3` = `Y` on a portal).
     #[serde(default)]
     pub silent: bool,
+    /// Pinned to its operator (`imopenlines.session.mode.pin`).
+    #[serde(default)]
+    pub pinned: bool,
+    /// The open-line session of the dialog; 0 for none.
+    #[serde(default)]
+    pub session_id: i64,
+    /// The open-line user code (`USER_CODE`, the chat's `entity_id`), e.g. `livechat|1|1373|211`.
+    #[serde(default)]
+    pub entity_id: String,
     /// System messages posted into the chat, e.g. when silent mode changes.
     #[serde(default)]
     pub system_messages: Vec<String>,
@@ -66,14 +75,25 @@ impl Default for PortalState {
     fn default() -> PortalState {
         let scopes = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         let chat =
-            |id, entity_type: &str, title: &str, members: Vec<i64>, can_join: Vec<i64>| Chat {
-                id,
-                entity_type: entity_type.to_string(),
-                title: title.to_string(),
-                members,
-                can_join,
-                silent: false,
-                system_messages: Vec::new(),
+            |id: i64, entity_type: &str, title: &str, members: Vec<i64>, can_join: Vec<i64>| {
+                let lines = entity_type == "LINES";
+                Chat {
+                    id,
+                    entity_type: entity_type.to_string(),
+                    title: title.to_string(),
+                    members,
+                    can_join,
+                    silent: false,
+                    pinned: false,
+                    // The docs' examples: session 1743 and user code livechat|1|1373|211 for chat 2043.
+                    session_id: if lines { id - 300 } else { 0 },
+                    entity_id: if lines {
+                        format!("livechat|1|{}|{}", id - 670, id - 1832)
+                    } else {
+                        String::new()
+                    },
+                    system_messages: Vec::new(),
+                }
             };
         PortalState {
             webhooks: vec![
@@ -168,22 +188,16 @@ impl PortalState {
         self.chats
             .iter()
             .map(|c| {
-                let kind = if c.entity_type == "LINES" {
-                    "open line"
+                let kind = if c.entity_type == "LINES" { "open line" } else { "not an open line" };
+                let title = if c.title.is_empty() { String::new() } else { format!(", {:?}", c.title) };
+                let session = if c.session_id > 0 {
+                    format!(", session {}, user code {}", c.session_id, c.entity_id)
                 } else {
-                    "not an open line"
+                    String::new()
                 };
                 format!(
-                    "chat {} ({kind}{}): members {:?}, may join {:?}, silent {}",
-                    c.id,
-                    if c.title.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {:?}", c.title)
-                    },
-                    c.members,
-                    c.can_join,
-                    c.silent
+                    "chat {} ({kind}{title}{session}): members {:?}, may join {:?}, silent {}, pinned {}",
+                    c.id, c.members, c.can_join, c.silent, c.pinned
                 )
             })
             .collect()

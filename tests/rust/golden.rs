@@ -103,8 +103,8 @@ fn check_reports_edited_missing_and_orphaned_files() {
 }
 
 #[test]
-fn a_second_method_is_one_more_yaml_file() {
-    let tmp = TempDir::new("second-method");
+fn a_new_method_is_one_more_yaml_file() {
+    let tmp = TempDir::new("new-method");
     let root = &tmp.0;
     for dir in ["spec", "codegen/templates"] {
         copy_tree(&repo_root().join(dir), &root.join(dir));
@@ -112,28 +112,55 @@ fn a_second_method_is_one_more_yaml_file() {
     let silent =
         std::fs::read_to_string(root.join("spec/methods/imopenlines.session.mode.silent.yaml"))
             .unwrap();
-    let other = silent
-        .replace("name: imopenlines.session.mode.silent", "name: imopenlines.session.mode.pin")
-        .replace("errors:\n", "errors:\n  - code: CHAT_ID_EMPTY\n    status: 400\n    meaning: Chat ID can't be empty.\n    when: CHAT_ID is missing.\n");
+    let other = silent.replace("name: imopenlines.session.mode.silent", "name: imopenlines.example.quiet").replace(
+        "errors:\n",
+        "errors:\n  - code: QUIET_TOO_LOUD\n    status: 400\n    meaning: Too loud.\n    when: Always.\n",
+    );
     std::fs::write(
-        root.join("spec/methods/imopenlines.session.mode.pin.yaml"),
+        root.join("spec/methods/imopenlines.example.quiet.yaml"),
         other,
     )
     .unwrap();
     let files = b24kit_codegen::generate(root).unwrap();
-    let pin = files
+    let module = files
         .iter()
-        .find(|f| f.path == "core/src/generated/methods/imopenlines_session_mode_pin.rs")
+        .find(|f| f.path == "core/src/generated/methods/imopenlines_example_quiet.rs")
         .expect("a module for the new method");
-    assert!(pin
+    assert!(module
         .contents
-        .contains("pub struct ImopenlinesSessionModePinParams"));
-    assert!(pin.contents.contains("ChatIdEmpty"));
+        .contains("pub struct ImopenlinesExampleQuietParams"));
+    assert!(module.contents.contains("QuietTooLoud"));
     let errors = files
         .iter()
         .find(|f| f.path.ends_with("method_errors.rs"))
         .unwrap();
     assert!(errors
         .contents
-        .contains("ImopenlinesSessionModePin(ImopenlinesSessionModePinError)"));
+        .contains("ImopenlinesExampleQuiet(ImopenlinesExampleQuietError)"));
+    // Every binding gets it too.
+    for (path, name) in [
+        (
+            "bindings/python/python/b24kit/_client.py",
+            "def imopenlines_example_quiet(",
+        ),
+        (
+            "bindings/python/python/b24kit/errors.py",
+            "class QuietTooLoudError(MethodError)",
+        ),
+        (
+            "bindings/node/index.d.ts",
+            "imopenlinesExampleQuiet(params: ImopenlinesExampleQuietParams)",
+        ),
+        (
+            "bindings/node/errors.js",
+            "class QuietTooLoudError extends MethodError",
+        ),
+        (
+            "bindings/uniffi/src/generated.rs",
+            "pub async fn imopenlines_example_quiet(",
+        ),
+    ] {
+        let file = files.iter().find(|f| f.path == path).unwrap();
+        assert!(file.contents.contains(name), "{path} lacks {name}");
+    }
 }

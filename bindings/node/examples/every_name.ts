@@ -3,6 +3,13 @@
 
 import {
   AccessDeniedError,
+  AccessError,
+  ChatIdEmptyError,
+  DialogIdEmptyError,
+  ImNotInstalledError,
+  ImopenlinesDialogGetParams,
+  ImopenlinesDialogGetResult,
+  UserNotOperatorError,
   AuthError,
   B24kitError,
   BatchError,
@@ -56,6 +63,7 @@ import {
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
+  ChatIdEmptyError, UserNotOperatorError, DialogIdEmptyError, AccessError, ImNotInstalledError,
   BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
@@ -76,6 +84,12 @@ export async function main(url: string, chatId: number): Promise<void> {
   const client: Client = Client.fromWebhook(url, options);
   const params: ImopenlinesSessionModeSilentParams = { chatId, activate: true };
   const answer: Response<boolean> = await client.imopenlinesSessionModeSilent(params);
+  const lookup: ImopenlinesDialogGetParams = { chatId };
+  const dialog: ImopenlinesDialogGetResult = (await client.imopenlinesDialogGet(lookup)).result;
+  const sessions: number[] = (await client.imopenlinesSessionModePinAll()).result;
+  await client.imopenlinesSessionModePin({ chatId, activate: false });
+  console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
+  console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));
   console.log(`b24kit ${version}: on ${answer.result} in ${describe(answer.time)}; ${everyError.length} error classes`);
   try {
     await client.imopenlinesSessionModeSilent({ chatId });

@@ -114,11 +114,17 @@ impl NativeClient {
 }
 
 impl NativeClient {
-    /// Starts the call on the runtime and returns its promise.
-    pub(crate) fn call<'e, M>(&self, env: &'e Env, params: M) -> Result<Unknown<'e>>
+    /// Starts the call on the runtime and returns its promise; `convert` turns the core's result
+    /// into the addon's JavaScript-facing type.
+    pub(crate) fn call<'e, M, R>(
+        &self,
+        env: &'e Env,
+        params: M,
+        convert: fn(M::Output) -> R,
+    ) -> Result<Unknown<'e>>
     where
         M: Method + 'static,
-        M::Output: ToNapiValue + Send + 'static,
+        R: ToNapiValue + Send + 'static,
     {
         let client = self
             .client
@@ -130,7 +136,14 @@ impl NativeClient {
         let awake = crate::awake::awake();
         awake.touch();
         napi::bindgen_prelude::spawn(async move {
-            let outcome = b24kit::panic::catch_async(client.call(params)).await;
+            let outcome = b24kit::panic::catch_async(client.call(params))
+                .await
+                .map(|outcome| {
+                    outcome.map(|answer| b24kit::Response {
+                        result: convert(answer.result),
+                        time: answer.time,
+                    })
+                });
             let settle: dispatch::Settle =
                 Box::new(move |env, factories| settle(env, factories, outcome));
             dispatcher.complete(deferred, settle);

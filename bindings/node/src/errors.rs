@@ -2,7 +2,7 @@
 
 use napi_derive::napi;
 
-use b24kit::{ArgumentProblem, Error};
+use b24kit::Error;
 
 /// Everything a typed error carries; the same fields in every language.
 #[napi(object)]
@@ -43,19 +43,10 @@ impl ErrorRecord {
             }
             Error::Transport { kind, .. } => record.kind = Some(kind.name().to_string()),
             Error::Protocol { kind, .. } => record.kind = Some(kind.name().to_string()),
-            Error::InvalidArgument { parameter, problem } => {
-                // Name the parameter the way the caller wrote it.
-                let name = crate::generated::param_name(parameter);
-                record.message = match problem {
-                    ArgumentProblem::BelowMinimum { minimum, actual } => {
-                        format!("{name} must be at least {minimum}, got {actual}")
-                    }
-                    ArgumentProblem::AboveMaximum { maximum, actual } => {
-                        format!("{name} must be at most {maximum}, got {actual}")
-                    }
-                    _ => record.message.replacen(parameter, name, 1),
-                };
-                record.parameter = Some(name.to_string());
+            Error::InvalidArgument { parameter, .. } => {
+                // Name parameters the way the caller wrote them.
+                record.message = error.message_naming(crate::generated::param_name);
+                record.parameter = Some(crate::generated::param_name(parameter).to_string());
             }
             _ => {}
         }

@@ -44,10 +44,73 @@ impl From<b24kit::Time> for NativeTime {
     }
 }
 
+/// The dialog. The result of `imopenlines.dialog.get`.
+#[napi(object)]
+pub struct ImopenlinesDialogGetResult {
+    /// Identifier of the chat.
+    pub id: i64,
+    /// Name of the open line dialog.
+    pub name: Option<String>,
+    /// Type of chat, `lines` for open lines.
+    pub r#type: Option<String>,
+    /// External type of the chat, `LINES` for open lines.
+    pub entity_type: Option<String>,
+    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    pub entity_id: Option<String>,
+    /// External data of the chat.
+    pub entity_data_1: Option<String>,
+    /// External data of the chat.
+    pub entity_data_2: Option<String>,
+    /// External data of the chat; `Y` while the dialog is in silent mode.
+    pub entity_data_3: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`; may be null.
+    pub dialog_id: Option<String>,
+    /// Identifier of the user who owns the chat.
+    pub owner: Option<i64>,
+    /// Identifiers of the operators.
+    pub manager_list: Option<Vec<i64>>,
+    /// Whether extranet users take part.
+    pub extranet: Option<bool>,
+    /// Type of the chat's messages (`L` for open lines).
+    pub message_type: Option<String>,
+    /// Chat color, hex.
+    pub color: Option<String>,
+    /// Link to the avatar; empty when none is set.
+    pub avatar: Option<String>,
+    /// Creation date of the chat, ISO 8601.
+    pub date_create: Option<String>,
+}
+
+impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
+    fn from(r: b24kit::ImopenlinesDialogGetResult) -> Self {
+        ImopenlinesDialogGetResult {
+            id: r.id,
+            name: r.name,
+            r#type: r.r#type,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            entity_data_1: r.entity_data_1,
+            entity_data_2: r.entity_data_2,
+            entity_data_3: r.entity_data_3,
+            dialog_id: r.dialog_id,
+            owner: r.owner,
+            manager_list: r.manager_list,
+            extranet: r.extranet,
+            message_type: r.message_type,
+            color: r.color,
+            avatar: r.avatar,
+            date_create: r.date_create,
+        }
+    }
+}
+
 /// The JavaScript name of a parameter, from its Bitrix24 wire name.
 pub(crate) fn param_name(wire: &str) -> &str {
     match wire {
         "CHAT_ID" => "chatId",
+        "DIALOG_ID" => "dialogId",
+        "SESSION_ID" => "sessionId",
+        "USER_CODE" => "userCode",
         "ACTIVATE" => "activate",
         other => other,
     }
@@ -55,6 +118,50 @@ pub(crate) fn param_name(wire: &str) -> &str {
 
 #[napi]
 impl NativeClient {
+    /// `imopenlines.dialog.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_dialog_get<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: Option<i64>,
+        dialog_id: Option<String>,
+        session_id: Option<i64>,
+        user_code: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesDialogGetParams {
+                chat_id,
+                dialog_id,
+                session_id,
+                user_code,
+            },
+            ImopenlinesDialogGetResult::from,
+        )
+    }
+    /// `imopenlines.session.mode.pin`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_pin<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        activate: bool,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionModePinParams { chat_id, activate },
+            std::convert::identity,
+        )
+    }
+    /// `imopenlines.session.mode.pinAll`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_pin_all<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionModePinAllParams {},
+            std::convert::identity,
+        )
+    }
     /// `imopenlines.session.mode.silent`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_silent<'e>(
@@ -66,6 +173,16 @@ impl NativeClient {
         self.call(
             env,
             b24kit::ImopenlinesSessionModeSilentParams { chat_id, activate },
+            std::convert::identity,
+        )
+    }
+    /// `imopenlines.session.mode.unpinAll`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_unpin_all<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionModeUnpinAllParams {},
+            std::convert::identity,
         )
     }
 }

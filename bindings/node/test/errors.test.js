@@ -155,7 +155,8 @@ test('a refused connection was not sent', async () => {
 
 test('bad input rejects before anything is sent', async () => {
   const call = (params) => failure(client.imopenlinesSessionModeSilent(params));
-  for (const chatId of ['2043', 20.5, NaN, Infinity, null, true, 2043n, [1]]) {
+  assert.match((await call({ chatId: null })).message, /chatId is required/);
+  for (const chatId of ['2043', 20.5, NaN, Infinity, true, 2043n, [1]]) {
     const e = await call({ chatId });
     assert.ok(e instanceof TypeError, String(chatId));
     assert.match(e.message, /chatId must be an integer/);

@@ -20,6 +20,8 @@ from b24kit import (
     BatchLengthExceededError,
     BatchMethodNotAllowedError,
     BitrixSystemError,
+    AccessError,
+    ChatIdEmptyError,
     ChatIdError,
     ChatTypeError,
     Client,
@@ -27,7 +29,10 @@ from b24kit import (
     ConnectError,
     ConnectionLostError,
     ExpiredTokenError,
+    DialogIdEmptyError,
     HttpError,
+    ImNotInstalledError,
+    ImopenlinesDialogGetResult,
     InsufficientScopeError,
     InternalServerError,
     InvalidArgumentError,
@@ -58,12 +63,14 @@ from b24kit import (
     UnknownCodeError,
     UserAccessError,
     UserIdError,
+    UserNotOperatorError,
     __version__,
     errors,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
-    MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
+    MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
+    UserNotOperatorError, DialogIdEmptyError, AccessError, ImNotInstalledError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
@@ -83,6 +90,11 @@ def describe(time: Time) -> str:
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
+    dialog: ImopenlinesDialogGetResult = client.imopenlines_dialog_get(chat_id=chat_id).result
+    print(f"dialog {dialog.id} silent: {dialog.entity_data_3 == 'Y'}")
+    pinned: List[int] = client.imopenlines_session_mode_pin_all().result
+    client.imopenlines_session_mode_pin(chat_id, activate=False)
+    print(f"pinned sessions: {pinned}; unpinned: {client.imopenlines_session_mode_unpin_all().result}")
     try:
         client.imopenlines_session_mode_silent(chat_id=chat_id, activate=False)
     except ChatTypeError as e:

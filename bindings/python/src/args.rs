@@ -4,7 +4,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt};
+use pyo3::types::{PyBool, PyInt, PyString};
 
 use crate::errors;
 
@@ -18,6 +18,38 @@ pub(crate) fn integer(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<
     value.extract::<i64>().map_err(|_| {
         errors::invalid_argument(value.py(), name, format!("{name} is out of range: {value}"))
     })
+}
+
+/// An optional integer parameter: `None` means "not given".
+pub(crate) fn optional_integer(
+    value: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<Option<i64>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    integer(value, name).map(Some)
+}
+
+pub(crate) fn string(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<String> {
+    match value.cast::<PyString>() {
+        Ok(s) => s.extract::<String>(),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "{name} must be a str, not {}",
+            type_name(value)
+        ))),
+    }
+}
+
+/// An optional text parameter: `None` means "not given".
+pub(crate) fn optional_string(
+    value: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<Option<String>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    string(value, name).map(Some)
 }
 
 pub(crate) fn flag(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<bool> {

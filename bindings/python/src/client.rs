@@ -94,15 +94,20 @@ impl NativeClient {
     }
 
     /// Calls on this thread and waits, with the GIL released.
-    pub(crate) fn call_sync<M>(&self, py: Python<'_>, params: M) -> PyResult<Py<Response>>
+    pub(crate) fn call_sync<M, F>(
+        &self,
+        py: Python<'_>,
+        params: M,
+        convert: F,
+    ) -> PyResult<Py<Response>>
     where
         M: Method + 'static,
-        M::Output: for<'py> IntoPyObject<'py>,
+        F: FnOnce(Python<'_>, M::Output) -> PyResult<Py<PyAny>>,
     {
         let token = self.token()?;
         let builder = &self.builder;
         match py.detach(move || local_io::call(&token, builder, params)) {
-            Ok(Ok(answer)) => Response::new(py, answer),
+            Ok(Ok(answer)) => Response::new(py, answer, convert),
             Ok(Err(error)) => Err(errors::to_py(py, error)),
             Err(Failure::Runtime(e)) => Err(PyRuntimeError::new_err(format!(
                 "cannot start b24kit's I/O: {e}"
@@ -112,14 +117,15 @@ impl NativeClient {
     }
 
     /// Starts the call on b24kit's runtime and returns an asyncio future of its outcome.
-    pub(crate) fn call_async<'py, M>(
+    pub(crate) fn call_async<'py, M, F>(
         &self,
         py: Python<'py>,
         params: M,
+        convert: F,
     ) -> PyResult<Bound<'py, PyAny>>
     where
         M: Method + 'static,
-        M::Output: for<'a> IntoPyObject<'a> + 'static,
+        F: FnOnce(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Send + 'static,
     {
         let client = self.client(py)?;
         let rt = runtime::get().map_err(|e| {
@@ -131,7 +137,7 @@ impl NativeClient {
             let outcome = b24kit::panic::catch_async(client.call(params)).await;
             // Only Rust values cross to the loop thread; Python objects are made there.
             let settle: bridge::Settle = Box::new(move |py| match outcome {
-                Ok(Ok(answer)) => Response::new(py, answer).map(Py::into_any),
+                Ok(Ok(answer)) => Response::new(py, answer, convert).map(Py::into_any),
                 Ok(Err(error)) => Err(errors::to_py(py, error)),
                 Err(panic) => Err(errors::internal(py, &panic)),
             });

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::PyDict;
 
-use b24kit::{ArgumentProblem, Error};
+use b24kit::Error;
 
 static FACTORY: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
@@ -46,19 +46,10 @@ pub(crate) fn to_py(py: Python<'_>, error: Error) -> PyErr {
         Error::System { error, .. } => fields.category = Some(error.category().name()),
         Error::Transport { kind, .. } => fields.kind = Some(kind.name()),
         Error::Protocol { kind, .. } => fields.kind = Some(kind.name()),
-        Error::InvalidArgument { parameter, problem } => {
-            // Name the parameter the way the caller wrote it.
-            let name = crate::generated::param_name(parameter);
-            message = match problem {
-                ArgumentProblem::BelowMinimum { minimum, actual } => {
-                    format!("{name} must be at least {minimum}, got {actual}")
-                }
-                ArgumentProblem::AboveMaximum { maximum, actual } => {
-                    format!("{name} must be at most {maximum}, got {actual}")
-                }
-                _ => message.replacen(parameter, name, 1),
-            };
-            fields.parameter = Some(name.to_string());
+        Error::InvalidArgument { parameter, .. } => {
+            // Name parameters the way the caller wrote them.
+            message = error.message_naming(crate::generated::param_name);
+            fields.parameter = Some(crate::generated::param_name(parameter).to_string());
         }
         _ => {}
     }

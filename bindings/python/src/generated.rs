@@ -78,10 +78,139 @@ impl Time {
     }
 }
 
+/// The dialog. The result of `imopenlines.dialog.get`.
+#[pyclass(
+    frozen,
+    eq,
+    get_all,
+    module = "b24kit",
+    name = "ImopenlinesDialogGetResult"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImopenlinesDialogGetResult {
+    /// Identifier of the chat.
+    pub id: i64,
+    /// Name of the open line dialog.
+    pub name: Option<String>,
+    /// Type of chat, `lines` for open lines.
+    pub r#type: Option<String>,
+    /// External type of the chat, `LINES` for open lines.
+    pub entity_type: Option<String>,
+    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    pub entity_id: Option<String>,
+    /// External data of the chat.
+    pub entity_data_1: Option<String>,
+    /// External data of the chat.
+    pub entity_data_2: Option<String>,
+    /// External data of the chat; `Y` while the dialog is in silent mode.
+    pub entity_data_3: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`; may be null.
+    pub dialog_id: Option<String>,
+    /// Identifier of the user who owns the chat.
+    pub owner: Option<i64>,
+    /// Identifiers of the operators.
+    pub manager_list: Option<Vec<i64>>,
+    /// Whether extranet users take part.
+    pub extranet: Option<bool>,
+    /// Type of the chat's messages (`L` for open lines).
+    pub message_type: Option<String>,
+    /// Chat color, hex.
+    pub color: Option<String>,
+    /// Link to the avatar; empty when none is set.
+    pub avatar: Option<String>,
+    /// Creation date of the chat, ISO 8601.
+    pub date_create: Option<String>,
+}
+
+impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
+    fn from(r: b24kit::ImopenlinesDialogGetResult) -> Self {
+        ImopenlinesDialogGetResult {
+            id: r.id,
+            name: r.name,
+            r#type: r.r#type,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            entity_data_1: r.entity_data_1,
+            entity_data_2: r.entity_data_2,
+            entity_data_3: r.entity_data_3,
+            dialog_id: r.dialog_id,
+            owner: r.owner,
+            manager_list: r.manager_list,
+            extranet: r.extranet,
+            message_type: r.message_type,
+            color: r.color,
+            avatar: r.avatar,
+            date_create: r.date_create,
+        }
+    }
+}
+
+#[pymethods]
+impl ImopenlinesDialogGetResult {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", crate::response::py_repr(py, &self.id)?),
+            format!("name={}", crate::response::py_repr(py, &self.name)?),
+            format!("r#type={}", crate::response::py_repr(py, &self.r#type)?),
+            format!(
+                "entity_type={}",
+                crate::response::py_repr(py, &self.entity_type)?
+            ),
+            format!(
+                "entity_id={}",
+                crate::response::py_repr(py, &self.entity_id)?
+            ),
+            format!(
+                "entity_data_1={}",
+                crate::response::py_repr(py, &self.entity_data_1)?
+            ),
+            format!(
+                "entity_data_2={}",
+                crate::response::py_repr(py, &self.entity_data_2)?
+            ),
+            format!(
+                "entity_data_3={}",
+                crate::response::py_repr(py, &self.entity_data_3)?
+            ),
+            format!(
+                "dialog_id={}",
+                crate::response::py_repr(py, &self.dialog_id)?
+            ),
+            format!("owner={}", crate::response::py_repr(py, &self.owner)?),
+            format!(
+                "manager_list={}",
+                crate::response::py_repr(py, &self.manager_list)?
+            ),
+            format!("extranet={}", crate::response::py_repr(py, &self.extranet)?),
+            format!(
+                "message_type={}",
+                crate::response::py_repr(py, &self.message_type)?
+            ),
+            format!("color={}", crate::response::py_repr(py, &self.color)?),
+            format!("avatar={}", crate::response::py_repr(py, &self.avatar)?),
+            format!(
+                "date_create={}",
+                crate::response::py_repr(py, &self.date_create)?
+            ),
+        ];
+        Ok(format!("ImopenlinesDialogGetResult({})", parts.join(", ")))
+    }
+}
+
+/// Adds the generated classes to the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<Time>()?;
+    m.add_class::<ImopenlinesDialogGetResult>()?;
+    Ok(())
+}
+
 /// The Python name of a parameter, from its Bitrix24 wire name.
 pub(crate) fn param_name(wire: &str) -> &str {
     match wire {
         "CHAT_ID" => "chat_id",
+        "DIALOG_ID" => "dialog_id",
+        "SESSION_ID" => "session_id",
+        "USER_CODE" => "user_code",
         "ACTIVATE" => "activate",
         other => other,
     }
@@ -104,6 +233,95 @@ impl NativeClient {
         format!("<b24kit._native.NativeClient {}>", self.describe())
     }
 
+    /// `imopenlines.dialog.get`, waiting for the answer with the GIL released.
+    #[pyo3(signature = (chat_id, dialog_id, session_id, user_code, /))]
+    fn imopenlines_dialog_get(
+        &self,
+        py: Python<'_>,
+        chat_id: &Bound<'_, PyAny>,
+        dialog_id: &Bound<'_, PyAny>,
+        session_id: &Bound<'_, PyAny>,
+        user_code: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<Response>> {
+        let params = b24kit::ImopenlinesDialogGetParams {
+            chat_id: args::optional_integer(chat_id, "chat_id")?,
+            dialog_id: args::optional_string(dialog_id, "dialog_id")?,
+            session_id: args::optional_integer(session_id, "session_id")?,
+            user_code: args::optional_string(user_code, "user_code")?,
+        };
+        self.call_sync(py, params, |py, r| {
+            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+        })
+    }
+
+    /// `imopenlines.dialog.get` as an asyncio future of the running event loop.
+    #[pyo3(signature = (chat_id, dialog_id, session_id, user_code, /))]
+    fn imopenlines_dialog_get_async<'py>(
+        &self,
+        py: Python<'py>,
+        chat_id: &Bound<'py, PyAny>,
+        dialog_id: &Bound<'py, PyAny>,
+        session_id: &Bound<'py, PyAny>,
+        user_code: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = b24kit::ImopenlinesDialogGetParams {
+            chat_id: args::optional_integer(chat_id, "chat_id")?,
+            dialog_id: args::optional_string(dialog_id, "dialog_id")?,
+            session_id: args::optional_integer(session_id, "session_id")?,
+            user_code: args::optional_string(user_code, "user_code")?,
+        };
+        self.call_async(py, params, |py, r| {
+            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+        })
+    }
+
+    /// `imopenlines.session.mode.pin`, waiting for the answer with the GIL released.
+    #[pyo3(signature = (chat_id, activate, /))]
+    fn imopenlines_session_mode_pin(
+        &self,
+        py: Python<'_>,
+        chat_id: &Bound<'_, PyAny>,
+        activate: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<Response>> {
+        let params = b24kit::ImopenlinesSessionModePinParams {
+            chat_id: args::integer(chat_id, "chat_id")?,
+            activate: args::flag(activate, "activate")?,
+        };
+        self.call_sync(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pin` as an asyncio future of the running event loop.
+    #[pyo3(signature = (chat_id, activate, /))]
+    fn imopenlines_session_mode_pin_async<'py>(
+        &self,
+        py: Python<'py>,
+        chat_id: &Bound<'py, PyAny>,
+        activate: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = b24kit::ImopenlinesSessionModePinParams {
+            chat_id: args::integer(chat_id, "chat_id")?,
+            activate: args::flag(activate, "activate")?,
+        };
+        self.call_async(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pinAll`, waiting for the answer with the GIL released.
+    #[pyo3(signature = ())]
+    fn imopenlines_session_mode_pin_all(&self, py: Python<'_>) -> PyResult<Py<Response>> {
+        let params = b24kit::ImopenlinesSessionModePinAllParams {};
+        self.call_sync(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pinAll` as an asyncio future of the running event loop.
+    #[pyo3(signature = ())]
+    fn imopenlines_session_mode_pin_all_async<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = b24kit::ImopenlinesSessionModePinAllParams {};
+        self.call_async(py, params, crate::response::plain)
+    }
+
     /// `imopenlines.session.mode.silent`, waiting for the answer with the GIL released.
     #[pyo3(signature = (chat_id, activate, /))]
     fn imopenlines_session_mode_silent(
@@ -116,7 +334,7 @@ impl NativeClient {
             chat_id: args::integer(chat_id, "chat_id")?,
             activate: args::flag(activate, "activate")?,
         };
-        self.call_sync(py, params)
+        self.call_sync(py, params, crate::response::plain)
     }
 
     /// `imopenlines.session.mode.silent` as an asyncio future of the running event loop.
@@ -131,6 +349,23 @@ impl NativeClient {
             chat_id: args::integer(chat_id, "chat_id")?,
             activate: args::flag(activate, "activate")?,
         };
-        self.call_async(py, params)
+        self.call_async(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.unpinAll`, waiting for the answer with the GIL released.
+    #[pyo3(signature = ())]
+    fn imopenlines_session_mode_unpin_all(&self, py: Python<'_>) -> PyResult<Py<Response>> {
+        let params = b24kit::ImopenlinesSessionModeUnpinAllParams {};
+        self.call_sync(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.unpinAll` as an asyncio future of the running event loop.
+    #[pyo3(signature = ())]
+    fn imopenlines_session_mode_unpin_all_async<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let params = b24kit::ImopenlinesSessionModeUnpinAllParams {};
+        self.call_async(py, params, crate::response::plain)
     }
 }

@@ -28,7 +28,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<response::Response>()?;
-    m.add_class::<generated::Time>()?;
+    generated::register(m)?;
     m.add_function(wrap_pyfunction!(client::client_from_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(client::client_from_oauth, m)?)?;
     m.add_function(wrap_pyfunction!(errors::set_error_factory, m)?)?;

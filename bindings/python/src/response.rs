@@ -16,14 +16,24 @@ pub struct Response {
 }
 
 impl Response {
-    pub(crate) fn new<T>(py: Python<'_>, answer: b24kit::Response<T>) -> PyResult<Py<Response>>
-    where
-        T: for<'py> IntoPyObject<'py>,
-    {
-        let result = answer.result.into_py_any(py)?;
+    /// The Python response of a call, its result converted by `convert`.
+    pub(crate) fn new<T>(
+        py: Python<'_>,
+        answer: b24kit::Response<T>,
+        convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
+    ) -> PyResult<Py<Response>> {
+        let result = convert(py, answer.result)?;
         let time = Py::new(py, Time::from(answer.time))?;
         Py::new(py, Response { result, time })
     }
+}
+
+/// The conversion of results that are plain Python values (booleans, lists of numbers).
+pub(crate) fn plain<T: for<'py> IntoPyObject<'py>>(
+    py: Python<'_>,
+    value: T,
+) -> PyResult<Py<PyAny>> {
+    value.into_py_any(py)
 }
 
 #[pymethods]

@@ -3,7 +3,7 @@
 //! `catch (e: B24kitException.ChatType)` or a Swift `catch B24kitError.ChatType` sees them all.
 //! Methods on the enum read the fields whatever the variant.
 
-use b24kit::{ArgumentProblem, Error as CoreError};
+use b24kit::Error as CoreError;
 
 use crate::generated::{method_variant, param_name, system_variant, B24kitError, Variant};
 
@@ -166,19 +166,10 @@ impl From<CoreError> for B24kitError {
                 f.kind = Some(kind.name().to_string());
                 Variant::Protocol
             }
-            CoreError::InvalidArgument { parameter, problem } => {
-                // Name the parameter the way the caller wrote it.
-                let name = param_name(parameter);
-                f.reason = match problem {
-                    ArgumentProblem::BelowMinimum { minimum, actual } => {
-                        format!("{name} must be at least {minimum}, got {actual}")
-                    }
-                    ArgumentProblem::AboveMaximum { maximum, actual } => {
-                        format!("{name} must be at most {maximum}, got {actual}")
-                    }
-                    _ => f.reason.replacen(parameter, name, 1),
-                };
-                f.parameter = Some(name.to_string());
+            CoreError::InvalidArgument { parameter, .. } => {
+                // Name parameters the way the caller wrote them.
+                f.reason = error.message_naming(param_name);
+                f.parameter = Some(param_name(parameter).to_string());
                 Variant::InvalidArgument
             }
             CoreError::InvalidConfig(_) => Variant::Config,

@@ -6,14 +6,24 @@ use crate::client::Client;
 use crate::errors::error_enum;
 
 error_enum! {
-    /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.session.mode.silent
+    /// `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get
+    DialogIdEmpty,
+    /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
+    Access,
+    /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
+    ImNotInstalled,
+    /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+    ChatIdEmpty,
+    /// `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
     ChatId,
-    /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.silent
+    /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
     ChatType,
-    /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.mode.silent
+    /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
     AccessDenied,
-    /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.session.mode.silent
+    /// `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
     UserId,
+    /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
+    UserNotOperator,
     /// `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
     InternalServer,
     /// `ERROR_UNEXPECTED_ANSWER` — Server returned an unexpected response (category `server`). An internal server error occurred; retry.
@@ -73,10 +83,15 @@ error_enum! {
 /// The variant of a documented method error code (documented spelling).
 pub(crate) fn method_variant(code: &str) -> Variant {
     match code {
+        "DIALOG_ID_EMPTY" => Variant::DialogIdEmpty,
+        "ACCESS_ERROR" => Variant::Access,
+        "IM_NOT_INSTALLED" => Variant::ImNotInstalled,
+        "CHAT_ID_EMPTY" => Variant::ChatIdEmpty,
         "CHAT_ID" => Variant::ChatId,
         "CHAT_TYPE" => Variant::ChatType,
         "ACCESS_DENIED" => Variant::AccessDenied,
         "USER_ID" => Variant::UserId,
+        "ERROR_USER_NOT_OPERATOR" => Variant::UserNotOperator,
         _ => Variant::UnknownCode,
     }
 }
@@ -109,6 +124,9 @@ pub(crate) fn system_variant(code: &str) -> Variant {
 pub(crate) fn param_name(wire: &str) -> &str {
     match wire {
         "CHAT_ID" => "chatId",
+        "DIALOG_ID" => "dialogId",
+        "SESSION_ID" => "sessionId",
+        "USER_CODE" => "userCode",
         "ACTIVATE" => "activate",
         other => other,
     }
@@ -151,6 +169,87 @@ impl From<b24kit::Time> for Time {
     }
 }
 
+/// The dialog. The result of `imopenlines.dialog.get`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesDialogGetResult {
+    /// Identifier of the chat.
+    pub id: i64,
+    /// Name of the open line dialog.
+    pub name: Option<String>,
+    /// Type of chat, `lines` for open lines.
+    pub r#type: Option<String>,
+    /// External type of the chat, `LINES` for open lines.
+    pub entity_type: Option<String>,
+    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    pub entity_id: Option<String>,
+    /// External data of the chat.
+    pub entity_data_1: Option<String>,
+    /// External data of the chat.
+    pub entity_data_2: Option<String>,
+    /// External data of the chat; `Y` while the dialog is in silent mode.
+    pub entity_data_3: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`; may be null.
+    pub dialog_id: Option<String>,
+    /// Identifier of the user who owns the chat.
+    pub owner: Option<i64>,
+    /// Identifiers of the operators.
+    pub manager_list: Option<Vec<i64>>,
+    /// Whether extranet users take part.
+    pub extranet: Option<bool>,
+    /// Type of the chat's messages (`L` for open lines).
+    pub message_type: Option<String>,
+    /// Chat color, hex.
+    pub color: Option<String>,
+    /// Link to the avatar; empty when none is set.
+    pub avatar: Option<String>,
+    /// Creation date of the chat, ISO 8601.
+    pub date_create: Option<String>,
+}
+
+impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
+    fn from(r: b24kit::ImopenlinesDialogGetResult) -> Self {
+        ImopenlinesDialogGetResult {
+            id: r.id,
+            name: r.name,
+            r#type: r.r#type,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            entity_data_1: r.entity_data_1,
+            entity_data_2: r.entity_data_2,
+            entity_data_3: r.entity_data_3,
+            dialog_id: r.dialog_id,
+            owner: r.owner,
+            manager_list: r.manager_list,
+            extranet: r.extranet,
+            message_type: r.message_type,
+            color: r.color,
+            avatar: r.avatar,
+            date_create: r.date_create,
+        }
+    }
+}
+
+/// A successful `imopenlines.dialog.get`: The dialog. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesDialogGetResponse {
+    pub result: ImopenlinesDialogGetResult,
+    pub time: Time,
+}
+
+/// A successful `imopenlines.session.mode.pin`: `true` when the dialog has been pinned or unpinned. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModePinResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModePinAllResponse {
+    pub result: Vec<i64>,
+    pub time: Time,
+}
+
 /// A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesSessionModeSilentResponse {
@@ -158,8 +257,83 @@ pub struct ImopenlinesSessionModeSilentResponse {
     pub time: Time,
 }
 
+/// A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModeUnpinAllResponse {
+    pub result: Vec<i64>,
+    pub time: Time,
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
+    /// Get the open-line dialog (chat) an identifier refers to.
+    ///
+    /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
+    /// identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+    ///
+    /// Calls `imopenlines.dialog.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(chat_id = None, dialog_id = None, session_id = None, user_code = None))]
+    pub async fn imopenlines_dialog_get(
+        &self,
+        chat_id: Option<i64>,
+        dialog_id: Option<String>,
+        session_id: Option<i64>,
+        user_code: Option<String>,
+    ) -> Result<ImopenlinesDialogGetResponse, B24kitError> {
+        let answer = self
+            .call(b24kit::ImopenlinesDialogGetParams {
+                chat_id,
+                dialog_id,
+                session_id,
+                user_code,
+            })
+            .await?;
+        Ok(ImopenlinesDialogGetResponse {
+            result: answer.result.into(),
+            time: answer.time.into(),
+        })
+    }
+    /// Pin an open-line dialog to the current operator, or unpin it.
+    ///
+    /// Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+    /// dialog that is already pinned changes nothing, so repeating the call is safe.
+    ///
+    /// Calls `imopenlines.session.mode.pin` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(activate = true))]
+    pub async fn imopenlines_session_mode_pin(
+        &self,
+        chat_id: i64,
+        activate: bool,
+    ) -> Result<ImopenlinesSessionModePinResponse, B24kitError> {
+        let answer = self
+            .call(b24kit::ImopenlinesSessionModePinParams { chat_id, activate })
+            .await?;
+        Ok(ImopenlinesSessionModePinResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+    /// Pin every open-line dialog of the current operator.
+    ///
+    /// Pins every open-line dialog available to the current operator and returns the identifiers of
+    /// the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+    /// list), so it is safe to retry.
+    ///
+    /// Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_mode_pin_all(
+        &self,
+    ) -> Result<ImopenlinesSessionModePinAllResponse, B24kitError> {
+        let answer = self
+            .call(b24kit::ImopenlinesSessionModePinAllParams {})
+            .await?;
+        Ok(ImopenlinesSessionModePinAllResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
     /// Switch silent messaging mode of an open-line dialog on or off.
     ///
     /// Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -180,6 +354,25 @@ impl Client {
             .call(b24kit::ImopenlinesSessionModeSilentParams { chat_id, activate })
             .await?;
         Ok(ImopenlinesSessionModeSilentResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+    /// Unpin every open-line dialog of the current operator.
+    ///
+    /// Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+    /// the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+    /// list), so it is safe to retry.
+    ///
+    /// Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_mode_unpin_all(
+        &self,
+    ) -> Result<ImopenlinesSessionModeUnpinAllResponse, B24kitError> {
+        let answer = self
+            .call(b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .await?;
+        Ok(ImopenlinesSessionModeUnpinAllResponse {
             result: answer.result,
             time: answer.time.into(),
         })

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub use super::raw::{ParamType, ResultType, TimeFieldType};
+pub use super::raw::{FieldType, ParamType, ResultType, TimeFieldType};
 use crate::naming::Idents;
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,6 +89,8 @@ pub struct Method {
     pub deprecated: Option<String>,
     pub idempotent: bool,
     pub params: Vec<Param>,
+    /// Wire names of optional parameters of which exactly one must be given (empty: no such rule).
+    pub one_of: Vec<String>,
     pub result: MethodResult,
     pub errors: Vec<MethodError>,
     pub idents: Idents,
@@ -107,6 +109,8 @@ pub struct Param {
     pub default: Option<DefaultValue>,
     /// The default as written in the spec, for documentation.
     pub default_doc: Option<String>,
+    /// Optional without a default: absent unless the caller gives it, and then not sent.
+    pub nullable: bool,
     pub doc: String,
     pub idents: Idents,
 }
@@ -128,6 +132,19 @@ pub enum DefaultValue {
 pub struct MethodResult {
     pub ty: ResultType,
     pub doc: String,
+    /// For object results: the documented keys, in spec order; empty otherwise.
+    pub fields: Vec<ResultField>,
+    /// For object results: the type's name base, e.g. `ImopenlinesDialogGetResult`.
+    pub type_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ResultField {
+    pub name: String,
+    pub ty: FieldType,
+    pub required: bool,
+    pub doc: String,
+    pub idents: Idents,
 }
 
 #[derive(Debug, Clone, Serialize)]

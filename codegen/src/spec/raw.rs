@@ -89,6 +89,9 @@ pub struct MethodFile {
     pub idempotent: bool,
     #[serde(default)]
     pub params: Vec<ParamDef>,
+    /// Wire names of optional parameters of which exactly one must be given.
+    #[serde(default)]
+    pub one_of: Vec<String>,
     pub result: ResultDef,
     #[serde(default)]
     pub errors: Vec<MethodErrorDef>,
@@ -120,6 +123,8 @@ pub enum ParamType {
     /// A boolean in the typed API, sent as one of two strings: `values[0]` for true,
     /// `values[1]` for false.
     Flag,
+    /// Text; sent as a JSON string.
+    String,
 }
 
 /// A default value as written in YAML.
@@ -147,12 +152,39 @@ pub struct ResultDef {
     #[serde(rename = "type")]
     pub ty: ResultType,
     pub doc: String,
+    /// For `object` results: the documented keys.
+    #[serde(default)]
+    pub fields: Option<Vec<ResultFieldDef>>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultType {
     Boolean,
+    /// A JSON array of integers.
+    IntegerList,
+    /// A JSON object with the documented `fields`.
+    Object,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResultFieldDef {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    /// `false`: the key may be absent or null.
+    pub required: bool,
+    pub doc: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Integer,
+    String,
+    Boolean,
+    IntegerList,
 }
 
 #[derive(Debug, Deserialize)]

@@ -259,7 +259,8 @@ pub(crate) fn method(
             }
         }
     }
-    check_doc(c, "result.doc", &raw.result.doc);
+    let one_of = one_of(&raw.one_of, &params, c);
+    let result = result(raw.result, &raw.name, c);
 
     let mut codes = CodeRegistry::default();
     let mut errors = Vec::new();
@@ -309,11 +310,83 @@ pub(crate) fn method(
         deprecated: raw.deprecated.map(|d| d.trim().to_string()),
         idempotent: raw.idempotent,
         params,
-        result: MethodResult {
-            ty: raw.result.ty,
-            doc: raw.result.doc.trim().to_string(),
-        },
+        one_of,
+        result,
         errors,
+    }
+}
+
+/// Exactly-one-of groups name optional parameters without defaults.
+fn one_of(names: &[String], params: &[Param], c: &mut Collector) -> Vec<String> {
+    if names.is_empty() {
+        return Vec::new();
+    }
+    if names.len() < 2 {
+        c.report("one_of", "must name at least two parameters");
+    }
+    for (i, name) in names.iter().enumerate() {
+        match params.iter().find(|p| p.wire == *name) {
+            None => c.report(
+                format!("one_of[{i}]"),
+                format!("{name:?} is not a parameter of this method"),
+            ),
+            Some(p) if !p.nullable => c.report(
+                format!("one_of[{i}]"),
+                format!("{name:?} must be optional and without a default to be one of several"),
+            ),
+            Some(_) => {}
+        }
+        if names[..i].contains(name) {
+            c.report(format!("one_of[{i}]"), format!("{name:?} is listed twice"));
+        }
+    }
+    names.to_vec()
+}
+
+fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult {
+    check_doc(c, "result.doc", &raw.doc);
+    let mut fields: Vec<ResultField> = Vec::new();
+    match (raw.ty, raw.fields) {
+        (ResultType::Object, None) => {
+            c.report("result.fields", "an object result lists its fields")
+        }
+        (ResultType::Object, Some(defs)) => {
+            if defs.is_empty() {
+                c.report("result.fields", "an object result lists at least one field");
+            }
+            for (i, f) in defs.into_iter().enumerate() {
+                let at = format!("result.fields[{i}]");
+                if !is_snake_name(&f.name) {
+                    c.report(
+                        format!("{at}.name"),
+                        format!("{:?} is not a snake_case key", f.name),
+                    );
+                }
+                if fields.iter().any(|g| g.name == f.name) {
+                    c.report(
+                        format!("{at}.name"),
+                        format!("duplicate field {:?}", f.name),
+                    );
+                }
+                check_doc(c, &format!("{at}.doc"), &f.doc);
+                fields.push(ResultField {
+                    idents: Idents::from_name(&f.name),
+                    name: f.name,
+                    ty: f.ty,
+                    required: f.required,
+                    doc: f.doc.trim().to_string(),
+                });
+            }
+        }
+        (_, Some(_)) => c.report("result.fields", "only object results have fields"),
+        (_, None) => {}
+    }
+    MethodResult {
+        type_name: (raw.ty == ResultType::Object)
+            .then(|| format!("{}Result", Idents::from_name(method).pascal)),
+        ty: raw.ty,
+        doc: raw.doc.trim().to_string(),
+        fields,
     }
 }
 
@@ -365,6 +438,17 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
                     format!("{at}.default"),
                     format!("default {other} is not an integer"),
                 ),
+            }
+        }
+        ParamType::String => {
+            if p.minimum.is_some() || p.maximum.is_some() || p.values.is_some() {
+                c.report(
+                    format!("{at}.type"),
+                    "string parameters take neither minimum/maximum nor values",
+                );
+            }
+            if p.default.is_some() {
+                c.report(format!("{at}.default"), "string parameters take no default");
             }
         }
         ParamType::Flag => {
@@ -420,6 +504,7 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
             raw::Scalar::String(s) => s.clone(),
             other => other.to_string(),
         }),
+        nullable: !p.required && p.default.is_none(),
         wire: p.wire,
         ty: p.ty,
         required: p.required,

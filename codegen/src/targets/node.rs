@@ -10,7 +10,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultType, TimeFieldType};
+use crate::spec::model::{
+    DefaultValue, FieldType, Method, Param, ParamType, ResultType, TimeFieldType,
+};
 use crate::spec::Spec;
 use crate::Error;
 
@@ -23,8 +25,22 @@ struct JsMethod<'a> {
     params_type: String,
     /// The TypeScript interface of the parameters object.
     ts_params: String,
-    result_ts: &'static str,
+    /// Whether the parameters object may be left out (nothing is required).
+    params_optional: bool,
+    result_ts: String,
+    /// For object results: the addon's mirror of the core's result type.
+    result_class: Option<String>,
+    result_fields: Vec<JsField>,
     params: Vec<JsParam<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsField {
+    name: String,
+    js_name: String,
+    rust_type: String,
+    ts_type: String,
+    doc: String,
 }
 
 #[derive(Serialize)]
@@ -33,7 +49,7 @@ struct JsParam<'a> {
     /// camelCase, as JavaScript callers write it.
     name: String,
     rust_field: String,
-    rust_type: &'static str,
+    rust_type: String,
     ts_type: &'static str,
     /// The `base.js` helper that checks the value.
     check: &'static str,
@@ -62,9 +78,41 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         ts_params: format!("{}Params", m.idents.pascal),
+        params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: match m.result.ty {
-            ResultType::Boolean => "boolean",
+            ResultType::Boolean => "boolean".to_string(),
+            ResultType::IntegerList => "number[]".to_string(),
+            ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
         },
+        result_class: m.result.type_name.clone(),
+        result_fields: m
+            .result
+            .fields
+            .iter()
+            .map(|f| {
+                let (rust, ts) = match f.ty {
+                    FieldType::Integer => ("i64", "number"),
+                    FieldType::String => ("String", "string"),
+                    FieldType::Boolean => ("bool", "boolean"),
+                    FieldType::IntegerList => ("Vec<i64>", "number[]"),
+                };
+                JsField {
+                    name: rust_ident(&f.idents.snake),
+                    js_name: f.idents.camel.clone(),
+                    rust_type: if f.required {
+                        rust.to_string()
+                    } else {
+                        format!("Option<{rust}>")
+                    },
+                    ts_type: if f.required {
+                        ts.to_string()
+                    } else {
+                        format!("{ts} | null")
+                    },
+                    doc: f.doc.clone(),
+                }
+            })
+            .collect(),
         params: m
             .params
             .iter()
@@ -72,22 +120,34 @@ fn js_method(m: &Method) -> JsMethod<'_> {
                 p,
                 name: p.idents.camel.clone(),
                 rust_field: rust_ident(&p.idents.snake),
-                rust_type: match p.ty {
-                    ParamType::Integer => "i64",
-                    ParamType::Flag => "bool",
+                rust_type: {
+                    let base = match p.ty {
+                        ParamType::Integer => "i64",
+                        ParamType::Flag => "bool",
+                        ParamType::String => "String",
+                    };
+                    if p.nullable {
+                        format!("Option<{base}>")
+                    } else {
+                        base.to_string()
+                    }
                 },
                 ts_type: match p.ty {
                     ParamType::Integer => "number",
                     ParamType::Flag => "boolean",
+                    ParamType::String => "string",
                 },
                 check: match p.ty {
                     ParamType::Integer => "integerArg",
                     ParamType::Flag => "flagArg",
+                    ParamType::String => "stringArg",
                 },
-                js_default: p.default.as_ref().map(|d| match d {
-                    DefaultValue::Integer(n) => n.to_string(),
-                    DefaultValue::Bool(b) => b.to_string(),
-                }),
+                js_default: match &p.default {
+                    Some(DefaultValue::Integer(n)) => Some(n.to_string()),
+                    Some(DefaultValue::Bool(b)) => Some(b.to_string()),
+                    None if p.nullable => Some("null".to_string()),
+                    None => None,
+                },
             })
             .collect(),
     }

@@ -9,7 +9,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultType, TimeFieldType};
+use crate::spec::model::{
+    DefaultValue, FieldType, Method, Param, ParamType, ResultType, TimeFieldType,
+};
 use crate::spec::Spec;
 use crate::Error;
 
@@ -28,8 +30,22 @@ const PY_KEYWORDS: &[&str] = &[
 struct PyMethod<'a> {
     m: &'a Method,
     params_type: String,
-    result_py: &'static str,
+    result_py: String,
+    /// For object results: the native class mirroring the core's result type.
+    result_class: Option<String>,
+    result_fields: Vec<PyField>,
     params: Vec<PyParam<'a>>,
+}
+
+#[derive(Serialize)]
+struct PyField {
+    /// The Rust field (pyo3 exposes it without `r#`).
+    name: String,
+    /// The attribute as Python code writes it.
+    py_name: String,
+    rust_type: String,
+    py_type: String,
+    doc: String,
 }
 
 #[derive(Serialize)]
@@ -77,8 +93,39 @@ fn py_method(m: &Method) -> PyMethod<'_> {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: match m.result.ty {
-            ResultType::Boolean => "bool",
+            ResultType::Boolean => "bool".to_string(),
+            ResultType::IntegerList => "List[int]".to_string(),
+            ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
         },
+        result_class: m.result.type_name.clone(),
+        result_fields: m
+            .result
+            .fields
+            .iter()
+            .map(|f| {
+                let (rust, py) = match f.ty {
+                    FieldType::Integer => ("i64", "int"),
+                    FieldType::String => ("String", "str"),
+                    FieldType::Boolean => ("bool", "bool"),
+                    FieldType::IntegerList => ("Vec<i64>", "List[int]"),
+                };
+                PyField {
+                    name: rust_ident(&f.idents.snake),
+                    py_name: f.idents.snake.clone(),
+                    rust_type: if f.required {
+                        rust.to_string()
+                    } else {
+                        format!("Option<{rust}>")
+                    },
+                    py_type: if f.required {
+                        py.to_string()
+                    } else {
+                        format!("Optional[{py}]")
+                    },
+                    doc: f.doc.clone(),
+                }
+            })
+            .collect(),
         params: m
             .params
             .iter()
@@ -86,18 +133,26 @@ fn py_method(m: &Method) -> PyMethod<'_> {
                 p,
                 name: py_name(&p.idents.snake),
                 rust_field: rust_ident(&p.idents.snake),
-                py_type: match p.ty {
-                    ParamType::Integer => "int",
-                    ParamType::Flag => "bool",
+                py_type: match (p.ty, p.nullable) {
+                    (ParamType::Integer, false) => "int",
+                    (ParamType::Integer, true) => "Optional[int]",
+                    (ParamType::Flag, _) => "bool",
+                    (ParamType::String, false) => "str",
+                    (ParamType::String, true) => "Optional[str]",
                 },
-                py_default: p.default.as_ref().map(|d| match d {
-                    DefaultValue::Integer(n) => n.to_string(),
-                    DefaultValue::Bool(true) => "True".to_string(),
-                    DefaultValue::Bool(false) => "False".to_string(),
-                }),
-                extract: match p.ty {
-                    ParamType::Integer => "integer",
-                    ParamType::Flag => "flag",
+                py_default: match &p.default {
+                    Some(DefaultValue::Integer(n)) => Some(n.to_string()),
+                    Some(DefaultValue::Bool(true)) => Some("True".to_string()),
+                    Some(DefaultValue::Bool(false)) => Some("False".to_string()),
+                    None if p.nullable => Some("None".to_string()),
+                    None => None,
+                },
+                extract: match (p.ty, p.nullable) {
+                    (ParamType::Integer, false) => "integer",
+                    (ParamType::Integer, true) => "optional_integer",
+                    (ParamType::Flag, _) => "flag",
+                    (ParamType::String, false) => "string",
+                    (ParamType::String, true) => "optional_string",
                 },
             })
             .collect(),

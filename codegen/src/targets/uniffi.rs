@@ -9,7 +9,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultType, TimeFieldType};
+use crate::spec::model::{
+    DefaultValue, FieldType, Method, Param, ParamType, ResultType, TimeFieldType,
+};
 use crate::spec::Spec;
 use crate::Error;
 
@@ -20,15 +22,25 @@ struct UniffiMethod<'a> {
     m: &'a Method,
     params_type: String,
     response_type: String,
-    result_rust: &'static str,
+    result_rust: String,
+    /// For object results: the exported record mirroring the core's result type.
+    result_record: Option<String>,
+    result_fields: Vec<RecordField>,
     params: Vec<UniffiParam<'a>>,
+}
+
+#[derive(Serialize)]
+struct RecordField {
+    name: String,
+    rust_type: String,
+    doc: String,
 }
 
 #[derive(Serialize)]
 struct UniffiParam<'a> {
     p: &'a Param,
     ident: String,
-    rust_type: &'static str,
+    rust_type: String,
     default: Option<String>,
 }
 
@@ -55,22 +67,57 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             params_type: format!("{}Params", m.idents.pascal),
             response_type: format!("{}Response", m.idents.pascal),
             result_rust: match m.result.ty {
-                ResultType::Boolean => "bool",
+                ResultType::Boolean => "bool".to_string(),
+                ResultType::IntegerList => "Vec<i64>".to_string(),
+                ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
             },
+            result_record: m.result.type_name.clone(),
+            result_fields: m
+                .result
+                .fields
+                .iter()
+                .map(|f| {
+                    let base = match f.ty {
+                        FieldType::Integer => "i64",
+                        FieldType::String => "String",
+                        FieldType::Boolean => "bool",
+                        FieldType::IntegerList => "Vec<i64>",
+                    };
+                    RecordField {
+                        name: rust_ident(&f.idents.snake),
+                        rust_type: if f.required {
+                            base.to_string()
+                        } else {
+                            format!("Option<{base}>")
+                        },
+                        doc: f.doc.clone(),
+                    }
+                })
+                .collect(),
             params: m
                 .params
                 .iter()
                 .map(|p| UniffiParam {
                     p,
                     ident: rust_ident(&p.idents.snake),
-                    rust_type: match p.ty {
-                        ParamType::Integer => "i64",
-                        ParamType::Flag => "bool",
+                    rust_type: {
+                        let base = match p.ty {
+                            ParamType::Integer => "i64",
+                            ParamType::Flag => "bool",
+                            ParamType::String => "String",
+                        };
+                        if p.nullable {
+                            format!("Option<{base}>")
+                        } else {
+                            base.to_string()
+                        }
                     },
-                    default: p.default.as_ref().map(|d| match d {
-                        DefaultValue::Integer(n) => n.to_string(),
-                        DefaultValue::Bool(b) => b.to_string(),
-                    }),
+                    default: match &p.default {
+                        Some(DefaultValue::Integer(n)) => Some(n.to_string()),
+                        Some(DefaultValue::Bool(b)) => Some(b.to_string()),
+                        None if p.nullable => Some("None".to_string()),
+                        None => None,
+                    },
                 })
                 .collect(),
         })

@@ -7,36 +7,60 @@ use super::methods::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MethodError {
+    /// An error of `imopenlines.dialog.get`.
+    ImopenlinesDialogGet(ImopenlinesDialogGetError),
+    /// An error of `imopenlines.session.mode.pin`.
+    ImopenlinesSessionModePin(ImopenlinesSessionModePinError),
+    /// An error of `imopenlines.session.mode.pinAll`.
+    ImopenlinesSessionModePinAll(ImopenlinesSessionModePinAllError),
     /// An error of `imopenlines.session.mode.silent`.
     ImopenlinesSessionModeSilent(ImopenlinesSessionModeSilentError),
+    /// An error of `imopenlines.session.mode.unpinAll`.
+    ImopenlinesSessionModeUnpinAll(ImopenlinesSessionModeUnpinAllError),
 }
 
 impl MethodError {
     /// The dotted name of the method that failed.
     pub fn method(self) -> &'static str {
         match self {
+            Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
+            Self::ImopenlinesSessionModePin(_) => "imopenlines.session.mode.pin",
+            Self::ImopenlinesSessionModePinAll(_) => "imopenlines.session.mode.pinAll",
             Self::ImopenlinesSessionModeSilent(_) => "imopenlines.session.mode.silent",
+            Self::ImopenlinesSessionModeUnpinAll(_) => "imopenlines.session.mode.unpinAll",
         }
     }
 
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
+            Self::ImopenlinesDialogGet(e) => e.code(),
+            Self::ImopenlinesSessionModePin(e) => e.code(),
+            Self::ImopenlinesSessionModePinAll(e) => e.code(),
             Self::ImopenlinesSessionModeSilent(e) => e.code(),
+            Self::ImopenlinesSessionModeUnpinAll(e) => e.code(),
         }
     }
 
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            Self::ImopenlinesDialogGet(e) => e.status(),
+            Self::ImopenlinesSessionModePin(e) => e.status(),
+            Self::ImopenlinesSessionModePinAll(e) => e.status(),
             Self::ImopenlinesSessionModeSilent(e) => e.status(),
+            Self::ImopenlinesSessionModeUnpinAll(e) => e.status(),
         }
     }
 
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
+            Self::ImopenlinesDialogGet(e) => e.meaning(),
+            Self::ImopenlinesSessionModePin(e) => e.meaning(),
+            Self::ImopenlinesSessionModePinAll(e) => e.meaning(),
             Self::ImopenlinesSessionModeSilent(e) => e.meaning(),
+            Self::ImopenlinesSessionModeUnpinAll(e) => e.meaning(),
         }
     }
 }

@@ -9,4 +9,10 @@ pub mod system_errors;
 pub mod time;
 
 /// Dotted names of every method generated from the specs, in spec order.
-pub const METHOD_NAMES: &[&str] = &["imopenlines.session.mode.silent"];
+pub const METHOD_NAMES: &[&str] = &[
+    "imopenlines.dialog.get",
+    "imopenlines.session.mode.pin",
+    "imopenlines.session.mode.pinAll",
+    "imopenlines.session.mode.silent",
+    "imopenlines.session.mode.unpinAll",
+];

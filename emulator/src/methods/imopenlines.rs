@@ -1,31 +1,32 @@
 //! `imopenlines.*` methods, following the portal's `Operator::checkAccess` order of checks and
 //! its English messages.
 
-use serde_json::{Map, Value};
+use serde_json::{json, Map, Value};
 
 use super::{php_intval, Caller, MethodFailure};
 use crate::state::{Chat, PortalState};
 
-const CHAT_ID: MethodFailure = MethodFailure {
-    status: 400,
-    code: "CHAT_ID",
-    description: "Chat ID is invalid.",
-};
-const USER_ID: MethodFailure = MethodFailure {
-    status: 400,
-    code: "USER_ID",
-    description: "User ID is invalid.",
-};
-const CHAT_TYPE: MethodFailure = MethodFailure {
-    status: 400,
-    code: "CHAT_TYPE",
-    description: "This chat is not Open Channel",
-};
-const ACCESS_DENIED: MethodFailure = MethodFailure {
-    status: 400,
-    code: "ACCESS_DENIED",
-    description: "You do not have permission to access this chat.",
-};
+const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
+    MethodFailure {
+        status: 400,
+        code,
+        description,
+    }
+}
+
+const CHAT_ID: MethodFailure = failure("CHAT_ID", "Chat ID is invalid.");
+const CHAT_ID_EMPTY: MethodFailure = failure("CHAT_ID_EMPTY", "Chat ID can't be empty");
+const USER_ID: MethodFailure = failure("USER_ID", "User ID is invalid.");
+const CHAT_TYPE: MethodFailure = failure("CHAT_TYPE", "This chat is not Open Channel");
+const ACCESS_DENIED: MethodFailure = failure(
+    "ACCESS_DENIED",
+    "You do not have permission to access this chat.",
+);
+const DIALOG_ID_EMPTY: MethodFailure = failure("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
+const ACCESS_ERROR: MethodFailure = failure(
+    "ACCESS_ERROR",
+    "You do not have access to the specified dialog",
+);
 
 /// `imopenlines.session.mode.silent`: `ACTIVATE` must be exactly `"Y"` to switch the mode on;
 /// anything else, a JSON `true` included, switches it off. The chat posts a system message only
@@ -48,6 +49,112 @@ pub(crate) fn session_mode_silent(
         chat.system_messages.push(message.to_string());
     }
     Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.mode.pin`: an empty `CHAT_ID` (missing, 0, "") is `CHAT_ID_EMPTY`; then
+/// the same access checks as the silent mode; `ACTIVATE` other than exactly `"N"` pins.
+pub(crate) fn session_mode_pin(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat_id = php_intval(params.get("CHAT_ID"));
+    if chat_id == 0 {
+        return Err(CHAT_ID_EMPTY);
+    }
+    let pin = !matches!(params.get("ACTIVATE"), Some(Value::String(s)) if s == "N");
+    check_access(state, chat_id, caller.user_id)?.pinned = pin;
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.mode.pinAll` / `unpinAll`: the sessions of the caller's open-line chats
+/// whose state changed.
+pub(crate) fn session_mode_pin_all(
+    state: &mut PortalState,
+    caller: &Caller,
+    _: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    Ok(set_all_pinned(state, caller.user_id, true))
+}
+
+pub(crate) fn session_mode_unpin_all(
+    state: &mut PortalState,
+    caller: &Caller,
+    _: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    Ok(set_all_pinned(state, caller.user_id, false))
+}
+
+fn set_all_pinned(state: &mut PortalState, user_id: i64, pinned: bool) -> Value {
+    let changed: Vec<i64> = state
+        .chats
+        .iter_mut()
+        .filter(|c| c.entity_type == "LINES" && c.members.contains(&user_id) && c.pinned != pinned)
+        .map(|c| {
+            c.pinned = pinned;
+            c.session_id
+        })
+        .collect();
+    json!(changed)
+}
+
+/// `imopenlines.dialog.get`: parameter names are case-insensitive; the first identifier given
+/// (`CHAT_ID`, `DIALOG_ID`, `SESSION_ID`, `USER_CODE`) finds the chat.
+pub(crate) fn dialog_get(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let upper: Map<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+        .collect();
+    let text = |key: &str| match upper.get(key) {
+        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    };
+    let found: Option<&Chat> = if php_intval(upper.get("CHAT_ID")) > 0 {
+        state.chat(php_intval(upper.get("CHAT_ID")))
+    } else if let Some(dialog) = text("DIALOG_ID") {
+        dialog
+            .strip_prefix("chat")
+            .and_then(|id| id.parse().ok())
+            .and_then(|id| state.chat(id))
+    } else if php_intval(upper.get("SESSION_ID")) > 0 {
+        let session = php_intval(upper.get("SESSION_ID"));
+        state.chats.iter().find(|c| c.session_id == session)
+    } else if let Some(code) = text("USER_CODE") {
+        let code = code.strip_prefix("imol|").unwrap_or(&code).to_string();
+        state
+            .chats
+            .iter()
+            .find(|c| !c.entity_id.is_empty() && c.entity_id == code)
+    } else {
+        return Err(DIALOG_ID_EMPTY);
+    };
+    let chat = found
+        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .ok_or(ACCESS_ERROR)?;
+    let lines = chat.entity_type == "LINES";
+    Ok(json!({
+        "avatar": "",
+        "color": "#4ba984",
+        "date_create": "2026-03-16T19:36:06+01:00",
+        "dialog_id": format!("chat{}", chat.id),
+        "entity_data_1": if lines { "N|NONE|0|N|N|0|1591872180|1|0|" } else { "" },
+        "entity_data_2": "",
+        "entity_data_3": if chat.silent { "Y" } else { "" },
+        "entity_id": chat.entity_id,
+        "entity_type": chat.entity_type,
+        "extranet": false,
+        "id": chat.id,
+        "manager_list": chat.members,
+        "message_type": if lines { "L" } else { "C" },
+        "name": chat.title,
+        "owner": 0,
+        "type": if lines { "lines" } else { "chat" },
+    }))
 }
 
 fn check_access(

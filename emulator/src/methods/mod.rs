@@ -30,11 +30,33 @@ pub(crate) struct MethodDef {
     pub handler: Handler,
 }
 
-pub(crate) const METHODS: &[MethodDef] = &[MethodDef {
-    name: "imopenlines.session.mode.silent",
-    scope: "imopenlines",
-    handler: imopenlines::session_mode_silent,
-}];
+pub(crate) const METHODS: &[MethodDef] = &[
+    MethodDef {
+        name: "imopenlines.session.mode.silent",
+        scope: "imopenlines",
+        handler: imopenlines::session_mode_silent,
+    },
+    MethodDef {
+        name: "imopenlines.session.mode.pin",
+        scope: "imopenlines",
+        handler: imopenlines::session_mode_pin,
+    },
+    MethodDef {
+        name: "imopenlines.session.mode.pinall",
+        scope: "imopenlines",
+        handler: imopenlines::session_mode_pin_all,
+    },
+    MethodDef {
+        name: "imopenlines.session.mode.unpinall",
+        scope: "imopenlines",
+        handler: imopenlines::session_mode_unpin_all,
+    },
+    MethodDef {
+        name: "imopenlines.dialog.get",
+        scope: "imopenlines",
+        handler: imopenlines::dialog_get,
+    },
+];
 
 pub(crate) fn find(lower_case_name: &str) -> Option<&'static MethodDef> {
     METHODS.iter().find(|m| m.name == lower_case_name)

@@ -12,12 +12,13 @@ Errors are classes in :mod:`b24kit.errors`, all derived from :class:`B24kitError
 
 from __future__ import annotations
 
-from . import _native, errors
-from ._client import AsyncClient, Client
+from . import _client, _native, errors
+from ._client import *  # noqa: F401,F403  (the clients and result types, listed in _client.__all__)
 from ._native import Response, Time, __version__
 from .errors import *  # noqa: F401,F403  (the exception classes, listed in errors.__all__)
 
 _native.set_error_factory(errors._make)
 
-__all__ = ["AsyncClient", "Client", "Response", "Time", "__version__", "errors"]
+__all__ = ["Response", "Time", "__version__", "errors"]
+__all__ += _client.__all__
 __all__ += errors.__all__

@@ -8,9 +8,14 @@ Method names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is
 from __future__ import annotations
 
 from ._base import AsyncClientBase, SyncClientBase
-from ._native import Response
+from ._native import Response, ImopenlinesDialogGetResult
 
-__all__ = ["AsyncClient", "Client"]
+# `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import List, Optional
+
+__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult"]
 
 
 class Client(SyncClientBase):
@@ -21,6 +26,81 @@ class Client(SyncClientBase):
     """
 
     __slots__ = ()
+
+    def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
+        """Get the open-line dialog (chat) an identifier refers to.
+
+        Returns the operator's dialog (chat) in the open line, found by exactly one of its
+        identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+
+        Calls ``imopenlines.dialog.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Numeric identifier of the chat.
+            dialog_id: ``DIALOG_ID``. Identifier of the dialog, `chat<ID>` for a chat (e.g. `chat29`).
+            session_id: ``SESSION_ID``. Identifier of the session within the open line.
+            user_code: ``USER_CODE``. String identifier of the open-line user, `<connector>|<line id>|<connector chat
+                id>|<connector user id>`, e.g. `livechat|1|1373|211`.
+
+        Returns:
+            ``result`` (The dialog.) and the answer's ``time``.
+
+        Exactly one of ``chat_id``, ``dialog_id``, ``session_id``, ``user_code`` must be given.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``DialogIdEmptyError``, ``AccessError``, ``ImNotInstalledError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return self._native.imopenlines_dialog_get(chat_id, dialog_id, session_id, user_code)
+
+    def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
+        """Pin an open-line dialog to the current operator, or unpin it.
+
+        Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+        dialog that is already pinned changes nothing, so repeating the call is safe.
+
+        Calls ``imopenlines.session.mode.pin`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat.
+            activate: ``ACTIVATE``. Whether the dialog is pinned (`Y`) or unpinned (`N`). The portal pins for any value
+                but the exact string `N`, so the client always sends `Y` or `N` explicitly.
+
+        Returns:
+            ``result`` (`true` when the dialog has been pinned or unpinned.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``, ``UserNotOperatorError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return self._native.imopenlines_session_mode_pin(chat_id, activate)
+
+    def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
+        """Pin every open-line dialog of the current operator.
+
+        Pins every open-line dialog available to the current operator and returns the identifiers of
+        the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+        list), so it is safe to retry.
+
+        Calls ``imopenlines.session.mode.pinAll`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html).
+
+
+        Returns:
+            ``result`` (The identifiers of the sessions pinned, e.g. `[1652, 1653]`.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return self._native.imopenlines_session_mode_pin_all()
 
     def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
@@ -51,6 +131,27 @@ class Client(SyncClientBase):
         """
         return self._native.imopenlines_session_mode_silent(chat_id, activate)
 
+    def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
+        """Unpin every open-line dialog of the current operator.
+
+        Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+        the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+        list), so it is safe to retry.
+
+        Calls ``imopenlines.session.mode.unpinAll`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html).
+
+
+        Returns:
+            ``result`` (The identifiers of the sessions unpinned, e.g. `[1652, 1653]`.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return self._native.imopenlines_session_mode_unpin_all()
+
 
 class AsyncClient(AsyncClientBase):
     """An asyncio Bitrix24 client; every call returns an awaitable.
@@ -61,9 +162,37 @@ class AsyncClient(AsyncClientBase):
 
     __slots__ = ()
 
+    async def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
+        """Get the open-line dialog (chat) an identifier refers to.
+
+        The asyncio form of :meth:`Client.imopenlines_dialog_get`; same arguments, result and errors.
+        """
+        return await self._native.imopenlines_dialog_get_async(chat_id, dialog_id, session_id, user_code)
+
+    async def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
+        """Pin an open-line dialog to the current operator, or unpin it.
+
+        The asyncio form of :meth:`Client.imopenlines_session_mode_pin`; same arguments, result and errors.
+        """
+        return await self._native.imopenlines_session_mode_pin_async(chat_id, activate)
+
+    async def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
+        """Pin every open-line dialog of the current operator.
+
+        The asyncio form of :meth:`Client.imopenlines_session_mode_pin_all`; same arguments, result and errors.
+        """
+        return await self._native.imopenlines_session_mode_pin_all_async()
+
     async def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_silent`; same arguments, result and errors.
         """
         return await self._native.imopenlines_session_mode_silent_async(chat_id, activate)
+
+    async def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
+        """Unpin every open-line dialog of the current operator.
+
+        The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all`; same arguments, result and errors.
+        """
+        return await self._native.imopenlines_session_mode_unpin_all_async()

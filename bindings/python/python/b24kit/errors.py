@@ -25,10 +25,15 @@ if TYPE_CHECKING:
 __all__ = [
     "B24kitError",
     "MethodError",
+    "DialogIdEmptyError",
+    "AccessError",
+    "ImNotInstalledError",
+    "ChatIdEmptyError",
     "ChatIdError",
     "ChatTypeError",
     "AccessDeniedError",
     "UserIdError",
+    "UserNotOperatorError",
     "BitrixSystemError",
     "RateLimitError",
     "AuthError",
@@ -139,31 +144,66 @@ class MethodError(B24kitError):
     """The portal refused the call with an error documented for the called method."""
 
 
-class ChatIdError(MethodError):
-    """``CHAT_ID`` (HTTP 400): The specified chat identifier is incorrect.
+class DialogIdEmptyError(MethodError):
+    """``DIALOG_ID_EMPTY`` (HTTP 400): Dialog ID can't be empty.
 
-    Documented for: imopenlines.session.mode.silent.
+    Documented for: imopenlines.dialog.get.
+    """
+
+
+class AccessError(MethodError):
+    """``ACCESS_ERROR`` (HTTP 400): You do not have access to the specified dialog.
+
+    Documented for: imopenlines.dialog.get.
+    """
+
+
+class ImNotInstalledError(MethodError):
+    """``IM_NOT_INSTALLED`` (HTTP 400): Messenger is not installed.
+
+    Documented for: imopenlines.dialog.get.
+    """
+
+
+class ChatIdEmptyError(MethodError):
+    """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
+
+    Documented for: imopenlines.session.mode.pin.
+    """
+
+
+class ChatIdError(MethodError):
+    """``CHAT_ID`` (HTTP 400): Invalid chat identifier provided.
+
+    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
     """
 
 
 class ChatTypeError(MethodError):
     """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
 
-    Documented for: imopenlines.session.mode.silent.
+    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
     """
 
 
 class AccessDeniedError(MethodError):
-    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
+    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions.
 
-    Documented for: imopenlines.session.mode.silent.
+    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
     """
 
 
 class UserIdError(MethodError):
-    """``USER_ID`` (HTTP 400): The specified user identifier is incorrect.
+    """``USER_ID`` (HTTP 400): Invalid user identifier provided.
 
-    Documented for: imopenlines.session.mode.silent.
+    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
+class UserNotOperatorError(MethodError):
+    """``ERROR_USER_NOT_OPERATOR`` (HTTP 400): The user is not an operator of the open line.
+
+    Documented for: imopenlines.session.mode.pin.
     """
 
 
@@ -366,10 +406,15 @@ class ConfigError(B24kitError, ValueError):
 
 
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
+    "DIALOG_ID_EMPTY": DialogIdEmptyError,
+    "ACCESS_ERROR": AccessError,
+    "IM_NOT_INSTALLED": ImNotInstalledError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
     "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
+    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
 }
 
 _SYSTEM_ERRORS: Dict[str, Type[BitrixSystemError]] = {

@@ -613,6 +613,40 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func description()  -> String
     
     /**
+     * Get the open-line dialog (chat) an identifier refers to.
+     *
+     * Returns the operator's dialog (chat) in the open line, found by exactly one of its
+     * identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+     *
+     * Calls `imopenlines.dialog.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesDialogGet(chatId: Int64?, dialogId: String?, sessionId: Int64?, userCode: String?) async throws  -> ImopenlinesDialogGetResponse
+    
+    /**
+     * Pin an open-line dialog to the current operator, or unpin it.
+     *
+     * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+     * dialog that is already pinned changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.mode.pin` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionModePin(chatId: Int64, activate: Bool) async throws  -> ImopenlinesSessionModePinResponse
+    
+    /**
+     * Pin every open-line dialog of the current operator.
+     *
+     * Pins every open-line dialog available to the current operator and returns the identifiers of
+     * the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionModePinAll() async throws  -> ImopenlinesSessionModePinAllResponse
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -625,6 +659,18 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * documented code, `InvalidArgument` before anything is sent.
      */
     func imopenlinesSessionModeSilent(chatId: Int64, activate: Bool) async throws  -> ImopenlinesSessionModeSilentResponse
+    
+    /**
+     * Unpin every open-line dialog of the current operator.
+     *
+     * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+     * the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionModeUnpinAll() async throws  -> ImopenlinesSessionModeUnpinAllResponse
     
 }
 /**
@@ -726,6 +772,82 @@ open func description() -> String  {
 }
     
     /**
+     * Get the open-line dialog (chat) an identifier refers to.
+     *
+     * Returns the operator's dialog (chat) in the open line, found by exactly one of its
+     * identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+     *
+     * Calls `imopenlines.dialog.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesDialogGet(chatId: Int64? = nil, dialogId: String? = nil, sessionId: Int64? = nil, userCode: String? = nil)async throws  -> ImopenlinesDialogGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt64.lower(chatId),FfiConverterOptionString.lower(dialogId),FfiConverterOptionInt64.lower(sessionId),FfiConverterOptionString.lower(userCode)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesDialogGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * Pin an open-line dialog to the current operator, or unpin it.
+     *
+     * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+     * dialog that is already pinned changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.mode.pin` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionModePin(chatId: Int64, activate: Bool = true)async throws  -> ImopenlinesSessionModePinResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId),FfiConverterBool.lower(activate)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionModePinResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * Pin every open-line dialog of the current operator.
+     *
+     * Pins every open-line dialog available to the current operator and returns the identifiers of
+     * the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionModePinAll()async throws  -> ImopenlinesSessionModePinAllResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionModePinAllResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -749,6 +871,32 @@ open func imopenlinesSessionModeSilent(chatId: Int64, activate: Bool = false)asy
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeImopenlinesSessionModeSilentResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * Unpin every open-line dialog of the current operator.
+     *
+     * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+     * the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionModeUnpinAll()async throws  -> ImopenlinesSessionModeUnpinAllResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
         )
 }
@@ -903,6 +1051,386 @@ public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustB
 
 
 /**
+ * A successful `imopenlines.dialog.get`: The dialog. and the answer's `time`.
+ */
+public struct ImopenlinesDialogGetResponse: Equatable, Hashable {
+    public var result: ImopenlinesDialogGetResult
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: ImopenlinesDialogGetResult, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesDialogGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesDialogGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesDialogGetResponse {
+        return
+            try ImopenlinesDialogGetResponse(
+                result: FfiConverterTypeImopenlinesDialogGetResult.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesDialogGetResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeImopenlinesDialogGetResult.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesDialogGetResponse {
+    return try FfiConverterTypeImopenlinesDialogGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetResponse_lower(_ value: ImopenlinesDialogGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesDialogGetResponse.lower(value)
+}
+
+
+/**
+ * The dialog. The result of `imopenlines.dialog.get`.
+ */
+public struct ImopenlinesDialogGetResult: Equatable, Hashable {
+    /**
+     * Identifier of the chat.
+     */
+    public var id: Int64
+    /**
+     * Name of the open line dialog.
+     */
+    public var name: String?
+    /**
+     * Type of chat, `lines` for open lines.
+     */
+    public var type: String?
+    /**
+     * External type of the chat, `LINES` for open lines.
+     */
+    public var entityType: String?
+    /**
+     * External identifier of the chat, e.g. `livechat|1|1363|203`.
+     */
+    public var entityId: String?
+    /**
+     * External data of the chat.
+     */
+    public var entityData1: String?
+    /**
+     * External data of the chat.
+     */
+    public var entityData2: String?
+    /**
+     * External data of the chat; `Y` while the dialog is in silent mode.
+     */
+    public var entityData3: String?
+    /**
+     * Identifier of the dialog, `chat<ID>`; may be null.
+     */
+    public var dialogId: String?
+    /**
+     * Identifier of the user who owns the chat.
+     */
+    public var owner: Int64?
+    /**
+     * Identifiers of the operators.
+     */
+    public var managerList: [Int64]?
+    /**
+     * Whether extranet users take part.
+     */
+    public var extranet: Bool?
+    /**
+     * Type of the chat's messages (`L` for open lines).
+     */
+    public var messageType: String?
+    /**
+     * Chat color, hex.
+     */
+    public var color: String?
+    /**
+     * Link to the avatar; empty when none is set.
+     */
+    public var avatar: String?
+    /**
+     * Creation date of the chat, ISO 8601.
+     */
+    public var dateCreate: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Identifier of the chat.
+         */id: Int64, 
+        /**
+         * Name of the open line dialog.
+         */name: String?, 
+        /**
+         * Type of chat, `lines` for open lines.
+         */type: String?, 
+        /**
+         * External type of the chat, `LINES` for open lines.
+         */entityType: String?, 
+        /**
+         * External identifier of the chat, e.g. `livechat|1|1363|203`.
+         */entityId: String?, 
+        /**
+         * External data of the chat.
+         */entityData1: String?, 
+        /**
+         * External data of the chat.
+         */entityData2: String?, 
+        /**
+         * External data of the chat; `Y` while the dialog is in silent mode.
+         */entityData3: String?, 
+        /**
+         * Identifier of the dialog, `chat<ID>`; may be null.
+         */dialogId: String?, 
+        /**
+         * Identifier of the user who owns the chat.
+         */owner: Int64?, 
+        /**
+         * Identifiers of the operators.
+         */managerList: [Int64]?, 
+        /**
+         * Whether extranet users take part.
+         */extranet: Bool?, 
+        /**
+         * Type of the chat's messages (`L` for open lines).
+         */messageType: String?, 
+        /**
+         * Chat color, hex.
+         */color: String?, 
+        /**
+         * Link to the avatar; empty when none is set.
+         */avatar: String?, 
+        /**
+         * Creation date of the chat, ISO 8601.
+         */dateCreate: String?) {
+        self.id = id
+        self.name = name
+        self.type = type
+        self.entityType = entityType
+        self.entityId = entityId
+        self.entityData1 = entityData1
+        self.entityData2 = entityData2
+        self.entityData3 = entityData3
+        self.dialogId = dialogId
+        self.owner = owner
+        self.managerList = managerList
+        self.extranet = extranet
+        self.messageType = messageType
+        self.color = color
+        self.avatar = avatar
+        self.dateCreate = dateCreate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesDialogGetResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesDialogGetResult {
+        return
+            try ImopenlinesDialogGetResult(
+                id: FfiConverterInt64.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf), 
+                entityType: FfiConverterOptionString.read(from: &buf), 
+                entityId: FfiConverterOptionString.read(from: &buf), 
+                entityData1: FfiConverterOptionString.read(from: &buf), 
+                entityData2: FfiConverterOptionString.read(from: &buf), 
+                entityData3: FfiConverterOptionString.read(from: &buf), 
+                dialogId: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionInt64.read(from: &buf), 
+                managerList: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                extranet: FfiConverterOptionBool.read(from: &buf), 
+                messageType: FfiConverterOptionString.read(from: &buf), 
+                color: FfiConverterOptionString.read(from: &buf), 
+                avatar: FfiConverterOptionString.read(from: &buf), 
+                dateCreate: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesDialogGetResult, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionString.write(value.entityType, into: &buf)
+        FfiConverterOptionString.write(value.entityId, into: &buf)
+        FfiConverterOptionString.write(value.entityData1, into: &buf)
+        FfiConverterOptionString.write(value.entityData2, into: &buf)
+        FfiConverterOptionString.write(value.entityData3, into: &buf)
+        FfiConverterOptionString.write(value.dialogId, into: &buf)
+        FfiConverterOptionInt64.write(value.owner, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.managerList, into: &buf)
+        FfiConverterOptionBool.write(value.extranet, into: &buf)
+        FfiConverterOptionString.write(value.messageType, into: &buf)
+        FfiConverterOptionString.write(value.color, into: &buf)
+        FfiConverterOptionString.write(value.avatar, into: &buf)
+        FfiConverterOptionString.write(value.dateCreate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetResult_lift(_ buf: RustBuffer) throws -> ImopenlinesDialogGetResult {
+    return try FfiConverterTypeImopenlinesDialogGetResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetResult_lower(_ value: ImopenlinesDialogGetResult) -> RustBuffer {
+    return FfiConverterTypeImopenlinesDialogGetResult.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
+ */
+public struct ImopenlinesSessionModePinAllResponse: Equatable, Hashable {
+    public var result: [Int64]
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: [Int64], time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinAllResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinAllResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinAllResponse {
+        return
+            try ImopenlinesSessionModePinAllResponse(
+                result: FfiConverterSequenceInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinAllResponse, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinAllResponse {
+    return try FfiConverterTypeImopenlinesSessionModePinAllResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllResponse_lower(_ value: ImopenlinesSessionModePinAllResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinAllResponse.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.mode.pin`: `true` when the dialog has been pinned or unpinned. and the answer's `time`.
+ */
+public struct ImopenlinesSessionModePinResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinResponse {
+        return
+            try ImopenlinesSessionModePinResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinResponse {
+    return try FfiConverterTypeImopenlinesSessionModePinResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinResponse_lower(_ value: ImopenlinesSessionModePinResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinResponse.lower(value)
+}
+
+
+/**
  * A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
  */
 public struct ImopenlinesSessionModeSilentResponse: Equatable, Hashable {
@@ -956,6 +1484,63 @@ public func FfiConverterTypeImopenlinesSessionModeSilentResponse_lift(_ buf: Rus
 #endif
 public func FfiConverterTypeImopenlinesSessionModeSilentResponse_lower(_ value: ImopenlinesSessionModeSilentResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModeSilentResponse.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
+ */
+public struct ImopenlinesSessionModeUnpinAllResponse: Equatable, Hashable {
+    public var result: [Int64]
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: [Int64], time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModeUnpinAllResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModeUnpinAllResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModeUnpinAllResponse {
+        return
+            try ImopenlinesSessionModeUnpinAllResponse(
+                result: FfiConverterSequenceInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionModeUnpinAllResponse, into buf: inout [UInt8]) {
+        FfiConverterSequenceInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModeUnpinAllResponse {
+    return try FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lower(_ value: ImopenlinesSessionModeUnpinAllResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lower(value)
 }
 
 
@@ -1100,7 +1685,147 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.session.mode.silent
+     * `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get
+     */
+    case DialogIdEmpty(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For method errors: the dotted name of the method.
+         */method: String?, 
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */category: String?, 
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For invalid arguments: the parameter's name.
+         */parameter: String?
+    )
+    /**
+     * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
+     */
+    case Access(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For method errors: the dotted name of the method.
+         */method: String?, 
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */category: String?, 
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For invalid arguments: the parameter's name.
+         */parameter: String?
+    )
+    /**
+     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
+     */
+    case ImNotInstalled(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For method errors: the dotted name of the method.
+         */method: String?, 
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */category: String?, 
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For invalid arguments: the parameter's name.
+         */parameter: String?
+    )
+    /**
+     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+     */
+    case ChatIdEmpty(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For method errors: the dotted name of the method.
+         */method: String?, 
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */category: String?, 
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For invalid arguments: the parameter's name.
+         */parameter: String?
+    )
+    /**
+     * `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     case ChatId(
         /**
@@ -1135,7 +1860,7 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */parameter: String?
     )
     /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.silent
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     case ChatType(
         /**
@@ -1170,7 +1895,7 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */parameter: String?
     )
     /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.mode.silent
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     case AccessDenied(
         /**
@@ -1205,9 +1930,44 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
          */parameter: String?
     )
     /**
-     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.session.mode.silent
+     * `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     case UserId(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For method errors: the dotted name of the method.
+         */method: String?, 
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */category: String?, 
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For invalid arguments: the parameter's name.
+         */parameter: String?
+    )
+    /**
+     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
+     */
+    case UserNotOperator(
         /**
          * What happened, for people.
          */reason: String, 
@@ -2273,7 +3033,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .ChatId(
+        case 1: return .DialogIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2285,7 +3045,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 2: return .ChatType(
+        case 2: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2297,7 +3057,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 3: return .AccessDenied(
+        case 3: return .ImNotInstalled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2309,7 +3069,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 4: return .UserId(
+        case 4: return .ChatIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2321,7 +3081,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 5: return .InternalServer(
+        case 5: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2333,7 +3093,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 6: return .UnexpectedAnswer(
+        case 6: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2345,7 +3105,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 7: return .QueryLimitExceeded(
+        case 7: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2357,7 +3117,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 8: return .OperationTimeLimit(
+        case 8: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2369,7 +3129,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .BatchMethodNotAllowed(
+        case 9: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2381,7 +3141,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .BatchLengthExceeded(
+        case 10: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2393,7 +3153,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .NoAuthFound(
+        case 11: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2405,7 +3165,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .InvalidRequest(
+        case 12: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2417,7 +3177,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .OverloadLimit(
+        case 13: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2429,7 +3189,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .PlanAccessDenied(
+        case 14: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2441,7 +3201,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .InvalidCredentials(
+        case 15: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2453,7 +3213,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .ManifestIsNotAvailable(
+        case 16: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2465,7 +3225,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .MethodNotFound(
+        case 17: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2477,7 +3237,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .InsufficientScope(
+        case 18: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2489,7 +3249,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .ExpiredToken(
+        case 19: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2501,7 +3261,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .UserAccess(
+        case 20: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2513,7 +3273,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .PortalDeleted(
+        case 21: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2525,7 +3285,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .UnknownCode(
+        case 22: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2537,7 +3297,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .Http(
+        case 23: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2549,7 +3309,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .Connect(
+        case 24: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2561,7 +3321,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .Tls(
+        case 25: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2573,7 +3333,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .RequestTimeout(
+        case 26: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2585,7 +3345,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .ConnectionLost(
+        case 27: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2597,7 +3357,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .Protocol(
+        case 28: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2609,7 +3369,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .InvalidArgument(
+        case 29: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2621,7 +3381,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .Config(
+        case 30: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2633,7 +3393,67 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .Internal(
+        case 31: return .RequestTimeout(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 32: return .ConnectionLost(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 33: return .Protocol(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 34: return .InvalidArgument(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 35: return .Config(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 36: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -2657,7 +3477,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
 
         
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .DialogIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2671,7 +3491,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2685,7 +3505,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2699,7 +3519,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2713,7 +3533,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2727,7 +3547,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2741,7 +3561,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2755,7 +3575,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2769,7 +3589,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2783,7 +3603,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2797,7 +3617,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2811,7 +3631,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2825,7 +3645,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2839,7 +3659,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2853,7 +3673,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2867,7 +3687,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2881,7 +3701,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2895,7 +3715,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2909,7 +3729,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2923,7 +3743,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2937,7 +3757,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2951,7 +3771,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2965,7 +3785,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2979,7 +3799,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -2993,7 +3813,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3007,7 +3827,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3021,7 +3841,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3035,7 +3855,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3049,7 +3869,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3063,7 +3883,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -3077,8 +3897,78 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(32))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(33))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(34))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(35))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -3160,6 +4050,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
     typealias SwiftType = Double?
 
@@ -3176,6 +4090,30 @@ fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterDouble.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -3202,6 +4140,55 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
         case 1: return try FfiConverterString.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [Int64]
+
+    public static func write(_ value: [Int64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Int64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Int64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
     }
 }
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
@@ -3271,7 +4258,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 17950) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() != 13804) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() != 48741) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() != 58995) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 26614) {

@@ -9,7 +9,7 @@
 //!
 //! Scope `imopenlines`; documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html>.
 
-use crate::method::{self, Method};
+use crate::method::Method;
 use crate::{blocking, Client, Error, MethodError, Response};
 
 /// Parameters of `imopenlines.session.mode.silent`.
@@ -54,6 +54,7 @@ impl ImopenlinesSessionModeSilentParams {
 impl serde::Serialize for ImopenlinesSessionModeSilentParams {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
+        #[allow(unused_mut)]
         let mut wire = serializer.serialize_struct("ImopenlinesSessionModeSilentParams", 2)?;
         wire.serialize_field("CHAT_ID", &self.chat_id)?;
         wire.serialize_field("ACTIVATE", if self.activate { "Y" } else { "N" })?;
@@ -140,7 +141,7 @@ impl Method for ImopenlinesSessionModeSilentParams {
     type Output = bool;
 
     fn validate(&self) -> Result<(), Error> {
-        method::check_at_least("CHAT_ID", self.chat_id, 1)?;
+        crate::method::check_at_least("CHAT_ID", self.chat_id, 1)?;
         Ok(())
     }
 

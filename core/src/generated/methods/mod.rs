@@ -2,7 +2,13 @@
 //! One module per Bitrix24 method: its parameters, its documented errors and its calls on
 //! [`Client`](crate::Client) and [`blocking::Client`](crate::blocking::Client).
 
+mod imopenlines_dialog_get;
+pub use imopenlines_dialog_get::*;
+mod imopenlines_session_mode_pin;
+pub use imopenlines_session_mode_pin::*;
+mod imopenlines_session_mode_pin_all;
+pub use imopenlines_session_mode_pin_all::*;
 mod imopenlines_session_mode_silent;
-pub use imopenlines_session_mode_silent::{
-    ImopenlinesSessionModeSilentError, ImopenlinesSessionModeSilentParams,
-};
+pub use imopenlines_session_mode_silent::*;
+mod imopenlines_session_mode_unpin_all;
+pub use imopenlines_session_mode_unpin_all::*;

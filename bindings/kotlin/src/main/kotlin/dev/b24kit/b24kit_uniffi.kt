@@ -685,7 +685,15 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth(
     ): Int
@@ -721,7 +729,15 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_description(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all(`ptr`: Long,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent(`ptr`: Long,`chatId`: Long,`activate`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_category(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -855,7 +871,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 17950) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() and 0xFFFF) != 13804) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() and 0xFFFF) != 48741) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() and 0xFFFF) != 58995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 26614) {
@@ -1342,6 +1370,40 @@ public interface ClientInterface {
     fun `description`(): kotlin.String
     
     /**
+     * Get the open-line dialog (chat) an identifier refers to.
+     *
+     * Returns the operator's dialog (chat) in the open line, found by exactly one of its
+     * identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+     *
+     * Calls `imopenlines.dialog.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesDialogGet`(`chatId`: kotlin.Long? = null, `dialogId`: kotlin.String? = null, `sessionId`: kotlin.Long? = null, `userCode`: kotlin.String? = null): ImopenlinesDialogGetResponse
+    
+    /**
+     * Pin an open-line dialog to the current operator, or unpin it.
+     *
+     * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+     * dialog that is already pinned changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.mode.pin` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionModePin`(`chatId`: kotlin.Long, `activate`: kotlin.Boolean = true): ImopenlinesSessionModePinResponse
+    
+    /**
+     * Pin every open-line dialog of the current operator.
+     *
+     * Pins every open-line dialog available to the current operator and returns the identifiers of
+     * the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionModePinAll`(): ImopenlinesSessionModePinAllResponse
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -1354,6 +1416,18 @@ public interface ClientInterface {
      * documented code, `InvalidArgument` before anything is sent.
      */
     suspend fun `imopenlinesSessionModeSilent`(`chatId`: kotlin.Long, `activate`: kotlin.Boolean = false): ImopenlinesSessionModeSilentResponse
+    
+    /**
+     * Unpin every open-line dialog of the current operator.
+     *
+     * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+     * the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionModeUnpinAll`(): ImopenlinesSessionModeUnpinAllResponse
     
     companion object
 }
@@ -1482,6 +1556,103 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Get the open-line dialog (chat) an identifier refers to.
+     *
+     * Returns the operator's dialog (chat) in the open line, found by exactly one of its
+     * identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
+     *
+     * Calls `imopenlines.dialog.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesDialogGet`(`chatId`: kotlin.Long?, `dialogId`: kotlin.String?, `sessionId`: kotlin.Long?, `userCode`: kotlin.String?) : ImopenlinesDialogGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(
+                uniffiHandle,
+                
+        FfiConverterOptionalLong.lower(`chatId`),
+        FfiConverterOptionalString.lower(`dialogId`),
+        FfiConverterOptionalLong.lower(`sessionId`),
+        FfiConverterOptionalString.lower(`userCode`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesDialogGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Pin an open-line dialog to the current operator, or unpin it.
+     *
+     * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
+     * dialog that is already pinned changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.mode.pin` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModePin`(`chatId`: kotlin.Long, `activate`: kotlin.Boolean) : ImopenlinesSessionModePinResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+        FfiConverterBoolean.lower(`activate`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionModePinResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Pin every open-line dialog of the current operator.
+     *
+     * Pins every open-line dialog available to the current operator and returns the identifiers of
+     * the sessions pinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModePinAll`() : ImopenlinesSessionModePinAllResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionModePinAllResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -1510,6 +1681,37 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterTypeImopenlinesSessionModeSilentResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Unpin every open-line dialog of the current operator.
+     *
+     * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
+     * the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
+     * list), so it is safe to retry.
+     *
+     * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModeUnpinAll`() : ImopenlinesSessionModeUnpinAllResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lift(it) },
         // Error FFI converter
         B24kitException.ErrorHandler,
     )
@@ -1662,6 +1864,288 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
 
 /**
+ * A successful `imopenlines.dialog.get`: The dialog. and the answer's `time`.
+ */
+data class ImopenlinesDialogGetResponse (
+    var `result`: ImopenlinesDialogGetResult
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesDialogGetResponse: FfiConverterRustBuffer<ImopenlinesDialogGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesDialogGetResponse {
+        return ImopenlinesDialogGetResponse(
+            FfiConverterTypeImopenlinesDialogGetResult.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesDialogGetResponse) = (
+            FfiConverterTypeImopenlinesDialogGetResult.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesDialogGetResponse, buf: ByteBuffer) {
+            FfiConverterTypeImopenlinesDialogGetResult.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The dialog. The result of `imopenlines.dialog.get`.
+ */
+data class ImopenlinesDialogGetResult (
+    /**
+     * Identifier of the chat.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Name of the open line dialog.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * Type of chat, `lines` for open lines.
+     */
+    var `type`: kotlin.String?
+    , 
+    /**
+     * External type of the chat, `LINES` for open lines.
+     */
+    var `entityType`: kotlin.String?
+    , 
+    /**
+     * External identifier of the chat, e.g. `livechat|1|1363|203`.
+     */
+    var `entityId`: kotlin.String?
+    , 
+    /**
+     * External data of the chat.
+     */
+    var `entityData1`: kotlin.String?
+    , 
+    /**
+     * External data of the chat.
+     */
+    var `entityData2`: kotlin.String?
+    , 
+    /**
+     * External data of the chat; `Y` while the dialog is in silent mode.
+     */
+    var `entityData3`: kotlin.String?
+    , 
+    /**
+     * Identifier of the dialog, `chat<ID>`; may be null.
+     */
+    var `dialogId`: kotlin.String?
+    , 
+    /**
+     * Identifier of the user who owns the chat.
+     */
+    var `owner`: kotlin.Long?
+    , 
+    /**
+     * Identifiers of the operators.
+     */
+    var `managerList`: List<kotlin.Long>?
+    , 
+    /**
+     * Whether extranet users take part.
+     */
+    var `extranet`: kotlin.Boolean?
+    , 
+    /**
+     * Type of the chat's messages (`L` for open lines).
+     */
+    var `messageType`: kotlin.String?
+    , 
+    /**
+     * Chat color, hex.
+     */
+    var `color`: kotlin.String?
+    , 
+    /**
+     * Link to the avatar; empty when none is set.
+     */
+    var `avatar`: kotlin.String?
+    , 
+    /**
+     * Creation date of the chat, ISO 8601.
+     */
+    var `dateCreate`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer<ImopenlinesDialogGetResult> {
+    override fun read(buf: ByteBuffer): ImopenlinesDialogGetResult {
+        return ImopenlinesDialogGetResult(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesDialogGetResult) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterOptionalString.allocationSize(value.`entityType`) +
+            FfiConverterOptionalString.allocationSize(value.`entityId`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData1`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData2`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData3`) +
+            FfiConverterOptionalString.allocationSize(value.`dialogId`) +
+            FfiConverterOptionalLong.allocationSize(value.`owner`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`managerList`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`extranet`) +
+            FfiConverterOptionalString.allocationSize(value.`messageType`) +
+            FfiConverterOptionalString.allocationSize(value.`color`) +
+            FfiConverterOptionalString.allocationSize(value.`avatar`) +
+            FfiConverterOptionalString.allocationSize(value.`dateCreate`)
+    )
+
+    override fun write(value: ImopenlinesDialogGetResult, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterOptionalString.write(value.`entityType`, buf)
+            FfiConverterOptionalString.write(value.`entityId`, buf)
+            FfiConverterOptionalString.write(value.`entityData1`, buf)
+            FfiConverterOptionalString.write(value.`entityData2`, buf)
+            FfiConverterOptionalString.write(value.`entityData3`, buf)
+            FfiConverterOptionalString.write(value.`dialogId`, buf)
+            FfiConverterOptionalLong.write(value.`owner`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
+            FfiConverterOptionalBoolean.write(value.`extranet`, buf)
+            FfiConverterOptionalString.write(value.`messageType`, buf)
+            FfiConverterOptionalString.write(value.`color`, buf)
+            FfiConverterOptionalString.write(value.`avatar`, buf)
+            FfiConverterOptionalString.write(value.`dateCreate`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
+ */
+data class ImopenlinesSessionModePinAllResponse (
+    var `result`: List<kotlin.Long>
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinAllResponse: FfiConverterRustBuffer<ImopenlinesSessionModePinAllResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinAllResponse {
+        return ImopenlinesSessionModePinAllResponse(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinAllResponse) = (
+            FfiConverterSequenceLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionModePinAllResponse, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.mode.pin`: `true` when the dialog has been pinned or unpinned. and the answer's `time`.
+ */
+data class ImopenlinesSessionModePinResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinResponse: FfiConverterRustBuffer<ImopenlinesSessionModePinResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinResponse {
+        return ImopenlinesSessionModePinResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionModePinResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
  * A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
  */
 data class ImopenlinesSessionModeSilentResponse (
@@ -1696,6 +2180,47 @@ public object FfiConverterTypeImopenlinesSessionModeSilentResponse: FfiConverter
 
     override fun write(value: ImopenlinesSessionModeSilentResponse, buf: ByteBuffer) {
             FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
+ */
+data class ImopenlinesSessionModeUnpinAllResponse (
+    var `result`: List<kotlin.Long>
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModeUnpinAllResponse: FfiConverterRustBuffer<ImopenlinesSessionModeUnpinAllResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModeUnpinAllResponse {
+        return ImopenlinesSessionModeUnpinAllResponse(
+            FfiConverterSequenceLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModeUnpinAllResponse) = (
+            FfiConverterSequenceLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionModeUnpinAllResponse, buf: ByteBuffer) {
+            FfiConverterSequenceLong.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
@@ -1807,7 +2332,243 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
 sealed class B24kitException: kotlin.Exception() {
     
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.session.mode.silent
+     * `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get
+     */
+    class DialogIdEmpty(
+        
+        /**
+         * What happened, for people.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */
+        val `description`: kotlin.String?, 
+        
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */
+        val `httpStatus`: kotlin.Int?, 
+        
+        /**
+         * Whether repeating the same call later may succeed.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * `false` only when the request certainly never left this device.
+         */
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        /**
+         * For method errors: the dotted name of the method.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */
+        val `category`: kotlin.String?, 
+        
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */
+        val `kind`: kotlin.String?, 
+        
+        /**
+         * For invalid arguments: the parameter's name.
+         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
+     */
+    class Access(
+        
+        /**
+         * What happened, for people.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */
+        val `description`: kotlin.String?, 
+        
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */
+        val `httpStatus`: kotlin.Int?, 
+        
+        /**
+         * Whether repeating the same call later may succeed.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * `false` only when the request certainly never left this device.
+         */
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        /**
+         * For method errors: the dotted name of the method.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */
+        val `category`: kotlin.String?, 
+        
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */
+        val `kind`: kotlin.String?, 
+        
+        /**
+         * For invalid arguments: the parameter's name.
+         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
+     */
+    class ImNotInstalled(
+        
+        /**
+         * What happened, for people.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */
+        val `description`: kotlin.String?, 
+        
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */
+        val `httpStatus`: kotlin.Int?, 
+        
+        /**
+         * Whether repeating the same call later may succeed.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * `false` only when the request certainly never left this device.
+         */
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        /**
+         * For method errors: the dotted name of the method.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */
+        val `category`: kotlin.String?, 
+        
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */
+        val `kind`: kotlin.String?, 
+        
+        /**
+         * For invalid arguments: the parameter's name.
+         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+     */
+    class ChatIdEmpty(
+        
+        /**
+         * What happened, for people.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */
+        val `description`: kotlin.String?, 
+        
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */
+        val `httpStatus`: kotlin.Int?, 
+        
+        /**
+         * Whether repeating the same call later may succeed.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * `false` only when the request certainly never left this device.
+         */
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        /**
+         * For method errors: the dotted name of the method.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */
+        val `category`: kotlin.String?, 
+        
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */
+        val `kind`: kotlin.String?, 
+        
+        /**
+         * For invalid arguments: the parameter's name.
+         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     class ChatId(
         
@@ -1866,7 +2627,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.silent
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     class ChatType(
         
@@ -1925,7 +2686,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.mode.silent
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     class AccessDenied(
         
@@ -1984,9 +2745,68 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.session.mode.silent
+     * `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     class UserId(
+        
+        /**
+         * What happened, for people.
+         */
+        val `reason`: kotlin.String, 
+        
+        /**
+         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
+         */
+        val `code`: kotlin.String?, 
+        
+        /**
+         * The portal's `error_description` (localized; match on `code`).
+         */
+        val `description`: kotlin.String?, 
+        
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */
+        val `httpStatus`: kotlin.Int?, 
+        
+        /**
+         * Whether repeating the same call later may succeed.
+         */
+        val `retryable`: kotlin.Boolean, 
+        
+        /**
+         * `false` only when the request certainly never left this device.
+         */
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        /**
+         * For method errors: the dotted name of the method.
+         */
+        val `method`: kotlin.String?, 
+        
+        /**
+         * For system errors: the category (`rate_limit`, `auth`, …).
+         */
+        val `category`: kotlin.String?, 
+        
+        /**
+         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
+         */
+        val `kind`: kotlin.String?, 
+        
+        /**
+         * For invalid arguments: the parameter's name.
+         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
+     */
+    class UserNotOperator(
         
         /**
          * What happened, for people.
@@ -3719,7 +4539,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
         
 
         return when(buf.getInt()) {
-            1 -> B24kitException.ChatId(
+            1 -> B24kitException.DialogIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3731,7 +4551,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            2 -> B24kitException.ChatType(
+            2 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3743,7 +4563,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            3 -> B24kitException.AccessDenied(
+            3 -> B24kitException.ImNotInstalled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3755,7 +4575,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            4 -> B24kitException.UserId(
+            4 -> B24kitException.ChatIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3767,7 +4587,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            5 -> B24kitException.InternalServer(
+            5 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3779,7 +4599,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            6 -> B24kitException.UnexpectedAnswer(
+            6 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3791,7 +4611,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            7 -> B24kitException.QueryLimitExceeded(
+            7 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3803,7 +4623,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            8 -> B24kitException.OperationTimeLimit(
+            8 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3815,7 +4635,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            9 -> B24kitException.BatchMethodNotAllowed(
+            9 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3827,7 +4647,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            10 -> B24kitException.BatchLengthExceeded(
+            10 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3839,7 +4659,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.NoAuthFound(
+            11 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3851,7 +4671,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.InvalidRequest(
+            12 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3863,7 +4683,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.OverloadLimit(
+            13 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3875,7 +4695,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.PlanAccessDenied(
+            14 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3887,7 +4707,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.InvalidCredentials(
+            15 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3899,7 +4719,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.ManifestIsNotAvailable(
+            16 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3911,7 +4731,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.MethodNotFound(
+            17 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3923,7 +4743,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.InsufficientScope(
+            18 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3935,7 +4755,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.ExpiredToken(
+            19 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3947,7 +4767,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.UserAccess(
+            20 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3959,7 +4779,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.PortalDeleted(
+            21 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3971,7 +4791,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.UnknownCode(
+            22 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3983,7 +4803,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.Http(
+            23 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -3995,7 +4815,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.Connect(
+            24 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4007,7 +4827,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.Tls(
+            25 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4019,7 +4839,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.RequestTimeout(
+            26 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4031,7 +4851,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.ConnectionLost(
+            27 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4043,7 +4863,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.Protocol(
+            28 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4055,7 +4875,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.InvalidArgument(
+            29 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4067,7 +4887,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.Config(
+            30 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4079,7 +4899,67 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.Internal(
+            31 -> B24kitException.RequestTimeout(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            32 -> B24kitException.ConnectionLost(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            33 -> B24kitException.Protocol(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            34 -> B24kitException.InvalidArgument(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            35 -> B24kitException.Config(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            36 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -4097,6 +4977,62 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun allocationSize(value: B24kitException): ULong {
         return when(value) {
+            is B24kitException.DialogIdEmpty -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.Access -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ImNotInstalled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ChatIdEmpty -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
             is B24kitException.ChatId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
@@ -4140,6 +5076,20 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.UserId -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.UserNotOperator -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -4536,7 +5486,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun write(value: B24kitException, buf: ByteBuffer) {
         when(value) {
-            is B24kitException.ChatId -> {
+            is B24kitException.DialogIdEmpty -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4550,7 +5500,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.Access -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4564,7 +5514,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.ImNotInstalled -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4578,7 +5528,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.ChatIdEmpty -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4592,7 +5542,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4606,7 +5556,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4620,7 +5570,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4634,7 +5584,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.UserId -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4648,7 +5598,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4662,7 +5612,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4676,7 +5626,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4690,7 +5640,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4704,7 +5654,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4718,7 +5668,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4732,7 +5682,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4746,7 +5696,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4760,7 +5710,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4774,7 +5724,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4788,7 +5738,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4802,7 +5752,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4816,7 +5766,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4830,7 +5780,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4844,7 +5794,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4858,7 +5808,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4872,7 +5822,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4886,7 +5836,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4900,7 +5850,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4914,7 +5864,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.Http -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4928,7 +5878,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.Connect -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4942,7 +5892,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.Tls -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -4956,8 +5906,78 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(31)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.ConnectionLost -> {
+                buf.putInt(32)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Protocol -> {
+                buf.putInt(33)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.InvalidArgument -> {
+                buf.putInt(34)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Config -> {
+                buf.putInt(35)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -5045,6 +6065,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
     override fun read(buf: ByteBuffer): kotlin.Double? {
         if (buf.get().toInt() == 0) {
@@ -5077,6 +6129,38 @@ public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -5099,6 +6183,66 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
         } else {
             buf.put(1)
             FfiConverterString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceLong.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.Long>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
+    override fun read(buf: ByteBuffer): List<kotlin.Long> {
+        val len = buf.getInt()
+        return List<kotlin.Long>(len) {
+            FfiConverterLong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.Long>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterLong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.Long>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterLong.write(it, buf)
         }
     }
 }

@@ -1,0 +1,108 @@
+package dev.b24kit
+
+import java.io.BufferedReader
+import java.io.InputStreamReader
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import kotlinx.coroutines.runBlocking
+import org.junit.jupiter.api.AfterAll
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.BeforeAll
+import org.junit.jupiter.api.BeforeEach
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.TestInstance
+import org.junit.jupiter.api.assertThrows
+
+/** The methods added from specs alone (pin, pinAll, unpinAll, dialog.get), from Kotlin. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MoreMethodsTest {
+    private lateinit var emulator: Process
+    private lateinit var baseUrl: String
+    private lateinit var client: Client
+    private val http = HttpClient.newHttpClient()
+
+    @BeforeAll
+    fun startEmulator() {
+        emulator = ProcessBuilder(System.getProperty("b24kit.emulator"), "--port", "0", "--ready-json", "--rate-limit", "off")
+            .redirectError(ProcessBuilder.Redirect.INHERIT)
+            .start()
+        val ready = BufferedReader(InputStreamReader(emulator.inputStream)).readLine()
+        baseUrl = Regex("\"base_url\":\"([^\"]*)\"").find(ready)!!.groupValues[1]
+        client = Client.fromWebhook(Regex("\"webhook_url\":\"([^\"]*)\"").find(ready)!!.groupValues[1])
+    }
+
+    @AfterAll
+    fun stopEmulator() {
+        client.close()
+        emulator.destroy()
+    }
+
+    @BeforeEach
+    fun reset() {
+        control("POST", "reset")
+        control("PUT", "limits", """{"enabled": false}""")
+    }
+
+    private fun control(method: String, path: String, body: String? = null): String {
+        val request = HttpRequest.newBuilder(URI.create("${baseUrl}_emulator/$path"))
+            .header("content-type", "application/json")
+            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
+            .build()
+        return http.send(request, HttpResponse.BodyHandlers.ofString()).body()
+    }
+
+    @Test
+    fun `pin, pinAll and unpinAll change the chat`() = runBlocking {
+        assertTrue(client.imopenlinesSessionModePin(2043).result)
+        assertTrue(control("GET", "chats/2043").contains("\"pinned\":true"))
+        assertEquals(listOf(1743L), client.imopenlinesSessionModeUnpinAll().result)
+        assertEquals(listOf(1743L), client.imopenlinesSessionModePinAll().result)
+        assertEquals(emptyList<Long>(), client.imopenlinesSessionModePinAll().result)
+        client.imopenlinesSessionModePin(2043, activate = false)
+        assertTrue(control("GET", "chats/2043").contains("\"pinned\":false"))
+    }
+
+    @Test
+    fun `pin errors`() = runBlocking {
+        assertThrows<B24kitException.ChatType> { runBlocking { client.imopenlinesSessionModePin(2044) } }
+        assertThrows<B24kitException.AccessDenied> { runBlocking { client.imopenlinesSessionModePin(2045) } }
+        control("POST", "faults", """{"kind": "error", "status": 400, "code": "CHAT_ID_EMPTY"}""")
+        val empty = assertThrows<B24kitException.ChatIdEmpty> { runBlocking { client.imopenlinesSessionModePin(2043) } }
+        assertEquals("imopenlines.session.mode.pin", empty.method)
+        control("POST", "faults", """{"kind": "error", "status": 400, "code": "ERROR_USER_NOT_OPERATOR"}""")
+        assertThrows<B24kitException.UserNotOperator> { runBlocking { client.imopenlinesSessionModePin(2043) } }
+        Unit
+    }
+
+    @Test
+    fun `dialogGet by each identifier shows silent mode`() = runBlocking {
+        client.imopenlinesSessionModeSilent(2043, activate = true)
+        val byChat = client.imopenlinesDialogGet(chatId = 2043).result
+        val bySession = client.imopenlinesDialogGet(sessionId = 1743).result
+        val byDialog = client.imopenlinesDialogGet(dialogId = "chat2043").result
+        val byUser = client.imopenlinesDialogGet(userCode = "livechat|1|1373|211").result
+        for (dialog in listOf(byChat, bySession, byDialog, byUser)) {
+            assertEquals(2043L, dialog.id)
+            assertEquals("Y", dialog.entityData3)
+            assertEquals("LINES", dialog.entityType)
+            assertEquals(listOf(1L), dialog.managerList)
+        }
+    }
+
+    @Test
+    fun `dialogGet errors and the one-of rule`() = runBlocking {
+        assertThrows<B24kitException.Access> { runBlocking { client.imopenlinesDialogGet(chatId = 2045) } }
+        control("POST", "faults", """{"kind": "error", "status": 400, "code": "IM_NOT_INSTALLED"}""")
+        assertThrows<B24kitException.ImNotInstalled> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
+        control("POST", "faults", """{"kind": "error", "status": 400, "code": "DIALOG_ID_EMPTY"}""")
+        assertThrows<B24kitException.DialogIdEmpty> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
+        val none = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet() } }
+        assertEquals("exactly one of chatId, dialogId, sessionId, userCode must be given, got none", none.reason)
+        val two = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet(chatId = 1, userCode = "x") } }
+        assertTrue(two.reason.endsWith("got chatId and userCode"), two.reason)
+        assertTrue(control("GET", "stats").contains("\"rest_requests\":3"))
+    }
+}

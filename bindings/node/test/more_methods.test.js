@@ -1,0 +1,84 @@
+'use strict';
+// The methods added from specs alone (pin, pinAll, unpinAll, dialog.get): each success path with
+// its side effect and each documented error.
+
+const { test, before, after, beforeEach } = require('node:test');
+const assert = require('node:assert/strict');
+const b24kit = require('b24kit');
+const { startEmulator } = require('./emulator.js');
+
+let portal;
+let client;
+before(async () => {
+  portal = await startEmulator();
+});
+after(() => portal.stop());
+beforeEach(async () => {
+  await portal.reset();
+  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000 });
+});
+
+const failure = (promise) => promise.then(() => assert.fail('should fail'), (e) => e);
+
+test('pin defaults to pinning and unpins with false', async () => {
+  assert.equal((await client.imopenlinesSessionModePin({ chatId: 2043 })).result, true);
+  assert.equal((await portal.chat(2043)).pinned, true);
+  assert.equal((await portal.lastCall()).params.ACTIVATE, 'Y');
+  await client.imopenlinesSessionModePin({ chatId: 2043, activate: false });
+  assert.equal((await portal.chat(2043)).pinned, false);
+});
+
+test('pin errors, including those the client cannot provoke', async () => {
+  for (const [chatId, Class] of [[999999, b24kit.ChatIdError], [2044, b24kit.ChatTypeError], [2045, b24kit.AccessDeniedError]]) {
+    const e = await failure(client.imopenlinesSessionModePin({ chatId }));
+    assert.ok(e instanceof Class && e instanceof b24kit.MethodError);
+    assert.equal(e.method, 'imopenlines.session.mode.pin');
+  }
+  for (const [code, Class] of [['CHAT_ID_EMPTY', b24kit.ChatIdEmptyError], ['ERROR_USER_NOT_OPERATOR', b24kit.UserNotOperatorError]]) {
+    await portal.fault({ kind: 'error', status: 400, code });
+    const e = await failure(client.imopenlinesSessionModePin({ chatId: 2043 }));
+    assert.ok(e instanceof Class, code);
+  }
+  const userless = b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-userless-token');
+  assert.ok((await failure(userless.imopenlinesSessionModePin({ chatId: 2043 }))) instanceof b24kit.UserIdError);
+});
+
+test('pinAll and unpinAll return the sessions they changed', async () => {
+  assert.deepEqual((await client.imopenlinesSessionModePinAll()).result, [1743]);
+  assert.equal((await portal.chat(2043)).pinned, true);
+  assert.deepEqual((await client.imopenlinesSessionModePinAll({})).result, []);
+  assert.deepEqual((await client.imopenlinesSessionModeUnpinAll()).result, [1743]);
+  assert.deepEqual((await portal.lastCall()).params, {});
+  assert.match((await failure(client.imopenlinesSessionModePinAll({ chatId: 1 }))).message, /has no parameter "chatId"/);
+});
+
+test('dialog.get by each identifier shows silent mode', async () => {
+  await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+  for (const params of [{ chatId: 2043 }, { dialogId: 'chat2043' }, { sessionId: 1743 }, { userCode: 'livechat|1|1373|211' }]) {
+    const dialog = (await client.imopenlinesDialogGet(params)).result;
+    assert.equal(dialog.id, 2043);
+    assert.equal(dialog.entityData3, 'Y');
+    assert.equal(dialog.type, 'lines');
+    assert.equal(dialog.entityType, 'LINES');
+    assert.deepEqual(dialog.managerList, [1]);
+    assert.equal(dialog.extranet, false);
+  }
+  await client.imopenlinesSessionModeSilent({ chatId: 2043 });
+  assert.equal((await client.imopenlinesDialogGet({ chatId: 2043 })).result.entityData3, '');
+});
+
+test('dialog.get errors and the one-of rule', async () => {
+  assert.ok((await failure(client.imopenlinesDialogGet({ chatId: 2045 }))) instanceof b24kit.AccessError);
+  for (const [code, Class] of [['DIALOG_ID_EMPTY', b24kit.DialogIdEmptyError], ['IM_NOT_INSTALLED', b24kit.ImNotInstalledError]]) {
+    await portal.fault({ kind: 'error', status: 400, code });
+    assert.ok((await failure(client.imopenlinesDialogGet({ chatId: 2043 }))) instanceof Class, code);
+  }
+  let e = await failure(client.imopenlinesDialogGet({}));
+  assert.ok(e instanceof b24kit.InvalidArgumentError && e instanceof RangeError);
+  assert.equal(e.message, 'exactly one of chatId, dialogId, sessionId, userCode must be given, got none');
+  e = await failure(client.imopenlinesDialogGet({ chatId: 1, userCode: 'x' }));
+  assert.match(e.message, /got chatId and userCode$/);
+  assert.ok((await failure(client.imopenlinesDialogGet({ dialogId: 5 }))) instanceof TypeError);
+  assert.ok((await failure(client.imopenlinesDialogGet())) instanceof TypeError);
+  assert.equal((await portal.stats()).rest_requests, 3);
+});

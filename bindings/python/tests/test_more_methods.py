@@ -1,0 +1,88 @@
+"""The methods added from specs alone (pin, pinAll, unpinAll, dialog.get): each success path with
+its side effect and each documented error, sync and asyncio."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import b24kit
+from b24kit import errors
+from conftest import Portal
+
+
+def test_pin_defaults_to_pinning(client: b24kit.Client, portal: Portal) -> None:
+    assert client.imopenlines_session_mode_pin(2043).result is True
+    assert portal.chat(2043)["pinned"] is True
+    assert portal.last_call()["params"]["ACTIVATE"] == "Y"
+    client.imopenlines_session_mode_pin(2043, activate=False)
+    assert portal.chat(2043)["pinned"] is False
+
+
+@pytest.mark.parametrize(("chat_id", "cls"), [(999_999, errors.ChatIdError), (2044, errors.ChatTypeError), (2045, errors.AccessDeniedError)])
+def test_pin_errors(client: b24kit.Client, chat_id: int, cls: type) -> None:
+    with pytest.raises(cls) as info:
+        client.imopenlines_session_mode_pin(chat_id)
+    assert info.value.method == "imopenlines.session.mode.pin"
+
+
+def test_pin_errors_the_client_cannot_provoke(client: b24kit.Client, portal: Portal) -> None:
+    for code, cls in [("CHAT_ID_EMPTY", errors.ChatIdEmptyError), ("ERROR_USER_NOT_OPERATOR", errors.UserNotOperatorError)]:
+        portal.fault(kind="error", status=400, code=code)
+        with pytest.raises(cls) as info:
+            client.imopenlines_session_mode_pin(2043)
+        assert (info.value.code, info.value.http_status) == (code, 400)
+    userless = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token")
+    with pytest.raises(errors.UserIdError):
+        userless.imopenlines_session_mode_pin(2043)
+
+
+def test_pin_all_and_unpin_all(client: b24kit.Client, portal: Portal) -> None:
+    pinned = client.imopenlines_session_mode_pin_all()
+    assert pinned.result == [1743] and isinstance(pinned.result, list)
+    assert portal.chat(2043)["pinned"] is True
+    assert client.imopenlines_session_mode_pin_all().result == []
+    assert client.imopenlines_session_mode_unpin_all().result == [1743]
+    assert portal.chat(2043)["pinned"] is False
+    assert portal.last_call()["params"] == {}
+
+
+def test_dialog_get_by_each_identifier_shows_silent_mode(client: b24kit.Client) -> None:
+    client.imopenlines_session_mode_silent(2043, activate=True)
+    for kwargs in ({"chat_id": 2043}, {"dialog_id": "chat2043"}, {"session_id": 1743}, {"user_code": "livechat|1|1373|211"}):
+        dialog = client.imopenlines_dialog_get(**kwargs).result  # type: ignore[arg-type]
+        assert isinstance(dialog, b24kit.ImopenlinesDialogGetResult)
+        assert (dialog.id, dialog.entity_data_3, dialog.type, dialog.entity_type) == (2043, "Y", "lines", "LINES"), kwargs
+        assert dialog.manager_list == [1] and dialog.extranet is False and dialog.dialog_id == "chat2043"
+    assert "ImopenlinesDialogGetResult(id=2043" in repr(dialog)
+    client.imopenlines_session_mode_silent(2043)
+    assert client.imopenlines_dialog_get(chat_id=2043).result.entity_data_3 == ""
+
+
+def test_dialog_get_errors_and_the_one_of_rule(client: b24kit.Client, portal: Portal) -> None:
+    with pytest.raises(errors.AccessError):
+        client.imopenlines_dialog_get(chat_id=2045)
+    for code, cls in [("DIALOG_ID_EMPTY", errors.DialogIdEmptyError), ("IM_NOT_INSTALLED", errors.ImNotInstalledError)]:
+        portal.fault(kind="error", status=400, code=code)
+        with pytest.raises(cls):
+            client.imopenlines_dialog_get(chat_id=2043)
+    with pytest.raises(errors.InvalidArgumentError, match="exactly one of chat_id, dialog_id, session_id, user_code must be given, got none"):
+        client.imopenlines_dialog_get()
+    with pytest.raises(ValueError, match="got chat_id and user_code"):
+        client.imopenlines_dialog_get(chat_id=1, user_code="x")
+    with pytest.raises(TypeError, match="dialog_id must be a str"):
+        client.imopenlines_dialog_get(dialog_id=5)  # type: ignore[arg-type]
+    assert portal.stats()["rest_requests"] == 3
+
+
+def test_the_new_methods_from_asyncio(async_client: b24kit.AsyncClient, portal: Portal) -> None:
+    async def main() -> None:
+        assert (await async_client.imopenlines_session_mode_pin(2043)).result
+        assert (await async_client.imopenlines_session_mode_unpin_all()).result == [1743]
+        dialog = (await async_client.imopenlines_dialog_get(session_id=1743)).result
+        assert dialog.id == 2043
+        with pytest.raises(errors.AccessError):
+            await async_client.imopenlines_dialog_get(user_code="nobody")
+
+    asyncio.run(main())

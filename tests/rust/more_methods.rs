@@ -1,0 +1,253 @@
+//! The methods added from specs alone (pin, pinAll, unpinAll, dialog.get) against the emulator:
+//! each success path with its side effect and each documented error, through the generated API.
+
+use b24kit::{
+    Error, ImopenlinesDialogGetError as DialogError, ImopenlinesDialogGetParams as DialogGet,
+    ImopenlinesSessionModePinAllParams as PinAll, ImopenlinesSessionModePinError as PinError,
+    ImopenlinesSessionModePinParams as Pin, ImopenlinesSessionModeSilentParams as Silent,
+    ImopenlinesSessionModeUnpinAllParams as UnpinAll, MethodError,
+};
+use b24kit_emulator::Fault;
+use b24kit_tests::{emulator, oauth_client, webhook_client};
+
+fn method_error(err: Error) -> MethodError {
+    match err {
+        Error::Method {
+            error, status: 400, ..
+        } => error,
+        other => panic!("expected a method error, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn pin_defaults_to_pinning_and_unpins_with_false() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    assert!(
+        client
+            .imopenlines_session_mode_pin(Pin::new(2043))
+            .await
+            .unwrap()
+            .result
+    );
+    assert!(emu.portal().chat(2043).unwrap().pinned);
+    assert_eq!(emu.portal().last_call().unwrap().params["ACTIVATE"], "Y");
+    client
+        .imopenlines_session_mode_pin(Pin::new(2043).activate(false))
+        .await
+        .unwrap();
+    assert!(!emu.portal().chat(2043).unwrap().pinned);
+    assert_eq!(emu.portal().last_call().unwrap().params["ACTIVATE"], "N");
+}
+
+#[tokio::test]
+async fn pin_errors() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let pin = |chat| client.imopenlines_session_mode_pin(Pin::new(chat));
+    assert_eq!(
+        method_error(pin(999_999).await.unwrap_err()),
+        MethodError::ImopenlinesSessionModePin(PinError::ChatId)
+    );
+    assert_eq!(
+        method_error(pin(2044).await.unwrap_err()),
+        MethodError::ImopenlinesSessionModePin(PinError::ChatType)
+    );
+    assert_eq!(
+        method_error(pin(2045).await.unwrap_err()),
+        MethodError::ImopenlinesSessionModePin(PinError::AccessDenied)
+    );
+    let userless = oauth_client(&emu, "emulator-userless-token");
+    let err = userless
+        .imopenlines_session_mode_pin(Pin::new(2043))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        method_error(err),
+        MethodError::ImopenlinesSessionModePin(PinError::UserId)
+    );
+    // Not reachable with valid input: the client refuses a chat id of 0 before sending.
+    for code in ["CHAT_ID_EMPTY", "ERROR_USER_NOT_OPERATOR"] {
+        emu.portal().inject(
+            Fault::Error {
+                status: 400,
+                code: code.into(),
+                description: String::new(),
+            },
+            1,
+        );
+        let err = method_error(pin(2043).await.unwrap_err());
+        assert_eq!(err.code(), code);
+        assert_eq!(err.method(), "imopenlines.session.mode.pin");
+    }
+    assert!(matches!(
+        pin(0).await.unwrap_err(),
+        Error::InvalidArgument {
+            parameter: "CHAT_ID",
+            ..
+        }
+    ));
+}
+
+#[tokio::test]
+async fn pin_all_and_unpin_all_return_the_sessions_they_changed() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    emu.portal().with_state(|s| {
+        let chat = s.chat_mut(2046).unwrap();
+        chat.members.push(1);
+    });
+    let pinned = client
+        .imopenlines_session_mode_pin_all(PinAll::new())
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(pinned, vec![1743, 1746]);
+    assert!(emu.portal().chat(2043).unwrap().pinned && emu.portal().chat(2046).unwrap().pinned);
+    assert_eq!(
+        client
+            .imopenlines_session_mode_pin_all(PinAll::default())
+            .await
+            .unwrap()
+            .result,
+        Vec::<i64>::new()
+    );
+    assert_eq!(
+        client
+            .imopenlines_session_mode_unpin_all(UnpinAll::new())
+            .await
+            .unwrap()
+            .result,
+        vec![1743, 1746]
+    );
+    assert!(!emu.portal().chat(2043).unwrap().pinned);
+    assert!(
+        emu.portal().last_call().unwrap().params.is_empty(),
+        "no parameters are sent"
+    );
+}
+
+#[tokio::test]
+async fn dialog_get_by_each_identifier_shows_silent_mode() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    client
+        .imopenlines_session_mode_silent(Silent::new(2043).activate(true))
+        .await
+        .unwrap();
+    for params in [
+        DialogGet::new().chat_id(2043),
+        DialogGet::new().dialog_id("chat2043"),
+        DialogGet::new().session_id(1743),
+        DialogGet::new().user_code("livechat|1|1373|211"),
+    ] {
+        let dialog = client
+            .imopenlines_dialog_get(params.clone())
+            .await
+            .unwrap()
+            .result;
+        assert_eq!(dialog.id, 2043, "{params:?}");
+        assert_eq!(dialog.entity_data_3.as_deref(), Some("Y"));
+        assert_eq!(dialog.entity_type.as_deref(), Some("LINES"));
+        assert_eq!(dialog.r#type.as_deref(), Some("lines"));
+        assert_eq!(dialog.dialog_id.as_deref(), Some("chat2043"));
+        assert_eq!(dialog.manager_list.as_deref(), Some(&[1][..]));
+        assert_eq!(dialog.extranet, Some(false));
+    }
+    client
+        .imopenlines_session_mode_silent(Silent::new(2043))
+        .await
+        .unwrap();
+    let dialog = client
+        .imopenlines_dialog_get(DialogGet::new().chat_id(2043))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(dialog.entity_data_3.as_deref(), Some(""));
+}
+
+#[tokio::test]
+async fn dialog_get_errors_and_the_one_of_rule() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let err = client
+        .imopenlines_dialog_get(DialogGet::new().chat_id(2045))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        method_error(err),
+        MethodError::ImopenlinesDialogGet(DialogError::Access)
+    );
+    let err = client
+        .imopenlines_dialog_get(DialogGet::new().dialog_id("chat999999"))
+        .await
+        .unwrap_err();
+    assert_eq!(method_error(err).code(), "ACCESS_ERROR");
+    for code in ["DIALOG_ID_EMPTY", "IM_NOT_INSTALLED"] {
+        emu.portal().inject(
+            Fault::Error {
+                status: 400,
+                code: code.into(),
+                description: String::new(),
+            },
+            1,
+        );
+        let err = client
+            .imopenlines_dialog_get(DialogGet::new().chat_id(2043))
+            .await
+            .unwrap_err();
+        assert_eq!(method_error(err).code(), code);
+    }
+    let none = client
+        .imopenlines_dialog_get(DialogGet::new())
+        .await
+        .unwrap_err();
+    assert_eq!(
+        none.to_string(),
+        "exactly one of CHAT_ID, DIALOG_ID, SESSION_ID, USER_CODE must be given, got none"
+    );
+    let two = client
+        .imopenlines_dialog_get(DialogGet::new().chat_id(1).user_code("x"))
+        .await
+        .unwrap_err();
+    assert!(
+        two.to_string().ends_with("got CHAT_ID and USER_CODE"),
+        "{two}"
+    );
+    assert!(matches!(two, Error::InvalidArgument { .. }));
+    assert_eq!(
+        emu.portal().stats().rest_requests,
+        4,
+        "invalid calls were not sent"
+    );
+}
+
+#[tokio::test]
+async fn lenient_results_read_numbers_sent_as_strings() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    emu.portal().inject(
+        Fault::Raw {
+            status: 200,
+            body: r#"{"result":{"id":"2043","owner":"5","manager_list":{},"extranet":"N","dialog_id":null,"extra":1},
+                "time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"x","date_finish":"x"}}"#
+                .into(),
+        },
+        1,
+    );
+    let dialog = client
+        .imopenlines_dialog_get(DialogGet::new().chat_id(2043))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(
+        (
+            dialog.id,
+            dialog.owner,
+            dialog.manager_list,
+            dialog.extranet,
+            dialog.dialog_id
+        ),
+        (2043, Some(5), Some(vec![]), Some(false), None)
+    );
+}
