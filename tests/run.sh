@@ -70,4 +70,7 @@ step "Swift: every generated .swift file parses without a syntax error (tree-sit
 "$venv/bin/pip" install -q tree-sitter tree-sitter-swift
 "$venv/bin/python" bindings/swift/check_syntax.py
 
+step "Fuzzing: each target (answer decoder, endpoint parsers, spec loader) for 60 s (nightly, cargo-fuzz)"
+bash fuzz/run.sh 60
+
 printf '\nall checks passed in %ss\n' "$((SECONDS - started))"

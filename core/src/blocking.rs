@@ -27,6 +27,26 @@ impl Client {
         runtime::shared()?.block_on(self.inner.call(params))
     }
 
+    /// Calls `M` once per element of `calls` through `batch` and waits; see
+    /// [`Client::batch`](crate::Client::batch).
+    pub fn batch<M: Method>(
+        &self,
+        calls: Vec<M>,
+        halt: bool,
+    ) -> Result<Vec<crate::BatchItem<M::Output>>, Error> {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            return Err(Error::BlockingInAsyncContext);
+        }
+        Ok(runtime::shared()?.block_on(self.inner.batch(calls, halt)))
+    }
+
+    /// This client with another retry policy; see [`Client::with_retry`](crate::Client::with_retry).
+    pub fn with_retry(&self, policy: crate::RetryPolicy) -> Client {
+        Client {
+            inner: self.inner.with_retry(policy),
+        }
+    }
+
     /// The async client behind this one (sharing its connections).
     pub fn as_async(&self) -> &crate::Client {
         &self.inner

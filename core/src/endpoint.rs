@@ -154,6 +154,11 @@ impl fmt::Display for Endpoint {
     }
 }
 
+/// Checks a URL that credentials will be sent to: https, or http to this machine only.
+pub(crate) fn check_https(url: &str) -> Result<(), Error> {
+    parse(url).map(|_| ())
+}
+
 fn parse(text: &str) -> Result<Url, Error> {
     let invalid = |reason: &str| {
         Error::InvalidConfig(ConfigProblem::InvalidUrl {

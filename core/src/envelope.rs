@@ -5,6 +5,7 @@
 //! then a non-success status without such a body is an HTTP error; then a success body must have
 //! `result` of the method's type and a `time` object.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
 use crate::error::ProtocolErrorKind;
@@ -26,10 +27,18 @@ pub(crate) fn decode<M: Method>(
     answer: RawAnswer,
     secrets: &[Secret],
 ) -> Result<Response<M::Output>, Error> {
+    decode_as::<M, M::Output>(answer, secrets)
+}
+
+/// Like [`decode`], with a `result` of type `T` (a batch's), errors classified for `M`.
+pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
+    answer: RawAnswer,
+    secrets: &[Secret],
+) -> Result<Response<T>, Error> {
     let status = answer.status;
     let body = &answer.body[..];
     let success = (200..300).contains(&status);
-    match serde_json::from_slice::<Envelope<M::Output>>(body) {
+    match serde_json::from_slice::<Envelope<T>>(body) {
         Ok(env) => {
             if let Some(code) = env.error {
                 let description = scrub(env.error_description.as_deref().unwrap_or(""), secrets);
@@ -123,6 +132,19 @@ fn classify<M: Method>(status: u16, code: String, description: String) -> Error 
             status,
             description,
         },
+    }
+}
+
+/// A command's error inside a batch answer: no status of its own, so a code in the method's
+/// table is the method's error (with its documented status); `status` is the batch's.
+pub(crate) fn classify_in_batch<M: Method>(status: u16, code: String, description: String) -> Error {
+    match M::method_error(&code) {
+        Some((error, documented)) => Error::Method {
+            error,
+            status: documented,
+            description,
+        },
+        None => classify::<M>(status, code, description),
     }
 }
 

@@ -63,6 +63,16 @@ pub enum Error {
     /// A blocking call was made on a thread that runs an async runtime, where blocking would
     /// stall it; use the async [`Client`](crate::Client) there.
     BlockingInAsyncContext,
+    /// The OAuth server refused to renew the access token (`invalid_grant`: the refresh token is
+    /// invalid or expired, and the user must authorize the application again; `invalid_client`:
+    /// wrong client id or secret). The code is empty when the answer was not an OAuth answer.
+    TokenRefresh {
+        code: String,
+        status: u16,
+        description: String,
+    },
+    /// A command of a batch that did not run: an earlier one failed and `halt` was set.
+    Skipped,
 }
 
 /// How the exchange with the server failed.
@@ -161,12 +171,15 @@ pub enum ConfigProblem {
     InvalidCertificate { reason: String },
     /// The HTTP client could not be created.
     HttpClient { reason: String },
+    /// Token refresh settings were given for a webhook client; only OAuth tokens expire.
+    RefreshWithoutOAuth,
 }
 
 impl Error {
     /// The variant as one snake_case word (`method`, `system`, `unknown_code`, `http`,
     /// `transport`, `protocol`, `invalid_argument`, `invalid_config`,
-    /// `blocking_in_async_context`): the same word every binding and `--json` output uses.
+    /// `blocking_in_async_context`, `token_refresh`, `skipped`): the same word every binding and
+    /// `--json` output uses.
     pub fn kind_name(&self) -> &'static str {
         match self {
             Error::Method { .. } => "method",
@@ -178,6 +191,8 @@ impl Error {
             Error::InvalidArgument { .. } => "invalid_argument",
             Error::InvalidConfig(_) => "invalid_config",
             Error::BlockingInAsyncContext => "blocking_in_async_context",
+            Error::TokenRefresh { .. } => "token_refresh",
+            Error::Skipped => "skipped",
         }
     }
 
@@ -188,7 +203,8 @@ impl Error {
             | Error::System { status, .. }
             | Error::UnknownCode { status, .. }
             | Error::Http { status, .. }
-            | Error::Protocol { status, .. } => Some(*status),
+            | Error::Protocol { status, .. }
+            | Error::TokenRefresh { status, .. } => Some(*status),
             _ => None,
         }
     }
@@ -198,7 +214,7 @@ impl Error {
         match self {
             Error::Method { error, .. } => Some(error.code()),
             Error::System { error, .. } => Some(error.code()),
-            Error::UnknownCode { code, .. } => Some(code),
+            Error::UnknownCode { code, .. } | Error::TokenRefresh { code, .. } => Some(code),
             _ => None,
         }
     }
@@ -208,7 +224,8 @@ impl Error {
         match self {
             Error::Method { description, .. }
             | Error::System { description, .. }
-            | Error::UnknownCode { description, .. } => Some(description),
+            | Error::UnknownCode { description, .. }
+            | Error::TokenRefresh { description, .. } => Some(description),
             _ => None,
         }
     }
@@ -233,7 +250,8 @@ impl Error {
             } => *may_have_reached_server,
             Error::InvalidArgument { .. }
             | Error::InvalidConfig(_)
-            | Error::BlockingInAsyncContext => false,
+            | Error::BlockingInAsyncContext
+            | Error::Skipped => false,
             _ => true,
         }
     }
@@ -341,6 +359,20 @@ impl fmt::Display for Error {
             Error::BlockingInAsyncContext => f.write_str(
                 "a blocking call was made inside an async runtime; use the async client there",
             ),
+            Error::TokenRefresh {
+                code,
+                status,
+                description,
+            } => {
+                write!(f, "the OAuth server refused to renew the access token (HTTP {status}")?;
+                if !code.is_empty() {
+                    write!(f, ", {code}")?;
+                }
+                write!(f, "): {description}")
+            }
+            Error::Skipped => f.write_str(
+                "not executed: an earlier command of the batch failed and halt was set",
+            ),
         }
     }
 }
@@ -363,6 +395,9 @@ impl fmt::Display for ConfigProblem {
                 write!(f, "invalid root certificate: {reason}")
             }
             ConfigProblem::HttpClient { reason } => write!(f, "cannot create the HTTP client: {reason}"),
+            ConfigProblem::RefreshWithoutOAuth => f.write_str(
+                "token refresh settings need an OAuth client (Client::oauth); webhook keys do not expire",
+            ),
         }
     }
 }

@@ -26,20 +26,28 @@
 //! Bitrix24 body, transport and protocol failures, and arguments rejected before sending. No
 //! error, `Debug` output or log line contains the webhook key or a token.
 
+mod batch;
 pub mod blocking;
 mod client;
 mod endpoint;
 mod envelope;
 mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 mod generated;
+mod limiter;
 mod method;
+mod oauth;
+mod operating;
 pub mod panic;
 mod response;
+mod retry;
 mod runtime;
 mod secret;
 mod transport;
 pub mod wire;
 
+pub use batch::{BatchItem, MAX_BATCH_COMMANDS};
 pub use client::{
     Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
 };
@@ -51,7 +59,11 @@ pub use generated::methods::*;
 pub use generated::system_errors::{DocRevision, SystemError, SystemErrorCategory, DOC_REVISIONS};
 pub use generated::time::Time;
 pub use generated::METHOD_NAMES;
+pub use limiter::RateLimit;
 pub use method::{check_at_least, check_at_most, check_one_of, Method};
+pub use oauth::{TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};
+pub use operating::OperatingBudget;
+pub use retry::RetryPolicy;
 pub use response::Response;
 
 /// Compiles the README's Rust examples, so the quick start cannot drift from the API.

@@ -65,6 +65,26 @@ impl<F: Future> Future for CatchUnwind<F> {
     }
 }
 
+/// A call whose parameter check panics inside the core, for the bindings' tests that prove a
+/// panic surfaces as their base error and leaves the process working. Not part of the API.
+#[doc(hidden)]
+#[derive(serde::Serialize)]
+pub struct PanicProbe;
+
+impl crate::Method for PanicProbe {
+    const NAME: &'static str = "b24kit.panicProbe";
+    const IDEMPOTENT: bool = true;
+    type Output = bool;
+
+    fn validate(&self) -> Result<(), crate::Error> {
+        panic!("forced by the test hook")
+    }
+
+    fn method_error(_: &str) -> Option<(crate::MethodError, u16)> {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -23,6 +23,7 @@ pub(crate) struct Transport {
     max_response_bytes: usize,
 }
 
+#[derive(Clone)]
 pub(crate) struct TransportSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) timeout: Duration,
@@ -62,19 +63,27 @@ impl Transport {
         })
     }
 
-    /// POSTs a JSON body and reads the whole answer within the deadline.
-    pub(crate) async fn post_json(
+    /// The client's time limit for one exchange.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.timeout
+    }
+
+    /// POSTs a body and reads the whole answer within `timeout`.
+    pub(crate) async fn post(
         &self,
         url: &str,
+        content_type: &'static str,
         body: Vec<u8>,
+        timeout: Duration,
         secrets: &[Secret],
     ) -> Result<RawAnswer, Error> {
-        match tokio::time::timeout(self.timeout, self.exchange(url, body, secrets)).await {
+        match tokio::time::timeout(timeout, self.exchange(url, content_type, body, secrets)).await
+        {
             Ok(answer) => answer,
             Err(_) => Err(Error::Transport {
                 kind: TransportErrorKind::Timeout,
                 may_have_reached_server: true,
-                detail: format!("no complete answer within {:?}", self.timeout),
+                detail: format!("no complete answer within {timeout:?}"),
             }),
         }
     }
@@ -82,13 +91,14 @@ impl Transport {
     async fn exchange(
         &self,
         url: &str,
+        content_type: &'static str,
         body: Vec<u8>,
         secrets: &[Secret],
     ) -> Result<RawAnswer, Error> {
         let mut response = self
             .http
             .post(url)
-            .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+            .header(CONTENT_TYPE, HeaderValue::from_static(content_type))
             .header(ACCEPT, HeaderValue::from_static("application/json"))
             .body(body)
             .send()

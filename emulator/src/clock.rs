@@ -4,6 +4,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::Serialize;
 
+use crate::operating::Reading;
+
 /// The eight documented fields, in the portal's order.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct TimeObject {
@@ -25,9 +27,14 @@ pub(crate) fn unix_now() -> f64 {
 
 impl TimeObject {
     /// Figures for a request that started at `start` and spent `processing` seconds in the
-    /// method handler; the execution-time budget resets 10 minutes after the start.
-    pub(crate) fn new(start: f64, processing: f64, operating: f64) -> TimeObject {
+    /// method handler. Without a budget reading (the limit is off) `operating` is 0 and the
+    /// budget resets 10 minutes after the start.
+    pub(crate) fn new(start: f64, processing: f64, budget: Option<Reading>) -> TimeObject {
         let finish = unix_now().max(start);
+        let (operating, operating_reset_at) = match budget {
+            Some(r) => (r.operating, r.reset_at.ceil() as i64),
+            None => (0.0, start as i64 + 600),
+        };
         TimeObject {
             start,
             finish,
@@ -35,7 +42,7 @@ impl TimeObject {
             processing,
             date_start: iso8601(start),
             date_finish: iso8601(finish),
-            operating_reset_at: start as i64 + 600,
+            operating_reset_at,
             operating,
         }
     }

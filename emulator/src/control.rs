@@ -7,6 +7,7 @@ use serde_json::{json, Value};
 
 use crate::faults::FaultRequest;
 use crate::limits::RateLimit;
+use crate::operating::OperatingLimit;
 use crate::portal::Portal;
 use crate::state::PortalState;
 
@@ -58,6 +59,20 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
             Ok(_) => bad_request("burst must be at least 1 and drain_per_second above 0"),
             Err(e) => bad_request(&e),
         },
+        ("GET", ["operating"]) => (200, operating_json(portal.operating_limit())),
+        ("PUT", ["operating"]) => match parse_body::<OperatingRequest>(body) {
+            Ok(OperatingRequest::Off { enabled: false }) => {
+                portal.set_operating_limit(None);
+                (200, operating_json(None))
+            }
+            Ok(OperatingRequest::On(limit)) if limit.is_valid() => {
+                portal.set_operating_limit(Some(limit));
+                (200, operating_json(Some(limit)))
+            }
+            Ok(_) => bad_request("limit_seconds and window_seconds must be above 0, cost_seconds at least 0"),
+            Err(e) => bad_request(&e),
+        },
+        ("POST", ["tokens", "expire"]) => (200, json!({"expired": portal.expire_tokens()})),
         ("GET", ["stats"]) => (200, to_json(&portal.stats())),
         ("GET", ["last_call"]) => (200, to_json(&portal.last_call())),
         _ => (
@@ -72,6 +87,25 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
 enum LimitRequest {
     Off { enabled: bool },
     On(RateLimit),
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OperatingRequest {
+    Off { enabled: bool },
+    On(OperatingLimit),
+}
+
+fn operating_json(limit: Option<OperatingLimit>) -> Value {
+    match limit {
+        Some(l) => json!({
+            "enabled": true,
+            "limit_seconds": l.limit_seconds,
+            "window_seconds": l.window_seconds,
+            "cost_seconds": l.cost_seconds,
+        }),
+        None => json!({"enabled": false}),
+    }
 }
 
 fn limit_json(limit: Option<RateLimit>) -> Value {
@@ -92,7 +126,9 @@ fn help() -> Value {
         "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|delay|drop\", ..., \"count\": N}",
         "DELETE /_emulator/faults": "drop queued faults",
         "GET|PUT /_emulator/limits": "{\"burst\": 50, \"drain_per_second\": 2} or {\"enabled\": false}",
-        "GET /_emulator/stats": "request counts",
+        "GET|PUT /_emulator/operating": "execution-time budget per method and caller: {\"limit_seconds\": 480, \"window_seconds\": 600, \"cost_seconds\": 0} or {\"enabled\": false} (default)",
+        "POST /_emulator/tokens/expire": "every access token expires; renew at /oauth/token/",
+        "GET /_emulator/stats": "request counts (rate-limited, operation-time-limited, token refreshes)",
         "GET /_emulator/last_call": "method and parameters of the latest call, as the portal read them",
     })
 }

@@ -16,6 +16,9 @@ mod control;
 mod faults;
 mod limits;
 mod methods;
+mod oauth;
+mod operating;
+mod batch;
 mod php_form;
 mod portal;
 mod request;
@@ -33,6 +36,7 @@ use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultRequest};
 pub use limits::RateLimit;
+pub use operating::OperatingLimit;
 pub use portal::{Portal, RecordedCall, Stats};
 pub use state::PortalState;
 
@@ -166,6 +170,12 @@ impl Emulator {
     /// The OAuth REST base, `<base>rest/`, used with a token from the state.
     pub fn oauth_endpoint(&self) -> String {
         format!("{}rest/", self.base_url())
+    }
+
+    /// The OAuth server's token URL, `<base>/oauth/token/`: renews tokens with
+    /// `grant_type=refresh_token` (see [`state::DEMO_REFRESH_TOKEN`]).
+    pub fn oauth_server_url(&self) -> String {
+        format!("{}oauth/token/", self.base_url())
     }
 
     pub fn addr(&self) -> SocketAddr {

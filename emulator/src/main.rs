@@ -135,12 +135,24 @@ fn print_banner(emulator: &Emulator, args: &Args) {
         .first()
         .map(|t| t.access_token.clone())
         .unwrap_or_default();
+    let refresh_token = state
+        .tokens
+        .first()
+        .and_then(|t| t.refresh_token.clone())
+        .unwrap_or_default();
+    let app = state.apps.first();
+    let client_id = app.map(|a| a.client_id.clone()).unwrap_or_default();
+    let client_secret = app.map(|a| a.client_secret.clone()).unwrap_or_default();
     if args.ready_json {
         let line = serde_json::json!({
             "base_url": emulator.base_url(),
             "webhook_url": emulator.webhook_url(),
             "oauth_endpoint": emulator.oauth_endpoint(),
             "access_token": token,
+            "oauth_server": emulator.oauth_server_url(),
+            "refresh_token": refresh_token,
+            "client_id": client_id,
+            "client_secret": client_secret,
             "control_url": format!("{}_emulator/", emulator.base_url()),
             "certificate": args.cert_out,
         });
@@ -153,6 +165,10 @@ fn print_banner(emulator: &Emulator, args: &Args) {
     println!(
         "  OAuth         endpoint {}  access token {token}",
         emulator.oauth_endpoint()
+    );
+    println!(
+        "  OAuth server  {}  client {client_id} / {client_secret}  refresh token {refresh_token}",
+        emulator.oauth_server_url()
     );
     println!("  control       {}_emulator/", emulator.base_url());
     match emulator.portal().rate_limit() {

@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use crate::faults::{Fault, FaultQueue, FaultRequest};
 use crate::limits::{LeakyBucket, RateLimit};
+use crate::operating::{Budgets, OperatingLimit, Reading};
 use crate::state::{Chat, PortalState};
 
 pub struct Portal {
@@ -19,8 +20,12 @@ pub struct Portal {
     /// Lets the hot path skip the fault lock when no fault is queued.
     has_faults: AtomicBool,
     limiter: Mutex<Limiter>,
+    operating: Mutex<Operating>,
     rest_requests: AtomicU64,
     rate_limited: AtomicU64,
+    operation_time_limited: AtomicU64,
+    token_refreshes: AtomicU64,
+    token_serial: AtomicU64,
     per_method: Mutex<BTreeMap<String, u64>>,
     last_call: Mutex<Option<RecordedCall>>,
     pub(crate) log_requests: bool,
@@ -32,6 +37,12 @@ pub struct Portal {
 pub struct RecordedCall {
     pub method: String,
     pub params: serde_json::Map<String, serde_json::Value>,
+}
+
+#[derive(Default)]
+struct Operating {
+    limit: Option<OperatingLimit>,
+    budgets: Budgets,
 }
 
 struct Limiter {
@@ -46,6 +57,10 @@ pub struct Stats {
     pub rest_requests: u64,
     /// Requests refused with `QUERY_LIMIT_EXCEEDED`.
     pub rate_limited: u64,
+    /// Calls (batch commands included) refused with `OPERATION_TIME_LIMIT`.
+    pub operation_time_limited: u64,
+    /// Access tokens renewed at `/oauth/token/`.
+    pub token_refreshes: u64,
     /// Requests per lower-case method name that passed the rate limit.
     pub per_method: BTreeMap<String, u64>,
 }
@@ -65,8 +80,12 @@ impl Portal {
                 config: rate_limit,
                 bucket: rate_limit.map(LeakyBucket::new),
             }),
+            operating: Mutex::new(Operating::default()),
             rest_requests: AtomicU64::new(0),
             rate_limited: AtomicU64::new(0),
+            operation_time_limited: AtomicU64::new(0),
+            token_refreshes: AtomicU64::new(0),
+            token_serial: AtomicU64::new(0),
             per_method: Mutex::new(BTreeMap::new()),
             last_call: Mutex::new(None),
             log_requests,
@@ -99,8 +118,11 @@ impl Portal {
         let mut limiter = lock(&self.limiter);
         limiter.bucket = limiter.config.map(LeakyBucket::new);
         drop(limiter);
+        *lock(&self.operating) = Operating::default();
         self.rest_requests.store(0, Ordering::Relaxed);
         self.rate_limited.store(0, Ordering::Relaxed);
+        self.operation_time_limited.store(0, Ordering::Relaxed);
+        self.token_refreshes.store(0, Ordering::Relaxed);
         lock(&self.per_method).clear();
         *lock(&self.last_call) = None;
     }
@@ -153,6 +175,8 @@ impl Portal {
         Stats {
             rest_requests: self.rest_requests.load(Ordering::Relaxed),
             rate_limited: self.rate_limited.load(Ordering::Relaxed),
+            operation_time_limited: self.operation_time_limited.load(Ordering::Relaxed),
+            token_refreshes: self.token_refreshes.load(Ordering::Relaxed),
             per_method: lock(&self.per_method).clone(),
         }
     }
@@ -181,6 +205,52 @@ impl Portal {
             self.rate_limited.fetch_add(1, Ordering::Relaxed);
         }
         admitted
+    }
+
+    /// Turns the execution-time budget on (or off with `None`) and forgets what was spent.
+    pub fn set_operating_limit(&self, limit: Option<OperatingLimit>) {
+        *lock(&self.operating) = Operating {
+            limit,
+            budgets: Budgets::default(),
+        };
+    }
+
+    pub fn operating_limit(&self) -> Option<OperatingLimit> {
+        lock(&self.operating).limit
+    }
+
+    /// Whether `caller` may call `method` now under the execution-time budget; counts refusals.
+    pub(crate) fn admit_operating(&self, caller: &str, method: &str, now: f64) -> bool {
+        let mut operating = lock(&self.operating);
+        let Operating { limit, budgets } = &mut *operating;
+        let admitted = limit.as_ref().is_none_or(|l| budgets.admits(l, caller, method, now));
+        if !admitted {
+            self.operation_time_limited.fetch_add(1, Ordering::Relaxed);
+        }
+        admitted
+    }
+
+    /// Books a call's execution time; `None` when the budget is off (the portal then reports
+    /// `operating` 0).
+    pub(crate) fn book_operating(&self, caller: &str, method: &str, now: f64, processing: f64) -> Option<Reading> {
+        let mut operating = lock(&self.operating);
+        let Operating { limit, budgets } = &mut *operating;
+        limit.as_ref().map(|l| budgets.book(l, caller, method, now, processing))
+    }
+
+    /// Marks every access token expired, as an hour passing would.
+    pub fn expire_tokens(&self) -> usize {
+        self.with_state(|state| {
+            state.tokens.iter_mut().filter(|t| !t.expired).map(|t| t.expired = true).count()
+        })
+    }
+
+    pub(crate) fn next_token_serial(&self) -> u64 {
+        self.token_serial.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    pub(crate) fn count_token_refresh(&self) {
+        self.token_refreshes.fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn count_method(&self, method: &str) {

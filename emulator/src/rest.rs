@@ -5,9 +5,9 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
-use crate::clock::TimeObject;
+use crate::clock::{unix_now, TimeObject};
 use crate::faults::Fault;
 use crate::methods::{self, Caller};
 use crate::portal::Portal;
@@ -61,8 +61,43 @@ pub(crate) async fn handle(
         Ok(c) => c,
         Err(reply) => return reply,
     };
-    let Some(method) = methods::find(&call.method) else {
-        return error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+    if call.method == "batch" {
+        return crate::batch::run(portal, &credential, &call.params, started);
+    }
+    match run_command(portal, &credential, &call.method, call.params, started) {
+        Ok((result, time)) => success(result, time),
+        Err(failure) => error(failure.status, &failure.code, &failure.description),
+    }
+}
+
+/// Why one command failed: the error body and status a portal sends.
+pub(crate) struct CommandFailure {
+    pub status: u16,
+    pub code: String,
+    pub description: String,
+}
+
+impl CommandFailure {
+    pub(crate) fn new(status: u16, code: &str, description: &str) -> CommandFailure {
+        CommandFailure {
+            status,
+            code: code.to_string(),
+            description: description.to_string(),
+        }
+    }
+}
+
+/// One method call by an authenticated caller: the method's existence and scope, the
+/// execution-time budget, then the handler. `started` is when the request arrived.
+pub(crate) fn run_command(
+    portal: &Portal,
+    credential: &Credential,
+    name: &str,
+    params: Map<String, Value>,
+    started: f64,
+) -> Result<(Value, TimeObject), CommandFailure> {
+    let Some(method) = methods::find(name) else {
+        return Err(CommandFailure::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!"));
     };
     if !credential.scopes.iter().any(|s| s == method.scope) {
         let description = match credential.kind {
@@ -73,29 +108,40 @@ pub(crate) async fn handle(
                 "The request requires higher privileges than provided by the access token"
             }
         };
-        return error(401, "insufficient_scope", description);
+        return Err(CommandFailure::new(401, "insufficient_scope", description));
+    }
+    if !portal.admit_operating(&credential.owner, method.name, unix_now()) {
+        return Err(CommandFailure::new(
+            429,
+            "OPERATION_TIME_LIMIT",
+            "Method is blocked due to operation time limit.",
+        ));
     }
     let handler_started = Instant::now();
     let caller = Caller {
         user_id: credential.user_id,
     };
-    let outcome = portal.with_state(|state| (method.handler)(state, &caller, &call.params));
-    portal.record_call(call.method, call.params);
+    let outcome = portal.with_state(|state| (method.handler)(state, &caller, &params));
+    let processing = handler_started.elapsed().as_secs_f64();
+    portal.record_call(name.to_string(), params);
+    let reading = portal.book_operating(&credential.owner, method.name, unix_now(), processing);
     match outcome {
-        Ok(result) => success(result, started, handler_started.elapsed().as_secs_f64()),
-        Err(failure) => error(failure.status, failure.code, failure.description),
+        Ok(result) => Ok((result, TimeObject::new(started, processing, reading))),
+        Err(failure) => Err(CommandFailure::new(failure.status, failure.code, failure.description)),
     }
 }
 
-enum CredentialKind {
+pub(crate) enum CredentialKind {
     Webhook,
     OAuth,
 }
 
-struct Credential {
+pub(crate) struct Credential {
     user_id: i64,
     scopes: Vec<String>,
     kind: CredentialKind,
+    /// The application or webhook whose execution-time budget the calls spend.
+    owner: String,
 }
 
 /// The portal's checks and messages: a webhook must match user and key exactly; a token must be
@@ -112,6 +158,7 @@ fn authenticate(portal: &Portal, call: &RestCall) -> Result<Credential, Reply> {
                 user_id: hook.user_id,
                 scopes: hook.scopes.clone(),
                 kind: CredentialKind::Webhook,
+                owner: format!("webhook {} {}", hook.user_id, hook.key),
             });
         }
         let token = call
@@ -133,6 +180,10 @@ fn authenticate(portal: &Portal, call: &RestCall) -> Result<Credential, Reply> {
             user_id: known.user_id,
             scopes: known.scopes.clone(),
             kind: CredentialKind::OAuth,
+            owner: match &known.client_id {
+                Some(app) => format!("app {app}"),
+                None => format!("user {}", known.user_id),
+            },
         })
     })
 }
@@ -143,11 +194,8 @@ struct Success {
     time: TimeObject,
 }
 
-fn success(result: Value, started: f64, processing: f64) -> Reply {
-    let body = Success {
-        result,
-        time: TimeObject::new(started, processing, 0.0),
-    };
+pub(crate) fn success(result: Value, time: TimeObject) -> Reply {
+    let body = Success { result, time };
     Reply::Answer {
         status: 200,
         content_type: JSON,

@@ -18,7 +18,7 @@ use tokio_rustls::TlsAcceptor;
 use crate::clock::unix_now;
 use crate::portal::Portal;
 use crate::rest::{self, Reply};
-use crate::{control, request};
+use crate::{control, oauth, request};
 
 /// Bodies larger than this are refused; real calls are a few hundred bytes.
 const MAX_REQUEST_BODY: usize = 1024 * 1024;
@@ -59,7 +59,8 @@ pub(crate) async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let portal = portal.clone();
-        let service = service_fn(move |req| handle(portal.clone(), req));
+        let secure = tls.is_some();
+        let service = service_fn(move |req| handle(portal.clone(), secure, req));
         let mut builder = hyper::server::conn::http1::Builder::new();
         if let Some(idle) = idle_timeout {
             // hyper starts this timer whenever it waits for a request head, idle time included.
@@ -91,6 +92,7 @@ pub(crate) async fn serve(
 
 async fn handle(
     portal: Arc<Portal>,
+    secure: bool,
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, DropConnection> {
     let started = unix_now();
@@ -131,6 +133,15 @@ async fn handle(
             } => response(status, content_type, body),
             Reply::Drop => return Err(DropConnection),
         }
+    } else if path.trim_end_matches('/') == "/oauth/token" {
+        let host = parts
+            .headers
+            .get(hyper::header::HOST)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("127.0.0.1");
+        let base = format!("{}://{host}", if secure { "https" } else { "http" });
+        let (status, value) = oauth::handle(&portal, parts.uri.query(), &body, &base);
+        json_response(status, Bytes::from(value.to_string()))
     } else if let Some(control_path) = path.strip_prefix("/_emulator") {
         let (status, value) = control::handle(&portal, parts.method.as_str(), control_path, &body);
         json_response(status, Bytes::from(value.to_string()))

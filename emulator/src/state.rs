@@ -14,6 +14,17 @@ pub struct PortalState {
     /// OAuth access tokens, sent as `auth` (or `access_token`, or `Authorization: Bearer`).
     pub tokens: Vec<Token>,
     pub chats: Vec<Chat>,
+    /// OAuth applications that may renew tokens at `/oauth/token/`.
+    #[serde(default)]
+    pub apps: Vec<App>,
+}
+
+/// An OAuth application: what `/oauth/token/` checks before renewing a token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct App {
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +44,12 @@ pub struct Token {
     pub scopes: Vec<String>,
     #[serde(default)]
     pub expired: bool,
+    /// Renews this token once at `/oauth/token/` (the pair is then replaced by a new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    /// The application the token was issued to (`client_id`); the refresh must come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -69,6 +86,9 @@ pub struct Chat {
 pub const DEMO_WEBHOOK_USER: i64 = 1;
 pub const DEMO_WEBHOOK_KEY: &str = "emulatorwebhook1";
 pub const DEMO_ACCESS_TOKEN: &str = "emulator-access-token";
+pub const DEMO_REFRESH_TOKEN: &str = "emulator-refresh-token";
+pub const DEMO_CLIENT_ID: &str = "local.emulator.app";
+pub const DEMO_CLIENT_SECRET: &str = "emulator-client-secret";
 
 impl Default for PortalState {
     /// The default portal: the docs' example chat 2043 and one chat for each access outcome.
@@ -114,18 +134,24 @@ impl Default for PortalState {
                     user_id: 1,
                     scopes: scopes(&["imopenlines", "im"]),
                     expired: false,
+                    refresh_token: Some(DEMO_REFRESH_TOKEN.to_string()),
+                    client_id: Some(DEMO_CLIENT_ID.to_string()),
                 },
                 Token {
                     access_token: "emulator-expired-token".to_string(),
                     user_id: 1,
                     scopes: scopes(&["imopenlines", "im"]),
                     expired: true,
+                    refresh_token: None,
+                    client_id: None,
                 },
                 Token {
                     access_token: "emulator-userless-token".to_string(),
                     user_id: 0,
                     scopes: scopes(&["imopenlines", "im"]),
                     expired: false,
+                    refresh_token: None,
+                    client_id: None,
                 },
             ],
             chats: vec![
@@ -158,6 +184,10 @@ impl Default for PortalState {
                     vec![1, 2],
                 ),
             ],
+            apps: vec![App {
+                client_id: DEMO_CLIENT_ID.to_string(),
+                client_secret: DEMO_CLIENT_SECRET.to_string(),
+            }],
         }
     }
 }

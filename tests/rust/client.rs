@@ -189,7 +189,9 @@ async fn operating_fields_are_optional() {
 #[test]
 fn the_blocking_client_switches_the_mode() {
     let emu = emulator();
-    let client = Client::webhook(emu.webhook_url()).build_blocking().unwrap();
+    let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
     assert!(
         client
             .imopenlines_session_mode_silent(Silent::new(2043).activate(true))
@@ -209,7 +211,9 @@ fn the_blocking_client_switches_the_mode() {
 #[test]
 fn blocking_clients_work_from_many_threads() {
     let emu = emulator();
-    let client = Client::webhook(emu.webhook_url()).build_blocking().unwrap();
+    let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
     let threads: Vec<_> = (0..8)
         .map(|i| {
             let client = client.clone();
@@ -231,7 +235,9 @@ fn blocking_clients_work_from_many_threads() {
 #[tokio::test]
 async fn blocking_inside_an_async_runtime_is_refused_not_a_deadlock() {
     let emu = emulator();
-    let client = Client::webhook(emu.webhook_url()).build_blocking().unwrap();
+    let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
     let err = client
         .imopenlines_session_mode_silent(Silent::new(2043))
         .unwrap_err();
@@ -307,16 +313,22 @@ fn bad_settings_are_refused_before_sending() {
         other => panic!("expected a config problem, got {other:?}"),
     };
     assert!(matches!(
-        problem(Client::webhook("http://portal.example.com/rest/1/key/").build()),
+        problem(Client::webhook("http://portal.example.com/rest/1/key/")
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build()),
         ConfigProblem::InsecureUrl { .. }
     ));
     assert!(matches!(
-        problem(Client::webhook("https://portal.example.com/rest/key/").build()),
+        problem(Client::webhook("https://portal.example.com/rest/key/")
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build()),
         ConfigProblem::NotAWebhookUrl { .. }
     ));
     assert!(matches!(
         problem(
             Client::webhook("https://p.example.com/rest/1/key/")
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
                 .timeout(Duration::ZERO)
                 .build()
         ),
@@ -325,13 +337,17 @@ fn bad_settings_are_refused_before_sending() {
     assert!(matches!(
         problem(
             Client::webhook("https://p.example.com/rest/1/key/")
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
                 .add_root_certificate_pem("not a pem")
                 .build()
         ),
         ConfigProblem::InvalidCertificate { .. }
     ));
     assert!(matches!(
-        problem(Client::oauth("https://p.example.com/rest/", "").build()),
+        problem(Client::oauth("https://p.example.com/rest/", "")
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never()).build()),
         ConfigProblem::EmptyCredential { .. }
     ));
 }
@@ -347,6 +363,8 @@ async fn tls_works_with_the_emulator_certificate_and_fails_without_it() {
     assert!(emu.webhook_url().starts_with("https://127.0.0.1:"));
     let pem = emu.tls_certificate_pem().unwrap().to_string();
     let trusted = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .add_root_certificate_pem(pem)
         .build()
         .unwrap();
@@ -360,6 +378,8 @@ async fn tls_works_with_the_emulator_certificate_and_fails_without_it() {
     assert!(emu.portal().chat(2043).unwrap().silent);
 
     let untrusted = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .timeout(Duration::from_secs(5))
         .build()
         .unwrap();

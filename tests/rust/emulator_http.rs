@@ -294,3 +294,175 @@ async fn the_control_api_reads_loads_and_resets_state() {
     .await;
     assert_eq!(limits, json!({"enabled": false}));
 }
+
+/// Entry `index` of a PHP array that arrived as a JSON list (keys 0..n-1) or object.
+fn php_entry(collection: &Value, index: usize) -> &Value {
+    match collection {
+        Value::Array(list) => list.get(index).unwrap_or(&Value::Null),
+        other => &other[index.to_string()],
+    }
+}
+
+#[tokio::test]
+async fn batch_accepts_every_documented_cmd_and_halt_form() {
+    let emu = emulator();
+    let hook = emu.webhook_url();
+    let c = http();
+    let silent_on = "imopenlines.session.mode.silent?CHAT_ID=2043&ACTIVATE=Y";
+    let not_open_line = "imopenlines.session.mode.silent?CHAT_ID=2044";
+
+    // cmd as a JSON list: every collection a list, empty ones `[]`.
+    let (status, _, body) = answer(
+        c.post(format!("{hook}batch.json"))
+            .json(&json!({"halt": 0, "cmd": [silent_on, silent_on]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let result = &body["result"];
+    assert_eq!(result["result"], json!([true, true]));
+    assert_eq!(result["result_error"], json!([]));
+    assert_eq!(result["result_total"], json!([]));
+    assert_eq!(result["result_next"], json!([]));
+    let times = result["result_time"].as_array().unwrap();
+    assert_eq!(times.len(), 2);
+    for field in ["start", "finish", "duration", "processing", "date_start", "date_finish", "operating_reset_at", "operating"] {
+        assert!(times[0].get(field).is_some(), "result_time lacks {field}");
+    }
+    assert!(body["time"]["duration"].is_number());
+
+    // cmd as a JSON object with named keys: objects, the failing key under result_error.
+    let (_, _, body) = answer(
+        c.post(format!("{hook}batch"))
+            .json(&json!({"cmd": {"on": silent_on, "group": not_open_line}}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["result"]["result"], json!({"on": true}));
+    assert_eq!(body["result"]["result_error"]["group"]["error"], "CHAT_TYPE");
+    assert!(body["result"]["result_time"]["on"].is_object());
+
+    // PHP-style form keys, with halt in each documented form: 1/true stop after the failure.
+    for (halt, stops) in [("1", true), ("true", true), ("0", false), ("false", false), ("", false)] {
+        let mut pairs = vec![("cmd[0]", not_open_line), ("cmd[1]", silent_on)];
+        if !halt.is_empty() {
+            pairs.push(("halt", halt));
+        }
+        let (status, _, body) = answer(c.post(format!("{hook}batch")).form(&pairs).send().await.unwrap()).await;
+        assert_eq!(status, 200, "halt={halt}");
+        assert_eq!(php_entry(&body["result"]["result_error"], 0)["error"], "CHAT_TYPE", "halt={halt}: {body}");
+        let ran_second = !php_entry(&body["result"]["result"], 1).is_null();
+        assert_eq!(ran_second, !stops, "halt={halt}: {body}");
+    }
+    // The form keys 0..n-1 with every command successful: lists, like a JSON list.
+    let (_, _, body) = answer(
+        c.post(format!("{hook}batch"))
+            .form(&[("cmd[0]", silent_on), ("cmd[1]", silent_on)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(body["result"]["result"], json!([true, true]));
+
+    // More than 50 commands: the extra ones are refused one by one; nested batch is refused.
+    let many: Vec<&str> = std::iter::repeat_n(silent_on, 52).collect();
+    let (_, _, body) = answer(c.post(format!("{hook}batch")).json(&json!({"cmd": many})).send().await.unwrap()).await;
+    assert_eq!(body["result"]["result"].as_array().unwrap().len(), 50);
+    assert_eq!(body["result"]["result_error"]["50"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED");
+    assert_eq!(body["result"]["result_error"]["51"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED");
+    let (_, _, body) = answer(
+        c.post(format!("{hook}batch"))
+            .json(&json!({"cmd": ["batch?cmd[0]=x"]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(php_entry(&body["result"]["result_error"], 0)["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED");
+    assert_eq!(emu.portal().stats().per_method.get("batch"), Some(&10));
+}
+
+#[tokio::test]
+async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
+    use b24kit_emulator::state::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN};
+    let emu = emulator();
+    let c = http();
+    let server = emu.oauth_server_url();
+    let query = |refresh: &str, secret: &str| {
+        format!("{server}?grant_type=refresh_token&client_id={DEMO_CLIENT_ID}&client_secret={secret}&refresh_token={refresh}")
+    };
+    let (status, _, bad) = answer(c.get(query(DEMO_REFRESH_TOKEN, "nope")).send().await.unwrap()).await;
+    assert_eq!((status, bad["error"].as_str()), (401, Some("invalid_client")));
+    let (status, _, first) = answer(c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET)).send().await.unwrap()).await;
+    assert_eq!(status, 200, "{first}");
+    for field in ["access_token", "refresh_token", "expires", "expires_in", "client_endpoint", "member_id", "user_id"] {
+        assert!(first.get(field).is_some(), "token answer lacks {field}");
+    }
+    let (status, _, reused) = answer(c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET)).send().await.unwrap()).await;
+    assert_eq!((status, reused["error"].as_str()), (400, Some("invalid_grant")));
+    let next = first["refresh_token"].as_str().unwrap();
+    let (status, _, second) = answer(
+        c.post(&server)
+            .form(&[
+                ("grant_type", "refresh_token"),
+                ("client_id", DEMO_CLIENT_ID),
+                ("client_secret", DEMO_CLIENT_SECRET),
+                ("refresh_token", next),
+            ])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{second}");
+    assert_eq!(emu.portal().stats().token_refreshes, 2);
+    // The newest access token works; the first one is now expired.
+    let base = emu.base_url();
+    let call = |token: &str| {
+        c.post(format!("{base}rest/imopenlines.session.mode.silent.json"))
+            .json(&json!({"CHAT_ID": 2043, "auth": token}))
+            .send()
+    };
+    let (status, _, _) = answer(call(second["access_token"].as_str().unwrap()).await.unwrap()).await;
+    assert_eq!(status, 200);
+    let (status, _, old) = answer(call(first["access_token"].as_str().unwrap()).await.unwrap()).await;
+    assert_eq!((status, old["error"].as_str()), (401, Some("expired_token")));
+}
+
+#[tokio::test]
+async fn the_execution_time_budget_reports_operating_and_refuses_past_the_limit() {
+    let emu = emulator();
+    let c = http();
+    let control = format!("{}_emulator/operating", emu.base_url());
+    let (status, _, _) = answer(
+        c.put(&control)
+            .json(&json!({"limit_seconds": 1.0, "window_seconds": 60.0, "cost_seconds": 0.4}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let hook = emu.webhook_url();
+    let mut operating = Vec::new();
+    for _ in 0..3 {
+        let (status, _, body) = answer(c.get(format!("{hook}imopenlines.session.mode.silent?CHAT_ID=2043")).send().await.unwrap()).await;
+        assert_eq!(status, 200);
+        operating.push(body["time"]["operating"].as_f64().unwrap());
+        let reset_at = body["time"]["operating_reset_at"].as_i64().unwrap();
+        let start = body["time"]["start"].as_f64().unwrap();
+        assert!(reset_at as f64 > start && reset_at as f64 <= start + 61.0, "{body}");
+    }
+    assert!(operating[0] >= 0.4 && operating[1] >= 0.8 && operating[2] >= 1.2, "{operating:?}");
+    let (status, _, body) = answer(c.get(format!("{hook}imopenlines.session.mode.silent?CHAT_ID=2043")).send().await.unwrap()).await;
+    assert_eq!((status, body["error"].as_str()), (429, Some("OPERATION_TIME_LIMIT")));
+    // Another method of the same webhook still runs.
+    let (status, _, _) = answer(c.get(format!("{hook}imopenlines.session.mode.pinAll")).send().await.unwrap()).await;
+    assert_ne!(status, 429);
+    assert_eq!(emu.portal().stats().operation_time_limited, 1);
+}

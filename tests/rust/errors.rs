@@ -95,6 +95,8 @@ fn assert_system(err: &Error, expected: SystemError, status: u16) {
 async fn system_errors_from_the_portals_own_checks() {
     let emu = emulator();
     let wrong_key = Client::webhook(emu.webhook_url_for(1, "wrongkey"))
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .build()
         .unwrap();
     let err = silent(&wrong_key, 2043).await;
@@ -103,6 +105,8 @@ async fn system_errors_from_the_portals_own_checks() {
     assert_eq!(err.description(), Some("Invalid request credentials"));
 
     let crm_only = Client::webhook(emu.webhook_url_for(1, "emulatorcrmonly1"))
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .build()
         .unwrap();
     assert_system(
@@ -377,6 +381,8 @@ async fn an_answer_over_the_size_limit_is_refused() {
         1,
     );
     let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .max_response_bytes(16 * 1024)
         .build()
         .unwrap();
@@ -413,6 +419,8 @@ async fn a_server_that_never_answers_times_out_within_the_bound() {
     let emu = emulator();
     emu.portal().inject(Fault::Delay { ms: 30_000 }, 1);
     let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .timeout(Duration::from_millis(400))
         .build()
         .unwrap();
@@ -447,6 +455,8 @@ async fn a_listener_that_never_sends_headers_times_out() {
         }
     });
     let client = Client::webhook(format!("http://127.0.0.1:{port}/rest/1/key/"))
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -473,6 +483,8 @@ async fn a_refused_connection_was_never_sent() {
         l.local_addr().unwrap().port()
     };
     let client = Client::webhook(format!("http://127.0.0.1:{port}/rest/1/key/"))
+        .rate_limit(None)
+        .retry(b24kit::RetryPolicy::never())
         .build()
         .unwrap();
     let err = silent(&client, 2043).await;

@@ -1,10 +1,12 @@
 //! Shared helpers for the Rust test suites: the repository root, emulators started the way each
-//! test needs them, and clients pointed at them.
+//! test needs them, clients pointed at them, and a hostile server.
+
+pub mod hostile;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use b24kit::Client;
+use b24kit::{Client, ClientBuilder, RetryPolicy};
 use b24kit_emulator::{Emulator, EmulatorConfig, PortalState, RateLimit};
 
 /// The repository root (where `spec/` lives).
@@ -29,18 +31,23 @@ pub fn emulator_with(state: PortalState, rate_limit: Option<RateLimit>) -> Emula
     .expect("the emulator starts")
 }
 
-/// A client for the emulator's first webhook, with a short timeout so a hang fails fast.
+/// A client for the emulator's first webhook, with a short timeout so a hang fails fast, and
+/// without pacing or retries, so each call is one exchange whose outcome a test can check.
 pub fn webhook_client(emulator: &Emulator) -> Client {
-    Client::webhook(emulator.webhook_url())
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("a valid client")
+    single_exchange(Client::webhook(emulator.webhook_url()))
 }
 
-/// A client with an OAuth token from the emulator's state.
+/// A client with an OAuth token from the emulator's state; one exchange per call, as above.
 pub fn oauth_client(emulator: &Emulator, token: &str) -> Client {
-    Client::oauth(emulator.oauth_endpoint(), token)
+    single_exchange(Client::oauth(emulator.oauth_endpoint(), token))
+}
+
+/// Short timeout, no rate limiting, no retries.
+pub fn single_exchange(builder: ClientBuilder) -> Client {
+    builder
         .timeout(Duration::from_secs(10))
+        .rate_limit(None)
+        .retry(RetryPolicy::never())
         .build()
         .expect("a valid client")
 }

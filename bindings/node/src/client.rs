@@ -111,6 +111,12 @@ impl NativeClient {
     pub fn close(&self) {
         *self.client.lock().unwrap_or_else(|p| p.into_inner()) = None;
     }
+
+    /// Test hook, not API: a call that panics inside the core (`b24kit::panic::PanicProbe`).
+    #[napi(js_name = "_panicForTests", catch_unwind)]
+    pub fn panic_for_tests<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        self.call(env, b24kit::panic::PanicProbe, |applied| applied)
+    }
 }
 
 impl NativeClient {

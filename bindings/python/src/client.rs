@@ -105,8 +105,8 @@ impl NativeClient {
         F: FnOnce(Python<'_>, M::Output) -> PyResult<Py<PyAny>>,
     {
         let token = self.token()?;
-        let builder = &self.builder;
-        match py.detach(move || local_io::call(&token, builder, params)) {
+        let shared = self.client(py)?;
+        match py.detach(move || local_io::call(&token, &shared, params)) {
             Ok(Ok(answer)) => Response::new(py, answer, convert),
             Ok(Err(error)) => Err(errors::to_py(py, error)),
             Err(Failure::Runtime(e)) => Err(PyRuntimeError::new_err(format!(
@@ -246,4 +246,23 @@ pub(crate) fn client_from_oauth(
     )
     .and_then(NativeClient::new)
     .map_err(|e| errors::to_py(py, e))
+}
+
+/// Test hook, not API: a call through `client` that panics inside the core
+/// (`b24kit::panic::PanicProbe`), blocking or as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, asynchronous, /))]
+pub(crate) fn _panic_for_tests<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    asynchronous: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let probe = b24kit::panic::PanicProbe;
+    if asynchronous {
+        client.call_async(py, probe, crate::response::plain)
+    } else {
+        client
+            .call_sync(py, probe, crate::response::plain)
+            .map(|r| r.into_bound(py).into_any())
+    }
 }

@@ -32,5 +32,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(client::client_from_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(client::client_from_oauth, m)?)?;
     m.add_function(wrap_pyfunction!(errors::set_error_factory, m)?)?;
+    m.add_function(wrap_pyfunction!(client::_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -1,5 +1,6 @@
 //! Blocking calls run their I/O on the calling thread: a single-threaded tokio runtime per
-//! thread, and per thread one core client (connection pool) per Python client. A call then needs
+//! thread, and per thread one connection pool per Python client (a clone of its core client that
+//! shares the rate limiter and the OAuth token with every other thread). A call then needs
 //! no thread hand-over at all, which is what makes a blocking call as fast as a plain Rust loop.
 //! The GIL is released meanwhile, so other Python threads keep running.
 //!
@@ -13,7 +14,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
-use b24kit::{ClientBuilder, Error, Method, Response};
+use b24kit::{Error, Method, Response};
 use tokio::runtime::Runtime;
 
 /// Identifies one Python client; per-thread pools of a dropped or closed client are released
@@ -39,7 +40,7 @@ pub(crate) enum Failure {
 /// Makes the call on this thread and waits for it.
 pub(crate) fn call<M: Method>(
     token: &ClientToken,
-    builder: &ClientBuilder,
+    shared: &b24kit::Client,
     params: M,
 ) -> Result<Result<Response<M::Output>, Error>, Failure> {
     LOCAL.with(|cell| {
@@ -64,7 +65,7 @@ pub(crate) fn call<M: Method>(
         let owner = Arc::downgrade(token);
         let client = match local.clients.iter().find(|(o, _)| o.ptr_eq(&owner)) {
             Some((_, client)) => client.clone(),
-            None => match builder.clone().build() {
+            None => match shared.with_own_connections() {
                 Ok(client) => {
                     local.clients.push((owner, client.clone()));
                     client

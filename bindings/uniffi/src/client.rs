@@ -117,3 +117,14 @@ impl Client {
         self.label.clone()
     }
 }
+
+#[uniffi::export(async_runtime = "tokio")]
+impl Client {
+    /// Test hook, not API: a call that panics inside the core. It fails with
+    /// `B24kitError.Internal`, and the client keeps working.
+    pub async fn panic_for_tests(&self) -> Result<bool, B24kitError> {
+        self.call(b24kit::panic::PanicProbe)
+            .await
+            .map(|answer| answer.result)
+    }
+}

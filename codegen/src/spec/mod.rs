@@ -22,11 +22,60 @@ pub const METHODS_DIR: &str = "spec/methods";
 /// Loads and validates every spec under `root/spec`.
 pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
     let mut errors = Vec::new();
+    let common = read(root, COMMON_FILE, &mut errors);
+    let system = read(root, SYSTEM_ERRORS_FILE, &mut errors);
+    let methods: Vec<(String, String)> = method_files(root, &mut errors)
+        .into_iter()
+        .filter_map(|file| read(root, &file, &mut errors).map(|text| (file, text)))
+        .collect();
+    match (common, system) {
+        (Some(common), Some(system)) if errors.is_empty() => {
+            let methods: Vec<(&str, &str)> = methods
+                .iter()
+                .map(|(f, t)| (f.as_str(), t.as_str()))
+                .collect();
+            load_texts(&common, &system, &methods)
+        }
+        _ => Err(SpecErrors(errors)),
+    }
+}
 
-    let time = read_and_parse::<raw::CommonFile>(root, COMMON_FILE, &mut errors)
+/// One fuzz input for the loader (`fuzz/`, not API): the first byte picks the file the rest
+/// replaces — the common file, the system-error table, a second method file beside a valid one
+/// (cross-method checks), or the only method file; the other files are the real ones.
+#[doc(hidden)]
+pub fn fuzz_input(data: &[u8]) {
+    const COMMON: &str = include_str!("../../../spec/common.yaml");
+    const SYSTEM: &str = include_str!("../../../spec/system-errors.yaml");
+    const METHOD: &str = include_str!("../../../spec/methods/imopenlines.session.mode.silent.yaml");
+    const METHOD_FILE: &str = "spec/methods/imopenlines.session.mode.silent.yaml";
+    const FUZZ_FILE: &str = "spec/methods/fuzz.method.yaml";
+    let Some((selector, rest)) = data.split_first() else {
+        return;
+    };
+    let Ok(text) = std::str::from_utf8(rest) else {
+        return;
+    };
+    let _ = match selector % 4 {
+        0 => load_texts(text, SYSTEM, &[(METHOD_FILE, METHOD)]),
+        1 => load_texts(COMMON, text, &[(METHOD_FILE, METHOD)]),
+        2 => load_texts(COMMON, SYSTEM, &[(METHOD_FILE, METHOD), (FUZZ_FILE, text)]),
+        _ => load_texts(COMMON, SYSTEM, &[(FUZZ_FILE, text)]),
+    };
+}
+
+/// Validates spec texts: the common file, the system errors and `(path, text)` per method file
+/// (paths relative to the repository root, e.g. `spec/methods/<name>.yaml`).
+pub fn load_texts(
+    common: &str,
+    system: &str,
+    method_texts: &[(&str, &str)],
+) -> Result<Spec, SpecErrors> {
+    let mut errors = Vec::new();
+    let time = parse_into::<raw::CommonFile>(COMMON_FILE, common, &mut errors)
         .map(|raw| validate::time(raw.time, &mut Collector::new(COMMON_FILE, &mut errors)));
     let system_errors =
-        read_and_parse::<raw::SystemErrorsFile>(root, SYSTEM_ERRORS_FILE, &mut errors).map(|raw| {
+        parse_into::<raw::SystemErrorsFile>(SYSTEM_ERRORS_FILE, system, &mut errors).map(|raw| {
             validate::system_errors(raw, &mut Collector::new(SYSTEM_ERRORS_FILE, &mut errors))
         });
 
@@ -38,8 +87,8 @@ pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
         errors: Vec::new(),
     };
     let mut methods = Vec::new();
-    for file in method_files(root, &mut errors) {
-        let Some(raw) = read_and_parse::<raw::MethodFile>(root, &file, &mut errors) else {
+    for (file, text) in method_texts {
+        let Some(raw) = parse_into::<raw::MethodFile>(file, text, &mut errors) else {
             continue;
         };
         let stem = file
@@ -50,9 +99,9 @@ pub fn load(root: &Path) -> Result<Spec, SpecErrors> {
         let method = validate::method(
             raw,
             &stem,
-            &file,
+            file,
             system_errors.as_ref().unwrap_or(&empty),
-            &mut Collector::new(&file, &mut errors),
+            &mut Collector::new(file, &mut errors),
         );
         methods.push(method);
     }
@@ -115,19 +164,22 @@ fn method_files(root: &Path, errors: &mut Vec<SpecError>) -> Vec<String> {
     files
 }
 
-fn read_and_parse<T: serde::de::DeserializeOwned>(
-    root: &Path,
-    rel: &str,
-    errors: &mut Vec<SpecError>,
-) -> Option<T> {
-    let text = match fs::read_to_string(root.join(rel)) {
-        Ok(text) => text,
+fn read(root: &Path, rel: &str, errors: &mut Vec<SpecError>) -> Option<String> {
+    match fs::read_to_string(root.join(rel)) {
+        Ok(text) => Some(text),
         Err(e) => {
             errors.push(io_error(rel, &e));
-            return None;
+            None
         }
-    };
-    match parse::parse(rel, &text) {
+    }
+}
+
+fn parse_into<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+    errors: &mut Vec<SpecError>,
+) -> Option<T> {
+    match parse::parse(file, text) {
         Ok(v) => Some(v),
         Err(e) => {
             errors.push(e);

@@ -613,6 +613,12 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func description()  -> String
     
     /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    func panicForTests() async throws  -> Bool
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -769,6 +775,26 @@ open func description() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+open func panicForTests()async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_i8,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_i8,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
 }
     
     /**
@@ -4256,6 +4282,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.contractVersionMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 46084) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {

@@ -269,6 +269,11 @@ uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(RustBuffer url,
 RustBuffer uniffi_b24kit_uniffi_fn_method_client_description(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_PANIC_FOR_TESTS
+uint64_t uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(uint64_t ptr
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 uint64_t uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(uint64_t ptr, RustBuffer chat_id, RustBuffer dialog_id, RustBuffer session_id, RustBuffer user_code
@@ -582,6 +587,12 @@ void ffi_b24kit_uniffi_rust_future_complete_void(uint64_t handle, RustCallStatus
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_DESCRIPTION
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_DESCRIPTION
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_description(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_PANIC_FOR_TESTS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_PANIC_FOR_TESTS
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(void
     
 );
 #endif

@@ -685,6 +685,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
@@ -729,6 +731,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_description(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
@@ -869,6 +873,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 46084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
@@ -1370,6 +1377,12 @@ public interface ClientInterface {
     fun `description`(): kotlin.String
     
     /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    suspend fun `panicForTests`(): kotlin.Boolean
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1553,6 +1566,31 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     )
     }
     
+
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `panicForTests`() : kotlin.Boolean {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_i8(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_i8(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_i8(future) },
+        // lift function
+        { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
 
     
     /**

@@ -1,11 +1,5 @@
 package dev.b24kit
 
-import java.io.BufferedReader
-import java.io.InputStreamReader
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.async
 import kotlinx.coroutines.awaitAll
@@ -15,7 +9,6 @@ import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
@@ -24,43 +17,17 @@ import org.junit.jupiter.api.assertThrows
 /** The Kotlin bindings against the emulator (a real HTTP server on 127.0.0.1), through JNA. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ClientTest {
-    private lateinit var emulator: Process
-    private lateinit var baseUrl: String
-    private lateinit var webhookUrl: String
-    private val http = HttpClient.newHttpClient()
-
-    @BeforeAll
-    fun startEmulator() {
-        val binary = System.getProperty("b24kit.emulator") ?: error("set -Db24kit.emulator")
-        emulator = ProcessBuilder(binary, "--port", "0", "--ready-json", "--rate-limit", "off")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start()
-        val ready = BufferedReader(InputStreamReader(emulator.inputStream)).readLine()
-        baseUrl = field(ready, "base_url")
-        webhookUrl = field(ready, "webhook_url")
-    }
+    private val emulator = Emulator()
+    private val baseUrl = emulator.baseUrl
+    private val webhookUrl = emulator.webhookUrl
 
     @AfterAll
-    fun stopEmulator() {
-        emulator.destroy()
-    }
+    fun stopEmulator() = emulator.close()
 
     @BeforeEach
-    fun reset() {
-        control("POST", "reset")
-        control("PUT", "limits", """{"enabled": false}""")
-    }
+    fun reset() = emulator.reset()
 
-    private fun field(json: String, name: String): String =
-        Regex("\"$name\":\"([^\"]*)\"").find(json)?.groupValues?.get(1) ?: error("no $name in $json")
-
-    private fun control(method: String, path: String, body: String? = null): String {
-        val request = HttpRequest.newBuilder(URI.create("${baseUrl}_emulator/$path"))
-            .header("content-type", "application/json")
-            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
-            .build()
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body()
-    }
+    private fun control(method: String, path: String, body: String? = null) = emulator.control(method, path, body)
 
     private fun silent(chatId: Int): Boolean = control("GET", "chats/$chatId").contains("\"silent\":true")
 

@@ -1,16 +1,9 @@
 package dev.b24kit
 
-import java.io.BufferedReader
-import java.io.InputStreamReader
-import java.net.URI
-import java.net.http.HttpClient
-import java.net.http.HttpRequest
-import java.net.http.HttpResponse
 import kotlinx.coroutines.runBlocking
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
-import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.BeforeEach
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.TestInstance
@@ -19,40 +12,19 @@ import org.junit.jupiter.api.assertThrows
 /** The methods added from specs alone (pin, pinAll, unpinAll, dialog.get), from Kotlin. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MoreMethodsTest {
-    private lateinit var emulator: Process
-    private lateinit var baseUrl: String
-    private lateinit var client: Client
-    private val http = HttpClient.newHttpClient()
-
-    @BeforeAll
-    fun startEmulator() {
-        emulator = ProcessBuilder(System.getProperty("b24kit.emulator"), "--port", "0", "--ready-json", "--rate-limit", "off")
-            .redirectError(ProcessBuilder.Redirect.INHERIT)
-            .start()
-        val ready = BufferedReader(InputStreamReader(emulator.inputStream)).readLine()
-        baseUrl = Regex("\"base_url\":\"([^\"]*)\"").find(ready)!!.groupValues[1]
-        client = Client.fromWebhook(Regex("\"webhook_url\":\"([^\"]*)\"").find(ready)!!.groupValues[1])
-    }
+    private val emulator = Emulator()
+    private val client = Client.fromWebhook(emulator.webhookUrl)
 
     @AfterAll
     fun stopEmulator() {
         client.close()
-        emulator.destroy()
+        emulator.close()
     }
 
     @BeforeEach
-    fun reset() {
-        control("POST", "reset")
-        control("PUT", "limits", """{"enabled": false}""")
-    }
+    fun reset() = emulator.reset()
 
-    private fun control(method: String, path: String, body: String? = null): String {
-        val request = HttpRequest.newBuilder(URI.create("${baseUrl}_emulator/$path"))
-            .header("content-type", "application/json")
-            .method(method, body?.let { HttpRequest.BodyPublishers.ofString(it) } ?: HttpRequest.BodyPublishers.noBody())
-            .build()
-        return http.send(request, HttpResponse.BodyHandlers.ofString()).body()
-    }
+    private fun control(method: String, path: String, body: String? = null) = emulator.control(method, path, body)
 
     @Test
     fun `pin, pinAll and unpinAll change the chat`() = runBlocking {

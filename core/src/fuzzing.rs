@@ -1,0 +1,92 @@
+//! Entry points for the fuzz targets (`fuzz/`) and their replay test, not part of the API: they
+//! drive the parsers that read what a server or a user hands the client, which must answer
+//! anything with a value or a typed error — never a panic, never a leaked key.
+
+use serde::Serialize;
+
+use crate::endpoint::Endpoint;
+use crate::method::Method;
+use crate::transport::RawAnswer;
+use crate::{envelope, Error, MethodError};
+
+/// A stand-in method for decoding answers: `result` is a boolean, no method errors.
+#[derive(Serialize)]
+struct Probe;
+
+impl Method for Probe {
+    const NAME: &'static str = "fuzz.probe";
+    const IDEMPOTENT: bool = true;
+    type Output = bool;
+
+    fn validate(&self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn method_error(_: &str) -> Option<(MethodError, u16)> {
+        None
+    }
+}
+
+/// One fuzz input for the answer decoder: two bytes of status, the rest the body.
+pub fn response(data: &[u8]) {
+    let (status, body) = match data {
+        [a, b, rest @ ..] => (u16::from_le_bytes([*a, *b]) % 1000, rest),
+        _ => (200, data),
+    };
+    let _ = decode_answer(status, body);
+}
+
+/// One fuzz input for the endpoint parsers: any text as a webhook URL and as an OAuth endpoint.
+/// Panics if an accepted webhook prints its key.
+pub fn endpoint(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    match parse_webhook(text) {
+        // The base ends in the key; the printed forms show `***` in its place, so the base can
+        // only appear in them if the key leaked.
+        Ok(forms) => assert!(
+            !forms.debug.contains(&forms.base) && !forms.display.contains(&forms.base),
+            "key leaked: {} / {}",
+            forms.debug,
+            forms.display
+        ),
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
+    let _ = parse_oauth(text, "token");
+}
+
+/// Decodes an answer (status and body) as the client does after an exchange.
+pub fn decode_answer(status: u16, body: &[u8]) -> Result<bool, Error> {
+    let answer = RawAnswer {
+        status,
+        body: bytes::Bytes::copy_from_slice(body),
+    };
+    envelope::decode::<Probe>(answer, &[]).map(|r| r.result)
+}
+
+/// A webhook URL as the client holds it: how it prints, and the base every call is sent to.
+pub struct WebhookForms {
+    pub debug: String,
+    pub display: String,
+    /// `origin/…/rest/<user>/<key>/`: the secret part of every request URL.
+    pub base: String,
+}
+
+/// Parses a webhook URL, returning its printable forms and the base it sends to.
+pub fn parse_webhook(url: &str) -> Result<WebhookForms, Error> {
+    let endpoint = Endpoint::webhook(url)?;
+    let method_url = endpoint.method_url("m");
+    Ok(WebhookForms {
+        debug: format!("{endpoint:?}"),
+        display: endpoint.to_string(),
+        base: method_url.trim_end_matches("m.json").to_string(),
+    })
+}
+
+/// Parses an OAuth endpoint with a token.
+pub fn parse_oauth(endpoint: &str, token: &str) -> Result<String, Error> {
+    Endpoint::oauth(endpoint, token).map(|e| e.to_string())
+}

@@ -1,0 +1,264 @@
+//! Staying under the portal's request-intensity limit on this side: a leaky bucket that models
+//! the portal's own (each request adds one, the level drains at a fixed rate, a request that
+//! would overflow it is refused with `QUERY_LIMIT_EXCEEDED`). Calls reserve a slot and wait for
+//! it instead of being refused; every clone of a client, on every thread, shares one bucket.
+
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use crate::error::ConfigProblem;
+use crate::Error;
+
+/// The portal's request-intensity limit: how many requests may arrive at once, and how many per
+/// second drain away. The documented plans are [`RateLimit::STANDARD`] and
+/// [`RateLimit::ENTERPRISE`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct RateLimit {
+    burst: f64,
+    drain_per_second: f64,
+}
+
+impl RateLimit {
+    /// Every plan but Enterprise: a burst of 50, then 2 requests per second.
+    pub const STANDARD: RateLimit = RateLimit {
+        burst: 50.0,
+        drain_per_second: 2.0,
+    };
+    /// Enterprise plans: a burst of 250, then 5 requests per second.
+    pub const ENTERPRISE: RateLimit = RateLimit {
+        burst: 250.0,
+        drain_per_second: 5.0,
+    };
+
+    /// A custom limit (an on-premise portal, a share of a limit with other applications).
+    /// Both values must be finite and positive; the burst at least 1.
+    pub fn new(burst: f64, drain_per_second: f64) -> Result<RateLimit, Error> {
+        if !(burst.is_finite() && burst >= 1.0) {
+            return Err(Error::InvalidConfig(ConfigProblem::InvalidLimit {
+                name: "rate limit burst",
+            }));
+        }
+        if !(drain_per_second.is_finite() && drain_per_second > 0.0) {
+            return Err(Error::InvalidConfig(ConfigProblem::InvalidLimit {
+                name: "rate limit drain per second",
+            }));
+        }
+        Ok(RateLimit {
+            burst,
+            drain_per_second,
+        })
+    }
+
+    pub fn burst(&self) -> f64 {
+        self.burst
+    }
+
+    pub fn drain_per_second(&self) -> f64 {
+        self.drain_per_second
+    }
+
+    /// The least time `requests` calls can take under this limit, starting from an empty
+    /// bucket: the burst goes at once, the rest at the drain rate.
+    pub fn minimum_duration(&self, requests: u64) -> Duration {
+        let beyond = (requests as f64 - self.usable_burst()).max(0.0);
+        Duration::from_secs_f64(beyond / self.drain_per_second)
+    }
+
+    /// One request of the burst is kept in reserve: requests leave here on schedule but arrive
+    /// at the portal with network jitter, and one arriving a little early must still fit.
+    fn usable_burst(&self) -> f64 {
+        (self.burst - 1.0).max(1.0)
+    }
+}
+
+/// The shared bucket. The level counts requests sent and reserved (waiting for their slot);
+/// it drains continuously.
+#[derive(Debug)]
+pub(crate) struct Bucket {
+    limit: RateLimit,
+    state: Mutex<Level>,
+}
+
+#[derive(Debug)]
+struct Level {
+    value: f64,
+    at: Instant,
+}
+
+impl Level {
+    fn drain_to(&mut self, now: Instant, rate: f64) {
+        let elapsed = now.saturating_duration_since(self.at).as_secs_f64();
+        self.value = (self.value - elapsed * rate).max(0.0);
+        self.at = now;
+    }
+}
+
+impl Bucket {
+    pub(crate) fn new(limit: RateLimit) -> Bucket {
+        Bucket {
+            limit,
+            state: Mutex::new(Level {
+                value: 0.0,
+                at: Instant::now(),
+            }),
+        }
+    }
+
+    /// Reserves the next slot at `now` and returns how long to wait for it.
+    pub(crate) fn reserve(&self, now: Instant) -> Duration {
+        let mut level = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        level.drain_to(now, self.limit.drain_per_second);
+        level.value += 1.0;
+        let excess = level.value - self.limit.usable_burst();
+        if excess <= 0.0 {
+            Duration::ZERO
+        } else {
+            Duration::from_secs_f64(excess / self.limit.drain_per_second)
+        }
+    }
+
+    /// Gives back a reserved slot that was not used (the call was cancelled or gave up).
+    pub(crate) fn release(&self, now: Instant) {
+        let mut level = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        level.drain_to(now, self.limit.drain_per_second);
+        level.value = (level.value - 1.0).max(0.0);
+    }
+
+    /// The portal refused a request for intensity: its bucket is full, whatever ours says
+    /// (other applications on the same portal and address share it).
+    pub(crate) fn mark_full(&self, now: Instant) {
+        let mut level = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        level.drain_to(now, self.limit.drain_per_second);
+        level.value = level.value.max(self.limit.usable_burst());
+    }
+
+    pub(crate) fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
+    /// Waits for a slot; the reservation is released if the wait is abandoned.
+    #[cfg(test)]
+    async fn acquire(&self) {
+        self.acquire_before(None).await;
+    }
+
+    /// Waits for a slot, unless it comes at or after `deadline`: then gives it back at once and
+    /// returns `false`. The reservation is released if the wait is abandoned.
+    pub(crate) async fn acquire_before(&self, deadline: Option<Instant>) -> bool {
+        let now = Instant::now();
+        let wait = self.reserve(now);
+        if wait.is_zero() {
+            return true;
+        }
+        if deadline.is_some_and(|d| now + wait >= d) {
+            self.release(now);
+            return false;
+        }
+        let mut guard = Reservation {
+            bucket: self,
+            used: false,
+        };
+        tokio::time::sleep(wait).await;
+        guard.used = true;
+        true
+    }
+}
+
+struct Reservation<'a> {
+    bucket: &'a Bucket,
+    used: bool,
+}
+
+impl Drop for Reservation<'_> {
+    fn drop(&mut self) {
+        if !self.used {
+            self.bucket.release(Instant::now());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secs(d: Duration) -> f64 {
+        d.as_secs_f64()
+    }
+
+    #[test]
+    fn the_documented_plans() {
+        assert_eq!(
+            (RateLimit::STANDARD.burst(), RateLimit::STANDARD.drain_per_second()),
+            (50.0, 2.0)
+        );
+        assert_eq!(
+            (RateLimit::ENTERPRISE.burst(), RateLimit::ENTERPRISE.drain_per_second()),
+            (250.0, 5.0)
+        );
+        // 49 at once, the other 251 at 2/s.
+        assert_eq!(RateLimit::STANDARD.minimum_duration(300).as_secs_f64(), 125.5);
+        assert_eq!(RateLimit::ENTERPRISE.minimum_duration(1249).as_secs(), 200);
+        assert_eq!(RateLimit::STANDARD.minimum_duration(10), Duration::ZERO);
+    }
+
+    #[test]
+    fn a_burst_goes_at_once_then_one_slot_per_drain_interval() {
+        let bucket = Bucket::new(RateLimit::STANDARD);
+        let t0 = Instant::now();
+        let waits: Vec<f64> = (0..52).map(|_| secs(bucket.reserve(t0))).collect();
+        assert!(waits[..49].iter().all(|w| *w == 0.0), "{waits:?}");
+        assert_eq!(&waits[49..], &[0.5, 1.0, 1.5]);
+    }
+
+    #[test]
+    fn the_level_drains_over_time() {
+        let bucket = Bucket::new(RateLimit::ENTERPRISE);
+        let t0 = Instant::now();
+        for _ in 0..249 {
+            bucket.reserve(t0);
+        }
+        assert_eq!(secs(bucket.reserve(t0)), 0.2);
+        // Ten seconds drain fifty requests at 5/s: the 50 slots are free again, less the one
+        // reserved above.
+        let t1 = t0 + Duration::from_secs(10);
+        let free = (0..60).filter(|_| bucket.reserve(t1).is_zero()).count();
+        assert_eq!(free, 49);
+    }
+
+    #[test]
+    fn released_slots_and_a_full_portal() {
+        let bucket = Bucket::new(RateLimit::new(10.0, 50.0).unwrap());
+        let t0 = Instant::now();
+        for _ in 0..9 {
+            assert!(bucket.reserve(t0).is_zero());
+        }
+        assert_eq!(secs(bucket.reserve(t0)), 0.02);
+        bucket.release(t0);
+        assert_eq!(secs(bucket.reserve(t0)), 0.02);
+
+        let other = Bucket::new(RateLimit::new(10.0, 50.0).unwrap());
+        other.mark_full(t0);
+        assert_eq!(secs(other.reserve(t0)), 0.02);
+    }
+
+    #[test]
+    fn custom_limits_are_checked() {
+        for (burst, drain) in [(0.5, 1.0), (10.0, 0.0), (f64::NAN, 1.0), (10.0, f64::INFINITY)] {
+            assert!(
+                matches!(RateLimit::new(burst, drain), Err(Error::InvalidConfig(_))),
+                "{burst} {drain}"
+            );
+        }
+    }
+
+    #[tokio::test]
+    async fn an_abandoned_wait_gives_its_slot_back() {
+        let bucket = Bucket::new(RateLimit::new(1.0, 1.0).unwrap());
+        bucket.acquire().await;
+        let waiting = tokio::time::timeout(Duration::from_millis(50), bucket.acquire()).await;
+        assert!(waiting.is_err(), "the second slot is a second away");
+        // Only the first request counts: the next slot is one second after the first.
+        let wait = bucket.reserve(Instant::now());
+        assert!(wait <= Duration::from_secs(1), "{wait:?}");
+    }
+}

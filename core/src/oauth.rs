@@ -1,0 +1,296 @@
+//! OAuth access tokens that renew themselves: when the portal answers `expired_token`, one
+//! refresh at the OAuth server (however many calls hit the expiry at once), the new pair handed
+//! to the application's callback so it can store it, and the call repeated once.
+
+use std::fmt;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::secret::{scrub, snippet, Secret};
+use crate::transport::Transport;
+use crate::{wire, Error};
+
+/// The documented OAuth server (`https://oauth.bitrix.info/oauth/token/`); portals in the
+/// Russian region use `https://oauth.bitrix24.tech/oauth/token/`.
+pub const DEFAULT_OAUTH_SERVER: &str = "https://oauth.bitrix.info/oauth/token/";
+
+/// A renewed token pair, as handed to the callback of
+/// [`ClientBuilder::on_tokens_refreshed`](crate::ClientBuilder::on_tokens_refreshed). Store the
+/// refresh token in place of the old one: the old one may not work again.
+///
+/// `Debug` shows neither token.
+#[derive(Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Tokens {
+    pub access_token: String,
+    pub refresh_token: String,
+    /// Unix time at which the access token expires, when the server said.
+    pub expires: Option<i64>,
+    /// The access token's lifetime in seconds, when the server said.
+    pub expires_in: Option<i64>,
+    /// The portal's REST base (`https://<portal>/rest/`), when the server said.
+    pub client_endpoint: Option<String>,
+    /// The portal's stable identifier, when the server said.
+    pub member_id: Option<String>,
+}
+
+impl fmt::Debug for Tokens {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tokens")
+            .field("access_token", &"***")
+            .field("refresh_token", &"***")
+            .field("expires", &self.expires)
+            .field("expires_in", &self.expires_in)
+            .field("client_endpoint", &self.client_endpoint)
+            .field("member_id", &self.member_id)
+            .finish()
+    }
+}
+
+/// Called with each renewed pair.
+pub type TokenCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
+
+/// What a refresh needs: the application's credentials and the OAuth server.
+#[derive(Clone)]
+pub(crate) struct RefreshSettings {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) refresh_token: Secret,
+    pub(crate) server: String,
+    pub(crate) callback: Option<TokenCallback>,
+}
+
+/// The current access token of an OAuth client, shared by its clones.
+pub(crate) struct TokenStore {
+    current: RwLock<Current>,
+    refresh: Option<Refresher>,
+}
+
+struct Current {
+    access: Secret,
+    /// Counts refreshes, so that a call can tell whether the token it used is still current.
+    generation: u64,
+    /// The tokens this store has held (the newest few), for scrubbing echoed text.
+    recent: Vec<Secret>,
+}
+
+struct Refresher {
+    client_id: String,
+    client_secret: Secret,
+    refresh_token: std::sync::Mutex<Secret>,
+    server: String,
+    callback: Option<TokenCallback>,
+    /// Held while a refresh runs: the single flight.
+    in_flight: tokio::sync::Mutex<()>,
+}
+
+/// How many tokens, current and old, stay known for scrubbing.
+const RECENT_TOKENS: usize = 8;
+
+impl TokenStore {
+    pub(crate) fn new(access: Secret, refresh: Option<RefreshSettings>) -> TokenStore {
+        let mut recent = vec![access.clone()];
+        let refresher = refresh.map(|r| {
+            recent.push(r.refresh_token.clone());
+            Refresher {
+                client_id: r.client_id,
+                client_secret: r.client_secret,
+                refresh_token: std::sync::Mutex::new(r.refresh_token),
+                server: r.server,
+                callback: r.callback,
+                in_flight: tokio::sync::Mutex::new(()),
+            }
+        });
+        TokenStore {
+            current: RwLock::new(Current {
+                access,
+                generation: 0,
+                recent,
+            }),
+            refresh: refresher,
+        }
+    }
+
+    /// The token to send and its generation.
+    pub(crate) fn current(&self) -> (Secret, u64) {
+        let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+        (current.access.clone(), current.generation)
+    }
+
+    pub(crate) fn can_refresh(&self) -> bool {
+        self.refresh.is_some()
+    }
+
+    /// Every token and the client secret, current and recent.
+    pub(crate) fn secrets(&self) -> Vec<Secret> {
+        let current = self.current.read().unwrap_or_else(|p| p.into_inner());
+        let mut secrets = current.recent.clone();
+        if let Some(refresher) = &self.refresh {
+            secrets.push(refresher.client_secret.clone());
+        }
+        secrets
+    }
+
+    /// Renews the access token unless a refresh since `seen_generation` already did. Concurrent
+    /// callers wait for the one refresh in flight.
+    pub(crate) async fn refresh(
+        &self,
+        seen_generation: u64,
+        transport: &Transport,
+        timeout: Duration,
+    ) -> Result<(), Error> {
+        let Some(refresher) = &self.refresh else {
+            return Ok(());
+        };
+        let _flight = refresher.in_flight.lock().await;
+        if self.current().1 != seen_generation {
+            return Ok(());
+        }
+        let secrets = self.secrets();
+        let refresh_token = refresher
+            .refresh_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let form = form_urlencoded::Serializer::new(String::new())
+            .append_pair("grant_type", "refresh_token")
+            .append_pair("client_id", &refresher.client_id)
+            .append_pair("client_secret", refresher.client_secret.expose())
+            .append_pair("refresh_token", refresh_token.expose())
+            .finish();
+        // A form POST keeps the secrets out of the URL (and so out of proxy and server logs).
+        let answer = transport
+            .post(
+                &refresher.server,
+                "application/x-www-form-urlencoded",
+                form.into_bytes(),
+                timeout,
+                &secrets,
+            )
+            .await?;
+        let tokens = parse_token_answer(answer.status, &answer.body, &secrets)?;
+        let access = Secret::new(&tokens.access_token);
+        let refresh = Secret::new(&tokens.refresh_token);
+        *refresher
+            .refresh_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = refresh.clone();
+        {
+            let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+            current.access = access.clone();
+            current.generation += 1;
+            current.recent.extend([access, refresh]);
+            let excess = current.recent.len().saturating_sub(RECENT_TOKENS);
+            current.recent.drain(..excess);
+        }
+        log::debug!(target: "b24kit", "access token renewed");
+        if let Some(callback) = &refresher.callback {
+            // A panicking callback must not leave the refresh half done: the tokens are stored.
+            if crate::panic::catch(|| callback(&tokens)).is_err() {
+                log::error!(target: "b24kit", "the token callback panicked; the new tokens are in use");
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The OAuth server's answer: a token pair or `{"error": …, "error_description": …}`.
+#[derive(Deserialize)]
+struct TokenAnswer {
+    access_token: Option<String>,
+    refresh_token: Option<String>,
+    #[serde(default, deserialize_with = "wire::opt_int")]
+    expires: Option<i64>,
+    #[serde(default, deserialize_with = "wire::opt_int")]
+    expires_in: Option<i64>,
+    #[serde(default, deserialize_with = "wire::opt_string")]
+    client_endpoint: Option<String>,
+    #[serde(default, deserialize_with = "wire::opt_string")]
+    member_id: Option<String>,
+    error: Option<String>,
+    error_description: Option<String>,
+}
+
+fn parse_token_answer(status: u16, body: &[u8], secrets: &[Secret]) -> Result<Tokens, Error> {
+    let refused = |code: String, description: String| Error::TokenRefresh {
+        code,
+        status,
+        description: scrub(&description, secrets),
+    };
+    let answer: TokenAnswer = match serde_json::from_slice(body) {
+        Ok(answer) => answer,
+        Err(_) => {
+            return Err(refused(
+                String::new(),
+                format!("not an OAuth answer: {}", snippet(body, secrets)),
+            ))
+        }
+    };
+    if let Some(code) = answer.error {
+        return Err(refused(code, answer.error_description.unwrap_or_default()));
+    }
+    match (answer.access_token, answer.refresh_token) {
+        (Some(access_token), Some(refresh_token))
+            if (200..300).contains(&status)
+                && !access_token.is_empty()
+                && !refresh_token.is_empty() =>
+        {
+            Ok(Tokens {
+                access_token,
+                refresh_token,
+                expires: answer.expires,
+                expires_in: answer.expires_in,
+                client_endpoint: answer.client_endpoint,
+                member_id: answer.member_id,
+            })
+        }
+        _ => Err(refused(
+            String::new(),
+            format!(
+                "no token pair in the OAuth answer: {}",
+                snippet(body, secrets)
+            ),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn token_answers() {
+        let ok = br#"{"access_token":"a1","refresh_token":"r1","expires":"1780319382","expires_in":3600,
+            "client_endpoint":"https://p.bitrix24.com/rest/","member_id":"m","status":"F","user_id":67}"#;
+        let tokens = parse_token_answer(200, ok, &[]).unwrap();
+        assert_eq!(
+            (tokens.access_token.as_str(), tokens.refresh_token.as_str()),
+            ("a1", "r1")
+        );
+        assert_eq!((tokens.expires, tokens.expires_in), (Some(1780319382), Some(3600)));
+        assert!(!format!("{tokens:?}").contains("a1"));
+
+        let secret = Secret::new("r0-old");
+        let refused = parse_token_answer(
+            400,
+            br#"{"error":"invalid_grant","error_description":"refresh token r0-old expired"}"#,
+            &[secret.clone()],
+        )
+        .unwrap_err();
+        assert_eq!(
+            refused,
+            Error::TokenRefresh {
+                code: "invalid_grant".into(),
+                status: 400,
+                description: "refresh token *** expired".into()
+            }
+        );
+        for bad in [&b"<html>r0-old</html>"[..], br#"{"access_token":"a"}"#, b""] {
+            let e = parse_token_answer(200, bad, &[secret.clone()]).unwrap_err();
+            assert!(matches!(&e, Error::TokenRefresh { code, .. } if code.is_empty()), "{e:?}");
+            assert!(!e.to_string().contains("r0-old"));
+        }
+    }
+}
