@@ -67,6 +67,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The first and the longest wait between attempts.
+    pub fn get_backoff(&self) -> (Duration, Duration) {
+        (self.initial_backoff, self.max_backoff)
+    }
+
     pub fn get_max_attempts(&self) -> u32 {
         self.max_attempts
     }

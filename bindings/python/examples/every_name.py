@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import List, Optional, Type
+from typing import List, Optional, Type, Union
 
 import b24kit
 from b24kit import (
@@ -28,6 +28,7 @@ from b24kit import (
     ConfigError,
     ConnectError,
     ConnectionLostError,
+    DEFAULT_OAUTH_SERVER,
     ExpiredTokenError,
     DialogIdEmptyError,
     HttpError,
@@ -51,13 +52,18 @@ from b24kit import (
     PortalStateError,
     ProtocolError,
     QueryLimitExceededError,
+    RateLimit,
     RateLimitError,
     RequestTimeoutError,
     Response,
+    Retry,
     ServerError,
+    SkippedError,
     Time,
     TlsError,
     TokenExpiredError,
+    TokenRefreshError,
+    Tokens,
     TransportError,
     UnexpectedAnswerError,
     UnknownCodeError,
@@ -78,7 +84,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
     NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
     TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
-    InvalidArgumentError, ConfigError,
+    InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
 ]
 
 
@@ -105,10 +111,31 @@ def switch(client: Client, chat_id: int) -> None:
         print(f"failed: {e} may_have_reached_server={e.may_have_reached_server}")
 
 
+def in_bulk(client: Client, chat_ids: List[int]) -> None:
+    outcomes: List[Union[Response[bool], B24kitError]] = client.imopenlines_session_mode_silent_batch(
+        [{"chat_id": chat_id, "activate": True} for chat_id in chat_ids], halt=False
+    )
+    for chat_id, outcome in zip(chat_ids, outcomes):
+        if isinstance(outcome, SkippedError):
+            print(f"chat {chat_id}: not run")
+        elif isinstance(outcome, B24kitError):
+            print(f"chat {chat_id}: {outcome.code}")
+        else:
+            print(f"chat {chat_id}: {outcome.result}")
+
+
+def store(tokens: Tokens) -> None:
+    print(f"renewed, expires {tokens.expires}: keep {tokens.refresh_token[:0]}…")
+
+
 async def switch_async(url: str, chat_id: int) -> None:
-    async with AsyncClient.from_webhook(url, timeout=10.0) as client:
+    patient = Retry(max_attempts=6, initial_backoff=1.0, max_backoff=30.0, deadline=120.0)
+    async with AsyncClient.from_webhook(url, timeout=10.0, rate_limit=RateLimit.ENTERPRISE, retry=patient) as client:
         answers = await asyncio.gather(*(client.imopenlines_session_mode_silent(chat_id) for _ in range(3)))
         print("async:", [a.result for a in answers])
+        once = client.with_retry(Retry.never())
+        batch = await once.imopenlines_session_mode_silent_batch([{"chat_id": chat_id}])
+        print("async batch:", batch)
 
 
 def main() -> None:
@@ -120,10 +147,22 @@ def main() -> None:
         print(repr(client))
         switch(client, chat_id)
     asyncio.run(switch_async(url, chat_id))
+    with Client.from_webhook(url, rate_limit=RateLimit(burst=50, drain_per_second=2)) as paced:
+        in_bulk(paced, [chat_id, chat_id + 1])
     try:
-        Client.from_oauth("http://portal.example.com/rest/", "token")
+        Client.from_oauth(
+            "http://portal.example.com/rest/",
+            "token",
+            client_id="app",
+            client_secret="secret",
+            refresh_token="refresh",
+            oauth_server=DEFAULT_OAUTH_SERVER,
+            on_tokens_refreshed=store,
+        )
     except ConfigError as e:
         print(f"refused: {e}")
+    except TokenRefreshError as e:
+        print(f"log in again: {e.code}")
 
 
 if __name__ == "__main__":

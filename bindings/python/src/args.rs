@@ -69,3 +69,55 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
         .map(|n| n.to_string())
         .unwrap_or_else(|_| "an unknown type".to_string())
 }
+
+/// The calls of a batch: an iterable of dicts from parameter name to value, one per call.
+/// A name the method does not have is a `TypeError`, as a wrong keyword would be.
+pub(crate) fn batch_calls<'py>(
+    calls: &Bound<'py, PyAny>,
+    names: &[&str],
+) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
+    if calls.is_instance_of::<PyString>() || calls.is_instance_of::<pyo3::types::PyDict>() {
+        return Err(PyTypeError::new_err(format!(
+            "calls must be a list of dicts (one per call), not {}",
+            type_name(calls)
+        )));
+    }
+    let mut out = Vec::new();
+    for (index, item) in calls.try_iter()?.enumerate() {
+        let item = item?;
+        let call = item.cast::<pyo3::types::PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "calls[{index}] must be a dict of parameters, not {}",
+                type_name(&item)
+            ))
+        })?;
+        for key in call.keys() {
+            let known = key
+                .extract::<String>()
+                .is_ok_and(|k| names.contains(&k.as_str()));
+            if !known {
+                return Err(PyTypeError::new_err(format!(
+                    "calls[{index}] has an unknown parameter {}; the parameters are {names:?}",
+                    key.repr()?
+                )));
+            }
+        }
+        out.push(call.clone());
+    }
+    Ok(out)
+}
+
+/// A parameter of one batch call; when not given, the method's default for it (`None` for no
+/// default).
+pub(crate) fn field<'py>(
+    call: &Bound<'py, pyo3::types::PyDict>,
+    name: &str,
+    default: Option<bool>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = call.py();
+    Ok(match (call.get_item(name)?, default) {
+        (Some(value), _) => value,
+        (None, Some(flag)) => PyBool::new(py, flag).to_owned().into_any(),
+        (None, None) => py.None().into_bound(py),
+    })
+}

@@ -7,13 +7,18 @@ use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 
 use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
 
 use crate::bridge::{self, AbortOnCancel};
 use crate::local_io::{self, ClientToken, Failure};
 use crate::response::Response;
+use crate::limits::{token_callback, RateLimit, Retry};
 use crate::{errors, runtime};
+
+/// `(client_id, client_secret, refresh_token, oauth_server)`.
+type Refresh = (String, String, String, String);
 
 #[pyclass(frozen, module = "b24kit._native")]
 pub struct NativeClient {
@@ -46,6 +51,20 @@ impl NativeClient {
                 pid: std::process::id(),
                 client,
                 token: ClientToken::default(),
+            }),
+        })
+    }
+
+    /// A client that shares this one's connections, limiter and token, retrying by `retry`.
+    pub(crate) fn retrying(&self, py: Python<'_>, retry: Retry) -> PyResult<NativeClient> {
+        let client = self.client(py)?.with_retry(retry.0);
+        Ok(NativeClient {
+            builder: self.builder.clone().retry(retry.0),
+            label: self.label.clone(),
+            state: Mutex::new(State::Open {
+                pid: std::process::id(),
+                client,
+                token: self.token()?,
             }),
         })
     }
@@ -109,11 +128,63 @@ impl NativeClient {
         match py.detach(move || local_io::call(&token, &shared, params)) {
             Ok(Ok(answer)) => Response::new(py, answer, convert),
             Ok(Err(error)) => Err(errors::to_py(py, error)),
-            Err(Failure::Runtime(e)) => Err(PyRuntimeError::new_err(format!(
-                "cannot start b24kit's I/O: {e}"
-            ))),
-            Err(Failure::Panic(panic)) => Err(errors::internal(py, &panic)),
+            Err(failure) => Err(failure.into_py(py)),
         }
+    }
+
+    /// Runs calls of `M` through `batch` on this thread and waits, with the GIL released.
+    pub(crate) fn batch_sync<M, F>(
+        &self,
+        py: Python<'_>,
+        calls: Vec<M>,
+        halt: bool,
+        convert: F,
+    ) -> PyResult<Py<PyList>>
+    where
+        M: Method + 'static,
+        F: Fn(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Copy,
+    {
+        let token = self.token()?;
+        let shared = self.client(py)?;
+        let run = move || {
+            local_io::run(&token, &shared, move |client| async move {
+                client.batch(calls, halt).await
+            })
+        };
+        match py.detach(run) {
+            Ok(items) => batch_list(py, items, convert),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// Starts calls of `M` through `batch` on b24kit's runtime; an asyncio future of the list.
+    pub(crate) fn batch_async<'py, M, F>(
+        &self,
+        py: Python<'py>,
+        calls: Vec<M>,
+        halt: bool,
+        convert: F,
+    ) -> PyResult<Bound<'py, PyAny>>
+    where
+        M: Method + 'static,
+        F: Fn(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Copy + Send + 'static,
+    {
+        let client = self.client(py)?;
+        let rt = runtime::get().map_err(|e| {
+            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
+        })?;
+        let (channel, future) = bridge::new_future(py)?;
+        let future_ref = future.clone().unbind();
+        let task = rt.spawn(async move {
+            let outcome = b24kit::panic::catch_async(client.batch(calls, halt)).await;
+            let settle: bridge::Settle = Box::new(move |py| match outcome {
+                Ok(items) => batch_list(py, items, convert).map(Py::into_any),
+                Err(panic) => Err(errors::internal(py, &panic)),
+            });
+            channel.complete(future_ref, settle);
+        });
+        future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
+        Ok(future)
     }
 
     /// Starts the call on b24kit's runtime and returns an asyncio future of its outcome.
@@ -148,6 +219,34 @@ impl NativeClient {
     }
 }
 
+/// One entry per call: its `Response`, or the exception instance of its error.
+fn batch_list<T>(
+    py: Python<'_>,
+    items: Vec<b24kit::BatchItem<T>>,
+    convert: impl Fn(Python<'_>, T) -> PyResult<Py<PyAny>> + Copy,
+) -> PyResult<Py<PyList>> {
+    let list = PyList::empty(py);
+    for item in items {
+        match item {
+            Ok(answer) => list.append(Response::new(py, answer, convert)?)?,
+            Err(error) => list.append(errors::to_py(py, error).into_value(py))?,
+        }
+    }
+    Ok(list.unbind())
+}
+
+impl Failure {
+    fn into_py(self, py: Python<'_>) -> PyErr {
+        match self {
+            Failure::Runtime(e) => {
+                PyRuntimeError::new_err(format!("cannot start b24kit's I/O: {e}"))
+            }
+            Failure::Build(e) => errors::to_py(py, e),
+            Failure::Panic(panic) => errors::internal(py, &panic),
+        }
+    }
+}
+
 impl Drop for NativeClient {
     fn drop(&mut self) {
         let state = self.state.get_mut().unwrap_or_else(|p| p.into_inner());
@@ -161,6 +260,7 @@ impl Drop for NativeClient {
 }
 
 /// Options shared by both constructors, converted and checked.
+#[allow(clippy::too_many_arguments)]
 fn configure(
     builder: ClientBuilder,
     timeout: f64,
@@ -168,6 +268,8 @@ fn configure(
     max_response_bytes: usize,
     user_agent: Option<String>,
     root_certificate_pem: Option<&Bound<'_, PyAny>>,
+    rate_limit: Option<RateLimit>,
+    retry: Retry,
 ) -> Result<ClientBuilder, Error> {
     let seconds = |value: f64, name: &'static str| {
         Duration::try_from_secs_f64(value)
@@ -182,7 +284,9 @@ fn configure(
             .max_response_bytes(max_response_bytes)
             .user_agent(user_agent.unwrap_or_else(|| {
                 concat!("b24kit-python/", env!("CARGO_PKG_VERSION")).to_string()
-            }));
+            }))
+            .rate_limit(rate_limit.map(|l| l.0))
+            .retry(retry.0);
     if let Some(pem) = root_certificate_pem {
         let bytes = pem
             .extract::<String>()
@@ -200,7 +304,8 @@ fn configure(
 
 /// A client for an inbound webhook URL.
 #[pyfunction]
-#[pyo3(signature = (url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, /))]
+#[pyo3(signature = (url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, rate_limit, retry, /))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn client_from_webhook(
     py: Python<'_>,
     url: &str,
@@ -209,6 +314,8 @@ pub(crate) fn client_from_webhook(
     max_response_bytes: usize,
     user_agent: Option<String>,
     root_certificate_pem: Option<&Bound<'_, PyAny>>,
+    rate_limit: Option<PyRef<'_, RateLimit>>,
+    retry: PyRef<'_, Retry>,
 ) -> PyResult<NativeClient> {
     configure(
         b24kit::Client::webhook(url),
@@ -217,6 +324,8 @@ pub(crate) fn client_from_webhook(
         max_response_bytes,
         user_agent,
         root_certificate_pem,
+        rate_limit.map(|l| *l),
+        *retry,
     )
     .and_then(NativeClient::new)
     .map_err(|e| errors::to_py(py, e))
@@ -224,7 +333,7 @@ pub(crate) fn client_from_webhook(
 
 /// A client for an OAuth application: the portal's REST base and an access token.
 #[pyfunction]
-#[pyo3(signature = (endpoint, access_token, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, /))]
+#[pyo3(signature = (endpoint, access_token, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, rate_limit, retry, refresh, on_tokens_refreshed, /))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn client_from_oauth(
     py: Python<'_>,
@@ -235,6 +344,10 @@ pub(crate) fn client_from_oauth(
     max_response_bytes: usize,
     user_agent: Option<String>,
     root_certificate_pem: Option<&Bound<'_, PyAny>>,
+    rate_limit: Option<PyRef<'_, RateLimit>>,
+    retry: PyRef<'_, Retry>,
+    refresh: Option<Refresh>,
+    on_tokens_refreshed: Option<Py<PyAny>>,
 ) -> PyResult<NativeClient> {
     configure(
         b24kit::Client::oauth(endpoint, access_token),
@@ -243,7 +356,21 @@ pub(crate) fn client_from_oauth(
         max_response_bytes,
         user_agent,
         root_certificate_pem,
+        rate_limit.map(|l| *l),
+        *retry,
     )
+    .and_then(|builder| {
+        let Some((client_id, client_secret, refresh_token, server)) = refresh else {
+            return Ok(builder);
+        };
+        let mut builder = builder
+            .refresh_token(client_id, client_secret, refresh_token)
+            .oauth_server(server);
+        if let Some(callback) = on_tokens_refreshed {
+            builder = builder.on_tokens_refreshed(token_callback(callback));
+        }
+        Ok(builder)
+    })
     .and_then(NativeClient::new)
     .map_err(|e| errors::to_py(py, e))
 }

@@ -3,6 +3,7 @@
 //! Python `Client` and `AsyncClient` delegate to.
 
 use pyo3::prelude::*;
+use pyo3::types::PyList;
 
 use crate::args;
 use crate::client::NativeClient;
@@ -233,6 +234,15 @@ impl NativeClient {
         format!("<b24kit._native.NativeClient {}>", self.describe())
     }
 
+    /// This client with another retry policy, sharing connections, limiter and token.
+    fn with_retry(
+        &self,
+        py: Python<'_>,
+        retry: PyRef<'_, crate::limits::Retry>,
+    ) -> PyResult<NativeClient> {
+        self.retrying(py, *retry)
+    }
+
     /// `imopenlines.dialog.get`, waiting for the answer with the GIL released.
     #[pyo3(signature = (chat_id, dialog_id, session_id, user_code, /))]
     fn imopenlines_dialog_get(
@@ -275,6 +285,34 @@ impl NativeClient {
         })
     }
 
+    /// `imopenlines.dialog.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_dialog_get_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let calls = imopenlines_dialog_get_calls(calls)?;
+        self.batch_sync(py, calls, halt, |py, r| {
+            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+        })
+    }
+
+    /// `imopenlines.dialog.get` once per dict of `calls`, through `batch`, as an asyncio future.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_dialog_get_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let calls = imopenlines_dialog_get_calls(calls)?;
+        self.batch_async(py, calls, halt, |py, r| {
+            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+        })
+    }
+
     /// `imopenlines.session.mode.pin`, waiting for the answer with the GIL released.
     #[pyo3(signature = (chat_id, activate, /))]
     fn imopenlines_session_mode_pin(
@@ -305,6 +343,30 @@ impl NativeClient {
         self.call_async(py, params, crate::response::plain)
     }
 
+    /// `imopenlines.session.mode.pin` once per dict of `calls`, through `batch`, waiting with the GIL released.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_pin_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let calls = imopenlines_session_mode_pin_calls(calls)?;
+        self.batch_sync(py, calls, halt, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pin` once per dict of `calls`, through `batch`, as an asyncio future.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_pin_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let calls = imopenlines_session_mode_pin_calls(calls)?;
+        self.batch_async(py, calls, halt, crate::response::plain)
+    }
+
     /// `imopenlines.session.mode.pinAll`, waiting for the answer with the GIL released.
     #[pyo3(signature = ())]
     fn imopenlines_session_mode_pin_all(&self, py: Python<'_>) -> PyResult<Py<Response>> {
@@ -320,6 +382,30 @@ impl NativeClient {
     ) -> PyResult<Bound<'py, PyAny>> {
         let params = b24kit::ImopenlinesSessionModePinAllParams {};
         self.call_async(py, params, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pinAll` once per dict of `calls`, through `batch`, waiting with the GIL released.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_pin_all_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let calls = imopenlines_session_mode_pin_all_calls(calls)?;
+        self.batch_sync(py, calls, halt, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.pinAll` once per dict of `calls`, through `batch`, as an asyncio future.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_pin_all_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let calls = imopenlines_session_mode_pin_all_calls(calls)?;
+        self.batch_async(py, calls, halt, crate::response::plain)
     }
 
     /// `imopenlines.session.mode.silent`, waiting for the answer with the GIL released.
@@ -352,6 +438,30 @@ impl NativeClient {
         self.call_async(py, params, crate::response::plain)
     }
 
+    /// `imopenlines.session.mode.silent` once per dict of `calls`, through `batch`, waiting with the GIL released.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_silent_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let calls = imopenlines_session_mode_silent_calls(calls)?;
+        self.batch_sync(py, calls, halt, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.silent` once per dict of `calls`, through `batch`, as an asyncio future.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_silent_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let calls = imopenlines_session_mode_silent_calls(calls)?;
+        self.batch_async(py, calls, halt, crate::response::plain)
+    }
+
     /// `imopenlines.session.mode.unpinAll`, waiting for the answer with the GIL released.
     #[pyo3(signature = ())]
     fn imopenlines_session_mode_unpin_all(&self, py: Python<'_>) -> PyResult<Py<Response>> {
@@ -368,4 +478,102 @@ impl NativeClient {
         let params = b24kit::ImopenlinesSessionModeUnpinAllParams {};
         self.call_async(py, params, crate::response::plain)
     }
+
+    /// `imopenlines.session.mode.unpinAll` once per dict of `calls`, through `batch`, waiting with the GIL released.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_unpin_all_batch(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let calls = imopenlines_session_mode_unpin_all_calls(calls)?;
+        self.batch_sync(py, calls, halt, crate::response::plain)
+    }
+
+    /// `imopenlines.session.mode.unpinAll` once per dict of `calls`, through `batch`, as an asyncio future.
+    #[pyo3(signature = (calls, halt, /))]
+    fn imopenlines_session_mode_unpin_all_batch_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let calls = imopenlines_session_mode_unpin_all_calls(calls)?;
+        self.batch_async(py, calls, halt, crate::response::plain)
+    }
+}
+
+/// The parameters of each call of a `imopenlines.dialog.get` batch.
+fn imopenlines_dialog_get_calls(
+    calls: &Bound<'_, PyAny>,
+) -> PyResult<Vec<b24kit::ImopenlinesDialogGetParams>> {
+    let names: &[&str] = &["chat_id", "dialog_id", "session_id", "user_code"];
+    let mut out = Vec::new();
+    for call in args::batch_calls(calls, names)? {
+        out.push(b24kit::ImopenlinesDialogGetParams {
+            chat_id: args::optional_integer(&args::field(&call, "chat_id", None)?, "chat_id")?,
+            dialog_id: args::optional_string(&args::field(&call, "dialog_id", None)?, "dialog_id")?,
+            session_id: args::optional_integer(
+                &args::field(&call, "session_id", None)?,
+                "session_id",
+            )?,
+            user_code: args::optional_string(&args::field(&call, "user_code", None)?, "user_code")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The parameters of each call of a `imopenlines.session.mode.pin` batch.
+fn imopenlines_session_mode_pin_calls(
+    calls: &Bound<'_, PyAny>,
+) -> PyResult<Vec<b24kit::ImopenlinesSessionModePinParams>> {
+    let names: &[&str] = &["chat_id", "activate"];
+    let mut out = Vec::new();
+    for call in args::batch_calls(calls, names)? {
+        out.push(b24kit::ImopenlinesSessionModePinParams {
+            chat_id: args::integer(&args::field(&call, "chat_id", None)?, "chat_id")?,
+            activate: args::flag(&args::field(&call, "activate", Some(true))?, "activate")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The parameters of each call of a `imopenlines.session.mode.pinAll` batch.
+fn imopenlines_session_mode_pin_all_calls(
+    calls: &Bound<'_, PyAny>,
+) -> PyResult<Vec<b24kit::ImopenlinesSessionModePinAllParams>> {
+    let names: &[&str] = &[];
+    let mut out = Vec::new();
+    for _call in args::batch_calls(calls, names)? {
+        out.push(b24kit::ImopenlinesSessionModePinAllParams {});
+    }
+    Ok(out)
+}
+
+/// The parameters of each call of a `imopenlines.session.mode.silent` batch.
+fn imopenlines_session_mode_silent_calls(
+    calls: &Bound<'_, PyAny>,
+) -> PyResult<Vec<b24kit::ImopenlinesSessionModeSilentParams>> {
+    let names: &[&str] = &["chat_id", "activate"];
+    let mut out = Vec::new();
+    for call in args::batch_calls(calls, names)? {
+        out.push(b24kit::ImopenlinesSessionModeSilentParams {
+            chat_id: args::integer(&args::field(&call, "chat_id", None)?, "chat_id")?,
+            activate: args::flag(&args::field(&call, "activate", Some(false))?, "activate")?,
+        });
+    }
+    Ok(out)
+}
+
+/// The parameters of each call of a `imopenlines.session.mode.unpinAll` batch.
+fn imopenlines_session_mode_unpin_all_calls(
+    calls: &Bound<'_, PyAny>,
+) -> PyResult<Vec<b24kit::ImopenlinesSessionModeUnpinAllParams>> {
+    let names: &[&str] = &[];
+    let mut out = Vec::new();
+    for _call in args::batch_calls(calls, names)? {
+        out.push(b24kit::ImopenlinesSessionModeUnpinAllParams {});
+    }
+    Ok(out)
 }

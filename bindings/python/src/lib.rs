@@ -7,6 +7,7 @@ mod bridge;
 mod client;
 mod errors;
 mod generated;
+mod limits;
 mod local_io;
 mod logging;
 mod response;
@@ -28,6 +29,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?;
     m.add_class::<client::NativeClient>()?;
     m.add_class::<response::Response>()?;
+    m.add_class::<limits::RateLimit>()?;
+    m.add_class::<limits::Retry>()?;
+    m.add_class::<limits::Tokens>()?;
+    m.add("DEFAULT_OAUTH_SERVER", b24kit::DEFAULT_OAUTH_SERVER)?;
     generated::register(m)?;
     m.add_function(wrap_pyfunction!(client::client_from_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(client::client_from_oauth, m)?)?;

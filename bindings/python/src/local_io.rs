@@ -34,6 +34,8 @@ thread_local! {
 /// Why a blocking call produced no outcome from the core.
 pub(crate) enum Failure {
     Runtime(std::io::Error),
+    /// The per-thread pool could not be made (TLS set-up).
+    Build(Error),
     Panic(b24kit::panic::Panic),
 }
 
@@ -43,6 +45,15 @@ pub(crate) fn call<M: Method>(
     shared: &b24kit::Client,
     params: M,
 ) -> Result<Result<Response<M::Output>, Error>, Failure> {
+    run(token, shared, move |client| async move { client.call(params).await })
+}
+
+/// Runs `work` with this thread's pool of the client on this thread's runtime.
+pub(crate) fn run<T, W, F>(token: &ClientToken, shared: &b24kit::Client, work: W) -> Result<T, Failure>
+where
+    W: FnOnce(b24kit::Client) -> F,
+    F: std::future::Future<Output = T>,
+{
     LOCAL.with(|cell| {
         let mut slot = cell.borrow_mut();
         let pid = std::process::id();
@@ -70,14 +81,16 @@ pub(crate) fn call<M: Method>(
                     local.clients.push((owner, client.clone()));
                     client
                 }
-                Err(e) => return Ok(Err(e)),
+                Err(e) => return Err(Failure::Build(e)),
             },
         };
+        // The pool is per Python client; the retry policy is the caller's (see `with_retry`).
+        let client = client.with_retry(shared.retry_policy());
         let runtime = &local.runtime;
         b24kit::panic::catch(|| {
             runtime.block_on(async move {
                 settle_idle_connections().await;
-                client.call(params).await
+                work(client).await
             })
         })
         .map_err(Failure::Panic)

@@ -35,6 +35,10 @@ class Portal:
         self.webhook_url: str = info["webhook_url"]
         self.oauth_endpoint: str = info["oauth_endpoint"]
         self.access_token: str = info["access_token"]
+        self.oauth_server: str = info["oauth_server"]
+        self.refresh_token: str = info["refresh_token"]
+        self.client_id: str = info["client_id"]
+        self.client_secret: str = info["client_secret"]
 
     def control(self, method: str, path: str, body: Optional[Any] = None) -> Any:
         data = None if body is None else json.dumps(body).encode()
@@ -90,10 +94,10 @@ def portal(emulator: Portal) -> Portal:
 
 @pytest.fixture
 def client(portal: Portal) -> Iterator[b24kit.Client]:
-    with b24kit.Client.from_webhook(portal.webhook_url, timeout=10) as c:
+    with b24kit.Client.from_webhook(portal.webhook_url, timeout=10, rate_limit=None, retry=b24kit.Retry.never()) as c:
         yield c
 
 
 @pytest.fixture
 def async_client(portal: Portal) -> b24kit.AsyncClient:
-    return b24kit.AsyncClient.from_webhook(portal.webhook_url, timeout=10)
+    return b24kit.AsyncClient.from_webhook(portal.webhook_url, timeout=10, rate_limit=None, retry=b24kit.Retry.never())

@@ -34,7 +34,7 @@ def test_activate_defaults_to_off_and_is_always_sent(client: b24kit.Client, port
 
 
 def test_oauth_client(portal: Portal) -> None:
-    client = b24kit.Client.from_oauth(portal.oauth_endpoint, portal.access_token)
+    client = b24kit.Client.from_oauth(portal.oauth_endpoint, portal.access_token, rate_limit=None, retry=b24kit.Retry.never())
     assert client.imopenlines_session_mode_silent(2043, activate=True).result
     assert portal.chat(2043)["silent"] is True
     assert portal.last_call()["params"]["auth"] == "***"
@@ -141,20 +141,20 @@ def _call_in_worker(chat_id: int) -> bool:
 
 def test_a_client_inherited_by_a_fork_pool(portal: Portal) -> None:
     global _POOL_CLIENT
-    _POOL_CLIENT = b24kit.Client.from_webhook(portal.webhook_url, timeout=10)
+    _POOL_CLIENT = b24kit.Client.from_webhook(portal.webhook_url, timeout=10, rate_limit=None, retry=b24kit.Retry.never())
     assert _POOL_CLIENT.imopenlines_session_mode_silent(2043).result
     with multiprocessing.get_context("fork").Pool(2) as pool:
         assert pool.map(_call_in_worker, [2043, 2046] * 4) == [True] * 8
 
 
 def test_closed_clients_refuse_calls(portal: Portal) -> None:
-    with b24kit.Client.from_webhook(portal.webhook_url) as client:
+    with b24kit.Client.from_webhook(portal.webhook_url, rate_limit=None, retry=b24kit.Retry.never()) as client:
         assert client.imopenlines_session_mode_silent(2043).result
     with pytest.raises(RuntimeError, match="closed"):
         client.imopenlines_session_mode_silent(2043)
 
     async def main() -> None:
-        async with b24kit.AsyncClient.from_webhook(portal.webhook_url) as ac:
+        async with b24kit.AsyncClient.from_webhook(portal.webhook_url, rate_limit=None, retry=b24kit.Retry.never()) as ac:
             assert (await ac.imopenlines_session_mode_silent(2043)).result
         with pytest.raises(RuntimeError, match="closed"):
             await ac.imopenlines_session_mode_silent(2043)
@@ -170,7 +170,7 @@ def test_the_async_call_needs_a_running_loop(async_client: b24kit.AsyncClient) -
 
 
 def test_event_loops_in_several_threads_at_once(portal: Portal) -> None:
-    client = b24kit.AsyncClient.from_webhook(portal.webhook_url, timeout=10)
+    client = b24kit.AsyncClient.from_webhook(portal.webhook_url, timeout=10, rate_limit=None, retry=b24kit.Retry.never())
 
     async def calls() -> int:
         answers = await asyncio.gather(*(client.imopenlines_session_mode_silent(2043) for _ in range(100)))
@@ -196,8 +196,8 @@ def test_idle_connections_closed_by_the_portal_are_replaced() -> None:
     try:
         assert process.stdout is not None
         url = json.loads(process.stdout.readline())["webhook_url"]
-        client = b24kit.Client.from_webhook(url, timeout=5)
-        async_client = b24kit.AsyncClient.from_webhook(url, timeout=5)
+        client = b24kit.Client.from_webhook(url, timeout=5, rate_limit=None, retry=b24kit.Retry.never())
+        async_client = b24kit.AsyncClient.from_webhook(url, timeout=5, rate_limit=None, retry=b24kit.Retry.never())
         for _ in range(3):
             assert client.imopenlines_session_mode_silent(2043, activate=True).result
             assert asyncio.run(async_client.imopenlines_session_mode_silent(2043)).result

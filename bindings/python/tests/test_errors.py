@@ -41,26 +41,26 @@ def test_each_method_error(
 
 
 def test_user_id_error_from_a_token_without_user(portal: Portal) -> None:
-    client = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token")
+    client = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token", rate_limit=None, retry=b24kit.Retry.never())
     e = fails(client)
     assert type(e) is errors.UserIdError and e.code == "USER_ID"
 
 
 def test_system_errors_from_the_portals_own_checks(portal: Portal) -> None:
-    wrong_key = b24kit.Client.from_webhook(portal.webhook_for(1, "wrongkey"))
+    wrong_key = b24kit.Client.from_webhook(portal.webhook_for(1, "wrongkey"), rate_limit=None, retry=b24kit.Retry.never())
     e = fails(wrong_key)
     assert type(e) is errors.InvalidCredentialsError and isinstance(e, errors.AuthError)
     assert isinstance(e, errors.BitrixSystemError) and e.category == "auth" and e.http_status == 401
 
-    crm_only = b24kit.Client.from_webhook(portal.webhook_for(1, "emulatorcrmonly1"))
+    crm_only = b24kit.Client.from_webhook(portal.webhook_for(1, "emulatorcrmonly1"), rate_limit=None, retry=b24kit.Retry.never())
     assert type(fails(crm_only)) is errors.InsufficientScopeError
 
-    expired = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-expired-token")
+    expired = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-expired-token", rate_limit=None, retry=b24kit.Retry.never())
     e = fails(expired)
     assert type(e) is errors.ExpiredTokenError and isinstance(e, errors.TokenExpiredError)
     assert e.category == "token_expired"
 
-    unknown = fails(b24kit.Client.from_oauth(portal.oauth_endpoint, "no-such-token"))
+    unknown = fails(b24kit.Client.from_oauth(portal.oauth_endpoint, "no-such-token", rate_limit=None, retry=b24kit.Retry.never()))
     assert type(unknown) is errors.UnknownCodeError
     assert (unknown.code, unknown.http_status) == ("invalid_token", 401)
 
@@ -130,7 +130,7 @@ def test_a_dropped_connection(client: b24kit.Client, portal: Portal) -> None:
 
 def test_a_server_that_never_answers_times_out_within_the_bound(portal: Portal) -> None:
     portal.fault(kind="delay", ms=30_000)
-    client = b24kit.Client.from_webhook(portal.webhook_url, timeout=0.4)
+    client = b24kit.Client.from_webhook(portal.webhook_url, timeout=0.4, rate_limit=None, retry=b24kit.Retry.never())
     started = time.monotonic()
     e = fails(client)
     took = time.monotonic() - started
@@ -139,7 +139,7 @@ def test_a_server_that_never_answers_times_out_within_the_bound(portal: Portal) 
 
 
 def test_a_refused_connection_was_not_sent() -> None:
-    client = b24kit.Client.from_webhook("http://127.0.0.1:1/rest/1/key/")
+    client = b24kit.Client.from_webhook("http://127.0.0.1:1/rest/1/key/", rate_limit=None, retry=b24kit.Retry.never())
     e = fails(client)
     assert type(e) is errors.ConnectError and isinstance(e, ConnectionError)
     assert e.may_have_reached_server is False and e.retryable

@@ -33,7 +33,7 @@ def test_pin_errors_the_client_cannot_provoke(client: b24kit.Client, portal: Por
         with pytest.raises(cls) as info:
             client.imopenlines_session_mode_pin(2043)
         assert (info.value.code, info.value.http_status) == (code, 400)
-    userless = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token")
+    userless = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token", rate_limit=None, retry=b24kit.Retry.never())
     with pytest.raises(errors.UserIdError):
         userless.imopenlines_session_mode_pin(2043)
 

@@ -8,9 +8,12 @@ from . import _native
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import TracebackType
-    from typing import Optional, Type, TypeVar, Union
+    from typing import Callable, Optional, Type, TypeVar, Union
 
     _C = TypeVar("_C", bound="_ClientBase")
+
+_STANDARD = _native.RateLimit.STANDARD
+_DEFAULT_RETRY = _native.Retry()
 
 
 class _ClientBase:
@@ -30,6 +33,8 @@ class _ClientBase:
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
         root_certificate_pem: Union[str, bytes, None] = None,
+        rate_limit: Optional[_native.RateLimit] = _STANDARD,
+        retry: _native.Retry = _DEFAULT_RETRY,
     ) -> _C:
         """A client for an inbound webhook, ``https://<portal>/rest/<user id>/<key>/``.
 
@@ -42,6 +47,12 @@ class _ClientBase:
             user_agent: Replaces ``b24kit-python/<version>``; name your integration.
             root_certificate_pem: One more trusted root certificate (PEM), e.g. for an
                 on-premise portal with its own CA.
+            rate_limit: The portal's request-intensity limit to pace calls by, so that they wait
+                for a slot instead of failing with ``QUERY_LIMIT_EXCEEDED``:
+                ``RateLimit.STANDARD`` (default), ``RateLimit.ENTERPRISE``, a custom
+                ``RateLimit(burst, drain_per_second)``, or ``None`` for no pacing. Every thread
+                and task using this client shares it.
+            retry: How failed calls are tried again (``Retry.never()`` for not at all).
 
         Raises:
             b24kit.errors.ConfigError: the URL or a setting is invalid (the message never
@@ -49,7 +60,14 @@ class _ClientBase:
         """
         return cls(
             _native.client_from_webhook(
-                url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem
+                url,
+                timeout,
+                connect_timeout,
+                max_response_bytes,
+                user_agent,
+                root_certificate_pem,
+                rate_limit,
+                retry,
             )
         )
 
@@ -64,6 +82,13 @@ class _ClientBase:
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
         root_certificate_pem: Union[str, bytes, None] = None,
+        rate_limit: Optional[_native.RateLimit] = _STANDARD,
+        retry: _native.Retry = _DEFAULT_RETRY,
+        client_id: Optional[str] = None,
+        client_secret: Optional[str] = None,
+        refresh_token: Optional[str] = None,
+        oauth_server: str = _native.DEFAULT_OAUTH_SERVER,
+        on_tokens_refreshed: Optional[Callable[[_native.Tokens], object]] = None,
     ) -> _C:
         """A client for an OAuth application.
 
@@ -71,9 +96,24 @@ class _ClientBase:
             endpoint: The portal's REST base, ``https://<portal>/rest/`` (the ``client_endpoint``
                 of the token answer), or just ``https://<portal>``.
             access_token: The access token; it is sent as ``auth`` in the body.
+            client_id, client_secret, refresh_token: Give all three and an expired access token
+                is renewed at ``oauth_server`` once (however many calls hit the expiry together)
+                and the call repeated. The client secret goes only to the OAuth server.
+            oauth_server: The OAuth server's token URL (``https://oauth.bitrix24.tech/oauth/token/``
+                for portals in the Russian region).
+            on_tokens_refreshed: Called with the new :class:`Tokens` after each renewal, from
+                b24kit's I/O thread: store ``refresh_token`` there. Do not call the client from it.
 
         The other arguments are those of :meth:`from_webhook`.
         """
+        refresh = None
+        given = [v is not None for v in (client_id, client_secret, refresh_token)]
+        if any(given):
+            if not all(given):
+                raise TypeError("client_id, client_secret and refresh_token go together")
+            refresh = (client_id, client_secret, refresh_token, oauth_server)
+        elif on_tokens_refreshed is not None:
+            raise TypeError("on_tokens_refreshed needs client_id, client_secret and refresh_token")
         return cls(
             _native.client_from_oauth(
                 endpoint,
@@ -83,8 +123,21 @@ class _ClientBase:
                 max_response_bytes,
                 user_agent,
                 root_certificate_pem,
+                rate_limit,
+                retry,
+                refresh,
+                on_tokens_refreshed,
             )
         )
+
+    def with_retry(self: _C, retry: _native.Retry) -> _C:
+        """This client with another retry policy, for the calls made through the returned one.
+
+        It shares connections, rate limiter and token with this one::
+
+            patient = client.with_retry(b24kit.Retry(max_attempts=8, deadline=120))
+        """
+        return type(self)(self._native.with_retry(retry))
 
     def __repr__(self) -> str:
         return f"<b24kit.{type(self).__name__} {self._native.label}>"

@@ -13,7 +13,9 @@ from ._native import Response, ImopenlinesDialogGetResult
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import List, Optional
+    from typing import Any, Iterable, List, Mapping, Optional, Union
+
+    from .errors import B24kitError
 
 __all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult"]
 
@@ -56,6 +58,25 @@ class Client(SyncClientBase):
         """
         return self._native.imopenlines_dialog_get(chat_id, dialog_id, session_id, user_code)
 
+    def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
+        """Calls ``imopenlines.dialog.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``dialog_id``, ``session_id``, ``user_code``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return self._native.imopenlines_dialog_get_batch(calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
 
@@ -81,6 +102,25 @@ class Client(SyncClientBase):
         """
         return self._native.imopenlines_session_mode_pin(chat_id, activate)
 
+    def imopenlines_session_mode_pin_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.mode.pin`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``activate``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return self._native.imopenlines_session_mode_pin_batch(calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
         """Pin every open-line dialog of the current operator.
 
@@ -101,6 +141,25 @@ class Client(SyncClientBase):
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
         return self._native.imopenlines_session_mode_pin_all()
+
+    def imopenlines_session_mode_pin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
+        """Calls ``imopenlines.session.mode.pinAll`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name ().
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return self._native.imopenlines_session_mode_pin_all_batch(calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
@@ -131,6 +190,25 @@ class Client(SyncClientBase):
         """
         return self._native.imopenlines_session_mode_silent(chat_id, activate)
 
+    def imopenlines_session_mode_silent_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.mode.silent`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``activate``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return self._native.imopenlines_session_mode_silent_batch(calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
         """Unpin every open-line dialog of the current operator.
 
@@ -152,6 +230,25 @@ class Client(SyncClientBase):
         """
         return self._native.imopenlines_session_mode_unpin_all()
 
+    def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
+        """Calls ``imopenlines.session.mode.unpinAll`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name ().
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return self._native.imopenlines_session_mode_unpin_all_batch(calls, halt)  # type: ignore[return-value]
+
 
 class AsyncClient(AsyncClientBase):
     """An asyncio Bitrix24 client; every call returns an awaitable.
@@ -169,12 +266,20 @@ class AsyncClient(AsyncClientBase):
         """
         return await self._native.imopenlines_dialog_get_async(chat_id, dialog_id, session_id, user_code)
 
+    async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
+        return await self._native.imopenlines_dialog_get_batch_async(calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_pin`; same arguments, result and errors.
         """
         return await self._native.imopenlines_session_mode_pin_async(chat_id, activate)
+
+    async def imopenlines_session_mode_pin_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_mode_pin_batch`; batch requests run concurrently."""
+        return await self._native.imopenlines_session_mode_pin_batch_async(calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
         """Pin every open-line dialog of the current operator.
@@ -183,6 +288,10 @@ class AsyncClient(AsyncClientBase):
         """
         return await self._native.imopenlines_session_mode_pin_all_async()
 
+    async def imopenlines_session_mode_pin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_mode_pin_all_batch`; batch requests run concurrently."""
+        return await self._native.imopenlines_session_mode_pin_all_batch_async(calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
 
@@ -190,9 +299,17 @@ class AsyncClient(AsyncClientBase):
         """
         return await self._native.imopenlines_session_mode_silent_async(chat_id, activate)
 
+    async def imopenlines_session_mode_silent_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_mode_silent_batch`; batch requests run concurrently."""
+        return await self._native.imopenlines_session_mode_silent_batch_async(calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
         """Unpin every open-line dialog of the current operator.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all`; same arguments, result and errors.
         """
         return await self._native.imopenlines_session_mode_unpin_all_async()
+
+    async def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all_batch`; batch requests run concurrently."""
+        return await self._native.imopenlines_session_mode_unpin_all_batch_async(calls, halt)  # type: ignore[return-value]

@@ -70,6 +70,8 @@ __all__ = [
     "ProtocolError",
     "InvalidArgumentError",
     "ConfigError",
+    "TokenRefreshError",
+    "SkippedError",
 ]
 
 
@@ -405,6 +407,16 @@ class ConfigError(B24kitError, ValueError):
     """The client settings were rejected; nothing was sent."""
 
 
+class TokenRefreshError(B24kitError):
+    """The OAuth server refused to renew the access token (``code`` is its error, e.g.
+    ``invalid_grant``: the refresh token is no longer valid and the user must authorize again)."""
+
+
+class SkippedError(B24kitError):
+    """A batch call that never ran: an earlier call failed and the batch was sent with
+    ``halt=True``."""
+
+
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "DIALOG_ID_EMPTY": DialogIdEmptyError,
     "ACCESS_ERROR": AccessError,
@@ -450,6 +462,8 @@ _OTHER_ERRORS: Dict[str, Type[B24kitError]] = {
     "protocol": ProtocolError,
     "invalid_argument": InvalidArgumentError,
     "invalid_config": ConfigError,
+    "token_refresh": TokenRefreshError,
+    "skipped": SkippedError,
 }
 
 
