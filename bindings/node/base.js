@@ -7,8 +7,59 @@ const native = require('./native.js');
 const { makeError } = require('./errors.js');
 
 const NATIVE = Symbol('b24kit.native');
+const SETTLED = Symbol('b24kit.settled');
 const PRIVATE = Symbol('b24kit.private');
-const OPTIONS = ['timeoutMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem'];
+const OPTIONS = ['timeoutMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry'];
+const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs', 'deadlineMs'];
+const REFRESH_OPTIONS = ['clientId', 'clientSecret', 'refreshToken', 'oauthServer', 'onTokensRefreshed'];
+
+/** The documented OAuth server's token URL. */
+const DEFAULT_OAUTH_SERVER = native.defaultOauthServer();
+
+/**
+ * The portal's request-intensity limit that a client paces itself by: a leaky bucket of `burst`
+ * requests draining `drainPerSecond`. The values are checked when a client is made with it.
+ */
+class RateLimit {
+  constructor(burst, drainPerSecond) {
+    if (typeof burst !== 'number' || typeof drainPerSecond !== 'number') {
+      throw new TypeError('RateLimit takes two numbers: burst and drainPerSecond');
+    }
+    this.burst = burst;
+    this.drainPerSecond = drainPerSecond;
+    Object.freeze(this);
+  }
+
+  /** The least time, in milliseconds, that `requests` calls take under this limit. */
+  minimumDurationMs(requests) {
+    const usableBurst = Math.max(this.burst - 1, 1);
+    return (Math.max(requests - usableBurst, 0) / this.drainPerSecond) * 1000;
+  }
+}
+RateLimit.STANDARD = new RateLimit(50, 2);
+RateLimit.ENTERPRISE = new RateLimit(250, 5);
+Object.freeze(RateLimit);
+
+/** A renewed token pair, as `onTokensRefreshed` receives it; `util.inspect` shows neither token. */
+class Tokens {
+  constructor(native) {
+    this.accessToken = native.accessToken;
+    this.refreshToken = native.refreshToken;
+    this.expires = native.expires ?? null;
+    this.expiresIn = native.expiresIn ?? null;
+    this.clientEndpoint = native.clientEndpoint ?? null;
+    this.memberId = native.memberId ?? null;
+    Object.freeze(this);
+  }
+
+  toString() {
+    return `Tokens(accessToken: ***, refreshToken: ***, expires: ${this.expires})`;
+  }
+
+  [inspect.custom]() {
+    return this.toString();
+  }
+}
 
 function describe(value) {
   if (value === null) return 'null';
@@ -68,19 +119,69 @@ function flagArg(params, name, fallback) {
   return value;
 }
 
-function checkOptions(options) {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== 'object') throw new TypeError(`options must be an object, not ${describe(options)}`);
-  for (const key of Object.keys(options)) {
-    if (!OPTIONS.includes(key)) throw new TypeError(`unknown option "${key}"; options are ${OPTIONS.join(', ')}`);
+function checkKeys(object, what, allowed) {
+  if (object === null || typeof object !== 'object' || Array.isArray(object)) throw new TypeError(`${what} must be an object, not ${describe(object)}`);
+  for (const key of Object.keys(object)) {
+    if (!allowed.includes(key)) throw new TypeError(`unknown ${what} "${key}"; they are ${allowed.join(', ')}`);
   }
+}
+
+/** Retry settings as the addon takes them. */
+function checkRetry(retry) {
+  checkKeys(retry, 'retry option', RETRY_OPTIONS);
+  for (const key of RETRY_OPTIONS) {
+    if (retry[key] !== undefined && typeof retry[key] !== 'number') throw new TypeError(`retry.${key} must be a number, not ${describe(retry[key])}`);
+  }
+  if (retry.maxAttempts !== undefined && (!Number.isInteger(retry.maxAttempts) || retry.maxAttempts < 1 || retry.maxAttempts > 0xffffffff)) {
+    throw makeError({ variant: 'invalid_config', message: `invalid client settings: retry.maxAttempts must be a whole number of at least 1, not ${retry.maxAttempts}`, mayHaveReachedServer: false });
+  }
+  return { ...retry };
+}
+
+/** Options as the addon takes them; `refresh` only for OAuth clients. */
+function checkOptions(options, allowRefresh) {
+  if (options === undefined) return {};
+  checkKeys(options, 'option', allowRefresh ? [...OPTIONS, 'refresh'] : OPTIONS);
   for (const key of ['timeoutMs', 'connectTimeoutMs', 'maxResponseBytes']) {
     if (options[key] !== undefined && typeof options[key] !== 'number') throw new TypeError(`${key} must be a number, not ${describe(options[key])}`);
   }
   for (const key of ['userAgent', 'rootCertificatePem']) {
     if (options[key] !== undefined && typeof options[key] !== 'string') throw new TypeError(`${key} must be a string, not ${describe(options[key])}`);
   }
-  return options;
+  const forNative = { ...options, rateLimit: undefined, retry: undefined, refresh: undefined };
+  if (options.rateLimit === null) {
+    forNative.rateLimitOff = true;
+  } else if (options.rateLimit !== undefined) {
+    if (!(options.rateLimit instanceof RateLimit)) throw new TypeError(`rateLimit must be a RateLimit or null, not ${describe(options.rateLimit)}`);
+    forNative.rateLimitBurst = options.rateLimit.burst;
+    forNative.rateLimitDrainPerSecond = options.rateLimit.drainPerSecond;
+  }
+  if (options.retry !== undefined) forNative.retry = checkRetry(options.retry);
+  if (options.refresh !== undefined) {
+    const refresh = options.refresh;
+    checkKeys(refresh, 'refresh option', REFRESH_OPTIONS);
+    for (const key of ['clientId', 'clientSecret', 'refreshToken']) {
+      if (typeof refresh[key] !== 'string') throw new TypeError(`refresh.${key} must be a string, not ${describe(refresh[key])}`);
+    }
+    if (refresh.oauthServer !== undefined && typeof refresh.oauthServer !== 'string') throw new TypeError('refresh.oauthServer must be a string');
+    if (refresh.onTokensRefreshed !== undefined && typeof refresh.onTokensRefreshed !== 'function') throw new TypeError('refresh.onTokensRefreshed must be a function');
+    forNative.refresh = {
+      clientId: refresh.clientId,
+      clientSecret: refresh.clientSecret,
+      refreshToken: refresh.refreshToken,
+      oauthServer: refresh.oauthServer,
+    };
+  }
+  return forNative;
+}
+
+/** Checks a batch's calls and options; returns `halt`. */
+function checkBatch(calls, options, method) {
+  if (!Array.isArray(calls)) throw new TypeError(`${method} takes an array of parameter objects, not ${describe(calls)}`);
+  if (options === undefined) return false;
+  checkKeys(options, `${method} option`, ['halt']);
+  if (options.halt !== undefined && typeof options.halt !== 'boolean') throw new TypeError(`halt must be a boolean, not ${describe(options.halt)}`);
+  return options.halt === true;
 }
 
 function created(outcome) {
@@ -89,22 +190,48 @@ function created(outcome) {
 }
 
 class ClientBase {
-  constructor(nativeClient, token) {
+  constructor(nativeClient, token, onTokensRefreshed) {
     if (token !== PRIVATE) throw new TypeError('create clients with Client.fromWebhook(url) or Client.fromOAuth(endpoint, token)');
     Object.defineProperty(this, '_native', { value: nativeClient, writable: true });
+    Object.defineProperty(this, '_onTokensRefreshed', { value: onTokensRefreshed });
   }
 
   /** A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`. */
   static fromWebhook(url, options) {
     if (typeof url !== 'string') throw new TypeError(`url must be a string, not ${describe(url)}`);
-    return new this(created(native.createWebhookClient(url, checkOptions(options))), PRIVATE);
+    return new this(created(native.createWebhookClient(url, checkOptions(options, false))), PRIVATE);
   }
 
   /** A client for an OAuth application: the portal's REST base and an access token. */
   static fromOAuth(endpoint, accessToken, options) {
     if (typeof endpoint !== 'string') throw new TypeError(`endpoint must be a string, not ${describe(endpoint)}`);
     if (typeof accessToken !== 'string') throw new TypeError('accessToken must be a string');
-    return new this(created(native.createOauthClient(endpoint, accessToken, checkOptions(options))), PRIVATE);
+    const forNative = checkOptions(options, true);
+    const callback = options && options.refresh ? options.refresh.onTokensRefreshed : undefined;
+    return new this(created(native.createOauthClient(endpoint, accessToken, forNative)), PRIVATE, callback);
+  }
+
+  /** This client with another retry policy, sharing connections, rate limiter and token. */
+  withRetry(retry) {
+    return new this.constructor(created(this[NATIVE]().withRetry(checkRetry(retry))), PRIVATE, this._onTokensRefreshed);
+  }
+
+  /**
+   * The promise of a call; with a token callback, the callback first sees any pair that was
+   * renewed meanwhile (so it runs on this thread, once per renewal).
+   */
+  [SETTLED](promise) {
+    if (!this._onTokensRefreshed) return promise;
+    const deliver = () => {
+      for (const tokens of this._native ? this._native.takeRenewedTokens() : []) {
+        try {
+          this._onTokensRefreshed(new Tokens(tokens));
+        } catch (error) {
+          process.emitWarning(`b24kit: onTokensRefreshed threw: ${error && error.message}`, 'B24kitWarning');
+        }
+      }
+    };
+    return promise.finally(deliver);
   }
 
   /** Closes the kept-alive connections; later calls reject. */
@@ -127,4 +254,16 @@ class ClientBase {
   }
 }
 
-module.exports = { ClientBase, NATIVE, checkParams, integerArg, flagArg, stringArg };
+module.exports = {
+  ClientBase,
+  DEFAULT_OAUTH_SERVER,
+  NATIVE,
+  RateLimit,
+  SETTLED,
+  Tokens,
+  checkBatch,
+  checkParams,
+  flagArg,
+  integerArg,
+  stringArg,
+};

@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { ClientBase, NATIVE, checkParams, integerArg, flagArg, stringArg } = require('./base.js');
+const { ClientBase, NATIVE, SETTLED, checkParams, checkBatch, integerArg, flagArg, stringArg } = require('./base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -69,7 +69,34 @@ class Client extends ClientBase {
       const dialogId = stringArg(params, 'dialogId', null);
       const sessionId = integerArg(params, 'sessionId', null);
       const userCode = stringArg(params, 'userCode', null);
-      return this[NATIVE]().imopenlinesDialogGet(chatId, dialogId, sessionId, userCode);
+      return this[SETTLED](this[NATIVE]().imopenlinesDialogGet(chatId, dialogId, sessionId, userCode));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.dialog.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesDialogGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesDialogGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesDialogGetBatch');
+      const chatId = [];
+      const dialogId = [];
+      const sessionId = [];
+      const userCode = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesDialogGetBatch: calls[${index}]`, IMOPENLINES_DIALOG_GET_PARAMS);
+        chatId.push(integerArg(params, 'chatId', null));
+        dialogId.push(stringArg(params, 'dialogId', null));
+        sessionId.push(integerArg(params, 'sessionId', null));
+        userCode.push(stringArg(params, 'userCode', null));
+      });
+      return this[SETTLED](this[NATIVE]().imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -90,7 +117,30 @@ class Client extends ClientBase {
       checkParams(params, 'imopenlinesSessionModePin', IMOPENLINES_SESSION_MODE_PIN_PARAMS);
       const chatId = integerArg(params, 'chatId', undefined);
       const activate = flagArg(params, 'activate', true);
-      return this[NATIVE]().imopenlinesSessionModePin(chatId, activate);
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePin(chatId, activate));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.mode.pin` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionModePin`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionModePinBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionModePinBatch');
+      const chatId = [];
+      const activate = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionModePinBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_PIN_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        activate.push(flagArg(params, 'activate', true));
+      });
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinBatch(calls.length, chatId, activate, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -110,7 +160,26 @@ class Client extends ClientBase {
   imopenlinesSessionModePinAll(params = {}) {
     try {
       checkParams(params, 'imopenlinesSessionModePinAll', IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS);
-      return this[NATIVE]().imopenlinesSessionModePinAll();
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinAll());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.mode.pinAll` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionModePinAll`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionModePinAllBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionModePinAllBatch');
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionModePinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS);
+      });
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinAllBatch(calls.length, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -134,7 +203,30 @@ class Client extends ClientBase {
       checkParams(params, 'imopenlinesSessionModeSilent', IMOPENLINES_SESSION_MODE_SILENT_PARAMS);
       const chatId = integerArg(params, 'chatId', undefined);
       const activate = flagArg(params, 'activate', false);
-      return this[NATIVE]().imopenlinesSessionModeSilent(chatId, activate);
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeSilent(chatId, activate));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.mode.silent` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionModeSilent`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionModeSilentBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionModeSilentBatch');
+      const chatId = [];
+      const activate = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionModeSilentBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_SILENT_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        activate.push(flagArg(params, 'activate', false));
+      });
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeSilentBatch(calls.length, chatId, activate, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -154,7 +246,26 @@ class Client extends ClientBase {
   imopenlinesSessionModeUnpinAll(params = {}) {
     try {
       checkParams(params, 'imopenlinesSessionModeUnpinAll', IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
-      return this[NATIVE]().imopenlinesSessionModeUnpinAll();
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeUnpinAll());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.mode.unpinAll` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionModeUnpinAll`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionModeUnpinAllBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionModeUnpinAllBatch');
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionModeUnpinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
+      });
+      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
     } catch (error) {
       return Promise.reject(error);
     }

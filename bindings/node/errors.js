@@ -186,6 +186,12 @@ class ConfigError extends TypeError {
   }
 }
 
+/** The OAuth server refused to renew the access token; `code` is its error (`invalid_grant`: authorize again). */
+class TokenRefreshError extends B24kitError {}
+
+/** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
+class SkippedError extends B24kitError {}
+
 const METHOD_ERRORS = {
   "DIALOG_ID_EMPTY": DialogIdEmptyError,
   "ACCESS_ERROR": AccessError,
@@ -226,6 +232,8 @@ const OTHER_ERRORS = {
   protocol: ProtocolError,
   invalid_argument: InvalidArgumentError,
   invalid_config: ConfigError,
+  token_refresh: TokenRefreshError,
+  skipped: SkippedError,
 };
 
 /** Builds the error for a record the addon reports (the core's `kind_name` in `variant`). */
@@ -286,5 +294,7 @@ module.exports = {
   ProtocolError,
   InvalidArgumentError,
   ConfigError,
+  TokenRefreshError,
+  SkippedError,
   makeError,
 };

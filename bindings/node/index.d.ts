@@ -19,7 +19,72 @@ export interface ClientOptions {
   userAgent?: string;
   /** One more trusted root certificate (PEM), e.g. for an on-premise portal. */
   rootCertificatePem?: string;
+  /**
+   * The portal's request-intensity limit to pace calls by, so that they wait for a slot instead
+   * of failing with `QUERY_LIMIT_EXCEEDED`: `RateLimit.STANDARD` (default), `RateLimit.ENTERPRISE`,
+   * `new RateLimit(burst, drainPerSecond)`, or `null` for no pacing. Shared by every call of the client.
+   */
+  rateLimit?: RateLimit | null;
+  /** How failed calls are tried again (`{ maxAttempts: 1 }` for not at all). */
+  retry?: RetryOptions;
 }
+
+/** How failed calls are tried again; absent fields keep the defaults. */
+export interface RetryOptions {
+  /** Attempts in all, the first included (default 4). */
+  maxAttempts?: number;
+  /** The wait before the first retry (default 500), doubling for each further one. */
+  initialBackoffMs?: number;
+  /** The longest wait between attempts (default 10 000). */
+  maxBackoffMs?: number;
+  /** Never retry past this many milliseconds after the call started (default: no deadline). */
+  deadlineMs?: number;
+}
+
+/** Settings of an OAuth client: those of every client plus token renewal. */
+export interface OAuthClientOptions extends ClientOptions {
+  /**
+   * Renews an expired access token once (however many calls meet the expiry together) and
+   * repeats the call. The client secret goes only to the OAuth server.
+   */
+  refresh?: {
+    clientId: string;
+    clientSecret: string;
+    refreshToken: string;
+    /** The OAuth server's token URL (default `DEFAULT_OAUTH_SERVER`). */
+    oauthServer?: string;
+    /** Called with each renewed pair, on the JavaScript thread, before the call that renewed it settles: store `refreshToken`. */
+    onTokensRefreshed?: (tokens: Tokens) => void;
+  };
+}
+
+/** The portal's request-intensity limit: a leaky bucket of `burst` requests draining `drainPerSecond`. */
+export declare class RateLimit {
+  constructor(burst: number, drainPerSecond: number);
+  /** Every plan but Enterprise: burst 50, 2 per second. */
+  static readonly STANDARD: RateLimit;
+  /** Enterprise: burst 250, 5 per second. */
+  static readonly ENTERPRISE: RateLimit;
+  readonly burst: number;
+  readonly drainPerSecond: number;
+  /** The least time, in milliseconds, that `requests` calls take under this limit. */
+  minimumDurationMs(requests: number): number;
+}
+
+/** A renewed token pair; `util.inspect` and `toString()` show neither token. */
+export declare class Tokens {
+  private constructor();
+  readonly accessToken: string;
+  readonly refreshToken: string;
+  /** Unix time at which the access token expires, when the server said. */
+  readonly expires: number | null;
+  readonly expiresIn: number | null;
+  readonly clientEndpoint: string | null;
+  readonly memberId: string | null;
+}
+
+/** The documented OAuth server's token URL. */
+export declare const DEFAULT_OAUTH_SERVER: string;
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -162,7 +227,9 @@ export declare class Client {
   /** A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`; throws `ConfigError` for a bad URL or setting. */
   static fromWebhook(url: string, options?: ClientOptions): Client;
   /** A client for an OAuth application: the portal's REST base (`https://<portal>/rest/`) and an access token. */
-  static fromOAuth(endpoint: string, accessToken: string, options?: ClientOptions): Client;
+  static fromOAuth(endpoint: string, accessToken: string, options?: OAuthClientOptions): Client;
+  /** This client with another retry policy, sharing connections, rate limiter and token. */
+  withRetry(retry: RetryOptions): Client;
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
@@ -172,6 +239,8 @@ export declare class Client {
    * Its `entity_data_3` is `Y` while the dialog is in silent mode.
    */
   imopenlinesDialogGet(params: ImopenlinesDialogGetParams): Promise<Response<ImopenlinesDialogGetResult>>;
+  /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: { halt?: boolean }): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
   /**
    * Pin an open-line dialog to the current operator, or unpin it.
    *
@@ -179,6 +248,8 @@ export declare class Client {
    * dialog that is already pinned changes nothing, so repeating the call is safe.
    */
   imopenlinesSessionModePin(params: ImopenlinesSessionModePinParams): Promise<Response<boolean>>;
+  /** `imopenlines.session.mode.pin` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionModePinBatch(calls: ImopenlinesSessionModePinParams[], options?: { halt?: boolean }): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Pin every open-line dialog of the current operator.
    *
@@ -187,6 +258,8 @@ export declare class Client {
    * so it is safe to retry.
    */
   imopenlinesSessionModePinAll(params?: ImopenlinesSessionModePinAllParams): Promise<Response<number[]>>;
+  /** `imopenlines.session.mode.pinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionModePinAllBatch(calls: ImopenlinesSessionModePinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
   /**
    * Switch silent messaging mode of an open-line dialog on or off.
    *
@@ -197,6 +270,8 @@ export declare class Client {
    * @deprecated by Bitrix24: Development of this method has been halted, but it continues to function. (the method still works).
    */
   imopenlinesSessionModeSilent(params: ImopenlinesSessionModeSilentParams): Promise<Response<boolean>>;
+  /** `imopenlines.session.mode.silent` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionModeSilentBatch(calls: ImopenlinesSessionModeSilentParams[], options?: { halt?: boolean }): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Unpin every open-line dialog of the current operator.
    *
@@ -205,6 +280,8 @@ export declare class Client {
    * it is safe to retry.
    */
   imopenlinesSessionModeUnpinAll(params?: ImopenlinesSessionModeUnpinAllParams): Promise<Response<number[]>>;
+  /** `imopenlines.session.mode.unpinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
 }
 
 /** Fields every b24kit error carries; `null` where they do not apply. */
@@ -354,6 +431,11 @@ export declare class ConfigError extends TypeError implements B24kitErrorFields 
   readonly parameter: string | null;
 }
 
+/** The OAuth server refused to renew the access token; `code` is its error (`invalid_grant`: authorize again). */
+export declare class TokenRefreshError extends B24kitError {}
+/** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
+export declare class SkippedError extends B24kitError {}
+
 /** Every error class, by name. */
 export declare const errors: {
   B24kitError: typeof B24kitError;
@@ -403,6 +485,8 @@ export declare const errors: {
   ProtocolError: typeof ProtocolError;
   InvalidArgumentError: typeof InvalidArgumentError;
   ConfigError: typeof ConfigError;
+  TokenRefreshError: typeof TokenRefreshError;
+  SkippedError: typeof SkippedError;
 };
 
 /** The package version. */

@@ -10,6 +10,7 @@
 const native = require('./native.js');
 const errors = require('./errors.js');
 const { Client, Response, Time } = require('./client.js');
+const { DEFAULT_OAUTH_SERVER, RateLimit, Tokens } = require('./base.js');
 
 const packageVersion = require('./package.json').version;
 if (native.version() !== packageVersion) {
@@ -22,8 +23,11 @@ const { makeError, ...errorClasses } = errors;
 
 module.exports = {
   Client,
+  DEFAULT_OAUTH_SERVER,
+  RateLimit,
   Response,
   Time,
+  Tokens,
   errors: Object.freeze({ ...errorClasses }),
   version: packageVersion,
   ...errorClasses,

@@ -5,8 +5,11 @@ import b24kit from './index.js';
 export default b24kit;
 export const {
   Client,
+  RateLimit,
   Response,
   Time,
+  Tokens,
+  DEFAULT_OAUTH_SERVER,
   errors,
   version,
   B24kitError,
@@ -56,4 +59,6 @@ export const {
   ProtocolError,
   InvalidArgumentError,
   ConfigError,
+  TokenRefreshError,
+  SkippedError,
 } = b24kit;

@@ -23,6 +23,7 @@ import {
   ConfigError,
   ConnectError,
   ConnectionLostError,
+  DEFAULT_OAUTH_SERVER,
   ExpiredTokenError,
   HttpError,
   ImopenlinesSessionModeSilentParams,
@@ -44,13 +45,17 @@ import {
   PortalStateError,
   ProtocolError,
   QueryLimitExceededError,
+  RateLimit,
   RateLimitError,
   RequestTimeoutError,
   Response,
   ServerError,
+  SkippedError,
   Time,
   TlsError,
   TokenExpiredError,
+  TokenRefreshError,
+  Tokens,
   TransportError,
   UnexpectedAnswerError,
   UnknownCodeError,
@@ -59,6 +64,8 @@ import {
   errors,
   version,
   type B24kitErrorFields,
+  type OAuthClientOptions,
+  type RetryOptions,
 } from 'b24kit';
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
@@ -71,7 +78,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
   NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
   TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
-  InvalidArgumentError, ConfigError,
+  InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
 ];
 
 function describe(time: Time): string {
@@ -99,7 +106,34 @@ export async function main(url: string, chatId: number): Promise<void> {
     else if (e instanceof B24kitError) console.log(`failed: ${e.message}; may have reached the portal: ${e.mayHaveReachedServer}`);
     else throw e;
   }
-  const oauth = Client.fromOAuth(url.replace(/\/\d+\/[^/]+\/$/, '/'), 'token', options);
+  const patient: RetryOptions = { maxAttempts: 6, initialBackoffMs: 1_000, maxBackoffMs: 30_000, deadlineMs: 120_000 };
+  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient });
+  const outcomes: Array<Response<boolean> | B24kitError> = await paced
+    .withRetry({ maxAttempts: 1 })
+    .imopenlinesSessionModeSilentBatch([{ chatId }, { chatId: chatId + 1, activate: true }], { halt: false });
+  for (const outcome of outcomes) {
+    if (outcome instanceof SkippedError) console.log('not run');
+    else if (outcome instanceof B24kitError) console.log(`failed: ${outcome.code}`);
+    else console.log(`ok: ${outcome.result}`);
+  }
+  paced.close();
+  const oauthOptions: OAuthClientOptions = {
+    ...options,
+    rateLimit: new RateLimit(50, 2),
+    refresh: {
+      clientId: 'app',
+      clientSecret: 'secret',
+      refreshToken: 'refresh',
+      oauthServer: DEFAULT_OAUTH_SERVER,
+      onTokensRefreshed: (tokens: Tokens) => console.log(`renewed until ${tokens.expires}`),
+    },
+  };
+  const oauth = Client.fromOAuth(url.replace(/\/\d+\/[^/]+\/$/, '/'), 'token', oauthOptions);
+  try {
+    await oauth.imopenlinesSessionModeSilent({ chatId });
+  } catch (e) {
+    if (e instanceof TokenRefreshError) console.log(`log in again: ${e.code}`);
+  }
   oauth.close();
   client.close();
   console.log(Object.keys(errors).length === everyError.length);

@@ -139,6 +139,47 @@ impl NativeClient {
             ImopenlinesDialogGetResult::from,
         )
     }
+
+    /// `imopenlines.dialog.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_dialog_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<Option<i64>>,
+        dialog_id: Vec<Option<String>>,
+        session_id: Vec<Option<i64>>,
+        user_code: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if dialog_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut dialog_id = dialog_id.into_iter();
+        if session_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut session_id = session_id.into_iter();
+        if user_code.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_code = user_code.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesDialogGetParams {
+                chat_id: chat_id.next().expect("length checked"),
+                dialog_id: dialog_id.next().expect("length checked"),
+                session_id: session_id.next().expect("length checked"),
+                user_code: user_code.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, ImopenlinesDialogGetResult::from)
+    }
     /// `imopenlines.session.mode.pin`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_pin<'e>(
@@ -153,6 +194,35 @@ impl NativeClient {
             std::convert::identity,
         )
     }
+
+    /// `imopenlines.session.mode.pin` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_pin_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        activate: Vec<bool>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if activate.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut activate = activate.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionModePinParams {
+                chat_id: chat_id.next().expect("length checked"),
+                activate: activate.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, std::convert::identity)
+    }
     /// `imopenlines.session.mode.pinAll`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_pin_all<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
@@ -161,6 +231,22 @@ impl NativeClient {
             b24kit::ImopenlinesSessionModePinAllParams {},
             std::convert::identity,
         )
+    }
+
+    /// `imopenlines.session.mode.pinAll` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_pin_all_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionModePinAllParams {})
+            .collect();
+        self.batch(env, calls, halt, std::convert::identity)
     }
     /// `imopenlines.session.mode.silent`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
@@ -176,6 +262,35 @@ impl NativeClient {
             std::convert::identity,
         )
     }
+
+    /// `imopenlines.session.mode.silent` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_silent_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        activate: Vec<bool>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if activate.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut activate = activate.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionModeSilentParams {
+                chat_id: chat_id.next().expect("length checked"),
+                activate: activate.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, std::convert::identity)
+    }
     /// `imopenlines.session.mode.unpinAll`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_unpin_all<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
@@ -184,5 +299,21 @@ impl NativeClient {
             b24kit::ImopenlinesSessionModeUnpinAllParams {},
             std::convert::identity,
         )
+    }
+
+    /// `imopenlines.session.mode.unpinAll` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_mode_unpin_all_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .collect();
+        self.batch(env, calls, halt, std::convert::identity)
     }
 }

@@ -16,7 +16,7 @@ before(async () => {
 after(() => portal.stop());
 beforeEach(async () => {
   await portal.reset();
-  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000 });
+  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000, rateLimit: null, retry: { maxAttempts: 1 } });
 });
 
 test('switching on and off changes the chat', async () => {
@@ -36,7 +36,7 @@ test('activate defaults to off and is always sent', async () => {
 });
 
 test('an OAuth client sends its token as auth', async () => {
-  const oauth = b24kit.Client.fromOAuth(portal.oauthEndpoint, portal.accessToken);
+  const oauth = b24kit.Client.fromOAuth(portal.oauthEndpoint, portal.accessToken, { rateLimit: null, retry: { maxAttempts: 1 } });
   assert.equal((await oauth.imopenlinesSessionModeSilent({ chatId: 2043, activate: true })).result, true);
   assert.equal((await portal.chat(2043)).silent, true);
   assert.equal((await portal.lastCall()).params.auth, '***');
@@ -66,7 +66,7 @@ test('500 concurrent calls through Promise.all all succeed', async () => {
 });
 
 test('a closed client rejects', async () => {
-  const c = b24kit.Client.fromWebhook(portal.webhookUrl);
+  const c = b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: null, retry: { maxAttempts: 1 } });
   await c.imopenlinesSessionModeSilent({ chatId: 2043 });
   c.close();
   await assert.rejects(c.imopenlinesSessionModeSilent({ chatId: 2043 }), /closed/);
@@ -76,7 +76,7 @@ test('a closed client rejects', async () => {
 test('idle connections closed by the portal are replaced', async () => {
   const idle = await startEmulator(['--idle-timeout-ms', '150']);
   try {
-    const c = b24kit.Client.fromWebhook(idle.webhookUrl, { timeoutMs: 5000 });
+    const c = b24kit.Client.fromWebhook(idle.webhookUrl, { timeoutMs: 5000, rateLimit: null, retry: { maxAttempts: 1 } });
     for (let i = 0; i < 3; i++) {
       assert.equal((await c.imopenlinesSessionModeSilent({ chatId: 2043 })).result, true);
       await new Promise((resolve) => setTimeout(resolve, 400));
@@ -102,6 +102,6 @@ test('ES modules get the same objects by import', async () => {
   assert.equal(esm.Client, b24kit.Client);
   assert.equal(esm.default.Client, b24kit.Client);
   assert.equal(esm.ChatTypeError, b24kit.ChatTypeError);
-  const c = esm.Client.fromWebhook(portal.webhookUrl);
+  const c = esm.Client.fromWebhook(portal.webhookUrl, { rateLimit: null, retry: { maxAttempts: 1 } });
   assert.equal((await c.imopenlinesSessionModeSilent({ chatId: 2043 })).result, true);
 });

@@ -16,7 +16,7 @@ before(async () => {
 after(() => portal.stop());
 beforeEach(async () => {
   await portal.reset();
-  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000 });
+  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000, rateLimit: null, retry: { maxAttempts: 1 } });
 });
 
 async function failure(promise) {
@@ -45,20 +45,20 @@ for (const [chatId, Class, code, description] of [
 }
 
 test('USER_ID from a token without a user', async () => {
-  const userless = b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-userless-token');
+  const userless = b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-userless-token', { rateLimit: null, retry: { maxAttempts: 1 } });
   const e = await failure(userless.imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.UserIdError);
 });
 
 test("system errors from the portal's own checks", async () => {
-  let e = await failure(b24kit.Client.fromWebhook(portal.webhookFor(1, 'wrongkey')).imopenlinesSessionModeSilent({ chatId: 2043 }));
+  let e = await failure(b24kit.Client.fromWebhook(portal.webhookFor(1, 'wrongkey'), { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.InvalidCredentialsError && e instanceof b24kit.AuthError && e instanceof b24kit.BitrixSystemError);
   assert.deepEqual([e.category, e.httpStatus], ['auth', 401]);
-  e = await failure(b24kit.Client.fromWebhook(portal.webhookFor(1, 'emulatorcrmonly1')).imopenlinesSessionModeSilent({ chatId: 2043 }));
+  e = await failure(b24kit.Client.fromWebhook(portal.webhookFor(1, 'emulatorcrmonly1'), { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.InsufficientScopeError);
-  e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-expired-token').imopenlinesSessionModeSilent({ chatId: 2043 }));
+  e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-expired-token', { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.ExpiredTokenError && e instanceof b24kit.TokenExpiredError);
-  e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'no-such-token').imopenlinesSessionModeSilent({ chatId: 2043 }));
+  e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'no-such-token', { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.UnknownCodeError);
   assert.deepEqual([e.code, e.httpStatus], ['invalid_token', 401]);
 });
@@ -138,7 +138,7 @@ test('a dropped connection', async () => {
 
 test('a server that never answers times out within the bound', async () => {
   await portal.fault({ kind: 'delay', ms: 30000 });
-  const slow = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 400 });
+  const slow = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 400, rateLimit: null, retry: { maxAttempts: 1 } });
   const started = Date.now();
   const e = await failure(slow.imopenlinesSessionModeSilent({ chatId: 2043 }));
   const took = Date.now() - started;
@@ -148,7 +148,7 @@ test('a server that never answers times out within the bound', async () => {
 });
 
 test('a refused connection was not sent', async () => {
-  const e = await failure(b24kit.Client.fromWebhook('http://127.0.0.1:1/rest/1/key/').imopenlinesSessionModeSilent({ chatId: 2043 }));
+  const e = await failure(b24kit.Client.fromWebhook('http://127.0.0.1:1/rest/1/key/', { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.ConnectError);
   assert.deepEqual([e.mayHaveReachedServer, e.retryable], [false, true]);
 });

@@ -15,7 +15,7 @@ before(async () => {
 after(() => portal.stop());
 beforeEach(async () => {
   await portal.reset();
-  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000 });
+  client = b24kit.Client.fromWebhook(portal.webhookUrl, { timeoutMs: 10_000, rateLimit: null, retry: { maxAttempts: 1 } });
 });
 
 const failure = (promise) => promise.then(() => assert.fail('should fail'), (e) => e);
@@ -39,7 +39,7 @@ test('pin errors, including those the client cannot provoke', async () => {
     const e = await failure(client.imopenlinesSessionModePin({ chatId: 2043 }));
     assert.ok(e instanceof Class, code);
   }
-  const userless = b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-userless-token');
+  const userless = b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-userless-token', { rateLimit: null, retry: { maxAttempts: 1 } });
   assert.ok((await failure(userless.imopenlinesSessionModePin({ chatId: 2043 }))) instanceof b24kit.UserIdError);
 });
 

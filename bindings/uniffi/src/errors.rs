@@ -44,30 +44,31 @@ macro_rules! error_enum {
     ($($(#[$doc:meta])* $variant:ident),* $(,)?) => {
         /// Why a call failed. Every variant carries the same fields; the methods read them
         /// whatever the variant. Messages never contain the webhook key or a token.
+        ///
+        /// The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
+        /// documented spelling); `description` (the portal's localized `error_description`);
+        /// `http_status`; `retryable` (whether repeating the call later may succeed);
+        /// `may_have_reached_server` (`false` only when the request certainly never left this
+        /// device); `method` (for method errors, the dotted name); `category` (for system errors:
+        /// `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
+        /// `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+        ///
+        /// (The fields carry no doc comments of their own: uniffi's metadata for an enum this
+        /// size must stay under its fixed buffer.)
         #[derive(Debug, uniffi::Error)]
         pub enum B24kitError {
             $(
                 $(#[$doc])*
                 $variant {
-                    /// What happened, for people.
                     reason: String,
-                    /// The Bitrix24 `error` code (the documented spelling), when the portal sent one.
                     code: Option<String>,
-                    /// The portal's `error_description` (localized; match on `code`).
                     description: Option<String>,
-                    /// The HTTP status of the answer, when one arrived.
                     http_status: Option<i32>,
-                    /// Whether repeating the same call later may succeed.
                     retryable: bool,
-                    /// `false` only when the request certainly never left this device.
                     may_have_reached_server: bool,
-                    /// For method errors: the dotted name of the method.
                     method: Option<String>,
-                    /// For system errors: the category (`rate_limit`, `auth`, …).
                     category: Option<String>,
-                    /// For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
                     kind: Option<String>,
-                    /// For invalid arguments: the parameter's name.
                     parameter: Option<String>,
                 },
             )*
@@ -173,6 +174,8 @@ impl From<CoreError> for B24kitError {
                 Variant::InvalidArgument
             }
             CoreError::InvalidConfig(_) => Variant::Config,
+            CoreError::TokenRefresh { .. } => Variant::TokenRefresh,
+            CoreError::Skipped => Variant::Skipped,
             _ => Variant::Internal,
         };
         B24kitError::new(variant, f)

@@ -76,6 +76,10 @@ error_enum! {
     InvalidArgument,
     /// The client settings were rejected; nothing was sent.
     Config,
+    /// The OAuth server refused to renew the access token (`code`: its error, e.g. `invalid_grant`).
+    TokenRefresh,
+    /// A batch call that never ran: an earlier one failed and the batch was sent with `halt`.
+    Skipped,
     /// A bug in b24kit, reported instead of crashing the app.
     Internal,
 }
@@ -236,11 +240,54 @@ pub struct ImopenlinesDialogGetResponse {
     pub time: Time,
 }
 
+/// The parameters of one `imopenlines.dialog.get` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesDialogGetCall {
+    #[uniffi(default = None)]
+    pub chat_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub dialog_id: Option<String>,
+    #[uniffi(default = None)]
+    pub session_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub user_code: Option<String>,
+}
+
+/// The outcome of one `imopenlines.dialog.get` in a batch.
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesDialogGetOutcome {
+    Success {
+        response: ImopenlinesDialogGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.session.mode.pin`: `true` when the dialog has been pinned or unpinned. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesSessionModePinResponse {
     pub result: bool,
     pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.mode.pin` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModePinCall {
+    pub chat_id: i64,
+    #[uniffi(default = true)]
+    pub activate: bool,
+}
+
+/// The outcome of one `imopenlines.session.mode.pin` in a batch.
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionModePinOutcome {
+    Success {
+        response: ImopenlinesSessionModePinResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
 }
 
 /// A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
@@ -250,6 +297,21 @@ pub struct ImopenlinesSessionModePinAllResponse {
     pub time: Time,
 }
 
+/// The parameters of one `imopenlines.session.mode.pinAll` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModePinAllCall {}
+
+/// The outcome of one `imopenlines.session.mode.pinAll` in a batch.
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionModePinAllOutcome {
+    Success {
+        response: ImopenlinesSessionModePinAllResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesSessionModeSilentResponse {
@@ -257,11 +319,45 @@ pub struct ImopenlinesSessionModeSilentResponse {
     pub time: Time,
 }
 
+/// The parameters of one `imopenlines.session.mode.silent` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModeSilentCall {
+    pub chat_id: i64,
+    #[uniffi(default = false)]
+    pub activate: bool,
+}
+
+/// The outcome of one `imopenlines.session.mode.silent` in a batch.
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionModeSilentOutcome {
+    Success {
+        response: ImopenlinesSessionModeSilentResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesSessionModeUnpinAllResponse {
     pub result: Vec<i64>,
     pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.mode.unpinAll` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionModeUnpinAllCall {}
+
+/// The outcome of one `imopenlines.session.mode.unpinAll` in a batch.
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionModeUnpinAllOutcome {
+    Success {
+        response: ImopenlinesSessionModeUnpinAllResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
 }
 
 #[uniffi::export(async_runtime = "tokio")]
@@ -294,6 +390,39 @@ impl Client {
             time: answer.time.into(),
         })
     }
+
+    /// `imopenlines.dialog.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_dialog_get_batch(
+        &self,
+        calls: Vec<ImopenlinesDialogGetCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesDialogGetOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesDialogGetParams {
+                chat_id: call.chat_id,
+                dialog_id: call.dialog_id,
+                session_id: call.session_id,
+                user_code: call.user_code,
+            })
+            .collect();
+        self.batch(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesDialogGetOutcome::Success {
+                    response: ImopenlinesDialogGetResponse {
+                        result: answer.result.into(),
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesDialogGetOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Pin an open-line dialog to the current operator, or unpin it.
     ///
     /// Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
@@ -315,6 +444,37 @@ impl Client {
             time: answer.time.into(),
         })
     }
+
+    /// `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_mode_pin_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionModePinCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionModePinOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionModePinParams {
+                chat_id: call.chat_id,
+                activate: call.activate,
+            })
+            .collect();
+        self.batch(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionModePinOutcome::Success {
+                    response: ImopenlinesSessionModePinResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionModePinOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Pin every open-line dialog of the current operator.
     ///
     /// Pins every open-line dialog available to the current operator and returns the identifiers of
@@ -333,6 +493,34 @@ impl Client {
             result: answer.result,
             time: answer.time.into(),
         })
+    }
+
+    /// `imopenlines.session.mode.pinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_mode_pin_all_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionModePinAllCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionModePinAllOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|_call| b24kit::ImopenlinesSessionModePinAllParams {})
+            .collect();
+        self.batch(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionModePinAllOutcome::Success {
+                    response: ImopenlinesSessionModePinAllResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionModePinAllOutcome::Failure { error },
+            })
+            .collect()
     }
     /// Switch silent messaging mode of an open-line dialog on or off.
     ///
@@ -358,6 +546,37 @@ impl Client {
             time: answer.time.into(),
         })
     }
+
+    /// `imopenlines.session.mode.silent` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_mode_silent_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionModeSilentCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionModeSilentOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionModeSilentParams {
+                chat_id: call.chat_id,
+                activate: call.activate,
+            })
+            .collect();
+        self.batch(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionModeSilentOutcome::Success {
+                    response: ImopenlinesSessionModeSilentResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionModeSilentOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Unpin every open-line dialog of the current operator.
     ///
     /// Unpins every open-line dialog pinned to the current operator and returns the identifiers of
@@ -376,5 +595,33 @@ impl Client {
             result: answer.result,
             time: answer.time.into(),
         })
+    }
+
+    /// `imopenlines.session.mode.unpinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_mode_unpin_all_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionModeUnpinAllCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionModeUnpinAllOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|_call| b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .collect();
+        self.batch(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionModeUnpinAllOutcome::Success {
+                    response: ImopenlinesSessionModeUnpinAllResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionModeUnpinAllOutcome::Failure { error },
+            })
+            .collect()
     }
 }

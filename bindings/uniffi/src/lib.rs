@@ -11,7 +11,7 @@ mod client;
 mod errors;
 mod generated;
 
-pub use client::{Client, ClientOptions};
+pub use client::{Client, ClientOptions, RateLimit, RetryOptions, TokenListener, TokenRefresh, Tokens};
 pub use generated::*;
 
 uniffi::setup_scaffolding!();

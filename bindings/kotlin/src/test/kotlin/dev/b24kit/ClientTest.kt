@@ -31,7 +31,9 @@ class ClientTest {
 
     private fun silent(chatId: Int): Boolean = control("GET", "chats/$chatId").contains("\"silent\":true")
 
-    private fun client(options: ClientOptions = ClientOptions(timeoutMs = 10_000u)) = Client.fromWebhook(webhookUrl, options)
+    /** One exchange per call (no pacing, no retries), so each test sees exactly what it provoked. */
+    private fun client(options: ClientOptions = ClientOptions(timeoutMs = 10_000u)) =
+        Client.fromWebhook(webhookUrl, options.copy(rateLimit = RateLimit.Off, retry = RetryOptions(maxAttempts = 1u)))
 
     @Test
     fun `switching on and off changes the chat`() = runBlocking {

@@ -18,6 +18,11 @@ class Emulator : AutoCloseable {
     val baseUrl: String
     val webhookUrl: String
     val oauthEndpoint: String
+    val accessToken: String
+    val oauthServer: String
+    val refreshToken: String
+    val clientId: String
+    val clientSecret: String
 
     init {
         val binary = System.getProperty("b24kit.emulator") ?: error("set -Db24kit.emulator")
@@ -28,6 +33,11 @@ class Emulator : AutoCloseable {
         baseUrl = field("base_url")
         webhookUrl = field("webhook_url")
         oauthEndpoint = field("oauth_endpoint")
+        accessToken = field("access_token")
+        oauthServer = field("oauth_server")
+        refreshToken = field("refresh_token")
+        clientId = field("client_id")
+        clientSecret = field("client_secret")
     }
 
     private fun field(name: String): String =
@@ -50,6 +60,10 @@ class Emulator : AutoCloseable {
     fun fault(json: String) {
         control("POST", "faults", json)
     }
+
+    /** Request counts: `rest_requests`, `rate_limited`, `token_refreshes`, … */
+    fun stat(name: String): Long =
+        Regex("\"$name\":(\\d+)").find(control("GET", "stats"))?.groupValues?.get(1)?.toLong() ?: error("no $name")
 
     override fun close() {
         process.destroy()

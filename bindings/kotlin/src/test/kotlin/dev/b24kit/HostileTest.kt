@@ -19,6 +19,10 @@ class HostileTest {
     private val emulator = Emulator()
     private val key = "topsecretwebhookkey42"
     private val token = "topsecret-access-token-77"
+    private val refresh = "topsecret-refresh-token-31"
+    private val clientSecret = "topsecret-client-secret-19"
+    private val clientId = "local.secrets.app"
+    private val secrets = listOf(key, token, refresh, clientSecret)
 
     @AfterAll
     fun stopEmulator() = emulator.close()
@@ -29,7 +33,11 @@ class HostileTest {
         // The emulator's state is compact JSON: add a webhook and a token with our secrets.
         val state = emulator.control("GET", "state")
             .replaceFirst("\"webhooks\":[", "\"webhooks\":[{\"user_id\":1,\"key\":\"$key\",\"scopes\":[\"imopenlines\"]},")
-            .replaceFirst("\"tokens\":[", "\"tokens\":[{\"access_token\":\"$token\",\"user_id\":1,\"scopes\":[\"imopenlines\"]},")
+            .replaceFirst(
+                "\"tokens\":[",
+                "\"tokens\":[{\"access_token\":\"$token\",\"user_id\":1,\"scopes\":[\"imopenlines\"],\"refresh_token\":\"$refresh\",\"client_id\":\"$clientId\"},",
+            )
+            .replaceFirst("\"apps\":[", "\"apps\":[{\"client_id\":\"$clientId\",\"client_secret\":\"$clientSecret\"},")
         emulator.control("PUT", "state", state)
     }
 
@@ -59,17 +67,24 @@ class HostileTest {
     }
 
     private fun assertClean(text: String, where: String) {
-        assertFalse(text.contains(key) || text.contains(token), "secret leaked in $where: $text")
+        for (secret in secrets) assertFalse(text.contains(secret), "secret leaked in $where: $text")
     }
 
     @Test
     fun `no secret in any exception, message, string or stack trace`() = runBlocking {
-        val options = ClientOptions(timeoutMs = 500u)
+        val options = ClientOptions(timeoutMs = 500u, rateLimit = RateLimit.Off, retry = RetryOptions(maxAttempts = 1u))
         val webhook = Client.fromWebhook("${emulator.baseUrl}rest/1/$key/", options)
-        val oauth = Client.fromOauth(emulator.oauthEndpoint, token, options)
-        assertClean(webhook.description() + webhook.toString() + oauth.description() + oauth.toString(), "client")
+        val renewed = mutableListOf<Tokens>()
+        val listener = object : TokenListener {
+            override fun onTokensRefreshed(tokens: Tokens) {
+                synchronized(renewed) { renewed.add(tokens) }
+            }
+        }
+        val settings = TokenRefresh(clientId, clientSecret, refresh, emulator.oauthServer, listener)
+        val oauth = Client.fromOauth(emulator.oauthEndpoint, token, options, settings)
+        assertClean(webhook.description() + webhook.toString() + oauth.description() + oauth.toString() + settings.toString(), "client")
         val kinds = mutableSetOf<String>()
-        for ((client, secret) in listOf(webhook to key, oauth to token)) {
+        for ((client, secret) in listOf(webhook to key, oauth to "$token $refresh $clientSecret")) {
             val faults = listOf(
                 null,
                 """{"kind": "error", "status": 401, "code": "INVALID_CREDENTIALS", "description": "bad $secret"}""",
@@ -88,6 +103,16 @@ class HostileTest {
                 assertClean(e.stackTraceToString(), "stack trace")
             }
         }
+        // The token expires: one renewal, whose pair the listener gets and whose string hides it.
+        emulator.control("POST", "tokens/expire")
+        assertTrue(oauth.imopenlinesSessionModeSilent(2043).result)
+        assertEquals(1, renewed.size)
+        assertClean(renewed[0].toString(), "Tokens")
+        // Then the OAuth server refuses a renewal: the app's secret was rotated.
+        emulator.control("PUT", "state", emulator.control("GET", "state").replace(clientSecret, "rotated").replace("\"expired\":false", "\"expired\":true"))
+        val refused = assertThrows<B24kitException.TokenRefresh> { runBlocking { oauth.imopenlinesSessionModeSilent(2043) } }
+        assertEquals("invalid_client", refused.errorCode())
+        assertClean(refused.toString() + refused.stackTraceToString(), "refresh error")
         for (url in listOf("http://portal.example.com/rest/1/$key/", "https://p.example.com/rest/x/$key/m.json")) {
             val e = assertThrows<B24kitException.Config> { Client.fromWebhook(url) }
             assertClean(e.toString() + e.stackTraceToString(), "config error")
