@@ -69,12 +69,7 @@ fn main() {
         },
         // The emulator runs with its limits off: so does the client's pacing, to measure the
         // call path itself.
-        "b24kit" => Caller::Typed(
-            Client::webhook(&args[2])
-                .rate_limit(None)
-                .build()
-                .unwrap(),
-        ),
+        "b24kit" => Caller::Typed(Client::webhook(&args[2]).rate_limit(None).build().unwrap()),
         other => panic!("unknown client {other}"),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()

@@ -63,7 +63,9 @@ impl Client {
                 fill(&mut outcomes, chunk, results);
             }
         } else {
-            let requests = chunks.iter().map(|chunk| self.send_chunk::<M>(chunk, false));
+            let requests = chunks
+                .iter()
+                .map(|chunk| self.send_chunk::<M>(chunk, false));
             let all = futures_util::future::join_all(requests).await;
             for (chunk, results) in chunks.iter().zip(all) {
                 fill(&mut outcomes, chunk, results);

@@ -123,8 +123,8 @@ impl Client {
         url_method: &'static str,
         budget_method: &'static str,
         idempotent: bool,
-        encode: &(dyn Fn(Option<&str>) -> Result<Vec<u8>, Error> + Sync),
-        decode: &(dyn Fn(RawAnswer, &[Secret], Instant) -> Result<T, Error> + Sync),
+        encode: &Encode<'_>,
+        decode: &Decode<'_, T>,
     ) -> Result<T, Error> {
         let inner = &*self.inner;
         let started = Instant::now();
@@ -179,12 +179,18 @@ impl Client {
                     limiter.mark_full(Instant::now());
                 }
             }
-            if attempt >= self.retry.get_max_attempts() || !retry::worth_retrying(&error, idempotent)
+            if attempt >= self.retry.get_max_attempts()
+                || !retry::worth_retrying(&error, idempotent)
             {
                 return Err(error);
             }
-            let wait = match (&inner.operating, is_system(&error, SystemError::OperationTimeLimit)) {
-                (Some(operating), true) => operating.wait_after_refusal(budget_method, Instant::now()),
+            let wait = match (
+                &inner.operating,
+                is_system(&error, SystemError::OperationTimeLimit),
+            ) {
+                (Some(operating), true) => {
+                    operating.wait_after_refusal(budget_method, Instant::now())
+                }
                 _ => self.retry.backoff_before(attempt),
             };
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
@@ -217,6 +223,13 @@ impl Client {
         }
     }
 }
+
+/// Builds a request body, given the current OAuth token (none for webhooks).
+pub(crate) type Encode<'a> = dyn Fn(Option<&str>) -> Result<Vec<u8>, Error> + Sync + 'a;
+
+/// Reads an answer that arrived at the given instant, scrubbing the given secrets.
+pub(crate) type Decode<'a, T> =
+    dyn Fn(RawAnswer, &[Secret], Instant) -> Result<T, Error> + Sync + 'a;
 
 fn is_system(error: &Error, which: SystemError) -> bool {
     matches!(error, Error::System { error, .. } if *error == which)
@@ -258,7 +271,10 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.endpoint)
-            .field("rate_limit", &self.inner.limiter.as_ref().map(Bucket::limit))
+            .field(
+                "rate_limit",
+                &self.inner.limiter.as_ref().map(Bucket::limit),
+            )
             .field("retry", &self.retry)
             .finish()
     }
@@ -359,7 +375,10 @@ impl ClientBuilder {
 
     /// Called with every renewed token pair, so the application can store it; call after
     /// [`refresh_token`](Self::refresh_token). It runs on the I/O thread that did the refresh.
-    pub fn on_tokens_refreshed(mut self, callback: impl Fn(&Tokens) + Send + Sync + 'static) -> Self {
+    pub fn on_tokens_refreshed(
+        mut self,
+        callback: impl Fn(&Tokens) + Send + Sync + 'static,
+    ) -> Self {
         let callback: TokenCallback = Arc::new(callback);
         if let Some(refresh) = &mut self.refresh {
             refresh.callback = Some(callback);
@@ -477,7 +496,9 @@ fn check_refresh_settings(refresh: &RefreshSettings) -> Result<(), Error> {
         (refresh.refresh_token.expose(), "refresh token"),
     ] {
         if value.trim().is_empty() {
-            return Err(Error::InvalidConfig(ConfigProblem::EmptyCredential { name }));
+            return Err(Error::InvalidConfig(ConfigProblem::EmptyCredential {
+                name,
+            }));
         }
     }
     crate::endpoint::check_https(&refresh.server)

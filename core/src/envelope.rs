@@ -137,7 +137,11 @@ fn classify<M: Method>(status: u16, code: String, description: String) -> Error 
 
 /// A command's error inside a batch answer: no status of its own, so a code in the method's
 /// table is the method's error (with its documented status); `status` is the batch's.
-pub(crate) fn classify_in_batch<M: Method>(status: u16, code: String, description: String) -> Error {
+pub(crate) fn classify_in_batch<M: Method>(
+    status: u16,
+    code: String,
+    description: String,
+) -> Error {
     match M::method_error(&code) {
         Some((error, documented)) => Error::Method {
             error,

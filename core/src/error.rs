@@ -364,15 +364,18 @@ impl fmt::Display for Error {
                 status,
                 description,
             } => {
-                write!(f, "the OAuth server refused to renew the access token (HTTP {status}")?;
+                write!(
+                    f,
+                    "the OAuth server refused to renew the access token (HTTP {status}"
+                )?;
                 if !code.is_empty() {
                     write!(f, ", {code}")?;
                 }
                 write!(f, "): {description}")
             }
-            Error::Skipped => f.write_str(
-                "not executed: an earlier command of the batch failed and halt was set",
-            ),
+            Error::Skipped => {
+                f.write_str("not executed: an earlier command of the batch failed and halt was set")
+            }
         }
     }
 }

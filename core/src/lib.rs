@@ -63,8 +63,8 @@ pub use limiter::RateLimit;
 pub use method::{check_at_least, check_at_most, check_one_of, Method};
 pub use oauth::{TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};
 pub use operating::OperatingBudget;
-pub use retry::RetryPolicy;
 pub use response::Response;
+pub use retry::RetryPolicy;
 
 /// Compiles the README's Rust examples, so the quick start cannot drift from the API.
 #[cfg(doctest)]

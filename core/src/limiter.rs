@@ -188,15 +188,24 @@ mod tests {
     #[test]
     fn the_documented_plans() {
         assert_eq!(
-            (RateLimit::STANDARD.burst(), RateLimit::STANDARD.drain_per_second()),
+            (
+                RateLimit::STANDARD.burst(),
+                RateLimit::STANDARD.drain_per_second()
+            ),
             (50.0, 2.0)
         );
         assert_eq!(
-            (RateLimit::ENTERPRISE.burst(), RateLimit::ENTERPRISE.drain_per_second()),
+            (
+                RateLimit::ENTERPRISE.burst(),
+                RateLimit::ENTERPRISE.drain_per_second()
+            ),
             (250.0, 5.0)
         );
         // 49 at once, the other 251 at 2/s.
-        assert_eq!(RateLimit::STANDARD.minimum_duration(300).as_secs_f64(), 125.5);
+        assert_eq!(
+            RateLimit::STANDARD.minimum_duration(300).as_secs_f64(),
+            125.5
+        );
         assert_eq!(RateLimit::ENTERPRISE.minimum_duration(1249).as_secs(), 200);
         assert_eq!(RateLimit::STANDARD.minimum_duration(10), Duration::ZERO);
     }
@@ -243,7 +252,12 @@ mod tests {
 
     #[test]
     fn custom_limits_are_checked() {
-        for (burst, drain) in [(0.5, 1.0), (10.0, 0.0), (f64::NAN, 1.0), (10.0, f64::INFINITY)] {
+        for (burst, drain) in [
+            (0.5, 1.0),
+            (10.0, 0.0),
+            (f64::NAN, 1.0),
+            (10.0, f64::INFINITY),
+        ] {
             assert!(
                 matches!(RateLimit::new(burst, drain), Err(Error::InvalidConfig(_))),
                 "{burst} {drain}"

@@ -269,14 +269,17 @@ mod tests {
             (tokens.access_token.as_str(), tokens.refresh_token.as_str()),
             ("a1", "r1")
         );
-        assert_eq!((tokens.expires, tokens.expires_in), (Some(1780319382), Some(3600)));
+        assert_eq!(
+            (tokens.expires, tokens.expires_in),
+            (Some(1780319382), Some(3600))
+        );
         assert!(!format!("{tokens:?}").contains("a1"));
 
         let secret = Secret::new("r0-old");
         let refused = parse_token_answer(
             400,
             br#"{"error":"invalid_grant","error_description":"refresh token r0-old expired"}"#,
-            &[secret.clone()],
+            std::slice::from_ref(&secret),
         )
         .unwrap_err();
         assert_eq!(
@@ -288,8 +291,11 @@ mod tests {
             }
         );
         for bad in [&b"<html>r0-old</html>"[..], br#"{"access_token":"a"}"#, b""] {
-            let e = parse_token_answer(200, bad, &[secret.clone()]).unwrap_err();
-            assert!(matches!(&e, Error::TokenRefresh { code, .. } if code.is_empty()), "{e:?}");
+            let e = parse_token_answer(200, bad, std::slice::from_ref(&secret)).unwrap_err();
+            assert!(
+                matches!(&e, Error::TokenRefresh { code, .. } if code.is_empty()),
+                "{e:?}"
+            );
             assert!(!e.to_string().contains("r0-old"));
         }
     }

@@ -77,8 +77,7 @@ impl Transport {
         timeout: Duration,
         secrets: &[Secret],
     ) -> Result<RawAnswer, Error> {
-        match tokio::time::timeout(timeout, self.exchange(url, content_type, body, secrets)).await
-        {
+        match tokio::time::timeout(timeout, self.exchange(url, content_type, body, secrets)).await {
             Ok(answer) => answer,
             Err(_) => Err(Error::Transport {
                 kind: TransportErrorKind::Timeout,

@@ -32,7 +32,11 @@ pub(crate) fn run(
     let processing_started = std::time::Instant::now();
     for (index, (key, command)) in commands.into_iter().enumerate() {
         let outcome = if index >= MAX_COMMANDS {
-            Err(CommandFailure::new(400, "ERROR_BATCH_LENGTH_EXCEEDED", "Max batch length exceeded"))
+            Err(CommandFailure::new(
+                400,
+                "ERROR_BATCH_LENGTH_EXCEEDED",
+                "Max batch length exceeded",
+            ))
         } else {
             run_one(portal, credential, params, &command)
         };
@@ -42,7 +46,10 @@ pub(crate) fn run(
                 times.push(key, serde_json::to_value(time).unwrap_or(Value::Null));
             }
             Err(failure) => {
-                errors.push(key, json!({"error": failure.code, "error_description": failure.description}));
+                errors.push(
+                    key,
+                    json!({"error": failure.code, "error_description": failure.description}),
+                );
                 if halt {
                     break;
                 }
@@ -67,7 +74,11 @@ fn run_one(
     command: &Value,
 ) -> Result<(Value, TimeObject), CommandFailure> {
     let Some(text) = command.as_str() else {
-        return Err(CommandFailure::new(400, "ERROR_METHOD_NOT_FOUND", "Method not found!"));
+        return Err(CommandFailure::new(
+            400,
+            "ERROR_METHOD_NOT_FOUND",
+            "Method not found!",
+        ));
     };
     let (method, query) = text.split_once('?').unwrap_or((text, ""));
     let method = method.trim().to_ascii_lowercase();
@@ -102,10 +113,12 @@ fn commands(params: &Map<String, Value>) -> Vec<(String, Value)> {
                 map.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             // JSON objects keep no order here; numeric keys run in numeric order, as PHP
             // keeps the order they were sent in and clients send them ascending.
-            pairs.sort_by(|(a, _), (b, _)| match (a.parse::<u64>(), b.parse::<u64>()) {
-                (Ok(x), Ok(y)) => x.cmp(&y),
-                _ => std::cmp::Ordering::Equal,
-            });
+            pairs.sort_by(
+                |(a, _), (b, _)| match (a.parse::<u64>(), b.parse::<u64>()) {
+                    (Ok(x), Ok(y)) => x.cmp(&y),
+                    _ => std::cmp::Ordering::Equal,
+                },
+            );
             pairs
         }
         _ => Vec::new(),
@@ -173,7 +186,8 @@ mod tests {
             (json!("true"), true),
             (json!("false"), false),
         ] {
-            let params: Map<String, Value> = [("halt".to_string(), value.clone())].into_iter().collect();
+            let params: Map<String, Value> =
+                [("halt".to_string(), value.clone())].into_iter().collect();
             assert_eq!(halt(&params), expected, "{value}");
         }
         assert!(!halt(&Map::new()));

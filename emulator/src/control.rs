@@ -69,7 +69,9 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
                 portal.set_operating_limit(Some(limit));
                 (200, operating_json(Some(limit)))
             }
-            Ok(_) => bad_request("limit_seconds and window_seconds must be above 0, cost_seconds at least 0"),
+            Ok(_) => bad_request(
+                "limit_seconds and window_seconds must be above 0, cost_seconds at least 0",
+            ),
             Err(e) => bad_request(&e),
         },
         ("POST", ["tokens", "expire"]) => (200, json!({"expired": portal.expire_tokens()})),

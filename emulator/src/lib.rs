@@ -11,6 +11,7 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+mod batch;
 mod clock;
 mod control;
 mod faults;
@@ -18,7 +19,6 @@ mod limits;
 mod methods;
 mod oauth;
 mod operating;
-mod batch;
 mod php_form;
 mod portal;
 mod request;

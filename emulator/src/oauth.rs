@@ -13,13 +13,24 @@ use crate::portal::Portal;
 const LIFETIME_SECONDS: i64 = 3600;
 
 /// `(status, JSON body)` for a token request.
-pub(crate) fn handle(portal: &Portal, query: Option<&str>, body: &[u8], base_url: &str) -> (u16, Value) {
+pub(crate) fn handle(
+    portal: &Portal,
+    query: Option<&str>,
+    body: &[u8],
+    base_url: &str,
+) -> (u16, Value) {
     let mut params = Map::new();
     if let Some(q) = query {
         php_form::decode_into(q.as_bytes(), &mut params);
     }
     php_form::decode_into(body, &mut params);
-    let field = |name: &str| params.get(name).and_then(Value::as_str).unwrap_or("").to_string();
+    let field = |name: &str| {
+        params
+            .get(name)
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let (grant, client_id, secret, refresh) = (
         field("grant_type"),
         field("client_id"),
@@ -27,11 +38,23 @@ pub(crate) fn handle(portal: &Portal, query: Option<&str>, body: &[u8], base_url
         field("refresh_token"),
     );
     if grant != "refresh_token" || client_id.is_empty() || refresh.is_empty() {
-        return failure(400, "invalid_request", "grant_type=refresh_token, client_id and refresh_token are required");
+        return failure(
+            400,
+            "invalid_request",
+            "grant_type=refresh_token, client_id and refresh_token are required",
+        );
     }
     let issued = portal.with_state(|state| {
-        if !state.apps.iter().any(|a| a.client_id == client_id && a.client_secret == secret) {
-            return Err(failure(401, "invalid_client", "Invalid client id or secret"));
+        if !state
+            .apps
+            .iter()
+            .any(|a| a.client_id == client_id && a.client_secret == secret)
+        {
+            return Err(failure(
+                401,
+                "invalid_client",
+                "Invalid client id or secret",
+            ));
         }
         let Some(old) = state.tokens.iter_mut().find(|t| {
             t.refresh_token.as_deref() == Some(refresh.as_str())
@@ -48,7 +71,12 @@ pub(crate) fn handle(portal: &Portal, query: Option<&str>, body: &[u8], base_url
         token.access_token = format!("emulator-access-{serial}");
         token.refresh_token = Some(format!("emulator-refresh-{serial}"));
         token.expired = false;
-        let issued = (token.access_token.clone(), token.refresh_token.clone(), token.user_id, token.scopes.join(","));
+        let issued = (
+            token.access_token.clone(),
+            token.refresh_token.clone(),
+            token.user_id,
+            token.scopes.join(","),
+        );
         state.tokens.push(token);
         Ok(issued)
     });
@@ -78,5 +106,8 @@ pub(crate) fn handle(portal: &Portal, query: Option<&str>, body: &[u8], base_url
 }
 
 fn failure(status: u16, code: &str, description: &str) -> (u16, Value) {
-    (status, json!({"error": code, "error_description": description}))
+    (
+        status,
+        json!({"error": code, "error_description": description}),
+    )
 }

@@ -54,14 +54,25 @@ pub(crate) struct Reading {
 }
 
 impl Budgets {
-    fn current<'a>(&'a mut self, limit: &OperatingLimit, key: (String, String), now: f64) -> &'a mut Spending {
+    fn current<'a>(
+        &'a mut self,
+        limit: &OperatingLimit,
+        key: (String, String),
+        now: f64,
+    ) -> &'a mut Spending {
         let spending = self.spent.entry(key).or_default();
         spending.retain(|(start, _)| start + limit.window_seconds > now);
         spending
     }
 
     /// Whether a call may start now.
-    pub(crate) fn admits(&mut self, limit: &OperatingLimit, caller: &str, method: &str, now: f64) -> bool {
+    pub(crate) fn admits(
+        &mut self,
+        limit: &OperatingLimit,
+        caller: &str,
+        method: &str,
+        now: f64,
+    ) -> bool {
         let spending = self.current(limit, (caller.to_string(), method.to_string()), now);
         spending.iter().map(|(_, s)| s).sum::<f64>() <= limit.limit_seconds
     }

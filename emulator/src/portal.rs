@@ -223,7 +223,9 @@ impl Portal {
     pub(crate) fn admit_operating(&self, caller: &str, method: &str, now: f64) -> bool {
         let mut operating = lock(&self.operating);
         let Operating { limit, budgets } = &mut *operating;
-        let admitted = limit.as_ref().is_none_or(|l| budgets.admits(l, caller, method, now));
+        let admitted = limit
+            .as_ref()
+            .is_none_or(|l| budgets.admits(l, caller, method, now));
         if !admitted {
             self.operation_time_limited.fetch_add(1, Ordering::Relaxed);
         }
@@ -232,16 +234,29 @@ impl Portal {
 
     /// Books a call's execution time; `None` when the budget is off (the portal then reports
     /// `operating` 0).
-    pub(crate) fn book_operating(&self, caller: &str, method: &str, now: f64, processing: f64) -> Option<Reading> {
+    pub(crate) fn book_operating(
+        &self,
+        caller: &str,
+        method: &str,
+        now: f64,
+        processing: f64,
+    ) -> Option<Reading> {
         let mut operating = lock(&self.operating);
         let Operating { limit, budgets } = &mut *operating;
-        limit.as_ref().map(|l| budgets.book(l, caller, method, now, processing))
+        limit
+            .as_ref()
+            .map(|l| budgets.book(l, caller, method, now, processing))
     }
 
     /// Marks every access token expired, as an hour passing would.
     pub fn expire_tokens(&self) -> usize {
         self.with_state(|state| {
-            state.tokens.iter_mut().filter(|t| !t.expired).map(|t| t.expired = true).count()
+            state
+                .tokens
+                .iter_mut()
+                .filter(|t| !t.expired)
+                .map(|t| t.expired = true)
+                .count()
         })
     }
 

@@ -97,7 +97,11 @@ pub(crate) fn run_command(
     started: f64,
 ) -> Result<(Value, TimeObject), CommandFailure> {
     let Some(method) = methods::find(name) else {
-        return Err(CommandFailure::new(404, "ERROR_METHOD_NOT_FOUND", "Method not found!"));
+        return Err(CommandFailure::new(
+            404,
+            "ERROR_METHOD_NOT_FOUND",
+            "Method not found!",
+        ));
     };
     if !credential.scopes.iter().any(|s| s == method.scope) {
         let description = match credential.kind {
@@ -127,7 +131,11 @@ pub(crate) fn run_command(
     let reading = portal.book_operating(&credential.owner, method.name, unix_now(), processing);
     match outcome {
         Ok(result) => Ok((result, TimeObject::new(started, processing, reading))),
-        Err(failure) => Err(CommandFailure::new(failure.status, failure.code, failure.description)),
+        Err(failure) => Err(CommandFailure::new(
+            failure.status,
+            failure.code,
+            failure.description,
+        )),
     }
 }
 

@@ -191,7 +191,9 @@ fn the_blocking_client_switches_the_mode() {
     let emu = emulator();
     let client = Client::webhook(emu.webhook_url())
         .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
+        .retry(b24kit::RetryPolicy::never())
+        .build_blocking()
+        .unwrap();
     assert!(
         client
             .imopenlines_session_mode_silent(Silent::new(2043).activate(true))
@@ -213,7 +215,9 @@ fn blocking_clients_work_from_many_threads() {
     let emu = emulator();
     let client = Client::webhook(emu.webhook_url())
         .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
+        .retry(b24kit::RetryPolicy::never())
+        .build_blocking()
+        .unwrap();
     let threads: Vec<_> = (0..8)
         .map(|i| {
             let client = client.clone();
@@ -237,7 +241,9 @@ async fn blocking_inside_an_async_runtime_is_refused_not_a_deadlock() {
     let emu = emulator();
     let client = Client::webhook(emu.webhook_url())
         .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build_blocking().unwrap();
+        .retry(b24kit::RetryPolicy::never())
+        .build_blocking()
+        .unwrap();
     let err = client
         .imopenlines_session_mode_silent(Silent::new(2043))
         .unwrap_err();
@@ -313,22 +319,28 @@ fn bad_settings_are_refused_before_sending() {
         other => panic!("expected a config problem, got {other:?}"),
     };
     assert!(matches!(
-        problem(Client::webhook("http://portal.example.com/rest/1/key/")
-        .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build()),
+        problem(
+            Client::webhook("http://portal.example.com/rest/1/key/")
+                .rate_limit(None)
+                .retry(b24kit::RetryPolicy::never())
+                .build()
+        ),
         ConfigProblem::InsecureUrl { .. }
     ));
     assert!(matches!(
-        problem(Client::webhook("https://portal.example.com/rest/key/")
-        .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build()),
+        problem(
+            Client::webhook("https://portal.example.com/rest/key/")
+                .rate_limit(None)
+                .retry(b24kit::RetryPolicy::never())
+                .build()
+        ),
         ConfigProblem::NotAWebhookUrl { .. }
     ));
     assert!(matches!(
         problem(
             Client::webhook("https://p.example.com/rest/1/key/")
-        .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never())
+                .rate_limit(None)
+                .retry(b24kit::RetryPolicy::never())
                 .timeout(Duration::ZERO)
                 .build()
         ),
@@ -337,17 +349,20 @@ fn bad_settings_are_refused_before_sending() {
     assert!(matches!(
         problem(
             Client::webhook("https://p.example.com/rest/1/key/")
-        .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never())
+                .rate_limit(None)
+                .retry(b24kit::RetryPolicy::never())
                 .add_root_certificate_pem("not a pem")
                 .build()
         ),
         ConfigProblem::InvalidCertificate { .. }
     ));
     assert!(matches!(
-        problem(Client::oauth("https://p.example.com/rest/", "")
-        .rate_limit(None)
-        .retry(b24kit::RetryPolicy::never()).build()),
+        problem(
+            Client::oauth("https://p.example.com/rest/", "")
+                .rate_limit(None)
+                .retry(b24kit::RetryPolicy::never())
+                .build()
+        ),
         ConfigProblem::EmptyCredential { .. }
     ));
 }

@@ -328,7 +328,16 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
     assert_eq!(result["result_next"], json!([]));
     let times = result["result_time"].as_array().unwrap();
     assert_eq!(times.len(), 2);
-    for field in ["start", "finish", "duration", "processing", "date_start", "date_finish", "operating_reset_at", "operating"] {
+    for field in [
+        "start",
+        "finish",
+        "duration",
+        "processing",
+        "date_start",
+        "date_finish",
+        "operating_reset_at",
+        "operating",
+    ] {
         assert!(times[0].get(field).is_some(), "result_time lacks {field}");
     }
     assert!(body["time"]["duration"].is_number());
@@ -343,18 +352,38 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
     )
     .await;
     assert_eq!(body["result"]["result"], json!({"on": true}));
-    assert_eq!(body["result"]["result_error"]["group"]["error"], "CHAT_TYPE");
+    assert_eq!(
+        body["result"]["result_error"]["group"]["error"],
+        "CHAT_TYPE"
+    );
     assert!(body["result"]["result_time"]["on"].is_object());
 
     // PHP-style form keys, with halt in each documented form: 1/true stop after the failure.
-    for (halt, stops) in [("1", true), ("true", true), ("0", false), ("false", false), ("", false)] {
+    for (halt, stops) in [
+        ("1", true),
+        ("true", true),
+        ("0", false),
+        ("false", false),
+        ("", false),
+    ] {
         let mut pairs = vec![("cmd[0]", not_open_line), ("cmd[1]", silent_on)];
         if !halt.is_empty() {
             pairs.push(("halt", halt));
         }
-        let (status, _, body) = answer(c.post(format!("{hook}batch")).form(&pairs).send().await.unwrap()).await;
+        let (status, _, body) = answer(
+            c.post(format!("{hook}batch"))
+                .form(&pairs)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
         assert_eq!(status, 200, "halt={halt}");
-        assert_eq!(php_entry(&body["result"]["result_error"], 0)["error"], "CHAT_TYPE", "halt={halt}: {body}");
+        assert_eq!(
+            php_entry(&body["result"]["result_error"], 0)["error"],
+            "CHAT_TYPE",
+            "halt={halt}: {body}"
+        );
         let ran_second = !php_entry(&body["result"]["result"], 1).is_null();
         assert_eq!(ran_second, !stops, "halt={halt}: {body}");
     }
@@ -371,10 +400,23 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
 
     // More than 50 commands: the extra ones are refused one by one; nested batch is refused.
     let many: Vec<&str> = std::iter::repeat_n(silent_on, 52).collect();
-    let (_, _, body) = answer(c.post(format!("{hook}batch")).json(&json!({"cmd": many})).send().await.unwrap()).await;
+    let (_, _, body) = answer(
+        c.post(format!("{hook}batch"))
+            .json(&json!({"cmd": many}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(body["result"]["result"].as_array().unwrap().len(), 50);
-    assert_eq!(body["result"]["result_error"]["50"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED");
-    assert_eq!(body["result"]["result_error"]["51"]["error"], "ERROR_BATCH_LENGTH_EXCEEDED");
+    assert_eq!(
+        body["result"]["result_error"]["50"]["error"],
+        "ERROR_BATCH_LENGTH_EXCEEDED"
+    );
+    assert_eq!(
+        body["result"]["result_error"]["51"]["error"],
+        "ERROR_BATCH_LENGTH_EXCEEDED"
+    );
     let (_, _, body) = answer(
         c.post(format!("{hook}batch"))
             .json(&json!({"cmd": ["batch?cmd[0]=x"]}))
@@ -383,7 +425,10 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
             .unwrap(),
     )
     .await;
-    assert_eq!(php_entry(&body["result"]["result_error"], 0)["error"], "ERROR_BATCH_METHOD_NOT_ALLOWED");
+    assert_eq!(
+        php_entry(&body["result"]["result_error"], 0)["error"],
+        "ERROR_BATCH_METHOD_NOT_ALLOWED"
+    );
     assert_eq!(emu.portal().stats().per_method.get("batch"), Some(&10));
 }
 
@@ -396,15 +441,47 @@ async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
     let query = |refresh: &str, secret: &str| {
         format!("{server}?grant_type=refresh_token&client_id={DEMO_CLIENT_ID}&client_secret={secret}&refresh_token={refresh}")
     };
-    let (status, _, bad) = answer(c.get(query(DEMO_REFRESH_TOKEN, "nope")).send().await.unwrap()).await;
-    assert_eq!((status, bad["error"].as_str()), (401, Some("invalid_client")));
-    let (status, _, first) = answer(c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET)).send().await.unwrap()).await;
+    let (status, _, bad) = answer(
+        c.get(query(DEMO_REFRESH_TOKEN, "nope"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, bad["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
+    let (status, _, first) = answer(
+        c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200, "{first}");
-    for field in ["access_token", "refresh_token", "expires", "expires_in", "client_endpoint", "member_id", "user_id"] {
+    for field in [
+        "access_token",
+        "refresh_token",
+        "expires",
+        "expires_in",
+        "client_endpoint",
+        "member_id",
+        "user_id",
+    ] {
         assert!(first.get(field).is_some(), "token answer lacks {field}");
     }
-    let (status, _, reused) = answer(c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET)).send().await.unwrap()).await;
-    assert_eq!((status, reused["error"].as_str()), (400, Some("invalid_grant")));
+    let (status, _, reused) = answer(
+        c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, reused["error"].as_str()),
+        (400, Some("invalid_grant"))
+    );
     let next = first["refresh_token"].as_str().unwrap();
     let (status, _, second) = answer(
         c.post(&server)
@@ -428,10 +505,19 @@ async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
             .json(&json!({"CHAT_ID": 2043, "auth": token}))
             .send()
     };
-    let (status, _, _) = answer(call(second["access_token"].as_str().unwrap()).await.unwrap()).await;
+    let (status, _, _) = answer(
+        call(second["access_token"].as_str().unwrap())
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(status, 200);
-    let (status, _, old) = answer(call(first["access_token"].as_str().unwrap()).await.unwrap()).await;
-    assert_eq!((status, old["error"].as_str()), (401, Some("expired_token")));
+    let (status, _, old) =
+        answer(call(first["access_token"].as_str().unwrap()).await.unwrap()).await;
+    assert_eq!(
+        (status, old["error"].as_str()),
+        (401, Some("expired_token"))
+    );
 }
 
 #[tokio::test]
@@ -451,18 +537,49 @@ async fn the_execution_time_budget_reports_operating_and_refuses_past_the_limit(
     let hook = emu.webhook_url();
     let mut operating = Vec::new();
     for _ in 0..3 {
-        let (status, _, body) = answer(c.get(format!("{hook}imopenlines.session.mode.silent?CHAT_ID=2043")).send().await.unwrap()).await;
+        let (status, _, body) = answer(
+            c.get(format!(
+                "{hook}imopenlines.session.mode.silent?CHAT_ID=2043"
+            ))
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
         assert_eq!(status, 200);
         operating.push(body["time"]["operating"].as_f64().unwrap());
         let reset_at = body["time"]["operating_reset_at"].as_i64().unwrap();
         let start = body["time"]["start"].as_f64().unwrap();
-        assert!(reset_at as f64 > start && reset_at as f64 <= start + 61.0, "{body}");
+        assert!(
+            reset_at as f64 > start && reset_at as f64 <= start + 61.0,
+            "{body}"
+        );
     }
-    assert!(operating[0] >= 0.4 && operating[1] >= 0.8 && operating[2] >= 1.2, "{operating:?}");
-    let (status, _, body) = answer(c.get(format!("{hook}imopenlines.session.mode.silent?CHAT_ID=2043")).send().await.unwrap()).await;
-    assert_eq!((status, body["error"].as_str()), (429, Some("OPERATION_TIME_LIMIT")));
+    assert!(
+        operating[0] >= 0.4 && operating[1] >= 0.8 && operating[2] >= 1.2,
+        "{operating:?}"
+    );
+    let (status, _, body) = answer(
+        c.get(format!(
+            "{hook}imopenlines.session.mode.silent?CHAT_ID=2043"
+        ))
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (429, Some("OPERATION_TIME_LIMIT"))
+    );
     // Another method of the same webhook still runs.
-    let (status, _, _) = answer(c.get(format!("{hook}imopenlines.session.mode.pinAll")).send().await.unwrap()).await;
+    let (status, _, _) = answer(
+        c.get(format!("{hook}imopenlines.session.mode.pinAll"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_ne!(status, 429);
     assert_eq!(emu.portal().stats().operation_time_limited, 1);
 }

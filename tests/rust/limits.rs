@@ -6,8 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use b24kit::{
-    Client, Error, ImopenlinesSessionModeSilentError, ImopenlinesSessionModeSilentParams as Silent, MethodError, OperatingBudget,
-    RateLimit, RetryPolicy, SystemError, Tokens,
+    Client, Error, ImopenlinesSessionModeSilentError, ImopenlinesSessionModeSilentParams as Silent,
+    MethodError, OperatingBudget, RateLimit, RetryPolicy, SystemError, Tokens,
 };
 use b24kit_emulator::state::{
     Chat, DEMO_ACCESS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN,
@@ -65,7 +65,10 @@ async fn three_hundred_calls_meet_no_limit_error_and_take_the_minimum_time() {
     let stats = emu.portal().stats();
     assert_eq!(stats.rate_limited, 0, "the portal never refused a request");
     assert_eq!(stats.rest_requests, 300);
-    assert!(elapsed >= minimum, "faster than the bucket allows: {elapsed:?}");
+    assert!(
+        elapsed >= minimum,
+        "faster than the bucket allows: {elapsed:?}"
+    );
     assert!(
         elapsed.as_secs_f64() <= minimum.as_secs_f64() * 1.10,
         "{elapsed:?} is more than 10% over the minimum {minimum:?}"
@@ -102,9 +105,15 @@ async fn retryable_faults_are_retried_until_the_call_succeeds() {
     for fault in faults {
         portal.reset();
         portal.inject(fault.clone(), 2);
-        let answer = client.imopenlines_session_mode_silent(Silent::new(2043).activate(true)).await;
+        let answer = client
+            .imopenlines_session_mode_silent(Silent::new(2043).activate(true))
+            .await;
         assert!(answer.is_ok(), "{fault:?}: {answer:?}");
-        assert_eq!(portal.stats().rest_requests, 3, "{fault:?}: two failures, then success");
+        assert_eq!(
+            portal.stats().rest_requests,
+            3,
+            "{fault:?}: two failures, then success"
+        );
         assert!(portal.chat(2043).unwrap().silent);
     }
 }
@@ -137,7 +146,16 @@ async fn errors_that_retrying_cannot_fix_are_returned_at_once() {
         .imopenlines_session_mode_silent(Silent::new(2043))
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::System { error: SystemError::InvalidCredentials, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::System {
+                error: SystemError::InvalidCredentials,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(portal.stats().rest_requests, 1);
     // Retries run out: the last error is returned after max_attempts exchanges.
     portal.reset();
@@ -178,7 +196,10 @@ async fn the_deadline_bounds_all_attempts_together() {
     assert_eq!(err.status(), Some(503), "{err:?}");
     assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
     let requests = emu.portal().stats().rest_requests;
-    assert!((3..=12).contains(&requests), "{requests} attempts in 400 ms at 25–50 ms apart");
+    assert!(
+        (3..=12).contains(&requests),
+        "{requests} attempts in 400 ms at 25–50 ms apart"
+    );
 
     // A hung server: the deadline cuts the attempt itself short.
     emu.portal().clear_faults();
@@ -188,7 +209,11 @@ async fn the_deadline_bounds_all_attempts_together() {
         .imopenlines_session_mode_silent(Silent::new(2043))
         .await
         .unwrap_err();
-    assert!(started.elapsed() < Duration::from_millis(600), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_millis(600),
+        "{:?}",
+        started.elapsed()
+    );
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
 }
 
@@ -204,7 +229,10 @@ async fn an_expired_token_is_renewed_once_for_fifty_concurrent_calls() {
         .on_tokens_refreshed(move |tokens| sink.lock().unwrap().push(tokens.clone()))
         .build()
         .unwrap();
-    client.imopenlines_session_mode_silent(Silent::new(2043)).await.unwrap();
+    client
+        .imopenlines_session_mode_silent(Silent::new(2043))
+        .await
+        .unwrap();
     assert!(emu.portal().expire_tokens() >= 1);
     let tasks: Vec<_> = (0..50)
         .map(|i| {
@@ -217,7 +245,9 @@ async fn an_expired_token_is_renewed_once_for_fifty_concurrent_calls() {
         })
         .collect();
     for task in tasks {
-        task.await.unwrap().expect("every call succeeds after the renewal");
+        task.await
+            .unwrap()
+            .expect("every call succeeds after the renewal");
     }
     assert_eq!(emu.portal().stats().token_refreshes, 1);
     let seen = seen.lock().unwrap();
@@ -252,8 +282,20 @@ async fn a_refused_refresh_is_a_typed_error_without_secrets() {
     }
     // Without refresh settings an expiry is the portal's error, as before.
     let plain = b24kit_tests::oauth_client(&emu, DEMO_ACCESS_TOKEN);
-    let err = plain.imopenlines_session_mode_silent(Silent::new(2043)).await.unwrap_err();
-    assert!(matches!(err, Error::System { error: SystemError::ExpiredToken, .. }), "{err:?}");
+    let err = plain
+        .imopenlines_session_mode_silent(Silent::new(2043))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::System {
+                error: SystemError::ExpiredToken,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 /// 120 open-line chats, every tenth of them a group chat (not an open line).
@@ -263,7 +305,11 @@ fn many_chats() -> PortalState {
     for id in 5000..5120 {
         state.chats.push(Chat {
             id,
-            entity_type: if id % 10 == 7 { "CHAT".into() } else { "LINES".into() },
+            entity_type: if id % 10 == 7 {
+                "CHAT".into()
+            } else {
+                "LINES".into()
+            },
             ..template.clone()
         });
     }
@@ -274,7 +320,9 @@ fn many_chats() -> PortalState {
 async fn a_batch_of_120_takes_three_requests_and_answers_in_order() {
     let emu = emulator_with(many_chats(), None);
     let client = b24kit_tests::webhook_client(&emu);
-    let calls: Vec<Silent> = (5000..5120).map(|id| Silent::new(id).activate(true)).collect();
+    let calls: Vec<Silent> = (5000..5120)
+        .map(|id| Silent::new(id).activate(true))
+        .collect();
     let outcomes = client.batch(calls, false).await;
     assert_eq!(outcomes.len(), 120);
     let stats = emu.portal().stats();
@@ -285,7 +333,15 @@ async fn a_batch_of_120_takes_three_requests_and_answers_in_order() {
         if id % 10 == 7 {
             let err = outcome.as_ref().unwrap_err();
             assert!(
-                matches!(err, Error::Method { error: MethodError::ImopenlinesSessionModeSilent(ImopenlinesSessionModeSilentError::ChatType), .. }),
+                matches!(
+                    err,
+                    Error::Method {
+                        error: MethodError::ImopenlinesSessionModeSilent(
+                            ImopenlinesSessionModeSilentError::ChatType
+                        ),
+                        ..
+                    }
+                ),
                 "chat {id}: {err:?}"
             );
             assert!(!chat.silent);
@@ -298,7 +354,9 @@ async fn a_batch_of_120_takes_three_requests_and_answers_in_order() {
     }
     // Invalid input fails its own item before sending; the rest still go.
     emu.portal().reset();
-    let outcomes = client.batch(vec![Silent::new(0), Silent::new(2043)], false).await;
+    let outcomes = client
+        .batch(vec![Silent::new(0), Silent::new(2043)], false)
+        .await;
     assert!(matches!(outcomes[0], Err(Error::InvalidArgument { .. })));
     assert!(outcomes[1].is_ok());
     assert_eq!(emu.portal().stats().rest_requests, 1);
@@ -309,13 +367,33 @@ async fn halt_stops_at_the_first_failure() {
     let emu = emulator_with(many_chats(), None);
     let client = b24kit_tests::webhook_client(&emu);
     // 5007 is a group chat: 5000..5006 run, 5007 fails, everything after it is skipped.
-    let calls: Vec<Silent> = (5000..5060).map(|id| Silent::new(id).activate(true)).collect();
+    let calls: Vec<Silent> = (5000..5060)
+        .map(|id| Silent::new(id).activate(true))
+        .collect();
     let outcomes = client.batch(calls, true).await;
     assert!(outcomes[..7].iter().all(Result::is_ok));
-    assert!(matches!(outcomes[7], Err(Error::Method { error: MethodError::ImopenlinesSessionModeSilent(ImopenlinesSessionModeSilentError::ChatType), .. })));
-    assert!(outcomes[8..].iter().all(|o| matches!(o, Err(Error::Skipped))), "{:?}", &outcomes[8..12]);
+    assert!(matches!(
+        outcomes[7],
+        Err(Error::Method {
+            error: MethodError::ImopenlinesSessionModeSilent(
+                ImopenlinesSessionModeSilentError::ChatType
+            ),
+            ..
+        })
+    ));
+    assert!(
+        outcomes[8..]
+            .iter()
+            .all(|o| matches!(o, Err(Error::Skipped))),
+        "{:?}",
+        &outcomes[8..12]
+    );
     assert!(!emu.portal().chat(5008).unwrap().silent);
-    assert_eq!(emu.portal().stats().rest_requests, 1, "the second chunk is never sent");
+    assert_eq!(
+        emu.portal().stats().rest_requests,
+        1,
+        "the second chunk is never sent"
+    );
 }
 
 #[tokio::test]
@@ -342,9 +420,18 @@ async fn the_execution_time_budget_is_respected_without_refusals() {
             .expect("no OPERATION_TIME_LIMIT reaches the caller");
     }
     let stats = emu.portal().stats();
-    println!("12 calls under a 0.5 s budget per 2 s: {:?}", started.elapsed());
-    assert_eq!(stats.operation_time_limited, 0, "the client waited before the limit");
-    assert!(started.elapsed() >= Duration::from_secs(1), "it had to wait for a release");
+    println!(
+        "12 calls under a 0.5 s budget per 2 s: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(
+        stats.operation_time_limited, 0,
+        "the client waited before the limit"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "it had to wait for a release"
+    );
 
     // A client that ignores the budget is refused, and retries after the release.
     let counted = Arc::new(AtomicUsize::new(0));
@@ -357,14 +444,23 @@ async fn the_execution_time_budget_is_respected_without_refusals() {
     let mut refused = None;
     for _ in 0..10 {
         counted.fetch_add(1, Ordering::Relaxed);
-        if let Err(e) = blind.imopenlines_session_mode_silent(Silent::new(2043)).await {
+        if let Err(e) = blind
+            .imopenlines_session_mode_silent(Silent::new(2043))
+            .await
+        {
             refused = Some(e);
             break;
         }
     }
     let err = refused.expect("the portal refuses once the budget is spent");
     assert!(
-        matches!(err, Error::System { error: SystemError::OperationTimeLimit, .. }),
+        matches!(
+            err,
+            Error::System {
+                error: SystemError::OperationTimeLimit,
+                ..
+            }
+        ),
         "{err:?}"
     );
     assert_eq!(err.status(), Some(429));

@@ -63,8 +63,14 @@ fn assert_clean(text: &str, context: &str) {
         "{context}: webhook key leaked in {text:?}"
     );
     assert!(!text.contains(TOKEN), "{context}: token leaked in {text:?}");
-    assert!(!text.contains(REFRESH), "{context}: refresh token leaked in {text:?}");
-    assert!(!text.contains(CLIENT_SECRET), "{context}: client secret leaked in {text:?}");
+    assert!(
+        !text.contains(REFRESH),
+        "{context}: refresh token leaked in {text:?}"
+    );
+    assert!(
+        !text.contains(CLIENT_SECRET),
+        "{context}: client secret leaked in {text:?}"
+    );
 }
 
 /// An OAuth client of the test state that renews its token at `server`.
@@ -155,8 +161,11 @@ async fn no_secret_in_errors_debug_or_logs() {
     }
     // The token expires and the OAuth server refuses the renewal (the app's secret changed).
     emu.portal().expire_tokens();
-    emu.portal()
-        .with_state(|s| s.apps.iter_mut().for_each(|a| a.client_secret = "rotated".into()));
+    emu.portal().with_state(|s| {
+        s.apps
+            .iter_mut()
+            .for_each(|a| a.client_secret = "rotated".into())
+    });
     let err = oauth
         .imopenlines_session_mode_silent(Silent::new(2043))
         .await
@@ -165,21 +174,30 @@ async fn no_secret_in_errors_debug_or_logs() {
     kinds.insert("TokenRefresh".to_string());
     assert_clean(&format!("{err} {err:?}"), "refused renewal");
     // An OAuth server that echoes every secret, in an error and in a success it garbles.
-    let echo = format!("{{\"error\":\"invalid_grant\",\"error_description\":\"{}\"}}", ALL[1..].join(" "));
+    let echo = format!(
+        "{{\"error\":\"invalid_grant\",\"error_description\":\"{}\"}}",
+        ALL[1..].join(" ")
+    );
     for body in [echo, format!("<html>{}</html>", ALL[1..].join(" "))] {
         let answer = format!(
             "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
             body.len()
         );
         let server = HostileServer::start(Script::Raw(answer.into_bytes()));
-        let echoing = renewing_client(emu.oauth_endpoint(), format!("http://{}/oauth/token/", server.addr));
+        let echoing = renewing_client(
+            emu.oauth_endpoint(),
+            format!("http://{}/oauth/token/", server.addr),
+        );
         let err = echoing
             .imopenlines_session_mode_silent(Silent::new(2043))
             .await
             .unwrap_err();
         assert!(matches!(err, b24kit::Error::TokenRefresh { .. }), "{err:?}");
         assert_eq!(server.requests(), 1);
-        assert_clean(&format!("{err} {err:?} {:?}", err.description()), "echoing OAuth server");
+        assert_clean(
+            &format!("{err} {err:?} {:?}", err.description()),
+            "echoing OAuth server",
+        );
     }
     // Refused connections, too.
     let refused = Client::webhook(format!("http://127.0.0.1:1/rest/1/{KEY}/"))

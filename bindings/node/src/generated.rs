@@ -142,6 +142,8 @@ impl NativeClient {
 
     /// `imopenlines.dialog.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_dialog_get_batch<'e>(
         &self,

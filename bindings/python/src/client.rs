@@ -12,9 +12,9 @@ use pyo3::types::PyList;
 use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
 
 use crate::bridge::{self, AbortOnCancel};
+use crate::limits::{token_callback, RateLimit, Retry};
 use crate::local_io::{self, ClientToken, Failure};
 use crate::response::Response;
-use crate::limits::{token_callback, RateLimit, Retry};
 use crate::{errors, runtime};
 
 /// `(client_id, client_secret, refresh_token, oauth_server)`.
@@ -359,17 +359,17 @@ pub(crate) fn client_from_oauth(
         rate_limit.map(|l| *l),
         *retry,
     )
-    .and_then(|builder| {
-        let Some((client_id, client_secret, refresh_token, server)) = refresh else {
-            return Ok(builder);
-        };
-        let mut builder = builder
-            .refresh_token(client_id, client_secret, refresh_token)
-            .oauth_server(server);
-        if let Some(callback) = on_tokens_refreshed {
-            builder = builder.on_tokens_refreshed(token_callback(callback));
+    .map(|builder| match refresh {
+        None => builder,
+        Some((client_id, client_secret, refresh_token, server)) => {
+            let builder = builder
+                .refresh_token(client_id, client_secret, refresh_token)
+                .oauth_server(server);
+            match on_tokens_refreshed {
+                Some(callback) => builder.on_tokens_refreshed(token_callback(callback)),
+                None => builder,
+            }
         }
-        Ok(builder)
     })
     .and_then(NativeClient::new)
     .map_err(|e| errors::to_py(py, e))

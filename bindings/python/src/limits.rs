@@ -84,7 +84,8 @@ impl Retry {
         if max_attempts == 0 {
             return Err(invalid("max attempts"));
         }
-        let seconds = |value: f64, name| Duration::try_from_secs_f64(value).map_err(|_| invalid(name));
+        let seconds =
+            |value: f64, name| Duration::try_from_secs_f64(value).map_err(|_| invalid(name));
         let deadline = match deadline {
             Some(d) => Some(seconds(d, "deadline")?).filter(|d| !d.is_zero()),
             None => None,
@@ -178,11 +179,13 @@ impl Tokens {
 
 /// Hands each renewed pair to a Python callable. An exception it raises is reported through
 /// `sys.unraisablehook` (it cannot fail the call that happened to trigger the renewal).
-pub(crate) fn token_callback(callback: Py<PyAny>) -> impl Fn(&b24kit::Tokens) + Send + Sync + 'static {
+pub(crate) fn token_callback(
+    callback: Py<PyAny>,
+) -> impl Fn(&b24kit::Tokens) + Send + Sync + 'static {
     move |tokens| {
         Python::attach(|py| {
-            let outcome = Py::new(py, Tokens::from(tokens))
-                .and_then(|t| callback.call1(py, (t,)).map(drop));
+            let outcome =
+                Py::new(py, Tokens::from(tokens)).and_then(|t| callback.call1(py, (t,)).map(drop));
             if let Err(e) = outcome {
                 e.write_unraisable(py, Some(callback.bind(py)));
             }

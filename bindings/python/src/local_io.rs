@@ -45,11 +45,17 @@ pub(crate) fn call<M: Method>(
     shared: &b24kit::Client,
     params: M,
 ) -> Result<Result<Response<M::Output>, Error>, Failure> {
-    run(token, shared, move |client| async move { client.call(params).await })
+    run(token, shared, move |client| async move {
+        client.call(params).await
+    })
 }
 
 /// Runs `work` with this thread's pool of the client on this thread's runtime.
-pub(crate) fn run<T, W, F>(token: &ClientToken, shared: &b24kit::Client, work: W) -> Result<T, Failure>
+pub(crate) fn run<T, W, F>(
+    token: &ClientToken,
+    shared: &b24kit::Client,
+    work: W,
+) -> Result<T, Failure>
 where
     W: FnOnce(b24kit::Client) -> F,
     F: std::future::Future<Output = T>,

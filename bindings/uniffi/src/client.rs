@@ -70,8 +70,12 @@ pub struct RetryOptions {
 fn retry_policy(options: &RetryOptions) -> Result<RetryPolicy, CoreError> {
     let defaults = RetryPolicy::default();
     let (initial, max) = defaults.get_backoff();
-    let initial = options.initial_backoff_ms.map_or(initial, Duration::from_millis);
-    let max = options.max_backoff_ms.map_or(max.max(initial), Duration::from_millis);
+    let initial = options
+        .initial_backoff_ms
+        .map_or(initial, Duration::from_millis);
+    let max = options
+        .max_backoff_ms
+        .map_or(max.max(initial), Duration::from_millis);
     let attempts = match options.max_attempts {
         Some(0) => {
             return Err(CoreError::InvalidConfig(ConfigProblem::InvalidLimit {
@@ -84,7 +88,12 @@ fn retry_policy(options: &RetryOptions) -> Result<RetryPolicy, CoreError> {
     Ok(defaults
         .max_attempts(attempts)
         .backoff(initial, max)
-        .deadline(options.deadline_ms.filter(|ms| *ms > 0).map(Duration::from_millis)))
+        .deadline(
+            options
+                .deadline_ms
+                .filter(|ms| *ms > 0)
+                .map(Duration::from_millis),
+        ))
 }
 
 /// Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
@@ -128,7 +137,11 @@ impl Tokens {
 
 impl std::fmt::Display for Tokens {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Tokens(access token ***, refresh token ***, expires {:?})", self.0.expires)
+        write!(
+            f,
+            "Tokens(access token ***, refresh token ***, expires {:?})",
+            self.0.expires
+        )
     }
 }
 
@@ -266,7 +279,9 @@ impl Client {
                 .into_iter()
                 .map(|item| item.map_err(B24kitError::from))
                 .collect(),
-            Err(panic) => (0..count).map(|_| Err(B24kitError::internal(&panic))).collect(),
+            Err(panic) => (0..count)
+                .map(|_| Err(B24kitError::internal(&panic)))
+                .collect(),
         }
     }
 

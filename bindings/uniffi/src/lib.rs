@@ -11,7 +11,9 @@ mod client;
 mod errors;
 mod generated;
 
-pub use client::{Client, ClientOptions, RateLimit, RetryOptions, TokenListener, TokenRefresh, Tokens};
+pub use client::{
+    Client, ClientOptions, RateLimit, RetryOptions, TokenListener, TokenRefresh, Tokens,
+};
 pub use generated::*;
 
 uniffi::setup_scaffolding!();

@@ -461,7 +461,29 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 
 
 // Public interface members begin here.
+// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+private let IDX_CALLBACK_FREE: Int32 = 0
+// Callback return codes
+private let UNIFFI_CALLBACK_SUCCESS: Int32 = 0
+private let UNIFFI_CALLBACK_ERROR: Int32 = 1
+private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
+    typealias FfiType = UInt32
+    typealias SwiftType = UInt32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
 
 #if swift(>=5.8)
 @_documentation(visibility: private)
@@ -619,6 +641,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func panicForTests() async throws  -> Bool
     
     /**
+     * This client with another retry policy, sharing connections, rate limiter and token.
+     */
+    func withRetry(retry: RetryOptions) throws  -> Client
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -628,6 +655,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * documented code, `InvalidArgument` before anything is sent.
      */
     func imopenlinesDialogGet(chatId: Int64?, dialogId: String?, sessionId: Int64?, userCode: String?) async throws  -> ImopenlinesDialogGetResponse
+    
+    /**
+     * `imopenlines.dialog.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Bool) async  -> [ImopenlinesDialogGetOutcome]
     
     /**
      * Pin an open-line dialog to the current operator, or unpin it.
@@ -653,6 +687,20 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesSessionModePinAll() async throws  -> ImopenlinesSessionModePinAllResponse
     
     /**
+     * `imopenlines.session.mode.pinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionModePinAllBatch(calls: [ImopenlinesSessionModePinAllCall], halt: Bool) async  -> [ImopenlinesSessionModePinAllOutcome]
+    
+    /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool) async  -> [ImopenlinesSessionModePinOutcome]
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -667,6 +715,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesSessionModeSilent(chatId: Int64, activate: Bool) async throws  -> ImopenlinesSessionModeSilentResponse
     
     /**
+     * `imopenlines.session.mode.silent` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionModeSilentBatch(calls: [ImopenlinesSessionModeSilentCall], halt: Bool) async  -> [ImopenlinesSessionModeSilentOutcome]
+    
+    /**
      * Unpin every open-line dialog of the current operator.
      *
      * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
@@ -677,6 +732,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * documented code, `InvalidArgument` before anything is sent.
      */
     func imopenlinesSessionModeUnpinAll() async throws  -> ImopenlinesSessionModeUnpinAllResponse
+    
+    /**
+     * `imopenlines.session.mode.unpinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpinAllCall], halt: Bool) async  -> [ImopenlinesSessionModeUnpinAllOutcome]
     
 }
 /**
@@ -737,15 +799,17 @@ open class Client: ClientProtocol, @unchecked Sendable {
     
     /**
      * A client for an OAuth application: the portal's REST base (`https://<portal>/rest/`) and
-     * an access token.
+     * an access token. With `refresh`, an expired token is renewed once (however many calls
+     * meet the expiry together) and the call repeated.
      */
-public static func fromOauth(endpoint: String, accessToken: String, options: ClientOptions = ClientOptions())throws  -> Client  {
+public static func fromOauth(endpoint: String, accessToken: String, options: ClientOptions = ClientOptions(), refresh: TokenRefresh? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(
         FfiConverterString.lower(endpoint),
         FfiConverterString.lower(accessToken),
-        FfiConverterTypeClientOptions_lower(options),uniffiCallStatus
+        FfiConverterTypeClientOptions_lower(options),
+        FfiConverterOptionTypeTokenRefresh.lower(refresh),uniffiCallStatus
     )
 })
 }
@@ -798,6 +862,19 @@ open func panicForTests()async throws  -> Bool  {
 }
     
     /**
+     * This client with another retry policy, sharing connections, rate limiter and token.
+     */
+open func withRetry(retry: RetryOptions)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_retry(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -819,6 +896,28 @@ open func imopenlinesDialogGet(chatId: Int64? = nil, dialogId: String? = nil, se
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeImopenlinesDialogGetResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.dialog.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Bool = false)async  -> [ImopenlinesDialogGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesDialogGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift,
+            errorHandler: nil
+            
         )
 }
     
@@ -874,6 +973,50 @@ open func imopenlinesSessionModePinAll()async throws  -> ImopenlinesSessionModeP
 }
     
     /**
+     * `imopenlines.session.mode.pinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionModePinAllBatch(calls: [ImopenlinesSessionModePinAllCall], halt: Bool = false)async  -> [ImopenlinesSessionModePinAllOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModePinAllCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool = false)async  -> [ImopenlinesSessionModePinOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -902,6 +1045,28 @@ open func imopenlinesSessionModeSilent(chatId: Int64, activate: Bool = false)asy
 }
     
     /**
+     * `imopenlines.session.mode.silent` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionModeSilentBatch(calls: [ImopenlinesSessionModeSilentCall], halt: Bool = false)async  -> [ImopenlinesSessionModeSilentOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModeSilentCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModeSilentOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Unpin every open-line dialog of the current operator.
      *
      * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
@@ -924,6 +1089,28 @@ open func imopenlinesSessionModeUnpinAll()async throws  -> ImopenlinesSessionMod
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.mode.unpinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpinAllCall], halt: Bool = false)async  -> [ImopenlinesSessionModeUnpinAllOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome.lift,
+            errorHandler: nil
+            
         )
 }
     
@@ -975,6 +1162,541 @@ public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
 
 
 
+
+
+/**
+ * Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
+ * b24kit's I/O thread; do not block it or call the client from it.
+ */
+public protocol TokenListener: AnyObject, Sendable {
+    
+    func onTokensRefreshed(tokens: Tokens) 
+    
+}
+/**
+ * Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
+ * b24kit's I/O thread; do not block it or call the client from it.
+ */
+open class TokenListenerImpl: TokenListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_tokenlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_tokenlistener(handle, $0) }
+    }
+
+    
+
+    
+open func onTokensRefreshed(tokens: Tokens)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokenlistener_on_tokens_refreshed(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeTokens_lower(tokens),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceTokenListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceTokenListener = UniffiVTableCallbackInterfaceTokenListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeTokenListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface TokenListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeTokenListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface TokenListener: handle missing in uniffiClone")
+            }
+        },
+        onTokensRefreshed: { (
+            uniffiHandle: UInt64,
+            tokens: UInt64,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeTokenListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onTokensRefreshed(
+                     tokens: try FfiConverterTypeTokens_lift(tokens)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceTokenListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceTokenListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitTokenListener() {
+    uniffi_b24kit_uniffi_fn_init_callback_vtable_tokenlistener(UniffiCallbackInterfaceTokenListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<TokenListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenListener
+
+    public static func lift(_ handle: UInt64) throws -> TokenListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: TokenListener) -> UInt64 {
+         if let rustImpl = value as? TokenListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenListener_lift(_ handle: UInt64) throws -> TokenListener {
+    return try FfiConverterTypeTokenListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenListener_lower(_ value: TokenListener) -> UInt64 {
+    return FfiConverterTypeTokenListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * What renewing an expired OAuth access token needs. An object rather than a record, so that
+ * its string form never shows the client secret or the refresh token.
+ */
+public protocol TokenRefreshProtocol: AnyObject, Sendable {
+    
+}
+/**
+ * What renewing an expired OAuth access token needs. An object rather than a record, so that
+ * its string form never shows the client secret or the refresh token.
+ */
+open class TokenRefresh: TokenRefreshProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_tokenrefresh(self.handle, $0) }
+    }
+    /**
+     * The application's id and secret and the refresh token; `oauthServer` replaces the
+     * documented server's URL; `listener` receives each renewed pair.
+     */
+public convenience init(clientId: String, clientSecret: String, refreshToken: String, oauthServer: String? = nil, listener: TokenListener? = nil) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_constructor_tokenrefresh_new(
+        FfiConverterString.lower(clientId),
+        FfiConverterString.lower(clientSecret),
+        FfiConverterString.lower(refreshToken),
+        FfiConverterOptionString.lower(oauthServer),
+        FfiConverterOptionTypeTokenListener.lower(listener),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_tokenrefresh(handle, $0) }
+    }
+
+    
+
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokenRefresh: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = TokenRefresh
+
+    public static func lift(_ handle: UInt64) throws -> TokenRefresh {
+        return TokenRefresh(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: TokenRefresh) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TokenRefresh {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: TokenRefresh, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenRefresh_lift(_ handle: UInt64) throws -> TokenRefresh {
+    return try FfiConverterTypeTokenRefresh.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokenRefresh_lower(_ value: TokenRefresh) -> UInt64 {
+    return FfiConverterTypeTokenRefresh.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A renewed token pair. Store `refreshToken()` in place of the old one. Its description shows
+ * neither token.
+ */
+public protocol TokensProtocol: AnyObject, Sendable {
+    
+    func accessToken()  -> String
+    
+    /**
+     * The portal's REST base, when the server said.
+     */
+    func clientEndpoint()  -> String?
+    
+    /**
+     * Unix time at which the access token expires, when the server said.
+     */
+    func expires()  -> Int64?
+    
+    /**
+     * The access token's lifetime in seconds, when the server said.
+     */
+    func expiresIn()  -> Int64?
+    
+    func refreshToken()  -> String
+    
+}
+/**
+ * A renewed token pair. Store `refreshToken()` in place of the old one. Its description shows
+ * neither token.
+ */
+open class Tokens: TokensProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_tokens(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_tokens(handle, $0) }
+    }
+
+    
+
+    
+open func accessToken() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_access_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The portal's REST base, when the server said.
+     */
+open func clientEndpoint() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_client_endpoint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Unix time at which the access token expires, when the server said.
+     */
+open func expires() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_expires(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The access token's lifetime in seconds, when the server said.
+     */
+open func expiresIn() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_expires_in(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+open func refreshToken() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_refresh_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTokens: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = Tokens
+
+    public static func lift(_ handle: UInt64) throws -> Tokens {
+        return Tokens(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: Tokens) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Tokens {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: Tokens, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokens_lift(_ handle: UInt64) throws -> Tokens {
+    return try FfiConverterTypeTokens.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTokens_lower(_ value: Tokens) -> UInt64 {
+    return FfiConverterTypeTokens.lower(value)
+}
+
+
+
+
 /**
  * Settings of a client; every field is optional.
  */
@@ -1000,6 +1722,15 @@ public struct ClientOptions: Equatable, Hashable {
      * One more trusted root certificate (PEM), e.g. for an on-premise portal.
      */
     public var rootCertificatePem: String?
+    /**
+     * The portal's request-intensity limit to pace calls by, so that they wait for a slot
+     * instead of failing with `QUERY_LIMIT_EXCEEDED` (default `RateLimit.Standard`).
+     */
+    public var rateLimit: RateLimit?
+    /**
+     * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
+     */
+    public var retry: RetryOptions?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1019,12 +1750,21 @@ public struct ClientOptions: Equatable, Hashable {
          */userAgent: String? = nil, 
         /**
          * One more trusted root certificate (PEM), e.g. for an on-premise portal.
-         */rootCertificatePem: String? = nil) {
+         */rootCertificatePem: String? = nil, 
+        /**
+         * The portal's request-intensity limit to pace calls by, so that they wait for a slot
+         * instead of failing with `QUERY_LIMIT_EXCEEDED` (default `RateLimit.Standard`).
+         */rateLimit: RateLimit? = nil, 
+        /**
+         * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
+         */retry: RetryOptions? = nil) {
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
         self.rootCertificatePem = rootCertificatePem
+        self.rateLimit = rateLimit
+        self.retry = retry
     }
 
     
@@ -1047,7 +1787,9 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf), 
-                rootCertificatePem: FfiConverterOptionString.read(from: &buf)
+                rootCertificatePem: FfiConverterOptionString.read(from: &buf), 
+                rateLimit: FfiConverterOptionTypeRateLimit.read(from: &buf), 
+                retry: FfiConverterOptionTypeRetryOptions.read(from: &buf)
         )
     }
 
@@ -1057,6 +1799,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
         FfiConverterOptionString.write(value.rootCertificatePem, into: &buf)
+        FfiConverterOptionTypeRateLimit.write(value.rateLimit, into: &buf)
+        FfiConverterOptionTypeRetryOptions.write(value.retry, into: &buf)
     }
 }
 
@@ -1073,6 +1817,71 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.dialog.get` in a batch.
+ */
+public struct ImopenlinesDialogGetCall: Equatable, Hashable {
+    public var chatId: Int64?
+    public var dialogId: String?
+    public var sessionId: Int64?
+    public var userCode: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64? = nil, dialogId: String? = nil, sessionId: Int64? = nil, userCode: String? = nil) {
+        self.chatId = chatId
+        self.dialogId = dialogId
+        self.sessionId = sessionId
+        self.userCode = userCode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesDialogGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesDialogGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesDialogGetCall {
+        return
+            try ImopenlinesDialogGetCall(
+                chatId: FfiConverterOptionInt64.read(from: &buf), 
+                dialogId: FfiConverterOptionString.read(from: &buf), 
+                sessionId: FfiConverterOptionInt64.read(from: &buf), 
+                userCode: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesDialogGetCall, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.chatId, into: &buf)
+        FfiConverterOptionString.write(value.dialogId, into: &buf)
+        FfiConverterOptionInt64.write(value.sessionId, into: &buf)
+        FfiConverterOptionString.write(value.userCode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesDialogGetCall {
+    return try FfiConverterTypeImopenlinesDialogGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetCall_lower(_ value: ImopenlinesDialogGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesDialogGetCall.lower(value)
 }
 
 
@@ -1343,6 +2152,54 @@ public func FfiConverterTypeImopenlinesDialogGetResult_lower(_ value: Imopenline
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.pinAll` in a batch.
+ */
+public struct ImopenlinesSessionModePinAllCall: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinAllCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinAllCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinAllCall {
+        return
+            ImopenlinesSessionModePinAllCall()
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinAllCall, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinAllCall {
+    return try FfiConverterTypeImopenlinesSessionModePinAllCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllCall_lower(_ value: ImopenlinesSessionModePinAllCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinAllCall.lower(value)
+}
+
+
+/**
  * A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
  */
 public struct ImopenlinesSessionModePinAllResponse: Equatable, Hashable {
@@ -1396,6 +2253,63 @@ public func FfiConverterTypeImopenlinesSessionModePinAllResponse_lift(_ buf: Rus
 #endif
 public func FfiConverterTypeImopenlinesSessionModePinAllResponse_lower(_ value: ImopenlinesSessionModePinAllResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModePinAllResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.session.mode.pin` in a batch.
+ */
+public struct ImopenlinesSessionModePinCall: Equatable, Hashable {
+    public var chatId: Int64
+    public var activate: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64, activate: Bool = true) {
+        self.chatId = chatId
+        self.activate = activate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinCall {
+        return
+            try ImopenlinesSessionModePinCall(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                activate: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterBool.write(value.activate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinCall {
+    return try FfiConverterTypeImopenlinesSessionModePinCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinCall_lower(_ value: ImopenlinesSessionModePinCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinCall.lower(value)
 }
 
 
@@ -1457,6 +2371,63 @@ public func FfiConverterTypeImopenlinesSessionModePinResponse_lower(_ value: Imo
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.silent` in a batch.
+ */
+public struct ImopenlinesSessionModeSilentCall: Equatable, Hashable {
+    public var chatId: Int64
+    public var activate: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64, activate: Bool = false) {
+        self.chatId = chatId
+        self.activate = activate
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModeSilentCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModeSilentCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModeSilentCall {
+        return
+            try ImopenlinesSessionModeSilentCall(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                activate: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionModeSilentCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterBool.write(value.activate, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeSilentCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModeSilentCall {
+    return try FfiConverterTypeImopenlinesSessionModeSilentCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeSilentCall_lower(_ value: ImopenlinesSessionModeSilentCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModeSilentCall.lower(value)
+}
+
+
+/**
  * A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
  */
 public struct ImopenlinesSessionModeSilentResponse: Equatable, Hashable {
@@ -1514,6 +2485,54 @@ public func FfiConverterTypeImopenlinesSessionModeSilentResponse_lower(_ value: 
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.unpinAll` in a batch.
+ */
+public struct ImopenlinesSessionModeUnpinAllCall: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModeUnpinAllCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModeUnpinAllCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModeUnpinAllCall {
+        return
+            ImopenlinesSessionModeUnpinAllCall()
+    }
+
+    public static func write(_ value: ImopenlinesSessionModeUnpinAllCall, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModeUnpinAllCall {
+    return try FfiConverterTypeImopenlinesSessionModeUnpinAllCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllCall_lower(_ value: ImopenlinesSessionModeUnpinAllCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModeUnpinAllCall.lower(value)
+}
+
+
+/**
  * A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
  */
 public struct ImopenlinesSessionModeUnpinAllResponse: Equatable, Hashable {
@@ -1567,6 +2586,95 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift(_ buf: R
 #endif
 public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lower(_ value: ImopenlinesSessionModeUnpinAllResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lower(value)
+}
+
+
+/**
+ * How failed calls are tried again; absent fields keep the defaults.
+ */
+public struct RetryOptions: Equatable, Hashable {
+    /**
+     * Attempts in all, the first included (default 4; 1 never retries).
+     */
+    public var maxAttempts: UInt32?
+    /**
+     * The wait before the first retry, doubling for each further one (default 500 ms).
+     */
+    public var initialBackoffMs: UInt64?
+    /**
+     * The longest wait between attempts (default 10 000 ms).
+     */
+    public var maxBackoffMs: UInt64?
+    /**
+     * Never retry past this many milliseconds after the call started (default: none).
+     */
+    public var deadlineMs: UInt64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Attempts in all, the first included (default 4; 1 never retries).
+         */maxAttempts: UInt32? = nil, 
+        /**
+         * The wait before the first retry, doubling for each further one (default 500 ms).
+         */initialBackoffMs: UInt64? = nil, 
+        /**
+         * The longest wait between attempts (default 10 000 ms).
+         */maxBackoffMs: UInt64? = nil, 
+        /**
+         * Never retry past this many milliseconds after the call started (default: none).
+         */deadlineMs: UInt64? = nil) {
+        self.maxAttempts = maxAttempts
+        self.initialBackoffMs = initialBackoffMs
+        self.maxBackoffMs = maxBackoffMs
+        self.deadlineMs = deadlineMs
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RetryOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRetryOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RetryOptions {
+        return
+            try RetryOptions(
+                maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
+                initialBackoffMs: FfiConverterOptionUInt64.read(from: &buf), 
+                maxBackoffMs: FfiConverterOptionUInt64.read(from: &buf), 
+                deadlineMs: FfiConverterOptionUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RetryOptions, into buf: inout [UInt8]) {
+        FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
+        FfiConverterOptionUInt64.write(value.initialBackoffMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.maxBackoffMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.deadlineMs, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryOptions_lift(_ buf: RustBuffer) throws -> RetryOptions {
+    return try FfiConverterTypeRetryOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRetryOptions_lower(_ value: RetryOptions) -> RustBuffer {
+    return FfiConverterTypeRetryOptions.lower(value)
 }
 
 
@@ -1704,6 +2812,17 @@ public func FfiConverterTypeTime_lower(_ value: Time) -> RustBuffer {
 /**
  * Why a call failed. Every variant carries the same fields; the methods read them
  * whatever the variant. Messages never contain the webhook key or a token.
+ *
+ * The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
+ * documented spelling); `description` (the portal's localized `error_description`);
+ * `http_status`; `retryable` (whether repeating the call later may succeed);
+ * `may_have_reached_server` (`false` only when the request certainly never left this
+ * device); `method` (for method errors, the dotted name); `category` (for system errors:
+ * `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
+ * `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+ *
+ * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
+ * size must stay under its fixed buffer.)
  */
 public 
 enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -1713,1262 +2832,192 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get
      */
-    case DialogIdEmpty(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case DialogIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
-    case Access(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Access(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
      */
-    case ImNotInstalled(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
      */
-    case ChatIdEmpty(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ChatIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
-    case ChatId(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
-    case ChatType(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
-    case AccessDenied(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
-    case UserId(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case UserId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
      */
-    case UserNotOperator(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case UserNotOperator(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
      */
-    case InternalServer(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case InternalServer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_UNEXPECTED_ANSWER` — Server returned an unexpected response (category `server`). An internal server error occurred; retry.
      */
-    case UnexpectedAnswer(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case UnexpectedAnswer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `QUERY_LIMIT_EXCEEDED` — Too many requests (category `rate_limit`). The request intensity limit (the portal's leaky bucket) has been exceeded; slow down and retry.
      */
-    case QueryLimitExceeded(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case QueryLimitExceeded(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `OPERATION_TIME_LIMIT` — Method is blocked due to operation time limit (category `rate_limit`). The method's accumulated execution time over the last 10 minutes exceeded the limit; the block lifts by itself once old time falls out of the window (see `time.operating_reset_at`).
      */
-    case OperationTimeLimit(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case OperationTimeLimit(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_BATCH_METHOD_NOT_ALLOWED` — Method is not allowed for batch usage (category `batch`). The method may not be called inside `batch`.
      */
-    case BatchMethodNotAllowed(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case BatchMethodNotAllowed(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_BATCH_LENGTH_EXCEEDED` — Max batch length exceeded (category `batch`). The parameters passed to `batch` exceed the maximum length.
      */
-    case BatchLengthExceeded(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case BatchLengthExceeded(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `NO_AUTH_FOUND` — Wrong authorization data (category `auth`). The request carries neither a valid access token nor a webhook code.
      */
-    case NoAuthFound(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case NoAuthFound(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `INVALID_REQUEST` — Https required (category `auth`). Methods must be called over HTTPS.
      */
-    case InvalidRequest(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case InvalidRequest(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `OVERLOAD_LIMIT` — REST API is blocked due to overload (category `portal_state`). A manual, individual block of the REST API; only Bitrix24 support can lift it.
      */
-    case OverloadLimit(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case OverloadLimit(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_DENIED` — REST API is available only on commercial plans (category `plan`). The portal's plan does not include the REST API.
      */
-    case PlanAccessDenied(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case PlanAccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `INVALID_CREDENTIALS` — Invalid request credentials (category `auth`). The user of the token or webhook lacks permissions, or no active webhook has that user ID and code.
      */
-    case InvalidCredentials(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case InvalidCredentials(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_MANIFEST_IS_NOT_AVAILABLE` — Manifest is not available (category `not_found`). The requested manifest is not available.
      */
-    case ManifestIsNotAvailable(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ManifestIsNotAvailable(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ERROR_METHOD_NOT_FOUND` — Method not found! (category `not_found`). The method is misspelled, does not exist, or is unavailable without the needed scope.
      */
-    case MethodNotFound(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case MethodNotFound(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `insufficient_scope` — The request requires higher privileges than provided by the webhook token (category `auth`). The webhook or application lacks the scope the method needs.
      */
-    case InsufficientScope(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case InsufficientScope(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `expired_token` — The access token provided has expired (category `token_expired`). The OAuth access token has expired; refresh it and repeat the call.
      */
-    case ExpiredToken(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ExpiredToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `user_access_error` — The user does not have access to the application (category `auth`). The application is installed, but the administrator allowed it only for specific users.
      */
-    case UserAccess(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case UserAccess(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `PORTAL_DELETED` — Portal was deleted (category `portal_state`). The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted.
      */
-    case PortalDeleted(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case PortalDeleted(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * A Bitrix24 error code the docs do not list (kept in `code`).
      */
-    case UnknownCode(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case UnknownCode(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * A non-success HTTP status without a Bitrix24 error body.
      */
-    case Http(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Http(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * No connection could be opened; the request was not sent.
      */
-    case Connect(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Connect(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * The TLS handshake failed (for example an untrusted certificate).
      */
-    case Tls(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Tls(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * The call's time limit passed before the whole answer arrived.
      */
-    case RequestTimeout(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case RequestTimeout(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * The connection closed or broke before the whole answer arrived.
      */
-    case ConnectionLost(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case ConnectionLost(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`.
      */
-    case Protocol(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Protocol(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * A parameter was rejected before anything was sent; `parameter` names it.
      */
-    case InvalidArgument(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case InvalidArgument(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * The client settings were rejected; nothing was sent.
      */
-    case Config(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Config(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * The OAuth server refused to renew the access token (`code`: its error, e.g. `invalid_grant`).
+     */
+    case TokenRefresh(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * A batch call that never ran: an earlier one failed and the batch was sent with `halt`.
+     */
+    case Skipped(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * A bug in b24kit, reported instead of crashing the app.
      */
-    case Internal(
-        /**
-         * What happened, for people.
-         */reason: String, 
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */code: String?, 
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */description: String?, 
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */httpStatus: Int32?, 
-        /**
-         * Whether repeating the same call later may succeed.
-         */retryable: Bool, 
-        /**
-         * `false` only when the request certainly never left this device.
-         */mayHaveReachedServer: Bool, 
-        /**
-         * For method errors: the dotted name of the method.
-         */method: String?, 
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */category: String?, 
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */kind: String?, 
-        /**
-         * For invalid arguments: the parameter's name.
-         */parameter: String?
+    case Internal(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
 
     
@@ -3479,7 +3528,31 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .Internal(
+        case 36: return .TokenRefresh(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 37: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 38: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -3993,8 +4066,36 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(37))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -4023,6 +4124,505 @@ public func FfiConverterTypeB24kitError_lift(_ buf: RustBuffer) throws -> B24kit
 #endif
 public func FfiConverterTypeB24kitError_lower(_ value: B24kitError) -> RustBuffer {
     return FfiConverterTypeB24kitError.lower(value)
+}
+
+
+/**
+ * The outcome of one `imopenlines.dialog.get` in a batch.
+ */
+
+public enum ImopenlinesDialogGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesDialogGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesDialogGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesDialogGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesDialogGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesDialogGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesDialogGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesDialogGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesDialogGetOutcome {
+    return try FfiConverterTypeImopenlinesDialogGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesDialogGetOutcome_lower(_ value: ImopenlinesDialogGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesDialogGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.pinAll` in a batch.
+ */
+
+public enum ImopenlinesSessionModePinAllOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionModePinAllResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinAllOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinAllOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionModePinAllOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinAllOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionModePinAllResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinAllOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionModePinAllResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinAllOutcome {
+    return try FfiConverterTypeImopenlinesSessionModePinAllOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinAllOutcome_lower(_ value: ImopenlinesSessionModePinAllOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinAllOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.pin` in a batch.
+ */
+
+public enum ImopenlinesSessionModePinOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionModePinResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModePinOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModePinOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionModePinOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModePinOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionModePinResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionModePinOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionModePinResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModePinOutcome {
+    return try FfiConverterTypeImopenlinesSessionModePinOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModePinOutcome_lower(_ value: ImopenlinesSessionModePinOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModePinOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.silent` in a batch.
+ */
+
+public enum ImopenlinesSessionModeSilentOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionModeSilentResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModeSilentOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModeSilentOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionModeSilentOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModeSilentOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionModeSilentResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionModeSilentOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionModeSilentResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeSilentOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModeSilentOutcome {
+    return try FfiConverterTypeImopenlinesSessionModeSilentOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeSilentOutcome_lower(_ value: ImopenlinesSessionModeSilentOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModeSilentOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.unpinAll` in a batch.
+ */
+
+public enum ImopenlinesSessionModeUnpinAllOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionModeUnpinAllResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionModeUnpinAllOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionModeUnpinAllOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionModeUnpinAllOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionModeUnpinAllOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionModeUnpinAllOutcome {
+    return try FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lower(_ value: ImopenlinesSessionModeUnpinAllOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.lower(value)
+}
+
+
+
+/**
+ * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
+ * of the client.
+ */
+
+public enum RateLimit: Equatable, Hashable {
+    
+    /**
+     * Every plan but Enterprise: a burst of 50, then 2 requests per second.
+     */
+    case standard
+    /**
+     * Enterprise: a burst of 250, then 5 requests per second.
+     */
+    case enterprise
+    /**
+     * Other values (an on-premise portal's, a test's).
+     */
+    case custom(burst: Double, drainPerSecond: Double
+    )
+    /**
+     * No pacing: every call goes at once.
+     */
+    case off
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension RateLimit: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRateLimit: FfiConverterRustBuffer {
+    typealias SwiftType = RateLimit
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RateLimit {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .standard
+        
+        case 2: return .enterprise
+        
+        case 3: return .custom(burst: try FfiConverterDouble.read(from: &buf), drainPerSecond: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 4: return .off
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: RateLimit, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .standard:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .enterprise:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .custom(burst,drainPerSecond):
+            writeInt(&buf, Int32(3))
+            FfiConverterDouble.write(burst, into: &buf)
+            FfiConverterDouble.write(drainPerSecond, into: &buf)
+            
+        
+        case .off:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRateLimit_lift(_ buf: RustBuffer) throws -> RateLimit {
+    return try FfiConverterTypeRateLimit.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRateLimit_lower(_ value: RateLimit) -> RustBuffer {
+    return FfiConverterTypeRateLimit.lower(value)
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
 }
 
 #if swift(>=5.8)
@@ -4172,6 +4772,102 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeTokenListener: FfiConverterRustBuffer {
+    typealias SwiftType = TokenListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeTokenRefresh: FfiConverterRustBuffer {
+    typealias SwiftType = TokenRefresh?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeTokenRefresh.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeTokenRefresh.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
+    typealias SwiftType = RetryOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRetryOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRetryOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeRateLimit: FfiConverterRustBuffer {
+    typealias SwiftType = RateLimit?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeRateLimit.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeRateLimit.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
     typealias SwiftType = [Int64]?
 
@@ -4213,6 +4909,256 @@ fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesDialogGetCall]
+
+    public static func write(_ value: [ImopenlinesDialogGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesDialogGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesDialogGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesDialogGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesDialogGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModePinAllCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModePinAllCall]
+
+    public static func write(_ value: [ImopenlinesSessionModePinAllCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModePinAllCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModePinAllCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModePinAllCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModePinAllCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModePinCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModePinCall]
+
+    public static func write(_ value: [ImopenlinesSessionModePinCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModePinCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModePinCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModePinCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModePinCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeSilentCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModeSilentCall]
+
+    public static func write(_ value: [ImopenlinesSessionModeSilentCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModeSilentCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModeSilentCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModeSilentCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModeSilentCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModeUnpinAllCall]
+
+    public static func write(_ value: [ImopenlinesSessionModeUnpinAllCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModeUnpinAllCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModeUnpinAllCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModeUnpinAllCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesDialogGetOutcome]
+
+    public static func write(_ value: [ImopenlinesDialogGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesDialogGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesDialogGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesDialogGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesDialogGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModePinAllOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionModePinAllOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModePinAllOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModePinAllOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModePinAllOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModePinAllOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModePinOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModePinOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionModePinOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModePinOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModePinOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModePinOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModePinOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeSilentOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModeSilentOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionModeSilentOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModeSilentOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModeSilentOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModeSilentOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModeSilentOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionModeUnpinAllOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionModeUnpinAllOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionModeUnpinAllOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionModeUnpinAllOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.read(from: &buf))
         }
         return seq
     }
@@ -4287,7 +5233,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 46084) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_with_retry() != 820) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 38540) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 17950) {
@@ -4296,19 +5248,53 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() != 13804) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() != 56738) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() != 18067) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() != 48741) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() != 3217) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() != 58995) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 26614) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 33058) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() != 60765) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_access_token() != 43245) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() != 51149) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires() != 4609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() != 55466) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() != 33861) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 35044) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() != 15502) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() != 42198) {
+        return InitializationResult.apiChecksumMismatch
+    }
 
+    uniffiCallbackInitTokenListener()
     return InitializationResult.ok
 }()
 

@@ -658,6 +658,28 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceTokenListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`tokens`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onTokensRefreshed")
+internal open class UniffiVTableCallbackInterfaceTokenListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onTokensRefreshed`: UniffiCallbackInterfaceTokenListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onTokensRefreshed`: UniffiCallbackInterfaceTokenListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceTokenListener(`uniffiFree`,`uniffiClone`,`onTokensRefreshed`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceTokenListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onTokensRefreshed` = other.`onTokensRefreshed`
+    }
+
+}
 
 // A JNA Library to expose the extern-C FFI definitions.
 // This is an implementation detail which will be called internally by the public API.
@@ -687,19 +709,45 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_access_token(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_expires(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_expires_in(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new(
     ): Int
     external fun ffi_b24kit_uniffi_uniffi_contract_version(
     ): Int
@@ -717,6 +765,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "b24kit_uniffi"))
+        uniffiCallbackInterfaceTokenListener.register(this)
         
     }
 
@@ -725,7 +774,7 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(`endpoint`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(`endpoint`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`refresh`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(`url`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -733,16 +782,58 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all(`ptr`: Long,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent(`ptr`: Long,`chatId`: Long,`activate`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(`ptr`: Long,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_clone_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_init_callback_vtable_tokenlistener(`vtable`: UniffiVTableCallbackInterfaceTokenListener,
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_method_tokenlistener_on_tokens_refreshed(`ptr`: Long,`tokens`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_clone_tokenrefresh(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_tokenrefresh(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_constructor_tokenrefresh_new(`clientId`: RustBuffer.ByValue,`clientSecret`: RustBuffer.ByValue,`refreshToken`: RustBuffer.ByValue,`oauthServer`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_clone_tokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_tokens(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_access_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_client_endpoint(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_expires(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_expires_in(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_refresh_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_category(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -878,7 +969,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 46084) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_retry() and 0xFFFF) != 820) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 38540) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 17950) {
@@ -887,16 +984,49 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() and 0xFFFF) != 13804) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() and 0xFFFF) != 56738) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() and 0xFFFF) != 18067) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() and 0xFFFF) != 48741) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() and 0xFFFF) != 3217) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() and 0xFFFF) != 58995) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 26614) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 33058) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() and 0xFFFF) != 60765) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_access_token() and 0xFFFF) != 43245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() and 0xFFFF) != 51149) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires() and 0xFFFF) != 4609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() and 0xFFFF) != 55466) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() and 0xFFFF) != 33861) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 35044) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() and 0xFFFF) != 15502) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() and 0xFFFF) != 42198) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1030,7 +1160,38 @@ object UniffiWithHandle
  *
  * @suppress
  * */
-object NoHandle
+object NoHandle// Magic number for the Rust proxy to call using the same mechanism as every other method,
+// to free the callback once it's dropped by Rust.
+internal const val IDX_CALLBACK_FREE = 0
+// Callback return codes
+internal const val UNIFFI_CALLBACK_SUCCESS = 0
+internal const val UNIFFI_CALLBACK_ERROR = 1
+internal const val UNIFFI_CALLBACK_UNEXPECTED_ERROR = 2
+
+/**
+ * @suppress
+ */
+public abstract class FfiConverterCallbackInterface<CallbackInterface: Any>: FfiConverter<CallbackInterface, Long> {
+    internal val handleMap = UniffiHandleMap<CallbackInterface>()
+
+    internal fun drop(handle: Long) {
+        handleMap.remove(handle)
+    }
+
+    override fun lift(value: Long): CallbackInterface {
+        return handleMap.get(value)
+    }
+
+    override fun read(buf: ByteBuffer) = lift(buf.getLong())
+
+    override fun lower(value: CallbackInterface) = handleMap.insert(value)
+
+    override fun allocationSize(value: CallbackInterface) = 8UL
+
+    override fun write(value: CallbackInterface, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
 /**
  * The cleaner interface for Object finalization code to run.
  * This is the entry point to any implementation that we're using.
@@ -1094,6 +1255,29 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUInt: FfiConverter<UInt, Int> {
+    override fun lift(value: Int): UInt {
+        return value.toUInt()
+    }
+
+    override fun read(buf: ByteBuffer): UInt {
+        return lift(buf.getInt())
+    }
+
+    override fun lower(value: UInt): Int {
+        return value.toInt()
+    }
+
+    override fun allocationSize(value: UInt) = 4UL
+
+    override fun write(value: UInt, buf: ByteBuffer) {
+        buf.putInt(value.toInt())
+    }
 }
 
 /**
@@ -1383,6 +1567,11 @@ public interface ClientInterface {
     suspend fun `panicForTests`(): kotlin.Boolean
     
     /**
+     * This client with another retry policy, sharing connections, rate limiter and token.
+     */
+    fun `withRetry`(`retry`: RetryOptions): Client
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1392,6 +1581,13 @@ public interface ClientInterface {
      * documented code, `InvalidArgument` before anything is sent.
      */
     suspend fun `imopenlinesDialogGet`(`chatId`: kotlin.Long? = null, `dialogId`: kotlin.String? = null, `sessionId`: kotlin.Long? = null, `userCode`: kotlin.String? = null): ImopenlinesDialogGetResponse
+    
+    /**
+     * `imopenlines.dialog.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesDialogGetBatch`(`calls`: List<ImopenlinesDialogGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesDialogGetOutcome>
     
     /**
      * Pin an open-line dialog to the current operator, or unpin it.
@@ -1417,6 +1613,20 @@ public interface ClientInterface {
     suspend fun `imopenlinesSessionModePinAll`(): ImopenlinesSessionModePinAllResponse
     
     /**
+     * `imopenlines.session.mode.pinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionModePinAllBatch`(`calls`: List<ImopenlinesSessionModePinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModePinAllOutcome>
+    
+    /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModePinOutcome>
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -1431,6 +1641,13 @@ public interface ClientInterface {
     suspend fun `imopenlinesSessionModeSilent`(`chatId`: kotlin.Long, `activate`: kotlin.Boolean = false): ImopenlinesSessionModeSilentResponse
     
     /**
+     * `imopenlines.session.mode.silent` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionModeSilentBatch`(`calls`: List<ImopenlinesSessionModeSilentCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModeSilentOutcome>
+    
+    /**
      * Unpin every open-line dialog of the current operator.
      *
      * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
@@ -1441,6 +1658,13 @@ public interface ClientInterface {
      * documented code, `InvalidArgument` before anything is sent.
      */
     suspend fun `imopenlinesSessionModeUnpinAll`(): ImopenlinesSessionModeUnpinAllResponse
+    
+    /**
+     * `imopenlines.session.mode.unpinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionModeUnpinAllBatch`(`calls`: List<ImopenlinesSessionModeUnpinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModeUnpinAllOutcome>
     
     companion object
 }
@@ -1594,6 +1818,24 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * This client with another retry policy, sharing connections, rate limiter and token.
+     */
+    @Throws(B24kitException::class)override fun `withRetry`(`retry`: RetryOptions): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_retry(
+        it,
+        
+        FfiConverterTypeRetryOptions.lower(`retry`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1623,6 +1865,33 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { FfiConverterTypeImopenlinesDialogGetResponse.lift(it) },
         // Error FFI converter
         B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.dialog.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesDialogGetBatch`(`calls`: List<ImopenlinesDialogGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesDialogGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesDialogGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
     )
     }
 
@@ -1691,6 +1960,60 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * `imopenlines.session.mode.pinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModePinAllBatch`(`calls`: List<ImopenlinesSessionModePinAllCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModePinAllOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionModePinAllCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModePinOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Switch silent messaging mode of an open-line dialog on or off.
      *
      * Enables or disables silent messaging mode in the dialog. Any user with access permission to
@@ -1726,6 +2049,33 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * `imopenlines.session.mode.silent` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModeSilentBatch`(`calls`: List<ImopenlinesSessionModeSilentCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModeSilentOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionModeSilentCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionModeSilentOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Unpin every open-line dialog of the current operator.
      *
      * Unpins every open-line dialog pinned to the current operator and returns the identifiers of
@@ -1756,6 +2106,33 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     }
 
     
+    /**
+     * `imopenlines.session.mode.unpinAll` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModeUnpinAllBatch`(`calls`: List<ImopenlinesSessionModeUnpinAllCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModeUnpinAllOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
 
     
 
@@ -1765,9 +2142,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         
     /**
      * A client for an OAuth application: the portal's REST base (`https://<portal>/rest/`) and
-     * an access token.
+     * an access token. With `refresh`, an expired token is renewed once (however many calls
+     * meet the expiry together) and the call repeated.
      */
-    @Throws(B24kitException::class) fun `fromOauth`(`endpoint`: kotlin.String, `accessToken`: kotlin.String, `options`: ClientOptions = ClientOptions()): Client {
+    @Throws(B24kitException::class) fun `fromOauth`(`endpoint`: kotlin.String, `accessToken`: kotlin.String, `options`: ClientOptions = ClientOptions(), `refresh`: TokenRefresh? = null): Client {
             return FfiConverterTypeClient.lift(
     uniffiRustCallWithError(B24kitException) { _status ->
     UniffiLib.uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(
@@ -1775,7 +2153,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         
         FfiConverterString.lower(`endpoint`),
         FfiConverterString.lower(`accessToken`),
-        FfiConverterTypeClientOptions.lower(`options`),_status)
+        FfiConverterTypeClientOptions.lower(`options`),
+        FfiConverterOptionalTypeTokenRefresh.lower(`refresh`),_status)
 }
     )
     }
@@ -1828,6 +2207,943 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
 }
 
 
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
+ * b24kit's I/O thread; do not block it or call the client from it.
+ */
+public interface TokenListener {
+    
+    fun `onTokensRefreshed`(`tokens`: Tokens)
+    
+    companion object
+}
+
+/**
+ * Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
+ * b24kit's I/O thread; do not block it or call the client from it.
+ */
+open class TokenListenerImpl: Disposable, AutoCloseable, TokenListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_tokenlistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_tokenlistener(handle, status)
+        }
+    }
+
+    override fun `onTokensRefreshed`(`tokens`: Tokens)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokenlistener_on_tokens_refreshed(
+        it,
+        
+        FfiConverterTypeTokens.lower(`tokens`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceTokenListener {
+    internal object `onTokensRefreshed`: UniffiCallbackInterfaceTokenListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`tokens`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeTokenListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onTokensRefreshed`(
+                    FfiConverterTypeTokens.lift(`tokens`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeTokenListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeTokenListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceTokenListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onTokensRefreshed`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_b24kit_uniffi_fn_init_callback_vtable_tokenlistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenListener: FfiConverter<TokenListener, Long> {
+    internal val handleMap = UniffiHandleMap<TokenListener>()
+
+    override fun lower(value: TokenListener): Long {
+        if (value is TokenListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): TokenListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return TokenListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): TokenListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TokenListener) = 8UL
+
+    override fun write(value: TokenListener, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * What renewing an expired OAuth access token needs. An object rather than a record, so that
+ * its string form never shows the client secret or the refresh token.
+ */
+public interface TokenRefreshInterface {
+    
+    companion object
+}
+
+/**
+ * What renewing an expired OAuth access token needs. An object rather than a record, so that
+ * its string form never shows the client secret or the refresh token.
+ */
+open class TokenRefresh: Disposable, AutoCloseable, TokenRefreshInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * The application's id and secret and the refresh token; `oauthServer` replaces the
+     * documented server's URL; `listener` receives each renewed pair.
+     */
+    constructor(`clientId`: kotlin.String, `clientSecret`: kotlin.String, `refreshToken`: kotlin.String, `oauthServer`: kotlin.String? = null, `listener`: TokenListener? = null) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_constructor_tokenrefresh_new(
+    
+        
+        FfiConverterString.lower(`clientId`),
+        FfiConverterString.lower(`clientSecret`),
+        FfiConverterString.lower(`refreshToken`),
+        FfiConverterOptionalString.lower(`oauthServer`),
+        FfiConverterOptionalTypeTokenListener.lower(`listener`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_tokenrefresh(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_tokenrefresh(handle, status)
+        }
+    }
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokenRefresh: FfiConverter<TokenRefresh, Long> {
+    override fun lower(value: TokenRefresh): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): TokenRefresh {
+        return TokenRefresh(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): TokenRefresh {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: TokenRefresh) = 8UL
+
+    override fun write(value: TokenRefresh, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A renewed token pair. Store `refreshToken()` in place of the old one. Its description shows
+ * neither token.
+ */
+public interface TokensInterface {
+    
+    fun `accessToken`(): kotlin.String
+    
+    /**
+     * The portal's REST base, when the server said.
+     */
+    fun `clientEndpoint`(): kotlin.String?
+    
+    /**
+     * Unix time at which the access token expires, when the server said.
+     */
+    fun `expires`(): kotlin.Long?
+    
+    /**
+     * The access token's lifetime in seconds, when the server said.
+     */
+    fun `expiresIn`(): kotlin.Long?
+    
+    fun `refreshToken`(): kotlin.String
+    
+    companion object
+}
+
+/**
+ * A renewed token pair. Store `refreshToken()` in place of the old one. Its description shows
+ * neither token.
+ */
+open class Tokens: Disposable, AutoCloseable, TokensInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_tokens(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_tokens(handle, status)
+        }
+    }
+
+    override fun `accessToken`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_access_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The portal's REST base, when the server said.
+     */override fun `clientEndpoint`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_client_endpoint(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Unix time at which the access token expires, when the server said.
+     */override fun `expires`(): kotlin.Long? {
+            return FfiConverterOptionalLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_expires(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The access token's lifetime in seconds, when the server said.
+     */override fun `expiresIn`(): kotlin.Long? {
+            return FfiConverterOptionalLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_expires_in(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    override fun `refreshToken`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_refresh_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTokens: FfiConverter<Tokens, Long> {
+    override fun lower(value: Tokens): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): Tokens {
+        return Tokens(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): Tokens {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: Tokens) = 8UL
+
+    override fun write(value: Tokens, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
 
 /**
  * Settings of a client; every field is optional.
@@ -1858,6 +3174,17 @@ data class ClientOptions (
      * One more trusted root certificate (PEM), e.g. for an on-premise portal.
      */
     var `rootCertificatePem`: kotlin.String? = null 
+    , 
+    /**
+     * The portal's request-intensity limit to pace calls by, so that they wait for a slot
+     * instead of failing with `QUERY_LIMIT_EXCEEDED` (default `RateLimit.Standard`).
+     */
+    var `rateLimit`: RateLimit? = null 
+    , 
+    /**
+     * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
+     */
+    var `retry`: RetryOptions? = null 
     
 ){
     
@@ -1879,6 +3206,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeRateLimit.read(buf),
+            FfiConverterOptionalTypeRetryOptions.read(buf),
         )
     }
 
@@ -1887,7 +3216,9 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.allocationSize(value.`connectTimeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
-            FfiConverterOptionalString.allocationSize(value.`rootCertificatePem`)
+            FfiConverterOptionalString.allocationSize(value.`rootCertificatePem`) +
+            FfiConverterOptionalTypeRateLimit.allocationSize(value.`rateLimit`) +
+            FfiConverterOptionalTypeRetryOptions.allocationSize(value.`retry`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -1896,6 +3227,59 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
             FfiConverterOptionalString.write(value.`rootCertificatePem`, buf)
+            FfiConverterOptionalTypeRateLimit.write(value.`rateLimit`, buf)
+            FfiConverterOptionalTypeRetryOptions.write(value.`retry`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.dialog.get` in a batch.
+ */
+data class ImopenlinesDialogGetCall (
+    var `chatId`: kotlin.Long? = null 
+    , 
+    var `dialogId`: kotlin.String? = null 
+    , 
+    var `sessionId`: kotlin.Long? = null 
+    , 
+    var `userCode`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesDialogGetCall: FfiConverterRustBuffer<ImopenlinesDialogGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesDialogGetCall {
+        return ImopenlinesDialogGetCall(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesDialogGetCall) = (
+            FfiConverterOptionalLong.allocationSize(value.`chatId`) +
+            FfiConverterOptionalString.allocationSize(value.`dialogId`) +
+            FfiConverterOptionalLong.allocationSize(value.`sessionId`) +
+            FfiConverterOptionalString.allocationSize(value.`userCode`)
+    )
+
+    override fun write(value: ImopenlinesDialogGetCall, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`chatId`, buf)
+            FfiConverterOptionalString.write(value.`dialogId`, buf)
+            FfiConverterOptionalLong.write(value.`sessionId`, buf)
+            FfiConverterOptionalString.write(value.`userCode`, buf)
     }
 }
 
@@ -2102,6 +3486,37 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.pinAll` in a batch.
+ */
+class ImopenlinesSessionModePinAllCall {
+    override fun equals(other: Any?): Boolean {
+        return other is ImopenlinesSessionModePinAllCall
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinAllCall: FfiConverterRustBuffer<ImopenlinesSessionModePinAllCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinAllCall {
+        return ImopenlinesSessionModePinAllCall()
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinAllCall) = 0UL
+
+    override fun write(value: ImopenlinesSessionModePinAllCall, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
  * A successful `imopenlines.session.mode.pinAll`: The identifiers of the sessions pinned, e.g. `[1652, 1653]`. and the answer's `time`.
  */
 data class ImopenlinesSessionModePinAllResponse (
@@ -2137,6 +3552,47 @@ public object FfiConverterTypeImopenlinesSessionModePinAllResponse: FfiConverter
     override fun write(value: ImopenlinesSessionModePinAllResponse, buf: ByteBuffer) {
             FfiConverterSequenceLong.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.session.mode.pin` in a batch.
+ */
+data class ImopenlinesSessionModePinCall (
+    var `chatId`: kotlin.Long
+    , 
+    var `activate`: kotlin.Boolean = true 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinCall: FfiConverterRustBuffer<ImopenlinesSessionModePinCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinCall {
+        return ImopenlinesSessionModePinCall(
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterBoolean.allocationSize(value.`activate`)
+    )
+
+    override fun write(value: ImopenlinesSessionModePinCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterBoolean.write(value.`activate`, buf)
     }
 }
 
@@ -2184,6 +3640,47 @@ public object FfiConverterTypeImopenlinesSessionModePinResponse: FfiConverterRus
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.silent` in a batch.
+ */
+data class ImopenlinesSessionModeSilentCall (
+    var `chatId`: kotlin.Long
+    , 
+    var `activate`: kotlin.Boolean = false 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModeSilentCall: FfiConverterRustBuffer<ImopenlinesSessionModeSilentCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModeSilentCall {
+        return ImopenlinesSessionModeSilentCall(
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModeSilentCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterBoolean.allocationSize(value.`activate`)
+    )
+
+    override fun write(value: ImopenlinesSessionModeSilentCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterBoolean.write(value.`activate`, buf)
+    }
+}
+
+
+
+/**
  * A successful `imopenlines.session.mode.silent`: `true` when the mode has been applied. and the answer's `time`.
  */
 data class ImopenlinesSessionModeSilentResponse (
@@ -2225,6 +3722,37 @@ public object FfiConverterTypeImopenlinesSessionModeSilentResponse: FfiConverter
 
 
 /**
+ * The parameters of one `imopenlines.session.mode.unpinAll` in a batch.
+ */
+class ImopenlinesSessionModeUnpinAllCall {
+    override fun equals(other: Any?): Boolean {
+        return other is ImopenlinesSessionModeUnpinAllCall
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModeUnpinAllCall: FfiConverterRustBuffer<ImopenlinesSessionModeUnpinAllCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModeUnpinAllCall {
+        return ImopenlinesSessionModeUnpinAllCall()
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModeUnpinAllCall) = 0UL
+
+    override fun write(value: ImopenlinesSessionModeUnpinAllCall, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
  * A successful `imopenlines.session.mode.unpinAll`: The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. and the answer's `time`.
  */
 data class ImopenlinesSessionModeUnpinAllResponse (
@@ -2260,6 +3788,69 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllResponse: FfiConvert
     override fun write(value: ImopenlinesSessionModeUnpinAllResponse, buf: ByteBuffer) {
             FfiConverterSequenceLong.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * How failed calls are tried again; absent fields keep the defaults.
+ */
+data class RetryOptions (
+    /**
+     * Attempts in all, the first included (default 4; 1 never retries).
+     */
+    var `maxAttempts`: kotlin.UInt? = null 
+    , 
+    /**
+     * The wait before the first retry, doubling for each further one (default 500 ms).
+     */
+    var `initialBackoffMs`: kotlin.ULong? = null 
+    , 
+    /**
+     * The longest wait between attempts (default 10 000 ms).
+     */
+    var `maxBackoffMs`: kotlin.ULong? = null 
+    , 
+    /**
+     * Never retry past this many milliseconds after the call started (default: none).
+     */
+    var `deadlineMs`: kotlin.ULong? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRetryOptions: FfiConverterRustBuffer<RetryOptions> {
+    override fun read(buf: ByteBuffer): RetryOptions {
+        return RetryOptions(
+            FfiConverterOptionalUInt.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RetryOptions) = (
+            FfiConverterOptionalUInt.allocationSize(value.`maxAttempts`) +
+            FfiConverterOptionalULong.allocationSize(value.`initialBackoffMs`) +
+            FfiConverterOptionalULong.allocationSize(value.`maxBackoffMs`) +
+            FfiConverterOptionalULong.allocationSize(value.`deadlineMs`)
+    )
+
+    override fun write(value: RetryOptions, buf: ByteBuffer) {
+            FfiConverterOptionalUInt.write(value.`maxAttempts`, buf)
+            FfiConverterOptionalULong.write(value.`initialBackoffMs`, buf)
+            FfiConverterOptionalULong.write(value.`maxBackoffMs`, buf)
+            FfiConverterOptionalULong.write(value.`deadlineMs`, buf)
     }
 }
 
@@ -2366,6 +3957,17 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
 /**
  * Why a call failed. Every variant carries the same fields; the methods read them
  * whatever the variant. Messages never contain the webhook key or a token.
+ *
+ * The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
+ * documented spelling); `description` (the portal's localized `error_description`);
+ * `http_status`; `retryable` (whether repeating the call later may succeed);
+ * `may_have_reached_server` (`false` only when the request certainly never left this
+ * device); `method` (for method errors, the dotted name); `category` (for system errors:
+ * `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
+ * `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+ *
+ * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
+ * size must stay under its fixed buffer.)
  */
 sealed class B24kitException: kotlin.Exception() {
     
@@ -2374,54 +3976,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class DialogIdEmpty(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2433,54 +4005,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Access(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2492,54 +4034,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ImNotInstalled(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2551,54 +4063,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatIdEmpty(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2610,54 +4092,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatId(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2669,54 +4121,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatType(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2728,54 +4150,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class AccessDenied(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2787,54 +4179,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserId(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2846,54 +4208,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserNotOperator(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2905,54 +4237,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InternalServer(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -2964,54 +4266,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UnexpectedAnswer(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3023,54 +4295,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class QueryLimitExceeded(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3082,54 +4324,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class OperationTimeLimit(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3141,54 +4353,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class BatchMethodNotAllowed(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3200,54 +4382,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class BatchLengthExceeded(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3259,54 +4411,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class NoAuthFound(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3318,54 +4440,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidRequest(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3377,54 +4469,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class OverloadLimit(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3436,54 +4498,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class PlanAccessDenied(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3495,54 +4527,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidCredentials(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3554,54 +4556,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ManifestIsNotAvailable(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3613,54 +4585,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class MethodNotFound(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3672,54 +4614,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InsufficientScope(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3731,54 +4643,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ExpiredToken(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3790,54 +4672,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserAccess(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3849,54 +4701,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class PortalDeleted(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3908,54 +4730,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UnknownCode(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -3967,54 +4759,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Http(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4026,54 +4788,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Connect(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4085,54 +4817,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Tls(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4144,54 +4846,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class RequestTimeout(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4203,54 +4875,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ConnectionLost(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4262,54 +4904,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Protocol(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4321,54 +4933,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidArgument(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4380,54 +4962,82 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Config(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * The OAuth server refused to renew the access token (`code`: its error, e.g. `invalid_grant`).
+     */
+    class TokenRefresh(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * A batch call that never ran: an earlier one failed and the batch was sent with `halt`.
+     */
+    class Skipped(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4439,54 +5049,24 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Internal(
         
-        /**
-         * What happened, for people.
-         */
         val `reason`: kotlin.String, 
         
-        /**
-         * The Bitrix24 `error` code (the documented spelling), when the portal sent one.
-         */
         val `code`: kotlin.String?, 
         
-        /**
-         * The portal's `error_description` (localized; match on `code`).
-         */
         val `description`: kotlin.String?, 
         
-        /**
-         * The HTTP status of the answer, when one arrived.
-         */
         val `httpStatus`: kotlin.Int?, 
         
-        /**
-         * Whether repeating the same call later may succeed.
-         */
         val `retryable`: kotlin.Boolean, 
         
-        /**
-         * `false` only when the request certainly never left this device.
-         */
         val `mayHaveReachedServer`: kotlin.Boolean, 
         
-        /**
-         * For method errors: the dotted name of the method.
-         */
         val `method`: kotlin.String?, 
         
-        /**
-         * For system errors: the category (`rate_limit`, `auth`, …).
-         */
         val `category`: kotlin.String?, 
         
-        /**
-         * For transport and protocol errors: what went wrong (`timeout`, `not_json`, …).
-         */
         val `kind`: kotlin.String?, 
         
-        /**
-         * For invalid arguments: the parameter's name.
-         */
         val `parameter`: kotlin.String?
         ) : B24kitException() {
         override val message
@@ -4997,7 +5577,31 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.Internal(
+            36 -> B24kitException.TokenRefresh(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            37 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            38 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -5492,6 +6096,34 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.Config -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.TokenRefresh -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.Skipped -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -6014,8 +6646,36 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(36)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Skipped -> {
+                buf.putInt(37)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -6031,6 +6691,589 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.dialog.get` in a batch.
+ */
+sealed class ImopenlinesDialogGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesDialogGetResponse) : ImopenlinesDialogGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesDialogGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesDialogGetOutcome : FfiConverterRustBuffer<ImopenlinesDialogGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesDialogGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesDialogGetOutcome.Success(
+                FfiConverterTypeImopenlinesDialogGetResponse.read(buf),
+                )
+            2 -> ImopenlinesDialogGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesDialogGetOutcome): ULong = when(value) {
+        is ImopenlinesDialogGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesDialogGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesDialogGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesDialogGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesDialogGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesDialogGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesDialogGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.pinAll` in a batch.
+ */
+sealed class ImopenlinesSessionModePinAllOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionModePinAllResponse) : ImopenlinesSessionModePinAllOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionModePinAllOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinAllOutcome : FfiConverterRustBuffer<ImopenlinesSessionModePinAllOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinAllOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionModePinAllOutcome.Success(
+                FfiConverterTypeImopenlinesSessionModePinAllResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionModePinAllOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinAllOutcome): ULong = when(value) {
+        is ImopenlinesSessionModePinAllOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionModePinAllResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionModePinAllOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionModePinAllOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionModePinAllOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionModePinAllResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionModePinAllOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.pin` in a batch.
+ */
+sealed class ImopenlinesSessionModePinOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionModePinResponse) : ImopenlinesSessionModePinOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionModePinOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModePinOutcome : FfiConverterRustBuffer<ImopenlinesSessionModePinOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModePinOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionModePinOutcome.Success(
+                FfiConverterTypeImopenlinesSessionModePinResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionModePinOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModePinOutcome): ULong = when(value) {
+        is ImopenlinesSessionModePinOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionModePinResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionModePinOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionModePinOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionModePinOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionModePinResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionModePinOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.silent` in a batch.
+ */
+sealed class ImopenlinesSessionModeSilentOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionModeSilentResponse) : ImopenlinesSessionModeSilentOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionModeSilentOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModeSilentOutcome : FfiConverterRustBuffer<ImopenlinesSessionModeSilentOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModeSilentOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionModeSilentOutcome.Success(
+                FfiConverterTypeImopenlinesSessionModeSilentResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionModeSilentOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModeSilentOutcome): ULong = when(value) {
+        is ImopenlinesSessionModeSilentOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionModeSilentResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionModeSilentOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionModeSilentOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionModeSilentOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionModeSilentResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionModeSilentOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.mode.unpinAll` in a batch.
+ */
+sealed class ImopenlinesSessionModeUnpinAllOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionModeUnpinAllResponse) : ImopenlinesSessionModeUnpinAllOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionModeUnpinAllOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome : FfiConverterRustBuffer<ImopenlinesSessionModeUnpinAllOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionModeUnpinAllOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionModeUnpinAllOutcome.Success(
+                FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionModeUnpinAllOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionModeUnpinAllOutcome): ULong = when(value) {
+        is ImopenlinesSessionModeUnpinAllOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionModeUnpinAllOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionModeUnpinAllOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionModeUnpinAllOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionModeUnpinAllOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
+ * of the client.
+ */
+sealed class RateLimit {
+    
+    /**
+     * Every plan but Enterprise: a burst of 50, then 2 requests per second.
+     */
+    object Standard : RateLimit()
+    
+    
+    /**
+     * Enterprise: a burst of 250, then 5 requests per second.
+     */
+    object Enterprise : RateLimit()
+    
+    
+    /**
+     * Other values (an on-premise portal's, a test's).
+     */
+    data class Custom(
+        val `burst`: kotlin.Double, 
+        val `drainPerSecond`: kotlin.Double) : RateLimit()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * No pacing: every call goes at once.
+     */
+    object Off : RateLimit()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRateLimit : FfiConverterRustBuffer<RateLimit>{
+    override fun read(buf: ByteBuffer): RateLimit {
+        return when(buf.getInt()) {
+            1 -> RateLimit.Standard
+            2 -> RateLimit.Enterprise
+            3 -> RateLimit.Custom(
+                FfiConverterDouble.read(buf),
+                FfiConverterDouble.read(buf),
+                )
+            4 -> RateLimit.Off
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: RateLimit): ULong = when(value) {
+        is RateLimit.Standard -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is RateLimit.Enterprise -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is RateLimit.Custom -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterDouble.allocationSize(value.`burst`)
+                + FfiConverterDouble.allocationSize(value.`drainPerSecond`)
+            )
+        }
+        is RateLimit.Off -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: RateLimit, buf: ByteBuffer) {
+        when(value) {
+            is RateLimit.Standard -> {
+                buf.putInt(1)
+                Unit
+            }
+            is RateLimit.Enterprise -> {
+                buf.putInt(2)
+                Unit
+            }
+            is RateLimit.Custom -> {
+                buf.putInt(3)
+                FfiConverterDouble.write(value.`burst`, buf)
+                FfiConverterDouble.write(value.`drainPerSecond`, buf)
+                Unit
+            }
+            is RateLimit.Off -> {
+                buf.putInt(4)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
 }
 
 
@@ -6231,6 +7474,134 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeTokenListener: FfiConverterRustBuffer<TokenListener?> {
+    override fun read(buf: ByteBuffer): TokenListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTokenListener.read(buf)
+    }
+
+    override fun allocationSize(value: TokenListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTokenListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TokenListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTokenListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeTokenRefresh: FfiConverterRustBuffer<TokenRefresh?> {
+    override fun read(buf: ByteBuffer): TokenRefresh? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeTokenRefresh.read(buf)
+    }
+
+    override fun allocationSize(value: TokenRefresh?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeTokenRefresh.allocationSize(value)
+        }
+    }
+
+    override fun write(value: TokenRefresh?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeTokenRefresh.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<RetryOptions?> {
+    override fun read(buf: ByteBuffer): RetryOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRetryOptions.read(buf)
+    }
+
+    override fun allocationSize(value: RetryOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRetryOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RetryOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRetryOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeRateLimit: FfiConverterRustBuffer<RateLimit?> {
+    override fun read(buf: ByteBuffer): RateLimit? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeRateLimit.read(buf)
+    }
+
+    override fun allocationSize(value: RateLimit?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeRateLimit.allocationSize(value)
+        }
+    }
+
+    override fun write(value: RateLimit?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeRateLimit.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>?> {
     override fun read(buf: ByteBuffer): List<kotlin.Long>? {
         if (buf.get().toInt() == 0) {
@@ -6281,6 +7652,286 @@ public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterLong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer<List<ImopenlinesDialogGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesDialogGetCall>(len) {
+            FfiConverterTypeImopenlinesDialogGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesDialogGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesDialogGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesDialogGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesDialogGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModePinAllCall: FfiConverterRustBuffer<List<ImopenlinesSessionModePinAllCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModePinAllCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModePinAllCall>(len) {
+            FfiConverterTypeImopenlinesSessionModePinAllCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModePinAllCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModePinAllCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModePinAllCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModePinAllCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModePinCall: FfiConverterRustBuffer<List<ImopenlinesSessionModePinCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModePinCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModePinCall>(len) {
+            FfiConverterTypeImopenlinesSessionModePinCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModePinCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModePinCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModePinCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModePinCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModeSilentCall: FfiConverterRustBuffer<List<ImopenlinesSessionModeSilentCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModeSilentCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModeSilentCall>(len) {
+            FfiConverterTypeImopenlinesSessionModeSilentCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModeSilentCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModeSilentCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModeSilentCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModeSilentCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: FfiConverterRustBuffer<List<ImopenlinesSessionModeUnpinAllCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModeUnpinAllCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModeUnpinAllCall>(len) {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModeUnpinAllCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModeUnpinAllCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModeUnpinAllCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer<List<ImopenlinesDialogGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesDialogGetOutcome>(len) {
+            FfiConverterTypeImopenlinesDialogGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesDialogGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesDialogGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesDialogGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesDialogGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionModePinAllOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModePinAllOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModePinAllOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionModePinAllOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModePinAllOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModePinAllOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModePinAllOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModePinAllOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModePinOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionModePinOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModePinOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModePinOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionModePinOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModePinOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModePinOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModePinOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModePinOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModeSilentOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionModeSilentOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModeSilentOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModeSilentOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionModeSilentOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModeSilentOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModeSilentOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModeSilentOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModeSilentOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionModeUnpinAllOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionModeUnpinAllOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionModeUnpinAllOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionModeUnpinAllOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionModeUnpinAllOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.write(it, buf)
         }
     }
 }
