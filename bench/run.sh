@@ -14,12 +14,25 @@ if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 "$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/b24kit-*.whl
 (cd bindings/node && npm ci --no-audit --no-fund --silent && npm run --silent build >/dev/null)
 
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+# start_emulator <rate limit>: starts an emulator on one thread and sets $ready to its ready line.
+start_emulator() {
+  local out
+  out=$(mktemp)
+  target/release/b24kit-emulator --port 0 --ready-json --rate-limit "$1" --threads 1 >"$out" &
+  pids+=("$!")
+  until grep -q '}' "$out"; do
+    kill -0 "${pids[-1]}" 2>/dev/null || { echo "the emulator did not start" >&2; exit 1; }
+    sleep 0.05
+  done
+  ready=$(head -n 1 "$out")
+}
+field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$ready" "$1"; }
+
 echo "==> starting the emulator (limits off, one thread)"
-exec 3< <(target/release/b24kit-emulator --port 0 --ready-json --rate-limit off --threads 1)
-emulator_pid=$!
-trap 'kill $emulator_pid 2>/dev/null || true' EXIT
-read -r ready <&3
-webhook=$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["webhook_url"])' "$ready")
+start_emulator off
+webhook=$(field webhook_url)
 
 results=$(mktemp)
 rounds=5
@@ -35,3 +48,13 @@ for round in $(seq "$rounds"); do
   node bench/node_bench.js "$webhook" "$per_round" >>"$results"
 done
 python3 bench/table.py "$results"
+
+echo "==> the documented standard plan (burst 50, 2/s) enforced by a second emulator: 300 calls at once"
+start_emulator standard
+target/release/b24kit-bench standard-plan "$(field webhook_url)" 300
+python3 - "$(field base_url)" <<'PY'
+import json, sys, urllib.request
+opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: no proxy
+stats = json.load(opener.open(sys.argv[1] + "_emulator/stats"))
+print(f"emulator counts: {stats['rest_requests']} requests, {stats['rate_limited']} refused with QUERY_LIMIT_EXCEEDED")
+PY

@@ -4,6 +4,10 @@
 //!
 //! `reqwest` is the floor: a minimal hand-written client (POST JSON, read the body, parse the
 //! envelope) on one reqwest client. `b24kit` is the typed call of the core.
+//!
+//! `b24kit-bench standard-plan <webhook URL> <calls>` makes the calls all at once through a client
+//! paced for the standard plan (burst 50, 2 per second; default retries) against an emulator that
+//! enforces it, and prints the time against the bucket's minimum and the calls that failed.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -59,6 +63,10 @@ fn main() {
         std::process::exit(2);
     }
     let calls: usize = args[3].parse().expect("calls is a number");
+    if args[1] == "standard-plan" {
+        standard_plan(&args[2], calls);
+        return;
+    }
     let in_flight: usize = args
         .get(4)
         .map_or(1, |n| n.parse().expect("in-flight is a number"));
@@ -116,6 +124,51 @@ fn main() {
             "calls_per_second": latencies.len() as f64 / elapsed.as_secs_f64(),
             "median_us": pct(0.5),
             "p99_us": pct(0.99),
+        })
+    );
+}
+
+/// All `calls` at once under the standard plan's limit, paced by the client.
+fn standard_plan(webhook: &str, calls: usize) {
+    let client = Client::webhook(webhook).build().expect("a valid client");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let failed = rt.block_on(async move {
+        let tasks: Vec<_> = (0..calls)
+            .map(|_| {
+                let client = client.clone();
+                tokio::spawn(async move {
+                    client
+                        .imopenlines_session_mode_silent(ImopenlinesSessionModeSilentParams::new(
+                            2043,
+                        ))
+                        .await
+                        .is_err()
+                })
+            })
+            .collect();
+        let mut failed = 0;
+        for task in tasks {
+            failed += usize::from(task.await.unwrap());
+        }
+        failed
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let limit = b24kit::RateLimit::STANDARD;
+    // The portal's own minimum: the whole burst at once, the rest at the drain rate.
+    let bucket_minimum = (calls as f64 - limit.burst()).max(0.0) / limit.drain_per_second();
+    println!(
+        "{}",
+        serde_json::json!({
+            "calls": calls,
+            "seconds": elapsed,
+            "bucket_minimum_seconds": bucket_minimum,
+            "client_minimum_seconds": limit.minimum_duration(calls as u64).as_secs_f64(),
+            "ratio_to_bucket_minimum": elapsed / bucket_minimum,
+            "failed_calls": failed,
         })
     );
 }
