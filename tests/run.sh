@@ -70,6 +70,29 @@ step "Swift: every generated .swift file parses without a syntax error (tree-sit
 "$venv/bin/pip" install -q tree-sitter tree-sitter-swift
 "$venv/bin/python" bindings/swift/check_syntax.py
 
+step "Conformance: tests/conformance/cases.json through Rust, Python, Node and Kotlin (one table)"
+# Kotlin's runner ran with mvn test above (ConformanceTest); the others run here, against one emulator.
+cargo build --locked -q -p b24kit-tests --bin conformance
+conformance=target/conformance
+rm -rf "$conformance" && mkdir -p "$conformance"
+target/debug/b24kit-emulator --port 0 --ready-json --rate-limit off >"$conformance/emulator.json" &
+conformance_emulator=$!
+trap 'kill "$conformance_emulator" 2>/dev/null || true' EXIT
+until grep -q '}' "$conformance/emulator.json"; do
+  kill -0 "$conformance_emulator" 2>/dev/null || { echo "the emulator did not start" >&2; exit 1; }
+  sleep 0.05
+done
+export B24KIT_CONFORMANCE_READY
+B24KIT_CONFORMANCE_READY=$(head -n 1 "$conformance/emulator.json")
+cases="$root/tests/conformance/cases.json"
+target/debug/conformance "$cases" >"$conformance/rust.jsonl"
+"$venv/bin/python" tests/conformance/python_runner.py "$cases" >"$conformance/python.jsonl"
+(cd target/node-test-project && node "$root/tests/conformance/node_runner.js" "$cases") >"$conformance/node.jsonl"
+kill "$conformance_emulator"
+cp bindings/kotlin/target/conformance-kotlin.jsonl "$conformance/kotlin.jsonl"
+python3 tests/conformance/table.py "$cases" rust="$conformance/rust.jsonl" python="$conformance/python.jsonl" \
+  node="$conformance/node.jsonl" kotlin="$conformance/kotlin.jsonl"
+
 step "Fuzzing: each target (answer decoder, endpoint parsers, spec loader) for 60 s (nightly, cargo-fuzz)"
 bash fuzz/run.sh 60
 

@@ -35,6 +35,26 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
             Some(chat) => (200, to_json(&chat)),
             None => (404, json!({"error": format!("no chat {id}")})),
         },
+        ("PATCH", ["chats", id]) => match (id.parse::<i64>(), parse_body::<ChatFlags>(body)) {
+            (Ok(id), Ok(flags)) => {
+                let patched = portal.with_state(|state| {
+                    let chat = state.chat_mut(id)?;
+                    if let Some(silent) = flags.silent {
+                        chat.silent = silent;
+                    }
+                    if let Some(pinned) = flags.pinned {
+                        chat.pinned = pinned;
+                    }
+                    Some(chat.clone())
+                });
+                match patched {
+                    Some(chat) => (200, to_json(&chat)),
+                    None => (404, json!({"error": format!("no chat {id}")})),
+                }
+            }
+            (Err(_), _) => (404, json!({"error": format!("no chat {id}")})),
+            (_, Err(e)) => bad_request(&e),
+        },
         ("POST", ["faults"]) => match parse_body::<FaultRequest>(body) {
             Ok(request) => {
                 portal.queue_fault(request);
@@ -91,6 +111,14 @@ enum LimitRequest {
     On(RateLimit),
 }
 
+/// The flags `PATCH /_emulator/chats/{id}` may set.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChatFlags {
+    silent: Option<bool>,
+    pinned: Option<bool>,
+}
+
 #[derive(Deserialize)]
 #[serde(untagged)]
 enum OperatingRequest {
@@ -125,6 +153,7 @@ fn help() -> Value {
         "PUT /_emulator/state": "replace the state (same format as --state files)",
         "POST /_emulator/reset": "start-up state, no faults, fresh counts, empty bucket",
         "GET /_emulator/chats/{id}": "one chat, e.g. its silent flag",
+        "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false}: set a chat's flags",
         "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|delay|drop\", ..., \"count\": N}",
         "DELETE /_emulator/faults": "drop queued faults",
         "GET|PUT /_emulator/limits": "{\"burst\": 50, \"drain_per_second\": 2} or {\"enabled\": false}",
