@@ -1,8 +1,10 @@
 'use strict';
-// Node figures for the benchmark table: sequential awaited calls, calls with 64 in flight, and
-// the time `require('b24kit')` takes. Prints one JSON line per figure.
+// Node figures for the benchmark table: sequential awaited calls, calls with 64 in flight, the
+// time `require('b24kit')` takes and the process's peak RSS. Prints one JSON line per figure. For
+// a TLS run, B24KIT_BENCH_CA names the emulator's certificate to trust.
 
 const { execFileSync } = require('node:child_process');
+const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const packageDir = process.env.B24KIT_NODE_PACKAGE || path.resolve(__dirname, '../bindings/node');
@@ -46,11 +48,15 @@ function requireTime() {
 (async () => {
   const [url, total] = [process.argv[2], Number(process.argv[3])];
   const { Client } = require(packageDir);
-  const client = Client.fromWebhook(url, { rateLimit: null }); // the emulator runs without limits
+  // The emulator runs without limits: so does the client's pacing. TLS runs trust its certificate.
+  const options = { rateLimit: null };
+  if (process.env.B24KIT_BENCH_CA) options.rootCertificatePem = readFileSync(process.env.B24KIT_BENCH_CA, 'utf8');
+  const client = Client.fromWebhook(url, options);
   for (let i = 0; i < 200; i++) await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
   console.log(requireTime());
   const [seq, seqTime] = await calls(client, total, 1);
   console.log(summary('node', seq, seqTime, 1));
   const [par, parTime] = await calls(client, total, 64);
   console.log(summary('node', par, parTime, 64));
+  console.log(JSON.stringify({ client: 'node-rss', peak_rss_kb: process.resourceUsage().maxRSS }));
 })();

@@ -1,10 +1,13 @@
 """Python figures for the benchmark table: sequential sync calls, asyncio calls with 64 in
-flight, and the time `import b24kit` takes. Prints one JSON line per figure."""
+flight, the time `import b24kit` takes and the process's peak RSS. Prints one JSON line per
+figure. For a TLS run, B24KIT_BENCH_CA names the emulator's certificate to trust."""
 
 from __future__ import annotations
 
 import asyncio
 import json
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -12,6 +15,11 @@ import time
 from typing import List
 
 import b24kit
+
+# The emulator runs without limits: so does the client's pacing. TLS runs trust its certificate.
+SETTINGS = {"rate_limit": None}
+if os.environ.get("B24KIT_BENCH_CA"):
+    SETTINGS["root_certificate_pem"] = open(os.environ["B24KIT_BENCH_CA"], "rb").read()
 
 
 def summary(client: str, latencies: List[float], elapsed: float, in_flight: int) -> str:
@@ -29,7 +37,7 @@ def summary(client: str, latencies: List[float], elapsed: float, in_flight: int)
 
 
 def sync_calls(url: str, calls: int) -> str:
-    client = b24kit.Client.from_webhook(url, rate_limit=None)  # the emulator runs without limits
+    client = b24kit.Client.from_webhook(url, **SETTINGS)
     call = client.imopenlines_session_mode_silent
     for _ in range(200):
         call(2043, activate=True)
@@ -44,7 +52,7 @@ def sync_calls(url: str, calls: int) -> str:
 
 def async_calls(url: str, calls: int, in_flight: int) -> str:
     async def run() -> str:
-        client = b24kit.AsyncClient.from_webhook(url, rate_limit=None)
+        client = b24kit.AsyncClient.from_webhook(url, **SETTINGS)
         for _ in range(200):
             await client.imopenlines_session_mode_silent(2043, activate=True)
         latencies: List[float] = []
@@ -73,3 +81,4 @@ if __name__ == "__main__":
     print(import_time(), flush=True)
     print(sync_calls(webhook, calls), flush=True)
     print(async_calls(webhook, calls, 64), flush=True)
+    print(json.dumps({"client": "python-rss", "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

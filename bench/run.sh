@@ -1,26 +1,44 @@
 #!/usr/bin/env bash
-# Benchmarks: builds release artefacts, starts the emulator with limits off, and prints figures
-# measured side by side in this run, each with its ratio to the hand-written Rust reqwest loop.
+# Benchmarks: builds release artefacts, installs the peer clients (PyPI, npm), starts the emulator
+# with limits off, and prints figures measured side by side in this run: b24kit in Rust, Python,
+# Node and Kotlin against the hand-written Rust reqwest loop and the clients people use today;
+# the emulator's own ceiling; the same table over TLS; and one slow run under the documented
+# standard-plan limit.
 # Usage: bash bench/run.sh [calls]     (default 5000 per figure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 calls=${1:-5000}
 venv=target/bench-venv
+peers_venv=target/bench-peers-venv
+peers_node=$root/target/bench-peers-node
 
 echo "==> building release artefacts"
-cargo build --release --locked -q -p b24kit-emulator -p b24kit-bench
+cargo build --release --locked -q -p b24kit-emulator -p b24kit-bench -p b24kit-uniffi
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
-"$venv/bin/pip" wheel -q --no-deps -w target/wheels ./bindings/python
-"$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/b24kit-*.whl
+rm -rf target/wheels/bench
+"$venv/bin/pip" wheel -q --no-deps -w target/wheels/bench ./bindings/python
+"$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/bench/b24kit-*.whl
 (cd bindings/node && npm ci --no-audit --no-fund --silent && npm run --silent build >/dev/null)
+# The Kotlin figures run in a plain JVM (not Maven's), on the compiled test classes.
+(cd bindings/kotlin && mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile=target/bench-classpath.txt)
+kotlin_classpath=$root/bindings/kotlin/target/classes:$root/bindings/kotlin/target/test-classes:$(cat bindings/kotlin/target/bench-classpath.txt)
+
+echo "==> installing the peers: b24pysdk and fast-bitrix24 (PyPI), @bitrix24/b24jssdk and @2bad/bitrix (npm)"
+if [ ! -x "$peers_venv/bin/python" ]; then python3 -m venv "$peers_venv"; fi
+"$peers_venv/bin/pip" install -q b24pysdk fast-bitrix24
+mkdir -p "$peers_node"
+(cd "$peers_node" && { [ -f package.json ] || npm init -y >/dev/null; } &&
+  npm install --no-audit --no-fund --silent @bitrix24/b24jssdk @2bad/bitrix)
 
 pids=()
 trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
-# start_emulator <rate limit>: starts an emulator on one thread and sets $ready to its ready line.
+# start_emulator <rate limit> [args…]: starts an emulator on one thread; sets $ready to its ready line.
 start_emulator() {
   local out
   out=$(mktemp)
-  target/release/b24kit-emulator --port 0 --ready-json --rate-limit "$1" --threads 1 >"$out" &
+  target/release/b24kit-emulator --port 0 --ready-json --rate-limit "$@" --threads 1 >"$out" &
   pids+=("$!")
   until grep -q '}' "$out"; do
     kill -0 "${pids[-1]}" 2>/dev/null || { echo "the emulator did not start" >&2; exit 1; }
@@ -30,26 +48,43 @@ start_emulator() {
 }
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$ready" "$1"; }
 
-echo "==> starting the emulator (limits off, one thread)"
+kotlin_bench() {
+  java -cp "$kotlin_classpath" -Djna.library.path="$root/target/release" dev.b24kit.BenchKt "$1" "$2"
+}
+
+# measure <webhook> <calls per figure> <rounds> <results file>: every client, rounds interleaved
+# (this machine is noisy); the peers once, in their own processes (they also report memory).
+measure() {
+  local webhook=$1 per_round=$(($2 / $3)) rounds=$3 results=$4
+  for round in $(seq "$rounds"); do
+    target/release/b24kit-bench reqwest "$webhook" "$per_round" >>"$results"
+    target/release/b24kit-bench b24kit "$webhook" "$per_round" >>"$results"
+    target/release/b24kit-bench reqwest "$webhook" "$per_round" 64 >>"$results"
+    target/release/b24kit-bench b24kit "$webhook" "$per_round" 64 >>"$results"
+    "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
+    node bench/node_bench.js "$webhook" "$per_round" >>"$results"
+    kotlin_bench "$webhook" "$per_round" >>"$results"
+  done
+  "$peers_venv/bin/python" bench/python_peers.py "$webhook" "$2" >>"$results"
+  B24KIT_PEERS_DIR=$peers_node node bench/node_peers.js "$webhook" "$2" >>"$results"
+  target/release/b24kit-bench ceiling "$webhook" $(($2 * 4)) 128 >>"$results"
+}
+
+echo "==> plain HTTP: $calls calls per figure, 5 interleaved rounds for b24kit and the floor"
 start_emulator off
-webhook=$(field webhook_url)
-
 results=$(mktemp)
-rounds=5
-per_round=$((calls / rounds))
-bench() { target/release/b24kit-bench "$@" >>"$results"; }
-echo "==> measuring: $rounds interleaved rounds of $per_round calls per figure (this machine is noisy)"
-for round in $(seq "$rounds"); do
-  bench reqwest "$webhook" "$per_round"
-  bench b24kit "$webhook" "$per_round"
-  bench reqwest "$webhook" "$per_round" 64
-  bench b24kit "$webhook" "$per_round" 64
-  "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
-  node bench/node_bench.js "$webhook" "$per_round" >>"$results"
-done
-python3 bench/table.py "$results"
+measure "$(field webhook_url)" "$calls" 5 "$results"
+python3 bench/table.py "$results" "plain HTTP, emulator limits off"
 
-echo "==> the documented standard plan (burst 50, 2/s) enforced by a second emulator: 300 calls at once"
+echo "==> TLS: the emulator serves HTTPS with a self-signed certificate every client trusts"
+start_emulator off --tls --cert-out target/bench-emulator.pem
+export B24KIT_BENCH_CA=$root/target/bench-emulator.pem
+tls_results=$(mktemp)
+measure "$(field webhook_url)" $((calls / 5)) 1 "$tls_results"
+python3 bench/table.py "$tls_results" "TLS (clients that open a connection per call pay a handshake each time)"
+unset B24KIT_BENCH_CA
+
+echo "==> the documented standard plan (burst 50, 2/s) enforced by the emulator: 300 calls at once"
 start_emulator standard
 target/release/b24kit-bench standard-plan "$(field webhook_url)" 300
 python3 - "$(field base_url)" <<'PY'

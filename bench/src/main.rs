@@ -5,6 +5,10 @@
 //! `reqwest` is the floor: a minimal hand-written client (POST JSON, read the body, parse the
 //! envelope) on one reqwest client. `b24kit` is the typed call of the core.
 //!
+//! `b24kit-bench ceiling <webhook URL> <calls> <in-flight>` is a raw load generator (one reqwest
+//! client on every core, nothing parsed): the requests per second the emulator can serve, so a
+//! reader sees that no client row was limited by the emulator.
+//!
 //! `b24kit-bench standard-plan <webhook URL> <calls>` makes the calls all at once through a client
 //! paced for the standard plan (burst 50, 2 per second; default retries) against an emulator that
 //! enforces it, and prints the time against the bucket's minimum and the calls that failed.
@@ -56,6 +60,29 @@ impl Caller {
     }
 }
 
+/// The emulator's self-signed certificate for a TLS run (`B24KIT_BENCH_CA`), if any.
+fn bench_ca() -> Option<Vec<u8>> {
+    std::env::var_os("B24KIT_BENCH_CA")
+        .map(|path| std::fs::read(path).expect("a readable certificate"))
+}
+
+/// The floor's HTTP client: no proxy (loopback), trusting the emulator's certificate for TLS runs.
+fn http_client() -> reqwest::Client {
+    let mut builder = reqwest::Client::builder().no_proxy();
+    if let Some(pem) = bench_ca() {
+        builder =
+            builder.tls_certs_merge(reqwest::Certificate::from_pem_bundle(&pem).expect("PEM"));
+    }
+    builder.build().unwrap()
+}
+
+fn trust_bench_ca(builder: b24kit::ClientBuilder) -> b24kit::ClientBuilder {
+    match bench_ca() {
+        Some(pem) => builder.add_root_certificate_pem(pem),
+        None => builder,
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 4 {
@@ -67,17 +94,28 @@ fn main() {
         standard_plan(&args[2], calls);
         return;
     }
+    if args[1] == "ceiling" {
+        let in_flight = args
+            .get(4)
+            .map_or(128, |n| n.parse().expect("in-flight is a number"));
+        ceiling(&args[2], calls, in_flight);
+        return;
+    }
     let in_flight: usize = args
         .get(4)
         .map_or(1, |n| n.parse().expect("in-flight is a number"));
     let caller = Arc::new(match args[1].as_str() {
         "reqwest" => Caller::Reqwest {
-            http: reqwest::Client::builder().no_proxy().build().unwrap(),
+            http: http_client(),
             url: format!("{}imopenlines.session.mode.silent.json", args[2]),
         },
         // The emulator runs with its limits off: so does the client's pacing, to measure the
         // call path itself.
-        "b24kit" => Caller::Typed(Client::webhook(&args[2]).rate_limit(None).build().unwrap()),
+        "b24kit" => Caller::Typed(
+            trust_bench_ca(Client::webhook(&args[2]).rate_limit(None))
+                .build()
+                .unwrap(),
+        ),
         other => panic!("unknown client {other}"),
     });
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -169,6 +207,51 @@ fn standard_plan(webhook: &str, calls: usize) {
             "client_minimum_seconds": limit.minimum_duration(calls as u64).as_secs_f64(),
             "ratio_to_bucket_minimum": elapsed / bucket_minimum,
             "failed_calls": failed,
+        })
+    );
+}
+
+/// Requests per second the emulator serves to `in_flight` concurrent raw requests.
+fn ceiling(webhook: &str, calls: usize, in_flight: usize) {
+    let http = http_client();
+    let url = format!("{webhook}imopenlines.session.mode.silent.json");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let elapsed = rt.block_on(async move {
+        let started = Instant::now();
+        let workers: Vec<_> = (0..in_flight)
+            .map(|_| {
+                let (http, url) = (http.clone(), url.clone());
+                tokio::spawn(async move {
+                    for _ in 0..calls / in_flight {
+                        let response = http
+                            .post(&url)
+                            .header("content-type", "application/json")
+                            .body(r#"{"CHAT_ID":2043,"ACTIVATE":"Y"}"#)
+                            .send()
+                            .await
+                            .expect("the emulator answers");
+                        assert!(response.status().is_success());
+                        response.bytes().await.expect("a whole body");
+                    }
+                })
+            })
+            .collect();
+        for worker in workers {
+            worker.await.unwrap();
+        }
+        started.elapsed()
+    });
+    let served = calls / in_flight * in_flight;
+    println!(
+        "{}",
+        serde_json::json!({
+            "client": "emulator-ceiling",
+            "in_flight": in_flight,
+            "calls": served,
+            "calls_per_second": served as f64 / elapsed.as_secs_f64(),
         })
     );
 }

@@ -1,0 +1,43 @@
+package dev.b24kit
+
+import kotlinx.coroutines.Dispatchers
+import kotlinx.coroutines.async
+import kotlinx.coroutines.awaitAll
+import kotlinx.coroutines.runBlocking
+
+/**
+ * Kotlin figures for bench/run.sh (not a test): `<calls>` suspend calls of
+ * `imopenlines.session.mode.silent`, sequential and with 64 in flight, against `<webhook URL>`; one JSON line
+ * per figure; B24KIT_BENCH_CA names the emulator's certificate for a TLS run. Run with `mvn exec:java -Dexec.mainClass=dev.b24kit.BenchKt -Dexec.classpathScope=test
+ * -Dexec.args="<url> <calls>" -Djna.library.path=<dir of libb24kit_uniffi.so>`.
+ */
+fun main(args: Array<String>): Unit = runBlocking {
+    val (url, calls) = args[0] to args[1].toInt()
+    // TLS runs trust the emulator's certificate (B24KIT_BENCH_CA).
+    val ca = System.getenv("B24KIT_BENCH_CA")?.let { java.io.File(it).readText() }
+    Client.fromWebhook(url, ClientOptions(rateLimit = RateLimit.Off, rootCertificatePem = ca)).use { client ->
+        repeat(200) { client.imopenlinesSessionModeSilent(2043, activate = true) }
+        for (inFlight in listOf(1, 64)) {
+            val latencies = LongArray(calls)
+            val started = System.nanoTime()
+            (0 until inFlight).map { worker ->
+                async(Dispatchers.Default) {
+                    for (i in worker until calls step inFlight) {
+                        val t = System.nanoTime()
+                        check(client.imopenlinesSessionModeSilent(2043, activate = true).result)
+                        latencies[i] = System.nanoTime() - t
+                    }
+                }
+            }.awaitAll()
+            val seconds = (System.nanoTime() - started) / 1e9
+            latencies.sort()
+            println(
+                """{"client": "kotlin", "in_flight": $inFlight, "calls": $calls, "calls_per_second": ${calls / seconds}, """ +
+                    """"median_us": ${latencies[calls / 2] / 1e3}, "p99_us": ${latencies[minOf(calls - 1, calls * 99 / 100)] / 1e3}}""",
+            )
+        }
+    }
+    // Linux reports the process's high-water mark of resident memory here.
+    val peak = java.io.File("/proc/self/status").readLines().firstOrNull { it.startsWith("VmHWM:") }
+    peak?.let { println("""{"client": "kotlin-rss", "peak_rss_kb": ${it.filter(Char::isDigit)}}""") }
+}
