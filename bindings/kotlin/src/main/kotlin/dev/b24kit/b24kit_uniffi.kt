@@ -1051,6 +1051,14 @@ internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuati
 
 // FFI type for Rust future continuations
 internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
+    // b24kit (bindings/uniffi/attach_callback_threads.py): keep Rust's I/O threads attached to the JVM
+    // instead of attaching and detaching them around every resumed call.
+    init {
+        com.sun.jna.Native.setCallbackThreadInitializer(
+            this,
+            com.sun.jna.CallbackThreadInitializer(true, false, "b24kit-io"),
+        )
+    }
     override fun callback(data: Long, pollResult: Byte) {
         uniffiContinuationHandleMap.remove(data).resume(pollResult)
     }
