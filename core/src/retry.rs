@@ -38,6 +38,27 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// A policy from settings that may each be left out (the bindings' settings objects), the
+    /// defaults filling the gaps. Zero attempts is refused; a zero deadline means none.
+    pub fn from_settings(
+        max_attempts: Option<u32>,
+        initial_backoff: Option<Duration>,
+        max_backoff: Option<Duration>,
+        deadline: Option<Duration>,
+    ) -> Result<RetryPolicy, Error> {
+        if max_attempts == Some(0) {
+            return Err(Error::InvalidConfig(crate::ConfigProblem::InvalidLimit {
+                name: "max attempts",
+            }));
+        }
+        let defaults = RetryPolicy::default();
+        let initial = initial_backoff.unwrap_or(defaults.initial_backoff);
+        Ok(defaults
+            .max_attempts(max_attempts.unwrap_or(defaults.max_attempts))
+            .backoff(initial, max_backoff.unwrap_or(defaults.max_backoff))
+            .deadline(deadline.filter(|d| !d.is_zero())))
+    }
+
     /// One attempt: every failure is returned as it is.
     pub fn never() -> RetryPolicy {
         RetryPolicy {

@@ -70,37 +70,20 @@ pub struct NativeTokens {
 }
 
 fn retry_policy(options: &RetryOptions) -> std::result::Result<RetryPolicy, CoreError> {
-    let millis = |value: f64, name: &'static str| {
-        Duration::try_from_secs_f64(value / 1000.0)
-            .map_err(|_| CoreError::InvalidConfig(ConfigProblem::InvalidLimit { name }))
+    let millis = |value: Option<f64>, name: &'static str| {
+        value
+            .map(|ms| {
+                Duration::try_from_secs_f64(ms / 1000.0)
+                    .map_err(|_| CoreError::InvalidConfig(ConfigProblem::InvalidLimit { name }))
+            })
+            .transpose()
     };
-    let defaults = RetryPolicy::default();
-    let (initial, max) = defaults.get_backoff();
-    let initial = match options.initial_backoff_ms {
-        Some(ms) => millis(ms, "initial backoff")?,
-        None => initial,
-    };
-    let max = match options.max_backoff_ms {
-        Some(ms) => millis(ms, "max backoff")?,
-        None => max.max(initial),
-    };
-    let deadline = match options.deadline_ms {
-        Some(ms) => Some(millis(ms, "deadline")?).filter(|d| !d.is_zero()),
-        None => None,
-    };
-    let attempts = match options.max_attempts {
-        Some(0) => {
-            return Err(CoreError::InvalidConfig(ConfigProblem::InvalidLimit {
-                name: "max attempts",
-            }))
-        }
-        Some(n) => n,
-        None => defaults.get_max_attempts(),
-    };
-    Ok(defaults
-        .max_attempts(attempts)
-        .backoff(initial, max)
-        .deadline(deadline))
+    RetryPolicy::from_settings(
+        options.max_attempts,
+        millis(options.initial_backoff_ms, "initial backoff")?,
+        millis(options.max_backoff_ms, "max backoff")?,
+        millis(options.deadline_ms, "deadline")?,
+    )
 }
 
 fn configure(

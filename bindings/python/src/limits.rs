@@ -81,24 +81,16 @@ impl Retry {
                 Error::InvalidConfig(b24kit::ConfigProblem::InvalidLimit { name }),
             )
         };
-        if max_attempts == 0 {
-            return Err(invalid("max attempts"));
-        }
         let seconds =
             |value: f64, name| Duration::try_from_secs_f64(value).map_err(|_| invalid(name));
-        let deadline = match deadline {
-            Some(d) => Some(seconds(d, "deadline")?).filter(|d| !d.is_zero()),
-            None => None,
-        };
-        Ok(Retry(
-            RetryPolicy::default()
-                .max_attempts(max_attempts)
-                .backoff(
-                    seconds(initial_backoff, "initial backoff")?,
-                    seconds(max_backoff, "max backoff")?,
-                )
-                .deadline(deadline),
-        ))
+        RetryPolicy::from_settings(
+            Some(max_attempts),
+            Some(seconds(initial_backoff, "initial backoff")?),
+            Some(seconds(max_backoff, "max backoff")?),
+            deadline.map(|d| seconds(d, "deadline")).transpose()?,
+        )
+        .map(Retry)
+        .map_err(|e| errors::to_py(py, e))
     }
 
     /// One attempt: every failure is raised as it is.

@@ -68,32 +68,12 @@ pub struct RetryOptions {
 }
 
 fn retry_policy(options: &RetryOptions) -> Result<RetryPolicy, CoreError> {
-    let defaults = RetryPolicy::default();
-    let (initial, max) = defaults.get_backoff();
-    let initial = options
-        .initial_backoff_ms
-        .map_or(initial, Duration::from_millis);
-    let max = options
-        .max_backoff_ms
-        .map_or(max.max(initial), Duration::from_millis);
-    let attempts = match options.max_attempts {
-        Some(0) => {
-            return Err(CoreError::InvalidConfig(ConfigProblem::InvalidLimit {
-                name: "max attempts",
-            }))
-        }
-        Some(n) => n,
-        None => defaults.get_max_attempts(),
-    };
-    Ok(defaults
-        .max_attempts(attempts)
-        .backoff(initial, max)
-        .deadline(
-            options
-                .deadline_ms
-                .filter(|ms| *ms > 0)
-                .map(Duration::from_millis),
-        ))
+    RetryPolicy::from_settings(
+        options.max_attempts,
+        options.initial_backoff_ms.map(Duration::from_millis),
+        options.max_backoff_ms.map(Duration::from_millis),
+        options.deadline_ms.map(Duration::from_millis),
+    )
 }
 
 /// Receives each renewed token pair, so the app can store it (in the Keychain, say). Called on
