@@ -145,6 +145,8 @@ impl Client {
             if timeout.is_zero() {
                 return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
             }
+            // The deadline, not the client's timeout, bounds this attempt.
+            let cut_by_deadline = timeout < self.transport.timeout();
             let token = inner.tokens.as_ref().map(TokenStore::current);
             let body = encode(token.as_ref().map(|(t, _)| t.expose()))?;
             let secrets = inner.secrets();
@@ -164,6 +166,19 @@ impl Client {
                 Err(error) => error,
             };
             log::debug!(target: "b24kit", "{url_method} failed (attempt {attempt}, {:?}): {error}", started.elapsed());
+            if cut_by_deadline
+                && matches!(
+                    error,
+                    Error::Transport {
+                        kind: TransportErrorKind::Timeout,
+                        ..
+                    }
+                )
+            {
+                // Our own deadline ended this attempt; an earlier attempt's failure says more
+                // about why the call failed than "timed out" does.
+                return Err(last_error.unwrap_or(error));
+            }
             if let (Some(tokens), Some((_, generation))) = (&inner.tokens, &token) {
                 if !renewed && tokens.can_refresh() && is_system(&error, SystemError::ExpiredToken)
                 {

@@ -182,7 +182,7 @@ async fn the_deadline_bounds_all_attempts_together() {
             RetryPolicy::default()
                 .max_attempts(100)
                 .backoff(Duration::from_millis(50), Duration::from_millis(50))
-                .deadline(Some(Duration::from_millis(400))),
+                .deadline(Some(Duration::from_secs(1))),
         )
         .build()
         .unwrap();
@@ -193,15 +193,18 @@ async fn the_deadline_bounds_all_attempts_together() {
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
+    // Whether the deadline falls between attempts or cuts one short, the call fails with what
+    // the portal said, not with a timeout of its own making.
     assert_eq!(err.status(), Some(503), "{err:?}");
-    assert!(elapsed < Duration::from_millis(600), "{elapsed:?}");
+    // 100 attempts 25–50 ms apart would take 2.5 s at least.
+    assert!(elapsed < Duration::from_millis(2_400), "{elapsed:?}");
     let requests = emu.portal().stats().rest_requests;
     assert!(
-        (3..=12).contains(&requests),
-        "{requests} attempts in 400 ms at 25–50 ms apart"
+        (2..=45).contains(&requests),
+        "{requests} attempts within a 1 s deadline at 25–50 ms apart"
     );
 
-    // A hung server: the deadline cuts the attempt itself short.
+    // A hung server: the deadline cuts the first attempt itself short.
     emu.portal().clear_faults();
     emu.portal().inject(Fault::Delay { ms: 5_000 }, 1);
     let started = Instant::now();
@@ -210,11 +213,20 @@ async fn the_deadline_bounds_all_attempts_together() {
         .await
         .unwrap_err();
     assert!(
-        started.elapsed() < Duration::from_millis(600),
+        started.elapsed() < Duration::from_secs(4),
         "{:?}",
         started.elapsed()
     );
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::Transport {
+                kind: b24kit::TransportErrorKind::Timeout,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
