@@ -16,6 +16,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use b24kit::prelude::*;
 use b24kit::{Client, ImopenlinesSessionModeSilentParams};
 use serde::Deserialize;
 

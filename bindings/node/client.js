@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { ClientBase, NATIVE, SETTLED, checkParams, checkBatch, integerArg, flagArg, stringArg } = require('./base.js');
+const { ClientBase, NATIVE, SETTLED, checkParams, checkBatch, integerArg, flagArg, stringArg } = require('./client_base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -30,17 +30,7 @@ class Time {
   }
 }
 
-/** A successful call: the typed `result` and the answer's `time`. */
-class Response {
-  constructor(result, time) {
-    this.result = result;
-    this.time = time;
-    Object.freeze(this);
-  }
-}
-
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
-const IMOPENLINES_DIALOG_GET_ONE_OF = ['chatId', 'dialogId', 'sessionId', 'userCode'];
 const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
 const IMOPENLINES_SESSION_MODE_SILENT_PARAMS = ['chatId', 'activate'];
@@ -272,4 +262,4 @@ class Client extends ClientBase {
   }
 }
 
-module.exports = { Client, Response, Time };
+module.exports = { Client, Time };

@@ -7,40 +7,12 @@
  * `TlsError`, `RequestTimeoutError`, `ConnectionLostError`), `ProtocolError`, and
  * `InvalidArgumentError` (also a `RangeError`) and `ConfigError` (also a `TypeError`).
  * Each carries `code`, `description`, `httpStatus` and `retryable`; messages never contain the
- * webhook key or a token.
+ * webhook key or a token. The base classes are in `errors_base.js`.
  */
 
-const BRAND = Symbol.for('b24kit.error');
-const FIELDS = ['code', 'description', 'httpStatus', 'retryable', 'mayHaveReachedServer', 'method', 'category', 'kind', 'parameter'];
+const base = require('./errors_base.js');
 
-function assignFields(target, fields) {
-  for (const key of FIELDS) {
-    const value = fields[key];
-    target[key] = value === undefined ? (key === 'retryable' ? false : key === 'mayHaveReachedServer' ? true : null) : value;
-  }
-  Object.defineProperty(target, BRAND, { value: true });
-}
-
-/** Base class of every error b24kit raises. */
-class B24kitError extends Error {
-  constructor(message, fields = {}) {
-    super(message);
-    this.name = new.target.name;
-    assignFields(this, fields);
-  }
-
-  /** `InvalidArgumentError` and `ConfigError` extend built-in errors yet are b24kit errors too. */
-  static [Symbol.hasInstance](value) {
-    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
-    return this === B24kitError && value !== null && typeof value === 'object' && value[BRAND] === true;
-  }
-}
-
-/** The portal refused the call with an error documented for the called method. */
-class MethodError extends B24kitError {}
-
-/** The portal refused the call with an error that any method can return. */
-class BitrixSystemError extends B24kitError {}
+const { MethodError, BitrixSystemError } = base;
 
 /** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
 class DialogIdEmptyError extends MethodError {}
@@ -144,110 +116,42 @@ class UserAccessError extends AuthError {}
 /** `PORTAL_DELETED` — Portal was deleted. The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted. */
 class PortalDeletedError extends PortalStateError {}
 
-/** A Bitrix24 error code the docs do not list (kept in `code`). */
-class UnknownCodeError extends B24kitError {}
-
-/** A non-success HTTP status without a Bitrix24 error body. */
-class HttpError extends B24kitError {}
-
-/** No answer arrived; `kind` says why and `mayHaveReachedServer` whether it was sent. */
-class TransportError extends B24kitError {}
-
-/** No connection could be opened; the request was not sent. */
-class ConnectError extends TransportError {}
-
-/** The TLS handshake failed (for example an untrusted certificate). */
-class TlsError extends TransportError {}
-
-/** The call's time limit passed before the whole answer arrived. */
-class RequestTimeoutError extends TransportError {}
-
-/** The connection closed or broke before the whole answer arrived. */
-class ConnectionLostError extends TransportError {}
-
-/** An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`. */
-class ProtocolError extends B24kitError {}
-
-/** A parameter was rejected before anything was sent; `parameter` names it. */
-class InvalidArgumentError extends RangeError {
-  constructor(message, fields = {}) {
-    super(message);
-    this.name = 'InvalidArgumentError';
-    assignFields(this, fields);
-  }
-}
-
-/** The client settings were rejected; nothing was sent. */
-class ConfigError extends TypeError {
-  constructor(message, fields = {}) {
-    super(message);
-    this.name = 'ConfigError';
-    assignFields(this, fields);
-  }
-}
-
-/** The OAuth server refused to renew the access token; `code` is its error (`invalid_grant`: authorize again). */
-class TokenRefreshError extends B24kitError {}
-
-/** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
-class SkippedError extends B24kitError {}
-
-const METHOD_ERRORS = {
-  "DIALOG_ID_EMPTY": DialogIdEmptyError,
-  "ACCESS_ERROR": AccessError,
-  "IM_NOT_INSTALLED": ImNotInstalledError,
-  "CHAT_ID_EMPTY": ChatIdEmptyError,
-  "CHAT_ID": ChatIdError,
-  "CHAT_TYPE": ChatTypeError,
-  "ACCESS_DENIED": AccessDeniedError,
-  "USER_ID": UserIdError,
-  "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
-};
-
-const SYSTEM_ERRORS = {
-  "INTERNAL_SERVER_ERROR": InternalServerError,
-  "ERROR_UNEXPECTED_ANSWER": UnexpectedAnswerError,
-  "QUERY_LIMIT_EXCEEDED": QueryLimitExceededError,
-  "OPERATION_TIME_LIMIT": OperationTimeLimitError,
-  "ERROR_BATCH_METHOD_NOT_ALLOWED": BatchMethodNotAllowedError,
-  "ERROR_BATCH_LENGTH_EXCEEDED": BatchLengthExceededError,
-  "NO_AUTH_FOUND": NoAuthFoundError,
-  "INVALID_REQUEST": InvalidRequestError,
-  "OVERLOAD_LIMIT": OverloadLimitError,
-  "ACCESS_DENIED": PlanAccessDeniedError,
-  "INVALID_CREDENTIALS": InvalidCredentialsError,
-  "ERROR_MANIFEST_IS_NOT_AVAILABLE": ManifestIsNotAvailableError,
-  "ERROR_METHOD_NOT_FOUND": MethodNotFoundError,
-  "insufficient_scope": InsufficientScopeError,
-  "expired_token": ExpiredTokenError,
-  "user_access_error": UserAccessError,
-  "PORTAL_DELETED": PortalDeletedError,
-};
-
-const TRANSPORT_ERRORS = { connect: ConnectError, tls: TlsError, timeout: RequestTimeoutError, connection_lost: ConnectionLostError };
-
-const OTHER_ERRORS = {
-  unknown_code: UnknownCodeError,
-  http: HttpError,
-  protocol: ProtocolError,
-  invalid_argument: InvalidArgumentError,
-  invalid_config: ConfigError,
-  token_refresh: TokenRefreshError,
-  skipped: SkippedError,
-};
-
-/** Builds the error for a record the addon reports (the core's `kind_name` in `variant`). */
-function makeError(record) {
-  let Class;
-  if (record.variant === 'method') Class = METHOD_ERRORS[record.code] || MethodError;
-  else if (record.variant === 'system') Class = SYSTEM_ERRORS[record.code] || BitrixSystemError;
-  else if (record.variant === 'transport') Class = TRANSPORT_ERRORS[record.kind] || TransportError;
-  else Class = OTHER_ERRORS[record.variant] || B24kitError;
-  return new Class(record.message, record);
-}
+const makeError = base.errorFactory(
+  {
+    "DIALOG_ID_EMPTY": DialogIdEmptyError,
+    "ACCESS_ERROR": AccessError,
+    "IM_NOT_INSTALLED": ImNotInstalledError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
+    "CHAT_ID": ChatIdError,
+    "CHAT_TYPE": ChatTypeError,
+    "ACCESS_DENIED": AccessDeniedError,
+    "USER_ID": UserIdError,
+    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+  },
+  {
+    "INTERNAL_SERVER_ERROR": InternalServerError,
+    "ERROR_UNEXPECTED_ANSWER": UnexpectedAnswerError,
+    "QUERY_LIMIT_EXCEEDED": QueryLimitExceededError,
+    "OPERATION_TIME_LIMIT": OperationTimeLimitError,
+    "ERROR_BATCH_METHOD_NOT_ALLOWED": BatchMethodNotAllowedError,
+    "ERROR_BATCH_LENGTH_EXCEEDED": BatchLengthExceededError,
+    "NO_AUTH_FOUND": NoAuthFoundError,
+    "INVALID_REQUEST": InvalidRequestError,
+    "OVERLOAD_LIMIT": OverloadLimitError,
+    "ACCESS_DENIED": PlanAccessDeniedError,
+    "INVALID_CREDENTIALS": InvalidCredentialsError,
+    "ERROR_MANIFEST_IS_NOT_AVAILABLE": ManifestIsNotAvailableError,
+    "ERROR_METHOD_NOT_FOUND": MethodNotFoundError,
+    "insufficient_scope": InsufficientScopeError,
+    "expired_token": ExpiredTokenError,
+    "user_access_error": UserAccessError,
+    "PORTAL_DELETED": PortalDeletedError,
+  },
+);
+base.setFactory(makeError);
 
 module.exports = {
-  B24kitError,
+  B24kitError: base.B24kitError,
   MethodError,
   BitrixSystemError,
   DialogIdEmptyError,
@@ -284,17 +188,17 @@ module.exports = {
   ExpiredTokenError,
   UserAccessError,
   PortalDeletedError,
-  UnknownCodeError,
-  HttpError,
-  TransportError,
-  ConnectError,
-  TlsError,
-  RequestTimeoutError,
-  ConnectionLostError,
-  ProtocolError,
-  InvalidArgumentError,
-  ConfigError,
-  TokenRefreshError,
-  SkippedError,
+  UnknownCodeError: base.UnknownCodeError,
+  HttpError: base.HttpError,
+  TransportError: base.TransportError,
+  ConnectError: base.ConnectError,
+  TlsError: base.TlsError,
+  RequestTimeoutError: base.RequestTimeoutError,
+  ConnectionLostError: base.ConnectionLostError,
+  ProtocolError: base.ProtocolError,
+  InvalidArgumentError: base.InvalidArgumentError,
+  ConfigError: base.ConfigError,
+  TokenRefreshError: base.TokenRefreshError,
+  SkippedError: base.SkippedError,
   makeError,
 };

@@ -7,84 +7,8 @@
  * with a subclass of `B24kitError`.
  */
 
-/** Settings of a client; every field is optional. */
-export interface ClientOptions {
-  /** How long a whole call may take, in milliseconds (default 65 000: the portal's 60 s limit plus the network). */
-  timeoutMs?: number;
-  /** How long opening a connection may take, in milliseconds (default 10 000). */
-  connectTimeoutMs?: number;
-  /** The largest answer accepted, in bytes (default 8 MiB). */
-  maxResponseBytes?: number;
-  /** Replaces `b24kit-node/<version>`; name your integration. */
-  userAgent?: string;
-  /** One more trusted root certificate (PEM), e.g. for an on-premise portal. */
-  rootCertificatePem?: string;
-  /**
-   * The portal's request-intensity limit to pace calls by, so that they wait for a slot instead
-   * of failing with `QUERY_LIMIT_EXCEEDED`: `RateLimit.STANDARD` (default), `RateLimit.ENTERPRISE`,
-   * `new RateLimit(burst, drainPerSecond)`, or `null` for no pacing. Shared by every call of the client.
-   */
-  rateLimit?: RateLimit | null;
-  /** How failed calls are tried again (`{ maxAttempts: 1 }` for not at all). */
-  retry?: RetryOptions;
-}
-
-/** How failed calls are tried again; absent fields keep the defaults. */
-export interface RetryOptions {
-  /** Attempts in all, the first included (default 4). */
-  maxAttempts?: number;
-  /** The wait before the first retry (default 500), doubling for each further one. */
-  initialBackoffMs?: number;
-  /** The longest wait between attempts (default 10 000). */
-  maxBackoffMs?: number;
-  /** Never retry past this many milliseconds after the call started (default: no deadline). */
-  deadlineMs?: number;
-}
-
-/** Settings of an OAuth client: those of every client plus token renewal. */
-export interface OAuthClientOptions extends ClientOptions {
-  /**
-   * Renews an expired access token once (however many calls meet the expiry together) and
-   * repeats the call. The client secret goes only to the OAuth server.
-   */
-  refresh?: {
-    clientId: string;
-    clientSecret: string;
-    refreshToken: string;
-    /** The OAuth server's token URL (default `DEFAULT_OAUTH_SERVER`). */
-    oauthServer?: string;
-    /** Called with each renewed pair, on the JavaScript thread, before the call that renewed it settles: store `refreshToken`. */
-    onTokensRefreshed?: (tokens: Tokens) => void;
-  };
-}
-
-/** The portal's request-intensity limit: a leaky bucket of `burst` requests draining `drainPerSecond`. */
-export declare class RateLimit {
-  constructor(burst: number, drainPerSecond: number);
-  /** Every plan but Enterprise: burst 50, 2 per second. */
-  static readonly STANDARD: RateLimit;
-  /** Enterprise: burst 250, 5 per second. */
-  static readonly ENTERPRISE: RateLimit;
-  readonly burst: number;
-  readonly drainPerSecond: number;
-  /** The least time, in milliseconds, that `requests` calls take under this limit. */
-  minimumDurationMs(requests: number): number;
-}
-
-/** A renewed token pair; `util.inspect` and `toString()` show neither token. */
-export declare class Tokens {
-  private constructor();
-  readonly accessToken: string;
-  readonly refreshToken: string;
-  /** Unix time at which the access token expires, when the server said. */
-  readonly expires: number | null;
-  readonly expiresIn: number | null;
-  readonly clientEndpoint: string | null;
-  readonly memberId: string | null;
-}
-
-/** The documented OAuth server's token URL. */
-export declare const DEFAULT_OAUTH_SERVER: string;
+export * from './base';
+import { B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -284,44 +208,6 @@ export declare class Client {
   imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
 }
 
-/** Fields every b24kit error carries; `null` where they do not apply. */
-export interface B24kitErrorFields {
-  /** The Bitrix24 `error` code (the documented spelling), when the portal sent one. */
-  readonly code: string | null;
-  /** The portal's `error_description` (localized; match on `code`). */
-  readonly description: string | null;
-  /** The HTTP status of the answer, when one arrived. */
-  readonly httpStatus: number | null;
-  /** Whether repeating the same call later may succeed. */
-  readonly retryable: boolean;
-  /** `false` only when the request certainly never left this machine. */
-  readonly mayHaveReachedServer: boolean;
-  /** For method errors: the dotted method name. */
-  readonly method: string | null;
-  /** For system errors: the category (`rate_limit`, `auth`, …). */
-  readonly category: string | null;
-  /** For transport and protocol errors: what went wrong (`timeout`, `not_json`, …). */
-  readonly kind: string | null;
-  /** For invalid arguments: the parameter's name. */
-  readonly parameter: string | null;
-}
-
-/** Base class of every error b24kit raises. */
-export declare class B24kitError extends Error implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
-/** The portal refused the call with an error documented for the called method. */
-export declare class MethodError extends B24kitError {}
-/** The portal refused the call with an error that any method can return. */
-export declare class BitrixSystemError extends B24kitError {}
 /** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
 export declare class DialogIdEmptyError extends MethodError {}
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
@@ -390,51 +276,6 @@ export declare class ExpiredTokenError extends TokenExpiredError {}
 export declare class UserAccessError extends AuthError {}
 /** `PORTAL_DELETED` — Portal was deleted. The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted. */
 export declare class PortalDeletedError extends PortalStateError {}
-/** A Bitrix24 error code the docs do not list (kept in `code`). */
-export declare class UnknownCodeError extends B24kitError {}
-/** A non-success HTTP status without a Bitrix24 error body. */
-export declare class HttpError extends B24kitError {}
-/** No answer arrived; `kind` says why and `mayHaveReachedServer` whether it was sent. */
-export declare class TransportError extends B24kitError {}
-/** No connection could be opened; the request was not sent. */
-export declare class ConnectError extends TransportError {}
-/** The TLS handshake failed (for example an untrusted certificate). */
-export declare class TlsError extends TransportError {}
-/** The call's time limit passed before the whole answer arrived. */
-export declare class RequestTimeoutError extends TransportError {}
-/** The connection closed or broke before the whole answer arrived. */
-export declare class ConnectionLostError extends TransportError {}
-/** An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`. */
-export declare class ProtocolError extends B24kitError {}
-/** A parameter was rejected before anything was sent (also `instanceof B24kitError`). */
-export declare class InvalidArgumentError extends RangeError implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
-/** The client settings were rejected; nothing was sent (also `instanceof B24kitError`). */
-export declare class ConfigError extends TypeError implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
-
-/** The OAuth server refused to renew the access token; `code` is its error (`invalid_grant`: authorize again). */
-export declare class TokenRefreshError extends B24kitError {}
-/** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
-export declare class SkippedError extends B24kitError {}
 
 /** Every error class, by name. */
 export declare const errors: {
@@ -488,6 +329,3 @@ export declare const errors: {
   TokenRefreshError: typeof TokenRefreshError;
   SkippedError: typeof SkippedError;
 };
-
-/** The package version. */
-export declare const version: string;

@@ -9,8 +9,10 @@
 
 const native = require('./native.js');
 const errors = require('./errors.js');
-const { Client, Response, Time } = require('./client.js');
-const { DEFAULT_OAUTH_SERVER, RateLimit, Tokens } = require('./base.js');
+const { Client, Time } = require('./client.js');
+const { Response } = require('./client_base.js');
+const { DEFAULT_OAUTH_SERVER, RateLimit } = require('./settings.js');
+const { Tokens } = require('./tokens.js');
 
 const packageVersion = require('./package.json').version;
 if (native.version() !== packageVersion) {

@@ -3,6 +3,7 @@
 
 use std::process::ExitCode;
 
+use b24kit::prelude::*;
 use b24kit::{Client, Error, ImopenlinesSessionModeSilentParams, Response};
 use b24kit_emulator::Emulator;
 

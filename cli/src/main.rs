@@ -7,6 +7,7 @@ mod report;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use b24kit::prelude::*;
 use b24kit::{Client, ImopenlinesSessionModeSilentParams};
 use b24kit_emulator::{Emulator, EmulatorConfig};
 use clap::{Parser, Subcommand, ValueEnum};

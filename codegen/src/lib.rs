@@ -10,6 +10,7 @@ mod render;
 mod rustfmt;
 pub mod spec;
 mod targets;
+mod types;
 
 use std::path::{Path, PathBuf};
 

@@ -101,6 +101,23 @@ pub fn rust_ident(snake: &str) -> String {
     }
 }
 
+/// Python keywords and soft keywords that cannot name a parameter.
+const PYTHON_KEYWORDS: &[&str] = &[
+    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
+    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
+    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
+    "with", "yield",
+];
+
+/// A snake_case name made safe for Python (`from` → `from_`).
+pub fn python_ident(snake: &str) -> String {
+    if PYTHON_KEYWORDS.contains(&snake) {
+        format!("{snake}_")
+    } else {
+        snake.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -141,8 +158,10 @@ mod tests {
     }
 
     #[test]
-    fn keywords_are_escaped_for_rust() {
+    fn keywords_are_escaped_for_rust_and_python() {
         assert_eq!(rust_ident("type"), "r#type");
         assert_eq!(rust_ident("chat_id"), "chat_id");
+        assert_eq!(python_ident("from"), "from_");
+        assert_eq!(python_ident("type"), "type");
     }
 }

@@ -1,13 +1,14 @@
 //! # b24kit — a typed Bitrix24 REST client
 //!
 //! Every method is described once in a YAML spec (`spec/methods/*.yaml`); the code generator
-//! turns it into a parameter type, an error enum and calls on [`Client`] and
-//! [`blocking::Client`]. The hand-written runtime here does what needs judgement once: URLs and
-//! credentials, HTTP, deadlines, and telling errors apart.
+//! turns it into a parameter type, an error enum and a call on [`Client`] and
+//! [`blocking::Client`]. What every call does whatever the method — URLs and credentials, HTTP,
+//! limits, retries, OAuth renewal, telling errors apart — is the hand-written runtime beneath,
+//! `b24kit-runtime`, which this crate fixes to its specs ([`Spec`]).
 //!
 //! ```no_run
 //! # async fn run() -> Result<(), b24kit::Error> {
-//! use b24kit::{Client, ImopenlinesSessionModeSilentParams};
+//! use b24kit::prelude::*;
 //!
 //! let client = Client::webhook("https://your-domain.bitrix24.com/rest/1/your_webhook_key/").build()?;
 //! let answer = client
@@ -19,52 +20,61 @@
 //!
 //! Method names map mechanically: `imopenlines.session.mode.silent` is
 //! `imopenlines_session_mode_silent`, with `ImopenlinesSessionModeSilentParams` and
-//! `ImopenlinesSessionModeSilentError`.
+//! `ImopenlinesSessionModeSilentError`; the calls of a scope are a trait (`Imopenlines`, and
+//! `BlockingImopenlines` for the blocking client), all in [`prelude`].
 //!
 //! Errors are one enum, [`Error`]: method errors (per documented code), system errors (per
 //! documented code, with category and retryability), unknown codes, HTTP errors without a
 //! Bitrix24 body, transport and protocol failures, and arguments rejected before sending. No
 //! error, `Debug` output or log line contains the webhook key or a token.
 
-mod batch;
-pub mod blocking;
-mod client;
-mod endpoint;
-mod envelope;
-mod error;
-#[doc(hidden)]
-pub mod fuzzing;
 mod generated;
-mod limiter;
-mod method;
-mod oauth;
-mod operating;
-pub mod panic;
-mod response;
-mod retry;
-mod runtime;
-mod secret;
-mod transport;
-pub mod wire;
 
-pub use batch::{BatchItem, MAX_BATCH_COMMANDS};
-pub use client::{
-    Client, ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_TIMEOUT,
+#[doc(hidden)]
+pub use b24kit_runtime::fuzzing;
+pub use b24kit_runtime::{
+    check_at_least, check_at_most, check_one_of, one_of_message, panic, parameter_name, wire,
+    ArgumentProblem, Casing, ConfigProblem, ErrorReport, Method, OperatingBudget,
+    ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings, Span,
+    TokenCallback, Tokens, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS,
 };
-pub use error::{
-    one_of_message, ArgumentProblem, ConfigProblem, Error, ProtocolErrorKind, TransportErrorKind,
-};
+pub use generated::calls::*;
+pub use generated::catalog::{Spec, PARAMETERS};
 pub use generated::method_errors::MethodError;
 pub use generated::methods::*;
 pub use generated::system_errors::{DocRevision, SystemError, SystemErrorCategory, DOC_REVISIONS};
 pub use generated::time::Time;
 pub use generated::METHOD_NAMES;
-pub use limiter::RateLimit;
-pub use method::{check_at_least, check_at_most, check_one_of, Method};
-pub use oauth::{TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};
-pub use operating::OperatingBudget;
-pub use response::Response;
-pub use retry::RetryPolicy;
+
+/// An async Bitrix24 client for one portal and one set of credentials; see
+/// [`b24kit_runtime::Client`].
+pub type Client = b24kit_runtime::Client<Spec>;
+/// Settings of a [`Client`]; start with [`Client::webhook`] or [`Client::oauth`].
+pub type ClientBuilder = b24kit_runtime::ClientBuilder<Spec>;
+/// Why a call failed; see [`b24kit_runtime::Error`].
+pub type Error = b24kit_runtime::Error<Spec>;
+/// A successful call: the typed `result` and the answer's [`Time`].
+pub type Response<T> = b24kit_runtime::Response<T, Time>;
+/// One call's outcome in a batch.
+pub type BatchItem<T> = b24kit_runtime::BatchItem<T, Spec>;
+
+/// The blocking API, for scripts and programs without an async runtime.
+pub mod blocking {
+    /// A blocking Bitrix24 client: the async [`Client`](crate::Client) behind a wait.
+    pub type Client = b24kit_runtime::blocking::Client<crate::Spec>;
+}
+
+/// Everything a program that calls Bitrix24 needs in scope: the clients, the errors, every
+/// method's parameters and the traits that carry the calls.
+pub mod prelude {
+    pub use crate::generated::calls::*;
+    pub use crate::generated::methods::*;
+    pub use crate::{
+        blocking, Client, Error, MethodError, OperatingBudget, RateLimit, Refresh, Response,
+        RetryPolicy, SystemError, SystemErrorCategory,
+    };
+}
 
 /// Compiles the README's Rust examples, so the quick start cannot drift from the API.
 #[cfg(doctest)]

@@ -8,9 +8,10 @@
 use serde_json::{json, Map, Value};
 
 use crate::clock::{unix_now, TimeObject};
+use crate::command::{run_command, CommandFailure, Credential};
 use crate::php_form;
 use crate::portal::Portal;
-use crate::rest::{self, run_command, CommandFailure, Credential, Reply};
+use crate::reply::{self, Reply};
 
 /// `CRestUtil::BATCH_MAX_LENGTH`.
 const MAX_COMMANDS: usize = 50;
@@ -64,7 +65,7 @@ pub(crate) fn run(
         "result_time": times.into_json(),
     });
     let processing = processing_started.elapsed().as_secs_f64();
-    rest::success(body, TimeObject::new(started, processing, None))
+    reply::success(body, TimeObject::new(started, processing, None))
 }
 
 fn run_one(

@@ -13,6 +13,7 @@
 
 mod batch;
 mod clock;
+mod command;
 mod control;
 mod faults;
 mod limits;
@@ -21,6 +22,7 @@ mod oauth;
 mod operating;
 mod php_form;
 mod portal;
+mod reply;
 mod request;
 mod rest;
 mod server;
@@ -36,6 +38,7 @@ use tokio::sync::oneshot;
 
 pub use faults::{Fault, FaultRequest};
 pub use limits::RateLimit;
+pub use methods::{served_methods, ServedMethod};
 pub use operating::OperatingLimit;
 pub use portal::{Portal, RecordedCall, Stats};
 pub use state::PortalState;

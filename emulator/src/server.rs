@@ -17,7 +17,8 @@ use tokio_rustls::TlsAcceptor;
 
 use crate::clock::unix_now;
 use crate::portal::Portal;
-use crate::rest::{self, Reply};
+use crate::reply::{self, Reply};
+use crate::rest;
 use crate::{control, oauth, request};
 
 /// Bodies larger than this are refused; real calls are a few hundred bytes.
@@ -165,7 +166,7 @@ async fn handle(
 }
 
 fn json_response(status: u16, body: Bytes) -> Response<Full<Bytes>> {
-    response(status, rest::JSON, body)
+    response(status, reply::JSON, body)
 }
 
 fn response(status: u16, content_type: &'static str, body: Bytes) -> Response<Full<Bytes>> {

@@ -7,6 +7,7 @@
 
 use std::time::Duration;
 
+use b24kit::prelude::*;
 use b24kit::{Client, Error};
 use serde_json::{json, Map, Value};
 

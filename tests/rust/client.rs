@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use b24kit::prelude::*;
 use b24kit::{
     ArgumentProblem, Client, ConfigProblem, Error, ImopenlinesSessionModeSilentParams as Silent,
     TransportErrorKind,

@@ -4,6 +4,7 @@
 
 use std::time::{Duration, Instant};
 
+use b24kit::prelude::*;
 use b24kit::{
     Client, Error, ImopenlinesSessionModeSilentError as SilentError,
     ImopenlinesSessionModeSilentParams as Silent, MethodError, ProtocolErrorKind, SystemError,

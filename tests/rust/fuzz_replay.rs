@@ -24,7 +24,7 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
 
 #[test]
 fn response_inputs() {
-    assert!(replay("response", b24kit::fuzzing::response) >= 3);
+    assert!(replay("response", b24kit::fuzzing::response::<b24kit::Spec>) >= 3);
 }
 
 #[test]

@@ -4,6 +4,7 @@
 use std::io::Write;
 use std::time::{Duration, Instant};
 
+use b24kit::prelude::*;
 use b24kit::{
     Client, Error, ImopenlinesSessionModeSilentParams as Silent, ProtocolErrorKind,
     TransportErrorKind,

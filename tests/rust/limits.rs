@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use b24kit::prelude::*;
 use b24kit::{
     Client, Error, ImopenlinesSessionModeSilentError, ImopenlinesSessionModeSilentParams as Silent,
     MethodError, OperatingBudget, RateLimit, RetryPolicy, SystemError, Tokens,
@@ -82,8 +83,8 @@ async fn retryable_faults_are_retried_until_the_call_succeeds() {
         .rate_limit(None)
         .retry(
             RetryPolicy::default()
-                .max_attempts(5)
-                .backoff(Duration::from_millis(5), Duration::from_millis(20)),
+                .with_max_attempts(5)
+                .with_backoff(Duration::from_millis(5), Duration::from_millis(20)),
         )
         .build()
         .unwrap();
@@ -123,7 +124,10 @@ async fn errors_that_retrying_cannot_fix_are_returned_at_once() {
     let emu = emulator();
     let client = Client::webhook(emu.webhook_url())
         .rate_limit(None)
-        .retry(RetryPolicy::default().backoff(Duration::from_millis(5), Duration::from_millis(20)))
+        .retry(
+            RetryPolicy::default()
+                .with_backoff(Duration::from_millis(5), Duration::from_millis(20)),
+        )
         .build()
         .unwrap();
     let portal = emu.portal();
@@ -162,8 +166,8 @@ async fn errors_that_retrying_cannot_fix_are_returned_at_once() {
     portal.inject(Fault::Empty { status: 500 }, 10);
     let three = client.with_retry(
         RetryPolicy::default()
-            .max_attempts(3)
-            .backoff(Duration::from_millis(1), Duration::from_millis(2)),
+            .with_max_attempts(3)
+            .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
     );
     let err = three
         .imopenlines_session_mode_silent(Silent::new(2043))
@@ -180,9 +184,9 @@ async fn the_deadline_bounds_all_attempts_together() {
         .rate_limit(None)
         .retry(
             RetryPolicy::default()
-                .max_attempts(100)
-                .backoff(Duration::from_millis(50), Duration::from_millis(50))
-                .deadline(Some(Duration::from_secs(1))),
+                .with_max_attempts(100)
+                .with_backoff(Duration::from_millis(50), Duration::from_millis(50))
+                .with_deadline(Some(Duration::from_secs(1))),
         )
         .build()
         .unwrap();
@@ -236,9 +240,12 @@ async fn an_expired_token_is_renewed_once_for_fifty_concurrent_calls() {
     let sink = seen.clone();
     let client = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
         .rate_limit(None)
-        .refresh_token(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
-        .oauth_server(emu.oauth_server_url())
-        .on_tokens_refreshed(move |tokens| sink.lock().unwrap().push(tokens.clone()))
+        .refresh(
+            Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
+                // Set before the server: the order of a refresh's parts does not matter.
+                .on_tokens_refreshed(move |tokens| sink.lock().unwrap().push(tokens.clone()))
+                .oauth_server(emu.oauth_server_url()),
+        )
         .build()
         .unwrap();
     client
@@ -277,8 +284,10 @@ async fn a_refused_refresh_is_a_typed_error_without_secrets() {
     let emu = emulator();
     let client = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
         .rate_limit(None)
-        .refresh_token(DEMO_CLIENT_ID, "wrong-client-secret", DEMO_REFRESH_TOKEN)
-        .oauth_server(emu.oauth_server_url())
+        .refresh(
+            Refresh::new(DEMO_CLIENT_ID, "wrong-client-secret", DEMO_REFRESH_TOKEN)
+                .oauth_server(emu.oauth_server_url()),
+        )
         .build()
         .unwrap();
     emu.portal().expire_tokens();

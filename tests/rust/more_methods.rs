@@ -1,6 +1,7 @@
 //! The methods added from specs alone (pin, pinAll, unpinAll, dialog.get) against the emulator:
 //! each success path with its side effect and each documented error, through the generated API.
 
+use b24kit::prelude::*;
 use b24kit::{
     Error, ImopenlinesDialogGetError as DialogError, ImopenlinesDialogGetParams as DialogGet,
     ImopenlinesSessionModePinAllParams as PinAll, ImopenlinesSessionModePinError as PinError,

@@ -5,6 +5,7 @@
 use std::sync::Mutex;
 use std::time::Duration;
 
+use b24kit::prelude::*;
 use b24kit::{Client, ImopenlinesSessionModeSilentParams as Silent};
 use b24kit_emulator::{state::App, state::Token, state::Webhook, Fault, PortalState};
 use b24kit_tests::emulator_with;
@@ -79,8 +80,7 @@ fn renewing_client(endpoint: String, server: String) -> Client {
         .timeout(Duration::from_millis(500))
         .rate_limit(None)
         .retry(b24kit::RetryPolicy::never())
-        .refresh_token(CLIENT_ID, CLIENT_SECRET, REFRESH)
-        .oauth_server(server)
+        .refresh(b24kit::Refresh::new(CLIENT_ID, CLIENT_SECRET, REFRESH).oauth_server(server))
         .build()
         .unwrap()
 }

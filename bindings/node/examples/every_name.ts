@@ -65,6 +65,7 @@ import {
   version,
   type B24kitErrorFields,
   type OAuthClientOptions,
+  type OperatingBudgetOptions,
   type RetryOptions,
 } from 'b24kit';
 
@@ -107,7 +108,8 @@ export async function main(url: string, chatId: number): Promise<void> {
     else throw e;
   }
   const patient: RetryOptions = { maxAttempts: 6, initialBackoffMs: 1_000, maxBackoffMs: 30_000, deadlineMs: 120_000 };
-  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient });
+  const budget: OperatingBudgetOptions = { limitMs: 480_000, headroomMs: 30_000 };
+  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget });
   const outcomes: Array<Response<boolean> | B24kitError> = await paced
     .withRetry({ maxAttempts: 1 })
     .imopenlinesSessionModeSilentBatch([{ chatId }, { chatId: chatId + 1, activate: true }], { halt: false });

@@ -12,6 +12,11 @@ use std::sync::{Arc, Mutex};
 use napi::bindgen_prelude::*;
 use napi::sys;
 
+use b24kit::{Method, Spec};
+
+use crate::client::NativeClient;
+use crate::errors::ErrorRecord;
+
 /// Builds the settled value on the JavaScript thread: `Ok` resolves, `Err` rejects.
 pub(crate) type Settle = Box<
     dyn FnOnce(sys::napi_env, &Factories) -> std::result::Result<sys::napi_value, sys::napi_value>
@@ -250,4 +255,131 @@ fn call(
             Err(exception)
         }
     }
+}
+
+/// Turns a successful answer into the addon's JavaScript-facing result and `time`; the
+/// generated entry points pass one per method.
+pub(crate) type Respond<T, R, Tm> = fn(b24kit::Response<T>) -> (R, Tm);
+
+impl NativeClient {
+    /// Starts the call on the runtime and returns its promise.
+    pub(crate) fn call<'e, M, R, Tm>(
+        &self,
+        env: &'e Env,
+        params: M,
+        respond: Respond<M::Output, R, Tm>,
+    ) -> Result<Unknown<'e>>
+    where
+        M: Method<Catalog = Spec> + 'static,
+        R: ToNapiValue + Send + 'static,
+        Tm: ToNapiValue + Send + 'static,
+    {
+        let client = self.core()?;
+        let (deferred, promise, dispatcher) = start(env)?;
+        let awake = crate::awake::awake();
+        awake.touch();
+        napi::bindgen_prelude::spawn(async move {
+            let outcome = b24kit::panic::catch_async(client.call(params))
+                .await
+                .map(|outcome| outcome.map(respond));
+            let settle: Settle = Box::new(move |env, factories| settle(env, factories, outcome));
+            dispatcher.complete(deferred, settle);
+            awake.touch();
+        });
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
+    }
+
+    /// Starts calls of `M` through `batch` and returns the promise of an array with one
+    /// `Response` or typed error per call.
+    pub(crate) fn batch<'e, M, R, Tm>(
+        &self,
+        env: &'e Env,
+        calls: Vec<M>,
+        halt: bool,
+        respond: Respond<M::Output, R, Tm>,
+    ) -> Result<Unknown<'e>>
+    where
+        M: Method<Catalog = Spec> + 'static,
+        R: ToNapiValue + Send + 'static,
+        Tm: ToNapiValue + Send + 'static,
+    {
+        let client = self.core()?;
+        let (deferred, promise, dispatcher) = start(env)?;
+        let awake = crate::awake::awake();
+        awake.touch();
+        napi::bindgen_prelude::spawn(async move {
+            let outcome = b24kit::panic::catch_async(client.batch(calls, halt))
+                .await
+                .map(|items| {
+                    items
+                        .into_iter()
+                        .map(|item| item.map(respond))
+                        .collect::<Vec<_>>()
+                });
+            let settle: Settle =
+                Box::new(move |env, factories| settle_batch(env, factories, outcome));
+            dispatcher.complete(deferred, settle);
+            awake.touch();
+        });
+        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
+    }
+}
+
+type Outcome<R, Tm> =
+    std::result::Result<std::result::Result<(R, Tm), b24kit::Error>, b24kit::panic::Panic>;
+
+type BatchOutcome<R, Tm> =
+    std::result::Result<Vec<std::result::Result<(R, Tm), b24kit::Error>>, b24kit::panic::Panic>;
+
+/// The array of a batch's outcomes: a `Response` or a typed error per call.
+fn settle_batch<R: ToNapiValue, Tm: ToNapiValue>(
+    env: sys::napi_env,
+    factories: &Factories,
+    outcome: BatchOutcome<R, Tm>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    let items = match outcome {
+        Ok(items) => items,
+        Err(panic) => return settle::<R, Tm>(env, factories, Err(panic)),
+    };
+    let mut array = std::ptr::null_mut();
+    let status = unsafe { sys::napi_create_array_with_length(env, items.len(), &mut array) };
+    if status != sys::Status::napi_ok {
+        let record = ErrorRecord::internal("internal error in b24kit (cannot create an array)");
+        let value =
+            unsafe { ErrorRecord::to_napi_value(env, record) }.unwrap_or(std::ptr::null_mut());
+        return Err(factories.error(env, value));
+    }
+    for (index, item) in items.into_iter().enumerate() {
+        let value = match settle(env, factories, Ok(item)) {
+            Ok(value) | Err(value) => value,
+        };
+        unsafe { sys::napi_set_element(env, array, index as u32, value) };
+    }
+    Ok(array)
+}
+
+/// The JavaScript value of an outcome, built on the JavaScript thread.
+fn settle<R: ToNapiValue, Tm: ToNapiValue>(
+    env: sys::napi_env,
+    factories: &Factories,
+    outcome: Outcome<R, Tm>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    let record = match outcome {
+        Ok(Ok((result, time))) => {
+            let converted = unsafe {
+                R::to_napi_value(env, result)
+                    .and_then(|result| Tm::to_napi_value(env, time).map(|time| (result, time)))
+            };
+            match converted {
+                Ok((result, time)) => return factories.response(env, result, time),
+                Err(e) => ErrorRecord::internal(&format!(
+                    "internal error in b24kit ({e}); please report it"
+                )),
+            }
+        }
+        Ok(Err(error)) => ErrorRecord::from_core(&error),
+        Err(panic) => ErrorRecord::internal(&panic.to_string()),
+    };
+    let value = unsafe { ErrorRecord::to_napi_value(env, record) }.unwrap_or(std::ptr::null_mut());
+    Err(factories.error(env, value))
 }

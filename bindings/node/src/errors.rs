@@ -1,8 +1,9 @@
-//! Core errors → the record `index.js`'s `makeError` turns into the right class of `errors.js`.
+//! Core errors → the record `errors.js`'s `makeError` turns into the right class: the core's
+//! `ErrorReport`, with parameters named as JavaScript names them.
 
 use napi_derive::napi;
 
-use b24kit::Error;
+use b24kit::{Casing, ConfigProblem, Error, ErrorReport};
 
 /// Everything a typed error carries; the same fields in every language.
 #[napi(object)]
@@ -21,52 +22,35 @@ pub struct ErrorRecord {
     pub parameter: Option<String>,
 }
 
+impl From<ErrorReport> for ErrorRecord {
+    fn from(r: ErrorReport) -> ErrorRecord {
+        ErrorRecord {
+            variant: r.variant.to_string(),
+            message: r.message,
+            code: r.code,
+            description: r.description,
+            http_status: r.http_status.map(u32::from),
+            retryable: r.retryable,
+            may_have_reached_server: r.may_have_reached_server,
+            method: r.method.map(str::to_string),
+            category: r.category.map(str::to_string),
+            kind: r.kind.map(str::to_string),
+            parameter: r.parameter,
+        }
+    }
+}
+
 impl ErrorRecord {
     pub(crate) fn from_core(error: &Error) -> ErrorRecord {
-        let mut record = ErrorRecord {
-            variant: error.kind_name().to_string(),
-            message: error.to_string(),
-            code: error.code().map(str::to_string),
-            description: error.description().map(str::to_string),
-            http_status: error.status().map(u32::from),
-            retryable: error.is_retryable(),
-            may_have_reached_server: error.may_have_reached_server(),
-            method: None,
-            category: None,
-            kind: None,
-            parameter: None,
-        };
-        match error {
-            Error::Method { error, .. } => record.method = Some(error.method().to_string()),
-            Error::System { error, .. } => {
-                record.category = Some(error.category().name().to_string())
-            }
-            Error::Transport { kind, .. } => record.kind = Some(kind.name().to_string()),
-            Error::Protocol { kind, .. } => record.kind = Some(kind.name().to_string()),
-            Error::InvalidArgument { parameter, .. } => {
-                // Name parameters the way the caller wrote them.
-                record.message = error.message_naming(crate::generated::param_name);
-                record.parameter = Some(crate::generated::param_name(parameter).to_string());
-            }
-            _ => {}
-        }
-        record
+        ErrorReport::new(error, Casing::Camel).into()
+    }
+
+    pub(crate) fn config(problem: ConfigProblem) -> ErrorRecord {
+        ErrorRecord::from_core(&Error::InvalidConfig(problem))
     }
 
     /// The base error for a bug in b24kit (a Rust panic or a value that cannot be converted).
     pub(crate) fn internal(message: &str) -> ErrorRecord {
-        ErrorRecord {
-            variant: "internal".to_string(),
-            message: message.to_string(),
-            code: None,
-            description: None,
-            http_status: None,
-            retryable: false,
-            may_have_reached_server: true,
-            method: None,
-            category: None,
-            kind: None,
-            parameter: None,
-        }
+        ErrorReport::bug(message.to_string()).into()
     }
 }

@@ -1,6 +1,9 @@
 //! The native addon behind the `b24kit` npm package: the Rust core, with calls that return
 //! promises. It adds only what JavaScript needs — promises settled in batches on the JavaScript
 //! thread, typed errors through `index.js`'s factories — and leaves behaviour to the core.
+//!
+//! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
+//! and `generated`, plus `awake` (keeping the runtime warm between calls).
 
 // napi's macros register exported functions only outside test builds, so a test-mode check
 // (`clippy --all-targets`) would call them unused.
@@ -11,6 +14,8 @@ mod client;
 mod dispatch;
 mod errors;
 mod generated;
+mod settings;
+mod tokens;
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;

@@ -41,6 +41,7 @@ from b24kit import (
     InvalidRequestError,
     ManifestIsNotAvailableError,
     MethodError,
+    OperatingBudget,
     MethodNotFoundError,
     NoAuthFoundError,
     NotFoundError,
@@ -147,7 +148,8 @@ def main() -> None:
         print(repr(client))
         switch(client, chat_id)
     asyncio.run(switch_async(url, chat_id))
-    with Client.from_webhook(url, rate_limit=RateLimit(burst=50, drain_per_second=2)) as paced:
+    budget = OperatingBudget(limit=480.0, headroom=30.0)
+    with Client.from_webhook(url, rate_limit=RateLimit(burst=50, drain_per_second=2), operating_budget=budget) as paced:
         in_bulk(paced, [chat_id, chat_id + 1])
     try:
         Client.from_oauth(

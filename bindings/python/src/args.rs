@@ -4,7 +4,7 @@
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyInt, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyString};
 
 use crate::errors;
 
@@ -16,7 +16,10 @@ pub(crate) fn integer(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<
         )));
     }
     value.extract::<i64>().map_err(|_| {
-        errors::invalid_argument(value.py(), name, format!("{name} is out of range: {value}"))
+        errors::from_report(
+            value.py(),
+            b24kit::ErrorReport::unrepresentable(name, &value.to_string()),
+        )
     })
 }
 
@@ -70,13 +73,15 @@ fn type_name(value: &Bound<'_, PyAny>) -> String {
         .unwrap_or_else(|_| "an unknown type".to_string())
 }
 
-/// The calls of a batch: an iterable of dicts from parameter name to value, one per call.
-/// A name the method does not have is a `TypeError`, as a wrong keyword would be.
-pub(crate) fn batch_calls<'py>(
-    calls: &Bound<'py, PyAny>,
+/// The calls of a batch: an iterable of dicts from parameter name to value, one per call, each
+/// converted by `convert`. A name the method does not have is a `TypeError`, as a wrong keyword
+/// would be.
+pub(crate) fn batch_calls<P>(
+    calls: &Bound<'_, PyAny>,
     names: &[&str],
-) -> PyResult<Vec<Bound<'py, pyo3::types::PyDict>>> {
-    if calls.is_instance_of::<PyString>() || calls.is_instance_of::<pyo3::types::PyDict>() {
+    convert: impl Fn(&Bound<'_, PyDict>) -> PyResult<P>,
+) -> PyResult<Vec<P>> {
+    if calls.is_instance_of::<PyString>() || calls.is_instance_of::<PyDict>() {
         return Err(PyTypeError::new_err(format!(
             "calls must be a list of dicts (one per call), not {}",
             type_name(calls)
@@ -85,7 +90,7 @@ pub(crate) fn batch_calls<'py>(
     let mut out = Vec::new();
     for (index, item) in calls.try_iter()?.enumerate() {
         let item = item?;
-        let call = item.cast::<pyo3::types::PyDict>().map_err(|_| {
+        let call = item.cast::<PyDict>().map_err(|_| {
             PyTypeError::new_err(format!(
                 "calls[{index}] must be a dict of parameters, not {}",
                 type_name(&item)
@@ -102,22 +107,15 @@ pub(crate) fn batch_calls<'py>(
                 )));
             }
         }
-        out.push(call.clone());
+        out.push(convert(call)?);
     }
     Ok(out)
 }
 
-/// A parameter of one batch call; when not given, the method's default for it (`None` for no
-/// default).
-pub(crate) fn field<'py>(
-    call: &Bound<'py, pyo3::types::PyDict>,
-    name: &str,
-    default: Option<bool>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = call.py();
-    Ok(match (call.get_item(name)?, default) {
-        (Some(value), _) => value,
-        (None, Some(flag)) => PyBool::new(py, flag).to_owned().into_any(),
-        (None, None) => py.None().into_bound(py),
-    })
+/// A parameter every call of a batch must give; `None` when left out, which its conversion then
+/// refuses with the type it needs.
+pub(crate) fn required<'py>(call: &Bound<'py, PyDict>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    Ok(call
+        .get_item(name)?
+        .unwrap_or_else(|| call.py().None().into_bound(call.py())))
 }

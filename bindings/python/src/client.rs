@@ -1,24 +1,18 @@
-//! `NativeClient`: the core client behind `b24kit.Client` and `b24kit.AsyncClient`, with the two
-//! ways of calling it. The per-method entry points are generated (`generated.rs`); they convert
-//! their arguments and come here.
+//! `NativeClient`: the core client behind `b24kit.Client` and `b24kit.AsyncClient`: made from
+//! the client options, rebuilt in a forked child, shared with `with_retry`, closed. The calls
+//! are in `dispatch`; their entry points are generated.
 
 use std::sync::Mutex;
-use std::time::Duration;
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
 
-use b24kit::{ClientBuilder, ConfigProblem, Error, Method};
+use b24kit::ClientBuilder;
 
-use crate::bridge::{self, AbortOnCancel};
-use crate::limits::{token_callback, RateLimit, Retry};
-use crate::local_io::{self, ClientToken, Failure};
-use crate::response::Response;
+use crate::local_io::ClientToken;
+use crate::settings::{Options, Retry};
+use crate::tokens::Refresh;
 use crate::{errors, runtime};
-
-/// `(client_id, client_secret, refresh_token, oauth_server)`.
-type Refresh = (String, String, String, String);
 
 #[pyclass(frozen, module = "b24kit._native")]
 pub struct NativeClient {
@@ -41,9 +35,9 @@ enum State {
 }
 
 impl NativeClient {
-    fn new(builder: ClientBuilder) -> Result<NativeClient, Error> {
+    fn new(py: Python<'_>, builder: ClientBuilder) -> PyResult<NativeClient> {
         crate::logging::refresh();
-        let client = builder.clone().build()?;
+        let client = builder.clone().build().map_err(|e| errors::to_py(py, &e))?;
         Ok(NativeClient {
             builder,
             label: client.to_string(),
@@ -55,30 +49,8 @@ impl NativeClient {
         })
     }
 
-    /// A client that shares this one's connections, limiter and token, retrying by `retry`.
-    pub(crate) fn retrying(&self, py: Python<'_>, retry: Retry) -> PyResult<NativeClient> {
-        let client = self.client(py)?.with_retry(retry.0);
-        Ok(NativeClient {
-            builder: self.builder.clone().retry(retry.0),
-            label: self.label.clone(),
-            state: Mutex::new(State::Open {
-                pid: std::process::id(),
-                client,
-                token: self.token()?,
-            }),
-        })
-    }
-
-    pub(crate) fn describe(&self) -> String {
-        self.label.clone()
-    }
-
-    pub(crate) fn shut(&self) {
-        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Closed;
-    }
-
     /// The core client of this process for async calls (rebuilt after a fork).
-    fn client(&self, py: Python<'_>) -> PyResult<b24kit::Client> {
+    pub(crate) fn client(&self, py: Python<'_>) -> PyResult<b24kit::Client> {
         // No Python runs while the lock is held (see `bridge::channel_for`).
         let outcome = {
             let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -87,7 +59,7 @@ impl NativeClient {
                     return Ok(client.clone());
                 }
                 State::Open { token, .. } => token.clone(),
-                State::Closed => return Err(PyRuntimeError::new_err("the client has been closed")),
+                State::Closed => return Err(closed()),
             };
             self.builder.clone().build().inspect(|client| {
                 let inherited = std::mem::replace(
@@ -102,148 +74,51 @@ impl NativeClient {
                 std::mem::forget(inherited);
             })
         };
-        outcome.map_err(|e| errors::to_py(py, e))
+        outcome.map_err(|e| errors::to_py(py, &e))
     }
 
-    fn token(&self) -> PyResult<ClientToken> {
+    /// Owns this client's per-thread pools of blocking calls.
+    pub(crate) fn token(&self) -> PyResult<ClientToken> {
         match &*self.state.lock().unwrap_or_else(|p| p.into_inner()) {
             State::Open { token, .. } => Ok(token.clone()),
-            State::Closed => Err(PyRuntimeError::new_err("the client has been closed")),
+            State::Closed => Err(closed()),
         }
-    }
-
-    /// Calls on this thread and waits, with the GIL released.
-    pub(crate) fn call_sync<M, F>(
-        &self,
-        py: Python<'_>,
-        params: M,
-        convert: F,
-    ) -> PyResult<Py<Response>>
-    where
-        M: Method + 'static,
-        F: FnOnce(Python<'_>, M::Output) -> PyResult<Py<PyAny>>,
-    {
-        let token = self.token()?;
-        let shared = self.client(py)?;
-        match py.detach(move || local_io::call(&token, &shared, params)) {
-            Ok(Ok(answer)) => Response::new(py, answer, convert),
-            Ok(Err(error)) => Err(errors::to_py(py, error)),
-            Err(failure) => Err(failure.into_py(py)),
-        }
-    }
-
-    /// Runs calls of `M` through `batch` on this thread and waits, with the GIL released.
-    pub(crate) fn batch_sync<M, F>(
-        &self,
-        py: Python<'_>,
-        calls: Vec<M>,
-        halt: bool,
-        convert: F,
-    ) -> PyResult<Py<PyList>>
-    where
-        M: Method + 'static,
-        F: Fn(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Copy,
-    {
-        let token = self.token()?;
-        let shared = self.client(py)?;
-        let run = move || {
-            local_io::run(&token, &shared, move |client| async move {
-                client.batch(calls, halt).await
-            })
-        };
-        match py.detach(run) {
-            Ok(items) => batch_list(py, items, convert),
-            Err(failure) => Err(failure.into_py(py)),
-        }
-    }
-
-    /// Starts calls of `M` through `batch` on b24kit's runtime; an asyncio future of the list.
-    pub(crate) fn batch_async<'py, M, F>(
-        &self,
-        py: Python<'py>,
-        calls: Vec<M>,
-        halt: bool,
-        convert: F,
-    ) -> PyResult<Bound<'py, PyAny>>
-    where
-        M: Method + 'static,
-        F: Fn(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Copy + Send + 'static,
-    {
-        let client = self.client(py)?;
-        let rt = runtime::get().map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
-        })?;
-        let (channel, future) = bridge::new_future(py)?;
-        let future_ref = future.clone().unbind();
-        let task = rt.spawn(async move {
-            let outcome = b24kit::panic::catch_async(client.batch(calls, halt)).await;
-            let settle: bridge::Settle = Box::new(move |py| match outcome {
-                Ok(items) => batch_list(py, items, convert).map(Py::into_any),
-                Err(panic) => Err(errors::internal(py, &panic)),
-            });
-            channel.complete(future_ref, settle);
-        });
-        future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
-        Ok(future)
-    }
-
-    /// Starts the call on b24kit's runtime and returns an asyncio future of its outcome.
-    pub(crate) fn call_async<'py, M, F>(
-        &self,
-        py: Python<'py>,
-        params: M,
-        convert: F,
-    ) -> PyResult<Bound<'py, PyAny>>
-    where
-        M: Method + 'static,
-        F: FnOnce(Python<'_>, M::Output) -> PyResult<Py<PyAny>> + Send + 'static,
-    {
-        let client = self.client(py)?;
-        let rt = runtime::get().map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
-        })?;
-        let (channel, future) = bridge::new_future(py)?;
-        let future_ref = future.clone().unbind();
-        let task = rt.spawn(async move {
-            let outcome = b24kit::panic::catch_async(client.call(params)).await;
-            // Only Rust values cross to the loop thread; Python objects are made there.
-            let settle: bridge::Settle = Box::new(move |py| match outcome {
-                Ok(Ok(answer)) => Response::new(py, answer, convert).map(Py::into_any),
-                Ok(Err(error)) => Err(errors::to_py(py, error)),
-                Err(panic) => Err(errors::internal(py, &panic)),
-            });
-            channel.complete(future_ref, settle);
-        });
-        future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
-        Ok(future)
     }
 }
 
-/// One entry per call: its `Response`, or the exception instance of its error.
-fn batch_list<T>(
-    py: Python<'_>,
-    items: Vec<b24kit::BatchItem<T>>,
-    convert: impl Fn(Python<'_>, T) -> PyResult<Py<PyAny>> + Copy,
-) -> PyResult<Py<PyList>> {
-    let list = PyList::empty(py);
-    for item in items {
-        match item {
-            Ok(answer) => list.append(Response::new(py, answer, convert)?)?,
-            Err(error) => list.append(errors::to_py(py, error).into_value(py))?,
-        }
-    }
-    Ok(list.unbind())
+fn closed() -> PyErr {
+    PyRuntimeError::new_err("the client has been closed")
 }
 
-impl Failure {
-    fn into_py(self, py: Python<'_>) -> PyErr {
-        match self {
-            Failure::Runtime(e) => {
-                PyRuntimeError::new_err(format!("cannot start b24kit's I/O: {e}"))
-            }
-            Failure::Build(e) => errors::to_py(py, e),
-            Failure::Panic(panic) => errors::internal(py, &panic),
-        }
+#[pymethods]
+impl NativeClient {
+    /// The portal and the kind of credential; never the key or the token.
+    #[getter]
+    fn label(&self) -> String {
+        self.label.clone()
+    }
+
+    /// Drops the connection pool; later calls raise `RuntimeError`.
+    fn close(&self) {
+        *self.state.lock().unwrap_or_else(|p| p.into_inner()) = State::Closed;
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<b24kit._native.NativeClient {}>", self.label)
+    }
+
+    /// This client with another retry policy, sharing connections, limiter and token.
+    fn with_retry(&self, py: Python<'_>, retry: Retry) -> PyResult<NativeClient> {
+        let client = self.client(py)?.with_retry(retry.0);
+        Ok(NativeClient {
+            builder: self.builder.clone().retry(retry.0),
+            label: self.label.clone(),
+            state: Mutex::new(State::Open {
+                pid: std::process::id(),
+                client,
+                token: self.token()?,
+            }),
+        })
     }
 }
 
@@ -259,120 +134,36 @@ impl Drop for NativeClient {
     }
 }
 
-/// Options shared by both constructors, converted and checked.
-#[allow(clippy::too_many_arguments)]
-fn configure(
-    builder: ClientBuilder,
-    timeout: f64,
-    connect_timeout: f64,
-    max_response_bytes: usize,
-    user_agent: Option<String>,
-    root_certificate_pem: Option<&Bound<'_, PyAny>>,
-    rate_limit: Option<RateLimit>,
-    retry: Retry,
-) -> Result<ClientBuilder, Error> {
-    let seconds = |value: f64, name: &'static str| {
-        Duration::try_from_secs_f64(value)
-            .ok()
-            .filter(|d| !d.is_zero())
-            .ok_or(Error::InvalidConfig(ConfigProblem::InvalidLimit { name }))
-    };
-    let mut builder =
-        builder
-            .timeout(seconds(timeout, "timeout")?)
-            .connect_timeout(seconds(connect_timeout, "connect timeout")?)
-            .max_response_bytes(max_response_bytes)
-            .user_agent(user_agent.unwrap_or_else(|| {
-                concat!("b24kit-python/", env!("CARGO_PKG_VERSION")).to_string()
-            }))
-            .rate_limit(rate_limit.map(|l| l.0))
-            .retry(retry.0);
-    if let Some(pem) = root_certificate_pem {
-        let bytes = pem
-            .extract::<String>()
-            .map(String::into_bytes)
-            .or_else(|_| pem.extract::<Vec<u8>>())
-            .map_err(|_| {
-                Error::InvalidConfig(ConfigProblem::InvalidCertificate {
-                    reason: "root_certificate_pem must be str or bytes".to_string(),
-                })
-            })?;
-        builder = builder.add_root_certificate_pem(bytes);
-    }
-    Ok(builder)
-}
-
-/// A client for an inbound webhook URL.
+/// A client for an inbound webhook URL, with the options of `Client.from_webhook`.
 #[pyfunction]
-#[pyo3(signature = (url, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, rate_limit, retry, /))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (url, options, /))]
 pub(crate) fn client_from_webhook(
     py: Python<'_>,
     url: &str,
-    timeout: f64,
-    connect_timeout: f64,
-    max_response_bytes: usize,
-    user_agent: Option<String>,
-    root_certificate_pem: Option<&Bound<'_, PyAny>>,
-    rate_limit: Option<PyRef<'_, RateLimit>>,
-    retry: PyRef<'_, Retry>,
+    options: Options<'_>,
 ) -> PyResult<NativeClient> {
-    configure(
-        b24kit::Client::webhook(url),
-        timeout,
-        connect_timeout,
-        max_response_bytes,
-        user_agent,
-        root_certificate_pem,
-        rate_limit.map(|l| *l),
-        *retry,
-    )
-    .and_then(NativeClient::new)
-    .map_err(|e| errors::to_py(py, e))
+    let settings = options.settings(None).map_err(|p| errors::config(py, p))?;
+    NativeClient::new(py, b24kit::Client::webhook(url).settings(settings))
 }
 
-/// A client for an OAuth application: the portal's REST base and an access token.
+/// A client for an OAuth application: the portal's REST base and an access token, with the
+/// options of `Client.from_oauth` and, to renew the token, `refresh`.
 #[pyfunction]
-#[pyo3(signature = (endpoint, access_token, timeout, connect_timeout, max_response_bytes, user_agent, root_certificate_pem, rate_limit, retry, refresh, on_tokens_refreshed, /))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (endpoint, access_token, options, refresh, /))]
 pub(crate) fn client_from_oauth(
     py: Python<'_>,
     endpoint: &str,
     access_token: &str,
-    timeout: f64,
-    connect_timeout: f64,
-    max_response_bytes: usize,
-    user_agent: Option<String>,
-    root_certificate_pem: Option<&Bound<'_, PyAny>>,
-    rate_limit: Option<PyRef<'_, RateLimit>>,
-    retry: PyRef<'_, Retry>,
+    options: Options<'_>,
     refresh: Option<Refresh>,
-    on_tokens_refreshed: Option<Py<PyAny>>,
 ) -> PyResult<NativeClient> {
-    configure(
-        b24kit::Client::oauth(endpoint, access_token),
-        timeout,
-        connect_timeout,
-        max_response_bytes,
-        user_agent,
-        root_certificate_pem,
-        rate_limit.map(|l| *l),
-        *retry,
+    let settings = options
+        .settings(refresh)
+        .map_err(|p| errors::config(py, p))?;
+    NativeClient::new(
+        py,
+        b24kit::Client::oauth(endpoint, access_token).settings(settings),
     )
-    .map(|builder| match refresh {
-        None => builder,
-        Some((client_id, client_secret, refresh_token, server)) => {
-            let builder = builder
-                .refresh_token(client_id, client_secret, refresh_token)
-                .oauth_server(server);
-            match on_tokens_refreshed {
-                Some(callback) => builder.on_tokens_refreshed(token_callback(callback)),
-                None => builder,
-            }
-        }
-    })
-    .and_then(NativeClient::new)
-    .map_err(|e| errors::to_py(py, e))
 }
 
 /// Test hook, not API: a call through `client` that panics inside the core
@@ -384,12 +175,14 @@ pub(crate) fn _panic_for_tests<'py>(
     client: &NativeClient,
     asynchronous: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let probe = b24kit::panic::PanicProbe;
+    let probe = b24kit::panic::PanicProbe::<b24kit::Spec>::new();
+    let respond =
+        |py: Python<'_>, answer: b24kit::Response<bool>| crate::response::plain(py, answer.result);
     if asynchronous {
-        client.call_async(py, probe, crate::response::plain)
+        client.call_async(py, probe, respond)
     } else {
         client
-            .call_sync(py, probe, crate::response::plain)
-            .map(|r| r.into_bound(py).into_any())
+            .call_sync(py, probe, respond)
+            .map(|r| r.into_bound(py))
     }
 }

@@ -14,7 +14,7 @@
 use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
-use b24kit::{Error, Method, Response};
+use b24kit::{Error, Method, Response, Spec};
 use tokio::runtime::Runtime;
 
 /// Identifies one Python client; per-thread pools of a dropped or closed client are released
@@ -40,7 +40,7 @@ pub(crate) enum Failure {
 }
 
 /// Makes the call on this thread and waits for it.
-pub(crate) fn call<M: Method>(
+pub(crate) fn call<M: Method<Catalog = Spec>>(
     token: &ClientToken,
     shared: &b24kit::Client,
     params: M,

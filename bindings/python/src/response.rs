@@ -1,10 +1,10 @@
-//! `b24kit.Response`: the result of a successful call with its `time` object.
+//! `b24kit.Response`: the result of a successful call with its `time` object. Both are made by
+//! the generated code (the result's class and `Time` come from the specs); this class only
+//! holds them.
 
 use pyo3::prelude::*;
 use pyo3::types::PyType;
 use pyo3::IntoPyObjectExt;
-
-use crate::generated::Time;
 
 /// A successful call: the typed `result` and the answer's `time`.
 #[pyclass(frozen, module = "b24kit", name = "Response")]
@@ -12,19 +12,12 @@ pub struct Response {
     #[pyo3(get)]
     result: Py<PyAny>,
     #[pyo3(get)]
-    time: Py<Time>,
+    time: Py<PyAny>,
 }
 
 impl Response {
-    /// The Python response of a call, its result converted by `convert`.
-    pub(crate) fn new<T>(
-        py: Python<'_>,
-        answer: b24kit::Response<T>,
-        convert: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
-    ) -> PyResult<Py<Response>> {
-        let result = convert(py, answer.result)?;
-        let time = Py::new(py, Time::from(answer.time))?;
-        Py::new(py, Response { result, time })
+    pub(crate) fn make(py: Python<'_>, result: Py<PyAny>, time: Py<PyAny>) -> PyResult<Py<PyAny>> {
+        Py::new(py, Response { result, time }).map(Py::into_any)
     }
 }
 
@@ -51,10 +44,8 @@ impl Response {
             return Ok(false);
         };
         let other = other.get();
-        Ok(
-            self.result.bind(py).eq(other.result.bind(py))?
-                && *self.time.get() == *other.time.get(),
-        )
+        Ok(self.result.bind(py).eq(other.result.bind(py))?
+            && self.time.bind(py).eq(other.time.bind(py))?)
     }
 
     /// `Response[bool]` works at run time too, as in annotations.

@@ -30,6 +30,33 @@ def test_presets_and_settings_are_the_cores() -> None:
     assert (retry.max_attempts, retry.initial_backoff, retry.max_backoff, retry.deadline) == (3, 0.1, 1, 5)
     assert b24kit.Retry.never().max_attempts == 1
     assert "max_attempts=3" in repr(retry)
+    # What is left out is the core's default, not a copy of it.
+    assert b24kit.Retry(deadline=5).max_attempts == b24kit.Retry().max_attempts == 4
+    for bad in (1.5, -1, 2**40):
+        with pytest.raises(b24kit.ConfigError, match="max attempts"):
+            b24kit.Retry(max_attempts=bad)  # type: ignore[arg-type]
+    budget = b24kit.OperatingBudget(headroom=30)
+    assert (budget.limit, budget.headroom) == (480, 30)
+    with pytest.raises(b24kit.ConfigError, match="headroom"):
+        b24kit.OperatingBudget(limit=10, headroom=10)
+    with pytest.raises(b24kit.ConfigError, match="timeout"):
+        b24kit.Client.from_webhook("https://p.example.com/rest/1/key/", timeout=-1)
+
+
+def test_the_execution_time_budget_is_settable(portal: Portal) -> None:
+    # The portal allows 0.5 s of execution per 2 s window, each call costing 0.1 s.
+    portal.control("PUT", "operating", {"limit_seconds": 0.5, "window_seconds": 2, "cost_seconds": 0.1})
+    budget = b24kit.OperatingBudget(limit=0.5, headroom=0.1)
+    with b24kit.Client.from_webhook(portal.webhook_url, rate_limit=None, operating_budget=budget) as client:
+        started = time.perf_counter()
+        for _ in range(8):
+            client.imopenlines_session_mode_silent(2043)
+        assert portal.stats()["operation_time_limited"] == 0, "the client waited before the limit"
+        assert time.perf_counter() - started >= 0.5, "it had to wait for a release"
+    with b24kit.Client.from_webhook(portal.webhook_url, rate_limit=None, operating_budget=None, retry=b24kit.Retry.never()) as blind:
+        with pytest.raises(b24kit.errors.OperationTimeLimitError):
+            for _ in range(10):
+                blind.imopenlines_session_mode_silent(2043)
 
 
 def paced_sync(portal: Portal) -> b24kit.Client:

@@ -55,7 +55,10 @@ def test_dialog_get_by_each_identifier_shows_silent_mode(client: b24kit.Client) 
         assert isinstance(dialog, b24kit.ImopenlinesDialogGetResult)
         assert (dialog.id, dialog.entity_data_3, dialog.type, dialog.entity_type) == (2043, "Y", "lines", "LINES"), kwargs
         assert dialog.manager_list == [1] and dialog.extranet is False and dialog.dialog_id == "chat2043"
-    assert "ImopenlinesDialogGetResult(id=2043" in repr(dialog)
+    shown = repr(dialog)
+    assert shown.startswith("ImopenlinesDialogGetResult(id=2043, name=") and shown.endswith(")"), shown
+    # Every field under its Python name, as `dialog.<name>` reads it.
+    assert "type='lines'" in shown and "r#" not in shown, shown
     client.imopenlines_session_mode_silent(2043)
     assert client.imopenlines_dialog_get(chat_id=2043).result.entity_data_3 == ""
 

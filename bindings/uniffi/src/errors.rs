@@ -1,47 +1,60 @@
-//! The one error type of Kotlin and Swift: an enum with a variant per documented code (generated
-//! from the spec through `error_enum!`), each carrying the same fields, so that a Kotlin
-//! `catch (e: B24kitException.ChatType)` or a Swift `catch B24kitError.ChatType` sees them all.
-//! Methods on the enum read the fields whatever the variant.
+//! The one error type of Kotlin and Swift: an enum with a variant per documented code, each
+//! carrying the same fields, so that a Kotlin `catch (e: B24kitException.ChatType)` or a Swift
+//! `catch B24kitError.ChatType` sees them all. The documented codes come from the specs: the
+//! generated code invokes [`error_enum!`] with them; the fixed variants, the fields and the
+//! mapping from the core's `ErrorReport` are here.
 
-use b24kit::Error as CoreError;
-
-use crate::generated::{method_variant, param_name, system_variant, B24kitError, Variant};
-
-/// What every error carries; `None` where it does not apply.
-pub(crate) struct Fields {
-    pub(crate) reason: String,
-    pub(crate) code: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) http_status: Option<i32>,
-    pub(crate) retryable: bool,
-    pub(crate) may_have_reached_server: bool,
-    pub(crate) method: Option<String>,
-    pub(crate) category: Option<String>,
-    pub(crate) kind: Option<String>,
-    pub(crate) parameter: Option<String>,
-}
-
-impl Fields {
-    fn bare(reason: String) -> Fields {
-        Fields {
-            reason,
-            code: None,
-            description: None,
-            http_status: None,
-            retryable: false,
-            may_have_reached_server: false,
-            method: None,
-            category: None,
-            kind: None,
-            parameter: None,
-        }
-    }
-}
-
-/// Declares `B24kitError` (one variant per name, all with the same fields), its field-less
-/// mirror `Variant`, and the accessors.
+/// Declares the error enum (named by the caller, `B24kitError`): a variant per documented method
+/// error code and per system error code (each `Variant = "CODE"`), the fixed variants,
+/// `From<ErrorReport>` and the accessors.
 macro_rules! error_enum {
-    ($($(#[$doc:meta])* $variant:ident),* $(,)?) => {
+    (
+        $name:ident;
+        method: { $($(#[$mdoc:meta])* $method:ident = $mcode:literal,)* }
+        system: { $($(#[$sdoc:meta])* $system:ident = $scode:literal,)* }
+    ) => {
+        $crate::errors::error_enum! {
+            @all $name
+            [
+                $($(#[$mdoc])* $method,)*
+                $($(#[$sdoc])* $system,)*
+                /// A Bitrix24 error code the docs do not list (kept in `code`).
+                UnknownCode,
+                /// A non-success HTTP status without a Bitrix24 error body.
+                Http,
+                /// No connection could be opened; the request was not sent.
+                Connect,
+                /// The TLS handshake failed (for example an untrusted certificate).
+                Tls,
+                /// The call's time limit passed before the whole answer arrived.
+                RequestTimeout,
+                /// The connection closed or broke before the whole answer arrived.
+                ConnectionLost,
+                /// An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`.
+                Protocol,
+                /// A parameter was rejected before anything was sent; `parameter` names it.
+                InvalidArgument,
+                /// The client settings were rejected; nothing was sent.
+                Config,
+                /// The OAuth server refused to renew the access token (`code`: its error, e.g.
+                /// `invalid_grant`).
+                TokenRefresh,
+                /// A batch call that never ran: an earlier one failed and the batch was sent
+                /// with `halt`.
+                Skipped,
+                /// A bug in b24kit, reported instead of crashing the app.
+                Internal,
+            ]
+            method: [$($method = $mcode,)*]
+            system: [$($system = $scode,)*]
+        }
+    };
+    (
+        @all $name:ident
+        [$($(#[$doc:meta])* $variant:ident,)*]
+        method: [$($method:ident = $mcode:literal,)*]
+        system: [$($system:ident = $scode:literal,)*]
+    ) => {
         /// Why a call failed. Every variant carries the same fields; the methods read them
         /// whatever the variant. Messages never contain the webhook key or a token.
         ///
@@ -49,14 +62,14 @@ macro_rules! error_enum {
         /// documented spelling); `description` (the portal's localized `error_description`);
         /// `http_status`; `retryable` (whether repeating the call later may succeed);
         /// `may_have_reached_server` (`false` only when the request certainly never left this
-        /// device); `method` (for method errors, the dotted name); `category` (for system errors:
-        /// `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
-        /// `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+        /// device); `method` (for method errors, the dotted name); `category` (for system
+        /// errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
+        /// `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
         ///
         /// (The fields carry no doc comments of their own: uniffi's metadata for an enum this
         /// size must stay under its fixed buffer.)
         #[derive(Debug, uniffi::Error)]
-        pub enum B24kitError {
+        pub enum $name {
             $(
                 $(#[$doc])*
                 $variant {
@@ -74,153 +87,100 @@ macro_rules! error_enum {
             )*
         }
 
-        #[derive(Clone, Copy)]
-        pub(crate) enum Variant {
-            $($variant,)*
-        }
-
-        impl B24kitError {
-            pub(crate) fn new(variant: Variant, f: $crate::errors::Fields) -> B24kitError {
-                match variant {
-                    $(Variant::$variant => B24kitError::$variant {
-                        reason: f.reason,
-                        code: f.code,
-                        description: f.description,
-                        http_status: f.http_status,
-                        retryable: f.retryable,
-                        may_have_reached_server: f.may_have_reached_server,
-                        method: f.method,
-                        category: f.category,
-                        kind: f.kind,
-                        parameter: f.parameter,
-                    },)*
+        impl From<b24kit::ErrorReport> for $name {
+            fn from(r: b24kit::ErrorReport) -> $name {
+                use $crate::errors::with_fields;
+                match (r.variant, r.code.as_deref(), r.kind) {
+                    $(("method", Some($mcode), _) => with_fields!(r, $name, $method),)*
+                    $(("system", Some($scode), _) => with_fields!(r, $name, $system),)*
+                    ("method" | "system" | "unknown_code", _, _) => with_fields!(r, $name, UnknownCode),
+                    ("http", _, _) => with_fields!(r, $name, Http),
+                    ("transport", _, Some("connect")) => with_fields!(r, $name, Connect),
+                    ("transport", _, Some("tls")) => with_fields!(r, $name, Tls),
+                    ("transport", _, Some("timeout")) => with_fields!(r, $name, RequestTimeout),
+                    ("transport", _, _) => with_fields!(r, $name, ConnectionLost),
+                    ("protocol", _, _) => with_fields!(r, $name, Protocol),
+                    ("invalid_argument", _, _) => with_fields!(r, $name, InvalidArgument),
+                    ("invalid_config", _, _) => with_fields!(r, $name, Config),
+                    ("token_refresh", _, _) => with_fields!(r, $name, TokenRefresh),
+                    ("skipped", _, _) => with_fields!(r, $name, Skipped),
+                    _ => with_fields!(r, $name, Internal),
                 }
             }
+        }
 
-            pub(crate) fn fields(&self) -> $crate::errors::Fields {
+        impl $name {
+            /// Every field, whatever the variant.
+            fn fields(&self) -> $crate::errors::Fields<'_> {
                 match self {
-                    $(B24kitError::$variant {
-                        reason,
-                        code,
-                        description,
-                        http_status,
-                        retryable,
-                        may_have_reached_server,
-                        method,
-                        category,
-                        kind,
-                        parameter,
-                    } => $crate::errors::Fields {
-                        reason: reason.clone(),
-                        code: code.clone(),
-                        description: description.clone(),
-                        http_status: *http_status,
-                        retryable: *retryable,
-                        may_have_reached_server: *may_have_reached_server,
-                        method: method.clone(),
-                        category: category.clone(),
-                        kind: kind.clone(),
-                        parameter: parameter.clone(),
-                    },)*
+                    $($name::$variant { reason, code, http_status, retryable, category, .. })|* => {
+                        $crate::errors::Fields { reason, code, http_status: *http_status, retryable: *retryable, category }
+                    }
                 }
+            }
+        }
+
+        #[uniffi::export]
+        impl $name {
+            /// What happened, for people; never contains the webhook key or a token.
+            pub fn reason(&self) -> String {
+                self.fields().reason.clone()
+            }
+
+            /// The Bitrix24 `error` code, when the portal sent one.
+            pub fn error_code(&self) -> Option<String> {
+                self.fields().code.clone()
+            }
+
+            /// The HTTP status of the answer, when one arrived.
+            pub fn status(&self) -> Option<i32> {
+                self.fields().http_status
+            }
+
+            /// Whether repeating the same call later may succeed.
+            pub fn is_retryable(&self) -> bool {
+                self.fields().retryable
+            }
+
+            /// For system errors: the category (`rate_limit`, `auth`, `token_expired`, …).
+            pub fn error_category(&self) -> Option<String> {
+                self.fields().category.clone()
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.fields().reason)
             }
         }
     };
 }
 pub(crate) use error_enum;
 
-impl From<CoreError> for B24kitError {
-    fn from(error: CoreError) -> Self {
-        let mut f = Fields {
-            reason: error.to_string(),
-            code: error.code().map(str::to_string),
-            description: error.description().map(str::to_string),
-            http_status: error.status().map(i32::from),
-            retryable: error.is_retryable(),
-            may_have_reached_server: error.may_have_reached_server(),
-            method: None,
-            category: None,
-            kind: None,
-            parameter: None,
-        };
-        let variant = match &error {
-            CoreError::Method { error, .. } => {
-                f.method = Some(error.method().to_string());
-                method_variant(error.code())
-            }
-            CoreError::System { error, .. } => {
-                f.category = Some(error.category().name().to_string());
-                system_variant(error.code())
-            }
-            CoreError::UnknownCode { .. } => Variant::UnknownCode,
-            CoreError::Http { .. } => Variant::Http,
-            CoreError::Transport { kind, .. } => {
-                f.kind = Some(kind.name().to_string());
-                match kind {
-                    b24kit::TransportErrorKind::Connect => Variant::Connect,
-                    b24kit::TransportErrorKind::Tls => Variant::Tls,
-                    b24kit::TransportErrorKind::Timeout => Variant::RequestTimeout,
-                    _ => Variant::ConnectionLost,
-                }
-            }
-            CoreError::Protocol { kind, .. } => {
-                f.kind = Some(kind.name().to_string());
-                Variant::Protocol
-            }
-            CoreError::InvalidArgument { parameter, .. } => {
-                // Name parameters the way the caller wrote them.
-                f.reason = error.message_naming(param_name);
-                f.parameter = Some(param_name(parameter).to_string());
-                Variant::InvalidArgument
-            }
-            CoreError::InvalidConfig(_) => Variant::Config,
-            CoreError::TokenRefresh { .. } => Variant::TokenRefresh,
-            CoreError::Skipped => Variant::Skipped,
-            _ => Variant::Internal,
-        };
-        B24kitError::new(variant, f)
-    }
+/// A variant of the error enum with the fields of an `ErrorReport`.
+macro_rules! with_fields {
+    ($report:ident, $enum:ident, $variant:ident) => {
+        $enum::$variant {
+            reason: $report.message,
+            code: $report.code,
+            description: $report.description,
+            http_status: $report.http_status.map(i32::from),
+            retryable: $report.retryable,
+            may_have_reached_server: $report.may_have_reached_server,
+            method: $report.method.map(str::to_string),
+            category: $report.category.map(str::to_string),
+            kind: $report.kind.map(str::to_string),
+            parameter: $report.parameter,
+        }
+    };
 }
+pub(crate) use with_fields;
 
-impl B24kitError {
-    /// A bug in b24kit (a Rust panic), reported instead of crashing the app.
-    pub(crate) fn internal(panic: &b24kit::panic::Panic) -> Self {
-        let mut f = Fields::bare(panic.to_string());
-        f.may_have_reached_server = true;
-        Self::new(Variant::Internal, f)
-    }
-}
-
-#[uniffi::export]
-impl B24kitError {
-    /// What happened, for people; never contains the webhook key or a token.
-    pub fn reason(&self) -> String {
-        self.fields().reason
-    }
-
-    /// The Bitrix24 `error` code, when the portal sent one.
-    pub fn error_code(&self) -> Option<String> {
-        self.fields().code
-    }
-
-    /// The HTTP status of the answer, when one arrived.
-    pub fn status(&self) -> Option<i32> {
-        self.fields().http_status
-    }
-
-    /// Whether repeating the same call later may succeed.
-    pub fn is_retryable(&self) -> bool {
-        self.fields().retryable
-    }
-
-    /// For system errors: the category (`rate_limit`, `auth`, `token_expired`, …).
-    pub fn error_category(&self) -> Option<String> {
-        self.fields().category
-    }
-}
-
-impl std::fmt::Display for B24kitError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.fields().reason)
-    }
+/// The fields the exported accessors read.
+pub(crate) struct Fields<'a> {
+    pub(crate) reason: &'a String,
+    pub(crate) code: &'a Option<String>,
+    pub(crate) http_status: Option<i32>,
+    pub(crate) retryable: bool,
+    pub(crate) category: &'a Option<String>,
 }

@@ -1,19 +1,24 @@
 //! `b24kit_uniffi`: the Rust core exported through uniffi for Kotlin and Swift. It adds only what
 //! those languages need — an object with async methods, records, one error enum — and leaves
-//! behaviour to the core. The per-method parts and the error enum are generated from the spec
-//! (`generated.rs`).
+//! behaviour to the core.
+//!
+//! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
+//! and `generated` (the method-specific part and the error enum's variants, from the spec).
 
 // `B24kitError` carries its fields by value because that is how uniffi hands them to Kotlin and
 // Swift; errors are rare, so the size of `Result<_, B24kitError>` costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
 mod client;
+mod dispatch;
 mod errors;
 mod generated;
+mod settings;
+mod tokens;
 
-pub use client::{
-    Client, ClientOptions, RateLimit, RetryOptions, TokenListener, TokenRefresh, Tokens,
-};
+pub use client::Client;
 pub use generated::*;
+pub use settings::{ClientOptions, OperatingBudget, RateLimit, RetryOptions};
+pub use tokens::{TokenListener, TokenRefresh, Tokens};
 
 uniffi::setup_scaffolding!();

@@ -120,6 +120,8 @@ pub fn load_texts(
             let spec = Spec {
                 time,
                 system_errors,
+                parameters: validate::parameter_names(&methods),
+                method_error_classes: validate::method_error_classes(&methods),
                 methods,
             };
             let clashes = validate::class_names(&spec);

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub use super::raw::{FieldType, ParamType, ResultType, TimeFieldType};
+pub use super::raw::{Action, FieldType, ParamType, ResultType, RetryWhen, TimeFieldType};
 use crate::naming::Idents;
 
 #[derive(Debug, Clone, Serialize)]
@@ -12,12 +12,48 @@ pub struct Spec {
     pub system_errors: SystemErrors,
     /// Sorted by method name, so output does not depend on directory order.
     pub methods: Vec<Method>,
+    /// Every parameter name once (the first method that declares a wire name gives its
+    /// identifiers), in method order: the table that names parameters in each language.
+    pub parameters: Vec<ParameterName>,
+    /// One entry per distinct method error class (the same code documented by several methods
+    /// is one class), in method order.
+    pub method_error_classes: Vec<MethodErrorClass>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParameterName {
+    pub wire: String,
+    pub idents: Idents,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MethodErrorClass {
+    /// The class in languages with class hierarchies, e.g. `ChatTypeError`.
+    pub class_name: String,
+    /// The identifier base, e.g. `ChatType` (uniffi's variant).
+    pub idents: Idents,
+    pub code: String,
+    /// The status of the first method that documents it.
+    pub status: u16,
+    pub meaning: String,
+    /// Dotted names of the methods that document the code.
+    pub methods: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Time {
     pub doc: String,
+    /// Which fields carry the execution-time budget.
+    pub budget: TimeBudget,
     pub fields: Vec<TimeField>,
+}
+
+/// The `time` fields the client reads for the execution-time budget.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimeBudget {
+    pub used_seconds: TimeField,
+    pub released_at: TimeField,
+    pub answered_at: TimeField,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -62,7 +98,12 @@ pub struct SystemError {
     pub distinct_statuses: Vec<u16>,
     pub category: String,
     pub category_idents: Idents,
+    pub retry: RetryWhen,
+    /// Whether retrying can help at all (`retry` is not `never`).
     pub retryable: bool,
+    pub renew_token: bool,
+    pub mark_bucket_full: bool,
+    pub wait_for_budget: bool,
     /// Identifier base (`QueryLimitExceeded`), from the code or the spec's `name`.
     pub idents: Idents,
     /// The exception class in languages with class hierarchies, e.g. `QueryLimitExceededError`.

@@ -15,7 +15,17 @@ pub struct CommonFile {
 #[serde(deny_unknown_fields)]
 pub struct TimeDef {
     pub doc: String,
+    pub budget: BudgetDef,
     pub fields: Vec<TimeFieldDef>,
+}
+
+/// Which fields of `time` the client reads to stay inside the execution-time budget.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BudgetDef {
+    pub used_seconds: String,
+    pub released_at: String,
+    pub answered_at: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -73,7 +83,33 @@ pub struct SystemErrorDef {
     /// Documented HTTP status per revision id.
     pub status: BTreeMap<String, u16>,
     pub category: String,
-    pub retryable: bool,
+    pub retry: RetryWhen,
+    /// What the client does besides retrying.
+    #[serde(default)]
+    pub reaction: Vec<Action>,
+}
+
+/// For which methods a call that failed with a system error is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RetryWhen {
+    /// The portal refused before anything ran.
+    AnyMethod,
+    /// Only methods whose spec says `idempotent: true`.
+    Idempotent,
+    Never,
+}
+
+/// A reaction of the client to a system error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// Renew the OAuth access token and repeat the call once.
+    RenewToken,
+    /// The portal's request bucket is full: fill the client's own.
+    MarkBucketFull,
+    /// Before the retry, wait for the release of execution time the portal announced.
+    WaitForBudget,
 }
 
 #[derive(Debug, Deserialize)]

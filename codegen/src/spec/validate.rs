@@ -44,8 +44,40 @@ pub(crate) fn time(raw: raw::TimeDef, c: &mut Collector) -> Time {
     if fields.is_empty() {
         c.report("time.fields", "must list at least one field");
     }
+    let budget_field = |role: &str, name: &str, required: bool, c: &mut Collector| {
+        let at = format!("time.budget.{role}");
+        let Some(field) = fields.iter().find(|f| f.name == name) else {
+            c.report(at, format!("{name:?} is not a field of time"));
+            return None;
+        };
+        if field.ty == TimeFieldType::Datetime {
+            c.report(
+                at,
+                format!("{name:?} is a date-time; the budget needs a number"),
+            );
+        } else if required && !field.required {
+            c.report(at, format!("{name:?} must be a required field"));
+        }
+        Some(field.clone())
+    };
+    let used = budget_field("used_seconds", &raw.budget.used_seconds, false, c);
+    let released = budget_field("released_at", &raw.budget.released_at, false, c);
+    let answered = budget_field("answered_at", &raw.budget.answered_at, true, c);
+    let placeholder = || TimeField {
+        name: String::new(),
+        ty: TimeFieldType::Seconds,
+        required: true,
+        doc: String::new(),
+        idents: Idents::from_name(""),
+    };
     Time {
         doc: raw.doc.trim().to_string(),
+        // Only a spec without errors is used, so a placeholder never reaches a template.
+        budget: TimeBudget {
+            used_seconds: used.unwrap_or_else(placeholder),
+            released_at: released.unwrap_or_else(placeholder),
+            answered_at: answered.unwrap_or_else(placeholder),
+        },
         fields,
     }
 }
@@ -152,6 +184,21 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
             .collect();
         let idents = error_idents(e.name.as_deref().unwrap_or(&e.code));
         check_name(c, &format!("{at}.name"), e.name.as_deref());
+        for (j, action) in e.reaction.iter().enumerate() {
+            if e.reaction[..j].contains(action) {
+                c.report(
+                    format!("{at}.reaction[{j}]"),
+                    format!("{action:?} is listed twice"),
+                );
+            }
+        }
+        let reacts = |action: raw::Action| e.reaction.contains(&action);
+        if reacts(raw::Action::WaitForBudget) && e.retry == raw::RetryWhen::Never {
+            c.report(
+                format!("{at}.reaction"),
+                "wait_for_budget waits before a retry, but retry is never",
+            );
+        }
         errors.push(SystemError {
             class_name: format!("{}Error", idents.pascal),
             idents,
@@ -162,7 +209,11 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
             statuses,
             distinct_statuses,
             category: e.category,
-            retryable: e.retryable,
+            retry: e.retry,
+            retryable: e.retry != raw::RetryWhen::Never,
+            renew_token: reacts(raw::Action::RenewToken),
+            mark_bucket_full: reacts(raw::Action::MarkBucketFull),
+            wait_for_budget: reacts(raw::Action::WaitForBudget),
         });
     }
     for (i, cat) in categories.iter().enumerate() {
@@ -185,6 +236,43 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
         categories,
         errors,
     }
+}
+
+/// Every parameter's wire name once, in method order, with the identifiers of the first method
+/// that declares it.
+pub(crate) fn parameter_names(methods: &[Method]) -> Vec<ParameterName> {
+    let mut names: Vec<ParameterName> = Vec::new();
+    for p in methods.iter().flat_map(|m| &m.params) {
+        if !names.iter().any(|n| n.wire == p.wire) {
+            names.push(ParameterName {
+                wire: p.wire.clone(),
+                idents: p.idents.clone(),
+            });
+        }
+    }
+    names
+}
+
+/// Method errors grouped into classes: the same class name (the same code, or the same `name`)
+/// documented by several methods is one class.
+pub(crate) fn method_error_classes(methods: &[Method]) -> Vec<MethodErrorClass> {
+    let mut classes: Vec<MethodErrorClass> = Vec::new();
+    for m in methods {
+        for e in &m.errors {
+            match classes.iter_mut().find(|k| k.class_name == e.class_name) {
+                Some(class) => class.methods.push(m.name.clone()),
+                None => classes.push(MethodErrorClass {
+                    class_name: e.class_name.clone(),
+                    idents: e.idents.clone(),
+                    code: e.code.clone(),
+                    status: e.status,
+                    meaning: e.meaning.clone(),
+                    methods: vec![m.name.clone()],
+                }),
+            }
+        }
+    }
+    classes
 }
 
 pub(crate) fn method(

@@ -1,7 +1,8 @@
-//! The Node package's method-specific parts: the addon's methods and `NativeTime`
-//! (`bindings/node/src/generated.rs`), the `Client` methods with their argument checks
-//! (`client.js`), the error classes (`errors.js`), the ES module face (`index.mjs`) and the
-//! complete typings (`index.d.ts`).
+//! The Node package's method-specific parts: the addon's methods, `NativeTime` and result
+//! objects (`bindings/node/src/generated.rs`), the `Client` methods with their argument checks
+//! and `Time` (`client.js`), the error classes of each documented code (`errors.js`), the ES
+//! module face (`index.mjs`) and the typings of all of it (`index.d.ts`, beside the hand-written
+//! `base.d.ts`).
 
 use serde::Serialize;
 
@@ -10,14 +11,27 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{
-    DefaultValue, FieldType, Method, Param, ParamType, ResultType, TimeFieldType,
-};
+use crate::spec::model::{DefaultValue, Method, ResultType};
 use crate::spec::Spec;
+use crate::types::{SpecType, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/node/src/generated.rs";
 const JS_DIR: &str = "bindings/node";
+
+/// A spec type in TypeScript and, for parameters, the `client_base.js` helper that checks the
+/// JavaScript value. The one place the Node target spells a type.
+fn typescript_type(t: Typed) -> (String, &'static str) {
+    let (base, check) = match t.ty {
+        SpecType::Integer => ("number", "integerArg"),
+        SpecType::String => ("string", "stringArg"),
+        SpecType::Boolean => ("boolean", "flagArg"),
+        SpecType::IntegerList => ("number[]", "integerListArg"),
+        SpecType::Number => ("number", "numberArg"),
+    };
+    let ts = crate::types::optional(base, t.required, |b| format!("{b} | null"));
+    (ts, check)
+}
 
 #[derive(Serialize)]
 struct JsMethod<'a> {
@@ -31,7 +45,7 @@ struct JsMethod<'a> {
     /// For object results: the addon's mirror of the core's result type.
     result_class: Option<String>,
     result_fields: Vec<JsField>,
-    params: Vec<JsParam<'a>>,
+    params: Vec<JsParam>,
 }
 
 #[derive(Serialize)]
@@ -44,18 +58,22 @@ struct JsField {
 }
 
 #[derive(Serialize)]
-struct JsParam<'a> {
-    p: &'a Param,
+struct JsParam {
+    wire: String,
+    required: bool,
+    doc: String,
     /// camelCase, as JavaScript callers write it.
     name: String,
     rust_field: String,
     rust_type: String,
-    ts_type: &'static str,
-    /// The `base.js` helper that checks the value.
+    /// The type of a given value (absent values are `undefined` or `null`).
+    ts_type: String,
+    /// The `client_base.js` helper that checks the value.
     check: &'static str,
     js_default: Option<String>,
 }
 
+/// An error class below the fixed ones.
 #[derive(Serialize)]
 struct ErrorClass {
     class_name: String,
@@ -90,25 +108,12 @@ fn js_method(m: &Method) -> JsMethod<'_> {
             .fields
             .iter()
             .map(|f| {
-                let (rust, ts) = match f.ty {
-                    FieldType::Integer => ("i64", "number"),
-                    FieldType::String => ("String", "string"),
-                    FieldType::Boolean => ("bool", "boolean"),
-                    FieldType::IntegerList => ("Vec<i64>", "number[]"),
-                };
+                let typed = Typed::field(f);
                 JsField {
                     name: rust_ident(&f.idents.snake),
                     js_name: f.idents.camel.clone(),
-                    rust_type: if f.required {
-                        rust.to_string()
-                    } else {
-                        format!("Option<{rust}>")
-                    },
-                    ts_type: if f.required {
-                        ts.to_string()
-                    } else {
-                        format!("{ts} | null")
-                    },
+                    rust_type: typed.rust(),
+                    ts_type: typescript_type(typed).0,
                     doc: f.doc.clone(),
                 }
             })
@@ -116,38 +121,29 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         params: m
             .params
             .iter()
-            .map(|p| JsParam {
-                p,
-                name: p.idents.camel.clone(),
-                rust_field: rust_ident(&p.idents.snake),
-                rust_type: {
-                    let base = match p.ty {
-                        ParamType::Integer => "i64",
-                        ParamType::Flag => "bool",
-                        ParamType::String => "String",
-                    };
-                    if p.nullable {
-                        format!("Option<{base}>")
-                    } else {
-                        base.to_string()
-                    }
-                },
-                ts_type: match p.ty {
-                    ParamType::Integer => "number",
-                    ParamType::Flag => "boolean",
-                    ParamType::String => "string",
-                },
-                check: match p.ty {
-                    ParamType::Integer => "integerArg",
-                    ParamType::Flag => "flagArg",
-                    ParamType::String => "stringArg",
-                },
-                js_default: match &p.default {
-                    Some(DefaultValue::Integer(n)) => Some(n.to_string()),
-                    Some(DefaultValue::Bool(b)) => Some(b.to_string()),
-                    None if p.nullable => Some("null".to_string()),
-                    None => None,
-                },
+            .map(|p| {
+                let typed = Typed::param(p);
+                let (_, check) = typescript_type(typed);
+                JsParam {
+                    wire: p.wire.clone(),
+                    required: p.required,
+                    doc: p.doc.clone(),
+                    name: p.idents.camel.clone(),
+                    rust_field: rust_ident(&p.idents.snake),
+                    rust_type: typed.rust(),
+                    ts_type: typescript_type(Typed {
+                        required: true,
+                        ..typed
+                    })
+                    .0,
+                    check,
+                    js_default: match &p.default {
+                        Some(DefaultValue::Integer(n)) => Some(n.to_string()),
+                        Some(DefaultValue::Bool(b)) => Some(b.to_string()),
+                        None if p.nullable => Some("null".to_string()),
+                        None => None,
+                    },
+                }
             })
             .collect(),
     }
@@ -156,23 +152,22 @@ fn js_method(m: &Method) -> JsMethod<'_> {
 /// Every class below the fixed ones, parents first: method error codes (one class per code),
 /// category groups, system error codes.
 fn error_classes(spec: &Spec) -> Vec<ErrorClass> {
-    let mut classes: Vec<ErrorClass> = Vec::new();
-    for m in &spec.methods {
-        for e in &m.errors {
-            match classes.iter_mut().find(|c| c.class_name == e.class_name) {
-                Some(c) => c.doc.push_str(&format!(", {}", m.name)),
-                None => classes.push(ErrorClass {
-                    class_name: e.class_name.clone(),
-                    parent: "MethodError".to_string(),
-                    code: e.code.clone(),
-                    doc: format!(
-                        "`{}` (HTTP {}): {} Documented for: {}",
-                        e.code, e.status, e.meaning, m.name
-                    ),
-                }),
-            }
-        }
-    }
+    let mut classes: Vec<ErrorClass> = spec
+        .method_error_classes
+        .iter()
+        .map(|c| ErrorClass {
+            class_name: c.class_name.clone(),
+            parent: "MethodError".to_string(),
+            code: c.code.clone(),
+            doc: format!(
+                "`{}` (HTTP {}): {} Documented for: {}",
+                c.code,
+                c.status,
+                c.meaning,
+                c.methods.join(", ")
+            ),
+        })
+        .collect();
     for c in &spec.system_errors.categories {
         classes.push(ErrorClass {
             class_name: c.class_name.clone(),
@@ -199,43 +194,22 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .fields
         .iter()
         .map(|f| {
-            let (rust, ts) = match f.ty {
-                TimeFieldType::Timestamp | TimeFieldType::Seconds => ("f64", "number"),
-                TimeFieldType::Datetime => ("String", "string"),
-            };
+            let typed = Typed::time(f);
             JsTimeField {
-                name: f.name.clone(),
+                name: rust_ident(&f.idents.snake),
                 js_name: f.idents.camel.clone(),
-                rust_type: if f.required {
-                    rust.to_string()
-                } else {
-                    format!("Option<{rust}>")
-                },
-                ts_type: if f.required {
-                    ts.to_string()
-                } else {
-                    format!("{ts} | null")
-                },
+                rust_type: typed.rust(),
+                ts_type: typescript_type(typed).0,
                 doc: f.doc.clone(),
             }
         })
         .collect();
-    let mut param_names: Vec<(String, String)> = Vec::new();
-    for m in &methods {
-        for p in &m.params {
-            if !param_names.iter().any(|(wire, _)| *wire == p.p.wire) {
-                param_names.push((p.p.wire.clone(), p.name.clone()));
-            }
-        }
-    }
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
         time => &spec.time,
         time_fields => &time_fields,
-        system => &spec.system_errors,
         error_classes => error_classes(spec),
-        param_names => param_names,
     };
     let rust = r.render("node/generated.rs.j2", &ctx)?;
     let mut files = vec![GeneratedFile {

@@ -1,30 +1,41 @@
-//! The Python package's method-specific parts: the native module's methods and `Time` class
-//! (`bindings/python/src/generated.rs`), the `Client`/`AsyncClient` methods (`_client.py`), the
-//! exception hierarchy (`errors.py`) and the native module's stubs (`_native.pyi`).
+//! The Python package's method-specific parts: the native submodule `b24kit._native_generated`
+//! (`bindings/python/src/generated.rs`: `Time`, the result classes and one function per method
+//! and way of calling it) with its stubs (`_native_generated.pyi`), the `Client`/`AsyncClient`
+//! methods (`_client.py`) and the exception classes of each documented code (`errors.py`).
 
 use serde::Serialize;
 
 use super::banner;
-use crate::naming::rust_ident;
+use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{
-    DefaultValue, FieldType, Method, Param, ParamType, ResultType, TimeFieldType,
-};
+use crate::spec::model::{DefaultValue, Method, ResultType};
 use crate::spec::Spec;
+use crate::types::{SpecType, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/python/src/generated.rs";
 const PY_DIR: &str = "bindings/python/python/b24kit";
 
-/// Python keywords and soft keywords that cannot name a parameter.
-const PY_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
+/// A spec type in Python: its annotation and, for parameters, the `args` helper that converts
+/// the Python value. The one place the Python target spells a type.
+fn python_type(t: Typed) -> (String, &'static str) {
+    let (base, extract) = match t.ty {
+        SpecType::Integer => ("int", "integer"),
+        SpecType::String => ("str", "string"),
+        SpecType::Boolean => ("bool", "flag"),
+        SpecType::IntegerList => ("List[int]", "integer_list"),
+        SpecType::Number => ("float", "number"),
+    };
+    let annotation = crate::types::optional(base, t.required, |b| format!("Optional[{b}]"));
+    let extract = match (t.required, extract) {
+        (false, "integer") => "optional_integer",
+        (false, "string") => "optional_string",
+        (_, other) => other,
+    };
+    (annotation, extract)
+}
 
 #[derive(Serialize)]
 struct PyMethod<'a> {
@@ -34,7 +45,7 @@ struct PyMethod<'a> {
     /// For object results: the native class mirroring the core's result type.
     result_class: Option<String>,
     result_fields: Vec<PyField>,
-    params: Vec<PyParam<'a>>,
+    params: Vec<PyParam>,
 }
 
 #[derive(Serialize)]
@@ -49,27 +60,19 @@ struct PyField {
 }
 
 #[derive(Serialize)]
-struct PyParam<'a> {
-    p: &'a Param,
+struct PyParam {
+    wire: String,
+    required: bool,
+    doc: String,
     /// The Python name (keyword-safe).
     name: String,
     /// The Rust field of the core's parameter struct.
     rust_field: String,
-    py_type: &'static str,
+    py_type: String,
     /// The default as a Python literal, for optional parameters.
     py_default: Option<String>,
     /// The `args` helper that converts the Python value.
     extract: &'static str,
-}
-
-/// One exception class per distinct method error code, with the methods that document it.
-#[derive(Serialize)]
-struct MethodErrorClass {
-    class_name: String,
-    code: String,
-    status: u16,
-    meaning: String,
-    methods: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -78,14 +81,6 @@ struct PyTimeField {
     rust_type: String,
     py_type: String,
     doc: String,
-}
-
-fn py_name(snake: &str) -> String {
-    if PY_KEYWORDS.contains(&snake) {
-        format!("{snake}_")
-    } else {
-        snake.to_string()
-    }
 }
 
 fn py_method(m: &Method) -> PyMethod<'_> {
@@ -103,25 +98,12 @@ fn py_method(m: &Method) -> PyMethod<'_> {
             .fields
             .iter()
             .map(|f| {
-                let (rust, py) = match f.ty {
-                    FieldType::Integer => ("i64", "int"),
-                    FieldType::String => ("String", "str"),
-                    FieldType::Boolean => ("bool", "bool"),
-                    FieldType::IntegerList => ("Vec<i64>", "List[int]"),
-                };
+                let typed = Typed::field(f);
                 PyField {
                     name: rust_ident(&f.idents.snake),
-                    py_name: f.idents.snake.clone(),
-                    rust_type: if f.required {
-                        rust.to_string()
-                    } else {
-                        format!("Option<{rust}>")
-                    },
-                    py_type: if f.required {
-                        py.to_string()
-                    } else {
-                        format!("Optional[{py}]")
-                    },
+                    py_name: python_ident(&f.idents.snake),
+                    rust_type: typed.rust(),
+                    py_type: python_type(typed).0,
                     doc: f.doc.clone(),
                 }
             })
@@ -129,53 +111,27 @@ fn py_method(m: &Method) -> PyMethod<'_> {
         params: m
             .params
             .iter()
-            .map(|p| PyParam {
-                p,
-                name: py_name(&p.idents.snake),
-                rust_field: rust_ident(&p.idents.snake),
-                py_type: match (p.ty, p.nullable) {
-                    (ParamType::Integer, false) => "int",
-                    (ParamType::Integer, true) => "Optional[int]",
-                    (ParamType::Flag, _) => "bool",
-                    (ParamType::String, false) => "str",
-                    (ParamType::String, true) => "Optional[str]",
-                },
-                py_default: match &p.default {
-                    Some(DefaultValue::Integer(n)) => Some(n.to_string()),
-                    Some(DefaultValue::Bool(true)) => Some("True".to_string()),
-                    Some(DefaultValue::Bool(false)) => Some("False".to_string()),
-                    None if p.nullable => Some("None".to_string()),
-                    None => None,
-                },
-                extract: match (p.ty, p.nullable) {
-                    (ParamType::Integer, false) => "integer",
-                    (ParamType::Integer, true) => "optional_integer",
-                    (ParamType::Flag, _) => "flag",
-                    (ParamType::String, false) => "string",
-                    (ParamType::String, true) => "optional_string",
-                },
+            .map(|p| {
+                let (py_type, extract) = python_type(Typed::param(p));
+                PyParam {
+                    wire: p.wire.clone(),
+                    required: p.required,
+                    doc: p.doc.clone(),
+                    name: python_ident(&p.idents.snake),
+                    rust_field: rust_ident(&p.idents.snake),
+                    py_type,
+                    py_default: match &p.default {
+                        Some(DefaultValue::Integer(n)) => Some(n.to_string()),
+                        Some(DefaultValue::Bool(true)) => Some("True".to_string()),
+                        Some(DefaultValue::Bool(false)) => Some("False".to_string()),
+                        None if p.nullable => Some("None".to_string()),
+                        None => None,
+                    },
+                    extract,
+                }
             })
             .collect(),
     }
-}
-
-fn method_error_classes(spec: &Spec) -> Vec<MethodErrorClass> {
-    let mut classes: Vec<MethodErrorClass> = Vec::new();
-    for m in &spec.methods {
-        for e in &m.errors {
-            match classes.iter_mut().find(|c| c.class_name == e.class_name) {
-                Some(c) => c.methods.push(m.name.clone()),
-                None => classes.push(MethodErrorClass {
-                    class_name: e.class_name.clone(),
-                    code: e.code.clone(),
-                    status: e.status,
-                    meaning: e.meaning.clone(),
-                    methods: vec![m.name.clone()],
-                }),
-            }
-        }
-    }
-    classes
 }
 
 pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, Error> {
@@ -185,43 +141,22 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .fields
         .iter()
         .map(|f| {
-            let (rust, py) = match f.ty {
-                TimeFieldType::Timestamp | TimeFieldType::Seconds => ("f64", "float"),
-                TimeFieldType::Datetime => ("String", "str"),
-            };
+            let typed = Typed::time(f);
             PyTimeField {
-                name: f.name.clone(),
-                rust_type: if f.required {
-                    rust.to_string()
-                } else {
-                    format!("Option<{rust}>")
-                },
-                py_type: if f.required {
-                    py.to_string()
-                } else {
-                    format!("Optional[{py}]")
-                },
+                name: rust_ident(&f.idents.snake),
+                rust_type: typed.rust(),
+                py_type: python_type(typed).0,
                 doc: f.doc.clone(),
             }
         })
         .collect();
-    // Every wire name once, for messages that name parameters the Python way.
-    let mut param_names: Vec<(String, String)> = Vec::new();
-    for m in &methods {
-        for p in &m.params {
-            if !param_names.iter().any(|(wire, _)| *wire == p.p.wire) {
-                param_names.push((p.p.wire.clone(), p.name.clone()));
-            }
-        }
-    }
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
         time => &spec.time,
         time_fields => &time_fields,
         system => &spec.system_errors,
-        method_errors => method_error_classes(spec),
-        param_names => param_names,
+        method_errors => &spec.method_error_classes,
     };
 
     let rust = r.render("python/generated.rs.j2", &ctx)?;
@@ -229,7 +164,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         path: RUST_OUT.to_string(),
         contents: rustfmt::format(RUST_OUT, &rust)?,
     }];
-    for name in ["_client.py", "errors.py", "_native.pyi"] {
+    for name in ["_client.py", "errors.py", "_native_generated.pyi"] {
         files.push(GeneratedFile {
             path: format!("{PY_DIR}/{name}"),
             contents: r.render(&format!("python/{name}.j2"), &ctx)?,

@@ -1,17 +1,20 @@
-//! The Rust core's method code: `core/src/generated/`. Everything method-specific that the core
-//! exposes comes from here; the hand-written runtime only knows the `Method` trait.
+//! The public `b24kit` crate's generated half: `core/src/generated/`. Everything that comes from
+//! the specs is here — each method's parameters, result, errors and calls, the system errors
+//! with their reactions, the `time` object — and reaches the hand-written runtime
+//! (`b24kit-runtime`) through its `Catalog` and `Method` traits only.
 
 use serde::Serialize;
 
 use super::banner;
-use crate::naming::rust_ident;
+use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{
-    DefaultValue, FieldType, Method, Param, ParamType, ResultField, ResultType, TimeFieldType,
+    DefaultValue, Method, Param, ParamType, ResultField, ResultType, TimeField,
 };
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
+use crate::types::Typed;
 use crate::Error;
 
 pub(crate) const OUT_DIR: &str = "core/src/generated";
@@ -63,17 +66,22 @@ struct RustTimeField {
     doc: String,
 }
 
+/// The Rust type of a method's `result`.
+pub(crate) fn output_type(m: &Method) -> String {
+    match m.result.ty {
+        ResultType::Boolean => "bool".to_string(),
+        ResultType::IntegerList => "Vec<i64>".to_string(),
+        ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
+    }
+}
+
 fn rust_method(m: &Method) -> RustMethod<'_> {
     let params: Vec<RustParam> = m.params.iter().map(rust_param).collect();
     RustMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         error_type: format!("{}Error", m.idents.pascal),
-        output_type: match m.result.ty {
-            ResultType::Boolean => "bool".to_string(),
-            ResultType::IntegerList => "Vec<i64>".to_string(),
-            ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
-        },
+        output_type: output_type(m),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
         result_fields: m.result.fields.iter().map(rust_field).collect(),
@@ -82,10 +90,11 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
 
 fn rust_param(p: &Param) -> RustParam<'_> {
     let ident = rust_ident(&p.idents.snake);
-    let (base, arg_type) = match p.ty {
-        ParamType::Integer => ("i64", "i64"),
-        ParamType::Flag => ("bool", "bool"),
-        ParamType::String => ("String", "impl Into<String>"),
+    let typed = Typed::param(p);
+    // Text setters take anything that becomes a `String`.
+    let arg_type = match p.ty {
+        ParamType::String => "impl Into<String>",
+        _ => typed.rust_base(),
     };
     let conversion = if p.ty == ParamType::String {
         format!("{ident}.into()")
@@ -94,11 +103,7 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     };
     RustParam {
         p,
-        rust_type: if p.nullable {
-            format!("Option<{base}>")
-        } else {
-            base.to_string()
-        },
+        rust_type: typed.rust(),
         arg_type,
         assign: if p.nullable {
             format!("Some({conversion})")
@@ -116,31 +121,59 @@ fn rust_param(p: &Param) -> RustParam<'_> {
 }
 
 fn rust_field(f: &ResultField) -> RustField {
-    let (base, reader) = match f.ty {
-        FieldType::Integer => ("i64", "int"),
-        FieldType::String => ("String", "string"),
-        FieldType::Boolean => ("bool", "bool"),
-        FieldType::IntegerList => ("Vec<i64>", "int_list"),
+    let typed = Typed::field(f);
+    // The lenient reader of `b24kit_runtime::wire` for each type.
+    let reader = match typed.ty {
+        crate::types::SpecType::Integer => "int",
+        crate::types::SpecType::String => "string",
+        crate::types::SpecType::Boolean => "bool",
+        crate::types::SpecType::IntegerList => "int_list",
+        crate::types::SpecType::Number => "number",
     };
-    let (rust_type, serde) = if f.required {
-        let serde = match f.ty {
-            FieldType::Integer => r#"#[serde(deserialize_with = "crate::wire::int")]"#.to_string(),
-            _ => String::new(),
-        };
-        (base.to_string(), serde)
-    } else {
-        (
-            format!("Option<{base}>"),
-            format!(r#"#[serde(default, deserialize_with = "crate::wire::opt_{reader}")]"#),
-        )
+    let serde = match (f.required, typed.ty) {
+        (true, crate::types::SpecType::Integer) => {
+            r#"#[serde(deserialize_with = "b24kit_runtime::wire::int")]"#.to_string()
+        }
+        (true, _) => String::new(),
+        (false, _) => {
+            format!(r#"#[serde(default, deserialize_with = "b24kit_runtime::wire::opt_{reader}")]"#)
+        }
     };
     RustField {
         name: f.name.clone(),
         ident: rust_ident(&f.idents.snake),
-        rust_type,
+        rust_type: typed.rust(),
         serde,
         doc: f.doc.clone(),
     }
+}
+
+/// Rust's view of one `time` field the budget reads: `self.x` when always there, `self.x?` when
+/// it may be absent.
+fn budget_expr(f: &TimeField) -> String {
+    let ident = rust_ident(&f.idents.snake);
+    if f.required {
+        format!("self.{ident}")
+    } else {
+        format!("self.{ident}?")
+    }
+}
+
+/// A parameter in the table that names parameters in every language.
+#[derive(Serialize)]
+struct ParameterRow {
+    wire: String,
+    snake: String,
+    camel: String,
+}
+
+/// The methods of one scope: one extension trait each on the async and the blocking client.
+#[derive(Serialize)]
+struct Scope<'a> {
+    name: String,
+    /// `Imopenlines`: the async trait; the blocking one is `BlockingImopenlines`.
+    trait_name: String,
+    methods: Vec<&'a RustMethod<'a>>,
 }
 
 pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, Error> {
@@ -170,6 +203,36 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             minijinja::context! { banner => banner(&method.m.source_file), method => method },
         )?;
     }
+    let parameters: Vec<ParameterRow> = spec
+        .parameters
+        .iter()
+        .map(|p| ParameterRow {
+            wire: p.wire.clone(),
+            snake: python_ident(&p.idents.snake),
+            camel: p.idents.camel.clone(),
+        })
+        .collect();
+    emit(
+        format!("{OUT_DIR}/catalog.rs"),
+        "rust/catalog.rs.j2",
+        minijinja::context! { banner => banner("spec/"), parameters => parameters },
+    )?;
+    let mut scopes: Vec<Scope> = Vec::new();
+    for method in &methods {
+        match scopes.iter_mut().find(|s| s.name == method.m.scope) {
+            Some(scope) => scope.methods.push(method),
+            None => scopes.push(Scope {
+                name: method.m.scope.clone(),
+                trait_name: crate::naming::Idents::from_name(&method.m.scope).pascal,
+                methods: vec![method],
+            }),
+        }
+    }
+    emit(
+        format!("{OUT_DIR}/calls.rs"),
+        "rust/calls.rs.j2",
+        minijinja::context! { banner => banner("spec/methods/"), scopes => scopes },
+    )?;
     emit(
         format!("{OUT_DIR}/method_errors.rs"),
         "rust/method_errors.rs.j2",
@@ -184,28 +247,26 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .time
         .fields
         .iter()
-        .map(|f| {
-            let base = match f.ty {
-                TimeFieldType::Timestamp | TimeFieldType::Seconds => "f64",
-                TimeFieldType::Datetime => "String",
-            };
-            RustTimeField {
-                name: f.name.clone(),
-                ident: rust_ident(&f.idents.snake),
-                rust_type: if f.required {
-                    base.to_string()
-                } else {
-                    format!("Option<{base}>")
-                },
-                required: f.required,
-                doc: f.doc.clone(),
-            }
+        .map(|f| RustTimeField {
+            name: f.name.clone(),
+            ident: rust_ident(&f.idents.snake),
+            rust_type: Typed::time(f).rust(),
+            required: f.required,
+            doc: f.doc.clone(),
         })
         .collect();
+    let budget = &spec.time.budget;
     emit(
         format!("{OUT_DIR}/time.rs"),
         "rust/time.rs.j2",
-        minijinja::context! { banner => banner(COMMON_FILE), time => &spec.time, fields => time_fields },
+        minijinja::context! {
+            banner => banner(COMMON_FILE),
+            time => &spec.time,
+            fields => time_fields,
+            used_seconds => budget_expr(&budget.used_seconds),
+            released_at => budget_expr(&budget.released_at),
+            answered_at => budget_expr(&budget.answered_at),
+        },
     )?;
     Ok(files)
 }

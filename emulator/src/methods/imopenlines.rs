@@ -28,6 +28,12 @@ const ACCESS_ERROR: MethodFailure = failure(
     "You do not have access to the specified dialog",
 );
 
+/// The refusals of `Operator::checkAccess`, which the session-mode methods share.
+pub(crate) const ACCESS_CHECKS: &[MethodFailure] = &[CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
+pub(crate) const PIN_ERRORS: &[MethodFailure] =
+    &[CHAT_ID_EMPTY, CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
+pub(crate) const DIALOG_GET_ERRORS: &[MethodFailure] = &[DIALOG_ID_EMPTY, ACCESS_ERROR];
+
 /// `imopenlines.session.mode.silent`: `ACTIVATE` must be exactly `"Y"` to switch the mode on;
 /// anything else, a JSON `true` included, switches it off. The chat posts a system message only
 /// when the mode actually changes.

@@ -13,7 +13,7 @@ pub(crate) struct Caller {
 }
 
 /// A method's refusal: the status, code and description the portal sends.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct MethodFailure {
     pub status: u16,
     pub code: &'static str,
@@ -28,6 +28,8 @@ pub(crate) struct MethodDef {
     pub name: &'static str,
     pub scope: &'static str,
     pub handler: Handler,
+    /// Every refusal the handler can return (a test holds them against the method's spec).
+    pub errors: &'static [MethodFailure],
 }
 
 pub(crate) const METHODS: &[MethodDef] = &[
@@ -35,31 +37,58 @@ pub(crate) const METHODS: &[MethodDef] = &[
         name: "imopenlines.session.mode.silent",
         scope: "imopenlines",
         handler: imopenlines::session_mode_silent,
+        errors: imopenlines::ACCESS_CHECKS,
     },
     MethodDef {
         name: "imopenlines.session.mode.pin",
         scope: "imopenlines",
         handler: imopenlines::session_mode_pin,
+        errors: imopenlines::PIN_ERRORS,
     },
     MethodDef {
         name: "imopenlines.session.mode.pinall",
         scope: "imopenlines",
         handler: imopenlines::session_mode_pin_all,
+        errors: &[],
     },
     MethodDef {
         name: "imopenlines.session.mode.unpinall",
         scope: "imopenlines",
         handler: imopenlines::session_mode_unpin_all,
+        errors: &[],
     },
     MethodDef {
         name: "imopenlines.dialog.get",
         scope: "imopenlines",
         handler: imopenlines::dialog_get,
+        errors: imopenlines::DIALOG_GET_ERRORS,
     },
 ];
 
 pub(crate) fn find(lower_case_name: &str) -> Option<&'static MethodDef> {
     METHODS.iter().find(|m| m.name == lower_case_name)
+}
+
+/// A method the emulator serves, as a test compares it with the method's spec.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServedMethod {
+    /// Lower-case, as the portal compares names.
+    pub name: &'static str,
+    pub scope: &'static str,
+    /// Each refusal its handler can return: the code and the HTTP status.
+    pub errors: Vec<(&'static str, u16)>,
+}
+
+/// Every method the emulator serves.
+pub fn served_methods() -> Vec<ServedMethod> {
+    METHODS
+        .iter()
+        .map(|m| ServedMethod {
+            name: m.name,
+            scope: m.scope,
+            errors: m.errors.iter().map(|e| (e.code, e.status)).collect(),
+        })
+        .collect()
 }
 
 /// PHP's `intval` on a request parameter: numbers truncate, strings read their leading

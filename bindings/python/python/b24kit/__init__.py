@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from . import _client, _native, errors
 from ._client import *  # noqa: F401,F403  (the clients and result types, listed in _client.__all__)
-from ._native import DEFAULT_OAUTH_SERVER, RateLimit, Response, Retry, Time, Tokens, __version__
+from ._native import DEFAULT_OAUTH_SERVER, OperatingBudget, RateLimit, Retry, Tokens, __version__
+from ._native_generated import Response, Time
 from .errors import *  # noqa: F401,F403  (the exception classes, listed in errors.__all__)
 
 _native.set_error_factory(errors._make)
 
 __all__ = [
     "DEFAULT_OAUTH_SERVER",
+    "OperatingBudget",
     "RateLimit",
     "Response",
     "Retry",

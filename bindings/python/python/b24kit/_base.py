@@ -12,8 +12,6 @@ if TYPE_CHECKING:
 
     _C = TypeVar("_C", bound="_ClientBase")
 
-_STANDARD = _native.RateLimit.STANDARD
-_DEFAULT_RETRY = _native.Retry()
 
 
 class _ClientBase:
@@ -33,8 +31,9 @@ class _ClientBase:
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
         root_certificate_pem: Union[str, bytes, None] = None,
-        rate_limit: Optional[_native.RateLimit] = _STANDARD,
-        retry: _native.Retry = _DEFAULT_RETRY,
+        rate_limit: Optional[_native.RateLimit] = _native.DEFAULT_RATE_LIMIT,
+        retry: _native.Retry = _native.DEFAULT_RETRY,
+        operating_budget: Optional[_native.OperatingBudget] = _native.DEFAULT_OPERATING_BUDGET,
     ) -> _C:
         """A client for an inbound webhook, ``https://<portal>/rest/<user id>/<key>/``.
 
@@ -53,23 +52,26 @@ class _ClientBase:
                 ``RateLimit(burst, drain_per_second)``, or ``None`` for no pacing. Every thread
                 and task using this client shares it.
             retry: How failed calls are tried again (``Retry.never()`` for not at all).
+            operating_budget: The per-method execution-time budget to stay under, so that calls
+                wait for the portal to release some instead of failing with
+                ``OPERATION_TIME_LIMIT``: ``OperatingBudget(limit=…, headroom=…)``, or ``None``
+                to ignore it.
 
         Raises:
             b24kit.errors.ConfigError: the URL or a setting is invalid (the message never
                 repeats the key).
         """
-        return cls(
-            _native.client_from_webhook(
-                url,
-                timeout,
-                connect_timeout,
-                max_response_bytes,
-                user_agent,
-                root_certificate_pem,
-                rate_limit,
-                retry,
-            )
-        )
+        options: _native.Options = {
+            "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_response_bytes": max_response_bytes,
+            "user_agent": user_agent,
+            "root_certificate_pem": root_certificate_pem,
+            "rate_limit": rate_limit,
+            "retry": retry,
+            "operating_budget": operating_budget,
+        }
+        return cls(_native.client_from_webhook(url, options))
 
     @classmethod
     def from_oauth(
@@ -82,8 +84,9 @@ class _ClientBase:
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
         root_certificate_pem: Union[str, bytes, None] = None,
-        rate_limit: Optional[_native.RateLimit] = _STANDARD,
-        retry: _native.Retry = _DEFAULT_RETRY,
+        rate_limit: Optional[_native.RateLimit] = _native.DEFAULT_RATE_LIMIT,
+        retry: _native.Retry = _native.DEFAULT_RETRY,
+        operating_budget: Optional[_native.OperatingBudget] = _native.DEFAULT_OPERATING_BUDGET,
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
         refresh_token: Optional[str] = None,
@@ -106,29 +109,29 @@ class _ClientBase:
 
         The other arguments are those of :meth:`from_webhook`.
         """
-        refresh = None
-        given = [v is not None for v in (client_id, client_secret, refresh_token)]
-        if any(given):
-            if not all(given):
-                raise TypeError("client_id, client_secret and refresh_token go together")
-            refresh = (client_id, client_secret, refresh_token, oauth_server)
-        elif on_tokens_refreshed is not None:
-            raise TypeError("on_tokens_refreshed needs client_id, client_secret and refresh_token")
-        return cls(
-            _native.client_from_oauth(
-                endpoint,
-                access_token,
-                timeout,
-                connect_timeout,
-                max_response_bytes,
-                user_agent,
-                root_certificate_pem,
-                rate_limit,
-                retry,
-                refresh,
-                on_tokens_refreshed,
-            )
-        )
+        refresh: Optional[_native.Refresh] = None
+        if client_id is not None and client_secret is not None and refresh_token is not None:
+            refresh = {
+                "client_id": client_id,
+                "client_secret": client_secret,
+                "refresh_token": refresh_token,
+                "oauth_server": oauth_server,
+                "on_tokens_refreshed": on_tokens_refreshed,
+            }
+        elif (client_id, client_secret, refresh_token, on_tokens_refreshed) != (None, None, None, None):
+            # Python's own rule for arguments that only make sense together, like a wrong keyword.
+            raise TypeError("client_id, client_secret and refresh_token go together (and on_tokens_refreshed needs them)")
+        options: _native.Options = {
+            "timeout": timeout,
+            "connect_timeout": connect_timeout,
+            "max_response_bytes": max_response_bytes,
+            "user_agent": user_agent,
+            "root_certificate_pem": root_certificate_pem,
+            "rate_limit": rate_limit,
+            "retry": retry,
+            "operating_budget": operating_budget,
+        }
+        return cls(_native.client_from_oauth(endpoint, access_token, options, refresh))
 
     def with_retry(self: _C, retry: _native.Retry) -> _C:
         """This client with another retry policy, for the calls made through the returned one.

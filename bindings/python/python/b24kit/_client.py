@@ -7,8 +7,11 @@ Method names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is
 
 from __future__ import annotations
 
+# Importing the native module registers its generated part as `b24kit._native_generated`.
+from . import _native  # noqa: F401
+from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native import Response, ImopenlinesDialogGetResult
+from ._native_generated import Response, ImopenlinesDialogGetResult
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -56,7 +59,7 @@ class Client(SyncClientBase):
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
-        return self._native.imopenlines_dialog_get(chat_id, dialog_id, session_id, user_code)
+        return _calls.imopenlines_dialog_get(self._native, chat_id, dialog_id, session_id, user_code)
 
     def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """Calls ``imopenlines.dialog.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
@@ -75,7 +78,7 @@ class Client(SyncClientBase):
             TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
                 value of the wrong type (nothing is sent).
         """
-        return self._native.imopenlines_dialog_get_batch(calls, halt)  # type: ignore[return-value]
+        return _calls.imopenlines_dialog_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
@@ -100,7 +103,7 @@ class Client(SyncClientBase):
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
-        return self._native.imopenlines_session_mode_pin(chat_id, activate)
+        return _calls.imopenlines_session_mode_pin(self._native, chat_id, activate)
 
     def imopenlines_session_mode_pin_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """Calls ``imopenlines.session.mode.pin`` once per dict of ``calls`` through Bitrix24's ``batch``.
@@ -119,7 +122,7 @@ class Client(SyncClientBase):
             TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
                 value of the wrong type (nothing is sent).
         """
-        return self._native.imopenlines_session_mode_pin_batch(calls, halt)  # type: ignore[return-value]
+        return _calls.imopenlines_session_mode_pin_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
         """Pin every open-line dialog of the current operator.
@@ -140,7 +143,7 @@ class Client(SyncClientBase):
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
-        return self._native.imopenlines_session_mode_pin_all()
+        return _calls.imopenlines_session_mode_pin_all(self._native)
 
     def imopenlines_session_mode_pin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """Calls ``imopenlines.session.mode.pinAll`` once per dict of ``calls`` through Bitrix24's ``batch``.
@@ -159,7 +162,7 @@ class Client(SyncClientBase):
             TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
                 value of the wrong type (nothing is sent).
         """
-        return self._native.imopenlines_session_mode_pin_all_batch(calls, halt)  # type: ignore[return-value]
+        return _calls.imopenlines_session_mode_pin_all_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
@@ -188,7 +191,7 @@ class Client(SyncClientBase):
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
-        return self._native.imopenlines_session_mode_silent(chat_id, activate)
+        return _calls.imopenlines_session_mode_silent(self._native, chat_id, activate)
 
     def imopenlines_session_mode_silent_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """Calls ``imopenlines.session.mode.silent`` once per dict of ``calls`` through Bitrix24's ``batch``.
@@ -207,7 +210,7 @@ class Client(SyncClientBase):
             TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
                 value of the wrong type (nothing is sent).
         """
-        return self._native.imopenlines_session_mode_silent_batch(calls, halt)  # type: ignore[return-value]
+        return _calls.imopenlines_session_mode_silent_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
         """Unpin every open-line dialog of the current operator.
@@ -228,7 +231,7 @@ class Client(SyncClientBase):
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """
-        return self._native.imopenlines_session_mode_unpin_all()
+        return _calls.imopenlines_session_mode_unpin_all(self._native)
 
     def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """Calls ``imopenlines.session.mode.unpinAll`` once per dict of ``calls`` through Bitrix24's ``batch``.
@@ -247,7 +250,7 @@ class Client(SyncClientBase):
             TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
                 value of the wrong type (nothing is sent).
         """
-        return self._native.imopenlines_session_mode_unpin_all_batch(calls, halt)  # type: ignore[return-value]
+        return _calls.imopenlines_session_mode_unpin_all_batch(self._native, calls, halt)  # type: ignore[return-value]
 
 
 class AsyncClient(AsyncClientBase):
@@ -264,52 +267,52 @@ class AsyncClient(AsyncClientBase):
 
         The asyncio form of :meth:`Client.imopenlines_dialog_get`; same arguments, result and errors.
         """
-        return await self._native.imopenlines_dialog_get_async(chat_id, dialog_id, session_id, user_code)
+        return await _calls.imopenlines_dialog_get_async(self._native, chat_id, dialog_id, session_id, user_code)
 
     async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
-        return await self._native.imopenlines_dialog_get_batch_async(calls, halt)  # type: ignore[return-value]
+        return await _calls.imopenlines_dialog_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_pin`; same arguments, result and errors.
         """
-        return await self._native.imopenlines_session_mode_pin_async(chat_id, activate)
+        return await _calls.imopenlines_session_mode_pin_async(self._native, chat_id, activate)
 
     async def imopenlines_session_mode_pin_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_pin_batch`; batch requests run concurrently."""
-        return await self._native.imopenlines_session_mode_pin_batch_async(calls, halt)  # type: ignore[return-value]
+        return await _calls.imopenlines_session_mode_pin_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_pin_all(self) -> Response[List[int]]:
         """Pin every open-line dialog of the current operator.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_pin_all`; same arguments, result and errors.
         """
-        return await self._native.imopenlines_session_mode_pin_all_async()
+        return await _calls.imopenlines_session_mode_pin_all_async(self._native)
 
     async def imopenlines_session_mode_pin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_pin_all_batch`; batch requests run concurrently."""
-        return await self._native.imopenlines_session_mode_pin_all_batch_async(calls, halt)  # type: ignore[return-value]
+        return await _calls.imopenlines_session_mode_pin_all_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_silent(self, chat_id: int, *, activate: bool = False) -> Response[bool]:
         """Switch silent messaging mode of an open-line dialog on or off.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_silent`; same arguments, result and errors.
         """
-        return await self._native.imopenlines_session_mode_silent_async(chat_id, activate)
+        return await _calls.imopenlines_session_mode_silent_async(self._native, chat_id, activate)
 
     async def imopenlines_session_mode_silent_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_silent_batch`; batch requests run concurrently."""
-        return await self._native.imopenlines_session_mode_silent_batch_async(calls, halt)  # type: ignore[return-value]
+        return await _calls.imopenlines_session_mode_silent_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_unpin_all(self) -> Response[List[int]]:
         """Unpin every open-line dialog of the current operator.
 
         The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all`; same arguments, result and errors.
         """
-        return await self._native.imopenlines_session_mode_unpin_all_async()
+        return await _calls.imopenlines_session_mode_unpin_all_async(self._native)
 
     async def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all_batch`; batch requests run concurrently."""
-        return await self._native.imopenlines_session_mode_unpin_all_batch_async(calls, halt)  # type: ignore[return-value]
+        return await _calls.imopenlines_session_mode_unpin_all_batch_async(self._native, calls, halt)  # type: ignore[return-value]

@@ -9,7 +9,8 @@ Every exception derives from :class:`B24kitError` (an ``Exception``). Below it:
 - :class:`UnknownCodeError` (a Bitrix24 code the docs do not list), :class:`HttpError`,
   :class:`TransportError` (``ConnectError``, ``TlsError``, ``RequestTimeoutError``,
   ``ConnectionLostError``), :class:`ProtocolError`, :class:`InvalidArgumentError` and
-  :class:`ConfigError` (both also ``ValueError``).
+  :class:`ConfigError` (both also ``ValueError``), :class:`TokenRefreshError` and
+  :class:`SkippedError`.
 
 Each carries ``code``, ``description``, ``http_status`` and ``retryable``; messages never contain the
 webhook key or a token.
@@ -17,10 +18,29 @@ webhook key or a token.
 
 from __future__ import annotations
 
+from ._errors import (
+    B24kitError,
+    BitrixSystemError,
+    ConfigError,
+    ConnectError,
+    ConnectionLostError,
+    ErrorFactory,
+    HttpError,
+    InvalidArgumentError,
+    MethodError,
+    ProtocolError,
+    RequestTimeoutError,
+    SkippedError,
+    TlsError,
+    TokenRefreshError,
+    TransportError,
+    UnknownCodeError,
+)
+
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Optional, Tuple, Type
+    from typing import Dict, Type
 
 __all__ = [
     "B24kitError",
@@ -73,77 +93,6 @@ __all__ = [
     "TokenRefreshError",
     "SkippedError",
 ]
-
-
-class B24kitError(Exception):
-    """Base class of every error b24kit raises.
-
-    Attributes:
-        code: The Bitrix24 ``error`` code (the documented spelling), when the portal sent one.
-        description: The portal's ``error_description`` (localized; match on ``code``, not on this).
-        http_status: The HTTP status of the answer, when one arrived.
-        retryable: Whether repeating the same call later may succeed.
-        may_have_reached_server: ``False`` only when the request certainly never left this machine.
-        method: For method errors, the dotted name of the method.
-        category: For system errors, the category (``rate_limit``, ``auth`` …).
-        kind: For transport and protocol errors, what went wrong (``timeout``, ``not_json`` …).
-        parameter: For invalid arguments, the parameter's name.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        code: Optional[str] = None,
-        description: Optional[str] = None,
-        http_status: Optional[int] = None,
-        retryable: bool = False,
-        may_have_reached_server: bool = True,
-        method: Optional[str] = None,
-        category: Optional[str] = None,
-        kind: Optional[str] = None,
-        parameter: Optional[str] = None,
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.description = description
-        self.http_status = http_status
-        self.retryable = retryable
-        self.may_have_reached_server = may_have_reached_server
-        self.method = method
-        self.category = category
-        self.kind = kind
-        self.parameter = parameter
-
-    def _fields(self) -> Dict[str, Any]:
-        return {
-            "code": self.code,
-            "description": self.description,
-            "http_status": self.http_status,
-            "retryable": self.retryable,
-            "may_have_reached_server": self.may_have_reached_server,
-            "method": self.method,
-            "category": self.category,
-            "kind": self.kind,
-            "parameter": self.parameter,
-        }
-
-    def __reduce__(self) -> Tuple[Any, ...]:
-        # Keeps the fields across pickling (multiprocessing, concurrent.futures).
-        return (_rebuild, (type(self), self.message, self._fields()))
-
-    def __repr__(self) -> str:
-        shown = ", ".join(f"{k}={v!r}" for k, v in self._fields().items() if v is not None and k != "retryable")
-        return f"{type(self).__name__}({self.message!r}, {shown}{', ' if shown else ''}retryable={self.retryable!r})"
-
-
-def _rebuild(cls: Type[B24kitError], message: str, fields: Dict[str, Any]) -> B24kitError:
-    return cls(message, **fields)
-
-
-class MethodError(B24kitError):
-    """The portal refused the call with an error documented for the called method."""
 
 
 class DialogIdEmptyError(MethodError):
@@ -207,10 +156,6 @@ class UserNotOperatorError(MethodError):
 
     Documented for: imopenlines.session.mode.pin.
     """
-
-
-class BitrixSystemError(B24kitError):
-    """The portal refused the call with an error that any method can return."""
 
 
 class RateLimitError(BitrixSystemError):
@@ -367,56 +312,6 @@ class PortalDeletedError(PortalStateError):
     """
 
 
-class UnknownCodeError(B24kitError):
-    """The portal answered with a Bitrix24 error code the docs do not list (kept in ``code``)."""
-
-
-class HttpError(B24kitError):
-    """A non-success HTTP status without a Bitrix24 error body (a proxy's page, a bare 502)."""
-
-
-class TransportError(B24kitError):
-    """No answer arrived; ``kind`` says why and ``may_have_reached_server`` whether it was sent."""
-
-
-class ConnectError(TransportError, ConnectionError):
-    """No connection could be opened; the request was not sent."""
-
-
-class TlsError(TransportError):
-    """The TLS handshake failed (for example an untrusted certificate)."""
-
-
-class RequestTimeoutError(TransportError, TimeoutError):
-    """The call's time limit passed before the whole answer arrived."""
-
-
-class ConnectionLostError(TransportError, ConnectionError):
-    """The connection closed or broke before the whole answer arrived."""
-
-
-class ProtocolError(B24kitError):
-    """An answer arrived but is not a Bitrix24 answer of the expected shape; see ``kind``."""
-
-
-class InvalidArgumentError(B24kitError, ValueError):
-    """A parameter was rejected before anything was sent; ``parameter`` names it."""
-
-
-class ConfigError(B24kitError, ValueError):
-    """The client settings were rejected; nothing was sent."""
-
-
-class TokenRefreshError(B24kitError):
-    """The OAuth server refused to renew the access token (``code`` is its error, e.g.
-    ``invalid_grant``: the refresh token is no longer valid and the user must authorize again)."""
-
-
-class SkippedError(B24kitError):
-    """A batch call that never ran: an earlier call failed and the batch was sent with
-    ``halt=True``."""
-
-
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "DIALOG_ID_EMPTY": DialogIdEmptyError,
     "ACCESS_ERROR": AccessError,
@@ -449,34 +344,4 @@ _SYSTEM_ERRORS: Dict[str, Type[BitrixSystemError]] = {
     "PORTAL_DELETED": PortalDeletedError,
 }
 
-_TRANSPORT_ERRORS: Dict[str, Type[TransportError]] = {
-    "connect": ConnectError,
-    "tls": TlsError,
-    "timeout": RequestTimeoutError,
-    "connection_lost": ConnectionLostError,
-}
-
-_OTHER_ERRORS: Dict[str, Type[B24kitError]] = {
-    "unknown_code": UnknownCodeError,
-    "http": HttpError,
-    "protocol": ProtocolError,
-    "invalid_argument": InvalidArgumentError,
-    "invalid_config": ConfigError,
-    "token_refresh": TokenRefreshError,
-    "skipped": SkippedError,
-}
-
-
-def _make(variant: str, message: str, /, **fields: Any) -> B24kitError:
-    """Builds the exception for an error the native module reports (the core's ``kind_name``)."""
-    code = fields.get("code")
-    cls: Type[B24kitError]
-    if variant == "method":
-        cls = _METHOD_ERRORS.get(code or "", MethodError)
-    elif variant == "system":
-        cls = _SYSTEM_ERRORS.get(code or "", BitrixSystemError)
-    elif variant == "transport":
-        cls = _TRANSPORT_ERRORS.get(fields.get("kind") or "", TransportError)
-    else:
-        cls = _OTHER_ERRORS.get(variant, B24kitError)
-    return cls(message, **fields)
+_make = ErrorFactory(_METHOD_ERRORS, _SYSTEM_ERRORS)

@@ -635,17 +635,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func description()  -> String
     
     /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    func panicForTests() async throws  -> Bool
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and token.
-     */
-    func withRetry(retry: RetryOptions) throws  -> Client
-    
-    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -740,6 +729,18 @@ public protocol ClientProtocol: AnyObject, Sendable {
      */
     func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpinAllCall], halt: Bool) async  -> [ImopenlinesSessionModeUnpinAllOutcome]
     
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    func panicForTests() async throws  -> Bool
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    func withRetry(retry: RetryOptions) throws  -> Client
+    
 }
 /**
  * A Bitrix24 client. Create one and reuse it: it keeps connections alive, and any number of calls
@@ -798,9 +799,10 @@ open class Client: ClientProtocol, @unchecked Sendable {
 
     
     /**
-     * A client for an OAuth application: the portal's REST base (`https://<portal>/rest/`) and
-     * an access token. With `refresh`, an expired token is renewed once (however many calls
-     * meet the expiry together) and the call repeated.
+     * A client for an OAuth application: the portal's REST base
+     * (`https://<portal>/rest/`) and an access token. With `refresh`, an expired token
+     * is renewed once (however many calls meet the expiry together) and the call
+     * repeated.
      */
 public static func fromOauth(endpoint: String, accessToken: String, options: ClientOptions = ClientOptions(), refresh: TokenRefresh? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
@@ -837,39 +839,6 @@ open func description() -> String  {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_method_client_description(
             self.uniffiCloneHandle(),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-open func panicForTests()async throws  -> Bool  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_b24kit_uniffi_rust_future_poll_i8,
-            completeFunc: ffi_b24kit_uniffi_rust_future_complete_i8,
-            freeFunc: ffi_b24kit_uniffi_rust_future_free_i8,
-            liftFunc: FfiConverterBool.lift,
-            errorHandler: FfiConverterTypeB24kitError_lift
-        )
-}
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and token.
-     */
-open func withRetry(retry: RetryOptions)throws  -> Client  {
-    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
-        uniffiCallStatus in
-    uniffi_b24kit_uniffi_fn_method_client_with_retry(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
     )
 })
 }
@@ -1112,6 +1081,40 @@ open func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpi
             errorHandler: nil
             
         )
+}
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+open func panicForTests()async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_i8,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_i8,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+open func withRetry(retry: RetryOptions)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_retry(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
+    )
+})
 }
     
 
@@ -1524,6 +1527,11 @@ public protocol TokensProtocol: AnyObject, Sendable {
      */
     func expiresIn()  -> Int64?
     
+    /**
+     * The portal's stable identifier, when the server said.
+     */
+    func memberId()  -> String?
+    
     func refreshToken()  -> String
     
 }
@@ -1629,6 +1637,18 @@ open func expiresIn() -> Int64?  {
 })
 }
     
+    /**
+     * The portal's stable identifier, when the server said.
+     */
+open func memberId() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_tokens_member_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
 open func refreshToken() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
@@ -1702,7 +1722,7 @@ public func FfiConverterTypeTokens_lower(_ value: Tokens) -> UInt64 {
  */
 public struct ClientOptions: Equatable, Hashable {
     /**
-     * How long a whole call may take, in milliseconds (default 65 000: the portal's 60 s limit
+     * How long one attempt may take, in milliseconds (default 65 000: the portal's 60 s limit
      * plus the network).
      */
     public var timeoutMs: UInt64?
@@ -1731,12 +1751,18 @@ public struct ClientOptions: Equatable, Hashable {
      * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
      */
     public var retry: RetryOptions?
+    /**
+     * The per-method execution-time budget to stay under, so that calls wait for the portal to
+     * release some instead of failing with `OPERATION_TIME_LIMIT` (default: the cloud limit,
+     * 480 s in 10 minutes, with 10 s of headroom).
+     */
+    public var operatingBudget: OperatingBudget?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
     public init(
         /**
-         * How long a whole call may take, in milliseconds (default 65 000: the portal's 60 s limit
+         * How long one attempt may take, in milliseconds (default 65 000: the portal's 60 s limit
          * plus the network).
          */timeoutMs: UInt64? = nil, 
         /**
@@ -1757,7 +1783,12 @@ public struct ClientOptions: Equatable, Hashable {
          */rateLimit: RateLimit? = nil, 
         /**
          * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
-         */retry: RetryOptions? = nil) {
+         */retry: RetryOptions? = nil, 
+        /**
+         * The per-method execution-time budget to stay under, so that calls wait for the portal to
+         * release some instead of failing with `OPERATION_TIME_LIMIT` (default: the cloud limit,
+         * 480 s in 10 minutes, with 10 s of headroom).
+         */operatingBudget: OperatingBudget? = nil) {
         self.timeoutMs = timeoutMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxResponseBytes = maxResponseBytes
@@ -1765,6 +1796,7 @@ public struct ClientOptions: Equatable, Hashable {
         self.rootCertificatePem = rootCertificatePem
         self.rateLimit = rateLimit
         self.retry = retry
+        self.operatingBudget = operatingBudget
     }
 
     
@@ -1789,7 +1821,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 userAgent: FfiConverterOptionString.read(from: &buf), 
                 rootCertificatePem: FfiConverterOptionString.read(from: &buf), 
                 rateLimit: FfiConverterOptionTypeRateLimit.read(from: &buf), 
-                retry: FfiConverterOptionTypeRetryOptions.read(from: &buf)
+                retry: FfiConverterOptionTypeRetryOptions.read(from: &buf), 
+                operatingBudget: FfiConverterOptionTypeOperatingBudget.read(from: &buf)
         )
     }
 
@@ -1801,6 +1834,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.rootCertificatePem, into: &buf)
         FfiConverterOptionTypeRateLimit.write(value.rateLimit, into: &buf)
         FfiConverterOptionTypeRetryOptions.write(value.retry, into: &buf)
+        FfiConverterOptionTypeOperatingBudget.write(value.operatingBudget, into: &buf)
     }
 }
 
@@ -2817,9 +2851,9 @@ public func FfiConverterTypeTime_lower(_ value: Time) -> RustBuffer {
  * documented spelling); `description` (the portal's localized `error_description`);
  * `http_status`; `retryable` (whether repeating the call later may succeed);
  * `may_have_reached_server` (`false` only when the request certainly never left this
- * device); `method` (for method errors, the dotted name); `category` (for system errors:
- * `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
- * `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+ * device); `method` (for method errors, the dotted name); `category` (for system
+ * errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
+ * `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
  *
  * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
  * size must stay under its fixed buffer.)
@@ -3005,12 +3039,14 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case Config(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * The OAuth server refused to renew the access token (`code`: its error, e.g. `invalid_grant`).
+     * The OAuth server refused to renew the access token (`code`: its error, e.g.
+     * `invalid_grant`).
      */
     case TokenRefresh(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * A batch call that never ran: an earlier one failed and the batch was sent with `halt`.
+     * A batch call that never ran: an earlier one failed and the batch was sent
+     * with `halt`.
      */
     case Skipped(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
@@ -4503,6 +4539,86 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lower(_ value:
 
 
 /**
+ * The per-method execution-time budget a client stays under.
+ */
+
+public enum OperatingBudget: Equatable, Hashable {
+    
+    /**
+     * The portal's limit per method and window, and how much of it stays unused; absent
+     * fields keep the defaults (480 000 and 10 000 ms).
+     */
+    case custom(limitMs: UInt64?, headroomMs: UInt64?
+    )
+    /**
+     * `time.operating` is ignored: calls run into `OPERATION_TIME_LIMIT` when the budget is spent.
+     */
+    case off
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OperatingBudget: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOperatingBudget: FfiConverterRustBuffer {
+    typealias SwiftType = OperatingBudget
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OperatingBudget {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .custom(limitMs: try FfiConverterOptionUInt64.read(from: &buf), headroomMs: try FfiConverterOptionUInt64.read(from: &buf)
+        )
+        
+        case 2: return .off
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OperatingBudget, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .custom(limitMs,headroomMs):
+            writeInt(&buf, Int32(1))
+            FfiConverterOptionUInt64.write(limitMs, into: &buf)
+            FfiConverterOptionUInt64.write(headroomMs, into: &buf)
+            
+        
+        case .off:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOperatingBudget_lift(_ buf: RustBuffer) throws -> OperatingBudget {
+    return try FfiConverterTypeOperatingBudget.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOperatingBudget_lower(_ value: OperatingBudget) -> RustBuffer {
+    return FfiConverterTypeOperatingBudget.lower(value)
+}
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -4836,6 +4952,30 @@ fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRetryOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeOperatingBudget: FfiConverterRustBuffer {
+    typealias SwiftType = OperatingBudget?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOperatingBudget.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOperatingBudget.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5230,12 +5370,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 46084) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_with_retry() != 820) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5266,31 +5400,40 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 33058) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() != 60765) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 52702) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokens_access_token() != 43245) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_with_retry() != 13037) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() != 51149) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() != 62549) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires() != 4609) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_access_token() != 1611) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() != 55466) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() != 34588) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() != 33861) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires() != 6986) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 35044) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() != 53285) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() != 15502) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_member_id() != 17053) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() != 42198) {
+    if (uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() != 31829) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 39592) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() != 33485) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() != 1298) {
         return InitializationResult.apiChecksumMismatch
     }
 

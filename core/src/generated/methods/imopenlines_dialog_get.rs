@@ -6,8 +6,9 @@
 //!
 //! Scope `imopenlines`; documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html>.
 
-use crate::method::Method;
-use crate::{blocking, Client, Error, MethodError, Response};
+use b24kit_runtime::Method;
+
+use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.dialog.get`.
 ///
@@ -109,52 +110,52 @@ impl serde::Serialize for ImopenlinesDialogGetParams {
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
-    #[serde(deserialize_with = "crate::wire::int")]
+    #[serde(deserialize_with = "b24kit_runtime::wire::int")]
     pub id: i64,
     /// Name of the open line dialog.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub name: Option<String>,
     /// Type of chat, `lines` for open lines.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub r#type: Option<String>,
     /// External type of the chat, `LINES` for open lines.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub entity_type: Option<String>,
     /// External identifier of the chat, e.g. `livechat|1|1363|203`.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub entity_id: Option<String>,
     /// External data of the chat.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub entity_data_1: Option<String>,
     /// External data of the chat.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub entity_data_3: Option<String>,
     /// Identifier of the dialog, `chat<ID>`; may be null.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub dialog_id: Option<String>,
     /// Identifier of the user who owns the chat.
-    #[serde(default, deserialize_with = "crate::wire::opt_int")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_int")]
     pub owner: Option<i64>,
     /// Identifiers of the operators.
-    #[serde(default, deserialize_with = "crate::wire::opt_int_list")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_int_list")]
     pub manager_list: Option<Vec<i64>>,
     /// Whether extranet users take part.
-    #[serde(default, deserialize_with = "crate::wire::opt_bool")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_bool")]
     pub extranet: Option<bool>,
     /// Type of the chat's messages (`L` for open lines).
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub message_type: Option<String>,
     /// Chat color, hex.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub color: Option<String>,
     /// Link to the avatar; empty when none is set.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub avatar: Option<String>,
     /// Creation date of the chat, ISO 8601.
-    #[serde(default, deserialize_with = "crate::wire::opt_string")]
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub date_create: Option<String>,
 }
 
@@ -219,18 +220,19 @@ impl ImopenlinesDialogGetError {
 }
 
 impl Method for ImopenlinesDialogGetParams {
+    type Catalog = Spec;
     const NAME: &'static str = "imopenlines.dialog.get";
     const IDEMPOTENT: bool = true;
     type Output = ImopenlinesDialogGetResult;
 
     fn validate(&self) -> Result<(), Error> {
         if let Some(value) = self.chat_id {
-            crate::method::check_at_least("CHAT_ID", value, 1)?;
+            b24kit_runtime::check_at_least("CHAT_ID", value, 1)?;
         }
         if let Some(value) = self.session_id {
-            crate::method::check_at_least("SESSION_ID", value, 1)?;
+            b24kit_runtime::check_at_least("SESSION_ID", value, 1)?;
         }
-        crate::method::check_one_of(
+        b24kit_runtime::check_one_of(
             &["CHAT_ID", "DIALOG_ID", "SESSION_ID", "USER_CODE"],
             &[
                 self.chat_id.is_some(),
@@ -242,42 +244,7 @@ impl Method for ImopenlinesDialogGetParams {
         Ok(())
     }
 
-    fn method_error(code: &str) -> Option<(MethodError, u16)> {
-        ImopenlinesDialogGetError::from_code(code)
-            .map(|e| (MethodError::ImopenlinesDialogGet(e), e.status()))
-    }
-}
-
-impl Client {
-    /// Calls `imopenlines.dialog.get`: Get the open-line dialog (chat) an identifier refers to.
-    ///
-    /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
-    /// identifiers. Its `entity_data_3` is `Y` while the dialog is in silent mode.
-    ///
-    /// Returns The dialog. with the answer's [`Time`](crate::Time).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Method`] with a [`ImopenlinesDialogGetError`] for the method's documented errors,
-    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
-    /// sending when a parameter is out of range, and the transport and protocol variants of
-    /// [`Error`] when no valid answer arrives.
-    pub async fn imopenlines_dialog_get(
-        &self,
-        params: ImopenlinesDialogGetParams,
-    ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
-        self.call(params).await
-    }
-}
-
-impl blocking::Client {
-    /// Calls `imopenlines.dialog.get` and waits for the answer: Get the open-line dialog (chat) an identifier refers to.
-    ///
-    /// See [`Client::imopenlines_dialog_get`] for the parameters, result and errors.
-    pub fn imopenlines_dialog_get(
-        &self,
-        params: ImopenlinesDialogGetParams,
-    ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
-        self.call(params)
+    fn method_error(code: &str) -> Option<MethodError> {
+        ImopenlinesDialogGetError::from_code(code).map(MethodError::ImopenlinesDialogGet)
     }
 }

@@ -6,8 +6,9 @@
 //!
 //! Scope `imopenlines`; documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html>.
 
-use crate::method::Method;
-use crate::{blocking, Client, Error, MethodError, Response};
+use b24kit_runtime::Method;
+
+use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.session.mode.pin`.
 ///
@@ -149,51 +150,17 @@ impl ImopenlinesSessionModePinError {
 }
 
 impl Method for ImopenlinesSessionModePinParams {
+    type Catalog = Spec;
     const NAME: &'static str = "imopenlines.session.mode.pin";
     const IDEMPOTENT: bool = true;
     type Output = bool;
 
     fn validate(&self) -> Result<(), Error> {
-        crate::method::check_at_least("CHAT_ID", self.chat_id, 1)?;
+        b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;
         Ok(())
     }
 
-    fn method_error(code: &str) -> Option<(MethodError, u16)> {
-        ImopenlinesSessionModePinError::from_code(code)
-            .map(|e| (MethodError::ImopenlinesSessionModePin(e), e.status()))
-    }
-}
-
-impl Client {
-    /// Calls `imopenlines.session.mode.pin`: Pin an open-line dialog to the current operator, or unpin it.
-    ///
-    /// Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
-    /// dialog that is already pinned changes nothing, so repeating the call is safe.
-    ///
-    /// Returns `true` when the dialog has been pinned or unpinned. with the answer's [`Time`](crate::Time).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Method`] with a [`ImopenlinesSessionModePinError`] for the method's documented errors,
-    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
-    /// sending when a parameter is out of range, and the transport and protocol variants of
-    /// [`Error`] when no valid answer arrives.
-    pub async fn imopenlines_session_mode_pin(
-        &self,
-        params: ImopenlinesSessionModePinParams,
-    ) -> Result<Response<bool>, Error> {
-        self.call(params).await
-    }
-}
-
-impl blocking::Client {
-    /// Calls `imopenlines.session.mode.pin` and waits for the answer: Pin an open-line dialog to the current operator, or unpin it.
-    ///
-    /// See [`Client::imopenlines_session_mode_pin`] for the parameters, result and errors.
-    pub fn imopenlines_session_mode_pin(
-        &self,
-        params: ImopenlinesSessionModePinParams,
-    ) -> Result<Response<bool>, Error> {
-        self.call(params)
+    fn method_error(code: &str) -> Option<MethodError> {
+        ImopenlinesSessionModePinError::from_code(code).map(MethodError::ImopenlinesSessionModePin)
     }
 }

@@ -9,8 +9,9 @@
 //!
 //! Scope `imopenlines`; documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html>.
 
-use crate::method::Method;
-use crate::{blocking, Client, Error, MethodError, Response};
+use b24kit_runtime::Method;
+
+use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.session.mode.silent`.
 ///
@@ -136,54 +137,18 @@ impl ImopenlinesSessionModeSilentError {
 }
 
 impl Method for ImopenlinesSessionModeSilentParams {
+    type Catalog = Spec;
     const NAME: &'static str = "imopenlines.session.mode.silent";
     const IDEMPOTENT: bool = true;
     type Output = bool;
 
     fn validate(&self) -> Result<(), Error> {
-        crate::method::check_at_least("CHAT_ID", self.chat_id, 1)?;
+        b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;
         Ok(())
     }
 
-    fn method_error(code: &str) -> Option<(MethodError, u16)> {
+    fn method_error(code: &str) -> Option<MethodError> {
         ImopenlinesSessionModeSilentError::from_code(code)
-            .map(|e| (MethodError::ImopenlinesSessionModeSilent(e), e.status()))
-    }
-}
-
-impl Client {
-    /// Calls `imopenlines.session.mode.silent`: Switch silent messaging mode of an open-line dialog on or off.
-    ///
-    /// Enables or disables silent messaging mode in the dialog. Any user with access permission to
-    /// the dialog may call it. Setting the mode it already has changes nothing, so repeating the
-    /// call is safe.
-    ///
-    /// **Deprecated by Bitrix24:** Development of this method has been halted, but it continues to function.
-    ///
-    /// Returns `true` when the mode has been applied. with the answer's [`Time`](crate::Time).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::Method`] with a [`ImopenlinesSessionModeSilentError`] for the method's documented errors,
-    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
-    /// sending when a parameter is out of range, and the transport and protocol variants of
-    /// [`Error`] when no valid answer arrives.
-    pub async fn imopenlines_session_mode_silent(
-        &self,
-        params: ImopenlinesSessionModeSilentParams,
-    ) -> Result<Response<bool>, Error> {
-        self.call(params).await
-    }
-}
-
-impl blocking::Client {
-    /// Calls `imopenlines.session.mode.silent` and waits for the answer: Switch silent messaging mode of an open-line dialog on or off.
-    ///
-    /// See [`Client::imopenlines_session_mode_silent`] for the parameters, result and errors.
-    pub fn imopenlines_session_mode_silent(
-        &self,
-        params: ImopenlinesSessionModeSilentParams,
-    ) -> Result<Response<bool>, Error> {
-        self.call(params)
+            .map(MethodError::ImopenlinesSessionModeSilent)
     }
 }

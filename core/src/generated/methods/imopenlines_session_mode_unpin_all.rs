@@ -7,8 +7,9 @@
 //!
 //! Scope `imopenlines`; documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html>.
 
-use crate::method::Method;
-use crate::{blocking, Client, Error, MethodError, Response};
+use b24kit_runtime::Method;
+
+use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.session.mode.unpinAll`.
 ///
@@ -68,6 +69,7 @@ impl ImopenlinesSessionModeUnpinAllError {
 }
 
 impl Method for ImopenlinesSessionModeUnpinAllParams {
+    type Catalog = Spec;
     const NAME: &'static str = "imopenlines.session.mode.unpinAll";
     const IDEMPOTENT: bool = true;
     type Output = Vec<i64>;
@@ -76,42 +78,8 @@ impl Method for ImopenlinesSessionModeUnpinAllParams {
         Ok(())
     }
 
-    fn method_error(code: &str) -> Option<(MethodError, u16)> {
+    fn method_error(code: &str) -> Option<MethodError> {
         ImopenlinesSessionModeUnpinAllError::from_code(code)
-            .map(|e| (MethodError::ImopenlinesSessionModeUnpinAll(e), e.status()))
-    }
-}
-
-impl Client {
-    /// Calls `imopenlines.session.mode.unpinAll`: Unpin every open-line dialog of the current operator.
-    ///
-    /// Unpins every open-line dialog pinned to the current operator and returns the identifiers of
-    /// the sessions unpinned. Repeating the call changes nothing more (it then returns an empty
-    /// list), so it is safe to retry.
-    ///
-    /// Returns The identifiers of the sessions unpinned, e.g. `[1652, 1653]`. with the answer's [`Time`](crate::Time).
-    ///
-    /// # Errors
-    ///
-    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
-    /// sending when a parameter is out of range, and the transport and protocol variants of
-    /// [`Error`] when no valid answer arrives.
-    pub async fn imopenlines_session_mode_unpin_all(
-        &self,
-        params: ImopenlinesSessionModeUnpinAllParams,
-    ) -> Result<Response<Vec<i64>>, Error> {
-        self.call(params).await
-    }
-}
-
-impl blocking::Client {
-    /// Calls `imopenlines.session.mode.unpinAll` and waits for the answer: Unpin every open-line dialog of the current operator.
-    ///
-    /// See [`Client::imopenlines_session_mode_unpin_all`] for the parameters, result and errors.
-    pub fn imopenlines_session_mode_unpin_all(
-        &self,
-        params: ImopenlinesSessionModeUnpinAllParams,
-    ) -> Result<Response<Vec<i64>>, Error> {
-        self.call(params)
+            .map(MethodError::ImopenlinesSessionModeUnpinAll)
     }
 }

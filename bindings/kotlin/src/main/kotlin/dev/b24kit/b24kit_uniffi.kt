@@ -707,10 +707,6 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
-    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
@@ -731,6 +727,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokens_access_token(
@@ -740,6 +740,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_tokens_expires(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokens_expires_in(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_tokens_member_id(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token(
     ): Int
@@ -780,10 +782,6 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_description(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
-    external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
@@ -803,6 +801,10 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_clone_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -829,6 +831,8 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_tokens_expires(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_tokens_expires_in(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_tokens_member_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_tokens_refresh_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -966,12 +970,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 46084) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_retry() and 0xFFFF) != 820) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1002,31 +1000,40 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 33058) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() and 0xFFFF) != 60765) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 52702) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_access_token() and 0xFFFF) != 43245) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_retry() and 0xFFFF) != 13037) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() and 0xFFFF) != 51149) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() and 0xFFFF) != 62549) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires() and 0xFFFF) != 4609) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_access_token() and 0xFFFF) != 1611) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() and 0xFFFF) != 55466) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_client_endpoint() and 0xFFFF) != 34588) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() and 0xFFFF) != 33861) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires() and 0xFFFF) != 6986) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 35044) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_expires_in() and 0xFFFF) != 53285) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() and 0xFFFF) != 15502) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_member_id() and 0xFFFF) != 17053) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() and 0xFFFF) != 42198) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() and 0xFFFF) != 31829) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 39592) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() and 0xFFFF) != 33485) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() and 0xFFFF) != 1298) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1569,17 +1576,6 @@ public interface ClientInterface {
     fun `description`(): kotlin.String
     
     /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    suspend fun `panicForTests`(): kotlin.Boolean
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and token.
-     */
-    fun `withRetry`(`retry`: RetryOptions): Client
-    
-    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1673,6 +1669,18 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionModeUnpinAllBatch`(`calls`: List<ImopenlinesSessionModeUnpinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModeUnpinAllOutcome>
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    suspend fun `panicForTests`(): kotlin.Boolean
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    fun `withRetry`(`retry`: RetryOptions): Client
     
     companion object
 }
@@ -1793,49 +1801,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     UniffiLib.uniffi_b24kit_uniffi_fn_method_client_description(
         it,
         _status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    @Throws(B24kitException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `panicForTests`() : kotlin.Boolean {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_i8(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_i8(future, continuation) },
-        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_i8(future) },
-        // lift function
-        { FfiConverterBoolean.lift(it) },
-        // Error FFI converter
-        B24kitException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and token.
-     */
-    @Throws(B24kitException::class)override fun `withRetry`(`retry`: RetryOptions): Client {
-            return FfiConverterTypeClient.lift(
-    callWithHandle {
-    uniffiRustCallWithError(B24kitException) { _status ->
-    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_retry(
-        it,
-        
-        FfiConverterTypeRetryOptions.lower(`retry`),_status)
 }
     }
     )
@@ -2141,6 +2106,50 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     }
 
     
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `panicForTests`() : kotlin.Boolean {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_i8(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_i8(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_i8(future) },
+        // lift function
+        { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    @Throws(B24kitException::class)override fun `withRetry`(`retry`: RetryOptions): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_retry(
+        it,
+        
+        FfiConverterTypeRetryOptions.lower(`retry`),_status)
+}
+    }
+    )
+    }
+    
+
+    
 
     
 
@@ -2149,9 +2158,10 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     companion object {
         
     /**
-     * A client for an OAuth application: the portal's REST base (`https://<portal>/rest/`) and
-     * an access token. With `refresh`, an expired token is renewed once (however many calls
-     * meet the expiry together) and the call repeated.
+     * A client for an OAuth application: the portal's REST base
+     * (`https://<portal>/rest/`) and an access token. With `refresh`, an expired token
+     * is renewed once (however many calls meet the expiry together) and the call
+     * repeated.
      */
     @Throws(B24kitException::class) fun `fromOauth`(`endpoint`: kotlin.String, `accessToken`: kotlin.String, `options`: ClientOptions = ClientOptions(), `refresh`: TokenRefresh? = null): Client {
             return FfiConverterTypeClient.lift(
@@ -2917,6 +2927,11 @@ public interface TokensInterface {
      */
     fun `expiresIn`(): kotlin.Long?
     
+    /**
+     * The portal's stable identifier, when the server said.
+     */
+    fun `memberId`(): kotlin.String?
+    
     fun `refreshToken`(): kotlin.String
     
     companion object
@@ -3088,6 +3103,22 @@ open class Tokens: Disposable, AutoCloseable, TokensInterface
     }
     
 
+    
+    /**
+     * The portal's stable identifier, when the server said.
+     */override fun `memberId`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_tokens_member_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
     override fun `refreshToken`(): kotlin.String {
             return FfiConverterString.lift(
     callWithHandle {
@@ -3158,7 +3189,7 @@ public object FfiConverterTypeTokens: FfiConverter<Tokens, Long> {
  */
 data class ClientOptions (
     /**
-     * How long a whole call may take, in milliseconds (default 65 000: the portal's 60 s limit
+     * How long one attempt may take, in milliseconds (default 65 000: the portal's 60 s limit
      * plus the network).
      */
     var `timeoutMs`: kotlin.ULong? = null 
@@ -3193,6 +3224,13 @@ data class ClientOptions (
      * How failed calls are tried again (default: 4 attempts, backoff from 500 ms to 10 s).
      */
     var `retry`: RetryOptions? = null 
+    , 
+    /**
+     * The per-method execution-time budget to stay under, so that calls wait for the portal to
+     * release some instead of failing with `OPERATION_TIME_LIMIT` (default: the cloud limit,
+     * 480 s in 10 minutes, with 10 s of headroom).
+     */
+    var `operatingBudget`: OperatingBudget? = null 
     
 ){
     
@@ -3216,6 +3254,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeRateLimit.read(buf),
             FfiConverterOptionalTypeRetryOptions.read(buf),
+            FfiConverterOptionalTypeOperatingBudget.read(buf),
         )
     }
 
@@ -3226,7 +3265,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
             FfiConverterOptionalString.allocationSize(value.`rootCertificatePem`) +
             FfiConverterOptionalTypeRateLimit.allocationSize(value.`rateLimit`) +
-            FfiConverterOptionalTypeRetryOptions.allocationSize(value.`retry`)
+            FfiConverterOptionalTypeRetryOptions.allocationSize(value.`retry`) +
+            FfiConverterOptionalTypeOperatingBudget.allocationSize(value.`operatingBudget`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -3237,6 +3277,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.write(value.`rootCertificatePem`, buf)
             FfiConverterOptionalTypeRateLimit.write(value.`rateLimit`, buf)
             FfiConverterOptionalTypeRetryOptions.write(value.`retry`, buf)
+            FfiConverterOptionalTypeOperatingBudget.write(value.`operatingBudget`, buf)
     }
 }
 
@@ -3970,9 +4011,9 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
  * documented spelling); `description` (the portal's localized `error_description`);
  * `http_status`; `retryable` (whether repeating the call later may succeed);
  * `may_have_reached_server` (`false` only when the request certainly never left this
- * device); `method` (for method errors, the dotted name); `category` (for system errors:
- * `rate_limit`, `auth`, …); `kind` (for transport and protocol errors: `timeout`,
- * `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
+ * device); `method` (for method errors, the dotted name); `category` (for system
+ * errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
+ * `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
  *
  * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
  * size must stay under its fixed buffer.)
@@ -4995,7 +5036,8 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * The OAuth server refused to renew the access token (`code`: its error, e.g. `invalid_grant`).
+     * The OAuth server refused to renew the access token (`code`: its error, e.g.
+     * `invalid_grant`).
      */
     class TokenRefresh(
         
@@ -5024,7 +5066,8 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * A batch call that never ran: an earlier one failed and the batch was sent with `halt`.
+     * A batch call that never ran: an earlier one failed and the batch was sent
+     * with `halt`.
      */
     class Skipped(
         
@@ -7134,6 +7177,93 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome : FfiConvert
 
 
 /**
+ * The per-method execution-time budget a client stays under.
+ */
+sealed class OperatingBudget {
+    
+    /**
+     * The portal's limit per method and window, and how much of it stays unused; absent
+     * fields keep the defaults (480 000 and 10 000 ms).
+     */
+    data class Custom(
+        val `limitMs`: kotlin.ULong?, 
+        val `headroomMs`: kotlin.ULong?) : OperatingBudget()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `time.operating` is ignored: calls run into `OPERATION_TIME_LIMIT` when the budget is spent.
+     */
+    object Off : OperatingBudget()
+    
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOperatingBudget : FfiConverterRustBuffer<OperatingBudget>{
+    override fun read(buf: ByteBuffer): OperatingBudget {
+        return when(buf.getInt()) {
+            1 -> OperatingBudget.Custom(
+                FfiConverterOptionalULong.read(buf),
+                FfiConverterOptionalULong.read(buf),
+                )
+            2 -> OperatingBudget.Off
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OperatingBudget): ULong = when(value) {
+        is OperatingBudget.Custom -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalULong.allocationSize(value.`limitMs`)
+                + FfiConverterOptionalULong.allocationSize(value.`headroomMs`)
+            )
+        }
+        is OperatingBudget.Off -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+    }
+
+    override fun write(value: OperatingBudget, buf: ByteBuffer) {
+        when(value) {
+            is OperatingBudget.Custom -> {
+                buf.putInt(1)
+                FfiConverterOptionalULong.write(value.`limitMs`, buf)
+                FfiConverterOptionalULong.write(value.`headroomMs`, buf)
+                Unit
+            }
+            is OperatingBudget.Off -> {
+                buf.putInt(2)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -7568,6 +7698,38 @@ public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<Retry
         } else {
             buf.put(1)
             FfiConverterTypeRetryOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeOperatingBudget: FfiConverterRustBuffer<OperatingBudget?> {
+    override fun read(buf: ByteBuffer): OperatingBudget? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOperatingBudget.read(buf)
+    }
+
+    override fun allocationSize(value: OperatingBudget?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOperatingBudget.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OperatingBudget?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOperatingBudget.write(value, buf)
         }
     }
 }

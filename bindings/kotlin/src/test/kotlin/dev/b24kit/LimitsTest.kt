@@ -72,13 +72,15 @@ class LimitsTest {
 
     @Test
     fun `the deadline bounds the retries`(): Unit = runBlocking {
-        val retry = RetryOptions(maxAttempts = 100u, initialBackoffMs = 50u, maxBackoffMs = 50u, deadlineMs = 400u)
+        val retry = RetryOptions(maxAttempts = 100u, initialBackoffMs = 50u, maxBackoffMs = 50u, deadlineMs = 1_000u)
         Client.fromWebhook(emulator.webhookUrl, noPacing.copy(retry = retry)).use { client ->
             emulator.fault("""{"kind": "empty", "status": 503, "count": 1000}""")
             val started = System.nanoTime()
+            // Wherever the deadline falls, the call fails with what the portal said.
             assertThrows<B24kitException.Http> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
-            assertTrue((System.nanoTime() - started) / 1e6 < 700)
-            assertTrue(emulator.stat("rest_requests") in 3..12)
+            // 100 attempts 25–50 ms apart would take 2.5 s at least.
+            assertTrue((System.nanoTime() - started) / 1e6 < 2_400)
+            assertTrue(emulator.stat("rest_requests") in 2..45)
         }
     }
 
@@ -102,6 +104,28 @@ class LimitsTest {
         assertNotEquals(emulator.accessToken, renewed[0].accessToken())
         assertNotEquals(emulator.refreshToken, renewed[0].refreshToken())
         assertEquals(3600L, renewed[0].expiresIn())
+        assertTrue(renewed[0].memberId() != null, "the pair carries the portal's member id")
+    }
+
+    @Test
+    fun `the execution-time budget is settable`(): Unit = runBlocking {
+        // The portal allows 0.5 s of execution per 2 s window, each call costing 0.1 s.
+        emulator.control("PUT", "operating", """{"limit_seconds": 0.5, "window_seconds": 2, "cost_seconds": 0.1}""")
+        val budget = OperatingBudget.Custom(limitMs = 500u, headroomMs = 100u)
+        Client.fromWebhook(emulator.webhookUrl, noPacing.copy(operatingBudget = budget)).use { client ->
+            val started = System.nanoTime()
+            repeat(8) { client.imopenlinesSessionModeSilent(2043) }
+            assertEquals(0, emulator.stat("operation_time_limited"), "the client waited before the limit")
+            assertTrue((System.nanoTime() - started) / 1e6 >= 500, "it had to wait for a release")
+        }
+        val blind = noPacing.copy(operatingBudget = OperatingBudget.Off, retry = RetryOptions(maxAttempts = 1u))
+        Client.fromWebhook(emulator.webhookUrl, blind).use { client ->
+            assertThrows<B24kitException.OperationTimeLimit> { runBlocking { repeat(10) { client.imopenlinesSessionModeSilent(2043) } } }
+        }
+        val refused = assertThrows<B24kitException.Config> {
+            Client.fromWebhook(emulator.webhookUrl, ClientOptions(operatingBudget = OperatingBudget.Custom(limitMs = 10_000u, headroomMs = 10_000u)))
+        }
+        assertTrue(refused.reason().contains("headroom"), refused.reason())
     }
 
     @Test

@@ -4,13 +4,16 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
+use crate::catalog::Catalog;
 use crate::error::ArgumentProblem;
-use crate::{Error, MethodError};
+use crate::Error;
 
 /// A Bitrix24 REST method, implemented by its parameter type.
 ///
 /// `Serialize` must produce the wire form (Bitrix24 parameter names and encodings).
 pub trait Method: Serialize + Send + Sync {
+    /// The specs the method comes from: its errors, the `time` of its answers.
+    type Catalog: Catalog;
     /// The dotted Bitrix24 name, e.g. `imopenlines.session.mode.silent`.
     const NAME: &'static str;
     /// Whether repeating a successful call changes nothing, so that a retry is safe.
@@ -19,14 +22,18 @@ pub trait Method: Serialize + Send + Sync {
     type Output: DeserializeOwned + Send;
 
     /// Checks the parameters before anything is sent.
-    fn validate(&self) -> Result<(), Error>;
+    fn validate(&self) -> Result<(), Error<Self::Catalog>>;
 
-    /// The documented method error with this code (case-insensitive) and its documented status.
-    fn method_error(code: &str) -> Option<(MethodError, u16)>;
+    /// The documented error of this method with this code (case-insensitive).
+    fn method_error(code: &str) -> Option<<Self::Catalog as Catalog>::MethodError>;
 }
 
 /// Fails with [`Error::InvalidArgument`] when `value < minimum`.
-pub fn check_at_least(parameter: &'static str, value: i64, minimum: i64) -> Result<(), Error> {
+pub fn check_at_least<C: Catalog>(
+    parameter: &'static str,
+    value: i64,
+    minimum: i64,
+) -> Result<(), Error<C>> {
     if value < minimum {
         return Err(Error::InvalidArgument {
             parameter,
@@ -39,8 +46,29 @@ pub fn check_at_least(parameter: &'static str, value: i64, minimum: i64) -> Resu
     Ok(())
 }
 
+/// Fails with [`Error::InvalidArgument`] when `value > maximum`.
+pub fn check_at_most<C: Catalog>(
+    parameter: &'static str,
+    value: i64,
+    maximum: i64,
+) -> Result<(), Error<C>> {
+    if value > maximum {
+        return Err(Error::InvalidArgument {
+            parameter,
+            problem: ArgumentProblem::AboveMaximum {
+                maximum,
+                actual: value,
+            },
+        });
+    }
+    Ok(())
+}
+
 /// Fails with [`Error::InvalidArgument`] unless exactly one of the parameters is given.
-pub fn check_one_of(parameters: &'static [&'static str], given: &[bool]) -> Result<(), Error> {
+pub fn check_one_of<C: Catalog>(
+    parameters: &'static [&'static str],
+    given: &[bool],
+) -> Result<(), Error<C>> {
     let named: Vec<&'static str> = parameters
         .iter()
         .zip(given)
@@ -57,18 +85,4 @@ pub fn check_one_of(parameters: &'static [&'static str], given: &[bool]) -> Resu
             given: named,
         },
     })
-}
-
-/// Fails with [`Error::InvalidArgument`] when `value > maximum`.
-pub fn check_at_most(parameter: &'static str, value: i64, maximum: i64) -> Result<(), Error> {
-    if value > maximum {
-        return Err(Error::InvalidArgument {
-            parameter,
-            problem: ArgumentProblem::AboveMaximum {
-                maximum,
-                actual: value,
-            },
-        });
-    }
-    Ok(())
 }

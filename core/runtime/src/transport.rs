@@ -7,7 +7,8 @@ use std::time::Duration;
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 
-use crate::error::{ProtocolErrorKind, TransportErrorKind};
+use crate::catalog::Catalog;
+use crate::error::{ConfigProblem, ProtocolErrorKind, TransportErrorKind};
 use crate::secret::{snippet, Secret};
 use crate::Error;
 
@@ -35,7 +36,7 @@ pub(crate) struct TransportSettings {
 }
 
 impl Transport {
-    pub(crate) fn new(settings: TransportSettings) -> Result<Transport, Error> {
+    pub(crate) fn new(settings: TransportSettings) -> Result<Transport, ConfigProblem> {
         let mut builder = reqwest::Client::builder()
             // The overall deadline is ours (`post_json`); reqwest only bounds the connect, so
             // that a connect failure can be reported as "not sent".
@@ -51,10 +52,8 @@ impl Transport {
         if settings.bypass_proxy {
             builder = builder.no_proxy();
         }
-        let http = builder.build().map_err(|e| {
-            Error::InvalidConfig(crate::error::ConfigProblem::HttpClient {
-                reason: error_chain(&e.without_url()),
-            })
+        let http = builder.build().map_err(|e| ConfigProblem::HttpClient {
+            reason: error_chain(&e.without_url()),
         })?;
         Ok(Transport {
             http,
@@ -69,14 +68,14 @@ impl Transport {
     }
 
     /// POSTs a body and reads the whole answer within `timeout`.
-    pub(crate) async fn post(
+    pub(crate) async fn post<C: Catalog>(
         &self,
         url: &str,
         content_type: &'static str,
         body: Vec<u8>,
         timeout: Duration,
         secrets: &[Secret],
-    ) -> Result<RawAnswer, Error> {
+    ) -> Result<RawAnswer, Error<C>> {
         match tokio::time::timeout(timeout, self.exchange(url, content_type, body, secrets)).await {
             Ok(answer) => answer,
             Err(_) => Err(Error::Transport {
@@ -87,13 +86,13 @@ impl Transport {
         }
     }
 
-    async fn exchange(
+    async fn exchange<C: Catalog>(
         &self,
         url: &str,
         content_type: &'static str,
         body: Vec<u8>,
         secrets: &[Secret],
-    ) -> Result<RawAnswer, Error> {
+    ) -> Result<RawAnswer, Error<C>> {
         let mut response = self
             .http
             .post(url)
@@ -133,7 +132,7 @@ impl Transport {
 }
 
 /// reqwest's error → ours, without the URL (it holds the webhook key).
-fn transport_error(e: reqwest::Error) -> Error {
+fn transport_error<C: Catalog>(e: reqwest::Error) -> Error<C> {
     let e = e.without_url();
     let kind = if is_tls(&e) {
         TransportErrorKind::Tls

@@ -7,21 +7,22 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::catalog::{AnswerTime, Catalog};
 use crate::client::Body;
-use crate::envelope;
+use crate::envelope::{self, TimeOf};
 use crate::error::ArgumentProblem;
 use crate::method::Method;
 use crate::secret::{scrub, Secret};
 use crate::transport::RawAnswer;
-use crate::{Client, Error, Response, Time};
+use crate::{Client, Error, Response};
 
 /// The most commands the portal runs in one `batch` request.
 pub const MAX_BATCH_COMMANDS: usize = 50;
 
 /// One call's outcome in a batch.
-pub type BatchItem<T> = Result<Response<T>, Error>;
+pub type BatchItem<T, C> = Result<Response<T, TimeOf<C>>, Error<C>>;
 
-impl Client {
+impl<C: Catalog> Client<C> {
     /// Calls `M` once per element of `calls` through `batch` requests of up to 50 commands, and
     /// returns one outcome per call, in input order.
     ///
@@ -30,8 +31,12 @@ impl Client {
     /// come back as [`Error::Skipped`]; without it, every call runs and requests go out
     /// concurrently as the rate limiter allows. A request that fails as a whole (after retries)
     /// fails each of its items with that error.
-    pub async fn batch<M: Method>(&self, calls: Vec<M>, halt: bool) -> Vec<BatchItem<M::Output>> {
-        let mut outcomes: Vec<Option<BatchItem<M::Output>>> = Vec::with_capacity(calls.len());
+    pub async fn batch<M: Method<Catalog = C>>(
+        &self,
+        calls: Vec<M>,
+        halt: bool,
+    ) -> Vec<BatchItem<M::Output, C>> {
+        let mut outcomes: Vec<Option<BatchItem<M::Output, C>>> = Vec::with_capacity(calls.len());
         let mut commands: Vec<(usize, String)> = Vec::new();
         let mut halted = false;
         for (index, call) in calls.iter().enumerate() {
@@ -77,11 +82,11 @@ impl Client {
             .collect()
     }
 
-    async fn send_chunk<M: Method>(
+    async fn send_chunk<M: Method<Catalog = C>>(
         &self,
         chunk: &[(usize, String)],
         halt: bool,
-    ) -> Vec<BatchItem<M::Output>> {
+    ) -> Vec<BatchItem<M::Output, C>> {
         let request = BatchRequest {
             halt: u8::from(halt),
             cmd: chunk.iter().map(|(_, c)| c.as_str()).collect(),
@@ -113,14 +118,14 @@ impl Client {
     }
 
     /// The per-command outcomes of one batch answer.
-    fn split<M: Method>(
+    fn split<M: Method<Catalog = C>>(
         &self,
-        batch: Response<BatchResult>,
+        batch: Response<BatchResult, TimeOf<C>>,
         count: usize,
         status: u16,
         received: Instant,
         secrets: &[Secret],
-    ) -> Vec<BatchItem<M::Output>> {
+    ) -> Vec<BatchItem<M::Output, C>> {
         let Response {
             result: commands,
             time,
@@ -148,10 +153,10 @@ impl Client {
                     snippet: scrub(&format!("batch result {key}: {}", short(value)), secrets),
                 })?;
                 let time = entry(&commands.result_time, key)
-                    .and_then(|t| Time::deserialize(t).ok())
+                    .and_then(|t| TimeOf::<C>::deserialize(t).ok())
                     .unwrap_or_else(|| time.clone());
                 if let Some(operating) = self.operating() {
-                    operating.record(M::NAME, &time, received);
+                    operating.record(M::NAME, time.budget(), received);
                 }
                 Ok(Response { result, time })
             })
@@ -160,7 +165,7 @@ impl Client {
 }
 
 /// `method?QUERY` for one call: its wire parameters as a PHP query string.
-fn command<M: Method>(call: &M) -> Result<String, Error> {
+fn command<M: Method>(call: &M) -> Result<String, Error<M::Catalog>> {
     let value = serde_json::to_value(call).map_err(|e| Error::InvalidArgument {
         parameter: M::NAME,
         problem: ArgumentProblem::NotEncodable {
@@ -221,10 +226,10 @@ fn short(value: &Value) -> String {
     }
 }
 
-fn fill<T>(
-    outcomes: &mut [Option<BatchItem<T>>],
+fn fill<T, C: Catalog>(
+    outcomes: &mut [Option<BatchItem<T, C>>],
     chunk: &[(usize, String)],
-    results: Vec<BatchItem<T>>,
+    results: Vec<BatchItem<T, C>>,
 ) {
     for ((index, _), result) in chunk.iter().zip(results) {
         outcomes[*index] = Some(result);
@@ -251,12 +256,38 @@ pub(crate) struct BatchResult {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ImopenlinesSessionModeSilentParams as Silent;
+    use crate::testing::Test;
+
+    /// A method with a flag and an id, as the open-line methods have.
+    #[derive(Serialize)]
+    struct Silent {
+        #[serde(rename = "CHAT_ID")]
+        chat_id: i64,
+        #[serde(rename = "ACTIVATE")]
+        activate: &'static str,
+    }
+
+    impl Method for Silent {
+        type Catalog = Test;
+        const NAME: &'static str = "imopenlines.session.mode.silent";
+        const IDEMPOTENT: bool = true;
+        type Output = bool;
+        fn validate(&self) -> Result<(), Error<Test>> {
+            Ok(())
+        }
+        fn method_error(_: &str) -> Option<crate::testing::MethodErrors> {
+            None
+        }
+    }
 
     #[test]
     fn commands_are_php_queries() {
+        let call = Silent {
+            chat_id: 2043,
+            activate: "Y",
+        };
         assert_eq!(
-            command(&Silent::new(2043).activate(true)).unwrap(),
+            command(&call).unwrap(),
             "imopenlines.session.mode.silent?ACTIVATE=Y&CHAT_ID=2043"
         );
         let mut query = form_urlencoded::Serializer::new(String::new());

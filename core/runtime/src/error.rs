@@ -1,25 +1,29 @@
 //! The one error type of every call. Errors are data: each variant says what happened, keeps the
 //! HTTP status, the Bitrix24 `error` code and `error_description` where there were any, and says
 //! whether the request may have reached the server. No variant ever holds a secret.
+//!
+//! The documented codes are the catalog's (`C`): the public `b24kit` crate names this type
+//! `b24kit::Error`, with its generated `MethodError` and `SystemError` enums inside.
 
 use std::fmt;
 
-use crate::{MethodError, SystemError};
+use crate::catalog::{Catalog, DocumentedMethodError, DocumentedSystemError};
+use crate::retry;
 
 /// Why a call failed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum Error {
+pub enum Error<C: Catalog> {
     /// The portal answered with an error documented for the called method.
     Method {
-        error: MethodError,
+        error: C::MethodError,
         status: u16,
         /// The portal's `error_description`; localized, so match on `error`, not on this.
         description: String,
     },
     /// The portal answered with an error that any method can return.
     System {
-        error: SystemError,
+        error: C::SystemError,
         status: u16,
         description: String,
     },
@@ -167,6 +171,12 @@ pub enum ConfigProblem {
     EmptyCredential { name: &'static str },
     /// A timeout or size limit of zero.
     InvalidLimit { name: &'static str },
+    /// A count (of attempts, of bytes) that is not a whole number of at least 1.
+    InvalidCount { name: &'static str },
+    /// A length of time that is negative, infinite or not a number.
+    InvalidDuration { name: &'static str },
+    /// The execution-time budget's headroom is not below its limit, so no call could run.
+    HeadroomNotBelowLimit,
     /// A root certificate could not be read.
     InvalidCertificate { reason: String },
     /// The HTTP client could not be created.
@@ -175,7 +185,7 @@ pub enum ConfigProblem {
     RefreshWithoutOAuth,
 }
 
-impl Error {
+impl<C: Catalog> Error<C> {
     /// The variant as one snake_case word (`method`, `system`, `unknown_code`, `http`,
     /// `transport`, `protocol`, `invalid_argument`, `invalid_config`,
     /// `blocking_in_async_context`, `token_refresh`, `skipped`): the same word every binding and
@@ -212,8 +222,8 @@ impl Error {
     /// The Bitrix24 `error` code, when the portal sent one.
     pub fn code(&self) -> Option<&str> {
         match self {
-            Error::Method { error, .. } => Some(error.code()),
-            Error::System { error, .. } => Some(error.code()),
+            Error::Method { error, .. } => Some(DocumentedMethodError::code(*error)),
+            Error::System { error, .. } => Some(DocumentedSystemError::code(*error)),
             Error::UnknownCode { code, .. } | Error::TokenRefresh { code, .. } => Some(code),
             _ => None,
         }
@@ -233,12 +243,7 @@ impl Error {
     /// Whether repeating the same call later may succeed. Whether repeating is *safe* also
     /// depends on the method being idempotent and on [`Error::may_have_reached_server`].
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::System { error, .. } => error.is_retryable(),
-            Error::Http { status, .. } => matches!(status, 500..=599 | 429),
-            Error::Transport { .. } => true,
-            _ => false,
-        }
+        retry::retry_when(self) != crate::RetryWhen::Never
     }
 
     /// Whether the request may have reached the portal (and so may have taken effect).
@@ -257,7 +262,7 @@ impl Error {
     }
 }
 
-impl Error {
+impl<C: Catalog> Error<C> {
     /// The message with parameter names spelled by `name`: each language binding passes its own
     /// spelling (`chat_id`, `chatId`), so that the message names what its caller wrote.
     pub fn message_naming<'a>(&'a self, name: impl Fn(&'a str) -> &'a str) -> String {
@@ -282,7 +287,7 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
+impl<C: Catalog> fmt::Display for Error<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::Method {
@@ -293,8 +298,8 @@ impl fmt::Display for Error {
                 f,
                 "{} failed with {} (HTTP {status}): {}",
                 error.method(),
-                error.code(),
-                or_meaning(description, error.meaning())
+                DocumentedMethodError::code(*error),
+                or_meaning(description, DocumentedMethodError::meaning(*error))
             ),
             Error::System {
                 error,
@@ -303,9 +308,9 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "Bitrix24 system error {} (HTTP {status}, {}): {}",
-                error.code(),
-                error.category().name(),
-                or_meaning(description, error.meaning())
+                DocumentedSystemError::code(*error),
+                error.category_name(),
+                or_meaning(description, DocumentedSystemError::meaning(*error))
             ),
             Error::UnknownCode {
                 code,
@@ -394,6 +399,15 @@ impl fmt::Display for ConfigProblem {
             ),
             ConfigProblem::EmptyCredential { name } => write!(f, "{name} is empty"),
             ConfigProblem::InvalidLimit { name } => write!(f, "{name} must be greater than zero"),
+            ConfigProblem::InvalidCount { name } => {
+                write!(f, "{name} must be a whole number of at least 1")
+            }
+            ConfigProblem::InvalidDuration { name } => {
+                write!(f, "{name} must be a finite, non-negative length of time")
+            }
+            ConfigProblem::HeadroomNotBelowLimit => f.write_str(
+                "the operating budget's headroom must be below its limit, or no call could run",
+            ),
             ConfigProblem::InvalidCertificate { reason } => {
                 write!(f, "invalid root certificate: {reason}")
             }
@@ -405,7 +419,13 @@ impl fmt::Display for ConfigProblem {
     }
 }
 
-impl std::error::Error for Error {}
+impl<C: Catalog> std::error::Error for Error<C> {}
+
+impl<C: Catalog> From<ConfigProblem> for Error<C> {
+    fn from(problem: ConfigProblem) -> Self {
+        Error::InvalidConfig(problem)
+    }
+}
 
 /// "exactly one of A, B, C must be given, got none" (or "got A and C"), with the parameter names
 /// spelled by `name` — each binding passes its own spelling.

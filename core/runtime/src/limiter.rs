@@ -7,7 +7,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use crate::error::ConfigProblem;
-use crate::Error;
 
 /// The portal's request-intensity limit: how many requests may arrive at once, and how many per
 /// second drain away. The documented plans are [`RateLimit::STANDARD`] and
@@ -32,16 +31,16 @@ impl RateLimit {
 
     /// A custom limit (an on-premise portal, a share of a limit with other applications).
     /// Both values must be finite and positive; the burst at least 1.
-    pub fn new(burst: f64, drain_per_second: f64) -> Result<RateLimit, Error> {
+    pub fn new(burst: f64, drain_per_second: f64) -> Result<RateLimit, ConfigProblem> {
         if !(burst.is_finite() && burst >= 1.0) {
-            return Err(Error::InvalidConfig(ConfigProblem::InvalidLimit {
+            return Err(ConfigProblem::InvalidLimit {
                 name: "rate limit burst",
-            }));
+            });
         }
         if !(drain_per_second.is_finite() && drain_per_second > 0.0) {
-            return Err(Error::InvalidConfig(ConfigProblem::InvalidLimit {
+            return Err(ConfigProblem::InvalidLimit {
                 name: "rate limit drain per second",
-            }));
+            });
         }
         Ok(RateLimit {
             burst,
@@ -259,7 +258,10 @@ mod tests {
             (10.0, f64::INFINITY),
         ] {
             assert!(
-                matches!(RateLimit::new(burst, drain), Err(Error::InvalidConfig(_))),
+                matches!(
+                    RateLimit::new(burst, drain),
+                    Err(ConfigProblem::InvalidLimit { .. })
+                ),
                 "{burst} {drain}"
             );
         }

@@ -3,24 +3,34 @@
 
 use std::fmt;
 
+use crate::catalog::Catalog;
+use crate::envelope::Decoded;
 use crate::method::Method;
-use crate::{runtime, Error, Response};
+use crate::{runtime, BatchItem, Error, RetryPolicy};
 
 /// A blocking Bitrix24 client: the async [`Client`](crate::Client) behind a wait.
 ///
 /// Build it with [`ClientBuilder::build_blocking`](crate::ClientBuilder::build_blocking) or
 /// convert an async client with `From`. Safe to share between threads; cloning is cheap.
-#[derive(Clone)]
-pub struct Client {
-    inner: crate::Client,
+pub struct Client<C: Catalog> {
+    inner: crate::Client<C>,
 }
 
-impl Client {
+// A derive would ask `C: Clone`; the catalog is only a marker.
+impl<C: Catalog> Clone for Client<C> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: self.inner.clone(),
+        }
+    }
+}
+
+impl<C: Catalog> Client<C> {
     /// Calls any method through its parameter type and waits for the answer.
     ///
     /// Fails with [`Error::BlockingInAsyncContext`] when called on a thread that is running an
     /// async runtime, where waiting would stall it.
-    pub fn call<M: Method>(&self, params: M) -> Result<Response<M::Output>, Error> {
+    pub fn call<M: Method<Catalog = C>>(&self, params: M) -> Decoded<M> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::BlockingInAsyncContext);
         }
@@ -29,11 +39,12 @@ impl Client {
 
     /// Calls `M` once per element of `calls` through `batch` and waits; see
     /// [`Client::batch`](crate::Client::batch).
-    pub fn batch<M: Method>(
+    #[allow(clippy::type_complexity)]
+    pub fn batch<M: Method<Catalog = C>>(
         &self,
         calls: Vec<M>,
         halt: bool,
-    ) -> Result<Vec<crate::BatchItem<M::Output>>, Error> {
+    ) -> Result<Vec<BatchItem<M::Output, C>>, Error<C>> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::BlockingInAsyncContext);
         }
@@ -41,25 +52,25 @@ impl Client {
     }
 
     /// This client with another retry policy; see [`Client::with_retry`](crate::Client::with_retry).
-    pub fn with_retry(&self, policy: crate::RetryPolicy) -> Client {
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client<C> {
         Client {
             inner: self.inner.with_retry(policy),
         }
     }
 
     /// The async client behind this one (sharing its connections).
-    pub fn as_async(&self) -> &crate::Client {
+    pub fn as_async(&self) -> &crate::Client<C> {
         &self.inner
     }
 }
 
-impl From<crate::Client> for Client {
-    fn from(inner: crate::Client) -> Client {
+impl<C: Catalog> From<crate::Client<C>> for Client<C> {
+    fn from(inner: crate::Client<C>) -> Client<C> {
         Client { inner }
     }
 }
 
-impl fmt::Debug for Client {
+impl<C: Catalog> fmt::Debug for Client<C> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("blocking::Client")
             .field(&self.inner)

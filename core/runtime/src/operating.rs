@@ -7,7 +7,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::Time;
+use crate::catalog::BudgetReading;
+use crate::error::ConfigProblem;
+use crate::settings::Span;
 
 /// The execution-time budget per method: the portal's limit and how close to it the client lets
 /// a method get before it waits for the next release.
@@ -32,6 +34,42 @@ impl OperatingBudget {
     /// it stays unused.
     pub fn new(limit: Duration, headroom: Duration) -> OperatingBudget {
         OperatingBudget { limit, headroom }
+    }
+
+    /// A budget from settings that may each be left out (the bindings' options), the defaults
+    /// filling the gaps. The limit must be above zero and the headroom below the limit.
+    pub fn from_settings(
+        limit: Option<Span>,
+        headroom: Option<Span>,
+    ) -> Result<OperatingBudget, ConfigProblem> {
+        let defaults = OperatingBudget::default();
+        let limit = match limit {
+            Some(span) => span.duration("operating budget limit")?,
+            None => defaults.limit,
+        };
+        let headroom = match headroom {
+            Some(span) => span.duration("operating budget headroom")?,
+            None => defaults.headroom,
+        };
+        if limit.is_zero() {
+            return Err(ConfigProblem::InvalidLimit {
+                name: "operating budget limit",
+            });
+        }
+        if headroom >= limit {
+            return Err(ConfigProblem::HeadroomNotBelowLimit);
+        }
+        Ok(OperatingBudget { limit, headroom })
+    }
+
+    /// The portal's limit per method and window.
+    pub fn limit(&self) -> Duration {
+        self.limit
+    }
+
+    /// How much of the limit the client leaves unused.
+    pub fn headroom(&self) -> Duration {
+        self.headroom
     }
 
     fn threshold(&self) -> f64 {
@@ -64,12 +102,18 @@ impl OperatingTracker {
     }
 
     /// Notes what an answer that arrived at `received` reported. The release time is a Unix
-    /// time on the portal's clock; it is moved onto ours through the answer's own `finish`.
-    pub(crate) fn record(&self, method: &'static str, time: &Time, received: Instant) {
-        let (Some(operating), Some(reset_at)) = (time.operating, time.operating_reset_at) else {
+    /// time on the portal's clock; it is moved onto ours through the answer's own time.
+    pub(crate) fn record(
+        &self,
+        method: &'static str,
+        reading: Option<BudgetReading>,
+        received: Instant,
+    ) {
+        let Some(reading) = reading else {
             return;
         };
-        let ahead = (reset_at - time.finish).clamp(0.0, 3600.0);
+        let operating = reading.used_seconds;
+        let ahead = (reading.released_at - reading.answered_at).clamp(0.0, 3600.0);
         let released_at = received + Duration::from_secs_f64(ahead);
         let mut methods = self.methods.lock().unwrap_or_else(|p| p.into_inner());
         methods.insert(
@@ -107,27 +151,21 @@ impl OperatingTracker {
 mod tests {
     use super::*;
 
-    fn time(finish: f64, operating: Option<f64>, reset_at: Option<f64>) -> Time {
-        Time {
-            start: finish,
-            finish,
-            duration: 0.0,
-            processing: 0.0,
-            date_start: String::new(),
-            date_finish: String::new(),
-            operating_reset_at: reset_at,
-            operating,
-        }
+    use crate::catalog::AnswerTime;
+    use crate::testing::Time;
+
+    fn time(finish: f64, operating: Option<f64>, reset_at: Option<f64>) -> Option<BudgetReading> {
+        Time::at(finish, operating, reset_at).budget()
     }
 
     #[test]
     fn waits_for_the_release_only_near_the_limit() {
         let tracker = OperatingTracker::new(OperatingBudget::default());
         let now = Instant::now();
-        tracker.record("m", &time(1000.0, Some(100.0), Some(1030.0)), now);
+        tracker.record("m", time(1000.0, Some(100.0), Some(1030.0)), now);
         assert_eq!(tracker.wait_before("m", now), Duration::ZERO);
         // 470 s of 480 with 10 s headroom: hold until the release, 30 s after the answer.
-        tracker.record("m", &time(1000.0, Some(470.0), Some(1030.0)), now);
+        tracker.record("m", time(1000.0, Some(470.0), Some(1030.0)), now);
         assert_eq!(tracker.wait_before("m", now), Duration::from_secs(30));
         assert_eq!(
             tracker.wait_before("m", now + Duration::from_secs(31)),
@@ -143,8 +181,31 @@ mod tests {
             OperatingTracker::new(OperatingBudget::new(Duration::from_secs(1), Duration::ZERO));
         let now = Instant::now();
         // The portal's clock is an hour off ours; only the distance to its `finish` counts.
-        tracker.record("m", &time(5000.5, Some(2.0), Some(5002.0)), now);
+        tracker.record("m", time(5000.5, Some(2.0), Some(5002.0)), now);
         assert_eq!(tracker.wait_before("m", now), Duration::from_millis(1500));
+    }
+
+    #[test]
+    fn budgets_from_settings() {
+        let budget = OperatingBudget::from_settings(None, Some(Span::Seconds(30.0))).unwrap();
+        assert_eq!(budget.limit(), Duration::from_secs(480));
+        assert_eq!(budget.headroom(), Duration::from_secs(30));
+        assert_eq!(
+            OperatingBudget::from_settings(Some(Span::Millis(0.0)), None),
+            Err(ConfigProblem::InvalidLimit {
+                name: "operating budget limit"
+            })
+        );
+        assert_eq!(
+            OperatingBudget::from_settings(Some(Span::Seconds(10.0)), None),
+            Err(ConfigProblem::HeadroomNotBelowLimit)
+        );
+        assert_eq!(
+            OperatingBudget::from_settings(None, Some(Span::Seconds(-1.0))),
+            Err(ConfigProblem::InvalidDuration {
+                name: "operating budget headroom"
+            })
+        );
     }
 
     #[test]
@@ -152,10 +213,10 @@ mod tests {
         let tracker = OperatingTracker::new(OperatingBudget::default());
         let now = Instant::now();
         assert_eq!(tracker.wait_after_refusal("m", now), UNKNOWN_RELEASE_WAIT);
-        tracker.record("m", &time(10.0, Some(1.0), Some(12.0)), now);
+        tracker.record("m", time(10.0, Some(1.0), Some(12.0)), now);
         assert_eq!(tracker.wait_after_refusal("m", now), Duration::from_secs(2));
         // Answers without the figures change nothing.
-        tracker.record("m", &time(10.0, None, None), now);
+        tracker.record("m", time(10.0, None, None), now);
         assert_eq!(tracker.wait_after_refusal("m", now), Duration::from_secs(2));
     }
 }

@@ -7,7 +7,6 @@ use url::{Host, Url};
 
 use crate::error::ConfigProblem;
 use crate::secret::Secret;
-use crate::Error;
 
 /// The base URL of the portal's REST API and the credential that goes with it.
 #[derive(Clone)]
@@ -30,7 +29,7 @@ pub(crate) enum Auth {
 
 impl Endpoint {
     /// `https://portal/rest/<user id>/<key>/`, with or without the trailing slash.
-    pub(crate) fn webhook(url: &str) -> Result<Endpoint, Error> {
+    pub(crate) fn webhook(url: &str) -> Result<Endpoint, ConfigProblem> {
         let url = parse(url)?;
         let mut segments: Vec<&str> = url.path().split('/').skip(1).collect();
         while segments.last() == Some(&"") {
@@ -46,24 +45,22 @@ impl Endpoint {
             } else {
                 "the path does not end in /rest/<user id>/<key>/".to_string()
             };
-            return Err(Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
-                reason,
-            }));
+            return Err(ConfigProblem::NotAWebhookUrl { reason });
         }
         let key = segments[n - 1];
         if !key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
-            return Err(Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
+            return Err(ConfigProblem::NotAWebhookUrl {
                 reason: "the key holds characters that webhook keys never have".to_string(),
-            }));
+            });
         }
-        let user_id: u64 = segments[n - 2].parse().map_err(|_| {
-            Error::InvalidConfig(ConfigProblem::NotAWebhookUrl {
+        let user_id: u64 = segments[n - 2]
+            .parse()
+            .map_err(|_| ConfigProblem::NotAWebhookUrl {
                 reason: "the user id is not a number".to_string(),
-            })
-        })?;
+            })?;
         let prefix = segments[..n - 1].join("/");
         let origin = origin(&url);
         Ok(Endpoint {
@@ -79,11 +76,11 @@ impl Endpoint {
 
     /// The portal's REST base (`https://portal/rest/`, the `client_endpoint` of an OAuth token
     /// answer) or just the portal (`https://portal`), and an access token.
-    pub(crate) fn oauth(endpoint: &str, access_token: &str) -> Result<Endpoint, Error> {
+    pub(crate) fn oauth(endpoint: &str, access_token: &str) -> Result<Endpoint, ConfigProblem> {
         if access_token.trim().is_empty() {
-            return Err(Error::InvalidConfig(ConfigProblem::EmptyCredential {
+            return Err(ConfigProblem::EmptyCredential {
                 name: "access token",
-            }));
+            });
         }
         let url = parse(endpoint)?;
         let path = url.path().trim_end_matches('/');
@@ -92,10 +89,10 @@ impl Endpoint {
         } else if path.ends_with("/rest") {
             path.to_string()
         } else {
-            return Err(Error::InvalidConfig(ConfigProblem::InvalidUrl {
+            return Err(ConfigProblem::InvalidUrl {
                 reason: "an OAuth endpoint is the portal's REST base, e.g. https://portal.bitrix24.com/rest/"
                     .to_string(),
-            }));
+            });
         };
         let base = format!("{}{path}/", origin(&url));
         Ok(Endpoint {
@@ -155,15 +152,13 @@ impl fmt::Display for Endpoint {
 }
 
 /// Checks a URL that credentials will be sent to: https, or http to this machine only.
-pub(crate) fn check_https(url: &str) -> Result<(), Error> {
+pub(crate) fn check_https(url: &str) -> Result<(), ConfigProblem> {
     parse(url).map(|_| ())
 }
 
-fn parse(text: &str) -> Result<Url, Error> {
-    let invalid = |reason: &str| {
-        Error::InvalidConfig(ConfigProblem::InvalidUrl {
-            reason: reason.to_string(),
-        })
+fn parse(text: &str) -> Result<Url, ConfigProblem> {
+    let invalid = |reason: &str| ConfigProblem::InvalidUrl {
+        reason: reason.to_string(),
     };
     let url = Url::parse(text.trim()).map_err(|e| invalid(&e.to_string()))?;
     match url.scheme() {
@@ -180,9 +175,9 @@ fn parse(text: &str) -> Result<Url, Error> {
         return Err(invalid("a query string or fragment is not allowed"));
     }
     if url.scheme() == "http" && !is_loopback(&url) {
-        return Err(Error::InvalidConfig(ConfigProblem::InsecureUrl {
+        return Err(ConfigProblem::InsecureUrl {
             host: url.host_str().unwrap_or_default().to_string(),
-        }));
+        });
     }
     Ok(url)
 }
@@ -210,10 +205,10 @@ fn is_user_id(segment: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn problem(result: Result<Endpoint, Error>) -> ConfigProblem {
+    fn problem(result: Result<Endpoint, ConfigProblem>) -> ConfigProblem {
         match result {
-            Err(Error::InvalidConfig(p)) => p,
-            other => panic!("expected a config problem, got {other:?}"),
+            Err(p) => p,
+            Ok(e) => panic!("expected a config problem, got {e:?}"),
         }
     }
 

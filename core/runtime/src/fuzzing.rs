@@ -2,38 +2,44 @@
 //! drive the parsers that read what a server or a user hands the client, which must answer
 //! anything with a value or a typed error — never a panic, never a leaked key.
 
+use std::marker::PhantomData;
+
 use serde::Serialize;
 
+use crate::catalog::Catalog;
 use crate::endpoint::Endpoint;
+use crate::error::ConfigProblem;
 use crate::method::Method;
 use crate::transport::RawAnswer;
-use crate::{envelope, Error, MethodError};
+use crate::{envelope, Error};
 
-/// A stand-in method for decoding answers: `result` is a boolean, no method errors.
+/// A stand-in method for decoding answers: `result` is a boolean, no method errors; system errors
+/// are the catalog's.
 #[derive(Serialize)]
-struct Probe;
+struct Probe<C>(#[serde(skip)] PhantomData<C>);
 
-impl Method for Probe {
+impl<C: Catalog> Method for Probe<C> {
+    type Catalog = C;
     const NAME: &'static str = "fuzz.probe";
     const IDEMPOTENT: bool = true;
     type Output = bool;
 
-    fn validate(&self) -> Result<(), Error> {
+    fn validate(&self) -> Result<(), Error<C>> {
         Ok(())
     }
 
-    fn method_error(_: &str) -> Option<(MethodError, u16)> {
+    fn method_error(_: &str) -> Option<C::MethodError> {
         None
     }
 }
 
 /// One fuzz input for the answer decoder: two bytes of status, the rest the body.
-pub fn response(data: &[u8]) {
+pub fn response<C: Catalog>(data: &[u8]) {
     let (status, body) = match data {
         [a, b, rest @ ..] => (u16::from_le_bytes([*a, *b]) % 1000, rest),
         _ => (200, data),
     };
-    let _ = decode_answer(status, body);
+    let _ = decode_answer::<C>(status, body);
 }
 
 /// One fuzz input for the endpoint parsers: any text as a webhook URL and as an OAuth endpoint.
@@ -59,12 +65,12 @@ pub fn endpoint(data: &[u8]) {
 }
 
 /// Decodes an answer (status and body) as the client does after an exchange.
-pub fn decode_answer(status: u16, body: &[u8]) -> Result<bool, Error> {
+pub fn decode_answer<C: Catalog>(status: u16, body: &[u8]) -> Result<bool, Error<C>> {
     let answer = RawAnswer {
         status,
         body: bytes::Bytes::copy_from_slice(body),
     };
-    envelope::decode::<Probe>(answer, &[]).map(|r| r.result)
+    envelope::decode::<Probe<C>>(answer, &[]).map(|r| r.result)
 }
 
 /// A webhook URL as the client holds it: how it prints, and the base every call is sent to.
@@ -76,7 +82,7 @@ pub struct WebhookForms {
 }
 
 /// Parses a webhook URL, returning its printable forms and the base it sends to.
-pub fn parse_webhook(url: &str) -> Result<WebhookForms, Error> {
+pub fn parse_webhook(url: &str) -> Result<WebhookForms, ConfigProblem> {
     let endpoint = Endpoint::webhook(url)?;
     let method_url = endpoint.method_url("m");
     Ok(WebhookForms {
@@ -87,6 +93,6 @@ pub fn parse_webhook(url: &str) -> Result<WebhookForms, Error> {
 }
 
 /// Parses an OAuth endpoint with a token.
-pub fn parse_oauth(endpoint: &str, token: &str) -> Result<String, Error> {
+pub fn parse_oauth(endpoint: &str, token: &str) -> Result<String, ConfigProblem> {
     Endpoint::oauth(endpoint, token).map(|e| e.to_string())
 }

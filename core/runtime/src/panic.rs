@@ -69,18 +69,36 @@ impl<F: Future> Future for CatchUnwind<F> {
 /// panic surfaces as their base error and leaves the process working. Not part of the API.
 #[doc(hidden)]
 #[derive(serde::Serialize)]
-pub struct PanicProbe;
+pub struct PanicProbe<C> {
+    #[serde(skip)]
+    catalog: std::marker::PhantomData<C>,
+}
 
-impl crate::Method for PanicProbe {
+impl<C> PanicProbe<C> {
+    pub fn new() -> Self {
+        PanicProbe {
+            catalog: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<C> Default for PanicProbe<C> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<C: crate::Catalog> crate::Method for PanicProbe<C> {
+    type Catalog = C;
     const NAME: &'static str = "b24kit.panicProbe";
     const IDEMPOTENT: bool = true;
     type Output = bool;
 
-    fn validate(&self) -> Result<(), crate::Error> {
+    fn validate(&self) -> Result<(), crate::Error<C>> {
         panic!("forced by the test hook")
     }
 
-    fn method_error(_: &str) -> Option<(crate::MethodError, u16)> {
+    fn method_error(_: &str) -> Option<C::MethodError> {
         None
     }
 }

@@ -8,37 +8,46 @@
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
+use crate::catalog::{Catalog, DocumentedMethodError, DocumentedSystemError};
 use crate::error::ProtocolErrorKind;
 use crate::method::Method;
 use crate::secret::{scrub, snippet, Secret};
 use crate::transport::RawAnswer;
-use crate::{Error, Response, SystemError, Time};
+use crate::{Error, Response};
+
+/// The catalog of method `M`.
+pub(crate) type CatalogOf<M> = <M as Method>::Catalog;
+/// The `time` object of answers in catalog `C`.
+pub(crate) type TimeOf<C> = <C as Catalog>::Time;
 
 /// The fields of any Bitrix24 answer, read in one pass (absent fields are `None`).
 #[derive(Deserialize)]
-struct Envelope<T> {
+#[serde(bound = "T: DeserializeOwned, Tm: DeserializeOwned")]
+struct Envelope<T, Tm> {
     result: Option<T>,
-    time: Option<Time>,
+    time: Option<Tm>,
     error: Option<String>,
     error_description: Option<String>,
 }
 
-pub(crate) fn decode<M: Method>(
-    answer: RawAnswer,
-    secrets: &[Secret],
-) -> Result<Response<M::Output>, Error> {
+/// The outcome of a call of method `M`: its result and `time`, or the error it failed with.
+pub type Decoded<M> =
+    Result<Response<<M as Method>::Output, TimeOf<CatalogOf<M>>>, Error<CatalogOf<M>>>;
+
+pub(crate) fn decode<M: Method>(answer: RawAnswer, secrets: &[Secret]) -> Decoded<M> {
     decode_as::<M, M::Output>(answer, secrets)
 }
 
 /// Like [`decode`], with a `result` of type `T` (a batch's), errors classified for `M`.
+#[allow(clippy::type_complexity)]
 pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
     answer: RawAnswer,
     secrets: &[Secret],
-) -> Result<Response<T>, Error> {
+) -> Result<Response<T, TimeOf<CatalogOf<M>>>, Error<CatalogOf<M>>> {
     let status = answer.status;
     let body = &answer.body[..];
     let success = (200..300).contains(&status);
-    match serde_json::from_slice::<Envelope<T>>(body) {
+    match serde_json::from_slice::<Envelope<T, TimeOf<CatalogOf<M>>>>(body) {
         Ok(env) => {
             if let Some(code) = env.error {
                 let description = scrub(env.error_description.as_deref().unwrap_or(""), secrets);
@@ -66,7 +75,7 @@ pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
 
 /// The slow path for answers that did not fit the envelope: tell an error body with odd extra
 /// fields from a wrong `result` type, from something that is not JSON at all.
-fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error {
+fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error<CatalogOf<M>> {
     let success = (200..300).contains(&status);
     let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if let Some(serde_json::Value::Object(map)) = &value {
@@ -98,12 +107,12 @@ fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error {
 /// status both match it; a code both tables know with another status is the system error (the
 /// same `ACCESS_DENIED` is this method's "no access to the dialog" with 400 and the plan's
 /// "REST only on commercial plans" with 401/403).
-fn classify<M: Method>(status: u16, code: String, description: String) -> Error {
+fn classify<M: Method>(status: u16, code: String, description: String) -> Error<CatalogOf<M>> {
     let method = M::method_error(&code);
-    let system = SystemError::from_code(&code);
+    let system = <CatalogOf<M> as Catalog>::SystemError::from_code(&code);
     match (method, system) {
-        (Some((error, documented)), Some(system)) => {
-            if status == documented {
+        (Some(error), Some(system)) => {
+            if status == error.status() {
                 Error::Method {
                     error,
                     status,
@@ -117,7 +126,7 @@ fn classify<M: Method>(status: u16, code: String, description: String) -> Error 
                 }
             }
         }
-        (Some((error, _)), None) => Error::Method {
+        (Some(error), None) => Error::Method {
             error,
             status,
             description,
@@ -141,18 +150,23 @@ pub(crate) fn classify_in_batch<M: Method>(
     status: u16,
     code: String,
     description: String,
-) -> Error {
+) -> Error<CatalogOf<M>> {
     match M::method_error(&code) {
-        Some((error, documented)) => Error::Method {
+        Some(error) => Error::Method {
             error,
-            status: documented,
+            status: error.status(),
             description,
         },
         None => classify::<M>(status, code, description),
     }
 }
 
-fn protocol(kind: ProtocolErrorKind, status: u16, body: &[u8], secrets: &[Secret]) -> Error {
+fn protocol<C: Catalog>(
+    kind: ProtocolErrorKind,
+    status: u16,
+    body: &[u8],
+    secrets: &[Secret],
+) -> Error<C> {
     Error::Protocol {
         kind,
         status,

@@ -2,65 +2,16 @@
 //! refresh at the OAuth server (however many calls hit the expiry at once), the new pair handed
 //! to the application's callback so it can store it, and the call repeated once.
 
-use std::fmt;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::catalog::Catalog;
 use crate::secret::{scrub, snippet, Secret};
+use crate::tokens::{Refresh, TokenCallback, Tokens};
 use crate::transport::Transport;
 use crate::{wire, Error};
-
-/// The documented OAuth server (`https://oauth.bitrix.info/oauth/token/`); portals in the
-/// Russian region use `https://oauth.bitrix24.tech/oauth/token/`.
-pub const DEFAULT_OAUTH_SERVER: &str = "https://oauth.bitrix.info/oauth/token/";
-
-/// A renewed token pair, as handed to the callback of
-/// [`ClientBuilder::on_tokens_refreshed`](crate::ClientBuilder::on_tokens_refreshed). Store the
-/// refresh token in place of the old one: the old one may not work again.
-///
-/// `Debug` shows neither token.
-#[derive(Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Tokens {
-    pub access_token: String,
-    pub refresh_token: String,
-    /// Unix time at which the access token expires, when the server said.
-    pub expires: Option<i64>,
-    /// The access token's lifetime in seconds, when the server said.
-    pub expires_in: Option<i64>,
-    /// The portal's REST base (`https://<portal>/rest/`), when the server said.
-    pub client_endpoint: Option<String>,
-    /// The portal's stable identifier, when the server said.
-    pub member_id: Option<String>,
-}
-
-impl fmt::Debug for Tokens {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Tokens")
-            .field("access_token", &"***")
-            .field("refresh_token", &"***")
-            .field("expires", &self.expires)
-            .field("expires_in", &self.expires_in)
-            .field("client_endpoint", &self.client_endpoint)
-            .field("member_id", &self.member_id)
-            .finish()
-    }
-}
-
-/// Called with each renewed pair.
-pub type TokenCallback = Arc<dyn Fn(&Tokens) + Send + Sync>;
-
-/// What a refresh needs: the application's credentials and the OAuth server.
-#[derive(Clone)]
-pub(crate) struct RefreshSettings {
-    pub(crate) client_id: String,
-    pub(crate) client_secret: Secret,
-    pub(crate) refresh_token: Secret,
-    pub(crate) server: String,
-    pub(crate) callback: Option<TokenCallback>,
-}
 
 /// The current access token of an OAuth client, shared by its clones.
 pub(crate) struct TokenStore {
@@ -90,7 +41,7 @@ struct Refresher {
 const RECENT_TOKENS: usize = 8;
 
 impl TokenStore {
-    pub(crate) fn new(access: Secret, refresh: Option<RefreshSettings>) -> TokenStore {
+    pub(crate) fn new(access: Secret, refresh: Option<Refresh>) -> TokenStore {
         let mut recent = vec![access.clone()];
         let refresher = refresh.map(|r| {
             recent.push(r.refresh_token.clone());
@@ -135,12 +86,12 @@ impl TokenStore {
 
     /// Renews the access token unless a refresh since `seen_generation` already did. Concurrent
     /// callers wait for the one refresh in flight.
-    pub(crate) async fn refresh(
+    pub(crate) async fn refresh<C: Catalog>(
         &self,
         seen_generation: u64,
         transport: &Transport,
         timeout: Duration,
-    ) -> Result<(), Error> {
+    ) -> Result<(), Error<C>> {
         let Some(refresher) = &self.refresh else {
             return Ok(());
         };
@@ -213,7 +164,11 @@ struct TokenAnswer {
     error_description: Option<String>,
 }
 
-fn parse_token_answer(status: u16, body: &[u8], secrets: &[Secret]) -> Result<Tokens, Error> {
+fn parse_token_answer<C: Catalog>(
+    status: u16,
+    body: &[u8],
+    secrets: &[Secret],
+) -> Result<Tokens, Error<C>> {
     let refused = |code: String, description: String| Error::TokenRefresh {
         code,
         status,
@@ -259,12 +214,17 @@ fn parse_token_answer(status: u16, body: &[u8], secrets: &[Secret]) -> Result<To
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::Test;
+
+    fn parse(status: u16, body: &[u8], secrets: &[Secret]) -> Result<Tokens, Error<Test>> {
+        parse_token_answer(status, body, secrets)
+    }
 
     #[test]
     fn token_answers() {
         let ok = br#"{"access_token":"a1","refresh_token":"r1","expires":"1780319382","expires_in":3600,
             "client_endpoint":"https://p.bitrix24.com/rest/","member_id":"m","status":"F","user_id":67}"#;
-        let tokens = parse_token_answer(200, ok, &[]).unwrap();
+        let tokens = parse(200, ok, &[]).unwrap();
         assert_eq!(
             (tokens.access_token.as_str(), tokens.refresh_token.as_str()),
             ("a1", "r1")
@@ -276,7 +236,7 @@ mod tests {
         assert!(!format!("{tokens:?}").contains("a1"));
 
         let secret = Secret::new("r0-old");
-        let refused = parse_token_answer(
+        let refused = parse(
             400,
             br#"{"error":"invalid_grant","error_description":"refresh token r0-old expired"}"#,
             std::slice::from_ref(&secret),
@@ -291,7 +251,7 @@ mod tests {
             }
         );
         for bad in [&b"<html>r0-old</html>"[..], br#"{"access_token":"a"}"#, b""] {
-            let e = parse_token_answer(200, bad, std::slice::from_ref(&secret)).unwrap_err();
+            let e = parse(200, bad, std::slice::from_ref(&secret)).unwrap_err();
             assert!(
                 matches!(&e, Error::TokenRefresh { code, .. } if code.is_empty()),
                 "{e:?}"

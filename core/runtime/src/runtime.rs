@@ -5,12 +5,13 @@ use std::sync::OnceLock;
 
 use tokio::runtime::Runtime;
 
+use crate::catalog::Catalog;
 use crate::error::TransportErrorKind;
 use crate::Error;
 
 static RUNTIME: OnceLock<Runtime> = OnceLock::new();
 
-pub(crate) fn shared() -> Result<&'static Runtime, Error> {
+pub(crate) fn shared<C: Catalog>() -> Result<&'static Runtime, Error<C>> {
     if let Some(rt) = RUNTIME.get() {
         return Ok(rt);
     }

@@ -1,0 +1,246 @@
+//! The settings classes of `b24kit` — `RateLimit`, `Retry`, `OperatingBudget` — and the client
+//! options of `Client.from_webhook`/`from_oauth`, turned into the core's `Settings`. Each class
+//! wraps its core type, so defaults, checks and arithmetic are the core's.
+
+use pyo3::prelude::*;
+
+use b24kit::{ConfigProblem, RetryPolicy, RetrySettings, Settings, Span};
+
+use crate::errors;
+use crate::tokens::{token_callback, Refresh};
+
+/// The portal's request-intensity limit that a client paces itself by: a leaky bucket of
+/// ``burst`` requests draining ``drain_per_second``. ``RateLimit.STANDARD`` (50, 2/s) is every
+/// plan but Enterprise, ``RateLimit.ENTERPRISE`` (250, 5/s) Enterprise.
+#[pyclass(frozen, eq, from_py_object, module = "b24kit", name = "RateLimit")]
+#[derive(Clone, Copy, PartialEq)]
+pub struct RateLimit(pub(crate) b24kit::RateLimit);
+
+#[pymethods]
+impl RateLimit {
+    #[new]
+    fn new(py: Python<'_>, burst: f64, drain_per_second: f64) -> PyResult<RateLimit> {
+        b24kit::RateLimit::new(burst, drain_per_second)
+            .map(RateLimit)
+            .map_err(|p| errors::config(py, p))
+    }
+
+    #[classattr]
+    const STANDARD: RateLimit = RateLimit(b24kit::RateLimit::STANDARD);
+
+    #[classattr]
+    const ENTERPRISE: RateLimit = RateLimit(b24kit::RateLimit::ENTERPRISE);
+
+    #[getter]
+    fn burst(&self) -> f64 {
+        self.0.burst()
+    }
+
+    #[getter]
+    fn drain_per_second(&self) -> f64 {
+        self.0.drain_per_second()
+    }
+
+    /// The least time, in seconds, that ``requests`` calls take under this limit.
+    fn minimum_duration(&self, requests: u64) -> f64 {
+        self.0.minimum_duration(requests).as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RateLimit(burst={}, drain_per_second={})",
+            self.0.burst(),
+            self.0.drain_per_second()
+        )
+    }
+}
+
+/// How failed calls are tried again: at most ``max_attempts`` attempts (the first included),
+/// waiting ``initial_backoff`` seconds before the first retry and doubling up to ``max_backoff``
+/// (each wait jittered), and, with ``deadline``, never past that many seconds for the whole call.
+/// What is left out keeps the default. Only failures that retrying can fix are retried (see the
+/// README).
+#[pyclass(frozen, eq, from_py_object, module = "b24kit", name = "Retry")]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Retry(pub(crate) RetryPolicy);
+
+#[pymethods]
+impl Retry {
+    #[new]
+    #[pyo3(signature = (*, max_attempts = None, initial_backoff = None, max_backoff = None, deadline = None))]
+    fn new(
+        py: Python<'_>,
+        max_attempts: Option<f64>,
+        initial_backoff: Option<f64>,
+        max_backoff: Option<f64>,
+        deadline: Option<f64>,
+    ) -> PyResult<Retry> {
+        RetryPolicy::from_settings(&RetrySettings {
+            max_attempts,
+            initial_backoff: initial_backoff.map(Span::Seconds),
+            max_backoff: max_backoff.map(Span::Seconds),
+            deadline: deadline.map(Span::Seconds),
+        })
+        .map(Retry)
+        .map_err(|p| errors::config(py, p))
+    }
+
+    /// One attempt: every failure is raised as it is.
+    #[staticmethod]
+    fn never() -> Retry {
+        Retry(RetryPolicy::never())
+    }
+
+    #[getter]
+    fn max_attempts(&self) -> u32 {
+        self.0.max_attempts()
+    }
+
+    #[getter]
+    fn initial_backoff(&self) -> f64 {
+        self.0.initial_backoff().as_secs_f64()
+    }
+
+    #[getter]
+    fn max_backoff(&self) -> f64 {
+        self.0.max_backoff().as_secs_f64()
+    }
+
+    #[getter]
+    fn deadline(&self) -> Option<f64> {
+        self.0.deadline().map(|d| d.as_secs_f64())
+    }
+
+    fn __repr__(&self) -> String {
+        let deadline = match self.deadline() {
+            Some(d) => d.to_string(),
+            None => "None".to_string(),
+        };
+        format!(
+            "Retry(max_attempts={}, initial_backoff={}, max_backoff={}, deadline={deadline})",
+            self.max_attempts(),
+            self.initial_backoff(),
+            self.max_backoff()
+        )
+    }
+}
+
+/// The per-method execution-time budget a client stays under: the portal's ``limit`` (seconds a
+/// method may run in its 10-minute window; 480 on cloud portals) and the ``headroom`` left
+/// unused (10 s). Near the limit, calls of that method wait for the release the portal
+/// announced instead of failing with ``OPERATION_TIME_LIMIT``. What is left out keeps the
+/// default.
+#[pyclass(
+    frozen,
+    eq,
+    from_py_object,
+    module = "b24kit",
+    name = "OperatingBudget"
+)]
+#[derive(Clone, Copy, PartialEq)]
+pub struct OperatingBudget(pub(crate) b24kit::OperatingBudget);
+
+#[pymethods]
+impl OperatingBudget {
+    #[new]
+    #[pyo3(signature = (*, limit = None, headroom = None))]
+    fn new(py: Python<'_>, limit: Option<f64>, headroom: Option<f64>) -> PyResult<OperatingBudget> {
+        b24kit::OperatingBudget::from_settings(
+            limit.map(Span::Seconds),
+            headroom.map(Span::Seconds),
+        )
+        .map(OperatingBudget)
+        .map_err(|p| errors::config(py, p))
+    }
+
+    #[getter]
+    fn limit(&self) -> f64 {
+        self.0.limit().as_secs_f64()
+    }
+
+    #[getter]
+    fn headroom(&self) -> f64 {
+        self.0.headroom().as_secs_f64()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "OperatingBudget(limit={}, headroom={})",
+            self.limit(),
+            self.headroom()
+        )
+    }
+}
+
+/// The client options, as `Client.from_webhook` and `Client.from_oauth` take them.
+#[derive(FromPyObject)]
+#[pyo3(from_item_all)]
+pub(crate) struct Options<'py> {
+    timeout: f64,
+    connect_timeout: f64,
+    max_response_bytes: f64,
+    user_agent: Option<String>,
+    root_certificate_pem: Option<Bound<'py, PyAny>>,
+    rate_limit: Option<RateLimit>,
+    retry: Retry,
+    operating_budget: Option<OperatingBudget>,
+}
+
+impl Options<'_> {
+    /// The core's settings; `refresh` for OAuth clients that renew their token.
+    pub(crate) fn settings(&self, refresh: Option<Refresh>) -> Result<Settings, ConfigProblem> {
+        let mut settings = Settings::new("b24kit-python");
+        settings.timeout = Some(Span::Seconds(self.timeout));
+        settings.connect_timeout = Some(Span::Seconds(self.connect_timeout));
+        settings.max_response_bytes = Some(self.max_response_bytes);
+        settings.user_agent = self.user_agent.clone();
+        if let Some(pem) = &self.root_certificate_pem {
+            let bytes = pem
+                .extract::<String>()
+                .map(String::into_bytes)
+                .or_else(|_| pem.extract::<Vec<u8>>())
+                .map_err(|_| ConfigProblem::InvalidCertificate {
+                    reason: "root_certificate_pem must be str or bytes".to_string(),
+                })?;
+            settings.root_certificates_pem.push(bytes);
+        }
+        settings.rate_limit = Some(self.rate_limit.map(|l| l.0));
+        settings.retry = Some(self.retry.0);
+        settings.operating_budget = Some(self.operating_budget.map(|b| b.0));
+        settings.refresh = refresh.map(|r| {
+            let core = b24kit::Refresh::new(r.client_id, r.client_secret, r.refresh_token)
+                .oauth_server(r.oauth_server);
+            match r.on_tokens_refreshed {
+                Some(callback) => core.on_tokens_refreshed(token_callback(callback)),
+                None => core,
+            }
+        });
+        Ok(settings)
+    }
+}
+
+/// Adds the settings classes and the core's defaults to the native module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<RateLimit>()?;
+    m.add_class::<Retry>()?;
+    m.add_class::<OperatingBudget>()?;
+    m.add("DEFAULT_TIMEOUT", b24kit::DEFAULT_TIMEOUT.as_secs_f64())?;
+    m.add(
+        "DEFAULT_CONNECT_TIMEOUT",
+        b24kit::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),
+    )?;
+    m.add(
+        "DEFAULT_MAX_RESPONSE_BYTES",
+        b24kit::DEFAULT_MAX_RESPONSE_BYTES,
+    )?;
+    m.add(
+        "DEFAULT_RATE_LIMIT",
+        b24kit::DEFAULT_RATE_LIMIT.map(RateLimit),
+    )?;
+    m.add("DEFAULT_RETRY", Retry(RetryPolicy::default()))?;
+    m.add(
+        "DEFAULT_OPERATING_BUDGET",
+        OperatingBudget(b24kit::OperatingBudget::default()),
+    )?;
+    Ok(())
+}

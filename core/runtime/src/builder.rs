@@ -1,0 +1,383 @@
+//! [`ClientBuilder`]: the settings of a client, their defaults and their checks, in one place.
+//! The language bindings come here too, through [`ClientBuilder::settings`].
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::time::Duration;
+
+use crate::catalog::Catalog;
+use crate::endpoint::{self, Endpoint};
+use crate::error::ConfigProblem;
+use crate::limiter::{Bucket, RateLimit};
+use crate::oauth::TokenStore;
+use crate::operating::{OperatingBudget, OperatingTracker};
+use crate::retry::RetryPolicy;
+use crate::secret::Secret;
+use crate::settings::{self, Settings};
+use crate::tokens::Refresh;
+use crate::transport::{Transport, TransportSettings};
+use crate::{blocking, client, Client, Error};
+
+/// The portal interrupts a request after 60 s; 5 s more covers the network.
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(65);
+pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// Bitrix24 answers for single calls are a few KiB; anything near this is not one.
+pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
+/// Calls are paced by the standard plans' limit unless told otherwise.
+pub const DEFAULT_RATE_LIMIT: Option<RateLimit> = Some(RateLimit::STANDARD);
+/// The name in the default `User-Agent` of the Rust API.
+const RUST_PRODUCT: &str = "b24kit";
+
+/// Settings of a [`Client`]; start with [`Client::webhook`] or [`Client::oauth`].
+///
+/// Cloning keeps the settings, so the same client can be built again (after a `fork()`, say).
+#[must_use]
+pub struct ClientBuilder<C: Catalog> {
+    endpoint: Result<Endpoint, ConfigProblem>,
+    /// The first setting that could not be read (a negative timeout, say), reported by `build`.
+    invalid: Option<ConfigProblem>,
+    connect_timeout: Duration,
+    timeout: Duration,
+    max_response_bytes: usize,
+    user_agent: String,
+    root_certificates_pem: Vec<Vec<u8>>,
+    rate_limit: Option<RateLimit>,
+    operating_budget: Option<OperatingBudget>,
+    retry: RetryPolicy,
+    refresh: Option<Refresh>,
+    catalog: PhantomData<C>,
+}
+
+// A derive would ask `C: Clone`; the catalog is only a marker.
+impl<C: Catalog> Clone for ClientBuilder<C> {
+    fn clone(&self) -> Self {
+        ClientBuilder {
+            endpoint: self.endpoint.clone(),
+            invalid: self.invalid.clone(),
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+            user_agent: self.user_agent.clone(),
+            root_certificates_pem: self.root_certificates_pem.clone(),
+            rate_limit: self.rate_limit,
+            operating_budget: self.operating_budget,
+            retry: self.retry,
+            refresh: self.refresh.clone(),
+            catalog: PhantomData,
+        }
+    }
+}
+
+impl<C: Catalog> ClientBuilder<C> {
+    pub(crate) fn new(endpoint: Result<Endpoint, ConfigProblem>) -> ClientBuilder<C> {
+        ClientBuilder {
+            endpoint,
+            invalid: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            timeout: DEFAULT_TIMEOUT,
+            max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
+            user_agent: user_agent(RUST_PRODUCT),
+            root_certificates_pem: Vec::new(),
+            rate_limit: DEFAULT_RATE_LIMIT,
+            operating_budget: Some(OperatingBudget::default()),
+            retry: RetryPolicy::default(),
+            refresh: None,
+            catalog: PhantomData,
+        }
+    }
+
+    /// Every option a language binding passes, at once: what `settings` leaves `None` keeps its
+    /// current value. A value that cannot be read fails [`build`](Self::build).
+    pub fn settings(mut self, settings: Settings) -> Self {
+        let Settings {
+            product,
+            timeout,
+            connect_timeout,
+            max_response_bytes,
+            user_agent: agent,
+            root_certificates_pem,
+            rate_limit,
+            retry,
+            operating_budget,
+            refresh,
+        } = settings;
+        self.user_agent = agent.unwrap_or_else(|| user_agent(product));
+        self.root_certificates_pem.extend(root_certificates_pem);
+        if let Some(limit) = rate_limit {
+            self.rate_limit = limit;
+        }
+        if let Some(policy) = retry {
+            self.retry = policy;
+        }
+        if let Some(budget) = operating_budget {
+            self.operating_budget = budget;
+        }
+        if refresh.is_some() {
+            self.refresh = refresh;
+        }
+        let read = || -> Result<Self, ConfigProblem> {
+            let mut builder = self.clone();
+            if let Some(span) = timeout {
+                builder.timeout = span.duration("timeout")?;
+            }
+            if let Some(span) = connect_timeout {
+                builder.connect_timeout = span.duration("connect timeout")?;
+            }
+            if let Some(bytes) = max_response_bytes {
+                builder.max_response_bytes = settings::count(bytes, "max response bytes")?;
+            }
+            Ok(builder)
+        };
+        match read() {
+            Ok(builder) => builder,
+            Err(problem) => {
+                self.invalid.get_or_insert(problem);
+                self
+            }
+        }
+    }
+
+    /// The portal's request-intensity limit to stay under (default [`RateLimit::STANDARD`]);
+    /// `None` sends every call at once. Clones of the client share one limiter.
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// The per-method execution-time budget to stay under (default
+    /// [`OperatingBudget::default`]); `None` ignores `time.operating`.
+    pub fn operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
+        self.operating_budget = budget;
+        self
+    }
+
+    /// How failed calls are retried (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// Renews the access token when the portal says it expired (OAuth clients only); see
+    /// [`Refresh`].
+    pub fn refresh(mut self, refresh: Refresh) -> Self {
+        self.refresh = Some(refresh);
+        self
+    }
+
+    /// How long opening a connection may take (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long one attempt may take, from sending to the last byte of the answer
+    /// (default 65 s: the portal's own 60 s limit plus the network).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// The largest answer accepted (default 8 MiB); a larger one fails with
+    /// [`ProtocolErrorKind::TooLarge`](crate::ProtocolErrorKind::TooLarge).
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.max_response_bytes = bytes;
+        self
+    }
+
+    /// Replaces the `User-Agent` (default `b24kit/<version>`); the docs recommend naming the
+    /// integration, e.g. `my-crm-sync/2.1`.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Trusts one more root certificate (PEM), in addition to the system's, e.g. a self-signed
+    /// on-premise portal or the emulator's `--tls` certificate.
+    pub fn add_root_certificate_pem(mut self, pem: impl Into<Vec<u8>>) -> Self {
+        self.root_certificates_pem.push(pem.into());
+        self
+    }
+
+    pub fn build(self) -> Result<Client<C>, Error<C>> {
+        let endpoint = self.endpoint?;
+        if let Some(problem) = self.invalid {
+            return Err(problem.into());
+        }
+        for (value, name) in [
+            (self.timeout, "timeout"),
+            (self.connect_timeout, "connect timeout"),
+        ] {
+            if value.is_zero() {
+                return Err(ConfigProblem::InvalidLimit { name }.into());
+            }
+        }
+        if self.max_response_bytes == 0 {
+            return Err(ConfigProblem::InvalidLimit {
+                name: "max response bytes",
+            }
+            .into());
+        }
+        let mut root_certificates = Vec::new();
+        for pem in &self.root_certificates_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                ConfigProblem::InvalidCertificate {
+                    reason: e.to_string(),
+                }
+            })?;
+            if certs.is_empty() {
+                return Err(ConfigProblem::InvalidCertificate {
+                    reason: "no PEM certificate found".to_string(),
+                }
+                .into());
+            }
+            root_certificates.extend(certs);
+        }
+        let transport_settings = TransportSettings {
+            connect_timeout: self.connect_timeout,
+            timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
+            user_agent: self.user_agent,
+            root_certificates,
+            bypass_proxy: endpoint.loopback,
+        };
+        let transport = Transport::new(transport_settings.clone())?;
+        let tokens = match (endpoint.auth_field(), self.refresh) {
+            (None, None) => None,
+            (None, Some(_)) => return Err(ConfigProblem::RefreshWithoutOAuth.into()),
+            (Some(access), refresh) => {
+                if let Some(refresh) = &refresh {
+                    check_refresh(refresh)?;
+                }
+                Some(TokenStore::new(Secret::new(access), refresh))
+            }
+        };
+        let inner = client::Inner {
+            endpoint,
+            transport_settings,
+            tokens,
+            limiter: self.rate_limit.map(Bucket::new),
+            operating: self.operating_budget.map(OperatingTracker::new),
+        };
+        Ok(Client::from_parts(inner, transport, self.retry))
+    }
+
+    /// Builds a [`blocking::Client`] for code without an async runtime.
+    pub fn build_blocking(self) -> Result<blocking::Client<C>, Error<C>> {
+        self.build().map(blocking::Client::from)
+    }
+}
+
+/// `product/version`, the default `User-Agent`.
+fn user_agent(product: &str) -> String {
+    format!("{product}/{}", env!("CARGO_PKG_VERSION"))
+}
+
+fn check_refresh(refresh: &Refresh) -> Result<(), ConfigProblem> {
+    for (value, name) in [
+        (refresh.client_id.as_str(), "client id"),
+        (refresh.client_secret.expose(), "client secret"),
+        (refresh.refresh_token.expose(), "refresh token"),
+    ] {
+        if value.trim().is_empty() {
+            return Err(ConfigProblem::EmptyCredential { name });
+        }
+    }
+    endpoint::check_https(&refresh.server)
+}
+
+impl<C: Catalog> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("endpoint", &self.endpoint)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limit", &self.rate_limit)
+            .field("operating_budget", &self.operating_budget)
+            .field("retry", &self.retry)
+            .field("refresh", &self.refresh)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Span;
+    use crate::testing::Test;
+
+    fn build(settings: Settings) -> Result<Client<Test>, Error<Test>> {
+        Client::<Test>::webhook("https://p.bitrix24.com/rest/1/key/")
+            .settings(settings)
+            .build()
+    }
+
+    #[test]
+    fn settings_are_checked_once_for_every_binding() {
+        let mut zero = Settings::new("test");
+        zero.timeout = Some(Span::Millis(0.0));
+        assert_eq!(
+            build(zero).unwrap_err(),
+            Error::InvalidConfig(ConfigProblem::InvalidLimit { name: "timeout" })
+        );
+        let mut negative = Settings::new("test");
+        negative.connect_timeout = Some(Span::Seconds(-1.0));
+        assert_eq!(
+            build(negative).unwrap_err(),
+            Error::InvalidConfig(ConfigProblem::InvalidDuration {
+                name: "connect timeout"
+            })
+        );
+        let mut fraction = Settings::new("test");
+        fraction.max_response_bytes = Some(1.5);
+        assert_eq!(
+            build(fraction).unwrap_err(),
+            Error::InvalidConfig(ConfigProblem::InvalidCount {
+                name: "max response bytes"
+            })
+        );
+    }
+
+    #[test]
+    fn settings_keep_what_they_leave_out() {
+        let mut settings = Settings::new("b24kit-test");
+        settings.rate_limit = Some(None);
+        let builder = Client::<Test>::webhook("https://p.bitrix24.com/rest/1/key/")
+            .timeout(Duration::from_secs(3))
+            .settings(settings);
+        assert_eq!(builder.timeout, Duration::from_secs(3));
+        assert_eq!(builder.rate_limit, None);
+        assert_eq!(builder.operating_budget, Some(OperatingBudget::default()));
+        assert_eq!(
+            builder.user_agent,
+            format!("b24kit-test/{}", env!("CARGO_PKG_VERSION"))
+        );
+    }
+
+    #[test]
+    fn refresh_needs_oauth_and_is_one_value() {
+        let refresh = Refresh::new("app", "s3cr3t-value", "r3fr3sh-value")
+            .oauth_server("https://o.example/t/");
+        let webhook = Client::<Test>::webhook("https://p.bitrix24.com/rest/1/key/")
+            .refresh(refresh.clone())
+            .build();
+        assert_eq!(
+            webhook.unwrap_err(),
+            Error::InvalidConfig(ConfigProblem::RefreshWithoutOAuth)
+        );
+        let printed = format!("{refresh:?}");
+        assert!(
+            !printed.contains("s3cr3t") && !printed.contains("r3fr3sh"),
+            "{printed}"
+        );
+        assert!(printed.contains("https://o.example/t/"), "{printed}");
+        let insecure = Refresh::new("app", "s", "r").oauth_server("http://o.example/t/");
+        assert!(matches!(
+            Client::<Test>::oauth("https://p.bitrix24.com/rest/", "tok")
+                .refresh(insecure)
+                .build()
+                .unwrap_err(),
+            Error::InvalidConfig(ConfigProblem::InsecureUrl { .. })
+        ));
+    }
+}

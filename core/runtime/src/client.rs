@@ -1,0 +1,330 @@
+//! [`Client`], the async entry point. A call waits for its turn (the operating budget, then the
+//! rate limiter), makes an attempt, and on failure reacts as the error's spec says (renew an
+//! expired OAuth token, mark the bucket full, wait for the budget), retries after a backoff when
+//! the retry rule allows, or returns the error.
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, DocumentedSystemError, Reaction};
+use crate::endpoint::Endpoint;
+use crate::envelope::{self, Decoded};
+use crate::error::{ArgumentProblem, TransportErrorKind};
+use crate::limiter::Bucket;
+use crate::method::Method;
+use crate::oauth::TokenStore;
+use crate::operating::OperatingTracker;
+use crate::retry::{self, RetryPolicy};
+use crate::secret::Secret;
+use crate::transport::{RawAnswer, Transport, TransportSettings};
+use crate::{ClientBuilder, Error};
+
+/// An async Bitrix24 client for one portal and one set of credentials, typed by the catalog
+/// of its specs (`b24kit::Client` is this type for the generated `Spec`).
+///
+/// Cloning is cheap; clones share one connection pool, one rate limiter and one OAuth token.
+/// Create one client and reuse it. `Debug` shows the portal but never the webhook key or a token.
+pub struct Client<C: Catalog> {
+    inner: Arc<Inner>,
+    /// Separate from `inner` so that a client for another runtime can share everything else
+    /// (see [`Client::with_own_connections`]).
+    transport: Arc<Transport>,
+    retry: RetryPolicy,
+    catalog: PhantomData<C>,
+}
+
+// A derive would ask `C: Clone`; the catalog is only a marker.
+impl<C: Catalog> Clone for Client<C> {
+    fn clone(&self) -> Self {
+        Client {
+            inner: self.inner.clone(),
+            transport: self.transport.clone(),
+            retry: self.retry,
+            catalog: PhantomData,
+        }
+    }
+}
+
+/// What every clone shares, whatever runtime it runs on.
+pub(crate) struct Inner {
+    pub(crate) endpoint: Endpoint,
+    /// How to open another connection pool.
+    pub(crate) transport_settings: TransportSettings,
+    /// The OAuth access token (and how to renew it); `None` for webhooks.
+    pub(crate) tokens: Option<TokenStore>,
+    pub(crate) limiter: Option<Bucket>,
+    pub(crate) operating: Option<OperatingTracker>,
+}
+
+impl Inner {
+    /// Every secret that server-provided text is scrubbed of.
+    fn secrets(&self) -> Vec<Secret> {
+        match &self.tokens {
+            Some(tokens) => tokens.secrets(),
+            None => self.endpoint.secrets(),
+        }
+    }
+}
+
+impl<C: Catalog> Client<C> {
+    /// Starts a client for an inbound webhook URL, `https://<portal>/rest/<user id>/<key>/`.
+    pub fn webhook(url: impl AsRef<str>) -> ClientBuilder<C> {
+        ClientBuilder::new(Endpoint::webhook(url.as_ref()))
+    }
+
+    /// Starts a client for an OAuth application: the portal's REST base
+    /// (`https://<portal>/rest/`, the `client_endpoint` of the token answer) and an access token.
+    pub fn oauth(endpoint: impl AsRef<str>, access_token: impl AsRef<str>) -> ClientBuilder<C> {
+        ClientBuilder::new(Endpoint::oauth(endpoint.as_ref(), access_token.as_ref()))
+    }
+
+    pub(crate) fn from_parts(inner: Inner, transport: Transport, retry: RetryPolicy) -> Client<C> {
+        Client {
+            inner: Arc::new(inner),
+            transport: Arc::new(transport),
+            retry,
+            catalog: PhantomData,
+        }
+    }
+
+    /// This client with another retry policy, for the calls made through the returned clone
+    /// (which shares everything else).
+    pub fn with_retry(&self, policy: RetryPolicy) -> Client<C> {
+        Client {
+            retry: policy,
+            ..self.clone()
+        }
+    }
+
+    /// A clone with a connection pool of its own, sharing the rate limiter, the execution-time
+    /// budget and the OAuth token. Connections belong to the runtime that opened them; a caller
+    /// that drives calls from several runtimes (one per thread, say) needs one pool per runtime.
+    pub fn with_own_connections(&self) -> Result<Client<C>, Error<C>> {
+        Ok(Client {
+            transport: Arc::new(Transport::new(self.inner.transport_settings.clone())?),
+            ..self.clone()
+        })
+    }
+
+    /// The retry policy of calls made through this client.
+    pub fn retry_policy(&self) -> RetryPolicy {
+        self.retry
+    }
+
+    pub(crate) fn operating(&self) -> Option<&OperatingTracker> {
+        self.inner.operating.as_ref()
+    }
+
+    /// Calls any method through its parameter type. The generated per-method functions
+    /// (`client.imopenlines_session_mode_silent(…)`) are shorthands for this.
+    pub async fn call<M: Method<Catalog = C>>(&self, params: M) -> Decoded<M> {
+        params.validate()?;
+        let encode = |auth: Option<&str>| encode_body(M::NAME, &params, auth);
+        let decode = |answer: RawAnswer, secrets: &[Secret], received: Instant| {
+            let response = envelope::decode::<M>(answer, secrets)?;
+            if let Some(operating) = &self.inner.operating {
+                use crate::catalog::AnswerTime;
+                operating.record(M::NAME, response.time.budget(), received);
+            }
+            Ok(response)
+        };
+        self.send(M::NAME, M::NAME, M::IDEMPOTENT, &encode, &decode)
+            .await
+    }
+
+    /// One exchange with waits, retries and token renewal. `budget_method` is the method whose
+    /// execution-time budget the request spends (for a batch, its commands' method).
+    pub(crate) async fn send<T>(
+        &self,
+        url_method: &'static str,
+        budget_method: &'static str,
+        idempotent: bool,
+        encode: &Encode<'_, C>,
+        decode: &Decode<'_, T, C>,
+    ) -> Result<T, Error<C>> {
+        let inner = &*self.inner;
+        let started = Instant::now();
+        let deadline = self.retry.deadline().map(|d| started + d);
+        let url = inner.endpoint.method_url(url_method);
+        let mut attempt = 1;
+        let mut renewed = false;
+        let mut last_error: Option<Error<C>> = None;
+        loop {
+            if !self.wait_for_turn(budget_method, deadline).await {
+                return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
+            }
+            let timeout = match deadline {
+                Some(d) => d.saturating_duration_since(Instant::now()),
+                None => self.transport.timeout(),
+            }
+            .min(self.transport.timeout());
+            if timeout.is_zero() {
+                return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
+            }
+            // The deadline, not the client's timeout, bounds this attempt.
+            let cut_by_deadline = timeout < self.transport.timeout();
+            let token = inner.tokens.as_ref().map(TokenStore::current);
+            let body = encode(token.as_ref().map(|(t, _)| t.expose()))?;
+            let secrets = inner.secrets();
+            let outcome = match self
+                .transport
+                .post(&url, "application/json", body, timeout, &secrets)
+                .await
+            {
+                Ok(answer) => {
+                    log::debug!(target: "b24kit", "{url_method} answered HTTP {} (attempt {attempt}, {:?})", answer.status, started.elapsed());
+                    decode(answer, &secrets, Instant::now())
+                }
+                Err(e) => Err(e),
+            };
+            let error = match outcome {
+                Ok(value) => return Ok(value),
+                Err(error) => error,
+            };
+            log::debug!(target: "b24kit", "{url_method} failed (attempt {attempt}, {:?}): {error}", started.elapsed());
+            if cut_by_deadline && is_timeout(&error) {
+                // Our own deadline ended this attempt; an earlier attempt's failure says more
+                // about why the call failed than "timed out" does.
+                return Err(last_error.unwrap_or(error));
+            }
+            let reaction = reaction(&error);
+            if let (Some(tokens), Some((_, generation))) = (&inner.tokens, &token) {
+                if reaction.is_some_and(|r| r.renew_token) && !renewed && tokens.can_refresh() {
+                    renewed = true;
+                    tokens
+                        .refresh(*generation, &self.transport, timeout)
+                        .await?;
+                    continue;
+                }
+            }
+            if reaction.is_some_and(|r| r.mark_bucket_full) {
+                if let Some(limiter) = &inner.limiter {
+                    limiter.mark_full(Instant::now());
+                }
+            }
+            if attempt >= self.retry.max_attempts() || !retry::retry_when(&error).allows(idempotent)
+            {
+                return Err(error);
+            }
+            let wait = match (
+                &inner.operating,
+                reaction.is_some_and(|r| r.wait_for_budget),
+            ) {
+                (Some(operating), true) => {
+                    operating.wait_after_refusal(budget_method, Instant::now())
+                }
+                _ => self.retry.backoff_before(attempt),
+            };
+            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+                return Err(error);
+            }
+            log::debug!(target: "b24kit", "{url_method}: retrying in {wait:?}");
+            tokio::time::sleep(wait).await;
+            last_error = Some(error);
+            attempt += 1;
+        }
+    }
+
+    /// Waits until the method's budget and the rate limiter let a request go; `false` when that
+    /// would be after the deadline.
+    async fn wait_for_turn(&self, method: &str, deadline: Option<Instant>) -> bool {
+        let inner = &*self.inner;
+        if let Some(operating) = &inner.operating {
+            let hold = operating.wait_before(method, Instant::now());
+            if !hold.is_zero() {
+                if deadline.is_some_and(|d| Instant::now() + hold >= d) {
+                    return false;
+                }
+                log::debug!(target: "b24kit", "{method} is near its execution-time budget; waiting {hold:?} for the portal to release some");
+                tokio::time::sleep(hold).await;
+            }
+        }
+        match &inner.limiter {
+            Some(limiter) => limiter.acquire_before(deadline).await,
+            None => true,
+        }
+    }
+}
+
+/// Builds a request body, given the current OAuth token (none for webhooks).
+pub(crate) type Encode<'a, C> = dyn Fn(Option<&str>) -> Result<Vec<u8>, Error<C>> + Sync + 'a;
+
+/// Reads an answer that arrived at the given instant, scrubbing the given secrets.
+pub(crate) type Decode<'a, T, C> =
+    dyn Fn(RawAnswer, &[Secret], Instant) -> Result<T, Error<C>> + Sync + 'a;
+
+/// What the spec says to do about a system error; `None` for every other error.
+fn reaction<C: Catalog>(error: &Error<C>) -> Option<Reaction> {
+    match error {
+        Error::System { error, .. } => Some(error.reaction()),
+        _ => None,
+    }
+}
+
+fn is_timeout<C: Catalog>(error: &Error<C>) -> bool {
+    matches!(
+        error,
+        Error::Transport {
+            kind: TransportErrorKind::Timeout,
+            ..
+        }
+    )
+}
+
+fn deadline_passed<C: Catalog>(started: Instant) -> Error<C> {
+    Error::Transport {
+        kind: TransportErrorKind::Timeout,
+        may_have_reached_server: false,
+        detail: format!(
+            "the call's deadline passed after {:?} before a request could be sent",
+            started.elapsed()
+        ),
+    }
+}
+
+fn encode_body<P: Serialize, C: Catalog>(
+    method: &'static str,
+    params: &P,
+    auth: Option<&str>,
+) -> Result<Vec<u8>, Error<C>> {
+    serde_json::to_vec(&Body { params, auth }).map_err(|e| Error::InvalidArgument {
+        parameter: method,
+        problem: ArgumentProblem::NotEncodable {
+            reason: e.to_string(),
+        },
+    })
+}
+
+/// The portal and the kind of credential, e.g. `https://p.bitrix24.com/rest/1/***/ (webhook of
+/// user 1)`; never the key or the token.
+impl<C: Catalog> fmt::Display for Client<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.inner.endpoint, f)
+    }
+}
+
+impl<C: Catalog> fmt::Debug for Client<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Client")
+            .field("endpoint", &self.inner.endpoint)
+            .field(
+                "rate_limit",
+                &self.inner.limiter.as_ref().map(Bucket::limit),
+            )
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+/// The request body: the method's parameters plus, for OAuth, the `auth` token.
+#[derive(Serialize)]
+pub(crate) struct Body<'a, P: Serialize> {
+    #[serde(flatten)]
+    pub(crate) params: &'a P,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) auth: Option<&'a str>,
+}

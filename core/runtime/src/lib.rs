@@ -1,0 +1,60 @@
+//! # b24kit-runtime — what every b24kit call does, whatever the method
+//!
+//! The hand-written half of [b24kit](https://github.com/b24kit/b24kit): URLs and credentials,
+//! HTTP, answers and errors, the rate limiter, the execution-time budget, retries, OAuth
+//! renewal and batches, plus the surface the language bindings share (settings, error reports,
+//! tokens). It compiles without a single generated module: what the specs say — the documented
+//! errors, how to react to each system error, the `time` object, parameter names — reaches it
+//! through the [`Catalog`] traits, which the generated code of the `b24kit` crate implements.
+//!
+//! Use the `b24kit` crate: it fixes the catalog to its specs and adds the typed methods.
+
+mod batch;
+pub mod blocking;
+mod builder;
+mod catalog;
+mod client;
+mod endpoint;
+mod envelope;
+mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+mod limiter;
+mod method;
+mod oauth;
+mod operating;
+pub mod panic;
+mod report;
+mod response;
+mod retry;
+mod runtime;
+mod secret;
+mod settings;
+#[cfg(test)]
+mod testing;
+mod tokens;
+mod transport;
+pub mod wire;
+
+pub use batch::{BatchItem, MAX_BATCH_COMMANDS};
+pub use builder::{
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT,
+    DEFAULT_TIMEOUT,
+};
+pub use catalog::{
+    parameter_name, AnswerTime, BudgetReading, Casing, Catalog, DocumentedMethodError,
+    DocumentedSystemError, ParameterNames, Reaction, RetryWhen,
+};
+pub use client::Client;
+pub use envelope::Decoded;
+pub use error::{
+    one_of_message, ArgumentProblem, ConfigProblem, Error, ProtocolErrorKind, TransportErrorKind,
+};
+pub use limiter::RateLimit;
+pub use method::{check_at_least, check_at_most, check_one_of, Method};
+pub use operating::OperatingBudget;
+pub use report::ErrorReport;
+pub use response::Response;
+pub use retry::RetryPolicy;
+pub use settings::{RetrySettings, Settings, Span};
+pub use tokens::{Refresh, TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};

@@ -1,0 +1,70 @@
+//! What the emulator sends back: an answer (a Bitrix24 success or error body, a proxy's page, a
+//! raw body) or nothing at all.
+
+use bytes::Bytes;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock::TimeObject;
+
+/// What to send back.
+pub(crate) enum Reply {
+    Answer {
+        status: u16,
+        content_type: &'static str,
+        body: Bytes,
+    },
+    /// Close the connection without answering.
+    Drop,
+}
+
+pub(crate) const JSON: &str = "application/json; charset=utf-8";
+
+#[derive(Serialize)]
+struct Success {
+    result: Value,
+    time: TimeObject,
+}
+
+pub(crate) fn success(result: Value, time: TimeObject) -> Reply {
+    let body = Success { result, time };
+    Reply::Answer {
+        status: 200,
+        content_type: JSON,
+        body: Bytes::from(serde_json::to_vec(&body).expect("plain JSON values always serialize")),
+    }
+}
+
+#[derive(Serialize)]
+struct ErrorBody<'a> {
+    error: &'a str,
+    error_description: &'a str,
+}
+
+pub(crate) fn error(status: u16, code: &str, description: &str) -> Reply {
+    let body = ErrorBody {
+        error: code,
+        error_description: description,
+    };
+    Reply::Answer {
+        status,
+        content_type: JSON,
+        body: Bytes::from(serde_json::to_vec(&body).expect("strings always serialize")),
+    }
+}
+
+pub(crate) fn raw(status: u16, content_type: &'static str, body: Bytes) -> Reply {
+    Reply::Answer {
+        status,
+        content_type,
+        body,
+    }
+}
+
+/// What a proxy in front of a portal sends when the portal is down.
+pub(crate) fn html_page(status: u16) -> Reply {
+    let page = format!(
+        "<!DOCTYPE html>\n<html><head><title>{status} Bad Gateway</title></head>\n<body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>\n"
+    );
+    raw(status, "text/html; charset=utf-8", Bytes::from(page))
+}
