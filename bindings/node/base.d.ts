@@ -122,17 +122,8 @@ export interface B24kitErrorFields {
 }
 
 /** Base class of every error b24kit raises. */
-export declare class B24kitError extends Error implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
+export declare class B24kitError extends Error {}
+export interface B24kitError extends B24kitErrorFields {}
 /** The portal refused the call with an error documented for the called method. */
 export declare class MethodError extends B24kitError {}
 /** The portal refused the call with an error that any method can return. */
@@ -154,29 +145,12 @@ export declare class ConnectionLostError extends TransportError {}
 /** An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`. */
 export declare class ProtocolError extends B24kitError {}
 /** A parameter was rejected before anything was sent (also `instanceof B24kitError`). */
-export declare class InvalidArgumentError extends RangeError implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
+export declare class InvalidArgumentError extends RangeError {}
+// The class gets every field of `B24kitErrorFields` by declaration merging.
+export interface InvalidArgumentError extends B24kitErrorFields {}
 /** The client settings were rejected; nothing was sent (also `instanceof B24kitError`). */
-export declare class ConfigError extends TypeError implements B24kitErrorFields {
-  readonly code: string | null;
-  readonly description: string | null;
-  readonly httpStatus: number | null;
-  readonly retryable: boolean;
-  readonly mayHaveReachedServer: boolean;
-  readonly method: string | null;
-  readonly category: string | null;
-  readonly kind: string | null;
-  readonly parameter: string | null;
-}
+export declare class ConfigError extends TypeError {}
+export interface ConfigError extends B24kitErrorFields {}
 
 /** The OAuth server refused to renew the access token; `code` is its error (`invalid_grant`: authorize again). */
 export declare class TokenRefreshError extends B24kitError {}

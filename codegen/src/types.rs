@@ -2,7 +2,9 @@
 //! Rust form, which every target emits. Each target maps a [`SpecType`] to its own language in
 //! one function of its module; nothing else in the generator spells a type.
 
-use crate::spec::model::{FieldType, Param, ParamType, ResultField, TimeField, TimeFieldType};
+use crate::spec::model::{
+    FieldType, Method, Param, ParamType, ResultField, ResultType, TimeField, TimeFieldType,
+};
 
 /// The types a spec can declare.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +77,31 @@ impl Typed {
             SpecType::Boolean => "bool",
             SpecType::IntegerList => "Vec<i64>",
             SpecType::Number => "f64",
+        }
+    }
+}
+
+/// What a method's `result` is: a value of a spec type, or an object of its own named type.
+pub(crate) enum Output<'a> {
+    Value(Typed),
+    Object(&'a str),
+}
+
+impl Output<'_> {
+    pub(crate) fn of(m: &Method) -> Output<'_> {
+        let value = |ty| Output::Value(Typed { ty, required: true });
+        match m.result.ty {
+            ResultType::Boolean => value(SpecType::Boolean),
+            ResultType::IntegerList => value(SpecType::IntegerList),
+            ResultType::Object => Output::Object(m.result.type_name.as_deref().unwrap_or_default()),
+        }
+    }
+
+    /// The type in a target: a value's through `value`, an object's name as it is.
+    pub(crate) fn in_target(&self, value: impl Fn(Typed) -> String) -> String {
+        match self {
+            Output::Value(t) => value(*t),
+            Output::Object(name) => name.to_string(),
         }
     }
 }

@@ -275,18 +275,13 @@ impl NativeClient {
         Tm: ToNapiValue + Send + 'static,
     {
         let client = self.core()?;
-        let (deferred, promise, dispatcher) = start(env)?;
-        let awake = crate::awake::awake();
-        awake.touch();
-        napi::bindgen_prelude::spawn(async move {
+        spawn_settled(env, async move {
             let outcome = b24kit::panic::catch_async(client.call(params))
                 .await
                 .map(|outcome| outcome.map(respond));
             let settle: Settle = Box::new(move |env, factories| settle(env, factories, outcome));
-            dispatcher.complete(deferred, settle);
-            awake.touch();
-        });
-        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
+            settle
+        })
     }
 
     /// Starts calls of `M` through `batch` and returns the promise of an array with one
@@ -304,25 +299,32 @@ impl NativeClient {
         Tm: ToNapiValue + Send + 'static,
     {
         let client = self.core()?;
-        let (deferred, promise, dispatcher) = start(env)?;
-        let awake = crate::awake::awake();
-        awake.touch();
-        napi::bindgen_prelude::spawn(async move {
+        spawn_settled(env, async move {
             let outcome = b24kit::panic::catch_async(client.batch(calls, halt))
                 .await
-                .map(|items| {
-                    items
-                        .into_iter()
-                        .map(|item| item.map(respond))
-                        .collect::<Vec<_>>()
-                });
+                .map(|items| items.into_iter().map(|item| item.map(respond)).collect());
             let settle: Settle =
                 Box::new(move |env, factories| settle_batch(env, factories, outcome));
-            dispatcher.complete(deferred, settle);
-            awake.touch();
-        });
-        Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
+            settle
+        })
     }
+}
+
+/// Runs `work` on the runtime and returns a promise that settles with what it hands back. The
+/// runtime is kept awake around the start and the end (see `awake`).
+fn spawn_settled<'e>(
+    env: &'e Env,
+    work: impl std::future::Future<Output = Settle> + Send + 'static,
+) -> Result<Unknown<'e>> {
+    let (deferred, promise, dispatcher) = start(env)?;
+    let awake = crate::awake::awake();
+    awake.touch();
+    napi::bindgen_prelude::spawn(async move {
+        let settle = work.await;
+        dispatcher.complete(deferred, settle);
+        awake.touch();
+    });
+    Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
 }
 
 type Outcome<R, Tm> =

@@ -11,9 +11,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, ResultType};
+use crate::spec::model::{DefaultValue, Method};
 use crate::spec::Spec;
-use crate::types::{SpecType, Typed};
+use crate::types::{Output, SpecType, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/node/src/generated.rs";
@@ -97,11 +97,7 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         params_type: format!("{}Params", m.idents.pascal),
         ts_params: format!("{}Params", m.idents.pascal),
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
-        result_ts: match m.result.ty {
-            ResultType::Boolean => "boolean".to_string(),
-            ResultType::IntegerList => "number[]".to_string(),
-            ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
-        },
+        result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
         result_class: m.result.type_name.clone(),
         result_fields: m
             .result

@@ -10,9 +10,9 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, ResultType};
+use crate::spec::model::{DefaultValue, Method};
 use crate::spec::Spec;
-use crate::types::{SpecType, Typed};
+use crate::types::{Output, SpecType, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/python/src/generated.rs";
@@ -87,11 +87,7 @@ fn py_method(m: &Method) -> PyMethod<'_> {
     PyMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
-        result_py: match m.result.ty {
-            ResultType::Boolean => "bool".to_string(),
-            ResultType::IntegerList => "List[int]".to_string(),
-            ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
-        },
+        result_py: Output::of(m).in_target(|t| python_type(t).0),
         result_class: m.result.type_name.clone(),
         result_fields: m
             .result

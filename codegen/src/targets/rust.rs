@@ -10,11 +10,9 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{
-    DefaultValue, Method, Param, ParamType, ResultField, ResultType, TimeField,
-};
+use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultField, TimeField};
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
-use crate::types::Typed;
+use crate::types::{Output, SpecType, Typed};
 use crate::Error;
 
 pub(crate) const OUT_DIR: &str = "core/src/generated";
@@ -68,11 +66,7 @@ struct RustTimeField {
 
 /// The Rust type of a method's `result`.
 pub(crate) fn output_type(m: &Method) -> String {
-    match m.result.ty {
-        ResultType::Boolean => "bool".to_string(),
-        ResultType::IntegerList => "Vec<i64>".to_string(),
-        ResultType::Object => m.result.type_name.clone().unwrap_or_default(),
-    }
+    Output::of(m).in_target(Typed::rust)
 }
 
 fn rust_method(m: &Method) -> RustMethod<'_> {
@@ -124,14 +118,14 @@ fn rust_field(f: &ResultField) -> RustField {
     let typed = Typed::field(f);
     // The lenient reader of `b24kit_runtime::wire` for each type.
     let reader = match typed.ty {
-        crate::types::SpecType::Integer => "int",
-        crate::types::SpecType::String => "string",
-        crate::types::SpecType::Boolean => "bool",
-        crate::types::SpecType::IntegerList => "int_list",
-        crate::types::SpecType::Number => "number",
+        SpecType::Integer => "int",
+        SpecType::String => "string",
+        SpecType::Boolean => "bool",
+        SpecType::IntegerList => "int_list",
+        SpecType::Number => "number",
     };
     let serde = match (f.required, typed.ty) {
-        (true, crate::types::SpecType::Integer) => {
+        (true, SpecType::Integer) => {
             r#"#[serde(deserialize_with = "b24kit_runtime::wire::int")]"#.to_string()
         }
         (true, _) => String::new(),

@@ -39,8 +39,9 @@ class _ClientBase:
 
         Args:
             url: The webhook URL. Plain ``http://`` is refused except to this machine.
-            timeout: Seconds a whole call may take (default 65: the portal's 60 s limit plus the
-                network).
+            timeout: Seconds one attempt may take, from sending to the last byte of the answer
+                (default 65: the portal's 60 s limit plus the network); ``retry``'s deadline
+                bounds the whole call.
             connect_timeout: Seconds opening a connection may take.
             max_response_bytes: The largest answer accepted.
             user_agent: Replaces ``b24kit-python/<version>``; name your integration.
