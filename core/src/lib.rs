@@ -33,11 +33,12 @@ mod generated;
 #[doc(hidden)]
 pub use b24kit_runtime::fuzzing;
 pub use b24kit_runtime::{
-    check_at_least, check_at_most, check_one_of, one_of_message, panic, parameter_name, wire,
-    ArgumentProblem, Casing, ConfigProblem, ErrorReport, Method, OperatingBudget,
-    ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings, Span,
-    TokenCallback, Tokens, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-    DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS,
+    check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
+    parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, ListCall,
+    ListMode, Method, NamedCall, OperatingBudget, Progress, ProtocolErrorKind, RateLimit, Refresh,
+    RetryPolicy, RetrySettings, Settings, Span, TokenCallback, Tokens, TransportErrorKind,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT,
+    DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 pub use generated::calls::*;
 pub use generated::catalog::{Spec, PARAMETERS};
@@ -58,11 +59,15 @@ pub type Error = b24kit_runtime::Error<Spec>;
 pub type Response<T> = b24kit_runtime::Response<T, Time>;
 /// One call's outcome in a batch.
 pub type BatchItem<T> = b24kit_runtime::BatchItem<T, Spec>;
+/// A walk through a list method, a page at a time; see [`Client::list`].
+pub type Pager = b24kit_runtime::Pager<Spec>;
 
 /// The blocking API, for scripts and programs without an async runtime.
 pub mod blocking {
     /// A blocking Bitrix24 client: the async [`Client`](crate::Client) behind a wait.
     pub type Client = b24kit_runtime::blocking::Client<crate::Spec>;
+    /// A walk through a list method that waits for each page; an iterator of the items.
+    pub type Pager = b24kit_runtime::blocking::Pager<crate::Spec>;
 }
 
 /// Everything a program that calls Bitrix24 needs in scope: the clients, the errors, every
@@ -71,8 +76,8 @@ pub mod prelude {
     pub use crate::generated::calls::*;
     pub use crate::generated::methods::*;
     pub use crate::{
-        blocking, Client, Error, MethodError, OperatingBudget, RateLimit, Refresh, Response,
-        RetryPolicy, SystemError, SystemErrorCategory,
+        blocking, AnyCall, Client, Error, ListCall, MethodError, NamedCall, OperatingBudget,
+        RateLimit, Refresh, Response, RetryPolicy, SystemError, SystemErrorCategory,
     };
 }
 

@@ -6,7 +6,7 @@ use std::time::Instant;
 use serde_json::{Map, Value};
 
 use crate::clock::{unix_now, TimeObject};
-use crate::methods::{self, Caller};
+use crate::methods::{self, Answer, Caller};
 use crate::portal::Portal;
 
 /// Why one command failed: the error body and status a portal sends.
@@ -34,7 +34,7 @@ pub(crate) fn run_command(
     name: &str,
     params: Map<String, Value>,
     started: f64,
-) -> Result<(Value, TimeObject), CommandFailure> {
+) -> Result<(Answer, TimeObject), CommandFailure> {
     let Some(method) = methods::find(name) else {
         return Err(CommandFailure::new(
             404,

@@ -115,14 +115,21 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     }
-    print_banner(&emulator, &args);
-
-    let waited = tokio::runtime::Builder::new_current_thread()
+    // The handlers are in place before the ready line: whoever reads it may stop us at once.
+    let waiting = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
-        .map(|rt| rt.block_on(wait_for_signal()));
-    if let Err(e) = waited {
-        eprintln!("b24kit-emulator: cannot wait for signals: {e}");
+        .map(|rt| {
+            let signals = {
+                let _runtime = rt.enter();
+                Signals::listen()
+            };
+            (rt, signals)
+        });
+    print_banner(&emulator, &args);
+    match waiting {
+        Ok((rt, signals)) => rt.block_on(signals.wait()),
+        Err(e) => eprintln!("b24kit-emulator: cannot wait for signals: {e}"),
     }
     emulator.shutdown();
     ExitCode::SUCCESS
@@ -186,24 +193,46 @@ fn print_banner(emulator: &Emulator, args: &Args) {
     }
 }
 
-async fn wait_for_signal() {
+/// SIGTERM and SIGINT, listened for from the moment this is made.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
+    term: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    /// Must run inside a tokio runtime.
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Signals {
+                term: signal(SignalKind::terminate()).ok(),
+                interrupt: signal(SignalKind::interrupt()).ok(),
             }
         }
+        #[cfg(not(unix))]
+        {
+            Signals {}
+        }
     }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
+
+    async fn wait(self) {
+        #[cfg(unix)]
+        {
+            let (Some(mut term), Some(mut interrupt)) = (self.term, self.interrupt) else {
+                let _ = tokio::signal::ctrl_c().await;
+                return;
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+        }
     }
 }

@@ -6,6 +6,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::clock::TimeObject;
+use crate::methods::Answer;
 
 /// What to send back.
 pub(crate) enum Reply {
@@ -20,14 +21,24 @@ pub(crate) enum Reply {
 
 pub(crate) const JSON: &str = "application/json; charset=utf-8";
 
+/// A success body, keys in the portal's order.
 #[derive(Serialize)]
 struct Success {
     result: Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    total: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    next: Option<u64>,
     time: TimeObject,
 }
 
-pub(crate) fn success(result: Value, time: TimeObject) -> Reply {
-    let body = Success { result, time };
+pub(crate) fn success(answer: Answer, time: TimeObject) -> Reply {
+    let body = Success {
+        result: answer.result,
+        total: answer.total,
+        next: answer.next,
+        time,
+    };
     Reply::Answer {
         status: 200,
         content_type: JSON,

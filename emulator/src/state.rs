@@ -17,6 +17,17 @@ pub struct PortalState {
     /// OAuth applications that may renew tokens at `/oauth/token/`.
     #[serde(default)]
     pub apps: Vec<App>,
+    /// How many CRM contacts the portal has: IDs 1 to this, each made from its ID
+    /// (`crm.contact.list`, `crm.contact.get`).
+    #[serde(default = "default_contacts")]
+    pub contacts: u64,
+}
+
+/// Enough contacts for list paging to take many pages and many `batch` requests.
+pub const DEFAULT_CONTACTS: u64 = 10_000;
+
+fn default_contacts() -> u64 {
+    DEFAULT_CONTACTS
 }
 
 /// An OAuth application: what `/oauth/token/` checks before renewing a token.
@@ -188,6 +199,7 @@ impl Default for PortalState {
                 client_id: DEMO_CLIENT_ID.to_string(),
                 client_secret: DEMO_CLIENT_SECRET.to_string(),
             }],
+            contacts: DEFAULT_CONTACTS,
         }
     }
 }

@@ -358,12 +358,13 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
     );
     assert!(body["result"]["result_time"]["on"].is_object());
 
-    // PHP-style form keys, with halt in each documented form: 1/true stop after the failure.
+    // PHP-style form keys, with halt in each form, read as PHP's (bool) reads a text: only
+    // "" and "0" are false, so even "false" stops after the failure.
     for (halt, stops) in [
         ("1", true),
         ("true", true),
         ("0", false),
-        ("false", false),
+        ("false", true),
         ("", false),
     ] {
         let mut pairs = vec![("cmd[0]", not_open_line), ("cmd[1]", silent_on)];

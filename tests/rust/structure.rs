@@ -114,16 +114,15 @@ fn the_emulator_serves_the_specs_methods_scopes_and_errors() {
     let spec = b24kit_codegen::spec::load(&repo_root()).unwrap();
     let served = b24kit_emulator::served_methods();
     let served_names: BTreeSet<&str> = served.iter().map(|m| m.name).collect();
-    let spec_names: BTreeSet<String> = spec
-        .methods
-        .iter()
-        .map(|m| m.name.to_ascii_lowercase())
-        .collect();
-    assert_eq!(
-        served_names,
-        spec_names.iter().map(String::as_str).collect(),
-        "the emulator serves exactly the methods of the specs"
-    );
+    // Every method a spec describes is served (others, such as the list method for paging, may
+    // be served too).
+    for method in &spec.methods {
+        assert!(
+            served_names.contains(method.name.to_ascii_lowercase().as_str()),
+            "the emulator does not serve {}, which a spec describes",
+            method.name
+        );
+    }
     for method in &spec.methods {
         let served = served
             .iter()

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from typing import List, Optional, Type, Union
+from typing import Any, Dict, List, Optional, Type, Union
 
 import b24kit
 from b24kit import (
     AccessDeniedError,
     AsyncClient,
+    AsyncListWalk,
     AuthError,
     B24kitError,
     BatchError,
@@ -39,6 +40,7 @@ from b24kit import (
     InvalidArgumentError,
     InvalidCredentialsError,
     InvalidRequestError,
+    ListWalk,
     ManifestIsNotAvailableError,
     MethodError,
     OperatingBudget,
@@ -51,6 +53,7 @@ from b24kit import (
     PlanError,
     PortalDeletedError,
     PortalStateError,
+    Progress,
     ProtocolError,
     QueryLimitExceededError,
     RateLimit,
@@ -125,6 +128,30 @@ def in_bulk(client: Client, chat_ids: List[int]) -> None:
             print(f"chat {chat_id}: {outcome.result}")
 
 
+def any_method(client: Client) -> None:
+    """Methods the spec does not type yet, by name (the CRM ones need the `crm` scope)."""
+    contact: Response[Any] = client.call("crm.contact.get", {"ID": 5})
+    print(f"contact {contact.result['ID']}")
+    out: Dict[str, Union[Response[Any], B24kitError]] = client.batch(
+        {
+            "first": ("crm.contact.get", {"ID": 1}),
+            "again": ("crm.contact.get", {"ID": "$result[first][ID]"}),
+        }
+    )
+    print("batch:", {name: getattr(o, "result", o) is not None for name, o in out.items()})
+    walk: ListWalk = client.list("crm.contact.list", {"filter": {"<=ID": 120}, "select": ["ID"]}, by_id=True)
+    ids = [int(item["ID"]) for item in walk]
+    progress: Progress = walk.progress
+    print(f"listed {len(ids)} contacts in {progress.requests} requests (total {progress.total})")
+
+
+async def any_method_async(client: AsyncClient) -> None:
+    walk: AsyncListWalk = client.list("crm.contact.list", {"select": ["ID"]})
+    async for page in walk.pages():
+        print(f"first page: {len(page)} of {walk.progress.total}")
+        break
+
+
 def store(tokens: Tokens) -> None:
     print(f"renewed, expires {tokens.expires}: keep {tokens.refresh_token[:0]}…")
 
@@ -137,6 +164,10 @@ async def switch_async(url: str, chat_id: int) -> None:
         once = client.with_retry(Retry.never())
         batch = await once.imopenlines_session_mode_silent_batch([{"chat_id": chat_id}])
         print("async batch:", batch)
+        try:
+            await any_method_async(client)
+        except B24kitError as e:
+            print(f"no CRM here: {e.code}")
 
 
 def main() -> None:
@@ -147,6 +178,10 @@ def main() -> None:
     with Client.from_webhook(url, timeout=10.0, connect_timeout=5.0, user_agent="every-name/1.0") as client:
         print(repr(client))
         switch(client, chat_id)
+        try:
+            any_method(client)
+        except B24kitError as e:
+            print(f"no CRM here: {e.code}")
     asyncio.run(switch_async(url, chat_id))
     budget = OperatingBudget(limit=480.0, headroom=30.0)
     with Client.from_webhook(url, rate_limit=RateLimit(burst=50, drain_per_second=2), operating_budget=budget) as paced:

@@ -9,7 +9,11 @@ use pyo3::prelude::*;
 
 use b24kit::ClientBuilder;
 
+use pyo3::types::PyList;
+
+use crate::json;
 use crate::local_io::ClientToken;
+use crate::paging::NativePager;
 use crate::settings::{Options, Retry};
 use crate::tokens::Refresh;
 use crate::{errors, runtime};
@@ -107,6 +111,78 @@ impl NativeClient {
         format!("<b24kit._native.NativeClient {}>", self.label)
     }
 
+    /// Any method by name with JSON parameters, waiting with the GIL released.
+    #[pyo3(signature = (method, params, idempotent, /))]
+    fn call_method(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        params: &Bound<'_, PyAny>,
+        idempotent: Option<bool>,
+    ) -> PyResult<Py<PyAny>> {
+        self.call_any_sync(py, any_call(method, params, idempotent)?)
+    }
+
+    /// Any method by name, as an asyncio future.
+    #[pyo3(signature = (method, params, idempotent, /))]
+    fn call_method_async<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        params: &Bound<'py, PyAny>,
+        idempotent: Option<bool>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.call_any_async(py, any_call(method, params, idempotent)?)
+    }
+
+    /// Calls of any methods, `(name, method, params)` each, through `batch`; waits.
+    #[pyo3(signature = (calls, halt, /))]
+    fn batch_calls(
+        &self,
+        py: Python<'_>,
+        calls: &Bound<'_, PyAny>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        self.batch_any_sync(py, named_calls(calls)?, halt)
+    }
+
+    /// Calls of any methods through `batch`, as an asyncio future of the list.
+    #[pyo3(signature = (calls, halt, /))]
+    fn batch_calls_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: &Bound<'py, PyAny>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.batch_any_async(py, named_calls(calls)?, halt)
+    }
+
+    /// A walk through a list method, by ID or through counted pages.
+    #[pyo3(signature = (method, params, by_id, id_field, items_key, /))]
+    fn list(
+        &self,
+        py: Python<'_>,
+        method: &str,
+        params: &Bound<'_, PyAny>,
+        by_id: bool,
+        id_field: Option<String>,
+        items_key: Option<String>,
+    ) -> PyResult<NativePager> {
+        let params = json::to_json(params, "params")?;
+        let mut list = if by_id {
+            b24kit::ListCall::by_id(method, params)
+        } else {
+            b24kit::ListCall::counted(method, params)
+        };
+        if let Some(field) = id_field {
+            list = list.id_field(field);
+        }
+        if let Some(key) = items_key {
+            list = list.items_key(key);
+        }
+        Ok(NativePager::new(self.client(py)?.list(list)))
+    }
+
     /// This client with another retry policy, sharing connections, limiter and token.
     fn with_retry(&self, py: Python<'_>, retry: Retry) -> PyResult<NativeClient> {
         let client = self.client(py)?.with_retry(retry.0);
@@ -120,6 +196,33 @@ impl NativeClient {
             }),
         })
     }
+}
+
+/// A call by name from Python arguments.
+fn any_call(
+    method: &str,
+    params: &Bound<'_, PyAny>,
+    idempotent: Option<bool>,
+) -> PyResult<b24kit::AnyCall> {
+    let call = b24kit::AnyCall::new(method, json::to_json(params, "params")?);
+    Ok(match idempotent {
+        Some(idempotent) => call.idempotent(idempotent),
+        None => call,
+    })
+}
+
+/// The calls of a mixed batch: `(name, method, params)` tuples.
+fn named_calls(calls: &Bound<'_, PyAny>) -> PyResult<Vec<b24kit::NamedCall>> {
+    let mut out = Vec::new();
+    for item in calls.try_iter()? {
+        let (name, method, params): (String, String, Bound<'_, PyAny>) = item?.extract()?;
+        let params = json::to_json(&params, &name)?;
+        out.push(b24kit::NamedCall::new(
+            name,
+            b24kit::AnyCall::new(method, params),
+        ));
+    }
+    Ok(out)
 }
 
 impl Drop for NativeClient {

@@ -7,12 +7,13 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use b24kit::{Method, Spec};
+use b24kit::{AnyCall, Method, NamedCall, Spec};
 
 use crate::bridge::{self, AbortOnCancel};
 use crate::client::NativeClient;
 use crate::local_io::Failure;
-use crate::{errors, local_io, runtime};
+use crate::response::respond;
+use crate::{errors, json, local_io, runtime};
 
 /// Turns a successful answer into its Python `Response`.
 pub(crate) trait Respond<T>:
@@ -53,7 +54,7 @@ impl NativeClient {
         M: Method<Catalog = Spec> + 'static,
     {
         let client = self.client(py)?;
-        self.spawn(py, async move {
+        spawn(py, async move {
             let outcome = b24kit::panic::catch_async(client.call(params)).await;
             // Only Rust values cross to the loop thread; Python objects are made there.
             let settle: bridge::Settle = Box::new(move |py| match outcome {
@@ -101,7 +102,7 @@ impl NativeClient {
         M: Method<Catalog = Spec> + 'static,
     {
         let client = self.client(py)?;
-        self.spawn(py, async move {
+        spawn(py, async move {
             let outcome = b24kit::panic::catch_async(client.batch(calls, halt)).await;
             let settle: bridge::Settle = Box::new(move |py| match outcome {
                 Ok(items) => batch_list(py, items, &respond).map(Py::into_any),
@@ -111,25 +112,106 @@ impl NativeClient {
         })
     }
 
-    /// Runs `work` on b24kit's runtime; the asyncio future settles with what it hands back.
-    /// Cancelling the future aborts the work.
-    fn spawn<'py>(
+    /// Calls any method by name on this thread and waits, with the GIL released.
+    pub(crate) fn call_any_sync(&self, py: Python<'_>, call: AnyCall) -> PyResult<Py<PyAny>> {
+        let token = self.token()?;
+        let shared = self.client(py)?;
+        let run = move || {
+            local_io::run(&token, &shared, move |client| async move {
+                client.call_any(&call).await
+            })
+        };
+        match py.detach(run) {
+            Ok(Ok(answer)) => respond(py, answer, |py, v| json::to_python(py, &v)),
+            Ok(Err(error)) => Err(errors::to_py(py, &error)),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// Calls any method by name on b24kit's runtime; an asyncio future of its `Response`.
+    pub(crate) fn call_any_async<'py>(
         &self,
         py: Python<'py>,
-        work: impl std::future::Future<Output = bridge::Settle> + Send + 'static,
+        call: AnyCall,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let rt = runtime::get().map_err(|e| {
-            PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
-        })?;
-        let (channel, future) = bridge::new_future(py)?;
-        let future_ref = future.clone().unbind();
-        let task = rt.spawn(async move {
-            let settle = work.await;
-            channel.complete(future_ref, settle);
-        });
-        future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
-        Ok(future)
+        let client = self.client(py)?;
+        spawn(py, async move {
+            let outcome =
+                b24kit::panic::catch_async(async move { client.call_any(&call).await }).await;
+            let settle: bridge::Settle = Box::new(move |py| match outcome {
+                Ok(Ok(answer)) => respond(py, answer, |py, v| json::to_python(py, &v)),
+                Ok(Err(error)) => Err(errors::to_py(py, &error)),
+                Err(panic) => Err(errors::internal(py, &panic)),
+            });
+            settle
+        })
     }
+
+    /// Calls any methods through `batch` on this thread and waits, with the GIL released.
+    pub(crate) fn batch_any_sync(
+        &self,
+        py: Python<'_>,
+        calls: Vec<NamedCall>,
+        halt: bool,
+    ) -> PyResult<Py<PyList>> {
+        let token = self.token()?;
+        let shared = self.client(py)?;
+        let run = move || {
+            local_io::run(&token, &shared, move |client| async move {
+                client.batch_any(calls, halt).await
+            })
+        };
+        match py.detach(run) {
+            Ok(Ok(items)) => batch_list(py, items, &json_respond),
+            Ok(Err(error)) => Err(errors::to_py(py, &error)),
+            Err(failure) => Err(failure.into_py(py)),
+        }
+    }
+
+    /// Calls any methods through `batch` on b24kit's runtime; an asyncio future of the list.
+    pub(crate) fn batch_any_async<'py>(
+        &self,
+        py: Python<'py>,
+        calls: Vec<NamedCall>,
+        halt: bool,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let client = self.client(py)?;
+        spawn(py, async move {
+            let outcome = b24kit::panic::catch_async(client.batch_any(calls, halt)).await;
+            let settle: bridge::Settle = Box::new(move |py| match outcome {
+                Ok(Ok(items)) => batch_list(py, items, &json_respond).map(Py::into_any),
+                Ok(Err(error)) => Err(errors::to_py(py, &error)),
+                Err(panic) => Err(errors::internal(py, &panic)),
+            });
+            settle
+        })
+    }
+}
+
+/// Runs `work` on b24kit's runtime; the asyncio future settles with what it hands back.
+/// Cancelling the future aborts the work.
+pub(crate) fn spawn<'py>(
+    py: Python<'py>,
+    work: impl std::future::Future<Output = bridge::Settle> + Send + 'static,
+) -> PyResult<Bound<'py, PyAny>> {
+    let rt = runtime::get()
+        .map_err(|e| PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}")))?;
+    let (channel, future) = bridge::new_future(py)?;
+    let future_ref = future.clone().unbind();
+    let task = rt.spawn(async move {
+        let settle = work.await;
+        channel.complete(future_ref, settle);
+    });
+    future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
+    Ok(future)
+}
+
+/// The `Response` of an answer whose result is JSON.
+fn json_respond(
+    py: Python<'_>,
+    answer: b24kit::Response<serde_json::Value>,
+) -> PyResult<Py<PyAny>> {
+    respond(py, answer, |py, v| json::to_python(py, &v))
 }
 
 /// One entry per call: its `Response`, or the exception instance of its error.

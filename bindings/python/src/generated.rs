@@ -9,7 +9,7 @@ use pyo3::types::{PyDict, PyList};
 
 use crate::args;
 use crate::client::NativeClient;
-use crate::response::{plain, py_repr, Response};
+use crate::response::{plain, py_repr, respond, Response};
 
 /// Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released.
 #[pyclass(frozen, eq, get_all, module = "b24kit", name = "Time")]
@@ -159,16 +159,6 @@ impl ImopenlinesDialogGetResult {
         ];
         Ok(format!("ImopenlinesDialogGetResult({})", parts.join(", ")))
     }
-}
-
-/// The Python `Response` of a successful answer, its result made by `result`.
-fn respond<T>(
-    py: Python<'_>,
-    answer: b24kit::Response<T>,
-    result: impl FnOnce(Python<'_>, T) -> PyResult<Py<PyAny>>,
-) -> PyResult<Py<PyAny>> {
-    let time = Py::new(py, Time::from(answer.time))?.into_any();
-    Response::make(py, result(py, answer.result)?, time)
 }
 
 /// The parameters of one `imopenlines.dialog.get`, from its Python arguments.
@@ -588,6 +578,7 @@ fn imopenlines_session_mode_unpin_all_batch_async<'py>(
 /// Adds this module to the native module as `b24kit._native_generated`, importable by name.
 pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = parent.py();
+    crate::response::register_time(|py, t| Py::new(py, Time::from(t)).map(Py::into_any));
     let m = PyModule::new(py, "_native_generated")?;
     m.add_class::<Response>()?;
     m.add_class::<Time>()?;

@@ -13,8 +13,10 @@ mod client;
 mod dispatch;
 mod errors;
 mod generated;
+mod json;
 mod local_io;
 mod logging;
+mod paging;
 mod response;
 mod runtime;
 mod settings;
@@ -29,6 +31,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     settings::register(m)?;
     m.add_class::<tokens::Tokens>()?;
     m.add_class::<client::NativeClient>()?;
+    m.add_class::<paging::NativePager>()?;
     m.add_function(wrap_pyfunction!(client::client_from_webhook, m)?)?;
     m.add_function(wrap_pyfunction!(client::client_from_oauth, m)?)?;
     m.add_function(wrap_pyfunction!(errors::set_error_factory, m)?)?;

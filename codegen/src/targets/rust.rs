@@ -209,7 +209,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
     emit(
         format!("{OUT_DIR}/catalog.rs"),
         "rust/catalog.rs.j2",
-        minijinja::context! { banner => banner("spec/"), parameters => parameters },
+        minijinja::context! { banner => banner("spec/"), parameters => parameters, methods => &methods },
     )?;
     let mut scopes: Vec<Scope> = Vec::new();
     for method in &methods {

@@ -3,10 +3,13 @@
 
 use std::fmt;
 
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
 use crate::catalog::Catalog;
-use crate::envelope::Decoded;
+use crate::envelope::{Decoded, TimeOf};
 use crate::method::Method;
-use crate::{runtime, BatchItem, Error, RetryPolicy};
+use crate::{runtime, AnyCall, BatchItem, Error, ListCall, NamedCall, Response, RetryPolicy};
 
 /// A blocking Bitrix24 client: the async [`Client`](crate::Client) behind a wait.
 ///
@@ -31,10 +34,7 @@ impl<C: Catalog> Client<C> {
     /// Fails with [`Error::BlockingInAsyncContext`] when called on a thread that is running an
     /// async runtime, where waiting would stall it.
     pub fn call<M: Method<Catalog = C>>(&self, params: M) -> Decoded<M> {
-        if tokio::runtime::Handle::try_current().is_ok() {
-            return Err(Error::BlockingInAsyncContext);
-        }
-        runtime::shared()?.block_on(self.inner.call(params))
+        self.wait(self.inner.call(params))?
     }
 
     /// Calls `M` once per element of `calls` through `batch` and waits; see
@@ -45,10 +45,60 @@ impl<C: Catalog> Client<C> {
         calls: Vec<M>,
         halt: bool,
     ) -> Result<Vec<BatchItem<M::Output, C>>, Error<C>> {
+        self.wait(self.inner.batch(calls, halt))
+    }
+
+    /// Calls any method by name and waits; see [`Client::call_any`](crate::Client::call_any).
+    pub fn call_any(&self, call: &AnyCall) -> Result<Response<Value, TimeOf<C>>, Error<C>> {
+        self.call_any_as(call)
+    }
+
+    /// Calls `method` with JSON `params` and waits; see
+    /// [`Client::call_method`](crate::Client::call_method).
+    pub fn call_method(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<Response<Value, TimeOf<C>>, Error<C>> {
+        self.call_any(&AnyCall::new(method, params))
+    }
+
+    /// Calls any method by name, its result read into `T`, and waits; see
+    /// [`Client::call_any_as`](crate::Client::call_any_as).
+    pub fn call_any_as<T: DeserializeOwned>(
+        &self,
+        call: &AnyCall,
+    ) -> Result<Response<T, TimeOf<C>>, Error<C>> {
+        self.wait(self.inner.call_any_as(call))?
+    }
+
+    /// Calls any methods through `batch` and waits; see
+    /// [`Client::batch_any`](crate::Client::batch_any).
+    pub fn batch_any(
+        &self,
+        calls: Vec<NamedCall>,
+        halt: bool,
+    ) -> Result<Vec<BatchItem<Value, C>>, Error<C>> {
+        self.wait(self.inner.batch_any(calls, halt))?
+    }
+
+    /// A walk through a list method that waits for each page; see
+    /// [`Client::list`](crate::Client::list). It is also an iterator of the items.
+    pub fn list(&self, list: ListCall) -> Pager<C> {
+        Pager {
+            client: self.clone(),
+            pager: self.inner.list(list),
+            page: Vec::new().into_iter(),
+            ended: false,
+        }
+    }
+
+    /// Runs `work` on the shared runtime; refused on a thread that runs an async runtime.
+    fn wait<T>(&self, work: impl std::future::Future<Output = T>) -> Result<T, Error<C>> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::BlockingInAsyncContext);
         }
-        Ok(runtime::shared()?.block_on(self.inner.batch(calls, halt)))
+        Ok(runtime::shared()?.block_on(work))
     }
 
     /// This client with another retry policy; see [`Client::with_retry`](crate::Client::with_retry).
@@ -75,5 +125,49 @@ impl<C: Catalog> fmt::Debug for Client<C> {
         f.debug_tuple("blocking::Client")
             .field(&self.inner)
             .finish()
+    }
+}
+
+/// A walk through a list that waits for each page: [`Pager::next_page`], or the items one by one
+/// as an [`Iterator`] (which ends after an error).
+pub struct Pager<C: Catalog> {
+    client: Client<C>,
+    pager: crate::Pager<C>,
+    page: std::vec::IntoIter<Value>,
+    ended: bool,
+}
+
+impl<C: Catalog> Pager<C> {
+    /// The next page of items, or `None` at the end of the list.
+    pub fn next_page(&mut self) -> Result<Option<Vec<Value>>, Error<C>> {
+        let pager = &mut self.pager;
+        self.client.wait(pager.next_page())?
+    }
+
+    pub fn progress(&self) -> crate::Progress {
+        self.pager.progress()
+    }
+}
+
+impl<C: Catalog> Iterator for Pager<C> {
+    type Item = Result<Value, Error<C>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.page.next() {
+                return Some(Ok(item));
+            }
+            if self.ended {
+                return None;
+            }
+            match self.next_page() {
+                Ok(Some(page)) => self.page = page.into_iter(),
+                Ok(None) => self.ended = true,
+                Err(error) => {
+                    self.ended = true;
+                    return Some(Err(error));
+                }
+            }
+        }
     }
 }

@@ -21,6 +21,19 @@ pub trait Catalog: Copy + Debug + Eq + Hash + Send + Sync + 'static {
     /// The parameter with this Bitrix24 (wire) name, in every casing the bindings use; `None`
     /// for a name no spec declares.
     fn parameter(wire: &str) -> Option<ParameterNames>;
+
+    /// What the specs say about the method with this dotted name (compared case-insensitively,
+    /// as the portal compares names); `None` for a method no spec describes.
+    fn method(name: &str) -> Option<MethodFacts<Self::MethodError>>;
+}
+
+/// What a spec says about one method, for calls that name it at run time.
+#[derive(Debug, Clone, Copy)]
+pub struct MethodFacts<E: 'static> {
+    /// Whether repeating a successful call changes nothing, so that a retry is safe.
+    pub idempotent: bool,
+    /// The documented error of the method with this code (case-insensitive).
+    pub error: fn(&str) -> Option<E>,
 }
 
 /// A documented error of a method, as its spec declares it.

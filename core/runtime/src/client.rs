@@ -132,16 +132,16 @@ impl<C: Catalog> Client<C> {
             }
             Ok(response)
         };
-        self.send(M::NAME, M::NAME, M::IDEMPOTENT, &encode, &decode)
+        self.send(M::NAME, &[M::NAME], M::IDEMPOTENT, &encode, &decode)
             .await
     }
 
-    /// One exchange with waits, retries and token renewal. `budget_method` is the method whose
-    /// execution-time budget the request spends (for a batch, its commands' method).
+    /// One exchange with waits, retries and token renewal. `budget` are the methods whose
+    /// execution-time budget the request spends (for a batch, its commands' methods).
     pub(crate) async fn send<T>(
         &self,
-        url_method: &'static str,
-        budget_method: &'static str,
+        url_method: &str,
+        budget: &[&str],
         idempotent: bool,
         encode: &Encode<'_, C>,
         decode: &Decode<'_, T, C>,
@@ -154,7 +154,7 @@ impl<C: Catalog> Client<C> {
         let mut renewed = false;
         let mut last_error: Option<Error<C>> = None;
         loop {
-            if !self.wait_for_turn(budget_method, deadline).await {
+            if !self.wait_for_turn(budget, deadline).await {
                 return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
             }
             let timeout = match deadline {
@@ -214,9 +214,11 @@ impl<C: Catalog> Client<C> {
                 &inner.operating,
                 reaction.is_some_and(|r| r.wait_for_budget),
             ) {
-                (Some(operating), true) => {
-                    operating.wait_after_refusal(budget_method, Instant::now())
-                }
+                (Some(operating), true) => budget
+                    .iter()
+                    .map(|method| operating.wait_after_refusal(method, Instant::now()))
+                    .max()
+                    .unwrap_or_default(),
                 _ => self.retry.backoff_before(attempt),
             };
             if deadline.is_some_and(|d| Instant::now() + wait >= d) {
@@ -229,17 +231,22 @@ impl<C: Catalog> Client<C> {
         }
     }
 
-    /// Waits until the method's budget and the rate limiter let a request go; `false` when that
-    /// would be after the deadline.
-    async fn wait_for_turn(&self, method: &str, deadline: Option<Instant>) -> bool {
+    /// Waits until the methods' budgets and the rate limiter let a request go; `false` when
+    /// that would be after the deadline.
+    async fn wait_for_turn(&self, budget: &[&str], deadline: Option<Instant>) -> bool {
         let inner = &*self.inner;
         if let Some(operating) = &inner.operating {
-            let hold = operating.wait_before(method, Instant::now());
+            let now = Instant::now();
+            let hold = budget
+                .iter()
+                .map(|method| operating.wait_before(method, now))
+                .max()
+                .unwrap_or_default();
             if !hold.is_zero() {
                 if deadline.is_some_and(|d| Instant::now() + hold >= d) {
                     return false;
                 }
-                log::debug!(target: "b24kit", "{method} is near its execution-time budget; waiting {hold:?} for the portal to release some");
+                log::debug!(target: "b24kit", "{budget:?} near the execution-time budget; waiting {hold:?} for the portal to release some");
                 tokio::time::sleep(hold).await;
             }
         }

@@ -3,7 +3,7 @@
 //! Order of judgement: a Bitrix24 error body (`error` present, even empty, whatever the status —
 //! a 200 with an error body is still an error) is classified by code first and status second;
 //! then a non-success status without such a body is an HTTP error; then a success body must have
-//! `result` of the method's type and a `time` object.
+//! `result` of the expected type and a `time` object.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -13,12 +13,15 @@ use crate::error::ProtocolErrorKind;
 use crate::method::Method;
 use crate::secret::{scrub, snippet, Secret};
 use crate::transport::RawAnswer;
-use crate::{Error, Response};
+use crate::{wire, Error, Response};
 
 /// The catalog of method `M`.
 pub(crate) type CatalogOf<M> = <M as Method>::Catalog;
 /// The `time` object of answers in catalog `C`.
 pub(crate) type TimeOf<C> = <C as Catalog>::Time;
+
+/// The documented error of the called method with a code, if any: the method's table.
+pub(crate) type MethodErrors<'a, C> = &'a dyn Fn(&str) -> Option<<C as Catalog>::MethodError>;
 
 /// The fields of any Bitrix24 answer, read in one pass (absent fields are `None`).
 #[derive(Deserialize)]
@@ -26,6 +29,10 @@ pub(crate) type TimeOf<C> = <C as Catalog>::Time;
 struct Envelope<T, Tm> {
     result: Option<T>,
     time: Option<Tm>,
+    #[serde(default, deserialize_with = "wire::opt_int")]
+    total: Option<i64>,
+    #[serde(default, deserialize_with = "wire::opt_int")]
+    next: Option<i64>,
     error: Option<String>,
     error_description: Option<String>,
 }
@@ -34,24 +41,26 @@ struct Envelope<T, Tm> {
 pub type Decoded<M> =
     Result<Response<<M as Method>::Output, TimeOf<CatalogOf<M>>>, Error<CatalogOf<M>>>;
 
+/// The answer of a call of `M`.
 pub(crate) fn decode<M: Method>(answer: RawAnswer, secrets: &[Secret]) -> Decoded<M> {
-    decode_as::<M, M::Output>(answer, secrets)
+    decode_as(answer, secrets, &M::method_error)
 }
 
-/// Like [`decode`], with a `result` of type `T` (a batch's), errors classified for `M`.
-#[allow(clippy::type_complexity)]
-pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
+/// An answer with a `result` of type `T`, errors classified with `method_errors` (the called
+/// method's table) and the catalog's system errors.
+pub(crate) fn decode_as<C: Catalog, T: DeserializeOwned>(
     answer: RawAnswer,
     secrets: &[Secret],
-) -> Result<Response<T, TimeOf<CatalogOf<M>>>, Error<CatalogOf<M>>> {
+    method_errors: MethodErrors<'_, C>,
+) -> Result<Response<T, TimeOf<C>>, Error<C>> {
     let status = answer.status;
     let body = &answer.body[..];
     let success = (200..300).contains(&status);
-    match serde_json::from_slice::<Envelope<T, TimeOf<CatalogOf<M>>>>(body) {
+    match serde_json::from_slice::<Envelope<T, TimeOf<C>>>(body) {
         Ok(env) => {
             if let Some(code) = env.error {
                 let description = scrub(env.error_description.as_deref().unwrap_or(""), secrets);
-                return Err(classify::<M>(status, code, description));
+                return Err(classify(status, code, description, method_errors));
             }
             if !success {
                 return Err(Error::Http {
@@ -60,7 +69,12 @@ pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
                 });
             }
             match (env.result, env.time) {
-                (Some(result), Some(time)) => Ok(Response { result, time }),
+                (Some(result), Some(time)) => Ok(Response {
+                    result,
+                    time,
+                    total: env.total.and_then(|n| u64::try_from(n).ok()),
+                    next: env.next.and_then(|n| u64::try_from(n).ok()),
+                }),
                 _ => Err(protocol(
                     ProtocolErrorKind::UnexpectedShape,
                     status,
@@ -69,13 +83,18 @@ pub(crate) fn decode_as<M: Method, T: DeserializeOwned>(
                 )),
             }
         }
-        Err(_) => Err(diagnose::<M>(status, body, secrets)),
+        Err(_) => Err(diagnose(status, body, secrets, method_errors)),
     }
 }
 
 /// The slow path for answers that did not fit the envelope: tell an error body with odd extra
 /// fields from a wrong `result` type, from something that is not JSON at all.
-fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error<CatalogOf<M>> {
+fn diagnose<C: Catalog>(
+    status: u16,
+    body: &[u8],
+    secrets: &[Secret],
+    method_errors: MethodErrors<'_, C>,
+) -> Error<C> {
     let success = (200..300).contains(&status);
     let value: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     if let Some(serde_json::Value::Object(map)) = &value {
@@ -84,7 +103,7 @@ fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error<Ca
                 Some(serde_json::Value::String(d)) => scrub(d, secrets),
                 _ => String::new(),
             };
-            return classify::<M>(status, code.clone(), description);
+            return classify(status, code.clone(), description, method_errors);
         }
     }
     if !success {
@@ -107,9 +126,14 @@ fn diagnose<M: Method>(status: u16, body: &[u8], secrets: &[Secret]) -> Error<Ca
 /// status both match it; a code both tables know with another status is the system error (the
 /// same `ACCESS_DENIED` is this method's "no access to the dialog" with 400 and the plan's
 /// "REST only on commercial plans" with 401/403).
-fn classify<M: Method>(status: u16, code: String, description: String) -> Error<CatalogOf<M>> {
-    let method = M::method_error(&code);
-    let system = <CatalogOf<M> as Catalog>::SystemError::from_code(&code);
+fn classify<C: Catalog>(
+    status: u16,
+    code: String,
+    description: String,
+    method_errors: MethodErrors<'_, C>,
+) -> Error<C> {
+    let method = method_errors(&code);
+    let system = C::SystemError::from_code(&code);
     match (method, system) {
         (Some(error), Some(system)) => {
             if status == error.status() {
@@ -146,18 +170,19 @@ fn classify<M: Method>(status: u16, code: String, description: String) -> Error<
 
 /// A command's error inside a batch answer: no status of its own, so a code in the method's
 /// table is the method's error (with its documented status); `status` is the batch's.
-pub(crate) fn classify_in_batch<M: Method>(
+pub(crate) fn classify_in_batch<C: Catalog>(
     status: u16,
     code: String,
     description: String,
-) -> Error<CatalogOf<M>> {
-    match M::method_error(&code) {
+    method_errors: MethodErrors<'_, C>,
+) -> Error<C> {
+    match method_errors(&code) {
         Some(error) => Error::Method {
             error,
             status: error.status(),
             description,
         },
-        None => classify::<M>(status, code, description),
+        None => classify(status, code, description, method_errors),
     }
 }
 

@@ -149,10 +149,22 @@ pub enum ArgumentProblem {
         parameters: &'static [&'static str],
         given: Vec<&'static str>,
     },
-    /// The parameters could not be encoded (only possible for hand-written [`Method`] types).
+    /// The parameters could not be encoded (only possible for hand-written [`Method`] types,
+    /// and for parameters of a call by name that are not a JSON object).
     ///
     /// [`Method`]: crate::Method
     NotEncodable {
+        reason: String,
+    },
+    /// The name of a call by name is not a Bitrix24 method name.
+    NotAMethodName {
+        /// The name as given (control characters escaped when shown).
+        name: String,
+        reason: &'static str,
+    },
+    /// The calls of a batch cannot be sent as asked (a name used twice, a reference that would
+    /// cross from one request of 50 calls to another, …).
+    InvalidBatch {
         reason: String,
     },
 }
@@ -283,6 +295,10 @@ impl<C: Catalog> Error<C> {
             ArgumentProblem::NotEncodable { reason } => {
                 format!("{parameter} cannot be encoded: {reason}")
             }
+            ArgumentProblem::NotAMethodName { name, reason } => {
+                format!("{name:?} is not a Bitrix24 method name: {reason}")
+            }
+            ArgumentProblem::InvalidBatch { reason } => format!("invalid batch: {reason}"),
         }
     }
 }

@@ -9,6 +9,7 @@
 //!
 //! Use the `b24kit` crate: it fixes the catalog to its specs and adds the typed methods.
 
+mod any_call;
 mod batch;
 pub mod blocking;
 mod builder;
@@ -23,7 +24,9 @@ mod limiter;
 mod method;
 mod oauth;
 mod operating;
+mod paging;
 pub mod panic;
+mod query;
 mod report;
 mod response;
 mod retry;
@@ -36,14 +39,15 @@ mod tokens;
 mod transport;
 pub mod wire;
 
-pub use batch::{BatchItem, MAX_BATCH_COMMANDS};
+pub use any_call::{check_method_name, AnyCall};
+pub use batch::{BatchItem, NamedCall, MAX_BATCH_COMMANDS};
 pub use builder::{
     ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT,
     DEFAULT_TIMEOUT,
 };
 pub use catalog::{
     parameter_name, AnswerTime, BudgetReading, Casing, Catalog, DocumentedMethodError,
-    DocumentedSystemError, ParameterNames, Reaction, RetryWhen,
+    DocumentedSystemError, MethodFacts, ParameterNames, Reaction, RetryWhen,
 };
 pub use client::Client;
 pub use envelope::Decoded;
@@ -53,6 +57,7 @@ pub use error::{
 pub use limiter::RateLimit;
 pub use method::{check_at_least, check_at_most, check_one_of, Method};
 pub use operating::OperatingBudget;
+pub use paging::{ListCall, ListMode, Pager, Progress, PAGE_SIZE};
 pub use report::ErrorReport;
 pub use response::Response;
 pub use retry::RetryPolicy;

@@ -84,7 +84,7 @@ const UNKNOWN_RELEASE_WAIT: Duration = Duration::from_secs(10);
 #[derive(Debug)]
 pub(crate) struct OperatingTracker {
     budget: OperatingBudget,
-    methods: Mutex<HashMap<&'static str, Reported>>,
+    methods: Mutex<HashMap<String, Reported>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -103,26 +103,25 @@ impl OperatingTracker {
 
     /// Notes what an answer that arrived at `received` reported. The release time is a Unix
     /// time on the portal's clock; it is moved onto ours through the answer's own time.
-    pub(crate) fn record(
-        &self,
-        method: &'static str,
-        reading: Option<BudgetReading>,
-        received: Instant,
-    ) {
+    pub(crate) fn record(&self, method: &str, reading: Option<BudgetReading>, received: Instant) {
         let Some(reading) = reading else {
             return;
         };
         let operating = reading.used_seconds;
         let ahead = (reading.released_at - reading.answered_at).clamp(0.0, 3600.0);
         let released_at = received + Duration::from_secs_f64(ahead);
+        let reported = Reported {
+            operating,
+            released_at,
+        };
         let mut methods = self.methods.lock().unwrap_or_else(|p| p.into_inner());
-        methods.insert(
-            method,
-            Reported {
-                operating,
-                released_at,
-            },
-        );
+        // A known method is updated in place: no allocation per answer.
+        match methods.get_mut(method) {
+            Some(known) => *known = reported,
+            None => {
+                methods.insert(method.to_string(), reported);
+            }
+        }
     }
 
     /// How long to hold a call of `method` so that it does not run into the limit.

@@ -1,9 +1,14 @@
 //! A successful answer.
 
-/// A successful call: the typed `result` and the answer's `time` object (the catalog's
-/// [`AnswerTime`](crate::AnswerTime)).
+/// A successful call: the typed `result`, the answer's `time` object (the catalog's
+/// [`AnswerTime`](crate::AnswerTime)) and, for list methods, where the list stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response<T, Tm> {
     pub result: T,
     pub time: Tm,
+    /// For list methods: how many items the whole list has (absent when the portal did not
+    /// count, as with `start = -1`).
+    pub total: Option<u64>,
+    /// For list methods: the `start` of the next page, absent on the last.
+    pub next: Option<u64>,
 }

@@ -17,6 +17,17 @@ impl Catalog for Test {
     type SystemError = Errors;
     type Time = Time;
 
+    fn method(name: &str) -> Option<crate::MethodFacts<MethodErrors>> {
+        name.eq_ignore_ascii_case("test.method")
+            .then_some(crate::MethodFacts {
+                idempotent: true,
+                error: |code| {
+                    code.eq_ignore_ascii_case("ACCESS_DENIED")
+                        .then_some(MethodErrors::AccessDenied)
+                },
+            })
+    }
+
     fn parameter(wire: &str) -> Option<ParameterNames> {
         (wire == "CHAT_ID").then_some(ParameterNames {
             wire: "CHAT_ID",

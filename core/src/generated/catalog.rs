@@ -2,7 +2,10 @@
 //! The specs as the runtime sees them: [`Spec`] names their method errors, system errors and
 //! `time` object, and the table of parameter names in every casing.
 
-use b24kit_runtime::{Catalog, ParameterNames};
+use b24kit_runtime::{Catalog, Method, MethodFacts, ParameterNames};
+
+use super::method_errors::MethodError;
+use super::methods::*;
 
 /// The catalog of every spec under `spec/`: the type that fixes `b24kit::Client`,
 /// `b24kit::Error` and the other runtime types to these specs.
@@ -17,7 +20,53 @@ impl Catalog for Spec {
     fn parameter(wire: &str) -> Option<ParameterNames> {
         PARAMETERS.iter().find(|p| p.wire == wire).copied()
     }
+
+    fn method(name: &str) -> Option<MethodFacts<MethodError>> {
+        METHODS
+            .iter()
+            .find(|(known, _)| known.eq_ignore_ascii_case(name))
+            .map(|(_, facts)| *facts)
+    }
 }
+
+/// What each spec says about its method, for calls that name it at run time.
+const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
+    (
+        "imopenlines.dialog.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesDialogGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.mode.pin",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionModePinParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.mode.pinAll",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionModePinAllParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.mode.silent",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionModeSilentParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.mode.unpinAll",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionModeUnpinAllParams as Method>::method_error,
+        },
+    ),
+];
 
 /// Every parameter of every method, once: its Bitrix24 name, and the names Python and
 /// JavaScript, Kotlin and Swift give it.

@@ -1,5 +1,6 @@
 //! The REST methods the emulator implements, each with the portal's own checks and messages.
 
+mod crm;
 mod imopenlines;
 
 use serde_json::{Map, Value};
@@ -20,8 +21,26 @@ pub(crate) struct MethodFailure {
     pub description: &'static str,
 }
 
+/// What a method answers: its `result` and, for list methods, `total` and `next`.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Answer {
+    pub result: Value,
+    pub total: Option<u64>,
+    pub next: Option<u64>,
+}
+
+impl From<Value> for Answer {
+    fn from(result: Value) -> Answer {
+        Answer {
+            result,
+            total: None,
+            next: None,
+        }
+    }
+}
+
 pub(crate) type Handler =
-    fn(&mut PortalState, &Caller, &Map<String, Value>) -> Result<Value, MethodFailure>;
+    fn(&mut PortalState, &Caller, &Map<String, Value>) -> Result<Answer, MethodFailure>;
 
 pub(crate) struct MethodDef {
     /// Lower-case, as the portal compares names.
@@ -36,32 +55,56 @@ pub(crate) const METHODS: &[MethodDef] = &[
     MethodDef {
         name: "imopenlines.session.mode.silent",
         scope: "imopenlines",
-        handler: imopenlines::session_mode_silent,
+        handler: |state, caller, params| {
+            imopenlines::session_mode_silent(state, caller, params).map(Answer::from)
+        },
         errors: imopenlines::ACCESS_CHECKS,
     },
     MethodDef {
         name: "imopenlines.session.mode.pin",
         scope: "imopenlines",
-        handler: imopenlines::session_mode_pin,
+        handler: |state, caller, params| {
+            imopenlines::session_mode_pin(state, caller, params).map(Answer::from)
+        },
         errors: imopenlines::PIN_ERRORS,
     },
     MethodDef {
         name: "imopenlines.session.mode.pinall",
         scope: "imopenlines",
-        handler: imopenlines::session_mode_pin_all,
+        handler: |state, caller, params| {
+            imopenlines::session_mode_pin_all(state, caller, params).map(Answer::from)
+        },
         errors: &[],
     },
     MethodDef {
         name: "imopenlines.session.mode.unpinall",
         scope: "imopenlines",
-        handler: imopenlines::session_mode_unpin_all,
+        handler: |state, caller, params| {
+            imopenlines::session_mode_unpin_all(state, caller, params).map(Answer::from)
+        },
         errors: &[],
     },
     MethodDef {
         name: "imopenlines.dialog.get",
         scope: "imopenlines",
-        handler: imopenlines::dialog_get,
+        handler: |state, caller, params| {
+            imopenlines::dialog_get(state, caller, params).map(Answer::from)
+        },
         errors: imopenlines::DIALOG_GET_ERRORS,
+    },
+    // Not described by b24kit's specs: a documented list method with seeded data, for calls by
+    // name, list paging and batches of mixed methods.
+    MethodDef {
+        name: "crm.contact.list",
+        scope: "crm",
+        handler: crm::contact_list,
+        errors: &[],
+    },
+    MethodDef {
+        name: "crm.contact.get",
+        scope: "crm",
+        handler: crm::contact_get,
+        errors: crm::CONTACT_GET_ERRORS,
     },
 ];
 

@@ -7,12 +7,15 @@ True
 
 ``Client`` waits for answers (with the GIL released); ``AsyncClient`` returns awaitables. Method
 names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is ``imopenlines_session_mode_silent``.
+Any other method is ``client.call("crm.contact.get", {"ID": 5})``; ``client.list(...)`` walks a
+list method to its end and ``client.batch({...})`` sends calls of any methods together.
 Errors are classes in :mod:`b24kit.errors`, all derived from :class:`B24kitError`.
 """
 
 from __future__ import annotations
 
 from . import _client, _native, errors
+from ._listing import AsyncListWalk, ListWalk, Progress
 from ._client import *  # noqa: F401,F403  (the clients and result types, listed in _client.__all__)
 from ._native import DEFAULT_OAUTH_SERVER, OperatingBudget, RateLimit, Retry, Tokens, __version__
 from ._native_generated import Response, Time
@@ -21,8 +24,11 @@ from .errors import *  # noqa: F401,F403  (the exception classes, listed in erro
 _native.set_error_factory(errors._make)
 
 __all__ = [
+    "AsyncListWalk",
     "DEFAULT_OAUTH_SERVER",
+    "ListWalk",
     "OperatingBudget",
+    "Progress",
     "RateLimit",
     "Response",
     "Retry",

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from . import _native
+from ._listing import AsyncListWalk, ListWalk
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from types import TracebackType
-    from typing import Callable, Optional, Type, TypeVar, Union
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Type, TypeVar, Union
+
+    from ._native_generated import Response
+    from .errors import B24kitError
 
     _C = TypeVar("_C", bound="_ClientBase")
-
+    Params = Optional[Mapping[str, Any]]
 
 
 class _ClientBase:
@@ -146,9 +150,113 @@ class _ClientBase:
     def __repr__(self) -> str:
         return f"<b24kit.{type(self).__name__} {self._native.label}>"
 
+    def _pager(
+        self,
+        method: str,
+        params: Params,
+        by_id: bool,
+        id_field: Optional[str],
+        items_key: Optional[str],
+    ) -> _native.NativePager:
+        return self._native.list(method, params or {}, by_id, id_field, items_key)
+
+
+def _named_calls(calls: Mapping[str, Tuple[str, Params]]) -> list:
+    if not hasattr(calls, "items"):
+        raise TypeError(f"calls must be a mapping of name to (method, params), not {type(calls).__name__}")
+    named = []
+    for name, call in calls.items():
+        if not isinstance(call, tuple) or len(call) != 2:
+            raise TypeError(f"calls[{name!r}] must be a (method, params) tuple")
+        method, params = call
+        named.append((name, method, {} if params is None else params))
+    return named
+
+
+def _by_name(calls: list, outcomes: list) -> Dict[str, Union[Response[Any], B24kitError]]:
+    return {name: outcome for (name, _, _), outcome in zip(calls, outcomes)}
+
 
 class SyncClientBase(_ClientBase):
     __slots__ = ()
+
+    def call(self, method: str, params: Params = None, *, idempotent: Optional[bool] = None) -> Response[Any]:
+        """Calls any Bitrix24 method by name, with the same limits, retries and errors as the
+        typed calls; ``result`` is the answer's JSON as dicts, lists, strings and numbers::
+
+            contact = client.call("crm.contact.get", {"id": 5}).result
+
+        Args:
+            method: The method's name, e.g. ``crm.contact.get``.
+            params: Its parameters as JSON-like values (dicts, lists, str, int, float, bool,
+                ``None``), sent as JSON.
+            idempotent: Whether the call may be repeated after a failure that may have reached
+                the portal (a timeout, a 5xx). By default: as b24kit's spec says for a method it
+                covers; any other method is not repeated then.
+
+        Raises:
+            TypeError: ``params`` holds a value JSON cannot carry (nothing is sent).
+            b24kit.errors.InvalidArgumentError: ``method`` is not a method name (nothing is sent).
+            b24kit.errors.MethodError: an error b24kit's spec lists for a method it covers.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.UnknownCodeError: any other error code the portal answered with.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return self._native.call_method(method, {} if params is None else params, idempotent)
+
+    def batch(
+        self, calls: Mapping[str, Tuple[str, Params]], *, halt: bool = False
+    ) -> Dict[str, Union[Response[Any], B24kitError]]:
+        """Calls of any methods through Bitrix24's ``batch``, by name::
+
+            out = client.batch({
+                "contact": ("crm.contact.get", {"id": 5}),
+                "deals": ("crm.deal.list", {"filter": {"CONTACT_ID": "$result[contact][ID]"}}),
+            })
+
+        A parameter may refer to an earlier call's result as ``$result[name]...``; such calls
+        always go in the same request. Up to 50 calls go in one request; more are split.
+
+        Returns:
+            One entry per name, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). With ``halt=True`` the portal stops at the first failure
+            and the calls after it are :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not a mapping of name to ``(method, params)``.
+            b24kit.errors.InvalidArgumentError: a name or a ``$result`` reference cannot be
+                sent as asked (nothing is sent).
+        """
+        named = _named_calls(calls)
+        return _by_name(named, self._native.batch_calls(named, halt))
+
+    def list(
+        self,
+        method: str,
+        params: Params = None,
+        *,
+        by_id: bool = False,
+        id_field: Optional[str] = None,
+        items_key: Optional[str] = None,
+    ) -> ListWalk:
+        """Every item of a list method, fetched a page of 50 at a time as the loop goes::
+
+            for contact in client.list("crm.contact.list", {"select": ["ID", "NAME"]}):
+                ...
+
+        Args:
+            method: A list method, e.g. ``crm.contact.list``.
+            params: Its ``filter``, ``select``, ``order``, … (not ``start``).
+            by_id: Walk by ID, as the docs advise for large lists: ordered by the ID, each
+                page filtered on ``>ID`` of the last one, never counted. Otherwise the first
+                page says how many there are and the rest come 50 pages per ``batch`` request.
+            id_field: The identifier to walk by (default ``ID``; ``id`` for ``crm.item.list``).
+            items_key: Where the items are when ``result`` is an object (``items`` for
+                ``crm.item.list``); by default the result itself or its only list.
+
+        The returned :class:`ListWalk` also has ``progress`` and ``pages()``.
+        """
+        return ListWalk(self._pager(method, params, by_id, id_field, items_key))
 
     def close(self) -> None:
         """Closes the kept-alive connections; later calls raise ``RuntimeError``."""
@@ -168,6 +276,29 @@ class SyncClientBase(_ClientBase):
 
 class AsyncClientBase(_ClientBase):
     __slots__ = ()
+
+    async def call(self, method: str, params: Params = None, *, idempotent: Optional[bool] = None) -> Response[Any]:
+        """Calls any Bitrix24 method by name; see :meth:`Client.call`."""
+        return await self._native.call_method_async(method, {} if params is None else params, idempotent)
+
+    async def batch(
+        self, calls: Mapping[str, Tuple[str, Params]], *, halt: bool = False
+    ) -> Dict[str, Union[Response[Any], B24kitError]]:
+        """Calls of any methods through Bitrix24's ``batch``, by name; see :meth:`Client.batch`."""
+        named = _named_calls(calls)
+        return _by_name(named, await self._native.batch_calls_async(named, halt))
+
+    def list(
+        self,
+        method: str,
+        params: Params = None,
+        *,
+        by_id: bool = False,
+        id_field: Optional[str] = None,
+        items_key: Optional[str] = None,
+    ) -> AsyncListWalk:
+        """Every item of a list method, for ``async for``; see :meth:`Client.list`."""
+        return AsyncListWalk(self._pager(method, params, by_id, id_field, items_key))
 
     async def aclose(self) -> None:
         """Closes the kept-alive connections; later calls raise ``RuntimeError``."""

@@ -4,7 +4,9 @@ Its method-specific part — ``Time``, the result classes, ``Response`` and the 
 submodule ``b24kit._native_generated``, stubbed apart.
 """
 
-from typing import Callable, Optional, TypedDict, Union, final
+from typing import Any, Awaitable, Callable, Iterable, List, Mapping, Optional, Tuple, TypedDict, Union, final
+
+from ._native_generated import Response
 
 __version__: str
 DEFAULT_TIMEOUT: float
@@ -86,6 +88,32 @@ class NativeClient:
     def label(self) -> str: ...
     def close(self) -> None: ...
     def with_retry(self, retry: Retry, /) -> NativeClient: ...
+    def call_method(self, method: str, params: Mapping[str, Any], idempotent: Optional[bool], /) -> Response[Any]: ...
+    def call_method_async(
+        self, method: str, params: Mapping[str, Any], idempotent: Optional[bool], /
+    ) -> Awaitable[Response[Any]]: ...
+    def batch_calls(
+        self, calls: Iterable[Tuple[str, str, Mapping[str, Any]]], halt: bool, /
+    ) -> List[Union[Response[Any], BaseException]]: ...
+    def batch_calls_async(
+        self, calls: Iterable[Tuple[str, str, Mapping[str, Any]]], halt: bool, /
+    ) -> Awaitable[List[Union[Response[Any], BaseException]]]: ...
+    def list(
+        self,
+        method: str,
+        params: Mapping[str, Any],
+        by_id: bool,
+        id_field: Optional[str],
+        items_key: Optional[str],
+        /,
+    ) -> NativePager: ...
+
+@final
+class NativePager:
+    def next_page(self) -> Optional[List[Any]]: ...
+    def next_page_async(self) -> Awaitable[Optional[List[Any]]]: ...
+    @property
+    def progress(self) -> Tuple[int, Optional[int], int]: ...
 
 class Options(TypedDict):
     timeout: float

@@ -92,12 +92,19 @@ class ImopenlinesDialogGetResult:
 
 @final
 class Response(Generic[_T]):
-    """A successful call: the typed ``result`` and the answer's ``time``."""
+    """A successful call: the typed ``result``, the answer's ``time`` and, for list methods,
+    ``total`` and ``next``."""
 
     @property
     def result(self) -> _T: ...
     @property
     def time(self) -> Time: ...
+    @property
+    def total(self) -> Optional[int]:
+        """How many items the list has, when the portal counted them."""
+    @property
+    def next(self) -> Optional[int]:
+        """The ``start`` of the next page; ``None`` on the last one."""
 
 def imopenlines_dialog_get(client: NativeClient, chat_id: Optional[int], dialog_id: Optional[str], session_id: Optional[int], user_code: Optional[str], /) -> Response[ImopenlinesDialogGetResult]: ...
 def imopenlines_dialog_get_async(client: NativeClient, chat_id: Optional[int], dialog_id: Optional[str], session_id: Optional[int], user_code: Optional[str], /) -> Awaitable[Response[ImopenlinesDialogGetResult]]: ...

@@ -1,0 +1,265 @@
+//! Calls of any Bitrix24 method by name, with parameters as JSON: the same pacing, budget,
+//! retries, token renewal, scrubbing and error classification as a typed call. A method a spec
+//! describes keeps its documented errors and its idempotency; any other method is not retried
+//! after the request may have run unless the caller says it is idempotent.
+
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+
+use crate::catalog::{AnswerTime, Catalog, MethodFacts};
+use crate::client::Body;
+use crate::envelope::{self, TimeOf};
+use crate::error::ArgumentProblem;
+use crate::secret::Secret;
+use crate::transport::RawAnswer;
+use crate::{Client, Error, Response};
+
+/// The longest method name accepted; real names are well under it.
+const MAX_METHOD_NAME: usize = 200;
+
+/// A call of any method: its dotted name, its parameters (a JSON object) and, optionally,
+/// whether it is idempotent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnyCall {
+    method: String,
+    params: Value,
+    idempotent: Option<bool>,
+}
+
+impl AnyCall {
+    /// A call of `method` with `params`: a JSON object of parameter → value (nested objects and
+    /// arrays as the method expects them: `filter`, `select`, `order`, `fields`), or `null` for
+    /// none. Both are checked when the call is made.
+    pub fn new(method: impl Into<String>, params: Value) -> AnyCall {
+        AnyCall {
+            method: method.into(),
+            params,
+            idempotent: None,
+        }
+    }
+
+    /// Whether repeating the call changes nothing, so that it may be retried after it may have
+    /// run (a timeout, a 5xx). By default a method a spec describes is what its spec says; any
+    /// other is not.
+    #[must_use]
+    pub fn idempotent(mut self, idempotent: bool) -> AnyCall {
+        self.idempotent = Some(idempotent);
+        self
+    }
+
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    pub fn params(&self) -> &Value {
+        &self.params
+    }
+
+    /// The spec's facts about the method, if a spec describes it.
+    pub(crate) fn facts<C: Catalog>(&self) -> Option<MethodFacts<C::MethodError>> {
+        C::method(&self.method)
+    }
+
+    /// Whether a retry after the request may have run is safe.
+    pub(crate) fn is_idempotent<C: Catalog>(&self) -> bool {
+        self.idempotent
+            .or_else(|| self.facts::<C>().map(|f| f.idempotent))
+            .unwrap_or(false)
+    }
+
+    /// The documented error of the method with a code, if a spec documents it.
+    pub(crate) fn method_error<C: Catalog>(&self, code: &str) -> Option<C::MethodError> {
+        self.facts::<C>().and_then(|f| (f.error)(code))
+    }
+
+    /// The parameters as an object, once the name and the parameters are checked.
+    pub(crate) fn checked<C: Catalog>(&self) -> Result<&Map<String, Value>, Error<C>> {
+        check_method_name(&self.method).map_err(|problem| Error::InvalidArgument {
+            parameter: "method",
+            problem,
+        })?;
+        static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        match &self.params {
+            Value::Object(map) => Ok(map),
+            Value::Null => Ok(NONE.get_or_init(Map::new)),
+            other => Err(Error::InvalidArgument {
+                parameter: "params",
+                problem: ArgumentProblem::NotEncodable {
+                    reason: format!(
+                        "the parameters of a call are an object of name → value, not {}",
+                        kind_of(other)
+                    ),
+                },
+            }),
+        }
+    }
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// Bitrix24 method names are dotted words of letters, digits and `_` (`crm.deal.list`,
+/// `sonet_group.get`); anything else would change the URL the call goes to.
+pub fn check_method_name(name: &str) -> Result<(), ArgumentProblem> {
+    let refuse = |reason| {
+        Err(ArgumentProblem::NotAMethodName {
+            name: name.to_string(),
+            reason,
+        })
+    };
+    if name.is_empty() {
+        return refuse("it is empty");
+    }
+    if name.len() > MAX_METHOD_NAME {
+        return refuse("it is longer than 200 bytes");
+    }
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
+    {
+        return refuse("it may hold only letters, digits, `.` and `_`");
+    }
+    if name.split('.').any(str::is_empty) {
+        return refuse("a part between dots is empty");
+    }
+    Ok(())
+}
+
+impl<C: Catalog> Client<C> {
+    /// Calls `method` with JSON `params` (an object, or `null` for none) and returns its `result`
+    /// as JSON; see [`Client::call_any`].
+    pub async fn call_method(
+        &self,
+        method: &str,
+        params: Value,
+    ) -> Result<Response<Value, TimeOf<C>>, Error<C>> {
+        self.call_any(&AnyCall::new(method, params)).await
+    }
+
+    /// Calls any method by name. Nothing is sent when the name is not a method name or the
+    /// parameters are not an object. A code the method's spec documents is its typed
+    /// [`Error::Method`]; system errors are typed as for every call; any other code is kept as
+    /// sent ([`Error::UnknownCode`]).
+    pub async fn call_any(&self, call: &AnyCall) -> Result<Response<Value, TimeOf<C>>, Error<C>> {
+        self.call_any_as(call).await
+    }
+
+    /// Like [`Client::call_any`], with the `result` read into the caller's own type; a result of
+    /// another shape is [`ProtocolErrorKind::UnexpectedShape`](crate::ProtocolErrorKind).
+    pub async fn call_any_as<T: DeserializeOwned>(
+        &self,
+        call: &AnyCall,
+    ) -> Result<Response<T, TimeOf<C>>, Error<C>> {
+        let params = call.checked::<C>()?;
+        let method = call.method();
+        let encode = |auth: Option<&str>| {
+            serde_json::to_vec(&Body { params, auth }).map_err(|e| Error::InvalidArgument {
+                parameter: "params",
+                problem: ArgumentProblem::NotEncodable {
+                    reason: e.to_string(),
+                },
+            })
+        };
+        let errors = |code: &str| call.method_error::<C>(code);
+        // Read straight into `T`: a result of another shape fails as an unexpected shape.
+        let decode = |answer: RawAnswer, secrets: &[Secret], received| {
+            let response = envelope::decode_as::<C, T>(answer, secrets, &errors)?;
+            if let Some(operating) = self.operating() {
+                operating.record(method, response.time.budget(), received);
+            }
+            Ok(response)
+        };
+        self.send(
+            method,
+            &[method],
+            call.is_idempotent::<C>(),
+            &encode,
+            &decode,
+        )
+        .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_names() {
+        for good in [
+            "crm.deal.list",
+            "imopenlines.session.mode.pinAll",
+            "sonet_group.get",
+            "profile",
+            "crm.item.productrow.list",
+        ] {
+            assert_eq!(check_method_name(good), Ok(()), "{good}");
+        }
+        let long = "a".repeat(201);
+        for (bad, why) in [
+            ("", "empty"),
+            ("crm deal", "only letters"),
+            ("crm/deal", "only letters"),
+            ("crm..deal", "empty"),
+            (".crm", "empty"),
+            ("crm.deal?x=1", "only letters"),
+            ("crm#x", "only letters"),
+            ("crm%2Fdeal", "only letters"),
+            ("crm\u{0}deal", "only letters"),
+            ("crm\ndeal", "only letters"),
+            (long.as_str(), "200 bytes"),
+        ] {
+            match check_method_name(bad) {
+                Err(ArgumentProblem::NotAMethodName { reason, .. }) => {
+                    assert!(reason.contains(why), "{bad:?}: {reason}")
+                }
+                other => panic!("{bad:?}: {other:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn idempotency_is_the_specs_or_the_callers() {
+        use crate::testing::Test;
+        let unknown = AnyCall::new("crm.deal.add", Value::Null);
+        assert!(!unknown.is_idempotent::<Test>());
+        assert!(unknown.clone().idempotent(true).is_idempotent::<Test>());
+        let specced = AnyCall::new("TEST.method", Value::Null);
+        assert!(specced.is_idempotent::<Test>());
+        assert!(!specced.clone().idempotent(false).is_idempotent::<Test>());
+        assert_eq!(
+            specced.method_error::<Test>("access_denied"),
+            Some(crate::testing::MethodErrors::AccessDenied)
+        );
+        assert_eq!(unknown.method_error::<Test>("ACCESS_DENIED"), None);
+    }
+
+    #[test]
+    fn parameters_are_an_object_or_nothing() {
+        use crate::testing::Test;
+        assert!(AnyCall::new("m", Value::Null).checked::<Test>().is_ok());
+        assert!(AnyCall::new("m", serde_json::json!({"filter": {">ID": 5}}))
+            .checked::<Test>()
+            .is_ok());
+        let err = AnyCall::new("m", serde_json::json!([1]))
+            .checked::<Test>()
+            .unwrap_err();
+        assert!(err.to_string().contains("not an array"), "{err}");
+        let err = AnyCall::new("crm/../x", Value::Null)
+            .checked::<Test>()
+            .unwrap_err();
+        assert!(
+            !err.may_have_reached_server()
+                && err.to_string().contains("not a Bitrix24 method name"),
+            "{err}"
+        );
+    }
+}

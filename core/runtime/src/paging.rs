@@ -1,0 +1,326 @@
+//! Walking a list method to its end, a page of (at most) 50 items at a time, in one of the two
+//! ways the docs describe:
+//!
+//! - *counted* pages through `start`/`next`/`total`: the first page says how many items there
+//!   are, and the pages after it are fetched 50 at a time through `batch`, so 10,000 items take
+//!   5 requests;
+//! - *by ID*, the docs' advice for large lists (`settings/performance/huge-data.md`): order by
+//!   the ID, filter `>ID` with the last ID seen, `start = -1` so that the portal never counts;
+//!   one request per page, and no page is skipped or seen twice when items are added meanwhile.
+//!
+//! Pages are fetched only when asked for: stopping early sends nothing more. Every request goes
+//! through the rate limiter and the execution-time budget like any other call.
+
+use std::collections::VecDeque;
+
+use serde_json::{Map, Value};
+
+use crate::any_call::AnyCall;
+use crate::catalog::Catalog;
+use crate::error::ProtocolErrorKind;
+use crate::{Client, Error};
+
+/// The portal's page size for list methods.
+pub const PAGE_SIZE: u64 = 50;
+
+/// How a list is walked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListMode {
+    /// Through `start`/`next`, the pages after the first fetched through `batch`.
+    Counted,
+    /// By ID: ascending, `>ID` the last ID seen, `start = -1`.
+    ById,
+}
+
+/// A list method to walk: the call, how to walk it, and where its items are.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListCall {
+    call: AnyCall,
+    mode: ListMode,
+    id_field: String,
+    items_key: Option<String>,
+}
+
+impl ListCall {
+    /// Walks `method` with `params` (its `filter`, `select`, `order`, …) through counted pages.
+    pub fn counted(method: impl Into<String>, params: Value) -> ListCall {
+        ListCall::new(method, params, ListMode::Counted)
+    }
+
+    /// Walks `method` by ID, as the docs advise for large lists: `params`' `order` is replaced by
+    /// the ID's, its `filter` gains `>ID`, and `start` is `-1`.
+    pub fn by_id(method: impl Into<String>, params: Value) -> ListCall {
+        ListCall::new(method, params, ListMode::ById)
+    }
+
+    pub fn new(method: impl Into<String>, params: Value, mode: ListMode) -> ListCall {
+        ListCall {
+            // A list method reads: repeating a page changes nothing.
+            call: AnyCall::new(method, params).idempotent(true),
+            mode,
+            id_field: "ID".to_string(),
+            items_key: None,
+        }
+    }
+
+    /// The identifier field to walk by (default `ID`; `id` for `crm.item.list`, say).
+    #[must_use]
+    pub fn id_field(mut self, field: impl Into<String>) -> ListCall {
+        self.id_field = field.into();
+        self
+    }
+
+    /// Where the items are when `result` is an object (`items` for `crm.item.list`, `tasks` for
+    /// `tasks.task.list`); by default a list `result`, or the only list inside an object.
+    #[must_use]
+    pub fn items_key(mut self, key: impl Into<String>) -> ListCall {
+        self.items_key = Some(key.into());
+        self
+    }
+
+    /// Whether pages may be fetched again after a failure that may have reached the portal
+    /// (default: yes, a list method only reads).
+    #[must_use]
+    pub fn idempotent(mut self, idempotent: bool) -> ListCall {
+        self.call = self.call.idempotent(idempotent);
+        self
+    }
+
+    pub fn mode(&self) -> &ListMode {
+        &self.mode
+    }
+}
+
+/// How far a walk has got, for a progress bar.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Items handed out so far.
+    pub items: u64,
+    /// How many items the list has, once the portal said (counted walks only).
+    pub total: Option<u64>,
+    /// HTTP requests made so far.
+    pub requests: u64,
+}
+
+/// A walk through a list, a page at a time: [`Pager::next_page`] until it gives `None`. A failed
+/// page can be asked for again.
+pub struct Pager<C: Catalog> {
+    client: Client<C>,
+    list: ListCall,
+    state: State,
+    progress: Progress,
+}
+
+enum State {
+    Start,
+    /// By ID, after a full page ending at this ID.
+    After(Value),
+    /// Counted: pages fetched ahead, and the starts of those still to fetch.
+    Counted {
+        ahead: VecDeque<Vec<Value>>,
+        starts: VecDeque<u64>,
+    },
+    Done,
+}
+
+impl<C: Catalog> Client<C> {
+    /// A walk through a list method; nothing is sent until the first page is asked for.
+    pub fn list(&self, list: ListCall) -> Pager<C> {
+        Pager {
+            client: self.clone(),
+            list,
+            state: State::Start,
+            progress: Progress::default(),
+        }
+    }
+}
+
+impl<C: Catalog> Pager<C> {
+    pub fn progress(&self) -> Progress {
+        self.progress
+    }
+
+    /// The items one by one, as a stream; dropping it stops the walk.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Value, Error<C>>> {
+        use futures_util::stream::{self, StreamExt};
+        stream::unfold(Some(self), |pager| async move {
+            let mut pager = pager?;
+            match pager.next_page().await {
+                Ok(Some(page)) => Some((page.into_iter().map(Ok).collect::<Vec<_>>(), Some(pager))),
+                Ok(None) => None,
+                // A failed page ends the stream with its error.
+                Err(error) => Some((vec![Err(error)], None)),
+            }
+        })
+        .flat_map(stream::iter)
+    }
+
+    /// The next page of items, or `None` at the end of the list.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<Value>>, Error<C>> {
+        loop {
+            match &mut self.state {
+                State::Done => return Ok(None),
+                State::Start if self.list.mode == ListMode::Counted => {
+                    let first = self.first_counted_page().await?;
+                    return Ok(Some(self.hand_out(first)));
+                }
+                State::Start => return self.page_by_id(None).await,
+                State::After(last) => {
+                    let last = last.clone();
+                    return self.page_by_id(Some(last)).await;
+                }
+                State::Counted { ahead, starts } => {
+                    if let Some(page) = ahead.pop_front() {
+                        return Ok(Some(self.hand_out(page)));
+                    }
+                    if starts.is_empty() {
+                        self.state = State::Done;
+                        continue;
+                    }
+                    let batch: Vec<u64> = starts
+                        .iter()
+                        .take(crate::MAX_BATCH_COMMANDS)
+                        .copied()
+                        .collect();
+                    let pages = self.fetch(&batch).await?;
+                    if let State::Counted { ahead, starts } = &mut self.state {
+                        starts.drain(..batch.len());
+                        ahead.extend(pages);
+                    }
+                }
+            }
+        }
+    }
+
+    fn hand_out(&mut self, page: Vec<Value>) -> Vec<Value> {
+        self.progress.items += page.len() as u64;
+        page
+    }
+
+    /// The first page of a counted walk, which says how many pages follow.
+    async fn first_counted_page(&mut self) -> Result<Vec<Value>, Error<C>> {
+        let mut params = self.params()?;
+        params.insert("start".to_string(), Value::from(0));
+        let call = self.with_params(params);
+        let response = self.client.call_any(&call).await?;
+        self.progress.requests += 1;
+        let items = self.items(response.result)?;
+        let total = response.total;
+        self.progress.total = total;
+        let starts: VecDeque<u64> = match (response.next, total) {
+            (Some(next), Some(total)) => (next..total).step_by(PAGE_SIZE as usize).collect(),
+            (Some(next), None) => VecDeque::from([next]),
+            _ => VecDeque::new(),
+        };
+        self.state = State::Counted {
+            ahead: VecDeque::new(),
+            starts,
+        };
+        Ok(items)
+    }
+
+    /// The pages at `starts`, through one `batch` request.
+    async fn fetch(&mut self, starts: &[u64]) -> Result<Vec<Vec<Value>>, Error<C>> {
+        let params = self.params()?;
+        let responses = self
+            .client
+            .fetch_pages(&self.list.call, &params, starts)
+            .await?;
+        self.progress.requests += 1;
+        responses
+            .into_iter()
+            .map(|response| self.items(response.result))
+            .collect()
+    }
+
+    /// One page by ID, after `last` (from the start when `None`).
+    async fn page_by_id(&mut self, last: Option<Value>) -> Result<Option<Vec<Value>>, Error<C>> {
+        let mut params = self.params()?;
+        let id = self.list.id_field.clone();
+        let mut order = Map::new();
+        order.insert(id.clone(), Value::from("ASC"));
+        params.insert("order".to_string(), Value::Object(order));
+        let mut filter = match params.remove("filter") {
+            Some(Value::Object(filter)) => filter,
+            _ => Map::new(),
+        };
+        filter.insert(format!(">{id}"), last.unwrap_or(Value::from(0)));
+        params.insert("filter".to_string(), Value::Object(filter));
+        params.insert("start".to_string(), Value::from(-1));
+        let call = self.with_params(params);
+        let response = self.client.call_any(&call).await?;
+        self.progress.requests += 1;
+        let items = self.items(response.result)?;
+        self.state = match items.last() {
+            Some(item) if items.len() as u64 >= PAGE_SIZE => match item.get(&id) {
+                Some(last) => State::After(last.clone()),
+                None => {
+                    return Err(shape(format!(
+                        "a list item has no {id:?} to walk by: {}",
+                        short(item)
+                    )))
+                }
+            },
+            _ => State::Done,
+        };
+        if items.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(self.hand_out(items)))
+    }
+
+    /// The caller's parameters as an object (checked as any call's are).
+    fn params(&self) -> Result<Map<String, Value>, Error<C>> {
+        self.list.call.checked::<C>().cloned()
+    }
+
+    fn with_params(&self, params: Map<String, Value>) -> AnyCall {
+        let mut call = AnyCall::new(self.list.call.method(), Value::Object(params));
+        if self.list.call.is_idempotent::<C>() {
+            call = call.idempotent(true);
+        }
+        call
+    }
+
+    /// The items of one page's `result`.
+    fn items(&self, result: Value) -> Result<Vec<Value>, Error<C>> {
+        match (result, self.list.items_key.as_deref()) {
+            (Value::Array(items), _) => Ok(items),
+            (Value::Object(mut map), Some(key)) => match map.remove(key) {
+                Some(Value::Array(items)) => Ok(items),
+                Some(Value::Object(keyed)) => Ok(keyed.into_iter().map(|(_, v)| v).collect()),
+                _ => Err(shape(format!("the result has no list under {key:?}"))),
+            },
+            (Value::Object(map), None) => {
+                let mut lists = map.into_iter().filter(|(_, v)| v.is_array());
+                match (lists.next(), lists.next()) {
+                    (Some((_, Value::Array(items))), None) => Ok(items),
+                    _ => Err(shape(
+                        "the result is an object without exactly one list; name it with items_key"
+                            .to_string(),
+                    )),
+                }
+            }
+            (other, _) => Err(shape(format!(
+                "the result of a list method is a list, not {}",
+                short(&other)
+            ))),
+        }
+    }
+}
+
+fn shape<C: Catalog>(snippet: String) -> Error<C> {
+    Error::Protocol {
+        kind: ProtocolErrorKind::UnexpectedShape,
+        status: 200,
+        snippet,
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    match text.char_indices().nth(100) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
+}
