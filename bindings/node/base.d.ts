@@ -4,6 +4,8 @@
  * beside the clients, results and the error classes of each documented code.
  */
 
+import type { Response } from './index';
+
 /** Settings of a client; every field is optional. */
 export interface ClientOptions {
   /** How long one attempt may take, in milliseconds (default 65 000: the portal's 60 s limit plus the network). */
@@ -156,3 +158,73 @@ export interface ConfigError extends B24kitErrorFields {}
 export declare class TokenRefreshError extends B24kitError {}
 /** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
 export declare class SkippedError extends B24kitError {}
+
+/** A JSON value as a call by name answers it. */
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+/**
+ * A parameter value of a call by name: JSON, plus `Date` (sent as ISO text) and `undefined`
+ * (the property is left out).
+ */
+export type JsonParam = string | number | boolean | null | Date | undefined | JsonParam[] | { [key: string]: JsonParam };
+
+/** The parameters of a call by name: `filter`, `select`, `order`, `fields`, … as the method takes them. */
+export type JsonParams = { [key: string]: JsonParam };
+
+/** How far a list walk has got. */
+export interface Progress {
+  /** Items handed out so far. */
+  readonly items: number;
+  /** How many items the list has, once the portal said (counted walks only). */
+  readonly total: number | null;
+  /** HTTP requests made so far. */
+  readonly requests: number;
+}
+
+/** The items of a list method for `for await`, fetched a page at a time as the loop asks. */
+export declare class ListWalk<T = { [key: string]: JsonValue }> implements AsyncIterableIterator<T> {
+  private constructor();
+  /** How far the walk has got; readable while a page is fetched. */
+  readonly progress: Progress;
+  [Symbol.asyncIterator](): ListWalk<T>;
+  /** The next item; a page that fails rejects, and the next call asks for that page again. */
+  next(): Promise<IteratorResult<T, undefined>>;
+  /** Ends a loop early: nothing more is sent, and the walk can go on later. */
+  return(): Promise<IteratorResult<T, undefined>>;
+  /** The rest of the walk a page (an array of up to 50 items) at a time. */
+  pages(): AsyncGenerator<T[], void, undefined>;
+}
+
+/** How `list` walks a list method. */
+export interface ListOptions {
+  /**
+   * Walk by ID, as the docs advise for large lists: ordered by ID, each page filtered on `>ID`
+   * of the last, never counted. Otherwise the first page says how many items there are and the
+   * rest come 50 pages per `batch` request. Default `false`.
+   */
+  byId?: boolean;
+  /** The identifier to walk by (default `ID`; `id` for `crm.item.list`). */
+  idField?: string;
+  /** Where the items are when `result` is an object (`items` for `crm.item.list`). */
+  itemsKey?: string;
+}
+
+/** The calls of any Bitrix24 method by name that every client has. */
+export interface AnyMethodCalls {
+  /**
+   * Calls any method by name, with the same limits, retries and errors as the typed calls.
+   * `T` is what you know `result` to be (default: any JSON). `idempotent: true` lets a failure
+   * that may have reached the portal be retried; a method without a spec is not, by default.
+   * Rejects with `TypeError` (naming the path) for a value JSON cannot hold and with
+   * `InvalidArgumentError` for a name that is not a method's, before anything is sent.
+   */
+  call<T = JsonValue>(method: string, params?: JsonParams | null, options?: { idempotent?: boolean }): Promise<Response<T>>;
+  /**
+   * Calls of any methods through `batch`, by name: `{ contact: ['crm.contact.get', { ID: 5 }] }`.
+   * `$result[name]…` refers to an earlier call's result. One `Response` or error per name.
+   */
+  batch(calls: { [name: string]: [string, JsonParams?] }, options?: { halt?: boolean }): Promise<{ [name: string]: Response<JsonValue> | B24kitError }>;
+  batch(calls: Map<string, [string, JsonParams?]>, options?: { halt?: boolean }): Promise<Map<string, Response<JsonValue> | B24kitError>>;
+  /** Every item of a list method, for `for await`, a page of 50 at a time as the loop goes. */
+  list<T = { [key: string]: JsonValue }>(method: string, params?: JsonParams | null, options?: ListOptions): ListWalk<T>;
+}

@@ -8,18 +8,64 @@ const native = require('./native.js');
 const { InvalidArgumentError, raise } = require('./errors_base.js');
 const { checkKeys, checkOptions, checkRetry, describe } = require('./settings.js');
 const { Tokens } = require('./tokens.js');
+const { check, isPlainObject, paramsJson } = require('./json.js');
+const { ListWalk, PAGER } = require('./listing.js');
 
 const NATIVE = Symbol('b24kit.native');
 const SETTLED = Symbol('b24kit.settled');
 const PRIVATE = Symbol('b24kit.private');
 
-/** A successful call: the typed `result` and the answer's `time`. */
+/**
+ * A successful call: the typed `result`, the answer's `time` and, for list methods, `total`
+ * (how many items the list has, when the portal counted) and `next` (the next page's start).
+ */
 class Response {
-  constructor(result, time) {
+  constructor(result, time, total = null, next = null) {
     this.result = result;
     this.time = time;
+    this.total = total;
+    this.next = next;
     Object.freeze(this);
   }
+}
+
+/** Checks a call's options (`{ idempotent }`); returns `idempotent` or null for the default. */
+function checkCallOptions(options) {
+  if (options === undefined) return null;
+  checkKeys(options, 'call option', ['idempotent']);
+  if (options.idempotent === undefined) return null;
+  if (typeof options.idempotent !== 'boolean') throw new TypeError(`idempotent must be a boolean, not ${describe(options.idempotent)}`);
+  return options.idempotent;
+}
+
+/** The `[name, method, params]` of a mixed batch, from a plain object or a Map of name → [method, params]. */
+function namedCalls(calls) {
+  let entries;
+  if (calls instanceof Map) entries = [...calls];
+  else if (calls !== null && typeof calls === 'object' && !Array.isArray(calls) && isPlainObject(calls)) entries = Object.entries(calls);
+  else throw new TypeError(`batch takes an object (or Map) of name → [method, params], not ${describe(calls)}`);
+  return entries.map(([name, call]) => {
+    if (typeof name !== 'string') throw new TypeError(`batch call names are strings, not ${describe(name)}`);
+    if (!Array.isArray(call) || call.length < 1 || call.length > 2 || typeof call[0] !== 'string') {
+      throw new TypeError(`calls.${name} must be [method, params], not ${describe(call)}`);
+    }
+    const params = call[1] ?? {};
+    if (typeof params !== 'object' || Array.isArray(params) || !isPlainObject(params)) {
+      throw new TypeError(`calls.${name}'s parameters must be a plain object, not ${describe(params)}`);
+    }
+    check(params, `calls.${name}`, new Set());
+    return [name, call[0], params];
+  });
+}
+
+function checkListOptions(options) {
+  if (options === undefined) return { byId: false, idField: null, itemsKey: null };
+  checkKeys(options, 'list option', ['byId', 'idField', 'itemsKey']);
+  const { byId = false, idField = null, itemsKey = null } = options;
+  if (typeof byId !== 'boolean') throw new TypeError(`byId must be a boolean, not ${describe(byId)}`);
+  if (idField !== null && typeof idField !== 'string') throw new TypeError(`idField must be a string, not ${describe(idField)}`);
+  if (itemsKey !== null && typeof itemsKey !== 'string') throw new TypeError(`itemsKey must be a string, not ${describe(itemsKey)}`);
+  return { byId, idField, itemsKey };
 }
 
 /** Throws `TypeError` unless `params` is a plain object with only the method's keys. */
@@ -129,6 +175,57 @@ class ClientBase {
       }
     };
     return promise.finally(deliver);
+  }
+
+  /**
+   * Calls any Bitrix24 method by name, with the same limits, retries and errors as the typed
+   * calls: `await client.call('crm.contact.get', { ID: 5 })`. `result` is the answer's JSON.
+   * `{ idempotent: true }` lets a failure that may have reached the portal be retried (the
+   * default for a method without a spec is not to).
+   */
+  call(method, params, options) {
+    try {
+      if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
+      const idempotent = checkCallOptions(options);
+      return this[SETTLED](this[NATIVE]().callMethod(method, paramsJson(params), idempotent));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Calls of any methods through Bitrix24's `batch`, by name:
+   * `await client.batch({ contact: ['crm.contact.get', { ID: 5 }], ... })`. A parameter may refer
+   * to an earlier call as `$result[name]…`; such calls always share a request. Resolves with one
+   * entry per name — its `Response` or the error it failed with (not thrown) — as an object, or
+   * a Map when `calls` is one. With `{ halt: true }` the calls after the first failure are
+   * `SkippedError`s.
+   */
+  batch(calls, options) {
+    try {
+      const named = namedCalls(calls);
+      const halt = checkBatch([], options, 'batch');
+      const settled = this[SETTLED](this[NATIVE]().batchCalls(JSON.stringify(named), halt));
+      return settled.then((outcomes) => {
+        if (calls instanceof Map) return new Map(named.map(([name], i) => [name, outcomes[i]]));
+        return Object.fromEntries(named.map(([name], i) => [name, outcomes[i]]));
+      });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * Every item of a list method, for `for await`, fetched a page of 50 at a time as the loop
+   * goes. `{ byId: true }` walks by ID as the docs advise for large lists (ordered by ID,
+   * filtered on `>ID` of the last page, never counted); otherwise the first page says how many
+   * there are and the rest come 50 pages per `batch` request. `idField` (default `ID`) and
+   * `itemsKey` (where the items are when `result` is an object) fit other list methods.
+   */
+  list(method, params, options) {
+    if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
+    const { byId, idField, itemsKey } = checkListOptions(options);
+    return new ListWalk(this[NATIVE]().list(method, paramsJson(params), byId, idField, itemsKey), PAGER);
   }
 
   /** Closes the kept-alive connections; later calls reject. */

@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -31,11 +31,18 @@ export declare class Time {
   readonly operating: number | null;
 }
 
-/** A successful call: the typed `result` and the answer's `time`. */
+/**
+ * A successful call: the typed `result`, the answer's `time` and, for list methods, where the
+ * list stands.
+ */
 export declare class Response<T> {
   private constructor();
   readonly result: T;
   readonly time: Time;
+  /** How many items the list has, when the portal counted them. */
+  readonly total: number | null;
+  /** The `start` of the next page; `null` on the last one. */
+  readonly next: number | null;
 }
 
 /** The dialog. The result of `imopenlines.dialog.get`. */
@@ -207,6 +214,8 @@ export declare class Client {
   /** `imopenlines.session.mode.unpinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
 }
+// The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
+export interface Client extends AnyMethodCalls {}
 
 /** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
 export declare class DialogIdEmptyError extends MethodError {}

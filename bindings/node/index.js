@@ -11,6 +11,7 @@ const native = require('./native.js');
 const errors = require('./errors.js');
 const { Client, Time } = require('./client.js');
 const { Response } = require('./client_base.js');
+const { ListWalk } = require('./listing.js');
 const { DEFAULT_OAUTH_SERVER, RateLimit } = require('./settings.js');
 const { Tokens } = require('./tokens.js');
 
@@ -19,13 +20,21 @@ if (native.version() !== packageVersion) {
   throw new Error(`b24kit's addon is version ${native.version()} but the package is ${packageVersion}; rebuild it`);
 }
 
-native.init((result, time) => new Response(result, new Time(time)), errors.makeError);
+native.init(
+  (result, time) => new Response(result, new Time(time)),
+  (text) => {
+    const answer = JSON.parse(text);
+    return new Response(answer.result, new Time(answer.time), answer.total, answer.next);
+  },
+  errors.makeError,
+);
 
 const { makeError, ...errorClasses } = errors;
 
 module.exports = {
   Client,
   DEFAULT_OAUTH_SERVER,
+  ListWalk,
   RateLimit,
   Response,
   Time,

@@ -5,6 +5,7 @@ import b24kit from './index.js';
 export default b24kit;
 export const {
   Client,
+  ListWalk,
   RateLimit,
   Response,
   Time,

@@ -3,12 +3,14 @@
 //! thread, typed errors through `index.js`'s factories — and leaves behaviour to the core.
 //!
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
-//! and `generated`, plus `awake` (keeping the runtime warm between calls).
+//! and `generated`, plus `any_method` (calls by name, list walks, mixed batches, with JSON
+//! text across the boundary) and `awake` (keeping the runtime warm between calls).
 
 // napi's macros register exported functions only outside test builds, so a test-mode check
 // (`clippy --all-targets`) would call them unused.
 #![cfg_attr(test, allow(dead_code))]
 
+mod any_method;
 mod awake;
 mod client;
 mod dispatch;
@@ -22,8 +24,13 @@ use napi_derive::napi;
 
 /// Registers `index.js`'s factories for results and errors; called once per environment.
 #[napi(catch_unwind)]
-pub fn init(env: &Env, make_response: Unknown<'_>, make_error: Unknown<'_>) -> Result<()> {
-    dispatch::init(env, make_response, make_error)
+pub fn init(
+    env: &Env,
+    make_response: Unknown<'_>,
+    make_json_response: Unknown<'_>,
+    make_error: Unknown<'_>,
+) -> Result<()> {
+    dispatch::init(env, make_response, make_json_response, make_error)
 }
 
 /// The package version, to check that `index.js` and the addon match.

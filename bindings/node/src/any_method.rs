@@ -1,0 +1,240 @@
+//! Calls of any method by name, mixed batches and list walks. Parameters arrive as JSON text
+//! (`index.js` checks them and names the path of a value JSON cannot hold); answers leave as
+//! JSON text that JavaScript parses, one `JSON.parse` per answer instead of a Node-API call per
+//! value.
+
+use std::sync::{Arc, Mutex};
+
+use napi::bindgen_prelude::*;
+use napi::sys;
+use napi_derive::napi;
+use serde_json::Value;
+
+use b24kit::{AnyCall, ListCall, NamedCall};
+
+use crate::client::NativeClient;
+use crate::dispatch::{spawn_settled, Factories, Settle};
+
+/// The parameters JavaScript sent, as JSON text of an object.
+fn params(text: &str) -> Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::new(Status::InvalidArg, format!("parameters are not JSON: {e}")))
+}
+
+fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Result<AnyCall> {
+    let call = AnyCall::new(method, params(params_json)?);
+    Ok(match idempotent {
+        Some(idempotent) => call.idempotent(idempotent),
+        None => call,
+    })
+}
+
+/// One answer as the JSON text `makeJsonResponse` reads: `{"result", "time", "total", "next"}`,
+/// the time's fields named as JavaScript names them.
+fn answer_text(answer: b24kit::Response<Value>) -> String {
+    let time = match serde_json::to_value(&answer.time) {
+        Ok(Value::Object(fields)) => Value::Object(
+            fields
+                .into_iter()
+                .map(|(name, value)| (camel_case(&name), value))
+                .collect(),
+        ),
+        _ => Value::Null,
+    };
+    serde_json::json!({
+        "result": answer.result,
+        "time": time,
+        "total": answer.total,
+        "next": answer.next,
+    })
+    .to_string()
+}
+
+/// `operating_reset_at` → `operatingResetAt`, as napi names the typed calls' fields.
+fn camel_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+type Outcome<T> = std::result::Result<T, b24kit::panic::Panic>;
+
+fn settle_answer(
+    env: sys::napi_env,
+    factories: &Factories,
+    outcome: Outcome<std::result::Result<b24kit::Response<Value>, b24kit::Error>>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    match outcome {
+        Ok(Ok(answer)) => factories.json_response(env, answer_text(answer)),
+        Ok(Err(error)) => Err(factories.core_error(env, &error)),
+        Err(panic) => Err(factories.internal(env, &panic.to_string())),
+    }
+}
+
+fn settle_batch(
+    env: sys::napi_env,
+    factories: &Factories,
+    outcome: Outcome<std::result::Result<Vec<b24kit::BatchItem<Value>>, b24kit::Error>>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    let items = match outcome {
+        Ok(Ok(items)) => items,
+        Ok(Err(error)) => return Err(factories.core_error(env, &error)),
+        Err(panic) => return Err(factories.internal(env, &panic.to_string())),
+    };
+    let mut array = std::ptr::null_mut();
+    let status = unsafe { sys::napi_create_array_with_length(env, items.len(), &mut array) };
+    if status != sys::Status::napi_ok {
+        return Err(factories.internal(env, "cannot create an array"));
+    }
+    for (index, item) in items.into_iter().enumerate() {
+        let value = match item {
+            Ok(answer) => match factories.json_response(env, answer_text(answer)) {
+                Ok(value) | Err(value) => value,
+            },
+            Err(error) => factories.core_error(env, &error),
+        };
+        unsafe { sys::napi_set_element(env, array, index as u32, value) };
+    }
+    Ok(array)
+}
+
+#[napi]
+impl NativeClient {
+    /// Any method by name; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn call_method<'e>(
+        &self,
+        env: &'e Env,
+        method: String,
+        params_json: String,
+        idempotent: Option<bool>,
+    ) -> Result<Unknown<'e>> {
+        let call = any_call(method, &params_json, idempotent)?;
+        let client = self.core()?;
+        spawn_settled(env, async move {
+            let outcome =
+                b24kit::panic::catch_async(async move { client.call_any(&call).await }).await;
+            let settle: Settle =
+                Box::new(move |env, factories| settle_answer(env, factories, outcome));
+            settle
+        })
+    }
+
+    /// Calls of any methods through `batch`: JSON text of `[[name, method, params], …]`. The
+    /// promise settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn batch_calls<'e>(
+        &self,
+        env: &'e Env,
+        calls_json: String,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let calls: Vec<(String, String, Value)> = serde_json::from_str(&calls_json)
+            .map_err(|e| Error::new(Status::InvalidArg, format!("calls are not JSON: {e}")))?;
+        let calls = calls
+            .into_iter()
+            .map(|(name, method, params)| NamedCall::new(name, AnyCall::new(method, params)))
+            .collect();
+        let client = self.core()?;
+        spawn_settled(env, async move {
+            let outcome = b24kit::panic::catch_async(client.batch_any(calls, halt)).await;
+            let settle: Settle =
+                Box::new(move |env, factories| settle_batch(env, factories, outcome));
+            settle
+        })
+    }
+
+    /// A walk through a list method; nothing is sent until the first page is asked for.
+    #[napi(catch_unwind)]
+    pub fn list(
+        &self,
+        method: String,
+        params_json: String,
+        by_id: bool,
+        id_field: Option<String>,
+        items_key: Option<String>,
+    ) -> Result<NativePager> {
+        let params = params(&params_json)?;
+        let mut list = if by_id {
+            ListCall::by_id(method, params)
+        } else {
+            ListCall::counted(method, params)
+        };
+        if let Some(field) = id_field {
+            list = list.id_field(field);
+        }
+        if let Some(key) = items_key {
+            list = list.items_key(key);
+        }
+        let pager = self.core()?.list(list);
+        Ok(NativePager {
+            progress: Arc::new(Mutex::new(pager.progress())),
+            pager: Arc::new(tokio::sync::Mutex::new(pager)),
+        })
+    }
+}
+
+/// The native side of a JavaScript list walk: a page per `nextPage()`.
+#[napi]
+pub struct NativePager {
+    /// Held across a page's requests; one page at a time.
+    pager: Arc<tokio::sync::Mutex<b24kit::Pager>>,
+    /// The progress after the last page, readable while the next one is fetched.
+    progress: Arc<Mutex<b24kit::Progress>>,
+}
+
+/// How far a walk has got.
+#[napi(object)]
+pub struct NativeProgress {
+    pub items: f64,
+    pub total: Option<f64>,
+    pub requests: f64,
+}
+
+#[napi]
+impl NativePager {
+    /// The promise of the next page as JSON text of an array of items, or `null` at the end.
+    #[napi(catch_unwind)]
+    pub fn next_page<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        let (pager, progress) = (self.pager.clone(), self.progress.clone());
+        spawn_settled(env, async move {
+            let outcome = b24kit::panic::catch_async(async move {
+                let mut pager = pager.lock().await;
+                let page = pager.next_page().await;
+                *progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
+                page.map(|page| page.map(|items| Value::Array(items).to_string()))
+            })
+            .await;
+            let settle: Settle = Box::new(move |env, factories| match outcome {
+                Ok(Ok(Some(text))) => unsafe { String::to_napi_value(env, text) }
+                    .map_err(|e| factories.internal(env, &e.to_string())),
+                Ok(Ok(None)) => unsafe { Null::to_napi_value(env, Null) }
+                    .map_err(|e| factories.internal(env, &e.to_string())),
+                Ok(Err(error)) => Err(factories.core_error(env, &error)),
+                Err(panic) => Err(factories.internal(env, &panic.to_string())),
+            });
+            settle
+        })
+    }
+
+    /// Items handed out, the list's total once known, and requests made so far.
+    #[napi(getter)]
+    pub fn progress(&self) -> NativeProgress {
+        let p = *self.progress.lock().unwrap_or_else(|p| p.into_inner());
+        NativeProgress {
+            items: p.items as f64,
+            total: p.total.map(|t| t as f64),
+            requests: p.requests as f64,
+        }
+    }
+}
