@@ -35,6 +35,12 @@ for file in $(find "$scratch/kotlin" "$scratch/swift-package" -type f); do
     cat "$file"; } >"$file.tmp" && mv "$file.tmp" "$file"
 done
 
+# Hand-written Swift beside the generated file (no banner) is kept as it is.
+for file in $(grep -rL "^// @generated" "$swift_out" 2>/dev/null || true); do
+  mkdir -p "$scratch/swift-package/$(dirname "${file#"$swift_out"/}")"
+  cp "$file" "$scratch/swift-package/${file#"$swift_out"/}"
+done
+
 if [ "${1:-}" = "--check" ]; then
   status=0
   diff -ru "$kotlin_out" "$scratch/kotlin" || status=1

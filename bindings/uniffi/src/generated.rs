@@ -66,6 +66,7 @@ crate::errors::error_enum! {
 }
 
 crate::client::client_exports!(B24kitError);
+crate::any_method::any_method_exports!(B24kitError, Time);
 
 /// Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]

@@ -3,12 +3,14 @@
 //! behaviour to the core.
 //!
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
-//! and `generated` (the method-specific part and the error enum's variants, from the spec).
+//! and `generated` (the method-specific part and the error enum's variants, from the spec),
+//! plus `any_method` (calls by name with JSON values, mixed batches, list walks).
 
 // `B24kitError` carries its fields by value because that is how uniffi hands them to Kotlin and
 // Swift; errors are rare, so the size of `Result<_, B24kitError>` costs nothing that matters.
 #![allow(clippy::result_large_err)]
 
+mod any_method;
 mod client;
 mod dispatch;
 mod errors;
@@ -16,6 +18,7 @@ mod generated;
 mod settings;
 mod tokens;
 
+pub use any_method::{JsonEntry, JsonValue, ListProgress};
 pub use client::Client;
 pub use generated::*;
 pub use settings::{ClientOptions, OperatingBudget, RateLimit, RetryOptions};

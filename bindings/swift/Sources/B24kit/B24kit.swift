@@ -635,6 +635,20 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func description()  -> String
     
     /**
+     * Calls of any methods through `batch`: up to 50 per request, more split (never
+     * across a `$result[name]` reference). One outcome per call, in order; with `halt`
+     * the calls after the first failure are `Skipped`.
+     */
+    func batchCalls(calls: [NamedCall], halt: Bool) async throws  -> [JsonOutcome]
+    
+    /**
+     * Calls any method by name, with the same limits, retries and errors as the typed
+     * calls. `params` is an object (or `Null`). `idempotent` lets a failure that may
+     * have reached the portal be retried; a method without a spec is not, by default.
+     */
+    func callMethod(method: String, params: JsonValue, idempotent: Bool?) async throws  -> JsonResponse
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -728,6 +742,14 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpinAllCall], halt: Bool) async  -> [ImopenlinesSessionModeUnpinAllOutcome]
+    
+    /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    func list(method: String, params: JsonValue, byId: Bool, idField: String?, itemsKey: String?) throws  -> ListWalk
     
     /**
      * Test hook, not API: a call that panics inside the core. It fails with
@@ -841,6 +863,48 @@ open func description() -> String  {
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * Calls of any methods through `batch`: up to 50 per request, more split (never
+     * across a `$result[name]` reference). One outcome per call, in order; with `halt`
+     * the calls after the first failure are `Skipped`.
+     */
+open func batchCalls(calls: [NamedCall], halt: Bool = false)async throws  -> [JsonOutcome]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_batch_calls(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeNamedCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeJsonOutcome.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * Calls any method by name, with the same limits, retries and errors as the typed
+     * calls. `params` is an object (or `Null`). `idempotent` lets a failure that may
+     * have reached the portal be retried; a method without a spec is not, by default.
+     */
+open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)async throws  -> JsonResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_call_method(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(method),FfiConverterTypeJsonValue_lower(params),FfiConverterOptionBool.lower(idempotent)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeJsonResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
 }
     
     /**
@@ -1084,6 +1148,26 @@ open func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpi
 }
     
     /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+open func list(method: String, params: JsonValue, byId: Bool = false, idField: String? = nil, itemsKey: String? = nil)throws  -> ListWalk  {
+    return try  FfiConverterTypeListWalk_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_list(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterTypeJsonValue_lower(params),
+        FfiConverterBool.lower(byId),
+        FfiConverterOptionString.lower(idField),
+        FfiConverterOptionString.lower(itemsKey),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Test hook, not API: a call that panics inside the core. It fails with
      * `B24kitError.Internal`, and the client keeps working.
      */
@@ -1160,6 +1244,161 @@ public func FfiConverterTypeClient_lift(_ handle: UInt64) throws -> Client {
 #endif
 public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
     return FfiConverterTypeClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * A walk through a list method, a page at a time; nothing is sent until the first
+ * page is asked for, and stopping sends nothing more.
+ */
+public protocol ListWalkProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+    func nextPage() async throws  -> [JsonValue]?
+    
+    /**
+     * How far the walk has got.
+     */
+    func progress()  -> ListProgress
+    
+}
+/**
+ * A walk through a list method, a page at a time; nothing is sent until the first
+ * page is asked for, and stopping sends nothing more.
+ */
+open class ListWalk: ListWalkProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_listwalk(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_listwalk(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+open func nextPage()async throws  -> [JsonValue]?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_listwalk_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionSequenceTypeJsonValue.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * How far the walk has got.
+     */
+open func progress() -> ListProgress  {
+    return try!  FfiConverterTypeListProgress_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_listwalk_progress(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListWalk: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ListWalk
+
+    public static func lift(_ handle: UInt64) throws -> ListWalk {
+        return ListWalk(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ListWalk) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListWalk {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ListWalk, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWalk_lift(_ handle: UInt64) throws -> ListWalk {
+    return try FfiConverterTypeListWalk.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListWalk_lower(_ value: ListWalk) -> UInt64 {
+    return FfiConverterTypeListWalk.lower(value)
 }
 
 
@@ -2620,6 +2859,270 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift(_ buf: R
 #endif
 public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lower(_ value: ImopenlinesSessionModeUnpinAllResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lower(value)
+}
+
+
+/**
+ * One entry of a JSON object.
+ */
+public struct JsonEntry: Equatable, Hashable {
+    public var key: String
+    public var value: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(key: String, value: JsonValue) {
+        self.key = key
+        self.value = value
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JsonEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonEntry {
+        return
+            try JsonEntry(
+                key: FfiConverterString.read(from: &buf), 
+                value: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JsonEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.key, into: &buf)
+        FfiConverterTypeJsonValue.write(value.value, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonEntry_lift(_ buf: RustBuffer) throws -> JsonEntry {
+    return try FfiConverterTypeJsonEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonEntry_lower(_ value: JsonEntry) -> RustBuffer {
+    return FfiConverterTypeJsonEntry.lower(value)
+}
+
+
+/**
+ * A successful call by name: its `result`, the answer's `time` and, for list methods,
+ * `total` (when the portal counted) and `next` (the next page's start).
+ */
+public struct JsonResponse: Equatable, Hashable {
+    public var result: JsonValue
+    public var time: Time
+    public var total: Int64?
+    public var next: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: JsonValue, time: Time, total: Int64?, next: Int64?) {
+        self.result = result
+        self.time = time
+        self.total = total
+        self.next = next
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension JsonResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonResponse {
+        return
+            try JsonResponse(
+                result: FfiConverterTypeJsonValue.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf), 
+                total: FfiConverterOptionInt64.read(from: &buf), 
+                next: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: JsonResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeJsonValue.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+        FfiConverterOptionInt64.write(value.total, into: &buf)
+        FfiConverterOptionInt64.write(value.next, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonResponse_lift(_ buf: RustBuffer) throws -> JsonResponse {
+    return try FfiConverterTypeJsonResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonResponse_lower(_ value: JsonResponse) -> RustBuffer {
+    return FfiConverterTypeJsonResponse.lower(value)
+}
+
+
+/**
+ * How far a list walk has got.
+ */
+public struct ListProgress: Equatable, Hashable {
+    /**
+     * Items handed out so far.
+     */
+    public var items: Int64
+    /**
+     * How many items the list has, once the portal said (counted walks only).
+     */
+    public var total: Int64?
+    /**
+     * HTTP requests made so far.
+     */
+    public var requests: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Items handed out so far.
+         */items: Int64, 
+        /**
+         * How many items the list has, once the portal said (counted walks only).
+         */total: Int64?, 
+        /**
+         * HTTP requests made so far.
+         */requests: Int64) {
+        self.items = items
+        self.total = total
+        self.requests = requests
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ListProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeListProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ListProgress {
+        return
+            try ListProgress(
+                items: FfiConverterInt64.read(from: &buf), 
+                total: FfiConverterOptionInt64.read(from: &buf), 
+                requests: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ListProgress, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.items, into: &buf)
+        FfiConverterOptionInt64.write(value.total, into: &buf)
+        FfiConverterInt64.write(value.requests, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListProgress_lift(_ buf: RustBuffer) throws -> ListProgress {
+    return try FfiConverterTypeListProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeListProgress_lower(_ value: ListProgress) -> RustBuffer {
+    return FfiConverterTypeListProgress.lower(value)
+}
+
+
+/**
+ * One call of a mixed batch: its name (for `$result[name]` references), the method
+ * and its parameters.
+ */
+public struct NamedCall: Equatable, Hashable {
+    public var name: String
+    public var method: String
+    public var params: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(name: String, method: String, params: JsonValue) {
+        self.name = name
+        self.method = method
+        self.params = params
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension NamedCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeNamedCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> NamedCall {
+        return
+            try NamedCall(
+                name: FfiConverterString.read(from: &buf), 
+                method: FfiConverterString.read(from: &buf), 
+                params: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: NamedCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterString.write(value.method, into: &buf)
+        FfiConverterTypeJsonValue.write(value.params, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNamedCall_lift(_ buf: RustBuffer) throws -> NamedCall {
+    return try FfiConverterTypeNamedCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeNamedCall_lower(_ value: NamedCall) -> RustBuffer {
+    return FfiConverterTypeNamedCall.lower(value)
 }
 
 
@@ -4539,6 +5042,212 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lower(_ value:
 
 
 /**
+ * The outcome of one call of a mixed batch.
+ */
+
+public enum JsonOutcome: Equatable, Hashable {
+    
+    case success(response: JsonResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension JsonOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = JsonOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeJsonResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JsonOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeJsonResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonOutcome_lift(_ buf: RustBuffer) throws -> JsonOutcome {
+    return try FfiConverterTypeJsonOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonOutcome_lower(_ value: JsonOutcome) -> RustBuffer {
+    return FfiConverterTypeJsonOutcome.lower(value)
+}
+
+
+
+/**
+ * A JSON value, as calls by name take and give them.
+ */
+
+public indirect enum JsonValue: Equatable, Hashable {
+    
+    case null
+    case bool(value: Bool
+    )
+    /**
+     * A number without a fraction that fits 64 bits.
+     */
+    case int(value: Int64
+    )
+    /**
+     * Any other number.
+     */
+    case double(value: Double
+    )
+    case string(value: String
+    )
+    case array(items: [JsonValue]
+    )
+    /**
+     * An object, its entries in order.
+     */
+    case object(entries: [JsonEntry]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension JsonValue: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = JsonValue
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> JsonValue {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .null
+        
+        case 2: return .bool(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 3: return .int(value: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        case 4: return .double(value: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 5: return .string(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .array(items: try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        )
+        
+        case 7: return .object(entries: try FfiConverterSequenceTypeJsonEntry.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: JsonValue, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .null:
+            writeInt(&buf, Int32(1))
+        
+        
+        case let .bool(value):
+            writeInt(&buf, Int32(2))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .int(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt64.write(value, into: &buf)
+            
+        
+        case let .double(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterDouble.write(value, into: &buf)
+            
+        
+        case let .string(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .array(items):
+            writeInt(&buf, Int32(6))
+            FfiConverterSequenceTypeJsonValue.write(items, into: &buf)
+            
+        
+        case let .object(entries):
+            writeInt(&buf, Int32(7))
+            FfiConverterSequenceTypeJsonEntry.write(entries, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lift(_ buf: RustBuffer) throws -> JsonValue {
+    return try FfiConverterTypeJsonValue.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
+    return FfiConverterTypeJsonValue.lower(value)
+}
+
+
+
+/**
  * The per-method execution-time budget a client stays under.
  */
 
@@ -5032,6 +5741,30 @@ fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonValue]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeJsonValue.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
     typealias SwiftType = [Int64]
 
@@ -5182,6 +5915,56 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: F
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonEntry]
+
+    public static func write(_ value: [JsonEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
+    typealias SwiftType = [NamedCall]
+
+    public static func write(_ value: [NamedCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeNamedCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [NamedCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [NamedCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeNamedCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesDialogGetOutcome]
 
@@ -5303,6 +6086,56 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJsonOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonOutcome]
+
+    public static func write(_ value: [JsonOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
+    typealias SwiftType = [JsonValue]
+
+    public static func write(_ value: [JsonValue], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeJsonValue.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [JsonValue] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [JsonValue]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeJsonValue.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -5370,6 +6203,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_batch_calls() != 19167) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -5400,10 +6239,19 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 33058) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_list() != 40162) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 52702) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_with_retry() != 13037) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() != 44741) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_listwalk_progress() != 13196) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() != 62549) {

@@ -285,6 +285,16 @@ uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(RustBuffer url,
 RustBuffer uniffi_b24kit_uniffi_fn_method_client_description(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_BATCH_CALLS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_BATCH_CALLS
+uint64_t uniffi_b24kit_uniffi_fn_method_client_batch_calls(uint64_t ptr, RustBuffer calls, int8_t halt
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_CALL_METHOD
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_CALL_METHOD
+uint64_t uniffi_b24kit_uniffi_fn_method_client_call_method(uint64_t ptr, RustBuffer method, RustBuffer params, RustBuffer idempotent
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 uint64_t uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(uint64_t ptr, RustBuffer chat_id, RustBuffer dialog_id, RustBuffer session_id, RustBuffer user_code
@@ -335,6 +345,11 @@ uint64_t uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_al
 uint64_t uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(uint64_t ptr, RustBuffer calls, int8_t halt
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_LIST
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_LIST
+uint64_t uniffi_b24kit_uniffi_fn_method_client_list(uint64_t ptr, RustBuffer method, RustBuffer params, int8_t by_id, RustBuffer id_field, RustBuffer items_key, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_PANIC_FOR_TESTS
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_PANIC_FOR_TESTS
 uint64_t uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(uint64_t ptr
@@ -343,6 +358,26 @@ uint64_t uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(uint64_t ptr
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_RETRY
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_RETRY
 uint64_t uniffi_b24kit_uniffi_fn_method_client_with_retry(uint64_t ptr, RustBuffer retry, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_LISTWALK
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_LISTWALK
+uint64_t uniffi_b24kit_uniffi_fn_clone_listwalk(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_FREE_LISTWALK
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_FREE_LISTWALK
+void uniffi_b24kit_uniffi_fn_free_listwalk(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_LISTWALK_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_LISTWALK_NEXT_PAGE
+uint64_t uniffi_b24kit_uniffi_fn_method_listwalk_next_page(uint64_t ptr
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_LISTWALK_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_LISTWALK_PROGRESS
+RustBuffer uniffi_b24kit_uniffi_fn_method_listwalk_progress(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_TOKENLISTENER
@@ -716,6 +751,18 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_description(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_BATCH_CALLS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_BATCH_CALLS
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_batch_calls(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_METHOD
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_CALL_METHOD
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_call_method(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_IMOPENLINES_DIALOG_GET
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(void
@@ -776,6 +823,12 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_un
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_LIST
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_list(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_PANIC_FOR_TESTS
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_PANIC_FOR_TESTS
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(void
@@ -785,6 +838,18 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_RETRY
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_RETRY
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_retry(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_LISTWALK_NEXT_PAGE
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_LISTWALK_NEXT_PAGE
+uint16_t uniffi_b24kit_uniffi_checksum_method_listwalk_next_page(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_LISTWALK_PROGRESS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_LISTWALK_PROGRESS
+uint16_t uniffi_b24kit_uniffi_checksum_method_listwalk_progress(void
     
 );
 #endif

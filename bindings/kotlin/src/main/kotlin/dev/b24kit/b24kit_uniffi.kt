@@ -707,6 +707,10 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_batch_calls(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
@@ -727,9 +731,15 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_list(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_listwalk_next_page(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_listwalk_progress(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed(
     ): Int
@@ -782,6 +792,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_description(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_client_batch_calls(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_call_method(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`idempotent`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
@@ -802,10 +816,20 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_list(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`byId`: Byte,`idField`: RustBuffer.ByValue,`itemsKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_clone_listwalk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_listwalk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_method_listwalk_next_page(`ptr`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_listwalk_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_clone_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_free_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -970,6 +994,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_batch_calls() and 0xFFFF) != 19167) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1000,10 +1030,19 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 33058) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_list() and 0xFFFF) != 40162) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 52702) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_retry() and 0xFFFF) != 13037) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() and 0xFFFF) != 44741) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_listwalk_progress() and 0xFFFF) != 13196) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() and 0xFFFF) != 62549) {
@@ -1576,6 +1615,20 @@ public interface ClientInterface {
     fun `description`(): kotlin.String
     
     /**
+     * Calls of any methods through `batch`: up to 50 per request, more split (never
+     * across a `$result[name]` reference). One outcome per call, in order; with `halt`
+     * the calls after the first failure are `Skipped`.
+     */
+    suspend fun `batchCalls`(`calls`: List<NamedCall>, `halt`: kotlin.Boolean = false): List<JsonOutcome>
+    
+    /**
+     * Calls any method by name, with the same limits, retries and errors as the typed
+     * calls. `params` is an object (or `Null`). `idempotent` lets a failure that may
+     * have reached the portal be retried; a method without a spec is not, by default.
+     */
+    suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean? = null): JsonResponse
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1669,6 +1722,14 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionModeUnpinAllBatch`(`calls`: List<ImopenlinesSessionModeUnpinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModeUnpinAllOutcome>
+    
+    /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean = false, `idField`: kotlin.String? = null, `itemsKey`: kotlin.String? = null): ListWalk
     
     /**
      * Test hook, not API: a call that panics inside the core. It fails with
@@ -1806,6 +1867,63 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     )
     }
     
+
+    
+    /**
+     * Calls of any methods through `batch`: up to 50 per request, more split (never
+     * across a `$result[name]` reference). One outcome per call, in order; with `halt`
+     * the calls after the first failure are `Skipped`.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `batchCalls`(`calls`: List<NamedCall>, `halt`: kotlin.Boolean) : List<JsonOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_batch_calls(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeNamedCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeJsonOutcome.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Calls any method by name, with the same limits, retries and errors as the typed
+     * calls. `params` is an object (or `Null`). `idempotent` lets a failure that may
+     * have reached the portal be retried; a method without a spec is not, by default.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean?) : JsonResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_call_method(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`method`),
+        FfiConverterTypeJsonValue.lower(`params`),
+        FfiConverterOptionalBoolean.lower(`idempotent`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeJsonResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -2107,6 +2225,31 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    @Throws(B24kitException::class)override fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean, `idField`: kotlin.String?, `itemsKey`: kotlin.String?): ListWalk {
+            return FfiConverterTypeListWalk.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_list(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterTypeJsonValue.lower(`params`),
+        FfiConverterBoolean.lower(`byId`),
+        FfiConverterOptionalString.lower(`idField`),
+        FfiConverterOptionalString.lower(`itemsKey`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Test hook, not API: a call that panics inside the core. It fails with
      * `B24kitError.Internal`, and the client keeps working.
      */
@@ -2220,6 +2363,304 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
     override fun allocationSize(value: Client) = 8UL
 
     override fun write(value: Client, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * A walk through a list method, a page at a time; nothing is sent until the first
+ * page is asked for, and stopping sends nothing more.
+ */
+public interface ListWalkInterface {
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+    suspend fun `nextPage`(): List<JsonValue>?
+    
+    /**
+     * How far the walk has got.
+     */
+    fun `progress`(): ListProgress
+    
+    companion object
+}
+
+/**
+ * A walk through a list method, a page at a time; nothing is sent until the first
+ * page is asked for, and stopping sends nothing more.
+ */
+open class ListWalk: Disposable, AutoCloseable, ListWalkInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_listwalk(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_listwalk(handle, status)
+        }
+    }
+
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `nextPage`() : List<JsonValue>? {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_listwalk_next_page(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterOptionalSequenceTypeJsonValue.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * How far the walk has got.
+     */override fun `progress`(): ListProgress {
+            return FfiConverterTypeListProgress.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_listwalk_progress(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListWalk: FfiConverter<ListWalk, Long> {
+    override fun lower(value: ListWalk): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): ListWalk {
+        return ListWalk(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): ListWalk {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ListWalk) = 8UL
+
+    override fun write(value: ListWalk, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3837,6 +4278,201 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllResponse: FfiConvert
     override fun write(value: ImopenlinesSessionModeUnpinAllResponse, buf: ByteBuffer) {
             FfiConverterSequenceLong.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * One entry of a JSON object.
+ */
+data class JsonEntry (
+    var `key`: kotlin.String
+    , 
+    var `value`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonEntry: FfiConverterRustBuffer<JsonEntry> {
+    override fun read(buf: ByteBuffer): JsonEntry {
+        return JsonEntry(
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: JsonEntry) = (
+            FfiConverterString.allocationSize(value.`key`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`value`)
+    )
+
+    override fun write(value: JsonEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`key`, buf)
+            FfiConverterTypeJsonValue.write(value.`value`, buf)
+    }
+}
+
+
+
+/**
+ * A successful call by name: its `result`, the answer's `time` and, for list methods,
+ * `total` (when the portal counted) and `next` (the next page's start).
+ */
+data class JsonResponse (
+    var `result`: JsonValue
+    , 
+    var `time`: Time
+    , 
+    var `total`: kotlin.Long?
+    , 
+    var `next`: kotlin.Long?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonResponse: FfiConverterRustBuffer<JsonResponse> {
+    override fun read(buf: ByteBuffer): JsonResponse {
+        return JsonResponse(
+            FfiConverterTypeJsonValue.read(buf),
+            FfiConverterTypeTime.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: JsonResponse) = (
+            FfiConverterTypeJsonValue.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`) +
+            FfiConverterOptionalLong.allocationSize(value.`total`) +
+            FfiConverterOptionalLong.allocationSize(value.`next`)
+    )
+
+    override fun write(value: JsonResponse, buf: ByteBuffer) {
+            FfiConverterTypeJsonValue.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+            FfiConverterOptionalLong.write(value.`total`, buf)
+            FfiConverterOptionalLong.write(value.`next`, buf)
+    }
+}
+
+
+
+/**
+ * How far a list walk has got.
+ */
+data class ListProgress (
+    /**
+     * Items handed out so far.
+     */
+    var `items`: kotlin.Long
+    , 
+    /**
+     * How many items the list has, once the portal said (counted walks only).
+     */
+    var `total`: kotlin.Long?
+    , 
+    /**
+     * HTTP requests made so far.
+     */
+    var `requests`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeListProgress: FfiConverterRustBuffer<ListProgress> {
+    override fun read(buf: ByteBuffer): ListProgress {
+        return ListProgress(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ListProgress) = (
+            FfiConverterLong.allocationSize(value.`items`) +
+            FfiConverterOptionalLong.allocationSize(value.`total`) +
+            FfiConverterLong.allocationSize(value.`requests`)
+    )
+
+    override fun write(value: ListProgress, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`items`, buf)
+            FfiConverterOptionalLong.write(value.`total`, buf)
+            FfiConverterLong.write(value.`requests`, buf)
+    }
+}
+
+
+
+/**
+ * One call of a mixed batch: its name (for `$result[name]` references), the method
+ * and its parameters.
+ */
+data class NamedCall (
+    var `name`: kotlin.String
+    , 
+    var `method`: kotlin.String
+    , 
+    var `params`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeNamedCall: FfiConverterRustBuffer<NamedCall> {
+    override fun read(buf: ByteBuffer): NamedCall {
+        return NamedCall(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: NamedCall) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterString.allocationSize(value.`method`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`params`)
+    )
+
+    override fun write(value: NamedCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterString.write(value.`method`, buf)
+            FfiConverterTypeJsonValue.write(value.`params`, buf)
     }
 }
 
@@ -7177,6 +7813,297 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome : FfiConvert
 
 
 /**
+ * The outcome of one call of a mixed batch.
+ */
+sealed class JsonOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.JsonResponse) : JsonOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : JsonOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonOutcome : FfiConverterRustBuffer<JsonOutcome>{
+    override fun read(buf: ByteBuffer): JsonOutcome {
+        return when(buf.getInt()) {
+            1 -> JsonOutcome.Success(
+                FfiConverterTypeJsonResponse.read(buf),
+                )
+            2 -> JsonOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: JsonOutcome): ULong = when(value) {
+        is JsonOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeJsonResponse.allocationSize(value.`response`)
+            )
+        }
+        is JsonOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: JsonOutcome, buf: ByteBuffer) {
+        when(value) {
+            is JsonOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeJsonResponse.write(value.`response`, buf)
+                Unit
+            }
+            is JsonOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A JSON value, as calls by name take and give them.
+ */
+sealed class JsonValue {
+    
+    object Null : JsonValue()
+    
+    
+    data class Bool(
+        val `value`: kotlin.Boolean) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A number without a fraction that fits 64 bits.
+     */
+    data class Int(
+        val `value`: kotlin.Long) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Any other number.
+     */
+    data class Double(
+        val `value`: kotlin.Double) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class String(
+        val `value`: kotlin.String) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Array(
+        val `items`: List<dev.b24kit.JsonValue>) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An object, its entries in order.
+     */
+    data class Object(
+        val `entries`: List<dev.b24kit.JsonEntry>) : JsonValue()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeJsonValue : FfiConverterRustBuffer<JsonValue>{
+    override fun read(buf: ByteBuffer): JsonValue {
+        return when(buf.getInt()) {
+            1 -> JsonValue.Null
+            2 -> JsonValue.Bool(
+                FfiConverterBoolean.read(buf),
+                )
+            3 -> JsonValue.Int(
+                FfiConverterLong.read(buf),
+                )
+            4 -> JsonValue.Double(
+                FfiConverterDouble.read(buf),
+                )
+            5 -> JsonValue.String(
+                FfiConverterString.read(buf),
+                )
+            6 -> JsonValue.Array(
+                FfiConverterSequenceTypeJsonValue.read(buf),
+                )
+            7 -> JsonValue.Object(
+                FfiConverterSequenceTypeJsonEntry.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: JsonValue): ULong = when(value) {
+        is JsonValue.Null -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is JsonValue.Bool -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`value`)
+            )
+        }
+        is JsonValue.Int -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterLong.allocationSize(value.`value`)
+            )
+        }
+        is JsonValue.Double -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterDouble.allocationSize(value.`value`)
+            )
+        }
+        is JsonValue.String -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+        is JsonValue.Array -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeJsonValue.allocationSize(value.`items`)
+            )
+        }
+        is JsonValue.Object -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeJsonEntry.allocationSize(value.`entries`)
+            )
+        }
+    }
+
+    override fun write(value: JsonValue, buf: ByteBuffer) {
+        when(value) {
+            is JsonValue.Null -> {
+                buf.putInt(1)
+                Unit
+            }
+            is JsonValue.Bool -> {
+                buf.putInt(2)
+                FfiConverterBoolean.write(value.`value`, buf)
+                Unit
+            }
+            is JsonValue.Int -> {
+                buf.putInt(3)
+                FfiConverterLong.write(value.`value`, buf)
+                Unit
+            }
+            is JsonValue.Double -> {
+                buf.putInt(4)
+                FfiConverterDouble.write(value.`value`, buf)
+                Unit
+            }
+            is JsonValue.String -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+            is JsonValue.Array -> {
+                buf.putInt(6)
+                FfiConverterSequenceTypeJsonValue.write(value.`items`, buf)
+                Unit
+            }
+            is JsonValue.Object -> {
+                buf.putInt(7)
+                FfiConverterSequenceTypeJsonEntry.write(value.`entries`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The per-method execution-time budget a client stays under.
  */
 sealed class OperatingBudget {
@@ -7804,6 +8731,38 @@ public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotl
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeJsonValue: FfiConverterRustBuffer<List<JsonValue>?> {
+    override fun read(buf: ByteBuffer): List<JsonValue>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeJsonValue.read(buf)
+    }
+
+    override fun allocationSize(value: List<JsonValue>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeJsonValue.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<JsonValue>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeJsonValue.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>> {
     override fun read(buf: ByteBuffer): List<kotlin.Long> {
         val len = buf.getInt()
@@ -7972,6 +8931,62 @@ public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: FfiCon
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer<List<JsonEntry>> {
+    override fun read(buf: ByteBuffer): List<JsonEntry> {
+        val len = buf.getInt()
+        return List<JsonEntry>(len) {
+            FfiConverterTypeJsonEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<JsonEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeJsonEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<JsonEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeJsonEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<NamedCall>> {
+    override fun read(buf: ByteBuffer): List<NamedCall> {
+        val len = buf.getInt()
+        return List<NamedCall>(len) {
+            FfiConverterTypeNamedCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<NamedCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeNamedCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<NamedCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeNamedCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer<List<ImopenlinesDialogGetOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetOutcome> {
         val len = buf.getInt()
@@ -8102,6 +9117,62 @@ public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome: Ffi
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeJsonOutcome: FfiConverterRustBuffer<List<JsonOutcome>> {
+    override fun read(buf: ByteBuffer): List<JsonOutcome> {
+        val len = buf.getInt()
+        return List<JsonOutcome>(len) {
+            FfiConverterTypeJsonOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<JsonOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeJsonOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<JsonOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeJsonOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer<List<JsonValue>> {
+    override fun read(buf: ByteBuffer): List<JsonValue> {
+        val len = buf.getInt()
+        return List<JsonValue>(len) {
+            FfiConverterTypeJsonValue.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<JsonValue>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeJsonValue.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<JsonValue>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeJsonValue.write(it, buf)
         }
     }
 }
