@@ -30,6 +30,7 @@ pub async fn run(
             return ExitCode::from(EXIT_USAGE);
         }
     };
+    reporter.portal(&client.to_string(), emulator.is_some());
 
     for (step, activate) in [("on", true), ("off", false)] {
         let outcome = call(client, reporter, step, chat, activate).await;

@@ -1,32 +1,44 @@
-//! `b24kit`: switch silent mode of a Bitrix24 open-line dialog from the shell, or run the demo.
-//! Without `--webhook` (or `B24_WEBHOOK_URL`) every command runs against the embedded emulator.
+//! `b24kit`: call any Bitrix24 method from the shell, walk a list method, switch silent mode of
+//! an open-line dialog, or run the demo. The demo runs against the embedded emulator unless
+//! given a webhook; the commands that act on a portal need `--webhook` (or `B24_WEBHOOK_URL`),
+//! or `--emulator` to ask for the embedded one.
 
+mod any;
 mod demo;
+mod params;
 mod report;
 
 use std::process::ExitCode;
 use std::time::Duration;
 
 use b24kit::prelude::*;
-use b24kit::{Client, ImopenlinesSessionModeSilentParams};
+use b24kit::{AnyCall, Client, ImopenlinesSessionModeSilentParams, ListCall};
 use b24kit_emulator::{Emulator, EmulatorConfig};
 use clap::{Parser, Subcommand, ValueEnum};
 
 use report::{Reporter, EXIT_USAGE};
 
 const AFTER_HELP: &str = "\
-Without --webhook or B24_WEBHOOK_URL, b24kit starts its embedded Bitrix24 emulator on 127.0.0.1
-and talks to that, so `b24kit` alone runs the demo with nothing to set up.
+`b24kit` alone runs the demo against its embedded Bitrix24 emulator on 127.0.0.1, with nothing to
+set up. The commands that act on a portal (call, list, silent) need --webhook or B24_WEBHOOK_URL;
+--emulator runs them against the embedded emulator instead.
+
+Parameters of call and list: KEY=VALUE (text) with PHP-style keys as in the docs' examples
+(filter[>ID]=10, select[]=ID, order[ID]=DESC), KEY:=JSON for other values (ACTIVATE:=true),
+or --data '{\"filter\": {\">ID\": 10}}'.
 
 Exit codes: 0 success; 1 the portal refused the call (the error code is printed);
 2 bad arguments or settings (nothing was sent); 3 no valid answer (network, timeout, not Bitrix24).";
 
 #[derive(Parser)]
-#[command(name = "b24kit", version, about = "Switch silent mode of a Bitrix24 open-line dialog", after_help = AFTER_HELP)]
+#[command(name = "b24kit", version, about = "Call Bitrix24 REST methods within the portal's limits", after_help = AFTER_HELP)]
 struct Args {
     /// Inbound webhook URL of your portal: https://<portal>/rest/<user id>/<key>/
     #[arg(long, env = "B24_WEBHOOK_URL", global = true, hide_env_values = true)]
     webhook: Option<String>,
+    /// Use the embedded Bitrix24 emulator (on 127.0.0.1), not a portal.
+    #[arg(long, global = true, conflicts_with = "webhook")]
+    emulator: bool,
     /// One JSON object per line instead of text.
     #[arg(long, global = true)]
     json: bool,
@@ -51,6 +63,42 @@ enum Command {
         /// Identifier of the open-line chat.
         #[arg(allow_negative_numbers = true)]
         chat_id: i64,
+    },
+    /// Call any method and print its answer as JSON (result, time, and total/next for lists).
+    Call {
+        /// The method, e.g. crm.contact.get.
+        method: String,
+        /// Parameters: KEY=VALUE, KEY[SUB]=VALUE, KEY[]=VALUE, KEY:=JSON.
+        params: Vec<String>,
+        /// The parameters as one JSON object (KEY=VALUE pairs are added to it).
+        #[arg(long, short = 'd')]
+        data: Option<String>,
+        /// Retry the call after a failure that may have reached the portal (only if repeating
+        /// it changes nothing).
+        #[arg(long)]
+        idempotent: bool,
+    },
+    /// Walk a list method to its end and print each item as a line of JSON.
+    List {
+        /// The list method, e.g. crm.contact.list.
+        method: String,
+        /// Its filter, select, order, …: KEY=VALUE, KEY[SUB]=VALUE, KEY[]=VALUE, KEY:=JSON.
+        params: Vec<String>,
+        /// The parameters as one JSON object (KEY=VALUE pairs are added to it).
+        #[arg(long, short = 'd')]
+        data: Option<String>,
+        /// Walk by ID (ordered by ID, filtered on >ID, never counted): for large lists.
+        #[arg(long)]
+        by_id: bool,
+        /// The identifier field to walk by (default ID).
+        #[arg(long)]
+        id_field: Option<String>,
+        /// Where the items are when the result is an object (items for crm.item.list).
+        #[arg(long)]
+        items_key: Option<String>,
+        /// Stop after this many items (no further page is fetched).
+        #[arg(long)]
+        limit: Option<u64>,
     },
 }
 
@@ -81,15 +129,20 @@ fn main() -> ExitCode {
 
 async fn run(args: Args) -> ExitCode {
     let reporter = Reporter { json: args.json };
+    let command = args.command.unwrap_or(Command::Demo { chat: None });
+    // Only the demo falls back to the emulator: a command that acts on a portal never reports
+    // success for a fake one because the environment lost its webhook.
+    let embedded =
+        args.emulator || (args.webhook.is_none() && matches!(command, Command::Demo { .. }));
     // Keeps the embedded emulator alive until the command ends.
     let mut emulator = None;
-    let webhook = match &args.webhook {
-        Some(url) => url.clone(),
-        None => match Emulator::start(EmulatorConfig::default()) {
+    let webhook = match (&args.webhook, embedded) {
+        (Some(url), _) => url.clone(),
+        (None, true) => match Emulator::start(EmulatorConfig::default()) {
             Ok(started) => {
                 if !args.json {
                     eprintln!(
-                        "No --webhook or B24_WEBHOOK_URL given: using the embedded Bitrix24 emulator at {}",
+                        "Using the embedded Bitrix24 emulator at {}, not a portal",
                         started.base_url()
                     );
                 }
@@ -102,6 +155,12 @@ async fn run(args: Args) -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
+        (None, false) => {
+            eprintln!(
+                "b24kit: which portal? Give its webhook with --webhook <url> or B24_WEBHOOK_URL, or --emulator for the embedded emulator"
+            );
+            return ExitCode::from(EXIT_USAGE);
+        }
     };
     let client = match Client::webhook(&webhook)
         .timeout(Duration::from_secs_f64(args.timeout))
@@ -115,7 +174,7 @@ async fn run(args: Args) -> ExitCode {
         }
     };
 
-    match args.command.unwrap_or(Command::Demo { chat: None }) {
+    match command {
         Command::Demo { chat } => demo::run(&client, emulator.as_ref(), chat, &reporter).await,
         Command::Silent { mode, chat_id } => {
             let activate = matches!(mode, Mode::On);
@@ -131,5 +190,52 @@ async fn run(args: Args) -> ExitCode {
                 Err(e) => ExitCode::from(report::exit_code(&e)),
             }
         }
+        Command::Call {
+            method,
+            params,
+            data,
+            idempotent,
+        } => {
+            let params = match params::parse(data.as_deref(), &params) {
+                Ok(params) => params,
+                Err(e) => return usage(&e),
+            };
+            let mut call = AnyCall::new(method, params);
+            if idempotent {
+                call = call.idempotent(true);
+            }
+            any::call(&client, call, args.json).await
+        }
+        Command::List {
+            method,
+            params,
+            data,
+            by_id,
+            id_field,
+            items_key,
+            limit,
+        } => {
+            let params = match params::parse(data.as_deref(), &params) {
+                Ok(params) => params,
+                Err(e) => return usage(&e),
+            };
+            let mut list = if by_id {
+                ListCall::by_id(method, params)
+            } else {
+                ListCall::counted(method, params)
+            };
+            if let Some(field) = id_field {
+                list = list.id_field(field);
+            }
+            if let Some(key) = items_key {
+                list = list.items_key(key);
+            }
+            any::list(&client, list, limit, args.json).await
+        }
     }
+}
+
+fn usage(e: &params::ParamError) -> ExitCode {
+    eprintln!("b24kit: {e}");
+    ExitCode::from(EXIT_USAGE)
 }

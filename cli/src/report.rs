@@ -1,8 +1,17 @@
 //! How results and errors are shown: one readable block per call for people, one JSON object
 //! per line with `--json` for scripts. Exit codes are decided here too.
 
+use std::io::Write;
+
 use b24kit::{Error, Response, Time};
 use serde_json::{json, Value};
+
+/// Prints a line on stdout; a reader that went away (`| head`) is not an error.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        let _ = writeln!(std::io::stdout().lock(), $($arg)*);
+    }};
+}
 
 /// Exit codes, as documented in `--help`.
 pub const EXIT_PORTAL_ERROR: u8 = 1;
@@ -27,10 +36,22 @@ pub struct Reporter {
 }
 
 impl Reporter {
+    /// Says which portal the demo talks to: a real one or the embedded emulator.
+    pub fn portal(&self, label: &str, emulator: bool) {
+        if self.json {
+            say!(
+                "{}",
+                json!({"step": "portal", "portal": label, "emulator": emulator})
+            );
+        } else if !emulator {
+            say!("Portal: {label}");
+        }
+    }
+
     /// Announces a call before it is made (people only).
     pub fn call(&self, chat_id: i64, activate: bool) {
         if !self.json {
-            println!(
+            say!(
                 "imopenlines.session.mode.silent CHAT_ID={chat_id} ACTIVATE={}",
                 if activate { "Y" } else { "N" }
             );
@@ -57,13 +78,13 @@ impl Reporter {
                     line["error"] = error_json(e);
                 }
             }
-            println!("{line}");
+            say!("{line}");
             return;
         }
         match outcome {
-            Ok(r) => println!("  ok: result {} ({})", r.result, time_summary(&r.time)),
+            Ok(r) => say!("  ok: result {} ({})", r.result, time_summary(&r.time)),
             // The demo's error case is part of the show; any other error is news for stderr.
-            Err(e) if step == EXPECTED_ERROR_STEP => println!("  error: {e}"),
+            Err(e) if step == EXPECTED_ERROR_STEP => say!("  error: {e}"),
             Err(e) => eprintln!("b24kit: {e}"),
         }
     }
@@ -71,7 +92,7 @@ impl Reporter {
     /// A side effect read back from the embedded emulator (people only).
     pub fn note(&self, text: &str) {
         if !self.json {
-            println!("  {text}");
+            say!("  {text}");
         }
     }
 }

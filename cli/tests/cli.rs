@@ -1,149 +1,177 @@
-//! The `b24kit` command as a shell user meets it: the demo with nothing set up, `silent on|off`,
-//! `--json`, a portal given by `--webhook` or `B24_WEBHOOK_URL`, and exit codes.
+//! The `b24kit` command as a user runs it: a child process, its output and exit code.
 
-use std::process::{Command, Output};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Output, Stdio};
 
 use b24kit_emulator::{Emulator, EmulatorConfig};
+use serde_json::Value;
 
-fn b24kit(args: &[&str], env: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_b24kit"));
-    cmd.args(args).env_remove("B24_WEBHOOK_URL");
-    for (k, v) in env {
-        cmd.env(k, v);
+fn b24kit(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_b24kit"))
+        .args(args)
+        .env_remove("B24_WEBHOOK_URL")
+        .env("NO_PROXY", "127.0.0.1")
+        .output()
+        .expect("the b24kit binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn commands_that_act_on_a_portal_never_fall_back_to_the_emulator() {
+    for args in [
+        &["silent", "on", "2043"][..],
+        &["--json", "call", "crm.contact.get", "ID=5"],
+        &["list", "crm.contact.list"],
+    ] {
+        let out = b24kit(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stdout(&out).is_empty(), "{args:?} printed {}", stdout(&out));
+        let says = stderr(&out);
+        assert!(
+            says.contains("--webhook")
+                && says.contains("B24_WEBHOOK_URL")
+                && says.contains("--emulator"),
+            "{says}"
+        );
     }
-    cmd.output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
-fn the_demo_runs_against_the_embedded_emulator() {
-    let out = b24kit(&[], &[]);
-    let stdout = text(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", text(&out.stderr));
-    assert!(text(&out.stderr).contains("embedded Bitrix24 emulator"));
-    assert_eq!(stdout.matches("ok: result true").count(), 2, "{stdout}");
-    assert!(
-        stdout.contains("chat 2043 is now silent")
-            && stdout.contains("chat 2043 is now not silent")
-    );
-    assert!(stdout.contains("CHAT_TYPE (HTTP 400)"), "{stdout}");
+fn the_demo_says_which_portal_it_talks_to() {
+    let out = b24kit(&["--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let first: Value = serde_json::from_str(stdout(&out).lines().next().unwrap()).unwrap();
+    assert_eq!(first["step"], "portal");
+    assert_eq!(first["emulator"], true);
+    assert!(!first["portal"].as_str().unwrap().contains("webhook_key"));
 }
 
 #[test]
-fn the_demo_as_json_lines() {
-    let out = b24kit(&["demo", "--json"], &[]);
-    assert_eq!(out.status.code(), Some(0));
-    let lines: Vec<serde_json::Value> = text(&out.stdout)
+fn call_prints_the_answer_of_any_method_as_json() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let url = emulator.webhook_url();
+    let out = b24kit(&[
+        "--webhook",
+        &url,
+        "call",
+        "crm.contact.list",
+        "filter[<=ID]=60",
+        "select[]=ID",
+        "order[ID]=DESC",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let answer: Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(answer["result"][0], serde_json::json!({"ID": "60"}));
+    assert_eq!(answer["total"], 60);
+    assert_eq!(answer["next"], 50);
+    assert!(answer["time"]["duration"].is_number());
+    // It went to the portal named, as sent.
+    let seen = emulator.portal().last_call().unwrap();
+    assert_eq!(seen.method, "crm.contact.list");
+
+    let out = b24kit(&[
+        "--webhook",
+        &url,
+        "call",
+        "imopenlines.session.mode.silent",
+        "--data",
+        r#"{"CHAT_ID": 2043}"#,
+        "ACTIVATE=Y",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(emulator.portal().chat(2043).unwrap().silent);
+}
+
+#[test]
+fn call_errors_have_their_exit_codes() {
+    let out = b24kit(&[
+        "--emulator",
+        "--json",
+        "call",
+        "crm.contact.get",
+        "ID:=99999999",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let line: Value = serde_json::from_str(stdout(&out).trim()).unwrap();
+    assert_eq!(line["ok"], false);
+    assert_eq!(line["error"]["kind"], "unknown_code");
+    assert_eq!(line["error"]["status"], 400);
+
+    for args in [
+        &["--emulator", "call", "crm deal"][..],
+        &["--emulator", "call", "crm.contact.get", "ID"],
+        &["--emulator", "call", "crm.contact.get", "a]b=1"],
+        &["--emulator", "call", "crm.contact.get", "--data", "[1]"],
+    ] {
+        let out = b24kit(args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).starts_with("Using the embedded") && stderr(&out).contains("b24kit: "),
+            "{}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn list_streams_every_item_as_a_json_line() {
+    let out = b24kit(&["--emulator", "list", "crm.contact.list", "select[]=ID"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let ids: Vec<u64> = stdout(&out)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["ID"]
+                .as_str()
+                .unwrap()
+                .parse()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids, (1..=10_000).collect::<Vec<_>>());
+
+    let out = b24kit(&[
+        "--emulator",
+        "list",
+        "crm.contact.list",
+        "--by-id",
+        "--limit",
+        "3",
+        "select[]=ID",
+        "select[]=NAME",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lines: Vec<Value> = stdout(&out)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines.len(), 3);
-    assert_eq!(
-        (lines[0]["ok"].as_bool(), lines[0]["activate"].as_bool()),
-        (Some(true), Some(true))
-    );
-    assert!(lines[0]["time"]["duration"].is_number());
-    assert_eq!(lines[1]["activate"], false);
-    assert_eq!(lines[2]["error"]["kind"], "method");
-    assert_eq!(lines[2]["error"]["code"], "CHAT_TYPE");
-    assert_eq!(lines[2]["error"]["status"], 400);
-    assert_eq!(lines[2]["error"]["retryable"], false);
+    assert_eq!(lines[2]["ID"], "3");
+    assert_eq!(lines[0].as_object().unwrap().len(), 2);
 }
 
 #[test]
-fn exit_codes_tell_refusals_bad_input_and_unreachable_portals_apart() {
-    let refused = b24kit(&["silent", "on", "2045"], &[]);
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        text(&refused.stderr).contains("ACCESS_DENIED"),
-        "{}",
-        text(&refused.stderr)
-    );
-
-    let bad_input = b24kit(&["silent", "on", "-3"], &[]);
-    assert_eq!(bad_input.status.code(), Some(2));
-    assert!(text(&bad_input.stderr).contains("CHAT_ID must be at least 1"));
-
-    let usage = b24kit(&["silent", "maybe", "2043"], &[]);
-    assert_eq!(usage.status.code(), Some(2));
-
-    let insecure = b24kit(
-        &[
-            "--webhook",
-            "http://portal.example.com/rest/1/key/",
-            "silent",
-            "on",
-            "5",
-        ],
-        &[],
-    );
-    assert_eq!(insecure.status.code(), Some(2));
-    assert!(text(&insecure.stderr).contains("https"));
-
-    let unreachable = b24kit(
-        &[
-            "--webhook",
-            "http://127.0.0.1:1/rest/1/key/",
-            "silent",
-            "on",
-            "5",
-        ],
-        &[],
-    );
-    assert_eq!(unreachable.status.code(), Some(3));
-    assert!(
-        !text(&unreachable.stderr).contains("key/"),
-        "no secret in messages"
-    );
-}
-
-#[test]
-fn a_portal_from_the_environment_or_the_flag_is_used() {
-    let portal = Emulator::start(EmulatorConfig::default()).unwrap();
-    let out = b24kit(
-        &["silent", "on", "2043"],
-        &[("B24_WEBHOOK_URL", &portal.webhook_url())],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    assert!(
-        portal.portal().chat(2043).unwrap().silent,
-        "the given portal was called"
-    );
-    assert!(!text(&out.stderr).contains("embedded"));
-
-    let out = b24kit(
-        &[
-            "--webhook",
-            &portal.webhook_url(),
-            "silent",
-            "off",
-            "2043",
-            "--json",
-        ],
-        &[],
-    );
-    assert_eq!(out.status.code(), Some(0));
-    assert!(!portal.portal().chat(2043).unwrap().silent);
-    let line: serde_json::Value = serde_json::from_str(text(&out.stdout).trim()).unwrap();
-    assert_eq!(line["result"], true);
-
-    // On a real portal the demo needs the chat to use.
-    let out = b24kit(&["--webhook", &portal.webhook_url()], &[]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--chat"));
-    let out = b24kit(
-        &["--webhook", &portal.webhook_url(), "demo", "--chat", "2046"],
-        &[],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    assert!(text(&out.stdout).contains("CHAT_ID (HTTP 400)"));
+fn a_reader_that_stops_early_is_not_an_error() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_b24kit"))
+        .args(["--emulator", "list", "crm.contact.list", "--by-id"])
+        .env_remove("B24_WEBHOOK_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The pipe closes here, as `| head -1` closes it.
+    let out = child.wait_with_output().unwrap();
+    assert!(first.contains("\"ID\":\"1\""), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
