@@ -48,6 +48,7 @@ function kindOf(error) {
     [b24kit.TransportError, 'transport'],
     [b24kit.ProtocolError, 'protocol'],
     [b24kit.InvalidArgumentError, 'invalid_argument'],
+    [b24kit.SkippedError, 'skipped'],
   ];
   for (const [Class, kind] of kinds) if (error instanceof Class) return kind;
   return error instanceof TypeError ? 'type' : error.constructor.name;
@@ -69,6 +70,87 @@ function checkError(expected, error) {
   return null;
 }
 
+/** Whether `actual` holds `want`: every key of an object, equality otherwise. */
+function has(actual, want) {
+  if (want !== null && typeof want === 'object' && !Array.isArray(want)) {
+    return actual !== null && typeof actual === 'object' && Object.entries(want).every(([k, v]) => k in actual && has(actual[k], v));
+  }
+  return JSON.stringify(actual) === JSON.stringify(want);
+}
+
+/** A success or an error, as the expectation says. */
+function checkAnswer(expect, outcome, failed) {
+  if (expect.error) {
+    if (!failed) return `expected an error, got ${JSON.stringify(outcome.result)}`;
+    return checkError(expect.error, outcome);
+  }
+  if (failed) return `expected success, got ${outcome.constructor.name}: ${outcome.message}`;
+  const { result } = outcome;
+  if ('result' in expect && !has(result, expect.result)) return `result: expected ${JSON.stringify(expect.result)}, got ${JSON.stringify(result)}`;
+  if (expect.result_has && !has(result, expect.result_has)) return `result: expected it to hold ${JSON.stringify(expect.result_has)}, got ${JSON.stringify(result)}`;
+  if ('result_count' in expect && !(Array.isArray(result) && result.length === expect.result_count)) {
+    return `result: expected ${expect.result_count} items, got ${JSON.stringify(result)}`;
+  }
+  for (const field of ['total', 'next']) {
+    if (field in expect && outcome[field] !== expect[field]) return `${field}: expected ${expect[field]}, got ${outcome[field]}`;
+  }
+  return null;
+}
+
+async function settle(promise) {
+  try {
+    return [await promise, false];
+  } catch (error) {
+    return [error, true];
+  }
+}
+
+async function performCall(client, c) {
+  const { call } = c;
+  let promise;
+  if (call.by_name) {
+    promise = client.call(call.method, call.params);
+  } else {
+    const params = Object.fromEntries(Object.entries(call.params).map(([k, v]) => [camel(k), v]));
+    promise = client[camel(call.method)](params);
+  }
+  const [outcome, failed] = await settle(promise);
+  return checkAnswer(c.expect, outcome, failed);
+}
+
+async function performList(client, c) {
+  const { list, expect } = c;
+  const walk = client.list(list.method, list.params, { byId: list.by_id });
+  const items = [];
+  try {
+    for await (const item of walk) items.push(item);
+  } catch (error) {
+    return `expected the whole list, got ${error.constructor.name}: ${error.message}`;
+  }
+  if (items.length !== expect.items) return `expected ${expect.items} items, got ${items.length}`;
+  for (const [end, item] of [['first', items[0]], ['last', items[items.length - 1]]]) {
+    if (expect[end] && !(item && has(item, expect[end]))) return `${end} item: expected it to hold ${JSON.stringify(expect[end])}, got ${JSON.stringify(item)}`;
+  }
+  if (expect.progress && !has(walk.progress, expect.progress)) return `progress: expected ${JSON.stringify(expect.progress)}, got ${JSON.stringify(walk.progress)}`;
+  return null;
+}
+
+async function performBatch(client, c) {
+  const { batch, expect } = c;
+  const calls = Object.fromEntries(batch.calls.map((call) => [call.name, [call.method, call.params]]));
+  const [outcomes, failed] = await settle(client.batch(calls, { halt: batch.halt }));
+  if (expect.error) return checkAnswer(expect, outcomes, failed);
+  if (failed) return `expected outcomes, got ${outcomes.constructor.name}: ${outcomes.message}`;
+  const names = expect.outcomes.map((o) => o.name);
+  if (JSON.stringify(Object.keys(outcomes)) !== JSON.stringify(names)) return `outcomes: expected names ${names}, got ${Object.keys(outcomes)}`;
+  for (const want of expect.outcomes) {
+    const outcome = outcomes[want.name];
+    const problem = checkAnswer(want, outcome, outcome instanceof Error);
+    if (problem) return `${want.name}: ${problem}`;
+  }
+  return null;
+}
+
 async function run(c) {
   await control('POST', 'reset');
   await control('PUT', 'limits', { enabled: false });
@@ -79,27 +161,17 @@ async function run(c) {
   }
   if (setup.fault) await control('POST', 'faults', setup.fault);
   const before = (await control('GET', 'stats')).rest_requests;
-  const params = Object.fromEntries(Object.entries(c.call.params).map(([k, v]) => [camel(k), v]));
   const client = clientFor(c);
-  let outcome;
-  let failed = false;
+  let problem;
   try {
-    outcome = await client[camel(c.call.method)](params);
-  } catch (error) {
-    outcome = error;
-    failed = true;
+    if (c.list) problem = await performList(client, c);
+    else if (c.batch) problem = await performBatch(client, c);
+    else problem = await performCall(client, c);
   } finally {
     client.close();
   }
+  if (problem) return problem;
   const expect = c.expect;
-  if (expect.error) {
-    if (!failed) return `expected an error, got ${JSON.stringify(outcome.result)}`;
-    const problem = checkError(expect.error, outcome);
-    if (problem) return problem;
-  } else {
-    if (failed) return `expected success, got ${outcome.constructor.name}: ${outcome.message}`;
-    if (outcome.result !== expect.result) return `result: expected ${expect.result}, got ${outcome.result}`;
-  }
   if (expect.chat) {
     const { id, ...want } = expect.chat;
     const chat = await control('GET', `chats/${id}`);

@@ -58,6 +58,7 @@ def kind_of(error: BaseException) -> str:
         (b24kit.TransportError, "transport"),
         (b24kit.ProtocolError, "protocol"),
         (b24kit.InvalidArgumentError, "invalid_argument"),
+        (b24kit.SkippedError, "skipped"),
     ]
     for cls, kind in kinds:
         if isinstance(error, cls):
@@ -90,6 +91,84 @@ def check_error(expected: Dict[str, Any], error: BaseException) -> Optional[str]
     return None
 
 
+def has(actual: Any, want: Any) -> bool:
+    """Whether `actual` holds `want`: every key of an object, equality otherwise."""
+    if isinstance(want, dict):
+        return isinstance(actual, dict) and all(k in actual and has(actual[k], v) for k, v in want.items())
+    return bool(actual == want)
+
+
+def check_answer(expect: Dict[str, Any], outcome: Any) -> Optional[str]:
+    """A success or an error, as the expectation says."""
+    if "error" in expect:
+        if not isinstance(outcome, BaseException):
+            return f"expected an error, got {outcome!r}"
+        return check_error(expect["error"], outcome)
+    if isinstance(outcome, BaseException):
+        return f"expected success, got {type(outcome).__name__}: {outcome}"
+    result = outcome.result
+    if "result" in expect and result != expect["result"]:
+        return f"result: expected {expect['result']!r}, got {result!r}"
+    if "result_has" in expect and not has(result, expect["result_has"]):
+        return f"result: expected it to hold {expect['result_has']!r}, got {result!r}"
+    if "result_count" in expect and (not isinstance(result, list) or len(result) != expect["result_count"]):
+        return f"result: expected {expect['result_count']} items, got {result!r}"
+    for field in ("total", "next"):
+        if field in expect and getattr(outcome, field) != expect[field]:
+            return f"{field}: expected {expect[field]!r}, got {getattr(outcome, field)!r}"
+    return None
+
+
+def perform_call(client: b24kit.Client, case: Dict[str, Any]) -> Optional[str]:
+    call = case["call"]
+    try:
+        if call.get("by_name"):
+            outcome: Any = client.call(call["method"], call["params"])
+        else:
+            arguments = {snake(k): v for k, v in call["params"].items()}
+            outcome = getattr(client, snake(call["method"]))(**arguments)
+    except Exception as error:  # every failure is compared with the expectation
+        outcome = error
+    return check_answer(case["expect"], outcome)
+
+
+def perform_list(client: b24kit.Client, case: Dict[str, Any]) -> Optional[str]:
+    spec, expect = case["list"], case["expect"]
+    walk = client.list(spec["method"], spec["params"], by_id=spec["by_id"])
+    try:
+        items = list(walk)
+    except Exception as error:  # compared with the expectation
+        return f"expected the whole list, got {type(error).__name__}: {error}"
+    if len(items) != expect["items"]:
+        return f"expected {expect['items']} items, got {len(items)}"
+    for end, item in (("first", items[:1]), ("last", items[-1:])):
+        if end in expect and not (item and has(item[0], expect[end])):
+            return f"{end} item: expected it to hold {expect[end]!r}, got {item!r}"
+    progress = walk.progress
+    got = {"items": progress.items, "total": progress.total, "requests": progress.requests}
+    if "progress" in expect and got != expect["progress"]:
+        return f"progress: expected {expect['progress']!r}, got {got!r}"
+    return None
+
+
+def perform_batch(client: b24kit.Client, case: Dict[str, Any]) -> Optional[str]:
+    spec, expect = case["batch"], case["expect"]
+    calls = {c["name"]: (c["method"], c["params"]) for c in spec["calls"]}
+    try:
+        outcomes = client.batch(calls, halt=spec["halt"])
+    except Exception as error:  # a batch refused as a whole
+        return check_answer(expect, error) if "error" in expect else f"expected outcomes, got {type(error).__name__}: {error}"
+    if "error" in expect:
+        return f"expected the batch to be refused, got {outcomes!r}"
+    if list(outcomes) != [o["name"] for o in expect["outcomes"]]:
+        return f"outcomes: expected names {[o['name'] for o in expect['outcomes']]}, got {list(outcomes)}"
+    for want in expect["outcomes"]:
+        problem = check_answer(want, outcomes[want["name"]])
+        if problem:
+            return f"{want['name']}: {problem}"
+    return None
+
+
 def run(case: Dict[str, Any]) -> Optional[str]:
     control("POST", "reset")
     control("PUT", "limits", {"enabled": False})
@@ -100,26 +179,16 @@ def run(case: Dict[str, Any]) -> Optional[str]:
     if "fault" in setup:
         control("POST", "faults", setup["fault"])
     before = control("GET", "stats")["rest_requests"]
-    call = case["call"]
-    arguments = {snake(k): v for k, v in call["params"].items()}
     expect = case["expect"]
     with client_for(case) as client:
-        try:
-            answer = getattr(client, snake(call["method"]))(**arguments)
-            outcome: Any = answer
-        except Exception as error:  # every failure is compared with the expectation
-            outcome = error
-    if "error" in expect:
-        if not isinstance(outcome, BaseException):
-            return f"expected an error, got {outcome!r}"
-        problem = check_error(expect["error"], outcome)
-        if problem:
-            return problem
-    else:
-        if isinstance(outcome, BaseException):
-            return f"expected success, got {type(outcome).__name__}: {outcome}"
-        if outcome.result != expect["result"]:
-            return f"result: expected {expect['result']!r}, got {outcome.result!r}"
+        if "list" in case:
+            problem = perform_list(client, case)
+        elif "batch" in case:
+            problem = perform_batch(client, case)
+        else:
+            problem = perform_call(client, case)
+    if problem:
+        return problem
     if "chat" in expect:
         want = dict(expect["chat"])
         chat = control("GET", f"chats/{want.pop('id')}")

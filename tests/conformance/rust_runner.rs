@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use b24kit::prelude::*;
-use b24kit::{Client, Error};
+use b24kit::{AnyCall, Client, Error, ListCall, NamedCall};
 use serde_json::{json, Map, Value};
 
 struct Ready {
@@ -218,6 +218,178 @@ fn check_error(expected: &Value, error: &Error) -> Option<String> {
     None
 }
 
+/// Whether `actual` holds `want`: every key of an object, equality otherwise.
+fn has(actual: &Value, want: &Value) -> bool {
+    match want {
+        Value::Object(want) => want
+            .iter()
+            .all(|(key, value)| actual.get(key).is_some_and(|a| has(a, value))),
+        _ => actual == want,
+    }
+}
+
+/// A successful answer: its result and, for list methods, `total` and `next`.
+struct Answer {
+    result: Value,
+    total: Option<u64>,
+    next: Option<u64>,
+}
+
+impl From<b24kit::Response<Value>> for Answer {
+    fn from(r: b24kit::Response<Value>) -> Answer {
+        Answer {
+            result: r.result,
+            total: r.total,
+            next: r.next,
+        }
+    }
+}
+
+/// A success or an error, as the expectation says.
+fn check_answer(expect: &Value, outcome: &Result<Answer, Error>) -> Option<String> {
+    let answer = match (outcome, expect.get("error")) {
+        (Ok(answer), Some(_)) => return Some(format!("expected an error, got {}", answer.result)),
+        (Err(error), Some(expected)) => return check_error(expected, error),
+        (Err(error), None) => return Some(format!("expected success, got {error:?}")),
+        (Ok(answer), None) => answer,
+    };
+    if let Some(want) = expect.get("result") {
+        if answer.result != *want {
+            return Some(format!("result: expected {want}, got {}", answer.result));
+        }
+    }
+    if let Some(want) = expect.get("result_has") {
+        if !has(&answer.result, want) {
+            return Some(format!(
+                "result: expected it to hold {want}, got {}",
+                answer.result
+            ));
+        }
+    }
+    if let Some(count) = expect.get("result_count") {
+        if answer.result.as_array().map(|a| a.len() as u64) != count.as_u64() {
+            return Some(format!(
+                "result: expected {count} items, got {}",
+                answer.result
+            ));
+        }
+    }
+    for (field, got) in [("total", answer.total), ("next", answer.next)] {
+        if let Some(want) = expect.get(field) {
+            if want.as_u64() != got {
+                return Some(format!("{field}: expected {want}, got {got:?}"));
+            }
+        }
+    }
+    None
+}
+
+async fn perform_call(client: &Client, case: &Value) -> Result<Option<String>, NotApplicable> {
+    let call = &case["call"];
+    let method = call["method"].as_str().unwrap();
+    let outcome = if call["by_name"] == true {
+        client
+            .call_method(method, call["params"].clone())
+            .await
+            .map(Answer::from)
+    } else {
+        let params = call["params"].as_object().unwrap();
+        self::call(client, method, params)
+            .await?
+            .map(|result| Answer {
+                result,
+                total: None,
+                next: None,
+            })
+    };
+    Ok(check_answer(&case["expect"], &outcome))
+}
+
+async fn perform_list(client: &Client, case: &Value) -> Option<String> {
+    let (spec, expect) = (&case["list"], &case["expect"]);
+    let method = spec["method"].as_str().unwrap();
+    let list = if spec["by_id"] == true {
+        ListCall::by_id(method, spec["params"].clone())
+    } else {
+        ListCall::counted(method, spec["params"].clone())
+    };
+    let mut pager = client.list(list);
+    let mut items = Vec::new();
+    loop {
+        match pager.next_page().await {
+            Ok(Some(page)) => items.extend(page),
+            Ok(None) => break,
+            Err(error) => return Some(format!("expected the whole list, got {error:?}")),
+        }
+    }
+    if Some(items.len() as u64) != expect["items"].as_u64() {
+        return Some(format!(
+            "expected {} items, got {}",
+            expect["items"],
+            items.len()
+        ));
+    }
+    for (end, item) in [("first", items.first()), ("last", items.last())] {
+        if let Some(want) = expect.get(end) {
+            if !item.is_some_and(|item| has(item, want)) {
+                return Some(format!(
+                    "{end} item: expected it to hold {want}, got {item:?}"
+                ));
+            }
+        }
+    }
+    let p = pager.progress();
+    let progress = json!({"items": p.items, "total": p.total, "requests": p.requests});
+    if let Some(want) = expect.get("progress") {
+        if progress != *want {
+            return Some(format!("progress: expected {want}, got {progress}"));
+        }
+    }
+    None
+}
+
+async fn perform_batch(client: &Client, case: &Value) -> Option<String> {
+    let (spec, expect) = (&case["batch"], &case["expect"]);
+    let calls = spec["calls"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            NamedCall::new(
+                c["name"].as_str().unwrap(),
+                AnyCall::new(c["method"].as_str().unwrap(), c["params"].clone()),
+            )
+        })
+        .collect();
+    let outcomes = match client.batch_any(calls, spec["halt"] == true).await {
+        Ok(outcomes) => outcomes,
+        Err(error) if expect.get("error").is_some() => {
+            return check_answer(expect, &Err(error));
+        }
+        Err(error) => return Some(format!("expected outcomes, got {error:?}")),
+    };
+    if expect.get("error").is_some() {
+        return Some(format!(
+            "expected the batch to be refused, got {} outcomes",
+            outcomes.len()
+        ));
+    }
+    let wanted = expect["outcomes"].as_array().unwrap();
+    if wanted.len() != outcomes.len() {
+        return Some(format!(
+            "expected {} outcomes, got {}",
+            wanted.len(),
+            outcomes.len()
+        ));
+    }
+    for (want, outcome) in wanted.iter().zip(outcomes) {
+        if let Some(problem) = check_answer(want, &outcome.map(Answer::from)) {
+            return Some(format!("{}: {problem}", want["name"]));
+        }
+    }
+    None
+}
+
 async fn run(
     ready: &Ready,
     http: &reqwest::Client,
@@ -252,26 +424,17 @@ async fn run(
         .as_u64()
         .unwrap();
     let client = client_for(ready, case);
-    let params = case["call"]["params"].as_object().unwrap();
-    let outcome = call(&client, case["call"]["method"].as_str().unwrap(), params).await?;
-    let expect = &case["expect"];
-    match (&outcome, expect.get("error")) {
-        (Ok(value), Some(_)) => return Ok(Some(format!("expected an error, got {value}"))),
-        (Err(error), Some(expected)) => {
-            if let Some(problem) = check_error(expected, error) {
-                return Ok(Some(problem));
-            }
-        }
-        (Err(error), None) => return Ok(Some(format!("expected success, got {error:?}"))),
-        (Ok(value), None) => {
-            if *value != expect["result"] {
-                return Ok(Some(format!(
-                    "result: expected {}, got {value}",
-                    expect["result"]
-                )));
-            }
-        }
+    let problem = if case.get("list").is_some() {
+        perform_list(&client, case).await
+    } else if case.get("batch").is_some() {
+        perform_batch(&client, case).await
+    } else {
+        perform_call(&client, case).await?
+    };
+    if problem.is_some() {
+        return Ok(problem);
     }
+    let expect = &case["expect"];
     if let Some(want) = expect.get("chat") {
         let chat = send(http, ready, "GET", &format!("chats/{}", want["id"]), None).await;
         for (key, value) in want.as_object().unwrap() {

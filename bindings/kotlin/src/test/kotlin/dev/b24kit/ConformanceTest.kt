@@ -1,7 +1,13 @@
 package dev.b24kit
 
 import java.io.File
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonArray
+import kotlinx.serialization.json.JsonElement
+import kotlinx.serialization.json.JsonObject
+import kotlinx.serialization.json.jsonObject
 import org.json.JSONObject
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -21,6 +27,11 @@ class ConformanceTest {
     fun stopEmulator() = emulator.close()
 
     private class NotApplicable(why: String) : Exception(why)
+
+    private companion object {
+        /** The typed calls' answers are compared by their result only. */
+        val ANY_TIME = Time(0.0, 0.0, 0.0, 0.0, "", "", null, null)
+    }
 
     private fun client(case: JSONObject): Client {
         val options = ClientOptions(
@@ -73,6 +84,7 @@ class ConformanceTest {
         is B24kitException.Protocol -> "protocol"
         is B24kitException.InvalidArgument -> "invalid_argument"
         is B24kitException.Config -> "config"
+        is B24kitException.Skipped -> "skipped"
         else -> if (e.errorCategory() != null) "system" else "method"
     }
 
@@ -101,6 +113,108 @@ class ConformanceTest {
 
     private fun requests(): Long = emulator.stat("rest_requests")
 
+    /** An org.json value of the table as kotlinx JSON. */
+    private fun kx(value: Any): JsonElement = Json.parseToJsonElement(
+        when (value) {
+            is JSONObject, is org.json.JSONArray -> value.toString()
+            JSONObject.NULL -> "null"
+            is String -> JSONObject.quote(value)
+            else -> value.toString()
+        },
+    )
+
+    /** Whether [actual] holds [want]: every key of an object, equality otherwise. */
+    private fun has(actual: JsonElement?, want: JsonElement): Boolean = when (want) {
+        is JsonObject -> actual is JsonObject && want.all { (key, value) -> has(actual[key], value) }
+        else -> actual == want
+    }
+
+    /** A success or an error, as the expectation says. */
+    private fun checkAnswer(expect: JSONObject, outcome: Result<JsonAnswer>): String? {
+        if (expect.has("error")) {
+            val error = outcome.exceptionOrNull() as? B24kitException ?: return "expected an error, got ${outcome.getOrNull()?.result}"
+            return checkError(expect.getJSONObject("error"), error)
+        }
+        val answer = outcome.getOrElse { return "expected success, got ${(it as B24kitException).reason()}" }
+        if (expect.has("result") && answer.result != kx(expect.get("result"))) return "result: expected ${expect.get("result")}, got ${answer.result}"
+        if (expect.has("result_has") && !has(answer.result, kx(expect.get("result_has")))) {
+            return "result: expected it to hold ${expect.get("result_has")}, got ${answer.result}"
+        }
+        if (expect.has("result_count") && (answer.result as? JsonArray)?.size != expect.getInt("result_count")) {
+            return "result: expected ${expect.getInt("result_count")} items, got ${answer.result}"
+        }
+        for ((field, got) in listOf("total" to answer.total, "next" to answer.next)) {
+            if (!expect.has(field)) continue
+            val want = if (expect.isNull(field)) null else expect.getLong(field)
+            if (got != want) return "$field: expected $want, got $got"
+        }
+        return null
+    }
+
+    private suspend fun performCall(client: Client, case: JSONObject): String? {
+        val call = case.getJSONObject("call")
+        val method = call.getString("method")
+        val outcome: Result<JsonAnswer> = try {
+            if (call.optBoolean("by_name")) {
+                Result.success(client.call(method, kx(call.getJSONObject("params")).jsonObject))
+            } else {
+                val result = kx(call(client, method, call.getJSONObject("params")))
+                Result.success(JsonAnswer(result, ANY_TIME, null, null))
+            }
+        } catch (e: B24kitException) {
+            Result.failure(e)
+        }
+        return checkAnswer(case.getJSONObject("expect"), outcome)
+    }
+
+    private suspend fun performList(client: Client, case: JSONObject): String? {
+        val spec = case.getJSONObject("list")
+        val expect = case.getJSONObject("expect")
+        val walk = client.list(spec.getString("method"), kx(spec.getJSONObject("params")).jsonObject, byId = spec.getBoolean("by_id"))
+        val items = try {
+            walk.items().toList()
+        } catch (e: B24kitException) {
+            return "expected the whole list, got ${e.reason()}"
+        }
+        if (items.size != expect.getInt("items")) return "expected ${expect.getInt("items")} items, got ${items.size}"
+        for ((end, item) in listOf("first" to items.firstOrNull(), "last" to items.lastOrNull())) {
+            if (expect.has(end) && !has(item, kx(expect.get(end)))) return "$end item: expected it to hold ${expect.get(end)}, got $item"
+        }
+        expect.optJSONObject("progress")?.let { want ->
+            val p = walk.progress
+            val total = if (want.isNull("total")) null else want.getLong("total")
+            val expected = ListProgress(items = want.getLong("items"), total = total, requests = want.getLong("requests"))
+            if (p != expected) return "progress: expected $expected, got $p"
+        }
+        walk.close()
+        return null
+    }
+
+    private suspend fun performBatch(client: Client, case: JSONObject): String? {
+        val spec = case.getJSONObject("batch")
+        val expect = case.getJSONObject("expect")
+        val calls = LinkedHashMap<String, Pair<String, JsonObject>>()
+        val list = spec.getJSONArray("calls")
+        for (i in 0 until list.length()) {
+            val call = list.getJSONObject(i)
+            calls[call.getString("name")] = call.getString("method") to kx(call.getJSONObject("params")).jsonObject
+        }
+        val outcomes = try {
+            client.batch(calls, halt = spec.getBoolean("halt"))
+        } catch (e: B24kitException) {
+            return if (expect.has("error")) checkAnswer(expect, Result.failure(e)) else "expected outcomes, got ${e.reason()}"
+        }
+        if (expect.has("error")) return "expected the batch to be refused, got $outcomes"
+        val wanted = expect.getJSONArray("outcomes")
+        val names = (0 until wanted.length()).map { wanted.getJSONObject(it).getString("name") }
+        if (outcomes.keys.toList() != names) return "outcomes: expected names $names, got ${outcomes.keys}"
+        for (i in 0 until wanted.length()) {
+            val want = wanted.getJSONObject(i)
+            checkAnswer(want, outcomes.getValue(want.getString("name")))?.let { return "${want.getString("name")}: $it" }
+        }
+        return null
+    }
+
     private fun run(case: JSONObject): String? = runBlocking {
         emulator.reset()
         val setup = case.optJSONObject("setup") ?: JSONObject()
@@ -111,22 +225,15 @@ class ConformanceTest {
         }
         setup.optJSONObject("fault")?.let { emulator.fault(it.toString()) }
         val before = requests()
-        val call = case.getJSONObject("call")
         val expect = case.getJSONObject("expect")
-        val outcome: Result<Any> = client(case).use { c ->
-            try {
-                Result.success(call(c, call.getString("method"), call.getJSONObject("params")))
-            } catch (e: B24kitException) {
-                Result.failure(e)
+        val problem = client(case).use { c ->
+            when {
+                case.has("list") -> performList(c, case)
+                case.has("batch") -> performBatch(c, case)
+                else -> performCall(c, case)
             }
         }
-        if (expect.has("error")) {
-            val error = outcome.exceptionOrNull() as? B24kitException ?: return@runBlocking "expected an error, got ${outcome.getOrNull()}"
-            checkError(expect.getJSONObject("error"), error)?.let { return@runBlocking it }
-        } else {
-            val value = outcome.getOrElse { return@runBlocking "expected success, got ${(it as B24kitException).reason()}" }
-            if (value != expect.get("result")) return@runBlocking "result: expected ${expect.get("result")}, got $value"
-        }
+        if (problem != null) return@runBlocking problem
         expect.optJSONObject("chat")?.let { want ->
             val chat = JSONObject(emulator.control("GET", "chats/${want.getLong("id")}"))
             for (key in want.keySet()) {
