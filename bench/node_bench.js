@@ -38,6 +38,17 @@ async function calls(client, total, inFlight) {
   return [latencies, now() - started];
 }
 
+async function genericCalls(client, total) {
+  const latencies = [];
+  const started = now();
+  for (let i = 0; i < total; i++) {
+    const t = now();
+    await client.call('imopenlines.session.mode.silent', { CHAT_ID: 2043, ACTIVATE: 'Y' });
+    latencies.push(now() - t);
+  }
+  return [latencies, now() - started];
+}
+
 function requireTime() {
   const code = `const t = process.hrtime.bigint(); require(${JSON.stringify(packageDir)}); console.log(Number(process.hrtime.bigint() - t) / 1e6)`;
   const runs = Array.from({ length: 7 }, () => Number(execFileSync(process.execPath, ['-e', code], { encoding: 'utf8' })));
@@ -56,6 +67,8 @@ function requireTime() {
   console.log(requireTime());
   const [seq, seqTime] = await calls(client, total, 1);
   console.log(summary('node', seq, seqTime, 1));
+  const [generic, genericTime] = await genericCalls(client, total);
+  console.log(summary('node-generic', generic, genericTime, 1));
   const [par, parTime] = await calls(client, total, 64);
   console.log(summary('node', par, parTime, 64));
   console.log(JSON.stringify({ client: 'node-rss', peak_rss_kb: process.resourceUsage().maxRSS }));

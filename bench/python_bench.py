@@ -50,6 +50,20 @@ def sync_calls(url: str, calls: int) -> str:
     return summary("python-sync", latencies, time.perf_counter() - started, 1)
 
 
+def generic_sync_calls(url: str, calls: int) -> str:
+    client = b24kit.Client.from_webhook(url, **SETTINGS)
+    params = {"CHAT_ID": 2043, "ACTIVATE": "Y"}
+    for _ in range(200):
+        client.call("imopenlines.session.mode.silent", params)
+    latencies = []
+    started = time.perf_counter()
+    for _ in range(calls):
+        t = time.perf_counter()
+        client.call("imopenlines.session.mode.silent", params)
+        latencies.append(time.perf_counter() - t)
+    return summary("python-sync-generic", latencies, time.perf_counter() - started, 1)
+
+
 def async_calls(url: str, calls: int, in_flight: int) -> str:
     async def run() -> str:
         client = b24kit.AsyncClient.from_webhook(url, **SETTINGS)
@@ -80,5 +94,6 @@ if __name__ == "__main__":
     webhook, calls = sys.argv[1], int(sys.argv[2])
     print(import_time(), flush=True)
     print(sync_calls(webhook, calls), flush=True)
+    print(generic_sync_calls(webhook, calls), flush=True)
     print(async_calls(webhook, calls, 64), flush=True)
     print(json.dumps({"client": "python-rss", "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))

@@ -2,8 +2,8 @@
 # Benchmarks: builds release artefacts, installs the peer clients (PyPI, npm), starts the emulator
 # with limits off, and prints figures measured side by side in this run: b24kit in Rust, Python,
 # Node and Kotlin against the hand-written Rust reqwest loop and the clients people use today;
-# the emulator's own ceiling; the same table over TLS; and one slow run under the documented
-# standard-plan limit.
+# the emulator's own ceiling; the same table over TLS; list walks of 10,000 items beside the
+# peers' list helpers; and one slow run under the documented standard-plan limit.
 # Usage: bash bench/run.sh [calls]     (default 5000 per figure)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -61,6 +61,7 @@ measure() {
     target/release/b24kit-bench b24kit "$webhook" "$per_round" >>"$results"
     target/release/b24kit-bench reqwest "$webhook" "$per_round" 64 >>"$results"
     target/release/b24kit-bench b24kit "$webhook" "$per_round" 64 >>"$results"
+    target/release/b24kit-bench b24kit-generic "$webhook" "$per_round" >>"$results"
     "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
     node bench/node_bench.js "$webhook" "$per_round" >>"$results"
     kotlin_bench "$webhook" "$per_round" >>"$results"
@@ -82,7 +83,6 @@ export B24KIT_BENCH_CA=$root/target/bench-emulator.pem
 tls_results=$(mktemp)
 measure "$(field webhook_url)" $((calls / 5)) 1 "$tls_results"
 python3 bench/table.py "$tls_results" "TLS (clients that open a connection per call pay a handshake each time)"
-unset B24KIT_BENCH_CA
 
 echo "==> the documented standard plan (burst 50, 2/s) enforced by the emulator: 300 calls at once"
 start_emulator standard

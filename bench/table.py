@@ -17,11 +17,14 @@ title = sys.argv[2] if len(sys.argv) > 2 else "plain HTTP"
 CLIENTS = {
     "reqwest": ("Rust", "hand-written reqwest loop (floor)", False),
     "b24kit": ("Rust", "b24kit typed call", True),
+    "b24kit-generic": ("Rust", "b24kit call by name", True),
     "python-sync": ("Python", "b24kit Client (sync)", True),
     "python-asyncio": ("Python", "b24kit AsyncClient (asyncio)", True),
+    "python-sync-generic": ("Python", "b24kit Client.call by name (sync)", True),
     "b24pysdk": ("Python", "b24pysdk (official SDK)", False),
     "fast_bitrix24": ("Python", "fast_bitrix24", False),
     "node": ("Node", "b24kit Client", True),
+    "node-generic": ("Node", "b24kit client.call by name", True),
     "b24jssdk": ("Node", "@bitrix24/b24jssdk (official SDK)", False),
     "2bad_bitrix": ("Node", "@2bad/bitrix", False),
     "kotlin": ("Kotlin", "b24kit suspend call", True),
@@ -56,11 +59,14 @@ for (client, in_flight) in rounds:
 # b24kit's own memory and start-up figures come from its bench processes.
 own_rss = {
     "python-sync": extras["python-rss"], "python-asyncio": extras["python-rss"], "node": extras["node-rss"],
+    "python-sync-generic": extras["python-rss"], "node-generic": extras["node-rss"],
     "kotlin": extras["kotlin-rss"],
 }
 own_start = {
     "python-sync": [r["median_ms"] for r in extras["python-import"]],
     "python-asyncio": [r["median_ms"] for r in extras["python-import"]],
+    "python-sync-generic": [r["median_ms"] for r in extras["python-import"]],
+    "node-generic": [r["median_ms"] for r in extras["node-require"]],
     "node": [r["median_ms"] for r in extras["node-require"]],
 }
 
@@ -105,6 +111,8 @@ TARGETS = [
     ("Python sync", ("python-sync", 1), ("reqwest", 1), 0.85),
     ("Node async", ("node", 1), ("reqwest", 1), 0.70),
     ("Kotlin suspend", ("kotlin", 1), ("reqwest", 1), 0.50),
+    ("Python call by name (sync)", ("python-sync-generic", 1), ("reqwest", 1), 0.85),
+    ("Node call by name", ("node-generic", 1), ("reqwest", 1), 0.80),
     ("Python asyncio, 64 in flight", ("python-asyncio", 64), ("b24kit", 64), 0.40),
 ]
 print("\ntargets:")

@@ -9,9 +9,15 @@
 //! client on every core, nothing parsed): the requests per second the emulator can serve, so a
 //! reader sees that no client row was limited by the emulator.
 //!
+//! `b24kit-generic` is the same call through the call by name (`Client::call_method`).
+//!
+//! `b24kit-bench walk <floor|by-id|counted> <webhook URL> <rounds>`: see `walk`.
+//!
 //! `b24kit-bench standard-plan <webhook URL> <calls>` makes the calls all at once through a client
 //! paced for the standard plan (burst 50, 2 per second; default retries) against an emulator that
 //! enforces it, and prints the time against the bucket's minimum and the calls that failed.
+
+mod walk;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -28,6 +34,7 @@ struct Envelope {
 enum Caller {
     Reqwest { http: reqwest::Client, url: String },
     Typed(Client),
+    Generic(Client),
 }
 
 impl Caller {
@@ -56,6 +63,17 @@ impl Caller {
                     .await
                     .expect("the call succeeds")
                     .result
+            }
+            Caller::Generic(client) => {
+                client
+                    .call_method(
+                        "imopenlines.session.mode.silent",
+                        serde_json::json!({"CHAT_ID": 2043, "ACTIVATE": "Y"}),
+                    )
+                    .await
+                    .expect("the call succeeds")
+                    .result
+                    == serde_json::Value::Bool(true)
             }
         }
     }
@@ -90,6 +108,13 @@ fn main() {
         eprintln!("usage: b24kit-bench <reqwest|b24kit> <webhook URL> <calls> [in-flight]");
         std::process::exit(2);
     }
+    if args[1] == "walk" {
+        let rounds = args
+            .get(4)
+            .map_or(3, |n| n.parse().expect("rounds is a number"));
+        walk::run(&args[2], &args[3], rounds);
+        return;
+    }
     let calls: usize = args[3].parse().expect("calls is a number");
     if args[1] == "standard-plan" {
         standard_plan(&args[2], calls);
@@ -113,6 +138,11 @@ fn main() {
         // The emulator runs with its limits off: so does the client's pacing, to measure the
         // call path itself.
         "b24kit" => Caller::Typed(
+            trust_bench_ca(Client::webhook(&args[2]).rate_limit(None))
+                .build()
+                .unwrap(),
+        ),
+        "b24kit-generic" => Caller::Generic(
             trust_bench_ca(Client::webhook(&args[2]).rate_limit(None))
                 .build()
                 .unwrap(),

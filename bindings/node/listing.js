@@ -10,8 +10,12 @@ const PAGER = Symbol('b24kit.pager');
 class ListWalk {
   #page = [];
   #index = 0;
-  // `next()` calls run one after another, so that two loops over one walk never lose a page.
+  // Pages fetched but not yet handed out (a counted walk gets many in one crossing).
+  #ahead = [];
+  // `next()` calls that must wait for a page run one after another, so that two loops over one
+  // walk never lose a page; `#waiting` counts them.
   #queue = Promise.resolve();
+  #waiting = 0;
 
   constructor(pager, token) {
     if (token !== PAGER) throw new TypeError('walk a list with client.list(method, params)');
@@ -21,7 +25,10 @@ class ListWalk {
   /** How far the walk has got: `{ items, total, requests }` (`total` once the portal said). */
   get progress() {
     const { items, total, requests } = this[PAGER].progress;
-    return Object.freeze({ items, total: total ?? null, requests });
+    // The addon counts what it handed over; items still held here are not out yet.
+    let held = this.#page.length - this.#index;
+    for (const page of this.#ahead) held += page.length;
+    return Object.freeze({ items: items - held, total: total ?? null, requests });
   }
 
   [Symbol.asyncIterator]() {
@@ -30,8 +37,22 @@ class ListWalk {
 
   /** The next item; a page that fails rejects, and the next call asks for that page again. */
   next() {
+    // Most items are already here: hand them out without queueing behind anything.
+    if (this.#waiting === 0 && this.#index < this.#page.length) {
+      const value = this.#page[this.#index];
+      this.#index += 1;
+      return Promise.resolve({ done: false, value });
+    }
+    this.#waiting += 1;
     const step = this.#queue.then(() => this.#step());
-    this.#queue = step.catch(() => {});
+    this.#queue = step.then(
+      () => {
+        this.#waiting -= 1;
+      },
+      () => {
+        this.#waiting -= 1;
+      },
+    );
     return step;
   }
 
@@ -52,9 +73,14 @@ class ListWalk {
     return { done: false, value };
   }
 
+  /** The next page, from those at hand or from the addon; `null` at the end. */
   async #fetch() {
-    const text = await this[PAGER].nextPage();
-    return text === null ? null : JSON.parse(text);
+    if (this.#ahead.length === 0) {
+      const text = await this[PAGER].nextPages();
+      if (text === null) return null;
+      this.#ahead = JSON.parse(text);
+    }
+    return this.#ahead.shift();
   }
 
   /** The rest of the walk a page (an array of up to 50 items) at a time. */

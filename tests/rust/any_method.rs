@@ -328,6 +328,31 @@ async fn a_counted_walk_fetches_the_rest_fifty_pages_a_request() {
 }
 
 #[tokio::test]
+async fn pages_already_fetched_are_handed_over_without_a_request() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let mut pager = client.list(ListCall::counted("crm.contact.list", json!({})));
+    // Nothing is at hand before the first page, nor after it: the rest is not fetched yet.
+    assert!(pager.next_ready_page().is_none());
+    assert_eq!(pager.next_page().await.unwrap().unwrap().len(), 50);
+    assert!(pager.next_ready_page().is_none());
+    // The next page brings 49 more in the same batch request; they are at hand.
+    pager.next_page().await.unwrap().unwrap();
+    let mut ready = 0;
+    while let Some(page) = pager.next_ready_page() {
+        assert_eq!(page.len(), 50);
+        ready += 1;
+    }
+    assert_eq!(ready, 49);
+    assert_eq!(emu.portal().stats().rest_requests, 2);
+    assert_eq!(pager.progress().items, 51 * 50);
+    // A walk by ID has nothing ahead, ever.
+    let mut by_id = client.list(ListCall::by_id("crm.contact.list", json!({})));
+    by_id.next_page().await.unwrap().unwrap();
+    assert!(by_id.next_ready_page().is_none());
+}
+
+#[tokio::test]
 async fn a_walk_by_id_never_counts_and_stops_when_asked() {
     let emu = emulator();
     let client = webhook_client(&emu);

@@ -184,7 +184,7 @@ impl NativeClient {
     }
 }
 
-/// The native side of a JavaScript list walk: a page per `nextPage()`.
+/// The native side of a JavaScript list walk: pages per `nextPages()`.
 #[napi]
 pub struct NativePager {
     /// Held across a page's requests; one page at a time.
@@ -203,16 +203,27 @@ pub struct NativeProgress {
 
 #[napi]
 impl NativePager {
-    /// The promise of the next page as JSON text of an array of items, or `null` at the end.
+    /// The promise of the next pages as JSON text of an array of pages (the next one and any
+    /// others already fetched: one crossing for many pages of a counted walk), or `null` at the
+    /// end.
     #[napi(catch_unwind)]
-    pub fn next_page<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+    pub fn next_pages<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         let (pager, progress) = (self.pager.clone(), self.progress.clone());
         spawn_settled(env, async move {
             let outcome = b24kit::panic::catch_async(async move {
                 let mut pager = pager.lock().await;
                 let page = pager.next_page().await;
+                let pages = page.map(|page| {
+                    page.map(|first| {
+                        let mut pages = vec![Value::Array(first)];
+                        while let Some(page) = pager.next_ready_page() {
+                            pages.push(Value::Array(page));
+                        }
+                        Value::Array(pages).to_string()
+                    })
+                });
                 *progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
-                page.map(|page| page.map(|items| Value::Array(items).to_string()))
+                pages
             })
             .await;
             let settle: Settle = Box::new(move |env, factories| match outcome {

@@ -177,6 +177,7 @@ test('a walk by ID never counts, stops when asked and goes on later', async () =
     if (first.length === 3) break;
   }
   assert.equal((await requests()) - before, 1);
+  assert.deepEqual(long.progress, { items: 3, total: null, requests: 1 });
   // The loop broke mid-page; the walk goes on from the fourth item.
   for await (const contact of long) {
     first.push(contact.ID);

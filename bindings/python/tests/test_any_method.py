@@ -160,6 +160,7 @@ def test_a_walk_by_id_never_counts_and_stops_when_asked(client: b24kit.Client, p
 def test_pages_come_whole(client: b24kit.Client) -> None:
     walk = client.list("crm.contact.list", {"filter": {"<=ID": 75}})
     first = next(walk)
+    assert walk.progress == b24kit.Progress(items=1, total=75, requests=1)
     pages = list(walk.pages())
     assert first["ID"] == "1"
     assert [len(p) for p in pages] == [49, 25]

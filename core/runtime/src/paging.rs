@@ -192,6 +192,19 @@ impl<C: Catalog> Pager<C> {
         }
     }
 
+    /// The next page if it is already here (a counted walk fetches up to 50 ahead), without
+    /// sending anything; `None` when the next page needs a request or the walk is over. Lets a
+    /// binding hand over every page at hand in one crossing.
+    pub fn next_ready_page(&mut self) -> Option<Vec<Value>> {
+        match &mut self.state {
+            State::Counted { ahead, .. } => {
+                let page = ahead.pop_front()?;
+                Some(self.hand_out(page))
+            }
+            _ => None,
+        }
+    }
+
     fn hand_out(&mut self, page: Vec<Value>) -> Vec<Value> {
         self.progress.items += page.len() as u64;
         page

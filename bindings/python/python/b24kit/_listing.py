@@ -47,7 +47,9 @@ class _Walk:
     @property
     def progress(self) -> Progress:
         """How far the walk has got; readable from another thread while a page is fetched."""
-        return Progress(*self._pager.progress)
+        items, total, requests = self._pager.progress
+        # The native side counts whole pages; the rest of the current one is not out yet.
+        return Progress(items - (len(self._page) - self._index), total, requests)
 
     def _take(self) -> Any:
         item = self._page[self._index]
