@@ -50,14 +50,7 @@ async function b24kitWalks(webhook, rounds) {
 }
 
 // The SDK's client-side limits lifted as in node_peers.js: the emulator runs without limits.
-const B24JSSDK_UNLIMITED = {
-  rateLimit: { burstLimit: Infinity, drainRate: 1e9, adaptiveEnabled: false },
-  operatingLimit: { windowMs: 600_000, limitMs: Infinity, heavyPercent: 100 },
-  adaptiveConfig: { enabled: false, thresholdPercent: 100, coefficient: 0, maxDelay: 0 },
-  maxRetries: 1,
-  retryDelay: 0,
-  retryOnNetworkError: false,
-};
+const B24JSSDK_UNLIMITED = require('./b24jssdk_unlimited.js');
 
 async function b24jssdkWalks(webhook, rounds) {
   const sdk = createRequire(path.join(peersDir, 'package.json'))('@bitrix24/b24jssdk');

@@ -219,17 +219,7 @@ async fn run(args: Args) -> ExitCode {
                 Ok(params) => params,
                 Err(e) => return usage(&e),
             };
-            let mut list = if by_id {
-                ListCall::by_id(method, params)
-            } else {
-                ListCall::counted(method, params)
-            };
-            if let Some(field) = id_field {
-                list = list.id_field(field);
-            }
-            if let Some(key) = items_key {
-                list = list.items_key(key);
-            }
+            let list = ListCall::with_options(method, params, by_id, id_field, items_key);
             any::list(&client, list, limit, args.json).await
         }
     }

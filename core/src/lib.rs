@@ -40,6 +40,9 @@ pub use b24kit_runtime::{
     DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT,
     DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
+/// The JSON of calls by name (`serde_json::Value` in and out), at the version b24kit uses.
+pub use serde_json;
+
 pub use generated::calls::*;
 pub use generated::catalog::{Spec, PARAMETERS};
 pub use generated::method_errors::MethodError;

@@ -22,11 +22,7 @@ fn params(text: &str) -> Result<Value> {
 }
 
 fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Result<AnyCall> {
-    let call = AnyCall::new(method, params(params_json)?);
-    Ok(match idempotent {
-        Some(idempotent) => call.idempotent(idempotent),
-        None => call,
-    })
+    Ok(AnyCall::new(method, params(params_json)?).idempotency(idempotent))
 }
 
 /// One answer as the JSON text `makeJsonResponse` reads: `{"result", "time", "total", "next"}`,
@@ -165,17 +161,7 @@ impl NativeClient {
         items_key: Option<String>,
     ) -> Result<NativePager> {
         let params = params(&params_json)?;
-        let mut list = if by_id {
-            ListCall::by_id(method, params)
-        } else {
-            ListCall::counted(method, params)
-        };
-        if let Some(field) = id_field {
-            list = list.id_field(field);
-        }
-        if let Some(key) = items_key {
-            list = list.items_key(key);
-        }
+        let list = ListCall::with_options(method, params, by_id, id_field, items_key);
         let pager = self.core()?.list(list);
         Ok(NativePager {
             progress: Arc::new(Mutex::new(pager.progress())),

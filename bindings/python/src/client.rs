@@ -169,17 +169,7 @@ impl NativeClient {
         items_key: Option<String>,
     ) -> PyResult<NativePager> {
         let params = json::to_json(params, "params")?;
-        let mut list = if by_id {
-            b24kit::ListCall::by_id(method, params)
-        } else {
-            b24kit::ListCall::counted(method, params)
-        };
-        if let Some(field) = id_field {
-            list = list.id_field(field);
-        }
-        if let Some(key) = items_key {
-            list = list.items_key(key);
-        }
+        let list = b24kit::ListCall::with_options(method, params, by_id, id_field, items_key);
         Ok(NativePager::new(self.client(py)?.list(list)))
     }
 
@@ -204,11 +194,7 @@ fn any_call(
     params: &Bound<'_, PyAny>,
     idempotent: Option<bool>,
 ) -> PyResult<b24kit::AnyCall> {
-    let call = b24kit::AnyCall::new(method, json::to_json(params, "params")?);
-    Ok(match idempotent {
-        Some(idempotent) => call.idempotent(idempotent),
-        None => call,
-    })
+    Ok(b24kit::AnyCall::new(method, json::to_json(params, "params")?).idempotency(idempotent))
 }
 
 /// The calls of a mixed batch: `(name, method, params)` tuples.

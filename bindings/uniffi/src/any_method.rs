@@ -199,28 +199,6 @@ impl Walk {
     }
 }
 
-/// The list call of an exported `list`.
-pub(crate) fn list_call(
-    method: String,
-    params: serde_json::Value,
-    by_id: bool,
-    id_field: Option<String>,
-    items_key: Option<String>,
-) -> b24kit::ListCall {
-    let mut list = if by_id {
-        b24kit::ListCall::by_id(method, params)
-    } else {
-        b24kit::ListCall::counted(method, params)
-    };
-    if let Some(field) = id_field {
-        list = list.id_field(field);
-    }
-    if let Some(key) = items_key {
-        list = list.items_key(key);
-    }
-    list
-}
-
 /// The exported calls by name, for the error type and `Time` the generated code declares.
 macro_rules! any_method_exports {
     ($error:ident, $time:ident) => {
@@ -297,11 +275,7 @@ macro_rules! any_method_exports {
                 idempotent: Option<bool>,
             ) -> Result<JsonResponse, $error> {
                 let params = $crate::any_method::params(params, "params")?;
-                let call = b24kit::AnyCall::new(method, params);
-                let call = match idempotent {
-                    Some(idempotent) => call.idempotent(idempotent),
-                    None => call,
-                };
+                let call = b24kit::AnyCall::new(method, params).idempotency(idempotent);
                 self.call_any::<$error>(call).await.map(JsonResponse::from)
             }
 
@@ -353,7 +327,7 @@ macro_rules! any_method_exports {
             ) -> Result<std::sync::Arc<ListWalk>, $error> {
                 let params = $crate::any_method::params(params, "params")?;
                 let list =
-                    $crate::any_method::list_call(method, params, by_id, id_field, items_key);
+                    b24kit::ListCall::with_options(method, params, by_id, id_field, items_key);
                 Ok(std::sync::Arc::new(ListWalk {
                     walk: $crate::any_method::Walk::new(self.core().list(list)),
                 }))

@@ -47,6 +47,16 @@ impl AnyCall {
         self
     }
 
+    /// [`AnyCall::idempotent`] when the caller said either way (`Some`), the default otherwise:
+    /// how the bindings pass an optional argument on.
+    #[must_use]
+    pub fn idempotency(self, idempotent: Option<bool>) -> AnyCall {
+        match idempotent {
+            Some(idempotent) => self.idempotent(idempotent),
+            None => self,
+        }
+    }
+
     pub fn method(&self) -> &str {
         &self.method
     }

@@ -53,6 +53,30 @@ impl ListCall {
         ListCall::new(method, params, ListMode::ById)
     }
 
+    /// A walk from the options the bindings and the command line take: by ID or counted, and the
+    /// identifier field and the items key when given.
+    pub fn with_options(
+        method: impl Into<String>,
+        params: Value,
+        by_id: bool,
+        id_field: Option<String>,
+        items_key: Option<String>,
+    ) -> ListCall {
+        let mode = if by_id {
+            ListMode::ById
+        } else {
+            ListMode::Counted
+        };
+        let mut list = ListCall::new(method, params, mode);
+        if let Some(field) = id_field {
+            list = list.id_field(field);
+        }
+        if let Some(key) = items_key {
+            list = list.items_key(key);
+        }
+        list
+    }
+
     pub fn new(method: impl Into<String>, params: Value, mode: ListMode) -> ListCall {
         ListCall {
             // A list method reads: repeating a page changes nothing.
