@@ -84,6 +84,20 @@ tls_results=$(mktemp)
 measure "$(field webhook_url)" $((calls / 5)) 1 "$tls_results"
 python3 bench/table.py "$tls_results" "TLS (clients that open a connection per call pay a handshake each time)"
 
+echo "==> list walks: the 10,000 contacts of crm.contact.list on the same TLS emulator, 3 rounds"
+walk_webhook=$(field webhook_url)
+walk_results=$(mktemp)
+# Rounds interleave b24kit and the floor; each invocation walks 3 times (a walk takes ~0.1 s).
+for round in 1 2 3; do
+  for mode in floor by-id counted; do target/release/b24kit-bench walk "$mode" "$walk_webhook" 3 >>"$walk_results"; done
+  SSL_CERT_FILE=$B24KIT_BENCH_CA NO_PROXY='*' "$venv/bin/python" bench/python_walk.py b24kit "$walk_webhook" 3 >>"$walk_results"
+  NODE_EXTRA_CA_CERTS=$B24KIT_BENCH_CA NO_PROXY='*' node bench/node_walk.js b24kit "$walk_webhook" 3 >>"$walk_results"
+done
+SSL_CERT_FILE=$B24KIT_BENCH_CA NO_PROXY='*' "$peers_venv/bin/python" bench/python_walk.py fast_bitrix24 "$walk_webhook" 3 >>"$walk_results"
+NODE_EXTRA_CA_CERTS=$B24KIT_BENCH_CA NO_PROXY='*' B24KIT_PEERS_DIR=$peers_node node bench/node_walk.js b24jssdk "$walk_webhook" 3 >>"$walk_results"
+python3 bench/walk_table.py "$walk_results"
+unset B24KIT_BENCH_CA
+
 echo "==> the documented standard plan (burst 50, 2/s) enforced by the emulator: 300 calls at once"
 start_emulator standard
 target/release/b24kit-bench standard-plan "$(field webhook_url)" 300

@@ -53,7 +53,7 @@ function namedCalls(calls) {
     if (typeof params !== 'object' || Array.isArray(params) || !isPlainObject(params)) {
       throw new TypeError(`calls.${name}'s parameters must be a plain object, not ${describe(params)}`);
     }
-    check(params, `calls.${name}`, new Set());
+    check(params, `calls.${name}`, []);
     return [name, call[0], params];
   });
 }

@@ -22,10 +22,7 @@ if (native.version() !== packageVersion) {
 
 native.init(
   (result, time) => new Response(result, new Time(time)),
-  (text) => {
-    const answer = JSON.parse(text);
-    return new Response(answer.result, new Time(answer.time), answer.total, answer.next);
-  },
+  (result, isText, time, total, next) => new Response(isText ? JSON.parse(result) : result, new Time(time), total, next),
   errors.makeError,
 );
 

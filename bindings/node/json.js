@@ -16,6 +16,7 @@ function isPlainObject(value) {
   return proto === Object.prototype || proto === null;
 }
 
+/** Throws unless `value` is JSON; `open` holds the containers it is inside (a short array: the depth). */
 function check(value, path, open) {
   switch (typeof value) {
     case 'string':
@@ -34,8 +35,8 @@ function check(value, path, open) {
     default:
   }
   if (value === null || value instanceof Date) return;
-  if (open.has(value)) throw refuse(path, 'an object inside itself');
-  open.add(value);
+  if (open.includes(value)) throw refuse(path, 'an object inside itself');
+  open.push(value);
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i += 1) check(value[i], `${path}[${i}]`, open);
   } else if (isPlainObject(value)) {
@@ -46,7 +47,7 @@ function check(value, path, open) {
   } else {
     throw refuse(path, `of type ${value.constructor ? value.constructor.name : 'unknown'}`);
   }
-  open.delete(value);
+  open.pop();
 }
 
 /** The JSON text of a call's parameters (`undefined` or `null`: none); throws `TypeError`. */
@@ -55,7 +56,7 @@ function paramsJson(params, path = 'params') {
   if (typeof params !== 'object' || Array.isArray(params) || !isPlainObject(params)) {
     throw new TypeError(`${path} must be a plain object of parameter → value, not ${describe(params)}`);
   }
-  check(params, path, new Set());
+  check(params, path, []);
   return JSON.stringify(params);
 }
 

@@ -1,9 +1,9 @@
 //! Calls of any method by name, mixed batches and list walks. Parameters arrive as JSON text
-//! (`index.js` checks them and names the path of a value JSON cannot hold); answers leave as
-//! JSON text that JavaScript parses, one `JSON.parse` per answer instead of a Node-API call per
-//! value.
+//! (`index.js` checks them and names the path of a value JSON cannot hold); results that are
+//! objects or arrays, and list pages, leave as JSON text that JavaScript parses: one
+//! `JSON.parse` instead of a Node-API call per value.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use napi::bindgen_prelude::*;
 use napi::sys;
@@ -25,42 +25,52 @@ fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Resu
     Ok(AnyCall::new(method, params(params_json)?).idempotency(idempotent))
 }
 
-/// One answer as the JSON text `makeJsonResponse` reads: `{"result", "time", "total", "next"}`,
-/// the time's fields named as JavaScript names them.
-fn answer_text(answer: b24kit::Response<Value>) -> String {
-    let time = match serde_json::to_value(&answer.time) {
-        Ok(Value::Object(fields)) => Value::Object(
-            fields
-                .into_iter()
-                .map(|(name, value)| (camel_case(&name), value))
-                .collect(),
-        ),
-        _ => Value::Null,
-    };
-    serde_json::json!({
-        "result": answer.result,
-        "time": time,
-        "total": answer.total,
-        "next": answer.next,
-    })
-    .to_string()
+/// Makes the JavaScript `time` object of an answer (its fields come from the spec).
+pub(crate) type MakeTime = fn(sys::napi_env, b24kit::Time) -> Result<sys::napi_value>;
+
+static MAKE_TIME: OnceLock<MakeTime> = OnceLock::new();
+
+/// Registers how `time` is made; the generated module, which defines it, calls this.
+pub(crate) fn register_time(make: MakeTime) {
+    let _ = MAKE_TIME.set(make);
 }
 
-/// `operating_reset_at` → `operatingResetAt`, as napi names the typed calls' fields.
-fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// The `Response` of a call by name: a result that is a plain value crosses as itself, an object
+/// or array as JSON text that JavaScript parses (one `JSON.parse` instead of a Node-API call per
+/// value).
+fn respond(
+    env: sys::napi_env,
+    factories: &Factories,
+    answer: b24kit::Response<Value>,
+) -> std::result::Result<sys::napi_value, sys::napi_value> {
+    let internal = |e: Error| factories.internal(env, &e.to_string());
+    let make_time = MAKE_TIME
+        .get()
+        .ok_or_else(|| factories.internal(env, "the time converter is not registered"))?;
+    let (result, is_text) = match answer.result {
+        Value::Object(_) | Value::Array(_) => (
+            unsafe { String::to_napi_value(env, answer.result.to_string()) },
+            true,
+        ),
+        Value::Null => (unsafe { Null::to_napi_value(env, Null) }, false),
+        Value::Bool(b) => (unsafe { bool::to_napi_value(env, b) }, false),
+        Value::String(s) => (unsafe { String::to_napi_value(env, s) }, false),
+        // A double, as `JSON.parse` would make it.
+        Value::Number(n) => (
+            unsafe { f64::to_napi_value(env, n.as_f64().unwrap_or(f64::NAN)) },
+            false,
+        ),
+    };
+    let result = result.map_err(internal)?;
+    let time = make_time(env, answer.time).map_err(internal)?;
+    let optional = |n: Option<u64>| match n {
+        Some(n) => unsafe { f64::to_napi_value(env, n as f64) },
+        None => unsafe { Null::to_napi_value(env, Null) },
+    };
+    let total = optional(answer.total).map_err(internal)?;
+    let next = optional(answer.next).map_err(internal)?;
+    let is_text = unsafe { bool::to_napi_value(env, is_text) }.map_err(internal)?;
+    factories.json_response(env, &[result, is_text, time, total, next])
 }
 
 type Outcome<T> = std::result::Result<T, b24kit::panic::Panic>;
@@ -71,7 +81,7 @@ fn settle_answer(
     outcome: Outcome<std::result::Result<b24kit::Response<Value>, b24kit::Error>>,
 ) -> std::result::Result<sys::napi_value, sys::napi_value> {
     match outcome {
-        Ok(Ok(answer)) => factories.json_response(env, answer_text(answer)),
+        Ok(Ok(answer)) => respond(env, factories, answer),
         Ok(Err(error)) => Err(factories.core_error(env, &error)),
         Err(panic) => Err(factories.internal(env, &panic.to_string())),
     }
@@ -94,7 +104,7 @@ fn settle_batch(
     }
     for (index, item) in items.into_iter().enumerate() {
         let value = match item {
-            Ok(answer) => match factories.json_response(env, answer_text(answer)) {
+            Ok(answer) => match respond(env, factories, answer) {
                 Ok(value) | Err(value) => value,
             },
             Err(error) => factories.core_error(env, &error),

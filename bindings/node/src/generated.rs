@@ -44,6 +44,13 @@ impl From<b24kit::Time> for NativeTime {
     }
 }
 
+/// Tells the hand-written calls how a `time` object is made; the crate root calls this once.
+pub(crate) fn register() {
+    crate::any_method::register_time(|env, time| unsafe {
+        NativeTime::to_napi_value(env, NativeTime::from(time))
+    });
+}
+
 /// The dialog. The result of `imopenlines.dialog.get`.
 #[napi(object)]
 pub struct ImopenlinesDialogGetResult {

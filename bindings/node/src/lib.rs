@@ -30,6 +30,7 @@ pub fn init(
     make_json_response: Unknown<'_>,
     make_error: Unknown<'_>,
 ) -> Result<()> {
+    generated::register();
     dispatch::init(env, make_response, make_json_response, make_error)
 }
 

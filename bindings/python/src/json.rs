@@ -10,39 +10,32 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Number, Value};
 
-/// Where a value is, for messages: `filter.>ID`, `select[2]`.
-struct Path<'a>(&'a [Segment]);
-
-enum Segment {
-    Key(String),
-    Index(usize),
+/// Where a value is, for messages (`params.filter.>ID`, `params.select[2]`): a chain of borrowed
+/// steps on the stack, spelled out only when a value is refused.
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Top(&'a str),
+    Key(&'a At<'a>, &'a str),
+    Index(&'a At<'a>, usize),
 }
 
-impl std::fmt::Display for Path<'_> {
+impl std::fmt::Display for At<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        for (i, segment) in self.0.iter().enumerate() {
-            match segment {
-                Segment::Key(key) if i == 0 => f.write_str(key)?,
-                Segment::Key(key) => write!(f, ".{key}")?,
-                Segment::Index(index) => write!(f, "[{index}]")?,
-            }
+        match self {
+            At::Top(name) => f.write_str(name),
+            At::Key(parent, key) => write!(f, "{parent}.{key}"),
+            At::Index(parent, index) => write!(f, "{parent}[{index}]"),
         }
-        Ok(())
     }
 }
 
 /// The JSON of `value`; `what` names it at the top (`params`).
 pub(crate) fn to_json(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Value> {
-    let mut path = vec![Segment::Key(what.to_string())];
     let mut open = Vec::new();
-    convert(value, &mut path, &mut open)
+    convert(value, At::Top(what), &mut open)
 }
 
-fn convert(
-    value: &Bound<'_, PyAny>,
-    path: &mut Vec<Segment>,
-    open: &mut Vec<usize>,
-) -> PyResult<Value> {
+fn convert(value: &Bound<'_, PyAny>, at: At<'_>, open: &mut Vec<usize>) -> PyResult<Value> {
     if value.is_none() {
         return Ok(Value::Null);
     }
@@ -56,19 +49,20 @@ fn convert(
         if let Ok(n) = value.extract::<u64>() {
             return Ok(Value::from(n));
         }
-        return Err(refuse(path, "an integer beyond 64 bits"));
+        return Err(refuse(at, "an integer beyond 64 bits"));
     }
     if let Ok(f) = value.cast::<PyFloat>() {
         return Number::from_f64(f.value())
             .map(Value::Number)
-            .ok_or_else(|| refuse(path, &format!("{}, which JSON cannot hold", f.value())));
+            .ok_or_else(|| refuse(at, &format!("{}, which JSON cannot hold", f.value())));
     }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(Value::String(s.to_cow()?.into_owned()));
     }
+    // Containers: a cycle would never end.
     let id = value.as_ptr() as usize;
     if open.contains(&id) {
-        return Err(refuse(path, "a container inside itself"));
+        return Err(refuse(at, "a container inside itself"));
     }
     if let Ok(dict) = value.cast::<PyDict>() {
         open.push(id);
@@ -76,14 +70,12 @@ fn convert(
         for (key, item) in dict.iter() {
             let Ok(key) = key.cast::<PyString>() else {
                 return Err(refuse(
-                    path,
+                    at,
                     &format!("a dict with a key of type {}", type_name(&key)),
                 ));
             };
             let key = key.to_cow()?.into_owned();
-            path.push(Segment::Key(key.clone()));
-            let item = convert(&item, path, open)?;
-            path.pop();
+            let item = convert(&item, At::Key(&at, &key), open)?;
             map.insert(key, item);
         }
         open.pop();
@@ -93,20 +85,17 @@ fn convert(
         open.push(id);
         let mut items = Vec::new();
         for (index, item) in value.try_iter()?.enumerate() {
-            path.push(Segment::Index(index));
-            items.push(convert(&item?, path, open)?);
-            path.pop();
+            items.push(convert(&item?, At::Index(&at, index), open)?);
         }
         open.pop();
         return Ok(Value::Array(items));
     }
-    Err(refuse(path, &format!("of type {}", type_name(value))))
+    Err(refuse(at, &format!("of type {}", type_name(value))))
 }
 
-fn refuse(path: &[Segment], what: &str) -> PyErr {
+fn refuse(at: At<'_>, what: &str) -> PyErr {
     PyTypeError::new_err(format!(
-        "{} is {what}; parameters are JSON: dict, list, str, int, float, bool or None",
-        Path(path)
+        "{at} is {what}; parameters are JSON: dict, list, str, int, float, bool or None"
     ))
 }
 
