@@ -238,6 +238,7 @@ impl Failure {
             }
             Failure::Build(e) => errors::to_py(py, &e),
             Failure::Panic(panic) => errors::internal(py, &panic),
+            Failure::Interrupted(raised) => raised,
         }
     }
 }

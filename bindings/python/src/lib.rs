@@ -13,6 +13,7 @@ mod client;
 mod dispatch;
 mod errors;
 mod generated;
+mod interrupt;
 mod json;
 mod local_io;
 mod logging;

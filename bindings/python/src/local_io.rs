@@ -15,7 +15,10 @@ use std::cell::RefCell;
 use std::sync::{Arc, Weak};
 
 use b24kit::{Error, Method, Response, Spec};
+use pyo3::PyErr;
 use tokio::runtime::Runtime;
+
+use crate::interrupt;
 
 /// Identifies one Python client; per-thread pools of a dropped or closed client are released
 /// when their thread next makes a call.
@@ -37,6 +40,8 @@ pub(crate) enum Failure {
     /// The per-thread pool could not be made (TLS set-up).
     Build(Error),
     Panic(b24kit::panic::Panic),
+    /// A signal handler raised (Ctrl-C): the call was dropped.
+    Interrupted(PyErr),
 }
 
 /// Makes the call on this thread and waits for it.
@@ -96,10 +101,11 @@ where
         b24kit::panic::catch(|| {
             runtime.block_on(async move {
                 settle_idle_connections().await;
-                work(client).await
+                interrupt::or_interrupted(work(client)).await
             })
         })
-        .map_err(Failure::Panic)
+        .map_err(Failure::Panic)?
+        .map_err(Failure::Interrupted)
     })
 }
 

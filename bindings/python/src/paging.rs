@@ -8,7 +8,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::{bridge, dispatch, errors, json, runtime};
+use crate::{bridge, dispatch, errors, interrupt, json, runtime};
 
 #[pyclass(frozen, module = "b24kit._native")]
 pub struct NativePager {
@@ -63,10 +63,12 @@ impl NativePager {
             PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
         })?;
         let (pager, progress) = (self.pager.clone(), self.progress.clone());
-        let outcome =
-            py.detach(move || b24kit::panic::catch(|| rt.block_on(next(pager, progress))));
+        let outcome = py.detach(move || {
+            b24kit::panic::catch(|| rt.block_on(interrupt::or_interrupted(next(pager, progress))))
+        });
         match outcome {
-            Ok(page) => page_to_python(py, page),
+            Ok(Ok(page)) => page_to_python(py, page),
+            Ok(Err(raised)) => Err(raised),
             Err(panic) => Err(errors::internal(py, &panic)),
         }
     }
