@@ -134,6 +134,14 @@ export declare class BitrixSystemError extends B24kitError {}
 export declare class UnknownCodeError extends B24kitError {}
 /** A non-success HTTP status without a Bitrix24 error body. */
 export declare class HttpError extends B24kitError {}
+/**
+ * The portal has been renamed: its old address answered with a redirect to the new one, which is
+ * not followed (the credentials would go with it). Put `location` in the webhook URL or endpoint.
+ */
+export declare class PortalMovedError extends B24kitError {
+  /** The new address, `https://<new portal>/`. */
+  readonly location: string;
+}
 /** No answer arrived; `kind` says why and `mayHaveReachedServer` whether it was sent. */
 export declare class TransportError extends B24kitError {}
 /** No connection could be opened; the request was not sent. */

@@ -3,7 +3,8 @@
 /**
  * Errors of b24kit. Every one is an `instanceof B24kitError`; below it `MethodError` (one class
  * per documented method error code), `BitrixSystemError` (one group per category, one class per
- * documented code), `UnknownCodeError`, `HttpError`, `TransportError` (`ConnectError`,
+ * documented code), `UnknownCodeError`, `HttpError`, `PortalMovedError` (the portal was renamed;
+ * `location` is its new address), `TransportError` (`ConnectError`,
  * `TlsError`, `RequestTimeoutError`, `ConnectionLostError`), `ProtocolError`, and
  * `InvalidArgumentError` (also a `RangeError`) and `ConfigError` (also a `TypeError`).
  * Each carries `code`, `description`, `httpStatus` and `retryable`; messages never contain the
@@ -190,6 +191,7 @@ module.exports = {
   PortalDeletedError,
   UnknownCodeError: base.UnknownCodeError,
   HttpError: base.HttpError,
+  PortalMovedError: base.PortalMovedError,
   TransportError: base.TransportError,
   ConnectError: base.ConnectError,
   TlsError: base.TlsError,

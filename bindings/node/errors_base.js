@@ -43,6 +43,18 @@ class UnknownCodeError extends B24kitError {}
 /** A non-success HTTP status without a Bitrix24 error body. */
 class HttpError extends B24kitError {}
 
+/**
+ * The portal has been renamed: its old address answered with a redirect to the new one. The
+ * redirect is not followed (the credentials would go with it); `location` is the new address —
+ * put it in the webhook URL or OAuth endpoint.
+ */
+class PortalMovedError extends B24kitError {
+  /** The new address, `https://<new portal>/`. */
+  get location() {
+    return this.description ?? '';
+  }
+}
+
 /** No answer arrived; `kind` says why and `mayHaveReachedServer` whether it was sent. */
 class TransportError extends B24kitError {}
 
@@ -90,6 +102,7 @@ const TRANSPORT_ERRORS = { connect: ConnectError, tls: TlsError, timeout: Reques
 const OTHER_ERRORS = {
   unknown_code: UnknownCodeError,
   http: HttpError,
+  portal_moved: PortalMovedError,
   protocol: ProtocolError,
   invalid_argument: InvalidArgumentError,
   invalid_config: ConfigError,
@@ -130,6 +143,7 @@ module.exports = {
   BitrixSystemError,
   UnknownCodeError,
   HttpError,
+  PortalMovedError,
   TransportError,
   ConnectError,
   TlsError,

@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -327,6 +327,7 @@ export declare const errors: {
   PortalDeletedError: typeof PortalDeletedError;
   UnknownCodeError: typeof UnknownCodeError;
   HttpError: typeof HttpError;
+  PortalMovedError: typeof PortalMovedError;
   TransportError: typeof TransportError;
   ConnectError: typeof ConnectError;
   TlsError: typeof TlsError;

@@ -52,6 +52,7 @@ export const {
   PortalDeletedError,
   UnknownCodeError,
   HttpError,
+  PortalMovedError,
   TransportError,
   ConnectError,
   TlsError,

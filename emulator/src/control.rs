@@ -154,7 +154,7 @@ fn help() -> Value {
         "POST /_emulator/reset": "start-up state, no faults, fresh counts, empty bucket",
         "GET /_emulator/chats/{id}": "one chat, e.g. its silent flag",
         "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false}: set a chat's flags",
-        "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|delay|drop\", ..., \"count\": N}",
+        "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|moved|delay|drop\", ..., \"count\": N}",
         "DELETE /_emulator/faults": "drop queued faults",
         "GET|PUT /_emulator/limits": "{\"burst\": 50, \"drain_per_second\": 2} or {\"enabled\": false}",
         "GET|PUT /_emulator/operating": "execution-time budget per method and caller: {\"limit_seconds\": 480, \"window_seconds\": 600, \"cost_seconds\": 0} or {\"enabled\": false} (default)",

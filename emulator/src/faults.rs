@@ -33,6 +33,13 @@ pub enum Fault {
     },
     /// Any body with any status (wrong `result` types, a 200 with an error body, …).
     Raw { status: u16, body: String },
+    /// A renamed portal: a redirect (302 by default) to the same path at `to`
+    /// (`https://new-name.bitrix24.com`), as the old address of a renamed portal answers.
+    Moved {
+        to: String,
+        #[serde(default = "status_302")]
+        status: u16,
+    },
     /// Waits before the normal answer; a long delay is a server that never answers.
     Delay { ms: u64 },
     /// Closes the connection without answering.
@@ -41,6 +48,10 @@ pub enum Fault {
 
 fn status_200() -> u16 {
     200
+}
+
+fn status_302() -> u16 {
+    302
 }
 
 fn status_502() -> u16 {

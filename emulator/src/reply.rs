@@ -15,6 +15,8 @@ pub(crate) enum Reply {
         content_type: &'static str,
         body: Bytes,
     },
+    /// A redirect to `to` followed by the request's own path, with no body.
+    Moved { status: u16, to: String },
     /// Close the connection without answering.
     Drop,
 }

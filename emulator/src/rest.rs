@@ -33,6 +33,7 @@ pub(crate) async fn handle(
             return raw(status, JSON, Bytes::from_static(b"{\"result\": tru"))
         }
         Some(Fault::Raw { status, body }) => return raw(status, JSON, Bytes::from(body)),
+        Some(Fault::Moved { to, status }) => return Reply::Moved { status, to },
     }
     if !portal.admit() {
         return error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");

@@ -132,6 +132,22 @@ async fn handle(
                 content_type,
                 body,
             } => response(status, content_type, body),
+            Reply::Moved { status, to } => {
+                let target = match parts.uri.path_and_query() {
+                    Some(p) => format!("{}{}", to.trim_end_matches('/'), p.as_str()),
+                    None => to,
+                };
+                let mut moved = response(status, "text/html", Bytes::new());
+                match HeaderValue::from_str(&target) {
+                    Ok(location) => {
+                        moved
+                            .headers_mut()
+                            .insert(hyper::header::LOCATION, location);
+                    }
+                    Err(_) => *moved.status_mut() = hyper::StatusCode::INTERNAL_SERVER_ERROR,
+                }
+                moved
+            }
             Reply::Drop => return Err(DropConnection),
         }
     } else if path.trim_end_matches('/') == "/oauth/token" {

@@ -45,6 +45,7 @@ function kindOf(error) {
     [b24kit.BitrixSystemError, 'system'],
     [b24kit.UnknownCodeError, 'unknown_code'],
     [b24kit.HttpError, 'http'],
+    [b24kit.PortalMovedError, 'portal_moved'],
     [b24kit.TransportError, 'transport'],
     [b24kit.ProtocolError, 'protocol'],
     [b24kit.InvalidArgumentError, 'invalid_argument'],

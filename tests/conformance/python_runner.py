@@ -55,6 +55,7 @@ def kind_of(error: BaseException) -> str:
         (b24kit.BitrixSystemError, "system"),
         (b24kit.UnknownCodeError, "unknown_code"),
         (b24kit.HttpError, "http"),
+        (b24kit.PortalMovedError, "portal_moved"),
         (b24kit.TransportError, "transport"),
         (b24kit.ProtocolError, "protocol"),
         (b24kit.InvalidArgumentError, "invalid_argument"),

@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use b24kit::prelude::*;
 use b24kit::{
     Client, Error, ImopenlinesSessionModeSilentError as SilentError,
-    ImopenlinesSessionModeSilentParams as Silent, MethodError, ProtocolErrorKind, SystemError,
-    SystemErrorCategory, TransportErrorKind,
+    ImopenlinesSessionModeSilentParams as Silent, MethodError, ProtocolErrorKind, RetryPolicy,
+    SystemError, SystemErrorCategory, TransportErrorKind,
 };
 use b24kit_emulator::{Emulator, Fault, PortalState, RateLimit};
 use b24kit_tests::{emulator, emulator_with, oauth_client, webhook_client};
@@ -322,6 +322,66 @@ async fn an_html_error_page_is_an_http_error() {
     }
     assert!(err.is_retryable());
     assert_eq!(err.code(), None);
+}
+
+#[tokio::test]
+async fn a_renamed_portal_is_a_typed_error_naming_the_new_address() {
+    let emu = emulator();
+    // Retries on, as by default: a move is not retried, and the redirect is not followed.
+    let client = Client::webhook(emu.webhook_url())
+        .rate_limit(None)
+        .retry(
+            RetryPolicy::default()
+                .with_max_attempts(4)
+                .with_backoff(Duration::from_millis(1), Duration::from_millis(2)),
+        )
+        .build()
+        .unwrap();
+    emu.portal().inject(
+        Fault::Moved {
+            to: "https://new-name.bitrix24.com".into(),
+            status: 302,
+        },
+        1,
+    );
+    let err = silent(&client, 2043).await;
+    match &err {
+        Error::PortalMoved {
+            status: 302,
+            location,
+        } => assert_eq!(location, "https://new-name.bitrix24.com/"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(err.kind_name(), "portal_moved");
+    assert!(!err.is_retryable());
+    assert_eq!(emu.portal().stats().rest_requests, 1);
+    let message = err.to_string();
+    assert!(
+        message.contains("https://new-name.bitrix24.com/") && message.contains("webhook URL"),
+        "{message}"
+    );
+    // The Location header repeated the path with the key; only the origin is kept.
+    let key = emu
+        .webhook_url()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(!message.contains(&key) && !format!("{err:?}").contains(&key));
+
+    // A redirect within the same portal is no move: an HTTP error, as before.
+    emu.portal().inject(
+        Fault::Moved {
+            to: emu.base_url().trim_end_matches('/').to_string(),
+            status: 301,
+        },
+        1,
+    );
+    assert!(matches!(
+        silent(&client, 2043).await,
+        Error::Http { status: 301, .. }
+    ));
 }
 
 #[tokio::test]

@@ -42,6 +42,7 @@ import {
   OverloadLimitError,
   PlanAccessDeniedError,
   PlanError,
+  PortalMovedError,
   PortalDeletedError,
   PortalStateError,
   ProtocolError,
@@ -82,7 +83,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
   UnexpectedAnswerError, BatchError, BatchMethodNotAllowedError, BatchLengthExceededError,
   PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
-  NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
+  NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError, PortalMovedError,
   TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
   InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
 ];
@@ -139,6 +140,7 @@ export async function main(url: string, chatId: number): Promise<void> {
   } catch (e) {
     if (e instanceof ChatTypeError) console.log(`not an open line: ${e.code} ${e.httpStatus}`);
     else if (e instanceof RateLimitError) console.log(`slow down (${e.category}), retryable: ${e.retryable}`);
+    else if (e instanceof PortalMovedError) console.log(`the portal is now at ${e.location}`);
     else if (e instanceof B24kitError) console.log(`failed: ${e.message}; may have reached the portal: ${e.mayHaveReachedServer}`);
     else throw e;
   }

@@ -205,3 +205,19 @@ test('every error class derives from B24kitError', () => {
     assert.equal(e.name, name);
   }
 });
+
+test('a renamed portal is a typed error naming the new address', async () => {
+  const retrying = b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: null, retry: { maxAttempts: 4, initialBackoffMs: 1, maxBackoffMs: 2 } });
+  const before = (await portal.stats()).rest_requests;
+  await portal.fault({ kind: 'moved', to: 'https://new-name.bitrix24.com' });
+  await assert.rejects(retrying.imopenlinesSessionModeSilent({ chatId: 2043 }), (error) => {
+    assert.ok(error instanceof b24kit.PortalMovedError, String(error));
+    assert.ok(error instanceof b24kit.B24kitError);
+    assert.equal(error.location, 'https://new-name.bitrix24.com/');
+    assert.equal(error.httpStatus, 302);
+    assert.equal(error.retryable, false);
+    assert.match(error.message, /new-name\.bitrix24\.com/);
+    return true;
+  });
+  assert.equal((await portal.stats()).rest_requests - before, 1);
+});

@@ -51,6 +51,7 @@ from b24kit import (
     OverloadLimitError,
     PlanAccessDeniedError,
     PlanError,
+    PortalMovedError,
     PortalDeletedError,
     PortalStateError,
     Progress,
@@ -86,7 +87,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     UserAccessError, TokenExpiredError, ExpiredTokenError, ServerError, InternalServerError,
     UnexpectedAnswerError, BatchError, BatchMethodNotAllowedError, BatchLengthExceededError,
     PlanError, PlanAccessDeniedError, PortalStateError, OverloadLimitError, PortalDeletedError,
-    NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError,
+    NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError, PortalMovedError,
     TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
     InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
 ]
@@ -111,6 +112,8 @@ def switch(client: Client, chat_id: int) -> None:
         print(f"not an open line: {e.code} {e.http_status}")
     except RateLimitError as e:
         print(f"slow down ({e.category}): retryable={e.retryable}")
+    except PortalMovedError as e:
+        print(f"the portal is now at {e.location}")
     except B24kitError as e:
         print(f"failed: {e} may_have_reached_server={e.may_have_reached_server}")
 

@@ -210,3 +210,19 @@ def test_errors_are_exceptions_not_base_exceptions() -> None:
     for name in errors.__all__:
         cls = getattr(errors, name)
         assert issubclass(cls, b24kit.B24kitError) and issubclass(cls, Exception), name
+
+
+def test_a_renamed_portal_is_a_typed_error_naming_the_new_address(portal: Portal) -> None:
+    retry = b24kit.Retry(max_attempts=4, initial_backoff=0.001, max_backoff=0.002)
+    with b24kit.Client.from_webhook(portal.webhook_url, rate_limit=None, retry=retry) as client:
+        portal.fault(kind="moved", to="https://new-name.bitrix24.com")
+        with pytest.raises(b24kit.PortalMovedError) as caught:
+            client.imopenlines_session_mode_silent(2043)
+    error = caught.value
+    assert error.location == "https://new-name.bitrix24.com/"
+    assert (error.http_status, error.retryable) == (302, False)
+    assert "https://new-name.bitrix24.com/" in str(error)
+    # Not retried, not followed; the old path (with the key) is not repeated anywhere.
+    assert portal.stats()["rest_requests"] == 1
+    key = portal.webhook_url.rstrip("/").rsplit("/", 1)[1]
+    assert key not in str(error) and key not in repr(error)

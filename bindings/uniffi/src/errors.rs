@@ -22,6 +22,10 @@ macro_rules! error_enum {
                 UnknownCode,
                 /// A non-success HTTP status without a Bitrix24 error body.
                 Http,
+                /// The portal has been renamed: its old address answered with a redirect, which
+                /// is not followed (the credentials would go with it); `description` is the new
+                /// address to put in the webhook URL or OAuth endpoint.
+                PortalMoved,
                 /// No connection could be opened; the request was not sent.
                 Connect,
                 /// The TLS handshake failed (for example an untrusted certificate).
@@ -95,6 +99,7 @@ macro_rules! error_enum {
                     $(("system", Some($scode), _) => with_fields!(r, $name, $system),)*
                     ("method" | "system" | "unknown_code", _, _) => with_fields!(r, $name, UnknownCode),
                     ("http", _, _) => with_fields!(r, $name, Http),
+                    ("portal_moved", _, _) => with_fields!(r, $name, PortalMoved),
                     ("transport", _, Some("connect")) => with_fields!(r, $name, Connect),
                     ("transport", _, Some("tls")) => with_fields!(r, $name, Tls),
                     ("transport", _, Some("timeout")) => with_fields!(r, $name, RequestTimeout),

@@ -41,6 +41,14 @@ pub enum Error<C: Catalog> {
         /// The start of the body, for diagnosis.
         snippet: String,
     },
+    /// The portal answered with a redirect to another address: it has been renamed (the docs:
+    /// an old address answers 302 with the new one). The redirect is not followed — the
+    /// credentials would go with it — so change the webhook URL or OAuth endpoint to `location`.
+    PortalMoved {
+        status: u16,
+        /// The new address's origin, `https://<new portal>/`.
+        location: String,
+    },
     /// No answer arrived: the connection, TLS or the time limit failed.
     Transport {
         kind: TransportErrorKind,
@@ -199,7 +207,7 @@ pub enum ConfigProblem {
 
 impl<C: Catalog> Error<C> {
     /// The variant as one snake_case word (`method`, `system`, `unknown_code`, `http`,
-    /// `transport`, `protocol`, `invalid_argument`, `invalid_config`,
+    /// `portal_moved`, `transport`, `protocol`, `invalid_argument`, `invalid_config`,
     /// `blocking_in_async_context`, `token_refresh`, `skipped`): the same word every binding and
     /// `--json` output uses.
     pub fn kind_name(&self) -> &'static str {
@@ -208,6 +216,7 @@ impl<C: Catalog> Error<C> {
             Error::System { .. } => "system",
             Error::UnknownCode { .. } => "unknown_code",
             Error::Http { .. } => "http",
+            Error::PortalMoved { .. } => "portal_moved",
             Error::Transport { .. } => "transport",
             Error::Protocol { .. } => "protocol",
             Error::InvalidArgument { .. } => "invalid_argument",
@@ -225,6 +234,7 @@ impl<C: Catalog> Error<C> {
             | Error::System { status, .. }
             | Error::UnknownCode { status, .. }
             | Error::Http { status, .. }
+            | Error::PortalMoved { status, .. }
             | Error::Protocol { status, .. }
             | Error::TokenRefresh { status, .. } => Some(*status),
             _ => None,
@@ -241,13 +251,15 @@ impl<C: Catalog> Error<C> {
         }
     }
 
-    /// The portal's `error_description`, when it sent one.
+    /// The portal's `error_description`, when it sent one; for [`Error::PortalMoved`], the new
+    /// address (every binding's flat error report carries it there).
     pub fn description(&self) -> Option<&str> {
         match self {
             Error::Method { description, .. }
             | Error::System { description, .. }
             | Error::UnknownCode { description, .. }
             | Error::TokenRefresh { description, .. } => Some(description),
+            Error::PortalMoved { location, .. } => Some(location),
             _ => None,
         }
     }
@@ -333,6 +345,12 @@ impl<C: Catalog> fmt::Display for Error<C> {
                 status,
                 description,
             } => write!(f, "Bitrix24 error {code:?} (HTTP {status}): {description}"),
+            Error::PortalMoved { status, location } => write!(
+                f,
+                "the portal has moved to {location} (HTTP {status}): use that address in the \
+                 webhook URL or OAuth endpoint (b24kit does not follow redirects, which would \
+                 take the credentials along)"
+            ),
             Error::Http { status, snippet } => {
                 write!(f, "HTTP {status} without a Bitrix24 error body")?;
                 if !snippet.is_empty() {

@@ -103,6 +103,12 @@ impl Transport {
             .await
             .map_err(transport_error)?;
         let status = response.status().as_u16();
+        if let Some(moved_to) = moved_to(&response) {
+            return Err(Error::PortalMoved {
+                status,
+                location: moved_to,
+            });
+        }
         let too_large = |body: &[u8]| Error::Protocol {
             kind: ProtocolErrorKind::TooLarge,
             status,
@@ -129,6 +135,28 @@ impl Transport {
             body: Bytes::from(body),
         })
     }
+}
+
+/// Where a redirect to another origin points: its origin only (`https://new.bitrix24.com/`), as
+/// a renamed portal answers the old address with a 302 to the new one. The path is left out — it
+/// may repeat the webhook key — and the redirect is not followed: the credentials stay here.
+/// `None` for anything else, including a redirect within the same origin (reported as HTTP).
+fn moved_to(response: &reqwest::Response) -> Option<String> {
+    if !matches!(response.status().as_u16(), 301 | 302 | 303 | 307 | 308) {
+        return None;
+    }
+    let location = response
+        .headers()
+        .get(reqwest::header::LOCATION)?
+        .to_str()
+        .ok()?;
+    let from = response.url();
+    let to = from.join(location).ok()?;
+    let origin = to.origin();
+    if !origin.is_tuple() || origin == from.origin() {
+        return None;
+    }
+    Some(format!("{}/", origin.ascii_serialization()))
 }
 
 /// reqwest's error → ours, without the URL (it holds the webhook key).

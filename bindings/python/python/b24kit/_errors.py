@@ -94,6 +94,17 @@ class HttpError(B24kitError):
     """A non-success HTTP status without a Bitrix24 error body (a proxy's page, a bare 502)."""
 
 
+class PortalMovedError(B24kitError):
+    """The portal has been renamed: its old address answered with a redirect to the new one. The
+    redirect is not followed (the credentials would go with it); ``location`` is the new address —
+    put it in the webhook URL or OAuth endpoint."""
+
+    @property
+    def location(self) -> str:
+        """The new address, ``https://<new portal>/``."""
+        return self.description or ""
+
+
 class TransportError(B24kitError):
     """No answer arrived; ``kind`` says why and ``may_have_reached_server`` whether it was sent."""
 
@@ -146,6 +157,7 @@ _TRANSPORT_ERRORS: Mapping[str, Type[TransportError]] = {
 _OTHER_ERRORS: Mapping[str, Type[B24kitError]] = {
     "unknown_code": UnknownCodeError,
     "http": HttpError,
+    "portal_moved": PortalMovedError,
     "protocol": ProtocolError,
     "invalid_argument": InvalidArgumentError,
     "invalid_config": ConfigError,

@@ -7,6 +7,7 @@ Every exception derives from :class:`B24kitError` (an ``Exception``). Below it:
 - :class:`BitrixSystemError`, one group per category (``RateLimitError``, ``AuthError`` …) and one
   class per documented system error code (``QueryLimitExceededError`` …);
 - :class:`UnknownCodeError` (a Bitrix24 code the docs do not list), :class:`HttpError`,
+  :class:`PortalMovedError` (the portal was renamed; ``location`` is its new address),
   :class:`TransportError` (``ConnectError``, ``TlsError``, ``RequestTimeoutError``,
   ``ConnectionLostError``), :class:`ProtocolError`, :class:`InvalidArgumentError` and
   :class:`ConfigError` (both also ``ValueError``), :class:`TokenRefreshError` and
@@ -28,6 +29,7 @@ from ._errors import (
     HttpError,
     InvalidArgumentError,
     MethodError,
+    PortalMovedError,
     ProtocolError,
     RequestTimeoutError,
     SkippedError,
@@ -82,6 +84,7 @@ __all__ = [
     "PortalDeletedError",
     "UnknownCodeError",
     "HttpError",
+    "PortalMovedError",
     "TransportError",
     "ConnectError",
     "TlsError",

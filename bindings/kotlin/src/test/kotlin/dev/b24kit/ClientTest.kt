@@ -127,4 +127,17 @@ class ClientTest {
         assertThrows<IllegalStateException> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
         Unit
     }
+
+    @Test
+    fun `a renamed portal is a typed error naming the new address`() = runBlocking<Unit> {
+        val retrying = RetryOptions(maxAttempts = 4u, initialBackoffMs = 1u, maxBackoffMs = 2u)
+        val client = Client.fromWebhook(webhookUrl, ClientOptions(rateLimit = RateLimit.Off, retry = retrying))
+        val before = emulator.stat("rest_requests")
+        emulator.fault("""{"kind": "moved", "to": "https://new-name.bitrix24.com"}""")
+        val moved = assertThrows<B24kitException.PortalMoved> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
+        assertEquals("https://new-name.bitrix24.com/", moved.location)
+        assertEquals(302, moved.httpStatus)
+        assertFalse(moved.retryable)
+        assertEquals(before + 1, emulator.stat("rest_requests"))
+    }
 }

@@ -79,6 +79,7 @@ class ConformanceTest {
     private fun kindOf(e: B24kitException): String = when (e) {
         is B24kitException.UnknownCode -> "unknown_code"
         is B24kitException.Http -> "http"
+        is B24kitException.PortalMoved -> "portal_moved"
         is B24kitException.Connect, is B24kitException.Tls,
         is B24kitException.RequestTimeout, is B24kitException.ConnectionLost -> "transport"
         is B24kitException.Protocol -> "protocol"
