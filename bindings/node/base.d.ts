@@ -10,6 +10,13 @@ import type { Response } from './index';
 export interface ClientOptions {
   /** How long one attempt may take, in milliseconds (default 65 000: the portal's 60 s limit plus the network). */
   timeoutMs?: number;
+  /**
+   * How long a whole call may take, in milliseconds (default 600 000): its waits for the rate
+   * limiter and the execution-time budget, every attempt, the backoffs between them and a token
+   * renewal. A call that would pass it rejects with `RequestTimeoutError` instead of waiting;
+   * a list walk bounds each request by it.
+   */
+  deadlineMs?: number;
   /** How long opening a connection may take, in milliseconds (default 10 000). */
   connectTimeoutMs?: number;
   /** The largest answer accepted, in bytes (default 8 MiB). */
@@ -47,10 +54,8 @@ export interface RetryOptions {
   maxAttempts?: number;
   /** The wait before the first retry (default 500), doubling for each further one. */
   initialBackoffMs?: number;
-  /** The longest wait between attempts (default 10 000). */
+  /** The longest wait between attempts (default 10 000); every wait stays within the call's `deadlineMs`. */
   maxBackoffMs?: number;
-  /** Never retry past this many milliseconds after the call started (default: no deadline). */
-  deadlineMs?: number;
 }
 
 /** Settings of an OAuth client: those of every client plus token renewal. */
@@ -166,6 +171,30 @@ export interface ConfigError extends B24kitErrorFields {}
 export declare class TokenRefreshError extends B24kitError {}
 /** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
 export declare class SkippedError extends B24kitError {}
+/**
+ * A call whose `AbortSignal` aborted: rejected at once, its request dropped and its rate-limiter
+ * slot given back. `cause` is the signal's `reason`.
+ */
+export declare class AbortError extends Error {
+  readonly name: 'AbortError';
+  readonly code: 'ABORT_ERR';
+}
+
+/** Options of one call; each bounds only this call. */
+export interface CallOptions {
+  /** Aborting it rejects the call at once with an `AbortError` and drops its request. */
+  signal?: AbortSignal;
+  /** How long one attempt of this call may take, in milliseconds (the client's `timeoutMs` otherwise). */
+  timeoutMs?: number;
+  /** How long this whole call may take, in milliseconds (the client's `deadlineMs` otherwise). */
+  deadlineMs?: number;
+}
+
+/** Options of a batch of calls. */
+export interface BatchOptions extends CallOptions {
+  /** Skip the calls after the first failure (`SkippedError`s). */
+  halt?: boolean;
+}
 
 /** A JSON value as a call by name answers it. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
@@ -215,6 +244,12 @@ export interface ListOptions {
   idField?: string;
   /** Where the items are when `result` is an object (`items` for `crm.item.list`). */
   itemsKey?: string;
+  /** Aborting it rejects the walk's pending and later `next()` with an `AbortError`. */
+  signal?: AbortSignal;
+  /** How long one attempt of each request may take, in milliseconds. */
+  timeoutMs?: number;
+  /** How long each request may take, waits and retries included, in milliseconds. */
+  deadlineMs?: number;
 }
 
 /** The calls of any Bitrix24 method by name that every client has. */
@@ -226,13 +261,13 @@ export interface AnyMethodCalls {
    * Rejects with `TypeError` (naming the path) for a value JSON cannot hold and with
    * `InvalidArgumentError` for a name that is not a method's, before anything is sent.
    */
-  call<T = JsonValue>(method: string, params?: JsonParams | null, options?: { idempotent?: boolean }): Promise<Response<T>>;
+  call<T = JsonValue>(method: string, params?: JsonParams | null, options?: CallOptions & { idempotent?: boolean }): Promise<Response<T>>;
   /**
    * Calls of any methods through `batch`, by name: `{ contact: ['crm.contact.get', { ID: 5 }] }`.
    * `$result[name]…` refers to an earlier call's result. One `Response` or error per name.
    */
-  batch(calls: { [name: string]: [string, JsonParams?] }, options?: { halt?: boolean }): Promise<{ [name: string]: Response<JsonValue> | B24kitError }>;
-  batch(calls: Map<string, [string, JsonParams?]>, options?: { halt?: boolean }): Promise<Map<string, Response<JsonValue> | B24kitError>>;
+  batch(calls: { [name: string]: [string, JsonParams?] }, options?: BatchOptions): Promise<{ [name: string]: Response<JsonValue> | B24kitError }>;
+  batch(calls: Map<string, [string, JsonParams?]>, options?: BatchOptions): Promise<Map<string, Response<JsonValue> | B24kitError>>;
   /** Every item of a list method, for `for await`, a page of 50 at a time as the loop goes. */
   list<T = { [key: string]: JsonValue }>(method: string, params?: JsonParams | null, options?: ListOptions): ListWalk<T>;
 }

@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { ClientBase, NATIVE, SETTLED, checkParams, checkBatch, integerArg, flagArg, stringArg } = require('./client_base.js');
+const { CALL, ClientBase, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, stringArg } = require('./client_base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -47,19 +47,21 @@ class Client extends ClientBase {
    * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
    * Its `entity_data_3` is `Y` while the dialog is in silent mode.
    *
-   * Calls `imopenlines.dialog.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html).
+   * Calls `imopenlines.dialog.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-dialog-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
    * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
-   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
-   * other `B24kitError` subclasses for everything else.
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
    */
-  imopenlinesDialogGet(params) {
+  imopenlinesDialogGet(params, options = undefined) {
     try {
       checkParams(params, 'imopenlinesDialogGet', IMOPENLINES_DIALOG_GET_PARAMS);
+      checkCallOptions(options);
       const chatId = integerArg(params, 'chatId', null);
       const dialogId = stringArg(params, 'dialogId', null);
       const sessionId = integerArg(params, 'sessionId', null);
       const userCode = stringArg(params, 'userCode', null);
-      return this[SETTLED](this[NATIVE]().imopenlinesDialogGet(chatId, dialogId, sessionId, userCode));
+      return this[CALL](options, (native) => native.imopenlinesDialogGet(chatId, dialogId, sessionId, userCode));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -69,7 +71,8 @@ class Client extends ClientBase {
    * `imopenlines.dialog.get` once per element of `calls` (each the parameters of one call, as for
    * `imopenlinesDialogGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
    * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
-   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
    * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
    */
   imopenlinesDialogGetBatch(calls, options) {
@@ -86,7 +89,7 @@ class Client extends ClientBase {
         sessionId.push(integerArg(params, 'sessionId', null));
         userCode.push(stringArg(params, 'userCode', null));
       });
-      return this[SETTLED](this[NATIVE]().imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+      return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -97,17 +100,19 @@ class Client extends ClientBase {
    * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
    * dialog that is already pinned changes nothing, so repeating the call is safe.
    *
-   * Calls `imopenlines.session.mode.pin` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html).
+   * Calls `imopenlines.session.mode.pin` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
    * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
-   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
-   * other `B24kitError` subclasses for everything else.
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
    */
-  imopenlinesSessionModePin(params) {
+  imopenlinesSessionModePin(params, options = undefined) {
     try {
       checkParams(params, 'imopenlinesSessionModePin', IMOPENLINES_SESSION_MODE_PIN_PARAMS);
+      checkCallOptions(options);
       const chatId = integerArg(params, 'chatId', undefined);
       const activate = flagArg(params, 'activate', true);
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePin(chatId, activate));
+      return this[CALL](options, (native) => native.imopenlinesSessionModePin(chatId, activate));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -117,7 +122,8 @@ class Client extends ClientBase {
    * `imopenlines.session.mode.pin` once per element of `calls` (each the parameters of one call, as for
    * `imopenlinesSessionModePin`), through Bitrix24's `batch`: up to 50 calls per request, more split.
    * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
-   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
    * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
    */
   imopenlinesSessionModePinBatch(calls, options) {
@@ -130,7 +136,7 @@ class Client extends ClientBase {
         chatId.push(integerArg(params, 'chatId', undefined));
         activate.push(flagArg(params, 'activate', true));
       });
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinBatch(calls.length, chatId, activate, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModePinBatch(calls.length, chatId, activate, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -142,15 +148,17 @@ class Client extends ClientBase {
    * the sessions pinned. Repeating the call changes nothing more (it then returns an empty list),
    * so it is safe to retry.
    *
-   * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html).
+   * Calls `imopenlines.session.mode.pinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-pin-all.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
    * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
-   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
-   * other `B24kitError` subclasses for everything else.
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
    */
-  imopenlinesSessionModePinAll(params = {}) {
+  imopenlinesSessionModePinAll(params = {}, options = undefined) {
     try {
       checkParams(params, 'imopenlinesSessionModePinAll', IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS);
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinAll());
+      checkCallOptions(options);
+      return this[CALL](options, (native) => native.imopenlinesSessionModePinAll());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -160,7 +168,8 @@ class Client extends ClientBase {
    * `imopenlines.session.mode.pinAll` once per element of `calls` (each the parameters of one call, as for
    * `imopenlinesSessionModePinAll`), through Bitrix24's `batch`: up to 50 calls per request, more split.
    * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
-   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
    * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
    */
   imopenlinesSessionModePinAllBatch(calls, options) {
@@ -169,7 +178,7 @@ class Client extends ClientBase {
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionModePinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS);
       });
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModePinAllBatch(calls.length, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModePinAllBatch(calls.length, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -183,17 +192,19 @@ class Client extends ClientBase {
    *
    * Deprecated by Bitrix24: Development of this method has been halted, but it continues to function.
    *
-   * Calls `imopenlines.session.mode.silent` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html).
+   * Calls `imopenlines.session.mode.silent` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-silent.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
    * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
-   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
-   * other `B24kitError` subclasses for everything else.
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
    */
-  imopenlinesSessionModeSilent(params) {
+  imopenlinesSessionModeSilent(params, options = undefined) {
     try {
       checkParams(params, 'imopenlinesSessionModeSilent', IMOPENLINES_SESSION_MODE_SILENT_PARAMS);
+      checkCallOptions(options);
       const chatId = integerArg(params, 'chatId', undefined);
       const activate = flagArg(params, 'activate', false);
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeSilent(chatId, activate));
+      return this[CALL](options, (native) => native.imopenlinesSessionModeSilent(chatId, activate));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -203,7 +214,8 @@ class Client extends ClientBase {
    * `imopenlines.session.mode.silent` once per element of `calls` (each the parameters of one call, as for
    * `imopenlinesSessionModeSilent`), through Bitrix24's `batch`: up to 50 calls per request, more split.
    * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
-   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
    * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
    */
   imopenlinesSessionModeSilentBatch(calls, options) {
@@ -216,7 +228,7 @@ class Client extends ClientBase {
         chatId.push(integerArg(params, 'chatId', undefined));
         activate.push(flagArg(params, 'activate', false));
       });
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeSilentBatch(calls.length, chatId, activate, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModeSilentBatch(calls.length, chatId, activate, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -228,15 +240,17 @@ class Client extends ClientBase {
    * sessions unpinned. Repeating the call changes nothing more (it then returns an empty list), so
    * it is safe to retry.
    *
-   * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html).
+   * Calls `imopenlines.session.mode.unpinAll` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-mode-unpin-all.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
    * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
-   * anything is sent, with a `MethodError` subclass for the method's documented errors, and with
-   * other `B24kitError` subclasses for everything else.
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
    */
-  imopenlinesSessionModeUnpinAll(params = {}) {
+  imopenlinesSessionModeUnpinAll(params = {}, options = undefined) {
     try {
       checkParams(params, 'imopenlinesSessionModeUnpinAll', IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeUnpinAll());
+      checkCallOptions(options);
+      return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAll());
     } catch (error) {
       return Promise.reject(error);
     }
@@ -246,7 +260,8 @@ class Client extends ClientBase {
    * `imopenlines.session.mode.unpinAll` once per element of `calls` (each the parameters of one call, as for
    * `imopenlinesSessionModeUnpinAll`), through Bitrix24's `batch`: up to 50 calls per request, more split.
    * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
-   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s.
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
    * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
    */
   imopenlinesSessionModeUnpinAllBatch(calls, options) {
@@ -255,7 +270,7 @@ class Client extends ClientBase {
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionModeUnpinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
       });
-      return this[SETTLED](this[NATIVE]().imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -10,10 +10,13 @@ const { checkKeys, checkOptions, checkRetry, describe } = require('./settings.js
 const { Tokens } = require('./tokens.js');
 const { check, isPlainObject, paramsJson } = require('./json.js');
 const { ListWalk, PAGER } = require('./listing.js');
+const { abortError, abortable } = require('./abort.js');
 
 const NATIVE = Symbol('b24kit.native');
 const SETTLED = Symbol('b24kit.settled');
+const CALL = Symbol('b24kit.call');
 const PRIVATE = Symbol('b24kit.private');
+const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs'];
 
 /**
  * A successful call: the typed `result`, the answer's `time` and, for list methods, `total`
@@ -29,10 +32,29 @@ class Response {
   }
 }
 
-/** Checks a call's options (`{ idempotent }`); returns `idempotent` or null for the default. */
-function checkCallOptions(options) {
+/**
+ * Checks the options every call takes — `signal`, `timeoutMs`, `deadlineMs` — beside the `extra`
+ * keys of this kind of call (checked by the caller).
+ */
+function checkCallOptions(options, what = 'call option', extra = []) {
+  if (options === undefined) return;
+  checkKeys(options, what, [...CALL_OPTIONS, ...extra]);
+  const { signal, timeoutMs, deadlineMs } = options;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new TypeError(`signal must be an AbortSignal, not ${describe(signal)}`);
+  if (timeoutMs !== undefined && typeof timeoutMs !== 'number') throw new TypeError(`timeoutMs must be a number, not ${describe(timeoutMs)}`);
+  if (deadlineMs !== undefined && typeof deadlineMs !== 'number') throw new TypeError(`deadlineMs must be a number, not ${describe(deadlineMs)}`);
+}
+
+/** The native client of a call with these options: bounded by its time limits, if it has any. */
+function limited(nativeClient, options) {
+  if (options === undefined || (options.timeoutMs === undefined && options.deadlineMs === undefined)) return nativeClient;
+  return created(nativeClient.withTimeLimits(options.timeoutMs, options.deadlineMs));
+}
+
+/** Checks the options of a call by name; returns `idempotent` or null for the default. */
+function checkIdempotent(options) {
   if (options === undefined) return null;
-  checkKeys(options, 'call option', ['idempotent']);
+  checkCallOptions(options, 'call option', ['idempotent']);
   if (options.idempotent === undefined) return null;
   if (typeof options.idempotent !== 'boolean') throw new TypeError(`idempotent must be a boolean, not ${describe(options.idempotent)}`);
   return options.idempotent;
@@ -60,7 +82,7 @@ function namedCalls(calls) {
 
 function checkListOptions(options) {
   if (options === undefined) return { byId: false, idField: null, itemsKey: null };
-  checkKeys(options, 'list option', ['byId', 'idField', 'itemsKey']);
+  checkCallOptions(options, 'list option', ['byId', 'idField', 'itemsKey']);
   const { byId = false, idField = null, itemsKey = null } = options;
   if (typeof byId !== 'boolean') throw new TypeError(`byId must be a boolean, not ${describe(byId)}`);
   if (idField !== null && typeof idField !== 'string') throw new TypeError(`idField must be a string, not ${describe(idField)}`);
@@ -122,7 +144,7 @@ function flagArg(params, name, fallback) {
 function checkBatch(calls, options, method) {
   if (!Array.isArray(calls)) throw new TypeError(`${method} takes an array of parameter objects, not ${describe(calls)}`);
   if (options === undefined) return false;
-  checkKeys(options, `${method} option`, ['halt']);
+  checkCallOptions(options, `${method} option`, ['halt']);
   if (options.halt !== undefined && typeof options.halt !== 'boolean') throw new TypeError(`halt must be a boolean, not ${describe(options.halt)}`);
   return options.halt === true;
 }
@@ -160,6 +182,20 @@ class ClientBase {
   }
 
   /**
+   * Starts a call on the native client its options ask for — bounded by `timeoutMs` and
+   * `deadlineMs`, cancelled by `signal` — and returns its promise.
+   */
+  [CALL](options, start) {
+    if (options === undefined) return this[SETTLED](start(this[NATIVE]()));
+    const { signal } = options;
+    if (signal !== undefined && signal.aborted) return Promise.reject(abortError(signal));
+    const nativeClient = limited(this[NATIVE](), options);
+    if (signal === undefined) return this[SETTLED](start(nativeClient));
+    const cancel = new native.NativeCancel();
+    return abortable(this[SETTLED](start(nativeClient.withCancel(cancel))), signal, cancel);
+  }
+
+  /**
    * The promise of a call; with a token callback, the callback first sees any pair that was
    * renewed meanwhile (so it runs on this thread, once per renewal).
    */
@@ -181,13 +217,15 @@ class ClientBase {
    * Calls any Bitrix24 method by name, with the same limits, retries and errors as the typed
    * calls: `await client.call('crm.contact.get', { ID: 5 })`. `result` is the answer's JSON.
    * `{ idempotent: true }` lets a failure that may have reached the portal be retried (the
-   * default for a method without a spec is not to).
+   * default for a method without a spec is not to); `signal`, `timeoutMs` and `deadlineMs`
+   * abort or bound this call.
    */
   call(method, params, options) {
     try {
       if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
-      const idempotent = checkCallOptions(options);
-      return this[SETTLED](this[NATIVE]().callMethod(method, paramsJson(params), idempotent));
+      const idempotent = checkIdempotent(options);
+      const json = paramsJson(params);
+      return this[CALL](options, (nativeClient) => nativeClient.callMethod(method, json, idempotent));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -205,7 +243,8 @@ class ClientBase {
     try {
       const named = namedCalls(calls);
       const halt = checkBatch([], options, 'batch');
-      const settled = this[SETTLED](this[NATIVE]().batchCalls(JSON.stringify(named), halt));
+      const json = JSON.stringify(named);
+      const settled = this[CALL](options, (nativeClient) => nativeClient.batchCalls(json, halt));
       return settled.then((outcomes) => {
         if (calls instanceof Map) return new Map(named.map(([name], i) => [name, outcomes[i]]));
         return Object.fromEntries(named.map(([name], i) => [name, outcomes[i]]));
@@ -221,11 +260,17 @@ class ClientBase {
    * filtered on `>ID` of the last page, never counted); otherwise the first page says how many
    * there are and the rest come 50 pages per `batch` request. `idField` (default `ID`) and
    * `itemsKey` (where the items are when `result` is an object) fit other list methods.
+   * `timeoutMs` and `deadlineMs` bound each request; `signal` aborts the walk.
    */
   list(method, params, options) {
     if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
     const { byId, idField, itemsKey } = checkListOptions(options);
-    return new ListWalk(this[NATIVE]().list(method, paramsJson(params), byId, idField, itemsKey), PAGER);
+    const signal = options === undefined ? undefined : options.signal;
+    let nativeClient = limited(this[NATIVE](), options);
+    const cancel = signal === undefined ? null : new native.NativeCancel();
+    if (cancel !== null) nativeClient = nativeClient.withCancel(cancel);
+    const pager = nativeClient.list(method, paramsJson(params), byId, idField, itemsKey);
+    return new ListWalk(pager, PAGER, signal, cancel);
   }
 
   /** Closes the kept-alive connections; later calls reject. */
@@ -249,11 +294,13 @@ class ClientBase {
 }
 
 module.exports = {
+  CALL,
   ClientBase,
   NATIVE,
   Response,
   SETTLED,
   checkBatch,
+  checkCallOptions,
   checkParams,
   flagArg,
   integerArg,

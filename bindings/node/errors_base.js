@@ -137,7 +137,21 @@ function raise(record) {
   throw factory ? factory(record) : new B24kitError(record.message, record);
 }
 
+/**
+ * A call given an `AbortSignal` that aborted: rejected at once, its request (waiting or in
+ * flight) dropped and its rate-limiter slot given back. As Node's own `AbortError`: `name`
+ * `AbortError`, `code` `ABORT_ERR`, and the signal's `reason` as `cause`.
+ */
+class AbortError extends Error {
+  constructor(message = 'The operation was aborted', options = undefined) {
+    super(message, options);
+    this.name = 'AbortError';
+    this.code = 'ABORT_ERR';
+  }
+}
+
 module.exports = {
+  AbortError,
   B24kitError,
   MethodError,
   BitrixSystemError,

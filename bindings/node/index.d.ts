@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -169,18 +169,18 @@ export declare class Client {
    * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
    * Its `entity_data_3` is `Y` while the dialog is in silent mode.
    */
-  imopenlinesDialogGet(params: ImopenlinesDialogGetParams): Promise<Response<ImopenlinesDialogGetResult>>;
+  imopenlinesDialogGet(params: ImopenlinesDialogGetParams, options?: CallOptions): Promise<Response<ImopenlinesDialogGetResult>>;
   /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
-  imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: { halt?: boolean }): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
+  imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
   /**
    * Pin an open-line dialog to the current operator, or unpin it.
    *
    * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
    * dialog that is already pinned changes nothing, so repeating the call is safe.
    */
-  imopenlinesSessionModePin(params: ImopenlinesSessionModePinParams): Promise<Response<boolean>>;
+  imopenlinesSessionModePin(params: ImopenlinesSessionModePinParams, options?: CallOptions): Promise<Response<boolean>>;
   /** `imopenlines.session.mode.pin` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
-  imopenlinesSessionModePinBatch(calls: ImopenlinesSessionModePinParams[], options?: { halt?: boolean }): Promise<Array<Response<boolean> | B24kitError>>;
+  imopenlinesSessionModePinBatch(calls: ImopenlinesSessionModePinParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Pin every open-line dialog of the current operator.
    *
@@ -188,9 +188,9 @@ export declare class Client {
    * the sessions pinned. Repeating the call changes nothing more (it then returns an empty list),
    * so it is safe to retry.
    */
-  imopenlinesSessionModePinAll(params?: ImopenlinesSessionModePinAllParams): Promise<Response<number[]>>;
+  imopenlinesSessionModePinAll(params?: ImopenlinesSessionModePinAllParams, options?: CallOptions): Promise<Response<number[]>>;
   /** `imopenlines.session.mode.pinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
-  imopenlinesSessionModePinAllBatch(calls: ImopenlinesSessionModePinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
+  imopenlinesSessionModePinAllBatch(calls: ImopenlinesSessionModePinAllParams[], options?: BatchOptions): Promise<Array<Response<number[]> | B24kitError>>;
   /**
    * Switch silent messaging mode of an open-line dialog on or off.
    *
@@ -200,9 +200,9 @@ export declare class Client {
    *
    * @deprecated by Bitrix24: Development of this method has been halted, but it continues to function. (the method still works).
    */
-  imopenlinesSessionModeSilent(params: ImopenlinesSessionModeSilentParams): Promise<Response<boolean>>;
+  imopenlinesSessionModeSilent(params: ImopenlinesSessionModeSilentParams, options?: CallOptions): Promise<Response<boolean>>;
   /** `imopenlines.session.mode.silent` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
-  imopenlinesSessionModeSilentBatch(calls: ImopenlinesSessionModeSilentParams[], options?: { halt?: boolean }): Promise<Array<Response<boolean> | B24kitError>>;
+  imopenlinesSessionModeSilentBatch(calls: ImopenlinesSessionModeSilentParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Unpin every open-line dialog of the current operator.
    *
@@ -210,9 +210,9 @@ export declare class Client {
    * sessions unpinned. Repeating the call changes nothing more (it then returns an empty list), so
    * it is safe to retry.
    */
-  imopenlinesSessionModeUnpinAll(params?: ImopenlinesSessionModeUnpinAllParams): Promise<Response<number[]>>;
+  imopenlinesSessionModeUnpinAll(params?: ImopenlinesSessionModeUnpinAllParams, options?: CallOptions): Promise<Response<number[]>>;
   /** `imopenlines.session.mode.unpinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
-  imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: { halt?: boolean }): Promise<Array<Response<number[]> | B24kitError>>;
+  imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: BatchOptions): Promise<Array<Response<number[]> | B24kitError>>;
 }
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}

@@ -14,6 +14,8 @@ const { Response } = require('./client_base.js');
 const { ListWalk } = require('./listing.js');
 const { DEFAULT_OAUTH_SERVER, RateLimit } = require('./settings.js');
 const { Tokens } = require('./tokens.js');
+// Not a B24kitError (nor in `errors`): the caller aborted, as with Node's own AbortError.
+const { AbortError } = require('./errors_base.js');
 
 const packageVersion = require('./package.json').version;
 if (native.version() !== packageVersion) {
@@ -29,6 +31,7 @@ native.init(
 const { makeError, ...errorClasses } = errors;
 
 module.exports = {
+  AbortError,
   Client,
   DEFAULT_OAUTH_SERVER,
   ListWalk,

@@ -63,4 +63,5 @@ export const {
   ConfigError,
   TokenRefreshError,
   SkippedError,
+  AbortError,
 } = b24kit;

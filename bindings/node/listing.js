@@ -4,6 +4,7 @@
 // is the core's; this hands its pages out item by item.
 
 const { inspect } = require('node:util');
+const { abortError, abortable } = require('./abort.js');
 
 const PAGER = Symbol('b24kit.pager');
 
@@ -17,9 +18,14 @@ class ListWalk {
   #queue = Promise.resolve();
   #waiting = 0;
 
-  constructor(pager, token) {
+  #signal;
+  #cancel;
+
+  constructor(pager, token, signal = undefined, cancel = null) {
     if (token !== PAGER) throw new TypeError('walk a list with client.list(method, params)');
     Object.defineProperty(this, PAGER, { value: pager });
+    this.#signal = signal;
+    this.#cancel = cancel;
   }
 
   /** How far the walk has got: `{ items, total, requests }` (`total` once the portal said). */
@@ -37,6 +43,7 @@ class ListWalk {
 
   /** The next item; a page that fails rejects, and the next call asks for that page again. */
   next() {
+    if (this.#signal !== undefined && this.#signal.aborted) return Promise.reject(abortError(this.#signal));
     // Most items are already here: hand them out without queueing behind anything.
     if (this.#waiting === 0 && this.#index < this.#page.length) {
       const value = this.#page[this.#index];
@@ -76,7 +83,8 @@ class ListWalk {
   /** The next page, from those at hand or from the addon; `null` at the end. */
   async #fetch() {
     if (this.#ahead.length === 0) {
-      const text = await this[PAGER].nextPages();
+      const pages = this[PAGER].nextPages();
+      const text = await (this.#signal === undefined ? pages : abortable(pages, this.#signal, this.#cancel));
       if (text === null) return null;
       this.#ahead = JSON.parse(text);
     }

@@ -6,8 +6,8 @@
 const native = require('./native.js');
 const { raise } = require('./errors_base.js');
 
-const OPTIONS = ['timeoutMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget'];
-const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs', 'deadlineMs'];
+const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget'];
+const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'];
 const BUDGET_OPTIONS = ['limitMs', 'headroomMs'];
 const REFRESH_OPTIONS = ['clientId', 'clientSecret', 'refreshToken', 'oauthServer', 'onTokensRefreshed'];
 
@@ -72,7 +72,7 @@ function checkRetry(retry) {
 function checkOptions(options, allowRefresh) {
   if (options === undefined) return {};
   checkKeys(options, 'option', allowRefresh ? [...OPTIONS, 'refresh'] : OPTIONS);
-  for (const key of ['timeoutMs', 'connectTimeoutMs', 'maxResponseBytes']) {
+  for (const key of ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes']) {
     if (options[key] !== undefined && typeof options[key] !== 'number') throw new TypeError(`${key} must be a number, not ${describe(options[key])}`);
   }
   for (const key of ['userAgent', 'rootCertificatePem']) {

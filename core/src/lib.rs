@@ -37,8 +37,8 @@ pub use b24kit_runtime::{
     parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, ListCall,
     ListMode, Method, NamedCall, OperatingBudget, Progress, ProtocolErrorKind, RateLimit, Refresh,
     RetryPolicy, RetrySettings, Settings, Span, TokenCallback, Tokens, TransportErrorKind,
-    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT,
-    DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER,
+    DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 /// The JSON of calls by name (`serde_json::Value` in and out), at the version b24kit uses.
 pub use serde_json;

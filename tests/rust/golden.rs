@@ -149,7 +149,7 @@ fn a_new_method_is_one_more_yaml_file() {
         ),
         (
             "bindings/node/index.d.ts",
-            "imopenlinesExampleQuiet(params: ImopenlinesExampleQuietParams)",
+            "imopenlinesExampleQuiet(params: ImopenlinesExampleQuietParams, options?: CallOptions)",
         ),
         (
             "bindings/node/errors.js",

@@ -185,9 +185,9 @@ async fn the_deadline_bounds_all_attempts_together() {
         .retry(
             RetryPolicy::default()
                 .with_max_attempts(100)
-                .with_backoff(Duration::from_millis(50), Duration::from_millis(50))
-                .with_deadline(Some(Duration::from_secs(1))),
+                .with_backoff(Duration::from_millis(50), Duration::from_millis(50)),
         )
+        .deadline(Duration::from_secs(1))
         .build()
         .unwrap();
     emu.portal().inject(Fault::Empty { status: 503 }, 1000);

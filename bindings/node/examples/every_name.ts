@@ -2,6 +2,9 @@
 // Run it against the emulator (`cargo run -p b24kit-emulator`) or a portal after compiling.
 
 import {
+  AbortError,
+  BatchOptions,
+  CallOptions,
   AccessDeniedError,
   AccessError,
   ChatIdEmptyError,
@@ -150,12 +153,23 @@ export async function main(url: string, chatId: number): Promise<void> {
     if (e instanceof B24kitError) console.log(`no CRM here: ${e.code}`);
     else throw e;
   }
-  const patient: RetryOptions = { maxAttempts: 6, initialBackoffMs: 1_000, maxBackoffMs: 30_000, deadlineMs: 120_000 };
+  const patient: RetryOptions = { maxAttempts: 6, initialBackoffMs: 1_000, maxBackoffMs: 30_000 };
   const budget: OperatingBudgetOptions = { limitMs: 480_000, headroomMs: 30_000 };
-  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget });
+  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget, deadlineMs: 120_000 });
+  const batchOptions: BatchOptions = { halt: false, deadlineMs: 30_000 };
   const outcomes: Array<Response<boolean> | B24kitError> = await paced
     .withRetry({ maxAttempts: 1 })
-    .imopenlinesSessionModeSilentBatch([{ chatId }, { chatId: chatId + 1, activate: true }], { halt: false });
+    .imopenlinesSessionModeSilentBatch([{ chatId }, { chatId: chatId + 1, activate: true }], batchOptions);
+  const controller = new AbortController();
+  const callOptions: CallOptions = { signal: controller.signal, timeoutMs: 5_000, deadlineMs: 20_000 };
+  const pending = paced.imopenlinesSessionModeSilent({ chatId }, callOptions);
+  controller.abort();
+  try {
+    await pending;
+  } catch (e) {
+    if (e instanceof AbortError) console.log(`aborted (${e.code})`);
+    else throw e;
+  }
   for (const outcome of outcomes) {
     if (outcome instanceof SkippedError) console.log('not run');
     else if (outcome instanceof B24kitError) console.log(`failed: ${outcome.code}`);

@@ -127,7 +127,7 @@ impl NativeClient {
     ) -> Result<Unknown<'e>> {
         let call = any_call(method, &params_json, idempotent)?;
         let client = self.core()?;
-        spawn_settled(env, async move {
+        spawn_settled(env, self.cancel(), async move {
             let outcome =
                 b24kit::panic::catch_async(async move { client.call_any(&call).await }).await;
             let settle: Settle =
@@ -152,7 +152,7 @@ impl NativeClient {
             .map(|(name, method, params)| NamedCall::new(name, AnyCall::new(method, params)))
             .collect();
         let client = self.core()?;
-        spawn_settled(env, async move {
+        spawn_settled(env, self.cancel(), async move {
             let outcome = b24kit::panic::catch_async(client.batch_any(calls, halt)).await;
             let settle: Settle =
                 Box::new(move |env, factories| settle_batch(env, factories, outcome));
@@ -176,6 +176,7 @@ impl NativeClient {
         Ok(NativePager {
             progress: Arc::new(Mutex::new(pager.progress())),
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
+            cancel: self.cancel(),
         })
     }
 }
@@ -187,6 +188,8 @@ pub struct NativePager {
     pager: Arc<tokio::sync::Mutex<b24kit::Pager>>,
     /// The progress after the last page, readable while the next one is fetched.
     progress: Arc<Mutex<b24kit::Progress>>,
+    /// The walk's `AbortSignal`, if it has one.
+    cancel: Option<Arc<crate::cancel::Cancel>>,
 }
 
 /// How far a walk has got.
@@ -205,7 +208,7 @@ impl NativePager {
     #[napi(catch_unwind)]
     pub fn next_pages<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         let (pager, progress) = (self.pager.clone(), self.progress.clone());
-        spawn_settled(env, async move {
+        spawn_settled(env, self.cancel.clone(), async move {
             let outcome = b24kit::panic::catch_async(async move {
                 let mut pager = pager.lock().await;
                 let page = pager.next_page().await;

@@ -1,13 +1,15 @@
 //! `NativeClient`: the core client behind the JavaScript `Client`: made from the options,
-//! shared with `withRetry`, closed. The calls are in `dispatch`; their entry points are
+//! shared with `withRetry` and a call's options (time limits, `AbortSignal`), closed. The calls are in `dispatch`; their entry points are
 //! generated (`generated.rs`).
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
-use b24kit::ClientBuilder;
+use b24kit::{ClientBuilder, Span};
+
+use crate::cancel::{Cancel, NativeCancel};
 
 use crate::errors::ErrorRecord;
 use crate::settings::{self, ClientOptions, RetryOptions};
@@ -19,6 +21,8 @@ pub struct NativeClient {
     client: Mutex<Option<b24kit::Client>>,
     /// Token pairs renewed since JavaScript last asked (`takeRenewedTokens`).
     renewed: Renewed,
+    /// Set on the client of one call with an `AbortSignal` (`withCancel`).
+    cancel: Option<Arc<Cancel>>,
 }
 
 /// A client, or why it could not be made (the JavaScript side throws the typed error).
@@ -33,6 +37,7 @@ fn create(builder: ClientBuilder, options: ClientOptions) -> Either<NativeClient
             label: client.to_string(),
             client: Mutex::new(Some(client)),
             renewed,
+            cancel: None,
         }),
         Err(e) => Either::B(ErrorRecord::from_core(&e)),
     }
@@ -84,11 +89,34 @@ impl NativeClient {
             .unwrap_or_else(|p| p.into_inner())
             .as_ref()
             .map(|c| c.with_retry(policy));
-        Either::A(NativeClient {
-            label: self.label.clone(),
-            client: Mutex::new(client),
-            renewed: self.renewed.clone(),
-        })
+        Either::A(self.sharing(client))
+    }
+
+    /// A client sharing this one's connections, limiter and token, with other time limits
+    /// (milliseconds; `undefined` keeps this one's): a call's `timeoutMs` and `deadlineMs`.
+    #[napi(catch_unwind)]
+    pub fn with_time_limits(
+        &self,
+        timeout_ms: Option<f64>,
+        deadline_ms: Option<f64>,
+    ) -> Either<NativeClient, ErrorRecord> {
+        let client = match self.core() {
+            Ok(client) => client,
+            Err(_) => return Either::A(self.sharing(None)),
+        };
+        match client.with_time_limits(timeout_ms.map(Span::Millis), deadline_ms.map(Span::Millis)) {
+            Ok(client) => Either::A(self.sharing(Some(client))),
+            Err(problem) => Either::B(ErrorRecord::config(problem)),
+        }
+    }
+
+    /// This client for the calls of one `AbortSignal`: cancelling `cancel` drops them.
+    #[napi]
+    pub fn with_cancel(&self, cancel: &NativeCancel) -> NativeClient {
+        NativeClient {
+            cancel: Some(cancel.0.clone()),
+            ..self.sharing(self.core().ok())
+        }
     }
 
     /// The token pairs renewed since the last call of this, oldest first.
@@ -106,6 +134,22 @@ impl NativeClient {
 }
 
 impl NativeClient {
+    /// Another JavaScript-side client over `client` (`None` once closed), with this one's
+    /// label, renewed tokens and cancel handle.
+    fn sharing(&self, client: Option<b24kit::Client>) -> NativeClient {
+        NativeClient {
+            label: self.label.clone(),
+            client: Mutex::new(client),
+            renewed: self.renewed.clone(),
+            cancel: self.cancel.clone(),
+        }
+    }
+
+    /// The cancel handle of this client's calls, if it is one call's.
+    pub(crate) fn cancel(&self) -> Option<Arc<Cancel>> {
+        self.cancel.clone()
+    }
+
     /// The core client, unless closed.
     pub(crate) fn core(&self) -> Result<b24kit::Client> {
         self.client

@@ -14,6 +14,7 @@ use napi::sys;
 
 use b24kit::{Method, Spec};
 
+use crate::cancel::Cancel;
 use crate::client::NativeClient;
 use crate::errors::ErrorRecord;
 
@@ -312,7 +313,7 @@ impl NativeClient {
         Tm: ToNapiValue + Send + 'static,
     {
         let client = self.core()?;
-        spawn_settled(env, async move {
+        spawn_settled(env, self.cancel(), async move {
             let outcome = b24kit::panic::catch_async(client.call(params))
                 .await
                 .map(|outcome| outcome.map(respond));
@@ -336,7 +337,7 @@ impl NativeClient {
         Tm: ToNapiValue + Send + 'static,
     {
         let client = self.core()?;
-        spawn_settled(env, async move {
+        spawn_settled(env, self.cancel(), async move {
             let outcome = b24kit::panic::catch_async(client.batch(calls, halt))
                 .await
                 .map(|items| items.into_iter().map(|item| item.map(respond)).collect());
@@ -347,21 +348,39 @@ impl NativeClient {
     }
 }
 
-/// Runs `work` on the runtime and returns a promise that settles with what it hands back. The
-/// runtime is kept awake around the start and the end (see `awake`).
+/// Runs `work` on the runtime and returns a promise that settles with what it hands back, or
+/// with `undefined` once `cancel` is cancelled (`work` is dropped then). The runtime is kept
+/// awake around the start and the end (see `awake`).
 pub(crate) fn spawn_settled<'e>(
     env: &'e Env,
+    cancel: Option<Arc<Cancel>>,
     work: impl std::future::Future<Output = Settle> + Send + 'static,
 ) -> Result<Unknown<'e>> {
     let (deferred, promise, dispatcher) = start(env)?;
     let awake = crate::awake::awake();
     awake.touch();
     napi::bindgen_prelude::spawn(async move {
-        let settle = work.await;
+        let settle = match cancel {
+            None => work.await,
+            Some(cancel) => tokio::select! {
+                biased;
+                () = cancel.cancelled() => cancelled(),
+                settle = work => settle,
+            },
+        };
         dispatcher.complete(deferred, settle);
         awake.touch();
     });
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
+}
+
+/// The native promise of a cancelled call: JavaScript has rejected its own already.
+fn cancelled() -> Settle {
+    Box::new(|env, _| {
+        let mut undefined = ptr::null_mut();
+        unsafe { sys::napi_get_undefined(env, &mut undefined) };
+        Ok(undefined)
+    })
 }
 
 type Outcome<R, Tm> =

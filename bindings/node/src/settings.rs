@@ -15,6 +15,7 @@ use crate::errors::ErrorRecord;
 #[napi(object)]
 pub struct ClientOptions {
     pub timeout_ms: Option<f64>,
+    pub deadline_ms: Option<f64>,
     pub connect_timeout_ms: Option<f64>,
     pub max_response_bytes: Option<f64>,
     pub user_agent: Option<String>,
@@ -37,7 +38,6 @@ pub struct RetryOptions {
     pub max_attempts: Option<f64>,
     pub initial_backoff_ms: Option<f64>,
     pub max_backoff_ms: Option<f64>,
-    pub deadline_ms: Option<f64>,
 }
 
 /// The execution-time budget; absent fields keep the core's defaults.
@@ -63,7 +63,6 @@ pub(crate) fn retry_policy(
         max_attempts: options.max_attempts,
         initial_backoff: options.initial_backoff_ms.map(Span::Millis),
         max_backoff: options.max_backoff_ms.map(Span::Millis),
-        deadline: options.deadline_ms.map(Span::Millis),
     })
 }
 
@@ -105,6 +104,7 @@ pub(crate) fn settings(
 ) -> std::result::Result<Settings, ConfigProblem> {
     let mut settings = Settings::new("b24kit-node");
     settings.timeout = options.timeout_ms.map(Span::Millis);
+    settings.deadline = options.deadline_ms.map(Span::Millis);
     settings.connect_timeout = options.connect_timeout_ms.map(Span::Millis);
     settings.max_response_bytes = options.max_response_bytes;
     settings.user_agent = options.user_agent.clone();

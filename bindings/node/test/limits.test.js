@@ -94,7 +94,8 @@ test('retryable faults are retried; other errors are not', async () => {
 test('the deadline bounds the retries', async () => {
   const client = b24kit.Client.fromWebhook(portal.webhookUrl, {
     ...NO_PACING,
-    retry: { maxAttempts: 100, initialBackoffMs: 50, maxBackoffMs: 50, deadlineMs: 1000 },
+    retry: { maxAttempts: 100, initialBackoffMs: 50, maxBackoffMs: 50 },
+    deadlineMs: 1000,
   });
   await portal.fault({ kind: 'empty', status: 503, count: 1000 });
   const started = performance.now();

@@ -160,11 +160,13 @@ def store(tokens: Tokens) -> None:
 
 
 async def switch_async(url: str, chat_id: int) -> None:
-    patient = Retry(max_attempts=6, initial_backoff=1.0, max_backoff=30.0, deadline=120.0)
-    async with AsyncClient.from_webhook(url, timeout=10.0, rate_limit=RateLimit.ENTERPRISE, retry=patient) as client:
+    patient = Retry(max_attempts=6, initial_backoff=1.0, max_backoff=30.0)
+    async with AsyncClient.from_webhook(
+        url, timeout=10.0, deadline=120.0, rate_limit=RateLimit.ENTERPRISE, retry=patient
+    ) as client:
         answers = await asyncio.gather(*(client.imopenlines_session_mode_silent(chat_id) for _ in range(3)))
         print("async:", [a.result for a in answers])
-        once = client.with_retry(Retry.never())
+        once = client.with_retry(Retry.never()).with_deadline(15.0)
         batch = await once.imopenlines_session_mode_silent_batch([{"chat_id": chat_id}])
         print("async batch:", batch)
         try:

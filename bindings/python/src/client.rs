@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
-use b24kit::ClientBuilder;
+use b24kit::{ClientBuilder, Span};
 
 use pyo3::types::PyList;
 
@@ -171,6 +171,34 @@ impl NativeClient {
         let params = json::to_json(params, "params")?;
         let list = b24kit::ListCall::with_options(method, params, by_id, id_field, items_key);
         Ok(NativePager::new(self.client(py)?.list(list)))
+    }
+
+    /// This client with other time limits (seconds; `None` keeps this one's), sharing
+    /// connections, limiter and token.
+    #[pyo3(signature = (timeout, deadline, /))]
+    fn with_time_limits(
+        &self,
+        py: Python<'_>,
+        timeout: Option<f64>,
+        deadline: Option<f64>,
+    ) -> PyResult<NativeClient> {
+        let (timeout, deadline) = (timeout.map(Span::Seconds), deadline.map(Span::Seconds));
+        let client = self
+            .client(py)?
+            .with_time_limits(timeout, deadline)
+            .map_err(|p| errors::config(py, p))?;
+        let builder = (self.builder.clone())
+            .timeout(client.timeout())
+            .deadline(client.deadline());
+        Ok(NativeClient {
+            builder,
+            label: self.label.clone(),
+            state: Mutex::new(State::Open {
+                pid: std::process::id(),
+                client,
+                token: self.token()?,
+            }),
+        })
     }
 
     /// This client with another retry policy, sharing connections, limiter and token.

@@ -95,8 +95,9 @@ where
                 Err(e) => return Err(Failure::Build(e)),
             },
         };
-        // The pool is per Python client; the retry policy is the caller's (see `with_retry`).
-        let client = client.with_retry(shared.retry_policy());
+        // The pool is per Python client; the retry policy and time limits are the caller's
+        // (see `with_retry`, `with_time_limits`).
+        let client = shared.on_connections_of(&client);
         let runtime = &local.runtime;
         b24kit::panic::catch(|| {
             runtime.block_on(async move {

@@ -57,9 +57,8 @@ impl RateLimit {
 
 /// How failed calls are tried again: at most ``max_attempts`` attempts (the first included),
 /// waiting ``initial_backoff`` seconds before the first retry and doubling up to ``max_backoff``
-/// (each wait jittered), and, with ``deadline``, never past that many seconds for the whole call.
-/// What is left out keeps the default. Only failures that retrying can fix are retried (see the
-/// README).
+/// (each wait jittered), all within the client's ``deadline``. What is left out keeps the
+/// default. Only failures that retrying can fix are retried (see the README).
 #[pyclass(frozen, eq, from_py_object, module = "b24kit", name = "Retry")]
 #[derive(Clone, Copy, PartialEq)]
 pub struct Retry(pub(crate) RetryPolicy);
@@ -67,19 +66,17 @@ pub struct Retry(pub(crate) RetryPolicy);
 #[pymethods]
 impl Retry {
     #[new]
-    #[pyo3(signature = (*, max_attempts = None, initial_backoff = None, max_backoff = None, deadline = None))]
+    #[pyo3(signature = (*, max_attempts = None, initial_backoff = None, max_backoff = None))]
     fn new(
         py: Python<'_>,
         max_attempts: Option<f64>,
         initial_backoff: Option<f64>,
         max_backoff: Option<f64>,
-        deadline: Option<f64>,
     ) -> PyResult<Retry> {
         RetryPolicy::from_settings(&RetrySettings {
             max_attempts,
             initial_backoff: initial_backoff.map(Span::Seconds),
             max_backoff: max_backoff.map(Span::Seconds),
-            deadline: deadline.map(Span::Seconds),
         })
         .map(Retry)
         .map_err(|p| errors::config(py, p))
@@ -106,18 +103,9 @@ impl Retry {
         self.0.max_backoff().as_secs_f64()
     }
 
-    #[getter]
-    fn deadline(&self) -> Option<f64> {
-        self.0.deadline().map(|d| d.as_secs_f64())
-    }
-
     fn __repr__(&self) -> String {
-        let deadline = match self.deadline() {
-            Some(d) => d.to_string(),
-            None => "None".to_string(),
-        };
         format!(
-            "Retry(max_attempts={}, initial_backoff={}, max_backoff={}, deadline={deadline})",
+            "Retry(max_attempts={}, initial_backoff={}, max_backoff={})",
             self.max_attempts(),
             self.initial_backoff(),
             self.max_backoff()
@@ -177,6 +165,7 @@ impl OperatingBudget {
 #[pyo3(from_item_all)]
 pub(crate) struct Options<'py> {
     timeout: f64,
+    deadline: f64,
     connect_timeout: f64,
     max_response_bytes: f64,
     user_agent: Option<String>,
@@ -191,6 +180,7 @@ impl Options<'_> {
     pub(crate) fn settings(&self, refresh: Option<Refresh>) -> Result<Settings, ConfigProblem> {
         let mut settings = Settings::new("b24kit-python");
         settings.timeout = Some(Span::Seconds(self.timeout));
+        settings.deadline = Some(Span::Seconds(self.deadline));
         settings.connect_timeout = Some(Span::Seconds(self.connect_timeout));
         settings.max_response_bytes = Some(self.max_response_bytes);
         settings.user_agent = self.user_agent.clone();
@@ -225,6 +215,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Retry>()?;
     m.add_class::<OperatingBudget>()?;
     m.add("DEFAULT_TIMEOUT", b24kit::DEFAULT_TIMEOUT.as_secs_f64())?;
+    m.add("DEFAULT_DEADLINE", b24kit::DEFAULT_DEADLINE.as_secs_f64())?;
     m.add(
         "DEFAULT_CONNECT_TIMEOUT",
         b24kit::DEFAULT_CONNECT_TIMEOUT.as_secs_f64(),

@@ -26,12 +26,12 @@ def test_presets_and_settings_are_the_cores() -> None:
         b24kit.RateLimit(0, 2)
     with pytest.raises(b24kit.ConfigError):
         b24kit.Retry(max_attempts=0)
-    retry = b24kit.Retry(max_attempts=3, initial_backoff=0.1, max_backoff=1, deadline=5)
-    assert (retry.max_attempts, retry.initial_backoff, retry.max_backoff, retry.deadline) == (3, 0.1, 1, 5)
+    retry = b24kit.Retry(max_attempts=3, initial_backoff=0.1, max_backoff=1)
+    assert (retry.max_attempts, retry.initial_backoff, retry.max_backoff) == (3, 0.1, 1)
     assert b24kit.Retry.never().max_attempts == 1
     assert "max_attempts=3" in repr(retry)
     # What is left out is the core's default, not a copy of it.
-    assert b24kit.Retry(deadline=5).max_attempts == b24kit.Retry().max_attempts == 4
+    assert b24kit.Retry(max_backoff=5).max_attempts == b24kit.Retry().max_attempts == 4
     for bad in (1.5, -1, 2**40):
         with pytest.raises(b24kit.ConfigError, match="max attempts"):
             b24kit.Retry(max_attempts=bad)  # type: ignore[arg-type]
@@ -124,14 +124,17 @@ def test_the_deadline_bounds_the_retries(portal: Portal) -> None:
     client = b24kit.Client.from_webhook(
         portal.webhook_url,
         rate_limit=None,
-        retry=b24kit.Retry(max_attempts=100, initial_backoff=0.05, max_backoff=0.05, deadline=0.4),
+        retry=b24kit.Retry(max_attempts=100, initial_backoff=0.05, max_backoff=0.05),
+        deadline=1.0,
     )
     portal.fault(kind="empty", status=503, count=1000)
     started = time.perf_counter()
+    # Whether the deadline falls between attempts or cuts one short, the error is the portal's.
     with pytest.raises(b24kit.HttpError):
         client.imopenlines_session_mode_silent(2043)
-    assert time.perf_counter() - started < 0.7
-    assert 3 <= portal.stats()["rest_requests"] <= 12
+    # 100 attempts 25–50 ms apart would take 2.5 s at least.
+    assert time.perf_counter() - started < 2.4
+    assert 2 <= portal.stats()["rest_requests"] <= 45
 
 
 def test_an_expired_token_is_renewed_once_for_fifty_concurrent_calls(portal: Portal) -> None:

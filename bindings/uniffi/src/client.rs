@@ -1,5 +1,5 @@
-//! The exported `Client`: construction from a webhook or OAuth settings, `withRetry` and its
-//! description. The calls are in `dispatch`; their entry points are generated.
+//! The exported `Client`: construction from a webhook or OAuth settings, `withRetry`,
+//! `withTimeoutMs`, `withDeadlineMs` and its description. The calls are in `dispatch`; their entry points are generated.
 
 use std::sync::Arc;
 
@@ -43,6 +43,27 @@ impl Client {
         Ok(Arc::new(Client {
             label: self.label.clone(),
             inner: self.inner.with_retry(policy),
+        }))
+    }
+
+    /// This client with other time limits (milliseconds; `None` keeps this one's).
+    pub(crate) fn timed(
+        &self,
+        timeout_ms: Option<u64>,
+        deadline_ms: Option<u64>,
+    ) -> Result<Arc<Client>, ErrorReport> {
+        let inner = self
+            .inner
+            .with_time_limits(
+                timeout_ms.map(settings::millis),
+                deadline_ms.map(settings::millis),
+            )
+            .map_err(|p| {
+                ErrorReport::new(&b24kit::Error::InvalidConfig(p), b24kit::Casing::Camel)
+            })?;
+        Ok(Arc::new(Client {
+            label: self.label.clone(),
+            inner,
         }))
     }
 
@@ -101,6 +122,21 @@ macro_rules! client_exports {
                 retry: $crate::settings::RetryOptions,
             ) -> Result<std::sync::Arc<Self>, $error> {
                 self.retrying(&retry).map_err($error::from)
+            }
+
+            /// This client with another bound on each attempt, in milliseconds, for the calls
+            /// made through the returned one (which shares connections, rate limiter and token).
+            pub fn with_timeout_ms(&self, timeout_ms: u64) -> Result<std::sync::Arc<Self>, $error> {
+                self.timed(Some(timeout_ms), None).map_err($error::from)
+            }
+
+            /// This client with another bound on the whole call, in milliseconds (waits,
+            /// attempts and backoffs included), for the calls made through the returned one.
+            pub fn with_deadline_ms(
+                &self,
+                deadline_ms: u64,
+            ) -> Result<std::sync::Arc<Self>, $error> {
+                self.timed(None, Some(deadline_ms)).map_err($error::from)
             }
         }
 

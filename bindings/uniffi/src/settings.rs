@@ -10,6 +10,11 @@ pub struct ClientOptions {
     /// plus the network).
     #[uniffi(default = None)]
     pub timeout_ms: Option<u64>,
+    /// How long a whole call may take, in milliseconds (default 600 000): its waits for the
+    /// rate limiter and the execution-time budget, every attempt, the backoffs between them and
+    /// a token renewal. A call that would pass it fails with a timeout instead of waiting.
+    #[uniffi(default = None)]
+    pub deadline_ms: Option<u64>,
     /// How long opening a connection may take, in milliseconds (default 10 000).
     #[uniffi(default = None)]
     pub connect_timeout_ms: Option<u64>,
@@ -62,9 +67,6 @@ pub struct RetryOptions {
     /// The longest wait between attempts (default 10 000 ms).
     #[uniffi(default = None)]
     pub max_backoff_ms: Option<u64>,
-    /// Never retry past this many milliseconds after the call started (default: none).
-    #[uniffi(default = None)]
-    pub deadline_ms: Option<u64>,
 }
 
 /// The per-method execution-time budget a client stays under.
@@ -80,7 +82,7 @@ pub enum OperatingBudget {
     Off,
 }
 
-fn millis(ms: u64) -> Span {
+pub(crate) fn millis(ms: u64) -> Span {
     Span::Millis(ms as f64)
 }
 
@@ -89,7 +91,6 @@ pub(crate) fn retry_policy(options: &RetryOptions) -> Result<RetryPolicy, Config
         max_attempts: options.max_attempts.map(f64::from),
         initial_backoff: options.initial_backoff_ms.map(millis),
         max_backoff: options.max_backoff_ms.map(millis),
-        deadline: options.deadline_ms.map(millis),
     })
 }
 
@@ -101,6 +102,7 @@ impl ClientOptions {
     ) -> Result<Settings, ConfigProblem> {
         let mut settings = Settings::new("b24kit-uniffi");
         settings.timeout = self.timeout_ms.map(millis);
+        settings.deadline = self.deadline_ms.map(millis);
         settings.connect_timeout = self.connect_timeout_ms.map(millis);
         settings.max_response_bytes = self.max_response_bytes.map(|b| b as f64);
         settings.user_agent = self.user_agent.clone();

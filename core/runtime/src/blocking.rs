@@ -108,6 +108,22 @@ impl<C: Catalog> Client<C> {
         }
     }
 
+    /// This client with another bound on each attempt; see
+    /// [`Client::with_timeout`](crate::Client::with_timeout).
+    pub fn with_timeout(&self, timeout: std::time::Duration) -> Client<C> {
+        Client {
+            inner: self.inner.with_timeout(timeout),
+        }
+    }
+
+    /// This client with another bound on the whole call; see
+    /// [`Client::with_deadline`](crate::Client::with_deadline).
+    pub fn with_deadline(&self, deadline: std::time::Duration) -> Client<C> {
+        Client {
+            inner: self.inner.with_deadline(deadline),
+        }
+    }
+
     /// The async client behind this one (sharing its connections).
     pub fn as_async(&self) -> &crate::Client<C> {
         &self.inner

@@ -20,6 +20,10 @@ use crate::{blocking, client, Client, Error};
 
 /// The portal interrupts a request after 60 s; 5 s more covers the network.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(65);
+/// A whole call is bounded by default, so that nothing waits forever. Ten minutes is the
+/// portal's execution-time window: a wait for the budget always fits, as do four attempts of
+/// [`DEFAULT_TIMEOUT`] with their backoffs.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bitrix24 answers for single calls are a few KiB; anything near this is not one.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -38,6 +42,7 @@ pub struct ClientBuilder<C: Catalog> {
     invalid: Option<ConfigProblem>,
     connect_timeout: Duration,
     timeout: Duration,
+    deadline: Duration,
     max_response_bytes: usize,
     user_agent: String,
     root_certificates_pem: Vec<Vec<u8>>,
@@ -56,6 +61,7 @@ impl<C: Catalog> Clone for ClientBuilder<C> {
             invalid: self.invalid.clone(),
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
+            deadline: self.deadline,
             max_response_bytes: self.max_response_bytes,
             user_agent: self.user_agent.clone(),
             root_certificates_pem: self.root_certificates_pem.clone(),
@@ -75,6 +81,7 @@ impl<C: Catalog> ClientBuilder<C> {
             invalid: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             timeout: DEFAULT_TIMEOUT,
+            deadline: DEFAULT_DEADLINE,
             max_response_bytes: DEFAULT_MAX_RESPONSE_BYTES,
             user_agent: user_agent(RUST_PRODUCT),
             root_certificates_pem: Vec::new(),
@@ -92,6 +99,7 @@ impl<C: Catalog> ClientBuilder<C> {
         let Settings {
             product,
             timeout,
+            deadline,
             connect_timeout,
             max_response_bytes,
             user_agent: agent,
@@ -119,6 +127,9 @@ impl<C: Catalog> ClientBuilder<C> {
             let mut builder = self.clone();
             if let Some(span) = timeout {
                 builder.timeout = span.duration("timeout")?;
+            }
+            if let Some(span) = deadline {
+                builder.deadline = span.duration("deadline")?;
             }
             if let Some(span) = connect_timeout {
                 builder.connect_timeout = span.duration("connect timeout")?;
@@ -171,9 +182,19 @@ impl<C: Catalog> ClientBuilder<C> {
     }
 
     /// How long one attempt may take, from sending to the last byte of the answer
-    /// (default 65 s: the portal's own 60 s limit plus the network).
+    /// (default 65 s: the portal's own 60 s limit plus the network). Per call:
+    /// [`Client::with_timeout`].
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self
+    }
+
+    /// How long a whole call may take (default 10 minutes): its waits for the rate limiter and
+    /// the execution-time budget, every attempt, the backoffs between them and a token renewal.
+    /// A call that would pass it fails with a timeout instead of waiting. Per call:
+    /// [`Client::with_deadline`]. A list walk or a split batch bounds each request by it.
+    pub fn deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
         self
     }
 
@@ -205,6 +226,7 @@ impl<C: Catalog> ClientBuilder<C> {
         }
         for (value, name) in [
             (self.timeout, "timeout"),
+            (self.deadline, "deadline"),
             (self.connect_timeout, "connect timeout"),
         ] {
             if value.is_zero() {
@@ -258,7 +280,11 @@ impl<C: Catalog> ClientBuilder<C> {
             limiter: self.rate_limit.map(Bucket::new),
             operating: self.operating_budget.map(OperatingTracker::new),
         };
-        Ok(Client::from_parts(inner, transport, self.retry))
+        let times = client::Times {
+            timeout: self.timeout,
+            deadline: self.deadline,
+        };
+        Ok(Client::from_parts(inner, transport, self.retry, times))
     }
 
     /// Builds a [`blocking::Client`] for code without an async runtime.
@@ -291,6 +317,7 @@ impl<C: Catalog> fmt::Debug for ClientBuilder<C> {
             .field("endpoint", &self.endpoint)
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
             .field("max_response_bytes", &self.max_response_bytes)
             .field("rate_limit", &self.rate_limit)
             .field("operating_budget", &self.operating_budget)

@@ -6,20 +6,21 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
 use crate::catalog::{Catalog, DocumentedSystemError, Reaction};
 use crate::endpoint::Endpoint;
 use crate::envelope::{self, Decoded};
-use crate::error::{ArgumentProblem, TransportErrorKind};
+use crate::error::{ArgumentProblem, ConfigProblem, TransportErrorKind};
 use crate::limiter::Bucket;
 use crate::method::Method;
 use crate::oauth::TokenStore;
 use crate::operating::OperatingTracker;
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
+use crate::settings::Span;
 use crate::transport::{RawAnswer, Transport, TransportSettings};
 use crate::{ClientBuilder, Error};
 
@@ -34,7 +35,15 @@ pub struct Client<C: Catalog> {
     /// (see [`Client::with_own_connections`]).
     transport: Arc<Transport>,
     retry: RetryPolicy,
+    times: Times,
     catalog: PhantomData<C>,
+}
+
+/// The two bounds on a call's time: each attempt, and the whole call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Times {
+    pub(crate) timeout: Duration,
+    pub(crate) deadline: Duration,
 }
 
 // A derive would ask `C: Clone`; the catalog is only a marker.
@@ -44,6 +53,7 @@ impl<C: Catalog> Clone for Client<C> {
             inner: self.inner.clone(),
             transport: self.transport.clone(),
             retry: self.retry,
+            times: self.times,
             catalog: PhantomData,
         }
     }
@@ -82,11 +92,17 @@ impl<C: Catalog> Client<C> {
         ClientBuilder::new(Endpoint::oauth(endpoint.as_ref(), access_token.as_ref()))
     }
 
-    pub(crate) fn from_parts(inner: Inner, transport: Transport, retry: RetryPolicy) -> Client<C> {
+    pub(crate) fn from_parts(
+        inner: Inner,
+        transport: Transport,
+        retry: RetryPolicy,
+        times: Times,
+    ) -> Client<C> {
         Client {
             inner: Arc::new(inner),
             transport: Arc::new(transport),
             retry,
+            times,
             catalog: PhantomData,
         }
     }
@@ -100,6 +116,58 @@ impl<C: Catalog> Client<C> {
         }
     }
 
+    /// This client with another bound on each attempt (see
+    /// [`ClientBuilder::timeout`]), for the calls made through the returned clone. A zero
+    /// timeout is taken as the least one, a millisecond.
+    pub fn with_timeout(&self, timeout: Duration) -> Client<C> {
+        let mut client = self.clone();
+        client.times.timeout = timeout.max(Duration::from_millis(1));
+        client
+    }
+
+    /// This client with another bound on the whole call (see [`ClientBuilder::deadline`]),
+    /// for the calls made through the returned clone:
+    /// `client.with_deadline(Duration::from_secs(5)).call(params)`. A zero deadline is taken
+    /// as the least one, a millisecond.
+    pub fn with_deadline(&self, deadline: Duration) -> Client<C> {
+        let mut client = self.clone();
+        client.times.deadline = deadline.max(Duration::from_millis(1));
+        client
+    }
+
+    /// This client with the bounds a language binding was given (in its caller's unit), each
+    /// `None` keeping this client's: checked as the builder checks them (finite, above zero).
+    pub fn with_time_limits(
+        &self,
+        timeout: Option<Span>,
+        deadline: Option<Span>,
+    ) -> Result<Client<C>, ConfigProblem> {
+        let read = |span: Option<Span>, name| -> Result<Option<Duration>, ConfigProblem> {
+            match span.map(|s| s.duration(name)).transpose()? {
+                Some(d) if d.is_zero() => Err(ConfigProblem::InvalidLimit { name }),
+                read => Ok(read),
+            }
+        };
+        let mut client = self.clone();
+        if let Some(timeout) = read(timeout, "timeout")? {
+            client.times.timeout = timeout;
+        }
+        if let Some(deadline) = read(deadline, "deadline")? {
+            client.times.deadline = deadline;
+        }
+        Ok(client)
+    }
+
+    /// How long one attempt of a call through this client may take.
+    pub fn timeout(&self) -> Duration {
+        self.times.timeout
+    }
+
+    /// How long a whole call through this client may take.
+    pub fn deadline(&self) -> Duration {
+        self.times.deadline
+    }
+
     /// A clone with a connection pool of its own, sharing the rate limiter, the execution-time
     /// budget and the OAuth token. Connections belong to the runtime that opened them; a caller
     /// that drives calls from several runtimes (one per thread, say) needs one pool per runtime.
@@ -108,6 +176,15 @@ impl<C: Catalog> Client<C> {
             transport: Arc::new(Transport::new(self.inner.transport_settings.clone())?),
             ..self.clone()
         })
+    }
+
+    /// This client (its retry policy and time limits) on `pool`'s connections: a binding that
+    /// keeps a pool per thread applies each call's settings to the pool of the calling thread.
+    pub fn on_connections_of(&self, pool: &Client<C>) -> Client<C> {
+        Client {
+            transport: pool.transport.clone(),
+            ..self.clone()
+        }
     }
 
     /// The retry policy of calls made through this client.
@@ -148,25 +225,24 @@ impl<C: Catalog> Client<C> {
     ) -> Result<T, Error<C>> {
         let inner = &*self.inner;
         let started = Instant::now();
-        let deadline = self.retry.deadline().map(|d| started + d);
+        let deadline = started + self.times.deadline;
         let url = inner.endpoint.method_url(url_method);
         let mut attempt = 1;
         let mut renewed = false;
         let mut last_error: Option<Error<C>> = None;
         loop {
-            if !self.wait_for_turn(budget, deadline).await {
-                return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
+            if let Err(waiting_for) = self.wait_for_turn(budget, deadline).await {
+                return Err(last_error.unwrap_or_else(|| self.deadline_passed(waiting_for)));
             }
-            let timeout = match deadline {
-                Some(d) => d.saturating_duration_since(Instant::now()),
-                None => self.transport.timeout(),
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return Err(
+                    last_error.unwrap_or_else(|| self.deadline_passed("before the next attempt"))
+                );
             }
-            .min(self.transport.timeout());
-            if timeout.is_zero() {
-                return Err(last_error.unwrap_or_else(|| deadline_passed(started)));
-            }
-            // The deadline, not the client's timeout, bounds this attempt.
-            let cut_by_deadline = timeout < self.transport.timeout();
+            let timeout = left.min(self.times.timeout);
+            // The deadline, not the attempt's timeout, bounds this attempt.
+            let cut_by_deadline = timeout < self.times.timeout;
             let token = inner.tokens.as_ref().map(TokenStore::current);
             let body = encode(token.as_ref().map(|(t, _)| t.expose()))?;
             let secrets = inner.secrets();
@@ -221,7 +297,7 @@ impl<C: Catalog> Client<C> {
                     .unwrap_or_default(),
                 _ => self.retry.backoff_before(attempt),
             };
-            if deadline.is_some_and(|d| Instant::now() + wait >= d) {
+            if Instant::now() + wait >= deadline {
                 return Err(error);
             }
             log::debug!(target: "b24kit", "{url_method}: retrying in {wait:?}");
@@ -231,9 +307,9 @@ impl<C: Catalog> Client<C> {
         }
     }
 
-    /// Waits until the methods' budgets and the rate limiter let a request go; `false` when
-    /// that would be after the deadline.
-    async fn wait_for_turn(&self, budget: &[&str], deadline: Option<Instant>) -> bool {
+    /// Waits until the methods' budgets and the rate limiter let a request go; when that would
+    /// be after the deadline, names what the call would have waited for.
+    async fn wait_for_turn(&self, budget: &[&str], deadline: Instant) -> Result<(), &'static str> {
         let inner = &*self.inner;
         if let Some(operating) = &inner.operating {
             let now = Instant::now();
@@ -243,16 +319,30 @@ impl<C: Catalog> Client<C> {
                 .max()
                 .unwrap_or_default();
             if !hold.is_zero() {
-                if deadline.is_some_and(|d| Instant::now() + hold >= d) {
-                    return false;
+                if Instant::now() + hold >= deadline {
+                    return Err("waiting for the execution-time budget");
                 }
                 log::debug!(target: "b24kit", "{budget:?} near the execution-time budget; waiting {hold:?} for the portal to release some");
                 tokio::time::sleep(hold).await;
             }
         }
         match &inner.limiter {
-            Some(limiter) => limiter.acquire_before(deadline).await,
-            None => true,
+            Some(limiter) if !limiter.acquire_before(Some(deadline)).await => {
+                Err("waiting for the rate limiter")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The error of a call whose deadline came before a request could be sent.
+    fn deadline_passed(&self, when: &str) -> Error<C> {
+        Error::Transport {
+            kind: TransportErrorKind::Timeout,
+            may_have_reached_server: false,
+            detail: format!(
+                "the call's deadline ({:?}) would pass {when}; nothing was sent",
+                self.times.deadline
+            ),
         }
     }
 }
@@ -280,17 +370,6 @@ fn is_timeout<C: Catalog>(error: &Error<C>) -> bool {
             ..
         }
     )
-}
-
-fn deadline_passed<C: Catalog>(started: Instant) -> Error<C> {
-    Error::Transport {
-        kind: TransportErrorKind::Timeout,
-        may_have_reached_server: false,
-        detail: format!(
-            "the call's deadline passed after {:?} before a request could be sent",
-            started.elapsed()
-        ),
-    }
 }
 
 fn encode_body<P: Serialize, C: Catalog>(
@@ -323,6 +402,8 @@ impl<C: Catalog> fmt::Debug for Client<C> {
                 &self.inner.limiter.as_ref().map(Bucket::limit),
             )
             .field("retry", &self.retry)
+            .field("timeout", &self.times.timeout)
+            .field("deadline", &self.times.deadline)
             .finish()
     }
 }

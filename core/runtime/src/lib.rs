@@ -42,8 +42,8 @@ pub mod wire;
 pub use any_call::{check_method_name, AnyCall};
 pub use batch::{BatchItem, NamedCall, MAX_BATCH_COMMANDS};
 pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_RATE_LIMIT,
-    DEFAULT_TIMEOUT,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT,
 };
 pub use catalog::{
     parameter_name, AnswerTime, BudgetReading, Casing, Catalog, DocumentedMethodError,

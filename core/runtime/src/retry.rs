@@ -1,5 +1,6 @@
-//! Which failed calls are tried again, and after how long: exponential backoff with jitter, a
-//! maximum number of attempts and an optional overall deadline.
+//! Which failed calls are tried again, and after how long: exponential backoff with jitter and a
+//! maximum number of attempts. The whole call's deadline, which also bounds the retries, is the
+//! client's ([`ClientBuilder::deadline`](crate::ClientBuilder::deadline)).
 
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
@@ -25,26 +26,22 @@ pub struct RetryPolicy {
     max_attempts: u32,
     initial_backoff: Duration,
     max_backoff: Duration,
-    deadline: Option<Duration>,
 }
 
 impl Default for RetryPolicy {
-    /// Four attempts, backoff from 0.5 s doubling up to 10 s, no overall deadline beyond the
-    /// per-attempt timeout.
+    /// Four attempts, backoff from 0.5 s doubling up to 10 s.
     fn default() -> RetryPolicy {
         RetryPolicy {
             max_attempts: 4,
             initial_backoff: Duration::from_millis(500),
             max_backoff: Duration::from_secs(10),
-            deadline: None,
         }
     }
 }
 
 impl RetryPolicy {
     /// A policy from settings that may each be left out (the bindings' settings objects), the
-    /// defaults filling the gaps. Attempts must be a whole number of at least 1; a zero deadline
-    /// means none.
+    /// defaults filling the gaps. Attempts must be a whole number of at least 1.
     pub fn from_settings(settings: &RetrySettings) -> Result<RetryPolicy, ConfigProblem> {
         let defaults = RetryPolicy::default();
         let max_attempts = match settings.max_attempts {
@@ -60,11 +57,9 @@ impl RetryPolicy {
         let initial =
             span(settings.initial_backoff, "initial backoff")?.unwrap_or(defaults.initial_backoff);
         let max = span(settings.max_backoff, "max backoff")?.unwrap_or(defaults.max_backoff);
-        let deadline = span(settings.deadline, "deadline")?.filter(|d| !d.is_zero());
         Ok(defaults
             .with_max_attempts(max_attempts)
-            .with_backoff(initial, max)
-            .with_deadline(deadline))
+            .with_backoff(initial, max))
     }
 
     /// One attempt: every failure is returned as it is.
@@ -90,13 +85,6 @@ impl RetryPolicy {
         self
     }
 
-    /// This policy with a bound on the time the whole call may take, waits and retries
-    /// included; `None` (the default) bounds each attempt by the client's timeout only.
-    pub fn with_deadline(mut self, deadline: Option<Duration>) -> Self {
-        self.deadline = deadline;
-        self
-    }
-
     /// Attempts in all, the first included.
     pub fn max_attempts(&self) -> u32 {
         self.max_attempts
@@ -110,11 +98,6 @@ impl RetryPolicy {
     /// The longest wait between attempts.
     pub fn max_backoff(&self) -> Duration {
         self.max_backoff
-    }
-
-    /// The bound on the whole call, if any.
-    pub fn deadline(&self) -> Option<Duration> {
-        self.deadline
     }
 
     /// The wait before retry number `retry` (1 for the first retry), jittered.
@@ -240,12 +223,12 @@ mod tests {
     fn settings_fill_gaps_with_the_defaults_and_are_checked() {
         let policy = RetryPolicy::from_settings(&RetrySettings {
             max_attempts: Some(6.0),
-            deadline: Some(crate::Span::Millis(0.0)),
+            max_backoff: Some(crate::Span::Millis(20_000.0)),
             ..RetrySettings::default()
         })
         .unwrap();
         assert_eq!(policy.max_attempts(), 6);
-        assert_eq!(policy.deadline(), None, "a zero deadline is none");
+        assert_eq!(policy.max_backoff(), Duration::from_secs(20));
         assert_eq!(
             policy.initial_backoff(),
             RetryPolicy::default().initial_backoff()

@@ -41,6 +41,9 @@ pub struct Settings {
     pub product: &'static str,
     /// How long one attempt may take, from sending to the last byte of the answer.
     pub timeout: Option<Span>,
+    /// How long the whole call may take: waits for the rate limiter and the execution-time
+    /// budget, every attempt, the backoffs between them and a token renewal.
+    pub deadline: Option<Span>,
     /// How long opening a connection may take.
     pub connect_timeout: Option<Span>,
     /// The largest answer accepted, in bytes (a whole number of at least 1).
@@ -65,6 +68,7 @@ impl Settings {
         Settings {
             product,
             timeout: None,
+            deadline: None,
             connect_timeout: None,
             max_response_bytes: None,
             user_agent: None,
@@ -87,8 +91,6 @@ pub struct RetrySettings {
     pub initial_backoff: Option<Span>,
     /// The longest wait between attempts.
     pub max_backoff: Option<Span>,
-    /// The bound on the whole call; zero means none.
-    pub deadline: Option<Span>,
 }
 
 /// A count given as a host number: a whole number of at least 1.

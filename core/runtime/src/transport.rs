@@ -1,5 +1,5 @@
 //! The HTTP exchange: one reqwest client per [`Client`](crate::Client) (shared by its clones, so
-//! connections are kept alive and reused), an overall deadline per call, and a cap on the size of
+//! connections are kept alive and reused), a time limit per exchange, and a cap on the size of
 //! what the server may send back.
 
 use std::time::Duration;
@@ -20,7 +20,6 @@ pub(crate) struct RawAnswer {
 
 pub(crate) struct Transport {
     http: reqwest::Client,
-    timeout: Duration,
     max_response_bytes: usize,
 }
 
@@ -38,8 +37,8 @@ pub(crate) struct TransportSettings {
 impl Transport {
     pub(crate) fn new(settings: TransportSettings) -> Result<Transport, ConfigProblem> {
         let mut builder = reqwest::Client::builder()
-            // The overall deadline is ours (`post_json`); reqwest only bounds the connect, so
-            // that a connect failure can be reported as "not sent".
+            // The time limit of an exchange is ours (`post`); reqwest only bounds the connect,
+            // so that a connect failure can be reported as "not sent".
             .connect_timeout(settings.connect_timeout.min(settings.timeout))
             .user_agent(settings.user_agent)
             // Never follow a redirect with credentials in the URL or body: a 3xx is reported.
@@ -57,14 +56,8 @@ impl Transport {
         })?;
         Ok(Transport {
             http,
-            timeout: settings.timeout,
             max_response_bytes: settings.max_response_bytes,
         })
-    }
-
-    /// The client's time limit for one exchange.
-    pub(crate) fn timeout(&self) -> Duration {
-        self.timeout
     }
 
     /// POSTs a body and reads the whole answer within `timeout`.

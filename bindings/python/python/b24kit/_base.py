@@ -31,6 +31,7 @@ class _ClientBase:
         url: str,
         *,
         timeout: float = _native.DEFAULT_TIMEOUT,
+        deadline: float = _native.DEFAULT_DEADLINE,
         connect_timeout: float = _native.DEFAULT_CONNECT_TIMEOUT,
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
@@ -44,8 +45,11 @@ class _ClientBase:
         Args:
             url: The webhook URL. Plain ``http://`` is refused except to this machine.
             timeout: Seconds one attempt may take, from sending to the last byte of the answer
-                (default 65: the portal's 60 s limit plus the network); ``retry``'s deadline
-                bounds the whole call.
+                (default 65: the portal's 60 s limit plus the network).
+            deadline: Seconds the whole call may take (default 600): its waits for the rate
+                limiter and the execution-time budget, every attempt, the backoffs between them
+                and a token renewal. A call that would pass it raises ``TransportError``
+                (``kind == "timeout"``) instead of waiting; a list walk bounds each request.
             connect_timeout: Seconds opening a connection may take.
             max_response_bytes: The largest answer accepted.
             user_agent: Replaces ``b24kit-python/<version>``; name your integration.
@@ -68,6 +72,7 @@ class _ClientBase:
         """
         options: _native.Options = {
             "timeout": timeout,
+            "deadline": deadline,
             "connect_timeout": connect_timeout,
             "max_response_bytes": max_response_bytes,
             "user_agent": user_agent,
@@ -85,6 +90,7 @@ class _ClientBase:
         access_token: str,
         *,
         timeout: float = _native.DEFAULT_TIMEOUT,
+        deadline: float = _native.DEFAULT_DEADLINE,
         connect_timeout: float = _native.DEFAULT_CONNECT_TIMEOUT,
         max_response_bytes: int = _native.DEFAULT_MAX_RESPONSE_BYTES,
         user_agent: Optional[str] = None,
@@ -128,6 +134,7 @@ class _ClientBase:
             raise TypeError("client_id, client_secret and refresh_token go together (and on_tokens_refreshed needs them)")
         options: _native.Options = {
             "timeout": timeout,
+            "deadline": deadline,
             "connect_timeout": connect_timeout,
             "max_response_bytes": max_response_bytes,
             "user_agent": user_agent,
@@ -143,9 +150,31 @@ class _ClientBase:
 
         It shares connections, rate limiter and token with this one::
 
-            patient = client.with_retry(b24kit.Retry(max_attempts=8, deadline=120))
+            patient = client.with_retry(b24kit.Retry(max_attempts=8, max_backoff=30))
         """
         return type(self)(self._native.with_retry(retry))
+
+    def with_timeout(self: _C, timeout: float) -> _C:
+        """This client with another bound on each attempt, in seconds, for the calls made
+        through the returned one (which shares connections, rate limiter and token)::
+
+            client.with_timeout(5).call("crm.deal.get", {"ID": 7})
+
+        Raises:
+            b24kit.errors.ConfigError: ``timeout`` is not a positive, finite number.
+        """
+        return type(self)(self._native.with_time_limits(timeout, None))
+
+    def with_deadline(self: _C, deadline: float) -> _C:
+        """This client with another bound on the whole call, in seconds (waits, attempts and
+        backoffs included), for the calls made through the returned one::
+
+            client.with_deadline(2).imopenlines_session_mode_silent(chat_id=2043, activate=True)
+
+        Raises:
+            b24kit.errors.ConfigError: ``deadline`` is not a positive, finite number.
+        """
+        return type(self)(self._native.with_time_limits(None, deadline))
 
     def __repr__(self) -> str:
         return f"<b24kit.{type(self).__name__} {self._native.label}>"

@@ -10,6 +10,7 @@ from ._native_generated import Response
 
 __version__: str
 DEFAULT_TIMEOUT: float
+DEFAULT_DEADLINE: float
 DEFAULT_CONNECT_TIMEOUT: float
 DEFAULT_MAX_RESPONSE_BYTES: int
 DEFAULT_OAUTH_SERVER: str
@@ -41,7 +42,6 @@ class Retry:
         max_attempts: Optional[int] = None,
         initial_backoff: Optional[float] = None,
         max_backoff: Optional[float] = None,
-        deadline: Optional[float] = None,
     ) -> None: ...
     @staticmethod
     def never() -> Retry: ...
@@ -51,8 +51,6 @@ class Retry:
     def initial_backoff(self) -> float: ...
     @property
     def max_backoff(self) -> float: ...
-    @property
-    def deadline(self) -> Optional[float]: ...
 
 @final
 class OperatingBudget:
@@ -88,6 +86,7 @@ class NativeClient:
     def label(self) -> str: ...
     def close(self) -> None: ...
     def with_retry(self, retry: Retry, /) -> NativeClient: ...
+    def with_time_limits(self, timeout: Optional[float], deadline: Optional[float], /) -> NativeClient: ...
     def call_method(self, method: str, params: Mapping[str, Any], idempotent: Optional[bool], /) -> Response[Any]: ...
     def call_method_async(
         self, method: str, params: Mapping[str, Any], idempotent: Optional[bool], /
@@ -117,6 +116,7 @@ class NativePager:
 
 class Options(TypedDict):
     timeout: float
+    deadline: float
     connect_timeout: float
     max_response_bytes: int
     user_agent: Optional[str]

@@ -758,10 +758,22 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func panicForTests() async throws  -> Bool
     
     /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    func withDeadlineMs(deadlineMs: UInt64) throws  -> Client
+    
+    /**
      * This client with another retry policy, sharing connections, rate limiter and
      * token.
      */
     func withRetry(retry: RetryOptions) throws  -> Client
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    func withTimeoutMs(timeoutMs: UInt64) throws  -> Client
     
 }
 /**
@@ -1188,6 +1200,20 @@ open func panicForTests()async throws  -> Bool  {
 }
     
     /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+open func withDeadlineMs(deadlineMs: UInt64)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(deadlineMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * This client with another retry policy, sharing connections, rate limiter and
      * token.
      */
@@ -1197,6 +1223,20 @@ open func withRetry(retry: RetryOptions)throws  -> Client  {
     uniffi_b24kit_uniffi_fn_method_client_with_retry(
             self.uniffiCloneHandle(),
         FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+open func withTimeoutMs(timeoutMs: UInt64)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
     )
 })
 }
@@ -1966,6 +2006,12 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public var timeoutMs: UInt64?
     /**
+     * How long a whole call may take, in milliseconds (default 600 000): its waits for the
+     * rate limiter and the execution-time budget, every attempt, the backoffs between them and
+     * a token renewal. A call that would pass it fails with a timeout instead of waiting.
+     */
+    public var deadlineMs: UInt64?
+    /**
      * How long opening a connection may take, in milliseconds (default 10 000).
      */
     public var connectTimeoutMs: UInt64?
@@ -2005,6 +2051,11 @@ public struct ClientOptions: Equatable, Hashable {
          * plus the network).
          */timeoutMs: UInt64? = nil, 
         /**
+         * How long a whole call may take, in milliseconds (default 600 000): its waits for the
+         * rate limiter and the execution-time budget, every attempt, the backoffs between them and
+         * a token renewal. A call that would pass it fails with a timeout instead of waiting.
+         */deadlineMs: UInt64? = nil, 
+        /**
          * How long opening a connection may take, in milliseconds (default 10 000).
          */connectTimeoutMs: UInt64? = nil, 
         /**
@@ -2029,6 +2080,7 @@ public struct ClientOptions: Equatable, Hashable {
          * 480 s in 10 minutes, with 10 s of headroom).
          */operatingBudget: OperatingBudget? = nil) {
         self.timeoutMs = timeoutMs
+        self.deadlineMs = deadlineMs
         self.connectTimeoutMs = connectTimeoutMs
         self.maxResponseBytes = maxResponseBytes
         self.userAgent = userAgent
@@ -2055,6 +2107,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         return
             try ClientOptions(
                 timeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
+                deadlineMs: FfiConverterOptionUInt64.read(from: &buf), 
                 connectTimeoutMs: FfiConverterOptionUInt64.read(from: &buf), 
                 maxResponseBytes: FfiConverterOptionUInt64.read(from: &buf), 
                 userAgent: FfiConverterOptionString.read(from: &buf), 
@@ -2067,6 +2120,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
 
     public static func write(_ value: ClientOptions, into buf: inout [UInt8]) {
         FfiConverterOptionUInt64.write(value.timeoutMs, into: &buf)
+        FfiConverterOptionUInt64.write(value.deadlineMs, into: &buf)
         FfiConverterOptionUInt64.write(value.connectTimeoutMs, into: &buf)
         FfiConverterOptionUInt64.write(value.maxResponseBytes, into: &buf)
         FfiConverterOptionString.write(value.userAgent, into: &buf)
@@ -3142,10 +3196,6 @@ public struct RetryOptions: Equatable, Hashable {
      * The longest wait between attempts (default 10 000 ms).
      */
     public var maxBackoffMs: UInt64?
-    /**
-     * Never retry past this many milliseconds after the call started (default: none).
-     */
-    public var deadlineMs: UInt64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -3158,14 +3208,10 @@ public struct RetryOptions: Equatable, Hashable {
          */initialBackoffMs: UInt64? = nil, 
         /**
          * The longest wait between attempts (default 10 000 ms).
-         */maxBackoffMs: UInt64? = nil, 
-        /**
-         * Never retry past this many milliseconds after the call started (default: none).
-         */deadlineMs: UInt64? = nil) {
+         */maxBackoffMs: UInt64? = nil) {
         self.maxAttempts = maxAttempts
         self.initialBackoffMs = initialBackoffMs
         self.maxBackoffMs = maxBackoffMs
-        self.deadlineMs = deadlineMs
     }
 
     
@@ -3186,8 +3232,7 @@ public struct FfiConverterTypeRetryOptions: FfiConverterRustBuffer {
             try RetryOptions(
                 maxAttempts: FfiConverterOptionUInt32.read(from: &buf), 
                 initialBackoffMs: FfiConverterOptionUInt64.read(from: &buf), 
-                maxBackoffMs: FfiConverterOptionUInt64.read(from: &buf), 
-                deadlineMs: FfiConverterOptionUInt64.read(from: &buf)
+                maxBackoffMs: FfiConverterOptionUInt64.read(from: &buf)
         )
     }
 
@@ -3195,7 +3240,6 @@ public struct FfiConverterTypeRetryOptions: FfiConverterRustBuffer {
         FfiConverterOptionUInt32.write(value.maxAttempts, into: &buf)
         FfiConverterOptionUInt64.write(value.initialBackoffMs, into: &buf)
         FfiConverterOptionUInt64.write(value.maxBackoffMs, into: &buf)
-        FfiConverterOptionUInt64.write(value.deadlineMs, into: &buf)
     }
 }
 
@@ -6278,7 +6322,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() != 52702) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms() != 30892) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_with_retry() != 13037) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() != 45664) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() != 44741) {

@@ -355,9 +355,19 @@ uint64_t uniffi_b24kit_uniffi_fn_method_client_list(uint64_t ptr, RustBuffer met
 uint64_t uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(uint64_t ptr
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_DEADLINE_MS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_DEADLINE_MS
+uint64_t uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(uint64_t ptr, uint64_t deadline_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_RETRY
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_RETRY
 uint64_t uniffi_b24kit_uniffi_fn_method_client_with_retry(uint64_t ptr, RustBuffer retry, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_TIMEOUT_MS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_TIMEOUT_MS
+uint64_t uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(uint64_t ptr, uint64_t timeout_ms, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_LISTWALK
@@ -835,9 +845,21 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_DEADLINE_MS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_DEADLINE_MS
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_RETRY
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_RETRY
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_retry(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_TIMEOUT_MS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_TIMEOUT_MS
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(void
     
 );
 #endif

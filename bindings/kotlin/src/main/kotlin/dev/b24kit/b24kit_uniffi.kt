@@ -735,7 +735,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_listwalk_next_page(
     ): Int
@@ -820,7 +824,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(`ptr`: Long,`deadlineMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(`ptr`: Long,`timeoutMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_clone_listwalk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1036,7 +1044,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests() and 0xFFFF) != 52702) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms() and 0xFFFF) != 30892) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_retry() and 0xFFFF) != 13037) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() and 0xFFFF) != 45664) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() and 0xFFFF) != 44741) {
@@ -1738,10 +1752,22 @@ public interface ClientInterface {
     suspend fun `panicForTests`(): kotlin.Boolean
     
     /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client
+    
+    /**
      * This client with another retry policy, sharing connections, rate limiter and
      * token.
      */
     fun `withRetry`(`retry`: RetryOptions): Client
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client
     
     companion object
 }
@@ -2275,6 +2301,25 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    @Throws(B24kitException::class)override fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
+        it,
+        
+        FfiConverterULong.lower(`deadlineMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * This client with another retry policy, sharing connections, rate limiter and
      * token.
      */
@@ -2286,6 +2331,25 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         it,
         
         FfiConverterTypeRetryOptions.lower(`retry`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    @Throws(B24kitException::class)override fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
+        it,
+        
+        FfiConverterULong.lower(`timeoutMs`),_status)
 }
     }
     )
@@ -3636,6 +3700,13 @@ data class ClientOptions (
     var `timeoutMs`: kotlin.ULong? = null 
     , 
     /**
+     * How long a whole call may take, in milliseconds (default 600 000): its waits for the
+     * rate limiter and the execution-time budget, every attempt, the backoffs between them and
+     * a token renewal. A call that would pass it fails with a timeout instead of waiting.
+     */
+    var `deadlineMs`: kotlin.ULong? = null 
+    , 
+    /**
      * How long opening a connection may take, in milliseconds (default 10 000).
      */
     var `connectTimeoutMs`: kotlin.ULong? = null 
@@ -3691,6 +3762,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeRateLimit.read(buf),
@@ -3701,6 +3773,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
     override fun allocationSize(value: ClientOptions) = (
             FfiConverterOptionalULong.allocationSize(value.`timeoutMs`) +
+            FfiConverterOptionalULong.allocationSize(value.`deadlineMs`) +
             FfiConverterOptionalULong.allocationSize(value.`connectTimeoutMs`) +
             FfiConverterOptionalULong.allocationSize(value.`maxResponseBytes`) +
             FfiConverterOptionalString.allocationSize(value.`userAgent`) +
@@ -3712,6 +3785,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
             FfiConverterOptionalULong.write(value.`timeoutMs`, buf)
+            FfiConverterOptionalULong.write(value.`deadlineMs`, buf)
             FfiConverterOptionalULong.write(value.`connectTimeoutMs`, buf)
             FfiConverterOptionalULong.write(value.`maxResponseBytes`, buf)
             FfiConverterOptionalString.write(value.`userAgent`, buf)
@@ -4496,11 +4570,6 @@ data class RetryOptions (
      * The longest wait between attempts (default 10 000 ms).
      */
     var `maxBackoffMs`: kotlin.ULong? = null 
-    , 
-    /**
-     * Never retry past this many milliseconds after the call started (default: none).
-     */
-    var `deadlineMs`: kotlin.ULong? = null 
     
 ){
     
@@ -4520,22 +4589,19 @@ public object FfiConverterTypeRetryOptions: FfiConverterRustBuffer<RetryOptions>
             FfiConverterOptionalUInt.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterOptionalULong.read(buf),
-            FfiConverterOptionalULong.read(buf),
         )
     }
 
     override fun allocationSize(value: RetryOptions) = (
             FfiConverterOptionalUInt.allocationSize(value.`maxAttempts`) +
             FfiConverterOptionalULong.allocationSize(value.`initialBackoffMs`) +
-            FfiConverterOptionalULong.allocationSize(value.`maxBackoffMs`) +
-            FfiConverterOptionalULong.allocationSize(value.`deadlineMs`)
+            FfiConverterOptionalULong.allocationSize(value.`maxBackoffMs`)
     )
 
     override fun write(value: RetryOptions, buf: ByteBuffer) {
             FfiConverterOptionalUInt.write(value.`maxAttempts`, buf)
             FfiConverterOptionalULong.write(value.`initialBackoffMs`, buf)
             FfiConverterOptionalULong.write(value.`maxBackoffMs`, buf)
-            FfiConverterOptionalULong.write(value.`deadlineMs`, buf)
     }
 }
 

@@ -72,8 +72,8 @@ class LimitsTest {
 
     @Test
     fun `the deadline bounds the retries`(): Unit = runBlocking {
-        val retry = RetryOptions(maxAttempts = 100u, initialBackoffMs = 50u, maxBackoffMs = 50u, deadlineMs = 1_000u)
-        Client.fromWebhook(emulator.webhookUrl, noPacing.copy(retry = retry)).use { client ->
+        val retry = RetryOptions(maxAttempts = 100u, initialBackoffMs = 50u, maxBackoffMs = 50u)
+        Client.fromWebhook(emulator.webhookUrl, noPacing.copy(retry = retry, deadlineMs = 1_000u)).use { client ->
             emulator.fault("""{"kind": "empty", "status": 503, "count": 1000}""")
             val started = System.nanoTime()
             // Wherever the deadline falls, the call fails with what the portal said.
