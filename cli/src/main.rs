@@ -42,9 +42,15 @@ struct Args {
     /// One JSON object per line instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Seconds a call may take in all.
+    /// Seconds a call may take in all: waits for the portal's limits, attempts and retries.
     #[arg(long, global = true, default_value_t = 30.0)]
+    deadline: f64,
+    /// Seconds one attempt may take (the deadline bounds it too).
+    #[arg(long, global = true, default_value_t = 65.0)]
     timeout: f64,
+    /// Tell on stderr what the client does: -v waits, retries and renewals; -vv every request.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -110,9 +116,11 @@ enum Mode {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    if !(args.timeout.is_finite() && args.timeout > 0.0) {
-        eprintln!("b24kit: --timeout must be a positive number of seconds");
-        return ExitCode::from(EXIT_USAGE);
+    for (value, flag) in [(args.deadline, "--deadline"), (args.timeout, "--timeout")] {
+        if !(value.is_finite() && value > 0.0) {
+            eprintln!("b24kit: {flag} must be a positive number of seconds");
+            return ExitCode::from(EXIT_USAGE);
+        }
     }
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -162,11 +170,14 @@ async fn run(args: Args) -> ExitCode {
             return ExitCode::from(EXIT_USAGE);
         }
     };
-    let client = match Client::webhook(&webhook)
+    let mut builder = Client::webhook(&webhook)
         .timeout(Duration::from_secs_f64(args.timeout))
-        .user_agent(concat!("b24kit-cli/", env!("CARGO_PKG_VERSION")))
-        .build()
-    {
+        .deadline(Duration::from_secs_f64(args.deadline))
+        .user_agent(concat!("b24kit-cli/", env!("CARGO_PKG_VERSION")));
+    if args.verbose > 0 {
+        builder = builder.on_event(report::event_printer(args.verbose, args.json));
+    }
+    let client = match builder.build() {
         Ok(client) => client,
         Err(e) => {
             eprintln!("b24kit: {e}");

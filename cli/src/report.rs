@@ -123,3 +123,25 @@ fn time_summary(t: &Time) -> String {
     }
     s
 }
+
+/// Prints the client's events on stderr (stdout stays the command's own output): at `-v` the
+/// waits, retries and renewals, at `-vv` every request too; one JSON object per line with
+/// `--json`.
+pub fn event_printer(verbose: u8, as_json: bool) -> impl Fn(&b24kit::Event) + Send + Sync {
+    let quietest = if verbose >= 2 {
+        log::Level::Debug
+    } else {
+        log::Level::Info
+    };
+    move |event| {
+        if event.level() > quietest {
+            return;
+        }
+        let line = if as_json {
+            json!({"event": event.kind(), "message": event.to_string()}).to_string()
+        } else {
+            format!("b24kit: {event}")
+        };
+        let _ = writeln!(std::io::stderr(), "{line}");
+    }
+}

@@ -175,3 +175,60 @@ fn a_reader_that_stops_early_is_not_an_error() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
 }
+
+#[test]
+fn verbose_tells_on_stderr_what_the_client_does_and_keeps_stdout_clean() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    let url = emulator.webhook_url();
+    let quiet = b24kit(&["--webhook", &url, "silent", "on", "2043"]);
+    assert_eq!(quiet.status.code(), Some(0), "{}", stderr(&quiet));
+    assert!(!stderr(&quiet).contains("request sent"));
+
+    let out = b24kit(&["--webhook", &url, "-vv", "silent", "on", "2043"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let says = stderr(&out);
+    assert!(
+        says.contains("b24kit: imopenlines.session.mode.silent: request sent (attempt 1)"),
+        "{says}"
+    );
+    assert!(says.contains("HTTP 200"), "{says}");
+    assert!(
+        !says.contains(url.trim_end_matches('/').rsplit('/').next().unwrap()),
+        "no key"
+    );
+    assert_eq!(stdout(&out), stdout(&quiet));
+
+    let json = b24kit(&["--webhook", &url, "--json", "-vv", "silent", "off", "2043"]);
+    let events: Vec<Value> = stderr(&json)
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one JSON object per line"))
+        .collect();
+    let kinds: Vec<&str> = events
+        .iter()
+        .map(|e| e["event"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["request_sent", "answered"]);
+}
+
+#[test]
+fn the_deadline_bounds_the_whole_call() {
+    let emulator = Emulator::start(EmulatorConfig::default()).unwrap();
+    emulator
+        .portal()
+        .inject(b24kit_emulator::Fault::Delay { ms: 10_000 }, 5);
+    let started = std::time::Instant::now();
+    let out = b24kit(&[
+        "--webhook",
+        &emulator.webhook_url(),
+        "--deadline",
+        "0.5",
+        "silent",
+        "on",
+        "2043",
+    ]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    let bad = b24kit(&["--emulator", "--deadline", "0", "silent", "on", "2043"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("--deadline"));
+}

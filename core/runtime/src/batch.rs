@@ -187,6 +187,12 @@ impl<C: Catalog> Client<C> {
                 sendable.push((indices, commands));
             }
         }
+        if sendable.len() > 1 {
+            self.emit(crate::Event::BatchSplit {
+                calls: count,
+                requests: sendable.len(),
+            });
+        }
         if halt {
             let mut failed = false;
             for (indices, commands) in &sendable {

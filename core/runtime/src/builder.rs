@@ -10,6 +10,7 @@ use crate::endpoint::{self, Endpoint};
 use crate::error::ConfigProblem;
 use crate::limiter::{Bucket, RateLimit};
 use crate::oauth::TokenStore;
+use crate::observe::{EventListener, Observer};
 use crate::operating::{OperatingBudget, OperatingTracker};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
@@ -50,6 +51,7 @@ pub struct ClientBuilder<C: Catalog> {
     operating_budget: Option<OperatingBudget>,
     retry: RetryPolicy,
     refresh: Option<Refresh>,
+    on_event: Option<EventListener>,
     catalog: PhantomData<C>,
 }
 
@@ -69,6 +71,7 @@ impl<C: Catalog> Clone for ClientBuilder<C> {
             operating_budget: self.operating_budget,
             retry: self.retry,
             refresh: self.refresh.clone(),
+            on_event: self.on_event.clone(),
             catalog: PhantomData,
         }
     }
@@ -89,6 +92,7 @@ impl<C: Catalog> ClientBuilder<C> {
             operating_budget: Some(OperatingBudget::default()),
             retry: RetryPolicy::default(),
             refresh: None,
+            on_event: None,
             catalog: PhantomData,
         }
     }
@@ -108,6 +112,7 @@ impl<C: Catalog> ClientBuilder<C> {
             retry,
             operating_budget,
             refresh,
+            on_event,
         } = settings;
         self.user_agent = agent.unwrap_or_else(|| user_agent(product));
         self.root_certificates_pem.extend(root_certificates_pem);
@@ -122,6 +127,9 @@ impl<C: Catalog> ClientBuilder<C> {
         }
         if refresh.is_some() {
             self.refresh = refresh;
+        }
+        if on_event.is_some() {
+            self.on_event = on_event;
         }
         let read = || -> Result<Self, ConfigProblem> {
             let mut builder = self.clone();
@@ -172,6 +180,15 @@ impl<C: Catalog> ClientBuilder<C> {
     /// [`Refresh`].
     pub fn refresh(mut self, refresh: Refresh) -> Self {
         self.refresh = Some(refresh);
+        self
+    }
+
+    /// Tells `listener` every [`Event`](crate::Event) of the client and its clones — requests,
+    /// answers, retries, waits, renewals, batch splits, pages — on the thread where it happened.
+    /// Every event also goes to the `log` crate (target `b24kit`) and into
+    /// [`Client::stats`].
+    pub fn on_event(mut self, listener: impl Fn(&crate::Event) + Send + Sync + 'static) -> Self {
+        self.on_event = Some(std::sync::Arc::new(listener));
         self
     }
 
@@ -279,6 +296,7 @@ impl<C: Catalog> ClientBuilder<C> {
             tokens,
             limiter: self.rate_limit.map(Bucket::new),
             operating: self.operating_budget.map(OperatingTracker::new),
+            observer: Observer::new(self.on_event),
         };
         let times = client::Times {
             timeout: self.timeout,
@@ -323,6 +341,7 @@ impl<C: Catalog> fmt::Debug for ClientBuilder<C> {
             .field("operating_budget", &self.operating_budget)
             .field("retry", &self.retry)
             .field("refresh", &self.refresh)
+            .field("on_event", &self.on_event.is_some())
             .finish_non_exhaustive()
     }
 }

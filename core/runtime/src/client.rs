@@ -17,6 +17,7 @@ use crate::error::{ArgumentProblem, ConfigProblem, TransportErrorKind};
 use crate::limiter::Bucket;
 use crate::method::Method;
 use crate::oauth::TokenStore;
+use crate::observe::{Event, Observer, Stats};
 use crate::operating::OperatingTracker;
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
@@ -68,6 +69,7 @@ pub(crate) struct Inner {
     pub(crate) tokens: Option<TokenStore>,
     pub(crate) limiter: Option<Bucket>,
     pub(crate) operating: Option<OperatingTracker>,
+    pub(crate) observer: Observer,
 }
 
 impl Inner {
@@ -187,6 +189,15 @@ impl<C: Catalog> Client<C> {
         }
     }
 
+    /// What this client and its clones have done so far: requests, retries, waits, renewals.
+    pub fn stats(&self) -> Stats {
+        self.inner.observer.stats()
+    }
+
+    pub(crate) fn emit(&self, event: Event) {
+        self.inner.observer.emit(event);
+    }
+
     /// The retry policy of calls made through this client.
     pub fn retry_policy(&self) -> RetryPolicy {
         self.retry
@@ -246,13 +257,23 @@ impl<C: Catalog> Client<C> {
             let token = inner.tokens.as_ref().map(TokenStore::current);
             let body = encode(token.as_ref().map(|(t, _)| t.expose()))?;
             let secrets = inner.secrets();
+            inner.observer.emit(Event::RequestSent {
+                method: url_method.to_string(),
+                attempt,
+            });
+            let sent = Instant::now();
             let outcome = match self
                 .transport
                 .post(&url, "application/json", body, timeout, &secrets)
                 .await
             {
                 Ok(answer) => {
-                    log::debug!(target: "b24kit", "{url_method} answered HTTP {} (attempt {attempt}, {:?})", answer.status, started.elapsed());
+                    inner.observer.emit(Event::Answered {
+                        method: url_method.to_string(),
+                        attempt,
+                        status: answer.status,
+                        elapsed: sent.elapsed(),
+                    });
                     decode(answer, &secrets, Instant::now())
                 }
                 Err(e) => Err(e),
@@ -261,7 +282,6 @@ impl<C: Catalog> Client<C> {
                 Ok(value) => return Ok(value),
                 Err(error) => error,
             };
-            log::debug!(target: "b24kit", "{url_method} failed (attempt {attempt}, {:?}): {error}", started.elapsed());
             if cut_by_deadline && is_timeout(&error) {
                 // Our own deadline ended this attempt; an earlier attempt's failure says more
                 // about why the call failed than "timed out" does.
@@ -271,9 +291,12 @@ impl<C: Catalog> Client<C> {
             if let (Some(tokens), Some((_, generation))) = (&inner.tokens, &token) {
                 if reaction.is_some_and(|r| r.renew_token) && !renewed && tokens.can_refresh() {
                     renewed = true;
-                    tokens
+                    if tokens
                         .refresh(*generation, &self.transport, timeout)
-                        .await?;
+                        .await?
+                    {
+                        inner.observer.emit(Event::TokenRenewed);
+                    }
                     continue;
                 }
             }
@@ -300,7 +323,12 @@ impl<C: Catalog> Client<C> {
             if Instant::now() + wait >= deadline {
                 return Err(error);
             }
-            log::debug!(target: "b24kit", "{url_method}: retrying in {wait:?}");
+            inner.observer.emit(Event::RetryScheduled {
+                method: url_method.to_string(),
+                attempt,
+                reason: failure_name(&error),
+                wait,
+            });
             tokio::time::sleep(wait).await;
             last_error = Some(error);
             attempt += 1;
@@ -322,12 +350,21 @@ impl<C: Catalog> Client<C> {
                 if Instant::now() + hold >= deadline {
                     return Err("waiting for the execution-time budget");
                 }
-                log::debug!(target: "b24kit", "{budget:?} near the execution-time budget; waiting {hold:?} for the portal to release some");
+                inner.observer.emit(Event::WaitingForBudget {
+                    methods: budget.iter().map(|m| m.to_string()).collect(),
+                    wait: hold,
+                });
                 tokio::time::sleep(hold).await;
             }
         }
         match &inner.limiter {
-            Some(limiter) if !limiter.acquire_before(Some(deadline)).await => {
+            Some(limiter)
+                if !limiter
+                    .acquire_before(Some(deadline), |wait| {
+                        inner.observer.emit(Event::WaitingForBucket { wait })
+                    })
+                    .await =>
+            {
                 Err("waiting for the rate limiter")
             }
             _ => Ok(()),
@@ -359,6 +396,16 @@ fn reaction<C: Catalog>(error: &Error<C>) -> Option<Reaction> {
     match error {
         Error::System { error, .. } => Some(error.reaction()),
         _ => None,
+    }
+}
+
+/// What a failure is called in an event: its Bitrix24 code, else its kind (`timeout`, `http`).
+fn failure_name<C: Catalog>(error: &Error<C>) -> String {
+    match error {
+        Error::Transport { kind, .. } => kind.name().to_string(),
+        Error::Protocol { kind, .. } => kind.name().to_string(),
+        Error::Http { status, .. } => format!("HTTP {status}"),
+        _ => error.code().unwrap_or(error.kind_name()).to_string(),
     }
 }
 

@@ -23,6 +23,7 @@ pub mod fuzzing;
 mod limiter;
 mod method;
 mod oauth;
+mod observe;
 mod operating;
 mod paging;
 pub mod panic;
@@ -56,6 +57,7 @@ pub use error::{
 };
 pub use limiter::RateLimit;
 pub use method::{check_at_least, check_at_most, check_one_of, Method};
+pub use observe::{Event, EventListener, Stats};
 pub use operating::OperatingBudget;
 pub use paging::{ListCall, ListMode, Pager, Progress, PAGE_SIZE};
 pub use report::ErrorReport;

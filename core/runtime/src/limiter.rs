@@ -138,12 +138,17 @@ impl Bucket {
     /// Waits for a slot; the reservation is released if the wait is abandoned.
     #[cfg(test)]
     async fn acquire(&self) {
-        self.acquire_before(None).await;
+        self.acquire_before(None, |_| ()).await;
     }
 
     /// Waits for a slot, unless it comes at or after `deadline`: then gives it back at once and
-    /// returns `false`. The reservation is released if the wait is abandoned.
-    pub(crate) async fn acquire_before(&self, deadline: Option<Instant>) -> bool {
+    /// returns `false`. `waiting` hears how long the wait will be before it starts. The
+    /// reservation is released if the wait is abandoned.
+    pub(crate) async fn acquire_before(
+        &self,
+        deadline: Option<Instant>,
+        waiting: impl FnOnce(Duration),
+    ) -> bool {
         let now = Instant::now();
         let wait = self.reserve(now);
         if wait.is_zero() {
@@ -157,6 +162,7 @@ impl Bucket {
             bucket: self,
             used: false,
         };
+        waiting(wait);
         tokio::time::sleep(wait).await;
         guard.used = true;
         true

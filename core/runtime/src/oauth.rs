@@ -85,19 +85,19 @@ impl TokenStore {
     }
 
     /// Renews the access token unless a refresh since `seen_generation` already did. Concurrent
-    /// callers wait for the one refresh in flight.
+    /// callers wait for the one refresh in flight; `true` for the caller that renewed it.
     pub(crate) async fn refresh<C: Catalog>(
         &self,
         seen_generation: u64,
         transport: &Transport,
         timeout: Duration,
-    ) -> Result<(), Error<C>> {
+    ) -> Result<bool, Error<C>> {
         let Some(refresher) = &self.refresh else {
-            return Ok(());
+            return Ok(false);
         };
         let _flight = refresher.in_flight.lock().await;
         if self.current().1 != seen_generation {
-            return Ok(());
+            return Ok(false);
         }
         let secrets = self.secrets();
         let refresh_token = refresher
@@ -136,14 +136,13 @@ impl TokenStore {
             let excess = current.recent.len().saturating_sub(RECENT_TOKENS);
             current.recent.drain(..excess);
         }
-        log::debug!(target: "b24kit", "access token renewed");
         if let Some(callback) = &refresher.callback {
             // A panicking callback must not leave the refresh half done: the tokens are stored.
             if crate::panic::catch(|| callback(&tokens)).is_err() {
                 log::error!(target: "b24kit", "the token callback panicked; the new tokens are in use");
             }
         }
-        Ok(())
+        Ok(true)
     }
 }
 

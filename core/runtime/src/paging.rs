@@ -231,6 +231,11 @@ impl<C: Catalog> Pager<C> {
 
     fn hand_out(&mut self, page: Vec<Value>) -> Vec<Value> {
         self.progress.items += page.len() as u64;
+        self.client.emit(crate::Event::Page {
+            method: self.list.call.method().to_string(),
+            items: page.len(),
+            total: self.progress.total,
+        });
         page
     }
 

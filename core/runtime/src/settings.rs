@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::error::ConfigProblem;
-use crate::{OperatingBudget, RateLimit, Refresh, RetryPolicy};
+use crate::{EventListener, OperatingBudget, RateLimit, Refresh, RetryPolicy};
 
 /// A length of time in a host language's unit: Python counts seconds; JavaScript, Kotlin and
 /// Swift count milliseconds.
@@ -33,7 +33,7 @@ impl Span {
 ///
 /// Start with [`Settings::new`] and set the fields that were given; apply with
 /// [`ClientBuilder::settings`](crate::ClientBuilder::settings).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 #[non_exhaustive]
 pub struct Settings {
     /// The binding's name, for the default `User-Agent` (`b24kit-python` sends
@@ -60,6 +60,8 @@ pub struct Settings {
     pub operating_budget: Option<Option<OperatingBudget>>,
     /// How to renew an expired OAuth access token.
     pub refresh: Option<Refresh>,
+    /// Told every event of the client (see [`Event`](crate::Event)), beside the `log` crate.
+    pub on_event: Option<EventListener>,
 }
 
 impl Settings {
@@ -77,7 +79,25 @@ impl Settings {
             retry: None,
             operating_budget: None,
             refresh: None,
+            on_event: None,
         }
+    }
+}
+
+impl std::fmt::Debug for Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("product", &self.product)
+            .field("timeout", &self.timeout)
+            .field("deadline", &self.deadline)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
+            .field("rate_limit", &self.rate_limit)
+            .field("retry", &self.retry)
+            .field("operating_budget", &self.operating_budget)
+            .field("refresh", &self.refresh)
+            .field("on_event", &self.on_event.is_some())
+            .finish_non_exhaustive()
     }
 }
 
