@@ -63,6 +63,7 @@ from b24kit import (
     Response,
     Retry,
     ServerError,
+    Stats,
     SkippedError,
     Time,
     TlsError,
@@ -173,6 +174,8 @@ async def switch_async(url: str, chat_id: int) -> None:
             await any_method_async(client)
         except B24kitError as e:
             print(f"no CRM here: {e.code}")
+        stats: Stats = client.stats
+        print(f"{stats.requests} requests, {stats.retries} retries, {stats.waited:.1f} s waited")
 
 
 def main() -> None:

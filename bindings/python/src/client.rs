@@ -14,7 +14,7 @@ use pyo3::types::PyList;
 use crate::json;
 use crate::local_io::ClientToken;
 use crate::paging::NativePager;
-use crate::settings::{Options, Retry};
+use crate::settings::{Options, Retry, Stats};
 use crate::tokens::Refresh;
 use crate::{errors, runtime};
 
@@ -100,6 +100,11 @@ impl NativeClient {
     #[getter]
     fn label(&self) -> String {
         self.label.clone()
+    }
+
+    /// What the client and its clones have done so far (counters for metrics).
+    fn stats(&self, py: Python<'_>) -> PyResult<Stats> {
+        Ok(Stats(self.client(py)?.stats()))
     }
 
     /// Drops the connection pool; later calls raise `RuntimeError`.

@@ -209,11 +209,72 @@ impl Options<'_> {
     }
 }
 
+/// What a client and its clones have done since it was made: requests sent (a batch is one,
+/// retries included), answers received, retries, calls that waited for the rate limiter or for the
+/// execution-time budget, the seconds spent waiting (those waits and the backoffs), OAuth tokens
+/// renewed, and pages handed out by list walks. For metrics: read it as often as you like.
+#[pyclass(frozen, eq, module = "b24kit", name = "Stats")]
+#[derive(Clone, Copy, PartialEq)]
+pub struct Stats(pub(crate) b24kit::Stats);
+
+#[pymethods]
+impl Stats {
+    #[getter]
+    fn requests(&self) -> u64 {
+        self.0.requests
+    }
+
+    #[getter]
+    fn answers(&self) -> u64 {
+        self.0.answers
+    }
+
+    #[getter]
+    fn retries(&self) -> u64 {
+        self.0.retries
+    }
+
+    #[getter]
+    fn bucket_waits(&self) -> u64 {
+        self.0.bucket_waits
+    }
+
+    #[getter]
+    fn budget_waits(&self) -> u64 {
+        self.0.budget_waits
+    }
+
+    /// Seconds.
+    #[getter]
+    fn waited(&self) -> f64 {
+        self.0.waited.as_secs_f64()
+    }
+
+    #[getter]
+    fn token_renewals(&self) -> u64 {
+        self.0.token_renewals
+    }
+
+    #[getter]
+    fn pages(&self) -> u64 {
+        self.0.pages
+    }
+
+    fn __repr__(&self) -> String {
+        let s = self.0;
+        format!(
+            "Stats(requests={}, answers={}, retries={}, bucket_waits={}, budget_waits={}, waited={:.3}, token_renewals={}, pages={})",
+            s.requests, s.answers, s.retries, s.bucket_waits, s.budget_waits, s.waited.as_secs_f64(), s.token_renewals, s.pages
+        )
+    }
+}
+
 /// Adds the settings classes and the core's defaults to the native module.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RateLimit>()?;
     m.add_class::<Retry>()?;
     m.add_class::<OperatingBudget>()?;
+    m.add_class::<Stats>()?;
     m.add("DEFAULT_TIMEOUT", b24kit::DEFAULT_TIMEOUT.as_secs_f64())?;
     m.add("DEFAULT_DEADLINE", b24kit::DEFAULT_DEADLINE.as_secs_f64())?;
     m.add(

@@ -17,7 +17,7 @@ from __future__ import annotations
 from . import _client, _native, errors
 from ._listing import AsyncListWalk, ListWalk, Progress
 from ._client import *  # noqa: F401,F403  (the clients and result types, listed in _client.__all__)
-from ._native import DEFAULT_OAUTH_SERVER, OperatingBudget, RateLimit, Retry, Tokens, __version__
+from ._native import DEFAULT_OAUTH_SERVER, OperatingBudget, RateLimit, Retry, Stats, Tokens, __version__
 from ._native_generated import Response, Time
 from .errors import *  # noqa: F401,F403  (the exception classes, listed in errors.__all__)
 
@@ -32,6 +32,7 @@ __all__ = [
     "RateLimit",
     "Response",
     "Retry",
+    "Stats",
     "Time",
     "Tokens",
     "__version__",

@@ -176,6 +176,14 @@ class _ClientBase:
         """
         return type(self)(self._native.with_time_limits(None, deadline))
 
+    @property
+    def stats(self) -> _native.Stats:
+        """What this client and its clones have done so far, for metrics: ``requests``,
+        ``answers``, ``retries``, ``bucket_waits``, ``budget_waits``, ``waited`` (seconds),
+        ``token_renewals`` and ``pages``. What it does as it goes is logged to the ``b24kit``
+        logger: waits, retries and renewals at ``INFO``, each request and answer at ``DEBUG``."""
+        return self._native.stats()
+
     def __repr__(self) -> str:
         return f"<b24kit.{type(self).__name__} {self._native.label}>"
 
