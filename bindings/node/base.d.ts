@@ -38,6 +38,56 @@ export interface ClientOptions {
    * release some instead of failing with `OPERATION_TIME_LIMIT`; `null` ignores it.
    */
   operatingBudget?: OperatingBudgetOptions | null;
+  /**
+   * Told every event of the client and its clones, on the JavaScript thread, in order with the
+   * calls' promises: requests and answers, retries with their reason and wait, waits for the
+   * rate limiter and the budget, token renewals, batch splits, list pages. Never a URL, key or
+   * token. A listener that throws is reported as a process warning.
+   */
+  onEvent?: (event: ClientEvent) => void;
+}
+
+/** One event of a client; `kind` says which, and which of the other fields it has. */
+export interface ClientEvent {
+  readonly kind: 'request_sent' | 'answered' | 'retry_scheduled' | 'waiting_for_bucket' | 'waiting_for_budget' | 'token_renewed' | 'batch_split' | 'page';
+  /** The event in words, e.g. `crm.deal.get: attempt 1 failed (QUERY_LIMIT_EXCEEDED); retrying in 480.3ms`. */
+  readonly message: string;
+  /** The method (`batch` for a batch request). */
+  readonly method?: string;
+  /** The attempt, from 1. */
+  readonly attempt?: number;
+  /** The answer's HTTP status. */
+  readonly status?: number;
+  /** Milliseconds from sending to the answer. */
+  readonly elapsedMs?: number;
+  /** Milliseconds the call will wait (backoff, bucket or budget). */
+  readonly waitMs?: number;
+  /** Why an attempt failed: its code or kind (`QUERY_LIMIT_EXCEEDED`, `timeout`, …). */
+  readonly reason?: string;
+  /** The methods whose budget is waited for. */
+  readonly methods?: string[];
+  /** Calls in a split batch, and the requests they took. */
+  readonly calls?: number;
+  readonly requests?: number;
+  /** Items in a list page, and the list's total once known. */
+  readonly items?: number;
+  readonly total?: number;
+}
+
+/** Counts of what a client and its clones have done, for metrics. */
+export interface ClientStats {
+  /** Requests sent (a batch is one), retries included. */
+  readonly requests: number;
+  readonly answers: number;
+  readonly retries: number;
+  /** Calls that waited for the rate limiter, and for the execution-time budget. */
+  readonly bucketWaits: number;
+  readonly budgetWaits: number;
+  /** Milliseconds spent in those waits and in backoffs. */
+  readonly waitedMs: number;
+  readonly tokenRenewals: number;
+  /** Pages handed out by list walks. */
+  readonly pages: number;
 }
 
 /** The execution-time budget; absent fields keep the defaults. */

@@ -6,7 +6,7 @@
 const { inspect } = require('node:util');
 const native = require('./native.js');
 const { InvalidArgumentError, raise } = require('./errors_base.js');
-const { checkKeys, checkOptions, checkRetry, describe } = require('./settings.js');
+const { checkKeys, checkOptions, checkRetry, describe, eventListener } = require('./settings.js');
 const { Tokens } = require('./tokens.js');
 const { check, isPlainObject, paramsJson } = require('./json.js');
 const { ListWalk, PAGER } = require('./listing.js');
@@ -164,7 +164,8 @@ class ClientBase {
   /** A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`. */
   static fromWebhook(url, options) {
     if (typeof url !== 'string') throw new TypeError(`url must be a string, not ${describe(url)}`);
-    return new this(created(native.createWebhookClient(url, checkOptions(options, false))), PRIVATE);
+    const forNative = checkOptions(options, false);
+    return new this(created(native.createWebhookClient(url, forNative, eventListener(options))), PRIVATE);
   }
 
   /** A client for an OAuth application: the portal's REST base and an access token. */
@@ -173,7 +174,7 @@ class ClientBase {
     if (typeof accessToken !== 'string') throw new TypeError('accessToken must be a string');
     const forNative = checkOptions(options, true);
     const callback = options && options.refresh ? options.refresh.onTokensRefreshed : undefined;
-    return new this(created(native.createOauthClient(endpoint, accessToken, forNative)), PRIVATE, callback);
+    return new this(created(native.createOauthClient(endpoint, accessToken, forNative, eventListener(options))), PRIVATE, callback);
   }
 
   /** This client with another retry policy, sharing connections, rate limiter and token. */
@@ -271,6 +272,15 @@ class ClientBase {
     if (cancel !== null) nativeClient = nativeClient.withCancel(cancel);
     const pager = nativeClient.list(method, paramsJson(params), byId, idField, itemsKey);
     return new ListWalk(pager, PAGER, signal, cancel);
+  }
+
+  /**
+   * What this client and its clones have done so far, for metrics: `requests`, `answers`,
+   * `retries`, `bucketWaits`, `budgetWaits`, `waitedMs`, `tokenRenewals`, `pages`.
+   */
+  get stats() {
+    const stats = this._native ? this._native.stats : { requests: 0, answers: 0, retries: 0, bucketWaits: 0, budgetWaits: 0, waitedMs: 0, tokenRenewals: 0, pages: 0 };
+    return Object.freeze(stats);
   }
 
   /** Closes the kept-alive connections; later calls reject. */

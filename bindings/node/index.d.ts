@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -161,6 +161,8 @@ export declare class Client {
   static fromOAuth(endpoint: string, accessToken: string, options?: OAuthClientOptions): Client;
   /** This client with another retry policy, sharing connections, rate limiter and token. */
   withRetry(retry: RetryOptions): Client;
+  /** What this client and its clones have done so far, for metrics (zeros once closed). */
+  readonly stats: ClientStats;
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**

@@ -6,7 +6,7 @@
 const native = require('./native.js');
 const { raise } = require('./errors_base.js');
 
-const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget'];
+const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget', 'onEvent'];
 const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'];
 const BUDGET_OPTIONS = ['limitMs', 'headroomMs'];
 const REFRESH_OPTIONS = ['clientId', 'clientSecret', 'refreshToken', 'oauthServer', 'onTokensRefreshed'];
@@ -78,7 +78,8 @@ function checkOptions(options, allowRefresh) {
   for (const key of ['userAgent', 'rootCertificatePem']) {
     if (options[key] !== undefined && typeof options[key] !== 'string') throw new TypeError(`${key} must be a string, not ${describe(options[key])}`);
   }
-  const forNative = { ...options, rateLimit: undefined, retry: undefined, operatingBudget: undefined, refresh: undefined };
+  if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`onEvent must be a function, not ${describe(options.onEvent)}`);
+  const forNative = { ...options, rateLimit: undefined, retry: undefined, operatingBudget: undefined, refresh: undefined, onEvent: undefined };
   if (options.rateLimit === null) {
     forNative.rateLimitOff = true;
   } else if (options.rateLimit !== undefined) {
@@ -112,4 +113,20 @@ function checkOptions(options, allowRefresh) {
   return forNative;
 }
 
-module.exports = { DEFAULT_OAUTH_SERVER, RateLimit, checkKeys, checkOptions, checkRetry, describe };
+/**
+ * The listener the addon calls for each event, or undefined: the caller's `onEvent` given a
+ * frozen event, a throw reported as a warning rather than lost in the addon.
+ */
+function eventListener(options) {
+  const onEvent = options === undefined ? undefined : options.onEvent;
+  if (onEvent === undefined) return undefined;
+  return (event) => {
+    try {
+      onEvent(Object.freeze(event));
+    } catch (error) {
+      process.emitWarning(`b24kit: onEvent threw: ${error && error.message}`, 'B24kitWarning');
+    }
+  };
+}
+
+module.exports = { DEFAULT_OAUTH_SERVER, RateLimit, checkKeys, checkOptions, checkRetry, describe, eventListener };

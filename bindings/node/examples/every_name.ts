@@ -5,6 +5,8 @@ import {
   AbortError,
   BatchOptions,
   CallOptions,
+  ClientEvent,
+  ClientStats,
   AccessDeniedError,
   AccessError,
   ChatIdEmptyError,
@@ -155,7 +157,10 @@ export async function main(url: string, chatId: number): Promise<void> {
   }
   const patient: RetryOptions = { maxAttempts: 6, initialBackoffMs: 1_000, maxBackoffMs: 30_000 };
   const budget: OperatingBudgetOptions = { limitMs: 480_000, headroomMs: 30_000 };
-  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget, deadlineMs: 120_000 });
+  const onEvent = (event: ClientEvent): void => {
+    if (event.kind === 'retry_scheduled' || event.kind === 'waiting_for_bucket') console.log(event.message);
+  };
+  const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget, deadlineMs: 120_000, onEvent });
   const batchOptions: BatchOptions = { halt: false, deadlineMs: 30_000 };
   const outcomes: Array<Response<boolean> | B24kitError> = await paced
     .withRetry({ maxAttempts: 1 })
@@ -175,6 +180,8 @@ export async function main(url: string, chatId: number): Promise<void> {
     else if (outcome instanceof B24kitError) console.log(`failed: ${outcome.code}`);
     else console.log(`ok: ${outcome.result}`);
   }
+  const stats: ClientStats = paced.stats;
+  console.log(`${stats.requests} requests, ${stats.retries} retries, ${stats.waitedMs} ms waited`);
   paced.close();
   const oauthOptions: OAuthClientOptions = {
     ...options,

@@ -10,10 +10,24 @@ use napi_derive::napi;
 use b24kit::{ClientBuilder, Span};
 
 use crate::cancel::{Cancel, NativeCancel};
+use crate::events::Listener;
 
 use crate::errors::ErrorRecord;
 use crate::settings::{self, ClientOptions, RetryOptions};
 use crate::tokens::{NativeTokens, Renewed};
+
+/// Counts of what a client has done, for metrics.
+#[napi(object)]
+pub struct NativeStats {
+    pub requests: f64,
+    pub answers: f64,
+    pub retries: f64,
+    pub bucket_waits: f64,
+    pub budget_waits: f64,
+    pub waited_ms: f64,
+    pub token_renewals: f64,
+    pub pages: f64,
+}
 
 #[napi]
 pub struct NativeClient {
@@ -26,13 +40,31 @@ pub struct NativeClient {
 }
 
 /// A client, or why it could not be made (the JavaScript side throws the typed error).
-fn create(builder: ClientBuilder, options: ClientOptions) -> Either<NativeClient, ErrorRecord> {
+/// `on_event`, when given, is told every event of the client on the JavaScript thread.
+fn create(
+    env: &Env,
+    builder: ClientBuilder,
+    options: ClientOptions,
+    on_event: Option<Unknown<'_>>,
+) -> Result<Either<NativeClient, ErrorRecord>> {
     let renewed = Renewed::default();
     let refresh = options.refresh.as_ref().map(|r| renewed.refresh(r));
+    let listener = match on_event {
+        Some(function) => Some(Listener::new(
+            env,
+            function,
+            crate::dispatch::state(env)?.dispatcher.clone(),
+        )?),
+        None => None,
+    };
     let built = settings::settings(&options, refresh)
+        .map(|mut settings| {
+            settings.on_event = listener.as_ref().map(Listener::core);
+            settings
+        })
         .map_err(b24kit::Error::from)
         .and_then(|settings| builder.settings(settings).build());
-    match built {
+    Ok(match built {
         Ok(client) => Either::A(NativeClient {
             label: client.to_string(),
             client: Mutex::new(Some(client)),
@@ -40,26 +72,35 @@ fn create(builder: ClientBuilder, options: ClientOptions) -> Either<NativeClient
             cancel: None,
         }),
         Err(e) => Either::B(ErrorRecord::from_core(&e)),
-    }
+    })
 }
 
 /// A client for an inbound webhook URL.
 #[napi(catch_unwind)]
 pub fn create_webhook_client(
+    env: &Env,
     url: String,
     options: ClientOptions,
-) -> Either<NativeClient, ErrorRecord> {
-    create(b24kit::Client::webhook(url), options)
+    on_event: Option<Unknown<'_>>,
+) -> Result<Either<NativeClient, ErrorRecord>> {
+    create(env, b24kit::Client::webhook(url), options, on_event)
 }
 
 /// A client for an OAuth application: the portal's REST base and an access token.
 #[napi(catch_unwind)]
 pub fn create_oauth_client(
+    env: &Env,
     endpoint: String,
     access_token: String,
     options: ClientOptions,
-) -> Either<NativeClient, ErrorRecord> {
-    create(b24kit::Client::oauth(endpoint, access_token), options)
+    on_event: Option<Unknown<'_>>,
+) -> Result<Either<NativeClient, ErrorRecord>> {
+    create(
+        env,
+        b24kit::Client::oauth(endpoint, access_token),
+        options,
+        on_event,
+    )
 }
 
 #[napi]
@@ -68,6 +109,22 @@ impl NativeClient {
     #[napi(getter)]
     pub fn label(&self) -> String {
         self.label.clone()
+    }
+
+    /// What the client and its clones have done so far; zeros once closed.
+    #[napi(getter)]
+    pub fn stats(&self) -> NativeStats {
+        let stats = self.core().map(|c| c.stats()).unwrap_or_default();
+        NativeStats {
+            requests: stats.requests as f64,
+            answers: stats.answers as f64,
+            retries: stats.retries as f64,
+            bucket_waits: stats.bucket_waits as f64,
+            budget_waits: stats.budget_waits as f64,
+            waited_ms: stats.waited.as_secs_f64() * 1000.0,
+            token_renewals: stats.token_renewals as f64,
+            pages: stats.pages as f64,
+        }
     }
 
     /// Drops the connection pool; later calls reject.

@@ -17,6 +17,7 @@ use b24kit::{Method, Spec};
 use crate::cancel::Cancel;
 use crate::client::NativeClient;
 use crate::errors::ErrorRecord;
+use crate::events::{Listener, NativeEvent};
 
 /// Builds the settled value on the JavaScript thread: `Ok` resolves, `Err` rejects.
 pub(crate) type Settle = Box<
@@ -27,21 +28,42 @@ pub(crate) type Settle = Box<
 /// A raw pointer that only the JavaScript thread dereferences.
 pub(crate) struct JsThreadOnly(*mut c_void);
 
+impl JsThreadOnly {
+    pub(crate) fn new(pointer: *mut c_void) -> JsThreadOnly {
+        JsThreadOnly(pointer)
+    }
+
+    pub(crate) fn get(&self) -> *mut c_void {
+        self.0
+    }
+}
+
 // SAFETY: the pointers (napi_deferred, napi_threadsafe_function) are handed between threads but
 // used only through Node-API calls that are either thread-safe (`napi_call_threadsafe_function`)
 // or made on the JavaScript thread (`napi_resolve_deferred`).
 unsafe impl Send for JsThreadOnly {}
 unsafe impl Sync for JsThreadOnly {}
 
-struct Completion {
-    deferred: JsThreadOnly,
-    settle: Settle,
+/// What the JavaScript thread has to do, in the order the I/O threads asked.
+enum Job {
+    /// Settle a call's promise.
+    Settle {
+        deferred: JsThreadOnly,
+        settle: Settle,
+    },
+    /// Tell a client's `onEvent` listener an event.
+    Tell {
+        listener: Arc<Listener>,
+        event: NativeEvent,
+    },
+    /// Delete a listener's reference (its last client is gone).
+    Forget(JsThreadOnly),
 }
 
 /// The hand-over point between the I/O threads and one JavaScript environment.
 pub(crate) struct Dispatcher {
     tsfn: JsThreadOnly,
-    queue: Mutex<Vec<Completion>>,
+    queue: Mutex<Vec<Job>>,
 }
 
 /// `index.js`'s constructors for results and errors, as references.
@@ -166,10 +188,24 @@ pub(crate) fn start(env: &Env) -> Result<(JsThreadOnly, sys::napi_value, Arc<Dis
 impl Dispatcher {
     /// Hands a finished call to the JavaScript thread; called on an I/O thread.
     pub(crate) fn complete(&self, deferred: JsThreadOnly, settle: Settle) {
+        self.push(Job::Settle { deferred, settle });
+    }
+
+    /// Hands an event to a listener on the JavaScript thread.
+    pub(crate) fn tell(&self, listener: Arc<Listener>, event: NativeEvent) {
+        self.push(Job::Tell { listener, event });
+    }
+
+    /// Has a listener's reference deleted on the JavaScript thread.
+    pub(crate) fn forget(&self, reference: JsThreadOnly) {
+        self.push(Job::Forget(reference));
+    }
+
+    fn push(&self, job: Job) {
         let was_empty = {
             let mut queue = self.queue.lock().unwrap_or_else(|p| p.into_inner());
             let was_empty = queue.is_empty();
-            queue.push(Completion { deferred, settle });
+            queue.push(job);
             was_empty
         };
         if was_empty {
@@ -206,12 +242,25 @@ unsafe extern "C" fn drain(
             .lock()
             .unwrap_or_else(|p| p.into_inner()),
     );
-    let settled = batch.len();
-    for Completion { deferred, settle } in batch {
-        match settle(env, &state.factories) {
-            Ok(value) => sys::napi_resolve_deferred(env, deferred.0 as sys::napi_deferred, value),
-            Err(error) => sys::napi_reject_deferred(env, deferred.0 as sys::napi_deferred, error),
-        };
+    let mut settled = 0;
+    for job in batch {
+        match job {
+            Job::Settle { deferred, settle } => {
+                settled += 1;
+                match settle(env, &state.factories) {
+                    Ok(value) => {
+                        sys::napi_resolve_deferred(env, deferred.0 as sys::napi_deferred, value)
+                    }
+                    Err(error) => {
+                        sys::napi_reject_deferred(env, deferred.0 as sys::napi_deferred, error)
+                    }
+                };
+            }
+            Job::Tell { listener, event } => listener.call(env, event),
+            Job::Forget(reference) => {
+                sys::napi_delete_reference(env, reference.0 as sys::napi_ref);
+            }
+        }
     }
     state.pending -= settled.min(state.pending);
     if state.pending == 0 {

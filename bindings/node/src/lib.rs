@@ -4,8 +4,8 @@
 //!
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated`, plus `any_method` (calls by name, list walks, mixed batches, with JSON
-//! text across the boundary), `cancel` (a call's `AbortSignal`) and `awake` (keeping the
-//! runtime warm between calls).
+//! text across the boundary), `cancel` (a call's `AbortSignal`), `events` (the client's events
+//! for `onEvent`) and `awake` (keeping the runtime warm between calls).
 
 // napi's macros register exported functions only outside test builds, so a test-mode check
 // (`clippy --all-targets`) would call them unused.
@@ -17,6 +17,7 @@ mod cancel;
 mod client;
 mod dispatch;
 mod errors;
+mod events;
 mod generated;
 mod settings;
 mod tokens;
