@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use b24kit::{ClientBuilder, ErrorReport};
 
+use crate::events::{self, ClientStats, EventListener};
 use crate::settings::{self, ClientOptions, RetryOptions};
 use crate::tokens::TokenRefresh;
 
@@ -22,9 +23,14 @@ impl Client {
         builder: ClientBuilder,
         options: &ClientOptions,
         refresh: Option<Arc<TokenRefresh>>,
+        listener: Option<Arc<dyn EventListener>>,
     ) -> Result<Arc<Client>, ErrorReport> {
         let built = options
             .settings(refresh.map(|r| r.core()))
+            .map(|mut settings| {
+                settings.on_event = listener.map(events::core_listener);
+                settings
+            })
             .map_err(b24kit::Error::from)
             .and_then(|settings| builder.settings(settings).build());
         match built {
@@ -78,6 +84,11 @@ impl Client {
     pub fn description(&self) -> String {
         self.label.clone()
     }
+
+    /// What this client and its clones have done so far, for metrics.
+    pub fn stats(&self) -> ClientStats {
+        self.inner.stats().into()
+    }
 }
 
 /// The exported functions of `Client` that can fail, for the error type the generated code
@@ -87,30 +98,35 @@ macro_rules! client_exports {
     ($error:ident) => {
         #[uniffi::export]
         impl Client {
-            /// A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`.
-            #[uniffi::constructor(default(options))]
+            /// A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`;
+            /// `listener` hears every event of the client.
+            #[uniffi::constructor(default(listener = None, options))]
             pub fn from_webhook(
                 url: String,
                 options: $crate::settings::ClientOptions,
+                listener: Option<std::sync::Arc<dyn $crate::events::EventListener>>,
             ) -> Result<std::sync::Arc<Self>, $error> {
-                Self::create(b24kit::Client::webhook(url), &options, None).map_err($error::from)
+                Self::create(b24kit::Client::webhook(url), &options, None, listener)
+                    .map_err($error::from)
             }
 
             /// A client for an OAuth application: the portal's REST base
             /// (`https://<portal>/rest/`) and an access token. With `refresh`, an expired token
             /// is renewed once (however many calls meet the expiry together) and the call
-            /// repeated.
-            #[uniffi::constructor(default(refresh = None, options))]
+            /// repeated. `listener` hears every event of the client.
+            #[uniffi::constructor(default(refresh = None, listener = None, options))]
             pub fn from_oauth(
                 endpoint: String,
                 access_token: String,
                 options: $crate::settings::ClientOptions,
                 refresh: Option<std::sync::Arc<$crate::tokens::TokenRefresh>>,
+                listener: Option<std::sync::Arc<dyn $crate::events::EventListener>>,
             ) -> Result<std::sync::Arc<Self>, $error> {
                 Self::create(
                     b24kit::Client::oauth(endpoint, access_token),
                     &options,
                     refresh,
+                    listener,
                 )
                 .map_err($error::from)
             }

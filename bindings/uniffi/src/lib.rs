@@ -4,7 +4,8 @@
 //!
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated` (the method-specific part and the error enum's variants, from the spec),
-//! plus `any_method` (calls by name with JSON values, mixed batches, list walks).
+//! plus `any_method` (calls by name with JSON values, mixed batches, list walks) and `events`
+//! (the client's events for an app's listener, and its counters).
 
 // `B24kitError` carries its fields by value because that is how uniffi hands them to Kotlin and
 // Swift; errors are rare, so the size of `Result<_, B24kitError>` costs nothing that matters.
@@ -14,6 +15,7 @@ mod any_method;
 mod client;
 mod dispatch;
 mod errors;
+mod events;
 mod generated;
 mod settings;
 mod tokens;

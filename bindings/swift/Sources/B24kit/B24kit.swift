@@ -472,6 +472,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt16: FfiConverterPrimitive {
+    typealias FfiType = UInt16
+    typealias SwiftType = UInt16
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt16 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -633,6 +649,11 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * The portal and the kind of credential; never the key or the token.
      */
     func description()  -> String
+    
+    /**
+     * What this client and its clones have done so far, for metrics.
+     */
+    func stats()  -> ClientStats
     
     /**
      * Calls of any methods through `batch`: up to 50 per request, more split (never
@@ -836,29 +857,32 @@ open class Client: ClientProtocol, @unchecked Sendable {
      * A client for an OAuth application: the portal's REST base
      * (`https://<portal>/rest/`) and an access token. With `refresh`, an expired token
      * is renewed once (however many calls meet the expiry together) and the call
-     * repeated.
+     * repeated. `listener` hears every event of the client.
      */
-public static func fromOauth(endpoint: String, accessToken: String, options: ClientOptions = ClientOptions(), refresh: TokenRefresh? = nil)throws  -> Client  {
+public static func fromOauth(endpoint: String, accessToken: String, options: ClientOptions = ClientOptions(), refresh: TokenRefresh? = nil, listener: EventListener? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(
         FfiConverterString.lower(endpoint),
         FfiConverterString.lower(accessToken),
         FfiConverterTypeClientOptions_lower(options),
-        FfiConverterOptionTypeTokenRefresh.lower(refresh),uniffiCallStatus
+        FfiConverterOptionTypeTokenRefresh.lower(refresh),
+        FfiConverterOptionTypeEventListener.lower(listener),uniffiCallStatus
     )
 })
 }
     
     /**
-     * A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`.
+     * A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`;
+     * `listener` hears every event of the client.
      */
-public static func fromWebhook(url: String, options: ClientOptions = ClientOptions())throws  -> Client  {
+public static func fromWebhook(url: String, options: ClientOptions = ClientOptions(), listener: EventListener? = nil)throws  -> Client  {
     return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(
         FfiConverterString.lower(url),
-        FfiConverterTypeClientOptions_lower(options),uniffiCallStatus
+        FfiConverterTypeClientOptions_lower(options),
+        FfiConverterOptionTypeEventListener.lower(listener),uniffiCallStatus
     )
 })
 }
@@ -872,6 +896,18 @@ open func description() -> String  {
     return try!  FfiConverterString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_method_client_description(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * What this client and its clones have done so far, for metrics.
+     */
+open func stats() -> ClientStats  {
+    return try!  FfiConverterTypeClientStats_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_stats(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1284,6 +1320,225 @@ public func FfiConverterTypeClient_lift(_ handle: UInt64) throws -> Client {
 #endif
 public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
     return FfiConverterTypeClient.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Receives every event of a client and its clones — requests, answers, retries with their
+ * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
+ * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
+ * short and do not call the client from it. No event carries a URL, key or token.
+ */
+public protocol EventListener: AnyObject, Sendable {
+    
+    /**
+     * `message` is the event in words, as the other languages log it.
+     */
+    func onEvent(event: ClientEvent, message: String) 
+    
+}
+/**
+ * Receives every event of a client and its clones — requests, answers, retries with their
+ * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
+ * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
+ * short and do not call the client from it. No event carries a URL, key or token.
+ */
+open class EventListenerImpl: EventListener, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_eventlistener(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_eventlistener(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * `message` is the event in words, as the other languages log it.
+     */
+open func onEvent(event: ClientEvent, message: String)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventlistener_on_event(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeClientEvent_lower(event),
+        FfiConverterString.lower(message),uniffiCallStatus
+    )
+}
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceEventListener {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceEventListener = UniffiVTableCallbackInterfaceEventListener(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeEventListener.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface EventListener: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeEventListener.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface EventListener: handle missing in uniffiClone")
+            }
+        },
+        onEvent: { (
+            uniffiHandle: UInt64,
+            event: RustBuffer,
+            message: RustBuffer,
+            uniffiOutReturn: UnsafeMutableRawPointer,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> () in
+                guard let uniffiObj = try? FfiConverterTypeEventListener.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.onEvent(
+                     event: try FfiConverterTypeClientEvent_lift(event),
+                     message: try FfiConverterString.lift(message)
+                )
+            }
+
+            
+            let writeReturn = { () }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceEventListener> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceEventListener>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitEventListener() {
+    uniffi_b24kit_uniffi_fn_init_callback_vtable_eventlistener(UniffiCallbackInterfaceEventListener.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventListener: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<EventListener>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = EventListener
+
+    public static func lift(_ handle: UInt64) throws -> EventListener {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return EventListenerImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: EventListener) -> UInt64 {
+         if let rustImpl = value as? EventListenerImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventListener {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EventListener, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventListener_lift(_ handle: UInt64) throws -> EventListener {
+    return try FfiConverterTypeEventListener.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventListener_lower(_ value: EventListener) -> UInt64 {
+    return FfiConverterTypeEventListener.lower(value)
 }
 
 
@@ -2144,6 +2399,111 @@ public func FfiConverterTypeClientOptions_lift(_ buf: RustBuffer) throws -> Clie
 #endif
 public func FfiConverterTypeClientOptions_lower(_ value: ClientOptions) -> RustBuffer {
     return FfiConverterTypeClientOptions.lower(value)
+}
+
+
+/**
+ * Counts of what a client and its clones have done, for metrics.
+ */
+public struct ClientStats: Equatable, Hashable {
+    /**
+     * Requests sent (a batch is one), retries included.
+     */
+    public var requests: UInt64
+    public var answers: UInt64
+    public var retries: UInt64
+    /**
+     * Calls that waited for the rate limiter, and for the execution-time budget.
+     */
+    public var bucketWaits: UInt64
+    public var budgetWaits: UInt64
+    /**
+     * Milliseconds spent in those waits and in backoffs.
+     */
+    public var waitedMs: UInt64
+    public var tokenRenewals: UInt64
+    /**
+     * Pages handed out by list walks.
+     */
+    public var pages: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Requests sent (a batch is one), retries included.
+         */requests: UInt64, answers: UInt64, retries: UInt64, 
+        /**
+         * Calls that waited for the rate limiter, and for the execution-time budget.
+         */bucketWaits: UInt64, budgetWaits: UInt64, 
+        /**
+         * Milliseconds spent in those waits and in backoffs.
+         */waitedMs: UInt64, tokenRenewals: UInt64, 
+        /**
+         * Pages handed out by list walks.
+         */pages: UInt64) {
+        self.requests = requests
+        self.answers = answers
+        self.retries = retries
+        self.bucketWaits = bucketWaits
+        self.budgetWaits = budgetWaits
+        self.waitedMs = waitedMs
+        self.tokenRenewals = tokenRenewals
+        self.pages = pages
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ClientStats: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClientStats: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientStats {
+        return
+            try ClientStats(
+                requests: FfiConverterUInt64.read(from: &buf), 
+                answers: FfiConverterUInt64.read(from: &buf), 
+                retries: FfiConverterUInt64.read(from: &buf), 
+                bucketWaits: FfiConverterUInt64.read(from: &buf), 
+                budgetWaits: FfiConverterUInt64.read(from: &buf), 
+                waitedMs: FfiConverterUInt64.read(from: &buf), 
+                tokenRenewals: FfiConverterUInt64.read(from: &buf), 
+                pages: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ClientStats, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.requests, into: &buf)
+        FfiConverterUInt64.write(value.answers, into: &buf)
+        FfiConverterUInt64.write(value.retries, into: &buf)
+        FfiConverterUInt64.write(value.bucketWaits, into: &buf)
+        FfiConverterUInt64.write(value.budgetWaits, into: &buf)
+        FfiConverterUInt64.write(value.waitedMs, into: &buf)
+        FfiConverterUInt64.write(value.tokenRenewals, into: &buf)
+        FfiConverterUInt64.write(value.pages, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientStats_lift(_ buf: RustBuffer) throws -> ClientStats {
+    return try FfiConverterTypeClientStats.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientStats_lower(_ value: ClientStats) -> RustBuffer {
+    return FfiConverterTypeClientStats.lower(value)
 }
 
 
@@ -4744,6 +5104,186 @@ public func FfiConverterTypeB24kitError_lower(_ value: B24kitError) -> RustBuffe
 
 
 /**
+ * One event of a client. Durations are in milliseconds.
+ */
+
+public enum ClientEvent: Equatable, Hashable {
+    
+    /**
+     * A request left; `method` is `batch` for a batch. Attempts count from 1.
+     */
+    case requestSent(method: String, attempt: UInt32
+    )
+    /**
+     * An answer arrived, whatever its status.
+     */
+    case answered(method: String, attempt: UInt32, status: UInt16, elapsedMs: UInt64
+    )
+    /**
+     * An attempt failed (`reason`: its code or kind) and the call retries after `wait_ms`.
+     */
+    case retryScheduled(method: String, attempt: UInt32, reason: String, waitMs: UInt64
+    )
+    /**
+     * The call waits for a slot of the rate limiter.
+     */
+    case waitingForBucket(waitMs: UInt64
+    )
+    /**
+     * The call waits for the portal to release some of these methods' execution-time budget.
+     */
+    case waitingForBudget(methods: [String], waitMs: UInt64
+    )
+    /**
+     * The OAuth access token was renewed.
+     */
+    case tokenRenewed
+    /**
+     * A batch of `calls` calls went out as `requests` requests.
+     */
+    case batchSplit(calls: UInt32, requests: UInt32
+    )
+    /**
+     * A list walk handed out a page; `total` once the portal said.
+     */
+    case page(method: String, items: UInt32, total: UInt64?
+    )
+    /**
+     * An event this version does not know yet.
+     */
+    case other(kind: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ClientEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClientEvent: FfiConverterRustBuffer {
+    typealias SwiftType = ClientEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClientEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .requestSent(method: try FfiConverterString.read(from: &buf), attempt: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 2: return .answered(method: try FfiConverterString.read(from: &buf), attempt: try FfiConverterUInt32.read(from: &buf), status: try FfiConverterUInt16.read(from: &buf), elapsedMs: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 3: return .retryScheduled(method: try FfiConverterString.read(from: &buf), attempt: try FfiConverterUInt32.read(from: &buf), reason: try FfiConverterString.read(from: &buf), waitMs: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 4: return .waitingForBucket(waitMs: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 5: return .waitingForBudget(methods: try FfiConverterSequenceString.read(from: &buf), waitMs: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 6: return .tokenRenewed
+        
+        case 7: return .batchSplit(calls: try FfiConverterUInt32.read(from: &buf), requests: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 8: return .page(method: try FfiConverterString.read(from: &buf), items: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterOptionUInt64.read(from: &buf)
+        )
+        
+        case 9: return .other(kind: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ClientEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .requestSent(method,attempt):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(method, into: &buf)
+            FfiConverterUInt32.write(attempt, into: &buf)
+            
+        
+        case let .answered(method,attempt,status,elapsedMs):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(method, into: &buf)
+            FfiConverterUInt32.write(attempt, into: &buf)
+            FfiConverterUInt16.write(status, into: &buf)
+            FfiConverterUInt64.write(elapsedMs, into: &buf)
+            
+        
+        case let .retryScheduled(method,attempt,reason,waitMs):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(method, into: &buf)
+            FfiConverterUInt32.write(attempt, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterUInt64.write(waitMs, into: &buf)
+            
+        
+        case let .waitingForBucket(waitMs):
+            writeInt(&buf, Int32(4))
+            FfiConverterUInt64.write(waitMs, into: &buf)
+            
+        
+        case let .waitingForBudget(methods,waitMs):
+            writeInt(&buf, Int32(5))
+            FfiConverterSequenceString.write(methods, into: &buf)
+            FfiConverterUInt64.write(waitMs, into: &buf)
+            
+        
+        case .tokenRenewed:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .batchSplit(calls,requests):
+            writeInt(&buf, Int32(7))
+            FfiConverterUInt32.write(calls, into: &buf)
+            FfiConverterUInt32.write(requests, into: &buf)
+            
+        
+        case let .page(method,items,total):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(method, into: &buf)
+            FfiConverterUInt32.write(items, into: &buf)
+            FfiConverterOptionUInt64.write(total, into: &buf)
+            
+        
+        case let .other(kind):
+            writeInt(&buf, Int32(9))
+            FfiConverterString.write(kind, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientEvent_lift(_ buf: RustBuffer) throws -> ClientEvent {
+    return try FfiConverterTypeClientEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClientEvent_lower(_ value: ClientEvent) -> RustBuffer {
+    return FfiConverterTypeClientEvent.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 
@@ -5674,6 +6214,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeEventListener: FfiConverterRustBuffer {
+    typealias SwiftType = EventListener?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeEventListener.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeEventListener.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeTokenListener: FfiConverterRustBuffer {
     typealias SwiftType = TokenListener?
 
@@ -5859,6 +6423,31 @@ fileprivate struct FfiConverterSequenceInt64: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
         }
         return seq
     }
@@ -6280,6 +6869,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_stats() != 25737) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_batch_calls() != 19167) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6331,6 +6923,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() != 45664) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event() != 64928) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() != 44741) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -6358,16 +6953,17 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() != 31829) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 39592) {
+    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() != 29607) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() != 33485) {
+    if (uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() != 24218) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() != 1298) {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitEventListener()
     uniffiCallbackInitTokenListener()
     return InitializationResult.ok
 }()

@@ -244,11 +244,27 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_EVENT_LISTENER_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_EVENT_LISTENER_METHOD0
+typedef void (*UniffiCallbackInterfaceEventListenerMethod0)(uint64_t, RustBuffer, RustBuffer, void* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_LISTENER_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_TOKEN_LISTENER_METHOD0
 typedef void (*UniffiCallbackInterfaceTokenListenerMethod0)(uint64_t, uint64_t, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EVENT_LISTENER
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_EVENT_LISTENER
+typedef struct UniffiVTableCallbackInterfaceEventListener {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceEventListenerMethod0 _Nonnull onEvent;
+} UniffiVTableCallbackInterfaceEventListener;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_TOKEN_LISTENER
@@ -272,17 +288,22 @@ void uniffi_b24kit_uniffi_fn_free_client(uint64_t handle, RustCallStatus *_Nonnu
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_OAUTH
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_OAUTH
-uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(RustBuffer endpoint, RustBuffer access_token, RustBuffer options, RustBuffer refresh, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(RustBuffer endpoint, RustBuffer access_token, RustBuffer options, RustBuffer refresh, RustBuffer listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_WEBHOOK
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CONSTRUCTOR_CLIENT_FROM_WEBHOOK
-uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(RustBuffer url, RustBuffer options, RustCallStatus *_Nonnull out_status
+uint64_t uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(RustBuffer url, RustBuffer options, RustBuffer listener, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_DESCRIPTION
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_DESCRIPTION
 RustBuffer uniffi_b24kit_uniffi_fn_method_client_description(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_STATS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_STATS
+RustBuffer uniffi_b24kit_uniffi_fn_method_client_stats(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_BATCH_CALLS
@@ -368,6 +389,26 @@ uint64_t uniffi_b24kit_uniffi_fn_method_client_with_retry(uint64_t ptr, RustBuff
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_TIMEOUT_MS
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_CLIENT_WITH_TIMEOUT_MS
 uint64_t uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(uint64_t ptr, uint64_t timeout_ms, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_EVENTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_EVENTLISTENER
+uint64_t uniffi_b24kit_uniffi_fn_clone_eventlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_FREE_EVENTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_FREE_EVENTLISTENER
+void uniffi_b24kit_uniffi_fn_free_eventlistener(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_INIT_CALLBACK_VTABLE_EVENTLISTENER
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_INIT_CALLBACK_VTABLE_EVENTLISTENER
+void uniffi_b24kit_uniffi_fn_init_callback_vtable_eventlistener(const UniffiVTableCallbackInterfaceEventListener* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_EVENTLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_METHOD_EVENTLISTENER_ON_EVENT
+void uniffi_b24kit_uniffi_fn_method_eventlistener_on_event(uint64_t ptr, RustBuffer event, RustBuffer message, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_FN_CLONE_LISTWALK
@@ -761,6 +802,12 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_description(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_STATS
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_STATS
+uint16_t uniffi_b24kit_uniffi_checksum_method_client_stats(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_BATCH_CALLS
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_BATCH_CALLS
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_batch_calls(void
@@ -860,6 +907,12 @@ uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_retry(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_TIMEOUT_MS
 #define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_CLIENT_WITH_TIMEOUT_MS
 uint16_t uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_EVENTLISTENER_ON_EVENT
+#define UNIFFI_FFIDEF_UNIFFI_B24KIT_UNIFFI_CHECKSUM_METHOD_EVENTLISTENER_ON_EVENT
+uint16_t uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event(void
     
 );
 #endif

@@ -658,8 +658,30 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceEventListenerMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceTokenListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`tokens`: Long,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "onEvent")
+internal open class UniffiVTableCallbackInterfaceEventListener(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `onEvent`: UniffiCallbackInterfaceEventListenerMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `onEvent`: UniffiCallbackInterfaceEventListenerMethod0? = null,
+    ): UniffiVTableCallbackInterfaceEventListener(`uniffiFree`,`uniffiClone`,`onEvent`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceEventListener) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `onEvent` = other.`onEvent`
+    }
+
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "onTokensRefreshed")
 internal open class UniffiVTableCallbackInterfaceTokenListener(
@@ -707,6 +729,8 @@ internal object IntegrityCheckingUniffiLib {
     internal fun ensureInitialized() = Unit
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_stats(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_batch_calls(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
@@ -740,6 +764,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_listwalk_next_page(
     ): Int
@@ -781,6 +807,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "b24kit_uniffi"))
+        uniffiCallbackInterfaceEventListener.register(this)
         uniffiCallbackInterfaceTokenListener.register(this)
         
     }
@@ -790,11 +817,13 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_free_client(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
-    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(`endpoint`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`refresh`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(`endpoint`: RustBuffer.ByValue,`accessToken`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`refresh`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
-    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(`url`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    external fun uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(`url`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_description(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_client_stats(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_client_batch_calls(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
@@ -830,6 +859,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(`ptr`: Long,`timeoutMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_clone_eventlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_eventlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_init_callback_vtable_eventlistener(`vtable`: UniffiVTableCallbackInterfaceEventListener,
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_method_eventlistener_on_event(`ptr`: Long,`event`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_b24kit_uniffi_fn_clone_listwalk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_free_listwalk(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1002,6 +1039,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_stats() and 0xFFFF) != 25737) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_batch_calls() and 0xFFFF) != 19167) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1053,6 +1093,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() and 0xFFFF) != 45664) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event() and 0xFFFF) != 64928) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_listwalk_next_page() and 0xFFFF) != 44741) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1080,10 +1123,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_tokens_refresh_token() and 0xFFFF) != 31829) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 39592) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_oauth() and 0xFFFF) != 29607) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() and 0xFFFF) != 33485) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_constructor_client_from_webhook() and 0xFFFF) != 24218) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_constructor_tokenrefresh_new() and 0xFFFF) != 1298) {
@@ -1323,6 +1366,33 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUShort: FfiConverter<UShort, Short> {
+    override fun lift(value: Short): UShort {
+        return value.toUShort()
+    }
+
+    fun lift(value: Int): UShort {
+        return value.toUShort()
+    }
+
+    override fun read(buf: ByteBuffer): UShort {
+        return lift(buf.getShort())
+    }
+
+    override fun lower(value: UShort): Short {
+        return value.toShort()
+    }
+
+    override fun allocationSize(value: UShort) = 2UL
+
+    override fun write(value: UShort, buf: ByteBuffer) {
+        buf.putShort(value.toShort())
+    }
 }
 
 /**
@@ -1629,6 +1699,11 @@ public interface ClientInterface {
     fun `description`(): kotlin.String
     
     /**
+     * What this client and its clones have done so far, for metrics.
+     */
+    fun `stats`(): ClientStats
+    
+    /**
      * Calls of any methods through `batch`: up to 50 per request, more split (never
      * across a `$result[name]` reference). One outcome per call, in order; with `halt`
      * the calls after the first failure are `Skipped`.
@@ -1886,6 +1961,22 @@ open class Client: Disposable, AutoCloseable, ClientInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_b24kit_uniffi_fn_method_client_description(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * What this client and its clones have done so far, for metrics.
+     */override fun `stats`(): ClientStats {
+            return FfiConverterTypeClientStats.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_stats(
         it,
         _status)
 }
@@ -2368,9 +2459,9 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      * A client for an OAuth application: the portal's REST base
      * (`https://<portal>/rest/`) and an access token. With `refresh`, an expired token
      * is renewed once (however many calls meet the expiry together) and the call
-     * repeated.
+     * repeated. `listener` hears every event of the client.
      */
-    @Throws(B24kitException::class) fun `fromOauth`(`endpoint`: kotlin.String, `accessToken`: kotlin.String, `options`: ClientOptions = ClientOptions(), `refresh`: TokenRefresh? = null): Client {
+    @Throws(B24kitException::class) fun `fromOauth`(`endpoint`: kotlin.String, `accessToken`: kotlin.String, `options`: ClientOptions = ClientOptions(), `refresh`: TokenRefresh? = null, `listener`: EventListener? = null): Client {
             return FfiConverterTypeClient.lift(
     uniffiRustCallWithError(B24kitException) { _status ->
     UniffiLib.uniffi_b24kit_uniffi_fn_constructor_client_from_oauth(
@@ -2379,7 +2470,8 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         FfiConverterString.lower(`endpoint`),
         FfiConverterString.lower(`accessToken`),
         FfiConverterTypeClientOptions.lower(`options`),
-        FfiConverterOptionalTypeTokenRefresh.lower(`refresh`),_status)
+        FfiConverterOptionalTypeTokenRefresh.lower(`refresh`),
+        FfiConverterOptionalTypeEventListener.lower(`listener`),_status)
 }
     )
     }
@@ -2387,16 +2479,18 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
         
     /**
-     * A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`.
+     * A client for an inbound webhook, `https://<portal>/rest/<user id>/<key>/`;
+     * `listener` hears every event of the client.
      */
-    @Throws(B24kitException::class) fun `fromWebhook`(`url`: kotlin.String, `options`: ClientOptions = ClientOptions()): Client {
+    @Throws(B24kitException::class) fun `fromWebhook`(`url`: kotlin.String, `options`: ClientOptions = ClientOptions(), `listener`: EventListener? = null): Client {
             return FfiConverterTypeClient.lift(
     uniffiRustCallWithError(B24kitException) { _status ->
     UniffiLib.uniffi_b24kit_uniffi_fn_constructor_client_from_webhook(
     
         
         FfiConverterString.lower(`url`),
-        FfiConverterTypeClientOptions.lower(`options`),_status)
+        FfiConverterTypeClientOptions.lower(`options`),
+        FfiConverterOptionalTypeEventListener.lower(`listener`),_status)
 }
     )
     }
@@ -2427,6 +2521,337 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
     override fun allocationSize(value: Client) = 8UL
 
     override fun write(value: Client, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * Receives every event of a client and its clones — requests, answers, retries with their
+ * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
+ * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
+ * short and do not call the client from it. No event carries a URL, key or token.
+ */
+public interface EventListener {
+    
+    /**
+     * `message` is the event in words, as the other languages log it.
+     */
+    fun `onEvent`(`event`: ClientEvent, `message`: kotlin.String)
+    
+    companion object
+}
+
+/**
+ * Receives every event of a client and its clones — requests, answers, retries with their
+ * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
+ * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
+ * short and do not call the client from it. No event carries a URL, key or token.
+ */
+open class EventListenerImpl: Disposable, AutoCloseable, EventListener
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_eventlistener(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_eventlistener(handle, status)
+        }
+    }
+
+    
+    /**
+     * `message` is the event in words, as the other languages log it.
+     */override fun `onEvent`(`event`: ClientEvent, `message`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventlistener_on_event(
+        it,
+        
+        FfiConverterTypeClientEvent.lower(`event`),
+        FfiConverterString.lower(`message`),_status)
+}
+    }
+    
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceEventListener {
+    internal object `onEvent`: UniffiCallbackInterfaceEventListenerMethod0 {
+        override fun callback(`uniffiHandle`: Long,`event`: RustBuffer.ByValue,`message`: RustBuffer.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeEventListener.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`onEvent`(
+                    FfiConverterTypeClientEvent.lift(`event`),
+                    FfiConverterString.lift(`message`),
+                )
+            }
+            val writeReturn = { _: Unit -> Unit }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeEventListener.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeEventListener.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceEventListener.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `onEvent`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_b24kit_uniffi_fn_init_callback_vtable_eventlistener(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventListener: FfiConverter<EventListener, Long> {
+    internal val handleMap = UniffiHandleMap<EventListener>()
+
+    override fun lower(value: EventListener): Long {
+        if (value is EventListenerImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): EventListener {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return EventListenerImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): EventListener {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EventListener) = 8UL
+
+    override fun write(value: EventListener, buf: ByteBuffer) {
         buf.putLong(lower(value))
     }
 }
@@ -3793,6 +4218,89 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRateLimit.write(value.`rateLimit`, buf)
             FfiConverterOptionalTypeRetryOptions.write(value.`retry`, buf)
             FfiConverterOptionalTypeOperatingBudget.write(value.`operatingBudget`, buf)
+    }
+}
+
+
+
+/**
+ * Counts of what a client and its clones have done, for metrics.
+ */
+data class ClientStats (
+    /**
+     * Requests sent (a batch is one), retries included.
+     */
+    var `requests`: kotlin.ULong
+    , 
+    var `answers`: kotlin.ULong
+    , 
+    var `retries`: kotlin.ULong
+    , 
+    /**
+     * Calls that waited for the rate limiter, and for the execution-time budget.
+     */
+    var `bucketWaits`: kotlin.ULong
+    , 
+    var `budgetWaits`: kotlin.ULong
+    , 
+    /**
+     * Milliseconds spent in those waits and in backoffs.
+     */
+    var `waitedMs`: kotlin.ULong
+    , 
+    var `tokenRenewals`: kotlin.ULong
+    , 
+    /**
+     * Pages handed out by list walks.
+     */
+    var `pages`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClientStats: FfiConverterRustBuffer<ClientStats> {
+    override fun read(buf: ByteBuffer): ClientStats {
+        return ClientStats(
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ClientStats) = (
+            FfiConverterULong.allocationSize(value.`requests`) +
+            FfiConverterULong.allocationSize(value.`answers`) +
+            FfiConverterULong.allocationSize(value.`retries`) +
+            FfiConverterULong.allocationSize(value.`bucketWaits`) +
+            FfiConverterULong.allocationSize(value.`budgetWaits`) +
+            FfiConverterULong.allocationSize(value.`waitedMs`) +
+            FfiConverterULong.allocationSize(value.`tokenRenewals`) +
+            FfiConverterULong.allocationSize(value.`pages`)
+    )
+
+    override fun write(value: ClientStats, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`requests`, buf)
+            FfiConverterULong.write(value.`answers`, buf)
+            FfiConverterULong.write(value.`retries`, buf)
+            FfiConverterULong.write(value.`bucketWaits`, buf)
+            FfiConverterULong.write(value.`budgetWaits`, buf)
+            FfiConverterULong.write(value.`waitedMs`, buf)
+            FfiConverterULong.write(value.`tokenRenewals`, buf)
+            FfiConverterULong.write(value.`pages`, buf)
     }
 }
 
@@ -7520,6 +8028,321 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
 
 /**
+ * One event of a client. Durations are in milliseconds.
+ */
+sealed class ClientEvent {
+    
+    /**
+     * A request left; `method` is `batch` for a batch. Attempts count from 1.
+     */
+    data class RequestSent(
+        val `method`: kotlin.String, 
+        val `attempt`: kotlin.UInt) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An answer arrived, whatever its status.
+     */
+    data class Answered(
+        val `method`: kotlin.String, 
+        val `attempt`: kotlin.UInt, 
+        val `status`: kotlin.UShort, 
+        val `elapsedMs`: kotlin.ULong) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An attempt failed (`reason`: its code or kind) and the call retries after `wait_ms`.
+     */
+    data class RetryScheduled(
+        val `method`: kotlin.String, 
+        val `attempt`: kotlin.UInt, 
+        val `reason`: kotlin.String, 
+        val `waitMs`: kotlin.ULong) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The call waits for a slot of the rate limiter.
+     */
+    data class WaitingForBucket(
+        val `waitMs`: kotlin.ULong) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The call waits for the portal to release some of these methods' execution-time budget.
+     */
+    data class WaitingForBudget(
+        val `methods`: List<kotlin.String>, 
+        val `waitMs`: kotlin.ULong) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The OAuth access token was renewed.
+     */
+    object TokenRenewed : ClientEvent()
+    
+    
+    /**
+     * A batch of `calls` calls went out as `requests` requests.
+     */
+    data class BatchSplit(
+        val `calls`: kotlin.UInt, 
+        val `requests`: kotlin.UInt) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A list walk handed out a page; `total` once the portal said.
+     */
+    data class Page(
+        val `method`: kotlin.String, 
+        val `items`: kotlin.UInt, 
+        val `total`: kotlin.ULong?) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An event this version does not know yet.
+     */
+    data class Other(
+        val `kind`: kotlin.String) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
+    override fun read(buf: ByteBuffer): ClientEvent {
+        return when(buf.getInt()) {
+            1 -> ClientEvent.RequestSent(
+                FfiConverterString.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            2 -> ClientEvent.Answered(
+                FfiConverterString.read(buf),
+                FfiConverterUInt.read(buf),
+                FfiConverterUShort.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            3 -> ClientEvent.RetryScheduled(
+                FfiConverterString.read(buf),
+                FfiConverterUInt.read(buf),
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            4 -> ClientEvent.WaitingForBucket(
+                FfiConverterULong.read(buf),
+                )
+            5 -> ClientEvent.WaitingForBudget(
+                FfiConverterSequenceString.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            6 -> ClientEvent.TokenRenewed
+            7 -> ClientEvent.BatchSplit(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            8 -> ClientEvent.Page(
+                FfiConverterString.read(buf),
+                FfiConverterUInt.read(buf),
+                FfiConverterOptionalULong.read(buf),
+                )
+            9 -> ClientEvent.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ClientEvent): ULong = when(value) {
+        is ClientEvent.RequestSent -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`method`)
+                + FfiConverterUInt.allocationSize(value.`attempt`)
+            )
+        }
+        is ClientEvent.Answered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`method`)
+                + FfiConverterUInt.allocationSize(value.`attempt`)
+                + FfiConverterUShort.allocationSize(value.`status`)
+                + FfiConverterULong.allocationSize(value.`elapsedMs`)
+            )
+        }
+        is ClientEvent.RetryScheduled -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`method`)
+                + FfiConverterUInt.allocationSize(value.`attempt`)
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterULong.allocationSize(value.`waitMs`)
+            )
+        }
+        is ClientEvent.WaitingForBucket -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterULong.allocationSize(value.`waitMs`)
+            )
+        }
+        is ClientEvent.WaitingForBudget -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceString.allocationSize(value.`methods`)
+                + FfiConverterULong.allocationSize(value.`waitMs`)
+            )
+        }
+        is ClientEvent.TokenRenewed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ClientEvent.BatchSplit -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`calls`)
+                + FfiConverterUInt.allocationSize(value.`requests`)
+            )
+        }
+        is ClientEvent.Page -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`method`)
+                + FfiConverterUInt.allocationSize(value.`items`)
+                + FfiConverterOptionalULong.allocationSize(value.`total`)
+            )
+        }
+        is ClientEvent.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`kind`)
+            )
+        }
+    }
+
+    override fun write(value: ClientEvent, buf: ByteBuffer) {
+        when(value) {
+            is ClientEvent.RequestSent -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`method`, buf)
+                FfiConverterUInt.write(value.`attempt`, buf)
+                Unit
+            }
+            is ClientEvent.Answered -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`method`, buf)
+                FfiConverterUInt.write(value.`attempt`, buf)
+                FfiConverterUShort.write(value.`status`, buf)
+                FfiConverterULong.write(value.`elapsedMs`, buf)
+                Unit
+            }
+            is ClientEvent.RetryScheduled -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`method`, buf)
+                FfiConverterUInt.write(value.`attempt`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterULong.write(value.`waitMs`, buf)
+                Unit
+            }
+            is ClientEvent.WaitingForBucket -> {
+                buf.putInt(4)
+                FfiConverterULong.write(value.`waitMs`, buf)
+                Unit
+            }
+            is ClientEvent.WaitingForBudget -> {
+                buf.putInt(5)
+                FfiConverterSequenceString.write(value.`methods`, buf)
+                FfiConverterULong.write(value.`waitMs`, buf)
+                Unit
+            }
+            is ClientEvent.TokenRenewed -> {
+                buf.putInt(6)
+                Unit
+            }
+            is ClientEvent.BatchSplit -> {
+                buf.putInt(7)
+                FfiConverterUInt.write(value.`calls`, buf)
+                FfiConverterUInt.write(value.`requests`, buf)
+                Unit
+            }
+            is ClientEvent.Page -> {
+                buf.putInt(8)
+                FfiConverterString.write(value.`method`, buf)
+                FfiConverterUInt.write(value.`items`, buf)
+                FfiConverterOptionalULong.write(value.`total`, buf)
+                Unit
+            }
+            is ClientEvent.Other -> {
+                buf.putInt(9)
+                FfiConverterString.write(value.`kind`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 sealed class ImopenlinesDialogGetOutcome {
@@ -8676,6 +9499,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeEventListener: FfiConverterRustBuffer<EventListener?> {
+    override fun read(buf: ByteBuffer): EventListener? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeEventListener.read(buf)
+    }
+
+    override fun allocationSize(value: EventListener?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeEventListener.allocationSize(value)
+        }
+    }
+
+    override fun write(value: EventListener?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeEventListener.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeTokenListener: FfiConverterRustBuffer<TokenListener?> {
     override fun read(buf: ByteBuffer): TokenListener? {
         if (buf.get().toInt() == 0) {
@@ -8918,6 +9773,34 @@ public object FfiConverterSequenceLong: FfiConverterRustBuffer<List<kotlin.Long>
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterLong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
         }
     }
 }
