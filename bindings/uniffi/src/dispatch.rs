@@ -1,10 +1,45 @@
-//! How a call runs: on the core's client, with a panic caught and reported as an error instead
-//! of crashing the app, and the core's error turned into the binding's (whatever error type the
-//! generated code declared).
+//! How a call runs: to its end on the runtime's threads, with a panic caught and reported as an
+//! error instead of crashing the app, and the core's error turned into the binding's (whatever
+//! error type the generated code declared).
+//!
+//! The foreign side polls a call's future and is woken — through a JNA callback on the JVM, with
+//! a hop to a coroutine dispatcher — at every step the future waits on. Run in place, one call
+//! would wait several times (a pooled connection, the request written, the head, the body);
+//! spawned on the runtime, it wakes the foreign side once, when it is done.
+
+use std::future::Future;
 
 use b24kit::{ErrorReport, Method, Spec};
 
 use crate::client::Client;
+
+/// Runs `work` on the runtime (the one uniffi polls calls in) and waits for its end. A panic
+/// comes back as `Err`; dropping the returned future (a cancelled coroutine) aborts the work.
+pub(crate) async fn spawned<T: Send + 'static>(
+    work: impl Future<Output = T> + Send + 'static,
+) -> Result<T, b24kit::panic::Panic> {
+    let task = tokio::spawn(b24kit::panic::catch_async(work));
+    let abort = AbortOnDrop(task.abort_handle());
+    let outcome = task.await;
+    drop(abort);
+    match outcome {
+        Ok(outcome) => outcome,
+        // Only a panic ends the task early: it is aborted only when this future is dropped.
+        Err(error) => Err(b24kit::panic::Panic::from_payload(
+            error
+                .try_into_panic()
+                .unwrap_or_else(|_| Box::new("call aborted")),
+        )),
+    }
+}
+
+struct AbortOnDrop(tokio::task::AbortHandle);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 impl Client {
     /// Runs one call.
@@ -13,7 +48,8 @@ impl Client {
         M: Method<Catalog = Spec> + 'static,
         E: From<ErrorReport>,
     {
-        match b24kit::panic::catch_async(self.core().call(params)).await {
+        let client = self.core().clone();
+        match spawned(async move { client.call(params).await }).await {
             Ok(outcome) => {
                 outcome.map_err(|e| E::from(ErrorReport::new(&e, b24kit::Casing::Camel)))
             }
@@ -32,7 +68,8 @@ impl Client {
         E: From<ErrorReport>,
     {
         let count = calls.len();
-        match b24kit::panic::catch_async(self.core().batch(calls, halt)).await {
+        let client = self.core().clone();
+        match spawned(async move { client.batch(calls, halt).await }).await {
             Ok(items) => items
                 .into_iter()
                 .map(|item| item.map_err(|e| E::from(ErrorReport::new(&e, b24kit::Casing::Camel))))
@@ -53,7 +90,8 @@ impl Client {
     where
         E: From<ErrorReport>,
     {
-        let outcome = b24kit::panic::catch_async(async { self.core().call_any(&call).await }).await;
+        let client = self.core().clone();
+        let outcome = spawned(async move { client.call_any(&call).await }).await;
         match outcome {
             Ok(outcome) => {
                 outcome.map_err(|e| E::from(ErrorReport::new(&e, b24kit::Casing::Camel)))
@@ -73,7 +111,8 @@ impl Client {
         E: From<ErrorReport>,
     {
         let report = |e: &b24kit::Error| E::from(ErrorReport::new(e, b24kit::Casing::Camel));
-        match b24kit::panic::catch_async(self.core().batch_any(calls, halt)).await {
+        let client = self.core().clone();
+        match spawned(async move { client.batch_any(calls, halt).await }).await {
             Ok(Ok(items)) => Ok(items
                 .into_iter()
                 .map(|item| item.map_err(|e| report(&e)))

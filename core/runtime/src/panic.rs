@@ -16,7 +16,8 @@ pub struct Panic {
 }
 
 impl Panic {
-    fn from_payload(payload: Box<dyn Any + Send>) -> Panic {
+    /// The panic of a payload (`catch_unwind`'s, or a panicked task's `JoinError::into_panic`).
+    pub fn from_payload(payload: Box<dyn Any + Send>) -> Panic {
         let message = payload
             .downcast_ref::<&str>()
             .map(|s| s.to_string())
