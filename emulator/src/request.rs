@@ -81,14 +81,17 @@ pub(crate) fn parse(
 impl RestCall {
     /// The OAuth access token, wherever the client put it.
     pub(crate) fn token(&self) -> Option<String> {
-        for key in ["auth", "access_token"] {
-            if let Some(Value::String(t)) = self.params.get(key) {
-                if !t.is_empty() {
-                    return Some(t.clone());
-                }
-            }
+        // The portal's order: the `Authorization: Bearer` header, then `auth`, then
+        // `access_token`; a value that is not a string (an array, `auth[]=…`) is no token.
+        if let Some(bearer) = self.bearer.clone().filter(|t| !t.is_empty()) {
+            return Some(bearer);
         }
-        self.bearer.clone()
+        ["auth", "access_token"]
+            .into_iter()
+            .find_map(|key| match self.params.get(key) {
+                Some(Value::String(t)) if !t.is_empty() => Some(t.clone()),
+                _ => None,
+            })
     }
 }
 

@@ -1,5 +1,6 @@
 //! One REST call from arrival to answer: injected faults first, then the rate limit, then the
-//! portal's own checks (transport, credentials, method, scope) and the method itself.
+//! portal's own checks in the portal's order (transport, whether the method exists, credentials,
+//! scope) and the method itself.
 
 use std::time::Duration;
 
@@ -42,6 +43,11 @@ pub(crate) async fn handle(
     portal.count_method(&call.method);
     if !call.transport_supported {
         return error(500, "INTERNAL_WRONG_TRANSPORT", "Wrong transport!");
+    }
+    // As the portal: an unknown method is 404 whatever the credentials (a misspelled method
+    // with a wrong key is told about the method, not the key).
+    if call.method != "batch" && crate::methods::find(&call.method).is_none() {
+        return error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
     }
     let credential = match authenticate(portal, &call) {
         Ok(c) => c,

@@ -170,6 +170,17 @@ async fn errors_carry_their_real_status_and_json() {
             404,
             "ERROR_METHOD_NOT_FOUND",
         ),
+        // The portal looks the method up before the credentials.
+        (
+            format!("{base}rest/1/nope/no.such.method"),
+            404,
+            "ERROR_METHOD_NOT_FOUND",
+        ),
+        (
+            format!("{base}rest/no.such.method"),
+            404,
+            "ERROR_METHOD_NOT_FOUND",
+        ),
         (
             format!("{hook}imopenlines.session.mode.silent.xml?CHAT_ID=2043"),
             500,
@@ -187,6 +198,53 @@ async fn errors_carry_their_real_status_and_json() {
         assert!(content_type.starts_with("application/json"));
         assert!(body["error_description"].is_string());
     }
+}
+
+#[tokio::test]
+async fn the_token_is_read_from_the_bearer_header_first_as_the_portal_does() {
+    let emu = emulator();
+    let c = http();
+    let url = format!("{}imopenlines.session.mode.silent", emu.oauth_endpoint());
+    let token = b24kit_emulator::state::DEMO_ACCESS_TOKEN.to_string();
+    // A good token in `auth` does not help when the header carries a wrong one.
+    let (status, _, body) = answer(
+        c.post(&url)
+            .header("authorization", "Bearer not-a-token")
+            .form(&[("CHAT_ID", "2043"), ("auth", &token)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_token")),
+        "{body}"
+    );
+    // The header alone, and `auth` alone, are each enough.
+    for request in [
+        c.post(&url)
+            .header("authorization", format!("Bearer {token}"))
+            .form(&[("CHAT_ID", "2043")]),
+        c.post(&url).form(&[("CHAT_ID", "2043"), ("auth", &token)]),
+    ] {
+        let (status, _, body) = answer(request.send().await.unwrap()).await;
+        assert_eq!((status, &body["result"]), (200, &json!(true)), "{body}");
+    }
+    // An array is not a token.
+    let (status, _, body) = answer(
+        c.post(&url)
+            .form(&[("CHAT_ID", "2043"), ("auth[]", &token)])
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("NO_AUTH_FOUND")),
+        "{body}"
+    );
 }
 
 #[tokio::test]
