@@ -88,7 +88,7 @@ CATEGORY_GROUPS = {
 
 @pytest.mark.parametrize("code", sorted(errors._SYSTEM_ERRORS))
 def test_every_system_error_code_maps_to_its_class_and_group(client: b24kit.Client, portal: Portal, code: str) -> None:
-    # ACCESS_DENIED with 400 is the method's; any other status is the plan's.
+    # ACCESS_DENIED is the plan's only with 401; with any other status it is the method's.
     status = 401 if code == "ACCESS_DENIED" else 503
     portal.fault(kind="error", status=status, code=code.lower(), description="injected")
     e = fails(client)
@@ -98,9 +98,12 @@ def test_every_system_error_code_maps_to_its_class_and_group(client: b24kit.Clie
 
 
 def test_access_denied_is_told_apart_by_status(client: b24kit.Client, portal: Portal) -> None:
-    portal.fault(kind="error", status=400, code="ACCESS_DENIED")
-    assert type(fails(client)) is errors.AccessDeniedError
-    portal.fault(kind="error", status=403, code="ACCESS_DENIED")
+    # The newest error table: the plan's with 401; with any other status the method's.
+    for status in (400, 403):
+        portal.fault(kind="error", status=status, code="ACCESS_DENIED")
+        e = fails(client)
+        assert type(e) is errors.AccessDeniedError and e.http_status == status
+    portal.fault(kind="error", status=401, code="ACCESS_DENIED")
     e = fails(client)
     assert type(e) is errors.PlanAccessDeniedError and isinstance(e, errors.PlanError)
 

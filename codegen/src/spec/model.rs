@@ -104,6 +104,8 @@ pub struct SystemError {
     pub renew_token: bool,
     pub mark_bucket_full: bool,
     pub wait_for_budget: bool,
+    /// The one status with which the code is this system error (methods use it with others).
+    pub only_with_status: Option<u16>,
     /// Identifier base (`QueryLimitExceeded`), from the code or the spec's `name`.
     pub idents: Idents,
     /// The exception class in languages with class hierarchies, e.g. `QueryLimitExceededError`.

@@ -87,6 +87,10 @@ pub struct SystemErrorDef {
     /// What the client does besides retrying.
     #[serde(default)]
     pub reaction: Vec<Action>,
+    /// For a code methods use too: the one status with which it is this system error; with any
+    /// other status it is the method's.
+    #[serde(default)]
+    pub only_with_status: Option<u16>,
 }
 
 /// For which methods a call that failed with a system error is tried again.

@@ -199,7 +199,11 @@ pub(crate) fn system_errors(raw: raw::SystemErrorsFile, c: &mut Collector) -> Sy
                 "wait_for_budget waits before a retry, but retry is never",
             );
         }
+        if let Some(status) = e.only_with_status {
+            check_status(c, &format!("{at}.only_with_status"), status);
+        }
         errors.push(SystemError {
+            only_with_status: e.only_with_status,
             class_name: format!("{}Error", idents.pascal),
             idents,
             category_idents: Idents::from_name(&e.category),

@@ -61,6 +61,11 @@ pub trait DocumentedSystemError: Copy + Eq + Hash + Debug + Send + Sync + 'stati
     fn category_name(self) -> &'static str;
     /// What the client does when a call fails with it.
     fn reaction(self) -> Reaction;
+    /// For a code methods use too (`ACCESS_DENIED`), the one status with which it is this
+    /// system error; with any other status the code is the called method's.
+    fn only_with_status(self) -> Option<u16> {
+        None
+    }
 }
 
 /// The `time` object of an answer: the runtime only reads the execution-time budget from it.

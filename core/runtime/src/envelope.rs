@@ -123,9 +123,10 @@ fn diagnose<C: Catalog>(
 }
 
 /// A Bitrix24 error code → the typed error. The method's own table wins when the code and the
-/// status both match it; a code both tables know with another status is the system error (the
-/// same `ACCESS_DENIED` is this method's "no access to the dialog" with 400 and the plan's
-/// "REST only on commercial plans" with 401/403).
+/// status both match it; a code both tables know with another status is the system error —
+/// unless the system error says which status is its own (`ACCESS_DENIED`: the plan's with 401,
+/// per the newest docs; with any other status a method's, typed when the method documents it,
+/// else kept as sent).
 fn classify<C: Catalog>(
     status: u16,
     code: String,
@@ -133,7 +134,8 @@ fn classify<C: Catalog>(
     method_errors: MethodErrors<'_, C>,
 ) -> Error<C> {
     let method = method_errors(&code);
-    let system = C::SystemError::from_code(&code);
+    let system = C::SystemError::from_code(&code)
+        .filter(|system| system.only_with_status().is_none_or(|own| own == status));
     match (method, system) {
         (Some(error), Some(system)) => {
             if status == error.status() {

@@ -378,6 +378,29 @@ impl SystemError {
         }
     }
 
+    /// For a code methods use too, the one status with which it is this error.
+    pub fn only_with_status(self) -> Option<u16> {
+        match self {
+            Self::InternalServer => None,
+            Self::UnexpectedAnswer => None,
+            Self::QueryLimitExceeded => None,
+            Self::OperationTimeLimit => None,
+            Self::BatchMethodNotAllowed => None,
+            Self::BatchLengthExceeded => None,
+            Self::NoAuthFound => None,
+            Self::InvalidRequest => None,
+            Self::OverloadLimit => None,
+            Self::PlanAccessDenied => Some(401),
+            Self::InvalidCredentials => None,
+            Self::ManifestIsNotAvailable => None,
+            Self::MethodNotFound => None,
+            Self::InsufficientScope => None,
+            Self::ExpiredToken => None,
+            Self::UserAccess => None,
+            Self::PortalDeleted => None,
+        }
+    }
+
     /// The documented HTTP status in each revision that lists the error, as `(revision id,
     /// status)`.
     pub fn documented_statuses(self) -> &'static [(&'static str, u16)] {
@@ -478,5 +501,9 @@ impl DocumentedSystemError for SystemError {
 
     fn reaction(self) -> Reaction {
         SystemError::reaction(self)
+    }
+
+    fn only_with_status(self) -> Option<u16> {
+        SystemError::only_with_status(self)
     }
 }
