@@ -111,6 +111,9 @@ class InsufficientScopeError extends AuthError {}
 /** `expired_token` — The access token provided has expired. The OAuth access token has expired; refresh it and repeat the call. */
 class ExpiredTokenError extends TokenExpiredError {}
 
+/** `invalid_token` — Unable to get application by token. The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again. */
+class InvalidTokenError extends TokenExpiredError {}
+
 /** `user_access_error` — The user does not have access to the application. The application is installed, but the administrator allowed it only for specific users. */
 class UserAccessError extends AuthError {}
 
@@ -145,6 +148,7 @@ const makeError = base.errorFactory(
     "ERROR_METHOD_NOT_FOUND": MethodNotFoundError,
     "insufficient_scope": InsufficientScopeError,
     "expired_token": ExpiredTokenError,
+    "invalid_token": InvalidTokenError,
     "user_access_error": UserAccessError,
     "PORTAL_DELETED": PortalDeletedError,
   },
@@ -187,6 +191,7 @@ module.exports = {
   MethodNotFoundError,
   InsufficientScopeError,
   ExpiredTokenError,
+  InvalidTokenError,
   UserAccessError,
   PortalDeletedError,
   UnknownCodeError: base.UnknownCodeError,

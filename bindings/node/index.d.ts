@@ -283,6 +283,8 @@ export declare class MethodNotFoundError extends NotFoundError {}
 export declare class InsufficientScopeError extends AuthError {}
 /** `expired_token` — The access token provided has expired. The OAuth access token has expired; refresh it and repeat the call. */
 export declare class ExpiredTokenError extends TokenExpiredError {}
+/** `invalid_token` — Unable to get application by token. The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again. */
+export declare class InvalidTokenError extends TokenExpiredError {}
 /** `user_access_error` — The user does not have access to the application. The application is installed, but the administrator allowed it only for specific users. */
 export declare class UserAccessError extends AuthError {}
 /** `PORTAL_DELETED` — Portal was deleted. The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted. */
@@ -325,6 +327,7 @@ export declare const errors: {
   MethodNotFoundError: typeof MethodNotFoundError;
   InsufficientScopeError: typeof InsufficientScopeError;
   ExpiredTokenError: typeof ExpiredTokenError;
+  InvalidTokenError: typeof InvalidTokenError;
   UserAccessError: typeof UserAccessError;
   PortalDeletedError: typeof PortalDeletedError;
   UnknownCodeError: typeof UnknownCodeError;

@@ -48,6 +48,7 @@ export const {
   MethodNotFoundError,
   InsufficientScopeError,
   ExpiredTokenError,
+  InvalidTokenError,
   UserAccessError,
   PortalDeletedError,
   UnknownCodeError,

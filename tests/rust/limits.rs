@@ -319,6 +319,28 @@ async fn a_refused_refresh_is_a_typed_error_without_secrets() {
     );
 }
 
+#[tokio::test]
+async fn a_token_the_portal_does_not_know_is_renewed_as_an_expired_one_is() {
+    // As the official JS SDK does: `invalid_token` (revoked, or replaced by a renewal made
+    // elsewhere) renews the pair once and repeats the call.
+    let emu = emulator();
+    let client = Client::oauth(emu.oauth_endpoint(), "revoked-access-token")
+        .rate_limit(None)
+        .refresh(
+            Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
+                .oauth_server(emu.oauth_server_url()),
+        )
+        .build()
+        .unwrap();
+    let answer = client
+        .imopenlines_session_mode_silent(Silent::new(2043))
+        .await
+        .expect("renewed and repeated");
+    assert!(answer.result);
+    assert_eq!(emu.portal().stats().token_refreshes, 1);
+    assert_eq!(client.stats().token_renewals, 1);
+}
+
 /// 120 open-line chats, every tenth of them a group chat (not an open line).
 fn many_chats() -> PortalState {
     let mut state = PortalState::default();

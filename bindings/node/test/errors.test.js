@@ -59,7 +59,7 @@ test("system errors from the portal's own checks", async () => {
   e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'emulator-expired-token', { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
   assert.ok(e instanceof b24kit.ExpiredTokenError && e instanceof b24kit.TokenExpiredError);
   e = await failure(b24kit.Client.fromOAuth(portal.oauthEndpoint, 'no-such-token', { rateLimit: null, retry: { maxAttempts: 1 } }).imopenlinesSessionModeSilent({ chatId: 2043 }));
-  assert.ok(e instanceof b24kit.UnknownCodeError);
+  assert.ok(e instanceof b24kit.InvalidTokenError && e instanceof b24kit.TokenExpiredError);
   assert.deepEqual([e.code, e.httpStatus], ['invalid_token', 401]);
 });
 
@@ -98,6 +98,7 @@ const SYSTEM_CODES = {
   ERROR_METHOD_NOT_FOUND: 'MethodNotFoundError',
   insufficient_scope: 'InsufficientScopeError',
   expired_token: 'ExpiredTokenError',
+  invalid_token: 'InvalidTokenError',
   user_access_error: 'UserAccessError',
   PORTAL_DELETED: 'PortalDeletedError',
 };

@@ -61,7 +61,7 @@ def test_system_errors_from_the_portals_own_checks(portal: Portal) -> None:
     assert e.category == "token_expired"
 
     unknown = fails(b24kit.Client.from_oauth(portal.oauth_endpoint, "no-such-token", rate_limit=None, retry=b24kit.Retry.never()))
-    assert type(unknown) is errors.UnknownCodeError
+    assert type(unknown) is errors.InvalidTokenError and isinstance(unknown, errors.TokenExpiredError)
     assert (unknown.code, unknown.http_status) == ("invalid_token", 401)
 
 

@@ -58,6 +58,8 @@ crate::errors::error_enum! {
         InsufficientScope = "insufficient_scope",
         /// `expired_token` — The access token provided has expired (category `token_expired`). The OAuth access token has expired; refresh it and repeat the call.
         ExpiredToken = "expired_token",
+        /// `invalid_token` — Unable to get application by token (category `token_expired`). The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again.
+        InvalidToken = "invalid_token",
         /// `user_access_error` — The user does not have access to the application (category `auth`). The application is installed, but the administrator allowed it only for specific users.
         UserAccess = "user_access_error",
         /// `PORTAL_DELETED` — Portal was deleted (category `portal_state`). The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted.

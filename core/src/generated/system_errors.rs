@@ -18,6 +18,7 @@ pub const DOC_REVISIONS: &[DocRevision] = &[
     DocRevision { id: "docs-2026-04", source: "bitrix24/b24restdocs:_includes/system-errors.md, main @ 5988ed13 (last changed 2026-04-02)" },
     DocRevision { id: "docs-ru", source: "bitrix-tools/b24-rest-docs:_includes/system-errors.md (Russian; adds OPERATION_TIME_LIMIT)" },
     DocRevision { id: "docs-newest", source: "bitrix24/b24restdocs:_includes/system-errors.md @ 05e4d575 (matches the server code)" },
+    DocRevision { id: "sdk-js", source: "bitrix24/b24jssdk @ b6861d7, packages/jssdk/src/core/http/abstract-http.ts (_isAuthError): codes the docs' table lacks but portals send" },
 ];
 
 /// What kind of trouble a system error reports; use it to decide what to do next.
@@ -139,6 +140,12 @@ pub enum SystemError {
     ///
     /// The OAuth access token has expired; refresh it and repeat the call.
     ExpiredToken,
+    /// `invalid_token` — Unable to get application by token (HTTP 401 in sdk-js).
+    ///
+    /// The portal does not know the access token (revoked, or replaced by a renewal elsewhere).
+    /// With a refresh token the client renews it and repeats the call once, as the official JS SDK
+    /// does; without one, authorize again.
+    InvalidToken,
     /// `user_access_error` — The user does not have access to the application (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
     ///
     /// The application is installed, but the administrator allowed it only for specific users.
@@ -168,6 +175,7 @@ impl SystemError {
         Self::MethodNotFound,
         Self::InsufficientScope,
         Self::ExpiredToken,
+        Self::InvalidToken,
         Self::UserAccess,
         Self::PortalDeleted,
     ];
@@ -190,6 +198,7 @@ impl SystemError {
             Self::MethodNotFound => "ERROR_METHOD_NOT_FOUND",
             Self::InsufficientScope => "insufficient_scope",
             Self::ExpiredToken => "expired_token",
+            Self::InvalidToken => "invalid_token",
             Self::UserAccess => "user_access_error",
             Self::PortalDeleted => "PORTAL_DELETED",
         }
@@ -215,6 +224,7 @@ impl SystemError {
                 "The request requires higher privileges than provided by the webhook token"
             }
             Self::ExpiredToken => "The access token provided has expired",
+            Self::InvalidToken => "Unable to get application by token",
             Self::UserAccess => "The user does not have access to the application",
             Self::PortalDeleted => "Portal was deleted",
         }
@@ -238,6 +248,7 @@ impl SystemError {
             Self::MethodNotFound => "The method is misspelled, does not exist, or is unavailable without the needed scope.",
             Self::InsufficientScope => "The webhook or application lacks the scope the method needs.",
             Self::ExpiredToken => "The OAuth access token has expired; refresh it and repeat the call.",
+            Self::InvalidToken => "The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again.",
             Self::UserAccess => "The application is installed, but the administrator allowed it only for specific users.",
             Self::PortalDeleted => "The public part of the site is closed (on-premise option \"Temporary closure of the public part of the site\") or the portal was deleted.",
         }
@@ -260,6 +271,7 @@ impl SystemError {
             Self::MethodNotFound => SystemErrorCategory::NotFound,
             Self::InsufficientScope => SystemErrorCategory::Auth,
             Self::ExpiredToken => SystemErrorCategory::TokenExpired,
+            Self::InvalidToken => SystemErrorCategory::TokenExpired,
             Self::UserAccess => SystemErrorCategory::Auth,
             Self::PortalDeleted => SystemErrorCategory::PortalState,
         }
@@ -363,6 +375,12 @@ impl SystemError {
                 mark_bucket_full: false,
                 wait_for_budget: false,
             },
+            Self::InvalidToken => Reaction {
+                retry: RetryWhen::Never,
+                renew_token: true,
+                mark_bucket_full: false,
+                wait_for_budget: false,
+            },
             Self::UserAccess => Reaction {
                 retry: RetryWhen::Never,
                 renew_token: false,
@@ -396,6 +414,7 @@ impl SystemError {
             Self::MethodNotFound => None,
             Self::InsufficientScope => None,
             Self::ExpiredToken => None,
+            Self::InvalidToken => None,
             Self::UserAccess => None,
             Self::PortalDeleted => None,
         }
@@ -460,6 +479,7 @@ impl SystemError {
                 ("docs-ru", 401),
                 ("docs-newest", 401),
             ],
+            Self::InvalidToken => &[("sdk-js", 401)],
             Self::UserAccess => &[
                 ("docs-2026-04", 403),
                 ("docs-ru", 403),

@@ -80,6 +80,7 @@ __all__ = [
     "MethodNotFoundError",
     "InsufficientScopeError",
     "ExpiredTokenError",
+    "InvalidTokenError",
     "UserAccessError",
     "PortalDeletedError",
     "UnknownCodeError",
@@ -300,6 +301,15 @@ class ExpiredTokenError(TokenExpiredError):
     """
 
 
+class InvalidTokenError(TokenExpiredError):
+    """``invalid_token`` — Unable to get application by token (HTTP 401 in sdk-js).
+
+    The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a
+    refresh token the client renews it and repeats the call once, as the official JS SDK does;
+    without one, authorize again.
+    """
+
+
 class UserAccessError(AuthError):
     """``user_access_error`` — The user does not have access to the application (HTTP 403 in docs-2026-04, 403 in docs-ru, 401 in docs-newest).
 
@@ -343,6 +353,7 @@ _SYSTEM_ERRORS: Dict[str, Type[BitrixSystemError]] = {
     "ERROR_METHOD_NOT_FOUND": MethodNotFoundError,
     "insufficient_scope": InsufficientScopeError,
     "expired_token": ExpiredTokenError,
+    "invalid_token": InvalidTokenError,
     "user_access_error": UserAccessError,
     "PORTAL_DELETED": PortalDeletedError,
 }

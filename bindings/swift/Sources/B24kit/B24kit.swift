@@ -3891,6 +3891,11 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ExpiredToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
+     * `invalid_token` — Unable to get application by token (category `token_expired`). The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again.
+     */
+    case InvalidToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `user_access_error` — The user does not have access to the application (category `auth`). The application is installed, but the administrator allowed it only for specific users.
      */
     case UserAccess(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
@@ -4346,7 +4351,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .UserAccess(
+        case 25: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4358,7 +4363,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .PortalDeleted(
+        case 26: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4370,7 +4375,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .UnknownCode(
+        case 27: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4382,7 +4387,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .Http(
+        case 28: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4394,7 +4399,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .PortalMoved(
+        case 29: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4406,7 +4411,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .Connect(
+        case 30: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4418,7 +4423,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .Tls(
+        case 31: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4430,7 +4435,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .RequestTimeout(
+        case 32: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4442,7 +4447,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .ConnectionLost(
+        case 33: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4454,7 +4459,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .Protocol(
+        case 34: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4466,7 +4471,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .InvalidArgument(
+        case 35: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4478,7 +4483,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .Config(
+        case 36: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4490,7 +4495,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .TokenRefresh(
+        case 37: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4502,7 +4507,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .Skipped(
+        case 38: return .TokenRefresh(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4514,7 +4519,19 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .Internal(
+        case 39: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 40: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -4874,7 +4891,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4888,7 +4905,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4902,7 +4919,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4916,7 +4933,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4930,7 +4947,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4944,7 +4961,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4958,7 +4975,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4972,7 +4989,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -4986,7 +5003,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5000,7 +5017,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5014,7 +5031,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5028,7 +5045,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5042,7 +5059,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5056,7 +5073,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5070,8 +5087,22 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)

@@ -5927,6 +5927,35 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
+     * `invalid_token` — Unable to get application by token (category `token_expired`). The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again.
+     */
+    class InvalidToken(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * `user_access_error` — The user does not have access to the application (category `auth`). The application is installed, but the administrator allowed it only for specific users.
      */
     class UserAccess(
@@ -6737,7 +6766,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.UserAccess(
+            25 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6749,7 +6778,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.PortalDeleted(
+            26 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6761,7 +6790,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.UnknownCode(
+            27 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6773,7 +6802,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.Http(
+            28 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6785,7 +6814,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.PortalMoved(
+            29 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6797,7 +6826,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.Connect(
+            30 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6809,7 +6838,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.Tls(
+            31 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6821,7 +6850,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.RequestTimeout(
+            32 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6833,7 +6862,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.ConnectionLost(
+            33 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6845,7 +6874,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.Protocol(
+            34 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6857,7 +6886,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.InvalidArgument(
+            35 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6869,7 +6898,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.Config(
+            36 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6881,7 +6910,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.TokenRefresh(
+            37 -> B24kitException.Config(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6893,7 +6922,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.Skipped(
+            38 -> B24kitException.TokenRefresh(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -6905,7 +6934,19 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.Internal(
+            39 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            40 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7246,6 +7287,20 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.ExpiredToken -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.InvalidToken -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -7810,7 +7865,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7824,7 +7879,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7838,7 +7893,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7852,7 +7907,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7866,7 +7921,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.Http -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7880,7 +7935,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7894,7 +7949,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.Connect -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7908,7 +7963,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.Tls -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7922,7 +7977,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7936,7 +7991,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7950,7 +8005,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7964,7 +8019,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7978,7 +8033,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.Config -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -7992,7 +8047,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8006,8 +8061,22 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.Skipped -> {
                 buf.putInt(39)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
