@@ -76,8 +76,34 @@ pub(crate) fn raw(status: u16, content_type: &'static str, body: Bytes) -> Reply
 
 /// What a proxy in front of a portal sends when the portal is down.
 pub(crate) fn html_page(status: u16) -> Reply {
-    let page = format!(
-        "<!DOCTYPE html>\n<html><head><title>{status} Bad Gateway</title></head>\n<body><h1>{status} Bad Gateway</h1><hr>nginx</body></html>\n"
-    );
-    raw(status, "text/html; charset=utf-8", Bytes::from(page))
+    raw(status, HTML, html_body(status))
+}
+
+pub(crate) const HTML: &str = "text/html";
+
+/// The page nginx, in front of every portal, sends for a status it answers itself: no JSON, the
+/// status and its reason phrase as nginx spells them, for 404s of unknown paths, 413s of
+/// oversized bodies and the 5xx of a proxy whose upstream failed.
+pub(crate) fn html_body(status: u16) -> Bytes {
+    let title = format!("{status} {}", nginx_reason(status));
+    Bytes::from(format!(
+        "<html>\r\n<head><title>{title}</title></head>\r\n<body>\r\n<center><h1>{title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+    ))
+}
+
+fn nginx_reason(status: u16) -> &'static str {
+    match status {
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Not Allowed",
+        408 => "Request Time-out",
+        413 => "Request Entity Too Large",
+        429 => "Too Many Requests",
+        500 => "Internal Server Error",
+        502 => "Bad Gateway",
+        503 => "Service Temporarily Unavailable",
+        504 => "Gateway Time-out",
+        _ => "Error",
+    }
 }

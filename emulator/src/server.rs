@@ -99,16 +99,11 @@ async fn handle(
     let started = unix_now();
     let (parts, body) = req.into_parts();
     let path = parts.uri.path().to_string();
-    let body =
-        match Limited::new(body, MAX_REQUEST_BODY).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(_) => return Ok(json_response(
-                413,
-                br#"{"error":"REQUEST_TOO_LARGE","error_description":"Request body too large"}"#
-                    .as_slice()
-                    .into(),
-            )),
-        };
+    let body = match Limited::new(body, MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        // nginx refuses an oversized body before the portal sees it.
+        Err(_) => return Ok(response(413, reply::HTML, reply::html_body(413))),
+    };
     let response = if let Some(rest_path) = path.strip_prefix("/rest/") {
         let header = |name| {
             parts
@@ -163,12 +158,8 @@ async fn handle(
         let (status, value) = control::handle(&portal, parts.method.as_str(), control_path, &body);
         json_response(status, Bytes::from(value.to_string()))
     } else {
-        json_response(
-            404,
-            Bytes::from_static(
-                br#"{"error":"NOT_FOUND","error_description":"REST calls live under /rest/"}"#,
-            ),
-        )
+        // Only /rest/ reaches the portal; nginx answers everything else itself.
+        response(404, reply::HTML, reply::html_body(404))
     };
     if portal.log_requests {
         eprintln!(

@@ -186,7 +186,6 @@ async fn errors_carry_their_real_status_and_json() {
             500,
             "INTERNAL_WRONG_TRANSPORT",
         ),
-        (format!("{base}elsewhere"), 404, "NOT_FOUND"),
     ];
     for (url, want_status, want_code) in cases {
         let (status, content_type, body) = answer(c.get(&url).send().await.unwrap()).await;
@@ -197,6 +196,23 @@ async fn errors_carry_their_real_status_and_json() {
         );
         assert!(content_type.starts_with("application/json"));
         assert!(body["error_description"].is_string());
+    }
+    // What nginx answers itself, before the portal: an HTML page with the true status.
+    let big = "x".repeat(2 * 1024 * 1024);
+    for (request, status, title) in [
+        (c.get(format!("{base}elsewhere")), 404, "404 Not Found"),
+        (
+            c.post(format!("{hook}imopenlines.session.mode.silent"))
+                .form(&[("CHAT_ID", "2043"), ("PAD", &big)]),
+            413,
+            "413 Request Entity Too Large",
+        ),
+    ] {
+        let resp = request.send().await.unwrap();
+        assert_eq!(resp.status().as_u16(), status);
+        assert_eq!(resp.headers()["content-type"], "text/html");
+        let page = resp.text().await.unwrap();
+        assert!(page.contains(&format!("<title>{title}</title>")), "{page}");
     }
 }
 

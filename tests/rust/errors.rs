@@ -344,6 +344,35 @@ async fn an_html_error_page_is_an_http_error() {
 }
 
 #[tokio::test]
+async fn a_body_nginx_refuses_as_too_large_is_an_http_error() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let padding = "x".repeat(2 * 1024 * 1024);
+    let err = client
+        .call_method(
+            "imopenlines.session.mode.silent",
+            serde_json::json!({"CHAT_ID": 2043, "PAD": padding}),
+        )
+        .await
+        .unwrap_err();
+    match &err {
+        Error::Http {
+            status: 413,
+            snippet,
+        } => assert!(
+            snippet.contains("413 Request Entity Too Large"),
+            "{snippet}"
+        ),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(
+        emu.portal().stats().rest_requests,
+        0,
+        "the portal never saw it"
+    );
+}
+
+#[tokio::test]
 async fn a_renamed_portal_is_a_typed_error_naming_the_new_address() {
     let emu = emulator();
     // Retries on, as by default: a move is not retried, and the redirect is not followed.
