@@ -1,7 +1,9 @@
 //! The portal's execution-time budget: per method and per application or webhook, the time its
-//! calls spent is kept in ten baskets that together span the window (ten one-minute baskets on a
-//! real portal). Once the total is over the limit, the next call of that method from that caller
-//! is refused with `OPERATION_TIME_LIMIT` until old baskets drop out. Tests scale the window down
+//! calls spent is kept in baskets a tenth of the window long (one minute on a real portal). As the
+//! docs describe it, a basket starts with the first call that falls in no open basket and drops
+//! out a window later: a first call at 10:05:20 is released at 10:15:20. Once the total is over the
+//! limit, the next call of that method from that caller is refused with `OPERATION_TIME_LIMIT`
+//! until old baskets drop out. Tests scale the window down
 //! and give each call a simulated cost, since the emulator's handlers take microseconds.
 
 use std::collections::HashMap;
@@ -86,12 +88,12 @@ impl Budgets {
         now: f64,
         processing: f64,
     ) -> Reading {
-        let basket = (now / limit.basket_length()).floor() * limit.basket_length();
+        let basket_length = limit.basket_length();
         let spending = self.current(limit, (caller.to_string(), method.to_string()), now);
         let cost = processing + limit.cost_seconds;
         match spending.last_mut() {
-            Some((start, seconds)) if *start == basket => *seconds += cost,
-            _ => spending.push((basket, cost)),
+            Some((start, seconds)) if now < *start + basket_length => *seconds += cost,
+            _ => spending.push((now, cost)),
         }
         Reading {
             operating: spending.iter().map(|(_, s)| s).sum(),
@@ -112,7 +114,7 @@ mod tests {
             cost_seconds: 0.4,
         };
         let mut b = Budgets::default();
-        let t = 100.0;
+        let t = 100.25;
         for i in 0..3 {
             assert!(b.admits(&limit, "hook", "m", t), "call {i}");
             b.book(&limit, "hook", "m", t, 0.0);
@@ -122,7 +124,28 @@ mod tests {
         assert!(b.admits(&limit, "hook", "other", t + 0.5));
         assert!(b.admits(&limit, "app", "m", t + 0.5));
         let reading = b.book(&limit, "hook", "other", t + 0.5, 0.0);
-        assert_eq!(reading.reset_at, 110.0);
+        assert_eq!(reading.reset_at, 110.75, "a window after that method's first call");
+        assert!(!b.admits(&limit, "hook", "m", t + 9.9));
         assert!(b.admits(&limit, "hook", "m", t + 10.0));
+    }
+
+    #[test]
+    fn a_basket_starts_with_its_first_call_not_on_a_boundary() {
+        // The docs' example, scaled: a first call at 10:05:20 is released at 10:15:20.
+        let limit = OperatingLimit {
+            limit_seconds: 100.0,
+            window_seconds: 600.0,
+            cost_seconds: 1.0,
+        };
+        let mut b = Budgets::default();
+        let first = 36_320.0; // 10:05:20
+        assert_eq!(b.book(&limit, "hook", "m", first, 0.0).reset_at, first + 600.0);
+        // 50 s later is the same basket; 70 s later opens a second one. The oldest decides.
+        b.book(&limit, "hook", "m", first + 50.0, 0.0);
+        let reading = b.book(&limit, "hook", "m", first + 70.0, 0.0);
+        assert_eq!((reading.operating, reading.reset_at), (3.0, first + 600.0));
+        // Once the first basket drops out, the second one's start decides.
+        let later = b.book(&limit, "hook", "m", first + 601.0, 0.0);
+        assert_eq!((later.operating, later.reset_at), (2.0, first + 670.0));
     }
 }
