@@ -124,7 +124,10 @@ mod tests {
         assert!(b.admits(&limit, "hook", "other", t + 0.5));
         assert!(b.admits(&limit, "app", "m", t + 0.5));
         let reading = b.book(&limit, "hook", "other", t + 0.5, 0.0);
-        assert_eq!(reading.reset_at, 110.75, "a window after that method's first call");
+        assert_eq!(
+            reading.reset_at, 110.75,
+            "a window after that method's first call"
+        );
         assert!(!b.admits(&limit, "hook", "m", t + 9.9));
         assert!(b.admits(&limit, "hook", "m", t + 10.0));
     }
@@ -139,7 +142,10 @@ mod tests {
         };
         let mut b = Budgets::default();
         let first = 36_320.0; // 10:05:20
-        assert_eq!(b.book(&limit, "hook", "m", first, 0.0).reset_at, first + 600.0);
+        assert_eq!(
+            b.book(&limit, "hook", "m", first, 0.0).reset_at,
+            first + 600.0
+        );
         // 50 s later is the same basket; 70 s later opens a second one. The oldest decides.
         b.book(&limit, "hook", "m", first + 50.0, 0.0);
         let reading = b.book(&limit, "hook", "m", first + 70.0, 0.0);

@@ -264,6 +264,67 @@ async fn the_token_is_read_from_the_bearer_header_first_as_the_portal_does() {
 }
 
 #[tokio::test]
+async fn dialog_get_takes_the_first_identifier_given_and_pin_tests_php_truthiness() {
+    let emu = emulator();
+    let c = http();
+    let hook = emu.webhook_url();
+    let call =
+        |method: &str, pairs: &[(&str, &str)]| c.post(format!("{hook}{method}")).form(pairs).send();
+    // The first identifier given decides, as on the portal: a bad CHAT_ID is not skipped.
+    for (pairs, want) in [
+        (&[("DIALOG_ID", "chat2043")][..], Ok(2043)),
+        (
+            &[("CHAT_ID", "0"), ("DIALOG_ID", "chat2043")][..],
+            Err("ACCESS_ERROR"),
+        ),
+        (
+            &[("CHAT_ID", "junk"), ("DIALOG_ID", "chat2043")][..],
+            Err("ACCESS_ERROR"),
+        ),
+        (
+            &[("SESSION_ID", "0"), ("USER_CODE", "livechat|1|1|1")][..],
+            Err("ACCESS_ERROR"),
+        ),
+        (&[][..], Err("ACCESS_ERROR")),
+    ] {
+        let (status, _, body) = answer(call("imopenlines.dialog.get", pairs).await.unwrap()).await;
+        match want {
+            Ok(id) => assert_eq!(
+                (status, &body["result"]["id"]),
+                (200, &json!(id)),
+                "{pairs:?}: {body}"
+            ),
+            Err(code) => assert_eq!(
+                (status, body["error"].as_str()),
+                (400, Some(code)),
+                "{pairs:?}: {body}"
+            ),
+        }
+    }
+    // pin tests the raw CHAT_ID as PHP does: "0" and "" are empty; "abc" and " " are not, and
+    // fail the next check instead.
+    for (value, code) in [
+        ("0", "CHAT_ID_EMPTY"),
+        ("", "CHAT_ID_EMPTY"),
+        ("abc", "CHAT_ID"),
+        (" ", "CHAT_ID"),
+        ("0.0", "CHAT_ID"),
+    ] {
+        let (status, _, body) = answer(
+            call("imopenlines.session.mode.pin", &[("CHAT_ID", value)])
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(
+            (status, body["error"].as_str()),
+            (400, Some(code)),
+            "{value:?}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_leaky_bucket_refuses_a_client_that_sends_too_fast() {
     let emu = emulator_with(
         PortalState::default(),

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{php_intval, Caller, MethodFailure};
+use super::{php_intval, php_truthy, Caller, MethodFailure};
 use crate::state::{Chat, PortalState};
 
 const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
@@ -57,17 +57,19 @@ pub(crate) fn session_mode_silent(
     Ok(Value::Bool(true))
 }
 
-/// `imopenlines.session.mode.pin`: an empty `CHAT_ID` (missing, 0, "") is `CHAT_ID_EMPTY`; then
-/// the same access checks as the silent mode; `ACTIVATE` other than exactly `"N"` pins.
+/// `imopenlines.session.mode.pin`: a `CHAT_ID` PHP finds false (missing, `0`, `""`, `"0"`) is
+/// `CHAT_ID_EMPTY` — the portal tests the raw value, so `"abc"` or `0.5` pass this check and
+/// fail the next one (`CHAT_ID`); then the same access checks as the silent mode; `ACTIVATE`
+/// other than exactly `"N"` pins.
 pub(crate) fn session_mode_pin(
     state: &mut PortalState,
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat_id = php_intval(params.get("CHAT_ID"));
-    if chat_id == 0 {
+    if !php_truthy(params.get("CHAT_ID")) {
         return Err(CHAT_ID_EMPTY);
     }
+    let chat_id = php_intval(params.get("CHAT_ID"));
     let pin = !matches!(params.get("ACTIVATE"), Some(Value::String(s)) if s == "N");
     check_access(state, chat_id, caller.user_id)?.pinned = pin;
     Ok(Value::Bool(true))
@@ -104,8 +106,10 @@ fn set_all_pinned(state: &mut PortalState, user_id: i64, pinned: bool) -> Value 
     json!(changed)
 }
 
-/// `imopenlines.dialog.get`: parameter names are case-insensitive; the first identifier given
-/// (`CHAT_ID`, `DIALOG_ID`, `SESSION_ID`, `USER_CODE`) finds the chat.
+/// `imopenlines.dialog.get`: parameter names are case-insensitive; as the portal's
+/// `Rest::dialogGet`, the first identifier *given*, in the order `CHAT_ID`, `DIALOG_ID`,
+/// `SESSION_ID`, `USER_CODE`, decides — a given but bad one (`CHAT_ID=0`) is `ACCESS_ERROR`
+/// even when a good one follows, and so is no identifier at all.
 pub(crate) fn dialog_get(
     state: &mut PortalState,
     caller: &Caller,
@@ -115,29 +119,34 @@ pub(crate) fn dialog_get(
         .iter()
         .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
         .collect();
-    let text = |key: &str| match upper.get(key) {
-        Some(Value::String(s)) if !s.is_empty() => Some(s.clone()),
-        Some(Value::Number(n)) => Some(n.to_string()),
-        _ => None,
+    let text = |value: &Value| match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
     };
-    let found: Option<&Chat> = if php_intval(upper.get("CHAT_ID")) > 0 {
-        state.chat(php_intval(upper.get("CHAT_ID")))
-    } else if let Some(dialog) = text("DIALOG_ID") {
-        dialog
+    let given = |key: &str| upper.get(key).filter(|v| !v.is_null());
+    let found: Option<&Chat> = if let Some(chat_id) = given("CHAT_ID") {
+        state.chat(php_intval(Some(chat_id)))
+    } else if let Some(dialog) = given("DIALOG_ID") {
+        text(dialog)
             .strip_prefix("chat")
             .and_then(|id| id.parse().ok())
             .and_then(|id| state.chat(id))
-    } else if php_intval(upper.get("SESSION_ID")) > 0 {
-        let session = php_intval(upper.get("SESSION_ID"));
-        state.chats.iter().find(|c| c.session_id == session)
-    } else if let Some(code) = text("USER_CODE") {
+    } else if let Some(session) = given("SESSION_ID") {
+        let session = php_intval(Some(session));
+        state
+            .chats
+            .iter()
+            .find(|c| session > 0 && c.session_id == session)
+    } else if let Some(code) = given("USER_CODE") {
+        let code = text(code);
         let code = code.strip_prefix("imol|").unwrap_or(&code).to_string();
         state
             .chats
             .iter()
             .find(|c| !c.entity_id.is_empty() && c.entity_id == code)
     } else {
-        return Err(DIALOG_ID_EMPTY);
+        None
     };
     let chat = found
         .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))

@@ -136,6 +136,20 @@ pub fn served_methods() -> Vec<ServedMethod> {
 
 /// PHP's `intval` on a request parameter: numbers truncate, strings read their leading
 /// integer (`"12abc"` → 12, `"abc"` → 0), `true` is 1, anything else 0.
+/// PHP's truthiness of a request value, as `if (!$params['X'])` tests it: absent, `null`,
+/// `false`, `0`, `0.0`, `""`, `"0"` and an empty array are false; anything else (`"abc"`, `" "`,
+/// `"0.0"`, `0.5`) is true.
+pub(crate) fn php_truthy(value: Option<&Value>) -> bool {
+    match value {
+        None | Some(Value::Null) | Some(Value::Bool(false)) => false,
+        Some(Value::Number(n)) => n.as_f64().is_some_and(|f| f != 0.0),
+        Some(Value::String(s)) => !(s.is_empty() || s == "0"),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(Value::Object(map)) => !map.is_empty(),
+        Some(Value::Bool(true)) => true,
+    }
+}
+
 pub(crate) fn php_intval(value: Option<&Value>) -> i64 {
     match value {
         Some(Value::Number(n)) => n
@@ -160,6 +174,32 @@ pub(crate) fn php_intval(value: Option<&Value>) -> i64 {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn truthiness_as_php_has_it() {
+        for falsy in [
+            json!(null),
+            json!(false),
+            json!(0),
+            json!(0.0),
+            json!(""),
+            json!("0"),
+            json!([]),
+        ] {
+            assert!(!php_truthy(Some(&falsy)), "{falsy}");
+        }
+        assert!(!php_truthy(None));
+        for truthy in [
+            json!("abc"),
+            json!(" "),
+            json!("0.0"),
+            json!(0.5),
+            json!(true),
+            json!([0]),
+        ] {
+            assert!(php_truthy(Some(&truthy)), "{truthy}");
+        }
+    }
 
     #[test]
     fn intval_follows_php() {
