@@ -62,6 +62,8 @@ pub struct EmulatorConfig {
     /// Closes keep-alive connections idle this long, as portals behind nginx do; `None` keeps
     /// them open.
     pub idle_timeout: Option<std::time::Duration>,
+    /// Refuse webhooks over plain HTTP, as portals do (`INVALID_REQUEST` "Https required.").
+    pub require_https: bool,
 }
 
 impl Default for EmulatorConfig {
@@ -75,6 +77,7 @@ impl Default for EmulatorConfig {
             log_requests: false,
             worker_threads: 1,
             idle_timeout: None,
+            require_https: false,
         }
     }
 }
@@ -105,6 +108,7 @@ impl Emulator {
             config.rate_limit,
             config.log_requests,
         ));
+        portal.set_require_https(config.require_https);
         let runtime = if config.worker_threads <= 1 {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()

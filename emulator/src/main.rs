@@ -39,6 +39,9 @@ struct Args {
     /// Close keep-alive connections idle this many milliseconds (default: keep them).
     #[arg(long)]
     idle_timeout_ms: Option<u64>,
+    /// Refuse webhooks over plain HTTP, as portals do (use with --tls).
+    #[arg(long)]
+    require_https: bool,
     /// Print one JSON line with the URLs instead of the human banner (for test fixtures).
     #[arg(long)]
     ready_json: bool,
@@ -96,6 +99,7 @@ fn main() -> ExitCode {
         log_requests: args.log,
         worker_threads: args.threads.max(1),
         idle_timeout: args.idle_timeout_ms.map(std::time::Duration::from_millis),
+        require_https: args.require_https,
     }) {
         Ok(emulator) => emulator,
         Err(e) => {

@@ -29,6 +29,8 @@ pub struct Portal {
     per_method: Mutex<BTreeMap<String, u64>>,
     last_call: Mutex<Option<RecordedCall>>,
     pub(crate) log_requests: bool,
+    /// Webhooks over plain HTTP are refused, as portals do.
+    require_https: AtomicBool,
 }
 
 /// The method and parameters of the latest REST call that passed the rate limit, as the portal
@@ -89,7 +91,18 @@ impl Portal {
             per_method: Mutex::new(BTreeMap::new()),
             last_call: Mutex::new(None),
             log_requests,
+            require_https: AtomicBool::new(false),
         }
+    }
+
+    /// Refuse webhooks over plain HTTP (`INVALID_REQUEST`, "Https required."), as portals do;
+    /// off by default so that tests over HTTP keep working.
+    pub fn set_require_https(&self, on: bool) {
+        self.require_https.store(on, Ordering::Relaxed);
+    }
+
+    pub(crate) fn requires_https(&self) -> bool {
+        self.require_https.load(Ordering::Relaxed)
     }
 
     /// A copy of the whole state.

@@ -16,6 +16,7 @@ use crate::request::RestCall;
 pub(crate) async fn handle(
     portal: &Portal,
     started: f64,
+    secure: bool,
     call: impl FnOnce() -> RestCall,
 ) -> Reply {
     portal.count_request();
@@ -48,6 +49,10 @@ pub(crate) async fn handle(
     // with a wrong key is told about the method, not the key).
     if call.method != "batch" && crate::methods::find(&call.method).is_none() {
         return error(404, "ERROR_METHOD_NOT_FOUND", "Method not found!");
+    }
+    // The webhook check (`apauth`) refuses plain HTTP on a portal that requires HTTPS.
+    if call.webhook.is_some() && portal.requires_https() && !secure {
+        return error(401, "INVALID_REQUEST", "Https required.");
     }
     let credential = match authenticate(portal, &call) {
         Ok(c) => c,

@@ -111,7 +111,7 @@ async fn handle(
                 .get(name)
                 .and_then(|v: &HeaderValue| v.to_str().ok())
         };
-        let reply = rest::handle(&portal, started, || {
+        let reply = rest::handle(&portal, started, secure, || {
             request::parse(
                 rest_path,
                 parts.uri.query(),

@@ -414,6 +414,47 @@ async fn tls_works_with_the_emulator_certificate_and_fails_without_it() {
 }
 
 #[tokio::test]
+async fn a_portal_that_requires_https_refuses_a_webhook_over_http() {
+    // Off by default (tests run over plain HTTP); on, as on a portal: INVALID_REQUEST.
+    for tls in [false, true] {
+        let emu = Emulator::start(EmulatorConfig {
+            tls,
+            require_https: true,
+            rate_limit: None,
+            ..EmulatorConfig::default()
+        })
+        .unwrap();
+        let mut builder = Client::webhook(emu.webhook_url())
+            .rate_limit(None)
+            .retry(b24kit::RetryPolicy::never());
+        if let Some(pem) = emu.tls_certificate_pem() {
+            builder = builder.add_root_certificate_pem(pem.to_string());
+        }
+        let outcome = builder
+            .build()
+            .unwrap()
+            .imopenlines_session_mode_silent(Silent::new(2043))
+            .await;
+        if tls {
+            assert!(outcome.unwrap().result);
+        } else {
+            let err = outcome.unwrap_err();
+            assert!(
+                matches!(
+                    err,
+                    Error::System {
+                        error: b24kit::SystemError::InvalidRequest,
+                        status: 401,
+                        ..
+                    }
+                ),
+                "{err:?}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn an_idle_connection_closed_by_the_portal_is_replaced() {
     let emu = Emulator::start(EmulatorConfig {
         rate_limit: None,
