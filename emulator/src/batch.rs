@@ -76,7 +76,11 @@ pub(crate) fn run(
         "result_time": times.into_json(),
     });
     let processing = processing_started.elapsed().as_secs_f64();
-    reply::success(body.into(), TimeObject::new(started, processing, None))
+    let utc_offset = portal.with_state(|state| state.utc_offset_minutes);
+    reply::success(
+        body.into(),
+        TimeObject::new(started, processing, None, utc_offset),
+    )
 }
 
 fn run_one(

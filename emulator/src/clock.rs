@@ -29,7 +29,12 @@ impl TimeObject {
     /// Figures for a request that started at `start` and spent `processing` seconds in the
     /// method handler. Without a budget reading (the limit is off) `operating` is 0 and the
     /// budget resets 10 minutes after the start.
-    pub(crate) fn new(start: f64, processing: f64, budget: Option<Reading>) -> TimeObject {
+    pub(crate) fn new(
+        start: f64,
+        processing: f64,
+        budget: Option<Reading>,
+        utc_offset_minutes: i32,
+    ) -> TimeObject {
         let finish = unix_now().max(start);
         let (operating, operating_reset_at) = match budget {
             Some(r) => (r.operating, r.reset_at.ceil() as i64),
@@ -40,25 +45,30 @@ impl TimeObject {
             finish,
             duration: finish - start,
             processing,
-            date_start: iso8601(start),
-            date_finish: iso8601(finish),
+            date_start: iso8601(start, utc_offset_minutes),
+            date_finish: iso8601(finish, utc_offset_minutes),
             operating_reset_at,
             operating,
         }
     }
 }
 
-/// `2026-03-16T18:36:06+00:00`, like PHP's `date('c')` on a server in UTC.
-pub(crate) fn iso8601(unix: f64) -> String {
-    let secs = unix.floor() as i64;
+/// `2026-03-16T19:36:06+01:00`, like PHP's `date('c')` on a server `utc_offset_minutes` ahead of
+/// UTC.
+pub(crate) fn iso8601(unix: f64, utc_offset_minutes: i32) -> String {
+    let secs = unix.floor() as i64 + i64::from(utc_offset_minutes) * 60;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
+    let sign = if utc_offset_minutes < 0 { '-' } else { '+' };
+    let offset = utc_offset_minutes.unsigned_abs();
     format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}+00:00",
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}{sign}{:02}:{:02}",
         rem / 3600,
         rem % 3600 / 60,
-        rem % 60
+        rem % 60,
+        offset / 60,
+        offset % 60
     )
 }
 
@@ -84,8 +94,11 @@ mod tests {
     #[test]
     fn formats_the_docs_example_instant() {
         // The `start` of the docs' example answer.
-        assert_eq!(iso8601(1_773_678_966.767), "2026-03-16T16:36:06+00:00");
-        assert_eq!(iso8601(0.0), "1970-01-01T00:00:00+00:00");
-        assert_eq!(iso8601(951_782_400.0), "2000-02-29T00:00:00+00:00");
+        assert_eq!(iso8601(1_773_678_966.767, 0), "2026-03-16T16:36:06+00:00");
+        assert_eq!(iso8601(0.0, 0), "1970-01-01T00:00:00+00:00");
+        assert_eq!(iso8601(951_782_400.0, 0), "2000-02-29T00:00:00+00:00");
+        // The docs' example zone, and one behind UTC across midnight.
+        assert_eq!(iso8601(1_773_678_966.0, 60), "2026-03-16T17:36:06+01:00");
+        assert_eq!(iso8601(0.0, -210), "1969-12-31T20:30:00-03:30");
     }
 }

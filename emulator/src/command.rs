@@ -64,12 +64,20 @@ pub(crate) fn run_command(
     let caller = Caller {
         user_id: credential.user_id,
     };
-    let outcome = portal.with_state(|state| (method.handler)(state, &caller, &params));
+    let (outcome, utc_offset) = portal.with_state(|state| {
+        (
+            (method.handler)(state, &caller, &params),
+            state.utc_offset_minutes,
+        )
+    });
     let processing = handler_started.elapsed().as_secs_f64();
     portal.record_call(name.to_string(), params);
     let reading = portal.book_operating(&credential.owner, method.name, unix_now(), processing);
     match outcome {
-        Ok(result) => Ok((result, TimeObject::new(started, processing, reading))),
+        Ok(result) => Ok((
+            result,
+            TimeObject::new(started, processing, reading, utc_offset),
+        )),
         Err(failure) => {
             debug_assert!(
                 method.errors.contains(&failure),

@@ -21,6 +21,10 @@ pub struct PortalState {
     /// (`crm.contact.list`, `crm.contact.get`).
     #[serde(default = "default_contacts")]
     pub contacts: u64,
+    /// The portal's time zone as an offset from UTC in minutes (60 for `+01:00`): the `time`
+    /// object's `date_start` and `date_finish` are written in it, as PHP's `date('c')` does.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
 }
 
 /// Enough contacts for list paging to take many pages and many `batch` requests.
@@ -200,6 +204,7 @@ impl Default for PortalState {
                 client_secret: DEMO_CLIENT_SECRET.to_string(),
             }],
             contacts: DEFAULT_CONTACTS,
+            utc_offset_minutes: 0,
         }
     }
 }

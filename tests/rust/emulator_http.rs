@@ -719,3 +719,22 @@ async fn the_execution_time_budget_reports_operating_and_refuses_past_the_limit(
     assert_ne!(status, 429);
     assert_eq!(emu.portal().stats().operation_time_limited, 1);
 }
+
+#[tokio::test]
+async fn dates_are_written_in_the_portals_time_zone() {
+    use b24kit::prelude::*;
+    let emu = emulator();
+    emu.portal()
+        .with_state(|state| state.utc_offset_minutes = 60);
+    let client = b24kit_tests::webhook_client(&emu);
+    let answer = client
+        .imopenlines_session_mode_silent(b24kit::ImopenlinesSessionModeSilentParams::new(2043))
+        .await
+        .unwrap();
+    let time = answer.time;
+    assert!(time.date_start.ends_with("+01:00"), "{}", time.date_start);
+    // The same instant as `start`: the wall clock is an hour ahead of UTC.
+    let hour = |date: &str| date[11..13].parse::<i64>().unwrap();
+    let utc_hour = (time.start.floor() as i64).rem_euclid(86_400) / 3600;
+    assert_eq!(hour(&time.date_start), (utc_hour + 1) % 24);
+}
