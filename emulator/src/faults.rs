@@ -1,5 +1,6 @@
 //! Fault injection: the next N REST calls answer with a chosen failure instead of the normal
-//! answer. Set through `POST /_emulator/faults` or [`Portal::inject`](crate::Portal::inject).
+//! answer — or, for `oauth_error`, the next N token requests to the OAuth server. Set through
+//! `POST /_emulator/faults` or [`Portal::inject`](crate::Portal::inject).
 
 use std::collections::VecDeque;
 
@@ -44,6 +45,21 @@ pub enum Fault {
     Delay { ms: u64 },
     /// Closes the connection without answering.
     Drop,
+    /// The OAuth server (not a REST call) answers the next token request with this error body
+    /// and status — `WRONG_CLIENT` with 200 and `PAYMENT_REQUIRED` are among its documented ones.
+    OauthError {
+        status: u16,
+        code: String,
+        #[serde(default)]
+        description: String,
+    },
+}
+
+impl Fault {
+    /// Whether the OAuth server, rather than a REST call, takes this fault.
+    pub(crate) fn for_oauth_server(&self) -> bool {
+        matches!(self, Fault::OauthError { .. })
+    }
 }
 
 fn status_200() -> u16 {
@@ -81,13 +97,17 @@ impl FaultQueue {
         }
     }
 
-    /// The fault for the next call, if any.
-    pub(crate) fn take(&mut self) -> Option<Fault> {
-        let front = self.0.front_mut()?;
-        let fault = front.fault.clone();
-        front.count -= 1;
-        if front.count == 0 {
-            self.0.pop_front();
+    /// The fault for the next REST call (`oauth == false`) or token request (`true`), if any.
+    pub(crate) fn take(&mut self, oauth: bool) -> Option<Fault> {
+        let index = self
+            .0
+            .iter()
+            .position(|r| r.fault.for_oauth_server() == oauth)?;
+        let request = &mut self.0[index];
+        let fault = request.fault.clone();
+        request.count -= 1;
+        if request.count == 0 {
+            self.0.remove(index);
         }
         Some(fault)
     }
@@ -110,9 +130,22 @@ mod tests {
         let mut q = FaultQueue::default();
         q.push(serde_json::from_str(r#"{"kind":"drop","count":2}"#).unwrap());
         q.push(serde_json::from_str(r#"{"kind":"html"}"#).unwrap());
-        assert_eq!(q.take(), Some(Fault::Drop));
-        assert_eq!(q.take(), Some(Fault::Drop));
-        assert_eq!(q.take(), Some(Fault::Html { status: 502 }));
-        assert_eq!(q.take(), None);
+        q.push(
+            serde_json::from_str(r#"{"kind":"oauth_error","status":200,"code":"WRONG_CLIENT"}"#)
+                .unwrap(),
+        );
+        assert_eq!(q.take(false), Some(Fault::Drop));
+        assert_eq!(q.take(false), Some(Fault::Drop));
+        assert_eq!(q.take(false), Some(Fault::Html { status: 502 }));
+        assert_eq!(
+            q.take(false),
+            None,
+            "the OAuth server's fault is not a REST call's"
+        );
+        assert!(matches!(
+            q.take(true),
+            Some(Fault::OauthError { status: 200, .. })
+        ));
+        assert_eq!(q.take(true), None);
     }
 }

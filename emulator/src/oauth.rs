@@ -19,6 +19,14 @@ pub(crate) fn handle(
     body: &[u8],
     base_url: &str,
 ) -> (u16, Value) {
+    if let Some(crate::faults::Fault::OauthError {
+        status,
+        code,
+        description,
+    }) = portal.take_oauth_fault()
+    {
+        return failure(status, &code, &description);
+    }
     let mut params = Map::new();
     if let Some(q) = query {
         php_form::decode_into(q.as_bytes(), &mut params);

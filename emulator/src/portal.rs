@@ -194,12 +194,22 @@ impl Portal {
         }
     }
 
+    /// The fault for the next REST call, if any.
     pub(crate) fn take_fault(&self) -> Option<Fault> {
+        self.take_fault_for(false)
+    }
+
+    /// The fault for the next token request to the OAuth server, if any.
+    pub(crate) fn take_oauth_fault(&self) -> Option<Fault> {
+        self.take_fault_for(true)
+    }
+
+    fn take_fault_for(&self, oauth: bool) -> Option<Fault> {
         if !self.has_faults.load(Ordering::Acquire) {
             return None;
         }
         let mut q = lock(&self.faults);
-        let fault = q.take();
+        let fault = q.take(oauth);
         self.has_faults.store(!q.is_empty(), Ordering::Release);
         fault
     }

@@ -21,7 +21,8 @@ pub(crate) async fn handle(
 ) -> Reply {
     portal.count_request();
     match portal.take_fault() {
-        None => {}
+        // Never taken for a REST call (`take_fault` leaves the OAuth server's faults alone).
+        None | Some(Fault::OauthError { .. }) => {}
         Some(Fault::Delay { ms }) => tokio::time::sleep(Duration::from_millis(ms)).await,
         Some(Fault::Drop) => return Reply::Drop,
         Some(Fault::Error {

@@ -341,6 +341,51 @@ async fn a_token_the_portal_does_not_know_is_renewed_as_an_expired_one_is() {
     assert_eq!(client.stats().token_renewals, 1);
 }
 
+#[tokio::test]
+async fn the_oauth_servers_documented_refusals_are_typed_whatever_their_status() {
+    // WRONG_CLIENT comes with HTTP 200 (the official Python SDK knows it so); PAYMENT_REQUIRED is
+    // in the docs; invalid_grant (400) means the user must authorize again.
+    let emu = emulator();
+    for (status, code) in [
+        (200, "WRONG_CLIENT"),
+        (402, "PAYMENT_REQUIRED"),
+        (400, "invalid_grant"),
+    ] {
+        let client = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
+            .rate_limit(None)
+            .refresh(
+                Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
+                    .oauth_server(emu.oauth_server_url()),
+            )
+            .build()
+            .unwrap();
+        emu.portal().reset();
+        emu.portal().expire_tokens();
+        emu.portal().inject(
+            Fault::OauthError {
+                status,
+                code: code.into(),
+                description: format!("refused: {code}"),
+            },
+            1,
+        );
+        let err = client
+            .imopenlines_session_mode_silent(Silent::new(2043))
+            .await
+            .unwrap_err();
+        match &err {
+            Error::TokenRefresh {
+                code: got,
+                status: got_status,
+                ..
+            } => assert_eq!((got.as_str(), *got_status), (code, status)),
+            other => panic!("{code}: {other:?}"),
+        }
+        assert!(!err.is_retryable(), "{code}");
+        assert_eq!(emu.portal().stats().token_refreshes, 0, "{code}");
+    }
+}
+
 /// 120 open-line chats, every tenth of them a group chat (not an open line).
 fn many_chats() -> PortalState {
     let mut state = PortalState::default();
