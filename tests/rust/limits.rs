@@ -319,19 +319,24 @@ async fn a_refused_refresh_is_a_typed_error_without_secrets() {
     );
 }
 
-#[tokio::test]
-async fn a_token_the_portal_does_not_know_is_renewed_as_an_expired_one_is() {
-    // As the official JS SDK does: `invalid_token` (revoked, or replaced by a renewal made
-    // elsewhere) renews the pair once and repeats the call.
-    let emu = emulator();
-    let client = Client::oauth(emu.oauth_endpoint(), "revoked-access-token")
+/// An OAuth client with `access` that renews it with the emulator's demo application.
+fn renewing(emu: &Emulator, access: &str) -> Client {
+    Client::oauth(emu.oauth_endpoint(), access)
         .rate_limit(None)
         .refresh(
             Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
                 .oauth_server(emu.oauth_server_url()),
         )
         .build()
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_token_the_portal_does_not_know_is_renewed_as_an_expired_one_is() {
+    // As the official JS SDK does: `invalid_token` (revoked, or replaced by a renewal made
+    // elsewhere) renews the pair once and repeats the call.
+    let emu = emulator();
+    let client = renewing(&emu, "revoked-access-token");
     let answer = client
         .imopenlines_session_mode_silent(Silent::new(2043))
         .await
@@ -351,14 +356,7 @@ async fn the_oauth_servers_documented_refusals_are_typed_whatever_their_status()
         (402, "PAYMENT_REQUIRED"),
         (400, "invalid_grant"),
     ] {
-        let client = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
-            .rate_limit(None)
-            .refresh(
-                Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
-                    .oauth_server(emu.oauth_server_url()),
-            )
-            .build()
-            .unwrap();
+        let client = renewing(&emu, DEMO_ACCESS_TOKEN);
         emu.portal().reset();
         emu.portal().expire_tokens();
         emu.portal().inject(
