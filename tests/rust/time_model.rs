@@ -32,6 +32,17 @@ fn is_unsent_timeout(error: &Error) -> bool {
     )
 }
 
+/// A call with this deadline that fails as one refused before anything was sent.
+async fn refused_within(client: &Client, deadline: Duration) -> Error {
+    let err = client
+        .with_deadline(deadline)
+        .imopenlines_session_mode_silent(Silent::new(2043))
+        .await
+        .unwrap_err();
+    assert!(is_unsent_timeout(&err), "{err:?}");
+    err
+}
+
 #[test]
 fn both_bounds_are_finite_by_default_and_a_zero_deadline_is_refused() {
     let client = Client::webhook("https://p.bitrix24.com/rest/1/key/")
@@ -67,12 +78,7 @@ async fn a_call_that_would_wait_past_its_deadline_fails_at_once_and_gives_its_sl
         .unwrap();
 
     let started = Instant::now();
-    let err = client
-        .with_deadline(Duration::from_millis(300))
-        .imopenlines_session_mode_silent(Silent::new(2043))
-        .await
-        .unwrap_err();
-    assert!(is_unsent_timeout(&err), "{err:?}");
+    let err = refused_within(&client, Duration::from_millis(300)).await;
     assert!(err.to_string().contains("rate limiter"), "{err}");
     assert!(
         started.elapsed() < Duration::from_millis(900),
@@ -151,12 +157,7 @@ async fn the_deadline_covers_the_wait_for_the_execution_time_budget() {
     }
     let sent = emu.portal().stats().rest_requests;
     let started = Instant::now();
-    let err = client
-        .with_deadline(Duration::from_secs(2))
-        .imopenlines_session_mode_silent(Silent::new(2043))
-        .await
-        .unwrap_err();
-    assert!(is_unsent_timeout(&err), "{err:?}");
+    let err = refused_within(&client, Duration::from_secs(2)).await;
     assert!(err.to_string().contains("execution-time budget"), "{err}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
