@@ -569,6 +569,40 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
 }
 
 #[tokio::test]
+async fn a_scope_refusal_inside_a_batch_has_no_description() {
+    let emu = emulator();
+    let crm_only = emu.webhook_url_for(1, "emulatorcrmonly1");
+    let c = http();
+    let (status, _, single) = answer(
+        c.post(format!("{crm_only}imopenlines.session.mode.silent"))
+            .json(&json!({"CHAT_ID": 2043}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, single["error"].as_str()),
+        (401, Some("insufficient_scope"))
+    );
+    assert_ne!(single["error_description"], "", "{single}");
+    let (status, _, body) = answer(
+        c.post(format!("{crm_only}batch"))
+            .json(&json!({"cmd": ["imopenlines.session.mode.silent?CHAT_ID=2043"]}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        php_entry(&body["result"]["result_error"], 0),
+        &json!({"error": "insufficient_scope", "error_description": ""}),
+        "{body}"
+    );
+}
+
+#[tokio::test]
 async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
     use b24kit_emulator::state::{DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN};
     let emu = emulator();
