@@ -15,9 +15,6 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
-/** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
-class DialogIdEmptyError extends MethodError {}
-
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 class AccessError extends MethodError {}
 
@@ -122,7 +119,6 @@ class PortalDeletedError extends PortalStateError {}
 
 const makeError = base.errorFactory(
   {
-    "DIALOG_ID_EMPTY": DialogIdEmptyError,
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,
@@ -159,7 +155,6 @@ module.exports = {
   B24kitError: base.B24kitError,
   MethodError,
   BitrixSystemError,
-  DialogIdEmptyError,
   AccessError,
   ImNotInstalledError,
   ChatIdEmptyError,

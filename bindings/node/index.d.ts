@@ -219,8 +219,6 @@ export declare class Client {
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
-/** `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get */
-export declare class DialogIdEmptyError extends MethodError {}
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 export declare class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
@@ -295,7 +293,6 @@ export declare const errors: {
   B24kitError: typeof B24kitError;
   MethodError: typeof MethodError;
   BitrixSystemError: typeof BitrixSystemError;
-  DialogIdEmptyError: typeof DialogIdEmptyError;
   AccessError: typeof AccessError;
   ImNotInstalledError: typeof ImNotInstalledError;
   ChatIdEmptyError: typeof ChatIdEmptyError;

@@ -16,7 +16,6 @@ export const {
   B24kitError,
   MethodError,
   BitrixSystemError,
-  DialogIdEmptyError,
   AccessError,
   ImNotInstalledError,
   ChatIdEmptyError,

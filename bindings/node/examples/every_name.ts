@@ -10,7 +10,6 @@ import {
   AccessDeniedError,
   AccessError,
   ChatIdEmptyError,
-  DialogIdEmptyError,
   ImNotInstalledError,
   ImopenlinesDialogGetParams,
   ImopenlinesDialogGetResult,
@@ -83,7 +82,7 @@ import {
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
-  ChatIdEmptyError, UserNotOperatorError, DialogIdEmptyError, AccessError, ImNotInstalledError,
+  ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError,
   BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,

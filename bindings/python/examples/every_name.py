@@ -32,7 +32,6 @@ from b24kit import (
     DEFAULT_OAUTH_SERVER,
     ExpiredTokenError,
     InvalidTokenError,
-    DialogIdEmptyError,
     HttpError,
     ImNotInstalledError,
     ImopenlinesDialogGetResult,
@@ -83,7 +82,7 @@ from b24kit import (
 
 EVERY_ERROR: List[Type[B24kitError]] = [
     MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
-    UserNotOperatorError, DialogIdEmptyError, AccessError, ImNotInstalledError,
+    UserNotOperatorError, AccessError, ImNotInstalledError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,

@@ -8,8 +8,6 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
-        /// `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty. Documented for: imopenlines.dialog.get
-        DialogIdEmpty = "DIALOG_ID_EMPTY",
         /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
         Access = "ACCESS_ERROR",
         /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get

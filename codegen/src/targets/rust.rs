@@ -24,6 +24,7 @@ struct RustMethod<'a> {
     params_type: String,
     error_type: String,
     output_type: String,
+    wire_type: String,
     params: Vec<RustParam<'a>>,
     /// Required parameters, in spec order: the arguments of `new`.
     required: Vec<RustParam<'a>>,
@@ -69,6 +70,18 @@ pub(crate) fn output_type(m: &Method) -> String {
     Output::of(m).in_target(Typed::rust)
 }
 
+/// What a method's `result` is read as: a lenient reader of `b24kit_runtime::wire` where the
+/// output's own form would refuse what portals send, else the output itself.
+fn wire_type(m: &Method) -> String {
+    match Output::of(m) {
+        Output::Value(Typed {
+            ty: SpecType::IntegerList,
+            ..
+        }) => "b24kit_runtime::wire::IntList".to_string(),
+        _ => output_type(m),
+    }
+}
+
 fn rust_method(m: &Method) -> RustMethod<'_> {
     let params: Vec<RustParam> = m.params.iter().map(rust_param).collect();
     RustMethod {
@@ -76,6 +89,7 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         params_type: format!("{}Params", m.idents.pascal),
         error_type: format!("{}Error", m.idents.pascal),
         output_type: output_type(m),
+        wire_type: wire_type(m),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
         result_fields: m.result.fields.iter().map(rust_field).collect(),

@@ -89,7 +89,9 @@ impl<C: Catalog> Client<C> {
         let raw = self
             .run_chunks(chunks, calls.len(), halt, M::IDEMPOTENT, &errors)
             .await;
-        raw.into_iter().map(typed::<M::Output, C>).collect()
+        raw.into_iter()
+            .map(|item| typed::<M::Wire, C>(item).map(|response| response.map(Into::into)))
+            .collect()
     }
 
     /// Calls any methods through `batch`: one outcome per call, in input order. Calls are named,

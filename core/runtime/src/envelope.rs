@@ -43,7 +43,8 @@ pub type Decoded<M> =
 
 /// The answer of a call of `M`.
 pub(crate) fn decode<M: Method>(answer: RawAnswer, secrets: &[Secret]) -> Decoded<M> {
-    decode_as(answer, secrets, &M::method_error)
+    decode_as::<CatalogOf<M>, M::Wire>(answer, secrets, &M::method_error)
+        .map(|response| response.map(Into::into))
 }
 
 /// An answer with a `result` of type `T`, errors classified with `method_errors` (the called

@@ -19,7 +19,11 @@ pub trait Method: Serialize + Send + Sync {
     /// Whether repeating a successful call changes nothing, so that a retry is safe.
     const IDEMPOTENT: bool;
     /// The type of `result` in a successful answer.
-    type Output: DeserializeOwned + Send;
+    type Output: Send;
+    /// What `result` is read as before it becomes the output: the output itself, or one of the
+    /// lenient readers of [`wire`](crate::wire) where portals are known to vary the form (an
+    /// integer list sent as numeric strings or as a PHP object keyed by position).
+    type Wire: DeserializeOwned + Into<Self::Output> + Send;
 
     /// Checks the parameters before anything is sent.
     fn validate(&self) -> Result<(), Error<Self::Catalog>>;

@@ -12,3 +12,15 @@ pub struct Response<T, Tm> {
     /// For list methods: the `start` of the next page, absent on the last.
     pub next: Option<u64>,
 }
+
+impl<T, Tm> Response<T, Tm> {
+    /// The same answer with its result turned into another type.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Response<U, Tm> {
+        Response {
+            result: f(self.result),
+            time: self.time,
+            total: self.total,
+            next: self.next,
+        }
+    }
+}

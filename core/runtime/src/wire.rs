@@ -87,6 +87,27 @@ pub fn opt_int_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>,
     d.deserialize_any(V)
 }
 
+/// A whole `result` that is a list of integers, read as leniently as [`opt_int_list`]: numbers
+/// or numeric strings, in a list or in a PHP array that became an object (`{"0": 339, "2": 337}`
+/// after the portal filtered it). `null` is refused: a list result is always there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntList(pub Vec<i64>);
+
+impl<'de> Deserialize<'de> for IntList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match opt_int_list(d)? {
+            Some(list) => Ok(IntList(list)),
+            None => Err(de::Error::custom("expected a list of integers, found null")),
+        }
+    }
+}
+
+impl From<IntList> for Vec<i64> {
+    fn from(list: IntList) -> Self {
+        list.0
+    }
+}
+
 /// For an optional string: absent or `null` is `None`; numbers are kept as their text.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
@@ -160,5 +181,17 @@ mod tests {
         );
         assert!(serde_json::from_str::<Sample>(r#"{"id":"x"}"#).is_err());
         assert!(serde_json::from_str::<Sample>(r#"{"id":1.5}"#).is_err());
+    }
+
+    #[test]
+    fn a_list_result_in_every_form_a_portal_sends() {
+        let read = |json: &str| serde_json::from_str::<IntList>(json).map(Vec::from);
+        assert_eq!(read("[339, 337]").unwrap(), vec![339, 337]);
+        assert_eq!(read(r#"["339", "337"]"#).unwrap(), vec![339, 337]);
+        assert_eq!(read(r#"{"0": 339, "2": "337"}"#).unwrap(), vec![339, 337]);
+        assert_eq!(read("{}").unwrap(), Vec::<i64>::new());
+        assert!(read("null").is_err());
+        assert!(read(r#"["x"]"#).is_err());
+        assert!(read("true").is_err());
     }
 }

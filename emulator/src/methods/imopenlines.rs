@@ -22,7 +22,6 @@ const ACCESS_DENIED: MethodFailure = failure(
     "ACCESS_DENIED",
     "You do not have permission to access this chat.",
 );
-const DIALOG_ID_EMPTY: MethodFailure = failure("DIALOG_ID_EMPTY", "Dialog ID can't be empty");
 const ACCESS_ERROR: MethodFailure = failure(
     "ACCESS_ERROR",
     "You do not have access to the specified dialog",
@@ -32,7 +31,7 @@ const ACCESS_ERROR: MethodFailure = failure(
 pub(crate) const ACCESS_CHECKS: &[MethodFailure] = &[CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
 pub(crate) const PIN_ERRORS: &[MethodFailure] =
     &[CHAT_ID_EMPTY, CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
-pub(crate) const DIALOG_GET_ERRORS: &[MethodFailure] = &[DIALOG_ID_EMPTY, ACCESS_ERROR];
+pub(crate) const DIALOG_GET_ERRORS: &[MethodFailure] = &[ACCESS_ERROR];
 
 /// `imopenlines.session.mode.silent`: `ACTIVATE` must be exactly `"Y"` to switch the mode on;
 /// anything else, a JSON `true` included, switches it off. The chat posts a system message only

@@ -55,7 +55,7 @@ class Client(SyncClientBase):
         Raises:
             TypeError: a parameter has the wrong type (nothing is sent).
             b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
-            b24kit.errors.MethodError: one of the method's documented errors, ``DialogIdEmptyError``, ``AccessError``, ``ImNotInstalledError``.
+            b24kit.errors.MethodError: one of the method's documented errors, ``AccessError``, ``ImNotInstalledError``.
             b24kit.errors.BitrixSystemError: an error any method can return.
             b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
         """

@@ -47,7 +47,6 @@ if TYPE_CHECKING:
 __all__ = [
     "B24kitError",
     "MethodError",
-    "DialogIdEmptyError",
     "AccessError",
     "ImNotInstalledError",
     "ChatIdEmptyError",
@@ -97,13 +96,6 @@ __all__ = [
     "TokenRefreshError",
     "SkippedError",
 ]
-
-
-class DialogIdEmptyError(MethodError):
-    """``DIALOG_ID_EMPTY`` (HTTP 400): Dialog ID can't be empty.
-
-    Documented for: imopenlines.dialog.get.
-    """
 
 
 class AccessError(MethodError):
@@ -326,7 +318,6 @@ class PortalDeletedError(PortalStateError):
 
 
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
-    "DIALOG_ID_EMPTY": DialogIdEmptyError,
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,

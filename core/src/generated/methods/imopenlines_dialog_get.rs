@@ -164,13 +164,10 @@ pub struct ImopenlinesDialogGetResult {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ImopenlinesDialogGetError {
-    /// `DIALOG_ID_EMPTY` (HTTP 400): Dialog ID can't be empty.
-    ///
-    /// Happens when: None of the identifiers was given.
-    DialogIdEmpty,
     /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog.
     ///
-    /// Happens when: The dialog does not exist, or the current user has no access to it.
+    /// Happens when: No identifier finds a dialog (none given included), or the current user has no
+    /// access to it.
     Access,
     /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed.
     ///
@@ -181,12 +178,11 @@ pub enum ImopenlinesDialogGetError {
 
 impl ImopenlinesDialogGetError {
     /// Every documented error, in spec order.
-    pub const ALL: &'static [Self] = &[Self::DialogIdEmpty, Self::Access, Self::ImNotInstalled];
+    pub const ALL: &'static [Self] = &[Self::Access, Self::ImNotInstalled];
 
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
-            Self::DialogIdEmpty => "DIALOG_ID_EMPTY",
             Self::Access => "ACCESS_ERROR",
             Self::ImNotInstalled => "IM_NOT_INSTALLED",
         }
@@ -195,7 +191,6 @@ impl ImopenlinesDialogGetError {
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
-            Self::DialogIdEmpty => 400,
             Self::Access => 400,
             Self::ImNotInstalled => 400,
         }
@@ -204,7 +199,6 @@ impl ImopenlinesDialogGetError {
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
-            Self::DialogIdEmpty => "Dialog ID can't be empty.",
             Self::Access => "You do not have access to the specified dialog.",
             Self::ImNotInstalled => "Messenger is not installed.",
         }
@@ -224,6 +218,7 @@ impl Method for ImopenlinesDialogGetParams {
     const NAME: &'static str = "imopenlines.dialog.get";
     const IDEMPOTENT: bool = true;
     type Output = ImopenlinesDialogGetResult;
+    type Wire = ImopenlinesDialogGetResult;
 
     fn validate(&self) -> Result<(), Error> {
         if let Some(value) = self.chat_id {

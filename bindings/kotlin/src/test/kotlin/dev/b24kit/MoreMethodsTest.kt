@@ -70,7 +70,9 @@ class MoreMethodsTest {
         control("POST", "faults", """{"kind": "error", "status": 400, "code": "IM_NOT_INSTALLED"}""")
         assertThrows<B24kitException.ImNotInstalled> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
         control("POST", "faults", """{"kind": "error", "status": 400, "code": "DIALOG_ID_EMPTY"}""")
-        assertThrows<B24kitException.DialogIdEmpty> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
+        // Removed from the docs (the server answers ACCESS_ERROR instead), so kept as sent.
+        val removed = assertThrows<B24kitException.UnknownCode> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
+        assertEquals("DIALOG_ID_EMPTY", removed.code)
         val none = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet() } }
         assertEquals("exactly one of chatId, dialogId, sessionId, userCode must be given, got none", none.reason)
         val two = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet(chatId = 1, userCode = "x") } }
