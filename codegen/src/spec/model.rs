@@ -136,6 +136,9 @@ pub struct Method {
     pub one_of: Vec<String>,
     pub result: MethodResult,
     pub errors: Vec<MethodError>,
+    /// Parameters (wire names) of a call that succeeds on the emulator's default state: the
+    /// fidelity test makes it and holds the answer against the documented shapes.
+    pub example: serde_json::Map<String, serde_json::Value>,
     pub idents: Idents,
 }
 

@@ -135,6 +135,10 @@ pub struct MethodFile {
     pub result: ResultDef,
     #[serde(default)]
     pub errors: Vec<MethodErrorDef>,
+    /// Parameters (wire names) of a call that succeeds on the emulator's default state; absent
+    /// is a call without parameters.
+    #[serde(default)]
+    pub example: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
 #[derive(Debug, Deserialize)]

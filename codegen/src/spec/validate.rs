@@ -352,6 +352,9 @@ pub(crate) fn method(
         }
     }
     let one_of = one_of(&raw.one_of, &params, c);
+    if let Some(example) = &raw.example {
+        check_example(example, &params, &one_of, c);
+    }
     let result = result(raw.result, &raw.name, c);
 
     let mut codes = CodeRegistry::default();
@@ -405,6 +408,40 @@ pub(crate) fn method(
         one_of,
         result,
         errors,
+        example: raw.example.unwrap_or_default(),
+    }
+}
+
+/// The example call names only parameters of the method, gives every required one, and keeps
+/// the exactly-one-of rule.
+fn check_example(
+    example: &serde_json::Map<String, serde_json::Value>,
+    params: &[Param],
+    one_of: &[String],
+    c: &mut Collector,
+) {
+    for name in example.keys() {
+        if !params.iter().any(|p| p.wire == *name) {
+            c.report(
+                format!("example.{name}"),
+                "is not a parameter of this method",
+            );
+        }
+    }
+    for p in params.iter().filter(|p| p.required) {
+        if !example.contains_key(&p.wire) {
+            c.report(
+                "example",
+                format!("the required parameter {} is missing", p.wire),
+            );
+        }
+    }
+    let given = one_of.iter().filter(|n| example.contains_key(*n)).count();
+    if !one_of.is_empty() && given != 1 {
+        c.report(
+            "example",
+            format!("gives {given} of one_of; exactly one must be given"),
+        );
     }
 }
 
