@@ -18,6 +18,7 @@ mod control;
 mod faults;
 mod limits;
 mod methods;
+mod multipart;
 mod oauth;
 mod operating;
 mod php_form;

@@ -103,10 +103,12 @@ fn parameter(disposition: &str, wanted: &str) -> Option<String> {
             return None;
         }
         let value = value.trim();
-        Some(match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
-            Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
-            None => value.to_string(),
-        })
+        Some(
+            match value.strip_prefix('"').and_then(|v| v.strip_suffix('"')) {
+                Some(quoted) => quoted.replace("\\\"", "\"").replace("\\\\", "\\"),
+                None => value.to_string(),
+            },
+        )
     })
 }
 

@@ -7,11 +7,16 @@ use serde_json::{Map, Value};
 /// keys replace earlier ones, as in PHP.
 pub fn decode_into(input: &[u8], into: &mut Map<String, Value>) {
     for (key, value) in form_urlencoded::parse(input) {
-        let (head, path) = split_key(&key);
-        if head.is_empty() {
-            continue;
-        }
-        insert(into, head, &path, Value::String(value.into_owned()));
+        insert_pair(&key, value.into_owned(), into);
+    }
+}
+
+/// One field `key=value` with its PHP-style key (`cmd[x]`, `list[]`), as any form encoding
+/// gives it.
+pub(crate) fn insert_pair(key: &str, value: String, into: &mut Map<String, Value>) {
+    let (head, path) = split_key(key);
+    if !head.is_empty() {
+        insert(into, head, &path, Value::String(value));
     }
 }
 

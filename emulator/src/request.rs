@@ -1,10 +1,10 @@
 //! Reading a REST call the way a portal does: both URL forms, with or without the `.json`
-//! suffix or a trailing slash; parameters from the query string and from a JSON or form body
-//! (body keys win); the OAuth token from `auth`, `access_token` or `Authorization: Bearer`.
+//! suffix or a trailing slash; parameters from the query string and from a JSON, URL-encoded or
+//! `multipart/form-data` body (body keys win); the OAuth token from `auth`, `access_token` or `Authorization: Bearer`.
 
 use serde_json::{Map, Value};
 
-use crate::php_form;
+use crate::{multipart, php_form};
 
 /// A parsed `/rest/…` request.
 #[derive(Debug)]
@@ -57,6 +57,8 @@ pub(crate) fn parse(
             if let Ok(Value::Object(map)) = serde_json::from_slice::<Value>(body) {
                 from_body = map;
             }
+        } else if let Some(boundary) = content_type.and_then(multipart::boundary) {
+            multipart::decode_into(body, &boundary, &mut from_body);
         } else {
             php_form::decode_into(body, &mut from_body);
         }

@@ -98,6 +98,41 @@ async fn every_url_form_and_encoding_a_portal_accepts() {
 }
 
 #[tokio::test]
+async fn a_multipart_form_data_body_is_read_like_a_form() {
+    let emu = emulator();
+    let body = "--b24kit-part\r\n\
+        Content-Disposition: form-data; name=\"CHAT_ID\"\r\n\r\n2043\r\n\
+        --b24kit-part\r\n\
+        Content-Disposition: form-data; name=\"ACTIVATE\"\r\n\r\nY\r\n\
+        --b24kit-part\r\n\
+        Content-Disposition: form-data; name=\"FIELDS[TITLE]\"\r\n\r\ntwo\r\nlines\r\n\
+        --b24kit-part\r\n\
+        Content-Disposition: form-data; name=\"FILE\"; filename=\"a.txt\"\r\n\r\nbytes\r\n\
+        --b24kit-part--\r\n";
+    let (status, _, answer_body) = answer(
+        http()
+            .post(format!(
+                "{}imopenlines.session.mode.silent",
+                emu.webhook_url()
+            ))
+            .header("content-type", "multipart/form-data; boundary=b24kit-part")
+            .body(body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200, "{answer_body}");
+    assert!(emu.portal().chat(2043).unwrap().silent);
+    let last = emu.portal().last_call().unwrap();
+    assert_eq!(last.params["FIELDS"], json!({"TITLE": "two\r\nlines"}));
+    assert!(
+        last.params.get("FILE").is_none(),
+        "a file is not a parameter"
+    );
+}
+
+#[tokio::test]
 async fn only_the_exact_string_y_switches_the_mode_on() {
     let emu = emulator();
     let c = http();
