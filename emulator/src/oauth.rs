@@ -99,7 +99,9 @@ pub(crate) fn handle(
                     "expires": now + LIFETIME_SECONDS,
                     "expires_in": LIFETIME_SECONDS,
                     "scope": scope,
-                    "domain": "oauth.emulator.local",
+                    // The domain of the server that answered, as `oauth.bitrix.info` is for the
+                    // portal's; `status` L is a local application's, as the demo one is.
+                    "domain": authority(base_url),
                     "server_endpoint": format!("{base_url}/oauth/rest/"),
                     "status": "L",
                     "client_endpoint": format!("{base_url}/rest/"),
@@ -118,4 +120,12 @@ fn failure(status: u16, code: &str, description: &str) -> (u16, Value) {
         status,
         json!({"error": code, "error_description": description}),
     )
+}
+
+/// `host:port` of a base URL (`http://127.0.0.1:8080` → `127.0.0.1:8080`).
+fn authority(base_url: &str) -> &str {
+    base_url
+        .split_once("://")
+        .map_or(base_url, |(_, rest)| rest)
+        .trim_end_matches('/')
 }

@@ -665,17 +665,39 @@ async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
     )
     .await;
     assert_eq!(status, 200, "{first}");
-    for field in [
-        "access_token",
-        "refresh_token",
-        "expires",
-        "expires_in",
-        "client_endpoint",
-        "member_id",
-        "user_id",
-    ] {
-        assert!(first.get(field).is_some(), "token answer lacks {field}");
-    }
+    // The documented answer (settings/oauth/auto-renewal.md), field for field: `domain` is the
+    // answering server's, `server_endpoint` its REST address, `status` one of app.info's.
+    let fields: Vec<&str> = first
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut sorted = fields.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        [
+            "access_token",
+            "client_endpoint",
+            "domain",
+            "expires",
+            "expires_in",
+            "member_id",
+            "refresh_token",
+            "scope",
+            "server_endpoint",
+            "status",
+            "user_id"
+        ]
+    );
+    let base = emu.base_url().trim_end_matches('/').to_string();
+    assert_eq!(first["domain"], json!(base.split_once("://").unwrap().1));
+    assert_eq!(
+        first["server_endpoint"],
+        json!(format!("{base}/oauth/rest/"))
+    );
+    assert!(["F", "D", "T", "P", "L", "S"].contains(&first["status"].as_str().unwrap()));
     let (status, _, reused) = answer(
         c.get(query(DEMO_REFRESH_TOKEN, DEMO_CLIENT_SECRET))
             .send()
