@@ -56,6 +56,9 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
             (_, Err(e)) => bad_request(&e),
         },
         ("POST", ["faults"]) => match parse_body::<FaultRequest>(body) {
+            Ok(request) if request.fault.problem().is_some() => {
+                bad_request(&request.fault.problem().unwrap_or_default())
+            }
             Ok(request) => {
                 portal.queue_fault(request);
                 (200, json!({"ok": true}))

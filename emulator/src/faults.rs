@@ -41,6 +41,11 @@ pub enum Fault {
         #[serde(default = "status_302")]
         status: u16,
     },
+    /// The normal answer, with these headers added — what a cloud portal, a CDN or a proxy
+    /// adds (`X-Bitrix-Rest-Application`, `Set-Cookie`, …).
+    Headers {
+        headers: std::collections::BTreeMap<String, String>,
+    },
     /// Waits before the normal answer; a long delay is a server that never answers.
     Delay { ms: u64 },
     /// Closes the connection without answering.
@@ -85,6 +90,26 @@ pub struct FaultRequest {
 
 fn one() -> u32 {
     1
+}
+
+impl Fault {
+    /// What makes the fault impossible to play, checked when it is queued so that a mistake is
+    /// told to the test that made it rather than dropped at answer time.
+    pub(crate) fn problem(&self) -> Option<String> {
+        let Fault::Headers { headers } = self else {
+            return None;
+        };
+        let token = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
+        headers.iter().find_map(|(name, value)| {
+            if name.is_empty() || !name.chars().all(token) {
+                Some(format!("{name:?} is not a header name"))
+            } else if !value.chars().all(|c| c == '\t' || (' '..='~').contains(&c)) {
+                Some(format!("the value of {name} is not printable ASCII"))
+            } else {
+                None
+            }
+        })
+    }
 }
 
 #[derive(Debug, Default)]

@@ -14,6 +14,8 @@ pub(crate) enum Reply {
         status: u16,
         content_type: &'static str,
         body: Bytes,
+        /// Besides `Content-Type` and those every answer carries.
+        headers: Vec<(String, String)>,
     },
     /// A redirect to `to` followed by the request's own path, with no body.
     Moved { status: u16, to: String },
@@ -45,6 +47,7 @@ pub(crate) fn success(answer: Answer, time: TimeObject) -> Reply {
         status: 200,
         content_type: JSON,
         body: Bytes::from(serde_json::to_vec(&body).expect("plain JSON values always serialize")),
+        headers: Vec::new(),
     }
 }
 
@@ -63,6 +66,7 @@ pub(crate) fn error(status: u16, code: &str, description: &str) -> Reply {
         status,
         content_type: JSON,
         body: Bytes::from(serde_json::to_vec(&body).expect("strings always serialize")),
+        headers: Vec::new(),
     }
 }
 
@@ -71,6 +75,7 @@ pub(crate) fn raw(status: u16, content_type: &'static str, body: Bytes) -> Reply
         status,
         content_type,
         body,
+        headers: Vec::new(),
     }
 }
 

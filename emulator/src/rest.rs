@@ -20,6 +20,7 @@ pub(crate) async fn handle(
     call: impl FnOnce() -> RestCall,
 ) -> Reply {
     portal.count_request();
+    let mut headers = Vec::new();
     match portal.take_fault() {
         // Never taken for a REST call (`take_fault` leaves the OAuth server's faults alone).
         None | Some(Fault::OauthError { .. }) => {}
@@ -37,7 +38,22 @@ pub(crate) async fn handle(
         }
         Some(Fault::Raw { status, body }) => return raw(status, JSON, Bytes::from(body)),
         Some(Fault::Moved { to, status }) => return Reply::Moved { status, to },
+        Some(Fault::Headers { headers: extra }) => headers.extend(extra),
     }
+    let mut reply = portal_answer(portal, started, secure, call);
+    if let Reply::Answer { headers: sent, .. } = &mut reply {
+        sent.extend(headers);
+    }
+    reply
+}
+
+/// The portal's own answer: the rate limit, its checks in its order, and the method.
+fn portal_answer(
+    portal: &Portal,
+    started: f64,
+    secure: bool,
+    call: impl FnOnce() -> RestCall,
+) -> Reply {
     if !portal.admit() {
         return error(503, "QUERY_LIMIT_EXCEEDED", "Too many requests");
     }

@@ -7,7 +7,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE};
+use hyper::header::{
+    HeaderValue, ACCESS_CONTROL_ALLOW_ORIGIN, AUTHORIZATION, CONTENT_TYPE, X_CONTENT_TYPE_OPTIONS,
+};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -126,7 +128,28 @@ async fn handle(
                 status,
                 content_type,
                 body,
-            } => response(status, content_type, body),
+                headers,
+            } => {
+                let mut answer = response(status, content_type, body);
+                let sent = answer.headers_mut();
+                // What every portal answer carries; `X-Bitrix-Rest-Time` is a cloud portal's
+                // (the seconds the call took), sent here as a cloud portal sends it.
+                sent.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+                sent.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+                let took = format!("{:.6}", (unix_now() - started).max(0.0));
+                if let Ok(took) = HeaderValue::from_str(&took) {
+                    sent.insert("x-bitrix-rest-time", took);
+                }
+                for (name, value) in headers {
+                    if let (Ok(name), Ok(value)) = (
+                        hyper::header::HeaderName::from_bytes(name.as_bytes()),
+                        HeaderValue::from_str(&value),
+                    ) {
+                        sent.append(name, value);
+                    }
+                }
+                answer
+            }
             Reply::Moved { status, to } => {
                 let target = match parts.uri.path_and_query() {
                     Some(p) => format!("{}{}", to.trim_end_matches('/'), p.as_str()),

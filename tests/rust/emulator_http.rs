@@ -133,6 +133,60 @@ async fn a_multipart_form_data_body_is_read_like_a_form() {
 }
 
 #[tokio::test]
+async fn answers_carry_a_portals_headers_and_a_fault_adds_any_others() {
+    let emu = emulator();
+    let c = http();
+    let silent = format!("{}imopenlines.session.mode.silent", emu.webhook_url());
+    let call = || c.post(&silent).json(&json!({"CHAT_ID": 2043})).send();
+    let plain = call().await.unwrap();
+    let header = |r: &reqwest::Response, name: &str| {
+        r.headers()
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_string())
+    };
+    assert_eq!(
+        header(&plain, "access-control-allow-origin").as_deref(),
+        Some("*")
+    );
+    assert_eq!(
+        header(&plain, "x-content-type-options").as_deref(),
+        Some("nosniff")
+    );
+    let took: f64 = header(&plain, "x-bitrix-rest-time")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((0.0..5.0).contains(&took), "{took}");
+
+    let control = format!("{}_emulator/faults", emu.base_url());
+    let queue = |fault: Value| c.post(&control).json(&fault).send();
+    let cloud = json!({"kind": "headers", "headers": {
+        "X-Bitrix-Rest-Application": "local.emulator.app",
+        "Set-Cookie": "PHPSESSID=abc; path=/; HttpOnly"}});
+    assert_eq!(queue(cloud).await.unwrap().status(), 200);
+    let decorated = call().await.unwrap();
+    assert_eq!(decorated.status(), 200);
+    assert_eq!(
+        header(&decorated, "x-bitrix-rest-application").as_deref(),
+        Some("local.emulator.app")
+    );
+    assert!(header(&decorated, "set-cookie").is_some());
+    assert_eq!(answer(decorated).await.2["result"], json!(true));
+    let next = call().await.unwrap();
+    assert!(
+        header(&next, "x-bitrix-rest-application").is_none(),
+        "one answer only"
+    );
+
+    for bad in [json!({"Bad Name": "x"}), json!({"X-Ok": "line\r\nbreak"})] {
+        let refused = queue(json!({"kind": "headers", "headers": bad}))
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), 400, "{bad}");
+    }
+}
+
+#[tokio::test]
 async fn only_the_exact_string_y_switches_the_mode_on() {
     let emu = emulator();
     let c = http();
