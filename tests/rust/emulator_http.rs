@@ -353,7 +353,8 @@ async fn the_token_is_read_from_the_bearer_header_first_as_the_portal_does() {
 }
 
 #[tokio::test]
-async fn dialog_get_takes_the_first_identifier_given_and_pin_tests_php_truthiness() {
+async fn dialog_get_shows_a_pin_and_takes_the_first_identifier_given_and_pin_reads_php_truthiness()
+{
     let emu = emulator();
     let c = http();
     let hook = emu.webhook_url();
@@ -411,6 +412,22 @@ async fn dialog_get_takes_the_first_identifier_given_and_pin_tests_php_truthines
             "{value:?}: {body}"
         );
     }
+    // A pin shows in dialog.get as the portal shows it: PAUSE, the fourth field of
+    // entity_data_1, with the session's id in the sixth.
+    let session_fields = |body: &Value| -> Vec<String> {
+        let data = body["result"]["entity_data_1"].as_str().unwrap();
+        data.split('|').map(str::to_string).collect()
+    };
+    let dialog = || call("imopenlines.dialog.get", &[("CHAT_ID", "2043")]);
+    let before = session_fields(&answer(dialog().await.unwrap()).await.2);
+    assert_eq!((before.len(), before[3].as_str()), (10, "N"), "{before:?}");
+    let session = emu.portal().chat(2043).unwrap().session_id;
+    assert_eq!(before[5], session.to_string());
+    call("imopenlines.session.mode.pin", &[("CHAT_ID", "2043")])
+        .await
+        .unwrap();
+    let after = session_fields(&answer(dialog().await.unwrap()).await.2);
+    assert_eq!(after[3], "Y", "{after:?}");
 }
 
 #[tokio::test]

@@ -156,7 +156,7 @@ pub(crate) fn dialog_get(
         "color": "#4ba984",
         "date_create": "2026-03-16T19:36:06+01:00",
         "dialog_id": format!("chat{}", chat.id),
-        "entity_data_1": if lines { "N|NONE|0|N|N|0|1591872180|1|0|" } else { "" },
+        "entity_data_1": if lines { session_data(chat) } else { String::new() },
         "entity_data_2": "",
         "entity_data_3": if chat.silent { "Y" } else { "" },
         "entity_id": chat.entity_id,
@@ -169,6 +169,15 @@ pub(crate) fn dialog_get(
         "owner": 0,
         "type": if lines { "lines" } else { "chat" },
     }))
+}
+
+/// `entity_data_1` of an open-line chat, the portal's `|`-joined session fields: CRM flag, CRM
+/// entity type and id, PAUSE (`Y` while the dialog is pinned), WAIT_ACTION, SESSION_ID, the
+/// session's start, LINE_ID, BLOCK_DATE, BLOCK_REASON — as the docs' example
+/// `Y|LEAD|1209|N|N|343|1773682918|0|0|0`.
+fn session_data(chat: &Chat) -> String {
+    let pause = if chat.pinned { "Y" } else { "N" };
+    format!("N|NONE|0|{pause}|N|{}|1773682918|1|0|0", chat.session_id)
 }
 
 fn check_access(
