@@ -9,7 +9,7 @@
 
 const native = require('./native.js');
 const errors = require('./errors.js');
-const { Client, Time } = require('./client.js');
+const { Client, Time, makeJsonResponse, makeResponse } = require('./client.js');
 const { Response } = require('./client_base.js');
 const { ListWalk } = require('./listing.js');
 const { DEFAULT_OAUTH_SERVER, RateLimit } = require('./settings.js');
@@ -22,11 +22,7 @@ if (native.version() !== packageVersion) {
   throw new Error(`b24kit's addon is version ${native.version()} but the package is ${packageVersion}; rebuild it`);
 }
 
-native.init(
-  (result, time) => new Response(result, new Time(time)),
-  (result, isText, time, total, next) => new Response(isText ? JSON.parse(result) : result, new Time(time), total, next),
-  errors.makeError,
-);
+native.init(makeResponse, makeJsonResponse, errors.makeError);
 
 const { makeError, ...errorClasses } = errors;
 

@@ -25,8 +25,8 @@ fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Resu
     Ok(AnyCall::new(method, params(params_json)?).idempotency(idempotent))
 }
 
-/// Makes the JavaScript `time` object of an answer (its fields come from the spec).
-pub(crate) type MakeTime = fn(sys::napi_env, b24kit::Time) -> Result<sys::napi_value>;
+/// Appends the fields of an answer's `time` (they come from the spec) to a factory's arguments.
+pub(crate) type MakeTime = fn(sys::napi_env, b24kit::Time, &mut Vec<sys::napi_value>) -> Result<()>;
 
 static MAKE_TIME: OnceLock<MakeTime> = OnceLock::new();
 
@@ -62,7 +62,6 @@ fn respond(
         ),
     };
     let result = result.map_err(internal)?;
-    let time = make_time(env, answer.time).map_err(internal)?;
     let optional = |n: Option<u64>| match n {
         Some(n) => unsafe { f64::to_napi_value(env, n as f64) },
         None => unsafe { Null::to_napi_value(env, Null) },
@@ -70,7 +69,9 @@ fn respond(
     let total = optional(answer.total).map_err(internal)?;
     let next = optional(answer.next).map_err(internal)?;
     let is_text = unsafe { bool::to_napi_value(env, is_text) }.map_err(internal)?;
-    factories.json_response(env, &[result, is_text, time, total, next])
+    let mut args = vec![result, is_text, total, next];
+    make_time(env, answer.time, &mut args).map_err(internal)?;
+    factories.json_response(env, &args)
 }
 
 type Outcome<T> = std::result::Result<T, b24kit::panic::Panic>;

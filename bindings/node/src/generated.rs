@@ -8,7 +8,6 @@ use napi_derive::napi;
 use crate::client::NativeClient;
 
 /// Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released.
-#[napi(object)]
 pub struct NativeTime {
     /// Unix time (seconds, fractional) at which the portal began the request.
     pub start: f64,
@@ -44,10 +43,28 @@ impl From<b24kit::Time> for NativeTime {
     }
 }
 
+impl crate::dispatch::TimeFields for NativeTime {
+    unsafe fn push_fields(
+        self,
+        env: napi::sys::napi_env,
+        args: &mut Vec<napi::sys::napi_value>,
+    ) -> Result<()> {
+        args.push(<f64>::to_napi_value(env, self.start)?);
+        args.push(<f64>::to_napi_value(env, self.finish)?);
+        args.push(<f64>::to_napi_value(env, self.duration)?);
+        args.push(<f64>::to_napi_value(env, self.processing)?);
+        args.push(<String>::to_napi_value(env, self.date_start)?);
+        args.push(<String>::to_napi_value(env, self.date_finish)?);
+        args.push(<Option<f64>>::to_napi_value(env, self.operating_reset_at)?);
+        args.push(<Option<f64>>::to_napi_value(env, self.operating)?);
+        Ok(())
+    }
+}
+
 /// Tells the hand-written calls how a `time` object is made; the crate root calls this once.
 pub(crate) fn register() {
-    crate::any_method::register_time(|env, time| unsafe {
-        NativeTime::to_napi_value(env, NativeTime::from(time))
+    crate::any_method::register_time(|env, time, args| unsafe {
+        crate::dispatch::TimeFields::push_fields(NativeTime::from(time), env, args)
     });
 }
 
