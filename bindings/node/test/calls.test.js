@@ -97,6 +97,18 @@ test('an idle client does not keep the process alive', async () => {
   assert.equal(run.stdout.trim(), 'done true');
 });
 
+test('loading the addon never asks for a diagnostic report where ldd names the C library', () => {
+  const { spawnSync } = require('node:child_process');
+  // process.report.getReport() has frozen require for minutes on some hosts (its network section).
+  const script = `
+    process.report.getReport = () => { throw new Error('getReport was called'); };
+    const { Client } = require('b24kit');
+    console.log(typeof Client);`;
+  const run = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 10_000, cwd: __dirname });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(run.stdout.trim(), 'function');
+});
+
 test('ES modules get the same objects by import', async () => {
   const esm = await import('b24kit');
   assert.equal(esm.Client, b24kit.Client);
