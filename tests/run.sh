@@ -22,6 +22,9 @@ cargo run --quiet --locked -p b24kit-codegen -- generate --check
 step "lints (clippy, warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Rust API reference: rustdoc of the core, its runtime and the emulator (a missing doc or a broken link fails)"
+RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p b24kit -p b24kit-runtime -p b24kit-emulator
+
 step "Rust tests: codegen, core, emulator, CLI, golden and integration"
 # The Python extension is tested from Python, below.
 cargo test --workspace --locked --exclude b24kit-python --exclude b24kit-node

@@ -28,6 +28,8 @@
 //! Bitrix24 body, transport and protocol failures, and arguments rejected before sending. No
 //! error, `Debug` output or log line contains the webhook key or a token.
 
+#![warn(missing_docs)]
+
 mod generated;
 
 #[doc(hidden)]

@@ -12,49 +12,70 @@ use serde::{Deserialize, Serialize};
 pub enum Fault {
     /// A Bitrix24 error body with this status and code.
     Error {
+        /// The HTTP status of the answer.
         status: u16,
+        /// `error`, as a portal sends it (any text, a blank one included).
         code: String,
+        /// `error_description`; empty unless given.
         #[serde(default)]
         description: String,
     },
     /// An HTML error page, as a proxy or load balancer would send.
     Html {
+        /// The page's HTTP status (502 unless given); its title names the status truly.
         #[serde(default = "status_502")]
         status: u16,
     },
     /// No body at all.
     Empty {
+        /// The HTTP status (200 unless given).
         #[serde(default = "status_200")]
         status: u16,
     },
     /// A body that is not valid JSON.
     InvalidJson {
+        /// The HTTP status (200 unless given).
         #[serde(default = "status_200")]
         status: u16,
     },
     /// Any body with any status (wrong `result` types, a 200 with an error body, …).
-    Raw { status: u16, body: String },
+    Raw {
+        /// The HTTP status.
+        status: u16,
+        /// The body, sent as is with a JSON content type.
+        body: String,
+    },
     /// A renamed portal: a redirect (302 by default) to the same path at `to`
     /// (`https://new-name.bitrix24.com`), as the old address of a renamed portal answers.
     Moved {
+        /// The new address; the request's path and query are appended to it.
         to: String,
+        /// The redirect's status (302 unless given).
         #[serde(default = "status_302")]
         status: u16,
     },
     /// The normal answer, with these headers added — what a cloud portal, a CDN or a proxy
     /// adds (`X-Bitrix-Rest-Application`, `Set-Cookie`, …).
     Headers {
+        /// Header names and values; a name that is not a token or a value that is not
+        /// printable ASCII is refused when the fault is queued.
         headers: std::collections::BTreeMap<String, String>,
     },
     /// Waits before the normal answer; a long delay is a server that never answers.
-    Delay { ms: u64 },
+    Delay {
+        /// Milliseconds to wait.
+        ms: u64,
+    },
     /// Closes the connection without answering.
     Drop,
     /// The OAuth server (not a REST call) answers the next token request with this error body
     /// and status — `WRONG_CLIENT` with 200 and `PAYMENT_REQUIRED` are among its documented ones.
     OauthError {
+        /// The HTTP status of the OAuth server's answer (200 for `WRONG_CLIENT`).
         status: u16,
+        /// `error`, as the OAuth server sends it.
         code: String,
+        /// `error_description`; empty unless given.
         #[serde(default)]
         description: String,
     },
@@ -82,8 +103,10 @@ fn status_502() -> u16 {
 /// A fault and how many more calls it applies to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FaultRequest {
+    /// What goes wrong.
     #[serde(flatten)]
     pub fault: Fault,
+    /// How many of the next calls it happens to (1 unless given).
     #[serde(default = "one")]
     pub count: u32,
 }

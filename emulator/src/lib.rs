@@ -11,6 +11,8 @@
 //! # Ok::<(), std::io::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 mod batch;
 mod clock;
 mod command;
@@ -51,6 +53,7 @@ pub struct EmulatorConfig {
     pub host: IpAddr,
     /// Port; 0 picks a free one.
     pub port: u16,
+    /// What the portal holds at start-up (webhooks, tokens, chats, contacts).
     pub state: PortalState,
     /// The request-intensity limit; `None` turns it off (benchmarks).
     pub rate_limit: Option<RateLimit>,
@@ -186,6 +189,7 @@ impl Emulator {
         format!("{}oauth/token/", self.base_url())
     }
 
+    /// The address the emulator listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Baskets per window, as on the portal.
 const BASKETS: usize = 10;
 
+/// The execution-time budget a portal keeps per method and per application or webhook.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OperatingLimit {

@@ -13,6 +13,8 @@ use crate::limits::{LeakyBucket, RateLimit};
 use crate::operating::{Budgets, OperatingLimit, Reading};
 use crate::state::{Chat, PortalState};
 
+/// The portal an emulator plays: its state, queued faults, limits and counts, shared by every
+/// connection.
 pub struct Portal {
     state: Mutex<PortalState>,
     initial: PortalState,
@@ -37,7 +39,9 @@ pub struct Portal {
 /// read them (token values replaced by `***`): lets tests check what a client really sent.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RecordedCall {
+    /// The method's name, lower-cased as the portal compares it.
     pub method: String,
+    /// The parameters from the query and the body, merged as the portal merges them.
     pub params: serde_json::Map<String, serde_json::Value>,
 }
 
@@ -120,6 +124,7 @@ impl Portal {
         f(&mut lock(&self.state))
     }
 
+    /// Replaces the whole state (`PUT /_emulator/state`); faults, limits and counts stay.
     pub fn replace_state(&self, state: PortalState) {
         *lock(&self.state) = state;
     }
@@ -140,6 +145,7 @@ impl Portal {
         *lock(&self.last_call) = None;
     }
 
+    /// The latest REST call that passed the rate limit, if any.
     pub fn last_call(&self) -> Option<RecordedCall> {
         lock(&self.last_call).clone()
     }
@@ -168,6 +174,7 @@ impl Portal {
         self.has_faults.store(!q.is_empty(), Ordering::Release);
     }
 
+    /// Drops every queued fault.
     pub fn clear_faults(&self) {
         lock(&self.faults).clear();
         self.has_faults.store(false, Ordering::Release);
@@ -180,10 +187,12 @@ impl Portal {
         limiter.bucket = limit.map(LeakyBucket::new);
     }
 
+    /// The request-intensity limit in force; `None` when it is off.
     pub fn rate_limit(&self) -> Option<RateLimit> {
         lock(&self.limiter).config
     }
 
+    /// The counts since start-up or the last reset.
     pub fn stats(&self) -> Stats {
         Stats {
             rest_requests: self.rest_requests.load(Ordering::Relaxed),
@@ -238,6 +247,7 @@ impl Portal {
         };
     }
 
+    /// The execution-time budget in force; `None` when it is off (the default).
     pub fn operating_limit(&self) -> Option<OperatingLimit> {
         lock(&self.operating).limit
     }

@@ -13,6 +13,7 @@ pub struct PortalState {
     pub webhooks: Vec<Webhook>,
     /// OAuth access tokens, sent as `auth` (or `access_token`, or `Authorization: Bearer`).
     pub tokens: Vec<Token>,
+    /// The portal's chats, open lines and others.
     pub chats: Vec<Chat>,
     /// OAuth applications that may renew tokens at `/oauth/token/`.
     #[serde(default)]
@@ -38,25 +39,35 @@ fn default_contacts() -> u64 {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct App {
+    /// The application's `client_id`.
     pub client_id: String,
+    /// The application's `client_secret`, which a renewal must present.
     pub client_secret: String,
 }
 
+/// An inbound webhook: calls as `user_id` with the rights of `scopes`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Webhook {
+    /// The user the webhook calls as (the path's first segment).
     pub user_id: i64,
+    /// The secret key (the path's second segment).
     pub key: String,
+    /// Scopes its calls may use (`imopenlines`, `crm`, …).
     pub scopes: Vec<String>,
 }
 
+/// An OAuth access token the portal knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Token {
+    /// The token as clients send it.
     pub access_token: String,
     /// 0 stands for "no user": the method then fails with `USER_ID`.
     pub user_id: i64,
+    /// Scopes its calls may use.
     pub scopes: Vec<String>,
+    /// Expired tokens are refused with `expired_token`, as an hour after issue.
     #[serde(default)]
     pub expired: bool,
     /// Renews this token once at `/oauth/token/` (the pair is then replaced by a new one).
@@ -67,12 +78,15 @@ pub struct Token {
     pub client_id: Option<String>,
 }
 
+/// A chat of the portal: an open-line dialog or any other chat.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Chat {
+    /// The chat's id (`CHAT_ID`).
     pub id: i64,
     /// `LINES` for open-line chats; anything else (`CHAT`, …) is not an open line.
     pub entity_type: String,
+    /// The chat's name, as `dialog.get` reports it.
     #[serde(default)]
     pub title: String,
     /// Users in the chat.
@@ -98,11 +112,17 @@ pub struct Chat {
     pub system_messages: Vec<String>,
 }
 
+/// The user the default state's webhooks and tokens call as.
 pub const DEMO_WEBHOOK_USER: i64 = 1;
+/// The key of the default state's webhook with every scope.
 pub const DEMO_WEBHOOK_KEY: &str = "emulatorwebhook1";
+/// The default state's valid OAuth access token.
 pub const DEMO_ACCESS_TOKEN: &str = "emulator-access-token";
+/// The refresh token of [`DEMO_ACCESS_TOKEN`], good for one renewal.
 pub const DEMO_REFRESH_TOKEN: &str = "emulator-refresh-token";
+/// The default state's OAuth application.
 pub const DEMO_CLIENT_ID: &str = "local.emulator.app";
+/// The secret of [`DEMO_CLIENT_ID`].
 pub const DEMO_CLIENT_SECRET: &str = "emulator-client-secret";
 
 impl Default for PortalState {
@@ -222,10 +242,12 @@ impl PortalState {
         Ok(state)
     }
 
+    /// The chat with this id.
     pub fn chat(&self, id: i64) -> Option<&Chat> {
         self.chats.iter().find(|c| c.id == id)
     }
 
+    /// The chat with this id, to change it.
     pub fn chat_mut(&mut self, id: i64) -> Option<&mut Chat> {
         self.chats.iter_mut().find(|c| c.id == id)
     }

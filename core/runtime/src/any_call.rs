@@ -57,10 +57,12 @@ impl AnyCall {
         }
     }
 
+    /// The method's dotted name, as given.
     pub fn method(&self) -> &str {
         &self.method
     }
 
+    /// The parameters as given, not yet checked: a JSON object, or `null` for none.
     pub fn params(&self) -> &Value {
         &self.params
     }

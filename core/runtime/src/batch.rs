@@ -33,11 +33,15 @@ pub type BatchItem<T, C> = Result<Response<T, TimeOf<C>>, Error<C>>;
 /// `$result[name][field]` in their parameters) and the call.
 #[derive(Debug, Clone, PartialEq)]
 pub struct NamedCall {
+    /// The call's name: letters, digits and `_`, once per batch; later calls refer to its
+    /// result as `$result[name]`.
     pub name: String,
+    /// The method to call and its parameters.
     pub call: AnyCall,
 }
 
 impl NamedCall {
+    /// `call` under `name`; the name is checked when the batch is made.
     pub fn new(name: impl Into<String>, call: AnyCall) -> NamedCall {
         NamedCall {
             name: name.into(),

@@ -160,6 +160,7 @@ impl<C: Catalog> Pager<C> {
         self.client.wait(pager.next_page())?
     }
 
+    /// How far the walk has got: items handed out, the list's total once known, requests made.
     pub fn progress(&self) -> crate::Progress {
         self.pager.progress()
     }

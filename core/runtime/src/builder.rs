@@ -25,6 +25,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(65);
 /// portal's execution-time window: a wait for the budget always fits, as do four attempts of
 /// [`DEFAULT_TIMEOUT`] with their backoffs.
 pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
+/// How long opening a connection may take unless set otherwise: 10 seconds.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// Bitrix24 answers for single calls are a few KiB; anything near this is not one.
 pub const DEFAULT_MAX_RESPONSE_BYTES: usize = 8 * 1024 * 1024;
@@ -236,6 +237,8 @@ impl<C: Catalog> ClientBuilder<C> {
         self
     }
 
+    /// Checks the settings and builds the client; a rejected setting fails with
+    /// [`Error::InvalidConfig`]. Nothing is sent.
     pub fn build(self) -> Result<Client<C>, Error<C>> {
         let endpoint = self.endpoint?;
         if let Some(problem) = self.invalid {

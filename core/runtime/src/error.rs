@@ -16,27 +16,38 @@ use crate::retry;
 pub enum Error<C: Catalog> {
     /// The portal answered with an error documented for the called method.
     Method {
+        /// The documented error of the method, found by the `error` code the portal sent.
         error: C::MethodError,
+        /// The HTTP status the portal answered with; inside a batch, where a command has no
+        /// status of its own, the error's documented status.
         status: u16,
         /// The portal's `error_description`; localized, so match on `error`, not on this.
         description: String,
     },
     /// The portal answered with an error that any method can return.
     System {
+        /// The documented system error, found by the `error` code the portal sent.
         error: C::SystemError,
+        /// The HTTP status the portal answered with (inside a batch, the batch request's).
         status: u16,
+        /// The portal's `error_description`, empty when it sent none; localized, so match on
+        /// `error`, not on this.
         description: String,
     },
     /// The portal answered with a Bitrix24 error that the specs do not document (the code is
     /// kept as sent; it may be empty).
     UnknownCode {
+        /// The `error` code exactly as the portal sent it; may be empty.
         code: String,
+        /// The HTTP status the portal answered with (inside a batch, the batch request's).
         status: u16,
+        /// The portal's `error_description`, empty when it sent none; localized.
         description: String,
     },
     /// A non-success HTTP status without a Bitrix24 error body (a proxy's error page, a bare
     /// 502, a redirect).
     Http {
+        /// The HTTP status the answer arrived with, outside 200–299.
         status: u16,
         /// The start of the body, for diagnosis.
         snippet: String,
@@ -45,21 +56,27 @@ pub enum Error<C: Catalog> {
     /// an old address answers 302 with the new one). The redirect is not followed — the
     /// credentials would go with it — so change the webhook URL or OAuth endpoint to `location`.
     PortalMoved {
+        /// The redirect's HTTP status: 301, 302, 303, 307 or 308.
         status: u16,
         /// The new address's origin, `https://<new portal>/`.
         location: String,
     },
     /// No answer arrived: the connection, TLS or the time limit failed.
     Transport {
+        /// Which part of the exchange failed.
         kind: TransportErrorKind,
         /// `false` only when the request certainly never left this machine (for example the
         /// connection was refused), so that repeating a non-idempotent call is safe.
         may_have_reached_server: bool,
+        /// What failed, in words: the HTTP library's error and its causes (without the URL), or
+        /// the time limit that passed.
         detail: String,
     },
     /// An answer arrived but is not a Bitrix24 answer of the expected shape.
     Protocol {
+        /// How the answer fails to be a Bitrix24 answer.
         kind: ProtocolErrorKind,
+        /// The HTTP status the answer arrived with.
         status: u16,
         /// The start of the body, for diagnosis.
         snippet: String,
@@ -68,6 +85,7 @@ pub enum Error<C: Catalog> {
     InvalidArgument {
         /// The Bitrix24 name of the parameter, e.g. `CHAT_ID`.
         parameter: &'static str,
+        /// What is wrong with the value.
         problem: ArgumentProblem,
     },
     /// The client could not be built from the given settings; nothing was sent.
@@ -79,8 +97,13 @@ pub enum Error<C: Catalog> {
     /// invalid or expired, and the user must authorize the application again; `invalid_client`:
     /// wrong client id or secret). The code is empty when the answer was not an OAuth answer.
     TokenRefresh {
+        /// The OAuth server's `error` code (`invalid_grant`, `invalid_client`, …); empty when
+        /// the answer was not an OAuth error answer.
         code: String,
+        /// The HTTP status the OAuth server answered with.
         status: u16,
+        /// The OAuth server's `error_description`, or, without a code, what was wrong with its
+        /// answer.
         description: String,
     },
     /// A command of a batch that did not run: an earlier one failed and `halt` was set.
@@ -144,17 +167,25 @@ impl ProtocolErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ArgumentProblem {
+    /// The value is smaller than the parameter allows.
     BelowMinimum {
+        /// The smallest value the parameter accepts.
         minimum: i64,
+        /// The value that was given.
         actual: i64,
     },
+    /// The value is larger than the parameter allows.
     AboveMaximum {
+        /// The largest value the parameter accepts.
         maximum: i64,
+        /// The value that was given.
         actual: i64,
     },
     /// Exactly one of `parameters` must be given; `given` lists those that were.
     ExactlyOneOf {
+        /// The Bitrix24 names of the parameters, one of which is required.
         parameters: &'static [&'static str],
+        /// The Bitrix24 names of those given, in the order of `parameters`: none, or two or more.
         given: Vec<&'static str>,
     },
     /// The parameters could not be encoded (only possible for hand-written [`Method`] types,
@@ -162,17 +193,22 @@ pub enum ArgumentProblem {
     ///
     /// [`Method`]: crate::Method
     NotEncodable {
+        /// Why the parameters could not be encoded: the JSON encoder's message, or the JSON
+        /// type given where an object was expected.
         reason: String,
     },
     /// The name of a call by name is not a Bitrix24 method name.
     NotAMethodName {
         /// The name as given (control characters escaped when shown).
         name: String,
+        /// What is wrong with the name, e.g. `it is empty`.
         reason: &'static str,
     },
     /// The calls of a batch cannot be sent as asked (a name used twice, a reference that would
     /// cross from one request of 50 calls to another, …).
     InvalidBatch {
+        /// What is wrong, naming the call concerned (a name used twice, a reference to no
+        /// earlier call, …).
         reason: String,
     },
 }
@@ -182,25 +218,52 @@ pub enum ArgumentProblem {
 #[non_exhaustive]
 pub enum ConfigProblem {
     /// The URL cannot be parsed, or has a part it must not have.
-    InvalidUrl { reason: String },
+    InvalidUrl {
+        /// What is wrong with the URL: the URL parser's message or the part not allowed.
+        reason: String,
+    },
     /// A webhook URL must end in `/rest/<user id>/<key>/`.
-    NotAWebhookUrl { reason: String },
+    NotAWebhookUrl {
+        /// Which part of the webhook path is missing or malformed.
+        reason: String,
+    },
     /// Plain `http://` to a host other than this machine; credentials would travel unencrypted.
-    InsecureUrl { host: String },
+    InsecureUrl {
+        /// The host the plain `http://` URL names.
+        host: String,
+    },
     /// A required credential is empty.
-    EmptyCredential { name: &'static str },
+    EmptyCredential {
+        /// Which credential is empty, in words (`access token`, `client secret`, …).
+        name: &'static str,
+    },
     /// A timeout or size limit of zero.
-    InvalidLimit { name: &'static str },
+    InvalidLimit {
+        /// The rejected setting, in words (`timeout`, `max response bytes`, …).
+        name: &'static str,
+    },
     /// A count (of attempts, of bytes) that is not a whole number of at least 1.
-    InvalidCount { name: &'static str },
+    InvalidCount {
+        /// The rejected setting, in words (`max attempts`, `max response bytes`).
+        name: &'static str,
+    },
     /// A length of time that is negative, infinite or not a number.
-    InvalidDuration { name: &'static str },
+    InvalidDuration {
+        /// The rejected setting, in words (`timeout`, `connect timeout`, …).
+        name: &'static str,
+    },
     /// The execution-time budget's headroom is not below its limit, so no call could run.
     HeadroomNotBelowLimit,
     /// A root certificate could not be read.
-    InvalidCertificate { reason: String },
+    InvalidCertificate {
+        /// Why the PEM data was refused: the parser's message, or that it holds no certificate.
+        reason: String,
+    },
     /// The HTTP client could not be created.
-    HttpClient { reason: String },
+    HttpClient {
+        /// The HTTP library's message.
+        reason: String,
+    },
     /// Token refresh settings were given for a webhook client; only OAuth tokens expire.
     RefreshWithoutOAuth,
 }

@@ -9,6 +9,8 @@
 //!
 //! Use the `b24kit` crate: it fixes the catalog to its specs and adds the typed methods.
 
+#![warn(missing_docs)]
+
 mod any_call;
 mod batch;
 pub mod blocking;

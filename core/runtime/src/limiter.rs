@@ -48,10 +48,12 @@ impl RateLimit {
         })
     }
 
+    /// How many requests may arrive at once, when the portal's bucket is empty.
     pub fn burst(&self) -> f64 {
         self.burst
     }
 
+    /// How many requests per second drain from the portal's bucket.
     pub fn drain_per_second(&self) -> f64 {
         self.drain_per_second
     }

@@ -13,38 +13,66 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum Event {
     /// A request left for the portal: `method` (`batch` for a batch), attempt number from 1.
-    RequestSent { method: String, attempt: u32 },
+    RequestSent {
+        /// The Bitrix24 method called, or `batch` for a batch request.
+        method: String,
+        /// The attempt's number, counting from 1.
+        attempt: u32,
+    },
     /// An answer arrived, whatever its status; `elapsed` since the request left.
     Answered {
+        /// The Bitrix24 method called, or `batch` for a batch request.
         method: String,
+        /// The number of the attempt that got this answer, counting from 1.
         attempt: u32,
+        /// The HTTP status of the answer.
         status: u16,
+        /// Time from the request leaving to the whole answer having arrived.
         elapsed: Duration,
     },
     /// An attempt failed and the call will try again after `wait`; `reason` is the failure's
     /// code or kind (`QUERY_LIMIT_EXCEEDED`, `timeout`, `http`, …).
     RetryScheduled {
+        /// The Bitrix24 method called, or `batch` for a batch request.
         method: String,
+        /// The number of the attempt that failed, counting from 1.
         attempt: u32,
+        /// The failure's Bitrix24 `error` code, else its kind (`timeout`, `not_json`) or
+        /// `HTTP <status>`.
         reason: String,
+        /// How long the call waits before the next attempt.
         wait: Duration,
     },
     /// The call waits `wait` for a slot of the client's rate limiter.
-    WaitingForBucket { wait: Duration },
+    WaitingForBucket {
+        /// How long the call waits before its request may leave.
+        wait: Duration,
+    },
     /// The call waits `wait` for the portal to release some of these methods' execution-time
     /// budget.
     WaitingForBudget {
+        /// The methods the request runs (for a batch, its commands'); the wait is the longest
+        /// any of them needs.
         methods: Vec<String>,
+        /// How long the call waits before its request may leave.
         wait: Duration,
     },
     /// The OAuth access token was renewed (once, however many calls met its expiry).
     TokenRenewed,
     /// A batch of `calls` calls went out as `requests` requests (at most 50 commands each).
-    BatchSplit { calls: usize, requests: usize },
+    BatchSplit {
+        /// How many calls the batch was given, those refused before sending included.
+        calls: usize,
+        /// How many `batch` requests they went out in.
+        requests: usize,
+    },
     /// A list walk handed out a page of `items` items; `total` once the portal said.
     Page {
+        /// The list method walked.
         method: String,
+        /// How many items the page holds.
         items: usize,
+        /// How many items the whole list has; `None` until the portal said, and in walks by ID.
         total: Option<u64>,
     },
 }

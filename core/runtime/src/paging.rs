@@ -77,6 +77,8 @@ impl ListCall {
         list
     }
 
+    /// Walks `method` with `params` in `mode`; the same as [`ListCall::counted`] or
+    /// [`ListCall::by_id`], with the choice as a value.
     pub fn new(method: impl Into<String>, params: Value, mode: ListMode) -> ListCall {
         ListCall {
             // A list method reads: repeating a page changes nothing.
@@ -110,6 +112,7 @@ impl ListCall {
         self
     }
 
+    /// How the list is walked.
     pub fn mode(&self) -> &ListMode {
         &self.mode
     }
@@ -160,6 +163,7 @@ impl<C: Catalog> Client<C> {
 }
 
 impl<C: Catalog> Pager<C> {
+    /// How far the walk has got: items handed out, the list's total once known, requests made.
     pub fn progress(&self) -> Progress {
         self.progress
     }

@@ -26,6 +26,7 @@ impl Panic {
         Panic { message }
     }
 
+    /// The panic's message, or `panic` when its payload was not a string.
     pub fn message(&self) -> &str {
         &self.message
     }

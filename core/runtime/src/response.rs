@@ -4,7 +4,9 @@
 /// [`AnswerTime`](crate::AnswerTime)) and, for list methods, where the list stands.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Response<T, Tm> {
+    /// The answer's `result`, decoded into the method's output type.
     pub result: T,
+    /// The answer's `time` object; for a batch item, its own command's when the portal sent one.
     pub time: Tm,
     /// For list methods: how many items the whole list has (absent when the portal did not
     /// count, as with `start = -1`).

@@ -12,7 +12,9 @@ use crate::{EventListener, OperatingBudget, RateLimit, Refresh, RetryPolicy};
 /// Swift count milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Span {
+    /// A number of seconds, as Python counts time.
     Seconds(f64),
+    /// A number of milliseconds, as JavaScript, Kotlin and Swift count time.
     Millis(f64),
 }
 

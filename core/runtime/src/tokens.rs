@@ -17,7 +17,9 @@ pub const DEFAULT_OAUTH_SERVER: &str = "https://oauth.bitrix.info/oauth/token/";
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Tokens {
+    /// The new access token, which authorizes calls until it expires.
     pub access_token: String,
+    /// The new refresh token, for the next renewal; it replaces the old one.
     pub refresh_token: String,
     /// Unix time at which the access token expires, when the server said.
     pub expires: Option<i64>,

@@ -254,6 +254,7 @@ impl SystemError {
         }
     }
 
+    /// The category the spec files the code under, which decides what the client does about it.
     pub fn category(self) -> SystemErrorCategory {
         match self {
             Self::InternalServer => SystemErrorCategory::Server,

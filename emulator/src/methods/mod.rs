@@ -117,6 +117,7 @@ pub(crate) fn find(lower_case_name: &str) -> Option<&'static MethodDef> {
 pub struct ServedMethod {
     /// Lower-case, as the portal compares names.
     pub name: &'static str,
+    /// The scope a credential needs for it.
     pub scope: &'static str,
     /// Each refusal its handler can return: the code and the HTTP status.
     pub errors: Vec<(&'static str, u16)>,
