@@ -196,7 +196,10 @@ fn verbose_tells_on_stderr_what_the_client_does_and_keeps_stdout_clean() {
         !says.contains(url.trim_end_matches('/').rsplit('/').next().unwrap()),
         "no key"
     );
-    assert_eq!(stdout(&out), stdout(&quiet));
+    // The same report, nothing added: compared without its figures, which tell the time of each
+    // call (the two calls may fall in different seconds).
+    let figures_masked = |text: String| text.replace(|c: char| c.is_ascii_digit(), "#");
+    assert_eq!(figures_masked(stdout(&out)), figures_masked(stdout(&quiet)));
 
     let json = b24kit(&["--webhook", &url, "--json", "-vv", "silent", "off", "2043"]);
     let events: Vec<Value> = stderr(&json)
