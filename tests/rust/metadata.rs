@@ -137,3 +137,37 @@ fn the_changelog_has_a_place_for_this_version() {
         "CHANGELOG.md needs an `## Unreleased` or `## {version}` section"
     );
 }
+
+#[test]
+fn every_package_points_at_the_same_repository() {
+    let repository = toml_value(&read("Cargo.toml"), "workspace.package", "repository")
+        .expect("the workspace names its repository");
+    let package: serde_json::Value =
+        serde_json::from_str(&read("bindings/node/package.json")).unwrap();
+    let npm = package["repository"]["url"].as_str().unwrap_or("");
+    assert_eq!(
+        npm,
+        format!("git+{repository}.git"),
+        "package.json repository"
+    );
+    assert!(package["bugs"]["url"]
+        .as_str()
+        .unwrap_or("")
+        .starts_with(&repository));
+    assert_eq!(
+        toml_value(
+            &read("bindings/python/pyproject.toml"),
+            "project.urls",
+            "Repository"
+        ),
+        Some(repository.clone()),
+        "pyproject.toml [project.urls] Repository"
+    );
+    assert!(read("bindings/kotlin/pom.xml").contains(&format!("<url>{repository}</url>")));
+    for readme in ["bindings/python/README.md", "bindings/node/README.md"] {
+        assert!(
+            read(readme).contains(&repository),
+            "{readme} must link the repository"
+        );
+    }
+}
