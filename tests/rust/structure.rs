@@ -111,11 +111,13 @@ fn hand_written_binding_code_never_names_generated_items() {
 }
 
 /// Names a generated file defines that hand-written code may spell for its own items: trait
-/// methods and Python's special methods every class implements, common helper names.
+/// methods (of hand-written traits the generated code implements, such as Node's
+/// `TimeFields::push_fields`) and Python's special methods every class implements, common helper
+/// names.
 fn is_common_word(name: &str) -> bool {
     matches!(
         name,
-        "from" | "register" | "respond" | "new" | "call" | "batch"
+        "from" | "register" | "respond" | "new" | "call" | "batch" | "push_fields"
     ) || (name.starts_with("__") && name.ends_with("__"))
 }
 
