@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 targets=(aarch64-apple-ios aarch64-apple-ios-sim aarch64-apple-darwin)
+# The crate builds a cdylib for Kotlin and Python; Apple platforms link the static library, so
+# it is asked for here only (a staticlib in Cargo.toml would be built, unused, by every build).
 for target in "${targets[@]}"; do
-  cargo build --release --locked -p b24kit-uniffi --target "$target"
+  cargo rustc --release --locked -p b24kit-uniffi --target "$target" --crate-type staticlib
 done
 headers=bindings/swift/Sources/B24kitFFI/include
 out=bindings/swift/B24kitFFI.xcframework
