@@ -40,6 +40,15 @@ async fn answer(resp: reqwest::Response) -> (u16, String, Value) {
     (status, content_type, body)
 }
 
+/// POSTs `body` as JSON and reads the answer.
+async fn post_json(
+    c: &reqwest::Client,
+    url: impl AsRef<str>,
+    body: &Value,
+) -> (u16, String, Value) {
+    answer(c.post(url.as_ref()).json(body).send().await.unwrap()).await
+}
+
 #[tokio::test]
 async fn every_url_form_and_encoding_a_portal_accepts() {
     let emu = emulator();
@@ -498,7 +507,12 @@ async fn the_control_api_reads_loads_and_resets_state() {
     .await;
     assert_eq!(status, 400, "{body}");
 
-    let (status, _, _) = answer(c.post(format!("{control}faults")).json(&json!({"kind": "error", "status": 500, "code": "INTERNAL_SERVER_ERROR", "count": 2})).send().await.unwrap()).await;
+    let (status, _, _) = post_json(
+        &c,
+        format!("{control}faults"),
+        &json!({"kind": "error", "status": 500, "code": "INTERNAL_SERVER_ERROR", "count": 2}),
+    )
+    .await;
     assert_eq!(status, 200);
     assert_eq!(answer(c.get(&url).send().await.unwrap()).await.0, 500);
 
@@ -553,12 +567,10 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
     let not_open_line = "imopenlines.session.mode.silent?CHAT_ID=2044";
 
     // cmd as a JSON list: every collection a list, empty ones `[]`.
-    let (status, _, body) = answer(
-        c.post(format!("{hook}batch.json"))
-            .json(&json!({"halt": 0, "cmd": [silent_on, silent_on]}))
-            .send()
-            .await
-            .unwrap(),
+    let (status, _, body) = post_json(
+        &c,
+        format!("{hook}batch.json"),
+        &json!({"halt": 0, "cmd": [silent_on, silent_on]}),
     )
     .await;
     assert_eq!(status, 200);
@@ -584,12 +596,10 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
     assert!(body["time"]["duration"].is_number());
 
     // cmd as a JSON object with named keys: objects, the failing key under result_error.
-    let (_, _, body) = answer(
-        c.post(format!("{hook}batch"))
-            .json(&json!({"cmd": {"on": silent_on, "group": not_open_line}}))
-            .send()
-            .await
-            .unwrap(),
+    let (_, _, body) = post_json(
+        &c,
+        format!("{hook}batch"),
+        &json!({"cmd": {"on": silent_on, "group": not_open_line}}),
     )
     .await;
     assert_eq!(body["result"]["result"], json!({"on": true}));
@@ -642,14 +652,7 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
 
     // More than 50 commands: the extra ones are refused one by one; nested batch is refused.
     let many: Vec<&str> = std::iter::repeat_n(silent_on, 52).collect();
-    let (_, _, body) = answer(
-        c.post(format!("{hook}batch"))
-            .json(&json!({"cmd": many}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (_, _, body) = post_json(&c, format!("{hook}batch"), &json!({"cmd": many})).await;
     assert_eq!(body["result"]["result"].as_array().unwrap().len(), 50);
     assert_eq!(
         body["result"]["result_error"]["50"]["error"],
@@ -659,12 +662,10 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
         body["result"]["result_error"]["51"]["error"],
         "ERROR_BATCH_LENGTH_EXCEEDED"
     );
-    let (_, _, body) = answer(
-        c.post(format!("{hook}batch"))
-            .json(&json!({"cmd": ["batch?cmd[0]=x"]}))
-            .send()
-            .await
-            .unwrap(),
+    let (_, _, body) = post_json(
+        &c,
+        format!("{hook}batch"),
+        &json!({"cmd": ["batch?cmd[0]=x"]}),
     )
     .await;
     assert_eq!(
@@ -679,12 +680,10 @@ async fn a_scope_refusal_inside_a_batch_has_no_description() {
     let emu = emulator();
     let crm_only = emu.webhook_url_for(1, "emulatorcrmonly1");
     let c = http();
-    let (status, _, single) = answer(
-        c.post(format!("{crm_only}imopenlines.session.mode.silent"))
-            .json(&json!({"CHAT_ID": 2043}))
-            .send()
-            .await
-            .unwrap(),
+    let (status, _, single) = post_json(
+        &c,
+        format!("{crm_only}imopenlines.session.mode.silent"),
+        &json!({"CHAT_ID": 2043}),
     )
     .await;
     assert_eq!(
@@ -692,12 +691,10 @@ async fn a_scope_refusal_inside_a_batch_has_no_description() {
         (401, Some("insufficient_scope"))
     );
     assert_ne!(single["error_description"], "", "{single}");
-    let (status, _, body) = answer(
-        c.post(format!("{crm_only}batch"))
-            .json(&json!({"cmd": ["imopenlines.session.mode.silent?CHAT_ID=2043"]}))
-            .send()
-            .await
-            .unwrap(),
+    let (status, _, body) = post_json(
+        &c,
+        format!("{crm_only}batch"),
+        &json!({"cmd": ["imopenlines.session.mode.silent?CHAT_ID=2043"]}),
     )
     .await;
     assert_eq!(status, 200);
