@@ -40,6 +40,15 @@ async fn answer(resp: reqwest::Response) -> (u16, String, Value) {
     (status, content_type, body)
 }
 
+/// POSTs `pairs` as a URL-encoded form and reads the answer.
+async fn post_form(
+    c: &reqwest::Client,
+    url: impl AsRef<str>,
+    pairs: &[(&str, &str)],
+) -> (u16, String, Value) {
+    answer(c.post(url.as_ref()).form(pairs).send().await.unwrap()).await
+}
+
 /// POSTs `body` as JSON and reads the answer.
 async fn post_json(
     c: &reqwest::Client,
@@ -346,14 +355,7 @@ async fn the_token_is_read_from_the_bearer_header_first_as_the_portal_does() {
         assert_eq!((status, &body["result"]), (200, &json!(true)), "{body}");
     }
     // An array is not a token.
-    let (status, _, body) = answer(
-        c.post(&url)
-            .form(&[("CHAT_ID", "2043"), ("auth[]", &token)])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _, body) = post_form(&c, &url, &[("CHAT_ID", "2043"), ("auth[]", &token)]).await;
     assert_eq!(
         (status, body["error"].as_str()),
         (401, Some("NO_AUTH_FOUND")),
@@ -640,12 +642,10 @@ async fn batch_accepts_every_documented_cmd_and_halt_form() {
         assert_eq!(ran_second, !stops, "halt={halt}: {body}");
     }
     // The form keys 0..n-1 with every command successful: lists, like a JSON list.
-    let (_, _, body) = answer(
-        c.post(format!("{hook}batch"))
-            .form(&[("cmd[0]", silent_on), ("cmd[1]", silent_on)])
-            .send()
-            .await
-            .unwrap(),
+    let (_, _, body) = post_form(
+        &c,
+        format!("{hook}batch"),
+        &[("cmd[0]", silent_on), ("cmd[1]", silent_on)],
     )
     .await;
     assert_eq!(body["result"]["result"], json!([true, true]));
@@ -778,17 +778,15 @@ async fn the_oauth_server_renews_a_token_once_by_get_or_form_post() {
         (400, Some("invalid_grant"))
     );
     let next = first["refresh_token"].as_str().unwrap();
-    let (status, _, second) = answer(
-        c.post(&server)
-            .form(&[
-                ("grant_type", "refresh_token"),
-                ("client_id", DEMO_CLIENT_ID),
-                ("client_secret", DEMO_CLIENT_SECRET),
-                ("refresh_token", next),
-            ])
-            .send()
-            .await
-            .unwrap(),
+    let (status, _, second) = post_form(
+        &c,
+        &server,
+        &[
+            ("grant_type", "refresh_token"),
+            ("client_id", DEMO_CLIENT_ID),
+            ("client_secret", DEMO_CLIENT_SECRET),
+            ("refresh_token", next),
+        ],
     )
     .await;
     assert_eq!(status, 200, "{second}");
