@@ -109,6 +109,14 @@ test('loading the addon never asks for a diagnostic report where ldd names the C
   assert.equal(run.stdout.trim(), 'function');
 });
 
+test('the installed package carries both licence texts', () => {
+  const { readFileSync } = require('node:fs');
+  const { dirname, join } = require('node:path');
+  const root = dirname(require.resolve('b24kit/package.json'));
+  assert.match(readFileSync(join(root, 'LICENSE-MIT'), 'utf8'), /^MIT License/);
+  assert.match(readFileSync(join(root, 'LICENSE-APACHE'), 'utf8'), /Apache License\s+Version 2\.0/);
+});
+
 test('ES modules get the same objects by import', async () => {
   const esm = await import('b24kit');
   assert.equal(esm.Client, b24kit.Client);
