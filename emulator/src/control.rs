@@ -56,13 +56,13 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
             (_, Err(e)) => bad_request(&e),
         },
         ("POST", ["faults"]) => match parse_body::<FaultRequest>(body) {
-            Ok(request) if request.fault.problem().is_some() => {
-                bad_request(&request.fault.problem().unwrap_or_default())
-            }
-            Ok(request) => {
-                portal.queue_fault(request);
-                (200, json!({"ok": true}))
-            }
+            Ok(request) => match request.fault.problem() {
+                Some(problem) => bad_request(&problem),
+                None => {
+                    portal.queue_fault(request);
+                    (200, json!({"ok": true}))
+                }
+            },
             Err(e) => bad_request(&e),
         },
         ("DELETE", ["faults"]) => {
