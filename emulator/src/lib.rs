@@ -16,6 +16,7 @@
 mod batch;
 mod clock;
 mod command;
+mod command_line;
 mod control;
 mod faults;
 mod limits;
@@ -39,6 +40,7 @@ use std::thread::JoinHandle;
 
 use tokio::sync::oneshot;
 
+pub use command_line::CommandLine;
 pub use faults::{Fault, FaultRequest};
 pub use limits::RateLimit;
 pub use methods::{served_methods, ServedMethod};
