@@ -5,12 +5,13 @@
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated` (the method-specific part, in its own submodule `b24kit._native_generated`),
 //! plus Python's own: argument conversion (`args`), asyncio (`bridge`), the blocking I/O
-//! (`local_io`), logging and the runtime.
+//! (`local_io`), logging, the runtime and the emulator that ships in the wheel (`emulator`).
 
 mod args;
 mod bridge;
 mod client;
 mod dispatch;
+mod emulator;
 mod errors;
 mod generated;
 mod interrupt;
@@ -37,6 +38,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(client::client_from_oauth, m)?)?;
     m.add_function(wrap_pyfunction!(errors::set_error_factory, m)?)?;
     m.add_function(wrap_pyfunction!(client::_panic_for_tests, m)?)?;
+    m.add_function(wrap_pyfunction!(emulator::run_emulator, m)?)?;
     generated::register(m)?;
     Ok(())
 }

@@ -162,3 +162,5 @@ def client_from_oauth(
 def set_error_factory(factory: Callable[..., BaseException], /) -> None: ...
 def _panic_for_tests(client: NativeClient, asynchronous: bool, /) -> object:
     """Test hook, not API: a call that panics inside the core."""
+def run_emulator(argv: List[str], /) -> int:
+    """The emulator's command line (``argv[0]`` is the program's name); Ctrl-C stops it."""
