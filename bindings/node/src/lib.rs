@@ -5,7 +5,8 @@
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated`, plus `any_method` (calls by name, list walks, mixed batches, with JSON
 //! text across the boundary), `cancel` (a call's `AbortSignal`), `events` (the client's events
-//! for `onEvent`) and `awake` (keeping the runtime warm between calls).
+//! for `onEvent`) and `awake` (keeping the runtime warm between calls); `runEmulator` serves the
+//! emulator that travels in the addon (`npx b24kit-emulator`).
 
 // napi's macros register exported functions only outside test builds, so a test-mode check
 // (`clippy --all-targets`) would call them unused.
@@ -35,6 +36,27 @@ pub fn init(
 ) -> Result<()> {
     generated::register();
     dispatch::init(env, make_response, make_json_response, make_error)
+}
+
+/// `npx b24kit-emulator`: runs the emulator's command line (`argv[0]` is the program's name) on
+/// this thread, which it never gives back once the portal serves; returns the exit status of a
+/// command that ended by itself (`--help`, `--version`, a bad option, a port in use). Node's own
+/// handlers end the process on SIGINT and SIGTERM, so none is installed here: two handlers that
+/// each pass the signal on would hand it to each other forever.
+#[napi(catch_unwind)]
+pub fn run_emulator(argv: Vec<String>) -> u32 {
+    let command = match b24kit_emulator::CommandLine::parse_from(argv) {
+        Ok(command) => command,
+        Err(status) => return status.into(),
+    };
+    let emulator = match command.start() {
+        Ok(emulator) => emulator,
+        Err(status) => return status.into(),
+    };
+    command.announce(&emulator);
+    loop {
+        std::thread::park();
+    }
 }
 
 /// The package version, to check that `index.js` and the addon match.
