@@ -34,6 +34,36 @@ pub(crate) struct TransportSettings {
     pub(crate) bypass_proxy: bool,
 }
 
+/// The certificates a connection trusts: the system's (through rustls-platform-verifier) plus
+/// the user's roots. On Android the platform verifier needs a JVM `Context` handed over through
+/// JNI before the first handshake (it panics without one), which a library called through JNA
+/// cannot do on its own; there Mozilla's roots travel in the library instead, beside the user's.
+fn trust(
+    builder: reqwest::ClientBuilder,
+    user_roots: Vec<reqwest::Certificate>,
+) -> Result<reqwest::ClientBuilder, ConfigProblem> {
+    #[cfg(target_os = "android")]
+    {
+        let mut roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+            .iter()
+            .map(|der| reqwest::Certificate::from_der(der.as_ref()))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| ConfigProblem::HttpClient {
+                reason: error_chain(&e),
+            })?;
+        roots.extend(user_roots);
+        Ok(builder.tls_certs_only(roots))
+    }
+    #[cfg(not(target_os = "android"))]
+    {
+        Ok(if user_roots.is_empty() {
+            builder
+        } else {
+            builder.tls_certs_merge(user_roots)
+        })
+    }
+}
+
 impl Transport {
     pub(crate) fn new(settings: TransportSettings) -> Result<Transport, ConfigProblem> {
         let mut builder = reqwest::Client::builder()
@@ -45,9 +75,7 @@ impl Transport {
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
             .pool_idle_timeout(Duration::from_secs(60));
-        if !settings.root_certificates.is_empty() {
-            builder = builder.tls_certs_merge(settings.root_certificates);
-        }
+        builder = trust(builder, settings.root_certificates)?;
         if settings.bypass_proxy {
             builder = builder.no_proxy();
         }
