@@ -117,8 +117,16 @@ fn every_manifest_declares_the_licences_whose_texts_are_in_the_root() {
         toml_value(&read("Cargo.toml"), "workspace.package", "license").as_deref(),
         Some(expression)
     );
-    assert!(read("bindings/python/pyproject.toml")
-        .contains(&format!("license = {{ text = \"{expression}\" }}")));
+    let pyproject = read("bindings/python/pyproject.toml");
+    assert_eq!(
+        toml_value(&pyproject, "project", "license").as_deref(),
+        Some(expression)
+    );
+    // The wheel and the sdist carry the texts (PEP 639), read through links to the root's files.
+    assert!(pyproject.contains(r#"license-files = ["LICENSE-MIT", "LICENSE-APACHE"]"#));
+    for name in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        assert_eq!(read(&format!("bindings/python/{name}")), read(name));
+    }
     let package: serde_json::Value =
         serde_json::from_str(&read("bindings/node/package.json")).unwrap();
     assert_eq!(package["license"], expression);
