@@ -25,31 +25,41 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust API reference: rustdoc of the core, its runtime and the emulator (a missing doc or a broken link fails)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p b24kit -p b24kit-runtime -p b24kit-emulator
 
+step "Release workflow and shell scripts: actionlint (from its Go module, into target/go) with shellcheck"
+if ! command -v shellcheck >/dev/null 2>&1; then
+  # Debian's package; a fresh machine may need its package lists first.
+  apt-get install -y -q shellcheck >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q shellcheck >/dev/null; }
+fi
+shellcheck tests/run.sh release/*.sh fuzz/run.sh bindings/uniffi/generate.sh bindings/swift/build-xcframework.sh
+export GOPATH="$root/target/go" GOMODCACHE="$root/target/go/mod" GOCACHE="$root/target/go/cache" GOFLAGS=-mod=mod
+[ -x target/go/bin/actionlint ] || go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
+target/go/bin/actionlint -no-color
+
 step "Rust tests: codegen, core, emulator, CLI, golden and integration"
 # The Python extension is tested from Python, below.
 cargo test --workspace --locked --exclude b24kit-python --exclude b24kit-node
 cargo build --locked -q -p b24kit-emulator
 
-step "Python package: wheel built by pip (maturin), installed into a fresh virtualenv"
+step "Release artefacts into dist/ (release/dist.sh): wheel and sdist, npm packages, jar, CLI archive"
+bash release/dist.sh
+
+step "Installed as users install them, without Rust: pip, npm, a Maven project; each README quick start"
+bash release/install-check.sh
+
+step "Python package: the wheel from dist/, installed into a fresh virtualenv"
 venv=target/python-test-venv
-rm -rf "$venv" target/wheels/python
+rm -rf "$venv"
 python3 -m venv "$venv"
-"$venv/bin/pip" wheel -q --no-deps -w target/wheels/python ./bindings/python
-"$venv/bin/pip" install -q target/wheels/python/b24kit-*.whl pytest mypy
-ls -l target/wheels/python
+"$venv/bin/pip" install -q dist/python/b24kit-*.whl pytest mypy
 
 step "Python tests (pytest, against the emulator)"
 B24KIT_EMULATOR="$root/target/debug/b24kit-emulator" "$venv/bin/python" -m pytest -q -p no:cacheprovider bindings/python/tests
 
-step "Node package: addon built by npm (napi-rs), packed, installed into an empty project"
-(cd bindings/node && npm ci --no-audit --no-fund --loglevel=error && npm run --silent build)
-rm -rf target/node-pack target/node-test-project
-mkdir -p target/node-pack target/node-test-project
-(cd bindings/node && npm pack --silent --pack-destination ../../target/node-pack >/dev/null)
-tarball=$(ls target/node-pack/b24kit-*.tgz)
-ls -l bindings/node/*.node "$tarball"
+step "Node packages from dist/ (main and linux-x64-gnu), installed into an empty project"
+rm -rf target/node-test-project
+mkdir -p target/node-test-project
 (cd target/node-test-project && npm init -y >/dev/null &&
-  npm install --no-audit --no-fund --loglevel=error "../node-pack/$(basename "$tarball")" typescript@5 @types/node@20)
+  npm install --no-audit --no-fund --loglevel=error "$root"/dist/node/b24kit-*.tgz typescript@5 @types/node@20)
 cp -r bindings/node/test target/node-test-project/test
 cp bindings/node/examples/every_name.ts target/node-test-project/
 
