@@ -36,6 +36,11 @@ PY
 }
 placeholder='https://your-domain.bitrix24.com/rest/1/your_webhook_key/'
 
+# Fails, showing what was printed, unless a line of the file matches the extended regex.
+expect_line() {
+  grep -qE "$1" "$2" || { echo "expected a line matching $1 in $2, which holds:" >&2; cat "$2" >&2; exit 1; }
+}
+
 # Starts an emulator command (with --ready-json, on the clean PATH) in the background, in a
 # session of its own so that stopping it stops what it started (npx runs the bin in a child
 # process); sets `webhook` to its URL.
@@ -64,8 +69,8 @@ run_clean "$work/venv/bin/pip" install -q "$root"/dist/python/b24kit-"$version"-
 start_emulator "$work/python-emulator.json" "$work/venv/bin/python" -m b24kit.emulator
 readme_block '## Python quick start' python | sed "s|$placeholder|$webhook|g" >"$work/quick_start.py"
 (cd "$work" && run_clean "$work/venv/bin/python" quick_start.py) | tee "$work/python.out"
-grep -qE '^True [0-9.e-]+$' "$work/python.out"
-grep -qx '\[True, True\]' "$work/python.out"
+expect_line '^True [0-9.e-]+$' "$work/python.out"
+expect_line '^\[True, True\]$' "$work/python.out"
 run_clean "$work/venv/bin/b24kit-emulator" --version | grep -x "b24kit-emulator $version" >/dev/null
 
 step "Node: both packages into an empty project; npx b24kit-emulator; the README's quick start"
@@ -77,7 +82,7 @@ start_emulator "$work/node-emulator.json" npx --no-install b24kit-emulator
 # The quick start awaits at top level, as in an ES module or a REPL; CommonJS needs a function.
 { echo '(async () => {'; readme_block '## Node quick start' js | sed "s|$placeholder|$webhook|g"; echo '})();'; } >quick_start.js
 run_clean node quick_start.js | tee "$work/node.out"
-grep -qE '^true [0-9.e-]+$' "$work/node.out"
+expect_line '^true [0-9.e-]+$' "$work/node.out"
 cd "$root"
 
 step "JVM: the jar installed into a Maven repository; a separate project runs the quick start (no -D flags)"
@@ -89,7 +94,23 @@ mkdir -p "$work/kotlin/src/main/kotlin"
 sed "s/@VERSION@/$version/g" release/quick-start-pom.xml >"$work/kotlin/pom.xml"
 start_emulator "$work/kotlin-emulator.json" "$work/venv/bin/b24kit-emulator"
 readme_block '## Kotlin quick start' kotlin | sed "s|$placeholder|$webhook|g" >"$work/kotlin/src/main/kotlin/QuickStart.kt"
-(cd "$work/kotlin" && run_clean mvn -q -B package exec:java) | tee "$work/kotlin.out"
-grep -qE '^true in [0-9.E-]+ s$' "$work/kotlin.out"
+# Maven writes colour resets around the program's output even when quiet; they are dropped.
+(cd "$work/kotlin" && run_clean mvn -q -B package exec:java) | sed 's/\x1b\[[0-9;]*m//g' | tee "$work/kotlin.out"
+expect_line '^true in [0-9.E-]+ s$' "$work/kotlin.out"
 
-printf '\ninstalled without Rust and ran the quick starts: Python, Node, Kotlin (JVM)\n'
+step "Python sdist: a wheel built from it in an empty directory (cargo, and maturin and zig from PyPI)"
+# Built with the settings and the target directory of release/dist.sh's wheel, so that the
+# registry's crates compiled there are reused: what this checks is that the sdist holds every
+# source the build needs (the workspace's crates are compiled from the unpacked sdist).
+mkdir -p "$work/sdist" && cd "$work/sdist"
+PATH="$root/target/dist-tools/bin:$PATH" CARGO_TARGET_DIR="$root/target/python-dist" \
+  MATURIN_PEP517_ARGS="--strip --zig --target x86_64-unknown-linux-gnu --compatibility manylinux2014" \
+  "$root/target/dist-tools/bin/pip" wheel -q --no-deps --no-build-isolation --no-cache-dir -w wheel \
+  "$root/dist/python/b24kit-$version.tar.gz"
+run_clean python3 -m venv venv
+run_clean venv/bin/pip install -q wheel/b24kit-"$version"-*.whl
+run_clean venv/bin/python -m b24kit.emulator --version | grep -x "b24kit-emulator $version" >/dev/null
+run_clean venv/bin/python -c 'import b24kit; b24kit.Client.from_webhook("https://example.bitrix24.com/rest/1/key/")'
+cd "$root"
+
+printf '\ninstalled without Rust and ran the quick starts: Python, Node, Kotlin (JVM); the sdist builds\n'
