@@ -22,9 +22,6 @@ cargo run --quiet --locked -p b24kit-codegen -- generate --check
 step "lints (clippy, warnings denied)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust API reference: rustdoc of the core, its runtime and the emulator (a missing doc or a broken link fails)"
-RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p b24kit -p b24kit-runtime -p b24kit-emulator
-
 step "Release workflow and shell scripts: actionlint (from its Go module, into target/go) with shellcheck"
 if ! command -v shellcheck >/dev/null 2>&1; then
   # Debian's package; a fresh machine may need its package lists first.
@@ -45,6 +42,9 @@ bash release/dist.sh
 
 step "Installed as users install them, without Rust: pip, npm, a Maven project; each README quick start"
 bash release/install-check.sh
+
+step "API reference of every language (release/docs.sh): rustdoc, pdoc, TypeDoc, Dokka; warnings fail"
+bash release/docs.sh
 
 step "Python package: the wheel from dist/, installed into a fresh virtualenv"
 venv=target/python-test-venv
