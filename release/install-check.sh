@@ -85,14 +85,19 @@ run_clean node quick_start.js | tee "$work/node.out"
 expect_line '^true [0-9.e-]+$' "$work/node.out"
 cd "$root"
 
-step "JVM: the jar installed into a Maven repository; a separate project runs the quick start (no -D flags)"
+step "JVM: the jar installed into a Maven repository; a separate project runs the quick start (no -D flags) against the emulator of the command-line archive"
 # Into the user's own Maven repository (~/.m2), as `mvn install` would put it.
 run_clean mvn -q -B install:install-file \
   -Dfile="$root/dist/jvm/b24kit-$version.jar" -DpomFile="$root/dist/jvm/b24kit-$version.pom" \
   -Dsources="$root/dist/jvm/b24kit-$version-sources.jar" -Djavadoc="$root/dist/jvm/b24kit-$version-javadoc.jar"
 mkdir -p "$work/kotlin/src/main/kotlin"
 sed "s/@VERSION@/$version/g" release/quick-start-pom.xml >"$work/kotlin/pom.xml"
-start_emulator "$work/kotlin-emulator.json" "$work/venv/bin/b24kit-emulator"
+# This one from the command-line archive, whose two programs are checked on the way.
+tar -xzf "$root/dist/b24kit-$version-x86_64-unknown-linux-gnu.tar.gz" -C "$work"
+cli=$work/b24kit-$version-x86_64-unknown-linux-gnu
+run_clean "$cli/b24kit" --json demo >"$work/demo.jsonl"
+expect_line '"step":"portal"' "$work/demo.jsonl"
+start_emulator "$work/kotlin-emulator.json" "$cli/b24kit-emulator"
 readme_block '## Kotlin quick start' kotlin | sed "s|$placeholder|$webhook|g" >"$work/kotlin/src/main/kotlin/QuickStart.kt"
 # Maven writes colour resets around the program's output even when quiet; they are dropped.
 (cd "$work/kotlin" && run_clean mvn -q -B package exec:java) | sed 's/\x1b\[[0-9;]*m//g' | tee "$work/kotlin.out"
