@@ -21,7 +21,7 @@ const QUICK_RETRY = { maxAttempts: 5, initialBackoffMs: 5, maxBackoffMs: 20 };
 test('presets and custom limits', () => {
   assert.deepEqual([b24kit.RateLimit.STANDARD.burst, b24kit.RateLimit.STANDARD.drainPerSecond], [50, 2]);
   assert.deepEqual([b24kit.RateLimit.ENTERPRISE.burst, b24kit.RateLimit.ENTERPRISE.drainPerSecond], [250, 5]);
-  assert.equal(new b24kit.RateLimit(10, 50).minimumDurationMs(300), (291 / 50) * 1000);
+  assert.equal(new b24kit.RateLimit(10, 50).minimumDurationMs(300), (295 / 50) * 1000);
   assert.throws(() => b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: new b24kit.RateLimit(0, 2) }), b24kit.ConfigError);
   assert.throws(() => b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: { burst: 5 } }), TypeError);
   assert.throws(() => b24kit.Client.fromWebhook(portal.webhookUrl, { retry: { maxAttempts: 0 } }), b24kit.ConfigError);
