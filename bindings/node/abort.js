@@ -1,7 +1,9 @@
 'use strict';
-// A call's `AbortSignal`: the promise rejects with `AbortError` the moment the signal aborts,
-// and the native side is told to drop the call (its waiting or in-flight request, its
-// rate-limiter slot). The native promise settles later, unseen.
+// A call's `AbortSignal`: when the signal aborts, the native side is told to drop the call (its
+// waiting or in-flight request, its rate-limiter slot), and the promise rejects with `AbortError`
+// as soon as the native promise has settled — one wake-up of the I/O thread, well under a
+// millisecond — because the call has been dropped by then: a call made right after the rejection
+// finds the slot given back instead of queueing behind the cancelled one.
 
 const { AbortError } = require('./errors_base.js');
 
@@ -9,19 +11,21 @@ function abortError(signal) {
   return new AbortError('The operation was aborted', { cause: signal.reason });
 }
 
-/** `promise`, or an `AbortError` as soon as `signal` aborts (then `cancel` drops the call). */
+/** `promise`, or an `AbortError` once `signal` aborts and `cancel` has dropped the call. */
 function abortable(promise, signal, cancel) {
-  if (signal.aborted) {
-    cancel.cancel();
-    return Promise.reject(abortError(signal));
-  }
   return new Promise((resolve, reject) => {
+    let aborted = false;
     const onAbort = () => {
+      aborted = true;
       cancel.cancel();
-      reject(abortError(signal));
     };
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    // A native promise that settles after an abort carries nothing the caller asked for.
+    promise.then(
+      (value) => (aborted ? reject(abortError(signal)) : resolve(value)),
+      (error) => (aborted ? reject(abortError(signal)) : reject(error)),
+    ).finally(() => signal.removeEventListener('abort', onAbort));
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
   });
 }
 
