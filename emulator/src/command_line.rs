@@ -33,9 +33,23 @@ impl CommandLine {
         }
     }
 
+    /// Reads the options, starts the portal and announces it: what a host that waits in its own
+    /// way runs before waiting (Python polls for Ctrl-C; Node leaves signals to Node). `Err` is
+    /// the exit status of a command that ended by itself (`--help`, a bad option, a port in use).
+    pub fn start_from<I, T>(args: I) -> Result<Emulator, u8>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<OsString> + Clone,
+    {
+        let command = CommandLine::parse_from(args)?;
+        let emulator = command.start()?;
+        command.announce(&emulator);
+        Ok(emulator)
+    }
+
     /// Starts the portal these options describe; a failure is reported on stderr and comes back
     /// as the exit status (2: the options or the state file, 1: the server).
-    pub fn start(&self) -> Result<Emulator, u8> {
+    fn start(&self) -> Result<Emulator, u8> {
         let args = &self.args;
         let state = match &args.state {
             None => PortalState::default(),
@@ -86,7 +100,7 @@ impl CommandLine {
 
     /// Prints where the portal listens and how to reach it: a banner for people, or one JSON line
     /// with `--ready-json`. Whoever reads it may use the portal (or stop it) at once.
-    pub fn announce(&self, emulator: &Emulator) {
+    fn announce(&self, emulator: &Emulator) {
         print_banner(emulator, &self.args);
     }
 

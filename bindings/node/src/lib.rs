@@ -45,15 +45,10 @@ pub fn init(
 /// each pass the signal on would hand it to each other forever.
 #[napi(catch_unwind)]
 pub fn run_emulator(argv: Vec<String>) -> u32 {
-    let command = match b24kit_emulator::CommandLine::parse_from(argv) {
-        Ok(command) => command,
-        Err(status) => return status.into(),
-    };
-    let emulator = match command.start() {
+    let _emulator = match b24kit_emulator::CommandLine::start_from(argv) {
         Ok(emulator) => emulator,
         Err(status) => return status.into(),
     };
-    command.announce(&emulator);
     loop {
         std::thread::park();
     }

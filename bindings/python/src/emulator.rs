@@ -16,15 +16,10 @@ const SIGNAL_POLL: Duration = Duration::from_millis(50);
 /// that ended by itself: `--help`, `--version`, a bad option or a port in use.
 #[pyfunction]
 pub fn run_emulator(py: Python<'_>, argv: Vec<String>) -> PyResult<u8> {
-    let command = match CommandLine::parse_from(argv) {
-        Ok(command) => command,
-        Err(status) => return Ok(status),
-    };
-    let emulator = match command.start() {
+    let emulator = match CommandLine::start_from(argv) {
         Ok(emulator) => emulator,
         Err(status) => return Ok(status),
     };
-    command.announce(&emulator);
     loop {
         py.detach(|| std::thread::sleep(SIGNAL_POLL));
         if let Err(interrupted) = py.check_signals() {
