@@ -11,15 +11,13 @@
 # a newer symbol. Other platforms are built by .github/workflows/release.yml on their own runners.
 # Usage: bash release/dist.sh
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
+# shellcheck source=release/common.sh
+source "$(dirname "$0")/common.sh"
+cd "$root"
 triple=x86_64-unknown-linux-gnu
 # cargo-zigbuild reads the glibc version from the target's suffix; cargo itself sees the plain triple.
 zig_target=$triple.2.17
 max_glibc=2.17
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
-
-step() { printf '\n--> %s\n' "$*"; }
 
 step "packaging tools (maturin, zig, cargo-zigbuild, auditwheel, twine) in target/dist-tools"
 tools=target/dist-tools
@@ -94,21 +92,10 @@ platform=bindings/node/npm/linux-x64-gnu
 cp "$addon" "$platform/"
 cp LICENSE-MIT LICENSE-APACHE "$platform/"
 (cd "$platform" && npm pack --silent --pack-destination "$root/dist/node" >/dev/null)
-# The main package, then its manifest given one optional dependency per declared platform (what
-# `napi pre-publish` adds when publishing): npm installs the one matching the user's machine.
+# The main package, its manifest then given one optional dependency per declared platform.
 (cd bindings/node && npm pack --silent --pack-destination "$npm_stage" >/dev/null)
 mkdir -p "$npm_stage/main" && tar -xzf "$npm_stage/b24kit-$version.tgz" -C "$npm_stage/main"
-node -e '
-  const fs = require("fs"), path = require("path");
-  const [manifestPath, platforms] = process.argv.slice(1);
-  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
-  manifest.optionalDependencies = {};
-  for (const dir of fs.readdirSync(platforms).sort()) {
-    const platform = JSON.parse(fs.readFileSync(path.join(platforms, dir, "package.json"), "utf8"));
-    manifest.optionalDependencies[platform.name] = manifest.version;
-  }
-  fs.writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + "\n");
-' "$npm_stage/main/package/package.json" bindings/node/npm
+node release/npm-optional-dependencies.js "$npm_stage/main/package/package.json" bindings/node/npm
 (cd "$npm_stage/main/package" && npm pack --silent --ignore-scripts --pack-destination "$root/dist/node" >/dev/null)
 
 step "JVM: jar with the native library where JNA looks (linux-x86-64/), sources and API-doc jars"

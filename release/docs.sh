@@ -6,17 +6,17 @@
 #   kotlin/  Dokka, unpacked from the javadoc jar that release/dist.sh builds (failOnWarning)
 # Usage: bash release/docs.sh   (after release/dist.sh)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+# shellcheck source=release/common.sh
+source "$(dirname "$0")/common.sh"
+cd "$root"
 out=target/api-docs
 rm -rf "$out" && mkdir -p "$out"
 
-echo "--> Rust (rustdoc)"
+step "Rust (rustdoc)"
 RUSTDOCFLAGS="-D warnings" cargo doc --locked -q --no-deps -p b24kit -p b24kit-runtime -p b24kit-emulator
 cp -r target/doc "$out/rust"
 
-echo "--> Python (pdoc)"
+step "Python (pdoc)"
 venv=target/docs-venv
 rm -rf "$venv"
 python3 -m venv "$venv"
@@ -24,11 +24,11 @@ python3 -m venv "$venv"
 # From outside the repository, so that pdoc documents the installed package, not the sources.
 (cd "$out" && "$root/$venv/bin/python" -W error -m pdoc b24kit b24kit.emulator -o python)
 
-echo "--> Node (TypeDoc)"
+step "Node (TypeDoc)"
 (cd bindings/node && npx typedoc --entryPoints index.d.ts --out "$root/$out/node" --treatWarningsAsErrors --disableSources \
   --name "b24kit $version" --readme README.md)
 
-echo "--> Kotlin (Dokka)"
+step "Kotlin (Dokka)"
 mkdir -p "$out/kotlin"
 unzip -q "dist/jvm/b24kit-$version-javadoc.jar" -d "$out/kotlin"
 

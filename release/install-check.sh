@@ -6,13 +6,11 @@
 # cannot find its native library on its own, fails here.
 # Usage: bash release/install-check.sh   (after release/dist.sh)
 set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$PWD
-version=$(sed -n '/^\[workspace.package\]/,/^\[/s/^version = "\(.*\)"/\1/p' Cargo.toml)
+# shellcheck source=release/common.sh
+source "$(dirname "$0")/common.sh"
+cd "$root"
 work=$root/target/install-check
 rm -rf "$work" && mkdir -p "$work"
-
-step() { printf '\n--> %s\n' "$*"; }
 
 # PATH without Rust: no cargo, no rustc, no rustup (nor the packaging tools' venv).
 clean_path=$(printf '%s' "$PATH" | tr ':' '\n' | grep -v -e '/\.cargo/' -e '/\.rustup/' -e '/target/' | paste -sd: -)
