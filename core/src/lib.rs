@@ -35,7 +35,7 @@ mod generated;
 #[doc(hidden)]
 pub use b24kit_runtime::fuzzing;
 pub use b24kit_runtime::{
-    check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
+    cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
     parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, Event,
     EventListener, ListCall, ListMode, Method, NamedCall, OperatingBudget, Progress,
     ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings, Span, Stats,

@@ -5,13 +5,14 @@
 //! loop thread then settles every queued future in one go. I/O threads never wait for the GIL,
 //! and a busy loop is woken once per batch rather than once per call. Loops that cannot watch a
 //! socket (Windows' proactor) fall back to `call_soon_threadsafe` per call. Cancelling the asyncio
-//! future aborts the call.
+//! future gives back the call's limiter slot at once and aborts the call.
 
 use std::io::{Read, Write};
 #[cfg(unix)]
 use std::os::unix::net::UnixStream;
 use std::sync::{Arc, Mutex};
 
+use b24kit::cancel::CancelScope;
 use pyo3::exceptions::PyNotImplementedError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -205,15 +206,20 @@ fn resolve(future: &Bound<'_, PyAny>, ok: bool, value: &Bound<'_, PyAny>) -> PyR
     future.call_method1(method, (value,)).map(drop)
 }
 
-/// Done-callback of the asyncio future: a cancelled future aborts the Rust task.
+/// Done-callback of the asyncio future: a cancelled future gives back what the call holds
+/// (its scope) and aborts the Rust task.
 #[pyclass(frozen)]
-pub(crate) struct AbortOnCancel(pub(crate) AbortHandle);
+pub(crate) struct AbortOnCancel {
+    pub(crate) scope: CancelScope,
+    pub(crate) task: AbortHandle,
+}
 
 #[pymethods]
 impl AbortOnCancel {
     fn __call__(&self, future: &Bound<'_, PyAny>) -> PyResult<()> {
         if future.call_method0("cancelled")?.is_truthy()? {
-            self.0.abort();
+            self.scope.cancel();
+            self.task.abort();
         }
         Ok(())
     }

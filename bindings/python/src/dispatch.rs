@@ -7,6 +7,7 @@ use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
+use b24kit::cancel::CancelScope;
 use b24kit::{AnyCall, Method, NamedCall, Spec};
 
 use crate::bridge::{self, AbortOnCancel};
@@ -189,7 +190,8 @@ impl NativeClient {
 }
 
 /// Runs `work` on b24kit's runtime; the asyncio future settles with what it hands back.
-/// Cancelling the future aborts the work.
+/// Cancelling the future gives back the call's limiter slot before the caller hears of it (the
+/// done-callback runs first), and aborts the work.
 pub(crate) fn spawn<'py>(
     py: Python<'py>,
     work: impl std::future::Future<Output = bridge::Settle> + Send + 'static,
@@ -198,11 +200,16 @@ pub(crate) fn spawn<'py>(
         .map_err(|e| PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}")))?;
     let (channel, future) = bridge::new_future(py)?;
     let future_ref = future.clone().unbind();
-    let task = rt.spawn(async move {
+    let scope = CancelScope::new();
+    let task = rt.spawn(scope.run(async move {
         let settle = work.await;
         channel.complete(future_ref, settle);
-    });
-    future.call_method1("add_done_callback", (AbortOnCancel(task.abort_handle()),))?;
+    }));
+    let on_cancel = AbortOnCancel {
+        scope,
+        task: task.abort_handle(),
+    };
+    future.call_method1("add_done_callback", (on_cancel,))?;
     Ok(future)
 }
 

@@ -9,19 +9,25 @@
 
 use std::future::Future;
 
+use b24kit::cancel::CancelScope;
 use b24kit::{ErrorReport, Method, Spec};
 
 use crate::client::Client;
 
 /// Runs `work` on the runtime (the one uniffi polls calls in) and waits for its end. A panic
-/// comes back as `Err`; dropping the returned future (a cancelled coroutine) aborts the work.
+/// comes back as `Err`. Dropping the returned future (a cancelled coroutine frees it on its own
+/// thread before it completes) gives back the call's limiter slot at once and aborts the work.
 pub(crate) async fn spawned<T: Send + 'static>(
     work: impl Future<Output = T> + Send + 'static,
 ) -> Result<T, b24kit::panic::Panic> {
-    let task = tokio::spawn(b24kit::panic::catch_async(work));
-    let abort = AbortOnDrop(task.abort_handle());
+    let scope = CancelScope::new();
+    let task = tokio::spawn(scope.run(b24kit::panic::catch_async(work)));
+    let cancel = CancelOnDrop {
+        scope,
+        task: task.abort_handle(),
+    };
     let outcome = task.await;
-    drop(abort);
+    drop(cancel);
     match outcome {
         Ok(outcome) => outcome,
         // Only a panic ends the task early: it is aborted only when this future is dropped.
@@ -33,11 +39,15 @@ pub(crate) async fn spawned<T: Send + 'static>(
     }
 }
 
-struct AbortOnDrop(tokio::task::AbortHandle);
+struct CancelOnDrop {
+    scope: CancelScope,
+    task: tokio::task::AbortHandle,
+}
 
-impl Drop for AbortOnDrop {
+impl Drop for CancelOnDrop {
     fn drop(&mut self) {
-        self.0.abort();
+        self.scope.cancel();
+        self.task.abort();
     }
 }
 

@@ -297,7 +297,9 @@ impl<C: Catalog> ClientBuilder<C> {
             endpoint,
             transport_settings,
             tokens,
-            limiter: self.rate_limit.map(Bucket::new),
+            limiter: self
+                .rate_limit
+                .map(|limit| std::sync::Arc::new(Bucket::new(limit))),
             operating: self.operating_budget.map(OperatingTracker::new),
             observer: Observer::new(self.on_event),
         };

@@ -67,7 +67,7 @@ pub(crate) struct Inner {
     pub(crate) transport_settings: TransportSettings,
     /// The OAuth access token (and how to renew it); `None` for webhooks.
     pub(crate) tokens: Option<TokenStore>,
-    pub(crate) limiter: Option<Bucket>,
+    pub(crate) limiter: Option<Arc<Bucket>>,
     pub(crate) operating: Option<OperatingTracker>,
     pub(crate) observer: Observer,
 }
@@ -446,7 +446,7 @@ impl<C: Catalog> fmt::Debug for Client<C> {
             .field("endpoint", &self.inner.endpoint)
             .field(
                 "rate_limit",
-                &self.inner.limiter.as_ref().map(Bucket::limit),
+                &self.inner.limiter.as_ref().map(|bucket| bucket.limit()),
             )
             .field("retry", &self.retry)
             .field("timeout", &self.times.timeout)

@@ -15,6 +15,7 @@ mod any_call;
 mod batch;
 pub mod blocking;
 mod builder;
+pub mod cancel;
 mod catalog;
 mod client;
 mod endpoint;

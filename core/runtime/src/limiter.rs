@@ -3,9 +3,10 @@
 //! would overflow it is refused with `QUERY_LIMIT_EXCEEDED`). Calls reserve a slot and wait for
 //! it instead of being refused; every clone of a client, on every thread, shares one bucket.
 
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::cancel::{CancelScope, Slot};
 use crate::error::ConfigProblem;
 
 /// The portal's request-intensity limit: how many requests may arrive at once, and how many per
@@ -147,15 +148,16 @@ impl Bucket {
 
     /// Waits for a slot; the reservation is released if the wait is abandoned.
     #[cfg(test)]
-    async fn acquire(&self) {
+    async fn acquire(self: &Arc<Self>) {
         self.acquire_before(None, |_| ()).await;
     }
 
     /// Waits for a slot, unless it comes at or after `deadline`: then gives it back at once and
     /// returns `false`. `waiting` hears how long the wait will be before it starts. The
-    /// reservation is released if the wait is abandoned.
+    /// reservation is released if the wait is abandoned, and at once when the call's
+    /// [`CancelScope`] is cancelled from another thread.
     pub(crate) async fn acquire_before(
-        &self,
+        self: &Arc<Self>,
         deadline: Option<Instant>,
         waiting: impl FnOnce(Duration),
     ) -> bool {
@@ -168,27 +170,24 @@ impl Bucket {
             self.release(now);
             return false;
         }
-        let mut guard = Reservation {
-            bucket: self,
-            used: false,
-        };
+        let slot = Arc::new(Slot::new(Arc::clone(self)));
+        let _release_if_abandoned = Reservation(Arc::clone(&slot));
+        CancelScope::hold(&slot);
         waiting(wait);
         tokio::time::sleep(wait).await;
-        guard.used = true;
+        if !slot.use_for_request() {
+            // Cancelled from another thread, which gave the slot back and drops this call next.
+            std::future::pending::<()>().await;
+        }
         true
     }
 }
 
-struct Reservation<'a> {
-    bucket: &'a Bucket,
-    used: bool,
-}
+struct Reservation(Arc<Slot>);
 
-impl Drop for Reservation<'_> {
+impl Drop for Reservation {
     fn drop(&mut self) {
-        if !self.used {
-            self.bucket.release(Instant::now());
-        }
+        self.0.release();
     }
 }
 
@@ -296,12 +295,72 @@ mod tests {
 
     #[tokio::test]
     async fn an_abandoned_wait_gives_its_slot_back() {
-        let bucket = Bucket::new(RateLimit::new(1.0, 1.0).unwrap());
+        let bucket = Arc::new(Bucket::new(RateLimit::new(1.0, 1.0).unwrap()));
         bucket.acquire().await;
         let waiting = tokio::time::timeout(Duration::from_millis(50), bucket.acquire()).await;
         assert!(waiting.is_err(), "the second slot is a second away");
         // Only the first request counts: the next slot is one second after the first.
         let wait = bucket.reserve(Instant::now());
         assert!(wait <= Duration::from_secs(1), "{wait:?}");
+    }
+
+    /// The bindings' case: the waiting call is a task on the runtime, cancelled from the
+    /// caller's thread. The slot must be free when `cancel` returns, before tokio gets round to
+    /// dropping the aborted task.
+    #[test]
+    fn a_cancelled_scope_gives_the_slot_back_before_the_task_is_dropped() {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        let bucket = Arc::new(Bucket::new(RateLimit::new(1.0, 1.0).unwrap()));
+        assert!(bucket.reserve(Instant::now()).is_zero());
+        let scope = CancelScope::new();
+        let (waiting_tx, waiting_rx) = std::sync::mpsc::channel();
+        let task = runtime.spawn(scope.run({
+            let bucket = Arc::clone(&bucket);
+            async move {
+                bucket
+                    .acquire_before(None, |wait| waiting_tx.send(wait).unwrap())
+                    .await
+            }
+        }));
+        let wait = waiting_rx.recv().unwrap();
+        assert!(wait > Duration::from_millis(500), "{wait:?}");
+        // The worker thread is kept busy, so the aborted task cannot be dropped yet.
+        let (busy_tx, busy_rx) = std::sync::mpsc::channel::<()>();
+        runtime.spawn(async move { busy_rx.recv().ok() });
+        scope.cancel();
+        task.abort();
+        let next = bucket.reserve(Instant::now());
+        busy_tx.send(()).unwrap();
+        assert!(
+            next <= Duration::from_secs(1),
+            "the cancelled slot still counts: {next:?}"
+        );
+        assert!(runtime.block_on(task).unwrap_err().is_cancelled());
+    }
+
+    #[tokio::test]
+    async fn a_slot_reserved_after_the_scope_was_cancelled_is_given_back_at_once() {
+        let bucket = Arc::new(Bucket::new(RateLimit::new(1.0, 1.0).unwrap()));
+        assert!(bucket.reserve(Instant::now()).is_zero());
+        let scope = CancelScope::new();
+        scope.cancel();
+        let late = tokio::spawn(scope.run({
+            let bucket = Arc::clone(&bucket);
+            async move { bucket.acquire().await }
+        }));
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let next = bucket.reserve(Instant::now());
+        assert!(
+            next <= Duration::from_secs(1),
+            "the late slot counts: {next:?}"
+        );
+        // Past the moment its slot would have come, the cancelled call still waits.
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert!(!late.is_finished(), "a cancelled call never gets its slot");
+        late.abort();
     }
 }
