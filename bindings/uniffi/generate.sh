@@ -26,8 +26,8 @@ mv "$scratch/swift/B24kit.swift" "$scratch/swift-package/B24kit/B24kit.swift"
 mv "$scratch/swift/B24kitFFI.h" "$scratch/swift-package/B24kitFFI/include/B24kitFFI.h"
 mv "$scratch/swift/B24kitFFI.modulemap" "$scratch/swift-package/B24kitFFI/include/module.modulemap"
 
-# Kotlin: Rust's I/O threads stay attached to the JVM when they resume coroutines (see the script).
-python3 bindings/uniffi/attach_callback_threads.py "$scratch/kotlin/dev/b24kit/b24kit_uniffi.kt"
+# Kotlin: two changes to uniffi's JNA glue that every call pays for (the script says which and why).
+python3 bindings/uniffi/tune_kotlin.py "$scratch/kotlin/dev/b24kit/b24kit_uniffi.kt"
 
 # Our banner above uniffi's own, as on every generated file of this repository.
 find "$scratch/kotlin" "$scratch/swift-package" -type f -print0 | while IFS= read -r -d '' file; do

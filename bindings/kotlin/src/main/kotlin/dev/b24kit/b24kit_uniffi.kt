@@ -276,10 +276,34 @@ interface UniffiRustCallStatusErrorHandler<E> {
 
 // Call a rust function that returns a Result<>.  Pass in the Error class companion that corresponds to the Err
 private inline fun <U, E: kotlin.Exception> uniffiRustCallWithError(errorHandler: UniffiRustCallStatusErrorHandler<E>, callback: (UniffiRustCallStatus) -> U): U {
-    var status = UniffiRustCallStatus()
-    val return_value = callback(status)
-    uniffiCheckCallStatus(errorHandler, status)
-    return return_value
+    // b24kit (bindings/uniffi/tune_kotlin.py): the thread's status, reused.
+    val status = UniffiCallStatusCache.take()
+    try {
+        val return_value = callback(status)
+        uniffiCheckCallStatus(errorHandler, status)
+        return return_value
+    } finally {
+        UniffiCallStatusCache.giveBack(status)
+    }
+}
+
+// b24kit (bindings/uniffi/tune_kotlin.py): one call status per thread instead of one JNA allocation per call.
+internal object UniffiCallStatusCache {
+    private val idle = ThreadLocal<UniffiRustCallStatus?>()
+
+    fun take(): UniffiRustCallStatus {
+        val status = idle.get() ?: return UniffiRustCallStatus()
+        idle.set(null)
+        status.code = 0
+        status.error_buf.capacity = 0
+        status.error_buf.len = 0
+        status.error_buf.data = null
+        return status
+    }
+
+    fun giveBack(status: UniffiRustCallStatus) {
+        idle.set(status)
+    }
 }
 
 // Check UniffiRustCallStatus and throw an error if the call wasn't successful
@@ -1154,7 +1178,7 @@ internal val uniffiContinuationHandleMap = UniffiHandleMap<CancellableContinuati
 
 // FFI type for Rust future continuations
 internal object uniffiRustFutureContinuationCallbackImpl: UniffiRustFutureContinuationCallback {
-    // b24kit (bindings/uniffi/attach_callback_threads.py): keep Rust's I/O threads attached to the JVM
+    // b24kit (bindings/uniffi/tune_kotlin.py): keep Rust's I/O threads attached to the JVM
     // instead of attaching and detaching them around every resumed call.
     init {
         com.sun.jna.Native.setCallbackThreadInitializer(
