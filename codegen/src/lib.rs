@@ -4,6 +4,7 @@
 //! the checked-in files that differ (the golden check). Output is deterministic: spec order,
 //! no timestamps, no absolute paths, formatted, and each file starts with a `@generated` banner.
 
+pub mod docs;
 mod naming;
 mod output;
 mod render;

@@ -199,6 +199,8 @@ pub struct MethodError {
     pub status: u16,
     pub meaning: String,
     pub when: String,
+    /// No longer on the method's page; kept because portals may still send it.
+    pub legacy: bool,
     /// Identifier base (`ChatType`), from the code or the spec's `name`.
     pub idents: Idents,
     /// The exception class, e.g. `ChatTypeError`; the same code in two methods is one class.

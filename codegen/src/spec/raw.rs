@@ -241,4 +241,7 @@ pub struct MethodErrorDef {
     pub status: u16,
     pub meaning: String,
     pub when: String,
+    /// The method's page no longer lists the code, but portals may still send it.
+    #[serde(default)]
+    pub legacy: bool,
 }

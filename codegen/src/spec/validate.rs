@@ -391,6 +391,7 @@ pub(crate) fn method(
             status: e.status,
             meaning: e.meaning.trim().to_string(),
             when: e.when.trim().to_string(),
+            legacy: e.legacy,
         });
     }
 

@@ -88,6 +88,8 @@ pub enum ImopenlinesSessionModePinError {
     ///
     /// Happens when: A user who is not an operator tries to pin or unpin (listed by an earlier
     /// revision of the docs).
+    ///
+    /// Legacy: the method's page no longer lists this code; portals may still send it.
     UserNotOperator,
 }
 

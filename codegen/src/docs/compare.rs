@@ -1,0 +1,281 @@
+//! Where a method's spec and its page in the documentation disagree: parameters, result, error
+//! codes. Each disagreement is a [`Finding`] for a person to settle, in the spec or (for a code
+//! portals still send) by marking the spec's error `legacy`.
+
+use std::fmt;
+
+use super::page::{Page, Row};
+use crate::spec::model::{FieldType, Method, ParamType, ResultType};
+
+/// One disagreement between a spec and a page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The page documents another method.
+    OtherMethod {
+        page: String,
+    },
+    /// The page names another scope.
+    Scope {
+        spec: String,
+        page: String,
+    },
+    ParamMissingInSpec {
+        name: String,
+        page_type: String,
+    },
+    ParamNotOnPage {
+        name: String,
+    },
+    ParamRequired {
+        name: String,
+        spec: bool,
+        page: bool,
+    },
+    ParamType {
+        name: String,
+        spec: String,
+        page: String,
+    },
+    ResultType {
+        spec: String,
+        page: String,
+    },
+    FieldMissingInSpec {
+        name: String,
+        page_type: String,
+    },
+    FieldNotOnPage {
+        name: String,
+    },
+    FieldType {
+        name: String,
+        spec: String,
+        page: String,
+    },
+    ErrorMissingInSpec {
+        code: String,
+        status: Option<u16>,
+    },
+    /// The spec lists a code the page does not, and does not mark it `legacy`.
+    ErrorNotOnPage {
+        code: String,
+    },
+    /// The spec marks a code `legacy`, yet the page lists it.
+    LegacyErrorOnPage {
+        code: String,
+    },
+    ErrorStatus {
+        code: String,
+        spec: u16,
+        page: u16,
+    },
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Finding::OtherMethod { page } => write!(f, "the page documents {page}"),
+            Finding::Scope { spec, page } => write!(f, "scope: spec {spec}, page {page}"),
+            Finding::ParamMissingInSpec { name, page_type } => {
+                write!(f, "parameter {name} ({page_type}) is on the page, not in the spec")
+            }
+            Finding::ParamNotOnPage { name } => {
+                write!(f, "parameter {name} is in the spec, not on the page")
+            }
+            Finding::ParamRequired { name, spec, page } => write!(
+                f,
+                "parameter {name}: required in the spec {spec}, on the page {page}"
+            ),
+            Finding::ParamType { name, spec, page } => {
+                write!(f, "parameter {name}: spec type {spec}, page type {page}")
+            }
+            Finding::ResultType { spec, page } => {
+                write!(f, "result: spec type {spec}, page type {page}")
+            }
+            Finding::FieldMissingInSpec { name, page_type } => {
+                write!(f, "result field {name} ({page_type}) is on the page, not in the spec")
+            }
+            Finding::FieldNotOnPage { name } => {
+                write!(f, "result field {name} is in the spec, not on the page")
+            }
+            Finding::FieldType { name, spec, page } => {
+                write!(f, "result field {name}: spec type {spec}, page type {page}")
+            }
+            Finding::ErrorMissingInSpec { code, status } => match status {
+                Some(status) => write!(f, "error {code} ({status}) is on the page, not in the spec"),
+                None => write!(f, "error {code} is on the page, not in the spec"),
+            },
+            Finding::ErrorNotOnPage { code } => write!(
+                f,
+                "error {code} is in the spec, not on the page (mark it legacy if portals still send it)"
+            ),
+            Finding::LegacyErrorOnPage { code } => {
+                write!(f, "error {code} is marked legacy, yet the page lists it")
+            }
+            Finding::ErrorStatus { code, spec, page } => {
+                write!(f, "error {code}: spec status {spec}, page status {page}")
+            }
+        }
+    }
+}
+
+/// Compares a method's spec with its page.
+pub fn compare(method: &Method, page: &Page) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(name) = page.method.as_ref().filter(|name| **name != method.name) {
+        findings.push(Finding::OtherMethod { page: name.clone() });
+    }
+    if let Some(scope) = page.scope.as_ref().filter(|scope| **scope != method.scope) {
+        findings.push(Finding::Scope {
+            spec: method.scope.clone(),
+            page: scope.clone(),
+        });
+    }
+    compare_params(method, page, &mut findings);
+    compare_result(method, page, &mut findings);
+    compare_errors(method, page, &mut findings);
+    findings
+}
+
+fn compare_params(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
+    for row in &page.params {
+        let Some(param) = method.params.iter().find(|p| p.wire == row.name) else {
+            findings.push(Finding::ParamMissingInSpec {
+                name: row.name.clone(),
+                page_type: row.ty.clone(),
+            });
+            continue;
+        };
+        if param.required != row.required {
+            findings.push(Finding::ParamRequired {
+                name: row.name.clone(),
+                spec: param.required,
+                page: row.required,
+            });
+        }
+        if !param_type_matches(param.ty, &row.ty) {
+            findings.push(Finding::ParamType {
+                name: row.name.clone(),
+                spec: type_name(&param.ty),
+                page: row.ty.clone(),
+            });
+        }
+    }
+    for param in &method.params {
+        if !page.params.iter().any(|row| row.name == param.wire) {
+            findings.push(Finding::ParamNotOnPage {
+                name: param.wire.clone(),
+            });
+        }
+    }
+}
+
+fn compare_result(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
+    let Some(result) = page.returned.iter().find(|row| row.name == "result") else {
+        return;
+    };
+    if !result_type_matches(method.result.ty, &result.ty) {
+        findings.push(Finding::ResultType {
+            spec: type_name(&method.result.ty),
+            page: result.ty.clone(),
+        });
+    }
+    if method.result.ty != ResultType::Object {
+        return;
+    }
+    let object = page
+        .result_objects
+        .iter()
+        .find(|table| table.anchor.as_deref() == Some("result"))
+        .or_else(|| page.result_objects.first());
+    let rows: &[Row] = object.map_or(&[], |table| &table.rows);
+    for row in rows {
+        match method.result.fields.iter().find(|f| f.name == row.name) {
+            None => findings.push(Finding::FieldMissingInSpec {
+                name: row.name.clone(),
+                page_type: row.ty.clone(),
+            }),
+            Some(field) if !field_type_matches(field.ty, &row.ty) => {
+                findings.push(Finding::FieldType {
+                    name: row.name.clone(),
+                    spec: type_name(&field.ty),
+                    page: row.ty.clone(),
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    for field in &method.result.fields {
+        if !rows.iter().any(|row| row.name == field.name) {
+            findings.push(Finding::FieldNotOnPage {
+                name: field.name.clone(),
+            });
+        }
+    }
+}
+
+fn compare_errors(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
+    for documented in &page.errors {
+        match method.errors.iter().find(|e| e.code == documented.code) {
+            None => findings.push(Finding::ErrorMissingInSpec {
+                code: documented.code.clone(),
+                status: documented.status,
+            }),
+            Some(error) => {
+                if error.legacy {
+                    findings.push(Finding::LegacyErrorOnPage {
+                        code: error.code.clone(),
+                    });
+                }
+                if let Some(status) = documented.status.filter(|s| *s != error.status) {
+                    findings.push(Finding::ErrorStatus {
+                        code: error.code.clone(),
+                        spec: error.status,
+                        page: status,
+                    });
+                }
+            }
+        }
+    }
+    for error in &method.errors {
+        if !error.legacy && !page.errors.iter().any(|e| e.code == error.code) {
+            findings.push(Finding::ErrorNotOnPage {
+                code: error.code.clone(),
+            });
+        }
+    }
+}
+
+/// A spec type as the spec writes it (`integer_list`).
+fn type_name(ty: &impl serde::Serialize) -> String {
+    serde_json::to_value(ty)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn param_type_matches(spec: ParamType, page: &str) -> bool {
+    match spec {
+        ParamType::Integer => page == "integer",
+        ParamType::String => page == "string",
+        // Sent as one of two strings (`Y`/`N`); pages write it as a string or a boolean.
+        ParamType::Flag => matches!(page, "string" | "boolean" | "char"),
+    }
+}
+
+fn result_type_matches(spec: ResultType, page: &str) -> bool {
+    match spec {
+        ResultType::Boolean => page == "boolean",
+        ResultType::IntegerList => page == "array" || page.starts_with("integer["),
+        ResultType::Object => page == "object",
+    }
+}
+
+fn field_type_matches(spec: FieldType, page: &str) -> bool {
+    match spec {
+        FieldType::Integer => page == "integer",
+        FieldType::String => matches!(page, "string" | "datetime" | "date"),
+        FieldType::Boolean => page == "boolean",
+        FieldType::IntegerList => page == "array" || page.starts_with("integer["),
+    }
+}

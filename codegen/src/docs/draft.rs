@@ -1,0 +1,122 @@
+//! A first spec for a method, drafted from its page: the facts the page's tables give (name,
+//! scope, parameters with their types and whether they are required, the result and its fields,
+//! error codes with status and message). Everything a person must write or decide is `TODO`;
+//! the loader refuses a draft until it is done.
+
+use std::fmt::Write;
+
+use super::page::{Page, Row};
+
+/// The docs site every spec's `docs_url` points at; a page's path there is its path in the
+/// docs repository with `.html` for `.md`.
+pub const DOCS_SITE: &str = "https://apidocs.bitrix24.com/";
+
+/// The page path in the docs repository that a spec's `docs_url` names.
+pub fn page_path(docs_url: &str) -> Option<String> {
+    let path = docs_url.strip_prefix(DOCS_SITE)?.strip_suffix(".html")?;
+    Some(format!("{path}.md"))
+}
+
+/// A draft spec (YAML) for the page at `path` (relative to the docs repository).
+pub fn draft(page: &Page, path: &str) -> String {
+    let mut out = String::new();
+    let url = format!("{DOCS_SITE}{}", path.trim_end_matches(".md")) + ".html";
+    let _ = writeln!(
+        out,
+        "# Drafted by `b24kit-codegen docs draft` from bitrix24/b24restdocs {path}"
+    );
+    let _ = writeln!(
+        out,
+        "# (facts only). Write every TODO in your own words and check each fact."
+    );
+    let _ = writeln!(
+        out,
+        "name: {}",
+        text(page.method.as_deref().unwrap_or("TODO"))
+    );
+    let _ = writeln!(
+        out,
+        "scope: {}",
+        text(page.scope.as_deref().unwrap_or("TODO"))
+    );
+    let _ = writeln!(out, "summary: TODO");
+    let _ = writeln!(out, "docs_url: {url}");
+    let _ = writeln!(out, "doc: TODO");
+    let _ = writeln!(
+        out,
+        "idempotent: TODO  # true only when repeating the call changes nothing"
+    );
+    if !page.params.is_empty() {
+        let _ = writeln!(out, "params:");
+        for row in &page.params {
+            let _ = writeln!(out, "  - wire: {}", text(&row.name));
+            let _ = writeln!(out, "    type: {}", param_type(row));
+            let _ = writeln!(out, "    required: {}", row.required);
+            let _ = writeln!(out, "    doc: TODO");
+        }
+    }
+    let result = page.returned.iter().find(|row| row.name == "result");
+    let _ = writeln!(out, "result:");
+    let _ = writeln!(out, "  type: {}", result.map_or("TODO".into(), result_type));
+    let _ = writeln!(out, "  doc: TODO");
+    if result.is_some_and(|row| row.ty == "object") {
+        let object = page
+            .result_objects
+            .iter()
+            .find(|table| table.anchor.as_deref() == Some("result"))
+            .or_else(|| page.result_objects.first());
+        if let Some(object) = object {
+            let _ = writeln!(out, "  fields:");
+            for row in &object.rows {
+                let _ = writeln!(out, "    - name: {}", text(&row.name));
+                let _ = writeln!(out, "      type: {}", field_type(row));
+                let _ = writeln!(out, "      required: TODO");
+                let _ = writeln!(out, "      doc: TODO");
+            }
+        }
+    }
+    if !page.errors.is_empty() {
+        let _ = writeln!(out, "errors:");
+        for error in &page.errors {
+            let _ = writeln!(out, "  - code: {}", text(&error.code));
+            match error.status {
+                Some(status) => {
+                    let _ = writeln!(out, "    status: {status}");
+                }
+                None => {
+                    let _ = writeln!(out, "    status: TODO");
+                }
+            }
+            let _ = writeln!(out, "    meaning: {}", text(&error.message));
+            let _ = writeln!(out, "    when: TODO");
+        }
+    }
+    out
+}
+
+/// A YAML scalar: JSON's string syntax is YAML's double-quoted style.
+fn text(value: &str) -> String {
+    serde_json::Value::String(value.to_string()).to_string()
+}
+
+fn param_type(row: &Row) -> String {
+    match row.ty.as_str() {
+        "integer" | "string" => row.ty.clone(),
+        other => format!("TODO  # the page says {}", text(other)),
+    }
+}
+
+fn result_type(row: &Row) -> String {
+    match row.ty.as_str() {
+        "boolean" | "object" => row.ty.clone(),
+        "integer[]" => "integer_list".to_string(),
+        other => format!("TODO  # the page says {}", text(other)),
+    }
+}
+
+fn field_type(row: &Row) -> String {
+    match row.ty.as_str() {
+        "integer" | "string" | "boolean" => row.ty.clone(),
+        other => format!("TODO  # the page says {}", text(other)),
+    }
+}

@@ -1,0 +1,276 @@
+//! Specs checked against the official documentation (a checkout of `bitrix24/b24restdocs`):
+//! [`check`] reports where each spec and its page disagree, [`draft`] writes a first spec from a
+//! page. Only facts are read from a page (names, types, required marks, codes, statuses and the
+//! portal's error messages), never its prose.
+
+pub mod compare;
+pub mod draft;
+pub mod page;
+
+use std::path::Path;
+
+pub use compare::Finding;
+pub use page::Page;
+
+use crate::spec::Spec;
+
+/// What the check found for one spec.
+#[derive(Debug)]
+pub struct Report {
+    pub method: String,
+    /// The page's path in the docs repository.
+    pub page: String,
+    pub outcome: Outcome,
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    /// The page was read; every disagreement (none: the spec agrees).
+    Compared(Vec<Finding>),
+    /// The spec's `docs_url` is not a page of the docs site.
+    NotADocsUrl,
+    /// No such page in the checkout.
+    PageMissing,
+}
+
+/// Compares every spec with its page under `docs` (the root of a docs checkout).
+pub fn check(spec: &Spec, docs: &Path) -> Vec<Report> {
+    spec.methods
+        .iter()
+        .map(|method| {
+            let Some(path) = draft::page_path(&method.docs_url) else {
+                return Report {
+                    method: method.name.clone(),
+                    page: method.docs_url.clone(),
+                    outcome: Outcome::NotADocsUrl,
+                };
+            };
+            let outcome = match std::fs::read_to_string(docs.join(&path)) {
+                Ok(text) => Outcome::Compared(compare::compare(method, &Page::parse(&text))),
+                Err(_) => Outcome::PageMissing,
+            };
+            Report {
+                method: method.name.clone(),
+                page: path,
+                outcome,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compare::{compare, Finding};
+    use super::draft::{draft, page_path};
+    use super::page::Page;
+    use crate::spec::{self, Spec};
+
+    fn repository_spec() -> Spec {
+        spec::load(&crate::default_root()).expect("the repository's specs load")
+    }
+
+    /// A page for `imopenlines.session.mode.pin` in the docs' layout (text of our own) that
+    /// disagrees with the spec in every way the check knows.
+    const DRIFTED_PIN: &str = "# Pin it imopenlines.session.mode.pin
+
+> Scope: [`imopenlines`](../scopes.md)
+
+## Method Parameters
+
+#|
+|| **Name**
+`type` | **Description** ||
+|| **CHAT_ID**
+[`string`](../data-types.md) | Which chat. ||
+|| **ACTIVATE**
+[`string`](../data-types.md) | On or off. ||
+|| **REASON**
+[`string`](../data-types.md) | Why. ||
+|#
+
+## Response Handling
+
+### Returned Data
+
+#|
+|| **Name**
+`type` | **Description** ||
+|| **result**
+[`object`](../data-types.md) | Something else now. ||
+|#
+
+## Error Handling
+
+#|
+|| **Status** | **Code** | **Description** | **Value** ||
+|| `400` | `CHAT_ID_EMPTY` | Chat ID can't be empty | none given ||
+|| `404` | `CHAT_ID` | Invalid chat identifier provided | no such chat ||
+|| `400` | `CHAT_TYPE` | The specified chat is not an open line | another chat ||
+|| `400` | `ACCESS_DENIED` | No access | not yours ||
+|| `400` | `ERROR_USER_NOT_OPERATOR` | Not an operator | back again ||
+|| `400` | `PIN_LIMIT` | Too many pins | a new code ||
+|#
+";
+
+    #[test]
+    fn every_kind_of_disagreement_is_found() {
+        let spec = repository_spec();
+        let pin = spec
+            .methods
+            .iter()
+            .find(|m| m.name == "imopenlines.session.mode.pin")
+            .unwrap();
+        let findings = compare(pin, &Page::parse(DRIFTED_PIN));
+        let expected = [
+            Finding::ParamRequired {
+                name: "CHAT_ID".into(),
+                spec: true,
+                page: false,
+            },
+            Finding::ParamType {
+                name: "CHAT_ID".into(),
+                spec: "integer".into(),
+                page: "string".into(),
+            },
+            Finding::ParamMissingInSpec {
+                name: "REASON".into(),
+                page_type: "string".into(),
+            },
+            Finding::ResultType {
+                spec: "boolean".into(),
+                page: "object".into(),
+            },
+            Finding::ErrorStatus {
+                code: "CHAT_ID".into(),
+                spec: 400,
+                page: 404,
+            },
+            Finding::LegacyErrorOnPage {
+                code: "ERROR_USER_NOT_OPERATOR".into(),
+            },
+            Finding::ErrorMissingInSpec {
+                code: "PIN_LIMIT".into(),
+                status: Some(400),
+            },
+            Finding::ErrorNotOnPage {
+                code: "USER_ID".into(),
+            },
+        ];
+        assert_eq!(findings, expected);
+    }
+
+    #[test]
+    fn a_page_that_says_what_the_spec_says_has_no_findings() {
+        let spec = repository_spec();
+        let pin_all = spec
+            .methods
+            .iter()
+            .find(|m| m.name == "imopenlines.session.mode.pinAll")
+            .unwrap();
+        let page = "# Pin all imopenlines.session.mode.pinAll\n\n> Scope: [`imopenlines`](x)\n\n\
+            ## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+            || **result**\n[`array`](x) | Pinned chats. ||\n|#\n\n## Error Handling\n\n#|\n\
+            || **Status** | **Code** | **Description** | **Value** ||\n|#\n";
+        let documented: Vec<String> = pin_all.errors.iter().map(|e| e.code.clone()).collect();
+        let findings = compare(pin_all, &Page::parse(page));
+        let expected: Vec<Finding> = documented
+            .into_iter()
+            .map(|code| Finding::ErrorNotOnPage { code })
+            .collect();
+        assert_eq!(findings, expected, "only the error table differs");
+    }
+
+    #[test]
+    fn a_draft_is_a_spec_once_its_todos_are_written() {
+        let page = Page::parse(
+            "# Start a thing imopenlines.thing.start\n\n> Scope: [`imopenlines`](x)\n\n\
+             ## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+             || **THING_ID***\n[`integer`](x) | Which. ||\n|| **NOTE**\n[`string`](x) | Why. ||\n|#\n\n\
+             ## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+             || **result**\n[`boolean`](x) | Done. ||\n|#\n\n## Error Handling\n\n#|\n\
+             || **Status** | **Code** | **Description** | **Value** ||\n\
+             || `400` | `THING_ID_EMPTY` | Thing ID can't be \"empty\" | none ||\n|#\n",
+        );
+        let path = "api-reference/imopenlines/things/imopenlines-thing-start.md";
+        let text = draft(&page, path);
+        assert!(text.contains("docs_url: https://apidocs.bitrix24.com/api-reference/imopenlines/things/imopenlines-thing-start.html"), "{text}");
+        assert_eq!(
+            page_path("https://apidocs.bitrix24.com/api-reference/imopenlines/things/imopenlines-thing-start.html").as_deref(),
+            Some(path)
+        );
+        let root = crate::default_root();
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap();
+        let (common, system) = (read(spec::COMMON_FILE), read(spec::SYSTEM_ERRORS_FILE));
+        let file = "spec/methods/imopenlines.thing.start.yaml";
+        assert!(
+            spec::load_texts(&common, &system, &[(file, &text)]).is_err(),
+            "a draft with TODOs must not load"
+        );
+        let written = text
+            .replace("idempotent: TODO", "idempotent: false #")
+            .replace("TODO", "Written by a person.");
+        let loaded = spec::load_texts(&common, &system, &[(file, &written)])
+            .unwrap_or_else(|e| panic!("{e}\n{written}"));
+        let method = &loaded.methods[0];
+        assert_eq!(method.name, "imopenlines.thing.start");
+        assert_eq!(method.params.len(), 2);
+        assert!(method.params[0].required && !method.params[1].required);
+        assert_eq!(method.errors[0].code, "THING_ID_EMPTY");
+        assert_eq!(method.errors[0].meaning, "Thing ID can't be \"empty\"");
+    }
+
+    #[test]
+    fn result_fields_scope_and_method_name_are_compared() {
+        let spec = repository_spec();
+        let dialog = spec
+            .methods
+            .iter()
+            .find(|m| m.name == "imopenlines.dialog.get")
+            .unwrap();
+        let page = "# Another imopenlines.dialog.other\n\n> Scope: [`im`](x)\n\n\
+            ## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+            || **result**\n[`object`](x) | [fields](#result) ||\n|#\n\n### Result Object {#result}\n\n\
+            #|\n|| **Name**\n`type` | **Description** ||\n|| **id**\n[`string`](x) | Which. ||\n\
+            || **shiny**\n[`boolean`](x) | New. ||\n|#\n";
+        let findings = compare(dialog, &Page::parse(page));
+        let absent = |f: &&Finding| {
+            matches!(
+                f,
+                Finding::ParamNotOnPage { .. }
+                    | Finding::FieldNotOnPage { .. }
+                    | Finding::ErrorNotOnPage { .. }
+            )
+        };
+        let present: Vec<Finding> = findings.iter().filter(|f| !absent(f)).cloned().collect();
+        assert_eq!(
+            present,
+            [
+                Finding::OtherMethod {
+                    page: "imopenlines.dialog.other".into()
+                },
+                Finding::Scope {
+                    spec: "imopenlines".into(),
+                    page: "im".into()
+                },
+                Finding::FieldType {
+                    name: "id".into(),
+                    spec: "integer".into(),
+                    page: "string".into()
+                },
+                Finding::FieldMissingInSpec {
+                    name: "shiny".into(),
+                    page_type: "boolean".into()
+                },
+            ]
+        );
+        let not_on_page = findings
+            .iter()
+            .filter(|f| matches!(f, Finding::FieldNotOnPage { .. }))
+            .count();
+        assert_eq!(not_on_page, dialog.result.fields.len() - 1);
+        assert!(findings.iter().any(|f| *f
+            == Finding::ParamNotOnPage {
+                name: "CHAT_ID".into()
+            }));
+    }
+}
