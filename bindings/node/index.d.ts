@@ -79,6 +79,8 @@ export interface ImopenlinesDialogGetResult {
   readonly avatar: string | null;
   /** Creation date of the chat, ISO 8601. */
   readonly dateCreate: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
 }
 
 /** Parameters of `imopenlines.dialog.get`; exactly one of `chatId`, `dialogId`, `sessionId`, `userCode` must be given. */

@@ -241,7 +241,8 @@ async fn lenient_results_read_numbers_sent_as_strings() {
     emu.portal().inject(
         Fault::Raw {
             status: 200,
-            body: r#"{"result":{"id":"2043","owner":"5","manager_list":{},"extranet":"N","dialog_id":null,"extra":1},
+            body: r#"{"result":{"id":"2043","owner":"5","manager_list":{},"extranet":"N","dialog_id":null,"extra":1,
+                "counter":"7","restrictions":{"avatar":true,"send":false}},
                 "time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"x","date_finish":"x"}}"#
                 .into(),
         },
@@ -256,10 +257,24 @@ async fn lenient_results_read_numbers_sent_as_strings() {
         (
             dialog.id,
             dialog.owner,
-            dialog.manager_list,
+            dialog.manager_list.clone(),
             dialog.extranet,
-            dialog.dialog_id
+            dialog.dialog_id.clone()
         ),
         (2043, Some(5), Some(vec![]), Some(false), None)
     );
+    // Keys the spec does not describe are kept as sent, in order, nested objects included.
+    let extra = serde_json::Value::Object(dialog.extra.clone());
+    assert_eq!(
+        extra,
+        serde_json::json!({"extra": 1, "counter": "7", "restrictions": {"avatar": true, "send": false}})
+    );
+    assert_eq!(
+        dialog.extra.keys().collect::<Vec<_>>(),
+        ["extra", "counter", "restrictions"]
+    );
+    // Serialized, the result is the answer again: nothing was lost.
+    let round_trip = serde_json::to_value(&dialog).unwrap();
+    assert_eq!(round_trip["restrictions"]["avatar"], true);
+    assert_eq!(round_trip["id"], 2043);
 }

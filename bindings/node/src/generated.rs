@@ -103,6 +103,8 @@ pub struct ImopenlinesDialogGetResult {
     pub avatar: Option<String>,
     /// Creation date of the chat, ISO 8601.
     pub date_create: Option<String>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
@@ -124,6 +126,7 @@ impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
             color: r.color,
             avatar: r.avatar,
             date_create: r.date_create,
+            extra: r.extra,
         }
     }
 }

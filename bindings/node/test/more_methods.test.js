@@ -67,6 +67,17 @@ test('dialog.get by each identifier shows silent mode', async () => {
   assert.equal((await client.imopenlinesDialogGet({ chatId: 2043 })).result.entityData3, '');
 });
 
+test('dialog.get keeps what the spec does not describe', async () => {
+  const undocumented = { counter: 7, restrictions: { avatar: true, send: false }, mute_list: { 1: false } };
+  const time = { start: 1, finish: 1, duration: 0, processing: 0, date_start: 'x', date_finish: 'x' };
+  await portal.fault({ kind: 'raw', status: 200, body: JSON.stringify({ result: { id: 2043, owner: 5, ...undocumented }, time }) });
+  const dialog = (await client.imopenlinesDialogGet({ chatId: 2043 })).result;
+  assert.equal(dialog.id, 2043);
+  assert.equal(dialog.owner, 5);
+  assert.deepEqual(dialog.extra, undocumented);
+  assert.deepEqual(Object.keys(dialog.extra), ['counter', 'restrictions', 'mute_list']);
+});
+
 test('dialog.get errors and the one-of rule', async () => {
   assert.ok((await failure(client.imopenlinesDialogGet({ chatId: 2045 }))) instanceof b24kit.AccessError);
   await portal.fault({ kind: 'error', status: 400, code: 'IM_NOT_INSTALLED' });

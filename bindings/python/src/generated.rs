@@ -70,47 +70,59 @@ impl Time {
 }
 
 /// The dialog. The result of `imopenlines.dialog.get`.
-#[pyclass(
-    frozen,
-    eq,
-    get_all,
-    module = "b24kit",
-    name = "ImopenlinesDialogGetResult"
-)]
+#[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesDialogGetResult")]
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
+    #[pyo3(get)]
     pub id: i64,
     /// Name of the open line dialog.
+    #[pyo3(get)]
     pub name: Option<String>,
     /// Type of chat, `lines` for open lines.
+    #[pyo3(get)]
     pub r#type: Option<String>,
     /// External type of the chat, `LINES` for open lines.
+    #[pyo3(get)]
     pub entity_type: Option<String>,
     /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    #[pyo3(get)]
     pub entity_id: Option<String>,
     /// External data of the chat.
+    #[pyo3(get)]
     pub entity_data_1: Option<String>,
     /// External data of the chat.
+    #[pyo3(get)]
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
+    #[pyo3(get)]
     pub entity_data_3: Option<String>,
     /// Identifier of the dialog, `chat<ID>`; may be null.
+    #[pyo3(get)]
     pub dialog_id: Option<String>,
     /// Identifier of the user who owns the chat.
+    #[pyo3(get)]
     pub owner: Option<i64>,
     /// Identifiers of the operators.
+    #[pyo3(get)]
     pub manager_list: Option<Vec<i64>>,
     /// Whether extranet users take part.
+    #[pyo3(get)]
     pub extranet: Option<bool>,
     /// Type of the chat's messages (`L` for open lines).
+    #[pyo3(get)]
     pub message_type: Option<String>,
     /// Chat color, hex.
+    #[pyo3(get)]
     pub color: Option<String>,
     /// Link to the avatar; empty when none is set.
+    #[pyo3(get)]
     pub avatar: Option<String>,
     /// Creation date of the chat, ISO 8601.
+    #[pyo3(get)]
     pub date_create: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
@@ -132,12 +144,18 @@ impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
             color: r.color,
             avatar: r.avatar,
             date_create: r.date_create,
+            extra: r.extra,
         }
     }
 }
 
 #[pymethods]
 impl ImopenlinesDialogGetResult {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let parts = [
             format!("id={}", py_repr(py, &self.id)?),
@@ -156,6 +174,7 @@ impl ImopenlinesDialogGetResult {
             format!("color={}", py_repr(py, &self.color)?),
             format!("avatar={}", py_repr(py, &self.avatar)?),
             format!("date_create={}", py_repr(py, &self.date_create)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
         ];
         Ok(format!("ImopenlinesDialogGetResult({})", parts.join(", ")))
     }

@@ -125,12 +125,15 @@ pub(crate) fn to_python(py: Python<'_>, value: &Value) -> PyResult<Py<PyAny>> {
             }
             list.into_any().unbind()
         }
-        Value::Object(map) => {
-            let dict = PyDict::new(py);
-            for (key, item) in map {
-                dict.set_item(key, to_python(py, item)?)?;
-            }
-            dict.into_any().unbind()
-        }
+        Value::Object(map) => object_to_python(py, map)?,
     })
+}
+
+/// An object as a dict, in the portal's key order.
+pub(crate) fn object_to_python(py: Python<'_>, map: &Map<String, Value>) -> PyResult<Py<PyAny>> {
+    let dict = PyDict::new(py);
+    for (key, item) in map {
+        dict.set_item(key, to_python(py, item)?)?;
+    }
+    Ok(dict.into_any().unbind())
 }

@@ -4,6 +4,7 @@ its side effect and each documented error, sync and asyncio."""
 from __future__ import annotations
 
 import asyncio
+import json
 
 import pytest
 
@@ -61,6 +62,18 @@ def test_dialog_get_by_each_identifier_shows_silent_mode(client: b24kit.Client) 
     assert "type='lines'" in shown and "r#" not in shown, shown
     client.imopenlines_session_mode_silent(2043)
     assert client.imopenlines_dialog_get(chat_id=2043).result.entity_data_3 == ""
+
+
+def test_dialog_get_keeps_what_the_spec_does_not_describe(client: b24kit.Client, portal: Portal) -> None:
+    undocumented = {"counter": 7, "restrictions": {"avatar": True, "send": False}, "mute_list": {"1": False}}
+    answer = {"result": {"id": 2043, "owner": 5, **undocumented}, "time": {"start": 1, "finish": 1, "duration": 0, "processing": 0, "date_start": "x", "date_finish": "x"}}
+    portal.fault(kind="raw", status=200, body=json.dumps(answer))
+    dialog = client.imopenlines_dialog_get(chat_id=2043).result
+    assert (dialog.id, dialog.owner) == (2043, 5)
+    assert dialog.extra == undocumented and list(dialog.extra) == ["counter", "restrictions", "mute_list"]
+    dialog.extra["counter"] = 0  # a copy: the result itself does not change
+    assert dialog.extra["counter"] == 7
+    assert "extra={'counter': 7, 'restrictions': {'avatar': True, 'send': False}" in repr(dialog), repr(dialog)
 
 
 def test_dialog_get_errors_and_the_one_of_rule(client: b24kit.Client, portal: Portal) -> None:

@@ -140,6 +140,9 @@ pub struct ImopenlinesDialogGetResult {
     pub avatar: Option<String>,
     /// Creation date of the chat, ISO 8601.
     pub date_create: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
 }
 
 impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
@@ -161,6 +164,7 @@ impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
             color: r.color,
             avatar: r.avatar,
             date_create: r.date_create,
+            extra: serde_json::Value::Object(r.extra).into(),
         }
     }
 }

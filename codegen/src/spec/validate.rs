@@ -473,6 +473,9 @@ fn one_of(names: &[String], params: &[Param], c: &mut Collector) -> Vec<String> 
     names.to_vec()
 }
 
+/// The member of every object result that holds the keys its spec does not describe.
+const EXTRA_FIELD: &str = "extra";
+
 fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult {
     check_doc(c, "result.doc", &raw.doc);
     let mut fields: Vec<ResultField> = Vec::new();
@@ -496,6 +499,12 @@ fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult 
                     c.report(
                         format!("{at}.name"),
                         format!("duplicate field {:?}", f.name),
+                    );
+                }
+                if f.name == EXTRA_FIELD {
+                    c.report(
+                        format!("{at}.name"),
+                        format!("{EXTRA_FIELD:?} is taken: every language keeps the undocumented keys there"),
                     );
                 }
                 check_doc(c, &format!("{at}.doc"), &f.doc);

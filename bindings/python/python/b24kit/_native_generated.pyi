@@ -2,7 +2,7 @@
 """Type stubs of the native module's method-specific part, ``b24kit._native_generated`` (private;
 use the classes exported by ``b24kit``)."""
 
-from typing import Any, Awaitable, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
+from typing import Any, Awaitable, Dict, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
 
 from ._native import NativeClient
 
@@ -89,6 +89,10 @@ class ImopenlinesDialogGetResult:
     @property
     def date_create(self) -> Optional[str]:
         """Creation date of the chat, ISO 8601."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
 
 @final
 class Response(Generic[_T]):

@@ -2697,6 +2697,11 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
      * Creation date of the chat, ISO 8601.
      */
     public var dateCreate: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2748,7 +2753,11 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
          */avatar: String?, 
         /**
          * Creation date of the chat, ISO 8601.
-         */dateCreate: String?) {
+         */dateCreate: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
         self.id = id
         self.name = name
         self.type = type
@@ -2765,6 +2774,7 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
         self.color = color
         self.avatar = avatar
         self.dateCreate = dateCreate
+        self.extra = extra
     }
 
     
@@ -2798,7 +2808,8 @@ public struct FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
                 messageType: FfiConverterOptionString.read(from: &buf), 
                 color: FfiConverterOptionString.read(from: &buf), 
                 avatar: FfiConverterOptionString.read(from: &buf), 
-                dateCreate: FfiConverterOptionString.read(from: &buf)
+                dateCreate: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
         )
     }
 
@@ -2819,6 +2830,7 @@ public struct FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
         FfiConverterOptionString.write(value.color, into: &buf)
         FfiConverterOptionString.write(value.avatar, into: &buf)
         FfiConverterOptionString.write(value.dateCreate, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
     }
 }
 

@@ -104,8 +104,8 @@ impl serde::Serialize for ImopenlinesDialogGetParams {
     }
 }
 
-/// The dialog. The result of `imopenlines.dialog.get`. Keys that are not documented are ignored;
-/// numbers sent as strings are read as numbers.
+/// The dialog. The result of `imopenlines.dialog.get`. Numbers sent as strings are read as numbers;
+/// keys the spec does not describe are kept in `extra`.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResult {
@@ -157,6 +157,10 @@ pub struct ImopenlinesDialogGetResult {
     /// Creation date of the chat, ISO 8601.
     #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
     pub date_create: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The errors documented for `imopenlines.dialog.get`. Any method can also fail with a

@@ -4505,6 +4505,12 @@ data class ImopenlinesDialogGetResult (
      * Creation date of the chat, ISO 8601.
      */
     var `dateCreate`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
     
 ){
     
@@ -4537,6 +4543,7 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
         )
     }
 
@@ -4556,7 +4563,8 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.allocationSize(value.`messageType`) +
             FfiConverterOptionalString.allocationSize(value.`color`) +
             FfiConverterOptionalString.allocationSize(value.`avatar`) +
-            FfiConverterOptionalString.allocationSize(value.`dateCreate`)
+            FfiConverterOptionalString.allocationSize(value.`dateCreate`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
     )
 
     override fun write(value: ImopenlinesDialogGetResult, buf: ByteBuffer) {
@@ -4576,6 +4584,7 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.write(value.`color`, buf)
             FfiConverterOptionalString.write(value.`avatar`, buf)
             FfiConverterOptionalString.write(value.`dateCreate`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
 

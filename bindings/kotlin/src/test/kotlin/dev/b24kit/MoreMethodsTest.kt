@@ -1,6 +1,9 @@
 package dev.b24kit
 
 import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.Json
+import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.jsonObject
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -62,6 +65,20 @@ class MoreMethodsTest {
             assertEquals("LINES", dialog.entityType)
             assertEquals(listOf(1L), dialog.managerList)
         }
+    }
+
+    @Test
+    fun `dialogGet keeps what the spec does not describe`() = runBlocking {
+        val undocumented = """{"counter": 7, "restrictions": {"avatar": true, "send": false}, "mute_list": {"1": false}}"""
+        val time = """{"start": 1, "finish": 1, "duration": 0, "processing": 0, "date_start": "x", "date_finish": "x"}"""
+        val body = """{"result": {"id": 2043, "owner": 5, ${undocumented.removePrefix("{").removeSuffix("}")}}, "time": $time}"""
+        control("POST", "faults", """{"kind": "raw", "status": 200, "body": ${JsonPrimitive(body)}}""")
+        val dialog = client.imopenlinesDialogGet(chatId = 2043).result
+        assertEquals(2043L, dialog.id)
+        assertEquals(5L, dialog.owner)
+        val extra = dialog.extra.toJsonElement()
+        assertEquals(Json.parseToJsonElement(undocumented), extra)
+        assertEquals(listOf("counter", "restrictions", "mute_list"), extra.jsonObject.keys.toList())
     }
 
     @Test
