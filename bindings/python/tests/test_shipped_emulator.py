@@ -10,6 +10,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 import b24kit
 
 COMMAND = [sys.executable, "-m", "b24kit.emulator"]
@@ -48,10 +50,29 @@ def test_it_serves_calls_until_ctrl_c_then_exits_cleanly() -> None:
             assert client.imopenlines_session_mode_silent(2043, activate=True).result is True
         process.send_signal(signal.SIGINT)
         started = time.monotonic()
-        assert process.wait(timeout=10) == 0
+        try:
+            status = process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"no exit within 10 s of Ctrl-C; where it waits:\n{stacks_of(process)}")
+        assert status == 0
         # It polls for the signal every 50 ms; a second would mean Ctrl-C is not being seen.
         assert time.monotonic() - started < 1.0
         assert "Traceback" not in (process.stderr.read() if process.stderr else "")
     finally:
         process.kill()
         process.wait()
+
+
+def stacks_of(process: subprocess.Popen[str]) -> str:
+    """Every thread's native stack of a process that hangs (gdb), then its stderr: what a
+    failure needs to be understood when it cannot be reproduced."""
+    try:
+        gdb = subprocess.run(
+            ["gdb", "-p", str(process.pid), "-batch", "-ex", "thread apply all bt"],
+            capture_output=True, text=True, timeout=60,
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired) as e:
+        gdb = f"(no stacks: {e})"
+    process.kill()
+    _, err = process.communicate(timeout=10)
+    return f"{gdb}\nstderr:\n{err}"
