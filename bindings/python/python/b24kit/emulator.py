@@ -1,6 +1,6 @@
 """The local Bitrix24 portal that comes with b24kit, for trying and testing code without a portal.
 
-Run it from a shell; it prints its webhook URL and serves until Ctrl-C::
+Run it from a shell; it prints its webhook URL and serves until Ctrl-C (or SIGTERM)::
 
     python -m b24kit.emulator                  # or: b24kit-emulator
     python -m b24kit.emulator --port 8080 --rate-limit off
