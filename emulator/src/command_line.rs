@@ -34,8 +34,8 @@ impl CommandLine {
     }
 
     /// Reads the options, starts the portal and announces it: what a host that waits in its own
-    /// way runs before waiting (Python polls for Ctrl-C; Node leaves signals to Node). `Err` is
-    /// the exit status of a command that ended by itself (`--help`, a bad option, a port in use).
+    /// way runs before waiting (Node, whose own signal handlers a handler of ours would fight).
+    /// `Err` is the exit status of a command that ended by itself (`--help`, a bad option, a port in use).
     pub fn start_from<I, T>(args: I) -> Result<Emulator, u8>
     where
         I: IntoIterator<Item = T>,
