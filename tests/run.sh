@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-step() { printf '\n==> %s\n' "$*"; }
+# Each step says when it starts (seconds since the run began), so a CI log shows where the time
+# goes: CI has a time budget, and a step that grows is seen before it breaks it.
 started=$SECONDS
+step() { printf '\n==> [%ds] %s\n' "$((SECONDS - started))" "$*"; }
 
 step "toolchain components (rustfmt, clippy)"
 if command -v rustup >/dev/null 2>&1; then
