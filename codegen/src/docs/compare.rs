@@ -171,7 +171,7 @@ fn compare_params(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
 }
 
 fn compare_result(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
-    let Some(result) = page.returned.iter().find(|row| row.name == "result") else {
+    let Some(result) = page.result() else {
         return;
     };
     if !result_type_matches(method.result.ty, &result.ty) {
@@ -183,12 +183,7 @@ fn compare_result(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
     if method.result.ty != ResultType::Object {
         return;
     }
-    let object = page
-        .result_objects
-        .iter()
-        .find(|table| table.anchor.as_deref() == Some("result"))
-        .or_else(|| page.result_objects.first());
-    let rows: &[Row] = object.map_or(&[], |table| &table.rows);
+    let rows: &[Row] = page.result_object().map_or(&[], |table| &table.rows);
     for row in rows {
         match method.result.fields.iter().find(|f| f.name == row.name) {
             None => findings.push(Finding::FieldMissingInSpec {

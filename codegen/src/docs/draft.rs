@@ -55,17 +55,12 @@ pub fn draft(page: &Page, path: &str) -> String {
             let _ = writeln!(out, "    doc: TODO");
         }
     }
-    let result = page.returned.iter().find(|row| row.name == "result");
+    let result = page.result();
     let _ = writeln!(out, "result:");
     let _ = writeln!(out, "  type: {}", result.map_or("TODO".into(), result_type));
     let _ = writeln!(out, "  doc: TODO");
     if result.is_some_and(|row| row.ty == "object") {
-        let object = page
-            .result_objects
-            .iter()
-            .find(|table| table.anchor.as_deref() == Some("result"))
-            .or_else(|| page.result_objects.first());
-        if let Some(object) = object {
+        if let Some(object) = page.result_object() {
             let _ = writeln!(out, "  fields:");
             for row in &object.rows {
                 let _ = writeln!(out, "    - name: {}", text(&row.name));

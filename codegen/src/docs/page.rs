@@ -104,6 +104,20 @@ impl Page {
         page
     }
 
+    /// The `result` row of "Returned Data".
+    pub fn result(&self) -> Option<&Row> {
+        self.returned.iter().find(|row| row.name == "result")
+    }
+
+    /// The table of the result's fields: the one anchored `result`, else the first object
+    /// table of the response.
+    pub fn result_object(&self) -> Option<&ObjectTable> {
+        self.result_objects
+            .iter()
+            .find(|table| table.anchor.as_deref() == Some("result"))
+            .or_else(|| self.result_objects.first())
+    }
+
     fn add_table(&mut self, section: Section, heading: &str, rows: Vec<Vec<String>>) {
         let Some((header, body)) = rows.split_first() else {
             return;
