@@ -32,8 +32,11 @@
 
 mod generated;
 
+/// Dates and times of results ([`DateTime`]), at the version b24kit uses.
+pub use b24kit_runtime::chrono;
 #[doc(hidden)]
 pub use b24kit_runtime::fuzzing;
+pub use b24kit_runtime::wire::DateTime;
 pub use b24kit_runtime::{
     cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
     parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, Event,

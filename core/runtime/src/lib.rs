@@ -43,6 +43,9 @@ mod tokens;
 mod transport;
 pub mod wire;
 
+/// The date-and-time crate of [`wire::DateTime`].
+pub use chrono;
+
 pub use any_call::{check_method_name, AnyCall};
 pub use batch::{BatchItem, NamedCall, MAX_BATCH_COMMANDS};
 pub use builder::{

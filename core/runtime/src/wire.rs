@@ -95,10 +95,7 @@ pub struct IntList(pub Vec<i64>);
 
 impl<'de> Deserialize<'de> for IntList {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match opt_int_list(d)? {
-            Some(list) => Ok(IntList(list)),
-            None => Err(de::Error::custom("expected a list of integers, found null")),
-        }
+        Vec::<i64>::read(d).map(IntList)
     }
 }
 
@@ -137,6 +134,119 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
             )))
         }
     })
+}
+
+/// A date and time with the portal's UTC offset, as Bitrix24 writes it (ISO 8601 / RFC 3339,
+/// `2026-03-13T16:50:15+01:00`): the offset is kept, so the text a portal sent can be rebuilt.
+pub type DateTime = chrono::DateTime<chrono::FixedOffset>;
+
+/// A value read from an answer as leniently as portals write it. Generated result types read
+/// every field through [`lenient`]; the impls here say what each type accepts beyond its plain
+/// JSON form, and nesting (`Option<Vec<T>>`) composes them.
+pub trait Lenient: Sized {
+    /// Reads the value from what the portal sent.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// `#[serde(deserialize_with)]` for any [`Lenient`] field; optional ones add `default`.
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::read(d)
+}
+
+/// Reads one `T` through its [`Lenient`] impl where serde expects a seed (list items).
+struct Seed<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Lenient> de::DeserializeSeed<'de> for Seed<T> {
+    type Value = T;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        T::read(d)
+    }
+}
+
+impl Lenient for i64 {
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        int(d)
+    }
+}
+
+impl Lenient for f64 {
+    /// A number, or a string holding one (`"0.42"`).
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match serde_json::Value::deserialize(d)? {
+            serde_json::Value::Number(n) => n.as_f64(),
+            serde_json::Value::String(s) => s.trim().parse().ok(),
+            _ => None,
+        }
+        .filter(|v: &f64| v.is_finite())
+        .ok_or_else(|| de::Error::custom("expected a number"))
+    }
+}
+
+impl Lenient for String {
+    /// Text; a number is kept as its text.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_string(d)?.ok_or_else(|| de::Error::custom("expected a string, found null"))
+    }
+}
+
+impl Lenient for bool {
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_bool(d)?.ok_or_else(|| de::Error::custom("expected a boolean, found null"))
+    }
+}
+
+impl Lenient for DateTime {
+    /// RFC 3339 with an offset, as PHP's `date('c')` writes it.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        DateTime::parse_from_rfc3339(text.trim()).map_err(|e| {
+            de::Error::custom(format!(
+                "expected an ISO 8601 date and time, found {text:?}: {e}"
+            ))
+        })
+    }
+}
+
+impl<T: Lenient> Lenient for Option<T> {
+    /// `null` (and, with `#[serde(default)]`, an absent key) is `None`; so is the empty string
+    /// PHP writes for an unset date or number, unless `T` itself reads it.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        match value {
+            serde_json::Value::Null => Ok(None),
+            serde_json::Value::String(ref s) if s.is_empty() => Ok(T::read(value).ok()),
+            other => T::read(other).map(Some).map_err(de::Error::custom),
+        }
+    }
+}
+
+impl<T: Lenient> Lenient for Vec<T> {
+    /// A list, or the object a PHP array becomes once filtered (`{"0": …, "2": …}`; `{}` when
+    /// empty): its values in order.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Lenient> Visitor<'de> for V<T> {
+            type Value = Vec<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a list")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element_seed(Seed(std::marker::PhantomData))? {
+                    out.push(v);
+                }
+                Ok(out)
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+                let mut out = Vec::new();
+                while map.next_key::<de::IgnoredAny>()?.is_some() {
+                    out.push(map.next_value_seed(Seed(std::marker::PhantomData))?);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 #[cfg(test)]
@@ -193,5 +303,71 @@ mod tests {
         assert!(read("null").is_err());
         assert!(read(r#"["x"]"#).is_err());
         assert!(read("true").is_err());
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Viewer {
+        #[serde(deserialize_with = "lenient")]
+        user_id: i64,
+        #[serde(default, deserialize_with = "lenient")]
+        date: Option<DateTime>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Nested {
+        #[serde(deserialize_with = "lenient")]
+        viewers: Vec<Viewer>,
+        #[serde(default, deserialize_with = "lenient")]
+        ids: Option<Vec<i64>>,
+        #[serde(default, deserialize_with = "lenient")]
+        ratio: Option<f64>,
+    }
+
+    impl Lenient for Viewer {
+        fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            Viewer::deserialize(d)
+        }
+    }
+
+    #[test]
+    fn nested_values_are_read_as_leniently_as_top_level_ones() {
+        let n: Nested = serde_json::from_str(
+            r#"{"viewers":[{"user_id":"27","date":"2026-03-16T20:50:37+01:00"},{"user_id":599,"date":null}],
+                "ids":{"0":"5","3":6},"ratio":"0.5"}"#,
+        )
+        .unwrap();
+        assert_eq!(n.viewers[0].user_id, 27);
+        let date = n.viewers[0].date.unwrap();
+        assert_eq!(date.to_rfc3339(), "2026-03-16T20:50:37+01:00");
+        assert_eq!(date.offset().local_minus_utc(), 3600);
+        assert_eq!(
+            n.viewers[1],
+            Viewer {
+                user_id: 599,
+                date: None
+            }
+        );
+        assert_eq!((n.ids, n.ratio), (Some(vec![5, 6]), Some(0.5)));
+
+        // PHP writes an unset date as an empty string, an empty array as `[]` or `{}`.
+        let n: Nested = serde_json::from_str(r#"{"viewers":{},"ids":[],"ratio":""}"#).unwrap();
+        assert_eq!((n.viewers.len(), n.ids, n.ratio), (0, Some(vec![]), None));
+        let v: Viewer = serde_json::from_str(r#"{"user_id":1,"date":""}"#).unwrap();
+        assert_eq!(v.date, None);
+    }
+
+    #[test]
+    fn values_of_the_wrong_kind_are_refused_with_what_was_expected() {
+        let bad = |json: &str| {
+            serde_json::from_str::<Nested>(json)
+                .unwrap_err()
+                .to_string()
+        };
+        assert!(bad(r#"{"viewers":null}"#).contains("expected a list"));
+        assert!(bad(r#"{"viewers":[{"user_id":"x"}]}"#).contains("integer"));
+        let date = r#"{"viewers":[{"user_id":1,"date":"16.03.2026"}]}"#;
+        assert!(bad(date).contains("ISO 8601"), "{}", bad(date));
+        assert!(bad(r#"{"viewers":[],"ratio":"NaN"}"#).contains("expected a number"));
+        assert!(bad(r#"{"viewers":[],"ids":[true]}"#).contains("integer"));
     }
 }
