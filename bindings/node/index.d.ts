@@ -49,36 +49,172 @@ export declare class Response<T> {
 export interface ImopenlinesDialogGetResult {
   /** Identifier of the chat. */
   readonly id: number;
+  /** Identifier of the chat this one branches from; `0` when none. */
+  readonly parentChatId: number | null;
+  /** Identifier of the message this chat branches from; `0` when none. */
+  readonly parentMessageId: number | null;
   /** Name of the open line dialog. */
   readonly name: string | null;
+  /** Description of the chat. */
+  readonly description: string | null;
+  /** Identifier of the user who owns the chat. */
+  readonly owner: number | null;
+  /** Whether extranet users take part. */
+  readonly extranet: boolean | null;
+  /** Link to the avatar; empty when none is set. */
+  readonly avatar: string | null;
+  /** Chat color, hex (`#58cc47`). */
+  readonly color: string | null;
+  /** Identifier of the dialog, `chat<ID>`. */
+  readonly dialogId: string | null;
   /** Type of chat, `lines` for open lines. */
   readonly type: string | null;
+  /** Unread messages of the calling user. */
+  readonly counter: number | null;
+  /** How many participants have unread messages. */
+  readonly userCounter: number | null;
+  /** How many messages the chat holds. */
+  readonly messageCount: number | null;
+  /** First message the calling user has not read; `0` when none. */
+  readonly unreadId: number | null;
+  /** What may be done with the chat. */
+  readonly restrictions: ChatRestrictions | null;
+  /** Identifier of the newest message. */
+  readonly lastMessageId: number | null;
+  /** Service identifier of the newest message. */
+  readonly lastId: number | null;
+  /** Identifier of the message marked in the chat; `0` when none. */
+  readonly markedId: number | null;
+  /** Drive folder holding the chat's files; `0` when none. */
+  readonly diskFolderId: number | null;
   /** External type of the chat, `LINES` for open lines. */
   readonly entityType: string | null;
-  /** External identifier of the chat, e.g. `livechat|1|1363|203`. */
+  /** External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user id>`, e.g. `livechat|22|1775|599`. */
   readonly entityId: string | null;
-  /** External data of the chat. */
+  /** The open-line session's data, `|`-separated. */
   readonly entityData1: string | null;
-  /** External data of the chat. */
+  /** The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`). */
   readonly entityData2: string | null;
   /** External data of the chat; `Y` while the dialog is in silent mode. */
   readonly entityData3: string | null;
-  /** Identifier of the dialog, `chat<ID>`; may be null. */
-  readonly dialogId: string | null;
-  /** Identifier of the user who owns the chat. */
-  readonly owner: number | null;
-  /** Identifiers of the operators. */
-  readonly managerList: number[] | null;
-  /** Whether extranet users take part. */
-  readonly extranet: boolean | null;
+  /** Users who turned the chat's notifications off. */
+  readonly muteList: number[] | null;
+  /** When the chat was created. */
+  readonly dateCreate: Date | null;
   /** Type of the chat's messages (`L` for open lines). */
   readonly messageType: string | null;
-  /** Chat color, hex. */
-  readonly color: string | null;
-  /** Link to the avatar; empty when none is set. */
-  readonly avatar: string | null;
-  /** Creation date of the chat, ISO 8601. */
-  readonly dateCreate: string | null;
+  /** The chat's public flag; empty when it is not public. */
+  readonly public: string | null;
+  /** The calling user's role in the chat (`owner`, `manager`, `member`). */
+  readonly role: string | null;
+  /** Where the chat lives in the external channel. */
+  readonly entityLink: ChatEntityLink | null;
+  /** Whether the message input field is shown. */
+  readonly textFieldEnabled: boolean | null;
+  /** Identifier of the chat's background. */
+  readonly backgroundId: number | null;
+  /** Which role may do what in the chat. */
+  readonly permissions: ChatPermissions | null;
+  /** Whether the chat is new. */
+  readonly isNew: boolean | null;
+  /** How far participants have read. */
+  readonly readedList: ChatReading[] | null;
+  /** Identifiers of the operators. */
+  readonly managerList: number[] | null;
+  /** Who has seen the newest message. */
+  readonly lastMessageViews: ChatMessageViews | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** What the calling user may do with a chat. */
+export interface ChatRestrictions {
+  /** May change the chat's avatar. */
+  readonly avatar: boolean | null;
+  /** May rename the chat. */
+  readonly rename: boolean | null;
+  /** May add participants. */
+  readonly extend: boolean | null;
+  /** May call in the chat. */
+  readonly call: boolean | null;
+  /** May turn notifications off. */
+  readonly mute: boolean | null;
+  /** May leave the chat. */
+  readonly leave: boolean | null;
+  /** May leave the chat as its owner. */
+  readonly leaveOwner: boolean | null;
+  /** May send messages. */
+  readonly send: boolean | null;
+  /** May see the participants. */
+  readonly userList: boolean | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Where a chat lives in an external channel. */
+export interface ChatEntityLink {
+  /** Type of the channel, `LINES` for open lines. */
+  readonly type: string | null;
+  /** Link to the chat's object in the channel; empty when there is none. */
+  readonly url: string | null;
+  /** Identifier of the dialog in the channel. */
+  readonly id: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat. */
+export interface ChatPermissions {
+  /** Who may add participants. */
+  readonly manageUsersAdd: string | null;
+  /** Who may remove participants. */
+  readonly manageUsersDelete: string | null;
+  /** Who may change the chat's interface. */
+  readonly manageUi: string | null;
+  /** Who may change the chat's settings. */
+  readonly manageSettings: string | null;
+  /** Who may manage messages. */
+  readonly manageMessages: string | null;
+  /** Who may post messages. */
+  readonly canPost: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** How far one participant has read a chat. */
+export interface ChatReading {
+  /** The participant. */
+  readonly userId: number;
+  /** The participant's name. */
+  readonly userName: string | null;
+  /** The last message the participant read. */
+  readonly messageId: number | null;
+  /** When the participant read it. */
+  readonly date: Date | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Who has seen a chat's newest message. */
+export interface ChatMessageViews {
+  /** The message. */
+  readonly messageId: number;
+  /** The first users who saw it. */
+  readonly firstViewers: ChatViewer[] | null;
+  /** How many other users saw it. */
+  readonly countOfViewers: number | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A user who saw a message, and when. */
+export interface ChatViewer {
+  /** The user. */
+  readonly userId: number;
+  /** The user's name. */
+  readonly userName: string | null;
+  /** When the user saw the message. */
+  readonly date: Date | null;
   /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
   readonly extra: { readonly [key: string]: unknown };
 }

@@ -1,5 +1,5 @@
 //! Spec types, whatever declares them (a parameter, a result field, a `time` field), and their
-//! Rust form, which every target emits. Each target maps a [`SpecType`] to its own language in
+//! Rust forms, which every target emits. Each target maps a [`SpecType`] to its own language in
 //! one function of its module; nothing else in the generator spells a type.
 
 use crate::spec::model::{
@@ -7,23 +7,46 @@ use crate::spec::model::{
 };
 
 /// The types a spec can declare.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum SpecType {
     Integer,
+    /// Fractional: seconds, a Unix time, a ratio.
+    Number,
     String,
     Boolean,
-    IntegerList,
-    /// Seconds or a Unix time, fractional.
-    Number,
+    /// A date and time with its UTC offset.
+    Datetime,
+    List(Box<SpecType>),
+    /// A named object type: its name is the type's name in every language.
+    Object(String),
 }
 
-/// A spec type and whether a value is always there (`false`: it may be absent, and the target
-/// wraps it in its optional form).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl SpecType {
+    fn of_field(ty: &FieldType) -> SpecType {
+        match ty {
+            FieldType::Integer => SpecType::Integer,
+            FieldType::Number => SpecType::Number,
+            FieldType::String => SpecType::String,
+            FieldType::Boolean => SpecType::Boolean,
+            FieldType::Datetime => SpecType::Datetime,
+            FieldType::List(item) => SpecType::List(Box::new(SpecType::of_field(item))),
+            FieldType::Object(name) => SpecType::Object(name.clone()),
+        }
+    }
+}
+
+/// A spec type and whether a value is always there (`false`: it may be absent or null, and the
+/// target wraps it in its optional form).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Typed {
     pub(crate) ty: SpecType,
     pub(crate) required: bool,
 }
+
+/// How a crate names a date and time in Rust.
+pub(crate) const CORE_DATETIME: &str = "b24kit_runtime::wire::DateTime";
+/// The same type as the bindings see it, through the public crate.
+pub(crate) const PUBLIC_DATETIME: &str = "b24kit::DateTime";
 
 impl Typed {
     /// A parameter: a flag is a boolean; one that is optional without a default is absent
@@ -41,15 +64,9 @@ impl Typed {
     }
 
     pub(crate) fn field(f: &ResultField) -> Typed {
-        let ty = match f.ty {
-            FieldType::Integer => SpecType::Integer,
-            FieldType::String => SpecType::String,
-            FieldType::Boolean => SpecType::Boolean,
-            FieldType::IntegerList => SpecType::IntegerList,
-        };
         Typed {
-            ty,
-            required: f.required,
+            ty: SpecType::of_field(&f.ty),
+            required: !f.optional(),
         }
     }
 
@@ -64,19 +81,108 @@ impl Typed {
         }
     }
 
-    /// The Rust type, `Option<…>` when not required.
-    pub(crate) fn rust(self) -> String {
-        optional(self.rust_base(), self.required, |t| format!("Option<{t}>"))
+    /// The same type, always there: what a value that was given has.
+    pub(crate) fn present(&self) -> Typed {
+        Typed {
+            ty: self.ty.clone(),
+            required: true,
+        }
     }
 
-    /// The Rust type of a present value.
-    pub(crate) fn rust_base(self) -> &'static str {
-        match self.ty {
-            SpecType::Integer => "i64",
-            SpecType::String => "String",
-            SpecType::Boolean => "bool",
-            SpecType::IntegerList => "Vec<i64>",
-            SpecType::Number => "f64",
+    /// The core's Rust type, `Option<…>` when not required.
+    pub(crate) fn rust(&self) -> String {
+        self.rust_with(CORE_DATETIME)
+    }
+
+    /// The Rust type with dates and times spelled `datetime` (object types keep their name: each
+    /// binding mirrors them under it).
+    pub(crate) fn rust_with(&self, datetime: &str) -> String {
+        let base = rust_base(&self.ty, datetime);
+        optional(&base, self.required, |t| format!("Option<{t}>"))
+    }
+
+    /// The expression that turns the core's value `expr` into a binding's mirror of it, where
+    /// object types become the binding's own and dates and times pass through `datetime` (a
+    /// function path; `None`: the binding takes the core's type).
+    pub(crate) fn mirror(&self, expr: &str, datetime: Option<&str>) -> String {
+        match (self.required, mirror_fn(&self.ty, datetime)) {
+            (_, None) => expr.to_string(),
+            (true, Some(_)) => mirror_value(&self.ty, expr, datetime),
+            (false, Some(f)) => format!("{expr}.map({f})"),
+        }
+    }
+}
+
+fn rust_base(ty: &SpecType, datetime: &str) -> String {
+    match ty {
+        SpecType::Integer => "i64".to_string(),
+        SpecType::Number => "f64".to_string(),
+        SpecType::String => "String".to_string(),
+        SpecType::Boolean => "bool".to_string(),
+        SpecType::Datetime => datetime.to_string(),
+        SpecType::List(item) => format!("Vec<{}>", rust_base(item, datetime)),
+        SpecType::Object(name) => name.clone(),
+    }
+}
+
+/// A present value converted (see [`Typed::mirror`]).
+fn mirror_value(ty: &SpecType, expr: &str, datetime: Option<&str>) -> String {
+    match (ty, mirror_fn(ty, datetime)) {
+        (_, None) => expr.to_string(),
+        (SpecType::Object(_), _) => format!("{expr}.into()"),
+        (SpecType::List(item), _) => format!(
+            "{expr}.into_iter().map({}).collect()",
+            mirror_fn(item, datetime).unwrap_or_default()
+        ),
+        (_, Some(f)) => format!("{f}({expr})"),
+    }
+}
+
+/// A function or closure converting one value, `None` where no conversion is needed.
+fn mirror_fn(ty: &SpecType, datetime: Option<&str>) -> Option<String> {
+    match ty {
+        SpecType::Object(_) => Some("Into::into".to_string()),
+        SpecType::Datetime => datetime.map(str::to_string),
+        SpecType::List(item) => mirror_fn(item, datetime)
+            .map(|f| format!("|items: Vec<_>| items.into_iter().map({f}).collect::<Vec<_>>()")),
+        _ => None,
+    }
+}
+
+/// An object the generator emits a type for: a method's result or a named type.
+pub(crate) struct ObjectView<'a> {
+    pub(crate) name: String,
+    pub(crate) doc: String,
+    pub(crate) fields: &'a [ResultField],
+    /// The method whose result it is, for results.
+    pub(crate) result_of: Option<&'a str>,
+}
+
+impl<'a> ObjectView<'a> {
+    /// The method's result object (if it is one) and the named types its spec declares.
+    pub(crate) fn of(m: &'a Method) -> Vec<ObjectView<'a>> {
+        let result = m.result.type_name.as_ref().map(|name| ObjectView {
+            name: name.clone(),
+            doc: m.result.doc.clone(),
+            fields: &m.result.fields,
+            result_of: Some(&m.name),
+        });
+        result
+            .into_iter()
+            .chain(m.types.iter().map(|t| ObjectView {
+                name: t.name.clone(),
+                doc: t.doc.clone(),
+                fields: &t.fields,
+                result_of: None,
+            }))
+            .collect()
+    }
+
+    /// The type's documentation: a result says whose it is.
+    pub(crate) fn full_doc(&self) -> String {
+        match self.result_of {
+            Some(method) => format!("{} The result of `{method}`.", self.doc),
+            None => self.doc.clone(),
         }
     }
 }
@@ -92,15 +198,15 @@ impl Output<'_> {
         let value = |ty| Output::Value(Typed { ty, required: true });
         match m.result.ty {
             ResultType::Boolean => value(SpecType::Boolean),
-            ResultType::IntegerList => value(SpecType::IntegerList),
+            ResultType::IntegerList => value(SpecType::List(Box::new(SpecType::Integer))),
             ResultType::Object => Output::Object(m.result.type_name.as_deref().unwrap_or_default()),
         }
     }
 
     /// The type in a target: a value's through `value`, an object's name as it is.
-    pub(crate) fn in_target(&self, value: impl Fn(Typed) -> String) -> String {
+    pub(crate) fn in_target(&self, value: impl Fn(&Typed) -> String) -> String {
         match self {
-            Output::Value(t) => value(*t),
+            Output::Value(t) => value(t),
             Output::Object(name) => name.to_string(),
         }
     }
@@ -112,5 +218,40 @@ pub(crate) fn optional(base: &str, required: bool, wrap: impl Fn(&str) -> String
         base.to_string()
     } else {
         wrap(base)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(expr: &str, required: bool) -> Typed {
+        Typed {
+            ty: SpecType::of_field(&FieldType::parse(expr).unwrap()),
+            required,
+        }
+    }
+
+    #[test]
+    fn nested_types_in_rust_and_their_mirrors() {
+        let viewers = typed("list<ChatViewer>", false);
+        assert_eq!(viewers.rust(), "Option<Vec<ChatViewer>>");
+        assert_eq!(
+            viewers.mirror("r.viewers", None),
+            "r.viewers.map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>())"
+        );
+        let dates = typed("list<datetime>", true);
+        assert_eq!(dates.rust_with("T"), "Vec<T>");
+        assert_eq!(dates.mirror("d", None), "d");
+        assert_eq!(
+            dates.mirror("d", Some("f")),
+            "d.into_iter().map(f).collect()"
+        );
+        assert_eq!(typed("datetime", false).mirror("d", Some("f")), "d.map(f)");
+        assert_eq!(
+            typed("ChatLink", true).mirror("r.link", None),
+            "r.link.into()"
+        );
+        assert_eq!(typed("list<integer>", true).mirror("ids", Some("f")), "ids");
     }
 }

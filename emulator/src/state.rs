@@ -110,6 +110,9 @@ pub struct Chat {
     /// System messages posted into the chat, e.g. when silent mode changes.
     #[serde(default)]
     pub system_messages: Vec<String>,
+    /// Members who turned the chat's notifications off (`mute_list`).
+    #[serde(default)]
+    pub muted: Vec<i64>,
 }
 
 /// The user the default state's webhooks and tokens call as.
@@ -136,7 +139,6 @@ impl Default for PortalState {
                     id,
                     entity_type: entity_type.to_string(),
                     title: title.to_string(),
-                    members,
                     can_join,
                     silent: false,
                     pinned: false,
@@ -148,6 +150,13 @@ impl Default for PortalState {
                         String::new()
                     },
                     system_messages: Vec::new(),
+                    // The example chat's operator has muted it, so `mute_list` shows its items.
+                    muted: if id == 2043 {
+                        members.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    members,
                 }
             };
         PortalState {

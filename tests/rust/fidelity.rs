@@ -4,7 +4,9 @@
 //! not describe, and the `time` object of `spec/common.yaml`. A method added to the spec without
 //! emulator behaviour fails here, and so does an emulator answer that drifts from its spec.
 
-use b24kit_codegen::spec::model::{FieldType, Method, ResultType, Spec, TimeFieldType};
+use b24kit_codegen::spec::model::{
+    FieldType, Method, ResultField, ResultType, Spec, TimeFieldType,
+};
 use b24kit_tests::{emulator, repo_root};
 use serde_json::{json, Map, Value};
 
@@ -12,7 +14,7 @@ use serde_json::{json, Map, Value};
 fn shape_problems(spec: &Spec, method: &Method, answer: &Value) -> Vec<String> {
     let mut problems = Vec::new();
     match answer.get("result") {
-        Some(result) => result_problems(method, result, &mut problems),
+        Some(result) => result_problems(spec, method, result, &mut problems),
         None => problems.push(format!("no `result` in {answer}")),
     }
     match answer.get("time").and_then(Value::as_object) {
@@ -22,68 +24,105 @@ fn shape_problems(spec: &Spec, method: &Method, answer: &Value) -> Vec<String> {
     problems
 }
 
-fn result_problems(method: &Method, result: &Value, problems: &mut Vec<String>) {
+fn result_problems(spec: &Spec, method: &Method, result: &Value, problems: &mut Vec<String>) {
     match method.result.ty {
         ResultType::Boolean if !result.is_boolean() => {
             problems.push(format!("result: expected a boolean, got {result}"));
         }
-        ResultType::IntegerList => list_problems("result", result, problems),
-        ResultType::Object => match result.as_object() {
-            Some(object) => object_problems(method, object, problems),
-            None => problems.push(format!("result: expected an object, got {result}")),
-        },
+        ResultType::IntegerList => value_problems(
+            spec,
+            "result",
+            &FieldType::List(Box::new(FieldType::Integer)),
+            result,
+            problems,
+        ),
+        ResultType::Object => {
+            object_problems(spec, "result", &method.result.fields, result, problems)
+        }
         ResultType::Boolean => {}
     }
 }
 
-/// A list of integers, and not an empty one: an empty list shows nothing of its items' type.
-fn list_problems(at: &str, value: &Value, problems: &mut Vec<String>) {
-    match value.as_array() {
-        Some(items) if items.is_empty() => {
-            problems.push(format!(
-                "{at}: an empty list checks nothing; change the example"
-            ));
-        }
-        Some(items) => {
-            for item in items.iter().filter(|i| !i.is_i64()) {
-                problems.push(format!("{at}: {item} is not an integer"));
+/// A value of `ty` in the form the portal documents (numbers as numbers, PHP's `date('c')`);
+/// lists must not be empty: an empty list shows nothing of its items' type.
+fn value_problems(
+    spec: &Spec,
+    at: &str,
+    ty: &FieldType,
+    value: &Value,
+    problems: &mut Vec<String>,
+) {
+    let fits = match ty {
+        FieldType::Integer => value.is_i64(),
+        FieldType::Number => value.is_number(),
+        FieldType::String => value.is_string(),
+        FieldType::Boolean => value.is_boolean(),
+        FieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
+        FieldType::List(item) => match value.as_array() {
+            Some(items) if items.is_empty() => {
+                problems.push(format!(
+                    "{at}: an empty list checks nothing; change the example"
+                ));
+                true
             }
+            Some(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    value_problems(spec, &format!("{at}[{i}]"), item, v, problems);
+                }
+                true
+            }
+            None => false,
+        },
+        FieldType::Object(name) => {
+            let fields = &spec
+                .object_type(name)
+                .expect("the spec resolves its types")
+                .fields;
+            object_problems(spec, at, fields, value, problems);
+            true
         }
-        None => problems.push(format!("{at}: expected a list of integers, got {value}")),
+    };
+    if !fits {
+        problems.push(format!("{at}: {value} is not of type {ty}"));
     }
 }
 
-fn object_problems(method: &Method, object: &Map<String, Value>, problems: &mut Vec<String>) {
-    for field in &method.result.fields {
-        let at = format!("result.{}", field.name);
+fn object_problems(
+    spec: &Spec,
+    at: &str,
+    fields: &[ResultField],
+    value: &Value,
+    problems: &mut Vec<String>,
+) {
+    let Some(object) = value.as_object() else {
+        problems.push(format!("{at}: expected an object, got {value}"));
+        return;
+    };
+    for field in fields {
+        let at = format!("{at}.{}", field.name);
         match object.get(&field.name) {
-            None | Some(Value::Null) if field.required => {
-                problems.push(format!("{at}: required by the spec, not sent"));
+            None if field.required => {
+                problems.push(format!("{at}: required by the spec, not sent"))
+            }
+            Some(Value::Null) if !field.nullable => {
+                problems.push(format!("{at}: null, but the spec does not allow it"))
             }
             None | Some(Value::Null) => {}
-            Some(value) => {
-                let fits = match field.ty {
-                    FieldType::Integer => value.is_i64(),
-                    FieldType::String => value.is_string(),
-                    FieldType::Boolean => value.is_boolean(),
-                    FieldType::IntegerList => {
-                        list_problems(&at, value, problems);
-                        true
-                    }
-                };
-                if !fits {
-                    problems.push(format!("{at}: {value} is not of type {:?}", field.ty));
-                }
-            }
+            Some(value) => value_problems(spec, &at, &field.ty, value, problems),
         }
     }
     for key in object.keys() {
-        if !method.result.fields.iter().any(|f| f.name == *key) {
+        if !fields.iter().any(|f| f.name == *key) {
             problems.push(format!(
-                "result.{key}: sent, but the spec does not describe it"
+                "{at}.{key}: sent, but the spec does not describe it"
             ));
         }
     }
+}
+
+/// PHP's `date('c')`: `2026-03-16T19:36:06+01:00`.
+fn is_php_datetime(s: &str) -> bool {
+    s.len() == 25 && s.as_bytes()[10] == b'T' && s[19..].starts_with(['+', '-'])
 }
 
 fn time_problems(spec: &Spec, time: &Map<String, Value>, problems: &mut Vec<String>) {
@@ -96,9 +135,7 @@ fn time_problems(spec: &Spec, time: &Map<String, Value>, problems: &mut Vec<Stri
                 let fits = match field.ty {
                     TimeFieldType::Timestamp | TimeFieldType::Seconds => value.is_number(),
                     // PHP's date('c'): 2026-03-16T19:36:06+01:00.
-                    TimeFieldType::Datetime => value.as_str().is_some_and(|s| {
-                        s.len() == 25 && s.as_bytes()[10] == b'T' && s[19..].starts_with(['+', '-'])
-                    }),
+                    TimeFieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
                 };
                 if !fits {
                     problems.push(format!("{at}: {value} is not of type {:?}", field.ty));
@@ -185,16 +222,9 @@ fn the_checker_finds_each_kind_of_drift() {
     );
 
     let dialog = method("imopenlines.dialog.get");
-    let mut good = Map::new();
-    for field in &dialog.result.fields {
-        let value = match field.ty {
-            FieldType::Integer => json!(1),
-            FieldType::String => json!("x"),
-            FieldType::Boolean => json!(false),
-            FieldType::IntegerList => json!([1]),
-        };
-        good.insert(field.name.clone(), value);
-    }
+    let Value::Object(good) = sample(&spec, &dialog.result.fields) else {
+        unreachable!()
+    };
     let found = problems(
         "imopenlines.dialog.get",
         answer(Value::Object(good.clone())),
@@ -205,11 +235,31 @@ fn the_checker_finds_each_kind_of_drift() {
     drifted.remove(&required.name);
     drifted.insert("id".into(), json!("1763"));
     drifted.insert("undocumented".into(), json!(1));
+    drifted["last_message_views"]["first_viewers"][0]["date"] = json!("16.03.2026");
+    drifted["readed_list"][0]["surprise"] = json!(true);
+    drifted["restrictions"]["call"] = Value::Null;
+    drifted["mute_list"] = json!([]);
     let found = problems("imopenlines.dialog.get", answer(Value::Object(drifted)));
-    assert!(found.len() >= 2, "{found:?}");
-    assert!(
-        found.iter().any(|p| p.contains("result.undocumented")),
-        "{found:?}"
+    for expected in [
+        "result.id: \"1763\" is not of type integer",
+        "result.undocumented: sent",
+        "result.last_message_views.first_viewers[0].date: \"16.03.2026\" is not of type datetime",
+        "result.readed_list[0].surprise: sent",
+        "result.restrictions.call: null",
+        "result.mute_list: an empty list",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "{expected} in {found:?}"
+        );
+    }
+    // Nullable values may be null.
+    let mut nulls = good.clone();
+    nulls["readed_list"][0]["date"] = Value::Null;
+    nulls["description"] = Value::Null;
+    assert_eq!(
+        problems("imopenlines.dialog.get", answer(Value::Object(nulls))),
+        Vec::<String>::new()
     );
 
     let mut bad_time = answer(json!(true));
@@ -219,4 +269,26 @@ fn the_checker_finds_each_kind_of_drift() {
         problems("imopenlines.session.mode.silent", bad_time).len(),
         2
     );
+}
+
+/// An object with every field of `fields` set to a value of its type, nested objects and list
+/// items included.
+fn sample(spec: &Spec, fields: &[ResultField]) -> Value {
+    fn value(spec: &Spec, ty: &FieldType) -> Value {
+        match ty {
+            FieldType::Integer => json!(1),
+            FieldType::Number => json!(0.5),
+            FieldType::String => json!("x"),
+            FieldType::Boolean => json!(false),
+            FieldType::Datetime => json!("2026-03-16T19:36:06+01:00"),
+            FieldType::List(item) => json!([value(spec, item)]),
+            FieldType::Object(name) => sample(spec, &spec.object_type(name).unwrap().fields),
+        }
+    }
+    Value::Object(
+        fields
+            .iter()
+            .map(|f| (f.name.clone(), value(spec, &f.ty)))
+            .collect(),
+    )
 }

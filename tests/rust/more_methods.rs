@@ -242,7 +242,8 @@ async fn lenient_results_read_numbers_sent_as_strings() {
         Fault::Raw {
             status: 200,
             body: r#"{"result":{"id":"2043","owner":"5","manager_list":{},"extranet":"N","dialog_id":null,"extra":1,
-                "counter":"7","restrictions":{"avatar":true,"send":false}},
+                "counter":"7","restrictions":{"avatar":"Y","send":false,"react":true},
+                "readed_list":{"0":{"user_id":"27","date":"2026-03-16T20:50:37+01:00"},"2":{"user_id":599,"date":""}}},
                 "time":{"start":1,"finish":1,"duration":0,"processing":0,"date_start":"x","date_finish":"x"}}"#
                 .into(),
         },
@@ -263,18 +264,35 @@ async fn lenient_results_read_numbers_sent_as_strings() {
         ),
         (2043, Some(5), Some(vec![]), Some(false), None)
     );
-    // Keys the spec does not describe are kept as sent, in order, nested objects included.
-    let extra = serde_json::Value::Object(dialog.extra.clone());
+    // Nested objects are typed and read as leniently, lists sent as PHP objects included.
+    assert_eq!(dialog.counter, Some(7));
+    let restrictions = dialog.restrictions.clone().unwrap();
     assert_eq!(
-        extra,
-        serde_json::json!({"extra": 1, "counter": "7", "restrictions": {"avatar": true, "send": false}})
+        (restrictions.avatar, restrictions.send, restrictions.rename),
+        (Some(true), Some(false), None)
     );
+    let readings = dialog.readed_list.clone().unwrap();
+    assert_eq!(readings.len(), 2);
+    assert_eq!(readings[0].user_id, 27);
     assert_eq!(
-        dialog.extra.keys().collect::<Vec<_>>(),
-        ["extra", "counter", "restrictions"]
+        readings[0].date.unwrap().to_rfc3339(),
+        "2026-03-16T20:50:37+01:00"
+    );
+    assert_eq!((readings[1].user_id, readings[1].date), (599, None));
+    // Keys the spec does not describe are kept as sent, at every depth.
+    let extra = serde_json::Value::Object(dialog.extra.clone());
+    assert_eq!(extra, serde_json::json!({"extra": 1}));
+    assert_eq!(
+        serde_json::Value::Object(restrictions.extra),
+        serde_json::json!({"react": true})
     );
     // Serialized, the result is the answer again: nothing was lost.
     let round_trip = serde_json::to_value(&dialog).unwrap();
     assert_eq!(round_trip["restrictions"]["avatar"], true);
+    assert_eq!(round_trip["restrictions"]["react"], true);
+    assert_eq!(
+        round_trip["readed_list"][0]["date"],
+        "2026-03-16T20:50:37+01:00"
+    );
     assert_eq!(round_trip["id"], 2043);
 }

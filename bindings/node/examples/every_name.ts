@@ -9,7 +9,13 @@ import {
   ClientStats,
   AccessDeniedError,
   AccessError,
+  ChatEntityLink,
   ChatIdEmptyError,
+  ChatMessageViews,
+  ChatPermissions,
+  ChatReading,
+  ChatRestrictions,
+  ChatViewer,
   ImNotInstalledError,
   ImopenlinesDialogGetParams,
   ImopenlinesDialogGetResult,
@@ -128,6 +134,19 @@ async function anyMethod(client: Client): Promise<void> {
   }
 }
 
+/** The nested parts of a dialog: objects, lists of objects, dates. */
+function describeDialog(dialog: ImopenlinesDialogGetResult): void {
+  const restrictions: ChatRestrictions | null = dialog.restrictions;
+  const link: ChatEntityLink | null = dialog.entityLink;
+  const permissions: ChatPermissions | null = dialog.permissions;
+  const readings: ChatReading[] = dialog.readedList ?? [];
+  const views: ChatMessageViews | null = dialog.lastMessageViews;
+  const viewers: ChatViewer[] = views?.firstViewers ?? [];
+  const created: Date | null = dialog.dateCreate;
+  console.log(`created ${created?.toISOString()} in ${link?.id}; may send: ${restrictions?.send}; posting: ${permissions?.canPost}`);
+  console.log(`read by ${readings.map((r) => r.userId).join(',')}, seen first by ${viewers.map((v) => v.userName).join(',')}`);
+}
+
 export async function main(url: string, chatId: number): Promise<void> {
   const options: ClientOptions = { timeoutMs: 10_000, connectTimeoutMs: 5_000, userAgent: 'every-name/1.0' };
   const client: Client = Client.fromWebhook(url, options);
@@ -138,6 +157,7 @@ export async function main(url: string, chatId: number): Promise<void> {
   const sessions: number[] = (await client.imopenlinesSessionModePinAll()).result;
   await client.imopenlinesSessionModePin({ chatId, activate: false });
   console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
+  describeDialog(dialog);
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));
   console.log(`b24kit ${version}: on ${answer.result} in ${describe(answer.time)}; ${everyError.length} error classes`);
   try {

@@ -68,14 +68,38 @@ test('dialog.get by each identifier shows silent mode', async () => {
 });
 
 test('dialog.get keeps what the spec does not describe', async () => {
-  const undocumented = { counter: 7, restrictions: { avatar: true, send: false }, mute_list: { 1: false } };
+  const undocumented = { is_pinned: 7, settings: { avatar: true, send: false }, react_list: { 1: false } };
   const time = { start: 1, finish: 1, duration: 0, processing: 0, date_start: 'x', date_finish: 'x' };
-  await portal.fault({ kind: 'raw', status: 200, body: JSON.stringify({ result: { id: 2043, owner: 5, ...undocumented }, time }) });
+  const restrictions = { avatar: 'Y', react: true };
+  await portal.fault({ kind: 'raw', status: 200, body: JSON.stringify({ result: { id: 2043, owner: 5, ...undocumented, restrictions }, time }) });
   const dialog = (await client.imopenlinesDialogGet({ chatId: 2043 })).result;
   assert.equal(dialog.id, 2043);
   assert.equal(dialog.owner, 5);
   assert.deepEqual(dialog.extra, undocumented);
-  assert.deepEqual(Object.keys(dialog.extra), ['counter', 'restrictions', 'mute_list']);
+  assert.deepEqual(Object.keys(dialog.extra), ['is_pinned', 'settings', 'react_list']);
+  // Nested objects keep theirs too.
+  assert.equal(dialog.restrictions.avatar, true);
+  assert.equal(dialog.restrictions.send, null);
+  assert.deepEqual(dialog.restrictions.extra, { react: true });
+});
+
+test('dialog.get: nested objects, lists of objects and dates', async () => {
+  const dialog = (await client.imopenlinesDialogGet({ chatId: 2043 })).result;
+  assert.equal(dialog.restrictions.send, true);
+  assert.equal(dialog.permissions.manageSettings, 'owner');
+  assert.equal(dialog.entityLink.id, 'livechat|1|1373|211');
+  assert.ok(dialog.dateCreate instanceof Date);
+  assert.equal(dialog.dateCreate.toISOString(), '2026-03-16T18:36:06.000Z');
+  assert.equal(dialog.readedList.length, 1);
+  const [reading] = dialog.readedList;
+  assert.deepEqual([reading.userId, reading.userName, reading.messageId], [1, 'User 1', dialog.lastMessageId]);
+  assert.equal(reading.date.getTime(), Date.parse('2026-03-16T19:40:12+01:00'));
+  const [viewer] = dialog.lastMessageViews.firstViewers;
+  assert.deepEqual([viewer.userId, viewer.userName], [1, 'User 1']);
+  assert.deepEqual(dialog.muteList, [1]);
+  // Every documented key is there; one without a value is null, as the typings say.
+  assert.equal(dialog.description, null);
+  assert.equal(dialog.backgroundId, null);
 });
 
 test('dialog.get errors and the one-of rule', async () => {

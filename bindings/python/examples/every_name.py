@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from datetime import datetime
 from typing import Any, Dict, List, Optional, Type, Union
 
 import b24kit
@@ -22,9 +23,15 @@ from b24kit import (
     BatchMethodNotAllowedError,
     BitrixSystemError,
     AccessError,
+    ChatEntityLink,
     ChatIdEmptyError,
     ChatIdError,
+    ChatMessageViews,
+    ChatPermissions,
+    ChatReading,
+    ChatRestrictions,
     ChatTypeError,
+    ChatViewer,
     Client,
     ConfigError,
     ConnectError,
@@ -99,11 +106,26 @@ def describe(time: Time) -> str:
     return f"{time.duration:.4f} s (budget used {time.operating}, frees at {reset})"
 
 
+def describe_dialog(dialog: ImopenlinesDialogGetResult) -> None:
+    """The nested parts of a dialog: objects, lists of objects, dates with their offset."""
+    restrictions: Optional[ChatRestrictions] = dialog.restrictions
+    link: Optional[ChatEntityLink] = dialog.entity_link
+    permissions: Optional[ChatPermissions] = dialog.permissions
+    readings: List[ChatReading] = dialog.readed_list or []
+    views: Optional[ChatMessageViews] = dialog.last_message_views
+    viewers: List[ChatViewer] = (views.first_viewers or []) if views else []
+    created: Optional[datetime] = dialog.date_create
+    can_send = restrictions.send if restrictions else None
+    print(f"created {created.isoformat() if created else '?'} in {link.id if link else '?'}; may send: {can_send}")
+    print(f"posting: {permissions.can_post if permissions else '?'}; read by {[r.user_id for r in readings]}, seen first by {[v.user_name for v in viewers]}")
+
+
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
     dialog: ImopenlinesDialogGetResult = client.imopenlines_dialog_get(chat_id=chat_id).result
     print(f"dialog {dialog.id} silent: {dialog.entity_data_3 == 'Y'}")
+    describe_dialog(dialog)
     pinned: List[int] = client.imopenlines_session_mode_pin_all().result
     client.imopenlines_session_mode_pin(chat_id, activate=False)
     print(f"pinned sessions: {pinned}; unpinned: {client.imopenlines_session_mode_unpin_all().result}")

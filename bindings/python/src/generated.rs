@@ -76,51 +76,118 @@ pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
     #[pyo3(get)]
     pub id: i64,
+    /// Identifier of the chat this one branches from; `0` when none.
+    #[pyo3(get)]
+    pub parent_chat_id: Option<i64>,
+    /// Identifier of the message this chat branches from; `0` when none.
+    #[pyo3(get)]
+    pub parent_message_id: Option<i64>,
     /// Name of the open line dialog.
     #[pyo3(get)]
     pub name: Option<String>,
+    /// Description of the chat.
+    #[pyo3(get)]
+    pub description: Option<String>,
+    /// Identifier of the user who owns the chat.
+    #[pyo3(get)]
+    pub owner: Option<i64>,
+    /// Whether extranet users take part.
+    #[pyo3(get)]
+    pub extranet: Option<bool>,
+    /// Link to the avatar; empty when none is set.
+    #[pyo3(get)]
+    pub avatar: Option<String>,
+    /// Chat color, hex (`#58cc47`).
+    #[pyo3(get)]
+    pub color: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`.
+    #[pyo3(get)]
+    pub dialog_id: Option<String>,
     /// Type of chat, `lines` for open lines.
     #[pyo3(get)]
     pub r#type: Option<String>,
+    /// Unread messages of the calling user.
+    #[pyo3(get)]
+    pub counter: Option<i64>,
+    /// How many participants have unread messages.
+    #[pyo3(get)]
+    pub user_counter: Option<i64>,
+    /// How many messages the chat holds.
+    #[pyo3(get)]
+    pub message_count: Option<i64>,
+    /// First message the calling user has not read; `0` when none.
+    #[pyo3(get)]
+    pub unread_id: Option<i64>,
+    /// What may be done with the chat.
+    #[pyo3(get)]
+    pub restrictions: Option<ChatRestrictions>,
+    /// Identifier of the newest message.
+    #[pyo3(get)]
+    pub last_message_id: Option<i64>,
+    /// Service identifier of the newest message.
+    #[pyo3(get)]
+    pub last_id: Option<i64>,
+    /// Identifier of the message marked in the chat; `0` when none.
+    #[pyo3(get)]
+    pub marked_id: Option<i64>,
+    /// Drive folder holding the chat's files; `0` when none.
+    #[pyo3(get)]
+    pub disk_folder_id: Option<i64>,
     /// External type of the chat, `LINES` for open lines.
     #[pyo3(get)]
     pub entity_type: Option<String>,
-    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    /// External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+    /// id>`, e.g. `livechat|22|1775|599`.
     #[pyo3(get)]
     pub entity_id: Option<String>,
-    /// External data of the chat.
+    /// The open-line session's data, `|`-separated.
     #[pyo3(get)]
     pub entity_data_1: Option<String>,
-    /// External data of the chat.
+    /// The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
     #[pyo3(get)]
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
     #[pyo3(get)]
     pub entity_data_3: Option<String>,
-    /// Identifier of the dialog, `chat<ID>`; may be null.
+    /// Users who turned the chat's notifications off.
     #[pyo3(get)]
-    pub dialog_id: Option<String>,
-    /// Identifier of the user who owns the chat.
+    pub mute_list: Option<Vec<i64>>,
+    /// When the chat was created.
     #[pyo3(get)]
-    pub owner: Option<i64>,
-    /// Identifiers of the operators.
-    #[pyo3(get)]
-    pub manager_list: Option<Vec<i64>>,
-    /// Whether extranet users take part.
-    #[pyo3(get)]
-    pub extranet: Option<bool>,
+    pub date_create: Option<b24kit::DateTime>,
     /// Type of the chat's messages (`L` for open lines).
     #[pyo3(get)]
     pub message_type: Option<String>,
-    /// Chat color, hex.
+    /// The chat's public flag; empty when it is not public.
     #[pyo3(get)]
-    pub color: Option<String>,
-    /// Link to the avatar; empty when none is set.
+    pub public: Option<String>,
+    /// The calling user's role in the chat (`owner`, `manager`, `member`).
     #[pyo3(get)]
-    pub avatar: Option<String>,
-    /// Creation date of the chat, ISO 8601.
+    pub role: Option<String>,
+    /// Where the chat lives in the external channel.
     #[pyo3(get)]
-    pub date_create: Option<String>,
+    pub entity_link: Option<ChatEntityLink>,
+    /// Whether the message input field is shown.
+    #[pyo3(get)]
+    pub text_field_enabled: Option<bool>,
+    /// Identifier of the chat's background.
+    #[pyo3(get)]
+    pub background_id: Option<i64>,
+    /// Which role may do what in the chat.
+    #[pyo3(get)]
+    pub permissions: Option<ChatPermissions>,
+    /// Whether the chat is new.
+    #[pyo3(get)]
+    pub is_new: Option<bool>,
+    /// How far participants have read.
+    #[pyo3(get)]
+    pub readed_list: Option<Vec<ChatReading>>,
+    /// Identifiers of the operators.
+    #[pyo3(get)]
+    pub manager_list: Option<Vec<i64>>,
+    /// Who has seen the newest message.
+    #[pyo3(get)]
+    pub last_message_views: Option<ChatMessageViews>,
     /// The keys the spec does not describe, as sent (a new dict on each read).
     extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -129,21 +196,45 @@ impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
     fn from(r: b24kit::ImopenlinesDialogGetResult) -> Self {
         ImopenlinesDialogGetResult {
             id: r.id,
+            parent_chat_id: r.parent_chat_id,
+            parent_message_id: r.parent_message_id,
             name: r.name,
+            description: r.description,
+            owner: r.owner,
+            extranet: r.extranet,
+            avatar: r.avatar,
+            color: r.color,
+            dialog_id: r.dialog_id,
             r#type: r.r#type,
+            counter: r.counter,
+            user_counter: r.user_counter,
+            message_count: r.message_count,
+            unread_id: r.unread_id,
+            restrictions: r.restrictions.map(Into::into),
+            last_message_id: r.last_message_id,
+            last_id: r.last_id,
+            marked_id: r.marked_id,
+            disk_folder_id: r.disk_folder_id,
             entity_type: r.entity_type,
             entity_id: r.entity_id,
             entity_data_1: r.entity_data_1,
             entity_data_2: r.entity_data_2,
             entity_data_3: r.entity_data_3,
-            dialog_id: r.dialog_id,
-            owner: r.owner,
-            manager_list: r.manager_list,
-            extranet: r.extranet,
-            message_type: r.message_type,
-            color: r.color,
-            avatar: r.avatar,
+            mute_list: r.mute_list,
             date_create: r.date_create,
+            message_type: r.message_type,
+            public: r.public,
+            role: r.role,
+            entity_link: r.entity_link.map(Into::into),
+            text_field_enabled: r.text_field_enabled,
+            background_id: r.background_id,
+            permissions: r.permissions.map(Into::into),
+            is_new: r.is_new,
+            readed_list: r
+                .readed_list
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            manager_list: r.manager_list,
+            last_message_views: r.last_message_views.map(Into::into),
             extra: r.extra,
         }
     }
@@ -159,24 +250,386 @@ impl ImopenlinesDialogGetResult {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let parts = [
             format!("id={}", py_repr(py, &self.id)?),
+            format!("parent_chat_id={}", py_repr(py, &self.parent_chat_id)?),
+            format!(
+                "parent_message_id={}",
+                py_repr(py, &self.parent_message_id)?
+            ),
             format!("name={}", py_repr(py, &self.name)?),
+            format!("description={}", py_repr(py, &self.description)?),
+            format!("owner={}", py_repr(py, &self.owner)?),
+            format!("extranet={}", py_repr(py, &self.extranet)?),
+            format!("avatar={}", py_repr(py, &self.avatar)?),
+            format!("color={}", py_repr(py, &self.color)?),
+            format!("dialog_id={}", py_repr(py, &self.dialog_id)?),
             format!("type={}", py_repr(py, &self.r#type)?),
+            format!("counter={}", py_repr(py, &self.counter)?),
+            format!("user_counter={}", py_repr(py, &self.user_counter)?),
+            format!("message_count={}", py_repr(py, &self.message_count)?),
+            format!("unread_id={}", py_repr(py, &self.unread_id)?),
+            format!("restrictions={}", py_repr(py, &self.restrictions)?),
+            format!("last_message_id={}", py_repr(py, &self.last_message_id)?),
+            format!("last_id={}", py_repr(py, &self.last_id)?),
+            format!("marked_id={}", py_repr(py, &self.marked_id)?),
+            format!("disk_folder_id={}", py_repr(py, &self.disk_folder_id)?),
             format!("entity_type={}", py_repr(py, &self.entity_type)?),
             format!("entity_id={}", py_repr(py, &self.entity_id)?),
             format!("entity_data_1={}", py_repr(py, &self.entity_data_1)?),
             format!("entity_data_2={}", py_repr(py, &self.entity_data_2)?),
             format!("entity_data_3={}", py_repr(py, &self.entity_data_3)?),
-            format!("dialog_id={}", py_repr(py, &self.dialog_id)?),
-            format!("owner={}", py_repr(py, &self.owner)?),
-            format!("manager_list={}", py_repr(py, &self.manager_list)?),
-            format!("extranet={}", py_repr(py, &self.extranet)?),
-            format!("message_type={}", py_repr(py, &self.message_type)?),
-            format!("color={}", py_repr(py, &self.color)?),
-            format!("avatar={}", py_repr(py, &self.avatar)?),
+            format!("mute_list={}", py_repr(py, &self.mute_list)?),
             format!("date_create={}", py_repr(py, &self.date_create)?),
+            format!("message_type={}", py_repr(py, &self.message_type)?),
+            format!("public={}", py_repr(py, &self.public)?),
+            format!("role={}", py_repr(py, &self.role)?),
+            format!("entity_link={}", py_repr(py, &self.entity_link)?),
+            format!(
+                "text_field_enabled={}",
+                py_repr(py, &self.text_field_enabled)?
+            ),
+            format!("background_id={}", py_repr(py, &self.background_id)?),
+            format!("permissions={}", py_repr(py, &self.permissions)?),
+            format!("is_new={}", py_repr(py, &self.is_new)?),
+            format!("readed_list={}", py_repr(py, &self.readed_list)?),
+            format!("manager_list={}", py_repr(py, &self.manager_list)?),
+            format!(
+                "last_message_views={}",
+                py_repr(py, &self.last_message_views)?
+            ),
             format!("extra={}", self.extra(py)?.bind(py).repr()?),
         ];
         Ok(format!("ImopenlinesDialogGetResult({})", parts.join(", ")))
+    }
+}
+
+/// What the calling user may do with a chat.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatRestrictions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatRestrictions {
+    /// May change the chat's avatar.
+    #[pyo3(get)]
+    pub avatar: Option<bool>,
+    /// May rename the chat.
+    #[pyo3(get)]
+    pub rename: Option<bool>,
+    /// May add participants.
+    #[pyo3(get)]
+    pub extend: Option<bool>,
+    /// May call in the chat.
+    #[pyo3(get)]
+    pub call: Option<bool>,
+    /// May turn notifications off.
+    #[pyo3(get)]
+    pub mute: Option<bool>,
+    /// May leave the chat.
+    #[pyo3(get)]
+    pub leave: Option<bool>,
+    /// May leave the chat as its owner.
+    #[pyo3(get)]
+    pub leave_owner: Option<bool>,
+    /// May send messages.
+    #[pyo3(get)]
+    pub send: Option<bool>,
+    /// May see the participants.
+    #[pyo3(get)]
+    pub user_list: Option<bool>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatRestrictions> for ChatRestrictions {
+    fn from(r: b24kit::ChatRestrictions) -> Self {
+        ChatRestrictions {
+            avatar: r.avatar,
+            rename: r.rename,
+            extend: r.extend,
+            call: r.call,
+            mute: r.mute,
+            leave: r.leave,
+            leave_owner: r.leave_owner,
+            send: r.send,
+            user_list: r.user_list,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatRestrictions {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("avatar={}", py_repr(py, &self.avatar)?),
+            format!("rename={}", py_repr(py, &self.rename)?),
+            format!("extend={}", py_repr(py, &self.extend)?),
+            format!("call={}", py_repr(py, &self.call)?),
+            format!("mute={}", py_repr(py, &self.mute)?),
+            format!("leave={}", py_repr(py, &self.leave)?),
+            format!("leave_owner={}", py_repr(py, &self.leave_owner)?),
+            format!("send={}", py_repr(py, &self.send)?),
+            format!("user_list={}", py_repr(py, &self.user_list)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatRestrictions({})", parts.join(", ")))
+    }
+}
+
+/// Where a chat lives in an external channel.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatEntityLink")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatEntityLink {
+    /// Type of the channel, `LINES` for open lines.
+    #[pyo3(get)]
+    pub r#type: Option<String>,
+    /// Link to the chat's object in the channel; empty when there is none.
+    #[pyo3(get)]
+    pub url: Option<String>,
+    /// Identifier of the dialog in the channel.
+    #[pyo3(get)]
+    pub id: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatEntityLink> for ChatEntityLink {
+    fn from(r: b24kit::ChatEntityLink) -> Self {
+        ChatEntityLink {
+            r#type: r.r#type,
+            url: r.url,
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatEntityLink {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("type={}", py_repr(py, &self.r#type)?),
+            format!("url={}", py_repr(py, &self.url)?),
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatEntityLink({})", parts.join(", ")))
+    }
+}
+
+/// The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatPermissions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatPermissions {
+    /// Who may add participants.
+    #[pyo3(get)]
+    pub manage_users_add: Option<String>,
+    /// Who may remove participants.
+    #[pyo3(get)]
+    pub manage_users_delete: Option<String>,
+    /// Who may change the chat's interface.
+    #[pyo3(get)]
+    pub manage_ui: Option<String>,
+    /// Who may change the chat's settings.
+    #[pyo3(get)]
+    pub manage_settings: Option<String>,
+    /// Who may manage messages.
+    #[pyo3(get)]
+    pub manage_messages: Option<String>,
+    /// Who may post messages.
+    #[pyo3(get)]
+    pub can_post: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatPermissions> for ChatPermissions {
+    fn from(r: b24kit::ChatPermissions) -> Self {
+        ChatPermissions {
+            manage_users_add: r.manage_users_add,
+            manage_users_delete: r.manage_users_delete,
+            manage_ui: r.manage_ui,
+            manage_settings: r.manage_settings,
+            manage_messages: r.manage_messages,
+            can_post: r.can_post,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatPermissions {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("manage_users_add={}", py_repr(py, &self.manage_users_add)?),
+            format!(
+                "manage_users_delete={}",
+                py_repr(py, &self.manage_users_delete)?
+            ),
+            format!("manage_ui={}", py_repr(py, &self.manage_ui)?),
+            format!("manage_settings={}", py_repr(py, &self.manage_settings)?),
+            format!("manage_messages={}", py_repr(py, &self.manage_messages)?),
+            format!("can_post={}", py_repr(py, &self.can_post)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatPermissions({})", parts.join(", ")))
+    }
+}
+
+/// How far one participant has read a chat.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatReading")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatReading {
+    /// The participant.
+    #[pyo3(get)]
+    pub user_id: i64,
+    /// The participant's name.
+    #[pyo3(get)]
+    pub user_name: Option<String>,
+    /// The last message the participant read.
+    #[pyo3(get)]
+    pub message_id: Option<i64>,
+    /// When the participant read it.
+    #[pyo3(get)]
+    pub date: Option<b24kit::DateTime>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatReading> for ChatReading {
+    fn from(r: b24kit::ChatReading) -> Self {
+        ChatReading {
+            user_id: r.user_id,
+            user_name: r.user_name,
+            message_id: r.message_id,
+            date: r.date,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatReading {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("user_id={}", py_repr(py, &self.user_id)?),
+            format!("user_name={}", py_repr(py, &self.user_name)?),
+            format!("message_id={}", py_repr(py, &self.message_id)?),
+            format!("date={}", py_repr(py, &self.date)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatReading({})", parts.join(", ")))
+    }
+}
+
+/// Who has seen a chat's newest message.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatMessageViews")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessageViews {
+    /// The message.
+    #[pyo3(get)]
+    pub message_id: i64,
+    /// The first users who saw it.
+    #[pyo3(get)]
+    pub first_viewers: Option<Vec<ChatViewer>>,
+    /// How many other users saw it.
+    #[pyo3(get)]
+    pub count_of_viewers: Option<i64>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatMessageViews> for ChatMessageViews {
+    fn from(r: b24kit::ChatMessageViews) -> Self {
+        ChatMessageViews {
+            message_id: r.message_id,
+            first_viewers: r
+                .first_viewers
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            count_of_viewers: r.count_of_viewers,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatMessageViews {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("message_id={}", py_repr(py, &self.message_id)?),
+            format!("first_viewers={}", py_repr(py, &self.first_viewers)?),
+            format!("count_of_viewers={}", py_repr(py, &self.count_of_viewers)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatMessageViews({})", parts.join(", ")))
+    }
+}
+
+/// A user who saw a message, and when.
+#[pyclass(frozen, eq, module = "b24kit", name = "ChatViewer")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatViewer {
+    /// The user.
+    #[pyo3(get)]
+    pub user_id: i64,
+    /// The user's name.
+    #[pyo3(get)]
+    pub user_name: Option<String>,
+    /// When the user saw the message.
+    #[pyo3(get)]
+    pub date: Option<b24kit::DateTime>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ChatViewer> for ChatViewer {
+    fn from(r: b24kit::ChatViewer) -> Self {
+        ChatViewer {
+            user_id: r.user_id,
+            user_name: r.user_name,
+            date: r.date,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ChatViewer {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("user_id={}", py_repr(py, &self.user_id)?),
+            format!("user_name={}", py_repr(py, &self.user_name)?),
+            format!("date={}", py_repr(py, &self.date)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ChatViewer({})", parts.join(", ")))
     }
 }
 
@@ -602,6 +1055,12 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Response>()?;
     m.add_class::<Time>()?;
     m.add_class::<ImopenlinesDialogGetResult>()?;
+    m.add_class::<ChatRestrictions>()?;
+    m.add_class::<ChatEntityLink>()?;
+    m.add_class::<ChatPermissions>()?;
+    m.add_class::<ChatReading>()?;
+    m.add_class::<ChatMessageViews>()?;
+    m.add_class::<ChatViewer>()?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch, &m)?)?;

@@ -4,6 +4,7 @@ its side effect and each documented error, sync and asyncio."""
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 
 import pytest
@@ -57,7 +58,7 @@ def test_dialog_get_by_each_identifier_shows_silent_mode(client: b24kit.Client) 
         assert (dialog.id, dialog.entity_data_3, dialog.type, dialog.entity_type) == (2043, "Y", "lines", "LINES"), kwargs
         assert dialog.manager_list == [1] and dialog.extranet is False and dialog.dialog_id == "chat2043"
     shown = repr(dialog)
-    assert shown.startswith("ImopenlinesDialogGetResult(id=2043, name=") and shown.endswith(")"), shown
+    assert shown.startswith("ImopenlinesDialogGetResult(id=2043, parent_chat_id=0, ") and shown.endswith(")"), shown
     # Every field under its Python name, as `dialog.<name>` reads it.
     assert "type='lines'" in shown and "r#" not in shown, shown
     client.imopenlines_session_mode_silent(2043)
@@ -65,15 +66,39 @@ def test_dialog_get_by_each_identifier_shows_silent_mode(client: b24kit.Client) 
 
 
 def test_dialog_get_keeps_what_the_spec_does_not_describe(client: b24kit.Client, portal: Portal) -> None:
-    undocumented = {"counter": 7, "restrictions": {"avatar": True, "send": False}, "mute_list": {"1": False}}
-    answer = {"result": {"id": 2043, "owner": 5, **undocumented}, "time": {"start": 1, "finish": 1, "duration": 0, "processing": 0, "date_start": "x", "date_finish": "x"}}
+    undocumented = {"is_pinned": 7, "settings": {"avatar": True, "send": False}, "react_list": {"1": False}}
+    restrictions = {"avatar": "Y", "react": True}
+    answer = {"result": {"id": 2043, "owner": 5, **undocumented, "restrictions": restrictions}, "time": {"start": 1, "finish": 1, "duration": 0, "processing": 0, "date_start": "x", "date_finish": "x"}}
     portal.fault(kind="raw", status=200, body=json.dumps(answer))
     dialog = client.imopenlines_dialog_get(chat_id=2043).result
     assert (dialog.id, dialog.owner) == (2043, 5)
-    assert dialog.extra == undocumented and list(dialog.extra) == ["counter", "restrictions", "mute_list"]
-    dialog.extra["counter"] = 0  # a copy: the result itself does not change
-    assert dialog.extra["counter"] == 7
-    assert "extra={'counter': 7, 'restrictions': {'avatar': True, 'send': False}" in repr(dialog), repr(dialog)
+    assert dialog.extra == undocumented and list(dialog.extra) == ["is_pinned", "settings", "react_list"]
+    dialog.extra["is_pinned"] = 0  # a copy: the result itself does not change
+    assert dialog.extra["is_pinned"] == 7
+    assert "extra={'is_pinned': 7, 'settings': {'avatar': True, 'send': False}" in repr(dialog), repr(dialog)
+    # Nested objects keep theirs too.
+    assert dialog.restrictions is not None
+    assert (dialog.restrictions.avatar, dialog.restrictions.send, dialog.restrictions.extra) == (True, None, {"react": True})
+
+
+def test_dialog_get_nested_objects_lists_and_dates(client: b24kit.Client) -> None:
+    dialog = client.imopenlines_dialog_get(chat_id=2043).result
+    assert isinstance(dialog.restrictions, b24kit.ChatRestrictions) and dialog.restrictions.send is True
+    assert isinstance(dialog.permissions, b24kit.ChatPermissions) and dialog.permissions.manage_settings == "owner"
+    assert dialog.entity_link is not None and dialog.entity_link.id == "livechat|1|1373|211"
+    created = dialog.date_create
+    assert isinstance(created, datetime.datetime) and created.isoformat() == "2026-03-16T19:36:06+01:00"
+    assert created.utcoffset() == datetime.timedelta(hours=1)
+    assert dialog.readed_list is not None and [type(r) for r in dialog.readed_list] == [b24kit.ChatReading]
+    reading = dialog.readed_list[0]
+    assert (reading.user_id, reading.user_name, reading.message_id) == (1, "User 1", dialog.last_message_id)
+    assert dialog.last_message_views is not None
+    viewers = dialog.last_message_views.first_viewers
+    assert viewers is not None and isinstance(viewers[0], b24kit.ChatViewer) and viewers[0].user_id == 1
+    assert (dialog.description, dialog.background_id, dialog.mute_list) == (None, None, [1])
+    # Values compare by content; each read gives an equal object.
+    assert dialog.readed_list == client.imopenlines_dialog_get(chat_id=2043).result.readed_list
+    assert "ChatViewer(user_id=1, user_name='User 1', date=datetime.datetime(2026, 3, 16, 19, 40, 12" in repr(dialog.last_message_views)
 
 
 def test_dialog_get_errors_and_the_one_of_rule(client: b24kit.Client, portal: Portal) -> None:

@@ -110,36 +110,81 @@ impl From<b24kit::Time> for Time {
 pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
     pub id: i64,
+    /// Identifier of the chat this one branches from; `0` when none.
+    pub parent_chat_id: Option<i64>,
+    /// Identifier of the message this chat branches from; `0` when none.
+    pub parent_message_id: Option<i64>,
     /// Name of the open line dialog.
     pub name: Option<String>,
+    /// Description of the chat.
+    pub description: Option<String>,
+    /// Identifier of the user who owns the chat.
+    pub owner: Option<i64>,
+    /// Whether extranet users take part.
+    pub extranet: Option<bool>,
+    /// Link to the avatar; empty when none is set.
+    pub avatar: Option<String>,
+    /// Chat color, hex (`#58cc47`).
+    pub color: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`.
+    pub dialog_id: Option<String>,
     /// Type of chat, `lines` for open lines.
     pub r#type: Option<String>,
+    /// Unread messages of the calling user.
+    pub counter: Option<i64>,
+    /// How many participants have unread messages.
+    pub user_counter: Option<i64>,
+    /// How many messages the chat holds.
+    pub message_count: Option<i64>,
+    /// First message the calling user has not read; `0` when none.
+    pub unread_id: Option<i64>,
+    /// What may be done with the chat.
+    pub restrictions: Option<ChatRestrictions>,
+    /// Identifier of the newest message.
+    pub last_message_id: Option<i64>,
+    /// Service identifier of the newest message.
+    pub last_id: Option<i64>,
+    /// Identifier of the message marked in the chat; `0` when none.
+    pub marked_id: Option<i64>,
+    /// Drive folder holding the chat's files; `0` when none.
+    pub disk_folder_id: Option<i64>,
     /// External type of the chat, `LINES` for open lines.
     pub entity_type: Option<String>,
-    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
+    /// External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+    /// id>`, e.g. `livechat|22|1775|599`.
     pub entity_id: Option<String>,
-    /// External data of the chat.
+    /// The open-line session's data, `|`-separated.
     pub entity_data_1: Option<String>,
-    /// External data of the chat.
+    /// The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
     pub entity_data_3: Option<String>,
-    /// Identifier of the dialog, `chat<ID>`; may be null.
-    pub dialog_id: Option<String>,
-    /// Identifier of the user who owns the chat.
-    pub owner: Option<i64>,
-    /// Identifiers of the operators.
-    pub manager_list: Option<Vec<i64>>,
-    /// Whether extranet users take part.
-    pub extranet: Option<bool>,
+    /// Users who turned the chat's notifications off.
+    pub mute_list: Option<Vec<i64>>,
+    /// When the chat was created.
+    pub date_create: Option<std::time::SystemTime>,
     /// Type of the chat's messages (`L` for open lines).
     pub message_type: Option<String>,
-    /// Chat color, hex.
-    pub color: Option<String>,
-    /// Link to the avatar; empty when none is set.
-    pub avatar: Option<String>,
-    /// Creation date of the chat, ISO 8601.
-    pub date_create: Option<String>,
+    /// The chat's public flag; empty when it is not public.
+    pub public: Option<String>,
+    /// The calling user's role in the chat (`owner`, `manager`, `member`).
+    pub role: Option<String>,
+    /// Where the chat lives in the external channel.
+    pub entity_link: Option<ChatEntityLink>,
+    /// Whether the message input field is shown.
+    pub text_field_enabled: Option<bool>,
+    /// Identifier of the chat's background.
+    pub background_id: Option<i64>,
+    /// Which role may do what in the chat.
+    pub permissions: Option<ChatPermissions>,
+    /// Whether the chat is new.
+    pub is_new: Option<bool>,
+    /// How far participants have read.
+    pub readed_list: Option<Vec<ChatReading>>,
+    /// Identifiers of the operators.
+    pub manager_list: Option<Vec<i64>>,
+    /// Who has seen the newest message.
+    pub last_message_views: Option<ChatMessageViews>,
     /// Every key of the answer the spec does not describe, with its value as sent (an
     /// `Object`): nothing the portal sends is lost.
     pub extra: crate::any_method::JsonValue,
@@ -149,21 +194,227 @@ impl From<b24kit::ImopenlinesDialogGetResult> for ImopenlinesDialogGetResult {
     fn from(r: b24kit::ImopenlinesDialogGetResult) -> Self {
         ImopenlinesDialogGetResult {
             id: r.id,
+            parent_chat_id: r.parent_chat_id,
+            parent_message_id: r.parent_message_id,
             name: r.name,
+            description: r.description,
+            owner: r.owner,
+            extranet: r.extranet,
+            avatar: r.avatar,
+            color: r.color,
+            dialog_id: r.dialog_id,
             r#type: r.r#type,
+            counter: r.counter,
+            user_counter: r.user_counter,
+            message_count: r.message_count,
+            unread_id: r.unread_id,
+            restrictions: r.restrictions.map(Into::into),
+            last_message_id: r.last_message_id,
+            last_id: r.last_id,
+            marked_id: r.marked_id,
+            disk_folder_id: r.disk_folder_id,
             entity_type: r.entity_type,
             entity_id: r.entity_id,
             entity_data_1: r.entity_data_1,
             entity_data_2: r.entity_data_2,
             entity_data_3: r.entity_data_3,
-            dialog_id: r.dialog_id,
-            owner: r.owner,
-            manager_list: r.manager_list,
-            extranet: r.extranet,
+            mute_list: r.mute_list,
+            date_create: r.date_create.map(std::time::SystemTime::from),
             message_type: r.message_type,
-            color: r.color,
+            public: r.public,
+            role: r.role,
+            entity_link: r.entity_link.map(Into::into),
+            text_field_enabled: r.text_field_enabled,
+            background_id: r.background_id,
+            permissions: r.permissions.map(Into::into),
+            is_new: r.is_new,
+            readed_list: r
+                .readed_list
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            manager_list: r.manager_list,
+            last_message_views: r.last_message_views.map(Into::into),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// What the calling user may do with a chat.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatRestrictions {
+    /// May change the chat's avatar.
+    pub avatar: Option<bool>,
+    /// May rename the chat.
+    pub rename: Option<bool>,
+    /// May add participants.
+    pub extend: Option<bool>,
+    /// May call in the chat.
+    pub call: Option<bool>,
+    /// May turn notifications off.
+    pub mute: Option<bool>,
+    /// May leave the chat.
+    pub leave: Option<bool>,
+    /// May leave the chat as its owner.
+    pub leave_owner: Option<bool>,
+    /// May send messages.
+    pub send: Option<bool>,
+    /// May see the participants.
+    pub user_list: Option<bool>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatRestrictions> for ChatRestrictions {
+    fn from(r: b24kit::ChatRestrictions) -> Self {
+        ChatRestrictions {
             avatar: r.avatar,
-            date_create: r.date_create,
+            rename: r.rename,
+            extend: r.extend,
+            call: r.call,
+            mute: r.mute,
+            leave: r.leave,
+            leave_owner: r.leave_owner,
+            send: r.send,
+            user_list: r.user_list,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// Where a chat lives in an external channel.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatEntityLink {
+    /// Type of the channel, `LINES` for open lines.
+    pub r#type: Option<String>,
+    /// Link to the chat's object in the channel; empty when there is none.
+    pub url: Option<String>,
+    /// Identifier of the dialog in the channel.
+    pub id: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatEntityLink> for ChatEntityLink {
+    fn from(r: b24kit::ChatEntityLink) -> Self {
+        ChatEntityLink {
+            r#type: r.r#type,
+            url: r.url,
+            id: r.id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatPermissions {
+    /// Who may add participants.
+    pub manage_users_add: Option<String>,
+    /// Who may remove participants.
+    pub manage_users_delete: Option<String>,
+    /// Who may change the chat's interface.
+    pub manage_ui: Option<String>,
+    /// Who may change the chat's settings.
+    pub manage_settings: Option<String>,
+    /// Who may manage messages.
+    pub manage_messages: Option<String>,
+    /// Who may post messages.
+    pub can_post: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatPermissions> for ChatPermissions {
+    fn from(r: b24kit::ChatPermissions) -> Self {
+        ChatPermissions {
+            manage_users_add: r.manage_users_add,
+            manage_users_delete: r.manage_users_delete,
+            manage_ui: r.manage_ui,
+            manage_settings: r.manage_settings,
+            manage_messages: r.manage_messages,
+            can_post: r.can_post,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// How far one participant has read a chat.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatReading {
+    /// The participant.
+    pub user_id: i64,
+    /// The participant's name.
+    pub user_name: Option<String>,
+    /// The last message the participant read.
+    pub message_id: Option<i64>,
+    /// When the participant read it.
+    pub date: Option<std::time::SystemTime>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatReading> for ChatReading {
+    fn from(r: b24kit::ChatReading) -> Self {
+        ChatReading {
+            user_id: r.user_id,
+            user_name: r.user_name,
+            message_id: r.message_id,
+            date: r.date.map(std::time::SystemTime::from),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// Who has seen a chat's newest message.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatMessageViews {
+    /// The message.
+    pub message_id: i64,
+    /// The first users who saw it.
+    pub first_viewers: Option<Vec<ChatViewer>>,
+    /// How many other users saw it.
+    pub count_of_viewers: Option<i64>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatMessageViews> for ChatMessageViews {
+    fn from(r: b24kit::ChatMessageViews) -> Self {
+        ChatMessageViews {
+            message_id: r.message_id,
+            first_viewers: r
+                .first_viewers
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            count_of_viewers: r.count_of_viewers,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A user who saw a message, and when.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ChatViewer {
+    /// The user.
+    pub user_id: i64,
+    /// The user's name.
+    pub user_name: Option<String>,
+    /// When the user saw the message.
+    pub date: Option<std::time::SystemTime>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ChatViewer> for ChatViewer {
+    fn from(r: b24kit::ChatViewer) -> Self {
+        ChatViewer {
+            user_id: r.user_id,
+            user_name: r.user_name,
+            date: r.date.map(std::time::SystemTime::from),
             extra: serde_json::Value::Object(r.extra).into(),
         }
     }

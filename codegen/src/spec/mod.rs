@@ -124,7 +124,8 @@ pub fn load_texts(
                 method_error_classes: validate::method_error_classes(&methods),
                 methods,
             };
-            let clashes = validate::class_names(&spec);
+            let mut clashes = validate::class_names(&spec);
+            clashes.extend(validate::object_types(&spec.methods));
             if clashes.is_empty() {
                 Ok(spec)
             } else {

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub use super::raw::{Action, FieldType, ParamType, ResultType, RetryWhen, TimeFieldType};
+pub use super::raw::{Action, ParamType, ResultType, RetryWhen, TimeFieldType};
 use crate::naming::Idents;
 
 #[derive(Debug, Clone, Serialize)]
@@ -18,6 +18,18 @@ pub struct Spec {
     /// One entry per distinct method error class (the same code documented by several methods
     /// is one class), in method order.
     pub method_error_classes: Vec<MethodErrorClass>,
+}
+
+impl Spec {
+    /// Every named object type, in method order.
+    pub fn object_types(&self) -> impl Iterator<Item = &ObjectType> {
+        self.methods.iter().flat_map(|m| &m.types)
+    }
+
+    /// The named object type `name`.
+    pub fn object_type(&self, name: &str) -> Option<&ObjectType> {
+        self.object_types().find(|t| t.name == name)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -135,6 +147,8 @@ pub struct Method {
     /// Wire names of optional parameters of which exactly one must be given (empty: no such rule).
     pub one_of: Vec<String>,
     pub result: MethodResult,
+    /// The named object types this method's spec declares (others may use them too).
+    pub types: Vec<ObjectType>,
     pub errors: Vec<MethodError>,
     /// Parameters (wire names) of a call that succeeds on the emulator's default state: the
     /// fidelity test makes it and holds the answer against the documented shapes.
@@ -184,13 +198,103 @@ pub struct MethodResult {
     pub type_name: Option<String>,
 }
 
+/// A named object type of results, e.g. `ChatRestrictions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ObjectType {
+    /// PascalCase, the type's name in every language.
+    pub name: String,
+    pub doc: String,
+    /// The documented keys, in spec order.
+    pub fields: Vec<ResultField>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ResultField {
     pub name: String,
     pub ty: FieldType,
+    /// The key is always sent.
     pub required: bool,
+    /// The value may be `null`.
+    pub nullable: bool,
     pub doc: String,
     pub idents: Idents,
+}
+
+impl ResultField {
+    /// Whether a reader may find no value: the key absent or its value `null`.
+    pub fn optional(&self) -> bool {
+        !self.required || self.nullable
+    }
+}
+
+/// The type of a result field, parsed from the spec's type expression.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    Integer,
+    /// A fractional number.
+    Number,
+    String,
+    Boolean,
+    /// An ISO 8601 date and time with its offset.
+    Datetime,
+    List(Box<FieldType>),
+    /// A named object type of the spec.
+    Object(String),
+}
+
+impl FieldType {
+    /// The expression as a spec writes it: `integer`, `list<ChatViewer>`.
+    pub fn parse(text: &str) -> Result<FieldType, String> {
+        let text = text.trim();
+        Ok(match text {
+            "integer" => FieldType::Integer,
+            "number" => FieldType::Number,
+            "string" => FieldType::String,
+            "boolean" => FieldType::Boolean,
+            "datetime" => FieldType::Datetime,
+            _ => {
+                if let Some(item) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
+                    FieldType::List(Box::new(FieldType::parse(item)?))
+                } else if crate::spec::validate::is_type_name(text) {
+                    FieldType::Object(text.to_string())
+                } else {
+                    return Err(format!(
+                        "{text:?} is not a type: integer, number, string, boolean, datetime, \
+                         list<T> or the PascalCase name of an object type"
+                    ));
+                }
+            }
+        })
+    }
+
+    /// The object type named at any depth (`list<ChatViewer>` → `ChatViewer`).
+    pub fn object_name(&self) -> Option<&str> {
+        match self {
+            FieldType::List(item) => item.object_name(),
+            FieldType::Object(name) => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for FieldType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FieldType::Integer => f.write_str("integer"),
+            FieldType::Number => f.write_str("number"),
+            FieldType::String => f.write_str("string"),
+            FieldType::Boolean => f.write_str("boolean"),
+            FieldType::Datetime => f.write_str("datetime"),
+            FieldType::List(item) => write!(f, "list<{item}>"),
+            FieldType::Object(name) => f.write_str(name),
+        }
+    }
+}
+
+impl Serialize for FieldType {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -133,6 +133,10 @@ pub struct MethodFile {
     #[serde(default)]
     pub one_of: Vec<String>,
     pub result: ResultDef,
+    /// Named object types the result's fields use (at any depth), declared once here and
+    /// usable from any method's spec.
+    #[serde(default)]
+    pub types: Vec<ObjectTypeDef>,
     #[serde(default)]
     pub errors: Vec<MethodErrorDef>,
     /// Parameters (wire names) of a call that succeeds on the emulator's default state; absent
@@ -206,29 +210,35 @@ pub struct ResultDef {
 pub enum ResultType {
     Boolean,
     /// A JSON array of integers.
+    #[serde(rename = "list<integer>")]
     IntegerList,
     /// A JSON object with the documented `fields`.
     Object,
+}
+
+/// A named object type: `name` in PascalCase, the same in every language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectTypeDef {
+    pub name: String,
+    pub doc: String,
+    pub fields: Vec<ResultFieldDef>,
 }
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultFieldDef {
     pub name: String,
+    /// A type expression: `integer`, `number`, `string`, `boolean`, `datetime`, `list<T>` or
+    /// the name of an object type.
     #[serde(rename = "type")]
-    pub ty: FieldType,
-    /// `false`: the key may be absent or null.
+    pub ty: String,
+    /// `false`: the key may be absent.
     pub required: bool,
+    /// `true`: the value may be `null`.
+    #[serde(default)]
+    pub nullable: bool,
     pub doc: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldType {
-    Integer,
-    String,
-    Boolean,
-    IntegerList,
 }
 
 #[derive(Debug, Deserialize)]

@@ -356,6 +356,7 @@ pub(crate) fn method(
         check_example(example, &params, &one_of, c);
     }
     let result = result(raw.result, &raw.name, c);
+    let types = declared_types(raw.types, c);
 
     let mut codes = CodeRegistry::default();
     let mut errors = Vec::new();
@@ -408,6 +409,7 @@ pub(crate) fn method(
         params,
         one_of,
         result,
+        types,
         errors,
         example: raw.example.unwrap_or_default(),
     }
@@ -478,48 +480,18 @@ const EXTRA_FIELD: &str = "extra";
 
 fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult {
     check_doc(c, "result.doc", &raw.doc);
-    let mut fields: Vec<ResultField> = Vec::new();
-    match (raw.ty, raw.fields) {
+    let fields = match (raw.ty, raw.fields) {
         (ResultType::Object, None) => {
-            c.report("result.fields", "an object result lists its fields")
+            c.report("result.fields", "an object result lists its fields");
+            Vec::new()
         }
-        (ResultType::Object, Some(defs)) => {
-            if defs.is_empty() {
-                c.report("result.fields", "an object result lists at least one field");
-            }
-            for (i, f) in defs.into_iter().enumerate() {
-                let at = format!("result.fields[{i}]");
-                if !is_snake_name(&f.name) {
-                    c.report(
-                        format!("{at}.name"),
-                        format!("{:?} is not a snake_case key", f.name),
-                    );
-                }
-                if fields.iter().any(|g| g.name == f.name) {
-                    c.report(
-                        format!("{at}.name"),
-                        format!("duplicate field {:?}", f.name),
-                    );
-                }
-                if f.name == EXTRA_FIELD {
-                    c.report(
-                        format!("{at}.name"),
-                        format!("{EXTRA_FIELD:?} is taken: every language keeps the undocumented keys there"),
-                    );
-                }
-                check_doc(c, &format!("{at}.doc"), &f.doc);
-                fields.push(ResultField {
-                    idents: Idents::from_name(&f.name),
-                    name: f.name,
-                    ty: f.ty,
-                    required: f.required,
-                    doc: f.doc.trim().to_string(),
-                });
-            }
+        (ResultType::Object, Some(defs)) => fields(defs, "result.fields", c),
+        (_, Some(_)) => {
+            c.report("result.fields", "only object results have fields");
+            Vec::new()
         }
-        (_, Some(_)) => c.report("result.fields", "only object results have fields"),
-        (_, None) => {}
-    }
+        (_, None) => Vec::new(),
+    };
     MethodResult {
         type_name: (raw.ty == ResultType::Object)
             .then(|| format!("{}Result", Idents::from_name(method).pascal)),
@@ -528,6 +500,222 @@ fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult 
         fields,
     }
 }
+
+/// The named object types a method file declares; that their names are unique and every
+/// reference resolves is checked over the whole spec ([`object_types`]).
+fn declared_types(defs: Vec<raw::ObjectTypeDef>, c: &mut Collector) -> Vec<ObjectType> {
+    defs.into_iter()
+        .enumerate()
+        .map(|(i, def)| {
+            let at = format!("types[{i}]");
+            if !is_type_name(&def.name) {
+                c.report(
+                    format!("{at}.name"),
+                    format!("{:?} is not a PascalCase type name", def.name),
+                );
+            }
+            check_doc(c, &format!("{at}.doc"), &def.doc);
+            ObjectType {
+                fields: fields(def.fields, &format!("{at}.fields"), c),
+                name: def.name,
+                doc: def.doc.trim().to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The fields of an object: the method's result or a named type.
+fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<ResultField> {
+    if defs.is_empty() {
+        c.report(at, "an object lists at least one field");
+    }
+    let mut fields: Vec<ResultField> = Vec::new();
+    for (i, f) in defs.into_iter().enumerate() {
+        let at = format!("{at}[{i}]");
+        if !is_snake_name(&f.name) {
+            c.report(
+                format!("{at}.name"),
+                format!("{:?} is not a snake_case key", f.name),
+            );
+        }
+        if fields.iter().any(|g| g.name == f.name) {
+            c.report(
+                format!("{at}.name"),
+                format!("duplicate field {:?}", f.name),
+            );
+        }
+        if f.name == EXTRA_FIELD {
+            c.report(
+                format!("{at}.name"),
+                format!(
+                    "{EXTRA_FIELD:?} is taken: every language keeps the undocumented keys there"
+                ),
+            );
+        }
+        check_doc(c, &format!("{at}.doc"), &f.doc);
+        let ty = match FieldType::parse(&f.ty) {
+            Ok(ty) => ty,
+            Err(message) => {
+                c.report(format!("{at}.type"), message);
+                FieldType::String
+            }
+        };
+        fields.push(ResultField {
+            idents: Idents::from_name(&f.name),
+            name: f.name,
+            ty,
+            required: f.required,
+            nullable: f.nullable,
+            doc: f.doc.trim().to_string(),
+        });
+    }
+    fields
+}
+
+/// Checks the named object types over the whole spec: each name declared once and free of the
+/// names the generator gives (`…Result`, `…Params`, `…Response`, the runtime's own types); every
+/// reference resolves; every type is used; no type contains itself (its value would be
+/// infinite in languages that nest values).
+pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
+    let mut problems = Vec::new();
+    let mut report = |file: &str, field: String, message: String| {
+        problems.push(SpecError {
+            file: file.to_string(),
+            line_col: None,
+            field,
+            message,
+        })
+    };
+    let generated: Vec<String> = methods
+        .iter()
+        .flat_map(|m| {
+            ["Result", "Params", "Response", "Error"]
+                .map(|suffix| format!("{}{suffix}", m.idents.pascal))
+        })
+        .collect();
+    let mut declared: Vec<(&str, &Method)> = Vec::new();
+    // Types refused here are not checked further: one problem per declaration.
+    let mut refused: Vec<(usize, usize)> = Vec::new();
+    for (k, m) in methods.iter().enumerate() {
+        for (i, t) in m.types.iter().enumerate() {
+            let field = format!("types[{i}].name");
+            if declared.iter().any(|(name, _)| *name == t.name)
+                || generated.contains(&t.name)
+                || RESERVED_TYPE_NAMES.contains(&t.name.as_str())
+            {
+                refused.push((k, i));
+            }
+            if let Some((_, first)) = declared.iter().find(|(name, _)| *name == t.name) {
+                report(
+                    &m.source_file,
+                    field,
+                    format!(
+                        "type {} is already declared by {}",
+                        t.name, first.source_file
+                    ),
+                );
+            } else if generated.contains(&t.name) || RESERVED_TYPE_NAMES.contains(&t.name.as_str())
+            {
+                report(
+                    &m.source_file,
+                    field,
+                    format!("{} is a name the generator gives to its own types", t.name),
+                );
+            } else {
+                declared.push((&t.name, m));
+            }
+        }
+    }
+    let lookup = |name: &str| {
+        methods
+            .iter()
+            .flat_map(|m| &m.types)
+            .find(|t| t.name == name)
+    };
+    let mut used: Vec<&str> = Vec::new();
+    for m in methods {
+        let objects = std::iter::once(("result.fields".to_string(), &m.result.fields)).chain(
+            m.types
+                .iter()
+                .enumerate()
+                .map(|(i, t)| (format!("types[{i}].fields"), &t.fields)),
+        );
+        for (at, fields) in objects {
+            for (j, f) in fields.iter().enumerate() {
+                let Some(name) = f.ty.object_name() else {
+                    continue;
+                };
+                if lookup(name).is_none() {
+                    report(
+                        &m.source_file,
+                        format!("{at}[{j}].type"),
+                        format!("no spec declares the type {name} (under `types:`)"),
+                    );
+                } else if !used.contains(&name) {
+                    used.push(name);
+                }
+            }
+        }
+    }
+    for (k, m) in methods.iter().enumerate() {
+        for (i, t) in m.types.iter().enumerate() {
+            if refused.contains(&(k, i)) {
+                continue;
+            }
+            if !used.contains(&t.name.as_str()) {
+                report(
+                    &m.source_file,
+                    format!("types[{i}].name"),
+                    format!("type {} is declared but no field uses it", t.name),
+                );
+            } else if contains(&t.name, &t.fields, &lookup, &mut Vec::new()) {
+                report(
+                    &m.source_file,
+                    format!("types[{i}].fields"),
+                    format!("type {} contains itself", t.name),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Whether `fields` reach the type `target`, following object types not yet `seen`.
+fn contains<'a>(
+    target: &str,
+    fields: &'a [ResultField],
+    lookup: &impl Fn(&str) -> Option<&'a ObjectType>,
+    seen: &mut Vec<&'a str>,
+) -> bool {
+    fields
+        .iter()
+        .filter_map(|f| f.ty.object_name())
+        .any(|name| {
+            if name == target {
+                return true;
+            }
+            if seen.contains(&name) {
+                return false;
+            }
+            seen.push(name);
+            lookup(name).is_some_and(|t| contains(target, &t.fields, lookup, seen))
+        })
+}
+
+/// Types the runtime or every binding already defines.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Time",
+    "Response",
+    "Client",
+    "AsyncClient",
+    "Spec",
+    "Error",
+    "MethodError",
+    "SystemError",
+    "DateTime",
+    "RateLimit",
+    "JsonValue",
+];
 
 fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
     let before = c.errors.len();
@@ -826,6 +1014,12 @@ fn is_wire_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// PascalCase: an ASCII capital, then letters and digits.
+pub(crate) fn is_type_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
 }
 
 fn is_snake_name(name: &str) -> bool {

@@ -11,9 +11,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method};
+use crate::spec::model::{DefaultValue, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{Output, SpecType, Typed};
+use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC_DATETIME};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/node/src/generated.rs";
@@ -21,15 +21,26 @@ const JS_DIR: &str = "bindings/node";
 
 /// A spec type in TypeScript and, for parameters, the `client_base.js` helper that checks the
 /// JavaScript value. The one place the Node target spells a type.
-fn typescript_type(t: Typed) -> (String, &'static str) {
-    let (base, check) = match t.ty {
-        SpecType::Integer => ("number", "integerArg"),
-        SpecType::String => ("string", "stringArg"),
-        SpecType::Boolean => ("boolean", "flagArg"),
-        SpecType::IntegerList => ("number[]", "integerListArg"),
-        SpecType::Number => ("number", "numberArg"),
+fn typescript_type(t: &Typed) -> (String, &'static str) {
+    fn ts(ty: &SpecType) -> String {
+        match ty {
+            SpecType::Integer | SpecType::Number => "number".to_string(),
+            SpecType::String => "string".to_string(),
+            SpecType::Boolean => "boolean".to_string(),
+            SpecType::Datetime => "Date".to_string(),
+            SpecType::List(item) => format!("{}[]", ts(item)),
+            SpecType::Object(name) => name.clone(),
+        }
+    }
+    let check = match &t.ty {
+        SpecType::Integer => "integerArg",
+        SpecType::String => "stringArg",
+        SpecType::Boolean => "flagArg",
+        SpecType::Number => "numberArg",
+        // Only the types above are parameters.
+        _ => "",
     };
-    let ts = crate::types::optional(base, t.required, |b| format!("{b} | null"));
+    let ts = crate::types::optional(&ts(&t.ty), t.required, |b| format!("{b} | null"));
     (ts, check)
 }
 
@@ -44,8 +55,16 @@ struct JsMethod<'a> {
     result_ts: String,
     /// For object results: the addon's mirror of the core's result type.
     result_class: Option<String>,
-    result_fields: Vec<JsField>,
+    /// The addon's mirrors of the core's object types: the result's and the declared ones.
+    objects: Vec<JsObject>,
     params: Vec<JsParam>,
+}
+
+#[derive(Serialize)]
+struct JsObject {
+    name: String,
+    doc: String,
+    fields: Vec<JsField>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +72,8 @@ struct JsField {
     name: String,
     js_name: String,
     rust_type: String,
+    /// The core's value `r.<name>` as this field's.
+    convert: String,
     ts_type: String,
     doc: String,
 }
@@ -91,6 +112,19 @@ struct JsTimeField {
     doc: String,
 }
 
+fn js_field(f: &ResultField) -> JsField {
+    let typed = Typed::field(f);
+    let name = rust_ident(&f.idents.snake);
+    JsField {
+        js_name: f.idents.camel.clone(),
+        rust_type: typed.rust_with(PUBLIC_DATETIME),
+        convert: typed.mirror(&format!("r.{name}"), None),
+        ts_type: typescript_type(&typed).0,
+        doc: f.doc.clone(),
+        name,
+    }
+}
+
 fn js_method(m: &Method) -> JsMethod<'_> {
     JsMethod {
         m,
@@ -99,19 +133,12 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
         result_class: m.result.type_name.clone(),
-        result_fields: m
-            .result
-            .fields
-            .iter()
-            .map(|f| {
-                let typed = Typed::field(f);
-                JsField {
-                    name: rust_ident(&f.idents.snake),
-                    js_name: f.idents.camel.clone(),
-                    rust_type: typed.rust(),
-                    ts_type: typescript_type(typed).0,
-                    doc: f.doc.clone(),
-                }
+        objects: ObjectView::of(m)
+            .into_iter()
+            .map(|o| JsObject {
+                doc: o.full_doc(),
+                fields: o.fields.iter().map(js_field).collect(),
+                name: o.name,
             })
             .collect(),
         params: m
@@ -119,7 +146,7 @@ fn js_method(m: &Method) -> JsMethod<'_> {
             .iter()
             .map(|p| {
                 let typed = Typed::param(p);
-                let (_, check) = typescript_type(typed);
+                let (_, check) = typescript_type(&typed);
                 JsParam {
                     wire: p.wire.clone(),
                     required: p.required,
@@ -127,11 +154,7 @@ fn js_method(m: &Method) -> JsMethod<'_> {
                     name: p.idents.camel.clone(),
                     rust_field: rust_ident(&p.idents.snake),
                     rust_type: typed.rust(),
-                    ts_type: typescript_type(Typed {
-                        required: true,
-                        ..typed
-                    })
-                    .0,
+                    ts_type: typescript_type(&typed.present()).0,
                     check,
                     js_default: match &p.default {
                         Some(DefaultValue::Integer(n)) => Some(n.to_string()),
@@ -195,7 +218,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
                 name: rust_ident(&f.idents.snake),
                 js_name: f.idents.camel.clone(),
                 rust_type: typed.rust(),
-                ts_type: typescript_type(typed).0,
+                ts_type: typescript_type(&typed).0,
                 doc: f.doc.clone(),
             }
         })

@@ -10,9 +10,9 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method};
+use crate::spec::model::{DefaultValue, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{Output, SpecType, Typed};
+use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC_DATETIME};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/python/src/generated.rs";
@@ -20,20 +20,29 @@ const PY_DIR: &str = "bindings/python/python/b24kit";
 
 /// A spec type in Python: its annotation and, for parameters, the `args` helper that converts
 /// the Python value. The one place the Python target spells a type.
-fn python_type(t: Typed) -> (String, &'static str) {
-    let (base, extract) = match t.ty {
-        SpecType::Integer => ("int", "integer"),
-        SpecType::String => ("str", "string"),
-        SpecType::Boolean => ("bool", "flag"),
-        SpecType::IntegerList => ("List[int]", "integer_list"),
-        SpecType::Number => ("float", "number"),
+fn python_type(t: &Typed) -> (String, &'static str) {
+    fn annotation(ty: &SpecType) -> String {
+        match ty {
+            SpecType::Integer => "int".to_string(),
+            SpecType::Number => "float".to_string(),
+            SpecType::String => "str".to_string(),
+            SpecType::Boolean => "bool".to_string(),
+            SpecType::Datetime => "datetime".to_string(),
+            SpecType::List(item) => format!("List[{}]", annotation(item)),
+            SpecType::Object(name) => name.clone(),
+        }
+    }
+    let extract = match (&t.ty, t.required) {
+        (SpecType::Integer, true) => "integer",
+        (SpecType::Integer, false) => "optional_integer",
+        (SpecType::String, true) => "string",
+        (SpecType::String, false) => "optional_string",
+        (SpecType::Boolean, _) => "flag",
+        // Only the types above are parameters.
+        _ => "",
     };
-    let annotation = crate::types::optional(base, t.required, |b| format!("Optional[{b}]"));
-    let extract = match (t.required, extract) {
-        (false, "integer") => "optional_integer",
-        (false, "string") => "optional_string",
-        (_, other) => other,
-    };
+    let base = annotation(&t.ty);
+    let annotation = crate::types::optional(&base, t.required, |b| format!("Optional[{b}]"));
     (annotation, extract)
 }
 
@@ -44,8 +53,16 @@ struct PyMethod<'a> {
     result_py: String,
     /// For object results: the native class mirroring the core's result type.
     result_class: Option<String>,
-    result_fields: Vec<PyField>,
+    /// The classes mirroring the core's object types: the result's and the declared ones.
+    objects: Vec<PyObject>,
     params: Vec<PyParam>,
+}
+
+#[derive(Serialize)]
+struct PyObject {
+    name: String,
+    doc: String,
+    fields: Vec<PyField>,
 }
 
 #[derive(Serialize)]
@@ -55,6 +72,8 @@ struct PyField {
     /// The attribute as Python code writes it.
     py_name: String,
     rust_type: String,
+    /// The core's value `r.<name>` as this field's.
+    convert: String,
     py_type: String,
     doc: String,
 }
@@ -83,32 +102,38 @@ struct PyTimeField {
     doc: String,
 }
 
+fn py_field(f: &ResultField) -> PyField {
+    let typed = Typed::field(f);
+    let name = rust_ident(&f.idents.snake);
+    PyField {
+        py_name: python_ident(&f.idents.snake),
+        rust_type: typed.rust_with(PUBLIC_DATETIME),
+        convert: typed.mirror(&format!("r.{name}"), None),
+        py_type: python_type(&typed).0,
+        doc: f.doc.clone(),
+        name,
+    }
+}
+
 fn py_method(m: &Method) -> PyMethod<'_> {
     PyMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
         result_class: m.result.type_name.clone(),
-        result_fields: m
-            .result
-            .fields
-            .iter()
-            .map(|f| {
-                let typed = Typed::field(f);
-                PyField {
-                    name: rust_ident(&f.idents.snake),
-                    py_name: python_ident(&f.idents.snake),
-                    rust_type: typed.rust(),
-                    py_type: python_type(typed).0,
-                    doc: f.doc.clone(),
-                }
+        objects: ObjectView::of(m)
+            .into_iter()
+            .map(|o| PyObject {
+                doc: o.full_doc(),
+                fields: o.fields.iter().map(py_field).collect(),
+                name: o.name,
             })
             .collect(),
         params: m
             .params
             .iter()
             .map(|p| {
-                let (py_type, extract) = python_type(Typed::param(p));
+                let (py_type, extract) = python_type(&Typed::param(p));
                 PyParam {
                     wire: p.wire.clone(),
                     required: p.required,
@@ -141,14 +166,19 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             PyTimeField {
                 name: rust_ident(&f.idents.snake),
                 rust_type: typed.rust(),
-                py_type: python_type(typed).0,
+                py_type: python_type(&typed).0,
                 doc: f.doc.clone(),
             }
         })
         .collect();
+    let object_names: Vec<&str> = methods
+        .iter()
+        .flat_map(|m| m.objects.iter().map(|o| o.name.as_str()))
+        .collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        object_names => object_names,
         time => &spec.time,
         time_fields => &time_fields,
         system => &spec.system_errors,

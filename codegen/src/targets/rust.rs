@@ -12,7 +12,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultField, TimeField};
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
-use crate::types::{Output, SpecType, Typed};
+use crate::types::{ObjectView, Output, SpecType, Typed};
 use crate::Error;
 
 pub(crate) const OUT_DIR: &str = "core/src/generated";
@@ -28,8 +28,15 @@ struct RustMethod<'a> {
     params: Vec<RustParam<'a>>,
     /// Required parameters, in spec order: the arguments of `new`.
     required: Vec<RustParam<'a>>,
-    /// For object results: the struct's fields.
-    result_fields: Vec<RustField>,
+    /// The result object (if the result is one) and the named types the spec declares.
+    objects: Vec<RustObject>,
+}
+
+#[derive(Serialize)]
+struct RustObject {
+    name: String,
+    doc: String,
+    fields: Vec<RustField>,
 }
 
 #[derive(Serialize, Clone)]
@@ -39,7 +46,7 @@ struct RustParam<'a> {
     /// The struct field's type.
     rust_type: String,
     /// The type `new` and the setter take.
-    arg_type: &'static str,
+    arg_type: String,
     /// What the setter stores, from its argument named like the field.
     assign: String,
     /// The value `new` gives an optional parameter.
@@ -75,7 +82,7 @@ pub(crate) fn output_type(m: &Method) -> String {
 fn wire_type(m: &Method) -> String {
     match Output::of(m) {
         Output::Value(Typed {
-            ty: SpecType::IntegerList,
+            ty: SpecType::List(_),
             ..
         }) => "b24kit_runtime::wire::IntList".to_string(),
         _ => output_type(m),
@@ -92,7 +99,14 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         wire_type: wire_type(m),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
-        result_fields: m.result.fields.iter().map(rust_field).collect(),
+        objects: ObjectView::of(m)
+            .into_iter()
+            .map(|o| RustObject {
+                doc: o.full_doc(),
+                fields: o.fields.iter().map(rust_field).collect(),
+                name: o.name,
+            })
+            .collect(),
     }
 }
 
@@ -101,8 +115,8 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     let typed = Typed::param(p);
     // Text setters take anything that becomes a `String`.
     let arg_type = match p.ty {
-        ParamType::String => "impl Into<String>",
-        _ => typed.rust_base(),
+        ParamType::String => "impl Into<String>".to_string(),
+        _ => typed.present().rust(),
     };
     let conversion = if p.ty == ParamType::String {
         format!("{ident}.into()")
@@ -130,29 +144,28 @@ fn rust_param(p: &Param) -> RustParam<'_> {
 
 fn rust_field(f: &ResultField) -> RustField {
     let typed = Typed::field(f);
-    // The lenient reader of `b24kit_runtime::wire` for each type.
-    let reader = match typed.ty {
-        SpecType::Integer => "int",
-        SpecType::String => "string",
-        SpecType::Boolean => "bool",
-        SpecType::IntegerList => "int_list",
-        SpecType::Number => "number",
+    // Every value is read leniently (`b24kit_runtime::wire::Lenient`); a key that may be absent
+    // defaults to `None`, while a required but nullable one must still be sent.
+    let serde = if f.required {
+        r#"#[serde(deserialize_with = "b24kit_runtime::wire::lenient")]"#
+    } else {
+        r#"#[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]"#
     };
-    let serde = match (f.required, typed.ty) {
-        (true, SpecType::Integer) => {
-            r#"#[serde(deserialize_with = "b24kit_runtime::wire::int")]"#.to_string()
-        }
-        (true, _) => String::new(),
-        (false, _) => {
-            format!(r#"#[serde(default, deserialize_with = "b24kit_runtime::wire::opt_{reader}")]"#)
-        }
+    let doc = match (f.required, f.nullable) {
+        (true, true) => format!(
+            "{}\n\nAlways sent; `None` when the portal sends `null`.",
+            f.doc
+        ),
+        (false, true) => format!("{}\n\n`None` when absent or `null`.", f.doc),
+        (false, false) => format!("{}\n\n`None` when absent.", f.doc),
+        (true, false) => f.doc.clone(),
     };
     RustField {
         name: f.name.clone(),
         ident: rust_ident(&f.idents.snake),
         rust_type: typed.rust(),
-        serde,
-        doc: f.doc.clone(),
+        serde: serde.to_string(),
+        doc,
     }
 }
 

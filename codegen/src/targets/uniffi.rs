@@ -11,7 +11,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method};
 use crate::spec::Spec;
-use crate::types::Typed;
+use crate::types::{ObjectView, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/uniffi/src/generated.rs";
@@ -24,16 +24,30 @@ struct UniffiMethod<'a> {
     result_rust: String,
     /// For object results: the exported record mirroring the core's result type.
     result_record: Option<String>,
-    result_fields: Vec<RecordField>,
+    /// The records mirroring the core's object types: the result's and the declared ones.
+    objects: Vec<Record>,
     params: Vec<UniffiParam>,
+}
+
+#[derive(Serialize)]
+struct Record {
+    name: String,
+    doc: String,
+    fields: Vec<RecordField>,
 }
 
 #[derive(Serialize)]
 struct RecordField {
     name: String,
     rust_type: String,
+    /// The core's value `r.<name>` as this field's (objects only).
+    convert: String,
     doc: String,
 }
+
+/// Dates and times cross as uniffi's timestamp: `java.time.Instant` in Kotlin, `Date` in Swift.
+/// Both hold the instant only; the portal's offset stays in the core's value.
+const DATETIME: &str = "std::time::SystemTime";
 
 #[derive(Serialize)]
 struct UniffiParam {
@@ -52,10 +66,12 @@ struct Variant {
 
 /// Records and parameters are Rust types here; uniffi-bindgen maps them on to Kotlin and Swift.
 fn record_field(name: &str, typed: Typed, doc: &str) -> RecordField {
+    let name = rust_ident(name);
     RecordField {
-        name: rust_ident(name),
-        rust_type: typed.rust(),
+        rust_type: typed.rust_with(DATETIME),
+        convert: typed.mirror(&format!("r.{name}"), Some("std::time::SystemTime::from")),
         doc: doc.to_string(),
+        name,
     }
 }
 
@@ -66,11 +82,17 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
         response_type: format!("{}Response", m.idents.pascal),
         result_rust: super::rust::output_type(m),
         result_record: m.result.type_name.clone(),
-        result_fields: m
-            .result
-            .fields
-            .iter()
-            .map(|f| record_field(&f.idents.snake, Typed::field(f), &f.doc))
+        objects: ObjectView::of(m)
+            .into_iter()
+            .map(|o| Record {
+                doc: o.full_doc(),
+                fields: o
+                    .fields
+                    .iter()
+                    .map(|f| record_field(&f.idents.snake, Typed::field(f), &f.doc))
+                    .collect(),
+                name: o.name,
+            })
             .collect(),
         params: m
             .params

@@ -151,23 +151,85 @@ pub(crate) fn dialog_get(
         .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
         .ok_or(ACCESS_ERROR)?;
     let lines = chat.entity_type == "LINES";
+    // Messages are the chat's system messages, numbered after the chat; every member has read
+    // up to the newest one and the first of them saw it first.
+    let last_message_id = match chat.system_messages.len() as i64 {
+        0 => 0,
+        count => chat.id * 100 + count,
+    };
+    const CREATED: &str = "2026-03-16T19:36:06+01:00";
+    const READ: &str = "2026-03-16T19:40:12+01:00";
+    let user_name = |id: i64| format!("User {id}");
+    let readings: Vec<Value> = chat
+        .members
+        .iter()
+        .map(|&u| json!({"user_id": u, "user_name": user_name(u), "message_id": last_message_id, "date": READ}))
+        .collect();
+    let first_viewers: Vec<Value> = chat
+        .members
+        .iter()
+        .take(1)
+        .map(|&u| json!({"user_id": u, "user_name": user_name(u), "date": READ}))
+        .collect();
+    let owner = chat.members.first().copied().unwrap_or(0);
+    let role = if chat.members.contains(&caller.user_id) {
+        if caller.user_id == owner {
+            "owner"
+        } else {
+            "member"
+        }
+    } else {
+        "guest"
+    };
     Ok(json!({
+        "id": chat.id,
+        "parent_chat_id": 0,
+        "parent_message_id": 0,
+        "name": chat.title,
+        "description": null,
+        "owner": owner,
+        "extranet": false,
         "avatar": "",
         "color": "#4ba984",
-        "date_create": "2026-03-16T19:36:06+01:00",
-        "dialog_id": format!("chat{}", chat.id),
+        "type": if lines { "lines" } else { "chat" },
+        "counter": 0,
+        "user_counter": chat.members.len(),
+        "message_count": chat.system_messages.len(),
+        "unread_id": 0,
+        "restrictions": {
+            "avatar": true, "rename": true, "extend": true, "call": true, "mute": true,
+            "leave": true, "leave_owner": true, "send": true, "user_list": true,
+        },
+        "last_message_id": last_message_id,
+        "last_id": last_message_id,
+        "marked_id": 0,
+        "disk_folder_id": 0,
+        "entity_type": chat.entity_type,
+        "entity_id": chat.entity_id,
         "entity_data_1": if lines { session_data(chat) } else { String::new() },
         "entity_data_2": "",
         "entity_data_3": if chat.silent { "Y" } else { "" },
-        "entity_id": chat.entity_id,
-        "entity_type": chat.entity_type,
-        "extranet": false,
-        "id": chat.id,
-        "manager_list": chat.members,
+        "mute_list": chat.muted,
+        "date_create": CREATED,
         "message_type": if lines { "L" } else { "C" },
-        "name": chat.title,
-        "owner": 0,
-        "type": if lines { "lines" } else { "chat" },
+        "public": "",
+        "role": role,
+        "entity_link": {"type": chat.entity_type, "url": "", "id": chat.entity_id},
+        "text_field_enabled": true,
+        "background_id": null,
+        "permissions": {
+            "manage_users_add": "member", "manage_users_delete": "manager", "manage_ui": "member",
+            "manage_settings": "owner", "manage_messages": "member", "can_post": "member",
+        },
+        "is_new": false,
+        "readed_list": readings,
+        "manager_list": chat.members,
+        "last_message_views": {
+            "message_id": last_message_id,
+            "first_viewers": first_viewers,
+            "count_of_viewers": 0,
+        },
+        "dialog_id": format!("chat{}", chat.id),
     }))
 }
 

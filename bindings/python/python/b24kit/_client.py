@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesDialogGetResult
+from ._native_generated import Response, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer"]
 
 
 class Client(SyncClientBase):

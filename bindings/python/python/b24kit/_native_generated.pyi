@@ -2,6 +2,7 @@
 """Type stubs of the native module's method-specific part, ``b24kit._native_generated`` (private;
 use the classes exported by ``b24kit``)."""
 
+from datetime import datetime
 from typing import Any, Awaitable, Dict, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
 
 from ._native import NativeClient
@@ -39,56 +40,260 @@ class Time:
 
 @final
 class ImopenlinesDialogGetResult:
-    """The dialog. The result of ``imopenlines.dialog.get``."""
+    """The dialog. The result of `imopenlines.dialog.get`."""
 
     @property
     def id(self) -> int:
         """Identifier of the chat."""
     @property
+    def parent_chat_id(self) -> Optional[int]:
+        """Identifier of the chat this one branches from; `0` when none."""
+    @property
+    def parent_message_id(self) -> Optional[int]:
+        """Identifier of the message this chat branches from; `0` when none."""
+    @property
     def name(self) -> Optional[str]:
         """Name of the open line dialog."""
     @property
+    def description(self) -> Optional[str]:
+        """Description of the chat."""
+    @property
+    def owner(self) -> Optional[int]:
+        """Identifier of the user who owns the chat."""
+    @property
+    def extranet(self) -> Optional[bool]:
+        """Whether extranet users take part."""
+    @property
+    def avatar(self) -> Optional[str]:
+        """Link to the avatar; empty when none is set."""
+    @property
+    def color(self) -> Optional[str]:
+        """Chat color, hex (`#58cc47`)."""
+    @property
+    def dialog_id(self) -> Optional[str]:
+        """Identifier of the dialog, `chat<ID>`."""
+    @property
     def type(self) -> Optional[str]:
         """Type of chat, `lines` for open lines."""
+    @property
+    def counter(self) -> Optional[int]:
+        """Unread messages of the calling user."""
+    @property
+    def user_counter(self) -> Optional[int]:
+        """How many participants have unread messages."""
+    @property
+    def message_count(self) -> Optional[int]:
+        """How many messages the chat holds."""
+    @property
+    def unread_id(self) -> Optional[int]:
+        """First message the calling user has not read; `0` when none."""
+    @property
+    def restrictions(self) -> Optional[ChatRestrictions]:
+        """What may be done with the chat."""
+    @property
+    def last_message_id(self) -> Optional[int]:
+        """Identifier of the newest message."""
+    @property
+    def last_id(self) -> Optional[int]:
+        """Service identifier of the newest message."""
+    @property
+    def marked_id(self) -> Optional[int]:
+        """Identifier of the message marked in the chat; `0` when none."""
+    @property
+    def disk_folder_id(self) -> Optional[int]:
+        """Drive folder holding the chat's files; `0` when none."""
     @property
     def entity_type(self) -> Optional[str]:
         """External type of the chat, `LINES` for open lines."""
     @property
     def entity_id(self) -> Optional[str]:
-        """External identifier of the chat, e.g. `livechat|1|1363|203`."""
+        """External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user id>`, e.g. `livechat|22|1775|599`."""
     @property
     def entity_data_1(self) -> Optional[str]:
-        """External data of the chat."""
+        """The open-line session's data, `|`-separated."""
     @property
     def entity_data_2(self) -> Optional[str]:
-        """External data of the chat."""
+        """The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`)."""
     @property
     def entity_data_3(self) -> Optional[str]:
         """External data of the chat; `Y` while the dialog is in silent mode."""
     @property
-    def dialog_id(self) -> Optional[str]:
-        """Identifier of the dialog, `chat<ID>`; may be null."""
+    def mute_list(self) -> Optional[List[int]]:
+        """Users who turned the chat's notifications off."""
     @property
-    def owner(self) -> Optional[int]:
-        """Identifier of the user who owns the chat."""
-    @property
-    def manager_list(self) -> Optional[List[int]]:
-        """Identifiers of the operators."""
-    @property
-    def extranet(self) -> Optional[bool]:
-        """Whether extranet users take part."""
+    def date_create(self) -> Optional[datetime]:
+        """When the chat was created."""
     @property
     def message_type(self) -> Optional[str]:
         """Type of the chat's messages (`L` for open lines)."""
     @property
-    def color(self) -> Optional[str]:
-        """Chat color, hex."""
+    def public(self) -> Optional[str]:
+        """The chat's public flag; empty when it is not public."""
     @property
-    def avatar(self) -> Optional[str]:
-        """Link to the avatar; empty when none is set."""
+    def role(self) -> Optional[str]:
+        """The calling user's role in the chat (`owner`, `manager`, `member`)."""
     @property
-    def date_create(self) -> Optional[str]:
-        """Creation date of the chat, ISO 8601."""
+    def entity_link(self) -> Optional[ChatEntityLink]:
+        """Where the chat lives in the external channel."""
+    @property
+    def text_field_enabled(self) -> Optional[bool]:
+        """Whether the message input field is shown."""
+    @property
+    def background_id(self) -> Optional[int]:
+        """Identifier of the chat's background."""
+    @property
+    def permissions(self) -> Optional[ChatPermissions]:
+        """Which role may do what in the chat."""
+    @property
+    def is_new(self) -> Optional[bool]:
+        """Whether the chat is new."""
+    @property
+    def readed_list(self) -> Optional[List[ChatReading]]:
+        """How far participants have read."""
+    @property
+    def manager_list(self) -> Optional[List[int]]:
+        """Identifiers of the operators."""
+    @property
+    def last_message_views(self) -> Optional[ChatMessageViews]:
+        """Who has seen the newest message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatRestrictions:
+    """What the calling user may do with a chat."""
+
+    @property
+    def avatar(self) -> Optional[bool]:
+        """May change the chat's avatar."""
+    @property
+    def rename(self) -> Optional[bool]:
+        """May rename the chat."""
+    @property
+    def extend(self) -> Optional[bool]:
+        """May add participants."""
+    @property
+    def call(self) -> Optional[bool]:
+        """May call in the chat."""
+    @property
+    def mute(self) -> Optional[bool]:
+        """May turn notifications off."""
+    @property
+    def leave(self) -> Optional[bool]:
+        """May leave the chat."""
+    @property
+    def leave_owner(self) -> Optional[bool]:
+        """May leave the chat as its owner."""
+    @property
+    def send(self) -> Optional[bool]:
+        """May send messages."""
+    @property
+    def user_list(self) -> Optional[bool]:
+        """May see the participants."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatEntityLink:
+    """Where a chat lives in an external channel."""
+
+    @property
+    def type(self) -> Optional[str]:
+        """Type of the channel, `LINES` for open lines."""
+    @property
+    def url(self) -> Optional[str]:
+        """Link to the chat's object in the channel; empty when there is none."""
+    @property
+    def id(self) -> Optional[str]:
+        """Identifier of the dialog in the channel."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatPermissions:
+    """The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat."""
+
+    @property
+    def manage_users_add(self) -> Optional[str]:
+        """Who may add participants."""
+    @property
+    def manage_users_delete(self) -> Optional[str]:
+        """Who may remove participants."""
+    @property
+    def manage_ui(self) -> Optional[str]:
+        """Who may change the chat's interface."""
+    @property
+    def manage_settings(self) -> Optional[str]:
+        """Who may change the chat's settings."""
+    @property
+    def manage_messages(self) -> Optional[str]:
+        """Who may manage messages."""
+    @property
+    def can_post(self) -> Optional[str]:
+        """Who may post messages."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatReading:
+    """How far one participant has read a chat."""
+
+    @property
+    def user_id(self) -> int:
+        """The participant."""
+    @property
+    def user_name(self) -> Optional[str]:
+        """The participant's name."""
+    @property
+    def message_id(self) -> Optional[int]:
+        """The last message the participant read."""
+    @property
+    def date(self) -> Optional[datetime]:
+        """When the participant read it."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatMessageViews:
+    """Who has seen a chat's newest message."""
+
+    @property
+    def message_id(self) -> int:
+        """The message."""
+    @property
+    def first_viewers(self) -> Optional[List[ChatViewer]]:
+        """The first users who saw it."""
+    @property
+    def count_of_viewers(self) -> Optional[int]:
+        """How many other users saw it."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ChatViewer:
+    """A user who saw a message, and when."""
+
+    @property
+    def user_id(self) -> int:
+        """The user."""
+    @property
+    def user_name(self) -> Optional[str]:
+        """The user's name."""
+    @property
+    def date(self) -> Optional[datetime]:
+        """When the user saw the message."""
     @property
     def extra(self) -> Dict[str, Any]:
         """Every key of the answer the spec does not describe, with its value as sent (a new

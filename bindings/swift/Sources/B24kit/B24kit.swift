@@ -635,6 +635,49 @@ fileprivate struct FfiConverterString: FfiConverter {
     }
 }
 
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Date {
+        let seconds: Int64 = try readInt(&buf)
+        let nanoseconds: UInt32 = try readInt(&buf)
+        // Build the Date from whole seconds first, then add the nanoseconds as a
+        // separate TimeInterval.  Date stores CFAbsoluteTime (seconds since 2001),
+        // so adding a small fraction to the ~7.8e8 base is twice as precise as
+        // adding it to the ~1.76e9 Unix-epoch value, because the smaller magnitude
+        // leaves more mantissa bits for the sub-second part.
+        if seconds >= 0 {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(Double(nanoseconds) / 1.0e9)
+        } else {
+            return Date(timeIntervalSince1970: Double(seconds))
+                .addingTimeInterval(-Double(nanoseconds) / 1.0e9)
+        }
+    }
+
+    public static func write(_ value: Date, into buf: inout [UInt8]) {
+        var delta = value.timeIntervalSince1970
+        var sign: Int64 = 1
+        if delta < 0 {
+            // The nanoseconds portion of the epoch offset must always be
+            // positive, to simplify the calculation we will use the absolute
+            // value of the offset.
+            sign = -1
+            delta = -delta
+        }
+        if delta.rounded(.down) > Double(Int64.max) {
+            fatalError("Timestamp overflow, exceeds max bounds supported by Uniffi")
+        }
+        let seconds = Int64(delta)
+        let nanoseconds = UInt32((delta - Double(seconds)) * 1.0e9)
+        writeInt(&buf, sign * seconds)
+        writeInt(&buf, nanoseconds)
+    }
+}
+
 
 
 
@@ -2252,6 +2295,652 @@ public func FfiConverterTypeTokens_lower(_ value: Tokens) -> UInt64 {
 
 
 /**
+ * Where a chat lives in an external channel.
+ */
+public struct ChatEntityLink: Equatable, Hashable {
+    /**
+     * Type of the channel, `LINES` for open lines.
+     */
+    public var type: String?
+    /**
+     * Link to the chat's object in the channel; empty when there is none.
+     */
+    public var url: String?
+    /**
+     * Identifier of the dialog in the channel.
+     */
+    public var id: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Type of the channel, `LINES` for open lines.
+         */type: String?, 
+        /**
+         * Link to the chat's object in the channel; empty when there is none.
+         */url: String?, 
+        /**
+         * Identifier of the dialog in the channel.
+         */id: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.type = type
+        self.url = url
+        self.id = id
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatEntityLink: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatEntityLink: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatEntityLink {
+        return
+            try ChatEntityLink(
+                type: FfiConverterOptionString.read(from: &buf), 
+                url: FfiConverterOptionString.read(from: &buf), 
+                id: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatEntityLink, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatEntityLink_lift(_ buf: RustBuffer) throws -> ChatEntityLink {
+    return try FfiConverterTypeChatEntityLink.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatEntityLink_lower(_ value: ChatEntityLink) -> RustBuffer {
+    return FfiConverterTypeChatEntityLink.lower(value)
+}
+
+
+/**
+ * Who has seen a chat's newest message.
+ */
+public struct ChatMessageViews: Equatable, Hashable {
+    /**
+     * The message.
+     */
+    public var messageId: Int64
+    /**
+     * The first users who saw it.
+     */
+    public var firstViewers: [ChatViewer]?
+    /**
+     * How many other users saw it.
+     */
+    public var countOfViewers: Int64?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message.
+         */messageId: Int64, 
+        /**
+         * The first users who saw it.
+         */firstViewers: [ChatViewer]?, 
+        /**
+         * How many other users saw it.
+         */countOfViewers: Int64?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.messageId = messageId
+        self.firstViewers = firstViewers
+        self.countOfViewers = countOfViewers
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatMessageViews: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatMessageViews: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatMessageViews {
+        return
+            try ChatMessageViews(
+                messageId: FfiConverterInt64.read(from: &buf), 
+                firstViewers: FfiConverterOptionSequenceTypeChatViewer.read(from: &buf), 
+                countOfViewers: FfiConverterOptionInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatMessageViews, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.messageId, into: &buf)
+        FfiConverterOptionSequenceTypeChatViewer.write(value.firstViewers, into: &buf)
+        FfiConverterOptionInt64.write(value.countOfViewers, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatMessageViews_lift(_ buf: RustBuffer) throws -> ChatMessageViews {
+    return try FfiConverterTypeChatMessageViews.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatMessageViews_lower(_ value: ChatMessageViews) -> RustBuffer {
+    return FfiConverterTypeChatMessageViews.lower(value)
+}
+
+
+/**
+ * The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat.
+ */
+public struct ChatPermissions: Equatable, Hashable {
+    /**
+     * Who may add participants.
+     */
+    public var manageUsersAdd: String?
+    /**
+     * Who may remove participants.
+     */
+    public var manageUsersDelete: String?
+    /**
+     * Who may change the chat's interface.
+     */
+    public var manageUi: String?
+    /**
+     * Who may change the chat's settings.
+     */
+    public var manageSettings: String?
+    /**
+     * Who may manage messages.
+     */
+    public var manageMessages: String?
+    /**
+     * Who may post messages.
+     */
+    public var canPost: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who may add participants.
+         */manageUsersAdd: String?, 
+        /**
+         * Who may remove participants.
+         */manageUsersDelete: String?, 
+        /**
+         * Who may change the chat's interface.
+         */manageUi: String?, 
+        /**
+         * Who may change the chat's settings.
+         */manageSettings: String?, 
+        /**
+         * Who may manage messages.
+         */manageMessages: String?, 
+        /**
+         * Who may post messages.
+         */canPost: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.manageUsersAdd = manageUsersAdd
+        self.manageUsersDelete = manageUsersDelete
+        self.manageUi = manageUi
+        self.manageSettings = manageSettings
+        self.manageMessages = manageMessages
+        self.canPost = canPost
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatPermissions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatPermissions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatPermissions {
+        return
+            try ChatPermissions(
+                manageUsersAdd: FfiConverterOptionString.read(from: &buf), 
+                manageUsersDelete: FfiConverterOptionString.read(from: &buf), 
+                manageUi: FfiConverterOptionString.read(from: &buf), 
+                manageSettings: FfiConverterOptionString.read(from: &buf), 
+                manageMessages: FfiConverterOptionString.read(from: &buf), 
+                canPost: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatPermissions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.manageUsersAdd, into: &buf)
+        FfiConverterOptionString.write(value.manageUsersDelete, into: &buf)
+        FfiConverterOptionString.write(value.manageUi, into: &buf)
+        FfiConverterOptionString.write(value.manageSettings, into: &buf)
+        FfiConverterOptionString.write(value.manageMessages, into: &buf)
+        FfiConverterOptionString.write(value.canPost, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatPermissions_lift(_ buf: RustBuffer) throws -> ChatPermissions {
+    return try FfiConverterTypeChatPermissions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatPermissions_lower(_ value: ChatPermissions) -> RustBuffer {
+    return FfiConverterTypeChatPermissions.lower(value)
+}
+
+
+/**
+ * How far one participant has read a chat.
+ */
+public struct ChatReading: Equatable, Hashable {
+    /**
+     * The participant.
+     */
+    public var userId: Int64
+    /**
+     * The participant's name.
+     */
+    public var userName: String?
+    /**
+     * The last message the participant read.
+     */
+    public var messageId: Int64?
+    /**
+     * When the participant read it.
+     */
+    public var date: Date?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The participant.
+         */userId: Int64, 
+        /**
+         * The participant's name.
+         */userName: String?, 
+        /**
+         * The last message the participant read.
+         */messageId: Int64?, 
+        /**
+         * When the participant read it.
+         */date: Date?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.userId = userId
+        self.userName = userName
+        self.messageId = messageId
+        self.date = date
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatReading: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatReading: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatReading {
+        return
+            try ChatReading(
+                userId: FfiConverterInt64.read(from: &buf), 
+                userName: FfiConverterOptionString.read(from: &buf), 
+                messageId: FfiConverterOptionInt64.read(from: &buf), 
+                date: FfiConverterOptionTimestamp.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatReading, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.userName, into: &buf)
+        FfiConverterOptionInt64.write(value.messageId, into: &buf)
+        FfiConverterOptionTimestamp.write(value.date, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatReading_lift(_ buf: RustBuffer) throws -> ChatReading {
+    return try FfiConverterTypeChatReading.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatReading_lower(_ value: ChatReading) -> RustBuffer {
+    return FfiConverterTypeChatReading.lower(value)
+}
+
+
+/**
+ * What the calling user may do with a chat.
+ */
+public struct ChatRestrictions: Equatable, Hashable {
+    /**
+     * May change the chat's avatar.
+     */
+    public var avatar: Bool?
+    /**
+     * May rename the chat.
+     */
+    public var rename: Bool?
+    /**
+     * May add participants.
+     */
+    public var extend: Bool?
+    /**
+     * May call in the chat.
+     */
+    public var call: Bool?
+    /**
+     * May turn notifications off.
+     */
+    public var mute: Bool?
+    /**
+     * May leave the chat.
+     */
+    public var leave: Bool?
+    /**
+     * May leave the chat as its owner.
+     */
+    public var leaveOwner: Bool?
+    /**
+     * May send messages.
+     */
+    public var send: Bool?
+    /**
+     * May see the participants.
+     */
+    public var userList: Bool?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * May change the chat's avatar.
+         */avatar: Bool?, 
+        /**
+         * May rename the chat.
+         */rename: Bool?, 
+        /**
+         * May add participants.
+         */extend: Bool?, 
+        /**
+         * May call in the chat.
+         */call: Bool?, 
+        /**
+         * May turn notifications off.
+         */mute: Bool?, 
+        /**
+         * May leave the chat.
+         */leave: Bool?, 
+        /**
+         * May leave the chat as its owner.
+         */leaveOwner: Bool?, 
+        /**
+         * May send messages.
+         */send: Bool?, 
+        /**
+         * May see the participants.
+         */userList: Bool?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.avatar = avatar
+        self.rename = rename
+        self.extend = extend
+        self.call = call
+        self.mute = mute
+        self.leave = leave
+        self.leaveOwner = leaveOwner
+        self.send = send
+        self.userList = userList
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatRestrictions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatRestrictions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatRestrictions {
+        return
+            try ChatRestrictions(
+                avatar: FfiConverterOptionBool.read(from: &buf), 
+                rename: FfiConverterOptionBool.read(from: &buf), 
+                extend: FfiConverterOptionBool.read(from: &buf), 
+                call: FfiConverterOptionBool.read(from: &buf), 
+                mute: FfiConverterOptionBool.read(from: &buf), 
+                leave: FfiConverterOptionBool.read(from: &buf), 
+                leaveOwner: FfiConverterOptionBool.read(from: &buf), 
+                send: FfiConverterOptionBool.read(from: &buf), 
+                userList: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatRestrictions, into buf: inout [UInt8]) {
+        FfiConverterOptionBool.write(value.avatar, into: &buf)
+        FfiConverterOptionBool.write(value.rename, into: &buf)
+        FfiConverterOptionBool.write(value.extend, into: &buf)
+        FfiConverterOptionBool.write(value.call, into: &buf)
+        FfiConverterOptionBool.write(value.mute, into: &buf)
+        FfiConverterOptionBool.write(value.leave, into: &buf)
+        FfiConverterOptionBool.write(value.leaveOwner, into: &buf)
+        FfiConverterOptionBool.write(value.send, into: &buf)
+        FfiConverterOptionBool.write(value.userList, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatRestrictions_lift(_ buf: RustBuffer) throws -> ChatRestrictions {
+    return try FfiConverterTypeChatRestrictions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatRestrictions_lower(_ value: ChatRestrictions) -> RustBuffer {
+    return FfiConverterTypeChatRestrictions.lower(value)
+}
+
+
+/**
+ * A user who saw a message, and when.
+ */
+public struct ChatViewer: Equatable, Hashable {
+    /**
+     * The user.
+     */
+    public var userId: Int64
+    /**
+     * The user's name.
+     */
+    public var userName: String?
+    /**
+     * When the user saw the message.
+     */
+    public var date: Date?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user.
+         */userId: Int64, 
+        /**
+         * The user's name.
+         */userName: String?, 
+        /**
+         * When the user saw the message.
+         */date: Date?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.userId = userId
+        self.userName = userName
+        self.date = date
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChatViewer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChatViewer: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChatViewer {
+        return
+            try ChatViewer(
+                userId: FfiConverterInt64.read(from: &buf), 
+                userName: FfiConverterOptionString.read(from: &buf), 
+                date: FfiConverterOptionTimestamp.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChatViewer, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.userName, into: &buf)
+        FfiConverterOptionTimestamp.write(value.date, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatViewer_lift(_ buf: RustBuffer) throws -> ChatViewer {
+    return try FfiConverterTypeChatViewer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChatViewer_lower(_ value: ChatViewer) -> RustBuffer {
+    return FfiConverterTypeChatViewer.lower(value)
+}
+
+
+/**
  * Settings of a client; every field is optional.
  */
 public struct ClientOptions: Equatable, Hashable {
@@ -2638,27 +3327,96 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
      */
     public var id: Int64
     /**
+     * Identifier of the chat this one branches from; `0` when none.
+     */
+    public var parentChatId: Int64?
+    /**
+     * Identifier of the message this chat branches from; `0` when none.
+     */
+    public var parentMessageId: Int64?
+    /**
      * Name of the open line dialog.
      */
     public var name: String?
+    /**
+     * Description of the chat.
+     */
+    public var description: String?
+    /**
+     * Identifier of the user who owns the chat.
+     */
+    public var owner: Int64?
+    /**
+     * Whether extranet users take part.
+     */
+    public var extranet: Bool?
+    /**
+     * Link to the avatar; empty when none is set.
+     */
+    public var avatar: String?
+    /**
+     * Chat color, hex (`#58cc47`).
+     */
+    public var color: String?
+    /**
+     * Identifier of the dialog, `chat<ID>`.
+     */
+    public var dialogId: String?
     /**
      * Type of chat, `lines` for open lines.
      */
     public var type: String?
     /**
+     * Unread messages of the calling user.
+     */
+    public var counter: Int64?
+    /**
+     * How many participants have unread messages.
+     */
+    public var userCounter: Int64?
+    /**
+     * How many messages the chat holds.
+     */
+    public var messageCount: Int64?
+    /**
+     * First message the calling user has not read; `0` when none.
+     */
+    public var unreadId: Int64?
+    /**
+     * What may be done with the chat.
+     */
+    public var restrictions: ChatRestrictions?
+    /**
+     * Identifier of the newest message.
+     */
+    public var lastMessageId: Int64?
+    /**
+     * Service identifier of the newest message.
+     */
+    public var lastId: Int64?
+    /**
+     * Identifier of the message marked in the chat; `0` when none.
+     */
+    public var markedId: Int64?
+    /**
+     * Drive folder holding the chat's files; `0` when none.
+     */
+    public var diskFolderId: Int64?
+    /**
      * External type of the chat, `LINES` for open lines.
      */
     public var entityType: String?
     /**
-     * External identifier of the chat, e.g. `livechat|1|1363|203`.
+     * External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+     * id>`, e.g. `livechat|22|1775|599`.
      */
     public var entityId: String?
     /**
-     * External data of the chat.
+     * The open-line session's data, `|`-separated.
      */
     public var entityData1: String?
     /**
-     * External data of the chat.
+     * The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
      */
     public var entityData2: String?
     /**
@@ -2666,37 +3424,57 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
      */
     public var entityData3: String?
     /**
-     * Identifier of the dialog, `chat<ID>`; may be null.
+     * Users who turned the chat's notifications off.
      */
-    public var dialogId: String?
+    public var muteList: [Int64]?
     /**
-     * Identifier of the user who owns the chat.
+     * When the chat was created.
      */
-    public var owner: Int64?
-    /**
-     * Identifiers of the operators.
-     */
-    public var managerList: [Int64]?
-    /**
-     * Whether extranet users take part.
-     */
-    public var extranet: Bool?
+    public var dateCreate: Date?
     /**
      * Type of the chat's messages (`L` for open lines).
      */
     public var messageType: String?
     /**
-     * Chat color, hex.
+     * The chat's public flag; empty when it is not public.
      */
-    public var color: String?
+    public var `public`: String?
     /**
-     * Link to the avatar; empty when none is set.
+     * The calling user's role in the chat (`owner`, `manager`, `member`).
      */
-    public var avatar: String?
+    public var role: String?
     /**
-     * Creation date of the chat, ISO 8601.
+     * Where the chat lives in the external channel.
      */
-    public var dateCreate: String?
+    public var entityLink: ChatEntityLink?
+    /**
+     * Whether the message input field is shown.
+     */
+    public var textFieldEnabled: Bool?
+    /**
+     * Identifier of the chat's background.
+     */
+    public var backgroundId: Int64?
+    /**
+     * Which role may do what in the chat.
+     */
+    public var permissions: ChatPermissions?
+    /**
+     * Whether the chat is new.
+     */
+    public var isNew: Bool?
+    /**
+     * How far participants have read.
+     */
+    public var readedList: [ChatReading]?
+    /**
+     * Identifiers of the operators.
+     */
+    public var managerList: [Int64]?
+    /**
+     * Who has seen the newest message.
+     */
+    public var lastMessageViews: ChatMessageViews?
     /**
      * Every key of the answer the spec does not describe, with its value as sent (an
      * `Object`): nothing the portal sends is lost.
@@ -2710,70 +3488,159 @@ public struct ImopenlinesDialogGetResult: Equatable, Hashable {
          * Identifier of the chat.
          */id: Int64, 
         /**
+         * Identifier of the chat this one branches from; `0` when none.
+         */parentChatId: Int64?, 
+        /**
+         * Identifier of the message this chat branches from; `0` when none.
+         */parentMessageId: Int64?, 
+        /**
          * Name of the open line dialog.
          */name: String?, 
+        /**
+         * Description of the chat.
+         */description: String?, 
+        /**
+         * Identifier of the user who owns the chat.
+         */owner: Int64?, 
+        /**
+         * Whether extranet users take part.
+         */extranet: Bool?, 
+        /**
+         * Link to the avatar; empty when none is set.
+         */avatar: String?, 
+        /**
+         * Chat color, hex (`#58cc47`).
+         */color: String?, 
+        /**
+         * Identifier of the dialog, `chat<ID>`.
+         */dialogId: String?, 
         /**
          * Type of chat, `lines` for open lines.
          */type: String?, 
         /**
+         * Unread messages of the calling user.
+         */counter: Int64?, 
+        /**
+         * How many participants have unread messages.
+         */userCounter: Int64?, 
+        /**
+         * How many messages the chat holds.
+         */messageCount: Int64?, 
+        /**
+         * First message the calling user has not read; `0` when none.
+         */unreadId: Int64?, 
+        /**
+         * What may be done with the chat.
+         */restrictions: ChatRestrictions?, 
+        /**
+         * Identifier of the newest message.
+         */lastMessageId: Int64?, 
+        /**
+         * Service identifier of the newest message.
+         */lastId: Int64?, 
+        /**
+         * Identifier of the message marked in the chat; `0` when none.
+         */markedId: Int64?, 
+        /**
+         * Drive folder holding the chat's files; `0` when none.
+         */diskFolderId: Int64?, 
+        /**
          * External type of the chat, `LINES` for open lines.
          */entityType: String?, 
         /**
-         * External identifier of the chat, e.g. `livechat|1|1363|203`.
+         * External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+         * id>`, e.g. `livechat|22|1775|599`.
          */entityId: String?, 
         /**
-         * External data of the chat.
+         * The open-line session's data, `|`-separated.
          */entityData1: String?, 
         /**
-         * External data of the chat.
+         * The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
          */entityData2: String?, 
         /**
          * External data of the chat; `Y` while the dialog is in silent mode.
          */entityData3: String?, 
         /**
-         * Identifier of the dialog, `chat<ID>`; may be null.
-         */dialogId: String?, 
+         * Users who turned the chat's notifications off.
+         */muteList: [Int64]?, 
         /**
-         * Identifier of the user who owns the chat.
-         */owner: Int64?, 
-        /**
-         * Identifiers of the operators.
-         */managerList: [Int64]?, 
-        /**
-         * Whether extranet users take part.
-         */extranet: Bool?, 
+         * When the chat was created.
+         */dateCreate: Date?, 
         /**
          * Type of the chat's messages (`L` for open lines).
          */messageType: String?, 
         /**
-         * Chat color, hex.
-         */color: String?, 
+         * The chat's public flag; empty when it is not public.
+         */`public`: String?, 
         /**
-         * Link to the avatar; empty when none is set.
-         */avatar: String?, 
+         * The calling user's role in the chat (`owner`, `manager`, `member`).
+         */role: String?, 
         /**
-         * Creation date of the chat, ISO 8601.
-         */dateCreate: String?, 
+         * Where the chat lives in the external channel.
+         */entityLink: ChatEntityLink?, 
+        /**
+         * Whether the message input field is shown.
+         */textFieldEnabled: Bool?, 
+        /**
+         * Identifier of the chat's background.
+         */backgroundId: Int64?, 
+        /**
+         * Which role may do what in the chat.
+         */permissions: ChatPermissions?, 
+        /**
+         * Whether the chat is new.
+         */isNew: Bool?, 
+        /**
+         * How far participants have read.
+         */readedList: [ChatReading]?, 
+        /**
+         * Identifiers of the operators.
+         */managerList: [Int64]?, 
+        /**
+         * Who has seen the newest message.
+         */lastMessageViews: ChatMessageViews?, 
         /**
          * Every key of the answer the spec does not describe, with its value as sent (an
          * `Object`): nothing the portal sends is lost.
          */extra: JsonValue) {
         self.id = id
+        self.parentChatId = parentChatId
+        self.parentMessageId = parentMessageId
         self.name = name
+        self.description = description
+        self.owner = owner
+        self.extranet = extranet
+        self.avatar = avatar
+        self.color = color
+        self.dialogId = dialogId
         self.type = type
+        self.counter = counter
+        self.userCounter = userCounter
+        self.messageCount = messageCount
+        self.unreadId = unreadId
+        self.restrictions = restrictions
+        self.lastMessageId = lastMessageId
+        self.lastId = lastId
+        self.markedId = markedId
+        self.diskFolderId = diskFolderId
         self.entityType = entityType
         self.entityId = entityId
         self.entityData1 = entityData1
         self.entityData2 = entityData2
         self.entityData3 = entityData3
-        self.dialogId = dialogId
-        self.owner = owner
-        self.managerList = managerList
-        self.extranet = extranet
-        self.messageType = messageType
-        self.color = color
-        self.avatar = avatar
+        self.muteList = muteList
         self.dateCreate = dateCreate
+        self.messageType = messageType
+        self.`public` = `public`
+        self.role = role
+        self.entityLink = entityLink
+        self.textFieldEnabled = textFieldEnabled
+        self.backgroundId = backgroundId
+        self.permissions = permissions
+        self.isNew = isNew
+        self.readedList = readedList
+        self.managerList = managerList
+        self.lastMessageViews = lastMessageViews
         self.extra = extra
     }
 
@@ -2794,42 +3661,86 @@ public struct FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
         return
             try ImopenlinesDialogGetResult(
                 id: FfiConverterInt64.read(from: &buf), 
+                parentChatId: FfiConverterOptionInt64.read(from: &buf), 
+                parentMessageId: FfiConverterOptionInt64.read(from: &buf), 
                 name: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionInt64.read(from: &buf), 
+                extranet: FfiConverterOptionBool.read(from: &buf), 
+                avatar: FfiConverterOptionString.read(from: &buf), 
+                color: FfiConverterOptionString.read(from: &buf), 
+                dialogId: FfiConverterOptionString.read(from: &buf), 
                 type: FfiConverterOptionString.read(from: &buf), 
+                counter: FfiConverterOptionInt64.read(from: &buf), 
+                userCounter: FfiConverterOptionInt64.read(from: &buf), 
+                messageCount: FfiConverterOptionInt64.read(from: &buf), 
+                unreadId: FfiConverterOptionInt64.read(from: &buf), 
+                restrictions: FfiConverterOptionTypeChatRestrictions.read(from: &buf), 
+                lastMessageId: FfiConverterOptionInt64.read(from: &buf), 
+                lastId: FfiConverterOptionInt64.read(from: &buf), 
+                markedId: FfiConverterOptionInt64.read(from: &buf), 
+                diskFolderId: FfiConverterOptionInt64.read(from: &buf), 
                 entityType: FfiConverterOptionString.read(from: &buf), 
                 entityId: FfiConverterOptionString.read(from: &buf), 
                 entityData1: FfiConverterOptionString.read(from: &buf), 
                 entityData2: FfiConverterOptionString.read(from: &buf), 
                 entityData3: FfiConverterOptionString.read(from: &buf), 
-                dialogId: FfiConverterOptionString.read(from: &buf), 
-                owner: FfiConverterOptionInt64.read(from: &buf), 
-                managerList: FfiConverterOptionSequenceInt64.read(from: &buf), 
-                extranet: FfiConverterOptionBool.read(from: &buf), 
+                muteList: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                dateCreate: FfiConverterOptionTimestamp.read(from: &buf), 
                 messageType: FfiConverterOptionString.read(from: &buf), 
-                color: FfiConverterOptionString.read(from: &buf), 
-                avatar: FfiConverterOptionString.read(from: &buf), 
-                dateCreate: FfiConverterOptionString.read(from: &buf), 
+                public: FfiConverterOptionString.read(from: &buf), 
+                role: FfiConverterOptionString.read(from: &buf), 
+                entityLink: FfiConverterOptionTypeChatEntityLink.read(from: &buf), 
+                textFieldEnabled: FfiConverterOptionBool.read(from: &buf), 
+                backgroundId: FfiConverterOptionInt64.read(from: &buf), 
+                permissions: FfiConverterOptionTypeChatPermissions.read(from: &buf), 
+                isNew: FfiConverterOptionBool.read(from: &buf), 
+                readedList: FfiConverterOptionSequenceTypeChatReading.read(from: &buf), 
+                managerList: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                lastMessageViews: FfiConverterOptionTypeChatMessageViews.read(from: &buf), 
                 extra: FfiConverterTypeJsonValue.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImopenlinesDialogGetResult, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionInt64.write(value.parentChatId, into: &buf)
+        FfiConverterOptionInt64.write(value.parentMessageId, into: &buf)
         FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionInt64.write(value.owner, into: &buf)
+        FfiConverterOptionBool.write(value.extranet, into: &buf)
+        FfiConverterOptionString.write(value.avatar, into: &buf)
+        FfiConverterOptionString.write(value.color, into: &buf)
+        FfiConverterOptionString.write(value.dialogId, into: &buf)
         FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionInt64.write(value.counter, into: &buf)
+        FfiConverterOptionInt64.write(value.userCounter, into: &buf)
+        FfiConverterOptionInt64.write(value.messageCount, into: &buf)
+        FfiConverterOptionInt64.write(value.unreadId, into: &buf)
+        FfiConverterOptionTypeChatRestrictions.write(value.restrictions, into: &buf)
+        FfiConverterOptionInt64.write(value.lastMessageId, into: &buf)
+        FfiConverterOptionInt64.write(value.lastId, into: &buf)
+        FfiConverterOptionInt64.write(value.markedId, into: &buf)
+        FfiConverterOptionInt64.write(value.diskFolderId, into: &buf)
         FfiConverterOptionString.write(value.entityType, into: &buf)
         FfiConverterOptionString.write(value.entityId, into: &buf)
         FfiConverterOptionString.write(value.entityData1, into: &buf)
         FfiConverterOptionString.write(value.entityData2, into: &buf)
         FfiConverterOptionString.write(value.entityData3, into: &buf)
-        FfiConverterOptionString.write(value.dialogId, into: &buf)
-        FfiConverterOptionInt64.write(value.owner, into: &buf)
-        FfiConverterOptionSequenceInt64.write(value.managerList, into: &buf)
-        FfiConverterOptionBool.write(value.extranet, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.muteList, into: &buf)
+        FfiConverterOptionTimestamp.write(value.dateCreate, into: &buf)
         FfiConverterOptionString.write(value.messageType, into: &buf)
-        FfiConverterOptionString.write(value.color, into: &buf)
-        FfiConverterOptionString.write(value.avatar, into: &buf)
-        FfiConverterOptionString.write(value.dateCreate, into: &buf)
+        FfiConverterOptionString.write(value.`public`, into: &buf)
+        FfiConverterOptionString.write(value.role, into: &buf)
+        FfiConverterOptionTypeChatEntityLink.write(value.entityLink, into: &buf)
+        FfiConverterOptionBool.write(value.textFieldEnabled, into: &buf)
+        FfiConverterOptionInt64.write(value.backgroundId, into: &buf)
+        FfiConverterOptionTypeChatPermissions.write(value.permissions, into: &buf)
+        FfiConverterOptionBool.write(value.isNew, into: &buf)
+        FfiConverterOptionSequenceTypeChatReading.write(value.readedList, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.managerList, into: &buf)
+        FfiConverterOptionTypeChatMessageViews.write(value.lastMessageViews, into: &buf)
         FfiConverterTypeJsonValue.write(value.extra, into: &buf)
     }
 }
@@ -6226,6 +7137,30 @@ fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTimestamp: FfiConverterRustBuffer {
+    typealias SwiftType = Date?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTimestamp.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTimestamp.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeEventListener: FfiConverterRustBuffer {
     typealias SwiftType = EventListener?
 
@@ -6290,6 +7225,102 @@ fileprivate struct FfiConverterOptionTypeTokenRefresh: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeTokenRefresh.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChatEntityLink: FfiConverterRustBuffer {
+    typealias SwiftType = ChatEntityLink?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChatEntityLink.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChatEntityLink.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChatMessageViews: FfiConverterRustBuffer {
+    typealias SwiftType = ChatMessageViews?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChatMessageViews.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChatMessageViews.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChatPermissions: FfiConverterRustBuffer {
+    typealias SwiftType = ChatPermissions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChatPermissions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChatPermissions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeChatRestrictions: FfiConverterRustBuffer {
+    typealias SwiftType = ChatRestrictions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeChatRestrictions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeChatRestrictions.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -6394,6 +7425,54 @@ fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeChatReading: FfiConverterRustBuffer {
+    typealias SwiftType = [ChatReading]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeChatReading.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeChatReading.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeChatViewer: FfiConverterRustBuffer {
+    typealias SwiftType = [ChatViewer]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeChatViewer.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeChatViewer.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeJsonValue: FfiConverterRustBuffer {
     typealias SwiftType = [JsonValue]?
 
@@ -6460,6 +7539,56 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChatReading: FfiConverterRustBuffer {
+    typealias SwiftType = [ChatReading]
+
+    public static func write(_ value: [ChatReading], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChatReading.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChatReading] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChatReading]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChatReading.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer {
+    typealias SwiftType = [ChatViewer]
+
+    public static func write(_ value: [ChatViewer], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChatViewer.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChatViewer] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChatViewer]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChatViewer.read(from: &buf))
         }
         return seq
     }

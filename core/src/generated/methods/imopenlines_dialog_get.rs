@@ -104,63 +104,460 @@ impl serde::Serialize for ImopenlinesDialogGetParams {
     }
 }
 
-/// The dialog. The result of `imopenlines.dialog.get`. Numbers sent as strings are read as numbers;
-/// keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize, serde::Serialize)]
+/// The dialog. The result of `imopenlines.dialog.get`.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::int")]
+    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
+    /// Identifier of the chat this one branches from; `0` when none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub parent_chat_id: Option<i64>,
+    /// Identifier of the message this chat branches from; `0` when none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub parent_message_id: Option<i64>,
     /// Name of the open line dialog.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub name: Option<String>,
+    /// Description of the chat.
+    ///
+    /// `None` when absent or `null`.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub description: Option<String>,
+    /// Identifier of the user who owns the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub owner: Option<i64>,
+    /// Whether extranet users take part.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub extranet: Option<bool>,
+    /// Link to the avatar; empty when none is set.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub avatar: Option<String>,
+    /// Chat color, hex (`#58cc47`).
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub color: Option<String>,
+    /// Identifier of the dialog, `chat<ID>`.
+    ///
+    /// `None` when absent or `null`.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub dialog_id: Option<String>,
     /// Type of chat, `lines` for open lines.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
+    /// Unread messages of the calling user.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub counter: Option<i64>,
+    /// How many participants have unread messages.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_counter: Option<i64>,
+    /// How many messages the chat holds.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub message_count: Option<i64>,
+    /// First message the calling user has not read; `0` when none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub unread_id: Option<i64>,
+    /// What may be done with the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub restrictions: Option<ChatRestrictions>,
+    /// Identifier of the newest message.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub last_message_id: Option<i64>,
+    /// Service identifier of the newest message.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub last_id: Option<i64>,
+    /// Identifier of the message marked in the chat; `0` when none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub marked_id: Option<i64>,
+    /// Drive folder holding the chat's files; `0` when none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub disk_folder_id: Option<i64>,
     /// External type of the chat, `LINES` for open lines.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_type: Option<String>,
-    /// External identifier of the chat, e.g. `livechat|1|1363|203`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    /// External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+    /// id>`, e.g. `livechat|22|1775|599`.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_id: Option<String>,
-    /// External data of the chat.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    /// The open-line session's data, `|`-separated.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_1: Option<String>,
-    /// External data of the chat.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    /// The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_3: Option<String>,
-    /// Identifier of the dialog, `chat<ID>`; may be null.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
-    pub dialog_id: Option<String>,
-    /// Identifier of the user who owns the chat.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_int")]
-    pub owner: Option<i64>,
-    /// Identifiers of the operators.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_int_list")]
-    pub manager_list: Option<Vec<i64>>,
-    /// Whether extranet users take part.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_bool")]
-    pub extranet: Option<bool>,
+    /// Users who turned the chat's notifications off.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub mute_list: Option<Vec<i64>>,
+    /// When the chat was created.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub date_create: Option<b24kit_runtime::wire::DateTime>,
     /// Type of the chat's messages (`L` for open lines).
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_type: Option<String>,
-    /// Chat color, hex.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
-    pub color: Option<String>,
-    /// Link to the avatar; empty when none is set.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
-    pub avatar: Option<String>,
-    /// Creation date of the chat, ISO 8601.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::opt_string")]
-    pub date_create: Option<String>,
+    /// The chat's public flag; empty when it is not public.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub public: Option<String>,
+    /// The calling user's role in the chat (`owner`, `manager`, `member`).
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub role: Option<String>,
+    /// Where the chat lives in the external channel.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub entity_link: Option<ChatEntityLink>,
+    /// Whether the message input field is shown.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub text_field_enabled: Option<bool>,
+    /// Identifier of the chat's background.
+    ///
+    /// `None` when absent or `null`.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub background_id: Option<i64>,
+    /// Which role may do what in the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub permissions: Option<ChatPermissions>,
+    /// Whether the chat is new.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub is_new: Option<bool>,
+    /// How far participants have read.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub readed_list: Option<Vec<ChatReading>>,
+    /// Identifiers of the operators.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manager_list: Option<Vec<i64>>,
+    /// Who has seen the newest message.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub last_message_views: Option<ChatMessageViews>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ImopenlinesDialogGetResult {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// What the calling user may do with a chat.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatRestrictions {
+    /// May change the chat's avatar.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub avatar: Option<bool>,
+    /// May rename the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub rename: Option<bool>,
+    /// May add participants.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub extend: Option<bool>,
+    /// May call in the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub call: Option<bool>,
+    /// May turn notifications off.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub mute: Option<bool>,
+    /// May leave the chat.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub leave: Option<bool>,
+    /// May leave the chat as its owner.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub leave_owner: Option<bool>,
+    /// May send messages.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub send: Option<bool>,
+    /// May see the participants.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_list: Option<bool>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatRestrictions {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// Where a chat lives in an external channel.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatEntityLink {
+    /// Type of the channel, `LINES` for open lines.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub r#type: Option<String>,
+    /// Link to the chat's object in the channel; empty when there is none.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub url: Option<String>,
+    /// Identifier of the dialog in the channel.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub id: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatEntityLink {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatPermissions {
+    /// Who may add participants.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manage_users_add: Option<String>,
+    /// Who may remove participants.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manage_users_delete: Option<String>,
+    /// Who may change the chat's interface.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manage_ui: Option<String>,
+    /// Who may change the chat's settings.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manage_settings: Option<String>,
+    /// Who may manage messages.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub manage_messages: Option<String>,
+    /// Who may post messages.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub can_post: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatPermissions {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// How far one participant has read a chat.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatReading {
+    /// The participant.
+    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_id: i64,
+    /// The participant's name.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_name: Option<String>,
+    /// The last message the participant read.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub message_id: Option<i64>,
+    /// When the participant read it.
+    ///
+    /// `None` when absent or `null`.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub date: Option<b24kit_runtime::wire::DateTime>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatReading {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// Who has seen a chat's newest message.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatMessageViews {
+    /// The message.
+    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub message_id: i64,
+    /// The first users who saw it.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub first_viewers: Option<Vec<ChatViewer>>,
+    /// How many other users saw it.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub count_of_viewers: Option<i64>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatMessageViews {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// A user who saw a message, and when.
+///
+/// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
+/// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[non_exhaustive]
+pub struct ChatViewer {
+    /// The user.
+    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_id: i64,
+    /// The user's name.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub user_name: Option<String>,
+    /// When the user saw the message.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub date: Option<b24kit_runtime::wire::DateTime>,
+    /// Every key of the answer the spec does not describe, with its value as sent: nothing
+    /// the portal sends is lost. Serialized back at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl b24kit_runtime::wire::Lenient for ChatViewer {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
 }
 
 /// The errors documented for `imopenlines.dialog.get`. Any method can also fail with a

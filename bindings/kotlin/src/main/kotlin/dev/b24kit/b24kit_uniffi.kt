@@ -1615,6 +1615,49 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
 }
 
 
+/**
+ * @suppress
+ */
+public object FfiConverterTimestamp: FfiConverterRustBuffer<java.time.Instant> {
+    override fun read(buf: ByteBuffer): java.time.Instant {
+        val seconds = buf.getLong()
+        // Type mismatch (should be u32) but we check for overflow/underflow below
+        val nanoseconds = buf.getInt().toLong()
+        if (nanoseconds < 0) {
+            throw java.time.DateTimeException("Instant nanoseconds exceed minimum or maximum supported by uniffi")
+        }
+        if (seconds >= 0) {
+            return java.time.Instant.EPOCH.plus(java.time.Duration.ofSeconds(seconds, nanoseconds))
+        } else {
+            return java.time.Instant.EPOCH.minus(java.time.Duration.ofSeconds(-seconds, nanoseconds))
+        }
+    }
+
+    // 8 bytes for seconds, 4 bytes for nanoseconds
+    override fun allocationSize(value: java.time.Instant) = 12UL
+
+    override fun write(value: java.time.Instant, buf: ByteBuffer) {
+        var epochOffset = java.time.Duration.between(java.time.Instant.EPOCH, value)
+
+        var sign = 1
+        if (epochOffset.isNegative()) {
+            sign = -1
+            epochOffset = epochOffset.negated()
+        }
+
+        if (epochOffset.nano < 0) {
+            // Java docs provide guarantee that nano will always be positive, so this should be impossible
+            // See: https://docs.oracle.com/javase/8/docs/api/java/time/Instant.html
+            throw IllegalArgumentException("Invalid timestamp, nano value must be non-negative")
+        }
+
+        buf.putLong(sign * epochOffset.seconds)
+        // Type mismatch (should be u32) but since values will always be between 0 and 999,999,999 it should be OK
+        buf.putInt(epochOffset.nano)
+    }
+}
+
+
 // This template implements a class for working with a Rust struct via a handle
 // to the live Rust struct on the other side of the FFI.
 //
@@ -4139,6 +4182,470 @@ public object FfiConverterTypeTokens: FfiConverter<Tokens, Long> {
 
 
 /**
+ * Where a chat lives in an external channel.
+ */
+data class ChatEntityLink (
+    /**
+     * Type of the channel, `LINES` for open lines.
+     */
+    var `type`: kotlin.String?
+    , 
+    /**
+     * Link to the chat's object in the channel; empty when there is none.
+     */
+    var `url`: kotlin.String?
+    , 
+    /**
+     * Identifier of the dialog in the channel.
+     */
+    var `id`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatEntityLink: FfiConverterRustBuffer<ChatEntityLink> {
+    override fun read(buf: ByteBuffer): ChatEntityLink {
+        return ChatEntityLink(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatEntityLink) = (
+            FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterOptionalString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatEntityLink, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterOptionalString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Who has seen a chat's newest message.
+ */
+data class ChatMessageViews (
+    /**
+     * The message.
+     */
+    var `messageId`: kotlin.Long
+    , 
+    /**
+     * The first users who saw it.
+     */
+    var `firstViewers`: List<ChatViewer>?
+    , 
+    /**
+     * How many other users saw it.
+     */
+    var `countOfViewers`: kotlin.Long?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatMessageViews: FfiConverterRustBuffer<ChatMessageViews> {
+    override fun read(buf: ByteBuffer): ChatMessageViews {
+        return ChatMessageViews(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalSequenceTypeChatViewer.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatMessageViews) = (
+            FfiConverterLong.allocationSize(value.`messageId`) +
+            FfiConverterOptionalSequenceTypeChatViewer.allocationSize(value.`firstViewers`) +
+            FfiConverterOptionalLong.allocationSize(value.`countOfViewers`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatMessageViews, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`messageId`, buf)
+            FfiConverterOptionalSequenceTypeChatViewer.write(value.`firstViewers`, buf)
+            FfiConverterOptionalLong.write(value.`countOfViewers`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat.
+ */
+data class ChatPermissions (
+    /**
+     * Who may add participants.
+     */
+    var `manageUsersAdd`: kotlin.String?
+    , 
+    /**
+     * Who may remove participants.
+     */
+    var `manageUsersDelete`: kotlin.String?
+    , 
+    /**
+     * Who may change the chat's interface.
+     */
+    var `manageUi`: kotlin.String?
+    , 
+    /**
+     * Who may change the chat's settings.
+     */
+    var `manageSettings`: kotlin.String?
+    , 
+    /**
+     * Who may manage messages.
+     */
+    var `manageMessages`: kotlin.String?
+    , 
+    /**
+     * Who may post messages.
+     */
+    var `canPost`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatPermissions: FfiConverterRustBuffer<ChatPermissions> {
+    override fun read(buf: ByteBuffer): ChatPermissions {
+        return ChatPermissions(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatPermissions) = (
+            FfiConverterOptionalString.allocationSize(value.`manageUsersAdd`) +
+            FfiConverterOptionalString.allocationSize(value.`manageUsersDelete`) +
+            FfiConverterOptionalString.allocationSize(value.`manageUi`) +
+            FfiConverterOptionalString.allocationSize(value.`manageSettings`) +
+            FfiConverterOptionalString.allocationSize(value.`manageMessages`) +
+            FfiConverterOptionalString.allocationSize(value.`canPost`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatPermissions, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`manageUsersAdd`, buf)
+            FfiConverterOptionalString.write(value.`manageUsersDelete`, buf)
+            FfiConverterOptionalString.write(value.`manageUi`, buf)
+            FfiConverterOptionalString.write(value.`manageSettings`, buf)
+            FfiConverterOptionalString.write(value.`manageMessages`, buf)
+            FfiConverterOptionalString.write(value.`canPost`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * How far one participant has read a chat.
+ */
+data class ChatReading (
+    /**
+     * The participant.
+     */
+    var `userId`: kotlin.Long
+    , 
+    /**
+     * The participant's name.
+     */
+    var `userName`: kotlin.String?
+    , 
+    /**
+     * The last message the participant read.
+     */
+    var `messageId`: kotlin.Long?
+    , 
+    /**
+     * When the participant read it.
+     */
+    var `date`: java.time.Instant?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatReading: FfiConverterRustBuffer<ChatReading> {
+    override fun read(buf: ByteBuffer): ChatReading {
+        return ChatReading(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatReading) = (
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`userName`) +
+            FfiConverterOptionalLong.allocationSize(value.`messageId`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`date`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatReading, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`userName`, buf)
+            FfiConverterOptionalLong.write(value.`messageId`, buf)
+            FfiConverterOptionalTimestamp.write(value.`date`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * What the calling user may do with a chat.
+ */
+data class ChatRestrictions (
+    /**
+     * May change the chat's avatar.
+     */
+    var `avatar`: kotlin.Boolean?
+    , 
+    /**
+     * May rename the chat.
+     */
+    var `rename`: kotlin.Boolean?
+    , 
+    /**
+     * May add participants.
+     */
+    var `extend`: kotlin.Boolean?
+    , 
+    /**
+     * May call in the chat.
+     */
+    var `call`: kotlin.Boolean?
+    , 
+    /**
+     * May turn notifications off.
+     */
+    var `mute`: kotlin.Boolean?
+    , 
+    /**
+     * May leave the chat.
+     */
+    var `leave`: kotlin.Boolean?
+    , 
+    /**
+     * May leave the chat as its owner.
+     */
+    var `leaveOwner`: kotlin.Boolean?
+    , 
+    /**
+     * May send messages.
+     */
+    var `send`: kotlin.Boolean?
+    , 
+    /**
+     * May see the participants.
+     */
+    var `userList`: kotlin.Boolean?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatRestrictions: FfiConverterRustBuffer<ChatRestrictions> {
+    override fun read(buf: ByteBuffer): ChatRestrictions {
+        return ChatRestrictions(
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatRestrictions) = (
+            FfiConverterOptionalBoolean.allocationSize(value.`avatar`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`rename`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`extend`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`call`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`mute`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`leave`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`leaveOwner`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`send`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`userList`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatRestrictions, buf: ByteBuffer) {
+            FfiConverterOptionalBoolean.write(value.`avatar`, buf)
+            FfiConverterOptionalBoolean.write(value.`rename`, buf)
+            FfiConverterOptionalBoolean.write(value.`extend`, buf)
+            FfiConverterOptionalBoolean.write(value.`call`, buf)
+            FfiConverterOptionalBoolean.write(value.`mute`, buf)
+            FfiConverterOptionalBoolean.write(value.`leave`, buf)
+            FfiConverterOptionalBoolean.write(value.`leaveOwner`, buf)
+            FfiConverterOptionalBoolean.write(value.`send`, buf)
+            FfiConverterOptionalBoolean.write(value.`userList`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A user who saw a message, and when.
+ */
+data class ChatViewer (
+    /**
+     * The user.
+     */
+    var `userId`: kotlin.Long
+    , 
+    /**
+     * The user's name.
+     */
+    var `userName`: kotlin.String?
+    , 
+    /**
+     * When the user saw the message.
+     */
+    var `date`: java.time.Instant?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChatViewer: FfiConverterRustBuffer<ChatViewer> {
+    override fun read(buf: ByteBuffer): ChatViewer {
+        return ChatViewer(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChatViewer) = (
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`userName`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`date`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ChatViewer, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`userName`, buf)
+            FfiConverterOptionalTimestamp.write(value.`date`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * Settings of a client; every field is optional.
  */
 data class ClientOptions (
@@ -4432,9 +4939,49 @@ data class ImopenlinesDialogGetResult (
     var `id`: kotlin.Long
     , 
     /**
+     * Identifier of the chat this one branches from; `0` when none.
+     */
+    var `parentChatId`: kotlin.Long?
+    , 
+    /**
+     * Identifier of the message this chat branches from; `0` when none.
+     */
+    var `parentMessageId`: kotlin.Long?
+    , 
+    /**
      * Name of the open line dialog.
      */
     var `name`: kotlin.String?
+    , 
+    /**
+     * Description of the chat.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * Identifier of the user who owns the chat.
+     */
+    var `owner`: kotlin.Long?
+    , 
+    /**
+     * Whether extranet users take part.
+     */
+    var `extranet`: kotlin.Boolean?
+    , 
+    /**
+     * Link to the avatar; empty when none is set.
+     */
+    var `avatar`: kotlin.String?
+    , 
+    /**
+     * Chat color, hex (`#58cc47`).
+     */
+    var `color`: kotlin.String?
+    , 
+    /**
+     * Identifier of the dialog, `chat<ID>`.
+     */
+    var `dialogId`: kotlin.String?
     , 
     /**
      * Type of chat, `lines` for open lines.
@@ -4442,22 +4989,68 @@ data class ImopenlinesDialogGetResult (
     var `type`: kotlin.String?
     , 
     /**
+     * Unread messages of the calling user.
+     */
+    var `counter`: kotlin.Long?
+    , 
+    /**
+     * How many participants have unread messages.
+     */
+    var `userCounter`: kotlin.Long?
+    , 
+    /**
+     * How many messages the chat holds.
+     */
+    var `messageCount`: kotlin.Long?
+    , 
+    /**
+     * First message the calling user has not read; `0` when none.
+     */
+    var `unreadId`: kotlin.Long?
+    , 
+    /**
+     * What may be done with the chat.
+     */
+    var `restrictions`: ChatRestrictions?
+    , 
+    /**
+     * Identifier of the newest message.
+     */
+    var `lastMessageId`: kotlin.Long?
+    , 
+    /**
+     * Service identifier of the newest message.
+     */
+    var `lastId`: kotlin.Long?
+    , 
+    /**
+     * Identifier of the message marked in the chat; `0` when none.
+     */
+    var `markedId`: kotlin.Long?
+    , 
+    /**
+     * Drive folder holding the chat's files; `0` when none.
+     */
+    var `diskFolderId`: kotlin.Long?
+    , 
+    /**
      * External type of the chat, `LINES` for open lines.
      */
     var `entityType`: kotlin.String?
     , 
     /**
-     * External identifier of the chat, e.g. `livechat|1|1363|203`.
+     * External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
+     * id>`, e.g. `livechat|22|1775|599`.
      */
     var `entityId`: kotlin.String?
     , 
     /**
-     * External data of the chat.
+     * The open-line session's data, `|`-separated.
      */
     var `entityData1`: kotlin.String?
     , 
     /**
-     * External data of the chat.
+     * The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
      */
     var `entityData2`: kotlin.String?
     , 
@@ -4467,24 +5060,14 @@ data class ImopenlinesDialogGetResult (
     var `entityData3`: kotlin.String?
     , 
     /**
-     * Identifier of the dialog, `chat<ID>`; may be null.
+     * Users who turned the chat's notifications off.
      */
-    var `dialogId`: kotlin.String?
+    var `muteList`: List<kotlin.Long>?
     , 
     /**
-     * Identifier of the user who owns the chat.
+     * When the chat was created.
      */
-    var `owner`: kotlin.Long?
-    , 
-    /**
-     * Identifiers of the operators.
-     */
-    var `managerList`: List<kotlin.Long>?
-    , 
-    /**
-     * Whether extranet users take part.
-     */
-    var `extranet`: kotlin.Boolean?
+    var `dateCreate`: java.time.Instant?
     , 
     /**
      * Type of the chat's messages (`L` for open lines).
@@ -4492,19 +5075,54 @@ data class ImopenlinesDialogGetResult (
     var `messageType`: kotlin.String?
     , 
     /**
-     * Chat color, hex.
+     * The chat's public flag; empty when it is not public.
      */
-    var `color`: kotlin.String?
+    var `public`: kotlin.String?
     , 
     /**
-     * Link to the avatar; empty when none is set.
+     * The calling user's role in the chat (`owner`, `manager`, `member`).
      */
-    var `avatar`: kotlin.String?
+    var `role`: kotlin.String?
     , 
     /**
-     * Creation date of the chat, ISO 8601.
+     * Where the chat lives in the external channel.
      */
-    var `dateCreate`: kotlin.String?
+    var `entityLink`: ChatEntityLink?
+    , 
+    /**
+     * Whether the message input field is shown.
+     */
+    var `textFieldEnabled`: kotlin.Boolean?
+    , 
+    /**
+     * Identifier of the chat's background.
+     */
+    var `backgroundId`: kotlin.Long?
+    , 
+    /**
+     * Which role may do what in the chat.
+     */
+    var `permissions`: ChatPermissions?
+    , 
+    /**
+     * Whether the chat is new.
+     */
+    var `isNew`: kotlin.Boolean?
+    , 
+    /**
+     * How far participants have read.
+     */
+    var `readedList`: List<ChatReading>?
+    , 
+    /**
+     * Identifiers of the operators.
+     */
+    var `managerList`: List<kotlin.Long>?
+    , 
+    /**
+     * Who has seen the newest message.
+     */
+    var `lastMessageViews`: ChatMessageViews?
     , 
     /**
      * Every key of the answer the spec does not describe, with its value as sent (an
@@ -4528,62 +5146,128 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
     override fun read(buf: ByteBuffer): ImopenlinesDialogGetResult {
         return ImopenlinesDialogGetResult(
             FfiConverterLong.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalLong.read(buf),
-            FfiConverterOptionalSequenceLong.read(buf),
             FfiConverterOptionalBoolean.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeChatRestrictions.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeChatEntityLink.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeChatPermissions.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalSequenceTypeChatReading.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalTypeChatMessageViews.read(buf),
             FfiConverterTypeJsonValue.read(buf),
         )
     }
 
     override fun allocationSize(value: ImopenlinesDialogGetResult) = (
             FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalLong.allocationSize(value.`parentChatId`) +
+            FfiConverterOptionalLong.allocationSize(value.`parentMessageId`) +
             FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalLong.allocationSize(value.`owner`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`extranet`) +
+            FfiConverterOptionalString.allocationSize(value.`avatar`) +
+            FfiConverterOptionalString.allocationSize(value.`color`) +
+            FfiConverterOptionalString.allocationSize(value.`dialogId`) +
             FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterOptionalLong.allocationSize(value.`counter`) +
+            FfiConverterOptionalLong.allocationSize(value.`userCounter`) +
+            FfiConverterOptionalLong.allocationSize(value.`messageCount`) +
+            FfiConverterOptionalLong.allocationSize(value.`unreadId`) +
+            FfiConverterOptionalTypeChatRestrictions.allocationSize(value.`restrictions`) +
+            FfiConverterOptionalLong.allocationSize(value.`lastMessageId`) +
+            FfiConverterOptionalLong.allocationSize(value.`lastId`) +
+            FfiConverterOptionalLong.allocationSize(value.`markedId`) +
+            FfiConverterOptionalLong.allocationSize(value.`diskFolderId`) +
             FfiConverterOptionalString.allocationSize(value.`entityType`) +
             FfiConverterOptionalString.allocationSize(value.`entityId`) +
             FfiConverterOptionalString.allocationSize(value.`entityData1`) +
             FfiConverterOptionalString.allocationSize(value.`entityData2`) +
             FfiConverterOptionalString.allocationSize(value.`entityData3`) +
-            FfiConverterOptionalString.allocationSize(value.`dialogId`) +
-            FfiConverterOptionalLong.allocationSize(value.`owner`) +
-            FfiConverterOptionalSequenceLong.allocationSize(value.`managerList`) +
-            FfiConverterOptionalBoolean.allocationSize(value.`extranet`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`muteList`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`dateCreate`) +
             FfiConverterOptionalString.allocationSize(value.`messageType`) +
-            FfiConverterOptionalString.allocationSize(value.`color`) +
-            FfiConverterOptionalString.allocationSize(value.`avatar`) +
-            FfiConverterOptionalString.allocationSize(value.`dateCreate`) +
+            FfiConverterOptionalString.allocationSize(value.`public`) +
+            FfiConverterOptionalString.allocationSize(value.`role`) +
+            FfiConverterOptionalTypeChatEntityLink.allocationSize(value.`entityLink`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`textFieldEnabled`) +
+            FfiConverterOptionalLong.allocationSize(value.`backgroundId`) +
+            FfiConverterOptionalTypeChatPermissions.allocationSize(value.`permissions`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`isNew`) +
+            FfiConverterOptionalSequenceTypeChatReading.allocationSize(value.`readedList`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`managerList`) +
+            FfiConverterOptionalTypeChatMessageViews.allocationSize(value.`lastMessageViews`) +
             FfiConverterTypeJsonValue.allocationSize(value.`extra`)
     )
 
     override fun write(value: ImopenlinesDialogGetResult, buf: ByteBuffer) {
             FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalLong.write(value.`parentChatId`, buf)
+            FfiConverterOptionalLong.write(value.`parentMessageId`, buf)
             FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalLong.write(value.`owner`, buf)
+            FfiConverterOptionalBoolean.write(value.`extranet`, buf)
+            FfiConverterOptionalString.write(value.`avatar`, buf)
+            FfiConverterOptionalString.write(value.`color`, buf)
+            FfiConverterOptionalString.write(value.`dialogId`, buf)
             FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterOptionalLong.write(value.`counter`, buf)
+            FfiConverterOptionalLong.write(value.`userCounter`, buf)
+            FfiConverterOptionalLong.write(value.`messageCount`, buf)
+            FfiConverterOptionalLong.write(value.`unreadId`, buf)
+            FfiConverterOptionalTypeChatRestrictions.write(value.`restrictions`, buf)
+            FfiConverterOptionalLong.write(value.`lastMessageId`, buf)
+            FfiConverterOptionalLong.write(value.`lastId`, buf)
+            FfiConverterOptionalLong.write(value.`markedId`, buf)
+            FfiConverterOptionalLong.write(value.`diskFolderId`, buf)
             FfiConverterOptionalString.write(value.`entityType`, buf)
             FfiConverterOptionalString.write(value.`entityId`, buf)
             FfiConverterOptionalString.write(value.`entityData1`, buf)
             FfiConverterOptionalString.write(value.`entityData2`, buf)
             FfiConverterOptionalString.write(value.`entityData3`, buf)
-            FfiConverterOptionalString.write(value.`dialogId`, buf)
-            FfiConverterOptionalLong.write(value.`owner`, buf)
-            FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
-            FfiConverterOptionalBoolean.write(value.`extranet`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`muteList`, buf)
+            FfiConverterOptionalTimestamp.write(value.`dateCreate`, buf)
             FfiConverterOptionalString.write(value.`messageType`, buf)
-            FfiConverterOptionalString.write(value.`color`, buf)
-            FfiConverterOptionalString.write(value.`avatar`, buf)
-            FfiConverterOptionalString.write(value.`dateCreate`, buf)
+            FfiConverterOptionalString.write(value.`public`, buf)
+            FfiConverterOptionalString.write(value.`role`, buf)
+            FfiConverterOptionalTypeChatEntityLink.write(value.`entityLink`, buf)
+            FfiConverterOptionalBoolean.write(value.`textFieldEnabled`, buf)
+            FfiConverterOptionalLong.write(value.`backgroundId`, buf)
+            FfiConverterOptionalTypeChatPermissions.write(value.`permissions`, buf)
+            FfiConverterOptionalBoolean.write(value.`isNew`, buf)
+            FfiConverterOptionalSequenceTypeChatReading.write(value.`readedList`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
+            FfiConverterOptionalTypeChatMessageViews.write(value.`lastMessageViews`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
@@ -9532,6 +10216,38 @@ public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?>
 /**
  * @suppress
  */
+public object FfiConverterOptionalTimestamp: FfiConverterRustBuffer<java.time.Instant?> {
+    override fun read(buf: ByteBuffer): java.time.Instant? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTimestamp.read(buf)
+    }
+
+    override fun allocationSize(value: java.time.Instant?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTimestamp.allocationSize(value)
+        }
+    }
+
+    override fun write(value: java.time.Instant?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTimestamp.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeEventListener: FfiConverterRustBuffer<EventListener?> {
     override fun read(buf: ByteBuffer): EventListener? {
         if (buf.get().toInt() == 0) {
@@ -9618,6 +10334,134 @@ public object FfiConverterOptionalTypeTokenRefresh: FfiConverterRustBuffer<Token
         } else {
             buf.put(1)
             FfiConverterTypeTokenRefresh.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeChatEntityLink: FfiConverterRustBuffer<ChatEntityLink?> {
+    override fun read(buf: ByteBuffer): ChatEntityLink? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeChatEntityLink.read(buf)
+    }
+
+    override fun allocationSize(value: ChatEntityLink?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeChatEntityLink.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ChatEntityLink?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeChatEntityLink.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeChatMessageViews: FfiConverterRustBuffer<ChatMessageViews?> {
+    override fun read(buf: ByteBuffer): ChatMessageViews? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeChatMessageViews.read(buf)
+    }
+
+    override fun allocationSize(value: ChatMessageViews?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeChatMessageViews.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ChatMessageViews?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeChatMessageViews.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeChatPermissions: FfiConverterRustBuffer<ChatPermissions?> {
+    override fun read(buf: ByteBuffer): ChatPermissions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeChatPermissions.read(buf)
+    }
+
+    override fun allocationSize(value: ChatPermissions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeChatPermissions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ChatPermissions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeChatPermissions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeChatRestrictions: FfiConverterRustBuffer<ChatRestrictions?> {
+    override fun read(buf: ByteBuffer): ChatRestrictions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeChatRestrictions.read(buf)
+    }
+
+    override fun allocationSize(value: ChatRestrictions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeChatRestrictions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ChatRestrictions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeChatRestrictions.write(value, buf)
         }
     }
 }
@@ -9756,6 +10600,70 @@ public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotl
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeChatReading: FfiConverterRustBuffer<List<ChatReading>?> {
+    override fun read(buf: ByteBuffer): List<ChatReading>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeChatReading.read(buf)
+    }
+
+    override fun allocationSize(value: List<ChatReading>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeChatReading.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<ChatReading>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeChatReading.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeChatViewer: FfiConverterRustBuffer<List<ChatViewer>?> {
+    override fun read(buf: ByteBuffer): List<ChatViewer>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeChatViewer.read(buf)
+    }
+
+    override fun allocationSize(value: List<ChatViewer>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeChatViewer.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<ChatViewer>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeChatViewer.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeJsonValue: FfiConverterRustBuffer<List<JsonValue>?> {
     override fun read(buf: ByteBuffer): List<JsonValue>? {
         if (buf.get().toInt() == 0) {
@@ -9834,6 +10742,62 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChatReading: FfiConverterRustBuffer<List<ChatReading>> {
+    override fun read(buf: ByteBuffer): List<ChatReading> {
+        val len = buf.getInt()
+        return List<ChatReading>(len) {
+            FfiConverterTypeChatReading.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChatReading>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChatReading.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChatReading>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChatReading.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer<List<ChatViewer>> {
+    override fun read(buf: ByteBuffer): List<ChatViewer> {
+        val len = buf.getInt()
+        return List<ChatViewer>(len) {
+            FfiConverterTypeChatViewer.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChatViewer>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChatViewer.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChatViewer>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChatViewer.write(it, buf)
         }
     }
 }

@@ -69,16 +69,40 @@ class MoreMethodsTest {
 
     @Test
     fun `dialogGet keeps what the spec does not describe`() = runBlocking {
-        val undocumented = """{"counter": 7, "restrictions": {"avatar": true, "send": false}, "mute_list": {"1": false}}"""
+        val undocumented = """{"is_pinned": 7, "settings": {"avatar": true, "send": false}, "react_list": {"1": false}}"""
         val time = """{"start": 1, "finish": 1, "duration": 0, "processing": 0, "date_start": "x", "date_finish": "x"}"""
-        val body = """{"result": {"id": 2043, "owner": 5, ${undocumented.removePrefix("{").removeSuffix("}")}}, "time": $time}"""
+        val restrictions = """"restrictions": {"avatar": "Y", "react": true}"""
+        val body = """{"result": {"id": 2043, "owner": 5, ${undocumented.removePrefix("{").removeSuffix("}")}, $restrictions}, "time": $time}"""
         control("POST", "faults", """{"kind": "raw", "status": 200, "body": ${JsonPrimitive(body)}}""")
         val dialog = client.imopenlinesDialogGet(chatId = 2043).result
         assertEquals(2043L, dialog.id)
         assertEquals(5L, dialog.owner)
         val extra = dialog.extra.toJsonElement()
         assertEquals(Json.parseToJsonElement(undocumented), extra)
-        assertEquals(listOf("counter", "restrictions", "mute_list"), extra.jsonObject.keys.toList())
+        assertEquals(listOf("is_pinned", "settings", "react_list"), extra.jsonObject.keys.toList())
+        // Nested objects keep theirs too.
+        val nested = dialog.restrictions!!
+        assertEquals(true, nested.avatar)
+        assertEquals(null, nested.send)
+        assertEquals(Json.parseToJsonElement("""{"react": true}"""), nested.extra.toJsonElement())
+    }
+
+    @Test
+    fun `dialogGet reads nested objects, lists of objects and dates`() = runBlocking {
+        val dialog = client.imopenlinesDialogGet(chatId = 2043).result
+        assertEquals(true, dialog.restrictions?.send)
+        assertEquals("owner", dialog.permissions?.manageSettings)
+        assertEquals("livechat|1|1373|211", dialog.entityLink?.id)
+        // A datetime is a java.time.Instant: the moment the portal meant, whatever its offset.
+        assertEquals(java.time.Instant.parse("2026-03-16T18:36:06Z"), dialog.dateCreate)
+        val reading: ChatReading = dialog.readedList!!.single()
+        assertEquals(listOf(1L, dialog.lastMessageId), listOf(reading.userId, reading.messageId))
+        assertEquals(java.time.OffsetDateTime.parse("2026-03-16T19:40:12+01:00").toInstant(), reading.date)
+        val viewer: ChatViewer = dialog.lastMessageViews!!.firstViewers!!.single()
+        assertEquals("User 1", viewer.userName)
+        assertEquals(listOf(1L), dialog.muteList)
+        assertEquals(null, dialog.description)
+        assertEquals(null, dialog.backgroundId)
     }
 
     @Test
