@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::page::{Page, Row};
-use crate::spec::model::{FieldType, Method, ParamType, ResultType};
+use crate::spec::model::{FieldType, Method, ParamType, ResultField, ResultType, Spec};
 
 /// One disagreement between a spec and a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +120,7 @@ impl fmt::Display for Finding {
 }
 
 /// Compares a method's spec with its page.
-pub fn compare(method: &Method, page: &Page) -> Vec<Finding> {
+pub fn compare(spec: &Spec, method: &Method, page: &Page) -> Vec<Finding> {
     let mut findings = Vec::new();
     if let Some(name) = page.method.as_ref().filter(|name| **name != method.name) {
         findings.push(Finding::OtherMethod { page: name.clone() });
@@ -132,7 +132,7 @@ pub fn compare(method: &Method, page: &Page) -> Vec<Finding> {
         });
     }
     compare_params(method, page, &mut findings);
-    compare_result(method, page, &mut findings);
+    compare_result(spec, method, page, &mut findings);
     compare_errors(method, page, &mut findings);
     findings
 }
@@ -170,7 +170,7 @@ fn compare_params(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
     }
 }
 
-fn compare_result(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
+fn compare_result(spec: &Spec, method: &Method, page: &Page, findings: &mut Vec<Finding>) {
     let Some(result) = page.result() else {
         return;
     };
@@ -184,26 +184,63 @@ fn compare_result(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
         return;
     }
     let rows: &[Row] = page.result_object().map_or(&[], |table| &table.rows);
+    compare_fields(spec, page, "", &method.result.fields, rows, findings, 0);
+}
+
+/// How deep nested tables are followed: pages nest a few levels; links that loop stop here.
+const MAX_DEPTH: usize = 8;
+
+/// The fields of an object against a table of rows, and, where a row links the table of its
+/// object, that object's fields against that table (names then read `restrictions.avatar`).
+fn compare_fields(
+    spec: &Spec,
+    page: &Page,
+    prefix: &str,
+    fields: &[ResultField],
+    rows: &[Row],
+    findings: &mut Vec<Finding>,
+    depth: usize,
+) {
     for row in rows {
-        match method.result.fields.iter().find(|f| f.name == row.name) {
-            None => findings.push(Finding::FieldMissingInSpec {
-                name: row.name.clone(),
+        let name = format!("{prefix}{}", row.name);
+        let Some(field) = fields.iter().find(|f| f.name == row.name) else {
+            findings.push(Finding::FieldMissingInSpec {
+                name,
                 page_type: row.ty.clone(),
-            }),
-            Some(field) if !field_type_matches(field.ty, &row.ty) => {
-                findings.push(Finding::FieldType {
-                    name: row.name.clone(),
-                    spec: type_name(&field.ty),
-                    page: row.ty.clone(),
-                })
+            });
+            continue;
+        };
+        if !field_type_matches(&field.ty, &row.ty) {
+            findings.push(Finding::FieldType {
+                name: name.clone(),
+                spec: type_name(&field.ty),
+                page: row.ty.clone(),
+            });
+        }
+        let nested = field.ty.object_name().and_then(|t| spec.object_type(t));
+        let table = row
+            .link
+            .as_deref()
+            .and_then(|anchor| page.object_table(anchor));
+        if let (Some(object), Some(table)) = (nested, table) {
+            if depth < MAX_DEPTH {
+                let prefix = format!("{name}.");
+                compare_fields(
+                    spec,
+                    page,
+                    &prefix,
+                    &object.fields,
+                    &table.rows,
+                    findings,
+                    depth + 1,
+                );
             }
-            Some(_) => {}
         }
     }
-    for field in &method.result.fields {
+    for field in fields {
         if !rows.iter().any(|row| row.name == field.name) {
             findings.push(Finding::FieldNotOnPage {
-                name: field.name.clone(),
+                name: format!("{prefix}{}", field.name),
             });
         }
     }
@@ -266,11 +303,14 @@ fn result_type_matches(spec: ResultType, page: &str) -> bool {
     }
 }
 
-fn field_type_matches(spec: FieldType, page: &str) -> bool {
+fn field_type_matches(spec: &FieldType, page: &str) -> bool {
     match spec {
         FieldType::Integer => page == "integer",
-        FieldType::String => matches!(page, "string" | "datetime" | "date"),
+        FieldType::Number => matches!(page, "double" | "float" | "number"),
+        FieldType::String => matches!(page, "string" | "date"),
         FieldType::Boolean => page == "boolean",
-        FieldType::IntegerList => page == "array" || page.starts_with("integer["),
+        FieldType::Datetime => matches!(page, "datetime" | "string"),
+        FieldType::List(_) => page == "array" || page.ends_with("[]"),
+        FieldType::Object(_) => page == "object",
     }
 }

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use super::page::{Page, Row};
+use super::page::{ObjectTable, Page, Row};
 
 /// The docs site every spec's `docs_url` points at; a page's path there is its path in the
 /// docs repository with `.html` for `.md`.
@@ -59,16 +59,25 @@ pub fn draft(page: &Page, path: &str) -> String {
     let _ = writeln!(out, "result:");
     let _ = writeln!(out, "  type: {}", result.map_or("TODO".into(), result_type));
     let _ = writeln!(out, "  doc: TODO");
+    // Object tables the result links, found on the way; each becomes a named type.
+    let mut types: Vec<&ObjectTable> = Vec::new();
     if result.is_some_and(|row| row.ty == "object") {
         if let Some(object) = page.result_object() {
             let _ = writeln!(out, "  fields:");
-            for row in &object.rows {
-                let _ = writeln!(out, "    - name: {}", text(&row.name));
-                let _ = writeln!(out, "      type: {}", field_type(row));
-                let _ = writeln!(out, "      required: TODO");
-                let _ = writeln!(out, "      doc: TODO");
-            }
+            write_fields(&mut out, page, &object.rows, "    ", &mut types);
         }
+    }
+    let mut written = 0;
+    while written < types.len() {
+        if written == 0 {
+            let _ = writeln!(out, "types:");
+        }
+        let table = types[written];
+        written += 1;
+        let _ = writeln!(out, "  - name: {}  # check the name", type_name(table));
+        let _ = writeln!(out, "    doc: TODO");
+        let _ = writeln!(out, "    fields:");
+        write_fields(&mut out, page, &table.rows, "      ", &mut types);
     }
     if !page.errors.is_empty() {
         let _ = writeln!(out, "errors:");
@@ -104,14 +113,55 @@ fn param_type(row: &Row) -> String {
 fn result_type(row: &Row) -> String {
     match row.ty.as_str() {
         "boolean" | "object" => row.ty.clone(),
-        "integer[]" => "integer_list".to_string(),
+        "integer[]" => "list<integer>".to_string(),
         other => format!("TODO  # the page says {}", text(other)),
     }
 }
 
-fn field_type(row: &Row) -> String {
-    match row.ty.as_str() {
-        "integer" | "string" | "boolean" => row.ty.clone(),
-        other => format!("TODO  # the page says {}", text(other)),
+/// The fields of an object table; a row that links another table of the page gets that
+/// table's type (queued in `types` once).
+fn write_fields<'a>(
+    out: &mut String,
+    page: &'a Page,
+    rows: &[Row],
+    indent: &str,
+    types: &mut Vec<&'a ObjectTable>,
+) {
+    for row in rows {
+        let linked = row.link.as_deref().and_then(|a| page.object_table(a));
+        if let Some(table) = linked {
+            if !types.iter().any(|t| std::ptr::eq(*t, table)) {
+                types.push(table);
+            }
+        }
+        let _ = writeln!(out, "{indent}- name: {}", text(&row.name));
+        let _ = writeln!(out, "{indent}  type: {}", field_type(row, linked));
+        let _ = writeln!(out, "{indent}  required: TODO");
+        let _ = writeln!(out, "{indent}  doc: TODO");
+    }
+}
+
+fn field_type(row: &Row, linked: Option<&ObjectTable>) -> String {
+    match (row.ty.as_str(), linked) {
+        ("integer" | "string" | "boolean" | "datetime", _) => row.ty.clone(),
+        ("double" | "float", _) => "number".to_string(),
+        ("object", Some(table)) => type_name(table),
+        ("array", Some(table)) => format!("list<{}>", type_name(table)),
+        (other, _) => format!("TODO  # the page says {}", text(other)),
+    }
+}
+
+/// A type name from a table's heading: `Readed List Item Object` → `ReadedListItem`.
+fn type_name(table: &ObjectTable) -> String {
+    let heading = table.heading.trim_end_matches("Object").trim();
+    let name: String = heading
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| w[..1].to_ascii_uppercase() + &w[1..])
+        .collect();
+    if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        name
+    } else {
+        "TODO".to_string()
     }
 }

@@ -35,6 +35,9 @@ pub struct Row {
     pub ty: String,
     /// A parameter marked with `*`; fields are never marked.
     pub required: bool,
+    /// The anchor of the table describing the row's object (`restrictions` for a description
+    /// that links `(#restrictions)`).
+    pub link: Option<String>,
 }
 
 /// A table describing one object.
@@ -118,6 +121,13 @@ impl Page {
             .or_else(|| self.result_objects.first())
     }
 
+    /// The response table anchored `anchor`.
+    pub fn object_table(&self, anchor: &str) -> Option<&ObjectTable> {
+        self.result_objects
+            .iter()
+            .find(|table| table.anchor.as_deref() == Some(anchor))
+    }
+
     fn add_table(&mut self, section: Section, heading: &str, rows: Vec<Vec<String>>) {
         let Some((header, body)) = rows.split_first() else {
             return;
@@ -188,10 +198,16 @@ fn name_row(row: &[String]) -> Option<Row> {
     let rest = cell.trim_start().strip_prefix("**")?;
     let (name, after) = rest.split_once("**")?;
     let required = after.starts_with('*');
+    let link = row[1..].iter().find_map(|cell| {
+        let start = cell.find("](#")? + 3;
+        let end = start + cell[start..].find(')')?;
+        Some(cell[start..end].to_string())
+    });
     Some(Row {
         name: name.trim().to_string(),
         ty: first_code_span(after).unwrap_or_default().to_string(),
         required,
+        link,
     })
 }
 
