@@ -6,6 +6,7 @@ Usage: python python_runner.py cases.json
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import re
@@ -93,9 +94,17 @@ def check_error(expected: Dict[str, Any], error: BaseException) -> Optional[str]
 
 
 def has(actual: Any, want: Any) -> bool:
-    """Whether `actual` holds `want`: every key of an object, equality otherwise."""
+    """Whether `actual` holds `want`: every key of an object (a dict's item or a typed result's
+    field), every item of a list, the same moment for a date and time, equality otherwise."""
     if isinstance(want, dict):
-        return isinstance(actual, dict) and all(k in actual and has(actual[k], v) for k, v in want.items())
+        if isinstance(actual, dict):
+            return all(k in actual and has(actual[k], v) for k, v in want.items())
+        missing = object()
+        return actual is not None and all(has(getattr(actual, k, missing), v) for k, v in want.items())
+    if isinstance(want, list):
+        return isinstance(actual, list) and len(actual) == len(want) and all(map(has, actual, want))
+    if isinstance(actual, datetime.datetime) and isinstance(want, str):
+        return actual == datetime.datetime.fromisoformat(want)
     return bool(actual == want)
 
 
