@@ -54,40 +54,7 @@ pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(Option::<LenientInt>::deserialize(d)?.map(|v| v.0))
 }
 
-/// For an optional list of integers; the portal sends an empty list as `[]` or, in PHP fashion,
-/// as an empty object `{}`.
-pub fn opt_int_list<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<i64>>, D::Error> {
-    struct V;
-    impl<'de> Visitor<'de> for V {
-        type Value = Option<Vec<i64>>;
-        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-            f.write_str("a list of integers")
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some(v) = seq.next_element::<LenientInt>()? {
-                out.push(v.0);
-            }
-            Ok(Some(out))
-        }
-        fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = Vec::new();
-            while let Some((_, v)) = map.next_entry::<de::IgnoredAny, LenientInt>()? {
-                out.push(v.0);
-            }
-            Ok(Some(out))
-        }
-    }
-    d.deserialize_any(V)
-}
-
-/// A whole `result` that is a list of integers, read as leniently as [`opt_int_list`]: numbers
+/// A whole `result` that is a list of integers, read as leniently as any [`Lenient`] list: numbers
 /// or numeric strings, in a list or in a PHP array that became an object (`{"0": 339, "2": 337}`
 /// after the portal filtered it). `null` is refused: a list result is always there.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -260,7 +227,7 @@ mod tests {
         id: i64,
         #[serde(default, deserialize_with = "opt_int")]
         owner: Option<i64>,
-        #[serde(default, deserialize_with = "opt_int_list")]
+        #[serde(default, deserialize_with = "lenient")]
         list: Option<Vec<i64>>,
         #[serde(default, deserialize_with = "opt_string")]
         name: Option<String>,
