@@ -36,7 +36,7 @@ mod generated;
 pub use b24kit_runtime::chrono;
 #[doc(hidden)]
 pub use b24kit_runtime::fuzzing;
-pub use b24kit_runtime::wire::DateTime;
+pub use b24kit_runtime::wire::{DateTime, Map};
 pub use b24kit_runtime::{
     cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
     parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, Event,

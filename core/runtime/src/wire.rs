@@ -175,15 +175,50 @@ impl Lenient for DateTime {
 }
 
 impl<T: Lenient> Lenient for Option<T> {
-    /// `null` (and, with `#[serde(default)]`, an absent key) is `None`; so is the empty string
-    /// PHP writes for an unset date or number, unless `T` itself reads it.
+    /// `null` (and, with `#[serde(default)]`, an absent key) is `None`; so are the empty string
+    /// and the `false` PHP writes for "no value" (an unset date, no phones), unless `T` itself
+    /// reads them.
     fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
         match value {
             serde_json::Value::Null => Ok(None),
             serde_json::Value::String(ref s) if s.is_empty() => Ok(T::read(value).ok()),
+            serde_json::Value::Bool(false) => Ok(T::read(value).ok()),
             other => T::read(other).map(Some).map_err(de::Error::custom),
         }
+    }
+}
+
+/// An object keyed by identifiers (`{"85851": {…}}`), its keys in the order sent.
+pub type Map<T> = indexmap::IndexMap<String, T>;
+
+impl<T: Lenient> Lenient for Map<T> {
+    /// An object; or the list a PHP array with keys 0, 1, … becomes (`[]` when empty), keyed
+    /// by position.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Lenient> Visitor<'de> for V<T> {
+            type Value = Map<T>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<Map<T>, A::Error> {
+                let mut out = Map::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    let value = map.next_value_seed(Seed(std::marker::PhantomData))?;
+                    out.insert(key, value);
+                }
+                Ok(out)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Map<T>, A::Error> {
+                let mut out = Map::new();
+                while let Some(v) = seq.next_element_seed(Seed(std::marker::PhantomData))? {
+                    out.insert(out.len().to_string(), v);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
@@ -336,5 +371,36 @@ mod tests {
         assert!(bad(date).contains("ISO 8601"), "{}", bad(date));
         assert!(bad(r#"{"viewers":[],"ratio":"NaN"}"#).contains("expected a number"));
         assert!(bad(r#"{"viewers":[],"ids":[true]}"#).contains("integer"));
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    struct Keyed {
+        #[serde(deserialize_with = "lenient")]
+        messages: Map<Viewer>,
+        #[serde(default, deserialize_with = "lenient")]
+        groups: Option<Map<Vec<i64>>>,
+        #[serde(default, deserialize_with = "lenient")]
+        phones: Option<Map<String>>,
+    }
+
+    #[test]
+    fn maps_keep_their_keys_in_order_and_take_php_lists_and_false() {
+        let k: Keyed = serde_json::from_str(
+            r#"{"messages":{"9":{"user_id":"1"},"10":{"user_id":2}},"groups":{"7":["1","2"]},"phones":false}"#,
+        )
+        .unwrap();
+        assert_eq!(k.messages.keys().collect::<Vec<_>>(), ["9", "10"]);
+        assert_eq!(k.messages["10"].user_id, 2);
+        assert_eq!(k.groups.unwrap()["7"], vec![1, 2]);
+        assert_eq!(k.phones, None);
+        // PHP's empty array, and one with keys 0 and 1, arrive as lists.
+        let k: Keyed = serde_json::from_str(r#"{"messages":[],"groups":[[5],[6]]}"#).unwrap();
+        assert!(k.messages.is_empty());
+        assert_eq!(
+            k.groups.unwrap().into_iter().collect::<Vec<_>>(),
+            [("0".to_string(), vec![5]), ("1".to_string(), vec![6])]
+        );
+        assert!(serde_json::from_str::<Keyed>(r#"{"messages":"x"}"#).is_err());
+        assert!(serde_json::from_str::<Keyed>(r#"{"messages":{},"phones":true}"#).is_err());
     }
 }
