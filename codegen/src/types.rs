@@ -17,6 +17,8 @@ pub(crate) enum SpecType {
     /// A date and time with its UTC offset.
     Datetime,
     List(Box<SpecType>),
+    /// String keys (identifiers) to values of the item type.
+    Map(Box<SpecType>),
     /// A named object type: its name is the type's name in every language.
     Object(String),
 }
@@ -30,6 +32,7 @@ impl SpecType {
             FieldType::Boolean => SpecType::Boolean,
             FieldType::Datetime => SpecType::Datetime,
             FieldType::List(item) => SpecType::List(Box::new(SpecType::of_field(item))),
+            FieldType::Map(item) => SpecType::Map(Box::new(SpecType::of_field(item))),
             FieldType::Object(name) => SpecType::Object(name.clone()),
         }
     }
@@ -43,10 +46,34 @@ pub(crate) struct Typed {
     pub(crate) required: bool,
 }
 
-/// How a crate names a date and time in Rust.
-pub(crate) const CORE_DATETIME: &str = "b24kit_runtime::wire::DateTime";
-/// The same type as the bindings see it, through the public crate.
-pub(crate) const PUBLIC_DATETIME: &str = "b24kit::DateTime";
+/// How a Rust crate spells the types the core takes from its runtime, and how a binding turns
+/// the core's values into its own.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RustNames {
+    pub(crate) datetime: &'static str,
+    /// The map type, taking its value type: `{}` stands for it.
+    pub(crate) map: &'static str,
+    /// The function that turns the core's date and time into this crate's; `None`: the same.
+    pub(crate) datetime_from_core: Option<&'static str>,
+    /// Whether a map must be rebuilt even when its values need no conversion (another type).
+    pub(crate) map_from_core: bool,
+}
+
+/// The core itself.
+pub(crate) const CORE: RustNames = RustNames {
+    datetime: "b24kit_runtime::wire::DateTime",
+    map: "b24kit_runtime::wire::Map<{}>",
+    datetime_from_core: None,
+    map_from_core: false,
+};
+
+/// A binding that keeps the core's types, through the public crate (Python, Node).
+pub(crate) const PUBLIC: RustNames = RustNames {
+    datetime: "b24kit::DateTime",
+    map: "b24kit::Map<{}>",
+    datetime_from_core: None,
+    map_from_core: false,
+};
 
 impl Typed {
     /// A parameter: a flag is a boolean; one that is optional without a default is absent
@@ -91,60 +118,80 @@ impl Typed {
 
     /// The core's Rust type, `Option<…>` when not required.
     pub(crate) fn rust(&self) -> String {
-        self.rust_with(CORE_DATETIME)
+        self.rust_in(CORE)
     }
 
-    /// The Rust type with dates and times spelled `datetime` (object types keep their name: each
-    /// binding mirrors them under it).
-    pub(crate) fn rust_with(&self, datetime: &str) -> String {
-        let base = rust_base(&self.ty, datetime);
+    /// The Rust type in a crate that spells dates, times and maps as `names` says (object types
+    /// keep their name: each binding mirrors them under it).
+    pub(crate) fn rust_in(&self, names: RustNames) -> String {
+        let base = rust_base(&self.ty, names);
         optional(&base, self.required, |t| format!("Option<{t}>"))
     }
 
-    /// The expression that turns the core's value `expr` into a binding's mirror of it, where
-    /// object types become the binding's own and dates and times pass through `datetime` (a
-    /// function path; `None`: the binding takes the core's type).
-    pub(crate) fn mirror(&self, expr: &str, datetime: Option<&str>) -> String {
-        match (self.required, mirror_fn(&self.ty, datetime)) {
+    /// The expression that turns the core's value `expr` into a binding's mirror of it: object
+    /// types become the binding's own, dates, times and maps as `names` says.
+    pub(crate) fn mirror(&self, expr: &str, names: RustNames) -> String {
+        match (self.required, mirror_fn(&self.ty, names)) {
             (_, None) => expr.to_string(),
-            (true, Some(_)) => mirror_value(&self.ty, expr, datetime),
+            (true, Some(_)) => mirror_value(&self.ty, expr, names),
             (false, Some(f)) => format!("{expr}.map({f})"),
         }
     }
 }
 
-fn rust_base(ty: &SpecType, datetime: &str) -> String {
+fn rust_base(ty: &SpecType, names: RustNames) -> String {
     match ty {
         SpecType::Integer => "i64".to_string(),
         SpecType::Number => "f64".to_string(),
         SpecType::String => "String".to_string(),
         SpecType::Boolean => "bool".to_string(),
-        SpecType::Datetime => datetime.to_string(),
-        SpecType::List(item) => format!("Vec<{}>", rust_base(item, datetime)),
+        SpecType::Datetime => names.datetime.to_string(),
+        SpecType::List(item) => format!("Vec<{}>", rust_base(item, names)),
+        SpecType::Map(item) => names.map.replace("{}", &rust_base(item, names)),
         SpecType::Object(name) => name.clone(),
     }
 }
 
 /// A present value converted (see [`Typed::mirror`]).
-fn mirror_value(ty: &SpecType, expr: &str, datetime: Option<&str>) -> String {
-    match (ty, mirror_fn(ty, datetime)) {
+fn mirror_value(ty: &SpecType, expr: &str, names: RustNames) -> String {
+    match (ty, mirror_fn(ty, names)) {
         (_, None) => expr.to_string(),
         (SpecType::Object(_), _) => format!("{expr}.into()"),
         (SpecType::List(item), _) => format!(
             "{expr}.into_iter().map({}).collect()",
-            mirror_fn(item, datetime).unwrap_or_default()
+            mirror_fn(item, names).unwrap_or_default()
         ),
+        (SpecType::Map(item), _) => match mirror_fn(item, names) {
+            None => format!("{expr}.into_iter().collect()"),
+            Some(_) => format!(
+                "{expr}.into_iter().map(|(key, value)| (key, {})).collect()",
+                mirror_value(item, "value", names)
+            ),
+        },
         (_, Some(f)) => format!("{f}({expr})"),
     }
 }
 
 /// A function or closure converting one value, `None` where no conversion is needed.
-fn mirror_fn(ty: &SpecType, datetime: Option<&str>) -> Option<String> {
+fn mirror_fn(ty: &SpecType, names: RustNames) -> Option<String> {
     match ty {
         SpecType::Object(_) => Some("Into::into".to_string()),
-        SpecType::Datetime => datetime.map(str::to_string),
-        SpecType::List(item) => mirror_fn(item, datetime)
+        SpecType::Datetime => names.datetime_from_core.map(str::to_string),
+        SpecType::List(item) => mirror_fn(item, names)
             .map(|f| format!("|items: Vec<_>| items.into_iter().map({f}).collect::<Vec<_>>()")),
+        SpecType::Map(item) => {
+            let target = rust_base(ty, names);
+            match mirror_fn(item, names) {
+                None if !names.map_from_core => None,
+                None => Some(format!(
+                    "|map: b24kit::Map<_>| map.into_iter().collect::<{target}>()"
+                )),
+                Some(_) => Some(format!(
+                    "|map: b24kit::Map<_>| map.into_iter().map(|(key, value)| (key, {})).collect::<{target}>()",
+                    mirror_value(item, "value", names)
+                )),
+            }
+        }
         _ => None,
     }
 }
@@ -237,21 +284,41 @@ mod tests {
         let viewers = typed("list<ChatViewer>", false);
         assert_eq!(viewers.rust(), "Option<Vec<ChatViewer>>");
         assert_eq!(
-            viewers.mirror("r.viewers", None),
+            viewers.mirror("r.viewers", PUBLIC),
             "r.viewers.map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>())"
         );
+        let other = RustNames {
+            datetime: "T",
+            map: "HashMap<String, {}>",
+            datetime_from_core: Some("f"),
+            map_from_core: true,
+        };
         let dates = typed("list<datetime>", true);
-        assert_eq!(dates.rust_with("T"), "Vec<T>");
-        assert_eq!(dates.mirror("d", None), "d");
+        assert_eq!(dates.rust_in(other), "Vec<T>");
+        assert_eq!(dates.mirror("d", PUBLIC), "d");
+        assert_eq!(dates.mirror("d", other), "d.into_iter().map(f).collect()");
+        assert_eq!(typed("datetime", false).mirror("d", other), "d.map(f)");
         assert_eq!(
-            dates.mirror("d", Some("f")),
-            "d.into_iter().map(f).collect()"
-        );
-        assert_eq!(typed("datetime", false).mirror("d", Some("f")), "d.map(f)");
-        assert_eq!(
-            typed("ChatLink", true).mirror("r.link", None),
+            typed("ChatLink", true).mirror("r.link", PUBLIC),
             "r.link.into()"
         );
-        assert_eq!(typed("list<integer>", true).mirror("ids", Some("f")), "ids");
+        assert_eq!(typed("list<integer>", true).mirror("ids", other), "ids");
+
+        let users = typed("map<ChatViewer>", true);
+        assert_eq!(users.rust(), "b24kit_runtime::wire::Map<ChatViewer>");
+        assert_eq!(users.rust_in(other), "HashMap<String, ChatViewer>");
+        let converted = "u.into_iter().map(|(key, value)| (key, value.into())).collect()";
+        assert_eq!(users.mirror("u", PUBLIC), converted);
+        assert_eq!(users.mirror("u", other), converted);
+        let flags = typed("map<boolean>", false);
+        assert_eq!(flags.mirror("m", PUBLIC), "m");
+        assert_eq!(
+            flags.mirror("m", other),
+            "m.map(|map: b24kit::Map<_>| map.into_iter().collect::<HashMap<String, bool>>())"
+        );
+        assert_eq!(
+            typed("map<list<integer>>", true).mirror("m", other),
+            "m.into_iter().collect()"
+        );
     }
 }

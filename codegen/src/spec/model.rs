@@ -238,6 +238,8 @@ pub enum FieldType {
     /// An ISO 8601 date and time with its offset.
     Datetime,
     List(Box<FieldType>),
+    /// An object keyed by identifiers (`{"85851": {…}}`), each value of the item type.
+    Map(Box<FieldType>),
     /// A named object type of the spec.
     Object(String),
 }
@@ -255,12 +257,16 @@ impl FieldType {
             _ => {
                 if let Some(item) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
                     FieldType::List(Box::new(FieldType::parse(item)?))
+                } else if let Some(item) =
+                    text.strip_prefix("map<").and_then(|t| t.strip_suffix('>'))
+                {
+                    FieldType::Map(Box::new(FieldType::parse(item)?))
                 } else if crate::spec::validate::is_type_name(text) {
                     FieldType::Object(text.to_string())
                 } else {
                     return Err(format!(
                         "{text:?} is not a type: integer, number, string, boolean, datetime, \
-                         list<T> or the PascalCase name of an object type"
+                         list<T>, map<T> or the PascalCase name of an object type"
                     ));
                 }
             }
@@ -270,7 +276,7 @@ impl FieldType {
     /// The object type named at any depth (`list<ChatViewer>` → `ChatViewer`).
     pub fn object_name(&self) -> Option<&str> {
         match self {
-            FieldType::List(item) => item.object_name(),
+            FieldType::List(item) | FieldType::Map(item) => item.object_name(),
             FieldType::Object(name) => Some(name),
             _ => None,
         }
@@ -286,6 +292,7 @@ impl std::fmt::Display for FieldType {
             FieldType::Boolean => f.write_str("boolean"),
             FieldType::Datetime => f.write_str("datetime"),
             FieldType::List(item) => write!(f, "list<{item}>"),
+            FieldType::Map(item) => write!(f, "map<{item}>"),
             FieldType::Object(name) => f.write_str(name),
         }
     }

@@ -532,16 +532,27 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
     let mut fields: Vec<ResultField> = Vec::new();
     for (i, f) in defs.into_iter().enumerate() {
         let at = format!("{at}[{i}]");
-        if !is_snake_name(&f.name) {
+        let idents = Idents::from_name(&f.name);
+        if !is_wire_key(&f.name) {
             c.report(
                 format!("{at}.name"),
-                format!("{:?} is not a snake_case key", f.name),
+                format!(
+                    "{:?} is not a key a language can name (letters, digits, `_`)",
+                    f.name
+                ),
             );
-        }
-        if fields.iter().any(|g| g.name == f.name) {
+        } else if fields.iter().any(|g| g.name == f.name) {
             c.report(
                 format!("{at}.name"),
                 format!("duplicate field {:?}", f.name),
+            );
+        } else if let Some(g) = fields.iter().find(|g| g.idents.snake == idents.snake) {
+            c.report(
+                format!("{at}.name"),
+                format!(
+                    "{:?} and {:?} would have the same name in every language",
+                    g.name, f.name
+                ),
             );
         }
         if f.name == EXTRA_FIELD {
@@ -561,7 +572,7 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
             }
         };
         fields.push(ResultField {
-            idents: Idents::from_name(&f.name),
+            idents,
             name: f.name,
             ty,
             required: f.required,
@@ -1014,6 +1025,12 @@ fn is_wire_name(name: &str) -> bool {
         && name
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// A result key as portals write them: `chat_id`, `chatId`, `chatid`, `entity_data_1`.
+fn is_wire_key(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
 /// PascalCase: an ASCII capital, then letters and digits.

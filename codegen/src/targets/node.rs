@@ -13,7 +13,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC_DATETIME};
+use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/node/src/generated.rs";
@@ -29,6 +29,7 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
             SpecType::Boolean => "boolean".to_string(),
             SpecType::Datetime => "Date".to_string(),
             SpecType::List(item) => format!("{}[]", ts(item)),
+            SpecType::Map(item) => format!("{{ [key: string]: {} }}", ts(item)),
             SpecType::Object(name) => name.clone(),
         }
     }
@@ -117,8 +118,8 @@ fn js_field(f: &ResultField) -> JsField {
     let name = rust_ident(&f.idents.snake);
     JsField {
         js_name: f.idents.camel.clone(),
-        rust_type: typed.rust_with(PUBLIC_DATETIME),
-        convert: typed.mirror(&format!("r.{name}"), None),
+        rust_type: typed.rust_in(PUBLIC),
+        convert: typed.mirror(&format!("r.{name}"), PUBLIC),
         ts_type: typescript_type(&typed).0,
         doc: f.doc.clone(),
         name,

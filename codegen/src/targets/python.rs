@@ -12,7 +12,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC_DATETIME};
+use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/python/src/generated.rs";
@@ -29,6 +29,7 @@ fn python_type(t: &Typed) -> (String, &'static str) {
             SpecType::Boolean => "bool".to_string(),
             SpecType::Datetime => "datetime".to_string(),
             SpecType::List(item) => format!("List[{}]", annotation(item)),
+            SpecType::Map(item) => format!("Dict[str, {}]", annotation(item)),
             SpecType::Object(name) => name.clone(),
         }
     }
@@ -107,8 +108,8 @@ fn py_field(f: &ResultField) -> PyField {
     let name = rust_ident(&f.idents.snake);
     PyField {
         py_name: python_ident(&f.idents.snake),
-        rust_type: typed.rust_with(PUBLIC_DATETIME),
-        convert: typed.mirror(&format!("r.{name}"), None),
+        rust_type: typed.rust_in(PUBLIC),
+        convert: typed.mirror(&format!("r.{name}"), PUBLIC),
         py_type: python_type(&typed).0,
         doc: f.doc.clone(),
         name,

@@ -30,6 +30,8 @@ struct RustMethod<'a> {
     required: Vec<RustParam<'a>>,
     /// The result object (if the result is one) and the named types the spec declares.
     objects: Vec<RustObject>,
+    /// Object types declared by other methods' specs that this one's fields use.
+    imports: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +93,15 @@ fn wire_type(m: &Method) -> String {
 
 fn rust_method(m: &Method) -> RustMethod<'_> {
     let params: Vec<RustParam> = m.params.iter().map(rust_param).collect();
+    let views = ObjectView::of(m);
+    let mut imports: Vec<String> = views
+        .iter()
+        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()))
+        .filter(|name| !views.iter().any(|o| o.name == *name))
+        .map(str::to_string)
+        .collect();
+    imports.sort();
+    imports.dedup();
     RustMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
@@ -99,7 +110,8 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         wire_type: wire_type(m),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
-        objects: ObjectView::of(m)
+        imports,
+        objects: views
             .into_iter()
             .map(|o| RustObject {
                 doc: o.full_doc(),
@@ -146,11 +158,16 @@ fn rust_field(f: &ResultField) -> RustField {
     let typed = Typed::field(f);
     // Every value is read leniently (`b24kit_runtime::wire::Lenient`); a key that may be absent
     // defaults to `None`, while a required but nullable one must still be sent.
-    let serde = if f.required {
-        r#"#[serde(deserialize_with = "b24kit_runtime::wire::lenient")]"#
+    let ident = rust_ident(&f.idents.snake);
+    // The wire key, where the field's name is not it (`chatId` → `chat_id`).
+    let rename = if ident.trim_start_matches("r#") == f.name {
+        String::new()
     } else {
-        r#"#[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]"#
+        format!("rename = {:?}, ", f.name)
     };
+    let default = if f.required { "" } else { "default, " };
+    let serde =
+        format!(r#"#[serde({rename}{default}deserialize_with = "b24kit_runtime::wire::lenient")]"#);
     let doc = match (f.required, f.nullable) {
         (true, true) => format!(
             "{}\n\nAlways sent; `None` when the portal sends `null`.",
@@ -162,9 +179,9 @@ fn rust_field(f: &ResultField) -> RustField {
     };
     RustField {
         name: f.name.clone(),
-        ident: rust_ident(&f.idents.snake),
+        ident,
         rust_type: typed.rust(),
-        serde: serde.to_string(),
+        serde,
         doc,
     }
 }

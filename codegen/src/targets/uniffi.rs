@@ -11,7 +11,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Typed};
+use crate::types::{ObjectView, RustNames, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/uniffi/src/generated.rs";
@@ -45,9 +45,15 @@ struct RecordField {
     doc: String,
 }
 
-/// Dates and times cross as uniffi's timestamp: `java.time.Instant` in Kotlin, `Date` in Swift.
-/// Both hold the instant only; the portal's offset stays in the core's value.
-const DATETIME: &str = "std::time::SystemTime";
+/// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
+/// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
+/// (`Map` in Kotlin, `Dictionary` in Swift).
+const NAMES: RustNames = RustNames {
+    datetime: "std::time::SystemTime",
+    map: "std::collections::HashMap<String, {}>",
+    datetime_from_core: Some("std::time::SystemTime::from"),
+    map_from_core: true,
+};
 
 #[derive(Serialize)]
 struct UniffiParam {
@@ -68,8 +74,8 @@ struct Variant {
 fn record_field(name: &str, typed: Typed, doc: &str) -> RecordField {
     let name = rust_ident(name);
     RecordField {
-        rust_type: typed.rust_with(DATETIME),
-        convert: typed.mirror(&format!("r.{name}"), Some("std::time::SystemTime::from")),
+        rust_type: typed.rust_in(NAMES),
+        convert: typed.mirror(&format!("r.{name}"), NAMES),
         doc: doc.to_string(),
         name,
     }
