@@ -187,6 +187,58 @@ fn compare_result(spec: &Spec, method: &Method, page: &Page, findings: &mut Vec<
     compare_fields(spec, page, "", &method.result.fields, rows, findings, 0);
 }
 
+/// One value's type against its row, then what the row links: an object's table (a list's
+/// items are described by theirs), or for a map the table with one row for any key
+/// (`<messageId>`), whose own row describes the values.
+fn compare_value(
+    spec: &Spec,
+    page: &Page,
+    name: &str,
+    ty: &FieldType,
+    row: &Row,
+    findings: &mut Vec<Finding>,
+    depth: usize,
+) {
+    if !field_type_matches(ty, &row.ty) {
+        findings.push(Finding::FieldType {
+            name: name.to_string(),
+            spec: type_name(ty),
+            page: row.ty.clone(),
+        });
+    }
+    let table = row
+        .link
+        .as_deref()
+        .and_then(|anchor| page.object_table(anchor));
+    let (Some(table), true) = (table, depth < MAX_DEPTH) else {
+        return;
+    };
+    match ty {
+        FieldType::Map(item) => {
+            if let [any_key] = table.rows.as_slice() {
+                if any_key.name.contains('<') {
+                    let name = format!("{name}.<key>");
+                    compare_value(spec, page, &name, item, any_key, findings, depth + 1);
+                }
+            }
+        }
+        _ => {
+            if let Some(object) = ty.object_name().and_then(|t| spec.object_type(t)) {
+                let prefix = format!("{name}.");
+                compare_fields(
+                    spec,
+                    page,
+                    &prefix,
+                    &object.fields,
+                    &table.rows,
+                    findings,
+                    depth + 1,
+                );
+            }
+        }
+    }
+}
+
 /// How deep nested tables are followed: pages nest a few levels; links that loop stop here.
 const MAX_DEPTH: usize = 8;
 
@@ -210,32 +262,7 @@ fn compare_fields(
             });
             continue;
         };
-        if !field_type_matches(&field.ty, &row.ty) {
-            findings.push(Finding::FieldType {
-                name: name.clone(),
-                spec: type_name(&field.ty),
-                page: row.ty.clone(),
-            });
-        }
-        let nested = field.ty.object_name().and_then(|t| spec.object_type(t));
-        let table = row
-            .link
-            .as_deref()
-            .and_then(|anchor| page.object_table(anchor));
-        if let (Some(object), Some(table)) = (nested, table) {
-            if depth < MAX_DEPTH {
-                let prefix = format!("{name}.");
-                compare_fields(
-                    spec,
-                    page,
-                    &prefix,
-                    &object.fields,
-                    &table.rows,
-                    findings,
-                    depth + 1,
-                );
-            }
-        }
+        compare_value(spec, page, &name, &field.ty, row, findings, depth);
     }
     for field in fields {
         if !rows.iter().any(|row| row.name == field.name) {
@@ -311,6 +338,6 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::Boolean => page == "boolean",
         FieldType::Datetime => matches!(page, "datetime" | "string"),
         FieldType::List(_) => page == "array" || page.ends_with("[]"),
-        FieldType::Object(_) => page == "object",
+        FieldType::Object(_) | FieldType::Map(_) => page == "object",
     }
 }

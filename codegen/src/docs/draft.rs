@@ -123,30 +123,42 @@ fn result_type(row: &Row) -> String {
 fn write_fields<'a>(
     out: &mut String,
     page: &'a Page,
-    rows: &[Row],
+    rows: &'a [Row],
     indent: &str,
     types: &mut Vec<&'a ObjectTable>,
 ) {
     for row in rows {
-        let linked = row.link.as_deref().and_then(|a| page.object_table(a));
-        if let Some(table) = linked {
-            if !types.iter().any(|t| std::ptr::eq(*t, table)) {
-                types.push(table);
-            }
-        }
         let _ = writeln!(out, "{indent}- name: {}", text(&row.name));
-        let _ = writeln!(out, "{indent}  type: {}", field_type(row, linked));
+        let _ = writeln!(out, "{indent}  type: {}", value_type(page, row, types));
         let _ = writeln!(out, "{indent}  required: TODO");
         let _ = writeln!(out, "{indent}  doc: TODO");
     }
 }
 
-fn field_type(row: &Row, linked: Option<&ObjectTable>) -> String {
+/// A row's type: scalars as the page writes them; an object or list whose row links a table,
+/// that table's type; a linked table with one row for any key (`<messageId>`), a map.
+fn value_type<'a>(page: &'a Page, row: &'a Row, types: &mut Vec<&'a ObjectTable>) -> String {
+    let linked = row.link.as_deref().and_then(|a| page.object_table(a));
+    if let Some([any_key]) = linked.map(|t| t.rows.as_slice()) {
+        if any_key.name.contains('<') {
+            let item = value_type(page, any_key, types);
+            return match item.strip_prefix("TODO  # ") {
+                Some(said) => format!("TODO  # a map; its values: {said}"),
+                None => format!("map<{item}>"),
+            };
+        }
+    }
+    let mut queue = |table: &'a ObjectTable| {
+        if !types.iter().any(|t| std::ptr::eq(*t, table)) {
+            types.push(table);
+        }
+        type_name(table)
+    };
     match (row.ty.as_str(), linked) {
         ("integer" | "string" | "boolean" | "datetime", _) => row.ty.clone(),
         ("double" | "float", _) => "number".to_string(),
-        ("object", Some(table)) => type_name(table),
-        ("array", Some(table)) => format!("list<{}>", type_name(table)),
+        ("object", Some(table)) => queue(table),
+        ("array", Some(table)) => format!("list<{}>", queue(table)),
         (other, _) => format!("TODO  # the page says {}", text(other)),
     }
 }
