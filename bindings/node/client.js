@@ -45,6 +45,7 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
 }
 
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_SESSION_HISTORY_GET_PARAMS = ['sessionId', 'chatId'];
 const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
 const IMOPENLINES_SESSION_MODE_SILENT_PARAMS = ['chatId', 'activate'];
@@ -104,6 +105,54 @@ class Client extends ClientBase {
         userCode.push(stringArg(params, 'userCode', null));
       });
       return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Get the messages, participants and files of an open-line session.
+   *
+   * Returns the history of an open-line session: its messages keyed by identifier, the users who
+   * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+   * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+   *
+   * Calls `imopenlines.session.history.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionHistoryGet(params = {}, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionHistoryGet', IMOPENLINES_SESSION_HISTORY_GET_PARAMS);
+      checkCallOptions(options);
+      const sessionId = integerArg(params, 'sessionId', null);
+      const chatId = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGet(sessionId, chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.history.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionHistoryGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionHistoryGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionHistoryGetBatch');
+      const sessionId = [];
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionHistoryGetBatch: calls[${index}]`, IMOPENLINES_SESSION_HISTORY_GET_PARAMS);
+        sessionId.push(integerArg(params, 'sessionId', null));
+        chatId.push(integerArg(params, 'chatId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGetBatch(calls.length, sessionId, chatId, halt));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -21,6 +21,15 @@ class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 class ImNotInstalledError extends MethodError {}
 
+/** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
+class MissingRequiredParamError extends MethodError {}
+
+/** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
+class InvalidSessionIdError extends MethodError {}
+
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+class AccessDeniedError extends MethodError {}
+
 /** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
 class ChatIdEmptyError extends MethodError {}
 
@@ -29,9 +38,6 @@ class ChatIdError extends MethodError {}
 
 /** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class ChatTypeError extends MethodError {}
-
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class AccessDeniedError extends MethodError {}
 
 /** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 class UserIdError extends MethodError {}
@@ -121,10 +127,12 @@ const makeError = base.errorFactory(
   {
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
+    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
+    "INVALID_SESSION_ID": InvalidSessionIdError,
+    "ACCESS_DENIED": AccessDeniedError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
-    "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
   },
@@ -157,10 +165,12 @@ module.exports = {
   BitrixSystemError,
   AccessError,
   ImNotInstalledError,
+  MissingRequiredParamError,
+  InvalidSessionIdError,
+  AccessDeniedError,
   ChatIdEmptyError,
   ChatIdError,
   ChatTypeError,
-  AccessDeniedError,
   UserIdError,
   UserNotOperatorError,
   RateLimitError,

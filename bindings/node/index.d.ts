@@ -248,6 +248,242 @@ export interface ImopenlinesDialogGetParams {
   userCode?: string;
 }
 
+/** The session's history. The result of `imopenlines.session.history.get`. */
+export interface ImopenlinesSessionHistoryGetResult {
+  /** The chat. */
+  readonly chatId: number;
+  /** `Y` when the calling user may join the dialog, else `N`. */
+  readonly canJoin: string | null;
+  /** `Y` when the calling user may rate the operators as a supervisor, else `N`. */
+  readonly canVoteHead: string | null;
+  /** The session. */
+  readonly sessionId: number | null;
+  /** The supervisor's rating of the session. */
+  readonly sessionVoteHead: number | null;
+  /** The supervisor's comment on the rating. */
+  readonly sessionCommentHead: string | null;
+  /** The dialog, `chat<ID>`. */
+  readonly userId: string | null;
+  /** The messages, keyed by message identifier. */
+  readonly message: { [key: string]: HistoryMessage } | null;
+  /** Message identifiers (numeric strings) per dialog (`chat<ID>`). */
+  readonly usersMessage: { [key: string]: string[] } | null;
+  /** The participants, keyed by user identifier. */
+  readonly users: { [key: string]: HistoryUser } | null;
+  /** What the open line allows. */
+  readonly openlines: HistoryOpenLines | null;
+  /** Participants by department, keyed by department identifier. */
+  readonly userInGroup: { [key: string]: HistoryDepartment } | null;
+  /** Participants outside those departments. */
+  readonly woUserInGroup: string[] | null;
+  /** The chat, keyed by chat identifier. */
+  readonly chat: { [key: string]: HistoryChat } | null;
+  /** Per chat, per user: whether the user has blocked the chat. */
+  readonly userBlockChat: { [key: string]: { [key: string]: boolean } } | null;
+  /** Per chat: the users in it. */
+  readonly userInChat: { [key: string]: number[] } | null;
+  /** Files of the messages, keyed by file identifier. */
+  readonly files: { [key: string]: HistoryFile } | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** One message of a session's history. */
+export interface HistoryMessage {
+  /** The message. */
+  readonly id: string;
+  /** The chat. */
+  readonly chatid: string | null;
+  /** The author (a numeric string); `0` for a system message. */
+  readonly senderid: string | null;
+  /** The dialog, `chat<ID>`. */
+  readonly recipientid: string | null;
+  /** When it was sent. */
+  readonly date: Date | null;
+  /** The text, with BB codes. */
+  readonly text: string | null;
+  /** The text in the older HTML form. */
+  readonly textlegacy: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A participant of an open-line session. */
+export interface HistoryUser {
+  /** The user. */
+  readonly id: string;
+  /** Full name. */
+  readonly name: string | null;
+  /** First name. */
+  readonly firstName: string | null;
+  /** Last name. */
+  readonly lastName: string | null;
+  /** Position. */
+  readonly workPosition: string | null;
+  /** Link to the avatar. */
+  readonly avatar: string | null;
+  /** The avatar's file. */
+  readonly avatarId: number | null;
+  /** `M` or `F`. */
+  readonly gender: string | null;
+  /** Whether the user is an extranet user. */
+  readonly extranet: boolean | null;
+  /** Whether the user came through a connector (a client of the line). */
+  readonly connector: boolean | null;
+  /** Link to the profile. */
+  readonly profile: string | null;
+  /** How the user signs in from outside (`socservices`, `imconnector`, …). */
+  readonly externalAuthId: string | null;
+  /** Online status. */
+  readonly status: string | null;
+  /** When the user was last active. */
+  readonly lastActivityDate: Date | null;
+  /** The user's departments. */
+  readonly departments: number[] | null;
+  /** Kind of user (`user`, `bot`, …). */
+  readonly type: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** What an open line allows the calling user. */
+export interface HistoryOpenLines {
+  /** Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor. */
+  readonly canvoteashead: { [key: string]: boolean } | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A department and those of its users in the session. */
+export interface HistoryDepartment {
+  /** The department. */
+  readonly id: number;
+  /** Its users in the session. */
+  readonly users: string[] | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The chat of an open-line session, as the history reads it. */
+export interface HistoryChat {
+  /** The chat. */
+  readonly id: string;
+  /** Name of the chat. */
+  readonly name: string | null;
+  /** Who owns the chat. */
+  readonly owner: string | null;
+  /** External type, `LINES` for open lines. */
+  readonly entityType: string | null;
+  /** External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`. */
+  readonly entityId: string | null;
+  /** The open-line session's data, `|`-separated. */
+  readonly entityData1: string | null;
+  /** The chat's CRM bindings, `|`-separated. */
+  readonly entityData2: string | null;
+  /** More external data; `Y` while the dialog is in silent mode. */
+  readonly entityData3: string | null;
+  /** How many messages the chat holds. */
+  readonly messageCount: number | null;
+  /** Public flag; empty when the chat is not public. */
+  readonly public: string | null;
+  /** Per user: whether the user turned notifications off. */
+  readonly muteList: { [key: string]: boolean } | null;
+  /** The operators. */
+  readonly managerList: number[] | null;
+  /** When the chat was created. */
+  readonly dateCreate: Date | null;
+  /** Type of chat, `lines` for open lines. */
+  readonly type: string | null;
+  /** Where the chat lives in the external channel. */
+  readonly entityLink: ChatEntityLink | null;
+  /** Which role may do what in the chat. */
+  readonly permissions: HistoryChatPermissions | null;
+  /** Whether the message input field is shown. */
+  readonly textFieldEnabled: boolean | null;
+  /** The chat's background. */
+  readonly backgroundId: number | null;
+  /** Type of the chat's messages (`L` for open lines). */
+  readonly messageType: string | null;
+  /** Whether the chat is new. */
+  readonly isNew: boolean | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history names them. */
+export interface HistoryChatPermissions {
+  /** Who may add participants. */
+  readonly manageUsersAdd: string | null;
+  /** Who may remove participants. */
+  readonly manageUsersDelete: string | null;
+  /** Who may change the chat's interface. */
+  readonly manageUi: string | null;
+  /** Who may change the chat's settings. */
+  readonly manageSettings: string | null;
+  /** Who may manage messages. */
+  readonly manageMessages: string | null;
+  /** Who may post messages. */
+  readonly canPost: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A file of a session's messages. */
+export interface HistoryFile {
+  /** The file. */
+  readonly id: number;
+  /** The chat. */
+  readonly chatid: number | null;
+  /** When it was uploaded. */
+  readonly date: Date | null;
+  /** Kind of file (`image`, `file`, …). */
+  readonly type: string | null;
+  /** File name. */
+  readonly name: string | null;
+  /** File extension. */
+  readonly extension: string | null;
+  /** Size in bytes. */
+  readonly size: number | null;
+  /** Processing status (`done` when ready). */
+  readonly status: string | null;
+  /** Processing progress, percent. */
+  readonly progress: number | null;
+  /** Who uploaded it. */
+  readonly authorid: number | null;
+  /** The uploader's name. */
+  readonly authorname: string | null;
+  /** Link to a preview. */
+  readonly urlpreview: string | null;
+  /** Link to view it. */
+  readonly urlshow: string | null;
+  /** Link to download it. */
+  readonly urldownload: string | null;
+  /** Whether it can be transcribed. */
+  readonly istranscribable: boolean | null;
+  /** Whether it is a video note. */
+  readonly isvideonote: boolean | null;
+  /** Whether it is a voice note. */
+  readonly isvoicenote: boolean | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Parameters of `imopenlines.session.history.get`. */
+export interface ImopenlinesSessionHistoryGetParams {
+  /**
+   * The session; the sixth `|`-separated part of the dialog's `entity_data_1`.
+   *
+   * Default: `null`.
+   */
+  sessionId?: number;
+  /**
+   * The open-line chat, without the `chat` prefix (`1763`); its newest session is read.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+}
+
 /** Parameters of `imopenlines.session.mode.pin`. */
 export interface ImopenlinesSessionModePinParams {
   /**
@@ -313,6 +549,16 @@ export declare class Client {
   /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
   /**
+   * Get the messages, participants and files of an open-line session.
+   *
+   * Returns the history of an open-line session: its messages keyed by identifier, the users who
+   * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+   * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+   */
+  imopenlinesSessionHistoryGet(params?: ImopenlinesSessionHistoryGetParams, options?: CallOptions): Promise<Response<ImopenlinesSessionHistoryGetResult>>;
+  /** `imopenlines.session.history.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionHistoryGetBatch(calls: ImopenlinesSessionHistoryGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesSessionHistoryGetResult> | B24kitError>>;
+  /**
    * Pin an open-line dialog to the current operator, or unpin it.
    *
    * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
@@ -361,14 +607,18 @@ export interface Client extends AnyMethodCalls {}
 export declare class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 export declare class ImNotInstalledError extends MethodError {}
+/** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
+export declare class MissingRequiredParamError extends MethodError {}
+/** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
+export declare class InvalidSessionIdError extends MethodError {}
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+export declare class AccessDeniedError extends MethodError {}
 /** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
 export declare class ChatIdEmptyError extends MethodError {}
 /** `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class ChatIdError extends MethodError {}
 /** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class ChatTypeError extends MethodError {}
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class AccessDeniedError extends MethodError {}
 /** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
 export declare class UserIdError extends MethodError {}
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
@@ -433,10 +683,12 @@ export declare const errors: {
   BitrixSystemError: typeof BitrixSystemError;
   AccessError: typeof AccessError;
   ImNotInstalledError: typeof ImNotInstalledError;
+  MissingRequiredParamError: typeof MissingRequiredParamError;
+  InvalidSessionIdError: typeof InvalidSessionIdError;
+  AccessDeniedError: typeof AccessDeniedError;
   ChatIdEmptyError: typeof ChatIdEmptyError;
   ChatIdError: typeof ChatIdError;
   ChatTypeError: typeof ChatTypeError;
-  AccessDeniedError: typeof AccessDeniedError;
   UserIdError: typeof UserIdError;
   UserNotOperatorError: typeof UserNotOperatorError;
   RateLimitError: typeof RateLimitError;

@@ -100,7 +100,8 @@ def has(actual: Any, want: Any) -> bool:
         if isinstance(actual, dict):
             return all(k in actual and has(actual[k], v) for k, v in want.items())
         missing = object()
-        return actual is not None and all(has(getattr(actual, k, missing), v) for k, v in want.items())
+        field = lambda k: getattr(actual, k, missing) if hasattr(actual, k) else getattr(actual, snake(k), missing)
+        return actual is not None and all(has(field(k), v) for k, v in want.items())
     if isinstance(want, list):
         return isinstance(actual, list) and len(actual) == len(want) and all(map(has, actual, want))
     if isinstance(actual, datetime.datetime) and isinstance(want, str):

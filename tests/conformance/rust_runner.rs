@@ -172,6 +172,19 @@ async fn call(
                 .await
                 .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
         }
+        "imopenlines.session.history.get" => {
+            let mut p = b24kit::ImopenlinesSessionHistoryGetParams::new();
+            if let Some(id) = int("SESSION_ID")? {
+                p = p.session_id(id);
+            }
+            if let Some(id) = int("CHAT_ID")? {
+                p = p.chat_id(id);
+            }
+            client
+                .imopenlines_session_history_get(p)
+                .await
+                .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
+        }
         "imopenlines.session.mode.pinAll" => client
             .imopenlines_session_mode_pin_all(b24kit::ImopenlinesSessionModePinAllParams::new())
             .await

@@ -16,7 +16,12 @@ import {
   ChatReading,
   ChatRestrictions,
   ChatViewer,
+  HistoryMessage,
+  HistoryUser,
   ImNotInstalledError,
+  ImopenlinesSessionHistoryGetResult,
+  InvalidSessionIdError,
+  MissingRequiredParamError,
   ImopenlinesDialogGetParams,
   ImopenlinesDialogGetResult,
   UserNotOperatorError,
@@ -88,8 +93,8 @@ import {
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
-  ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError,
-  BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
+  ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError,
+  InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
   UnexpectedAnswerError, BatchError, BatchMethodNotAllowedError, BatchLengthExceededError,
@@ -158,6 +163,12 @@ export async function main(url: string, chatId: number): Promise<void> {
   await client.imopenlinesSessionModePin({ chatId, activate: false });
   console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
   describeDialog(dialog);
+  const history: ImopenlinesSessionHistoryGetResult = (await client.imopenlinesSessionHistoryGet({ chatId })).result;
+  const messages: { [id: string]: HistoryMessage } = history.message ?? {};
+  const users: { [id: string]: HistoryUser } = history.users ?? {};
+  for (const [id, message] of Object.entries(messages)) {
+    console.log(`${id} ${message.date?.toISOString()} ${users[message.senderid ?? '']?.name ?? 'system'}: ${message.text}`);
+  }
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));
   console.log(`b24kit ${version}: on ${answer.result} in ${describe(answer.time)}; ${everyError.length} error classes`);
   try {

@@ -376,6 +376,405 @@ impl From<b24kit::ChatViewer> for ChatViewer {
     }
 }
 
+/// The session's history. The result of `imopenlines.session.history.get`.
+#[napi(object, use_nullable = true)]
+pub struct ImopenlinesSessionHistoryGetResult {
+    /// The chat.
+    pub chat_id: i64,
+    /// `Y` when the calling user may join the dialog, else `N`.
+    pub can_join: Option<String>,
+    /// `Y` when the calling user may rate the operators as a supervisor, else `N`.
+    pub can_vote_head: Option<String>,
+    /// The session.
+    pub session_id: Option<i64>,
+    /// The supervisor's rating of the session.
+    pub session_vote_head: Option<i64>,
+    /// The supervisor's comment on the rating.
+    pub session_comment_head: Option<String>,
+    /// The dialog, `chat<ID>`.
+    pub user_id: Option<String>,
+    /// The messages, keyed by message identifier.
+    pub message: Option<b24kit::Map<HistoryMessage>>,
+    /// Message identifiers (numeric strings) per dialog (`chat<ID>`).
+    pub users_message: Option<b24kit::Map<Vec<String>>>,
+    /// The participants, keyed by user identifier.
+    pub users: Option<b24kit::Map<HistoryUser>>,
+    /// What the open line allows.
+    pub openlines: Option<HistoryOpenLines>,
+    /// Participants by department, keyed by department identifier.
+    pub user_in_group: Option<b24kit::Map<HistoryDepartment>>,
+    /// Participants outside those departments.
+    pub wo_user_in_group: Option<Vec<String>>,
+    /// The chat, keyed by chat identifier.
+    pub chat: Option<b24kit::Map<HistoryChat>>,
+    /// Per chat, per user: whether the user has blocked the chat.
+    pub user_block_chat: Option<b24kit::Map<b24kit::Map<bool>>>,
+    /// Per chat: the users in it.
+    pub user_in_chat: Option<b24kit::Map<Vec<i64>>>,
+    /// Files of the messages, keyed by file identifier.
+    pub files: Option<b24kit::Map<HistoryFile>>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesSessionHistoryGetResult> for ImopenlinesSessionHistoryGetResult {
+    fn from(r: b24kit::ImopenlinesSessionHistoryGetResult) -> Self {
+        ImopenlinesSessionHistoryGetResult {
+            chat_id: r.chat_id,
+            can_join: r.can_join,
+            can_vote_head: r.can_vote_head,
+            session_id: r.session_id,
+            session_vote_head: r.session_vote_head,
+            session_comment_head: r.session_comment_head,
+            user_id: r.user_id,
+            message: r.message.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryMessage>>()
+            }),
+            users_message: r.users_message,
+            users: r.users.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryUser>>()
+            }),
+            openlines: r.openlines.map(Into::into),
+            user_in_group: r.user_in_group.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryDepartment>>()
+            }),
+            wo_user_in_group: r.wo_user_in_group,
+            chat: r.chat.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryChat>>()
+            }),
+            user_block_chat: r.user_block_chat,
+            user_in_chat: r.user_in_chat,
+            files: r.files.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryFile>>()
+            }),
+            extra: r.extra,
+        }
+    }
+}
+
+/// One message of a session's history.
+#[napi(object, use_nullable = true)]
+pub struct HistoryMessage {
+    /// The message.
+    pub id: String,
+    /// The chat.
+    pub chatid: Option<String>,
+    /// The author (a numeric string); `0` for a system message.
+    pub senderid: Option<String>,
+    /// The dialog, `chat<ID>`.
+    pub recipientid: Option<String>,
+    /// When it was sent.
+    pub date: Option<b24kit::DateTime>,
+    /// The text, with BB codes.
+    pub text: Option<String>,
+    /// The text in the older HTML form.
+    pub textlegacy: Option<String>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryMessage> for HistoryMessage {
+    fn from(r: b24kit::HistoryMessage) -> Self {
+        HistoryMessage {
+            id: r.id,
+            chatid: r.chatid,
+            senderid: r.senderid,
+            recipientid: r.recipientid,
+            date: r.date,
+            text: r.text,
+            textlegacy: r.textlegacy,
+            extra: r.extra,
+        }
+    }
+}
+
+/// A participant of an open-line session.
+#[napi(object, use_nullable = true)]
+pub struct HistoryUser {
+    /// The user.
+    pub id: String,
+    /// Full name.
+    pub name: Option<String>,
+    /// First name.
+    pub first_name: Option<String>,
+    /// Last name.
+    pub last_name: Option<String>,
+    /// Position.
+    pub work_position: Option<String>,
+    /// Link to the avatar.
+    pub avatar: Option<String>,
+    /// The avatar's file.
+    pub avatar_id: Option<i64>,
+    /// `M` or `F`.
+    pub gender: Option<String>,
+    /// Whether the user is an extranet user.
+    pub extranet: Option<bool>,
+    /// Whether the user came through a connector (a client of the line).
+    pub connector: Option<bool>,
+    /// Link to the profile.
+    pub profile: Option<String>,
+    /// How the user signs in from outside (`socservices`, `imconnector`, …).
+    pub external_auth_id: Option<String>,
+    /// Online status.
+    pub status: Option<String>,
+    /// When the user was last active.
+    pub last_activity_date: Option<b24kit::DateTime>,
+    /// The user's departments.
+    pub departments: Option<Vec<i64>>,
+    /// Kind of user (`user`, `bot`, …).
+    pub r#type: Option<String>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryUser> for HistoryUser {
+    fn from(r: b24kit::HistoryUser) -> Self {
+        HistoryUser {
+            id: r.id,
+            name: r.name,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            work_position: r.work_position,
+            avatar: r.avatar,
+            avatar_id: r.avatar_id,
+            gender: r.gender,
+            extranet: r.extranet,
+            connector: r.connector,
+            profile: r.profile,
+            external_auth_id: r.external_auth_id,
+            status: r.status,
+            last_activity_date: r.last_activity_date,
+            departments: r.departments,
+            r#type: r.r#type,
+            extra: r.extra,
+        }
+    }
+}
+
+/// What an open line allows the calling user.
+#[napi(object, use_nullable = true)]
+pub struct HistoryOpenLines {
+    /// Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
+    pub canvoteashead: Option<b24kit::Map<bool>>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryOpenLines> for HistoryOpenLines {
+    fn from(r: b24kit::HistoryOpenLines) -> Self {
+        HistoryOpenLines {
+            canvoteashead: r.canvoteashead,
+            extra: r.extra,
+        }
+    }
+}
+
+/// A department and those of its users in the session.
+#[napi(object, use_nullable = true)]
+pub struct HistoryDepartment {
+    /// The department.
+    pub id: i64,
+    /// Its users in the session.
+    pub users: Option<Vec<String>>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryDepartment> for HistoryDepartment {
+    fn from(r: b24kit::HistoryDepartment) -> Self {
+        HistoryDepartment {
+            id: r.id,
+            users: r.users,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The chat of an open-line session, as the history reads it.
+#[napi(object, use_nullable = true)]
+pub struct HistoryChat {
+    /// The chat.
+    pub id: String,
+    /// Name of the chat.
+    pub name: Option<String>,
+    /// Who owns the chat.
+    pub owner: Option<String>,
+    /// External type, `LINES` for open lines.
+    pub entity_type: Option<String>,
+    /// External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
+    pub entity_id: Option<String>,
+    /// The open-line session's data, `|`-separated.
+    pub entity_data1: Option<String>,
+    /// The chat's CRM bindings, `|`-separated.
+    pub entity_data2: Option<String>,
+    /// More external data; `Y` while the dialog is in silent mode.
+    pub entity_data3: Option<String>,
+    /// How many messages the chat holds.
+    pub message_count: Option<i64>,
+    /// Public flag; empty when the chat is not public.
+    pub public: Option<String>,
+    /// Per user: whether the user turned notifications off.
+    pub mute_list: Option<b24kit::Map<bool>>,
+    /// The operators.
+    pub manager_list: Option<Vec<i64>>,
+    /// When the chat was created.
+    pub date_create: Option<b24kit::DateTime>,
+    /// Type of chat, `lines` for open lines.
+    pub r#type: Option<String>,
+    /// Where the chat lives in the external channel.
+    pub entity_link: Option<ChatEntityLink>,
+    /// Which role may do what in the chat.
+    pub permissions: Option<HistoryChatPermissions>,
+    /// Whether the message input field is shown.
+    pub text_field_enabled: Option<bool>,
+    /// The chat's background.
+    pub background_id: Option<i64>,
+    /// Type of the chat's messages (`L` for open lines).
+    pub message_type: Option<String>,
+    /// Whether the chat is new.
+    pub is_new: Option<bool>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryChat> for HistoryChat {
+    fn from(r: b24kit::HistoryChat) -> Self {
+        HistoryChat {
+            id: r.id,
+            name: r.name,
+            owner: r.owner,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            entity_data1: r.entity_data1,
+            entity_data2: r.entity_data2,
+            entity_data3: r.entity_data3,
+            message_count: r.message_count,
+            public: r.public,
+            mute_list: r.mute_list,
+            manager_list: r.manager_list,
+            date_create: r.date_create,
+            r#type: r.r#type,
+            entity_link: r.entity_link.map(Into::into),
+            permissions: r.permissions.map(Into::into),
+            text_field_enabled: r.text_field_enabled,
+            background_id: r.background_id,
+            message_type: r.message_type,
+            is_new: r.is_new,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history
+/// names them.
+#[napi(object, use_nullable = true)]
+pub struct HistoryChatPermissions {
+    /// Who may add participants.
+    pub manage_users_add: Option<String>,
+    /// Who may remove participants.
+    pub manage_users_delete: Option<String>,
+    /// Who may change the chat's interface.
+    pub manage_ui: Option<String>,
+    /// Who may change the chat's settings.
+    pub manage_settings: Option<String>,
+    /// Who may manage messages.
+    pub manage_messages: Option<String>,
+    /// Who may post messages.
+    pub can_post: Option<String>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryChatPermissions> for HistoryChatPermissions {
+    fn from(r: b24kit::HistoryChatPermissions) -> Self {
+        HistoryChatPermissions {
+            manage_users_add: r.manage_users_add,
+            manage_users_delete: r.manage_users_delete,
+            manage_ui: r.manage_ui,
+            manage_settings: r.manage_settings,
+            manage_messages: r.manage_messages,
+            can_post: r.can_post,
+            extra: r.extra,
+        }
+    }
+}
+
+/// A file of a session's messages.
+#[napi(object, use_nullable = true)]
+pub struct HistoryFile {
+    /// The file.
+    pub id: i64,
+    /// The chat.
+    pub chatid: Option<i64>,
+    /// When it was uploaded.
+    pub date: Option<b24kit::DateTime>,
+    /// Kind of file (`image`, `file`, …).
+    pub r#type: Option<String>,
+    /// File name.
+    pub name: Option<String>,
+    /// File extension.
+    pub extension: Option<String>,
+    /// Size in bytes.
+    pub size: Option<i64>,
+    /// Processing status (`done` when ready).
+    pub status: Option<String>,
+    /// Processing progress, percent.
+    pub progress: Option<i64>,
+    /// Who uploaded it.
+    pub authorid: Option<i64>,
+    /// The uploader's name.
+    pub authorname: Option<String>,
+    /// Link to a preview.
+    pub urlpreview: Option<String>,
+    /// Link to view it.
+    pub urlshow: Option<String>,
+    /// Link to download it.
+    pub urldownload: Option<String>,
+    /// Whether it can be transcribed.
+    pub istranscribable: Option<bool>,
+    /// Whether it is a video note.
+    pub isvideonote: Option<bool>,
+    /// Whether it is a voice note.
+    pub isvoicenote: Option<bool>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryFile> for HistoryFile {
+    fn from(r: b24kit::HistoryFile) -> Self {
+        HistoryFile {
+            id: r.id,
+            chatid: r.chatid,
+            date: r.date,
+            r#type: r.r#type,
+            name: r.name,
+            extension: r.extension,
+            size: r.size,
+            status: r.status,
+            progress: r.progress,
+            authorid: r.authorid,
+            authorname: r.authorname,
+            urlpreview: r.urlpreview,
+            urlshow: r.urlshow,
+            urldownload: r.urldownload,
+            istranscribable: r.istranscribable,
+            isvideonote: r.isvideonote,
+            isvoicenote: r.isvoicenote,
+            extra: r.extra,
+        }
+    }
+}
+
 #[napi]
 impl NativeClient {
     /// `imopenlines.dialog.get`; the promise settles with a `Response` or a typed error.
@@ -448,6 +847,62 @@ impl NativeClient {
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesDialogGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
+        })
+    }
+    /// `imopenlines.session.history.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_history_get<'e>(
+        &self,
+        env: &'e Env,
+        session_id: Option<i64>,
+        chat_id: Option<i64>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionHistoryGetParams {
+                session_id,
+                chat_id,
+            },
+            |answer| {
+                (
+                    ImopenlinesSessionHistoryGetResult::from(answer.result),
+                    NativeTime::from(answer.time),
+                )
+            },
+        )
+    }
+
+    /// `imopenlines.session.history.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_history_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        session_id: Vec<Option<i64>>,
+        chat_id: Vec<Option<i64>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if session_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut session_id = session_id.into_iter();
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionHistoryGetParams {
+                session_id: session_id.next().expect("length checked"),
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (
+                ImopenlinesSessionHistoryGetResult::from(answer.result),
                 NativeTime::from(answer.time),
             )
         })

@@ -102,6 +102,21 @@ test('dialog.get: nested objects, lists of objects and dates', async () => {
   assert.equal(dialog.backgroundId, null);
 });
 
+test('session.history.get: maps keyed by id, as plain objects in the order sent', async () => {
+  const history = (await client.imopenlinesSessionHistoryGet({ sessionId: 1743 })).result;
+  assert.deepEqual(Object.keys(history.message), ['204301', '204302']);
+  assert.equal(history.message['204301'].text, 'Hello, my order has not arrived.');
+  assert.ok(history.message['204301'].date instanceof Date);
+  assert.equal(history.users['211'].connector, true);
+  assert.deepEqual(history.users['1'].departments, [1]);
+  assert.deepEqual(history.userBlockChat, { 2043: { 1: false, 211: false } });
+  assert.deepEqual(history.userInChat, { 2043: [1, 211] });
+  assert.equal(history.chat['2043'].permissions.canPost, 'member');
+  assert.ok((await failure(client.imopenlinesSessionHistoryGet({}))) instanceof b24kit.MissingRequiredParamError);
+  assert.ok((await failure(client.imopenlinesSessionHistoryGet({ sessionId: 999999 }))) instanceof b24kit.InvalidSessionIdError);
+  assert.ok((await failure(client.imopenlinesSessionHistoryGet({ sessionId: 1745 }))) instanceof b24kit.AccessDeniedError);
+});
+
 test('dialog.get errors and the one-of rule', async () => {
   assert.ok((await failure(client.imopenlinesDialogGet({ chatId: 2045 }))) instanceof b24kit.AccessError);
   await portal.fault({ kind: 'error', status: 400, code: 'IM_NOT_INSTALLED' });

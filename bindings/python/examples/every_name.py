@@ -39,17 +39,27 @@ from b24kit import (
     DEFAULT_OAUTH_SERVER,
     ExpiredTokenError,
     InvalidTokenError,
+    HistoryChat,
+    HistoryChatPermissions,
+    HistoryDepartment,
+    HistoryFile,
+    HistoryMessage,
+    HistoryOpenLines,
+    HistoryUser,
     HttpError,
     ImNotInstalledError,
     ImopenlinesDialogGetResult,
+    ImopenlinesSessionHistoryGetResult,
     InsufficientScopeError,
     InternalServerError,
     InvalidArgumentError,
     InvalidCredentialsError,
     InvalidRequestError,
+    InvalidSessionIdError,
     ListWalk,
     ManifestIsNotAvailableError,
     MethodError,
+    MissingRequiredParamError,
     OperatingBudget,
     MethodNotFoundError,
     NoAuthFoundError,
@@ -89,7 +99,7 @@ from b24kit import (
 
 EVERY_ERROR: List[Type[B24kitError]] = [
     MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
-    UserNotOperatorError, AccessError, ImNotInstalledError,
+    UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, InvalidSessionIdError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -120,12 +130,29 @@ def describe_dialog(dialog: ImopenlinesDialogGetResult) -> None:
     print(f"posting: {permissions.can_post if permissions else '?'}; read by {[r.user_id for r in readings]}, seen first by {[v.user_name for v in viewers]}")
 
 
+def describe_history(client: Client, session_id: int) -> None:
+    """A session's history: maps keyed by identifier, their values typed."""
+    history: ImopenlinesSessionHistoryGetResult = client.imopenlines_session_history_get(session_id=session_id).result
+    messages: Dict[str, HistoryMessage] = history.message or {}
+    users: Dict[str, HistoryUser] = history.users or {}
+    chats: Dict[str, HistoryChat] = history.chat or {}
+    files: Dict[str, HistoryFile] = history.files or {}
+    departments: Dict[str, HistoryDepartment] = history.user_in_group or {}
+    lines: Optional[HistoryOpenLines] = history.openlines
+    permissions: List[Optional[HistoryChatPermissions]] = [chat.permissions for chat in chats.values()]
+    for key, message in messages.items():
+        author = users.get(message.senderid or "")
+        print(f"{key} {message.date} {author.name if author else 'system'}: {message.text}")
+    print(f"files {[f.name for f in files.values()]}, departments {list(departments)}, lines {lines}, rights {permissions}")
+
+
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
     dialog: ImopenlinesDialogGetResult = client.imopenlines_dialog_get(chat_id=chat_id).result
     print(f"dialog {dialog.id} silent: {dialog.entity_data_3 == 'Y'}")
     describe_dialog(dialog)
+    describe_history(client, int((dialog.entity_data_1 or "").split("|")[5]))
     pinned: List[int] = client.imopenlines_session_mode_pin_all().result
     client.imopenlines_session_mode_pin(chat_id, activate=False)
     print(f"pinned sessions: {pinned}; unpinned: {client.imopenlines_session_mode_unpin_all().result}")

@@ -633,6 +633,728 @@ impl ChatViewer {
     }
 }
 
+/// The session's history. The result of `imopenlines.session.history.get`.
+#[pyclass(
+    frozen,
+    eq,
+    module = "b24kit",
+    name = "ImopenlinesSessionHistoryGetResult"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImopenlinesSessionHistoryGetResult {
+    /// The chat.
+    #[pyo3(get)]
+    pub chat_id: i64,
+    /// `Y` when the calling user may join the dialog, else `N`.
+    #[pyo3(get)]
+    pub can_join: Option<String>,
+    /// `Y` when the calling user may rate the operators as a supervisor, else `N`.
+    #[pyo3(get)]
+    pub can_vote_head: Option<String>,
+    /// The session.
+    #[pyo3(get)]
+    pub session_id: Option<i64>,
+    /// The supervisor's rating of the session.
+    #[pyo3(get)]
+    pub session_vote_head: Option<i64>,
+    /// The supervisor's comment on the rating.
+    #[pyo3(get)]
+    pub session_comment_head: Option<String>,
+    /// The dialog, `chat<ID>`.
+    #[pyo3(get)]
+    pub user_id: Option<String>,
+    /// The messages, keyed by message identifier.
+    #[pyo3(get)]
+    pub message: Option<b24kit::Map<HistoryMessage>>,
+    /// Message identifiers (numeric strings) per dialog (`chat<ID>`).
+    #[pyo3(get)]
+    pub users_message: Option<b24kit::Map<Vec<String>>>,
+    /// The participants, keyed by user identifier.
+    #[pyo3(get)]
+    pub users: Option<b24kit::Map<HistoryUser>>,
+    /// What the open line allows.
+    #[pyo3(get)]
+    pub openlines: Option<HistoryOpenLines>,
+    /// Participants by department, keyed by department identifier.
+    #[pyo3(get)]
+    pub user_in_group: Option<b24kit::Map<HistoryDepartment>>,
+    /// Participants outside those departments.
+    #[pyo3(get)]
+    pub wo_user_in_group: Option<Vec<String>>,
+    /// The chat, keyed by chat identifier.
+    #[pyo3(get)]
+    pub chat: Option<b24kit::Map<HistoryChat>>,
+    /// Per chat, per user: whether the user has blocked the chat.
+    #[pyo3(get)]
+    pub user_block_chat: Option<b24kit::Map<b24kit::Map<bool>>>,
+    /// Per chat: the users in it.
+    #[pyo3(get)]
+    pub user_in_chat: Option<b24kit::Map<Vec<i64>>>,
+    /// Files of the messages, keyed by file identifier.
+    #[pyo3(get)]
+    pub files: Option<b24kit::Map<HistoryFile>>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesSessionHistoryGetResult> for ImopenlinesSessionHistoryGetResult {
+    fn from(r: b24kit::ImopenlinesSessionHistoryGetResult) -> Self {
+        ImopenlinesSessionHistoryGetResult {
+            chat_id: r.chat_id,
+            can_join: r.can_join,
+            can_vote_head: r.can_vote_head,
+            session_id: r.session_id,
+            session_vote_head: r.session_vote_head,
+            session_comment_head: r.session_comment_head,
+            user_id: r.user_id,
+            message: r.message.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryMessage>>()
+            }),
+            users_message: r.users_message,
+            users: r.users.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryUser>>()
+            }),
+            openlines: r.openlines.map(Into::into),
+            user_in_group: r.user_in_group.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryDepartment>>()
+            }),
+            wo_user_in_group: r.wo_user_in_group,
+            chat: r.chat.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryChat>>()
+            }),
+            user_block_chat: r.user_block_chat,
+            user_in_chat: r.user_in_chat,
+            files: r.files.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<HistoryFile>>()
+            }),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ImopenlinesSessionHistoryGetResult {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("chat_id={}", py_repr(py, &self.chat_id)?),
+            format!("can_join={}", py_repr(py, &self.can_join)?),
+            format!("can_vote_head={}", py_repr(py, &self.can_vote_head)?),
+            format!("session_id={}", py_repr(py, &self.session_id)?),
+            format!(
+                "session_vote_head={}",
+                py_repr(py, &self.session_vote_head)?
+            ),
+            format!(
+                "session_comment_head={}",
+                py_repr(py, &self.session_comment_head)?
+            ),
+            format!("user_id={}", py_repr(py, &self.user_id)?),
+            format!("message={}", py_repr(py, &self.message)?),
+            format!("users_message={}", py_repr(py, &self.users_message)?),
+            format!("users={}", py_repr(py, &self.users)?),
+            format!("openlines={}", py_repr(py, &self.openlines)?),
+            format!("user_in_group={}", py_repr(py, &self.user_in_group)?),
+            format!("wo_user_in_group={}", py_repr(py, &self.wo_user_in_group)?),
+            format!("chat={}", py_repr(py, &self.chat)?),
+            format!("user_block_chat={}", py_repr(py, &self.user_block_chat)?),
+            format!("user_in_chat={}", py_repr(py, &self.user_in_chat)?),
+            format!("files={}", py_repr(py, &self.files)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!(
+            "ImopenlinesSessionHistoryGetResult({})",
+            parts.join(", ")
+        ))
+    }
+}
+
+/// One message of a session's history.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryMessage")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryMessage {
+    /// The message.
+    #[pyo3(get)]
+    pub id: String,
+    /// The chat.
+    #[pyo3(get)]
+    pub chatid: Option<String>,
+    /// The author (a numeric string); `0` for a system message.
+    #[pyo3(get)]
+    pub senderid: Option<String>,
+    /// The dialog, `chat<ID>`.
+    #[pyo3(get)]
+    pub recipientid: Option<String>,
+    /// When it was sent.
+    #[pyo3(get)]
+    pub date: Option<b24kit::DateTime>,
+    /// The text, with BB codes.
+    #[pyo3(get)]
+    pub text: Option<String>,
+    /// The text in the older HTML form.
+    #[pyo3(get)]
+    pub textlegacy: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryMessage> for HistoryMessage {
+    fn from(r: b24kit::HistoryMessage) -> Self {
+        HistoryMessage {
+            id: r.id,
+            chatid: r.chatid,
+            senderid: r.senderid,
+            recipientid: r.recipientid,
+            date: r.date,
+            text: r.text,
+            textlegacy: r.textlegacy,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryMessage {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("chatid={}", py_repr(py, &self.chatid)?),
+            format!("senderid={}", py_repr(py, &self.senderid)?),
+            format!("recipientid={}", py_repr(py, &self.recipientid)?),
+            format!("date={}", py_repr(py, &self.date)?),
+            format!("text={}", py_repr(py, &self.text)?),
+            format!("textlegacy={}", py_repr(py, &self.textlegacy)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryMessage({})", parts.join(", ")))
+    }
+}
+
+/// A participant of an open-line session.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryUser")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryUser {
+    /// The user.
+    #[pyo3(get)]
+    pub id: String,
+    /// Full name.
+    #[pyo3(get)]
+    pub name: Option<String>,
+    /// First name.
+    #[pyo3(get)]
+    pub first_name: Option<String>,
+    /// Last name.
+    #[pyo3(get)]
+    pub last_name: Option<String>,
+    /// Position.
+    #[pyo3(get)]
+    pub work_position: Option<String>,
+    /// Link to the avatar.
+    #[pyo3(get)]
+    pub avatar: Option<String>,
+    /// The avatar's file.
+    #[pyo3(get)]
+    pub avatar_id: Option<i64>,
+    /// `M` or `F`.
+    #[pyo3(get)]
+    pub gender: Option<String>,
+    /// Whether the user is an extranet user.
+    #[pyo3(get)]
+    pub extranet: Option<bool>,
+    /// Whether the user came through a connector (a client of the line).
+    #[pyo3(get)]
+    pub connector: Option<bool>,
+    /// Link to the profile.
+    #[pyo3(get)]
+    pub profile: Option<String>,
+    /// How the user signs in from outside (`socservices`, `imconnector`, …).
+    #[pyo3(get)]
+    pub external_auth_id: Option<String>,
+    /// Online status.
+    #[pyo3(get)]
+    pub status: Option<String>,
+    /// When the user was last active.
+    #[pyo3(get)]
+    pub last_activity_date: Option<b24kit::DateTime>,
+    /// The user's departments.
+    #[pyo3(get)]
+    pub departments: Option<Vec<i64>>,
+    /// Kind of user (`user`, `bot`, …).
+    #[pyo3(get)]
+    pub r#type: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryUser> for HistoryUser {
+    fn from(r: b24kit::HistoryUser) -> Self {
+        HistoryUser {
+            id: r.id,
+            name: r.name,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            work_position: r.work_position,
+            avatar: r.avatar,
+            avatar_id: r.avatar_id,
+            gender: r.gender,
+            extranet: r.extranet,
+            connector: r.connector,
+            profile: r.profile,
+            external_auth_id: r.external_auth_id,
+            status: r.status,
+            last_activity_date: r.last_activity_date,
+            departments: r.departments,
+            r#type: r.r#type,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryUser {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("name={}", py_repr(py, &self.name)?),
+            format!("first_name={}", py_repr(py, &self.first_name)?),
+            format!("last_name={}", py_repr(py, &self.last_name)?),
+            format!("work_position={}", py_repr(py, &self.work_position)?),
+            format!("avatar={}", py_repr(py, &self.avatar)?),
+            format!("avatar_id={}", py_repr(py, &self.avatar_id)?),
+            format!("gender={}", py_repr(py, &self.gender)?),
+            format!("extranet={}", py_repr(py, &self.extranet)?),
+            format!("connector={}", py_repr(py, &self.connector)?),
+            format!("profile={}", py_repr(py, &self.profile)?),
+            format!("external_auth_id={}", py_repr(py, &self.external_auth_id)?),
+            format!("status={}", py_repr(py, &self.status)?),
+            format!(
+                "last_activity_date={}",
+                py_repr(py, &self.last_activity_date)?
+            ),
+            format!("departments={}", py_repr(py, &self.departments)?),
+            format!("type={}", py_repr(py, &self.r#type)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryUser({})", parts.join(", ")))
+    }
+}
+
+/// What an open line allows the calling user.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryOpenLines")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryOpenLines {
+    /// Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
+    #[pyo3(get)]
+    pub canvoteashead: Option<b24kit::Map<bool>>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryOpenLines> for HistoryOpenLines {
+    fn from(r: b24kit::HistoryOpenLines) -> Self {
+        HistoryOpenLines {
+            canvoteashead: r.canvoteashead,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryOpenLines {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("canvoteashead={}", py_repr(py, &self.canvoteashead)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryOpenLines({})", parts.join(", ")))
+    }
+}
+
+/// A department and those of its users in the session.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryDepartment")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryDepartment {
+    /// The department.
+    #[pyo3(get)]
+    pub id: i64,
+    /// Its users in the session.
+    #[pyo3(get)]
+    pub users: Option<Vec<String>>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryDepartment> for HistoryDepartment {
+    fn from(r: b24kit::HistoryDepartment) -> Self {
+        HistoryDepartment {
+            id: r.id,
+            users: r.users,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryDepartment {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("users={}", py_repr(py, &self.users)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryDepartment({})", parts.join(", ")))
+    }
+}
+
+/// The chat of an open-line session, as the history reads it.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryChat")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryChat {
+    /// The chat.
+    #[pyo3(get)]
+    pub id: String,
+    /// Name of the chat.
+    #[pyo3(get)]
+    pub name: Option<String>,
+    /// Who owns the chat.
+    #[pyo3(get)]
+    pub owner: Option<String>,
+    /// External type, `LINES` for open lines.
+    #[pyo3(get)]
+    pub entity_type: Option<String>,
+    /// External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
+    #[pyo3(get)]
+    pub entity_id: Option<String>,
+    /// The open-line session's data, `|`-separated.
+    #[pyo3(get)]
+    pub entity_data1: Option<String>,
+    /// The chat's CRM bindings, `|`-separated.
+    #[pyo3(get)]
+    pub entity_data2: Option<String>,
+    /// More external data; `Y` while the dialog is in silent mode.
+    #[pyo3(get)]
+    pub entity_data3: Option<String>,
+    /// How many messages the chat holds.
+    #[pyo3(get)]
+    pub message_count: Option<i64>,
+    /// Public flag; empty when the chat is not public.
+    #[pyo3(get)]
+    pub public: Option<String>,
+    /// Per user: whether the user turned notifications off.
+    #[pyo3(get)]
+    pub mute_list: Option<b24kit::Map<bool>>,
+    /// The operators.
+    #[pyo3(get)]
+    pub manager_list: Option<Vec<i64>>,
+    /// When the chat was created.
+    #[pyo3(get)]
+    pub date_create: Option<b24kit::DateTime>,
+    /// Type of chat, `lines` for open lines.
+    #[pyo3(get)]
+    pub r#type: Option<String>,
+    /// Where the chat lives in the external channel.
+    #[pyo3(get)]
+    pub entity_link: Option<ChatEntityLink>,
+    /// Which role may do what in the chat.
+    #[pyo3(get)]
+    pub permissions: Option<HistoryChatPermissions>,
+    /// Whether the message input field is shown.
+    #[pyo3(get)]
+    pub text_field_enabled: Option<bool>,
+    /// The chat's background.
+    #[pyo3(get)]
+    pub background_id: Option<i64>,
+    /// Type of the chat's messages (`L` for open lines).
+    #[pyo3(get)]
+    pub message_type: Option<String>,
+    /// Whether the chat is new.
+    #[pyo3(get)]
+    pub is_new: Option<bool>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryChat> for HistoryChat {
+    fn from(r: b24kit::HistoryChat) -> Self {
+        HistoryChat {
+            id: r.id,
+            name: r.name,
+            owner: r.owner,
+            entity_type: r.entity_type,
+            entity_id: r.entity_id,
+            entity_data1: r.entity_data1,
+            entity_data2: r.entity_data2,
+            entity_data3: r.entity_data3,
+            message_count: r.message_count,
+            public: r.public,
+            mute_list: r.mute_list,
+            manager_list: r.manager_list,
+            date_create: r.date_create,
+            r#type: r.r#type,
+            entity_link: r.entity_link.map(Into::into),
+            permissions: r.permissions.map(Into::into),
+            text_field_enabled: r.text_field_enabled,
+            background_id: r.background_id,
+            message_type: r.message_type,
+            is_new: r.is_new,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryChat {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("name={}", py_repr(py, &self.name)?),
+            format!("owner={}", py_repr(py, &self.owner)?),
+            format!("entity_type={}", py_repr(py, &self.entity_type)?),
+            format!("entity_id={}", py_repr(py, &self.entity_id)?),
+            format!("entity_data1={}", py_repr(py, &self.entity_data1)?),
+            format!("entity_data2={}", py_repr(py, &self.entity_data2)?),
+            format!("entity_data3={}", py_repr(py, &self.entity_data3)?),
+            format!("message_count={}", py_repr(py, &self.message_count)?),
+            format!("public={}", py_repr(py, &self.public)?),
+            format!("mute_list={}", py_repr(py, &self.mute_list)?),
+            format!("manager_list={}", py_repr(py, &self.manager_list)?),
+            format!("date_create={}", py_repr(py, &self.date_create)?),
+            format!("type={}", py_repr(py, &self.r#type)?),
+            format!("entity_link={}", py_repr(py, &self.entity_link)?),
+            format!("permissions={}", py_repr(py, &self.permissions)?),
+            format!(
+                "text_field_enabled={}",
+                py_repr(py, &self.text_field_enabled)?
+            ),
+            format!("background_id={}", py_repr(py, &self.background_id)?),
+            format!("message_type={}", py_repr(py, &self.message_type)?),
+            format!("is_new={}", py_repr(py, &self.is_new)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryChat({})", parts.join(", ")))
+    }
+}
+
+/// The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history
+/// names them.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryChatPermissions")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryChatPermissions {
+    /// Who may add participants.
+    #[pyo3(get)]
+    pub manage_users_add: Option<String>,
+    /// Who may remove participants.
+    #[pyo3(get)]
+    pub manage_users_delete: Option<String>,
+    /// Who may change the chat's interface.
+    #[pyo3(get)]
+    pub manage_ui: Option<String>,
+    /// Who may change the chat's settings.
+    #[pyo3(get)]
+    pub manage_settings: Option<String>,
+    /// Who may manage messages.
+    #[pyo3(get)]
+    pub manage_messages: Option<String>,
+    /// Who may post messages.
+    #[pyo3(get)]
+    pub can_post: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryChatPermissions> for HistoryChatPermissions {
+    fn from(r: b24kit::HistoryChatPermissions) -> Self {
+        HistoryChatPermissions {
+            manage_users_add: r.manage_users_add,
+            manage_users_delete: r.manage_users_delete,
+            manage_ui: r.manage_ui,
+            manage_settings: r.manage_settings,
+            manage_messages: r.manage_messages,
+            can_post: r.can_post,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryChatPermissions {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("manage_users_add={}", py_repr(py, &self.manage_users_add)?),
+            format!(
+                "manage_users_delete={}",
+                py_repr(py, &self.manage_users_delete)?
+            ),
+            format!("manage_ui={}", py_repr(py, &self.manage_ui)?),
+            format!("manage_settings={}", py_repr(py, &self.manage_settings)?),
+            format!("manage_messages={}", py_repr(py, &self.manage_messages)?),
+            format!("can_post={}", py_repr(py, &self.can_post)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryChatPermissions({})", parts.join(", ")))
+    }
+}
+
+/// A file of a session's messages.
+#[pyclass(frozen, eq, module = "b24kit", name = "HistoryFile")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryFile {
+    /// The file.
+    #[pyo3(get)]
+    pub id: i64,
+    /// The chat.
+    #[pyo3(get)]
+    pub chatid: Option<i64>,
+    /// When it was uploaded.
+    #[pyo3(get)]
+    pub date: Option<b24kit::DateTime>,
+    /// Kind of file (`image`, `file`, …).
+    #[pyo3(get)]
+    pub r#type: Option<String>,
+    /// File name.
+    #[pyo3(get)]
+    pub name: Option<String>,
+    /// File extension.
+    #[pyo3(get)]
+    pub extension: Option<String>,
+    /// Size in bytes.
+    #[pyo3(get)]
+    pub size: Option<i64>,
+    /// Processing status (`done` when ready).
+    #[pyo3(get)]
+    pub status: Option<String>,
+    /// Processing progress, percent.
+    #[pyo3(get)]
+    pub progress: Option<i64>,
+    /// Who uploaded it.
+    #[pyo3(get)]
+    pub authorid: Option<i64>,
+    /// The uploader's name.
+    #[pyo3(get)]
+    pub authorname: Option<String>,
+    /// Link to a preview.
+    #[pyo3(get)]
+    pub urlpreview: Option<String>,
+    /// Link to view it.
+    #[pyo3(get)]
+    pub urlshow: Option<String>,
+    /// Link to download it.
+    #[pyo3(get)]
+    pub urldownload: Option<String>,
+    /// Whether it can be transcribed.
+    #[pyo3(get)]
+    pub istranscribable: Option<bool>,
+    /// Whether it is a video note.
+    #[pyo3(get)]
+    pub isvideonote: Option<bool>,
+    /// Whether it is a voice note.
+    #[pyo3(get)]
+    pub isvoicenote: Option<bool>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::HistoryFile> for HistoryFile {
+    fn from(r: b24kit::HistoryFile) -> Self {
+        HistoryFile {
+            id: r.id,
+            chatid: r.chatid,
+            date: r.date,
+            r#type: r.r#type,
+            name: r.name,
+            extension: r.extension,
+            size: r.size,
+            status: r.status,
+            progress: r.progress,
+            authorid: r.authorid,
+            authorname: r.authorname,
+            urlpreview: r.urlpreview,
+            urlshow: r.urlshow,
+            urldownload: r.urldownload,
+            istranscribable: r.istranscribable,
+            isvideonote: r.isvideonote,
+            isvoicenote: r.isvoicenote,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl HistoryFile {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("chatid={}", py_repr(py, &self.chatid)?),
+            format!("date={}", py_repr(py, &self.date)?),
+            format!("type={}", py_repr(py, &self.r#type)?),
+            format!("name={}", py_repr(py, &self.name)?),
+            format!("extension={}", py_repr(py, &self.extension)?),
+            format!("size={}", py_repr(py, &self.size)?),
+            format!("status={}", py_repr(py, &self.status)?),
+            format!("progress={}", py_repr(py, &self.progress)?),
+            format!("authorid={}", py_repr(py, &self.authorid)?),
+            format!("authorname={}", py_repr(py, &self.authorname)?),
+            format!("urlpreview={}", py_repr(py, &self.urlpreview)?),
+            format!("urlshow={}", py_repr(py, &self.urlshow)?),
+            format!("urldownload={}", py_repr(py, &self.urldownload)?),
+            format!("istranscribable={}", py_repr(py, &self.istranscribable)?),
+            format!("isvideonote={}", py_repr(py, &self.isvideonote)?),
+            format!("isvoicenote={}", py_repr(py, &self.isvoicenote)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("HistoryFile({})", parts.join(", ")))
+    }
+}
+
 /// The parameters of one `imopenlines.dialog.get`, from its Python arguments.
 fn imopenlines_dialog_get_params(
     chat_id: &Bound<'_, PyAny>,
@@ -746,6 +1468,109 @@ fn imopenlines_dialog_get_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| {
         respond(py, answer, |py, r| {
             Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+        })
+    })
+}
+
+/// The parameters of one `imopenlines.session.history.get`, from its Python arguments.
+fn imopenlines_session_history_get_params(
+    session_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionHistoryGetParams> {
+    Ok(b24kit::ImopenlinesSessionHistoryGetParams {
+        session_id: args::optional_integer(session_id, "session_id")?,
+        chat_id: args::optional_integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.history.get` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_history_get_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionHistoryGetParams> {
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesSessionHistoryGetParams::new();
+    if let Some(value) = call.get_item("session_id")? {
+        params.session_id = args::optional_integer(&value, "session_id")?;
+    }
+    if let Some(value) = call.get_item("chat_id")? {
+        params.chat_id = args::optional_integer(&value, "chat_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.session.history.get`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, session_id, chat_id, /))]
+fn imopenlines_session_history_get(
+    py: Python<'_>,
+    client: &NativeClient,
+    session_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_history_get_params(session_id, chat_id)?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+        })
+    })
+}
+
+/// `imopenlines.session.history.get` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, session_id, chat_id, /))]
+fn imopenlines_session_history_get_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    session_id: &Bound<'py, PyAny>,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_history_get_params(session_id, chat_id)?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+        })
+    })
+}
+
+/// `imopenlines.session.history.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_history_get_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["session_id", "chat_id"],
+        imopenlines_session_history_get_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+        })
+    })
+}
+
+/// `imopenlines.session.history.get` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_history_get_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["session_id", "chat_id"],
+        imopenlines_session_history_get_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
         })
     })
 }
@@ -1061,10 +1886,25 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ChatReading>()?;
     m.add_class::<ChatMessageViews>()?;
     m.add_class::<ChatViewer>()?;
+    m.add_class::<ImopenlinesSessionHistoryGetResult>()?;
+    m.add_class::<HistoryMessage>()?;
+    m.add_class::<HistoryUser>()?;
+    m.add_class::<HistoryOpenLines>()?;
+    m.add_class::<HistoryDepartment>()?;
+    m.add_class::<HistoryChat>()?;
+    m.add_class::<HistoryChatPermissions>()?;
+    m.add_class::<HistoryFile>()?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_history_get, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_history_get_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_history_get_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_session_history_get_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin_batch, &m)?)?;

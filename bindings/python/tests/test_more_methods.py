@@ -132,3 +132,26 @@ def test_the_new_methods_from_asyncio(async_client: b24kit.AsyncClient, portal: 
             await async_client.imopenlines_dialog_get(user_code="nobody")
 
     asyncio.run(main())
+
+
+def test_session_history_maps_keyed_by_id(client: b24kit.Client) -> None:
+    history = client.imopenlines_session_history_get(session_id=1743).result
+    assert isinstance(history, b24kit.ImopenlinesSessionHistoryGetResult)
+    assert isinstance(history.message, dict) and list(history.message) == ["204301", "204302"]
+    first = history.message["204301"]
+    assert isinstance(first, b24kit.HistoryMessage) and (first.senderid, first.text) == ("211", "Hello, my order has not arrived.")
+    assert history.users is not None and history.users["211"].connector is True and history.users["1"].departments == [1]
+    assert history.user_block_chat == {"2043": {"1": False, "211": False}}
+    assert history.user_in_chat == {"2043": [1, 211]}
+    assert history.files is not None and history.files["20431"].authorid == 1
+    assert history.chat is not None and history.chat["2043"].permissions is not None
+    assert history.chat["2043"].permissions.can_post == "member"
+
+
+def test_session_history_errors(client: b24kit.Client) -> None:
+    with pytest.raises(errors.MissingRequiredParamError):
+        client.imopenlines_session_history_get()
+    with pytest.raises(errors.InvalidSessionIdError):
+        client.imopenlines_session_history_get(session_id=999_999)
+    with pytest.raises(errors.AccessDeniedError):
+        client.imopenlines_session_history_get(session_id=1745)

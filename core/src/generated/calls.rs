@@ -28,6 +28,25 @@ pub trait Imopenlines {
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send;
 
+    /// Calls `imopenlines.session.history.get`: Get the messages, participants and files of an open-line session.
+    ///
+    /// Returns the history of an open-line session: its messages keyed by identifier, the users who
+    /// wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+    /// session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+    ///
+    /// The answer's `result`: The session's history. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionHistoryGetError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_history_get(
+        &self,
+        params: ImopenlinesSessionHistoryGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesSessionHistoryGetResult>, Error>> + Send;
+
     /// Calls `imopenlines.session.mode.pin`: Pin an open-line dialog to the current operator, or unpin it.
     ///
     /// Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
@@ -112,6 +131,14 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_session_history_get(
+        &self,
+        params: ImopenlinesSessionHistoryGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesSessionHistoryGetResult>, Error>> + Send
+    {
+        self.call(params)
+    }
+
     fn imopenlines_session_mode_pin(
         &self,
         params: ImopenlinesSessionModePinParams,
@@ -151,6 +178,14 @@ pub trait BlockingImopenlines {
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error>;
 
+    /// Calls `imopenlines.session.history.get` and waits for the answer: Get the messages, participants and files of an open-line session.
+    ///
+    /// See [`Imopenlines::imopenlines_session_history_get`] for the parameters, result and errors.
+    fn imopenlines_session_history_get(
+        &self,
+        params: ImopenlinesSessionHistoryGetParams,
+    ) -> Result<Response<ImopenlinesSessionHistoryGetResult>, Error>;
+
     /// Calls `imopenlines.session.mode.pin` and waits for the answer: Pin an open-line dialog to the current operator, or unpin it.
     ///
     /// See [`Imopenlines::imopenlines_session_mode_pin`] for the parameters, result and errors.
@@ -189,6 +224,13 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_session_history_get(
+        &self,
+        params: ImopenlinesSessionHistoryGetParams,
+    ) -> Result<Response<ImopenlinesSessionHistoryGetResult>, Error> {
         self.call(params)
     }
 

@@ -39,6 +39,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.session.history.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionHistoryGetParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.session.mode.pin",
         MethodFacts {
             idempotent: true,

@@ -11,6 +11,8 @@ use super::methods::*;
 pub enum MethodError {
     /// An error of `imopenlines.dialog.get`.
     ImopenlinesDialogGet(ImopenlinesDialogGetError),
+    /// An error of `imopenlines.session.history.get`.
+    ImopenlinesSessionHistoryGet(ImopenlinesSessionHistoryGetError),
     /// An error of `imopenlines.session.mode.pin`.
     ImopenlinesSessionModePin(ImopenlinesSessionModePinError),
     /// An error of `imopenlines.session.mode.pinAll`.
@@ -26,6 +28,7 @@ impl MethodError {
     pub fn method(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
+            Self::ImopenlinesSessionHistoryGet(_) => "imopenlines.session.history.get",
             Self::ImopenlinesSessionModePin(_) => "imopenlines.session.mode.pin",
             Self::ImopenlinesSessionModePinAll(_) => "imopenlines.session.mode.pinAll",
             Self::ImopenlinesSessionModeSilent(_) => "imopenlines.session.mode.silent",
@@ -37,6 +40,7 @@ impl MethodError {
     pub fn code(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(e) => e.code(),
+            Self::ImopenlinesSessionHistoryGet(e) => e.code(),
             Self::ImopenlinesSessionModePin(e) => e.code(),
             Self::ImopenlinesSessionModePinAll(e) => e.code(),
             Self::ImopenlinesSessionModeSilent(e) => e.code(),
@@ -48,6 +52,7 @@ impl MethodError {
     pub fn status(self) -> u16 {
         match self {
             Self::ImopenlinesDialogGet(e) => e.status(),
+            Self::ImopenlinesSessionHistoryGet(e) => e.status(),
             Self::ImopenlinesSessionModePin(e) => e.status(),
             Self::ImopenlinesSessionModePinAll(e) => e.status(),
             Self::ImopenlinesSessionModeSilent(e) => e.status(),
@@ -59,6 +64,7 @@ impl MethodError {
     pub fn meaning(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(e) => e.meaning(),
+            Self::ImopenlinesSessionHistoryGet(e) => e.meaning(),
             Self::ImopenlinesSessionModePin(e) => e.meaning(),
             Self::ImopenlinesSessionModePinAll(e) => e.meaning(),
             Self::ImopenlinesSessionModeSilent(e) => e.meaning(),

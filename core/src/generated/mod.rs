@@ -14,6 +14,7 @@ pub mod time;
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.dialog.get",
+    "imopenlines.session.history.get",
     "imopenlines.session.mode.pin",
     "imopenlines.session.mode.pinAll",
     "imopenlines.session.mode.silent",

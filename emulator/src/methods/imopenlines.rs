@@ -22,6 +22,18 @@ const ACCESS_DENIED: MethodFailure = failure(
     "ACCESS_DENIED",
     "You do not have permission to access this chat.",
 );
+const MISSING_REQUIRED_PARAM: MethodFailure = failure(
+    "MISSING_REQUIRED_PARAM",
+    "Session ID or Chat ID must be provided",
+);
+const INVALID_SESSION_ID: MethodFailure = failure(
+    "INVALID_SESSION_ID",
+    "Unable to determine session ID from provided parameters",
+);
+const HISTORY_ACCESS_DENIED: MethodFailure = failure(
+    "ACCESS_DENIED",
+    "You cannot open this conversation as you do not have sufficient rights",
+);
 const ACCESS_ERROR: MethodFailure = failure(
     "ACCESS_ERROR",
     "You do not have access to the specified dialog",
@@ -32,6 +44,11 @@ pub(crate) const ACCESS_CHECKS: &[MethodFailure] = &[CHAT_ID, USER_ID, CHAT_TYPE
 pub(crate) const PIN_ERRORS: &[MethodFailure] =
     &[CHAT_ID_EMPTY, CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
 pub(crate) const DIALOG_GET_ERRORS: &[MethodFailure] = &[ACCESS_ERROR];
+pub(crate) const HISTORY_GET_ERRORS: &[MethodFailure] = &[
+    MISSING_REQUIRED_PARAM,
+    INVALID_SESSION_ID,
+    HISTORY_ACCESS_DENIED,
+];
 
 /// `imopenlines.session.mode.silent`: `ACTIVATE` must be exactly `"Y"` to switch the mode on;
 /// anything else, a JSON `true` included, switches it off. The chat posts a system message only
@@ -151,15 +168,8 @@ pub(crate) fn dialog_get(
         .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
         .ok_or(ACCESS_ERROR)?;
     let lines = chat.entity_type == "LINES";
-    // Messages are the chat's system messages, numbered after the chat; every member has read
-    // up to the newest one and the first of them saw it first.
-    let last_message_id = match chat.system_messages.len() as i64 {
-        0 => 0,
-        count => chat.id * 100 + count,
-    };
-    const CREATED: &str = "2026-03-16T19:36:06+01:00";
-    const READ: &str = "2026-03-16T19:40:12+01:00";
-    let user_name = |id: i64| format!("User {id}");
+    let messages = messages(chat);
+    let last_message_id = messages.last().map_or(0, |m| m.id);
     let readings: Vec<Value> = chat
         .members
         .iter()
@@ -194,7 +204,7 @@ pub(crate) fn dialog_get(
         "type": if lines { "lines" } else { "chat" },
         "counter": 0,
         "user_counter": chat.members.len(),
-        "message_count": chat.system_messages.len(),
+        "message_count": messages.len(),
         "unread_id": 0,
         "restrictions": {
             "avatar": true, "rename": true, "extend": true, "call": true, "mute": true,
@@ -230,6 +240,158 @@ pub(crate) fn dialog_get(
             "count_of_viewers": 0,
         },
         "dialog_id": format!("chat{}", chat.id),
+    }))
+}
+
+/// When the example chat was created, and when its members read its newest message.
+const CREATED: &str = "2026-03-16T19:36:06+01:00";
+const READ: &str = "2026-03-16T19:40:12+01:00";
+
+fn user_name(id: i64) -> String {
+    format!("User {id}")
+}
+
+/// One message of a chat, as `dialog.get` counts them and `session.history.get` lists them.
+struct Message {
+    id: i64,
+    author: i64,
+    text: String,
+    /// The file it carries, by identifier.
+    file: Option<i64>,
+}
+
+/// An open line's client: the connector user at the end of its `entity_id`.
+fn client_of(chat: &Chat) -> Option<i64> {
+    chat.entity_id
+        .rsplit('|')
+        .next()
+        .and_then(|id| id.parse().ok())
+}
+
+/// A chat's messages: an open line starts with its client's question and the operator's answer
+/// with a file; then come the system messages (silent mode switched, …). Identifiers follow the
+/// chat's: `<chat id>01`, `<chat id>02`, ….
+fn messages(chat: &Chat) -> Vec<Message> {
+    let mut out = Vec::new();
+    if let (Some(client), Some(&operator)) = (client_of(chat), chat.members.first()) {
+        out.push((client, "Hello, my order has not arrived.".to_string(), None));
+        out.push((
+            operator,
+            "Here is its tracking page.".to_string(),
+            Some(chat.id * 10 + 1),
+        ));
+    }
+    out.extend(
+        chat.system_messages
+            .iter()
+            .map(|text| (0, text.clone(), None)),
+    );
+    out.into_iter()
+        .enumerate()
+        .map(|(i, (author, text, file))| Message {
+            id: chat.id * 100 + i as i64 + 1,
+            author,
+            text,
+            file,
+        })
+        .collect()
+}
+
+/// `imopenlines.session.history.get`: the session `SESSION_ID` names, else the newest of chat
+/// `CHAT_ID` (the emulator keeps one session per chat); neither given is
+/// `MISSING_REQUIRED_PARAM`, no such session `INVALID_SESSION_ID`, a caller who is neither a
+/// member nor allowed to join `ACCESS_DENIED`. A portal also sends a message's `params`, a
+/// file's `image`, `viewerattrs` and `mediaurl`; the spec leaves them untyped, so the emulator
+/// leaves them out.
+pub(crate) fn session_history_get(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let upper: Map<String, Value> = params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+        .collect();
+    let session = php_intval(upper.get("SESSION_ID"));
+    let chat_id = php_intval(upper.get("CHAT_ID"));
+    if session <= 0 && chat_id <= 0 {
+        return Err(MISSING_REQUIRED_PARAM);
+    }
+    let chat = state
+        .chats
+        .iter()
+        .find(|c| {
+            c.session_id > 0
+                && if session > 0 {
+                    c.session_id == session
+                } else {
+                    c.id == chat_id
+                }
+        })
+        .ok_or(INVALID_SESSION_ID)?;
+    if !chat.members.contains(&caller.user_id) && !chat.can_join.contains(&caller.user_id) {
+        return Err(HISTORY_ACCESS_DENIED);
+    }
+    let dialog = format!("chat{}", chat.id);
+    let messages = messages(chat);
+    let client = client_of(chat);
+    let people: Vec<i64> = chat.members.iter().copied().chain(client).collect();
+    let user = |id: i64| {
+        let operator = Some(id) != client;
+        json!({
+            "id": id.to_string(), "name": user_name(id), "firstName": "User", "lastName": id.to_string(),
+            "workPosition": if operator { json!("Operator") } else { Value::Null },
+            "avatar": "", "avatarId": null, "gender": "F", "extranet": false, "connector": !operator,
+            "profile": format!("/company/personal/user/{id}/"),
+            "externalAuthId": if operator { "socservices" } else { "imconnector" },
+            "status": if operator { json!("online") } else { Value::Null },
+            "lastActivityDate": READ, "departments": if operator { json!([1]) } else { json!([]) },
+            "type": if operator { "user" } else { "extranet" },
+        })
+    };
+    let file = |id: i64, author: i64| {
+        json!({
+            "id": id, "chatid": chat.id, "date": READ, "type": "file", "name": "tracking.pdf",
+            "extension": "pdf", "size": 48213, "status": "done", "progress": 100,
+            "authorid": author, "authorname": user_name(author), "urlpreview": "",
+            "urlshow": format!("/disk/showFile/{id}/"), "urldownload": format!("/disk/downloadFile/{id}/"),
+            "istranscribable": false, "isvideonote": false,
+            "isvoicenote": false,
+        })
+    };
+    let operators: Vec<i64> = chat.members.clone();
+    Ok(json!({
+        "chatId": chat.id,
+        "canJoin": if chat.members.contains(&caller.user_id) { "N" } else { "Y" },
+        "canVoteHead": "N",
+        "sessionId": chat.session_id,
+        "sessionVoteHead": 0,
+        "sessionCommentHead": null,
+        "userId": dialog,
+        "message": messages.iter().map(|m| (m.id.to_string(), json!({
+            "id": m.id.to_string(), "chatid": chat.id.to_string(), "senderid": m.author.to_string(),
+            "recipientid": dialog, "date": READ, "text": m.text, "textlegacy": m.text,
+        }))).collect::<Map<String, Value>>(),
+        "usersMessage": {dialog.clone(): messages.iter().map(|m| m.id.to_string()).collect::<Vec<_>>()},
+        "users": people.iter().map(|&u| (u.to_string(), user(u))).collect::<Map<String, Value>>(),
+        "openlines": {"canvoteashead": {"1": false}},
+        "userInGroup": {"1": {"id": 1, "users": operators.iter().map(|u| u.to_string()).collect::<Vec<_>>()}},
+        "woUserInGroup": client.map(|c| vec![c.to_string()]).unwrap_or_default(),
+        "chat": {chat.id.to_string(): {
+            "id": chat.id.to_string(), "name": chat.title, "owner": operators.first().copied().unwrap_or(0).to_string(),
+            "entityType": chat.entity_type, "entityId": chat.entity_id,
+            "entityData1": session_data(chat), "entityData2": "", "entityData3": if chat.silent { "Y" } else { "" },
+            "messageCount": messages.len(), "public": "",
+            "muteList": people.iter().map(|u| (u.to_string(), json!(chat.muted.contains(u)))).collect::<Map<String, Value>>(),
+            "managerList": operators, "dateCreate": CREATED, "type": "lines",
+            "entityLink": {"type": chat.entity_type, "url": "", "id": chat.entity_id},
+            "permissions": {"manageUsersAdd": "member", "manageUsersDelete": "manager", "manageUi": "member",
+                "manageSettings": "owner", "manageMessages": "member", "canPost": "member"},
+            "textFieldEnabled": true, "backgroundId": null, "messageType": "L", "isNew": false,
+        }},
+        "userBlockChat": {chat.id.to_string(): people.iter().map(|u| (u.to_string(), json!(false))).collect::<Map<String, Value>>()},
+        "userInChat": {chat.id.to_string(): people},
+        "files": messages.iter().filter_map(|m| m.file.map(|f| (f.to_string(), file(f, m.author)))).collect::<Map<String, Value>>(),
     }))
 }
 

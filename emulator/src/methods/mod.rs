@@ -92,6 +92,14 @@ pub(crate) const METHODS: &[MethodDef] = &[
         },
         errors: imopenlines::DIALOG_GET_ERRORS,
     },
+    MethodDef {
+        name: "imopenlines.session.history.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_history_get(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::HISTORY_GET_ERRORS,
+    },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.
     MethodDef {

@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer
+from ._native_generated import Response, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile"]
 
 
 class Client(SyncClientBase):
@@ -79,6 +79,50 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_dialog_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
+        """Get the messages, participants and files of an open-line session.
+
+        Returns the history of an open-line session: its messages keyed by identifier, the users who
+        wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+        session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+
+        Calls ``imopenlines.session.history.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-history-get.html).
+
+        Args:
+            session_id: ``SESSION_ID``. The session; the sixth `|`-separated part of the dialog's `entity_data_1`.
+            chat_id: ``CHAT_ID``. The open-line chat, without the `chat` prefix (`1763`); its newest session is read.
+
+        Returns:
+            ``result`` (The session's history.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``MissingRequiredParamError``, ``InvalidSessionIdError``, ``AccessDeniedError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_history_get(self._native, session_id, chat_id)
+
+    def imopenlines_session_history_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesSessionHistoryGetResult], B24kitError]]:
+        """Calls ``imopenlines.session.history.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``session_id``, ``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_history_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
@@ -272,6 +316,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_dialog_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
+        """Get the messages, participants and files of an open-line session.
+
+        The asyncio form of :meth:`Client.imopenlines_session_history_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_history_get_async(self._native, session_id, chat_id)
+
+    async def imopenlines_session_history_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesSessionHistoryGetResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_history_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_history_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.

@@ -300,6 +300,336 @@ class ChatViewer:
         dict on each read): nothing the portal sends is lost."""
 
 @final
+class ImopenlinesSessionHistoryGetResult:
+    """The session's history. The result of `imopenlines.session.history.get`."""
+
+    @property
+    def chat_id(self) -> int:
+        """The chat."""
+    @property
+    def can_join(self) -> Optional[str]:
+        """`Y` when the calling user may join the dialog, else `N`."""
+    @property
+    def can_vote_head(self) -> Optional[str]:
+        """`Y` when the calling user may rate the operators as a supervisor, else `N`."""
+    @property
+    def session_id(self) -> Optional[int]:
+        """The session."""
+    @property
+    def session_vote_head(self) -> Optional[int]:
+        """The supervisor's rating of the session."""
+    @property
+    def session_comment_head(self) -> Optional[str]:
+        """The supervisor's comment on the rating."""
+    @property
+    def user_id(self) -> Optional[str]:
+        """The dialog, `chat<ID>`."""
+    @property
+    def message(self) -> Optional[Dict[str, HistoryMessage]]:
+        """The messages, keyed by message identifier."""
+    @property
+    def users_message(self) -> Optional[Dict[str, List[str]]]:
+        """Message identifiers (numeric strings) per dialog (`chat<ID>`)."""
+    @property
+    def users(self) -> Optional[Dict[str, HistoryUser]]:
+        """The participants, keyed by user identifier."""
+    @property
+    def openlines(self) -> Optional[HistoryOpenLines]:
+        """What the open line allows."""
+    @property
+    def user_in_group(self) -> Optional[Dict[str, HistoryDepartment]]:
+        """Participants by department, keyed by department identifier."""
+    @property
+    def wo_user_in_group(self) -> Optional[List[str]]:
+        """Participants outside those departments."""
+    @property
+    def chat(self) -> Optional[Dict[str, HistoryChat]]:
+        """The chat, keyed by chat identifier."""
+    @property
+    def user_block_chat(self) -> Optional[Dict[str, Dict[str, bool]]]:
+        """Per chat, per user: whether the user has blocked the chat."""
+    @property
+    def user_in_chat(self) -> Optional[Dict[str, List[int]]]:
+        """Per chat: the users in it."""
+    @property
+    def files(self) -> Optional[Dict[str, HistoryFile]]:
+        """Files of the messages, keyed by file identifier."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryMessage:
+    """One message of a session's history."""
+
+    @property
+    def id(self) -> str:
+        """The message."""
+    @property
+    def chatid(self) -> Optional[str]:
+        """The chat."""
+    @property
+    def senderid(self) -> Optional[str]:
+        """The author (a numeric string); `0` for a system message."""
+    @property
+    def recipientid(self) -> Optional[str]:
+        """The dialog, `chat<ID>`."""
+    @property
+    def date(self) -> Optional[datetime]:
+        """When it was sent."""
+    @property
+    def text(self) -> Optional[str]:
+        """The text, with BB codes."""
+    @property
+    def textlegacy(self) -> Optional[str]:
+        """The text in the older HTML form."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryUser:
+    """A participant of an open-line session."""
+
+    @property
+    def id(self) -> str:
+        """The user."""
+    @property
+    def name(self) -> Optional[str]:
+        """Full name."""
+    @property
+    def first_name(self) -> Optional[str]:
+        """First name."""
+    @property
+    def last_name(self) -> Optional[str]:
+        """Last name."""
+    @property
+    def work_position(self) -> Optional[str]:
+        """Position."""
+    @property
+    def avatar(self) -> Optional[str]:
+        """Link to the avatar."""
+    @property
+    def avatar_id(self) -> Optional[int]:
+        """The avatar's file."""
+    @property
+    def gender(self) -> Optional[str]:
+        """`M` or `F`."""
+    @property
+    def extranet(self) -> Optional[bool]:
+        """Whether the user is an extranet user."""
+    @property
+    def connector(self) -> Optional[bool]:
+        """Whether the user came through a connector (a client of the line)."""
+    @property
+    def profile(self) -> Optional[str]:
+        """Link to the profile."""
+    @property
+    def external_auth_id(self) -> Optional[str]:
+        """How the user signs in from outside (`socservices`, `imconnector`, …)."""
+    @property
+    def status(self) -> Optional[str]:
+        """Online status."""
+    @property
+    def last_activity_date(self) -> Optional[datetime]:
+        """When the user was last active."""
+    @property
+    def departments(self) -> Optional[List[int]]:
+        """The user's departments."""
+    @property
+    def type(self) -> Optional[str]:
+        """Kind of user (`user`, `bot`, …)."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryOpenLines:
+    """What an open line allows the calling user."""
+
+    @property
+    def canvoteashead(self) -> Optional[Dict[str, bool]]:
+        """Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryDepartment:
+    """A department and those of its users in the session."""
+
+    @property
+    def id(self) -> int:
+        """The department."""
+    @property
+    def users(self) -> Optional[List[str]]:
+        """Its users in the session."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryChat:
+    """The chat of an open-line session, as the history reads it."""
+
+    @property
+    def id(self) -> str:
+        """The chat."""
+    @property
+    def name(self) -> Optional[str]:
+        """Name of the chat."""
+    @property
+    def owner(self) -> Optional[str]:
+        """Who owns the chat."""
+    @property
+    def entity_type(self) -> Optional[str]:
+        """External type, `LINES` for open lines."""
+    @property
+    def entity_id(self) -> Optional[str]:
+        """External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`."""
+    @property
+    def entity_data1(self) -> Optional[str]:
+        """The open-line session's data, `|`-separated."""
+    @property
+    def entity_data2(self) -> Optional[str]:
+        """The chat's CRM bindings, `|`-separated."""
+    @property
+    def entity_data3(self) -> Optional[str]:
+        """More external data; `Y` while the dialog is in silent mode."""
+    @property
+    def message_count(self) -> Optional[int]:
+        """How many messages the chat holds."""
+    @property
+    def public(self) -> Optional[str]:
+        """Public flag; empty when the chat is not public."""
+    @property
+    def mute_list(self) -> Optional[Dict[str, bool]]:
+        """Per user: whether the user turned notifications off."""
+    @property
+    def manager_list(self) -> Optional[List[int]]:
+        """The operators."""
+    @property
+    def date_create(self) -> Optional[datetime]:
+        """When the chat was created."""
+    @property
+    def type(self) -> Optional[str]:
+        """Type of chat, `lines` for open lines."""
+    @property
+    def entity_link(self) -> Optional[ChatEntityLink]:
+        """Where the chat lives in the external channel."""
+    @property
+    def permissions(self) -> Optional[HistoryChatPermissions]:
+        """Which role may do what in the chat."""
+    @property
+    def text_field_enabled(self) -> Optional[bool]:
+        """Whether the message input field is shown."""
+    @property
+    def background_id(self) -> Optional[int]:
+        """The chat's background."""
+    @property
+    def message_type(self) -> Optional[str]:
+        """Type of the chat's messages (`L` for open lines)."""
+    @property
+    def is_new(self) -> Optional[bool]:
+        """Whether the chat is new."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryChatPermissions:
+    """The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history names them."""
+
+    @property
+    def manage_users_add(self) -> Optional[str]:
+        """Who may add participants."""
+    @property
+    def manage_users_delete(self) -> Optional[str]:
+        """Who may remove participants."""
+    @property
+    def manage_ui(self) -> Optional[str]:
+        """Who may change the chat's interface."""
+    @property
+    def manage_settings(self) -> Optional[str]:
+        """Who may change the chat's settings."""
+    @property
+    def manage_messages(self) -> Optional[str]:
+        """Who may manage messages."""
+    @property
+    def can_post(self) -> Optional[str]:
+        """Who may post messages."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class HistoryFile:
+    """A file of a session's messages."""
+
+    @property
+    def id(self) -> int:
+        """The file."""
+    @property
+    def chatid(self) -> Optional[int]:
+        """The chat."""
+    @property
+    def date(self) -> Optional[datetime]:
+        """When it was uploaded."""
+    @property
+    def type(self) -> Optional[str]:
+        """Kind of file (`image`, `file`, …)."""
+    @property
+    def name(self) -> Optional[str]:
+        """File name."""
+    @property
+    def extension(self) -> Optional[str]:
+        """File extension."""
+    @property
+    def size(self) -> Optional[int]:
+        """Size in bytes."""
+    @property
+    def status(self) -> Optional[str]:
+        """Processing status (`done` when ready)."""
+    @property
+    def progress(self) -> Optional[int]:
+        """Processing progress, percent."""
+    @property
+    def authorid(self) -> Optional[int]:
+        """Who uploaded it."""
+    @property
+    def authorname(self) -> Optional[str]:
+        """The uploader's name."""
+    @property
+    def urlpreview(self) -> Optional[str]:
+        """Link to a preview."""
+    @property
+    def urlshow(self) -> Optional[str]:
+        """Link to view it."""
+    @property
+    def urldownload(self) -> Optional[str]:
+        """Link to download it."""
+    @property
+    def istranscribable(self) -> Optional[bool]:
+        """Whether it can be transcribed."""
+    @property
+    def isvideonote(self) -> Optional[bool]:
+        """Whether it is a video note."""
+    @property
+    def isvoicenote(self) -> Optional[bool]:
+        """Whether it is a voice note."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
 class Response(Generic[_T]):
     """A successful call: the typed ``result``, the answer's ``time`` and, for list methods,
     ``total`` and ``next``."""
@@ -319,6 +649,10 @@ def imopenlines_dialog_get(client: NativeClient, chat_id: Optional[int], dialog_
 def imopenlines_dialog_get_async(client: NativeClient, chat_id: Optional[int], dialog_id: Optional[str], session_id: Optional[int], user_code: Optional[str], /) -> Awaitable[Response[ImopenlinesDialogGetResult]]: ...
 def imopenlines_dialog_get_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[ImopenlinesDialogGetResult], BaseException]]: ...
 def imopenlines_dialog_get_batch_async(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> Awaitable[List[Union[Response[ImopenlinesDialogGetResult], BaseException]]]: ...
+def imopenlines_session_history_get(client: NativeClient, session_id: Optional[int], chat_id: Optional[int], /) -> Response[ImopenlinesSessionHistoryGetResult]: ...
+def imopenlines_session_history_get_async(client: NativeClient, session_id: Optional[int], chat_id: Optional[int], /) -> Awaitable[Response[ImopenlinesSessionHistoryGetResult]]: ...
+def imopenlines_session_history_get_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[ImopenlinesSessionHistoryGetResult], BaseException]]: ...
+def imopenlines_session_history_get_batch_async(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> Awaitable[List[Union[Response[ImopenlinesSessionHistoryGetResult], BaseException]]]: ...
 def imopenlines_session_mode_pin(client: NativeClient, chat_id: int, activate: bool, /) -> Response[bool]: ...
 def imopenlines_session_mode_pin_async(client: NativeClient, chat_id: int, activate: bool, /) -> Awaitable[Response[bool]]: ...
 def imopenlines_session_mode_pin_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[bool], BaseException]]: ...

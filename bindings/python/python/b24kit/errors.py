@@ -49,10 +49,12 @@ __all__ = [
     "MethodError",
     "AccessError",
     "ImNotInstalledError",
+    "MissingRequiredParamError",
+    "InvalidSessionIdError",
+    "AccessDeniedError",
     "ChatIdEmptyError",
     "ChatIdError",
     "ChatTypeError",
-    "AccessDeniedError",
     "UserIdError",
     "UserNotOperatorError",
     "BitrixSystemError",
@@ -112,6 +114,27 @@ class ImNotInstalledError(MethodError):
     """
 
 
+class MissingRequiredParamError(MethodError):
+    """``MISSING_REQUIRED_PARAM`` (HTTP 400): Session ID or Chat ID must be provided.
+
+    Documented for: imopenlines.session.history.get.
+    """
+
+
+class InvalidSessionIdError(MethodError):
+    """``INVALID_SESSION_ID`` (HTTP 400): Unable to determine session ID from provided parameters.
+
+    Documented for: imopenlines.session.history.get.
+    """
+
+
+class AccessDeniedError(MethodError):
+    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
+
+    Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
 class ChatIdEmptyError(MethodError):
     """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
 
@@ -128,13 +151,6 @@ class ChatIdError(MethodError):
 
 class ChatTypeError(MethodError):
     """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
-
-    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class AccessDeniedError(MethodError):
-    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions.
 
     Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
     """
@@ -320,10 +336,12 @@ class PortalDeletedError(PortalStateError):
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
+    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
+    "INVALID_SESSION_ID": InvalidSessionIdError,
+    "ACCESS_DENIED": AccessDeniedError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
-    "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
 }

@@ -731,6 +731,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Bool) async  -> [ImopenlinesDialogGetOutcome]
     
     /**
+     * Get the messages, participants and files of an open-line session.
+     *
+     * Returns the history of an open-line session: its messages keyed by identifier, the users who
+     * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+     * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+     *
+     * Calls `imopenlines.session.history.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionHistoryGet(sessionId: Int64?, chatId: Int64?) async throws  -> ImopenlinesSessionHistoryGetResponse
+    
+    /**
+     * `imopenlines.session.history.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionHistoryGetBatch(calls: [ImopenlinesSessionHistoryGetCall], halt: Bool) async  -> [ImopenlinesSessionHistoryGetOutcome]
+    
+    /**
      * Pin an open-line dialog to the current operator, or unpin it.
      *
      * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
@@ -1040,6 +1059,54 @@ open func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Boo
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Get the messages, participants and files of an open-line session.
+     *
+     * Returns the history of an open-line session: its messages keyed by identifier, the users who
+     * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+     * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+     *
+     * Calls `imopenlines.session.history.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionHistoryGet(sessionId: Int64? = nil, chatId: Int64? = nil)async throws  -> ImopenlinesSessionHistoryGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get(
+                        self.uniffiCloneHandle(),FfiConverterOptionInt64.lower(sessionId),FfiConverterOptionInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionHistoryGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.history.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionHistoryGetBatch(calls: [ImopenlinesSessionHistoryGetCall], halt: Bool = false)async  -> [ImopenlinesSessionHistoryGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome.lift,
             errorHandler: nil
             
         )
@@ -3197,6 +3264,1124 @@ public func FfiConverterTypeClientStats_lower(_ value: ClientStats) -> RustBuffe
 
 
 /**
+ * The chat of an open-line session, as the history reads it.
+ */
+public struct HistoryChat: Equatable, Hashable {
+    /**
+     * The chat.
+     */
+    public var id: String
+    /**
+     * Name of the chat.
+     */
+    public var name: String?
+    /**
+     * Who owns the chat.
+     */
+    public var owner: String?
+    /**
+     * External type, `LINES` for open lines.
+     */
+    public var entityType: String?
+    /**
+     * External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
+     */
+    public var entityId: String?
+    /**
+     * The open-line session's data, `|`-separated.
+     */
+    public var entityData1: String?
+    /**
+     * The chat's CRM bindings, `|`-separated.
+     */
+    public var entityData2: String?
+    /**
+     * More external data; `Y` while the dialog is in silent mode.
+     */
+    public var entityData3: String?
+    /**
+     * How many messages the chat holds.
+     */
+    public var messageCount: Int64?
+    /**
+     * Public flag; empty when the chat is not public.
+     */
+    public var `public`: String?
+    /**
+     * Per user: whether the user turned notifications off.
+     */
+    public var muteList: [String: Bool]?
+    /**
+     * The operators.
+     */
+    public var managerList: [Int64]?
+    /**
+     * When the chat was created.
+     */
+    public var dateCreate: Date?
+    /**
+     * Type of chat, `lines` for open lines.
+     */
+    public var type: String?
+    /**
+     * Where the chat lives in the external channel.
+     */
+    public var entityLink: ChatEntityLink?
+    /**
+     * Which role may do what in the chat.
+     */
+    public var permissions: HistoryChatPermissions?
+    /**
+     * Whether the message input field is shown.
+     */
+    public var textFieldEnabled: Bool?
+    /**
+     * The chat's background.
+     */
+    public var backgroundId: Int64?
+    /**
+     * Type of the chat's messages (`L` for open lines).
+     */
+    public var messageType: String?
+    /**
+     * Whether the chat is new.
+     */
+    public var isNew: Bool?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chat.
+         */id: String, 
+        /**
+         * Name of the chat.
+         */name: String?, 
+        /**
+         * Who owns the chat.
+         */owner: String?, 
+        /**
+         * External type, `LINES` for open lines.
+         */entityType: String?, 
+        /**
+         * External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
+         */entityId: String?, 
+        /**
+         * The open-line session's data, `|`-separated.
+         */entityData1: String?, 
+        /**
+         * The chat's CRM bindings, `|`-separated.
+         */entityData2: String?, 
+        /**
+         * More external data; `Y` while the dialog is in silent mode.
+         */entityData3: String?, 
+        /**
+         * How many messages the chat holds.
+         */messageCount: Int64?, 
+        /**
+         * Public flag; empty when the chat is not public.
+         */`public`: String?, 
+        /**
+         * Per user: whether the user turned notifications off.
+         */muteList: [String: Bool]?, 
+        /**
+         * The operators.
+         */managerList: [Int64]?, 
+        /**
+         * When the chat was created.
+         */dateCreate: Date?, 
+        /**
+         * Type of chat, `lines` for open lines.
+         */type: String?, 
+        /**
+         * Where the chat lives in the external channel.
+         */entityLink: ChatEntityLink?, 
+        /**
+         * Which role may do what in the chat.
+         */permissions: HistoryChatPermissions?, 
+        /**
+         * Whether the message input field is shown.
+         */textFieldEnabled: Bool?, 
+        /**
+         * The chat's background.
+         */backgroundId: Int64?, 
+        /**
+         * Type of the chat's messages (`L` for open lines).
+         */messageType: String?, 
+        /**
+         * Whether the chat is new.
+         */isNew: Bool?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.name = name
+        self.owner = owner
+        self.entityType = entityType
+        self.entityId = entityId
+        self.entityData1 = entityData1
+        self.entityData2 = entityData2
+        self.entityData3 = entityData3
+        self.messageCount = messageCount
+        self.`public` = `public`
+        self.muteList = muteList
+        self.managerList = managerList
+        self.dateCreate = dateCreate
+        self.type = type
+        self.entityLink = entityLink
+        self.permissions = permissions
+        self.textFieldEnabled = textFieldEnabled
+        self.backgroundId = backgroundId
+        self.messageType = messageType
+        self.isNew = isNew
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryChat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryChat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryChat {
+        return
+            try HistoryChat(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                owner: FfiConverterOptionString.read(from: &buf), 
+                entityType: FfiConverterOptionString.read(from: &buf), 
+                entityId: FfiConverterOptionString.read(from: &buf), 
+                entityData1: FfiConverterOptionString.read(from: &buf), 
+                entityData2: FfiConverterOptionString.read(from: &buf), 
+                entityData3: FfiConverterOptionString.read(from: &buf), 
+                messageCount: FfiConverterOptionInt64.read(from: &buf), 
+                public: FfiConverterOptionString.read(from: &buf), 
+                muteList: FfiConverterOptionDictionaryStringBool.read(from: &buf), 
+                managerList: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                dateCreate: FfiConverterOptionTimestamp.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf), 
+                entityLink: FfiConverterOptionTypeChatEntityLink.read(from: &buf), 
+                permissions: FfiConverterOptionTypeHistoryChatPermissions.read(from: &buf), 
+                textFieldEnabled: FfiConverterOptionBool.read(from: &buf), 
+                backgroundId: FfiConverterOptionInt64.read(from: &buf), 
+                messageType: FfiConverterOptionString.read(from: &buf), 
+                isNew: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryChat, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.owner, into: &buf)
+        FfiConverterOptionString.write(value.entityType, into: &buf)
+        FfiConverterOptionString.write(value.entityId, into: &buf)
+        FfiConverterOptionString.write(value.entityData1, into: &buf)
+        FfiConverterOptionString.write(value.entityData2, into: &buf)
+        FfiConverterOptionString.write(value.entityData3, into: &buf)
+        FfiConverterOptionInt64.write(value.messageCount, into: &buf)
+        FfiConverterOptionString.write(value.`public`, into: &buf)
+        FfiConverterOptionDictionaryStringBool.write(value.muteList, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.managerList, into: &buf)
+        FfiConverterOptionTimestamp.write(value.dateCreate, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionTypeChatEntityLink.write(value.entityLink, into: &buf)
+        FfiConverterOptionTypeHistoryChatPermissions.write(value.permissions, into: &buf)
+        FfiConverterOptionBool.write(value.textFieldEnabled, into: &buf)
+        FfiConverterOptionInt64.write(value.backgroundId, into: &buf)
+        FfiConverterOptionString.write(value.messageType, into: &buf)
+        FfiConverterOptionBool.write(value.isNew, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryChat_lift(_ buf: RustBuffer) throws -> HistoryChat {
+    return try FfiConverterTypeHistoryChat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryChat_lower(_ value: HistoryChat) -> RustBuffer {
+    return FfiConverterTypeHistoryChat.lower(value)
+}
+
+
+/**
+ * The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history
+ * names them.
+ */
+public struct HistoryChatPermissions: Equatable, Hashable {
+    /**
+     * Who may add participants.
+     */
+    public var manageUsersAdd: String?
+    /**
+     * Who may remove participants.
+     */
+    public var manageUsersDelete: String?
+    /**
+     * Who may change the chat's interface.
+     */
+    public var manageUi: String?
+    /**
+     * Who may change the chat's settings.
+     */
+    public var manageSettings: String?
+    /**
+     * Who may manage messages.
+     */
+    public var manageMessages: String?
+    /**
+     * Who may post messages.
+     */
+    public var canPost: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Who may add participants.
+         */manageUsersAdd: String?, 
+        /**
+         * Who may remove participants.
+         */manageUsersDelete: String?, 
+        /**
+         * Who may change the chat's interface.
+         */manageUi: String?, 
+        /**
+         * Who may change the chat's settings.
+         */manageSettings: String?, 
+        /**
+         * Who may manage messages.
+         */manageMessages: String?, 
+        /**
+         * Who may post messages.
+         */canPost: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.manageUsersAdd = manageUsersAdd
+        self.manageUsersDelete = manageUsersDelete
+        self.manageUi = manageUi
+        self.manageSettings = manageSettings
+        self.manageMessages = manageMessages
+        self.canPost = canPost
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryChatPermissions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryChatPermissions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryChatPermissions {
+        return
+            try HistoryChatPermissions(
+                manageUsersAdd: FfiConverterOptionString.read(from: &buf), 
+                manageUsersDelete: FfiConverterOptionString.read(from: &buf), 
+                manageUi: FfiConverterOptionString.read(from: &buf), 
+                manageSettings: FfiConverterOptionString.read(from: &buf), 
+                manageMessages: FfiConverterOptionString.read(from: &buf), 
+                canPost: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryChatPermissions, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.manageUsersAdd, into: &buf)
+        FfiConverterOptionString.write(value.manageUsersDelete, into: &buf)
+        FfiConverterOptionString.write(value.manageUi, into: &buf)
+        FfiConverterOptionString.write(value.manageSettings, into: &buf)
+        FfiConverterOptionString.write(value.manageMessages, into: &buf)
+        FfiConverterOptionString.write(value.canPost, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryChatPermissions_lift(_ buf: RustBuffer) throws -> HistoryChatPermissions {
+    return try FfiConverterTypeHistoryChatPermissions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryChatPermissions_lower(_ value: HistoryChatPermissions) -> RustBuffer {
+    return FfiConverterTypeHistoryChatPermissions.lower(value)
+}
+
+
+/**
+ * A department and those of its users in the session.
+ */
+public struct HistoryDepartment: Equatable, Hashable {
+    /**
+     * The department.
+     */
+    public var id: Int64
+    /**
+     * Its users in the session.
+     */
+    public var users: [String]?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The department.
+         */id: Int64, 
+        /**
+         * Its users in the session.
+         */users: [String]?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.users = users
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryDepartment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryDepartment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryDepartment {
+        return
+            try HistoryDepartment(
+                id: FfiConverterInt64.read(from: &buf), 
+                users: FfiConverterOptionSequenceString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryDepartment, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionSequenceString.write(value.users, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryDepartment_lift(_ buf: RustBuffer) throws -> HistoryDepartment {
+    return try FfiConverterTypeHistoryDepartment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryDepartment_lower(_ value: HistoryDepartment) -> RustBuffer {
+    return FfiConverterTypeHistoryDepartment.lower(value)
+}
+
+
+/**
+ * A file of a session's messages.
+ */
+public struct HistoryFile: Equatable, Hashable {
+    /**
+     * The file.
+     */
+    public var id: Int64
+    /**
+     * The chat.
+     */
+    public var chatid: Int64?
+    /**
+     * When it was uploaded.
+     */
+    public var date: Date?
+    /**
+     * Kind of file (`image`, `file`, …).
+     */
+    public var type: String?
+    /**
+     * File name.
+     */
+    public var name: String?
+    /**
+     * File extension.
+     */
+    public var `extension`: String?
+    /**
+     * Size in bytes.
+     */
+    public var size: Int64?
+    /**
+     * Processing status (`done` when ready).
+     */
+    public var status: String?
+    /**
+     * Processing progress, percent.
+     */
+    public var progress: Int64?
+    /**
+     * Who uploaded it.
+     */
+    public var authorid: Int64?
+    /**
+     * The uploader's name.
+     */
+    public var authorname: String?
+    /**
+     * Link to a preview.
+     */
+    public var urlpreview: String?
+    /**
+     * Link to view it.
+     */
+    public var urlshow: String?
+    /**
+     * Link to download it.
+     */
+    public var urldownload: String?
+    /**
+     * Whether it can be transcribed.
+     */
+    public var istranscribable: Bool?
+    /**
+     * Whether it is a video note.
+     */
+    public var isvideonote: Bool?
+    /**
+     * Whether it is a voice note.
+     */
+    public var isvoicenote: Bool?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The file.
+         */id: Int64, 
+        /**
+         * The chat.
+         */chatid: Int64?, 
+        /**
+         * When it was uploaded.
+         */date: Date?, 
+        /**
+         * Kind of file (`image`, `file`, …).
+         */type: String?, 
+        /**
+         * File name.
+         */name: String?, 
+        /**
+         * File extension.
+         */`extension`: String?, 
+        /**
+         * Size in bytes.
+         */size: Int64?, 
+        /**
+         * Processing status (`done` when ready).
+         */status: String?, 
+        /**
+         * Processing progress, percent.
+         */progress: Int64?, 
+        /**
+         * Who uploaded it.
+         */authorid: Int64?, 
+        /**
+         * The uploader's name.
+         */authorname: String?, 
+        /**
+         * Link to a preview.
+         */urlpreview: String?, 
+        /**
+         * Link to view it.
+         */urlshow: String?, 
+        /**
+         * Link to download it.
+         */urldownload: String?, 
+        /**
+         * Whether it can be transcribed.
+         */istranscribable: Bool?, 
+        /**
+         * Whether it is a video note.
+         */isvideonote: Bool?, 
+        /**
+         * Whether it is a voice note.
+         */isvoicenote: Bool?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.chatid = chatid
+        self.date = date
+        self.type = type
+        self.name = name
+        self.`extension` = `extension`
+        self.size = size
+        self.status = status
+        self.progress = progress
+        self.authorid = authorid
+        self.authorname = authorname
+        self.urlpreview = urlpreview
+        self.urlshow = urlshow
+        self.urldownload = urldownload
+        self.istranscribable = istranscribable
+        self.isvideonote = isvideonote
+        self.isvoicenote = isvoicenote
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryFile: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryFile: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryFile {
+        return
+            try HistoryFile(
+                id: FfiConverterInt64.read(from: &buf), 
+                chatid: FfiConverterOptionInt64.read(from: &buf), 
+                date: FfiConverterOptionTimestamp.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                extension: FfiConverterOptionString.read(from: &buf), 
+                size: FfiConverterOptionInt64.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                progress: FfiConverterOptionInt64.read(from: &buf), 
+                authorid: FfiConverterOptionInt64.read(from: &buf), 
+                authorname: FfiConverterOptionString.read(from: &buf), 
+                urlpreview: FfiConverterOptionString.read(from: &buf), 
+                urlshow: FfiConverterOptionString.read(from: &buf), 
+                urldownload: FfiConverterOptionString.read(from: &buf), 
+                istranscribable: FfiConverterOptionBool.read(from: &buf), 
+                isvideonote: FfiConverterOptionBool.read(from: &buf), 
+                isvoicenote: FfiConverterOptionBool.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryFile, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterOptionInt64.write(value.chatid, into: &buf)
+        FfiConverterOptionTimestamp.write(value.date, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.`extension`, into: &buf)
+        FfiConverterOptionInt64.write(value.size, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionInt64.write(value.progress, into: &buf)
+        FfiConverterOptionInt64.write(value.authorid, into: &buf)
+        FfiConverterOptionString.write(value.authorname, into: &buf)
+        FfiConverterOptionString.write(value.urlpreview, into: &buf)
+        FfiConverterOptionString.write(value.urlshow, into: &buf)
+        FfiConverterOptionString.write(value.urldownload, into: &buf)
+        FfiConverterOptionBool.write(value.istranscribable, into: &buf)
+        FfiConverterOptionBool.write(value.isvideonote, into: &buf)
+        FfiConverterOptionBool.write(value.isvoicenote, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryFile_lift(_ buf: RustBuffer) throws -> HistoryFile {
+    return try FfiConverterTypeHistoryFile.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryFile_lower(_ value: HistoryFile) -> RustBuffer {
+    return FfiConverterTypeHistoryFile.lower(value)
+}
+
+
+/**
+ * One message of a session's history.
+ */
+public struct HistoryMessage: Equatable, Hashable {
+    /**
+     * The message.
+     */
+    public var id: String
+    /**
+     * The chat.
+     */
+    public var chatid: String?
+    /**
+     * The author (a numeric string); `0` for a system message.
+     */
+    public var senderid: String?
+    /**
+     * The dialog, `chat<ID>`.
+     */
+    public var recipientid: String?
+    /**
+     * When it was sent.
+     */
+    public var date: Date?
+    /**
+     * The text, with BB codes.
+     */
+    public var text: String?
+    /**
+     * The text in the older HTML form.
+     */
+    public var textlegacy: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message.
+         */id: String, 
+        /**
+         * The chat.
+         */chatid: String?, 
+        /**
+         * The author (a numeric string); `0` for a system message.
+         */senderid: String?, 
+        /**
+         * The dialog, `chat<ID>`.
+         */recipientid: String?, 
+        /**
+         * When it was sent.
+         */date: Date?, 
+        /**
+         * The text, with BB codes.
+         */text: String?, 
+        /**
+         * The text in the older HTML form.
+         */textlegacy: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.chatid = chatid
+        self.senderid = senderid
+        self.recipientid = recipientid
+        self.date = date
+        self.text = text
+        self.textlegacy = textlegacy
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryMessage {
+        return
+            try HistoryMessage(
+                id: FfiConverterString.read(from: &buf), 
+                chatid: FfiConverterOptionString.read(from: &buf), 
+                senderid: FfiConverterOptionString.read(from: &buf), 
+                recipientid: FfiConverterOptionString.read(from: &buf), 
+                date: FfiConverterOptionTimestamp.read(from: &buf), 
+                text: FfiConverterOptionString.read(from: &buf), 
+                textlegacy: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryMessage, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.chatid, into: &buf)
+        FfiConverterOptionString.write(value.senderid, into: &buf)
+        FfiConverterOptionString.write(value.recipientid, into: &buf)
+        FfiConverterOptionTimestamp.write(value.date, into: &buf)
+        FfiConverterOptionString.write(value.text, into: &buf)
+        FfiConverterOptionString.write(value.textlegacy, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryMessage_lift(_ buf: RustBuffer) throws -> HistoryMessage {
+    return try FfiConverterTypeHistoryMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryMessage_lower(_ value: HistoryMessage) -> RustBuffer {
+    return FfiConverterTypeHistoryMessage.lower(value)
+}
+
+
+/**
+ * What an open line allows the calling user.
+ */
+public struct HistoryOpenLines: Equatable, Hashable {
+    /**
+     * Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
+     */
+    public var canvoteashead: [String: Bool]?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
+         */canvoteashead: [String: Bool]?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.canvoteashead = canvoteashead
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryOpenLines: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryOpenLines: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryOpenLines {
+        return
+            try HistoryOpenLines(
+                canvoteashead: FfiConverterOptionDictionaryStringBool.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryOpenLines, into buf: inout [UInt8]) {
+        FfiConverterOptionDictionaryStringBool.write(value.canvoteashead, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryOpenLines_lift(_ buf: RustBuffer) throws -> HistoryOpenLines {
+    return try FfiConverterTypeHistoryOpenLines.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryOpenLines_lower(_ value: HistoryOpenLines) -> RustBuffer {
+    return FfiConverterTypeHistoryOpenLines.lower(value)
+}
+
+
+/**
+ * A participant of an open-line session.
+ */
+public struct HistoryUser: Equatable, Hashable {
+    /**
+     * The user.
+     */
+    public var id: String
+    /**
+     * Full name.
+     */
+    public var name: String?
+    /**
+     * First name.
+     */
+    public var firstName: String?
+    /**
+     * Last name.
+     */
+    public var lastName: String?
+    /**
+     * Position.
+     */
+    public var workPosition: String?
+    /**
+     * Link to the avatar.
+     */
+    public var avatar: String?
+    /**
+     * The avatar's file.
+     */
+    public var avatarId: Int64?
+    /**
+     * `M` or `F`.
+     */
+    public var gender: String?
+    /**
+     * Whether the user is an extranet user.
+     */
+    public var extranet: Bool?
+    /**
+     * Whether the user came through a connector (a client of the line).
+     */
+    public var connector: Bool?
+    /**
+     * Link to the profile.
+     */
+    public var profile: String?
+    /**
+     * How the user signs in from outside (`socservices`, `imconnector`, …).
+     */
+    public var externalAuthId: String?
+    /**
+     * Online status.
+     */
+    public var status: String?
+    /**
+     * When the user was last active.
+     */
+    public var lastActivityDate: Date?
+    /**
+     * The user's departments.
+     */
+    public var departments: [Int64]?
+    /**
+     * Kind of user (`user`, `bot`, …).
+     */
+    public var type: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user.
+         */id: String, 
+        /**
+         * Full name.
+         */name: String?, 
+        /**
+         * First name.
+         */firstName: String?, 
+        /**
+         * Last name.
+         */lastName: String?, 
+        /**
+         * Position.
+         */workPosition: String?, 
+        /**
+         * Link to the avatar.
+         */avatar: String?, 
+        /**
+         * The avatar's file.
+         */avatarId: Int64?, 
+        /**
+         * `M` or `F`.
+         */gender: String?, 
+        /**
+         * Whether the user is an extranet user.
+         */extranet: Bool?, 
+        /**
+         * Whether the user came through a connector (a client of the line).
+         */connector: Bool?, 
+        /**
+         * Link to the profile.
+         */profile: String?, 
+        /**
+         * How the user signs in from outside (`socservices`, `imconnector`, …).
+         */externalAuthId: String?, 
+        /**
+         * Online status.
+         */status: String?, 
+        /**
+         * When the user was last active.
+         */lastActivityDate: Date?, 
+        /**
+         * The user's departments.
+         */departments: [Int64]?, 
+        /**
+         * Kind of user (`user`, `bot`, …).
+         */type: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.name = name
+        self.firstName = firstName
+        self.lastName = lastName
+        self.workPosition = workPosition
+        self.avatar = avatar
+        self.avatarId = avatarId
+        self.gender = gender
+        self.extranet = extranet
+        self.connector = connector
+        self.profile = profile
+        self.externalAuthId = externalAuthId
+        self.status = status
+        self.lastActivityDate = lastActivityDate
+        self.departments = departments
+        self.type = type
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension HistoryUser: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeHistoryUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> HistoryUser {
+        return
+            try HistoryUser(
+                id: FfiConverterString.read(from: &buf), 
+                name: FfiConverterOptionString.read(from: &buf), 
+                firstName: FfiConverterOptionString.read(from: &buf), 
+                lastName: FfiConverterOptionString.read(from: &buf), 
+                workPosition: FfiConverterOptionString.read(from: &buf), 
+                avatar: FfiConverterOptionString.read(from: &buf), 
+                avatarId: FfiConverterOptionInt64.read(from: &buf), 
+                gender: FfiConverterOptionString.read(from: &buf), 
+                extranet: FfiConverterOptionBool.read(from: &buf), 
+                connector: FfiConverterOptionBool.read(from: &buf), 
+                profile: FfiConverterOptionString.read(from: &buf), 
+                externalAuthId: FfiConverterOptionString.read(from: &buf), 
+                status: FfiConverterOptionString.read(from: &buf), 
+                lastActivityDate: FfiConverterOptionTimestamp.read(from: &buf), 
+                departments: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                type: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: HistoryUser, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.name, into: &buf)
+        FfiConverterOptionString.write(value.firstName, into: &buf)
+        FfiConverterOptionString.write(value.lastName, into: &buf)
+        FfiConverterOptionString.write(value.workPosition, into: &buf)
+        FfiConverterOptionString.write(value.avatar, into: &buf)
+        FfiConverterOptionInt64.write(value.avatarId, into: &buf)
+        FfiConverterOptionString.write(value.gender, into: &buf)
+        FfiConverterOptionBool.write(value.extranet, into: &buf)
+        FfiConverterOptionBool.write(value.connector, into: &buf)
+        FfiConverterOptionString.write(value.profile, into: &buf)
+        FfiConverterOptionString.write(value.externalAuthId, into: &buf)
+        FfiConverterOptionString.write(value.status, into: &buf)
+        FfiConverterOptionTimestamp.write(value.lastActivityDate, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.departments, into: &buf)
+        FfiConverterOptionString.write(value.type, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryUser_lift(_ buf: RustBuffer) throws -> HistoryUser {
+    return try FfiConverterTypeHistoryUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffer {
+    return FfiConverterTypeHistoryUser.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.dialog.get` in a batch.
  */
 public struct ImopenlinesDialogGetCall: Equatable, Hashable {
@@ -3758,6 +4943,351 @@ public func FfiConverterTypeImopenlinesDialogGetResult_lift(_ buf: RustBuffer) t
 #endif
 public func FfiConverterTypeImopenlinesDialogGetResult_lower(_ value: ImopenlinesDialogGetResult) -> RustBuffer {
     return FfiConverterTypeImopenlinesDialogGetResult.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.session.history.get` in a batch.
+ */
+public struct ImopenlinesSessionHistoryGetCall: Equatable, Hashable {
+    public var sessionId: Int64?
+    public var chatId: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sessionId: Int64? = nil, chatId: Int64? = nil) {
+        self.sessionId = sessionId
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHistoryGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHistoryGetCall {
+        return
+            try ImopenlinesSessionHistoryGetCall(
+                sessionId: FfiConverterOptionInt64.read(from: &buf), 
+                chatId: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionHistoryGetCall, into buf: inout [UInt8]) {
+        FfiConverterOptionInt64.write(value.sessionId, into: &buf)
+        FfiConverterOptionInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHistoryGetCall {
+    return try FfiConverterTypeImopenlinesSessionHistoryGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetCall_lower(_ value: ImopenlinesSessionHistoryGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHistoryGetCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.history.get`: The session's history. and the answer's `time`.
+ */
+public struct ImopenlinesSessionHistoryGetResponse: Equatable, Hashable {
+    public var result: ImopenlinesSessionHistoryGetResult
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: ImopenlinesSessionHistoryGetResult, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHistoryGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHistoryGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHistoryGetResponse {
+        return
+            try ImopenlinesSessionHistoryGetResponse(
+                result: FfiConverterTypeImopenlinesSessionHistoryGetResult.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionHistoryGetResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeImopenlinesSessionHistoryGetResult.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHistoryGetResponse {
+    return try FfiConverterTypeImopenlinesSessionHistoryGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetResponse_lower(_ value: ImopenlinesSessionHistoryGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHistoryGetResponse.lower(value)
+}
+
+
+/**
+ * The session's history. The result of `imopenlines.session.history.get`.
+ */
+public struct ImopenlinesSessionHistoryGetResult: Equatable, Hashable {
+    /**
+     * The chat.
+     */
+    public var chatId: Int64
+    /**
+     * `Y` when the calling user may join the dialog, else `N`.
+     */
+    public var canJoin: String?
+    /**
+     * `Y` when the calling user may rate the operators as a supervisor, else `N`.
+     */
+    public var canVoteHead: String?
+    /**
+     * The session.
+     */
+    public var sessionId: Int64?
+    /**
+     * The supervisor's rating of the session.
+     */
+    public var sessionVoteHead: Int64?
+    /**
+     * The supervisor's comment on the rating.
+     */
+    public var sessionCommentHead: String?
+    /**
+     * The dialog, `chat<ID>`.
+     */
+    public var userId: String?
+    /**
+     * The messages, keyed by message identifier.
+     */
+    public var message: [String: HistoryMessage]?
+    /**
+     * Message identifiers (numeric strings) per dialog (`chat<ID>`).
+     */
+    public var usersMessage: [String: [String]]?
+    /**
+     * The participants, keyed by user identifier.
+     */
+    public var users: [String: HistoryUser]?
+    /**
+     * What the open line allows.
+     */
+    public var openlines: HistoryOpenLines?
+    /**
+     * Participants by department, keyed by department identifier.
+     */
+    public var userInGroup: [String: HistoryDepartment]?
+    /**
+     * Participants outside those departments.
+     */
+    public var woUserInGroup: [String]?
+    /**
+     * The chat, keyed by chat identifier.
+     */
+    public var chat: [String: HistoryChat]?
+    /**
+     * Per chat, per user: whether the user has blocked the chat.
+     */
+    public var userBlockChat: [String: [String: Bool]]?
+    /**
+     * Per chat: the users in it.
+     */
+    public var userInChat: [String: [Int64]]?
+    /**
+     * Files of the messages, keyed by file identifier.
+     */
+    public var files: [String: HistoryFile]?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chat.
+         */chatId: Int64, 
+        /**
+         * `Y` when the calling user may join the dialog, else `N`.
+         */canJoin: String?, 
+        /**
+         * `Y` when the calling user may rate the operators as a supervisor, else `N`.
+         */canVoteHead: String?, 
+        /**
+         * The session.
+         */sessionId: Int64?, 
+        /**
+         * The supervisor's rating of the session.
+         */sessionVoteHead: Int64?, 
+        /**
+         * The supervisor's comment on the rating.
+         */sessionCommentHead: String?, 
+        /**
+         * The dialog, `chat<ID>`.
+         */userId: String?, 
+        /**
+         * The messages, keyed by message identifier.
+         */message: [String: HistoryMessage]?, 
+        /**
+         * Message identifiers (numeric strings) per dialog (`chat<ID>`).
+         */usersMessage: [String: [String]]?, 
+        /**
+         * The participants, keyed by user identifier.
+         */users: [String: HistoryUser]?, 
+        /**
+         * What the open line allows.
+         */openlines: HistoryOpenLines?, 
+        /**
+         * Participants by department, keyed by department identifier.
+         */userInGroup: [String: HistoryDepartment]?, 
+        /**
+         * Participants outside those departments.
+         */woUserInGroup: [String]?, 
+        /**
+         * The chat, keyed by chat identifier.
+         */chat: [String: HistoryChat]?, 
+        /**
+         * Per chat, per user: whether the user has blocked the chat.
+         */userBlockChat: [String: [String: Bool]]?, 
+        /**
+         * Per chat: the users in it.
+         */userInChat: [String: [Int64]]?, 
+        /**
+         * Files of the messages, keyed by file identifier.
+         */files: [String: HistoryFile]?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.chatId = chatId
+        self.canJoin = canJoin
+        self.canVoteHead = canVoteHead
+        self.sessionId = sessionId
+        self.sessionVoteHead = sessionVoteHead
+        self.sessionCommentHead = sessionCommentHead
+        self.userId = userId
+        self.message = message
+        self.usersMessage = usersMessage
+        self.users = users
+        self.openlines = openlines
+        self.userInGroup = userInGroup
+        self.woUserInGroup = woUserInGroup
+        self.chat = chat
+        self.userBlockChat = userBlockChat
+        self.userInChat = userInChat
+        self.files = files
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHistoryGetResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHistoryGetResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHistoryGetResult {
+        return
+            try ImopenlinesSessionHistoryGetResult(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                canJoin: FfiConverterOptionString.read(from: &buf), 
+                canVoteHead: FfiConverterOptionString.read(from: &buf), 
+                sessionId: FfiConverterOptionInt64.read(from: &buf), 
+                sessionVoteHead: FfiConverterOptionInt64.read(from: &buf), 
+                sessionCommentHead: FfiConverterOptionString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                message: FfiConverterOptionDictionaryStringTypeHistoryMessage.read(from: &buf), 
+                usersMessage: FfiConverterOptionDictionaryStringSequenceString.read(from: &buf), 
+                users: FfiConverterOptionDictionaryStringTypeHistoryUser.read(from: &buf), 
+                openlines: FfiConverterOptionTypeHistoryOpenLines.read(from: &buf), 
+                userInGroup: FfiConverterOptionDictionaryStringTypeHistoryDepartment.read(from: &buf), 
+                woUserInGroup: FfiConverterOptionSequenceString.read(from: &buf), 
+                chat: FfiConverterOptionDictionaryStringTypeHistoryChat.read(from: &buf), 
+                userBlockChat: FfiConverterOptionDictionaryStringDictionaryStringBool.read(from: &buf), 
+                userInChat: FfiConverterOptionDictionaryStringSequenceInt64.read(from: &buf), 
+                files: FfiConverterOptionDictionaryStringTypeHistoryFile.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionHistoryGetResult, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterOptionString.write(value.canJoin, into: &buf)
+        FfiConverterOptionString.write(value.canVoteHead, into: &buf)
+        FfiConverterOptionInt64.write(value.sessionId, into: &buf)
+        FfiConverterOptionInt64.write(value.sessionVoteHead, into: &buf)
+        FfiConverterOptionString.write(value.sessionCommentHead, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionDictionaryStringTypeHistoryMessage.write(value.message, into: &buf)
+        FfiConverterOptionDictionaryStringSequenceString.write(value.usersMessage, into: &buf)
+        FfiConverterOptionDictionaryStringTypeHistoryUser.write(value.users, into: &buf)
+        FfiConverterOptionTypeHistoryOpenLines.write(value.openlines, into: &buf)
+        FfiConverterOptionDictionaryStringTypeHistoryDepartment.write(value.userInGroup, into: &buf)
+        FfiConverterOptionSequenceString.write(value.woUserInGroup, into: &buf)
+        FfiConverterOptionDictionaryStringTypeHistoryChat.write(value.chat, into: &buf)
+        FfiConverterOptionDictionaryStringDictionaryStringBool.write(value.userBlockChat, into: &buf)
+        FfiConverterOptionDictionaryStringSequenceInt64.write(value.userInChat, into: &buf)
+        FfiConverterOptionDictionaryStringTypeHistoryFile.write(value.files, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetResult_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHistoryGetResult {
+    return try FfiConverterTypeImopenlinesSessionHistoryGetResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetResult_lower(_ value: ImopenlinesSessionHistoryGetResult) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHistoryGetResult.lower(value)
 }
 
 
@@ -4704,6 +6234,21 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
+     * `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
+     */
+    case MissingRequiredParam(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
+     */
+    case InvalidSessionId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+     */
+    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
      */
     case ChatIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
@@ -4717,11 +6262,6 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
@@ -5005,7 +6545,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 3: return .ChatIdEmpty(
+        case 3: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5017,7 +6557,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 4: return .ChatId(
+        case 4: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5029,7 +6569,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 5: return .ChatType(
+        case 5: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5041,7 +6581,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 6: return .AccessDenied(
+        case 6: return .ChatIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5053,7 +6593,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 7: return .UserId(
+        case 7: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5065,7 +6605,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 8: return .UserNotOperator(
+        case 8: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5077,7 +6617,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .InternalServer(
+        case 9: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5089,7 +6629,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .UnexpectedAnswer(
+        case 10: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5101,7 +6641,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .QueryLimitExceeded(
+        case 11: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5113,7 +6653,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .OperationTimeLimit(
+        case 12: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5125,7 +6665,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .BatchMethodNotAllowed(
+        case 13: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5137,7 +6677,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .BatchLengthExceeded(
+        case 14: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5149,7 +6689,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .NoAuthFound(
+        case 15: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5161,7 +6701,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .InvalidRequest(
+        case 16: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5173,7 +6713,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .OverloadLimit(
+        case 17: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5185,7 +6725,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .PlanAccessDenied(
+        case 18: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5197,7 +6737,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .InvalidCredentials(
+        case 19: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5209,7 +6749,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .ManifestIsNotAvailable(
+        case 20: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5221,7 +6761,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .MethodNotFound(
+        case 21: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5233,7 +6773,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .InsufficientScope(
+        case 22: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5245,7 +6785,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .ExpiredToken(
+        case 23: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5257,7 +6797,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .InvalidToken(
+        case 24: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5269,7 +6809,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .UserAccess(
+        case 25: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5281,7 +6821,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .PortalDeleted(
+        case 26: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5293,7 +6833,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .UnknownCode(
+        case 27: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5305,7 +6845,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .Http(
+        case 28: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5317,7 +6857,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .PortalMoved(
+        case 29: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5329,7 +6869,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .Connect(
+        case 30: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5341,7 +6881,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .Tls(
+        case 31: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5353,7 +6893,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .RequestTimeout(
+        case 32: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5365,7 +6905,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .ConnectionLost(
+        case 33: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5377,7 +6917,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .Protocol(
+        case 34: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5389,7 +6929,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .InvalidArgument(
+        case 35: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5401,7 +6941,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .Config(
+        case 36: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5413,7 +6953,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .TokenRefresh(
+        case 37: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5425,7 +6965,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .Skipped(
+        case 38: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5437,7 +6977,31 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .Internal(
+        case 39: return .TokenRefresh(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 40: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 41: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -5489,7 +7053,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5503,7 +7067,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5517,7 +7081,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5531,7 +7095,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5545,7 +7109,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5559,7 +7123,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5573,7 +7137,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5587,7 +7151,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5601,7 +7165,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5615,7 +7179,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5629,7 +7193,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5643,7 +7207,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5657,7 +7221,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5671,7 +7235,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5685,7 +7249,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5699,7 +7263,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5713,7 +7277,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5727,7 +7291,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5741,7 +7305,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5755,7 +7319,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5769,7 +7333,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5783,7 +7347,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5797,7 +7361,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5811,7 +7375,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5825,7 +7389,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5839,7 +7403,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5853,7 +7417,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5867,7 +7431,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5881,7 +7445,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5895,7 +7459,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5909,7 +7473,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5923,7 +7487,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5937,7 +7501,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5951,7 +7515,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5965,7 +7529,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5979,7 +7543,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -5993,8 +7557,36 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(40))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -6277,6 +7869,81 @@ public func FfiConverterTypeImopenlinesDialogGetOutcome_lift(_ buf: RustBuffer) 
 #endif
 public func FfiConverterTypeImopenlinesDialogGetOutcome_lower(_ value: ImopenlinesDialogGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesDialogGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.history.get` in a batch.
+ */
+
+public enum ImopenlinesSessionHistoryGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionHistoryGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHistoryGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHistoryGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionHistoryGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHistoryGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionHistoryGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionHistoryGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionHistoryGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHistoryGetOutcome {
+    return try FfiConverterTypeImopenlinesSessionHistoryGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHistoryGetOutcome_lower(_ value: ImopenlinesSessionHistoryGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHistoryGetOutcome.lower(value)
 }
 
 
@@ -7329,6 +8996,54 @@ fileprivate struct FfiConverterOptionTypeChatRestrictions: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeHistoryChatPermissions: FfiConverterRustBuffer {
+    typealias SwiftType = HistoryChatPermissions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHistoryChatPermissions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHistoryChatPermissions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeHistoryOpenLines: FfiConverterRustBuffer {
+    typealias SwiftType = HistoryOpenLines?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeHistoryOpenLines.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeHistoryOpenLines.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
     typealias SwiftType = RetryOptions?
 
@@ -7425,6 +9140,30 @@ fileprivate struct FfiConverterOptionSequenceInt64: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeChatReading: FfiConverterRustBuffer {
     typealias SwiftType = [ChatReading]?
 
@@ -7489,6 +9228,222 @@ fileprivate struct FfiConverterOptionSequenceTypeJsonValue: FfiConverterRustBuff
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringBool: FfiConverterRustBuffer {
+    typealias SwiftType = [String: Bool]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryChat: FfiConverterRustBuffer {
+    typealias SwiftType = [String: HistoryChat]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeHistoryChat.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeHistoryChat.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryDepartment: FfiConverterRustBuffer {
+    typealias SwiftType = [String: HistoryDepartment]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeHistoryDepartment.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeHistoryDepartment.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryFile: FfiConverterRustBuffer {
+    typealias SwiftType = [String: HistoryFile]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeHistoryFile.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeHistoryFile.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryMessage: FfiConverterRustBuffer {
+    typealias SwiftType = [String: HistoryMessage]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeHistoryMessage.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeHistoryMessage.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryUser: FfiConverterRustBuffer {
+    typealias SwiftType = [String: HistoryUser]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeHistoryUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeHistoryUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringSequenceInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [String: [Int64]]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringSequenceInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringSequenceInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String: [String]]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringSequenceString.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringSequenceString.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringDictionaryStringBool: FfiConverterRustBuffer {
+    typealias SwiftType = [String: [String: Bool]]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringDictionaryStringBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringDictionaryStringBool.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -7614,6 +9569,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverte
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesDialogGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionHistoryGetCall]
+
+    public static func write(_ value: [ImopenlinesSessionHistoryGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionHistoryGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionHistoryGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionHistoryGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionHistoryGetCall.read(from: &buf))
         }
         return seq
     }
@@ -7797,6 +9777,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConve
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionHistoryGetOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionHistoryGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionHistoryGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionHistoryGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionHistoryGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionHistoryGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesSessionModePinAllOutcome]
 
@@ -7943,6 +9948,240 @@ fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringBool: FfiConverterRustBuffer {
+    public static func write(_ value: [String: Bool], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterBool.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: Bool] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: Bool]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterBool.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeHistoryChat: FfiConverterRustBuffer {
+    public static func write(_ value: [String: HistoryChat], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeHistoryChat.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: HistoryChat] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: HistoryChat]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeHistoryChat.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeHistoryDepartment: FfiConverterRustBuffer {
+    public static func write(_ value: [String: HistoryDepartment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeHistoryDepartment.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: HistoryDepartment] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: HistoryDepartment]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeHistoryDepartment.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeHistoryFile: FfiConverterRustBuffer {
+    public static func write(_ value: [String: HistoryFile], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeHistoryFile.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: HistoryFile] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: HistoryFile]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeHistoryFile.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeHistoryMessage: FfiConverterRustBuffer {
+    public static func write(_ value: [String: HistoryMessage], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeHistoryMessage.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: HistoryMessage] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: HistoryMessage]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeHistoryMessage.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeHistoryUser: FfiConverterRustBuffer {
+    public static func write(_ value: [String: HistoryUser], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeHistoryUser.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: HistoryUser] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: HistoryUser]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeHistoryUser.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringSequenceInt64: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [Int64]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterSequenceInt64.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [Int64]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [Int64]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterSequenceInt64.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringSequenceString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [String]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterSequenceString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [String]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterSequenceString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringDictionaryStringBool: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [String: Bool]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterDictionaryStringBool.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String: Bool]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [String: Bool]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterDictionaryStringBool.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -8023,6 +10262,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 38540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() != 64713) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() != 4667) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 17950) {

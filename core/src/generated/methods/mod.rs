@@ -4,6 +4,8 @@
 
 mod imopenlines_dialog_get;
 pub use imopenlines_dialog_get::*;
+mod imopenlines_session_history_get;
+pub use imopenlines_session_history_get::*;
 mod imopenlines_session_mode_pin;
 pub use imopenlines_session_mode_pin::*;
 mod imopenlines_session_mode_pin_all;

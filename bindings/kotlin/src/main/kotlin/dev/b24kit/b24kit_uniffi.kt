@@ -763,6 +763,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all(
@@ -856,6 +860,10 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get(`ptr`: Long,`sessionId`: RustBuffer.ByValue,`chatId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
     ): Long
@@ -1076,6 +1084,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 38540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() and 0xFFFF) != 64713) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() and 0xFFFF) != 4667) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 17950) {
@@ -1803,6 +1817,25 @@ public interface ClientInterface {
     suspend fun `imopenlinesDialogGetBatch`(`calls`: List<ImopenlinesDialogGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesDialogGetOutcome>
     
     /**
+     * Get the messages, participants and files of an open-line session.
+     *
+     * Returns the history of an open-line session: its messages keyed by identifier, the users who
+     * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+     * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+     *
+     * Calls `imopenlines.session.history.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionHistoryGet`(`sessionId`: kotlin.Long? = null, `chatId`: kotlin.Long? = null): ImopenlinesSessionHistoryGetResponse
+    
+    /**
+     * `imopenlines.session.history.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionHistoryGetBatch`(`calls`: List<ImopenlinesSessionHistoryGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionHistoryGetOutcome>
+    
+    /**
      * Pin an open-line dialog to the current operator, or unpin it.
      *
      * Pins the dialog to the current operator (or unpins it with `ACTIVATE` set to `N`). Pinning a
@@ -2165,6 +2198,66 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Get the messages, participants and files of an open-line session.
+     *
+     * Returns the history of an open-line session: its messages keyed by identifier, the users who
+     * wrote them, the chat and the files. The session is `SESSION_ID` when given, else the newest
+     * session of chat `CHAT_ID`; without either the portal answers `MISSING_REQUIRED_PARAM`.
+     *
+     * Calls `imopenlines.session.history.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionHistoryGet`(`sessionId`: kotlin.Long?, `chatId`: kotlin.Long?) : ImopenlinesSessionHistoryGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get(
+                uniffiHandle,
+                
+        FfiConverterOptionalLong.lower(`sessionId`),
+        FfiConverterOptionalLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionHistoryGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.history.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionHistoryGetBatch`(`calls`: List<ImopenlinesSessionHistoryGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionHistoryGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -4838,6 +4931,839 @@ public object FfiConverterTypeClientStats: FfiConverterRustBuffer<ClientStats> {
 
 
 /**
+ * The chat of an open-line session, as the history reads it.
+ */
+data class HistoryChat (
+    /**
+     * The chat.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Name of the chat.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * Who owns the chat.
+     */
+    var `owner`: kotlin.String?
+    , 
+    /**
+     * External type, `LINES` for open lines.
+     */
+    var `entityType`: kotlin.String?
+    , 
+    /**
+     * External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
+     */
+    var `entityId`: kotlin.String?
+    , 
+    /**
+     * The open-line session's data, `|`-separated.
+     */
+    var `entityData1`: kotlin.String?
+    , 
+    /**
+     * The chat's CRM bindings, `|`-separated.
+     */
+    var `entityData2`: kotlin.String?
+    , 
+    /**
+     * More external data; `Y` while the dialog is in silent mode.
+     */
+    var `entityData3`: kotlin.String?
+    , 
+    /**
+     * How many messages the chat holds.
+     */
+    var `messageCount`: kotlin.Long?
+    , 
+    /**
+     * Public flag; empty when the chat is not public.
+     */
+    var `public`: kotlin.String?
+    , 
+    /**
+     * Per user: whether the user turned notifications off.
+     */
+    var `muteList`: Map<kotlin.String, kotlin.Boolean>?
+    , 
+    /**
+     * The operators.
+     */
+    var `managerList`: List<kotlin.Long>?
+    , 
+    /**
+     * When the chat was created.
+     */
+    var `dateCreate`: java.time.Instant?
+    , 
+    /**
+     * Type of chat, `lines` for open lines.
+     */
+    var `type`: kotlin.String?
+    , 
+    /**
+     * Where the chat lives in the external channel.
+     */
+    var `entityLink`: ChatEntityLink?
+    , 
+    /**
+     * Which role may do what in the chat.
+     */
+    var `permissions`: HistoryChatPermissions?
+    , 
+    /**
+     * Whether the message input field is shown.
+     */
+    var `textFieldEnabled`: kotlin.Boolean?
+    , 
+    /**
+     * The chat's background.
+     */
+    var `backgroundId`: kotlin.Long?
+    , 
+    /**
+     * Type of the chat's messages (`L` for open lines).
+     */
+    var `messageType`: kotlin.String?
+    , 
+    /**
+     * Whether the chat is new.
+     */
+    var `isNew`: kotlin.Boolean?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryChat: FfiConverterRustBuffer<HistoryChat> {
+    override fun read(buf: ByteBuffer): HistoryChat {
+        return HistoryChat(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalMapStringBoolean.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeChatEntityLink.read(buf),
+            FfiConverterOptionalTypeHistoryChatPermissions.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryChat) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`owner`) +
+            FfiConverterOptionalString.allocationSize(value.`entityType`) +
+            FfiConverterOptionalString.allocationSize(value.`entityId`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData1`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData2`) +
+            FfiConverterOptionalString.allocationSize(value.`entityData3`) +
+            FfiConverterOptionalLong.allocationSize(value.`messageCount`) +
+            FfiConverterOptionalString.allocationSize(value.`public`) +
+            FfiConverterOptionalMapStringBoolean.allocationSize(value.`muteList`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`managerList`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`dateCreate`) +
+            FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterOptionalTypeChatEntityLink.allocationSize(value.`entityLink`) +
+            FfiConverterOptionalTypeHistoryChatPermissions.allocationSize(value.`permissions`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`textFieldEnabled`) +
+            FfiConverterOptionalLong.allocationSize(value.`backgroundId`) +
+            FfiConverterOptionalString.allocationSize(value.`messageType`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`isNew`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryChat, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`owner`, buf)
+            FfiConverterOptionalString.write(value.`entityType`, buf)
+            FfiConverterOptionalString.write(value.`entityId`, buf)
+            FfiConverterOptionalString.write(value.`entityData1`, buf)
+            FfiConverterOptionalString.write(value.`entityData2`, buf)
+            FfiConverterOptionalString.write(value.`entityData3`, buf)
+            FfiConverterOptionalLong.write(value.`messageCount`, buf)
+            FfiConverterOptionalString.write(value.`public`, buf)
+            FfiConverterOptionalMapStringBoolean.write(value.`muteList`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
+            FfiConverterOptionalTimestamp.write(value.`dateCreate`, buf)
+            FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterOptionalTypeChatEntityLink.write(value.`entityLink`, buf)
+            FfiConverterOptionalTypeHistoryChatPermissions.write(value.`permissions`, buf)
+            FfiConverterOptionalBoolean.write(value.`textFieldEnabled`, buf)
+            FfiConverterOptionalLong.write(value.`backgroundId`, buf)
+            FfiConverterOptionalString.write(value.`messageType`, buf)
+            FfiConverterOptionalBoolean.write(value.`isNew`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The lowest role (`member`, `manager`, `owner`) that may do each thing in a chat, as the history
+ * names them.
+ */
+data class HistoryChatPermissions (
+    /**
+     * Who may add participants.
+     */
+    var `manageUsersAdd`: kotlin.String?
+    , 
+    /**
+     * Who may remove participants.
+     */
+    var `manageUsersDelete`: kotlin.String?
+    , 
+    /**
+     * Who may change the chat's interface.
+     */
+    var `manageUi`: kotlin.String?
+    , 
+    /**
+     * Who may change the chat's settings.
+     */
+    var `manageSettings`: kotlin.String?
+    , 
+    /**
+     * Who may manage messages.
+     */
+    var `manageMessages`: kotlin.String?
+    , 
+    /**
+     * Who may post messages.
+     */
+    var `canPost`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryChatPermissions: FfiConverterRustBuffer<HistoryChatPermissions> {
+    override fun read(buf: ByteBuffer): HistoryChatPermissions {
+        return HistoryChatPermissions(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryChatPermissions) = (
+            FfiConverterOptionalString.allocationSize(value.`manageUsersAdd`) +
+            FfiConverterOptionalString.allocationSize(value.`manageUsersDelete`) +
+            FfiConverterOptionalString.allocationSize(value.`manageUi`) +
+            FfiConverterOptionalString.allocationSize(value.`manageSettings`) +
+            FfiConverterOptionalString.allocationSize(value.`manageMessages`) +
+            FfiConverterOptionalString.allocationSize(value.`canPost`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryChatPermissions, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`manageUsersAdd`, buf)
+            FfiConverterOptionalString.write(value.`manageUsersDelete`, buf)
+            FfiConverterOptionalString.write(value.`manageUi`, buf)
+            FfiConverterOptionalString.write(value.`manageSettings`, buf)
+            FfiConverterOptionalString.write(value.`manageMessages`, buf)
+            FfiConverterOptionalString.write(value.`canPost`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A department and those of its users in the session.
+ */
+data class HistoryDepartment (
+    /**
+     * The department.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Its users in the session.
+     */
+    var `users`: List<kotlin.String>?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryDepartment: FfiConverterRustBuffer<HistoryDepartment> {
+    override fun read(buf: ByteBuffer): HistoryDepartment {
+        return HistoryDepartment(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryDepartment) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`users`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryDepartment, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalSequenceString.write(value.`users`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A file of a session's messages.
+ */
+data class HistoryFile (
+    /**
+     * The file.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * The chat.
+     */
+    var `chatid`: kotlin.Long?
+    , 
+    /**
+     * When it was uploaded.
+     */
+    var `date`: java.time.Instant?
+    , 
+    /**
+     * Kind of file (`image`, `file`, …).
+     */
+    var `type`: kotlin.String?
+    , 
+    /**
+     * File name.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * File extension.
+     */
+    var `extension`: kotlin.String?
+    , 
+    /**
+     * Size in bytes.
+     */
+    var `size`: kotlin.Long?
+    , 
+    /**
+     * Processing status (`done` when ready).
+     */
+    var `status`: kotlin.String?
+    , 
+    /**
+     * Processing progress, percent.
+     */
+    var `progress`: kotlin.Long?
+    , 
+    /**
+     * Who uploaded it.
+     */
+    var `authorid`: kotlin.Long?
+    , 
+    /**
+     * The uploader's name.
+     */
+    var `authorname`: kotlin.String?
+    , 
+    /**
+     * Link to a preview.
+     */
+    var `urlpreview`: kotlin.String?
+    , 
+    /**
+     * Link to view it.
+     */
+    var `urlshow`: kotlin.String?
+    , 
+    /**
+     * Link to download it.
+     */
+    var `urldownload`: kotlin.String?
+    , 
+    /**
+     * Whether it can be transcribed.
+     */
+    var `istranscribable`: kotlin.Boolean?
+    , 
+    /**
+     * Whether it is a video note.
+     */
+    var `isvideonote`: kotlin.Boolean?
+    , 
+    /**
+     * Whether it is a voice note.
+     */
+    var `isvoicenote`: kotlin.Boolean?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryFile: FfiConverterRustBuffer<HistoryFile> {
+    override fun read(buf: ByteBuffer): HistoryFile {
+        return HistoryFile(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryFile) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterOptionalLong.allocationSize(value.`chatid`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`date`) +
+            FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`extension`) +
+            FfiConverterOptionalLong.allocationSize(value.`size`) +
+            FfiConverterOptionalString.allocationSize(value.`status`) +
+            FfiConverterOptionalLong.allocationSize(value.`progress`) +
+            FfiConverterOptionalLong.allocationSize(value.`authorid`) +
+            FfiConverterOptionalString.allocationSize(value.`authorname`) +
+            FfiConverterOptionalString.allocationSize(value.`urlpreview`) +
+            FfiConverterOptionalString.allocationSize(value.`urlshow`) +
+            FfiConverterOptionalString.allocationSize(value.`urldownload`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`istranscribable`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`isvideonote`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`isvoicenote`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryFile, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterOptionalLong.write(value.`chatid`, buf)
+            FfiConverterOptionalTimestamp.write(value.`date`, buf)
+            FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`extension`, buf)
+            FfiConverterOptionalLong.write(value.`size`, buf)
+            FfiConverterOptionalString.write(value.`status`, buf)
+            FfiConverterOptionalLong.write(value.`progress`, buf)
+            FfiConverterOptionalLong.write(value.`authorid`, buf)
+            FfiConverterOptionalString.write(value.`authorname`, buf)
+            FfiConverterOptionalString.write(value.`urlpreview`, buf)
+            FfiConverterOptionalString.write(value.`urlshow`, buf)
+            FfiConverterOptionalString.write(value.`urldownload`, buf)
+            FfiConverterOptionalBoolean.write(value.`istranscribable`, buf)
+            FfiConverterOptionalBoolean.write(value.`isvideonote`, buf)
+            FfiConverterOptionalBoolean.write(value.`isvoicenote`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * One message of a session's history.
+ */
+data class HistoryMessage (
+    /**
+     * The message.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The chat.
+     */
+    var `chatid`: kotlin.String?
+    , 
+    /**
+     * The author (a numeric string); `0` for a system message.
+     */
+    var `senderid`: kotlin.String?
+    , 
+    /**
+     * The dialog, `chat<ID>`.
+     */
+    var `recipientid`: kotlin.String?
+    , 
+    /**
+     * When it was sent.
+     */
+    var `date`: java.time.Instant?
+    , 
+    /**
+     * The text, with BB codes.
+     */
+    var `text`: kotlin.String?
+    , 
+    /**
+     * The text in the older HTML form.
+     */
+    var `textlegacy`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryMessage: FfiConverterRustBuffer<HistoryMessage> {
+    override fun read(buf: ByteBuffer): HistoryMessage {
+        return HistoryMessage(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryMessage) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`chatid`) +
+            FfiConverterOptionalString.allocationSize(value.`senderid`) +
+            FfiConverterOptionalString.allocationSize(value.`recipientid`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`date`) +
+            FfiConverterOptionalString.allocationSize(value.`text`) +
+            FfiConverterOptionalString.allocationSize(value.`textlegacy`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryMessage, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`chatid`, buf)
+            FfiConverterOptionalString.write(value.`senderid`, buf)
+            FfiConverterOptionalString.write(value.`recipientid`, buf)
+            FfiConverterOptionalTimestamp.write(value.`date`, buf)
+            FfiConverterOptionalString.write(value.`text`, buf)
+            FfiConverterOptionalString.write(value.`textlegacy`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * What an open line allows the calling user.
+ */
+data class HistoryOpenLines (
+    /**
+     * Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
+     */
+    var `canvoteashead`: Map<kotlin.String, kotlin.Boolean>?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryOpenLines: FfiConverterRustBuffer<HistoryOpenLines> {
+    override fun read(buf: ByteBuffer): HistoryOpenLines {
+        return HistoryOpenLines(
+            FfiConverterOptionalMapStringBoolean.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryOpenLines) = (
+            FfiConverterOptionalMapStringBoolean.allocationSize(value.`canvoteashead`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryOpenLines, buf: ByteBuffer) {
+            FfiConverterOptionalMapStringBoolean.write(value.`canvoteashead`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A participant of an open-line session.
+ */
+data class HistoryUser (
+    /**
+     * The user.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Full name.
+     */
+    var `name`: kotlin.String?
+    , 
+    /**
+     * First name.
+     */
+    var `firstName`: kotlin.String?
+    , 
+    /**
+     * Last name.
+     */
+    var `lastName`: kotlin.String?
+    , 
+    /**
+     * Position.
+     */
+    var `workPosition`: kotlin.String?
+    , 
+    /**
+     * Link to the avatar.
+     */
+    var `avatar`: kotlin.String?
+    , 
+    /**
+     * The avatar's file.
+     */
+    var `avatarId`: kotlin.Long?
+    , 
+    /**
+     * `M` or `F`.
+     */
+    var `gender`: kotlin.String?
+    , 
+    /**
+     * Whether the user is an extranet user.
+     */
+    var `extranet`: kotlin.Boolean?
+    , 
+    /**
+     * Whether the user came through a connector (a client of the line).
+     */
+    var `connector`: kotlin.Boolean?
+    , 
+    /**
+     * Link to the profile.
+     */
+    var `profile`: kotlin.String?
+    , 
+    /**
+     * How the user signs in from outside (`socservices`, `imconnector`, …).
+     */
+    var `externalAuthId`: kotlin.String?
+    , 
+    /**
+     * Online status.
+     */
+    var `status`: kotlin.String?
+    , 
+    /**
+     * When the user was last active.
+     */
+    var `lastActivityDate`: java.time.Instant?
+    , 
+    /**
+     * The user's departments.
+     */
+    var `departments`: List<kotlin.Long>?
+    , 
+    /**
+     * Kind of user (`user`, `bot`, …).
+     */
+    var `type`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
+    override fun read(buf: ByteBuffer): HistoryUser {
+        return HistoryUser(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTimestamp.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: HistoryUser) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`name`) +
+            FfiConverterOptionalString.allocationSize(value.`firstName`) +
+            FfiConverterOptionalString.allocationSize(value.`lastName`) +
+            FfiConverterOptionalString.allocationSize(value.`workPosition`) +
+            FfiConverterOptionalString.allocationSize(value.`avatar`) +
+            FfiConverterOptionalLong.allocationSize(value.`avatarId`) +
+            FfiConverterOptionalString.allocationSize(value.`gender`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`extranet`) +
+            FfiConverterOptionalBoolean.allocationSize(value.`connector`) +
+            FfiConverterOptionalString.allocationSize(value.`profile`) +
+            FfiConverterOptionalString.allocationSize(value.`externalAuthId`) +
+            FfiConverterOptionalString.allocationSize(value.`status`) +
+            FfiConverterOptionalTimestamp.allocationSize(value.`lastActivityDate`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`departments`) +
+            FfiConverterOptionalString.allocationSize(value.`type`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: HistoryUser, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`name`, buf)
+            FfiConverterOptionalString.write(value.`firstName`, buf)
+            FfiConverterOptionalString.write(value.`lastName`, buf)
+            FfiConverterOptionalString.write(value.`workPosition`, buf)
+            FfiConverterOptionalString.write(value.`avatar`, buf)
+            FfiConverterOptionalLong.write(value.`avatarId`, buf)
+            FfiConverterOptionalString.write(value.`gender`, buf)
+            FfiConverterOptionalBoolean.write(value.`extranet`, buf)
+            FfiConverterOptionalBoolean.write(value.`connector`, buf)
+            FfiConverterOptionalString.write(value.`profile`, buf)
+            FfiConverterOptionalString.write(value.`externalAuthId`, buf)
+            FfiConverterOptionalString.write(value.`status`, buf)
+            FfiConverterOptionalTimestamp.write(value.`lastActivityDate`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`departments`, buf)
+            FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.dialog.get` in a batch.
  */
 data class ImopenlinesDialogGetCall (
@@ -5268,6 +6194,264 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
             FfiConverterOptionalSequenceTypeChatReading.write(value.`readedList`, buf)
             FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
             FfiConverterOptionalTypeChatMessageViews.write(value.`lastMessageViews`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.session.history.get` in a batch.
+ */
+data class ImopenlinesSessionHistoryGetCall (
+    var `sessionId`: kotlin.Long? = null 
+    , 
+    var `chatId`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer<ImopenlinesSessionHistoryGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHistoryGetCall {
+        return ImopenlinesSessionHistoryGetCall(
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHistoryGetCall) = (
+            FfiConverterOptionalLong.allocationSize(value.`sessionId`) +
+            FfiConverterOptionalLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesSessionHistoryGetCall, buf: ByteBuffer) {
+            FfiConverterOptionalLong.write(value.`sessionId`, buf)
+            FfiConverterOptionalLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.history.get`: The session's history. and the answer's `time`.
+ */
+data class ImopenlinesSessionHistoryGetResponse (
+    var `result`: ImopenlinesSessionHistoryGetResult
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHistoryGetResponse: FfiConverterRustBuffer<ImopenlinesSessionHistoryGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHistoryGetResponse {
+        return ImopenlinesSessionHistoryGetResponse(
+            FfiConverterTypeImopenlinesSessionHistoryGetResult.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHistoryGetResponse) = (
+            FfiConverterTypeImopenlinesSessionHistoryGetResult.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionHistoryGetResponse, buf: ByteBuffer) {
+            FfiConverterTypeImopenlinesSessionHistoryGetResult.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The session's history. The result of `imopenlines.session.history.get`.
+ */
+data class ImopenlinesSessionHistoryGetResult (
+    /**
+     * The chat.
+     */
+    var `chatId`: kotlin.Long
+    , 
+    /**
+     * `Y` when the calling user may join the dialog, else `N`.
+     */
+    var `canJoin`: kotlin.String?
+    , 
+    /**
+     * `Y` when the calling user may rate the operators as a supervisor, else `N`.
+     */
+    var `canVoteHead`: kotlin.String?
+    , 
+    /**
+     * The session.
+     */
+    var `sessionId`: kotlin.Long?
+    , 
+    /**
+     * The supervisor's rating of the session.
+     */
+    var `sessionVoteHead`: kotlin.Long?
+    , 
+    /**
+     * The supervisor's comment on the rating.
+     */
+    var `sessionCommentHead`: kotlin.String?
+    , 
+    /**
+     * The dialog, `chat<ID>`.
+     */
+    var `userId`: kotlin.String?
+    , 
+    /**
+     * The messages, keyed by message identifier.
+     */
+    var `message`: Map<kotlin.String, HistoryMessage>?
+    , 
+    /**
+     * Message identifiers (numeric strings) per dialog (`chat<ID>`).
+     */
+    var `usersMessage`: Map<kotlin.String, List<kotlin.String>>?
+    , 
+    /**
+     * The participants, keyed by user identifier.
+     */
+    var `users`: Map<kotlin.String, HistoryUser>?
+    , 
+    /**
+     * What the open line allows.
+     */
+    var `openlines`: HistoryOpenLines?
+    , 
+    /**
+     * Participants by department, keyed by department identifier.
+     */
+    var `userInGroup`: Map<kotlin.String, HistoryDepartment>?
+    , 
+    /**
+     * Participants outside those departments.
+     */
+    var `woUserInGroup`: List<kotlin.String>?
+    , 
+    /**
+     * The chat, keyed by chat identifier.
+     */
+    var `chat`: Map<kotlin.String, HistoryChat>?
+    , 
+    /**
+     * Per chat, per user: whether the user has blocked the chat.
+     */
+    var `userBlockChat`: Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>?
+    , 
+    /**
+     * Per chat: the users in it.
+     */
+    var `userInChat`: Map<kotlin.String, List<kotlin.Long>>?
+    , 
+    /**
+     * Files of the messages, keyed by file identifier.
+     */
+    var `files`: Map<kotlin.String, HistoryFile>?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHistoryGetResult: FfiConverterRustBuffer<ImopenlinesSessionHistoryGetResult> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHistoryGetResult {
+        return ImopenlinesSessionHistoryGetResult(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalMapStringTypeHistoryMessage.read(buf),
+            FfiConverterOptionalMapStringSequenceString.read(buf),
+            FfiConverterOptionalMapStringTypeHistoryUser.read(buf),
+            FfiConverterOptionalTypeHistoryOpenLines.read(buf),
+            FfiConverterOptionalMapStringTypeHistoryDepartment.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalMapStringTypeHistoryChat.read(buf),
+            FfiConverterOptionalMapStringMapStringBoolean.read(buf),
+            FfiConverterOptionalMapStringSequenceLong.read(buf),
+            FfiConverterOptionalMapStringTypeHistoryFile.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHistoryGetResult) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterOptionalString.allocationSize(value.`canJoin`) +
+            FfiConverterOptionalString.allocationSize(value.`canVoteHead`) +
+            FfiConverterOptionalLong.allocationSize(value.`sessionId`) +
+            FfiConverterOptionalLong.allocationSize(value.`sessionVoteHead`) +
+            FfiConverterOptionalString.allocationSize(value.`sessionCommentHead`) +
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterOptionalMapStringTypeHistoryMessage.allocationSize(value.`message`) +
+            FfiConverterOptionalMapStringSequenceString.allocationSize(value.`usersMessage`) +
+            FfiConverterOptionalMapStringTypeHistoryUser.allocationSize(value.`users`) +
+            FfiConverterOptionalTypeHistoryOpenLines.allocationSize(value.`openlines`) +
+            FfiConverterOptionalMapStringTypeHistoryDepartment.allocationSize(value.`userInGroup`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`woUserInGroup`) +
+            FfiConverterOptionalMapStringTypeHistoryChat.allocationSize(value.`chat`) +
+            FfiConverterOptionalMapStringMapStringBoolean.allocationSize(value.`userBlockChat`) +
+            FfiConverterOptionalMapStringSequenceLong.allocationSize(value.`userInChat`) +
+            FfiConverterOptionalMapStringTypeHistoryFile.allocationSize(value.`files`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ImopenlinesSessionHistoryGetResult, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterOptionalString.write(value.`canJoin`, buf)
+            FfiConverterOptionalString.write(value.`canVoteHead`, buf)
+            FfiConverterOptionalLong.write(value.`sessionId`, buf)
+            FfiConverterOptionalLong.write(value.`sessionVoteHead`, buf)
+            FfiConverterOptionalString.write(value.`sessionCommentHead`, buf)
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterOptionalMapStringTypeHistoryMessage.write(value.`message`, buf)
+            FfiConverterOptionalMapStringSequenceString.write(value.`usersMessage`, buf)
+            FfiConverterOptionalMapStringTypeHistoryUser.write(value.`users`, buf)
+            FfiConverterOptionalTypeHistoryOpenLines.write(value.`openlines`, buf)
+            FfiConverterOptionalMapStringTypeHistoryDepartment.write(value.`userInGroup`, buf)
+            FfiConverterOptionalSequenceString.write(value.`woUserInGroup`, buf)
+            FfiConverterOptionalMapStringTypeHistoryChat.write(value.`chat`, buf)
+            FfiConverterOptionalMapStringMapStringBoolean.write(value.`userBlockChat`, buf)
+            FfiConverterOptionalMapStringSequenceLong.write(value.`userInChat`, buf)
+            FfiConverterOptionalMapStringTypeHistoryFile.write(value.`files`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
@@ -6006,6 +7190,93 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
+     * `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
+     */
+    class MissingRequiredParam(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
+     */
+    class InvalidSessionId(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+     */
+    class AccessDenied(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
      */
     class ChatIdEmpty(
@@ -6067,35 +7338,6 @@ sealed class B24kitException: kotlin.Exception() {
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
      */
     class ChatType(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient permissions. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    class AccessDenied(
         
         val `reason`: kotlin.String, 
         
@@ -7190,7 +8432,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            3 -> B24kitException.ChatIdEmpty(
+            3 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7202,7 +8444,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            4 -> B24kitException.ChatId(
+            4 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7214,7 +8456,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            5 -> B24kitException.ChatType(
+            5 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7226,7 +8468,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            6 -> B24kitException.AccessDenied(
+            6 -> B24kitException.ChatIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7238,7 +8480,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            7 -> B24kitException.UserId(
+            7 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7250,7 +8492,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            8 -> B24kitException.UserNotOperator(
+            8 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7262,7 +8504,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            9 -> B24kitException.InternalServer(
+            9 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7274,7 +8516,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            10 -> B24kitException.UnexpectedAnswer(
+            10 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7286,7 +8528,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.QueryLimitExceeded(
+            11 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7298,7 +8540,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.OperationTimeLimit(
+            12 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7310,7 +8552,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.BatchMethodNotAllowed(
+            13 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7322,7 +8564,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.BatchLengthExceeded(
+            14 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7334,7 +8576,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.NoAuthFound(
+            15 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7346,7 +8588,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.InvalidRequest(
+            16 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7358,7 +8600,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.OverloadLimit(
+            17 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7370,7 +8612,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.PlanAccessDenied(
+            18 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7382,7 +8624,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.InvalidCredentials(
+            19 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7394,7 +8636,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.ManifestIsNotAvailable(
+            20 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7406,7 +8648,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.MethodNotFound(
+            21 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7418,7 +8660,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.InsufficientScope(
+            22 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7430,7 +8672,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.ExpiredToken(
+            23 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7442,7 +8684,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.InvalidToken(
+            24 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7454,7 +8696,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.UserAccess(
+            25 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7466,7 +8708,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.PortalDeleted(
+            26 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7478,7 +8720,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.UnknownCode(
+            27 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7490,7 +8732,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.Http(
+            28 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7502,7 +8744,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.PortalMoved(
+            29 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7514,7 +8756,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.Connect(
+            30 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7526,7 +8768,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.Tls(
+            31 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7538,7 +8780,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.RequestTimeout(
+            32 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7550,7 +8792,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.ConnectionLost(
+            33 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7562,7 +8804,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.Protocol(
+            34 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7574,7 +8816,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.InvalidArgument(
+            35 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7586,7 +8828,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.Config(
+            36 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7598,7 +8840,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.TokenRefresh(
+            37 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7610,7 +8852,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.Skipped(
+            38 -> B24kitException.Config(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7622,7 +8864,31 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.Internal(
+            39 -> B24kitException.TokenRefresh(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            40 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            41 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -7668,6 +8934,48 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`kind`)
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
+            is B24kitException.MissingRequiredParam -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.InvalidSessionId -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.AccessDenied -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
             is B24kitException.ChatIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
@@ -7697,20 +9005,6 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.ChatType -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
-            )
-            is B24kitException.AccessDenied -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -8219,7 +9513,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatIdEmpty -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8233,7 +9527,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatId -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8247,7 +9541,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8261,7 +9555,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.ChatIdEmpty -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8275,7 +9569,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8289,7 +9583,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserNotOperator -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8303,7 +9597,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.UserId -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8317,7 +9611,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8331,7 +9625,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8345,7 +9639,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8359,7 +9653,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8373,7 +9667,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8387,7 +9681,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8401,7 +9695,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8415,7 +9709,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8429,7 +9723,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8443,7 +9737,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8457,7 +9751,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8471,7 +9765,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8485,7 +9779,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8499,7 +9793,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8513,7 +9807,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8527,7 +9821,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8541,7 +9835,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8555,7 +9849,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8569,7 +9863,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8583,7 +9877,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8597,7 +9891,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.Http -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8611,7 +9905,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8625,7 +9919,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.Connect -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8639,7 +9933,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.Tls -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8653,7 +9947,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8667,7 +9961,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8681,7 +9975,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8695,7 +9989,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8709,7 +10003,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.Config -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -8723,8 +10017,36 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(39)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Skipped -> {
+                buf.putInt(40)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -9133,6 +10455,92 @@ public object FfiConverterTypeImopenlinesDialogGetOutcome : FfiConverterRustBuff
                 Unit
             }
             is ImopenlinesDialogGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.history.get` in a batch.
+ */
+sealed class ImopenlinesSessionHistoryGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionHistoryGetResponse) : ImopenlinesSessionHistoryGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionHistoryGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHistoryGetOutcome : FfiConverterRustBuffer<ImopenlinesSessionHistoryGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHistoryGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionHistoryGetOutcome.Success(
+                FfiConverterTypeImopenlinesSessionHistoryGetResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionHistoryGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHistoryGetOutcome): ULong = when(value) {
+        is ImopenlinesSessionHistoryGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionHistoryGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionHistoryGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionHistoryGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionHistoryGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionHistoryGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionHistoryGetOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -10472,6 +11880,70 @@ public object FfiConverterOptionalTypeChatRestrictions: FfiConverterRustBuffer<C
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeHistoryChatPermissions: FfiConverterRustBuffer<HistoryChatPermissions?> {
+    override fun read(buf: ByteBuffer): HistoryChatPermissions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeHistoryChatPermissions.read(buf)
+    }
+
+    override fun allocationSize(value: HistoryChatPermissions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeHistoryChatPermissions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: HistoryChatPermissions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeHistoryChatPermissions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeHistoryOpenLines: FfiConverterRustBuffer<HistoryOpenLines?> {
+    override fun read(buf: ByteBuffer): HistoryOpenLines? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeHistoryOpenLines.read(buf)
+    }
+
+    override fun allocationSize(value: HistoryOpenLines?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeHistoryOpenLines.allocationSize(value)
+        }
+    }
+
+    override fun write(value: HistoryOpenLines?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeHistoryOpenLines.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<RetryOptions?> {
     override fun read(buf: ByteBuffer): RetryOptions? {
         if (buf.get().toInt() == 0) {
@@ -10600,6 +12072,38 @@ public object FfiConverterOptionalSequenceLong: FfiConverterRustBuffer<List<kotl
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceString: FfiConverterRustBuffer<List<kotlin.String>?> {
+    override fun read(buf: ByteBuffer): List<kotlin.String>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: List<kotlin.String>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<kotlin.String>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeChatReading: FfiConverterRustBuffer<List<ChatReading>?> {
     override fun read(buf: ByteBuffer): List<ChatReading>? {
         if (buf.get().toInt() == 0) {
@@ -10686,6 +12190,294 @@ public object FfiConverterOptionalSequenceTypeJsonValue: FfiConverterRustBuffer<
         } else {
             buf.put(1)
             FfiConverterSequenceTypeJsonValue.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringBoolean: FfiConverterRustBuffer<Map<kotlin.String, kotlin.Boolean>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.Boolean>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.Boolean>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.Boolean>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeHistoryChat: FfiConverterRustBuffer<Map<kotlin.String, HistoryChat>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryChat>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeHistoryChat.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryChat>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeHistoryChat.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryChat>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeHistoryChat.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeHistoryDepartment: FfiConverterRustBuffer<Map<kotlin.String, HistoryDepartment>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryDepartment>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeHistoryDepartment.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryDepartment>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeHistoryDepartment.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryDepartment>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeHistoryDepartment.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeHistoryFile: FfiConverterRustBuffer<Map<kotlin.String, HistoryFile>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryFile>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeHistoryFile.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryFile>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeHistoryFile.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryFile>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeHistoryFile.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeHistoryMessage: FfiConverterRustBuffer<Map<kotlin.String, HistoryMessage>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryMessage>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeHistoryMessage.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryMessage>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeHistoryMessage.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryMessage>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeHistoryMessage.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeHistoryUser: FfiConverterRustBuffer<Map<kotlin.String, HistoryUser>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryUser>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeHistoryUser.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryUser>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeHistoryUser.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryUser>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeHistoryUser.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringSequenceLong: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.Long>>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.Long>>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringSequenceLong.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.Long>>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringSequenceLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.Long>>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringSequenceLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringSequenceString: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.String>>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.String>>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringSequenceString.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.String>>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringSequenceString.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.String>>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringSequenceString.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringMapStringBoolean: FfiConverterRustBuffer<Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringMapStringBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringMapStringBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringMapStringBoolean.write(value, buf)
         }
     }
 }
@@ -10826,6 +12618,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRust
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesDialogGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer<List<ImopenlinesSessionHistoryGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionHistoryGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionHistoryGetCall>(len) {
+            FfiConverterTypeImopenlinesSessionHistoryGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionHistoryGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionHistoryGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionHistoryGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionHistoryGetCall.write(it, buf)
         }
     }
 }
@@ -11032,6 +12852,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterR
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionHistoryGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionHistoryGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionHistoryGetOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionHistoryGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionHistoryGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionHistoryGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionHistoryGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionHistoryGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionModePinAllOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesSessionModePinAllOutcome> {
         val len = buf.getInt()
@@ -11190,6 +13038,357 @@ public object FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer<List<Jso
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeJsonValue.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringBoolean: FfiConverterRustBuffer<Map<kotlin.String, kotlin.Boolean>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.Boolean> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.Boolean>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterBoolean.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.Boolean>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterBoolean.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.Boolean>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterBoolean.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeHistoryChat: FfiConverterRustBuffer<Map<kotlin.String, HistoryChat>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryChat> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, HistoryChat>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeHistoryChat.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryChat>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeHistoryChat.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryChat>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeHistoryChat.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeHistoryDepartment: FfiConverterRustBuffer<Map<kotlin.String, HistoryDepartment>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryDepartment> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, HistoryDepartment>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeHistoryDepartment.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryDepartment>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeHistoryDepartment.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryDepartment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeHistoryDepartment.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeHistoryFile: FfiConverterRustBuffer<Map<kotlin.String, HistoryFile>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryFile> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, HistoryFile>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeHistoryFile.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryFile>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeHistoryFile.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryFile>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeHistoryFile.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeHistoryMessage: FfiConverterRustBuffer<Map<kotlin.String, HistoryMessage>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryMessage> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, HistoryMessage>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeHistoryMessage.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryMessage>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeHistoryMessage.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryMessage>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeHistoryMessage.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeHistoryUser: FfiConverterRustBuffer<Map<kotlin.String, HistoryUser>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, HistoryUser> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, HistoryUser>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeHistoryUser.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, HistoryUser>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeHistoryUser.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, HistoryUser>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeHistoryUser.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringSequenceLong: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.Long>>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.Long>> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, List<kotlin.Long>>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterSequenceLong.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.Long>>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterSequenceLong.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.Long>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterSequenceLong.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.String>>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.String>> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, List<kotlin.String>>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterSequenceString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.String>>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterSequenceString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.String>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterSequenceString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringMapStringBoolean: FfiConverterRustBuffer<Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, Map<kotlin.String, kotlin.Boolean>>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterMapStringBoolean.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterMapStringBoolean.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, Map<kotlin.String, kotlin.Boolean>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterMapStringBoolean.write(v, buf)
         }
     }
 }
