@@ -16,6 +16,8 @@ pub(crate) enum SpecType {
     Boolean,
     /// A date and time with its UTC offset.
     Datetime,
+    /// Any JSON value, as sent.
+    Json,
     List(Box<SpecType>),
     /// String keys (identifiers) to values of the item type.
     Map(Box<SpecType>),
@@ -31,6 +33,7 @@ impl SpecType {
             FieldType::String => SpecType::String,
             FieldType::Boolean => SpecType::Boolean,
             FieldType::Datetime => SpecType::Datetime,
+            FieldType::Json => SpecType::Json,
             FieldType::List(item) => SpecType::List(Box::new(SpecType::of_field(item))),
             FieldType::Map(item) => SpecType::Map(Box::new(SpecType::of_field(item))),
             FieldType::Object(name) => SpecType::Object(name.clone()),
@@ -57,6 +60,9 @@ pub(crate) struct RustNames {
     pub(crate) datetime_from_core: Option<&'static str>,
     /// Whether a map must be rebuilt even when its values need no conversion (another type).
     pub(crate) map_from_core: bool,
+    /// Any JSON value, and the function that makes it from the core's `serde_json::Value`.
+    pub(crate) json: &'static str,
+    pub(crate) json_from_core: Option<&'static str>,
 }
 
 /// The core itself.
@@ -65,6 +71,8 @@ pub(crate) const CORE: RustNames = RustNames {
     map: "b24kit_runtime::wire::Map<{}>",
     datetime_from_core: None,
     map_from_core: false,
+    json: "serde_json::Value",
+    json_from_core: None,
 };
 
 /// A binding that keeps the core's types, through the public crate (Python, Node).
@@ -73,6 +81,8 @@ pub(crate) const PUBLIC: RustNames = RustNames {
     map: "b24kit::Map<{}>",
     datetime_from_core: None,
     map_from_core: false,
+    json: "serde_json::Value",
+    json_from_core: None,
 };
 
 impl Typed {
@@ -146,6 +156,7 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
         SpecType::String => "String".to_string(),
         SpecType::Boolean => "bool".to_string(),
         SpecType::Datetime => names.datetime.to_string(),
+        SpecType::Json => names.json.to_string(),
         SpecType::List(item) => format!("Vec<{}>", rust_base(item, names)),
         SpecType::Map(item) => names.map.replace("{}", &rust_base(item, names)),
         SpecType::Object(name) => name.clone(),
@@ -177,6 +188,7 @@ fn mirror_fn(ty: &SpecType, names: RustNames) -> Option<String> {
     match ty {
         SpecType::Object(_) => Some("Into::into".to_string()),
         SpecType::Datetime => names.datetime_from_core.map(str::to_string),
+        SpecType::Json => names.json_from_core.map(str::to_string),
         SpecType::List(item) => mirror_fn(item, names)
             .map(|f| format!("|items: Vec<_>| items.into_iter().map({f}).collect::<Vec<_>>()")),
         SpecType::Map(item) => {
@@ -292,7 +304,12 @@ mod tests {
             map: "HashMap<String, {}>",
             datetime_from_core: Some("f"),
             map_from_core: true,
+            json: "J",
+            json_from_core: Some("J::from"),
         };
+        assert_eq!(typed("json", false).rust_in(other), "Option<J>");
+        assert_eq!(typed("json", false).mirror("v", other), "v.map(J::from)");
+        assert_eq!(typed("json", true).mirror("v", PUBLIC), "v");
         let dates = typed("list<datetime>", true);
         assert_eq!(dates.rust_in(other), "Vec<T>");
         assert_eq!(dates.mirror("d", PUBLIC), "d");

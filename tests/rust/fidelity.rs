@@ -106,6 +106,7 @@ fn value_problems(
         FieldType::String => value.is_string(),
         FieldType::Boolean => value.is_boolean(),
         FieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
+        FieldType::Json => true,
         FieldType::List(item) => match value.as_array() {
             Some(items) => {
                 seen.saw(path, at, items.is_empty());
@@ -340,6 +341,7 @@ fn sample(spec: &Spec, fields: &[ResultField]) -> Value {
             FieldType::String => json!("x"),
             FieldType::Boolean => json!(false),
             FieldType::Datetime => json!("2026-03-16T19:36:06+01:00"),
+            FieldType::Json => json!({"any": [1]}),
             FieldType::List(item) => json!([value(spec, item)]),
             FieldType::Map(item) => json!({"7": value(spec, item)}),
             FieldType::Object(name) => sample(spec, &spec.object_type(name).unwrap().fields),

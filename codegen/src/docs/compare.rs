@@ -337,6 +337,8 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::String => matches!(page, "string" | "date"),
         FieldType::Boolean => page == "boolean",
         FieldType::Datetime => matches!(page, "datetime" | "string"),
+        // Whatever the page says: the value is kept as sent.
+        FieldType::Json => true,
         FieldType::List(_) => page == "array" || page.ends_with("[]"),
         FieldType::Object(_) | FieldType::Map(_) => page == "object",
     }

@@ -237,6 +237,8 @@ pub enum FieldType {
     Boolean,
     /// An ISO 8601 date and time with its offset.
     Datetime,
+    /// Any JSON value, as sent: for a key the page documents without describing its shape.
+    Json,
     List(Box<FieldType>),
     /// An object keyed by identifiers (`{"85851": {…}}`), each value of the item type.
     Map(Box<FieldType>),
@@ -254,6 +256,7 @@ impl FieldType {
             "string" => FieldType::String,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::Datetime,
+            "json" => FieldType::Json,
             _ => {
                 if let Some(item) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
                     FieldType::List(Box::new(FieldType::parse(item)?))
@@ -266,11 +269,21 @@ impl FieldType {
                 } else {
                     return Err(format!(
                         "{text:?} is not a type: integer, number, string, boolean, datetime, \
-                         list<T>, map<T> or the PascalCase name of an object type"
+                         json, list<T>, map<T> or the PascalCase name of an object type"
                     ));
                 }
             }
         })
+    }
+
+    /// Whether a `json` value sits inside a list or a map (only a field's whole type may be one).
+    pub fn nests_json(&self) -> bool {
+        match self {
+            FieldType::List(item) | FieldType::Map(item) => {
+                matches!(**item, FieldType::Json) || item.nests_json()
+            }
+            _ => false,
+        }
     }
 
     /// The object type named at any depth (`list<ChatViewer>` → `ChatViewer`).
@@ -291,6 +304,7 @@ impl std::fmt::Display for FieldType {
             FieldType::String => f.write_str("string"),
             FieldType::Boolean => f.write_str("boolean"),
             FieldType::Datetime => f.write_str("datetime"),
+            FieldType::Json => f.write_str("json"),
             FieldType::List(item) => write!(f, "list<{item}>"),
             FieldType::Map(item) => write!(f, "map<{item}>"),
             FieldType::Object(name) => f.write_str(name),

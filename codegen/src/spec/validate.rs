@@ -565,6 +565,16 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
         }
         check_doc(c, &format!("{at}.doc"), &f.doc);
         let ty = match FieldType::parse(&f.ty) {
+            Ok(ty) if ty.nests_json() => {
+                c.report(
+                    format!("{at}.type"),
+                    format!(
+                        "{:?}: json is a field's whole type, not an item of a list or map",
+                        f.ty
+                    ),
+                );
+                ty
+            }
             Ok(ty) => ty,
             Err(message) => {
                 c.report(format!("{at}.type"), message);

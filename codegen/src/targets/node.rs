@@ -28,6 +28,7 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
             SpecType::String => "string".to_string(),
             SpecType::Boolean => "boolean".to_string(),
             SpecType::Datetime => "Date".to_string(),
+            SpecType::Json => "unknown".to_string(),
             SpecType::List(item) => format!("{}[]", ts(item)),
             SpecType::Map(item) => format!("{{ [key: string]: {} }}", ts(item)),
             SpecType::Object(name) => name.clone(),

@@ -28,6 +28,7 @@ fn python_type(t: &Typed) -> (String, &'static str) {
             SpecType::String => "str".to_string(),
             SpecType::Boolean => "bool".to_string(),
             SpecType::Datetime => "datetime".to_string(),
+            SpecType::Json => "Any".to_string(),
             SpecType::List(item) => format!("List[{}]", annotation(item)),
             SpecType::Map(item) => format!("Dict[str, {}]", annotation(item)),
             SpecType::Object(name) => name.clone(),
@@ -75,6 +76,9 @@ struct PyField {
     rust_type: String,
     /// The core's value `r.<name>` as this field's.
     convert: String,
+    /// Any JSON value: kept as `serde_json::Value` (`null` when absent) and read through a
+    /// getter that builds the Python value.
+    json: bool,
     py_type: String,
     doc: String,
 }
@@ -106,10 +110,23 @@ struct PyTimeField {
 fn py_field(f: &ResultField) -> PyField {
     let typed = Typed::field(f);
     let name = rust_ident(&f.idents.snake);
+    let json = typed.ty == SpecType::Json;
+    let (rust_type, convert) = match (json, typed.required) {
+        (true, true) => ("serde_json::Value".to_string(), format!("r.{name}")),
+        (true, false) => (
+            "serde_json::Value".to_string(),
+            format!("r.{name}.unwrap_or_default()"),
+        ),
+        (false, _) => (
+            typed.rust_in(PUBLIC),
+            typed.mirror(&format!("r.{name}"), PUBLIC),
+        ),
+    };
     PyField {
         py_name: python_ident(&f.idents.snake),
-        rust_type: typed.rust_in(PUBLIC),
-        convert: typed.mirror(&format!("r.{name}"), PUBLIC),
+        rust_type,
+        convert,
+        json,
         py_type: python_type(&typed).0,
         doc: f.doc.clone(),
         name,

@@ -47,12 +47,14 @@ struct RecordField {
 
 /// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
 /// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
-/// (`Map` in Kotlin, `Dictionary` in Swift).
+/// (`Map` in Kotlin, `Dictionary` in Swift); any JSON value as the bindings' `JsonValue`.
 const NAMES: RustNames = RustNames {
     datetime: "std::time::SystemTime",
     map: "std::collections::HashMap<String, {}>",
     datetime_from_core: Some("std::time::SystemTime::from"),
     map_from_core: true,
+    json: "crate::any_method::JsonValue",
+    json_from_core: Some("crate::any_method::JsonValue::from"),
 };
 
 #[derive(Serialize)]

@@ -174,6 +174,13 @@ impl Lenient for DateTime {
     }
 }
 
+impl Lenient for serde_json::Value {
+    /// Anything, as sent.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        serde_json::Value::deserialize(d)
+    }
+}
+
 impl<T: Lenient> Lenient for Option<T> {
     /// `null` (and, with `#[serde(default)]`, an absent key) is `None`; so are the empty string
     /// and the `false` PHP writes for "no value" (an unset date, no phones), unless `T` itself
