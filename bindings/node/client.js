@@ -45,6 +45,11 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
 }
 
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS = ['chatId'];
+const IMOPENLINES_OPERATOR_ANSWER_PARAMS = ['chatId'];
+const IMOPENLINES_OPERATOR_FINISH_PARAMS = ['chatId'];
+const IMOPENLINES_OPERATOR_SKIP_PARAMS = ['chatId'];
+const IMOPENLINES_OPERATOR_SPAM_PARAMS = ['chatId'];
 const IMOPENLINES_SESSION_HISTORY_GET_PARAMS = ['sessionId', 'chatId'];
 const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
@@ -105,6 +110,227 @@ class Client extends ClientBase {
         userCode.push(stringArg(params, 'userCode', null));
       });
       return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Close an open-line dialog another operator holds.
+   *
+   * Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
+   * close a session that began in between, so it is not retried.
+   *
+   * Calls `imopenlines.operator.another.finish` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-another-finish.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorAnotherFinish(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorAnotherFinish', IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinish(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.another.finish` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorAnotherFinish`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorAnotherFinishBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorAnotherFinishBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorAnotherFinishBatch: calls[${index}]`, IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinishBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Take an open-line dialog as its operator.
+   *
+   * The calling operator takes the dialog: the session is theirs and answered. Taking a dialog one
+   * already holds changes nothing, so repeating the call is safe.
+   *
+   * Calls `imopenlines.operator.answer` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-answer.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorAnswer(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorAnswer', IMOPENLINES_OPERATOR_ANSWER_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnswer(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.answer` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorAnswer`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorAnswerBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorAnswerBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorAnswerBatch: calls[${index}]`, IMOPENLINES_OPERATOR_ANSWER_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnswerBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Close the caller's open-line dialog.
+   *
+   * Closes the session of the dialog the calling operator holds. A repeated call may close a
+   * session that began in between, so it is not retried.
+   *
+   * Calls `imopenlines.operator.finish` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-finish.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorFinish(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorFinish', IMOPENLINES_OPERATOR_FINISH_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorFinish(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.finish` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorFinish`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorFinishBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorFinishBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorFinishBatch: calls[${index}]`, IMOPENLINES_OPERATOR_FINISH_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorFinishBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Pass an open-line dialog on to the next operator.
+   *
+   * The calling operator leaves the dialog, which goes back to the line's queue for the next
+   * operator. A repeated call could skip a dialog assigned to the caller again in between, so it is
+   * not retried.
+   *
+   * Calls `imopenlines.operator.skip` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-skip.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorSkip(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorSkip', IMOPENLINES_OPERATOR_SKIP_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorSkip(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.skip` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorSkip`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorSkipBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorSkipBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorSkipBatch: calls[${index}]`, IMOPENLINES_OPERATOR_SKIP_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorSkipBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Close an open-line dialog as spam.
+   *
+   * Closes the dialog's session and marks the client as a spammer. A repeated call may act on a
+   * session that began in between, so it is not retried.
+   *
+   * Calls `imopenlines.operator.spam` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-spam.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorSpam(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorSpam', IMOPENLINES_OPERATOR_SPAM_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorSpam(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.spam` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorSpam`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorSpamBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorSpamBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorSpamBatch: calls[${index}]`, IMOPENLINES_OPERATOR_SPAM_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorSpamBatch(calls.length, chatId, halt));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -21,26 +21,29 @@ class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 class ImNotInstalledError extends MethodError {}
 
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+class ChatIdError extends MethodError {}
+
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+class ChatTypeError extends MethodError {}
+
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+class AccessDeniedError extends MethodError {}
+
+/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+class UserIdError extends MethodError {}
+
+/** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
+class AccessDeniedKickError extends MethodError {}
+
 /** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
 class MissingRequiredParamError extends MethodError {}
 
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 class InvalidSessionIdError extends MethodError {}
 
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class AccessDeniedError extends MethodError {}
-
 /** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
 class ChatIdEmptyError extends MethodError {}
-
-/** `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class ChatIdError extends MethodError {}
-
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class ChatTypeError extends MethodError {}
-
-/** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class UserIdError extends MethodError {}
 
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
 class UserNotOperatorError extends MethodError {}
@@ -127,13 +130,14 @@ const makeError = base.errorFactory(
   {
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
-    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
-    "INVALID_SESSION_ID": InvalidSessionIdError,
-    "ACCESS_DENIED": AccessDeniedError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
+    "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
+    "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
+    "INVALID_SESSION_ID": InvalidSessionIdError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
   },
   {
@@ -165,13 +169,14 @@ module.exports = {
   BitrixSystemError,
   AccessError,
   ImNotInstalledError,
-  MissingRequiredParamError,
-  InvalidSessionIdError,
-  AccessDeniedError,
-  ChatIdEmptyError,
   ChatIdError,
   ChatTypeError,
+  AccessDeniedError,
   UserIdError,
+  AccessDeniedKickError,
+  MissingRequiredParamError,
+  InvalidSessionIdError,
+  ChatIdEmptyError,
   UserNotOperatorError,
   RateLimitError,
   AuthError,

@@ -248,6 +248,51 @@ export interface ImopenlinesDialogGetParams {
   userCode?: string;
 }
 
+/** Parameters of `imopenlines.operator.another.finish`. */
+export interface ImopenlinesOperatorAnotherFinishParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.answer`. */
+export interface ImopenlinesOperatorAnswerParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.finish`. */
+export interface ImopenlinesOperatorFinishParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.skip`. */
+export interface ImopenlinesOperatorSkipParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.spam`. */
+export interface ImopenlinesOperatorSpamParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
 /** The session's history. The result of `imopenlines.session.history.get`. */
 export interface ImopenlinesSessionHistoryGetResult {
   /** The chat. */
@@ -304,6 +349,8 @@ export interface HistoryMessage {
   readonly text: string | null;
   /** The text in the older HTML form. */
   readonly textlegacy: string | null;
+  /** Service data of the message (files, attachments, connector ids), as sent. */
+  readonly params: unknown | null;
   /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
   readonly extra: { readonly [key: string]: unknown };
 }
@@ -444,6 +491,8 @@ export interface HistoryFile {
   readonly extension: string | null;
   /** Size in bytes. */
   readonly size: number | null;
+  /** An image's `width` and `height`, as sent; `false` for other files. */
+  readonly image: unknown | null;
   /** Processing status (`done` when ready). */
   readonly status: string | null;
   /** Processing progress, percent. */
@@ -458,6 +507,10 @@ export interface HistoryFile {
   readonly urlshow: string | null;
   /** Link to download it. */
   readonly urldownload: string | null;
+  /** How the portal's viewer shows the file, as sent. */
+  readonly viewerattrs: unknown | null;
+  /** Media links, as sent (the page says a string; its example sends an object of previews). */
+  readonly mediaurl: unknown | null;
   /** Whether it can be transcribed. */
   readonly istranscribable: boolean | null;
   /** Whether it is a video note. */
@@ -549,6 +602,52 @@ export declare class Client {
   /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
   /**
+   * Close an open-line dialog another operator holds.
+   *
+   * Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
+   * close a session that began in between, so it is not retried.
+   */
+  imopenlinesOperatorAnotherFinish(params: ImopenlinesOperatorAnotherFinishParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.another.finish` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorAnotherFinishBatch(calls: ImopenlinesOperatorAnotherFinishParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Take an open-line dialog as its operator.
+   *
+   * The calling operator takes the dialog: the session is theirs and answered. Taking a dialog one
+   * already holds changes nothing, so repeating the call is safe.
+   */
+  imopenlinesOperatorAnswer(params: ImopenlinesOperatorAnswerParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.answer` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorAnswerBatch(calls: ImopenlinesOperatorAnswerParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Close the caller's open-line dialog.
+   *
+   * Closes the session of the dialog the calling operator holds. A repeated call may close a
+   * session that began in between, so it is not retried.
+   */
+  imopenlinesOperatorFinish(params: ImopenlinesOperatorFinishParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.finish` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorFinishBatch(calls: ImopenlinesOperatorFinishParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Pass an open-line dialog on to the next operator.
+   *
+   * The calling operator leaves the dialog, which goes back to the line's queue for the next
+   * operator. A repeated call could skip a dialog assigned to the caller again in between, so it is
+   * not retried.
+   */
+  imopenlinesOperatorSkip(params: ImopenlinesOperatorSkipParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.skip` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorSkipBatch(calls: ImopenlinesOperatorSkipParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Close an open-line dialog as spam.
+   *
+   * Closes the dialog's session and marks the client as a spammer. A repeated call may act on a
+   * session that began in between, so it is not retried.
+   */
+  imopenlinesOperatorSpam(params: ImopenlinesOperatorSpamParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.spam` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorSpamBatch(calls: ImopenlinesOperatorSpamParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * Get the messages, participants and files of an open-line session.
    *
    * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -607,20 +706,22 @@ export interface Client extends AnyMethodCalls {}
 export declare class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 export declare class ImNotInstalledError extends MethodError {}
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+export declare class ChatIdError extends MethodError {}
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+export declare class ChatTypeError extends MethodError {}
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+export declare class AccessDeniedError extends MethodError {}
+/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
+export declare class UserIdError extends MethodError {}
+/** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
+export declare class AccessDeniedKickError extends MethodError {}
 /** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
 export declare class MissingRequiredParamError extends MethodError {}
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 export declare class InvalidSessionIdError extends MethodError {}
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class AccessDeniedError extends MethodError {}
 /** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
 export declare class ChatIdEmptyError extends MethodError {}
-/** `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class ChatIdError extends MethodError {}
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class ChatTypeError extends MethodError {}
-/** `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class UserIdError extends MethodError {}
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
 export declare class UserNotOperatorError extends MethodError {}
 /** The portal refuses calls for a while because too many or too long calls were made. */
@@ -683,13 +784,14 @@ export declare const errors: {
   BitrixSystemError: typeof BitrixSystemError;
   AccessError: typeof AccessError;
   ImNotInstalledError: typeof ImNotInstalledError;
-  MissingRequiredParamError: typeof MissingRequiredParamError;
-  InvalidSessionIdError: typeof InvalidSessionIdError;
-  AccessDeniedError: typeof AccessDeniedError;
-  ChatIdEmptyError: typeof ChatIdEmptyError;
   ChatIdError: typeof ChatIdError;
   ChatTypeError: typeof ChatTypeError;
+  AccessDeniedError: typeof AccessDeniedError;
   UserIdError: typeof UserIdError;
+  AccessDeniedKickError: typeof AccessDeniedKickError;
+  MissingRequiredParamError: typeof MissingRequiredParamError;
+  InvalidSessionIdError: typeof InvalidSessionIdError;
+  ChatIdEmptyError: typeof ChatIdEmptyError;
   UserNotOperatorError: typeof UserNotOperatorError;
   RateLimitError: typeof RateLimitError;
   AuthError: typeof AuthError;

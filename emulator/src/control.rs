@@ -45,6 +45,12 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
                     if let Some(pinned) = flags.pinned {
                         chat.pinned = pinned;
                     }
+                    if let Some(status) = flags.status {
+                        chat.status = status;
+                    }
+                    if let Some(operator) = flags.operator {
+                        chat.operator = operator;
+                    }
                     Some(chat.clone())
                 });
                 match patched {
@@ -120,6 +126,8 @@ enum LimitRequest {
 struct ChatFlags {
     silent: Option<bool>,
     pinned: Option<bool>,
+    status: Option<crate::state::SessionStatus>,
+    operator: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -156,7 +164,7 @@ fn help() -> Value {
         "PUT /_emulator/state": "replace the state (same format as --state files)",
         "POST /_emulator/reset": "start-up state, no faults, fresh counts, empty bucket",
         "GET /_emulator/chats/{id}": "one chat, e.g. its silent flag",
-        "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false}: set a chat's flags",
+        "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false, \"status\": \"answered\", \"operator\": 1}: set a chat's flags and its session's state",
         "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|moved|delay|drop\", ..., \"count\": N}",
         "DELETE /_emulator/faults": "drop queued faults",
         "GET|PUT /_emulator/limits": "{\"burst\": 50, \"drain_per_second\": 2} or {\"enabled\": false}",

@@ -113,6 +113,27 @@ pub struct Chat {
     /// Members who turned the chat's notifications off (`mute_list`).
     #[serde(default)]
     pub muted: Vec<i64>,
+    /// Where the open-line session stands (`imopenlines.operator.*` move it).
+    #[serde(default)]
+    pub status: SessionStatus,
+    /// The operator who holds the session; 0 while it waits in the line's queue.
+    #[serde(default)]
+    pub operator: i64,
+}
+
+/// Where an open-line session stands.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionStatus {
+    /// In the line's queue, no operator has taken it.
+    #[default]
+    Waiting,
+    /// An operator took it (`operator.answer`).
+    Answered,
+    /// Closed by its operator or another (`operator.finish`, `operator.another.finish`).
+    Closed,
+    /// Closed as spam (`operator.spam`).
+    Spam,
 }
 
 /// The user the default state's webhooks and tokens call as.
@@ -156,6 +177,8 @@ impl Default for PortalState {
                     } else {
                         Vec::new()
                     },
+                    status: SessionStatus::Waiting,
+                    operator: 0,
                     members,
                 }
             };

@@ -185,6 +185,36 @@ async fn call(
                 .await
                 .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
         }
+        "imopenlines.operator.answer" => client
+            .imopenlines_operator_answer(b24kit::ImopenlinesOperatorAnswerParams::new(required(
+                int("CHAT_ID")?,
+            )?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.operator.finish" => client
+            .imopenlines_operator_finish(b24kit::ImopenlinesOperatorFinishParams::new(required(
+                int("CHAT_ID")?,
+            )?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.operator.another.finish" => client
+            .imopenlines_operator_another_finish(
+                b24kit::ImopenlinesOperatorAnotherFinishParams::new(required(int("CHAT_ID")?)?),
+            )
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.operator.skip" => client
+            .imopenlines_operator_skip(b24kit::ImopenlinesOperatorSkipParams::new(required(int(
+                "CHAT_ID",
+            )?)?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.operator.spam" => client
+            .imopenlines_operator_spam(b24kit::ImopenlinesOperatorSpamParams::new(required(int(
+                "CHAT_ID",
+            )?)?))
+            .await
+            .map(|r| json!(r.result)),
         "imopenlines.session.mode.pinAll" => client
             .imopenlines_session_mode_pin_all(b24kit::ImopenlinesSessionModePinAllParams::new())
             .await

@@ -8,6 +8,7 @@ import {
   ClientEvent,
   ClientStats,
   AccessDeniedError,
+  AccessDeniedKickError,
   AccessError,
   ChatEntityLink,
   ChatIdEmptyError,
@@ -93,7 +94,7 @@ import {
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
-  ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError,
+  ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, AccessDeniedKickError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -163,6 +164,8 @@ export async function main(url: string, chatId: number): Promise<void> {
   await client.imopenlinesSessionModePin({ chatId, activate: false });
   console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
   describeDialog(dialog);
+  const taken: boolean = (await client.imopenlinesOperatorAnswer({ chatId })).result;
+  console.log(`taken: ${taken}; passed on: ${(await client.imopenlinesOperatorSkip({ chatId })).result}`);
   const history: ImopenlinesSessionHistoryGetResult = (await client.imopenlinesSessionHistoryGet({ chatId })).result;
   const messages: { [id: string]: HistoryMessage } = history.message ?? {};
   const users: { [id: string]: HistoryUser } = history.users ?? {};

@@ -479,6 +479,8 @@ pub struct HistoryMessage {
     pub text: Option<String>,
     /// The text in the older HTML form.
     pub textlegacy: Option<String>,
+    /// Service data of the message (files, attachments, connector ids), as sent.
+    pub params: Option<serde_json::Value>,
     /// The keys the spec does not describe, as sent.
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -493,6 +495,7 @@ impl From<b24kit::HistoryMessage> for HistoryMessage {
             date: r.date,
             text: r.text,
             textlegacy: r.textlegacy,
+            params: r.params,
             extra: r.extra,
         }
     }
@@ -726,6 +729,8 @@ pub struct HistoryFile {
     pub extension: Option<String>,
     /// Size in bytes.
     pub size: Option<i64>,
+    /// An image's `width` and `height`, as sent; `false` for other files.
+    pub image: Option<serde_json::Value>,
     /// Processing status (`done` when ready).
     pub status: Option<String>,
     /// Processing progress, percent.
@@ -740,6 +745,10 @@ pub struct HistoryFile {
     pub urlshow: Option<String>,
     /// Link to download it.
     pub urldownload: Option<String>,
+    /// How the portal's viewer shows the file, as sent.
+    pub viewerattrs: Option<serde_json::Value>,
+    /// Media links, as sent (the page says a string; its example sends an object of previews).
+    pub mediaurl: Option<serde_json::Value>,
     /// Whether it can be transcribed.
     pub istranscribable: Option<bool>,
     /// Whether it is a video note.
@@ -760,6 +769,7 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             name: r.name,
             extension: r.extension,
             size: r.size,
+            image: r.image,
             status: r.status,
             progress: r.progress,
             authorid: r.authorid,
@@ -767,6 +777,8 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             urlpreview: r.urlpreview,
             urlshow: r.urlshow,
             urldownload: r.urldownload,
+            viewerattrs: r.viewerattrs,
+            mediaurl: r.mediaurl,
             istranscribable: r.istranscribable,
             isvideonote: r.isvideonote,
             isvoicenote: r.isvoicenote,
@@ -849,6 +861,188 @@ impl NativeClient {
                 ImopenlinesDialogGetResult::from(answer.result),
                 NativeTime::from(answer.time),
             )
+        })
+    }
+    /// `imopenlines.operator.another.finish`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_another_finish<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorAnotherFinishParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.another.finish` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_another_finish_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorAnotherFinishParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.operator.answer`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_answer<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorAnswerParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.answer` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_answer_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorAnswerParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.operator.finish`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_finish<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorFinishParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.finish` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_finish_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorFinishParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.operator.skip`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_skip<'e>(&self, env: &'e Env, chat_id: i64) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorSkipParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.skip` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_skip_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorSkipParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.operator.spam`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_spam<'e>(&self, env: &'e Env, chat_id: i64) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorSpamParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.spam` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_spam_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorSpamParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
         })
     }
     /// `imopenlines.session.history.get`; the promise settles with a `Response` or a typed error.

@@ -14,6 +14,7 @@ from typing import Any, Dict, List, Optional, Type, Union
 import b24kit
 from b24kit import (
     AccessDeniedError,
+    AccessDeniedKickError,
     AsyncClient,
     AsyncListWalk,
     AuthError,
@@ -100,6 +101,7 @@ from b24kit import (
 EVERY_ERROR: List[Type[B24kitError]] = [
     MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
     UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, InvalidSessionIdError,
+    AccessDeniedKickError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -153,6 +155,8 @@ def switch(client: Client, chat_id: int) -> None:
     print(f"dialog {dialog.id} silent: {dialog.entity_data_3 == 'Y'}")
     describe_dialog(dialog)
     describe_history(client, int((dialog.entity_data_1 or "").split("|")[5]))
+    taken: bool = client.imopenlines_operator_answer(chat_id).result
+    print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     pinned: List[int] = client.imopenlines_session_mode_pin_all().result
     client.imopenlines_session_mode_pin(chat_id, activate=False)
     print(f"pinned sessions: {pinned}; unpinned: {client.imopenlines_session_mode_unpin_all().result}")

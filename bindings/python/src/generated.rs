@@ -808,6 +808,8 @@ pub struct HistoryMessage {
     /// The text in the older HTML form.
     #[pyo3(get)]
     pub textlegacy: Option<String>,
+    /// Service data of the message (files, attachments, connector ids), as sent.
+    pub params: serde_json::Value,
     /// The keys the spec does not describe, as sent (a new dict on each read).
     extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -822,6 +824,7 @@ impl From<b24kit::HistoryMessage> for HistoryMessage {
             date: r.date,
             text: r.text,
             textlegacy: r.textlegacy,
+            params: r.params.unwrap_or_default(),
             extra: r.extra,
         }
     }
@@ -834,6 +837,12 @@ impl HistoryMessage {
         crate::json::object_to_python(py, &self.extra)
     }
 
+    /// The value as sent (a new object on each read).
+    #[getter(params)]
+    fn get_params(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.params)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let parts = [
             format!("id={}", py_repr(py, &self.id)?),
@@ -843,6 +852,10 @@ impl HistoryMessage {
             format!("date={}", py_repr(py, &self.date)?),
             format!("text={}", py_repr(py, &self.text)?),
             format!("textlegacy={}", py_repr(py, &self.textlegacy)?),
+            format!(
+                "params={}",
+                crate::json::to_python(py, &self.params)?.bind(py).repr()?
+            ),
             format!("extra={}", self.extra(py)?.bind(py).repr()?),
         ];
         Ok(format!("HistoryMessage({})", parts.join(", ")))
@@ -1264,6 +1277,8 @@ pub struct HistoryFile {
     /// Size in bytes.
     #[pyo3(get)]
     pub size: Option<i64>,
+    /// An image's `width` and `height`, as sent; `false` for other files.
+    pub image: serde_json::Value,
     /// Processing status (`done` when ready).
     #[pyo3(get)]
     pub status: Option<String>,
@@ -1285,6 +1300,10 @@ pub struct HistoryFile {
     /// Link to download it.
     #[pyo3(get)]
     pub urldownload: Option<String>,
+    /// How the portal's viewer shows the file, as sent.
+    pub viewerattrs: serde_json::Value,
+    /// Media links, as sent (the page says a string; its example sends an object of previews).
+    pub mediaurl: serde_json::Value,
     /// Whether it can be transcribed.
     #[pyo3(get)]
     pub istranscribable: Option<bool>,
@@ -1308,6 +1327,7 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             name: r.name,
             extension: r.extension,
             size: r.size,
+            image: r.image.unwrap_or_default(),
             status: r.status,
             progress: r.progress,
             authorid: r.authorid,
@@ -1315,6 +1335,8 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             urlpreview: r.urlpreview,
             urlshow: r.urlshow,
             urldownload: r.urldownload,
+            viewerattrs: r.viewerattrs.unwrap_or_default(),
+            mediaurl: r.mediaurl.unwrap_or_default(),
             istranscribable: r.istranscribable,
             isvideonote: r.isvideonote,
             isvoicenote: r.isvoicenote,
@@ -1330,6 +1352,24 @@ impl HistoryFile {
         crate::json::object_to_python(py, &self.extra)
     }
 
+    /// The value as sent (a new object on each read).
+    #[getter(image)]
+    fn get_image(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.image)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter(viewerattrs)]
+    fn get_viewerattrs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.viewerattrs)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter(mediaurl)]
+    fn get_mediaurl(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.mediaurl)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let parts = [
             format!("id={}", py_repr(py, &self.id)?),
@@ -1339,6 +1379,10 @@ impl HistoryFile {
             format!("name={}", py_repr(py, &self.name)?),
             format!("extension={}", py_repr(py, &self.extension)?),
             format!("size={}", py_repr(py, &self.size)?),
+            format!(
+                "image={}",
+                crate::json::to_python(py, &self.image)?.bind(py).repr()?
+            ),
             format!("status={}", py_repr(py, &self.status)?),
             format!("progress={}", py_repr(py, &self.progress)?),
             format!("authorid={}", py_repr(py, &self.authorid)?),
@@ -1346,6 +1390,18 @@ impl HistoryFile {
             format!("urlpreview={}", py_repr(py, &self.urlpreview)?),
             format!("urlshow={}", py_repr(py, &self.urlshow)?),
             format!("urldownload={}", py_repr(py, &self.urldownload)?),
+            format!(
+                "viewerattrs={}",
+                crate::json::to_python(py, &self.viewerattrs)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!(
+                "mediaurl={}",
+                crate::json::to_python(py, &self.mediaurl)?
+                    .bind(py)
+                    .repr()?
+            ),
             format!("istranscribable={}", py_repr(py, &self.istranscribable)?),
             format!("isvideonote={}", py_repr(py, &self.isvideonote)?),
             format!("isvoicenote={}", py_repr(py, &self.isvoicenote)?),
@@ -1470,6 +1526,369 @@ fn imopenlines_dialog_get_batch_async<'py>(
             Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
         })
     })
+}
+
+/// The parameters of one `imopenlines.operator.another.finish`, from its Python arguments.
+fn imopenlines_operator_another_finish_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorAnotherFinishParams> {
+    Ok(b24kit::ImopenlinesOperatorAnotherFinishParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.another.finish` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_another_finish_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorAnotherFinishParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorAnotherFinishParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.operator.another.finish`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_another_finish(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_another_finish_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.another.finish` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_another_finish_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_another_finish_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.another.finish` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_another_finish_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id"],
+        imopenlines_operator_another_finish_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.another.finish` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_another_finish_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id"],
+        imopenlines_operator_another_finish_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.operator.answer`, from its Python arguments.
+fn imopenlines_operator_answer_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorAnswerParams> {
+    Ok(b24kit::ImopenlinesOperatorAnswerParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.answer` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_answer_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorAnswerParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorAnswerParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.operator.answer`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_answer(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_answer_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.answer` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_answer_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_answer_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.answer` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_answer_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_answer_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.answer` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_answer_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_answer_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.operator.finish`, from its Python arguments.
+fn imopenlines_operator_finish_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorFinishParams> {
+    Ok(b24kit::ImopenlinesOperatorFinishParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.finish` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_finish_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorFinishParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorFinishParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.operator.finish`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_finish(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_finish_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.finish` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_finish_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_finish_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.finish` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_finish_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_finish_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.finish` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_finish_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_finish_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.operator.skip`, from its Python arguments.
+fn imopenlines_operator_skip_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorSkipParams> {
+    Ok(b24kit::ImopenlinesOperatorSkipParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.skip` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_skip_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorSkipParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorSkipParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.operator.skip`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_skip(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_skip_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.skip` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_skip_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_skip_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.skip` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_skip_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_skip_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.skip` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_skip_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_skip_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.operator.spam`, from its Python arguments.
+fn imopenlines_operator_spam_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorSpamParams> {
+    Ok(b24kit::ImopenlinesOperatorSpamParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.spam` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_spam_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorSpamParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorSpamParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.operator.spam`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_spam(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_spam_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.spam` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_operator_spam_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_spam_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.spam` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_spam_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_spam_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.spam` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_spam_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_spam_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
 /// The parameters of one `imopenlines.session.history.get`, from its Python arguments.
@@ -1898,6 +2317,41 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_another_finish, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_another_finish_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_another_finish_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_another_finish_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_answer, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_answer_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_answer_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_answer_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_finish, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_finish_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_finish_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_finish_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_skip, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_skip_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_skip_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_skip_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_spam, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_spam_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get_batch, &m)?)?;

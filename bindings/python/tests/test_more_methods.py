@@ -146,6 +146,33 @@ def test_session_history_maps_keyed_by_id(client: b24kit.Client) -> None:
     assert history.files is not None and history.files["20431"].authorid == 1
     assert history.chat is not None and history.chat["2043"].permissions is not None
     assert history.chat["2043"].permissions.can_post == "member"
+    # Values the spec keeps as sent are plain Python values, new on each read.
+    second = history.message["204302"]
+    assert second.params == {"FILE_ID": [20431]} and first.params == []
+    second.params["FILE_ID"].append(0)
+    assert second.params == {"FILE_ID": [20431]}
+    assert history.files["20431"].image is False
+    assert "params={'FILE_ID': [20431]}" in repr(second), repr(second)
+
+
+def test_operator_methods_move_the_session(client: b24kit.Client, portal: Portal) -> None:
+    assert client.imopenlines_operator_answer(2043).result is True
+    assert (portal.chat(2043)["status"], portal.chat(2043)["operator"]) == ("answered", 1)
+    assert client.imopenlines_operator_skip(2043).result is True
+    assert (portal.chat(2043)["status"], portal.chat(2043)["operator"]) == ("waiting", 0)
+    client.imopenlines_operator_answer(2043)
+    assert client.imopenlines_operator_finish(2043).result is True
+    assert portal.chat(2043)["status"] == "closed"
+    assert client.imopenlines_operator_spam(2043).result is True
+    assert portal.chat(2043)["status"] == "spam"
+    assert client.imopenlines_operator_another_finish(2043).result is True
+    assert portal.chat(2043)["status"] == "closed"
+    with pytest.raises(errors.ChatTypeError):
+        client.imopenlines_operator_answer(2044)
+    portal.fault(kind="error", status=400, code="ACCESS_DENIED_KICK")
+    with pytest.raises(errors.AccessDeniedKickError) as info:
+        client.imopenlines_operator_skip(2043)
+    assert info.value.method == "imopenlines.operator.skip"
 
 
 def test_session_history_errors(client: b24kit.Client) -> None:

@@ -12,20 +12,22 @@ crate::errors::error_enum! {
         Access = "ACCESS_ERROR",
         /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
         ImNotInstalled = "IM_NOT_INSTALLED",
+        /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+        ChatId = "CHAT_ID",
+        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+        ChatType = "CHAT_TYPE",
+        /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+        AccessDenied = "ACCESS_DENIED",
+        /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
+        UserId = "USER_ID",
+        /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
+        AccessDeniedKick = "ACCESS_DENIED_KICK",
         /// `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
         MissingRequiredParam = "MISSING_REQUIRED_PARAM",
         /// `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
         InvalidSessionId = "INVALID_SESSION_ID",
-        /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        AccessDenied = "ACCESS_DENIED",
         /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
         ChatIdEmpty = "CHAT_ID_EMPTY",
-        /// `CHAT_ID` (HTTP 400): Invalid chat identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        ChatId = "CHAT_ID",
-        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        ChatType = "CHAT_TYPE",
-        /// `USER_ID` (HTTP 400): Invalid user identifier provided. Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        UserId = "USER_ID",
         /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
         UserNotOperator = "ERROR_USER_NOT_OPERATOR",
     }
@@ -509,6 +511,8 @@ pub struct HistoryMessage {
     pub text: Option<String>,
     /// The text in the older HTML form.
     pub textlegacy: Option<String>,
+    /// Service data of the message (files, attachments, connector ids), as sent.
+    pub params: Option<crate::any_method::JsonValue>,
     /// Every key of the answer the spec does not describe, with its value as sent (an
     /// `Object`): nothing the portal sends is lost.
     pub extra: crate::any_method::JsonValue,
@@ -524,6 +528,7 @@ impl From<b24kit::HistoryMessage> for HistoryMessage {
             date: r.date.map(std::time::SystemTime::from),
             text: r.text,
             textlegacy: r.textlegacy,
+            params: r.params.map(crate::any_method::JsonValue::from),
             extra: serde_json::Value::Object(r.extra).into(),
         }
     }
@@ -768,6 +773,8 @@ pub struct HistoryFile {
     pub extension: Option<String>,
     /// Size in bytes.
     pub size: Option<i64>,
+    /// An image's `width` and `height`, as sent; `false` for other files.
+    pub image: Option<crate::any_method::JsonValue>,
     /// Processing status (`done` when ready).
     pub status: Option<String>,
     /// Processing progress, percent.
@@ -782,6 +789,10 @@ pub struct HistoryFile {
     pub urlshow: Option<String>,
     /// Link to download it.
     pub urldownload: Option<String>,
+    /// How the portal's viewer shows the file, as sent.
+    pub viewerattrs: Option<crate::any_method::JsonValue>,
+    /// Media links, as sent (the page says a string; its example sends an object of previews).
+    pub mediaurl: Option<crate::any_method::JsonValue>,
     /// Whether it can be transcribed.
     pub istranscribable: Option<bool>,
     /// Whether it is a video note.
@@ -803,6 +814,7 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             name: r.name,
             extension: r.extension,
             size: r.size,
+            image: r.image.map(crate::any_method::JsonValue::from),
             status: r.status,
             progress: r.progress,
             authorid: r.authorid,
@@ -810,6 +822,8 @@ impl From<b24kit::HistoryFile> for HistoryFile {
             urlpreview: r.urlpreview,
             urlshow: r.urlshow,
             urldownload: r.urldownload,
+            viewerattrs: r.viewerattrs.map(crate::any_method::JsonValue::from),
+            mediaurl: r.mediaurl.map(crate::any_method::JsonValue::from),
             istranscribable: r.istranscribable,
             isvideonote: r.isvideonote,
             isvoicenote: r.isvoicenote,
@@ -846,6 +860,141 @@ pub struct ImopenlinesDialogGetCall {
 pub enum ImopenlinesDialogGetOutcome {
     Success {
         response: ImopenlinesDialogGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.operator.another.finish`: `true` when the session is closed. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorAnotherFinishResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.another.finish` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorAnotherFinishCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.operator.another.finish` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorAnotherFinishOutcome {
+    Success {
+        response: ImopenlinesOperatorAnotherFinishResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.operator.answer`: `true` when the dialog is the caller's. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorAnswerResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.answer` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorAnswerCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.operator.answer` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorAnswerOutcome {
+    Success {
+        response: ImopenlinesOperatorAnswerResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.operator.finish`: `true` when the session is closed. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorFinishResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.finish` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorFinishCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.operator.finish` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorFinishOutcome {
+    Success {
+        response: ImopenlinesOperatorFinishResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.operator.skip`: `true` when the dialog has been passed on. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorSkipResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.skip` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorSkipCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.operator.skip` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorSkipOutcome {
+    Success {
+        response: ImopenlinesOperatorSkipResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.operator.spam`: `true` when the session is closed as spam. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorSpamResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.spam` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorSpamCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.operator.spam` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorSpamOutcome {
+    Success {
+        response: ImopenlinesOperatorSpamResponse,
     },
     Failure {
         error: B24kitError,
@@ -1050,6 +1199,252 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesDialogGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Close an open-line dialog another operator holds.
+    ///
+    /// Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
+    /// close a session that began in between, so it is not retried.
+    ///
+    /// Calls `imopenlines.operator.another.finish` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_operator_another_finish(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesOperatorAnotherFinishResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorAnotherFinishParams { chat_id })
+            .await?;
+        Ok(ImopenlinesOperatorAnotherFinishResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.another.finish` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_another_finish_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorAnotherFinishCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorAnotherFinishOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorAnotherFinishParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorAnotherFinishOutcome::Success {
+                    response: ImopenlinesOperatorAnotherFinishResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorAnotherFinishOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Take an open-line dialog as its operator.
+    ///
+    /// The calling operator takes the dialog: the session is theirs and answered. Taking a dialog
+    /// one already holds changes nothing, so repeating the call is safe.
+    ///
+    /// Calls `imopenlines.operator.answer` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_operator_answer(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesOperatorAnswerResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorAnswerParams { chat_id })
+            .await?;
+        Ok(ImopenlinesOperatorAnswerResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.answer` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_answer_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorAnswerCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorAnswerOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorAnswerParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorAnswerOutcome::Success {
+                    response: ImopenlinesOperatorAnswerResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorAnswerOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Close the caller's open-line dialog.
+    ///
+    /// Closes the session of the dialog the calling operator holds. A repeated call may close a
+    /// session that began in between, so it is not retried.
+    ///
+    /// Calls `imopenlines.operator.finish` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_operator_finish(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesOperatorFinishResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorFinishParams { chat_id })
+            .await?;
+        Ok(ImopenlinesOperatorFinishResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.finish` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_finish_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorFinishCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorFinishOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorFinishParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorFinishOutcome::Success {
+                    response: ImopenlinesOperatorFinishResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorFinishOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Pass an open-line dialog on to the next operator.
+    ///
+    /// The calling operator leaves the dialog, which goes back to the line's queue for the next
+    /// operator. A repeated call could skip a dialog assigned to the caller again in between, so it
+    /// is not retried.
+    ///
+    /// Calls `imopenlines.operator.skip` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_operator_skip(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesOperatorSkipResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorSkipParams { chat_id })
+            .await?;
+        Ok(ImopenlinesOperatorSkipResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.skip` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_skip_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorSkipCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorSkipOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorSkipParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorSkipOutcome::Success {
+                    response: ImopenlinesOperatorSkipResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorSkipOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Close an open-line dialog as spam.
+    ///
+    /// Closes the dialog's session and marks the client as a spammer. A repeated call may act on a
+    /// session that began in between, so it is not retried.
+    ///
+    /// Calls `imopenlines.operator.spam` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_operator_spam(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesOperatorSpamResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorSpamParams { chat_id })
+            .await?;
+        Ok(ImopenlinesOperatorSpamResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.spam` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_spam_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorSpamCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorSpamOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorSpamParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorSpamOutcome::Success {
+                    response: ImopenlinesOperatorSpamResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorSpamOutcome::Failure { error },
             })
             .collect()
     }

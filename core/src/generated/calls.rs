@@ -28,6 +28,97 @@ pub trait Imopenlines {
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send;
 
+    /// Calls `imopenlines.operator.another.finish`: Close an open-line dialog another operator holds.
+    ///
+    /// Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
+    /// close a session that began in between, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the session is closed. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorAnotherFinishError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_another_finish(
+        &self,
+        params: ImopenlinesOperatorAnotherFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.operator.answer`: Take an open-line dialog as its operator.
+    ///
+    /// The calling operator takes the dialog: the session is theirs and answered. Taking a dialog
+    /// one already holds changes nothing, so repeating the call is safe.
+    ///
+    /// The answer's `result`: `true` when the dialog is the caller's. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorAnswerError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_answer(
+        &self,
+        params: ImopenlinesOperatorAnswerParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.operator.finish`: Close the caller's open-line dialog.
+    ///
+    /// Closes the session of the dialog the calling operator holds. A repeated call may close a
+    /// session that began in between, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the session is closed. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorFinishError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_finish(
+        &self,
+        params: ImopenlinesOperatorFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.operator.skip`: Pass an open-line dialog on to the next operator.
+    ///
+    /// The calling operator leaves the dialog, which goes back to the line's queue for the next
+    /// operator. A repeated call could skip a dialog assigned to the caller again in between, so it
+    /// is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog has been passed on. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorSkipError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_skip(
+        &self,
+        params: ImopenlinesOperatorSkipParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.operator.spam`: Close an open-line dialog as spam.
+    ///
+    /// Closes the dialog's session and marks the client as a spammer. A repeated call may act on a
+    /// session that began in between, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the session is closed as spam. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorSpamError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_spam(
+        &self,
+        params: ImopenlinesOperatorSpamParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.session.history.get`: Get the messages, participants and files of an open-line session.
     ///
     /// Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -131,6 +222,41 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_operator_another_finish(
+        &self,
+        params: ImopenlinesOperatorAnotherFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_answer(
+        &self,
+        params: ImopenlinesOperatorAnswerParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_finish(
+        &self,
+        params: ImopenlinesOperatorFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_skip(
+        &self,
+        params: ImopenlinesOperatorSkipParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_spam(
+        &self,
+        params: ImopenlinesOperatorSpamParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_session_history_get(
         &self,
         params: ImopenlinesSessionHistoryGetParams,
@@ -178,6 +304,46 @@ pub trait BlockingImopenlines {
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error>;
 
+    /// Calls `imopenlines.operator.another.finish` and waits for the answer: Close an open-line dialog another operator holds.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_another_finish`] for the parameters, result and errors.
+    fn imopenlines_operator_another_finish(
+        &self,
+        params: ImopenlinesOperatorAnotherFinishParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.operator.answer` and waits for the answer: Take an open-line dialog as its operator.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_answer`] for the parameters, result and errors.
+    fn imopenlines_operator_answer(
+        &self,
+        params: ImopenlinesOperatorAnswerParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.operator.finish` and waits for the answer: Close the caller's open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_finish`] for the parameters, result and errors.
+    fn imopenlines_operator_finish(
+        &self,
+        params: ImopenlinesOperatorFinishParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.operator.skip` and waits for the answer: Pass an open-line dialog on to the next operator.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_skip`] for the parameters, result and errors.
+    fn imopenlines_operator_skip(
+        &self,
+        params: ImopenlinesOperatorSkipParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.operator.spam` and waits for the answer: Close an open-line dialog as spam.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_spam`] for the parameters, result and errors.
+    fn imopenlines_operator_spam(
+        &self,
+        params: ImopenlinesOperatorSpamParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.session.history.get` and waits for the answer: Get the messages, participants and files of an open-line session.
     ///
     /// See [`Imopenlines::imopenlines_session_history_get`] for the parameters, result and errors.
@@ -224,6 +390,41 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_another_finish(
+        &self,
+        params: ImopenlinesOperatorAnotherFinishParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_answer(
+        &self,
+        params: ImopenlinesOperatorAnswerParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_finish(
+        &self,
+        params: ImopenlinesOperatorFinishParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_skip(
+        &self,
+        params: ImopenlinesOperatorSkipParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_operator_spam(
+        &self,
+        params: ImopenlinesOperatorSpamParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 

@@ -39,6 +39,41 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.operator.another.finish",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesOperatorAnotherFinishParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.operator.answer",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesOperatorAnswerParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.operator.finish",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesOperatorFinishParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.operator.skip",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesOperatorSkipParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.operator.spam",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesOperatorSpamParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.session.history.get",
         MethodFacts {
             idempotent: true,

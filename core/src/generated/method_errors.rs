@@ -11,6 +11,16 @@ use super::methods::*;
 pub enum MethodError {
     /// An error of `imopenlines.dialog.get`.
     ImopenlinesDialogGet(ImopenlinesDialogGetError),
+    /// An error of `imopenlines.operator.another.finish`.
+    ImopenlinesOperatorAnotherFinish(ImopenlinesOperatorAnotherFinishError),
+    /// An error of `imopenlines.operator.answer`.
+    ImopenlinesOperatorAnswer(ImopenlinesOperatorAnswerError),
+    /// An error of `imopenlines.operator.finish`.
+    ImopenlinesOperatorFinish(ImopenlinesOperatorFinishError),
+    /// An error of `imopenlines.operator.skip`.
+    ImopenlinesOperatorSkip(ImopenlinesOperatorSkipError),
+    /// An error of `imopenlines.operator.spam`.
+    ImopenlinesOperatorSpam(ImopenlinesOperatorSpamError),
     /// An error of `imopenlines.session.history.get`.
     ImopenlinesSessionHistoryGet(ImopenlinesSessionHistoryGetError),
     /// An error of `imopenlines.session.mode.pin`.
@@ -28,6 +38,11 @@ impl MethodError {
     pub fn method(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
+            Self::ImopenlinesOperatorAnotherFinish(_) => "imopenlines.operator.another.finish",
+            Self::ImopenlinesOperatorAnswer(_) => "imopenlines.operator.answer",
+            Self::ImopenlinesOperatorFinish(_) => "imopenlines.operator.finish",
+            Self::ImopenlinesOperatorSkip(_) => "imopenlines.operator.skip",
+            Self::ImopenlinesOperatorSpam(_) => "imopenlines.operator.spam",
             Self::ImopenlinesSessionHistoryGet(_) => "imopenlines.session.history.get",
             Self::ImopenlinesSessionModePin(_) => "imopenlines.session.mode.pin",
             Self::ImopenlinesSessionModePinAll(_) => "imopenlines.session.mode.pinAll",
@@ -40,6 +55,11 @@ impl MethodError {
     pub fn code(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(e) => e.code(),
+            Self::ImopenlinesOperatorAnotherFinish(e) => e.code(),
+            Self::ImopenlinesOperatorAnswer(e) => e.code(),
+            Self::ImopenlinesOperatorFinish(e) => e.code(),
+            Self::ImopenlinesOperatorSkip(e) => e.code(),
+            Self::ImopenlinesOperatorSpam(e) => e.code(),
             Self::ImopenlinesSessionHistoryGet(e) => e.code(),
             Self::ImopenlinesSessionModePin(e) => e.code(),
             Self::ImopenlinesSessionModePinAll(e) => e.code(),
@@ -52,6 +72,11 @@ impl MethodError {
     pub fn status(self) -> u16 {
         match self {
             Self::ImopenlinesDialogGet(e) => e.status(),
+            Self::ImopenlinesOperatorAnotherFinish(e) => e.status(),
+            Self::ImopenlinesOperatorAnswer(e) => e.status(),
+            Self::ImopenlinesOperatorFinish(e) => e.status(),
+            Self::ImopenlinesOperatorSkip(e) => e.status(),
+            Self::ImopenlinesOperatorSpam(e) => e.status(),
             Self::ImopenlinesSessionHistoryGet(e) => e.status(),
             Self::ImopenlinesSessionModePin(e) => e.status(),
             Self::ImopenlinesSessionModePinAll(e) => e.status(),
@@ -64,6 +89,11 @@ impl MethodError {
     pub fn meaning(self) -> &'static str {
         match self {
             Self::ImopenlinesDialogGet(e) => e.meaning(),
+            Self::ImopenlinesOperatorAnotherFinish(e) => e.meaning(),
+            Self::ImopenlinesOperatorAnswer(e) => e.meaning(),
+            Self::ImopenlinesOperatorFinish(e) => e.meaning(),
+            Self::ImopenlinesOperatorSkip(e) => e.meaning(),
+            Self::ImopenlinesOperatorSpam(e) => e.meaning(),
             Self::ImopenlinesSessionHistoryGet(e) => e.meaning(),
             Self::ImopenlinesSessionModePin(e) => e.meaning(),
             Self::ImopenlinesSessionModePinAll(e) => e.meaning(),

@@ -14,6 +14,11 @@ pub mod time;
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.dialog.get",
+    "imopenlines.operator.another.finish",
+    "imopenlines.operator.answer",
+    "imopenlines.operator.finish",
+    "imopenlines.operator.skip",
+    "imopenlines.operator.spam",
     "imopenlines.session.history.get",
     "imopenlines.session.mode.pin",
     "imopenlines.session.mode.pinAll",

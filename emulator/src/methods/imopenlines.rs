@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{php_intval, php_truthy, Caller, MethodFailure};
-use crate::state::{Chat, PortalState};
+use crate::state::{Chat, PortalState, SessionStatus};
 
 const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
     MethodFailure {
@@ -300,9 +300,7 @@ fn messages(chat: &Chat) -> Vec<Message> {
 /// `imopenlines.session.history.get`: the session `SESSION_ID` names, else the newest of chat
 /// `CHAT_ID` (the emulator keeps one session per chat); neither given is
 /// `MISSING_REQUIRED_PARAM`, no such session `INVALID_SESSION_ID`, a caller who is neither a
-/// member nor allowed to join `ACCESS_DENIED`. A portal also sends a message's `params`, a
-/// file's `image`, `viewerattrs` and `mediaurl`; the spec leaves them untyped, so the emulator
-/// leaves them out.
+/// member nor allowed to join `ACCESS_DENIED`.
 pub(crate) fn session_history_get(
     state: &mut PortalState,
     caller: &Caller,
@@ -352,10 +350,11 @@ pub(crate) fn session_history_get(
     let file = |id: i64, author: i64| {
         json!({
             "id": id, "chatid": chat.id, "date": READ, "type": "file", "name": "tracking.pdf",
-            "extension": "pdf", "size": 48213, "status": "done", "progress": 100,
+            "extension": "pdf", "size": 48213, "image": false, "status": "done", "progress": 100,
             "authorid": author, "authorname": user_name(author), "urlpreview": "",
             "urlshow": format!("/disk/showFile/{id}/"), "urldownload": format!("/disk/downloadFile/{id}/"),
-            "istranscribable": false, "isvideonote": false,
+            "viewerattrs": {"viewer": null, "src": format!("/disk/showFile/{id}/")},
+            "mediaurl": {}, "istranscribable": false, "isvideonote": false,
             "isvoicenote": false,
         })
     };
@@ -371,6 +370,7 @@ pub(crate) fn session_history_get(
         "message": messages.iter().map(|m| (m.id.to_string(), json!({
             "id": m.id.to_string(), "chatid": chat.id.to_string(), "senderid": m.author.to_string(),
             "recipientid": dialog, "date": READ, "text": m.text, "textlegacy": m.text,
+            "params": match m.file { Some(f) => json!({"FILE_ID": [f]}), None => json!([]) },
         }))).collect::<Map<String, Value>>(),
         "usersMessage": {dialog.clone(): messages.iter().map(|m| m.id.to_string()).collect::<Vec<_>>()},
         "users": people.iter().map(|&u| (u.to_string(), user(u))).collect::<Map<String, Value>>(),
@@ -393,6 +393,52 @@ pub(crate) fn session_history_get(
         "userInChat": {chat.id.to_string(): people},
         "files": messages.iter().filter_map(|m| m.file.map(|f| (f.to_string(), file(f, m.author)))).collect::<Map<String, Value>>(),
     }))
+}
+
+/// `imopenlines.operator.answer`: the caller takes the dialog.
+pub(crate) fn operator_answer(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    chat.status = SessionStatus::Answered;
+    chat.operator = caller.user_id;
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.operator.skip`: the caller leaves the dialog; it waits in the queue again.
+pub(crate) fn operator_skip(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    chat.status = SessionStatus::Waiting;
+    chat.operator = 0;
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.operator.finish` and `…another.finish`: the session is closed, whoever held it.
+pub(crate) fn operator_finish(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    chat.status = SessionStatus::Closed;
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.operator.spam`: the session is closed as spam.
+pub(crate) fn operator_spam(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    chat.status = SessionStatus::Spam;
+    Ok(Value::Bool(true))
 }
 
 /// `entity_data_1` of an open-line chat, the portal's `|`-joined session fields: CRM flag, CRM

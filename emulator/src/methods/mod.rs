@@ -100,6 +100,46 @@ pub(crate) const METHODS: &[MethodDef] = &[
         },
         errors: imopenlines::HISTORY_GET_ERRORS,
     },
+    MethodDef {
+        name: "imopenlines.operator.answer",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_answer(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.operator.finish",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_finish(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.operator.another.finish",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_finish(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.operator.skip",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_skip(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.operator.spam",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_spam(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.
     MethodDef {

@@ -80,6 +80,222 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_dialog_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
+        """Close an open-line dialog another operator holds.
+
+        Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
+        close a session that began in between, so it is not retried.
+
+        Calls ``imopenlines.operator.another.finish`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-another-finish.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the session is closed.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_another_finish(self._native, chat_id)
+
+    def imopenlines_operator_another_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.another.finish`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_another_finish_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_operator_answer(self, chat_id: int) -> Response[bool]:
+        """Take an open-line dialog as its operator.
+
+        The calling operator takes the dialog: the session is theirs and answered. Taking a dialog
+        one already holds changes nothing, so repeating the call is safe.
+
+        Calls ``imopenlines.operator.answer`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-answer.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the dialog is the caller's.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_answer(self._native, chat_id)
+
+    def imopenlines_operator_answer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.answer`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_answer_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_operator_finish(self, chat_id: int) -> Response[bool]:
+        """Close the caller's open-line dialog.
+
+        Closes the session of the dialog the calling operator holds. A repeated call may close a
+        session that began in between, so it is not retried.
+
+        Calls ``imopenlines.operator.finish`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-finish.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the session is closed.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_finish(self._native, chat_id)
+
+    def imopenlines_operator_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.finish`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_finish_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_operator_skip(self, chat_id: int) -> Response[bool]:
+        """Pass an open-line dialog on to the next operator.
+
+        The calling operator leaves the dialog, which goes back to the line's queue for the next
+        operator. A repeated call could skip a dialog assigned to the caller again in between, so it
+        is not retried.
+
+        Calls ``imopenlines.operator.skip`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-skip.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the dialog has been passed on.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``AccessDeniedKickError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_skip(self._native, chat_id)
+
+    def imopenlines_operator_skip_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.skip`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_skip_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_operator_spam(self, chat_id: int) -> Response[bool]:
+        """Close an open-line dialog as spam.
+
+        Closes the dialog's session and marks the client as a spammer. A repeated call may act on a
+        session that began in between, so it is not retried.
+
+        Calls ``imopenlines.operator.spam`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-spam.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the session is closed as spam.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_spam(self._native, chat_id)
+
+    def imopenlines_operator_spam_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.spam`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_spam_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
         """Get the messages, participants and files of an open-line session.
 
@@ -316,6 +532,61 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_dialog_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
+        """Close an open-line dialog another operator holds.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_another_finish`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_another_finish_async(self._native, chat_id)
+
+    async def imopenlines_operator_another_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_another_finish_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_another_finish_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_operator_answer(self, chat_id: int) -> Response[bool]:
+        """Take an open-line dialog as its operator.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_answer`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_answer_async(self._native, chat_id)
+
+    async def imopenlines_operator_answer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_answer_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_answer_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_operator_finish(self, chat_id: int) -> Response[bool]:
+        """Close the caller's open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_finish`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_finish_async(self._native, chat_id)
+
+    async def imopenlines_operator_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_finish_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_finish_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_operator_skip(self, chat_id: int) -> Response[bool]:
+        """Pass an open-line dialog on to the next operator.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_skip`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_skip_async(self._native, chat_id)
+
+    async def imopenlines_operator_skip_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_skip_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_skip_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_operator_spam(self, chat_id: int) -> Response[bool]:
+        """Close an open-line dialog as spam.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_spam`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_spam_async(self._native, chat_id)
+
+    async def imopenlines_operator_spam_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_spam_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_spam_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
         """Get the messages, participants and files of an open-line session.

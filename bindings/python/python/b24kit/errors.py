@@ -49,13 +49,14 @@ __all__ = [
     "MethodError",
     "AccessError",
     "ImNotInstalledError",
-    "MissingRequiredParamError",
-    "InvalidSessionIdError",
-    "AccessDeniedError",
-    "ChatIdEmptyError",
     "ChatIdError",
     "ChatTypeError",
+    "AccessDeniedError",
     "UserIdError",
+    "AccessDeniedKickError",
+    "MissingRequiredParamError",
+    "InvalidSessionIdError",
+    "ChatIdEmptyError",
     "UserNotOperatorError",
     "BitrixSystemError",
     "RateLimitError",
@@ -114,6 +115,41 @@ class ImNotInstalledError(MethodError):
     """
 
 
+class ChatIdError(MethodError):
+    """``CHAT_ID`` (HTTP 400): The specified chat identifier is incorrect.
+
+    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
+class ChatTypeError(MethodError):
+    """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
+
+    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
+class AccessDeniedError(MethodError):
+    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
+
+    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
+class UserIdError(MethodError):
+    """``USER_ID`` (HTTP 400): The specified user identifier is incorrect.
+
+    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
+    """
+
+
+class AccessDeniedKickError(MethodError):
+    """``ACCESS_DENIED_KICK`` (HTTP 400): Insufficient permissions to remove participants from the chat.
+
+    Documented for: imopenlines.operator.skip.
+    """
+
+
 class MissingRequiredParamError(MethodError):
     """``MISSING_REQUIRED_PARAM`` (HTTP 400): Session ID or Chat ID must be provided.
 
@@ -128,38 +164,10 @@ class InvalidSessionIdError(MethodError):
     """
 
 
-class AccessDeniedError(MethodError):
-    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
-
-    Documented for: imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
 class ChatIdEmptyError(MethodError):
     """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
 
     Documented for: imopenlines.session.mode.pin.
-    """
-
-
-class ChatIdError(MethodError):
-    """``CHAT_ID`` (HTTP 400): Invalid chat identifier provided.
-
-    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class ChatTypeError(MethodError):
-    """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
-
-    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class UserIdError(MethodError):
-    """``USER_ID`` (HTTP 400): Invalid user identifier provided.
-
-    Documented for: imopenlines.session.mode.pin, imopenlines.session.mode.silent.
     """
 
 
@@ -336,13 +344,14 @@ class PortalDeletedError(PortalStateError):
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "ACCESS_ERROR": AccessError,
     "IM_NOT_INSTALLED": ImNotInstalledError,
-    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
-    "INVALID_SESSION_ID": InvalidSessionIdError,
-    "ACCESS_DENIED": AccessDeniedError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
+    "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
+    "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
+    "INVALID_SESSION_ID": InvalidSessionIdError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
 }
 

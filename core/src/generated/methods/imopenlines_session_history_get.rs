@@ -259,6 +259,11 @@ pub struct HistoryMessage {
     /// `None` when absent.
     #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub textlegacy: Option<String>,
+    /// Service data of the message (files, attachments, connector ids), as sent.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub params: Option<serde_json::Value>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
@@ -730,6 +735,11 @@ pub struct HistoryFile {
     /// `None` when absent.
     #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub size: Option<i64>,
+    /// An image's `width` and `height`, as sent; `false` for other files.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub image: Option<serde_json::Value>,
     /// Processing status (`done` when ready).
     ///
     /// `None` when absent.
@@ -765,6 +775,16 @@ pub struct HistoryFile {
     /// `None` when absent.
     #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub urldownload: Option<String>,
+    /// How the portal's viewer shows the file, as sent.
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub viewerattrs: Option<serde_json::Value>,
+    /// Media links, as sent (the page says a string; its example sends an object of previews).
+    ///
+    /// `None` when absent.
+    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
+    pub mediaurl: Option<serde_json::Value>,
     /// Whether it can be transcribed.
     ///
     /// `None` when absent.

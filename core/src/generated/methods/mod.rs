@@ -4,6 +4,16 @@
 
 mod imopenlines_dialog_get;
 pub use imopenlines_dialog_get::*;
+mod imopenlines_operator_another_finish;
+pub use imopenlines_operator_another_finish::*;
+mod imopenlines_operator_answer;
+pub use imopenlines_operator_answer::*;
+mod imopenlines_operator_finish;
+pub use imopenlines_operator_finish::*;
+mod imopenlines_operator_skip;
+pub use imopenlines_operator_skip::*;
+mod imopenlines_operator_spam;
+pub use imopenlines_operator_spam::*;
 mod imopenlines_session_history_get;
 pub use imopenlines_session_history_get::*;
 mod imopenlines_session_mode_pin;

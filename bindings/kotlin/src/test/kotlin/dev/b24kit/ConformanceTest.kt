@@ -77,6 +77,11 @@ class ConformanceTest {
             sessionId = if (params.has("SESSION_ID")) long(params, "SESSION_ID") else null,
             chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,
         ).result
+        "imopenlines.operator.answer" -> client.imopenlinesOperatorAnswer(long(params, "CHAT_ID")).result
+        "imopenlines.operator.finish" -> client.imopenlinesOperatorFinish(long(params, "CHAT_ID")).result
+        "imopenlines.operator.another.finish" -> client.imopenlinesOperatorAnotherFinish(long(params, "CHAT_ID")).result
+        "imopenlines.operator.skip" -> client.imopenlinesOperatorSkip(long(params, "CHAT_ID")).result
+        "imopenlines.operator.spam" -> client.imopenlinesOperatorSpam(long(params, "CHAT_ID")).result
         "imopenlines.session.mode.pinAll" -> client.imopenlinesSessionModePinAll().result
         "imopenlines.session.mode.unpinAll" -> client.imopenlinesSessionModeUnpinAll().result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
