@@ -44,23 +44,73 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
   return new Response(isText ? JSON.parse(result) : result, time, total, next);
 }
 
+const IMOPENLINES_CRM_LEAD_CREATE_PARAMS = ['chatId'];
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_MESSAGE_SESSION_START_PARAMS = ['chatId', 'messageId'];
 const IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_ANSWER_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SKIP_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SPAM_PARAMS = ['chatId'];
+const IMOPENLINES_SESSION_HEAD_VOTE_PARAMS = ['sessionId', 'rating', 'comment'];
 const IMOPENLINES_SESSION_HISTORY_GET_PARAMS = ['sessionId', 'chatId'];
+const IMOPENLINES_SESSION_INTERCEPT_PARAMS = ['chatId'];
+const IMOPENLINES_SESSION_JOIN_PARAMS = ['chatId'];
 const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
 const IMOPENLINES_SESSION_MODE_SILENT_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS = [];
+const IMOPENLINES_SESSION_START_PARAMS = ['chatId'];
 
 /**
  * A Bitrix24 client. Create it with `Client.fromWebhook` or `Client.fromOAuth` and reuse it: it
  * keeps connections alive, and any number of calls may be in flight at once.
  */
 class Client extends ClientBase {
+  /**
+   * Create a CRM lead from an open-line dialog.
+   *
+   * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+   * session's operator may. A repeated call may create another lead, so it is not retried.
+   *
+   * Calls `imopenlines.crm.lead.create` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-crm-lead-create.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmLeadCreate(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmLeadCreate', IMOPENLINES_CRM_LEAD_CREATE_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreate(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.lead.create` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmLeadCreate`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmLeadCreateBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmLeadCreateBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmLeadCreateBatch: calls[${index}]`, IMOPENLINES_CRM_LEAD_CREATE_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreateBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /**
    * Get the open-line dialog (chat) an identifier refers to.
    *
@@ -110,6 +160,53 @@ class Client extends ClientBase {
         userCode.push(stringArg(params, 'userCode', null));
       });
       return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Start a session from a message of an open-line dialog.
+   *
+   * The calling operator starts a new session in the dialog from one of its messages, and holds it.
+   * A repeated call may start another session, so it is not retried.
+   *
+   * Calls `imopenlines.message.session.start` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-message-session-start.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesMessageSessionStart(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesMessageSessionStart', IMOPENLINES_MESSAGE_SESSION_START_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const messageId = integerArg(params, 'messageId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesMessageSessionStart(chatId, messageId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.message.session.start` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesMessageSessionStart`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesMessageSessionStartBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesMessageSessionStartBatch');
+      const chatId = [];
+      const messageId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesMessageSessionStartBatch: calls[${index}]`, IMOPENLINES_MESSAGE_SESSION_START_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        messageId.push(integerArg(params, 'messageId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesMessageSessionStartBatch(calls.length, chatId, messageId, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -336,6 +433,56 @@ class Client extends ClientBase {
     }
   }
   /**
+   * Rate an operator's work in a session as a supervisor.
+   *
+   * A supervisor rates the session and may comment on it; `imopenlines.session.history.get` shows
+   * both. Giving the same rating again changes nothing, so repeating the call is safe.
+   *
+   * Calls `imopenlines.session.head.vote` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionHeadVote(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionHeadVote', IMOPENLINES_SESSION_HEAD_VOTE_PARAMS);
+      checkCallOptions(options);
+      const sessionId = integerArg(params, 'sessionId', undefined);
+      const rating = integerArg(params, 'rating', null);
+      const comment = stringArg(params, 'comment', null);
+      return this[CALL](options, (native) => native.imopenlinesSessionHeadVote(sessionId, rating, comment));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.head.vote` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionHeadVote`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionHeadVoteBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionHeadVoteBatch');
+      const sessionId = [];
+      const rating = [];
+      const comment = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionHeadVoteBatch: calls[${index}]`, IMOPENLINES_SESSION_HEAD_VOTE_PARAMS);
+        sessionId.push(integerArg(params, 'sessionId', undefined));
+        rating.push(integerArg(params, 'rating', null));
+        comment.push(stringArg(params, 'comment', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionHeadVoteBatch(calls.length, sessionId, rating, comment, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
    * Get the messages, participants and files of an open-line session.
    *
    * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -379,6 +526,94 @@ class Client extends ClientBase {
         chatId.push(integerArg(params, 'chatId', null));
       });
       return this[CALL](options, (native) => native.imopenlinesSessionHistoryGetBatch(calls.length, sessionId, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Take over an open-line dialog from its operator.
+   *
+   * The calling user takes the dialog over from the operator who holds it, as a supervisor does. A
+   * repeated call would fail once the dialog is the caller's, so it is not retried.
+   *
+   * Calls `imopenlines.session.intercept` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionIntercept(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionIntercept', IMOPENLINES_SESSION_INTERCEPT_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionIntercept(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.intercept` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionIntercept`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionInterceptBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionInterceptBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionInterceptBatch: calls[${index}]`, IMOPENLINES_SESSION_INTERCEPT_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionInterceptBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Join an open-line dialog.
+   *
+   * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+   * changes nothing, so repeating the call is safe.
+   *
+   * Calls `imopenlines.session.join` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-join.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionJoin(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionJoin', IMOPENLINES_SESSION_JOIN_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionJoin(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.join` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionJoin`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionJoinBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionJoinBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionJoinBatch: calls[${index}]`, IMOPENLINES_SESSION_JOIN_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionJoinBatch(calls.length, chatId, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -560,6 +795,50 @@ class Client extends ClientBase {
         checkParams(params, `imopenlinesSessionModeUnpinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Start a session in an open-line dialog.
+   *
+   * The calling operator starts a new session in the dialog and holds it. A repeated call may start
+   * another session, so it is not retried.
+   *
+   * Calls `imopenlines.session.start` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-start.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionStart(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionStart', IMOPENLINES_SESSION_START_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionStart(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.start` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionStart`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionStartBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionStartBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionStartBatch: calls[${index}]`, IMOPENLINES_SESSION_START_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionStartBatch(calls.length, chatId, halt));
     } catch (error) {
       return Promise.reject(error);
     }

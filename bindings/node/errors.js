@@ -15,26 +15,35 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+class ChatIdError extends MethodError {}
+
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+class ChatTypeError extends MethodError {}
+
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+class AccessDeniedError extends MethodError {}
+
+/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+class UserIdError extends MethodError {}
+
+/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin */
+class UserNotOperatorError extends MethodError {}
+
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 class AccessError extends MethodError {}
 
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 class ImNotInstalledError extends MethodError {}
 
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class ChatIdError extends MethodError {}
-
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class ChatTypeError extends MethodError {}
-
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class AccessDeniedError extends MethodError {}
-
-/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-class UserIdError extends MethodError {}
-
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
+
+/** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
+class EmptySessionIdError extends MethodError {}
+
+/** `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote */
+class EmptyVoteParamsError extends MethodError {}
 
 /** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
 class MissingRequiredParamError extends MethodError {}
@@ -42,11 +51,11 @@ class MissingRequiredParamError extends MethodError {}
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 class InvalidSessionIdError extends MethodError {}
 
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin */
 class ChatIdEmptyError extends MethodError {}
 
-/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
-class UserNotOperatorError extends MethodError {}
+/** `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept */
+class OperatorWrongError extends MethodError {}
 
 /** The portal refuses calls for a while because too many or too long calls were made. */
 class RateLimitError extends BitrixSystemError {}
@@ -128,17 +137,20 @@ class PortalDeletedError extends PortalStateError {}
 
 const makeError = base.errorFactory(
   {
-    "ACCESS_ERROR": AccessError,
-    "IM_NOT_INSTALLED": ImNotInstalledError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
     "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
+    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "ACCESS_ERROR": AccessError,
+    "IM_NOT_INSTALLED": ImNotInstalledError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "EMPTY_SESSION_ID": EmptySessionIdError,
+    "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
     "INVALID_SESSION_ID": InvalidSessionIdError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "OPERATOR_WRONG": OperatorWrongError,
   },
   {
     "INTERNAL_SERVER_ERROR": InternalServerError,
@@ -167,17 +179,20 @@ module.exports = {
   B24kitError: base.B24kitError,
   MethodError,
   BitrixSystemError,
-  AccessError,
-  ImNotInstalledError,
   ChatIdError,
   ChatTypeError,
   AccessDeniedError,
   UserIdError,
+  UserNotOperatorError,
+  AccessError,
+  ImNotInstalledError,
   AccessDeniedKickError,
+  EmptySessionIdError,
+  EmptyVoteParamsError,
   MissingRequiredParamError,
   InvalidSessionIdError,
   ChatIdEmptyError,
-  UserNotOperatorError,
+  OperatorWrongError,
   RateLimitError,
   AuthError,
   TokenExpiredError,

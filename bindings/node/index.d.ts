@@ -45,6 +45,15 @@ export declare class Response<T> {
   readonly next: number | null;
 }
 
+/** Parameters of `imopenlines.crm.lead.create`. */
+export interface ImopenlinesCrmLeadCreateParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
 /** The dialog. The result of `imopenlines.dialog.get`. */
 export interface ImopenlinesDialogGetResult {
   /** Identifier of the chat. */
@@ -248,6 +257,19 @@ export interface ImopenlinesDialogGetParams {
   userCode?: string;
 }
 
+/** Parameters of `imopenlines.message.session.start`. */
+export interface ImopenlinesMessageSessionStartParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The message of the chat the session starts from.
+   */
+  messageId: number;
+}
+
 /** Parameters of `imopenlines.operator.another.finish`. */
 export interface ImopenlinesOperatorAnotherFinishParams {
   /**
@@ -291,6 +313,27 @@ export interface ImopenlinesOperatorSpamParams {
    * return it.
    */
   chatId: number;
+}
+
+/** Parameters of `imopenlines.session.head.vote`. */
+export interface ImopenlinesSessionHeadVoteParams {
+  /**
+   * The session, as `imopenlines.session.history.get` and `imopenlines.dialog.get` name it.
+   */
+  sessionId: number;
+  /**
+   * The rating, from `1` to `5`; not sent unless given.
+   *
+   * Default: `null`.
+   */
+  rating?: number;
+  /**
+   * A comment on the rating; not sent unless given. The portal wants the rating, the comment or
+   * both.
+   *
+   * Default: `null`.
+   */
+  comment?: string;
 }
 
 /** The session's history. The result of `imopenlines.session.history.get`. */
@@ -537,6 +580,24 @@ export interface ImopenlinesSessionHistoryGetParams {
   chatId?: number;
 }
 
+/** Parameters of `imopenlines.session.intercept`. */
+export interface ImopenlinesSessionInterceptParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.session.join`. */
+export interface ImopenlinesSessionJoinParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
 /** Parameters of `imopenlines.session.mode.pin`. */
 export interface ImopenlinesSessionModePinParams {
   /**
@@ -576,6 +637,15 @@ export interface ImopenlinesSessionModeSilentParams {
 export interface ImopenlinesSessionModeUnpinAllParams {
 }
 
+/** Parameters of `imopenlines.session.start`. */
+export interface ImopenlinesSessionStartParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
 /**
  * A Bitrix24 client. Create it with `Client.fromWebhook` or `Client.fromOAuth` and reuse it: it
  * keeps connections alive, and any number of calls may be in flight at once.
@@ -593,6 +663,15 @@ export declare class Client {
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
+   * Create a CRM lead from an open-line dialog.
+   *
+   * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+   * session's operator may. A repeated call may create another lead, so it is not retried.
+   */
+  imopenlinesCrmLeadCreate(params: ImopenlinesCrmLeadCreateParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.crm.lead.create` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmLeadCreateBatch(calls: ImopenlinesCrmLeadCreateParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * Get the open-line dialog (chat) an identifier refers to.
    *
    * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
@@ -601,6 +680,15 @@ export declare class Client {
   imopenlinesDialogGet(params: ImopenlinesDialogGetParams, options?: CallOptions): Promise<Response<ImopenlinesDialogGetResult>>;
   /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
+  /**
+   * Start a session from a message of an open-line dialog.
+   *
+   * The calling operator starts a new session in the dialog from one of its messages, and holds it.
+   * A repeated call may start another session, so it is not retried.
+   */
+  imopenlinesMessageSessionStart(params: ImopenlinesMessageSessionStartParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.message.session.start` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesMessageSessionStartBatch(calls: ImopenlinesMessageSessionStartParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Close an open-line dialog another operator holds.
    *
@@ -648,6 +736,15 @@ export declare class Client {
   /** `imopenlines.operator.spam` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesOperatorSpamBatch(calls: ImopenlinesOperatorSpamParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
+   * Rate an operator's work in a session as a supervisor.
+   *
+   * A supervisor rates the session and may comment on it; `imopenlines.session.history.get` shows
+   * both. Giving the same rating again changes nothing, so repeating the call is safe.
+   */
+  imopenlinesSessionHeadVote(params: ImopenlinesSessionHeadVoteParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.session.head.vote` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionHeadVoteBatch(calls: ImopenlinesSessionHeadVoteParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * Get the messages, participants and files of an open-line session.
    *
    * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -657,6 +754,24 @@ export declare class Client {
   imopenlinesSessionHistoryGet(params?: ImopenlinesSessionHistoryGetParams, options?: CallOptions): Promise<Response<ImopenlinesSessionHistoryGetResult>>;
   /** `imopenlines.session.history.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesSessionHistoryGetBatch(calls: ImopenlinesSessionHistoryGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesSessionHistoryGetResult> | B24kitError>>;
+  /**
+   * Take over an open-line dialog from its operator.
+   *
+   * The calling user takes the dialog over from the operator who holds it, as a supervisor does. A
+   * repeated call would fail once the dialog is the caller's, so it is not retried.
+   */
+  imopenlinesSessionIntercept(params: ImopenlinesSessionInterceptParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.session.intercept` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionInterceptBatch(calls: ImopenlinesSessionInterceptParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Join an open-line dialog.
+   *
+   * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+   * changes nothing, so repeating the call is safe.
+   */
+  imopenlinesSessionJoin(params: ImopenlinesSessionJoinParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.session.join` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionJoinBatch(calls: ImopenlinesSessionJoinParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Pin an open-line dialog to the current operator, or unpin it.
    *
@@ -698,32 +813,47 @@ export declare class Client {
   imopenlinesSessionModeUnpinAll(params?: ImopenlinesSessionModeUnpinAllParams, options?: CallOptions): Promise<Response<number[]>>;
   /** `imopenlines.session.mode.unpinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: BatchOptions): Promise<Array<Response<number[]> | B24kitError>>;
+  /**
+   * Start a session in an open-line dialog.
+   *
+   * The calling operator starts a new session in the dialog and holds it. A repeated call may start
+   * another session, so it is not retried.
+   */
+  imopenlinesSessionStart(params: ImopenlinesSessionStartParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.session.start` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionStartBatch(calls: ImopenlinesSessionStartParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
 }
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+export declare class ChatIdError extends MethodError {}
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+export declare class ChatTypeError extends MethodError {}
+/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+export declare class AccessDeniedError extends MethodError {}
+/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+export declare class UserIdError extends MethodError {}
+/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin */
+export declare class UserNotOperatorError extends MethodError {}
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 export declare class AccessError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
 export declare class ImNotInstalledError extends MethodError {}
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class ChatIdError extends MethodError {}
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class ChatTypeError extends MethodError {}
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class AccessDeniedError extends MethodError {}
-/** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent */
-export declare class UserIdError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
+/** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
+export declare class EmptySessionIdError extends MethodError {}
+/** `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote */
+export declare class EmptyVoteParamsError extends MethodError {}
 /** `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get */
 export declare class MissingRequiredParamError extends MethodError {}
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 export declare class InvalidSessionIdError extends MethodError {}
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin */
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin */
 export declare class ChatIdEmptyError extends MethodError {}
-/** `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin */
-export declare class UserNotOperatorError extends MethodError {}
+/** `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept */
+export declare class OperatorWrongError extends MethodError {}
 /** The portal refuses calls for a while because too many or too long calls were made. */
 export declare class RateLimitError extends BitrixSystemError {}
 /** The credentials are missing, wrong, or lack the rights or scope the call needs. */
@@ -782,17 +912,20 @@ export declare const errors: {
   B24kitError: typeof B24kitError;
   MethodError: typeof MethodError;
   BitrixSystemError: typeof BitrixSystemError;
-  AccessError: typeof AccessError;
-  ImNotInstalledError: typeof ImNotInstalledError;
   ChatIdError: typeof ChatIdError;
   ChatTypeError: typeof ChatTypeError;
   AccessDeniedError: typeof AccessDeniedError;
   UserIdError: typeof UserIdError;
+  UserNotOperatorError: typeof UserNotOperatorError;
+  AccessError: typeof AccessError;
+  ImNotInstalledError: typeof ImNotInstalledError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
+  EmptySessionIdError: typeof EmptySessionIdError;
+  EmptyVoteParamsError: typeof EmptyVoteParamsError;
   MissingRequiredParamError: typeof MissingRequiredParamError;
   InvalidSessionIdError: typeof InvalidSessionIdError;
   ChatIdEmptyError: typeof ChatIdEmptyError;
-  UserNotOperatorError: typeof UserNotOperatorError;
+  OperatorWrongError: typeof OperatorWrongError;
   RateLimitError: typeof RateLimitError;
   AuthError: typeof AuthError;
   TokenExpiredError: typeof TokenExpiredError;

@@ -119,6 +119,15 @@ pub struct Chat {
     /// The operator who holds the session; 0 while it waits in the line's queue.
     #[serde(default)]
     pub operator: i64,
+    /// The CRM lead the dialog is bound to (`imopenlines.crm.lead.create`); 0 for none.
+    #[serde(default)]
+    pub lead_id: i64,
+    /// A supervisor's rating of the session, 0 for none (`imopenlines.session.head.vote`).
+    #[serde(default)]
+    pub vote_head: i64,
+    /// The supervisor's comment on the rating.
+    #[serde(default)]
+    pub comment_head: Option<String>,
 }
 
 /// Where an open-line session stands.
@@ -177,8 +186,17 @@ impl Default for PortalState {
                     } else {
                         Vec::new()
                     },
-                    status: SessionStatus::Waiting,
-                    operator: 0,
+                    // Chat 2046's session is held by its operator, user 2, whom user 1 (who may
+                    // join) can intercept.
+                    status: if id == 2046 {
+                        SessionStatus::Answered
+                    } else {
+                        SessionStatus::Waiting
+                    },
+                    operator: if id == 2046 { 2 } else { 0 },
+                    lead_id: 0,
+                    vote_head: 0,
+                    comment_head: None,
                     members,
                 }
             };

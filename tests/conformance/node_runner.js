@@ -187,7 +187,7 @@ async function run(c) {
     const { id, ...want } = expect.chat;
     const chat = await control('GET', `chats/${id}`);
     for (const [key, value] of Object.entries(want)) {
-      if (chat[key] !== value) return `chat ${key}: expected ${value}, got ${chat[key]}`;
+      if (JSON.stringify(chat[key]) !== JSON.stringify(value)) return `chat ${key}: expected ${JSON.stringify(value)}, got ${JSON.stringify(chat[key])}`;
     }
   }
   if (expect.requests !== undefined) {

@@ -215,6 +215,54 @@ async fn call(
             )?)?))
             .await
             .map(|r| json!(r.result)),
+        "imopenlines.session.join" => client
+            .imopenlines_session_join(b24kit::ImopenlinesSessionJoinParams::new(required(int(
+                "CHAT_ID",
+            )?)?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.session.start" => client
+            .imopenlines_session_start(b24kit::ImopenlinesSessionStartParams::new(required(int(
+                "CHAT_ID",
+            )?)?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.message.session.start" => client
+            .imopenlines_message_session_start(b24kit::ImopenlinesMessageSessionStartParams::new(
+                required(int("CHAT_ID")?)?,
+                required(int("MESSAGE_ID")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.crm.lead.create" => client
+            .imopenlines_crm_lead_create(b24kit::ImopenlinesCrmLeadCreateParams::new(required(
+                int("CHAT_ID")?,
+            )?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.session.intercept" => client
+            .imopenlines_session_intercept(b24kit::ImopenlinesSessionInterceptParams::new(
+                required(int("CHAT_ID")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.session.head.vote" => {
+            let mut p =
+                b24kit::ImopenlinesSessionHeadVoteParams::new(required(int("SESSION_ID")?)?);
+            if let Some(rating) = int("RATING")? {
+                p = p.rating(rating);
+            }
+            if let Some(comment) = params.get("COMMENT") {
+                let comment = comment.as_str().ok_or(NotApplicable(
+                    "a wrong-typed argument does not compile in Rust",
+                ))?;
+                p = p.comment(comment);
+            }
+            client
+                .imopenlines_session_head_vote(p)
+                .await
+                .map(|r| json!(r.result))
+        }
         "imopenlines.session.mode.pinAll" => client
             .imopenlines_session_mode_pin_all(b24kit::ImopenlinesSessionModePinAllParams::new())
             .await

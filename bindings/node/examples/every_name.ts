@@ -40,6 +40,8 @@ import {
   ConnectError,
   ConnectionLostError,
   DEFAULT_OAUTH_SERVER,
+  EmptySessionIdError,
+  EmptyVoteParamsError,
   ExpiredTokenError,
   InvalidTokenError,
   HttpError,
@@ -54,6 +56,7 @@ import {
   MethodError,
   MethodNotFoundError,
   NoAuthFoundError,
+  OperatorWrongError,
   NotFoundError,
   OperationTimeLimitError,
   OverloadLimitError,
@@ -95,6 +98,7 @@ import {
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
   ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, AccessDeniedKickError,
+  EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -172,6 +176,8 @@ export async function main(url: string, chatId: number): Promise<void> {
   for (const [id, message] of Object.entries(messages)) {
     console.log(`${id} ${message.date?.toISOString()} ${users[message.senderid ?? '']?.name ?? 'system'}: ${message.text}`);
   }
+  const rated: boolean = (await client.imopenlinesSessionHeadVote({ sessionId: history.sessionId ?? 0, rating: 5 })).result;
+  console.log(`rated: ${rated}`);
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));
   console.log(`b24kit ${version}: on ${answer.result} in ${describe(answer.time)}; ${everyError.length} error classes`);
   try {

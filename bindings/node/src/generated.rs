@@ -789,6 +789,44 @@ impl From<b24kit::HistoryFile> for HistoryFile {
 
 #[napi]
 impl NativeClient {
+    /// `imopenlines.crm.lead.create`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_lead_create<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmLeadCreateParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.crm.lead.create` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_lead_create_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmLeadCreateParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.dialog.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_dialog_get<'e>(
@@ -861,6 +899,54 @@ impl NativeClient {
                 ImopenlinesDialogGetResult::from(answer.result),
                 NativeTime::from(answer.time),
             )
+        })
+    }
+    /// `imopenlines.message.session.start`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_message_session_start<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesMessageSessionStartParams {
+                chat_id,
+                message_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.message.session.start` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_message_session_start_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        message_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if message_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut message_id = message_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesMessageSessionStartParams {
+                chat_id: chat_id.next().expect("length checked"),
+                message_id: message_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
         })
     }
     /// `imopenlines.operator.another.finish`; the promise settles with a `Response` or a typed error.
@@ -1045,6 +1131,62 @@ impl NativeClient {
             (answer.result, NativeTime::from(answer.time))
         })
     }
+    /// `imopenlines.session.head.vote`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_head_vote<'e>(
+        &self,
+        env: &'e Env,
+        session_id: i64,
+        rating: Option<i64>,
+        comment: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionHeadVoteParams {
+                session_id,
+                rating,
+                comment,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.session.head.vote` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_head_vote_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        session_id: Vec<i64>,
+        rating: Vec<Option<i64>>,
+        comment: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if session_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut session_id = session_id.into_iter();
+        if rating.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut rating = rating.into_iter();
+        if comment.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut comment = comment.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionHeadVoteParams {
+                session_id: session_id.next().expect("length checked"),
+                rating: rating.next().expect("length checked"),
+                comment: comment.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.session.history.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_history_get<'e>(
@@ -1099,6 +1241,78 @@ impl NativeClient {
                 ImopenlinesSessionHistoryGetResult::from(answer.result),
                 NativeTime::from(answer.time),
             )
+        })
+    }
+    /// `imopenlines.session.intercept`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_intercept<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionInterceptParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.session.intercept` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_intercept_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionInterceptParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.session.join`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_join<'e>(&self, env: &'e Env, chat_id: i64) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionJoinParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.session.join` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_join_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionJoinParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
         })
     }
     /// `imopenlines.session.mode.pin`; the promise settles with a `Response` or a typed error.
@@ -1240,6 +1454,40 @@ impl NativeClient {
         let count = count as usize;
         let calls = (0..count)
             .map(|_| b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.session.start`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_start<'e>(&self, env: &'e Env, chat_id: i64) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionStartParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.session.start` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_start_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionStartParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
             .collect();
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))

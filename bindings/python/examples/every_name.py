@@ -38,6 +38,8 @@ from b24kit import (
     ConnectError,
     ConnectionLostError,
     DEFAULT_OAUTH_SERVER,
+    EmptySessionIdError,
+    EmptyVoteParamsError,
     ExpiredTokenError,
     InvalidTokenError,
     HistoryChat,
@@ -64,6 +66,7 @@ from b24kit import (
     OperatingBudget,
     MethodNotFoundError,
     NoAuthFoundError,
+    OperatorWrongError,
     NotFoundError,
     OperationTimeLimitError,
     OverloadLimitError,
@@ -101,7 +104,7 @@ from b24kit import (
 EVERY_ERROR: List[Type[B24kitError]] = [
     MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
     UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, InvalidSessionIdError,
-    AccessDeniedKickError,
+    AccessDeniedKickError, EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -154,9 +157,14 @@ def switch(client: Client, chat_id: int) -> None:
     dialog: ImopenlinesDialogGetResult = client.imopenlines_dialog_get(chat_id=chat_id).result
     print(f"dialog {dialog.id} silent: {dialog.entity_data_3 == 'Y'}")
     describe_dialog(dialog)
-    describe_history(client, int((dialog.entity_data_1 or "").split("|")[5]))
+    session_id = int((dialog.entity_data_1 or "").split("|")[5])
+    describe_history(client, session_id)
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
+    try:
+        client.imopenlines_session_head_vote(session_id, comment="Quick and kind")
+    except EmptyVoteParamsError as e:
+        print(f"no rating: {e.code}")
     pinned: List[int] = client.imopenlines_session_mode_pin_all().result
     client.imopenlines_session_mode_pin(chat_id, activate=False)
     print(f"pinned sessions: {pinned}; unpinned: {client.imopenlines_session_mode_unpin_all().result}")

@@ -1411,6 +1411,77 @@ impl HistoryFile {
     }
 }
 
+/// The parameters of one `imopenlines.crm.lead.create`, from its Python arguments.
+fn imopenlines_crm_lead_create_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmLeadCreateParams> {
+    Ok(b24kit::ImopenlinesCrmLeadCreateParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.lead.create` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_lead_create_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmLeadCreateParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesCrmLeadCreateParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.crm.lead.create`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_crm_lead_create(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_crm_lead_create_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.lead.create` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_crm_lead_create_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_crm_lead_create_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.lead.create` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_lead_create_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_crm_lead_create_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.lead.create` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_lead_create_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_crm_lead_create_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.dialog.get`, from its Python arguments.
 fn imopenlines_dialog_get_params(
     chat_id: &Bound<'_, PyAny>,
@@ -1526,6 +1597,92 @@ fn imopenlines_dialog_get_batch_async<'py>(
             Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
         })
     })
+}
+
+/// The parameters of one `imopenlines.message.session.start`, from its Python arguments.
+fn imopenlines_message_session_start_params(
+    chat_id: &Bound<'_, PyAny>,
+    message_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesMessageSessionStartParams> {
+    Ok(b24kit::ImopenlinesMessageSessionStartParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        message_id: args::integer(message_id, "message_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.message.session.start` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_message_session_start_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesMessageSessionStartParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    let message_id = args::required(call, "message_id")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesMessageSessionStartParams::new(
+        args::integer(&chat_id, "chat_id")?,
+        args::integer(&message_id, "message_id")?,
+    );
+    Ok(params)
+}
+
+/// `imopenlines.message.session.start`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, message_id, /))]
+fn imopenlines_message_session_start(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    message_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_message_session_start_params(chat_id, message_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.session.start` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, message_id, /))]
+fn imopenlines_message_session_start_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    message_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_message_session_start_params(chat_id, message_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.session.start` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_message_session_start_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "message_id"],
+        imopenlines_message_session_start_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.session.start` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_message_session_start_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "message_id"],
+        imopenlines_message_session_start_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
 /// The parameters of one `imopenlines.operator.another.finish`, from its Python arguments.
@@ -1891,6 +2048,99 @@ fn imopenlines_operator_spam_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.session.head.vote`, from its Python arguments.
+fn imopenlines_session_head_vote_params(
+    session_id: &Bound<'_, PyAny>,
+    rating: &Bound<'_, PyAny>,
+    comment: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionHeadVoteParams> {
+    Ok(b24kit::ImopenlinesSessionHeadVoteParams {
+        session_id: args::integer(session_id, "session_id")?,
+        rating: args::optional_integer(rating, "rating")?,
+        comment: args::optional_string(comment, "comment")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.head.vote` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_head_vote_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionHeadVoteParams> {
+    let session_id = args::required(call, "session_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesSessionHeadVoteParams::new(args::integer(&session_id, "session_id")?);
+    if let Some(value) = call.get_item("rating")? {
+        params.rating = args::optional_integer(&value, "rating")?;
+    }
+    if let Some(value) = call.get_item("comment")? {
+        params.comment = args::optional_string(&value, "comment")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.session.head.vote`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, session_id, rating, comment, /))]
+fn imopenlines_session_head_vote(
+    py: Python<'_>,
+    client: &NativeClient,
+    session_id: &Bound<'_, PyAny>,
+    rating: &Bound<'_, PyAny>,
+    comment: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_head_vote_params(session_id, rating, comment)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.head.vote` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, session_id, rating, comment, /))]
+fn imopenlines_session_head_vote_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    session_id: &Bound<'py, PyAny>,
+    rating: &Bound<'py, PyAny>,
+    comment: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_head_vote_params(session_id, rating, comment)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.head.vote` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_head_vote_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["session_id", "rating", "comment"],
+        imopenlines_session_head_vote_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.head.vote` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_head_vote_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["session_id", "rating", "comment"],
+        imopenlines_session_head_vote_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.session.history.get`, from its Python arguments.
 fn imopenlines_session_history_get_params(
     session_id: &Bound<'_, PyAny>,
@@ -1992,6 +2242,147 @@ fn imopenlines_session_history_get_batch_async<'py>(
             Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
         })
     })
+}
+
+/// The parameters of one `imopenlines.session.intercept`, from its Python arguments.
+fn imopenlines_session_intercept_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionInterceptParams> {
+    Ok(b24kit::ImopenlinesSessionInterceptParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.intercept` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_intercept_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionInterceptParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesSessionInterceptParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.session.intercept`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_intercept(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_intercept_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.intercept` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_intercept_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_intercept_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.intercept` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_intercept_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_intercept_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.intercept` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_intercept_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_intercept_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.session.join`, from its Python arguments.
+fn imopenlines_session_join_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionJoinParams> {
+    Ok(b24kit::ImopenlinesSessionJoinParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.join` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_join_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionJoinParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesSessionJoinParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.session.join`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_join(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_join_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.join` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_join_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_join_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.join` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_join_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_join_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.join` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_join_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_join_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
 /// The parameters of one `imopenlines.session.mode.pin`, from its Python arguments.
@@ -2291,6 +2682,77 @@ fn imopenlines_session_mode_unpin_all_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.session.start`, from its Python arguments.
+fn imopenlines_session_start_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionStartParams> {
+    Ok(b24kit::ImopenlinesSessionStartParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.start` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_start_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionStartParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesSessionStartParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.session.start`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_start(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_start_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.start` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_session_start_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_start_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.start` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_start_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_start_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.session.start` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_start_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_session_start_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// Adds this module to the native module as `b24kit._native_generated`, importable by name.
 pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = parent.py();
@@ -2313,10 +2775,30 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HistoryChat>()?;
     m.add_class::<HistoryChatPermissions>()?;
     m.add_class::<HistoryFile>()?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_lead_create_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_message_session_start, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_message_session_start_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_message_session_start_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_message_session_start_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_another_finish, &m)?)?;
     m.add_function(wrap_pyfunction!(
         imopenlines_operator_another_finish_async,
@@ -2352,6 +2834,13 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_head_vote, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_head_vote_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_head_vote_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_session_head_vote_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_history_get_batch, &m)?)?;
@@ -2359,6 +2848,17 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
         imopenlines_session_history_get_batch_async,
         &m
     )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_intercept, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_intercept_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_intercept_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_session_intercept_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_join, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_join_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_join_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_join_batch_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_mode_pin_batch, &m)?)?;
@@ -2399,6 +2899,10 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
         imopenlines_session_mode_unpin_all_batch_async,
         &m
     )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_start, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_start_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_start_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_start_batch_async, &m)?)?;
     parent.add_submodule(&m)?;
     py.import("sys")?
         .getattr("modules")?

@@ -8,28 +8,34 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
+        /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        ChatId = "CHAT_ID",
+        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        ChatType = "CHAT_TYPE",
+        /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        AccessDenied = "ACCESS_DENIED",
+        /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        UserId = "USER_ID",
+        /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
+        UserNotOperator = "ERROR_USER_NOT_OPERATOR",
         /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
         Access = "ACCESS_ERROR",
         /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
         ImNotInstalled = "IM_NOT_INSTALLED",
-        /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        ChatId = "CHAT_ID",
-        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        ChatType = "CHAT_TYPE",
-        /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        AccessDenied = "ACCESS_DENIED",
-        /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-        UserId = "USER_ID",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
+        /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
+        EmptySessionId = "EMPTY_SESSION_ID",
+        /// `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
+        EmptyVoteParams = "EMPTY_VOTE_PARAMS",
         /// `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
         MissingRequiredParam = "MISSING_REQUIRED_PARAM",
         /// `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
         InvalidSessionId = "INVALID_SESSION_ID",
-        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin
         ChatIdEmpty = "CHAT_ID_EMPTY",
-        /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
-        UserNotOperator = "ERROR_USER_NOT_OPERATOR",
+        /// `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept
+        OperatorWrong = "OPERATOR_WRONG",
     }
     system: {
         /// `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
@@ -832,6 +838,33 @@ impl From<b24kit::HistoryFile> for HistoryFile {
     }
 }
 
+/// A successful `imopenlines.crm.lead.create`: `true` when the lead has been created. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmLeadCreateResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.lead.create` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmLeadCreateCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.crm.lead.create` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmLeadCreateOutcome {
+    Success {
+        response: ImopenlinesCrmLeadCreateResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.dialog.get`: The dialog. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesDialogGetResponse {
@@ -860,6 +893,34 @@ pub struct ImopenlinesDialogGetCall {
 pub enum ImopenlinesDialogGetOutcome {
     Success {
         response: ImopenlinesDialogGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.message.session.start`: `true` when the session has started. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesMessageSessionStartResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.message.session.start` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesMessageSessionStartCall {
+    pub chat_id: i64,
+    pub message_id: i64,
+}
+
+/// The outcome of one `imopenlines.message.session.start` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesMessageSessionStartOutcome {
+    Success {
+        response: ImopenlinesMessageSessionStartResponse,
     },
     Failure {
         error: B24kitError,
@@ -1001,6 +1062,37 @@ pub enum ImopenlinesOperatorSpamOutcome {
     },
 }
 
+/// A successful `imopenlines.session.head.vote`: `true` when the rating is saved. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionHeadVoteResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.head.vote` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionHeadVoteCall {
+    pub session_id: i64,
+    #[uniffi(default = None)]
+    pub rating: Option<i64>,
+    #[uniffi(default = None)]
+    pub comment: Option<String>,
+}
+
+/// The outcome of one `imopenlines.session.head.vote` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionHeadVoteOutcome {
+    Success {
+        response: ImopenlinesSessionHeadVoteResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.session.history.get`: The session's history. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesSessionHistoryGetResponse {
@@ -1025,6 +1117,60 @@ pub struct ImopenlinesSessionHistoryGetCall {
 pub enum ImopenlinesSessionHistoryGetOutcome {
     Success {
         response: ImopenlinesSessionHistoryGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.session.intercept`: `true` when the dialog is the caller's. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionInterceptResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.intercept` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionInterceptCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.session.intercept` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionInterceptOutcome {
+    Success {
+        response: ImopenlinesSessionInterceptResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.session.join`: `true` when the caller is in the chat. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionJoinResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.join` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionJoinCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.session.join` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionJoinOutcome {
+    Success {
+        response: ImopenlinesSessionJoinResponse,
     },
     Failure {
         error: B24kitError,
@@ -1139,8 +1285,84 @@ pub enum ImopenlinesSessionModeUnpinAllOutcome {
     },
 }
 
+/// A successful `imopenlines.session.start`: `true` when the session has started. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionStartResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.start` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionStartCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.session.start` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionStartOutcome {
+    Success {
+        response: ImopenlinesSessionStartResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
+    /// Create a CRM lead from an open-line dialog.
+    ///
+    /// Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+    /// session's operator may. A repeated call may create another lead, so it is not retried.
+    ///
+    /// Calls `imopenlines.crm.lead.create` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_crm_lead_create(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesCrmLeadCreateResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmLeadCreateParams { chat_id })
+            .await?;
+        Ok(ImopenlinesCrmLeadCreateResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.lead.create` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_lead_create_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmLeadCreateCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmLeadCreateOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmLeadCreateParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmLeadCreateOutcome::Success {
+                    response: ImopenlinesCrmLeadCreateResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmLeadCreateOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Get the open-line dialog (chat) an identifier refers to.
     ///
     /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1199,6 +1421,60 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesDialogGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Start a session from a message of an open-line dialog.
+    ///
+    /// The calling operator starts a new session in the dialog from one of its messages, and holds
+    /// it. A repeated call may start another session, so it is not retried.
+    ///
+    /// Calls `imopenlines.message.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_message_session_start(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<ImopenlinesMessageSessionStartResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesMessageSessionStartParams {
+                chat_id,
+                message_id,
+            })
+            .await?;
+        Ok(ImopenlinesMessageSessionStartResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.message.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_message_session_start_batch(
+        &self,
+        calls: Vec<ImopenlinesMessageSessionStartCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesMessageSessionStartOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesMessageSessionStartParams {
+                chat_id: call.chat_id,
+                message_id: call.message_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesMessageSessionStartOutcome::Success {
+                    response: ImopenlinesMessageSessionStartResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesMessageSessionStartOutcome::Failure { error },
             })
             .collect()
     }
@@ -1448,6 +1724,64 @@ impl Client {
             })
             .collect()
     }
+    /// Rate an operator's work in a session as a supervisor.
+    ///
+    /// A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+    /// shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+    ///
+    /// Calls `imopenlines.session.head.vote` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(rating = None, comment = None))]
+    pub async fn imopenlines_session_head_vote(
+        &self,
+        session_id: i64,
+        rating: Option<i64>,
+        comment: Option<String>,
+    ) -> Result<ImopenlinesSessionHeadVoteResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesSessionHeadVoteParams {
+                session_id,
+                rating,
+                comment,
+            })
+            .await?;
+        Ok(ImopenlinesSessionHeadVoteResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.session.head.vote` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_head_vote_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionHeadVoteCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionHeadVoteOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionHeadVoteParams {
+                session_id: call.session_id,
+                rating: call.rating,
+                comment: call.comment,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionHeadVoteOutcome::Success {
+                    response: ImopenlinesSessionHeadVoteResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionHeadVoteOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Get the messages, participants and files of an open-line session.
     ///
     /// Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -1501,6 +1835,104 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesSessionHistoryGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Take over an open-line dialog from its operator.
+    ///
+    /// The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+    /// A repeated call would fail once the dialog is the caller's, so it is not retried.
+    ///
+    /// Calls `imopenlines.session.intercept` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_intercept(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesSessionInterceptResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesSessionInterceptParams { chat_id })
+            .await?;
+        Ok(ImopenlinesSessionInterceptResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.session.intercept` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_intercept_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionInterceptCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionInterceptOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionInterceptParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionInterceptOutcome::Success {
+                    response: ImopenlinesSessionInterceptResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionInterceptOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Join an open-line dialog.
+    ///
+    /// The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+    /// changes nothing, so repeating the call is safe.
+    ///
+    /// Calls `imopenlines.session.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_join(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesSessionJoinResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesSessionJoinParams { chat_id })
+            .await?;
+        Ok(ImopenlinesSessionJoinResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.session.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_join_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionJoinCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionJoinOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionJoinParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionJoinOutcome::Success {
+                    response: ImopenlinesSessionJoinResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionJoinOutcome::Failure { error },
             })
             .collect()
     }
@@ -1705,6 +2137,55 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesSessionModeUnpinAllOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Start a session in an open-line dialog.
+    ///
+    /// The calling operator starts a new session in the dialog and holds it. A repeated call may
+    /// start another session, so it is not retried.
+    ///
+    /// Calls `imopenlines.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_start(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesSessionStartResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesSessionStartParams { chat_id })
+            .await?;
+        Ok(ImopenlinesSessionStartResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_start_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionStartCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionStartOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionStartParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionStartOutcome::Success {
+                    response: ImopenlinesSessionStartResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionStartOutcome::Failure { error },
             })
             .collect()
     }

@@ -10,6 +10,24 @@ use crate::{blocking, Client, Error, Response};
 
 /// The `imopenlines` methods on the async [`Client`].
 pub trait Imopenlines {
+    /// Calls `imopenlines.crm.lead.create`: Create a CRM lead from an open-line dialog.
+    ///
+    /// Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+    /// session's operator may. A repeated call may create another lead, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the lead has been created. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmLeadCreateError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_lead_create(
+        &self,
+        params: ImopenlinesCrmLeadCreateParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.dialog.get`: Get the open-line dialog (chat) an identifier refers to.
     ///
     /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -27,6 +45,24 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send;
+
+    /// Calls `imopenlines.message.session.start`: Start a session from a message of an open-line dialog.
+    ///
+    /// The calling operator starts a new session in the dialog from one of its messages, and holds
+    /// it. A repeated call may start another session, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the session has started. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesMessageSessionStartError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_message_session_start(
+        &self,
+        params: ImopenlinesMessageSessionStartParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
     /// Calls `imopenlines.operator.another.finish`: Close an open-line dialog another operator holds.
     ///
@@ -119,6 +155,24 @@ pub trait Imopenlines {
         params: ImopenlinesOperatorSpamParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
+    /// Calls `imopenlines.session.head.vote`: Rate an operator's work in a session as a supervisor.
+    ///
+    /// A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+    /// shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+    ///
+    /// The answer's `result`: `true` when the rating is saved. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionHeadVoteError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_head_vote(
+        &self,
+        params: ImopenlinesSessionHeadVoteParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.session.history.get`: Get the messages, participants and files of an open-line session.
     ///
     /// Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -137,6 +191,42 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesSessionHistoryGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesSessionHistoryGetResult>, Error>> + Send;
+
+    /// Calls `imopenlines.session.intercept`: Take over an open-line dialog from its operator.
+    ///
+    /// The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+    /// A repeated call would fail once the dialog is the caller's, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog is the caller's. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionInterceptError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_intercept(
+        &self,
+        params: ImopenlinesSessionInterceptParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.session.join`: Join an open-line dialog.
+    ///
+    /// The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+    /// changes nothing, so repeating the call is safe.
+    ///
+    /// The answer's `result`: `true` when the caller is in the chat. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionJoinError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_join(
+        &self,
+        params: ImopenlinesSessionJoinParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
     /// Calls `imopenlines.session.mode.pin`: Pin an open-line dialog to the current operator, or unpin it.
     ///
@@ -212,13 +302,45 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> impl Future<Output = Result<Response<Vec<i64>>, Error>> + Send;
+
+    /// Calls `imopenlines.session.start`: Start a session in an open-line dialog.
+    ///
+    /// The calling operator starts a new session in the dialog and holds it. A repeated call may
+    /// start another session, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the session has started. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionStartError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_start(
+        &self,
+        params: ImopenlinesSessionStartParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 }
 
 impl Imopenlines for Client {
+    fn imopenlines_crm_lead_create(
+        &self,
+        params: ImopenlinesCrmLeadCreateParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_dialog_get(
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_message_session_start(
+        &self,
+        params: ImopenlinesMessageSessionStartParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
         self.call(params)
     }
 
@@ -257,11 +379,32 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_session_head_vote(
+        &self,
+        params: ImopenlinesSessionHeadVoteParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_session_history_get(
         &self,
         params: ImopenlinesSessionHistoryGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesSessionHistoryGetResult>, Error>> + Send
     {
+        self.call(params)
+    }
+
+    fn imopenlines_session_intercept(
+        &self,
+        params: ImopenlinesSessionInterceptParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_session_join(
+        &self,
+        params: ImopenlinesSessionJoinParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
         self.call(params)
     }
 
@@ -292,10 +435,25 @@ impl Imopenlines for Client {
     ) -> impl Future<Output = Result<Response<Vec<i64>>, Error>> + Send {
         self.call(params)
     }
+
+    fn imopenlines_session_start(
+        &self,
+        params: ImopenlinesSessionStartParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
 }
 
 /// The `imopenlines` methods on the [`blocking::Client`]: each waits for the answer.
 pub trait BlockingImopenlines {
+    /// Calls `imopenlines.crm.lead.create` and waits for the answer: Create a CRM lead from an open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_lead_create`] for the parameters, result and errors.
+    fn imopenlines_crm_lead_create(
+        &self,
+        params: ImopenlinesCrmLeadCreateParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.dialog.get` and waits for the answer: Get the open-line dialog (chat) an identifier refers to.
     ///
     /// See [`Imopenlines::imopenlines_dialog_get`] for the parameters, result and errors.
@@ -303,6 +461,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error>;
+
+    /// Calls `imopenlines.message.session.start` and waits for the answer: Start a session from a message of an open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_message_session_start`] for the parameters, result and errors.
+    fn imopenlines_message_session_start(
+        &self,
+        params: ImopenlinesMessageSessionStartParams,
+    ) -> Result<Response<bool>, Error>;
 
     /// Calls `imopenlines.operator.another.finish` and waits for the answer: Close an open-line dialog another operator holds.
     ///
@@ -344,6 +510,14 @@ pub trait BlockingImopenlines {
         params: ImopenlinesOperatorSpamParams,
     ) -> Result<Response<bool>, Error>;
 
+    /// Calls `imopenlines.session.head.vote` and waits for the answer: Rate an operator's work in a session as a supervisor.
+    ///
+    /// See [`Imopenlines::imopenlines_session_head_vote`] for the parameters, result and errors.
+    fn imopenlines_session_head_vote(
+        &self,
+        params: ImopenlinesSessionHeadVoteParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.session.history.get` and waits for the answer: Get the messages, participants and files of an open-line session.
     ///
     /// See [`Imopenlines::imopenlines_session_history_get`] for the parameters, result and errors.
@@ -351,6 +525,22 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesSessionHistoryGetParams,
     ) -> Result<Response<ImopenlinesSessionHistoryGetResult>, Error>;
+
+    /// Calls `imopenlines.session.intercept` and waits for the answer: Take over an open-line dialog from its operator.
+    ///
+    /// See [`Imopenlines::imopenlines_session_intercept`] for the parameters, result and errors.
+    fn imopenlines_session_intercept(
+        &self,
+        params: ImopenlinesSessionInterceptParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.session.join` and waits for the answer: Join an open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_session_join`] for the parameters, result and errors.
+    fn imopenlines_session_join(
+        &self,
+        params: ImopenlinesSessionJoinParams,
+    ) -> Result<Response<bool>, Error>;
 
     /// Calls `imopenlines.session.mode.pin` and waits for the answer: Pin an open-line dialog to the current operator, or unpin it.
     ///
@@ -383,13 +573,35 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> Result<Response<Vec<i64>>, Error>;
+
+    /// Calls `imopenlines.session.start` and waits for the answer: Start a session in an open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_session_start`] for the parameters, result and errors.
+    fn imopenlines_session_start(
+        &self,
+        params: ImopenlinesSessionStartParams,
+    ) -> Result<Response<bool>, Error>;
 }
 
 impl BlockingImopenlines for blocking::Client {
+    fn imopenlines_crm_lead_create(
+        &self,
+        params: ImopenlinesCrmLeadCreateParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_dialog_get(
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_message_session_start(
+        &self,
+        params: ImopenlinesMessageSessionStartParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 
@@ -428,10 +640,31 @@ impl BlockingImopenlines for blocking::Client {
         self.call(params)
     }
 
+    fn imopenlines_session_head_vote(
+        &self,
+        params: ImopenlinesSessionHeadVoteParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_session_history_get(
         &self,
         params: ImopenlinesSessionHistoryGetParams,
     ) -> Result<Response<ImopenlinesSessionHistoryGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_session_intercept(
+        &self,
+        params: ImopenlinesSessionInterceptParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_session_join(
+        &self,
+        params: ImopenlinesSessionJoinParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 
@@ -460,6 +693,13 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> Result<Response<Vec<i64>>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_session_start(
+        &self,
+        params: ImopenlinesSessionStartParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 }

@@ -32,10 +32,24 @@ impl Catalog for Spec {
 /// What each spec says about its method, for calls that name it at run time.
 const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
     (
+        "imopenlines.crm.lead.create",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesCrmLeadCreateParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.dialog.get",
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesDialogGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.message.session.start",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesMessageSessionStartParams as Method>::method_error,
         },
     ),
     (
@@ -74,10 +88,31 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.session.head.vote",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionHeadVoteParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.session.history.get",
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionHistoryGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.intercept",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesSessionInterceptParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.session.join",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionJoinParams as Method>::method_error,
         },
     ),
     (
@@ -108,6 +143,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
             error: <ImopenlinesSessionModeUnpinAllParams as Method>::method_error,
         },
     ),
+    (
+        "imopenlines.session.start",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesSessionStartParams as Method>::method_error,
+        },
+    ),
 ];
 
 /// Every parameter of every method, once: its Bitrix24 name, and the names Python and
@@ -132,6 +174,21 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "USER_CODE",
         snake: "user_code",
         camel: "userCode",
+    },
+    ParameterNames {
+        wire: "MESSAGE_ID",
+        snake: "message_id",
+        camel: "messageId",
+    },
+    ParameterNames {
+        wire: "RATING",
+        snake: "rating",
+        camel: "rating",
+    },
+    ParameterNames {
+        wire: "COMMENT",
+        snake: "comment",
+        camel: "comment",
     },
     ParameterNames {
         wire: "ACTIVATE",

@@ -9,8 +9,12 @@ use super::methods::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MethodError {
+    /// An error of `imopenlines.crm.lead.create`.
+    ImopenlinesCrmLeadCreate(ImopenlinesCrmLeadCreateError),
     /// An error of `imopenlines.dialog.get`.
     ImopenlinesDialogGet(ImopenlinesDialogGetError),
+    /// An error of `imopenlines.message.session.start`.
+    ImopenlinesMessageSessionStart(ImopenlinesMessageSessionStartError),
     /// An error of `imopenlines.operator.another.finish`.
     ImopenlinesOperatorAnotherFinish(ImopenlinesOperatorAnotherFinishError),
     /// An error of `imopenlines.operator.answer`.
@@ -21,8 +25,14 @@ pub enum MethodError {
     ImopenlinesOperatorSkip(ImopenlinesOperatorSkipError),
     /// An error of `imopenlines.operator.spam`.
     ImopenlinesOperatorSpam(ImopenlinesOperatorSpamError),
+    /// An error of `imopenlines.session.head.vote`.
+    ImopenlinesSessionHeadVote(ImopenlinesSessionHeadVoteError),
     /// An error of `imopenlines.session.history.get`.
     ImopenlinesSessionHistoryGet(ImopenlinesSessionHistoryGetError),
+    /// An error of `imopenlines.session.intercept`.
+    ImopenlinesSessionIntercept(ImopenlinesSessionInterceptError),
+    /// An error of `imopenlines.session.join`.
+    ImopenlinesSessionJoin(ImopenlinesSessionJoinError),
     /// An error of `imopenlines.session.mode.pin`.
     ImopenlinesSessionModePin(ImopenlinesSessionModePinError),
     /// An error of `imopenlines.session.mode.pinAll`.
@@ -31,74 +41,100 @@ pub enum MethodError {
     ImopenlinesSessionModeSilent(ImopenlinesSessionModeSilentError),
     /// An error of `imopenlines.session.mode.unpinAll`.
     ImopenlinesSessionModeUnpinAll(ImopenlinesSessionModeUnpinAllError),
+    /// An error of `imopenlines.session.start`.
+    ImopenlinesSessionStart(ImopenlinesSessionStartError),
 }
 
 impl MethodError {
     /// The dotted name of the method that failed.
     pub fn method(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmLeadCreate(_) => "imopenlines.crm.lead.create",
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
+            Self::ImopenlinesMessageSessionStart(_) => "imopenlines.message.session.start",
             Self::ImopenlinesOperatorAnotherFinish(_) => "imopenlines.operator.another.finish",
             Self::ImopenlinesOperatorAnswer(_) => "imopenlines.operator.answer",
             Self::ImopenlinesOperatorFinish(_) => "imopenlines.operator.finish",
             Self::ImopenlinesOperatorSkip(_) => "imopenlines.operator.skip",
             Self::ImopenlinesOperatorSpam(_) => "imopenlines.operator.spam",
+            Self::ImopenlinesSessionHeadVote(_) => "imopenlines.session.head.vote",
             Self::ImopenlinesSessionHistoryGet(_) => "imopenlines.session.history.get",
+            Self::ImopenlinesSessionIntercept(_) => "imopenlines.session.intercept",
+            Self::ImopenlinesSessionJoin(_) => "imopenlines.session.join",
             Self::ImopenlinesSessionModePin(_) => "imopenlines.session.mode.pin",
             Self::ImopenlinesSessionModePinAll(_) => "imopenlines.session.mode.pinAll",
             Self::ImopenlinesSessionModeSilent(_) => "imopenlines.session.mode.silent",
             Self::ImopenlinesSessionModeUnpinAll(_) => "imopenlines.session.mode.unpinAll",
+            Self::ImopenlinesSessionStart(_) => "imopenlines.session.start",
         }
     }
 
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmLeadCreate(e) => e.code(),
             Self::ImopenlinesDialogGet(e) => e.code(),
+            Self::ImopenlinesMessageSessionStart(e) => e.code(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.code(),
             Self::ImopenlinesOperatorAnswer(e) => e.code(),
             Self::ImopenlinesOperatorFinish(e) => e.code(),
             Self::ImopenlinesOperatorSkip(e) => e.code(),
             Self::ImopenlinesOperatorSpam(e) => e.code(),
+            Self::ImopenlinesSessionHeadVote(e) => e.code(),
             Self::ImopenlinesSessionHistoryGet(e) => e.code(),
+            Self::ImopenlinesSessionIntercept(e) => e.code(),
+            Self::ImopenlinesSessionJoin(e) => e.code(),
             Self::ImopenlinesSessionModePin(e) => e.code(),
             Self::ImopenlinesSessionModePinAll(e) => e.code(),
             Self::ImopenlinesSessionModeSilent(e) => e.code(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.code(),
+            Self::ImopenlinesSessionStart(e) => e.code(),
         }
     }
 
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            Self::ImopenlinesCrmLeadCreate(e) => e.status(),
             Self::ImopenlinesDialogGet(e) => e.status(),
+            Self::ImopenlinesMessageSessionStart(e) => e.status(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.status(),
             Self::ImopenlinesOperatorAnswer(e) => e.status(),
             Self::ImopenlinesOperatorFinish(e) => e.status(),
             Self::ImopenlinesOperatorSkip(e) => e.status(),
             Self::ImopenlinesOperatorSpam(e) => e.status(),
+            Self::ImopenlinesSessionHeadVote(e) => e.status(),
             Self::ImopenlinesSessionHistoryGet(e) => e.status(),
+            Self::ImopenlinesSessionIntercept(e) => e.status(),
+            Self::ImopenlinesSessionJoin(e) => e.status(),
             Self::ImopenlinesSessionModePin(e) => e.status(),
             Self::ImopenlinesSessionModePinAll(e) => e.status(),
             Self::ImopenlinesSessionModeSilent(e) => e.status(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.status(),
+            Self::ImopenlinesSessionStart(e) => e.status(),
         }
     }
 
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmLeadCreate(e) => e.meaning(),
             Self::ImopenlinesDialogGet(e) => e.meaning(),
+            Self::ImopenlinesMessageSessionStart(e) => e.meaning(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorAnswer(e) => e.meaning(),
             Self::ImopenlinesOperatorFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorSkip(e) => e.meaning(),
             Self::ImopenlinesOperatorSpam(e) => e.meaning(),
+            Self::ImopenlinesSessionHeadVote(e) => e.meaning(),
             Self::ImopenlinesSessionHistoryGet(e) => e.meaning(),
+            Self::ImopenlinesSessionIntercept(e) => e.meaning(),
+            Self::ImopenlinesSessionJoin(e) => e.meaning(),
             Self::ImopenlinesSessionModePin(e) => e.meaning(),
             Self::ImopenlinesSessionModePinAll(e) => e.meaning(),
             Self::ImopenlinesSessionModeSilent(e) => e.meaning(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.meaning(),
+            Self::ImopenlinesSessionStart(e) => e.meaning(),
         }
     }
 }

@@ -13,15 +13,21 @@ pub mod time;
 
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
+    "imopenlines.crm.lead.create",
     "imopenlines.dialog.get",
+    "imopenlines.message.session.start",
     "imopenlines.operator.another.finish",
     "imopenlines.operator.answer",
     "imopenlines.operator.finish",
     "imopenlines.operator.skip",
     "imopenlines.operator.spam",
+    "imopenlines.session.head.vote",
     "imopenlines.session.history.get",
+    "imopenlines.session.intercept",
+    "imopenlines.session.join",
     "imopenlines.session.mode.pin",
     "imopenlines.session.mode.pinAll",
     "imopenlines.session.mode.silent",
     "imopenlines.session.mode.unpinAll",
+    "imopenlines.session.start",
 ];

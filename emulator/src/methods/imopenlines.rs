@@ -34,6 +34,17 @@ const HISTORY_ACCESS_DENIED: MethodFailure = failure(
     "ACCESS_DENIED",
     "You cannot open this conversation as you do not have sufficient rights",
 );
+const USER_NOT_OPERATOR: MethodFailure = failure(
+    "ERROR_USER_NOT_OPERATOR",
+    "Attempt to save a CRM object by a user who is not an operator",
+);
+const OPERATOR_WRONG: MethodFailure =
+    failure("OPERATOR_WRONG", "You can not redirect to this operator");
+const EMPTY_SESSION_ID: MethodFailure = failure("EMPTY_SESSION_ID", "Session ID can't be empty");
+const EMPTY_VOTE_PARAMS: MethodFailure = failure(
+    "EMPTY_VOTE_PARAMS",
+    "At least one of the parameters RATING or COMMENT must be specified",
+);
 const ACCESS_ERROR: MethodFailure = failure(
     "ACCESS_ERROR",
     "You do not have access to the specified dialog",
@@ -44,6 +55,16 @@ pub(crate) const ACCESS_CHECKS: &[MethodFailure] = &[CHAT_ID, USER_ID, CHAT_TYPE
 pub(crate) const PIN_ERRORS: &[MethodFailure] =
     &[CHAT_ID_EMPTY, CHAT_ID, USER_ID, CHAT_TYPE, ACCESS_DENIED];
 pub(crate) const DIALOG_GET_ERRORS: &[MethodFailure] = &[ACCESS_ERROR];
+pub(crate) const LEAD_CREATE_ERRORS: &[MethodFailure] = &[
+    CHAT_ID,
+    USER_ID,
+    CHAT_TYPE,
+    ACCESS_DENIED,
+    USER_NOT_OPERATOR,
+];
+pub(crate) const INTERCEPT_ERRORS: &[MethodFailure] = &[CHAT_ID_EMPTY, OPERATOR_WRONG];
+pub(crate) const HEAD_VOTE_ERRORS: &[MethodFailure] =
+    &[EMPTY_SESSION_ID, EMPTY_VOTE_PARAMS, HISTORY_ACCESS_DENIED];
 pub(crate) const HISTORY_GET_ERRORS: &[MethodFailure] = &[
     MISSING_REQUIRED_PARAM,
     INVALID_SESSION_ID,
@@ -364,8 +385,8 @@ pub(crate) fn session_history_get(
         "canJoin": if chat.members.contains(&caller.user_id) { "N" } else { "Y" },
         "canVoteHead": "N",
         "sessionId": chat.session_id,
-        "sessionVoteHead": 0,
-        "sessionCommentHead": null,
+        "sessionVoteHead": chat.vote_head,
+        "sessionCommentHead": chat.comment_head,
         "userId": dialog,
         "message": messages.iter().map(|m| (m.id.to_string(), json!({
             "id": m.id.to_string(), "chatid": chat.id.to_string(), "senderid": m.author.to_string(),
@@ -441,13 +462,114 @@ pub(crate) fn operator_spam(
     Ok(Value::Bool(true))
 }
 
+/// `imopenlines.session.join`: the caller becomes a member of the chat.
+pub(crate) fn session_join(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    if !chat.members.contains(&caller.user_id) {
+        chat.members.push(caller.user_id);
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.start` and `imopenlines.message.session.start`: a session begins,
+/// held by the caller.
+pub(crate) fn session_start(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    chat.status = SessionStatus::Answered;
+    chat.operator = caller.user_id;
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.crm.lead.create`: only the session's operator (or anyone while nobody holds it)
+/// binds the dialog to a new lead.
+pub(crate) fn crm_lead_create(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    if chat.operator != 0 && chat.operator != caller.user_id {
+        return Err(USER_NOT_OPERATOR);
+    }
+    if chat.lead_id == 0 {
+        chat.lead_id = 1200 + chat.id % 100;
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.intercept`: the caller takes over a dialog another operator holds.
+pub(crate) fn session_intercept(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat_id = php_intval(params.get("CHAT_ID"));
+    if chat_id <= 0 {
+        return Err(CHAT_ID_EMPTY);
+    }
+    let chat = state
+        .chat_mut(chat_id)
+        .filter(|c| c.entity_type == "LINES")
+        .filter(|c| c.status == SessionStatus::Answered && c.operator != caller.user_id)
+        .ok_or(OPERATOR_WRONG)?;
+    chat.operator = caller.user_id;
+    if !chat.members.contains(&caller.user_id) {
+        chat.members.push(caller.user_id);
+    }
+    Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.head.vote`: a supervisor's rating (1–5) and comment on a session.
+pub(crate) fn session_head_vote(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let session = php_intval(params.get("SESSION_ID"));
+    if session <= 0 {
+        return Err(EMPTY_SESSION_ID);
+    }
+    let rating = php_intval(params.get("RATING"));
+    let comment = params
+        .get("COMMENT")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty());
+    if rating <= 0 && comment.is_none() {
+        return Err(EMPTY_VOTE_PARAMS);
+    }
+    let chat = state
+        .chats
+        .iter_mut()
+        .find(|c| c.session_id == session && c.members.contains(&caller.user_id))
+        .ok_or(HISTORY_ACCESS_DENIED)?;
+    if rating > 0 {
+        chat.vote_head = rating.min(5);
+    }
+    if let Some(comment) = comment {
+        chat.comment_head = Some(comment.to_string());
+    }
+    Ok(Value::Bool(true))
+}
+
 /// `entity_data_1` of an open-line chat, the portal's `|`-joined session fields: CRM flag, CRM
 /// entity type and id, PAUSE (`Y` while the dialog is pinned), WAIT_ACTION, SESSION_ID, the
 /// session's start, LINE_ID, BLOCK_DATE, BLOCK_REASON — as the docs' example
 /// `Y|LEAD|1209|N|N|343|1773682918|0|0|0`.
 fn session_data(chat: &Chat) -> String {
     let pause = if chat.pinned { "Y" } else { "N" };
-    format!("N|NONE|0|{pause}|N|{}|1773682918|1|0|0", chat.session_id)
+    let crm = match chat.lead_id {
+        0 => "N|NONE|0".to_string(),
+        lead => format!("Y|LEAD|{lead}"),
+    };
+    format!("{crm}|{pause}|N|{}|1773682918|1|0|0", chat.session_id)
 }
 
 fn check_access(

@@ -140,6 +140,54 @@ pub(crate) const METHODS: &[MethodDef] = &[
         },
         errors: imopenlines::ACCESS_CHECKS,
     },
+    MethodDef {
+        name: "imopenlines.session.join",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_join(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.session.start",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_start(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.message.session.start",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_start(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::ACCESS_CHECKS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.lead.create",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::crm_lead_create(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::LEAD_CREATE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.session.intercept",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_intercept(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::INTERCEPT_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.session.head.vote",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_head_vote(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::HEAD_VOTE_ERRORS,
+    },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.
     MethodDef {

@@ -32,6 +32,49 @@ class Client(SyncClientBase):
 
     __slots__ = ()
 
+    def imopenlines_crm_lead_create(self, chat_id: int) -> Response[bool]:
+        """Create a CRM lead from an open-line dialog.
+
+        Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+        session's operator may. A repeated call may create another lead, so it is not retried.
+
+        Calls ``imopenlines.crm.lead.create`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-crm-lead-create.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the lead has been created.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``, ``UserNotOperatorError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_lead_create(self._native, chat_id)
+
+    def imopenlines_crm_lead_create_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.crm.lead.create`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_lead_create_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
         """Get the open-line dialog (chat) an identifier refers to.
 
@@ -79,6 +122,50 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_dialog_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_message_session_start(self, chat_id: int, message_id: int) -> Response[bool]:
+        """Start a session from a message of an open-line dialog.
+
+        The calling operator starts a new session in the dialog from one of its messages, and holds
+        it. A repeated call may start another session, so it is not retried.
+
+        Calls ``imopenlines.message.session.start`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-message-session-start.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            message_id: ``MESSAGE_ID``. The message of the chat the session starts from.
+
+        Returns:
+            ``result`` (`true` when the session has started.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_message_session_start(self._native, chat_id, message_id)
+
+    def imopenlines_message_session_start_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.message.session.start`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``message_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_message_session_start_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
         """Close an open-line dialog another operator holds.
@@ -296,6 +383,52 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_operator_spam_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_session_head_vote(self, session_id: int, *, rating: Optional[int] = None, comment: Optional[str] = None) -> Response[bool]:
+        """Rate an operator's work in a session as a supervisor.
+
+        A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+        shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+
+        Calls ``imopenlines.session.head.vote`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-head-vote.html).
+
+        Args:
+            session_id: ``SESSION_ID``. The session, as `imopenlines.session.history.get` and `imopenlines.dialog.get` name
+                it.
+            rating: ``RATING``. The rating, from `1` to `5`; not sent unless given.
+            comment: ``COMMENT``. A comment on the rating; not sent unless given. The portal wants the rating, the
+                comment or both.
+
+        Returns:
+            ``result`` (`true` when the rating is saved.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``EmptySessionIdError``, ``EmptyVoteParamsError``, ``AccessDeniedError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_head_vote(self._native, session_id, rating, comment)
+
+    def imopenlines_session_head_vote_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.head.vote`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``session_id``, ``rating``, ``comment``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_head_vote_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
         """Get the messages, participants and files of an open-line session.
 
@@ -339,6 +472,92 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_session_history_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_session_intercept(self, chat_id: int) -> Response[bool]:
+        """Take over an open-line dialog from its operator.
+
+        The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+        A repeated call would fail once the dialog is the caller's, so it is not retried.
+
+        Calls ``imopenlines.session.intercept`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-intercept.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the dialog is the caller's.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``OperatorWrongError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_intercept(self._native, chat_id)
+
+    def imopenlines_session_intercept_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.intercept`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_intercept_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_session_join(self, chat_id: int) -> Response[bool]:
+        """Join an open-line dialog.
+
+        The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+        changes nothing, so repeating the call is safe.
+
+        Calls ``imopenlines.session.join`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-join.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the caller is in the chat.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_join(self._native, chat_id)
+
+    def imopenlines_session_join_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.join`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_join_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
@@ -512,6 +731,49 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_session_mode_unpin_all_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_session_start(self, chat_id: int) -> Response[bool]:
+        """Start a session in an open-line dialog.
+
+        The calling operator starts a new session in the dialog and holds it. A repeated call may
+        start another session, so it is not retried.
+
+        Calls ``imopenlines.session.start`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-start.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the session has started.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``AccessDeniedError``, ``UserIdError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_start(self._native, chat_id)
+
+    def imopenlines_session_start_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.session.start`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_start_batch(self._native, calls, halt)  # type: ignore[return-value]
+
 
 class AsyncClient(AsyncClientBase):
     """An asyncio Bitrix24 client; every call returns an awaitable.
@@ -521,6 +783,17 @@ class AsyncClient(AsyncClientBase):
     """
 
     __slots__ = ()
+
+    async def imopenlines_crm_lead_create(self, chat_id: int) -> Response[bool]:
+        """Create a CRM lead from an open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_lead_create`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_lead_create_async(self._native, chat_id)
+
+    async def imopenlines_crm_lead_create_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_lead_create_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_lead_create_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
         """Get the open-line dialog (chat) an identifier refers to.
@@ -532,6 +805,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_dialog_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_message_session_start(self, chat_id: int, message_id: int) -> Response[bool]:
+        """Start a session from a message of an open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_message_session_start`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_message_session_start_async(self._native, chat_id, message_id)
+
+    async def imopenlines_message_session_start_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_message_session_start_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_message_session_start_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
         """Close an open-line dialog another operator holds.
@@ -588,6 +872,17 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_operator_spam_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_operator_spam_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
+    async def imopenlines_session_head_vote(self, session_id: int, *, rating: Optional[int] = None, comment: Optional[str] = None) -> Response[bool]:
+        """Rate an operator's work in a session as a supervisor.
+
+        The asyncio form of :meth:`Client.imopenlines_session_head_vote`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_head_vote_async(self._native, session_id, rating, comment)
+
+    async def imopenlines_session_head_vote_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_head_vote_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_head_vote_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_session_history_get(self, *, session_id: Optional[int] = None, chat_id: Optional[int] = None) -> Response[ImopenlinesSessionHistoryGetResult]:
         """Get the messages, participants and files of an open-line session.
 
@@ -598,6 +893,28 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_session_history_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesSessionHistoryGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_history_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_session_history_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_session_intercept(self, chat_id: int) -> Response[bool]:
+        """Take over an open-line dialog from its operator.
+
+        The asyncio form of :meth:`Client.imopenlines_session_intercept`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_intercept_async(self._native, chat_id)
+
+    async def imopenlines_session_intercept_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_intercept_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_intercept_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_session_join(self, chat_id: int) -> Response[bool]:
+        """Join an open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_session_join`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_join_async(self._native, chat_id)
+
+    async def imopenlines_session_join_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_join_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_join_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_mode_pin(self, chat_id: int, *, activate: bool = True) -> Response[bool]:
         """Pin an open-line dialog to the current operator, or unpin it.
@@ -642,3 +959,14 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_session_mode_unpin_all_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_session_start(self, chat_id: int) -> Response[bool]:
+        """Start a session in an open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_session_start`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_start_async(self._native, chat_id)
+
+    async def imopenlines_session_start_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_start_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_start_batch_async(self._native, calls, halt)  # type: ignore[return-value]

@@ -47,17 +47,20 @@ if TYPE_CHECKING:
 __all__ = [
     "B24kitError",
     "MethodError",
-    "AccessError",
-    "ImNotInstalledError",
     "ChatIdError",
     "ChatTypeError",
     "AccessDeniedError",
     "UserIdError",
+    "UserNotOperatorError",
+    "AccessError",
+    "ImNotInstalledError",
     "AccessDeniedKickError",
+    "EmptySessionIdError",
+    "EmptyVoteParamsError",
     "MissingRequiredParamError",
     "InvalidSessionIdError",
     "ChatIdEmptyError",
-    "UserNotOperatorError",
+    "OperatorWrongError",
     "BitrixSystemError",
     "RateLimitError",
     "AuthError",
@@ -101,6 +104,41 @@ __all__ = [
 ]
 
 
+class ChatIdError(MethodError):
+    """``CHAT_ID`` (HTTP 400): The specified chat identifier is incorrect.
+
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    """
+
+
+class ChatTypeError(MethodError):
+    """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
+
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    """
+
+
+class AccessDeniedError(MethodError):
+    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
+
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    """
+
+
+class UserIdError(MethodError):
+    """``USER_ID`` (HTTP 400): The specified user identifier is incorrect.
+
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    """
+
+
+class UserNotOperatorError(MethodError):
+    """``ERROR_USER_NOT_OPERATOR`` (HTTP 400): Attempt to save a CRM object by a user who is not an operator.
+
+    Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin.
+    """
+
+
 class AccessError(MethodError):
     """``ACCESS_ERROR`` (HTTP 400): You do not have access to the specified dialog.
 
@@ -115,38 +153,24 @@ class ImNotInstalledError(MethodError):
     """
 
 
-class ChatIdError(MethodError):
-    """``CHAT_ID`` (HTTP 400): The specified chat identifier is incorrect.
-
-    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class ChatTypeError(MethodError):
-    """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
-
-    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class AccessDeniedError(MethodError):
-    """``ACCESS_DENIED`` (HTTP 400): You cannot open this conversation as you do not have sufficient rights.
-
-    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
-class UserIdError(MethodError):
-    """``USER_ID`` (HTTP 400): The specified user identifier is incorrect.
-
-    Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent.
-    """
-
-
 class AccessDeniedKickError(MethodError):
     """``ACCESS_DENIED_KICK`` (HTTP 400): Insufficient permissions to remove participants from the chat.
 
     Documented for: imopenlines.operator.skip.
+    """
+
+
+class EmptySessionIdError(MethodError):
+    """``EMPTY_SESSION_ID`` (HTTP 400): Session ID can't be empty.
+
+    Documented for: imopenlines.session.head.vote.
+    """
+
+
+class EmptyVoteParamsError(MethodError):
+    """``EMPTY_VOTE_PARAMS`` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified.
+
+    Documented for: imopenlines.session.head.vote.
     """
 
 
@@ -167,14 +191,14 @@ class InvalidSessionIdError(MethodError):
 class ChatIdEmptyError(MethodError):
     """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
 
-    Documented for: imopenlines.session.mode.pin.
+    Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin.
     """
 
 
-class UserNotOperatorError(MethodError):
-    """``ERROR_USER_NOT_OPERATOR`` (HTTP 400): The user is not an operator of the open line.
+class OperatorWrongError(MethodError):
+    """``OPERATOR_WRONG`` (HTTP 400): You can not redirect to this operator.
 
-    Documented for: imopenlines.session.mode.pin.
+    Documented for: imopenlines.session.intercept.
     """
 
 
@@ -342,17 +366,20 @@ class PortalDeletedError(PortalStateError):
 
 
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
-    "ACCESS_ERROR": AccessError,
-    "IM_NOT_INSTALLED": ImNotInstalledError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
     "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
+    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "ACCESS_ERROR": AccessError,
+    "IM_NOT_INSTALLED": ImNotInstalledError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "EMPTY_SESSION_ID": EmptySessionIdError,
+    "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
     "INVALID_SESSION_ID": InvalidSessionIdError,
     "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "OPERATOR_WRONG": OperatorWrongError,
 }
 
 _SYSTEM_ERRORS: Dict[str, Type[BitrixSystemError]] = {

@@ -713,6 +713,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func callMethod(method: String, params: JsonValue, idempotent: Bool?) async throws  -> JsonResponse
     
     /**
+     * Create a CRM lead from an open-line dialog.
+     *
+     * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+     * session's operator may. A repeated call may create another lead, so it is not retried.
+     *
+     * Calls `imopenlines.crm.lead.create` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmLeadCreate(chatId: Int64) async throws  -> ImopenlinesCrmLeadCreateResponse
+    
+    /**
+     * `imopenlines.crm.lead.create` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmLeadCreateBatch(calls: [ImopenlinesCrmLeadCreateCall], halt: Bool) async  -> [ImopenlinesCrmLeadCreateOutcome]
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -729,6 +747,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Bool) async  -> [ImopenlinesDialogGetOutcome]
+    
+    /**
+     * Start a session from a message of an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog from one of its messages, and holds
+     * it. A repeated call may start another session, so it is not retried.
+     *
+     * Calls `imopenlines.message.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesMessageSessionStart(chatId: Int64, messageId: Int64) async throws  -> ImopenlinesMessageSessionStartResponse
+    
+    /**
+     * `imopenlines.message.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesMessageSessionStartBatch(calls: [ImopenlinesMessageSessionStartCall], halt: Bool) async  -> [ImopenlinesMessageSessionStartOutcome]
     
     /**
      * Close an open-line dialog another operator holds.
@@ -822,6 +858,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesOperatorSpamBatch(calls: [ImopenlinesOperatorSpamCall], halt: Bool) async  -> [ImopenlinesOperatorSpamOutcome]
     
     /**
+     * Rate an operator's work in a session as a supervisor.
+     *
+     * A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+     * shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.head.vote` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionHeadVote(sessionId: Int64, rating: Int64?, comment: String?) async throws  -> ImopenlinesSessionHeadVoteResponse
+    
+    /**
+     * `imopenlines.session.head.vote` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionHeadVoteBatch(calls: [ImopenlinesSessionHeadVoteCall], halt: Bool) async  -> [ImopenlinesSessionHeadVoteOutcome]
+    
+    /**
      * Get the messages, participants and files of an open-line session.
      *
      * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -839,6 +893,42 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesSessionHistoryGetBatch(calls: [ImopenlinesSessionHistoryGetCall], halt: Bool) async  -> [ImopenlinesSessionHistoryGetOutcome]
+    
+    /**
+     * Take over an open-line dialog from its operator.
+     *
+     * The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+     * A repeated call would fail once the dialog is the caller's, so it is not retried.
+     *
+     * Calls `imopenlines.session.intercept` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionIntercept(chatId: Int64) async throws  -> ImopenlinesSessionInterceptResponse
+    
+    /**
+     * `imopenlines.session.intercept` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionInterceptBatch(calls: [ImopenlinesSessionInterceptCall], halt: Bool) async  -> [ImopenlinesSessionInterceptOutcome]
+    
+    /**
+     * Join an open-line dialog.
+     *
+     * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+     * changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionJoin(chatId: Int64) async throws  -> ImopenlinesSessionJoinResponse
+    
+    /**
+     * `imopenlines.session.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionJoinBatch(calls: [ImopenlinesSessionJoinCall], halt: Bool) async  -> [ImopenlinesSessionJoinOutcome]
     
     /**
      * Pin an open-line dialog to the current operator, or unpin it.
@@ -916,6 +1006,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpinAllCall], halt: Bool) async  -> [ImopenlinesSessionModeUnpinAllOutcome]
+    
+    /**
+     * Start a session in an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog and holds it. A repeated call may
+     * start another session, so it is not retried.
+     *
+     * Calls `imopenlines.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesSessionStart(chatId: Int64) async throws  -> ImopenlinesSessionStartResponse
+    
+    /**
+     * `imopenlines.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionStartBatch(calls: [ImopenlinesSessionStartCall], halt: Bool) async  -> [ImopenlinesSessionStartOutcome]
     
     /**
      * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
@@ -1109,6 +1217,53 @@ open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)
 }
     
     /**
+     * Create a CRM lead from an open-line dialog.
+     *
+     * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+     * session's operator may. A repeated call may create another lead, so it is not retried.
+     *
+     * Calls `imopenlines.crm.lead.create` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmLeadCreate(chatId: Int64)async throws  -> ImopenlinesCrmLeadCreateResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmLeadCreateResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.lead.create` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmLeadCreateBatch(calls: [ImopenlinesCrmLeadCreateCall], halt: Bool = false)async  -> [ImopenlinesCrmLeadCreateOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1150,6 +1305,53 @@ open func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Boo
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Start a session from a message of an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog from one of its messages, and holds
+     * it. A repeated call may start another session, so it is not retried.
+     *
+     * Calls `imopenlines.message.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesMessageSessionStart(chatId: Int64, messageId: Int64)async throws  -> ImopenlinesMessageSessionStartResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId),FfiConverterInt64.lower(messageId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesMessageSessionStartResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.message.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesMessageSessionStartBatch(calls: [ImopenlinesMessageSessionStartCall], halt: Bool = false)async  -> [ImopenlinesMessageSessionStartOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesMessageSessionStartCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesMessageSessionStartOutcome.lift,
             errorHandler: nil
             
         )
@@ -1392,6 +1594,53 @@ open func imopenlinesOperatorSpamBatch(calls: [ImopenlinesOperatorSpamCall], hal
 }
     
     /**
+     * Rate an operator's work in a session as a supervisor.
+     *
+     * A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+     * shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.head.vote` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionHeadVote(sessionId: Int64, rating: Int64? = nil, comment: String? = nil)async throws  -> ImopenlinesSessionHeadVoteResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(sessionId),FfiConverterOptionInt64.lower(rating),FfiConverterOptionString.lower(comment)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionHeadVoteResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.head.vote` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionHeadVoteBatch(calls: [ImopenlinesSessionHeadVoteCall], halt: Bool = false)async  -> [ImopenlinesSessionHeadVoteOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionHeadVoteCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionHeadVoteOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Get the messages, participants and files of an open-line session.
      *
      * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -1434,6 +1683,100 @@ open func imopenlinesSessionHistoryGetBatch(calls: [ImopenlinesSessionHistoryGet
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Take over an open-line dialog from its operator.
+     *
+     * The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+     * A repeated call would fail once the dialog is the caller's, so it is not retried.
+     *
+     * Calls `imopenlines.session.intercept` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionIntercept(chatId: Int64)async throws  -> ImopenlinesSessionInterceptResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionInterceptResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.intercept` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionInterceptBatch(calls: [ImopenlinesSessionInterceptCall], halt: Bool = false)async  -> [ImopenlinesSessionInterceptOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionInterceptCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionInterceptOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Join an open-line dialog.
+     *
+     * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+     * changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionJoin(chatId: Int64)async throws  -> ImopenlinesSessionJoinResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionJoinResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionJoinBatch(calls: [ImopenlinesSessionJoinCall], halt: Bool = false)async  -> [ImopenlinesSessionJoinOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionJoinCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionJoinOutcome.lift,
             errorHandler: nil
             
         )
@@ -1627,6 +1970,53 @@ open func imopenlinesSessionModeUnpinAllBatch(calls: [ImopenlinesSessionModeUnpi
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Start a session in an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog and holds it. A repeated call may
+     * start another session, so it is not retried.
+     *
+     * Calls `imopenlines.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesSessionStart(chatId: Int64)async throws  -> ImopenlinesSessionStartResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesSessionStartResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionStartBatch(calls: [ImopenlinesSessionStartCall], halt: Bool = false)async  -> [ImopenlinesSessionStartOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionStartCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionStartOutcome.lift,
             errorHandler: nil
             
         )
@@ -4749,6 +5139,116 @@ public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffe
 
 
 /**
+ * The parameters of one `imopenlines.crm.lead.create` in a batch.
+ */
+public struct ImopenlinesCrmLeadCreateCall: Equatable, Hashable {
+    public var chatId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64) {
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmLeadCreateCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmLeadCreateCall {
+        return
+            try ImopenlinesCrmLeadCreateCall(
+                chatId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmLeadCreateCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmLeadCreateCall {
+    return try FfiConverterTypeImopenlinesCrmLeadCreateCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateCall_lower(_ value: ImopenlinesCrmLeadCreateCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmLeadCreateCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.lead.create`: `true` when the lead has been created. and the answer's `time`.
+ */
+public struct ImopenlinesCrmLeadCreateResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmLeadCreateResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmLeadCreateResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmLeadCreateResponse {
+        return
+            try ImopenlinesCrmLeadCreateResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmLeadCreateResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmLeadCreateResponse {
+    return try FfiConverterTypeImopenlinesCrmLeadCreateResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateResponse_lower(_ value: ImopenlinesCrmLeadCreateResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmLeadCreateResponse.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.dialog.get` in a batch.
  */
 public struct ImopenlinesDialogGetCall: Equatable, Hashable {
@@ -5314,6 +5814,120 @@ public func FfiConverterTypeImopenlinesDialogGetResult_lower(_ value: Imopenline
 
 
 /**
+ * The parameters of one `imopenlines.message.session.start` in a batch.
+ */
+public struct ImopenlinesMessageSessionStartCall: Equatable, Hashable {
+    public var chatId: Int64
+    public var messageId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64, messageId: Int64) {
+        self.chatId = chatId
+        self.messageId = messageId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageSessionStartCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageSessionStartCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageSessionStartCall {
+        return
+            try ImopenlinesMessageSessionStartCall(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                messageId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesMessageSessionStartCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterInt64.write(value.messageId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartCall_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageSessionStartCall {
+    return try FfiConverterTypeImopenlinesMessageSessionStartCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartCall_lower(_ value: ImopenlinesMessageSessionStartCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageSessionStartCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.message.session.start`: `true` when the session has started. and the answer's `time`.
+ */
+public struct ImopenlinesMessageSessionStartResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageSessionStartResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageSessionStartResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageSessionStartResponse {
+        return
+            try ImopenlinesMessageSessionStartResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesMessageSessionStartResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageSessionStartResponse {
+    return try FfiConverterTypeImopenlinesMessageSessionStartResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartResponse_lower(_ value: ImopenlinesMessageSessionStartResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageSessionStartResponse.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.operator.another.finish` in a batch.
  */
 public struct ImopenlinesOperatorAnotherFinishCall: Equatable, Hashable {
@@ -5864,6 +6478,124 @@ public func FfiConverterTypeImopenlinesOperatorSpamResponse_lower(_ value: Imope
 
 
 /**
+ * The parameters of one `imopenlines.session.head.vote` in a batch.
+ */
+public struct ImopenlinesSessionHeadVoteCall: Equatable, Hashable {
+    public var sessionId: Int64
+    public var rating: Int64?
+    public var comment: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(sessionId: Int64, rating: Int64? = nil, comment: String? = nil) {
+        self.sessionId = sessionId
+        self.rating = rating
+        self.comment = comment
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHeadVoteCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHeadVoteCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHeadVoteCall {
+        return
+            try ImopenlinesSessionHeadVoteCall(
+                sessionId: FfiConverterInt64.read(from: &buf), 
+                rating: FfiConverterOptionInt64.read(from: &buf), 
+                comment: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionHeadVoteCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.sessionId, into: &buf)
+        FfiConverterOptionInt64.write(value.rating, into: &buf)
+        FfiConverterOptionString.write(value.comment, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHeadVoteCall {
+    return try FfiConverterTypeImopenlinesSessionHeadVoteCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteCall_lower(_ value: ImopenlinesSessionHeadVoteCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHeadVoteCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.head.vote`: `true` when the rating is saved. and the answer's `time`.
+ */
+public struct ImopenlinesSessionHeadVoteResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHeadVoteResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHeadVoteResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHeadVoteResponse {
+        return
+            try ImopenlinesSessionHeadVoteResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionHeadVoteResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHeadVoteResponse {
+    return try FfiConverterTypeImopenlinesSessionHeadVoteResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteResponse_lower(_ value: ImopenlinesSessionHeadVoteResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHeadVoteResponse.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.session.history.get` in a batch.
  */
 public struct ImopenlinesSessionHistoryGetCall: Equatable, Hashable {
@@ -6205,6 +6937,226 @@ public func FfiConverterTypeImopenlinesSessionHistoryGetResult_lift(_ buf: RustB
 #endif
 public func FfiConverterTypeImopenlinesSessionHistoryGetResult_lower(_ value: ImopenlinesSessionHistoryGetResult) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionHistoryGetResult.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.session.intercept` in a batch.
+ */
+public struct ImopenlinesSessionInterceptCall: Equatable, Hashable {
+    public var chatId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64) {
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionInterceptCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionInterceptCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionInterceptCall {
+        return
+            try ImopenlinesSessionInterceptCall(
+                chatId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionInterceptCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionInterceptCall {
+    return try FfiConverterTypeImopenlinesSessionInterceptCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptCall_lower(_ value: ImopenlinesSessionInterceptCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionInterceptCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.intercept`: `true` when the dialog is the caller's. and the answer's `time`.
+ */
+public struct ImopenlinesSessionInterceptResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionInterceptResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionInterceptResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionInterceptResponse {
+        return
+            try ImopenlinesSessionInterceptResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionInterceptResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionInterceptResponse {
+    return try FfiConverterTypeImopenlinesSessionInterceptResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptResponse_lower(_ value: ImopenlinesSessionInterceptResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionInterceptResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.session.join` in a batch.
+ */
+public struct ImopenlinesSessionJoinCall: Equatable, Hashable {
+    public var chatId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64) {
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionJoinCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionJoinCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionJoinCall {
+        return
+            try ImopenlinesSessionJoinCall(
+                chatId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionJoinCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionJoinCall {
+    return try FfiConverterTypeImopenlinesSessionJoinCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinCall_lower(_ value: ImopenlinesSessionJoinCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionJoinCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.join`: `true` when the caller is in the chat. and the answer's `time`.
+ */
+public struct ImopenlinesSessionJoinResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionJoinResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionJoinResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionJoinResponse {
+        return
+            try ImopenlinesSessionJoinResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionJoinResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionJoinResponse {
+    return try FfiConverterTypeImopenlinesSessionJoinResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinResponse_lower(_ value: ImopenlinesSessionJoinResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionJoinResponse.lower(value)
 }
 
 
@@ -6643,6 +7595,116 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lift(_ buf: R
 #endif
 public func FfiConverterTypeImopenlinesSessionModeUnpinAllResponse_lower(_ value: ImopenlinesSessionModeUnpinAllResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModeUnpinAllResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.session.start` in a batch.
+ */
+public struct ImopenlinesSessionStartCall: Equatable, Hashable {
+    public var chatId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64) {
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionStartCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionStartCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionStartCall {
+        return
+            try ImopenlinesSessionStartCall(
+                chatId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionStartCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartCall_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionStartCall {
+    return try FfiConverterTypeImopenlinesSessionStartCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartCall_lower(_ value: ImopenlinesSessionStartCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionStartCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.session.start`: `true` when the session has started. and the answer's `time`.
+ */
+public struct ImopenlinesSessionStartResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionStartResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionStartResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionStartResponse {
+        return
+            try ImopenlinesSessionStartResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesSessionStartResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionStartResponse {
+    return try FfiConverterTypeImopenlinesSessionStartResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartResponse_lower(_ value: ImopenlinesSessionStartResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionStartResponse.lower(value)
 }
 
 
@@ -7141,6 +8203,31 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
+     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    case UserId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
+     */
+    case UserNotOperator(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     case Access(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
@@ -7151,29 +8238,19 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    case UserId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
      * `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
      */
     case AccessDeniedKick(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
+     */
+    case EmptySessionId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
+     */
+    case EmptyVoteParams(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
@@ -7186,14 +8263,14 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case InvalidSessionId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin
      */
     case ChatIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
+     * `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept
      */
-    case UserNotOperator(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case OperatorWrong(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
@@ -7443,7 +8520,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .Access(
+        case 1: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7455,7 +8532,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 2: return .ImNotInstalled(
+        case 2: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7467,7 +8544,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 3: return .ChatId(
+        case 3: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7479,7 +8556,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 4: return .ChatType(
+        case 4: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7491,7 +8568,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 5: return .AccessDenied(
+        case 5: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7503,7 +8580,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 6: return .UserId(
+        case 6: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7515,7 +8592,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 7: return .AccessDeniedKick(
+        case 7: return .ImNotInstalled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7527,7 +8604,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 8: return .MissingRequiredParam(
+        case 8: return .AccessDeniedKick(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7539,7 +8616,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .InvalidSessionId(
+        case 9: return .EmptySessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7551,7 +8628,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .ChatIdEmpty(
+        case 10: return .EmptyVoteParams(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7563,7 +8640,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .UserNotOperator(
+        case 11: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7575,7 +8652,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .InternalServer(
+        case 12: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7587,7 +8664,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .UnexpectedAnswer(
+        case 13: return .ChatIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7599,7 +8676,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .QueryLimitExceeded(
+        case 14: return .OperatorWrong(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7611,7 +8688,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .OperationTimeLimit(
+        case 15: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7623,7 +8700,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .BatchMethodNotAllowed(
+        case 16: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7635,7 +8712,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .BatchLengthExceeded(
+        case 17: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7647,7 +8724,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .NoAuthFound(
+        case 18: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7659,7 +8736,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .InvalidRequest(
+        case 19: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7671,7 +8748,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .OverloadLimit(
+        case 20: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7683,7 +8760,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .PlanAccessDenied(
+        case 21: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7695,7 +8772,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .InvalidCredentials(
+        case 22: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7707,7 +8784,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .ManifestIsNotAvailable(
+        case 23: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7719,7 +8796,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .MethodNotFound(
+        case 24: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7731,7 +8808,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .InsufficientScope(
+        case 25: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7743,7 +8820,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .ExpiredToken(
+        case 26: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7755,7 +8832,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .InvalidToken(
+        case 27: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7767,7 +8844,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .UserAccess(
+        case 28: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7779,7 +8856,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .PortalDeleted(
+        case 29: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7791,7 +8868,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .UnknownCode(
+        case 30: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7803,7 +8880,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .Http(
+        case 31: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7815,7 +8892,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .PortalMoved(
+        case 32: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7827,7 +8904,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .Connect(
+        case 33: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7839,7 +8916,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .Tls(
+        case 34: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7851,7 +8928,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .RequestTimeout(
+        case 35: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7863,7 +8940,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .ConnectionLost(
+        case 36: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7875,7 +8952,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .Protocol(
+        case 37: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7887,7 +8964,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .InvalidArgument(
+        case 38: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7899,7 +8976,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .Config(
+        case 39: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7911,7 +8988,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 40: return .TokenRefresh(
+        case 40: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7923,7 +9000,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 41: return .Skipped(
+        case 41: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7935,7 +9012,43 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 42: return .Internal(
+        case 42: return .Config(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 43: return .TokenRefresh(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 44: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 45: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -7959,7 +9072,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
 
         
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -7973,7 +9086,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -7987,7 +9100,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8001,7 +9114,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8015,7 +9128,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8029,7 +9142,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8043,7 +9156,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8057,7 +9170,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8071,7 +9184,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8085,7 +9198,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8099,7 +9212,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8113,7 +9226,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8127,7 +9240,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8141,7 +9254,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8155,7 +9268,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8169,7 +9282,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8183,7 +9296,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8197,7 +9310,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8211,7 +9324,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8225,7 +9338,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8239,7 +9352,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8253,7 +9366,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8267,7 +9380,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8281,7 +9394,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8295,7 +9408,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8309,7 +9422,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8323,7 +9436,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8337,7 +9450,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8351,7 +9464,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8365,7 +9478,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8379,7 +9492,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8393,7 +9506,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8407,7 +9520,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8421,7 +9534,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8435,7 +9548,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8449,7 +9562,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8463,7 +9576,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8477,7 +9590,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8491,7 +9604,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8505,7 +9618,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8519,7 +9632,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -8533,8 +9646,50 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(42))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(43))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(44))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(45))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -8747,6 +9902,81 @@ public func FfiConverterTypeClientEvent_lower(_ value: ClientEvent) -> RustBuffe
 
 
 /**
+ * The outcome of one `imopenlines.crm.lead.create` in a batch.
+ */
+
+public enum ImopenlinesCrmLeadCreateOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmLeadCreateResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmLeadCreateOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmLeadCreateOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmLeadCreateOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmLeadCreateOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmLeadCreateResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmLeadCreateOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmLeadCreateResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmLeadCreateOutcome {
+    return try FfiConverterTypeImopenlinesCrmLeadCreateOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmLeadCreateOutcome_lower(_ value: ImopenlinesCrmLeadCreateOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmLeadCreateOutcome.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 
@@ -8817,6 +10047,81 @@ public func FfiConverterTypeImopenlinesDialogGetOutcome_lift(_ buf: RustBuffer) 
 #endif
 public func FfiConverterTypeImopenlinesDialogGetOutcome_lower(_ value: ImopenlinesDialogGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesDialogGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.message.session.start` in a batch.
+ */
+
+public enum ImopenlinesMessageSessionStartOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesMessageSessionStartResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageSessionStartOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageSessionStartOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesMessageSessionStartOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageSessionStartOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesMessageSessionStartResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesMessageSessionStartOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesMessageSessionStartResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageSessionStartOutcome {
+    return try FfiConverterTypeImopenlinesMessageSessionStartOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageSessionStartOutcome_lower(_ value: ImopenlinesMessageSessionStartOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageSessionStartOutcome.lower(value)
 }
 
 
@@ -9197,6 +10502,81 @@ public func FfiConverterTypeImopenlinesOperatorSpamOutcome_lower(_ value: Imopen
 
 
 /**
+ * The outcome of one `imopenlines.session.head.vote` in a batch.
+ */
+
+public enum ImopenlinesSessionHeadVoteOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionHeadVoteResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionHeadVoteOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionHeadVoteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionHeadVoteOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionHeadVoteOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionHeadVoteResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionHeadVoteOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionHeadVoteResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionHeadVoteOutcome {
+    return try FfiConverterTypeImopenlinesSessionHeadVoteOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionHeadVoteOutcome_lower(_ value: ImopenlinesSessionHeadVoteOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionHeadVoteOutcome.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.session.history.get` in a batch.
  */
 
@@ -9267,6 +10647,156 @@ public func FfiConverterTypeImopenlinesSessionHistoryGetOutcome_lift(_ buf: Rust
 #endif
 public func FfiConverterTypeImopenlinesSessionHistoryGetOutcome_lower(_ value: ImopenlinesSessionHistoryGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionHistoryGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.intercept` in a batch.
+ */
+
+public enum ImopenlinesSessionInterceptOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionInterceptResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionInterceptOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionInterceptOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionInterceptOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionInterceptOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionInterceptResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionInterceptOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionInterceptResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionInterceptOutcome {
+    return try FfiConverterTypeImopenlinesSessionInterceptOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionInterceptOutcome_lower(_ value: ImopenlinesSessionInterceptOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionInterceptOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.join` in a batch.
+ */
+
+public enum ImopenlinesSessionJoinOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionJoinResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionJoinOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionJoinOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionJoinOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionJoinOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionJoinResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionJoinOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionJoinResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionJoinOutcome {
+    return try FfiConverterTypeImopenlinesSessionJoinOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionJoinOutcome_lower(_ value: ImopenlinesSessionJoinOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionJoinOutcome.lower(value)
 }
 
 
@@ -9567,6 +11097,81 @@ public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lift(_ buf: Ru
 #endif
 public func FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome_lower(_ value: ImopenlinesSessionModeUnpinAllOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.session.start` in a batch.
+ */
+
+public enum ImopenlinesSessionStartOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesSessionStartResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesSessionStartOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesSessionStartOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesSessionStartOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesSessionStartOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesSessionStartResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesSessionStartOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesSessionStartResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesSessionStartOutcome {
+    return try FfiConverterTypeImopenlinesSessionStartOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesSessionStartOutcome_lower(_ value: ImopenlinesSessionStartOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesSessionStartOutcome.lower(value)
 }
 
 
@@ -10899,6 +12504,31 @@ fileprivate struct FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmLeadCreateCall]
+
+    public static func write(_ value: [ImopenlinesCrmLeadCreateCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmLeadCreateCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmLeadCreateCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmLeadCreateCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmLeadCreateCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesDialogGetCall]
 
@@ -10916,6 +12546,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverte
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesDialogGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesMessageSessionStartCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesMessageSessionStartCall]
+
+    public static func write(_ value: [ImopenlinesMessageSessionStartCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesMessageSessionStartCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesMessageSessionStartCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesMessageSessionStartCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesMessageSessionStartCall.read(from: &buf))
         }
         return seq
     }
@@ -11049,6 +12704,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesOperatorSpamCall: FfiConve
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHeadVoteCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionHeadVoteCall]
+
+    public static func write(_ value: [ImopenlinesSessionHeadVoteCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionHeadVoteCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionHeadVoteCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionHeadVoteCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionHeadVoteCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesSessionHistoryGetCall]
 
@@ -11066,6 +12746,56 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: Ffi
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesSessionHistoryGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionInterceptCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionInterceptCall]
+
+    public static func write(_ value: [ImopenlinesSessionInterceptCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionInterceptCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionInterceptCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionInterceptCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionInterceptCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionJoinCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionJoinCall]
+
+    public static func write(_ value: [ImopenlinesSessionJoinCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionJoinCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionJoinCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionJoinCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionJoinCall.read(from: &buf))
         }
         return seq
     }
@@ -11174,6 +12904,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: F
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionStartCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionStartCall]
+
+    public static func write(_ value: [ImopenlinesSessionStartCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionStartCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionStartCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionStartCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionStartCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer {
     typealias SwiftType = [JsonEntry]
 
@@ -11224,6 +12979,31 @@ fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmLeadCreateOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmLeadCreateOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmLeadCreateOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmLeadCreateOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmLeadCreateOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmLeadCreateOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesDialogGetOutcome]
 
@@ -11241,6 +13021,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConve
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesDialogGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesMessageSessionStartOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesMessageSessionStartOutcome]
+
+    public static func write(_ value: [ImopenlinesMessageSessionStartOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesMessageSessionStartOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesMessageSessionStartOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesMessageSessionStartOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesMessageSessionStartOutcome.read(from: &buf))
         }
         return seq
     }
@@ -11374,6 +13179,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome: FfiCo
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHeadVoteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionHeadVoteOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionHeadVoteOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionHeadVoteOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionHeadVoteOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionHeadVoteOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionHeadVoteOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesSessionHistoryGetOutcome]
 
@@ -11391,6 +13221,56 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesSessionHistoryGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionInterceptOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionInterceptOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionInterceptOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionInterceptOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionInterceptOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionInterceptOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionInterceptOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionJoinOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionJoinOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionJoinOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionJoinOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionJoinOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionJoinOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionJoinOutcome.read(from: &buf))
         }
         return seq
     }
@@ -11491,6 +13371,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesSessionStartOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesSessionStartOutcome]
+
+    public static func write(_ value: [ImopenlinesSessionStartOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesSessionStartOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesSessionStartOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesSessionStartOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesSessionStartOutcome.read(from: &buf))
         }
         return seq
     }
@@ -11855,10 +13760,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() != 52820) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() != 28147) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 38540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() != 26537) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() != 27517) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() != 29857) {
@@ -11891,10 +13808,28 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() != 23988) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() != 43677) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() != 8978) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() != 64713) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() != 4667) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() != 43802) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() != 30925) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() != 41852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() != 40501) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 17950) {
@@ -11919,6 +13854,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 33058) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() != 44060) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() != 59129) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_list() != 40162) {

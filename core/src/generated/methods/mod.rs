@@ -2,8 +2,12 @@
 //! One module per Bitrix24 method: its parameters, its result, its documented errors and how
 //! the runtime calls it (`Method`). The calls on the clients are in `calls`.
 
+mod imopenlines_crm_lead_create;
+pub use imopenlines_crm_lead_create::*;
 mod imopenlines_dialog_get;
 pub use imopenlines_dialog_get::*;
+mod imopenlines_message_session_start;
+pub use imopenlines_message_session_start::*;
 mod imopenlines_operator_another_finish;
 pub use imopenlines_operator_another_finish::*;
 mod imopenlines_operator_answer;
@@ -14,8 +18,14 @@ mod imopenlines_operator_skip;
 pub use imopenlines_operator_skip::*;
 mod imopenlines_operator_spam;
 pub use imopenlines_operator_spam::*;
+mod imopenlines_session_head_vote;
+pub use imopenlines_session_head_vote::*;
 mod imopenlines_session_history_get;
 pub use imopenlines_session_history_get::*;
+mod imopenlines_session_intercept;
+pub use imopenlines_session_intercept::*;
+mod imopenlines_session_join;
+pub use imopenlines_session_join::*;
 mod imopenlines_session_mode_pin;
 pub use imopenlines_session_mode_pin::*;
 mod imopenlines_session_mode_pin_all;
@@ -24,3 +34,5 @@ mod imopenlines_session_mode_silent;
 pub use imopenlines_session_mode_silent::*;
 mod imopenlines_session_mode_unpin_all;
 pub use imopenlines_session_mode_unpin_all::*;
+mod imopenlines_session_start;
+pub use imopenlines_session_start::*;

@@ -759,9 +759,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish(
     ): Int
@@ -783,9 +791,21 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
     ): Int
@@ -802,6 +822,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_list(
     ): Int
@@ -877,9 +901,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_call_method(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`idempotent`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create(`ptr`: Long,`chatId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start(`ptr`: Long,`chatId`: Long,`messageId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_operator_another_finish(`ptr`: Long,`chatId`: Long,
     ): Long
@@ -901,9 +933,21 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_operator_spam_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote(`ptr`: Long,`sessionId`: Long,`rating`: RustBuffer.ByValue,`comment`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get(`ptr`: Long,`sessionId`: RustBuffer.ByValue,`chatId`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_history_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept(`ptr`: Long,`chatId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join(`ptr`: Long,`chatId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
     ): Long
@@ -920,6 +964,10 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_unpin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start(`ptr`: Long,`chatId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_list(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`byId`: Byte,`idField`: RustBuffer.ByValue,`itemsKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1120,10 +1168,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() and 0xFFFF) != 52820) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() and 0xFFFF) != 28147) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 38540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() and 0xFFFF) != 26537) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() and 0xFFFF) != 27517) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() and 0xFFFF) != 29857) {
@@ -1156,10 +1216,28 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() and 0xFFFF) != 23988) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() and 0xFFFF) != 43677) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() and 0xFFFF) != 8978) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() and 0xFFFF) != 64713) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() and 0xFFFF) != 4667) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() and 0xFFFF) != 43802) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() and 0xFFFF) != 30925) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() and 0xFFFF) != 41852) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() and 0xFFFF) != 40501) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 17950) {
@@ -1184,6 +1262,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 33058) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() and 0xFFFF) != 44060) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() and 0xFFFF) != 59129) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_list() and 0xFFFF) != 40162) {
@@ -1869,6 +1953,24 @@ public interface ClientInterface {
     suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean? = null): JsonResponse
     
     /**
+     * Create a CRM lead from an open-line dialog.
+     *
+     * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+     * session's operator may. A repeated call may create another lead, so it is not retried.
+     *
+     * Calls `imopenlines.crm.lead.create` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmLeadCreate`(`chatId`: kotlin.Long): ImopenlinesCrmLeadCreateResponse
+    
+    /**
+     * `imopenlines.crm.lead.create` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmLeadCreateBatch`(`calls`: List<ImopenlinesCrmLeadCreateCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmLeadCreateOutcome>
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1885,6 +1987,24 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesDialogGetBatch`(`calls`: List<ImopenlinesDialogGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesDialogGetOutcome>
+    
+    /**
+     * Start a session from a message of an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog from one of its messages, and holds
+     * it. A repeated call may start another session, so it is not retried.
+     *
+     * Calls `imopenlines.message.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesMessageSessionStart`(`chatId`: kotlin.Long, `messageId`: kotlin.Long): ImopenlinesMessageSessionStartResponse
+    
+    /**
+     * `imopenlines.message.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesMessageSessionStartBatch`(`calls`: List<ImopenlinesMessageSessionStartCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesMessageSessionStartOutcome>
     
     /**
      * Close an open-line dialog another operator holds.
@@ -1978,6 +2098,24 @@ public interface ClientInterface {
     suspend fun `imopenlinesOperatorSpamBatch`(`calls`: List<ImopenlinesOperatorSpamCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesOperatorSpamOutcome>
     
     /**
+     * Rate an operator's work in a session as a supervisor.
+     *
+     * A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+     * shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.head.vote` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionHeadVote`(`sessionId`: kotlin.Long, `rating`: kotlin.Long? = null, `comment`: kotlin.String? = null): ImopenlinesSessionHeadVoteResponse
+    
+    /**
+     * `imopenlines.session.head.vote` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionHeadVoteBatch`(`calls`: List<ImopenlinesSessionHeadVoteCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionHeadVoteOutcome>
+    
+    /**
      * Get the messages, participants and files of an open-line session.
      *
      * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -1995,6 +2133,42 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionHistoryGetBatch`(`calls`: List<ImopenlinesSessionHistoryGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionHistoryGetOutcome>
+    
+    /**
+     * Take over an open-line dialog from its operator.
+     *
+     * The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+     * A repeated call would fail once the dialog is the caller's, so it is not retried.
+     *
+     * Calls `imopenlines.session.intercept` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionIntercept`(`chatId`: kotlin.Long): ImopenlinesSessionInterceptResponse
+    
+    /**
+     * `imopenlines.session.intercept` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionInterceptBatch`(`calls`: List<ImopenlinesSessionInterceptCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionInterceptOutcome>
+    
+    /**
+     * Join an open-line dialog.
+     *
+     * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+     * changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionJoin`(`chatId`: kotlin.Long): ImopenlinesSessionJoinResponse
+    
+    /**
+     * `imopenlines.session.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionJoinBatch`(`calls`: List<ImopenlinesSessionJoinCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionJoinOutcome>
     
     /**
      * Pin an open-line dialog to the current operator, or unpin it.
@@ -2072,6 +2246,24 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionModeUnpinAllBatch`(`calls`: List<ImopenlinesSessionModeUnpinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModeUnpinAllOutcome>
+    
+    /**
+     * Start a session in an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog and holds it. A repeated call may
+     * start another session, so it is not retried.
+     *
+     * Calls `imopenlines.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesSessionStart`(`chatId`: kotlin.Long): ImopenlinesSessionStartResponse
+    
+    /**
+     * `imopenlines.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionStartBatch`(`calls`: List<ImopenlinesSessionStartCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionStartOutcome>
     
     /**
      * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
@@ -2305,6 +2497,64 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Create a CRM lead from an open-line dialog.
+     *
+     * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
+     * session's operator may. A repeated call may create another lead, so it is not retried.
+     *
+     * Calls `imopenlines.crm.lead.create` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmLeadCreate`(`chatId`: kotlin.Long) : ImopenlinesCrmLeadCreateResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmLeadCreateResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.lead.create` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmLeadCreateBatch`(`calls`: List<ImopenlinesCrmLeadCreateCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmLeadCreateOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -2359,6 +2609,65 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Start a session from a message of an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog from one of its messages, and holds
+     * it. A repeated call may start another session, so it is not retried.
+     *
+     * Calls `imopenlines.message.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesMessageSessionStart`(`chatId`: kotlin.Long, `messageId`: kotlin.Long) : ImopenlinesMessageSessionStartResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+        FfiConverterLong.lower(`messageId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesMessageSessionStartResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.message.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesMessageSessionStartBatch`(`calls`: List<ImopenlinesMessageSessionStartCall>, `halt`: kotlin.Boolean) : List<ImopenlinesMessageSessionStartOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesMessageSessionStartCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesMessageSessionStartOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -2657,6 +2966,66 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Rate an operator's work in a session as a supervisor.
+     *
+     * A supervisor rates the session and may comment on it; `imopenlines.session.history.get`
+     * shows both. Giving the same rating again changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.head.vote` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionHeadVote`(`sessionId`: kotlin.Long, `rating`: kotlin.Long?, `comment`: kotlin.String?) : ImopenlinesSessionHeadVoteResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`sessionId`),
+        FfiConverterOptionalLong.lower(`rating`),
+        FfiConverterOptionalString.lower(`comment`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionHeadVoteResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.head.vote` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionHeadVoteBatch`(`calls`: List<ImopenlinesSessionHeadVoteCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionHeadVoteOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionHeadVoteCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionHeadVoteOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Get the messages, participants and files of an open-line session.
      *
      * Returns the history of an open-line session: its messages keyed by identifier, the users who
@@ -2710,6 +3079,122 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Take over an open-line dialog from its operator.
+     *
+     * The calling user takes the dialog over from the operator who holds it, as a supervisor does.
+     * A repeated call would fail once the dialog is the caller's, so it is not retried.
+     *
+     * Calls `imopenlines.session.intercept` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionIntercept`(`chatId`: kotlin.Long) : ImopenlinesSessionInterceptResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionInterceptResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.intercept` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionInterceptBatch`(`calls`: List<ImopenlinesSessionInterceptCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionInterceptOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_intercept_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionInterceptCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionInterceptOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Join an open-line dialog.
+     *
+     * The calling user joins the dialog's chat as a participant. Joining a chat one is already in
+     * changes nothing, so repeating the call is safe.
+     *
+     * Calls `imopenlines.session.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionJoin`(`chatId`: kotlin.Long) : ImopenlinesSessionJoinResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionJoinResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionJoinBatch`(`calls`: List<ImopenlinesSessionJoinCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionJoinOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_join_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionJoinCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionJoinOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -2947,6 +3432,64 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Start a session in an open-line dialog.
+     *
+     * The calling operator starts a new session in the dialog and holds it. A repeated call may
+     * start another session, so it is not retried.
+     *
+     * Calls `imopenlines.session.start` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionStart`(`chatId`: kotlin.Long) : ImopenlinesSessionStartResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesSessionStartResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.session.start` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionStartBatch`(`calls`: List<ImopenlinesSessionStartCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionStartOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionStartCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionStartOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -6248,6 +6791,83 @@ public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
 
 
 /**
+ * The parameters of one `imopenlines.crm.lead.create` in a batch.
+ */
+data class ImopenlinesCrmLeadCreateCall (
+    var `chatId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer<ImopenlinesCrmLeadCreateCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmLeadCreateCall {
+        return ImopenlinesCrmLeadCreateCall(
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmLeadCreateCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesCrmLeadCreateCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.lead.create`: `true` when the lead has been created. and the answer's `time`.
+ */
+data class ImopenlinesCrmLeadCreateResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmLeadCreateResponse: FfiConverterRustBuffer<ImopenlinesCrmLeadCreateResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmLeadCreateResponse {
+        return ImopenlinesCrmLeadCreateResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmLeadCreateResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmLeadCreateResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.dialog.get` in a batch.
  */
 data class ImopenlinesDialogGetCall (
@@ -6685,6 +7305,88 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
 
 
 /**
+ * The parameters of one `imopenlines.message.session.start` in a batch.
+ */
+data class ImopenlinesMessageSessionStartCall (
+    var `chatId`: kotlin.Long
+    , 
+    var `messageId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageSessionStartCall: FfiConverterRustBuffer<ImopenlinesMessageSessionStartCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesMessageSessionStartCall {
+        return ImopenlinesMessageSessionStartCall(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageSessionStartCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterLong.allocationSize(value.`messageId`)
+    )
+
+    override fun write(value: ImopenlinesMessageSessionStartCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterLong.write(value.`messageId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.message.session.start`: `true` when the session has started. and the answer's `time`.
+ */
+data class ImopenlinesMessageSessionStartResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageSessionStartResponse: FfiConverterRustBuffer<ImopenlinesMessageSessionStartResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesMessageSessionStartResponse {
+        return ImopenlinesMessageSessionStartResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageSessionStartResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesMessageSessionStartResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.operator.another.finish` in a batch.
  */
 data class ImopenlinesOperatorAnotherFinishCall (
@@ -7070,6 +7772,93 @@ public object FfiConverterTypeImopenlinesOperatorSpamResponse: FfiConverterRustB
 
 
 /**
+ * The parameters of one `imopenlines.session.head.vote` in a batch.
+ */
+data class ImopenlinesSessionHeadVoteCall (
+    var `sessionId`: kotlin.Long
+    , 
+    var `rating`: kotlin.Long? = null 
+    , 
+    var `comment`: kotlin.String? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHeadVoteCall: FfiConverterRustBuffer<ImopenlinesSessionHeadVoteCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHeadVoteCall {
+        return ImopenlinesSessionHeadVoteCall(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHeadVoteCall) = (
+            FfiConverterLong.allocationSize(value.`sessionId`) +
+            FfiConverterOptionalLong.allocationSize(value.`rating`) +
+            FfiConverterOptionalString.allocationSize(value.`comment`)
+    )
+
+    override fun write(value: ImopenlinesSessionHeadVoteCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`sessionId`, buf)
+            FfiConverterOptionalLong.write(value.`rating`, buf)
+            FfiConverterOptionalString.write(value.`comment`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.head.vote`: `true` when the rating is saved. and the answer's `time`.
+ */
+data class ImopenlinesSessionHeadVoteResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHeadVoteResponse: FfiConverterRustBuffer<ImopenlinesSessionHeadVoteResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHeadVoteResponse {
+        return ImopenlinesSessionHeadVoteResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHeadVoteResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionHeadVoteResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.session.history.get` in a batch.
  */
 data class ImopenlinesSessionHistoryGetCall (
@@ -7322,6 +8111,160 @@ public object FfiConverterTypeImopenlinesSessionHistoryGetResult: FfiConverterRu
             FfiConverterOptionalMapStringSequenceLong.write(value.`userInChat`, buf)
             FfiConverterOptionalMapStringTypeHistoryFile.write(value.`files`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.session.intercept` in a batch.
+ */
+data class ImopenlinesSessionInterceptCall (
+    var `chatId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionInterceptCall: FfiConverterRustBuffer<ImopenlinesSessionInterceptCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionInterceptCall {
+        return ImopenlinesSessionInterceptCall(
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionInterceptCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesSessionInterceptCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.intercept`: `true` when the dialog is the caller's. and the answer's `time`.
+ */
+data class ImopenlinesSessionInterceptResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionInterceptResponse: FfiConverterRustBuffer<ImopenlinesSessionInterceptResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionInterceptResponse {
+        return ImopenlinesSessionInterceptResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionInterceptResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionInterceptResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.session.join` in a batch.
+ */
+data class ImopenlinesSessionJoinCall (
+    var `chatId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionJoinCall: FfiConverterRustBuffer<ImopenlinesSessionJoinCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionJoinCall {
+        return ImopenlinesSessionJoinCall(
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionJoinCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesSessionJoinCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.join`: `true` when the caller is in the chat. and the answer's `time`.
+ */
+data class ImopenlinesSessionJoinResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionJoinResponse: FfiConverterRustBuffer<ImopenlinesSessionJoinResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionJoinResponse {
+        return ImopenlinesSessionJoinResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionJoinResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionJoinResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
 
@@ -7629,6 +8572,83 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllResponse: FfiConvert
 
     override fun write(value: ImopenlinesSessionModeUnpinAllResponse, buf: ByteBuffer) {
             FfiConverterSequenceLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.session.start` in a batch.
+ */
+data class ImopenlinesSessionStartCall (
+    var `chatId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionStartCall: FfiConverterRustBuffer<ImopenlinesSessionStartCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionStartCall {
+        return ImopenlinesSessionStartCall(
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionStartCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesSessionStartCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.session.start`: `true` when the session has started. and the answer's `time`.
+ */
+data class ImopenlinesSessionStartResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionStartResponse: FfiConverterRustBuffer<ImopenlinesSessionStartResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesSessionStartResponse {
+        return ImopenlinesSessionStartResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionStartResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesSessionStartResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
@@ -8001,6 +9021,151 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
 sealed class B24kitException: kotlin.Exception() {
     
     /**
+     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    class ChatId(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    class ChatType(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    class AccessDenied(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    class UserId(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
+     */
+    class UserNotOperator(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     class Access(
@@ -8059,125 +9224,67 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    class ChatId(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    class ChatType(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.history.get, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    class AccessDenied(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.mode.pin, imopenlines.session.mode.silent
-     */
-    class UserId(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
      * `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
      */
     class AccessDeniedKick(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
+     */
+    class EmptySessionId(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
+     */
+    class EmptyVoteParams(
         
         val `reason`: kotlin.String, 
         
@@ -8262,7 +9369,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.mode.pin
+     * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin
      */
     class ChatIdEmpty(
         
@@ -8291,9 +9398,9 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `ERROR_USER_NOT_OPERATOR` (HTTP 400): The user is not an operator of the open line. Documented for: imopenlines.session.mode.pin
+     * `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept
      */
-    class UserNotOperator(
+    class OperatorWrong(
         
         val `reason`: kotlin.String, 
         
@@ -9306,7 +10413,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
         
 
         return when(buf.getInt()) {
-            1 -> B24kitException.Access(
+            1 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9318,7 +10425,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            2 -> B24kitException.ImNotInstalled(
+            2 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9330,7 +10437,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            3 -> B24kitException.ChatId(
+            3 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9342,7 +10449,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            4 -> B24kitException.ChatType(
+            4 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9354,7 +10461,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            5 -> B24kitException.AccessDenied(
+            5 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9366,7 +10473,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            6 -> B24kitException.UserId(
+            6 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9378,7 +10485,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            7 -> B24kitException.AccessDeniedKick(
+            7 -> B24kitException.ImNotInstalled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9390,7 +10497,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            8 -> B24kitException.MissingRequiredParam(
+            8 -> B24kitException.AccessDeniedKick(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9402,7 +10509,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            9 -> B24kitException.InvalidSessionId(
+            9 -> B24kitException.EmptySessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9414,7 +10521,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            10 -> B24kitException.ChatIdEmpty(
+            10 -> B24kitException.EmptyVoteParams(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9426,7 +10533,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.UserNotOperator(
+            11 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9438,7 +10545,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.InternalServer(
+            12 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9450,7 +10557,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.UnexpectedAnswer(
+            13 -> B24kitException.ChatIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9462,7 +10569,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.QueryLimitExceeded(
+            14 -> B24kitException.OperatorWrong(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9474,7 +10581,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.OperationTimeLimit(
+            15 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9486,7 +10593,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.BatchMethodNotAllowed(
+            16 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9498,7 +10605,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.BatchLengthExceeded(
+            17 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9510,7 +10617,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.NoAuthFound(
+            18 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9522,7 +10629,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.InvalidRequest(
+            19 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9534,7 +10641,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.OverloadLimit(
+            20 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9546,7 +10653,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.PlanAccessDenied(
+            21 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9558,7 +10665,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.InvalidCredentials(
+            22 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9570,7 +10677,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.ManifestIsNotAvailable(
+            23 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9582,7 +10689,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.MethodNotFound(
+            24 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9594,7 +10701,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.InsufficientScope(
+            25 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9606,7 +10713,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.ExpiredToken(
+            26 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9618,7 +10725,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.InvalidToken(
+            27 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9630,7 +10737,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.UserAccess(
+            28 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9642,7 +10749,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.PortalDeleted(
+            29 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9654,7 +10761,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.UnknownCode(
+            30 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9666,7 +10773,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.Http(
+            31 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9678,7 +10785,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.PortalMoved(
+            32 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9690,7 +10797,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.Connect(
+            33 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9702,7 +10809,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.Tls(
+            34 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9714,7 +10821,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.RequestTimeout(
+            35 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9726,7 +10833,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.ConnectionLost(
+            36 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9738,7 +10845,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.Protocol(
+            37 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9750,7 +10857,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.InvalidArgument(
+            38 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9762,7 +10869,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.Config(
+            39 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9774,7 +10881,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            40 -> B24kitException.TokenRefresh(
+            40 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9786,7 +10893,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            41 -> B24kitException.Skipped(
+            41 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9798,7 +10905,43 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            42 -> B24kitException.Internal(
+            42 -> B24kitException.Config(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            43 -> B24kitException.TokenRefresh(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            44 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            45 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -9816,34 +10959,6 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun allocationSize(value: B24kitException): ULong {
         return when(value) {
-            is B24kitException.Access -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
-            )
-            is B24kitException.ImNotInstalled -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
-            )
             is B24kitException.ChatId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
@@ -9900,7 +11015,77 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`kind`)
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
+            is B24kitException.UserNotOperator -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.Access -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ImNotInstalled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
             is B24kitException.AccessDeniedKick -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.EmptySessionId -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.EmptyVoteParams -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -9956,7 +11141,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`kind`)
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
-            is B24kitException.UserNotOperator -> (
+            is B24kitException.OperatorWrong -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -10409,7 +11594,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun write(value: B24kitException, buf: ByteBuffer) {
         when(value) {
-            is B24kitException.Access -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10423,7 +11608,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ImNotInstalled -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10437,7 +11622,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatId -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10451,7 +11636,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.UserId -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10465,7 +11650,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10479,7 +11664,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.Access -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10493,7 +11678,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDeniedKick -> {
+            is B24kitException.ImNotInstalled -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10507,7 +11692,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MissingRequiredParam -> {
+            is B24kitException.AccessDeniedKick -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10521,7 +11706,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidSessionId -> {
+            is B24kitException.EmptySessionId -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10535,7 +11720,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatIdEmpty -> {
+            is B24kitException.EmptyVoteParams -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10549,7 +11734,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserNotOperator -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10563,7 +11748,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10577,7 +11762,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.ChatIdEmpty -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10591,7 +11776,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.OperatorWrong -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10605,7 +11790,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10619,7 +11804,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10633,7 +11818,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10647,7 +11832,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10661,7 +11846,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10675,7 +11860,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10689,7 +11874,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10703,7 +11888,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10717,7 +11902,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10731,7 +11916,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10745,7 +11930,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10759,7 +11944,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10773,7 +11958,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10787,7 +11972,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10801,7 +11986,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10815,7 +12000,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10829,7 +12014,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10843,7 +12028,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10857,7 +12042,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10871,7 +12056,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.Http -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10885,7 +12070,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10899,7 +12084,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.Connect -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10913,7 +12098,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.Tls -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10927,7 +12112,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10941,7 +12126,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(39)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10955,7 +12140,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10969,7 +12154,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -10983,8 +12168,50 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.Config -> {
                 buf.putInt(42)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.TokenRefresh -> {
+                buf.putInt(43)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Skipped -> {
+                buf.putInt(44)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(45)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -11320,6 +12547,92 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
 
 
 /**
+ * The outcome of one `imopenlines.crm.lead.create` in a batch.
+ */
+sealed class ImopenlinesCrmLeadCreateOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmLeadCreateResponse) : ImopenlinesCrmLeadCreateOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmLeadCreateOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmLeadCreateOutcome : FfiConverterRustBuffer<ImopenlinesCrmLeadCreateOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmLeadCreateOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmLeadCreateOutcome.Success(
+                FfiConverterTypeImopenlinesCrmLeadCreateResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmLeadCreateOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmLeadCreateOutcome): ULong = when(value) {
+        is ImopenlinesCrmLeadCreateOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmLeadCreateResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmLeadCreateOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmLeadCreateOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmLeadCreateOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmLeadCreateResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmLeadCreateOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 sealed class ImopenlinesDialogGetOutcome {
@@ -11393,6 +12706,92 @@ public object FfiConverterTypeImopenlinesDialogGetOutcome : FfiConverterRustBuff
                 Unit
             }
             is ImopenlinesDialogGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.message.session.start` in a batch.
+ */
+sealed class ImopenlinesMessageSessionStartOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesMessageSessionStartResponse) : ImopenlinesMessageSessionStartOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesMessageSessionStartOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageSessionStartOutcome : FfiConverterRustBuffer<ImopenlinesMessageSessionStartOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesMessageSessionStartOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesMessageSessionStartOutcome.Success(
+                FfiConverterTypeImopenlinesMessageSessionStartResponse.read(buf),
+                )
+            2 -> ImopenlinesMessageSessionStartOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageSessionStartOutcome): ULong = when(value) {
+        is ImopenlinesMessageSessionStartOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesMessageSessionStartResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesMessageSessionStartOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesMessageSessionStartOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesMessageSessionStartOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesMessageSessionStartResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesMessageSessionStartOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -11836,6 +13235,92 @@ public object FfiConverterTypeImopenlinesOperatorSpamOutcome : FfiConverterRustB
 
 
 /**
+ * The outcome of one `imopenlines.session.head.vote` in a batch.
+ */
+sealed class ImopenlinesSessionHeadVoteOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionHeadVoteResponse) : ImopenlinesSessionHeadVoteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionHeadVoteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionHeadVoteOutcome : FfiConverterRustBuffer<ImopenlinesSessionHeadVoteOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionHeadVoteOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionHeadVoteOutcome.Success(
+                FfiConverterTypeImopenlinesSessionHeadVoteResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionHeadVoteOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionHeadVoteOutcome): ULong = when(value) {
+        is ImopenlinesSessionHeadVoteOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionHeadVoteResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionHeadVoteOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionHeadVoteOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionHeadVoteOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionHeadVoteResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionHeadVoteOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.session.history.get` in a batch.
  */
 sealed class ImopenlinesSessionHistoryGetOutcome {
@@ -11909,6 +13394,178 @@ public object FfiConverterTypeImopenlinesSessionHistoryGetOutcome : FfiConverter
                 Unit
             }
             is ImopenlinesSessionHistoryGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.intercept` in a batch.
+ */
+sealed class ImopenlinesSessionInterceptOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionInterceptResponse) : ImopenlinesSessionInterceptOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionInterceptOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionInterceptOutcome : FfiConverterRustBuffer<ImopenlinesSessionInterceptOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionInterceptOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionInterceptOutcome.Success(
+                FfiConverterTypeImopenlinesSessionInterceptResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionInterceptOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionInterceptOutcome): ULong = when(value) {
+        is ImopenlinesSessionInterceptOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionInterceptResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionInterceptOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionInterceptOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionInterceptOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionInterceptResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionInterceptOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.join` in a batch.
+ */
+sealed class ImopenlinesSessionJoinOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionJoinResponse) : ImopenlinesSessionJoinOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionJoinOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionJoinOutcome : FfiConverterRustBuffer<ImopenlinesSessionJoinOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionJoinOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionJoinOutcome.Success(
+                FfiConverterTypeImopenlinesSessionJoinResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionJoinOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionJoinOutcome): ULong = when(value) {
+        is ImopenlinesSessionJoinOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionJoinResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionJoinOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionJoinOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionJoinOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionJoinResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionJoinOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -12253,6 +13910,92 @@ public object FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome : FfiConvert
                 Unit
             }
             is ImopenlinesSessionModeUnpinAllOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.session.start` in a batch.
+ */
+sealed class ImopenlinesSessionStartOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesSessionStartResponse) : ImopenlinesSessionStartOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesSessionStartOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesSessionStartOutcome : FfiConverterRustBuffer<ImopenlinesSessionStartOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesSessionStartOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesSessionStartOutcome.Success(
+                FfiConverterTypeImopenlinesSessionStartResponse.read(buf),
+                )
+            2 -> ImopenlinesSessionStartOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesSessionStartOutcome): ULong = when(value) {
+        is ImopenlinesSessionStartOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesSessionStartResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesSessionStartOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesSessionStartOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesSessionStartOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesSessionStartResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesSessionStartOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -14000,6 +15743,34 @@ public object FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer<List<Ch
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer<List<ImopenlinesCrmLeadCreateCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmLeadCreateCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmLeadCreateCall>(len) {
+            FfiConverterTypeImopenlinesCrmLeadCreateCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmLeadCreateCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmLeadCreateCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmLeadCreateCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmLeadCreateCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer<List<ImopenlinesDialogGetCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetCall> {
         val len = buf.getInt()
@@ -14018,6 +15789,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRust
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesDialogGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesMessageSessionStartCall: FfiConverterRustBuffer<List<ImopenlinesMessageSessionStartCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesMessageSessionStartCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesMessageSessionStartCall>(len) {
+            FfiConverterTypeImopenlinesMessageSessionStartCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesMessageSessionStartCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesMessageSessionStartCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesMessageSessionStartCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesMessageSessionStartCall.write(it, buf)
         }
     }
 }
@@ -14168,6 +15967,34 @@ public object FfiConverterSequenceTypeImopenlinesOperatorSpamCall: FfiConverterR
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesSessionHeadVoteCall: FfiConverterRustBuffer<List<ImopenlinesSessionHeadVoteCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionHeadVoteCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionHeadVoteCall>(len) {
+            FfiConverterTypeImopenlinesSessionHeadVoteCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionHeadVoteCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionHeadVoteCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionHeadVoteCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionHeadVoteCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: FfiConverterRustBuffer<List<ImopenlinesSessionHistoryGetCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesSessionHistoryGetCall> {
         val len = buf.getInt()
@@ -14186,6 +16013,62 @@ public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetCall: FfiConve
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesSessionHistoryGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionInterceptCall: FfiConverterRustBuffer<List<ImopenlinesSessionInterceptCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionInterceptCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionInterceptCall>(len) {
+            FfiConverterTypeImopenlinesSessionInterceptCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionInterceptCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionInterceptCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionInterceptCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionInterceptCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionJoinCall: FfiConverterRustBuffer<List<ImopenlinesSessionJoinCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionJoinCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionJoinCall>(len) {
+            FfiConverterTypeImopenlinesSessionJoinCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionJoinCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionJoinCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionJoinCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionJoinCall.write(it, buf)
         }
     }
 }
@@ -14308,6 +16191,34 @@ public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllCall: FfiCon
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesSessionStartCall: FfiConverterRustBuffer<List<ImopenlinesSessionStartCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionStartCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionStartCall>(len) {
+            FfiConverterTypeImopenlinesSessionStartCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionStartCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionStartCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionStartCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionStartCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer<List<JsonEntry>> {
     override fun read(buf: ByteBuffer): List<JsonEntry> {
         val len = buf.getInt()
@@ -14364,6 +16275,34 @@ public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<Nam
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmLeadCreateOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmLeadCreateOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmLeadCreateOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmLeadCreateOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmLeadCreateOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmLeadCreateOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmLeadCreateOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmLeadCreateOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer<List<ImopenlinesDialogGetOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetOutcome> {
         val len = buf.getInt()
@@ -14382,6 +16321,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterR
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesDialogGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesMessageSessionStartOutcome: FfiConverterRustBuffer<List<ImopenlinesMessageSessionStartOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesMessageSessionStartOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesMessageSessionStartOutcome>(len) {
+            FfiConverterTypeImopenlinesMessageSessionStartOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesMessageSessionStartOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesMessageSessionStartOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesMessageSessionStartOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesMessageSessionStartOutcome.write(it, buf)
         }
     }
 }
@@ -14532,6 +16499,34 @@ public object FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome: FfiConvert
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesSessionHeadVoteOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionHeadVoteOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionHeadVoteOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionHeadVoteOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionHeadVoteOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionHeadVoteOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionHeadVoteOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionHeadVoteOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionHeadVoteOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionHistoryGetOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesSessionHistoryGetOutcome> {
         val len = buf.getInt()
@@ -14550,6 +16545,62 @@ public object FfiConverterSequenceTypeImopenlinesSessionHistoryGetOutcome: FfiCo
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesSessionHistoryGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionInterceptOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionInterceptOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionInterceptOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionInterceptOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionInterceptOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionInterceptOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionInterceptOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionInterceptOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionInterceptOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionJoinOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionJoinOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionJoinOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionJoinOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionJoinOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionJoinOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionJoinOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionJoinOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionJoinOutcome.write(it, buf)
         }
     }
 }
@@ -14662,6 +16713,34 @@ public object FfiConverterSequenceTypeImopenlinesSessionModeUnpinAllOutcome: Ffi
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesSessionModeUnpinAllOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesSessionStartOutcome: FfiConverterRustBuffer<List<ImopenlinesSessionStartOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesSessionStartOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesSessionStartOutcome>(len) {
+            FfiConverterTypeImopenlinesSessionStartOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesSessionStartOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesSessionStartOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesSessionStartOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesSessionStartOutcome.write(it, buf)
         }
     }
 }

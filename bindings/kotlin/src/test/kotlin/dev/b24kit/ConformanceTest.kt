@@ -82,6 +82,17 @@ class ConformanceTest {
         "imopenlines.operator.another.finish" -> client.imopenlinesOperatorAnotherFinish(long(params, "CHAT_ID")).result
         "imopenlines.operator.skip" -> client.imopenlinesOperatorSkip(long(params, "CHAT_ID")).result
         "imopenlines.operator.spam" -> client.imopenlinesOperatorSpam(long(params, "CHAT_ID")).result
+        "imopenlines.session.join" -> client.imopenlinesSessionJoin(long(params, "CHAT_ID")).result
+        "imopenlines.session.start" -> client.imopenlinesSessionStart(long(params, "CHAT_ID")).result
+        "imopenlines.message.session.start" ->
+            client.imopenlinesMessageSessionStart(long(params, "CHAT_ID"), long(params, "MESSAGE_ID")).result
+        "imopenlines.crm.lead.create" -> client.imopenlinesCrmLeadCreate(long(params, "CHAT_ID")).result
+        "imopenlines.session.intercept" -> client.imopenlinesSessionIntercept(long(params, "CHAT_ID")).result
+        "imopenlines.session.head.vote" -> client.imopenlinesSessionHeadVote(
+            long(params, "SESSION_ID"),
+            rating = if (params.has("RATING")) long(params, "RATING") else null,
+            comment = if (params.has("COMMENT")) params.getString("COMMENT") else null,
+        ).result
         "imopenlines.session.mode.pinAll" -> client.imopenlinesSessionModePinAll().result
         "imopenlines.session.mode.unpinAll" -> client.imopenlinesSessionModeUnpinAll().result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
@@ -288,7 +299,7 @@ class ConformanceTest {
         expect.optJSONObject("chat")?.let { want ->
             val chat = JSONObject(emulator.control("GET", "chats/${want.getLong("id")}"))
             for (key in want.keySet()) {
-                if (chat.get(key) != want.get(key)) return@runBlocking "chat $key: expected ${want.get(key)}, got ${chat.get(key)}"
+                if (kx(chat.get(key)) != kx(want.get(key))) return@runBlocking "chat $key: expected ${want.get(key)}, got ${chat.get(key)}"
             }
         }
         if (expect.has("requests")) {
