@@ -416,16 +416,29 @@ pub(crate) fn session_history_get(
     }))
 }
 
+/// A session method: `Operator::checkAccess` on `CHAT_ID` for the caller, then `change` to the
+/// chat (given the caller's id); the portal answers `true`.
+fn change_session(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+    change: impl FnOnce(&mut Chat, i64),
+) -> Result<Value, MethodFailure> {
+    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
+    change(chat, caller.user_id);
+    Ok(Value::Bool(true))
+}
+
 /// `imopenlines.operator.answer`: the caller takes the dialog.
 pub(crate) fn operator_answer(
     state: &mut PortalState,
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    chat.status = SessionStatus::Answered;
-    chat.operator = caller.user_id;
-    Ok(Value::Bool(true))
+    change_session(state, caller, params, |chat, user| {
+        chat.status = SessionStatus::Answered;
+        chat.operator = user;
+    })
 }
 
 /// `imopenlines.operator.skip`: the caller leaves the dialog; it waits in the queue again.
@@ -434,10 +447,10 @@ pub(crate) fn operator_skip(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    chat.status = SessionStatus::Waiting;
-    chat.operator = 0;
-    Ok(Value::Bool(true))
+    change_session(state, caller, params, |chat, _| {
+        chat.status = SessionStatus::Waiting;
+        chat.operator = 0;
+    })
 }
 
 /// `imopenlines.operator.finish` and `…another.finish`: the session is closed, whoever held it.
@@ -446,9 +459,9 @@ pub(crate) fn operator_finish(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    chat.status = SessionStatus::Closed;
-    Ok(Value::Bool(true))
+    change_session(state, caller, params, |chat, _| {
+        chat.status = SessionStatus::Closed
+    })
 }
 
 /// `imopenlines.operator.spam`: the session is closed as spam.
@@ -457,9 +470,9 @@ pub(crate) fn operator_spam(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    chat.status = SessionStatus::Spam;
-    Ok(Value::Bool(true))
+    change_session(state, caller, params, |chat, _| {
+        chat.status = SessionStatus::Spam
+    })
 }
 
 /// `imopenlines.session.join`: the caller becomes a member of the chat.
@@ -468,11 +481,11 @@ pub(crate) fn session_join(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    if !chat.members.contains(&caller.user_id) {
-        chat.members.push(caller.user_id);
-    }
-    Ok(Value::Bool(true))
+    change_session(state, caller, params, |chat, user| {
+        if !chat.members.contains(&user) {
+            chat.members.push(user);
+        }
+    })
 }
 
 /// `imopenlines.session.start` and `imopenlines.message.session.start`: a session begins,
@@ -482,10 +495,7 @@ pub(crate) fn session_start(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let chat = check_access(state, php_intval(params.get("CHAT_ID")), caller.user_id)?;
-    chat.status = SessionStatus::Answered;
-    chat.operator = caller.user_id;
-    Ok(Value::Bool(true))
+    operator_answer(state, caller, params)
 }
 
 /// `imopenlines.crm.lead.create`: only the session's operator (or anyone while nobody holds it)
