@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use super::{php_intval, php_truthy, Caller, MethodFailure};
+use super::{php_intval, php_truthy, upper_keys, Caller, MethodFailure};
 use crate::state::{Chat, PortalState, SessionStatus};
 
 const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
@@ -152,10 +152,7 @@ pub(crate) fn dialog_get(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let upper: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
-        .collect();
+    let upper = upper_keys(params);
     let text = |value: &Value| match value {
         Value::String(s) => s.clone(),
         Value::Number(n) => n.to_string(),
@@ -327,10 +324,7 @@ pub(crate) fn session_history_get(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let upper: Map<String, Value> = params
-        .iter()
-        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
-        .collect();
+    let upper = upper_keys(params);
     let session = php_intval(upper.get("SESSION_ID"));
     let chat_id = php_intval(upper.get("CHAT_ID"));
     if session <= 0 && chat_id <= 0 {

@@ -247,6 +247,15 @@ pub(crate) fn php_truthy(value: Option<&Value>) -> bool {
     }
 }
 
+/// The parameters with their names in capitals, as the portal's `array_change_key_case` makes
+/// them for methods that read names whatever their case (the last of two spellings wins).
+pub(crate) fn upper_keys(params: &Map<String, Value>) -> Map<String, Value> {
+    params
+        .iter()
+        .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
+        .collect()
+}
+
 pub(crate) fn php_intval(value: Option<&Value>) -> i64 {
     match value {
         Some(Value::Number(n)) => n
