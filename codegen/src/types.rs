@@ -3,7 +3,7 @@
 //! one function of its module; nothing else in the generator spells a type.
 
 use crate::spec::model::{
-    FieldType, Method, Param, ParamType, ResultField, ResultType, TimeField, TimeFieldType,
+    FieldType, Method, Param, ParamType, ResultField, TimeField, TimeFieldType,
 };
 
 /// The types a spec can declare.
@@ -254,11 +254,32 @@ pub(crate) enum Output<'a> {
 
 impl Output<'_> {
     pub(crate) fn of(m: &Method) -> Output<'_> {
-        let value = |ty| Output::Value(Typed { ty, required: true });
-        match m.result.ty {
-            ResultType::Boolean => value(SpecType::Boolean),
-            ResultType::IntegerList => value(SpecType::List(Box::new(SpecType::Integer))),
-            ResultType::Object => Output::Object(m.result.type_name.as_deref().unwrap_or_default()),
+        match &m.result.type_name {
+            Some(name) => Output::Object(name),
+            None => Output::Value(Typed {
+                ty: SpecType::of_field(&m.result.ty),
+                required: true,
+            }),
+        }
+    }
+
+    /// The expression that turns the core's result `expr` into a binding's: an object through
+    /// its mirror's `From`, a value as `names` says (typed, so that a list's `collect` knows
+    /// what it builds).
+    pub(crate) fn mirror(&self, expr: &str, names: RustNames) -> String {
+        match self {
+            Output::Object(name) => format!("{name}::from({expr})"),
+            Output::Value(t) => {
+                let converted = t.mirror(expr, names);
+                if converted == expr {
+                    converted
+                } else {
+                    format!(
+                        "{{ let result: {} = {converted}; result }}",
+                        t.rust_in(names)
+                    )
+                }
+            }
         }
     }
 

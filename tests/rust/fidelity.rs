@@ -4,9 +4,7 @@
 //! not describe, and the `time` object of `spec/common.yaml`. A method added to the spec without
 //! emulator behaviour fails here, and so does an emulator answer that drifts from its spec.
 
-use b24kit_codegen::spec::model::{
-    FieldType, Method, ResultField, ResultType, Spec, TimeFieldType,
-};
+use b24kit_codegen::spec::model::{FieldType, Method, ResultField, Spec, TimeFieldType};
 use b24kit_tests::{emulator, repo_root};
 use serde_json::{json, Map, Value};
 
@@ -66,27 +64,24 @@ fn result_problems(
     problems: &mut Vec<String>,
     seen: &mut Collections,
 ) {
-    match method.result.ty {
-        ResultType::Boolean if !result.is_boolean() => {
-            problems.push(format!("result: expected a boolean, got {result}"));
-        }
-        ResultType::IntegerList => value_problems(
-            spec,
-            ("result", "result"),
-            &FieldType::List(Box::new(FieldType::Integer)),
-            result,
-            problems,
-            seen,
-        ),
-        ResultType::Object => object_problems(
+    if method.result.type_name.is_some() {
+        object_problems(
             spec,
             ("result", "result"),
             &method.result.fields,
             result,
             problems,
             seen,
-        ),
-        ResultType::Boolean => {}
+        );
+    } else {
+        value_problems(
+            spec,
+            ("result", "result"),
+            &method.result.ty,
+            result,
+            problems,
+            seen,
+        );
     }
 }
 

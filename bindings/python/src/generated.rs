@@ -1533,7 +1533,7 @@ fn imopenlines_dialog_get(
     let params = imopenlines_dialog_get_params(chat_id, dialog_id, session_id, user_code)?;
     client.call_sync(py, params, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesDialogGetResult::from(r))
         })
     })
 }
@@ -1552,7 +1552,7 @@ fn imopenlines_dialog_get_async<'py>(
     let params = imopenlines_dialog_get_params(chat_id, dialog_id, session_id, user_code)?;
     client.call_async(py, params, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesDialogGetResult::from(r))
         })
     })
 }
@@ -1573,7 +1573,7 @@ fn imopenlines_dialog_get_batch(
     )?;
     client.batch_sync(py, calls, halt, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesDialogGetResult::from(r))
         })
     })
 }
@@ -1594,7 +1594,7 @@ fn imopenlines_dialog_get_batch_async<'py>(
     )?;
     client.batch_async(py, calls, halt, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesDialogGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesDialogGetResult::from(r))
         })
     })
 }
@@ -2180,7 +2180,7 @@ fn imopenlines_session_history_get(
     let params = imopenlines_session_history_get_params(session_id, chat_id)?;
     client.call_sync(py, params, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesSessionHistoryGetResult::from(r))
         })
     })
 }
@@ -2197,7 +2197,7 @@ fn imopenlines_session_history_get_async<'py>(
     let params = imopenlines_session_history_get_params(session_id, chat_id)?;
     client.call_async(py, params, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesSessionHistoryGetResult::from(r))
         })
     })
 }
@@ -2218,7 +2218,7 @@ fn imopenlines_session_history_get_batch(
     )?;
     client.batch_sync(py, calls, halt, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesSessionHistoryGetResult::from(r))
         })
     })
 }
@@ -2239,7 +2239,7 @@ fn imopenlines_session_history_get_batch_async<'py>(
     )?;
     client.batch_async(py, calls, halt, |py, answer| {
         respond(py, answer, |py, r| {
-            Py::new(py, ImopenlinesSessionHistoryGetResult::from(r)).map(Py::into_any)
+            plain(py, ImopenlinesSessionHistoryGetResult::from(r))
         })
     })
 }

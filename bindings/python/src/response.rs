@@ -53,7 +53,7 @@ pub(crate) fn respond<T>(
     Py::new(py, response).map(Py::into_any)
 }
 
-/// The conversion of results that are plain Python values (booleans, lists of numbers).
+/// A result as its Python value: a boolean, a number, a list, an instance of a result class.
 pub(crate) fn plain<T: for<'py> IntoPyObject<'py>>(
     py: Python<'_>,
     value: T,

@@ -1387,7 +1387,7 @@ impl Client {
             })
             .await?;
         Ok(ImopenlinesDialogGetResponse {
-            result: answer.result.into(),
+            result: ImopenlinesDialogGetResult::from(answer.result),
             time: answer.time.into(),
         })
     }
@@ -1416,7 +1416,7 @@ impl Client {
             .map(|item| match item {
                 Ok(answer) => ImopenlinesDialogGetOutcome::Success {
                     response: ImopenlinesDialogGetResponse {
-                        result: answer.result.into(),
+                        result: ImopenlinesDialogGetResult::from(answer.result),
                         time: answer.time.into(),
                     },
                 },
@@ -1803,7 +1803,7 @@ impl Client {
             })
             .await?;
         Ok(ImopenlinesSessionHistoryGetResponse {
-            result: answer.result.into(),
+            result: ImopenlinesSessionHistoryGetResult::from(answer.result),
             time: answer.time.into(),
         })
     }
@@ -1830,7 +1830,7 @@ impl Client {
             .map(|item| match item {
                 Ok(answer) => ImopenlinesSessionHistoryGetOutcome::Success {
                     response: ImopenlinesSessionHistoryGetResponse {
-                        result: answer.result.into(),
+                        result: ImopenlinesSessionHistoryGetResult::from(answer.result),
                         time: answer.time.into(),
                     },
                 },

@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::page::{Page, Row};
-use crate::spec::model::{FieldType, Method, ParamType, ResultField, ResultType, Spec};
+use crate::spec::model::{FieldType, Method, ParamType, ResultField, Spec};
 
 /// One disagreement between a spec and a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,14 +174,23 @@ fn compare_result(spec: &Spec, method: &Method, page: &Page, findings: &mut Vec<
     let Some(result) = page.result() else {
         return;
     };
-    if !result_type_matches(method.result.ty, &result.ty) {
+    if method.result.type_name.is_none() {
+        if !field_type_matches(&method.result.ty, &result.ty) {
+            findings.push(Finding::ResultType {
+                spec: method.result.ty.to_string(),
+                page: result.ty.clone(),
+            });
+        } else {
+            // A value, which may be (a list of) a named type described by a linked table.
+            compare_value(spec, page, "result", &method.result.ty, result, findings, 0);
+        }
+        return;
+    }
+    if result.ty != "object" {
         findings.push(Finding::ResultType {
-            spec: type_name(&method.result.ty),
+            spec: "object".to_string(),
             page: result.ty.clone(),
         });
-    }
-    if method.result.ty != ResultType::Object {
-        return;
     }
     let rows: &[Row] = page.result_object().map_or(&[], |table| &table.rows);
     compare_fields(spec, page, "", &method.result.fields, rows, findings, 0);
@@ -319,14 +328,6 @@ fn param_type_matches(spec: ParamType, page: &str) -> bool {
         ParamType::String => page == "string",
         // Sent as one of two strings (`Y`/`N`); pages write it as a string or a boolean.
         ParamType::Flag => matches!(page, "string" | "boolean" | "char"),
-    }
-}
-
-fn result_type_matches(spec: ResultType, page: &str) -> bool {
-    match spec {
-        ResultType::Boolean => page == "boolean",
-        ResultType::IntegerList => page == "array" || page.starts_with("integer["),
-        ResultType::Object => page == "object",
     }
 }
 

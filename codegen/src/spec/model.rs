@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-pub use super::raw::{Action, ParamType, ResultType, RetryWhen, TimeFieldType};
+pub use super::raw::{Action, ParamType, RetryWhen, TimeFieldType};
 use crate::naming::Idents;
 
 #[derive(Debug, Clone, Serialize)]
@@ -190,7 +190,8 @@ pub enum DefaultValue {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct MethodResult {
-    pub ty: ResultType,
+    /// The type of `result`; an object result is an object of its own type, `type_name`.
+    pub ty: FieldType,
     pub doc: String,
     /// For object results: the documented keys, in spec order; empty otherwise.
     pub fields: Vec<ResultField>,

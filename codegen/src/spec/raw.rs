@@ -197,23 +197,14 @@ impl std::fmt::Display for Scalar {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ResultDef {
+    /// `object` (an object of the method's own type, with `fields`) or a type expression, as a
+    /// field's: `boolean`, `integer`, `list<integer>`, `list<CrmChat>`.
     #[serde(rename = "type")]
-    pub ty: ResultType,
+    pub ty: String,
     pub doc: String,
     /// For `object` results: the documented keys.
     #[serde(default)]
     pub fields: Option<Vec<ResultFieldDef>>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum ResultType {
-    Boolean,
-    /// A JSON array of integers.
-    #[serde(rename = "list<integer>")]
-    IntegerList,
-    /// A JSON object with the documented `fields`.
-    Object,
 }
 
 /// A named object type: `name` in PascalCase, the same in every language.

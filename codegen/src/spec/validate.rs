@@ -373,7 +373,14 @@ pub(crate) fn method(
             .iter()
             .find(|s| s.code.eq_ignore_ascii_case(&e.code))
         {
-            if let Some(clash) = sys.statuses.iter().find(|s| s.status == e.status) {
+            // A system error bound to one status (`only_with_status`) is that error only with it;
+            // with any other status the code is the method's.
+            let shared = |status: u16| sys.only_with_status.is_none_or(|only| only == status);
+            if let Some(clash) = sys
+                .statuses
+                .iter()
+                .find(|s| s.status == e.status && shared(s.status))
+            {
                 c.report(
                     format!("{at}.status"),
                     format!(
@@ -480,24 +487,49 @@ const EXTRA_FIELD: &str = "extra";
 
 fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult {
     check_doc(c, "result.doc", &raw.doc);
-    let fields = match (raw.ty, raw.fields) {
-        (ResultType::Object, None) => {
-            c.report("result.fields", "an object result lists its fields");
-            Vec::new()
-        }
-        (ResultType::Object, Some(defs)) => fields(defs, "result.fields", c),
-        (_, Some(_)) => {
-            c.report("result.fields", "only object results have fields");
-            Vec::new()
-        }
-        (_, None) => Vec::new(),
-    };
+    let own_type = format!("{}Result", Idents::from_name(method).pascal);
+    if raw.ty.trim() == "object" {
+        let fields = match raw.fields {
+            None => {
+                c.report("result.fields", "an object result lists its fields");
+                Vec::new()
+            }
+            Some(defs) => fields(defs, "result.fields", c),
+        };
+        return MethodResult {
+            ty: FieldType::Object(own_type.clone()),
+            type_name: Some(own_type),
+            doc: raw.doc.trim().to_string(),
+            fields,
+        };
+    }
+    if raw.fields.is_some() {
+        c.report("result.fields", "only object results have fields");
+    }
     MethodResult {
-        type_name: (raw.ty == ResultType::Object)
-            .then(|| format!("{}Result", Idents::from_name(method).pascal)),
-        ty: raw.ty,
+        ty: type_expression(&raw.ty, "result.type", c),
+        type_name: None,
         doc: raw.doc.trim().to_string(),
-        fields,
+        fields: Vec::new(),
+    }
+}
+
+/// A type expression, reported (and read as `string`) when it is none, or when `json` sits
+/// inside a list or a map.
+fn type_expression(text: &str, at: &str, c: &mut Collector) -> FieldType {
+    match FieldType::parse(text) {
+        Ok(ty) if ty.nests_json() => {
+            c.report(
+                at,
+                format!("{text:?}: json is a field's whole type, not an item of a list or map"),
+            );
+            ty
+        }
+        Ok(ty) => ty,
+        Err(message) => {
+            c.report(at, message);
+            FieldType::String
+        }
     }
 }
 
@@ -564,23 +596,7 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
             );
         }
         check_doc(c, &format!("{at}.doc"), &f.doc);
-        let ty = match FieldType::parse(&f.ty) {
-            Ok(ty) if ty.nests_json() => {
-                c.report(
-                    format!("{at}.type"),
-                    format!(
-                        "{:?}: json is a field's whole type, not an item of a list or map",
-                        f.ty
-                    ),
-                );
-                ty
-            }
-            Ok(ty) => ty,
-            Err(message) => {
-                c.report(format!("{at}.type"), message);
-                FieldType::String
-            }
-        };
+        let ty = type_expression(&f.ty, &format!("{at}.type"), c);
         fields.push(ResultField {
             idents,
             name: f.name,
@@ -655,6 +671,18 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
     };
     let mut used: Vec<&str> = Vec::new();
     for m in methods {
+        // A value result may be (a list or map of) a named type; an object result is its own.
+        if let (None, Some(name)) = (&m.result.type_name, m.result.ty.object_name()) {
+            if lookup(name).is_none() {
+                report(
+                    &m.source_file,
+                    "result.type".to_string(),
+                    format!("no spec declares the type {name} (under `types:`)"),
+                );
+            } else if !used.contains(&name) {
+                used.push(name);
+            }
+        }
         let objects = std::iter::once(("result.fields".to_string(), &m.result.fields)).chain(
             m.types
                 .iter()

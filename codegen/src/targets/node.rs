@@ -55,8 +55,8 @@ struct JsMethod<'a> {
     /// Whether the parameters object may be left out (nothing is required).
     params_optional: bool,
     result_ts: String,
-    /// For object results: the addon's mirror of the core's result type.
-    result_class: Option<String>,
+    /// The core's `answer.result` as the addon's value.
+    result_mirror: String,
     /// The addon's mirrors of the core's object types: the result's and the declared ones.
     objects: Vec<JsObject>,
     params: Vec<JsParam>,
@@ -134,7 +134,7 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         ts_params: format!("{}Params", m.idents.pascal),
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
-        result_class: m.result.type_name.clone(),
+        result_mirror: Output::of(m).mirror("answer.result", PUBLIC),
         objects: ObjectView::of(m)
             .into_iter()
             .map(|o| JsObject {

@@ -53,8 +53,8 @@ struct PyMethod<'a> {
     m: &'a Method,
     params_type: String,
     result_py: String,
-    /// For object results: the native class mirroring the core's result type.
-    result_class: Option<String>,
+    /// The core's result `r` as the native module's value.
+    result_mirror: String,
     /// The classes mirroring the core's object types: the result's and the declared ones.
     objects: Vec<PyObject>,
     params: Vec<PyParam>,
@@ -138,7 +138,7 @@ fn py_method(m: &Method) -> PyMethod<'_> {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
-        result_class: m.result.type_name.clone(),
+        result_mirror: Output::of(m).mirror("r", PUBLIC),
         objects: ObjectView::of(m)
             .into_iter()
             .map(|o| PyObject {

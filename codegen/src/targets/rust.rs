@@ -12,7 +12,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultField, TimeField};
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
-use crate::types::{ObjectView, Output, SpecType, Typed};
+use crate::types::{ObjectView, Output, Typed};
 use crate::Error;
 
 pub(crate) const OUT_DIR: &str = "core/src/generated";
@@ -24,7 +24,6 @@ struct RustMethod<'a> {
     params_type: String,
     error_type: String,
     output_type: String,
-    wire_type: String,
     params: Vec<RustParam<'a>>,
     /// Required parameters, in spec order: the arguments of `new`.
     required: Vec<RustParam<'a>>,
@@ -79,18 +78,6 @@ pub(crate) fn output_type(m: &Method) -> String {
     Output::of(m).in_target(Typed::rust)
 }
 
-/// What a method's `result` is read as: a lenient reader of `b24kit_runtime::wire` where the
-/// output's own form would refuse what portals send, else the output itself.
-fn wire_type(m: &Method) -> String {
-    match Output::of(m) {
-        Output::Value(Typed {
-            ty: SpecType::List(_),
-            ..
-        }) => "b24kit_runtime::wire::IntList".to_string(),
-        _ => output_type(m),
-    }
-}
-
 fn rust_method(m: &Method) -> RustMethod<'_> {
     let params: Vec<RustParam> = m.params.iter().map(rust_param).collect();
     let views = ObjectView::of(m);
@@ -107,7 +94,6 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         params_type: format!("{}Params", m.idents.pascal),
         error_type: format!("{}Error", m.idents.pascal),
         output_type: output_type(m),
-        wire_type: wire_type(m),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
         imports,

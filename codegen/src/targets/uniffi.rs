@@ -11,7 +11,7 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method};
 use crate::spec::Spec;
-use crate::types::{ObjectView, RustNames, Typed};
+use crate::types::{ObjectView, Output, RustNames, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/uniffi/src/generated.rs";
@@ -22,8 +22,8 @@ struct UniffiMethod<'a> {
     params_type: String,
     response_type: String,
     result_rust: String,
-    /// For object results: the exported record mirroring the core's result type.
-    result_record: Option<String>,
+    /// The core's `answer.result` as the exported value.
+    result_mirror: String,
     /// The records mirroring the core's object types: the result's and the declared ones.
     objects: Vec<Record>,
     params: Vec<UniffiParam>,
@@ -88,8 +88,8 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         response_type: format!("{}Response", m.idents.pascal),
-        result_rust: super::rust::output_type(m),
-        result_record: m.result.type_name.clone(),
+        result_rust: Output::of(m).in_target(|t| t.rust_in(NAMES)),
+        result_mirror: Output::of(m).mirror("answer.result", NAMES),
         objects: ObjectView::of(m)
             .into_iter()
             .map(|o| Record {

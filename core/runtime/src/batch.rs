@@ -94,7 +94,10 @@ impl<C: Catalog> Client<C> {
             .run_chunks(chunks, calls.len(), halt, M::IDEMPOTENT, &errors)
             .await;
         raw.into_iter()
-            .map(|item| typed::<M::Wire, C>(item).map(|response| response.map(Into::into)))
+            .map(|item| {
+                typed::<crate::wire::Read<M::Output>, C>(item)
+                    .map(|response| response.map(|read| read.0))
+            })
             .collect()
     }
 

@@ -43,8 +43,8 @@ pub type Decoded<M> =
 
 /// The answer of a call of `M`.
 pub(crate) fn decode<M: Method>(answer: RawAnswer, secrets: &[Secret]) -> Decoded<M> {
-    decode_as::<CatalogOf<M>, M::Wire>(answer, secrets, &M::method_error)
-        .map(|response| response.map(Into::into))
+    decode_as::<CatalogOf<M>, wire::Read<M::Output>>(answer, secrets, &M::method_error)
+        .map(|response| response.map(|read| read.0))
 }
 
 /// An answer with a `result` of type `T`, errors classified with `method_errors` (the called

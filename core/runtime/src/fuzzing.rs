@@ -23,7 +23,6 @@ impl<C: Catalog> Method for Probe<C> {
     const NAME: &'static str = "fuzz.probe";
     const IDEMPOTENT: bool = true;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error<C>> {
         Ok(())

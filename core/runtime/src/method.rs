@@ -1,11 +1,11 @@
 //! What the runtime needs to know about a method. The generated code implements [`Method`] for
 //! each method's parameter type; the runtime never names a method itself.
 
-use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::error::ArgumentProblem;
+use crate::wire::Lenient;
 use crate::Error;
 
 /// A Bitrix24 REST method, implemented by its parameter type.
@@ -18,12 +18,8 @@ pub trait Method: Serialize + Send + Sync {
     const NAME: &'static str;
     /// Whether repeating a successful call changes nothing, so that a retry is safe.
     const IDEMPOTENT: bool;
-    /// The type of `result` in a successful answer.
-    type Output: Send;
-    /// What `result` is read as before it becomes the output: the output itself, or one of the
-    /// lenient readers of [`wire`](crate::wire) where portals are known to vary the form (an
-    /// integer list sent as numeric strings or as a PHP object keyed by position).
-    type Wire: DeserializeOwned + Into<Self::Output> + Send;
+    /// The type of `result` in a successful answer, read as leniently as portals write it.
+    type Output: Lenient + Send;
 
     /// Checks the parameters before anything is sent.
     fn validate(&self) -> Result<(), Error<Self::Catalog>>;

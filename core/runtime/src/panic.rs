@@ -95,7 +95,6 @@ impl<C: crate::Catalog> crate::Method for PanicProbe<C> {
     const NAME: &'static str = "b24kit.panicProbe";
     const IDEMPOTENT: bool = true;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), crate::Error<C>> {
         panic!("forced by the test hook")

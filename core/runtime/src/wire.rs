@@ -54,21 +54,16 @@ pub fn opt_int<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error>
     Ok(Option::<LenientInt>::deserialize(d)?.map(|v| v.0))
 }
 
-/// A whole `result` that is a list of integers, read as leniently as any [`Lenient`] list: numbers
-/// or numeric strings, in a list or in a PHP array that became an object (`{"0": 339, "2": 337}`
-/// after the portal filtered it). `null` is refused: a list result is always there.
+/// A whole `result` read through its type's [`Lenient`] impl: what a method's answer is decoded
+/// as, so a result is read as leniently at the top as a field is at any depth (an integer list
+/// sent as numeric strings, or as the PHP object `{"0": 339, "2": 337}` after the portal
+/// filtered it).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct IntList(pub Vec<i64>);
+pub struct Read<T>(pub T);
 
-impl<'de> Deserialize<'de> for IntList {
+impl<'de, T: Lenient> Deserialize<'de> for Read<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Vec::<i64>::read(d).map(IntList)
-    }
-}
-
-impl From<IntList> for Vec<i64> {
-    fn from(list: IntList) -> Self {
-        list.0
+        T::read(d).map(Read)
     }
 }
 
@@ -304,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_list_result_in_every_form_a_portal_sends() {
-        let read = |json: &str| serde_json::from_str::<IntList>(json).map(Vec::from);
+        let read = |json: &str| serde_json::from_str::<Read<Vec<i64>>>(json).map(|read| read.0);
         assert_eq!(read("[339, 337]").unwrap(), vec![339, 337]);
         assert_eq!(read(r#"["339", "337"]"#).unwrap(), vec![339, 337]);
         assert_eq!(read(r#"{"0": 339, "2": "337"}"#).unwrap(), vec![339, 337]);

@@ -131,7 +131,6 @@ impl Method for ImopenlinesCrmLeadCreateParams {
     const NAME: &'static str = "imopenlines.crm.lead.create";
     const IDEMPOTENT: bool = false;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

@@ -619,7 +619,6 @@ impl Method for ImopenlinesDialogGetParams {
     const NAME: &'static str = "imopenlines.dialog.get";
     const IDEMPOTENT: bool = true;
     type Output = ImopenlinesDialogGetResult;
-    type Wire = ImopenlinesDialogGetResult;
 
     fn validate(&self) -> Result<(), Error> {
         if let Some(value) = self.chat_id {

@@ -130,7 +130,6 @@ impl Method for ImopenlinesMessageSessionStartParams {
     const NAME: &'static str = "imopenlines.message.session.start";
     const IDEMPOTENT: bool = false;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

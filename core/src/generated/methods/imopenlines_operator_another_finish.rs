@@ -121,7 +121,6 @@ impl Method for ImopenlinesOperatorAnotherFinishParams {
     const NAME: &'static str = "imopenlines.operator.another.finish";
     const IDEMPOTENT: bool = false;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

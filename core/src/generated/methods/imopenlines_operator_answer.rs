@@ -121,7 +121,6 @@ impl Method for ImopenlinesOperatorAnswerParams {
     const NAME: &'static str = "imopenlines.operator.answer";
     const IDEMPOTENT: bool = true;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

@@ -133,7 +133,6 @@ impl Method for ImopenlinesOperatorSkipParams {
     const NAME: &'static str = "imopenlines.operator.skip";
     const IDEMPOTENT: bool = false;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

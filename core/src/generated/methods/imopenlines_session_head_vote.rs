@@ -149,7 +149,6 @@ impl Method for ImopenlinesSessionHeadVoteParams {
     const NAME: &'static str = "imopenlines.session.head.vote";
     const IDEMPOTENT: bool = true;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("SESSION_ID", self.session_id, 1)?;

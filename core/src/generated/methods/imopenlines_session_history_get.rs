@@ -883,7 +883,6 @@ impl Method for ImopenlinesSessionHistoryGetParams {
     const NAME: &'static str = "imopenlines.session.history.get";
     const IDEMPOTENT: bool = true;
     type Output = ImopenlinesSessionHistoryGetResult;
-    type Wire = ImopenlinesSessionHistoryGetResult;
 
     fn validate(&self) -> Result<(), Error> {
         if let Some(value) = self.session_id {

@@ -101,7 +101,6 @@ impl Method for ImopenlinesSessionInterceptParams {
     const NAME: &'static str = "imopenlines.session.intercept";
     const IDEMPOTENT: bool = false;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

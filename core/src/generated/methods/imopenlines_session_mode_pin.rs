@@ -156,7 +156,6 @@ impl Method for ImopenlinesSessionModePinParams {
     const NAME: &'static str = "imopenlines.session.mode.pin";
     const IDEMPOTENT: bool = true;
     type Output = bool;
-    type Wire = bool;
 
     fn validate(&self) -> Result<(), Error> {
         b24kit_runtime::check_at_least("CHAT_ID", self.chat_id, 1)?;

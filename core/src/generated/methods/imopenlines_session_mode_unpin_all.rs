@@ -73,7 +73,6 @@ impl Method for ImopenlinesSessionModeUnpinAllParams {
     const NAME: &'static str = "imopenlines.session.mode.unpinAll";
     const IDEMPOTENT: bool = true;
     type Output = Vec<i64>;
-    type Wire = b24kit_runtime::wire::IntList;
 
     fn validate(&self) -> Result<(), Error> {
         Ok(())
