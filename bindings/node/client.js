@@ -44,6 +44,10 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
   return new Response(isText ? JSON.parse(result) : result, time, total, next);
 }
 
+const IMOPENLINES_CRM_CHAT_GET_PARAMS = ['crmEntityType', 'crmEntity', 'activeOnly'];
+const IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS = ['crmEntityType', 'crmEntity'];
+const IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId'];
+const IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId'];
 const IMOPENLINES_CRM_LEAD_CREATE_PARAMS = ['chatId'];
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
 const IMOPENLINES_MESSAGE_SESSION_START_PARAMS = ['chatId', 'messageId'];
@@ -67,6 +71,212 @@ const IMOPENLINES_SESSION_START_PARAMS = ['chatId'];
  * keeps connections alive, and any number of calls may be in flight at once.
  */
 class Client extends ClientBase {
+  /**
+   * List the open-line chats bound to a CRM record.
+   *
+   * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+   * connector it came through. The caller needs access to that CRM record. Reading changes nothing,
+   * so the call is retried safely.
+   *
+   * Calls `imopenlines.crm.chat.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmChatGet(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmChatGet', IMOPENLINES_CRM_CHAT_GET_PARAMS);
+      checkCallOptions(options);
+      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
+      const crmEntity = integerArg(params, 'crmEntity', undefined);
+      const activeOnly = flagArg(params, 'activeOnly', true);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGet(crmEntityType, crmEntity, activeOnly));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.chat.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmChatGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmChatGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmChatGetBatch');
+      const crmEntityType = [];
+      const crmEntity = [];
+      const activeOnly = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmChatGetBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_GET_PARAMS);
+        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+        activeOnly.push(flagArg(params, 'activeOnly', true));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetBatch(calls.length, crmEntityType, crmEntity, activeOnly, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * The latest open-line chat bound to a CRM record.
+   *
+   * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+   * contact. Reading changes nothing, so the call is retried safely.
+   *
+   * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmChatGetLastId(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmChatGetLastId', IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS);
+      checkCallOptions(options);
+      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
+      const crmEntity = integerArg(params, 'crmEntity', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastId(crmEntityType, crmEntity));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.chat.getLastId` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmChatGetLastId`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmChatGetLastIdBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmChatGetLastIdBatch');
+      const crmEntityType = [];
+      const crmEntity = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmChatGetLastIdBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS);
+        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastIdBatch(calls.length, crmEntityType, crmEntity, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Add a user to the open-line chat of a CRM record.
+   *
+   * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+   * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+   * not retried.
+   *
+   * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmChatUserAdd(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmChatUserAdd', IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS);
+      checkCallOptions(options);
+      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
+      const crmEntity = integerArg(params, 'crmEntity', undefined);
+      const userId = integerArg(params, 'userId', undefined);
+      const chatId = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAdd(crmEntityType, crmEntity, userId, chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.chat.user.add` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmChatUserAdd`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmChatUserAddBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmChatUserAddBatch');
+      const crmEntityType = [];
+      const crmEntity = [];
+      const userId = [];
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmChatUserAddBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS);
+        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+        userId.push(integerArg(params, 'userId', undefined));
+        chatId.push(integerArg(params, 'chatId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAddBatch(calls.length, crmEntityType, crmEntity, userId, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Remove a user from the open-line chat of a CRM record.
+   *
+   * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat given,
+   * or the latest one bound to the record. Removing someone no longer in the chat fails, so the
+   * call is not retried.
+   *
+   * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmChatUserDelete(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmChatUserDelete', IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS);
+      checkCallOptions(options);
+      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
+      const crmEntity = integerArg(params, 'crmEntity', undefined);
+      const userId = integerArg(params, 'userId', undefined);
+      const chatId = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDelete(crmEntityType, crmEntity, userId, chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.chat.user.delete` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmChatUserDelete`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmChatUserDeleteBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmChatUserDeleteBatch');
+      const crmEntityType = [];
+      const crmEntity = [];
+      const userId = [];
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmChatUserDeleteBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS);
+        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+        userId.push(integerArg(params, 'userId', undefined));
+        chatId.push(integerArg(params, 'chatId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDeleteBatch(calls.length, crmEntityType, crmEntity, userId, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /**
    * Create a CRM lead from an open-line dialog.
    *

@@ -15,14 +15,38 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+class AccessDeniedError extends MethodError {}
+
+/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+class ArgumentError extends MethodError {}
+
+/** `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete */
+class CrmChatEmptyCrmDataError extends MethodError {}
+
+/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get */
+class ImNotInstalledError extends MethodError {}
+
+/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+class ChatNotInCrmError extends MethodError {}
+
+/** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+class CrmChatUserNotActiveError extends MethodError {}
+
+/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+class WrongRequestError extends MethodError {}
+
+/** `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete */
+class CrmChatEmptyUserError extends MethodError {}
+
+/** `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete */
+class ChatDeleteUserPermissionDeniedError extends MethodError {}
+
 /** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class ChatIdError extends MethodError {}
 
 /** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class ChatTypeError extends MethodError {}
-
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
-class AccessDeniedError extends MethodError {}
 
 /** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class UserIdError extends MethodError {}
@@ -32,9 +56,6 @@ class UserNotOperatorError extends MethodError {}
 
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 class AccessError extends MethodError {}
-
-/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
-class ImNotInstalledError extends MethodError {}
 
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
@@ -137,13 +158,20 @@ class PortalDeletedError extends PortalStateError {}
 
 const makeError = base.errorFactory(
   {
+    "ACCESS_DENIED": AccessDeniedError,
+    "ERROR_ARGUMENT": ArgumentError,
+    "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,
+    "IM_NOT_INSTALLED": ImNotInstalledError,
+    "CHAT_NOT_IN_CRM": ChatNotInCrmError,
+    "CRM_CHAT_USER_NOT_ACTIVE": CrmChatUserNotActiveError,
+    "WRONG_REQUEST": WrongRequestError,
+    "CRM_CHAT_EMPTY_USER": CrmChatEmptyUserError,
+    "CHAT_DELETE_USER_PERMISSION_DENIED": ChatDeleteUserPermissionDeniedError,
     "CHAT_ID": ChatIdError,
     "CHAT_TYPE": ChatTypeError,
-    "ACCESS_DENIED": AccessDeniedError,
     "USER_ID": UserIdError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
     "ACCESS_ERROR": AccessError,
-    "IM_NOT_INSTALLED": ImNotInstalledError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
@@ -179,13 +207,20 @@ module.exports = {
   B24kitError: base.B24kitError,
   MethodError,
   BitrixSystemError,
+  AccessDeniedError,
+  ArgumentError,
+  CrmChatEmptyCrmDataError,
+  ImNotInstalledError,
+  ChatNotInCrmError,
+  CrmChatUserNotActiveError,
+  WrongRequestError,
+  CrmChatEmptyUserError,
+  ChatDeleteUserPermissionDeniedError,
   ChatIdError,
   ChatTypeError,
-  AccessDeniedError,
   UserIdError,
   UserNotOperatorError,
   AccessError,
-  ImNotInstalledError,
   AccessDeniedKickError,
   EmptySessionIdError,
   EmptyVoteParamsError,

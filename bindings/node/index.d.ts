@@ -45,6 +45,95 @@ export declare class Response<T> {
   readonly next: number | null;
 }
 
+/** An open-line chat bound to a CRM record. */
+export interface CrmChat {
+  /** The chat, as a numeric string. */
+  readonly chatId: string;
+  /** The connector the client wrote through, e.g. `livechat`. */
+  readonly connectorId: string;
+  /** The connector's display name, e.g. `Live Chat`. */
+  readonly connectorTitle: string;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Parameters of `imopenlines.crm.chat.get`. */
+export interface ImopenlinesCrmChatGetParams {
+  /**
+   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   */
+  crmEntityType: string;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * Whether only chats whose session is still open are listed (`Y`) or every chat ever bound to the
+   * record (`N`).
+   *
+   * Default: `true`.
+   */
+  activeOnly?: boolean;
+}
+
+/** Parameters of `imopenlines.crm.chat.getLastId`. */
+export interface ImopenlinesCrmChatGetLastIdParams {
+  /**
+   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   */
+  crmEntityType: string;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+}
+
+/** Parameters of `imopenlines.crm.chat.user.add`. */
+export interface ImopenlinesCrmChatUserAddParams {
+  /**
+   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   */
+  crmEntityType: string;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * The user or bot to be added to the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
+   * to the record.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+}
+
+/** Parameters of `imopenlines.crm.chat.user.delete`. */
+export interface ImopenlinesCrmChatUserDeleteParams {
+  /**
+   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   */
+  crmEntityType: string;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * The user or bot to be removed from the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
+   * to the record.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+}
+
 /** Parameters of `imopenlines.crm.lead.create`. */
 export interface ImopenlinesCrmLeadCreateParams {
   /**
@@ -663,6 +752,45 @@ export declare class Client {
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
+   * List the open-line chats bound to a CRM record.
+   *
+   * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+   * connector it came through. The caller needs access to that CRM record. Reading changes nothing,
+   * so the call is retried safely.
+   */
+  imopenlinesCrmChatGet(params: ImopenlinesCrmChatGetParams, options?: CallOptions): Promise<Response<CrmChat[]>>;
+  /** `imopenlines.crm.chat.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmChatGetBatch(calls: ImopenlinesCrmChatGetParams[], options?: BatchOptions): Promise<Array<Response<CrmChat[]> | B24kitError>>;
+  /**
+   * The latest open-line chat bound to a CRM record.
+   *
+   * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+   * contact. Reading changes nothing, so the call is retried safely.
+   */
+  imopenlinesCrmChatGetLastId(params: ImopenlinesCrmChatGetLastIdParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.crm.chat.getLastId` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmChatGetLastIdBatch(calls: ImopenlinesCrmChatGetLastIdParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
+   * Add a user to the open-line chat of a CRM record.
+   *
+   * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+   * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+   * not retried.
+   */
+  imopenlinesCrmChatUserAdd(params: ImopenlinesCrmChatUserAddParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.crm.chat.user.add` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmChatUserAddBatch(calls: ImopenlinesCrmChatUserAddParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
+   * Remove a user from the open-line chat of a CRM record.
+   *
+   * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat given,
+   * or the latest one bound to the record. Removing someone no longer in the chat fails, so the
+   * call is not retried.
+   */
+  imopenlinesCrmChatUserDelete(params: ImopenlinesCrmChatUserDeleteParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.crm.chat.user.delete` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmChatUserDeleteBatch(calls: ImopenlinesCrmChatUserDeleteParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
    * Create a CRM lead from an open-line dialog.
    *
    * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
@@ -826,20 +954,34 @@ export declare class Client {
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+export declare class AccessDeniedError extends MethodError {}
+/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+export declare class ArgumentError extends MethodError {}
+/** `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete */
+export declare class CrmChatEmptyCrmDataError extends MethodError {}
+/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get */
+export declare class ImNotInstalledError extends MethodError {}
+/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+export declare class ChatNotInCrmError extends MethodError {}
+/** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+export declare class CrmChatUserNotActiveError extends MethodError {}
+/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+export declare class WrongRequestError extends MethodError {}
+/** `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete */
+export declare class CrmChatEmptyUserError extends MethodError {}
+/** `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete */
+export declare class ChatDeleteUserPermissionDeniedError extends MethodError {}
 /** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class ChatIdError extends MethodError {}
 /** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class ChatTypeError extends MethodError {}
-/** `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
-export declare class AccessDeniedError extends MethodError {}
 /** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class UserIdError extends MethodError {}
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin */
 export declare class UserNotOperatorError extends MethodError {}
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 export declare class AccessError extends MethodError {}
-/** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get */
-export declare class ImNotInstalledError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
@@ -912,13 +1054,20 @@ export declare const errors: {
   B24kitError: typeof B24kitError;
   MethodError: typeof MethodError;
   BitrixSystemError: typeof BitrixSystemError;
+  AccessDeniedError: typeof AccessDeniedError;
+  ArgumentError: typeof ArgumentError;
+  CrmChatEmptyCrmDataError: typeof CrmChatEmptyCrmDataError;
+  ImNotInstalledError: typeof ImNotInstalledError;
+  ChatNotInCrmError: typeof ChatNotInCrmError;
+  CrmChatUserNotActiveError: typeof CrmChatUserNotActiveError;
+  WrongRequestError: typeof WrongRequestError;
+  CrmChatEmptyUserError: typeof CrmChatEmptyUserError;
+  ChatDeleteUserPermissionDeniedError: typeof ChatDeleteUserPermissionDeniedError;
   ChatIdError: typeof ChatIdError;
   ChatTypeError: typeof ChatTypeError;
-  AccessDeniedError: typeof AccessDeniedError;
   UserIdError: typeof UserIdError;
   UserNotOperatorError: typeof UserNotOperatorError;
   AccessError: typeof AccessError;
-  ImNotInstalledError: typeof ImNotInstalledError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
   EmptySessionIdError: typeof EmptySessionIdError;
   EmptyVoteParamsError: typeof EmptyVoteParamsError;

@@ -51,6 +51,9 @@ pub(crate) fn handle(portal: &Portal, method: &str, path: &str, body: &[u8]) -> 
                     if let Some(operator) = flags.operator {
                         chat.operator = operator;
                     }
+                    if let Some(members) = flags.members {
+                        chat.members = members;
+                    }
                     Some(chat.clone())
                 });
                 match patched {
@@ -128,6 +131,7 @@ struct ChatFlags {
     pinned: Option<bool>,
     status: Option<crate::state::SessionStatus>,
     operator: Option<i64>,
+    members: Option<Vec<i64>>,
 }
 
 #[derive(Deserialize)]
@@ -164,7 +168,7 @@ fn help() -> Value {
         "PUT /_emulator/state": "replace the state (same format as --state files)",
         "POST /_emulator/reset": "start-up state, no faults, fresh counts, empty bucket",
         "GET /_emulator/chats/{id}": "one chat, e.g. its silent flag",
-        "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false, \"status\": \"answered\", \"operator\": 1}: set a chat's flags and its session's state",
+        "PATCH /_emulator/chats/{id}": "{\"silent\": true, \"pinned\": false, \"status\": \"answered\", \"operator\": 1, \"members\": [1, 2]}: set a chat's flags, its session's state and its members",
         "POST /_emulator/faults": "{\"kind\": \"error|html|empty|invalid_json|raw|moved|delay|drop\", ..., \"count\": N}",
         "DELETE /_emulator/faults": "drop queued faults",
         "GET|PUT /_emulator/limits": "{\"burst\": 50, \"drain_per_second\": 2} or {\"enabled\": false}",

@@ -194,7 +194,8 @@ impl Default for PortalState {
                         SessionStatus::Waiting
                     },
                     operator: if id == 2046 { 2 } else { 0 },
-                    lead_id: 0,
+                    // Chat 2045 is bound to the docs' example lead, 1205.
+                    lead_id: if id == 2045 { 1205 } else { 0 },
                     vote_head: 0,
                     comment_head: None,
                     members,

@@ -71,7 +71,6 @@ function checkError(expected, error) {
   return null;
 }
 
-/** Whether `actual` holds `want`: every key of an object, equality otherwise. */
 /**
  * Whether `actual` holds `want`: every key of an object (under its wire name, or camelCase as a
  * typed result's field), every item of a list, the same moment for a date and time, equality
@@ -82,7 +81,7 @@ function has(actual, want) {
     return Array.isArray(actual) && actual.length === want.length && want.every((v, i) => has(actual[i], v));
   }
   if (want !== null && typeof want === 'object') {
-    const field = (k) => (k in actual ? k : k.replace(/_([a-z0-9])/g, (_, c) => c.toUpperCase()));
+    const field = (k) => (k in actual ? k : camel(k));
     return actual !== null && typeof actual === 'object' && Object.entries(want).every(([k, v]) => field(k) in actual && has(actual[field(k)], v));
   }
   if (actual instanceof Date && typeof want === 'string') return actual.getTime() === Date.parse(want);

@@ -116,6 +116,21 @@ async fn call(
             })
             .transpose()
     };
+    let text = |name: &str| {
+        params
+            .get(name)
+            .map(|v| {
+                v.as_str().map(str::to_string).ok_or(NotApplicable(
+                    "a wrong-typed argument does not compile in Rust",
+                ))
+            })
+            .transpose()
+    };
+    let required_text = |value: Option<String>| {
+        value.ok_or(NotApplicable(
+            "a missing required argument does not compile in Rust",
+        ))
+    };
     let required = |value: Option<i64>| {
         value.ok_or(NotApplicable(
             "a missing required argument does not compile in Rust",
@@ -143,16 +158,6 @@ async fn call(
                 .map(|r| json!(r.result))
         }
         "imopenlines.dialog.get" => {
-            let text = |name: &str| {
-                params
-                    .get(name)
-                    .map(|v| {
-                        v.as_str().map(str::to_string).ok_or(NotApplicable(
-                            "a wrong-typed argument does not compile in Rust",
-                        ))
-                    })
-                    .transpose()
-            };
             let mut p = b24kit::ImopenlinesDialogGetParams::new();
             if let Some(id) = int("CHAT_ID")? {
                 p = p.chat_id(id);
@@ -271,6 +276,54 @@ async fn call(
             .imopenlines_session_mode_unpin_all(b24kit::ImopenlinesSessionModeUnpinAllParams::new())
             .await
             .map(|r| json!(r.result)),
+        "imopenlines.crm.chat.get" => {
+            let mut p = b24kit::ImopenlinesCrmChatGetParams::new(
+                required_text(text("CRM_ENTITY_TYPE")?)?,
+                required(int("CRM_ENTITY")?)?,
+            );
+            if let Some(on) = flag("ACTIVE_ONLY")? {
+                p = p.active_only(on);
+            }
+            client
+                .imopenlines_crm_chat_get(p)
+                .await
+                .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
+        }
+        "imopenlines.crm.chat.getLastId" => client
+            .imopenlines_crm_chat_get_last_id(b24kit::ImopenlinesCrmChatGetLastIdParams::new(
+                required_text(text("CRM_ENTITY_TYPE")?)?,
+                required(int("CRM_ENTITY")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.crm.chat.user.add" => {
+            let mut p = b24kit::ImopenlinesCrmChatUserAddParams::new(
+                required_text(text("CRM_ENTITY_TYPE")?)?,
+                required(int("CRM_ENTITY")?)?,
+                required(int("USER_ID")?)?,
+            );
+            if let Some(id) = int("CHAT_ID")? {
+                p = p.chat_id(id);
+            }
+            client
+                .imopenlines_crm_chat_user_add(p)
+                .await
+                .map(|r| json!(r.result))
+        }
+        "imopenlines.crm.chat.user.delete" => {
+            let mut p = b24kit::ImopenlinesCrmChatUserDeleteParams::new(
+                required_text(text("CRM_ENTITY_TYPE")?)?,
+                required(int("CRM_ENTITY")?)?,
+                required(int("USER_ID")?)?,
+            );
+            if let Some(id) = int("CHAT_ID")? {
+                p = p.chat_id(id);
+            }
+            client
+                .imopenlines_crm_chat_user_delete(p)
+                .await
+                .map(|r| json!(r.result))
+        }
         _ => return Err(NotApplicable("the Rust runner does not know this method")),
     })
 }

@@ -10,8 +10,15 @@ import {
   AccessDeniedError,
   AccessDeniedKickError,
   AccessError,
+  ChatDeleteUserPermissionDeniedError,
   ChatEntityLink,
   ChatIdEmptyError,
+  ChatNotInCrmError,
+  CrmChat,
+  CrmChatEmptyCrmDataError,
+  CrmChatEmptyUserError,
+  CrmChatUserNotActiveError,
+  WrongRequestError,
   ChatMessageViews,
   ChatPermissions,
   ChatReading,
@@ -99,6 +106,8 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
   ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, AccessDeniedKickError,
   EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
+  CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError,
+  CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -176,6 +185,9 @@ export async function main(url: string, chatId: number): Promise<void> {
   for (const [id, message] of Object.entries(messages)) {
     console.log(`${id} ${message.date?.toISOString()} ${users[message.senderid ?? '']?.name ?? 'system'}: ${message.text}`);
   }
+  const crmChats: CrmChat[] = (await client.imopenlinesCrmChatGet({ crmEntityType: 'lead', crmEntity: 1205, activeOnly: false })).result;
+  const newest: number = (await client.imopenlinesCrmChatGetLastId({ crmEntityType: 'lead', crmEntity: 1205 })).result;
+  console.log(`lead 1205: ${crmChats.map((c) => `${c.chatId} via ${c.connectorTitle}`).join(', ')}; newest ${newest}`);
   const rated: boolean = (await client.imopenlinesSessionHeadVote({ sessionId: history.sessionId ?? 0, rating: 5 })).result;
   console.log(`rated: ${rated}`);
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));

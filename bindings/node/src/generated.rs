@@ -68,6 +68,30 @@ pub(crate) fn register() {
     });
 }
 
+/// An open-line chat bound to a CRM record.
+#[napi(object, use_nullable = true)]
+pub struct CrmChat {
+    /// The chat, as a numeric string.
+    pub chat_id: String,
+    /// The connector the client wrote through, e.g. `livechat`.
+    pub connector_id: String,
+    /// The connector's display name, e.g. `Live Chat`.
+    pub connector_title: String,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::CrmChat> for CrmChat {
+    fn from(r: b24kit::CrmChat) -> Self {
+        CrmChat {
+            chat_id: r.chat_id,
+            connector_id: r.connector_id,
+            connector_title: r.connector_title,
+            extra: r.extra,
+        }
+    }
+}
+
 /// The dialog. The result of `imopenlines.dialog.get`.
 #[napi(object, use_nullable = true)]
 pub struct ImopenlinesDialogGetResult {
@@ -789,6 +813,257 @@ impl From<b24kit::HistoryFile> for HistoryFile {
 
 #[napi]
 impl NativeClient {
+    /// `imopenlines.crm.chat.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_get<'e>(
+        &self,
+        env: &'e Env,
+        crm_entity_type: String,
+        crm_entity: i64,
+        active_only: bool,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmChatGetParams {
+                crm_entity_type,
+                crm_entity,
+                active_only,
+            },
+            |answer| {
+                (
+                    {
+                        let result: Vec<CrmChat> =
+                            answer.result.into_iter().map(Into::into).collect();
+                        result
+                    },
+                    NativeTime::from(answer.time),
+                )
+            },
+        )
+    }
+
+    /// `imopenlines.crm.chat.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        crm_entity_type: Vec<String>,
+        crm_entity: Vec<i64>,
+        active_only: Vec<bool>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if crm_entity_type.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity_type = crm_entity_type.into_iter();
+        if crm_entity.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity = crm_entity.into_iter();
+        if active_only.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut active_only = active_only.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmChatGetParams {
+                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity: crm_entity.next().expect("length checked"),
+                active_only: active_only.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (
+                {
+                    let result: Vec<CrmChat> = answer.result.into_iter().map(Into::into).collect();
+                    result
+                },
+                NativeTime::from(answer.time),
+            )
+        })
+    }
+    /// `imopenlines.crm.chat.getLastId`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_get_last_id<'e>(
+        &self,
+        env: &'e Env,
+        crm_entity_type: String,
+        crm_entity: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmChatGetLastIdParams {
+                crm_entity_type,
+                crm_entity,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.crm.chat.getLastId` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_get_last_id_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        crm_entity_type: Vec<String>,
+        crm_entity: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if crm_entity_type.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity_type = crm_entity_type.into_iter();
+        if crm_entity.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity = crm_entity.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmChatGetLastIdParams {
+                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity: crm_entity.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.crm.chat.user.add`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_user_add<'e>(
+        &self,
+        env: &'e Env,
+        crm_entity_type: String,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: Option<i64>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmChatUserAddParams {
+                crm_entity_type,
+                crm_entity,
+                user_id,
+                chat_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.crm.chat.user.add` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_user_add_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        crm_entity_type: Vec<String>,
+        crm_entity: Vec<i64>,
+        user_id: Vec<i64>,
+        chat_id: Vec<Option<i64>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if crm_entity_type.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity_type = crm_entity_type.into_iter();
+        if crm_entity.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity = crm_entity.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmChatUserAddParams {
+                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity: crm_entity.next().expect("length checked"),
+                user_id: user_id.next().expect("length checked"),
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.crm.chat.user.delete`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_user_delete<'e>(
+        &self,
+        env: &'e Env,
+        crm_entity_type: String,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: Option<i64>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmChatUserDeleteParams {
+                crm_entity_type,
+                crm_entity,
+                user_id,
+                chat_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.crm.chat.user.delete` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_chat_user_delete_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        crm_entity_type: Vec<String>,
+        crm_entity: Vec<i64>,
+        user_id: Vec<i64>,
+        chat_id: Vec<Option<i64>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if crm_entity_type.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity_type = crm_entity_type.into_iter();
+        if crm_entity.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity = crm_entity.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmChatUserDeleteParams {
+                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity: crm_entity.next().expect("length checked"),
+                user_id: user_id.next().expect("length checked"),
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.crm.lead.create`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_lead_create<'e>(

@@ -24,7 +24,13 @@ from b24kit import (
     BatchMethodNotAllowedError,
     BitrixSystemError,
     AccessError,
+    ChatDeleteUserPermissionDeniedError,
     ChatEntityLink,
+    ChatNotInCrmError,
+    CrmChat,
+    CrmChatEmptyCrmDataError,
+    CrmChatEmptyUserError,
+    CrmChatUserNotActiveError,
     ChatIdEmptyError,
     ChatIdError,
     ChatMessageViews,
@@ -97,6 +103,7 @@ from b24kit import (
     UserAccessError,
     UserIdError,
     UserNotOperatorError,
+    WrongRequestError,
     __version__,
     errors,
 )
@@ -105,6 +112,8 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError, ChatIdEmptyError,
     UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, InvalidSessionIdError,
     AccessDeniedKickError, EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
+    CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError,
+    CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -151,6 +160,19 @@ def describe_history(client: Client, session_id: int) -> None:
     print(f"files {[f.name for f in files.values()]}, departments {list(departments)}, lines {lines}, rights {permissions}")
 
 
+def describe_crm_chats(client: Client, lead_id: int) -> None:
+    """The chats bound to a CRM lead: a result that is a list of typed objects."""
+    chats: List[CrmChat] = client.imopenlines_crm_chat_get("lead", lead_id, active_only=False).result
+    print(f"lead {lead_id}: {[(c.chat_id, c.connector_title) for c in chats]}")
+    try:
+        newest: int = client.imopenlines_crm_chat_get_last_id("lead", lead_id).result
+        added: int = client.imopenlines_crm_chat_user_add("lead", lead_id, 3, chat_id=newest).result
+        removed: int = client.imopenlines_crm_chat_user_delete("lead", lead_id, 3).result
+        print(f"user 3 added to chat {added} and removed from chat {removed}")
+    except (CrmChatEmptyCrmDataError, WrongRequestError) as e:
+        print(f"no change: {e.code}")
+
+
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
@@ -159,6 +181,7 @@ def switch(client: Client, chat_id: int) -> None:
     describe_dialog(dialog)
     session_id = int((dialog.entity_data_1 or "").split("|")[5])
     describe_history(client, session_id)
+    describe_crm_chats(client, 1205)
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

@@ -69,6 +69,52 @@ impl Time {
     }
 }
 
+/// An open-line chat bound to a CRM record.
+#[pyclass(frozen, eq, module = "b24kit", name = "CrmChat")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrmChat {
+    /// The chat, as a numeric string.
+    #[pyo3(get)]
+    pub chat_id: String,
+    /// The connector the client wrote through, e.g. `livechat`.
+    #[pyo3(get)]
+    pub connector_id: String,
+    /// The connector's display name, e.g. `Live Chat`.
+    #[pyo3(get)]
+    pub connector_title: String,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::CrmChat> for CrmChat {
+    fn from(r: b24kit::CrmChat) -> Self {
+        CrmChat {
+            chat_id: r.chat_id,
+            connector_id: r.connector_id,
+            connector_title: r.connector_title,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl CrmChat {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("chat_id={}", py_repr(py, &self.chat_id)?),
+            format!("connector_id={}", py_repr(py, &self.connector_id)?),
+            format!("connector_title={}", py_repr(py, &self.connector_title)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("CrmChat({})", parts.join(", ")))
+    }
+}
+
 /// The dialog. The result of `imopenlines.dialog.get`.
 #[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesDialogGetResult")]
 #[derive(Debug, Clone, PartialEq)]
@@ -1409,6 +1455,415 @@ impl HistoryFile {
         ];
         Ok(format!("HistoryFile({})", parts.join(", ")))
     }
+}
+
+/// The parameters of one `imopenlines.crm.chat.get`, from its Python arguments.
+fn imopenlines_crm_chat_get_params(
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    active_only: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmChatGetParams> {
+    Ok(b24kit::ImopenlinesCrmChatGetParams {
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity: args::integer(crm_entity, "crm_entity")?,
+        active_only: args::flag(active_only, "active_only")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.chat.get` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_chat_get_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmChatGetParams> {
+    let crm_entity_type = args::required(call, "crm_entity_type")?;
+    let crm_entity = args::required(call, "crm_entity")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesCrmChatGetParams::new(
+        args::string(&crm_entity_type, "crm_entity_type")?,
+        args::integer(&crm_entity, "crm_entity")?,
+    );
+    if let Some(value) = call.get_item("active_only")? {
+        params.active_only = args::flag(&value, "active_only")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.crm.chat.get`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, active_only, /))]
+fn imopenlines_crm_chat_get(
+    py: Python<'_>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    active_only: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_crm_chat_get_params(crm_entity_type, crm_entity, active_only)?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<CrmChat> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.crm.chat.get` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, active_only, /))]
+fn imopenlines_crm_chat_get_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'py, PyAny>,
+    crm_entity: &Bound<'py, PyAny>,
+    active_only: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_crm_chat_get_params(crm_entity_type, crm_entity, active_only)?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<CrmChat> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.crm.chat.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_get_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "active_only"],
+        imopenlines_crm_chat_get_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<CrmChat> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.crm.chat.get` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_get_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "active_only"],
+        imopenlines_crm_chat_get_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<CrmChat> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// The parameters of one `imopenlines.crm.chat.getLastId`, from its Python arguments.
+fn imopenlines_crm_chat_get_last_id_params(
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmChatGetLastIdParams> {
+    Ok(b24kit::ImopenlinesCrmChatGetLastIdParams {
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity: args::integer(crm_entity, "crm_entity")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.chat.getLastId` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_chat_get_last_id_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmChatGetLastIdParams> {
+    let crm_entity_type = args::required(call, "crm_entity_type")?;
+    let crm_entity = args::required(call, "crm_entity")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesCrmChatGetLastIdParams::new(
+        args::string(&crm_entity_type, "crm_entity_type")?,
+        args::integer(&crm_entity, "crm_entity")?,
+    );
+    Ok(params)
+}
+
+/// `imopenlines.crm.chat.getLastId`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, /))]
+fn imopenlines_crm_chat_get_last_id(
+    py: Python<'_>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_crm_chat_get_last_id_params(crm_entity_type, crm_entity)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.getLastId` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, /))]
+fn imopenlines_crm_chat_get_last_id_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'py, PyAny>,
+    crm_entity: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_crm_chat_get_last_id_params(crm_entity_type, crm_entity)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.getLastId` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_get_last_id_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity"],
+        imopenlines_crm_chat_get_last_id_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.getLastId` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_get_last_id_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity"],
+        imopenlines_crm_chat_get_last_id_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.add`, from its Python arguments.
+fn imopenlines_crm_chat_user_add_params(
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmChatUserAddParams> {
+    Ok(b24kit::ImopenlinesCrmChatUserAddParams {
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity: args::integer(crm_entity, "crm_entity")?,
+        user_id: args::integer(user_id, "user_id")?,
+        chat_id: args::optional_integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.add` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_chat_user_add_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmChatUserAddParams> {
+    let crm_entity_type = args::required(call, "crm_entity_type")?;
+    let crm_entity = args::required(call, "crm_entity")?;
+    let user_id = args::required(call, "user_id")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesCrmChatUserAddParams::new(
+        args::string(&crm_entity_type, "crm_entity_type")?,
+        args::integer(&crm_entity, "crm_entity")?,
+        args::integer(&user_id, "user_id")?,
+    );
+    if let Some(value) = call.get_item("chat_id")? {
+        params.chat_id = args::optional_integer(&value, "chat_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.crm.chat.user.add`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, /))]
+fn imopenlines_crm_chat_user_add(
+    py: Python<'_>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params =
+        imopenlines_crm_chat_user_add_params(crm_entity_type, crm_entity, user_id, chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.add` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, /))]
+fn imopenlines_crm_chat_user_add_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'py, PyAny>,
+    crm_entity: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params =
+        imopenlines_crm_chat_user_add_params(crm_entity_type, crm_entity, user_id, chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.add` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_user_add_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "user_id", "chat_id"],
+        imopenlines_crm_chat_user_add_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.add` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_user_add_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "user_id", "chat_id"],
+        imopenlines_crm_chat_user_add_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.delete`, from its Python arguments.
+fn imopenlines_crm_chat_user_delete_params(
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmChatUserDeleteParams> {
+    Ok(b24kit::ImopenlinesCrmChatUserDeleteParams {
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity: args::integer(crm_entity, "crm_entity")?,
+        user_id: args::integer(user_id, "user_id")?,
+        chat_id: args::optional_integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.delete` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_chat_user_delete_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmChatUserDeleteParams> {
+    let crm_entity_type = args::required(call, "crm_entity_type")?;
+    let crm_entity = args::required(call, "crm_entity")?;
+    let user_id = args::required(call, "user_id")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesCrmChatUserDeleteParams::new(
+        args::string(&crm_entity_type, "crm_entity_type")?,
+        args::integer(&crm_entity, "crm_entity")?,
+        args::integer(&user_id, "user_id")?,
+    );
+    if let Some(value) = call.get_item("chat_id")? {
+        params.chat_id = args::optional_integer(&value, "chat_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.crm.chat.user.delete`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, /))]
+fn imopenlines_crm_chat_user_delete(
+    py: Python<'_>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params =
+        imopenlines_crm_chat_user_delete_params(crm_entity_type, crm_entity, user_id, chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.delete` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, /))]
+fn imopenlines_crm_chat_user_delete_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'py, PyAny>,
+    crm_entity: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params =
+        imopenlines_crm_chat_user_delete_params(crm_entity_type, crm_entity, user_id, chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.delete` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_user_delete_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "user_id", "chat_id"],
+        imopenlines_crm_chat_user_delete_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.chat.user.delete` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_chat_user_delete_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["crm_entity_type", "crm_entity", "user_id", "chat_id"],
+        imopenlines_crm_chat_user_delete_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
 /// The parameters of one `imopenlines.crm.lead.create`, from its Python arguments.
@@ -2760,6 +3215,7 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let m = PyModule::new(py, "_native_generated")?;
     m.add_class::<Response>()?;
     m.add_class::<Time>()?;
+    m.add_class::<CrmChat>()?;
     m.add_class::<ImopenlinesDialogGetResult>()?;
     m.add_class::<ChatRestrictions>()?;
     m.add_class::<ChatEntityLink>()?;
@@ -2775,6 +3231,43 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HistoryChat>()?;
     m.add_class::<HistoryChatPermissions>()?;
     m.add_class::<HistoryFile>()?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_last_id, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_get_last_id_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_get_last_id_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_get_last_id_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_user_add, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_user_add_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_user_add_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_user_add_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_chat_user_delete, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_user_delete_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_user_delete_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_chat_user_delete_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_lead_create_batch, &m)?)?;

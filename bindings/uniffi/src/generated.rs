@@ -8,20 +8,34 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
+        /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        AccessDenied = "ACCESS_DENIED",
+        /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        Argument = "ERROR_ARGUMENT",
+        /// `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete
+        CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA",
+        /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get
+        ImNotInstalled = "IM_NOT_INSTALLED",
+        /// `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        ChatNotInCrm = "CHAT_NOT_IN_CRM",
+        /// `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE",
+        /// `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        WrongRequest = "WRONG_REQUEST",
+        /// `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete
+        CrmChatEmptyUser = "CRM_CHAT_EMPTY_USER",
+        /// `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete
+        ChatDeleteUserPermissionDenied = "CHAT_DELETE_USER_PERMISSION_DENIED",
         /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         ChatId = "CHAT_ID",
         /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         ChatType = "CHAT_TYPE",
-        /// `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
-        AccessDenied = "ACCESS_DENIED",
         /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         UserId = "USER_ID",
         /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
         UserNotOperator = "ERROR_USER_NOT_OPERATOR",
         /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
         Access = "ACCESS_ERROR",
-        /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
-        ImNotInstalled = "IM_NOT_INSTALLED",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
         /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
@@ -113,6 +127,31 @@ impl From<b24kit::Time> for Time {
             date_finish: t.date_finish,
             operating_reset_at: t.operating_reset_at,
             operating: t.operating,
+        }
+    }
+}
+
+/// An open-line chat bound to a CRM record.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct CrmChat {
+    /// The chat, as a numeric string.
+    pub chat_id: String,
+    /// The connector the client wrote through, e.g. `livechat`.
+    pub connector_id: String,
+    /// The connector's display name, e.g. `Live Chat`.
+    pub connector_title: String,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::CrmChat> for CrmChat {
+    fn from(r: b24kit::CrmChat) -> Self {
+        CrmChat {
+            chat_id: r.chat_id,
+            connector_id: r.connector_id,
+            connector_title: r.connector_title,
+            extra: serde_json::Value::Object(r.extra).into(),
         }
     }
 }
@@ -838,6 +877,126 @@ impl From<b24kit::HistoryFile> for HistoryFile {
     }
 }
 
+/// A successful `imopenlines.crm.chat.get`: The bound chats; empty when the record has none or does not exist. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatGetResponse {
+    pub result: Vec<CrmChat>,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.chat.get` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatGetCall {
+    pub crm_entity_type: String,
+    pub crm_entity: i64,
+    #[uniffi(default = true)]
+    pub active_only: bool,
+}
+
+/// The outcome of one `imopenlines.crm.chat.get` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmChatGetOutcome {
+    Success {
+        response: ImopenlinesCrmChatGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.crm.chat.getLastId`: The chat's identifier. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatGetLastIdResponse {
+    pub result: i64,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatGetLastIdCall {
+    pub crm_entity_type: String,
+    pub crm_entity: i64,
+}
+
+/// The outcome of one `imopenlines.crm.chat.getLastId` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmChatGetLastIdOutcome {
+    Success {
+        response: ImopenlinesCrmChatGetLastIdResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.crm.chat.user.add`: The chat the user was added to; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatUserAddResponse {
+    pub result: i64,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.add` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatUserAddCall {
+    pub crm_entity_type: String,
+    pub crm_entity: i64,
+    pub user_id: i64,
+    #[uniffi(default = None)]
+    pub chat_id: Option<i64>,
+}
+
+/// The outcome of one `imopenlines.crm.chat.user.add` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmChatUserAddOutcome {
+    Success {
+        response: ImopenlinesCrmChatUserAddResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.crm.chat.user.delete`: The chat the user was removed from; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatUserDeleteResponse {
+    pub result: i64,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmChatUserDeleteCall {
+    pub crm_entity_type: String,
+    pub crm_entity: i64,
+    pub user_id: i64,
+    #[uniffi(default = None)]
+    pub chat_id: Option<i64>,
+}
+
+/// The outcome of one `imopenlines.crm.chat.user.delete` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmChatUserDeleteOutcome {
+    Success {
+        response: ImopenlinesCrmChatUserDeleteResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.crm.lead.create`: `true` when the lead has been created. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmLeadCreateResponse {
@@ -1314,6 +1473,250 @@ pub enum ImopenlinesSessionStartOutcome {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
+    /// List the open-line chats bound to a CRM record.
+    ///
+    /// Returns the open-line chats bound to one lead, deal, company or contact, each with the
+    /// connector it came through. The caller needs access to that CRM record. Reading changes
+    /// nothing, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(active_only = true))]
+    pub async fn imopenlines_crm_chat_get(
+        &self,
+        crm_entity_type: String,
+        crm_entity: i64,
+        active_only: bool,
+    ) -> Result<ImopenlinesCrmChatGetResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetParams {
+                crm_entity_type,
+                crm_entity,
+                active_only,
+            })
+            .await?;
+        Ok(ImopenlinesCrmChatGetResponse {
+            result: {
+                let result: Vec<CrmChat> = answer.result.into_iter().map(Into::into).collect();
+                result
+            },
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_chat_get_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmChatGetCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmChatGetOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmChatGetParams {
+                crm_entity_type: call.crm_entity_type,
+                crm_entity: call.crm_entity,
+                active_only: call.active_only,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmChatGetOutcome::Success {
+                    response: ImopenlinesCrmChatGetResponse {
+                        result: {
+                            let result: Vec<CrmChat> =
+                                answer.result.into_iter().map(Into::into).collect();
+                            result
+                        },
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmChatGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// The latest open-line chat bound to a CRM record.
+    ///
+    /// Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+    /// contact. Reading changes nothing, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_crm_chat_get_last_id(
+        &self,
+        crm_entity_type: String,
+        crm_entity: i64,
+    ) -> Result<ImopenlinesCrmChatGetLastIdResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetLastIdParams {
+                crm_entity_type,
+                crm_entity,
+            })
+            .await?;
+        Ok(ImopenlinesCrmChatGetLastIdResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_chat_get_last_id_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmChatGetLastIdCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmChatGetLastIdOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmChatGetLastIdParams {
+                crm_entity_type: call.crm_entity_type,
+                crm_entity: call.crm_entity,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmChatGetLastIdOutcome::Success {
+                    response: ImopenlinesCrmChatGetLastIdResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmChatGetLastIdOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Add a user to the open-line chat of a CRM record.
+    ///
+    /// Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+    /// the latest one bound to the record. Adding someone already in the chat fails, so the call is
+    /// not retried.
+    ///
+    /// Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(chat_id = None))]
+    pub async fn imopenlines_crm_chat_user_add(
+        &self,
+        crm_entity_type: String,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: Option<i64>,
+    ) -> Result<ImopenlinesCrmChatUserAddResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserAddParams {
+                crm_entity_type,
+                crm_entity,
+                user_id,
+                chat_id,
+            })
+            .await?;
+        Ok(ImopenlinesCrmChatUserAddResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_chat_user_add_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmChatUserAddCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmChatUserAddOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmChatUserAddParams {
+                crm_entity_type: call.crm_entity_type,
+                crm_entity: call.crm_entity,
+                user_id: call.user_id,
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmChatUserAddOutcome::Success {
+                    response: ImopenlinesCrmChatUserAddResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmChatUserAddOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Remove a user from the open-line chat of a CRM record.
+    ///
+    /// Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+    /// given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+    /// so the call is not retried.
+    ///
+    /// Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(chat_id = None))]
+    pub async fn imopenlines_crm_chat_user_delete(
+        &self,
+        crm_entity_type: String,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: Option<i64>,
+    ) -> Result<ImopenlinesCrmChatUserDeleteResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserDeleteParams {
+                crm_entity_type,
+                crm_entity,
+                user_id,
+                chat_id,
+            })
+            .await?;
+        Ok(ImopenlinesCrmChatUserDeleteResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_chat_user_delete_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmChatUserDeleteCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmChatUserDeleteOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmChatUserDeleteParams {
+                crm_entity_type: call.crm_entity_type,
+                crm_entity: call.crm_entity,
+                user_id: call.user_id,
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmChatUserDeleteOutcome::Success {
+                    response: ImopenlinesCrmChatUserDeleteResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmChatUserDeleteOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Create a CRM lead from an open-line dialog.
     ///
     /// Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the

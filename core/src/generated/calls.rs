@@ -10,6 +10,81 @@ use crate::{blocking, Client, Error, Response};
 
 /// The `imopenlines` methods on the async [`Client`].
 pub trait Imopenlines {
+    /// Calls `imopenlines.crm.chat.get`: List the open-line chats bound to a CRM record.
+    ///
+    /// Returns the open-line chats bound to one lead, deal, company or contact, each with the
+    /// connector it came through. The caller needs access to that CRM record. Reading changes
+    /// nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The bound chats; empty when the record has none or does not exist. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmChatGetError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_chat_get(
+        &self,
+        params: ImopenlinesCrmChatGetParams,
+    ) -> impl Future<Output = Result<Response<Vec<CrmChat>>, Error>> + Send;
+
+    /// Calls `imopenlines.crm.chat.getLastId`: The latest open-line chat bound to a CRM record.
+    ///
+    /// Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+    /// contact. Reading changes nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The chat's identifier. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmChatGetLastIdError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_chat_get_last_id(
+        &self,
+        params: ImopenlinesCrmChatGetLastIdParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
+    /// Calls `imopenlines.crm.chat.user.add`: Add a user to the open-line chat of a CRM record.
+    ///
+    /// Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+    /// the latest one bound to the record. Adding someone already in the chat fails, so the call is
+    /// not retried.
+    ///
+    /// The answer's `result`: The chat the user was added to; `0` when no chat was given and none is bound to the record. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmChatUserAddError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_chat_user_add(
+        &self,
+        params: ImopenlinesCrmChatUserAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
+    /// Calls `imopenlines.crm.chat.user.delete`: Remove a user from the open-line chat of a CRM record.
+    ///
+    /// Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+    /// given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+    /// so the call is not retried.
+    ///
+    /// The answer's `result`: The chat the user was removed from; `0` when no chat was given and none is bound to the record. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmChatUserDeleteError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_chat_user_delete(
+        &self,
+        params: ImopenlinesCrmChatUserDeleteParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
     /// Calls `imopenlines.crm.lead.create`: Create a CRM lead from an open-line dialog.
     ///
     /// Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
@@ -323,6 +398,34 @@ pub trait Imopenlines {
 }
 
 impl Imopenlines for Client {
+    fn imopenlines_crm_chat_get(
+        &self,
+        params: ImopenlinesCrmChatGetParams,
+    ) -> impl Future<Output = Result<Response<Vec<CrmChat>>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_get_last_id(
+        &self,
+        params: ImopenlinesCrmChatGetLastIdParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_user_add(
+        &self,
+        params: ImopenlinesCrmChatUserAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_user_delete(
+        &self,
+        params: ImopenlinesCrmChatUserDeleteParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_crm_lead_create(
         &self,
         params: ImopenlinesCrmLeadCreateParams,
@@ -446,6 +549,38 @@ impl Imopenlines for Client {
 
 /// The `imopenlines` methods on the [`blocking::Client`]: each waits for the answer.
 pub trait BlockingImopenlines {
+    /// Calls `imopenlines.crm.chat.get` and waits for the answer: List the open-line chats bound to a CRM record.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_chat_get`] for the parameters, result and errors.
+    fn imopenlines_crm_chat_get(
+        &self,
+        params: ImopenlinesCrmChatGetParams,
+    ) -> Result<Response<Vec<CrmChat>>, Error>;
+
+    /// Calls `imopenlines.crm.chat.getLastId` and waits for the answer: The latest open-line chat bound to a CRM record.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_chat_get_last_id`] for the parameters, result and errors.
+    fn imopenlines_crm_chat_get_last_id(
+        &self,
+        params: ImopenlinesCrmChatGetLastIdParams,
+    ) -> Result<Response<i64>, Error>;
+
+    /// Calls `imopenlines.crm.chat.user.add` and waits for the answer: Add a user to the open-line chat of a CRM record.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_chat_user_add`] for the parameters, result and errors.
+    fn imopenlines_crm_chat_user_add(
+        &self,
+        params: ImopenlinesCrmChatUserAddParams,
+    ) -> Result<Response<i64>, Error>;
+
+    /// Calls `imopenlines.crm.chat.user.delete` and waits for the answer: Remove a user from the open-line chat of a CRM record.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_chat_user_delete`] for the parameters, result and errors.
+    fn imopenlines_crm_chat_user_delete(
+        &self,
+        params: ImopenlinesCrmChatUserDeleteParams,
+    ) -> Result<Response<i64>, Error>;
+
     /// Calls `imopenlines.crm.lead.create` and waits for the answer: Create a CRM lead from an open-line dialog.
     ///
     /// See [`Imopenlines::imopenlines_crm_lead_create`] for the parameters, result and errors.
@@ -584,6 +719,34 @@ pub trait BlockingImopenlines {
 }
 
 impl BlockingImopenlines for blocking::Client {
+    fn imopenlines_crm_chat_get(
+        &self,
+        params: ImopenlinesCrmChatGetParams,
+    ) -> Result<Response<Vec<CrmChat>>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_get_last_id(
+        &self,
+        params: ImopenlinesCrmChatGetLastIdParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_user_add(
+        &self,
+        params: ImopenlinesCrmChatUserAddParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_crm_chat_user_delete(
+        &self,
+        params: ImopenlinesCrmChatUserDeleteParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_crm_lead_create(
         &self,
         params: ImopenlinesCrmLeadCreateParams,

@@ -32,6 +32,34 @@ impl Catalog for Spec {
 /// What each spec says about its method, for calls that name it at run time.
 const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
     (
+        "imopenlines.crm.chat.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesCrmChatGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.crm.chat.getLastId",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesCrmChatGetLastIdParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.crm.chat.user.add",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesCrmChatUserAddParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.crm.chat.user.delete",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesCrmChatUserDeleteParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.crm.lead.create",
         MethodFacts {
             idempotent: false,
@@ -155,6 +183,26 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
 /// Every parameter of every method, once: its Bitrix24 name, and the names Python and
 /// JavaScript, Kotlin and Swift give it.
 pub const PARAMETERS: &[ParameterNames] = &[
+    ParameterNames {
+        wire: "CRM_ENTITY_TYPE",
+        snake: "crm_entity_type",
+        camel: "crmEntityType",
+    },
+    ParameterNames {
+        wire: "CRM_ENTITY",
+        snake: "crm_entity",
+        camel: "crmEntity",
+    },
+    ParameterNames {
+        wire: "ACTIVE_ONLY",
+        snake: "active_only",
+        camel: "activeOnly",
+    },
+    ParameterNames {
+        wire: "USER_ID",
+        snake: "user_id",
+        camel: "userId",
+    },
     ParameterNames {
         wire: "CHAT_ID",
         snake: "chat_id",

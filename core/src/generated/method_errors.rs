@@ -9,6 +9,14 @@ use super::methods::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MethodError {
+    /// An error of `imopenlines.crm.chat.get`.
+    ImopenlinesCrmChatGet(ImopenlinesCrmChatGetError),
+    /// An error of `imopenlines.crm.chat.getLastId`.
+    ImopenlinesCrmChatGetLastId(ImopenlinesCrmChatGetLastIdError),
+    /// An error of `imopenlines.crm.chat.user.add`.
+    ImopenlinesCrmChatUserAdd(ImopenlinesCrmChatUserAddError),
+    /// An error of `imopenlines.crm.chat.user.delete`.
+    ImopenlinesCrmChatUserDelete(ImopenlinesCrmChatUserDeleteError),
     /// An error of `imopenlines.crm.lead.create`.
     ImopenlinesCrmLeadCreate(ImopenlinesCrmLeadCreateError),
     /// An error of `imopenlines.dialog.get`.
@@ -49,6 +57,10 @@ impl MethodError {
     /// The dotted name of the method that failed.
     pub fn method(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmChatGet(_) => "imopenlines.crm.chat.get",
+            Self::ImopenlinesCrmChatGetLastId(_) => "imopenlines.crm.chat.getLastId",
+            Self::ImopenlinesCrmChatUserAdd(_) => "imopenlines.crm.chat.user.add",
+            Self::ImopenlinesCrmChatUserDelete(_) => "imopenlines.crm.chat.user.delete",
             Self::ImopenlinesCrmLeadCreate(_) => "imopenlines.crm.lead.create",
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
             Self::ImopenlinesMessageSessionStart(_) => "imopenlines.message.session.start",
@@ -72,6 +84,10 @@ impl MethodError {
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmChatGet(e) => e.code(),
+            Self::ImopenlinesCrmChatGetLastId(e) => e.code(),
+            Self::ImopenlinesCrmChatUserAdd(e) => e.code(),
+            Self::ImopenlinesCrmChatUserDelete(e) => e.code(),
             Self::ImopenlinesCrmLeadCreate(e) => e.code(),
             Self::ImopenlinesDialogGet(e) => e.code(),
             Self::ImopenlinesMessageSessionStart(e) => e.code(),
@@ -95,6 +111,10 @@ impl MethodError {
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            Self::ImopenlinesCrmChatGet(e) => e.status(),
+            Self::ImopenlinesCrmChatGetLastId(e) => e.status(),
+            Self::ImopenlinesCrmChatUserAdd(e) => e.status(),
+            Self::ImopenlinesCrmChatUserDelete(e) => e.status(),
             Self::ImopenlinesCrmLeadCreate(e) => e.status(),
             Self::ImopenlinesDialogGet(e) => e.status(),
             Self::ImopenlinesMessageSessionStart(e) => e.status(),
@@ -118,6 +138,10 @@ impl MethodError {
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
+            Self::ImopenlinesCrmChatGet(e) => e.meaning(),
+            Self::ImopenlinesCrmChatGetLastId(e) => e.meaning(),
+            Self::ImopenlinesCrmChatUserAdd(e) => e.meaning(),
+            Self::ImopenlinesCrmChatUserDelete(e) => e.meaning(),
             Self::ImopenlinesCrmLeadCreate(e) => e.meaning(),
             Self::ImopenlinesDialogGet(e) => e.meaning(),
             Self::ImopenlinesMessageSessionStart(e) => e.meaning(),

@@ -13,6 +13,10 @@ pub mod time;
 
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
+    "imopenlines.crm.chat.get",
+    "imopenlines.crm.chat.getLastId",
+    "imopenlines.crm.chat.user.add",
+    "imopenlines.crm.chat.user.delete",
     "imopenlines.crm.lead.create",
     "imopenlines.dialog.get",
     "imopenlines.message.session.start",

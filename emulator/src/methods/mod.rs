@@ -1,6 +1,7 @@
 //! The REST methods the emulator implements, each with the portal's own checks and messages.
 
 mod crm;
+mod crm_chat;
 mod imopenlines;
 
 use serde_json::{Map, Value};
@@ -187,6 +188,34 @@ pub(crate) const METHODS: &[MethodDef] = &[
             imopenlines::session_head_vote(state, caller, params).map(Answer::from)
         },
         errors: imopenlines::HEAD_VOTE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.chat.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| crm_chat::get(state, caller, params).map(Answer::from),
+        errors: crm_chat::GET_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.chat.getlastid",
+        scope: "imopenlines",
+        handler: |state, caller, params| crm_chat::last_id(state, caller, params).map(Answer::from),
+        errors: crm_chat::LAST_ID_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.chat.user.add",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            crm_chat::user_add(state, caller, params).map(Answer::from)
+        },
+        errors: crm_chat::USER_ADD_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.chat.user.delete",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            crm_chat::user_delete(state, caller, params).map(Answer::from)
+        },
+        errors: crm_chat::USER_DELETE_ERRORS,
     },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.

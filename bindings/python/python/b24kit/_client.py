@@ -11,7 +11,7 @@ from __future__ import annotations
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
+from ._native_generated import Response, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile"]
+__all__ = ["AsyncClient", "Client", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile"]
 
 
 class Client(SyncClientBase):
@@ -31,6 +31,189 @@ class Client(SyncClientBase):
     """
 
     __slots__ = ()
+
+    def imopenlines_crm_chat_get(self, crm_entity_type: str, crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
+        """List the open-line chats bound to a CRM record.
+
+        Returns the open-line chats bound to one lead, deal, company or contact, each with the
+        connector it came through. The caller needs access to that CRM record. Reading changes
+        nothing, so the call is retried safely.
+
+        Calls ``imopenlines.crm.chat.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html).
+
+        Args:
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
+            active_only: ``ACTIVE_ONLY``. Whether only chats whose session is still open are listed (`Y`) or every chat ever
+                bound to the record (`N`).
+
+        Returns:
+            ``result`` (The bound chats; empty when the record has none or does not exist.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``AccessDeniedError``, ``ArgumentError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_chat_get(self._native, crm_entity_type, crm_entity, active_only)
+
+    def imopenlines_crm_chat_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[CrmChat]], B24kitError]]:
+        """Calls ``imopenlines.crm.chat.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``crm_entity_type``, ``crm_entity``, ``active_only``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_chat_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_crm_chat_get_last_id(self, crm_entity_type: str, crm_entity: int) -> Response[int]:
+        """The latest open-line chat bound to a CRM record.
+
+        Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+        contact. Reading changes nothing, so the call is retried safely.
+
+        Calls ``imopenlines.crm.chat.getLastId`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html).
+
+        Args:
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
+
+        Returns:
+            ``result`` (The chat's identifier.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``CrmChatEmptyCrmDataError``, ``ArgumentError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_chat_get_last_id(self._native, crm_entity_type, crm_entity)
+
+    def imopenlines_crm_chat_get_last_id_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.crm.chat.getLastId`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``crm_entity_type``, ``crm_entity``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_chat_get_last_id_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_crm_chat_user_add(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+        """Add a user to the open-line chat of a CRM record.
+
+        Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+        the latest one bound to the record. Adding someone already in the chat fails, so the call is
+        not retried.
+
+        Calls ``imopenlines.crm.chat.user.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.html).
+
+        Args:
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
+            user_id: ``USER_ID``. The user or bot to be added to the chat.
+            chat_id: ``CHAT_ID``. The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest
+                chat bound to the record.
+
+        Returns:
+            ``result`` (The chat the user was added to; `0` when no chat was given and none is bound to the record.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``AccessDeniedError``, ``ArgumentError``, ``ImNotInstalledError``, ``ChatNotInCrmError``, ``CrmChatUserNotActiveError``, ``WrongRequestError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_chat_user_add(self._native, crm_entity_type, crm_entity, user_id, chat_id)
+
+    def imopenlines_crm_chat_user_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.crm.chat.user.add`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``crm_entity_type``, ``crm_entity``, ``user_id``, ``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_chat_user_add_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_crm_chat_user_delete(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+        """Remove a user from the open-line chat of a CRM record.
+
+        Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+        given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+        so the call is not retried.
+
+        Calls ``imopenlines.crm.chat.user.delete`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html).
+
+        Args:
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
+            user_id: ``USER_ID``. The user or bot to be removed from the chat.
+            chat_id: ``CHAT_ID``. The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest
+                chat bound to the record.
+
+        Returns:
+            ``result`` (The chat the user was removed from; `0` when no chat was given and none is bound to the record.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``AccessDeniedError``, ``CrmChatEmptyUserError``, ``CrmChatEmptyCrmDataError``, ``ArgumentError``, ``ImNotInstalledError``, ``ChatNotInCrmError``, ``ChatDeleteUserPermissionDeniedError``, ``CrmChatUserNotActiveError``, ``WrongRequestError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_chat_user_delete(self._native, crm_entity_type, crm_entity, user_id, chat_id)
+
+    def imopenlines_crm_chat_user_delete_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.crm.chat.user.delete`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``crm_entity_type``, ``crm_entity``, ``user_id``, ``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_chat_user_delete_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_crm_lead_create(self, chat_id: int) -> Response[bool]:
         """Create a CRM lead from an open-line dialog.
@@ -783,6 +966,50 @@ class AsyncClient(AsyncClientBase):
     """
 
     __slots__ = ()
+
+    async def imopenlines_crm_chat_get(self, crm_entity_type: str, crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
+        """List the open-line chats bound to a CRM record.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_chat_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_chat_get_async(self._native, crm_entity_type, crm_entity, active_only)
+
+    async def imopenlines_crm_chat_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[CrmChat]], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_chat_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_chat_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_crm_chat_get_last_id(self, crm_entity_type: str, crm_entity: int) -> Response[int]:
+        """The latest open-line chat bound to a CRM record.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_chat_get_last_id`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_chat_get_last_id_async(self._native, crm_entity_type, crm_entity)
+
+    async def imopenlines_crm_chat_get_last_id_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_chat_get_last_id_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_chat_get_last_id_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_crm_chat_user_add(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+        """Add a user to the open-line chat of a CRM record.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_chat_user_add`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_chat_user_add_async(self._native, crm_entity_type, crm_entity, user_id, chat_id)
+
+    async def imopenlines_crm_chat_user_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_chat_user_add_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_chat_user_add_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_crm_chat_user_delete(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+        """Remove a user from the open-line chat of a CRM record.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_chat_user_delete`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_chat_user_delete_async(self._native, crm_entity_type, crm_entity, user_id, chat_id)
+
+    async def imopenlines_crm_chat_user_delete_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_chat_user_delete_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_chat_user_delete_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_crm_lead_create(self, chat_id: int) -> Response[bool]:
         """Create a CRM lead from an open-line dialog.

@@ -713,6 +713,81 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func callMethod(method: String, params: JsonValue, idempotent: Bool?) async throws  -> JsonResponse
     
     /**
+     * List the open-line chats bound to a CRM record.
+     *
+     * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+     * connector it came through. The caller needs access to that CRM record. Reading changes
+     * nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmChatGet(crmEntityType: String, crmEntity: Int64, activeOnly: Bool) async throws  -> ImopenlinesCrmChatGetResponse
+    
+    /**
+     * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmChatGetBatch(calls: [ImopenlinesCrmChatGetCall], halt: Bool) async  -> [ImopenlinesCrmChatGetOutcome]
+    
+    /**
+     * The latest open-line chat bound to a CRM record.
+     *
+     * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+     * contact. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmChatGetLastId(crmEntityType: String, crmEntity: Int64) async throws  -> ImopenlinesCrmChatGetLastIdResponse
+    
+    /**
+     * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmChatGetLastIdBatch(calls: [ImopenlinesCrmChatGetLastIdCall], halt: Bool) async  -> [ImopenlinesCrmChatGetLastIdOutcome]
+    
+    /**
+     * Add a user to the open-line chat of a CRM record.
+     *
+     * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+     * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+     * not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmChatUserAdd(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserAddResponse
+    
+    /**
+     * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmChatUserAddBatch(calls: [ImopenlinesCrmChatUserAddCall], halt: Bool) async  -> [ImopenlinesCrmChatUserAddOutcome]
+    
+    /**
+     * Remove a user from the open-line chat of a CRM record.
+     *
+     * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+     * given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+     * so the call is not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmChatUserDelete(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserDeleteResponse
+    
+    /**
+     * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmChatUserDeleteBatch(calls: [ImopenlinesCrmChatUserDeleteCall], halt: Bool) async  -> [ImopenlinesCrmChatUserDeleteOutcome]
+    
+    /**
      * Create a CRM lead from an open-line dialog.
      *
      * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
@@ -1213,6 +1288,197 @@ open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * List the open-line chats bound to a CRM record.
+     *
+     * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+     * connector it came through. The caller needs access to that CRM record. Reading changes
+     * nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmChatGet(crmEntityType: String, crmEntity: Int64, activeOnly: Bool = true)async throws  -> ImopenlinesCrmChatGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterBool.lower(activeOnly)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmChatGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmChatGetBatch(calls: [ImopenlinesCrmChatGetCall], halt: Bool = false)async  -> [ImopenlinesCrmChatGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmChatGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmChatGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * The latest open-line chat bound to a CRM record.
+     *
+     * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+     * contact. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmChatGetLastId(crmEntityType: String, crmEntity: Int64)async throws  -> ImopenlinesCrmChatGetLastIdResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmChatGetLastIdResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmChatGetLastIdBatch(calls: [ImopenlinesCrmChatGetLastIdCall], halt: Bool = false)async  -> [ImopenlinesCrmChatGetLastIdOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Add a user to the open-line chat of a CRM record.
+     *
+     * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+     * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+     * not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmChatUserAdd(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserAddResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmChatUserAddResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmChatUserAddBatch(calls: [ImopenlinesCrmChatUserAddCall], halt: Bool = false)async  -> [ImopenlinesCrmChatUserAddOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmChatUserAddCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmChatUserAddOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Remove a user from the open-line chat of a CRM record.
+     *
+     * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+     * given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+     * so the call is not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmChatUserDelete(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserDeleteResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmChatUserDeleteResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmChatUserDeleteBatch(calls: [ImopenlinesCrmChatUserDeleteCall], halt: Bool = false)async  -> [ImopenlinesCrmChatUserDeleteOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteOutcome.lift,
+            errorHandler: nil
+            
         )
 }
     
@@ -3981,6 +4247,97 @@ public func FfiConverterTypeClientStats_lower(_ value: ClientStats) -> RustBuffe
 
 
 /**
+ * An open-line chat bound to a CRM record.
+ */
+public struct CrmChat: Equatable, Hashable {
+    /**
+     * The chat, as a numeric string.
+     */
+    public var chatId: String
+    /**
+     * The connector the client wrote through, e.g. `livechat`.
+     */
+    public var connectorId: String
+    /**
+     * The connector's display name, e.g. `Live Chat`.
+     */
+    public var connectorTitle: String
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chat, as a numeric string.
+         */chatId: String, 
+        /**
+         * The connector the client wrote through, e.g. `livechat`.
+         */connectorId: String, 
+        /**
+         * The connector's display name, e.g. `Live Chat`.
+         */connectorTitle: String, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.chatId = chatId
+        self.connectorId = connectorId
+        self.connectorTitle = connectorTitle
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CrmChat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrmChat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrmChat {
+        return
+            try CrmChat(
+                chatId: FfiConverterString.read(from: &buf), 
+                connectorId: FfiConverterString.read(from: &buf), 
+                connectorTitle: FfiConverterString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CrmChat, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.chatId, into: &buf)
+        FfiConverterString.write(value.connectorId, into: &buf)
+        FfiConverterString.write(value.connectorTitle, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmChat_lift(_ buf: RustBuffer) throws -> CrmChat {
+    return try FfiConverterTypeCrmChat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmChat_lower(_ value: CrmChat) -> RustBuffer {
+    return FfiConverterTypeCrmChat.lower(value)
+}
+
+
+/**
  * The chat of an open-line session, as the history reads it.
  */
 public struct HistoryChat: Equatable, Hashable {
@@ -5135,6 +5492,482 @@ public func FfiConverterTypeHistoryUser_lift(_ buf: RustBuffer) throws -> Histor
 #endif
 public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffer {
     return FfiConverterTypeHistoryUser.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.get` in a batch.
+ */
+public struct ImopenlinesCrmChatGetCall: Equatable, Hashable {
+    public var crmEntityType: String
+    public var crmEntity: Int64
+    public var activeOnly: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(crmEntityType: String, crmEntity: Int64, activeOnly: Bool = true) {
+        self.crmEntityType = crmEntityType
+        self.crmEntity = crmEntity
+        self.activeOnly = activeOnly
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetCall {
+        return
+            try ImopenlinesCrmChatGetCall(
+                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntity: FfiConverterInt64.read(from: &buf), 
+                activeOnly: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterInt64.write(value.crmEntity, into: &buf)
+        FfiConverterBool.write(value.activeOnly, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetCall {
+    return try FfiConverterTypeImopenlinesCrmChatGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetCall_lower(_ value: ImopenlinesCrmChatGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetCall.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
+ */
+public struct ImopenlinesCrmChatGetLastIdCall: Equatable, Hashable {
+    public var crmEntityType: String
+    public var crmEntity: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(crmEntityType: String, crmEntity: Int64) {
+        self.crmEntityType = crmEntityType
+        self.crmEntity = crmEntity
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetLastIdCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetLastIdCall {
+        return
+            try ImopenlinesCrmChatGetLastIdCall(
+                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntity: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetLastIdCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterInt64.write(value.crmEntity, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetLastIdCall {
+    return try FfiConverterTypeImopenlinesCrmChatGetLastIdCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdCall_lower(_ value: ImopenlinesCrmChatGetLastIdCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetLastIdCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.chat.getLastId`: The chat's identifier. and the answer's `time`.
+ */
+public struct ImopenlinesCrmChatGetLastIdResponse: Equatable, Hashable {
+    public var result: Int64
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Int64, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetLastIdResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetLastIdResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetLastIdResponse {
+        return
+            try ImopenlinesCrmChatGetLastIdResponse(
+                result: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetLastIdResponse, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetLastIdResponse {
+    return try FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdResponse_lower(_ value: ImopenlinesCrmChatGetLastIdResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.chat.get`: The bound chats; empty when the record has none or does not exist. and the answer's `time`.
+ */
+public struct ImopenlinesCrmChatGetResponse: Equatable, Hashable {
+    public var result: [CrmChat]
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: [CrmChat], time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetResponse {
+        return
+            try ImopenlinesCrmChatGetResponse(
+                result: FfiConverterSequenceTypeCrmChat.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetResponse, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeCrmChat.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetResponse {
+    return try FfiConverterTypeImopenlinesCrmChatGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetResponse_lower(_ value: ImopenlinesCrmChatGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.user.add` in a batch.
+ */
+public struct ImopenlinesCrmChatUserAddCall: Equatable, Hashable {
+    public var crmEntityType: String
+    public var crmEntity: Int64
+    public var userId: Int64
+    public var chatId: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
+        self.crmEntityType = crmEntityType
+        self.crmEntity = crmEntity
+        self.userId = userId
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserAddCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserAddCall {
+        return
+            try ImopenlinesCrmChatUserAddCall(
+                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntity: FfiConverterInt64.read(from: &buf), 
+                userId: FfiConverterInt64.read(from: &buf), 
+                chatId: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserAddCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterInt64.write(value.crmEntity, into: &buf)
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterOptionInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserAddCall {
+    return try FfiConverterTypeImopenlinesCrmChatUserAddCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddCall_lower(_ value: ImopenlinesCrmChatUserAddCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserAddCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.chat.user.add`: The chat the user was added to; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+ */
+public struct ImopenlinesCrmChatUserAddResponse: Equatable, Hashable {
+    public var result: Int64
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Int64, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserAddResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserAddResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserAddResponse {
+        return
+            try ImopenlinesCrmChatUserAddResponse(
+                result: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserAddResponse, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserAddResponse {
+    return try FfiConverterTypeImopenlinesCrmChatUserAddResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddResponse_lower(_ value: ImopenlinesCrmChatUserAddResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserAddResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
+ */
+public struct ImopenlinesCrmChatUserDeleteCall: Equatable, Hashable {
+    public var crmEntityType: String
+    public var crmEntity: Int64
+    public var userId: Int64
+    public var chatId: Int64?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
+        self.crmEntityType = crmEntityType
+        self.crmEntity = crmEntity
+        self.userId = userId
+        self.chatId = chatId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserDeleteCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserDeleteCall {
+        return
+            try ImopenlinesCrmChatUserDeleteCall(
+                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntity: FfiConverterInt64.read(from: &buf), 
+                userId: FfiConverterInt64.read(from: &buf), 
+                chatId: FfiConverterOptionInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserDeleteCall, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterInt64.write(value.crmEntity, into: &buf)
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterOptionInt64.write(value.chatId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserDeleteCall {
+    return try FfiConverterTypeImopenlinesCrmChatUserDeleteCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteCall_lower(_ value: ImopenlinesCrmChatUserDeleteCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserDeleteCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.chat.user.delete`: The chat the user was removed from; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+ */
+public struct ImopenlinesCrmChatUserDeleteResponse: Equatable, Hashable {
+    public var result: Int64
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Int64, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserDeleteResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserDeleteResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserDeleteResponse {
+        return
+            try ImopenlinesCrmChatUserDeleteResponse(
+                result: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserDeleteResponse, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserDeleteResponse {
+    return try FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteResponse_lower(_ value: ImopenlinesCrmChatUserDeleteResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.lower(value)
 }
 
 
@@ -8203,6 +9036,51 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
+     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    case Argument(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete
+     */
+    case CrmChatEmptyCrmData(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get
+     */
+    case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    case ChatNotInCrm(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    case CrmChatUserNotActive(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    case WrongRequest(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete
+     */
+    case CrmChatEmptyUser(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete
+     */
+    case ChatDeleteUserPermissionDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
@@ -8211,11 +9089,6 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
-     */
-    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
@@ -8231,11 +9104,6 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     case Access(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
-    )
-    /**
-     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
-     */
-    case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
@@ -8520,7 +9388,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
         
 
         
-        case 1: return .ChatId(
+        case 1: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8532,7 +9400,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 2: return .ChatType(
+        case 2: return .Argument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8544,7 +9412,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 3: return .AccessDenied(
+        case 3: return .CrmChatEmptyCrmData(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8556,7 +9424,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 4: return .UserId(
+        case 4: return .ImNotInstalled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8568,7 +9436,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 5: return .UserNotOperator(
+        case 5: return .ChatNotInCrm(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8580,7 +9448,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 6: return .Access(
+        case 6: return .CrmChatUserNotActive(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8592,7 +9460,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 7: return .ImNotInstalled(
+        case 7: return .WrongRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8604,7 +9472,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 8: return .AccessDeniedKick(
+        case 8: return .CrmChatEmptyUser(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8616,7 +9484,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .EmptySessionId(
+        case 9: return .ChatDeleteUserPermissionDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8628,7 +9496,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .EmptyVoteParams(
+        case 10: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8640,7 +9508,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .MissingRequiredParam(
+        case 11: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8652,7 +9520,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .InvalidSessionId(
+        case 12: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8664,7 +9532,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .ChatIdEmpty(
+        case 13: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8676,7 +9544,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .OperatorWrong(
+        case 14: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8688,7 +9556,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .InternalServer(
+        case 15: return .AccessDeniedKick(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8700,7 +9568,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .UnexpectedAnswer(
+        case 16: return .EmptySessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8712,7 +9580,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .QueryLimitExceeded(
+        case 17: return .EmptyVoteParams(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8724,7 +9592,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .OperationTimeLimit(
+        case 18: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8736,7 +9604,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .BatchMethodNotAllowed(
+        case 19: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8748,7 +9616,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .BatchLengthExceeded(
+        case 20: return .ChatIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8760,7 +9628,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .NoAuthFound(
+        case 21: return .OperatorWrong(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8772,7 +9640,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .InvalidRequest(
+        case 22: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8784,7 +9652,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .OverloadLimit(
+        case 23: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8796,7 +9664,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .PlanAccessDenied(
+        case 24: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8808,7 +9676,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .InvalidCredentials(
+        case 25: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8820,7 +9688,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .ManifestIsNotAvailable(
+        case 26: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8832,7 +9700,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .MethodNotFound(
+        case 27: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8844,7 +9712,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .InsufficientScope(
+        case 28: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8856,7 +9724,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .ExpiredToken(
+        case 29: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8868,7 +9736,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .InvalidToken(
+        case 30: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8880,7 +9748,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .UserAccess(
+        case 31: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8892,7 +9760,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .PortalDeleted(
+        case 32: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8904,7 +9772,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .UnknownCode(
+        case 33: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8916,7 +9784,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .Http(
+        case 34: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8928,7 +9796,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .PortalMoved(
+        case 35: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8940,7 +9808,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .Connect(
+        case 36: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8952,7 +9820,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .Tls(
+        case 37: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8964,7 +9832,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .RequestTimeout(
+        case 38: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8976,7 +9844,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .ConnectionLost(
+        case 39: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -8988,7 +9856,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 40: return .Protocol(
+        case 40: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9000,7 +9868,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 41: return .InvalidArgument(
+        case 41: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9012,7 +9880,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 42: return .Config(
+        case 42: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9024,7 +9892,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 43: return .TokenRefresh(
+        case 43: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9036,7 +9904,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 44: return .Skipped(
+        case 44: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9048,7 +9916,91 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 45: return .Internal(
+        case 45: return .RequestTimeout(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 46: return .ConnectionLost(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 47: return .Protocol(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 48: return .InvalidArgument(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 49: return .Config(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 50: return .TokenRefresh(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 51: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 52: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9072,7 +10024,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
 
         
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(1))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9086,7 +10038,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(2))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9100,7 +10052,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(3))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9114,7 +10066,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(4))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9128,7 +10080,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(5))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9142,7 +10094,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(6))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9156,7 +10108,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(7))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9170,7 +10122,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(8))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9184,7 +10136,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9198,7 +10150,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9212,7 +10164,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9226,7 +10178,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9240,7 +10192,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9254,7 +10206,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9268,7 +10220,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9282,7 +10234,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9296,7 +10248,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9310,7 +10262,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9324,7 +10276,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9338,7 +10290,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9352,7 +10304,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9366,7 +10318,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9380,7 +10332,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9394,7 +10346,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9408,7 +10360,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9422,7 +10374,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9436,7 +10388,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9450,7 +10402,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9464,7 +10416,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9478,7 +10430,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9492,7 +10444,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9506,7 +10458,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9520,7 +10472,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9534,7 +10486,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9548,7 +10500,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9562,7 +10514,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9576,7 +10528,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9590,7 +10542,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9604,7 +10556,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9618,7 +10570,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9632,7 +10584,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9646,7 +10598,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(42))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9660,7 +10612,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(43))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9674,7 +10626,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(44))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -9688,8 +10640,106 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(45))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(46))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(47))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(48))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(49))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(50))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(51))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(52))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -9897,6 +10947,306 @@ public func FfiConverterTypeClientEvent_lift(_ buf: RustBuffer) throws -> Client
 #endif
 public func FfiConverterTypeClientEvent_lower(_ value: ClientEvent) -> RustBuffer {
     return FfiConverterTypeClientEvent.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.getLastId` in a batch.
+ */
+
+public enum ImopenlinesCrmChatGetLastIdOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmChatGetLastIdResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetLastIdOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmChatGetLastIdOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetLastIdOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetLastIdOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetLastIdOutcome {
+    return try FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome_lower(_ value: ImopenlinesCrmChatGetLastIdOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.get` in a batch.
+ */
+
+public enum ImopenlinesCrmChatGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmChatGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmChatGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmChatGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmChatGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatGetOutcome {
+    return try FfiConverterTypeImopenlinesCrmChatGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatGetOutcome_lower(_ value: ImopenlinesCrmChatGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.user.add` in a batch.
+ */
+
+public enum ImopenlinesCrmChatUserAddOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmChatUserAddResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserAddOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmChatUserAddOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserAddOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmChatUserAddResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserAddOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmChatUserAddResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserAddOutcome {
+    return try FfiConverterTypeImopenlinesCrmChatUserAddOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserAddOutcome_lower(_ value: ImopenlinesCrmChatUserAddOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserAddOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.user.delete` in a batch.
+ */
+
+public enum ImopenlinesCrmChatUserDeleteOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmChatUserDeleteResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmChatUserDeleteOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmChatUserDeleteOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserDeleteOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmChatUserDeleteOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmChatUserDeleteOutcome {
+    return try FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome_lower(_ value: ImopenlinesCrmChatUserDeleteOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.lower(value)
 }
 
 
@@ -12504,6 +13854,131 @@ fileprivate struct FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeCrmChat: FfiConverterRustBuffer {
+    typealias SwiftType = [CrmChat]
+
+    public static func write(_ value: [CrmChat], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCrmChat.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CrmChat] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CrmChat]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCrmChat.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatGetCall]
+
+    public static func write(_ value: [ImopenlinesCrmChatGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatGetLastIdCall]
+
+    public static func write(_ value: [ImopenlinesCrmChatGetLastIdCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatGetLastIdCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatGetLastIdCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatGetLastIdCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatUserAddCall]
+
+    public static func write(_ value: [ImopenlinesCrmChatUserAddCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatUserAddCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatUserAddCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatUserAddCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatUserAddCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatUserDeleteCall]
+
+    public static func write(_ value: [ImopenlinesCrmChatUserDeleteCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatUserDeleteCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatUserDeleteCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatUserDeleteCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesCrmLeadCreateCall]
 
@@ -12971,6 +14446,106 @@ fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNamedCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatGetLastIdOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmChatGetLastIdOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatGetLastIdOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatGetLastIdOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatGetOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmChatGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatUserAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatUserAddOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmChatUserAddOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatUserAddOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatUserAddOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatUserAddOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatUserAddOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmChatUserDeleteOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmChatUserDeleteOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmChatUserDeleteOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmChatUserDeleteOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.read(from: &buf))
         }
         return seq
     }
@@ -13758,6 +15333,30 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 35109) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() != 1527) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() != 51391) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() != 21061) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() != 47057) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() != 3609) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() != 57037) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() != 34931) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() != 52820) {

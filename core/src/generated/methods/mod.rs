@@ -2,6 +2,14 @@
 //! One module per Bitrix24 method: its parameters, its result, its documented errors and how
 //! the runtime calls it (`Method`). The calls on the clients are in `calls`.
 
+mod imopenlines_crm_chat_get;
+pub use imopenlines_crm_chat_get::*;
+mod imopenlines_crm_chat_get_last_id;
+pub use imopenlines_crm_chat_get_last_id::*;
+mod imopenlines_crm_chat_user_add;
+pub use imopenlines_crm_chat_user_add::*;
+mod imopenlines_crm_chat_user_delete;
+pub use imopenlines_crm_chat_user_delete::*;
 mod imopenlines_crm_lead_create;
 pub use imopenlines_crm_lead_create::*;
 mod imopenlines_dialog_get;

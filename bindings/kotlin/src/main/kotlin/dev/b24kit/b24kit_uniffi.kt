@@ -759,6 +759,22 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch(
@@ -900,6 +916,22 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_batch_calls(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_call_method(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`idempotent`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`activeOnly`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`userId`: Long,`chatId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`userId`: Long,`chatId`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create(`ptr`: Long,`chatId`: Long,
     ): Long
@@ -1166,6 +1198,30 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 35109) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() and 0xFFFF) != 1527) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() and 0xFFFF) != 51391) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() and 0xFFFF) != 21061) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() and 0xFFFF) != 47057) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() and 0xFFFF) != 3609) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() and 0xFFFF) != 57037) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() and 0xFFFF) != 34931) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() and 0xFFFF) != 52820) {
@@ -1953,6 +2009,81 @@ public interface ClientInterface {
     suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean? = null): JsonResponse
     
     /**
+     * List the open-line chats bound to a CRM record.
+     *
+     * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+     * connector it came through. The caller needs access to that CRM record. Reading changes
+     * nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean = true): ImopenlinesCrmChatGetResponse
+    
+    /**
+     * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmChatGetBatch`(`calls`: List<ImopenlinesCrmChatGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmChatGetOutcome>
+    
+    /**
+     * The latest open-line chat bound to a CRM record.
+     *
+     * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+     * contact. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long): ImopenlinesCrmChatGetLastIdResponse
+    
+    /**
+     * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmChatGetLastIdBatch`(`calls`: List<ImopenlinesCrmChatGetLastIdCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmChatGetLastIdOutcome>
+    
+    /**
+     * Add a user to the open-line chat of a CRM record.
+     *
+     * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+     * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+     * not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserAddResponse
+    
+    /**
+     * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmChatUserAddBatch`(`calls`: List<ImopenlinesCrmChatUserAddCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmChatUserAddOutcome>
+    
+    /**
+     * Remove a user from the open-line chat of a CRM record.
+     *
+     * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+     * given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+     * so the call is not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserDeleteResponse
+    
+    /**
+     * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmChatUserDeleteBatch`(`calls`: List<ImopenlinesCrmChatUserDeleteCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmChatUserDeleteOutcome>
+    
+    /**
      * Create a CRM lead from an open-line dialog.
      *
      * Creates a lead in the CRM from the dialog's client and binds the dialog to it; only the
@@ -2492,6 +2623,250 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { FfiConverterTypeJsonResponse.lift(it) },
         // Error FFI converter
         B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * List the open-line chats bound to a CRM record.
+     *
+     * Returns the open-line chats bound to one lead, deal, company or contact, each with the
+     * connector it came through. The caller needs access to that CRM record. Reading changes
+     * nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean) : ImopenlinesCrmChatGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterLong.lower(`crmEntity`),
+        FfiConverterBoolean.lower(`activeOnly`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmChatGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatGetBatch`(`calls`: List<ImopenlinesCrmChatGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmChatGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmChatGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmChatGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The latest open-line chat bound to a CRM record.
+     *
+     * Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
+     * contact. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long) : ImopenlinesCrmChatGetLastIdResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterLong.lower(`crmEntity`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatGetLastIdBatch`(`calls`: List<ImopenlinesCrmChatGetLastIdCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmChatGetLastIdOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Add a user to the open-line chat of a CRM record.
+     *
+     * Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
+     * the latest one bound to the record. Adding someone already in the chat fails, so the call is
+     * not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserAddResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterLong.lower(`crmEntity`),
+        FfiConverterLong.lower(`userId`),
+        FfiConverterOptionalLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmChatUserAddResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatUserAddBatch`(`calls`: List<ImopenlinesCrmChatUserAddCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmChatUserAddOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmChatUserAddCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmChatUserAddOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Remove a user from the open-line chat of a CRM record.
+     *
+     * Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
+     * given, or the latest one bound to the record. Removing someone no longer in the chat fails,
+     * so the call is not retried.
+     *
+     * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserDeleteResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterLong.lower(`crmEntity`),
+        FfiConverterLong.lower(`userId`),
+        FfiConverterOptionalLong.lower(`chatId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmChatUserDeleteBatch`(`calls`: List<ImopenlinesCrmChatUserDeleteCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmChatUserDeleteOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
     )
     }
 
@@ -5926,6 +6301,70 @@ public object FfiConverterTypeClientStats: FfiConverterRustBuffer<ClientStats> {
 
 
 /**
+ * An open-line chat bound to a CRM record.
+ */
+data class CrmChat (
+    /**
+     * The chat, as a numeric string.
+     */
+    var `chatId`: kotlin.String
+    , 
+    /**
+     * The connector the client wrote through, e.g. `livechat`.
+     */
+    var `connectorId`: kotlin.String
+    , 
+    /**
+     * The connector's display name, e.g. `Live Chat`.
+     */
+    var `connectorTitle`: kotlin.String
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrmChat: FfiConverterRustBuffer<CrmChat> {
+    override fun read(buf: ByteBuffer): CrmChat {
+        return CrmChat(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CrmChat) = (
+            FfiConverterString.allocationSize(value.`chatId`) +
+            FfiConverterString.allocationSize(value.`connectorId`) +
+            FfiConverterString.allocationSize(value.`connectorTitle`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: CrmChat, buf: ByteBuffer) {
+            FfiConverterString.write(value.`chatId`, buf)
+            FfiConverterString.write(value.`connectorId`, buf)
+            FfiConverterString.write(value.`connectorTitle`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * The chat of an open-line session, as the history reads it.
  */
 data class HistoryChat (
@@ -6785,6 +7224,359 @@ public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
             FfiConverterOptionalSequenceLong.write(value.`departments`, buf)
             FfiConverterOptionalString.write(value.`type`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.get` in a batch.
+ */
+data class ImopenlinesCrmChatGetCall (
+    var `crmEntityType`: kotlin.String
+    , 
+    var `crmEntity`: kotlin.Long
+    , 
+    var `activeOnly`: kotlin.Boolean = true 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer<ImopenlinesCrmChatGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetCall {
+        return ImopenlinesCrmChatGetCall(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetCall) = (
+            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterLong.allocationSize(value.`crmEntity`) +
+            FfiConverterBoolean.allocationSize(value.`activeOnly`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatGetCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterLong.write(value.`crmEntity`, buf)
+            FfiConverterBoolean.write(value.`activeOnly`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
+ */
+data class ImopenlinesCrmChatGetLastIdCall (
+    var `crmEntityType`: kotlin.String
+    , 
+    var `crmEntity`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustBuffer<ImopenlinesCrmChatGetLastIdCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetLastIdCall {
+        return ImopenlinesCrmChatGetLastIdCall(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetLastIdCall) = (
+            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterLong.allocationSize(value.`crmEntity`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatGetLastIdCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterLong.write(value.`crmEntity`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.chat.getLastId`: The chat's identifier. and the answer's `time`.
+ */
+data class ImopenlinesCrmChatGetLastIdResponse (
+    var `result`: kotlin.Long
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetLastIdResponse: FfiConverterRustBuffer<ImopenlinesCrmChatGetLastIdResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetLastIdResponse {
+        return ImopenlinesCrmChatGetLastIdResponse(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetLastIdResponse) = (
+            FfiConverterLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatGetLastIdResponse, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.chat.get`: The bound chats; empty when the record has none or does not exist. and the answer's `time`.
+ */
+data class ImopenlinesCrmChatGetResponse (
+    var `result`: List<CrmChat>
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetResponse: FfiConverterRustBuffer<ImopenlinesCrmChatGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetResponse {
+        return ImopenlinesCrmChatGetResponse(
+            FfiConverterSequenceTypeCrmChat.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetResponse) = (
+            FfiConverterSequenceTypeCrmChat.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatGetResponse, buf: ByteBuffer) {
+            FfiConverterSequenceTypeCrmChat.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.user.add` in a batch.
+ */
+data class ImopenlinesCrmChatUserAddCall (
+    var `crmEntityType`: kotlin.String
+    , 
+    var `crmEntity`: kotlin.Long
+    , 
+    var `userId`: kotlin.Long
+    , 
+    var `chatId`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuffer<ImopenlinesCrmChatUserAddCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserAddCall {
+        return ImopenlinesCrmChatUserAddCall(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserAddCall) = (
+            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterLong.allocationSize(value.`crmEntity`) +
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterOptionalLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatUserAddCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterLong.write(value.`crmEntity`, buf)
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterOptionalLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.chat.user.add`: The chat the user was added to; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+ */
+data class ImopenlinesCrmChatUserAddResponse (
+    var `result`: kotlin.Long
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserAddResponse: FfiConverterRustBuffer<ImopenlinesCrmChatUserAddResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserAddResponse {
+        return ImopenlinesCrmChatUserAddResponse(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserAddResponse) = (
+            FfiConverterLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatUserAddResponse, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
+ */
+data class ImopenlinesCrmChatUserDeleteCall (
+    var `crmEntityType`: kotlin.String
+    , 
+    var `crmEntity`: kotlin.Long
+    , 
+    var `userId`: kotlin.Long
+    , 
+    var `chatId`: kotlin.Long? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRustBuffer<ImopenlinesCrmChatUserDeleteCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserDeleteCall {
+        return ImopenlinesCrmChatUserDeleteCall(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserDeleteCall) = (
+            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterLong.allocationSize(value.`crmEntity`) +
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterOptionalLong.allocationSize(value.`chatId`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatUserDeleteCall, buf: ByteBuffer) {
+            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterLong.write(value.`crmEntity`, buf)
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterOptionalLong.write(value.`chatId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.chat.user.delete`: The chat the user was removed from; `0` when no chat was given and none is bound to the record. and the answer's `time`.
+ */
+data class ImopenlinesCrmChatUserDeleteResponse (
+    var `result`: kotlin.Long
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserDeleteResponse: FfiConverterRustBuffer<ImopenlinesCrmChatUserDeleteResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserDeleteResponse {
+        return ImopenlinesCrmChatUserDeleteResponse(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserDeleteResponse) = (
+            FfiConverterLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmChatUserDeleteResponse, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
 
@@ -9021,6 +9813,267 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
 sealed class B24kitException: kotlin.Exception() {
     
     /**
+     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     */
+    class AccessDenied(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    class Argument(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete
+     */
+    class CrmChatEmptyCrmData(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get
+     */
+    class ImNotInstalled(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    class ChatNotInCrm(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    class CrmChatUserNotActive(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     */
+    class WrongRequest(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete
+     */
+    class CrmChatEmptyUser(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete
+     */
+    class ChatDeleteUserPermissionDenied(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     class ChatId(
@@ -9053,35 +10106,6 @@ sealed class B24kitException: kotlin.Exception() {
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     class ChatType(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `ACCESS_DENIED` (HTTP 400): You cannot open this conversation as you do not have sufficient rights. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
-     */
-    class AccessDenied(
         
         val `reason`: kotlin.String, 
         
@@ -9169,35 +10193,6 @@ sealed class B24kitException: kotlin.Exception() {
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     class Access(
-        
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
-        ) : B24kitException() {
-        override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
-    }
-    
-    /**
-     * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.dialog.get
-     */
-    class ImNotInstalled(
         
         val `reason`: kotlin.String, 
         
@@ -10413,7 +11408,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
         
 
         return when(buf.getInt()) {
-            1 -> B24kitException.ChatId(
+            1 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10425,7 +11420,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            2 -> B24kitException.ChatType(
+            2 -> B24kitException.Argument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10437,7 +11432,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            3 -> B24kitException.AccessDenied(
+            3 -> B24kitException.CrmChatEmptyCrmData(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10449,7 +11444,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            4 -> B24kitException.UserId(
+            4 -> B24kitException.ImNotInstalled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10461,7 +11456,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            5 -> B24kitException.UserNotOperator(
+            5 -> B24kitException.ChatNotInCrm(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10473,7 +11468,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            6 -> B24kitException.Access(
+            6 -> B24kitException.CrmChatUserNotActive(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10485,7 +11480,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            7 -> B24kitException.ImNotInstalled(
+            7 -> B24kitException.WrongRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10497,7 +11492,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            8 -> B24kitException.AccessDeniedKick(
+            8 -> B24kitException.CrmChatEmptyUser(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10509,7 +11504,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            9 -> B24kitException.EmptySessionId(
+            9 -> B24kitException.ChatDeleteUserPermissionDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10521,7 +11516,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            10 -> B24kitException.EmptyVoteParams(
+            10 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10533,7 +11528,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.MissingRequiredParam(
+            11 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10545,7 +11540,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.InvalidSessionId(
+            12 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10557,7 +11552,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.ChatIdEmpty(
+            13 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10569,7 +11564,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.OperatorWrong(
+            14 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10581,7 +11576,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.InternalServer(
+            15 -> B24kitException.AccessDeniedKick(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10593,7 +11588,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.UnexpectedAnswer(
+            16 -> B24kitException.EmptySessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10605,7 +11600,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.QueryLimitExceeded(
+            17 -> B24kitException.EmptyVoteParams(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10617,7 +11612,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.OperationTimeLimit(
+            18 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10629,7 +11624,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.BatchMethodNotAllowed(
+            19 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10641,7 +11636,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.BatchLengthExceeded(
+            20 -> B24kitException.ChatIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10653,7 +11648,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.NoAuthFound(
+            21 -> B24kitException.OperatorWrong(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10665,7 +11660,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.InvalidRequest(
+            22 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10677,7 +11672,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.OverloadLimit(
+            23 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10689,7 +11684,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.PlanAccessDenied(
+            24 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10701,7 +11696,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.InvalidCredentials(
+            25 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10713,7 +11708,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.ManifestIsNotAvailable(
+            26 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10725,7 +11720,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.MethodNotFound(
+            27 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10737,7 +11732,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.InsufficientScope(
+            28 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10749,7 +11744,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.ExpiredToken(
+            29 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10761,7 +11756,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.InvalidToken(
+            30 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10773,7 +11768,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.UserAccess(
+            31 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10785,7 +11780,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.PortalDeleted(
+            32 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10797,7 +11792,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.UnknownCode(
+            33 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10809,7 +11804,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.Http(
+            34 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10821,7 +11816,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.PortalMoved(
+            35 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10833,7 +11828,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.Connect(
+            36 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10845,7 +11840,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.Tls(
+            37 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10857,7 +11852,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.RequestTimeout(
+            38 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10869,7 +11864,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.ConnectionLost(
+            39 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10881,7 +11876,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            40 -> B24kitException.Protocol(
+            40 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10893,7 +11888,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            41 -> B24kitException.InvalidArgument(
+            41 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10905,7 +11900,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            42 -> B24kitException.Config(
+            42 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10917,7 +11912,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            43 -> B24kitException.TokenRefresh(
+            43 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10929,7 +11924,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            44 -> B24kitException.Skipped(
+            44 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10941,7 +11936,91 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            45 -> B24kitException.Internal(
+            45 -> B24kitException.RequestTimeout(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            46 -> B24kitException.ConnectionLost(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            47 -> B24kitException.Protocol(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            48 -> B24kitException.InvalidArgument(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            49 -> B24kitException.Config(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            50 -> B24kitException.TokenRefresh(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            51 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            52 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -10959,6 +12038,132 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun allocationSize(value: B24kitException): ULong {
         return when(value) {
+            is B24kitException.AccessDenied -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.Argument -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.CrmChatEmptyCrmData -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ImNotInstalled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ChatNotInCrm -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.CrmChatUserNotActive -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.WrongRequest -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.CrmChatEmptyUser -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ChatDeleteUserPermissionDenied -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
             is B24kitException.ChatId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
@@ -10974,20 +12179,6 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.ChatType -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
-            )
-            is B24kitException.AccessDenied -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -11030,20 +12221,6 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.Access -> (
-                // Add the size for the Int that specifies the variant plus the size needed for all fields
-                4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
-            )
-            is B24kitException.ImNotInstalled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -11594,7 +12771,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
     override fun write(value: B24kitException, buf: ByteBuffer) {
         when(value) {
-            is B24kitException.ChatId -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(1)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11608,7 +12785,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.Argument -> {
                 buf.putInt(2)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11622,7 +12799,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.CrmChatEmptyCrmData -> {
                 buf.putInt(3)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11636,7 +12813,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.ImNotInstalled -> {
                 buf.putInt(4)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11650,7 +12827,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserNotOperator -> {
+            is B24kitException.ChatNotInCrm -> {
                 buf.putInt(5)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11664,7 +12841,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Access -> {
+            is B24kitException.CrmChatUserNotActive -> {
                 buf.putInt(6)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11678,7 +12855,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ImNotInstalled -> {
+            is B24kitException.WrongRequest -> {
                 buf.putInt(7)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11692,7 +12869,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDeniedKick -> {
+            is B24kitException.CrmChatEmptyUser -> {
                 buf.putInt(8)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11706,7 +12883,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptySessionId -> {
+            is B24kitException.ChatDeleteUserPermissionDenied -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11720,7 +12897,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptyVoteParams -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11734,7 +12911,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MissingRequiredParam -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11748,7 +12925,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidSessionId -> {
+            is B24kitException.UserId -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11762,7 +12939,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatIdEmpty -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11776,7 +12953,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperatorWrong -> {
+            is B24kitException.Access -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11790,7 +12967,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.AccessDeniedKick -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11804,7 +12981,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.EmptySessionId -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11818,7 +12995,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.EmptyVoteParams -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11832,7 +13009,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11846,7 +13023,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11860,7 +13037,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.ChatIdEmpty -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11874,7 +13051,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.OperatorWrong -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11888,7 +13065,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11902,7 +13079,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11916,7 +13093,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11930,7 +13107,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11944,7 +13121,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11958,7 +13135,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11972,7 +13149,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -11986,7 +13163,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12000,7 +13177,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12014,7 +13191,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12028,7 +13205,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12042,7 +13219,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12056,7 +13233,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12070,7 +13247,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12084,7 +13261,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12098,7 +13275,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12112,7 +13289,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12126,7 +13303,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(39)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12140,7 +13317,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12154,7 +13331,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.Http -> {
                 buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12168,7 +13345,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(42)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12182,7 +13359,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.Connect -> {
                 buf.putInt(43)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12196,7 +13373,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.Tls -> {
                 buf.putInt(44)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12210,8 +13387,106 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(45)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.ConnectionLost -> {
+                buf.putInt(46)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Protocol -> {
+                buf.putInt(47)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.InvalidArgument -> {
+                buf.putInt(48)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Config -> {
+                buf.putInt(49)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.TokenRefresh -> {
+                buf.putInt(50)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Skipped -> {
+                buf.putInt(51)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(52)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -12536,6 +13811,350 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
             is ClientEvent.Other -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`kind`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.getLastId` in a batch.
+ */
+sealed class ImopenlinesCrmChatGetLastIdOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmChatGetLastIdResponse) : ImopenlinesCrmChatGetLastIdOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmChatGetLastIdOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome : FfiConverterRustBuffer<ImopenlinesCrmChatGetLastIdOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetLastIdOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmChatGetLastIdOutcome.Success(
+                FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmChatGetLastIdOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetLastIdOutcome): ULong = when(value) {
+        is ImopenlinesCrmChatGetLastIdOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmChatGetLastIdOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmChatGetLastIdOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmChatGetLastIdOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmChatGetLastIdResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmChatGetLastIdOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.get` in a batch.
+ */
+sealed class ImopenlinesCrmChatGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmChatGetResponse) : ImopenlinesCrmChatGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmChatGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatGetOutcome : FfiConverterRustBuffer<ImopenlinesCrmChatGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmChatGetOutcome.Success(
+                FfiConverterTypeImopenlinesCrmChatGetResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmChatGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatGetOutcome): ULong = when(value) {
+        is ImopenlinesCrmChatGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmChatGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmChatGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmChatGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmChatGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmChatGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmChatGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.user.add` in a batch.
+ */
+sealed class ImopenlinesCrmChatUserAddOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmChatUserAddResponse) : ImopenlinesCrmChatUserAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmChatUserAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserAddOutcome : FfiConverterRustBuffer<ImopenlinesCrmChatUserAddOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserAddOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmChatUserAddOutcome.Success(
+                FfiConverterTypeImopenlinesCrmChatUserAddResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmChatUserAddOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserAddOutcome): ULong = when(value) {
+        is ImopenlinesCrmChatUserAddOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmChatUserAddResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmChatUserAddOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmChatUserAddOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmChatUserAddOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmChatUserAddResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmChatUserAddOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.crm.chat.user.delete` in a batch.
+ */
+sealed class ImopenlinesCrmChatUserDeleteOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmChatUserDeleteResponse) : ImopenlinesCrmChatUserDeleteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmChatUserDeleteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome : FfiConverterRustBuffer<ImopenlinesCrmChatUserDeleteOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserDeleteOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmChatUserDeleteOutcome.Success(
+                FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmChatUserDeleteOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmChatUserDeleteOutcome): ULong = when(value) {
+        is ImopenlinesCrmChatUserDeleteOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmChatUserDeleteOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmChatUserDeleteOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmChatUserDeleteOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmChatUserDeleteResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmChatUserDeleteOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -15743,6 +17362,146 @@ public object FfiConverterSequenceTypeChatViewer: FfiConverterRustBuffer<List<Ch
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCrmChat: FfiConverterRustBuffer<List<CrmChat>> {
+    override fun read(buf: ByteBuffer): List<CrmChat> {
+        val len = buf.getInt()
+        return List<CrmChat>(len) {
+            FfiConverterTypeCrmChat.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CrmChat>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCrmChat.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CrmChat>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCrmChat.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatGetCall>(len) {
+            FfiConverterTypeImopenlinesCrmChatGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetLastIdCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetLastIdCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatGetLastIdCall>(len) {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatGetLastIdCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatGetLastIdCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatGetLastIdCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuffer<List<ImopenlinesCrmChatUserAddCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatUserAddCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatUserAddCall>(len) {
+            FfiConverterTypeImopenlinesCrmChatUserAddCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatUserAddCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatUserAddCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatUserAddCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatUserAddCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRustBuffer<List<ImopenlinesCrmChatUserDeleteCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatUserDeleteCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatUserDeleteCall>(len) {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatUserDeleteCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatUserDeleteCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatUserDeleteCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConverterRustBuffer<List<ImopenlinesCrmLeadCreateCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesCrmLeadCreateCall> {
         val len = buf.getInt()
@@ -16265,6 +18024,118 @@ public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<Nam
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNamedCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetLastIdOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetLastIdOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatGetLastIdOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatGetLastIdOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatGetLastIdOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatGetLastIdOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatGetOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatGetOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmChatGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatUserAddOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmChatUserAddOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatUserAddOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatUserAddOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmChatUserAddOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatUserAddOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatUserAddOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatUserAddOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatUserAddOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesCrmChatUserDeleteOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmChatUserDeleteOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatUserDeleteOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmChatUserDeleteOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmChatUserDeleteOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmChatUserDeleteOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmChatUserDeleteOutcome.write(it, buf)
         }
     }
 }

@@ -56,6 +56,11 @@ class ConformanceTest {
         return (value as? Number)?.toLong() ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
     }
 
+    private fun text(params: JSONObject, name: String): String {
+        if (!params.has(name)) throw NotApplicable("a missing required argument does not compile in Kotlin")
+        return params.get(name) as? String ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
+    }
+
     private fun flag(params: JSONObject, name: String, default: Boolean): Boolean {
         if (!params.has(name)) return default
         return params.get(name) as? Boolean ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
@@ -95,6 +100,27 @@ class ConformanceTest {
         ).result
         "imopenlines.session.mode.pinAll" -> client.imopenlinesSessionModePinAll().result
         "imopenlines.session.mode.unpinAll" -> client.imopenlinesSessionModeUnpinAll().result
+        "imopenlines.crm.chat.get" -> client.imopenlinesCrmChatGet(
+            text(params, "CRM_ENTITY_TYPE"),
+            long(params, "CRM_ENTITY"),
+            activeOnly = flag(params, "ACTIVE_ONLY", true),
+        ).result
+        "imopenlines.crm.chat.getLastId" -> client.imopenlinesCrmChatGetLastId(
+            text(params, "CRM_ENTITY_TYPE"),
+            long(params, "CRM_ENTITY"),
+        ).result
+        "imopenlines.crm.chat.user.add" -> client.imopenlinesCrmChatUserAdd(
+            text(params, "CRM_ENTITY_TYPE"),
+            long(params, "CRM_ENTITY"),
+            long(params, "USER_ID"),
+            chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,
+        ).result
+        "imopenlines.crm.chat.user.delete" -> client.imopenlinesCrmChatUserDelete(
+            text(params, "CRM_ENTITY_TYPE"),
+            long(params, "CRM_ENTITY"),
+            long(params, "USER_ID"),
+            chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,
+        ).result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
     }
 
