@@ -3,6 +3,7 @@
 
 import {
   AbortError,
+  ArgumentError,
   BatchOptions,
   CallOptions,
   ClientEvent,
@@ -106,7 +107,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   B24kitError, MethodError, ChatIdError, ChatTypeError, AccessDeniedError, UserIdError,
   ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, AccessDeniedKickError,
   EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
-  CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError,
+  CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
   CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
