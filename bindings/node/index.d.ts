@@ -45,6 +45,13 @@ export declare class Response<T> {
   readonly next: number | null;
 }
 
+/**
+ * The kinds of CRM record an open-line chat can be bound to.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type CrmEntityType = "lead" | "deal" | "company" | "contact" | (string & {});
+
 /** An open-line chat bound to a CRM record. */
 export interface CrmChat {
   /** The chat, as a numeric string. */
@@ -60,9 +67,9 @@ export interface CrmChat {
 /** Parameters of `imopenlines.crm.chat.get`. */
 export interface ImopenlinesCrmChatGetParams {
   /**
-   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   * Kind of CRM record.
    */
-  crmEntityType: string;
+  crmEntityType: CrmEntityType;
   /**
    * Identifier of the CRM record (`crm.item.list` finds it).
    */
@@ -79,9 +86,9 @@ export interface ImopenlinesCrmChatGetParams {
 /** Parameters of `imopenlines.crm.chat.getLastId`. */
 export interface ImopenlinesCrmChatGetLastIdParams {
   /**
-   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   * Kind of CRM record.
    */
-  crmEntityType: string;
+  crmEntityType: CrmEntityType;
   /**
    * Identifier of the CRM record (`crm.item.list` finds it).
    */
@@ -91,9 +98,9 @@ export interface ImopenlinesCrmChatGetLastIdParams {
 /** Parameters of `imopenlines.crm.chat.user.add`. */
 export interface ImopenlinesCrmChatUserAddParams {
   /**
-   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   * Kind of CRM record.
    */
-  crmEntityType: string;
+  crmEntityType: CrmEntityType;
   /**
    * Identifier of the CRM record (`crm.item.list` finds it).
    */
@@ -114,9 +121,9 @@ export interface ImopenlinesCrmChatUserAddParams {
 /** Parameters of `imopenlines.crm.chat.user.delete`. */
 export interface ImopenlinesCrmChatUserDeleteParams {
   /**
-   * Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+   * Kind of CRM record.
    */
-  crmEntityType: string;
+  crmEntityType: CrmEntityType;
   /**
    * Identifier of the CRM record (`crm.item.list` finds it).
    */

@@ -23,6 +23,9 @@ pub(crate) enum SpecType {
     Map(Box<SpecType>),
     /// A named object type: its name is the type's name in every language.
     Object(String),
+    /// A named enum of strings (parameters only): its name is the type's name in every
+    /// language that names the values.
+    Enum(String),
 }
 
 impl SpecType {
@@ -63,6 +66,9 @@ pub(crate) struct RustNames {
     /// Any JSON value, and the function that makes it from the core's `serde_json::Value`.
     pub(crate) json: &'static str,
     pub(crate) json_from_core: Option<&'static str>,
+    /// What an enum is in this crate: `None`, a type of the enum's name (the core's, or the
+    /// binding's own that converts into it); else this type, the wire text (`String`).
+    pub(crate) enum_as: Option<&'static str>,
 }
 
 /// The core itself.
@@ -73,6 +79,7 @@ pub(crate) const CORE: RustNames = RustNames {
     map_from_core: false,
     json: "serde_json::Value",
     json_from_core: None,
+    enum_as: None,
 };
 
 /// A binding that keeps the core's types, through the public crate (Python, Node).
@@ -83,6 +90,7 @@ pub(crate) const PUBLIC: RustNames = RustNames {
     map_from_core: false,
     json: "serde_json::Value",
     json_from_core: None,
+    enum_as: Some("String"),
 };
 
 impl Typed {
@@ -93,6 +101,7 @@ impl Typed {
             ParamType::Integer => SpecType::Integer,
             ParamType::Flag => SpecType::Boolean,
             ParamType::String => SpecType::String,
+            ParamType::Enum => SpecType::Enum(p.enum_name.clone().unwrap_or_default()),
         };
         Typed {
             ty,
@@ -138,6 +147,16 @@ impl Typed {
         optional(&base, self.required, |t| format!("Option<{t}>"))
     }
 
+    /// The expression that turns a binding's parameter value `expr` into the core's: an enum
+    /// from the binding's own or from its text; any other value is the core's already.
+    pub(crate) fn to_core_expr(&self, expr: &str) -> String {
+        match (&self.ty, self.required) {
+            (SpecType::Enum(_), true) => format!("{expr}.into()"),
+            (SpecType::Enum(_), false) => format!("{expr}.map(Into::into)"),
+            _ => expr.to_string(),
+        }
+    }
+
     /// The expression that turns the core's value `expr` into a binding's mirror of it: object
     /// types become the binding's own, dates, times and maps as `names` says.
     pub(crate) fn mirror(&self, expr: &str, names: RustNames) -> String {
@@ -160,6 +179,7 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
         SpecType::List(item) => format!("Vec<{}>", rust_base(item, names)),
         SpecType::Map(item) => names.map.replace("{}", &rust_base(item, names)),
         SpecType::Object(name) => name.clone(),
+        SpecType::Enum(name) => names.enum_as.unwrap_or(name).to_string(),
     }
 }
 
@@ -327,6 +347,7 @@ mod tests {
             map_from_core: true,
             json: "J",
             json_from_core: Some("J::from"),
+            enum_as: Some("String"),
         };
         assert_eq!(typed("json", false).rust_in(other), "Option<J>");
         assert_eq!(typed("json", false).mirror("v", other), "v.map(J::from)");

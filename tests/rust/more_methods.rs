@@ -296,3 +296,55 @@ async fn lenient_results_read_numbers_sent_as_strings() {
     );
     assert_eq!(round_trip["id"], 2043);
 }
+
+#[tokio::test]
+async fn crm_chats_take_a_named_kind_of_record_or_its_text() {
+    use b24kit::{
+        CrmEntityType, ImopenlinesCrmChatGetParams as CrmChats,
+        ImopenlinesCrmChatUserAddParams as AddUser,
+    };
+    assert_eq!(CrmEntityType::from("deal"), CrmEntityType::Deal);
+    assert_eq!(
+        CrmEntityType::from("invoice"),
+        CrmEntityType::Other("invoice".to_string())
+    );
+    assert_eq!(CrmEntityType::Company.to_string(), "company");
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let chats = client
+        .imopenlines_crm_chat_get(CrmChats::new(CrmEntityType::Lead, 1205).active_only(false))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(
+        chats
+            .iter()
+            .map(|c| (c.chat_id.as_str(), c.connector_title.as_str()))
+            .collect::<Vec<_>>(),
+        [("2045", "Live Chat")]
+    );
+    assert_eq!(
+        emu.portal().last_call().unwrap().params["CRM_ENTITY_TYPE"],
+        "lead"
+    );
+    // A kind the enum does not name is sent as given; this portal refuses it.
+    let refused = client
+        .imopenlines_crm_chat_get(CrmChats::new("invoice", 1205))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        emu.portal().last_call().unwrap().params["CRM_ENTITY_TYPE"],
+        "invoice"
+    );
+    assert!(
+        matches!(refused, Error::Method { status: 403, .. }),
+        "{refused:?}"
+    );
+    let added = client
+        .imopenlines_crm_chat_user_add(AddUser::new(CrmEntityType::Lead, 1205, 3))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(added, 2045);
+    assert_eq!(emu.portal().chat(2045).unwrap().members, [2, 3]);
+}

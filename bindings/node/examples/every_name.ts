@@ -19,6 +19,7 @@ import {
   CrmChatEmptyCrmDataError,
   CrmChatEmptyUserError,
   CrmChatUserNotActiveError,
+  type CrmEntityType,
   WrongRequestError,
   ChatMessageViews,
   ChatPermissions,
@@ -186,7 +187,8 @@ export async function main(url: string, chatId: number): Promise<void> {
   for (const [id, message] of Object.entries(messages)) {
     console.log(`${id} ${message.date?.toISOString()} ${users[message.senderid ?? '']?.name ?? 'system'}: ${message.text}`);
   }
-  const crmChats: CrmChat[] = (await client.imopenlinesCrmChatGet({ crmEntityType: 'lead', crmEntity: 1205, activeOnly: false })).result;
+  const lead: CrmEntityType = 'lead';
+  const crmChats: CrmChat[] = (await client.imopenlinesCrmChatGet({ crmEntityType: lead, crmEntity: 1205, activeOnly: false })).result;
   const newest: number = (await client.imopenlinesCrmChatGetLastId({ crmEntityType: 'lead', crmEntity: 1205 })).result;
   console.log(`lead 1205: ${crmChats.map((c) => `${c.chatId} via ${c.connectorTitle}`).join(', ')}; newest ${newest}`);
   const rated: boolean = (await client.imopenlinesSessionHeadVote({ sessionId: history.sessionId ?? 0, rating: 5 })).result;

@@ -825,7 +825,7 @@ impl NativeClient {
         self.call(
             env,
             b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 active_only,
             },
@@ -869,7 +869,7 @@ impl NativeClient {
         let mut active_only = active_only.into_iter();
         let calls = (0..count)
             .map(|_| b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
                 crm_entity: crm_entity.next().expect("length checked"),
                 active_only: active_only.next().expect("length checked"),
             })
@@ -895,7 +895,7 @@ impl NativeClient {
         self.call(
             env,
             b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
             },
             |answer| (answer.result, NativeTime::from(answer.time)),
@@ -924,7 +924,7 @@ impl NativeClient {
         let mut crm_entity = crm_entity.into_iter();
         let calls = (0..count)
             .map(|_| b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
                 crm_entity: crm_entity.next().expect("length checked"),
             })
             .collect();
@@ -945,7 +945,7 @@ impl NativeClient {
         self.call(
             env,
             b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 user_id,
                 chat_id,
@@ -988,7 +988,7 @@ impl NativeClient {
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
             .map(|_| b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
                 crm_entity: crm_entity.next().expect("length checked"),
                 user_id: user_id.next().expect("length checked"),
                 chat_id: chat_id.next().expect("length checked"),
@@ -1011,7 +1011,7 @@ impl NativeClient {
         self.call(
             env,
             b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 user_id,
                 chat_id,
@@ -1054,7 +1054,7 @@ impl NativeClient {
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
             .map(|_| b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked"),
+                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
                 crm_entity: crm_entity.next().expect("length checked"),
                 user_id: user_id.next().expect("length checked"),
                 chat_id: chat_id.next().expect("length checked"),

@@ -136,3 +136,18 @@ test('dialog.get errors and the one-of rule', async () => {
   assert.ok((await failure(client.imopenlinesDialogGet())) instanceof TypeError);
   assert.equal((await portal.stats()).rest_requests, 3);
 });
+
+test('CRM chats: the kind of record is one of the named strings or any other', async () => {
+  const chats = (await client.imopenlinesCrmChatGet({ crmEntityType: 'lead', crmEntity: 1205, activeOnly: false })).result;
+  assert.deepEqual(chats.map((c) => [c.chatId, c.connectorId, c.connectorTitle]), [['2045', 'livechat', 'Live Chat']]);
+  assert.deepEqual((await client.imopenlinesCrmChatGet({ crmEntityType: 'contact', crmEntity: 1205 })).result, []);
+  assert.equal((await client.imopenlinesCrmChatGetLastId({ crmEntityType: 'lead', crmEntity: 1205 })).result, 2045);
+  // A kind the type does not name is sent as given; this portal refuses it.
+  const e = await failure(client.imopenlinesCrmChatGet({ crmEntityType: 'invoice', crmEntity: 1205 }));
+  assert.ok(e instanceof b24kit.AccessDeniedError, e.name);
+  assert.ok((await failure(client.imopenlinesCrmChatGet({ crmEntityType: 5, crmEntity: 1205 }))) instanceof TypeError);
+  assert.equal((await client.imopenlinesCrmChatUserAdd({ crmEntityType: 'lead', crmEntity: 1205, userId: 3 })).result, 2045);
+  assert.deepEqual((await portal.chat(2045)).members, [2, 3]);
+  assert.equal((await client.imopenlinesCrmChatUserDelete({ crmEntityType: 'lead', crmEntity: 1205, userId: 3 })).result, 2045);
+  assert.deepEqual((await portal.chat(2045)).members, [2]);
+});

@@ -32,6 +32,7 @@ from b24kit import (
     CrmChatEmptyCrmDataError,
     CrmChatEmptyUserError,
     CrmChatUserNotActiveError,
+    CrmEntityType,
     ChatIdEmptyError,
     ChatIdError,
     ChatMessageViews,
@@ -163,7 +164,8 @@ def describe_history(client: Client, session_id: int) -> None:
 
 def describe_crm_chats(client: Client, lead_id: int) -> None:
     """The chats bound to a CRM lead: a result that is a list of typed objects."""
-    chats: List[CrmChat] = client.imopenlines_crm_chat_get("lead", lead_id, active_only=False).result
+    kind: CrmEntityType = CrmEntityType.LEAD
+    chats: List[CrmChat] = client.imopenlines_crm_chat_get(kind, lead_id, active_only=False).result
     print(f"lead {lead_id}: {[(c.chat_id, c.connector_title) for c in chats]}")
     try:
         newest: int = client.imopenlines_crm_chat_get_last_id("lead", lead_id).result

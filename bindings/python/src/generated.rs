@@ -1464,7 +1464,7 @@ fn imopenlines_crm_chat_get_params(
     active_only: &Bound<'_, PyAny>,
 ) -> PyResult<b24kit::ImopenlinesCrmChatGetParams> {
     Ok(b24kit::ImopenlinesCrmChatGetParams {
-        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?.into(),
         crm_entity: args::integer(crm_entity, "crm_entity")?,
         active_only: args::flag(active_only, "active_only")?,
     })
@@ -1584,7 +1584,7 @@ fn imopenlines_crm_chat_get_last_id_params(
     crm_entity: &Bound<'_, PyAny>,
 ) -> PyResult<b24kit::ImopenlinesCrmChatGetLastIdParams> {
     Ok(b24kit::ImopenlinesCrmChatGetLastIdParams {
-        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?.into(),
         crm_entity: args::integer(crm_entity, "crm_entity")?,
     })
 }
@@ -1672,7 +1672,7 @@ fn imopenlines_crm_chat_user_add_params(
     chat_id: &Bound<'_, PyAny>,
 ) -> PyResult<b24kit::ImopenlinesCrmChatUserAddParams> {
     Ok(b24kit::ImopenlinesCrmChatUserAddParams {
-        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?.into(),
         crm_entity: args::integer(crm_entity, "crm_entity")?,
         user_id: args::integer(user_id, "user_id")?,
         chat_id: args::optional_integer(chat_id, "chat_id")?,
@@ -1773,7 +1773,7 @@ fn imopenlines_crm_chat_user_delete_params(
     chat_id: &Bound<'_, PyAny>,
 ) -> PyResult<b24kit::ImopenlinesCrmChatUserDeleteParams> {
     Ok(b24kit::ImopenlinesCrmChatUserDeleteParams {
-        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?,
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?.into(),
         crm_entity: args::integer(crm_entity, "crm_entity")?,
         user_id: args::integer(user_id, "user_id")?,
         chat_id: args::optional_integer(chat_id, "chat_id")?,

@@ -182,3 +182,23 @@ def test_session_history_errors(client: b24kit.Client) -> None:
         client.imopenlines_session_history_get(session_id=999_999)
     with pytest.raises(errors.AccessDeniedError):
         client.imopenlines_session_history_get(session_id=1745)
+
+
+def test_crm_chats_take_the_enum_or_its_text(client: b24kit.Client, portal: Portal) -> None:
+    assert b24kit.CrmEntityType.LEAD == "lead" and str(b24kit.CrmEntityType.DEAL) == "deal"
+    chats = client.imopenlines_crm_chat_get(b24kit.CrmEntityType.LEAD, 1205, active_only=False).result
+    assert [(c.chat_id, c.connector_id, c.connector_title) for c in chats] == [("2045", "livechat", "Live Chat")]
+    assert client.imopenlines_crm_chat_get("lead", 1205, active_only=False).result == chats
+    assert client.imopenlines_crm_chat_get(b24kit.CrmEntityType.CONTACT, 1205).result == []
+    assert client.imopenlines_crm_chat_get_last_id(b24kit.CrmEntityType.LEAD, 1205).result == 2045
+    # A kind the enum does not name is sent as given; this portal refuses it.
+    with pytest.raises(errors.AccessDeniedError):
+        client.imopenlines_crm_chat_get("invoice", 1205)
+    with pytest.raises(TypeError):
+        client.imopenlines_crm_chat_get(5, 1205)  # type: ignore[arg-type]
+    assert client.imopenlines_crm_chat_user_add(b24kit.CrmEntityType.LEAD, 1205, 3).result == 2045
+    assert portal.chat(2045)["members"] == [2, 3]
+    with pytest.raises(errors.WrongRequestError):
+        client.imopenlines_crm_chat_user_add("lead", 1205, 3, chat_id=2045)
+    assert client.imopenlines_crm_chat_user_delete("lead", 1205, 3).result == 2045
+    assert portal.chat(2045)["members"] == [2]

@@ -887,7 +887,7 @@ pub struct ImopenlinesCrmChatGetResponse {
 /// The parameters of one `imopenlines.crm.chat.get` in a batch.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmChatGetCall {
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmEntityType,
     pub crm_entity: i64,
     #[uniffi(default = true)]
     pub active_only: bool,
@@ -917,7 +917,7 @@ pub struct ImopenlinesCrmChatGetLastIdResponse {
 /// The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmChatGetLastIdCall {
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmEntityType,
     pub crm_entity: i64,
 }
 
@@ -945,7 +945,7 @@ pub struct ImopenlinesCrmChatUserAddResponse {
 /// The parameters of one `imopenlines.crm.chat.user.add` in a batch.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmChatUserAddCall {
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmEntityType,
     pub crm_entity: i64,
     pub user_id: i64,
     #[uniffi(default = None)]
@@ -976,7 +976,7 @@ pub struct ImopenlinesCrmChatUserDeleteResponse {
 /// The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmChatUserDeleteCall {
-    pub crm_entity_type: String,
+    pub crm_entity_type: CrmEntityType,
     pub crm_entity: i64,
     pub user_id: i64,
     #[uniffi(default = None)]
@@ -1471,6 +1471,35 @@ pub enum ImopenlinesSessionStartOutcome {
     },
 }
 
+/// The kinds of CRM record an open-line chat can be bound to.
+///
+/// `Other` carries a value this version does not name; it is sent as given.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CrmEntityType {
+    /// `lead`: A lead.
+    Lead,
+    /// `deal`: A deal.
+    Deal,
+    /// `company`: A company.
+    Company,
+    /// `contact`: A contact.
+    Contact,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<CrmEntityType> for b24kit::CrmEntityType {
+    fn from(value: CrmEntityType) -> Self {
+        match value {
+            CrmEntityType::Lead => Self::Lead,
+            CrmEntityType::Deal => Self::Deal,
+            CrmEntityType::Company => Self::Company,
+            CrmEntityType::Contact => Self::Contact,
+            CrmEntityType::Other { value } => Self::from(value),
+        }
+    }
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     /// List the open-line chats bound to a CRM record.
@@ -1484,13 +1513,13 @@ impl Client {
     #[uniffi::method(default(active_only = true))]
     pub async fn imopenlines_crm_chat_get(
         &self,
-        crm_entity_type: String,
+        crm_entity_type: CrmEntityType,
         crm_entity: i64,
         active_only: bool,
     ) -> Result<ImopenlinesCrmChatGetResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 active_only,
             })
@@ -1516,7 +1545,7 @@ impl Client {
         let calls = calls
             .into_iter()
             .map(|call| b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type: call.crm_entity_type,
+                crm_entity_type: call.crm_entity_type.into(),
                 crm_entity: call.crm_entity,
                 active_only: call.active_only,
             })
@@ -1548,12 +1577,12 @@ impl Client {
     /// documented code, `InvalidArgument` before anything is sent.
     pub async fn imopenlines_crm_chat_get_last_id(
         &self,
-        crm_entity_type: String,
+        crm_entity_type: CrmEntityType,
         crm_entity: i64,
     ) -> Result<ImopenlinesCrmChatGetLastIdResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
             })
             .await?;
@@ -1575,7 +1604,7 @@ impl Client {
         let calls = calls
             .into_iter()
             .map(|call| b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type: call.crm_entity_type,
+                crm_entity_type: call.crm_entity_type.into(),
                 crm_entity: call.crm_entity,
             })
             .collect();
@@ -1604,14 +1633,14 @@ impl Client {
     #[uniffi::method(default(chat_id = None))]
     pub async fn imopenlines_crm_chat_user_add(
         &self,
-        crm_entity_type: String,
+        crm_entity_type: CrmEntityType,
         crm_entity: i64,
         user_id: i64,
         chat_id: Option<i64>,
     ) -> Result<ImopenlinesCrmChatUserAddResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 user_id,
                 chat_id,
@@ -1635,7 +1664,7 @@ impl Client {
         let calls = calls
             .into_iter()
             .map(|call| b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type: call.crm_entity_type,
+                crm_entity_type: call.crm_entity_type.into(),
                 crm_entity: call.crm_entity,
                 user_id: call.user_id,
                 chat_id: call.chat_id,
@@ -1666,14 +1695,14 @@ impl Client {
     #[uniffi::method(default(chat_id = None))]
     pub async fn imopenlines_crm_chat_user_delete(
         &self,
-        crm_entity_type: String,
+        crm_entity_type: CrmEntityType,
         crm_entity: i64,
         user_id: i64,
         chat_id: Option<i64>,
     ) -> Result<ImopenlinesCrmChatUserDeleteResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type,
+                crm_entity_type: crm_entity_type.into(),
                 crm_entity,
                 user_id,
                 chat_id,
@@ -1697,7 +1726,7 @@ impl Client {
         let calls = calls
             .into_iter()
             .map(|call| b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type: call.crm_entity_type,
+                crm_entity_type: call.crm_entity_type.into(),
                 crm_entity: call.crm_entity,
                 user_id: call.user_id,
                 chat_id: call.chat_id,

@@ -325,7 +325,7 @@ fn type_name(ty: &impl serde::Serialize) -> String {
 fn param_type_matches(spec: ParamType, page: &str) -> bool {
     match spec {
         ParamType::Integer => page == "integer",
-        ParamType::String => page == "string",
+        ParamType::String | ParamType::Enum => page == "string",
         // Sent as one of two strings (`Y`/`N`); pages write it as a string or a boolean.
         ParamType::Flag => matches!(page, "string" | "boolean" | "char"),
     }

@@ -98,8 +98,12 @@ impl Page {
             } else if let Some(h2) = trimmed.strip_prefix("## ") {
                 section = section_of(h2);
                 heading.clear();
-            } else if let Some(h3) = trimmed.strip_prefix("### ") {
-                heading = h3.to_string();
+                // Some pages give "Returned Data" a section of its own, after the response.
+                if is_returned_data(h2) {
+                    heading = h2.to_string();
+                }
+            } else if let Some(sub) = sub_heading(trimmed) {
+                heading = sub.to_string();
             } else if trimmed.starts_with("> Scope:") && page.scope.is_none() {
                 page.scope = first_code_span(trimmed).map(str::to_string);
             }
@@ -164,11 +168,24 @@ impl Page {
     }
 }
 
+/// The text of a heading below a section (`###` to `######`), which names the table after it.
+fn sub_heading(line: &str) -> Option<&str> {
+    let level = line.chars().take_while(|c| *c == '#').count();
+    (3..=6)
+        .contains(&level)
+        .then(|| line[level..].strip_prefix(' '))
+        .flatten()
+}
+
+fn is_returned_data(heading: &str) -> bool {
+    heading.to_ascii_lowercase().starts_with("returned data")
+}
+
 fn section_of(heading: &str) -> Section {
     let heading = heading.to_ascii_lowercase();
     if heading.starts_with("method parameters") || heading == "parameters" {
         Section::Parameters
-    } else if heading.starts_with("response handling") {
+    } else if heading.starts_with("response handling") || is_returned_data(&heading) {
         Section::Response
     } else if heading.starts_with("error handling") {
         Section::Errors
@@ -366,6 +383,38 @@ HTTP status: **200**
                 },
             ]
         );
+    }
+
+    #[test]
+    fn returned_data_as_a_section_and_object_tables_under_deeper_headings() {
+        let table =
+            |rows: &str| format!("#|\n|| **Name**\n`type` | **Description** ||\n{rows}|#\n");
+        let result_rows = "|| **result**\n[`array`](x.md) | Chats [(details)](#result-item) ||\n|| **time**\n[`time`](x.md) | Time ||\n";
+        let item_rows = "|| **CHAT_ID**\n[`string`](x.md) | Chat ||\n";
+        // Returned data in a section of its own, its item object under `###`.
+        let own_section = format!(
+            "## Response Handling\n\n## Returned Data\n\n{}\n### Result Object {{#result-item}}\n\n{}",
+            table(result_rows),
+            table(item_rows)
+        );
+        // Returned data under `###`, its item object under `####`.
+        let nested = format!(
+            "## Response Handling\n\n### Returned Data\n\n{}\n#### Result Object {{#result-item}}\n\n{}",
+            table(result_rows),
+            table(item_rows)
+        );
+        for text in [own_section, nested] {
+            let page = Page::parse(&text);
+            let result = page.result().expect("the result row is read");
+            assert_eq!(
+                (result.ty.as_str(), result.link.as_deref()),
+                ("array", Some("result-item"))
+            );
+            let item = page
+                .object_table("result-item")
+                .expect("the item table is read");
+            assert_eq!(item.rows[0].name, "CHAT_ID");
+        }
     }
 
     #[test]

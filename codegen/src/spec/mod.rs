@@ -126,6 +126,7 @@ pub fn load_texts(
             };
             let mut clashes = validate::class_names(&spec);
             clashes.extend(validate::object_types(&spec.methods));
+            clashes.extend(validate::enums(&spec.methods));
             if clashes.is_empty() {
                 Ok(spec)
             } else {

@@ -30,6 +30,11 @@ impl Spec {
     pub fn object_type(&self, name: &str) -> Option<&ObjectType> {
         self.object_types().find(|t| t.name == name)
     }
+
+    /// Every enum, in method order.
+    pub fn enums(&self) -> impl Iterator<Item = &EnumType> {
+        self.methods.iter().flat_map(|m| &m.enums)
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,6 +154,8 @@ pub struct Method {
     pub result: MethodResult,
     /// The named object types this method's spec declares (others may use them too).
     pub types: Vec<ObjectType>,
+    /// The enums this method's spec declares (others may use them too).
+    pub enums: Vec<EnumType>,
     pub errors: Vec<MethodError>,
     /// Parameters (wire names) of a call that succeeds on the emulator's default state: the
     /// fidelity test makes it and holds the answer against the documented shapes.
@@ -171,6 +178,8 @@ pub struct Param {
     pub default_doc: Option<String>,
     /// Optional without a default: absent unless the caller gives it, and then not sent.
     pub nullable: bool,
+    /// For enum parameters: the enum's name.
+    pub enum_name: Option<String>,
     pub doc: String,
     pub idents: Idents,
 }
@@ -197,6 +206,25 @@ pub struct MethodResult {
     pub fields: Vec<ResultField>,
     /// For object results: the type's name base, e.g. `ImopenlinesDialogGetResult`.
     pub type_name: Option<String>,
+}
+
+/// A named enumeration of the strings a parameter takes, e.g. `CrmEntityType`. Each language
+/// names its values and still takes any other string, as portals add values before clients do.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumType {
+    /// PascalCase, the type's name in every language.
+    pub name: String,
+    pub doc: String,
+    pub values: Vec<EnumValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EnumValue {
+    /// The string as sent, e.g. `lead`.
+    pub wire: String,
+    pub doc: String,
+    /// The value's name in each language (`Lead`, `LEAD`).
+    pub idents: Idents,
 }
 
 /// A named object type of results, e.g. `ChatRestrictions`.

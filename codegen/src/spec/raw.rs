@@ -137,6 +137,10 @@ pub struct MethodFile {
     /// usable from any method's spec.
     #[serde(default)]
     pub types: Vec<ObjectTypeDef>,
+    /// Named string enumerations its parameters use, declared once here and usable from any
+    /// method's spec.
+    #[serde(default)]
+    pub enums: Vec<EnumDef>,
     #[serde(default)]
     pub errors: Vec<MethodErrorDef>,
     /// Parameters (wire names) of a call that succeeds on the emulator's default state; absent
@@ -149,8 +153,9 @@ pub struct MethodFile {
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
     pub wire: String,
+    /// `integer`, `flag`, `string` or the PascalCase name of an enum under `enums:`.
     #[serde(rename = "type")]
-    pub ty: ParamType,
+    pub ty: String,
     pub required: bool,
     #[serde(default)]
     pub minimum: Option<i64>,
@@ -163,7 +168,7 @@ pub struct ParamDef {
     pub doc: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ParamType {
     /// A whole number; sent as a JSON number.
@@ -173,6 +178,8 @@ pub enum ParamType {
     Flag,
     /// Text; sent as a JSON string.
     String,
+    /// One of an enum's values (or any other text the caller gives); sent as a JSON string.
+    Enum,
 }
 
 /// A default value as written in YAML.
@@ -205,6 +212,24 @@ pub struct ResultDef {
     /// For `object` results: the documented keys.
     #[serde(default)]
     pub fields: Option<Vec<ResultFieldDef>>,
+}
+
+/// A named enumeration of the strings a parameter takes: `name` in PascalCase, the same in
+/// every language.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumDef {
+    pub name: String,
+    pub doc: String,
+    pub values: Vec<EnumValueDef>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnumValueDef {
+    /// The string as sent.
+    pub wire: String,
+    pub doc: String,
 }
 
 /// A named object type: `name` in PascalCase, the same in every language.

@@ -357,6 +357,7 @@ pub(crate) fn method(
     }
     let result = result(raw.result, &raw.name, c);
     let types = declared_types(raw.types, c);
+    let enums = declared_enums(raw.enums, c);
 
     let mut codes = CodeRegistry::default();
     let mut errors = Vec::new();
@@ -417,6 +418,7 @@ pub(crate) fn method(
         one_of,
         result,
         types,
+        enums,
         errors,
         example: raw.example.unwrap_or_default(),
     }
@@ -556,6 +558,68 @@ fn declared_types(defs: Vec<raw::ObjectTypeDef>, c: &mut Collector) -> Vec<Objec
         .collect()
 }
 
+/// The enums a method file declares: values named apart in every language, none empty. Names
+/// are checked with the object types' over the whole spec ([`object_types`]).
+fn declared_enums(defs: Vec<raw::EnumDef>, c: &mut Collector) -> Vec<EnumType> {
+    defs.into_iter()
+        .enumerate()
+        .map(|(i, def)| {
+            let at = format!("enums[{i}]");
+            if !is_type_name(&def.name) {
+                c.report(
+                    format!("{at}.name"),
+                    format!("{:?} is not a PascalCase type name", def.name),
+                );
+            }
+            check_doc(c, &format!("{at}.doc"), &def.doc);
+            if def.values.is_empty() {
+                c.report(format!("{at}.values"), "an enum lists at least one value");
+            }
+            let mut values: Vec<EnumValue> = Vec::new();
+            for (j, v) in def.values.into_iter().enumerate() {
+                let at = format!("{at}.values[{j}]");
+                check_doc(c, &format!("{at}.doc"), &v.doc);
+                let idents = Idents::from_name(&v.wire);
+                if idents.pascal.is_empty() || !idents.pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    c.report(
+                        format!("{at}.wire"),
+                        format!("{:?} gives no name a language can use (it must start with a letter)", v.wire),
+                    );
+                } else if let Some(other) = values.iter().find(|o| o.idents.pascal == idents.pascal) {
+                    c.report(
+                        format!("{at}.wire"),
+                        format!(
+                            "{:?} and {:?} would have the same name in every language",
+                            other.wire, v.wire
+                        ),
+                    );
+                } else if idents.pascal == ENUM_OTHER {
+                    c.report(
+                        format!("{at}.wire"),
+                        format!(
+                            "{:?} would be named {ENUM_OTHER}, which every language keeps for values the spec does not name",
+                            v.wire
+                        ),
+                    );
+                }
+                values.push(EnumValue {
+                    wire: v.wire,
+                    doc: v.doc.trim().to_string(),
+                    idents,
+                });
+            }
+            EnumType {
+                name: def.name,
+                doc: def.doc.trim().to_string(),
+                values,
+            }
+        })
+        .collect()
+}
+
+/// The variant that holds a value an enum does not name.
+const ENUM_OTHER: &str = "Other";
+
 /// The fields of an object: the method's result or a named type.
 fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<ResultField> {
     if defs.is_empty() {
@@ -677,7 +741,7 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
                 report(
                     &m.source_file,
                     "result.type".to_string(),
-                    format!("no spec declares the type {name} (under `types:`)"),
+                    missing_type(methods, name),
                 );
             } else if !used.contains(&name) {
                 used.push(name);
@@ -698,7 +762,7 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
                     report(
                         &m.source_file,
                         format!("{at}[{j}].type"),
-                        format!("no spec declares the type {name} (under `types:`)"),
+                        missing_type(methods, name),
                     );
                 } else if !used.contains(&name) {
                     used.push(name);
@@ -722,6 +786,96 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
                     &m.source_file,
                     format!("types[{i}].fields"),
                     format!("type {} contains itself", t.name),
+                );
+            }
+        }
+    }
+    problems
+}
+
+/// Why a result names `name`, which no `types:` declares.
+fn missing_type(methods: &[Method], name: &str) -> String {
+    if methods
+        .iter()
+        .flat_map(|m| &m.enums)
+        .any(|e| e.name == name)
+    {
+        format!("{name} is an enum, which only parameters take; a result's value is a `string`")
+    } else {
+        format!("no spec declares the type {name} (under `types:`)")
+    }
+}
+
+/// Checks the enums over the whole spec: each name declared once, apart from the object types
+/// and the names the generator gives; every parameter's enum declared; every enum used.
+pub(crate) fn enums(methods: &[Method]) -> Vec<SpecError> {
+    let mut problems = Vec::new();
+    let mut report = |file: &str, field: String, message: String| {
+        problems.push(SpecError {
+            file: file.to_string(),
+            line_col: None,
+            field,
+            message,
+        })
+    };
+    let taken = |name: &str| {
+        RESERVED_TYPE_NAMES.contains(&name)
+            || methods.iter().any(|m| {
+                m.types.iter().any(|t| t.name == name)
+                    || ["Result", "Params", "Response", "Error"]
+                        .iter()
+                        .any(|suffix| format!("{}{suffix}", m.idents.pascal) == name)
+            })
+    };
+    let mut declared: Vec<(&str, &Method)> = Vec::new();
+    for m in methods {
+        for (i, e) in m.enums.iter().enumerate() {
+            let field = format!("enums[{i}].name");
+            if let Some((_, first)) = declared.iter().find(|(name, _)| *name == e.name) {
+                report(
+                    &m.source_file,
+                    field,
+                    format!(
+                        "enum {} is already declared by {}",
+                        e.name, first.source_file
+                    ),
+                );
+            } else if taken(&e.name) {
+                report(
+                    &m.source_file,
+                    field,
+                    format!("{} is already the name of a type", e.name),
+                );
+            } else {
+                declared.push((&e.name, m));
+                let used = methods
+                    .iter()
+                    .flat_map(|m| &m.params)
+                    .any(|p| p.enum_name.as_deref() == Some(&e.name));
+                if !used {
+                    report(
+                        &m.source_file,
+                        field,
+                        format!("enum {} is declared but no parameter uses it", e.name),
+                    );
+                }
+            }
+        }
+    }
+    for m in methods {
+        for (i, p) in m.params.iter().enumerate() {
+            let Some(name) = &p.enum_name else {
+                continue;
+            };
+            if !methods
+                .iter()
+                .flat_map(|m| &m.enums)
+                .any(|e| e.name == *name)
+            {
+                report(
+                    &m.source_file,
+                    format!("params[{i}].type"),
+                    format!("no spec declares the enum {name} (under `enums:`)"),
                 );
             }
         }
@@ -783,7 +937,27 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
     }
     let mut flag = None;
     let mut default = None;
-    match p.ty {
+    let mut enum_name = None;
+    let ty = match p.ty.trim() {
+        "integer" => ParamType::Integer,
+        "flag" => ParamType::Flag,
+        "string" => ParamType::String,
+        name if is_type_name(name) => {
+            enum_name = Some(name.to_string());
+            ParamType::Enum
+        }
+        other => {
+            c.report(
+                format!("{at}.type"),
+                format!(
+                    "{other:?} is not a parameter type: integer, flag, string or the PascalCase \
+                     name of an enum (under `enums:`)"
+                ),
+            );
+            return None;
+        }
+    };
+    match ty {
         ParamType::Integer => {
             if p.values.is_some() {
                 c.report(
@@ -816,15 +990,18 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
                 ),
             }
         }
-        ParamType::String => {
+        ParamType::String | ParamType::Enum => {
             if p.minimum.is_some() || p.maximum.is_some() || p.values.is_some() {
                 c.report(
                     format!("{at}.type"),
-                    "string parameters take neither minimum/maximum nor values",
+                    "string and enum parameters take neither minimum/maximum nor values",
                 );
             }
             if p.default.is_some() {
-                c.report(format!("{at}.default"), "string parameters take no default");
+                c.report(
+                    format!("{at}.default"),
+                    "string and enum parameters take no default",
+                );
             }
         }
         ParamType::Flag => {
@@ -882,7 +1059,8 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
         }),
         nullable: !p.required && p.default.is_none(),
         wire: p.wire,
-        ty: p.ty,
+        ty,
+        enum_name,
         required: p.required,
         minimum: p.minimum,
         maximum: p.maximum,

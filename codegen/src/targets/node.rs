@@ -31,12 +31,12 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
             SpecType::Json => "unknown".to_string(),
             SpecType::List(item) => format!("{}[]", ts(item)),
             SpecType::Map(item) => format!("{{ [key: string]: {} }}", ts(item)),
-            SpecType::Object(name) => name.clone(),
+            SpecType::Object(name) | SpecType::Enum(name) => name.clone(),
         }
     }
     let check = match &t.ty {
         SpecType::Integer => "integerArg",
-        SpecType::String => "stringArg",
+        SpecType::String | SpecType::Enum(_) => "stringArg",
         SpecType::Boolean => "flagArg",
         SpecType::Number => "numberArg",
         // Only the types above are parameters.
@@ -89,6 +89,8 @@ struct JsParam {
     name: String,
     rust_field: String,
     rust_type: String,
+    /// What turns the addon's value into the core's (`.into()` for an enum's text).
+    to_core: String,
     /// The type of a given value (absent values are `undefined` or `null`).
     ts_type: String,
     /// The `client_base.js` helper that checks the value.
@@ -155,7 +157,8 @@ fn js_method(m: &Method) -> JsMethod<'_> {
                     doc: p.doc.clone(),
                     name: p.idents.camel.clone(),
                     rust_field: rust_ident(&p.idents.snake),
-                    rust_type: typed.rust(),
+                    rust_type: typed.rust_in(PUBLIC),
+                    to_core: typed.to_core_expr(""),
                     ts_type: typescript_type(&typed.present()).0,
                     check,
                     js_default: match &p.default {
@@ -228,6 +231,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
         time_fields => &time_fields,
         error_classes => error_classes(spec),

@@ -10,7 +10,7 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, ResultField};
+use crate::spec::model::{DefaultValue, EnumType, Method, ResultField};
 use crate::spec::Spec;
 use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
@@ -32,13 +32,15 @@ fn python_type(t: &Typed) -> (String, &'static str) {
             SpecType::List(item) => format!("List[{}]", annotation(item)),
             SpecType::Map(item) => format!("Dict[str, {}]", annotation(item)),
             SpecType::Object(name) => name.clone(),
+            // A member of the `str` enum, or any other text.
+            SpecType::Enum(name) => format!("Union[{name}, str]"),
         }
     }
     let extract = match (&t.ty, t.required) {
         (SpecType::Integer, true) => "integer",
         (SpecType::Integer, false) => "optional_integer",
-        (SpecType::String, true) => "string",
-        (SpecType::String, false) => "optional_string",
+        (SpecType::String | SpecType::Enum(_), true) => "string",
+        (SpecType::String | SpecType::Enum(_), false) => "optional_string",
         (SpecType::Boolean, _) => "flag",
         // Only the types above are parameters.
         _ => "",
@@ -97,6 +99,10 @@ struct PyParam {
     py_default: Option<String>,
     /// The `args` helper that converts the Python value.
     extract: &'static str,
+    /// What turns the helper's value into the core's (`.into()` for an enum's text).
+    to_core: String,
+    /// The annotation in the native module's stub, where an enum is its text.
+    native_py_type: String,
 }
 
 #[derive(Serialize)]
@@ -151,7 +157,18 @@ fn py_method(m: &Method) -> PyMethod<'_> {
             .params
             .iter()
             .map(|p| {
-                let (py_type, extract) = python_type(&Typed::param(p));
+                let typed = Typed::param(p);
+                let (py_type, extract) = python_type(&typed);
+                let native_py_type = match typed.ty {
+                    SpecType::Enum(_) => {
+                        python_type(&Typed {
+                            ty: SpecType::String,
+                            required: typed.required,
+                        })
+                        .0
+                    }
+                    _ => py_type.clone(),
+                };
                 PyParam {
                     wire: p.wire.clone(),
                     required: p.required,
@@ -167,6 +184,8 @@ fn py_method(m: &Method) -> PyMethod<'_> {
                         None => None,
                     },
                     extract,
+                    to_core: typed.to_core_expr(""),
+                    native_py_type,
                 }
             })
             .collect(),
@@ -193,10 +212,12 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .iter()
         .flat_map(|m| m.objects.iter().map(|o| o.name.as_str()))
         .collect();
+    let enums: Vec<&EnumType> = spec.enums().collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
         object_names => object_names,
+        enums => enums,
         time => &spec.time,
         time_fields => &time_fields,
         system => &spec.system_errors,

@@ -81,10 +81,14 @@ pub(crate) fn output_type(m: &Method) -> String {
 fn rust_method(m: &Method) -> RustMethod<'_> {
     let params: Vec<RustParam> = m.params.iter().map(rust_param).collect();
     let views = ObjectView::of(m);
-    let mut imports: Vec<String> = views
+    let fields = views
         .iter()
-        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()))
+        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()));
+    let enums = m.params.iter().filter_map(|p| p.enum_name.as_deref());
+    let mut imports: Vec<String> = fields
+        .chain(enums)
         .filter(|name| !views.iter().any(|o| o.name == *name))
+        .filter(|name| !m.enums.iter().any(|e| e.name == *name))
         .map(str::to_string)
         .collect();
     imports.sort();
@@ -111,12 +115,13 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
 fn rust_param(p: &Param) -> RustParam<'_> {
     let ident = rust_ident(&p.idents.snake);
     let typed = Typed::param(p);
-    // Text setters take anything that becomes a `String`.
+    // Text setters take anything that becomes a `String`; enum setters a value of the enum or
+    // its text (`"lead"`).
     let arg_type = match p.ty {
-        ParamType::String => "impl Into<String>".to_string(),
+        ParamType::String | ParamType::Enum => format!("impl Into<{}>", typed.present().rust()),
         _ => typed.present().rust(),
     };
-    let conversion = if p.ty == ParamType::String {
+    let conversion = if matches!(p.ty, ParamType::String | ParamType::Enum) {
         format!("{ident}.into()")
     } else {
         ident.clone()

@@ -55,12 +55,15 @@ const NAMES: RustNames = RustNames {
     map_from_core: true,
     json: "crate::any_method::JsonValue",
     json_from_core: Some("crate::any_method::JsonValue::from"),
+    enum_as: None,
 };
 
 #[derive(Serialize)]
 struct UniffiParam {
     ident: String,
     rust_type: String,
+    /// What turns the exported value into the core's (`.into()` for an enum).
+    to_core: String,
     default: Option<String>,
 }
 
@@ -107,7 +110,8 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
             .iter()
             .map(|p| UniffiParam {
                 ident: rust_ident(&p.idents.snake),
-                rust_type: Typed::param(p).rust(),
+                rust_type: Typed::param(p).rust_in(NAMES),
+                to_core: Typed::param(p).to_core_expr(""),
                 default: match &p.default {
                     Some(DefaultValue::Integer(n)) => Some(n.to_string()),
                     Some(DefaultValue::Bool(b)) => Some(b.to_string()),
@@ -158,6 +162,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
         time_fields => time_fields,
         method_variants => method_variants,

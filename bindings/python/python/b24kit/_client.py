@@ -7,6 +7,8 @@ Method names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is
 
 from __future__ import annotations
 
+import enum
+
 # Importing the native module registers its generated part as `b24kit._native_generated`.
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
@@ -20,7 +22,29 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile"]
+__all__ = ["AsyncClient", "Client", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "CrmEntityType"]
+
+
+class CrmEntityType(str, enum.Enum):
+    """The kinds of CRM record an open-line chat can be bound to.
+
+    A parameter of this type also takes any other string, sent as given.
+    """
+
+    LEAD = "lead"
+    """A lead."""
+
+    DEAL = "deal"
+    """A deal."""
+
+    COMPANY = "company"
+    """A company."""
+
+    CONTACT = "contact"
+    """A contact."""
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class Client(SyncClientBase):
@@ -32,7 +56,7 @@ class Client(SyncClientBase):
 
     __slots__ = ()
 
-    def imopenlines_crm_chat_get(self, crm_entity_type: str, crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
+    def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.
 
         Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -42,7 +66,7 @@ class Client(SyncClientBase):
         Calls ``imopenlines.crm.chat.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get.html).
 
         Args:
-            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record.
             crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
             active_only: ``ACTIVE_ONLY``. Whether only chats whose session is still open are listed (`Y`) or every chat ever
                 bound to the record (`N`).
@@ -78,7 +102,7 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_crm_chat_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
-    def imopenlines_crm_chat_get_last_id(self, crm_entity_type: str, crm_entity: int) -> Response[int]:
+    def imopenlines_crm_chat_get_last_id(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int) -> Response[int]:
         """The latest open-line chat bound to a CRM record.
 
         Returns the identifier of the most recent open-line chat bound to one lead, deal, company or
@@ -87,7 +111,7 @@ class Client(SyncClientBase):
         Calls ``imopenlines.crm.chat.getLastId`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-get-last-id.html).
 
         Args:
-            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record.
             crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
 
         Returns:
@@ -121,7 +145,7 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_crm_chat_get_last_id_batch(self._native, calls, halt)  # type: ignore[return-value]
 
-    def imopenlines_crm_chat_user_add(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+    def imopenlines_crm_chat_user_add(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
         """Add a user to the open-line chat of a CRM record.
 
         Adds a user or a bot to a chat bound to a lead, deal, company or contact: the chat given, or
@@ -131,7 +155,7 @@ class Client(SyncClientBase):
         Calls ``imopenlines.crm.chat.user.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-add.html).
 
         Args:
-            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record.
             crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
             user_id: ``USER_ID``. The user or bot to be added to the chat.
             chat_id: ``CHAT_ID``. The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest
@@ -168,7 +192,7 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_crm_chat_user_add_batch(self._native, calls, halt)  # type: ignore[return-value]
 
-    def imopenlines_crm_chat_user_delete(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+    def imopenlines_crm_chat_user_delete(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
         """Remove a user from the open-line chat of a CRM record.
 
         Removes a user or a bot from a chat bound to a lead, deal, company or contact: the chat
@@ -178,7 +202,7 @@ class Client(SyncClientBase):
         Calls ``imopenlines.crm.chat.user.delete`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chats/imopenlines-crm-chat-user-delete.html).
 
         Args:
-            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record: `lead`, `deal`, `company` or `contact`.
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record.
             crm_entity: ``CRM_ENTITY``. Identifier of the CRM record (`crm.item.list` finds it).
             user_id: ``USER_ID``. The user or bot to be removed from the chat.
             chat_id: ``CHAT_ID``. The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest
@@ -967,7 +991,7 @@ class AsyncClient(AsyncClientBase):
 
     __slots__ = ()
 
-    async def imopenlines_crm_chat_get(self, crm_entity_type: str, crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
+    async def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.
 
         The asyncio form of :meth:`Client.imopenlines_crm_chat_get`; same arguments, result and errors.
@@ -978,7 +1002,7 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_crm_chat_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_crm_chat_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
-    async def imopenlines_crm_chat_get_last_id(self, crm_entity_type: str, crm_entity: int) -> Response[int]:
+    async def imopenlines_crm_chat_get_last_id(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int) -> Response[int]:
         """The latest open-line chat bound to a CRM record.
 
         The asyncio form of :meth:`Client.imopenlines_crm_chat_get_last_id`; same arguments, result and errors.
@@ -989,7 +1013,7 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_crm_chat_get_last_id_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_crm_chat_get_last_id_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
-    async def imopenlines_crm_chat_user_add(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+    async def imopenlines_crm_chat_user_add(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
         """Add a user to the open-line chat of a CRM record.
 
         The asyncio form of :meth:`Client.imopenlines_crm_chat_user_add`; same arguments, result and errors.
@@ -1000,7 +1024,7 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_crm_chat_user_add_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_crm_chat_user_add_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
-    async def imopenlines_crm_chat_user_delete(self, crm_entity_type: str, crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
+    async def imopenlines_crm_chat_user_delete(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, *, chat_id: Optional[int] = None) -> Response[int]:
         """Remove a user from the open-line chat of a CRM record.
 
         The asyncio form of :meth:`Client.imopenlines_crm_chat_user_delete`; same arguments, result and errors.

@@ -722,7 +722,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesCrmChatGet(crmEntityType: String, crmEntity: Int64, activeOnly: Bool) async throws  -> ImopenlinesCrmChatGetResponse
+    func imopenlinesCrmChatGet(crmEntityType: CrmEntityType, crmEntity: Int64, activeOnly: Bool) async throws  -> ImopenlinesCrmChatGetResponse
     
     /**
      * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -740,7 +740,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesCrmChatGetLastId(crmEntityType: String, crmEntity: Int64) async throws  -> ImopenlinesCrmChatGetLastIdResponse
+    func imopenlinesCrmChatGetLastId(crmEntityType: CrmEntityType, crmEntity: Int64) async throws  -> ImopenlinesCrmChatGetLastIdResponse
     
     /**
      * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -759,7 +759,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesCrmChatUserAdd(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserAddResponse
+    func imopenlinesCrmChatUserAdd(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserAddResponse
     
     /**
      * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -778,7 +778,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesCrmChatUserDelete(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserDeleteResponse
+    func imopenlinesCrmChatUserDelete(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64?) async throws  -> ImopenlinesCrmChatUserDeleteResponse
     
     /**
      * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -1301,12 +1301,12 @@ open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)
      * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesCrmChatGet(crmEntityType: String, crmEntity: Int64, activeOnly: Bool = true)async throws  -> ImopenlinesCrmChatGetResponse  {
+open func imopenlinesCrmChatGet(crmEntityType: CrmEntityType, crmEntity: Int64, activeOnly: Bool = true)async throws  -> ImopenlinesCrmChatGetResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterBool.lower(activeOnly)
+                        self.uniffiCloneHandle(),FfiConverterTypeCrmEntityType_lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterBool.lower(activeOnly)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -1348,12 +1348,12 @@ open func imopenlinesCrmChatGetBatch(calls: [ImopenlinesCrmChatGetCall], halt: B
      * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesCrmChatGetLastId(crmEntityType: String, crmEntity: Int64)async throws  -> ImopenlinesCrmChatGetLastIdResponse  {
+open func imopenlinesCrmChatGetLastId(crmEntityType: CrmEntityType, crmEntity: Int64)async throws  -> ImopenlinesCrmChatGetLastIdResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity)
+                        self.uniffiCloneHandle(),FfiConverterTypeCrmEntityType_lower(crmEntityType),FfiConverterInt64.lower(crmEntity)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -1396,12 +1396,12 @@ open func imopenlinesCrmChatGetLastIdBatch(calls: [ImopenlinesCrmChatGetLastIdCa
      * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesCrmChatUserAdd(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserAddResponse  {
+open func imopenlinesCrmChatUserAdd(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserAddResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
+                        self.uniffiCloneHandle(),FfiConverterTypeCrmEntityType_lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -1444,12 +1444,12 @@ open func imopenlinesCrmChatUserAddBatch(calls: [ImopenlinesCrmChatUserAddCall],
      * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesCrmChatUserDelete(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserDeleteResponse  {
+open func imopenlinesCrmChatUserDelete(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64? = nil)async throws  -> ImopenlinesCrmChatUserDeleteResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete(
-                        self.uniffiCloneHandle(),FfiConverterString.lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
+                        self.uniffiCloneHandle(),FfiConverterTypeCrmEntityType_lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterOptionInt64.lower(chatId)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -5499,13 +5499,13 @@ public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffe
  * The parameters of one `imopenlines.crm.chat.get` in a batch.
  */
 public struct ImopenlinesCrmChatGetCall: Equatable, Hashable {
-    public var crmEntityType: String
+    public var crmEntityType: CrmEntityType
     public var crmEntity: Int64
     public var activeOnly: Bool
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(crmEntityType: String, crmEntity: Int64, activeOnly: Bool = true) {
+    public init(crmEntityType: CrmEntityType, crmEntity: Int64, activeOnly: Bool = true) {
         self.crmEntityType = crmEntityType
         self.crmEntity = crmEntity
         self.activeOnly = activeOnly
@@ -5527,14 +5527,14 @@ public struct FfiConverterTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer 
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetCall {
         return
             try ImopenlinesCrmChatGetCall(
-                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntityType: FfiConverterTypeCrmEntityType.read(from: &buf), 
                 crmEntity: FfiConverterInt64.read(from: &buf), 
                 activeOnly: FfiConverterBool.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImopenlinesCrmChatGetCall, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterTypeCrmEntityType.write(value.crmEntityType, into: &buf)
         FfiConverterInt64.write(value.crmEntity, into: &buf)
         FfiConverterBool.write(value.activeOnly, into: &buf)
     }
@@ -5560,12 +5560,12 @@ public func FfiConverterTypeImopenlinesCrmChatGetCall_lower(_ value: Imopenlines
  * The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
  */
 public struct ImopenlinesCrmChatGetLastIdCall: Equatable, Hashable {
-    public var crmEntityType: String
+    public var crmEntityType: CrmEntityType
     public var crmEntity: Int64
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(crmEntityType: String, crmEntity: Int64) {
+    public init(crmEntityType: CrmEntityType, crmEntity: Int64) {
         self.crmEntityType = crmEntityType
         self.crmEntity = crmEntity
     }
@@ -5586,13 +5586,13 @@ public struct FfiConverterTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustB
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatGetLastIdCall {
         return
             try ImopenlinesCrmChatGetLastIdCall(
-                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntityType: FfiConverterTypeCrmEntityType.read(from: &buf), 
                 crmEntity: FfiConverterInt64.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImopenlinesCrmChatGetLastIdCall, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterTypeCrmEntityType.write(value.crmEntityType, into: &buf)
         FfiConverterInt64.write(value.crmEntity, into: &buf)
     }
 }
@@ -5731,14 +5731,14 @@ public func FfiConverterTypeImopenlinesCrmChatGetResponse_lower(_ value: Imopenl
  * The parameters of one `imopenlines.crm.chat.user.add` in a batch.
  */
 public struct ImopenlinesCrmChatUserAddCall: Equatable, Hashable {
-    public var crmEntityType: String
+    public var crmEntityType: CrmEntityType
     public var crmEntity: Int64
     public var userId: Int64
     public var chatId: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
+    public init(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
         self.crmEntityType = crmEntityType
         self.crmEntity = crmEntity
         self.userId = userId
@@ -5761,7 +5761,7 @@ public struct FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuf
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserAddCall {
         return
             try ImopenlinesCrmChatUserAddCall(
-                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntityType: FfiConverterTypeCrmEntityType.read(from: &buf), 
                 crmEntity: FfiConverterInt64.read(from: &buf), 
                 userId: FfiConverterInt64.read(from: &buf), 
                 chatId: FfiConverterOptionInt64.read(from: &buf)
@@ -5769,7 +5769,7 @@ public struct FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuf
     }
 
     public static func write(_ value: ImopenlinesCrmChatUserAddCall, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterTypeCrmEntityType.write(value.crmEntityType, into: &buf)
         FfiConverterInt64.write(value.crmEntity, into: &buf)
         FfiConverterInt64.write(value.userId, into: &buf)
         FfiConverterOptionInt64.write(value.chatId, into: &buf)
@@ -5853,14 +5853,14 @@ public func FfiConverterTypeImopenlinesCrmChatUserAddResponse_lower(_ value: Imo
  * The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
  */
 public struct ImopenlinesCrmChatUserDeleteCall: Equatable, Hashable {
-    public var crmEntityType: String
+    public var crmEntityType: CrmEntityType
     public var crmEntity: Int64
     public var userId: Int64
     public var chatId: Int64?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(crmEntityType: String, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
+    public init(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64? = nil) {
         self.crmEntityType = crmEntityType
         self.crmEntity = crmEntity
         self.userId = userId
@@ -5883,7 +5883,7 @@ public struct FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRust
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmChatUserDeleteCall {
         return
             try ImopenlinesCrmChatUserDeleteCall(
-                crmEntityType: FfiConverterString.read(from: &buf), 
+                crmEntityType: FfiConverterTypeCrmEntityType.read(from: &buf), 
                 crmEntity: FfiConverterInt64.read(from: &buf), 
                 userId: FfiConverterInt64.read(from: &buf), 
                 chatId: FfiConverterOptionInt64.read(from: &buf)
@@ -5891,7 +5891,7 @@ public struct FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRust
     }
 
     public static func write(_ value: ImopenlinesCrmChatUserDeleteCall, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.crmEntityType, into: &buf)
+        FfiConverterTypeCrmEntityType.write(value.crmEntityType, into: &buf)
         FfiConverterInt64.write(value.crmEntity, into: &buf)
         FfiConverterInt64.write(value.userId, into: &buf)
         FfiConverterOptionInt64.write(value.chatId, into: &buf)
@@ -10952,6 +10952,116 @@ public func FfiConverterTypeClientEvent_lower(_ value: ClientEvent) -> RustBuffe
 
 
 /**
+ * The kinds of CRM record an open-line chat can be bound to.
+ *
+ * `Other` carries a value this version does not name; it is sent as given.
+ */
+
+public enum CrmEntityType: Equatable, Hashable {
+    
+    /**
+     * `lead`: A lead.
+     */
+    case lead
+    /**
+     * `deal`: A deal.
+     */
+    case deal
+    /**
+     * `company`: A company.
+     */
+    case company
+    /**
+     * `contact`: A contact.
+     */
+    case contact
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension CrmEntityType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCrmEntityType: FfiConverterRustBuffer {
+    typealias SwiftType = CrmEntityType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CrmEntityType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .lead
+        
+        case 2: return .deal
+        
+        case 3: return .company
+        
+        case 4: return .contact
+        
+        case 5: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: CrmEntityType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .lead:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .deal:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .company:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .contact:
+            writeInt(&buf, Int32(4))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmEntityType_lift(_ buf: RustBuffer) throws -> CrmEntityType {
+    return try FfiConverterTypeCrmEntityType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCrmEntityType_lower(_ value: CrmEntityType) -> RustBuffer {
+    return FfiConverterTypeCrmEntityType.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.crm.chat.getLastId` in a batch.
  */
 
@@ -15335,25 +15445,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 35109) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 53004) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() != 1527) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() != 51391) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() != 63281) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() != 21061) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() != 47057) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() != 22049) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() != 3609) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() != 57037) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() != 58465) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() != 34931) {

@@ -19,8 +19,10 @@ use crate::{Error, MethodError, Spec};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImopenlinesCrmChatGetParams {
     /// `CRM_ENTITY_TYPE` (required):
-    /// Kind of CRM record: `lead`, `deal`, `company` or `contact`.
-    pub crm_entity_type: String,
+    /// Kind of CRM record.
+    ///
+    /// A [`CrmEntityType`]; `new` and the setters also take its text.
+    pub crm_entity_type: CrmEntityType,
     /// `CRM_ENTITY` (required):
     /// Identifier of the CRM record (`crm.item.list` finds it).
     ///
@@ -36,7 +38,7 @@ pub struct ImopenlinesCrmChatGetParams {
 
 impl ImopenlinesCrmChatGetParams {
     /// Parameters with the required values given and every optional one at its default.
-    pub fn new(crm_entity_type: impl Into<String>, crm_entity: i64) -> Self {
+    pub fn new(crm_entity_type: impl Into<CrmEntityType>, crm_entity: i64) -> Self {
         Self {
             crm_entity_type: crm_entity_type.into(),
             crm_entity,
@@ -96,6 +98,71 @@ pub struct CrmChat {
 impl b24kit_runtime::wire::Lenient for CrmChat {
     fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// The kinds of CRM record an open-line chat can be bound to.
+///
+/// Converts from its text (`lead`); a text the spec does not name is kept as
+/// [`CrmEntityType::Other`] and sent as given.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CrmEntityType {
+    /// `lead`: A lead.
+    Lead,
+    /// `deal`: A deal.
+    Deal,
+    /// `company`: A company.
+    Company,
+    /// `contact`: A contact.
+    Contact,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl CrmEntityType {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Lead, Self::Deal, Self::Company, Self::Contact];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Lead => "lead",
+            Self::Deal => "deal",
+            Self::Company => "company",
+            Self::Contact => "contact",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for CrmEntityType {
+    fn from(text: &str) -> Self {
+        match text {
+            "lead" => Self::Lead,
+            "deal" => Self::Deal,
+            "company" => Self::Company,
+            "contact" => Self::Contact,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for CrmEntityType {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for CrmEntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl serde::Serialize for CrmEntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

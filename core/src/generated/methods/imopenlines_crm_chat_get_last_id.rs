@@ -8,6 +8,7 @@
 
 use b24kit_runtime::Method;
 
+use super::CrmEntityType;
 use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.crm.chat.getLastId`.
@@ -18,8 +19,10 @@ use crate::{Error, MethodError, Spec};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImopenlinesCrmChatGetLastIdParams {
     /// `CRM_ENTITY_TYPE` (required):
-    /// Kind of CRM record: `lead`, `deal`, `company` or `contact`.
-    pub crm_entity_type: String,
+    /// Kind of CRM record.
+    ///
+    /// A [`CrmEntityType`]; `new` and the setters also take its text.
+    pub crm_entity_type: CrmEntityType,
     /// `CRM_ENTITY` (required):
     /// Identifier of the CRM record (`crm.item.list` finds it).
     ///
@@ -29,7 +32,7 @@ pub struct ImopenlinesCrmChatGetLastIdParams {
 
 impl ImopenlinesCrmChatGetLastIdParams {
     /// Parameters with the required values given and every optional one at its default.
-    pub fn new(crm_entity_type: impl Into<String>, crm_entity: i64) -> Self {
+    pub fn new(crm_entity_type: impl Into<CrmEntityType>, crm_entity: i64) -> Self {
         Self {
             crm_entity_type: crm_entity_type.into(),
             crm_entity,

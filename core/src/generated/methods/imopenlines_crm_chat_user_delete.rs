@@ -9,6 +9,7 @@
 
 use b24kit_runtime::Method;
 
+use super::CrmEntityType;
 use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.crm.chat.user.delete`.
@@ -19,8 +20,10 @@ use crate::{Error, MethodError, Spec};
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ImopenlinesCrmChatUserDeleteParams {
     /// `CRM_ENTITY_TYPE` (required):
-    /// Kind of CRM record: `lead`, `deal`, `company` or `contact`.
-    pub crm_entity_type: String,
+    /// Kind of CRM record.
+    ///
+    /// A [`CrmEntityType`]; `new` and the setters also take its text.
+    pub crm_entity_type: CrmEntityType,
     /// `CRM_ENTITY` (required):
     /// Identifier of the CRM record (`crm.item.list` finds it).
     ///
@@ -41,7 +44,7 @@ pub struct ImopenlinesCrmChatUserDeleteParams {
 
 impl ImopenlinesCrmChatUserDeleteParams {
     /// Parameters with the required values given and every optional one at its default.
-    pub fn new(crm_entity_type: impl Into<String>, crm_entity: i64, user_id: i64) -> Self {
+    pub fn new(crm_entity_type: impl Into<CrmEntityType>, crm_entity: i64, user_id: i64) -> Self {
         Self {
             crm_entity_type: crm_entity_type.into(),
             crm_entity,

@@ -1200,25 +1200,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 35109) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 53004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() and 0xFFFF) != 1527) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() and 0xFFFF) != 51391) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() and 0xFFFF) != 63281) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() and 0xFFFF) != 21061) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() and 0xFFFF) != 47057) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() and 0xFFFF) != 22049) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() and 0xFFFF) != 3609) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() and 0xFFFF) != 57037) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() and 0xFFFF) != 58465) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() and 0xFFFF) != 34931) {
@@ -2018,7 +2018,7 @@ public interface ClientInterface {
      * Calls `imopenlines.crm.chat.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean = true): ImopenlinesCrmChatGetResponse
+    suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean = true): ImopenlinesCrmChatGetResponse
     
     /**
      * `imopenlines.crm.chat.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -2036,7 +2036,7 @@ public interface ClientInterface {
      * Calls `imopenlines.crm.chat.getLastId` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long): ImopenlinesCrmChatGetLastIdResponse
+    suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long): ImopenlinesCrmChatGetLastIdResponse
     
     /**
      * `imopenlines.crm.chat.getLastId` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -2055,7 +2055,7 @@ public interface ClientInterface {
      * Calls `imopenlines.crm.chat.user.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserAddResponse
+    suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserAddResponse
     
     /**
      * `imopenlines.crm.chat.user.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -2074,7 +2074,7 @@ public interface ClientInterface {
      * Calls `imopenlines.crm.chat.user.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserDeleteResponse
+    suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long? = null): ImopenlinesCrmChatUserDeleteResponse
     
     /**
      * `imopenlines.crm.chat.user.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -2639,13 +2639,13 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean) : ImopenlinesCrmChatGetResponse {
+    override suspend fun `imopenlinesCrmChatGet`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `activeOnly`: kotlin.Boolean) : ImopenlinesCrmChatGetResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterTypeCrmEntityType.lower(`crmEntityType`),
         FfiConverterLong.lower(`crmEntity`),
         FfiConverterBoolean.lower(`activeOnly`),
             )
@@ -2699,13 +2699,13 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long) : ImopenlinesCrmChatGetLastIdResponse {
+    override suspend fun `imopenlinesCrmChatGetLastId`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long) : ImopenlinesCrmChatGetLastIdResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_last_id(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterTypeCrmEntityType.lower(`crmEntityType`),
         FfiConverterLong.lower(`crmEntity`),
             )
         },
@@ -2759,13 +2759,13 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserAddResponse {
+    override suspend fun `imopenlinesCrmChatUserAdd`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserAddResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_add(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterTypeCrmEntityType.lower(`crmEntityType`),
         FfiConverterLong.lower(`crmEntity`),
         FfiConverterLong.lower(`userId`),
         FfiConverterOptionalLong.lower(`chatId`),
@@ -2821,13 +2821,13 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: kotlin.String, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserDeleteResponse {
+    override suspend fun `imopenlinesCrmChatUserDelete`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long?) : ImopenlinesCrmChatUserDeleteResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_user_delete(
                 uniffiHandle,
                 
-        FfiConverterString.lower(`crmEntityType`),
+        FfiConverterTypeCrmEntityType.lower(`crmEntityType`),
         FfiConverterLong.lower(`crmEntity`),
         FfiConverterLong.lower(`userId`),
         FfiConverterOptionalLong.lower(`chatId`),
@@ -7233,7 +7233,7 @@ public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
  * The parameters of one `imopenlines.crm.chat.get` in a batch.
  */
 data class ImopenlinesCrmChatGetCall (
-    var `crmEntityType`: kotlin.String
+    var `crmEntityType`: CrmEntityType
     , 
     var `crmEntity`: kotlin.Long
     , 
@@ -7254,20 +7254,20 @@ data class ImopenlinesCrmChatGetCall (
 public object FfiConverterTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer<ImopenlinesCrmChatGetCall> {
     override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetCall {
         return ImopenlinesCrmChatGetCall(
-            FfiConverterString.read(buf),
+            FfiConverterTypeCrmEntityType.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterBoolean.read(buf),
         )
     }
 
     override fun allocationSize(value: ImopenlinesCrmChatGetCall) = (
-            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterTypeCrmEntityType.allocationSize(value.`crmEntityType`) +
             FfiConverterLong.allocationSize(value.`crmEntity`) +
             FfiConverterBoolean.allocationSize(value.`activeOnly`)
     )
 
     override fun write(value: ImopenlinesCrmChatGetCall, buf: ByteBuffer) {
-            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterTypeCrmEntityType.write(value.`crmEntityType`, buf)
             FfiConverterLong.write(value.`crmEntity`, buf)
             FfiConverterBoolean.write(value.`activeOnly`, buf)
     }
@@ -7279,7 +7279,7 @@ public object FfiConverterTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer<
  * The parameters of one `imopenlines.crm.chat.getLastId` in a batch.
  */
 data class ImopenlinesCrmChatGetLastIdCall (
-    var `crmEntityType`: kotlin.String
+    var `crmEntityType`: CrmEntityType
     , 
     var `crmEntity`: kotlin.Long
     
@@ -7298,18 +7298,18 @@ data class ImopenlinesCrmChatGetLastIdCall (
 public object FfiConverterTypeImopenlinesCrmChatGetLastIdCall: FfiConverterRustBuffer<ImopenlinesCrmChatGetLastIdCall> {
     override fun read(buf: ByteBuffer): ImopenlinesCrmChatGetLastIdCall {
         return ImopenlinesCrmChatGetLastIdCall(
-            FfiConverterString.read(buf),
+            FfiConverterTypeCrmEntityType.read(buf),
             FfiConverterLong.read(buf),
         )
     }
 
     override fun allocationSize(value: ImopenlinesCrmChatGetLastIdCall) = (
-            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterTypeCrmEntityType.allocationSize(value.`crmEntityType`) +
             FfiConverterLong.allocationSize(value.`crmEntity`)
     )
 
     override fun write(value: ImopenlinesCrmChatGetLastIdCall, buf: ByteBuffer) {
-            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterTypeCrmEntityType.write(value.`crmEntityType`, buf)
             FfiConverterLong.write(value.`crmEntity`, buf)
     }
 }
@@ -7402,7 +7402,7 @@ public object FfiConverterTypeImopenlinesCrmChatGetResponse: FfiConverterRustBuf
  * The parameters of one `imopenlines.crm.chat.user.add` in a batch.
  */
 data class ImopenlinesCrmChatUserAddCall (
-    var `crmEntityType`: kotlin.String
+    var `crmEntityType`: CrmEntityType
     , 
     var `crmEntity`: kotlin.Long
     , 
@@ -7425,7 +7425,7 @@ data class ImopenlinesCrmChatUserAddCall (
 public object FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuffer<ImopenlinesCrmChatUserAddCall> {
     override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserAddCall {
         return ImopenlinesCrmChatUserAddCall(
-            FfiConverterString.read(buf),
+            FfiConverterTypeCrmEntityType.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterOptionalLong.read(buf),
@@ -7433,14 +7433,14 @@ public object FfiConverterTypeImopenlinesCrmChatUserAddCall: FfiConverterRustBuf
     }
 
     override fun allocationSize(value: ImopenlinesCrmChatUserAddCall) = (
-            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterTypeCrmEntityType.allocationSize(value.`crmEntityType`) +
             FfiConverterLong.allocationSize(value.`crmEntity`) +
             FfiConverterLong.allocationSize(value.`userId`) +
             FfiConverterOptionalLong.allocationSize(value.`chatId`)
     )
 
     override fun write(value: ImopenlinesCrmChatUserAddCall, buf: ByteBuffer) {
-            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterTypeCrmEntityType.write(value.`crmEntityType`, buf)
             FfiConverterLong.write(value.`crmEntity`, buf)
             FfiConverterLong.write(value.`userId`, buf)
             FfiConverterOptionalLong.write(value.`chatId`, buf)
@@ -7494,7 +7494,7 @@ public object FfiConverterTypeImopenlinesCrmChatUserAddResponse: FfiConverterRus
  * The parameters of one `imopenlines.crm.chat.user.delete` in a batch.
  */
 data class ImopenlinesCrmChatUserDeleteCall (
-    var `crmEntityType`: kotlin.String
+    var `crmEntityType`: CrmEntityType
     , 
     var `crmEntity`: kotlin.Long
     , 
@@ -7517,7 +7517,7 @@ data class ImopenlinesCrmChatUserDeleteCall (
 public object FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRustBuffer<ImopenlinesCrmChatUserDeleteCall> {
     override fun read(buf: ByteBuffer): ImopenlinesCrmChatUserDeleteCall {
         return ImopenlinesCrmChatUserDeleteCall(
-            FfiConverterString.read(buf),
+            FfiConverterTypeCrmEntityType.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterLong.read(buf),
             FfiConverterOptionalLong.read(buf),
@@ -7525,14 +7525,14 @@ public object FfiConverterTypeImopenlinesCrmChatUserDeleteCall: FfiConverterRust
     }
 
     override fun allocationSize(value: ImopenlinesCrmChatUserDeleteCall) = (
-            FfiConverterString.allocationSize(value.`crmEntityType`) +
+            FfiConverterTypeCrmEntityType.allocationSize(value.`crmEntityType`) +
             FfiConverterLong.allocationSize(value.`crmEntity`) +
             FfiConverterLong.allocationSize(value.`userId`) +
             FfiConverterOptionalLong.allocationSize(value.`chatId`)
     )
 
     override fun write(value: ImopenlinesCrmChatUserDeleteCall, buf: ByteBuffer) {
-            FfiConverterString.write(value.`crmEntityType`, buf)
+            FfiConverterTypeCrmEntityType.write(value.`crmEntityType`, buf)
             FfiConverterLong.write(value.`crmEntity`, buf)
             FfiConverterLong.write(value.`userId`, buf)
             FfiConverterOptionalLong.write(value.`chatId`, buf)
@@ -13811,6 +13811,141 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
             is ClientEvent.Other -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`kind`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The kinds of CRM record an open-line chat can be bound to.
+ *
+ * `Other` carries a value this version does not name; it is sent as given.
+ */
+sealed class CrmEntityType {
+    
+    /**
+     * `lead`: A lead.
+     */
+    object Lead : CrmEntityType()
+    
+    
+    /**
+     * `deal`: A deal.
+     */
+    object Deal : CrmEntityType()
+    
+    
+    /**
+     * `company`: A company.
+     */
+    object Company : CrmEntityType()
+    
+    
+    /**
+     * `contact`: A contact.
+     */
+    object Contact : CrmEntityType()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : CrmEntityType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCrmEntityType : FfiConverterRustBuffer<CrmEntityType>{
+    override fun read(buf: ByteBuffer): CrmEntityType {
+        return when(buf.getInt()) {
+            1 -> CrmEntityType.Lead
+            2 -> CrmEntityType.Deal
+            3 -> CrmEntityType.Company
+            4 -> CrmEntityType.Contact
+            5 -> CrmEntityType.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: CrmEntityType): ULong = when(value) {
+        is CrmEntityType.Lead -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CrmEntityType.Deal -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CrmEntityType.Company -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CrmEntityType.Contact -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is CrmEntityType.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: CrmEntityType, buf: ByteBuffer) {
+        when(value) {
+            is CrmEntityType.Lead -> {
+                buf.putInt(1)
+                Unit
+            }
+            is CrmEntityType.Deal -> {
+                buf.putInt(2)
+                Unit
+            }
+            is CrmEntityType.Company -> {
+                buf.putInt(3)
+                Unit
+            }
+            is CrmEntityType.Contact -> {
+                buf.putInt(4)
+                Unit
+            }
+            is CrmEntityType.Other -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`value`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -56,6 +56,14 @@ class ConformanceTest {
         return (value as? Number)?.toLong() ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
     }
 
+    private fun crmEntityType(text: String): CrmEntityType = when (text) {
+        "lead" -> CrmEntityType.Lead
+        "deal" -> CrmEntityType.Deal
+        "company" -> CrmEntityType.Company
+        "contact" -> CrmEntityType.Contact
+        else -> CrmEntityType.Other(text)
+    }
+
     private fun text(params: JSONObject, name: String): String {
         if (!params.has(name)) throw NotApplicable("a missing required argument does not compile in Kotlin")
         return params.get(name) as? String ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
@@ -101,22 +109,22 @@ class ConformanceTest {
         "imopenlines.session.mode.pinAll" -> client.imopenlinesSessionModePinAll().result
         "imopenlines.session.mode.unpinAll" -> client.imopenlinesSessionModeUnpinAll().result
         "imopenlines.crm.chat.get" -> client.imopenlinesCrmChatGet(
-            text(params, "CRM_ENTITY_TYPE"),
+            crmEntityType(text(params, "CRM_ENTITY_TYPE")),
             long(params, "CRM_ENTITY"),
             activeOnly = flag(params, "ACTIVE_ONLY", true),
         ).result
         "imopenlines.crm.chat.getLastId" -> client.imopenlinesCrmChatGetLastId(
-            text(params, "CRM_ENTITY_TYPE"),
+            crmEntityType(text(params, "CRM_ENTITY_TYPE")),
             long(params, "CRM_ENTITY"),
         ).result
         "imopenlines.crm.chat.user.add" -> client.imopenlinesCrmChatUserAdd(
-            text(params, "CRM_ENTITY_TYPE"),
+            crmEntityType(text(params, "CRM_ENTITY_TYPE")),
             long(params, "CRM_ENTITY"),
             long(params, "USER_ID"),
             chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,
         ).result
         "imopenlines.crm.chat.user.delete" -> client.imopenlinesCrmChatUserDelete(
-            text(params, "CRM_ENTITY_TYPE"),
+            crmEntityType(text(params, "CRM_ENTITY_TYPE")),
             long(params, "CRM_ENTITY"),
             long(params, "USER_ID"),
             chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,

@@ -120,4 +120,20 @@ class MoreMethodsTest {
         assertTrue(two.reason.endsWith("got chatId and userCode"), two.reason)
         assertTrue(control("GET", "stats").contains("\"rest_requests\":3"))
     }
+
+    @Test
+    fun `CRM chats take a named kind of record or any other`() = runBlocking {
+        val chats = client.imopenlinesCrmChatGet(CrmEntityType.Lead, 1205, activeOnly = false).result
+        assertEquals(listOf(Triple("2045", "livechat", "Live Chat")), chats.map { Triple(it.chatId, it.connectorId, it.connectorTitle) })
+        assertEquals(emptyList<CrmChat>(), client.imopenlinesCrmChatGet(CrmEntityType.Contact, 1205).result)
+        assertEquals(2045L, client.imopenlinesCrmChatGetLastId(CrmEntityType.Lead, 1205).result)
+        // A kind the enum does not name is sent as given; this portal refuses it.
+        assertThrows<B24kitException.AccessDenied> {
+            runBlocking { client.imopenlinesCrmChatGet(CrmEntityType.Other("invoice"), 1205) }
+        }
+        assertEquals(2045L, client.imopenlinesCrmChatUserAdd(CrmEntityType.Other("lead"), 1205, 3).result)
+        assertTrue(control("GET", "chats/2045").contains("\"members\":[2,3]"))
+        assertEquals(2045L, client.imopenlinesCrmChatUserDelete(CrmEntityType.Lead, 1205, 3).result)
+        Unit
+    }
 }
