@@ -44,18 +44,22 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
   return new Response(isText ? JSON.parse(result) : result, time, total, next);
 }
 
+const IMOPENLINES_CONFIG_PATH_GET_PARAMS = [];
 const IMOPENLINES_CRM_CHAT_GET_PARAMS = ['crmEntityType', 'crmEntity', 'activeOnly'];
 const IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS = ['crmEntityType', 'crmEntity'];
 const IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId'];
 const IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId'];
 const IMOPENLINES_CRM_LEAD_CREATE_PARAMS = ['chatId'];
+const IMOPENLINES_CRM_MESSAGE_ADD_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId', 'message'];
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
+const IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS = ['chatId', 'messageId'];
 const IMOPENLINES_MESSAGE_SESSION_START_PARAMS = ['chatId', 'messageId'];
 const IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_ANSWER_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SKIP_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SPAM_PARAMS = ['chatId'];
+const IMOPENLINES_REVISION_GET_PARAMS = [];
 const IMOPENLINES_SESSION_HEAD_VOTE_PARAMS = ['sessionId', 'rating', 'comment'];
 const IMOPENLINES_SESSION_HISTORY_GET_PARAMS = ['sessionId', 'chatId'];
 const IMOPENLINES_SESSION_INTERCEPT_PARAMS = ['chatId'];
@@ -71,6 +75,47 @@ const IMOPENLINES_SESSION_START_PARAMS = ['chatId'];
  * keeps connections alive, and any number of calls may be in flight at once.
  */
 class Client extends ClientBase {
+  /**
+   * Where the portal's public open-line pages live.
+   *
+   * Returns the portal's base address and the path of its public contact-centre page, from which
+   * links to open lines are built. Reading changes nothing, so the call is retried safely.
+   *
+   * Calls `imopenlines.config.path.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigPathGet(params = {}, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigPathGet', IMOPENLINES_CONFIG_PATH_GET_PARAMS);
+      checkCallOptions(options);
+      return this[CALL](options, (native) => native.imopenlinesConfigPathGet());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.path.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigPathGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigPathGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigPathGetBatch');
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigPathGetBatch: calls[${index}]`, IMOPENLINES_CONFIG_PATH_GET_PARAMS);
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigPathGetBatch(calls.length, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /**
    * List the open-line chats bound to a CRM record.
    *
@@ -322,6 +367,63 @@ class Client extends ClientBase {
     }
   }
   /**
+   * Post a message into the open-line chat of a CRM record.
+   *
+   * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+   * company or contact. The sender must be in the chat and see the record. Each call posts another
+   * message, so the call is not retried.
+   *
+   * Calls `imopenlines.crm.message.add` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesCrmMessageAdd(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesCrmMessageAdd', IMOPENLINES_CRM_MESSAGE_ADD_PARAMS);
+      checkCallOptions(options);
+      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
+      const crmEntity = integerArg(params, 'crmEntity', undefined);
+      const userId = integerArg(params, 'userId', undefined);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const message = stringArg(params, 'message', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmMessageAdd(crmEntityType, crmEntity, userId, chatId, message));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.crm.message.add` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesCrmMessageAdd`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesCrmMessageAddBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesCrmMessageAddBatch');
+      const crmEntityType = [];
+      const crmEntity = [];
+      const userId = [];
+      const chatId = [];
+      const message = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesCrmMessageAddBatch: calls[${index}]`, IMOPENLINES_CRM_MESSAGE_ADD_PARAMS);
+        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+        userId.push(integerArg(params, 'userId', undefined));
+        chatId.push(integerArg(params, 'chatId', undefined));
+        message.push(stringArg(params, 'message', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesCrmMessageAddBatch(calls.length, crmEntityType, crmEntity, userId, chatId, message, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
    * Get the open-line dialog (chat) an identifier refers to.
    *
    * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
@@ -370,6 +472,54 @@ class Client extends ClientBase {
         userCode.push(stringArg(params, 'userCode', null));
       });
       return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Save a message of an open-line chat as a quick answer.
+   *
+   * Adds the text of one message of an open-line chat to the line's quick answers, which operators
+   * insert with a click; an administrator or one of the line's operators may. Saving the same
+   * message again adds it again, so the call is not retried.
+   *
+   * Calls `imopenlines.message.quick.save` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-message-quick-save.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesMessageQuickSave(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesMessageQuickSave', IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const messageId = integerArg(params, 'messageId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesMessageQuickSave(chatId, messageId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.message.quick.save` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesMessageQuickSave`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesMessageQuickSaveBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesMessageQuickSaveBatch');
+      const chatId = [];
+      const messageId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesMessageQuickSaveBatch: calls[${index}]`, IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        messageId.push(integerArg(params, 'messageId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesMessageQuickSaveBatch(calls.length, chatId, messageId, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -638,6 +788,47 @@ class Client extends ClientBase {
         chatId.push(integerArg(params, 'chatId', undefined));
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorSpamBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * The API revisions of Open Lines on the portal.
+   *
+   * Returns the revision of the Open Lines API for each kind of client, so a client can tell which
+   * behaviour the portal has. Reading changes nothing, so the call is retried safely.
+   *
+   * Calls `imopenlines.revision.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesRevisionGet(params = {}, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesRevisionGet', IMOPENLINES_REVISION_GET_PARAMS);
+      checkCallOptions(options);
+      return this[CALL](options, (native) => native.imopenlinesRevisionGet());
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.revision.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesRevisionGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesRevisionGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesRevisionGetBatch');
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesRevisionGetBatch: calls[${index}]`, IMOPENLINES_REVISION_GET_PARAMS);
+      });
+      return this[CALL](options, (native) => native.imopenlinesRevisionGetBatch(calls.length, halt));
     } catch (error) {
       return Promise.reject(error);
     }

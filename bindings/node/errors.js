@@ -15,10 +15,10 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
-/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class AccessDeniedError extends MethodError {}
 
-/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
 class ArgumentError extends MethodError {}
 
 /** `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete */
@@ -27,7 +27,7 @@ class CrmChatEmptyCrmDataError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get */
 class ImNotInstalledError extends MethodError {}
 
-/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
 class ChatNotInCrmError extends MethodError {}
 
 /** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
@@ -42,10 +42,10 @@ class CrmChatEmptyUserError extends MethodError {}
 /** `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete */
 class ChatDeleteUserPermissionDeniedError extends MethodError {}
 
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class ChatIdError extends MethodError {}
 
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 class ChatTypeError extends MethodError {}
 
 /** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
@@ -54,8 +54,14 @@ class UserIdError extends MethodError {}
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin */
 class UserNotOperatorError extends MethodError {}
 
+/** `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add */
+class CanceledError extends MethodError {}
+
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 class AccessError extends MethodError {}
+
+/** `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save */
+class CantSaveQuickAnswerError extends MethodError {}
 
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
@@ -171,7 +177,9 @@ const makeError = base.errorFactory(
     "CHAT_TYPE": ChatTypeError,
     "USER_ID": UserIdError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "CANCELED": CanceledError,
     "ACCESS_ERROR": AccessError,
+    "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
@@ -220,7 +228,9 @@ module.exports = {
   ChatTypeError,
   UserIdError,
   UserNotOperatorError,
+  CanceledError,
   AccessError,
+  CantSaveQuickAnswerError,
   AccessDeniedKickError,
   EmptySessionIdError,
   EmptyVoteParamsError,

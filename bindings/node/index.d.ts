@@ -52,6 +52,20 @@ export declare class Response<T> {
  */
 export type CrmEntityType = "lead" | "deal" | "company" | "contact" | (string & {});
 
+/** The address and the path. The result of `imopenlines.config.path.get`. */
+export interface ImopenlinesConfigPathGetResult {
+  /** The portal's base address, e.g. `https://example.bitrix24.com`. */
+  readonly serverAddress: string;
+  /** The public contact-centre page, relative to the base address, e.g. `/contact_center/`. */
+  readonly publicPath: string;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Parameters of `imopenlines.config.path.get`. */
+export interface ImopenlinesConfigPathGetParams {
+}
+
 /** An open-line chat bound to a CRM record. */
 export interface CrmChat {
   /** The chat, as a numeric string. */
@@ -148,6 +162,30 @@ export interface ImopenlinesCrmLeadCreateParams {
    * return it.
    */
   chatId: number;
+}
+
+/** Parameters of `imopenlines.crm.message.add`. */
+export interface ImopenlinesCrmMessageAddParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record the chat is bound to.
+   */
+  crmEntity: number;
+  /**
+   * The sender, a user or bot in the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists.
+   */
+  chatId: number;
+  /**
+   * The text posted.
+   */
+  message: string;
 }
 
 /** The dialog. The result of `imopenlines.dialog.get`. */
@@ -353,6 +391,19 @@ export interface ImopenlinesDialogGetParams {
   userCode?: string;
 }
 
+/** Parameters of `imopenlines.message.quick.save`. */
+export interface ImopenlinesMessageQuickSaveParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The message to save, one of the chat's (`imopenlines.session.history.get` lists them).
+   */
+  messageId: number;
+}
+
 /** Parameters of `imopenlines.message.session.start`. */
 export interface ImopenlinesMessageSessionStartParams {
   /**
@@ -409,6 +460,22 @@ export interface ImopenlinesOperatorSpamParams {
    * return it.
    */
   chatId: number;
+}
+
+/** The revisions. The result of `imopenlines.revision.get`. */
+export interface ImopenlinesRevisionGetResult {
+  /** Revision of the API for REST clients. */
+  readonly rest: number;
+  /** Revision for the web and desktop clients. */
+  readonly web: number;
+  /** Revision for the mobile apps. */
+  readonly mobile: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Parameters of `imopenlines.revision.get`. */
+export interface ImopenlinesRevisionGetParams {
 }
 
 /** Parameters of `imopenlines.session.head.vote`. */
@@ -759,6 +826,15 @@ export declare class Client {
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
+   * Where the portal's public open-line pages live.
+   *
+   * Returns the portal's base address and the path of its public contact-centre page, from which
+   * links to open lines are built. Reading changes nothing, so the call is retried safely.
+   */
+  imopenlinesConfigPathGet(params?: ImopenlinesConfigPathGetParams, options?: CallOptions): Promise<Response<ImopenlinesConfigPathGetResult>>;
+  /** `imopenlines.config.path.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigPathGetBatch(calls: ImopenlinesConfigPathGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesConfigPathGetResult> | B24kitError>>;
+  /**
    * List the open-line chats bound to a CRM record.
    *
    * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -807,6 +883,16 @@ export declare class Client {
   /** `imopenlines.crm.lead.create` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesCrmLeadCreateBatch(calls: ImopenlinesCrmLeadCreateParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
+   * Post a message into the open-line chat of a CRM record.
+   *
+   * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+   * company or contact. The sender must be in the chat and see the record. Each call posts another
+   * message, so the call is not retried.
+   */
+  imopenlinesCrmMessageAdd(params: ImopenlinesCrmMessageAddParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.crm.message.add` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesCrmMessageAddBatch(calls: ImopenlinesCrmMessageAddParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
    * Get the open-line dialog (chat) an identifier refers to.
    *
    * Returns the operator's dialog (chat) in the open line, found by exactly one of its identifiers.
@@ -815,6 +901,16 @@ export declare class Client {
   imopenlinesDialogGet(params: ImopenlinesDialogGetParams, options?: CallOptions): Promise<Response<ImopenlinesDialogGetResult>>;
   /** `imopenlines.dialog.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesDialogGetBatch(calls: ImopenlinesDialogGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesDialogGetResult> | B24kitError>>;
+  /**
+   * Save a message of an open-line chat as a quick answer.
+   *
+   * Adds the text of one message of an open-line chat to the line's quick answers, which operators
+   * insert with a click; an administrator or one of the line's operators may. Saving the same
+   * message again adds it again, so the call is not retried.
+   */
+  imopenlinesMessageQuickSave(params: ImopenlinesMessageQuickSaveParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.message.quick.save` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesMessageQuickSaveBatch(calls: ImopenlinesMessageQuickSaveParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * Start a session from a message of an open-line dialog.
    *
@@ -870,6 +966,15 @@ export declare class Client {
   imopenlinesOperatorSpam(params: ImopenlinesOperatorSpamParams, options?: CallOptions): Promise<Response<boolean>>;
   /** `imopenlines.operator.spam` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesOperatorSpamBatch(calls: ImopenlinesOperatorSpamParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * The API revisions of Open Lines on the portal.
+   *
+   * Returns the revision of the Open Lines API for each kind of client, so a client can tell which
+   * behaviour the portal has. Reading changes nothing, so the call is retried safely.
+   */
+  imopenlinesRevisionGet(params?: ImopenlinesRevisionGetParams, options?: CallOptions): Promise<Response<ImopenlinesRevisionGetResult>>;
+  /** `imopenlines.revision.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesRevisionGetBatch(calls: ImopenlinesRevisionGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesRevisionGetResult> | B24kitError>>;
   /**
    * Rate an operator's work in a session as a supervisor.
    *
@@ -961,15 +1066,15 @@ export declare class Client {
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
-/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class AccessDeniedError extends MethodError {}
-/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
 export declare class ArgumentError extends MethodError {}
 /** `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete */
 export declare class CrmChatEmptyCrmDataError extends MethodError {}
 /** `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get */
 export declare class ImNotInstalledError extends MethodError {}
-/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
 export declare class ChatNotInCrmError extends MethodError {}
 /** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
 export declare class CrmChatUserNotActiveError extends MethodError {}
@@ -979,16 +1084,20 @@ export declare class WrongRequestError extends MethodError {}
 export declare class CrmChatEmptyUserError extends MethodError {}
 /** `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete */
 export declare class ChatDeleteUserPermissionDeniedError extends MethodError {}
-/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class ChatIdError extends MethodError {}
-/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class ChatTypeError extends MethodError {}
 /** `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
 export declare class UserIdError extends MethodError {}
 /** `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin */
 export declare class UserNotOperatorError extends MethodError {}
+/** `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add */
+export declare class CanceledError extends MethodError {}
 /** `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get */
 export declare class AccessError extends MethodError {}
+/** `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save */
+export declare class CantSaveQuickAnswerError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
@@ -1074,7 +1183,9 @@ export declare const errors: {
   ChatTypeError: typeof ChatTypeError;
   UserIdError: typeof UserIdError;
   UserNotOperatorError: typeof UserNotOperatorError;
+  CanceledError: typeof CanceledError;
   AccessError: typeof AccessError;
+  CantSaveQuickAnswerError: typeof CantSaveQuickAnswerError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
   EmptySessionIdError: typeof EmptySessionIdError;
   EmptyVoteParamsError: typeof EmptyVoteParamsError;

@@ -110,6 +110,13 @@ pub struct Chat {
     /// System messages posted into the chat, e.g. when silent mode changes.
     #[serde(default)]
     pub system_messages: Vec<String>,
+    /// Messages users and bots posted through REST (`imopenlines.crm.message.add`), after the
+    /// system messages: `(author, text)`.
+    #[serde(default)]
+    pub posted: Vec<(i64, String)>,
+    /// Messages saved as the line's quick answers (`imopenlines.message.quick.save`), by id.
+    #[serde(default)]
+    pub quick_answers: Vec<i64>,
     /// Members who turned the chat's notifications off (`mute_list`).
     #[serde(default)]
     pub muted: Vec<i64>,
@@ -180,6 +187,8 @@ impl Default for PortalState {
                         String::new()
                     },
                     system_messages: Vec::new(),
+                    posted: Vec::new(),
+                    quick_answers: Vec::new(),
                     // The example chat's operator has muted it, so `mute_list` shows its items.
                     muted: if id == 2043 {
                         members.clone()

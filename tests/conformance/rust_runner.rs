@@ -324,6 +324,31 @@ async fn call(
                 .await
                 .map(|r| json!(r.result))
         }
+        "imopenlines.revision.get" => client
+            .imopenlines_revision_get(b24kit::ImopenlinesRevisionGetParams::new())
+            .await
+            .map(|r| serde_json::to_value(r.result).expect("a typed result serializes")),
+        "imopenlines.config.path.get" => client
+            .imopenlines_config_path_get(b24kit::ImopenlinesConfigPathGetParams::new())
+            .await
+            .map(|r| serde_json::to_value(r.result).expect("a typed result serializes")),
+        "imopenlines.crm.message.add" => client
+            .imopenlines_crm_message_add(b24kit::ImopenlinesCrmMessageAddParams::new(
+                required_text(text("CRM_ENTITY_TYPE")?)?,
+                required(int("CRM_ENTITY")?)?,
+                required(int("USER_ID")?)?,
+                required(int("CHAT_ID")?)?,
+                required_text(text("MESSAGE")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.message.quick.save" => client
+            .imopenlines_message_quick_save(b24kit::ImopenlinesMessageQuickSaveParams::new(
+                required(int("CHAT_ID")?)?,
+                required(int("MESSAGE_ID")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
         _ => return Err(NotApplicable("the Rust runner does not know this method")),
     })
 }

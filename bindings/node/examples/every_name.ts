@@ -11,7 +11,11 @@ import {
   AccessDeniedError,
   AccessDeniedKickError,
   AccessError,
+  CanceledError,
+  CantSaveQuickAnswerError,
   ChatDeleteUserPermissionDeniedError,
+  ImopenlinesConfigPathGetResult,
+  ImopenlinesRevisionGetResult,
   ChatEntityLink,
   ChatIdEmptyError,
   ChatNotInCrmError,
@@ -109,7 +113,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   ChatIdEmptyError, UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, AccessDeniedKickError,
   EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
   CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
-  CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError,
+  CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -191,6 +195,11 @@ export async function main(url: string, chatId: number): Promise<void> {
   const crmChats: CrmChat[] = (await client.imopenlinesCrmChatGet({ crmEntityType: lead, crmEntity: 1205, activeOnly: false })).result;
   const newest: number = (await client.imopenlinesCrmChatGetLastId({ crmEntityType: 'lead', crmEntity: 1205 })).result;
   console.log(`lead 1205: ${crmChats.map((c) => `${c.chatId} via ${c.connectorTitle}`).join(', ')}; newest ${newest}`);
+  const posted: number = (await client.imopenlinesCrmMessageAdd({ crmEntityType: lead, crmEntity: 1205, userId: 2, chatId: newest, message: 'Your order ships today.' })).result;
+  const revisions: ImopenlinesRevisionGetResult = (await client.imopenlinesRevisionGet()).result;
+  const paths: ImopenlinesConfigPathGetResult = (await client.imopenlinesConfigPathGet()).result;
+  const saved: boolean = (await client.imopenlinesMessageQuickSave({ chatId, messageId: chatId * 100 + 2 })).result;
+  console.log(`message ${posted}; REST revision ${revisions.rest}; ${paths.serverAddress}${paths.publicPath}; quick answer saved: ${saved}`);
   const rated: boolean = (await client.imopenlinesSessionHeadVote({ sessionId: history.sessionId ?? 0, rating: 5 })).result;
   console.log(`rated: ${rated}`);
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));

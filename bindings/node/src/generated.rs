@@ -68,6 +68,27 @@ pub(crate) fn register() {
     });
 }
 
+/// The address and the path. The result of `imopenlines.config.path.get`.
+#[napi(object, use_nullable = true)]
+pub struct ImopenlinesConfigPathGetResult {
+    /// The portal's base address, e.g. `https://example.bitrix24.com`.
+    pub server_address: String,
+    /// The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+    pub public_path: String,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesConfigPathGetResult> for ImopenlinesConfigPathGetResult {
+    fn from(r: b24kit::ImopenlinesConfigPathGetResult) -> Self {
+        ImopenlinesConfigPathGetResult {
+            server_address: r.server_address,
+            public_path: r.public_path,
+            extra: r.extra,
+        }
+    }
+}
+
 /// An open-line chat bound to a CRM record.
 #[napi(object, use_nullable = true)]
 pub struct CrmChat {
@@ -395,6 +416,30 @@ impl From<b24kit::ChatViewer> for ChatViewer {
             user_id: r.user_id,
             user_name: r.user_name,
             date: r.date,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The revisions. The result of `imopenlines.revision.get`.
+#[napi(object, use_nullable = true)]
+pub struct ImopenlinesRevisionGetResult {
+    /// Revision of the API for REST clients.
+    pub rest: i64,
+    /// Revision for the web and desktop clients.
+    pub web: i64,
+    /// Revision for the mobile apps.
+    pub mobile: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesRevisionGetResult> for ImopenlinesRevisionGetResult {
+    fn from(r: b24kit::ImopenlinesRevisionGetResult) -> Self {
+        ImopenlinesRevisionGetResult {
+            rest: r.rest,
+            web: r.web,
+            mobile: r.mobile,
             extra: r.extra,
         }
     }
@@ -813,6 +858,37 @@ impl From<b24kit::HistoryFile> for HistoryFile {
 
 #[napi]
 impl NativeClient {
+    /// `imopenlines.config.path.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_config_path_get<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        self.call(env, b24kit::ImopenlinesConfigPathGetParams {}, |answer| {
+            (
+                ImopenlinesConfigPathGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
+        })
+    }
+
+    /// `imopenlines.config.path.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_config_path_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesConfigPathGetParams {})
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (
+                ImopenlinesConfigPathGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
+        })
+    }
     /// `imopenlines.crm.chat.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_chat_get<'e>(
@@ -1102,6 +1178,80 @@ impl NativeClient {
             (answer.result, NativeTime::from(answer.time))
         })
     }
+    /// `imopenlines.crm.message.add`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_message_add<'e>(
+        &self,
+        env: &'e Env,
+        crm_entity_type: String,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: i64,
+        message: String,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesCrmMessageAddParams {
+                crm_entity_type: crm_entity_type.into(),
+                crm_entity,
+                user_id,
+                chat_id,
+                message,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.crm.message.add` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(catch_unwind)]
+    pub fn imopenlines_crm_message_add_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        crm_entity_type: Vec<String>,
+        crm_entity: Vec<i64>,
+        user_id: Vec<i64>,
+        chat_id: Vec<i64>,
+        message: Vec<String>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if crm_entity_type.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity_type = crm_entity_type.into_iter();
+        if crm_entity.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut crm_entity = crm_entity.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if message.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut message = message.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesCrmMessageAddParams {
+                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
+                crm_entity: crm_entity.next().expect("length checked"),
+                user_id: user_id.next().expect("length checked"),
+                chat_id: chat_id.next().expect("length checked"),
+                message: message.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.dialog.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_dialog_get<'e>(
@@ -1174,6 +1324,54 @@ impl NativeClient {
                 ImopenlinesDialogGetResult::from(answer.result),
                 NativeTime::from(answer.time),
             )
+        })
+    }
+    /// `imopenlines.message.quick.save`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_message_quick_save<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesMessageQuickSaveParams {
+                chat_id,
+                message_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.message.quick.save` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_message_quick_save_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        message_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if message_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut message_id = message_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesMessageQuickSaveParams {
+                chat_id: chat_id.next().expect("length checked"),
+                message_id: message_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
         })
     }
     /// `imopenlines.message.session.start`; the promise settles with a `Response` or a typed error.
@@ -1404,6 +1602,37 @@ impl NativeClient {
             .collect();
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.revision.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_revision_get<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        self.call(env, b24kit::ImopenlinesRevisionGetParams {}, |answer| {
+            (
+                ImopenlinesRevisionGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
+        })
+    }
+
+    /// `imopenlines.revision.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_revision_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesRevisionGetParams {})
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (
+                ImopenlinesRevisionGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
         })
     }
     /// `imopenlines.session.head.vote`; the promise settles with a `Response` or a typed error.

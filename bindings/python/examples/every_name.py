@@ -25,6 +25,8 @@ from b24kit import (
     BitrixSystemError,
     AccessError,
     ArgumentError,
+    CanceledError,
+    CantSaveQuickAnswerError,
     ChatDeleteUserPermissionDeniedError,
     ChatEntityLink,
     ChatNotInCrmError,
@@ -33,6 +35,8 @@ from b24kit import (
     CrmChatEmptyUserError,
     CrmChatUserNotActiveError,
     CrmEntityType,
+    ImopenlinesConfigPathGetResult,
+    ImopenlinesRevisionGetResult,
     ChatIdEmptyError,
     ChatIdError,
     ChatMessageViews,
@@ -115,7 +119,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     UserNotOperatorError, AccessError, ImNotInstalledError, MissingRequiredParamError, InvalidSessionIdError,
     AccessDeniedKickError, EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
     CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
-    CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError,
+    CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -172,8 +176,21 @@ def describe_crm_chats(client: Client, lead_id: int) -> None:
         added: int = client.imopenlines_crm_chat_user_add("lead", lead_id, 3, chat_id=newest).result
         removed: int = client.imopenlines_crm_chat_user_delete("lead", lead_id, 3).result
         print(f"user 3 added to chat {added} and removed from chat {removed}")
-    except (CrmChatEmptyCrmDataError, WrongRequestError) as e:
+        posted: int = client.imopenlines_crm_message_add(kind, lead_id, 2, newest, "Your order ships today.").result
+        print(f"message {posted} posted")
+    except (CrmChatEmptyCrmDataError, WrongRequestError, CanceledError) as e:
         print(f"no change: {e.code}")
+
+
+def describe_portal(client: Client, chat_id: int) -> None:
+    """The portal's Open Lines as a whole, and a message kept as a quick answer."""
+    revisions: ImopenlinesRevisionGetResult = client.imopenlines_revision_get().result
+    paths: ImopenlinesConfigPathGetResult = client.imopenlines_config_path_get().result
+    print(f"REST revision {revisions.rest}; public page {paths.server_address}{paths.public_path}")
+    try:
+        client.imopenlines_message_quick_save(chat_id, chat_id * 100 + 2)
+    except CantSaveQuickAnswerError as e:
+        print(f"not saved: {e.code}")
 
 
 def switch(client: Client, chat_id: int) -> None:
@@ -185,6 +202,7 @@ def switch(client: Client, chat_id: int) -> None:
     session_id = int((dialog.entity_data_1 or "").split("|")[5])
     describe_history(client, session_id)
     describe_crm_chats(client, 1205)
+    describe_portal(client, chat_id)
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

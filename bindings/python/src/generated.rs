@@ -69,6 +69,50 @@ impl Time {
     }
 }
 
+/// The address and the path. The result of `imopenlines.config.path.get`.
+#[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesConfigPathGetResult")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImopenlinesConfigPathGetResult {
+    /// The portal's base address, e.g. `https://example.bitrix24.com`.
+    #[pyo3(get)]
+    pub server_address: String,
+    /// The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+    #[pyo3(get)]
+    pub public_path: String,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesConfigPathGetResult> for ImopenlinesConfigPathGetResult {
+    fn from(r: b24kit::ImopenlinesConfigPathGetResult) -> Self {
+        ImopenlinesConfigPathGetResult {
+            server_address: r.server_address,
+            public_path: r.public_path,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ImopenlinesConfigPathGetResult {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("server_address={}", py_repr(py, &self.server_address)?),
+            format!("public_path={}", py_repr(py, &self.public_path)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!(
+            "ImopenlinesConfigPathGetResult({})",
+            parts.join(", ")
+        ))
+    }
+}
+
 /// An open-line chat bound to a CRM record.
 #[pyclass(frozen, eq, module = "b24kit", name = "CrmChat")]
 #[derive(Debug, Clone, PartialEq)]
@@ -676,6 +720,55 @@ impl ChatViewer {
             format!("extra={}", self.extra(py)?.bind(py).repr()?),
         ];
         Ok(format!("ChatViewer({})", parts.join(", ")))
+    }
+}
+
+/// The revisions. The result of `imopenlines.revision.get`.
+#[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesRevisionGetResult")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImopenlinesRevisionGetResult {
+    /// Revision of the API for REST clients.
+    #[pyo3(get)]
+    pub rest: i64,
+    /// Revision for the web and desktop clients.
+    #[pyo3(get)]
+    pub web: i64,
+    /// Revision for the mobile apps.
+    #[pyo3(get)]
+    pub mobile: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesRevisionGetResult> for ImopenlinesRevisionGetResult {
+    fn from(r: b24kit::ImopenlinesRevisionGetResult) -> Self {
+        ImopenlinesRevisionGetResult {
+            rest: r.rest,
+            web: r.web,
+            mobile: r.mobile,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ImopenlinesRevisionGetResult {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("rest={}", py_repr(py, &self.rest)?),
+            format!("web={}", py_repr(py, &self.web)?),
+            format!("mobile={}", py_repr(py, &self.mobile)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!(
+            "ImopenlinesRevisionGetResult({})",
+            parts.join(", ")
+        ))
     }
 }
 
@@ -1457,6 +1550,82 @@ impl HistoryFile {
     }
 }
 
+/// The parameters of one `imopenlines.config.path.get`, from its Python arguments.
+fn imopenlines_config_path_get_params() -> PyResult<b24kit::ImopenlinesConfigPathGetParams> {
+    Ok(b24kit::ImopenlinesConfigPathGetParams {})
+}
+
+/// The parameters of one `imopenlines.config.path.get` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_config_path_get_call(
+    _call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesConfigPathGetParams> {
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesConfigPathGetParams::new();
+    Ok(params)
+}
+
+/// `imopenlines.config.path.get`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, /))]
+fn imopenlines_config_path_get(py: Python<'_>, client: &NativeClient) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_config_path_get_params()?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesConfigPathGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.config.path.get` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, /))]
+fn imopenlines_config_path_get_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_config_path_get_params()?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesConfigPathGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.config.path.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_config_path_get_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &[], imopenlines_config_path_get_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesConfigPathGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.config.path.get` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_config_path_get_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &[], imopenlines_config_path_get_call)?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesConfigPathGetResult::from(r))
+        })
+    })
+}
+
 /// The parameters of one `imopenlines.crm.chat.get`, from its Python arguments.
 fn imopenlines_crm_chat_get_params(
     crm_entity_type: &Bound<'_, PyAny>,
@@ -1937,6 +2106,124 @@ fn imopenlines_crm_lead_create_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.crm.message.add`, from its Python arguments.
+fn imopenlines_crm_message_add_params(
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesCrmMessageAddParams> {
+    Ok(b24kit::ImopenlinesCrmMessageAddParams {
+        crm_entity_type: args::string(crm_entity_type, "crm_entity_type")?.into(),
+        crm_entity: args::integer(crm_entity, "crm_entity")?,
+        user_id: args::integer(user_id, "user_id")?,
+        chat_id: args::integer(chat_id, "chat_id")?,
+        message: args::string(message, "message")?,
+    })
+}
+
+/// The parameters of one `imopenlines.crm.message.add` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_crm_message_add_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesCrmMessageAddParams> {
+    let crm_entity_type = args::required(call, "crm_entity_type")?;
+    let crm_entity = args::required(call, "crm_entity")?;
+    let user_id = args::required(call, "user_id")?;
+    let chat_id = args::required(call, "chat_id")?;
+    let message = args::required(call, "message")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesCrmMessageAddParams::new(
+        args::string(&crm_entity_type, "crm_entity_type")?,
+        args::integer(&crm_entity, "crm_entity")?,
+        args::integer(&user_id, "user_id")?,
+        args::integer(&chat_id, "chat_id")?,
+        args::string(&message, "message")?,
+    );
+    Ok(params)
+}
+
+/// `imopenlines.crm.message.add`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, message, /))]
+fn imopenlines_crm_message_add(
+    py: Python<'_>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'_, PyAny>,
+    crm_entity: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    chat_id: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params =
+        imopenlines_crm_message_add_params(crm_entity_type, crm_entity, user_id, chat_id, message)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.message.add` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, crm_entity_type, crm_entity, user_id, chat_id, message, /))]
+fn imopenlines_crm_message_add_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    crm_entity_type: &Bound<'py, PyAny>,
+    crm_entity: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    chat_id: &Bound<'py, PyAny>,
+    message: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params =
+        imopenlines_crm_message_add_params(crm_entity_type, crm_entity, user_id, chat_id, message)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.message.add` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_message_add_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "crm_entity_type",
+            "crm_entity",
+            "user_id",
+            "chat_id",
+            "message",
+        ],
+        imopenlines_crm_message_add_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.crm.message.add` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_crm_message_add_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "crm_entity_type",
+            "crm_entity",
+            "user_id",
+            "chat_id",
+            "message",
+        ],
+        imopenlines_crm_message_add_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.dialog.get`, from its Python arguments.
 fn imopenlines_dialog_get_params(
     chat_id: &Bound<'_, PyAny>,
@@ -2052,6 +2339,92 @@ fn imopenlines_dialog_get_batch_async<'py>(
             plain(py, ImopenlinesDialogGetResult::from(r))
         })
     })
+}
+
+/// The parameters of one `imopenlines.message.quick.save`, from its Python arguments.
+fn imopenlines_message_quick_save_params(
+    chat_id: &Bound<'_, PyAny>,
+    message_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesMessageQuickSaveParams> {
+    Ok(b24kit::ImopenlinesMessageQuickSaveParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        message_id: args::integer(message_id, "message_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.message.quick.save` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_message_quick_save_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesMessageQuickSaveParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    let message_id = args::required(call, "message_id")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesMessageQuickSaveParams::new(
+        args::integer(&chat_id, "chat_id")?,
+        args::integer(&message_id, "message_id")?,
+    );
+    Ok(params)
+}
+
+/// `imopenlines.message.quick.save`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, message_id, /))]
+fn imopenlines_message_quick_save(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    message_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_message_quick_save_params(chat_id, message_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.quick.save` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, message_id, /))]
+fn imopenlines_message_quick_save_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    message_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_message_quick_save_params(chat_id, message_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.quick.save` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_message_quick_save_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "message_id"],
+        imopenlines_message_quick_save_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.message.quick.save` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_message_quick_save_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "message_id"],
+        imopenlines_message_quick_save_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
 /// The parameters of one `imopenlines.message.session.start`, from its Python arguments.
@@ -2501,6 +2874,82 @@ fn imopenlines_operator_spam_batch_async<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let calls = args::batch_calls(calls, &["chat_id"], imopenlines_operator_spam_call)?;
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.revision.get`, from its Python arguments.
+fn imopenlines_revision_get_params() -> PyResult<b24kit::ImopenlinesRevisionGetParams> {
+    Ok(b24kit::ImopenlinesRevisionGetParams {})
+}
+
+/// The parameters of one `imopenlines.revision.get` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_revision_get_call(
+    _call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesRevisionGetParams> {
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesRevisionGetParams::new();
+    Ok(params)
+}
+
+/// `imopenlines.revision.get`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, /))]
+fn imopenlines_revision_get(py: Python<'_>, client: &NativeClient) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_revision_get_params()?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesRevisionGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.revision.get` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, /))]
+fn imopenlines_revision_get_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_revision_get_params()?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesRevisionGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.revision.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_revision_get_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &[], imopenlines_revision_get_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesRevisionGetResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.revision.get` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_revision_get_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &[], imopenlines_revision_get_call)?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesRevisionGetResult::from(r))
+        })
+    })
 }
 
 /// The parameters of one `imopenlines.session.head.vote`, from its Python arguments.
@@ -3215,6 +3664,7 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let m = PyModule::new(py, "_native_generated")?;
     m.add_class::<Response>()?;
     m.add_class::<Time>()?;
+    m.add_class::<ImopenlinesConfigPathGetResult>()?;
     m.add_class::<CrmChat>()?;
     m.add_class::<ImopenlinesDialogGetResult>()?;
     m.add_class::<ChatRestrictions>()?;
@@ -3223,6 +3673,7 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ChatReading>()?;
     m.add_class::<ChatMessageViews>()?;
     m.add_class::<ChatViewer>()?;
+    m.add_class::<ImopenlinesRevisionGetResult>()?;
     m.add_class::<ImopenlinesSessionHistoryGetResult>()?;
     m.add_class::<HistoryMessage>()?;
     m.add_class::<HistoryUser>()?;
@@ -3231,6 +3682,13 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HistoryChat>()?;
     m.add_class::<HistoryChatPermissions>()?;
     m.add_class::<HistoryFile>()?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_path_get, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_path_get_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_path_get_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_config_path_get_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_crm_chat_get_batch, &m)?)?;
@@ -3275,10 +3733,24 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
         imopenlines_crm_lead_create_batch_async,
         &m
     )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_message_add, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_message_add_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_crm_message_add_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_crm_message_add_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_dialog_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_message_quick_save, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_message_quick_save_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_message_quick_save_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_message_quick_save_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_message_session_start, &m)?)?;
     m.add_function(wrap_pyfunction!(
         imopenlines_message_session_start_async,
@@ -3327,6 +3799,10 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_revision_get, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_revision_get_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_revision_get_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_revision_get_batch_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_head_vote, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_head_vote_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_head_vote_batch, &m)?)?;

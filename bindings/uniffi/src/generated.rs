@@ -8,15 +8,15 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
-        /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         AccessDenied = "ACCESS_DENIED",
-        /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
         Argument = "ERROR_ARGUMENT",
         /// `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete
         CrmChatEmptyCrmData = "CRM_CHAT_EMPTY_CRM_DATA",
         /// `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get
         ImNotInstalled = "IM_NOT_INSTALLED",
-        /// `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        /// `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
         ChatNotInCrm = "CHAT_NOT_IN_CRM",
         /// `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
         CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE",
@@ -26,16 +26,20 @@ crate::errors::error_enum! {
         CrmChatEmptyUser = "CRM_CHAT_EMPTY_USER",
         /// `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete
         ChatDeleteUserPermissionDenied = "CHAT_DELETE_USER_PERMISSION_DENIED",
-        /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        /// `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         ChatId = "CHAT_ID",
-        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        /// `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         ChatType = "CHAT_TYPE",
         /// `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
         UserId = "USER_ID",
         /// `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
         UserNotOperator = "ERROR_USER_NOT_OPERATOR",
+        /// `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add
+        Canceled = "CANCELED",
         /// `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
         Access = "ACCESS_ERROR",
+        /// `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save
+        CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
         /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
@@ -127,6 +131,28 @@ impl From<b24kit::Time> for Time {
             date_finish: t.date_finish,
             operating_reset_at: t.operating_reset_at,
             operating: t.operating,
+        }
+    }
+}
+
+/// The address and the path. The result of `imopenlines.config.path.get`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesConfigPathGetResult {
+    /// The portal's base address, e.g. `https://example.bitrix24.com`.
+    pub server_address: String,
+    /// The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+    pub public_path: String,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ImopenlinesConfigPathGetResult> for ImopenlinesConfigPathGetResult {
+    fn from(r: b24kit::ImopenlinesConfigPathGetResult) -> Self {
+        ImopenlinesConfigPathGetResult {
+            server_address: r.server_address,
+            public_path: r.public_path,
+            extra: serde_json::Value::Object(r.extra).into(),
         }
     }
 }
@@ -466,6 +492,31 @@ impl From<b24kit::ChatViewer> for ChatViewer {
             user_id: r.user_id,
             user_name: r.user_name,
             date: r.date.map(std::time::SystemTime::from),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The revisions. The result of `imopenlines.revision.get`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesRevisionGetResult {
+    /// Revision of the API for REST clients.
+    pub rest: i64,
+    /// Revision for the web and desktop clients.
+    pub web: i64,
+    /// Revision for the mobile apps.
+    pub mobile: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ImopenlinesRevisionGetResult> for ImopenlinesRevisionGetResult {
+    fn from(r: b24kit::ImopenlinesRevisionGetResult) -> Self {
+        ImopenlinesRevisionGetResult {
+            rest: r.rest,
+            web: r.web,
+            mobile: r.mobile,
             extra: serde_json::Value::Object(r.extra).into(),
         }
     }
@@ -877,6 +928,31 @@ impl From<b24kit::HistoryFile> for HistoryFile {
     }
 }
 
+/// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesConfigPathGetResponse {
+    pub result: ImopenlinesConfigPathGetResult,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.config.path.get` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesConfigPathGetCall {}
+
+/// The outcome of one `imopenlines.config.path.get` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesConfigPathGetOutcome {
+    Success {
+        response: ImopenlinesConfigPathGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.crm.chat.get`: The bound chats; empty when the record has none or does not exist. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesCrmChatGetResponse {
@@ -1024,6 +1100,37 @@ pub enum ImopenlinesCrmLeadCreateOutcome {
     },
 }
 
+/// A successful `imopenlines.crm.message.add`: The identifier of the posted message. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmMessageAddResponse {
+    pub result: i64,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.crm.message.add` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesCrmMessageAddCall {
+    pub crm_entity_type: CrmEntityType,
+    pub crm_entity: i64,
+    pub user_id: i64,
+    pub chat_id: i64,
+    pub message: String,
+}
+
+/// The outcome of one `imopenlines.crm.message.add` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesCrmMessageAddOutcome {
+    Success {
+        response: ImopenlinesCrmMessageAddResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.dialog.get`: The dialog. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesDialogGetResponse {
@@ -1052,6 +1159,34 @@ pub struct ImopenlinesDialogGetCall {
 pub enum ImopenlinesDialogGetOutcome {
     Success {
         response: ImopenlinesDialogGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.message.quick.save`: `true` when the message is among the quick answers. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesMessageQuickSaveResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.message.quick.save` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesMessageQuickSaveCall {
+    pub chat_id: i64,
+    pub message_id: i64,
+}
+
+/// The outcome of one `imopenlines.message.quick.save` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesMessageQuickSaveOutcome {
+    Success {
+        response: ImopenlinesMessageQuickSaveResponse,
     },
     Failure {
         error: B24kitError,
@@ -1215,6 +1350,31 @@ pub struct ImopenlinesOperatorSpamCall {
 pub enum ImopenlinesOperatorSpamOutcome {
     Success {
         response: ImopenlinesOperatorSpamResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.revision.get`: The revisions. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesRevisionGetResponse {
+    pub result: ImopenlinesRevisionGetResult,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.revision.get` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesRevisionGetCall {}
+
+/// The outcome of one `imopenlines.revision.get` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesRevisionGetOutcome {
+    Success {
+        response: ImopenlinesRevisionGetResponse,
     },
     Failure {
         error: B24kitError,
@@ -1502,6 +1662,52 @@ impl From<CrmEntityType> for b24kit::CrmEntityType {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
+    /// Where the portal's public open-line pages live.
+    ///
+    /// Returns the portal's base address and the path of its public contact-centre page, from which
+    /// links to open lines are built. Reading changes nothing, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.config.path.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_config_path_get(
+        &self,
+    ) -> Result<ImopenlinesConfigPathGetResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesConfigPathGetParams {})
+            .await?;
+        Ok(ImopenlinesConfigPathGetResponse {
+            result: ImopenlinesConfigPathGetResult::from(answer.result),
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.config.path.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_config_path_get_batch(
+        &self,
+        calls: Vec<ImopenlinesConfigPathGetCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesConfigPathGetOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|_call| b24kit::ImopenlinesConfigPathGetParams {})
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesConfigPathGetOutcome::Success {
+                    response: ImopenlinesConfigPathGetResponse {
+                        result: ImopenlinesConfigPathGetResult::from(answer.result),
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesConfigPathGetOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// List the open-line chats bound to a CRM record.
     ///
     /// Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -1795,6 +2001,70 @@ impl Client {
             })
             .collect()
     }
+    /// Post a message into the open-line chat of a CRM record.
+    ///
+    /// Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+    /// company or contact. The sender must be in the chat and see the record. Each call posts
+    /// another message, so the call is not retried.
+    ///
+    /// Calls `imopenlines.crm.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_crm_message_add(
+        &self,
+        crm_entity_type: CrmEntityType,
+        crm_entity: i64,
+        user_id: i64,
+        chat_id: i64,
+        message: String,
+    ) -> Result<ImopenlinesCrmMessageAddResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesCrmMessageAddParams {
+                crm_entity_type: crm_entity_type.into(),
+                crm_entity,
+                user_id,
+                chat_id,
+                message,
+            })
+            .await?;
+        Ok(ImopenlinesCrmMessageAddResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.crm.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_crm_message_add_batch(
+        &self,
+        calls: Vec<ImopenlinesCrmMessageAddCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesCrmMessageAddOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesCrmMessageAddParams {
+                crm_entity_type: call.crm_entity_type.into(),
+                crm_entity: call.crm_entity,
+                user_id: call.user_id,
+                chat_id: call.chat_id,
+                message: call.message,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesCrmMessageAddOutcome::Success {
+                    response: ImopenlinesCrmMessageAddResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesCrmMessageAddOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Get the open-line dialog (chat) an identifier refers to.
     ///
     /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1853,6 +2123,61 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesDialogGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Save a message of an open-line chat as a quick answer.
+    ///
+    /// Adds the text of one message of an open-line chat to the line's quick answers, which
+    /// operators insert with a click; an administrator or one of the line's operators may. Saving
+    /// the same message again adds it again, so the call is not retried.
+    ///
+    /// Calls `imopenlines.message.quick.save` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_message_quick_save(
+        &self,
+        chat_id: i64,
+        message_id: i64,
+    ) -> Result<ImopenlinesMessageQuickSaveResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesMessageQuickSaveParams {
+                chat_id,
+                message_id,
+            })
+            .await?;
+        Ok(ImopenlinesMessageQuickSaveResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.message.quick.save` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_message_quick_save_batch(
+        &self,
+        calls: Vec<ImopenlinesMessageQuickSaveCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesMessageQuickSaveOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesMessageQuickSaveParams {
+                chat_id: call.chat_id,
+                message_id: call.message_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesMessageQuickSaveOutcome::Success {
+                    response: ImopenlinesMessageQuickSaveResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesMessageQuickSaveOutcome::Failure { error },
             })
             .collect()
     }
@@ -2153,6 +2478,52 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesOperatorSpamOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// The API revisions of Open Lines on the portal.
+    ///
+    /// Returns the revision of the Open Lines API for each kind of client, so a client can tell
+    /// which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.revision.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_revision_get(
+        &self,
+    ) -> Result<ImopenlinesRevisionGetResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesRevisionGetParams {})
+            .await?;
+        Ok(ImopenlinesRevisionGetResponse {
+            result: ImopenlinesRevisionGetResult::from(answer.result),
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.revision.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_revision_get_batch(
+        &self,
+        calls: Vec<ImopenlinesRevisionGetCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesRevisionGetOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|_call| b24kit::ImopenlinesRevisionGetParams {})
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesRevisionGetOutcome::Success {
+                    response: ImopenlinesRevisionGetResponse {
+                        result: ImopenlinesRevisionGetResult::from(answer.result),
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesRevisionGetOutcome::Failure { error },
             })
             .collect()
     }

@@ -10,6 +10,23 @@ use crate::{blocking, Client, Error, Response};
 
 /// The `imopenlines` methods on the async [`Client`].
 pub trait Imopenlines {
+    /// Calls `imopenlines.config.path.get`: Where the portal's public open-line pages live.
+    ///
+    /// Returns the portal's base address and the path of its public contact-centre page, from which
+    /// links to open lines are built. Reading changes nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The address and the path. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_path_get(
+        &self,
+        params: ImopenlinesConfigPathGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesConfigPathGetResult>, Error>> + Send;
+
     /// Calls `imopenlines.crm.chat.get`: List the open-line chats bound to a CRM record.
     ///
     /// Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -103,6 +120,25 @@ pub trait Imopenlines {
         params: ImopenlinesCrmLeadCreateParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
+    /// Calls `imopenlines.crm.message.add`: Post a message into the open-line chat of a CRM record.
+    ///
+    /// Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+    /// company or contact. The sender must be in the chat and see the record. Each call posts
+    /// another message, so the call is not retried.
+    ///
+    /// The answer's `result`: The identifier of the posted message. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesCrmMessageAddError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_crm_message_add(
+        &self,
+        params: ImopenlinesCrmMessageAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
     /// Calls `imopenlines.dialog.get`: Get the open-line dialog (chat) an identifier refers to.
     ///
     /// Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -120,6 +156,25 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send;
+
+    /// Calls `imopenlines.message.quick.save`: Save a message of an open-line chat as a quick answer.
+    ///
+    /// Adds the text of one message of an open-line chat to the line's quick answers, which
+    /// operators insert with a click; an administrator or one of the line's operators may. Saving
+    /// the same message again adds it again, so the call is not retried.
+    ///
+    /// The answer's `result`: `true` when the message is among the quick answers. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesMessageQuickSaveError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_message_quick_save(
+        &self,
+        params: ImopenlinesMessageQuickSaveParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
     /// Calls `imopenlines.message.session.start`: Start a session from a message of an open-line dialog.
     ///
@@ -229,6 +284,23 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesOperatorSpamParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.revision.get`: The API revisions of Open Lines on the portal.
+    ///
+    /// Returns the revision of the Open Lines API for each kind of client, so a client can tell
+    /// which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The revisions. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_revision_get(
+        &self,
+        params: ImopenlinesRevisionGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesRevisionGetResult>, Error>> + Send;
 
     /// Calls `imopenlines.session.head.vote`: Rate an operator's work in a session as a supervisor.
     ///
@@ -398,6 +470,13 @@ pub trait Imopenlines {
 }
 
 impl Imopenlines for Client {
+    fn imopenlines_config_path_get(
+        &self,
+        params: ImopenlinesConfigPathGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesConfigPathGetResult>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_crm_chat_get(
         &self,
         params: ImopenlinesCrmChatGetParams,
@@ -433,10 +512,24 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_crm_message_add(
+        &self,
+        params: ImopenlinesCrmMessageAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_dialog_get(
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesDialogGetResult>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_message_quick_save(
+        &self,
+        params: ImopenlinesMessageQuickSaveParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
         self.call(params)
     }
 
@@ -479,6 +572,13 @@ impl Imopenlines for Client {
         &self,
         params: ImopenlinesOperatorSpamParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_revision_get(
+        &self,
+        params: ImopenlinesRevisionGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesRevisionGetResult>, Error>> + Send {
         self.call(params)
     }
 
@@ -549,6 +649,14 @@ impl Imopenlines for Client {
 
 /// The `imopenlines` methods on the [`blocking::Client`]: each waits for the answer.
 pub trait BlockingImopenlines {
+    /// Calls `imopenlines.config.path.get` and waits for the answer: Where the portal's public open-line pages live.
+    ///
+    /// See [`Imopenlines::imopenlines_config_path_get`] for the parameters, result and errors.
+    fn imopenlines_config_path_get(
+        &self,
+        params: ImopenlinesConfigPathGetParams,
+    ) -> Result<Response<ImopenlinesConfigPathGetResult>, Error>;
+
     /// Calls `imopenlines.crm.chat.get` and waits for the answer: List the open-line chats bound to a CRM record.
     ///
     /// See [`Imopenlines::imopenlines_crm_chat_get`] for the parameters, result and errors.
@@ -589,6 +697,14 @@ pub trait BlockingImopenlines {
         params: ImopenlinesCrmLeadCreateParams,
     ) -> Result<Response<bool>, Error>;
 
+    /// Calls `imopenlines.crm.message.add` and waits for the answer: Post a message into the open-line chat of a CRM record.
+    ///
+    /// See [`Imopenlines::imopenlines_crm_message_add`] for the parameters, result and errors.
+    fn imopenlines_crm_message_add(
+        &self,
+        params: ImopenlinesCrmMessageAddParams,
+    ) -> Result<Response<i64>, Error>;
+
     /// Calls `imopenlines.dialog.get` and waits for the answer: Get the open-line dialog (chat) an identifier refers to.
     ///
     /// See [`Imopenlines::imopenlines_dialog_get`] for the parameters, result and errors.
@@ -596,6 +712,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error>;
+
+    /// Calls `imopenlines.message.quick.save` and waits for the answer: Save a message of an open-line chat as a quick answer.
+    ///
+    /// See [`Imopenlines::imopenlines_message_quick_save`] for the parameters, result and errors.
+    fn imopenlines_message_quick_save(
+        &self,
+        params: ImopenlinesMessageQuickSaveParams,
+    ) -> Result<Response<bool>, Error>;
 
     /// Calls `imopenlines.message.session.start` and waits for the answer: Start a session from a message of an open-line dialog.
     ///
@@ -644,6 +768,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesOperatorSpamParams,
     ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.revision.get` and waits for the answer: The API revisions of Open Lines on the portal.
+    ///
+    /// See [`Imopenlines::imopenlines_revision_get`] for the parameters, result and errors.
+    fn imopenlines_revision_get(
+        &self,
+        params: ImopenlinesRevisionGetParams,
+    ) -> Result<Response<ImopenlinesRevisionGetResult>, Error>;
 
     /// Calls `imopenlines.session.head.vote` and waits for the answer: Rate an operator's work in a session as a supervisor.
     ///
@@ -719,6 +851,13 @@ pub trait BlockingImopenlines {
 }
 
 impl BlockingImopenlines for blocking::Client {
+    fn imopenlines_config_path_get(
+        &self,
+        params: ImopenlinesConfigPathGetParams,
+    ) -> Result<Response<ImopenlinesConfigPathGetResult>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_crm_chat_get(
         &self,
         params: ImopenlinesCrmChatGetParams,
@@ -754,10 +893,24 @@ impl BlockingImopenlines for blocking::Client {
         self.call(params)
     }
 
+    fn imopenlines_crm_message_add(
+        &self,
+        params: ImopenlinesCrmMessageAddParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_dialog_get(
         &self,
         params: ImopenlinesDialogGetParams,
     ) -> Result<Response<ImopenlinesDialogGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_message_quick_save(
+        &self,
+        params: ImopenlinesMessageQuickSaveParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 
@@ -800,6 +953,13 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesOperatorSpamParams,
     ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_revision_get(
+        &self,
+        params: ImopenlinesRevisionGetParams,
+    ) -> Result<Response<ImopenlinesRevisionGetResult>, Error> {
         self.call(params)
     }
 

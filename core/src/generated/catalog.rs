@@ -32,6 +32,13 @@ impl Catalog for Spec {
 /// What each spec says about its method, for calls that name it at run time.
 const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
     (
+        "imopenlines.config.path.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesConfigPathGetParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.crm.chat.get",
         MethodFacts {
             idempotent: true,
@@ -67,10 +74,24 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.crm.message.add",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesCrmMessageAddParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.dialog.get",
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesDialogGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.message.quick.save",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesMessageQuickSaveParams as Method>::method_error,
         },
     ),
     (
@@ -113,6 +134,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorSpamParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.revision.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesRevisionGetParams as Method>::method_error,
         },
     ),
     (
@@ -207,6 +235,11 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "CHAT_ID",
         snake: "chat_id",
         camel: "chatId",
+    },
+    ParameterNames {
+        wire: "MESSAGE",
+        snake: "message",
+        camel: "message",
     },
     ParameterNames {
         wire: "DIALOG_ID",

@@ -9,6 +9,8 @@ use super::methods::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MethodError {
+    /// An error of `imopenlines.config.path.get`.
+    ImopenlinesConfigPathGet(ImopenlinesConfigPathGetError),
     /// An error of `imopenlines.crm.chat.get`.
     ImopenlinesCrmChatGet(ImopenlinesCrmChatGetError),
     /// An error of `imopenlines.crm.chat.getLastId`.
@@ -19,8 +21,12 @@ pub enum MethodError {
     ImopenlinesCrmChatUserDelete(ImopenlinesCrmChatUserDeleteError),
     /// An error of `imopenlines.crm.lead.create`.
     ImopenlinesCrmLeadCreate(ImopenlinesCrmLeadCreateError),
+    /// An error of `imopenlines.crm.message.add`.
+    ImopenlinesCrmMessageAdd(ImopenlinesCrmMessageAddError),
     /// An error of `imopenlines.dialog.get`.
     ImopenlinesDialogGet(ImopenlinesDialogGetError),
+    /// An error of `imopenlines.message.quick.save`.
+    ImopenlinesMessageQuickSave(ImopenlinesMessageQuickSaveError),
     /// An error of `imopenlines.message.session.start`.
     ImopenlinesMessageSessionStart(ImopenlinesMessageSessionStartError),
     /// An error of `imopenlines.operator.another.finish`.
@@ -33,6 +39,8 @@ pub enum MethodError {
     ImopenlinesOperatorSkip(ImopenlinesOperatorSkipError),
     /// An error of `imopenlines.operator.spam`.
     ImopenlinesOperatorSpam(ImopenlinesOperatorSpamError),
+    /// An error of `imopenlines.revision.get`.
+    ImopenlinesRevisionGet(ImopenlinesRevisionGetError),
     /// An error of `imopenlines.session.head.vote`.
     ImopenlinesSessionHeadVote(ImopenlinesSessionHeadVoteError),
     /// An error of `imopenlines.session.history.get`.
@@ -57,18 +65,22 @@ impl MethodError {
     /// The dotted name of the method that failed.
     pub fn method(self) -> &'static str {
         match self {
+            Self::ImopenlinesConfigPathGet(_) => "imopenlines.config.path.get",
             Self::ImopenlinesCrmChatGet(_) => "imopenlines.crm.chat.get",
             Self::ImopenlinesCrmChatGetLastId(_) => "imopenlines.crm.chat.getLastId",
             Self::ImopenlinesCrmChatUserAdd(_) => "imopenlines.crm.chat.user.add",
             Self::ImopenlinesCrmChatUserDelete(_) => "imopenlines.crm.chat.user.delete",
             Self::ImopenlinesCrmLeadCreate(_) => "imopenlines.crm.lead.create",
+            Self::ImopenlinesCrmMessageAdd(_) => "imopenlines.crm.message.add",
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
+            Self::ImopenlinesMessageQuickSave(_) => "imopenlines.message.quick.save",
             Self::ImopenlinesMessageSessionStart(_) => "imopenlines.message.session.start",
             Self::ImopenlinesOperatorAnotherFinish(_) => "imopenlines.operator.another.finish",
             Self::ImopenlinesOperatorAnswer(_) => "imopenlines.operator.answer",
             Self::ImopenlinesOperatorFinish(_) => "imopenlines.operator.finish",
             Self::ImopenlinesOperatorSkip(_) => "imopenlines.operator.skip",
             Self::ImopenlinesOperatorSpam(_) => "imopenlines.operator.spam",
+            Self::ImopenlinesRevisionGet(_) => "imopenlines.revision.get",
             Self::ImopenlinesSessionHeadVote(_) => "imopenlines.session.head.vote",
             Self::ImopenlinesSessionHistoryGet(_) => "imopenlines.session.history.get",
             Self::ImopenlinesSessionIntercept(_) => "imopenlines.session.intercept",
@@ -84,18 +96,22 @@ impl MethodError {
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
+            Self::ImopenlinesConfigPathGet(e) => e.code(),
             Self::ImopenlinesCrmChatGet(e) => e.code(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.code(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.code(),
             Self::ImopenlinesCrmChatUserDelete(e) => e.code(),
             Self::ImopenlinesCrmLeadCreate(e) => e.code(),
+            Self::ImopenlinesCrmMessageAdd(e) => e.code(),
             Self::ImopenlinesDialogGet(e) => e.code(),
+            Self::ImopenlinesMessageQuickSave(e) => e.code(),
             Self::ImopenlinesMessageSessionStart(e) => e.code(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.code(),
             Self::ImopenlinesOperatorAnswer(e) => e.code(),
             Self::ImopenlinesOperatorFinish(e) => e.code(),
             Self::ImopenlinesOperatorSkip(e) => e.code(),
             Self::ImopenlinesOperatorSpam(e) => e.code(),
+            Self::ImopenlinesRevisionGet(e) => e.code(),
             Self::ImopenlinesSessionHeadVote(e) => e.code(),
             Self::ImopenlinesSessionHistoryGet(e) => e.code(),
             Self::ImopenlinesSessionIntercept(e) => e.code(),
@@ -111,18 +127,22 @@ impl MethodError {
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            Self::ImopenlinesConfigPathGet(e) => e.status(),
             Self::ImopenlinesCrmChatGet(e) => e.status(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.status(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.status(),
             Self::ImopenlinesCrmChatUserDelete(e) => e.status(),
             Self::ImopenlinesCrmLeadCreate(e) => e.status(),
+            Self::ImopenlinesCrmMessageAdd(e) => e.status(),
             Self::ImopenlinesDialogGet(e) => e.status(),
+            Self::ImopenlinesMessageQuickSave(e) => e.status(),
             Self::ImopenlinesMessageSessionStart(e) => e.status(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.status(),
             Self::ImopenlinesOperatorAnswer(e) => e.status(),
             Self::ImopenlinesOperatorFinish(e) => e.status(),
             Self::ImopenlinesOperatorSkip(e) => e.status(),
             Self::ImopenlinesOperatorSpam(e) => e.status(),
+            Self::ImopenlinesRevisionGet(e) => e.status(),
             Self::ImopenlinesSessionHeadVote(e) => e.status(),
             Self::ImopenlinesSessionHistoryGet(e) => e.status(),
             Self::ImopenlinesSessionIntercept(e) => e.status(),
@@ -138,18 +158,22 @@ impl MethodError {
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
+            Self::ImopenlinesConfigPathGet(e) => e.meaning(),
             Self::ImopenlinesCrmChatGet(e) => e.meaning(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.meaning(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.meaning(),
             Self::ImopenlinesCrmChatUserDelete(e) => e.meaning(),
             Self::ImopenlinesCrmLeadCreate(e) => e.meaning(),
+            Self::ImopenlinesCrmMessageAdd(e) => e.meaning(),
             Self::ImopenlinesDialogGet(e) => e.meaning(),
+            Self::ImopenlinesMessageQuickSave(e) => e.meaning(),
             Self::ImopenlinesMessageSessionStart(e) => e.meaning(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorAnswer(e) => e.meaning(),
             Self::ImopenlinesOperatorFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorSkip(e) => e.meaning(),
             Self::ImopenlinesOperatorSpam(e) => e.meaning(),
+            Self::ImopenlinesRevisionGet(e) => e.meaning(),
             Self::ImopenlinesSessionHeadVote(e) => e.meaning(),
             Self::ImopenlinesSessionHistoryGet(e) => e.meaning(),
             Self::ImopenlinesSessionIntercept(e) => e.meaning(),

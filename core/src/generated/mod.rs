@@ -13,18 +13,22 @@ pub mod time;
 
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
+    "imopenlines.config.path.get",
     "imopenlines.crm.chat.get",
     "imopenlines.crm.chat.getLastId",
     "imopenlines.crm.chat.user.add",
     "imopenlines.crm.chat.user.delete",
     "imopenlines.crm.lead.create",
+    "imopenlines.crm.message.add",
     "imopenlines.dialog.get",
+    "imopenlines.message.quick.save",
     "imopenlines.message.session.start",
     "imopenlines.operator.another.finish",
     "imopenlines.operator.answer",
     "imopenlines.operator.finish",
     "imopenlines.operator.skip",
     "imopenlines.operator.spam",
+    "imopenlines.revision.get",
     "imopenlines.session.head.vote",
     "imopenlines.session.history.get",
     "imopenlines.session.intercept",

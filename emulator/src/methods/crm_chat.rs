@@ -1,4 +1,5 @@
-//! `imopenlines.crm.chat.*`: the open-line chats bound to CRM records. A chat is bound to the
+//! `imopenlines.crm.chat.*` and `imopenlines.crm.message.add`: the open-line chats bound to CRM
+//! records. A chat is bound to the
 //! lead in its `lead_id` (seeded, or set by `imopenlines.crm.lead.create`); no deal, company or
 //! contact has chats here. The caller may see every record, as the default webhook's admin does.
 
@@ -66,6 +67,38 @@ const NOT_A_MEMBER: MethodFailure = failure(
     "You don't have access or user already not in chat",
 );
 
+const NO_USER: MethodFailure =
+    failure(400, "ERROR_ARGUMENT", "Argument 'USER_ID' is null or empty");
+const NO_CHAT: MethodFailure =
+    failure(400, "ERROR_ARGUMENT", "Argument 'CHAT_ID' is null or empty");
+const NO_MESSAGE: MethodFailure =
+    failure(400, "ERROR_ARGUMENT", "Argument 'MESSAGE' is null or empty");
+const ENTITY_DENIED: MethodFailure = failure(
+    403,
+    "ACCESS_DENIED",
+    "Access denied! User don't have access to this entity",
+);
+const CANCELED: MethodFailure = failure(
+    400,
+    "CANCELED",
+    "You cannot send messages to the specified chat",
+);
+const MESSAGE_NOT_IN_CRM: MethodFailure = failure(
+    400,
+    "CHAT_NOT_IN_CRM",
+    "Chat does not belong to the CRM entity being checked",
+);
+
+pub(crate) const MESSAGE_ADD_ERRORS: &[MethodFailure] = &[
+    NO_ENTITY_TYPE,
+    NO_ENTITY,
+    NO_USER,
+    NO_CHAT,
+    NO_MESSAGE,
+    ENTITY_DENIED,
+    MESSAGE_NOT_IN_CRM,
+    CANCELED,
+];
 pub(crate) const GET_ERRORS: &[MethodFailure] = &[
     NO_ENTITY_TYPE,
     NO_ENTITY,
@@ -241,6 +274,52 @@ pub(crate) fn user_delete(
         }
         Ok(())
     })
+}
+
+/// `imopenlines.crm.message.add`: every argument present, the record of a known kind, the chat
+/// bound to it and the sender in the chat; the message is posted in the sender's name.
+pub(crate) fn message_add(
+    state: &mut PortalState,
+    _: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let kind = match params.get("CRM_ENTITY_TYPE") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_ascii_uppercase(),
+        _ => return Err(NO_ENTITY_TYPE),
+    };
+    let record = Record {
+        kind,
+        id: positive(params, "CRM_ENTITY", NO_ENTITY)?,
+    };
+    let user = positive(params, "USER_ID", NO_USER)?;
+    let chat_id = positive(params, "CHAT_ID", NO_CHAT)?;
+    let text = match params.get("MESSAGE") {
+        Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+        _ => return Err(NO_MESSAGE),
+    };
+    if !record.known_kind() {
+        return Err(ENTITY_DENIED);
+    }
+    if !record.chats(state).contains(&chat_id) {
+        return Err(MESSAGE_NOT_IN_CRM);
+    }
+    let chat = state.chat_mut(chat_id).ok_or(MESSAGE_NOT_IN_CRM)?;
+    if !chat.members.contains(&user) {
+        return Err(CANCELED);
+    }
+    Ok(json!(super::imopenlines::post(chat, user, &text)))
+}
+
+/// A required identifier: missing, zero or not a number is `missing`.
+fn positive(
+    params: &Map<String, Value>,
+    name: &str,
+    missing: MethodFailure,
+) -> Result<i64, MethodFailure> {
+    match php_intval(params.get(name)) {
+        id if id > 0 => Ok(id),
+        _ => Err(missing),
+    }
 }
 
 /// The checks `user.add` and `user.delete` share, then `change` on the chat: `CHAT_ID` when

@@ -45,6 +45,8 @@ const EMPTY_VOTE_PARAMS: MethodFailure = failure(
     "EMPTY_VOTE_PARAMS",
     "At least one of the parameters RATING or COMMENT must be specified",
 );
+const CANT_SAVE_QUICK_ANSWER: MethodFailure =
+    failure("CANT_SAVE_QUICK_ANSWER", "Error saving quick answer");
 const ACCESS_ERROR: MethodFailure = failure(
     "ACCESS_ERROR",
     "You do not have access to the specified dialog",
@@ -62,6 +64,8 @@ pub(crate) const LEAD_CREATE_ERRORS: &[MethodFailure] = &[
     ACCESS_DENIED,
     USER_NOT_OPERATOR,
 ];
+pub(crate) const QUICK_SAVE_ERRORS: &[MethodFailure] =
+    &[CHAT_ID, CHAT_TYPE, ACCESS_DENIED, CANT_SAVE_QUICK_ANSWER];
 pub(crate) const INTERCEPT_ERRORS: &[MethodFailure] = &[CHAT_ID_EMPTY, OPERATOR_WRONG];
 pub(crate) const HEAD_VOTE_ERRORS: &[MethodFailure] =
     &[EMPTY_SESSION_ID, EMPTY_VOTE_PARAMS, HISTORY_ACCESS_DENIED];
@@ -287,7 +291,8 @@ fn client_of(chat: &Chat) -> Option<i64> {
 }
 
 /// A chat's messages: an open line starts with its client's question and the operator's answer
-/// with a file; then come the system messages (silent mode switched, …). Identifiers follow the
+/// with a file; then come the system messages (silent mode switched, …) and the messages posted
+/// through REST. Identifiers follow the
 /// chat's: `<chat id>01`, `<chat id>02`, ….
 fn messages(chat: &Chat) -> Vec<Message> {
     let mut out = Vec::new();
@@ -303,6 +308,11 @@ fn messages(chat: &Chat) -> Vec<Message> {
         chat.system_messages
             .iter()
             .map(|text| (0, text.clone(), None)),
+    );
+    out.extend(
+        chat.posted
+            .iter()
+            .map(|(author, text)| (*author, text.clone(), None)),
     );
     out.into_iter()
         .enumerate()
@@ -507,6 +517,37 @@ pub(crate) fn crm_lead_create(
         chat.lead_id = 1200 + chat.id % 100;
     }
     Ok(Value::Bool(true))
+}
+
+/// `imopenlines.message.quick.save`: the chat must be an open line the caller may open, and the
+/// message one of the chat's; saving it again adds it again.
+pub(crate) fn message_quick_save(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    // The page names no USER_ID refusal: a caller without a user is no member, so denied.
+    let chat = state
+        .chat_mut(php_intval(params.get("CHAT_ID")))
+        .ok_or(CHAT_ID)?;
+    if chat.entity_type != "LINES" {
+        return Err(CHAT_TYPE);
+    }
+    if !chat.members.contains(&caller.user_id) && !chat.can_join.contains(&caller.user_id) {
+        return Err(ACCESS_DENIED);
+    }
+    let message = php_intval(params.get("MESSAGE_ID"));
+    if !messages(chat).iter().any(|m| m.id == message) {
+        return Err(CANT_SAVE_QUICK_ANSWER);
+    }
+    chat.quick_answers.push(message);
+    Ok(Value::Bool(true))
+}
+
+/// A message posted into the chat through REST; its identifier.
+pub(crate) fn post(chat: &mut Chat, author: i64, text: &str) -> i64 {
+    chat.posted.push((author, text.to_string()));
+    messages(chat).last().map_or(0, |m| m.id)
 }
 
 /// `imopenlines.session.intercept`: the caller takes over a dialog another operator holds.

@@ -3,6 +3,7 @@
 mod crm;
 mod crm_chat;
 mod imopenlines;
+mod lines;
 
 use serde_json::{Map, Value};
 
@@ -216,6 +217,38 @@ pub(crate) const METHODS: &[MethodDef] = &[
             crm_chat::user_delete(state, caller, params).map(Answer::from)
         },
         errors: crm_chat::USER_DELETE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.crm.message.add",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            crm_chat::message_add(state, caller, params).map(Answer::from)
+        },
+        errors: crm_chat::MESSAGE_ADD_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.message.quick.save",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::message_quick_save(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::QUICK_SAVE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.revision.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            lines::revision_get(state, caller, params).map(Answer::from)
+        },
+        errors: &[],
+    },
+    MethodDef {
+        name: "imopenlines.config.path.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            lines::config_path_get(state, caller, params).map(Answer::from)
+        },
+        errors: &[],
     },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.

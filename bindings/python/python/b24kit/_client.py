@@ -13,7 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
+from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "CrmEntityType"]
 
 
 class CrmEntityType(str, enum.Enum):
@@ -55,6 +55,45 @@ class Client(SyncClientBase):
     """
 
     __slots__ = ()
+
+    def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
+        """Where the portal's public open-line pages live.
+
+        Returns the portal's base address and the path of its public contact-centre page, from which
+        links to open lines are built. Reading changes nothing, so the call is retried safely.
+
+        Calls ``imopenlines.config.path.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-path-get.html).
+
+
+        Returns:
+            ``result`` (The address and the path.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_path_get(self._native)
+
+    def imopenlines_config_path_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigPathGetResult], B24kitError]]:
+        """Calls ``imopenlines.config.path.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name ().
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_path_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.
@@ -282,6 +321,53 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_crm_lead_create_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_crm_message_add(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, chat_id: int, message: str) -> Response[int]:
+        """Post a message into the open-line chat of a CRM record.
+
+        Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+        company or contact. The sender must be in the chat and see the record. Each call posts
+        another message, so the call is not retried.
+
+        Calls ``imopenlines.crm.message.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-crm-message-add.html).
+
+        Args:
+            crm_entity_type: ``CRM_ENTITY_TYPE``. Kind of CRM record.
+            crm_entity: ``CRM_ENTITY``. Identifier of the CRM record the chat is bound to.
+            user_id: ``USER_ID``. The sender, a user or bot in the chat.
+            chat_id: ``CHAT_ID``. The chat, one of those `imopenlines.crm.chat.get` lists.
+            message: ``MESSAGE``. The text posted.
+
+        Returns:
+            ``result`` (The identifier of the posted message.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatNotInCrmError``, ``CanceledError``, ``AccessDeniedError``, ``ArgumentError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_crm_message_add(self._native, crm_entity_type, crm_entity, user_id, chat_id, message)
+
+    def imopenlines_crm_message_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.crm.message.add`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``crm_entity_type``, ``crm_entity``, ``user_id``, ``chat_id``, ``message``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_crm_message_add_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
         """Get the open-line dialog (chat) an identifier refers to.
 
@@ -329,6 +415,52 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_dialog_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_message_quick_save(self, chat_id: int, message_id: int) -> Response[bool]:
+        """Save a message of an open-line chat as a quick answer.
+
+        Adds the text of one message of an open-line chat to the line's quick answers, which
+        operators insert with a click; an administrator or one of the line's operators may. Saving
+        the same message again adds it again, so the call is not retried.
+
+        Calls ``imopenlines.message.quick.save`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/messages/imopenlines-message-quick-save.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            message_id: ``MESSAGE_ID``. The message to save, one of the chat's (`imopenlines.session.history.get` lists
+                them).
+
+        Returns:
+            ``result`` (`true` when the message is among the quick answers.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdError``, ``ChatTypeError``, ``CantSaveQuickAnswerError``, ``AccessDeniedError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_message_quick_save(self._native, chat_id, message_id)
+
+    def imopenlines_message_quick_save_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.message.quick.save`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``message_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_message_quick_save_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_message_session_start(self, chat_id: int, message_id: int) -> Response[bool]:
         """Start a session from a message of an open-line dialog.
@@ -589,6 +721,45 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_operator_spam_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_revision_get(self) -> Response[ImopenlinesRevisionGetResult]:
+        """The API revisions of Open Lines on the portal.
+
+        Returns the revision of the Open Lines API for each kind of client, so a client can tell
+        which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+
+        Calls ``imopenlines.revision.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-revision-get.html).
+
+
+        Returns:
+            ``result`` (The revisions.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_revision_get(self._native)
+
+    def imopenlines_revision_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesRevisionGetResult], B24kitError]]:
+        """Calls ``imopenlines.revision.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name ().
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_revision_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_session_head_vote(self, session_id: int, *, rating: Optional[int] = None, comment: Optional[str] = None) -> Response[bool]:
         """Rate an operator's work in a session as a supervisor.
@@ -991,6 +1162,17 @@ class AsyncClient(AsyncClientBase):
 
     __slots__ = ()
 
+    async def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
+        """Where the portal's public open-line pages live.
+
+        The asyncio form of :meth:`Client.imopenlines_config_path_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_path_get_async(self._native)
+
+    async def imopenlines_config_path_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigPathGetResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_path_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_path_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.
 
@@ -1046,6 +1228,17 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_crm_lead_create_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_crm_lead_create_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
+    async def imopenlines_crm_message_add(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, user_id: int, chat_id: int, message: str) -> Response[int]:
+        """Post a message into the open-line chat of a CRM record.
+
+        The asyncio form of :meth:`Client.imopenlines_crm_message_add`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_crm_message_add_async(self._native, crm_entity_type, crm_entity, user_id, chat_id, message)
+
+    async def imopenlines_crm_message_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_crm_message_add_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_crm_message_add_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_dialog_get(self, *, chat_id: Optional[int] = None, dialog_id: Optional[str] = None, session_id: Optional[int] = None, user_code: Optional[str] = None) -> Response[ImopenlinesDialogGetResult]:
         """Get the open-line dialog (chat) an identifier refers to.
 
@@ -1056,6 +1249,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_dialog_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesDialogGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_dialog_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_dialog_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_message_quick_save(self, chat_id: int, message_id: int) -> Response[bool]:
+        """Save a message of an open-line chat as a quick answer.
+
+        The asyncio form of :meth:`Client.imopenlines_message_quick_save`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_message_quick_save_async(self._native, chat_id, message_id)
+
+    async def imopenlines_message_quick_save_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_message_quick_save_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_message_quick_save_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_message_session_start(self, chat_id: int, message_id: int) -> Response[bool]:
         """Start a session from a message of an open-line dialog.
@@ -1122,6 +1326,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_operator_spam_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_operator_spam_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_operator_spam_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_revision_get(self) -> Response[ImopenlinesRevisionGetResult]:
+        """The API revisions of Open Lines on the portal.
+
+        The asyncio form of :meth:`Client.imopenlines_revision_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_revision_get_async(self._native)
+
+    async def imopenlines_revision_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesRevisionGetResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_revision_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_revision_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_head_vote(self, session_id: int, *, rating: Optional[int] = None, comment: Optional[str] = None) -> Response[bool]:
         """Rate an operator's work in a session as a supervisor.

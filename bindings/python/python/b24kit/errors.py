@@ -60,7 +60,9 @@ __all__ = [
     "ChatTypeError",
     "UserIdError",
     "UserNotOperatorError",
+    "CanceledError",
     "AccessError",
+    "CantSaveQuickAnswerError",
     "AccessDeniedKickError",
     "EmptySessionIdError",
     "EmptyVoteParamsError",
@@ -114,14 +116,14 @@ __all__ = [
 class AccessDeniedError(MethodError):
     """``ACCESS_DENIED`` (HTTP 403): Access denied! You don't have access to this action.
 
-    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
     """
 
 
 class ArgumentError(MethodError):
     """``ERROR_ARGUMENT`` (HTTP 400): An argument is null or empty, or has an invalid type.
 
-    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete.
+    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add.
     """
 
 
@@ -142,7 +144,7 @@ class ImNotInstalledError(MethodError):
 class ChatNotInCrmError(MethodError):
     """``CHAT_NOT_IN_CRM`` (HTTP 400): Chat does not belong to the CRM object being checked.
 
-    Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete.
+    Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add.
     """
 
 
@@ -177,14 +179,14 @@ class ChatDeleteUserPermissionDeniedError(MethodError):
 class ChatIdError(MethodError):
     """``CHAT_ID`` (HTTP 400): The specified chat identifier is incorrect.
 
-    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
     """
 
 
 class ChatTypeError(MethodError):
     """``CHAT_TYPE`` (HTTP 400): The specified chat is not an open line.
 
-    Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
     """
 
 
@@ -202,10 +204,24 @@ class UserNotOperatorError(MethodError):
     """
 
 
+class CanceledError(MethodError):
+    """``CANCELED`` (HTTP 400): You cannot send messages to the specified chat.
+
+    Documented for: imopenlines.crm.message.add.
+    """
+
+
 class AccessError(MethodError):
     """``ACCESS_ERROR`` (HTTP 400): You do not have access to the specified dialog.
 
     Documented for: imopenlines.dialog.get.
+    """
+
+
+class CantSaveQuickAnswerError(MethodError):
+    """``CANT_SAVE_QUICK_ANSWER`` (HTTP 400): Error saving quick answer.
+
+    Documented for: imopenlines.message.quick.save.
     """
 
 
@@ -435,7 +451,9 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "CHAT_TYPE": ChatTypeError,
     "USER_ID": UserIdError,
     "ERROR_USER_NOT_OPERATOR": UserNotOperatorError,
+    "CANCELED": CanceledError,
     "ACCESS_ERROR": AccessError,
+    "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,

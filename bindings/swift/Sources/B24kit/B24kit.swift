@@ -713,6 +713,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func callMethod(method: String, params: JsonValue, idempotent: Bool?) async throws  -> JsonResponse
     
     /**
+     * Where the portal's public open-line pages live.
+     *
+     * Returns the portal's base address and the path of its public contact-centre page, from which
+     * links to open lines are built. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.path.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigPathGet() async throws  -> ImopenlinesConfigPathGetResponse
+    
+    /**
+     * `imopenlines.config.path.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigPathGetBatch(calls: [ImopenlinesConfigPathGetCall], halt: Bool) async  -> [ImopenlinesConfigPathGetOutcome]
+    
+    /**
      * List the open-line chats bound to a CRM record.
      *
      * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -806,6 +824,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesCrmLeadCreateBatch(calls: [ImopenlinesCrmLeadCreateCall], halt: Bool) async  -> [ImopenlinesCrmLeadCreateOutcome]
     
     /**
+     * Post a message into the open-line chat of a CRM record.
+     *
+     * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+     * company or contact. The sender must be in the chat and see the record. Each call posts
+     * another message, so the call is not retried.
+     *
+     * Calls `imopenlines.crm.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesCrmMessageAdd(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64, message: String) async throws  -> ImopenlinesCrmMessageAddResponse
+    
+    /**
+     * `imopenlines.crm.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesCrmMessageAddBatch(calls: [ImopenlinesCrmMessageAddCall], halt: Bool) async  -> [ImopenlinesCrmMessageAddOutcome]
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -822,6 +859,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Bool) async  -> [ImopenlinesDialogGetOutcome]
+    
+    /**
+     * Save a message of an open-line chat as a quick answer.
+     *
+     * Adds the text of one message of an open-line chat to the line's quick answers, which
+     * operators insert with a click; an administrator or one of the line's operators may. Saving
+     * the same message again adds it again, so the call is not retried.
+     *
+     * Calls `imopenlines.message.quick.save` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesMessageQuickSave(chatId: Int64, messageId: Int64) async throws  -> ImopenlinesMessageQuickSaveResponse
+    
+    /**
+     * `imopenlines.message.quick.save` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesMessageQuickSaveBatch(calls: [ImopenlinesMessageQuickSaveCall], halt: Bool) async  -> [ImopenlinesMessageQuickSaveOutcome]
     
     /**
      * Start a session from a message of an open-line dialog.
@@ -931,6 +987,24 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesOperatorSpamBatch(calls: [ImopenlinesOperatorSpamCall], halt: Bool) async  -> [ImopenlinesOperatorSpamOutcome]
+    
+    /**
+     * The API revisions of Open Lines on the portal.
+     *
+     * Returns the revision of the Open Lines API for each kind of client, so a client can tell
+     * which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.revision.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesRevisionGet() async throws  -> ImopenlinesRevisionGetResponse
+    
+    /**
+     * `imopenlines.revision.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesRevisionGetBatch(calls: [ImopenlinesRevisionGetCall], halt: Bool) async  -> [ImopenlinesRevisionGetOutcome]
     
     /**
      * Rate an operator's work in a session as a supervisor.
@@ -1292,6 +1366,53 @@ open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)
 }
     
     /**
+     * Where the portal's public open-line pages live.
+     *
+     * Returns the portal's base address and the path of its public contact-centre page, from which
+     * links to open lines are built. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.path.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigPathGet()async throws  -> ImopenlinesConfigPathGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigPathGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.path.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigPathGetBatch(calls: [ImopenlinesConfigPathGetCall], halt: Bool = false)async  -> [ImopenlinesConfigPathGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigPathGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * List the open-line chats bound to a CRM record.
      *
      * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -1530,6 +1651,54 @@ open func imopenlinesCrmLeadCreateBatch(calls: [ImopenlinesCrmLeadCreateCall], h
 }
     
     /**
+     * Post a message into the open-line chat of a CRM record.
+     *
+     * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+     * company or contact. The sender must be in the chat and see the record. Each call posts
+     * another message, so the call is not retried.
+     *
+     * Calls `imopenlines.crm.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesCrmMessageAdd(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64, message: String)async throws  -> ImopenlinesCrmMessageAddResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add(
+                        self.uniffiCloneHandle(),FfiConverterTypeCrmEntityType_lower(crmEntityType),FfiConverterInt64.lower(crmEntity),FfiConverterInt64.lower(userId),FfiConverterInt64.lower(chatId),FfiConverterString.lower(message)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesCrmMessageAddResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.crm.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesCrmMessageAddBatch(calls: [ImopenlinesCrmMessageAddCall], halt: Bool = false)async  -> [ImopenlinesCrmMessageAddOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesCrmMessageAddCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesCrmMessageAddOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -1571,6 +1740,54 @@ open func imopenlinesDialogGetBatch(calls: [ImopenlinesDialogGetCall], halt: Boo
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Save a message of an open-line chat as a quick answer.
+     *
+     * Adds the text of one message of an open-line chat to the line's quick answers, which
+     * operators insert with a click; an administrator or one of the line's operators may. Saving
+     * the same message again adds it again, so the call is not retried.
+     *
+     * Calls `imopenlines.message.quick.save` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesMessageQuickSave(chatId: Int64, messageId: Int64)async throws  -> ImopenlinesMessageQuickSaveResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(chatId),FfiConverterInt64.lower(messageId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesMessageQuickSaveResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.message.quick.save` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesMessageQuickSaveBatch(calls: [ImopenlinesMessageQuickSaveCall], halt: Bool = false)async  -> [ImopenlinesMessageQuickSaveOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesMessageQuickSaveCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesMessageQuickSaveOutcome.lift,
             errorHandler: nil
             
         )
@@ -1854,6 +2071,53 @@ open func imopenlinesOperatorSpamBatch(calls: [ImopenlinesOperatorSpamCall], hal
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * The API revisions of Open Lines on the portal.
+     *
+     * Returns the revision of the Open Lines API for each kind of client, so a client can tell
+     * which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.revision.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesRevisionGet()async throws  -> ImopenlinesRevisionGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesRevisionGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.revision.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesRevisionGetBatch(calls: [ImopenlinesRevisionGetCall], halt: Bool = false)async  -> [ImopenlinesRevisionGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesRevisionGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesRevisionGetOutcome.lift,
             errorHandler: nil
             
         )
@@ -5496,6 +5760,192 @@ public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffe
 
 
 /**
+ * The parameters of one `imopenlines.config.path.get` in a batch.
+ */
+public struct ImopenlinesConfigPathGetCall: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigPathGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigPathGetCall {
+        return
+            ImopenlinesConfigPathGetCall()
+    }
+
+    public static func write(_ value: ImopenlinesConfigPathGetCall, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigPathGetCall {
+    return try FfiConverterTypeImopenlinesConfigPathGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetCall_lower(_ value: ImopenlinesConfigPathGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigPathGetCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
+ */
+public struct ImopenlinesConfigPathGetResponse: Equatable, Hashable {
+    public var result: ImopenlinesConfigPathGetResult
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: ImopenlinesConfigPathGetResult, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigPathGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigPathGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigPathGetResponse {
+        return
+            try ImopenlinesConfigPathGetResponse(
+                result: FfiConverterTypeImopenlinesConfigPathGetResult.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigPathGetResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeImopenlinesConfigPathGetResult.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigPathGetResponse {
+    return try FfiConverterTypeImopenlinesConfigPathGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetResponse_lower(_ value: ImopenlinesConfigPathGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigPathGetResponse.lower(value)
+}
+
+
+/**
+ * The address and the path. The result of `imopenlines.config.path.get`.
+ */
+public struct ImopenlinesConfigPathGetResult: Equatable, Hashable {
+    /**
+     * The portal's base address, e.g. `https://example.bitrix24.com`.
+     */
+    public var serverAddress: String
+    /**
+     * The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+     */
+    public var publicPath: String
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The portal's base address, e.g. `https://example.bitrix24.com`.
+         */serverAddress: String, 
+        /**
+         * The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+         */publicPath: String, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.serverAddress = serverAddress
+        self.publicPath = publicPath
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigPathGetResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigPathGetResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigPathGetResult {
+        return
+            try ImopenlinesConfigPathGetResult(
+                serverAddress: FfiConverterString.read(from: &buf), 
+                publicPath: FfiConverterString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigPathGetResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.serverAddress, into: &buf)
+        FfiConverterString.write(value.publicPath, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetResult_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigPathGetResult {
+    return try FfiConverterTypeImopenlinesConfigPathGetResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetResult_lower(_ value: ImopenlinesConfigPathGetResult) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigPathGetResult.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.crm.chat.get` in a batch.
  */
 public struct ImopenlinesCrmChatGetCall: Equatable, Hashable {
@@ -6082,6 +6532,132 @@ public func FfiConverterTypeImopenlinesCrmLeadCreateResponse_lower(_ value: Imop
 
 
 /**
+ * The parameters of one `imopenlines.crm.message.add` in a batch.
+ */
+public struct ImopenlinesCrmMessageAddCall: Equatable, Hashable {
+    public var crmEntityType: CrmEntityType
+    public var crmEntity: Int64
+    public var userId: Int64
+    public var chatId: Int64
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(crmEntityType: CrmEntityType, crmEntity: Int64, userId: Int64, chatId: Int64, message: String) {
+        self.crmEntityType = crmEntityType
+        self.crmEntity = crmEntity
+        self.userId = userId
+        self.chatId = chatId
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmMessageAddCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmMessageAddCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmMessageAddCall {
+        return
+            try ImopenlinesCrmMessageAddCall(
+                crmEntityType: FfiConverterTypeCrmEntityType.read(from: &buf), 
+                crmEntity: FfiConverterInt64.read(from: &buf), 
+                userId: FfiConverterInt64.read(from: &buf), 
+                chatId: FfiConverterInt64.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmMessageAddCall, into buf: inout [UInt8]) {
+        FfiConverterTypeCrmEntityType.write(value.crmEntityType, into: &buf)
+        FfiConverterInt64.write(value.crmEntity, into: &buf)
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddCall_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmMessageAddCall {
+    return try FfiConverterTypeImopenlinesCrmMessageAddCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddCall_lower(_ value: ImopenlinesCrmMessageAddCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmMessageAddCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.crm.message.add`: The identifier of the posted message. and the answer's `time`.
+ */
+public struct ImopenlinesCrmMessageAddResponse: Equatable, Hashable {
+    public var result: Int64
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Int64, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmMessageAddResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmMessageAddResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmMessageAddResponse {
+        return
+            try ImopenlinesCrmMessageAddResponse(
+                result: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesCrmMessageAddResponse, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmMessageAddResponse {
+    return try FfiConverterTypeImopenlinesCrmMessageAddResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddResponse_lower(_ value: ImopenlinesCrmMessageAddResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmMessageAddResponse.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.dialog.get` in a batch.
  */
 public struct ImopenlinesDialogGetCall: Equatable, Hashable {
@@ -6643,6 +7219,120 @@ public func FfiConverterTypeImopenlinesDialogGetResult_lift(_ buf: RustBuffer) t
 #endif
 public func FfiConverterTypeImopenlinesDialogGetResult_lower(_ value: ImopenlinesDialogGetResult) -> RustBuffer {
     return FfiConverterTypeImopenlinesDialogGetResult.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.message.quick.save` in a batch.
+ */
+public struct ImopenlinesMessageQuickSaveCall: Equatable, Hashable {
+    public var chatId: Int64
+    public var messageId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(chatId: Int64, messageId: Int64) {
+        self.chatId = chatId
+        self.messageId = messageId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageQuickSaveCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageQuickSaveCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageQuickSaveCall {
+        return
+            try ImopenlinesMessageQuickSaveCall(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                messageId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesMessageQuickSaveCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterInt64.write(value.messageId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveCall_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageQuickSaveCall {
+    return try FfiConverterTypeImopenlinesMessageQuickSaveCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveCall_lower(_ value: ImopenlinesMessageQuickSaveCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageQuickSaveCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.message.quick.save`: `true` when the message is among the quick answers. and the answer's `time`.
+ */
+public struct ImopenlinesMessageQuickSaveResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageQuickSaveResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageQuickSaveResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageQuickSaveResponse {
+        return
+            try ImopenlinesMessageQuickSaveResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesMessageQuickSaveResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageQuickSaveResponse {
+    return try FfiConverterTypeImopenlinesMessageQuickSaveResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveResponse_lower(_ value: ImopenlinesMessageQuickSaveResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageQuickSaveResponse.lower(value)
 }
 
 
@@ -7307,6 +7997,202 @@ public func FfiConverterTypeImopenlinesOperatorSpamResponse_lift(_ buf: RustBuff
 #endif
 public func FfiConverterTypeImopenlinesOperatorSpamResponse_lower(_ value: ImopenlinesOperatorSpamResponse) -> RustBuffer {
     return FfiConverterTypeImopenlinesOperatorSpamResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.revision.get` in a batch.
+ */
+public struct ImopenlinesRevisionGetCall: Equatable, Hashable {
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init() {
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesRevisionGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesRevisionGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesRevisionGetCall {
+        return
+            ImopenlinesRevisionGetCall()
+    }
+
+    public static func write(_ value: ImopenlinesRevisionGetCall, into buf: inout [UInt8]) {
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesRevisionGetCall {
+    return try FfiConverterTypeImopenlinesRevisionGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetCall_lower(_ value: ImopenlinesRevisionGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesRevisionGetCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.revision.get`: The revisions. and the answer's `time`.
+ */
+public struct ImopenlinesRevisionGetResponse: Equatable, Hashable {
+    public var result: ImopenlinesRevisionGetResult
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: ImopenlinesRevisionGetResult, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesRevisionGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesRevisionGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesRevisionGetResponse {
+        return
+            try ImopenlinesRevisionGetResponse(
+                result: FfiConverterTypeImopenlinesRevisionGetResult.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesRevisionGetResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeImopenlinesRevisionGetResult.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesRevisionGetResponse {
+    return try FfiConverterTypeImopenlinesRevisionGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetResponse_lower(_ value: ImopenlinesRevisionGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesRevisionGetResponse.lower(value)
+}
+
+
+/**
+ * The revisions. The result of `imopenlines.revision.get`.
+ */
+public struct ImopenlinesRevisionGetResult: Equatable, Hashable {
+    /**
+     * Revision of the API for REST clients.
+     */
+    public var rest: Int64
+    /**
+     * Revision for the web and desktop clients.
+     */
+    public var web: Int64
+    /**
+     * Revision for the mobile apps.
+     */
+    public var mobile: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Revision of the API for REST clients.
+         */rest: Int64, 
+        /**
+         * Revision for the web and desktop clients.
+         */web: Int64, 
+        /**
+         * Revision for the mobile apps.
+         */mobile: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.rest = rest
+        self.web = web
+        self.mobile = mobile
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesRevisionGetResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesRevisionGetResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesRevisionGetResult {
+        return
+            try ImopenlinesRevisionGetResult(
+                rest: FfiConverterInt64.read(from: &buf), 
+                web: FfiConverterInt64.read(from: &buf), 
+                mobile: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesRevisionGetResult, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.rest, into: &buf)
+        FfiConverterInt64.write(value.web, into: &buf)
+        FfiConverterInt64.write(value.mobile, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetResult_lift(_ buf: RustBuffer) throws -> ImopenlinesRevisionGetResult {
+    return try FfiConverterTypeImopenlinesRevisionGetResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetResult_lower(_ value: ImopenlinesRevisionGetResult) -> RustBuffer {
+    return FfiConverterTypeImopenlinesRevisionGetResult.lower(value)
 }
 
 
@@ -9036,12 +9922,12 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     
     
     /**
-     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
     case Argument(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
@@ -9056,7 +9942,7 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
     case ChatNotInCrm(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
@@ -9081,12 +9967,12 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ChatDeleteUserPermissionDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
@@ -9101,9 +9987,19 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case UserNotOperator(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
+     * `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add
+     */
+    case Canceled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     case Access(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save
+     */
+    case CantSaveQuickAnswer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
@@ -9544,7 +10440,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .Access(
+        case 14: return .Canceled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9556,7 +10452,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .AccessDeniedKick(
+        case 15: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9568,7 +10464,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .EmptySessionId(
+        case 16: return .CantSaveQuickAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9580,7 +10476,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .EmptyVoteParams(
+        case 17: return .AccessDeniedKick(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9592,7 +10488,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .MissingRequiredParam(
+        case 18: return .EmptySessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9604,7 +10500,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .InvalidSessionId(
+        case 19: return .EmptyVoteParams(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9616,7 +10512,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .ChatIdEmpty(
+        case 20: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9628,7 +10524,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .OperatorWrong(
+        case 21: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9640,7 +10536,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .InternalServer(
+        case 22: return .ChatIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9652,7 +10548,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .UnexpectedAnswer(
+        case 23: return .OperatorWrong(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9664,7 +10560,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .QueryLimitExceeded(
+        case 24: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9676,7 +10572,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .OperationTimeLimit(
+        case 25: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9688,7 +10584,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .BatchMethodNotAllowed(
+        case 26: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9700,7 +10596,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .BatchLengthExceeded(
+        case 27: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9712,7 +10608,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .NoAuthFound(
+        case 28: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9724,7 +10620,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .InvalidRequest(
+        case 29: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9736,7 +10632,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .OverloadLimit(
+        case 30: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9748,7 +10644,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .PlanAccessDenied(
+        case 31: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9760,7 +10656,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .InvalidCredentials(
+        case 32: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9772,7 +10668,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .ManifestIsNotAvailable(
+        case 33: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9784,7 +10680,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .MethodNotFound(
+        case 34: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9796,7 +10692,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .InsufficientScope(
+        case 35: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9808,7 +10704,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .ExpiredToken(
+        case 36: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9820,7 +10716,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .InvalidToken(
+        case 37: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9832,7 +10728,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .UserAccess(
+        case 38: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9844,7 +10740,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .PortalDeleted(
+        case 39: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9856,7 +10752,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 40: return .UnknownCode(
+        case 40: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9868,7 +10764,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 41: return .Http(
+        case 41: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9880,7 +10776,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 42: return .PortalMoved(
+        case 42: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9892,7 +10788,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 43: return .Connect(
+        case 43: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9904,7 +10800,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 44: return .Tls(
+        case 44: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9916,7 +10812,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 45: return .RequestTimeout(
+        case 45: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9928,7 +10824,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 46: return .ConnectionLost(
+        case 46: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9940,7 +10836,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 47: return .Protocol(
+        case 47: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9952,7 +10848,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 48: return .InvalidArgument(
+        case 48: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9964,7 +10860,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 49: return .Config(
+        case 49: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9976,7 +10872,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 50: return .TokenRefresh(
+        case 50: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -9988,7 +10884,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 51: return .Skipped(
+        case 51: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -10000,7 +10896,31 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 52: return .Internal(
+        case 52: return .TokenRefresh(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 53: return .Skipped(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 54: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -10206,7 +11126,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10220,7 +11140,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10234,7 +11154,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10248,7 +11168,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10262,7 +11182,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10276,7 +11196,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10290,7 +11210,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10304,7 +11224,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10318,7 +11238,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10332,7 +11252,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10346,7 +11266,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10360,7 +11280,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10374,7 +11294,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10388,7 +11308,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10402,7 +11322,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10416,7 +11336,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10430,7 +11350,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10444,7 +11364,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10458,7 +11378,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10472,7 +11392,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10486,7 +11406,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10500,7 +11420,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10514,7 +11434,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10528,7 +11448,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10542,7 +11462,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10556,7 +11476,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10570,7 +11490,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10584,7 +11504,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10598,7 +11518,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(42))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10612,7 +11532,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(43))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10626,7 +11546,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(44))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10640,7 +11560,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(45))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10654,7 +11574,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(46))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10668,7 +11588,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(47))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10682,7 +11602,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(48))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10696,7 +11616,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(49))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10710,7 +11630,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(50))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10724,7 +11644,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(51))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -10738,8 +11658,36 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(52))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(53))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(54))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -11057,6 +12005,81 @@ public func FfiConverterTypeCrmEntityType_lift(_ buf: RustBuffer) throws -> CrmE
 #endif
 public func FfiConverterTypeCrmEntityType_lower(_ value: CrmEntityType) -> RustBuffer {
     return FfiConverterTypeCrmEntityType.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.config.path.get` in a batch.
+ */
+
+public enum ImopenlinesConfigPathGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigPathGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigPathGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigPathGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigPathGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigPathGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigPathGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigPathGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigPathGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigPathGetOutcome {
+    return try FfiConverterTypeImopenlinesConfigPathGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigPathGetOutcome_lower(_ value: ImopenlinesConfigPathGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigPathGetOutcome.lower(value)
 }
 
 
@@ -11437,6 +12460,81 @@ public func FfiConverterTypeImopenlinesCrmLeadCreateOutcome_lower(_ value: Imope
 
 
 /**
+ * The outcome of one `imopenlines.crm.message.add` in a batch.
+ */
+
+public enum ImopenlinesCrmMessageAddOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesCrmMessageAddResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesCrmMessageAddOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesCrmMessageAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesCrmMessageAddOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesCrmMessageAddOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesCrmMessageAddResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesCrmMessageAddOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesCrmMessageAddResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesCrmMessageAddOutcome {
+    return try FfiConverterTypeImopenlinesCrmMessageAddOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesCrmMessageAddOutcome_lower(_ value: ImopenlinesCrmMessageAddOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesCrmMessageAddOutcome.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 
@@ -11507,6 +12605,81 @@ public func FfiConverterTypeImopenlinesDialogGetOutcome_lift(_ buf: RustBuffer) 
 #endif
 public func FfiConverterTypeImopenlinesDialogGetOutcome_lower(_ value: ImopenlinesDialogGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesDialogGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.message.quick.save` in a batch.
+ */
+
+public enum ImopenlinesMessageQuickSaveOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesMessageQuickSaveResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesMessageQuickSaveOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesMessageQuickSaveOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesMessageQuickSaveOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesMessageQuickSaveOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesMessageQuickSaveResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesMessageQuickSaveOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesMessageQuickSaveResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesMessageQuickSaveOutcome {
+    return try FfiConverterTypeImopenlinesMessageQuickSaveOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesMessageQuickSaveOutcome_lower(_ value: ImopenlinesMessageQuickSaveOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesMessageQuickSaveOutcome.lower(value)
 }
 
 
@@ -11957,6 +13130,81 @@ public func FfiConverterTypeImopenlinesOperatorSpamOutcome_lift(_ buf: RustBuffe
 #endif
 public func FfiConverterTypeImopenlinesOperatorSpamOutcome_lower(_ value: ImopenlinesOperatorSpamOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesOperatorSpamOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.revision.get` in a batch.
+ */
+
+public enum ImopenlinesRevisionGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesRevisionGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesRevisionGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesRevisionGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesRevisionGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesRevisionGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesRevisionGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesRevisionGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesRevisionGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesRevisionGetOutcome {
+    return try FfiConverterTypeImopenlinesRevisionGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesRevisionGetOutcome_lower(_ value: ImopenlinesRevisionGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesRevisionGetOutcome.lower(value)
 }
 
 
@@ -13989,6 +15237,31 @@ fileprivate struct FfiConverterSequenceTypeCrmChat: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigPathGetCall]
+
+    public static func write(_ value: [ImopenlinesConfigPathGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigPathGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigPathGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigPathGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigPathGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesCrmChatGetCall]
 
@@ -14114,6 +15387,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConv
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmMessageAddCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmMessageAddCall]
+
+    public static func write(_ value: [ImopenlinesCrmMessageAddCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmMessageAddCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmMessageAddCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmMessageAddCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmMessageAddCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesDialogGetCall]
 
@@ -14131,6 +15429,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverte
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesDialogGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesMessageQuickSaveCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesMessageQuickSaveCall]
+
+    public static func write(_ value: [ImopenlinesMessageQuickSaveCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesMessageQuickSaveCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesMessageQuickSaveCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesMessageQuickSaveCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesMessageQuickSaveCall.read(from: &buf))
         }
         return seq
     }
@@ -14281,6 +15604,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesOperatorSpamCall: FfiConve
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesOperatorSpamCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesRevisionGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesRevisionGetCall]
+
+    public static func write(_ value: [ImopenlinesRevisionGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesRevisionGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesRevisionGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesRevisionGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesRevisionGetCall.read(from: &buf))
         }
         return seq
     }
@@ -14564,6 +15912,31 @@ fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigPathGetOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigPathGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigPathGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigPathGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigPathGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigPathGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesCrmChatGetLastIdOutcome]
 
@@ -14689,6 +16062,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome: FfiC
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesCrmMessageAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesCrmMessageAddOutcome]
+
+    public static func write(_ value: [ImopenlinesCrmMessageAddOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesCrmMessageAddOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesCrmMessageAddOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesCrmMessageAddOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesCrmMessageAddOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesDialogGetOutcome]
 
@@ -14706,6 +16104,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConve
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesDialogGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesMessageQuickSaveOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesMessageQuickSaveOutcome]
+
+    public static func write(_ value: [ImopenlinesMessageQuickSaveOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesMessageQuickSaveOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesMessageQuickSaveOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesMessageQuickSaveOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesMessageQuickSaveOutcome.read(from: &buf))
         }
         return seq
     }
@@ -14856,6 +16279,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome: FfiCo
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesOperatorSpamOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesRevisionGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesRevisionGetOutcome]
+
+    public static func write(_ value: [ImopenlinesRevisionGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesRevisionGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesRevisionGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesRevisionGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesRevisionGetOutcome.read(from: &buf))
         }
         return seq
     }
@@ -15445,6 +16893,12 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() != 1088) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() != 31975) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 53004) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -15475,10 +16929,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() != 28147) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() != 13310) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() != 53893) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 38540) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() != 40049) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() != 35765) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() != 26537) {
@@ -15515,6 +16981,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() != 23988) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() != 55432) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() != 3865) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() != 43677) {

@@ -2,6 +2,8 @@
 //! One module per Bitrix24 method: its parameters, its result, its documented errors and how
 //! the runtime calls it (`Method`). The calls on the clients are in `calls`.
 
+mod imopenlines_config_path_get;
+pub use imopenlines_config_path_get::*;
 mod imopenlines_crm_chat_get;
 pub use imopenlines_crm_chat_get::*;
 mod imopenlines_crm_chat_get_last_id;
@@ -12,8 +14,12 @@ mod imopenlines_crm_chat_user_delete;
 pub use imopenlines_crm_chat_user_delete::*;
 mod imopenlines_crm_lead_create;
 pub use imopenlines_crm_lead_create::*;
+mod imopenlines_crm_message_add;
+pub use imopenlines_crm_message_add::*;
 mod imopenlines_dialog_get;
 pub use imopenlines_dialog_get::*;
+mod imopenlines_message_quick_save;
+pub use imopenlines_message_quick_save::*;
 mod imopenlines_message_session_start;
 pub use imopenlines_message_session_start::*;
 mod imopenlines_operator_another_finish;
@@ -26,6 +32,8 @@ mod imopenlines_operator_skip;
 pub use imopenlines_operator_skip::*;
 mod imopenlines_operator_spam;
 pub use imopenlines_operator_spam::*;
+mod imopenlines_revision_get;
+pub use imopenlines_revision_get::*;
 mod imopenlines_session_head_vote;
 pub use imopenlines_session_head_vote::*;
 mod imopenlines_session_history_get;

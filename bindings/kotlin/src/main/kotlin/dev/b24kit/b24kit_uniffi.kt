@@ -759,6 +759,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch(
@@ -779,9 +783,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start(
     ): Int
@@ -806,6 +818,10 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote(
     ): Int
@@ -917,6 +933,10 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_call_method(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`idempotent`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get(`ptr`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`activeOnly`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
@@ -937,9 +957,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_lead_create_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`userId`: Long,`chatId`: Long,`message`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get(`ptr`: Long,`chatId`: RustBuffer.ByValue,`dialogId`: RustBuffer.ByValue,`sessionId`: RustBuffer.ByValue,`userCode`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_dialog_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save(`ptr`: Long,`chatId`: Long,`messageId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_session_start(`ptr`: Long,`chatId`: Long,`messageId`: Long,
     ): Long
@@ -964,6 +992,10 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_operator_spam(`ptr`: Long,`chatId`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_operator_spam_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get(`ptr`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_head_vote(`ptr`: Long,`sessionId`: Long,`rating`: RustBuffer.ByValue,`comment`: RustBuffer.ByValue,
     ): Long
@@ -1200,6 +1232,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() and 0xFFFF) != 1088) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() and 0xFFFF) != 31975) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 53004) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1230,10 +1268,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() and 0xFFFF) != 28147) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() and 0xFFFF) != 13310) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() and 0xFFFF) != 53893) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 38540) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() and 0xFFFF) != 40049) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() and 0xFFFF) != 35765) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() and 0xFFFF) != 26537) {
@@ -1270,6 +1320,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() and 0xFFFF) != 23988) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() and 0xFFFF) != 55432) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() and 0xFFFF) != 3865) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() and 0xFFFF) != 43677) {
@@ -2009,6 +2065,24 @@ public interface ClientInterface {
     suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean? = null): JsonResponse
     
     /**
+     * Where the portal's public open-line pages live.
+     *
+     * Returns the portal's base address and the path of its public contact-centre page, from which
+     * links to open lines are built. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.path.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigPathGet`(): ImopenlinesConfigPathGetResponse
+    
+    /**
+     * `imopenlines.config.path.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigPathGetBatch`(`calls`: List<ImopenlinesConfigPathGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigPathGetOutcome>
+    
+    /**
      * List the open-line chats bound to a CRM record.
      *
      * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -2102,6 +2176,25 @@ public interface ClientInterface {
     suspend fun `imopenlinesCrmLeadCreateBatch`(`calls`: List<ImopenlinesCrmLeadCreateCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmLeadCreateOutcome>
     
     /**
+     * Post a message into the open-line chat of a CRM record.
+     *
+     * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+     * company or contact. The sender must be in the chat and see the record. Each call posts
+     * another message, so the call is not retried.
+     *
+     * Calls `imopenlines.crm.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesCrmMessageAdd`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long, `message`: kotlin.String): ImopenlinesCrmMessageAddResponse
+    
+    /**
+     * `imopenlines.crm.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesCrmMessageAddBatch`(`calls`: List<ImopenlinesCrmMessageAddCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesCrmMessageAddOutcome>
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -2118,6 +2211,25 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesDialogGetBatch`(`calls`: List<ImopenlinesDialogGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesDialogGetOutcome>
+    
+    /**
+     * Save a message of an open-line chat as a quick answer.
+     *
+     * Adds the text of one message of an open-line chat to the line's quick answers, which
+     * operators insert with a click; an administrator or one of the line's operators may. Saving
+     * the same message again adds it again, so the call is not retried.
+     *
+     * Calls `imopenlines.message.quick.save` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesMessageQuickSave`(`chatId`: kotlin.Long, `messageId`: kotlin.Long): ImopenlinesMessageQuickSaveResponse
+    
+    /**
+     * `imopenlines.message.quick.save` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesMessageQuickSaveBatch`(`calls`: List<ImopenlinesMessageQuickSaveCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesMessageQuickSaveOutcome>
     
     /**
      * Start a session from a message of an open-line dialog.
@@ -2227,6 +2339,24 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesOperatorSpamBatch`(`calls`: List<ImopenlinesOperatorSpamCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesOperatorSpamOutcome>
+    
+    /**
+     * The API revisions of Open Lines on the portal.
+     *
+     * Returns the revision of the Open Lines API for each kind of client, so a client can tell
+     * which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.revision.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesRevisionGet`(): ImopenlinesRevisionGetResponse
+    
+    /**
+     * `imopenlines.revision.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesRevisionGetBatch`(`calls`: List<ImopenlinesRevisionGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesRevisionGetOutcome>
     
     /**
      * Rate an operator's work in a session as a supervisor.
@@ -2628,6 +2758,63 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Where the portal's public open-line pages live.
+     *
+     * Returns the portal's base address and the path of its public contact-centre page, from which
+     * links to open lines are built. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.path.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigPathGet`() : ImopenlinesConfigPathGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigPathGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.path.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigPathGetBatch`(`calls`: List<ImopenlinesConfigPathGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigPathGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigPathGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * List the open-line chats bound to a CRM record.
      *
      * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -2930,6 +3117,69 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Post a message into the open-line chat of a CRM record.
+     *
+     * Posts a message on behalf of a user or bot into an open-line chat bound to a lead, deal,
+     * company or contact. The sender must be in the chat and see the record. Each call posts
+     * another message, so the call is not retried.
+     *
+     * Calls `imopenlines.crm.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmMessageAdd`(`crmEntityType`: CrmEntityType, `crmEntity`: kotlin.Long, `userId`: kotlin.Long, `chatId`: kotlin.Long, `message`: kotlin.String) : ImopenlinesCrmMessageAddResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add(
+                uniffiHandle,
+                
+        FfiConverterTypeCrmEntityType.lower(`crmEntityType`),
+        FfiConverterLong.lower(`crmEntity`),
+        FfiConverterLong.lower(`userId`),
+        FfiConverterLong.lower(`chatId`),
+        FfiConverterString.lower(`message`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesCrmMessageAddResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.crm.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesCrmMessageAddBatch`(`calls`: List<ImopenlinesCrmMessageAddCall>, `halt`: kotlin.Boolean) : List<ImopenlinesCrmMessageAddOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_message_add_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesCrmMessageAddCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesCrmMessageAddOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Get the open-line dialog (chat) an identifier refers to.
      *
      * Returns the operator's dialog (chat) in the open line, found by exactly one of its
@@ -2984,6 +3234,66 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesDialogGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Save a message of an open-line chat as a quick answer.
+     *
+     * Adds the text of one message of an open-line chat to the line's quick answers, which
+     * operators insert with a click; an administrator or one of the line's operators may. Saving
+     * the same message again adds it again, so the call is not retried.
+     *
+     * Calls `imopenlines.message.quick.save` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesMessageQuickSave`(`chatId`: kotlin.Long, `messageId`: kotlin.Long) : ImopenlinesMessageQuickSaveResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`chatId`),
+        FfiConverterLong.lower(`messageId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesMessageQuickSaveResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.message.quick.save` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesMessageQuickSaveBatch`(`calls`: List<ImopenlinesMessageQuickSaveCall>, `halt`: kotlin.Boolean) : List<ImopenlinesMessageQuickSaveOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_message_quick_save_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesMessageQuickSaveCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesMessageQuickSaveOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -3334,6 +3644,63 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The API revisions of Open Lines on the portal.
+     *
+     * Returns the revision of the Open Lines API for each kind of client, so a client can tell
+     * which behaviour the portal has. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.revision.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesRevisionGet`() : ImopenlinesRevisionGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesRevisionGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.revision.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesRevisionGetBatch`(`calls`: List<ImopenlinesRevisionGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesRevisionGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_revision_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesRevisionGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesRevisionGetOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -7230,6 +7597,134 @@ public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
 
 
 /**
+ * The parameters of one `imopenlines.config.path.get` in a batch.
+ */
+class ImopenlinesConfigPathGetCall {
+    override fun equals(other: Any?): Boolean {
+        return other is ImopenlinesConfigPathGetCall
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer<ImopenlinesConfigPathGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigPathGetCall {
+        return ImopenlinesConfigPathGetCall()
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigPathGetCall) = 0UL
+
+    override fun write(value: ImopenlinesConfigPathGetCall, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
+ */
+data class ImopenlinesConfigPathGetResponse (
+    var `result`: ImopenlinesConfigPathGetResult
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigPathGetResponse: FfiConverterRustBuffer<ImopenlinesConfigPathGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigPathGetResponse {
+        return ImopenlinesConfigPathGetResponse(
+            FfiConverterTypeImopenlinesConfigPathGetResult.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigPathGetResponse) = (
+            FfiConverterTypeImopenlinesConfigPathGetResult.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigPathGetResponse, buf: ByteBuffer) {
+            FfiConverterTypeImopenlinesConfigPathGetResult.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The address and the path. The result of `imopenlines.config.path.get`.
+ */
+data class ImopenlinesConfigPathGetResult (
+    /**
+     * The portal's base address, e.g. `https://example.bitrix24.com`.
+     */
+    var `serverAddress`: kotlin.String
+    , 
+    /**
+     * The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
+     */
+    var `publicPath`: kotlin.String
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigPathGetResult: FfiConverterRustBuffer<ImopenlinesConfigPathGetResult> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigPathGetResult {
+        return ImopenlinesConfigPathGetResult(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigPathGetResult) = (
+            FfiConverterString.allocationSize(value.`serverAddress`) +
+            FfiConverterString.allocationSize(value.`publicPath`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ImopenlinesConfigPathGetResult, buf: ByteBuffer) {
+            FfiConverterString.write(value.`serverAddress`, buf)
+            FfiConverterString.write(value.`publicPath`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.crm.chat.get` in a batch.
  */
 data class ImopenlinesCrmChatGetCall (
@@ -7653,6 +8148,103 @@ public object FfiConverterTypeImopenlinesCrmLeadCreateResponse: FfiConverterRust
 
     override fun write(value: ImopenlinesCrmLeadCreateResponse, buf: ByteBuffer) {
             FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.crm.message.add` in a batch.
+ */
+data class ImopenlinesCrmMessageAddCall (
+    var `crmEntityType`: CrmEntityType
+    , 
+    var `crmEntity`: kotlin.Long
+    , 
+    var `userId`: kotlin.Long
+    , 
+    var `chatId`: kotlin.Long
+    , 
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmMessageAddCall: FfiConverterRustBuffer<ImopenlinesCrmMessageAddCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmMessageAddCall {
+        return ImopenlinesCrmMessageAddCall(
+            FfiConverterTypeCrmEntityType.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmMessageAddCall) = (
+            FfiConverterTypeCrmEntityType.allocationSize(value.`crmEntityType`) +
+            FfiConverterLong.allocationSize(value.`crmEntity`) +
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: ImopenlinesCrmMessageAddCall, buf: ByteBuffer) {
+            FfiConverterTypeCrmEntityType.write(value.`crmEntityType`, buf)
+            FfiConverterLong.write(value.`crmEntity`, buf)
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.crm.message.add`: The identifier of the posted message. and the answer's `time`.
+ */
+data class ImopenlinesCrmMessageAddResponse (
+    var `result`: kotlin.Long
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmMessageAddResponse: FfiConverterRustBuffer<ImopenlinesCrmMessageAddResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesCrmMessageAddResponse {
+        return ImopenlinesCrmMessageAddResponse(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmMessageAddResponse) = (
+            FfiConverterLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesCrmMessageAddResponse, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
@@ -8091,6 +8683,88 @@ public object FfiConverterTypeImopenlinesDialogGetResult: FfiConverterRustBuffer
             FfiConverterOptionalSequenceLong.write(value.`managerList`, buf)
             FfiConverterOptionalTypeChatMessageViews.write(value.`lastMessageViews`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.message.quick.save` in a batch.
+ */
+data class ImopenlinesMessageQuickSaveCall (
+    var `chatId`: kotlin.Long
+    , 
+    var `messageId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageQuickSaveCall: FfiConverterRustBuffer<ImopenlinesMessageQuickSaveCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesMessageQuickSaveCall {
+        return ImopenlinesMessageQuickSaveCall(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageQuickSaveCall) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterLong.allocationSize(value.`messageId`)
+    )
+
+    override fun write(value: ImopenlinesMessageQuickSaveCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterLong.write(value.`messageId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.message.quick.save`: `true` when the message is among the quick answers. and the answer's `time`.
+ */
+data class ImopenlinesMessageQuickSaveResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageQuickSaveResponse: FfiConverterRustBuffer<ImopenlinesMessageQuickSaveResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesMessageQuickSaveResponse {
+        return ImopenlinesMessageQuickSaveResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageQuickSaveResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesMessageQuickSaveResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
 
@@ -8558,6 +9232,142 @@ public object FfiConverterTypeImopenlinesOperatorSpamResponse: FfiConverterRustB
     override fun write(value: ImopenlinesOperatorSpamResponse, buf: ByteBuffer) {
             FfiConverterBoolean.write(value.`result`, buf)
             FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.revision.get` in a batch.
+ */
+class ImopenlinesRevisionGetCall {
+    override fun equals(other: Any?): Boolean {
+        return other is ImopenlinesRevisionGetCall
+    }
+
+    override fun hashCode(): Int {
+        return javaClass.hashCode()
+    }
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesRevisionGetCall: FfiConverterRustBuffer<ImopenlinesRevisionGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesRevisionGetCall {
+        return ImopenlinesRevisionGetCall()
+    }
+
+    override fun allocationSize(value: ImopenlinesRevisionGetCall) = 0UL
+
+    override fun write(value: ImopenlinesRevisionGetCall, buf: ByteBuffer) {
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.revision.get`: The revisions. and the answer's `time`.
+ */
+data class ImopenlinesRevisionGetResponse (
+    var `result`: ImopenlinesRevisionGetResult
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesRevisionGetResponse: FfiConverterRustBuffer<ImopenlinesRevisionGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesRevisionGetResponse {
+        return ImopenlinesRevisionGetResponse(
+            FfiConverterTypeImopenlinesRevisionGetResult.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesRevisionGetResponse) = (
+            FfiConverterTypeImopenlinesRevisionGetResult.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesRevisionGetResponse, buf: ByteBuffer) {
+            FfiConverterTypeImopenlinesRevisionGetResult.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The revisions. The result of `imopenlines.revision.get`.
+ */
+data class ImopenlinesRevisionGetResult (
+    /**
+     * Revision of the API for REST clients.
+     */
+    var `rest`: kotlin.Long
+    , 
+    /**
+     * Revision for the web and desktop clients.
+     */
+    var `web`: kotlin.Long
+    , 
+    /**
+     * Revision for the mobile apps.
+     */
+    var `mobile`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesRevisionGetResult: FfiConverterRustBuffer<ImopenlinesRevisionGetResult> {
+    override fun read(buf: ByteBuffer): ImopenlinesRevisionGetResult {
+        return ImopenlinesRevisionGetResult(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesRevisionGetResult) = (
+            FfiConverterLong.allocationSize(value.`rest`) +
+            FfiConverterLong.allocationSize(value.`web`) +
+            FfiConverterLong.allocationSize(value.`mobile`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ImopenlinesRevisionGetResult, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`rest`, buf)
+            FfiConverterLong.write(value.`web`, buf)
+            FfiConverterLong.write(value.`mobile`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
 
@@ -9813,7 +10623,7 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
 sealed class B24kitException: kotlin.Exception() {
     
     /**
-     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     class AccessDenied(
         
@@ -9842,7 +10652,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
     class Argument(
         
@@ -9929,7 +10739,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+     * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
     class ChatNotInCrm(
         
@@ -10074,7 +10884,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     class ChatId(
         
@@ -10103,7 +10913,7 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
-     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+     * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
     class ChatType(
         
@@ -10190,9 +11000,67 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
+     * `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add
+     */
+    class Canceled(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
     class Access(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save
+     */
+    class CantSaveQuickAnswer(
         
         val `reason`: kotlin.String, 
         
@@ -11564,7 +12432,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.Access(
+            14 -> B24kitException.Canceled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11576,7 +12444,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.AccessDeniedKick(
+            15 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11588,7 +12456,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.EmptySessionId(
+            16 -> B24kitException.CantSaveQuickAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11600,7 +12468,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.EmptyVoteParams(
+            17 -> B24kitException.AccessDeniedKick(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11612,7 +12480,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.MissingRequiredParam(
+            18 -> B24kitException.EmptySessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11624,7 +12492,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.InvalidSessionId(
+            19 -> B24kitException.EmptyVoteParams(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11636,7 +12504,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.ChatIdEmpty(
+            20 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11648,7 +12516,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.OperatorWrong(
+            21 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11660,7 +12528,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.InternalServer(
+            22 -> B24kitException.ChatIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11672,7 +12540,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.UnexpectedAnswer(
+            23 -> B24kitException.OperatorWrong(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11684,7 +12552,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.QueryLimitExceeded(
+            24 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11696,7 +12564,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.OperationTimeLimit(
+            25 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11708,7 +12576,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.BatchMethodNotAllowed(
+            26 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11720,7 +12588,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.BatchLengthExceeded(
+            27 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11732,7 +12600,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.NoAuthFound(
+            28 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11744,7 +12612,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.InvalidRequest(
+            29 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11756,7 +12624,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.OverloadLimit(
+            30 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11768,7 +12636,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.PlanAccessDenied(
+            31 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11780,7 +12648,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.InvalidCredentials(
+            32 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11792,7 +12660,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.ManifestIsNotAvailable(
+            33 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11804,7 +12672,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.MethodNotFound(
+            34 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11816,7 +12684,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.InsufficientScope(
+            35 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11828,7 +12696,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.ExpiredToken(
+            36 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11840,7 +12708,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.InvalidToken(
+            37 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11852,7 +12720,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.UserAccess(
+            38 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11864,7 +12732,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.PortalDeleted(
+            39 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11876,7 +12744,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            40 -> B24kitException.UnknownCode(
+            40 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11888,7 +12756,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            41 -> B24kitException.Http(
+            41 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11900,7 +12768,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            42 -> B24kitException.PortalMoved(
+            42 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11912,7 +12780,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            43 -> B24kitException.Connect(
+            43 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11924,7 +12792,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            44 -> B24kitException.Tls(
+            44 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11936,7 +12804,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            45 -> B24kitException.RequestTimeout(
+            45 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11948,7 +12816,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            46 -> B24kitException.ConnectionLost(
+            46 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11960,7 +12828,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            47 -> B24kitException.Protocol(
+            47 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11972,7 +12840,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            48 -> B24kitException.InvalidArgument(
+            48 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11984,7 +12852,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            49 -> B24kitException.Config(
+            49 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -11996,7 +12864,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            50 -> B24kitException.TokenRefresh(
+            50 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12008,7 +12876,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            51 -> B24kitException.Skipped(
+            51 -> B24kitException.Config(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12020,7 +12888,31 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            52 -> B24kitException.Internal(
+            52 -> B24kitException.TokenRefresh(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            53 -> B24kitException.Skipped(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            54 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -12220,7 +13112,35 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`kind`)
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
+            is B24kitException.Canceled -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
             is B24kitException.Access -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.CantSaveQuickAnswer -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -12953,7 +13873,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Access -> {
+            is B24kitException.Canceled -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12967,7 +13887,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDeniedKick -> {
+            is B24kitException.Access -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12981,7 +13901,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptySessionId -> {
+            is B24kitException.CantSaveQuickAnswer -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -12995,7 +13915,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptyVoteParams -> {
+            is B24kitException.AccessDeniedKick -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13009,7 +13929,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MissingRequiredParam -> {
+            is B24kitException.EmptySessionId -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13023,7 +13943,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidSessionId -> {
+            is B24kitException.EmptyVoteParams -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13037,7 +13957,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatIdEmpty -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13051,7 +13971,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperatorWrong -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13065,7 +13985,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.ChatIdEmpty -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13079,7 +13999,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.OperatorWrong -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13093,7 +14013,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13107,7 +14027,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13121,7 +14041,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13135,7 +14055,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13149,7 +14069,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13163,7 +14083,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13177,7 +14097,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13191,7 +14111,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13205,7 +14125,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13219,7 +14139,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13233,7 +14153,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13247,7 +14167,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13261,7 +14181,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13275,7 +14195,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13289,7 +14209,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13303,7 +14223,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(39)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13317,7 +14237,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13331,7 +14251,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13345,7 +14265,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(42)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13359,7 +14279,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.Http -> {
                 buf.putInt(43)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13373,7 +14293,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(44)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13387,7 +14307,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.Connect -> {
                 buf.putInt(45)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13401,7 +14321,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.Tls -> {
                 buf.putInt(46)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13415,7 +14335,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(47)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13429,7 +14349,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(48)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13443,7 +14363,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(49)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13457,7 +14377,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(50)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13471,7 +14391,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.Config -> {
                 buf.putInt(51)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -13485,8 +14405,36 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(52)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Skipped -> {
+                buf.putInt(53)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(54)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -13957,6 +14905,92 @@ public object FfiConverterTypeCrmEntityType : FfiConverterRustBuffer<CrmEntityTy
 
 
 /**
+ * The outcome of one `imopenlines.config.path.get` in a batch.
+ */
+sealed class ImopenlinesConfigPathGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigPathGetResponse) : ImopenlinesConfigPathGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigPathGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigPathGetOutcome : FfiConverterRustBuffer<ImopenlinesConfigPathGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigPathGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigPathGetOutcome.Success(
+                FfiConverterTypeImopenlinesConfigPathGetResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigPathGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigPathGetOutcome): ULong = when(value) {
+        is ImopenlinesConfigPathGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigPathGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigPathGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigPathGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigPathGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigPathGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigPathGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.crm.chat.getLastId` in a batch.
  */
 sealed class ImopenlinesCrmChatGetLastIdOutcome {
@@ -14387,6 +15421,92 @@ public object FfiConverterTypeImopenlinesCrmLeadCreateOutcome : FfiConverterRust
 
 
 /**
+ * The outcome of one `imopenlines.crm.message.add` in a batch.
+ */
+sealed class ImopenlinesCrmMessageAddOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesCrmMessageAddResponse) : ImopenlinesCrmMessageAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesCrmMessageAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesCrmMessageAddOutcome : FfiConverterRustBuffer<ImopenlinesCrmMessageAddOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesCrmMessageAddOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesCrmMessageAddOutcome.Success(
+                FfiConverterTypeImopenlinesCrmMessageAddResponse.read(buf),
+                )
+            2 -> ImopenlinesCrmMessageAddOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesCrmMessageAddOutcome): ULong = when(value) {
+        is ImopenlinesCrmMessageAddOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesCrmMessageAddResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesCrmMessageAddOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesCrmMessageAddOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesCrmMessageAddOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesCrmMessageAddResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesCrmMessageAddOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.dialog.get` in a batch.
  */
 sealed class ImopenlinesDialogGetOutcome {
@@ -14460,6 +15580,92 @@ public object FfiConverterTypeImopenlinesDialogGetOutcome : FfiConverterRustBuff
                 Unit
             }
             is ImopenlinesDialogGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.message.quick.save` in a batch.
+ */
+sealed class ImopenlinesMessageQuickSaveOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesMessageQuickSaveResponse) : ImopenlinesMessageQuickSaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesMessageQuickSaveOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesMessageQuickSaveOutcome : FfiConverterRustBuffer<ImopenlinesMessageQuickSaveOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesMessageQuickSaveOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesMessageQuickSaveOutcome.Success(
+                FfiConverterTypeImopenlinesMessageQuickSaveResponse.read(buf),
+                )
+            2 -> ImopenlinesMessageQuickSaveOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesMessageQuickSaveOutcome): ULong = when(value) {
+        is ImopenlinesMessageQuickSaveOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesMessageQuickSaveResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesMessageQuickSaveOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesMessageQuickSaveOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesMessageQuickSaveOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesMessageQuickSaveResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesMessageQuickSaveOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -14976,6 +16182,92 @@ public object FfiConverterTypeImopenlinesOperatorSpamOutcome : FfiConverterRustB
                 Unit
             }
             is ImopenlinesOperatorSpamOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.revision.get` in a batch.
+ */
+sealed class ImopenlinesRevisionGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesRevisionGetResponse) : ImopenlinesRevisionGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesRevisionGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesRevisionGetOutcome : FfiConverterRustBuffer<ImopenlinesRevisionGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesRevisionGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesRevisionGetOutcome.Success(
+                FfiConverterTypeImopenlinesRevisionGetResponse.read(buf),
+                )
+            2 -> ImopenlinesRevisionGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesRevisionGetOutcome): ULong = when(value) {
+        is ImopenlinesRevisionGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesRevisionGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesRevisionGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesRevisionGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesRevisionGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesRevisionGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesRevisionGetOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -17525,6 +18817,34 @@ public object FfiConverterSequenceTypeCrmChat: FfiConverterRustBuffer<List<CrmCh
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer<List<ImopenlinesConfigPathGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigPathGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigPathGetCall>(len) {
+            FfiConverterTypeImopenlinesConfigPathGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigPathGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigPathGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigPathGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigPathGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesCrmChatGetCall: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetCall> {
         val len = buf.getInt()
@@ -17665,6 +18985,34 @@ public object FfiConverterSequenceTypeImopenlinesCrmLeadCreateCall: FfiConverter
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesCrmMessageAddCall: FfiConverterRustBuffer<List<ImopenlinesCrmMessageAddCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmMessageAddCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmMessageAddCall>(len) {
+            FfiConverterTypeImopenlinesCrmMessageAddCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmMessageAddCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmMessageAddCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmMessageAddCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmMessageAddCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRustBuffer<List<ImopenlinesDialogGetCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetCall> {
         val len = buf.getInt()
@@ -17683,6 +19031,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetCall: FfiConverterRust
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesDialogGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesMessageQuickSaveCall: FfiConverterRustBuffer<List<ImopenlinesMessageQuickSaveCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesMessageQuickSaveCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesMessageQuickSaveCall>(len) {
+            FfiConverterTypeImopenlinesMessageQuickSaveCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesMessageQuickSaveCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesMessageQuickSaveCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesMessageQuickSaveCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesMessageQuickSaveCall.write(it, buf)
         }
     }
 }
@@ -17851,6 +19227,34 @@ public object FfiConverterSequenceTypeImopenlinesOperatorSpamCall: FfiConverterR
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesOperatorSpamCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesRevisionGetCall: FfiConverterRustBuffer<List<ImopenlinesRevisionGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesRevisionGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesRevisionGetCall>(len) {
+            FfiConverterTypeImopenlinesRevisionGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesRevisionGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesRevisionGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesRevisionGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesRevisionGetCall.write(it, buf)
         }
     }
 }
@@ -18169,6 +19573,34 @@ public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<Nam
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigPathGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigPathGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigPathGetOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigPathGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigPathGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigPathGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigPathGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigPathGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesCrmChatGetLastIdOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmChatGetLastIdOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesCrmChatGetLastIdOutcome> {
         val len = buf.getInt()
@@ -18309,6 +19741,34 @@ public object FfiConverterSequenceTypeImopenlinesCrmLeadCreateOutcome: FfiConver
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesCrmMessageAddOutcome: FfiConverterRustBuffer<List<ImopenlinesCrmMessageAddOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesCrmMessageAddOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesCrmMessageAddOutcome>(len) {
+            FfiConverterTypeImopenlinesCrmMessageAddOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesCrmMessageAddOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesCrmMessageAddOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesCrmMessageAddOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesCrmMessageAddOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterRustBuffer<List<ImopenlinesDialogGetOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesDialogGetOutcome> {
         val len = buf.getInt()
@@ -18327,6 +19787,34 @@ public object FfiConverterSequenceTypeImopenlinesDialogGetOutcome: FfiConverterR
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesDialogGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesMessageQuickSaveOutcome: FfiConverterRustBuffer<List<ImopenlinesMessageQuickSaveOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesMessageQuickSaveOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesMessageQuickSaveOutcome>(len) {
+            FfiConverterTypeImopenlinesMessageQuickSaveOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesMessageQuickSaveOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesMessageQuickSaveOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesMessageQuickSaveOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesMessageQuickSaveOutcome.write(it, buf)
         }
     }
 }
@@ -18495,6 +19983,34 @@ public object FfiConverterSequenceTypeImopenlinesOperatorSpamOutcome: FfiConvert
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesOperatorSpamOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesRevisionGetOutcome: FfiConverterRustBuffer<List<ImopenlinesRevisionGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesRevisionGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesRevisionGetOutcome>(len) {
+            FfiConverterTypeImopenlinesRevisionGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesRevisionGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesRevisionGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesRevisionGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesRevisionGetOutcome.write(it, buf)
         }
     }
 }

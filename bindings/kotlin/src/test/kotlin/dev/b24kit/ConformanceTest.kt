@@ -129,6 +129,19 @@ class ConformanceTest {
             long(params, "USER_ID"),
             chatId = if (params.has("CHAT_ID")) long(params, "CHAT_ID") else null,
         ).result
+        "imopenlines.revision.get" -> client.imopenlinesRevisionGet().result
+        "imopenlines.config.path.get" -> client.imopenlinesConfigPathGet().result
+        "imopenlines.crm.message.add" -> client.imopenlinesCrmMessageAdd(
+            crmEntityType(text(params, "CRM_ENTITY_TYPE")),
+            long(params, "CRM_ENTITY"),
+            long(params, "USER_ID"),
+            long(params, "CHAT_ID"),
+            text(params, "MESSAGE"),
+        ).result
+        "imopenlines.message.quick.save" -> client.imopenlinesMessageQuickSave(
+            long(params, "CHAT_ID"),
+            long(params, "MESSAGE_ID"),
+        ).result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
     }
 
