@@ -59,6 +59,7 @@ const IMOPENLINES_OPERATOR_ANSWER_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SKIP_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_SPAM_PARAMS = ['chatId'];
+const IMOPENLINES_OPERATOR_TRANSFER_PARAMS = ['chatId', 'transferId', 'userId', 'queueId'];
 const IMOPENLINES_REVISION_GET_PARAMS = [];
 const IMOPENLINES_SESSION_HEAD_VOTE_PARAMS = ['sessionId', 'rating', 'comment'];
 const IMOPENLINES_SESSION_HISTORY_GET_PARAMS = ['sessionId', 'chatId'];
@@ -68,6 +69,7 @@ const IMOPENLINES_SESSION_MODE_PIN_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_PIN_ALL_PARAMS = [];
 const IMOPENLINES_SESSION_MODE_SILENT_PARAMS = ['chatId', 'activate'];
 const IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS = [];
+const IMOPENLINES_SESSION_OPEN_PARAMS = ['userCode'];
 const IMOPENLINES_SESSION_START_PARAMS = ['chatId'];
 
 /**
@@ -793,6 +795,59 @@ class Client extends ClientBase {
     }
   }
   /**
+   * Transfer an open-line dialog to another operator or line.
+   *
+   * Hands the dialog over to an operator or to the queue of a line; the session then waits for them
+   * to take it. A repeated call may hand it on again, so it is not retried.
+   *
+   * Calls `imopenlines.operator.transfer` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-transfer.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesOperatorTransfer(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesOperatorTransfer', IMOPENLINES_OPERATOR_TRANSFER_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const transferId = stringArg(params, 'transferId', null);
+      const userId = integerArg(params, 'userId', null);
+      const queueId = integerArg(params, 'queueId', null);
+      return this[CALL](options, (native) => native.imopenlinesOperatorTransfer(chatId, transferId, userId, queueId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.operator.transfer` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesOperatorTransfer`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesOperatorTransferBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesOperatorTransferBatch');
+      const chatId = [];
+      const transferId = [];
+      const userId = [];
+      const queueId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesOperatorTransferBatch: calls[${index}]`, IMOPENLINES_OPERATOR_TRANSFER_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        transferId.push(stringArg(params, 'transferId', null));
+        userId.push(integerArg(params, 'userId', null));
+        queueId.push(integerArg(params, 'queueId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesOperatorTransferBatch(calls.length, chatId, transferId, userId, queueId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
    * The API revisions of Open Lines on the portal.
    *
    * Returns the revision of the Open Lines API for each kind of client, so a client can tell which
@@ -1196,6 +1251,51 @@ class Client extends ClientBase {
         checkParams(params, `imopenlinesSessionModeUnpinAllBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_UNPIN_ALL_PARAMS);
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Open the open-line dialog of an external user.
+   *
+   * Finds the open-line chat of the external user a user code names and returns its identifier, for
+   * the calls that take `CHAT_ID`. The caller needs access to that dialog. Opening the same dialog
+   * again returns the same chat, so the call is retried safely.
+   *
+   * Calls `imopenlines.session.open` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesSessionOpen(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesSessionOpen', IMOPENLINES_SESSION_OPEN_PARAMS);
+      checkCallOptions(options);
+      const userCode = stringArg(params, 'userCode', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionOpen(userCode));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.session.open` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesSessionOpen`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesSessionOpenBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesSessionOpenBatch');
+      const userCode = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesSessionOpenBatch: calls[${index}]`, IMOPENLINES_SESSION_OPEN_PARAMS);
+        userCode.push(stringArg(params, 'userCode', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesSessionOpenBatch(calls.length, userCode, halt));
     } catch (error) {
       return Promise.reject(error);
     }

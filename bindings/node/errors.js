@@ -15,7 +15,7 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
-/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 class AccessDeniedError extends MethodError {}
 
 /** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
@@ -66,6 +66,21 @@ class CantSaveQuickAnswerError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
 
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
+class ChatIdEmptyError extends MethodError {}
+
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer */
+class UserIdEmptyError extends MethodError {}
+
+/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer */
+class QueueIdEmptyError extends MethodError {}
+
+/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer */
+class TransferIdEmptyError extends MethodError {}
+
+/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept */
+class OperatorWrongError extends MethodError {}
+
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
 class EmptySessionIdError extends MethodError {}
 
@@ -77,12 +92,6 @@ class MissingRequiredParamError extends MethodError {}
 
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 class InvalidSessionIdError extends MethodError {}
-
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin */
-class ChatIdEmptyError extends MethodError {}
-
-/** `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept */
-class OperatorWrongError extends MethodError {}
 
 /** The portal refuses calls for a while because too many or too long calls were made. */
 class RateLimitError extends BitrixSystemError {}
@@ -181,12 +190,15 @@ const makeError = base.errorFactory(
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
+    "USER_ID_EMPTY": UserIdEmptyError,
+    "QUEUE_ID_EMPTY": QueueIdEmptyError,
+    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
+    "OPERATOR_WRONG": OperatorWrongError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
     "INVALID_SESSION_ID": InvalidSessionIdError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "OPERATOR_WRONG": OperatorWrongError,
   },
   {
     "INTERNAL_SERVER_ERROR": InternalServerError,
@@ -232,12 +244,15 @@ module.exports = {
   AccessError,
   CantSaveQuickAnswerError,
   AccessDeniedKickError,
+  ChatIdEmptyError,
+  UserIdEmptyError,
+  QueueIdEmptyError,
+  TransferIdEmptyError,
+  OperatorWrongError,
   EmptySessionIdError,
   EmptyVoteParamsError,
   MissingRequiredParamError,
   InvalidSessionIdError,
-  ChatIdEmptyError,
-  OperatorWrongError,
   RateLimitError,
   AuthError,
   TokenExpiredError,

@@ -462,6 +462,33 @@ export interface ImopenlinesOperatorSpamParams {
   chatId: number;
 }
 
+/** Parameters of `imopenlines.operator.transfer`; exactly one of `chatId`, `transferId`, `userId`, `queueId` must be given. */
+export interface ImopenlinesOperatorTransferParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
+   *
+   * Default: `null`.
+   */
+  transferId?: string;
+  /**
+   * The operator the dialog goes to.
+   *
+   * Default: `null`.
+   */
+  userId?: number;
+  /**
+   * The line whose queue the dialog goes to (`imopenlines.config.list.get` lists lines by `ID`).
+   *
+   * Default: `null`.
+   */
+  queueId?: number;
+}
+
 /** The revisions. The result of `imopenlines.revision.get`. */
 export interface ImopenlinesRevisionGetResult {
   /** Revision of the API for REST clients. */
@@ -800,6 +827,23 @@ export interface ImopenlinesSessionModeSilentParams {
 export interface ImopenlinesSessionModeUnpinAllParams {
 }
 
+/** The dialog's chat. The result of `imopenlines.session.open`. */
+export interface ImopenlinesSessionOpenResult {
+  /** The open-line chat (sent as a numeric string). */
+  readonly chatId: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Parameters of `imopenlines.session.open`. */
+export interface ImopenlinesSessionOpenParams {
+  /**
+   * String identifier of the open-line user, `<connector>|<line id>|<connector chat id>|<connector
+   * user id>`, e.g. `livechat|1|1373|211`; `imopenlines.dialog.get` gives it as `entity_id`.
+   */
+  userCode: string;
+}
+
 /** Parameters of `imopenlines.session.start`. */
 export interface ImopenlinesSessionStartParams {
   /**
@@ -967,6 +1011,15 @@ export declare class Client {
   /** `imopenlines.operator.spam` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesOperatorSpamBatch(calls: ImopenlinesOperatorSpamParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
+   * Transfer an open-line dialog to another operator or line.
+   *
+   * Hands the dialog over to an operator or to the queue of a line; the session then waits for them
+   * to take it. A repeated call may hand it on again, so it is not retried.
+   */
+  imopenlinesOperatorTransfer(params: ImopenlinesOperatorTransferParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.operator.transfer` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesOperatorTransferBatch(calls: ImopenlinesOperatorTransferParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * The API revisions of Open Lines on the portal.
    *
    * Returns the revision of the Open Lines API for each kind of client, so a client can tell which
@@ -1054,6 +1107,16 @@ export declare class Client {
   /** `imopenlines.session.mode.unpinAll` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesSessionModeUnpinAllBatch(calls: ImopenlinesSessionModeUnpinAllParams[], options?: BatchOptions): Promise<Array<Response<number[]> | B24kitError>>;
   /**
+   * Open the open-line dialog of an external user.
+   *
+   * Finds the open-line chat of the external user a user code names and returns its identifier, for
+   * the calls that take `CHAT_ID`. The caller needs access to that dialog. Opening the same dialog
+   * again returns the same chat, so the call is retried safely.
+   */
+  imopenlinesSessionOpen(params: ImopenlinesSessionOpenParams, options?: CallOptions): Promise<Response<ImopenlinesSessionOpenResult>>;
+  /** `imopenlines.session.open` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesSessionOpenBatch(calls: ImopenlinesSessionOpenParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesSessionOpenResult> | B24kitError>>;
+  /**
    * Start a session in an open-line dialog.
    *
    * The calling operator starts a new session in the dialog and holds it. A repeated call may start
@@ -1066,7 +1129,7 @@ export declare class Client {
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
-/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start */
+/** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 export declare class AccessDeniedError extends MethodError {}
 /** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
 export declare class ArgumentError extends MethodError {}
@@ -1100,6 +1163,16 @@ export declare class AccessError extends MethodError {}
 export declare class CantSaveQuickAnswerError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
+export declare class ChatIdEmptyError extends MethodError {}
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer */
+export declare class UserIdEmptyError extends MethodError {}
+/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer */
+export declare class QueueIdEmptyError extends MethodError {}
+/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer */
+export declare class TransferIdEmptyError extends MethodError {}
+/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept */
+export declare class OperatorWrongError extends MethodError {}
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
 export declare class EmptySessionIdError extends MethodError {}
 /** `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote */
@@ -1108,10 +1181,6 @@ export declare class EmptyVoteParamsError extends MethodError {}
 export declare class MissingRequiredParamError extends MethodError {}
 /** `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get */
 export declare class InvalidSessionIdError extends MethodError {}
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin */
-export declare class ChatIdEmptyError extends MethodError {}
-/** `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept */
-export declare class OperatorWrongError extends MethodError {}
 /** The portal refuses calls for a while because too many or too long calls were made. */
 export declare class RateLimitError extends BitrixSystemError {}
 /** The credentials are missing, wrong, or lack the rights or scope the call needs. */
@@ -1187,12 +1256,15 @@ export declare const errors: {
   AccessError: typeof AccessError;
   CantSaveQuickAnswerError: typeof CantSaveQuickAnswerError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
+  ChatIdEmptyError: typeof ChatIdEmptyError;
+  UserIdEmptyError: typeof UserIdEmptyError;
+  QueueIdEmptyError: typeof QueueIdEmptyError;
+  TransferIdEmptyError: typeof TransferIdEmptyError;
+  OperatorWrongError: typeof OperatorWrongError;
   EmptySessionIdError: typeof EmptySessionIdError;
   EmptyVoteParamsError: typeof EmptyVoteParamsError;
   MissingRequiredParamError: typeof MissingRequiredParamError;
   InvalidSessionIdError: typeof InvalidSessionIdError;
-  ChatIdEmptyError: typeof ChatIdEmptyError;
-  OperatorWrongError: typeof OperatorWrongError;
   RateLimitError: typeof RateLimitError;
   AuthError: typeof AuthError;
   TokenExpiredError: typeof TokenExpiredError;

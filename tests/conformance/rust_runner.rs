@@ -349,6 +349,28 @@ async fn call(
             ))
             .await
             .map(|r| json!(r.result)),
+        "imopenlines.session.open" => client
+            .imopenlines_session_open(b24kit::ImopenlinesSessionOpenParams::new(required_text(
+                text("USER_CODE")?,
+            )?))
+            .await
+            .map(|r| serde_json::to_value(r.result).expect("a typed result serializes")),
+        "imopenlines.operator.transfer" => {
+            let mut p = b24kit::ImopenlinesOperatorTransferParams::new(required(int("CHAT_ID")?)?);
+            if let Some(target) = text("TRANSFER_ID")? {
+                p = p.transfer_id(target);
+            }
+            if let Some(user) = int("USER_ID")? {
+                p = p.user_id(user);
+            }
+            if let Some(queue) = int("QUEUE_ID")? {
+                p = p.queue_id(queue);
+            }
+            client
+                .imopenlines_operator_transfer(p)
+                .await
+                .map(|r| json!(r.result))
+        }
         _ => return Err(NotApplicable("the Rust runner does not know this method")),
     })
 }

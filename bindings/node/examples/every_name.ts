@@ -16,6 +16,10 @@ import {
   ChatDeleteUserPermissionDeniedError,
   ImopenlinesConfigPathGetResult,
   ImopenlinesRevisionGetResult,
+  ImopenlinesSessionOpenResult,
+  QueueIdEmptyError,
+  TransferIdEmptyError,
+  UserIdEmptyError,
   ChatEntityLink,
   ChatIdEmptyError,
   ChatNotInCrmError,
@@ -114,6 +118,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
   CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
   CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
+  UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError,
   InvalidSessionIdError, BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
   AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
   UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -200,6 +205,9 @@ export async function main(url: string, chatId: number): Promise<void> {
   const paths: ImopenlinesConfigPathGetResult = (await client.imopenlinesConfigPathGet()).result;
   const saved: boolean = (await client.imopenlinesMessageQuickSave({ chatId, messageId: chatId * 100 + 2 })).result;
   console.log(`message ${posted}; REST revision ${revisions.rest}; ${paths.serverAddress}${paths.publicPath}; quick answer saved: ${saved}`);
+  const opened: ImopenlinesSessionOpenResult = (await client.imopenlinesSessionOpen({ userCode: dialog.entityId ?? '' })).result;
+  const moved: boolean = (await client.imopenlinesOperatorTransfer({ chatId: opened.chatId, transferId: 'queue1' })).result;
+  console.log(`chat ${opened.chatId} back in the queue: ${moved}`);
   const rated: boolean = (await client.imopenlinesSessionHeadVote({ sessionId: history.sessionId ?? 0, rating: 5 })).result;
   console.log(`rated: ${rated}`);
   console.log((await client.imopenlinesSessionModeUnpinAll()).result.join(','));

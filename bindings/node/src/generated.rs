@@ -856,6 +856,24 @@ impl From<b24kit::HistoryFile> for HistoryFile {
     }
 }
 
+/// The dialog's chat. The result of `imopenlines.session.open`.
+#[napi(object, use_nullable = true)]
+pub struct ImopenlinesSessionOpenResult {
+    /// The open-line chat (sent as a numeric string).
+    pub chat_id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesSessionOpenResult> for ImopenlinesSessionOpenResult {
+    fn from(r: b24kit::ImopenlinesSessionOpenResult) -> Self {
+        ImopenlinesSessionOpenResult {
+            chat_id: r.chat_id,
+            extra: r.extra,
+        }
+    }
+}
+
 #[napi]
 impl NativeClient {
     /// `imopenlines.config.path.get`; the promise settles with a `Response` or a typed error.
@@ -1604,6 +1622,72 @@ impl NativeClient {
             (answer.result, NativeTime::from(answer.time))
         })
     }
+    /// `imopenlines.operator.transfer`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_transfer<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        transfer_id: Option<String>,
+        user_id: Option<i64>,
+        queue_id: Option<i64>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesOperatorTransferParams {
+                chat_id,
+                transfer_id,
+                user_id,
+                queue_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.operator.transfer` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(catch_unwind)]
+    pub fn imopenlines_operator_transfer_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        transfer_id: Vec<Option<String>>,
+        user_id: Vec<Option<i64>>,
+        queue_id: Vec<Option<i64>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if transfer_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut transfer_id = transfer_id.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if queue_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut queue_id = queue_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesOperatorTransferParams {
+                chat_id: chat_id.next().expect("length checked"),
+                transfer_id: transfer_id.next().expect("length checked"),
+                user_id: user_id.next().expect("length checked"),
+                queue_id: queue_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.revision.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_revision_get<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
@@ -1961,6 +2045,52 @@ impl NativeClient {
             .collect();
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.session.open`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_open<'e>(
+        &self,
+        env: &'e Env,
+        user_code: String,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesSessionOpenParams { user_code },
+            |answer| {
+                (
+                    ImopenlinesSessionOpenResult::from(answer.result),
+                    NativeTime::from(answer.time),
+                )
+            },
+        )
+    }
+
+    /// `imopenlines.session.open` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_session_open_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        user_code: Vec<String>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if user_code.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_code = user_code.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesSessionOpenParams {
+                user_code: user_code.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (
+                ImopenlinesSessionOpenResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
         })
     }
     /// `imopenlines.session.start`; the promise settles with a `Response` or a typed error.

@@ -37,6 +37,10 @@ from b24kit import (
     CrmEntityType,
     ImopenlinesConfigPathGetResult,
     ImopenlinesRevisionGetResult,
+    ImopenlinesSessionOpenResult,
+    QueueIdEmptyError,
+    TransferIdEmptyError,
+    UserIdEmptyError,
     ChatIdEmptyError,
     ChatIdError,
     ChatMessageViews,
@@ -120,6 +124,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     AccessDeniedKickError, EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
     CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
     CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
+    UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -193,6 +198,17 @@ def describe_portal(client: Client, chat_id: int) -> None:
         print(f"not saved: {e.code}")
 
 
+
+def hand_over(client: Client, user_code: str) -> None:
+    """Open a dialog by its external user's code, then transfer it to a line's queue."""
+    opened: ImopenlinesSessionOpenResult = client.imopenlines_session_open(user_code).result
+    try:
+        moved: bool = client.imopenlines_operator_transfer(opened.chat_id, transfer_id="queue1").result
+        print(f"chat {opened.chat_id} back in the queue: {moved}")
+    except (OperatorWrongError, QueueIdEmptyError, UserIdEmptyError, TransferIdEmptyError) as e:
+        print(f"not transferred: {e.code}")
+
+
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
@@ -203,6 +219,7 @@ def switch(client: Client, chat_id: int) -> None:
     describe_history(client, session_id)
     describe_crm_chats(client, 1205)
     describe_portal(client, chat_id)
+    hand_over(client, dialog.entity_id or "")
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

@@ -1550,6 +1550,45 @@ impl HistoryFile {
     }
 }
 
+/// The dialog's chat. The result of `imopenlines.session.open`.
+#[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesSessionOpenResult")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImopenlinesSessionOpenResult {
+    /// The open-line chat (sent as a numeric string).
+    #[pyo3(get)]
+    pub chat_id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImopenlinesSessionOpenResult> for ImopenlinesSessionOpenResult {
+    fn from(r: b24kit::ImopenlinesSessionOpenResult) -> Self {
+        ImopenlinesSessionOpenResult {
+            chat_id: r.chat_id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ImopenlinesSessionOpenResult {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("chat_id={}", py_repr(py, &self.chat_id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!(
+            "ImopenlinesSessionOpenResult({})",
+            parts.join(", ")
+        ))
+    }
+}
+
 /// The parameters of one `imopenlines.config.path.get`, from its Python arguments.
 fn imopenlines_config_path_get_params() -> PyResult<b24kit::ImopenlinesConfigPathGetParams> {
     Ok(b24kit::ImopenlinesConfigPathGetParams {})
@@ -2876,6 +2915,106 @@ fn imopenlines_operator_spam_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.operator.transfer`, from its Python arguments.
+fn imopenlines_operator_transfer_params(
+    chat_id: &Bound<'_, PyAny>,
+    transfer_id: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    queue_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesOperatorTransferParams> {
+    Ok(b24kit::ImopenlinesOperatorTransferParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        transfer_id: args::optional_string(transfer_id, "transfer_id")?,
+        user_id: args::optional_integer(user_id, "user_id")?,
+        queue_id: args::optional_integer(queue_id, "queue_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.operator.transfer` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_operator_transfer_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesOperatorTransferParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesOperatorTransferParams::new(args::integer(&chat_id, "chat_id")?);
+    if let Some(value) = call.get_item("transfer_id")? {
+        params.transfer_id = args::optional_string(&value, "transfer_id")?;
+    }
+    if let Some(value) = call.get_item("user_id")? {
+        params.user_id = args::optional_integer(&value, "user_id")?;
+    }
+    if let Some(value) = call.get_item("queue_id")? {
+        params.queue_id = args::optional_integer(&value, "queue_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.operator.transfer`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, transfer_id, user_id, queue_id, /))]
+fn imopenlines_operator_transfer(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    transfer_id: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    queue_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_operator_transfer_params(chat_id, transfer_id, user_id, queue_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.transfer` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, transfer_id, user_id, queue_id, /))]
+fn imopenlines_operator_transfer_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    transfer_id: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    queue_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_operator_transfer_params(chat_id, transfer_id, user_id, queue_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.transfer` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_transfer_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "transfer_id", "user_id", "queue_id"],
+        imopenlines_operator_transfer_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.operator.transfer` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_operator_transfer_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "transfer_id", "user_id", "queue_id"],
+        imopenlines_operator_transfer_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.revision.get`, from its Python arguments.
 fn imopenlines_revision_get_params() -> PyResult<b24kit::ImopenlinesRevisionGetParams> {
     Ok(b24kit::ImopenlinesRevisionGetParams {})
@@ -3586,6 +3725,93 @@ fn imopenlines_session_mode_unpin_all_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.session.open`, from its Python arguments.
+fn imopenlines_session_open_params(
+    user_code: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesSessionOpenParams> {
+    Ok(b24kit::ImopenlinesSessionOpenParams {
+        user_code: args::string(user_code, "user_code")?,
+    })
+}
+
+/// The parameters of one `imopenlines.session.open` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_session_open_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesSessionOpenParams> {
+    let user_code = args::required(call, "user_code")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesSessionOpenParams::new(args::string(&user_code, "user_code")?);
+    Ok(params)
+}
+
+/// `imopenlines.session.open`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, user_code, /))]
+fn imopenlines_session_open(
+    py: Python<'_>,
+    client: &NativeClient,
+    user_code: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_session_open_params(user_code)?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesSessionOpenResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.session.open` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, user_code, /))]
+fn imopenlines_session_open_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    user_code: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_session_open_params(user_code)?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesSessionOpenResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.session.open` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_open_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["user_code"], imopenlines_session_open_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesSessionOpenResult::from(r))
+        })
+    })
+}
+
+/// `imopenlines.session.open` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_session_open_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["user_code"], imopenlines_session_open_call)?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, ImopenlinesSessionOpenResult::from(r))
+        })
+    })
+}
+
 /// The parameters of one `imopenlines.session.start`, from its Python arguments.
 fn imopenlines_session_start_params(
     chat_id: &Bound<'_, PyAny>,
@@ -3682,6 +3908,7 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HistoryChat>()?;
     m.add_class::<HistoryChatPermissions>()?;
     m.add_class::<HistoryFile>()?;
+    m.add_class::<ImopenlinesSessionOpenResult>()?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_batch, &m)?)?;
@@ -3799,6 +4026,13 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_spam_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_transfer, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_transfer_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_operator_transfer_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_operator_transfer_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_revision_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_revision_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_revision_get_batch, &m)?)?;
@@ -3868,6 +4102,10 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
         imopenlines_session_mode_unpin_all_batch_async,
         &m
     )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_open, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_open_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_open_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_session_open_batch_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_start, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_start_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_session_start_batch, &m)?)?;

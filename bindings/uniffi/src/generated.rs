@@ -8,7 +8,7 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
-        /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
+        /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
         AccessDenied = "ACCESS_DENIED",
         /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
         Argument = "ERROR_ARGUMENT",
@@ -42,6 +42,16 @@ crate::errors::error_enum! {
         CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
+        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin
+        ChatIdEmpty = "CHAT_ID_EMPTY",
+        /// `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer
+        UserIdEmpty = "USER_ID_EMPTY",
+        /// `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer
+        QueueIdEmpty = "QUEUE_ID_EMPTY",
+        /// `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer
+        TransferIdEmpty = "TRANSFER_ID_EMPTY",
+        /// `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept
+        OperatorWrong = "OPERATOR_WRONG",
         /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
         EmptySessionId = "EMPTY_SESSION_ID",
         /// `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
@@ -50,10 +60,6 @@ crate::errors::error_enum! {
         MissingRequiredParam = "MISSING_REQUIRED_PARAM",
         /// `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
         InvalidSessionId = "INVALID_SESSION_ID",
-        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin
-        ChatIdEmpty = "CHAT_ID_EMPTY",
-        /// `OPERATOR_WRONG` (HTTP 400): You can not redirect to this operator. Documented for: imopenlines.session.intercept
-        OperatorWrong = "OPERATOR_WRONG",
     }
     system: {
         /// `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
@@ -928,6 +934,25 @@ impl From<b24kit::HistoryFile> for HistoryFile {
     }
 }
 
+/// The dialog's chat. The result of `imopenlines.session.open`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionOpenResult {
+    /// The open-line chat (sent as a numeric string).
+    pub chat_id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ImopenlinesSessionOpenResult> for ImopenlinesSessionOpenResult {
+    fn from(r: b24kit::ImopenlinesSessionOpenResult) -> Self {
+        ImopenlinesSessionOpenResult {
+            chat_id: r.chat_id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
 /// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigPathGetResponse {
@@ -1356,6 +1381,39 @@ pub enum ImopenlinesOperatorSpamOutcome {
     },
 }
 
+/// A successful `imopenlines.operator.transfer`: `true` when the dialog has been transferred. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorTransferResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.operator.transfer` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesOperatorTransferCall {
+    pub chat_id: i64,
+    #[uniffi(default = None)]
+    pub transfer_id: Option<String>,
+    #[uniffi(default = None)]
+    pub user_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub queue_id: Option<i64>,
+}
+
+/// The outcome of one `imopenlines.operator.transfer` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesOperatorTransferOutcome {
+    Success {
+        response: ImopenlinesOperatorTransferResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.revision.get`: The revisions. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesRevisionGetResponse {
@@ -1598,6 +1656,33 @@ pub struct ImopenlinesSessionModeUnpinAllCall {}
 pub enum ImopenlinesSessionModeUnpinAllOutcome {
     Success {
         response: ImopenlinesSessionModeUnpinAllResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.session.open`: The dialog's chat. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionOpenResponse {
+    pub result: ImopenlinesSessionOpenResult,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.session.open` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesSessionOpenCall {
+    pub user_code: String,
+}
+
+/// The outcome of one `imopenlines.session.open` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesSessionOpenOutcome {
+    Success {
+        response: ImopenlinesSessionOpenResponse,
     },
     Failure {
         error: B24kitError,
@@ -2481,6 +2566,67 @@ impl Client {
             })
             .collect()
     }
+    /// Transfer an open-line dialog to another operator or line.
+    ///
+    /// Hands the dialog over to an operator or to the queue of a line; the session then waits for
+    /// them to take it. A repeated call may hand it on again, so it is not retried.
+    ///
+    /// Calls `imopenlines.operator.transfer` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(transfer_id = None, user_id = None, queue_id = None))]
+    pub async fn imopenlines_operator_transfer(
+        &self,
+        chat_id: i64,
+        transfer_id: Option<String>,
+        user_id: Option<i64>,
+        queue_id: Option<i64>,
+    ) -> Result<ImopenlinesOperatorTransferResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorTransferParams {
+                chat_id,
+                transfer_id,
+                user_id,
+                queue_id,
+            })
+            .await?;
+        Ok(ImopenlinesOperatorTransferResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.operator.transfer` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_operator_transfer_batch(
+        &self,
+        calls: Vec<ImopenlinesOperatorTransferCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesOperatorTransferOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesOperatorTransferParams {
+                chat_id: call.chat_id,
+                transfer_id: call.transfer_id,
+                user_id: call.user_id,
+                queue_id: call.queue_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesOperatorTransferOutcome::Success {
+                    response: ImopenlinesOperatorTransferResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesOperatorTransferOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// The API revisions of Open Lines on the portal.
     ///
     /// Returns the revision of the Open Lines API for each kind of client, so a client can tell
@@ -2940,6 +3086,56 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesSessionModeUnpinAllOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Open the open-line dialog of an external user.
+    ///
+    /// Finds the open-line chat of the external user a user code names and returns its identifier,
+    /// for the calls that take `CHAT_ID`. The caller needs access to that dialog. Opening the same
+    /// dialog again returns the same chat, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.session.open` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_session_open(
+        &self,
+        user_code: String,
+    ) -> Result<ImopenlinesSessionOpenResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesSessionOpenParams { user_code })
+            .await?;
+        Ok(ImopenlinesSessionOpenResponse {
+            result: ImopenlinesSessionOpenResult::from(answer.result),
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.session.open` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_session_open_batch(
+        &self,
+        calls: Vec<ImopenlinesSessionOpenCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesSessionOpenOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesSessionOpenParams {
+                user_code: call.user_code,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesSessionOpenOutcome::Success {
+                    response: ImopenlinesSessionOpenResponse {
+                        result: ImopenlinesSessionOpenResult::from(answer.result),
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesSessionOpenOutcome::Failure { error },
             })
             .collect()
     }

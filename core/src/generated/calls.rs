@@ -285,6 +285,24 @@ pub trait Imopenlines {
         params: ImopenlinesOperatorSpamParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
+    /// Calls `imopenlines.operator.transfer`: Transfer an open-line dialog to another operator or line.
+    ///
+    /// Hands the dialog over to an operator or to the queue of a line; the session then waits for
+    /// them to take it. A repeated call may hand it on again, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog has been transferred. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesOperatorTransferError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_operator_transfer(
+        &self,
+        params: ImopenlinesOperatorTransferParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.revision.get`: The API revisions of Open Lines on the portal.
     ///
     /// Returns the revision of the Open Lines API for each kind of client, so a client can tell
@@ -450,6 +468,25 @@ pub trait Imopenlines {
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> impl Future<Output = Result<Response<Vec<i64>>, Error>> + Send;
 
+    /// Calls `imopenlines.session.open`: Open the open-line dialog of an external user.
+    ///
+    /// Finds the open-line chat of the external user a user code names and returns its identifier,
+    /// for the calls that take `CHAT_ID`. The caller needs access to that dialog. Opening the same
+    /// dialog again returns the same chat, so the call is retried safely.
+    ///
+    /// The answer's `result`: The dialog's chat. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesSessionOpenError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_session_open(
+        &self,
+        params: ImopenlinesSessionOpenParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesSessionOpenResult>, Error>> + Send;
+
     /// Calls `imopenlines.session.start`: Start a session in an open-line dialog.
     ///
     /// The calling operator starts a new session in the dialog and holds it. A repeated call may
@@ -575,6 +612,13 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_operator_transfer(
+        &self,
+        params: ImopenlinesOperatorTransferParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_revision_get(
         &self,
         params: ImopenlinesRevisionGetParams,
@@ -636,6 +680,13 @@ impl Imopenlines for Client {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> impl Future<Output = Result<Response<Vec<i64>>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_session_open(
+        &self,
+        params: ImopenlinesSessionOpenParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesSessionOpenResult>, Error>> + Send {
         self.call(params)
     }
 
@@ -769,6 +820,14 @@ pub trait BlockingImopenlines {
         params: ImopenlinesOperatorSpamParams,
     ) -> Result<Response<bool>, Error>;
 
+    /// Calls `imopenlines.operator.transfer` and waits for the answer: Transfer an open-line dialog to another operator or line.
+    ///
+    /// See [`Imopenlines::imopenlines_operator_transfer`] for the parameters, result and errors.
+    fn imopenlines_operator_transfer(
+        &self,
+        params: ImopenlinesOperatorTransferParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.revision.get` and waits for the answer: The API revisions of Open Lines on the portal.
     ///
     /// See [`Imopenlines::imopenlines_revision_get`] for the parameters, result and errors.
@@ -840,6 +899,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> Result<Response<Vec<i64>>, Error>;
+
+    /// Calls `imopenlines.session.open` and waits for the answer: Open the open-line dialog of an external user.
+    ///
+    /// See [`Imopenlines::imopenlines_session_open`] for the parameters, result and errors.
+    fn imopenlines_session_open(
+        &self,
+        params: ImopenlinesSessionOpenParams,
+    ) -> Result<Response<ImopenlinesSessionOpenResult>, Error>;
 
     /// Calls `imopenlines.session.start` and waits for the answer: Start a session in an open-line dialog.
     ///
@@ -956,6 +1023,13 @@ impl BlockingImopenlines for blocking::Client {
         self.call(params)
     }
 
+    fn imopenlines_operator_transfer(
+        &self,
+        params: ImopenlinesOperatorTransferParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_revision_get(
         &self,
         params: ImopenlinesRevisionGetParams,
@@ -1016,6 +1090,13 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesSessionModeUnpinAllParams,
     ) -> Result<Response<Vec<i64>>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_session_open(
+        &self,
+        params: ImopenlinesSessionOpenParams,
+    ) -> Result<Response<ImopenlinesSessionOpenResult>, Error> {
         self.call(params)
     }
 

@@ -137,6 +137,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.operator.transfer",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesOperatorTransferParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.revision.get",
         MethodFacts {
             idempotent: true,
@@ -200,6 +207,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.session.open",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesSessionOpenParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.session.start",
         MethodFacts {
             idempotent: false,
@@ -260,6 +274,16 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "MESSAGE_ID",
         snake: "message_id",
         camel: "messageId",
+    },
+    ParameterNames {
+        wire: "TRANSFER_ID",
+        snake: "transfer_id",
+        camel: "transferId",
+    },
+    ParameterNames {
+        wire: "QUEUE_ID",
+        snake: "queue_id",
+        camel: "queueId",
     },
     ParameterNames {
         wire: "RATING",

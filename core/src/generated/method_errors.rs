@@ -39,6 +39,8 @@ pub enum MethodError {
     ImopenlinesOperatorSkip(ImopenlinesOperatorSkipError),
     /// An error of `imopenlines.operator.spam`.
     ImopenlinesOperatorSpam(ImopenlinesOperatorSpamError),
+    /// An error of `imopenlines.operator.transfer`.
+    ImopenlinesOperatorTransfer(ImopenlinesOperatorTransferError),
     /// An error of `imopenlines.revision.get`.
     ImopenlinesRevisionGet(ImopenlinesRevisionGetError),
     /// An error of `imopenlines.session.head.vote`.
@@ -57,6 +59,8 @@ pub enum MethodError {
     ImopenlinesSessionModeSilent(ImopenlinesSessionModeSilentError),
     /// An error of `imopenlines.session.mode.unpinAll`.
     ImopenlinesSessionModeUnpinAll(ImopenlinesSessionModeUnpinAllError),
+    /// An error of `imopenlines.session.open`.
+    ImopenlinesSessionOpen(ImopenlinesSessionOpenError),
     /// An error of `imopenlines.session.start`.
     ImopenlinesSessionStart(ImopenlinesSessionStartError),
 }
@@ -80,6 +84,7 @@ impl MethodError {
             Self::ImopenlinesOperatorFinish(_) => "imopenlines.operator.finish",
             Self::ImopenlinesOperatorSkip(_) => "imopenlines.operator.skip",
             Self::ImopenlinesOperatorSpam(_) => "imopenlines.operator.spam",
+            Self::ImopenlinesOperatorTransfer(_) => "imopenlines.operator.transfer",
             Self::ImopenlinesRevisionGet(_) => "imopenlines.revision.get",
             Self::ImopenlinesSessionHeadVote(_) => "imopenlines.session.head.vote",
             Self::ImopenlinesSessionHistoryGet(_) => "imopenlines.session.history.get",
@@ -89,6 +94,7 @@ impl MethodError {
             Self::ImopenlinesSessionModePinAll(_) => "imopenlines.session.mode.pinAll",
             Self::ImopenlinesSessionModeSilent(_) => "imopenlines.session.mode.silent",
             Self::ImopenlinesSessionModeUnpinAll(_) => "imopenlines.session.mode.unpinAll",
+            Self::ImopenlinesSessionOpen(_) => "imopenlines.session.open",
             Self::ImopenlinesSessionStart(_) => "imopenlines.session.start",
         }
     }
@@ -111,6 +117,7 @@ impl MethodError {
             Self::ImopenlinesOperatorFinish(e) => e.code(),
             Self::ImopenlinesOperatorSkip(e) => e.code(),
             Self::ImopenlinesOperatorSpam(e) => e.code(),
+            Self::ImopenlinesOperatorTransfer(e) => e.code(),
             Self::ImopenlinesRevisionGet(e) => e.code(),
             Self::ImopenlinesSessionHeadVote(e) => e.code(),
             Self::ImopenlinesSessionHistoryGet(e) => e.code(),
@@ -120,6 +127,7 @@ impl MethodError {
             Self::ImopenlinesSessionModePinAll(e) => e.code(),
             Self::ImopenlinesSessionModeSilent(e) => e.code(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.code(),
+            Self::ImopenlinesSessionOpen(e) => e.code(),
             Self::ImopenlinesSessionStart(e) => e.code(),
         }
     }
@@ -142,6 +150,7 @@ impl MethodError {
             Self::ImopenlinesOperatorFinish(e) => e.status(),
             Self::ImopenlinesOperatorSkip(e) => e.status(),
             Self::ImopenlinesOperatorSpam(e) => e.status(),
+            Self::ImopenlinesOperatorTransfer(e) => e.status(),
             Self::ImopenlinesRevisionGet(e) => e.status(),
             Self::ImopenlinesSessionHeadVote(e) => e.status(),
             Self::ImopenlinesSessionHistoryGet(e) => e.status(),
@@ -151,6 +160,7 @@ impl MethodError {
             Self::ImopenlinesSessionModePinAll(e) => e.status(),
             Self::ImopenlinesSessionModeSilent(e) => e.status(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.status(),
+            Self::ImopenlinesSessionOpen(e) => e.status(),
             Self::ImopenlinesSessionStart(e) => e.status(),
         }
     }
@@ -173,6 +183,7 @@ impl MethodError {
             Self::ImopenlinesOperatorFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorSkip(e) => e.meaning(),
             Self::ImopenlinesOperatorSpam(e) => e.meaning(),
+            Self::ImopenlinesOperatorTransfer(e) => e.meaning(),
             Self::ImopenlinesRevisionGet(e) => e.meaning(),
             Self::ImopenlinesSessionHeadVote(e) => e.meaning(),
             Self::ImopenlinesSessionHistoryGet(e) => e.meaning(),
@@ -182,6 +193,7 @@ impl MethodError {
             Self::ImopenlinesSessionModePinAll(e) => e.meaning(),
             Self::ImopenlinesSessionModeSilent(e) => e.meaning(),
             Self::ImopenlinesSessionModeUnpinAll(e) => e.meaning(),
+            Self::ImopenlinesSessionOpen(e) => e.meaning(),
             Self::ImopenlinesSessionStart(e) => e.meaning(),
         }
     }

@@ -28,6 +28,7 @@ pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.operator.finish",
     "imopenlines.operator.skip",
     "imopenlines.operator.spam",
+    "imopenlines.operator.transfer",
     "imopenlines.revision.get",
     "imopenlines.session.head.vote",
     "imopenlines.session.history.get",
@@ -37,5 +38,6 @@ pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.session.mode.pinAll",
     "imopenlines.session.mode.silent",
     "imopenlines.session.mode.unpinAll",
+    "imopenlines.session.open",
     "imopenlines.session.start",
 ];

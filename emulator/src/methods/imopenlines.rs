@@ -45,6 +45,14 @@ const EMPTY_VOTE_PARAMS: MethodFailure = failure(
     "EMPTY_VOTE_PARAMS",
     "At least one of the parameters RATING or COMMENT must be specified",
 );
+const OPEN_DENIED: MethodFailure = failure(
+    "ACCESS_DENIED",
+    "You cannot open this conversation because you do not have sufficient permissions",
+);
+const USER_ID_EMPTY: MethodFailure = failure("USER_ID_EMPTY", "User ID can't be empty");
+const QUEUE_ID_EMPTY: MethodFailure = failure("QUEUE_ID_EMPTY", "QUEUE ID can't be empty");
+const TRANSFER_ID_EMPTY: MethodFailure =
+    failure("TRANSFER_ID_EMPTY", "Queue ID or User ID can't be empty");
 const CANT_SAVE_QUICK_ANSWER: MethodFailure =
     failure("CANT_SAVE_QUICK_ANSWER", "Error saving quick answer");
 const ACCESS_ERROR: MethodFailure = failure(
@@ -63,6 +71,14 @@ pub(crate) const LEAD_CREATE_ERRORS: &[MethodFailure] = &[
     CHAT_TYPE,
     ACCESS_DENIED,
     USER_NOT_OPERATOR,
+];
+pub(crate) const SESSION_OPEN_ERRORS: &[MethodFailure] = &[OPEN_DENIED];
+pub(crate) const TRANSFER_ERRORS: &[MethodFailure] = &[
+    CHAT_ID_EMPTY,
+    USER_ID_EMPTY,
+    QUEUE_ID_EMPTY,
+    TRANSFER_ID_EMPTY,
+    OPERATOR_WRONG,
 ];
 pub(crate) const QUICK_SAVE_ERRORS: &[MethodFailure] =
     &[CHAT_ID, CHAT_TYPE, ACCESS_DENIED, CANT_SAVE_QUICK_ANSWER];
@@ -542,6 +558,98 @@ pub(crate) fn message_quick_save(
     }
     chat.quick_answers.push(message);
     Ok(Value::Bool(true))
+}
+
+/// `imopenlines.session.open`: the open-line chat whose user code is `USER_CODE`, if the caller
+/// may open it (the emulator opens no new dialogs: an unknown code is refused the same way).
+pub(crate) fn session_open(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let code = params
+        .get("USER_CODE")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    let chat = state
+        .chats
+        .iter()
+        .find(|c| c.entity_type == "LINES" && !code.is_empty() && c.entity_id == code)
+        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .ok_or(OPEN_DENIED)?;
+    Ok(json!({"chatId": chat.id}))
+}
+
+/// The default portal's employees, who can take dialogs.
+const OPERATORS: std::ops::RangeInclusive<i64> = 1..=9;
+
+/// Where `imopenlines.operator.transfer` sends a dialog.
+enum Target {
+    Operator(i64),
+    Line(i64),
+}
+
+/// `imopenlines.operator.transfer`: to an operator (`USER_ID`, or a number in `TRANSFER_ID`) or
+/// to a line's queue (`QUEUE_ID`, or `queue<id>`); the session waits for them. The target must be
+/// another of the portal's operators, or a line the portal has; the caller must have access to
+/// the dialog.
+pub(crate) fn operator_transfer(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat_id = php_intval(params.get("CHAT_ID"));
+    if chat_id <= 0 {
+        return Err(CHAT_ID_EMPTY);
+    }
+    let target = match (
+        params.get("TRANSFER_ID"),
+        params.get("USER_ID"),
+        params.get("QUEUE_ID"),
+    ) {
+        (Some(transfer), _, _) if php_truthy(Some(transfer)) => {
+            let text = match transfer {
+                Value::String(s) => s.trim().to_string(),
+                other => other.to_string(),
+            };
+            match text.strip_prefix("queue") {
+                Some(queue) => Target::Line(queue.parse().map_err(|_| QUEUE_ID_EMPTY)?),
+                None => Target::Operator(text.parse().map_err(|_| USER_ID_EMPTY)?),
+            }
+        }
+        (_, Some(user), _) => match php_intval(Some(user)) {
+            id if id > 0 => Target::Operator(id),
+            _ => return Err(USER_ID_EMPTY),
+        },
+        (_, _, Some(queue)) => match php_intval(Some(queue)) {
+            id if id > 0 => Target::Line(id),
+            _ => return Err(QUEUE_ID_EMPTY),
+        },
+        _ => return Err(TRANSFER_ID_EMPTY),
+    };
+    let lines: Vec<i64> = state.chats.iter().filter_map(line_of).collect();
+    let chat = state
+        .chat_mut(chat_id)
+        .filter(|c| c.entity_type == "LINES")
+        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .ok_or(OPERATOR_WRONG)?;
+    match target {
+        Target::Operator(user) if OPERATORS.contains(&user) && user != chat.operator => {
+            chat.operator = user;
+        }
+        Target::Line(line) if lines.contains(&line) => chat.operator = 0,
+        _ => return Err(OPERATOR_WRONG),
+    }
+    chat.status = SessionStatus::Waiting;
+    Ok(Value::Bool(true))
+}
+
+/// The line of an open-line chat: the second part of its user code.
+fn line_of(chat: &Chat) -> Option<i64> {
+    chat.entity_id
+        .split('|')
+        .nth(1)
+        .and_then(|id| id.parse().ok())
 }
 
 /// A message posted into the chat through REST; its identifier.

@@ -235,6 +235,22 @@ pub(crate) const METHODS: &[MethodDef] = &[
         errors: imopenlines::QUICK_SAVE_ERRORS,
     },
     MethodDef {
+        name: "imopenlines.session.open",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::session_open(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::SESSION_OPEN_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.operator.transfer",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            imopenlines::operator_transfer(state, caller, params).map(Answer::from)
+        },
+        errors: imopenlines::TRANSFER_ERRORS,
+    },
+    MethodDef {
         name: "imopenlines.revision.get",
         scope: "imopenlines",
         handler: |state, caller, params| {

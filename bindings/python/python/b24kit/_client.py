@@ -13,7 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile
+from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "CrmEntityType"]
 
 
 class CrmEntityType(str, enum.Enum):
@@ -722,6 +722,55 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_operator_spam_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_operator_transfer(self, chat_id: int, *, transfer_id: Optional[str] = None, user_id: Optional[int] = None, queue_id: Optional[int] = None) -> Response[bool]:
+        """Transfer an open-line dialog to another operator or line.
+
+        Hands the dialog over to an operator or to the queue of a line; the session then waits for
+        them to take it. A repeated call may hand it on again, so it is not retried.
+
+        Calls ``imopenlines.operator.transfer`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/operators/imopenlines-operator-transfer.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            transfer_id: ``TRANSFER_ID``. Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
+            user_id: ``USER_ID``. The operator the dialog goes to.
+            queue_id: ``QUEUE_ID``. The line whose queue the dialog goes to (`imopenlines.config.list.get` lists lines
+                by `ID`).
+
+        Returns:
+            ``result`` (`true` when the dialog has been transferred.) and the answer's ``time``.
+
+        Exactly one of ``chat_id``, ``transfer_id``, ``user_id``, ``queue_id`` must be given.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``UserIdEmptyError``, ``QueueIdEmptyError``, ``TransferIdEmptyError``, ``OperatorWrongError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_operator_transfer(self._native, chat_id, transfer_id, user_id, queue_id)
+
+    def imopenlines_operator_transfer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.operator.transfer`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``transfer_id``, ``user_id``, ``queue_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_operator_transfer_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_revision_get(self) -> Response[ImopenlinesRevisionGetResult]:
         """The API revisions of Open Lines on the portal.
 
@@ -1109,6 +1158,51 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_session_mode_unpin_all_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_session_open(self, user_code: str) -> Response[ImopenlinesSessionOpenResult]:
+        """Open the open-line dialog of an external user.
+
+        Finds the open-line chat of the external user a user code names and returns its identifier,
+        for the calls that take `CHAT_ID`. The caller needs access to that dialog. Opening the same
+        dialog again returns the same chat, so the call is retried safely.
+
+        Calls ``imopenlines.session.open`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/sessions/imopenlines-session-open.html).
+
+        Args:
+            user_code: ``USER_CODE``. String identifier of the open-line user, `<connector>|<line id>|<connector chat
+                id>|<connector user id>`, e.g. `livechat|1|1373|211`; `imopenlines.dialog.get` gives
+                it as `entity_id`.
+
+        Returns:
+            ``result`` (The dialog's chat.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``AccessDeniedError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_session_open(self._native, user_code)
+
+    def imopenlines_session_open_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesSessionOpenResult], B24kitError]]:
+        """Calls ``imopenlines.session.open`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``user_code``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_session_open_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_session_start(self, chat_id: int) -> Response[bool]:
         """Start a session in an open-line dialog.
 
@@ -1327,6 +1421,17 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_operator_spam_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_operator_spam_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
+    async def imopenlines_operator_transfer(self, chat_id: int, *, transfer_id: Optional[str] = None, user_id: Optional[int] = None, queue_id: Optional[int] = None) -> Response[bool]:
+        """Transfer an open-line dialog to another operator or line.
+
+        The asyncio form of :meth:`Client.imopenlines_operator_transfer`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_operator_transfer_async(self._native, chat_id, transfer_id, user_id, queue_id)
+
+    async def imopenlines_operator_transfer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_operator_transfer_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_operator_transfer_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_revision_get(self) -> Response[ImopenlinesRevisionGetResult]:
         """The API revisions of Open Lines on the portal.
 
@@ -1425,6 +1530,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_session_mode_unpin_all_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[int]], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_session_mode_unpin_all_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_session_mode_unpin_all_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_session_open(self, user_code: str) -> Response[ImopenlinesSessionOpenResult]:
+        """Open the open-line dialog of an external user.
+
+        The asyncio form of :meth:`Client.imopenlines_session_open`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_session_open_async(self._native, user_code)
+
+    async def imopenlines_session_open_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesSessionOpenResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_session_open_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_session_open_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_session_start(self, chat_id: int) -> Response[bool]:
         """Start a session in an open-line dialog.

@@ -64,12 +64,15 @@ __all__ = [
     "AccessError",
     "CantSaveQuickAnswerError",
     "AccessDeniedKickError",
+    "ChatIdEmptyError",
+    "UserIdEmptyError",
+    "QueueIdEmptyError",
+    "TransferIdEmptyError",
+    "OperatorWrongError",
     "EmptySessionIdError",
     "EmptyVoteParamsError",
     "MissingRequiredParamError",
     "InvalidSessionIdError",
-    "ChatIdEmptyError",
-    "OperatorWrongError",
     "BitrixSystemError",
     "RateLimitError",
     "AuthError",
@@ -116,7 +119,7 @@ __all__ = [
 class AccessDeniedError(MethodError):
     """``ACCESS_DENIED`` (HTTP 403): Access denied! You don't have access to this action.
 
-    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start.
+    Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start.
     """
 
 
@@ -232,6 +235,41 @@ class AccessDeniedKickError(MethodError):
     """
 
 
+class ChatIdEmptyError(MethodError):
+    """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
+
+    Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin.
+    """
+
+
+class UserIdEmptyError(MethodError):
+    """``USER_ID_EMPTY`` (HTTP 400): User ID can't be empty.
+
+    Documented for: imopenlines.operator.transfer.
+    """
+
+
+class QueueIdEmptyError(MethodError):
+    """``QUEUE_ID_EMPTY`` (HTTP 400): QUEUE ID can't be empty.
+
+    Documented for: imopenlines.operator.transfer.
+    """
+
+
+class TransferIdEmptyError(MethodError):
+    """``TRANSFER_ID_EMPTY`` (HTTP 400): Queue ID or User ID can't be empty.
+
+    Documented for: imopenlines.operator.transfer.
+    """
+
+
+class OperatorWrongError(MethodError):
+    """``OPERATOR_WRONG`` (HTTP 400): You cannot redirect to this operator.
+
+    Documented for: imopenlines.operator.transfer, imopenlines.session.intercept.
+    """
+
+
 class EmptySessionIdError(MethodError):
     """``EMPTY_SESSION_ID`` (HTTP 400): Session ID can't be empty.
 
@@ -257,20 +295,6 @@ class InvalidSessionIdError(MethodError):
     """``INVALID_SESSION_ID`` (HTTP 400): Unable to determine session ID from provided parameters.
 
     Documented for: imopenlines.session.history.get.
-    """
-
-
-class ChatIdEmptyError(MethodError):
-    """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
-
-    Documented for: imopenlines.session.intercept, imopenlines.session.mode.pin.
-    """
-
-
-class OperatorWrongError(MethodError):
-    """``OPERATOR_WRONG`` (HTTP 400): You can not redirect to this operator.
-
-    Documented for: imopenlines.session.intercept.
     """
 
 
@@ -455,12 +479,15 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
+    "USER_ID_EMPTY": UserIdEmptyError,
+    "QUEUE_ID_EMPTY": QueueIdEmptyError,
+    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
+    "OPERATOR_WRONG": OperatorWrongError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
     "INVALID_SESSION_ID": InvalidSessionIdError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "OPERATOR_WRONG": OperatorWrongError,
 }
 
 _SYSTEM_ERRORS: Dict[str, Type[BitrixSystemError]] = {

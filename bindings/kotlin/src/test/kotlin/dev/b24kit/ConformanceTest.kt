@@ -142,6 +142,13 @@ class ConformanceTest {
             long(params, "CHAT_ID"),
             long(params, "MESSAGE_ID"),
         ).result
+        "imopenlines.session.open" -> client.imopenlinesSessionOpen(text(params, "USER_CODE")).result
+        "imopenlines.operator.transfer" -> client.imopenlinesOperatorTransfer(
+            long(params, "CHAT_ID"),
+            transferId = if (params.has("TRANSFER_ID")) text(params, "TRANSFER_ID") else null,
+            userId = if (params.has("USER_ID")) long(params, "USER_ID") else null,
+            queueId = if (params.has("QUEUE_ID")) long(params, "QUEUE_ID") else null,
+        ).result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
     }
 
