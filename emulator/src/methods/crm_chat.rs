@@ -92,6 +92,7 @@ const MESSAGE_NOT_IN_CRM: MethodFailure = failure(
 pub(crate) const MESSAGE_ADD_ERRORS: &[MethodFailure] = &[
     NO_ENTITY_TYPE,
     NO_ENTITY,
+    ENTITY_NOT_A_NUMBER,
     NO_USER,
     NO_CHAT,
     NO_MESSAGE,
@@ -283,14 +284,7 @@ pub(crate) fn message_add(
     _: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let kind = match params.get("CRM_ENTITY_TYPE") {
-        Some(Value::String(s)) if !s.trim().is_empty() => s.trim().to_ascii_uppercase(),
-        _ => return Err(NO_ENTITY_TYPE),
-    };
-    let record = Record {
-        kind,
-        id: positive(params, "CRM_ENTITY", NO_ENTITY)?,
-    };
+    let record = record(params, NO_ENTITY_TYPE, NO_ENTITY)?;
     let user = positive(params, "USER_ID", NO_USER)?;
     let chat_id = positive(params, "CHAT_ID", NO_CHAT)?;
     let text = match params.get("MESSAGE") {
