@@ -137,6 +137,17 @@ pub struct Chat {
     pub comment_head: Option<String>,
 }
 
+impl Chat {
+    /// Whether `user` may open the chat: a member, or one whose open-line settings let them join.
+    pub fn may_open(&self, user: i64) -> bool {
+        self.members.contains(&user) || self.can_join.contains(&user)
+    }
+}
+
+/// The default portal's employees (active users who can take dialogs); any other user id is
+/// inactive or does not exist.
+pub const EMPLOYEES: std::ops::RangeInclusive<i64> = 1..=9;
+
 /// Where an open-line session stands.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -687,13 +687,7 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
             message,
         })
     };
-    let generated: Vec<String> = methods
-        .iter()
-        .flat_map(|m| {
-            ["Result", "Params", "Response", "Error"]
-                .map(|suffix| format!("{}{suffix}", m.idents.pascal))
-        })
-        .collect();
+    let generated = generated_type_names(methods);
     let mut declared: Vec<(&str, &Method)> = Vec::new();
     // Types refused here are not checked further: one problem per declaration.
     let mut refused: Vec<(usize, usize)> = Vec::new();
@@ -793,6 +787,18 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
     problems
 }
 
+/// The names the generator gives each method's own types (`…Result`, `…Params`, `…Response`,
+/// `…Error`), which no declared type or enum may take.
+fn generated_type_names(methods: &[Method]) -> Vec<String> {
+    methods
+        .iter()
+        .flat_map(|m| {
+            ["Result", "Params", "Response", "Error"]
+                .map(|suffix| format!("{}{suffix}", m.idents.pascal))
+        })
+        .collect()
+}
+
 /// Why a result names `name`, which no `types:` declares.
 fn missing_type(methods: &[Method], name: &str) -> String {
     if methods
@@ -818,14 +824,14 @@ pub(crate) fn enums(methods: &[Method]) -> Vec<SpecError> {
             message,
         })
     };
+    let generated = generated_type_names(methods);
     let taken = |name: &str| {
         RESERVED_TYPE_NAMES.contains(&name)
-            || methods.iter().any(|m| {
-                m.types.iter().any(|t| t.name == name)
-                    || ["Result", "Params", "Response", "Error"]
-                        .iter()
-                        .any(|suffix| format!("{}{suffix}", m.idents.pascal) == name)
-            })
+            || generated.iter().any(|g| g == name)
+            || methods
+                .iter()
+                .flat_map(|m| &m.types)
+                .any(|t| t.name == name)
     };
     let mut declared: Vec<(&str, &Method)> = Vec::new();
     for m in methods {

@@ -1,12 +1,12 @@
 //! `imopenlines.crm.chat.*` and `imopenlines.crm.message.add`: the open-line chats bound to CRM
-//! records. A chat is bound to the
-//! lead in its `lead_id` (seeded, or set by `imopenlines.crm.lead.create`); no deal, company or
-//! contact has chats here. The caller may see every record, as the default webhook's admin does.
+//! records. A chat is bound to the lead in its `lead_id` (seeded, or set by
+//! `imopenlines.crm.lead.create`); no deal, company or contact has chats here. The caller may
+//! see every record, as the default webhook's admin does.
 
 use serde_json::{json, Map, Value};
 
 use super::{php_intval, php_truthy, Caller, MethodFailure};
-use crate::state::{Chat, PortalState, SessionStatus};
+use crate::state::{Chat, PortalState, SessionStatus, EMPLOYEES};
 
 const fn failure(status: u16, code: &'static str, description: &'static str) -> MethodFailure {
     MethodFailure {
@@ -131,18 +131,16 @@ pub(crate) const USER_DELETE_ERRORS: &[MethodFailure] = &[
 /// The kinds of record the portal binds chats to, as `CRM_ENTITY_TYPE` names them.
 const KINDS: [&str; 4] = ["LEAD", "DEAL", "COMPANY", "CONTACT"];
 
-/// The default portal's employees: users outside are inactive or do not exist.
-const ACTIVE_USERS: std::ops::RangeInclusive<i64> = 1..=9;
-
 /// A CRM record as the parameters name it: its kind (upper case, as the portal compares it)
-/// and identifier; `None` when either is missing or empty.
+/// and identifier.
 struct Record {
     kind: String,
     id: i64,
 }
 
-/// Reads `CRM_ENTITY_TYPE` and `CRM_ENTITY`: `missing` names the refusal of an absent one (the
-/// methods differ), a `CRM_ENTITY` that is not a number is `ERROR_ARGUMENT` in all.
+/// Reads `CRM_ENTITY_TYPE` and `CRM_ENTITY`: `missing_type` and `missing_id` are the refusals of
+/// an absent one (the methods differ); a `CRM_ENTITY` that is not a number is `ERROR_ARGUMENT`
+/// in all.
 fn record(
     params: &Map<String, Value>,
     missing_type: MethodFailure,
@@ -329,7 +327,7 @@ fn change_members(
     if !record.known_kind() {
         return Err(JOIN_DENIED);
     }
-    if !ACTIVE_USERS.contains(&user) {
+    if !EMPLOYEES.contains(&user) {
         return Err(USER_NOT_ACTIVE);
     }
     let bound = record.chats(state);

@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::{php_intval, php_truthy, upper_keys, Caller, MethodFailure};
-use crate::state::{Chat, PortalState, SessionStatus};
+use crate::state::{Chat, PortalState, SessionStatus, EMPLOYEES};
 
 const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
     MethodFailure {
@@ -203,7 +203,7 @@ pub(crate) fn dialog_get(
         None
     };
     let chat = found
-        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .filter(|c| c.may_open(caller.user_id))
         .ok_or(ACCESS_ERROR)?;
     let lines = chat.entity_type == "LINES";
     let messages = messages(chat);
@@ -368,7 +368,7 @@ pub(crate) fn session_history_get(
                 }
         })
         .ok_or(INVALID_SESSION_ID)?;
-    if !chat.members.contains(&caller.user_id) && !chat.can_join.contains(&caller.user_id) {
+    if !chat.may_open(caller.user_id) {
         return Err(HISTORY_ACCESS_DENIED);
     }
     let dialog = format!("chat{}", chat.id);
@@ -549,7 +549,7 @@ pub(crate) fn message_quick_save(
     if chat.entity_type != "LINES" {
         return Err(CHAT_TYPE);
     }
-    if !chat.members.contains(&caller.user_id) && !chat.can_join.contains(&caller.user_id) {
+    if !chat.may_open(caller.user_id) {
         return Err(ACCESS_DENIED);
     }
     let message = php_intval(params.get("MESSAGE_ID"));
@@ -575,13 +575,10 @@ pub(crate) fn session_open(
         .chats
         .iter()
         .find(|c| c.entity_type == "LINES" && !code.is_empty() && c.entity_id == code)
-        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .filter(|c| c.may_open(caller.user_id))
         .ok_or(OPEN_DENIED)?;
     Ok(json!({"chatId": chat.id}))
 }
-
-/// The default portal's employees, who can take dialogs.
-const OPERATORS: std::ops::RangeInclusive<i64> = 1..=9;
 
 /// Where `imopenlines.operator.transfer` sends a dialog.
 enum Target {
@@ -631,10 +628,10 @@ pub(crate) fn operator_transfer(
     let chat = state
         .chat_mut(chat_id)
         .filter(|c| c.entity_type == "LINES")
-        .filter(|c| c.members.contains(&caller.user_id) || c.can_join.contains(&caller.user_id))
+        .filter(|c| c.may_open(caller.user_id))
         .ok_or(OPERATOR_WRONG)?;
     match target {
-        Target::Operator(user) if OPERATORS.contains(&user) && user != chat.operator => {
+        Target::Operator(user) if EMPLOYEES.contains(&user) && user != chat.operator => {
             chat.operator = user;
         }
         Target::Line(line) if lines.contains(&line) => chat.operator = 0,
@@ -740,7 +737,7 @@ fn check_access(
     if chat.entity_type != "LINES" {
         return Err(CHAT_TYPE);
     }
-    if !chat.members.contains(&user_id) && !chat.can_join.contains(&user_id) {
+    if !chat.may_open(user_id) {
         return Err(ACCESS_DENIED);
     }
     Ok(chat)
