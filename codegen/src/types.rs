@@ -3,7 +3,7 @@
 //! one function of its module; nothing else in the generator spells a type.
 
 use crate::spec::model::{
-    FieldType, Method, Param, ParamType, ResultField, TimeField, TimeFieldType,
+    EventSpec, FieldType, Method, Param, ParamType, ResultField, TimeField, TimeFieldType,
 };
 
 /// The types a spec can declare.
@@ -255,6 +255,29 @@ impl<'a> ObjectView<'a> {
                 result_of: None,
             }))
             .collect()
+    }
+
+    /// An event's `data` object and the named types its spec declares.
+    pub(crate) fn of_event(e: &'a EventSpec) -> Vec<ObjectView<'a>> {
+        let data = ObjectView {
+            name: e.data_type.clone(),
+            doc: format!("{} The `data` of `{}`.", e.data_doc, e.name),
+            fields: &e.data_fields,
+            result_of: None,
+        };
+        std::iter::once(data)
+            .chain(e.types.iter().map(|t| ObjectView {
+                name: t.name.clone(),
+                doc: t.doc.clone(),
+                fields: &t.fields,
+                result_of: None,
+            }))
+            .collect()
+    }
+
+    /// The object types of every event, in event order.
+    pub(crate) fn of_events(events: &'a [EventSpec]) -> Vec<ObjectView<'a>> {
+        events.iter().flat_map(ObjectView::of_event).collect()
     }
 
     /// The type's documentation: a result says whose it is.

@@ -49,8 +49,10 @@ pub use b24kit_runtime::{
 /// The JSON of calls by name (`serde_json::Value` in and out), at the version b24kit uses.
 pub use serde_json;
 
+pub use b24kit_runtime::incoming::{EventAuth, IncomingEventError};
 pub use generated::calls::*;
 pub use generated::catalog::{Spec, PARAMETERS};
+pub use generated::events::*;
 pub use generated::method_errors::MethodError;
 pub use generated::methods::*;
 pub use generated::system_errors::{DocRevision, SystemError, SystemErrorCategory, DOC_REVISIONS};
@@ -70,6 +72,39 @@ pub type Response<T> = b24kit_runtime::Response<T, Time>;
 pub type BatchItem<T> = b24kit_runtime::BatchItem<T, Spec>;
 /// A walk through a list method, a page at a time; see [`Client::list`].
 pub type Pager = b24kit_runtime::Pager<Spec>;
+
+/// One POST of a portal to an event handler: the typed event, its queue identifier and time, and
+/// who sent it.
+pub type EventDelivery = b24kit_runtime::incoming::Delivery<PortalEvent>;
+
+/// Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
+///
+/// `application_token` is the one the portal gave the application at installation
+/// (`OnAppInstall`); the body's `auth[application_token]` must equal it (compared in constant
+/// time) before anything else is read, so a forged POST is refused as
+/// [`IncomingEventError::TokenMismatch`]. An event the specs type becomes its [`PortalEvent`]
+/// variant, read as leniently as answers; any other is [`PortalEvent::Other`] with its data.
+///
+/// ```
+/// use b24kit::{read_event, IncomingEventError, PortalEvent};
+///
+/// let body = b"event=ONOPENLINEMESSAGEDELETE&data[CONNECTOR]=livechat&data[LINE]=128\
+/// &data[DATA][0][im][chat_id]=1024&data[DATA][0][im][message_id]=2056\
+/// &data[DATA][0][message][id]=2056&data[DATA][0][chat][id]=1024\
+/// &auth[domain]=example.bitrix24.com&auth[member_id]=a223&auth[application_token]=51856fef";
+/// match read_event(body, "51856fef")?.event {
+///     PortalEvent::OnOpenLineMessageDelete(data) => assert_eq!(data.data[0].im.message_id, 2056),
+///     other => panic!("{other:?}"),
+/// }
+/// assert_eq!(read_event(body, "forged"), Err(IncomingEventError::TokenMismatch));
+/// # Ok::<(), IncomingEventError>(())
+/// ```
+pub fn read_event(
+    body: &[u8],
+    application_token: &str,
+) -> Result<EventDelivery, IncomingEventError> {
+    b24kit_runtime::incoming::read_delivery(body, application_token)
+}
 
 /// The blocking API, for scripts and programs without an async runtime.
 pub mod blocking {

@@ -24,7 +24,11 @@ fn replay(target: &str, check: fn(&[u8])) -> usize {
 
 #[test]
 fn response_inputs() {
-    assert!(replay("response", b24kit::fuzzing::response::<b24kit::Spec>) >= 3);
+    let both: fn(&[u8]) = |input| {
+        b24kit::fuzzing::response::<b24kit::Spec>(input);
+        b24kit::fuzzing::delivery::<b24kit::PortalEvent>(input);
+    };
+    assert!(replay("response", both) >= 3);
 }
 
 #[test]

@@ -18,12 +18,17 @@ pub struct Spec {
     /// One entry per distinct method error class (the same code documented by several methods
     /// is one class), in method order.
     pub method_error_classes: Vec<MethodErrorClass>,
+    /// The events a portal POSTs to a handler, sorted by name.
+    pub events: Vec<EventSpec>,
 }
 
 impl Spec {
-    /// Every named object type, in method order.
+    /// Every named object type, in method order, then those of events.
     pub fn object_types(&self) -> impl Iterator<Item = &ObjectType> {
-        self.methods.iter().flat_map(|m| &m.types)
+        self.methods
+            .iter()
+            .flat_map(|m| &m.types)
+            .chain(self.events.iter().flat_map(|e| &e.types))
     }
 
     /// The named object type `name`.
@@ -160,6 +165,30 @@ pub struct Method {
     /// Parameters (wire names) of a call that succeeds on the emulator's default state: the
     /// fidelity test makes it and holds the answer against the documented shapes.
     pub example: serde_json::Map<String, serde_json::Value>,
+    pub idents: Idents,
+}
+
+/// An event a portal POSTs to an application's handler (`OnSessionStart`), as a form whose
+/// `data` this spec types.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventSpec {
+    /// As the docs write it: `OnSessionStart`.
+    pub name: String,
+    /// As the portal sends it in `event`: `ONSESSIONSTART`.
+    pub code: String,
+    pub source_file: String,
+    pub scope: String,
+    pub summary: String,
+    pub docs_url: String,
+    pub doc: String,
+    /// The type of the delivery's `data`: `<Name>Data`.
+    pub data_type: String,
+    pub data_doc: String,
+    pub data_fields: Vec<ResultField>,
+    /// The named object types this event's spec declares (other events may use them too).
+    pub types: Vec<ObjectType>,
+    /// The page's example `data`.
+    pub example: serde_json::Value,
     pub idents: Idents,
 }
 

@@ -149,6 +149,34 @@ pub struct MethodFile {
     pub example: Option<serde_json::Map<String, serde_json::Value>>,
 }
 
+/// An event the portal POSTs to an application's handler, one file per event under
+/// `spec/events/`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventFile {
+    /// The event's name as the docs write it, e.g. `OnSessionStart`; the portal sends it in
+    /// capitals (`ONSESSIONSTART`).
+    pub name: String,
+    pub scope: String,
+    pub summary: String,
+    pub docs_url: String,
+    pub doc: String,
+    /// The delivery's `data` object.
+    pub data: EventDataDef,
+    /// Named object types `data` uses, usable from any event's spec.
+    #[serde(default)]
+    pub types: Vec<ObjectTypeDef>,
+    /// The delivery's `data` as the page's example gives it: tests send it as the portal does.
+    pub example: serde_json::Value,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventDataDef {
+    pub doc: String,
+    pub fields: Vec<ResultFieldDef>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
@@ -245,6 +273,10 @@ pub struct ObjectTypeDef {
 #[serde(deny_unknown_fields)]
 pub struct ResultFieldDef {
     pub name: String,
+    /// The field's name in code (snake_case), where the key cannot be one: `extra` holds every
+    /// object's undocumented keys.
+    #[serde(default)]
+    pub ident: Option<String>,
     /// A type expression: `integer`, `number`, `string`, `boolean`, `datetime`, `list<T>` or
     /// the name of an object type.
     #[serde(rename = "type")]

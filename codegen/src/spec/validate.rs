@@ -426,6 +426,68 @@ pub(crate) fn method(
 
 /// The example call names only parameters of the method, gives every required one, and keeps
 /// the exactly-one-of rule.
+/// An event's spec: its name matches the file's, its `data` is an object whose types resolve
+/// over the whole spec ([`object_types`]).
+pub(crate) fn event(
+    raw: raw::EventFile,
+    file_stem: &str,
+    source_file: &str,
+    c: &mut Collector,
+) -> EventSpec {
+    if !(raw.name.starts_with("On") && is_type_name(&raw.name)) {
+        c.report(
+            "name",
+            format!(
+                "{:?} is not an event name (PascalCase starting with On, e.g. OnSessionStart)",
+                raw.name
+            ),
+        );
+    } else if raw.name != file_stem {
+        c.report(
+            "name",
+            format!(
+                "{:?} does not match the file name; rename the file to {}.yaml",
+                raw.name, raw.name
+            ),
+        );
+    }
+    if !is_snake_name(&raw.scope) {
+        c.report(
+            "scope",
+            format!("{:?} is not a Bitrix24 scope name", raw.scope),
+        );
+    }
+    if raw.summary.trim().is_empty() || raw.summary.trim().contains('\n') {
+        c.report("summary", "must be one non-empty line");
+    }
+    check_doc(c, "doc", &raw.doc);
+    check_doc(c, "data.doc", &raw.data.doc);
+    if !raw.docs_url.starts_with("https://") || raw.docs_url.contains(char::is_whitespace) {
+        c.report(
+            "docs_url",
+            format!("{:?} is not an https URL", raw.docs_url),
+        );
+    }
+    if !raw.example.is_object() {
+        c.report("example", "the example is the delivery's `data`, an object");
+    }
+    EventSpec {
+        code: raw.name.to_ascii_uppercase(),
+        source_file: source_file.to_string(),
+        scope: raw.scope,
+        summary: raw.summary.trim().to_string(),
+        docs_url: raw.docs_url,
+        doc: raw.doc.trim().to_string(),
+        data_type: format!("{}Data", raw.name),
+        data_doc: raw.data.doc.trim().to_string(),
+        data_fields: fields(raw.data.fields, "data.fields", c),
+        types: declared_types(raw.types, c),
+        example: raw.example,
+        idents: Idents::from_name(&raw.name),
+        name: raw.name,
+    }
+}
+
 fn check_example(
     example: &serde_json::Map<String, serde_json::Value>,
     params: &[Param],
@@ -628,7 +690,8 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
     let mut fields: Vec<ResultField> = Vec::new();
     for (i, f) in defs.into_iter().enumerate() {
         let at = format!("{at}[{i}]");
-        let idents = Idents::from_name(&f.name);
+        check_name(c, &format!("{at}.ident"), f.ident.as_deref());
+        let idents = Idents::from_name(f.ident.as_deref().unwrap_or(&f.name));
         if !is_wire_key(&f.name) {
             c.report(
                 format!("{at}.name"),
@@ -651,11 +714,12 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
                 ),
             );
         }
-        if f.name == EXTRA_FIELD {
+        if idents.snake == EXTRA_FIELD {
             c.report(
                 format!("{at}.name"),
                 format!(
-                    "{EXTRA_FIELD:?} is taken: every language keeps the undocumented keys there"
+                    "{EXTRA_FIELD:?} is taken: every language keeps the undocumented keys there \
+                     (give the field another `ident`)"
                 ),
             );
         }
@@ -677,7 +741,7 @@ fn fields(defs: Vec<raw::ResultFieldDef>, at: &str, c: &mut Collector) -> Vec<Re
 /// names the generator gives (`…Result`, `…Params`, `…Response`, the runtime's own types); every
 /// reference resolves; every type is used; no type contains itself (its value would be
 /// infinite in languages that nest values).
-pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
+pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<SpecError> {
     let mut problems = Vec::new();
     let mut report = |file: &str, field: String, message: String| {
         problems.push(SpecError {
@@ -687,12 +751,13 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
             message,
         })
     };
-    let generated = generated_type_names(methods);
-    let mut declared: Vec<(&str, &Method)> = Vec::new();
+    let owners = TypeOwner::all(methods, events);
+    let generated = generated_type_names(methods, events);
+    let mut declared: Vec<(&str, &TypeOwner)> = Vec::new();
     // Types refused here are not checked further: one problem per declaration.
     let mut refused: Vec<(usize, usize)> = Vec::new();
-    for (k, m) in methods.iter().enumerate() {
-        for (i, t) in m.types.iter().enumerate() {
+    for (k, owner) in owners.iter().enumerate() {
+        for (i, t) in owner.types.iter().enumerate() {
             let field = format!("types[{i}].name");
             if declared.iter().any(|(name, _)| *name == t.name)
                 || generated.contains(&t.name)
@@ -702,38 +767,30 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
             }
             if let Some((_, first)) = declared.iter().find(|(name, _)| *name == t.name) {
                 report(
-                    &m.source_file,
+                    owner.file,
                     field,
-                    format!(
-                        "type {} is already declared by {}",
-                        t.name, first.source_file
-                    ),
+                    format!("type {} is already declared by {}", t.name, first.file),
                 );
             } else if generated.contains(&t.name) || RESERVED_TYPE_NAMES.contains(&t.name.as_str())
             {
                 report(
-                    &m.source_file,
+                    owner.file,
                     field,
                     format!("{} is a name the generator gives to its own types", t.name),
                 );
             } else {
-                declared.push((&t.name, m));
+                declared.push((&t.name, owner));
             }
         }
     }
-    let lookup = |name: &str| {
-        methods
-            .iter()
-            .flat_map(|m| &m.types)
-            .find(|t| t.name == name)
-    };
+    let lookup = |name: &str| owners.iter().flat_map(|o| o.types).find(|t| t.name == name);
     let mut used: Vec<&str> = Vec::new();
-    for m in methods {
+    for owner in &owners {
         // A value result may be (a list or map of) a named type; an object result is its own.
-        if let (None, Some(name)) = (&m.result.type_name, m.result.ty.object_name()) {
+        if let Some(name) = owner.value_root.and_then(FieldType::object_name) {
             if lookup(name).is_none() {
                 report(
-                    &m.source_file,
+                    owner.file,
                     "result.type".to_string(),
                     missing_type(methods, name),
                 );
@@ -741,11 +798,12 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
                 used.push(name);
             }
         }
-        let objects = std::iter::once(("result.fields".to_string(), &m.result.fields)).chain(
-            m.types
+        let objects = std::iter::once((owner.root_at.to_string(), owner.root_fields)).chain(
+            owner
+                .types
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (format!("types[{i}].fields"), &t.fields)),
+                .map(|(i, t)| (format!("types[{i}].fields"), t.fields.as_slice())),
         );
         for (at, fields) in objects {
             for (j, f) in fields.iter().enumerate() {
@@ -754,7 +812,7 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
                 };
                 if lookup(name).is_none() {
                     report(
-                        &m.source_file,
+                        owner.file,
                         format!("{at}[{j}].type"),
                         missing_type(methods, name),
                     );
@@ -764,20 +822,20 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
             }
         }
     }
-    for (k, m) in methods.iter().enumerate() {
-        for (i, t) in m.types.iter().enumerate() {
+    for (k, owner) in owners.iter().enumerate() {
+        for (i, t) in owner.types.iter().enumerate() {
             if refused.contains(&(k, i)) {
                 continue;
             }
             if !used.contains(&t.name.as_str()) {
                 report(
-                    &m.source_file,
+                    owner.file,
                     format!("types[{i}].name"),
                     format!("type {} is declared but no field uses it", t.name),
                 );
             } else if contains(&t.name, &t.fields, &lookup, &mut Vec::new()) {
                 report(
-                    &m.source_file,
+                    owner.file,
                     format!("types[{i}].fields"),
                     format!("type {} contains itself", t.name),
                 );
@@ -787,15 +845,51 @@ pub(crate) fn object_types(methods: &[Method]) -> Vec<SpecError> {
     problems
 }
 
+/// A spec file that declares object types and has a root that uses them: a method (its
+/// result) or an event (its `data`).
+struct TypeOwner<'a> {
+    file: &'a str,
+    types: &'a [ObjectType],
+    /// Where the root object's fields are in the file, and the fields.
+    root_at: &'static str,
+    root_fields: &'a [ResultField],
+    /// A result that is a value of a spec type rather than an object of its own.
+    value_root: Option<&'a FieldType>,
+}
+
+impl<'a> TypeOwner<'a> {
+    fn all(methods: &'a [Method], events: &'a [EventSpec]) -> Vec<TypeOwner<'a>> {
+        let methods = methods.iter().map(|m| TypeOwner {
+            file: &m.source_file,
+            types: &m.types,
+            root_at: "result.fields",
+            root_fields: &m.result.fields,
+            value_root: m.result.type_name.is_none().then_some(&m.result.ty),
+        });
+        let events = events.iter().map(|e| TypeOwner {
+            file: &e.source_file,
+            types: &e.types,
+            root_at: "data.fields",
+            root_fields: &e.data_fields,
+            value_root: None,
+        });
+        methods.chain(events).collect()
+    }
+}
+
 /// The names the generator gives each method's own types (`…Result`, `…Params`, `…Response`,
 /// `…Error`), which no declared type or enum may take.
-fn generated_type_names(methods: &[Method]) -> Vec<String> {
+fn generated_type_names(methods: &[Method], events: &[EventSpec]) -> Vec<String> {
+    let events = events
+        .iter()
+        .flat_map(|e| [e.name.clone(), e.data_type.clone()]);
     methods
         .iter()
         .flat_map(|m| {
             ["Result", "Params", "Response", "Error"]
                 .map(|suffix| format!("{}{suffix}", m.idents.pascal))
         })
+        .chain(events)
         .collect()
 }
 
@@ -814,7 +908,7 @@ fn missing_type(methods: &[Method], name: &str) -> String {
 
 /// Checks the enums over the whole spec: each name declared once, apart from the object types
 /// and the names the generator gives; every parameter's enum declared; every enum used.
-pub(crate) fn enums(methods: &[Method]) -> Vec<SpecError> {
+pub(crate) fn enums(methods: &[Method], events: &[EventSpec]) -> Vec<SpecError> {
     let mut problems = Vec::new();
     let mut report = |file: &str, field: String, message: String| {
         problems.push(SpecError {
@@ -824,7 +918,7 @@ pub(crate) fn enums(methods: &[Method]) -> Vec<SpecError> {
             message,
         })
     };
-    let generated = generated_type_names(methods);
+    let generated = generated_type_names(methods, events);
     let taken = |name: &str| {
         RESERVED_TYPE_NAMES.contains(&name)
             || generated.iter().any(|g| g == name)
@@ -924,6 +1018,10 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
     "DateTime",
     "RateLimit",
     "JsonValue",
+    "PortalEvent",
+    "EventDelivery",
+    "EventAuth",
+    "OtherEvent",
 ];
 
 fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {

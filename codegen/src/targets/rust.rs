@@ -10,7 +10,9 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, Param, ParamType, ResultField, TimeField};
+use crate::spec::model::{
+    DefaultValue, EventSpec, Method, Param, ParamType, ResultField, TimeField,
+};
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
 use crate::types::{ObjectView, Output, Typed};
 use crate::Error;
@@ -101,14 +103,41 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
         imports,
-        objects: views
-            .into_iter()
-            .map(|o| RustObject {
-                doc: o.full_doc(),
-                fields: o.fields.iter().map(rust_field).collect(),
-                name: o.name,
-            })
-            .collect(),
+        objects: views.into_iter().map(rust_object).collect(),
+    }
+}
+
+fn rust_object(o: ObjectView) -> RustObject {
+    RustObject {
+        doc: o.full_doc(),
+        fields: o.fields.iter().map(rust_field).collect(),
+        name: o.name,
+    }
+}
+
+/// The events' module: every event's `data` type and declared types, and which method types
+/// they use.
+#[derive(Serialize)]
+struct RustEvents<'a> {
+    events: &'a [EventSpec],
+    objects: Vec<RustObject>,
+    imports: Vec<String>,
+}
+
+fn rust_events(events: &[EventSpec]) -> RustEvents<'_> {
+    let views = ObjectView::of_events(events);
+    let mut imports: Vec<String> = views
+        .iter()
+        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()))
+        .filter(|name| !views.iter().any(|o| o.name == *name))
+        .map(str::to_string)
+        .collect();
+    imports.sort();
+    imports.dedup();
+    RustEvents {
+        events,
+        objects: views.into_iter().map(rust_object).collect(),
+        imports,
     }
 }
 
@@ -232,6 +261,11 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             minijinja::context! { banner => banner(&method.m.source_file), method => method },
         )?;
     }
+    emit(
+        format!("{OUT_DIR}/events.rs"),
+        "rust/events.rs.j2",
+        minijinja::context! { banner => banner("spec/events/"), e => rust_events(&spec.events) },
+    )?;
     let parameters: Vec<ParameterRow> = spec
         .parameters
         .iter()

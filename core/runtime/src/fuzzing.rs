@@ -9,6 +9,7 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::endpoint::Endpoint;
 use crate::error::ConfigProblem;
+use crate::incoming::{read_delivery, EventCatalog};
 use crate::method::Method;
 use crate::transport::RawAnswer;
 use crate::{envelope, Error};
@@ -40,6 +41,26 @@ pub fn response<C: Catalog>(data: &[u8]) {
         _ => (200, data),
     };
     let _ = decode_answer::<C>(status, body);
+}
+
+/// The application token of the fuzz inputs' deliveries: seeds carry it, so the fuzzer gets
+/// past the token check to the typed readers.
+pub const DELIVERY_TOKEN: &str = "fuzz0application0token";
+
+/// One fuzz input for the event handler's reader: any body is a delivery or a typed error.
+/// Panics if a delivery's printed form shows its access token.
+pub fn delivery<E: EventCatalog + std::fmt::Debug>(data: &[u8]) {
+    match read_delivery::<E>(data, DELIVERY_TOKEN) {
+        Ok(d) => {
+            let printed = format!("{d:?}");
+            if let Some(token) = d.auth.access_token.as_deref().filter(|t| t.len() >= 4) {
+                assert!(!printed.contains(token), "access token leaked: {printed}");
+            }
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
 }
 
 /// One fuzz input for the endpoint parsers: any text as a webhook URL and as an OAuth endpoint.

@@ -23,6 +23,7 @@ mod envelope;
 mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod incoming;
 mod limiter;
 mod method;
 mod oauth;

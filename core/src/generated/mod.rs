@@ -6,6 +6,7 @@
 
 pub mod calls;
 pub mod catalog;
+pub mod events;
 pub mod method_errors;
 pub mod methods;
 pub mod system_errors;
