@@ -10,6 +10,7 @@ import asyncio
 import sys
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Type, Union
+from urllib.parse import urlencode
 
 import b24kit
 from b24kit import (
@@ -116,6 +117,35 @@ from b24kit import (
     WrongRequestError,
     __version__,
     errors,
+    EventAuth,
+    EventDataError,
+    EventDelivery,
+    EventError,
+    EventFormError,
+    EventTokenError,
+    EventChat,
+    EventMessage,
+    EventUser,
+    ImMessage,
+    LineConnector,
+    LineMessage,
+    MessageChange,
+    MessageEvent,
+    MessageExtra,
+    OnOpenLineMessageAdd,
+    OnOpenLineMessageAddData,
+    OnOpenLineMessageDelete,
+    OnOpenLineMessageDeleteData,
+    OnOpenLineMessageUpdate,
+    OnOpenLineMessageUpdateData,
+    OnSessionFinish,
+    OnSessionFinishData,
+    OnSessionStart,
+    OnSessionStartData,
+    OtherEvent,
+    SessionEvent,
+    SessionState,
+    read_event,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
@@ -278,6 +308,58 @@ async def any_method_async(client: AsyncClient) -> None:
         break
 
 
+def describe_session(kind: str, item: SessionEvent) -> str:
+    where: LineConnector = item.connector
+    session: SessionState = item.session
+    chat: EventChat = item.chat
+    user: EventUser = item.user
+    return (
+        f"session {session.id} {kind} (closed: {session.closed}, closes in {session.close_term} min) "
+        f"on line {where.line_id} via {where.connector_id}, chat {chat.id}, client {user.id}"
+    )
+
+
+def describe_change(kind: str, change: MessageChange) -> str:
+    im: ImMessage = change.im
+    message: EventMessage = change.message
+    return f"message {message.id} {kind} (chat {im.chat_id}, message {im.message_id})"
+
+
+def on_event(body: bytes, application_token: str) -> str:
+    """What an event handler does with a POST: check it, then act on its typed event."""
+    try:
+        delivery: EventDelivery = read_event(body, application_token)
+    except EventTokenError:
+        return "refused: not from a portal that installed this application"
+    except (EventFormError, EventDataError) as e:
+        return f"refused: {e}"
+    except EventError as e:
+        return f"refused ({e.kind}): {e}"
+    auth: EventAuth = delivery.auth
+    seen = f"from {auth.domain} (event {delivery.event_id}): "
+    event = delivery.event
+    if isinstance(event, OnSessionStart):
+        started: OnSessionStartData = event.data
+        return seen + "; ".join(describe_session("started", item) for item in started.data)
+    if isinstance(event, OnSessionFinish):
+        finished: OnSessionFinishData = event.data
+        return seen + "; ".join(describe_session("finished", item) for item in finished.data)
+    if isinstance(event, OnOpenLineMessageAdd):
+        added: OnOpenLineMessageAddData = event.data
+        posts: List[MessageEvent] = added.data
+        texts: List[LineMessage] = [post.message for post in posts]
+        extras: List[MessageExtra] = [post.message_extra for post in posts]
+        return seen + f"{len(texts)} new: {[t.text for t in texts]} {[x.extra_url for x in extras]}"
+    if isinstance(event, OnOpenLineMessageUpdate):
+        updated: OnOpenLineMessageUpdateData = event.data
+        return seen + "; ".join(describe_change("edited", c) for c in updated.data)
+    if isinstance(event, OnOpenLineMessageDelete):
+        deleted: OnOpenLineMessageDeleteData = event.data
+        return seen + f"on {deleted.connector} line {deleted.line}: " + "; ".join(describe_change("deleted", c) for c in deleted.data)
+    other: OtherEvent = event
+    return seen + f"{other.code}, not typed: {other.data}"
+
+
 def store(tokens: Tokens) -> None:
     print(f"renewed, expires {tokens.expires}: keep {tokens.refresh_token[:0]}…")
 
@@ -330,6 +412,15 @@ def main() -> None:
         print(f"refused: {e}")
     except TokenRefreshError as e:
         print(f"log in again: {e.code}")
+    session = {"connector_id": "livechat", "line_id": 1, "chat_id": 2, "user_id": 3}
+    fields = {f"data[DATA][0][connector][{k}]": v for k, v in session.items()}
+    fields.update({"data[DATA][0][session][id]": 42, "data[DATA][0][session][closed]": "Y"})
+    fields.update({"data[DATA][0][session][parent_id]": 0, "data[DATA][0][session][close_term]": 60})
+    fields.update({"data[DATA][0][chat][id]": 2, "data[DATA][0][user][id]": 3, "event": "ONSESSIONFINISH"})
+    fields.update({"auth[domain]": "example.bitrix24.com", "auth[member_id]": "m", "auth[application_token]": "app"})
+    posted = urlencode(fields).encode()
+    print(on_event(posted, "app"))
+    print(on_event(posted, "another app"))
 
 
 if __name__ == "__main__":

@@ -977,7 +977,7 @@ impl HistoryMessage {
     }
 
     /// The value as sent (a new object on each read).
-    #[getter(params)]
+    #[getter]
     fn get_params(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         crate::json::to_python(py, &self.params)
     }
@@ -1492,19 +1492,19 @@ impl HistoryFile {
     }
 
     /// The value as sent (a new object on each read).
-    #[getter(image)]
+    #[getter]
     fn get_image(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         crate::json::to_python(py, &self.image)
     }
 
     /// The value as sent (a new object on each read).
-    #[getter(viewerattrs)]
+    #[getter]
     fn get_viewerattrs(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         crate::json::to_python(py, &self.viewerattrs)
     }
 
     /// The value as sent (a new object on each read).
-    #[getter(mediaurl)]
+    #[getter]
     fn get_mediaurl(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         crate::json::to_python(py, &self.mediaurl)
     }
@@ -1587,6 +1587,924 @@ impl ImopenlinesSessionOpenResult {
             parts.join(", ")
         ))
     }
+}
+
+/// The messages that were added. The `data` of `OnOpenLineMessageAdd`.
+#[pyclass(frozen, eq, module = "b24kit", name = "OnOpenLineMessageAddData")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageAddData {
+    /// One entry per message.
+    #[pyo3(get)]
+    pub data: Vec<MessageEvent>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageAddData> for OnOpenLineMessageAddData {
+    fn from(r: b24kit::OnOpenLineMessageAddData) -> Self {
+        OnOpenLineMessageAddData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OnOpenLineMessageAddData {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("data={}", py_repr(py, &self.data)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OnOpenLineMessageAddData({})", parts.join(", ")))
+    }
+}
+
+/// A message that was added, with the dialog it belongs to.
+#[pyclass(frozen, eq, module = "b24kit", name = "MessageEvent")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageEvent {
+    /// The connector and line the dialog came through.
+    #[pyo3(get)]
+    pub connector: LineConnector,
+    /// The dialog's chat.
+    #[pyo3(get)]
+    pub chat: EventChat,
+    /// The message.
+    #[pyo3(get)]
+    pub message: LineMessage,
+    /// Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+    /// empty list, so the key may be absent.
+    pub r#ref: serde_json::Value,
+    /// Additional information.
+    #[pyo3(get)]
+    pub message_extra: MessageExtra,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageEvent> for MessageEvent {
+    fn from(r: b24kit::MessageEvent) -> Self {
+        MessageEvent {
+            connector: r.connector.into(),
+            chat: r.chat.into(),
+            message: r.message.into(),
+            r#ref: r.r#ref.unwrap_or_default(),
+            message_extra: r.message_extra.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl MessageEvent {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_ref(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.r#ref)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("connector={}", py_repr(py, &self.connector)?),
+            format!("chat={}", py_repr(py, &self.chat)?),
+            format!("message={}", py_repr(py, &self.message)?),
+            format!(
+                "ref={}",
+                crate::json::to_python(py, &self.r#ref)?.bind(py).repr()?
+            ),
+            format!("message_extra={}", py_repr(py, &self.message_extra)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("MessageEvent({})", parts.join(", ")))
+    }
+}
+
+/// A message of an open-line dialog as an event reports it.
+#[pyclass(frozen, eq, module = "b24kit", name = "LineMessage")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineMessage {
+    /// The message.
+    #[pyo3(get)]
+    pub id: i64,
+    /// When it was added, as the portal writes it; may be empty.
+    #[pyo3(get)]
+    pub date: String,
+    /// The text.
+    #[pyo3(get)]
+    pub text: String,
+    /// The attached files, as sent. A form drops an empty list, so the key may be absent.
+    pub files: serde_json::Value,
+    /// The attachment data; may be empty.
+    #[pyo3(get)]
+    pub attach: Option<String>,
+    /// Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+    #[pyo3(get)]
+    pub system: bool,
+    /// The author.
+    #[pyo3(get)]
+    pub user_id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::LineMessage> for LineMessage {
+    fn from(r: b24kit::LineMessage) -> Self {
+        LineMessage {
+            id: r.id,
+            date: r.date,
+            text: r.text,
+            files: r.files.unwrap_or_default(),
+            attach: r.attach,
+            system: r.system,
+            user_id: r.user_id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl LineMessage {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_files(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.files)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("date={}", py_repr(py, &self.date)?),
+            format!("text={}", py_repr(py, &self.text)?),
+            format!(
+                "files={}",
+                crate::json::to_python(py, &self.files)?.bind(py).repr()?
+            ),
+            format!("attach={}", py_repr(py, &self.attach)?),
+            format!("system={}", py_repr(py, &self.system)?),
+            format!("user_id={}", py_repr(py, &self.user_id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("LineMessage({})", parts.join(", ")))
+    }
+}
+
+/// Additional information about a message.
+#[pyclass(frozen, eq, module = "b24kit", name = "MessageExtra")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageExtra {
+    /// An external link for Bitrix24.Network; may be empty.
+    #[pyo3(get)]
+    pub extra_url: String,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageExtra> for MessageExtra {
+    fn from(r: b24kit::MessageExtra) -> Self {
+        MessageExtra {
+            extra_url: r.extra_url,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl MessageExtra {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("extra_url={}", py_repr(py, &self.extra_url)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("MessageExtra({})", parts.join(", ")))
+    }
+}
+
+/// The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`.
+#[pyclass(frozen, eq, module = "b24kit", name = "OnOpenLineMessageDeleteData")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageDeleteData {
+    /// The connector, e.g. `livechat`.
+    #[pyo3(get)]
+    pub connector: String,
+    /// The open line.
+    #[pyo3(get)]
+    pub line: i64,
+    /// One entry per message.
+    #[pyo3(get)]
+    pub data: Vec<MessageChange>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageDeleteData> for OnOpenLineMessageDeleteData {
+    fn from(r: b24kit::OnOpenLineMessageDeleteData) -> Self {
+        OnOpenLineMessageDeleteData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OnOpenLineMessageDeleteData {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("connector={}", py_repr(py, &self.connector)?),
+            format!("line={}", py_repr(py, &self.line)?),
+            format!("data={}", py_repr(py, &self.data)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OnOpenLineMessageDeleteData({})", parts.join(", ")))
+    }
+}
+
+/// The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`.
+#[pyclass(frozen, eq, module = "b24kit", name = "OnOpenLineMessageUpdateData")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageUpdateData {
+    /// The connector, e.g. `livechat`.
+    #[pyo3(get)]
+    pub connector: String,
+    /// The open line.
+    #[pyo3(get)]
+    pub line: i64,
+    /// One entry per message.
+    #[pyo3(get)]
+    pub data: Vec<MessageChange>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageUpdateData> for OnOpenLineMessageUpdateData {
+    fn from(r: b24kit::OnOpenLineMessageUpdateData) -> Self {
+        OnOpenLineMessageUpdateData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OnOpenLineMessageUpdateData {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("connector={}", py_repr(py, &self.connector)?),
+            format!("line={}", py_repr(py, &self.line)?),
+            format!("data={}", py_repr(py, &self.data)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OnOpenLineMessageUpdateData({})", parts.join(", ")))
+    }
+}
+
+/// A message that was edited or deleted.
+#[pyclass(frozen, eq, module = "b24kit", name = "MessageChange")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct MessageChange {
+    /// The message in the messenger.
+    #[pyo3(get)]
+    pub im: ImMessage,
+    /// The message on the connector's side.
+    #[pyo3(get)]
+    pub message: EventMessage,
+    /// The dialog's chat.
+    #[pyo3(get)]
+    pub chat: EventChat,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageChange> for MessageChange {
+    fn from(r: b24kit::MessageChange) -> Self {
+        MessageChange {
+            im: r.im.into(),
+            message: r.message.into(),
+            chat: r.chat.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl MessageChange {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("im={}", py_repr(py, &self.im)?),
+            format!("message={}", py_repr(py, &self.message)?),
+            format!("chat={}", py_repr(py, &self.chat)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("MessageChange({})", parts.join(", ")))
+    }
+}
+
+/// A message in the portal's messenger.
+#[pyclass(frozen, eq, module = "b24kit", name = "ImMessage")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImMessage {
+    /// The chat.
+    #[pyo3(get)]
+    pub chat_id: i64,
+    /// The message.
+    #[pyo3(get)]
+    pub message_id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImMessage> for ImMessage {
+    fn from(r: b24kit::ImMessage) -> Self {
+        ImMessage {
+            chat_id: r.chat_id,
+            message_id: r.message_id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl ImMessage {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("chat_id={}", py_repr(py, &self.chat_id)?),
+            format!("message_id={}", py_repr(py, &self.message_id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("ImMessage({})", parts.join(", ")))
+    }
+}
+
+/// The message an event concerns.
+#[pyclass(frozen, eq, module = "b24kit", name = "EventMessage")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventMessage {
+    /// The message.
+    #[pyo3(get)]
+    pub id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventMessage> for EventMessage {
+    fn from(r: b24kit::EventMessage) -> Self {
+        EventMessage {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl EventMessage {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("EventMessage({})", parts.join(", ")))
+    }
+}
+
+/// The sessions that ended. The `data` of `OnSessionFinish`.
+#[pyclass(frozen, eq, module = "b24kit", name = "OnSessionFinishData")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnSessionFinishData {
+    /// One entry per session.
+    #[pyo3(get)]
+    pub data: Vec<SessionEvent>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnSessionFinishData> for OnSessionFinishData {
+    fn from(r: b24kit::OnSessionFinishData) -> Self {
+        OnSessionFinishData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OnSessionFinishData {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("data={}", py_repr(py, &self.data)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OnSessionFinishData({})", parts.join(", ")))
+    }
+}
+
+/// The sessions that began. The `data` of `OnSessionStart`.
+#[pyclass(frozen, eq, module = "b24kit", name = "OnSessionStartData")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnSessionStartData {
+    /// One entry per session.
+    #[pyo3(get)]
+    pub data: Vec<SessionEvent>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnSessionStartData> for OnSessionStartData {
+    fn from(r: b24kit::OnSessionStartData) -> Self {
+        OnSessionStartData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OnSessionStartData {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("data={}", py_repr(py, &self.data)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OnSessionStartData({})", parts.join(", ")))
+    }
+}
+
+/// A session that began or ended, with the dialog it belongs to.
+#[pyclass(frozen, eq, module = "b24kit", name = "SessionEvent")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionEvent {
+    /// The connector and line the dialog came through.
+    #[pyo3(get)]
+    pub connector: LineConnector,
+    /// The session.
+    #[pyo3(get)]
+    pub session: SessionState,
+    /// The dialog's chat.
+    #[pyo3(get)]
+    pub chat: EventChat,
+    /// The client.
+    #[pyo3(get)]
+    pub user: EventUser,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::SessionEvent> for SessionEvent {
+    fn from(r: b24kit::SessionEvent) -> Self {
+        SessionEvent {
+            connector: r.connector.into(),
+            session: r.session.into(),
+            chat: r.chat.into(),
+            user: r.user.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl SessionEvent {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("connector={}", py_repr(py, &self.connector)?),
+            format!("session={}", py_repr(py, &self.session)?),
+            format!("chat={}", py_repr(py, &self.chat)?),
+            format!("user={}", py_repr(py, &self.user)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("SessionEvent({})", parts.join(", ")))
+    }
+}
+
+/// Where a dialog came from — a connector on an open line.
+#[pyclass(frozen, eq, module = "b24kit", name = "LineConnector")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineConnector {
+    /// The connector, e.g. `livechat`.
+    #[pyo3(get)]
+    pub connector_id: String,
+    /// The open line.
+    #[pyo3(get)]
+    pub line_id: i64,
+    /// The chat on the connector's side.
+    #[pyo3(get)]
+    pub chat_id: i64,
+    /// The client's identifier in the external system.
+    #[pyo3(get)]
+    pub user_id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::LineConnector> for LineConnector {
+    fn from(r: b24kit::LineConnector) -> Self {
+        LineConnector {
+            connector_id: r.connector_id,
+            line_id: r.line_id,
+            chat_id: r.chat_id,
+            user_id: r.user_id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl LineConnector {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("connector_id={}", py_repr(py, &self.connector_id)?),
+            format!("line_id={}", py_repr(py, &self.line_id)?),
+            format!("chat_id={}", py_repr(py, &self.chat_id)?),
+            format!("user_id={}", py_repr(py, &self.user_id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("LineConnector({})", parts.join(", ")))
+    }
+}
+
+/// An open-line session as an event reports it.
+#[pyclass(frozen, eq, module = "b24kit", name = "SessionState")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionState {
+    /// The session.
+    #[pyo3(get)]
+    pub id: i64,
+    /// Whether the session is closed (`Y`/`N` on the wire).
+    #[pyo3(get)]
+    pub closed: bool,
+    /// The session before it in the same dialog; 0 for none.
+    #[pyo3(get)]
+    pub parent_id: i64,
+    /// Minutes until the portal closes the session by itself.
+    #[pyo3(get)]
+    pub close_term: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::SessionState> for SessionState {
+    fn from(r: b24kit::SessionState) -> Self {
+        SessionState {
+            id: r.id,
+            closed: r.closed,
+            parent_id: r.parent_id,
+            close_term: r.close_term,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl SessionState {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("closed={}", py_repr(py, &self.closed)?),
+            format!("parent_id={}", py_repr(py, &self.parent_id)?),
+            format!("close_term={}", py_repr(py, &self.close_term)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("SessionState({})", parts.join(", ")))
+    }
+}
+
+/// The chat an event concerns.
+#[pyclass(frozen, eq, module = "b24kit", name = "EventChat")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventChat {
+    /// The chat.
+    #[pyo3(get)]
+    pub id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventChat> for EventChat {
+    fn from(r: b24kit::EventChat) -> Self {
+        EventChat {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl EventChat {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("EventChat({})", parts.join(", ")))
+    }
+}
+
+/// The client an event concerns.
+#[pyclass(frozen, eq, module = "b24kit", name = "EventUser")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct EventUser {
+    /// The client's identifier in the external system.
+    #[pyo3(get)]
+    pub id: i64,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventUser> for EventUser {
+    fn from(r: b24kit::EventUser) -> Self {
+        EventUser {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl EventUser {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("EventUser({})", parts.join(", ")))
+    }
+}
+
+/// `OnOpenLineMessageAdd`: A message was posted in an open-line dialog.
+///
+/// Sent when a message is added to an open-line dialog. Only applications can bind it, and a
+/// handler hears only of dialogs that came through a connector the application added.
+#[pyclass(frozen, eq, get_all, module = "b24kit", name = "OnOpenLineMessageAdd")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageAdd {
+    /// The delivery's `data`.
+    pub data: OnOpenLineMessageAddData,
+}
+
+#[pymethods]
+impl OnOpenLineMessageAdd {
+    /// The event's code as the portal sends it.
+    #[classattr]
+    const CODE: &'static str = "ONOPENLINEMESSAGEADD";
+
+    /// The event's code as the portal sends it.
+    #[getter]
+    fn code(&self) -> &'static str {
+        Self::CODE
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "OnOpenLineMessageAdd(data={})",
+            py_repr(py, &self.data)?
+        ))
+    }
+}
+
+/// `OnOpenLineMessageDelete`: A message of an open-line dialog was deleted.
+///
+/// Sent when a message in an open-line dialog is deleted. Only applications can bind it, and a
+/// handler hears only of dialogs that came through a connector the application added.
+#[pyclass(
+    frozen,
+    eq,
+    get_all,
+    module = "b24kit",
+    name = "OnOpenLineMessageDelete"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageDelete {
+    /// The delivery's `data`.
+    pub data: OnOpenLineMessageDeleteData,
+}
+
+#[pymethods]
+impl OnOpenLineMessageDelete {
+    /// The event's code as the portal sends it.
+    #[classattr]
+    const CODE: &'static str = "ONOPENLINEMESSAGEDELETE";
+
+    /// The event's code as the portal sends it.
+    #[getter]
+    fn code(&self) -> &'static str {
+        Self::CODE
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "OnOpenLineMessageDelete(data={})",
+            py_repr(py, &self.data)?
+        ))
+    }
+}
+
+/// `OnOpenLineMessageUpdate`: A message of an open-line dialog was edited.
+///
+/// Sent when a message in an open-line dialog is changed. Only applications can bind it, and a
+/// handler hears only of dialogs that came through a connector the application added.
+#[pyclass(
+    frozen,
+    eq,
+    get_all,
+    module = "b24kit",
+    name = "OnOpenLineMessageUpdate"
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnOpenLineMessageUpdate {
+    /// The delivery's `data`.
+    pub data: OnOpenLineMessageUpdateData,
+}
+
+#[pymethods]
+impl OnOpenLineMessageUpdate {
+    /// The event's code as the portal sends it.
+    #[classattr]
+    const CODE: &'static str = "ONOPENLINEMESSAGEUPDATE";
+
+    /// The event's code as the portal sends it.
+    #[getter]
+    fn code(&self) -> &'static str {
+        Self::CODE
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "OnOpenLineMessageUpdate(data={})",
+            py_repr(py, &self.data)?
+        ))
+    }
+}
+
+/// `OnSessionFinish`: A session of an open-line dialog ended.
+///
+/// Sent when a session of a client's dialog on an open line is closed. Only applications can bind
+/// it, and a handler hears only of dialogs that came through a connector the application added.
+#[pyclass(frozen, eq, get_all, module = "b24kit", name = "OnSessionFinish")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnSessionFinish {
+    /// The delivery's `data`.
+    pub data: OnSessionFinishData,
+}
+
+#[pymethods]
+impl OnSessionFinish {
+    /// The event's code as the portal sends it.
+    #[classattr]
+    const CODE: &'static str = "ONSESSIONFINISH";
+
+    /// The event's code as the portal sends it.
+    #[getter]
+    fn code(&self) -> &'static str {
+        Self::CODE
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "OnSessionFinish(data={})",
+            py_repr(py, &self.data)?
+        ))
+    }
+}
+
+/// `OnSessionStart`: A session of an open-line dialog began.
+///
+/// Sent when a client's dialog on an open line gets a new session. Only applications can bind it,
+/// and a handler hears only of dialogs that came through a connector the application added.
+#[pyclass(frozen, eq, get_all, module = "b24kit", name = "OnSessionStart")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OnSessionStart {
+    /// The delivery's `data`.
+    pub data: OnSessionStartData,
+}
+
+#[pymethods]
+impl OnSessionStart {
+    /// The event's code as the portal sends it.
+    #[classattr]
+    const CODE: &'static str = "ONSESSIONSTART";
+
+    /// The event's code as the portal sends it.
+    #[getter]
+    fn code(&self) -> &'static str {
+        Self::CODE
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("OnSessionStart(data={})", py_repr(py, &self.data)?))
+    }
+}
+
+/// A typed event as its Python class; an untyped one as `OtherEvent`.
+pub(crate) fn event_to_python(py: Python<'_>, event: b24kit::PortalEvent) -> PyResult<Py<PyAny>> {
+    Ok(match event {
+        b24kit::PortalEvent::OnOpenLineMessageAdd(data) => {
+            Py::new(py, OnOpenLineMessageAdd { data: data.into() })?.into_any()
+        }
+        b24kit::PortalEvent::OnOpenLineMessageDelete(data) => {
+            Py::new(py, OnOpenLineMessageDelete { data: data.into() })?.into_any()
+        }
+        b24kit::PortalEvent::OnOpenLineMessageUpdate(data) => {
+            Py::new(py, OnOpenLineMessageUpdate { data: data.into() })?.into_any()
+        }
+        b24kit::PortalEvent::OnSessionFinish(data) => {
+            Py::new(py, OnSessionFinish { data: data.into() })?.into_any()
+        }
+        b24kit::PortalEvent::OnSessionStart(data) => {
+            Py::new(py, OnSessionStart { data: data.into() })?.into_any()
+        }
+        b24kit::PortalEvent::Other { code, data } => {
+            Py::new(py, crate::incoming::OtherEvent::new(code, data))?.into_any()
+        }
+        // The generator writes an arm for every variant; a new one without its class is a bug.
+        other => {
+            return Err(crate::errors::from_report(
+                py,
+                b24kit::ErrorReport::bug(format!("event {} has no Python class", other.code())),
+            ))
+        }
+    })
 }
 
 /// The parameters of one `imopenlines.config.path.get`, from its Python arguments.
@@ -3909,6 +4827,27 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<HistoryChatPermissions>()?;
     m.add_class::<HistoryFile>()?;
     m.add_class::<ImopenlinesSessionOpenResult>()?;
+    m.add_class::<OnOpenLineMessageAddData>()?;
+    m.add_class::<MessageEvent>()?;
+    m.add_class::<LineMessage>()?;
+    m.add_class::<MessageExtra>()?;
+    m.add_class::<OnOpenLineMessageDeleteData>()?;
+    m.add_class::<OnOpenLineMessageUpdateData>()?;
+    m.add_class::<MessageChange>()?;
+    m.add_class::<ImMessage>()?;
+    m.add_class::<EventMessage>()?;
+    m.add_class::<OnSessionFinishData>()?;
+    m.add_class::<OnSessionStartData>()?;
+    m.add_class::<SessionEvent>()?;
+    m.add_class::<LineConnector>()?;
+    m.add_class::<SessionState>()?;
+    m.add_class::<EventChat>()?;
+    m.add_class::<EventUser>()?;
+    m.add_class::<OnOpenLineMessageAdd>()?;
+    m.add_class::<OnOpenLineMessageDelete>()?;
+    m.add_class::<OnOpenLineMessageUpdate>()?;
+    m.add_class::<OnSessionFinish>()?;
+    m.add_class::<OnSessionStart>()?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_batch, &m)?)?;

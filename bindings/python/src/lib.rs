@@ -5,7 +5,8 @@
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated` (the method-specific part, in its own submodule `b24kit._native_generated`),
 //! plus Python's own: argument conversion (`args`), asyncio (`bridge`), the blocking I/O
-//! (`local_io`), logging, the runtime and the emulator that ships in the wheel (`emulator`).
+//! (`local_io`), logging, the runtime and the emulator that ships in the wheel (`emulator`),
+//! and the reader of event deliveries (`incoming`).
 
 mod args;
 mod bridge;
@@ -14,6 +15,7 @@ mod dispatch;
 mod emulator;
 mod errors;
 mod generated;
+mod incoming;
 mod interrupt;
 mod json;
 mod local_io;
@@ -39,6 +41,10 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errors::set_error_factory, m)?)?;
     m.add_function(wrap_pyfunction!(client::_panic_for_tests, m)?)?;
     m.add_function(wrap_pyfunction!(emulator::run_emulator, m)?)?;
+    m.add_class::<incoming::EventAuth>()?;
+    m.add_class::<incoming::EventDelivery>()?;
+    m.add_class::<incoming::OtherEvent>()?;
+    m.add_function(wrap_pyfunction!(incoming::read_event, m)?)?;
     generated::register(m)?;
     Ok(())
 }

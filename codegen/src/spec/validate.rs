@@ -1225,6 +1225,10 @@ pub(crate) const RESERVED_CLASS_NAMES: &[&str] = &[
     "InvalidArgumentError",
     "ConfigError",
     "InternalError",
+    "EventError",
+    "EventFormError",
+    "EventTokenError",
+    "EventDataError",
 ];
 
 /// Exception class names must be unique across the whole spec: a code shared by several

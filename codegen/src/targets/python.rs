@@ -10,7 +10,7 @@ use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, EnumType, Method, ResultField};
+use crate::spec::model::{DefaultValue, EnumType, EventSpec, Method, ResultField};
 use crate::spec::Spec;
 use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
@@ -139,20 +139,21 @@ fn py_field(f: &ResultField) -> PyField {
     }
 }
 
+fn py_object(o: ObjectView) -> PyObject {
+    PyObject {
+        doc: o.full_doc(),
+        fields: o.fields.iter().map(py_field).collect(),
+        name: o.name,
+    }
+}
+
 fn py_method(m: &Method) -> PyMethod<'_> {
     PyMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
         result_mirror: Output::of(m).mirror("r", PUBLIC),
-        objects: ObjectView::of(m)
-            .into_iter()
-            .map(|o| PyObject {
-                doc: o.full_doc(),
-                fields: o.fields.iter().map(py_field).collect(),
-                name: o.name,
-            })
-            .collect(),
+        objects: ObjectView::of(m).into_iter().map(py_object).collect(),
         params: m
             .params
             .iter()
@@ -208,14 +209,25 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             }
         })
         .collect();
-    let object_names: Vec<&str> = methods
+    // Every object class, the methods' then the events' (their `data` and declared types).
+    let objects: Vec<&PyObject> = methods.iter().flat_map(|m| &m.objects).collect();
+    let event_objects: Vec<PyObject> = ObjectView::of_events(&spec.events)
+        .into_iter()
+        .map(py_object)
+        .collect();
+    let objects: Vec<&PyObject> = objects.into_iter().chain(&event_objects).collect();
+    let events: &[EventSpec] = &spec.events;
+    let object_names: Vec<&str> = objects
         .iter()
-        .flat_map(|m| m.objects.iter().map(|o| o.name.as_str()))
+        .map(|o| o.name.as_str())
+        .chain(events.iter().map(|e| e.name.as_str()))
         .collect();
     let enums: Vec<&EnumType> = spec.enums().collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        objects => objects,
+        events => events,
         object_names => object_names,
         enums => enums,
         time => &spec.time,

@@ -4,6 +4,7 @@
 use crate::catalog::{
     parameter_name, Casing, Catalog, DocumentedMethodError, DocumentedSystemError,
 };
+use crate::incoming::IncomingEventError;
 use crate::panic::Panic;
 use crate::Error;
 
@@ -100,6 +101,29 @@ impl ErrorReport {
     }
 }
 
+impl From<&IncomingEventError> for ErrorReport {
+    /// Variant `event`; `kind` says what is wrong with the delivery (`malformed`,
+    /// `missing_key`, `token_mismatch`, `bad_data`), `code` is the event's for `bad_data` and
+    /// `parameter` the key for `missing_key`. Nothing was sent, and repeating cannot help.
+    fn from(error: &IncomingEventError) -> ErrorReport {
+        let (kind, code, parameter) = match error {
+            IncomingEventError::Malformed { .. } => ("malformed", None, None),
+            IncomingEventError::Missing { key } => ("missing_key", None, Some(key.to_string())),
+            IncomingEventError::TokenMismatch => ("token_mismatch", None, None),
+            IncomingEventError::BadData { event, .. } => ("bad_data", Some(event.clone()), None),
+        };
+        ErrorReport {
+            variant: "event",
+            message: error.to_string(),
+            code,
+            may_have_reached_server: false,
+            kind: Some(kind),
+            parameter,
+            ..ErrorReport::bug(String::new())
+        }
+    }
+}
+
 impl<C: Catalog> From<&Error<C>> for ErrorReport {
     /// The report with parameters under their Bitrix24 names.
     fn from(error: &Error<C>) -> ErrorReport {
@@ -176,5 +200,23 @@ mod tests {
         assert_eq!(report.variant, "invalid_argument");
         assert_eq!(report.parameter.as_deref(), Some("chat_id"));
         assert!(!report.may_have_reached_server && !report.retryable);
+    }
+
+    #[test]
+    fn event_errors_say_what_is_wrong_without_values() {
+        let report = ErrorReport::from(&IncomingEventError::BadData {
+            event: "ONSESSIONSTART".into(),
+            detail: "not an integer string".into(),
+        });
+        assert_eq!((report.variant, report.kind), ("event", Some("bad_data")));
+        assert_eq!(report.code.as_deref(), Some("ONSESSIONSTART"));
+        assert!(!report.retryable && !report.may_have_reached_server);
+        let report = ErrorReport::from(&IncomingEventError::Missing { key: "event" });
+        assert_eq!(
+            (report.kind, report.parameter.as_deref()),
+            (Some("missing_key"), Some("event"))
+        );
+        let report = ErrorReport::from(&IncomingEventError::TokenMismatch);
+        assert_eq!(report.kind, Some("token_mismatch"));
     }
 }

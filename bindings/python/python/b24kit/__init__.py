@@ -9,6 +9,7 @@ True
 names mirror Bitrix24's: ``imopenlines.session.mode.silent`` is ``imopenlines_session_mode_silent``.
 Any other method is ``client.call("crm.contact.get", {"ID": 5})``; ``client.list(...)`` walks a
 list method to its end and ``client.batch({...})`` sends calls of any methods together.
+``read_event(body, application_token)`` reads what a portal POSTs to an event handler.
 Errors are classes in :mod:`b24kit.errors`, all derived from :class:`B24kitError`.
 """
 
@@ -17,7 +18,19 @@ from __future__ import annotations
 from . import _client, _native, errors
 from ._listing import AsyncListWalk, ListWalk, Progress
 from ._client import *  # noqa: F401,F403  (the clients and result types, listed in _client.__all__)
-from ._native import DEFAULT_OAUTH_SERVER, OperatingBudget, RateLimit, Retry, Stats, Tokens, __version__
+from ._native import (
+    DEFAULT_OAUTH_SERVER,
+    EventAuth,
+    EventDelivery,
+    OperatingBudget,
+    OtherEvent,
+    RateLimit,
+    Retry,
+    Stats,
+    Tokens,
+    __version__,
+    read_event,
+)
 from ._native_generated import Response, Time
 from .errors import *  # noqa: F401,F403  (the exception classes, listed in errors.__all__)
 
@@ -26,8 +39,11 @@ _native.set_error_factory(errors._make)
 __all__ = [
     "AsyncListWalk",
     "DEFAULT_OAUTH_SERVER",
+    "EventAuth",
+    "EventDelivery",
     "ListWalk",
     "OperatingBudget",
+    "OtherEvent",
     "Progress",
     "RateLimit",
     "Response",
@@ -37,6 +53,7 @@ __all__ = [
     "Tokens",
     "__version__",
     "errors",
+    "read_event",
 ]
 __all__ += _client.__all__
 __all__ += errors.__all__

@@ -13,7 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult
+from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "CrmEntityType"]
 
 
 class CrmEntityType(str, enum.Enum):

@@ -147,11 +147,38 @@ class SkippedError(B24kitError):
     ``halt=True``."""
 
 
+class EventError(B24kitError, ValueError):
+    """A body POSTed to an event handler is not a delivery this application can trust; ``kind``
+    says why (``malformed``, ``missing_key``, ``token_mismatch``, ``bad_data``). Never shows a
+    token or a value of the body's ``auth``."""
+
+
+class EventFormError(EventError):
+    """The body is not a form as a portal writes one, or lacks a key every delivery has
+    (``parameter`` names it, e.g. ``auth[application_token]``)."""
+
+
+class EventTokenError(EventError):
+    """The delivery's application token is not this application's: it did not come from a portal
+    that installed the application. Answer the request with an error and ignore it."""
+
+
+class EventDataError(EventError):
+    """The event's ``data`` does not have its documented shape; ``code`` is the event's code."""
+
+
 _TRANSPORT_ERRORS: Mapping[str, Type[TransportError]] = {
     "connect": ConnectError,
     "tls": TlsError,
     "timeout": RequestTimeoutError,
     "connection_lost": ConnectionLostError,
+}
+
+_EVENT_ERRORS: Mapping[str, Type[EventError]] = {
+    "malformed": EventFormError,
+    "missing_key": EventFormError,
+    "token_mismatch": EventTokenError,
+    "bad_data": EventDataError,
 }
 
 _OTHER_ERRORS: Mapping[str, Type[B24kitError]] = {
@@ -187,6 +214,8 @@ class ErrorFactory:
             cls = self._system_errors.get(code or "", BitrixSystemError)
         elif variant == "transport":
             cls = _TRANSPORT_ERRORS.get(fields.get("kind") or "", TransportError)
+        elif variant == "event":
+            cls = _EVENT_ERRORS.get(fields.get("kind") or "", EventError)
         else:
             cls = _OTHER_ERRORS.get(variant, B24kitError)
         return cls(message, **fields)

@@ -6,7 +6,7 @@ submodule ``b24kit._native_generated``, stubbed apart.
 
 from typing import Any, Awaitable, Callable, Iterable, List, Mapping, Optional, Tuple, TypedDict, Union, final
 
-from ._native_generated import Response
+from ._native_generated import PortalEvent, Response
 
 __version__: str
 DEFAULT_TIMEOUT: float
@@ -101,6 +101,70 @@ class Tokens:
     def client_endpoint(self) -> Optional[str]: ...
     @property
     def member_id(self) -> Optional[str]: ...
+
+@final
+class OtherEvent:
+    """An event the specs do not type: its code and its ``data`` as the form gave it."""
+
+    @property
+    def code(self) -> str:
+        """The event's code as sent, in capitals, e.g. ``ONCRMDEALADD``."""
+    @property
+    def data(self) -> Any:
+        """The delivery's ``data`` (a new dict on each read; every value is text)."""
+
+@final
+class EventAuth:
+    """Who sent a delivery; ``repr()`` shows neither token."""
+
+    @property
+    def domain(self) -> str:
+        """The portal's address, e.g. ``example.bitrix24.com``."""
+    @property
+    def member_id(self) -> str:
+        """The portal's stable identifier."""
+    @property
+    def scope(self) -> Optional[str]: ...
+    @property
+    def status(self) -> Optional[str]:
+        """The application's status: ``L`` local, ``F`` free, ``D`` demo, ``T`` trial, ``P`` paid."""
+    @property
+    def client_endpoint(self) -> Optional[str]:
+        """The portal's REST base, ``https://<portal>/rest/``."""
+    @property
+    def server_endpoint(self) -> Optional[str]:
+        """The OAuth server that renews the tokens."""
+    @property
+    def access_token(self) -> Optional[str]:
+        """The user's access token; ``None`` when no user caused the event."""
+    @property
+    def refresh_token(self) -> Optional[str]: ...
+    @property
+    def expires_in(self) -> Optional[int]: ...
+
+@final
+class EventDelivery:
+    """One POST of a portal to an event handler."""
+
+    @property
+    def event(self) -> PortalEvent:
+        """The event: its class (``OnSessionStart`` …) with the typed ``data``, or ``OtherEvent``."""
+    @property
+    def event_id(self) -> Optional[int]:
+        """The event's identifier in the portal's queue (``eventId``)."""
+    @property
+    def sent_at(self) -> Optional[int]:
+        """Unix time at which the queue sent it (``ts``)."""
+    @property
+    def auth(self) -> EventAuth: ...
+
+def read_event(body: Union[bytes, str], application_token: str, /) -> EventDelivery:
+    """Reads the body a portal POSTs to an event handler (``application/x-www-form-urlencoded``).
+
+    The body's ``auth[application_token]`` must equal ``application_token`` (the one the portal
+    gave at installation; compared in constant time) before anything else is read. Raises
+    ``EventTokenError`` for a forged or foreign delivery, ``EventFormError`` for a body that is
+    not a delivery, ``EventDataError`` for data not as documented."""
 
 @final
 class NativeClient:

@@ -5,7 +5,7 @@ use the classes exported by ``b24kit``)."""
 from datetime import datetime
 from typing import Any, Awaitable, Dict, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
 
-from ._native import NativeClient
+from ._native import NativeClient, OtherEvent
 
 _T = TypeVar("_T", covariant=True)
 
@@ -703,6 +703,358 @@ class ImopenlinesSessionOpenResult:
     def extra(self) -> Dict[str, Any]:
         """Every key of the answer the spec does not describe, with its value as sent (a new
         dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnOpenLineMessageAddData:
+    """The messages that were added. The `data` of `OnOpenLineMessageAdd`."""
+
+    @property
+    def data(self) -> List[MessageEvent]:
+        """One entry per message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class MessageEvent:
+    """A message that was added, with the dialog it belongs to."""
+
+    @property
+    def connector(self) -> LineConnector:
+        """The connector and line the dialog came through."""
+    @property
+    def chat(self) -> EventChat:
+        """The dialog's chat."""
+    @property
+    def message(self) -> LineMessage:
+        """The message."""
+    @property
+    def ref(self) -> Optional[Any]:
+        """Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an empty list, so the key may be absent."""
+    @property
+    def message_extra(self) -> MessageExtra:
+        """Additional information."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class LineMessage:
+    """A message of an open-line dialog as an event reports it."""
+
+    @property
+    def id(self) -> int:
+        """The message."""
+    @property
+    def date(self) -> str:
+        """When it was added, as the portal writes it; may be empty."""
+    @property
+    def text(self) -> str:
+        """The text."""
+    @property
+    def files(self) -> Optional[Any]:
+        """The attached files, as sent. A form drops an empty list, so the key may be absent."""
+    @property
+    def attach(self) -> Optional[str]:
+        """The attachment data; may be empty."""
+    @property
+    def system(self) -> bool:
+        """Whether the portal wrote it rather than a person (`Y`/`N` on the wire)."""
+    @property
+    def user_id(self) -> int:
+        """The author."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class MessageExtra:
+    """Additional information about a message."""
+
+    @property
+    def extra_url(self) -> str:
+        """An external link for Bitrix24.Network; may be empty."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnOpenLineMessageDeleteData:
+    """The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`."""
+
+    @property
+    def connector(self) -> str:
+        """The connector, e.g. `livechat`."""
+    @property
+    def line(self) -> int:
+        """The open line."""
+    @property
+    def data(self) -> List[MessageChange]:
+        """One entry per message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnOpenLineMessageUpdateData:
+    """The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`."""
+
+    @property
+    def connector(self) -> str:
+        """The connector, e.g. `livechat`."""
+    @property
+    def line(self) -> int:
+        """The open line."""
+    @property
+    def data(self) -> List[MessageChange]:
+        """One entry per message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class MessageChange:
+    """A message that was edited or deleted."""
+
+    @property
+    def im(self) -> ImMessage:
+        """The message in the messenger."""
+    @property
+    def message(self) -> EventMessage:
+        """The message on the connector's side."""
+    @property
+    def chat(self) -> EventChat:
+        """The dialog's chat."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class ImMessage:
+    """A message in the portal's messenger."""
+
+    @property
+    def chat_id(self) -> int:
+        """The chat."""
+    @property
+    def message_id(self) -> int:
+        """The message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class EventMessage:
+    """The message an event concerns."""
+
+    @property
+    def id(self) -> int:
+        """The message."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnSessionFinishData:
+    """The sessions that ended. The `data` of `OnSessionFinish`."""
+
+    @property
+    def data(self) -> List[SessionEvent]:
+        """One entry per session."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnSessionStartData:
+    """The sessions that began. The `data` of `OnSessionStart`."""
+
+    @property
+    def data(self) -> List[SessionEvent]:
+        """One entry per session."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class SessionEvent:
+    """A session that began or ended, with the dialog it belongs to."""
+
+    @property
+    def connector(self) -> LineConnector:
+        """The connector and line the dialog came through."""
+    @property
+    def session(self) -> SessionState:
+        """The session."""
+    @property
+    def chat(self) -> EventChat:
+        """The dialog's chat."""
+    @property
+    def user(self) -> EventUser:
+        """The client."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class LineConnector:
+    """Where a dialog came from — a connector on an open line."""
+
+    @property
+    def connector_id(self) -> str:
+        """The connector, e.g. `livechat`."""
+    @property
+    def line_id(self) -> int:
+        """The open line."""
+    @property
+    def chat_id(self) -> int:
+        """The chat on the connector's side."""
+    @property
+    def user_id(self) -> int:
+        """The client's identifier in the external system."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class SessionState:
+    """An open-line session as an event reports it."""
+
+    @property
+    def id(self) -> int:
+        """The session."""
+    @property
+    def closed(self) -> bool:
+        """Whether the session is closed (`Y`/`N` on the wire)."""
+    @property
+    def parent_id(self) -> int:
+        """The session before it in the same dialog; 0 for none."""
+    @property
+    def close_term(self) -> int:
+        """Minutes until the portal closes the session by itself."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class EventChat:
+    """The chat an event concerns."""
+
+    @property
+    def id(self) -> int:
+        """The chat."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class EventUser:
+    """The client an event concerns."""
+
+    @property
+    def id(self) -> int:
+        """The client's identifier in the external system."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OnOpenLineMessageAdd:
+    """``OnOpenLineMessageAdd``: A message was posted in an open-line dialog.
+
+    Sent when a message is added to an open-line dialog. Only applications can bind it, and a handler hears only of dialogs that came through a connector the application added.
+
+    Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html"""
+
+    CODE: str
+    @property
+    def code(self) -> str:
+        """The event's code as the portal sends it, ``ONOPENLINEMESSAGEADD``."""
+    @property
+    def data(self) -> OnOpenLineMessageAddData:
+        """The delivery's ``data``."""
+
+@final
+class OnOpenLineMessageDelete:
+    """``OnOpenLineMessageDelete``: A message of an open-line dialog was deleted.
+
+    Sent when a message in an open-line dialog is deleted. Only applications can bind it, and a handler hears only of dialogs that came through a connector the application added.
+
+    Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html"""
+
+    CODE: str
+    @property
+    def code(self) -> str:
+        """The event's code as the portal sends it, ``ONOPENLINEMESSAGEDELETE``."""
+    @property
+    def data(self) -> OnOpenLineMessageDeleteData:
+        """The delivery's ``data``."""
+
+@final
+class OnOpenLineMessageUpdate:
+    """``OnOpenLineMessageUpdate``: A message of an open-line dialog was edited.
+
+    Sent when a message in an open-line dialog is changed. Only applications can bind it, and a handler hears only of dialogs that came through a connector the application added.
+
+    Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html"""
+
+    CODE: str
+    @property
+    def code(self) -> str:
+        """The event's code as the portal sends it, ``ONOPENLINEMESSAGEUPDATE``."""
+    @property
+    def data(self) -> OnOpenLineMessageUpdateData:
+        """The delivery's ``data``."""
+
+@final
+class OnSessionFinish:
+    """``OnSessionFinish``: A session of an open-line dialog ended.
+
+    Sent when a session of a client's dialog on an open line is closed. Only applications can bind it, and a handler hears only of dialogs that came through a connector the application added.
+
+    Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html"""
+
+    CODE: str
+    @property
+    def code(self) -> str:
+        """The event's code as the portal sends it, ``ONSESSIONFINISH``."""
+    @property
+    def data(self) -> OnSessionFinishData:
+        """The delivery's ``data``."""
+
+@final
+class OnSessionStart:
+    """``OnSessionStart``: A session of an open-line dialog began.
+
+    Sent when a client's dialog on an open line gets a new session. Only applications can bind it, and a handler hears only of dialogs that came through a connector the application added.
+
+    Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html"""
+
+    CODE: str
+    @property
+    def code(self) -> str:
+        """The event's code as the portal sends it, ``ONSESSIONSTART``."""
+    @property
+    def data(self) -> OnSessionStartData:
+        """The delivery's ``data``."""
+
+PortalEvent = Union[OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart, OtherEvent]
 
 @final
 class Response(Generic[_T]):

@@ -11,7 +11,9 @@ Every exception derives from :class:`B24kitError` (an ``Exception``). Below it:
   :class:`TransportError` (``ConnectError``, ``TlsError``, ``RequestTimeoutError``,
   ``ConnectionLostError``), :class:`ProtocolError`, :class:`InvalidArgumentError` and
   :class:`ConfigError` (both also ``ValueError``), :class:`TokenRefreshError` and
-  :class:`SkippedError`.
+  :class:`SkippedError`;
+- :class:`EventError` (also ``ValueError``) for a body POSTed to an event handler that is not a
+  trusted delivery: :class:`EventFormError`, :class:`EventTokenError`, :class:`EventDataError`.
 
 Each carries ``code``, ``description``, ``http_status`` and ``retryable``; messages never contain the
 webhook key or a token.
@@ -26,6 +28,10 @@ from ._errors import (
     ConnectError,
     ConnectionLostError,
     ErrorFactory,
+    EventDataError,
+    EventError,
+    EventFormError,
+    EventTokenError,
     HttpError,
     InvalidArgumentError,
     MethodError,
@@ -111,6 +117,10 @@ __all__ = [
     "ProtocolError",
     "InvalidArgumentError",
     "ConfigError",
+    "EventError",
+    "EventFormError",
+    "EventTokenError",
+    "EventDataError",
     "TokenRefreshError",
     "SkippedError",
 ]
