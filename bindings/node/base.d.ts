@@ -222,6 +222,37 @@ export declare class TokenRefreshError extends B24kitError {}
 /** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
 export declare class SkippedError extends B24kitError {}
 /**
+ * A body POSTed to an event handler is not a delivery this application can trust; `kind` says
+ * why (`malformed`, `missing_key`, `token_mismatch`, `bad_data`). Never shows a token.
+ */
+export declare class EventError extends B24kitError {}
+/** The body is not a form as a portal writes one, or lacks a key every delivery has (`parameter`). */
+export declare class EventFormError extends EventError {}
+/** The application token is not this application's: the delivery did not come from a portal that installed it. */
+export declare class EventTokenError extends EventError {}
+/** The event's `data` does not have its documented shape; `code` is the event's code. */
+export declare class EventDataError extends EventError {}
+
+/** Who sent an event delivery; `util.inspect`, `toString()` and `JSON.stringify` show neither token. */
+export declare class EventAuth {
+  private constructor();
+  /** The portal's address, e.g. `example.bitrix24.com`. */
+  readonly domain: string;
+  /** The portal's stable identifier. */
+  readonly memberId: string;
+  readonly scope: string | null;
+  /** The application's status: `L` local, `F` free, `D` demo, `T` trial, `P` paid. */
+  readonly status: string | null;
+  /** The portal's REST base, `https://<portal>/rest/`. */
+  readonly clientEndpoint: string | null;
+  /** The OAuth server that renews the tokens. */
+  readonly serverEndpoint: string | null;
+  /** The user's access token; `null` when no user caused the event. */
+  readonly accessToken: string | null;
+  readonly refreshToken: string | null;
+  readonly expiresIn: number | null;
+}
+/**
  * A call whose `AbortSignal` aborted: rejected at once, its request dropped and its rate-limiter
  * slot given back. `cause` is the signal's `reason`.
  */

@@ -292,5 +292,9 @@ module.exports = {
   ConfigError: base.ConfigError,
   TokenRefreshError: base.TokenRefreshError,
   SkippedError: base.SkippedError,
+  EventError: base.EventError,
+  EventFormError: base.EventFormError,
+  EventTokenError: base.EventTokenError,
+  EventDataError: base.EventDataError,
   makeError,
 };

@@ -97,6 +97,23 @@ class TokenRefreshError extends B24kitError {}
 /** A batch call that never ran: an earlier call failed and the batch was sent with `halt`. */
 class SkippedError extends B24kitError {}
 
+/**
+ * A body POSTed to an event handler is not a delivery this application can trust; `kind` says
+ * why (`malformed`, `missing_key`, `token_mismatch`, `bad_data`). Never shows a token.
+ */
+class EventError extends B24kitError {}
+
+/** The body is not a form as a portal writes one, or lacks a key every delivery has (`parameter`). */
+class EventFormError extends EventError {}
+
+/** The application token is not this application's: the delivery did not come from a portal that installed it. */
+class EventTokenError extends EventError {}
+
+/** The event's `data` does not have its documented shape; `code` is the event's code. */
+class EventDataError extends EventError {}
+
+const EVENT_ERRORS = { malformed: EventFormError, missing_key: EventFormError, token_mismatch: EventTokenError, bad_data: EventDataError };
+
 const TRANSPORT_ERRORS = { connect: ConnectError, tls: TlsError, timeout: RequestTimeoutError, connection_lost: ConnectionLostError };
 
 const OTHER_ERRORS = {
@@ -120,6 +137,7 @@ function errorFactory(methodErrors, systemErrors) {
     if (record.variant === 'method') Class = methodErrors[record.code] || MethodError;
     else if (record.variant === 'system') Class = systemErrors[record.code] || BitrixSystemError;
     else if (record.variant === 'transport') Class = TRANSPORT_ERRORS[record.kind] || TransportError;
+    else if (record.variant === 'event') Class = EVENT_ERRORS[record.kind] || EventError;
     else Class = OTHER_ERRORS[record.variant] || B24kitError;
     return new Class(record.message, record);
   };
@@ -168,6 +186,10 @@ module.exports = {
   ConfigError,
   TokenRefreshError,
   SkippedError,
+  EventError,
+  EventFormError,
+  EventTokenError,
+  EventDataError,
   errorFactory,
   raise,
   setFactory,

@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, HttpError, InvalidArgumentError, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, EventAuth, EventDataError, EventError, EventFormError, EventTokenError, HttpError, InvalidArgumentError, JsonValue, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -62,10 +62,6 @@ export interface ImopenlinesConfigPathGetResult {
   readonly extra: { readonly [key: string]: unknown };
 }
 
-/** Parameters of `imopenlines.config.path.get`. */
-export interface ImopenlinesConfigPathGetParams {
-}
-
 /** An open-line chat bound to a CRM record. */
 export interface CrmChat {
   /** The chat, as a numeric string. */
@@ -76,116 +72,6 @@ export interface CrmChat {
   readonly connectorTitle: string;
   /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
   readonly extra: { readonly [key: string]: unknown };
-}
-
-/** Parameters of `imopenlines.crm.chat.get`. */
-export interface ImopenlinesCrmChatGetParams {
-  /**
-   * Kind of CRM record.
-   */
-  crmEntityType: CrmEntityType;
-  /**
-   * Identifier of the CRM record (`crm.item.list` finds it).
-   */
-  crmEntity: number;
-  /**
-   * Whether only chats whose session is still open are listed (`Y`) or every chat ever bound to the
-   * record (`N`).
-   *
-   * Default: `true`.
-   */
-  activeOnly?: boolean;
-}
-
-/** Parameters of `imopenlines.crm.chat.getLastId`. */
-export interface ImopenlinesCrmChatGetLastIdParams {
-  /**
-   * Kind of CRM record.
-   */
-  crmEntityType: CrmEntityType;
-  /**
-   * Identifier of the CRM record (`crm.item.list` finds it).
-   */
-  crmEntity: number;
-}
-
-/** Parameters of `imopenlines.crm.chat.user.add`. */
-export interface ImopenlinesCrmChatUserAddParams {
-  /**
-   * Kind of CRM record.
-   */
-  crmEntityType: CrmEntityType;
-  /**
-   * Identifier of the CRM record (`crm.item.list` finds it).
-   */
-  crmEntity: number;
-  /**
-   * The user or bot to be added to the chat.
-   */
-  userId: number;
-  /**
-   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
-   * to the record.
-   *
-   * Default: `null`.
-   */
-  chatId?: number;
-}
-
-/** Parameters of `imopenlines.crm.chat.user.delete`. */
-export interface ImopenlinesCrmChatUserDeleteParams {
-  /**
-   * Kind of CRM record.
-   */
-  crmEntityType: CrmEntityType;
-  /**
-   * Identifier of the CRM record (`crm.item.list` finds it).
-   */
-  crmEntity: number;
-  /**
-   * The user or bot to be removed from the chat.
-   */
-  userId: number;
-  /**
-   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
-   * to the record.
-   *
-   * Default: `null`.
-   */
-  chatId?: number;
-}
-
-/** Parameters of `imopenlines.crm.lead.create`. */
-export interface ImopenlinesCrmLeadCreateParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.crm.message.add`. */
-export interface ImopenlinesCrmMessageAddParams {
-  /**
-   * Kind of CRM record.
-   */
-  crmEntityType: CrmEntityType;
-  /**
-   * Identifier of the CRM record the chat is bound to.
-   */
-  crmEntity: number;
-  /**
-   * The sender, a user or bot in the chat.
-   */
-  userId: number;
-  /**
-   * The chat, one of those `imopenlines.crm.chat.get` lists.
-   */
-  chatId: number;
-  /**
-   * The text posted.
-   */
-  message: string;
 }
 
 /** The dialog. The result of `imopenlines.dialog.get`. */
@@ -362,133 +248,6 @@ export interface ChatViewer {
   readonly extra: { readonly [key: string]: unknown };
 }
 
-/** Parameters of `imopenlines.dialog.get`; exactly one of `chatId`, `dialogId`, `sessionId`, `userCode` must be given. */
-export interface ImopenlinesDialogGetParams {
-  /**
-   * Numeric identifier of the chat.
-   *
-   * Default: `null`.
-   */
-  chatId?: number;
-  /**
-   * Identifier of the dialog, `chat<ID>` for a chat (e.g. `chat29`).
-   *
-   * Default: `null`.
-   */
-  dialogId?: string;
-  /**
-   * Identifier of the session within the open line.
-   *
-   * Default: `null`.
-   */
-  sessionId?: number;
-  /**
-   * String identifier of the open-line user, `<connector>|<line id>|<connector chat id>|<connector
-   * user id>`, e.g. `livechat|1|1373|211`.
-   *
-   * Default: `null`.
-   */
-  userCode?: string;
-}
-
-/** Parameters of `imopenlines.message.quick.save`. */
-export interface ImopenlinesMessageQuickSaveParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-  /**
-   * The message to save, one of the chat's (`imopenlines.session.history.get` lists them).
-   */
-  messageId: number;
-}
-
-/** Parameters of `imopenlines.message.session.start`. */
-export interface ImopenlinesMessageSessionStartParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-  /**
-   * The message of the chat the session starts from.
-   */
-  messageId: number;
-}
-
-/** Parameters of `imopenlines.operator.another.finish`. */
-export interface ImopenlinesOperatorAnotherFinishParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.operator.answer`. */
-export interface ImopenlinesOperatorAnswerParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.operator.finish`. */
-export interface ImopenlinesOperatorFinishParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.operator.skip`. */
-export interface ImopenlinesOperatorSkipParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.operator.spam`. */
-export interface ImopenlinesOperatorSpamParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-}
-
-/** Parameters of `imopenlines.operator.transfer`; exactly one of `chatId`, `transferId`, `userId`, `queueId` must be given. */
-export interface ImopenlinesOperatorTransferParams {
-  /**
-   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
-   * return it.
-   */
-  chatId: number;
-  /**
-   * Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
-   *
-   * Default: `null`.
-   */
-  transferId?: string;
-  /**
-   * The operator the dialog goes to.
-   *
-   * Default: `null`.
-   */
-  userId?: number;
-  /**
-   * The line whose queue the dialog goes to (`imopenlines.config.list.get` lists lines by `ID`).
-   *
-   * Default: `null`.
-   */
-  queueId?: number;
-}
-
 /** The revisions. The result of `imopenlines.revision.get`. */
 export interface ImopenlinesRevisionGetResult {
   /** Revision of the API for REST clients. */
@@ -499,31 +258,6 @@ export interface ImopenlinesRevisionGetResult {
   readonly mobile: number;
   /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
   readonly extra: { readonly [key: string]: unknown };
-}
-
-/** Parameters of `imopenlines.revision.get`. */
-export interface ImopenlinesRevisionGetParams {
-}
-
-/** Parameters of `imopenlines.session.head.vote`. */
-export interface ImopenlinesSessionHeadVoteParams {
-  /**
-   * The session, as `imopenlines.session.history.get` and `imopenlines.dialog.get` name it.
-   */
-  sessionId: number;
-  /**
-   * The rating, from `1` to `5`; not sent unless given.
-   *
-   * Default: `null`.
-   */
-  rating?: number;
-  /**
-   * A comment on the rating; not sent unless given. The portal wants the rating, the comment or
-   * both.
-   *
-   * Default: `null`.
-   */
-  comment?: string;
 }
 
 /** The session's history. The result of `imopenlines.session.history.get`. */
@@ -754,6 +488,559 @@ export interface HistoryFile {
   readonly extra: { readonly [key: string]: unknown };
 }
 
+/** The dialog's chat. The result of `imopenlines.session.open`. */
+export interface ImopenlinesSessionOpenResult {
+  /** The open-line chat (sent as a numeric string). */
+  readonly chatId: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The messages that were added. The `data` of `OnOpenLineMessageAdd`. */
+export interface OnOpenLineMessageAddData {
+  /** One entry per message. */
+  readonly data: MessageEvent[];
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A message that was added, with the dialog it belongs to. */
+export interface MessageEvent {
+  /** The connector and line the dialog came through. */
+  readonly connector: LineConnector;
+  /** The dialog's chat. */
+  readonly chat: EventChat;
+  /** The message. */
+  readonly message: LineMessage;
+  /** Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an empty list, so the key may be absent. */
+  readonly ref: unknown | null;
+  /** Additional information. */
+  readonly messageExtra: MessageExtra;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A message of an open-line dialog as an event reports it. */
+export interface LineMessage {
+  /** The message. */
+  readonly id: number;
+  /** When it was added, as the portal writes it; may be empty. */
+  readonly date: string;
+  /** The text. */
+  readonly text: string;
+  /** The attached files, as sent. A form drops an empty list, so the key may be absent. */
+  readonly files: unknown | null;
+  /** The attachment data; may be empty. */
+  readonly attach: string | null;
+  /** Whether the portal wrote it rather than a person (`Y`/`N` on the wire). */
+  readonly system: boolean;
+  /** The author. */
+  readonly userId: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Additional information about a message. */
+export interface MessageExtra {
+  /** An external link for Bitrix24.Network; may be empty. */
+  readonly extraUrl: string;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`. */
+export interface OnOpenLineMessageDeleteData {
+  /** The connector, e.g. `livechat`. */
+  readonly connector: string;
+  /** The open line. */
+  readonly line: number;
+  /** One entry per message. */
+  readonly data: MessageChange[];
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`. */
+export interface OnOpenLineMessageUpdateData {
+  /** The connector, e.g. `livechat`. */
+  readonly connector: string;
+  /** The open line. */
+  readonly line: number;
+  /** One entry per message. */
+  readonly data: MessageChange[];
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A message that was edited or deleted. */
+export interface MessageChange {
+  /** The message in the messenger. */
+  readonly im: ImMessage;
+  /** The message on the connector's side. */
+  readonly message: EventMessage;
+  /** The dialog's chat. */
+  readonly chat: EventChat;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A message in the portal's messenger. */
+export interface ImMessage {
+  /** The chat. */
+  readonly chatId: number;
+  /** The message. */
+  readonly messageId: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The message an event concerns. */
+export interface EventMessage {
+  /** The message. */
+  readonly id: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The sessions that ended. The `data` of `OnSessionFinish`. */
+export interface OnSessionFinishData {
+  /** One entry per session. */
+  readonly data: SessionEvent[];
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The sessions that began. The `data` of `OnSessionStart`. */
+export interface OnSessionStartData {
+  /** One entry per session. */
+  readonly data: SessionEvent[];
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A session that began or ended, with the dialog it belongs to. */
+export interface SessionEvent {
+  /** The connector and line the dialog came through. */
+  readonly connector: LineConnector;
+  /** The session. */
+  readonly session: SessionState;
+  /** The dialog's chat. */
+  readonly chat: EventChat;
+  /** The client. */
+  readonly user: EventUser;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** Where a dialog came from — a connector on an open line. */
+export interface LineConnector {
+  /** The connector, e.g. `livechat`. */
+  readonly connectorId: string;
+  /** The open line. */
+  readonly lineId: number;
+  /** The chat on the connector's side. */
+  readonly chatId: number;
+  /** The client's identifier in the external system. */
+  readonly userId: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** An open-line session as an event reports it. */
+export interface SessionState {
+  /** The session. */
+  readonly id: number;
+  /** Whether the session is closed (`Y`/`N` on the wire). */
+  readonly closed: boolean;
+  /** The session before it in the same dialog; 0 for none. */
+  readonly parentId: number;
+  /** Minutes until the portal closes the session by itself. */
+  readonly closeTerm: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The chat an event concerns. */
+export interface EventChat {
+  /** The chat. */
+  readonly id: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** The client an event concerns. */
+export interface EventUser {
+  /** The client's identifier in the external system. */
+  readonly id: number;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/**
+ * `OnOpenLineMessageAdd`: A message was posted in an open-line dialog.
+ *
+ * Sent when a message is added to an open-line dialog. Only applications can bind it, and a handler
+ * hears only of dialogs that came through a connector the application added.
+ *
+ * Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html
+ */
+export interface OnOpenLineMessageAdd {
+  readonly type: "OnOpenLineMessageAdd";
+  readonly code: "ONOPENLINEMESSAGEADD";
+  readonly data: OnOpenLineMessageAddData;
+}
+
+/**
+ * `OnOpenLineMessageDelete`: A message of an open-line dialog was deleted.
+ *
+ * Sent when a message in an open-line dialog is deleted. Only applications can bind it, and a
+ * handler hears only of dialogs that came through a connector the application added.
+ *
+ * Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html
+ */
+export interface OnOpenLineMessageDelete {
+  readonly type: "OnOpenLineMessageDelete";
+  readonly code: "ONOPENLINEMESSAGEDELETE";
+  readonly data: OnOpenLineMessageDeleteData;
+}
+
+/**
+ * `OnOpenLineMessageUpdate`: A message of an open-line dialog was edited.
+ *
+ * Sent when a message in an open-line dialog is changed. Only applications can bind it, and a
+ * handler hears only of dialogs that came through a connector the application added.
+ *
+ * Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html
+ */
+export interface OnOpenLineMessageUpdate {
+  readonly type: "OnOpenLineMessageUpdate";
+  readonly code: "ONOPENLINEMESSAGEUPDATE";
+  readonly data: OnOpenLineMessageUpdateData;
+}
+
+/**
+ * `OnSessionFinish`: A session of an open-line dialog ended.
+ *
+ * Sent when a session of a client's dialog on an open line is closed. Only applications can bind
+ * it, and a handler hears only of dialogs that came through a connector the application added.
+ *
+ * Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html
+ */
+export interface OnSessionFinish {
+  readonly type: "OnSessionFinish";
+  readonly code: "ONSESSIONFINISH";
+  readonly data: OnSessionFinishData;
+}
+
+/**
+ * `OnSessionStart`: A session of an open-line dialog began.
+ *
+ * Sent when a client's dialog on an open line gets a new session. Only applications can bind it,
+ * and a handler hears only of dialogs that came through a connector the application added.
+ *
+ * Documentation: https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html
+ */
+export interface OnSessionStart {
+  readonly type: "OnSessionStart";
+  readonly code: "ONSESSIONSTART";
+  readonly data: OnSessionStartData;
+}
+
+/** An event the specs do not type: its code and its `data` as the form gave it (every value text). */
+export interface OtherEvent {
+  readonly type: "Other";
+  readonly code: string;
+  readonly data: JsonValue;
+}
+
+/** An event a portal sent to the handler; `type` tells which. */
+export type PortalEvent = OnOpenLineMessageAdd | OnOpenLineMessageDelete | OnOpenLineMessageUpdate | OnSessionFinish | OnSessionStart | OtherEvent;
+
+/** One POST of a portal to an event handler. */
+export interface EventDelivery {
+  readonly event: PortalEvent;
+  /** The event's identifier in the portal's queue (`eventId`). */
+  readonly eventId: number | null;
+  /** Unix time at which the queue sent it (`ts`). */
+  readonly sentAt: number | null;
+  readonly auth: EventAuth;
+}
+
+/**
+ * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`). The
+ * body's `auth[application_token]` must equal `applicationToken` (the one the portal gave at
+ * installation; compared in constant time) before anything else is read. Throws
+ * `EventTokenError` for a forged or foreign delivery, `EventFormError` for a body that is not a
+ * delivery, `EventDataError` for data not as documented, `TypeError` for arguments of other types.
+ */
+export declare function readEvent(body: Uint8Array | string, applicationToken: string): EventDelivery;
+
+/** Parameters of `imopenlines.config.path.get`. */
+export interface ImopenlinesConfigPathGetParams {
+}
+
+/** Parameters of `imopenlines.crm.chat.get`. */
+export interface ImopenlinesCrmChatGetParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * Whether only chats whose session is still open are listed (`Y`) or every chat ever bound to the
+   * record (`N`).
+   *
+   * Default: `true`.
+   */
+  activeOnly?: boolean;
+}
+
+/** Parameters of `imopenlines.crm.chat.getLastId`. */
+export interface ImopenlinesCrmChatGetLastIdParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+}
+
+/** Parameters of `imopenlines.crm.chat.user.add`. */
+export interface ImopenlinesCrmChatUserAddParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * The user or bot to be added to the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
+   * to the record.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+}
+
+/** Parameters of `imopenlines.crm.chat.user.delete`. */
+export interface ImopenlinesCrmChatUserDeleteParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record (`crm.item.list` finds it).
+   */
+  crmEntity: number;
+  /**
+   * The user or bot to be removed from the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists; when not given, the latest chat bound
+   * to the record.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+}
+
+/** Parameters of `imopenlines.crm.lead.create`. */
+export interface ImopenlinesCrmLeadCreateParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.crm.message.add`. */
+export interface ImopenlinesCrmMessageAddParams {
+  /**
+   * Kind of CRM record.
+   */
+  crmEntityType: CrmEntityType;
+  /**
+   * Identifier of the CRM record the chat is bound to.
+   */
+  crmEntity: number;
+  /**
+   * The sender, a user or bot in the chat.
+   */
+  userId: number;
+  /**
+   * The chat, one of those `imopenlines.crm.chat.get` lists.
+   */
+  chatId: number;
+  /**
+   * The text posted.
+   */
+  message: string;
+}
+
+/** Parameters of `imopenlines.dialog.get`; exactly one of `chatId`, `dialogId`, `sessionId`, `userCode` must be given. */
+export interface ImopenlinesDialogGetParams {
+  /**
+   * Numeric identifier of the chat.
+   *
+   * Default: `null`.
+   */
+  chatId?: number;
+  /**
+   * Identifier of the dialog, `chat<ID>` for a chat (e.g. `chat29`).
+   *
+   * Default: `null`.
+   */
+  dialogId?: string;
+  /**
+   * Identifier of the session within the open line.
+   *
+   * Default: `null`.
+   */
+  sessionId?: number;
+  /**
+   * String identifier of the open-line user, `<connector>|<line id>|<connector chat id>|<connector
+   * user id>`, e.g. `livechat|1|1373|211`.
+   *
+   * Default: `null`.
+   */
+  userCode?: string;
+}
+
+/** Parameters of `imopenlines.message.quick.save`. */
+export interface ImopenlinesMessageQuickSaveParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The message to save, one of the chat's (`imopenlines.session.history.get` lists them).
+   */
+  messageId: number;
+}
+
+/** Parameters of `imopenlines.message.session.start`. */
+export interface ImopenlinesMessageSessionStartParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The message of the chat the session starts from.
+   */
+  messageId: number;
+}
+
+/** Parameters of `imopenlines.operator.another.finish`. */
+export interface ImopenlinesOperatorAnotherFinishParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.answer`. */
+export interface ImopenlinesOperatorAnswerParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.finish`. */
+export interface ImopenlinesOperatorFinishParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.skip`. */
+export interface ImopenlinesOperatorSkipParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.spam`. */
+export interface ImopenlinesOperatorSpamParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.operator.transfer`; exactly one of `chatId`, `transferId`, `userId`, `queueId` must be given. */
+export interface ImopenlinesOperatorTransferParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
+   *
+   * Default: `null`.
+   */
+  transferId?: string;
+  /**
+   * The operator the dialog goes to.
+   *
+   * Default: `null`.
+   */
+  userId?: number;
+  /**
+   * The line whose queue the dialog goes to (`imopenlines.config.list.get` lists lines by `ID`).
+   *
+   * Default: `null`.
+   */
+  queueId?: number;
+}
+
+/** Parameters of `imopenlines.revision.get`. */
+export interface ImopenlinesRevisionGetParams {
+}
+
+/** Parameters of `imopenlines.session.head.vote`. */
+export interface ImopenlinesSessionHeadVoteParams {
+  /**
+   * The session, as `imopenlines.session.history.get` and `imopenlines.dialog.get` name it.
+   */
+  sessionId: number;
+  /**
+   * The rating, from `1` to `5`; not sent unless given.
+   *
+   * Default: `null`.
+   */
+  rating?: number;
+  /**
+   * A comment on the rating; not sent unless given. The portal wants the rating, the comment or
+   * both.
+   *
+   * Default: `null`.
+   */
+  comment?: string;
+}
+
 /** Parameters of `imopenlines.session.history.get`. */
 export interface ImopenlinesSessionHistoryGetParams {
   /**
@@ -825,14 +1112,6 @@ export interface ImopenlinesSessionModeSilentParams {
 
 /** Parameters of `imopenlines.session.mode.unpinAll`. */
 export interface ImopenlinesSessionModeUnpinAllParams {
-}
-
-/** The dialog's chat. The result of `imopenlines.session.open`. */
-export interface ImopenlinesSessionOpenResult {
-  /** The open-line chat (sent as a numeric string). */
-  readonly chatId: number;
-  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
-  readonly extra: { readonly [key: string]: unknown };
 }
 
 /** Parameters of `imopenlines.session.open`. */
@@ -1304,4 +1583,8 @@ export declare const errors: {
   ConfigError: typeof ConfigError;
   TokenRefreshError: typeof TokenRefreshError;
   SkippedError: typeof SkippedError;
+  EventError: typeof EventError;
+  EventFormError: typeof EventFormError;
+  EventTokenError: typeof EventTokenError;
+  EventDataError: typeof EventDataError;
 };

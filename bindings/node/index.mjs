@@ -10,6 +10,8 @@ export const {
   Response,
   Time,
   Tokens,
+  EventAuth,
+  readEvent,
   DEFAULT_OAUTH_SERVER,
   errors,
   version,
@@ -81,5 +83,9 @@ export const {
   ConfigError,
   TokenRefreshError,
   SkippedError,
+  EventError,
+  EventFormError,
+  EventTokenError,
+  EventDataError,
   AbortError,
 } = b24kit;

@@ -3,6 +3,36 @@
 
 import {
   AbortError,
+  EventAuth,
+  EventDataError,
+  EventError,
+  EventFormError,
+  EventTokenError,
+  readEvent,
+  type EventDelivery,
+  type EventChat,
+  type EventMessage,
+  type EventUser,
+  type ImMessage,
+  type LineConnector,
+  type LineMessage,
+  type MessageChange,
+  type MessageEvent,
+  type MessageExtra,
+  type OnOpenLineMessageAdd,
+  type OnOpenLineMessageAddData,
+  type OnOpenLineMessageDelete,
+  type OnOpenLineMessageDeleteData,
+  type OnOpenLineMessageUpdate,
+  type OnOpenLineMessageUpdateData,
+  type OnSessionFinish,
+  type OnSessionFinishData,
+  type OnSessionStart,
+  type OnSessionStartData,
+  type OtherEvent,
+  type PortalEvent,
+  type SessionEvent,
+  type SessionState,
   ArgumentError,
   BatchOptions,
   CallOptions,
@@ -127,7 +157,75 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError, PortalMovedError,
   TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
   InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
+  EventError, EventFormError, EventTokenError, EventDataError,
 ];
+
+function describeSession(kind: string, item: SessionEvent): string {
+  const where: LineConnector = item.connector;
+  const session: SessionState = item.session;
+  const chat: EventChat = item.chat;
+  const user: EventUser = item.user;
+  return `session ${session.id} ${kind} (closed: ${session.closed}, closes in ${session.closeTerm} min) ` +
+    `on line ${where.lineId} via ${where.connectorId}, chat ${chat.id}, client ${user.id}`;
+}
+
+function describeChange(kind: string, change: MessageChange): string {
+  const im: ImMessage = change.im;
+  const message: EventMessage = change.message;
+  return `message ${message.id} ${kind} (chat ${im.chatId}, message ${im.messageId})`;
+}
+
+function describeEvent(event: PortalEvent): string {
+  switch (event.type) {
+    case 'OnSessionStart': {
+      const started: OnSessionStart = event;
+      const data: OnSessionStartData = started.data;
+      return data.data.map((item) => describeSession('started', item)).join('; ');
+    }
+    case 'OnSessionFinish': {
+      const finished: OnSessionFinish = event;
+      const data: OnSessionFinishData = finished.data;
+      return data.data.map((item) => describeSession('finished', item)).join('; ');
+    }
+    case 'OnOpenLineMessageAdd': {
+      const added: OnOpenLineMessageAdd = event;
+      const data: OnOpenLineMessageAddData = added.data;
+      const posts: MessageEvent[] = data.data;
+      const texts: LineMessage[] = posts.map((post) => post.message);
+      const extras: MessageExtra[] = posts.map((post) => post.messageExtra);
+      return `${texts.length} new: ${texts.map((t) => t.text)} ${extras.map((x) => x.extraUrl)}`;
+    }
+    case 'OnOpenLineMessageUpdate': {
+      const updated: OnOpenLineMessageUpdate = event;
+      const data: OnOpenLineMessageUpdateData = updated.data;
+      return data.data.map((c) => describeChange('edited', c)).join('; ');
+    }
+    case 'OnOpenLineMessageDelete': {
+      const deleted: OnOpenLineMessageDelete = event;
+      const data: OnOpenLineMessageDeleteData = deleted.data;
+      return `on ${data.connector} line ${data.line}: ` + data.data.map((c) => describeChange('deleted', c)).join('; ');
+    }
+    case 'Other': {
+      const other: OtherEvent = event;
+      return `${other.code}, not typed: ${JSON.stringify(other.data)}`;
+    }
+  }
+}
+
+/** What an event handler does with a POST: check it, then act on its typed event. */
+function handleDelivery(body: Uint8Array | string, applicationToken: string): string {
+  let delivery: EventDelivery;
+  try {
+    delivery = readEvent(body, applicationToken);
+  } catch (e) {
+    if (e instanceof EventTokenError) return 'refused: not from a portal that installed this application';
+    if (e instanceof EventFormError || e instanceof EventDataError) return `refused: ${e.message}`;
+    if (e instanceof EventError) return `refused (${e.kind}): ${e.message}`;
+    throw e;
+  }
+  const auth: EventAuth = delivery.auth;
+  return `from ${auth.domain} (event ${delivery.eventId}): ${describeEvent(delivery.event)}`;
+}
 
 function describe(time: Time): string {
   const reset: number | null = time.operatingResetAt;
@@ -275,4 +373,12 @@ export async function main(url: string, chatId: number): Promise<void> {
   oauth.close();
   client.close();
   console.log(Object.keys(errors).length === everyError.length);
+  const session = { connector_id: 'livechat', line_id: 1, chat_id: 2, user_id: 3 };
+  const form = new URLSearchParams({ event: 'ONSESSIONFINISH', 'auth[domain]': 'example.bitrix24.com', 'auth[member_id]': 'm', 'auth[application_token]': 'app' });
+  for (const [key, value] of Object.entries(session)) form.append(`data[DATA][0][connector][${key}]`, String(value));
+  for (const [key, value] of Object.entries({ id: 42, closed: 'Y', parent_id: 0, close_term: 60 })) form.append(`data[DATA][0][session][${key}]`, String(value));
+  form.append('data[DATA][0][chat][id]', '2');
+  form.append('data[DATA][0][user][id]', '3');
+  console.log(handleDelivery(form.toString(), 'app'));
+  console.log(handleDelivery(Buffer.from(form.toString()), 'another app'));
 }

@@ -874,6 +874,436 @@ impl From<b24kit::ImopenlinesSessionOpenResult> for ImopenlinesSessionOpenResult
     }
 }
 
+/// The messages that were added. The `data` of `OnOpenLineMessageAdd`.
+#[napi(object, use_nullable = true)]
+pub struct OnOpenLineMessageAddData {
+    /// One entry per message.
+    pub data: Vec<MessageEvent>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageAddData> for OnOpenLineMessageAddData {
+    fn from(r: b24kit::OnOpenLineMessageAddData) -> Self {
+        OnOpenLineMessageAddData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A message that was added, with the dialog it belongs to.
+#[napi(object, use_nullable = true)]
+pub struct MessageEvent {
+    /// The connector and line the dialog came through.
+    pub connector: LineConnector,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// The message.
+    pub message: LineMessage,
+    /// Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+    /// empty list, so the key may be absent.
+    pub r#ref: Option<serde_json::Value>,
+    /// Additional information.
+    pub message_extra: MessageExtra,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageEvent> for MessageEvent {
+    fn from(r: b24kit::MessageEvent) -> Self {
+        MessageEvent {
+            connector: r.connector.into(),
+            chat: r.chat.into(),
+            message: r.message.into(),
+            r#ref: r.r#ref,
+            message_extra: r.message_extra.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A message of an open-line dialog as an event reports it.
+#[napi(object, use_nullable = true)]
+pub struct LineMessage {
+    /// The message.
+    pub id: i64,
+    /// When it was added, as the portal writes it; may be empty.
+    pub date: String,
+    /// The text.
+    pub text: String,
+    /// The attached files, as sent. A form drops an empty list, so the key may be absent.
+    pub files: Option<serde_json::Value>,
+    /// The attachment data; may be empty.
+    pub attach: Option<String>,
+    /// Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+    pub system: bool,
+    /// The author.
+    pub user_id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::LineMessage> for LineMessage {
+    fn from(r: b24kit::LineMessage) -> Self {
+        LineMessage {
+            id: r.id,
+            date: r.date,
+            text: r.text,
+            files: r.files,
+            attach: r.attach,
+            system: r.system,
+            user_id: r.user_id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// Additional information about a message.
+#[napi(object, use_nullable = true)]
+pub struct MessageExtra {
+    /// An external link for Bitrix24.Network; may be empty.
+    pub extra_url: String,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageExtra> for MessageExtra {
+    fn from(r: b24kit::MessageExtra) -> Self {
+        MessageExtra {
+            extra_url: r.extra_url,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`.
+#[napi(object, use_nullable = true)]
+pub struct OnOpenLineMessageDeleteData {
+    /// The connector, e.g. `livechat`.
+    pub connector: String,
+    /// The open line.
+    pub line: i64,
+    /// One entry per message.
+    pub data: Vec<MessageChange>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageDeleteData> for OnOpenLineMessageDeleteData {
+    fn from(r: b24kit::OnOpenLineMessageDeleteData) -> Self {
+        OnOpenLineMessageDeleteData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`.
+#[napi(object, use_nullable = true)]
+pub struct OnOpenLineMessageUpdateData {
+    /// The connector, e.g. `livechat`.
+    pub connector: String,
+    /// The open line.
+    pub line: i64,
+    /// One entry per message.
+    pub data: Vec<MessageChange>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnOpenLineMessageUpdateData> for OnOpenLineMessageUpdateData {
+    fn from(r: b24kit::OnOpenLineMessageUpdateData) -> Self {
+        OnOpenLineMessageUpdateData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A message that was edited or deleted.
+#[napi(object, use_nullable = true)]
+pub struct MessageChange {
+    /// The message in the messenger.
+    pub im: ImMessage,
+    /// The message on the connector's side.
+    pub message: EventMessage,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::MessageChange> for MessageChange {
+    fn from(r: b24kit::MessageChange) -> Self {
+        MessageChange {
+            im: r.im.into(),
+            message: r.message.into(),
+            chat: r.chat.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A message in the portal's messenger.
+#[napi(object, use_nullable = true)]
+pub struct ImMessage {
+    /// The chat.
+    pub chat_id: i64,
+    /// The message.
+    pub message_id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::ImMessage> for ImMessage {
+    fn from(r: b24kit::ImMessage) -> Self {
+        ImMessage {
+            chat_id: r.chat_id,
+            message_id: r.message_id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The message an event concerns.
+#[napi(object, use_nullable = true)]
+pub struct EventMessage {
+    /// The message.
+    pub id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventMessage> for EventMessage {
+    fn from(r: b24kit::EventMessage) -> Self {
+        EventMessage {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The sessions that ended. The `data` of `OnSessionFinish`.
+#[napi(object, use_nullable = true)]
+pub struct OnSessionFinishData {
+    /// One entry per session.
+    pub data: Vec<SessionEvent>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnSessionFinishData> for OnSessionFinishData {
+    fn from(r: b24kit::OnSessionFinishData) -> Self {
+        OnSessionFinishData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// The sessions that began. The `data` of `OnSessionStart`.
+#[napi(object, use_nullable = true)]
+pub struct OnSessionStartData {
+    /// One entry per session.
+    pub data: Vec<SessionEvent>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OnSessionStartData> for OnSessionStartData {
+    fn from(r: b24kit::OnSessionStartData) -> Self {
+        OnSessionStartData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A session that began or ended, with the dialog it belongs to.
+#[napi(object, use_nullable = true)]
+pub struct SessionEvent {
+    /// The connector and line the dialog came through.
+    pub connector: LineConnector,
+    /// The session.
+    pub session: SessionState,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// The client.
+    pub user: EventUser,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::SessionEvent> for SessionEvent {
+    fn from(r: b24kit::SessionEvent) -> Self {
+        SessionEvent {
+            connector: r.connector.into(),
+            session: r.session.into(),
+            chat: r.chat.into(),
+            user: r.user.into(),
+            extra: r.extra,
+        }
+    }
+}
+
+/// Where a dialog came from — a connector on an open line.
+#[napi(object, use_nullable = true)]
+pub struct LineConnector {
+    /// The connector, e.g. `livechat`.
+    pub connector_id: String,
+    /// The open line.
+    pub line_id: i64,
+    /// The chat on the connector's side.
+    pub chat_id: i64,
+    /// The client's identifier in the external system.
+    pub user_id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::LineConnector> for LineConnector {
+    fn from(r: b24kit::LineConnector) -> Self {
+        LineConnector {
+            connector_id: r.connector_id,
+            line_id: r.line_id,
+            chat_id: r.chat_id,
+            user_id: r.user_id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// An open-line session as an event reports it.
+#[napi(object, use_nullable = true)]
+pub struct SessionState {
+    /// The session.
+    pub id: i64,
+    /// Whether the session is closed (`Y`/`N` on the wire).
+    pub closed: bool,
+    /// The session before it in the same dialog; 0 for none.
+    pub parent_id: i64,
+    /// Minutes until the portal closes the session by itself.
+    pub close_term: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::SessionState> for SessionState {
+    fn from(r: b24kit::SessionState) -> Self {
+        SessionState {
+            id: r.id,
+            closed: r.closed,
+            parent_id: r.parent_id,
+            close_term: r.close_term,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The chat an event concerns.
+#[napi(object, use_nullable = true)]
+pub struct EventChat {
+    /// The chat.
+    pub id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventChat> for EventChat {
+    fn from(r: b24kit::EventChat) -> Self {
+        EventChat {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// The client an event concerns.
+#[napi(object, use_nullable = true)]
+pub struct EventUser {
+    /// The client's identifier in the external system.
+    pub id: i64,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::EventUser> for EventUser {
+    fn from(r: b24kit::EventUser) -> Self {
+        EventUser {
+            id: r.id,
+            extra: r.extra,
+        }
+    }
+}
+
+/// A delivery's event as the addon hands it to JavaScript: `name` says which, and the field of
+/// that name (`onSessionStart`, or `other` for an event the specs do not type) holds its data.
+#[napi(object, use_nullable = true)]
+pub struct NativePortalEvent {
+    /// The event's name (`OnSessionStart`), or `Other`.
+    pub name: String,
+    /// The event's code as sent (`ONSESSIONSTART`).
+    pub code: String,
+    pub on_open_line_message_add: Option<OnOpenLineMessageAddData>,
+    pub on_open_line_message_delete: Option<OnOpenLineMessageDeleteData>,
+    pub on_open_line_message_update: Option<OnOpenLineMessageUpdateData>,
+    pub on_session_finish: Option<OnSessionFinishData>,
+    pub on_session_start: Option<OnSessionStartData>,
+    pub other: Option<serde_json::Value>,
+}
+
+impl NativePortalEvent {
+    fn empty(name: &str, code: String) -> NativePortalEvent {
+        NativePortalEvent {
+            name: name.to_string(),
+            code,
+            on_open_line_message_add: None,
+            on_open_line_message_delete: None,
+            on_open_line_message_update: None,
+            on_session_finish: None,
+            on_session_start: None,
+            other: None,
+        }
+    }
+}
+
+/// The event as the addon's object; `None` for a variant this generator did not know (a bug).
+pub(crate) fn event_to_js(event: b24kit::PortalEvent) -> Option<NativePortalEvent> {
+    let code = event.code().to_string();
+    Some(match event {
+        b24kit::PortalEvent::OnOpenLineMessageAdd(data) => NativePortalEvent {
+            on_open_line_message_add: Some(data.into()),
+            ..NativePortalEvent::empty("OnOpenLineMessageAdd", code)
+        },
+        b24kit::PortalEvent::OnOpenLineMessageDelete(data) => NativePortalEvent {
+            on_open_line_message_delete: Some(data.into()),
+            ..NativePortalEvent::empty("OnOpenLineMessageDelete", code)
+        },
+        b24kit::PortalEvent::OnOpenLineMessageUpdate(data) => NativePortalEvent {
+            on_open_line_message_update: Some(data.into()),
+            ..NativePortalEvent::empty("OnOpenLineMessageUpdate", code)
+        },
+        b24kit::PortalEvent::OnSessionFinish(data) => NativePortalEvent {
+            on_session_finish: Some(data.into()),
+            ..NativePortalEvent::empty("OnSessionFinish", code)
+        },
+        b24kit::PortalEvent::OnSessionStart(data) => NativePortalEvent {
+            on_session_start: Some(data.into()),
+            ..NativePortalEvent::empty("OnSessionStart", code)
+        },
+        b24kit::PortalEvent::Other { data, .. } => NativePortalEvent {
+            other: Some(data),
+            ..NativePortalEvent::empty("Other", code)
+        },
+        _ => return None,
+    })
+}
+
 #[napi]
 impl NativeClient {
     /// `imopenlines.config.path.get`; the promise settles with a `Response` or a typed error.

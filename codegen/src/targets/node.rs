@@ -11,7 +11,7 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method, ResultField};
+use crate::spec::model::{DefaultValue, EventSpec, Method, ResultField};
 use crate::spec::Spec;
 use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
@@ -129,6 +129,25 @@ fn js_field(f: &ResultField) -> JsField {
     }
 }
 
+fn js_object(o: ObjectView) -> JsObject {
+    JsObject {
+        doc: o.full_doc(),
+        fields: o.fields.iter().map(js_field).collect(),
+        name: o.name,
+    }
+}
+
+/// An event in JavaScript: its data type, and the field of the addon's event object that
+/// carries it (`onSessionStart`).
+#[derive(Serialize)]
+struct JsEvent<'a> {
+    e: &'a EventSpec,
+    /// The Rust field of `NativePortalEvent`.
+    field: String,
+    /// The same field as JavaScript sees it.
+    js_field: String,
+}
+
 fn js_method(m: &Method) -> JsMethod<'_> {
     JsMethod {
         m,
@@ -137,14 +156,7 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
         result_mirror: Output::of(m).mirror("answer.result", PUBLIC),
-        objects: ObjectView::of(m)
-            .into_iter()
-            .map(|o| JsObject {
-                doc: o.full_doc(),
-                fields: o.fields.iter().map(js_field).collect(),
-                name: o.name,
-            })
-            .collect(),
+        objects: ObjectView::of(m).into_iter().map(js_object).collect(),
         params: m
             .params
             .iter()
@@ -228,9 +240,30 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             }
         })
         .collect();
+    // Every object type, the methods' then the events'.
+    let event_objects: Vec<JsObject> = ObjectView::of_events(&spec.events)
+        .into_iter()
+        .map(js_object)
+        .collect();
+    let objects: Vec<&JsObject> = methods
+        .iter()
+        .flat_map(|m| &m.objects)
+        .chain(&event_objects)
+        .collect();
+    let events: Vec<JsEvent> = spec
+        .events
+        .iter()
+        .map(|e| JsEvent {
+            e,
+            field: rust_ident(&e.idents.snake),
+            js_field: e.idents.camel.clone(),
+        })
+        .collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        objects => objects,
+        events => events,
         enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
         time_fields => &time_fields,
