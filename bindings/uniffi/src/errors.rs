@@ -46,6 +46,14 @@ macro_rules! error_enum {
                 /// A batch call that never ran: an earlier one failed and the batch was sent
                 /// with `halt`.
                 Skipped,
+                /// A body POSTed to an event handler is not a form as a portal writes one, or
+                /// lacks a key every delivery has (`parameter` names it).
+                EventForm,
+                /// An event delivery's application token is not this application's: it did not
+                /// come from a portal that installed the application.
+                EventToken,
+                /// An event's `data` does not have its documented shape; `code` is the event's.
+                EventData,
                 /// A bug in b24kit, reported instead of crashing the app.
                 Internal,
             ]
@@ -109,6 +117,9 @@ macro_rules! error_enum {
                     ("invalid_config", _, _) => with_fields!(r, $name, Config),
                     ("token_refresh", _, _) => with_fields!(r, $name, TokenRefresh),
                     ("skipped", _, _) => with_fields!(r, $name, Skipped),
+                    ("event", _, Some("token_mismatch")) => with_fields!(r, $name, EventToken),
+                    ("event", _, Some("bad_data")) => with_fields!(r, $name, EventData),
+                    ("event", _, _) => with_fields!(r, $name, EventForm),
                     _ => with_fields!(r, $name, Internal),
                 }
             }

@@ -953,6 +953,437 @@ impl From<b24kit::ImopenlinesSessionOpenResult> for ImopenlinesSessionOpenResult
     }
 }
 
+/// The messages that were added. The `data` of `OnOpenLineMessageAdd`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OnOpenLineMessageAddData {
+    /// One entry per message.
+    pub data: Vec<MessageEvent>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OnOpenLineMessageAddData> for OnOpenLineMessageAddData {
+    fn from(r: b24kit::OnOpenLineMessageAddData) -> Self {
+        OnOpenLineMessageAddData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A message that was added, with the dialog it belongs to.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct MessageEvent {
+    /// The connector and line the dialog came through.
+    pub connector: LineConnector,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// The message.
+    pub message: LineMessage,
+    /// Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+    /// empty list, so the key may be absent.
+    pub r#ref: Option<crate::any_method::JsonValue>,
+    /// Additional information.
+    pub message_extra: MessageExtra,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::MessageEvent> for MessageEvent {
+    fn from(r: b24kit::MessageEvent) -> Self {
+        MessageEvent {
+            connector: r.connector.into(),
+            chat: r.chat.into(),
+            message: r.message.into(),
+            r#ref: r.r#ref.map(crate::any_method::JsonValue::from),
+            message_extra: r.message_extra.into(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A message of an open-line dialog as an event reports it.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct LineMessage {
+    /// The message.
+    pub id: i64,
+    /// When it was added, as the portal writes it; may be empty.
+    pub date: String,
+    /// The text.
+    pub text: String,
+    /// The attached files, as sent. A form drops an empty list, so the key may be absent.
+    pub files: Option<crate::any_method::JsonValue>,
+    /// The attachment data; may be empty.
+    pub attach: Option<String>,
+    /// Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+    pub system: bool,
+    /// The author.
+    pub user_id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::LineMessage> for LineMessage {
+    fn from(r: b24kit::LineMessage) -> Self {
+        LineMessage {
+            id: r.id,
+            date: r.date,
+            text: r.text,
+            files: r.files.map(crate::any_method::JsonValue::from),
+            attach: r.attach,
+            system: r.system,
+            user_id: r.user_id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// Additional information about a message.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct MessageExtra {
+    /// An external link for Bitrix24.Network; may be empty.
+    pub extra_url: String,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::MessageExtra> for MessageExtra {
+    fn from(r: b24kit::MessageExtra) -> Self {
+        MessageExtra {
+            extra_url: r.extra_url,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OnOpenLineMessageDeleteData {
+    /// The connector, e.g. `livechat`.
+    pub connector: String,
+    /// The open line.
+    pub line: i64,
+    /// One entry per message.
+    pub data: Vec<MessageChange>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OnOpenLineMessageDeleteData> for OnOpenLineMessageDeleteData {
+    fn from(r: b24kit::OnOpenLineMessageDeleteData) -> Self {
+        OnOpenLineMessageDeleteData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OnOpenLineMessageUpdateData {
+    /// The connector, e.g. `livechat`.
+    pub connector: String,
+    /// The open line.
+    pub line: i64,
+    /// One entry per message.
+    pub data: Vec<MessageChange>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OnOpenLineMessageUpdateData> for OnOpenLineMessageUpdateData {
+    fn from(r: b24kit::OnOpenLineMessageUpdateData) -> Self {
+        OnOpenLineMessageUpdateData {
+            connector: r.connector,
+            line: r.line,
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A message that was edited or deleted.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct MessageChange {
+    /// The message in the messenger.
+    pub im: ImMessage,
+    /// The message on the connector's side.
+    pub message: EventMessage,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::MessageChange> for MessageChange {
+    fn from(r: b24kit::MessageChange) -> Self {
+        MessageChange {
+            im: r.im.into(),
+            message: r.message.into(),
+            chat: r.chat.into(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A message in the portal's messenger.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImMessage {
+    /// The chat.
+    pub chat_id: i64,
+    /// The message.
+    pub message_id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::ImMessage> for ImMessage {
+    fn from(r: b24kit::ImMessage) -> Self {
+        ImMessage {
+            chat_id: r.chat_id,
+            message_id: r.message_id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The message an event concerns.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct EventMessage {
+    /// The message.
+    pub id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::EventMessage> for EventMessage {
+    fn from(r: b24kit::EventMessage) -> Self {
+        EventMessage {
+            id: r.id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The sessions that ended. The `data` of `OnSessionFinish`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OnSessionFinishData {
+    /// One entry per session.
+    pub data: Vec<SessionEvent>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OnSessionFinishData> for OnSessionFinishData {
+    fn from(r: b24kit::OnSessionFinishData) -> Self {
+        OnSessionFinishData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The sessions that began. The `data` of `OnSessionStart`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OnSessionStartData {
+    /// One entry per session.
+    pub data: Vec<SessionEvent>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OnSessionStartData> for OnSessionStartData {
+    fn from(r: b24kit::OnSessionStartData) -> Self {
+        OnSessionStartData {
+            data: r.data.into_iter().map(Into::into).collect(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A session that began or ended, with the dialog it belongs to.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct SessionEvent {
+    /// The connector and line the dialog came through.
+    pub connector: LineConnector,
+    /// The session.
+    pub session: SessionState,
+    /// The dialog's chat.
+    pub chat: EventChat,
+    /// The client.
+    pub user: EventUser,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::SessionEvent> for SessionEvent {
+    fn from(r: b24kit::SessionEvent) -> Self {
+        SessionEvent {
+            connector: r.connector.into(),
+            session: r.session.into(),
+            chat: r.chat.into(),
+            user: r.user.into(),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// Where a dialog came from — a connector on an open line.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct LineConnector {
+    /// The connector, e.g. `livechat`.
+    pub connector_id: String,
+    /// The open line.
+    pub line_id: i64,
+    /// The chat on the connector's side.
+    pub chat_id: i64,
+    /// The client's identifier in the external system.
+    pub user_id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::LineConnector> for LineConnector {
+    fn from(r: b24kit::LineConnector) -> Self {
+        LineConnector {
+            connector_id: r.connector_id,
+            line_id: r.line_id,
+            chat_id: r.chat_id,
+            user_id: r.user_id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// An open-line session as an event reports it.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct SessionState {
+    /// The session.
+    pub id: i64,
+    /// Whether the session is closed (`Y`/`N` on the wire).
+    pub closed: bool,
+    /// The session before it in the same dialog; 0 for none.
+    pub parent_id: i64,
+    /// Minutes until the portal closes the session by itself.
+    pub close_term: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::SessionState> for SessionState {
+    fn from(r: b24kit::SessionState) -> Self {
+        SessionState {
+            id: r.id,
+            closed: r.closed,
+            parent_id: r.parent_id,
+            close_term: r.close_term,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The chat an event concerns.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct EventChat {
+    /// The chat.
+    pub id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::EventChat> for EventChat {
+    fn from(r: b24kit::EventChat) -> Self {
+        EventChat {
+            id: r.id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// The client an event concerns.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct EventUser {
+    /// The client's identifier in the external system.
+    pub id: i64,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::EventUser> for EventUser {
+    fn from(r: b24kit::EventUser) -> Self {
+        EventUser {
+            id: r.id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// An event a portal sent to the handler, with its typed `data`.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq)]
+pub enum PortalEvent {
+    /// `OnOpenLineMessageAdd` (`ONOPENLINEMESSAGEADD`): A message was posted in an open-line dialog. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html>.
+    OnOpenLineMessageAdd { data: OnOpenLineMessageAddData },
+    /// `OnOpenLineMessageDelete` (`ONOPENLINEMESSAGEDELETE`): A message of an open-line dialog was deleted. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html>.
+    OnOpenLineMessageDelete { data: OnOpenLineMessageDeleteData },
+    /// `OnOpenLineMessageUpdate` (`ONOPENLINEMESSAGEUPDATE`): A message of an open-line dialog was edited. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html>.
+    OnOpenLineMessageUpdate { data: OnOpenLineMessageUpdateData },
+    /// `OnSessionFinish` (`ONSESSIONFINISH`): A session of an open-line dialog ended. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html>.
+    OnSessionFinish { data: OnSessionFinishData },
+    /// `OnSessionStart` (`ONSESSIONSTART`): A session of an open-line dialog began. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html>.
+    OnSessionStart { data: OnSessionStartData },
+    /// An event the specs do not type, with its `data` as the form gave it (every value text).
+    Other {
+        code: String,
+        data: crate::any_method::JsonValue,
+    },
+}
+
+impl PortalEvent {
+    /// The exported event; `None` for a variant this generator did not know (a bug).
+    pub(crate) fn from_core(event: b24kit::PortalEvent) -> Option<PortalEvent> {
+        Some(match event {
+            b24kit::PortalEvent::OnOpenLineMessageAdd(data) => {
+                PortalEvent::OnOpenLineMessageAdd { data: data.into() }
+            }
+            b24kit::PortalEvent::OnOpenLineMessageDelete(data) => {
+                PortalEvent::OnOpenLineMessageDelete { data: data.into() }
+            }
+            b24kit::PortalEvent::OnOpenLineMessageUpdate(data) => {
+                PortalEvent::OnOpenLineMessageUpdate { data: data.into() }
+            }
+            b24kit::PortalEvent::OnSessionFinish(data) => {
+                PortalEvent::OnSessionFinish { data: data.into() }
+            }
+            b24kit::PortalEvent::OnSessionStart(data) => {
+                PortalEvent::OnSessionStart { data: data.into() }
+            }
+            b24kit::PortalEvent::Other { code, data } => PortalEvent::Other {
+                code,
+                data: data.into(),
+            },
+            _ => return None,
+        })
+    }
+}
+
 /// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigPathGetResponse {

@@ -17,6 +17,7 @@ mod dispatch;
 mod errors;
 mod events;
 mod generated;
+mod incoming;
 mod settings;
 mod tokens;
 

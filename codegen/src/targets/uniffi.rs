@@ -86,6 +86,18 @@ fn record_field(name: &str, typed: Typed, doc: &str) -> RecordField {
     }
 }
 
+fn record(o: ObjectView) -> Record {
+    Record {
+        doc: o.full_doc(),
+        fields: o
+            .fields
+            .iter()
+            .map(|f| record_field(&f.idents.snake, Typed::field(f), &f.doc))
+            .collect(),
+        name: o.name,
+    }
+}
+
 fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
     UniffiMethod {
         m,
@@ -93,18 +105,7 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
         response_type: format!("{}Response", m.idents.pascal),
         result_rust: Output::of(m).in_target(|t| t.rust_in(NAMES)),
         result_mirror: Output::of(m).mirror("answer.result", NAMES),
-        objects: ObjectView::of(m)
-            .into_iter()
-            .map(|o| Record {
-                doc: o.full_doc(),
-                fields: o
-                    .fields
-                    .iter()
-                    .map(|f| record_field(&f.idents.snake, Typed::field(f), &f.doc))
-                    .collect(),
-                name: o.name,
-            })
-            .collect(),
+        objects: ObjectView::of(m).into_iter().map(record).collect(),
         params: m
             .params
             .iter()
@@ -159,9 +160,21 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .iter()
         .map(|f| record_field(&f.idents.snake, Typed::time(f), &f.doc))
         .collect();
+    // Every record, the methods' then the events'.
+    let event_records: Vec<Record> = ObjectView::of_events(&spec.events)
+        .into_iter()
+        .map(record)
+        .collect();
+    let objects: Vec<&Record> = methods
+        .iter()
+        .flat_map(|m| &m.objects)
+        .chain(&event_records)
+        .collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
+        objects => objects,
+        events => &spec.events,
         enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
         time_fields => time_fields,

@@ -638,6 +638,24 @@ fileprivate struct FfiConverterString: FfiConverter {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterData: FfiConverterRustBuffer {
+    typealias SwiftType = Data
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Data {
+        let len: Int32 = try readInt(&buf)
+        return Data(try readBytes(&buf, count: Int(len)))
+    }
+
+    public static func write(_ value: Data, into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        writeBytes(&buf, value)
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterTimestamp: FfiConverterRustBuffer {
     typealias SwiftType = Date
 
@@ -2817,6 +2835,282 @@ public func FfiConverterTypeClient_lower(_ value: Client) -> UInt64 {
 
 
 /**
+ * Who sent a delivery. Its description shows neither token.
+ */
+public protocol EventAuthProtocol: AnyObject, Sendable {
+    
+    /**
+     * The user's access token; absent when no user caused the event.
+     */
+    func accessToken()  -> String?
+    
+    /**
+     * The portal's REST base, `https://<portal>/rest/`.
+     */
+    func clientEndpoint()  -> String?
+    
+    /**
+     * The portal's address, e.g. `example.bitrix24.com`.
+     */
+    func domain()  -> String
+    
+    /**
+     * Seconds until the access token expires.
+     */
+    func expiresIn()  -> Int64?
+    
+    /**
+     * The portal's stable identifier.
+     */
+    func memberId()  -> String
+    
+    /**
+     * The user's refresh token, with the access token.
+     */
+    func refreshToken()  -> String?
+    
+    /**
+     * The scope the event belongs to, e.g. `imopenlines`.
+     */
+    func scope()  -> String?
+    
+    /**
+     * The OAuth server that renews the tokens.
+     */
+    func serverEndpoint()  -> String?
+    
+    /**
+     * The application's status: `L` local, `F` free, `D` demo, `T` trial, `P` paid.
+     */
+    func status()  -> String?
+    
+}
+/**
+ * Who sent a delivery. Its description shows neither token.
+ */
+open class EventAuth: EventAuthProtocol, @unchecked Sendable, CustomStringConvertible {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_eventauth(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_eventauth(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The user's access token; absent when no user caused the event.
+     */
+open func accessToken() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_access_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The portal's REST base, `https://<portal>/rest/`.
+     */
+open func clientEndpoint() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_client_endpoint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The portal's address, e.g. `example.bitrix24.com`.
+     */
+open func domain() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_domain(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Seconds until the access token expires.
+     */
+open func expiresIn() -> Int64?  {
+    return try!  FfiConverterOptionInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_expires_in(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The portal's stable identifier.
+     */
+open func memberId() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_member_id(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The user's refresh token, with the access token.
+     */
+open func refreshToken() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_refresh_token(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The scope the event belongs to, e.g. `imopenlines`.
+     */
+open func scope() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_scope(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The OAuth server that renews the tokens.
+     */
+open func serverEndpoint() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_server_endpoint(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The application's status: `L` local, `F` free, `D` demo, `T` trial, `P` paid.
+     */
+open func status() -> String?  {
+    return try!  FfiConverterOptionString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_status(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+// The local Rust `Display` implementation.
+public var description: String {
+    return try!  FfiConverterString.lift(
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_eventauth_uniffi_trait_display(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+    )
+}
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventAuth: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = EventAuth
+
+    public static func lift(_ handle: UInt64) throws -> EventAuth {
+        return EventAuth(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: EventAuth) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventAuth {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: EventAuth, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventAuth_lift(_ handle: UInt64) throws -> EventAuth {
+    return try FfiConverterTypeEventAuth.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventAuth_lower(_ value: EventAuth) -> UInt64 {
+    return FfiConverterTypeEventAuth.lower(value)
+}
+
+
+
+
+
+
+/**
  * Receives every event of a client and its clones — requests, answers, retries with their
  * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
  * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
@@ -4734,6 +5028,308 @@ public func FfiConverterTypeCrmChat_lower(_ value: CrmChat) -> RustBuffer {
 
 
 /**
+ * The chat an event concerns.
+ */
+public struct EventChat: Equatable, Hashable {
+    /**
+     * The chat.
+     */
+    public var id: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chat.
+         */id: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventChat: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventChat: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventChat {
+        return
+            try EventChat(
+                id: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventChat, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventChat_lift(_ buf: RustBuffer) throws -> EventChat {
+    return try FfiConverterTypeEventChat.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventChat_lower(_ value: EventChat) -> RustBuffer {
+    return FfiConverterTypeEventChat.lower(value)
+}
+
+
+/**
+ * One POST of a portal to an event handler.
+ */
+public struct EventDelivery {
+    /**
+     * The event, with its typed `data`.
+     */
+    public var event: PortalEvent
+    /**
+     * The event's identifier in the portal's queue (`eventId`).
+     */
+    public var eventId: Int64?
+    /**
+     * Unix time at which the queue sent it (`ts`).
+     */
+    public var sentAt: Int64?
+    /**
+     * Who sent it.
+     */
+    public var auth: EventAuth
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The event, with its typed `data`.
+         */event: PortalEvent, 
+        /**
+         * The event's identifier in the portal's queue (`eventId`).
+         */eventId: Int64?, 
+        /**
+         * Unix time at which the queue sent it (`ts`).
+         */sentAt: Int64?, 
+        /**
+         * Who sent it.
+         */auth: EventAuth) {
+        self.event = event
+        self.eventId = eventId
+        self.sentAt = sentAt
+        self.auth = auth
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventDelivery: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventDelivery: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventDelivery {
+        return
+            try EventDelivery(
+                event: FfiConverterTypePortalEvent.read(from: &buf), 
+                eventId: FfiConverterOptionInt64.read(from: &buf), 
+                sentAt: FfiConverterOptionInt64.read(from: &buf), 
+                auth: FfiConverterTypeEventAuth.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventDelivery, into buf: inout [UInt8]) {
+        FfiConverterTypePortalEvent.write(value.event, into: &buf)
+        FfiConverterOptionInt64.write(value.eventId, into: &buf)
+        FfiConverterOptionInt64.write(value.sentAt, into: &buf)
+        FfiConverterTypeEventAuth.write(value.auth, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventDelivery_lift(_ buf: RustBuffer) throws -> EventDelivery {
+    return try FfiConverterTypeEventDelivery.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventDelivery_lower(_ value: EventDelivery) -> RustBuffer {
+    return FfiConverterTypeEventDelivery.lower(value)
+}
+
+
+/**
+ * The message an event concerns.
+ */
+public struct EventMessage: Equatable, Hashable {
+    /**
+     * The message.
+     */
+    public var id: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message.
+         */id: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventMessage {
+        return
+            try EventMessage(
+                id: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventMessage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventMessage_lift(_ buf: RustBuffer) throws -> EventMessage {
+    return try FfiConverterTypeEventMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventMessage_lower(_ value: EventMessage) -> RustBuffer {
+    return FfiConverterTypeEventMessage.lower(value)
+}
+
+
+/**
+ * The client an event concerns.
+ */
+public struct EventUser: Equatable, Hashable {
+    /**
+     * The client's identifier in the external system.
+     */
+    public var id: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The client's identifier in the external system.
+         */id: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension EventUser: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeEventUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> EventUser {
+        return
+            try EventUser(
+                id: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: EventUser, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventUser_lift(_ buf: RustBuffer) throws -> EventUser {
+    return try FfiConverterTypeEventUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeEventUser_lower(_ value: EventUser) -> RustBuffer {
+    return FfiConverterTypeEventUser.lower(value)
+}
+
+
+/**
  * The chat of an open-line session, as the history reads it.
  */
 public struct HistoryChat: Equatable, Hashable {
@@ -5888,6 +6484,87 @@ public func FfiConverterTypeHistoryUser_lift(_ buf: RustBuffer) throws -> Histor
 #endif
 public func FfiConverterTypeHistoryUser_lower(_ value: HistoryUser) -> RustBuffer {
     return FfiConverterTypeHistoryUser.lower(value)
+}
+
+
+/**
+ * A message in the portal's messenger.
+ */
+public struct ImMessage: Equatable, Hashable {
+    /**
+     * The chat.
+     */
+    public var chatId: Int64
+    /**
+     * The message.
+     */
+    public var messageId: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The chat.
+         */chatId: Int64, 
+        /**
+         * The message.
+         */messageId: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.chatId = chatId
+        self.messageId = messageId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImMessage {
+        return
+            try ImMessage(
+                chatId: FfiConverterInt64.read(from: &buf), 
+                messageId: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImMessage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterInt64.write(value.messageId, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImMessage_lift(_ buf: RustBuffer) throws -> ImMessage {
+    return try FfiConverterTypeImMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImMessage_lower(_ value: ImMessage) -> RustBuffer {
+    return FfiConverterTypeImMessage.lower(value)
 }
 
 
@@ -9986,6 +10663,238 @@ public func FfiConverterTypeJsonResponse_lower(_ value: JsonResponse) -> RustBuf
 
 
 /**
+ * Where a dialog came from — a connector on an open line.
+ */
+public struct LineConnector: Equatable, Hashable {
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    public var connectorId: String
+    /**
+     * The open line.
+     */
+    public var lineId: Int64
+    /**
+     * The chat on the connector's side.
+     */
+    public var chatId: Int64
+    /**
+     * The client's identifier in the external system.
+     */
+    public var userId: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connector, e.g. `livechat`.
+         */connectorId: String, 
+        /**
+         * The open line.
+         */lineId: Int64, 
+        /**
+         * The chat on the connector's side.
+         */chatId: Int64, 
+        /**
+         * The client's identifier in the external system.
+         */userId: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.connectorId = connectorId
+        self.lineId = lineId
+        self.chatId = chatId
+        self.userId = userId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LineConnector: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineConnector: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineConnector {
+        return
+            try LineConnector(
+                connectorId: FfiConverterString.read(from: &buf), 
+                lineId: FfiConverterInt64.read(from: &buf), 
+                chatId: FfiConverterInt64.read(from: &buf), 
+                userId: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LineConnector, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.connectorId, into: &buf)
+        FfiConverterInt64.write(value.lineId, into: &buf)
+        FfiConverterInt64.write(value.chatId, into: &buf)
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineConnector_lift(_ buf: RustBuffer) throws -> LineConnector {
+    return try FfiConverterTypeLineConnector.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineConnector_lower(_ value: LineConnector) -> RustBuffer {
+    return FfiConverterTypeLineConnector.lower(value)
+}
+
+
+/**
+ * A message of an open-line dialog as an event reports it.
+ */
+public struct LineMessage: Equatable, Hashable {
+    /**
+     * The message.
+     */
+    public var id: Int64
+    /**
+     * When it was added, as the portal writes it; may be empty.
+     */
+    public var date: String
+    /**
+     * The text.
+     */
+    public var text: String
+    /**
+     * The attached files, as sent. A form drops an empty list, so the key may be absent.
+     */
+    public var files: JsonValue?
+    /**
+     * The attachment data; may be empty.
+     */
+    public var attach: String?
+    /**
+     * Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+     */
+    public var system: Bool
+    /**
+     * The author.
+     */
+    public var userId: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message.
+         */id: Int64, 
+        /**
+         * When it was added, as the portal writes it; may be empty.
+         */date: String, 
+        /**
+         * The text.
+         */text: String, 
+        /**
+         * The attached files, as sent. A form drops an empty list, so the key may be absent.
+         */files: JsonValue?, 
+        /**
+         * The attachment data; may be empty.
+         */attach: String?, 
+        /**
+         * Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+         */system: Bool, 
+        /**
+         * The author.
+         */userId: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.date = date
+        self.text = text
+        self.files = files
+        self.attach = attach
+        self.system = system
+        self.userId = userId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LineMessage: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineMessage: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineMessage {
+        return
+            try LineMessage(
+                id: FfiConverterInt64.read(from: &buf), 
+                date: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                files: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                attach: FfiConverterOptionString.read(from: &buf), 
+                system: FfiConverterBool.read(from: &buf), 
+                userId: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LineMessage, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterString.write(value.date, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.files, into: &buf)
+        FfiConverterOptionString.write(value.attach, into: &buf)
+        FfiConverterBool.write(value.system, into: &buf)
+        FfiConverterInt64.write(value.userId, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineMessage_lift(_ buf: RustBuffer) throws -> LineMessage {
+    return try FfiConverterTypeLineMessage.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineMessage_lower(_ value: LineMessage) -> RustBuffer {
+    return FfiConverterTypeLineMessage.lower(value)
+}
+
+
+/**
  * How far a list walk has got.
  */
 public struct ListProgress: Equatable, Hashable {
@@ -10065,6 +10974,281 @@ public func FfiConverterTypeListProgress_lower(_ value: ListProgress) -> RustBuf
 
 
 /**
+ * A message that was edited or deleted.
+ */
+public struct MessageChange: Equatable, Hashable {
+    /**
+     * The message in the messenger.
+     */
+    public var im: ImMessage
+    /**
+     * The message on the connector's side.
+     */
+    public var message: EventMessage
+    /**
+     * The dialog's chat.
+     */
+    public var chat: EventChat
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The message in the messenger.
+         */im: ImMessage, 
+        /**
+         * The message on the connector's side.
+         */message: EventMessage, 
+        /**
+         * The dialog's chat.
+         */chat: EventChat, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.im = im
+        self.message = message
+        self.chat = chat
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MessageChange: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageChange: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageChange {
+        return
+            try MessageChange(
+                im: FfiConverterTypeImMessage.read(from: &buf), 
+                message: FfiConverterTypeEventMessage.read(from: &buf), 
+                chat: FfiConverterTypeEventChat.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MessageChange, into buf: inout [UInt8]) {
+        FfiConverterTypeImMessage.write(value.im, into: &buf)
+        FfiConverterTypeEventMessage.write(value.message, into: &buf)
+        FfiConverterTypeEventChat.write(value.chat, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageChange_lift(_ buf: RustBuffer) throws -> MessageChange {
+    return try FfiConverterTypeMessageChange.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageChange_lower(_ value: MessageChange) -> RustBuffer {
+    return FfiConverterTypeMessageChange.lower(value)
+}
+
+
+/**
+ * A message that was added, with the dialog it belongs to.
+ */
+public struct MessageEvent: Equatable, Hashable {
+    /**
+     * The connector and line the dialog came through.
+     */
+    public var connector: LineConnector
+    /**
+     * The dialog's chat.
+     */
+    public var chat: EventChat
+    /**
+     * The message.
+     */
+    public var message: LineMessage
+    /**
+     * Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+     * empty list, so the key may be absent.
+     */
+    public var ref: JsonValue?
+    /**
+     * Additional information.
+     */
+    public var messageExtra: MessageExtra
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connector and line the dialog came through.
+         */connector: LineConnector, 
+        /**
+         * The dialog's chat.
+         */chat: EventChat, 
+        /**
+         * The message.
+         */message: LineMessage, 
+        /**
+         * Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+         * empty list, so the key may be absent.
+         */ref: JsonValue?, 
+        /**
+         * Additional information.
+         */messageExtra: MessageExtra, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.connector = connector
+        self.chat = chat
+        self.message = message
+        self.ref = ref
+        self.messageExtra = messageExtra
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MessageEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageEvent {
+        return
+            try MessageEvent(
+                connector: FfiConverterTypeLineConnector.read(from: &buf), 
+                chat: FfiConverterTypeEventChat.read(from: &buf), 
+                message: FfiConverterTypeLineMessage.read(from: &buf), 
+                ref: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                messageExtra: FfiConverterTypeMessageExtra.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MessageEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeLineConnector.write(value.connector, into: &buf)
+        FfiConverterTypeEventChat.write(value.chat, into: &buf)
+        FfiConverterTypeLineMessage.write(value.message, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.ref, into: &buf)
+        FfiConverterTypeMessageExtra.write(value.messageExtra, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageEvent_lift(_ buf: RustBuffer) throws -> MessageEvent {
+    return try FfiConverterTypeMessageEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageEvent_lower(_ value: MessageEvent) -> RustBuffer {
+    return FfiConverterTypeMessageEvent.lower(value)
+}
+
+
+/**
+ * Additional information about a message.
+ */
+public struct MessageExtra: Equatable, Hashable {
+    /**
+     * An external link for Bitrix24.Network; may be empty.
+     */
+    public var extraUrl: String
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * An external link for Bitrix24.Network; may be empty.
+         */extraUrl: String, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.extraUrl = extraUrl
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension MessageExtra: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeMessageExtra: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> MessageExtra {
+        return
+            try MessageExtra(
+                extraUrl: FfiConverterString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: MessageExtra, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.extraUrl, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageExtra_lift(_ buf: RustBuffer) throws -> MessageExtra {
+    return try FfiConverterTypeMessageExtra.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeMessageExtra_lower(_ value: MessageExtra) -> RustBuffer {
+    return FfiConverterTypeMessageExtra.lower(value)
+}
+
+
+/**
  * One call of a mixed batch: its name (for `$result[name]` references), the method
  * and its parameters.
  */
@@ -10123,6 +11307,401 @@ public func FfiConverterTypeNamedCall_lift(_ buf: RustBuffer) throws -> NamedCal
 #endif
 public func FfiConverterTypeNamedCall_lower(_ value: NamedCall) -> RustBuffer {
     return FfiConverterTypeNamedCall.lower(value)
+}
+
+
+/**
+ * The messages that were added. The `data` of `OnOpenLineMessageAdd`.
+ */
+public struct OnOpenLineMessageAddData: Equatable, Hashable {
+    /**
+     * One entry per message.
+     */
+    public var data: [MessageEvent]
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One entry per message.
+         */data: [MessageEvent], 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnOpenLineMessageAddData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnOpenLineMessageAddData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnOpenLineMessageAddData {
+        return
+            try OnOpenLineMessageAddData(
+                data: FfiConverterSequenceTypeMessageEvent.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnOpenLineMessageAddData, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeMessageEvent.write(value.data, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageAddData_lift(_ buf: RustBuffer) throws -> OnOpenLineMessageAddData {
+    return try FfiConverterTypeOnOpenLineMessageAddData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageAddData_lower(_ value: OnOpenLineMessageAddData) -> RustBuffer {
+    return FfiConverterTypeOnOpenLineMessageAddData.lower(value)
+}
+
+
+/**
+ * The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`.
+ */
+public struct OnOpenLineMessageDeleteData: Equatable, Hashable {
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    public var connector: String
+    /**
+     * The open line.
+     */
+    public var line: Int64
+    /**
+     * One entry per message.
+     */
+    public var data: [MessageChange]
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connector, e.g. `livechat`.
+         */connector: String, 
+        /**
+         * The open line.
+         */line: Int64, 
+        /**
+         * One entry per message.
+         */data: [MessageChange], 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.connector = connector
+        self.line = line
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnOpenLineMessageDeleteData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnOpenLineMessageDeleteData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnOpenLineMessageDeleteData {
+        return
+            try OnOpenLineMessageDeleteData(
+                connector: FfiConverterString.read(from: &buf), 
+                line: FfiConverterInt64.read(from: &buf), 
+                data: FfiConverterSequenceTypeMessageChange.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnOpenLineMessageDeleteData, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.connector, into: &buf)
+        FfiConverterInt64.write(value.line, into: &buf)
+        FfiConverterSequenceTypeMessageChange.write(value.data, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageDeleteData_lift(_ buf: RustBuffer) throws -> OnOpenLineMessageDeleteData {
+    return try FfiConverterTypeOnOpenLineMessageDeleteData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageDeleteData_lower(_ value: OnOpenLineMessageDeleteData) -> RustBuffer {
+    return FfiConverterTypeOnOpenLineMessageDeleteData.lower(value)
+}
+
+
+/**
+ * The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`.
+ */
+public struct OnOpenLineMessageUpdateData: Equatable, Hashable {
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    public var connector: String
+    /**
+     * The open line.
+     */
+    public var line: Int64
+    /**
+     * One entry per message.
+     */
+    public var data: [MessageChange]
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connector, e.g. `livechat`.
+         */connector: String, 
+        /**
+         * The open line.
+         */line: Int64, 
+        /**
+         * One entry per message.
+         */data: [MessageChange], 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.connector = connector
+        self.line = line
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnOpenLineMessageUpdateData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnOpenLineMessageUpdateData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnOpenLineMessageUpdateData {
+        return
+            try OnOpenLineMessageUpdateData(
+                connector: FfiConverterString.read(from: &buf), 
+                line: FfiConverterInt64.read(from: &buf), 
+                data: FfiConverterSequenceTypeMessageChange.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnOpenLineMessageUpdateData, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.connector, into: &buf)
+        FfiConverterInt64.write(value.line, into: &buf)
+        FfiConverterSequenceTypeMessageChange.write(value.data, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageUpdateData_lift(_ buf: RustBuffer) throws -> OnOpenLineMessageUpdateData {
+    return try FfiConverterTypeOnOpenLineMessageUpdateData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnOpenLineMessageUpdateData_lower(_ value: OnOpenLineMessageUpdateData) -> RustBuffer {
+    return FfiConverterTypeOnOpenLineMessageUpdateData.lower(value)
+}
+
+
+/**
+ * The sessions that ended. The `data` of `OnSessionFinish`.
+ */
+public struct OnSessionFinishData: Equatable, Hashable {
+    /**
+     * One entry per session.
+     */
+    public var data: [SessionEvent]
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One entry per session.
+         */data: [SessionEvent], 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnSessionFinishData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnSessionFinishData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnSessionFinishData {
+        return
+            try OnSessionFinishData(
+                data: FfiConverterSequenceTypeSessionEvent.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnSessionFinishData, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSessionEvent.write(value.data, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnSessionFinishData_lift(_ buf: RustBuffer) throws -> OnSessionFinishData {
+    return try FfiConverterTypeOnSessionFinishData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnSessionFinishData_lower(_ value: OnSessionFinishData) -> RustBuffer {
+    return FfiConverterTypeOnSessionFinishData.lower(value)
+}
+
+
+/**
+ * The sessions that began. The `data` of `OnSessionStart`.
+ */
+public struct OnSessionStartData: Equatable, Hashable {
+    /**
+     * One entry per session.
+     */
+    public var data: [SessionEvent]
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * One entry per session.
+         */data: [SessionEvent], 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.data = data
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OnSessionStartData: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOnSessionStartData: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OnSessionStartData {
+        return
+            try OnSessionStartData(
+                data: FfiConverterSequenceTypeSessionEvent.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OnSessionStartData, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeSessionEvent.write(value.data, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnSessionStartData_lift(_ buf: RustBuffer) throws -> OnSessionStartData {
+    return try FfiConverterTypeOnSessionStartData.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOnSessionStartData_lower(_ value: OnSessionStartData) -> RustBuffer {
+    return FfiConverterTypeOnSessionStartData.lower(value)
 }
 
 
@@ -10202,6 +11781,208 @@ public func FfiConverterTypeRetryOptions_lift(_ buf: RustBuffer) throws -> Retry
 #endif
 public func FfiConverterTypeRetryOptions_lower(_ value: RetryOptions) -> RustBuffer {
     return FfiConverterTypeRetryOptions.lower(value)
+}
+
+
+/**
+ * A session that began or ended, with the dialog it belongs to.
+ */
+public struct SessionEvent: Equatable, Hashable {
+    /**
+     * The connector and line the dialog came through.
+     */
+    public var connector: LineConnector
+    /**
+     * The session.
+     */
+    public var session: SessionState
+    /**
+     * The dialog's chat.
+     */
+    public var chat: EventChat
+    /**
+     * The client.
+     */
+    public var user: EventUser
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The connector and line the dialog came through.
+         */connector: LineConnector, 
+        /**
+         * The session.
+         */session: SessionState, 
+        /**
+         * The dialog's chat.
+         */chat: EventChat, 
+        /**
+         * The client.
+         */user: EventUser, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.connector = connector
+        self.session = session
+        self.chat = chat
+        self.user = user
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SessionEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionEvent: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionEvent {
+        return
+            try SessionEvent(
+                connector: FfiConverterTypeLineConnector.read(from: &buf), 
+                session: FfiConverterTypeSessionState.read(from: &buf), 
+                chat: FfiConverterTypeEventChat.read(from: &buf), 
+                user: FfiConverterTypeEventUser.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SessionEvent, into buf: inout [UInt8]) {
+        FfiConverterTypeLineConnector.write(value.connector, into: &buf)
+        FfiConverterTypeSessionState.write(value.session, into: &buf)
+        FfiConverterTypeEventChat.write(value.chat, into: &buf)
+        FfiConverterTypeEventUser.write(value.user, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEvent_lift(_ buf: RustBuffer) throws -> SessionEvent {
+    return try FfiConverterTypeSessionEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionEvent_lower(_ value: SessionEvent) -> RustBuffer {
+    return FfiConverterTypeSessionEvent.lower(value)
+}
+
+
+/**
+ * An open-line session as an event reports it.
+ */
+public struct SessionState: Equatable, Hashable {
+    /**
+     * The session.
+     */
+    public var id: Int64
+    /**
+     * Whether the session is closed (`Y`/`N` on the wire).
+     */
+    public var closed: Bool
+    /**
+     * The session before it in the same dialog; 0 for none.
+     */
+    public var parentId: Int64
+    /**
+     * Minutes until the portal closes the session by itself.
+     */
+    public var closeTerm: Int64
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The session.
+         */id: Int64, 
+        /**
+         * Whether the session is closed (`Y`/`N` on the wire).
+         */closed: Bool, 
+        /**
+         * The session before it in the same dialog; 0 for none.
+         */parentId: Int64, 
+        /**
+         * Minutes until the portal closes the session by itself.
+         */closeTerm: Int64, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.closed = closed
+        self.parentId = parentId
+        self.closeTerm = closeTerm
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SessionState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSessionState: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SessionState {
+        return
+            try SessionState(
+                id: FfiConverterInt64.read(from: &buf), 
+                closed: FfiConverterBool.read(from: &buf), 
+                parentId: FfiConverterInt64.read(from: &buf), 
+                closeTerm: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SessionState, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.id, into: &buf)
+        FfiConverterBool.write(value.closed, into: &buf)
+        FfiConverterInt64.write(value.parentId, into: &buf)
+        FfiConverterInt64.write(value.closeTerm, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionState_lift(_ buf: RustBuffer) throws -> SessionState {
+    return try FfiConverterTypeSessionState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSessionState_lower(_ value: SessionState) -> RustBuffer {
+    return FfiConverterTypeSessionState.lower(value)
 }
 
 
@@ -10639,6 +12420,23 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * with `halt`.
      */
     case Skipped(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * A body POSTed to an event handler is not a form as a portal writes one, or
+     * lacks a key every delivery has (`parameter` names it).
+     */
+    case EventForm(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * An event delivery's application token is not this application's: it did not
+     * come from a portal that installed the application.
+     */
+    case EventToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * An event's `data` does not have its documented shape; `code` is the event's.
+     */
+    case EventData(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * A bug in b24kit, reported instead of crashing the app.
@@ -11406,7 +13204,43 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 57: return .Internal(
+        case 57: return .EventForm(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 58: return .EventToken(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 59: return .EventData(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 60: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -12214,8 +14048,50 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(57))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(58))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(59))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(60))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -14849,6 +16725,140 @@ public func FfiConverterTypeOperatingBudget_lower(_ value: OperatingBudget) -> R
 
 
 /**
+ * An event a portal sent to the handler, with its typed `data`.
+ */
+
+public enum PortalEvent: Equatable, Hashable {
+    
+    /**
+     * `OnOpenLineMessageAdd` (`ONOPENLINEMESSAGEADD`): A message was posted in an open-line dialog. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html>.
+     */
+    case onOpenLineMessageAdd(data: OnOpenLineMessageAddData
+    )
+    /**
+     * `OnOpenLineMessageDelete` (`ONOPENLINEMESSAGEDELETE`): A message of an open-line dialog was deleted. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html>.
+     */
+    case onOpenLineMessageDelete(data: OnOpenLineMessageDeleteData
+    )
+    /**
+     * `OnOpenLineMessageUpdate` (`ONOPENLINEMESSAGEUPDATE`): A message of an open-line dialog was edited. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html>.
+     */
+    case onOpenLineMessageUpdate(data: OnOpenLineMessageUpdateData
+    )
+    /**
+     * `OnSessionFinish` (`ONSESSIONFINISH`): A session of an open-line dialog ended. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html>.
+     */
+    case onSessionFinish(data: OnSessionFinishData
+    )
+    /**
+     * `OnSessionStart` (`ONSESSIONSTART`): A session of an open-line dialog began. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html>.
+     */
+    case onSessionStart(data: OnSessionStartData
+    )
+    /**
+     * An event the specs do not type, with its `data` as the form gave it (every value text).
+     */
+    case other(code: String, data: JsonValue
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PortalEvent: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePortalEvent: FfiConverterRustBuffer {
+    typealias SwiftType = PortalEvent
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PortalEvent {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .onOpenLineMessageAdd(data: try FfiConverterTypeOnOpenLineMessageAddData.read(from: &buf)
+        )
+        
+        case 2: return .onOpenLineMessageDelete(data: try FfiConverterTypeOnOpenLineMessageDeleteData.read(from: &buf)
+        )
+        
+        case 3: return .onOpenLineMessageUpdate(data: try FfiConverterTypeOnOpenLineMessageUpdateData.read(from: &buf)
+        )
+        
+        case 4: return .onSessionFinish(data: try FfiConverterTypeOnSessionFinishData.read(from: &buf)
+        )
+        
+        case 5: return .onSessionStart(data: try FfiConverterTypeOnSessionStartData.read(from: &buf)
+        )
+        
+        case 6: return .other(code: try FfiConverterString.read(from: &buf), data: try FfiConverterTypeJsonValue.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PortalEvent, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .onOpenLineMessageAdd(data):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeOnOpenLineMessageAddData.write(data, into: &buf)
+            
+        
+        case let .onOpenLineMessageDelete(data):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeOnOpenLineMessageDeleteData.write(data, into: &buf)
+            
+        
+        case let .onOpenLineMessageUpdate(data):
+            writeInt(&buf, Int32(3))
+            FfiConverterTypeOnOpenLineMessageUpdateData.write(data, into: &buf)
+            
+        
+        case let .onSessionFinish(data):
+            writeInt(&buf, Int32(4))
+            FfiConverterTypeOnSessionFinishData.write(data, into: &buf)
+            
+        
+        case let .onSessionStart(data):
+            writeInt(&buf, Int32(5))
+            FfiConverterTypeOnSessionStartData.write(data, into: &buf)
+            
+        
+        case let .other(code,data):
+            writeInt(&buf, Int32(6))
+            FfiConverterString.write(code, into: &buf)
+            FfiConverterTypeJsonValue.write(data, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePortalEvent_lift(_ buf: RustBuffer) throws -> PortalEvent {
+    return try FfiConverterTypePortalEvent.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePortalEvent_lower(_ value: PortalEvent) -> RustBuffer {
+    return FfiConverterTypePortalEvent.lower(value)
+}
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -16615,6 +18625,56 @@ fileprivate struct FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeMessageChange: FfiConverterRustBuffer {
+    typealias SwiftType = [MessageChange]
+
+    public static func write(_ value: [MessageChange], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMessageChange.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MessageChange] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MessageChange]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMessageChange.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeMessageEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [MessageEvent]
+
+    public static func write(_ value: [MessageEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeMessageEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [MessageEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [MessageEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeMessageEvent.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
     typealias SwiftType = [NamedCall]
 
@@ -16632,6 +18692,31 @@ fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeNamedCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer {
+    typealias SwiftType = [SessionEvent]
+
+    public static func write(_ value: [SessionEvent], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSessionEvent.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SessionEvent] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SessionEvent]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSessionEvent.read(from: &buf))
         }
         return seq
     }
@@ -17643,6 +19728,22 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
         print("uniffiFutureContinuationCallback invalid handle")
     }
 }
+/**
+ * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
+ * The body's `auth[application_token]` must equal `application_token` (the one the portal gave
+ * at installation; compared in constant time) before anything else is read: a forged or
+ * foreign delivery is `EventToken`, a body that is not a delivery `EventForm`, data not as
+ * documented `EventData`.
+ */
+public func readEvent(body: Data, applicationToken: String)throws  -> EventDelivery  {
+    return try  FfiConverterTypeEventDelivery_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_func_read_event(
+        FfiConverterData.lower(body),
+        FfiConverterString.lower(applicationToken),uniffiCallStatus
+    )
+})
+}
 
 private enum InitializationResult {
     case ok
@@ -17658,6 +19759,9 @@ private let initializationResult: InitializationResult = {
     let scaffolding_contract_version = ffi_b24kit_uniffi_uniffi_contract_version()
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_func_read_event() != 34045) {
+        return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {
         return InitializationResult.apiChecksumMismatch
@@ -17855,6 +19959,33 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_listwalk_progress() != 13196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_access_token() != 29974) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_client_endpoint() != 36286) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_domain() != 40734) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_expires_in() != 61601) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_member_id() != 47993) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_refresh_token() != 63513) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_scope() != 39924) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_server_endpoint() != 45966) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_eventauth_status() != 26262) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() != 62549) {

@@ -751,6 +751,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_b24kit_uniffi_checksum_func_read_event(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_description(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_stats(
@@ -882,6 +884,24 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_listwalk_next_page(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_listwalk_progress(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_access_token(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_client_endpoint(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_domain(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_expires_in(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_member_id(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_refresh_token(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_scope(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_server_endpoint(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_eventauth_status(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed(
     ): Int
@@ -1075,6 +1095,30 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_listwalk_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_clone_eventauth(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_free_eventauth(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_access_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_client_endpoint(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_domain(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_expires_in(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_member_id(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_refresh_token(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_scope(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_server_endpoint(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_eventauth_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_clone_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_free_tokenlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1116,6 +1160,8 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_reason(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_status(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_func_read_event(`body`: RustBuffer.ByValue,`applicationToken`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun ffi_b24kit_uniffi_rustbuffer_alloc(`size`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1236,6 +1282,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_func_read_event() and 0xFFFF) != 34045) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1432,6 +1481,33 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_listwalk_progress() and 0xFFFF) != 13196) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_access_token() and 0xFFFF) != 29974) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_client_endpoint() and 0xFFFF) != 36286) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_domain() and 0xFFFF) != 40734) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_expires_in() and 0xFFFF) != 61601) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_member_id() and 0xFFFF) != 47993) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_refresh_token() and 0xFFFF) != 63513) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_scope() and 0xFFFF) != 39924) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_server_endpoint() and 0xFFFF) != 45966) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_eventauth_status() and 0xFFFF) != 26262) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_tokenlistener_on_tokens_refreshed() and 0xFFFF) != 62549) {
@@ -1919,6 +1995,25 @@ public object FfiConverterString: FfiConverter<String, RustBuffer.ByValue> {
         val byteBuf = toUtf8(value)
         buf.putInt(byteBuf.limit())
         buf.put(byteBuf)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
+    override fun read(buf: ByteBuffer): ByteArray {
+        val len = buf.getInt()
+        val byteArr = ByteArray(len)
+        buf.get(byteArr)
+        return byteArr
+    }
+    override fun allocationSize(value: ByteArray): ULong {
+        return 4UL + value.size.toULong()
+    }
+    override fun write(value: ByteArray, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        buf.put(value)
     }
 }
 
@@ -4704,6 +4799,453 @@ public object FfiConverterTypeClient: FfiConverter<Client, Long> {
 
 
 /**
+ * Who sent a delivery. Its description shows neither token.
+ */
+public interface EventAuthInterface {
+    
+    /**
+     * The user's access token; absent when no user caused the event.
+     */
+    fun `accessToken`(): kotlin.String?
+    
+    /**
+     * The portal's REST base, `https://<portal>/rest/`.
+     */
+    fun `clientEndpoint`(): kotlin.String?
+    
+    /**
+     * The portal's address, e.g. `example.bitrix24.com`.
+     */
+    fun `domain`(): kotlin.String
+    
+    /**
+     * Seconds until the access token expires.
+     */
+    fun `expiresIn`(): kotlin.Long?
+    
+    /**
+     * The portal's stable identifier.
+     */
+    fun `memberId`(): kotlin.String
+    
+    /**
+     * The user's refresh token, with the access token.
+     */
+    fun `refreshToken`(): kotlin.String?
+    
+    /**
+     * The scope the event belongs to, e.g. `imopenlines`.
+     */
+    fun `scope`(): kotlin.String?
+    
+    /**
+     * The OAuth server that renews the tokens.
+     */
+    fun `serverEndpoint`(): kotlin.String?
+    
+    /**
+     * The application's status: `L` local, `F` free, `D` demo, `T` trial, `P` paid.
+     */
+    fun `status`(): kotlin.String?
+    
+    companion object
+}
+
+/**
+ * Who sent a delivery. Its description shows neither token.
+ */
+open class EventAuth: Disposable, AutoCloseable, EventAuthInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_b24kit_uniffi_fn_free_eventauth(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_clone_eventauth(handle, status)
+        }
+    }
+
+    
+    /**
+     * The user's access token; absent when no user caused the event.
+     */override fun `accessToken`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_access_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The portal's REST base, `https://<portal>/rest/`.
+     */override fun `clientEndpoint`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_client_endpoint(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The portal's address, e.g. `example.bitrix24.com`.
+     */override fun `domain`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_domain(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Seconds until the access token expires.
+     */override fun `expiresIn`(): kotlin.Long? {
+            return FfiConverterOptionalLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_expires_in(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The portal's stable identifier.
+     */override fun `memberId`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_member_id(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The user's refresh token, with the access token.
+     */override fun `refreshToken`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_refresh_token(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The scope the event belongs to, e.g. `imopenlines`.
+     */override fun `scope`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_scope(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The OAuth server that renews the tokens.
+     */override fun `serverEndpoint`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_server_endpoint(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The application's status: `L` local, `F` free, `D` demo, `T` trial, `P` paid.
+     */override fun `status`(): kotlin.String? {
+            return FfiConverterOptionalString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_status(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+    // The local Rust `Display`/`Debug` implementation.
+    override fun toString(): String {
+        return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_eventauth_uniffi_trait_display(
+        it,
+        _status)
+}
+    }
+    )
+    }
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventAuth: FfiConverter<EventAuth, Long> {
+    override fun lower(value: EventAuth): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): EventAuth {
+        return EventAuth(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): EventAuth {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: EventAuth) = 8UL
+
+    override fun write(value: EventAuth, buf: ByteBuffer) {
+        buf.putLong(lower(value))
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
  * Receives every event of a client and its clones — requests, answers, retries with their
  * reason and wait, waits for the rate limiter and the budget, token renewals, batch splits,
  * list pages — e.g. to pass on to the app's logger. Called on b24kit's I/O thread: keep it
@@ -6917,6 +7459,224 @@ public object FfiConverterTypeCrmChat: FfiConverterRustBuffer<CrmChat> {
 
 
 /**
+ * The chat an event concerns.
+ */
+data class EventChat (
+    /**
+     * The chat.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventChat: FfiConverterRustBuffer<EventChat> {
+    override fun read(buf: ByteBuffer): EventChat {
+        return EventChat(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EventChat) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: EventChat, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * One POST of a portal to an event handler.
+ */
+data class EventDelivery (
+    /**
+     * The event, with its typed `data`.
+     */
+    var `event`: PortalEvent
+    , 
+    /**
+     * The event's identifier in the portal's queue (`eventId`).
+     */
+    var `eventId`: kotlin.Long?
+    , 
+    /**
+     * Unix time at which the queue sent it (`ts`).
+     */
+    var `sentAt`: kotlin.Long?
+    , 
+    /**
+     * Who sent it.
+     */
+    var `auth`: EventAuth
+    
+): Disposable{
+    
+
+    
+
+    
+    @Suppress("UNNECESSARY_SAFE_CALL") // codegen is much simpler if we unconditionally emit safe calls here
+    override fun destroy() {
+        
+    Disposable.destroy(
+        this.`event`,
+        this.`eventId`,
+        this.`sentAt`,
+        this.`auth`
+    )
+    }
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventDelivery: FfiConverterRustBuffer<EventDelivery> {
+    override fun read(buf: ByteBuffer): EventDelivery {
+        return EventDelivery(
+            FfiConverterTypePortalEvent.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterTypeEventAuth.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EventDelivery) = (
+            FfiConverterTypePortalEvent.allocationSize(value.`event`) +
+            FfiConverterOptionalLong.allocationSize(value.`eventId`) +
+            FfiConverterOptionalLong.allocationSize(value.`sentAt`) +
+            FfiConverterTypeEventAuth.allocationSize(value.`auth`)
+    )
+
+    override fun write(value: EventDelivery, buf: ByteBuffer) {
+            FfiConverterTypePortalEvent.write(value.`event`, buf)
+            FfiConverterOptionalLong.write(value.`eventId`, buf)
+            FfiConverterOptionalLong.write(value.`sentAt`, buf)
+            FfiConverterTypeEventAuth.write(value.`auth`, buf)
+    }
+}
+
+
+
+/**
+ * The message an event concerns.
+ */
+data class EventMessage (
+    /**
+     * The message.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventMessage: FfiConverterRustBuffer<EventMessage> {
+    override fun read(buf: ByteBuffer): EventMessage {
+        return EventMessage(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EventMessage) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: EventMessage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The client an event concerns.
+ */
+data class EventUser (
+    /**
+     * The client's identifier in the external system.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeEventUser: FfiConverterRustBuffer<EventUser> {
+    override fun read(buf: ByteBuffer): EventUser {
+        return EventUser(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: EventUser) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: EventUser, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * The chat of an open-line session, as the history reads it.
  */
 data class HistoryChat (
@@ -7775,6 +8535,62 @@ public object FfiConverterTypeHistoryUser: FfiConverterRustBuffer<HistoryUser> {
             FfiConverterOptionalTimestamp.write(value.`lastActivityDate`, buf)
             FfiConverterOptionalSequenceLong.write(value.`departments`, buf)
             FfiConverterOptionalString.write(value.`type`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A message in the portal's messenger.
+ */
+data class ImMessage (
+    /**
+     * The chat.
+     */
+    var `chatId`: kotlin.Long
+    , 
+    /**
+     * The message.
+     */
+    var `messageId`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImMessage: FfiConverterRustBuffer<ImMessage> {
+    override fun read(buf: ByteBuffer): ImMessage {
+        return ImMessage(
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImMessage) = (
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterLong.allocationSize(value.`messageId`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ImMessage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterLong.write(value.`messageId`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
@@ -10753,6 +11569,174 @@ public object FfiConverterTypeJsonResponse: FfiConverterRustBuffer<JsonResponse>
 
 
 /**
+ * Where a dialog came from — a connector on an open line.
+ */
+data class LineConnector (
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    var `connectorId`: kotlin.String
+    , 
+    /**
+     * The open line.
+     */
+    var `lineId`: kotlin.Long
+    , 
+    /**
+     * The chat on the connector's side.
+     */
+    var `chatId`: kotlin.Long
+    , 
+    /**
+     * The client's identifier in the external system.
+     */
+    var `userId`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLineConnector: FfiConverterRustBuffer<LineConnector> {
+    override fun read(buf: ByteBuffer): LineConnector {
+        return LineConnector(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LineConnector) = (
+            FfiConverterString.allocationSize(value.`connectorId`) +
+            FfiConverterLong.allocationSize(value.`lineId`) +
+            FfiConverterLong.allocationSize(value.`chatId`) +
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: LineConnector, buf: ByteBuffer) {
+            FfiConverterString.write(value.`connectorId`, buf)
+            FfiConverterLong.write(value.`lineId`, buf)
+            FfiConverterLong.write(value.`chatId`, buf)
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A message of an open-line dialog as an event reports it.
+ */
+data class LineMessage (
+    /**
+     * The message.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * When it was added, as the portal writes it; may be empty.
+     */
+    var `date`: kotlin.String
+    , 
+    /**
+     * The text.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * The attached files, as sent. A form drops an empty list, so the key may be absent.
+     */
+    var `files`: JsonValue?
+    , 
+    /**
+     * The attachment data; may be empty.
+     */
+    var `attach`: kotlin.String?
+    , 
+    /**
+     * Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
+     */
+    var `system`: kotlin.Boolean
+    , 
+    /**
+     * The author.
+     */
+    var `userId`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLineMessage: FfiConverterRustBuffer<LineMessage> {
+    override fun read(buf: ByteBuffer): LineMessage {
+        return LineMessage(
+            FfiConverterLong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LineMessage) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`date`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`files`) +
+            FfiConverterOptionalString.allocationSize(value.`attach`) +
+            FfiConverterBoolean.allocationSize(value.`system`) +
+            FfiConverterLong.allocationSize(value.`userId`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: LineMessage, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterString.write(value.`date`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`files`, buf)
+            FfiConverterOptionalString.write(value.`attach`, buf)
+            FfiConverterBoolean.write(value.`system`, buf)
+            FfiConverterLong.write(value.`userId`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * How far a list walk has got.
  */
 data class ListProgress (
@@ -10808,6 +11792,199 @@ public object FfiConverterTypeListProgress: FfiConverterRustBuffer<ListProgress>
 
 
 /**
+ * A message that was edited or deleted.
+ */
+data class MessageChange (
+    /**
+     * The message in the messenger.
+     */
+    var `im`: ImMessage
+    , 
+    /**
+     * The message on the connector's side.
+     */
+    var `message`: EventMessage
+    , 
+    /**
+     * The dialog's chat.
+     */
+    var `chat`: EventChat
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMessageChange: FfiConverterRustBuffer<MessageChange> {
+    override fun read(buf: ByteBuffer): MessageChange {
+        return MessageChange(
+            FfiConverterTypeImMessage.read(buf),
+            FfiConverterTypeEventMessage.read(buf),
+            FfiConverterTypeEventChat.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MessageChange) = (
+            FfiConverterTypeImMessage.allocationSize(value.`im`) +
+            FfiConverterTypeEventMessage.allocationSize(value.`message`) +
+            FfiConverterTypeEventChat.allocationSize(value.`chat`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: MessageChange, buf: ByteBuffer) {
+            FfiConverterTypeImMessage.write(value.`im`, buf)
+            FfiConverterTypeEventMessage.write(value.`message`, buf)
+            FfiConverterTypeEventChat.write(value.`chat`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A message that was added, with the dialog it belongs to.
+ */
+data class MessageEvent (
+    /**
+     * The connector and line the dialog came through.
+     */
+    var `connector`: LineConnector
+    , 
+    /**
+     * The dialog's chat.
+     */
+    var `chat`: EventChat
+    , 
+    /**
+     * The message.
+     */
+    var `message`: LineMessage
+    , 
+    /**
+     * Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
+     * empty list, so the key may be absent.
+     */
+    var `ref`: JsonValue?
+    , 
+    /**
+     * Additional information.
+     */
+    var `messageExtra`: MessageExtra
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMessageEvent: FfiConverterRustBuffer<MessageEvent> {
+    override fun read(buf: ByteBuffer): MessageEvent {
+        return MessageEvent(
+            FfiConverterTypeLineConnector.read(buf),
+            FfiConverterTypeEventChat.read(buf),
+            FfiConverterTypeLineMessage.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterTypeMessageExtra.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MessageEvent) = (
+            FfiConverterTypeLineConnector.allocationSize(value.`connector`) +
+            FfiConverterTypeEventChat.allocationSize(value.`chat`) +
+            FfiConverterTypeLineMessage.allocationSize(value.`message`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`ref`) +
+            FfiConverterTypeMessageExtra.allocationSize(value.`messageExtra`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: MessageEvent, buf: ByteBuffer) {
+            FfiConverterTypeLineConnector.write(value.`connector`, buf)
+            FfiConverterTypeEventChat.write(value.`chat`, buf)
+            FfiConverterTypeLineMessage.write(value.`message`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`ref`, buf)
+            FfiConverterTypeMessageExtra.write(value.`messageExtra`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * Additional information about a message.
+ */
+data class MessageExtra (
+    /**
+     * An external link for Bitrix24.Network; may be empty.
+     */
+    var `extraUrl`: kotlin.String
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeMessageExtra: FfiConverterRustBuffer<MessageExtra> {
+    override fun read(buf: ByteBuffer): MessageExtra {
+        return MessageExtra(
+            FfiConverterString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: MessageExtra) = (
+            FfiConverterString.allocationSize(value.`extraUrl`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: MessageExtra, buf: ByteBuffer) {
+            FfiConverterString.write(value.`extraUrl`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * One call of a mixed batch: its name (for `$result[name]` references), the method
  * and its parameters.
  */
@@ -10849,6 +12026,278 @@ public object FfiConverterTypeNamedCall: FfiConverterRustBuffer<NamedCall> {
             FfiConverterString.write(value.`name`, buf)
             FfiConverterString.write(value.`method`, buf)
             FfiConverterTypeJsonValue.write(value.`params`, buf)
+    }
+}
+
+
+
+/**
+ * The messages that were added. The `data` of `OnOpenLineMessageAdd`.
+ */
+data class OnOpenLineMessageAddData (
+    /**
+     * One entry per message.
+     */
+    var `data`: List<MessageEvent>
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOnOpenLineMessageAddData: FfiConverterRustBuffer<OnOpenLineMessageAddData> {
+    override fun read(buf: ByteBuffer): OnOpenLineMessageAddData {
+        return OnOpenLineMessageAddData(
+            FfiConverterSequenceTypeMessageEvent.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OnOpenLineMessageAddData) = (
+            FfiConverterSequenceTypeMessageEvent.allocationSize(value.`data`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OnOpenLineMessageAddData, buf: ByteBuffer) {
+            FfiConverterSequenceTypeMessageEvent.write(value.`data`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The messages that were deleted, and where. The `data` of `OnOpenLineMessageDelete`.
+ */
+data class OnOpenLineMessageDeleteData (
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    var `connector`: kotlin.String
+    , 
+    /**
+     * The open line.
+     */
+    var `line`: kotlin.Long
+    , 
+    /**
+     * One entry per message.
+     */
+    var `data`: List<MessageChange>
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOnOpenLineMessageDeleteData: FfiConverterRustBuffer<OnOpenLineMessageDeleteData> {
+    override fun read(buf: ByteBuffer): OnOpenLineMessageDeleteData {
+        return OnOpenLineMessageDeleteData(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeMessageChange.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OnOpenLineMessageDeleteData) = (
+            FfiConverterString.allocationSize(value.`connector`) +
+            FfiConverterLong.allocationSize(value.`line`) +
+            FfiConverterSequenceTypeMessageChange.allocationSize(value.`data`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OnOpenLineMessageDeleteData, buf: ByteBuffer) {
+            FfiConverterString.write(value.`connector`, buf)
+            FfiConverterLong.write(value.`line`, buf)
+            FfiConverterSequenceTypeMessageChange.write(value.`data`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The messages that were edited, and where. The `data` of `OnOpenLineMessageUpdate`.
+ */
+data class OnOpenLineMessageUpdateData (
+    /**
+     * The connector, e.g. `livechat`.
+     */
+    var `connector`: kotlin.String
+    , 
+    /**
+     * The open line.
+     */
+    var `line`: kotlin.Long
+    , 
+    /**
+     * One entry per message.
+     */
+    var `data`: List<MessageChange>
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOnOpenLineMessageUpdateData: FfiConverterRustBuffer<OnOpenLineMessageUpdateData> {
+    override fun read(buf: ByteBuffer): OnOpenLineMessageUpdateData {
+        return OnOpenLineMessageUpdateData(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterSequenceTypeMessageChange.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OnOpenLineMessageUpdateData) = (
+            FfiConverterString.allocationSize(value.`connector`) +
+            FfiConverterLong.allocationSize(value.`line`) +
+            FfiConverterSequenceTypeMessageChange.allocationSize(value.`data`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OnOpenLineMessageUpdateData, buf: ByteBuffer) {
+            FfiConverterString.write(value.`connector`, buf)
+            FfiConverterLong.write(value.`line`, buf)
+            FfiConverterSequenceTypeMessageChange.write(value.`data`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The sessions that ended. The `data` of `OnSessionFinish`.
+ */
+data class OnSessionFinishData (
+    /**
+     * One entry per session.
+     */
+    var `data`: List<SessionEvent>
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOnSessionFinishData: FfiConverterRustBuffer<OnSessionFinishData> {
+    override fun read(buf: ByteBuffer): OnSessionFinishData {
+        return OnSessionFinishData(
+            FfiConverterSequenceTypeSessionEvent.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OnSessionFinishData) = (
+            FfiConverterSequenceTypeSessionEvent.allocationSize(value.`data`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OnSessionFinishData, buf: ByteBuffer) {
+            FfiConverterSequenceTypeSessionEvent.write(value.`data`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The sessions that began. The `data` of `OnSessionStart`.
+ */
+data class OnSessionStartData (
+    /**
+     * One entry per session.
+     */
+    var `data`: List<SessionEvent>
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOnSessionStartData: FfiConverterRustBuffer<OnSessionStartData> {
+    override fun read(buf: ByteBuffer): OnSessionStartData {
+        return OnSessionStartData(
+            FfiConverterSequenceTypeSessionEvent.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OnSessionStartData) = (
+            FfiConverterSequenceTypeSessionEvent.allocationSize(value.`data`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OnSessionStartData, buf: ByteBuffer) {
+            FfiConverterSequenceTypeSessionEvent.write(value.`data`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
 
@@ -10904,6 +12353,150 @@ public object FfiConverterTypeRetryOptions: FfiConverterRustBuffer<RetryOptions>
             FfiConverterOptionalUInt.write(value.`maxAttempts`, buf)
             FfiConverterOptionalULong.write(value.`initialBackoffMs`, buf)
             FfiConverterOptionalULong.write(value.`maxBackoffMs`, buf)
+    }
+}
+
+
+
+/**
+ * A session that began or ended, with the dialog it belongs to.
+ */
+data class SessionEvent (
+    /**
+     * The connector and line the dialog came through.
+     */
+    var `connector`: LineConnector
+    , 
+    /**
+     * The session.
+     */
+    var `session`: SessionState
+    , 
+    /**
+     * The dialog's chat.
+     */
+    var `chat`: EventChat
+    , 
+    /**
+     * The client.
+     */
+    var `user`: EventUser
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionEvent: FfiConverterRustBuffer<SessionEvent> {
+    override fun read(buf: ByteBuffer): SessionEvent {
+        return SessionEvent(
+            FfiConverterTypeLineConnector.read(buf),
+            FfiConverterTypeSessionState.read(buf),
+            FfiConverterTypeEventChat.read(buf),
+            FfiConverterTypeEventUser.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SessionEvent) = (
+            FfiConverterTypeLineConnector.allocationSize(value.`connector`) +
+            FfiConverterTypeSessionState.allocationSize(value.`session`) +
+            FfiConverterTypeEventChat.allocationSize(value.`chat`) +
+            FfiConverterTypeEventUser.allocationSize(value.`user`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: SessionEvent, buf: ByteBuffer) {
+            FfiConverterTypeLineConnector.write(value.`connector`, buf)
+            FfiConverterTypeSessionState.write(value.`session`, buf)
+            FfiConverterTypeEventChat.write(value.`chat`, buf)
+            FfiConverterTypeEventUser.write(value.`user`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * An open-line session as an event reports it.
+ */
+data class SessionState (
+    /**
+     * The session.
+     */
+    var `id`: kotlin.Long
+    , 
+    /**
+     * Whether the session is closed (`Y`/`N` on the wire).
+     */
+    var `closed`: kotlin.Boolean
+    , 
+    /**
+     * The session before it in the same dialog; 0 for none.
+     */
+    var `parentId`: kotlin.Long
+    , 
+    /**
+     * Minutes until the portal closes the session by itself.
+     */
+    var `closeTerm`: kotlin.Long
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSessionState: FfiConverterRustBuffer<SessionState> {
+    override fun read(buf: ByteBuffer): SessionState {
+        return SessionState(
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SessionState) = (
+            FfiConverterLong.allocationSize(value.`id`) +
+            FfiConverterBoolean.allocationSize(value.`closed`) +
+            FfiConverterLong.allocationSize(value.`parentId`) +
+            FfiConverterLong.allocationSize(value.`closeTerm`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: SessionState, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`id`, buf)
+            FfiConverterBoolean.write(value.`closed`, buf)
+            FfiConverterLong.write(value.`parentId`, buf)
+            FfiConverterLong.write(value.`closeTerm`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
     }
 }
 
@@ -12653,6 +14246,95 @@ sealed class B24kitException: kotlin.Exception() {
     }
     
     /**
+     * A body POSTed to an event handler is not a form as a portal writes one, or
+     * lacks a key every delivery has (`parameter` names it).
+     */
+    class EventForm(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * An event delivery's application token is not this application's: it did not
+     * come from a portal that installed the application.
+     */
+    class EventToken(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * An event's `data` does not have its documented shape; `code` is the event's.
+     */
+    class EventData(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
      * A bug in b24kit, reported instead of crashing the app.
      */
     class Internal(
@@ -13437,7 +15119,43 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            57 -> B24kitException.Internal(
+            57 -> B24kitException.EventForm(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            58 -> B24kitException.EventToken(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            59 -> B24kitException.EventData(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            60 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -14226,6 +15944,48 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.Skipped -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.EventForm -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.EventToken -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.EventData -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -15042,8 +16802,50 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.EventForm -> {
                 buf.putInt(57)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.EventToken -> {
+                buf.putInt(58)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.EventData -> {
+                buf.putInt(59)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(60)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -18214,6 +20016,210 @@ public object FfiConverterTypeOperatingBudget : FfiConverterRustBuffer<Operating
 
 
 /**
+ * An event a portal sent to the handler, with its typed `data`.
+ */
+sealed class PortalEvent {
+    
+    /**
+     * `OnOpenLineMessageAdd` (`ONOPENLINEMESSAGEADD`): A message was posted in an open-line dialog. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-add.html>.
+     */
+    data class OnOpenLineMessageAdd(
+        val `data`: dev.b24kit.OnOpenLineMessageAddData) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `OnOpenLineMessageDelete` (`ONOPENLINEMESSAGEDELETE`): A message of an open-line dialog was deleted. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-delete.html>.
+     */
+    data class OnOpenLineMessageDelete(
+        val `data`: dev.b24kit.OnOpenLineMessageDeleteData) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `OnOpenLineMessageUpdate` (`ONOPENLINEMESSAGEUPDATE`): A message of an open-line dialog was edited. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-open-line-message-update.html>.
+     */
+    data class OnOpenLineMessageUpdate(
+        val `data`: dev.b24kit.OnOpenLineMessageUpdateData) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `OnSessionFinish` (`ONSESSIONFINISH`): A session of an open-line dialog ended. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-finish.html>.
+     */
+    data class OnSessionFinish(
+        val `data`: dev.b24kit.OnSessionFinishData) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * `OnSessionStart` (`ONSESSIONSTART`): A session of an open-line dialog began. Documentation: <https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/events/on-session-start.html>.
+     */
+    data class OnSessionStart(
+        val `data`: dev.b24kit.OnSessionStartData) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * An event the specs do not type, with its `data` as the form gave it (every value text).
+     */
+    data class Other(
+        val `code`: kotlin.String, 
+        val `data`: dev.b24kit.JsonValue) : PortalEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePortalEvent : FfiConverterRustBuffer<PortalEvent>{
+    override fun read(buf: ByteBuffer): PortalEvent {
+        return when(buf.getInt()) {
+            1 -> PortalEvent.OnOpenLineMessageAdd(
+                FfiConverterTypeOnOpenLineMessageAddData.read(buf),
+                )
+            2 -> PortalEvent.OnOpenLineMessageDelete(
+                FfiConverterTypeOnOpenLineMessageDeleteData.read(buf),
+                )
+            3 -> PortalEvent.OnOpenLineMessageUpdate(
+                FfiConverterTypeOnOpenLineMessageUpdateData.read(buf),
+                )
+            4 -> PortalEvent.OnSessionFinish(
+                FfiConverterTypeOnSessionFinishData.read(buf),
+                )
+            5 -> PortalEvent.OnSessionStart(
+                FfiConverterTypeOnSessionStartData.read(buf),
+                )
+            6 -> PortalEvent.Other(
+                FfiConverterString.read(buf),
+                FfiConverterTypeJsonValue.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: PortalEvent): ULong = when(value) {
+        is PortalEvent.OnOpenLineMessageAdd -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOnOpenLineMessageAddData.allocationSize(value.`data`)
+            )
+        }
+        is PortalEvent.OnOpenLineMessageDelete -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOnOpenLineMessageDeleteData.allocationSize(value.`data`)
+            )
+        }
+        is PortalEvent.OnOpenLineMessageUpdate -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOnOpenLineMessageUpdateData.allocationSize(value.`data`)
+            )
+        }
+        is PortalEvent.OnSessionFinish -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOnSessionFinishData.allocationSize(value.`data`)
+            )
+        }
+        is PortalEvent.OnSessionStart -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeOnSessionStartData.allocationSize(value.`data`)
+            )
+        }
+        is PortalEvent.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`code`)
+                + FfiConverterTypeJsonValue.allocationSize(value.`data`)
+            )
+        }
+    }
+
+    override fun write(value: PortalEvent, buf: ByteBuffer) {
+        when(value) {
+            is PortalEvent.OnOpenLineMessageAdd -> {
+                buf.putInt(1)
+                FfiConverterTypeOnOpenLineMessageAddData.write(value.`data`, buf)
+                Unit
+            }
+            is PortalEvent.OnOpenLineMessageDelete -> {
+                buf.putInt(2)
+                FfiConverterTypeOnOpenLineMessageDeleteData.write(value.`data`, buf)
+                Unit
+            }
+            is PortalEvent.OnOpenLineMessageUpdate -> {
+                buf.putInt(3)
+                FfiConverterTypeOnOpenLineMessageUpdateData.write(value.`data`, buf)
+                Unit
+            }
+            is PortalEvent.OnSessionFinish -> {
+                buf.putInt(4)
+                FfiConverterTypeOnSessionFinishData.write(value.`data`, buf)
+                Unit
+            }
+            is PortalEvent.OnSessionStart -> {
+                buf.putInt(5)
+                FfiConverterTypeOnSessionStartData.write(value.`data`, buf)
+                Unit
+            }
+            is PortalEvent.Other -> {
+                buf.putInt(6)
+                FfiConverterString.write(value.`code`, buf)
+                FfiConverterTypeJsonValue.write(value.`data`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -20382,6 +22388,62 @@ public object FfiConverterSequenceTypeJsonEntry: FfiConverterRustBuffer<List<Jso
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeMessageChange: FfiConverterRustBuffer<List<MessageChange>> {
+    override fun read(buf: ByteBuffer): List<MessageChange> {
+        val len = buf.getInt()
+        return List<MessageChange>(len) {
+            FfiConverterTypeMessageChange.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MessageChange>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMessageChange.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MessageChange>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMessageChange.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeMessageEvent: FfiConverterRustBuffer<List<MessageEvent>> {
+    override fun read(buf: ByteBuffer): List<MessageEvent> {
+        val len = buf.getInt()
+        return List<MessageEvent>(len) {
+            FfiConverterTypeMessageEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<MessageEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeMessageEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<MessageEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeMessageEvent.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<NamedCall>> {
     override fun read(buf: ByteBuffer): List<NamedCall> {
         val len = buf.getInt()
@@ -20400,6 +22462,34 @@ public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<Nam
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeNamedCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer<List<SessionEvent>> {
+    override fun read(buf: ByteBuffer): List<SessionEvent> {
+        val len = buf.getInt()
+        return List<SessionEvent>(len) {
+            FfiConverterTypeSessionEvent.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SessionEvent>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSessionEvent.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SessionEvent>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSessionEvent.write(it, buf)
         }
     }
 }
@@ -21573,5 +23663,25 @@ public object FfiConverterMapStringMapStringBoolean: FfiConverterRustBuffer<Map<
 
 
 
+
+        /**
+         * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
+         * The body's `auth[application_token]` must equal `application_token` (the one the portal gave
+         * at installation; compared in constant time) before anything else is read: a forged or
+         * foreign delivery is `EventToken`, a body that is not a delivery `EventForm`, data not as
+         * documented `EventData`.
+         */
+    @Throws(B24kitException::class) fun `readEvent`(`body`: kotlin.ByteArray, `applicationToken`: kotlin.String): EventDelivery {
+            return FfiConverterTypeEventDelivery.lift(
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_func_read_event(
+    
+        
+        FfiConverterByteArray.lower(`body`),
+        FfiConverterString.lower(`applicationToken`),_status)
+}
+    )
+    }
+    
 
 
