@@ -42,7 +42,7 @@ pub(crate) fn run_command(
             "Method not found!",
         ));
     };
-    if !credential.scopes.iter().any(|s| s == method.scope) {
+    if !method.scope.is_empty() && !credential.scopes.iter().any(|s| s == method.scope) {
         let description = match credential.kind {
             CredentialKind::Webhook => {
                 "The request requires higher privileges than provided by the webhook token"
@@ -64,7 +64,7 @@ pub(crate) fn run_command(
     let caller = Caller {
         user_id: credential.user_id,
     };
-    let (outcome, utc_offset) = portal.with_state(|state| {
+    let (outcome, utc_offset) = portal.run_handler(|state| {
         (
             (method.handler)(state, &caller, &params),
             state.utc_offset_minutes,

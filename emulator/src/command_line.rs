@@ -223,6 +223,7 @@ fn print_banner(emulator: &Emulator, args: &Args) {
             "client_id": client_id,
             "client_secret": client_secret,
             "control_url": format!("{}_emulator/", emulator.base_url()),
+            "application_token": state.application_token,
             "certificate": args.cert_out,
         });
         println!("{line}");
@@ -240,6 +241,10 @@ fn print_banner(emulator: &Emulator, args: &Args) {
         emulator.oauth_server_url()
     );
     println!("  control       {}_emulator/", emulator.base_url());
+    println!(
+        "  events        event.bind to an http:// handler; application token {}",
+        state.application_token
+    );
     match emulator.portal().rate_limit() {
         Some(l) => println!(
             "  rate limit    burst {}, drains {}/s",

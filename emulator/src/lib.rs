@@ -18,6 +18,7 @@ mod clock;
 mod command;
 mod command_line;
 mod control;
+mod delivery;
 pub mod events;
 mod faults;
 mod limits;

@@ -105,7 +105,7 @@ pub(crate) fn handle(
                     "server_endpoint": format!("{base_url}/oauth/rest/"),
                     "status": "L",
                     "client_endpoint": format!("{base_url}/rest/"),
-                    "member_id": "b24kitemulator0000000000000000000",
+                    "member_id": crate::state::PORTAL_MEMBER_ID,
                     "user_id": user_id,
                     "refresh_token": refresh,
                 }),

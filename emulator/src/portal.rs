@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use serde::Serialize;
 
+use crate::delivery::Outbox;
 use crate::faults::{Fault, FaultQueue, FaultRequest};
 use crate::limits::{LeakyBucket, RateLimit};
 use crate::operating::{Budgets, OperatingLimit, Reading};
@@ -33,6 +34,9 @@ pub struct Portal {
     pub(crate) log_requests: bool,
     /// Webhooks over plain HTTP are refused, as portals do.
     require_https: AtomicBool,
+    /// The POSTs of raised events to their handlers, and their count (`eventId`).
+    outbox: Outbox,
+    event_serial: AtomicU64,
 }
 
 /// The method and parameters of the latest REST call that passed the rate limit, as the portal
@@ -69,6 +73,10 @@ pub struct Stats {
     pub token_refreshes: u64,
     /// Requests per lower-case method name that passed the rate limit.
     pub per_method: BTreeMap<String, u64>,
+    /// Event deliveries a handler accepted (2xx).
+    pub events_delivered: u64,
+    /// Event deliveries a handler refused or never received.
+    pub events_undelivered: u64,
 }
 
 impl Portal {
@@ -96,6 +104,8 @@ impl Portal {
             last_call: Mutex::new(None),
             log_requests,
             require_https: AtomicBool::new(false),
+            outbox: Outbox::default(),
+            event_serial: AtomicU64::new(0),
         }
     }
 
@@ -117,6 +127,17 @@ impl Portal {
     /// A copy of one chat, to check a call's side effect.
     pub fn chat(&self, id: i64) -> Option<Chat> {
         lock(&self.state).chat(id).cloned()
+    }
+
+    /// Runs a method's handler on the state under its lock, then queues the POSTs of the events
+    /// it raised.
+    pub(crate) fn run_handler<R>(&self, f: impl FnOnce(&mut PortalState) -> R) -> R {
+        let (result, deliveries) = self.with_state(|state| {
+            let result = f(state);
+            (result, crate::delivery::take(state, &self.event_serial))
+        });
+        self.outbox.send(deliveries);
+        result
     }
 
     /// Runs `f` on the state under its lock.
@@ -143,6 +164,8 @@ impl Portal {
         self.token_refreshes.store(0, Ordering::Relaxed);
         lock(&self.per_method).clear();
         *lock(&self.last_call) = None;
+        self.outbox.counts.delivered.store(0, Ordering::Relaxed);
+        self.outbox.counts.undelivered.store(0, Ordering::Relaxed);
     }
 
     /// The latest REST call that passed the rate limit, if any.
@@ -200,6 +223,8 @@ impl Portal {
             operation_time_limited: self.operation_time_limited.load(Ordering::Relaxed),
             token_refreshes: self.token_refreshes.load(Ordering::Relaxed),
             per_method: lock(&self.per_method).clone(),
+            events_delivered: self.outbox.counts.delivered.load(Ordering::Relaxed),
+            events_undelivered: self.outbox.counts.undelivered.load(Ordering::Relaxed),
         }
     }
 

@@ -26,6 +26,48 @@ pub struct PortalState {
     /// object's `date_start` and `date_finish` are written in it, as PHP's `date('c')` does.
     #[serde(default)]
     pub utc_offset_minutes: i32,
+    /// Handlers bound with `event.bind`: the portal POSTs each event it raises to those bound
+    /// to it.
+    #[serde(default)]
+    pub event_handlers: Vec<EventHandler>,
+    /// The token the portal gave the application at installation; every delivery carries it
+    /// as `auth[application_token]`.
+    #[serde(default = "default_application_token")]
+    pub application_token: String,
+    /// Events the last call raised, for the server to deliver; not part of the saved state.
+    #[serde(skip)]
+    pub raised: Vec<RaisedEvent>,
+}
+
+/// The portal's address in what it sends about itself (event deliveries, `config.path.get`).
+pub const PORTAL_DOMAIN: &str = "emulator.b24kit.test";
+/// The portal's stable identifier (`member_id`).
+pub const PORTAL_MEMBER_ID: &str = "b24kitemulator0000000000000000000";
+
+/// The application token of the default state.
+pub const DEFAULT_APPLICATION_TOKEN: &str = "emulator0application0token";
+
+fn default_application_token() -> String {
+    DEFAULT_APPLICATION_TOKEN.to_string()
+}
+
+/// One `event.bind`: the event's code in capitals and the URL the portal POSTs it to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventHandler {
+    /// The event's code in capitals, e.g. `ONSESSIONFINISH`.
+    pub event: String,
+    /// The URL the portal POSTs the event to.
+    pub handler: String,
+}
+
+/// An event a method raised: its code (`ONSESSIONFINISH`) and the delivery's `data`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RaisedEvent {
+    /// The event's code in capitals.
+    pub code: &'static str,
+    /// The delivery's `data`, as the event's page documents it.
+    pub data: serde_json::Value,
 }
 
 /// Enough contacts for list paging to take many pages and many `batch` requests.
@@ -296,6 +338,9 @@ impl Default for PortalState {
             }],
             contacts: DEFAULT_CONTACTS,
             utc_offset_minutes: 0,
+            event_handlers: Vec::new(),
+            application_token: default_application_token(),
+            raised: Vec::new(),
         }
     }
 }

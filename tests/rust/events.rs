@@ -5,9 +5,15 @@
 //! The bodies are checked in under `tests/events/<Name>.form` (and as fuzz seeds) so the other
 //! languages' tests read the same bytes; `UPDATE_SNAPSHOTS=1` rewrites them from the specs.
 
-use b24kit::{read_event, IncomingEventError, PortalEvent};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use b24kit::prelude::*;
+use b24kit::{read_event, AnyCall, IncomingEventError, PortalEvent};
 use b24kit_emulator::events::{delivery_form, DeliveryAuth};
-use b24kit_tests::repo_root;
+use b24kit_emulator::state::DEFAULT_APPLICATION_TOKEN;
+use b24kit_tests::{emulator, repo_root, webhook_client};
 use serde_json::{json, Value};
 
 /// The application token of the fixtures; the fuzz seeds carry the fuzz target's.
@@ -243,4 +249,174 @@ fn no_printed_form_shows_a_token() {
             "{shown}"
         );
     }
+}
+
+/// An event handler on loopback: its URL, and the bodies POSTed to it as they arrive (each
+/// answered `200`).
+fn handler() -> (String, mpsc::Receiver<Vec<u8>>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/b24/events?app=1", listener.local_addr().unwrap());
+    let (sender, bodies) = mpsc::channel();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            let mut line = String::new();
+            while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                line.clear();
+            }
+            let mut body = vec![0; length];
+            reader.read_exact(&mut body).unwrap();
+            let _ = stream
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            if sender.send(body).is_err() {
+                return;
+            }
+        }
+    });
+    (url, bodies)
+}
+
+fn next(bodies: &mpsc::Receiver<Vec<u8>>) -> b24kit::EventDelivery {
+    let body = bodies
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the emulator POSTs the event");
+    read_event(&body, DEFAULT_APPLICATION_TOKEN).expect("a delivery the client reads")
+}
+
+#[tokio::test]
+async fn the_emulator_posts_the_events_its_methods_raise_to_the_bound_handlers() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let (url, bodies) = handler();
+    for event in ["OnSessionStart", "ONSESSIONFINISH", "onOpenLineMessageAdd"] {
+        let bind = AnyCall::new("event.bind", json!({"event": event, "handler": url}));
+        assert_eq!(client.call_any(&bind).await.unwrap().result, json!(true));
+    }
+    let bound = client
+        .call_any(&AnyCall::new("event.get", json!({})))
+        .await
+        .unwrap();
+    assert_eq!(
+        bound.result.as_array().unwrap().len(),
+        3,
+        "{}",
+        bound.result
+    );
+
+    client
+        .imopenlines_session_start(ImopenlinesSessionStartParams::new(2043))
+        .await
+        .unwrap();
+    client
+        .imopenlines_operator_finish(ImopenlinesOperatorFinishParams::new(2043))
+        .await
+        .unwrap();
+    client
+        .imopenlines_crm_message_add(ImopenlinesCrmMessageAddParams::new(
+            CrmEntityType::Lead,
+            1205,
+            2,
+            2045,
+            "Your order ships today.",
+        ))
+        .await
+        .unwrap();
+
+    let start = next(&bodies);
+    let PortalEvent::OnSessionStart(data) = &start.event else {
+        panic!("{start:?}")
+    };
+    let item = &data.data[0];
+    assert_eq!((item.session.id, item.session.closed), (1743, false));
+    assert_eq!(
+        (item.chat.id, item.connector.connector_id.as_str()),
+        (2043, "livechat")
+    );
+    assert_eq!((item.connector.line_id, item.connector.user_id), (1, 211));
+    let finish = next(&bodies);
+    let PortalEvent::OnSessionFinish(data) = &finish.event else {
+        panic!("{finish:?}")
+    };
+    assert_eq!(
+        (data.data[0].session.id, data.data[0].session.closed),
+        (1743, true)
+    );
+    assert!(finish.event_id > start.event_id, "in the order raised");
+    let message = next(&bodies);
+    let PortalEvent::OnOpenLineMessageAdd(data) = &message.event else {
+        panic!("{message:?}")
+    };
+    assert_eq!(data.data[0].message.text, "Your order ships today.");
+    assert_eq!(
+        (data.data[0].message.user_id, data.data[0].chat.id),
+        (2, 2045)
+    );
+    assert_eq!(message.auth.domain, "emulator.b24kit.test");
+    assert_eq!(
+        message.auth.access_token, None,
+        "no user tokens from the emulator"
+    );
+
+    // Unbound, the handler hears no more of it.
+    let unbind = AnyCall::new(
+        "event.unbind",
+        json!({"event": "onsessionfinish", "handler": url}),
+    );
+    assert_eq!(
+        client.call_any(&unbind).await.unwrap().result,
+        json!({"count": 1})
+    );
+    client
+        .imopenlines_operator_finish(ImopenlinesOperatorFinishParams::new(2043))
+        .await
+        .unwrap();
+    assert!(bodies.recv_timeout(Duration::from_millis(500)).is_err());
+    let stats = emu.portal().stats();
+    assert_eq!((stats.events_delivered, stats.events_undelivered), (3, 0));
+}
+
+#[tokio::test]
+async fn event_bind_refuses_an_unknown_event_and_a_handler_that_is_no_url() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let unknown = AnyCall::new(
+        "event.bind",
+        json!({"event": "ONNOTHING", "handler": "http://127.0.0.1:9/"}),
+    );
+    let err = client.call_any(&unknown).await.unwrap_err();
+    assert_eq!(err.code(), Some("ERROR_EVENT_NOT_FOUND"), "{err}");
+    let no_url = AnyCall::new(
+        "event.bind",
+        json!({"event": "ONSESSIONSTART", "handler": "ftp://x"}),
+    );
+    let err = client.call_any(&no_url).await.unwrap_err();
+    assert_eq!(err.code(), Some("ERROR_ARGUMENT"), "{err}");
+    // A handler nobody listens on: the call succeeds, the delivery counts as undelivered.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let closed = format!("http://{}/", listener.local_addr().unwrap());
+    drop(listener);
+    let bind = AnyCall::new(
+        "event.bind",
+        json!({"event": "ONSESSIONSTART", "handler": closed}),
+    );
+    client.call_any(&bind).await.unwrap();
+    client
+        .imopenlines_session_start(ImopenlinesSessionStartParams::new(2043))
+        .await
+        .unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while emu.portal().stats().events_undelivered == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{:?}",
+            emu.portal().stats()
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(emu.portal().stats().events_delivered, 0);
 }

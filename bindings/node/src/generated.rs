@@ -1273,7 +1273,7 @@ impl NativePortalEvent {
 }
 
 /// The event as the addon's object; `None` for a variant this generator did not know (a bug).
-pub(crate) fn event_to_js(event: b24kit::PortalEvent) -> Option<NativePortalEvent> {
+fn event_to_js(event: b24kit::PortalEvent) -> Option<NativePortalEvent> {
     let code = event.code().to_string();
     Some(match event {
         b24kit::PortalEvent::OnOpenLineMessageAdd(data) => NativePortalEvent {
@@ -1302,6 +1302,47 @@ pub(crate) fn event_to_js(event: b24kit::PortalEvent) -> Option<NativePortalEven
         },
         _ => return None,
     })
+}
+
+/// One POST of a portal to an event handler.
+#[napi(object, use_nullable = true)]
+pub struct NativeDelivery {
+    pub event: NativePortalEvent,
+    pub event_id: Option<i64>,
+    pub sent_at: Option<i64>,
+    pub auth: crate::incoming::NativeEventAuth,
+}
+
+/// What `readEvent` hands JavaScript: exactly one of the two is set.
+#[napi(object, use_nullable = true)]
+pub struct NativeReadEvent {
+    pub delivery: Option<NativeDelivery>,
+    pub error: Option<crate::errors::ErrorRecord>,
+}
+
+/// The body a portal POSTs to an event handler, read by the core.
+#[napi(catch_unwind)]
+pub fn read_event(body: Buffer, application_token: String) -> NativeReadEvent {
+    let failed = |record| NativeReadEvent {
+        delivery: None,
+        error: Some(record),
+    };
+    let delivery = match b24kit::read_event(&body, &application_token) {
+        Ok(delivery) => delivery,
+        Err(e) => return failed(crate::incoming::refusal(&e)),
+    };
+    let Some(event) = event_to_js(delivery.event) else {
+        return failed(crate::incoming::unknown_event());
+    };
+    NativeReadEvent {
+        delivery: Some(NativeDelivery {
+            event,
+            event_id: delivery.event_id,
+            sent_at: delivery.sent_at,
+            auth: delivery.auth.into(),
+        }),
+        error: None,
+    }
 }
 
 #[napi]

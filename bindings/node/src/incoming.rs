@@ -1,15 +1,14 @@
-//! `readEvent`: the body a portal POSTs to an event handler, read by the core. The outcome is a
-//! delivery or the record of a typed error, which `incoming.js` throws as its class.
+//! What `readEvent` (generated with the event types) needs by hand: who sent a delivery, as
+//! JavaScript gets it (`incoming.js` wraps it so that printing hides the tokens), and the record
+//! of a delivery the core refused, which `incoming.js` throws as its class.
 
-use napi::bindgen_prelude::Buffer;
 use napi_derive::napi;
 
 use b24kit::ErrorReport;
 
 use crate::errors::ErrorRecord;
-use crate::generated::{event_to_js, NativePortalEvent};
 
-/// Who sent a delivery (`incoming.js` wraps it so that printing hides the tokens).
+/// Who sent a delivery.
 #[napi(object, use_nullable = true)]
 pub struct NativeEventAuth {
     pub domain: String,
@@ -23,57 +22,28 @@ pub struct NativeEventAuth {
     pub expires_in: Option<i64>,
 }
 
-#[napi(object, use_nullable = true)]
-pub struct NativeDelivery {
-    pub event: NativePortalEvent,
-    pub event_id: Option<i64>,
-    pub sent_at: Option<i64>,
-    pub auth: NativeEventAuth,
-}
-
-/// Exactly one of the two is set.
-#[napi(object, use_nullable = true)]
-pub struct NativeReadEvent {
-    pub delivery: Option<NativeDelivery>,
-    pub error: Option<ErrorRecord>,
-}
-
-fn failed(record: ErrorRecord) -> NativeReadEvent {
-    NativeReadEvent {
-        delivery: None,
-        error: Some(record),
+impl From<b24kit::EventAuth> for NativeEventAuth {
+    fn from(auth: b24kit::EventAuth) -> NativeEventAuth {
+        NativeEventAuth {
+            domain: auth.domain,
+            member_id: auth.member_id,
+            scope: auth.scope,
+            status: auth.status,
+            client_endpoint: auth.client_endpoint,
+            server_endpoint: auth.server_endpoint,
+            access_token: auth.access_token,
+            refresh_token: auth.refresh_token,
+            expires_in: auth.expires_in,
+        }
     }
 }
 
-#[napi(catch_unwind)]
-pub fn read_event(body: Buffer, application_token: String) -> NativeReadEvent {
-    let delivery = match b24kit::read_event(&body, &application_token) {
-        Ok(delivery) => delivery,
-        Err(e) => return failed(ErrorReport::from(&e).into()),
-    };
-    let Some(event) = event_to_js(delivery.event) else {
-        return failed(ErrorRecord::internal(
-            "an event without its JavaScript form",
-        ));
-    };
-    let auth = delivery.auth;
-    NativeReadEvent {
-        delivery: Some(NativeDelivery {
-            event,
-            event_id: delivery.event_id,
-            sent_at: delivery.sent_at,
-            auth: NativeEventAuth {
-                domain: auth.domain,
-                member_id: auth.member_id,
-                scope: auth.scope,
-                status: auth.status,
-                client_endpoint: auth.client_endpoint,
-                server_endpoint: auth.server_endpoint,
-                access_token: auth.access_token,
-                refresh_token: auth.refresh_token,
-                expires_in: auth.expires_in,
-            },
-        }),
-        error: None,
-    }
+/// The record of a body the core did not accept as a delivery.
+pub(crate) fn refusal(error: &b24kit::IncomingEventError) -> ErrorRecord {
+    ErrorReport::from(error).into()
+}
+
+/// The record of an event the generated code has no JavaScript form for (a bug).
+pub(crate) fn unknown_event() -> ErrorRecord {
+    ErrorRecord::internal("an event without its JavaScript form")
 }

@@ -4,11 +4,13 @@
 // broken and untyped bodies give typed errors or an `Other` event; printing shows no token.
 
 const { test } = require('node:test');
+const http = require('node:http');
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
 const { inspect } = require('node:util');
 const b24kit = require('b24kit');
+const { startEmulator } = require('./emulator.js');
 
 const TOKEN = '51856fefc120afa4b628cc82d3935cce';
 const ACCESS = 's6p6eclrvim6da22ft9ch94ekreb52lv';
@@ -100,4 +102,43 @@ test('printing a delivery shows no token', () => {
     for (const secret of [TOKEN, ACCESS, REFRESH]) assert.ok(!shown.includes(secret), shown);
   }
   assert.ok(inspect(delivery.auth).includes('accessToken: ***'));
+});
+
+test('the emulator POSTs the events its methods raise to a Node handler', async () => {
+  const portal = await startEmulator();
+  const bodies = [];
+  const waiting = [];
+  const server = http.createServer((request, response) => {
+    const chunks = [];
+    request.on('data', (chunk) => chunks.push(chunk));
+    request.on('end', () => {
+      response.end();
+      const body = Buffer.concat(chunks);
+      const resolve = waiting.shift();
+      if (resolve) resolve(body);
+      else bodies.push(body);
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const next = () => (bodies.length ? Promise.resolve(bodies.shift()) : new Promise((resolve) => waiting.push(resolve)));
+  const url = `http://127.0.0.1:${server.address().port}/b24/events`;
+  const client = b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: null, timeoutMs: 10_000 });
+  try {
+    for (const event of ['OnSessionStart', 'OnSessionFinish']) {
+      assert.equal((await client.call('event.bind', { event, handler: url })).result, true);
+    }
+    await client.imopenlinesSessionStart({ chatId: 2043 });
+    await client.imopenlinesOperatorFinish({ chatId: 2043 });
+    const start = b24kit.readEvent(await next(), portal.application_token).event;
+    assert.equal(start.type, 'OnSessionStart');
+    assert.deepEqual([start.data.data[0].session.id, start.data.data[0].session.closed], [1743, false]);
+    const finish = b24kit.readEvent(await next(), portal.application_token).event;
+    assert.equal(finish.type, 'OnSessionFinish');
+    assert.equal(finish.data.data[0].session.closed, true);
+    assert.equal((await portal.stats()).events_delivered, 2);
+  } finally {
+    client.close();
+    server.close();
+    await portal.stop();
+  }
 });

@@ -2327,11 +2327,11 @@ pub struct OnOpenLineMessageAdd {
 impl OnOpenLineMessageAdd {
     /// The event's code as the portal sends it.
     #[classattr]
-    const CODE: &'static str = "ONOPENLINEMESSAGEADD";
+    const CODE: &str = "ONOPENLINEMESSAGEADD";
 
     /// The event's code as the portal sends it.
-    #[getter]
-    fn code(&self) -> &'static str {
+    #[getter(code)]
+    fn event_code(&self) -> &str {
         Self::CODE
     }
 
@@ -2364,11 +2364,11 @@ pub struct OnOpenLineMessageDelete {
 impl OnOpenLineMessageDelete {
     /// The event's code as the portal sends it.
     #[classattr]
-    const CODE: &'static str = "ONOPENLINEMESSAGEDELETE";
+    const CODE: &str = "ONOPENLINEMESSAGEDELETE";
 
     /// The event's code as the portal sends it.
-    #[getter]
-    fn code(&self) -> &'static str {
+    #[getter(code)]
+    fn event_code(&self) -> &str {
         Self::CODE
     }
 
@@ -2401,11 +2401,11 @@ pub struct OnOpenLineMessageUpdate {
 impl OnOpenLineMessageUpdate {
     /// The event's code as the portal sends it.
     #[classattr]
-    const CODE: &'static str = "ONOPENLINEMESSAGEUPDATE";
+    const CODE: &str = "ONOPENLINEMESSAGEUPDATE";
 
     /// The event's code as the portal sends it.
-    #[getter]
-    fn code(&self) -> &'static str {
+    #[getter(code)]
+    fn event_code(&self) -> &str {
         Self::CODE
     }
 
@@ -2432,11 +2432,11 @@ pub struct OnSessionFinish {
 impl OnSessionFinish {
     /// The event's code as the portal sends it.
     #[classattr]
-    const CODE: &'static str = "ONSESSIONFINISH";
+    const CODE: &str = "ONSESSIONFINISH";
 
     /// The event's code as the portal sends it.
-    #[getter]
-    fn code(&self) -> &'static str {
+    #[getter(code)]
+    fn event_code(&self) -> &str {
         Self::CODE
     }
 
@@ -2463,11 +2463,11 @@ pub struct OnSessionStart {
 impl OnSessionStart {
     /// The event's code as the portal sends it.
     #[classattr]
-    const CODE: &'static str = "ONSESSIONSTART";
+    const CODE: &str = "ONSESSIONSTART";
 
     /// The event's code as the portal sends it.
-    #[getter]
-    fn code(&self) -> &'static str {
+    #[getter(code)]
+    fn event_code(&self) -> &str {
         Self::CODE
     }
 
@@ -2477,7 +2477,7 @@ impl OnSessionStart {
 }
 
 /// A typed event as its Python class; an untyped one as `OtherEvent`.
-pub(crate) fn event_to_python(py: Python<'_>, event: b24kit::PortalEvent) -> PyResult<Py<PyAny>> {
+fn event_to_python(py: Python<'_>, event: b24kit::PortalEvent) -> PyResult<Py<PyAny>> {
     Ok(match event {
         b24kit::PortalEvent::OnOpenLineMessageAdd(data) => {
             Py::new(py, OnOpenLineMessageAdd { data: data.into() })?.into_any()
@@ -4805,6 +4805,7 @@ fn imopenlines_session_start_batch_async<'py>(
 pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = parent.py();
     crate::response::register_time(|py, t| Py::new(py, Time::from(t)).map(Py::into_any));
+    crate::incoming::register_events(event_to_python);
     let m = PyModule::new(py, "_native_generated")?;
     m.add_class::<Response>()?;
     m.add_class::<Time>()?;

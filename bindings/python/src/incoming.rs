@@ -1,9 +1,22 @@
 //! `read_event`: the body a portal POSTs to an event handler, read by the core into an
 //! `EventDelivery` whose `event` is the event's class (generated) or `OtherEvent`.
 
+use std::sync::OnceLock;
+
+use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 
 use b24kit::ErrorReport;
+
+/// Makes the Python object of an event: its class, which the generated module defines.
+pub(crate) type MakeEvent = fn(Python<'_>, b24kit::PortalEvent) -> PyResult<Py<PyAny>>;
+
+static MAKE_EVENT: OnceLock<MakeEvent> = OnceLock::new();
+
+/// Registers how events are made; the generated module, which defines their classes, calls it.
+pub(crate) fn register_events(make: MakeEvent) {
+    let _ = MAKE_EVENT.set(make);
+}
 
 /// An event the specs do not type: its code and its `data` as the form gave it.
 #[pyclass(frozen, module = "b24kit", name = "OtherEvent")]
@@ -128,8 +141,11 @@ pub(crate) fn read_event(
     let read = b24kit::panic::catch(|| b24kit::read_event(&body, application_token))
         .map_err(|panic| crate::errors::internal(py, &panic))?;
     let delivery = read.map_err(|e| crate::errors::from_report(py, ErrorReport::from(&e)))?;
+    let make_event = MAKE_EVENT
+        .get()
+        .ok_or_else(|| PyRuntimeError::new_err("b24kit's native module is not initialised"))?;
     Ok(EventDelivery {
-        event: crate::generated::event_to_python(py, delivery.event)?,
+        event: make_event(py, delivery.event)?,
         event_id: delivery.event_id,
         sent_at: delivery.sent_at,
         auth: Py::new(py, EventAuth::from(delivery.auth))?,

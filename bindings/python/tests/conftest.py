@@ -39,6 +39,7 @@ class Portal:
         self.refresh_token: str = info["refresh_token"]
         self.client_id: str = info["client_id"]
         self.client_secret: str = info["client_secret"]
+        self.application_token: str = info["application_token"]
 
     def control(self, method: str, path: str, body: Optional[Any] = None) -> Any:
         data = None if body is None else json.dumps(body).encode()

@@ -105,3 +105,58 @@ def test_nothing_printed_shows_a_token() -> None:
     for secret in (TOKEN, ACCESS, REFRESH):
         assert secret not in shown
     assert "'***'" in shown and "OnSessionFinish(data=OnSessionFinishData(" in shown
+
+
+class _Handler:
+    """An event handler on loopback (``http.server``): the bodies POSTed to it, as they arrive."""
+
+    def __init__(self) -> None:
+        import http.server
+        import queue
+        import threading
+
+        bodies: "queue.Queue[bytes]" = queue.Queue()
+
+        class Receive(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                bodies.put(self.rfile.read(int(self.headers["Content-Length"])))
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Receive)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/b24/events"
+        self.bodies = bodies
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def next(self, token: str) -> b24kit.EventDelivery:
+        return b24kit.read_event(self.bodies.get(timeout=30), token)
+
+
+def test_the_emulator_posts_raised_events_to_a_python_handler(portal, client) -> None:  # type: ignore[no-untyped-def]
+    handler = _Handler()
+    try:
+        for event in ("OnSessionStart", "OnSessionFinish", "OnOpenLineMessageAdd"):
+            assert client.call("event.bind", {"event": event, "handler": handler.url}).result is True
+        client.imopenlines_session_start(2043)
+        client.imopenlines_operator_finish(2043)
+        client.imopenlines_crm_message_add(b24kit.CrmEntityType.LEAD, 1205, 2, 2045, "Your order ships today.")
+
+        start = handler.next(portal.application_token).event
+        assert isinstance(start, b24kit.OnSessionStart)
+        assert (start.data.data[0].session.id, start.data.data[0].session.closed) == (1743, False)
+        finish = handler.next(portal.application_token).event
+        assert isinstance(finish, b24kit.OnSessionFinish) and finish.data.data[0].session.closed
+        message = handler.next(portal.application_token).event
+        assert isinstance(message, b24kit.OnOpenLineMessageAdd)
+        assert message.data.data[0].message.text == "Your order ships today."
+        assert portal.stats()["events_delivered"] == 3
+        # The handler's own check: a delivery from another application is refused.
+        client.imopenlines_operator_finish(2043)
+        with pytest.raises(EventTokenError):
+            handler.next("another application's token")
+    finally:
+        handler.server.shutdown()

@@ -1356,33 +1356,33 @@ pub enum PortalEvent {
     },
 }
 
-impl PortalEvent {
-    /// The exported event; `None` for a variant this generator did not know (a bug).
-    pub(crate) fn from_core(event: b24kit::PortalEvent) -> Option<PortalEvent> {
-        Some(match event {
-            b24kit::PortalEvent::OnOpenLineMessageAdd(data) => {
-                PortalEvent::OnOpenLineMessageAdd { data: data.into() }
-            }
-            b24kit::PortalEvent::OnOpenLineMessageDelete(data) => {
-                PortalEvent::OnOpenLineMessageDelete { data: data.into() }
-            }
-            b24kit::PortalEvent::OnOpenLineMessageUpdate(data) => {
-                PortalEvent::OnOpenLineMessageUpdate { data: data.into() }
-            }
-            b24kit::PortalEvent::OnSessionFinish(data) => {
-                PortalEvent::OnSessionFinish { data: data.into() }
-            }
-            b24kit::PortalEvent::OnSessionStart(data) => {
-                PortalEvent::OnSessionStart { data: data.into() }
-            }
-            b24kit::PortalEvent::Other { code, data } => PortalEvent::Other {
-                code,
-                data: data.into(),
-            },
-            _ => return None,
-        })
-    }
+/// The exported event; `None` for a variant this generator did not know (a bug).
+fn portal_event(event: b24kit::PortalEvent) -> Option<PortalEvent> {
+    Some(match event {
+        b24kit::PortalEvent::OnOpenLineMessageAdd(data) => {
+            PortalEvent::OnOpenLineMessageAdd { data: data.into() }
+        }
+        b24kit::PortalEvent::OnOpenLineMessageDelete(data) => {
+            PortalEvent::OnOpenLineMessageDelete { data: data.into() }
+        }
+        b24kit::PortalEvent::OnOpenLineMessageUpdate(data) => {
+            PortalEvent::OnOpenLineMessageUpdate { data: data.into() }
+        }
+        b24kit::PortalEvent::OnSessionFinish(data) => {
+            PortalEvent::OnSessionFinish { data: data.into() }
+        }
+        b24kit::PortalEvent::OnSessionStart(data) => {
+            PortalEvent::OnSessionStart { data: data.into() }
+        }
+        b24kit::PortalEvent::Other { code, data } => PortalEvent::Other {
+            code,
+            data: data.into(),
+        },
+        _ => return None,
+    })
 }
+
+crate::incoming::incoming_exports!(B24kitError, PortalEvent, portal_event);
 
 /// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]

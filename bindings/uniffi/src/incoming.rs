@@ -1,16 +1,17 @@
 //! `readEvent`: the body a portal POSTs to an event handler, read by the core into an
-//! `EventDelivery` whose `event` is the generated `PortalEvent`.
-
-use std::sync::Arc;
-
-use b24kit::ErrorReport;
-
-use crate::generated::{B24kitError, PortalEvent};
+//! `EventDelivery` whose `event` is the event enum the generated code defines (it invokes
+//! [`incoming_exports!`] with it).
 
 /// Who sent a delivery. Its description shows neither token.
 #[derive(uniffi::Object)]
 #[uniffi::export(Display)]
 pub struct EventAuth(b24kit::EventAuth);
+
+impl EventAuth {
+    pub(crate) fn new(auth: b24kit::EventAuth) -> EventAuth {
+        EventAuth(auth)
+    }
+}
 
 #[uniffi::export]
 impl EventAuth {
@@ -74,38 +75,50 @@ impl std::fmt::Display for EventAuth {
     }
 }
 
-/// One POST of a portal to an event handler.
-#[derive(uniffi::Record)]
-pub struct EventDelivery {
-    /// The event, with its typed `data`.
-    pub event: PortalEvent,
-    /// The event's identifier in the portal's queue (`eventId`).
-    pub event_id: Option<i64>,
-    /// Unix time at which the queue sent it (`ts`).
-    pub sent_at: Option<i64>,
-    /// Who sent it.
-    pub auth: Arc<EventAuth>,
-}
+/// Declares `EventDelivery` and `readEvent` for the error enum and the event enum the generated
+/// code defines; `$convert` turns the core's event into the exported one (`None`: a bug).
+macro_rules! incoming_exports {
+    ($error:ident, $event:ident, $convert:ident) => {
+        /// One POST of a portal to an event handler.
+        #[derive(uniffi::Record)]
+        pub struct EventDelivery {
+            /// The event, with its typed `data`.
+            pub event: $event,
+            /// The event's identifier in the portal's queue (`eventId`).
+            pub event_id: Option<i64>,
+            /// Unix time at which the queue sent it (`ts`).
+            pub sent_at: Option<i64>,
+            /// Who sent it.
+            pub auth: std::sync::Arc<$crate::incoming::EventAuth>,
+        }
 
-/// Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
-/// The body's `auth[application_token]` must equal `application_token` (the one the portal gave
-/// at installation; compared in constant time) before anything else is read: a forged or
-/// foreign delivery is `EventToken`, a body that is not a delivery `EventForm`, data not as
-/// documented `EventData`.
-#[uniffi::export]
-pub fn read_event(body: Vec<u8>, application_token: String) -> Result<EventDelivery, B24kitError> {
-    let read = b24kit::panic::catch(|| b24kit::read_event(&body, &application_token))
-        .map_err(|panic| B24kitError::from(ErrorReport::internal(&panic)))?;
-    let delivery = read.map_err(|e| B24kitError::from(ErrorReport::from(&e)))?;
-    let event = PortalEvent::from_core(delivery.event).ok_or_else(|| {
-        B24kitError::from(ErrorReport::bug(
-            "an event without its Kotlin/Swift form".to_string(),
-        ))
-    })?;
-    Ok(EventDelivery {
-        event,
-        event_id: delivery.event_id,
-        sent_at: delivery.sent_at,
-        auth: Arc::new(EventAuth(delivery.auth)),
-    })
+        /// Reads the body a portal POSTs to an event handler
+        /// (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
+        /// equal `application_token` (the one the portal gave at installation; compared in
+        /// constant time) before anything else is read: a forged or foreign delivery is
+        /// `EventToken`, a body that is not a delivery `EventForm`, data not as documented
+        /// `EventData`.
+        #[uniffi::export]
+        pub fn read_event(
+            body: Vec<u8>,
+            application_token: String,
+        ) -> Result<EventDelivery, $error> {
+            use b24kit::ErrorReport;
+            let read = b24kit::panic::catch(|| b24kit::read_event(&body, &application_token))
+                .map_err(|panic| $error::from(ErrorReport::internal(&panic)))?;
+            let delivery = read.map_err(|e| $error::from(ErrorReport::from(&e)))?;
+            let event = $convert(delivery.event).ok_or_else(|| {
+                $error::from(ErrorReport::bug(
+                    "an event without its Kotlin/Swift form".to_string(),
+                ))
+            })?;
+            Ok(EventDelivery {
+                event,
+                event_id: delivery.event_id,
+                sent_at: delivery.sent_at,
+                auth: std::sync::Arc::new($crate::incoming::EventAuth::new(delivery.auth)),
+            })
+        }
+    };
 }
+pub(crate) use incoming_exports;

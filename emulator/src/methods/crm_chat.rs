@@ -276,7 +276,8 @@ pub(crate) fn user_delete(
 }
 
 /// `imopenlines.crm.message.add`: every argument present, the record of a known kind, the chat
-/// bound to it and the sender in the chat; the message is posted in the sender's name.
+/// bound to it and the sender in the chat; the message is posted in the sender's name
+/// (`ONOPENLINEMESSAGEADD`).
 pub(crate) fn message_add(
     state: &mut PortalState,
     _: &Caller,
@@ -299,7 +300,9 @@ pub(crate) fn message_add(
     if !chat.members.contains(&user) {
         return Err(CANCELED);
     }
-    Ok(json!(super::imopenlines::post(chat, user, &text)))
+    let id = super::imopenlines::post(chat, user, &text);
+    super::events::raise_message(state, chat_id, id, user, &text);
+    Ok(json!(id))
 }
 
 /// A required identifier: missing, zero or not a number is `missing`.

@@ -473,26 +473,31 @@ pub(crate) fn operator_skip(
     })
 }
 
-/// `imopenlines.operator.finish` and `…another.finish`: the session is closed, whoever held it.
+/// `imopenlines.operator.finish` and `…another.finish`: the session is closed, whoever held it
+/// (`ONSESSIONFINISH`).
 pub(crate) fn operator_finish(
     state: &mut PortalState,
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    change_session(state, caller, params, |chat, _| {
+    let done = change_session(state, caller, params, |chat, _| {
         chat.status = SessionStatus::Closed
-    })
+    })?;
+    super::events::raise_session(state, php_intval(params.get("CHAT_ID")), true);
+    Ok(done)
 }
 
-/// `imopenlines.operator.spam`: the session is closed as spam.
+/// `imopenlines.operator.spam`: the session is closed as spam (`ONSESSIONFINISH`).
 pub(crate) fn operator_spam(
     state: &mut PortalState,
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    change_session(state, caller, params, |chat, _| {
+    let done = change_session(state, caller, params, |chat, _| {
         chat.status = SessionStatus::Spam
-    })
+    })?;
+    super::events::raise_session(state, php_intval(params.get("CHAT_ID")), true);
+    Ok(done)
 }
 
 /// `imopenlines.session.join`: the caller becomes a member of the chat.
@@ -509,13 +514,15 @@ pub(crate) fn session_join(
 }
 
 /// `imopenlines.session.start` and `imopenlines.message.session.start`: a session begins,
-/// held by the caller.
+/// held by the caller (`ONSESSIONSTART`).
 pub(crate) fn session_start(
     state: &mut PortalState,
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    operator_answer(state, caller, params)
+    let done = operator_answer(state, caller, params)?;
+    super::events::raise_session(state, php_intval(params.get("CHAT_ID")), false);
+    Ok(done)
 }
 
 /// `imopenlines.crm.lead.create`: only the session's operator (or anyone while nobody holds it)

@@ -2,6 +2,7 @@
 
 mod crm;
 mod crm_chat;
+mod events;
 mod imopenlines;
 mod lines;
 
@@ -54,6 +55,26 @@ pub(crate) struct MethodDef {
 }
 
 pub(crate) const METHODS: &[MethodDef] = &[
+    // Any credential may bind handlers: the emulator does not refuse webhooks here, as a portal
+    // does (only applications bind events there).
+    MethodDef {
+        name: "event.bind",
+        scope: "",
+        handler: events::bind,
+        errors: &[events::EVENT_NOT_FOUND, events::HANDLER_MISSING],
+    },
+    MethodDef {
+        name: "event.unbind",
+        scope: "",
+        handler: events::unbind,
+        errors: &[events::EVENT_NOT_FOUND, events::HANDLER_MISSING],
+    },
+    MethodDef {
+        name: "event.get",
+        scope: "",
+        handler: events::get,
+        errors: &[],
+    },
     MethodDef {
         name: "imopenlines.session.mode.silent",
         scope: "imopenlines",
@@ -291,7 +312,7 @@ pub(crate) fn find(lower_case_name: &str) -> Option<&'static MethodDef> {
 pub struct ServedMethod {
     /// Lower-case, as the portal compares names.
     pub name: &'static str,
-    /// The scope a credential needs for it.
+    /// The scope a credential needs for it; empty for methods any credential may call.
     pub scope: &'static str,
     /// Each refusal its handler can return: the code and the HTTP status.
     pub errors: Vec<(&'static str, u16)>,

@@ -19729,11 +19729,12 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
- * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
- * The body's `auth[application_token]` must equal `application_token` (the one the portal gave
- * at installation; compared in constant time) before anything else is read: a forged or
- * foreign delivery is `EventToken`, a body that is not a delivery `EventForm`, data not as
- * documented `EventData`.
+ * Reads the body a portal POSTs to an event handler
+ * (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
+ * equal `application_token` (the one the portal gave at installation; compared in
+ * constant time) before anything else is read: a forged or foreign delivery is
+ * `EventToken`, a body that is not a delivery `EventForm`, data not as documented
+ * `EventData`.
  */
 public func readEvent(body: Data, applicationToken: String)throws  -> EventDelivery  {
     return try  FfiConverterTypeEventDelivery_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
@@ -19760,7 +19761,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_func_read_event() != 34045) {
+    if (uniffi_b24kit_uniffi_checksum_func_read_event() != 64153) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {

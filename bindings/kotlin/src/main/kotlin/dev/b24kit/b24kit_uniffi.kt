@@ -1282,7 +1282,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_b24kit_uniffi_checksum_func_read_event() and 0xFFFF) != 34045) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_func_read_event() and 0xFFFF) != 64153) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
@@ -23665,11 +23665,12 @@ public object FfiConverterMapStringMapStringBoolean: FfiConverterRustBuffer<Map<
 
 
         /**
-         * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`).
-         * The body's `auth[application_token]` must equal `application_token` (the one the portal gave
-         * at installation; compared in constant time) before anything else is read: a forged or
-         * foreign delivery is `EventToken`, a body that is not a delivery `EventForm`, data not as
-         * documented `EventData`.
+         * Reads the body a portal POSTs to an event handler
+         * (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
+         * equal `application_token` (the one the portal gave at installation; compared in
+         * constant time) before anything else is read: a forged or foreign delivery is
+         * `EventToken`, a body that is not a delivery `EventForm`, data not as documented
+         * `EventData`.
          */
     @Throws(B24kitException::class) fun `readEvent`(`body`: kotlin.ByteArray, `applicationToken`: kotlin.String): EventDelivery {
             return FfiConverterTypeEventDelivery.lift(

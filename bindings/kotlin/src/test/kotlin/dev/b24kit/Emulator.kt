@@ -23,6 +23,7 @@ class Emulator : AutoCloseable {
     val refreshToken: String
     val clientId: String
     val clientSecret: String
+    val applicationToken: String
 
     init {
         val binary = System.getProperty("b24kit.emulator") ?: error("set -Db24kit.emulator")
@@ -38,6 +39,7 @@ class Emulator : AutoCloseable {
         refreshToken = field("refresh_token")
         clientId = field("client_id")
         clientSecret = field("client_secret")
+        applicationToken = field("application_token")
     }
 
     private fun field(name: String): String =

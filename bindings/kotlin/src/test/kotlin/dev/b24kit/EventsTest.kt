@@ -1,6 +1,13 @@
 package dev.b24kit
 
+import com.sun.net.httpserver.HttpServer
 import java.io.File
+import java.net.InetSocketAddress
+import java.util.concurrent.LinkedBlockingQueue
+import java.util.concurrent.TimeUnit
+import kotlinx.coroutines.runBlocking
+import kotlinx.serialization.json.buildJsonObject
+import kotlinx.serialization.json.put
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertFalse
 import org.junit.jupiter.api.Assertions.assertNull
@@ -105,5 +112,38 @@ class EventsTest {
         val shown = delivery.toString()
         for (secret in listOf(token, access, refresh)) assertFalse(shown.contains(secret), shown)
         assertTrue(delivery.auth.toString().contains("accessToken: ***"), delivery.auth.toString())
+    }
+
+    @Test
+    fun theEmulatorPostsRaisedEventsToAKotlinHandler() {
+        val bodies = LinkedBlockingQueue<ByteArray>()
+        val server = HttpServer.create(InetSocketAddress("127.0.0.1", 0), 0)
+        server.createContext("/b24/events") { exchange ->
+            bodies.put(exchange.requestBody.readAllBytes())
+            exchange.sendResponseHeaders(200, -1)
+            exchange.close()
+        }
+        server.start()
+        val url = "http://127.0.0.1:${server.address.port}/b24/events"
+        Emulator().use { emulator ->
+            val options = ClientOptions(timeoutMs = 10_000u, rateLimit = RateLimit.Off, retry = RetryOptions(maxAttempts = 1u))
+            Client.fromWebhook(emulator.webhookUrl, options).use { client ->
+                runBlocking {
+                    for (event in listOf("OnSessionStart", "OnSessionFinish")) {
+                        client.call("event.bind", buildJsonObject { put("event", event); put("handler", url) })
+                    }
+                    client.imopenlinesSessionStart(2043)
+                    client.imopenlinesOperatorFinish(2043)
+                }
+                fun next() = readEvent(bodies.poll(30, TimeUnit.SECONDS)!!, emulator.applicationToken).event
+                val start = next() as PortalEvent.OnSessionStart
+                assertEquals(1743L, start.data.data[0].session.id)
+                assertFalse(start.data.data[0].session.closed)
+                val finish = next() as PortalEvent.OnSessionFinish
+                assertTrue(finish.data.data[0].session.closed)
+                assertEquals(2L, emulator.stat("events_delivered"))
+            }
+        }
+        server.stop(0)
     }
 }
