@@ -191,7 +191,7 @@ fn integer(value: Option<&Value>) -> Option<i64> {
 /// replaces an earlier one; every value is text. Objects whose keys are `0`, `1`, … in order
 /// become lists.
 pub fn parse_form(body: &[u8]) -> Result<Map<String, Value>, IncomingEventError> {
-    let mut root = Value::Object(Map::new());
+    let mut root = Map::new();
     for (n, pair) in body.split(|&b| b == b'&').enumerate() {
         if pair.is_empty() {
             continue;
@@ -204,12 +204,10 @@ pub fn parse_form(body: &[u8]) -> Result<Map<String, Value>, IncomingEventError>
         let value = decode(value)
             .map_err(|why| malformed(format!("the value of `{}`: {why}", printable(&key))))?;
         let path = key_path(&key)?;
-        insert(&mut root, &path, Value::String(value));
+        insert_into(&mut root, &path, Value::String(value));
     }
-    let Value::Object(map) = lists(root) else {
-        unreachable!("the root stays an object")
-    };
-    Ok(map)
+    // The top level stays an object whatever its keys (`0=x` is the key `0`); below it, lists.
+    Ok(root.into_iter().map(|(k, v)| (k, lists(v))).collect())
 }
 
 fn malformed(reason: String) -> IncomingEventError {
@@ -284,16 +282,25 @@ fn key_path(key: &str) -> Result<Vec<Step>, IncomingEventError> {
     Ok(path)
 }
 
+/// Puts `value` at `path` below `node`, which becomes an object if it is not one (a later key
+/// replaces an earlier value, as in PHP).
 fn insert(node: &mut Value, path: &[Step], value: Value) {
-    let Some((step, rest)) = path.split_first() else {
+    if path.is_empty() {
         *node = value;
         return;
-    };
+    }
     if !node.is_object() {
         *node = Value::Object(Map::new());
     }
-    let Value::Object(map) = node else {
-        unreachable!("made an object above")
+    if let Value::Object(map) = node {
+        insert_into(map, path, value);
+    }
+}
+
+/// Puts `value` at the non-empty `path` in `map`.
+fn insert_into(map: &mut Map<String, Value>, path: &[Step], value: Value) {
+    let Some((step, rest)) = path.split_first() else {
+        return;
     };
     let key = match step {
         Step::Name(name) => name.clone(),
@@ -305,8 +312,7 @@ fn insert(node: &mut Value, path: &[Step], value: Value) {
             .map_or(0, |max| max + 1)
             .to_string(),
     };
-    let child = map.entry(key).or_insert(Value::Null);
-    insert(child, rest, value);
+    insert(map.entry(key).or_insert(Value::Null), rest, value);
 }
 
 /// Objects keyed `0`, `1`, … in order become lists, at every depth.
@@ -411,6 +417,9 @@ mod tests {
             json!({"a": ["x", "y"], "b": {"k": "2"}, "c": {"d": "2"},
                    "e": {"0": "p", "2": "q"}, "f": {"x": "1"}, "g_h": "1"})
         );
+        // Found by fuzzing: a top-level key `0` once made the whole form a list.
+        let form = parse_form(b"0&1=x").unwrap();
+        assert_eq!(Value::Object(form), json!({"0": "", "1": "x"}));
         let form = parse_form(b"t=a+b%20c%C3%A9&empty=&bare").unwrap();
         assert_eq!(
             Value::Object(form),
