@@ -4,6 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# CI builds everything once from a clean clone: incremental compilation's caches would only cost
+# time and disk there (in one long-lived working copy they grew to 30 GB).
+export CARGO_INCREMENTAL=0
 
 # Each step says when it starts (seconds since the run began), so a CI log shows where the time
 # goes: CI has a time budget, and a step that grows is seen before it breaks it.

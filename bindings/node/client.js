@@ -44,6 +44,10 @@ function makeJsonResponse(result, isText, total, next, start, finish, duration, 
   return new Response(isText ? JSON.parse(result) : result, time, total, next);
 }
 
+const IMOPENLINES_BOT_SESSION_FINISH_PARAMS = ['chatId', 'clientId'];
+const IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS = ['chatId', 'name', 'message'];
+const IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS = ['chatId'];
+const IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS = ['chatId', 'userId', 'queueId', 'transferId', 'leave', 'clientId'];
 const IMOPENLINES_CONFIG_PATH_GET_PARAMS = [];
 const IMOPENLINES_CRM_CHAT_GET_PARAMS = ['crmEntityType', 'crmEntity', 'activeOnly'];
 const IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS = ['crmEntityType', 'crmEntity'];
@@ -77,6 +81,210 @@ const IMOPENLINES_SESSION_START_PARAMS = ['chatId'];
  * keeps connections alive, and any number of calls may be in flight at once.
  */
 class Client extends ClientBase {
+  /**
+   * End an open-line dialog in the name of the application's chat bot.
+   *
+   * The application's chat bot closes the dialog's current session. Only an application that
+   * registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. Closing a session
+   * raises `OnSessionFinish`, so a repeated call is not retried.
+   *
+   * Calls `imopenlines.bot.session.finish` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-finish.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesBotSessionFinish(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesBotSessionFinish', IMOPENLINES_BOT_SESSION_FINISH_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const clientId = stringArg(params, 'clientId', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionFinish(chatId, clientId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.bot.session.finish` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesBotSessionFinish`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesBotSessionFinishBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesBotSessionFinishBatch');
+      const chatId = [];
+      const clientId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesBotSessionFinishBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_FINISH_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        clientId.push(stringArg(params, 'clientId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesBotSessionFinishBatch(calls.length, chatId, clientId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Send an automatic message from the application's chat bot into an open-line dialog.
+   *
+   * The application's chat bot posts either the line's welcome message or a text of the caller's
+   * into the dialog. The answer says the call was accepted, not that a message was added (an empty
+   * text adds none). Each call may post again, so it is not retried.
+   *
+   * Calls `imopenlines.bot.session.message.send` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesBotSessionMessageSend(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesBotSessionMessageSend', IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const name = stringArg(params, 'name', null);
+      const message = stringArg(params, 'message', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSend(chatId, name, message));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.bot.session.message.send` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesBotSessionMessageSend`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesBotSessionMessageSendBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesBotSessionMessageSendBatch');
+      const chatId = [];
+      const name = [];
+      const message = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesBotSessionMessageSendBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        name.push(stringArg(params, 'name', null));
+        message.push(stringArg(params, 'message', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSendBatch(calls.length, chatId, name, message, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Hand an open-line dialog from its chat bot to a free operator.
+   *
+   * A chat bot that has been answering a client passes the dialog on to the line's queue, where a
+   * free operator takes it. Once an operator has it the bot no longer does, so a repeated call
+   * fails and is not retried.
+   *
+   * Calls `imopenlines.bot.session.operator` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-operator.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesBotSessionOperator(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesBotSessionOperator', IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionOperator(chatId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.bot.session.operator` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesBotSessionOperator`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesBotSessionOperatorBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesBotSessionOperatorBatch');
+      const chatId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesBotSessionOperatorBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesBotSessionOperatorBatch(calls.length, chatId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Hand an open-line dialog from the application's chat bot to an operator or a line.
+   *
+   * The application's chat bot passes the dialog to an operator or to a line's queue. Only an
+   * application that registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. A
+   * repeated call may hand the dialog on again, so it is not retried.
+   *
+   * Calls `imopenlines.bot.session.transfer` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesBotSessionTransfer(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesBotSessionTransfer', IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS);
+      checkCallOptions(options);
+      const chatId = integerArg(params, 'chatId', undefined);
+      const userId = integerArg(params, 'userId', null);
+      const queueId = integerArg(params, 'queueId', null);
+      const transferId = stringArg(params, 'transferId', null);
+      const leave = flagArg(params, 'leave', false);
+      const clientId = stringArg(params, 'clientId', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionTransfer(chatId, userId, queueId, transferId, leave, clientId));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.bot.session.transfer` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesBotSessionTransfer`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesBotSessionTransferBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesBotSessionTransferBatch');
+      const chatId = [];
+      const userId = [];
+      const queueId = [];
+      const transferId = [];
+      const leave = [];
+      const clientId = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesBotSessionTransferBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS);
+        chatId.push(integerArg(params, 'chatId', undefined));
+        userId.push(integerArg(params, 'userId', null));
+        queueId.push(integerArg(params, 'queueId', null));
+        transferId.push(stringArg(params, 'transferId', null));
+        leave.push(flagArg(params, 'leave', false));
+        clientId.push(stringArg(params, 'clientId', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesBotSessionTransferBatch(calls.length, chatId, userId, queueId, transferId, leave, clientId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   /**
    * Where the portal's public open-line pages live.
    *

@@ -15,6 +15,30 @@ const base = require('./errors_base.js');
 
 const { MethodError, BitrixSystemError } = base;
 
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
+class ChatIdEmptyError extends MethodError {}
+
+/** `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer */
+class BotIdError extends MethodError {}
+
+/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer */
+class WrongAuthTypeError extends MethodError {}
+
+/** `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator */
+class WrongChatError extends MethodError {}
+
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+class UserIdEmptyError extends MethodError {}
+
+/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+class QueueIdEmptyError extends MethodError {}
+
+/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+class TransferIdEmptyError extends MethodError {}
+
+/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept */
+class OperatorWrongError extends MethodError {}
+
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 class AccessDeniedError extends MethodError {}
 
@@ -65,21 +89,6 @@ class CantSaveQuickAnswerError extends MethodError {}
 
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
-
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
-class ChatIdEmptyError extends MethodError {}
-
-/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer */
-class UserIdEmptyError extends MethodError {}
-
-/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer */
-class QueueIdEmptyError extends MethodError {}
-
-/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer */
-class TransferIdEmptyError extends MethodError {}
-
-/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept */
-class OperatorWrongError extends MethodError {}
 
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
 class EmptySessionIdError extends MethodError {}
@@ -173,6 +182,14 @@ class PortalDeletedError extends PortalStateError {}
 
 const makeError = base.errorFactory(
   {
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
+    "BOT_ID_ERROR": BotIdError,
+    "WRONG_AUTH_TYPE": WrongAuthTypeError,
+    "WRONG_CHAT": WrongChatError,
+    "USER_ID_EMPTY": UserIdEmptyError,
+    "QUEUE_ID_EMPTY": QueueIdEmptyError,
+    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
+    "OPERATOR_WRONG": OperatorWrongError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,
@@ -190,11 +207,6 @@ const makeError = base.errorFactory(
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "USER_ID_EMPTY": UserIdEmptyError,
-    "QUEUE_ID_EMPTY": QueueIdEmptyError,
-    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
-    "OPERATOR_WRONG": OperatorWrongError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,
@@ -227,6 +239,14 @@ module.exports = {
   B24kitError: base.B24kitError,
   MethodError,
   BitrixSystemError,
+  ChatIdEmptyError,
+  BotIdError,
+  WrongAuthTypeError,
+  WrongChatError,
+  UserIdEmptyError,
+  QueueIdEmptyError,
+  TransferIdEmptyError,
+  OperatorWrongError,
   AccessDeniedError,
   ArgumentError,
   CrmChatEmptyCrmDataError,
@@ -244,11 +264,6 @@ module.exports = {
   AccessError,
   CantSaveQuickAnswerError,
   AccessDeniedKickError,
-  ChatIdEmptyError,
-  UserIdEmptyError,
-  QueueIdEmptyError,
-  TransferIdEmptyError,
-  OperatorWrongError,
   EmptySessionIdError,
   EmptyVoteParamsError,
   MissingRequiredParamError,

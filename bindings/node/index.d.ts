@@ -46,6 +46,13 @@ export declare class Response<T> {
 }
 
 /**
+ * The automatic messages a chat bot sends into an open-line dialog.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type BotMessageKind = "WELCOME" | "DEFAULT" | (string & {});
+
+/**
  * The kinds of CRM record an open-line chat can be bound to.
  *
  * The named values; any other string is taken too, and sent as given.
@@ -775,6 +782,92 @@ export interface EventDelivery {
  */
 export declare function readEvent(body: Uint8Array | string, applicationToken: string): EventDelivery;
 
+/** Parameters of `imopenlines.bot.session.finish`. */
+export interface ImopenlinesBotSessionFinishParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The chat bot, for webhooks only: the `CLIENT_ID` it was registered with (`imbot.register`) or
+   * its `botToken` (`imbot.v2.Bot.register`).
+   *
+   * Default: `null`.
+   */
+  clientId?: string;
+}
+
+/** Parameters of `imopenlines.bot.session.message.send`. */
+export interface ImopenlinesBotSessionMessageSendParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * Which message to send; the portal decides when it is not given.
+   *
+   * Default: `null`.
+   */
+  name?: BotMessageKind;
+  /**
+   * The text, with `NAME` `DEFAULT`; empty when not given, and then nothing is posted.
+   *
+   * Default: `null`.
+   */
+  message?: string;
+}
+
+/** Parameters of `imopenlines.bot.session.operator`. */
+export interface ImopenlinesBotSessionOperatorParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+}
+
+/** Parameters of `imopenlines.bot.session.transfer`; exactly one of `chatId`, `userId`, `queueId`, `transferId`, `leave`, `clientId` must be given. */
+export interface ImopenlinesBotSessionTransferParams {
+  /**
+   * Identifier of the open-line chat; `imopenlines.session.open` and `imopenlines.dialog.get`
+   * return it.
+   */
+  chatId: number;
+  /**
+   * The operator the dialog goes to (`user.get` finds employees).
+   *
+   * Default: `null`.
+   */
+  userId?: number;
+  /**
+   * The line whose queue the dialog goes to (its `ID` in `imopenlines.config.list.get`).
+   *
+   * Default: `null`.
+   */
+  queueId?: number;
+  /**
+   * Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
+   *
+   * Default: `null`.
+   */
+  transferId?: string;
+  /**
+   * Whether the bot leaves the chat at once (`Y`) or stays until the transfer is confirmed (`N`).
+   *
+   * Default: `false`.
+   */
+  leave?: boolean;
+  /**
+   * The chat bot, for webhooks only: the `CLIENT_ID` it was registered with (`imbot.register`) or
+   * its `botToken` (`imbot.v2.Bot.register`).
+   *
+   * Default: `null`.
+   */
+  clientId?: string;
+}
+
 /** Parameters of `imopenlines.config.path.get`. */
 export interface ImopenlinesConfigPathGetParams {
 }
@@ -1149,6 +1242,46 @@ export declare class Client {
   /** Closes the kept-alive connections; later calls reject. */
   close(): void;
   /**
+   * End an open-line dialog in the name of the application's chat bot.
+   *
+   * The application's chat bot closes the dialog's current session. Only an application that
+   * registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. Closing a session
+   * raises `OnSessionFinish`, so a repeated call is not retried.
+   */
+  imopenlinesBotSessionFinish(params: ImopenlinesBotSessionFinishParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.bot.session.finish` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesBotSessionFinishBatch(calls: ImopenlinesBotSessionFinishParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Send an automatic message from the application's chat bot into an open-line dialog.
+   *
+   * The application's chat bot posts either the line's welcome message or a text of the caller's
+   * into the dialog. The answer says the call was accepted, not that a message was added (an empty
+   * text adds none). Each call may post again, so it is not retried.
+   */
+  imopenlinesBotSessionMessageSend(params: ImopenlinesBotSessionMessageSendParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.bot.session.message.send` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesBotSessionMessageSendBatch(calls: ImopenlinesBotSessionMessageSendParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Hand an open-line dialog from its chat bot to a free operator.
+   *
+   * A chat bot that has been answering a client passes the dialog on to the line's queue, where a
+   * free operator takes it. Once an operator has it the bot no longer does, so a repeated call
+   * fails and is not retried.
+   */
+  imopenlinesBotSessionOperator(params: ImopenlinesBotSessionOperatorParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.bot.session.operator` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesBotSessionOperatorBatch(calls: ImopenlinesBotSessionOperatorParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * Hand an open-line dialog from the application's chat bot to an operator or a line.
+   *
+   * The application's chat bot passes the dialog to an operator or to a line's queue. Only an
+   * application that registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. A
+   * repeated call may hand the dialog on again, so it is not retried.
+   */
+  imopenlinesBotSessionTransfer(params: ImopenlinesBotSessionTransferParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.bot.session.transfer` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesBotSessionTransferBatch(calls: ImopenlinesBotSessionTransferParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * Where the portal's public open-line pages live.
    *
    * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -1408,6 +1541,22 @@ export declare class Client {
 // The calls of any method by name (`call`, `batch`, `list`) are declared beside the hand-written code.
 export interface Client extends AnyMethodCalls {}
 
+/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
+export declare class ChatIdEmptyError extends MethodError {}
+/** `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer */
+export declare class BotIdError extends MethodError {}
+/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer */
+export declare class WrongAuthTypeError extends MethodError {}
+/** `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator */
+export declare class WrongChatError extends MethodError {}
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+export declare class UserIdEmptyError extends MethodError {}
+/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+export declare class QueueIdEmptyError extends MethodError {}
+/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+export declare class TransferIdEmptyError extends MethodError {}
+/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept */
+export declare class OperatorWrongError extends MethodError {}
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 export declare class AccessDeniedError extends MethodError {}
 /** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
@@ -1442,16 +1591,6 @@ export declare class AccessError extends MethodError {}
 export declare class CantSaveQuickAnswerError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
-/** `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin */
-export declare class ChatIdEmptyError extends MethodError {}
-/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer */
-export declare class UserIdEmptyError extends MethodError {}
-/** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer */
-export declare class QueueIdEmptyError extends MethodError {}
-/** `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer */
-export declare class TransferIdEmptyError extends MethodError {}
-/** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept */
-export declare class OperatorWrongError extends MethodError {}
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
 export declare class EmptySessionIdError extends MethodError {}
 /** `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote */
@@ -1518,6 +1657,14 @@ export declare const errors: {
   B24kitError: typeof B24kitError;
   MethodError: typeof MethodError;
   BitrixSystemError: typeof BitrixSystemError;
+  ChatIdEmptyError: typeof ChatIdEmptyError;
+  BotIdError: typeof BotIdError;
+  WrongAuthTypeError: typeof WrongAuthTypeError;
+  WrongChatError: typeof WrongChatError;
+  UserIdEmptyError: typeof UserIdEmptyError;
+  QueueIdEmptyError: typeof QueueIdEmptyError;
+  TransferIdEmptyError: typeof TransferIdEmptyError;
+  OperatorWrongError: typeof OperatorWrongError;
   AccessDeniedError: typeof AccessDeniedError;
   ArgumentError: typeof ArgumentError;
   CrmChatEmptyCrmDataError: typeof CrmChatEmptyCrmDataError;
@@ -1535,11 +1682,6 @@ export declare const errors: {
   AccessError: typeof AccessError;
   CantSaveQuickAnswerError: typeof CantSaveQuickAnswerError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
-  ChatIdEmptyError: typeof ChatIdEmptyError;
-  UserIdEmptyError: typeof UserIdEmptyError;
-  QueueIdEmptyError: typeof QueueIdEmptyError;
-  TransferIdEmptyError: typeof TransferIdEmptyError;
-  OperatorWrongError: typeof OperatorWrongError;
   EmptySessionIdError: typeof EmptySessionIdError;
   EmptyVoteParamsError: typeof EmptyVoteParamsError;
   MissingRequiredParamError: typeof MissingRequiredParamError;

@@ -63,6 +63,7 @@ pub(crate) fn run_command(
     let handler_started = Instant::now();
     let caller = Caller {
         user_id: credential.user_id,
+        app: credential.app.clone(),
     };
     let (outcome, utc_offset) = portal.run_handler(|state| {
         (
@@ -104,4 +105,6 @@ pub(crate) struct Credential {
     pub(crate) kind: CredentialKind,
     /// The application or webhook whose execution-time budget the calls spend.
     pub(crate) owner: String,
+    /// The application of an OAuth token (its `client_id`).
+    pub(crate) app: Option<String>,
 }

@@ -99,6 +99,7 @@ fn authenticate(portal: &Portal, call: &RestCall) -> Result<Credential, Reply> {
                 scopes: hook.scopes.clone(),
                 kind: CredentialKind::Webhook,
                 owner: format!("webhook {} {}", hook.user_id, hook.key),
+                app: None,
             });
         }
         let token = call
@@ -120,6 +121,7 @@ fn authenticate(portal: &Portal, call: &RestCall) -> Result<Credential, Reply> {
             user_id: known.user_id,
             scopes: known.scopes.clone(),
             kind: CredentialKind::OAuth,
+            app: known.client_id.clone(),
             owner: match &known.client_id {
                 Some(app) => format!("app {app}"),
                 None => format!("user {}", known.user_id),

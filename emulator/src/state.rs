@@ -34,6 +34,10 @@ pub struct PortalState {
     /// as `auth[application_token]`.
     #[serde(default = "default_application_token")]
     pub application_token: String,
+    /// Chat bots applications registered (`imbot.register`); a bot holds a dialog when it is
+    /// the chat's `operator`.
+    #[serde(default)]
+    pub bots: Vec<Bot>,
     /// Events the last call raised, for the server to deliver; not part of the saved state.
     #[serde(skip)]
     pub raised: Vec<RaisedEvent>,
@@ -50,6 +54,23 @@ pub const DEFAULT_APPLICATION_TOKEN: &str = "emulator0application0token";
 fn default_application_token() -> String {
     DEFAULT_APPLICATION_TOKEN.to_string()
 }
+
+/// A chat bot an application registered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Bot {
+    /// The bot's user id.
+    pub id: i64,
+    /// The `CLIENT_ID` it was registered with, which webhook callers name it by.
+    pub client_id: String,
+    /// The application that registered it (its `client_id`), whose tokens find it.
+    pub app: Option<String>,
+}
+
+/// The default state's chat bot, registered by [`DEMO_CLIENT_ID`]; it holds chat 2047.
+pub const DEMO_BOT_ID: i64 = 1291;
+/// The `CLIENT_ID` of [`DEMO_BOT_ID`].
+pub const DEMO_BOT_CLIENT_ID: &str = "emulatorbotclient1";
 
 /// One `event.bind`: the event's code in capitals and the URL the portal POSTs it to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -249,13 +270,17 @@ impl Default for PortalState {
                         Vec::new()
                     },
                     // Chat 2046's session is held by its operator, user 2, whom user 1 (who may
-                    // join) can intercept.
-                    status: if id == 2046 {
+                    // join) can intercept; chat 2047's by the chat bot.
+                    status: if id == 2046 || id == 2047 {
                         SessionStatus::Answered
                     } else {
                         SessionStatus::Waiting
                     },
-                    operator: if id == 2046 { 2 } else { 0 },
+                    operator: match id {
+                        2046 => 2,
+                        2047 => DEMO_BOT_ID,
+                        _ => 0,
+                    },
                     // Chat 2045 is bound to the docs' example lead, 1205.
                     lead_id: if id == 2045 { 1205 } else { 0 },
                     vote_head: 0,
@@ -331,6 +356,13 @@ impl Default for PortalState {
                     vec![2],
                     vec![1, 2],
                 ),
+                chat(
+                    2047,
+                    "LINES",
+                    "Open line dialog a chat bot answers",
+                    vec![1, DEMO_BOT_ID],
+                    vec![],
+                ),
             ],
             apps: vec![App {
                 client_id: DEMO_CLIENT_ID.to_string(),
@@ -340,6 +372,11 @@ impl Default for PortalState {
             utc_offset_minutes: 0,
             event_handlers: Vec::new(),
             application_token: default_application_token(),
+            bots: vec![Bot {
+                id: DEMO_BOT_ID,
+                client_id: DEMO_BOT_CLIENT_ID.to_string(),
+                app: Some(DEMO_CLIENT_ID.to_string()),
+            }],
             raised: Vec::new(),
         }
     }

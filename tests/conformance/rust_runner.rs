@@ -371,6 +371,59 @@ async fn call(
                 .await
                 .map(|r| json!(r.result))
         }
+        "imopenlines.bot.session.operator" => client
+            .imopenlines_bot_session_operator(b24kit::ImopenlinesBotSessionOperatorParams::new(
+                required(int("CHAT_ID")?)?,
+            ))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.bot.session.finish" => {
+            let mut p = b24kit::ImopenlinesBotSessionFinishParams::new(required(int("CHAT_ID")?)?);
+            if let Some(bot) = text("CLIENT_ID")? {
+                p = p.client_id(bot);
+            }
+            client
+                .imopenlines_bot_session_finish(p)
+                .await
+                .map(|r| json!(r.result))
+        }
+        "imopenlines.bot.session.message.send" => {
+            let mut p =
+                b24kit::ImopenlinesBotSessionMessageSendParams::new(required(int("CHAT_ID")?)?);
+            if let Some(kind) = text("NAME")? {
+                p = p.name(kind);
+            }
+            if let Some(message) = text("MESSAGE")? {
+                p = p.message(message);
+            }
+            client
+                .imopenlines_bot_session_message_send(p)
+                .await
+                .map(|r| json!(r.result))
+        }
+        "imopenlines.bot.session.transfer" => {
+            let mut p =
+                b24kit::ImopenlinesBotSessionTransferParams::new(required(int("CHAT_ID")?)?);
+            if let Some(user) = int("USER_ID")? {
+                p = p.user_id(user);
+            }
+            if let Some(queue) = int("QUEUE_ID")? {
+                p = p.queue_id(queue);
+            }
+            if let Some(target) = text("TRANSFER_ID")? {
+                p = p.transfer_id(target);
+            }
+            if let Some(leave) = flag("LEAVE")? {
+                p = p.leave(leave);
+            }
+            if let Some(bot) = text("CLIENT_ID")? {
+                p = p.client_id(bot);
+            }
+            client
+                .imopenlines_bot_session_transfer(p)
+                .await
+                .map(|r| json!(r.result))
+        }
         _ => return Err(NotApplicable("the Rust runner does not know this method")),
     })
 }

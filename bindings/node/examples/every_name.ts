@@ -3,6 +3,10 @@
 
 import {
   AbortError,
+  BotIdError,
+  WrongAuthTypeError,
+  WrongChatError,
+  type BotMessageKind,
   EventAuth,
   EventDataError,
   EventError,
@@ -157,8 +161,27 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   NotFoundError, MethodNotFoundError, ManifestIsNotAvailableError, UnknownCodeError, HttpError, PortalMovedError,
   TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
   InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
-  EventError, EventFormError, EventTokenError, EventDataError,
+  EventError, EventFormError, EventTokenError, EventDataError, WrongChatError, BotIdError, WrongAuthTypeError,
 ];
+
+/** What a chat bot does with the dialog it answers: greet, then hand it to a person. */
+async function asTheBot(client: Client, chatId: number, botClientId: string): Promise<void> {
+  const welcome: BotMessageKind = 'WELCOME';
+  try {
+    await client.imopenlinesBotSessionMessageSend({ chatId, name: welcome });
+    await client.imopenlinesBotSessionMessageSend({ chatId, name: 'DEFAULT', message: 'One moment, please.' });
+    const moved = await client.imopenlinesBotSessionTransfer({ chatId, userId: 2, leave: true, clientId: botClientId });
+    console.log(`the bot handed chat ${chatId} over: ${moved.result}`);
+    await client.imopenlinesBotSessionOperator({ chatId });
+  } catch (e) {
+    if (e instanceof WrongChatError) console.log('a person holds it already');
+    else if (e instanceof BotIdError) console.log('no chat bot of this application');
+    else if (e instanceof WrongAuthTypeError) console.log('not from a browser session');
+    else throw e;
+  } finally {
+    await client.imopenlinesBotSessionFinish({ chatId, clientId: botClientId });
+  }
+}
 
 function describeSession(kind: string, item: SessionEvent): string {
   const where: LineConnector = item.connector;
@@ -286,6 +309,7 @@ export async function main(url: string, chatId: number): Promise<void> {
   await client.imopenlinesSessionModePin({ chatId, activate: false });
   console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
   describeDialog(dialog);
+  await asTheBot(client, 2047, 'emulatorbotclient1');
   const taken: boolean = (await client.imopenlinesOperatorAnswer({ chatId })).result;
   console.log(`taken: ${taken}; passed on: ${(await client.imopenlinesOperatorSkip({ chatId })).result}`);
   const history: ImopenlinesSessionHistoryGetResult = (await client.imopenlinesSessionHistoryGet({ chatId })).result;

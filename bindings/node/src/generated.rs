@@ -2,6 +2,9 @@
 //! The addon's method-specific parts: `NativeTime`, the result objects, and the calls on
 //! `NativeClient` that the JavaScript `Client` delegates to after checking the arguments.
 
+// A call takes one argument per parameter its spec declares, however many that is.
+#![allow(clippy::too_many_arguments)]
+
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
@@ -1347,6 +1350,229 @@ pub fn read_event(body: Buffer, application_token: String) -> NativeReadEvent {
 
 #[napi]
 impl NativeClient {
+    /// `imopenlines.bot.session.finish`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_finish<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        client_id: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesBotSessionFinishParams { chat_id, client_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.bot.session.finish` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_finish_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        client_id: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if client_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut client_id = client_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesBotSessionFinishParams {
+                chat_id: chat_id.next().expect("length checked"),
+                client_id: client_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.bot.session.message.send`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_message_send<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        name: Option<String>,
+        message: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesBotSessionMessageSendParams {
+                chat_id,
+                name: name.map(Into::into),
+                message,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.bot.session.message.send` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_message_send_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        name: Vec<Option<String>>,
+        message: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if name.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut name = name.into_iter();
+        if message.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut message = message.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesBotSessionMessageSendParams {
+                chat_id: chat_id.next().expect("length checked"),
+                name: name.next().expect("length checked").map(Into::into),
+                message: message.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.bot.session.operator`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_operator<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesBotSessionOperatorParams { chat_id },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.bot.session.operator` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_operator_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesBotSessionOperatorParams {
+                chat_id: chat_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.bot.session.transfer`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_transfer<'e>(
+        &self,
+        env: &'e Env,
+        chat_id: i64,
+        user_id: Option<i64>,
+        queue_id: Option<i64>,
+        transfer_id: Option<String>,
+        leave: bool,
+        client_id: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesBotSessionTransferParams {
+                chat_id,
+                user_id,
+                queue_id,
+                transfer_id,
+                leave,
+                client_id,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.bot.session.transfer` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_bot_session_transfer_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        chat_id: Vec<i64>,
+        user_id: Vec<Option<i64>>,
+        queue_id: Vec<Option<i64>>,
+        transfer_id: Vec<Option<String>>,
+        leave: Vec<bool>,
+        client_id: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if chat_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut chat_id = chat_id.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if queue_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut queue_id = queue_id.into_iter();
+        if transfer_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut transfer_id = transfer_id.into_iter();
+        if leave.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut leave = leave.into_iter();
+        if client_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut client_id = client_id.into_iter();
+        let calls = (0..count)
+            .map(|_| b24kit::ImopenlinesBotSessionTransferParams {
+                chat_id: chat_id.next().expect("length checked"),
+                user_id: user_id.next().expect("length checked"),
+                queue_id: queue_id.next().expect("length checked"),
+                transfer_id: transfer_id.next().expect("length checked"),
+                leave: leave.next().expect("length checked"),
+                client_id: client_id.next().expect("length checked"),
+            })
+            .collect();
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
     /// `imopenlines.config.path.get`; the promise settles with a `Response` or a typed error.
     #[napi(catch_unwind)]
     pub fn imopenlines_config_path_get<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
@@ -1360,6 +1586,7 @@ impl NativeClient {
 
     /// `imopenlines.config.path.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_config_path_get_batch<'e>(
         &self,
@@ -1409,6 +1636,7 @@ impl NativeClient {
 
     /// `imopenlines.crm.chat.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_chat_get_batch<'e>(
         &self,
@@ -1469,6 +1697,7 @@ impl NativeClient {
 
     /// `imopenlines.crm.chat.getLastId` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_chat_get_last_id_batch<'e>(
         &self,
@@ -1522,7 +1751,6 @@ impl NativeClient {
     /// `imopenlines.crm.chat.user.add` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
     // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
-    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_chat_user_add_batch<'e>(
         &self,
@@ -1588,7 +1816,6 @@ impl NativeClient {
     /// `imopenlines.crm.chat.user.delete` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
     // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
-    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_chat_user_delete_batch<'e>(
         &self,
@@ -1645,6 +1872,7 @@ impl NativeClient {
 
     /// `imopenlines.crm.lead.create` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_lead_create_batch<'e>(
         &self,
@@ -1694,7 +1922,6 @@ impl NativeClient {
     /// `imopenlines.crm.message.add` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
     // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
-    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_crm_message_add_batch<'e>(
         &self,
@@ -1771,7 +1998,6 @@ impl NativeClient {
     /// `imopenlines.dialog.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
     // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
-    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_dialog_get_batch<'e>(
         &self,
@@ -1835,6 +2061,7 @@ impl NativeClient {
 
     /// `imopenlines.message.quick.save` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_message_quick_save_batch<'e>(
         &self,
@@ -1883,6 +2110,7 @@ impl NativeClient {
 
     /// `imopenlines.message.session.start` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_message_session_start_batch<'e>(
         &self,
@@ -1927,6 +2155,7 @@ impl NativeClient {
 
     /// `imopenlines.operator.another.finish` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_another_finish_batch<'e>(
         &self,
@@ -1965,6 +2194,7 @@ impl NativeClient {
 
     /// `imopenlines.operator.answer` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_answer_batch<'e>(
         &self,
@@ -2003,6 +2233,7 @@ impl NativeClient {
 
     /// `imopenlines.operator.finish` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_finish_batch<'e>(
         &self,
@@ -2037,6 +2268,7 @@ impl NativeClient {
 
     /// `imopenlines.operator.skip` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_skip_batch<'e>(
         &self,
@@ -2071,6 +2303,7 @@ impl NativeClient {
 
     /// `imopenlines.operator.spam` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_spam_batch<'e>(
         &self,
@@ -2118,7 +2351,6 @@ impl NativeClient {
     /// `imopenlines.operator.transfer` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
     // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
-    #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
     pub fn imopenlines_operator_transfer_batch<'e>(
         &self,
@@ -2172,6 +2404,7 @@ impl NativeClient {
 
     /// `imopenlines.revision.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_revision_get_batch<'e>(
         &self,
@@ -2212,6 +2445,7 @@ impl NativeClient {
 
     /// `imopenlines.session.head.vote` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_head_vote_batch<'e>(
         &self,
@@ -2271,6 +2505,7 @@ impl NativeClient {
 
     /// `imopenlines.session.history.get` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_history_get_batch<'e>(
         &self,
@@ -2318,6 +2553,7 @@ impl NativeClient {
 
     /// `imopenlines.session.intercept` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_intercept_batch<'e>(
         &self,
@@ -2352,6 +2588,7 @@ impl NativeClient {
 
     /// `imopenlines.session.join` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_join_batch<'e>(
         &self,
@@ -2391,6 +2628,7 @@ impl NativeClient {
 
     /// `imopenlines.session.mode.pin` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_pin_batch<'e>(
         &self,
@@ -2431,6 +2669,7 @@ impl NativeClient {
 
     /// `imopenlines.session.mode.pinAll` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_pin_all_batch<'e>(
         &self,
@@ -2463,6 +2702,7 @@ impl NativeClient {
 
     /// `imopenlines.session.mode.silent` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_silent_batch<'e>(
         &self,
@@ -2503,6 +2743,7 @@ impl NativeClient {
 
     /// `imopenlines.session.mode.unpinAll` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_mode_unpin_all_batch<'e>(
         &self,
@@ -2539,6 +2780,7 @@ impl NativeClient {
 
     /// `imopenlines.session.open` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_open_batch<'e>(
         &self,
@@ -2576,6 +2818,7 @@ impl NativeClient {
 
     /// `imopenlines.session.start` for `count` calls through `batch`, one column per parameter; the promise
     /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
     #[napi(catch_unwind)]
     pub fn imopenlines_session_start_batch<'e>(
         &self,

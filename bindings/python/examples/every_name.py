@@ -146,6 +146,10 @@ from b24kit import (
     SessionEvent,
     SessionState,
     read_event,
+    BotIdError,
+    BotMessageKind,
+    WrongAuthTypeError,
+    WrongChatError,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
@@ -154,7 +158,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     AccessDeniedKickError, EmptySessionIdError, EmptyVoteParamsError, OperatorWrongError,
     CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
     CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
-    UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError,
+    UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError, WrongChatError, BotIdError, WrongAuthTypeError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -239,6 +243,24 @@ def hand_over(client: Client, user_code: str) -> None:
         print(f"not transferred: {e.code}")
 
 
+def as_the_bot(client: Client, chat_id: int, bot_client_id: str) -> None:
+    """What a chat bot does with the dialog it answers: greet, then hand it to a person."""
+    try:
+        client.imopenlines_bot_session_message_send(chat_id, name=BotMessageKind.WELCOME)
+        client.imopenlines_bot_session_message_send(chat_id, name="DEFAULT", message="One moment, please.")
+        moved: bool = client.imopenlines_bot_session_transfer(chat_id, user_id=2, leave=True, client_id=bot_client_id).result
+        print(f"the bot handed chat {chat_id} over: {moved}")
+        client.imopenlines_bot_session_operator(chat_id)
+    except WrongChatError:
+        print("a person holds it already")
+    except BotIdError:
+        print("no chat bot of this application")
+    except WrongAuthTypeError:
+        print("not from a browser session")
+    finally:
+        client.imopenlines_bot_session_finish(chat_id, client_id=bot_client_id)
+
+
 def switch(client: Client, chat_id: int) -> None:
     answer: Response[bool] = client.imopenlines_session_mode_silent(chat_id, activate=True)
     print(f"on: {answer.result} in {describe(answer.time)}")
@@ -250,6 +272,7 @@ def switch(client: Client, chat_id: int) -> None:
     describe_crm_chats(client, 1205)
     describe_portal(client, chat_id)
     hand_over(client, dialog.entity_id or "")
+    as_the_bot(client, 2047, "emulatorbotclient1")
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

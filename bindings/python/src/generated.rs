@@ -4,6 +4,9 @@
 //! and for each method a function per way of calling it, which converts the arguments and hands
 //! the call to `dispatch`.
 
+// A call takes one argument per parameter its spec declares, however many that is.
+#![allow(clippy::too_many_arguments)]
+
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -2507,6 +2510,398 @@ fn event_to_python(py: Python<'_>, event: b24kit::PortalEvent) -> PyResult<Py<Py
     })
 }
 
+/// The parameters of one `imopenlines.bot.session.finish`, from its Python arguments.
+fn imopenlines_bot_session_finish_params(
+    chat_id: &Bound<'_, PyAny>,
+    client_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesBotSessionFinishParams> {
+    Ok(b24kit::ImopenlinesBotSessionFinishParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        client_id: args::optional_string(client_id, "client_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.bot.session.finish` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_bot_session_finish_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesBotSessionFinishParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesBotSessionFinishParams::new(args::integer(&chat_id, "chat_id")?);
+    if let Some(value) = call.get_item("client_id")? {
+        params.client_id = args::optional_string(&value, "client_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.bot.session.finish`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, client_id, /))]
+fn imopenlines_bot_session_finish(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    client_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_bot_session_finish_params(chat_id, client_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.finish` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, client_id, /))]
+fn imopenlines_bot_session_finish_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    client_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_bot_session_finish_params(chat_id, client_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.finish` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_finish_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "client_id"],
+        imopenlines_bot_session_finish_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.finish` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_finish_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "client_id"],
+        imopenlines_bot_session_finish_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.bot.session.message.send`, from its Python arguments.
+fn imopenlines_bot_session_message_send_params(
+    chat_id: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesBotSessionMessageSendParams> {
+    Ok(b24kit::ImopenlinesBotSessionMessageSendParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        name: args::optional_string(name, "name")?.map(Into::into),
+        message: args::optional_string(message, "message")?,
+    })
+}
+
+/// The parameters of one `imopenlines.bot.session.message.send` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_bot_session_message_send_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesBotSessionMessageSendParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesBotSessionMessageSendParams::new(args::integer(&chat_id, "chat_id")?);
+    if let Some(value) = call.get_item("name")? {
+        params.name = args::optional_string(&value, "name")?.map(Into::into);
+    }
+    if let Some(value) = call.get_item("message")? {
+        params.message = args::optional_string(&value, "message")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.bot.session.message.send`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, name, message, /))]
+fn imopenlines_bot_session_message_send(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_bot_session_message_send_params(chat_id, name, message)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.message.send` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, name, message, /))]
+fn imopenlines_bot_session_message_send_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyAny>,
+    message: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_bot_session_message_send_params(chat_id, name, message)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.message.send` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_message_send_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "name", "message"],
+        imopenlines_bot_session_message_send_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.message.send` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_message_send_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["chat_id", "name", "message"],
+        imopenlines_bot_session_message_send_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.bot.session.operator`, from its Python arguments.
+fn imopenlines_bot_session_operator_params(
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesBotSessionOperatorParams> {
+    Ok(b24kit::ImopenlinesBotSessionOperatorParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.bot.session.operator` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_bot_session_operator_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesBotSessionOperatorParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesBotSessionOperatorParams::new(args::integer(&chat_id, "chat_id")?);
+    Ok(params)
+}
+
+/// `imopenlines.bot.session.operator`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_bot_session_operator(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_bot_session_operator_params(chat_id)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.operator` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, /))]
+fn imopenlines_bot_session_operator_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_bot_session_operator_params(chat_id)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.operator` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_operator_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_bot_session_operator_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.operator` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_operator_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["chat_id"], imopenlines_bot_session_operator_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.bot.session.transfer`, from its Python arguments.
+fn imopenlines_bot_session_transfer_params(
+    chat_id: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    queue_id: &Bound<'_, PyAny>,
+    transfer_id: &Bound<'_, PyAny>,
+    leave: &Bound<'_, PyAny>,
+    client_id: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesBotSessionTransferParams> {
+    Ok(b24kit::ImopenlinesBotSessionTransferParams {
+        chat_id: args::integer(chat_id, "chat_id")?,
+        user_id: args::optional_integer(user_id, "user_id")?,
+        queue_id: args::optional_integer(queue_id, "queue_id")?,
+        transfer_id: args::optional_string(transfer_id, "transfer_id")?,
+        leave: args::flag(leave, "leave")?,
+        client_id: args::optional_string(client_id, "client_id")?,
+    })
+}
+
+/// The parameters of one `imopenlines.bot.session.transfer` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_bot_session_transfer_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesBotSessionTransferParams> {
+    let chat_id = args::required(call, "chat_id")?;
+    #[allow(unused_mut)]
+    let mut params =
+        b24kit::ImopenlinesBotSessionTransferParams::new(args::integer(&chat_id, "chat_id")?);
+    if let Some(value) = call.get_item("user_id")? {
+        params.user_id = args::optional_integer(&value, "user_id")?;
+    }
+    if let Some(value) = call.get_item("queue_id")? {
+        params.queue_id = args::optional_integer(&value, "queue_id")?;
+    }
+    if let Some(value) = call.get_item("transfer_id")? {
+        params.transfer_id = args::optional_string(&value, "transfer_id")?;
+    }
+    if let Some(value) = call.get_item("leave")? {
+        params.leave = args::flag(&value, "leave")?;
+    }
+    if let Some(value) = call.get_item("client_id")? {
+        params.client_id = args::optional_string(&value, "client_id")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.bot.session.transfer`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, user_id, queue_id, transfer_id, leave, client_id, /))]
+fn imopenlines_bot_session_transfer(
+    py: Python<'_>,
+    client: &NativeClient,
+    chat_id: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    queue_id: &Bound<'_, PyAny>,
+    transfer_id: &Bound<'_, PyAny>,
+    leave: &Bound<'_, PyAny>,
+    client_id: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_bot_session_transfer_params(
+        chat_id,
+        user_id,
+        queue_id,
+        transfer_id,
+        leave,
+        client_id,
+    )?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.transfer` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, chat_id, user_id, queue_id, transfer_id, leave, client_id, /))]
+fn imopenlines_bot_session_transfer_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    chat_id: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    queue_id: &Bound<'py, PyAny>,
+    transfer_id: &Bound<'py, PyAny>,
+    leave: &Bound<'py, PyAny>,
+    client_id: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_bot_session_transfer_params(
+        chat_id,
+        user_id,
+        queue_id,
+        transfer_id,
+        leave,
+        client_id,
+    )?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.transfer` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_transfer_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "chat_id",
+            "user_id",
+            "queue_id",
+            "transfer_id",
+            "leave",
+            "client_id",
+        ],
+        imopenlines_bot_session_transfer_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.bot.session.transfer` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_bot_session_transfer_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "chat_id",
+            "user_id",
+            "queue_id",
+            "transfer_id",
+            "leave",
+            "client_id",
+        ],
+        imopenlines_bot_session_transfer_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.config.path.get`, from its Python arguments.
 fn imopenlines_config_path_get_params() -> PyResult<b24kit::ImopenlinesConfigPathGetParams> {
     Ok(b24kit::ImopenlinesConfigPathGetParams {})
@@ -4849,6 +5244,52 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<OnOpenLineMessageUpdate>()?;
     m.add_class::<OnSessionFinish>()?;
     m.add_class::<OnSessionStart>()?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_finish, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_finish_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_finish_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_finish_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_message_send, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_message_send_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_message_send_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_message_send_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_operator, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_operator_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_operator_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_operator_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_bot_session_transfer, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_transfer_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_transfer_batch,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_bot_session_transfer_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_batch, &m)?)?;

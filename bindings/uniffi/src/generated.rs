@@ -8,6 +8,22 @@ use crate::client::Client;
 crate::errors::error_enum! {
     B24kitError;
     method: {
+        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin
+        ChatIdEmpty = "CHAT_ID_EMPTY",
+        /// `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer
+        BotId = "BOT_ID_ERROR",
+        /// `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer
+        WrongAuthType = "WRONG_AUTH_TYPE",
+        /// `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator
+        WrongChat = "WRONG_CHAT",
+        /// `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
+        UserIdEmpty = "USER_ID_EMPTY",
+        /// `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
+        QueueIdEmpty = "QUEUE_ID_EMPTY",
+        /// `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
+        TransferIdEmpty = "TRANSFER_ID_EMPTY",
+        /// `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept
+        OperatorWrong = "OPERATOR_WRONG",
         /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
         AccessDenied = "ACCESS_DENIED",
         /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
@@ -42,16 +58,6 @@ crate::errors::error_enum! {
         CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
-        /// `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin
-        ChatIdEmpty = "CHAT_ID_EMPTY",
-        /// `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.operator.transfer
-        UserIdEmpty = "USER_ID_EMPTY",
-        /// `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.operator.transfer
-        QueueIdEmpty = "QUEUE_ID_EMPTY",
-        /// `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.operator.transfer
-        TransferIdEmpty = "TRANSFER_ID_EMPTY",
-        /// `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.operator.transfer, imopenlines.session.intercept
-        OperatorWrong = "OPERATOR_WRONG",
         /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
         EmptySessionId = "EMPTY_SESSION_ID",
         /// `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
@@ -1384,6 +1390,130 @@ fn portal_event(event: b24kit::PortalEvent) -> Option<PortalEvent> {
 
 crate::incoming::incoming_exports!(B24kitError, PortalEvent, portal_event);
 
+/// A successful `imopenlines.bot.session.finish`: `true` when the dialog has ended. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionFinishResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.bot.session.finish` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionFinishCall {
+    pub chat_id: i64,
+    #[uniffi(default = None)]
+    pub client_id: Option<String>,
+}
+
+/// The outcome of one `imopenlines.bot.session.finish` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesBotSessionFinishOutcome {
+    Success {
+        response: ImopenlinesBotSessionFinishResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.bot.session.message.send`: `true` when the call was accepted. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionMessageSendResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.bot.session.message.send` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionMessageSendCall {
+    pub chat_id: i64,
+    #[uniffi(default = None)]
+    pub name: Option<BotMessageKind>,
+    #[uniffi(default = None)]
+    pub message: Option<String>,
+}
+
+/// The outcome of one `imopenlines.bot.session.message.send` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesBotSessionMessageSendOutcome {
+    Success {
+        response: ImopenlinesBotSessionMessageSendResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.bot.session.operator`: `true` when the dialog waits for an operator. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionOperatorResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.bot.session.operator` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionOperatorCall {
+    pub chat_id: i64,
+}
+
+/// The outcome of one `imopenlines.bot.session.operator` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesBotSessionOperatorOutcome {
+    Success {
+        response: ImopenlinesBotSessionOperatorResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.bot.session.transfer`: `true` when the dialog has been transferred. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionTransferResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.bot.session.transfer` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesBotSessionTransferCall {
+    pub chat_id: i64,
+    #[uniffi(default = None)]
+    pub user_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub queue_id: Option<i64>,
+    #[uniffi(default = None)]
+    pub transfer_id: Option<String>,
+    #[uniffi(default = false)]
+    pub leave: bool,
+    #[uniffi(default = None)]
+    pub client_id: Option<String>,
+}
+
+/// The outcome of one `imopenlines.bot.session.transfer` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesBotSessionTransferOutcome {
+    Success {
+        response: ImopenlinesBotSessionTransferResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigPathGetResponse {
@@ -2147,6 +2277,29 @@ pub enum ImopenlinesSessionStartOutcome {
     },
 }
 
+/// The automatic messages a chat bot sends into an open-line dialog.
+///
+/// `Other` carries a value this version does not name; it is sent as given.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum BotMessageKind {
+    /// `WELCOME`: The welcome message of the line's settings; `MESSAGE` is ignored.
+    Welcome,
+    /// `DEFAULT`: The text given in `MESSAGE`.
+    Default,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<BotMessageKind> for b24kit::BotMessageKind {
+    fn from(value: BotMessageKind) -> Self {
+        match value {
+            BotMessageKind::Welcome => Self::Welcome,
+            BotMessageKind::Default => Self::Default,
+            BotMessageKind::Other { value } => Self::from(value),
+        }
+    }
+}
+
 /// The kinds of CRM record an open-line chat can be bound to.
 ///
 /// `Other` carries a value this version does not name; it is sent as given.
@@ -2178,6 +2331,239 @@ impl From<CrmEntityType> for b24kit::CrmEntityType {
 
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
+    /// End an open-line dialog in the name of the application's chat bot.
+    ///
+    /// The application's chat bot closes the dialog's current session. Only an application that
+    /// registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. Closing a session
+    /// raises `OnSessionFinish`, so a repeated call is not retried.
+    ///
+    /// Calls `imopenlines.bot.session.finish` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(client_id = None))]
+    pub async fn imopenlines_bot_session_finish(
+        &self,
+        chat_id: i64,
+        client_id: Option<String>,
+    ) -> Result<ImopenlinesBotSessionFinishResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionFinishParams {
+                chat_id,
+                client_id,
+            })
+            .await?;
+        Ok(ImopenlinesBotSessionFinishResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.bot.session.finish` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_bot_session_finish_batch(
+        &self,
+        calls: Vec<ImopenlinesBotSessionFinishCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesBotSessionFinishOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesBotSessionFinishParams {
+                chat_id: call.chat_id,
+                client_id: call.client_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesBotSessionFinishOutcome::Success {
+                    response: ImopenlinesBotSessionFinishResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesBotSessionFinishOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Send an automatic message from the application's chat bot into an open-line dialog.
+    ///
+    /// The application's chat bot posts either the line's welcome message or a text of the caller's
+    /// into the dialog. The answer says the call was accepted, not that a message was added (an
+    /// empty text adds none). Each call may post again, so it is not retried.
+    ///
+    /// Calls `imopenlines.bot.session.message.send` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(name = None, message = None))]
+    pub async fn imopenlines_bot_session_message_send(
+        &self,
+        chat_id: i64,
+        name: Option<BotMessageKind>,
+        message: Option<String>,
+    ) -> Result<ImopenlinesBotSessionMessageSendResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionMessageSendParams {
+                chat_id,
+                name: name.map(Into::into),
+                message,
+            })
+            .await?;
+        Ok(ImopenlinesBotSessionMessageSendResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.bot.session.message.send` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_bot_session_message_send_batch(
+        &self,
+        calls: Vec<ImopenlinesBotSessionMessageSendCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesBotSessionMessageSendOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesBotSessionMessageSendParams {
+                chat_id: call.chat_id,
+                name: call.name.map(Into::into),
+                message: call.message,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesBotSessionMessageSendOutcome::Success {
+                    response: ImopenlinesBotSessionMessageSendResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesBotSessionMessageSendOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Hand an open-line dialog from its chat bot to a free operator.
+    ///
+    /// A chat bot that has been answering a client passes the dialog on to the line's queue, where
+    /// a free operator takes it. Once an operator has it the bot no longer does, so a repeated call
+    /// fails and is not retried.
+    ///
+    /// Calls `imopenlines.bot.session.operator` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_bot_session_operator(
+        &self,
+        chat_id: i64,
+    ) -> Result<ImopenlinesBotSessionOperatorResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionOperatorParams { chat_id })
+            .await?;
+        Ok(ImopenlinesBotSessionOperatorResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.bot.session.operator` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_bot_session_operator_batch(
+        &self,
+        calls: Vec<ImopenlinesBotSessionOperatorCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesBotSessionOperatorOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesBotSessionOperatorParams {
+                chat_id: call.chat_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesBotSessionOperatorOutcome::Success {
+                    response: ImopenlinesBotSessionOperatorResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesBotSessionOperatorOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Hand an open-line dialog from the application's chat bot to an operator or a line.
+    ///
+    /// The application's chat bot passes the dialog to an operator or to a line's queue. Only an
+    /// application that registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`.
+    /// A repeated call may hand the dialog on again, so it is not retried.
+    ///
+    /// Calls `imopenlines.bot.session.transfer` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(user_id = None, queue_id = None, transfer_id = None, leave = false, client_id = None))]
+    pub async fn imopenlines_bot_session_transfer(
+        &self,
+        chat_id: i64,
+        user_id: Option<i64>,
+        queue_id: Option<i64>,
+        transfer_id: Option<String>,
+        leave: bool,
+        client_id: Option<String>,
+    ) -> Result<ImopenlinesBotSessionTransferResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionTransferParams {
+                chat_id,
+                user_id,
+                queue_id,
+                transfer_id,
+                leave,
+                client_id,
+            })
+            .await?;
+        Ok(ImopenlinesBotSessionTransferResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.bot.session.transfer` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_bot_session_transfer_batch(
+        &self,
+        calls: Vec<ImopenlinesBotSessionTransferCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesBotSessionTransferOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| b24kit::ImopenlinesBotSessionTransferParams {
+                chat_id: call.chat_id,
+                user_id: call.user_id,
+                queue_id: call.queue_id,
+                transfer_id: call.transfer_id,
+                leave: call.leave,
+                client_id: call.client_id,
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesBotSessionTransferOutcome::Success {
+                    response: ImopenlinesBotSessionTransferResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesBotSessionTransferOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Where the portal's public open-line pages live.
     ///
     /// Returns the portal's base address and the path of its public contact-centre page, from which

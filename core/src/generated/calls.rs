@@ -10,6 +10,82 @@ use crate::{blocking, Client, Error, Response};
 
 /// The `imopenlines` methods on the async [`Client`].
 pub trait Imopenlines {
+    /// Calls `imopenlines.bot.session.finish`: End an open-line dialog in the name of the application's chat bot.
+    ///
+    /// The application's chat bot closes the dialog's current session. Only an application that
+    /// registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. Closing a session
+    /// raises `OnSessionFinish`, so a repeated call is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog has ended. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesBotSessionFinishError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_bot_session_finish(
+        &self,
+        params: ImopenlinesBotSessionFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.bot.session.message.send`: Send an automatic message from the application's chat bot into an open-line dialog.
+    ///
+    /// The application's chat bot posts either the line's welcome message or a text of the caller's
+    /// into the dialog. The answer says the call was accepted, not that a message was added (an
+    /// empty text adds none). Each call may post again, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the call was accepted. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesBotSessionMessageSendError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_bot_session_message_send(
+        &self,
+        params: ImopenlinesBotSessionMessageSendParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.bot.session.operator`: Hand an open-line dialog from its chat bot to a free operator.
+    ///
+    /// A chat bot that has been answering a client passes the dialog on to the line's queue, where
+    /// a free operator takes it. Once an operator has it the bot no longer does, so a repeated call
+    /// fails and is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog waits for an operator. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesBotSessionOperatorError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_bot_session_operator(
+        &self,
+        params: ImopenlinesBotSessionOperatorParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.bot.session.transfer`: Hand an open-line dialog from the application's chat bot to an operator or a line.
+    ///
+    /// The application's chat bot passes the dialog to an operator or to a line's queue. Only an
+    /// application that registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`.
+    /// A repeated call may hand the dialog on again, so it is not retried.
+    ///
+    /// The answer's `result`: `true` when the dialog has been transferred. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesBotSessionTransferError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_bot_session_transfer(
+        &self,
+        params: ImopenlinesBotSessionTransferParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.config.path.get`: Where the portal's public open-line pages live.
     ///
     /// Returns the portal's base address and the path of its public contact-centre page, from which
@@ -507,6 +583,34 @@ pub trait Imopenlines {
 }
 
 impl Imopenlines for Client {
+    fn imopenlines_bot_session_finish(
+        &self,
+        params: ImopenlinesBotSessionFinishParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_message_send(
+        &self,
+        params: ImopenlinesBotSessionMessageSendParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_operator(
+        &self,
+        params: ImopenlinesBotSessionOperatorParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_transfer(
+        &self,
+        params: ImopenlinesBotSessionTransferParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,
@@ -700,6 +804,38 @@ impl Imopenlines for Client {
 
 /// The `imopenlines` methods on the [`blocking::Client`]: each waits for the answer.
 pub trait BlockingImopenlines {
+    /// Calls `imopenlines.bot.session.finish` and waits for the answer: End an open-line dialog in the name of the application's chat bot.
+    ///
+    /// See [`Imopenlines::imopenlines_bot_session_finish`] for the parameters, result and errors.
+    fn imopenlines_bot_session_finish(
+        &self,
+        params: ImopenlinesBotSessionFinishParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.bot.session.message.send` and waits for the answer: Send an automatic message from the application's chat bot into an open-line dialog.
+    ///
+    /// See [`Imopenlines::imopenlines_bot_session_message_send`] for the parameters, result and errors.
+    fn imopenlines_bot_session_message_send(
+        &self,
+        params: ImopenlinesBotSessionMessageSendParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.bot.session.operator` and waits for the answer: Hand an open-line dialog from its chat bot to a free operator.
+    ///
+    /// See [`Imopenlines::imopenlines_bot_session_operator`] for the parameters, result and errors.
+    fn imopenlines_bot_session_operator(
+        &self,
+        params: ImopenlinesBotSessionOperatorParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.bot.session.transfer` and waits for the answer: Hand an open-line dialog from the application's chat bot to an operator or a line.
+    ///
+    /// See [`Imopenlines::imopenlines_bot_session_transfer`] for the parameters, result and errors.
+    fn imopenlines_bot_session_transfer(
+        &self,
+        params: ImopenlinesBotSessionTransferParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.config.path.get` and waits for the answer: Where the portal's public open-line pages live.
     ///
     /// See [`Imopenlines::imopenlines_config_path_get`] for the parameters, result and errors.
@@ -918,6 +1054,34 @@ pub trait BlockingImopenlines {
 }
 
 impl BlockingImopenlines for blocking::Client {
+    fn imopenlines_bot_session_finish(
+        &self,
+        params: ImopenlinesBotSessionFinishParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_message_send(
+        &self,
+        params: ImopenlinesBotSessionMessageSendParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_operator(
+        &self,
+        params: ImopenlinesBotSessionOperatorParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_bot_session_transfer(
+        &self,
+        params: ImopenlinesBotSessionTransferParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,

@@ -32,6 +32,34 @@ impl Catalog for Spec {
 /// What each spec says about its method, for calls that name it at run time.
 const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
     (
+        "imopenlines.bot.session.finish",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesBotSessionFinishParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.bot.session.message.send",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesBotSessionMessageSendParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.bot.session.operator",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesBotSessionOperatorParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.bot.session.transfer",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesBotSessionTransferParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.config.path.get",
         MethodFacts {
             idempotent: true,
@@ -226,6 +254,46 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
 /// JavaScript, Kotlin and Swift give it.
 pub const PARAMETERS: &[ParameterNames] = &[
     ParameterNames {
+        wire: "CHAT_ID",
+        snake: "chat_id",
+        camel: "chatId",
+    },
+    ParameterNames {
+        wire: "CLIENT_ID",
+        snake: "client_id",
+        camel: "clientId",
+    },
+    ParameterNames {
+        wire: "NAME",
+        snake: "name",
+        camel: "name",
+    },
+    ParameterNames {
+        wire: "MESSAGE",
+        snake: "message",
+        camel: "message",
+    },
+    ParameterNames {
+        wire: "USER_ID",
+        snake: "user_id",
+        camel: "userId",
+    },
+    ParameterNames {
+        wire: "QUEUE_ID",
+        snake: "queue_id",
+        camel: "queueId",
+    },
+    ParameterNames {
+        wire: "TRANSFER_ID",
+        snake: "transfer_id",
+        camel: "transferId",
+    },
+    ParameterNames {
+        wire: "LEAVE",
+        snake: "leave",
+        camel: "leave",
+    },
+    ParameterNames {
         wire: "CRM_ENTITY_TYPE",
         snake: "crm_entity_type",
         camel: "crmEntityType",
@@ -239,21 +307,6 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "ACTIVE_ONLY",
         snake: "active_only",
         camel: "activeOnly",
-    },
-    ParameterNames {
-        wire: "USER_ID",
-        snake: "user_id",
-        camel: "userId",
-    },
-    ParameterNames {
-        wire: "CHAT_ID",
-        snake: "chat_id",
-        camel: "chatId",
-    },
-    ParameterNames {
-        wire: "MESSAGE",
-        snake: "message",
-        camel: "message",
     },
     ParameterNames {
         wire: "DIALOG_ID",
@@ -274,16 +327,6 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "MESSAGE_ID",
         snake: "message_id",
         camel: "messageId",
-    },
-    ParameterNames {
-        wire: "TRANSFER_ID",
-        snake: "transfer_id",
-        camel: "transferId",
-    },
-    ParameterNames {
-        wire: "QUEUE_ID",
-        snake: "queue_id",
-        camel: "queueId",
     },
     ParameterNames {
         wire: "RATING",

@@ -9,6 +9,14 @@ use super::methods::*;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MethodError {
+    /// An error of `imopenlines.bot.session.finish`.
+    ImopenlinesBotSessionFinish(ImopenlinesBotSessionFinishError),
+    /// An error of `imopenlines.bot.session.message.send`.
+    ImopenlinesBotSessionMessageSend(ImopenlinesBotSessionMessageSendError),
+    /// An error of `imopenlines.bot.session.operator`.
+    ImopenlinesBotSessionOperator(ImopenlinesBotSessionOperatorError),
+    /// An error of `imopenlines.bot.session.transfer`.
+    ImopenlinesBotSessionTransfer(ImopenlinesBotSessionTransferError),
     /// An error of `imopenlines.config.path.get`.
     ImopenlinesConfigPathGet(ImopenlinesConfigPathGetError),
     /// An error of `imopenlines.crm.chat.get`.
@@ -69,6 +77,10 @@ impl MethodError {
     /// The dotted name of the method that failed.
     pub fn method(self) -> &'static str {
         match self {
+            Self::ImopenlinesBotSessionFinish(_) => "imopenlines.bot.session.finish",
+            Self::ImopenlinesBotSessionMessageSend(_) => "imopenlines.bot.session.message.send",
+            Self::ImopenlinesBotSessionOperator(_) => "imopenlines.bot.session.operator",
+            Self::ImopenlinesBotSessionTransfer(_) => "imopenlines.bot.session.transfer",
             Self::ImopenlinesConfigPathGet(_) => "imopenlines.config.path.get",
             Self::ImopenlinesCrmChatGet(_) => "imopenlines.crm.chat.get",
             Self::ImopenlinesCrmChatGetLastId(_) => "imopenlines.crm.chat.getLastId",
@@ -102,6 +114,10 @@ impl MethodError {
     /// The Bitrix24 `error` code, as documented.
     pub fn code(self) -> &'static str {
         match self {
+            Self::ImopenlinesBotSessionFinish(e) => e.code(),
+            Self::ImopenlinesBotSessionMessageSend(e) => e.code(),
+            Self::ImopenlinesBotSessionOperator(e) => e.code(),
+            Self::ImopenlinesBotSessionTransfer(e) => e.code(),
             Self::ImopenlinesConfigPathGet(e) => e.code(),
             Self::ImopenlinesCrmChatGet(e) => e.code(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.code(),
@@ -135,6 +151,10 @@ impl MethodError {
     /// The documented HTTP status.
     pub fn status(self) -> u16 {
         match self {
+            Self::ImopenlinesBotSessionFinish(e) => e.status(),
+            Self::ImopenlinesBotSessionMessageSend(e) => e.status(),
+            Self::ImopenlinesBotSessionOperator(e) => e.status(),
+            Self::ImopenlinesBotSessionTransfer(e) => e.status(),
             Self::ImopenlinesConfigPathGet(e) => e.status(),
             Self::ImopenlinesCrmChatGet(e) => e.status(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.status(),
@@ -168,6 +188,10 @@ impl MethodError {
     /// What the error means, from the documentation.
     pub fn meaning(self) -> &'static str {
         match self {
+            Self::ImopenlinesBotSessionFinish(e) => e.meaning(),
+            Self::ImopenlinesBotSessionMessageSend(e) => e.meaning(),
+            Self::ImopenlinesBotSessionOperator(e) => e.meaning(),
+            Self::ImopenlinesBotSessionTransfer(e) => e.meaning(),
             Self::ImopenlinesConfigPathGet(e) => e.meaning(),
             Self::ImopenlinesCrmChatGet(e) => e.meaning(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.meaning(),

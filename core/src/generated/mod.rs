@@ -14,6 +14,10 @@ pub mod time;
 
 /// Dotted names of every method generated from the specs, in spec order.
 pub const METHOD_NAMES: &[&str] = &[
+    "imopenlines.bot.session.finish",
+    "imopenlines.bot.session.message.send",
+    "imopenlines.bot.session.operator",
+    "imopenlines.bot.session.transfer",
     "imopenlines.config.path.get",
     "imopenlines.crm.chat.get",
     "imopenlines.crm.chat.getLastId",

@@ -341,7 +341,15 @@ mod tests {
         let Value::Object(params) = params else {
             panic!()
         };
-        contact_list(&mut state, &Caller { user_id: 1 }, &params).unwrap()
+        contact_list(
+            &mut state,
+            &Caller {
+                user_id: 1,
+                app: None,
+            },
+            &params,
+        )
+        .unwrap()
     }
 
     fn ids(answer: &Answer) -> Vec<u64> {

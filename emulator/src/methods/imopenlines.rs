@@ -6,7 +6,7 @@ use serde_json::{json, Map, Value};
 use super::{php_intval, php_truthy, upper_keys, Caller, MethodFailure};
 use crate::state::{Chat, PortalState, SessionStatus, EMPLOYEES};
 
-const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
+pub(super) const fn failure(code: &'static str, description: &'static str) -> MethodFailure {
     MethodFailure {
         status: 400,
         code,
@@ -15,7 +15,7 @@ const fn failure(code: &'static str, description: &'static str) -> MethodFailure
 }
 
 const CHAT_ID: MethodFailure = failure("CHAT_ID", "Chat ID is invalid.");
-const CHAT_ID_EMPTY: MethodFailure = failure("CHAT_ID_EMPTY", "Chat ID can't be empty");
+pub(super) const CHAT_ID_EMPTY: MethodFailure = failure("CHAT_ID_EMPTY", "Chat ID can't be empty");
 const USER_ID: MethodFailure = failure("USER_ID", "User ID is invalid.");
 const CHAT_TYPE: MethodFailure = failure("CHAT_TYPE", "This chat is not Open Channel");
 const ACCESS_DENIED: MethodFailure = failure(
@@ -38,7 +38,7 @@ const USER_NOT_OPERATOR: MethodFailure = failure(
     "ERROR_USER_NOT_OPERATOR",
     "Attempt to save a CRM object by a user who is not an operator",
 );
-const OPERATOR_WRONG: MethodFailure =
+pub(super) const OPERATOR_WRONG: MethodFailure =
     failure("OPERATOR_WRONG", "You can not redirect to this operator");
 const EMPTY_SESSION_ID: MethodFailure = failure("EMPTY_SESSION_ID", "Session ID can't be empty");
 const EMPTY_VOTE_PARAMS: MethodFailure = failure(
@@ -49,9 +49,10 @@ const OPEN_DENIED: MethodFailure = failure(
     "ACCESS_DENIED",
     "You cannot open this conversation because you do not have sufficient permissions",
 );
-const USER_ID_EMPTY: MethodFailure = failure("USER_ID_EMPTY", "User ID can't be empty");
-const QUEUE_ID_EMPTY: MethodFailure = failure("QUEUE_ID_EMPTY", "QUEUE ID can't be empty");
-const TRANSFER_ID_EMPTY: MethodFailure =
+pub(super) const USER_ID_EMPTY: MethodFailure = failure("USER_ID_EMPTY", "User ID can't be empty");
+pub(super) const QUEUE_ID_EMPTY: MethodFailure =
+    failure("QUEUE_ID_EMPTY", "QUEUE ID can't be empty");
+pub(super) const TRANSFER_ID_EMPTY: MethodFailure =
     failure("TRANSFER_ID_EMPTY", "Queue ID or User ID can't be empty");
 const CANT_SAVE_QUICK_ANSWER: MethodFailure =
     failure("CANT_SAVE_QUICK_ANSWER", "Error saving quick answer");
@@ -587,55 +588,67 @@ pub(crate) fn session_open(
     Ok(json!({"chatId": chat.id}))
 }
 
-/// Where `imopenlines.operator.transfer` sends a dialog.
-enum Target {
+/// Where a transfer sends a dialog.
+pub(super) enum Target {
     Operator(i64),
     Line(i64),
 }
 
-/// `imopenlines.operator.transfer`: to an operator (`USER_ID`, or a number in `TRANSFER_ID`) or
-/// to a line's queue (`QUEUE_ID`, or `queue<id>`); the session waits for them. The target must be
-/// another of the portal's operators, or a line the portal has; the caller must have access to
-/// the dialog.
-pub(crate) fn operator_transfer(
-    state: &mut PortalState,
-    caller: &Caller,
+/// Where a transfer sends the dialog: the first of `order` among `TRANSFER_ID` (an operator's id,
+/// or `queue<id>`; skipped when PHP reads it as false), `USER_ID` and `QUEUE_ID` that is given.
+pub(super) fn transfer_target(
     params: &Map<String, Value>,
-) -> Result<Value, MethodFailure> {
-    let chat_id = php_intval(params.get("CHAT_ID"));
-    if chat_id <= 0 {
-        return Err(CHAT_ID_EMPTY);
-    }
-    let target = match (
-        params.get("TRANSFER_ID"),
-        params.get("USER_ID"),
-        params.get("QUEUE_ID"),
-    ) {
-        (Some(transfer), _, _) if php_truthy(Some(transfer)) => {
-            let text = match transfer {
-                Value::String(s) => s.trim().to_string(),
-                other => other.to_string(),
-            };
-            match text.strip_prefix("queue") {
-                Some(queue) => Target::Line(queue.parse().map_err(|_| QUEUE_ID_EMPTY)?),
-                None => Target::Operator(text.parse().map_err(|_| USER_ID_EMPTY)?),
+    order: [&str; 3],
+) -> Result<Target, MethodFailure> {
+    for name in order {
+        let Some(value) = params.get(name) else {
+            continue;
+        };
+        match name {
+            "TRANSFER_ID" if php_truthy(Some(value)) => {
+                let text = match value {
+                    Value::String(s) => s.trim().to_string(),
+                    other => other.to_string(),
+                };
+                return match text.strip_prefix("queue") {
+                    Some(queue) => queue.parse().map(Target::Line).map_err(|_| QUEUE_ID_EMPTY),
+                    None => text
+                        .parse()
+                        .map(Target::Operator)
+                        .map_err(|_| USER_ID_EMPTY),
+                };
+            }
+            "TRANSFER_ID" => {}
+            "USER_ID" => {
+                return match php_intval(Some(value)) {
+                    id if id > 0 => Ok(Target::Operator(id)),
+                    _ => Err(USER_ID_EMPTY),
+                }
+            }
+            _ => {
+                return match php_intval(Some(value)) {
+                    id if id > 0 => Ok(Target::Line(id)),
+                    _ => Err(QUEUE_ID_EMPTY),
+                }
             }
         }
-        (_, Some(user), _) => match php_intval(Some(user)) {
-            id if id > 0 => Target::Operator(id),
-            _ => return Err(USER_ID_EMPTY),
-        },
-        (_, _, Some(queue)) => match php_intval(Some(queue)) {
-            id if id > 0 => Target::Line(id),
-            _ => return Err(QUEUE_ID_EMPTY),
-        },
-        _ => return Err(TRANSFER_ID_EMPTY),
-    };
+    }
+    Err(TRANSFER_ID_EMPTY)
+}
+
+/// Hands the open-line chat to `target` (another of the portal's operators, or a line the portal
+/// has), if `allowed` says the chat may be handed over; the session then waits for them.
+pub(super) fn hand_over(
+    state: &mut PortalState,
+    chat_id: i64,
+    target: Target,
+    allowed: impl Fn(&Chat) -> bool,
+) -> Result<&mut Chat, MethodFailure> {
     let lines: Vec<i64> = state.chats.iter().filter_map(line_of).collect();
     let chat = state
         .chat_mut(chat_id)
         .filter(|c| c.entity_type == "LINES")
-        .filter(|c| c.may_open(caller.user_id))
+        .filter(|c| allowed(c))
         .ok_or(OPERATOR_WRONG)?;
     match target {
         Target::Operator(user) if EMPLOYEES.contains(&user) && user != chat.operator => {
@@ -645,6 +658,22 @@ pub(crate) fn operator_transfer(
         _ => return Err(OPERATOR_WRONG),
     }
     chat.status = SessionStatus::Waiting;
+    Ok(chat)
+}
+
+/// `imopenlines.operator.transfer`: to an operator (`USER_ID`, or a number in `TRANSFER_ID`) or
+/// to a line's queue (`QUEUE_ID`, or `queue<id>`); the caller must have access to the dialog.
+pub(crate) fn operator_transfer(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+) -> Result<Value, MethodFailure> {
+    let chat_id = php_intval(params.get("CHAT_ID"));
+    if chat_id <= 0 {
+        return Err(CHAT_ID_EMPTY);
+    }
+    let target = transfer_target(params, ["TRANSFER_ID", "USER_ID", "QUEUE_ID"])?;
+    hand_over(state, chat_id, target, |c| c.may_open(caller.user_id))?;
     Ok(Value::Bool(true))
 }
 

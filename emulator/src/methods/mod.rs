@@ -1,5 +1,6 @@
 //! The REST methods the emulator implements, each with the portal's own checks and messages.
 
+mod bots;
 mod crm;
 mod crm_chat;
 mod events;
@@ -14,6 +15,8 @@ use crate::state::PortalState;
 pub(crate) struct Caller {
     /// 0 when the credential has no user.
     pub user_id: i64,
+    /// The application of an OAuth token (its `client_id`); `None` for webhooks.
+    pub app: Option<String>,
 }
 
 /// A method's refusal: the status, code and description the portal sends.
@@ -74,6 +77,32 @@ pub(crate) const METHODS: &[MethodDef] = &[
         scope: "",
         handler: events::get,
         errors: &[],
+    },
+    MethodDef {
+        name: "imopenlines.bot.session.operator",
+        scope: "imopenlines",
+        handler: |state, caller, params| bots::operator(state, caller, params).map(Answer::from),
+        errors: bots::OPERATOR_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.bot.session.finish",
+        scope: "imopenlines",
+        handler: |state, caller, params| bots::finish(state, caller, params).map(Answer::from),
+        errors: bots::FINISH_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.bot.session.message.send",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            bots::message_send(state, caller, params).map(Answer::from)
+        },
+        errors: bots::MESSAGE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.bot.session.transfer",
+        scope: "imopenlines",
+        handler: |state, caller, params| bots::transfer(state, caller, params).map(Answer::from),
+        errors: bots::TRANSFER_ERRORS,
     },
     MethodDef {
         name: "imopenlines.session.mode.silent",

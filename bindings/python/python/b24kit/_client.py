@@ -22,7 +22,23 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
+
+
+class BotMessageKind(str, enum.Enum):
+    """The automatic messages a chat bot sends into an open-line dialog.
+
+    A parameter of this type also takes any other string, sent as given.
+    """
+
+    WELCOME = "WELCOME"
+    """The welcome message of the line's settings; `MESSAGE` is ignored."""
+
+    DEFAULT = "DEFAULT"
+    """The text given in `MESSAGE`."""
+
+    def __str__(self) -> str:
+        return str(self.value)
 
 
 class CrmEntityType(str, enum.Enum):
@@ -55,6 +71,195 @@ class Client(SyncClientBase):
     """
 
     __slots__ = ()
+
+    def imopenlines_bot_session_finish(self, chat_id: int, *, client_id: Optional[str] = None) -> Response[bool]:
+        """End an open-line dialog in the name of the application's chat bot.
+
+        The application's chat bot closes the dialog's current session. Only an application that
+        registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`. Closing a session
+        raises `OnSessionFinish`, so a repeated call is not retried.
+
+        Calls ``imopenlines.bot.session.finish`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-finish.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            client_id: ``CLIENT_ID``. The chat bot, for webhooks only: the `CLIENT_ID` it was registered with
+                (`imbot.register`) or its `botToken` (`imbot.v2.Bot.register`).
+
+        Returns:
+            ``result`` (`true` when the dialog has ended.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``BotIdError``, ``WrongAuthTypeError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_bot_session_finish(self._native, chat_id, client_id)
+
+    def imopenlines_bot_session_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.bot.session.finish`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``client_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_bot_session_finish_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_bot_session_message_send(self, chat_id: int, *, name: Optional[Union[BotMessageKind, str]] = None, message: Optional[str] = None) -> Response[bool]:
+        """Send an automatic message from the application's chat bot into an open-line dialog.
+
+        The application's chat bot posts either the line's welcome message or a text of the caller's
+        into the dialog. The answer says the call was accepted, not that a message was added (an
+        empty text adds none). Each call may post again, so it is not retried.
+
+        Calls ``imopenlines.bot.session.message.send`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-message-send.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            name: ``NAME``. Which message to send; the portal decides when it is not given.
+            message: ``MESSAGE``. The text, with `NAME` `DEFAULT`; empty when not given, and then nothing is posted.
+
+        Returns:
+            ``result`` (`true` when the call was accepted.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``WrongAuthTypeError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_bot_session_message_send(self._native, chat_id, name, message)
+
+    def imopenlines_bot_session_message_send_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.bot.session.message.send`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``name``, ``message``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_bot_session_message_send_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_bot_session_operator(self, chat_id: int) -> Response[bool]:
+        """Hand an open-line dialog from its chat bot to a free operator.
+
+        A chat bot that has been answering a client passes the dialog on to the line's queue, where
+        a free operator takes it. Once an operator has it the bot no longer does, so a repeated call
+        fails and is not retried.
+
+        Calls ``imopenlines.bot.session.operator`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-operator.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+
+        Returns:
+            ``result`` (`true` when the dialog waits for an operator.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``WrongChatError``, ``WrongAuthTypeError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_bot_session_operator(self._native, chat_id)
+
+    def imopenlines_bot_session_operator_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.bot.session.operator`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_bot_session_operator_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_bot_session_transfer(self, chat_id: int, *, user_id: Optional[int] = None, queue_id: Optional[int] = None, transfer_id: Optional[str] = None, leave: bool = False, client_id: Optional[str] = None) -> Response[bool]:
+        """Hand an open-line dialog from the application's chat bot to an operator or a line.
+
+        The application's chat bot passes the dialog to an operator or to a line's queue. Only an
+        application that registered a chat bot may call it; a webhook names the bot by `CLIENT_ID`.
+        A repeated call may hand the dialog on again, so it is not retried.
+
+        Calls ``imopenlines.bot.session.transfer`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/chat-bots/imopenlines-bot-session-transfer.html).
+
+        Args:
+            chat_id: ``CHAT_ID``. Identifier of the open-line chat; `imopenlines.session.open` and
+                `imopenlines.dialog.get` return it.
+            user_id: ``USER_ID``. The operator the dialog goes to (`user.get` finds employees).
+            queue_id: ``QUEUE_ID``. The line whose queue the dialog goes to (its `ID` in `imopenlines.config.list.get`).
+            transfer_id: ``TRANSFER_ID``. Where the dialog goes, an operator's user id (`5`) or a line's queue (`queue3`).
+            leave: ``LEAVE``. Whether the bot leaves the chat at once (`Y`) or stays until the transfer is
+                confirmed (`N`).
+            client_id: ``CLIENT_ID``. The chat bot, for webhooks only: the `CLIENT_ID` it was registered with
+                (`imbot.register`) or its `botToken` (`imbot.v2.Bot.register`).
+
+        Returns:
+            ``result`` (`true` when the dialog has been transferred.) and the answer's ``time``.
+
+        Exactly one of ``chat_id``, ``user_id``, ``queue_id``, ``transfer_id``, ``leave``, ``client_id`` must be given.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ChatIdEmptyError``, ``UserIdEmptyError``, ``QueueIdEmptyError``, ``TransferIdEmptyError``, ``BotIdError``, ``OperatorWrongError``, ``WrongAuthTypeError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_bot_session_transfer(self._native, chat_id, user_id, queue_id, transfer_id, leave, client_id)
+
+    def imopenlines_bot_session_transfer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.bot.session.transfer`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``chat_id``, ``user_id``, ``queue_id``, ``transfer_id``, ``leave``, ``client_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_bot_session_transfer_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.
@@ -1255,6 +1460,50 @@ class AsyncClient(AsyncClientBase):
     """
 
     __slots__ = ()
+
+    async def imopenlines_bot_session_finish(self, chat_id: int, *, client_id: Optional[str] = None) -> Response[bool]:
+        """End an open-line dialog in the name of the application's chat bot.
+
+        The asyncio form of :meth:`Client.imopenlines_bot_session_finish`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_bot_session_finish_async(self._native, chat_id, client_id)
+
+    async def imopenlines_bot_session_finish_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_bot_session_finish_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_bot_session_finish_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_bot_session_message_send(self, chat_id: int, *, name: Optional[Union[BotMessageKind, str]] = None, message: Optional[str] = None) -> Response[bool]:
+        """Send an automatic message from the application's chat bot into an open-line dialog.
+
+        The asyncio form of :meth:`Client.imopenlines_bot_session_message_send`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_bot_session_message_send_async(self._native, chat_id, name, message)
+
+    async def imopenlines_bot_session_message_send_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_bot_session_message_send_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_bot_session_message_send_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_bot_session_operator(self, chat_id: int) -> Response[bool]:
+        """Hand an open-line dialog from its chat bot to a free operator.
+
+        The asyncio form of :meth:`Client.imopenlines_bot_session_operator`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_bot_session_operator_async(self._native, chat_id)
+
+    async def imopenlines_bot_session_operator_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_bot_session_operator_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_bot_session_operator_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_bot_session_transfer(self, chat_id: int, *, user_id: Optional[int] = None, queue_id: Optional[int] = None, transfer_id: Optional[str] = None, leave: bool = False, client_id: Optional[str] = None) -> Response[bool]:
+        """Hand an open-line dialog from the application's chat bot to an operator or a line.
+
+        The asyncio form of :meth:`Client.imopenlines_bot_session_transfer`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_bot_session_transfer_async(self._native, chat_id, user_id, queue_id, transfer_id, leave, client_id)
+
+    async def imopenlines_bot_session_transfer_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_bot_session_transfer_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_bot_session_transfer_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.

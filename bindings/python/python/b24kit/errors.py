@@ -53,6 +53,14 @@ if TYPE_CHECKING:
 __all__ = [
     "B24kitError",
     "MethodError",
+    "ChatIdEmptyError",
+    "BotIdError",
+    "WrongAuthTypeError",
+    "WrongChatError",
+    "UserIdEmptyError",
+    "QueueIdEmptyError",
+    "TransferIdEmptyError",
+    "OperatorWrongError",
     "AccessDeniedError",
     "ArgumentError",
     "CrmChatEmptyCrmDataError",
@@ -70,11 +78,6 @@ __all__ = [
     "AccessError",
     "CantSaveQuickAnswerError",
     "AccessDeniedKickError",
-    "ChatIdEmptyError",
-    "UserIdEmptyError",
-    "QueueIdEmptyError",
-    "TransferIdEmptyError",
-    "OperatorWrongError",
     "EmptySessionIdError",
     "EmptyVoteParamsError",
     "MissingRequiredParamError",
@@ -124,6 +127,62 @@ __all__ = [
     "TokenRefreshError",
     "SkippedError",
 ]
+
+
+class ChatIdEmptyError(MethodError):
+    """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
+
+    Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin.
+    """
+
+
+class BotIdError(MethodError):
+    """``BOT_ID_ERROR`` (HTTP 400): Bot not found.
+
+    Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer.
+    """
+
+
+class WrongAuthTypeError(MethodError):
+    """``WRONG_AUTH_TYPE`` (HTTP 403): Access for this method not allowed by session authorization.
+
+    Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer.
+    """
+
+
+class WrongChatError(MethodError):
+    """``WRONG_CHAT`` (HTTP 400): Operator is not a bot.
+
+    Documented for: imopenlines.bot.session.operator.
+    """
+
+
+class UserIdEmptyError(MethodError):
+    """``USER_ID_EMPTY`` (HTTP 400): User ID can't be empty.
+
+    Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer.
+    """
+
+
+class QueueIdEmptyError(MethodError):
+    """``QUEUE_ID_EMPTY`` (HTTP 400): QUEUE ID can't be empty.
+
+    Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer.
+    """
+
+
+class TransferIdEmptyError(MethodError):
+    """``TRANSFER_ID_EMPTY`` (HTTP 400): Queue ID or User ID can't be empty.
+
+    Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer.
+    """
+
+
+class OperatorWrongError(MethodError):
+    """``OPERATOR_WRONG`` (HTTP 400): You cannot redirect to this operator.
+
+    Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept.
+    """
 
 
 class AccessDeniedError(MethodError):
@@ -242,41 +301,6 @@ class AccessDeniedKickError(MethodError):
     """``ACCESS_DENIED_KICK`` (HTTP 400): Insufficient permissions to remove participants from the chat.
 
     Documented for: imopenlines.operator.skip.
-    """
-
-
-class ChatIdEmptyError(MethodError):
-    """``CHAT_ID_EMPTY`` (HTTP 400): Chat ID can't be empty.
-
-    Documented for: imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin.
-    """
-
-
-class UserIdEmptyError(MethodError):
-    """``USER_ID_EMPTY`` (HTTP 400): User ID can't be empty.
-
-    Documented for: imopenlines.operator.transfer.
-    """
-
-
-class QueueIdEmptyError(MethodError):
-    """``QUEUE_ID_EMPTY`` (HTTP 400): QUEUE ID can't be empty.
-
-    Documented for: imopenlines.operator.transfer.
-    """
-
-
-class TransferIdEmptyError(MethodError):
-    """``TRANSFER_ID_EMPTY`` (HTTP 400): Queue ID or User ID can't be empty.
-
-    Documented for: imopenlines.operator.transfer.
-    """
-
-
-class OperatorWrongError(MethodError):
-    """``OPERATOR_WRONG`` (HTTP 400): You cannot redirect to this operator.
-
-    Documented for: imopenlines.operator.transfer, imopenlines.session.intercept.
     """
 
 
@@ -472,6 +496,14 @@ class PortalDeletedError(PortalStateError):
 
 
 _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
+    "CHAT_ID_EMPTY": ChatIdEmptyError,
+    "BOT_ID_ERROR": BotIdError,
+    "WRONG_AUTH_TYPE": WrongAuthTypeError,
+    "WRONG_CHAT": WrongChatError,
+    "USER_ID_EMPTY": UserIdEmptyError,
+    "QUEUE_ID_EMPTY": QueueIdEmptyError,
+    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
+    "OPERATOR_WRONG": OperatorWrongError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,
@@ -489,11 +521,6 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
-    "CHAT_ID_EMPTY": ChatIdEmptyError,
-    "USER_ID_EMPTY": UserIdEmptyError,
-    "QUEUE_ID_EMPTY": QueueIdEmptyError,
-    "TRANSFER_ID_EMPTY": TransferIdEmptyError,
-    "OPERATOR_WRONG": OperatorWrongError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
     "MISSING_REQUIRED_PARAM": MissingRequiredParamError,

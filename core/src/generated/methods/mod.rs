@@ -2,6 +2,14 @@
 //! One module per Bitrix24 method: its parameters, its result, its documented errors and how
 //! the runtime calls it (`Method`). The calls on the clients are in `calls`.
 
+mod imopenlines_bot_session_finish;
+pub use imopenlines_bot_session_finish::*;
+mod imopenlines_bot_session_message_send;
+pub use imopenlines_bot_session_message_send::*;
+mod imopenlines_bot_session_operator;
+pub use imopenlines_bot_session_operator::*;
+mod imopenlines_bot_session_transfer;
+pub use imopenlines_bot_session_transfer::*;
 mod imopenlines_config_path_get;
 pub use imopenlines_config_path_get::*;
 mod imopenlines_crm_chat_get;

@@ -64,6 +64,16 @@ class ConformanceTest {
         else -> CrmEntityType.Other(text)
     }
 
+    private fun botMessageKind(text: String): BotMessageKind = when (text) {
+        "WELCOME" -> BotMessageKind.Welcome
+        "DEFAULT" -> BotMessageKind.Default
+        else -> BotMessageKind.Other(text)
+    }
+
+    private fun optionalText(params: JSONObject, name: String): String? = if (params.has(name)) text(params, name) else null
+
+    private fun optionalLong(params: JSONObject, name: String): Long? = if (params.has(name)) long(params, name) else null
+
     private fun text(params: JSONObject, name: String): String {
         if (!params.has(name)) throw NotApplicable("a missing required argument does not compile in Kotlin")
         return params.get(name) as? String ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
@@ -148,6 +158,22 @@ class ConformanceTest {
             transferId = if (params.has("TRANSFER_ID")) text(params, "TRANSFER_ID") else null,
             userId = if (params.has("USER_ID")) long(params, "USER_ID") else null,
             queueId = if (params.has("QUEUE_ID")) long(params, "QUEUE_ID") else null,
+        ).result
+        "imopenlines.bot.session.operator" -> client.imopenlinesBotSessionOperator(long(params, "CHAT_ID")).result
+        "imopenlines.bot.session.finish" ->
+            client.imopenlinesBotSessionFinish(long(params, "CHAT_ID"), clientId = optionalText(params, "CLIENT_ID")).result
+        "imopenlines.bot.session.message.send" -> client.imopenlinesBotSessionMessageSend(
+            long(params, "CHAT_ID"),
+            name = optionalText(params, "NAME")?.let(::botMessageKind),
+            message = optionalText(params, "MESSAGE"),
+        ).result
+        "imopenlines.bot.session.transfer" -> client.imopenlinesBotSessionTransfer(
+            long(params, "CHAT_ID"),
+            userId = optionalLong(params, "USER_ID"),
+            queueId = optionalLong(params, "QUEUE_ID"),
+            transferId = optionalText(params, "TRANSFER_ID"),
+            leave = flag(params, "LEAVE", false),
+            clientId = optionalText(params, "CLIENT_ID"),
         ).result
         else -> throw NotApplicable("the Kotlin runner does not know $method")
     }
