@@ -303,22 +303,7 @@ pub(crate) fn method(
             ),
         );
     }
-    if !is_snake_name(&raw.scope) {
-        c.report(
-            "scope",
-            format!("{:?} is not a Bitrix24 scope name", raw.scope),
-        );
-    }
-    if raw.summary.trim().is_empty() || raw.summary.trim().contains('\n') {
-        c.report("summary", "must be one non-empty line");
-    }
-    check_doc(c, "doc", &raw.doc);
-    if !raw.docs_url.starts_with("https://") || raw.docs_url.contains(char::is_whitespace) {
-        c.report(
-            "docs_url",
-            format!("{:?} is not an https URL", raw.docs_url),
-        );
-    }
+    check_page(c, &raw.scope, &raw.summary, &raw.doc, &raw.docs_url);
     if let Some(d) = &raw.deprecated {
         check_doc(c, "deprecated", d);
     }
@@ -451,23 +436,8 @@ pub(crate) fn event(
             ),
         );
     }
-    if !is_snake_name(&raw.scope) {
-        c.report(
-            "scope",
-            format!("{:?} is not a Bitrix24 scope name", raw.scope),
-        );
-    }
-    if raw.summary.trim().is_empty() || raw.summary.trim().contains('\n') {
-        c.report("summary", "must be one non-empty line");
-    }
-    check_doc(c, "doc", &raw.doc);
+    check_page(c, &raw.scope, &raw.summary, &raw.doc, &raw.docs_url);
     check_doc(c, "data.doc", &raw.data.doc);
-    if !raw.docs_url.starts_with("https://") || raw.docs_url.contains(char::is_whitespace) {
-        c.report(
-            "docs_url",
-            format!("{:?} is not an https URL", raw.docs_url),
-        );
-    }
     if !raw.example.is_object() {
         c.report("example", "the example is the delivery's `data`, an object");
     }
@@ -1302,6 +1272,21 @@ pub(crate) fn class_names(spec: &Spec) -> Vec<SpecError> {
         }
     }
     problems
+}
+
+/// What a method's or an event's file says of its page: the scope, a one-line summary, the
+/// description and the docs URL.
+fn check_page(c: &mut Collector, scope: &str, summary: &str, doc: &str, docs_url: &str) {
+    if !is_snake_name(scope) {
+        c.report("scope", format!("{scope:?} is not a Bitrix24 scope name"));
+    }
+    if summary.trim().is_empty() || summary.trim().contains('\n') {
+        c.report("summary", "must be one non-empty line");
+    }
+    check_doc(c, "doc", doc);
+    if !docs_url.starts_with("https://") || docs_url.contains(char::is_whitespace) {
+        c.report("docs_url", format!("{docs_url:?} is not an https URL"));
+    }
 }
 
 fn check_doc(c: &mut Collector, at: &str, text: &str) {

@@ -481,11 +481,7 @@ pub(crate) fn operator_finish(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let done = change_session(state, caller, params, |chat, _| {
-        chat.status = SessionStatus::Closed
-    })?;
-    super::events::raise_session(state, php_intval(params.get("CHAT_ID")), true);
-    Ok(done)
+    close_session(state, caller, params, SessionStatus::Closed)
 }
 
 /// `imopenlines.operator.spam`: the session is closed as spam (`ONSESSIONFINISH`).
@@ -494,9 +490,17 @@ pub(crate) fn operator_spam(
     caller: &Caller,
     params: &Map<String, Value>,
 ) -> Result<Value, MethodFailure> {
-    let done = change_session(state, caller, params, |chat, _| {
-        chat.status = SessionStatus::Spam
-    })?;
+    close_session(state, caller, params, SessionStatus::Spam)
+}
+
+/// Closes the session as `status` (`ONSESSIONFINISH`).
+fn close_session(
+    state: &mut PortalState,
+    caller: &Caller,
+    params: &Map<String, Value>,
+    status: SessionStatus,
+) -> Result<Value, MethodFailure> {
+    let done = change_session(state, caller, params, |chat, _| chat.status = status)?;
     super::events::raise_session(state, php_intval(params.get("CHAT_ID")), true);
     Ok(done)
 }
