@@ -360,7 +360,7 @@ impl Default for PortalState {
                     2047,
                     "LINES",
                     "Open line dialog a chat bot answers",
-                    vec![1, DEMO_BOT_ID],
+                    vec![DEMO_BOT_ID],
                     vec![],
                 ),
             ],
