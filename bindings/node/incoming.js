@@ -37,7 +37,7 @@ class EventAuth {
 /**
  * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`, as a
  * Buffer, Uint8Array or string). The body's `auth[application_token]` must equal
- * `applicationToken` (compared in constant time) before anything else is read.
+ * `applicationToken` (compared in constant time) before the event is read.
  */
 function readEvent(body, applicationToken) {
   let bytes;

@@ -776,7 +776,7 @@ export interface EventDelivery {
 /**
  * Reads the body a portal POSTs to an event handler (`application/x-www-form-urlencoded`). The
  * body's `auth[application_token]` must equal `applicationToken` (the one the portal gave at
- * installation; compared in constant time) before anything else is read. Throws
+ * installation; compared in constant time) before the event is read. Throws
  * `EventTokenError` for a forged or foreign delivery, `EventFormError` for a body that is not a
  * delivery, `EventDataError` for data not as documented, `TypeError` for arguments of other types.
  */

@@ -81,7 +81,7 @@ pub type EventDelivery = b24kit_runtime::incoming::Delivery<PortalEvent>;
 ///
 /// `application_token` is the one the portal gave the application at installation
 /// (`OnAppInstall`); the body's `auth[application_token]` must equal it (compared in constant
-/// time) before anything else is read, so a forged POST is refused as
+/// time) before the event is read, so a forged POST is refused as
 /// [`IncomingEventError::TokenMismatch`]. An event the specs type becomes its [`PortalEvent`]
 /// variant, read as leniently as answers; any other is [`PortalEvent::Other`] with its data.
 ///

@@ -95,7 +95,7 @@ macro_rules! incoming_exports {
         /// Reads the body a portal POSTs to an event handler
         /// (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
         /// equal `application_token` (the one the portal gave at installation; compared in
-        /// constant time) before anything else is read: a forged or foreign delivery is
+        /// constant time) before the event is read: a forged or foreign delivery is
         /// `EventToken`, a body that is not a delivery `EventForm`, data not as documented
         /// `EventData`.
         #[uniffi::export]

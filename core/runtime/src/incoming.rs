@@ -123,7 +123,7 @@ impl std::error::Error for IncomingEventError {}
 const MAX_DEPTH: usize = 64;
 
 /// Reads a delivery: parses the form, checks `auth[application_token]` against
-/// `application_token` in constant time (before anything else of the body is read), then reads
+/// `application_token` in constant time (before the event is read), then reads
 /// the envelope and the typed event.
 pub fn read_delivery<E: EventCatalog>(
     body: &[u8],

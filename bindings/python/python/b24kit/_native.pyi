@@ -162,7 +162,7 @@ def read_event(body: Union[bytes, str], application_token: str, /) -> EventDeliv
     """Reads the body a portal POSTs to an event handler (``application/x-www-form-urlencoded``).
 
     The body's ``auth[application_token]`` must equal ``application_token`` (the one the portal
-    gave at installation; compared in constant time) before anything else is read. Raises
+    gave at installation; compared in constant time) before the event is read. Raises
     ``EventTokenError`` for a forged or foreign delivery, ``EventFormError`` for a body that is
     not a delivery, ``EventDataError`` for data not as documented."""
 

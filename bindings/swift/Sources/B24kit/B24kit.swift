@@ -21179,7 +21179,7 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
  * Reads the body a portal POSTs to an event handler
  * (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
  * equal `application_token` (the one the portal gave at installation; compared in
- * constant time) before anything else is read: a forged or foreign delivery is
+ * constant time) before the event is read: a forged or foreign delivery is
  * `EventToken`, a body that is not a delivery `EventForm`, data not as documented
  * `EventData`.
  */
@@ -21208,7 +21208,7 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_func_read_event() != 64153) {
+    if (uniffi_b24kit_uniffi_checksum_func_read_event() != 38695) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_description() != 45877) {

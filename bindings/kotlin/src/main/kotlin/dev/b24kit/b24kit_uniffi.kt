@@ -1314,7 +1314,7 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
-    if ((lib.uniffi_b24kit_uniffi_checksum_func_read_event() and 0xFFFF) != 64153) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_func_read_event() and 0xFFFF) != 38695) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_description() and 0xFFFF) != 45877) {
@@ -25300,7 +25300,7 @@ public object FfiConverterMapStringMapStringBoolean: FfiConverterRustBuffer<Map<
          * Reads the body a portal POSTs to an event handler
          * (`application/x-www-form-urlencoded`). The body's `auth[application_token]` must
          * equal `application_token` (the one the portal gave at installation; compared in
-         * constant time) before anything else is read: a forged or foreign delivery is
+         * constant time) before the event is read: a forged or foreign delivery is
          * `EventToken`, a body that is not a delivery `EventForm`, data not as documented
          * `EventData`.
          */
