@@ -120,7 +120,16 @@ test('the emulator POSTs the events its methods raise to a Node handler', async 
     });
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const next = () => (bodies.length ? Promise.resolve(bodies.shift()) : new Promise((resolve) => waiting.push(resolve)));
+  const next = () => {
+    if (bodies.length) return Promise.resolve(bodies.shift());
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no delivery within 30 s')), 30_000);
+      waiting.push((body) => {
+        clearTimeout(timer);
+        resolve(body);
+      });
+    });
+  };
   const url = `http://127.0.0.1:${server.address().port}/b24/events`;
   const client = b24kit.Client.fromWebhook(portal.webhookUrl, { rateLimit: null, timeoutMs: 10_000 });
   try {
@@ -135,6 +144,9 @@ test('the emulator POSTs the events its methods raise to a Node handler', async 
     const finish = b24kit.readEvent(await next(), portal.application_token).event;
     assert.equal(finish.type, 'OnSessionFinish');
     assert.equal(finish.data.data[0].session.closed, true);
+    // The handler passes a body on as it answers; the emulator counts it once the answer is in.
+    const deadline = Date.now() + 30_000;
+    while ((await portal.stats()).events_delivered < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal((await portal.stats()).events_delivered, 2);
   } finally {
     client.close();

@@ -113,12 +113,11 @@ pub(crate) fn message_send(
             .to_string(),
     };
     let bots: Vec<i64> = state.bots.iter().map(|b| b.id).collect();
-    let author = state
-        .chat(id)
-        .filter(|c| c.entity_type == "LINES")
-        .and_then(|c| c.members.iter().copied().find(|m| bots.contains(m)));
+    let Some(chat) = state.chat_mut(id).filter(|c| c.entity_type == "LINES") else {
+        return Ok(Value::Bool(true));
+    };
+    let author = chat.members.iter().copied().find(|m| bots.contains(m));
     if let (Some(author), false) = (author, text.trim().is_empty()) {
-        let chat = state.chat_mut(id).expect("found above");
         let message = post(chat, author, &text);
         super::events::raise_message(state, id, message, author, &text);
     }
