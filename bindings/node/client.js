@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { CALL, ClientBase, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, stringArg } = require('./client_base.js');
+const { CALL, ClientBase, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, jsonArg, stringArg } = require('./client_base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -58,6 +58,8 @@ const IMOPENLINES_CRM_MESSAGE_ADD_PARAMS = ['crmEntityType', 'crmEntity', 'userI
 const IMOPENLINES_DIALOG_GET_PARAMS = ['chatId', 'dialogId', 'sessionId', 'userCode'];
 const IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS = ['chatId', 'messageId'];
 const IMOPENLINES_MESSAGE_SESSION_START_PARAMS = ['chatId', 'messageId'];
+const IMOPENLINES_NETWORK_JOIN_PARAMS = ['code'];
+const IMOPENLINES_NETWORK_MESSAGE_ADD_PARAMS = ['code', 'userId', 'message', 'attach', 'keyboard', 'urlPreview'];
 const IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_ANSWER_PARAMS = ['chatId'];
 const IMOPENLINES_OPERATOR_FINISH_PARAMS = ['chatId'];
@@ -777,6 +779,112 @@ class Client extends ClientBase {
         messageId.push(integerArg(params, 'messageId', undefined));
       });
       return this[CALL](options, (native) => native.imopenlinesMessageSessionStartBatch(calls.length, chatId, messageId, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Connect an open line of another Bitrix24 through Bitrix24.Network.
+   *
+   * Connects a public open line published in Bitrix24.Network by another portal, found by its
+   * 32-character code, to this portal, and returns the network bot that speaks for it. Connecting a
+   * line that is already connected returns the same bot, so the call is retried safely.
+   *
+   * Calls `imopenlines.network.join` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesNetworkJoin(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesNetworkJoin', IMOPENLINES_NETWORK_JOIN_PARAMS);
+      checkCallOptions(options);
+      const code = stringArg(params, 'code', undefined);
+      return this[CALL](options, (native) => native.imopenlinesNetworkJoin(code));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.network.join` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesNetworkJoin`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesNetworkJoinBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesNetworkJoinBatch');
+      const code = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesNetworkJoinBatch: calls[${index}]`, IMOPENLINES_NETWORK_JOIN_PARAMS);
+        code.push(stringArg(params, 'code', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesNetworkJoinBatch(calls.length, code, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Message a user on behalf of a Bitrix24.Network open line.
+   *
+   * Sends a message, with an optional attachment and link buttons, to one user on behalf of an open
+   * line published in Bitrix24.Network. A line may write to each user at most once a week (partner
+   * licences are exempt), and browser sessions may not call it. A second call would send a second
+   * message, so the call is not retried.
+   *
+   * Calls `imopenlines.network.message.add` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesNetworkMessageAdd(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesNetworkMessageAdd', IMOPENLINES_NETWORK_MESSAGE_ADD_PARAMS);
+      checkCallOptions(options);
+      const code = stringArg(params, 'code', undefined);
+      const userId = integerArg(params, 'userId', undefined);
+      const message = stringArg(params, 'message', undefined);
+      const attach = jsonArg(params, 'attach', null);
+      const keyboard = jsonArg(params, 'keyboard', null);
+      const urlPreview = flagArg(params, 'urlPreview', true);
+      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAdd(code, userId, message, attach, keyboard, urlPreview));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.network.message.add` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesNetworkMessageAdd`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesNetworkMessageAddBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesNetworkMessageAddBatch');
+      const code = [];
+      const userId = [];
+      const message = [];
+      const attach = [];
+      const keyboard = [];
+      const urlPreview = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesNetworkMessageAddBatch: calls[${index}]`, IMOPENLINES_NETWORK_MESSAGE_ADD_PARAMS);
+        code.push(stringArg(params, 'code', undefined));
+        userId.push(integerArg(params, 'userId', undefined));
+        message.push(stringArg(params, 'message', undefined));
+        attach.push(jsonArg(params, 'attach', null));
+        keyboard.push(jsonArg(params, 'keyboard', null));
+        urlPreview.push(flagArg(params, 'urlPreview', true));
+      });
+      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAddBatch(calls.length, code, userId, message, attach, keyboard, urlPreview, halt));
     } catch (error) {
       return Promise.reject(error);
     }

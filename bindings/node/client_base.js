@@ -140,6 +140,21 @@ function flagArg(params, name, fallback) {
   return value;
 }
 
+/**
+ * A JSON parameter (an object or array whose shape another page describes), checked as the
+ * parameters of a call by name are — a value JSON cannot hold is a `TypeError` naming where it
+ * is (`attach.BLOCKS[0]`) — and handed over as JSON text. `fallback` as for `integerArg`.
+ */
+function jsonArg(params, name, fallback) {
+  const given = params[name];
+  if (given === undefined || (given === null && fallback === null)) {
+    if (fallback === undefined) throw new TypeError(`${name} is required`);
+    return null;
+  }
+  check(given, name, []);
+  return JSON.stringify(given);
+}
+
 /** Checks a batch's calls and options; returns `halt`. */
 function checkBatch(calls, options, method) {
   if (!Array.isArray(calls)) throw new TypeError(`${method} takes an array of parameter objects, not ${describe(calls)}`);
@@ -314,5 +329,6 @@ module.exports = {
   checkParams,
   flagArg,
   integerArg,
+  jsonArg,
   stringArg,
 };

@@ -21,13 +21,13 @@ class ChatIdEmptyError extends MethodError {}
 /** `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer */
 class BotIdError extends MethodError {}
 
-/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer */
+/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.network.message.add */
 class WrongAuthTypeError extends MethodError {}
 
 /** `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator */
 class WrongChatError extends MethodError {}
 
-/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.network.message.add, imopenlines.operator.transfer */
 class UserIdEmptyError extends MethodError {}
 
 /** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
@@ -57,7 +57,7 @@ class ChatNotInCrmError extends MethodError {}
 /** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
 class CrmChatUserNotActiveError extends MethodError {}
 
-/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.network.message.add */
 class WrongRequestError extends MethodError {}
 
 /** `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete */
@@ -86,6 +86,33 @@ class AccessError extends MethodError {}
 
 /** `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save */
 class CantSaveQuickAnswerError extends MethodError {}
+
+/** `CODE` (HTTP 400): You entered an invalid code. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+class CodeError extends MethodError {}
+
+/** `IMBOT_ERROR` (HTTP 400): Module IMBOT is not installed. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+class ImbotError extends MethodError {}
+
+/** `NOT_FOUND` (HTTP 400): Line not found. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+class LineNotFoundError extends MethodError {}
+
+/** `INACTIVE` (HTTP 400): Openline is inactive. Documented for: imopenlines.network.join */
+class InactiveError extends MethodError {}
+
+/** `USER_MESSAGE_LIMIT` (HTTP 400): You can't send more than one message per week to each user. Documented for: imopenlines.network.message.add */
+class UserMessageLimitError extends MethodError {}
+
+/** `MESSAGE_EMPTY` (HTTP 400): Message can't be empty. Documented for: imopenlines.network.message.add */
+class MessageEmptyError extends MethodError {}
+
+/** `ATTACH_OVERSIZE` (HTTP 400): You have exceeded the maximum allowable size of attach. Documented for: imopenlines.network.message.add */
+class AttachOversizeError extends MethodError {}
+
+/** `ATTACH_ERROR` (HTTP 400): Incorrect attach params. Documented for: imopenlines.network.message.add */
+class AttachError extends MethodError {}
+
+/** `KEYBOARD_ERROR` (HTTP 400): Incorrect keyboard params. Documented for: imopenlines.network.message.add */
+class KeyboardError extends MethodError {}
 
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 class AccessDeniedKickError extends MethodError {}
@@ -206,6 +233,15 @@ const makeError = base.errorFactory(
     "CANCELED": CanceledError,
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
+    "CODE": CodeError,
+    "IMBOT_ERROR": ImbotError,
+    "NOT_FOUND": LineNotFoundError,
+    "INACTIVE": InactiveError,
+    "USER_MESSAGE_LIMIT": UserMessageLimitError,
+    "MESSAGE_EMPTY": MessageEmptyError,
+    "ATTACH_OVERSIZE": AttachOversizeError,
+    "ATTACH_ERROR": AttachError,
+    "KEYBOARD_ERROR": KeyboardError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,
@@ -263,6 +299,15 @@ module.exports = {
   CanceledError,
   AccessError,
   CantSaveQuickAnswerError,
+  CodeError,
+  ImbotError,
+  LineNotFoundError,
+  InactiveError,
+  UserMessageLimitError,
+  MessageEmptyError,
+  AttachOversizeError,
+  AttachError,
+  KeyboardError,
   AccessDeniedKickError,
   EmptySessionIdError,
   EmptyVoteParamsError,

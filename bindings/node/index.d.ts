@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, EventAuth, EventDataError, EventError, EventFormError, EventTokenError, HttpError, InvalidArgumentError, JsonValue, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, EventAuth, EventDataError, EventError, EventFormError, EventTokenError, HttpError, InvalidArgumentError, JsonParam, JsonValue, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -1037,6 +1037,51 @@ export interface ImopenlinesMessageSessionStartParams {
   messageId: number;
 }
 
+/** Parameters of `imopenlines.network.join`. */
+export interface ImopenlinesNetworkJoinParams {
+  /**
+   * The line's code in Bitrix24.Network: 32 characters, shown on the connected line's card in the
+   * Contact Center.
+   */
+  code: string;
+}
+
+/** Parameters of `imopenlines.network.message.add`. */
+export interface ImopenlinesNetworkMessageAddParams {
+  /**
+   * The line's code in Bitrix24.Network, 32 characters.
+   */
+  code: string;
+  /**
+   * The user the message goes to.
+   */
+  userId: number;
+  /**
+   * The text, with Bitrix24's message formatting (BB-codes).
+   */
+  message: string;
+  /**
+   * An attachment (blocks of text, files, images, links), in the messenger's attachment format; at
+   * most 30 KB.
+   *
+   * Default: `null`.
+   */
+  attach?: JsonParam;
+  /**
+   * Buttons under the message, in the messenger's keyboard format; here only buttons that open a
+   * link (`LINK`) are allowed.
+   *
+   * Default: `null`.
+   */
+  keyboard?: JsonParam;
+  /**
+   * Whether links in the text get a preview.
+   *
+   * Default: `true`.
+   */
+  urlPreview?: boolean;
+}
+
 /** Parameters of `imopenlines.operator.another.finish`. */
 export interface ImopenlinesOperatorAnotherFinishParams {
   /**
@@ -1377,6 +1422,27 @@ export declare class Client {
   /** `imopenlines.message.session.start` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesMessageSessionStartBatch(calls: ImopenlinesMessageSessionStartParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
+   * Connect an open line of another Bitrix24 through Bitrix24.Network.
+   *
+   * Connects a public open line published in Bitrix24.Network by another portal, found by its
+   * 32-character code, to this portal, and returns the network bot that speaks for it. Connecting a
+   * line that is already connected returns the same bot, so the call is retried safely.
+   */
+  imopenlinesNetworkJoin(params: ImopenlinesNetworkJoinParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.network.join` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesNetworkJoinBatch(calls: ImopenlinesNetworkJoinParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
+   * Message a user on behalf of a Bitrix24.Network open line.
+   *
+   * Sends a message, with an optional attachment and link buttons, to one user on behalf of an open
+   * line published in Bitrix24.Network. A line may write to each user at most once a week (partner
+   * licences are exempt), and browser sessions may not call it. A second call would send a second
+   * message, so the call is not retried.
+   */
+  imopenlinesNetworkMessageAdd(params: ImopenlinesNetworkMessageAddParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.network.message.add` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesNetworkMessageAddBatch(calls: ImopenlinesNetworkMessageAddParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
    * Close an open-line dialog another operator holds.
    *
    * Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
@@ -1545,11 +1611,11 @@ export interface Client extends AnyMethodCalls {}
 export declare class ChatIdEmptyError extends MethodError {}
 /** `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer */
 export declare class BotIdError extends MethodError {}
-/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer */
+/** `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.network.message.add */
 export declare class WrongAuthTypeError extends MethodError {}
 /** `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator */
 export declare class WrongChatError extends MethodError {}
-/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
+/** `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.network.message.add, imopenlines.operator.transfer */
 export declare class UserIdEmptyError extends MethodError {}
 /** `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer */
 export declare class QueueIdEmptyError extends MethodError {}
@@ -1569,7 +1635,7 @@ export declare class ImNotInstalledError extends MethodError {}
 export declare class ChatNotInCrmError extends MethodError {}
 /** `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
 export declare class CrmChatUserNotActiveError extends MethodError {}
-/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete */
+/** `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.network.message.add */
 export declare class WrongRequestError extends MethodError {}
 /** `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete */
 export declare class CrmChatEmptyUserError extends MethodError {}
@@ -1589,6 +1655,24 @@ export declare class CanceledError extends MethodError {}
 export declare class AccessError extends MethodError {}
 /** `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save */
 export declare class CantSaveQuickAnswerError extends MethodError {}
+/** `CODE` (HTTP 400): You entered an invalid code. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+export declare class CodeError extends MethodError {}
+/** `IMBOT_ERROR` (HTTP 400): Module IMBOT is not installed. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+export declare class ImbotError extends MethodError {}
+/** `NOT_FOUND` (HTTP 400): Line not found. Documented for: imopenlines.network.join, imopenlines.network.message.add */
+export declare class LineNotFoundError extends MethodError {}
+/** `INACTIVE` (HTTP 400): Openline is inactive. Documented for: imopenlines.network.join */
+export declare class InactiveError extends MethodError {}
+/** `USER_MESSAGE_LIMIT` (HTTP 400): You can't send more than one message per week to each user. Documented for: imopenlines.network.message.add */
+export declare class UserMessageLimitError extends MethodError {}
+/** `MESSAGE_EMPTY` (HTTP 400): Message can't be empty. Documented for: imopenlines.network.message.add */
+export declare class MessageEmptyError extends MethodError {}
+/** `ATTACH_OVERSIZE` (HTTP 400): You have exceeded the maximum allowable size of attach. Documented for: imopenlines.network.message.add */
+export declare class AttachOversizeError extends MethodError {}
+/** `ATTACH_ERROR` (HTTP 400): Incorrect attach params. Documented for: imopenlines.network.message.add */
+export declare class AttachError extends MethodError {}
+/** `KEYBOARD_ERROR` (HTTP 400): Incorrect keyboard params. Documented for: imopenlines.network.message.add */
+export declare class KeyboardError extends MethodError {}
 /** `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip */
 export declare class AccessDeniedKickError extends MethodError {}
 /** `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote */
@@ -1681,6 +1765,15 @@ export declare const errors: {
   CanceledError: typeof CanceledError;
   AccessError: typeof AccessError;
   CantSaveQuickAnswerError: typeof CantSaveQuickAnswerError;
+  CodeError: typeof CodeError;
+  ImbotError: typeof ImbotError;
+  LineNotFoundError: typeof LineNotFoundError;
+  InactiveError: typeof InactiveError;
+  UserMessageLimitError: typeof UserMessageLimitError;
+  MessageEmptyError: typeof MessageEmptyError;
+  AttachOversizeError: typeof AttachOversizeError;
+  AttachError: typeof AttachError;
+  KeyboardError: typeof KeyboardError;
   AccessDeniedKickError: typeof AccessDeniedKickError;
   EmptySessionIdError: typeof EmptySessionIdError;
   EmptyVoteParamsError: typeof EmptyVoteParamsError;

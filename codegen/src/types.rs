@@ -102,6 +102,7 @@ impl Typed {
             ParamType::Flag => SpecType::Boolean,
             ParamType::String => SpecType::String,
             ParamType::Enum => SpecType::Enum(p.enum_name.clone().unwrap_or_default()),
+            ParamType::Json => SpecType::Json,
         };
         Typed {
             ty,

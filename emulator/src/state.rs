@@ -38,6 +38,10 @@ pub struct PortalState {
     /// the chat's `operator`.
     #[serde(default)]
     pub bots: Vec<Bot>,
+    /// Open lines other portals publish in Bitrix24.Network, which `imopenlines.network.join`
+    /// connects by their code.
+    #[serde(default = "default_network_lines")]
+    pub network_lines: Vec<NetworkLine>,
     /// Events the last call raised, for the server to deliver; not part of the saved state.
     #[serde(skip)]
     pub raised: Vec<RaisedEvent>,
@@ -71,6 +75,51 @@ pub struct Bot {
 pub const DEMO_BOT_ID: i64 = 1291;
 /// The `CLIENT_ID` of [`DEMO_BOT_ID`].
 pub const DEMO_BOT_CLIENT_ID: &str = "emulatorbotclient1";
+
+/// An open line another portal publishes in Bitrix24.Network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NetworkLine {
+    /// The line's public code, 32 characters.
+    pub code: String,
+    /// Whether its owner keeps it open; an inactive line cannot be connected.
+    pub active: bool,
+    /// The network bot that speaks for the line on this portal once connected.
+    pub bot_id: i64,
+    /// Whether this portal has connected it.
+    #[serde(default)]
+    pub joined: bool,
+    /// The users the line has written to (`imopenlines.network.message.add`), each at most once
+    /// a week: the emulator's clock never moves a week on, so once.
+    #[serde(default)]
+    pub messaged: Vec<i64>,
+}
+
+/// The docs' example code of a network line, which the default state publishes with the
+/// example's bot, 603; it has written to user 5 this week.
+pub const DEMO_NETWORK_LINE_CODE: &str = "ab515f5d85a8b844d484f6ea75a2e494";
+/// A network line of the default state whose owner switched it off.
+pub const INACTIVE_NETWORK_LINE_CODE: &str = "b24kitemulatorinactiveline000000";
+
+fn default_network_lines() -> Vec<NetworkLine> {
+    vec![
+        NetworkLine {
+            code: DEMO_NETWORK_LINE_CODE.to_string(),
+            active: true,
+            bot_id: 603,
+            joined: false,
+            // It wrote to user 5 this week, so it may not again.
+            messaged: vec![5],
+        },
+        NetworkLine {
+            code: INACTIVE_NETWORK_LINE_CODE.to_string(),
+            active: false,
+            bot_id: 604,
+            joined: false,
+            messaged: Vec::new(),
+        },
+    ]
+}
 
 /// One `event.bind`: the event's code in capitals and the URL the portal POSTs it to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -377,6 +426,7 @@ impl Default for PortalState {
                 client_id: DEMO_BOT_CLIENT_ID.to_string(),
                 app: Some(DEMO_CLIENT_ID.to_string()),
             }],
+            network_lines: default_network_lines(),
             raised: Vec::new(),
         }
     }

@@ -328,6 +328,32 @@ async fn call(
             .imopenlines_revision_get(b24kit::ImopenlinesRevisionGetParams::new())
             .await
             .map(|r| serde_json::to_value(r.result).expect("a typed result serializes")),
+        "imopenlines.network.join" => client
+            .imopenlines_network_join(b24kit::ImopenlinesNetworkJoinParams::new(required_text(
+                text("CODE")?,
+            )?))
+            .await
+            .map(|r| json!(r.result)),
+        "imopenlines.network.message.add" => {
+            let mut p = b24kit::ImopenlinesNetworkMessageAddParams::new(
+                required_text(text("CODE")?)?,
+                required(int("USER_ID")?)?,
+                required_text(text("MESSAGE")?)?,
+            );
+            if let Some(attach) = params.get("ATTACH") {
+                p = p.attach(attach.clone());
+            }
+            if let Some(keyboard) = params.get("KEYBOARD") {
+                p = p.keyboard(keyboard.clone());
+            }
+            if let Some(on) = flag("URL_PREVIEW")? {
+                p = p.url_preview(on);
+            }
+            client
+                .imopenlines_network_message_add(p)
+                .await
+                .map(|r| json!(r.result))
+        }
         "imopenlines.config.path.get" => client
             .imopenlines_config_path_get(b24kit::ImopenlinesConfigPathGetParams::new())
             .await

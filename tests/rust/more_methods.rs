@@ -348,3 +348,57 @@ async fn crm_chats_take_a_named_kind_of_record_or_its_text() {
     assert_eq!(added, 2045);
     assert_eq!(emu.portal().chat(2045).unwrap().members, [2, 3]);
 }
+
+#[tokio::test]
+async fn json_parameters_travel_nested_alone_and_in_batches() {
+    use b24kit::{
+        ImopenlinesNetworkMessageAddError as MessageError,
+        ImopenlinesNetworkMessageAddParams as Message,
+    };
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let line = "ab515f5d85a8b844d484f6ea75a2e494";
+    let attach = serde_json::json!({
+        "ID": 1,
+        "BLOCKS": [{"MESSAGE": "The checklist"}, {"FILE": [{"NAME": "a.pdf", "SIZE": 42, "RATIO": 0.5}]}],
+    });
+    let keyboard = serde_json::json!([{"TEXT": "Open", "LINK": "https://example.com/setup"}]);
+    let sent = client
+        .imopenlines_network_message_add(
+            Message::new(line, 3, "Hello")
+                .attach(attach.clone())
+                .keyboard(keyboard.clone())
+                .url_preview(false),
+        )
+        .await
+        .unwrap();
+    assert!(sent.result);
+    let call = emu.portal().last_call().unwrap();
+    assert_eq!(call.params["ATTACH"], attach);
+    assert_eq!(call.params["KEYBOARD"], keyboard);
+    assert_eq!(call.params["URL_PREVIEW"], "N");
+    // `batch` sends them as PHP-style keys (`ATTACH[BLOCKS][0][MESSAGE]`), read back nested.
+    let outcomes = client
+        .batch(
+            vec![
+                Message::new(line, 4, "Hi").attach(attach.clone()),
+                Message::new(line, 6, "Hi").attach(serde_json::json!({"ID": 2})),
+            ],
+            false,
+        )
+        .await;
+    assert!(outcomes[0].as_ref().unwrap().result);
+    match &outcomes[1] {
+        Err(Error::Method { error, .. }) => assert_eq!(
+            *error,
+            MethodError::ImopenlinesNetworkMessageAdd(MessageError::Attach)
+        ),
+        other => panic!("expected ATTACH_ERROR, got {other:?}"),
+    }
+    let state = emu.portal().state();
+    let messaged = &state.network_lines[0].messaged;
+    assert!(
+        messaged.contains(&4) && !messaged.contains(&6),
+        "{messaged:?}"
+    );
+}

@@ -3,6 +3,15 @@
 
 import {
   AbortError,
+  AttachError,
+  AttachOversizeError,
+  CodeError,
+  ImbotError,
+  InactiveError,
+  KeyboardError,
+  LineNotFoundError,
+  MessageEmptyError,
+  UserMessageLimitError,
   BotIdError,
   WrongAuthTypeError,
   WrongChatError,
@@ -162,7 +171,36 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   TransportError, ConnectError, TlsError, RequestTimeoutError, ConnectionLostError, ProtocolError,
   InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
   EventError, EventFormError, EventTokenError, EventDataError, WrongChatError, BotIdError, WrongAuthTypeError,
+  CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
+  AttachOversizeError, AttachError, KeyboardError,
 ];
+
+/**
+ * Connect a Bitrix24.Network line, then write to a user on its behalf, with an attachment and a
+ * link button (plain objects and arrays: sent as JSON).
+ */
+async function fromTheNetwork(client: Client, code: string, userId: number): Promise<void> {
+  try {
+    const bot: number = (await client.imopenlinesNetworkJoin({ code })).result;
+    console.log(`line ${code} speaks through bot ${bot}`);
+    await client.imopenlinesNetworkMessageAdd({
+      code,
+      userId,
+      message: 'Here is the setup guide.',
+      attach: { BLOCKS: [{ LINK: { NAME: 'Setup guide', LINK: 'https://example.com/setup' } }] },
+      keyboard: { BUTTONS: [{ TEXT: 'Open', LINK: 'https://example.com/setup' }] },
+      urlPreview: false,
+    });
+    console.log(await client.imopenlinesNetworkMessageAddBatch([{ code, userId: 2, message: 'Hello' }]));
+  } catch (e) {
+    if (e instanceof CodeError || e instanceof LineNotFoundError || e instanceof InactiveError || e instanceof ImbotError) {
+      console.log(`no such line here: ${e.code}`);
+    } else if (e instanceof UserMessageLimitError) console.log('written to this week already');
+    else if (e instanceof MessageEmptyError || e instanceof AttachOversizeError || e instanceof AttachError || e instanceof KeyboardError) {
+      console.log(`not sent: ${e.code}`);
+    } else throw e;
+  }
+}
 
 /** What a chat bot does with the dialog it answers: greet, then hand it to a person. */
 async function asTheBot(client: Client, chatId: number, botClientId: string): Promise<void> {
@@ -310,6 +348,7 @@ export async function main(url: string, chatId: number): Promise<void> {
   console.log(`dialog ${dialog.id} silent: ${dialog.entityData3 === 'Y'}; pinned ${sessions.length}`);
   describeDialog(dialog);
   await asTheBot(client, 2047, 'emulatorbotclient1');
+  await fromTheNetwork(client, 'ab515f5d85a8b844d484f6ea75a2e494', 3);
   const taken: boolean = (await client.imopenlinesOperatorAnswer({ chatId })).result;
   console.log(`taken: ${taken}; passed on: ${(await client.imopenlinesOperatorSkip({ chatId })).result}`);
   const history: ImopenlinesSessionHistoryGetResult = (await client.imopenlinesSessionHistoryGet({ chatId })).result;

@@ -21,6 +21,12 @@ fn params(text: &str) -> Result<Value> {
         .map_err(|e| Error::new(Status::InvalidArg, format!("parameters are not JSON: {e}")))
 }
 
+/// A typed method's JSON parameter (`ATTACH`), as the text `jsonArg` made of a checked value.
+pub(crate) fn json_param(text: &str, parameter: &str) -> Result<Value> {
+    serde_json::from_str(text)
+        .map_err(|e| Error::new(Status::InvalidArg, format!("{parameter} is not JSON: {e}")))
+}
+
 fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Result<AnyCall> {
     Ok(AnyCall::new(method, params(params_json)?).idempotency(idempotent))
 }

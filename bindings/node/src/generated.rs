@@ -1387,11 +1387,12 @@ impl NativeClient {
         }
         let mut client_id = client_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesBotSessionFinishParams {
-                chat_id: chat_id.next().expect("length checked"),
-                client_id: client_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let client_id = client_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesBotSessionFinishParams { chat_id, client_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1443,12 +1444,17 @@ impl NativeClient {
         }
         let mut message = message.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesBotSessionMessageSendParams {
-                chat_id: chat_id.next().expect("length checked"),
-                name: name.next().expect("length checked").map(Into::into),
-                message: message.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let name = name.next().expect("length checked");
+                let message = message.next().expect("length checked");
+                Ok(b24kit::ImopenlinesBotSessionMessageSendParams {
+                    chat_id,
+                    name: name.map(Into::into),
+                    message,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1484,10 +1490,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesBotSessionOperatorParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesBotSessionOperatorParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1560,15 +1567,23 @@ impl NativeClient {
         }
         let mut client_id = client_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesBotSessionTransferParams {
-                chat_id: chat_id.next().expect("length checked"),
-                user_id: user_id.next().expect("length checked"),
-                queue_id: queue_id.next().expect("length checked"),
-                transfer_id: transfer_id.next().expect("length checked"),
-                leave: leave.next().expect("length checked"),
-                client_id: client_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let queue_id = queue_id.next().expect("length checked");
+                let transfer_id = transfer_id.next().expect("length checked");
+                let leave = leave.next().expect("length checked");
+                let client_id = client_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesBotSessionTransferParams {
+                    chat_id,
+                    user_id,
+                    queue_id,
+                    transfer_id,
+                    leave,
+                    client_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1596,8 +1611,8 @@ impl NativeClient {
     ) -> Result<Unknown<'e>> {
         let count = count as usize;
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesConfigPathGetParams {})
-            .collect();
+            .map(|_| -> Result<_> { Ok(b24kit::ImopenlinesConfigPathGetParams {}) })
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesConfigPathGetResult::from(answer.result),
@@ -1661,12 +1676,17 @@ impl NativeClient {
         }
         let mut active_only = active_only.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
-                crm_entity: crm_entity.next().expect("length checked"),
-                active_only: active_only.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let crm_entity_type = crm_entity_type.next().expect("length checked");
+                let crm_entity = crm_entity.next().expect("length checked");
+                let active_only = active_only.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmChatGetParams {
+                    crm_entity_type: crm_entity_type.into(),
+                    crm_entity,
+                    active_only,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 {
@@ -1717,11 +1737,15 @@ impl NativeClient {
         }
         let mut crm_entity = crm_entity.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
-                crm_entity: crm_entity.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let crm_entity_type = crm_entity_type.next().expect("length checked");
+                let crm_entity = crm_entity.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmChatGetLastIdParams {
+                    crm_entity_type: crm_entity_type.into(),
+                    crm_entity,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1780,13 +1804,19 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
-                crm_entity: crm_entity.next().expect("length checked"),
-                user_id: user_id.next().expect("length checked"),
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let crm_entity_type = crm_entity_type.next().expect("length checked");
+                let crm_entity = crm_entity.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmChatUserAddParams {
+                    crm_entity_type: crm_entity_type.into(),
+                    crm_entity,
+                    user_id,
+                    chat_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1845,13 +1875,19 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
-                crm_entity: crm_entity.next().expect("length checked"),
-                user_id: user_id.next().expect("length checked"),
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let crm_entity_type = crm_entity_type.next().expect("length checked");
+                let crm_entity = crm_entity.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmChatUserDeleteParams {
+                    crm_entity_type: crm_entity_type.into(),
+                    crm_entity,
+                    user_id,
+                    chat_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1887,10 +1923,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmLeadCreateParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmLeadCreateParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -1956,14 +1993,21 @@ impl NativeClient {
         }
         let mut message = message.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesCrmMessageAddParams {
-                crm_entity_type: crm_entity_type.next().expect("length checked").into(),
-                crm_entity: crm_entity.next().expect("length checked"),
-                user_id: user_id.next().expect("length checked"),
-                chat_id: chat_id.next().expect("length checked"),
-                message: message.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let crm_entity_type = crm_entity_type.next().expect("length checked");
+                let crm_entity = crm_entity.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let chat_id = chat_id.next().expect("length checked");
+                let message = message.next().expect("length checked");
+                Ok(b24kit::ImopenlinesCrmMessageAddParams {
+                    crm_entity_type: crm_entity_type.into(),
+                    crm_entity,
+                    user_id,
+                    chat_id,
+                    message,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2027,13 +2071,19 @@ impl NativeClient {
         }
         let mut user_code = user_code.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesDialogGetParams {
-                chat_id: chat_id.next().expect("length checked"),
-                dialog_id: dialog_id.next().expect("length checked"),
-                session_id: session_id.next().expect("length checked"),
-                user_code: user_code.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let dialog_id = dialog_id.next().expect("length checked");
+                let session_id = session_id.next().expect("length checked");
+                let user_code = user_code.next().expect("length checked");
+                Ok(b24kit::ImopenlinesDialogGetParams {
+                    chat_id,
+                    dialog_id,
+                    session_id,
+                    user_code,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesDialogGetResult::from(answer.result),
@@ -2081,11 +2131,15 @@ impl NativeClient {
         }
         let mut message_id = message_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesMessageQuickSaveParams {
-                chat_id: chat_id.next().expect("length checked"),
-                message_id: message_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let message_id = message_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesMessageQuickSaveParams {
+                    chat_id,
+                    message_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2130,11 +2184,148 @@ impl NativeClient {
         }
         let mut message_id = message_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesMessageSessionStartParams {
-                chat_id: chat_id.next().expect("length checked"),
-                message_id: message_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let message_id = message_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesMessageSessionStartParams {
+                    chat_id,
+                    message_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.network.join`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_network_join<'e>(&self, env: &'e Env, code: String) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesNetworkJoinParams { code },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.network.join` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_network_join_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        code: Vec<String>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if code.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut code = code.into_iter();
+        let calls = (0..count)
+            .map(|_| -> Result<_> {
+                let code = code.next().expect("length checked");
+                Ok(b24kit::ImopenlinesNetworkJoinParams { code })
+            })
+            .collect::<Result<_>>()?;
+        self.batch(env, calls, halt, |answer| {
+            (answer.result, NativeTime::from(answer.time))
+        })
+    }
+    /// `imopenlines.network.message.add`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_network_message_add<'e>(
+        &self,
+        env: &'e Env,
+        code: String,
+        user_id: i64,
+        message: String,
+        attach: Option<String>,
+        keyboard: Option<String>,
+        url_preview: bool,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesNetworkMessageAddParams {
+                code,
+                user_id,
+                message,
+                attach: attach
+                    .map(|text| crate::any_method::json_param(&text, "ATTACH"))
+                    .transpose()?,
+                keyboard: keyboard
+                    .map(|text| crate::any_method::json_param(&text, "KEYBOARD"))
+                    .transpose()?,
+                url_preview,
+            },
+            |answer| (answer.result, NativeTime::from(answer.time)),
+        )
+    }
+
+    /// `imopenlines.network.message.add` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_network_message_add_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        code: Vec<String>,
+        user_id: Vec<i64>,
+        message: Vec<String>,
+        attach: Vec<Option<String>>,
+        keyboard: Vec<Option<String>>,
+        url_preview: Vec<bool>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if code.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut code = code.into_iter();
+        if user_id.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut user_id = user_id.into_iter();
+        if message.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut message = message.into_iter();
+        if attach.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut attach = attach.into_iter();
+        if keyboard.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut keyboard = keyboard.into_iter();
+        if url_preview.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut url_preview = url_preview.into_iter();
+        let calls = (0..count)
+            .map(|_| -> Result<_> {
+                let code = code.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let message = message.next().expect("length checked");
+                let attach = attach.next().expect("length checked");
+                let keyboard = keyboard.next().expect("length checked");
+                let url_preview = url_preview.next().expect("length checked");
+                Ok(b24kit::ImopenlinesNetworkMessageAddParams {
+                    code,
+                    user_id,
+                    message,
+                    attach: attach
+                        .map(|text| crate::any_method::json_param(&text, "ATTACH"))
+                        .transpose()?,
+                    keyboard: keyboard
+                        .map(|text| crate::any_method::json_param(&text, "KEYBOARD"))
+                        .transpose()?,
+                    url_preview,
+                })
+            })
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2170,10 +2361,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorAnotherFinishParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorAnotherFinishParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2209,10 +2401,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorAnswerParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorAnswerParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2248,10 +2441,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorFinishParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorFinishParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2283,10 +2477,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorSkipParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorSkipParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2318,10 +2513,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorSpamParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorSpamParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2380,13 +2576,19 @@ impl NativeClient {
         }
         let mut queue_id = queue_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesOperatorTransferParams {
-                chat_id: chat_id.next().expect("length checked"),
-                transfer_id: transfer_id.next().expect("length checked"),
-                user_id: user_id.next().expect("length checked"),
-                queue_id: queue_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let transfer_id = transfer_id.next().expect("length checked");
+                let user_id = user_id.next().expect("length checked");
+                let queue_id = queue_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesOperatorTransferParams {
+                    chat_id,
+                    transfer_id,
+                    user_id,
+                    queue_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2414,8 +2616,8 @@ impl NativeClient {
     ) -> Result<Unknown<'e>> {
         let count = count as usize;
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesRevisionGetParams {})
-            .collect();
+            .map(|_| -> Result<_> { Ok(b24kit::ImopenlinesRevisionGetParams {}) })
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesRevisionGetResult::from(answer.result),
@@ -2470,12 +2672,17 @@ impl NativeClient {
         }
         let mut comment = comment.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionHeadVoteParams {
-                session_id: session_id.next().expect("length checked"),
-                rating: rating.next().expect("length checked"),
-                comment: comment.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let session_id = session_id.next().expect("length checked");
+                let rating = rating.next().expect("length checked");
+                let comment = comment.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionHeadVoteParams {
+                    session_id,
+                    rating,
+                    comment,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2525,11 +2732,15 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionHistoryGetParams {
-                session_id: session_id.next().expect("length checked"),
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let session_id = session_id.next().expect("length checked");
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionHistoryGetParams {
+                    session_id,
+                    chat_id,
+                })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesSessionHistoryGetResult::from(answer.result),
@@ -2568,10 +2779,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionInterceptParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionInterceptParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2603,10 +2815,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionJoinParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionJoinParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2648,11 +2861,12 @@ impl NativeClient {
         }
         let mut activate = activate.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionModePinParams {
-                chat_id: chat_id.next().expect("length checked"),
-                activate: activate.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let activate = activate.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionModePinParams { chat_id, activate })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2679,8 +2893,8 @@ impl NativeClient {
     ) -> Result<Unknown<'e>> {
         let count = count as usize;
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionModePinAllParams {})
-            .collect();
+            .map(|_| -> Result<_> { Ok(b24kit::ImopenlinesSessionModePinAllParams {}) })
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2722,11 +2936,12 @@ impl NativeClient {
         }
         let mut activate = activate.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionModeSilentParams {
-                chat_id: chat_id.next().expect("length checked"),
-                activate: activate.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                let activate = activate.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionModeSilentParams { chat_id, activate })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2753,8 +2968,8 @@ impl NativeClient {
     ) -> Result<Unknown<'e>> {
         let count = count as usize;
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionModeUnpinAllParams {})
-            .collect();
+            .map(|_| -> Result<_> { Ok(b24kit::ImopenlinesSessionModeUnpinAllParams {}) })
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })
@@ -2795,10 +3010,11 @@ impl NativeClient {
         }
         let mut user_code = user_code.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionOpenParams {
-                user_code: user_code.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let user_code = user_code.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionOpenParams { user_code })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesSessionOpenResult::from(answer.result),
@@ -2833,10 +3049,11 @@ impl NativeClient {
         }
         let mut chat_id = chat_id.into_iter();
         let calls = (0..count)
-            .map(|_| b24kit::ImopenlinesSessionStartParams {
-                chat_id: chat_id.next().expect("length checked"),
+            .map(|_| -> Result<_> {
+                let chat_id = chat_id.next().expect("length checked");
+                Ok(b24kit::ImopenlinesSessionStartParams { chat_id })
             })
-            .collect();
+            .collect::<Result<_>>()?;
         self.batch(env, calls, halt, |answer| {
             (answer.result, NativeTime::from(answer.time))
         })

@@ -151,3 +151,53 @@ test('CRM chats: the kind of record is one of the named strings or any other', a
   assert.equal((await client.imopenlinesCrmChatUserDelete({ crmEntityType: 'lead', crmEntity: 1205, userId: 3 })).result, 2045);
   assert.deepEqual((await portal.chat(2045)).members, [2]);
 });
+
+const NETWORK_LINE = 'ab515f5d85a8b844d484f6ea75a2e494';
+
+test('network lines: joined by code, and each writes to a user once', async () => {
+  assert.equal((await client.imopenlinesNetworkJoin({ code: NETWORK_LINE })).result, 603);
+  assert.equal((await client.imopenlinesNetworkJoin({ code: NETWORK_LINE })).result, 603);
+  for (const [code, Class] of [['short', b24kit.CodeError], ['0'.repeat(32), b24kit.LineNotFoundError], ['b24kitemulatorinactiveline000000', b24kit.InactiveError]]) {
+    const e = await failure(client.imopenlinesNetworkJoin({ code }));
+    assert.ok(e instanceof Class, e.name);
+  }
+  assert.equal((await client.imopenlinesNetworkMessageAdd({ code: NETWORK_LINE, userId: 3, message: 'Hello' })).result, true);
+  const e = await failure(client.imopenlinesNetworkMessageAdd({ code: NETWORK_LINE, userId: 3, message: 'Hello again' }));
+  assert.ok(e instanceof b24kit.UserMessageLimitError, e.name);
+});
+
+test('JSON parameters reach the portal nested, and a value JSON cannot hold is refused where it is', async () => {
+  const attach = { ID: 1, BLOCKS: [{ MESSAGE: 'The checklist' }, { FILE: [{ NAME: 'a.pdf', SIZE: 42, RATIO: 0.5 }] }] };
+  const keyboard = [{ TEXT: 'Open', LINK: 'https://example.com/setup' }];
+  const sent = new Date('2026-12-01T10:00:00Z');
+  const response = await client.imopenlinesNetworkMessageAdd({
+    code: NETWORK_LINE, userId: 3, message: 'Hello', attach: { ...attach, SENT: sent }, keyboard, urlPreview: false,
+  });
+  assert.equal(response.result, true);
+  const { params } = await portal.lastCall();
+  assert.deepEqual(params.ATTACH, { ...attach, SENT: sent.toISOString() });
+  assert.deepEqual(params.KEYBOARD, keyboard);
+  assert.equal(params.URL_PREVIEW, 'N');
+  // Through `batch` the same values travel as PHP-style keys; the portal reads them back nested.
+  const outcomes = await client.imopenlinesNetworkMessageAddBatch([
+    { code: NETWORK_LINE, userId: 4, message: 'Hi', attach },
+    { code: NETWORK_LINE, userId: 6, message: 'Hi', attach: { ID: 2 } },
+  ]);
+  assert.equal(outcomes[0].result, true);
+  assert.ok(outcomes[1] instanceof b24kit.AttachError, outcomes[1].name);
+  const before = (await portal.stats()).rest_requests;
+  const cyclic = { BLOCKS: [] };
+  cyclic.BLOCKS.push(cyclic);
+  for (const [bad, where] of [
+    [{ BLOCKS: [{ SIZE: Number.NaN }] }, /^attach\.BLOCKS\[0\]\.SIZE is NaN/],
+    [{ BLOCKS: [{ SIZE: 10n }] }, /^attach\.BLOCKS\[0\]\.SIZE is a bigint/],
+    [cyclic, /^attach\.BLOCKS\[0\] is an object inside itself/],
+    [new Map(), /^attach is of type Map/],
+  ]) {
+    let e = await failure(client.imopenlinesNetworkMessageAdd({ code: NETWORK_LINE, userId: 7, message: 'x', attach: bad }));
+    assert.ok(e instanceof TypeError && where.test(e.message), e.message);
+    e = await failure(client.imopenlinesNetworkMessageAddBatch([{ code: NETWORK_LINE, userId: 7, message: 'x', attach: bad }]));
+    assert.ok(e instanceof TypeError && where.test(e.message), e.message);
+  }
+  assert.equal((await portal.stats()).rest_requests, before);
+});

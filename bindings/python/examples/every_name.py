@@ -150,6 +150,15 @@ from b24kit import (
     BotMessageKind,
     WrongAuthTypeError,
     WrongChatError,
+    AttachError,
+    AttachOversizeError,
+    CodeError,
+    ImbotError,
+    InactiveError,
+    KeyboardError,
+    LineNotFoundError,
+    MessageEmptyError,
+    UserMessageLimitError,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
@@ -159,6 +168,8 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     CrmChatEmptyCrmDataError, ChatNotInCrmError, CrmChatUserNotActiveError, WrongRequestError, ArgumentError,
     CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
     UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError, WrongChatError, BotIdError, WrongAuthTypeError,
+    CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
+    AttachOversizeError, AttachError, KeyboardError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -243,6 +254,30 @@ def hand_over(client: Client, user_code: str) -> None:
         print(f"not transferred: {e.code}")
 
 
+def from_the_network(client: Client, code: str, user_id: int) -> None:
+    """Connect a Bitrix24.Network line, then write to a user on its behalf, with an attachment
+    and a link button (plain dicts and lists: sent as JSON)."""
+    try:
+        bot: int = client.imopenlines_network_join(code).result
+        print(f"line {code} speaks through bot {bot}")
+        client.imopenlines_network_message_add(
+            code,
+            user_id,
+            "Here is the setup guide.",
+            attach={"BLOCKS": [{"LINK": {"NAME": "Setup guide", "LINK": "https://example.com/setup"}}]},
+            keyboard={"BUTTONS": [{"TEXT": "Open", "LINK": "https://example.com/setup"}]},
+            url_preview=False,
+        )
+        outcomes = client.imopenlines_network_message_add_batch([{"code": code, "user_id": 2, "message": "Hello"}])
+        print(outcomes)
+    except (CodeError, LineNotFoundError, InactiveError, ImbotError) as e:
+        print(f"no such line here: {e.code}")
+    except UserMessageLimitError:
+        print("written to this week already")
+    except (MessageEmptyError, AttachOversizeError, AttachError, KeyboardError) as e:
+        print(f"not sent: {e.code}")
+
+
 def as_the_bot(client: Client, chat_id: int, bot_client_id: str) -> None:
     """What a chat bot does with the dialog it answers: greet, then hand it to a person."""
     try:
@@ -273,6 +308,7 @@ def switch(client: Client, chat_id: int) -> None:
     describe_portal(client, chat_id)
     hand_over(client, dialog.entity_id or "")
     as_the_bot(client, 2047, "emulatorbotclient1")
+    from_the_network(client, "ab515f5d85a8b844d484f6ea75a2e494", 3)
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

@@ -65,6 +65,24 @@ pub(crate) fn flag(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<boo
     }
 }
 
+/// A JSON parameter (an object or array whose shape another page describes): dicts, lists,
+/// tuples, str, int, float, bool and `None` nested as JSON holds them; anything else is a
+/// `TypeError` naming where it is (`ATTACH.BLOCKS[0]`).
+pub(crate) fn json(value: &Bound<'_, PyAny>, name: &'static str) -> PyResult<serde_json::Value> {
+    crate::json::to_json(value, name)
+}
+
+/// An optional JSON parameter: `None` means "not given" (not sent).
+pub(crate) fn optional_json(
+    value: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<Option<serde_json::Value>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    json(value, name).map(Some)
+}
+
 fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()

@@ -3865,6 +3865,217 @@ fn imopenlines_message_session_start_batch_async<'py>(
     client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
 }
 
+/// The parameters of one `imopenlines.network.join`, from its Python arguments.
+fn imopenlines_network_join_params(
+    code: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesNetworkJoinParams> {
+    Ok(b24kit::ImopenlinesNetworkJoinParams {
+        code: args::string(code, "code")?,
+    })
+}
+
+/// The parameters of one `imopenlines.network.join` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_network_join_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesNetworkJoinParams> {
+    let code = args::required(call, "code")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesNetworkJoinParams::new(args::string(&code, "code")?);
+    Ok(params)
+}
+
+/// `imopenlines.network.join`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, code, /))]
+fn imopenlines_network_join(
+    py: Python<'_>,
+    client: &NativeClient,
+    code: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_network_join_params(code)?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.join` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, code, /))]
+fn imopenlines_network_join_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    code: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_network_join_params(code)?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.join` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_network_join_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(calls, &["code"], imopenlines_network_join_call)?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.join` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_network_join_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(calls, &["code"], imopenlines_network_join_call)?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// The parameters of one `imopenlines.network.message.add`, from its Python arguments.
+fn imopenlines_network_message_add_params(
+    code: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+    attach: &Bound<'_, PyAny>,
+    keyboard: &Bound<'_, PyAny>,
+    url_preview: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesNetworkMessageAddParams> {
+    Ok(b24kit::ImopenlinesNetworkMessageAddParams {
+        code: args::string(code, "code")?,
+        user_id: args::integer(user_id, "user_id")?,
+        message: args::string(message, "message")?,
+        attach: args::optional_json(attach, "attach")?,
+        keyboard: args::optional_json(keyboard, "keyboard")?,
+        url_preview: args::flag(url_preview, "url_preview")?,
+    })
+}
+
+/// The parameters of one `imopenlines.network.message.add` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_network_message_add_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesNetworkMessageAddParams> {
+    let code = args::required(call, "code")?;
+    let user_id = args::required(call, "user_id")?;
+    let message = args::required(call, "message")?;
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesNetworkMessageAddParams::new(
+        args::string(&code, "code")?,
+        args::integer(&user_id, "user_id")?,
+        args::string(&message, "message")?,
+    );
+    if let Some(value) = call.get_item("attach")? {
+        params.attach = args::optional_json(&value, "attach")?;
+    }
+    if let Some(value) = call.get_item("keyboard")? {
+        params.keyboard = args::optional_json(&value, "keyboard")?;
+    }
+    if let Some(value) = call.get_item("url_preview")? {
+        params.url_preview = args::flag(&value, "url_preview")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.network.message.add`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, code, user_id, message, attach, keyboard, url_preview, /))]
+fn imopenlines_network_message_add(
+    py: Python<'_>,
+    client: &NativeClient,
+    code: &Bound<'_, PyAny>,
+    user_id: &Bound<'_, PyAny>,
+    message: &Bound<'_, PyAny>,
+    attach: &Bound<'_, PyAny>,
+    keyboard: &Bound<'_, PyAny>,
+    url_preview: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_network_message_add_params(
+        code,
+        user_id,
+        message,
+        attach,
+        keyboard,
+        url_preview,
+    )?;
+    client.call_sync(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.message.add` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, code, user_id, message, attach, keyboard, url_preview, /))]
+fn imopenlines_network_message_add_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    code: &Bound<'py, PyAny>,
+    user_id: &Bound<'py, PyAny>,
+    message: &Bound<'py, PyAny>,
+    attach: &Bound<'py, PyAny>,
+    keyboard: &Bound<'py, PyAny>,
+    url_preview: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_network_message_add_params(
+        code,
+        user_id,
+        message,
+        attach,
+        keyboard,
+        url_preview,
+    )?;
+    client.call_async(py, params, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.message.add` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_network_message_add_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "code",
+            "user_id",
+            "message",
+            "attach",
+            "keyboard",
+            "url_preview",
+        ],
+        imopenlines_network_message_add_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
+/// `imopenlines.network.message.add` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_network_message_add_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &[
+            "code",
+            "user_id",
+            "message",
+            "attach",
+            "keyboard",
+            "url_preview",
+        ],
+        imopenlines_network_message_add_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| respond(py, answer, plain))
+}
+
 /// The parameters of one `imopenlines.operator.another.finish`, from its Python arguments.
 fn imopenlines_operator_another_finish_params(
     chat_id: &Bound<'_, PyAny>,
@@ -5370,6 +5581,17 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     )?)?;
     m.add_function(wrap_pyfunction!(
         imopenlines_message_session_start_batch_async,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_join, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_join_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_join_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_join_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_message_add, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_message_add_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_network_message_add_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_network_message_add_batch_async,
         &m
     )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_operator_another_finish, &m)?)?;

@@ -202,3 +202,54 @@ def test_crm_chats_take_the_enum_or_its_text(client: b24kit.Client, portal: Port
         client.imopenlines_crm_chat_user_add("lead", 1205, 3, chat_id=2045)
     assert client.imopenlines_crm_chat_user_delete("lead", 1205, 3).result == 2045
     assert portal.chat(2045)["members"] == [2]
+
+
+NETWORK_LINE = "ab515f5d85a8b844d484f6ea75a2e494"
+
+
+def test_network_lines_join_and_write_once_per_user(client: b24kit.Client, portal: Portal) -> None:
+    assert client.imopenlines_network_join(NETWORK_LINE).result == 603
+    assert client.imopenlines_network_join(NETWORK_LINE).result == 603
+    for code, cls in [("short", errors.CodeError), ("0" * 32, errors.LineNotFoundError), ("b24kitemulatorinactiveline000000", errors.InactiveError)]:
+        with pytest.raises(cls):
+            client.imopenlines_network_join(code)
+    assert client.imopenlines_network_message_add(NETWORK_LINE, 3, "Hello").result is True
+    with pytest.raises(errors.UserMessageLimitError):
+        client.imopenlines_network_message_add(NETWORK_LINE, 3, "Hello again")
+
+
+def test_json_parameters_reach_the_portal_nested(client: b24kit.Client, portal: Portal) -> None:
+    attach = {"ID": 1, "BLOCKS": [{"MESSAGE": "The checklist"}, {"FILE": [{"NAME": "a.pdf", "SIZE": 42, "RATIO": 0.5}]}]}
+    keyboard = ({"TEXT": "Open", "LINK": "https://example.com/setup"},)
+    response = client.imopenlines_network_message_add(NETWORK_LINE, 3, "Hello", attach=attach, keyboard=keyboard, url_preview=False)
+    assert response.result is True
+    params = portal.last_call()["params"]
+    assert params["ATTACH"] == attach
+    assert params["KEYBOARD"] == [dict(keyboard[0])]
+    assert params["URL_PREVIEW"] == "N"
+    # Through `batch` the same values travel as PHP-style keys; the portal reads them back nested.
+    outcomes = client.imopenlines_network_message_add_batch(
+        [{"code": NETWORK_LINE, "user_id": 4, "message": "Hi", "attach": attach}, {"code": NETWORK_LINE, "user_id": 6, "message": "Hi", "attach": {"ID": 2}}]
+    )
+    assert isinstance(outcomes[0], b24kit.Response) and outcomes[0].result is True
+    assert isinstance(outcomes[1], errors.AttachError)
+    # A value JSON cannot hold is refused where it is, and nothing is sent.
+    before = portal.stats()["rest_requests"]
+    for bad, where in [({"BLOCKS": [{"SIZE": float("nan")}]}, r"attach\.BLOCKS\[0\]\.SIZE"), ({"BLOCKS": {1: "x"}}, r"attach\.BLOCKS"), ({b"x"}, r"attach")]:
+        with pytest.raises(TypeError, match=where):
+            client.imopenlines_network_message_add(NETWORK_LINE, 7, "x", attach=bad)
+        with pytest.raises(TypeError, match=where):
+            client.imopenlines_network_message_add_batch([{"code": NETWORK_LINE, "user_id": 7, "message": "x", "attach": bad}])
+    assert portal.stats()["rest_requests"] == before
+
+
+def test_json_parameters_from_asyncio(async_client: b24kit.AsyncClient, portal: Portal) -> None:
+    keyboard = {"BUTTONS": [{"TEXT": "Call me", "COMMAND": "callback"}]}
+
+    async def send() -> None:
+        with pytest.raises(errors.KeyboardError):
+            await async_client.imopenlines_network_message_add(NETWORK_LINE, 3, "Hello", keyboard=keyboard)
+        assert (await async_client.imopenlines_network_message_add(NETWORK_LINE, 3, "Hello", attach=[{"MESSAGE": "x"}])).result is True
+
+    asyncio.run(send())
+    assert portal.last_call()["params"]["ATTACH"] == [{"MESSAGE": "x"}]

@@ -112,6 +112,32 @@ pub(crate) fn to_core(value: JsonValue, path: &str) -> Result<Value, ErrorReport
     })
 }
 
+/// A typed method's JSON parameter (`ATTACH`, `KEYBOARD`) as the core's value; the error names
+/// the parameter (its wire name, which the report spells the host's way) and the path inside it
+/// from `name`, as the host writes it (`attach.BLOCKS[0].x`).
+pub(crate) fn json_param(
+    value: JsonValue,
+    parameter: &'static str,
+    name: &str,
+) -> Result<Value, b24kit::Error> {
+    let mut at = name.to_string();
+    convert(value, &mut at).map_err(|reason| b24kit::Error::InvalidArgument {
+        parameter,
+        problem: ArgumentProblem::NotEncodable { reason },
+    })
+}
+
+/// [`json_param`] for an optional parameter: `None` is not sent.
+pub(crate) fn optional_json_param(
+    value: Option<JsonValue>,
+    parameter: &'static str,
+    name: &str,
+) -> Result<Option<Value>, b24kit::Error> {
+    value
+        .map(|value| json_param(value, parameter, name))
+        .transpose()
+}
+
 fn convert(value: JsonValue, path: &mut String) -> Result<Value, String> {
     Ok(match value {
         JsonValue::Null => Value::Null,

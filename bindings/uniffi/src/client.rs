@@ -161,7 +161,7 @@ macro_rules! client_exports {
             /// Test hook, not API: a call that panics inside the core. It fails with
             /// `B24kitError.Internal`, and the client keeps working.
             pub async fn panic_for_tests(&self) -> Result<bool, $error> {
-                self.call::<_, $error>(b24kit::panic::PanicProbe::<b24kit::Spec>::new())
+                self.call::<_, $error>(Ok(b24kit::panic::PanicProbe::<b24kit::Spec>::new()))
                     .await
                     .map(|answer| answer.result)
             }

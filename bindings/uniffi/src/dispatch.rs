@@ -52,12 +52,17 @@ impl Drop for CancelOnDrop {
 }
 
 impl Client {
-    /// Runs one call.
-    pub(crate) async fn call<M, E>(&self, params: M) -> Result<b24kit::Response<M::Output>, E>
+    /// Runs one call, whose parameters the binding built (or failed to build: then nothing is
+    /// sent).
+    pub(crate) async fn call<M, E>(
+        &self,
+        params: Result<M, b24kit::Error>,
+    ) -> Result<b24kit::Response<M::Output>, E>
     where
         M: Method<Catalog = Spec> + 'static,
         E: From<ErrorReport>,
     {
+        let params = params.map_err(|e| E::from(ErrorReport::new(&e, b24kit::Casing::Camel)))?;
         let client = self.core().clone();
         match spawned(async move { client.call(params).await }).await {
             Ok(outcome) => {
@@ -67,10 +72,11 @@ impl Client {
         }
     }
 
-    /// Runs calls through `batch`: one outcome per call, in order. A panic fails every call.
+    /// Runs calls through `batch`: one outcome per call, in order; a call the binding failed to
+    /// build fails on its own, unsent. A panic fails every call.
     pub(crate) async fn batch<M, E>(
         &self,
-        calls: Vec<M>,
+        calls: Vec<Result<M, b24kit::Error>>,
         halt: bool,
     ) -> Vec<Result<b24kit::Response<M::Output>, E>>
     where
@@ -79,7 +85,7 @@ impl Client {
     {
         let count = calls.len();
         let client = self.core().clone();
-        match spawned(async move { client.batch(calls, halt).await }).await {
+        match spawned(async move { client.batch_built(calls, halt).await }).await {
             Ok(items) => items
                 .into_iter()
                 .map(|item| item.map_err(|e| E::from(ErrorReport::new(&e, b24kit::Casing::Camel))))

@@ -12,11 +12,11 @@ crate::errors::error_enum! {
         ChatIdEmpty = "CHAT_ID_EMPTY",
         /// `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer
         BotId = "BOT_ID_ERROR",
-        /// `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer
+        /// `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.network.message.add
         WrongAuthType = "WRONG_AUTH_TYPE",
         /// `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator
         WrongChat = "WRONG_CHAT",
-        /// `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
+        /// `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.network.message.add, imopenlines.operator.transfer
         UserIdEmpty = "USER_ID_EMPTY",
         /// `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
         QueueIdEmpty = "QUEUE_ID_EMPTY",
@@ -36,7 +36,7 @@ crate::errors::error_enum! {
         ChatNotInCrm = "CHAT_NOT_IN_CRM",
         /// `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
         CrmChatUserNotActive = "CRM_CHAT_USER_NOT_ACTIVE",
-        /// `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
+        /// `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.network.message.add
         WrongRequest = "WRONG_REQUEST",
         /// `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete
         CrmChatEmptyUser = "CRM_CHAT_EMPTY_USER",
@@ -56,6 +56,24 @@ crate::errors::error_enum! {
         Access = "ACCESS_ERROR",
         /// `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save
         CantSaveQuickAnswer = "CANT_SAVE_QUICK_ANSWER",
+        /// `CODE` (HTTP 400): You entered an invalid code. Documented for: imopenlines.network.join, imopenlines.network.message.add
+        Code = "CODE",
+        /// `IMBOT_ERROR` (HTTP 400): Module IMBOT is not installed. Documented for: imopenlines.network.join, imopenlines.network.message.add
+        Imbot = "IMBOT_ERROR",
+        /// `NOT_FOUND` (HTTP 400): Line not found. Documented for: imopenlines.network.join, imopenlines.network.message.add
+        LineNotFound = "NOT_FOUND",
+        /// `INACTIVE` (HTTP 400): Openline is inactive. Documented for: imopenlines.network.join
+        Inactive = "INACTIVE",
+        /// `USER_MESSAGE_LIMIT` (HTTP 400): You can't send more than one message per week to each user. Documented for: imopenlines.network.message.add
+        UserMessageLimit = "USER_MESSAGE_LIMIT",
+        /// `MESSAGE_EMPTY` (HTTP 400): Message can't be empty. Documented for: imopenlines.network.message.add
+        MessageEmpty = "MESSAGE_EMPTY",
+        /// `ATTACH_OVERSIZE` (HTTP 400): You have exceeded the maximum allowable size of attach. Documented for: imopenlines.network.message.add
+        AttachOversize = "ATTACH_OVERSIZE",
+        /// `ATTACH_ERROR` (HTTP 400): Incorrect attach params. Documented for: imopenlines.network.message.add
+        Attach = "ATTACH_ERROR",
+        /// `KEYBOARD_ERROR` (HTTP 400): Incorrect keyboard params. Documented for: imopenlines.network.message.add
+        Keyboard = "KEYBOARD_ERROR",
         /// `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
         AccessDeniedKick = "ACCESS_DENIED_KICK",
         /// `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
@@ -1807,6 +1825,68 @@ pub enum ImopenlinesMessageSessionStartOutcome {
     },
 }
 
+/// A successful `imopenlines.network.join`: The identifier of the network bot of the connected line (the same one on every later call). and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesNetworkJoinResponse {
+    pub result: i64,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.network.join` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesNetworkJoinCall {
+    pub code: String,
+}
+
+/// The outcome of one `imopenlines.network.join` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesNetworkJoinOutcome {
+    Success {
+        response: ImopenlinesNetworkJoinResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
+/// A successful `imopenlines.network.message.add`: `true` once the message is sent. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesNetworkMessageAddResponse {
+    pub result: bool,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.network.message.add` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesNetworkMessageAddCall {
+    pub code: String,
+    pub user_id: i64,
+    pub message: String,
+    #[uniffi(default = None)]
+    pub attach: Option<crate::any_method::JsonValue>,
+    #[uniffi(default = None)]
+    pub keyboard: Option<crate::any_method::JsonValue>,
+    #[uniffi(default = true)]
+    pub url_preview: bool,
+}
+
+/// The outcome of one `imopenlines.network.message.add` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesNetworkMessageAddOutcome {
+    Success {
+        response: ImopenlinesNetworkMessageAddResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.operator.another.finish`: `true` when the session is closed. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesOperatorAnotherFinishResponse {
@@ -2329,6 +2409,337 @@ impl From<CrmEntityType> for b24kit::CrmEntityType {
     }
 }
 
+/// The core's parameters of one `imopenlines.bot.session.finish` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_bot_session_finish_params(
+    chat_id: i64,
+    client_id: Option<String>,
+) -> Result<b24kit::ImopenlinesBotSessionFinishParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesBotSessionFinishParams { chat_id, client_id })
+}
+/// The core's parameters of one `imopenlines.bot.session.message.send` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_bot_session_message_send_params(
+    chat_id: i64,
+    name: Option<BotMessageKind>,
+    message: Option<String>,
+) -> Result<b24kit::ImopenlinesBotSessionMessageSendParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesBotSessionMessageSendParams {
+        chat_id,
+        name: name.map(Into::into),
+        message,
+    })
+}
+/// The core's parameters of one `imopenlines.bot.session.operator` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_bot_session_operator_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesBotSessionOperatorParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesBotSessionOperatorParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.bot.session.transfer` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_bot_session_transfer_params(
+    chat_id: i64,
+    user_id: Option<i64>,
+    queue_id: Option<i64>,
+    transfer_id: Option<String>,
+    leave: bool,
+    client_id: Option<String>,
+) -> Result<b24kit::ImopenlinesBotSessionTransferParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesBotSessionTransferParams {
+        chat_id,
+        user_id,
+        queue_id,
+        transfer_id,
+        leave,
+        client_id,
+    })
+}
+/// The core's parameters of one `imopenlines.config.path.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_config_path_get_params(
+) -> Result<b24kit::ImopenlinesConfigPathGetParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesConfigPathGetParams {})
+}
+/// The core's parameters of one `imopenlines.crm.chat.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_chat_get_params(
+    crm_entity_type: CrmEntityType,
+    crm_entity: i64,
+    active_only: bool,
+) -> Result<b24kit::ImopenlinesCrmChatGetParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmChatGetParams {
+        crm_entity_type: crm_entity_type.into(),
+        crm_entity,
+        active_only,
+    })
+}
+/// The core's parameters of one `imopenlines.crm.chat.getLastId` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_chat_get_last_id_params(
+    crm_entity_type: CrmEntityType,
+    crm_entity: i64,
+) -> Result<b24kit::ImopenlinesCrmChatGetLastIdParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmChatGetLastIdParams {
+        crm_entity_type: crm_entity_type.into(),
+        crm_entity,
+    })
+}
+/// The core's parameters of one `imopenlines.crm.chat.user.add` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_chat_user_add_params(
+    crm_entity_type: CrmEntityType,
+    crm_entity: i64,
+    user_id: i64,
+    chat_id: Option<i64>,
+) -> Result<b24kit::ImopenlinesCrmChatUserAddParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmChatUserAddParams {
+        crm_entity_type: crm_entity_type.into(),
+        crm_entity,
+        user_id,
+        chat_id,
+    })
+}
+/// The core's parameters of one `imopenlines.crm.chat.user.delete` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_chat_user_delete_params(
+    crm_entity_type: CrmEntityType,
+    crm_entity: i64,
+    user_id: i64,
+    chat_id: Option<i64>,
+) -> Result<b24kit::ImopenlinesCrmChatUserDeleteParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmChatUserDeleteParams {
+        crm_entity_type: crm_entity_type.into(),
+        crm_entity,
+        user_id,
+        chat_id,
+    })
+}
+/// The core's parameters of one `imopenlines.crm.lead.create` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_lead_create_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesCrmLeadCreateParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmLeadCreateParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.crm.message.add` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_crm_message_add_params(
+    crm_entity_type: CrmEntityType,
+    crm_entity: i64,
+    user_id: i64,
+    chat_id: i64,
+    message: String,
+) -> Result<b24kit::ImopenlinesCrmMessageAddParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesCrmMessageAddParams {
+        crm_entity_type: crm_entity_type.into(),
+        crm_entity,
+        user_id,
+        chat_id,
+        message,
+    })
+}
+/// The core's parameters of one `imopenlines.dialog.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_dialog_get_params(
+    chat_id: Option<i64>,
+    dialog_id: Option<String>,
+    session_id: Option<i64>,
+    user_code: Option<String>,
+) -> Result<b24kit::ImopenlinesDialogGetParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesDialogGetParams {
+        chat_id,
+        dialog_id,
+        session_id,
+        user_code,
+    })
+}
+/// The core's parameters of one `imopenlines.message.quick.save` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_message_quick_save_params(
+    chat_id: i64,
+    message_id: i64,
+) -> Result<b24kit::ImopenlinesMessageQuickSaveParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesMessageQuickSaveParams {
+        chat_id,
+        message_id,
+    })
+}
+/// The core's parameters of one `imopenlines.message.session.start` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_message_session_start_params(
+    chat_id: i64,
+    message_id: i64,
+) -> Result<b24kit::ImopenlinesMessageSessionStartParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesMessageSessionStartParams {
+        chat_id,
+        message_id,
+    })
+}
+/// The core's parameters of one `imopenlines.network.join` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_network_join_params(
+    code: String,
+) -> Result<b24kit::ImopenlinesNetworkJoinParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesNetworkJoinParams { code })
+}
+/// The core's parameters of one `imopenlines.network.message.add` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_network_message_add_params(
+    code: String,
+    user_id: i64,
+    message: String,
+    attach: Option<crate::any_method::JsonValue>,
+    keyboard: Option<crate::any_method::JsonValue>,
+    url_preview: bool,
+) -> Result<b24kit::ImopenlinesNetworkMessageAddParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesNetworkMessageAddParams {
+        code,
+        user_id,
+        message,
+        attach: crate::any_method::optional_json_param(attach, "ATTACH", "attach")?,
+        keyboard: crate::any_method::optional_json_param(keyboard, "KEYBOARD", "keyboard")?,
+        url_preview,
+    })
+}
+/// The core's parameters of one `imopenlines.operator.another.finish` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_another_finish_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesOperatorAnotherFinishParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorAnotherFinishParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.operator.answer` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_answer_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesOperatorAnswerParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorAnswerParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.operator.finish` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_finish_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesOperatorFinishParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorFinishParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.operator.skip` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_skip_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesOperatorSkipParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorSkipParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.operator.spam` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_spam_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesOperatorSpamParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorSpamParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.operator.transfer` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_operator_transfer_params(
+    chat_id: i64,
+    transfer_id: Option<String>,
+    user_id: Option<i64>,
+    queue_id: Option<i64>,
+) -> Result<b24kit::ImopenlinesOperatorTransferParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesOperatorTransferParams {
+        chat_id,
+        transfer_id,
+        user_id,
+        queue_id,
+    })
+}
+/// The core's parameters of one `imopenlines.revision.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_revision_get_params() -> Result<b24kit::ImopenlinesRevisionGetParams, b24kit::Error>
+{
+    Ok(b24kit::ImopenlinesRevisionGetParams {})
+}
+/// The core's parameters of one `imopenlines.session.head.vote` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_head_vote_params(
+    session_id: i64,
+    rating: Option<i64>,
+    comment: Option<String>,
+) -> Result<b24kit::ImopenlinesSessionHeadVoteParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionHeadVoteParams {
+        session_id,
+        rating,
+        comment,
+    })
+}
+/// The core's parameters of one `imopenlines.session.history.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_history_get_params(
+    session_id: Option<i64>,
+    chat_id: Option<i64>,
+) -> Result<b24kit::ImopenlinesSessionHistoryGetParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionHistoryGetParams {
+        session_id,
+        chat_id,
+    })
+}
+/// The core's parameters of one `imopenlines.session.intercept` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_intercept_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesSessionInterceptParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionInterceptParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.session.join` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_join_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesSessionJoinParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionJoinParams { chat_id })
+}
+/// The core's parameters of one `imopenlines.session.mode.pin` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_mode_pin_params(
+    chat_id: i64,
+    activate: bool,
+) -> Result<b24kit::ImopenlinesSessionModePinParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionModePinParams { chat_id, activate })
+}
+/// The core's parameters of one `imopenlines.session.mode.pinAll` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_mode_pin_all_params(
+) -> Result<b24kit::ImopenlinesSessionModePinAllParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionModePinAllParams {})
+}
+/// The core's parameters of one `imopenlines.session.mode.silent` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_mode_silent_params(
+    chat_id: i64,
+    activate: bool,
+) -> Result<b24kit::ImopenlinesSessionModeSilentParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionModeSilentParams { chat_id, activate })
+}
+/// The core's parameters of one `imopenlines.session.mode.unpinAll` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_mode_unpin_all_params(
+) -> Result<b24kit::ImopenlinesSessionModeUnpinAllParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionModeUnpinAllParams {})
+}
+/// The core's parameters of one `imopenlines.session.open` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_open_params(
+    user_code: String,
+) -> Result<b24kit::ImopenlinesSessionOpenParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionOpenParams { user_code })
+}
+/// The core's parameters of one `imopenlines.session.start` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_session_start_params(
+    chat_id: i64,
+) -> Result<b24kit::ImopenlinesSessionStartParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesSessionStartParams { chat_id })
+}
+
 #[uniffi::export(async_runtime = "tokio")]
 impl Client {
     /// End an open-line dialog in the name of the application's chat bot.
@@ -2346,10 +2757,7 @@ impl Client {
         client_id: Option<String>,
     ) -> Result<ImopenlinesBotSessionFinishResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionFinishParams {
-                chat_id,
-                client_id,
-            })
+            .call::<_, B24kitError>(imopenlines_bot_session_finish_params(chat_id, client_id))
             .await?;
         Ok(ImopenlinesBotSessionFinishResponse {
             result: answer.result,
@@ -2368,10 +2776,7 @@ impl Client {
     ) -> Vec<ImopenlinesBotSessionFinishOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesBotSessionFinishParams {
-                chat_id: call.chat_id,
-                client_id: call.client_id,
-            })
+            .map(|call| imopenlines_bot_session_finish_params(call.chat_id, call.client_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -2403,11 +2808,9 @@ impl Client {
         message: Option<String>,
     ) -> Result<ImopenlinesBotSessionMessageSendResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionMessageSendParams {
-                chat_id,
-                name: name.map(Into::into),
-                message,
-            })
+            .call::<_, B24kitError>(imopenlines_bot_session_message_send_params(
+                chat_id, name, message,
+            ))
             .await?;
         Ok(ImopenlinesBotSessionMessageSendResponse {
             result: answer.result,
@@ -2426,10 +2829,8 @@ impl Client {
     ) -> Vec<ImopenlinesBotSessionMessageSendOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesBotSessionMessageSendParams {
-                chat_id: call.chat_id,
-                name: call.name.map(Into::into),
-                message: call.message,
+            .map(|call| {
+                imopenlines_bot_session_message_send_params(call.chat_id, call.name, call.message)
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2459,7 +2860,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesBotSessionOperatorResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionOperatorParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_bot_session_operator_params(chat_id))
             .await?;
         Ok(ImopenlinesBotSessionOperatorResponse {
             result: answer.result,
@@ -2478,9 +2879,7 @@ impl Client {
     ) -> Vec<ImopenlinesBotSessionOperatorOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesBotSessionOperatorParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_bot_session_operator_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -2515,14 +2914,14 @@ impl Client {
         client_id: Option<String>,
     ) -> Result<ImopenlinesBotSessionTransferResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesBotSessionTransferParams {
+            .call::<_, B24kitError>(imopenlines_bot_session_transfer_params(
                 chat_id,
                 user_id,
                 queue_id,
                 transfer_id,
                 leave,
                 client_id,
-            })
+            ))
             .await?;
         Ok(ImopenlinesBotSessionTransferResponse {
             result: answer.result,
@@ -2541,13 +2940,15 @@ impl Client {
     ) -> Vec<ImopenlinesBotSessionTransferOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesBotSessionTransferParams {
-                chat_id: call.chat_id,
-                user_id: call.user_id,
-                queue_id: call.queue_id,
-                transfer_id: call.transfer_id,
-                leave: call.leave,
-                client_id: call.client_id,
+            .map(|call| {
+                imopenlines_bot_session_transfer_params(
+                    call.chat_id,
+                    call.user_id,
+                    call.queue_id,
+                    call.transfer_id,
+                    call.leave,
+                    call.client_id,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2575,7 +2976,7 @@ impl Client {
         &self,
     ) -> Result<ImopenlinesConfigPathGetResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesConfigPathGetParams {})
+            .call::<_, B24kitError>(imopenlines_config_path_get_params())
             .await?;
         Ok(ImopenlinesConfigPathGetResponse {
             result: ImopenlinesConfigPathGetResult::from(answer.result),
@@ -2594,7 +2995,7 @@ impl Client {
     ) -> Vec<ImopenlinesConfigPathGetOutcome> {
         let calls = calls
             .into_iter()
-            .map(|_call| b24kit::ImopenlinesConfigPathGetParams {})
+            .map(|_call| imopenlines_config_path_get_params())
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -2626,11 +3027,11 @@ impl Client {
         active_only: bool,
     ) -> Result<ImopenlinesCrmChatGetResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type: crm_entity_type.into(),
+            .call::<_, B24kitError>(imopenlines_crm_chat_get_params(
+                crm_entity_type,
                 crm_entity,
                 active_only,
-            })
+            ))
             .await?;
         Ok(ImopenlinesCrmChatGetResponse {
             result: {
@@ -2652,10 +3053,12 @@ impl Client {
     ) -> Vec<ImopenlinesCrmChatGetOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmChatGetParams {
-                crm_entity_type: call.crm_entity_type.into(),
-                crm_entity: call.crm_entity,
-                active_only: call.active_only,
+            .map(|call| {
+                imopenlines_crm_chat_get_params(
+                    call.crm_entity_type,
+                    call.crm_entity,
+                    call.active_only,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2689,10 +3092,10 @@ impl Client {
         crm_entity: i64,
     ) -> Result<ImopenlinesCrmChatGetLastIdResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type: crm_entity_type.into(),
+            .call::<_, B24kitError>(imopenlines_crm_chat_get_last_id_params(
+                crm_entity_type,
                 crm_entity,
-            })
+            ))
             .await?;
         Ok(ImopenlinesCrmChatGetLastIdResponse {
             result: answer.result,
@@ -2711,9 +3114,8 @@ impl Client {
     ) -> Vec<ImopenlinesCrmChatGetLastIdOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmChatGetLastIdParams {
-                crm_entity_type: call.crm_entity_type.into(),
-                crm_entity: call.crm_entity,
+            .map(|call| {
+                imopenlines_crm_chat_get_last_id_params(call.crm_entity_type, call.crm_entity)
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2747,12 +3149,12 @@ impl Client {
         chat_id: Option<i64>,
     ) -> Result<ImopenlinesCrmChatUserAddResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type: crm_entity_type.into(),
+            .call::<_, B24kitError>(imopenlines_crm_chat_user_add_params(
+                crm_entity_type,
                 crm_entity,
                 user_id,
                 chat_id,
-            })
+            ))
             .await?;
         Ok(ImopenlinesCrmChatUserAddResponse {
             result: answer.result,
@@ -2771,11 +3173,13 @@ impl Client {
     ) -> Vec<ImopenlinesCrmChatUserAddOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmChatUserAddParams {
-                crm_entity_type: call.crm_entity_type.into(),
-                crm_entity: call.crm_entity,
-                user_id: call.user_id,
-                chat_id: call.chat_id,
+            .map(|call| {
+                imopenlines_crm_chat_user_add_params(
+                    call.crm_entity_type,
+                    call.crm_entity,
+                    call.user_id,
+                    call.chat_id,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2809,12 +3213,12 @@ impl Client {
         chat_id: Option<i64>,
     ) -> Result<ImopenlinesCrmChatUserDeleteResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type: crm_entity_type.into(),
+            .call::<_, B24kitError>(imopenlines_crm_chat_user_delete_params(
+                crm_entity_type,
                 crm_entity,
                 user_id,
                 chat_id,
-            })
+            ))
             .await?;
         Ok(ImopenlinesCrmChatUserDeleteResponse {
             result: answer.result,
@@ -2833,11 +3237,13 @@ impl Client {
     ) -> Vec<ImopenlinesCrmChatUserDeleteOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmChatUserDeleteParams {
-                crm_entity_type: call.crm_entity_type.into(),
-                crm_entity: call.crm_entity,
-                user_id: call.user_id,
-                chat_id: call.chat_id,
+            .map(|call| {
+                imopenlines_crm_chat_user_delete_params(
+                    call.crm_entity_type,
+                    call.crm_entity,
+                    call.user_id,
+                    call.chat_id,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2866,7 +3272,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesCrmLeadCreateResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmLeadCreateParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_crm_lead_create_params(chat_id))
             .await?;
         Ok(ImopenlinesCrmLeadCreateResponse {
             result: answer.result,
@@ -2885,9 +3291,7 @@ impl Client {
     ) -> Vec<ImopenlinesCrmLeadCreateOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmLeadCreateParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_crm_lead_create_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -2920,13 +3324,13 @@ impl Client {
         message: String,
     ) -> Result<ImopenlinesCrmMessageAddResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesCrmMessageAddParams {
-                crm_entity_type: crm_entity_type.into(),
+            .call::<_, B24kitError>(imopenlines_crm_message_add_params(
+                crm_entity_type,
                 crm_entity,
                 user_id,
                 chat_id,
                 message,
-            })
+            ))
             .await?;
         Ok(ImopenlinesCrmMessageAddResponse {
             result: answer.result,
@@ -2945,12 +3349,14 @@ impl Client {
     ) -> Vec<ImopenlinesCrmMessageAddOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesCrmMessageAddParams {
-                crm_entity_type: call.crm_entity_type.into(),
-                crm_entity: call.crm_entity,
-                user_id: call.user_id,
-                chat_id: call.chat_id,
-                message: call.message,
+            .map(|call| {
+                imopenlines_crm_message_add_params(
+                    call.crm_entity_type,
+                    call.crm_entity,
+                    call.user_id,
+                    call.chat_id,
+                    call.message,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -2983,12 +3389,9 @@ impl Client {
         user_code: Option<String>,
     ) -> Result<ImopenlinesDialogGetResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesDialogGetParams {
-                chat_id,
-                dialog_id,
-                session_id,
-                user_code,
-            })
+            .call::<_, B24kitError>(imopenlines_dialog_get_params(
+                chat_id, dialog_id, session_id, user_code,
+            ))
             .await?;
         Ok(ImopenlinesDialogGetResponse {
             result: ImopenlinesDialogGetResult::from(answer.result),
@@ -3007,11 +3410,13 @@ impl Client {
     ) -> Vec<ImopenlinesDialogGetOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesDialogGetParams {
-                chat_id: call.chat_id,
-                dialog_id: call.dialog_id,
-                session_id: call.session_id,
-                user_code: call.user_code,
+            .map(|call| {
+                imopenlines_dialog_get_params(
+                    call.chat_id,
+                    call.dialog_id,
+                    call.session_id,
+                    call.user_code,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -3042,10 +3447,7 @@ impl Client {
         message_id: i64,
     ) -> Result<ImopenlinesMessageQuickSaveResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesMessageQuickSaveParams {
-                chat_id,
-                message_id,
-            })
+            .call::<_, B24kitError>(imopenlines_message_quick_save_params(chat_id, message_id))
             .await?;
         Ok(ImopenlinesMessageQuickSaveResponse {
             result: answer.result,
@@ -3064,10 +3466,7 @@ impl Client {
     ) -> Vec<ImopenlinesMessageQuickSaveOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesMessageQuickSaveParams {
-                chat_id: call.chat_id,
-                message_id: call.message_id,
-            })
+            .map(|call| imopenlines_message_quick_save_params(call.chat_id, call.message_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3096,10 +3495,9 @@ impl Client {
         message_id: i64,
     ) -> Result<ImopenlinesMessageSessionStartResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesMessageSessionStartParams {
-                chat_id,
-                message_id,
-            })
+            .call::<_, B24kitError>(imopenlines_message_session_start_params(
+                chat_id, message_id,
+            ))
             .await?;
         Ok(ImopenlinesMessageSessionStartResponse {
             result: answer.result,
@@ -3118,10 +3516,7 @@ impl Client {
     ) -> Vec<ImopenlinesMessageSessionStartOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesMessageSessionStartParams {
-                chat_id: call.chat_id,
-                message_id: call.message_id,
-            })
+            .map(|call| imopenlines_message_session_start_params(call.chat_id, call.message_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3137,6 +3532,126 @@ impl Client {
             })
             .collect()
     }
+    /// Connect an open line of another Bitrix24 through Bitrix24.Network.
+    ///
+    /// Connects a public open line published in Bitrix24.Network by another portal, found by its
+    /// 32-character code, to this portal, and returns the network bot that speaks for it.
+    /// Connecting a line that is already connected returns the same bot, so the call is retried
+    /// safely.
+    ///
+    /// Calls `imopenlines.network.join` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    pub async fn imopenlines_network_join(
+        &self,
+        code: String,
+    ) -> Result<ImopenlinesNetworkJoinResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(imopenlines_network_join_params(code))
+            .await?;
+        Ok(ImopenlinesNetworkJoinResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.network.join` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_network_join_batch(
+        &self,
+        calls: Vec<ImopenlinesNetworkJoinCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesNetworkJoinOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| imopenlines_network_join_params(call.code))
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesNetworkJoinOutcome::Success {
+                    response: ImopenlinesNetworkJoinResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesNetworkJoinOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// Message a user on behalf of a Bitrix24.Network open line.
+    ///
+    /// Sends a message, with an optional attachment and link buttons, to one user on behalf of an
+    /// open line published in Bitrix24.Network. A line may write to each user at most once a week
+    /// (partner licences are exempt), and browser sessions may not call it. A second call would
+    /// send a second message, so the call is not retried.
+    ///
+    /// Calls `imopenlines.network.message.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(attach = None, keyboard = None, url_preview = true))]
+    pub async fn imopenlines_network_message_add(
+        &self,
+        code: String,
+        user_id: i64,
+        message: String,
+        attach: Option<crate::any_method::JsonValue>,
+        keyboard: Option<crate::any_method::JsonValue>,
+        url_preview: bool,
+    ) -> Result<ImopenlinesNetworkMessageAddResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(imopenlines_network_message_add_params(
+                code,
+                user_id,
+                message,
+                attach,
+                keyboard,
+                url_preview,
+            ))
+            .await?;
+        Ok(ImopenlinesNetworkMessageAddResponse {
+            result: answer.result,
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.network.message.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_network_message_add_batch(
+        &self,
+        calls: Vec<ImopenlinesNetworkMessageAddCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesNetworkMessageAddOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| {
+                imopenlines_network_message_add_params(
+                    call.code,
+                    call.user_id,
+                    call.message,
+                    call.attach,
+                    call.keyboard,
+                    call.url_preview,
+                )
+            })
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesNetworkMessageAddOutcome::Success {
+                    response: ImopenlinesNetworkMessageAddResponse {
+                        result: answer.result,
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesNetworkMessageAddOutcome::Failure { error },
+            })
+            .collect()
+    }
     /// Close an open-line dialog another operator holds.
     ///
     /// Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
@@ -3149,7 +3664,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesOperatorAnotherFinishResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorAnotherFinishParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_operator_another_finish_params(chat_id))
             .await?;
         Ok(ImopenlinesOperatorAnotherFinishResponse {
             result: answer.result,
@@ -3168,9 +3683,7 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorAnotherFinishOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorAnotherFinishParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_operator_another_finish_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3198,7 +3711,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesOperatorAnswerResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorAnswerParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_operator_answer_params(chat_id))
             .await?;
         Ok(ImopenlinesOperatorAnswerResponse {
             result: answer.result,
@@ -3217,9 +3730,7 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorAnswerOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorAnswerParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_operator_answer_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3247,7 +3758,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesOperatorFinishResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorFinishParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_operator_finish_params(chat_id))
             .await?;
         Ok(ImopenlinesOperatorFinishResponse {
             result: answer.result,
@@ -3266,9 +3777,7 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorFinishOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorFinishParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_operator_finish_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3297,7 +3806,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesOperatorSkipResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorSkipParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_operator_skip_params(chat_id))
             .await?;
         Ok(ImopenlinesOperatorSkipResponse {
             result: answer.result,
@@ -3316,9 +3825,7 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorSkipOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorSkipParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_operator_skip_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3346,7 +3853,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesOperatorSpamResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorSpamParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_operator_spam_params(chat_id))
             .await?;
         Ok(ImopenlinesOperatorSpamResponse {
             result: answer.result,
@@ -3365,9 +3872,7 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorSpamOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorSpamParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_operator_spam_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3399,12 +3904,12 @@ impl Client {
         queue_id: Option<i64>,
     ) -> Result<ImopenlinesOperatorTransferResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesOperatorTransferParams {
+            .call::<_, B24kitError>(imopenlines_operator_transfer_params(
                 chat_id,
                 transfer_id,
                 user_id,
                 queue_id,
-            })
+            ))
             .await?;
         Ok(ImopenlinesOperatorTransferResponse {
             result: answer.result,
@@ -3423,11 +3928,13 @@ impl Client {
     ) -> Vec<ImopenlinesOperatorTransferOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesOperatorTransferParams {
-                chat_id: call.chat_id,
-                transfer_id: call.transfer_id,
-                user_id: call.user_id,
-                queue_id: call.queue_id,
+            .map(|call| {
+                imopenlines_operator_transfer_params(
+                    call.chat_id,
+                    call.transfer_id,
+                    call.user_id,
+                    call.queue_id,
+                )
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -3455,7 +3962,7 @@ impl Client {
         &self,
     ) -> Result<ImopenlinesRevisionGetResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesRevisionGetParams {})
+            .call::<_, B24kitError>(imopenlines_revision_get_params())
             .await?;
         Ok(ImopenlinesRevisionGetResponse {
             result: ImopenlinesRevisionGetResult::from(answer.result),
@@ -3474,7 +3981,7 @@ impl Client {
     ) -> Vec<ImopenlinesRevisionGetOutcome> {
         let calls = calls
             .into_iter()
-            .map(|_call| b24kit::ImopenlinesRevisionGetParams {})
+            .map(|_call| imopenlines_revision_get_params())
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3505,11 +4012,9 @@ impl Client {
         comment: Option<String>,
     ) -> Result<ImopenlinesSessionHeadVoteResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionHeadVoteParams {
-                session_id,
-                rating,
-                comment,
-            })
+            .call::<_, B24kitError>(imopenlines_session_head_vote_params(
+                session_id, rating, comment,
+            ))
             .await?;
         Ok(ImopenlinesSessionHeadVoteResponse {
             result: answer.result,
@@ -3528,10 +4033,8 @@ impl Client {
     ) -> Vec<ImopenlinesSessionHeadVoteOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionHeadVoteParams {
-                session_id: call.session_id,
-                rating: call.rating,
-                comment: call.comment,
+            .map(|call| {
+                imopenlines_session_head_vote_params(call.session_id, call.rating, call.comment)
             })
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
@@ -3563,10 +4066,7 @@ impl Client {
         chat_id: Option<i64>,
     ) -> Result<ImopenlinesSessionHistoryGetResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionHistoryGetParams {
-                session_id,
-                chat_id,
-            })
+            .call::<_, B24kitError>(imopenlines_session_history_get_params(session_id, chat_id))
             .await?;
         Ok(ImopenlinesSessionHistoryGetResponse {
             result: ImopenlinesSessionHistoryGetResult::from(answer.result),
@@ -3585,10 +4085,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionHistoryGetOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionHistoryGetParams {
-                session_id: call.session_id,
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_session_history_get_params(call.session_id, call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3616,7 +4113,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesSessionInterceptResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionInterceptParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_session_intercept_params(chat_id))
             .await?;
         Ok(ImopenlinesSessionInterceptResponse {
             result: answer.result,
@@ -3635,9 +4132,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionInterceptOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionInterceptParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_session_intercept_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3665,7 +4160,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesSessionJoinResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionJoinParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_session_join_params(chat_id))
             .await?;
         Ok(ImopenlinesSessionJoinResponse {
             result: answer.result,
@@ -3684,9 +4179,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionJoinOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionJoinParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_session_join_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3716,7 +4209,7 @@ impl Client {
         activate: bool,
     ) -> Result<ImopenlinesSessionModePinResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionModePinParams { chat_id, activate })
+            .call::<_, B24kitError>(imopenlines_session_mode_pin_params(chat_id, activate))
             .await?;
         Ok(ImopenlinesSessionModePinResponse {
             result: answer.result,
@@ -3735,10 +4228,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionModePinOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionModePinParams {
-                chat_id: call.chat_id,
-                activate: call.activate,
-            })
+            .map(|call| imopenlines_session_mode_pin_params(call.chat_id, call.activate))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3766,7 +4256,7 @@ impl Client {
         &self,
     ) -> Result<ImopenlinesSessionModePinAllResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionModePinAllParams {})
+            .call::<_, B24kitError>(imopenlines_session_mode_pin_all_params())
             .await?;
         Ok(ImopenlinesSessionModePinAllResponse {
             result: answer.result,
@@ -3785,7 +4275,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionModePinAllOutcome> {
         let calls = calls
             .into_iter()
-            .map(|_call| b24kit::ImopenlinesSessionModePinAllParams {})
+            .map(|_call| imopenlines_session_mode_pin_all_params())
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3818,10 +4308,7 @@ impl Client {
         activate: bool,
     ) -> Result<ImopenlinesSessionModeSilentResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionModeSilentParams {
-                chat_id,
-                activate,
-            })
+            .call::<_, B24kitError>(imopenlines_session_mode_silent_params(chat_id, activate))
             .await?;
         Ok(ImopenlinesSessionModeSilentResponse {
             result: answer.result,
@@ -3840,10 +4327,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionModeSilentOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionModeSilentParams {
-                chat_id: call.chat_id,
-                activate: call.activate,
-            })
+            .map(|call| imopenlines_session_mode_silent_params(call.chat_id, call.activate))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3871,7 +4355,7 @@ impl Client {
         &self,
     ) -> Result<ImopenlinesSessionModeUnpinAllResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .call::<_, B24kitError>(imopenlines_session_mode_unpin_all_params())
             .await?;
         Ok(ImopenlinesSessionModeUnpinAllResponse {
             result: answer.result,
@@ -3890,7 +4374,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionModeUnpinAllOutcome> {
         let calls = calls
             .into_iter()
-            .map(|_call| b24kit::ImopenlinesSessionModeUnpinAllParams {})
+            .map(|_call| imopenlines_session_mode_unpin_all_params())
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3919,7 +4403,7 @@ impl Client {
         user_code: String,
     ) -> Result<ImopenlinesSessionOpenResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionOpenParams { user_code })
+            .call::<_, B24kitError>(imopenlines_session_open_params(user_code))
             .await?;
         Ok(ImopenlinesSessionOpenResponse {
             result: ImopenlinesSessionOpenResult::from(answer.result),
@@ -3938,9 +4422,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionOpenOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionOpenParams {
-                user_code: call.user_code,
-            })
+            .map(|call| imopenlines_session_open_params(call.user_code))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await
@@ -3968,7 +4450,7 @@ impl Client {
         chat_id: i64,
     ) -> Result<ImopenlinesSessionStartResponse, B24kitError> {
         let answer = self
-            .call::<_, B24kitError>(b24kit::ImopenlinesSessionStartParams { chat_id })
+            .call::<_, B24kitError>(imopenlines_session_start_params(chat_id))
             .await?;
         Ok(ImopenlinesSessionStartResponse {
             result: answer.result,
@@ -3987,9 +4469,7 @@ impl Client {
     ) -> Vec<ImopenlinesSessionStartOutcome> {
         let calls = calls
             .into_iter()
-            .map(|call| b24kit::ImopenlinesSessionStartParams {
-                chat_id: call.chat_id,
-            })
+            .map(|call| imopenlines_session_start_params(call.chat_id))
             .collect();
         self.batch::<_, B24kitError>(calls, halt)
             .await

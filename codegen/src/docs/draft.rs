@@ -106,6 +106,7 @@ fn text(value: &str) -> String {
 fn param_type(row: &Row) -> String {
     match row.ty.as_str() {
         "integer" | "string" => row.ty.clone(),
+        "object" | "array" => "json".to_string(),
         other => format!("TODO  # the page says {}", text(other)),
     }
 }

@@ -181,7 +181,7 @@ pub struct EventDataDef {
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
     pub wire: String,
-    /// `integer`, `flag`, `string` or the PascalCase name of an enum under `enums:`.
+    /// `integer`, `flag`, `string`, `json` or the PascalCase name of an enum under `enums:`.
     #[serde(rename = "type")]
     pub ty: String,
     pub required: bool,
@@ -208,6 +208,9 @@ pub enum ParamType {
     String,
     /// One of an enum's values (or any other text the caller gives); sent as a JSON string.
     Enum,
+    /// Any JSON value, for a parameter the page documents as an object or array whose shape
+    /// another page describes (an attachment, a keyboard, a filter); sent nested, as given.
+    Json,
 }
 
 /// A default value as written in YAML.

@@ -1016,6 +1016,7 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
         "integer" => ParamType::Integer,
         "flag" => ParamType::Flag,
         "string" => ParamType::String,
+        "json" => ParamType::Json,
         name if is_type_name(name) => {
             enum_name = Some(name.to_string());
             ParamType::Enum
@@ -1024,8 +1025,8 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
             c.report(
                 format!("{at}.type"),
                 format!(
-                    "{other:?} is not a parameter type: integer, flag, string or the PascalCase \
-                     name of an enum (under `enums:`)"
+                    "{other:?} is not a parameter type: integer, flag, string, json or the \
+                     PascalCase name of an enum (under `enums:`)"
                 ),
             );
             return None;
@@ -1064,17 +1065,17 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
                 ),
             }
         }
-        ParamType::String | ParamType::Enum => {
+        ParamType::String | ParamType::Enum | ParamType::Json => {
             if p.minimum.is_some() || p.maximum.is_some() || p.values.is_some() {
                 c.report(
                     format!("{at}.type"),
-                    "string and enum parameters take neither minimum/maximum nor values",
+                    "string, enum and json parameters take neither minimum/maximum nor values",
                 );
             }
             if p.default.is_some() {
                 c.report(
                     format!("{at}.default"),
-                    "string and enum parameters take no default",
+                    "string, enum and json parameters take no default",
                 );
             }
         }

@@ -39,6 +39,7 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
         SpecType::String | SpecType::Enum(_) => "stringArg",
         SpecType::Boolean => "flagArg",
         SpecType::Number => "numberArg",
+        SpecType::Json => "jsonArg",
         // Only the types above are parameters.
         _ => "",
     };
@@ -89,8 +90,8 @@ struct JsParam {
     name: String,
     rust_field: String,
     rust_type: String,
-    /// What turns the addon's value into the core's (`.into()` for an enum's text).
-    to_core: String,
+    /// The core's value made from the addon's, `rust_field` (`?` where that may fail).
+    value: String,
     /// The type of a given value (absent values are `undefined` or `null`).
     ts_type: String,
     /// The `client_base.js` helper that checks the value.
@@ -163,15 +164,35 @@ fn js_method(m: &Method) -> JsMethod<'_> {
             .map(|p| {
                 let typed = Typed::param(p);
                 let (_, check) = typescript_type(&typed);
+                let rust_field = rust_ident(&p.idents.snake);
+                // A JSON value crosses as the text `jsonArg` made of it, checked there.
+                let (rust_type, value) = match (&typed.ty, typed.required) {
+                    (SpecType::Json, true) => (
+                        "String".to_string(),
+                        format!("crate::any_method::json_param(&{rust_field}, {:?})?", p.wire),
+                    ),
+                    (SpecType::Json, false) => (
+                        "Option<String>".to_string(),
+                        format!(
+                            "{rust_field}.map(|text| crate::any_method::json_param(&text, {:?})).transpose()?",
+                            p.wire
+                        ),
+                    ),
+                    _ => (typed.rust_in(PUBLIC), typed.to_core_expr(&rust_field)),
+                };
                 JsParam {
                     wire: p.wire.clone(),
                     required: p.required,
                     doc: p.doc.clone(),
                     name: p.idents.camel.clone(),
-                    rust_field: rust_ident(&p.idents.snake),
-                    rust_type: typed.rust_in(PUBLIC),
-                    to_core: typed.to_core_expr(""),
-                    ts_type: typescript_type(&typed.present()).0,
+                    rust_field,
+                    rust_type,
+                    value,
+                    // What `jsonArg` takes: JSON as JavaScript writes it (Dates too).
+                    ts_type: match typed.ty {
+                        SpecType::Json => "JsonParam".to_string(),
+                        _ => typescript_type(&typed.present()).0,
+                    },
                     check,
                     js_default: match &p.default {
                         Some(DefaultValue::Integer(n)) => Some(n.to_string()),

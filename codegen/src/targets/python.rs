@@ -42,6 +42,8 @@ fn python_type(t: &Typed) -> (String, &'static str) {
         (SpecType::String | SpecType::Enum(_), true) => "string",
         (SpecType::String | SpecType::Enum(_), false) => "optional_string",
         (SpecType::Boolean, _) => "flag",
+        (SpecType::Json, true) => "json",
+        (SpecType::Json, false) => "optional_json",
         // Only the types above are parameters.
         _ => "",
     };

@@ -145,12 +145,15 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     let ident = rust_ident(&p.idents.snake);
     let typed = Typed::param(p);
     // Text setters take anything that becomes a `String`; enum setters a value of the enum or
-    // its text (`"lead"`).
-    let arg_type = match p.ty {
-        ParamType::String | ParamType::Enum => format!("impl Into<{}>", typed.present().rust()),
-        _ => typed.present().rust(),
+    // its text (`"lead"`); JSON setters a `serde_json::Value` or what becomes one (`json!`, a
+    // string, a number, a vector).
+    let converts = matches!(p.ty, ParamType::String | ParamType::Enum | ParamType::Json);
+    let arg_type = if converts {
+        format!("impl Into<{}>", typed.present().rust())
+    } else {
+        typed.present().rust()
     };
-    let conversion = if matches!(p.ty, ParamType::String | ParamType::Enum) {
+    let conversion = if converts {
         format!("{ident}.into()")
     } else {
         ident.clone()

@@ -9,9 +9,9 @@ use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::rustfmt;
-use crate::spec::model::{DefaultValue, Method};
+use crate::spec::model::{DefaultValue, Method, Param};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, RustNames, Typed};
+use crate::types::{ObjectView, Output, RustNames, SpecType, Typed};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/uniffi/src/generated.rs";
@@ -62,9 +62,27 @@ const NAMES: RustNames = RustNames {
 struct UniffiParam {
     ident: String,
     rust_type: String,
-    /// What turns the exported value into the core's (`.into()` for an enum).
-    to_core: String,
+    /// The core's value made from the exported one, `ident` (`?` where that may fail).
+    value: String,
     default: Option<String>,
+}
+
+/// The expression that makes the core's value of `p` from the exported one: a JSON value is
+/// converted (a NaN fails), an enum's text becomes the enum, the rest is the core's already.
+fn param_value(p: &Param) -> String {
+    let ident = rust_ident(&p.idents.snake);
+    let typed = Typed::param(p);
+    match (&typed.ty, typed.required) {
+        (SpecType::Json, true) => format!(
+            "crate::any_method::json_param({ident}, {:?}, {:?})?",
+            p.wire, p.idents.camel
+        ),
+        (SpecType::Json, false) => format!(
+            "crate::any_method::optional_json_param({ident}, {:?}, {:?})?",
+            p.wire, p.idents.camel
+        ),
+        _ => typed.to_core_expr(&ident),
+    }
 }
 
 /// A variant of `B24kitError` for a documented code.
@@ -112,7 +130,7 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
             .map(|p| UniffiParam {
                 ident: rust_ident(&p.idents.snake),
                 rust_type: Typed::param(p).rust_in(NAMES),
-                to_core: Typed::param(p).to_core_expr(""),
+                value: param_value(p),
                 default: match &p.default {
                     Some(DefaultValue::Integer(n)) => Some(n.to_string()),
                     Some(DefaultValue::Bool(b)) => Some(b.to_string()),

@@ -76,10 +76,24 @@ impl<C: Catalog> Client<C> {
         calls: Vec<M>,
         halt: bool,
     ) -> Vec<BatchItem<M::Output, C>> {
-        let mut planned: Planned<'_, C> = Vec::with_capacity(calls.len());
-        for (index, call) in calls.iter().enumerate() {
-            let command = call.validate().and_then(|()| {
-                let params = typed_params::<M>(call)?;
+        self.batch_built(calls.into_iter().map(Ok).collect(), halt)
+            .await
+    }
+
+    /// [`batch`](Self::batch) for calls a binding builds from its language's values, some of
+    /// which may fail to build (a value JSON cannot hold): such a call fails on its own with its
+    /// error, before anything is sent, exactly as a call with invalid parameters does.
+    pub async fn batch_built<M: Method<Catalog = C>>(
+        &self,
+        calls: Vec<Result<M, Error<C>>>,
+        halt: bool,
+    ) -> Vec<BatchItem<M::Output, C>> {
+        let count = calls.len();
+        let mut planned: Planned<'_, C> = Vec::with_capacity(count);
+        for (index, call) in calls.into_iter().enumerate() {
+            let command = call.and_then(|call| {
+                call.validate()?;
+                let params = typed_params::<M>(&call)?;
                 Ok(Command {
                     key: String::new(),
                     method: M::NAME,
@@ -91,7 +105,7 @@ impl<C: Catalog> Client<C> {
         let chunks = chunk_evenly(planned);
         let errors = |_: usize, code: &str| M::method_error(code);
         let raw = self
-            .run_chunks(chunks, calls.len(), halt, M::IDEMPOTENT, &errors)
+            .run_chunks(chunks, count, halt, M::IDEMPOTENT, &errors)
             .await;
         raw.into_iter()
             .map(|item| {

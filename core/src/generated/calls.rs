@@ -270,6 +270,46 @@ pub trait Imopenlines {
         params: ImopenlinesMessageSessionStartParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
+    /// Calls `imopenlines.network.join`: Connect an open line of another Bitrix24 through Bitrix24.Network.
+    ///
+    /// Connects a public open line published in Bitrix24.Network by another portal, found by its
+    /// 32-character code, to this portal, and returns the network bot that speaks for it.
+    /// Connecting a line that is already connected returns the same bot, so the call is retried
+    /// safely.
+    ///
+    /// The answer's `result`: The identifier of the network bot of the connected line (the same one on every later call). With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesNetworkJoinError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_network_join(
+        &self,
+        params: ImopenlinesNetworkJoinParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
+    /// Calls `imopenlines.network.message.add`: Message a user on behalf of a Bitrix24.Network open line.
+    ///
+    /// Sends a message, with an optional attachment and link buttons, to one user on behalf of an
+    /// open line published in Bitrix24.Network. A line may write to each user at most once a week
+    /// (partner licences are exempt), and browser sessions may not call it. A second call would
+    /// send a second message, so the call is not retried.
+    ///
+    /// The answer's `result`: `true` once the message is sent. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesNetworkMessageAddError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_network_message_add(
+        &self,
+        params: ImopenlinesNetworkMessageAddParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
     /// Calls `imopenlines.operator.another.finish`: Close an open-line dialog another operator holds.
     ///
     /// Closes the session of a dialog whoever holds it, as a supervisor does. A repeated call may
@@ -681,6 +721,20 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_network_join(
+        &self,
+        params: ImopenlinesNetworkJoinParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_network_message_add(
+        &self,
+        params: ImopenlinesNetworkMessageAddParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_operator_another_finish(
         &self,
         params: ImopenlinesOperatorAnotherFinishParams,
@@ -916,6 +970,22 @@ pub trait BlockingImopenlines {
         params: ImopenlinesMessageSessionStartParams,
     ) -> Result<Response<bool>, Error>;
 
+    /// Calls `imopenlines.network.join` and waits for the answer: Connect an open line of another Bitrix24 through Bitrix24.Network.
+    ///
+    /// See [`Imopenlines::imopenlines_network_join`] for the parameters, result and errors.
+    fn imopenlines_network_join(
+        &self,
+        params: ImopenlinesNetworkJoinParams,
+    ) -> Result<Response<i64>, Error>;
+
+    /// Calls `imopenlines.network.message.add` and waits for the answer: Message a user on behalf of a Bitrix24.Network open line.
+    ///
+    /// See [`Imopenlines::imopenlines_network_message_add`] for the parameters, result and errors.
+    fn imopenlines_network_message_add(
+        &self,
+        params: ImopenlinesNetworkMessageAddParams,
+    ) -> Result<Response<bool>, Error>;
+
     /// Calls `imopenlines.operator.another.finish` and waits for the answer: Close an open-line dialog another operator holds.
     ///
     /// See [`Imopenlines::imopenlines_operator_another_finish`] for the parameters, result and errors.
@@ -1148,6 +1218,20 @@ impl BlockingImopenlines for blocking::Client {
     fn imopenlines_message_session_start(
         &self,
         params: ImopenlinesMessageSessionStartParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_network_join(
+        &self,
+        params: ImopenlinesNetworkJoinParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_network_message_add(
+        &self,
+        params: ImopenlinesNetworkMessageAddParams,
     ) -> Result<Response<bool>, Error> {
         self.call(params)
     }

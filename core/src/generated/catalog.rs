@@ -130,6 +130,20 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.network.join",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesNetworkJoinParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.network.message.add",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesNetworkMessageAddParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.operator.another.finish",
         MethodFacts {
             idempotent: false,
@@ -327,6 +341,26 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "MESSAGE_ID",
         snake: "message_id",
         camel: "messageId",
+    },
+    ParameterNames {
+        wire: "CODE",
+        snake: "code",
+        camel: "code",
+    },
+    ParameterNames {
+        wire: "ATTACH",
+        snake: "attach",
+        camel: "attach",
+    },
+    ParameterNames {
+        wire: "KEYBOARD",
+        snake: "keyboard",
+        camel: "keyboard",
+    },
+    ParameterNames {
+        wire: "URL_PREVIEW",
+        snake: "url_preview",
+        camel: "urlPreview",
     },
     ParameterNames {
         wire: "RATING",

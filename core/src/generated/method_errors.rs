@@ -37,6 +37,10 @@ pub enum MethodError {
     ImopenlinesMessageQuickSave(ImopenlinesMessageQuickSaveError),
     /// An error of `imopenlines.message.session.start`.
     ImopenlinesMessageSessionStart(ImopenlinesMessageSessionStartError),
+    /// An error of `imopenlines.network.join`.
+    ImopenlinesNetworkJoin(ImopenlinesNetworkJoinError),
+    /// An error of `imopenlines.network.message.add`.
+    ImopenlinesNetworkMessageAdd(ImopenlinesNetworkMessageAddError),
     /// An error of `imopenlines.operator.another.finish`.
     ImopenlinesOperatorAnotherFinish(ImopenlinesOperatorAnotherFinishError),
     /// An error of `imopenlines.operator.answer`.
@@ -91,6 +95,8 @@ impl MethodError {
             Self::ImopenlinesDialogGet(_) => "imopenlines.dialog.get",
             Self::ImopenlinesMessageQuickSave(_) => "imopenlines.message.quick.save",
             Self::ImopenlinesMessageSessionStart(_) => "imopenlines.message.session.start",
+            Self::ImopenlinesNetworkJoin(_) => "imopenlines.network.join",
+            Self::ImopenlinesNetworkMessageAdd(_) => "imopenlines.network.message.add",
             Self::ImopenlinesOperatorAnotherFinish(_) => "imopenlines.operator.another.finish",
             Self::ImopenlinesOperatorAnswer(_) => "imopenlines.operator.answer",
             Self::ImopenlinesOperatorFinish(_) => "imopenlines.operator.finish",
@@ -128,6 +134,8 @@ impl MethodError {
             Self::ImopenlinesDialogGet(e) => e.code(),
             Self::ImopenlinesMessageQuickSave(e) => e.code(),
             Self::ImopenlinesMessageSessionStart(e) => e.code(),
+            Self::ImopenlinesNetworkJoin(e) => e.code(),
+            Self::ImopenlinesNetworkMessageAdd(e) => e.code(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.code(),
             Self::ImopenlinesOperatorAnswer(e) => e.code(),
             Self::ImopenlinesOperatorFinish(e) => e.code(),
@@ -165,6 +173,8 @@ impl MethodError {
             Self::ImopenlinesDialogGet(e) => e.status(),
             Self::ImopenlinesMessageQuickSave(e) => e.status(),
             Self::ImopenlinesMessageSessionStart(e) => e.status(),
+            Self::ImopenlinesNetworkJoin(e) => e.status(),
+            Self::ImopenlinesNetworkMessageAdd(e) => e.status(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.status(),
             Self::ImopenlinesOperatorAnswer(e) => e.status(),
             Self::ImopenlinesOperatorFinish(e) => e.status(),
@@ -202,6 +212,8 @@ impl MethodError {
             Self::ImopenlinesDialogGet(e) => e.meaning(),
             Self::ImopenlinesMessageQuickSave(e) => e.meaning(),
             Self::ImopenlinesMessageSessionStart(e) => e.meaning(),
+            Self::ImopenlinesNetworkJoin(e) => e.meaning(),
+            Self::ImopenlinesNetworkMessageAdd(e) => e.meaning(),
             Self::ImopenlinesOperatorAnotherFinish(e) => e.meaning(),
             Self::ImopenlinesOperatorAnswer(e) => e.meaning(),
             Self::ImopenlinesOperatorFinish(e) => e.meaning(),

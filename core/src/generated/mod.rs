@@ -28,6 +28,8 @@ pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.dialog.get",
     "imopenlines.message.quick.save",
     "imopenlines.message.session.start",
+    "imopenlines.network.join",
+    "imopenlines.network.message.add",
     "imopenlines.operator.another.finish",
     "imopenlines.operator.answer",
     "imopenlines.operator.finish",

@@ -316,6 +316,22 @@ pub(crate) const METHODS: &[MethodDef] = &[
         },
         errors: &[],
     },
+    MethodDef {
+        name: "imopenlines.network.join",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            lines::network_join(state, caller, params).map(Answer::from)
+        },
+        errors: lines::NETWORK_JOIN_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.network.message.add",
+        scope: "imopenlines",
+        handler: |state, caller, params| {
+            lines::network_message_add(state, caller, params).map(Answer::from)
+        },
+        errors: lines::NETWORK_MESSAGE_ERRORS,
+    },
     // Not described by b24kit's specs: a documented list method with seeded data, for calls by
     // name, list paging and batches of mixed methods.
     MethodDef {
@@ -382,6 +398,15 @@ pub(crate) fn upper_keys(params: &Map<String, Value>) -> Map<String, Value> {
         .iter()
         .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
         .collect()
+}
+
+/// The text PHP reads from a parameter: a string as sent, a number's digits, else nothing.
+pub(crate) fn php_strval(value: Option<&Value>) -> String {
+    match value {
+        Some(Value::String(text)) => text.clone(),
+        Some(Value::Number(n)) => n.to_string(),
+        _ => String::new(),
+    }
 }
 
 pub(crate) fn php_intval(value: Option<&Value>) -> i64 {

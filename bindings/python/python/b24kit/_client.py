@@ -711,6 +711,102 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_message_session_start_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_network_join(self, code: str) -> Response[int]:
+        """Connect an open line of another Bitrix24 through Bitrix24.Network.
+
+        Connects a public open line published in Bitrix24.Network by another portal, found by its
+        32-character code, to this portal, and returns the network bot that speaks for it.
+        Connecting a line that is already connected returns the same bot, so the call is retried
+        safely.
+
+        Calls ``imopenlines.network.join`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-join.html).
+
+        Args:
+            code: ``CODE``. The line's code in Bitrix24.Network: 32 characters, shown on the connected line's
+                card in the Contact Center.
+
+        Returns:
+            ``result`` (The identifier of the network bot of the connected line (the same one on every later call).) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``CodeError``, ``ImbotError``, ``LineNotFoundError``, ``InactiveError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_network_join(self._native, code)
+
+    def imopenlines_network_join_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.network.join`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``code``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_network_join_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_network_message_add(self, code: str, user_id: int, message: str, *, attach: Optional[Any] = None, keyboard: Optional[Any] = None, url_preview: bool = True) -> Response[bool]:
+        """Message a user on behalf of a Bitrix24.Network open line.
+
+        Sends a message, with an optional attachment and link buttons, to one user on behalf of an
+        open line published in Bitrix24.Network. A line may write to each user at most once a week
+        (partner licences are exempt), and browser sessions may not call it. A second call would
+        send a second message, so the call is not retried.
+
+        Calls ``imopenlines.network.message.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-network-message-add.html).
+
+        Args:
+            code: ``CODE``. The line's code in Bitrix24.Network, 32 characters.
+            user_id: ``USER_ID``. The user the message goes to.
+            message: ``MESSAGE``. The text, with Bitrix24's message formatting (BB-codes).
+            attach: ``ATTACH``. An attachment (blocks of text, files, images, links), in the messenger's attachment
+                format; at most 30 KB.
+            keyboard: ``KEYBOARD``. Buttons under the message, in the messenger's keyboard format; here only buttons
+                that open a link (`LINK`) are allowed.
+            url_preview: ``URL_PREVIEW``. Whether links in the text get a preview.
+
+        Returns:
+            ``result`` (`true` once the message is sent.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``WrongAuthTypeError``, ``CodeError``, ``ImbotError``, ``LineNotFoundError``, ``UserIdEmptyError``, ``UserMessageLimitError``, ``MessageEmptyError``, ``AttachOversizeError``, ``AttachError``, ``KeyboardError``, ``WrongRequestError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_network_message_add(self._native, code, user_id, message, attach, keyboard, url_preview)
+
+    def imopenlines_network_message_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.network.message.add`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``code``, ``user_id``, ``message``, ``attach``, ``keyboard``, ``url_preview``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_network_message_add_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
         """Close an open-line dialog another operator holds.
 
@@ -1614,6 +1710,28 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_message_session_start_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_message_session_start_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_message_session_start_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_network_join(self, code: str) -> Response[int]:
+        """Connect an open line of another Bitrix24 through Bitrix24.Network.
+
+        The asyncio form of :meth:`Client.imopenlines_network_join`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_network_join_async(self._native, code)
+
+    async def imopenlines_network_join_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_network_join_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_network_join_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_network_message_add(self, code: str, user_id: int, message: str, *, attach: Optional[Any] = None, keyboard: Optional[Any] = None, url_preview: bool = True) -> Response[bool]:
+        """Message a user on behalf of a Bitrix24.Network open line.
+
+        The asyncio form of :meth:`Client.imopenlines_network_message_add`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_network_message_add_async(self._native, code, user_id, message, attach, keyboard, url_preview)
+
+    async def imopenlines_network_message_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_network_message_add_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_network_message_add_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_operator_another_finish(self, chat_id: int) -> Response[bool]:
         """Close an open-line dialog another operator holds.

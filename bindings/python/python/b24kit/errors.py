@@ -77,6 +77,15 @@ __all__ = [
     "CanceledError",
     "AccessError",
     "CantSaveQuickAnswerError",
+    "CodeError",
+    "ImbotError",
+    "LineNotFoundError",
+    "InactiveError",
+    "UserMessageLimitError",
+    "MessageEmptyError",
+    "AttachOversizeError",
+    "AttachError",
+    "KeyboardError",
     "AccessDeniedKickError",
     "EmptySessionIdError",
     "EmptyVoteParamsError",
@@ -146,7 +155,7 @@ class BotIdError(MethodError):
 class WrongAuthTypeError(MethodError):
     """``WRONG_AUTH_TYPE`` (HTTP 403): Access for this method not allowed by session authorization.
 
-    Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer.
+    Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.network.message.add.
     """
 
 
@@ -160,7 +169,7 @@ class WrongChatError(MethodError):
 class UserIdEmptyError(MethodError):
     """``USER_ID_EMPTY`` (HTTP 400): User ID can't be empty.
 
-    Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer.
+    Documented for: imopenlines.bot.session.transfer, imopenlines.network.message.add, imopenlines.operator.transfer.
     """
 
 
@@ -230,7 +239,7 @@ class CrmChatUserNotActiveError(MethodError):
 class WrongRequestError(MethodError):
     """``WRONG_REQUEST`` (HTTP 400): You don't have access or user already member in chat.
 
-    Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete.
+    Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.network.message.add.
     """
 
 
@@ -294,6 +303,69 @@ class CantSaveQuickAnswerError(MethodError):
     """``CANT_SAVE_QUICK_ANSWER`` (HTTP 400): Error saving quick answer.
 
     Documented for: imopenlines.message.quick.save.
+    """
+
+
+class CodeError(MethodError):
+    """``CODE`` (HTTP 400): You entered an invalid code.
+
+    Documented for: imopenlines.network.join, imopenlines.network.message.add.
+    """
+
+
+class ImbotError(MethodError):
+    """``IMBOT_ERROR`` (HTTP 400): Module IMBOT is not installed.
+
+    Documented for: imopenlines.network.join, imopenlines.network.message.add.
+    """
+
+
+class LineNotFoundError(MethodError):
+    """``NOT_FOUND`` (HTTP 400): Line not found.
+
+    Documented for: imopenlines.network.join, imopenlines.network.message.add.
+    """
+
+
+class InactiveError(MethodError):
+    """``INACTIVE`` (HTTP 400): Openline is inactive.
+
+    Documented for: imopenlines.network.join.
+    """
+
+
+class UserMessageLimitError(MethodError):
+    """``USER_MESSAGE_LIMIT`` (HTTP 400): You can't send more than one message per week to each user.
+
+    Documented for: imopenlines.network.message.add.
+    """
+
+
+class MessageEmptyError(MethodError):
+    """``MESSAGE_EMPTY`` (HTTP 400): Message can't be empty.
+
+    Documented for: imopenlines.network.message.add.
+    """
+
+
+class AttachOversizeError(MethodError):
+    """``ATTACH_OVERSIZE`` (HTTP 400): You have exceeded the maximum allowable size of attach.
+
+    Documented for: imopenlines.network.message.add.
+    """
+
+
+class AttachError(MethodError):
+    """``ATTACH_ERROR`` (HTTP 400): Incorrect attach params.
+
+    Documented for: imopenlines.network.message.add.
+    """
+
+
+class KeyboardError(MethodError):
+    """``KEYBOARD_ERROR`` (HTTP 400): Incorrect keyboard params.
+
+    Documented for: imopenlines.network.message.add.
     """
 
 
@@ -520,6 +592,15 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "CANCELED": CanceledError,
     "ACCESS_ERROR": AccessError,
     "CANT_SAVE_QUICK_ANSWER": CantSaveQuickAnswerError,
+    "CODE": CodeError,
+    "IMBOT_ERROR": ImbotError,
+    "NOT_FOUND": LineNotFoundError,
+    "INACTIVE": InactiveError,
+    "USER_MESSAGE_LIMIT": UserMessageLimitError,
+    "MESSAGE_EMPTY": MessageEmptyError,
+    "ATTACH_OVERSIZE": AttachOversizeError,
+    "ATTACH_ERROR": AttachError,
+    "KEYBOARD_ERROR": KeyboardError,
     "ACCESS_DENIED_KICK": AccessDeniedKickError,
     "EMPTY_SESSION_ID": EmptySessionIdError,
     "EMPTY_VOTE_PARAMS": EmptyVoteParamsError,

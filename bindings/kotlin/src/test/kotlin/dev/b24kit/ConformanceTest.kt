@@ -74,6 +74,8 @@ class ConformanceTest {
 
     private fun optionalLong(params: JSONObject, name: String): Long? = if (params.has(name)) long(params, name) else null
 
+    private fun optionalJson(params: JSONObject, name: String): JsonValue? = if (params.has(name)) kx(params.get(name)).toJsonValue() else null
+
     private fun text(params: JSONObject, name: String): String {
         if (!params.has(name)) throw NotApplicable("a missing required argument does not compile in Kotlin")
         return params.get(name) as? String ?: throw NotApplicable("a wrong-typed argument does not compile in Kotlin")
@@ -141,6 +143,15 @@ class ConformanceTest {
         ).result
         "imopenlines.revision.get" -> client.imopenlinesRevisionGet().result
         "imopenlines.config.path.get" -> client.imopenlinesConfigPathGet().result
+        "imopenlines.network.join" -> client.imopenlinesNetworkJoin(text(params, "CODE")).result
+        "imopenlines.network.message.add" -> client.imopenlinesNetworkMessageAdd(
+            text(params, "CODE"),
+            long(params, "USER_ID"),
+            text(params, "MESSAGE"),
+            attach = optionalJson(params, "ATTACH"),
+            keyboard = optionalJson(params, "KEYBOARD"),
+            urlPreview = flag(params, "URL_PREVIEW", true),
+        ).result
         "imopenlines.crm.message.add" -> client.imopenlinesCrmMessageAdd(
             crmEntityType(text(params, "CRM_ENTITY_TYPE")),
             long(params, "CRM_ENTITY"),

@@ -3,7 +3,11 @@ package dev.b24kit
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.addJsonObject
+import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.jsonObject
+import kotlinx.serialization.json.put
+import kotlinx.serialization.json.putJsonArray
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -135,5 +139,40 @@ class MoreMethodsTest {
         assertTrue(control("GET", "chats/2045").contains("\"members\":[2,3]"))
         assertEquals(2045L, client.imopenlinesCrmChatUserDelete(CrmEntityType.Lead, 1205, 3).result)
         Unit
+    }
+
+    @Test
+    fun `network lines take JSON attachments and refuse a NaN in them unsent`() = runBlocking {
+        val line = "ab515f5d85a8b844d484f6ea75a2e494"
+        assertEquals(603L, client.imopenlinesNetworkJoin(line).result)
+        assertThrows<B24kitException.Inactive> { runBlocking { client.imopenlinesNetworkJoin("b24kitemulatorinactiveline000000") } }
+        val attach = buildJsonObject {
+            put("ID", 1)
+            putJsonArray("BLOCKS") { addJsonObject { put("MESSAGE", "The checklist") } }
+        }
+        assertTrue(client.imopenlinesNetworkMessageAdd(line, 3, "Hello", attach = attach.toJsonValue(), urlPreview = false).result)
+        val params = Json.parseToJsonElement(control("GET", "last_call")).jsonObject.getValue("params").jsonObject
+        assertEquals(attach, params.getValue("ATTACH"))
+        assertEquals(JsonPrimitive("N"), params.getValue("URL_PREVIEW"))
+        assertThrows<B24kitException.UserMessageLimit> { runBlocking { client.imopenlinesNetworkMessageAdd(line, 3, "Again") } }
+        val before = emulator.stat("rest_requests")
+        val size = JsonValue.Object(listOf(JsonEntry("SIZE", JsonValue.Double(Double.NaN))))
+        val nan = JsonValue.Object(listOf(JsonEntry("BLOCKS", JsonValue.Array(listOf(size)))))
+        val error = assertThrows<B24kitException.InvalidArgument> {
+            runBlocking { client.imopenlinesNetworkMessageAdd(line, 4, "x", attach = nan) }
+        }
+        assertTrue(error.message.contains("attach.BLOCKS[0].SIZE is NaN"), error.message)
+        assertEquals(before, emulator.stat("rest_requests"))
+        // In a batch, the call that cannot be sent fails on its own and the others go.
+        val outcomes = client.imopenlinesNetworkMessageAddBatch(
+            listOf(
+                ImopenlinesNetworkMessageAddCall(code = line, userId = 4, message = "x", attach = nan, keyboard = null, urlPreview = true),
+                ImopenlinesNetworkMessageAddCall(code = line, userId = 4, message = "Hi", attach = attach.toJsonValue(), keyboard = null, urlPreview = true),
+            ),
+        )
+        val failure = outcomes[0] as ImopenlinesNetworkMessageAddOutcome.Failure
+        assertTrue(failure.error is B24kitException.InvalidArgument, failure.error.toString())
+        assertTrue((outcomes[1] as ImopenlinesNetworkMessageAddOutcome.Success).response.result)
+        assertEquals(before + 1, emulator.stat("rest_requests"))
     }
 }
