@@ -48,7 +48,11 @@ const IMOPENLINES_BOT_SESSION_FINISH_PARAMS = ['chatId', 'clientId'];
 const IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS = ['chatId', 'name', 'message'];
 const IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS = ['chatId'];
 const IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS = ['chatId', 'userId', 'queueId', 'transferId', 'leave', 'clientId'];
+const IMOPENLINES_CONFIG_ADD_PARAMS = ['params'];
+const IMOPENLINES_CONFIG_DELETE_PARAMS = ['configId'];
+const IMOPENLINES_CONFIG_GET_PARAMS = ['configId', 'withQueue', 'showOffline'];
 const IMOPENLINES_CONFIG_PATH_GET_PARAMS = [];
+const IMOPENLINES_CONFIG_UPDATE_PARAMS = ['configId', 'params'];
 const IMOPENLINES_CRM_CHAT_GET_PARAMS = ['crmEntityType', 'crmEntity', 'activeOnly'];
 const IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS = ['crmEntityType', 'crmEntity'];
 const IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS = ['crmEntityType', 'crmEntity', 'userId', 'chatId'];
@@ -100,9 +104,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesBotSessionFinish', IMOPENLINES_BOT_SESSION_FINISH_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const clientId = stringArg(params, 'clientId', null);
-      return this[CALL](options, (native) => native.imopenlinesBotSessionFinish(chatId, clientId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const clientIdArg = stringArg(params, 'clientId', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionFinish(chatIdArg, clientIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -119,14 +123,14 @@ class Client extends ClientBase {
   imopenlinesBotSessionFinishBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesBotSessionFinishBatch');
-      const chatId = [];
-      const clientId = [];
+      const chatIdColumn = [];
+      const clientIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesBotSessionFinishBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_FINISH_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        clientId.push(stringArg(params, 'clientId', null));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        clientIdColumn.push(stringArg(params, 'clientId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesBotSessionFinishBatch(calls.length, chatId, clientId, halt));
+      return this[CALL](options, (native) => native.imopenlinesBotSessionFinishBatch(calls.length, chatIdColumn, clientIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -148,10 +152,10 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesBotSessionMessageSend', IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const name = stringArg(params, 'name', null);
-      const message = stringArg(params, 'message', null);
-      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSend(chatId, name, message));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const nameArg = stringArg(params, 'name', null);
+      const messageArg = stringArg(params, 'message', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSend(chatIdArg, nameArg, messageArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -168,16 +172,16 @@ class Client extends ClientBase {
   imopenlinesBotSessionMessageSendBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesBotSessionMessageSendBatch');
-      const chatId = [];
-      const name = [];
-      const message = [];
+      const chatIdColumn = [];
+      const nameColumn = [];
+      const messageColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesBotSessionMessageSendBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_MESSAGE_SEND_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        name.push(stringArg(params, 'name', null));
-        message.push(stringArg(params, 'message', null));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        nameColumn.push(stringArg(params, 'name', null));
+        messageColumn.push(stringArg(params, 'message', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSendBatch(calls.length, chatId, name, message, halt));
+      return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSendBatch(calls.length, chatIdColumn, nameColumn, messageColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -199,8 +203,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesBotSessionOperator', IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesBotSessionOperator(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionOperator(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -217,12 +221,12 @@ class Client extends ClientBase {
   imopenlinesBotSessionOperatorBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesBotSessionOperatorBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesBotSessionOperatorBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_OPERATOR_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesBotSessionOperatorBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesBotSessionOperatorBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -244,13 +248,13 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesBotSessionTransfer', IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const userId = integerArg(params, 'userId', null);
-      const queueId = integerArg(params, 'queueId', null);
-      const transferId = stringArg(params, 'transferId', null);
-      const leave = flagArg(params, 'leave', false);
-      const clientId = stringArg(params, 'clientId', null);
-      return this[CALL](options, (native) => native.imopenlinesBotSessionTransfer(chatId, userId, queueId, transferId, leave, clientId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const userIdArg = integerArg(params, 'userId', null);
+      const queueIdArg = integerArg(params, 'queueId', null);
+      const transferIdArg = stringArg(params, 'transferId', null);
+      const leaveArg = flagArg(params, 'leave', false);
+      const clientIdArg = stringArg(params, 'clientId', null);
+      return this[CALL](options, (native) => native.imopenlinesBotSessionTransfer(chatIdArg, userIdArg, queueIdArg, transferIdArg, leaveArg, clientIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -267,22 +271,163 @@ class Client extends ClientBase {
   imopenlinesBotSessionTransferBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesBotSessionTransferBatch');
-      const chatId = [];
-      const userId = [];
-      const queueId = [];
-      const transferId = [];
-      const leave = [];
-      const clientId = [];
+      const chatIdColumn = [];
+      const userIdColumn = [];
+      const queueIdColumn = [];
+      const transferIdColumn = [];
+      const leaveColumn = [];
+      const clientIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesBotSessionTransferBatch: calls[${index}]`, IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        userId.push(integerArg(params, 'userId', null));
-        queueId.push(integerArg(params, 'queueId', null));
-        transferId.push(stringArg(params, 'transferId', null));
-        leave.push(flagArg(params, 'leave', false));
-        clientId.push(stringArg(params, 'clientId', null));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        userIdColumn.push(integerArg(params, 'userId', null));
+        queueIdColumn.push(integerArg(params, 'queueId', null));
+        transferIdColumn.push(stringArg(params, 'transferId', null));
+        leaveColumn.push(flagArg(params, 'leave', false));
+        clientIdColumn.push(stringArg(params, 'clientId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesBotSessionTransferBatch(calls.length, chatId, userId, queueId, transferId, leave, clientId, halt));
+      return this[CALL](options, (native) => native.imopenlinesBotSessionTransferBatch(calls.length, chatIdColumn, userIdColumn, queueIdColumn, transferIdColumn, leaveColumn, clientIdColumn, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Create an open line.
+   *
+   * Creates an open line with the settings given and the defaults of a new line for the rest, and
+   * returns its identifier. Clients reach it once a connector is set up for it
+   * (`imconnector.connector.data.set`). Each call creates another line, so the call is not retried.
+   *
+   * Calls `imopenlines.config.add` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigAdd(params = {}, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigAdd', IMOPENLINES_CONFIG_ADD_PARAMS);
+      checkCallOptions(options);
+      const paramsArg = jsonArg(params, 'params', null);
+      return this[CALL](options, (native) => native.imopenlinesConfigAdd(paramsArg));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.add` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigAdd`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigAddBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigAddBatch');
+      const paramsColumn = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigAddBatch: calls[${index}]`, IMOPENLINES_CONFIG_ADD_PARAMS);
+        paramsColumn.push(jsonArg(params, 'params', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigAddBatch(calls.length, paramsColumn, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * Delete an open line.
+   *
+   * Deletes one open line; answers `false` when no line has the identifier. Only users allowed to
+   * modify open lines may call it. A repeat after a lost answer would report `false` for a line it
+   * did delete, so the call is not retried.
+   *
+   * Calls `imopenlines.config.delete` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-delete.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigDelete(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigDelete', IMOPENLINES_CONFIG_DELETE_PARAMS);
+      checkCallOptions(options);
+      const configIdArg = integerArg(params, 'configId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesConfigDelete(configIdArg));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.delete` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigDelete`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigDeleteBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigDeleteBatch');
+      const configIdColumn = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigDeleteBatch: calls[${index}]`, IMOPENLINES_CONFIG_DELETE_PARAMS);
+        configIdColumn.push(integerArg(params, 'configId', undefined));
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigDeleteBatch(calls.length, configIdColumn, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * One open line's settings.
+   *
+   * Returns every setting of one open line, with its operator queue when asked. Settings are texts
+   * as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds are kept
+   * too. Reading changes nothing, so the call is retried safely.
+   *
+   * Calls `imopenlines.config.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigGet(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigGet', IMOPENLINES_CONFIG_GET_PARAMS);
+      checkCallOptions(options);
+      const configIdArg = integerArg(params, 'configId', undefined);
+      const withQueueArg = flagArg(params, 'withQueue', true);
+      const showOfflineArg = flagArg(params, 'showOffline', true);
+      return this[CALL](options, (native) => native.imopenlinesConfigGet(configIdArg, withQueueArg, showOfflineArg));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigGetBatch');
+      const configIdColumn = [];
+      const withQueueColumn = [];
+      const showOfflineColumn = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigGetBatch: calls[${index}]`, IMOPENLINES_CONFIG_GET_PARAMS);
+        configIdColumn.push(integerArg(params, 'configId', undefined));
+        withQueueColumn.push(flagArg(params, 'withQueue', true));
+        showOfflineColumn.push(flagArg(params, 'showOffline', true));
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigGetBatch(calls.length, configIdColumn, withQueueColumn, showOfflineColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -329,6 +474,54 @@ class Client extends ClientBase {
     }
   }
   /**
+   * Change an open line's settings.
+   *
+   * Changes the settings given of one open line and keeps the others; answers `false` when no line
+   * has the identifier. Only users allowed to modify open lines may call it. Setting the same
+   * values again changes nothing more, so the call is retried safely.
+   *
+   * Calls `imopenlines.config.update` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigUpdate(params, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigUpdate', IMOPENLINES_CONFIG_UPDATE_PARAMS);
+      checkCallOptions(options);
+      const configIdArg = integerArg(params, 'configId', undefined);
+      const paramsArg = jsonArg(params, 'params', null);
+      return this[CALL](options, (native) => native.imopenlinesConfigUpdate(configIdArg, paramsArg));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.update` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigUpdate`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigUpdateBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigUpdateBatch');
+      const configIdColumn = [];
+      const paramsColumn = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigUpdateBatch: calls[${index}]`, IMOPENLINES_CONFIG_UPDATE_PARAMS);
+        configIdColumn.push(integerArg(params, 'configId', undefined));
+        paramsColumn.push(jsonArg(params, 'params', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigUpdateBatch(calls.length, configIdColumn, paramsColumn, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
    * List the open-line chats bound to a CRM record.
    *
    * Returns the open-line chats bound to one lead, deal, company or contact, each with the
@@ -345,10 +538,10 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmChatGet', IMOPENLINES_CRM_CHAT_GET_PARAMS);
       checkCallOptions(options);
-      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
-      const crmEntity = integerArg(params, 'crmEntity', undefined);
-      const activeOnly = flagArg(params, 'activeOnly', true);
-      return this[CALL](options, (native) => native.imopenlinesCrmChatGet(crmEntityType, crmEntity, activeOnly));
+      const crmEntityTypeArg = stringArg(params, 'crmEntityType', undefined);
+      const crmEntityArg = integerArg(params, 'crmEntity', undefined);
+      const activeOnlyArg = flagArg(params, 'activeOnly', true);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGet(crmEntityTypeArg, crmEntityArg, activeOnlyArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -365,16 +558,16 @@ class Client extends ClientBase {
   imopenlinesCrmChatGetBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmChatGetBatch');
-      const crmEntityType = [];
-      const crmEntity = [];
-      const activeOnly = [];
+      const crmEntityTypeColumn = [];
+      const crmEntityColumn = [];
+      const activeOnlyColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmChatGetBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_GET_PARAMS);
-        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
-        crmEntity.push(integerArg(params, 'crmEntity', undefined));
-        activeOnly.push(flagArg(params, 'activeOnly', true));
+        crmEntityTypeColumn.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntityColumn.push(integerArg(params, 'crmEntity', undefined));
+        activeOnlyColumn.push(flagArg(params, 'activeOnly', true));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmChatGetBatch(calls.length, crmEntityType, crmEntity, activeOnly, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, activeOnlyColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -395,9 +588,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmChatGetLastId', IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS);
       checkCallOptions(options);
-      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
-      const crmEntity = integerArg(params, 'crmEntity', undefined);
-      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastId(crmEntityType, crmEntity));
+      const crmEntityTypeArg = stringArg(params, 'crmEntityType', undefined);
+      const crmEntityArg = integerArg(params, 'crmEntity', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastId(crmEntityTypeArg, crmEntityArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -414,14 +607,14 @@ class Client extends ClientBase {
   imopenlinesCrmChatGetLastIdBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmChatGetLastIdBatch');
-      const crmEntityType = [];
-      const crmEntity = [];
+      const crmEntityTypeColumn = [];
+      const crmEntityColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmChatGetLastIdBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_GET_LAST_ID_PARAMS);
-        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
-        crmEntity.push(integerArg(params, 'crmEntity', undefined));
+        crmEntityTypeColumn.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntityColumn.push(integerArg(params, 'crmEntity', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastIdBatch(calls.length, crmEntityType, crmEntity, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastIdBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -443,11 +636,11 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmChatUserAdd', IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS);
       checkCallOptions(options);
-      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
-      const crmEntity = integerArg(params, 'crmEntity', undefined);
-      const userId = integerArg(params, 'userId', undefined);
-      const chatId = integerArg(params, 'chatId', null);
-      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAdd(crmEntityType, crmEntity, userId, chatId));
+      const crmEntityTypeArg = stringArg(params, 'crmEntityType', undefined);
+      const crmEntityArg = integerArg(params, 'crmEntity', undefined);
+      const userIdArg = integerArg(params, 'userId', undefined);
+      const chatIdArg = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAdd(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -464,18 +657,18 @@ class Client extends ClientBase {
   imopenlinesCrmChatUserAddBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmChatUserAddBatch');
-      const crmEntityType = [];
-      const crmEntity = [];
-      const userId = [];
-      const chatId = [];
+      const crmEntityTypeColumn = [];
+      const crmEntityColumn = [];
+      const userIdColumn = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmChatUserAddBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_USER_ADD_PARAMS);
-        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
-        crmEntity.push(integerArg(params, 'crmEntity', undefined));
-        userId.push(integerArg(params, 'userId', undefined));
-        chatId.push(integerArg(params, 'chatId', null));
+        crmEntityTypeColumn.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntityColumn.push(integerArg(params, 'crmEntity', undefined));
+        userIdColumn.push(integerArg(params, 'userId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAddBatch(calls.length, crmEntityType, crmEntity, userId, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserAddBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -497,11 +690,11 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmChatUserDelete', IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS);
       checkCallOptions(options);
-      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
-      const crmEntity = integerArg(params, 'crmEntity', undefined);
-      const userId = integerArg(params, 'userId', undefined);
-      const chatId = integerArg(params, 'chatId', null);
-      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDelete(crmEntityType, crmEntity, userId, chatId));
+      const crmEntityTypeArg = stringArg(params, 'crmEntityType', undefined);
+      const crmEntityArg = integerArg(params, 'crmEntity', undefined);
+      const userIdArg = integerArg(params, 'userId', undefined);
+      const chatIdArg = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDelete(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -518,18 +711,18 @@ class Client extends ClientBase {
   imopenlinesCrmChatUserDeleteBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmChatUserDeleteBatch');
-      const crmEntityType = [];
-      const crmEntity = [];
-      const userId = [];
-      const chatId = [];
+      const crmEntityTypeColumn = [];
+      const crmEntityColumn = [];
+      const userIdColumn = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmChatUserDeleteBatch: calls[${index}]`, IMOPENLINES_CRM_CHAT_USER_DELETE_PARAMS);
-        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
-        crmEntity.push(integerArg(params, 'crmEntity', undefined));
-        userId.push(integerArg(params, 'userId', undefined));
-        chatId.push(integerArg(params, 'chatId', null));
+        crmEntityTypeColumn.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntityColumn.push(integerArg(params, 'crmEntity', undefined));
+        userIdColumn.push(integerArg(params, 'userId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDeleteBatch(calls.length, crmEntityType, crmEntity, userId, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmChatUserDeleteBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -550,8 +743,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmLeadCreate', IMOPENLINES_CRM_LEAD_CREATE_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreate(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreate(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -568,12 +761,12 @@ class Client extends ClientBase {
   imopenlinesCrmLeadCreateBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmLeadCreateBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmLeadCreateBatch: calls[${index}]`, IMOPENLINES_CRM_LEAD_CREATE_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreateBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmLeadCreateBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -595,12 +788,12 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesCrmMessageAdd', IMOPENLINES_CRM_MESSAGE_ADD_PARAMS);
       checkCallOptions(options);
-      const crmEntityType = stringArg(params, 'crmEntityType', undefined);
-      const crmEntity = integerArg(params, 'crmEntity', undefined);
-      const userId = integerArg(params, 'userId', undefined);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const message = stringArg(params, 'message', undefined);
-      return this[CALL](options, (native) => native.imopenlinesCrmMessageAdd(crmEntityType, crmEntity, userId, chatId, message));
+      const crmEntityTypeArg = stringArg(params, 'crmEntityType', undefined);
+      const crmEntityArg = integerArg(params, 'crmEntity', undefined);
+      const userIdArg = integerArg(params, 'userId', undefined);
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const messageArg = stringArg(params, 'message', undefined);
+      return this[CALL](options, (native) => native.imopenlinesCrmMessageAdd(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg, messageArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -617,20 +810,20 @@ class Client extends ClientBase {
   imopenlinesCrmMessageAddBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesCrmMessageAddBatch');
-      const crmEntityType = [];
-      const crmEntity = [];
-      const userId = [];
-      const chatId = [];
-      const message = [];
+      const crmEntityTypeColumn = [];
+      const crmEntityColumn = [];
+      const userIdColumn = [];
+      const chatIdColumn = [];
+      const messageColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesCrmMessageAddBatch: calls[${index}]`, IMOPENLINES_CRM_MESSAGE_ADD_PARAMS);
-        crmEntityType.push(stringArg(params, 'crmEntityType', undefined));
-        crmEntity.push(integerArg(params, 'crmEntity', undefined));
-        userId.push(integerArg(params, 'userId', undefined));
-        chatId.push(integerArg(params, 'chatId', undefined));
-        message.push(stringArg(params, 'message', undefined));
+        crmEntityTypeColumn.push(stringArg(params, 'crmEntityType', undefined));
+        crmEntityColumn.push(integerArg(params, 'crmEntity', undefined));
+        userIdColumn.push(integerArg(params, 'userId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        messageColumn.push(stringArg(params, 'message', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesCrmMessageAddBatch(calls.length, crmEntityType, crmEntity, userId, chatId, message, halt));
+      return this[CALL](options, (native) => native.imopenlinesCrmMessageAddBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, messageColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -651,11 +844,11 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesDialogGet', IMOPENLINES_DIALOG_GET_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', null);
-      const dialogId = stringArg(params, 'dialogId', null);
-      const sessionId = integerArg(params, 'sessionId', null);
-      const userCode = stringArg(params, 'userCode', null);
-      return this[CALL](options, (native) => native.imopenlinesDialogGet(chatId, dialogId, sessionId, userCode));
+      const chatIdArg = integerArg(params, 'chatId', null);
+      const dialogIdArg = stringArg(params, 'dialogId', null);
+      const sessionIdArg = integerArg(params, 'sessionId', null);
+      const userCodeArg = stringArg(params, 'userCode', null);
+      return this[CALL](options, (native) => native.imopenlinesDialogGet(chatIdArg, dialogIdArg, sessionIdArg, userCodeArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -672,18 +865,18 @@ class Client extends ClientBase {
   imopenlinesDialogGetBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesDialogGetBatch');
-      const chatId = [];
-      const dialogId = [];
-      const sessionId = [];
-      const userCode = [];
+      const chatIdColumn = [];
+      const dialogIdColumn = [];
+      const sessionIdColumn = [];
+      const userCodeColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesDialogGetBatch: calls[${index}]`, IMOPENLINES_DIALOG_GET_PARAMS);
-        chatId.push(integerArg(params, 'chatId', null));
-        dialogId.push(stringArg(params, 'dialogId', null));
-        sessionId.push(integerArg(params, 'sessionId', null));
-        userCode.push(stringArg(params, 'userCode', null));
+        chatIdColumn.push(integerArg(params, 'chatId', null));
+        dialogIdColumn.push(stringArg(params, 'dialogId', null));
+        sessionIdColumn.push(integerArg(params, 'sessionId', null));
+        userCodeColumn.push(stringArg(params, 'userCode', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatId, dialogId, sessionId, userCode, halt));
+      return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatIdColumn, dialogIdColumn, sessionIdColumn, userCodeColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -705,9 +898,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesMessageQuickSave', IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const messageId = integerArg(params, 'messageId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesMessageQuickSave(chatId, messageId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const messageIdArg = integerArg(params, 'messageId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesMessageQuickSave(chatIdArg, messageIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -724,14 +917,14 @@ class Client extends ClientBase {
   imopenlinesMessageQuickSaveBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesMessageQuickSaveBatch');
-      const chatId = [];
-      const messageId = [];
+      const chatIdColumn = [];
+      const messageIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesMessageQuickSaveBatch: calls[${index}]`, IMOPENLINES_MESSAGE_QUICK_SAVE_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        messageId.push(integerArg(params, 'messageId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        messageIdColumn.push(integerArg(params, 'messageId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesMessageQuickSaveBatch(calls.length, chatId, messageId, halt));
+      return this[CALL](options, (native) => native.imopenlinesMessageQuickSaveBatch(calls.length, chatIdColumn, messageIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -752,9 +945,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesMessageSessionStart', IMOPENLINES_MESSAGE_SESSION_START_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const messageId = integerArg(params, 'messageId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesMessageSessionStart(chatId, messageId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const messageIdArg = integerArg(params, 'messageId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesMessageSessionStart(chatIdArg, messageIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -771,14 +964,14 @@ class Client extends ClientBase {
   imopenlinesMessageSessionStartBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesMessageSessionStartBatch');
-      const chatId = [];
-      const messageId = [];
+      const chatIdColumn = [];
+      const messageIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesMessageSessionStartBatch: calls[${index}]`, IMOPENLINES_MESSAGE_SESSION_START_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        messageId.push(integerArg(params, 'messageId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        messageIdColumn.push(integerArg(params, 'messageId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesMessageSessionStartBatch(calls.length, chatId, messageId, halt));
+      return this[CALL](options, (native) => native.imopenlinesMessageSessionStartBatch(calls.length, chatIdColumn, messageIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -800,8 +993,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesNetworkJoin', IMOPENLINES_NETWORK_JOIN_PARAMS);
       checkCallOptions(options);
-      const code = stringArg(params, 'code', undefined);
-      return this[CALL](options, (native) => native.imopenlinesNetworkJoin(code));
+      const codeArg = stringArg(params, 'code', undefined);
+      return this[CALL](options, (native) => native.imopenlinesNetworkJoin(codeArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -818,12 +1011,12 @@ class Client extends ClientBase {
   imopenlinesNetworkJoinBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesNetworkJoinBatch');
-      const code = [];
+      const codeColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesNetworkJoinBatch: calls[${index}]`, IMOPENLINES_NETWORK_JOIN_PARAMS);
-        code.push(stringArg(params, 'code', undefined));
+        codeColumn.push(stringArg(params, 'code', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesNetworkJoinBatch(calls.length, code, halt));
+      return this[CALL](options, (native) => native.imopenlinesNetworkJoinBatch(calls.length, codeColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -846,13 +1039,13 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesNetworkMessageAdd', IMOPENLINES_NETWORK_MESSAGE_ADD_PARAMS);
       checkCallOptions(options);
-      const code = stringArg(params, 'code', undefined);
-      const userId = integerArg(params, 'userId', undefined);
-      const message = stringArg(params, 'message', undefined);
-      const attach = jsonArg(params, 'attach', null);
-      const keyboard = jsonArg(params, 'keyboard', null);
-      const urlPreview = flagArg(params, 'urlPreview', true);
-      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAdd(code, userId, message, attach, keyboard, urlPreview));
+      const codeArg = stringArg(params, 'code', undefined);
+      const userIdArg = integerArg(params, 'userId', undefined);
+      const messageArg = stringArg(params, 'message', undefined);
+      const attachArg = jsonArg(params, 'attach', null);
+      const keyboardArg = jsonArg(params, 'keyboard', null);
+      const urlPreviewArg = flagArg(params, 'urlPreview', true);
+      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAdd(codeArg, userIdArg, messageArg, attachArg, keyboardArg, urlPreviewArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -869,22 +1062,22 @@ class Client extends ClientBase {
   imopenlinesNetworkMessageAddBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesNetworkMessageAddBatch');
-      const code = [];
-      const userId = [];
-      const message = [];
-      const attach = [];
-      const keyboard = [];
-      const urlPreview = [];
+      const codeColumn = [];
+      const userIdColumn = [];
+      const messageColumn = [];
+      const attachColumn = [];
+      const keyboardColumn = [];
+      const urlPreviewColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesNetworkMessageAddBatch: calls[${index}]`, IMOPENLINES_NETWORK_MESSAGE_ADD_PARAMS);
-        code.push(stringArg(params, 'code', undefined));
-        userId.push(integerArg(params, 'userId', undefined));
-        message.push(stringArg(params, 'message', undefined));
-        attach.push(jsonArg(params, 'attach', null));
-        keyboard.push(jsonArg(params, 'keyboard', null));
-        urlPreview.push(flagArg(params, 'urlPreview', true));
+        codeColumn.push(stringArg(params, 'code', undefined));
+        userIdColumn.push(integerArg(params, 'userId', undefined));
+        messageColumn.push(stringArg(params, 'message', undefined));
+        attachColumn.push(jsonArg(params, 'attach', null));
+        keyboardColumn.push(jsonArg(params, 'keyboard', null));
+        urlPreviewColumn.push(flagArg(params, 'urlPreview', true));
       });
-      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAddBatch(calls.length, code, userId, message, attach, keyboard, urlPreview, halt));
+      return this[CALL](options, (native) => native.imopenlinesNetworkMessageAddBatch(calls.length, codeColumn, userIdColumn, messageColumn, attachColumn, keyboardColumn, urlPreviewColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -905,8 +1098,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorAnotherFinish', IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinish(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinish(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -923,12 +1116,12 @@ class Client extends ClientBase {
   imopenlinesOperatorAnotherFinishBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorAnotherFinishBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorAnotherFinishBatch: calls[${index}]`, IMOPENLINES_OPERATOR_ANOTHER_FINISH_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinishBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinishBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -949,8 +1142,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorAnswer', IMOPENLINES_OPERATOR_ANSWER_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesOperatorAnswer(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnswer(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -967,12 +1160,12 @@ class Client extends ClientBase {
   imopenlinesOperatorAnswerBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorAnswerBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorAnswerBatch: calls[${index}]`, IMOPENLINES_OPERATOR_ANSWER_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorAnswerBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorAnswerBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -993,8 +1186,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorFinish', IMOPENLINES_OPERATOR_FINISH_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesOperatorFinish(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorFinish(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1011,12 +1204,12 @@ class Client extends ClientBase {
   imopenlinesOperatorFinishBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorFinishBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorFinishBatch: calls[${index}]`, IMOPENLINES_OPERATOR_FINISH_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorFinishBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorFinishBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1038,8 +1231,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorSkip', IMOPENLINES_OPERATOR_SKIP_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesOperatorSkip(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorSkip(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1056,12 +1249,12 @@ class Client extends ClientBase {
   imopenlinesOperatorSkipBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorSkipBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorSkipBatch: calls[${index}]`, IMOPENLINES_OPERATOR_SKIP_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorSkipBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorSkipBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1082,8 +1275,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorSpam', IMOPENLINES_OPERATOR_SPAM_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesOperatorSpam(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesOperatorSpam(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1100,12 +1293,12 @@ class Client extends ClientBase {
   imopenlinesOperatorSpamBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorSpamBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorSpamBatch: calls[${index}]`, IMOPENLINES_OPERATOR_SPAM_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorSpamBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorSpamBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1126,11 +1319,11 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesOperatorTransfer', IMOPENLINES_OPERATOR_TRANSFER_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const transferId = stringArg(params, 'transferId', null);
-      const userId = integerArg(params, 'userId', null);
-      const queueId = integerArg(params, 'queueId', null);
-      return this[CALL](options, (native) => native.imopenlinesOperatorTransfer(chatId, transferId, userId, queueId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const transferIdArg = stringArg(params, 'transferId', null);
+      const userIdArg = integerArg(params, 'userId', null);
+      const queueIdArg = integerArg(params, 'queueId', null);
+      return this[CALL](options, (native) => native.imopenlinesOperatorTransfer(chatIdArg, transferIdArg, userIdArg, queueIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1147,18 +1340,18 @@ class Client extends ClientBase {
   imopenlinesOperatorTransferBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesOperatorTransferBatch');
-      const chatId = [];
-      const transferId = [];
-      const userId = [];
-      const queueId = [];
+      const chatIdColumn = [];
+      const transferIdColumn = [];
+      const userIdColumn = [];
+      const queueIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesOperatorTransferBatch: calls[${index}]`, IMOPENLINES_OPERATOR_TRANSFER_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        transferId.push(stringArg(params, 'transferId', null));
-        userId.push(integerArg(params, 'userId', null));
-        queueId.push(integerArg(params, 'queueId', null));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        transferIdColumn.push(stringArg(params, 'transferId', null));
+        userIdColumn.push(integerArg(params, 'userId', null));
+        queueIdColumn.push(integerArg(params, 'queueId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesOperatorTransferBatch(calls.length, chatId, transferId, userId, queueId, halt));
+      return this[CALL](options, (native) => native.imopenlinesOperatorTransferBatch(calls.length, chatIdColumn, transferIdColumn, userIdColumn, queueIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1220,10 +1413,10 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionHeadVote', IMOPENLINES_SESSION_HEAD_VOTE_PARAMS);
       checkCallOptions(options);
-      const sessionId = integerArg(params, 'sessionId', undefined);
-      const rating = integerArg(params, 'rating', null);
-      const comment = stringArg(params, 'comment', null);
-      return this[CALL](options, (native) => native.imopenlinesSessionHeadVote(sessionId, rating, comment));
+      const sessionIdArg = integerArg(params, 'sessionId', undefined);
+      const ratingArg = integerArg(params, 'rating', null);
+      const commentArg = stringArg(params, 'comment', null);
+      return this[CALL](options, (native) => native.imopenlinesSessionHeadVote(sessionIdArg, ratingArg, commentArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1240,16 +1433,16 @@ class Client extends ClientBase {
   imopenlinesSessionHeadVoteBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionHeadVoteBatch');
-      const sessionId = [];
-      const rating = [];
-      const comment = [];
+      const sessionIdColumn = [];
+      const ratingColumn = [];
+      const commentColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionHeadVoteBatch: calls[${index}]`, IMOPENLINES_SESSION_HEAD_VOTE_PARAMS);
-        sessionId.push(integerArg(params, 'sessionId', undefined));
-        rating.push(integerArg(params, 'rating', null));
-        comment.push(stringArg(params, 'comment', null));
+        sessionIdColumn.push(integerArg(params, 'sessionId', undefined));
+        ratingColumn.push(integerArg(params, 'rating', null));
+        commentColumn.push(stringArg(params, 'comment', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionHeadVoteBatch(calls.length, sessionId, rating, comment, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionHeadVoteBatch(calls.length, sessionIdColumn, ratingColumn, commentColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1271,9 +1464,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionHistoryGet', IMOPENLINES_SESSION_HISTORY_GET_PARAMS);
       checkCallOptions(options);
-      const sessionId = integerArg(params, 'sessionId', null);
-      const chatId = integerArg(params, 'chatId', null);
-      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGet(sessionId, chatId));
+      const sessionIdArg = integerArg(params, 'sessionId', null);
+      const chatIdArg = integerArg(params, 'chatId', null);
+      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGet(sessionIdArg, chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1290,14 +1483,14 @@ class Client extends ClientBase {
   imopenlinesSessionHistoryGetBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionHistoryGetBatch');
-      const sessionId = [];
-      const chatId = [];
+      const sessionIdColumn = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionHistoryGetBatch: calls[${index}]`, IMOPENLINES_SESSION_HISTORY_GET_PARAMS);
-        sessionId.push(integerArg(params, 'sessionId', null));
-        chatId.push(integerArg(params, 'chatId', null));
+        sessionIdColumn.push(integerArg(params, 'sessionId', null));
+        chatIdColumn.push(integerArg(params, 'chatId', null));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGetBatch(calls.length, sessionId, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionHistoryGetBatch(calls.length, sessionIdColumn, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1318,8 +1511,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionIntercept', IMOPENLINES_SESSION_INTERCEPT_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesSessionIntercept(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionIntercept(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1336,12 +1529,12 @@ class Client extends ClientBase {
   imopenlinesSessionInterceptBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionInterceptBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionInterceptBatch: calls[${index}]`, IMOPENLINES_SESSION_INTERCEPT_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionInterceptBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionInterceptBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1362,8 +1555,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionJoin', IMOPENLINES_SESSION_JOIN_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesSessionJoin(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionJoin(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1380,12 +1573,12 @@ class Client extends ClientBase {
   imopenlinesSessionJoinBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionJoinBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionJoinBatch: calls[${index}]`, IMOPENLINES_SESSION_JOIN_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionJoinBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionJoinBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1406,9 +1599,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionModePin', IMOPENLINES_SESSION_MODE_PIN_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const activate = flagArg(params, 'activate', true);
-      return this[CALL](options, (native) => native.imopenlinesSessionModePin(chatId, activate));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const activateArg = flagArg(params, 'activate', true);
+      return this[CALL](options, (native) => native.imopenlinesSessionModePin(chatIdArg, activateArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1425,14 +1618,14 @@ class Client extends ClientBase {
   imopenlinesSessionModePinBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionModePinBatch');
-      const chatId = [];
-      const activate = [];
+      const chatIdColumn = [];
+      const activateColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionModePinBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_PIN_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        activate.push(flagArg(params, 'activate', true));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        activateColumn.push(flagArg(params, 'activate', true));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionModePinBatch(calls.length, chatId, activate, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModePinBatch(calls.length, chatIdColumn, activateColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1498,9 +1691,9 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionModeSilent', IMOPENLINES_SESSION_MODE_SILENT_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      const activate = flagArg(params, 'activate', false);
-      return this[CALL](options, (native) => native.imopenlinesSessionModeSilent(chatId, activate));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      const activateArg = flagArg(params, 'activate', false);
+      return this[CALL](options, (native) => native.imopenlinesSessionModeSilent(chatIdArg, activateArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1517,14 +1710,14 @@ class Client extends ClientBase {
   imopenlinesSessionModeSilentBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionModeSilentBatch');
-      const chatId = [];
-      const activate = [];
+      const chatIdColumn = [];
+      const activateColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionModeSilentBatch: calls[${index}]`, IMOPENLINES_SESSION_MODE_SILENT_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
-        activate.push(flagArg(params, 'activate', false));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
+        activateColumn.push(flagArg(params, 'activate', false));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionModeSilentBatch(calls.length, chatId, activate, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionModeSilentBatch(calls.length, chatIdColumn, activateColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1588,8 +1781,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionOpen', IMOPENLINES_SESSION_OPEN_PARAMS);
       checkCallOptions(options);
-      const userCode = stringArg(params, 'userCode', undefined);
-      return this[CALL](options, (native) => native.imopenlinesSessionOpen(userCode));
+      const userCodeArg = stringArg(params, 'userCode', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionOpen(userCodeArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1606,12 +1799,12 @@ class Client extends ClientBase {
   imopenlinesSessionOpenBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionOpenBatch');
-      const userCode = [];
+      const userCodeColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionOpenBatch: calls[${index}]`, IMOPENLINES_SESSION_OPEN_PARAMS);
-        userCode.push(stringArg(params, 'userCode', undefined));
+        userCodeColumn.push(stringArg(params, 'userCode', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionOpenBatch(calls.length, userCode, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionOpenBatch(calls.length, userCodeColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1632,8 +1825,8 @@ class Client extends ClientBase {
     try {
       checkParams(params, 'imopenlinesSessionStart', IMOPENLINES_SESSION_START_PARAMS);
       checkCallOptions(options);
-      const chatId = integerArg(params, 'chatId', undefined);
-      return this[CALL](options, (native) => native.imopenlinesSessionStart(chatId));
+      const chatIdArg = integerArg(params, 'chatId', undefined);
+      return this[CALL](options, (native) => native.imopenlinesSessionStart(chatIdArg));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -1650,12 +1843,12 @@ class Client extends ClientBase {
   imopenlinesSessionStartBatch(calls, options) {
     try {
       const halt = checkBatch(calls, options, 'imopenlinesSessionStartBatch');
-      const chatId = [];
+      const chatIdColumn = [];
       calls.forEach((params, index) => {
         checkParams(params, `imopenlinesSessionStartBatch: calls[${index}]`, IMOPENLINES_SESSION_START_PARAMS);
-        chatId.push(integerArg(params, 'chatId', undefined));
+        chatIdColumn.push(integerArg(params, 'chatId', undefined));
       });
-      return this[CALL](options, (native) => native.imopenlinesSessionStartBatch(calls.length, chatId, halt));
+      return this[CALL](options, (native) => native.imopenlinesSessionStartBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }

@@ -39,6 +39,12 @@ class TransferIdEmptyError extends MethodError {}
 /** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept */
 class OperatorWrongError extends MethodError {}
 
+/** `CONFIG_ID_EMPTY` (HTTP 400): Config ID can't be empty. Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update */
+class ConfigIdEmptyError extends MethodError {}
+
+/** `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update */
+class ConfigWrongUserPermissionError extends MethodError {}
+
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 class AccessDeniedError extends MethodError {}
 
@@ -217,6 +223,8 @@ const makeError = base.errorFactory(
     "QUEUE_ID_EMPTY": QueueIdEmptyError,
     "TRANSFER_ID_EMPTY": TransferIdEmptyError,
     "OPERATOR_WRONG": OperatorWrongError,
+    "CONFIG_ID_EMPTY": ConfigIdEmptyError,
+    "CONFIG_WRONG_USER_PERMISSION": ConfigWrongUserPermissionError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,
@@ -283,6 +291,8 @@ module.exports = {
   QueueIdEmptyError,
   TransferIdEmptyError,
   OperatorWrongError,
+  ConfigIdEmptyError,
+  ConfigWrongUserPermissionError,
   AccessDeniedError,
   ArgumentError,
   CrmChatEmptyCrmDataError,

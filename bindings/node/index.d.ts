@@ -59,6 +59,236 @@ export type BotMessageKind = "WELCOME" | "DEFAULT" | (string & {});
  */
 export type CrmEntityType = "lead" | "deal" | "company" | "contact" | (string & {});
 
+/** The line's settings. The result of `imopenlines.config.get`. */
+export interface ImopenlinesConfigGetResult {
+  /** The line's identifier. */
+  readonly id: string;
+  /** The line's name. */
+  readonly lineName: string;
+  /** Whether the line takes dialogs: `Y` or `N`. */
+  readonly active: string;
+  /** Whether dialogs are recorded in the CRM: `Y` or `N`. */
+  readonly crm: string | null;
+  /** What the CRM creates for a new client (`lead`, `deal`, …). */
+  readonly crmCreate: string | null;
+  /** A second CRM creation mode. */
+  readonly crmCreateSecond: string | null;
+  /** A third CRM creation mode: `Y` or `N`. */
+  readonly crmCreateThird: string | null;
+  /** Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`. */
+  readonly crmForward: string | null;
+  /** Whether dialogs are sent to the CRM's tracker: `Y` or `N`. */
+  readonly crmChatTracker: string | null;
+  /** Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`. */
+  readonly crmTransferChange: string | null;
+  /** How the CRM record's source is set. */
+  readonly crmSource: string | null;
+  /** How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator). */
+  readonly queueType: string | null;
+  /** Seconds before a waiting dialog goes to the next operator. */
+  readonly queueTime: string | null;
+  /** Seconds without an answer before the no-answer rule applies. */
+  readonly noAnswerTime: string | null;
+  /** Whether only operators who are online get dialogs: `Y` or `N`. */
+  readonly checkAvailable: string | null;
+  /** Whether the client sees what the operator is typing: `Y` or `N`. */
+  readonly watchTyping: string | null;
+  /** Whether a bot greets new clients: `Y` or `N`. */
+  readonly welcomeBotEnable: string | null;
+  /** Whether new clients get the welcome message: `Y` or `N`. */
+  readonly welcomeMessage: string | null;
+  /** The welcome message. */
+  readonly welcomeMessageText: string | null;
+  /** Whether clients are asked to rate the dialog: `Y` or `N`. */
+  readonly voteMessage: string | null;
+  /** How long a rating may be given (0: no limit). */
+  readonly voteTimeLimit: string | null;
+  /** Whether the rating is asked for before the dialog closes: `Y` or `N`. */
+  readonly voteBeforeFinish: string | null;
+  /** Whether closing waits a little after the rating: `Y` or `N`. */
+  readonly voteClosingDelay: string | null;
+  /** The rating request in chat clients with rating buttons. */
+  readonly voteMessage1Text: string | null;
+  /** The answer to a good rating there. */
+  readonly voteMessage1Like: string | null;
+  /** The answer to a bad rating there. */
+  readonly voteMessage1Dislike: string | null;
+  /** The rating request in chat clients that answer with text. */
+  readonly voteMessage2Text: string | null;
+  /** The answer to a good rating there. */
+  readonly voteMessage2Like: string | null;
+  /** The answer to a bad rating there. */
+  readonly voteMessage2Dislike: string | null;
+  /** Whether clients are shown the consent agreement: `Y` or `N`. */
+  readonly agreementMessage: string | null;
+  /** The consent agreement's identifier. */
+  readonly agreementId: string | null;
+  /** Whether created deals go to a pipeline of their own: `Y` or `N`. */
+  readonly categoryEnable: string | null;
+  /** That pipeline's identifier. */
+  readonly categoryId: string | null;
+  /** When the greeting bot joins (`always`, `first`). */
+  readonly welcomeBotJoin: string | null;
+  /** The greeting bot's identifier. */
+  readonly welcomeBotId: string | null;
+  /** Seconds the greeting bot waits before handing over. */
+  readonly welcomeBotTime: string | null;
+  /** What happens when the greeting bot leaves (`queue`, `close`). */
+  readonly welcomeBotLeft: string | null;
+  /** What happens when no operator answers (`text`, `form`, `bot`, `none`). */
+  readonly noAnswerRule: string | null;
+  /** The form of that rule. */
+  readonly noAnswerFormId: string | null;
+  /** The bot of that rule. */
+  readonly noAnswerBotId: string | null;
+  /** The message of that rule. */
+  readonly noAnswerText: string | null;
+  /** Whether the line keeps working hours: `Y` or `N`. */
+  readonly worktimeEnable: string | null;
+  /** When working hours start (`9`, `9.30`). */
+  readonly worktimeFrom: string | null;
+  /** When they end (`18`, `23.59`). */
+  readonly worktimeTo: string | null;
+  /** Their time zone (`Europe/Berlin`). */
+  readonly worktimeTimezone: string | null;
+  /** Holidays (`31.12`). */
+  readonly worktimeHolidays: string[] | null;
+  /** Days off (`SA`, `SU`). */
+  readonly worktimeDayoff: string[] | null;
+  /** What happens to a message outside working hours (`text`, `form`, `bot`, `none`). */
+  readonly worktimeDayoffRule: string | null;
+  /** The form of that rule. */
+  readonly worktimeDayoffFormId: string | null;
+  /** The bot of that rule. */
+  readonly worktimeDayoffBotId: string | null;
+  /** The message of that rule. */
+  readonly worktimeDayoffText: string | null;
+  /** What happens when an operator closes a dialog (`text`, `form`, `none`). */
+  readonly closeRule: string | null;
+  /** The form of that rule. */
+  readonly closeFormId: string | null;
+  /** The bot of that rule. */
+  readonly closeBotId: string | null;
+  /** The message of that rule. */
+  readonly closeText: string | null;
+  /** Minutes after closing during which a client's message reopens the same session. */
+  readonly fullCloseTime: string | null;
+  /** What happens when a dialog closes itself for want of activity (`text`, `form`, `none`). */
+  readonly autoCloseRule: string | null;
+  /** The form of that rule. */
+  readonly autoCloseFormId: string | null;
+  /** The bot of that rule. */
+  readonly autoCloseBotId: string | null;
+  /** Seconds without activity before a dialog closes itself. */
+  readonly autoCloseTime: string | null;
+  /** The message of that rule. */
+  readonly autoCloseText: string | null;
+  /** Seconds before an unanswered session expires. */
+  readonly autoExpireTime: string | null;
+  /** When the line was created, as the portal serializes its date object. */
+  readonly dateCreate: unknown | null;
+  /** When it was last changed, likewise. */
+  readonly dateModify: unknown | null;
+  /** Who changed it last. */
+  readonly modifyUserId: string | null;
+  /** Whether the line is a temporary one: `Y` or `N`. */
+  readonly temporary: string | null;
+  /** An external identifier; `null` when none is set. */
+  readonly xmlId: string | null;
+  /** The language of the line's system messages (`en`, `de`). */
+  readonly languageId: string | null;
+  /** Where the line's quick answers are stored. */
+  readonly quickAnswersIblockId: string | null;
+  /** The priority of the line's sessions. */
+  readonly sessionPriority: string | null;
+  /** How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`). */
+  readonly typeMaxChat: string | null;
+  /** How many dialogs an operator may hold at once (0: no limit). */
+  readonly maxChat: string | null;
+  /** What clients see of an operator (`profile`, `queue`, `hide`). */
+  readonly operatorData: string | null;
+  /** The operators in the queue, by user identifier. */
+  readonly queue: string[] | null;
+  /** The queue's entries by user identifier (with `WITH_QUEUE`). */
+  readonly queueFull: { [key: string]: OpenLineQueueMember } | null;
+  /** What clients see of each operator in the queue, by user identifier. */
+  readonly queueUsersFields: { [key: string]: OpenLineQueueUser } | null;
+  /** Whether an operator of the queue is online now: `Y` or `N`. */
+  readonly queueOnline: string | null;
+  /** What clients see of an operator when `OPERATOR_DATA` is `queue`. */
+  readonly defaultOperatorData: unknown | null;
+  /** Seconds allowed for the first answer (0: not watched). */
+  readonly kpiFirstAnswerTime: string | null;
+  /** Whether a late first answer is reported: `Y` or `N`. */
+  readonly kpiFirstAnswerAlert: string | null;
+  /** Who is told of a late first answer; `null` when nobody is. */
+  readonly kpiFirstAnswerList: unknown | null;
+  /** The report of a late first answer. */
+  readonly kpiFirstAnswerText: string | null;
+  /** Seconds allowed for each later answer (0: not watched). */
+  readonly kpiFurtherAnswerTime: string | null;
+  /** Whether a late later answer is reported: `Y` or `N`. */
+  readonly kpiFurtherAnswerAlert: string | null;
+  /** Who is told of a late later answer; `null` when nobody is. */
+  readonly kpiFurtherAnswerList: unknown | null;
+  /** The report of a late later answer. */
+  readonly kpiFurtherAnswerText: string | null;
+  /** Whether operators' activity is watched: `Y` or `N`. */
+  readonly kpiCheckOperatorActivity: string | null;
+  /** Whether someone is told when the queue has nobody online: `Y` or `N`. */
+  readonly sendNotificationEmptyQueue: string | null;
+  /** Whether new clients fill in a contact form first: `Y` or `N`. */
+  readonly useWelcomeForm: string | null;
+  /** That form's identifier. */
+  readonly welcomeFormId: string | null;
+  /** Whether the form comes after the client's first message rather than before: `Y` or `N`. */
+  readonly welcomeFormDelay: string | null;
+  /** Whether the welcome message starts every session, not only the first: `Y` or `N`. */
+  readonly sendWelcomeEachSession: string | null;
+  /** Whether the client confirms that a dialog may close: `Y` or `N`. */
+  readonly confirmClose: string | null;
+  /** Whether the welcome form leaves the responsible person unchanged: `Y` or `N`. */
+  readonly ignoreWelcomeFormResponsible: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** An operator's entry in a line's queue. */
+export interface OpenLineQueueMember {
+  /** The queue entry's identifier. */
+  readonly id: string | null;
+  /** Its place in the queue. */
+  readonly sort: string | null;
+  /** The operator. */
+  readonly userId: string | null;
+  /** The department it came from (0: added by name). */
+  readonly departmentId: string | null;
+  /** The name clients see; `null` for the operator's own. */
+  readonly userName: string | null;
+  /** The position clients see; `null` for the operator's own. */
+  readonly userWorkPosition: string | null;
+  /** The picture clients see; `null` for the operator's own. */
+  readonly userAvatar: string | null;
+  /** The file of that picture (0: none). */
+  readonly userAvatarId: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** What clients see of an operator in a line's queue. */
+export interface OpenLineQueueUser {
+  /** The name clients see; `null` for the operator's own. */
+  readonly userName: string | null;
+  /** The position clients see; `null` for the operator's own. */
+  readonly userWorkPosition: string | null;
+  /** The picture clients see; `null` for the operator's own. */
+  readonly userAvatar: string | null;
+  /** The file of that picture (0: none). */
+  readonly userAvatarId: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
 /** The address and the path. The result of `imopenlines.config.path.get`. */
 export interface ImopenlinesConfigPathGetResult {
   /** The portal's base address, e.g. `https://example.bitrix24.com`. */
@@ -868,8 +1098,64 @@ export interface ImopenlinesBotSessionTransferParams {
   clientId?: string;
 }
 
+/** Parameters of `imopenlines.config.add`. */
+export interface ImopenlinesConfigAddParams {
+  /**
+   * The line's settings by name, as `imopenlines.config.get` shows them: `LINE_NAME`, `ACTIVE`
+   * (`Y`/`N`), `QUEUE` (a list of `{ENTITY_TYPE: user|department, ENTITY_ID}`), `QUEUE_TYPE`
+   * (`evenly`, `strictly`, `all`), `QUEUE_TIME` and `NO_ANSWER_TIME` (seconds), `WELCOME_MESSAGE`
+   * (`Y`/`N`) and `WELCOME_MESSAGE_TEXT`, `WORKTIME_ENABLE` (`Y`/`N`), ….
+   *
+   * Default: `null`.
+   */
+  params?: JsonParam;
+}
+
+/** Parameters of `imopenlines.config.delete`. */
+export interface ImopenlinesConfigDeleteParams {
+  /**
+   * The line's identifier (`imopenlines.config.list.get` lists them).
+   */
+  configId: number;
+}
+
+/** Parameters of `imopenlines.config.get`. */
+export interface ImopenlinesConfigGetParams {
+  /**
+   * The line's identifier (`imopenlines.config.list.get` lists them).
+   */
+  configId: number;
+  /**
+   * Whether the queue's entries (`QUEUE_FULL`, `QUEUE_USERS_FIELDS`) come too.
+   *
+   * Default: `true`.
+   */
+  withQueue?: boolean;
+  /**
+   * Whether operators who are offline are listed in the queue.
+   *
+   * Default: `true`.
+   */
+  showOffline?: boolean;
+}
+
 /** Parameters of `imopenlines.config.path.get`. */
 export interface ImopenlinesConfigPathGetParams {
+}
+
+/** Parameters of `imopenlines.config.update`. */
+export interface ImopenlinesConfigUpdateParams {
+  /**
+   * The line's identifier (`imopenlines.config.list.get` lists them).
+   */
+  configId: number;
+  /**
+   * The settings to change, by name, as `imopenlines.config.add` takes them (`LINE_NAME`, `ACTIVE`,
+   * `QUEUE`, `QUEUE_TYPE`, …).
+   *
+   * Default: `null`.
+   */
+  params?: JsonParam;
 }
 
 /** Parameters of `imopenlines.crm.chat.get`. */
@@ -1327,6 +1613,36 @@ export declare class Client {
   /** `imopenlines.bot.session.transfer` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesBotSessionTransferBatch(calls: ImopenlinesBotSessionTransferParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
+   * Create an open line.
+   *
+   * Creates an open line with the settings given and the defaults of a new line for the rest, and
+   * returns its identifier. Clients reach it once a connector is set up for it
+   * (`imconnector.connector.data.set`). Each call creates another line, so the call is not retried.
+   */
+  imopenlinesConfigAdd(params?: ImopenlinesConfigAddParams, options?: CallOptions): Promise<Response<number>>;
+  /** `imopenlines.config.add` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigAddBatch(calls: ImopenlinesConfigAddParams[], options?: BatchOptions): Promise<Array<Response<number> | B24kitError>>;
+  /**
+   * Delete an open line.
+   *
+   * Deletes one open line; answers `false` when no line has the identifier. Only users allowed to
+   * modify open lines may call it. A repeat after a lost answer would report `false` for a line it
+   * did delete, so the call is not retried.
+   */
+  imopenlinesConfigDelete(params: ImopenlinesConfigDeleteParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.config.delete` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigDeleteBatch(calls: ImopenlinesConfigDeleteParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
+  /**
+   * One open line's settings.
+   *
+   * Returns every setting of one open line, with its operator queue when asked. Settings are texts
+   * as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds are kept
+   * too. Reading changes nothing, so the call is retried safely.
+   */
+  imopenlinesConfigGet(params: ImopenlinesConfigGetParams, options?: CallOptions): Promise<Response<ImopenlinesConfigGetResult>>;
+  /** `imopenlines.config.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigGetBatch(calls: ImopenlinesConfigGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesConfigGetResult> | B24kitError>>;
+  /**
    * Where the portal's public open-line pages live.
    *
    * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -1335,6 +1651,16 @@ export declare class Client {
   imopenlinesConfigPathGet(params?: ImopenlinesConfigPathGetParams, options?: CallOptions): Promise<Response<ImopenlinesConfigPathGetResult>>;
   /** `imopenlines.config.path.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesConfigPathGetBatch(calls: ImopenlinesConfigPathGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesConfigPathGetResult> | B24kitError>>;
+  /**
+   * Change an open line's settings.
+   *
+   * Changes the settings given of one open line and keeps the others; answers `false` when no line
+   * has the identifier. Only users allowed to modify open lines may call it. Setting the same
+   * values again changes nothing more, so the call is retried safely.
+   */
+  imopenlinesConfigUpdate(params: ImopenlinesConfigUpdateParams, options?: CallOptions): Promise<Response<boolean>>;
+  /** `imopenlines.config.update` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigUpdateBatch(calls: ImopenlinesConfigUpdateParams[], options?: BatchOptions): Promise<Array<Response<boolean> | B24kitError>>;
   /**
    * List the open-line chats bound to a CRM record.
    *
@@ -1623,6 +1949,10 @@ export declare class QueueIdEmptyError extends MethodError {}
 export declare class TransferIdEmptyError extends MethodError {}
 /** `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept */
 export declare class OperatorWrongError extends MethodError {}
+/** `CONFIG_ID_EMPTY` (HTTP 400): Config ID can't be empty. Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update */
+export declare class ConfigIdEmptyError extends MethodError {}
+/** `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update */
+export declare class ConfigWrongUserPermissionError extends MethodError {}
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 export declare class AccessDeniedError extends MethodError {}
 /** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
@@ -1749,6 +2079,8 @@ export declare const errors: {
   QueueIdEmptyError: typeof QueueIdEmptyError;
   TransferIdEmptyError: typeof TransferIdEmptyError;
   OperatorWrongError: typeof OperatorWrongError;
+  ConfigIdEmptyError: typeof ConfigIdEmptyError;
+  ConfigWrongUserPermissionError: typeof ConfigWrongUserPermissionError;
   AccessDeniedError: typeof AccessDeniedError;
   ArgumentError: typeof ArgumentError;
   CrmChatEmptyCrmDataError: typeof CrmChatEmptyCrmDataError;

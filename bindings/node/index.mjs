@@ -26,6 +26,8 @@ export const {
   QueueIdEmptyError,
   TransferIdEmptyError,
   OperatorWrongError,
+  ConfigIdEmptyError,
+  ConfigWrongUserPermissionError,
   AccessDeniedError,
   ArgumentError,
   CrmChatEmptyCrmDataError,

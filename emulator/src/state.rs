@@ -38,6 +38,9 @@ pub struct PortalState {
     /// the chat's `operator`.
     #[serde(default)]
     pub bots: Vec<Bot>,
+    /// The portal's open lines (`imopenlines.config.*`).
+    #[serde(default = "default_lines")]
+    pub lines: Vec<Line>,
     /// Open lines other portals publish in Bitrix24.Network, which `imopenlines.network.join`
     /// connects by their code.
     #[serde(default = "default_network_lines")]
@@ -75,6 +78,48 @@ pub struct Bot {
 pub const DEMO_BOT_ID: i64 = 1291;
 /// The `CLIENT_ID` of [`DEMO_BOT_ID`].
 pub const DEMO_BOT_CLIENT_ID: &str = "emulatorbotclient1";
+
+/// An open line: its settings and its operator queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    /// The line's identifier (`CONFIG_ID`), the number in its chats' `livechat|<line>|…` codes.
+    pub id: i64,
+    /// Every setting by name (`LINE_NAME`, `ACTIVE`, `QUEUE_TYPE`, …) as the portal keeps it:
+    /// texts, `Y`/`N` flags, numbers as digits.
+    pub settings: serde_json::Map<String, serde_json::Value>,
+    /// The operators of the queue, in order.
+    pub queue: Vec<i64>,
+}
+
+impl Line {
+    /// A line with the settings of a new one, under this name.
+    pub fn new(id: i64, name: &str) -> Line {
+        let mut settings = match serde_json::from_str(NEW_LINE_SETTINGS) {
+            Ok(serde_json::Value::Object(settings)) => settings,
+            _ => serde_json::Map::new(),
+        };
+        settings.insert("LINE_NAME".to_string(), name.into());
+        Line {
+            id,
+            settings,
+            queue: Vec::new(),
+        }
+    }
+}
+
+/// The settings of a new line, as `imopenlines.config.get` shows them.
+const NEW_LINE_SETTINGS: &str = include_str!("new_line_settings.json");
+
+fn default_lines() -> Vec<Line> {
+    // Line 1 is the line of the default chats (`livechat|1|…`); line 2 is switched off.
+    let mut support = Line::new(1, "Support");
+    support.queue = vec![1, 2];
+    let mut sales = Line::new(2, "Sales");
+    sales.settings.insert("ACTIVE".to_string(), "N".into());
+    sales.queue = vec![3];
+    vec![support, sales]
+}
 
 /// An open line another portal publishes in Bitrix24.Network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -426,6 +471,7 @@ impl Default for PortalState {
                 client_id: DEMO_BOT_CLIENT_ID.to_string(),
                 app: Some(DEMO_CLIENT_ID.to_string()),
             }],
+            lines: default_lines(),
             network_lines: default_network_lines(),
             raised: Vec::new(),
         }
@@ -448,6 +494,11 @@ impl PortalState {
     /// The chat with this id.
     pub fn chat(&self, id: i64) -> Option<&Chat> {
         self.chats.iter().find(|c| c.id == id)
+    }
+
+    /// The open line with this id, to read or change it.
+    pub fn line_mut(&mut self, id: i64) -> Option<&mut Line> {
+        self.lines.iter_mut().find(|l| l.id == id)
     }
 
     /// The chat with this id, to change it.

@@ -354,6 +354,45 @@ async fn call(
                 .await
                 .map(|r| json!(r.result))
         }
+        "imopenlines.config.get" => {
+            let mut p = b24kit::ImopenlinesConfigGetParams::new(required(int("CONFIG_ID")?)?);
+            if let Some(on) = flag("WITH_QUEUE")? {
+                p = p.with_queue(on);
+            }
+            if let Some(on) = flag("SHOW_OFFLINE")? {
+                p = p.show_offline(on);
+            }
+            client
+                .imopenlines_config_get(p)
+                .await
+                .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
+        }
+        "imopenlines.config.add" => {
+            let mut p = b24kit::ImopenlinesConfigAddParams::new();
+            if let Some(settings) = params.get("PARAMS") {
+                p = p.params(settings.clone());
+            }
+            client
+                .imopenlines_config_add(p)
+                .await
+                .map(|r| json!(r.result))
+        }
+        "imopenlines.config.update" => {
+            let mut p = b24kit::ImopenlinesConfigUpdateParams::new(required(int("CONFIG_ID")?)?);
+            if let Some(settings) = params.get("PARAMS") {
+                p = p.params(settings.clone());
+            }
+            client
+                .imopenlines_config_update(p)
+                .await
+                .map(|r| json!(r.result))
+        }
+        "imopenlines.config.delete" => client
+            .imopenlines_config_delete(b24kit::ImopenlinesConfigDeleteParams::new(required(int(
+                "CONFIG_ID",
+            )?)?))
+            .await
+            .map(|r| json!(r.result)),
         "imopenlines.config.path.get" => client
             .imopenlines_config_path_get(b24kit::ImopenlinesConfigPathGetParams::new())
             .await

@@ -402,3 +402,88 @@ async fn json_parameters_travel_nested_alone_and_in_batches() {
         "{messaged:?}"
     );
 }
+
+#[tokio::test]
+async fn open_lines_are_created_read_changed_and_deleted() {
+    use b24kit::{
+        ImopenlinesConfigAddParams as Add, ImopenlinesConfigDeleteParams as Delete,
+        ImopenlinesConfigGetError as GetError, ImopenlinesConfigGetParams as Get,
+        ImopenlinesConfigUpdateParams as Update,
+    };
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let line = client
+        .imopenlines_config_get(Get::new(1))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(
+        (line.id.as_str(), line.line_name.as_str()),
+        ("1", "Support")
+    );
+    assert_eq!(line.queue, Some(vec!["1".to_string(), "2".to_string()]));
+    let full = line.queue_full.expect("the queue's entries");
+    assert_eq!(full["2"].user_id.as_deref(), Some("2"));
+    let bare = client
+        .imopenlines_config_get(Get::new(1).with_queue(false))
+        .await
+        .unwrap()
+        .result;
+    assert!(bare.queue_full.is_none());
+    assert_eq!(emu.portal().last_call().unwrap().params["WITH_QUEUE"], "N");
+    let settings = serde_json::json!({
+        "LINE_NAME": "Shop",
+        "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 5}],
+        "QUEUE_TIME": 90,
+    });
+    let id = client
+        .imopenlines_config_add(Add::new().params(settings))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(id, 3);
+    let shop = client
+        .imopenlines_config_get(Get::new(id))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(shop.queue, Some(vec!["5".to_string()]));
+    assert_eq!(shop.queue_time.as_deref(), Some("90"));
+    let update = Update::new(id).params(serde_json::json!({"ACTIVE": "N"}));
+    assert!(
+        client
+            .imopenlines_config_update(update)
+            .await
+            .unwrap()
+            .result
+    );
+    let closed = client
+        .imopenlines_config_get(Get::new(id))
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(closed.active, "N");
+    assert!(
+        client
+            .imopenlines_config_delete(Delete::new(id))
+            .await
+            .unwrap()
+            .result
+    );
+    assert!(
+        !client
+            .imopenlines_config_delete(Delete::new(id))
+            .await
+            .unwrap()
+            .result
+    );
+    assert_eq!(
+        method_error(
+            client
+                .imopenlines_config_get(Get::new(id))
+                .await
+                .unwrap_err()
+        ),
+        MethodError::ImopenlinesConfigGet(GetError::ConfigIdEmpty)
+    );
+}

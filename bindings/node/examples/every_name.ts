@@ -60,6 +60,11 @@ import {
   ImopenlinesConfigPathGetResult,
   ImopenlinesRevisionGetResult,
   ImopenlinesSessionOpenResult,
+  ImopenlinesConfigGetResult,
+  OpenLineQueueMember,
+  OpenLineQueueUser,
+  ConfigIdEmptyError,
+  ConfigWrongUserPermissionError,
   QueueIdEmptyError,
   TransferIdEmptyError,
   UserIdEmptyError,
@@ -172,8 +177,30 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   InvalidArgumentError, ConfigError, TokenRefreshError, SkippedError,
   EventError, EventFormError, EventTokenError, EventDataError, WrongChatError, BotIdError, WrongAuthTypeError,
   CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
-  AttachOversizeError, AttachError, KeyboardError,
+  AttachOversizeError, AttachError, KeyboardError, ConfigIdEmptyError, ConfigWrongUserPermissionError,
 ];
+
+/** Create an open line, read its settings and queue, change it, delete it. */
+async function manageLines(client: Client): Promise<void> {
+  const id: number = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 1 }] } })).result;
+  try {
+    const line: ImopenlinesConfigGetResult = (await client.imopenlinesConfigGet({ configId: id, withQueue: true, showOffline: false })).result;
+    const entries: { [user: string]: OpenLineQueueMember } = line.queueFull ?? {};
+    const shown: { [user: string]: OpenLineQueueUser } = line.queueUsersFields ?? {};
+    console.log(`line ${line.id} ${line.lineName}: queue ${line.queue}, ${Object.keys(entries).length} entries, ${Object.keys(shown).length} shown`);
+    console.log(`switched off: ${(await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: 'N' } })).result}`);
+  } catch (e) {
+    if (e instanceof ConfigIdEmptyError) console.log('no such line');
+    else if (e instanceof ConfigWrongUserPermissionError) console.log('not allowed to change lines');
+    else throw e;
+  } finally {
+    console.log(`deleted: ${(await client.imopenlinesConfigDelete({ configId: id })).result}`);
+  }
+  await client.imopenlinesConfigAddBatch([{ params: { LINE_NAME: 'Two' } }, {}]);
+  await client.imopenlinesConfigUpdateBatch([{ configId: 1, params: { WELCOME_MESSAGE: 'N' } }]);
+  await client.imopenlinesConfigGetBatch([{ configId: 1 }]);
+  await client.imopenlinesConfigDeleteBatch([{ configId: 99 }]);
+}
 
 /**
  * Connect a Bitrix24.Network line, then write to a user on its behalf, with an attachment and a
@@ -349,6 +376,7 @@ export async function main(url: string, chatId: number): Promise<void> {
   describeDialog(dialog);
   await asTheBot(client, 2047, 'emulatorbotclient1');
   await fromTheNetwork(client, 'ab515f5d85a8b844d484f6ea75a2e494', 3);
+  await manageLines(client);
   const taken: boolean = (await client.imopenlinesOperatorAnswer({ chatId })).result;
   console.log(`taken: ${taken}; passed on: ${(await client.imopenlinesOperatorSkip({ chatId })).result}`);
   const history: ImopenlinesSessionHistoryGetResult = (await client.imopenlinesSessionHistoryGet({ chatId })).result;

@@ -39,6 +39,9 @@ from b24kit import (
     ImopenlinesConfigPathGetResult,
     ImopenlinesRevisionGetResult,
     ImopenlinesSessionOpenResult,
+    ImopenlinesConfigGetResult,
+    OpenLineQueueMember,
+    OpenLineQueueUser,
     QueueIdEmptyError,
     TransferIdEmptyError,
     UserIdEmptyError,
@@ -159,6 +162,8 @@ from b24kit import (
     LineNotFoundError,
     MessageEmptyError,
     UserMessageLimitError,
+    ConfigIdEmptyError,
+    ConfigWrongUserPermissionError,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
@@ -169,7 +174,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     CrmChatEmptyUserError, ChatDeleteUserPermissionDeniedError, CanceledError, CantSaveQuickAnswerError,
     UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError, WrongChatError, BotIdError, WrongAuthTypeError,
     CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
-    AttachOversizeError, AttachError, KeyboardError,
+    AttachOversizeError, AttachError, KeyboardError, ConfigIdEmptyError, ConfigWrongUserPermissionError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -254,6 +259,28 @@ def hand_over(client: Client, user_code: str) -> None:
         print(f"not transferred: {e.code}")
 
 
+def manage_lines(client: Client) -> None:
+    """Create an open line, read its settings and queue, change it, delete it."""
+    line_id: int = client.imopenlines_config_add(params={"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 1}]}).result
+    try:
+        line: ImopenlinesConfigGetResult = client.imopenlines_config_get(line_id, with_queue=True, show_offline=False).result
+        entries: Dict[str, OpenLineQueueMember] = line.queue_full or {}
+        shown: Dict[str, OpenLineQueueUser] = line.queue_users_fields or {}
+        print(f"line {line.id} {line.line_name!r}: queue {line.queue}, {len(entries)} entries, {len(shown)} shown")
+        changed: bool = client.imopenlines_config_update(line_id, params={"ACTIVE": "N"}).result
+        print(f"switched off: {changed}")
+    except ConfigIdEmptyError:
+        print("no such line")
+    except ConfigWrongUserPermissionError:
+        print("not allowed to change lines")
+    finally:
+        print(f"deleted: {client.imopenlines_config_delete(line_id).result}")
+    client.imopenlines_config_add_batch([{"params": {"LINE_NAME": "Two"}}, {}])
+    client.imopenlines_config_update_batch([{"config_id": 1, "params": {"WELCOME_MESSAGE": "N"}}])
+    client.imopenlines_config_get_batch([{"config_id": 1}])
+    client.imopenlines_config_delete_batch([{"config_id": 99}])
+
+
 def from_the_network(client: Client, code: str, user_id: int) -> None:
     """Connect a Bitrix24.Network line, then write to a user on its behalf, with an attachment
     and a link button (plain dicts and lists: sent as JSON)."""
@@ -309,6 +336,7 @@ def switch(client: Client, chat_id: int) -> None:
     hand_over(client, dialog.entity_id or "")
     as_the_bot(client, 2047, "emulatorbotclient1")
     from_the_network(client, "ab515f5d85a8b844d484f6ea75a2e494", 3)
+    manage_lines(client)
     taken: bool = client.imopenlines_operator_answer(chat_id).result
     print(f"taken: {taken}; passed on: {client.imopenlines_operator_skip(chat_id).result}")
     try:

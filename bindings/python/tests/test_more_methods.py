@@ -253,3 +253,28 @@ def test_json_parameters_from_asyncio(async_client: b24kit.AsyncClient, portal: 
 
     asyncio.run(send())
     assert portal.last_call()["params"]["ATTACH"] == [{"MESSAGE": "x"}]
+
+
+def test_open_lines_created_read_changed_and_deleted(client: b24kit.Client, portal: Portal) -> None:
+    line = client.imopenlines_config_get(1).result
+    assert (line.id, line.line_name, line.active, line.queue) == ("1", "Support", "Y", ["1", "2"])
+    assert line.queue_full is not None and line.queue_full["2"].user_id == "2"
+    assert line.xml_id is None and line.worktime_dayoff == ["SA", "SU"]
+    assert client.imopenlines_config_get(1, with_queue=False).result.queue_full is None
+    new_id = client.imopenlines_config_add(params={"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 5}], "QUEUE_TIME": 90}).result
+    assert new_id == 3
+    shop = client.imopenlines_config_get(new_id).result
+    assert (shop.line_name, shop.queue, shop.queue_time) == ("Shop", ["5"], "90")
+    assert client.imopenlines_config_update(new_id, params={"ACTIVE": False, "LINE_NAME": "Shop (closed)"}).result is True
+    assert (client.imopenlines_config_get(new_id).result.active, client.imopenlines_config_get(new_id).result.line_name) == ("N", "Shop (closed)")
+    assert client.imopenlines_config_update(99, params={"ACTIVE": "N"}).result is False
+    assert client.imopenlines_config_delete(new_id).result is True
+    assert client.imopenlines_config_delete(new_id).result is False
+    with pytest.raises(errors.ConfigIdEmptyError):
+        client.imopenlines_config_get(new_id)
+    with pytest.raises(b24kit.InvalidArgumentError):
+        client.imopenlines_config_delete(0)
+    userless = b24kit.Client.from_oauth(portal.oauth_endpoint, "emulator-userless-token", rate_limit=None, retry=b24kit.Retry.never())
+    with pytest.raises(errors.ConfigWrongUserPermissionError) as info:
+        userless.imopenlines_config_delete(2)
+    assert info.value.http_status == 403

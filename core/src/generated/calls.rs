@@ -86,6 +86,63 @@ pub trait Imopenlines {
         params: ImopenlinesBotSessionTransferParams,
     ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
+    /// Calls `imopenlines.config.add`: Create an open line.
+    ///
+    /// Creates an open line with the settings given and the defaults of a new line for the rest,
+    /// and returns its identifier. Clients reach it once a connector is set up for it
+    /// (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+    /// retried.
+    ///
+    /// The answer's `result`: The new line's identifier. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_add(
+        &self,
+        params: ImopenlinesConfigAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send;
+
+    /// Calls `imopenlines.config.delete`: Delete an open line.
+    ///
+    /// Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+    /// to modify open lines may call it. A repeat after a lost answer would report `false` for a
+    /// line it did delete, so the call is not retried.
+    ///
+    /// The answer's `result`: `true` once the line is deleted; `false` when no line has this identifier. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesConfigDeleteError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_delete(
+        &self,
+        params: ImopenlinesConfigDeleteParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
+
+    /// Calls `imopenlines.config.get`: One open line's settings.
+    ///
+    /// Returns every setting of one open line, with its operator queue when asked. Settings are
+    /// texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+    /// are kept too. Reading changes nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The line's settings. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesConfigGetError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_get(
+        &self,
+        params: ImopenlinesConfigGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesConfigGetResult>, Error>> + Send;
+
     /// Calls `imopenlines.config.path.get`: Where the portal's public open-line pages live.
     ///
     /// Returns the portal's base address and the path of its public contact-centre page, from which
@@ -102,6 +159,25 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesConfigPathGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesConfigPathGetResult>, Error>> + Send;
+
+    /// Calls `imopenlines.config.update`: Change an open line's settings.
+    ///
+    /// Changes the settings given of one open line and keeps the others; answers `false` when no
+    /// line has the identifier. Only users allowed to modify open lines may call it. Setting the
+    /// same values again changes nothing more, so the call is retried safely.
+    ///
+    /// The answer's `result`: `true` once the line is changed; `false` when no line has this identifier. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesConfigUpdateError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_update(
+        &self,
+        params: ImopenlinesConfigUpdateParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send;
 
     /// Calls `imopenlines.crm.chat.get`: List the open-line chats bound to a CRM record.
     ///
@@ -651,10 +727,38 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_config_add(
+        &self,
+        params: ImopenlinesConfigAddParams,
+    ) -> impl Future<Output = Result<Response<i64>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_config_delete(
+        &self,
+        params: ImopenlinesConfigDeleteParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_config_get(
+        &self,
+        params: ImopenlinesConfigGetParams,
+    ) -> impl Future<Output = Result<Response<ImopenlinesConfigGetResult>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesConfigPathGetResult>, Error>> + Send {
+        self.call(params)
+    }
+
+    fn imopenlines_config_update(
+        &self,
+        params: ImopenlinesConfigUpdateParams,
+    ) -> impl Future<Output = Result<Response<bool>, Error>> + Send {
         self.call(params)
     }
 
@@ -890,6 +994,30 @@ pub trait BlockingImopenlines {
         params: ImopenlinesBotSessionTransferParams,
     ) -> Result<Response<bool>, Error>;
 
+    /// Calls `imopenlines.config.add` and waits for the answer: Create an open line.
+    ///
+    /// See [`Imopenlines::imopenlines_config_add`] for the parameters, result and errors.
+    fn imopenlines_config_add(
+        &self,
+        params: ImopenlinesConfigAddParams,
+    ) -> Result<Response<i64>, Error>;
+
+    /// Calls `imopenlines.config.delete` and waits for the answer: Delete an open line.
+    ///
+    /// See [`Imopenlines::imopenlines_config_delete`] for the parameters, result and errors.
+    fn imopenlines_config_delete(
+        &self,
+        params: ImopenlinesConfigDeleteParams,
+    ) -> Result<Response<bool>, Error>;
+
+    /// Calls `imopenlines.config.get` and waits for the answer: One open line's settings.
+    ///
+    /// See [`Imopenlines::imopenlines_config_get`] for the parameters, result and errors.
+    fn imopenlines_config_get(
+        &self,
+        params: ImopenlinesConfigGetParams,
+    ) -> Result<Response<ImopenlinesConfigGetResult>, Error>;
+
     /// Calls `imopenlines.config.path.get` and waits for the answer: Where the portal's public open-line pages live.
     ///
     /// See [`Imopenlines::imopenlines_config_path_get`] for the parameters, result and errors.
@@ -897,6 +1025,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesConfigPathGetParams,
     ) -> Result<Response<ImopenlinesConfigPathGetResult>, Error>;
+
+    /// Calls `imopenlines.config.update` and waits for the answer: Change an open line's settings.
+    ///
+    /// See [`Imopenlines::imopenlines_config_update`] for the parameters, result and errors.
+    fn imopenlines_config_update(
+        &self,
+        params: ImopenlinesConfigUpdateParams,
+    ) -> Result<Response<bool>, Error>;
 
     /// Calls `imopenlines.crm.chat.get` and waits for the answer: List the open-line chats bound to a CRM record.
     ///
@@ -1152,10 +1288,38 @@ impl BlockingImopenlines for blocking::Client {
         self.call(params)
     }
 
+    fn imopenlines_config_add(
+        &self,
+        params: ImopenlinesConfigAddParams,
+    ) -> Result<Response<i64>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_config_delete(
+        &self,
+        params: ImopenlinesConfigDeleteParams,
+    ) -> Result<Response<bool>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_config_get(
+        &self,
+        params: ImopenlinesConfigGetParams,
+    ) -> Result<Response<ImopenlinesConfigGetResult>, Error> {
+        self.call(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,
     ) -> Result<Response<ImopenlinesConfigPathGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_config_update(
+        &self,
+        params: ImopenlinesConfigUpdateParams,
+    ) -> Result<Response<bool>, Error> {
         self.call(params)
     }
 

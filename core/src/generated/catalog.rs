@@ -60,10 +60,38 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.config.add",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesConfigAddParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.config.delete",
+        MethodFacts {
+            idempotent: false,
+            error: <ImopenlinesConfigDeleteParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.config.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesConfigGetParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.config.path.get",
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesConfigPathGetParams as Method>::method_error,
+        },
+    ),
+    (
+        "imopenlines.config.update",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesConfigUpdateParams as Method>::method_error,
         },
     ),
     (
@@ -306,6 +334,26 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "LEAVE",
         snake: "leave",
         camel: "leave",
+    },
+    ParameterNames {
+        wire: "PARAMS",
+        snake: "params",
+        camel: "params",
+    },
+    ParameterNames {
+        wire: "CONFIG_ID",
+        snake: "config_id",
+        camel: "configId",
+    },
+    ParameterNames {
+        wire: "WITH_QUEUE",
+        snake: "with_queue",
+        camel: "withQueue",
+    },
+    ParameterNames {
+        wire: "SHOW_OFFLINE",
+        snake: "show_offline",
+        camel: "showOffline",
     },
     ParameterNames {
         wire: "CRM_ENTITY_TYPE",

@@ -17,8 +17,16 @@ pub enum MethodError {
     ImopenlinesBotSessionOperator(ImopenlinesBotSessionOperatorError),
     /// An error of `imopenlines.bot.session.transfer`.
     ImopenlinesBotSessionTransfer(ImopenlinesBotSessionTransferError),
+    /// An error of `imopenlines.config.add`.
+    ImopenlinesConfigAdd(ImopenlinesConfigAddError),
+    /// An error of `imopenlines.config.delete`.
+    ImopenlinesConfigDelete(ImopenlinesConfigDeleteError),
+    /// An error of `imopenlines.config.get`.
+    ImopenlinesConfigGet(ImopenlinesConfigGetError),
     /// An error of `imopenlines.config.path.get`.
     ImopenlinesConfigPathGet(ImopenlinesConfigPathGetError),
+    /// An error of `imopenlines.config.update`.
+    ImopenlinesConfigUpdate(ImopenlinesConfigUpdateError),
     /// An error of `imopenlines.crm.chat.get`.
     ImopenlinesCrmChatGet(ImopenlinesCrmChatGetError),
     /// An error of `imopenlines.crm.chat.getLastId`.
@@ -85,7 +93,11 @@ impl MethodError {
             Self::ImopenlinesBotSessionMessageSend(_) => "imopenlines.bot.session.message.send",
             Self::ImopenlinesBotSessionOperator(_) => "imopenlines.bot.session.operator",
             Self::ImopenlinesBotSessionTransfer(_) => "imopenlines.bot.session.transfer",
+            Self::ImopenlinesConfigAdd(_) => "imopenlines.config.add",
+            Self::ImopenlinesConfigDelete(_) => "imopenlines.config.delete",
+            Self::ImopenlinesConfigGet(_) => "imopenlines.config.get",
             Self::ImopenlinesConfigPathGet(_) => "imopenlines.config.path.get",
+            Self::ImopenlinesConfigUpdate(_) => "imopenlines.config.update",
             Self::ImopenlinesCrmChatGet(_) => "imopenlines.crm.chat.get",
             Self::ImopenlinesCrmChatGetLastId(_) => "imopenlines.crm.chat.getLastId",
             Self::ImopenlinesCrmChatUserAdd(_) => "imopenlines.crm.chat.user.add",
@@ -124,7 +136,11 @@ impl MethodError {
             Self::ImopenlinesBotSessionMessageSend(e) => e.code(),
             Self::ImopenlinesBotSessionOperator(e) => e.code(),
             Self::ImopenlinesBotSessionTransfer(e) => e.code(),
+            Self::ImopenlinesConfigAdd(e) => e.code(),
+            Self::ImopenlinesConfigDelete(e) => e.code(),
+            Self::ImopenlinesConfigGet(e) => e.code(),
             Self::ImopenlinesConfigPathGet(e) => e.code(),
+            Self::ImopenlinesConfigUpdate(e) => e.code(),
             Self::ImopenlinesCrmChatGet(e) => e.code(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.code(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.code(),
@@ -163,7 +179,11 @@ impl MethodError {
             Self::ImopenlinesBotSessionMessageSend(e) => e.status(),
             Self::ImopenlinesBotSessionOperator(e) => e.status(),
             Self::ImopenlinesBotSessionTransfer(e) => e.status(),
+            Self::ImopenlinesConfigAdd(e) => e.status(),
+            Self::ImopenlinesConfigDelete(e) => e.status(),
+            Self::ImopenlinesConfigGet(e) => e.status(),
             Self::ImopenlinesConfigPathGet(e) => e.status(),
+            Self::ImopenlinesConfigUpdate(e) => e.status(),
             Self::ImopenlinesCrmChatGet(e) => e.status(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.status(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.status(),
@@ -202,7 +222,11 @@ impl MethodError {
             Self::ImopenlinesBotSessionMessageSend(e) => e.meaning(),
             Self::ImopenlinesBotSessionOperator(e) => e.meaning(),
             Self::ImopenlinesBotSessionTransfer(e) => e.meaning(),
+            Self::ImopenlinesConfigAdd(e) => e.meaning(),
+            Self::ImopenlinesConfigDelete(e) => e.meaning(),
+            Self::ImopenlinesConfigGet(e) => e.meaning(),
             Self::ImopenlinesConfigPathGet(e) => e.meaning(),
+            Self::ImopenlinesConfigUpdate(e) => e.meaning(),
             Self::ImopenlinesCrmChatGet(e) => e.meaning(),
             Self::ImopenlinesCrmChatGetLastId(e) => e.meaning(),
             Self::ImopenlinesCrmChatUserAdd(e) => e.meaning(),

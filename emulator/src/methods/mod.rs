@@ -1,6 +1,7 @@
 //! The REST methods the emulator implements, each with the portal's own checks and messages.
 
 mod bots;
+mod config;
 mod crm;
 mod crm_chat;
 mod events;
@@ -315,6 +316,30 @@ pub(crate) const METHODS: &[MethodDef] = &[
             lines::config_path_get(state, caller, params).map(Answer::from)
         },
         errors: &[],
+    },
+    MethodDef {
+        name: "imopenlines.config.add",
+        scope: "imopenlines",
+        handler: |state, caller, params| config::add(state, caller, params).map(Answer::from),
+        errors: &[],
+    },
+    MethodDef {
+        name: "imopenlines.config.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| config::get(state, caller, params).map(Answer::from),
+        errors: config::GET_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.config.update",
+        scope: "imopenlines",
+        handler: |state, caller, params| config::update(state, caller, params).map(Answer::from),
+        errors: config::CHANGE_ERRORS,
+    },
+    MethodDef {
+        name: "imopenlines.config.delete",
+        scope: "imopenlines",
+        handler: |state, caller, params| config::delete(state, caller, params).map(Answer::from),
+        errors: config::CHANGE_ERRORS,
     },
     MethodDef {
         name: "imopenlines.network.join",

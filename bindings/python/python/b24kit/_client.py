@@ -13,7 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
+from ._native_generated import Response, ImopenlinesConfigGetResult, OpenLineQueueMember, OpenLineQueueUser, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
 
 
 class BotMessageKind(str, enum.Enum):
@@ -261,6 +261,141 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_bot_session_transfer_batch(self._native, calls, halt)  # type: ignore[return-value]
 
+    def imopenlines_config_add(self, *, params: Optional[Any] = None) -> Response[int]:
+        """Create an open line.
+
+        Creates an open line with the settings given and the defaults of a new line for the rest,
+        and returns its identifier. Clients reach it once a connector is set up for it
+        (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+        retried.
+
+        Calls ``imopenlines.config.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html).
+
+        Args:
+            params: ``PARAMS``. The line's settings by name, as `imopenlines.config.get` shows them: `LINE_NAME`,
+                `ACTIVE` (`Y`/`N`), `QUEUE` (a list of `{ENTITY_TYPE: user|department, ENTITY_ID}`),
+                `QUEUE_TYPE` (`evenly`, `strictly`, `all`), `QUEUE_TIME` and `NO_ANSWER_TIME`
+                (seconds), `WELCOME_MESSAGE` (`Y`/`N`) and `WELCOME_MESSAGE_TEXT`, `WORKTIME_ENABLE`
+                (`Y`/`N`), ….
+
+        Returns:
+            ``result`` (The new line's identifier.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_add(self._native, params)
+
+    def imopenlines_config_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """Calls ``imopenlines.config.add`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``params``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_add_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_delete(self, config_id: int) -> Response[bool]:
+        """Delete an open line.
+
+        Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+        to modify open lines may call it. A repeat after a lost answer would report `false` for a
+        line it did delete, so the call is not retried.
+
+        Calls ``imopenlines.config.delete`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-delete.html).
+
+        Args:
+            config_id: ``CONFIG_ID``. The line's identifier (`imopenlines.config.list.get` lists them).
+
+        Returns:
+            ``result`` (`true` once the line is deleted; `false` when no line has this identifier.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ConfigIdEmptyError``, ``ConfigWrongUserPermissionError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_delete(self._native, config_id)
+
+    def imopenlines_config_delete_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.config.delete`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``config_id``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_delete_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_get(self, config_id: int, *, with_queue: bool = True, show_offline: bool = True) -> Response[ImopenlinesConfigGetResult]:
+        """One open line's settings.
+
+        Returns every setting of one open line, with its operator queue when asked. Settings are
+        texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+        are kept too. Reading changes nothing, so the call is retried safely.
+
+        Calls ``imopenlines.config.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-get.html).
+
+        Args:
+            config_id: ``CONFIG_ID``. The line's identifier (`imopenlines.config.list.get` lists them).
+            with_queue: ``WITH_QUEUE``. Whether the queue's entries (`QUEUE_FULL`, `QUEUE_USERS_FIELDS`) come too.
+            show_offline: ``SHOW_OFFLINE``. Whether operators who are offline are listed in the queue.
+
+        Returns:
+            ``result`` (The line's settings.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ConfigIdEmptyError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_get(self._native, config_id, with_queue, show_offline)
+
+    def imopenlines_config_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigGetResult], B24kitError]]:
+        """Calls ``imopenlines.config.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``config_id``, ``with_queue``, ``show_offline``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
     def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.
 
@@ -299,6 +434,51 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_config_path_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_update(self, config_id: int, *, params: Optional[Any] = None) -> Response[bool]:
+        """Change an open line's settings.
+
+        Changes the settings given of one open line and keeps the others; answers `false` when no
+        line has the identifier. Only users allowed to modify open lines may call it. Setting the
+        same values again changes nothing more, so the call is retried safely.
+
+        Calls ``imopenlines.config.update`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-update.html).
+
+        Args:
+            config_id: ``CONFIG_ID``. The line's identifier (`imopenlines.config.list.get` lists them).
+            params: ``PARAMS``. The settings to change, by name, as `imopenlines.config.add` takes them
+                (`LINE_NAME`, `ACTIVE`, `QUEUE`, `QUEUE_TYPE`, …).
+
+        Returns:
+            ``result`` (`true` once the line is changed; `false` when no line has this identifier.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``ConfigIdEmptyError``, ``ConfigWrongUserPermissionError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_update(self._native, config_id, params)
+
+    def imopenlines_config_update_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """Calls ``imopenlines.config.update`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``config_id``, ``params``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_update_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.
@@ -1601,6 +1781,39 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_bot_session_transfer_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_bot_session_transfer_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
+    async def imopenlines_config_add(self, *, params: Optional[Any] = None) -> Response[int]:
+        """Create an open line.
+
+        The asyncio form of :meth:`Client.imopenlines_config_add`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_add_async(self._native, params)
+
+    async def imopenlines_config_add_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[int], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_add_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_add_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_config_delete(self, config_id: int) -> Response[bool]:
+        """Delete an open line.
+
+        The asyncio form of :meth:`Client.imopenlines_config_delete`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_delete_async(self._native, config_id)
+
+    async def imopenlines_config_delete_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_delete_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_delete_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_config_get(self, config_id: int, *, with_queue: bool = True, show_offline: bool = True) -> Response[ImopenlinesConfigGetResult]:
+        """One open line's settings.
+
+        The asyncio form of :meth:`Client.imopenlines_config_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_get_async(self._native, config_id, with_queue, show_offline)
+
+    async def imopenlines_config_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigGetResult], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
     async def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.
 
@@ -1611,6 +1824,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_config_path_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigPathGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_config_path_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_config_path_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_config_update(self, config_id: int, *, params: Optional[Any] = None) -> Response[bool]:
+        """Change an open line's settings.
+
+        The asyncio form of :meth:`Client.imopenlines_config_update`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_update_async(self._native, config_id, params)
+
+    async def imopenlines_config_update_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[bool], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_update_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_update_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_crm_chat_get(self, crm_entity_type: Union[CrmEntityType, str], crm_entity: int, *, active_only: bool = True) -> Response[List[CrmChat]]:
         """List the open-line chats bound to a CRM record.

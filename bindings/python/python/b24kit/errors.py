@@ -61,6 +61,8 @@ __all__ = [
     "QueueIdEmptyError",
     "TransferIdEmptyError",
     "OperatorWrongError",
+    "ConfigIdEmptyError",
+    "ConfigWrongUserPermissionError",
     "AccessDeniedError",
     "ArgumentError",
     "CrmChatEmptyCrmDataError",
@@ -191,6 +193,20 @@ class OperatorWrongError(MethodError):
     """``OPERATOR_WRONG`` (HTTP 400): You cannot redirect to this operator.
 
     Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept.
+    """
+
+
+class ConfigIdEmptyError(MethodError):
+    """``CONFIG_ID_EMPTY`` (HTTP 400): Config ID can't be empty.
+
+    Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update.
+    """
+
+
+class ConfigWrongUserPermissionError(MethodError):
+    """``CONFIG_WRONG_USER_PERMISSION`` (HTTP 403): Permission denied.
+
+    Documented for: imopenlines.config.delete, imopenlines.config.update.
     """
 
 
@@ -576,6 +592,8 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "QUEUE_ID_EMPTY": QueueIdEmptyError,
     "TRANSFER_ID_EMPTY": TransferIdEmptyError,
     "OPERATOR_WRONG": OperatorWrongError,
+    "CONFIG_ID_EMPTY": ConfigIdEmptyError,
+    "CONFIG_WRONG_USER_PERMISSION": ConfigWrongUserPermissionError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,

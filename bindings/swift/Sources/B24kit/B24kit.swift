@@ -807,6 +807,64 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesBotSessionTransferBatch(calls: [ImopenlinesBotSessionTransferCall], halt: Bool) async  -> [ImopenlinesBotSessionTransferOutcome]
     
     /**
+     * Create an open line.
+     *
+     * Creates an open line with the settings given and the defaults of a new line for the rest,
+     * and returns its identifier. Clients reach it once a connector is set up for it
+     * (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+     * retried.
+     *
+     * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigAdd(params: JsonValue?) async throws  -> ImopenlinesConfigAddResponse
+    
+    /**
+     * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigAddBatch(calls: [ImopenlinesConfigAddCall], halt: Bool) async  -> [ImopenlinesConfigAddOutcome]
+    
+    /**
+     * Delete an open line.
+     *
+     * Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+     * to modify open lines may call it. A repeat after a lost answer would report `false` for a
+     * line it did delete, so the call is not retried.
+     *
+     * Calls `imopenlines.config.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigDelete(configId: Int64) async throws  -> ImopenlinesConfigDeleteResponse
+    
+    /**
+     * `imopenlines.config.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigDeleteBatch(calls: [ImopenlinesConfigDeleteCall], halt: Bool) async  -> [ImopenlinesConfigDeleteOutcome]
+    
+    /**
+     * One open line's settings.
+     *
+     * Returns every setting of one open line, with its operator queue when asked. Settings are
+     * texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+     * are kept too. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigGet(configId: Int64, withQueue: Bool, showOffline: Bool) async throws  -> ImopenlinesConfigGetResponse
+    
+    /**
+     * `imopenlines.config.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigGetBatch(calls: [ImopenlinesConfigGetCall], halt: Bool) async  -> [ImopenlinesConfigGetOutcome]
+    
+    /**
      * Where the portal's public open-line pages live.
      *
      * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -823,6 +881,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesConfigPathGetBatch(calls: [ImopenlinesConfigPathGetCall], halt: Bool) async  -> [ImopenlinesConfigPathGetOutcome]
+    
+    /**
+     * Change an open line's settings.
+     *
+     * Changes the settings given of one open line and keeps the others; answers `false` when no
+     * line has the identifier. Only users allowed to modify open lines may call it. Setting the
+     * same values again changes nothing more, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigUpdate(configId: Int64, params: JsonValue?) async throws  -> ImopenlinesConfigUpdateResponse
+    
+    /**
+     * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigUpdateBatch(calls: [ImopenlinesConfigUpdateCall], halt: Bool) async  -> [ImopenlinesConfigUpdateOutcome]
     
     /**
      * List the open-line chats bound to a CRM record.
@@ -1729,6 +1806,151 @@ open func imopenlinesBotSessionTransferBatch(calls: [ImopenlinesBotSessionTransf
 }
     
     /**
+     * Create an open line.
+     *
+     * Creates an open line with the settings given and the defaults of a new line for the rest,
+     * and returns its identifier. Clients reach it once a connector is set up for it
+     * (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+     * retried.
+     *
+     * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigAdd(params: JsonValue? = nil)async throws  -> ImopenlinesConfigAddResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeJsonValue.lower(params)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigAddResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigAddBatch(calls: [ImopenlinesConfigAddCall], halt: Bool = false)async  -> [ImopenlinesConfigAddOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigAddCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigAddOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Delete an open line.
+     *
+     * Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+     * to modify open lines may call it. A repeat after a lost answer would report `false` for a
+     * line it did delete, so the call is not retried.
+     *
+     * Calls `imopenlines.config.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigDelete(configId: Int64)async throws  -> ImopenlinesConfigDeleteResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(configId)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigDeleteResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigDeleteBatch(calls: [ImopenlinesConfigDeleteCall], halt: Bool = false)async  -> [ImopenlinesConfigDeleteOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigDeleteCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigDeleteOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * One open line's settings.
+     *
+     * Returns every setting of one open line, with its operator queue when asked. Settings are
+     * texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+     * are kept too. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigGet(configId: Int64, withQueue: Bool = true, showOffline: Bool = true)async throws  -> ImopenlinesConfigGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(configId),FfiConverterBool.lower(withQueue),FfiConverterBool.lower(showOffline)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigGetBatch(calls: [ImopenlinesConfigGetCall], halt: Bool = false)async  -> [ImopenlinesConfigGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Where the portal's public open-line pages live.
      *
      * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -1770,6 +1992,54 @@ open func imopenlinesConfigPathGetBatch(calls: [ImopenlinesConfigPathGetCall], h
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * Change an open line's settings.
+     *
+     * Changes the settings given of one open line and keeps the others; answers `false` when no
+     * line has the identifier. Only users allowed to modify open lines may call it. Setting the
+     * same values again changes nothing more, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigUpdate(configId: Int64, params: JsonValue? = nil)async throws  -> ImopenlinesConfigUpdateResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update(
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(configId),FfiConverterOptionTypeJsonValue.lower(params)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigUpdateResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigUpdateBatch(calls: [ImopenlinesConfigUpdateCall], halt: Bool = false)async  -> [ImopenlinesConfigUpdateOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigUpdateCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigUpdateOutcome.lift,
             errorHandler: nil
             
         )
@@ -7447,6 +7717,1347 @@ public func FfiConverterTypeImopenlinesBotSessionTransferResponse_lower(_ value:
 
 
 /**
+ * The parameters of one `imopenlines.config.add` in a batch.
+ */
+public struct ImopenlinesConfigAddCall: Equatable, Hashable {
+    public var params: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(params: JsonValue? = nil) {
+        self.params = params
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigAddCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigAddCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigAddCall {
+        return
+            try ImopenlinesConfigAddCall(
+                params: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigAddCall, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeJsonValue.write(value.params, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigAddCall {
+    return try FfiConverterTypeImopenlinesConfigAddCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddCall_lower(_ value: ImopenlinesConfigAddCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigAddCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.add`: The new line's identifier. and the answer's `time`.
+ */
+public struct ImopenlinesConfigAddResponse: Equatable, Hashable {
+    public var result: Int64
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Int64, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigAddResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigAddResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigAddResponse {
+        return
+            try ImopenlinesConfigAddResponse(
+                result: FfiConverterInt64.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigAddResponse, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigAddResponse {
+    return try FfiConverterTypeImopenlinesConfigAddResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddResponse_lower(_ value: ImopenlinesConfigAddResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigAddResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.config.delete` in a batch.
+ */
+public struct ImopenlinesConfigDeleteCall: Equatable, Hashable {
+    public var configId: Int64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(configId: Int64) {
+        self.configId = configId
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigDeleteCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigDeleteCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigDeleteCall {
+        return
+            try ImopenlinesConfigDeleteCall(
+                configId: FfiConverterInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigDeleteCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.configId, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigDeleteCall {
+    return try FfiConverterTypeImopenlinesConfigDeleteCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteCall_lower(_ value: ImopenlinesConfigDeleteCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigDeleteCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.delete`: `true` once the line is deleted; `false` when no line has this identifier. and the answer's `time`.
+ */
+public struct ImopenlinesConfigDeleteResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigDeleteResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigDeleteResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigDeleteResponse {
+        return
+            try ImopenlinesConfigDeleteResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigDeleteResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigDeleteResponse {
+    return try FfiConverterTypeImopenlinesConfigDeleteResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteResponse_lower(_ value: ImopenlinesConfigDeleteResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigDeleteResponse.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.config.get` in a batch.
+ */
+public struct ImopenlinesConfigGetCall: Equatable, Hashable {
+    public var configId: Int64
+    public var withQueue: Bool
+    public var showOffline: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(configId: Int64, withQueue: Bool = true, showOffline: Bool = true) {
+        self.configId = configId
+        self.withQueue = withQueue
+        self.showOffline = showOffline
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigGetCall {
+        return
+            try ImopenlinesConfigGetCall(
+                configId: FfiConverterInt64.read(from: &buf), 
+                withQueue: FfiConverterBool.read(from: &buf), 
+                showOffline: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigGetCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.configId, into: &buf)
+        FfiConverterBool.write(value.withQueue, into: &buf)
+        FfiConverterBool.write(value.showOffline, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigGetCall {
+    return try FfiConverterTypeImopenlinesConfigGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetCall_lower(_ value: ImopenlinesConfigGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigGetCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.get`: The line's settings. and the answer's `time`.
+ */
+public struct ImopenlinesConfigGetResponse: Equatable, Hashable {
+    public var result: ImopenlinesConfigGetResult
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: ImopenlinesConfigGetResult, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigGetResponse {
+        return
+            try ImopenlinesConfigGetResponse(
+                result: FfiConverterTypeImopenlinesConfigGetResult.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigGetResponse, into buf: inout [UInt8]) {
+        FfiConverterTypeImopenlinesConfigGetResult.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigGetResponse {
+    return try FfiConverterTypeImopenlinesConfigGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetResponse_lower(_ value: ImopenlinesConfigGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigGetResponse.lower(value)
+}
+
+
+/**
+ * The line's settings. The result of `imopenlines.config.get`.
+ */
+public struct ImopenlinesConfigGetResult: Equatable, Hashable {
+    /**
+     * The line's identifier.
+     */
+    public var id: String
+    /**
+     * The line's name.
+     */
+    public var lineName: String
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    public var active: String
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    public var crm: String?
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    public var crmCreate: String?
+    /**
+     * A second CRM creation mode.
+     */
+    public var crmCreateSecond: String?
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    public var crmCreateThird: String?
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmForward: String?
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    public var crmChatTracker: String?
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmTransferChange: String?
+    /**
+     * How the CRM record's source is set.
+     */
+    public var crmSource: String?
+    /**
+     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+     * operator).
+     */
+    public var queueType: String?
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    public var queueTime: String?
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    public var noAnswerTime: String?
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    public var checkAvailable: String?
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    public var watchTyping: String?
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    public var welcomeBotEnable: String?
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    public var welcomeMessage: String?
+    /**
+     * The welcome message.
+     */
+    public var welcomeMessageText: String?
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    public var voteMessage: String?
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    public var voteTimeLimit: String?
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    public var voteBeforeFinish: String?
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    public var voteClosingDelay: String?
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    public var voteMessage1Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage1Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage1Dislike: String?
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    public var voteMessage2Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage2Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage2Dislike: String?
+    /**
+     * Whether clients are shown the consent agreement: `Y` or `N`.
+     */
+    public var agreementMessage: String?
+    /**
+     * The consent agreement's identifier.
+     */
+    public var agreementId: String?
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    public var categoryEnable: String?
+    /**
+     * That pipeline's identifier.
+     */
+    public var categoryId: String?
+    /**
+     * When the greeting bot joins (`always`, `first`).
+     */
+    public var welcomeBotJoin: String?
+    /**
+     * The greeting bot's identifier.
+     */
+    public var welcomeBotId: String?
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    public var welcomeBotTime: String?
+    /**
+     * What happens when the greeting bot leaves (`queue`, `close`).
+     */
+    public var welcomeBotLeft: String?
+    /**
+     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     */
+    public var noAnswerRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var noAnswerFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var noAnswerBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var noAnswerText: String?
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    public var worktimeEnable: String?
+    /**
+     * When working hours start (`9`, `9.30`).
+     */
+    public var worktimeFrom: String?
+    /**
+     * When they end (`18`, `23.59`).
+     */
+    public var worktimeTo: String?
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    public var worktimeTimezone: String?
+    /**
+     * Holidays (`31.12`).
+     */
+    public var worktimeHolidays: [String]?
+    /**
+     * Days off (`SA`, `SU`).
+     */
+    public var worktimeDayoff: [String]?
+    /**
+     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     */
+    public var worktimeDayoffRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var worktimeDayoffFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var worktimeDayoffBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var worktimeDayoffText: String?
+    /**
+     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     */
+    public var closeRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var closeFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var closeBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var closeText: String?
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    public var fullCloseTime: String?
+    /**
+     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     */
+    public var autoCloseRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var autoCloseFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var autoCloseBotId: String?
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    public var autoCloseTime: String?
+    /**
+     * The message of that rule.
+     */
+    public var autoCloseText: String?
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    public var autoExpireTime: String?
+    /**
+     * When the line was created, as the portal serializes its date object.
+     */
+    public var dateCreate: JsonValue?
+    /**
+     * When it was last changed, likewise.
+     */
+    public var dateModify: JsonValue?
+    /**
+     * Who changed it last.
+     */
+    public var modifyUserId: String?
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    public var temporary: String?
+    /**
+     * An external identifier; `null` when none is set.
+     */
+    public var xmlId: String?
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    public var languageId: String?
+    /**
+     * Where the line's quick answers are stored.
+     */
+    public var quickAnswersIblockId: String?
+    /**
+     * The priority of the line's sessions.
+     */
+    public var sessionPriority: String?
+    /**
+     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     */
+    public var typeMaxChat: String?
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    public var maxChat: String?
+    /**
+     * What clients see of an operator (`profile`, `queue`, `hide`).
+     */
+    public var operatorData: String?
+    /**
+     * The operators in the queue, by user identifier.
+     */
+    public var queue: [String]?
+    /**
+     * The queue's entries by user identifier (with `WITH_QUEUE`).
+     */
+    public var queueFull: [String: OpenLineQueueMember]?
+    /**
+     * What clients see of each operator in the queue, by user identifier.
+     */
+    public var queueUsersFields: [String: OpenLineQueueUser]?
+    /**
+     * Whether an operator of the queue is online now: `Y` or `N`.
+     */
+    public var queueOnline: String?
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+     */
+    public var defaultOperatorData: JsonValue?
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    public var kpiFirstAnswerTime: String?
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    public var kpiFirstAnswerAlert: String?
+    /**
+     * Who is told of a late first answer; `null` when nobody is.
+     */
+    public var kpiFirstAnswerList: JsonValue?
+    /**
+     * The report of a late first answer.
+     */
+    public var kpiFirstAnswerText: String?
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    public var kpiFurtherAnswerTime: String?
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    public var kpiFurtherAnswerAlert: String?
+    /**
+     * Who is told of a late later answer; `null` when nobody is.
+     */
+    public var kpiFurtherAnswerList: JsonValue?
+    /**
+     * The report of a late later answer.
+     */
+    public var kpiFurtherAnswerText: String?
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    public var kpiCheckOperatorActivity: String?
+    /**
+     * Whether someone is told when the queue has nobody online: `Y` or `N`.
+     */
+    public var sendNotificationEmptyQueue: String?
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    public var useWelcomeForm: String?
+    /**
+     * That form's identifier.
+     */
+    public var welcomeFormId: String?
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    public var welcomeFormDelay: String?
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    public var sendWelcomeEachSession: String?
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    public var confirmClose: String?
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    public var ignoreWelcomeFormResponsible: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The line's identifier.
+         */id: String, 
+        /**
+         * The line's name.
+         */lineName: String, 
+        /**
+         * Whether the line takes dialogs: `Y` or `N`.
+         */active: String, 
+        /**
+         * Whether dialogs are recorded in the CRM: `Y` or `N`.
+         */crm: String?, 
+        /**
+         * What the CRM creates for a new client (`lead`, `deal`, …).
+         */crmCreate: String?, 
+        /**
+         * A second CRM creation mode.
+         */crmCreateSecond: String?, 
+        /**
+         * A third CRM creation mode: `Y` or `N`.
+         */crmCreateThird: String?, 
+        /**
+         * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+         */crmForward: String?, 
+        /**
+         * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+         */crmChatTracker: String?, 
+        /**
+         * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+         */crmTransferChange: String?, 
+        /**
+         * How the CRM record's source is set.
+         */crmSource: String?, 
+        /**
+         * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+         * operator).
+         */queueType: String?, 
+        /**
+         * Seconds before a waiting dialog goes to the next operator.
+         */queueTime: String?, 
+        /**
+         * Seconds without an answer before the no-answer rule applies.
+         */noAnswerTime: String?, 
+        /**
+         * Whether only operators who are online get dialogs: `Y` or `N`.
+         */checkAvailable: String?, 
+        /**
+         * Whether the client sees what the operator is typing: `Y` or `N`.
+         */watchTyping: String?, 
+        /**
+         * Whether a bot greets new clients: `Y` or `N`.
+         */welcomeBotEnable: String?, 
+        /**
+         * Whether new clients get the welcome message: `Y` or `N`.
+         */welcomeMessage: String?, 
+        /**
+         * The welcome message.
+         */welcomeMessageText: String?, 
+        /**
+         * Whether clients are asked to rate the dialog: `Y` or `N`.
+         */voteMessage: String?, 
+        /**
+         * How long a rating may be given (0: no limit).
+         */voteTimeLimit: String?, 
+        /**
+         * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+         */voteBeforeFinish: String?, 
+        /**
+         * Whether closing waits a little after the rating: `Y` or `N`.
+         */voteClosingDelay: String?, 
+        /**
+         * The rating request in chat clients with rating buttons.
+         */voteMessage1Text: String?, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage1Like: String?, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage1Dislike: String?, 
+        /**
+         * The rating request in chat clients that answer with text.
+         */voteMessage2Text: String?, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage2Like: String?, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage2Dislike: String?, 
+        /**
+         * Whether clients are shown the consent agreement: `Y` or `N`.
+         */agreementMessage: String?, 
+        /**
+         * The consent agreement's identifier.
+         */agreementId: String?, 
+        /**
+         * Whether created deals go to a pipeline of their own: `Y` or `N`.
+         */categoryEnable: String?, 
+        /**
+         * That pipeline's identifier.
+         */categoryId: String?, 
+        /**
+         * When the greeting bot joins (`always`, `first`).
+         */welcomeBotJoin: String?, 
+        /**
+         * The greeting bot's identifier.
+         */welcomeBotId: String?, 
+        /**
+         * Seconds the greeting bot waits before handing over.
+         */welcomeBotTime: String?, 
+        /**
+         * What happens when the greeting bot leaves (`queue`, `close`).
+         */welcomeBotLeft: String?, 
+        /**
+         * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+         */noAnswerRule: String?, 
+        /**
+         * The form of that rule.
+         */noAnswerFormId: String?, 
+        /**
+         * The bot of that rule.
+         */noAnswerBotId: String?, 
+        /**
+         * The message of that rule.
+         */noAnswerText: String?, 
+        /**
+         * Whether the line keeps working hours: `Y` or `N`.
+         */worktimeEnable: String?, 
+        /**
+         * When working hours start (`9`, `9.30`).
+         */worktimeFrom: String?, 
+        /**
+         * When they end (`18`, `23.59`).
+         */worktimeTo: String?, 
+        /**
+         * Their time zone (`Europe/Berlin`).
+         */worktimeTimezone: String?, 
+        /**
+         * Holidays (`31.12`).
+         */worktimeHolidays: [String]?, 
+        /**
+         * Days off (`SA`, `SU`).
+         */worktimeDayoff: [String]?, 
+        /**
+         * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+         */worktimeDayoffRule: String?, 
+        /**
+         * The form of that rule.
+         */worktimeDayoffFormId: String?, 
+        /**
+         * The bot of that rule.
+         */worktimeDayoffBotId: String?, 
+        /**
+         * The message of that rule.
+         */worktimeDayoffText: String?, 
+        /**
+         * What happens when an operator closes a dialog (`text`, `form`, `none`).
+         */closeRule: String?, 
+        /**
+         * The form of that rule.
+         */closeFormId: String?, 
+        /**
+         * The bot of that rule.
+         */closeBotId: String?, 
+        /**
+         * The message of that rule.
+         */closeText: String?, 
+        /**
+         * Minutes after closing during which a client's message reopens the same session.
+         */fullCloseTime: String?, 
+        /**
+         * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+         */autoCloseRule: String?, 
+        /**
+         * The form of that rule.
+         */autoCloseFormId: String?, 
+        /**
+         * The bot of that rule.
+         */autoCloseBotId: String?, 
+        /**
+         * Seconds without activity before a dialog closes itself.
+         */autoCloseTime: String?, 
+        /**
+         * The message of that rule.
+         */autoCloseText: String?, 
+        /**
+         * Seconds before an unanswered session expires.
+         */autoExpireTime: String?, 
+        /**
+         * When the line was created, as the portal serializes its date object.
+         */dateCreate: JsonValue?, 
+        /**
+         * When it was last changed, likewise.
+         */dateModify: JsonValue?, 
+        /**
+         * Who changed it last.
+         */modifyUserId: String?, 
+        /**
+         * Whether the line is a temporary one: `Y` or `N`.
+         */temporary: String?, 
+        /**
+         * An external identifier; `null` when none is set.
+         */xmlId: String?, 
+        /**
+         * The language of the line's system messages (`en`, `de`).
+         */languageId: String?, 
+        /**
+         * Where the line's quick answers are stored.
+         */quickAnswersIblockId: String?, 
+        /**
+         * The priority of the line's sessions.
+         */sessionPriority: String?, 
+        /**
+         * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+         */typeMaxChat: String?, 
+        /**
+         * How many dialogs an operator may hold at once (0: no limit).
+         */maxChat: String?, 
+        /**
+         * What clients see of an operator (`profile`, `queue`, `hide`).
+         */operatorData: String?, 
+        /**
+         * The operators in the queue, by user identifier.
+         */queue: [String]?, 
+        /**
+         * The queue's entries by user identifier (with `WITH_QUEUE`).
+         */queueFull: [String: OpenLineQueueMember]?, 
+        /**
+         * What clients see of each operator in the queue, by user identifier.
+         */queueUsersFields: [String: OpenLineQueueUser]?, 
+        /**
+         * Whether an operator of the queue is online now: `Y` or `N`.
+         */queueOnline: String?, 
+        /**
+         * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+         */defaultOperatorData: JsonValue?, 
+        /**
+         * Seconds allowed for the first answer (0: not watched).
+         */kpiFirstAnswerTime: String?, 
+        /**
+         * Whether a late first answer is reported: `Y` or `N`.
+         */kpiFirstAnswerAlert: String?, 
+        /**
+         * Who is told of a late first answer; `null` when nobody is.
+         */kpiFirstAnswerList: JsonValue?, 
+        /**
+         * The report of a late first answer.
+         */kpiFirstAnswerText: String?, 
+        /**
+         * Seconds allowed for each later answer (0: not watched).
+         */kpiFurtherAnswerTime: String?, 
+        /**
+         * Whether a late later answer is reported: `Y` or `N`.
+         */kpiFurtherAnswerAlert: String?, 
+        /**
+         * Who is told of a late later answer; `null` when nobody is.
+         */kpiFurtherAnswerList: JsonValue?, 
+        /**
+         * The report of a late later answer.
+         */kpiFurtherAnswerText: String?, 
+        /**
+         * Whether operators' activity is watched: `Y` or `N`.
+         */kpiCheckOperatorActivity: String?, 
+        /**
+         * Whether someone is told when the queue has nobody online: `Y` or `N`.
+         */sendNotificationEmptyQueue: String?, 
+        /**
+         * Whether new clients fill in a contact form first: `Y` or `N`.
+         */useWelcomeForm: String?, 
+        /**
+         * That form's identifier.
+         */welcomeFormId: String?, 
+        /**
+         * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+         */welcomeFormDelay: String?, 
+        /**
+         * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+         */sendWelcomeEachSession: String?, 
+        /**
+         * Whether the client confirms that a dialog may close: `Y` or `N`.
+         */confirmClose: String?, 
+        /**
+         * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+         */ignoreWelcomeFormResponsible: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.lineName = lineName
+        self.active = active
+        self.crm = crm
+        self.crmCreate = crmCreate
+        self.crmCreateSecond = crmCreateSecond
+        self.crmCreateThird = crmCreateThird
+        self.crmForward = crmForward
+        self.crmChatTracker = crmChatTracker
+        self.crmTransferChange = crmTransferChange
+        self.crmSource = crmSource
+        self.queueType = queueType
+        self.queueTime = queueTime
+        self.noAnswerTime = noAnswerTime
+        self.checkAvailable = checkAvailable
+        self.watchTyping = watchTyping
+        self.welcomeBotEnable = welcomeBotEnable
+        self.welcomeMessage = welcomeMessage
+        self.welcomeMessageText = welcomeMessageText
+        self.voteMessage = voteMessage
+        self.voteTimeLimit = voteTimeLimit
+        self.voteBeforeFinish = voteBeforeFinish
+        self.voteClosingDelay = voteClosingDelay
+        self.voteMessage1Text = voteMessage1Text
+        self.voteMessage1Like = voteMessage1Like
+        self.voteMessage1Dislike = voteMessage1Dislike
+        self.voteMessage2Text = voteMessage2Text
+        self.voteMessage2Like = voteMessage2Like
+        self.voteMessage2Dislike = voteMessage2Dislike
+        self.agreementMessage = agreementMessage
+        self.agreementId = agreementId
+        self.categoryEnable = categoryEnable
+        self.categoryId = categoryId
+        self.welcomeBotJoin = welcomeBotJoin
+        self.welcomeBotId = welcomeBotId
+        self.welcomeBotTime = welcomeBotTime
+        self.welcomeBotLeft = welcomeBotLeft
+        self.noAnswerRule = noAnswerRule
+        self.noAnswerFormId = noAnswerFormId
+        self.noAnswerBotId = noAnswerBotId
+        self.noAnswerText = noAnswerText
+        self.worktimeEnable = worktimeEnable
+        self.worktimeFrom = worktimeFrom
+        self.worktimeTo = worktimeTo
+        self.worktimeTimezone = worktimeTimezone
+        self.worktimeHolidays = worktimeHolidays
+        self.worktimeDayoff = worktimeDayoff
+        self.worktimeDayoffRule = worktimeDayoffRule
+        self.worktimeDayoffFormId = worktimeDayoffFormId
+        self.worktimeDayoffBotId = worktimeDayoffBotId
+        self.worktimeDayoffText = worktimeDayoffText
+        self.closeRule = closeRule
+        self.closeFormId = closeFormId
+        self.closeBotId = closeBotId
+        self.closeText = closeText
+        self.fullCloseTime = fullCloseTime
+        self.autoCloseRule = autoCloseRule
+        self.autoCloseFormId = autoCloseFormId
+        self.autoCloseBotId = autoCloseBotId
+        self.autoCloseTime = autoCloseTime
+        self.autoCloseText = autoCloseText
+        self.autoExpireTime = autoExpireTime
+        self.dateCreate = dateCreate
+        self.dateModify = dateModify
+        self.modifyUserId = modifyUserId
+        self.temporary = temporary
+        self.xmlId = xmlId
+        self.languageId = languageId
+        self.quickAnswersIblockId = quickAnswersIblockId
+        self.sessionPriority = sessionPriority
+        self.typeMaxChat = typeMaxChat
+        self.maxChat = maxChat
+        self.operatorData = operatorData
+        self.queue = queue
+        self.queueFull = queueFull
+        self.queueUsersFields = queueUsersFields
+        self.queueOnline = queueOnline
+        self.defaultOperatorData = defaultOperatorData
+        self.kpiFirstAnswerTime = kpiFirstAnswerTime
+        self.kpiFirstAnswerAlert = kpiFirstAnswerAlert
+        self.kpiFirstAnswerList = kpiFirstAnswerList
+        self.kpiFirstAnswerText = kpiFirstAnswerText
+        self.kpiFurtherAnswerTime = kpiFurtherAnswerTime
+        self.kpiFurtherAnswerAlert = kpiFurtherAnswerAlert
+        self.kpiFurtherAnswerList = kpiFurtherAnswerList
+        self.kpiFurtherAnswerText = kpiFurtherAnswerText
+        self.kpiCheckOperatorActivity = kpiCheckOperatorActivity
+        self.sendNotificationEmptyQueue = sendNotificationEmptyQueue
+        self.useWelcomeForm = useWelcomeForm
+        self.welcomeFormId = welcomeFormId
+        self.welcomeFormDelay = welcomeFormDelay
+        self.sendWelcomeEachSession = sendWelcomeEachSession
+        self.confirmClose = confirmClose
+        self.ignoreWelcomeFormResponsible = ignoreWelcomeFormResponsible
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigGetResult: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigGetResult {
+        return
+            try ImopenlinesConfigGetResult(
+                id: FfiConverterString.read(from: &buf), 
+                lineName: FfiConverterString.read(from: &buf), 
+                active: FfiConverterString.read(from: &buf), 
+                crm: FfiConverterOptionString.read(from: &buf), 
+                crmCreate: FfiConverterOptionString.read(from: &buf), 
+                crmCreateSecond: FfiConverterOptionString.read(from: &buf), 
+                crmCreateThird: FfiConverterOptionString.read(from: &buf), 
+                crmForward: FfiConverterOptionString.read(from: &buf), 
+                crmChatTracker: FfiConverterOptionString.read(from: &buf), 
+                crmTransferChange: FfiConverterOptionString.read(from: &buf), 
+                crmSource: FfiConverterOptionString.read(from: &buf), 
+                queueType: FfiConverterOptionString.read(from: &buf), 
+                queueTime: FfiConverterOptionString.read(from: &buf), 
+                noAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                checkAvailable: FfiConverterOptionString.read(from: &buf), 
+                watchTyping: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotEnable: FfiConverterOptionString.read(from: &buf), 
+                welcomeMessage: FfiConverterOptionString.read(from: &buf), 
+                welcomeMessageText: FfiConverterOptionString.read(from: &buf), 
+                voteMessage: FfiConverterOptionString.read(from: &buf), 
+                voteTimeLimit: FfiConverterOptionString.read(from: &buf), 
+                voteBeforeFinish: FfiConverterOptionString.read(from: &buf), 
+                voteClosingDelay: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Dislike: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Dislike: FfiConverterOptionString.read(from: &buf), 
+                agreementMessage: FfiConverterOptionString.read(from: &buf), 
+                agreementId: FfiConverterOptionString.read(from: &buf), 
+                categoryEnable: FfiConverterOptionString.read(from: &buf), 
+                categoryId: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotJoin: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotId: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotTime: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotLeft: FfiConverterOptionString.read(from: &buf), 
+                noAnswerRule: FfiConverterOptionString.read(from: &buf), 
+                noAnswerFormId: FfiConverterOptionString.read(from: &buf), 
+                noAnswerBotId: FfiConverterOptionString.read(from: &buf), 
+                noAnswerText: FfiConverterOptionString.read(from: &buf), 
+                worktimeEnable: FfiConverterOptionString.read(from: &buf), 
+                worktimeFrom: FfiConverterOptionString.read(from: &buf), 
+                worktimeTo: FfiConverterOptionString.read(from: &buf), 
+                worktimeTimezone: FfiConverterOptionString.read(from: &buf), 
+                worktimeHolidays: FfiConverterOptionSequenceString.read(from: &buf), 
+                worktimeDayoff: FfiConverterOptionSequenceString.read(from: &buf), 
+                worktimeDayoffRule: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffFormId: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffBotId: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffText: FfiConverterOptionString.read(from: &buf), 
+                closeRule: FfiConverterOptionString.read(from: &buf), 
+                closeFormId: FfiConverterOptionString.read(from: &buf), 
+                closeBotId: FfiConverterOptionString.read(from: &buf), 
+                closeText: FfiConverterOptionString.read(from: &buf), 
+                fullCloseTime: FfiConverterOptionString.read(from: &buf), 
+                autoCloseRule: FfiConverterOptionString.read(from: &buf), 
+                autoCloseFormId: FfiConverterOptionString.read(from: &buf), 
+                autoCloseBotId: FfiConverterOptionString.read(from: &buf), 
+                autoCloseTime: FfiConverterOptionString.read(from: &buf), 
+                autoCloseText: FfiConverterOptionString.read(from: &buf), 
+                autoExpireTime: FfiConverterOptionString.read(from: &buf), 
+                dateCreate: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                dateModify: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                modifyUserId: FfiConverterOptionString.read(from: &buf), 
+                temporary: FfiConverterOptionString.read(from: &buf), 
+                xmlId: FfiConverterOptionString.read(from: &buf), 
+                languageId: FfiConverterOptionString.read(from: &buf), 
+                quickAnswersIblockId: FfiConverterOptionString.read(from: &buf), 
+                sessionPriority: FfiConverterOptionString.read(from: &buf), 
+                typeMaxChat: FfiConverterOptionString.read(from: &buf), 
+                maxChat: FfiConverterOptionString.read(from: &buf), 
+                operatorData: FfiConverterOptionString.read(from: &buf), 
+                queue: FfiConverterOptionSequenceString.read(from: &buf), 
+                queueFull: FfiConverterOptionDictionaryStringTypeOpenLineQueueMember.read(from: &buf), 
+                queueUsersFields: FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.read(from: &buf), 
+                queueOnline: FfiConverterOptionString.read(from: &buf), 
+                defaultOperatorData: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFirstAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                kpiFirstAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFirstAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFirstAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFurtherAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiCheckOperatorActivity: FfiConverterOptionString.read(from: &buf), 
+                sendNotificationEmptyQueue: FfiConverterOptionString.read(from: &buf), 
+                useWelcomeForm: FfiConverterOptionString.read(from: &buf), 
+                welcomeFormId: FfiConverterOptionString.read(from: &buf), 
+                welcomeFormDelay: FfiConverterOptionString.read(from: &buf), 
+                sendWelcomeEachSession: FfiConverterOptionString.read(from: &buf), 
+                confirmClose: FfiConverterOptionString.read(from: &buf), 
+                ignoreWelcomeFormResponsible: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigGetResult, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.lineName, into: &buf)
+        FfiConverterString.write(value.active, into: &buf)
+        FfiConverterOptionString.write(value.crm, into: &buf)
+        FfiConverterOptionString.write(value.crmCreate, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateSecond, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateThird, into: &buf)
+        FfiConverterOptionString.write(value.crmForward, into: &buf)
+        FfiConverterOptionString.write(value.crmChatTracker, into: &buf)
+        FfiConverterOptionString.write(value.crmTransferChange, into: &buf)
+        FfiConverterOptionString.write(value.crmSource, into: &buf)
+        FfiConverterOptionString.write(value.queueType, into: &buf)
+        FfiConverterOptionString.write(value.queueTime, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.checkAvailable, into: &buf)
+        FfiConverterOptionString.write(value.watchTyping, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotEnable, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessage, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessageText, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage, into: &buf)
+        FfiConverterOptionString.write(value.voteTimeLimit, into: &buf)
+        FfiConverterOptionString.write(value.voteBeforeFinish, into: &buf)
+        FfiConverterOptionString.write(value.voteClosingDelay, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Dislike, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Dislike, into: &buf)
+        FfiConverterOptionString.write(value.agreementMessage, into: &buf)
+        FfiConverterOptionString.write(value.agreementId, into: &buf)
+        FfiConverterOptionString.write(value.categoryEnable, into: &buf)
+        FfiConverterOptionString.write(value.categoryId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotJoin, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotTime, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotLeft, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerRule, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerFormId, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerBotId, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.worktimeEnable, into: &buf)
+        FfiConverterOptionString.write(value.worktimeFrom, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTo, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTimezone, into: &buf)
+        FfiConverterOptionSequenceString.write(value.worktimeHolidays, into: &buf)
+        FfiConverterOptionSequenceString.write(value.worktimeDayoff, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffRule, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffFormId, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffBotId, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffText, into: &buf)
+        FfiConverterOptionString.write(value.closeRule, into: &buf)
+        FfiConverterOptionString.write(value.closeFormId, into: &buf)
+        FfiConverterOptionString.write(value.closeBotId, into: &buf)
+        FfiConverterOptionString.write(value.closeText, into: &buf)
+        FfiConverterOptionString.write(value.fullCloseTime, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseRule, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseFormId, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseBotId, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseTime, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseText, into: &buf)
+        FfiConverterOptionString.write(value.autoExpireTime, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.dateCreate, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.dateModify, into: &buf)
+        FfiConverterOptionString.write(value.modifyUserId, into: &buf)
+        FfiConverterOptionString.write(value.temporary, into: &buf)
+        FfiConverterOptionString.write(value.xmlId, into: &buf)
+        FfiConverterOptionString.write(value.languageId, into: &buf)
+        FfiConverterOptionString.write(value.quickAnswersIblockId, into: &buf)
+        FfiConverterOptionString.write(value.sessionPriority, into: &buf)
+        FfiConverterOptionString.write(value.typeMaxChat, into: &buf)
+        FfiConverterOptionString.write(value.maxChat, into: &buf)
+        FfiConverterOptionString.write(value.operatorData, into: &buf)
+        FfiConverterOptionSequenceString.write(value.queue, into: &buf)
+        FfiConverterOptionDictionaryStringTypeOpenLineQueueMember.write(value.queueFull, into: &buf)
+        FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.write(value.queueUsersFields, into: &buf)
+        FfiConverterOptionString.write(value.queueOnline, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.defaultOperatorData, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFirstAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFurtherAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.kpiCheckOperatorActivity, into: &buf)
+        FfiConverterOptionString.write(value.sendNotificationEmptyQueue, into: &buf)
+        FfiConverterOptionString.write(value.useWelcomeForm, into: &buf)
+        FfiConverterOptionString.write(value.welcomeFormId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeFormDelay, into: &buf)
+        FfiConverterOptionString.write(value.sendWelcomeEachSession, into: &buf)
+        FfiConverterOptionString.write(value.confirmClose, into: &buf)
+        FfiConverterOptionString.write(value.ignoreWelcomeFormResponsible, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetResult_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigGetResult {
+    return try FfiConverterTypeImopenlinesConfigGetResult.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetResult_lower(_ value: ImopenlinesConfigGetResult) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigGetResult.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.config.path.get` in a batch.
  */
 public struct ImopenlinesConfigPathGetCall: Equatable, Hashable {
@@ -7629,6 +9240,120 @@ public func FfiConverterTypeImopenlinesConfigPathGetResult_lift(_ buf: RustBuffe
 #endif
 public func FfiConverterTypeImopenlinesConfigPathGetResult_lower(_ value: ImopenlinesConfigPathGetResult) -> RustBuffer {
     return FfiConverterTypeImopenlinesConfigPathGetResult.lower(value)
+}
+
+
+/**
+ * The parameters of one `imopenlines.config.update` in a batch.
+ */
+public struct ImopenlinesConfigUpdateCall: Equatable, Hashable {
+    public var configId: Int64
+    public var params: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(configId: Int64, params: JsonValue? = nil) {
+        self.configId = configId
+        self.params = params
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigUpdateCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigUpdateCall {
+        return
+            try ImopenlinesConfigUpdateCall(
+                configId: FfiConverterInt64.read(from: &buf), 
+                params: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigUpdateCall, into buf: inout [UInt8]) {
+        FfiConverterInt64.write(value.configId, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.params, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigUpdateCall {
+    return try FfiConverterTypeImopenlinesConfigUpdateCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateCall_lower(_ value: ImopenlinesConfigUpdateCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigUpdateCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.update`: `true` once the line is changed; `false` when no line has this identifier. and the answer's `time`.
+ */
+public struct ImopenlinesConfigUpdateResponse: Equatable, Hashable {
+    public var result: Bool
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: Bool, time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigUpdateResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigUpdateResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigUpdateResponse {
+        return
+            try ImopenlinesConfigUpdateResponse(
+                result: FfiConverterBool.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigUpdateResponse, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigUpdateResponse {
+    return try FfiConverterTypeImopenlinesConfigUpdateResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateResponse_lower(_ value: ImopenlinesConfigUpdateResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigUpdateResponse.lower(value)
 }
 
 
@@ -12824,6 +14549,248 @@ public func FfiConverterTypeOnSessionStartData_lower(_ value: OnSessionStartData
 
 
 /**
+ * An operator's entry in a line's queue.
+ */
+public struct OpenLineQueueMember: Equatable, Hashable {
+    /**
+     * The queue entry's identifier.
+     */
+    public var id: String?
+    /**
+     * Its place in the queue.
+     */
+    public var sort: String?
+    /**
+     * The operator.
+     */
+    public var userId: String?
+    /**
+     * The department it came from (0: added by name).
+     */
+    public var departmentId: String?
+    /**
+     * The name clients see; `null` for the operator's own.
+     */
+    public var userName: String?
+    /**
+     * The position clients see; `null` for the operator's own.
+     */
+    public var userWorkPosition: String?
+    /**
+     * The picture clients see; `null` for the operator's own.
+     */
+    public var userAvatar: String?
+    /**
+     * The file of that picture (0: none).
+     */
+    public var userAvatarId: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The queue entry's identifier.
+         */id: String?, 
+        /**
+         * Its place in the queue.
+         */sort: String?, 
+        /**
+         * The operator.
+         */userId: String?, 
+        /**
+         * The department it came from (0: added by name).
+         */departmentId: String?, 
+        /**
+         * The name clients see; `null` for the operator's own.
+         */userName: String?, 
+        /**
+         * The position clients see; `null` for the operator's own.
+         */userWorkPosition: String?, 
+        /**
+         * The picture clients see; `null` for the operator's own.
+         */userAvatar: String?, 
+        /**
+         * The file of that picture (0: none).
+         */userAvatarId: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.sort = sort
+        self.userId = userId
+        self.departmentId = departmentId
+        self.userName = userName
+        self.userWorkPosition = userWorkPosition
+        self.userAvatar = userAvatar
+        self.userAvatarId = userAvatarId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineQueueMember: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineQueueMember: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineQueueMember {
+        return
+            try OpenLineQueueMember(
+                id: FfiConverterOptionString.read(from: &buf), 
+                sort: FfiConverterOptionString.read(from: &buf), 
+                userId: FfiConverterOptionString.read(from: &buf), 
+                departmentId: FfiConverterOptionString.read(from: &buf), 
+                userName: FfiConverterOptionString.read(from: &buf), 
+                userWorkPosition: FfiConverterOptionString.read(from: &buf), 
+                userAvatar: FfiConverterOptionString.read(from: &buf), 
+                userAvatarId: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineQueueMember, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.sort, into: &buf)
+        FfiConverterOptionString.write(value.userId, into: &buf)
+        FfiConverterOptionString.write(value.departmentId, into: &buf)
+        FfiConverterOptionString.write(value.userName, into: &buf)
+        FfiConverterOptionString.write(value.userWorkPosition, into: &buf)
+        FfiConverterOptionString.write(value.userAvatar, into: &buf)
+        FfiConverterOptionString.write(value.userAvatarId, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueMember_lift(_ buf: RustBuffer) throws -> OpenLineQueueMember {
+    return try FfiConverterTypeOpenLineQueueMember.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueMember_lower(_ value: OpenLineQueueMember) -> RustBuffer {
+    return FfiConverterTypeOpenLineQueueMember.lower(value)
+}
+
+
+/**
+ * What clients see of an operator in a line's queue.
+ */
+public struct OpenLineQueueUser: Equatable, Hashable {
+    /**
+     * The name clients see; `null` for the operator's own.
+     */
+    public var userName: String?
+    /**
+     * The position clients see; `null` for the operator's own.
+     */
+    public var userWorkPosition: String?
+    /**
+     * The picture clients see; `null` for the operator's own.
+     */
+    public var userAvatar: String?
+    /**
+     * The file of that picture (0: none).
+     */
+    public var userAvatarId: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name clients see; `null` for the operator's own.
+         */userName: String?, 
+        /**
+         * The position clients see; `null` for the operator's own.
+         */userWorkPosition: String?, 
+        /**
+         * The picture clients see; `null` for the operator's own.
+         */userAvatar: String?, 
+        /**
+         * The file of that picture (0: none).
+         */userAvatarId: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.userName = userName
+        self.userWorkPosition = userWorkPosition
+        self.userAvatar = userAvatar
+        self.userAvatarId = userAvatarId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineQueueUser: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineQueueUser: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineQueueUser {
+        return
+            try OpenLineQueueUser(
+                userName: FfiConverterOptionString.read(from: &buf), 
+                userWorkPosition: FfiConverterOptionString.read(from: &buf), 
+                userAvatar: FfiConverterOptionString.read(from: &buf), 
+                userAvatarId: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineQueueUser, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.userName, into: &buf)
+        FfiConverterOptionString.write(value.userWorkPosition, into: &buf)
+        FfiConverterOptionString.write(value.userAvatar, into: &buf)
+        FfiConverterOptionString.write(value.userAvatarId, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueUser_lift(_ buf: RustBuffer) throws -> OpenLineQueueUser {
+    return try FfiConverterTypeOpenLineQueueUser.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueUser_lower(_ value: OpenLineQueueUser) -> RustBuffer {
+    return FfiConverterTypeOpenLineQueueUser.lower(value)
+}
+
+
+/**
  * How failed calls are tried again; absent fields keep the defaults.
  */
 public struct RetryOptions: Equatable, Hashable {
@@ -13294,6 +15261,16 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
      * `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept
      */
     case OperatorWrong(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CONFIG_ID_EMPTY` (HTTP 400): Config ID can't be empty. Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update
+     */
+    case ConfigIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
+     * `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update
+     */
+    case ConfigWrongUserPermission(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
      * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
@@ -13806,7 +15783,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 9: return .AccessDenied(
+        case 9: return .ConfigIdEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13818,7 +15795,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 10: return .Argument(
+        case 10: return .ConfigWrongUserPermission(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13830,7 +15807,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .CrmChatEmptyCrmData(
+        case 11: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13842,7 +15819,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .ImNotInstalled(
+        case 12: return .Argument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13854,7 +15831,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .ChatNotInCrm(
+        case 13: return .CrmChatEmptyCrmData(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13866,7 +15843,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .CrmChatUserNotActive(
+        case 14: return .ImNotInstalled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13878,7 +15855,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .WrongRequest(
+        case 15: return .ChatNotInCrm(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13890,7 +15867,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .CrmChatEmptyUser(
+        case 16: return .CrmChatUserNotActive(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13902,7 +15879,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .ChatDeleteUserPermissionDenied(
+        case 17: return .WrongRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13914,7 +15891,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .ChatId(
+        case 18: return .CrmChatEmptyUser(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13926,7 +15903,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .ChatType(
+        case 19: return .ChatDeleteUserPermissionDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13938,7 +15915,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .UserId(
+        case 20: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13950,7 +15927,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .UserNotOperator(
+        case 21: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13962,7 +15939,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .Canceled(
+        case 22: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13974,7 +15951,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .Access(
+        case 23: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13986,7 +15963,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .CantSaveQuickAnswer(
+        case 24: return .Canceled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -13998,7 +15975,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .Code(
+        case 25: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14010,7 +15987,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .Imbot(
+        case 26: return .CantSaveQuickAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14022,7 +15999,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .LineNotFound(
+        case 27: return .Code(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14034,7 +16011,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .Inactive(
+        case 28: return .Imbot(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14046,7 +16023,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .UserMessageLimit(
+        case 29: return .LineNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14058,7 +16035,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .MessageEmpty(
+        case 30: return .Inactive(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14070,7 +16047,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .AttachOversize(
+        case 31: return .UserMessageLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14082,7 +16059,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .Attach(
+        case 32: return .MessageEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14094,7 +16071,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .Keyboard(
+        case 33: return .AttachOversize(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14106,7 +16083,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .AccessDeniedKick(
+        case 34: return .Attach(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14118,7 +16095,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .EmptySessionId(
+        case 35: return .Keyboard(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14130,7 +16107,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .EmptyVoteParams(
+        case 36: return .AccessDeniedKick(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14142,7 +16119,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .MissingRequiredParam(
+        case 37: return .EmptySessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14154,7 +16131,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .InvalidSessionId(
+        case 38: return .EmptyVoteParams(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14166,7 +16143,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .InternalServer(
+        case 39: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14178,7 +16155,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 40: return .UnexpectedAnswer(
+        case 40: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14190,7 +16167,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 41: return .QueryLimitExceeded(
+        case 41: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14202,7 +16179,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 42: return .OperationTimeLimit(
+        case 42: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14214,7 +16191,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 43: return .BatchMethodNotAllowed(
+        case 43: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14226,7 +16203,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 44: return .BatchLengthExceeded(
+        case 44: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14238,7 +16215,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 45: return .NoAuthFound(
+        case 45: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14250,7 +16227,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 46: return .InvalidRequest(
+        case 46: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14262,7 +16239,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 47: return .OverloadLimit(
+        case 47: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14274,7 +16251,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 48: return .PlanAccessDenied(
+        case 48: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14286,7 +16263,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 49: return .InvalidCredentials(
+        case 49: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14298,7 +16275,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 50: return .ManifestIsNotAvailable(
+        case 50: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14310,7 +16287,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 51: return .MethodNotFound(
+        case 51: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14322,7 +16299,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 52: return .InsufficientScope(
+        case 52: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14334,7 +16311,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 53: return .ExpiredToken(
+        case 53: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14346,7 +16323,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 54: return .InvalidToken(
+        case 54: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14358,7 +16335,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 55: return .UserAccess(
+        case 55: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14370,7 +16347,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 56: return .PortalDeleted(
+        case 56: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14382,7 +16359,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 57: return .UnknownCode(
+        case 57: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14394,7 +16371,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 58: return .Http(
+        case 58: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14406,7 +16383,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 59: return .PortalMoved(
+        case 59: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14418,7 +16395,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 60: return .Connect(
+        case 60: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14430,7 +16407,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 61: return .Tls(
+        case 61: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14442,7 +16419,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 62: return .RequestTimeout(
+        case 62: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14454,7 +16431,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 63: return .ConnectionLost(
+        case 63: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14466,7 +16443,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 64: return .Protocol(
+        case 64: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14478,7 +16455,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 65: return .InvalidArgument(
+        case 65: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14490,7 +16467,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 66: return .Config(
+        case 66: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14502,7 +16479,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 67: return .TokenRefresh(
+        case 67: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14514,7 +16491,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 68: return .Skipped(
+        case 68: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14526,7 +16503,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 69: return .EventForm(
+        case 69: return .TokenRefresh(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14538,7 +16515,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 70: return .EventToken(
+        case 70: return .Skipped(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14550,7 +16527,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 71: return .EventData(
+        case 71: return .EventForm(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14562,7 +16539,31 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 72: return .Internal(
+        case 72: return .EventToken(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 73: return .EventData(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 74: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -14698,7 +16699,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConfigIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(9))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14712,7 +16713,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConfigWrongUserPermission(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(10))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14726,7 +16727,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14740,7 +16741,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14754,7 +16755,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14768,7 +16769,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14782,7 +16783,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14796,7 +16797,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14810,7 +16811,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14824,7 +16825,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14838,7 +16839,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14852,7 +16853,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14866,7 +16867,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14880,7 +16881,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14894,7 +16895,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14908,7 +16909,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14922,7 +16923,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Code(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14936,7 +16937,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Imbot(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14950,7 +16951,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .LineNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Code(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14964,7 +16965,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Inactive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Imbot(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14978,7 +16979,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserMessageLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .LineNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -14992,7 +16993,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MessageEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Inactive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15006,7 +17007,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AttachOversize(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserMessageLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15020,7 +17021,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Attach(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MessageEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15034,7 +17035,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Keyboard(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AttachOversize(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15048,7 +17049,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Attach(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15062,7 +17063,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Keyboard(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15076,7 +17077,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15090,7 +17091,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15104,7 +17105,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15118,7 +17119,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15132,7 +17133,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15146,7 +17147,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15160,7 +17161,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(42))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15174,7 +17175,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(43))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15188,7 +17189,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(44))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15202,7 +17203,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(45))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15216,7 +17217,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(46))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15230,7 +17231,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(47))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15244,7 +17245,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(48))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15258,7 +17259,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(49))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15272,7 +17273,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(50))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15286,7 +17287,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(51))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15300,7 +17301,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(52))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15314,7 +17315,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(53))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15328,7 +17329,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(54))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15342,7 +17343,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(55))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15356,7 +17357,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(56))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15370,7 +17371,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(57))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15384,7 +17385,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(58))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15398,7 +17399,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(59))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15412,7 +17413,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(60))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15426,7 +17427,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(61))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15440,7 +17441,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(62))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15454,7 +17455,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(63))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15468,7 +17469,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(64))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15482,7 +17483,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(65))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15496,7 +17497,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(66))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15510,7 +17511,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(67))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15524,7 +17525,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(68))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15538,7 +17539,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(69))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15552,7 +17553,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(70))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15566,7 +17567,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(71))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -15580,8 +17581,36 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(72))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(73))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(74))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -16294,6 +18323,231 @@ public func FfiConverterTypeImopenlinesBotSessionTransferOutcome_lower(_ value: 
 
 
 /**
+ * The outcome of one `imopenlines.config.add` in a batch.
+ */
+
+public enum ImopenlinesConfigAddOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigAddResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigAddOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigAddOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigAddOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigAddResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigAddOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigAddResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigAddOutcome {
+    return try FfiConverterTypeImopenlinesConfigAddOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigAddOutcome_lower(_ value: ImopenlinesConfigAddOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigAddOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.config.delete` in a batch.
+ */
+
+public enum ImopenlinesConfigDeleteOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigDeleteResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigDeleteOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigDeleteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigDeleteOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigDeleteOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigDeleteResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigDeleteOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigDeleteResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigDeleteOutcome {
+    return try FfiConverterTypeImopenlinesConfigDeleteOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigDeleteOutcome_lower(_ value: ImopenlinesConfigDeleteOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigDeleteOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.config.get` in a batch.
+ */
+
+public enum ImopenlinesConfigGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigGetOutcome {
+    return try FfiConverterTypeImopenlinesConfigGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigGetOutcome_lower(_ value: ImopenlinesConfigGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigGetOutcome.lower(value)
+}
+
+
+
+/**
  * The outcome of one `imopenlines.config.path.get` in a batch.
  */
 
@@ -16364,6 +18618,81 @@ public func FfiConverterTypeImopenlinesConfigPathGetOutcome_lift(_ buf: RustBuff
 #endif
 public func FfiConverterTypeImopenlinesConfigPathGetOutcome_lower(_ value: ImopenlinesConfigPathGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesConfigPathGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.config.update` in a batch.
+ */
+
+public enum ImopenlinesConfigUpdateOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigUpdateResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigUpdateOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigUpdateOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigUpdateOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigUpdateOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigUpdateResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigUpdateOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigUpdateResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigUpdateOutcome {
+    return try FfiConverterTypeImopenlinesConfigUpdateOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigUpdateOutcome_lower(_ value: ImopenlinesConfigUpdateOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigUpdateOutcome.lower(value)
 }
 
 
@@ -19782,6 +22111,54 @@ fileprivate struct FfiConverterOptionDictionaryStringTypeHistoryUser: FfiConvert
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeOpenLineQueueMember: FfiConverterRustBuffer {
+    typealias SwiftType = [String: OpenLineQueueMember]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeOpenLineQueueMember.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeOpenLineQueueMember.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDictionaryStringTypeOpenLineQueueUser: FfiConverterRustBuffer {
+    typealias SwiftType = [String: OpenLineQueueUser]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDictionaryStringTypeOpenLineQueueUser.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDictionaryStringTypeOpenLineQueueUser.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionDictionaryStringSequenceInt64: FfiConverterRustBuffer {
     typealias SwiftType = [String: [Int64]]?
 
@@ -20079,6 +22456,81 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesBotSessionTransferCall: Ff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigAddCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigAddCall]
+
+    public static func write(_ value: [ImopenlinesConfigAddCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigAddCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigAddCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigAddCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigAddCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigDeleteCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigDeleteCall]
+
+    public static func write(_ value: [ImopenlinesConfigDeleteCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigDeleteCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigDeleteCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigDeleteCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigDeleteCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigGetCall]
+
+    public static func write(_ value: [ImopenlinesConfigGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesConfigPathGetCall]
 
@@ -20096,6 +22548,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConv
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesConfigPathGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigUpdateCall]
+
+    public static func write(_ value: [ImopenlinesConfigUpdateCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigUpdateCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigUpdateCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigUpdateCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigUpdateCall.read(from: &buf))
         }
         return seq
     }
@@ -21029,6 +23506,81 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesBotSessionTransferOutcome:
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigAddOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigAddOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigAddOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigAddOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigAddOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigAddOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigAddOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigDeleteOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigDeleteOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigDeleteOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigDeleteOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigDeleteOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigDeleteOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigDeleteOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigGetOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiConverterRustBuffer {
     typealias SwiftType = [ImopenlinesConfigPathGetOutcome]
 
@@ -21046,6 +23598,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiC
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesConfigPathGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigUpdateOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigUpdateOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigUpdateOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigUpdateOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigUpdateOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigUpdateOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigUpdateOutcome.read(from: &buf))
         }
         return seq
     }
@@ -21960,6 +24537,58 @@ fileprivate struct FfiConverterDictionaryStringTypeHistoryUser: FfiConverterRust
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterDictionaryStringTypeOpenLineQueueMember: FfiConverterRustBuffer {
+    public static func write(_ value: [String: OpenLineQueueMember], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeOpenLineQueueMember.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: OpenLineQueueMember] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: OpenLineQueueMember]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeOpenLineQueueMember.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringTypeOpenLineQueueUser: FfiConverterRustBuffer {
+    public static func write(_ value: [String: OpenLineQueueUser], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterTypeOpenLineQueueUser.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: OpenLineQueueUser] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: OpenLineQueueUser]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterTypeOpenLineQueueUser.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterDictionaryStringSequenceInt64: FfiConverterRustBuffer {
     public static func write(_ value: [String: [Int64]], into buf: inout [UInt8]) {
         let len = Int32(value.count)
@@ -22154,10 +24783,34 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() != 12282) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() != 40608) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() != 63223) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() != 61589) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() != 57097) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() != 19154) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() != 35859) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() != 1088) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() != 31975) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() != 33253) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() != 35428) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 53004) {

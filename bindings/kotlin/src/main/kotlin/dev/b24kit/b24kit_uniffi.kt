@@ -777,9 +777,25 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get(
     ): Int
@@ -1001,9 +1017,25 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_bot_session_transfer_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add(`ptr`: Long,`params`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete(`ptr`: Long,`configId`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get(`ptr`: Long,`configId`: Long,`withQueue`: Byte,`showOffline`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update(`ptr`: Long,`configId`: Long,`params`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_crm_chat_get(`ptr`: Long,`crmEntityType`: RustBuffer.ByValue,`crmEntity`: Long,`activeOnly`: Byte,
     ): Long
@@ -1369,10 +1401,34 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() and 0xFFFF) != 12282) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() and 0xFFFF) != 40608) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() and 0xFFFF) != 63223) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() and 0xFFFF) != 61589) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() and 0xFFFF) != 57097) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() and 0xFFFF) != 19154) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() and 0xFFFF) != 35859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() and 0xFFFF) != 1088) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() and 0xFFFF) != 31975) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() and 0xFFFF) != 33253) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() and 0xFFFF) != 35428) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 53004) {
@@ -2348,6 +2404,64 @@ public interface ClientInterface {
     suspend fun `imopenlinesBotSessionTransferBatch`(`calls`: List<ImopenlinesBotSessionTransferCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesBotSessionTransferOutcome>
     
     /**
+     * Create an open line.
+     *
+     * Creates an open line with the settings given and the defaults of a new line for the rest,
+     * and returns its identifier. Clients reach it once a connector is set up for it
+     * (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+     * retried.
+     *
+     * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigAdd`(`params`: JsonValue? = null): ImopenlinesConfigAddResponse
+    
+    /**
+     * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigAddBatch`(`calls`: List<ImopenlinesConfigAddCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigAddOutcome>
+    
+    /**
+     * Delete an open line.
+     *
+     * Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+     * to modify open lines may call it. A repeat after a lost answer would report `false` for a
+     * line it did delete, so the call is not retried.
+     *
+     * Calls `imopenlines.config.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigDelete`(`configId`: kotlin.Long): ImopenlinesConfigDeleteResponse
+    
+    /**
+     * `imopenlines.config.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigDeleteBatch`(`calls`: List<ImopenlinesConfigDeleteCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigDeleteOutcome>
+    
+    /**
+     * One open line's settings.
+     *
+     * Returns every setting of one open line, with its operator queue when asked. Settings are
+     * texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+     * are kept too. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigGet`(`configId`: kotlin.Long, `withQueue`: kotlin.Boolean = true, `showOffline`: kotlin.Boolean = true): ImopenlinesConfigGetResponse
+    
+    /**
+     * `imopenlines.config.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigGetBatch`(`calls`: List<ImopenlinesConfigGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigGetOutcome>
+    
+    /**
      * Where the portal's public open-line pages live.
      *
      * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -2364,6 +2478,25 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesConfigPathGetBatch`(`calls`: List<ImopenlinesConfigPathGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigPathGetOutcome>
+    
+    /**
+     * Change an open line's settings.
+     *
+     * Changes the settings given of one open line and keeps the others; answers `false` when no
+     * line has the identifier. Only users allowed to modify open lines may call it. Setting the
+     * same values again changes nothing more, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: JsonValue? = null): ImopenlinesConfigUpdateResponse
+    
+    /**
+     * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigUpdateBatch`(`calls`: List<ImopenlinesConfigUpdateCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigUpdateOutcome>
     
     /**
      * List the open-line chats bound to a CRM record.
@@ -3362,6 +3495,186 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * Create an open line.
+     *
+     * Creates an open line with the settings given and the defaults of a new line for the rest,
+     * and returns its identifier. Clients reach it once a connector is set up for it
+     * (`imconnector.connector.data.set`). Each call creates another line, so the call is not
+     * retried.
+     *
+     * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigAdd`(`params`: JsonValue?) : ImopenlinesConfigAddResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeJsonValue.lower(`params`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigAddResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigAddBatch`(`calls`: List<ImopenlinesConfigAddCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigAddOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigAddCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigAddOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Delete an open line.
+     *
+     * Deletes one open line; answers `false` when no line has the identifier. Only users allowed
+     * to modify open lines may call it. A repeat after a lost answer would report `false` for a
+     * line it did delete, so the call is not retried.
+     *
+     * Calls `imopenlines.config.delete` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigDelete`(`configId`: kotlin.Long) : ImopenlinesConfigDeleteResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`configId`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigDeleteResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.delete` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigDeleteBatch`(`calls`: List<ImopenlinesConfigDeleteCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigDeleteOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_delete_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigDeleteCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigDeleteOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * One open line's settings.
+     *
+     * Returns every setting of one open line, with its operator queue when asked. Settings are
+     * texts as the portal keeps them (`Y`/`N` flags, numbers as digits); keys a newer portal adds
+     * are kept too. Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigGet`(`configId`: kotlin.Long, `withQueue`: kotlin.Boolean, `showOffline`: kotlin.Boolean) : ImopenlinesConfigGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`configId`),
+        FfiConverterBoolean.lower(`withQueue`),
+        FfiConverterBoolean.lower(`showOffline`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigGetBatch`(`calls`: List<ImopenlinesConfigGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Where the portal's public open-line pages live.
      *
      * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -3412,6 +3725,66 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Change an open line's settings.
+     *
+     * Changes the settings given of one open line and keeps the others; answers `false` when no
+     * line has the identifier. Only users allowed to modify open lines may call it. Setting the
+     * same values again changes nothing more, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: JsonValue?) : ImopenlinesConfigUpdateResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update(
+                uniffiHandle,
+                
+        FfiConverterLong.lower(`configId`),
+        FfiConverterOptionalTypeJsonValue.lower(`params`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigUpdateResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigUpdateBatch`(`calls`: List<ImopenlinesConfigUpdateCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigUpdateOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigUpdateCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigUpdateOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -9515,6 +9888,1040 @@ public object FfiConverterTypeImopenlinesBotSessionTransferResponse: FfiConverte
 
 
 /**
+ * The parameters of one `imopenlines.config.add` in a batch.
+ */
+data class ImopenlinesConfigAddCall (
+    var `params`: JsonValue? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigAddCall: FfiConverterRustBuffer<ImopenlinesConfigAddCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigAddCall {
+        return ImopenlinesConfigAddCall(
+            FfiConverterOptionalTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigAddCall) = (
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`params`)
+    )
+
+    override fun write(value: ImopenlinesConfigAddCall, buf: ByteBuffer) {
+            FfiConverterOptionalTypeJsonValue.write(value.`params`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.add`: The new line's identifier. and the answer's `time`.
+ */
+data class ImopenlinesConfigAddResponse (
+    var `result`: kotlin.Long
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigAddResponse: FfiConverterRustBuffer<ImopenlinesConfigAddResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigAddResponse {
+        return ImopenlinesConfigAddResponse(
+            FfiConverterLong.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigAddResponse) = (
+            FfiConverterLong.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigAddResponse, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.config.delete` in a batch.
+ */
+data class ImopenlinesConfigDeleteCall (
+    var `configId`: kotlin.Long
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigDeleteCall: FfiConverterRustBuffer<ImopenlinesConfigDeleteCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigDeleteCall {
+        return ImopenlinesConfigDeleteCall(
+            FfiConverterLong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigDeleteCall) = (
+            FfiConverterLong.allocationSize(value.`configId`)
+    )
+
+    override fun write(value: ImopenlinesConfigDeleteCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`configId`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.delete`: `true` once the line is deleted; `false` when no line has this identifier. and the answer's `time`.
+ */
+data class ImopenlinesConfigDeleteResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigDeleteResponse: FfiConverterRustBuffer<ImopenlinesConfigDeleteResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigDeleteResponse {
+        return ImopenlinesConfigDeleteResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigDeleteResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigDeleteResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.config.get` in a batch.
+ */
+data class ImopenlinesConfigGetCall (
+    var `configId`: kotlin.Long
+    , 
+    var `withQueue`: kotlin.Boolean = true 
+    , 
+    var `showOffline`: kotlin.Boolean = true 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigGetCall: FfiConverterRustBuffer<ImopenlinesConfigGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigGetCall {
+        return ImopenlinesConfigGetCall(
+            FfiConverterLong.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigGetCall) = (
+            FfiConverterLong.allocationSize(value.`configId`) +
+            FfiConverterBoolean.allocationSize(value.`withQueue`) +
+            FfiConverterBoolean.allocationSize(value.`showOffline`)
+    )
+
+    override fun write(value: ImopenlinesConfigGetCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`configId`, buf)
+            FfiConverterBoolean.write(value.`withQueue`, buf)
+            FfiConverterBoolean.write(value.`showOffline`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.get`: The line's settings. and the answer's `time`.
+ */
+data class ImopenlinesConfigGetResponse (
+    var `result`: ImopenlinesConfigGetResult
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigGetResponse: FfiConverterRustBuffer<ImopenlinesConfigGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigGetResponse {
+        return ImopenlinesConfigGetResponse(
+            FfiConverterTypeImopenlinesConfigGetResult.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigGetResponse) = (
+            FfiConverterTypeImopenlinesConfigGetResult.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigGetResponse, buf: ByteBuffer) {
+            FfiConverterTypeImopenlinesConfigGetResult.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
+ * The line's settings. The result of `imopenlines.config.get`.
+ */
+data class ImopenlinesConfigGetResult (
+    /**
+     * The line's identifier.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The line's name.
+     */
+    var `lineName`: kotlin.String
+    , 
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    var `active`: kotlin.String
+    , 
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    var `crm`: kotlin.String?
+    , 
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    var `crmCreate`: kotlin.String?
+    , 
+    /**
+     * A second CRM creation mode.
+     */
+    var `crmCreateSecond`: kotlin.String?
+    , 
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    var `crmCreateThird`: kotlin.String?
+    , 
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmForward`: kotlin.String?
+    , 
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    var `crmChatTracker`: kotlin.String?
+    , 
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmTransferChange`: kotlin.String?
+    , 
+    /**
+     * How the CRM record's source is set.
+     */
+    var `crmSource`: kotlin.String?
+    , 
+    /**
+     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+     * operator).
+     */
+    var `queueType`: kotlin.String?
+    , 
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    var `queueTime`: kotlin.String?
+    , 
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    var `noAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    var `checkAvailable`: kotlin.String?
+    , 
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    var `watchTyping`: kotlin.String?
+    , 
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    var `welcomeBotEnable`: kotlin.String?
+    , 
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    var `welcomeMessage`: kotlin.String?
+    , 
+    /**
+     * The welcome message.
+     */
+    var `welcomeMessageText`: kotlin.String?
+    , 
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    var `voteMessage`: kotlin.String?
+    , 
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    var `voteTimeLimit`: kotlin.String?
+    , 
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    var `voteBeforeFinish`: kotlin.String?
+    , 
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    var `voteClosingDelay`: kotlin.String?
+    , 
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    var `voteMessage1Text`: kotlin.String?
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage1Like`: kotlin.String?
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage1Dislike`: kotlin.String?
+    , 
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    var `voteMessage2Text`: kotlin.String?
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage2Like`: kotlin.String?
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage2Dislike`: kotlin.String?
+    , 
+    /**
+     * Whether clients are shown the consent agreement: `Y` or `N`.
+     */
+    var `agreementMessage`: kotlin.String?
+    , 
+    /**
+     * The consent agreement's identifier.
+     */
+    var `agreementId`: kotlin.String?
+    , 
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    var `categoryEnable`: kotlin.String?
+    , 
+    /**
+     * That pipeline's identifier.
+     */
+    var `categoryId`: kotlin.String?
+    , 
+    /**
+     * When the greeting bot joins (`always`, `first`).
+     */
+    var `welcomeBotJoin`: kotlin.String?
+    , 
+    /**
+     * The greeting bot's identifier.
+     */
+    var `welcomeBotId`: kotlin.String?
+    , 
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    var `welcomeBotTime`: kotlin.String?
+    , 
+    /**
+     * What happens when the greeting bot leaves (`queue`, `close`).
+     */
+    var `welcomeBotLeft`: kotlin.String?
+    , 
+    /**
+     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     */
+    var `noAnswerRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `noAnswerFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `noAnswerBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `noAnswerText`: kotlin.String?
+    , 
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    var `worktimeEnable`: kotlin.String?
+    , 
+    /**
+     * When working hours start (`9`, `9.30`).
+     */
+    var `worktimeFrom`: kotlin.String?
+    , 
+    /**
+     * When they end (`18`, `23.59`).
+     */
+    var `worktimeTo`: kotlin.String?
+    , 
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    var `worktimeTimezone`: kotlin.String?
+    , 
+    /**
+     * Holidays (`31.12`).
+     */
+    var `worktimeHolidays`: List<kotlin.String>?
+    , 
+    /**
+     * Days off (`SA`, `SU`).
+     */
+    var `worktimeDayoff`: List<kotlin.String>?
+    , 
+    /**
+     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     */
+    var `worktimeDayoffRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `worktimeDayoffFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `worktimeDayoffBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `worktimeDayoffText`: kotlin.String?
+    , 
+    /**
+     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     */
+    var `closeRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `closeFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `closeBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `closeText`: kotlin.String?
+    , 
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    var `fullCloseTime`: kotlin.String?
+    , 
+    /**
+     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     */
+    var `autoCloseRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `autoCloseFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `autoCloseBotId`: kotlin.String?
+    , 
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    var `autoCloseTime`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `autoCloseText`: kotlin.String?
+    , 
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    var `autoExpireTime`: kotlin.String?
+    , 
+    /**
+     * When the line was created, as the portal serializes its date object.
+     */
+    var `dateCreate`: JsonValue?
+    , 
+    /**
+     * When it was last changed, likewise.
+     */
+    var `dateModify`: JsonValue?
+    , 
+    /**
+     * Who changed it last.
+     */
+    var `modifyUserId`: kotlin.String?
+    , 
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    var `temporary`: kotlin.String?
+    , 
+    /**
+     * An external identifier; `null` when none is set.
+     */
+    var `xmlId`: kotlin.String?
+    , 
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    var `languageId`: kotlin.String?
+    , 
+    /**
+     * Where the line's quick answers are stored.
+     */
+    var `quickAnswersIblockId`: kotlin.String?
+    , 
+    /**
+     * The priority of the line's sessions.
+     */
+    var `sessionPriority`: kotlin.String?
+    , 
+    /**
+     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     */
+    var `typeMaxChat`: kotlin.String?
+    , 
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    var `maxChat`: kotlin.String?
+    , 
+    /**
+     * What clients see of an operator (`profile`, `queue`, `hide`).
+     */
+    var `operatorData`: kotlin.String?
+    , 
+    /**
+     * The operators in the queue, by user identifier.
+     */
+    var `queue`: List<kotlin.String>?
+    , 
+    /**
+     * The queue's entries by user identifier (with `WITH_QUEUE`).
+     */
+    var `queueFull`: Map<kotlin.String, OpenLineQueueMember>?
+    , 
+    /**
+     * What clients see of each operator in the queue, by user identifier.
+     */
+    var `queueUsersFields`: Map<kotlin.String, OpenLineQueueUser>?
+    , 
+    /**
+     * Whether an operator of the queue is online now: `Y` or `N`.
+     */
+    var `queueOnline`: kotlin.String?
+    , 
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+     */
+    var `defaultOperatorData`: JsonValue?
+    , 
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    var `kpiFirstAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    var `kpiFirstAnswerAlert`: kotlin.String?
+    , 
+    /**
+     * Who is told of a late first answer; `null` when nobody is.
+     */
+    var `kpiFirstAnswerList`: JsonValue?
+    , 
+    /**
+     * The report of a late first answer.
+     */
+    var `kpiFirstAnswerText`: kotlin.String?
+    , 
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    var `kpiFurtherAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    var `kpiFurtherAnswerAlert`: kotlin.String?
+    , 
+    /**
+     * Who is told of a late later answer; `null` when nobody is.
+     */
+    var `kpiFurtherAnswerList`: JsonValue?
+    , 
+    /**
+     * The report of a late later answer.
+     */
+    var `kpiFurtherAnswerText`: kotlin.String?
+    , 
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    var `kpiCheckOperatorActivity`: kotlin.String?
+    , 
+    /**
+     * Whether someone is told when the queue has nobody online: `Y` or `N`.
+     */
+    var `sendNotificationEmptyQueue`: kotlin.String?
+    , 
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    var `useWelcomeForm`: kotlin.String?
+    , 
+    /**
+     * That form's identifier.
+     */
+    var `welcomeFormId`: kotlin.String?
+    , 
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    var `welcomeFormDelay`: kotlin.String?
+    , 
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    var `sendWelcomeEachSession`: kotlin.String?
+    , 
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    var `confirmClose`: kotlin.String?
+    , 
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    var `ignoreWelcomeFormResponsible`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer<ImopenlinesConfigGetResult> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigGetResult {
+        return ImopenlinesConfigGetResult(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalMapStringTypeOpenLineQueueMember.read(buf),
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigGetResult) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`lineName`) +
+            FfiConverterString.allocationSize(value.`active`) +
+            FfiConverterOptionalString.allocationSize(value.`crm`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreate`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateSecond`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateThird`) +
+            FfiConverterOptionalString.allocationSize(value.`crmForward`) +
+            FfiConverterOptionalString.allocationSize(value.`crmChatTracker`) +
+            FfiConverterOptionalString.allocationSize(value.`crmTransferChange`) +
+            FfiConverterOptionalString.allocationSize(value.`crmSource`) +
+            FfiConverterOptionalString.allocationSize(value.`queueType`) +
+            FfiConverterOptionalString.allocationSize(value.`queueTime`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`checkAvailable`) +
+            FfiConverterOptionalString.allocationSize(value.`watchTyping`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessageText`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`voteTimeLimit`) +
+            FfiConverterOptionalString.allocationSize(value.`voteBeforeFinish`) +
+            FfiConverterOptionalString.allocationSize(value.`voteClosingDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Dislike`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Dislike`) +
+            FfiConverterOptionalString.allocationSize(value.`agreementMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`agreementId`) +
+            FfiConverterOptionalString.allocationSize(value.`categoryEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`categoryId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotJoin`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotTime`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotLeft`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerRule`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeFrom`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTo`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTimezone`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeHolidays`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeDayoff`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffRule`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffText`) +
+            FfiConverterOptionalString.allocationSize(value.`closeRule`) +
+            FfiConverterOptionalString.allocationSize(value.`closeFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`closeBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`closeText`) +
+            FfiConverterOptionalString.allocationSize(value.`fullCloseTime`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseRule`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseTime`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseText`) +
+            FfiConverterOptionalString.allocationSize(value.`autoExpireTime`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`dateCreate`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`dateModify`) +
+            FfiConverterOptionalString.allocationSize(value.`modifyUserId`) +
+            FfiConverterOptionalString.allocationSize(value.`temporary`) +
+            FfiConverterOptionalString.allocationSize(value.`xmlId`) +
+            FfiConverterOptionalString.allocationSize(value.`languageId`) +
+            FfiConverterOptionalString.allocationSize(value.`quickAnswersIblockId`) +
+            FfiConverterOptionalString.allocationSize(value.`sessionPriority`) +
+            FfiConverterOptionalString.allocationSize(value.`typeMaxChat`) +
+            FfiConverterOptionalString.allocationSize(value.`maxChat`) +
+            FfiConverterOptionalString.allocationSize(value.`operatorData`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`queue`) +
+            FfiConverterOptionalMapStringTypeOpenLineQueueMember.allocationSize(value.`queueFull`) +
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.allocationSize(value.`queueUsersFields`) +
+            FfiConverterOptionalString.allocationSize(value.`queueOnline`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`defaultOperatorData`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFirstAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFurtherAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiCheckOperatorActivity`) +
+            FfiConverterOptionalString.allocationSize(value.`sendNotificationEmptyQueue`) +
+            FfiConverterOptionalString.allocationSize(value.`useWelcomeForm`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeFormDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`sendWelcomeEachSession`) +
+            FfiConverterOptionalString.allocationSize(value.`confirmClose`) +
+            FfiConverterOptionalString.allocationSize(value.`ignoreWelcomeFormResponsible`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: ImopenlinesConfigGetResult, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`lineName`, buf)
+            FfiConverterString.write(value.`active`, buf)
+            FfiConverterOptionalString.write(value.`crm`, buf)
+            FfiConverterOptionalString.write(value.`crmCreate`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateSecond`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateThird`, buf)
+            FfiConverterOptionalString.write(value.`crmForward`, buf)
+            FfiConverterOptionalString.write(value.`crmChatTracker`, buf)
+            FfiConverterOptionalString.write(value.`crmTransferChange`, buf)
+            FfiConverterOptionalString.write(value.`crmSource`, buf)
+            FfiConverterOptionalString.write(value.`queueType`, buf)
+            FfiConverterOptionalString.write(value.`queueTime`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`checkAvailable`, buf)
+            FfiConverterOptionalString.write(value.`watchTyping`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotEnable`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessage`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessageText`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage`, buf)
+            FfiConverterOptionalString.write(value.`voteTimeLimit`, buf)
+            FfiConverterOptionalString.write(value.`voteBeforeFinish`, buf)
+            FfiConverterOptionalString.write(value.`voteClosingDelay`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Dislike`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Dislike`, buf)
+            FfiConverterOptionalString.write(value.`agreementMessage`, buf)
+            FfiConverterOptionalString.write(value.`agreementId`, buf)
+            FfiConverterOptionalString.write(value.`categoryEnable`, buf)
+            FfiConverterOptionalString.write(value.`categoryId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotJoin`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotTime`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotLeft`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerRule`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerFormId`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerBotId`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`worktimeEnable`, buf)
+            FfiConverterOptionalString.write(value.`worktimeFrom`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTo`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTimezone`, buf)
+            FfiConverterOptionalSequenceString.write(value.`worktimeHolidays`, buf)
+            FfiConverterOptionalSequenceString.write(value.`worktimeDayoff`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffRule`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffFormId`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffBotId`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffText`, buf)
+            FfiConverterOptionalString.write(value.`closeRule`, buf)
+            FfiConverterOptionalString.write(value.`closeFormId`, buf)
+            FfiConverterOptionalString.write(value.`closeBotId`, buf)
+            FfiConverterOptionalString.write(value.`closeText`, buf)
+            FfiConverterOptionalString.write(value.`fullCloseTime`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseRule`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseFormId`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseBotId`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseTime`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseText`, buf)
+            FfiConverterOptionalString.write(value.`autoExpireTime`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`dateCreate`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`dateModify`, buf)
+            FfiConverterOptionalString.write(value.`modifyUserId`, buf)
+            FfiConverterOptionalString.write(value.`temporary`, buf)
+            FfiConverterOptionalString.write(value.`xmlId`, buf)
+            FfiConverterOptionalString.write(value.`languageId`, buf)
+            FfiConverterOptionalString.write(value.`quickAnswersIblockId`, buf)
+            FfiConverterOptionalString.write(value.`sessionPriority`, buf)
+            FfiConverterOptionalString.write(value.`typeMaxChat`, buf)
+            FfiConverterOptionalString.write(value.`maxChat`, buf)
+            FfiConverterOptionalString.write(value.`operatorData`, buf)
+            FfiConverterOptionalSequenceString.write(value.`queue`, buf)
+            FfiConverterOptionalMapStringTypeOpenLineQueueMember.write(value.`queueFull`, buf)
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.write(value.`queueUsersFields`, buf)
+            FfiConverterOptionalString.write(value.`queueOnline`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`defaultOperatorData`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFirstAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFurtherAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`kpiCheckOperatorActivity`, buf)
+            FfiConverterOptionalString.write(value.`sendNotificationEmptyQueue`, buf)
+            FfiConverterOptionalString.write(value.`useWelcomeForm`, buf)
+            FfiConverterOptionalString.write(value.`welcomeFormId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeFormDelay`, buf)
+            FfiConverterOptionalString.write(value.`sendWelcomeEachSession`, buf)
+            FfiConverterOptionalString.write(value.`confirmClose`, buf)
+            FfiConverterOptionalString.write(value.`ignoreWelcomeFormResponsible`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.config.path.get` in a batch.
  */
 class ImopenlinesConfigPathGetCall {
@@ -9637,6 +11044,88 @@ public object FfiConverterTypeImopenlinesConfigPathGetResult: FfiConverterRustBu
             FfiConverterString.write(value.`serverAddress`, buf)
             FfiConverterString.write(value.`publicPath`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * The parameters of one `imopenlines.config.update` in a batch.
+ */
+data class ImopenlinesConfigUpdateCall (
+    var `configId`: kotlin.Long
+    , 
+    var `params`: JsonValue? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffer<ImopenlinesConfigUpdateCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigUpdateCall {
+        return ImopenlinesConfigUpdateCall(
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigUpdateCall) = (
+            FfiConverterLong.allocationSize(value.`configId`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`params`)
+    )
+
+    override fun write(value: ImopenlinesConfigUpdateCall, buf: ByteBuffer) {
+            FfiConverterLong.write(value.`configId`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`params`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.update`: `true` once the line is changed; `false` when no line has this identifier. and the answer's `time`.
+ */
+data class ImopenlinesConfigUpdateResponse (
+    var `result`: kotlin.Boolean
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigUpdateResponse: FfiConverterRustBuffer<ImopenlinesConfigUpdateResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigUpdateResponse {
+        return ImopenlinesConfigUpdateResponse(
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigUpdateResponse) = (
+            FfiConverterBoolean.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigUpdateResponse, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
     }
 }
 
@@ -13400,6 +14889,182 @@ public object FfiConverterTypeOnSessionStartData: FfiConverterRustBuffer<OnSessi
 
 
 /**
+ * An operator's entry in a line's queue.
+ */
+data class OpenLineQueueMember (
+    /**
+     * The queue entry's identifier.
+     */
+    var `id`: kotlin.String?
+    , 
+    /**
+     * Its place in the queue.
+     */
+    var `sort`: kotlin.String?
+    , 
+    /**
+     * The operator.
+     */
+    var `userId`: kotlin.String?
+    , 
+    /**
+     * The department it came from (0: added by name).
+     */
+    var `departmentId`: kotlin.String?
+    , 
+    /**
+     * The name clients see; `null` for the operator's own.
+     */
+    var `userName`: kotlin.String?
+    , 
+    /**
+     * The position clients see; `null` for the operator's own.
+     */
+    var `userWorkPosition`: kotlin.String?
+    , 
+    /**
+     * The picture clients see; `null` for the operator's own.
+     */
+    var `userAvatar`: kotlin.String?
+    , 
+    /**
+     * The file of that picture (0: none).
+     */
+    var `userAvatarId`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineQueueMember: FfiConverterRustBuffer<OpenLineQueueMember> {
+    override fun read(buf: ByteBuffer): OpenLineQueueMember {
+        return OpenLineQueueMember(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineQueueMember) = (
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`sort`) +
+            FfiConverterOptionalString.allocationSize(value.`userId`) +
+            FfiConverterOptionalString.allocationSize(value.`departmentId`) +
+            FfiConverterOptionalString.allocationSize(value.`userName`) +
+            FfiConverterOptionalString.allocationSize(value.`userWorkPosition`) +
+            FfiConverterOptionalString.allocationSize(value.`userAvatar`) +
+            FfiConverterOptionalString.allocationSize(value.`userAvatarId`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineQueueMember, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`sort`, buf)
+            FfiConverterOptionalString.write(value.`userId`, buf)
+            FfiConverterOptionalString.write(value.`departmentId`, buf)
+            FfiConverterOptionalString.write(value.`userName`, buf)
+            FfiConverterOptionalString.write(value.`userWorkPosition`, buf)
+            FfiConverterOptionalString.write(value.`userAvatar`, buf)
+            FfiConverterOptionalString.write(value.`userAvatarId`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * What clients see of an operator in a line's queue.
+ */
+data class OpenLineQueueUser (
+    /**
+     * The name clients see; `null` for the operator's own.
+     */
+    var `userName`: kotlin.String?
+    , 
+    /**
+     * The position clients see; `null` for the operator's own.
+     */
+    var `userWorkPosition`: kotlin.String?
+    , 
+    /**
+     * The picture clients see; `null` for the operator's own.
+     */
+    var `userAvatar`: kotlin.String?
+    , 
+    /**
+     * The file of that picture (0: none).
+     */
+    var `userAvatarId`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineQueueUser: FfiConverterRustBuffer<OpenLineQueueUser> {
+    override fun read(buf: ByteBuffer): OpenLineQueueUser {
+        return OpenLineQueueUser(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineQueueUser) = (
+            FfiConverterOptionalString.allocationSize(value.`userName`) +
+            FfiConverterOptionalString.allocationSize(value.`userWorkPosition`) +
+            FfiConverterOptionalString.allocationSize(value.`userAvatar`) +
+            FfiConverterOptionalString.allocationSize(value.`userAvatarId`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineQueueUser, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`userName`, buf)
+            FfiConverterOptionalString.write(value.`userWorkPosition`, buf)
+            FfiConverterOptionalString.write(value.`userAvatar`, buf)
+            FfiConverterOptionalString.write(value.`userAvatarId`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * How failed calls are tried again; absent fields keep the defaults.
  */
 data class RetryOptions (
@@ -13920,6 +15585,64 @@ sealed class B24kitException: kotlin.Exception() {
      * `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept
      */
     class OperatorWrong(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CONFIG_ID_EMPTY` (HTTP 400): Config ID can't be empty. Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update
+     */
+    class ConfigIdEmpty(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update
+     */
+    class ConfigWrongUserPermission(
         
         val `reason`: kotlin.String, 
         
@@ -15987,7 +17710,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            9 -> B24kitException.AccessDenied(
+            9 -> B24kitException.ConfigIdEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -15999,7 +17722,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            10 -> B24kitException.Argument(
+            10 -> B24kitException.ConfigWrongUserPermission(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16011,7 +17734,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.CrmChatEmptyCrmData(
+            11 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16023,7 +17746,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.ImNotInstalled(
+            12 -> B24kitException.Argument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16035,7 +17758,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.ChatNotInCrm(
+            13 -> B24kitException.CrmChatEmptyCrmData(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16047,7 +17770,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.CrmChatUserNotActive(
+            14 -> B24kitException.ImNotInstalled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16059,7 +17782,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.WrongRequest(
+            15 -> B24kitException.ChatNotInCrm(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16071,7 +17794,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.CrmChatEmptyUser(
+            16 -> B24kitException.CrmChatUserNotActive(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16083,7 +17806,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.ChatDeleteUserPermissionDenied(
+            17 -> B24kitException.WrongRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16095,7 +17818,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.ChatId(
+            18 -> B24kitException.CrmChatEmptyUser(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16107,7 +17830,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.ChatType(
+            19 -> B24kitException.ChatDeleteUserPermissionDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16119,7 +17842,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.UserId(
+            20 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16131,7 +17854,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.UserNotOperator(
+            21 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16143,7 +17866,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.Canceled(
+            22 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16155,7 +17878,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.Access(
+            23 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16167,7 +17890,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.CantSaveQuickAnswer(
+            24 -> B24kitException.Canceled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16179,7 +17902,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.Code(
+            25 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16191,7 +17914,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.Imbot(
+            26 -> B24kitException.CantSaveQuickAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16203,7 +17926,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.LineNotFound(
+            27 -> B24kitException.Code(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16215,7 +17938,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.Inactive(
+            28 -> B24kitException.Imbot(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16227,7 +17950,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.UserMessageLimit(
+            29 -> B24kitException.LineNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16239,7 +17962,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.MessageEmpty(
+            30 -> B24kitException.Inactive(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16251,7 +17974,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.AttachOversize(
+            31 -> B24kitException.UserMessageLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16263,7 +17986,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.Attach(
+            32 -> B24kitException.MessageEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16275,7 +17998,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.Keyboard(
+            33 -> B24kitException.AttachOversize(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16287,7 +18010,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.AccessDeniedKick(
+            34 -> B24kitException.Attach(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16299,7 +18022,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.EmptySessionId(
+            35 -> B24kitException.Keyboard(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16311,7 +18034,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.EmptyVoteParams(
+            36 -> B24kitException.AccessDeniedKick(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16323,7 +18046,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.MissingRequiredParam(
+            37 -> B24kitException.EmptySessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16335,7 +18058,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.InvalidSessionId(
+            38 -> B24kitException.EmptyVoteParams(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16347,7 +18070,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.InternalServer(
+            39 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16359,7 +18082,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            40 -> B24kitException.UnexpectedAnswer(
+            40 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16371,7 +18094,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            41 -> B24kitException.QueryLimitExceeded(
+            41 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16383,7 +18106,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            42 -> B24kitException.OperationTimeLimit(
+            42 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16395,7 +18118,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            43 -> B24kitException.BatchMethodNotAllowed(
+            43 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16407,7 +18130,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            44 -> B24kitException.BatchLengthExceeded(
+            44 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16419,7 +18142,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            45 -> B24kitException.NoAuthFound(
+            45 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16431,7 +18154,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            46 -> B24kitException.InvalidRequest(
+            46 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16443,7 +18166,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            47 -> B24kitException.OverloadLimit(
+            47 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16455,7 +18178,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            48 -> B24kitException.PlanAccessDenied(
+            48 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16467,7 +18190,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            49 -> B24kitException.InvalidCredentials(
+            49 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16479,7 +18202,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            50 -> B24kitException.ManifestIsNotAvailable(
+            50 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16491,7 +18214,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            51 -> B24kitException.MethodNotFound(
+            51 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16503,7 +18226,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            52 -> B24kitException.InsufficientScope(
+            52 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16515,7 +18238,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            53 -> B24kitException.ExpiredToken(
+            53 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16527,7 +18250,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            54 -> B24kitException.InvalidToken(
+            54 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16539,7 +18262,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            55 -> B24kitException.UserAccess(
+            55 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16551,7 +18274,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            56 -> B24kitException.PortalDeleted(
+            56 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16563,7 +18286,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            57 -> B24kitException.UnknownCode(
+            57 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16575,7 +18298,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            58 -> B24kitException.Http(
+            58 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16587,7 +18310,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            59 -> B24kitException.PortalMoved(
+            59 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16599,7 +18322,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            60 -> B24kitException.Connect(
+            60 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16611,7 +18334,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            61 -> B24kitException.Tls(
+            61 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16623,7 +18346,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            62 -> B24kitException.RequestTimeout(
+            62 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16635,7 +18358,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            63 -> B24kitException.ConnectionLost(
+            63 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16647,7 +18370,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            64 -> B24kitException.Protocol(
+            64 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16659,7 +18382,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            65 -> B24kitException.InvalidArgument(
+            65 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16671,7 +18394,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            66 -> B24kitException.Config(
+            66 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16683,7 +18406,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            67 -> B24kitException.TokenRefresh(
+            67 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16695,7 +18418,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            68 -> B24kitException.Skipped(
+            68 -> B24kitException.Config(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16707,7 +18430,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            69 -> B24kitException.EventForm(
+            69 -> B24kitException.TokenRefresh(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16719,7 +18442,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            70 -> B24kitException.EventToken(
+            70 -> B24kitException.Skipped(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16731,7 +18454,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            71 -> B24kitException.EventData(
+            71 -> B24kitException.EventForm(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16743,7 +18466,31 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            72 -> B24kitException.Internal(
+            72 -> B24kitException.EventToken(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            73 -> B24kitException.EventData(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            74 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -16860,6 +18607,34 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.OperatorWrong -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ConfigIdEmpty -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.ConfigWrongUserPermission -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -17886,7 +19661,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.ConfigIdEmpty -> {
                 buf.putInt(9)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17900,7 +19675,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Argument -> {
+            is B24kitException.ConfigWrongUserPermission -> {
                 buf.putInt(10)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17914,7 +19689,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatEmptyCrmData -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17928,7 +19703,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ImNotInstalled -> {
+            is B24kitException.Argument -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17942,7 +19717,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatNotInCrm -> {
+            is B24kitException.CrmChatEmptyCrmData -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17956,7 +19731,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatUserNotActive -> {
+            is B24kitException.ImNotInstalled -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17970,7 +19745,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.WrongRequest -> {
+            is B24kitException.ChatNotInCrm -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17984,7 +19759,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatEmptyUser -> {
+            is B24kitException.CrmChatUserNotActive -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -17998,7 +19773,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatDeleteUserPermissionDenied -> {
+            is B24kitException.WrongRequest -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18012,7 +19787,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatId -> {
+            is B24kitException.CrmChatEmptyUser -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18026,7 +19801,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.ChatDeleteUserPermissionDenied -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18040,7 +19815,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18054,7 +19829,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserNotOperator -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18068,7 +19843,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Canceled -> {
+            is B24kitException.UserId -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18082,7 +19857,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Access -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18096,7 +19871,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CantSaveQuickAnswer -> {
+            is B24kitException.Canceled -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18110,7 +19885,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Code -> {
+            is B24kitException.Access -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18124,7 +19899,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Imbot -> {
+            is B24kitException.CantSaveQuickAnswer -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18138,7 +19913,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.LineNotFound -> {
+            is B24kitException.Code -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18152,7 +19927,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Inactive -> {
+            is B24kitException.Imbot -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18166,7 +19941,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserMessageLimit -> {
+            is B24kitException.LineNotFound -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18180,7 +19955,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MessageEmpty -> {
+            is B24kitException.Inactive -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18194,7 +19969,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AttachOversize -> {
+            is B24kitException.UserMessageLimit -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18208,7 +19983,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Attach -> {
+            is B24kitException.MessageEmpty -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18222,7 +19997,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Keyboard -> {
+            is B24kitException.AttachOversize -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18236,7 +20011,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDeniedKick -> {
+            is B24kitException.Attach -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18250,7 +20025,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptySessionId -> {
+            is B24kitException.Keyboard -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18264,7 +20039,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptyVoteParams -> {
+            is B24kitException.AccessDeniedKick -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18278,7 +20053,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MissingRequiredParam -> {
+            is B24kitException.EmptySessionId -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18292,7 +20067,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidSessionId -> {
+            is B24kitException.EmptyVoteParams -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18306,7 +20081,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(39)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18320,7 +20095,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18334,7 +20109,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18348,7 +20123,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(42)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18362,7 +20137,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(43)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18376,7 +20151,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(44)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18390,7 +20165,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(45)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18404,7 +20179,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(46)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18418,7 +20193,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(47)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18432,7 +20207,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(48)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18446,7 +20221,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(49)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18460,7 +20235,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(50)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18474,7 +20249,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(51)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18488,7 +20263,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(52)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18502,7 +20277,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(53)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18516,7 +20291,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(54)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18530,7 +20305,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(55)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18544,7 +20319,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(56)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18558,7 +20333,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(57)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18572,7 +20347,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(58)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18586,7 +20361,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(59)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18600,7 +20375,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.Http -> {
                 buf.putInt(60)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18614,7 +20389,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(61)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18628,7 +20403,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.Connect -> {
                 buf.putInt(62)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18642,7 +20417,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.Tls -> {
                 buf.putInt(63)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18656,7 +20431,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(64)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18670,7 +20445,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(65)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18684,7 +20459,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(66)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18698,7 +20473,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(67)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18712,7 +20487,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.Config -> {
                 buf.putInt(68)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18726,7 +20501,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventForm -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(69)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18740,7 +20515,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventToken -> {
+            is B24kitException.Skipped -> {
                 buf.putInt(70)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18754,7 +20529,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventData -> {
+            is B24kitException.EventForm -> {
                 buf.putInt(71)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -18768,8 +20543,36 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.EventToken -> {
                 buf.putInt(72)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.EventData -> {
+                buf.putInt(73)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(74)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -19685,6 +21488,264 @@ public object FfiConverterTypeImopenlinesBotSessionTransferOutcome : FfiConverte
 
 
 /**
+ * The outcome of one `imopenlines.config.add` in a batch.
+ */
+sealed class ImopenlinesConfigAddOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigAddResponse) : ImopenlinesConfigAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigAddOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigAddOutcome : FfiConverterRustBuffer<ImopenlinesConfigAddOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigAddOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigAddOutcome.Success(
+                FfiConverterTypeImopenlinesConfigAddResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigAddOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigAddOutcome): ULong = when(value) {
+        is ImopenlinesConfigAddOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigAddResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigAddOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigAddOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigAddOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigAddResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigAddOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.config.delete` in a batch.
+ */
+sealed class ImopenlinesConfigDeleteOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigDeleteResponse) : ImopenlinesConfigDeleteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigDeleteOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigDeleteOutcome : FfiConverterRustBuffer<ImopenlinesConfigDeleteOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigDeleteOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigDeleteOutcome.Success(
+                FfiConverterTypeImopenlinesConfigDeleteResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigDeleteOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigDeleteOutcome): ULong = when(value) {
+        is ImopenlinesConfigDeleteOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigDeleteResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigDeleteOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigDeleteOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigDeleteOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigDeleteResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigDeleteOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.config.get` in a batch.
+ */
+sealed class ImopenlinesConfigGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigGetResponse) : ImopenlinesConfigGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigGetOutcome : FfiConverterRustBuffer<ImopenlinesConfigGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigGetOutcome.Success(
+                FfiConverterTypeImopenlinesConfigGetResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigGetOutcome): ULong = when(value) {
+        is ImopenlinesConfigGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The outcome of one `imopenlines.config.path.get` in a batch.
  */
 sealed class ImopenlinesConfigPathGetOutcome {
@@ -19758,6 +21819,92 @@ public object FfiConverterTypeImopenlinesConfigPathGetOutcome : FfiConverterRust
                 Unit
             }
             is ImopenlinesConfigPathGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.config.update` in a batch.
+ */
+sealed class ImopenlinesConfigUpdateOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigUpdateResponse) : ImopenlinesConfigUpdateOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigUpdateOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigUpdateOutcome : FfiConverterRustBuffer<ImopenlinesConfigUpdateOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigUpdateOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigUpdateOutcome.Success(
+                FfiConverterTypeImopenlinesConfigUpdateResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigUpdateOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigUpdateOutcome): ULong = when(value) {
+        is ImopenlinesConfigUpdateOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigUpdateResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigUpdateOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigUpdateOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigUpdateOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigUpdateResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigUpdateOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -23941,6 +26088,70 @@ public object FfiConverterOptionalMapStringTypeHistoryUser: FfiConverterRustBuff
 /**
  * @suppress
  */
+public object FfiConverterOptionalMapStringTypeOpenLineQueueMember: FfiConverterRustBuffer<Map<kotlin.String, OpenLineQueueMember>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, OpenLineQueueMember>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeOpenLineQueueMember.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, OpenLineQueueMember>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeOpenLineQueueMember.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, OpenLineQueueMember>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeOpenLineQueueMember.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalMapStringTypeOpenLineQueueUser: FfiConverterRustBuffer<Map<kotlin.String, OpenLineQueueUser>?> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, OpenLineQueueUser>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterMapStringTypeOpenLineQueueUser.read(buf)
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, OpenLineQueueUser>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterMapStringTypeOpenLineQueueUser.allocationSize(value)
+        }
+    }
+
+    override fun write(value: Map<kotlin.String, OpenLineQueueUser>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterMapStringTypeOpenLineQueueUser.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalMapStringSequenceLong: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.Long>>?> {
     override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.Long>>? {
         if (buf.get().toInt() == 0) {
@@ -24289,6 +26500,90 @@ public object FfiConverterSequenceTypeImopenlinesBotSessionTransferCall: FfiConv
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesConfigAddCall: FfiConverterRustBuffer<List<ImopenlinesConfigAddCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigAddCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigAddCall>(len) {
+            FfiConverterTypeImopenlinesConfigAddCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigAddCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigAddCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigAddCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigAddCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigDeleteCall: FfiConverterRustBuffer<List<ImopenlinesConfigDeleteCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigDeleteCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigDeleteCall>(len) {
+            FfiConverterTypeImopenlinesConfigDeleteCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigDeleteCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigDeleteCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigDeleteCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigDeleteCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigGetCall: FfiConverterRustBuffer<List<ImopenlinesConfigGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigGetCall>(len) {
+            FfiConverterTypeImopenlinesConfigGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConverterRustBuffer<List<ImopenlinesConfigPathGetCall>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesConfigPathGetCall> {
         val len = buf.getInt()
@@ -24307,6 +26602,34 @@ public object FfiConverterSequenceTypeImopenlinesConfigPathGetCall: FfiConverter
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesConfigPathGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffer<List<ImopenlinesConfigUpdateCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigUpdateCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigUpdateCall>(len) {
+            FfiConverterTypeImopenlinesConfigUpdateCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigUpdateCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigUpdateCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigUpdateCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigUpdateCall.write(it, buf)
         }
     }
 }
@@ -25353,6 +27676,90 @@ public object FfiConverterSequenceTypeImopenlinesBotSessionTransferOutcome: FfiC
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeImopenlinesConfigAddOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigAddOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigAddOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigAddOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigAddOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigAddOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigAddOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigAddOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigAddOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigDeleteOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigDeleteOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigDeleteOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigDeleteOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigDeleteOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigDeleteOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigDeleteOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigDeleteOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigDeleteOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigGetOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigGetOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigPathGetOutcome>> {
     override fun read(buf: ByteBuffer): List<ImopenlinesConfigPathGetOutcome> {
         val len = buf.getInt()
@@ -25371,6 +27778,34 @@ public object FfiConverterSequenceTypeImopenlinesConfigPathGetOutcome: FfiConver
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesConfigPathGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigUpdateOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigUpdateOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigUpdateOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigUpdateOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigUpdateOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigUpdateOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigUpdateOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigUpdateOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigUpdateOutcome.write(it, buf)
         }
     }
 }
@@ -26445,6 +28880,84 @@ public object FfiConverterMapStringTypeHistoryUser: FfiConverterRustBuffer<Map<k
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
             FfiConverterTypeHistoryUser.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeOpenLineQueueMember: FfiConverterRustBuffer<Map<kotlin.String, OpenLineQueueMember>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, OpenLineQueueMember> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, OpenLineQueueMember>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeOpenLineQueueMember.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, OpenLineQueueMember>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeOpenLineQueueMember.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, OpenLineQueueMember>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeOpenLineQueueMember.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringTypeOpenLineQueueUser: FfiConverterRustBuffer<Map<kotlin.String, OpenLineQueueUser>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, OpenLineQueueUser> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, OpenLineQueueUser>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterTypeOpenLineQueueUser.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, OpenLineQueueUser>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterTypeOpenLineQueueUser.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, OpenLineQueueUser>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterTypeOpenLineQueueUser.write(v, buf)
         }
     }
 }

@@ -143,6 +143,14 @@ class ConformanceTest {
         ).result
         "imopenlines.revision.get" -> client.imopenlinesRevisionGet().result
         "imopenlines.config.path.get" -> client.imopenlinesConfigPathGet().result
+        "imopenlines.config.get" -> client.imopenlinesConfigGet(
+            long(params, "CONFIG_ID"),
+            withQueue = flag(params, "WITH_QUEUE", true),
+            showOffline = flag(params, "SHOW_OFFLINE", true),
+        ).result
+        "imopenlines.config.add" -> client.imopenlinesConfigAdd(optionalJson(params, "PARAMS")).result
+        "imopenlines.config.update" -> client.imopenlinesConfigUpdate(long(params, "CONFIG_ID"), optionalJson(params, "PARAMS")).result
+        "imopenlines.config.delete" -> client.imopenlinesConfigDelete(long(params, "CONFIG_ID")).result
         "imopenlines.network.join" -> client.imopenlinesNetworkJoin(text(params, "CODE")).result
         "imopenlines.network.message.add" -> client.imopenlinesNetworkMessageAdd(
             text(params, "CODE"),

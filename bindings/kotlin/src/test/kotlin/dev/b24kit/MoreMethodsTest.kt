@@ -175,4 +175,26 @@ class MoreMethodsTest {
         assertTrue((outcomes[1] as ImopenlinesNetworkMessageAddOutcome.Success).response.result)
         assertEquals(before + 1, emulator.stat("rest_requests"))
     }
+
+    @Test
+    fun `open lines are created, read, changed and deleted`() = runBlocking {
+        val line = client.imopenlinesConfigGet(1).result
+        assertEquals(listOf("1", "Support", "Y"), listOf(line.id, line.lineName, line.active))
+        assertEquals(listOf("1", "2"), line.queue)
+        assertEquals("2", line.queueFull?.get("2")?.userId)
+        assertEquals(null, client.imopenlinesConfigGet(1, withQueue = false).result.queueFull)
+        val settings = buildJsonObject {
+            put("LINE_NAME", "Shop")
+            putJsonArray("QUEUE") { addJsonObject { put("ENTITY_TYPE", "user"); put("ENTITY_ID", 5) } }
+        }
+        val id = client.imopenlinesConfigAdd(settings.toJsonValue()).result
+        assertEquals(3L, id)
+        assertEquals(listOf("5"), client.imopenlinesConfigGet(id).result.queue)
+        assertTrue(client.imopenlinesConfigUpdate(id, buildJsonObject { put("ACTIVE", "N") }.toJsonValue()).result)
+        assertEquals("N", client.imopenlinesConfigGet(id).result.active)
+        assertTrue(client.imopenlinesConfigDelete(id).result)
+        assertEquals(false, client.imopenlinesConfigDelete(id).result)
+        assertThrows<B24kitException.ConfigIdEmpty> { runBlocking { client.imopenlinesConfigGet(id) } }
+        Unit
+    }
 }
