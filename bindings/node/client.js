@@ -51,6 +51,7 @@ const IMOPENLINES_BOT_SESSION_TRANSFER_PARAMS = ['chatId', 'userId', 'queueId', 
 const IMOPENLINES_CONFIG_ADD_PARAMS = ['params'];
 const IMOPENLINES_CONFIG_DELETE_PARAMS = ['configId'];
 const IMOPENLINES_CONFIG_GET_PARAMS = ['configId', 'withQueue', 'showOffline'];
+const IMOPENLINES_CONFIG_LIST_GET_PARAMS = ['params', 'options'];
 const IMOPENLINES_CONFIG_PATH_GET_PARAMS = [];
 const IMOPENLINES_CONFIG_UPDATE_PARAMS = ['configId', 'params'];
 const IMOPENLINES_CRM_CHAT_GET_PARAMS = ['crmEntityType', 'crmEntity', 'activeOnly'];
@@ -428,6 +429,54 @@ class Client extends ClientBase {
         showOfflineColumn.push(flagArg(params, 'showOffline', true));
       });
       return this[CALL](options, (native) => native.imopenlinesConfigGetBatch(calls.length, configIdColumn, withQueueColumn, showOfflineColumn, halt));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+  /**
+   * The portal's open lines, filtered, sorted and paged.
+   *
+   * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+   * their queues when asked. A line shows only the settings selected (all when none are). Reading
+   * changes nothing, so the call is retried safely.
+   *
+   * Calls `imopenlines.config.list.get` (scope `imopenlines`; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html). `options` bound this call
+   * (`timeoutMs`, `deadlineMs`) or abort it (`signal`).
+   * Rejects with `TypeError` (wrong type) or `InvalidArgumentError` (a `RangeError`) before
+   * anything is sent, with a `MethodError` subclass for the method's documented errors, with
+   * `AbortError` when `signal` aborts, and with other `B24kitError` subclasses for everything else.
+   */
+  imopenlinesConfigListGet(params = {}, options = undefined) {
+    try {
+      checkParams(params, 'imopenlinesConfigListGet', IMOPENLINES_CONFIG_LIST_GET_PARAMS);
+      checkCallOptions(options);
+      const paramsArg = jsonArg(params, 'params', null);
+      const optionsArg = jsonArg(params, 'options', null);
+      return this[CALL](options, (native) => native.imopenlinesConfigListGet(paramsArg, optionsArg));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /**
+   * `imopenlines.config.list.get` once per element of `calls` (each the parameters of one call, as for
+   * `imopenlinesConfigListGet`), through Bitrix24's `batch`: up to 50 calls per request, more split.
+   * Resolves with one entry per call, in order: its `Response` or the error it failed with (not
+   * thrown). With `{ halt: true }` the calls after the first failure are `SkippedError`s;
+   * `signal`, `timeoutMs` and `deadlineMs` are as for one call (the deadline bounds each request).
+   * Rejects with `TypeError` before anything is sent when a call's parameters have the wrong type.
+   */
+  imopenlinesConfigListGetBatch(calls, options) {
+    try {
+      const halt = checkBatch(calls, options, 'imopenlinesConfigListGetBatch');
+      const paramsColumn = [];
+      const optionsColumn = [];
+      calls.forEach((params, index) => {
+        checkParams(params, `imopenlinesConfigListGetBatch: calls[${index}]`, IMOPENLINES_CONFIG_LIST_GET_PARAMS);
+        paramsColumn.push(jsonArg(params, 'params', null));
+        optionsColumn.push(jsonArg(params, 'options', null));
+      });
+      return this[CALL](options, (native) => native.imopenlinesConfigListGetBatch(calls.length, paramsColumn, optionsColumn, halt));
     } catch (error) {
       return Promise.reject(error);
     }

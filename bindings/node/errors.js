@@ -45,6 +45,9 @@ class ConfigIdEmptyError extends MethodError {}
 /** `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update */
 class ConfigWrongUserPermissionError extends MethodError {}
 
+/** `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get */
+class InvalidFormatError extends MethodError {}
+
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 class AccessDeniedError extends MethodError {}
 
@@ -225,6 +228,7 @@ const makeError = base.errorFactory(
     "OPERATOR_WRONG": OperatorWrongError,
     "CONFIG_ID_EMPTY": ConfigIdEmptyError,
     "CONFIG_WRONG_USER_PERMISSION": ConfigWrongUserPermissionError,
+    "INVALID_FORMAT": InvalidFormatError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,
@@ -293,6 +297,7 @@ module.exports = {
   OperatorWrongError,
   ConfigIdEmptyError,
   ConfigWrongUserPermissionError,
+  InvalidFormatError,
   AccessDeniedError,
   ArgumentError,
   CrmChatEmptyCrmDataError,

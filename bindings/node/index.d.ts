@@ -289,6 +289,208 @@ export interface OpenLineQueueUser {
   readonly extra: { readonly [key: string]: unknown };
 }
 
+/** An open line as `imopenlines.config.list.get` lists it, with the settings selected. */
+export interface OpenLineListItem {
+  /** The line's identifier. */
+  readonly id: string | null;
+  /** The line's name. */
+  readonly lineName: string | null;
+  /** Whether the line takes dialogs: `Y` or `N`. */
+  readonly active: string | null;
+  /** Whether dialogs are recorded in the CRM: `Y` or `N`. */
+  readonly crm: string | null;
+  /** What the CRM creates for a new client (`lead`, `deal`, …). */
+  readonly crmCreate: string | null;
+  /** A second CRM creation mode. */
+  readonly crmCreateSecond: string | null;
+  /** A third CRM creation mode: `Y` or `N`. */
+  readonly crmCreateThird: string | null;
+  /** Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`. */
+  readonly crmForward: string | null;
+  /** Whether dialogs are sent to the CRM's tracker: `Y` or `N`. */
+  readonly crmChatTracker: string | null;
+  /** Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`. */
+  readonly crmTransferChange: string | null;
+  /** How the CRM record's source is set. */
+  readonly crmSource: string | null;
+  /** How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator). */
+  readonly queueType: string | null;
+  /** Seconds before a waiting dialog goes to the next operator. */
+  readonly queueTime: string | null;
+  /** Seconds without an answer before the no-answer rule applies. */
+  readonly noAnswerTime: string | null;
+  /** Whether only operators who are online get dialogs: `Y` or `N`. */
+  readonly checkAvailable: string | null;
+  /** Whether the client sees what the operator is typing: `Y` or `N`. */
+  readonly watchTyping: string | null;
+  /** Whether a bot greets new clients: `Y` or `N`. */
+  readonly welcomeBotEnable: string | null;
+  /** Whether new clients get the welcome message: `Y` or `N`. */
+  readonly welcomeMessage: string | null;
+  /** The welcome message. */
+  readonly welcomeMessageText: string | null;
+  /** Whether clients are asked to rate the dialog: `Y` or `N`. */
+  readonly voteMessage: string | null;
+  /** How long a rating may be given (0: no limit). */
+  readonly voteTimeLimit: string | null;
+  /** Whether the rating is asked for before the dialog closes: `Y` or `N`. */
+  readonly voteBeforeFinish: string | null;
+  /** Whether closing waits a little after the rating: `Y` or `N`. */
+  readonly voteClosingDelay: string | null;
+  /** The rating request in chat clients with rating buttons. */
+  readonly voteMessage1Text: string | null;
+  /** The answer to a good rating there. */
+  readonly voteMessage1Like: string | null;
+  /** The answer to a bad rating there. */
+  readonly voteMessage1Dislike: string | null;
+  /** The rating request in chat clients that answer with text. */
+  readonly voteMessage2Text: string | null;
+  /** The answer to a good rating there. */
+  readonly voteMessage2Like: string | null;
+  /** The answer to a bad rating there. */
+  readonly voteMessage2Dislike: string | null;
+  /** Whether clients are shown the consent agreement: `Y` or `N`. */
+  readonly agreementMessage: string | null;
+  /** The consent agreement's identifier. */
+  readonly agreementId: string | null;
+  /** Whether created deals go to a pipeline of their own: `Y` or `N`. */
+  readonly categoryEnable: string | null;
+  /** That pipeline's identifier. */
+  readonly categoryId: string | null;
+  /** When the greeting bot joins (`always`, `first`). */
+  readonly welcomeBotJoin: string | null;
+  /** The greeting bot's identifier. */
+  readonly welcomeBotId: string | null;
+  /** Seconds the greeting bot waits before handing over. */
+  readonly welcomeBotTime: string | null;
+  /** What happens when the greeting bot leaves (`queue`, `close`). */
+  readonly welcomeBotLeft: string | null;
+  /** What happens when no operator answers (`text`, `form`, `bot`, `none`). */
+  readonly noAnswerRule: string | null;
+  /** The form of that rule. */
+  readonly noAnswerFormId: string | null;
+  /** The bot of that rule. */
+  readonly noAnswerBotId: string | null;
+  /** The message of that rule. */
+  readonly noAnswerText: string | null;
+  /** Whether the line keeps working hours: `Y` or `N`. */
+  readonly worktimeEnable: string | null;
+  /** When working hours start (`9`, `9.30`). */
+  readonly worktimeFrom: string | null;
+  /** When they end (`18`, `23.59`). */
+  readonly worktimeTo: string | null;
+  /** Their time zone (`Europe/Berlin`). */
+  readonly worktimeTimezone: string | null;
+  /** Holidays (`31.12`). */
+  readonly worktimeHolidays: string[] | null;
+  /** Days off (`SA`, `SU`). */
+  readonly worktimeDayoff: string[] | null;
+  /** What happens to a message outside working hours (`text`, `form`, `bot`, `none`). */
+  readonly worktimeDayoffRule: string | null;
+  /** The form of that rule. */
+  readonly worktimeDayoffFormId: string | null;
+  /** The bot of that rule. */
+  readonly worktimeDayoffBotId: string | null;
+  /** The message of that rule. */
+  readonly worktimeDayoffText: string | null;
+  /** What happens when an operator closes a dialog (`text`, `form`, `none`). */
+  readonly closeRule: string | null;
+  /** The form of that rule. */
+  readonly closeFormId: string | null;
+  /** The bot of that rule. */
+  readonly closeBotId: string | null;
+  /** The message of that rule. */
+  readonly closeText: string | null;
+  /** Minutes after closing during which a client's message reopens the same session. */
+  readonly fullCloseTime: string | null;
+  /** What happens when a dialog closes itself for want of activity (`text`, `form`, `none`). */
+  readonly autoCloseRule: string | null;
+  /** The form of that rule. */
+  readonly autoCloseFormId: string | null;
+  /** The bot of that rule. */
+  readonly autoCloseBotId: string | null;
+  /** Seconds without activity before a dialog closes itself. */
+  readonly autoCloseTime: string | null;
+  /** The message of that rule. */
+  readonly autoCloseText: string | null;
+  /** Seconds before an unanswered session expires. */
+  readonly autoExpireTime: string | null;
+  /** When the line was created, as the portal serializes its date object. */
+  readonly dateCreate: unknown | null;
+  /** When it was last changed, likewise. */
+  readonly dateModify: unknown | null;
+  /** Who changed it last. */
+  readonly modifyUserId: string | null;
+  /** Whether the line is a temporary one: `Y` or `N`. */
+  readonly temporary: string | null;
+  /** An external identifier; `null` when none is set. */
+  readonly xmlId: string | null;
+  /** The language of the line's system messages (`en`, `de`). */
+  readonly languageId: string | null;
+  /** Where the line's quick answers are stored. */
+  readonly quickAnswersIblockId: string | null;
+  /** The priority of the line's sessions. */
+  readonly sessionPriority: string | null;
+  /** How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`). */
+  readonly typeMaxChat: string | null;
+  /** How many dialogs an operator may hold at once (0: no limit). */
+  readonly maxChat: string | null;
+  /** What clients see of an operator (`profile`, `queue`, `hide`). */
+  readonly operatorData: string | null;
+  /** The operators in the queue, by user identifier (with `OPTIONS.QUEUE`). */
+  readonly queue: number[] | null;
+  /** What clients see of each operator in the queue, by user identifier. */
+  readonly queueUsersFields: { [key: string]: OpenLineQueueUser } | null;
+  /** What clients see of an operator when `OPERATOR_DATA` is `queue`. */
+  readonly defaultOperatorData: unknown | null;
+  /** Seconds allowed for the first answer (0: not watched). */
+  readonly kpiFirstAnswerTime: string | null;
+  /** Whether a late first answer is reported: `Y` or `N`. */
+  readonly kpiFirstAnswerAlert: string | null;
+  /** Who is told of a late first answer; `null` when nobody is. */
+  readonly kpiFirstAnswerList: unknown | null;
+  /** The report of a late first answer. */
+  readonly kpiFirstAnswerText: string | null;
+  /** Seconds allowed for each later answer (0: not watched). */
+  readonly kpiFurtherAnswerTime: string | null;
+  /** Whether a late later answer is reported: `Y` or `N`. */
+  readonly kpiFurtherAnswerAlert: string | null;
+  /** Who is told of a late later answer; `null` when nobody is. */
+  readonly kpiFurtherAnswerList: unknown | null;
+  /** The report of a late later answer. */
+  readonly kpiFurtherAnswerText: string | null;
+  /** Whether operators' activity is watched: `Y` or `N`. */
+  readonly kpiCheckOperatorActivity: string | null;
+  /** Whether someone is told when the queue has nobody online: `Y` or `N`. */
+  readonly sendNotificationEmptyQueue: string | null;
+  /** Whether new clients fill in a contact form first: `Y` or `N`. */
+  readonly useWelcomeForm: string | null;
+  /** That form's identifier. */
+  readonly welcomeFormId: string | null;
+  /** Whether the form comes after the client's first message rather than before: `Y` or `N`. */
+  readonly welcomeFormDelay: string | null;
+  /** Whether the welcome message starts every session, not only the first: `Y` or `N`. */
+  readonly sendWelcomeEachSession: string | null;
+  /** Whether the client confirms that a dialog may close: `Y` or `N`. */
+  readonly confirmClose: string | null;
+  /** Whether the welcome form leaves the responsible person unchanged: `Y` or `N`. */
+  readonly ignoreWelcomeFormResponsible: string | null;
+  /** The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`). */
+  readonly configQueue: OpenLineQueueEntity[] | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
+/** A user or department in a line's queue as set up. */
+export interface OpenLineQueueEntity {
+  /** The user's or department's identifier. */
+  readonly entityId: string | null;
+  /** `user` or `department`. */
+  readonly entityType: string | null;
+  /** Every key of the answer the spec does not describe, with its value as sent: nothing the portal sends is lost. */
+  readonly extra: { readonly [key: string]: unknown };
+}
+
 /** The address and the path. The result of `imopenlines.config.path.get`. */
 export interface ImopenlinesConfigPathGetResult {
   /** The portal's base address, e.g. `https://example.bitrix24.com`. */
@@ -1139,6 +1341,25 @@ export interface ImopenlinesConfigGetParams {
   showOffline?: boolean;
 }
 
+/** Parameters of `imopenlines.config.list.get`. */
+export interface ImopenlinesConfigListGetParams {
+  /**
+   * What to return: `select` (a list of setting names), `order` (`{name: ASC|DESC}`), `filter`
+   * (`{name: value}`), `limit` (lines per page, 50 unless given, at most 200) and `offset`.
+   *
+   * Default: `null`.
+   */
+  params?: JsonParam;
+  /**
+   * What else to return: `QUEUE` (`Y`: each line's operators and what clients see of them),
+   * `CONFIG_QUEUE` (`Y`: the queue as set up), `CHECK_PERMISSION` (only the lines the caller may
+   * act on this way: an action of the open lines permission map).
+   *
+   * Default: `null`.
+   */
+  options?: JsonParam;
+}
+
 /** Parameters of `imopenlines.config.path.get`. */
 export interface ImopenlinesConfigPathGetParams {
 }
@@ -1643,6 +1864,16 @@ export declare class Client {
   /** `imopenlines.config.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesConfigGetBatch(calls: ImopenlinesConfigGetParams[], options?: BatchOptions): Promise<Array<Response<ImopenlinesConfigGetResult> | B24kitError>>;
   /**
+   * The portal's open lines, filtered, sorted and paged.
+   *
+   * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+   * their queues when asked. A line shows only the settings selected (all when none are). Reading
+   * changes nothing, so the call is retried safely.
+   */
+  imopenlinesConfigListGet(params?: ImopenlinesConfigListGetParams, options?: CallOptions): Promise<Response<OpenLineListItem[]>>;
+  /** `imopenlines.config.list.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
+  imopenlinesConfigListGetBatch(calls: ImopenlinesConfigListGetParams[], options?: BatchOptions): Promise<Array<Response<OpenLineListItem[]> | B24kitError>>;
+  /**
    * Where the portal's public open-line pages live.
    *
    * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -1953,6 +2184,8 @@ export declare class OperatorWrongError extends MethodError {}
 export declare class ConfigIdEmptyError extends MethodError {}
 /** `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update */
 export declare class ConfigWrongUserPermissionError extends MethodError {}
+/** `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get */
+export declare class InvalidFormatError extends MethodError {}
 /** `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start */
 export declare class AccessDeniedError extends MethodError {}
 /** `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add */
@@ -2081,6 +2314,7 @@ export declare const errors: {
   OperatorWrongError: typeof OperatorWrongError;
   ConfigIdEmptyError: typeof ConfigIdEmptyError;
   ConfigWrongUserPermissionError: typeof ConfigWrongUserPermissionError;
+  InvalidFormatError: typeof InvalidFormatError;
   AccessDeniedError: typeof AccessDeniedError;
   ArgumentError: typeof ArgumentError;
   CrmChatEmptyCrmDataError: typeof CrmChatEmptyCrmDataError;

@@ -28,6 +28,7 @@ export const {
   OperatorWrongError,
   ConfigIdEmptyError,
   ConfigWrongUserPermissionError,
+  InvalidFormatError,
   AccessDeniedError,
   ArgumentError,
   CrmChatEmptyCrmDataError,

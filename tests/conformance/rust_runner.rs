@@ -377,6 +377,19 @@ async fn call(
                 .await
                 .map(|r| json!(r.result))
         }
+        "imopenlines.config.list.get" => {
+            let mut p = b24kit::ImopenlinesConfigListGetParams::new();
+            if let Some(asked) = params.get("PARAMS") {
+                p = p.params(asked.clone());
+            }
+            if let Some(options) = params.get("OPTIONS") {
+                p = p.options(options.clone());
+            }
+            client
+                .imopenlines_config_list_get(p)
+                .await
+                .map(|r| serde_json::to_value(r.result).expect("a typed result serializes"))
+        }
         "imopenlines.config.update" => {
             let mut p = b24kit::ImopenlinesConfigUpdateParams::new(required(int("CONFIG_ID")?)?);
             if let Some(settings) = params.get("PARAMS") {

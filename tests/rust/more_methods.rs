@@ -487,3 +487,42 @@ async fn open_lines_are_created_read_changed_and_deleted() {
         MethodError::ImopenlinesConfigGet(GetError::ConfigIdEmpty)
     );
 }
+
+#[tokio::test]
+async fn open_lines_are_listed_filtered_sorted_and_paged() {
+    use b24kit::{
+        ImopenlinesConfigListGetError as ListError, ImopenlinesConfigListGetParams as List,
+    };
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let asked = List::new()
+        .params(serde_json::json!({"filter": {"ACTIVE": "Y"}, "select": ["ID", "LINE_NAME"]}))
+        .options(serde_json::json!({"QUEUE": "Y", "CONFIG_QUEUE": "Y"}));
+    let lines = client
+        .imopenlines_config_list_get(asked)
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].id.as_deref(), Some("1"));
+    assert_eq!(lines[0].active, None);
+    assert_eq!(lines[0].queue, Some(vec![1, 2]));
+    let config_queue = lines[0].config_queue.as_ref().expect("CONFIG_QUEUE");
+    assert_eq!(config_queue[1].entity_id.as_deref(), Some("2"));
+    let newest = client
+        .imopenlines_config_list_get(
+            List::new().params(serde_json::json!({"order": {"ID": "DESC"}, "offset": 1})),
+        )
+        .await
+        .unwrap()
+        .result;
+    assert_eq!(newest[0].id.as_deref(), Some("1"));
+    let refused = client
+        .imopenlines_config_list_get(List::new().params(serde_json::json!({"limit": -1})))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        method_error(refused),
+        MethodError::ImopenlinesConfigListGet(ListError::InvalidFormat)
+    );
+}

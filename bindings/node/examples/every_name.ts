@@ -63,6 +63,9 @@ import {
   ImopenlinesConfigGetResult,
   OpenLineQueueMember,
   OpenLineQueueUser,
+  OpenLineListItem,
+  OpenLineQueueEntity,
+  InvalidFormatError,
   ConfigIdEmptyError,
   ConfigWrongUserPermissionError,
   QueueIdEmptyError,
@@ -178,6 +181,7 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   EventError, EventFormError, EventTokenError, EventDataError, WrongChatError, BotIdError, WrongAuthTypeError,
   CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
   AttachOversizeError, AttachError, KeyboardError, ConfigIdEmptyError, ConfigWrongUserPermissionError,
+  InvalidFormatError,
 ];
 
 /** Create an open line, read its settings and queue, change it, delete it. */
@@ -200,6 +204,20 @@ async function manageLines(client: Client): Promise<void> {
   await client.imopenlinesConfigUpdateBatch([{ configId: 1, params: { WELCOME_MESSAGE: 'N' } }]);
   await client.imopenlinesConfigGetBatch([{ configId: 1 }]);
   await client.imopenlinesConfigDeleteBatch([{ configId: 99 }]);
+  try {
+    const listed: OpenLineListItem[] = (await client.imopenlinesConfigListGet({
+      params: { select: ['ID', 'LINE_NAME'], order: { ID: 'DESC' }, limit: 10 },
+      options: { CONFIG_QUEUE: 'Y' },
+    })).result;
+    for (const item of listed) {
+      const queue: OpenLineQueueEntity[] = item.configQueue ?? [];
+      console.log(`line ${item.id}: ${item.lineName}, ${queue.length} in its queue`);
+    }
+    await client.imopenlinesConfigListGetBatch([{ params: { limit: 1 } }, { options: { QUEUE: 'Y' } }]);
+  } catch (e) {
+    if (e instanceof InvalidFormatError) console.log(`not listed: ${e.message}`);
+    else throw e;
+  }
 }
 
 /**

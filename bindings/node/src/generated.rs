@@ -443,6 +443,328 @@ impl From<b24kit::OpenLineQueueUser> for OpenLineQueueUser {
     }
 }
 
+/// An open line as `imopenlines.config.list.get` lists it, with the settings selected.
+#[napi(object, use_nullable = true)]
+pub struct OpenLineListItem {
+    /// The line's identifier.
+    pub id: Option<String>,
+    /// The line's name.
+    pub line_name: Option<String>,
+    /// Whether the line takes dialogs: `Y` or `N`.
+    pub active: Option<String>,
+    /// Whether dialogs are recorded in the CRM: `Y` or `N`.
+    pub crm: Option<String>,
+    /// What the CRM creates for a new client (`lead`, `deal`, …).
+    pub crm_create: Option<String>,
+    /// A second CRM creation mode.
+    pub crm_create_second: Option<String>,
+    /// A third CRM creation mode: `Y` or `N`.
+    pub crm_create_third: Option<String>,
+    /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+    pub crm_forward: Option<String>,
+    /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+    pub crm_chat_tracker: Option<String>,
+    /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+    pub crm_transfer_change: Option<String>,
+    /// How the CRM record's source is set.
+    pub crm_source: Option<String>,
+    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+    /// operator).
+    pub queue_type: Option<String>,
+    /// Seconds before a waiting dialog goes to the next operator.
+    pub queue_time: Option<String>,
+    /// Seconds without an answer before the no-answer rule applies.
+    pub no_answer_time: Option<String>,
+    /// Whether only operators who are online get dialogs: `Y` or `N`.
+    pub check_available: Option<String>,
+    /// Whether the client sees what the operator is typing: `Y` or `N`.
+    pub watch_typing: Option<String>,
+    /// Whether a bot greets new clients: `Y` or `N`.
+    pub welcome_bot_enable: Option<String>,
+    /// Whether new clients get the welcome message: `Y` or `N`.
+    pub welcome_message: Option<String>,
+    /// The welcome message.
+    pub welcome_message_text: Option<String>,
+    /// Whether clients are asked to rate the dialog: `Y` or `N`.
+    pub vote_message: Option<String>,
+    /// How long a rating may be given (0: no limit).
+    pub vote_time_limit: Option<String>,
+    /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
+    pub vote_before_finish: Option<String>,
+    /// Whether closing waits a little after the rating: `Y` or `N`.
+    pub vote_closing_delay: Option<String>,
+    /// The rating request in chat clients with rating buttons.
+    pub vote_message_1_text: Option<String>,
+    /// The answer to a good rating there.
+    pub vote_message_1_like: Option<String>,
+    /// The answer to a bad rating there.
+    pub vote_message_1_dislike: Option<String>,
+    /// The rating request in chat clients that answer with text.
+    pub vote_message_2_text: Option<String>,
+    /// The answer to a good rating there.
+    pub vote_message_2_like: Option<String>,
+    /// The answer to a bad rating there.
+    pub vote_message_2_dislike: Option<String>,
+    /// Whether clients are shown the consent agreement: `Y` or `N`.
+    pub agreement_message: Option<String>,
+    /// The consent agreement's identifier.
+    pub agreement_id: Option<String>,
+    /// Whether created deals go to a pipeline of their own: `Y` or `N`.
+    pub category_enable: Option<String>,
+    /// That pipeline's identifier.
+    pub category_id: Option<String>,
+    /// When the greeting bot joins (`always`, `first`).
+    pub welcome_bot_join: Option<String>,
+    /// The greeting bot's identifier.
+    pub welcome_bot_id: Option<String>,
+    /// Seconds the greeting bot waits before handing over.
+    pub welcome_bot_time: Option<String>,
+    /// What happens when the greeting bot leaves (`queue`, `close`).
+    pub welcome_bot_left: Option<String>,
+    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub no_answer_rule: Option<String>,
+    /// The form of that rule.
+    pub no_answer_form_id: Option<String>,
+    /// The bot of that rule.
+    pub no_answer_bot_id: Option<String>,
+    /// The message of that rule.
+    pub no_answer_text: Option<String>,
+    /// Whether the line keeps working hours: `Y` or `N`.
+    pub worktime_enable: Option<String>,
+    /// When working hours start (`9`, `9.30`).
+    pub worktime_from: Option<String>,
+    /// When they end (`18`, `23.59`).
+    pub worktime_to: Option<String>,
+    /// Their time zone (`Europe/Berlin`).
+    pub worktime_timezone: Option<String>,
+    /// Holidays (`31.12`).
+    pub worktime_holidays: Option<Vec<String>>,
+    /// Days off (`SA`, `SU`).
+    pub worktime_dayoff: Option<Vec<String>>,
+    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff_rule: Option<String>,
+    /// The form of that rule.
+    pub worktime_dayoff_form_id: Option<String>,
+    /// The bot of that rule.
+    pub worktime_dayoff_bot_id: Option<String>,
+    /// The message of that rule.
+    pub worktime_dayoff_text: Option<String>,
+    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    pub close_rule: Option<String>,
+    /// The form of that rule.
+    pub close_form_id: Option<String>,
+    /// The bot of that rule.
+    pub close_bot_id: Option<String>,
+    /// The message of that rule.
+    pub close_text: Option<String>,
+    /// Minutes after closing during which a client's message reopens the same session.
+    pub full_close_time: Option<String>,
+    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    pub auto_close_rule: Option<String>,
+    /// The form of that rule.
+    pub auto_close_form_id: Option<String>,
+    /// The bot of that rule.
+    pub auto_close_bot_id: Option<String>,
+    /// Seconds without activity before a dialog closes itself.
+    pub auto_close_time: Option<String>,
+    /// The message of that rule.
+    pub auto_close_text: Option<String>,
+    /// Seconds before an unanswered session expires.
+    pub auto_expire_time: Option<String>,
+    /// When the line was created, as the portal serializes its date object.
+    pub date_create: Option<serde_json::Value>,
+    /// When it was last changed, likewise.
+    pub date_modify: Option<serde_json::Value>,
+    /// Who changed it last.
+    pub modify_user_id: Option<String>,
+    /// Whether the line is a temporary one: `Y` or `N`.
+    pub temporary: Option<String>,
+    /// An external identifier; `null` when none is set.
+    pub xml_id: Option<String>,
+    /// The language of the line's system messages (`en`, `de`).
+    pub language_id: Option<String>,
+    /// Where the line's quick answers are stored.
+    pub quick_answers_iblock_id: Option<String>,
+    /// The priority of the line's sessions.
+    pub session_priority: Option<String>,
+    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    pub type_max_chat: Option<String>,
+    /// How many dialogs an operator may hold at once (0: no limit).
+    pub max_chat: Option<String>,
+    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    pub operator_data: Option<String>,
+    /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+    pub queue: Option<Vec<i64>>,
+    /// What clients see of each operator in the queue, by user identifier.
+    pub queue_users_fields: Option<b24kit::Map<OpenLineQueueUser>>,
+    /// What clients see of an operator when `OPERATOR_DATA` is `queue`.
+    pub default_operator_data: Option<serde_json::Value>,
+    /// Seconds allowed for the first answer (0: not watched).
+    pub kpi_first_answer_time: Option<String>,
+    /// Whether a late first answer is reported: `Y` or `N`.
+    pub kpi_first_answer_alert: Option<String>,
+    /// Who is told of a late first answer; `null` when nobody is.
+    pub kpi_first_answer_list: Option<serde_json::Value>,
+    /// The report of a late first answer.
+    pub kpi_first_answer_text: Option<String>,
+    /// Seconds allowed for each later answer (0: not watched).
+    pub kpi_further_answer_time: Option<String>,
+    /// Whether a late later answer is reported: `Y` or `N`.
+    pub kpi_further_answer_alert: Option<String>,
+    /// Who is told of a late later answer; `null` when nobody is.
+    pub kpi_further_answer_list: Option<serde_json::Value>,
+    /// The report of a late later answer.
+    pub kpi_further_answer_text: Option<String>,
+    /// Whether operators' activity is watched: `Y` or `N`.
+    pub kpi_check_operator_activity: Option<String>,
+    /// Whether someone is told when the queue has nobody online: `Y` or `N`.
+    pub send_notification_empty_queue: Option<String>,
+    /// Whether new clients fill in a contact form first: `Y` or `N`.
+    pub use_welcome_form: Option<String>,
+    /// That form's identifier.
+    pub welcome_form_id: Option<String>,
+    /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
+    pub welcome_form_delay: Option<String>,
+    /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
+    pub send_welcome_each_session: Option<String>,
+    /// Whether the client confirms that a dialog may close: `Y` or `N`.
+    pub confirm_close: Option<String>,
+    /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+    pub ignore_welcome_form_responsible: Option<String>,
+    /// The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+    pub config_queue: Option<Vec<OpenLineQueueEntity>>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OpenLineListItem> for OpenLineListItem {
+    fn from(r: b24kit::OpenLineListItem) -> Self {
+        OpenLineListItem {
+            id: r.id,
+            line_name: r.line_name,
+            active: r.active,
+            crm: r.crm,
+            crm_create: r.crm_create,
+            crm_create_second: r.crm_create_second,
+            crm_create_third: r.crm_create_third,
+            crm_forward: r.crm_forward,
+            crm_chat_tracker: r.crm_chat_tracker,
+            crm_transfer_change: r.crm_transfer_change,
+            crm_source: r.crm_source,
+            queue_type: r.queue_type,
+            queue_time: r.queue_time,
+            no_answer_time: r.no_answer_time,
+            check_available: r.check_available,
+            watch_typing: r.watch_typing,
+            welcome_bot_enable: r.welcome_bot_enable,
+            welcome_message: r.welcome_message,
+            welcome_message_text: r.welcome_message_text,
+            vote_message: r.vote_message,
+            vote_time_limit: r.vote_time_limit,
+            vote_before_finish: r.vote_before_finish,
+            vote_closing_delay: r.vote_closing_delay,
+            vote_message_1_text: r.vote_message_1_text,
+            vote_message_1_like: r.vote_message_1_like,
+            vote_message_1_dislike: r.vote_message_1_dislike,
+            vote_message_2_text: r.vote_message_2_text,
+            vote_message_2_like: r.vote_message_2_like,
+            vote_message_2_dislike: r.vote_message_2_dislike,
+            agreement_message: r.agreement_message,
+            agreement_id: r.agreement_id,
+            category_enable: r.category_enable,
+            category_id: r.category_id,
+            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_id: r.welcome_bot_id,
+            welcome_bot_time: r.welcome_bot_time,
+            welcome_bot_left: r.welcome_bot_left,
+            no_answer_rule: r.no_answer_rule,
+            no_answer_form_id: r.no_answer_form_id,
+            no_answer_bot_id: r.no_answer_bot_id,
+            no_answer_text: r.no_answer_text,
+            worktime_enable: r.worktime_enable,
+            worktime_from: r.worktime_from,
+            worktime_to: r.worktime_to,
+            worktime_timezone: r.worktime_timezone,
+            worktime_holidays: r.worktime_holidays,
+            worktime_dayoff: r.worktime_dayoff,
+            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff_form_id: r.worktime_dayoff_form_id,
+            worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
+            worktime_dayoff_text: r.worktime_dayoff_text,
+            close_rule: r.close_rule,
+            close_form_id: r.close_form_id,
+            close_bot_id: r.close_bot_id,
+            close_text: r.close_text,
+            full_close_time: r.full_close_time,
+            auto_close_rule: r.auto_close_rule,
+            auto_close_form_id: r.auto_close_form_id,
+            auto_close_bot_id: r.auto_close_bot_id,
+            auto_close_time: r.auto_close_time,
+            auto_close_text: r.auto_close_text,
+            auto_expire_time: r.auto_expire_time,
+            date_create: r.date_create,
+            date_modify: r.date_modify,
+            modify_user_id: r.modify_user_id,
+            temporary: r.temporary,
+            xml_id: r.xml_id,
+            language_id: r.language_id,
+            quick_answers_iblock_id: r.quick_answers_iblock_id,
+            session_priority: r.session_priority,
+            type_max_chat: r.type_max_chat,
+            max_chat: r.max_chat,
+            operator_data: r.operator_data,
+            queue: r.queue,
+            queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<OpenLineQueueUser>>()
+            }),
+            default_operator_data: r.default_operator_data,
+            kpi_first_answer_time: r.kpi_first_answer_time,
+            kpi_first_answer_alert: r.kpi_first_answer_alert,
+            kpi_first_answer_list: r.kpi_first_answer_list,
+            kpi_first_answer_text: r.kpi_first_answer_text,
+            kpi_further_answer_time: r.kpi_further_answer_time,
+            kpi_further_answer_alert: r.kpi_further_answer_alert,
+            kpi_further_answer_list: r.kpi_further_answer_list,
+            kpi_further_answer_text: r.kpi_further_answer_text,
+            kpi_check_operator_activity: r.kpi_check_operator_activity,
+            send_notification_empty_queue: r.send_notification_empty_queue,
+            use_welcome_form: r.use_welcome_form,
+            welcome_form_id: r.welcome_form_id,
+            welcome_form_delay: r.welcome_form_delay,
+            send_welcome_each_session: r.send_welcome_each_session,
+            confirm_close: r.confirm_close,
+            ignore_welcome_form_responsible: r.ignore_welcome_form_responsible,
+            config_queue: r
+                .config_queue
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            extra: r.extra,
+        }
+    }
+}
+
+/// A user or department in a line's queue as set up.
+#[napi(object, use_nullable = true)]
+pub struct OpenLineQueueEntity {
+    /// The user's or department's identifier.
+    pub entity_id: Option<String>,
+    /// `user` or `department`.
+    pub entity_type: Option<String>,
+    /// The keys the spec does not describe, as sent.
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OpenLineQueueEntity> for OpenLineQueueEntity {
+    fn from(r: b24kit::OpenLineQueueEntity) -> Self {
+        OpenLineQueueEntity {
+            entity_id: r.entity_id,
+            entity_type: r.entity_type,
+            extra: r.extra,
+        }
+    }
+}
+
 /// The address and the path. The result of `imopenlines.config.path.get`.
 #[napi(object, use_nullable = true)]
 pub struct ImopenlinesConfigPathGetResult {
@@ -2114,6 +2436,83 @@ impl NativeClient {
         self.batch(env, calls, halt, |answer| {
             (
                 ImopenlinesConfigGetResult::from(answer.result),
+                NativeTime::from(answer.time),
+            )
+        })
+    }
+    /// `imopenlines.config.list.get`; the promise settles with a `Response` or a typed error.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_config_list_get<'e>(
+        &self,
+        env: &'e Env,
+        params: Option<String>,
+        options: Option<String>,
+    ) -> Result<Unknown<'e>> {
+        self.call(
+            env,
+            b24kit::ImopenlinesConfigListGetParams {
+                params: params
+                    .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                    .transpose()?,
+                options: options
+                    .map(|text| crate::any_method::json_param(&text, "OPTIONS"))
+                    .transpose()?,
+            },
+            |answer| {
+                (
+                    {
+                        let result: Vec<OpenLineListItem> =
+                            answer.result.into_iter().map(Into::into).collect();
+                        result
+                    },
+                    NativeTime::from(answer.time),
+                )
+            },
+        )
+    }
+
+    /// `imopenlines.config.list.get` for `count` calls through `batch`, one column per parameter; the promise
+    /// settles with one `Response` or typed error per call.
+    // One column per parameter is what JavaScript hands over; a struct would cost an object per call.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_config_list_get_batch<'e>(
+        &self,
+        env: &'e Env,
+        count: u32,
+        params: Vec<Option<String>>,
+        options: Vec<Option<String>>,
+        halt: bool,
+    ) -> Result<Unknown<'e>> {
+        let count = count as usize;
+        if params.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut params = params.into_iter();
+        if options.len() != count {
+            return Err(Error::from_reason("batch columns differ in length"));
+        }
+        let mut options = options.into_iter();
+        let calls = (0..count)
+            .map(|_| -> Result<_> {
+                let params = params.next().expect("length checked");
+                let options = options.next().expect("length checked");
+                Ok(b24kit::ImopenlinesConfigListGetParams {
+                    params: params
+                        .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                        .transpose()?,
+                    options: options
+                        .map(|text| crate::any_method::json_param(&text, "OPTIONS"))
+                        .transpose()?,
+                })
+            })
+            .collect::<Result<_>>()?;
+        self.batch(env, calls, halt, |answer| {
+            (
+                {
+                    let result: Vec<OpenLineListItem> =
+                        answer.result.into_iter().map(Into::into).collect();
+                    result
+                },
                 NativeTime::from(answer.time),
             )
         })

@@ -218,3 +218,13 @@ test('open lines: created, read, changed and deleted', async () => {
   const e = await failure(client.imopenlinesConfigGet({ configId: id }));
   assert.ok(e instanceof b24kit.ConfigIdEmptyError, e.name);
 });
+
+test('open lines: listed, filtered, sorted and paged', async () => {
+  const lines = (await client.imopenlinesConfigListGet({ params: { filter: { ACTIVE: 'Y' }, select: ['ID', 'LINE_NAME'] }, options: { QUEUE: 'Y', CONFIG_QUEUE: 'Y' } })).result;
+  assert.deepEqual(lines.map((l) => [l.id, l.lineName, l.queue]), [['1', 'Support', [1, 2]]]);
+  assert.deepEqual(lines[0].configQueue.map((e) => [e.entityType, e.entityId]), [['user', '1'], ['user', '2']]);
+  const newest = (await client.imopenlinesConfigListGet({ params: { order: { ID: 'DESC' }, limit: 1 } })).result;
+  assert.deepEqual(newest.map((l) => l.id), ['2']);
+  const e = await failure(client.imopenlinesConfigListGet({ params: { order: { ID: 'UP' } } }));
+  assert.ok(e instanceof b24kit.InvalidFormatError, e.name);
+});

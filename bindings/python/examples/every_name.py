@@ -42,6 +42,8 @@ from b24kit import (
     ImopenlinesConfigGetResult,
     OpenLineQueueMember,
     OpenLineQueueUser,
+    OpenLineListItem,
+    OpenLineQueueEntity,
     QueueIdEmptyError,
     TransferIdEmptyError,
     UserIdEmptyError,
@@ -164,6 +166,7 @@ from b24kit import (
     UserMessageLimitError,
     ConfigIdEmptyError,
     ConfigWrongUserPermissionError,
+    InvalidFormatError,
 )
 
 EVERY_ERROR: List[Type[B24kitError]] = [
@@ -175,6 +178,7 @@ EVERY_ERROR: List[Type[B24kitError]] = [
     UserIdEmptyError, QueueIdEmptyError, TransferIdEmptyError, WrongChatError, BotIdError, WrongAuthTypeError,
     CodeError, ImbotError, LineNotFoundError, InactiveError, UserMessageLimitError, MessageEmptyError,
     AttachOversizeError, AttachError, KeyboardError, ConfigIdEmptyError, ConfigWrongUserPermissionError,
+    InvalidFormatError,
     BitrixSystemError, RateLimitError, QueryLimitExceededError, OperationTimeLimitError,
     AuthError, NoAuthFoundError, InvalidRequestError, InvalidCredentialsError, InsufficientScopeError,
     UserAccessError, TokenExpiredError, ExpiredTokenError, InvalidTokenError, ServerError, InternalServerError,
@@ -279,6 +283,16 @@ def manage_lines(client: Client) -> None:
     client.imopenlines_config_update_batch([{"config_id": 1, "params": {"WELCOME_MESSAGE": "N"}}])
     client.imopenlines_config_get_batch([{"config_id": 1}])
     client.imopenlines_config_delete_batch([{"config_id": 99}])
+    try:
+        listed: List[OpenLineListItem] = client.imopenlines_config_list_get(
+            params={"select": ["ID", "LINE_NAME"], "order": {"ID": "DESC"}, "limit": 10}, options={"CONFIG_QUEUE": "Y"}
+        ).result
+        for item in listed:
+            queue: List[OpenLineQueueEntity] = item.config_queue or []
+            print(f"line {item.id}: {item.line_name}, {len(queue)} in its queue")
+        client.imopenlines_config_list_get_batch([{"params": {"limit": 1}}, {"options": {"QUEUE": "Y"}}])
+    except InvalidFormatError as e:
+        print(f"not listed: {e}")
 
 
 def from_the_network(client: Client, code: str, user_id: int) -> None:

@@ -865,6 +865,705 @@ impl OpenLineQueueUser {
     }
 }
 
+/// An open line as `imopenlines.config.list.get` lists it, with the settings selected.
+#[pyclass(frozen, eq, module = "b24kit", name = "OpenLineListItem")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenLineListItem {
+    /// The line's identifier.
+    #[pyo3(get)]
+    pub id: Option<String>,
+    /// The line's name.
+    #[pyo3(get)]
+    pub line_name: Option<String>,
+    /// Whether the line takes dialogs: `Y` or `N`.
+    #[pyo3(get)]
+    pub active: Option<String>,
+    /// Whether dialogs are recorded in the CRM: `Y` or `N`.
+    #[pyo3(get)]
+    pub crm: Option<String>,
+    /// What the CRM creates for a new client (`lead`, `deal`, …).
+    #[pyo3(get)]
+    pub crm_create: Option<String>,
+    /// A second CRM creation mode.
+    #[pyo3(get)]
+    pub crm_create_second: Option<String>,
+    /// A third CRM creation mode: `Y` or `N`.
+    #[pyo3(get)]
+    pub crm_create_third: Option<String>,
+    /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+    #[pyo3(get)]
+    pub crm_forward: Option<String>,
+    /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+    #[pyo3(get)]
+    pub crm_chat_tracker: Option<String>,
+    /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+    #[pyo3(get)]
+    pub crm_transfer_change: Option<String>,
+    /// How the CRM record's source is set.
+    #[pyo3(get)]
+    pub crm_source: Option<String>,
+    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+    /// operator).
+    #[pyo3(get)]
+    pub queue_type: Option<String>,
+    /// Seconds before a waiting dialog goes to the next operator.
+    #[pyo3(get)]
+    pub queue_time: Option<String>,
+    /// Seconds without an answer before the no-answer rule applies.
+    #[pyo3(get)]
+    pub no_answer_time: Option<String>,
+    /// Whether only operators who are online get dialogs: `Y` or `N`.
+    #[pyo3(get)]
+    pub check_available: Option<String>,
+    /// Whether the client sees what the operator is typing: `Y` or `N`.
+    #[pyo3(get)]
+    pub watch_typing: Option<String>,
+    /// Whether a bot greets new clients: `Y` or `N`.
+    #[pyo3(get)]
+    pub welcome_bot_enable: Option<String>,
+    /// Whether new clients get the welcome message: `Y` or `N`.
+    #[pyo3(get)]
+    pub welcome_message: Option<String>,
+    /// The welcome message.
+    #[pyo3(get)]
+    pub welcome_message_text: Option<String>,
+    /// Whether clients are asked to rate the dialog: `Y` or `N`.
+    #[pyo3(get)]
+    pub vote_message: Option<String>,
+    /// How long a rating may be given (0: no limit).
+    #[pyo3(get)]
+    pub vote_time_limit: Option<String>,
+    /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
+    #[pyo3(get)]
+    pub vote_before_finish: Option<String>,
+    /// Whether closing waits a little after the rating: `Y` or `N`.
+    #[pyo3(get)]
+    pub vote_closing_delay: Option<String>,
+    /// The rating request in chat clients with rating buttons.
+    #[pyo3(get)]
+    pub vote_message_1_text: Option<String>,
+    /// The answer to a good rating there.
+    #[pyo3(get)]
+    pub vote_message_1_like: Option<String>,
+    /// The answer to a bad rating there.
+    #[pyo3(get)]
+    pub vote_message_1_dislike: Option<String>,
+    /// The rating request in chat clients that answer with text.
+    #[pyo3(get)]
+    pub vote_message_2_text: Option<String>,
+    /// The answer to a good rating there.
+    #[pyo3(get)]
+    pub vote_message_2_like: Option<String>,
+    /// The answer to a bad rating there.
+    #[pyo3(get)]
+    pub vote_message_2_dislike: Option<String>,
+    /// Whether clients are shown the consent agreement: `Y` or `N`.
+    #[pyo3(get)]
+    pub agreement_message: Option<String>,
+    /// The consent agreement's identifier.
+    #[pyo3(get)]
+    pub agreement_id: Option<String>,
+    /// Whether created deals go to a pipeline of their own: `Y` or `N`.
+    #[pyo3(get)]
+    pub category_enable: Option<String>,
+    /// That pipeline's identifier.
+    #[pyo3(get)]
+    pub category_id: Option<String>,
+    /// When the greeting bot joins (`always`, `first`).
+    #[pyo3(get)]
+    pub welcome_bot_join: Option<String>,
+    /// The greeting bot's identifier.
+    #[pyo3(get)]
+    pub welcome_bot_id: Option<String>,
+    /// Seconds the greeting bot waits before handing over.
+    #[pyo3(get)]
+    pub welcome_bot_time: Option<String>,
+    /// What happens when the greeting bot leaves (`queue`, `close`).
+    #[pyo3(get)]
+    pub welcome_bot_left: Option<String>,
+    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    #[pyo3(get)]
+    pub no_answer_rule: Option<String>,
+    /// The form of that rule.
+    #[pyo3(get)]
+    pub no_answer_form_id: Option<String>,
+    /// The bot of that rule.
+    #[pyo3(get)]
+    pub no_answer_bot_id: Option<String>,
+    /// The message of that rule.
+    #[pyo3(get)]
+    pub no_answer_text: Option<String>,
+    /// Whether the line keeps working hours: `Y` or `N`.
+    #[pyo3(get)]
+    pub worktime_enable: Option<String>,
+    /// When working hours start (`9`, `9.30`).
+    #[pyo3(get)]
+    pub worktime_from: Option<String>,
+    /// When they end (`18`, `23.59`).
+    #[pyo3(get)]
+    pub worktime_to: Option<String>,
+    /// Their time zone (`Europe/Berlin`).
+    #[pyo3(get)]
+    pub worktime_timezone: Option<String>,
+    /// Holidays (`31.12`).
+    #[pyo3(get)]
+    pub worktime_holidays: Option<Vec<String>>,
+    /// Days off (`SA`, `SU`).
+    #[pyo3(get)]
+    pub worktime_dayoff: Option<Vec<String>>,
+    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    #[pyo3(get)]
+    pub worktime_dayoff_rule: Option<String>,
+    /// The form of that rule.
+    #[pyo3(get)]
+    pub worktime_dayoff_form_id: Option<String>,
+    /// The bot of that rule.
+    #[pyo3(get)]
+    pub worktime_dayoff_bot_id: Option<String>,
+    /// The message of that rule.
+    #[pyo3(get)]
+    pub worktime_dayoff_text: Option<String>,
+    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    #[pyo3(get)]
+    pub close_rule: Option<String>,
+    /// The form of that rule.
+    #[pyo3(get)]
+    pub close_form_id: Option<String>,
+    /// The bot of that rule.
+    #[pyo3(get)]
+    pub close_bot_id: Option<String>,
+    /// The message of that rule.
+    #[pyo3(get)]
+    pub close_text: Option<String>,
+    /// Minutes after closing during which a client's message reopens the same session.
+    #[pyo3(get)]
+    pub full_close_time: Option<String>,
+    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    #[pyo3(get)]
+    pub auto_close_rule: Option<String>,
+    /// The form of that rule.
+    #[pyo3(get)]
+    pub auto_close_form_id: Option<String>,
+    /// The bot of that rule.
+    #[pyo3(get)]
+    pub auto_close_bot_id: Option<String>,
+    /// Seconds without activity before a dialog closes itself.
+    #[pyo3(get)]
+    pub auto_close_time: Option<String>,
+    /// The message of that rule.
+    #[pyo3(get)]
+    pub auto_close_text: Option<String>,
+    /// Seconds before an unanswered session expires.
+    #[pyo3(get)]
+    pub auto_expire_time: Option<String>,
+    /// When the line was created, as the portal serializes its date object.
+    pub date_create: serde_json::Value,
+    /// When it was last changed, likewise.
+    pub date_modify: serde_json::Value,
+    /// Who changed it last.
+    #[pyo3(get)]
+    pub modify_user_id: Option<String>,
+    /// Whether the line is a temporary one: `Y` or `N`.
+    #[pyo3(get)]
+    pub temporary: Option<String>,
+    /// An external identifier; `null` when none is set.
+    #[pyo3(get)]
+    pub xml_id: Option<String>,
+    /// The language of the line's system messages (`en`, `de`).
+    #[pyo3(get)]
+    pub language_id: Option<String>,
+    /// Where the line's quick answers are stored.
+    #[pyo3(get)]
+    pub quick_answers_iblock_id: Option<String>,
+    /// The priority of the line's sessions.
+    #[pyo3(get)]
+    pub session_priority: Option<String>,
+    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    #[pyo3(get)]
+    pub type_max_chat: Option<String>,
+    /// How many dialogs an operator may hold at once (0: no limit).
+    #[pyo3(get)]
+    pub max_chat: Option<String>,
+    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    #[pyo3(get)]
+    pub operator_data: Option<String>,
+    /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+    #[pyo3(get)]
+    pub queue: Option<Vec<i64>>,
+    /// What clients see of each operator in the queue, by user identifier.
+    #[pyo3(get)]
+    pub queue_users_fields: Option<b24kit::Map<OpenLineQueueUser>>,
+    /// What clients see of an operator when `OPERATOR_DATA` is `queue`.
+    pub default_operator_data: serde_json::Value,
+    /// Seconds allowed for the first answer (0: not watched).
+    #[pyo3(get)]
+    pub kpi_first_answer_time: Option<String>,
+    /// Whether a late first answer is reported: `Y` or `N`.
+    #[pyo3(get)]
+    pub kpi_first_answer_alert: Option<String>,
+    /// Who is told of a late first answer; `null` when nobody is.
+    pub kpi_first_answer_list: serde_json::Value,
+    /// The report of a late first answer.
+    #[pyo3(get)]
+    pub kpi_first_answer_text: Option<String>,
+    /// Seconds allowed for each later answer (0: not watched).
+    #[pyo3(get)]
+    pub kpi_further_answer_time: Option<String>,
+    /// Whether a late later answer is reported: `Y` or `N`.
+    #[pyo3(get)]
+    pub kpi_further_answer_alert: Option<String>,
+    /// Who is told of a late later answer; `null` when nobody is.
+    pub kpi_further_answer_list: serde_json::Value,
+    /// The report of a late later answer.
+    #[pyo3(get)]
+    pub kpi_further_answer_text: Option<String>,
+    /// Whether operators' activity is watched: `Y` or `N`.
+    #[pyo3(get)]
+    pub kpi_check_operator_activity: Option<String>,
+    /// Whether someone is told when the queue has nobody online: `Y` or `N`.
+    #[pyo3(get)]
+    pub send_notification_empty_queue: Option<String>,
+    /// Whether new clients fill in a contact form first: `Y` or `N`.
+    #[pyo3(get)]
+    pub use_welcome_form: Option<String>,
+    /// That form's identifier.
+    #[pyo3(get)]
+    pub welcome_form_id: Option<String>,
+    /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
+    #[pyo3(get)]
+    pub welcome_form_delay: Option<String>,
+    /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
+    #[pyo3(get)]
+    pub send_welcome_each_session: Option<String>,
+    /// Whether the client confirms that a dialog may close: `Y` or `N`.
+    #[pyo3(get)]
+    pub confirm_close: Option<String>,
+    /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+    #[pyo3(get)]
+    pub ignore_welcome_form_responsible: Option<String>,
+    /// The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+    #[pyo3(get)]
+    pub config_queue: Option<Vec<OpenLineQueueEntity>>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OpenLineListItem> for OpenLineListItem {
+    fn from(r: b24kit::OpenLineListItem) -> Self {
+        OpenLineListItem {
+            id: r.id,
+            line_name: r.line_name,
+            active: r.active,
+            crm: r.crm,
+            crm_create: r.crm_create,
+            crm_create_second: r.crm_create_second,
+            crm_create_third: r.crm_create_third,
+            crm_forward: r.crm_forward,
+            crm_chat_tracker: r.crm_chat_tracker,
+            crm_transfer_change: r.crm_transfer_change,
+            crm_source: r.crm_source,
+            queue_type: r.queue_type,
+            queue_time: r.queue_time,
+            no_answer_time: r.no_answer_time,
+            check_available: r.check_available,
+            watch_typing: r.watch_typing,
+            welcome_bot_enable: r.welcome_bot_enable,
+            welcome_message: r.welcome_message,
+            welcome_message_text: r.welcome_message_text,
+            vote_message: r.vote_message,
+            vote_time_limit: r.vote_time_limit,
+            vote_before_finish: r.vote_before_finish,
+            vote_closing_delay: r.vote_closing_delay,
+            vote_message_1_text: r.vote_message_1_text,
+            vote_message_1_like: r.vote_message_1_like,
+            vote_message_1_dislike: r.vote_message_1_dislike,
+            vote_message_2_text: r.vote_message_2_text,
+            vote_message_2_like: r.vote_message_2_like,
+            vote_message_2_dislike: r.vote_message_2_dislike,
+            agreement_message: r.agreement_message,
+            agreement_id: r.agreement_id,
+            category_enable: r.category_enable,
+            category_id: r.category_id,
+            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_id: r.welcome_bot_id,
+            welcome_bot_time: r.welcome_bot_time,
+            welcome_bot_left: r.welcome_bot_left,
+            no_answer_rule: r.no_answer_rule,
+            no_answer_form_id: r.no_answer_form_id,
+            no_answer_bot_id: r.no_answer_bot_id,
+            no_answer_text: r.no_answer_text,
+            worktime_enable: r.worktime_enable,
+            worktime_from: r.worktime_from,
+            worktime_to: r.worktime_to,
+            worktime_timezone: r.worktime_timezone,
+            worktime_holidays: r.worktime_holidays,
+            worktime_dayoff: r.worktime_dayoff,
+            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff_form_id: r.worktime_dayoff_form_id,
+            worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
+            worktime_dayoff_text: r.worktime_dayoff_text,
+            close_rule: r.close_rule,
+            close_form_id: r.close_form_id,
+            close_bot_id: r.close_bot_id,
+            close_text: r.close_text,
+            full_close_time: r.full_close_time,
+            auto_close_rule: r.auto_close_rule,
+            auto_close_form_id: r.auto_close_form_id,
+            auto_close_bot_id: r.auto_close_bot_id,
+            auto_close_time: r.auto_close_time,
+            auto_close_text: r.auto_close_text,
+            auto_expire_time: r.auto_expire_time,
+            date_create: r.date_create.unwrap_or_default(),
+            date_modify: r.date_modify.unwrap_or_default(),
+            modify_user_id: r.modify_user_id,
+            temporary: r.temporary,
+            xml_id: r.xml_id,
+            language_id: r.language_id,
+            quick_answers_iblock_id: r.quick_answers_iblock_id,
+            session_priority: r.session_priority,
+            type_max_chat: r.type_max_chat,
+            max_chat: r.max_chat,
+            operator_data: r.operator_data,
+            queue: r.queue,
+            queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<b24kit::Map<OpenLineQueueUser>>()
+            }),
+            default_operator_data: r.default_operator_data.unwrap_or_default(),
+            kpi_first_answer_time: r.kpi_first_answer_time,
+            kpi_first_answer_alert: r.kpi_first_answer_alert,
+            kpi_first_answer_list: r.kpi_first_answer_list.unwrap_or_default(),
+            kpi_first_answer_text: r.kpi_first_answer_text,
+            kpi_further_answer_time: r.kpi_further_answer_time,
+            kpi_further_answer_alert: r.kpi_further_answer_alert,
+            kpi_further_answer_list: r.kpi_further_answer_list.unwrap_or_default(),
+            kpi_further_answer_text: r.kpi_further_answer_text,
+            kpi_check_operator_activity: r.kpi_check_operator_activity,
+            send_notification_empty_queue: r.send_notification_empty_queue,
+            use_welcome_form: r.use_welcome_form,
+            welcome_form_id: r.welcome_form_id,
+            welcome_form_delay: r.welcome_form_delay,
+            send_welcome_each_session: r.send_welcome_each_session,
+            confirm_close: r.confirm_close,
+            ignore_welcome_form_responsible: r.ignore_welcome_form_responsible,
+            config_queue: r
+                .config_queue
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OpenLineListItem {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_date_create(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.date_create)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_date_modify(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.date_modify)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_default_operator_data(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.default_operator_data)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_kpi_first_answer_list(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.kpi_first_answer_list)
+    }
+
+    /// The value as sent (a new object on each read).
+    #[getter]
+    fn get_kpi_further_answer_list(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::to_python(py, &self.kpi_further_answer_list)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("id={}", py_repr(py, &self.id)?),
+            format!("line_name={}", py_repr(py, &self.line_name)?),
+            format!("active={}", py_repr(py, &self.active)?),
+            format!("crm={}", py_repr(py, &self.crm)?),
+            format!("crm_create={}", py_repr(py, &self.crm_create)?),
+            format!(
+                "crm_create_second={}",
+                py_repr(py, &self.crm_create_second)?
+            ),
+            format!("crm_create_third={}", py_repr(py, &self.crm_create_third)?),
+            format!("crm_forward={}", py_repr(py, &self.crm_forward)?),
+            format!("crm_chat_tracker={}", py_repr(py, &self.crm_chat_tracker)?),
+            format!(
+                "crm_transfer_change={}",
+                py_repr(py, &self.crm_transfer_change)?
+            ),
+            format!("crm_source={}", py_repr(py, &self.crm_source)?),
+            format!("queue_type={}", py_repr(py, &self.queue_type)?),
+            format!("queue_time={}", py_repr(py, &self.queue_time)?),
+            format!("no_answer_time={}", py_repr(py, &self.no_answer_time)?),
+            format!("check_available={}", py_repr(py, &self.check_available)?),
+            format!("watch_typing={}", py_repr(py, &self.watch_typing)?),
+            format!(
+                "welcome_bot_enable={}",
+                py_repr(py, &self.welcome_bot_enable)?
+            ),
+            format!("welcome_message={}", py_repr(py, &self.welcome_message)?),
+            format!(
+                "welcome_message_text={}",
+                py_repr(py, &self.welcome_message_text)?
+            ),
+            format!("vote_message={}", py_repr(py, &self.vote_message)?),
+            format!("vote_time_limit={}", py_repr(py, &self.vote_time_limit)?),
+            format!(
+                "vote_before_finish={}",
+                py_repr(py, &self.vote_before_finish)?
+            ),
+            format!(
+                "vote_closing_delay={}",
+                py_repr(py, &self.vote_closing_delay)?
+            ),
+            format!(
+                "vote_message_1_text={}",
+                py_repr(py, &self.vote_message_1_text)?
+            ),
+            format!(
+                "vote_message_1_like={}",
+                py_repr(py, &self.vote_message_1_like)?
+            ),
+            format!(
+                "vote_message_1_dislike={}",
+                py_repr(py, &self.vote_message_1_dislike)?
+            ),
+            format!(
+                "vote_message_2_text={}",
+                py_repr(py, &self.vote_message_2_text)?
+            ),
+            format!(
+                "vote_message_2_like={}",
+                py_repr(py, &self.vote_message_2_like)?
+            ),
+            format!(
+                "vote_message_2_dislike={}",
+                py_repr(py, &self.vote_message_2_dislike)?
+            ),
+            format!(
+                "agreement_message={}",
+                py_repr(py, &self.agreement_message)?
+            ),
+            format!("agreement_id={}", py_repr(py, &self.agreement_id)?),
+            format!("category_enable={}", py_repr(py, &self.category_enable)?),
+            format!("category_id={}", py_repr(py, &self.category_id)?),
+            format!("welcome_bot_join={}", py_repr(py, &self.welcome_bot_join)?),
+            format!("welcome_bot_id={}", py_repr(py, &self.welcome_bot_id)?),
+            format!("welcome_bot_time={}", py_repr(py, &self.welcome_bot_time)?),
+            format!("welcome_bot_left={}", py_repr(py, &self.welcome_bot_left)?),
+            format!("no_answer_rule={}", py_repr(py, &self.no_answer_rule)?),
+            format!(
+                "no_answer_form_id={}",
+                py_repr(py, &self.no_answer_form_id)?
+            ),
+            format!("no_answer_bot_id={}", py_repr(py, &self.no_answer_bot_id)?),
+            format!("no_answer_text={}", py_repr(py, &self.no_answer_text)?),
+            format!("worktime_enable={}", py_repr(py, &self.worktime_enable)?),
+            format!("worktime_from={}", py_repr(py, &self.worktime_from)?),
+            format!("worktime_to={}", py_repr(py, &self.worktime_to)?),
+            format!(
+                "worktime_timezone={}",
+                py_repr(py, &self.worktime_timezone)?
+            ),
+            format!(
+                "worktime_holidays={}",
+                py_repr(py, &self.worktime_holidays)?
+            ),
+            format!("worktime_dayoff={}", py_repr(py, &self.worktime_dayoff)?),
+            format!(
+                "worktime_dayoff_rule={}",
+                py_repr(py, &self.worktime_dayoff_rule)?
+            ),
+            format!(
+                "worktime_dayoff_form_id={}",
+                py_repr(py, &self.worktime_dayoff_form_id)?
+            ),
+            format!(
+                "worktime_dayoff_bot_id={}",
+                py_repr(py, &self.worktime_dayoff_bot_id)?
+            ),
+            format!(
+                "worktime_dayoff_text={}",
+                py_repr(py, &self.worktime_dayoff_text)?
+            ),
+            format!("close_rule={}", py_repr(py, &self.close_rule)?),
+            format!("close_form_id={}", py_repr(py, &self.close_form_id)?),
+            format!("close_bot_id={}", py_repr(py, &self.close_bot_id)?),
+            format!("close_text={}", py_repr(py, &self.close_text)?),
+            format!("full_close_time={}", py_repr(py, &self.full_close_time)?),
+            format!("auto_close_rule={}", py_repr(py, &self.auto_close_rule)?),
+            format!(
+                "auto_close_form_id={}",
+                py_repr(py, &self.auto_close_form_id)?
+            ),
+            format!(
+                "auto_close_bot_id={}",
+                py_repr(py, &self.auto_close_bot_id)?
+            ),
+            format!("auto_close_time={}", py_repr(py, &self.auto_close_time)?),
+            format!("auto_close_text={}", py_repr(py, &self.auto_close_text)?),
+            format!("auto_expire_time={}", py_repr(py, &self.auto_expire_time)?),
+            format!(
+                "date_create={}",
+                crate::json::to_python(py, &self.date_create)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!(
+                "date_modify={}",
+                crate::json::to_python(py, &self.date_modify)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!("modify_user_id={}", py_repr(py, &self.modify_user_id)?),
+            format!("temporary={}", py_repr(py, &self.temporary)?),
+            format!("xml_id={}", py_repr(py, &self.xml_id)?),
+            format!("language_id={}", py_repr(py, &self.language_id)?),
+            format!(
+                "quick_answers_iblock_id={}",
+                py_repr(py, &self.quick_answers_iblock_id)?
+            ),
+            format!("session_priority={}", py_repr(py, &self.session_priority)?),
+            format!("type_max_chat={}", py_repr(py, &self.type_max_chat)?),
+            format!("max_chat={}", py_repr(py, &self.max_chat)?),
+            format!("operator_data={}", py_repr(py, &self.operator_data)?),
+            format!("queue={}", py_repr(py, &self.queue)?),
+            format!(
+                "queue_users_fields={}",
+                py_repr(py, &self.queue_users_fields)?
+            ),
+            format!(
+                "default_operator_data={}",
+                crate::json::to_python(py, &self.default_operator_data)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!(
+                "kpi_first_answer_time={}",
+                py_repr(py, &self.kpi_first_answer_time)?
+            ),
+            format!(
+                "kpi_first_answer_alert={}",
+                py_repr(py, &self.kpi_first_answer_alert)?
+            ),
+            format!(
+                "kpi_first_answer_list={}",
+                crate::json::to_python(py, &self.kpi_first_answer_list)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!(
+                "kpi_first_answer_text={}",
+                py_repr(py, &self.kpi_first_answer_text)?
+            ),
+            format!(
+                "kpi_further_answer_time={}",
+                py_repr(py, &self.kpi_further_answer_time)?
+            ),
+            format!(
+                "kpi_further_answer_alert={}",
+                py_repr(py, &self.kpi_further_answer_alert)?
+            ),
+            format!(
+                "kpi_further_answer_list={}",
+                crate::json::to_python(py, &self.kpi_further_answer_list)?
+                    .bind(py)
+                    .repr()?
+            ),
+            format!(
+                "kpi_further_answer_text={}",
+                py_repr(py, &self.kpi_further_answer_text)?
+            ),
+            format!(
+                "kpi_check_operator_activity={}",
+                py_repr(py, &self.kpi_check_operator_activity)?
+            ),
+            format!(
+                "send_notification_empty_queue={}",
+                py_repr(py, &self.send_notification_empty_queue)?
+            ),
+            format!("use_welcome_form={}", py_repr(py, &self.use_welcome_form)?),
+            format!("welcome_form_id={}", py_repr(py, &self.welcome_form_id)?),
+            format!(
+                "welcome_form_delay={}",
+                py_repr(py, &self.welcome_form_delay)?
+            ),
+            format!(
+                "send_welcome_each_session={}",
+                py_repr(py, &self.send_welcome_each_session)?
+            ),
+            format!("confirm_close={}", py_repr(py, &self.confirm_close)?),
+            format!(
+                "ignore_welcome_form_responsible={}",
+                py_repr(py, &self.ignore_welcome_form_responsible)?
+            ),
+            format!("config_queue={}", py_repr(py, &self.config_queue)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OpenLineListItem({})", parts.join(", ")))
+    }
+}
+
+/// A user or department in a line's queue as set up.
+#[pyclass(frozen, eq, module = "b24kit", name = "OpenLineQueueEntity")]
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenLineQueueEntity {
+    /// The user's or department's identifier.
+    #[pyo3(get)]
+    pub entity_id: Option<String>,
+    /// `user` or `department`.
+    #[pyo3(get)]
+    pub entity_type: Option<String>,
+    /// The keys the spec does not describe, as sent (a new dict on each read).
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl From<b24kit::OpenLineQueueEntity> for OpenLineQueueEntity {
+    fn from(r: b24kit::OpenLineQueueEntity) -> Self {
+        OpenLineQueueEntity {
+            entity_id: r.entity_id,
+            entity_type: r.entity_type,
+            extra: r.extra,
+        }
+    }
+}
+
+#[pymethods]
+impl OpenLineQueueEntity {
+    #[getter]
+    fn extra(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        crate::json::object_to_python(py, &self.extra)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let parts = [
+            format!("entity_id={}", py_repr(py, &self.entity_id)?),
+            format!("entity_type={}", py_repr(py, &self.entity_type)?),
+            format!("extra={}", self.extra(py)?.bind(py).repr()?),
+        ];
+        Ok(format!("OpenLineQueueEntity({})", parts.join(", ")))
+    }
+}
+
 /// The address and the path. The result of `imopenlines.config.path.get`.
 #[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesConfigPathGetResult")]
 #[derive(Debug, Clone, PartialEq)]
@@ -3947,6 +4646,121 @@ fn imopenlines_config_get_batch_async<'py>(
     })
 }
 
+/// The parameters of one `imopenlines.config.list.get`, from its Python arguments.
+fn imopenlines_config_list_get_params(
+    params: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<b24kit::ImopenlinesConfigListGetParams> {
+    Ok(b24kit::ImopenlinesConfigListGetParams {
+        params: args::optional_json(params, "params")?,
+        options: args::optional_json(options, "options")?,
+    })
+}
+
+/// The parameters of one `imopenlines.config.list.get` in a batch, from a dict of its arguments by name; what
+/// the dict leaves out keeps the core's default.
+fn imopenlines_config_list_get_call(
+    call: &Bound<'_, PyDict>,
+) -> PyResult<b24kit::ImopenlinesConfigListGetParams> {
+    #[allow(unused_mut)]
+    let mut params = b24kit::ImopenlinesConfigListGetParams::new();
+    if let Some(value) = call.get_item("params")? {
+        params.params = args::optional_json(&value, "params")?;
+    }
+    if let Some(value) = call.get_item("options")? {
+        params.options = args::optional_json(&value, "options")?;
+    }
+    Ok(params)
+}
+
+/// `imopenlines.config.list.get`, waiting for the answer with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, params, options, /))]
+fn imopenlines_config_list_get(
+    py: Python<'_>,
+    client: &NativeClient,
+    params: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let params = imopenlines_config_list_get_params(params, options)?;
+    client.call_sync(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<OpenLineListItem> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.config.list.get` as an asyncio future of the running event loop.
+#[pyfunction]
+#[pyo3(signature = (client, params, options, /))]
+fn imopenlines_config_list_get_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    params: &Bound<'py, PyAny>,
+    options: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let params = imopenlines_config_list_get_params(params, options)?;
+    client.call_async(py, params, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<OpenLineListItem> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.config.list.get` once per dict of `calls`, through `batch`, waiting with the GIL released.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_config_list_get_batch(
+    py: Python<'_>,
+    client: &NativeClient,
+    calls: &Bound<'_, PyAny>,
+    halt: bool,
+) -> PyResult<Py<PyList>> {
+    let calls = args::batch_calls(
+        calls,
+        &["params", "options"],
+        imopenlines_config_list_get_call,
+    )?;
+    client.batch_sync(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<OpenLineListItem> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
+/// `imopenlines.config.list.get` once per dict of `calls`, through `batch`, as an asyncio future.
+#[pyfunction]
+#[pyo3(signature = (client, calls, halt, /))]
+fn imopenlines_config_list_get_batch_async<'py>(
+    py: Python<'py>,
+    client: &NativeClient,
+    calls: &Bound<'py, PyAny>,
+    halt: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    let calls = args::batch_calls(
+        calls,
+        &["params", "options"],
+        imopenlines_config_list_get_call,
+    )?;
+    client.batch_async(py, calls, halt, |py, answer| {
+        respond(py, answer, |py, r| {
+            plain(py, {
+                let result: Vec<OpenLineListItem> = r.into_iter().map(Into::into).collect();
+                result
+            })
+        })
+    })
+}
+
 /// The parameters of one `imopenlines.config.path.get`, from its Python arguments.
 fn imopenlines_config_path_get_params() -> PyResult<b24kit::ImopenlinesConfigPathGetParams> {
     Ok(b24kit::ImopenlinesConfigPathGetParams {})
@@ -6549,6 +7363,8 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ImopenlinesConfigGetResult>()?;
     m.add_class::<OpenLineQueueMember>()?;
     m.add_class::<OpenLineQueueUser>()?;
+    m.add_class::<OpenLineListItem>()?;
+    m.add_class::<OpenLineQueueEntity>()?;
     m.add_class::<ImopenlinesConfigPathGetResult>()?;
     m.add_class::<CrmChat>()?;
     m.add_class::<ImopenlinesDialogGetResult>()?;
@@ -6647,6 +7463,13 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(imopenlines_config_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_get_batch, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_get_batch_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_list_get, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_list_get_async, &m)?)?;
+    m.add_function(wrap_pyfunction!(imopenlines_config_list_get_batch, &m)?)?;
+    m.add_function(wrap_pyfunction!(
+        imopenlines_config_list_get_batch_async,
+        &m
+    )?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_async, &m)?)?;
     m.add_function(wrap_pyfunction!(imopenlines_config_path_get_batch, &m)?)?;

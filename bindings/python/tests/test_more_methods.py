@@ -278,3 +278,15 @@ def test_open_lines_created_read_changed_and_deleted(client: b24kit.Client, port
     with pytest.raises(errors.ConfigWrongUserPermissionError) as info:
         userless.imopenlines_config_delete(2)
     assert info.value.http_status == 403
+
+
+def test_open_lines_listed_filtered_sorted_and_paged(client: b24kit.Client, portal: Portal) -> None:
+    lines = client.imopenlines_config_list_get(params={"filter": {"ACTIVE": "Y"}, "select": ["ID", "LINE_NAME"]}, options={"QUEUE": "Y", "CONFIG_QUEUE": "Y"}).result
+    assert [(line.id, line.line_name, line.active, line.queue) for line in lines] == [("1", "Support", None, [1, 2])]
+    assert lines[0].config_queue is not None and [(e.entity_type, e.entity_id) for e in lines[0].config_queue] == [("user", "1"), ("user", "2")]
+    assert lines[0].queue_users_fields is not None and set(lines[0].queue_users_fields) == {"1", "2"}
+    newest = client.imopenlines_config_list_get(params={"order": {"ID": "DESC"}, "limit": 1}).result
+    assert [line.id for line in newest] == ["2"] and newest[0].queue is None
+    with pytest.raises(errors.InvalidFormatError) as info:
+        client.imopenlines_config_list_get(params={"select": ["COLOR"]})
+    assert "select" in info.value.description

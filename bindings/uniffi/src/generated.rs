@@ -28,6 +28,8 @@ crate::errors::error_enum! {
         ConfigIdEmpty = "CONFIG_ID_EMPTY",
         /// `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update
         ConfigWrongUserPermission = "CONFIG_WRONG_USER_PERMISSION",
+        /// `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get
+        InvalidFormat = "INVALID_FORMAT",
         /// `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
         AccessDenied = "ACCESS_DENIED",
         /// `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
@@ -545,6 +547,336 @@ impl From<b24kit::OpenLineQueueUser> for OpenLineQueueUser {
             user_work_position: r.user_work_position,
             user_avatar: r.user_avatar,
             user_avatar_id: r.user_avatar_id,
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// An open line as `imopenlines.config.list.get` lists it, with the settings selected.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OpenLineListItem {
+    /// The line's identifier.
+    pub id: Option<String>,
+    /// The line's name.
+    pub line_name: Option<String>,
+    /// Whether the line takes dialogs: `Y` or `N`.
+    pub active: Option<String>,
+    /// Whether dialogs are recorded in the CRM: `Y` or `N`.
+    pub crm: Option<String>,
+    /// What the CRM creates for a new client (`lead`, `deal`, …).
+    pub crm_create: Option<String>,
+    /// A second CRM creation mode.
+    pub crm_create_second: Option<String>,
+    /// A third CRM creation mode: `Y` or `N`.
+    pub crm_create_third: Option<String>,
+    /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+    pub crm_forward: Option<String>,
+    /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+    pub crm_chat_tracker: Option<String>,
+    /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+    pub crm_transfer_change: Option<String>,
+    /// How the CRM record's source is set.
+    pub crm_source: Option<String>,
+    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+    /// operator).
+    pub queue_type: Option<String>,
+    /// Seconds before a waiting dialog goes to the next operator.
+    pub queue_time: Option<String>,
+    /// Seconds without an answer before the no-answer rule applies.
+    pub no_answer_time: Option<String>,
+    /// Whether only operators who are online get dialogs: `Y` or `N`.
+    pub check_available: Option<String>,
+    /// Whether the client sees what the operator is typing: `Y` or `N`.
+    pub watch_typing: Option<String>,
+    /// Whether a bot greets new clients: `Y` or `N`.
+    pub welcome_bot_enable: Option<String>,
+    /// Whether new clients get the welcome message: `Y` or `N`.
+    pub welcome_message: Option<String>,
+    /// The welcome message.
+    pub welcome_message_text: Option<String>,
+    /// Whether clients are asked to rate the dialog: `Y` or `N`.
+    pub vote_message: Option<String>,
+    /// How long a rating may be given (0: no limit).
+    pub vote_time_limit: Option<String>,
+    /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
+    pub vote_before_finish: Option<String>,
+    /// Whether closing waits a little after the rating: `Y` or `N`.
+    pub vote_closing_delay: Option<String>,
+    /// The rating request in chat clients with rating buttons.
+    pub vote_message_1_text: Option<String>,
+    /// The answer to a good rating there.
+    pub vote_message_1_like: Option<String>,
+    /// The answer to a bad rating there.
+    pub vote_message_1_dislike: Option<String>,
+    /// The rating request in chat clients that answer with text.
+    pub vote_message_2_text: Option<String>,
+    /// The answer to a good rating there.
+    pub vote_message_2_like: Option<String>,
+    /// The answer to a bad rating there.
+    pub vote_message_2_dislike: Option<String>,
+    /// Whether clients are shown the consent agreement: `Y` or `N`.
+    pub agreement_message: Option<String>,
+    /// The consent agreement's identifier.
+    pub agreement_id: Option<String>,
+    /// Whether created deals go to a pipeline of their own: `Y` or `N`.
+    pub category_enable: Option<String>,
+    /// That pipeline's identifier.
+    pub category_id: Option<String>,
+    /// When the greeting bot joins (`always`, `first`).
+    pub welcome_bot_join: Option<String>,
+    /// The greeting bot's identifier.
+    pub welcome_bot_id: Option<String>,
+    /// Seconds the greeting bot waits before handing over.
+    pub welcome_bot_time: Option<String>,
+    /// What happens when the greeting bot leaves (`queue`, `close`).
+    pub welcome_bot_left: Option<String>,
+    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub no_answer_rule: Option<String>,
+    /// The form of that rule.
+    pub no_answer_form_id: Option<String>,
+    /// The bot of that rule.
+    pub no_answer_bot_id: Option<String>,
+    /// The message of that rule.
+    pub no_answer_text: Option<String>,
+    /// Whether the line keeps working hours: `Y` or `N`.
+    pub worktime_enable: Option<String>,
+    /// When working hours start (`9`, `9.30`).
+    pub worktime_from: Option<String>,
+    /// When they end (`18`, `23.59`).
+    pub worktime_to: Option<String>,
+    /// Their time zone (`Europe/Berlin`).
+    pub worktime_timezone: Option<String>,
+    /// Holidays (`31.12`).
+    pub worktime_holidays: Option<Vec<String>>,
+    /// Days off (`SA`, `SU`).
+    pub worktime_dayoff: Option<Vec<String>>,
+    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff_rule: Option<String>,
+    /// The form of that rule.
+    pub worktime_dayoff_form_id: Option<String>,
+    /// The bot of that rule.
+    pub worktime_dayoff_bot_id: Option<String>,
+    /// The message of that rule.
+    pub worktime_dayoff_text: Option<String>,
+    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    pub close_rule: Option<String>,
+    /// The form of that rule.
+    pub close_form_id: Option<String>,
+    /// The bot of that rule.
+    pub close_bot_id: Option<String>,
+    /// The message of that rule.
+    pub close_text: Option<String>,
+    /// Minutes after closing during which a client's message reopens the same session.
+    pub full_close_time: Option<String>,
+    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    pub auto_close_rule: Option<String>,
+    /// The form of that rule.
+    pub auto_close_form_id: Option<String>,
+    /// The bot of that rule.
+    pub auto_close_bot_id: Option<String>,
+    /// Seconds without activity before a dialog closes itself.
+    pub auto_close_time: Option<String>,
+    /// The message of that rule.
+    pub auto_close_text: Option<String>,
+    /// Seconds before an unanswered session expires.
+    pub auto_expire_time: Option<String>,
+    /// When the line was created, as the portal serializes its date object.
+    pub date_create: Option<crate::any_method::JsonValue>,
+    /// When it was last changed, likewise.
+    pub date_modify: Option<crate::any_method::JsonValue>,
+    /// Who changed it last.
+    pub modify_user_id: Option<String>,
+    /// Whether the line is a temporary one: `Y` or `N`.
+    pub temporary: Option<String>,
+    /// An external identifier; `null` when none is set.
+    pub xml_id: Option<String>,
+    /// The language of the line's system messages (`en`, `de`).
+    pub language_id: Option<String>,
+    /// Where the line's quick answers are stored.
+    pub quick_answers_iblock_id: Option<String>,
+    /// The priority of the line's sessions.
+    pub session_priority: Option<String>,
+    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    pub type_max_chat: Option<String>,
+    /// How many dialogs an operator may hold at once (0: no limit).
+    pub max_chat: Option<String>,
+    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    pub operator_data: Option<String>,
+    /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+    pub queue: Option<Vec<i64>>,
+    /// What clients see of each operator in the queue, by user identifier.
+    pub queue_users_fields: Option<std::collections::HashMap<String, OpenLineQueueUser>>,
+    /// What clients see of an operator when `OPERATOR_DATA` is `queue`.
+    pub default_operator_data: Option<crate::any_method::JsonValue>,
+    /// Seconds allowed for the first answer (0: not watched).
+    pub kpi_first_answer_time: Option<String>,
+    /// Whether a late first answer is reported: `Y` or `N`.
+    pub kpi_first_answer_alert: Option<String>,
+    /// Who is told of a late first answer; `null` when nobody is.
+    pub kpi_first_answer_list: Option<crate::any_method::JsonValue>,
+    /// The report of a late first answer.
+    pub kpi_first_answer_text: Option<String>,
+    /// Seconds allowed for each later answer (0: not watched).
+    pub kpi_further_answer_time: Option<String>,
+    /// Whether a late later answer is reported: `Y` or `N`.
+    pub kpi_further_answer_alert: Option<String>,
+    /// Who is told of a late later answer; `null` when nobody is.
+    pub kpi_further_answer_list: Option<crate::any_method::JsonValue>,
+    /// The report of a late later answer.
+    pub kpi_further_answer_text: Option<String>,
+    /// Whether operators' activity is watched: `Y` or `N`.
+    pub kpi_check_operator_activity: Option<String>,
+    /// Whether someone is told when the queue has nobody online: `Y` or `N`.
+    pub send_notification_empty_queue: Option<String>,
+    /// Whether new clients fill in a contact form first: `Y` or `N`.
+    pub use_welcome_form: Option<String>,
+    /// That form's identifier.
+    pub welcome_form_id: Option<String>,
+    /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
+    pub welcome_form_delay: Option<String>,
+    /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
+    pub send_welcome_each_session: Option<String>,
+    /// Whether the client confirms that a dialog may close: `Y` or `N`.
+    pub confirm_close: Option<String>,
+    /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+    pub ignore_welcome_form_responsible: Option<String>,
+    /// The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+    pub config_queue: Option<Vec<OpenLineQueueEntity>>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OpenLineListItem> for OpenLineListItem {
+    fn from(r: b24kit::OpenLineListItem) -> Self {
+        OpenLineListItem {
+            id: r.id,
+            line_name: r.line_name,
+            active: r.active,
+            crm: r.crm,
+            crm_create: r.crm_create,
+            crm_create_second: r.crm_create_second,
+            crm_create_third: r.crm_create_third,
+            crm_forward: r.crm_forward,
+            crm_chat_tracker: r.crm_chat_tracker,
+            crm_transfer_change: r.crm_transfer_change,
+            crm_source: r.crm_source,
+            queue_type: r.queue_type,
+            queue_time: r.queue_time,
+            no_answer_time: r.no_answer_time,
+            check_available: r.check_available,
+            watch_typing: r.watch_typing,
+            welcome_bot_enable: r.welcome_bot_enable,
+            welcome_message: r.welcome_message,
+            welcome_message_text: r.welcome_message_text,
+            vote_message: r.vote_message,
+            vote_time_limit: r.vote_time_limit,
+            vote_before_finish: r.vote_before_finish,
+            vote_closing_delay: r.vote_closing_delay,
+            vote_message_1_text: r.vote_message_1_text,
+            vote_message_1_like: r.vote_message_1_like,
+            vote_message_1_dislike: r.vote_message_1_dislike,
+            vote_message_2_text: r.vote_message_2_text,
+            vote_message_2_like: r.vote_message_2_like,
+            vote_message_2_dislike: r.vote_message_2_dislike,
+            agreement_message: r.agreement_message,
+            agreement_id: r.agreement_id,
+            category_enable: r.category_enable,
+            category_id: r.category_id,
+            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_id: r.welcome_bot_id,
+            welcome_bot_time: r.welcome_bot_time,
+            welcome_bot_left: r.welcome_bot_left,
+            no_answer_rule: r.no_answer_rule,
+            no_answer_form_id: r.no_answer_form_id,
+            no_answer_bot_id: r.no_answer_bot_id,
+            no_answer_text: r.no_answer_text,
+            worktime_enable: r.worktime_enable,
+            worktime_from: r.worktime_from,
+            worktime_to: r.worktime_to,
+            worktime_timezone: r.worktime_timezone,
+            worktime_holidays: r.worktime_holidays,
+            worktime_dayoff: r.worktime_dayoff,
+            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff_form_id: r.worktime_dayoff_form_id,
+            worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
+            worktime_dayoff_text: r.worktime_dayoff_text,
+            close_rule: r.close_rule,
+            close_form_id: r.close_form_id,
+            close_bot_id: r.close_bot_id,
+            close_text: r.close_text,
+            full_close_time: r.full_close_time,
+            auto_close_rule: r.auto_close_rule,
+            auto_close_form_id: r.auto_close_form_id,
+            auto_close_bot_id: r.auto_close_bot_id,
+            auto_close_time: r.auto_close_time,
+            auto_close_text: r.auto_close_text,
+            auto_expire_time: r.auto_expire_time,
+            date_create: r.date_create.map(crate::any_method::JsonValue::from),
+            date_modify: r.date_modify.map(crate::any_method::JsonValue::from),
+            modify_user_id: r.modify_user_id,
+            temporary: r.temporary,
+            xml_id: r.xml_id,
+            language_id: r.language_id,
+            quick_answers_iblock_id: r.quick_answers_iblock_id,
+            session_priority: r.session_priority,
+            type_max_chat: r.type_max_chat,
+            max_chat: r.max_chat,
+            operator_data: r.operator_data,
+            queue: r.queue,
+            queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
+                map.into_iter()
+                    .map(|(key, value)| (key, value.into()))
+                    .collect::<std::collections::HashMap<String, OpenLineQueueUser>>()
+            }),
+            default_operator_data: r
+                .default_operator_data
+                .map(crate::any_method::JsonValue::from),
+            kpi_first_answer_time: r.kpi_first_answer_time,
+            kpi_first_answer_alert: r.kpi_first_answer_alert,
+            kpi_first_answer_list: r
+                .kpi_first_answer_list
+                .map(crate::any_method::JsonValue::from),
+            kpi_first_answer_text: r.kpi_first_answer_text,
+            kpi_further_answer_time: r.kpi_further_answer_time,
+            kpi_further_answer_alert: r.kpi_further_answer_alert,
+            kpi_further_answer_list: r
+                .kpi_further_answer_list
+                .map(crate::any_method::JsonValue::from),
+            kpi_further_answer_text: r.kpi_further_answer_text,
+            kpi_check_operator_activity: r.kpi_check_operator_activity,
+            send_notification_empty_queue: r.send_notification_empty_queue,
+            use_welcome_form: r.use_welcome_form,
+            welcome_form_id: r.welcome_form_id,
+            welcome_form_delay: r.welcome_form_delay,
+            send_welcome_each_session: r.send_welcome_each_session,
+            confirm_close: r.confirm_close,
+            ignore_welcome_form_responsible: r.ignore_welcome_form_responsible,
+            config_queue: r
+                .config_queue
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            extra: serde_json::Value::Object(r.extra).into(),
+        }
+    }
+}
+
+/// A user or department in a line's queue as set up.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OpenLineQueueEntity {
+    /// The user's or department's identifier.
+    pub entity_id: Option<String>,
+    /// `user` or `department`.
+    pub entity_type: Option<String>,
+    /// Every key of the answer the spec does not describe, with its value as sent (an
+    /// `Object`): nothing the portal sends is lost.
+    pub extra: crate::any_method::JsonValue,
+}
+
+impl From<b24kit::OpenLineQueueEntity> for OpenLineQueueEntity {
+    fn from(r: b24kit::OpenLineQueueEntity) -> Self {
+        OpenLineQueueEntity {
+            entity_id: r.entity_id,
+            entity_type: r.entity_type,
             extra: serde_json::Value::Object(r.extra).into(),
         }
     }
@@ -2003,6 +2335,36 @@ pub enum ImopenlinesConfigGetOutcome {
     },
 }
 
+/// A successful `imopenlines.config.list.get`: The lines, in the order asked. and the answer's `time`.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesConfigListGetResponse {
+    pub result: Vec<OpenLineListItem>,
+    pub time: Time,
+}
+
+/// The parameters of one `imopenlines.config.list.get` in a batch.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct ImopenlinesConfigListGetCall {
+    #[uniffi(default = None)]
+    pub params: Option<crate::any_method::JsonValue>,
+    #[uniffi(default = None)]
+    pub options: Option<crate::any_method::JsonValue>,
+}
+
+/// The outcome of one `imopenlines.config.list.get` in a batch.
+// Both variants cross the FFI by value (uniffi has no boxed records); their size difference
+// costs a few hundred bytes per call of a batch.
+#[allow(clippy::large_enum_variant)]
+#[derive(uniffi::Enum, Debug)]
+pub enum ImopenlinesConfigListGetOutcome {
+    Success {
+        response: ImopenlinesConfigListGetResponse,
+    },
+    Failure {
+        error: B24kitError,
+    },
+}
+
 /// A successful `imopenlines.config.path.get`: The address and the path. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigPathGetResponse {
@@ -2985,6 +3347,17 @@ fn imopenlines_config_get_params(
         show_offline,
     })
 }
+/// The core's parameters of one `imopenlines.config.list.get` from the exported arguments; a JSON value the
+/// portal cannot be sent fails here, before anything is sent.
+fn imopenlines_config_list_get_params(
+    params: Option<crate::any_method::JsonValue>,
+    options: Option<crate::any_method::JsonValue>,
+) -> Result<b24kit::ImopenlinesConfigListGetParams, b24kit::Error> {
+    Ok(b24kit::ImopenlinesConfigListGetParams {
+        params: crate::any_method::optional_json_param(params, "PARAMS", "params")?,
+        options: crate::any_method::optional_json_param(options, "OPTIONS", "options")?,
+    })
+}
 /// The core's parameters of one `imopenlines.config.path.get` from the exported arguments; a JSON value the
 /// portal cannot be sent fails here, before anything is sent.
 fn imopenlines_config_path_get_params(
@@ -3657,6 +4030,64 @@ impl Client {
                     },
                 },
                 Err(error) => ImopenlinesConfigGetOutcome::Failure { error },
+            })
+            .collect()
+    }
+    /// The portal's open lines, filtered, sorted and paged.
+    ///
+    /// Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+    /// their queues when asked. A line shows only the settings selected (all when none are).
+    /// Reading changes nothing, so the call is retried safely.
+    ///
+    /// Calls `imopenlines.config.list.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+    /// documented code, `InvalidArgument` before anything is sent.
+    #[uniffi::method(default(params = None, options = None))]
+    pub async fn imopenlines_config_list_get(
+        &self,
+        params: Option<crate::any_method::JsonValue>,
+        options: Option<crate::any_method::JsonValue>,
+    ) -> Result<ImopenlinesConfigListGetResponse, B24kitError> {
+        let answer = self
+            .call::<_, B24kitError>(imopenlines_config_list_get_params(params, options))
+            .await?;
+        Ok(ImopenlinesConfigListGetResponse {
+            result: {
+                let result: Vec<OpenLineListItem> =
+                    answer.result.into_iter().map(Into::into).collect();
+                result
+            },
+            time: answer.time.into(),
+        })
+    }
+
+    /// `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+    /// request, more split. One outcome per call, in order; with `halt`, the calls after the
+    /// first failure are `Skipped`.
+    #[uniffi::method(default(halt = false))]
+    pub async fn imopenlines_config_list_get_batch(
+        &self,
+        calls: Vec<ImopenlinesConfigListGetCall>,
+        halt: bool,
+    ) -> Vec<ImopenlinesConfigListGetOutcome> {
+        let calls = calls
+            .into_iter()
+            .map(|call| imopenlines_config_list_get_params(call.params, call.options))
+            .collect();
+        self.batch::<_, B24kitError>(calls, halt)
+            .await
+            .into_iter()
+            .map(|item| match item {
+                Ok(answer) => ImopenlinesConfigListGetOutcome::Success {
+                    response: ImopenlinesConfigListGetResponse {
+                        result: {
+                            let result: Vec<OpenLineListItem> =
+                                answer.result.into_iter().map(Into::into).collect();
+                            result
+                        },
+                        time: answer.time.into(),
+                    },
+                },
+                Err(error) => ImopenlinesConfigListGetOutcome::Failure { error },
             })
             .collect()
     }

@@ -143,6 +143,25 @@ pub trait Imopenlines {
         params: ImopenlinesConfigGetParams,
     ) -> impl Future<Output = Result<Response<ImopenlinesConfigGetResult>, Error>> + Send;
 
+    /// Calls `imopenlines.config.list.get`: The portal's open lines, filtered, sorted and paged.
+    ///
+    /// Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+    /// their queues when asked. A line shows only the settings selected (all when none are).
+    /// Reading changes nothing, so the call is retried safely.
+    ///
+    /// The answer's `result`: The lines, in the order asked. With it, the answer's [`Time`](crate::Time).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Method`] with a [`ImopenlinesConfigListGetError`] for the method's documented errors,
+    /// [`Error::System`] for errors any method can return, [`Error::InvalidArgument`] before
+    /// sending when a parameter is out of range, and the transport and protocol variants of
+    /// [`Error`] when no valid answer arrives.
+    fn imopenlines_config_list_get(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> impl Future<Output = Result<Response<Vec<OpenLineListItem>>, Error>> + Send;
+
     /// Calls `imopenlines.config.path.get`: Where the portal's public open-line pages live.
     ///
     /// Returns the portal's base address and the path of its public contact-centre page, from which
@@ -748,6 +767,13 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_config_list_get(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> impl Future<Output = Result<Response<Vec<OpenLineListItem>>, Error>> + Send {
+        self.call(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,
@@ -1017,6 +1043,14 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesConfigGetParams,
     ) -> Result<Response<ImopenlinesConfigGetResult>, Error>;
+
+    /// Calls `imopenlines.config.list.get` and waits for the answer: The portal's open lines, filtered, sorted and paged.
+    ///
+    /// See [`Imopenlines::imopenlines_config_list_get`] for the parameters, result and errors.
+    fn imopenlines_config_list_get(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> Result<Response<Vec<OpenLineListItem>>, Error>;
 
     /// Calls `imopenlines.config.path.get` and waits for the answer: Where the portal's public open-line pages live.
     ///
@@ -1306,6 +1340,13 @@ impl BlockingImopenlines for blocking::Client {
         &self,
         params: ImopenlinesConfigGetParams,
     ) -> Result<Response<ImopenlinesConfigGetResult>, Error> {
+        self.call(params)
+    }
+
+    fn imopenlines_config_list_get(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> Result<Response<Vec<OpenLineListItem>>, Error> {
         self.call(params)
     }
 

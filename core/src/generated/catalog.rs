@@ -81,6 +81,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         },
     ),
     (
+        "imopenlines.config.list.get",
+        MethodFacts {
+            idempotent: true,
+            error: <ImopenlinesConfigListGetParams as Method>::method_error,
+        },
+    ),
+    (
         "imopenlines.config.path.get",
         MethodFacts {
             idempotent: true,
@@ -354,6 +361,11 @@ pub const PARAMETERS: &[ParameterNames] = &[
         wire: "SHOW_OFFLINE",
         snake: "show_offline",
         camel: "showOffline",
+    },
+    ParameterNames {
+        wire: "OPTIONS",
+        snake: "options",
+        camel: "options",
     },
     ParameterNames {
         wire: "CRM_ENTITY_TYPE",

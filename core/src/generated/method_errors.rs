@@ -23,6 +23,8 @@ pub enum MethodError {
     ImopenlinesConfigDelete(ImopenlinesConfigDeleteError),
     /// An error of `imopenlines.config.get`.
     ImopenlinesConfigGet(ImopenlinesConfigGetError),
+    /// An error of `imopenlines.config.list.get`.
+    ImopenlinesConfigListGet(ImopenlinesConfigListGetError),
     /// An error of `imopenlines.config.path.get`.
     ImopenlinesConfigPathGet(ImopenlinesConfigPathGetError),
     /// An error of `imopenlines.config.update`.
@@ -96,6 +98,7 @@ impl MethodError {
             Self::ImopenlinesConfigAdd(_) => "imopenlines.config.add",
             Self::ImopenlinesConfigDelete(_) => "imopenlines.config.delete",
             Self::ImopenlinesConfigGet(_) => "imopenlines.config.get",
+            Self::ImopenlinesConfigListGet(_) => "imopenlines.config.list.get",
             Self::ImopenlinesConfigPathGet(_) => "imopenlines.config.path.get",
             Self::ImopenlinesConfigUpdate(_) => "imopenlines.config.update",
             Self::ImopenlinesCrmChatGet(_) => "imopenlines.crm.chat.get",
@@ -139,6 +142,7 @@ impl MethodError {
             Self::ImopenlinesConfigAdd(e) => e.code(),
             Self::ImopenlinesConfigDelete(e) => e.code(),
             Self::ImopenlinesConfigGet(e) => e.code(),
+            Self::ImopenlinesConfigListGet(e) => e.code(),
             Self::ImopenlinesConfigPathGet(e) => e.code(),
             Self::ImopenlinesConfigUpdate(e) => e.code(),
             Self::ImopenlinesCrmChatGet(e) => e.code(),
@@ -182,6 +186,7 @@ impl MethodError {
             Self::ImopenlinesConfigAdd(e) => e.status(),
             Self::ImopenlinesConfigDelete(e) => e.status(),
             Self::ImopenlinesConfigGet(e) => e.status(),
+            Self::ImopenlinesConfigListGet(e) => e.status(),
             Self::ImopenlinesConfigPathGet(e) => e.status(),
             Self::ImopenlinesConfigUpdate(e) => e.status(),
             Self::ImopenlinesCrmChatGet(e) => e.status(),
@@ -225,6 +230,7 @@ impl MethodError {
             Self::ImopenlinesConfigAdd(e) => e.meaning(),
             Self::ImopenlinesConfigDelete(e) => e.meaning(),
             Self::ImopenlinesConfigGet(e) => e.meaning(),
+            Self::ImopenlinesConfigListGet(e) => e.meaning(),
             Self::ImopenlinesConfigPathGet(e) => e.meaning(),
             Self::ImopenlinesConfigUpdate(e) => e.meaning(),
             Self::ImopenlinesCrmChatGet(e) => e.meaning(),

@@ -21,6 +21,7 @@ pub const METHOD_NAMES: &[&str] = &[
     "imopenlines.config.add",
     "imopenlines.config.delete",
     "imopenlines.config.get",
+    "imopenlines.config.list.get",
     "imopenlines.config.path.get",
     "imopenlines.config.update",
     "imopenlines.crm.chat.get",

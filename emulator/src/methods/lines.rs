@@ -4,7 +4,7 @@
 use serde_json::{json, Map, Value};
 
 use super::imopenlines::failure;
-use super::{php_intval, php_strval, Caller, MethodFailure};
+use super::{php_array, php_intval, php_strval, Caller, MethodFailure};
 use crate::state::{NetworkLine, PortalState, EMPLOYEES};
 
 /// The revisions the docs' example shows, which the emulator's behaviour follows.
@@ -129,20 +129,10 @@ pub(crate) fn network_message_add(
     Ok(Value::Bool(true))
 }
 
-/// The items of a PHP array: a JSON body sends a list, a form (as `batch` commands are) an
-/// object keyed `0`, `1`, …; PHP sees one array either way.
-fn php_items(value: &Value) -> Option<Vec<&Value>> {
-    match value {
-        Value::Array(items) => Some(items.iter().collect()),
-        Value::Object(fields) => Some(fields.values().collect()),
-        _ => None,
-    }
-}
-
 /// The items of `key` in an object, or of the array itself when it has no such key (an
 /// attachment may be its list of blocks, a keyboard its list of buttons). Empty: none.
 fn listed<'v>(value: &'v Value, key: &str) -> Vec<&'v Value> {
-    php_items(value.get(key).unwrap_or(value)).unwrap_or_default()
+    php_array(value.get(key).unwrap_or(value)).unwrap_or_default()
 }
 
 /// An attachment is a non-empty list of blocks (or an object with one as `BLOCKS`), each block

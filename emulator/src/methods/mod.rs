@@ -330,6 +330,12 @@ pub(crate) const METHODS: &[MethodDef] = &[
         errors: config::GET_ERRORS,
     },
     MethodDef {
+        name: "imopenlines.config.list.get",
+        scope: "imopenlines",
+        handler: |state, caller, params| config::list(state, caller, params).map(Answer::from),
+        errors: config::LIST_ERRORS,
+    },
+    MethodDef {
         name: "imopenlines.config.update",
         scope: "imopenlines",
         handler: |state, caller, params| config::update(state, caller, params).map(Answer::from),
@@ -423,6 +429,16 @@ pub(crate) fn upper_keys(params: &Map<String, Value>) -> Map<String, Value> {
         .iter()
         .map(|(k, v)| (k.to_ascii_uppercase(), v.clone()))
         .collect()
+}
+
+/// The items of a PHP array: a JSON body sends a list, a form (as `batch` commands are) an
+/// object keyed `0`, `1`, …; PHP sees one array either way. `None` for a single value.
+pub(crate) fn php_array(value: &Value) -> Option<Vec<&Value>> {
+    match value {
+        Value::Array(items) => Some(items.iter().collect()),
+        Value::Object(fields) => Some(fields.values().collect()),
+        _ => None,
+    }
 }
 
 /// The text PHP reads from a parameter: a string as sent, a number's digits, else nothing.

@@ -13,7 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
-from ._native_generated import Response, ImopenlinesConfigGetResult, OpenLineQueueMember, OpenLineQueueUser, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
+from ._native_generated import Response, ImopenlinesConfigGetResult, OpenLineQueueMember, OpenLineQueueUser, OpenLineListItem, OpenLineQueueEntity, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "OpenLineListItem", "OpenLineQueueEntity", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
 
 
 class BotMessageKind(str, enum.Enum):
@@ -395,6 +395,54 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_config_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_list_get(self, *, params: Optional[Any] = None, options: Optional[Any] = None) -> Response[List[OpenLineListItem]]:
+        """The portal's open lines, filtered, sorted and paged.
+
+        Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+        their queues when asked. A line shows only the settings selected (all when none are).
+        Reading changes nothing, so the call is retried safely.
+
+        Calls ``imopenlines.config.list.get`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-list-get.html).
+
+        Args:
+            params: ``PARAMS``. What to return: `select` (a list of setting names), `order` (`{name: ASC|DESC}`),
+                `filter` (`{name: value}`), `limit` (lines per page, 50 unless given, at most 200)
+                and `offset`.
+            options: ``OPTIONS``. What else to return: `QUEUE` (`Y`: each line's operators and what clients see of
+                them), `CONFIG_QUEUE` (`Y`: the queue as set up), `CHECK_PERMISSION` (only the lines
+                the caller may act on this way: an action of the open lines permission map).
+
+        Returns:
+            ``result`` (The lines, in the order asked.) and the answer's ``time``.
+
+        Raises:
+            TypeError: a parameter has the wrong type (nothing is sent).
+            b24kit.errors.InvalidArgumentError: a parameter is out of range (nothing is sent).
+            b24kit.errors.MethodError: one of the method's documented errors, ``InvalidFormatError``.
+            b24kit.errors.BitrixSystemError: an error any method can return.
+            b24kit.errors.B24kitError: any other failure (HTTP, transport, protocol).
+        """
+        return _calls.imopenlines_config_list_get(self._native, params, options)
+
+    def imopenlines_config_list_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[OpenLineListItem]], B24kitError]]:
+        """Calls ``imopenlines.config.list.get`` once per dict of ``calls`` through Bitrix24's ``batch``.
+
+        Each dict holds the arguments of one call by name (``params``, ``options``).
+        Up to 50 calls go in one request; more are split. The rate limiter counts each request
+        once.
+
+        Returns:
+            One entry per call, in order: its :class:`Response`, or the :class:`B24kitError` it
+            failed with (not raised). An invalid argument fails only its own entry. With
+            ``halt=True`` the portal stops at the first failure and the calls after it are
+            :class:`~b24kit.errors.SkippedError`.
+
+        Raises:
+            TypeError: ``calls`` is not an iterable of dicts, or a dict has an unknown name or a
+                value of the wrong type (nothing is sent).
+        """
+        return _calls.imopenlines_config_list_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
     def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.
@@ -1813,6 +1861,17 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_config_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[ImopenlinesConfigGetResult], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_config_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_config_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    async def imopenlines_config_list_get(self, *, params: Optional[Any] = None, options: Optional[Any] = None) -> Response[List[OpenLineListItem]]:
+        """The portal's open lines, filtered, sorted and paged.
+
+        The asyncio form of :meth:`Client.imopenlines_config_list_get`; same arguments, result and errors.
+        """
+        return await _calls.imopenlines_config_list_get_async(self._native, params, options)
+
+    async def imopenlines_config_list_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[OpenLineListItem]], B24kitError]]:
+        """The asyncio form of :meth:`Client.imopenlines_config_list_get_batch`; batch requests run concurrently."""
+        return await _calls.imopenlines_config_list_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
     async def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.

@@ -384,6 +384,309 @@ class OpenLineQueueUser:
         dict on each read): nothing the portal sends is lost."""
 
 @final
+class OpenLineListItem:
+    """An open line as `imopenlines.config.list.get` lists it, with the settings selected."""
+
+    @property
+    def id(self) -> Optional[str]:
+        """The line's identifier."""
+    @property
+    def line_name(self) -> Optional[str]:
+        """The line's name."""
+    @property
+    def active(self) -> Optional[str]:
+        """Whether the line takes dialogs: `Y` or `N`."""
+    @property
+    def crm(self) -> Optional[str]:
+        """Whether dialogs are recorded in the CRM: `Y` or `N`."""
+    @property
+    def crm_create(self) -> Optional[str]:
+        """What the CRM creates for a new client (`lead`, `deal`, …)."""
+    @property
+    def crm_create_second(self) -> Optional[str]:
+        """A second CRM creation mode."""
+    @property
+    def crm_create_third(self) -> Optional[str]:
+        """A third CRM creation mode: `Y` or `N`."""
+    @property
+    def crm_forward(self) -> Optional[str]:
+        """Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`."""
+    @property
+    def crm_chat_tracker(self) -> Optional[str]:
+        """Whether dialogs are sent to the CRM's tracker: `Y` or `N`."""
+    @property
+    def crm_transfer_change(self) -> Optional[str]:
+        """Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`."""
+    @property
+    def crm_source(self) -> Optional[str]:
+        """How the CRM record's source is set."""
+    @property
+    def queue_type(self) -> Optional[str]:
+        """How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator)."""
+    @property
+    def queue_time(self) -> Optional[str]:
+        """Seconds before a waiting dialog goes to the next operator."""
+    @property
+    def no_answer_time(self) -> Optional[str]:
+        """Seconds without an answer before the no-answer rule applies."""
+    @property
+    def check_available(self) -> Optional[str]:
+        """Whether only operators who are online get dialogs: `Y` or `N`."""
+    @property
+    def watch_typing(self) -> Optional[str]:
+        """Whether the client sees what the operator is typing: `Y` or `N`."""
+    @property
+    def welcome_bot_enable(self) -> Optional[str]:
+        """Whether a bot greets new clients: `Y` or `N`."""
+    @property
+    def welcome_message(self) -> Optional[str]:
+        """Whether new clients get the welcome message: `Y` or `N`."""
+    @property
+    def welcome_message_text(self) -> Optional[str]:
+        """The welcome message."""
+    @property
+    def vote_message(self) -> Optional[str]:
+        """Whether clients are asked to rate the dialog: `Y` or `N`."""
+    @property
+    def vote_time_limit(self) -> Optional[str]:
+        """How long a rating may be given (0: no limit)."""
+    @property
+    def vote_before_finish(self) -> Optional[str]:
+        """Whether the rating is asked for before the dialog closes: `Y` or `N`."""
+    @property
+    def vote_closing_delay(self) -> Optional[str]:
+        """Whether closing waits a little after the rating: `Y` or `N`."""
+    @property
+    def vote_message_1_text(self) -> Optional[str]:
+        """The rating request in chat clients with rating buttons."""
+    @property
+    def vote_message_1_like(self) -> Optional[str]:
+        """The answer to a good rating there."""
+    @property
+    def vote_message_1_dislike(self) -> Optional[str]:
+        """The answer to a bad rating there."""
+    @property
+    def vote_message_2_text(self) -> Optional[str]:
+        """The rating request in chat clients that answer with text."""
+    @property
+    def vote_message_2_like(self) -> Optional[str]:
+        """The answer to a good rating there."""
+    @property
+    def vote_message_2_dislike(self) -> Optional[str]:
+        """The answer to a bad rating there."""
+    @property
+    def agreement_message(self) -> Optional[str]:
+        """Whether clients are shown the consent agreement: `Y` or `N`."""
+    @property
+    def agreement_id(self) -> Optional[str]:
+        """The consent agreement's identifier."""
+    @property
+    def category_enable(self) -> Optional[str]:
+        """Whether created deals go to a pipeline of their own: `Y` or `N`."""
+    @property
+    def category_id(self) -> Optional[str]:
+        """That pipeline's identifier."""
+    @property
+    def welcome_bot_join(self) -> Optional[str]:
+        """When the greeting bot joins (`always`, `first`)."""
+    @property
+    def welcome_bot_id(self) -> Optional[str]:
+        """The greeting bot's identifier."""
+    @property
+    def welcome_bot_time(self) -> Optional[str]:
+        """Seconds the greeting bot waits before handing over."""
+    @property
+    def welcome_bot_left(self) -> Optional[str]:
+        """What happens when the greeting bot leaves (`queue`, `close`)."""
+    @property
+    def no_answer_rule(self) -> Optional[str]:
+        """What happens when no operator answers (`text`, `form`, `bot`, `none`)."""
+    @property
+    def no_answer_form_id(self) -> Optional[str]:
+        """The form of that rule."""
+    @property
+    def no_answer_bot_id(self) -> Optional[str]:
+        """The bot of that rule."""
+    @property
+    def no_answer_text(self) -> Optional[str]:
+        """The message of that rule."""
+    @property
+    def worktime_enable(self) -> Optional[str]:
+        """Whether the line keeps working hours: `Y` or `N`."""
+    @property
+    def worktime_from(self) -> Optional[str]:
+        """When working hours start (`9`, `9.30`)."""
+    @property
+    def worktime_to(self) -> Optional[str]:
+        """When they end (`18`, `23.59`)."""
+    @property
+    def worktime_timezone(self) -> Optional[str]:
+        """Their time zone (`Europe/Berlin`)."""
+    @property
+    def worktime_holidays(self) -> Optional[List[str]]:
+        """Holidays (`31.12`)."""
+    @property
+    def worktime_dayoff(self) -> Optional[List[str]]:
+        """Days off (`SA`, `SU`)."""
+    @property
+    def worktime_dayoff_rule(self) -> Optional[str]:
+        """What happens to a message outside working hours (`text`, `form`, `bot`, `none`)."""
+    @property
+    def worktime_dayoff_form_id(self) -> Optional[str]:
+        """The form of that rule."""
+    @property
+    def worktime_dayoff_bot_id(self) -> Optional[str]:
+        """The bot of that rule."""
+    @property
+    def worktime_dayoff_text(self) -> Optional[str]:
+        """The message of that rule."""
+    @property
+    def close_rule(self) -> Optional[str]:
+        """What happens when an operator closes a dialog (`text`, `form`, `none`)."""
+    @property
+    def close_form_id(self) -> Optional[str]:
+        """The form of that rule."""
+    @property
+    def close_bot_id(self) -> Optional[str]:
+        """The bot of that rule."""
+    @property
+    def close_text(self) -> Optional[str]:
+        """The message of that rule."""
+    @property
+    def full_close_time(self) -> Optional[str]:
+        """Minutes after closing during which a client's message reopens the same session."""
+    @property
+    def auto_close_rule(self) -> Optional[str]:
+        """What happens when a dialog closes itself for want of activity (`text`, `form`, `none`)."""
+    @property
+    def auto_close_form_id(self) -> Optional[str]:
+        """The form of that rule."""
+    @property
+    def auto_close_bot_id(self) -> Optional[str]:
+        """The bot of that rule."""
+    @property
+    def auto_close_time(self) -> Optional[str]:
+        """Seconds without activity before a dialog closes itself."""
+    @property
+    def auto_close_text(self) -> Optional[str]:
+        """The message of that rule."""
+    @property
+    def auto_expire_time(self) -> Optional[str]:
+        """Seconds before an unanswered session expires."""
+    @property
+    def date_create(self) -> Optional[Any]:
+        """When the line was created, as the portal serializes its date object."""
+    @property
+    def date_modify(self) -> Optional[Any]:
+        """When it was last changed, likewise."""
+    @property
+    def modify_user_id(self) -> Optional[str]:
+        """Who changed it last."""
+    @property
+    def temporary(self) -> Optional[str]:
+        """Whether the line is a temporary one: `Y` or `N`."""
+    @property
+    def xml_id(self) -> Optional[str]:
+        """An external identifier; `null` when none is set."""
+    @property
+    def language_id(self) -> Optional[str]:
+        """The language of the line's system messages (`en`, `de`)."""
+    @property
+    def quick_answers_iblock_id(self) -> Optional[str]:
+        """Where the line's quick answers are stored."""
+    @property
+    def session_priority(self) -> Optional[str]:
+        """The priority of the line's sessions."""
+    @property
+    def type_max_chat(self) -> Optional[str]:
+        """How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`)."""
+    @property
+    def max_chat(self) -> Optional[str]:
+        """How many dialogs an operator may hold at once (0: no limit)."""
+    @property
+    def operator_data(self) -> Optional[str]:
+        """What clients see of an operator (`profile`, `queue`, `hide`)."""
+    @property
+    def queue(self) -> Optional[List[int]]:
+        """The operators in the queue, by user identifier (with `OPTIONS.QUEUE`)."""
+    @property
+    def queue_users_fields(self) -> Optional[Dict[str, OpenLineQueueUser]]:
+        """What clients see of each operator in the queue, by user identifier."""
+    @property
+    def default_operator_data(self) -> Optional[Any]:
+        """What clients see of an operator when `OPERATOR_DATA` is `queue`."""
+    @property
+    def kpi_first_answer_time(self) -> Optional[str]:
+        """Seconds allowed for the first answer (0: not watched)."""
+    @property
+    def kpi_first_answer_alert(self) -> Optional[str]:
+        """Whether a late first answer is reported: `Y` or `N`."""
+    @property
+    def kpi_first_answer_list(self) -> Optional[Any]:
+        """Who is told of a late first answer; `null` when nobody is."""
+    @property
+    def kpi_first_answer_text(self) -> Optional[str]:
+        """The report of a late first answer."""
+    @property
+    def kpi_further_answer_time(self) -> Optional[str]:
+        """Seconds allowed for each later answer (0: not watched)."""
+    @property
+    def kpi_further_answer_alert(self) -> Optional[str]:
+        """Whether a late later answer is reported: `Y` or `N`."""
+    @property
+    def kpi_further_answer_list(self) -> Optional[Any]:
+        """Who is told of a late later answer; `null` when nobody is."""
+    @property
+    def kpi_further_answer_text(self) -> Optional[str]:
+        """The report of a late later answer."""
+    @property
+    def kpi_check_operator_activity(self) -> Optional[str]:
+        """Whether operators' activity is watched: `Y` or `N`."""
+    @property
+    def send_notification_empty_queue(self) -> Optional[str]:
+        """Whether someone is told when the queue has nobody online: `Y` or `N`."""
+    @property
+    def use_welcome_form(self) -> Optional[str]:
+        """Whether new clients fill in a contact form first: `Y` or `N`."""
+    @property
+    def welcome_form_id(self) -> Optional[str]:
+        """That form's identifier."""
+    @property
+    def welcome_form_delay(self) -> Optional[str]:
+        """Whether the form comes after the client's first message rather than before: `Y` or `N`."""
+    @property
+    def send_welcome_each_session(self) -> Optional[str]:
+        """Whether the welcome message starts every session, not only the first: `Y` or `N`."""
+    @property
+    def confirm_close(self) -> Optional[str]:
+        """Whether the client confirms that a dialog may close: `Y` or `N`."""
+    @property
+    def ignore_welcome_form_responsible(self) -> Optional[str]:
+        """Whether the welcome form leaves the responsible person unchanged: `Y` or `N`."""
+    @property
+    def config_queue(self) -> Optional[List[OpenLineQueueEntity]]:
+        """The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`)."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
+class OpenLineQueueEntity:
+    """A user or department in a line's queue as set up."""
+
+    @property
+    def entity_id(self) -> Optional[str]:
+        """The user's or department's identifier."""
+    @property
+    def entity_type(self) -> Optional[str]:
+        """`user` or `department`."""
+    @property
+    def extra(self) -> Dict[str, Any]:
+        """Every key of the answer the spec does not describe, with its value as sent (a new
+        dict on each read): nothing the portal sends is lost."""
+
+@final
 class ImopenlinesConfigPathGetResult:
     """The address and the path. The result of `imopenlines.config.path.get`."""
 
@@ -1445,6 +1748,10 @@ def imopenlines_config_get(client: NativeClient, config_id: int, with_queue: boo
 def imopenlines_config_get_async(client: NativeClient, config_id: int, with_queue: bool, show_offline: bool, /) -> Awaitable[Response[ImopenlinesConfigGetResult]]: ...
 def imopenlines_config_get_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[ImopenlinesConfigGetResult], BaseException]]: ...
 def imopenlines_config_get_batch_async(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> Awaitable[List[Union[Response[ImopenlinesConfigGetResult], BaseException]]]: ...
+def imopenlines_config_list_get(client: NativeClient, params: Optional[Any], options: Optional[Any], /) -> Response[List[OpenLineListItem]]: ...
+def imopenlines_config_list_get_async(client: NativeClient, params: Optional[Any], options: Optional[Any], /) -> Awaitable[Response[List[OpenLineListItem]]]: ...
+def imopenlines_config_list_get_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[List[OpenLineListItem]], BaseException]]: ...
+def imopenlines_config_list_get_batch_async(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> Awaitable[List[Union[Response[List[OpenLineListItem]], BaseException]]]: ...
 def imopenlines_config_path_get(client: NativeClient, /) -> Response[ImopenlinesConfigPathGetResult]: ...
 def imopenlines_config_path_get_async(client: NativeClient, /) -> Awaitable[Response[ImopenlinesConfigPathGetResult]]: ...
 def imopenlines_config_path_get_batch(client: NativeClient, calls: Iterable[Mapping[str, Any]], halt: bool, /) -> List[Union[Response[ImopenlinesConfigPathGetResult], BaseException]]: ...

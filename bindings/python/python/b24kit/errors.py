@@ -63,6 +63,7 @@ __all__ = [
     "OperatorWrongError",
     "ConfigIdEmptyError",
     "ConfigWrongUserPermissionError",
+    "InvalidFormatError",
     "AccessDeniedError",
     "ArgumentError",
     "CrmChatEmptyCrmDataError",
@@ -207,6 +208,13 @@ class ConfigWrongUserPermissionError(MethodError):
     """``CONFIG_WRONG_USER_PERMISSION`` (HTTP 403): Permission denied.
 
     Documented for: imopenlines.config.delete, imopenlines.config.update.
+    """
+
+
+class InvalidFormatError(MethodError):
+    """``INVALID_FORMAT`` (HTTP 400): The PARAMS or OPTIONS are not in the expected format.
+
+    Documented for: imopenlines.config.list.get.
     """
 
 
@@ -594,6 +602,7 @@ _METHOD_ERRORS: Dict[str, Type[MethodError]] = {
     "OPERATOR_WRONG": OperatorWrongError,
     "CONFIG_ID_EMPTY": ConfigIdEmptyError,
     "CONFIG_WRONG_USER_PERMISSION": ConfigWrongUserPermissionError,
+    "INVALID_FORMAT": InvalidFormatError,
     "ACCESS_DENIED": AccessDeniedError,
     "ERROR_ARGUMENT": ArgumentError,
     "CRM_CHAT_EMPTY_CRM_DATA": CrmChatEmptyCrmDataError,

@@ -865,6 +865,25 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesConfigGetBatch(calls: [ImopenlinesConfigGetCall], halt: Bool) async  -> [ImopenlinesConfigGetOutcome]
     
     /**
+     * The portal's open lines, filtered, sorted and paged.
+     *
+     * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+     * their queues when asked. A line shows only the settings selected (all when none are).
+     * Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.list.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    func imopenlinesConfigListGet(params: JsonValue?, options: JsonValue?) async throws  -> ImopenlinesConfigListGetResponse
+    
+    /**
+     * `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesConfigListGetBatch(calls: [ImopenlinesConfigListGetCall], halt: Bool) async  -> [ImopenlinesConfigListGetOutcome]
+    
+    /**
      * Where the portal's public open-line pages live.
      *
      * Returns the portal's base address and the path of its public contact-centre page, from which
@@ -1945,6 +1964,54 @@ open func imopenlinesConfigGetBatch(calls: [ImopenlinesConfigGetCall], halt: Boo
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesConfigGetOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
+     * The portal's open lines, filtered, sorted and paged.
+     *
+     * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+     * their queues when asked. A line shows only the settings selected (all when none are).
+     * Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.list.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+open func imopenlinesConfigListGet(params: JsonValue? = nil, options: JsonValue? = nil)async throws  -> ImopenlinesConfigListGetResponse  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get(
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeJsonValue.lower(params),FfiConverterOptionTypeJsonValue.lower(options)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeImopenlinesConfigListGetResponse_lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesConfigListGetBatch(calls: [ImopenlinesConfigListGetCall], halt: Bool = false)async  -> [ImopenlinesConfigListGetOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesConfigListGetCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesConfigListGetOutcome.lift,
             errorHandler: nil
             
         )
@@ -9058,6 +9125,120 @@ public func FfiConverterTypeImopenlinesConfigGetResult_lower(_ value: Imopenline
 
 
 /**
+ * The parameters of one `imopenlines.config.list.get` in a batch.
+ */
+public struct ImopenlinesConfigListGetCall: Equatable, Hashable {
+    public var params: JsonValue?
+    public var options: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(params: JsonValue? = nil, options: JsonValue? = nil) {
+        self.params = params
+        self.options = options
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigListGetCall: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigListGetCall: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigListGetCall {
+        return
+            try ImopenlinesConfigListGetCall(
+                params: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                options: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigListGetCall, into buf: inout [UInt8]) {
+        FfiConverterOptionTypeJsonValue.write(value.params, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.options, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetCall_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigListGetCall {
+    return try FfiConverterTypeImopenlinesConfigListGetCall.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetCall_lower(_ value: ImopenlinesConfigListGetCall) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigListGetCall.lower(value)
+}
+
+
+/**
+ * A successful `imopenlines.config.list.get`: The lines, in the order asked. and the answer's `time`.
+ */
+public struct ImopenlinesConfigListGetResponse: Equatable, Hashable {
+    public var result: [OpenLineListItem]
+    public var time: Time
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(result: [OpenLineListItem], time: Time) {
+        self.result = result
+        self.time = time
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigListGetResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigListGetResponse: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigListGetResponse {
+        return
+            try ImopenlinesConfigListGetResponse(
+                result: FfiConverterSequenceTypeOpenLineListItem.read(from: &buf), 
+                time: FfiConverterTypeTime.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ImopenlinesConfigListGetResponse, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypeOpenLineListItem.write(value.result, into: &buf)
+        FfiConverterTypeTime.write(value.time, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetResponse_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigListGetResponse {
+    return try FfiConverterTypeImopenlinesConfigListGetResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetResponse_lower(_ value: ImopenlinesConfigListGetResponse) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigListGetResponse.lower(value)
+}
+
+
+/**
  * The parameters of one `imopenlines.config.path.get` in a batch.
  */
 public struct ImopenlinesConfigPathGetCall: Equatable, Hashable {
@@ -14549,6 +14730,1080 @@ public func FfiConverterTypeOnSessionStartData_lower(_ value: OnSessionStartData
 
 
 /**
+ * An open line as `imopenlines.config.list.get` lists it, with the settings selected.
+ */
+public struct OpenLineListItem: Equatable, Hashable {
+    /**
+     * The line's identifier.
+     */
+    public var id: String?
+    /**
+     * The line's name.
+     */
+    public var lineName: String?
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    public var active: String?
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    public var crm: String?
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    public var crmCreate: String?
+    /**
+     * A second CRM creation mode.
+     */
+    public var crmCreateSecond: String?
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    public var crmCreateThird: String?
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmForward: String?
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    public var crmChatTracker: String?
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmTransferChange: String?
+    /**
+     * How the CRM record's source is set.
+     */
+    public var crmSource: String?
+    /**
+     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+     * operator).
+     */
+    public var queueType: String?
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    public var queueTime: String?
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    public var noAnswerTime: String?
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    public var checkAvailable: String?
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    public var watchTyping: String?
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    public var welcomeBotEnable: String?
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    public var welcomeMessage: String?
+    /**
+     * The welcome message.
+     */
+    public var welcomeMessageText: String?
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    public var voteMessage: String?
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    public var voteTimeLimit: String?
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    public var voteBeforeFinish: String?
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    public var voteClosingDelay: String?
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    public var voteMessage1Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage1Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage1Dislike: String?
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    public var voteMessage2Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage2Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage2Dislike: String?
+    /**
+     * Whether clients are shown the consent agreement: `Y` or `N`.
+     */
+    public var agreementMessage: String?
+    /**
+     * The consent agreement's identifier.
+     */
+    public var agreementId: String?
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    public var categoryEnable: String?
+    /**
+     * That pipeline's identifier.
+     */
+    public var categoryId: String?
+    /**
+     * When the greeting bot joins (`always`, `first`).
+     */
+    public var welcomeBotJoin: String?
+    /**
+     * The greeting bot's identifier.
+     */
+    public var welcomeBotId: String?
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    public var welcomeBotTime: String?
+    /**
+     * What happens when the greeting bot leaves (`queue`, `close`).
+     */
+    public var welcomeBotLeft: String?
+    /**
+     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     */
+    public var noAnswerRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var noAnswerFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var noAnswerBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var noAnswerText: String?
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    public var worktimeEnable: String?
+    /**
+     * When working hours start (`9`, `9.30`).
+     */
+    public var worktimeFrom: String?
+    /**
+     * When they end (`18`, `23.59`).
+     */
+    public var worktimeTo: String?
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    public var worktimeTimezone: String?
+    /**
+     * Holidays (`31.12`).
+     */
+    public var worktimeHolidays: [String]?
+    /**
+     * Days off (`SA`, `SU`).
+     */
+    public var worktimeDayoff: [String]?
+    /**
+     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     */
+    public var worktimeDayoffRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var worktimeDayoffFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var worktimeDayoffBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var worktimeDayoffText: String?
+    /**
+     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     */
+    public var closeRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var closeFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var closeBotId: String?
+    /**
+     * The message of that rule.
+     */
+    public var closeText: String?
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    public var fullCloseTime: String?
+    /**
+     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     */
+    public var autoCloseRule: String?
+    /**
+     * The form of that rule.
+     */
+    public var autoCloseFormId: String?
+    /**
+     * The bot of that rule.
+     */
+    public var autoCloseBotId: String?
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    public var autoCloseTime: String?
+    /**
+     * The message of that rule.
+     */
+    public var autoCloseText: String?
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    public var autoExpireTime: String?
+    /**
+     * When the line was created, as the portal serializes its date object.
+     */
+    public var dateCreate: JsonValue?
+    /**
+     * When it was last changed, likewise.
+     */
+    public var dateModify: JsonValue?
+    /**
+     * Who changed it last.
+     */
+    public var modifyUserId: String?
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    public var temporary: String?
+    /**
+     * An external identifier; `null` when none is set.
+     */
+    public var xmlId: String?
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    public var languageId: String?
+    /**
+     * Where the line's quick answers are stored.
+     */
+    public var quickAnswersIblockId: String?
+    /**
+     * The priority of the line's sessions.
+     */
+    public var sessionPriority: String?
+    /**
+     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     */
+    public var typeMaxChat: String?
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    public var maxChat: String?
+    /**
+     * What clients see of an operator (`profile`, `queue`, `hide`).
+     */
+    public var operatorData: String?
+    /**
+     * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+     */
+    public var queue: [Int64]?
+    /**
+     * What clients see of each operator in the queue, by user identifier.
+     */
+    public var queueUsersFields: [String: OpenLineQueueUser]?
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+     */
+    public var defaultOperatorData: JsonValue?
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    public var kpiFirstAnswerTime: String?
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    public var kpiFirstAnswerAlert: String?
+    /**
+     * Who is told of a late first answer; `null` when nobody is.
+     */
+    public var kpiFirstAnswerList: JsonValue?
+    /**
+     * The report of a late first answer.
+     */
+    public var kpiFirstAnswerText: String?
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    public var kpiFurtherAnswerTime: String?
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    public var kpiFurtherAnswerAlert: String?
+    /**
+     * Who is told of a late later answer; `null` when nobody is.
+     */
+    public var kpiFurtherAnswerList: JsonValue?
+    /**
+     * The report of a late later answer.
+     */
+    public var kpiFurtherAnswerText: String?
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    public var kpiCheckOperatorActivity: String?
+    /**
+     * Whether someone is told when the queue has nobody online: `Y` or `N`.
+     */
+    public var sendNotificationEmptyQueue: String?
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    public var useWelcomeForm: String?
+    /**
+     * That form's identifier.
+     */
+    public var welcomeFormId: String?
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    public var welcomeFormDelay: String?
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    public var sendWelcomeEachSession: String?
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    public var confirmClose: String?
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    public var ignoreWelcomeFormResponsible: String?
+    /**
+     * The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+     */
+    public var configQueue: [OpenLineQueueEntity]?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The line's identifier.
+         */id: String?, 
+        /**
+         * The line's name.
+         */lineName: String?, 
+        /**
+         * Whether the line takes dialogs: `Y` or `N`.
+         */active: String?, 
+        /**
+         * Whether dialogs are recorded in the CRM: `Y` or `N`.
+         */crm: String?, 
+        /**
+         * What the CRM creates for a new client (`lead`, `deal`, …).
+         */crmCreate: String?, 
+        /**
+         * A second CRM creation mode.
+         */crmCreateSecond: String?, 
+        /**
+         * A third CRM creation mode: `Y` or `N`.
+         */crmCreateThird: String?, 
+        /**
+         * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+         */crmForward: String?, 
+        /**
+         * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+         */crmChatTracker: String?, 
+        /**
+         * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+         */crmTransferChange: String?, 
+        /**
+         * How the CRM record's source is set.
+         */crmSource: String?, 
+        /**
+         * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+         * operator).
+         */queueType: String?, 
+        /**
+         * Seconds before a waiting dialog goes to the next operator.
+         */queueTime: String?, 
+        /**
+         * Seconds without an answer before the no-answer rule applies.
+         */noAnswerTime: String?, 
+        /**
+         * Whether only operators who are online get dialogs: `Y` or `N`.
+         */checkAvailable: String?, 
+        /**
+         * Whether the client sees what the operator is typing: `Y` or `N`.
+         */watchTyping: String?, 
+        /**
+         * Whether a bot greets new clients: `Y` or `N`.
+         */welcomeBotEnable: String?, 
+        /**
+         * Whether new clients get the welcome message: `Y` or `N`.
+         */welcomeMessage: String?, 
+        /**
+         * The welcome message.
+         */welcomeMessageText: String?, 
+        /**
+         * Whether clients are asked to rate the dialog: `Y` or `N`.
+         */voteMessage: String?, 
+        /**
+         * How long a rating may be given (0: no limit).
+         */voteTimeLimit: String?, 
+        /**
+         * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+         */voteBeforeFinish: String?, 
+        /**
+         * Whether closing waits a little after the rating: `Y` or `N`.
+         */voteClosingDelay: String?, 
+        /**
+         * The rating request in chat clients with rating buttons.
+         */voteMessage1Text: String?, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage1Like: String?, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage1Dislike: String?, 
+        /**
+         * The rating request in chat clients that answer with text.
+         */voteMessage2Text: String?, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage2Like: String?, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage2Dislike: String?, 
+        /**
+         * Whether clients are shown the consent agreement: `Y` or `N`.
+         */agreementMessage: String?, 
+        /**
+         * The consent agreement's identifier.
+         */agreementId: String?, 
+        /**
+         * Whether created deals go to a pipeline of their own: `Y` or `N`.
+         */categoryEnable: String?, 
+        /**
+         * That pipeline's identifier.
+         */categoryId: String?, 
+        /**
+         * When the greeting bot joins (`always`, `first`).
+         */welcomeBotJoin: String?, 
+        /**
+         * The greeting bot's identifier.
+         */welcomeBotId: String?, 
+        /**
+         * Seconds the greeting bot waits before handing over.
+         */welcomeBotTime: String?, 
+        /**
+         * What happens when the greeting bot leaves (`queue`, `close`).
+         */welcomeBotLeft: String?, 
+        /**
+         * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+         */noAnswerRule: String?, 
+        /**
+         * The form of that rule.
+         */noAnswerFormId: String?, 
+        /**
+         * The bot of that rule.
+         */noAnswerBotId: String?, 
+        /**
+         * The message of that rule.
+         */noAnswerText: String?, 
+        /**
+         * Whether the line keeps working hours: `Y` or `N`.
+         */worktimeEnable: String?, 
+        /**
+         * When working hours start (`9`, `9.30`).
+         */worktimeFrom: String?, 
+        /**
+         * When they end (`18`, `23.59`).
+         */worktimeTo: String?, 
+        /**
+         * Their time zone (`Europe/Berlin`).
+         */worktimeTimezone: String?, 
+        /**
+         * Holidays (`31.12`).
+         */worktimeHolidays: [String]?, 
+        /**
+         * Days off (`SA`, `SU`).
+         */worktimeDayoff: [String]?, 
+        /**
+         * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+         */worktimeDayoffRule: String?, 
+        /**
+         * The form of that rule.
+         */worktimeDayoffFormId: String?, 
+        /**
+         * The bot of that rule.
+         */worktimeDayoffBotId: String?, 
+        /**
+         * The message of that rule.
+         */worktimeDayoffText: String?, 
+        /**
+         * What happens when an operator closes a dialog (`text`, `form`, `none`).
+         */closeRule: String?, 
+        /**
+         * The form of that rule.
+         */closeFormId: String?, 
+        /**
+         * The bot of that rule.
+         */closeBotId: String?, 
+        /**
+         * The message of that rule.
+         */closeText: String?, 
+        /**
+         * Minutes after closing during which a client's message reopens the same session.
+         */fullCloseTime: String?, 
+        /**
+         * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+         */autoCloseRule: String?, 
+        /**
+         * The form of that rule.
+         */autoCloseFormId: String?, 
+        /**
+         * The bot of that rule.
+         */autoCloseBotId: String?, 
+        /**
+         * Seconds without activity before a dialog closes itself.
+         */autoCloseTime: String?, 
+        /**
+         * The message of that rule.
+         */autoCloseText: String?, 
+        /**
+         * Seconds before an unanswered session expires.
+         */autoExpireTime: String?, 
+        /**
+         * When the line was created, as the portal serializes its date object.
+         */dateCreate: JsonValue?, 
+        /**
+         * When it was last changed, likewise.
+         */dateModify: JsonValue?, 
+        /**
+         * Who changed it last.
+         */modifyUserId: String?, 
+        /**
+         * Whether the line is a temporary one: `Y` or `N`.
+         */temporary: String?, 
+        /**
+         * An external identifier; `null` when none is set.
+         */xmlId: String?, 
+        /**
+         * The language of the line's system messages (`en`, `de`).
+         */languageId: String?, 
+        /**
+         * Where the line's quick answers are stored.
+         */quickAnswersIblockId: String?, 
+        /**
+         * The priority of the line's sessions.
+         */sessionPriority: String?, 
+        /**
+         * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+         */typeMaxChat: String?, 
+        /**
+         * How many dialogs an operator may hold at once (0: no limit).
+         */maxChat: String?, 
+        /**
+         * What clients see of an operator (`profile`, `queue`, `hide`).
+         */operatorData: String?, 
+        /**
+         * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+         */queue: [Int64]?, 
+        /**
+         * What clients see of each operator in the queue, by user identifier.
+         */queueUsersFields: [String: OpenLineQueueUser]?, 
+        /**
+         * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+         */defaultOperatorData: JsonValue?, 
+        /**
+         * Seconds allowed for the first answer (0: not watched).
+         */kpiFirstAnswerTime: String?, 
+        /**
+         * Whether a late first answer is reported: `Y` or `N`.
+         */kpiFirstAnswerAlert: String?, 
+        /**
+         * Who is told of a late first answer; `null` when nobody is.
+         */kpiFirstAnswerList: JsonValue?, 
+        /**
+         * The report of a late first answer.
+         */kpiFirstAnswerText: String?, 
+        /**
+         * Seconds allowed for each later answer (0: not watched).
+         */kpiFurtherAnswerTime: String?, 
+        /**
+         * Whether a late later answer is reported: `Y` or `N`.
+         */kpiFurtherAnswerAlert: String?, 
+        /**
+         * Who is told of a late later answer; `null` when nobody is.
+         */kpiFurtherAnswerList: JsonValue?, 
+        /**
+         * The report of a late later answer.
+         */kpiFurtherAnswerText: String?, 
+        /**
+         * Whether operators' activity is watched: `Y` or `N`.
+         */kpiCheckOperatorActivity: String?, 
+        /**
+         * Whether someone is told when the queue has nobody online: `Y` or `N`.
+         */sendNotificationEmptyQueue: String?, 
+        /**
+         * Whether new clients fill in a contact form first: `Y` or `N`.
+         */useWelcomeForm: String?, 
+        /**
+         * That form's identifier.
+         */welcomeFormId: String?, 
+        /**
+         * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+         */welcomeFormDelay: String?, 
+        /**
+         * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+         */sendWelcomeEachSession: String?, 
+        /**
+         * Whether the client confirms that a dialog may close: `Y` or `N`.
+         */confirmClose: String?, 
+        /**
+         * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+         */ignoreWelcomeFormResponsible: String?, 
+        /**
+         * The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+         */configQueue: [OpenLineQueueEntity]?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.id = id
+        self.lineName = lineName
+        self.active = active
+        self.crm = crm
+        self.crmCreate = crmCreate
+        self.crmCreateSecond = crmCreateSecond
+        self.crmCreateThird = crmCreateThird
+        self.crmForward = crmForward
+        self.crmChatTracker = crmChatTracker
+        self.crmTransferChange = crmTransferChange
+        self.crmSource = crmSource
+        self.queueType = queueType
+        self.queueTime = queueTime
+        self.noAnswerTime = noAnswerTime
+        self.checkAvailable = checkAvailable
+        self.watchTyping = watchTyping
+        self.welcomeBotEnable = welcomeBotEnable
+        self.welcomeMessage = welcomeMessage
+        self.welcomeMessageText = welcomeMessageText
+        self.voteMessage = voteMessage
+        self.voteTimeLimit = voteTimeLimit
+        self.voteBeforeFinish = voteBeforeFinish
+        self.voteClosingDelay = voteClosingDelay
+        self.voteMessage1Text = voteMessage1Text
+        self.voteMessage1Like = voteMessage1Like
+        self.voteMessage1Dislike = voteMessage1Dislike
+        self.voteMessage2Text = voteMessage2Text
+        self.voteMessage2Like = voteMessage2Like
+        self.voteMessage2Dislike = voteMessage2Dislike
+        self.agreementMessage = agreementMessage
+        self.agreementId = agreementId
+        self.categoryEnable = categoryEnable
+        self.categoryId = categoryId
+        self.welcomeBotJoin = welcomeBotJoin
+        self.welcomeBotId = welcomeBotId
+        self.welcomeBotTime = welcomeBotTime
+        self.welcomeBotLeft = welcomeBotLeft
+        self.noAnswerRule = noAnswerRule
+        self.noAnswerFormId = noAnswerFormId
+        self.noAnswerBotId = noAnswerBotId
+        self.noAnswerText = noAnswerText
+        self.worktimeEnable = worktimeEnable
+        self.worktimeFrom = worktimeFrom
+        self.worktimeTo = worktimeTo
+        self.worktimeTimezone = worktimeTimezone
+        self.worktimeHolidays = worktimeHolidays
+        self.worktimeDayoff = worktimeDayoff
+        self.worktimeDayoffRule = worktimeDayoffRule
+        self.worktimeDayoffFormId = worktimeDayoffFormId
+        self.worktimeDayoffBotId = worktimeDayoffBotId
+        self.worktimeDayoffText = worktimeDayoffText
+        self.closeRule = closeRule
+        self.closeFormId = closeFormId
+        self.closeBotId = closeBotId
+        self.closeText = closeText
+        self.fullCloseTime = fullCloseTime
+        self.autoCloseRule = autoCloseRule
+        self.autoCloseFormId = autoCloseFormId
+        self.autoCloseBotId = autoCloseBotId
+        self.autoCloseTime = autoCloseTime
+        self.autoCloseText = autoCloseText
+        self.autoExpireTime = autoExpireTime
+        self.dateCreate = dateCreate
+        self.dateModify = dateModify
+        self.modifyUserId = modifyUserId
+        self.temporary = temporary
+        self.xmlId = xmlId
+        self.languageId = languageId
+        self.quickAnswersIblockId = quickAnswersIblockId
+        self.sessionPriority = sessionPriority
+        self.typeMaxChat = typeMaxChat
+        self.maxChat = maxChat
+        self.operatorData = operatorData
+        self.queue = queue
+        self.queueUsersFields = queueUsersFields
+        self.defaultOperatorData = defaultOperatorData
+        self.kpiFirstAnswerTime = kpiFirstAnswerTime
+        self.kpiFirstAnswerAlert = kpiFirstAnswerAlert
+        self.kpiFirstAnswerList = kpiFirstAnswerList
+        self.kpiFirstAnswerText = kpiFirstAnswerText
+        self.kpiFurtherAnswerTime = kpiFurtherAnswerTime
+        self.kpiFurtherAnswerAlert = kpiFurtherAnswerAlert
+        self.kpiFurtherAnswerList = kpiFurtherAnswerList
+        self.kpiFurtherAnswerText = kpiFurtherAnswerText
+        self.kpiCheckOperatorActivity = kpiCheckOperatorActivity
+        self.sendNotificationEmptyQueue = sendNotificationEmptyQueue
+        self.useWelcomeForm = useWelcomeForm
+        self.welcomeFormId = welcomeFormId
+        self.welcomeFormDelay = welcomeFormDelay
+        self.sendWelcomeEachSession = sendWelcomeEachSession
+        self.confirmClose = confirmClose
+        self.ignoreWelcomeFormResponsible = ignoreWelcomeFormResponsible
+        self.configQueue = configQueue
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineListItem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineListItem {
+        return
+            try OpenLineListItem(
+                id: FfiConverterOptionString.read(from: &buf), 
+                lineName: FfiConverterOptionString.read(from: &buf), 
+                active: FfiConverterOptionString.read(from: &buf), 
+                crm: FfiConverterOptionString.read(from: &buf), 
+                crmCreate: FfiConverterOptionString.read(from: &buf), 
+                crmCreateSecond: FfiConverterOptionString.read(from: &buf), 
+                crmCreateThird: FfiConverterOptionString.read(from: &buf), 
+                crmForward: FfiConverterOptionString.read(from: &buf), 
+                crmChatTracker: FfiConverterOptionString.read(from: &buf), 
+                crmTransferChange: FfiConverterOptionString.read(from: &buf), 
+                crmSource: FfiConverterOptionString.read(from: &buf), 
+                queueType: FfiConverterOptionString.read(from: &buf), 
+                queueTime: FfiConverterOptionString.read(from: &buf), 
+                noAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                checkAvailable: FfiConverterOptionString.read(from: &buf), 
+                watchTyping: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotEnable: FfiConverterOptionString.read(from: &buf), 
+                welcomeMessage: FfiConverterOptionString.read(from: &buf), 
+                welcomeMessageText: FfiConverterOptionString.read(from: &buf), 
+                voteMessage: FfiConverterOptionString.read(from: &buf), 
+                voteTimeLimit: FfiConverterOptionString.read(from: &buf), 
+                voteBeforeFinish: FfiConverterOptionString.read(from: &buf), 
+                voteClosingDelay: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Dislike: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Dislike: FfiConverterOptionString.read(from: &buf), 
+                agreementMessage: FfiConverterOptionString.read(from: &buf), 
+                agreementId: FfiConverterOptionString.read(from: &buf), 
+                categoryEnable: FfiConverterOptionString.read(from: &buf), 
+                categoryId: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotJoin: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotId: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotTime: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotLeft: FfiConverterOptionString.read(from: &buf), 
+                noAnswerRule: FfiConverterOptionString.read(from: &buf), 
+                noAnswerFormId: FfiConverterOptionString.read(from: &buf), 
+                noAnswerBotId: FfiConverterOptionString.read(from: &buf), 
+                noAnswerText: FfiConverterOptionString.read(from: &buf), 
+                worktimeEnable: FfiConverterOptionString.read(from: &buf), 
+                worktimeFrom: FfiConverterOptionString.read(from: &buf), 
+                worktimeTo: FfiConverterOptionString.read(from: &buf), 
+                worktimeTimezone: FfiConverterOptionString.read(from: &buf), 
+                worktimeHolidays: FfiConverterOptionSequenceString.read(from: &buf), 
+                worktimeDayoff: FfiConverterOptionSequenceString.read(from: &buf), 
+                worktimeDayoffRule: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffFormId: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffBotId: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffText: FfiConverterOptionString.read(from: &buf), 
+                closeRule: FfiConverterOptionString.read(from: &buf), 
+                closeFormId: FfiConverterOptionString.read(from: &buf), 
+                closeBotId: FfiConverterOptionString.read(from: &buf), 
+                closeText: FfiConverterOptionString.read(from: &buf), 
+                fullCloseTime: FfiConverterOptionString.read(from: &buf), 
+                autoCloseRule: FfiConverterOptionString.read(from: &buf), 
+                autoCloseFormId: FfiConverterOptionString.read(from: &buf), 
+                autoCloseBotId: FfiConverterOptionString.read(from: &buf), 
+                autoCloseTime: FfiConverterOptionString.read(from: &buf), 
+                autoCloseText: FfiConverterOptionString.read(from: &buf), 
+                autoExpireTime: FfiConverterOptionString.read(from: &buf), 
+                dateCreate: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                dateModify: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                modifyUserId: FfiConverterOptionString.read(from: &buf), 
+                temporary: FfiConverterOptionString.read(from: &buf), 
+                xmlId: FfiConverterOptionString.read(from: &buf), 
+                languageId: FfiConverterOptionString.read(from: &buf), 
+                quickAnswersIblockId: FfiConverterOptionString.read(from: &buf), 
+                sessionPriority: FfiConverterOptionString.read(from: &buf), 
+                typeMaxChat: FfiConverterOptionString.read(from: &buf), 
+                maxChat: FfiConverterOptionString.read(from: &buf), 
+                operatorData: FfiConverterOptionString.read(from: &buf), 
+                queue: FfiConverterOptionSequenceInt64.read(from: &buf), 
+                queueUsersFields: FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.read(from: &buf), 
+                defaultOperatorData: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFirstAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                kpiFirstAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFirstAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFirstAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerTime: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFurtherAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiCheckOperatorActivity: FfiConverterOptionString.read(from: &buf), 
+                sendNotificationEmptyQueue: FfiConverterOptionString.read(from: &buf), 
+                useWelcomeForm: FfiConverterOptionString.read(from: &buf), 
+                welcomeFormId: FfiConverterOptionString.read(from: &buf), 
+                welcomeFormDelay: FfiConverterOptionString.read(from: &buf), 
+                sendWelcomeEachSession: FfiConverterOptionString.read(from: &buf), 
+                confirmClose: FfiConverterOptionString.read(from: &buf), 
+                ignoreWelcomeFormResponsible: FfiConverterOptionString.read(from: &buf), 
+                configQueue: FfiConverterOptionSequenceTypeOpenLineQueueEntity.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineListItem, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.id, into: &buf)
+        FfiConverterOptionString.write(value.lineName, into: &buf)
+        FfiConverterOptionString.write(value.active, into: &buf)
+        FfiConverterOptionString.write(value.crm, into: &buf)
+        FfiConverterOptionString.write(value.crmCreate, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateSecond, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateThird, into: &buf)
+        FfiConverterOptionString.write(value.crmForward, into: &buf)
+        FfiConverterOptionString.write(value.crmChatTracker, into: &buf)
+        FfiConverterOptionString.write(value.crmTransferChange, into: &buf)
+        FfiConverterOptionString.write(value.crmSource, into: &buf)
+        FfiConverterOptionString.write(value.queueType, into: &buf)
+        FfiConverterOptionString.write(value.queueTime, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.checkAvailable, into: &buf)
+        FfiConverterOptionString.write(value.watchTyping, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotEnable, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessage, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessageText, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage, into: &buf)
+        FfiConverterOptionString.write(value.voteTimeLimit, into: &buf)
+        FfiConverterOptionString.write(value.voteBeforeFinish, into: &buf)
+        FfiConverterOptionString.write(value.voteClosingDelay, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Dislike, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Dislike, into: &buf)
+        FfiConverterOptionString.write(value.agreementMessage, into: &buf)
+        FfiConverterOptionString.write(value.agreementId, into: &buf)
+        FfiConverterOptionString.write(value.categoryEnable, into: &buf)
+        FfiConverterOptionString.write(value.categoryId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotJoin, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotTime, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotLeft, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerRule, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerFormId, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerBotId, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.worktimeEnable, into: &buf)
+        FfiConverterOptionString.write(value.worktimeFrom, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTo, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTimezone, into: &buf)
+        FfiConverterOptionSequenceString.write(value.worktimeHolidays, into: &buf)
+        FfiConverterOptionSequenceString.write(value.worktimeDayoff, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffRule, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffFormId, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffBotId, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffText, into: &buf)
+        FfiConverterOptionString.write(value.closeRule, into: &buf)
+        FfiConverterOptionString.write(value.closeFormId, into: &buf)
+        FfiConverterOptionString.write(value.closeBotId, into: &buf)
+        FfiConverterOptionString.write(value.closeText, into: &buf)
+        FfiConverterOptionString.write(value.fullCloseTime, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseRule, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseFormId, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseBotId, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseTime, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseText, into: &buf)
+        FfiConverterOptionString.write(value.autoExpireTime, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.dateCreate, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.dateModify, into: &buf)
+        FfiConverterOptionString.write(value.modifyUserId, into: &buf)
+        FfiConverterOptionString.write(value.temporary, into: &buf)
+        FfiConverterOptionString.write(value.xmlId, into: &buf)
+        FfiConverterOptionString.write(value.languageId, into: &buf)
+        FfiConverterOptionString.write(value.quickAnswersIblockId, into: &buf)
+        FfiConverterOptionString.write(value.sessionPriority, into: &buf)
+        FfiConverterOptionString.write(value.typeMaxChat, into: &buf)
+        FfiConverterOptionString.write(value.maxChat, into: &buf)
+        FfiConverterOptionString.write(value.operatorData, into: &buf)
+        FfiConverterOptionSequenceInt64.write(value.queue, into: &buf)
+        FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.write(value.queueUsersFields, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.defaultOperatorData, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFirstAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFurtherAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.kpiCheckOperatorActivity, into: &buf)
+        FfiConverterOptionString.write(value.sendNotificationEmptyQueue, into: &buf)
+        FfiConverterOptionString.write(value.useWelcomeForm, into: &buf)
+        FfiConverterOptionString.write(value.welcomeFormId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeFormDelay, into: &buf)
+        FfiConverterOptionString.write(value.sendWelcomeEachSession, into: &buf)
+        FfiConverterOptionString.write(value.confirmClose, into: &buf)
+        FfiConverterOptionString.write(value.ignoreWelcomeFormResponsible, into: &buf)
+        FfiConverterOptionSequenceTypeOpenLineQueueEntity.write(value.configQueue, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineListItem_lift(_ buf: RustBuffer) throws -> OpenLineListItem {
+    return try FfiConverterTypeOpenLineListItem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineListItem_lower(_ value: OpenLineListItem) -> RustBuffer {
+    return FfiConverterTypeOpenLineListItem.lower(value)
+}
+
+
+/**
+ * A user or department in a line's queue as set up.
+ */
+public struct OpenLineQueueEntity: Equatable, Hashable {
+    /**
+     * The user's or department's identifier.
+     */
+    public var entityId: String?
+    /**
+     * `user` or `department`.
+     */
+    public var entityType: String?
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    public var extra: JsonValue
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The user's or department's identifier.
+         */entityId: String?, 
+        /**
+         * `user` or `department`.
+         */entityType: String?, 
+        /**
+         * Every key of the answer the spec does not describe, with its value as sent (an
+         * `Object`): nothing the portal sends is lost.
+         */extra: JsonValue) {
+        self.entityId = entityId
+        self.entityType = entityType
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineQueueEntity: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineQueueEntity: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineQueueEntity {
+        return
+            try OpenLineQueueEntity(
+                entityId: FfiConverterOptionString.read(from: &buf), 
+                entityType: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineQueueEntity, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.entityId, into: &buf)
+        FfiConverterOptionString.write(value.entityType, into: &buf)
+        FfiConverterTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueEntity_lift(_ buf: RustBuffer) throws -> OpenLineQueueEntity {
+    return try FfiConverterTypeOpenLineQueueEntity.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueEntity_lower(_ value: OpenLineQueueEntity) -> RustBuffer {
+    return FfiConverterTypeOpenLineQueueEntity.lower(value)
+}
+
+
+/**
  * An operator's entry in a line's queue.
  */
 public struct OpenLineQueueMember: Equatable, Hashable {
@@ -15273,6 +16528,11 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     case ConfigWrongUserPermission(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
     )
     /**
+     * `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get
+     */
+    case InvalidFormat(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    )
+    /**
      * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
      */
     case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
@@ -15807,7 +17067,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 11: return .AccessDenied(
+        case 11: return .InvalidFormat(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15819,7 +17079,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 12: return .Argument(
+        case 12: return .AccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15831,7 +17091,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 13: return .CrmChatEmptyCrmData(
+        case 13: return .Argument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15843,7 +17103,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 14: return .ImNotInstalled(
+        case 14: return .CrmChatEmptyCrmData(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15855,7 +17115,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 15: return .ChatNotInCrm(
+        case 15: return .ImNotInstalled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15867,7 +17127,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 16: return .CrmChatUserNotActive(
+        case 16: return .ChatNotInCrm(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15879,7 +17139,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 17: return .WrongRequest(
+        case 17: return .CrmChatUserNotActive(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15891,7 +17151,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 18: return .CrmChatEmptyUser(
+        case 18: return .WrongRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15903,7 +17163,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 19: return .ChatDeleteUserPermissionDenied(
+        case 19: return .CrmChatEmptyUser(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15915,7 +17175,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 20: return .ChatId(
+        case 20: return .ChatDeleteUserPermissionDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15927,7 +17187,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 21: return .ChatType(
+        case 21: return .ChatId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15939,7 +17199,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 22: return .UserId(
+        case 22: return .ChatType(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15951,7 +17211,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 23: return .UserNotOperator(
+        case 23: return .UserId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15963,7 +17223,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 24: return .Canceled(
+        case 24: return .UserNotOperator(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15975,7 +17235,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 25: return .Access(
+        case 25: return .Canceled(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15987,7 +17247,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 26: return .CantSaveQuickAnswer(
+        case 26: return .Access(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -15999,7 +17259,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 27: return .Code(
+        case 27: return .CantSaveQuickAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16011,7 +17271,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 28: return .Imbot(
+        case 28: return .Code(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16023,7 +17283,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 29: return .LineNotFound(
+        case 29: return .Imbot(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16035,7 +17295,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 30: return .Inactive(
+        case 30: return .LineNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16047,7 +17307,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 31: return .UserMessageLimit(
+        case 31: return .Inactive(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16059,7 +17319,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 32: return .MessageEmpty(
+        case 32: return .UserMessageLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16071,7 +17331,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 33: return .AttachOversize(
+        case 33: return .MessageEmpty(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16083,7 +17343,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 34: return .Attach(
+        case 34: return .AttachOversize(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16095,7 +17355,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 35: return .Keyboard(
+        case 35: return .Attach(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16107,7 +17367,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 36: return .AccessDeniedKick(
+        case 36: return .Keyboard(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16119,7 +17379,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 37: return .EmptySessionId(
+        case 37: return .AccessDeniedKick(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16131,7 +17391,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 38: return .EmptyVoteParams(
+        case 38: return .EmptySessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16143,7 +17403,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 39: return .MissingRequiredParam(
+        case 39: return .EmptyVoteParams(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16155,7 +17415,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 40: return .InvalidSessionId(
+        case 40: return .MissingRequiredParam(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16167,7 +17427,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 41: return .InternalServer(
+        case 41: return .InvalidSessionId(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16179,7 +17439,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 42: return .UnexpectedAnswer(
+        case 42: return .InternalServer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16191,7 +17451,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 43: return .QueryLimitExceeded(
+        case 43: return .UnexpectedAnswer(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16203,7 +17463,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 44: return .OperationTimeLimit(
+        case 44: return .QueryLimitExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16215,7 +17475,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 45: return .BatchMethodNotAllowed(
+        case 45: return .OperationTimeLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16227,7 +17487,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 46: return .BatchLengthExceeded(
+        case 46: return .BatchMethodNotAllowed(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16239,7 +17499,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 47: return .NoAuthFound(
+        case 47: return .BatchLengthExceeded(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16251,7 +17511,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 48: return .InvalidRequest(
+        case 48: return .NoAuthFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16263,7 +17523,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 49: return .OverloadLimit(
+        case 49: return .InvalidRequest(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16275,7 +17535,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 50: return .PlanAccessDenied(
+        case 50: return .OverloadLimit(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16287,7 +17547,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 51: return .InvalidCredentials(
+        case 51: return .PlanAccessDenied(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16299,7 +17559,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 52: return .ManifestIsNotAvailable(
+        case 52: return .InvalidCredentials(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16311,7 +17571,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 53: return .MethodNotFound(
+        case 53: return .ManifestIsNotAvailable(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16323,7 +17583,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 54: return .InsufficientScope(
+        case 54: return .MethodNotFound(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16335,7 +17595,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 55: return .ExpiredToken(
+        case 55: return .InsufficientScope(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16347,7 +17607,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 56: return .InvalidToken(
+        case 56: return .ExpiredToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16359,7 +17619,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 57: return .UserAccess(
+        case 57: return .InvalidToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16371,7 +17631,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 58: return .PortalDeleted(
+        case 58: return .UserAccess(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16383,7 +17643,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 59: return .UnknownCode(
+        case 59: return .PortalDeleted(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16395,7 +17655,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 60: return .Http(
+        case 60: return .UnknownCode(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16407,7 +17667,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 61: return .PortalMoved(
+        case 61: return .Http(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16419,7 +17679,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 62: return .Connect(
+        case 62: return .PortalMoved(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16431,7 +17691,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 63: return .Tls(
+        case 63: return .Connect(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16443,7 +17703,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 64: return .RequestTimeout(
+        case 64: return .Tls(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16455,7 +17715,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 65: return .ConnectionLost(
+        case 65: return .RequestTimeout(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16467,7 +17727,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 66: return .Protocol(
+        case 66: return .ConnectionLost(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16479,7 +17739,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 67: return .InvalidArgument(
+        case 67: return .Protocol(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16491,7 +17751,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 68: return .Config(
+        case 68: return .InvalidArgument(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16503,7 +17763,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 69: return .TokenRefresh(
+        case 69: return .Config(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16515,7 +17775,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 70: return .Skipped(
+        case 70: return .TokenRefresh(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16527,7 +17787,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 71: return .EventForm(
+        case 71: return .Skipped(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16539,7 +17799,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 72: return .EventToken(
+        case 72: return .EventForm(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16551,7 +17811,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 73: return .EventData(
+        case 73: return .EventToken(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16563,7 +17823,19 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             kind: try FfiConverterOptionString.read(from: &buf), 
             parameter: try FfiConverterOptionString.read(from: &buf)
             )
-        case 74: return .Internal(
+        case 74: return .EventData(
+            reason: try FfiConverterString.read(from: &buf), 
+            code: try FfiConverterOptionString.read(from: &buf), 
+            description: try FfiConverterOptionString.read(from: &buf), 
+            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
+            retryable: try FfiConverterBool.read(from: &buf), 
+            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
+            method: try FfiConverterOptionString.read(from: &buf), 
+            category: try FfiConverterOptionString.read(from: &buf), 
+            kind: try FfiConverterOptionString.read(from: &buf), 
+            parameter: try FfiConverterOptionString.read(from: &buf)
+            )
+        case 75: return .Internal(
             reason: try FfiConverterString.read(from: &buf), 
             code: try FfiConverterOptionString.read(from: &buf), 
             description: try FfiConverterOptionString.read(from: &buf), 
@@ -16727,7 +17999,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidFormat(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(11))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16741,7 +18013,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(12))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16755,7 +18027,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(13))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16769,7 +18041,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(14))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16783,7 +18055,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(15))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16797,7 +18069,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(16))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16811,7 +18083,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(17))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16825,7 +18097,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(18))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16839,7 +18111,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(19))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16853,7 +18125,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(20))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16867,7 +18139,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(21))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16881,7 +18153,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(22))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16895,7 +18167,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(23))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16909,7 +18181,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(24))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16923,7 +18195,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(25))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16937,7 +18209,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(26))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16951,7 +18223,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Code(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(27))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16965,7 +18237,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Imbot(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Code(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(28))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16979,7 +18251,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .LineNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Imbot(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(29))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -16993,7 +18265,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Inactive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .LineNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(30))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17007,7 +18279,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserMessageLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Inactive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(31))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17021,7 +18293,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MessageEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserMessageLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(32))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17035,7 +18307,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AttachOversize(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MessageEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(33))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17049,7 +18321,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Attach(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AttachOversize(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(34))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17063,7 +18335,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Keyboard(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Attach(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(35))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17077,7 +18349,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Keyboard(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(36))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17091,7 +18363,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(37))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17105,7 +18377,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(38))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17119,7 +18391,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(39))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17133,7 +18405,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(40))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17147,7 +18419,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(41))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17161,7 +18433,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(42))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17175,7 +18447,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(43))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17189,7 +18461,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(44))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17203,7 +18475,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(45))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17217,7 +18489,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(46))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17231,7 +18503,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(47))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17245,7 +18517,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(48))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17259,7 +18531,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(49))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17273,7 +18545,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(50))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17287,7 +18559,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(51))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17301,7 +18573,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(52))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17315,7 +18587,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(53))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17329,7 +18601,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(54))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17343,7 +18615,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(55))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17357,7 +18629,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(56))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17371,7 +18643,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(57))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17385,7 +18657,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(58))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17399,7 +18671,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(59))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17413,7 +18685,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(60))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17427,7 +18699,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(61))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17441,7 +18713,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(62))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17455,7 +18727,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(63))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17469,7 +18741,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(64))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17483,7 +18755,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(65))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17497,7 +18769,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(66))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17511,7 +18783,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(67))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17525,7 +18797,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(68))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17539,7 +18811,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(69))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17553,7 +18825,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(70))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17567,7 +18839,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(71))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17581,7 +18853,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(72))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17595,7 +18867,7 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(73))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
@@ -17609,8 +18881,22 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
             FfiConverterOptionString.write(parameter, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
             writeInt(&buf, Int32(74))
+            FfiConverterString.write(reason, into: &buf)
+            FfiConverterOptionString.write(code, into: &buf)
+            FfiConverterOptionString.write(description, into: &buf)
+            FfiConverterOptionInt32.write(httpStatus, into: &buf)
+            FfiConverterBool.write(retryable, into: &buf)
+            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
+            FfiConverterOptionString.write(method, into: &buf)
+            FfiConverterOptionString.write(category, into: &buf)
+            FfiConverterOptionString.write(kind, into: &buf)
+            FfiConverterOptionString.write(parameter, into: &buf)
+            
+        
+        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+            writeInt(&buf, Int32(75))
             FfiConverterString.write(reason, into: &buf)
             FfiConverterOptionString.write(code, into: &buf)
             FfiConverterOptionString.write(description, into: &buf)
@@ -18543,6 +19829,81 @@ public func FfiConverterTypeImopenlinesConfigGetOutcome_lift(_ buf: RustBuffer) 
 #endif
 public func FfiConverterTypeImopenlinesConfigGetOutcome_lower(_ value: ImopenlinesConfigGetOutcome) -> RustBuffer {
     return FfiConverterTypeImopenlinesConfigGetOutcome.lower(value)
+}
+
+
+
+/**
+ * The outcome of one `imopenlines.config.list.get` in a batch.
+ */
+
+public enum ImopenlinesConfigListGetOutcome: Equatable, Hashable {
+    
+    case success(response: ImopenlinesConfigListGetResponse
+    )
+    case failure(error: B24kitError
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension ImopenlinesConfigListGetOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigListGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = ImopenlinesConfigListGetOutcome
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigListGetOutcome {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .success(response: try FfiConverterTypeImopenlinesConfigListGetResponse.read(from: &buf)
+        )
+        
+        case 2: return .failure(error: try FfiConverterTypeB24kitError.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ImopenlinesConfigListGetOutcome, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .success(response):
+            writeInt(&buf, Int32(1))
+            FfiConverterTypeImopenlinesConfigListGetResponse.write(response, into: &buf)
+            
+        
+        case let .failure(error):
+            writeInt(&buf, Int32(2))
+            FfiConverterTypeB24kitError.write(error, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetOutcome_lift(_ buf: RustBuffer) throws -> ImopenlinesConfigListGetOutcome {
+    return try FfiConverterTypeImopenlinesConfigListGetOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetOutcome_lower(_ value: ImopenlinesConfigListGetOutcome) -> RustBuffer {
+    return FfiConverterTypeImopenlinesConfigListGetOutcome.lower(value)
 }
 
 
@@ -21943,6 +23304,30 @@ fileprivate struct FfiConverterOptionSequenceTypeChatViewer: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineQueueEntity]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeOpenLineQueueEntity.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeOpenLineQueueEntity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeJsonValue: FfiConverterRustBuffer {
     typealias SwiftType = [JsonValue]?
 
@@ -22523,6 +23908,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesConfigGetCall: FfiConverte
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesConfigGetCall.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigListGetCall: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigListGetCall]
+
+    public static func write(_ value: [ImopenlinesConfigListGetCall], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigListGetCall.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigListGetCall] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigListGetCall]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigListGetCall.read(from: &buf))
         }
         return seq
     }
@@ -23381,6 +24791,56 @@ fileprivate struct FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOpenLineListItem: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineListItem]
+
+    public static func write(_ value: [OpenLineListItem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpenLineListItem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpenLineListItem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpenLineListItem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpenLineListItem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineQueueEntity]
+
+    public static func write(_ value: [OpenLineQueueEntity], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpenLineQueueEntity.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpenLineQueueEntity] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpenLineQueueEntity]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpenLineQueueEntity.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer {
     typealias SwiftType = [SessionEvent]
 
@@ -23573,6 +25033,31 @@ fileprivate struct FfiConverterSequenceTypeImopenlinesConfigGetOutcome: FfiConve
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeImopenlinesConfigGetOutcome.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeImopenlinesConfigListGetOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = [ImopenlinesConfigListGetOutcome]
+
+    public static func write(_ value: [ImopenlinesConfigListGetOutcome], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeImopenlinesConfigListGetOutcome.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ImopenlinesConfigListGetOutcome] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ImopenlinesConfigListGetOutcome]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeImopenlinesConfigListGetOutcome.read(from: &buf))
         }
         return seq
     }
@@ -24799,6 +26284,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() != 35859) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() != 47423) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() != 59315) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() != 1088) {

@@ -16,6 +16,8 @@ mod imopenlines_config_delete;
 pub use imopenlines_config_delete::*;
 mod imopenlines_config_get;
 pub use imopenlines_config_get::*;
+mod imopenlines_config_list_get;
+pub use imopenlines_config_list_get::*;
 mod imopenlines_config_path_get;
 pub use imopenlines_config_path_get::*;
 mod imopenlines_config_update;

@@ -789,6 +789,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch(
@@ -1028,6 +1032,10 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get(`ptr`: Long,`configId`: Long,`withQueue`: Byte,`showOffline`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get(`ptr`: Long,`params`: RustBuffer.ByValue,`options`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_path_get(`ptr`: Long,
     ): Long
@@ -1417,6 +1425,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() and 0xFFFF) != 35859) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() and 0xFFFF) != 47423) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() and 0xFFFF) != 59315) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() and 0xFFFF) != 1088) {
@@ -2460,6 +2474,25 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesConfigGetBatch`(`calls`: List<ImopenlinesConfigGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigGetOutcome>
+    
+    /**
+     * The portal's open lines, filtered, sorted and paged.
+     *
+     * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+     * their queues when asked. A line shows only the settings selected (all when none are).
+     * Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.list.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    suspend fun `imopenlinesConfigListGet`(`params`: JsonValue? = null, `options`: JsonValue? = null): ImopenlinesConfigListGetResponse
+    
+    /**
+     * `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesConfigListGetBatch`(`calls`: List<ImopenlinesConfigListGetCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesConfigListGetOutcome>
     
     /**
      * Where the portal's public open-line pages live.
@@ -3668,6 +3701,66 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesConfigGetOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The portal's open lines, filtered, sorted and paged.
+     *
+     * Returns the open lines with the settings selected, filtered, sorted and paged as asked, with
+     * their queues when asked. A line shows only the settings selected (all when none are).
+     * Reading changes nothing, so the call is retried safely.
+     *
+     * Calls `imopenlines.config.list.get` (scope `imopenlines`). Throws `B24kitError` — a variant per
+     * documented code, `InvalidArgument` before anything is sent.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigListGet`(`params`: JsonValue?, `options`: JsonValue?) : ImopenlinesConfigListGetResponse {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get(
+                uniffiHandle,
+                
+        FfiConverterOptionalTypeJsonValue.lower(`params`),
+        FfiConverterOptionalTypeJsonValue.lower(`options`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeImopenlinesConfigListGetResponse.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesConfigListGetBatch`(`calls`: List<ImopenlinesConfigListGetCall>, `halt`: kotlin.Boolean) : List<ImopenlinesConfigListGetOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesConfigListGetCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesConfigListGetOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -10922,6 +11015,88 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
 
 
 /**
+ * The parameters of one `imopenlines.config.list.get` in a batch.
+ */
+data class ImopenlinesConfigListGetCall (
+    var `params`: JsonValue? = null 
+    , 
+    var `options`: JsonValue? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigListGetCall: FfiConverterRustBuffer<ImopenlinesConfigListGetCall> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigListGetCall {
+        return ImopenlinesConfigListGetCall(
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigListGetCall) = (
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`params`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`options`)
+    )
+
+    override fun write(value: ImopenlinesConfigListGetCall, buf: ByteBuffer) {
+            FfiConverterOptionalTypeJsonValue.write(value.`params`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`options`, buf)
+    }
+}
+
+
+
+/**
+ * A successful `imopenlines.config.list.get`: The lines, in the order asked. and the answer's `time`.
+ */
+data class ImopenlinesConfigListGetResponse (
+    var `result`: List<OpenLineListItem>
+    , 
+    var `time`: Time
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigListGetResponse: FfiConverterRustBuffer<ImopenlinesConfigListGetResponse> {
+    override fun read(buf: ByteBuffer): ImopenlinesConfigListGetResponse {
+        return ImopenlinesConfigListGetResponse(
+            FfiConverterSequenceTypeOpenLineListItem.read(buf),
+            FfiConverterTypeTime.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigListGetResponse) = (
+            FfiConverterSequenceTypeOpenLineListItem.allocationSize(value.`result`) +
+            FfiConverterTypeTime.allocationSize(value.`time`)
+    )
+
+    override fun write(value: ImopenlinesConfigListGetResponse, buf: ByteBuffer) {
+            FfiConverterSequenceTypeOpenLineListItem.write(value.`result`, buf)
+            FfiConverterTypeTime.write(value.`time`, buf)
+    }
+}
+
+
+
+/**
  * The parameters of one `imopenlines.config.path.get` in a batch.
  */
 class ImopenlinesConfigPathGetCall {
@@ -14889,6 +15064,847 @@ public object FfiConverterTypeOnSessionStartData: FfiConverterRustBuffer<OnSessi
 
 
 /**
+ * An open line as `imopenlines.config.list.get` lists it, with the settings selected.
+ */
+data class OpenLineListItem (
+    /**
+     * The line's identifier.
+     */
+    var `id`: kotlin.String?
+    , 
+    /**
+     * The line's name.
+     */
+    var `lineName`: kotlin.String?
+    , 
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    var `active`: kotlin.String?
+    , 
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    var `crm`: kotlin.String?
+    , 
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    var `crmCreate`: kotlin.String?
+    , 
+    /**
+     * A second CRM creation mode.
+     */
+    var `crmCreateSecond`: kotlin.String?
+    , 
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    var `crmCreateThird`: kotlin.String?
+    , 
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmForward`: kotlin.String?
+    , 
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    var `crmChatTracker`: kotlin.String?
+    , 
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmTransferChange`: kotlin.String?
+    , 
+    /**
+     * How the CRM record's source is set.
+     */
+    var `crmSource`: kotlin.String?
+    , 
+    /**
+     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
+     * operator).
+     */
+    var `queueType`: kotlin.String?
+    , 
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    var `queueTime`: kotlin.String?
+    , 
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    var `noAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    var `checkAvailable`: kotlin.String?
+    , 
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    var `watchTyping`: kotlin.String?
+    , 
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    var `welcomeBotEnable`: kotlin.String?
+    , 
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    var `welcomeMessage`: kotlin.String?
+    , 
+    /**
+     * The welcome message.
+     */
+    var `welcomeMessageText`: kotlin.String?
+    , 
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    var `voteMessage`: kotlin.String?
+    , 
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    var `voteTimeLimit`: kotlin.String?
+    , 
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    var `voteBeforeFinish`: kotlin.String?
+    , 
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    var `voteClosingDelay`: kotlin.String?
+    , 
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    var `voteMessage1Text`: kotlin.String?
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage1Like`: kotlin.String?
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage1Dislike`: kotlin.String?
+    , 
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    var `voteMessage2Text`: kotlin.String?
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage2Like`: kotlin.String?
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage2Dislike`: kotlin.String?
+    , 
+    /**
+     * Whether clients are shown the consent agreement: `Y` or `N`.
+     */
+    var `agreementMessage`: kotlin.String?
+    , 
+    /**
+     * The consent agreement's identifier.
+     */
+    var `agreementId`: kotlin.String?
+    , 
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    var `categoryEnable`: kotlin.String?
+    , 
+    /**
+     * That pipeline's identifier.
+     */
+    var `categoryId`: kotlin.String?
+    , 
+    /**
+     * When the greeting bot joins (`always`, `first`).
+     */
+    var `welcomeBotJoin`: kotlin.String?
+    , 
+    /**
+     * The greeting bot's identifier.
+     */
+    var `welcomeBotId`: kotlin.String?
+    , 
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    var `welcomeBotTime`: kotlin.String?
+    , 
+    /**
+     * What happens when the greeting bot leaves (`queue`, `close`).
+     */
+    var `welcomeBotLeft`: kotlin.String?
+    , 
+    /**
+     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     */
+    var `noAnswerRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `noAnswerFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `noAnswerBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `noAnswerText`: kotlin.String?
+    , 
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    var `worktimeEnable`: kotlin.String?
+    , 
+    /**
+     * When working hours start (`9`, `9.30`).
+     */
+    var `worktimeFrom`: kotlin.String?
+    , 
+    /**
+     * When they end (`18`, `23.59`).
+     */
+    var `worktimeTo`: kotlin.String?
+    , 
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    var `worktimeTimezone`: kotlin.String?
+    , 
+    /**
+     * Holidays (`31.12`).
+     */
+    var `worktimeHolidays`: List<kotlin.String>?
+    , 
+    /**
+     * Days off (`SA`, `SU`).
+     */
+    var `worktimeDayoff`: List<kotlin.String>?
+    , 
+    /**
+     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     */
+    var `worktimeDayoffRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `worktimeDayoffFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `worktimeDayoffBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `worktimeDayoffText`: kotlin.String?
+    , 
+    /**
+     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     */
+    var `closeRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `closeFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `closeBotId`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `closeText`: kotlin.String?
+    , 
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    var `fullCloseTime`: kotlin.String?
+    , 
+    /**
+     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     */
+    var `autoCloseRule`: kotlin.String?
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `autoCloseFormId`: kotlin.String?
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `autoCloseBotId`: kotlin.String?
+    , 
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    var `autoCloseTime`: kotlin.String?
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `autoCloseText`: kotlin.String?
+    , 
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    var `autoExpireTime`: kotlin.String?
+    , 
+    /**
+     * When the line was created, as the portal serializes its date object.
+     */
+    var `dateCreate`: JsonValue?
+    , 
+    /**
+     * When it was last changed, likewise.
+     */
+    var `dateModify`: JsonValue?
+    , 
+    /**
+     * Who changed it last.
+     */
+    var `modifyUserId`: kotlin.String?
+    , 
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    var `temporary`: kotlin.String?
+    , 
+    /**
+     * An external identifier; `null` when none is set.
+     */
+    var `xmlId`: kotlin.String?
+    , 
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    var `languageId`: kotlin.String?
+    , 
+    /**
+     * Where the line's quick answers are stored.
+     */
+    var `quickAnswersIblockId`: kotlin.String?
+    , 
+    /**
+     * The priority of the line's sessions.
+     */
+    var `sessionPriority`: kotlin.String?
+    , 
+    /**
+     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     */
+    var `typeMaxChat`: kotlin.String?
+    , 
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    var `maxChat`: kotlin.String?
+    , 
+    /**
+     * What clients see of an operator (`profile`, `queue`, `hide`).
+     */
+    var `operatorData`: kotlin.String?
+    , 
+    /**
+     * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
+     */
+    var `queue`: List<kotlin.Long>?
+    , 
+    /**
+     * What clients see of each operator in the queue, by user identifier.
+     */
+    var `queueUsersFields`: Map<kotlin.String, OpenLineQueueUser>?
+    , 
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`.
+     */
+    var `defaultOperatorData`: JsonValue?
+    , 
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    var `kpiFirstAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    var `kpiFirstAnswerAlert`: kotlin.String?
+    , 
+    /**
+     * Who is told of a late first answer; `null` when nobody is.
+     */
+    var `kpiFirstAnswerList`: JsonValue?
+    , 
+    /**
+     * The report of a late first answer.
+     */
+    var `kpiFirstAnswerText`: kotlin.String?
+    , 
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    var `kpiFurtherAnswerTime`: kotlin.String?
+    , 
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    var `kpiFurtherAnswerAlert`: kotlin.String?
+    , 
+    /**
+     * Who is told of a late later answer; `null` when nobody is.
+     */
+    var `kpiFurtherAnswerList`: JsonValue?
+    , 
+    /**
+     * The report of a late later answer.
+     */
+    var `kpiFurtherAnswerText`: kotlin.String?
+    , 
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    var `kpiCheckOperatorActivity`: kotlin.String?
+    , 
+    /**
+     * Whether someone is told when the queue has nobody online: `Y` or `N`.
+     */
+    var `sendNotificationEmptyQueue`: kotlin.String?
+    , 
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    var `useWelcomeForm`: kotlin.String?
+    , 
+    /**
+     * That form's identifier.
+     */
+    var `welcomeFormId`: kotlin.String?
+    , 
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    var `welcomeFormDelay`: kotlin.String?
+    , 
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    var `sendWelcomeEachSession`: kotlin.String?
+    , 
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    var `confirmClose`: kotlin.String?
+    , 
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    var `ignoreWelcomeFormResponsible`: kotlin.String?
+    , 
+    /**
+     * The queue as it was set up: users and departments (with `OPTIONS.CONFIG_QUEUE`).
+     */
+    var `configQueue`: List<OpenLineQueueEntity>?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineListItem> {
+    override fun read(buf: ByteBuffer): OpenLineListItem {
+        return OpenLineListItem(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceLong.read(buf),
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntity.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineListItem) = (
+            FfiConverterOptionalString.allocationSize(value.`id`) +
+            FfiConverterOptionalString.allocationSize(value.`lineName`) +
+            FfiConverterOptionalString.allocationSize(value.`active`) +
+            FfiConverterOptionalString.allocationSize(value.`crm`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreate`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateSecond`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateThird`) +
+            FfiConverterOptionalString.allocationSize(value.`crmForward`) +
+            FfiConverterOptionalString.allocationSize(value.`crmChatTracker`) +
+            FfiConverterOptionalString.allocationSize(value.`crmTransferChange`) +
+            FfiConverterOptionalString.allocationSize(value.`crmSource`) +
+            FfiConverterOptionalString.allocationSize(value.`queueType`) +
+            FfiConverterOptionalString.allocationSize(value.`queueTime`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`checkAvailable`) +
+            FfiConverterOptionalString.allocationSize(value.`watchTyping`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessageText`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`voteTimeLimit`) +
+            FfiConverterOptionalString.allocationSize(value.`voteBeforeFinish`) +
+            FfiConverterOptionalString.allocationSize(value.`voteClosingDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Dislike`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Dislike`) +
+            FfiConverterOptionalString.allocationSize(value.`agreementMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`agreementId`) +
+            FfiConverterOptionalString.allocationSize(value.`categoryEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`categoryId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotJoin`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotTime`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotLeft`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerRule`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeFrom`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTo`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTimezone`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeHolidays`) +
+            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeDayoff`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffRule`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffText`) +
+            FfiConverterOptionalString.allocationSize(value.`closeRule`) +
+            FfiConverterOptionalString.allocationSize(value.`closeFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`closeBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`closeText`) +
+            FfiConverterOptionalString.allocationSize(value.`fullCloseTime`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseRule`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseTime`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseText`) +
+            FfiConverterOptionalString.allocationSize(value.`autoExpireTime`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`dateCreate`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`dateModify`) +
+            FfiConverterOptionalString.allocationSize(value.`modifyUserId`) +
+            FfiConverterOptionalString.allocationSize(value.`temporary`) +
+            FfiConverterOptionalString.allocationSize(value.`xmlId`) +
+            FfiConverterOptionalString.allocationSize(value.`languageId`) +
+            FfiConverterOptionalString.allocationSize(value.`quickAnswersIblockId`) +
+            FfiConverterOptionalString.allocationSize(value.`sessionPriority`) +
+            FfiConverterOptionalString.allocationSize(value.`typeMaxChat`) +
+            FfiConverterOptionalString.allocationSize(value.`maxChat`) +
+            FfiConverterOptionalString.allocationSize(value.`operatorData`) +
+            FfiConverterOptionalSequenceLong.allocationSize(value.`queue`) +
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.allocationSize(value.`queueUsersFields`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`defaultOperatorData`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFirstAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFurtherAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiCheckOperatorActivity`) +
+            FfiConverterOptionalString.allocationSize(value.`sendNotificationEmptyQueue`) +
+            FfiConverterOptionalString.allocationSize(value.`useWelcomeForm`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeFormDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`sendWelcomeEachSession`) +
+            FfiConverterOptionalString.allocationSize(value.`confirmClose`) +
+            FfiConverterOptionalString.allocationSize(value.`ignoreWelcomeFormResponsible`) +
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntity.allocationSize(value.`configQueue`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineListItem, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`id`, buf)
+            FfiConverterOptionalString.write(value.`lineName`, buf)
+            FfiConverterOptionalString.write(value.`active`, buf)
+            FfiConverterOptionalString.write(value.`crm`, buf)
+            FfiConverterOptionalString.write(value.`crmCreate`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateSecond`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateThird`, buf)
+            FfiConverterOptionalString.write(value.`crmForward`, buf)
+            FfiConverterOptionalString.write(value.`crmChatTracker`, buf)
+            FfiConverterOptionalString.write(value.`crmTransferChange`, buf)
+            FfiConverterOptionalString.write(value.`crmSource`, buf)
+            FfiConverterOptionalString.write(value.`queueType`, buf)
+            FfiConverterOptionalString.write(value.`queueTime`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`checkAvailable`, buf)
+            FfiConverterOptionalString.write(value.`watchTyping`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotEnable`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessage`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessageText`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage`, buf)
+            FfiConverterOptionalString.write(value.`voteTimeLimit`, buf)
+            FfiConverterOptionalString.write(value.`voteBeforeFinish`, buf)
+            FfiConverterOptionalString.write(value.`voteClosingDelay`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Dislike`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Dislike`, buf)
+            FfiConverterOptionalString.write(value.`agreementMessage`, buf)
+            FfiConverterOptionalString.write(value.`agreementId`, buf)
+            FfiConverterOptionalString.write(value.`categoryEnable`, buf)
+            FfiConverterOptionalString.write(value.`categoryId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotJoin`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotTime`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotLeft`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerRule`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerFormId`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerBotId`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`worktimeEnable`, buf)
+            FfiConverterOptionalString.write(value.`worktimeFrom`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTo`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTimezone`, buf)
+            FfiConverterOptionalSequenceString.write(value.`worktimeHolidays`, buf)
+            FfiConverterOptionalSequenceString.write(value.`worktimeDayoff`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffRule`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffFormId`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffBotId`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffText`, buf)
+            FfiConverterOptionalString.write(value.`closeRule`, buf)
+            FfiConverterOptionalString.write(value.`closeFormId`, buf)
+            FfiConverterOptionalString.write(value.`closeBotId`, buf)
+            FfiConverterOptionalString.write(value.`closeText`, buf)
+            FfiConverterOptionalString.write(value.`fullCloseTime`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseRule`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseFormId`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseBotId`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseTime`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseText`, buf)
+            FfiConverterOptionalString.write(value.`autoExpireTime`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`dateCreate`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`dateModify`, buf)
+            FfiConverterOptionalString.write(value.`modifyUserId`, buf)
+            FfiConverterOptionalString.write(value.`temporary`, buf)
+            FfiConverterOptionalString.write(value.`xmlId`, buf)
+            FfiConverterOptionalString.write(value.`languageId`, buf)
+            FfiConverterOptionalString.write(value.`quickAnswersIblockId`, buf)
+            FfiConverterOptionalString.write(value.`sessionPriority`, buf)
+            FfiConverterOptionalString.write(value.`typeMaxChat`, buf)
+            FfiConverterOptionalString.write(value.`maxChat`, buf)
+            FfiConverterOptionalString.write(value.`operatorData`, buf)
+            FfiConverterOptionalSequenceLong.write(value.`queue`, buf)
+            FfiConverterOptionalMapStringTypeOpenLineQueueUser.write(value.`queueUsersFields`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`defaultOperatorData`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFirstAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFurtherAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`kpiCheckOperatorActivity`, buf)
+            FfiConverterOptionalString.write(value.`sendNotificationEmptyQueue`, buf)
+            FfiConverterOptionalString.write(value.`useWelcomeForm`, buf)
+            FfiConverterOptionalString.write(value.`welcomeFormId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeFormDelay`, buf)
+            FfiConverterOptionalString.write(value.`sendWelcomeEachSession`, buf)
+            FfiConverterOptionalString.write(value.`confirmClose`, buf)
+            FfiConverterOptionalString.write(value.`ignoreWelcomeFormResponsible`, buf)
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntity.write(value.`configQueue`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * A user or department in a line's queue as set up.
+ */
+data class OpenLineQueueEntity (
+    /**
+     * The user's or department's identifier.
+     */
+    var `entityId`: kotlin.String?
+    , 
+    /**
+     * `user` or `department`.
+     */
+    var `entityType`: kotlin.String?
+    , 
+    /**
+     * Every key of the answer the spec does not describe, with its value as sent (an
+     * `Object`): nothing the portal sends is lost.
+     */
+    var `extra`: JsonValue
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineQueueEntity: FfiConverterRustBuffer<OpenLineQueueEntity> {
+    override fun read(buf: ByteBuffer): OpenLineQueueEntity {
+        return OpenLineQueueEntity(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineQueueEntity) = (
+            FfiConverterOptionalString.allocationSize(value.`entityId`) +
+            FfiConverterOptionalString.allocationSize(value.`entityType`) +
+            FfiConverterTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineQueueEntity, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`entityId`, buf)
+            FfiConverterOptionalString.write(value.`entityType`, buf)
+            FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * An operator's entry in a line's queue.
  */
 data class OpenLineQueueMember (
@@ -15643,6 +16659,35 @@ sealed class B24kitException: kotlin.Exception() {
      * `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update
      */
     class ConfigWrongUserPermission(
+        
+        val `reason`: kotlin.String, 
+        
+        val `code`: kotlin.String?, 
+        
+        val `description`: kotlin.String?, 
+        
+        val `httpStatus`: kotlin.Int?, 
+        
+        val `retryable`: kotlin.Boolean, 
+        
+        val `mayHaveReachedServer`: kotlin.Boolean, 
+        
+        val `method`: kotlin.String?, 
+        
+        val `category`: kotlin.String?, 
+        
+        val `kind`: kotlin.String?, 
+        
+        val `parameter`: kotlin.String?
+        ) : B24kitException() {
+        override val message
+            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+    }
+    
+    /**
+     * `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get
+     */
+    class InvalidFormat(
         
         val `reason`: kotlin.String, 
         
@@ -17734,7 +18779,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            11 -> B24kitException.AccessDenied(
+            11 -> B24kitException.InvalidFormat(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17746,7 +18791,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            12 -> B24kitException.Argument(
+            12 -> B24kitException.AccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17758,7 +18803,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            13 -> B24kitException.CrmChatEmptyCrmData(
+            13 -> B24kitException.Argument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17770,7 +18815,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            14 -> B24kitException.ImNotInstalled(
+            14 -> B24kitException.CrmChatEmptyCrmData(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17782,7 +18827,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            15 -> B24kitException.ChatNotInCrm(
+            15 -> B24kitException.ImNotInstalled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17794,7 +18839,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            16 -> B24kitException.CrmChatUserNotActive(
+            16 -> B24kitException.ChatNotInCrm(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17806,7 +18851,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            17 -> B24kitException.WrongRequest(
+            17 -> B24kitException.CrmChatUserNotActive(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17818,7 +18863,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            18 -> B24kitException.CrmChatEmptyUser(
+            18 -> B24kitException.WrongRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17830,7 +18875,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            19 -> B24kitException.ChatDeleteUserPermissionDenied(
+            19 -> B24kitException.CrmChatEmptyUser(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17842,7 +18887,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            20 -> B24kitException.ChatId(
+            20 -> B24kitException.ChatDeleteUserPermissionDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17854,7 +18899,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            21 -> B24kitException.ChatType(
+            21 -> B24kitException.ChatId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17866,7 +18911,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            22 -> B24kitException.UserId(
+            22 -> B24kitException.ChatType(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17878,7 +18923,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            23 -> B24kitException.UserNotOperator(
+            23 -> B24kitException.UserId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17890,7 +18935,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            24 -> B24kitException.Canceled(
+            24 -> B24kitException.UserNotOperator(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17902,7 +18947,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            25 -> B24kitException.Access(
+            25 -> B24kitException.Canceled(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17914,7 +18959,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            26 -> B24kitException.CantSaveQuickAnswer(
+            26 -> B24kitException.Access(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17926,7 +18971,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            27 -> B24kitException.Code(
+            27 -> B24kitException.CantSaveQuickAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17938,7 +18983,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            28 -> B24kitException.Imbot(
+            28 -> B24kitException.Code(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17950,7 +18995,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            29 -> B24kitException.LineNotFound(
+            29 -> B24kitException.Imbot(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17962,7 +19007,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            30 -> B24kitException.Inactive(
+            30 -> B24kitException.LineNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17974,7 +19019,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            31 -> B24kitException.UserMessageLimit(
+            31 -> B24kitException.Inactive(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17986,7 +19031,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            32 -> B24kitException.MessageEmpty(
+            32 -> B24kitException.UserMessageLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -17998,7 +19043,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            33 -> B24kitException.AttachOversize(
+            33 -> B24kitException.MessageEmpty(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18010,7 +19055,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            34 -> B24kitException.Attach(
+            34 -> B24kitException.AttachOversize(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18022,7 +19067,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            35 -> B24kitException.Keyboard(
+            35 -> B24kitException.Attach(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18034,7 +19079,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            36 -> B24kitException.AccessDeniedKick(
+            36 -> B24kitException.Keyboard(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18046,7 +19091,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            37 -> B24kitException.EmptySessionId(
+            37 -> B24kitException.AccessDeniedKick(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18058,7 +19103,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            38 -> B24kitException.EmptyVoteParams(
+            38 -> B24kitException.EmptySessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18070,7 +19115,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            39 -> B24kitException.MissingRequiredParam(
+            39 -> B24kitException.EmptyVoteParams(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18082,7 +19127,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            40 -> B24kitException.InvalidSessionId(
+            40 -> B24kitException.MissingRequiredParam(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18094,7 +19139,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            41 -> B24kitException.InternalServer(
+            41 -> B24kitException.InvalidSessionId(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18106,7 +19151,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            42 -> B24kitException.UnexpectedAnswer(
+            42 -> B24kitException.InternalServer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18118,7 +19163,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            43 -> B24kitException.QueryLimitExceeded(
+            43 -> B24kitException.UnexpectedAnswer(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18130,7 +19175,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            44 -> B24kitException.OperationTimeLimit(
+            44 -> B24kitException.QueryLimitExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18142,7 +19187,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            45 -> B24kitException.BatchMethodNotAllowed(
+            45 -> B24kitException.OperationTimeLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18154,7 +19199,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            46 -> B24kitException.BatchLengthExceeded(
+            46 -> B24kitException.BatchMethodNotAllowed(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18166,7 +19211,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            47 -> B24kitException.NoAuthFound(
+            47 -> B24kitException.BatchLengthExceeded(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18178,7 +19223,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            48 -> B24kitException.InvalidRequest(
+            48 -> B24kitException.NoAuthFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18190,7 +19235,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            49 -> B24kitException.OverloadLimit(
+            49 -> B24kitException.InvalidRequest(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18202,7 +19247,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            50 -> B24kitException.PlanAccessDenied(
+            50 -> B24kitException.OverloadLimit(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18214,7 +19259,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            51 -> B24kitException.InvalidCredentials(
+            51 -> B24kitException.PlanAccessDenied(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18226,7 +19271,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            52 -> B24kitException.ManifestIsNotAvailable(
+            52 -> B24kitException.InvalidCredentials(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18238,7 +19283,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            53 -> B24kitException.MethodNotFound(
+            53 -> B24kitException.ManifestIsNotAvailable(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18250,7 +19295,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            54 -> B24kitException.InsufficientScope(
+            54 -> B24kitException.MethodNotFound(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18262,7 +19307,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            55 -> B24kitException.ExpiredToken(
+            55 -> B24kitException.InsufficientScope(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18274,7 +19319,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            56 -> B24kitException.InvalidToken(
+            56 -> B24kitException.ExpiredToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18286,7 +19331,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            57 -> B24kitException.UserAccess(
+            57 -> B24kitException.InvalidToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18298,7 +19343,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            58 -> B24kitException.PortalDeleted(
+            58 -> B24kitException.UserAccess(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18310,7 +19355,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            59 -> B24kitException.UnknownCode(
+            59 -> B24kitException.PortalDeleted(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18322,7 +19367,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            60 -> B24kitException.Http(
+            60 -> B24kitException.UnknownCode(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18334,7 +19379,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            61 -> B24kitException.PortalMoved(
+            61 -> B24kitException.Http(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18346,7 +19391,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            62 -> B24kitException.Connect(
+            62 -> B24kitException.PortalMoved(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18358,7 +19403,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            63 -> B24kitException.Tls(
+            63 -> B24kitException.Connect(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18370,7 +19415,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            64 -> B24kitException.RequestTimeout(
+            64 -> B24kitException.Tls(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18382,7 +19427,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            65 -> B24kitException.ConnectionLost(
+            65 -> B24kitException.RequestTimeout(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18394,7 +19439,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            66 -> B24kitException.Protocol(
+            66 -> B24kitException.ConnectionLost(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18406,7 +19451,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            67 -> B24kitException.InvalidArgument(
+            67 -> B24kitException.Protocol(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18418,7 +19463,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            68 -> B24kitException.Config(
+            68 -> B24kitException.InvalidArgument(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18430,7 +19475,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            69 -> B24kitException.TokenRefresh(
+            69 -> B24kitException.Config(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18442,7 +19487,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            70 -> B24kitException.Skipped(
+            70 -> B24kitException.TokenRefresh(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18454,7 +19499,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            71 -> B24kitException.EventForm(
+            71 -> B24kitException.Skipped(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18466,7 +19511,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            72 -> B24kitException.EventToken(
+            72 -> B24kitException.EventForm(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18478,7 +19523,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            73 -> B24kitException.EventData(
+            73 -> B24kitException.EventToken(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18490,7 +19535,19 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 )
-            74 -> B24kitException.Internal(
+            74 -> B24kitException.EventData(
+                FfiConverterString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalInt.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterBoolean.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            75 -> B24kitException.Internal(
                 FfiConverterString.read(buf),
                 FfiConverterOptionalString.read(buf),
                 FfiConverterOptionalString.read(buf),
@@ -18635,6 +19692,20 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 + FfiConverterOptionalString.allocationSize(value.`parameter`)
             )
             is B24kitException.ConfigWrongUserPermission -> (
+                // Add the size for the Int that specifies the variant plus the size needed for all fields
+                4UL
+                + FfiConverterString.allocationSize(value.`reason`)
+                + FfiConverterOptionalString.allocationSize(value.`code`)
+                + FfiConverterOptionalString.allocationSize(value.`description`)
+                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
+                + FfiConverterBoolean.allocationSize(value.`retryable`)
+                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
+                + FfiConverterOptionalString.allocationSize(value.`method`)
+                + FfiConverterOptionalString.allocationSize(value.`category`)
+                + FfiConverterOptionalString.allocationSize(value.`kind`)
+                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+            )
+            is B24kitException.InvalidFormat -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
                 + FfiConverterString.allocationSize(value.`reason`)
@@ -19689,7 +20760,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDenied -> {
+            is B24kitException.InvalidFormat -> {
                 buf.putInt(11)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19703,7 +20774,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Argument -> {
+            is B24kitException.AccessDenied -> {
                 buf.putInt(12)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19717,7 +20788,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatEmptyCrmData -> {
+            is B24kitException.Argument -> {
                 buf.putInt(13)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19731,7 +20802,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ImNotInstalled -> {
+            is B24kitException.CrmChatEmptyCrmData -> {
                 buf.putInt(14)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19745,7 +20816,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatNotInCrm -> {
+            is B24kitException.ImNotInstalled -> {
                 buf.putInt(15)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19759,7 +20830,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatUserNotActive -> {
+            is B24kitException.ChatNotInCrm -> {
                 buf.putInt(16)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19773,7 +20844,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.WrongRequest -> {
+            is B24kitException.CrmChatUserNotActive -> {
                 buf.putInt(17)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19787,7 +20858,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CrmChatEmptyUser -> {
+            is B24kitException.WrongRequest -> {
                 buf.putInt(18)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19801,7 +20872,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatDeleteUserPermissionDenied -> {
+            is B24kitException.CrmChatEmptyUser -> {
                 buf.putInt(19)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19815,7 +20886,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatId -> {
+            is B24kitException.ChatDeleteUserPermissionDenied -> {
                 buf.putInt(20)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19829,7 +20900,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ChatType -> {
+            is B24kitException.ChatId -> {
                 buf.putInt(21)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19843,7 +20914,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserId -> {
+            is B24kitException.ChatType -> {
                 buf.putInt(22)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19857,7 +20928,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserNotOperator -> {
+            is B24kitException.UserId -> {
                 buf.putInt(23)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19871,7 +20942,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Canceled -> {
+            is B24kitException.UserNotOperator -> {
                 buf.putInt(24)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19885,7 +20956,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Access -> {
+            is B24kitException.Canceled -> {
                 buf.putInt(25)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19899,7 +20970,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.CantSaveQuickAnswer -> {
+            is B24kitException.Access -> {
                 buf.putInt(26)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19913,7 +20984,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Code -> {
+            is B24kitException.CantSaveQuickAnswer -> {
                 buf.putInt(27)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19927,7 +20998,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Imbot -> {
+            is B24kitException.Code -> {
                 buf.putInt(28)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19941,7 +21012,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.LineNotFound -> {
+            is B24kitException.Imbot -> {
                 buf.putInt(29)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19955,7 +21026,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Inactive -> {
+            is B24kitException.LineNotFound -> {
                 buf.putInt(30)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19969,7 +21040,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserMessageLimit -> {
+            is B24kitException.Inactive -> {
                 buf.putInt(31)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19983,7 +21054,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MessageEmpty -> {
+            is B24kitException.UserMessageLimit -> {
                 buf.putInt(32)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -19997,7 +21068,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AttachOversize -> {
+            is B24kitException.MessageEmpty -> {
                 buf.putInt(33)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20011,7 +21082,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Attach -> {
+            is B24kitException.AttachOversize -> {
                 buf.putInt(34)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20025,7 +21096,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Keyboard -> {
+            is B24kitException.Attach -> {
                 buf.putInt(35)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20039,7 +21110,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.AccessDeniedKick -> {
+            is B24kitException.Keyboard -> {
                 buf.putInt(36)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20053,7 +21124,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptySessionId -> {
+            is B24kitException.AccessDeniedKick -> {
                 buf.putInt(37)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20067,7 +21138,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EmptyVoteParams -> {
+            is B24kitException.EmptySessionId -> {
                 buf.putInt(38)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20081,7 +21152,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MissingRequiredParam -> {
+            is B24kitException.EmptyVoteParams -> {
                 buf.putInt(39)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20095,7 +21166,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidSessionId -> {
+            is B24kitException.MissingRequiredParam -> {
                 buf.putInt(40)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20109,7 +21180,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InternalServer -> {
+            is B24kitException.InvalidSessionId -> {
                 buf.putInt(41)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20123,7 +21194,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnexpectedAnswer -> {
+            is B24kitException.InternalServer -> {
                 buf.putInt(42)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20137,7 +21208,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.QueryLimitExceeded -> {
+            is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(43)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20151,7 +21222,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OperationTimeLimit -> {
+            is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(44)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20165,7 +21236,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchMethodNotAllowed -> {
+            is B24kitException.OperationTimeLimit -> {
                 buf.putInt(45)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20179,7 +21250,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.BatchLengthExceeded -> {
+            is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(46)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20193,7 +21264,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.NoAuthFound -> {
+            is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(47)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20207,7 +21278,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidRequest -> {
+            is B24kitException.NoAuthFound -> {
                 buf.putInt(48)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20221,7 +21292,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.OverloadLimit -> {
+            is B24kitException.InvalidRequest -> {
                 buf.putInt(49)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20235,7 +21306,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PlanAccessDenied -> {
+            is B24kitException.OverloadLimit -> {
                 buf.putInt(50)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20249,7 +21320,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidCredentials -> {
+            is B24kitException.PlanAccessDenied -> {
                 buf.putInt(51)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20263,7 +21334,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ManifestIsNotAvailable -> {
+            is B24kitException.InvalidCredentials -> {
                 buf.putInt(52)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20277,7 +21348,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.MethodNotFound -> {
+            is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(53)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20291,7 +21362,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InsufficientScope -> {
+            is B24kitException.MethodNotFound -> {
                 buf.putInt(54)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20305,7 +21376,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ExpiredToken -> {
+            is B24kitException.InsufficientScope -> {
                 buf.putInt(55)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20319,7 +21390,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidToken -> {
+            is B24kitException.ExpiredToken -> {
                 buf.putInt(56)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20333,7 +21404,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UserAccess -> {
+            is B24kitException.InvalidToken -> {
                 buf.putInt(57)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20347,7 +21418,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalDeleted -> {
+            is B24kitException.UserAccess -> {
                 buf.putInt(58)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20361,7 +21432,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.UnknownCode -> {
+            is B24kitException.PortalDeleted -> {
                 buf.putInt(59)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20375,7 +21446,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Http -> {
+            is B24kitException.UnknownCode -> {
                 buf.putInt(60)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20389,7 +21460,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.PortalMoved -> {
+            is B24kitException.Http -> {
                 buf.putInt(61)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20403,7 +21474,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Connect -> {
+            is B24kitException.PortalMoved -> {
                 buf.putInt(62)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20417,7 +21488,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Tls -> {
+            is B24kitException.Connect -> {
                 buf.putInt(63)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20431,7 +21502,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.RequestTimeout -> {
+            is B24kitException.Tls -> {
                 buf.putInt(64)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20445,7 +21516,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.ConnectionLost -> {
+            is B24kitException.RequestTimeout -> {
                 buf.putInt(65)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20459,7 +21530,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Protocol -> {
+            is B24kitException.ConnectionLost -> {
                 buf.putInt(66)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20473,7 +21544,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.InvalidArgument -> {
+            is B24kitException.Protocol -> {
                 buf.putInt(67)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20487,7 +21558,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Config -> {
+            is B24kitException.InvalidArgument -> {
                 buf.putInt(68)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20501,7 +21572,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.TokenRefresh -> {
+            is B24kitException.Config -> {
                 buf.putInt(69)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20515,7 +21586,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Skipped -> {
+            is B24kitException.TokenRefresh -> {
                 buf.putInt(70)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20529,7 +21600,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventForm -> {
+            is B24kitException.Skipped -> {
                 buf.putInt(71)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20543,7 +21614,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventToken -> {
+            is B24kitException.EventForm -> {
                 buf.putInt(72)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20557,7 +21628,7 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.EventData -> {
+            is B24kitException.EventToken -> {
                 buf.putInt(73)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
@@ -20571,8 +21642,22 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
                 FfiConverterOptionalString.write(value.`parameter`, buf)
                 Unit
             }
-            is B24kitException.Internal -> {
+            is B24kitException.EventData -> {
                 buf.putInt(74)
+                FfiConverterString.write(value.`reason`, buf)
+                FfiConverterOptionalString.write(value.`code`, buf)
+                FfiConverterOptionalString.write(value.`description`, buf)
+                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+                FfiConverterBoolean.write(value.`retryable`, buf)
+                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+                FfiConverterOptionalString.write(value.`method`, buf)
+                FfiConverterOptionalString.write(value.`category`, buf)
+                FfiConverterOptionalString.write(value.`kind`, buf)
+                FfiConverterOptionalString.write(value.`parameter`, buf)
+                Unit
+            }
+            is B24kitException.Internal -> {
+                buf.putInt(75)
                 FfiConverterString.write(value.`reason`, buf)
                 FfiConverterOptionalString.write(value.`code`, buf)
                 FfiConverterOptionalString.write(value.`description`, buf)
@@ -21733,6 +22818,92 @@ public object FfiConverterTypeImopenlinesConfigGetOutcome : FfiConverterRustBuff
                 Unit
             }
             is ImopenlinesConfigGetOutcome.Failure -> {
+                buf.putInt(2)
+                FfiConverterTypeB24kitError.write(value.`error`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * The outcome of one `imopenlines.config.list.get` in a batch.
+ */
+sealed class ImopenlinesConfigListGetOutcome {
+    
+    data class Success(
+        val `response`: dev.b24kit.ImopenlinesConfigListGetResponse) : ImopenlinesConfigListGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+    data class Failure(
+        val `error`: dev.b24kit.B24kitException) : ImopenlinesConfigListGetOutcome()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeImopenlinesConfigListGetOutcome : FfiConverterRustBuffer<ImopenlinesConfigListGetOutcome>{
+    override fun read(buf: ByteBuffer): ImopenlinesConfigListGetOutcome {
+        return when(buf.getInt()) {
+            1 -> ImopenlinesConfigListGetOutcome.Success(
+                FfiConverterTypeImopenlinesConfigListGetResponse.read(buf),
+                )
+            2 -> ImopenlinesConfigListGetOutcome.Failure(
+                FfiConverterTypeB24kitError.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ImopenlinesConfigListGetOutcome): ULong = when(value) {
+        is ImopenlinesConfigListGetOutcome.Success -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeImopenlinesConfigListGetResponse.allocationSize(value.`response`)
+            )
+        }
+        is ImopenlinesConfigListGetOutcome.Failure -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterTypeB24kitError.allocationSize(value.`error`)
+            )
+        }
+    }
+
+    override fun write(value: ImopenlinesConfigListGetOutcome, buf: ByteBuffer) {
+        when(value) {
+            is ImopenlinesConfigListGetOutcome.Success -> {
+                buf.putInt(1)
+                FfiConverterTypeImopenlinesConfigListGetResponse.write(value.`response`, buf)
+                Unit
+            }
+            is ImopenlinesConfigListGetOutcome.Failure -> {
                 buf.putInt(2)
                 FfiConverterTypeB24kitError.write(value.`error`, buf)
                 Unit
@@ -25864,6 +27035,38 @@ public object FfiConverterOptionalSequenceTypeChatViewer: FfiConverterRustBuffer
 /**
  * @suppress
  */
+public object FfiConverterOptionalSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffer<List<OpenLineQueueEntity>?> {
+    override fun read(buf: ByteBuffer): List<OpenLineQueueEntity>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeOpenLineQueueEntity.read(buf)
+    }
+
+    override fun allocationSize(value: List<OpenLineQueueEntity>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeOpenLineQueueEntity.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<OpenLineQueueEntity>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeOpenLineQueueEntity.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalSequenceTypeJsonValue: FfiConverterRustBuffer<List<JsonValue>?> {
     override fun read(buf: ByteBuffer): List<JsonValue>? {
         if (buf.get().toInt() == 0) {
@@ -26574,6 +27777,34 @@ public object FfiConverterSequenceTypeImopenlinesConfigGetCall: FfiConverterRust
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesConfigGetCall.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigListGetCall: FfiConverterRustBuffer<List<ImopenlinesConfigListGetCall>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigListGetCall> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigListGetCall>(len) {
+            FfiConverterTypeImopenlinesConfigListGetCall.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigListGetCall>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigListGetCall.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigListGetCall>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigListGetCall.write(it, buf)
         }
     }
 }
@@ -27536,6 +28767,62 @@ public object FfiConverterSequenceTypeNamedCall: FfiConverterRustBuffer<List<Nam
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeOpenLineListItem: FfiConverterRustBuffer<List<OpenLineListItem>> {
+    override fun read(buf: ByteBuffer): List<OpenLineListItem> {
+        val len = buf.getInt()
+        return List<OpenLineListItem>(len) {
+            FfiConverterTypeOpenLineListItem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpenLineListItem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpenLineListItem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpenLineListItem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpenLineListItem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffer<List<OpenLineQueueEntity>> {
+    override fun read(buf: ByteBuffer): List<OpenLineQueueEntity> {
+        val len = buf.getInt()
+        return List<OpenLineQueueEntity>(len) {
+            FfiConverterTypeOpenLineQueueEntity.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpenLineQueueEntity>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpenLineQueueEntity.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpenLineQueueEntity>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpenLineQueueEntity.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer<List<SessionEvent>> {
     override fun read(buf: ByteBuffer): List<SessionEvent> {
         val len = buf.getInt()
@@ -27750,6 +29037,34 @@ public object FfiConverterSequenceTypeImopenlinesConfigGetOutcome: FfiConverterR
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeImopenlinesConfigGetOutcome.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeImopenlinesConfigListGetOutcome: FfiConverterRustBuffer<List<ImopenlinesConfigListGetOutcome>> {
+    override fun read(buf: ByteBuffer): List<ImopenlinesConfigListGetOutcome> {
+        val len = buf.getInt()
+        return List<ImopenlinesConfigListGetOutcome>(len) {
+            FfiConverterTypeImopenlinesConfigListGetOutcome.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ImopenlinesConfigListGetOutcome>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeImopenlinesConfigListGetOutcome.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ImopenlinesConfigListGetOutcome>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeImopenlinesConfigListGetOutcome.write(it, buf)
         }
     }
 }

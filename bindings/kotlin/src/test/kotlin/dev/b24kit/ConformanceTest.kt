@@ -151,6 +151,7 @@ class ConformanceTest {
         "imopenlines.config.add" -> client.imopenlinesConfigAdd(optionalJson(params, "PARAMS")).result
         "imopenlines.config.update" -> client.imopenlinesConfigUpdate(long(params, "CONFIG_ID"), optionalJson(params, "PARAMS")).result
         "imopenlines.config.delete" -> client.imopenlinesConfigDelete(long(params, "CONFIG_ID")).result
+        "imopenlines.config.list.get" -> client.imopenlinesConfigListGet(optionalJson(params, "PARAMS"), optionalJson(params, "OPTIONS")).result
         "imopenlines.network.join" -> client.imopenlinesNetworkJoin(text(params, "CODE")).result
         "imopenlines.network.message.add" -> client.imopenlinesNetworkMessageAdd(
             text(params, "CODE"),

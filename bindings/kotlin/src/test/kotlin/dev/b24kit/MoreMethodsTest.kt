@@ -3,11 +3,13 @@ package dev.b24kit
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonPrimitive
+import kotlinx.serialization.json.add
 import kotlinx.serialization.json.addJsonObject
 import kotlinx.serialization.json.buildJsonObject
 import kotlinx.serialization.json.jsonObject
 import kotlinx.serialization.json.put
 import kotlinx.serialization.json.putJsonArray
+import kotlinx.serialization.json.putJsonObject
 import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Assertions.assertTrue
@@ -195,6 +197,22 @@ class MoreMethodsTest {
         assertTrue(client.imopenlinesConfigDelete(id).result)
         assertEquals(false, client.imopenlinesConfigDelete(id).result)
         assertThrows<B24kitException.ConfigIdEmpty> { runBlocking { client.imopenlinesConfigGet(id) } }
+        Unit
+    }
+
+    @Test
+    fun `open lines are listed, filtered, sorted and paged`() = runBlocking {
+        val asked = buildJsonObject {
+            putJsonObject("filter") { put("ACTIVE", "Y") }
+            putJsonArray("select") { add("ID"); add("LINE_NAME") }
+        }
+        val options = buildJsonObject { put("QUEUE", "Y"); put("CONFIG_QUEUE", "Y") }
+        val lines = client.imopenlinesConfigListGet(asked.toJsonValue(), options.toJsonValue()).result
+        assertEquals(listOf("1"), lines.map { it.id })
+        assertEquals(listOf(1L, 2L), lines[0].queue)
+        assertEquals(listOf("user" to "1", "user" to "2"), lines[0].configQueue?.map { it.entityType to it.entityId })
+        val order = buildJsonObject { putJsonObject("order") { put("ID", "UP") } }
+        assertThrows<B24kitException.InvalidFormat> { runBlocking { client.imopenlinesConfigListGet(order.toJsonValue()) } }
         Unit
     }
 }
