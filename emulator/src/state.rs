@@ -95,10 +95,7 @@ pub struct Line {
 impl Line {
     /// A line with the settings of a new one, under this name.
     pub fn new(id: i64, name: &str) -> Line {
-        let mut settings = match serde_json::from_str(NEW_LINE_SETTINGS) {
-            Ok(serde_json::Value::Object(settings)) => settings,
-            _ => serde_json::Map::new(),
-        };
+        let mut settings = Line::new_settings().clone();
         settings.insert("LINE_NAME".to_string(), name.into());
         Line {
             id,
@@ -106,10 +103,20 @@ impl Line {
             queue: Vec::new(),
         }
     }
-}
 
-/// The settings of a new line, as `imopenlines.config.get` shows them.
-const NEW_LINE_SETTINGS: &str = include_str!("new_line_settings.json");
+    /// The settings of a new line, as `imopenlines.config.get` shows them: every setting a
+    /// line has, read once from `new_line_settings.json`.
+    pub fn new_settings() -> &'static serde_json::Map<String, serde_json::Value> {
+        static SETTINGS: std::sync::LazyLock<serde_json::Map<String, serde_json::Value>> =
+            std::sync::LazyLock::new(|| {
+                match serde_json::from_str(include_str!("new_line_settings.json")) {
+                    Ok(serde_json::Value::Object(settings)) => settings,
+                    _ => serde_json::Map::new(),
+                }
+            });
+        &SETTINGS
+    }
+}
 
 fn default_lines() -> Vec<Line> {
     // Line 1 is the line of the default chats (`livechat|1|…`); line 2 is switched off.

@@ -272,7 +272,7 @@ const MAX_LIMIT: usize = 200;
 /// The settings a line can be selected, filtered and sorted by: its identifier and every
 /// setting (the queue comes only through `OPTIONS`).
 fn is_listed_field(name: &str) -> bool {
-    name == "ID" || Line::new(0, "").settings.contains_key(name)
+    name == "ID" || Line::new_settings().contains_key(name)
 }
 
 /// A line's value of a listed field, as text (the identifier too).
@@ -510,4 +510,25 @@ pub(crate) fn list(
         })
         .collect();
     Ok(Value::Array(items))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_line_has_every_documented_setting() {
+        let settings = Line::new_settings();
+        for name in [
+            "LINE_NAME",
+            "ACTIVE",
+            "QUEUE_TYPE",
+            "XML_ID",
+            "IGNORE_WELCOME_FORM_RESPONSIBLE",
+        ] {
+            assert!(settings.contains_key(name), "{name}");
+        }
+        assert!(is_listed_field("ID") && is_listed_field("WORKTIME_DAYOFF"));
+        assert!(!is_listed_field("QUEUE") && !is_listed_field("COLOR"));
+    }
 }
