@@ -5,7 +5,7 @@
 use std::fmt;
 
 use super::page::{Page, Row};
-use crate::spec::model::{FieldType, Method, ParamType, ResultField, Spec};
+use crate::spec::model::{EventSpec, FieldType, Method, ParamType, ResultField, Spec};
 
 /// One disagreement between a spec and a page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,12 +69,17 @@ pub enum Finding {
         spec: u16,
         page: u16,
     },
+    /// An event page without a `data` row that links the table of its fields.
+    EventDataMissing,
 }
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Finding::OtherMethod { page } => write!(f, "the page documents {page}"),
+            Finding::EventDataMissing => {
+                write!(f, "the page has no `data` row linking the table of its fields")
+            }
             Finding::Scope { spec, page } => write!(f, "scope: spec {spec}, page {page}"),
             Finding::ParamMissingInSpec { name, page_type } => {
                 write!(f, "parameter {name} ({page_type}) is on the page, not in the spec")
@@ -93,13 +98,13 @@ impl fmt::Display for Finding {
                 write!(f, "result: spec type {spec}, page type {page}")
             }
             Finding::FieldMissingInSpec { name, page_type } => {
-                write!(f, "result field {name} ({page_type}) is on the page, not in the spec")
+                write!(f, "field {name} ({page_type}) is on the page, not in the spec")
             }
             Finding::FieldNotOnPage { name } => {
-                write!(f, "result field {name} is in the spec, not on the page")
+                write!(f, "field {name} is in the spec, not on the page")
             }
             Finding::FieldType { name, spec, page } => {
-                write!(f, "result field {name}: spec type {spec}, page type {page}")
+                write!(f, "field {name}: spec type {spec}, page type {page}")
             }
             Finding::ErrorMissingInSpec { code, status } => match status {
                 Some(status) => write!(f, "error {code} ({status}) is on the page, not in the spec"),
@@ -134,6 +139,37 @@ pub fn compare(spec: &Spec, method: &Method, page: &Page) -> Vec<Finding> {
     compare_params(method, page, &mut findings);
     compare_result(spec, method, page, &mut findings);
     compare_errors(method, page, &mut findings);
+    findings
+}
+
+/// Compares an event's spec with its page: the scope, and the fields of `data` (at any depth)
+/// against the tables the page's `data` row leads to.
+pub fn compare_event(spec: &Spec, event: &EventSpec, page: &Page) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    if let Some(scope) = page.scope.as_ref().filter(|scope| **scope != event.scope) {
+        findings.push(Finding::Scope {
+            spec: event.scope.clone(),
+            page: scope.clone(),
+        });
+    }
+    let table = page
+        .handler
+        .iter()
+        .find(|row| row.name == "data")
+        .and_then(|row| row.link.as_deref())
+        .and_then(|anchor| page.object_table(anchor));
+    match table {
+        Some(table) => compare_fields(
+            spec,
+            page,
+            "data.",
+            &event.data_fields,
+            &table.rows,
+            &mut findings,
+            1,
+        ),
+        None => findings.push(Finding::EventDataMissing),
+    }
     findings
 }
 
@@ -193,7 +229,15 @@ fn compare_result(spec: &Spec, method: &Method, page: &Page, findings: &mut Vec<
         });
     }
     let rows: &[Row] = page.result_object().map_or(&[], |table| &table.rows);
-    compare_fields(spec, page, "", &method.result.fields, rows, findings, 0);
+    compare_fields(
+        spec,
+        page,
+        "result.",
+        &method.result.fields,
+        rows,
+        findings,
+        0,
+    );
 }
 
 /// One value's type against its row, then what the row links: an object's table (a list's
@@ -337,7 +381,9 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::Integer => page == "integer",
         FieldType::Number => matches!(page, "double" | "float" | "number"),
         FieldType::String => matches!(page, "string" | "date"),
-        FieldType::Boolean => page == "boolean",
+        // A flag the portal sends as `Y`/`N`, which pages write as a string or a char, as they
+        // do for flag parameters.
+        FieldType::Boolean => matches!(page, "boolean" | "string" | "char"),
         FieldType::Datetime => matches!(page, "datetime" | "string"),
         // Whatever the page says: the value is kept as sent.
         FieldType::Json => true,

@@ -17,6 +17,7 @@ use crate::spec::Spec;
 /// What the check found for one spec.
 #[derive(Debug)]
 pub struct Report {
+    /// The method or event the spec describes.
     pub method: String,
     /// The page's path in the docs repository.
     pub page: String,
@@ -33,29 +34,45 @@ pub enum Outcome {
     PageMissing,
 }
 
-/// Compares every spec with its page under `docs` (the root of a docs checkout).
+/// Compares every method's and every event's spec with its page under `docs` (the root of a
+/// docs checkout).
 pub fn check(spec: &Spec, docs: &Path) -> Vec<Report> {
-    spec.methods
-        .iter()
-        .map(|method| {
-            let Some(path) = draft::page_path(&method.docs_url) else {
-                return Report {
-                    method: method.name.clone(),
-                    page: method.docs_url.clone(),
-                    outcome: Outcome::NotADocsUrl,
-                };
-            };
-            let outcome = match std::fs::read_to_string(docs.join(&path)) {
-                Ok(text) => Outcome::Compared(compare::compare(spec, method, &Page::parse(&text))),
-                Err(_) => Outcome::PageMissing,
-            };
-            Report {
-                method: method.name.clone(),
-                page: path,
-                outcome,
-            }
+    let methods = spec.methods.iter().map(|method| {
+        report(&method.name, &method.docs_url, docs, |page| {
+            compare::compare(spec, method, page)
         })
-        .collect()
+    });
+    let events = spec.events.iter().map(|event| {
+        report(&event.name, &event.docs_url, docs, |page| {
+            compare::compare_event(spec, event, page)
+        })
+    });
+    methods.chain(events).collect()
+}
+
+/// One spec's report: its page read from `docs` and compared.
+fn report(
+    name: &str,
+    docs_url: &str,
+    docs: &Path,
+    compare: impl FnOnce(&Page) -> Vec<Finding>,
+) -> Report {
+    let Some(path) = draft::page_path(docs_url) else {
+        return Report {
+            method: name.to_string(),
+            page: docs_url.to_string(),
+            outcome: Outcome::NotADocsUrl,
+        };
+    };
+    let outcome = match std::fs::read_to_string(docs.join(&path)) {
+        Ok(text) => Outcome::Compared(compare(&Page::parse(&text))),
+        Err(_) => Outcome::PageMissing,
+    };
+    Report {
+        method: name.to_string(),
+        page: path,
+        outcome,
+    }
 }
 
 #[cfg(test)]
@@ -253,12 +270,12 @@ mod tests {
                     page: "im".into()
                 },
                 Finding::FieldType {
-                    name: "id".into(),
+                    name: "result.id".into(),
                     spec: "integer".into(),
                     page: "string".into()
                 },
                 Finding::FieldMissingInSpec {
-                    name: "shiny".into(),
+                    name: "result.shiny".into(),
                     page_type: "boolean".into()
                 },
             ]
@@ -299,9 +316,9 @@ mod tests {
         let nested: Vec<String> = findings
             .iter()
             .map(ToString::to_string)
-            .filter(|f| f.contains('.'))
+            .filter(|f| f.contains("last_message_views."))
             .collect();
-        let field = "result field last_message_views";
+        let field = "field result.last_message_views";
         assert_eq!(
             nested,
             [
@@ -322,5 +339,51 @@ mod tests {
                 .any(|f| f.contains("last_message_views.message_id")),
             "{nested:?}"
         );
+    }
+
+    #[test]
+    fn an_event_is_compared_through_the_tables_its_data_row_links() {
+        let spec = repository_spec();
+        let event = spec
+            .events
+            .iter()
+            .find(|e| e.name == "OnSessionStart")
+            .unwrap();
+        // Our own text in the pages' layout: `data` links DATA's table, whose rows link more.
+        let page = "# A session began OnSessionStart\n\n> Scope: [`imopenlines`](x)\n\n\
+            ## What the Handler Receives\n\n#|\n|| **Parameter**\n`type` | **Description** ||\n\
+            || **event***\n[`string`](x) | Its name. ||\n\
+            || **data***\n[`object`](x) | What happened [(more)](#data) ||\n|#\n\n\
+            ### Parameter data {#data}\n\n#|\n|| **Parameter**\n`type` | **Description** ||\n\
+            || **DATA***\n[`array`](x) | Sessions [(more)](#item) ||\n|#\n\n\
+            #### Element {#item}\n\n#|\n|| **Parameter**\n`type` | **Description** ||\n\
+            || **chat***\n[`object`](x) | The chat [(more)](#chat) ||\n\
+            || **mood***\n[`string`](x) | New. ||\n|#\n\n\
+            ##### Chat {#chat}\n\n#|\n|| **Parameter**\n`type` | **Description** ||\n\
+            || **id***\n[`string`](x) | Which. ||\n|#\n";
+        let findings: Vec<String> = super::compare::compare_event(&spec, event, &Page::parse(page))
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert!(
+            findings.contains(
+                &"field data.DATA.mood (string) is on the page, not in the spec".to_string()
+            ),
+            "{findings:?}"
+        );
+        assert!(
+            findings.contains(
+                &"field data.DATA.chat.id: spec type integer, page type string".to_string()
+            ),
+            "{findings:?}"
+        );
+        assert!(
+            findings
+                .contains(&"field data.DATA.session is in the spec, not on the page".to_string()),
+            "{findings:?}"
+        );
+        let no_data =
+            super::compare::compare_event(&spec, event, &Page::parse("# Nothing OnSessionStart\n"));
+        assert_eq!(no_data, [Finding::EventDataMissing]);
     }
 }

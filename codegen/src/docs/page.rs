@@ -1,6 +1,7 @@
-//! The facts of one method page of the official documentation (`bitrix24/b24restdocs`,
+//! The facts of one method or event page of the official documentation (`bitrix24/b24restdocs`,
 //! `api-reference/…`): its method name and scope, the parameter table, the returned-data table and
-//! the tables of the objects it describes, and the error table. Prose is not read.
+//! the tables of the objects it describes, and the error table — or, for an event, the table of
+//! what the handler receives and the tables of its objects. Prose is not read.
 //!
 //! Pages write tables in YFM's multiline syntax: a table between `#|` and `|#`, each row between
 //! `||` and `||`, cells separated by `|`. A name cell reads ``**NAME**`` (a trailing `*` marks
@@ -20,8 +21,11 @@ pub struct Page {
     pub param_objects: Vec<ObjectTable>,
     /// The rows of "Returned Data" (`result`, `time`).
     pub returned: Vec<Row>,
-    /// The other tables under "Response Handling": the objects the result is made of.
+    /// The other tables under "Response Handling": the objects the result is made of (on an
+    /// event page, those under "What the Handler Receives": the objects of `data`).
     pub result_objects: Vec<ObjectTable>,
+    /// An event page's table of what the handler receives (`event`, `data`, `ts`, `auth`, …).
+    pub handler: Vec<Row>,
     /// The rows of the error table under "Error Handling".
     pub errors: Vec<DocError>,
 }
@@ -66,6 +70,8 @@ enum Section {
     Parameters,
     Response,
     Errors,
+    /// "What the Handler Receives", on an event page.
+    Handler,
 }
 
 impl Page {
@@ -144,9 +150,10 @@ impl Page {
             Section::Response if heading.starts_with("Returned Data") => {
                 self.returned = body.iter().filter_map(|r| name_row(r)).collect()
             }
-            Section::Response if !heading.is_empty() => {
+            Section::Response | Section::Handler if !heading.is_empty() => {
                 self.result_objects.push(object_table(heading, body))
             }
+            Section::Handler => self.handler = body.iter().filter_map(|r| name_row(r)).collect(),
             Section::Errors => {
                 let column = |name: &str| header.iter().position(|h| unmark(h) == name);
                 let (Some(code), Some(message)) = (column("Code"), column("Description")) else {
@@ -189,6 +196,8 @@ fn section_of(heading: &str) -> Section {
         Section::Response
     } else if heading.starts_with("error handling") {
         Section::Errors
+    } else if heading.starts_with("what the handler receives") {
+        Section::Handler
     } else {
         Section::Other
     }
