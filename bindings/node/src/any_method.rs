@@ -17,8 +17,7 @@ use crate::dispatch::{spawn_settled, Factories, Settle};
 
 /// The parameters JavaScript sent, as JSON text of an object.
 fn params(text: &str) -> Result<Value> {
-    serde_json::from_str(text)
-        .map_err(|e| Error::new(Status::InvalidArg, format!("parameters are not JSON: {e}")))
+    json_param(text, "params")
 }
 
 /// A typed method's JSON parameter (`ATTACH`), as the text `jsonArg` made of a checked value.

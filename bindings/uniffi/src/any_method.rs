@@ -100,16 +100,7 @@ impl From<Value> for JsonValue {
 
 /// `value` as the core's JSON; `path` names it in the error (`params`, `calls.contact`).
 pub(crate) fn to_core(value: JsonValue, path: &str) -> Result<Value, ErrorReport> {
-    let mut at = path.to_string();
-    convert(value, &mut at).map_err(|reason| {
-        ErrorReport::new(
-            &b24kit::Error::InvalidArgument {
-                parameter: "params",
-                problem: ArgumentProblem::NotEncodable { reason },
-            },
-            b24kit::Casing::Camel,
-        )
-    })
+    json_param(value, "params", path).map_err(|e| ErrorReport::new(&e, b24kit::Casing::Camel))
 }
 
 /// A typed method's JSON parameter (`ATTACH`, `KEYBOARD`) as the core's value; the error names

@@ -381,10 +381,9 @@ fn list_query(params: &Map<String, Value>) -> Result<ListQuery, MethodFailure> {
 /// Whether a line's value matches a filter's: equal as text, or one of a list's.
 fn matches(line: &Line, name: &str, wanted: &Value) -> bool {
     let have = field_text(line, name);
-    let text = |value: &Value| match value {
-        Value::String(text) => text.clone(),
-        Value::Bool(true) => "Y".to_string(),
-        Value::Bool(false) => "N".to_string(),
+    // Compared as the portal keeps settings: text, flags as `Y`/`N`.
+    let text = |value: &Value| match kept(value) {
+        Value::String(text) => text,
         other => other.to_string(),
     };
     match wanted {
