@@ -14,7 +14,9 @@ peers_venv=target/bench-peers-venv
 peers_node=$root/target/bench-peers-node
 
 echo "==> building release artefacts"
-cargo build --release --locked -q -p b24kit-emulator -p b24kit-bench -p b24kit-uniffi
+cargo build --release --locked -q -p b24kit-emulator -p b24kit-bench
+# The bindings are measured as they ship: the `dist` profile (the wheel and the addon use it too).
+cargo build --profile dist --locked -q -p b24kit-uniffi
 if [ ! -x "$venv/bin/python" ]; then python3 -m venv "$venv"; fi
 rm -rf target/wheels/bench
 "$venv/bin/pip" wheel -q --no-deps -w target/wheels/bench ./bindings/python
@@ -49,7 +51,7 @@ start_emulator() {
 field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$ready" "$1"; }
 
 kotlin_bench() {
-  java -cp "$kotlin_classpath" -Djna.library.path="$root/target/release" dev.b24kit.BenchKt "$1" "$2"
+  java -cp "$kotlin_classpath" -Djna.library.path="$root/target/dist" dev.b24kit.BenchKt "$1" "$2"
 }
 
 # measure <webhook> <calls per figure> <rounds> <results file>: every client, rounds interleaved

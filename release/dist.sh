@@ -47,9 +47,9 @@ check_glibc() {
 rm -rf dist
 mkdir -p dist/python dist/node dist/jvm
 
-step "command-line tool, emulator and the Kotlin/Swift library (cargo zigbuild, release, glibc $max_glibc)"
-cargo zigbuild --locked --release --target "$zig_target" -p b24kit-cli -p b24kit-emulator -p b24kit-uniffi
-built=target/$triple/release
+step "command-line tool, emulator and the Kotlin/Swift library (cargo zigbuild, dist profile, glibc $max_glibc)"
+cargo zigbuild --locked --profile dist --target "$zig_target" -p b24kit-cli -p b24kit-emulator -p b24kit-uniffi
+built=target/$triple/dist
 
 step "archive of the command-line tool and the emulator"
 archive=b24kit-$version-$triple
@@ -64,7 +64,7 @@ tar -C target/dist-stage -czf "dist/$archive.tar.gz" "$archive"
 step "Python: abi3 wheel for manylinux_2_17 (maturin with zig) and the sdist"
 # maturin's zig wrapper is not cargo-zigbuild's: the two linker settings would rebuild each other's
 # dependencies on every run if they shared a target directory.
-CARGO_TARGET_DIR=target/python-dist maturin build --locked --release --strip --zig --target "$triple" --compatibility manylinux2014 \
+CARGO_TARGET_DIR=target/python-dist maturin build --locked --strip --zig --target "$triple" --compatibility manylinux2014 \
   -m bindings/python/Cargo.toml --out dist/python
 maturin sdist -m bindings/python/Cargo.toml --out dist/python
 auditwheel show dist/python/*.whl >target/dist-stage/auditwheel.txt
@@ -81,7 +81,7 @@ step "Node: the addon (napi-rs with zig, glibc $max_glibc), its platform package
 npm_stage=$root/target/dist-stage/npm
 rm -rf "$npm_stage" && mkdir -p "$npm_stage"
 (cd bindings/node && npm ci --no-audit --no-fund --loglevel=error &&
-  npx napi build --platform --cross-compile --target "$zig_target" --profile dist-node \
+  npx napi build --platform --cross-compile --target "$zig_target" --profile dist \
     --output-dir "$npm_stage/out" --js native.js --no-dts-header --dts native.d.ts &&
   rm -rf npm && npx napi create-npm-dirs --npm-dir npm)
 addon=$npm_stage/out/b24kit.linux-x64-gnu.node

@@ -103,6 +103,11 @@ fn trust_bench_ca(builder: b24kit::ClientBuilder) -> b24kit::ClientBuilder {
 }
 
 fn main() {
+    // reqwest comes without a crypto provider (b24kit brings its own): the floor uses the same
+    // one, ring, as this process's default.
+    rustls::crypto::ring::default_provider()
+        .install_default()
+        .expect("no other provider installed");
     let args: Vec<String> = std::env::args().collect();
     if args.len() < 4 {
         eprintln!("usage: b24kit-bench <reqwest|b24kit> <webhook URL> <calls> [in-flight]");

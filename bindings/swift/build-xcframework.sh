@@ -9,14 +9,14 @@ targets=(aarch64-apple-ios aarch64-apple-ios-sim aarch64-apple-darwin)
 # The crate builds a cdylib for Kotlin and Python; Apple platforms link the static library, so
 # it is asked for here only (a staticlib in Cargo.toml would be built, unused, by every build).
 for target in "${targets[@]}"; do
-  cargo rustc --release --locked -p b24kit-uniffi --target "$target" --crate-type staticlib
+  cargo rustc --profile dist --locked -p b24kit-uniffi --target "$target" --crate-type staticlib
 done
 headers=bindings/swift/Sources/B24kitFFI/include
 out=bindings/swift/B24kitFFI.xcframework
 rm -rf "$out"
 args=()
 for target in "${targets[@]}"; do
-  args+=(-library "target/$target/release/libb24kit_uniffi.a" -headers "$headers")
+  args+=(-library "target/$target/dist/libb24kit_uniffi.a" -headers "$headers")
 done
 xcodebuild -create-xcframework "${args[@]}" -output "$out"
 echo "wrote $out"

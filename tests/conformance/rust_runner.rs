@@ -34,7 +34,7 @@ fn main() {
         webhook: field("webhook_url"),
         oauth_endpoint: field("oauth_endpoint"),
     };
-    let control = reqwest::Client::builder().no_proxy().build().unwrap();
+    let control = b24kit_tests::raw_http();
     let rt = tokio::runtime::Runtime::new().unwrap();
     for case in cases["cases"].as_array().expect("a list of cases") {
         let (outcome, detail) = match rt.block_on(run(&ready, &control, case)) {

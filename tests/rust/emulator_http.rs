@@ -6,7 +6,7 @@ use b24kit_tests::{emulator, emulator_with};
 use serde_json::{json, Value};
 
 fn http() -> reqwest::Client {
-    reqwest::Client::builder().no_proxy().build().unwrap()
+    b24kit_tests::raw_http()
 }
 
 /// Builder helpers for bodies, so the tests need no extra reqwest features.

@@ -215,7 +215,7 @@ fn load_spec() -> Spec {
 async fn every_specified_method_answers_its_example_in_the_documented_shape() {
     let spec = load_spec();
     let emu = emulator();
-    let http = reqwest::Client::builder().no_proxy().build().unwrap();
+    let http = b24kit_tests::raw_http();
     // One emulator for all, in the order of the spec files, so state carries over: `pin` with
     // `N` leaves chat 2043 unpinned for `pinAll` to pin, and `unpinAll` then finds it pinned.
     let mut failures = Vec::new();

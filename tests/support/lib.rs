@@ -17,6 +17,15 @@ pub fn repo_root() -> PathBuf {
         .to_path_buf()
 }
 
+/// A bare HTTP client for talking to an emulator directly, bypassing b24kit. reqwest is built
+/// without a crypto provider (the runtime brings its own, ring), so this one uses ring as the
+/// process's default.
+pub fn raw_http() -> reqwest::Client {
+    // An error only says that a default is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder().no_proxy().build().unwrap()
+}
+
 /// An emulator with the default state and no rate limit, so tests do not interfere by pace.
 pub fn emulator() -> Emulator {
     emulator_with(PortalState::default(), None)

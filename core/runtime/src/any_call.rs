@@ -166,7 +166,8 @@ impl<C: Catalog> Client<C> {
 
     /// Like [`Client::call_any`], with the `result` read into the caller's own type; a result of
     /// another shape is [`ProtocolErrorKind::UnexpectedShape`](crate::ProtocolErrorKind).
-    pub async fn call_any_as<T: DeserializeOwned>(
+    /// `T` is `Send`, as the answers of every call are: the call's future then is too.
+    pub async fn call_any_as<T: DeserializeOwned + Send>(
         &self,
         call: &AnyCall,
     ) -> Result<Response<T, TimeOf<C>>, Error<C>> {

@@ -65,7 +65,7 @@ impl<C: Catalog> Client<C> {
 
     /// Calls any method by name, its result read into `T`, and waits; see
     /// [`Client::call_any_as`](crate::Client::call_any_as).
-    pub fn call_any_as<T: DeserializeOwned>(
+    pub fn call_any_as<T: DeserializeOwned + Send>(
         &self,
         call: &AnyCall,
     ) -> Result<Response<T, TimeOf<C>>, Error<C>> {

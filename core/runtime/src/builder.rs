@@ -261,25 +261,14 @@ impl<C: Catalog> ClientBuilder<C> {
         }
         let mut root_certificates = Vec::new();
         for pem in &self.root_certificates_pem {
-            let certs = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
-                ConfigProblem::InvalidCertificate {
-                    reason: e.to_string(),
-                }
-            })?;
-            if certs.is_empty() {
-                return Err(ConfigProblem::InvalidCertificate {
-                    reason: "no PEM certificate found".to_string(),
-                }
-                .into());
-            }
-            root_certificates.extend(certs);
+            root_certificates.extend(crate::tls::roots_from_pem(pem)?);
         }
         let transport_settings = TransportSettings {
             connect_timeout: self.connect_timeout,
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,
             user_agent: self.user_agent,
-            root_certificates,
+            tls: crate::tls::client_config(root_certificates)?,
             bypass_proxy: endpoint.loopback,
         };
         let transport = Transport::new(transport_settings.clone())?;

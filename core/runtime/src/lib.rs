@@ -40,6 +40,7 @@ mod secret;
 mod settings;
 #[cfg(test)]
 mod testing;
+mod tls;
 mod tokens;
 mod transport;
 pub mod wire;

@@ -29,39 +29,11 @@ pub(crate) struct TransportSettings {
     pub(crate) timeout: Duration,
     pub(crate) max_response_bytes: usize,
     pub(crate) user_agent: String,
-    pub(crate) root_certificates: Vec<reqwest::Certificate>,
+    /// Built once per client: every connection, and every transport made from these settings
+    /// (a binding may make one per thread), shares its trust store, read once.
+    pub(crate) tls: rustls::ClientConfig,
     /// Loopback endpoints bypass any proxy from the environment: a proxy cannot reach them.
     pub(crate) bypass_proxy: bool,
-}
-
-/// The certificates a connection trusts: the system's (through rustls-platform-verifier) plus
-/// the user's roots. On Android the platform verifier needs a JVM `Context` handed over through
-/// JNI before the first handshake (it panics without one), which a library called through JNA
-/// cannot do on its own; there Mozilla's roots travel in the library instead, beside the user's.
-fn trust(
-    builder: reqwest::ClientBuilder,
-    user_roots: Vec<reqwest::Certificate>,
-) -> Result<reqwest::ClientBuilder, ConfigProblem> {
-    #[cfg(target_os = "android")]
-    {
-        let mut roots = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-            .iter()
-            .map(|der| reqwest::Certificate::from_der(der.as_ref()))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| ConfigProblem::HttpClient {
-                reason: error_chain(&e),
-            })?;
-        roots.extend(user_roots);
-        Ok(builder.tls_certs_only(roots))
-    }
-    #[cfg(not(target_os = "android"))]
-    {
-        Ok(if user_roots.is_empty() {
-            builder
-        } else {
-            builder.tls_certs_merge(user_roots)
-        })
-    }
 }
 
 impl Transport {
@@ -74,8 +46,8 @@ impl Transport {
             // Never follow a redirect with credentials in the URL or body: a 3xx is reported.
             .redirect(reqwest::redirect::Policy::none())
             .tcp_nodelay(true)
-            .pool_idle_timeout(Duration::from_secs(60));
-        builder = trust(builder, settings.root_certificates)?;
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tls_backend_preconfigured(settings.tls);
         if settings.bypass_proxy {
             builder = builder.no_proxy();
         }
