@@ -418,11 +418,21 @@ impl NativeClient {
 /// Runs `work` on the runtime and returns a promise that settles with what it hands back, or
 /// with `undefined` once `cancel` is cancelled (`work` is dropped then). The runtime is kept
 /// awake around the start and the end (see `awake`).
+///
+/// `work` is boxed here so that every call spawns one and the same task type: a task type per
+/// method would compile the runtime's task machinery once per method and per batch variant
+/// (measured: 575 KB of the addon's 7.1 MB).
 pub(crate) fn spawn_settled<'e>(
     env: &'e Env,
     cancel: Option<Arc<Cancel>>,
     work: impl std::future::Future<Output = Settle> + Send + 'static,
 ) -> Result<Unknown<'e>> {
+    spawn_boxed(env, cancel, Box::pin(work))
+}
+
+type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Settle> + Send>>;
+
+fn spawn_boxed<'e>(env: &'e Env, cancel: Option<Arc<Cancel>>, work: Work) -> Result<Unknown<'e>> {
     let (deferred, promise, dispatcher) = start(env)?;
     let awake = crate::awake::awake();
     awake.touch();

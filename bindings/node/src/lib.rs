@@ -4,9 +4,10 @@
 //!
 //! The rooms are those of every binding: `settings`, `tokens`, `errors`, `dispatch`, `client`
 //! and `generated`, plus `any_method` (calls by name, list walks, mixed batches, with JSON
-//! text across the boundary), `cancel` (a call's `AbortSignal`), `events` (the client's events
-//! for `onEvent`) and `awake` (keeping the runtime warm between calls); `runEmulator` serves the
-//! emulator that travels in the addon (`npx b24kit-emulator`).
+//! text across the boundary), `cancel` (a call's `AbortSignal`), `object` (result objects,
+//! built compactly), `events` (the client's events for `onEvent`) and `awake` (keeping the
+//! runtime warm between calls); `runEmulator` serves the emulator that travels in the addon
+//! (`npx b24kit-emulator`).
 
 // napi's macros register exported functions only outside test builds, so a test-mode check
 // (`clippy --all-targets`) would call them unused.
@@ -21,6 +22,7 @@ mod errors;
 mod events;
 mod generated;
 mod incoming;
+mod object;
 mod settings;
 mod tokens;
 
