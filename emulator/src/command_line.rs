@@ -7,8 +7,6 @@ use std::ffi::OsString;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
-use clap::Parser;
-
 use crate::{Emulator, EmulatorConfig, PortalState, RateLimit};
 
 /// The emulator's options as given on a command line, checked.
@@ -22,13 +20,14 @@ impl CommandLine {
     pub fn parse_from<I, T>(args: I) -> Result<CommandLine, u8>
     where
         I: IntoIterator<Item = T>,
-        T: Into<OsString> + Clone,
+        T: Into<OsString>,
     {
-        match Args::try_parse_from(args) {
+        match Args::parse(args) {
             Ok(args) => Ok(CommandLine { args }),
-            Err(e) => {
-                let _ = e.print();
-                Err(u8::try_from(e.exit_code()).unwrap_or(2))
+            Err(Stop::Printed) => Err(0),
+            Err(Stop::Bad(message)) => {
+                eprintln!("error: {message}\n\nUsage: b24kit-emulator [OPTIONS]\n\nFor more information, try '--help'.");
+                Err(2)
             }
         }
     }
@@ -39,7 +38,7 @@ impl CommandLine {
     pub fn start_from<I, T>(args: I) -> Result<Emulator, u8>
     where
         I: IntoIterator<Item = T>,
-        T: Into<OsString> + Clone,
+        T: Into<OsString>,
     {
         let command = CommandLine::parse_from(args)?;
         let emulator = command.start()?;
@@ -132,44 +131,146 @@ impl CommandLine {
     }
 }
 
-/// A local Bitrix24 portal for tests, demos and benchmarks.
-#[derive(Parser)]
-#[command(name = "b24kit-emulator", version)]
+/// The emulator's options.
 struct Args {
-    /// Port to listen on; 0 picks a free one.
-    #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Address to listen on.
-    #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
-    /// Portal state to start from (JSON; see the README); default: the built-in demo state.
-    #[arg(long)]
     state: Option<PathBuf>,
-    /// Request-intensity limit: `standard` (burst 50, 2/s), `enterprise` (250, 5/s), `off`,
-    /// or `BURST/RATE`, e.g. `10/50`.
-    #[arg(long, default_value = "standard", value_parser = parse_limit)]
     rate_limit: LimitArg,
-    /// Serve HTTPS with a self-signed certificate generated at start-up.
-    #[arg(long)]
     tls: bool,
-    /// Where to write the certificate (PEM) when serving TLS.
-    #[arg(long, requires = "tls")]
     cert_out: Option<PathBuf>,
-    /// Print one line per request to stderr.
-    #[arg(long)]
     log: bool,
-    /// Threads serving requests.
-    #[arg(long, default_value_t = 2)]
     threads: usize,
-    /// Close keep-alive connections idle this many milliseconds (default: keep them).
-    #[arg(long)]
     idle_timeout_ms: Option<u64>,
-    /// Refuse webhooks over plain HTTP, as portals do (use with --tls).
-    #[arg(long)]
     require_https: bool,
-    /// Print one JSON line with the URLs instead of the human banner (for test fixtures).
-    #[arg(long)]
     ready_json: bool,
+}
+
+const HELP: &str = "\
+A local Bitrix24 portal for tests, demos and benchmarks.
+
+Usage: b24kit-emulator [OPTIONS]
+
+Options:
+      --port <PORT>              Port to listen on; 0 picks a free one [default: 0]
+      --host <HOST>              Address to listen on [default: 127.0.0.1]
+      --state <FILE>             Portal state to start from (JSON; see the README);
+                                 default: the built-in demo state
+      --rate-limit <LIMIT>       Request-intensity limit: standard (burst 50, 2/s),
+                                 enterprise (250, 5/s), off, or BURST/RATE, e.g. 10/50
+                                 [default: standard]
+      --tls                      Serve HTTPS with a self-signed certificate generated at start-up
+      --cert-out <FILE>          Where to write the certificate (PEM) when serving TLS
+      --log                      Print one line per request to stderr
+      --threads <N>              Threads serving requests [default: 2]
+      --idle-timeout-ms <MS>     Close keep-alive connections idle this many milliseconds
+                                 (default: keep them)
+      --require-https            Refuse webhooks over plain HTTP, as portals do (use with --tls)
+      --ready-json               Print one JSON line with the URLs instead of the human banner
+                                 (for test fixtures)
+  -h, --help                     Print help
+  -V, --version                  Print version
+";
+
+/// What reading the command line came to, when it is not options to run with.
+enum Stop {
+    /// `--help` or `--version`: its text was printed.
+    Printed,
+    /// A bad option: the message to print.
+    Bad(String),
+}
+
+impl Args {
+    /// Options from a command line (its first item is the program's name). A hand-written
+    /// reader rather than clap: the emulator travels in the Python module and the Node addon,
+    /// where clap weighed about 160 KB of each for these eleven options.
+    fn parse<T: Into<OsString>>(args: impl IntoIterator<Item = T>) -> Result<Args, Stop> {
+        let mut out = Args {
+            port: 0,
+            host: IpAddr::from([127, 0, 0, 1]),
+            state: None,
+            rate_limit: LimitArg(Some(RateLimit::STANDARD)),
+            tls: false,
+            cert_out: None,
+            log: false,
+            threads: 2,
+            idle_timeout_ms: None,
+            require_https: false,
+            ready_json: false,
+        };
+        let mut args = args.into_iter().map(Into::into).skip(1);
+        while let Some(arg) = args.next() {
+            let arg = arg
+                .into_string()
+                .map_err(|a| Stop::Bad(format!("unexpected argument '{}'", a.to_string_lossy())))?;
+            let (name, inline) = match arg.split_once('=') {
+                Some((name, value)) if name.starts_with("--") => {
+                    (name.to_string(), Some(value.to_string()))
+                }
+                _ => (arg, None),
+            };
+            let mut value = |what: &str| -> Result<String, Stop> {
+                match inline.clone() {
+                    Some(value) => Ok(value),
+                    None => args
+                        .next()
+                        .and_then(|v| v.into_string().ok())
+                        .ok_or_else(|| {
+                            Stop::Bad(format!("a value is required for '{name} <{what}>'"))
+                        }),
+                }
+            };
+            match name.as_str() {
+                "-h" | "--help" => {
+                    print!("{HELP}");
+                    return Err(Stop::Printed);
+                }
+                "-V" | "--version" => {
+                    println!("b24kit-emulator {}", env!("CARGO_PKG_VERSION"));
+                    return Err(Stop::Printed);
+                }
+                "--port" => out.port = parsed(&name, &value("PORT")?)?,
+                "--host" => out.host = parsed(&name, &value("HOST")?)?,
+                "--state" => out.state = Some(PathBuf::from(value("FILE")?)),
+                "--rate-limit" => {
+                    let text = value("LIMIT")?;
+                    out.rate_limit = parse_limit(&text).map_err(|e| {
+                        Stop::Bad(format!(
+                            "invalid value '{text}' for '--rate-limit <LIMIT>': {e}"
+                        ))
+                    })?;
+                }
+                "--cert-out" => out.cert_out = Some(PathBuf::from(value("FILE")?)),
+                "--threads" => out.threads = parsed(&name, &value("N")?)?,
+                "--idle-timeout-ms" => out.idle_timeout_ms = Some(parsed(&name, &value("MS")?)?),
+                flag @ ("--tls" | "--log" | "--require-https" | "--ready-json") => {
+                    if inline.is_some() {
+                        return Err(Stop::Bad(format!("'{flag}' takes no value")));
+                    }
+                    match flag {
+                        "--tls" => out.tls = true,
+                        "--log" => out.log = true,
+                        "--require-https" => out.require_https = true,
+                        _ => out.ready_json = true,
+                    }
+                }
+                other => return Err(Stop::Bad(format!("unexpected argument '{other}'"))),
+            }
+        }
+        if out.cert_out.is_some() && !out.tls {
+            return Err(Stop::Bad("'--cert-out' requires '--tls'".to_string()));
+        }
+        Ok(out)
+    }
+}
+
+/// An option's value of a type that parses from text (a number, an address).
+fn parsed<T: std::str::FromStr>(name: &str, text: &str) -> Result<T, Stop>
+where
+    T::Err: std::fmt::Display,
+{
+    text.parse()
+        .map_err(|e| Stop::Bad(format!("invalid value '{text}' for '{name}': {e}")))
 }
 
 #[derive(Clone, Copy)]
@@ -300,6 +401,61 @@ impl Signals {
         #[cfg(not(unix))]
         {
             let _ = tokio::signal::ctrl_c().await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(line: &[&str]) -> Result<Args, String> {
+        Args::parse(std::iter::once("b24kit-emulator").chain(line.iter().copied())).map_err(
+            |stop| match stop {
+                Stop::Printed => "printed".to_string(),
+                Stop::Bad(message) => message,
+            },
+        )
+    }
+
+    #[test]
+    fn defaults_and_both_spellings_of_a_value() {
+        let args = parse(&[]).unwrap();
+        assert_eq!((args.port, args.threads, args.tls), (0, 2, false));
+        assert!(args.rate_limit.0.is_some());
+        let args = parse(&[
+            "--port=8080",
+            "--rate-limit",
+            "10/50",
+            "--tls",
+            "--cert-out",
+            "c.pem",
+        ])
+        .unwrap();
+        assert_eq!(args.port, 8080);
+        let limit = args.rate_limit.0.unwrap();
+        assert_eq!((limit.burst, limit.drain_per_second), (10.0, 50.0));
+        assert_eq!(args.cert_out, Some(PathBuf::from("c.pem")));
+        assert!(parse(&["--rate-limit", "off"])
+            .unwrap()
+            .rate_limit
+            .0
+            .is_none());
+    }
+
+    #[test]
+    fn bad_options_say_what_is_wrong() {
+        for (line, expected) in [
+            (&["--rate-limit", "fast"][..], "BURST/RATE"),
+            (&["--port", "http"], "invalid value 'http' for '--port'"),
+            (&["--threads"], "a value is required for '--threads <N>'"),
+            (&["--cert-out", "c.pem"], "requires '--tls'"),
+            (&["--tls=yes"], "'--tls' takes no value"),
+            (&["--bogus"], "unexpected argument '--bogus'"),
+            (&["extra"], "unexpected argument 'extra'"),
+        ] {
+            let message = parse(line).err().expect("refused");
+            assert!(message.contains(expected), "{line:?}: {message}");
         }
     }
 }

@@ -118,6 +118,8 @@ fn is_common_word(name: &str) -> bool {
     matches!(
         name,
         "from" | "register" | "respond" | "new" | "call" | "batch" | "push_fields"
+        // napi's conversion trait, which the generated result objects implement.
+        | "to_napi_value"
     ) || (name.starts_with("__") && name.ends_with("__"))
 }
 

@@ -61,8 +61,10 @@ struct RustField {
     name: String,
     ident: String,
     rust_type: String,
-    /// The `serde` attributes that read it leniently.
+    /// The `serde` attribute that names its key when writing, where the name is not the key.
     serde: String,
+    /// Whether the answer always has its key (`Fields::required`), or may leave it out.
+    required: bool,
     doc: String,
 }
 
@@ -179,18 +181,16 @@ fn rust_param(p: &Param) -> RustParam<'_> {
 
 fn rust_field(f: &ResultField) -> RustField {
     let typed = Typed::field(f);
-    // Every value is read leniently (`b24kit_runtime::wire::Lenient`); a key that may be absent
-    // defaults to `None`, while a required but nullable one must still be sent.
+    // Every value is read leniently (`b24kit_runtime::wire::Lenient`, through `Fields`); a key
+    // that may be absent defaults to `None`, while a required but nullable one must still be
+    // sent.
     let ident = rust_ident(&f.idents.snake);
     // The wire key, where the field's name is not it (`chatId` → `chat_id`).
-    let rename = if ident.trim_start_matches("r#") == f.name {
+    let serde = if ident.trim_start_matches("r#") == f.name {
         String::new()
     } else {
-        format!("rename = {:?}, ", f.name)
+        format!("#[serde(rename = {:?})]", f.name)
     };
-    let default = if f.required { "" } else { "default, " };
-    let serde =
-        format!(r#"#[serde({rename}{default}deserialize_with = "b24kit_runtime::wire::lenient")]"#);
     let doc = match (f.required, f.nullable) {
         (true, true) => format!(
             "{}\n\nAlways sent; `None` when the portal sends `null`.",
@@ -205,6 +205,7 @@ fn rust_field(f: &ResultField) -> RustField {
         ident,
         rust_type: typed.rust(),
         serde,
+        required: f.required,
         doc,
     }
 }

@@ -21,6 +21,7 @@ mod client;
 mod endpoint;
 mod envelope;
 mod error;
+mod fields;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod incoming;

@@ -6,6 +6,8 @@ use serde::de::{self, Deserializer, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::fmt;
 
+pub use crate::fields::{read_object, Fields};
+
 /// An integer given as a JSON number or a numeric string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LenientInt(pub i64);

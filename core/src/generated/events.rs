@@ -106,16 +106,27 @@ pub const EVENT_CODES: &[&str] = &[
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageAddData {
     /// One entry per message.
-    #[serde(rename = "DATA", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "DATA")]
     pub data: Vec<MessageEvent>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OnOpenLineMessageAddData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OnOpenLineMessageAddData {
+            data: fields.required("DATA"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OnOpenLineMessageAddData {
@@ -128,31 +139,42 @@ impl b24kit_runtime::wire::Lenient for OnOpenLineMessageAddData {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageEvent {
     /// The connector and line the dialog came through.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub connector: LineConnector,
     /// The dialog's chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat: EventChat,
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message: LineMessage,
     /// Tracker codes (`trackId`) that link the message to CRM records, as sent. A form drops an
     /// empty list, so the key may be absent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#ref: Option<serde_json::Value>,
     /// Additional information.
-    #[serde(rename = "extra", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "extra")]
     pub message_extra: MessageExtra,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| MessageEvent {
+            connector: fields.required("connector"),
+            chat: fields.required("chat"),
+            message: fields.required("message"),
+            r#ref: fields.optional("ref"),
+            message_extra: fields.required("extra"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for MessageEvent {
@@ -165,38 +187,48 @@ impl b24kit_runtime::wire::Lenient for MessageEvent {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LineMessage {
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// When it was added, as the portal writes it; may be empty.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date: String,
     /// The text.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub text: String,
     /// The attached files, as sent. A form drops an empty list, so the key may be absent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub files: Option<serde_json::Value>,
     /// The attachment data; may be empty.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub attach: Option<String>,
     /// Whether the portal wrote it rather than a person (`Y`/`N` on the wire).
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub system: bool,
     /// The author.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for LineMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| LineMessage {
+            id: fields.required("id"),
+            date: fields.required("date"),
+            text: fields.required("text"),
+            files: fields.optional("files"),
+            attach: fields.optional("attach"),
+            system: fields.required("system"),
+            user_id: fields.required("user_id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for LineMessage {
@@ -209,19 +241,27 @@ impl b24kit_runtime::wire::Lenient for LineMessage {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageExtra {
     /// An external link for Bitrix24.Network; may be empty.
-    #[serde(
-        rename = "EXTRA_URL",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "EXTRA_URL")]
     pub extra_url: String,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageExtra {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| MessageExtra {
+            extra_url: fields.required("EXTRA_URL"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for MessageExtra {
@@ -234,25 +274,35 @@ impl b24kit_runtime::wire::Lenient for MessageExtra {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageDeleteData {
     /// The connector, e.g. `livechat`.
-    #[serde(
-        rename = "CONNECTOR",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// The open line.
-    #[serde(rename = "LINE", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "LINE")]
     pub line: i64,
     /// One entry per message.
-    #[serde(rename = "DATA", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "DATA")]
     pub data: Vec<MessageChange>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OnOpenLineMessageDeleteData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OnOpenLineMessageDeleteData {
+            connector: fields.required("CONNECTOR"),
+            line: fields.required("LINE"),
+            data: fields.required("DATA"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OnOpenLineMessageDeleteData {
@@ -265,25 +315,35 @@ impl b24kit_runtime::wire::Lenient for OnOpenLineMessageDeleteData {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnOpenLineMessageUpdateData {
     /// The connector, e.g. `livechat`.
-    #[serde(
-        rename = "CONNECTOR",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CONNECTOR")]
     pub connector: String,
     /// The open line.
-    #[serde(rename = "LINE", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "LINE")]
     pub line: i64,
     /// One entry per message.
-    #[serde(rename = "DATA", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "DATA")]
     pub data: Vec<MessageChange>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OnOpenLineMessageUpdateData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OnOpenLineMessageUpdateData {
+            connector: fields.required("CONNECTOR"),
+            line: fields.required("LINE"),
+            data: fields.required("DATA"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OnOpenLineMessageUpdateData {
@@ -296,22 +356,32 @@ impl b24kit_runtime::wire::Lenient for OnOpenLineMessageUpdateData {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct MessageChange {
     /// The message in the messenger.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub im: ImMessage,
     /// The message on the connector's side.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message: EventMessage,
     /// The dialog's chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat: EventChat,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for MessageChange {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| MessageChange {
+            im: fields.required("im"),
+            message: fields.required("message"),
+            chat: fields.required("chat"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for MessageChange {
@@ -324,19 +394,29 @@ impl b24kit_runtime::wire::Lenient for MessageChange {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImMessage {
     /// The chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat_id: i64,
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImMessage {
+            chat_id: fields.required("chat_id"),
+            message_id: fields.required("message_id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImMessage {
@@ -349,16 +429,26 @@ impl b24kit_runtime::wire::Lenient for ImMessage {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventMessage {
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for EventMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| EventMessage {
+            id: fields.required("id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for EventMessage {
@@ -371,16 +461,27 @@ impl b24kit_runtime::wire::Lenient for EventMessage {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnSessionFinishData {
     /// One entry per session.
-    #[serde(rename = "DATA", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "DATA")]
     pub data: Vec<SessionEvent>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OnSessionFinishData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OnSessionFinishData {
+            data: fields.required("DATA"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OnSessionFinishData {
@@ -393,16 +494,27 @@ impl b24kit_runtime::wire::Lenient for OnSessionFinishData {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OnSessionStartData {
     /// One entry per session.
-    #[serde(rename = "DATA", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "DATA")]
     pub data: Vec<SessionEvent>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OnSessionStartData {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OnSessionStartData {
+            data: fields.required("DATA"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OnSessionStartData {
@@ -415,25 +527,35 @@ impl b24kit_runtime::wire::Lenient for OnSessionStartData {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionEvent {
     /// The connector and line the dialog came through.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub connector: LineConnector,
     /// The session.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub session: SessionState,
     /// The dialog's chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat: EventChat,
     /// The client.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user: EventUser,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SessionEvent {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| SessionEvent {
+            connector: fields.required("connector"),
+            session: fields.required("session"),
+            chat: fields.required("chat"),
+            user: fields.required("user"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for SessionEvent {
@@ -446,25 +568,35 @@ impl b24kit_runtime::wire::Lenient for SessionEvent {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct LineConnector {
     /// The connector, e.g. `livechat`.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub connector_id: String,
     /// The open line.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub line_id: i64,
     /// The chat on the connector's side.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat_id: i64,
     /// The client's identifier in the external system.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for LineConnector {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| LineConnector {
+            connector_id: fields.required("connector_id"),
+            line_id: fields.required("line_id"),
+            chat_id: fields.required("chat_id"),
+            user_id: fields.required("user_id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for LineConnector {
@@ -477,25 +609,35 @@ impl b24kit_runtime::wire::Lenient for LineConnector {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct SessionState {
     /// The session.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Whether the session is closed (`Y`/`N` on the wire).
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub closed: bool,
     /// The session before it in the same dialog; 0 for none.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub parent_id: i64,
     /// Minutes until the portal closes the session by itself.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub close_term: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for SessionState {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| SessionState {
+            id: fields.required("id"),
+            closed: fields.required("closed"),
+            parent_id: fields.required("parent_id"),
+            close_term: fields.required("close_term"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for SessionState {
@@ -508,16 +650,26 @@ impl b24kit_runtime::wire::Lenient for SessionState {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventChat {
     /// The chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for EventChat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| EventChat {
+            id: fields.required("id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for EventChat {
@@ -530,16 +682,26 @@ impl b24kit_runtime::wire::Lenient for EventChat {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EventUser {
     /// The client's identifier in the external system.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for EventUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| EventUser {
+            id: fields.required("id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for EventUser {

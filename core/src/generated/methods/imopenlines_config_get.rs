@@ -77,845 +77,582 @@ impl serde::Serialize for ImopenlinesConfigGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesConfigGetResult {
     /// The line's identifier.
-    #[serde(rename = "ID", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "ID")]
     pub id: String,
     /// The line's name.
-    #[serde(
-        rename = "LINE_NAME",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "LINE_NAME")]
     pub line_name: String,
     /// Whether the line takes dialogs: `Y` or `N`.
-    #[serde(rename = "ACTIVE", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "ACTIVE")]
     pub active: String,
     /// Whether dialogs are recorded in the CRM: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM")]
     pub crm: Option<String>,
     /// What the CRM creates for a new client (`lead`, `deal`, …).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_CREATE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_CREATE")]
     pub crm_create: Option<String>,
     /// A second CRM creation mode.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_CREATE_SECOND",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_CREATE_SECOND")]
     pub crm_create_second: Option<String>,
     /// A third CRM creation mode: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_CREATE_THIRD",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_CREATE_THIRD")]
     pub crm_create_third: Option<String>,
     /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_FORWARD",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_FORWARD")]
     pub crm_forward: Option<String>,
     /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_CHAT_TRACKER",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_CHAT_TRACKER")]
     pub crm_chat_tracker: Option<String>,
     /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_TRANSFER_CHANGE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_TRANSFER_CHANGE")]
     pub crm_transfer_change: Option<String>,
     /// How the CRM record's source is set.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CRM_SOURCE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
     /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
     /// operator).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE_TYPE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE_TYPE")]
     pub queue_type: Option<String>,
     /// Seconds before a waiting dialog goes to the next operator.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE_TIME")]
     pub queue_time: Option<String>,
     /// Seconds without an answer before the no-answer rule applies.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "NO_ANSWER_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "NO_ANSWER_TIME")]
     pub no_answer_time: Option<String>,
     /// Whether only operators who are online get dialogs: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CHECK_AVAILABLE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CHECK_AVAILABLE")]
     pub check_available: Option<String>,
     /// Whether the client sees what the operator is typing: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WATCH_TYPING",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WATCH_TYPING")]
     pub watch_typing: Option<String>,
     /// Whether a bot greets new clients: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_BOT_ENABLE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_BOT_ENABLE")]
     pub welcome_bot_enable: Option<String>,
     /// Whether new clients get the welcome message: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_MESSAGE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_MESSAGE")]
     pub welcome_message: Option<String>,
     /// The welcome message.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_MESSAGE_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_MESSAGE_TEXT")]
     pub welcome_message_text: Option<String>,
     /// Whether clients are asked to rate the dialog: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE")]
     pub vote_message: Option<String>,
     /// How long a rating may be given (0: no limit).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_TIME_LIMIT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_TIME_LIMIT")]
     pub vote_time_limit: Option<String>,
     /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_BEFORE_FINISH",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_BEFORE_FINISH")]
     pub vote_before_finish: Option<String>,
     /// Whether closing waits a little after the rating: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_CLOSING_DELAY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_CLOSING_DELAY")]
     pub vote_closing_delay: Option<String>,
     /// The rating request in chat clients with rating buttons.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_1_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_1_TEXT")]
     pub vote_message_1_text: Option<String>,
     /// The answer to a good rating there.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_1_LIKE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_1_LIKE")]
     pub vote_message_1_like: Option<String>,
     /// The answer to a bad rating there.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_1_DISLIKE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_1_DISLIKE")]
     pub vote_message_1_dislike: Option<String>,
     /// The rating request in chat clients that answer with text.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_2_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_2_TEXT")]
     pub vote_message_2_text: Option<String>,
     /// The answer to a good rating there.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_2_LIKE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_2_LIKE")]
     pub vote_message_2_like: Option<String>,
     /// The answer to a bad rating there.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "VOTE_MESSAGE_2_DISLIKE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "VOTE_MESSAGE_2_DISLIKE")]
     pub vote_message_2_dislike: Option<String>,
     /// Whether clients are shown the consent agreement: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AGREEMENT_MESSAGE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AGREEMENT_MESSAGE")]
     pub agreement_message: Option<String>,
     /// The consent agreement's identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AGREEMENT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AGREEMENT_ID")]
     pub agreement_id: Option<String>,
     /// Whether created deals go to a pipeline of their own: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CATEGORY_ENABLE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CATEGORY_ENABLE")]
     pub category_enable: Option<String>,
     /// That pipeline's identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CATEGORY_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
     /// When the greeting bot joins (`always`, `first`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_BOT_JOIN",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_BOT_JOIN")]
     pub welcome_bot_join: Option<String>,
     /// The greeting bot's identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_BOT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_BOT_ID")]
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_BOT_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_BOT_TIME")]
     pub welcome_bot_time: Option<String>,
     /// What happens when the greeting bot leaves (`queue`, `close`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_BOT_LEFT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_BOT_LEFT")]
     pub welcome_bot_left: Option<String>,
     /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "NO_ANSWER_RULE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "NO_ANSWER_RULE")]
     pub no_answer_rule: Option<String>,
     /// The form of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "NO_ANSWER_FORM_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "NO_ANSWER_FORM_ID")]
     pub no_answer_form_id: Option<String>,
     /// The bot of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "NO_ANSWER_BOT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "NO_ANSWER_BOT_ID")]
     pub no_answer_bot_id: Option<String>,
     /// The message of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "NO_ANSWER_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "NO_ANSWER_TEXT")]
     pub no_answer_text: Option<String>,
     /// Whether the line keeps working hours: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_ENABLE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_ENABLE")]
     pub worktime_enable: Option<String>,
     /// When working hours start (`9`, `9.30`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_FROM",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_FROM")]
     pub worktime_from: Option<String>,
     /// When they end (`18`, `23.59`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_TO",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_TO")]
     pub worktime_to: Option<String>,
     /// Their time zone (`Europe/Berlin`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_TIMEZONE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_TIMEZONE")]
     pub worktime_timezone: Option<String>,
     /// Holidays (`31.12`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_HOLIDAYS",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<Vec<String>>,
     /// Days off (`SA`, `SU`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_DAYOFF",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_DAYOFF")]
     pub worktime_dayoff: Option<Vec<String>>,
     /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_DAYOFF_RULE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_DAYOFF_RULE")]
     pub worktime_dayoff_rule: Option<String>,
     /// The form of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_DAYOFF_FORM_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_DAYOFF_FORM_ID")]
     pub worktime_dayoff_form_id: Option<String>,
     /// The bot of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_DAYOFF_BOT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_DAYOFF_BOT_ID")]
     pub worktime_dayoff_bot_id: Option<String>,
     /// The message of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WORKTIME_DAYOFF_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WORKTIME_DAYOFF_TEXT")]
     pub worktime_dayoff_text: Option<String>,
     /// What happens when an operator closes a dialog (`text`, `form`, `none`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CLOSE_RULE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CLOSE_RULE")]
     pub close_rule: Option<String>,
     /// The form of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CLOSE_FORM_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CLOSE_FORM_ID")]
     pub close_form_id: Option<String>,
     /// The bot of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CLOSE_BOT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CLOSE_BOT_ID")]
     pub close_bot_id: Option<String>,
     /// The message of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CLOSE_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CLOSE_TEXT")]
     pub close_text: Option<String>,
     /// Minutes after closing during which a client's message reopens the same session.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "FULL_CLOSE_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "FULL_CLOSE_TIME")]
     pub full_close_time: Option<String>,
     /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_CLOSE_RULE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_CLOSE_RULE")]
     pub auto_close_rule: Option<String>,
     /// The form of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_CLOSE_FORM_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_CLOSE_FORM_ID")]
     pub auto_close_form_id: Option<String>,
     /// The bot of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_CLOSE_BOT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_CLOSE_BOT_ID")]
     pub auto_close_bot_id: Option<String>,
     /// Seconds without activity before a dialog closes itself.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_CLOSE_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_CLOSE_TIME")]
     pub auto_close_time: Option<String>,
     /// The message of that rule.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_CLOSE_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_CLOSE_TEXT")]
     pub auto_close_text: Option<String>,
     /// Seconds before an unanswered session expires.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "AUTO_EXPIRE_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "AUTO_EXPIRE_TIME")]
     pub auto_expire_time: Option<String>,
     /// When the line was created, as the portal serializes its date object.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "DATE_CREATE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "DATE_CREATE")]
     pub date_create: Option<serde_json::Value>,
     /// When it was last changed, likewise.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "DATE_MODIFY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "DATE_MODIFY")]
     pub date_modify: Option<serde_json::Value>,
     /// Who changed it last.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "MODIFY_USER_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "MODIFY_USER_ID")]
     pub modify_user_id: Option<String>,
     /// Whether the line is a temporary one: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "TEMPORARY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "TEMPORARY")]
     pub temporary: Option<String>,
     /// An external identifier; `null` when none is set.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "XML_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "XML_ID")]
     pub xml_id: Option<String>,
     /// The language of the line's system messages (`en`, `de`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "LANGUAGE_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "LANGUAGE_ID")]
     pub language_id: Option<String>,
     /// Where the line's quick answers are stored.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUICK_ANSWERS_IBLOCK_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUICK_ANSWERS_IBLOCK_ID")]
     pub quick_answers_iblock_id: Option<String>,
     /// The priority of the line's sessions.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "SESSION_PRIORITY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "SESSION_PRIORITY")]
     pub session_priority: Option<String>,
     /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "TYPE_MAX_CHAT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "TYPE_MAX_CHAT")]
     pub type_max_chat: Option<String>,
     /// How many dialogs an operator may hold at once (0: no limit).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "MAX_CHAT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "MAX_CHAT")]
     pub max_chat: Option<String>,
     /// What clients see of an operator (`profile`, `queue`, `hide`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "OPERATOR_DATA",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "OPERATOR_DATA")]
     pub operator_data: Option<String>,
     /// The operators in the queue, by user identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE")]
     pub queue: Option<Vec<String>>,
     /// The queue's entries by user identifier (with `WITH_QUEUE`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE_FULL",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE_FULL")]
     pub queue_full: Option<b24kit_runtime::wire::Map<OpenLineQueueMember>>,
     /// What clients see of each operator in the queue, by user identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE_USERS_FIELDS",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE_USERS_FIELDS")]
     pub queue_users_fields: Option<b24kit_runtime::wire::Map<OpenLineQueueUser>>,
     /// Whether an operator of the queue is online now: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "QUEUE_ONLINE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "QUEUE_ONLINE")]
     pub queue_online: Option<String>,
     /// What clients see of an operator when `OPERATOR_DATA` is `queue`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "DEFAULT_OPERATOR_DATA",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "DEFAULT_OPERATOR_DATA")]
     pub default_operator_data: Option<serde_json::Value>,
     /// Seconds allowed for the first answer (0: not watched).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FIRST_ANSWER_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FIRST_ANSWER_TIME")]
     pub kpi_first_answer_time: Option<String>,
     /// Whether a late first answer is reported: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FIRST_ANSWER_ALERT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FIRST_ANSWER_ALERT")]
     pub kpi_first_answer_alert: Option<String>,
     /// Who is told of a late first answer; `null` when nobody is.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "KPI_FIRST_ANSWER_LIST",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FIRST_ANSWER_LIST")]
     pub kpi_first_answer_list: Option<serde_json::Value>,
     /// The report of a late first answer.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FIRST_ANSWER_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FIRST_ANSWER_TEXT")]
     pub kpi_first_answer_text: Option<String>,
     /// Seconds allowed for each later answer (0: not watched).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FURTHER_ANSWER_TIME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FURTHER_ANSWER_TIME")]
     pub kpi_further_answer_time: Option<String>,
     /// Whether a late later answer is reported: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FURTHER_ANSWER_ALERT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FURTHER_ANSWER_ALERT")]
     pub kpi_further_answer_alert: Option<String>,
     /// Who is told of a late later answer; `null` when nobody is.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "KPI_FURTHER_ANSWER_LIST",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FURTHER_ANSWER_LIST")]
     pub kpi_further_answer_list: Option<serde_json::Value>,
     /// The report of a late later answer.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_FURTHER_ANSWER_TEXT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_FURTHER_ANSWER_TEXT")]
     pub kpi_further_answer_text: Option<String>,
     /// Whether operators' activity is watched: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "KPI_CHECK_OPERATOR_ACTIVITY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "KPI_CHECK_OPERATOR_ACTIVITY")]
     pub kpi_check_operator_activity: Option<String>,
     /// Whether someone is told when the queue has nobody online: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "SEND_NOTIFICATION_EMPTY_QUEUE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "SEND_NOTIFICATION_EMPTY_QUEUE")]
     pub send_notification_empty_queue: Option<String>,
     /// Whether new clients fill in a contact form first: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "USE_WELCOME_FORM",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USE_WELCOME_FORM")]
     pub use_welcome_form: Option<String>,
     /// That form's identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_FORM_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_FORM_ID")]
     pub welcome_form_id: Option<String>,
     /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "WELCOME_FORM_DELAY",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "WELCOME_FORM_DELAY")]
     pub welcome_form_delay: Option<String>,
     /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "SEND_WELCOME_EACH_SESSION",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "SEND_WELCOME_EACH_SESSION")]
     pub send_welcome_each_session: Option<String>,
     /// Whether the client confirms that a dialog may close: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "CONFIRM_CLOSE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CONFIRM_CLOSE")]
     pub confirm_close: Option<String>,
     /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "IGNORE_WELCOME_FORM_RESPONSIBLE",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE")]
     pub ignore_welcome_form_responsible: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImopenlinesConfigGetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImopenlinesConfigGetResult {
+            id: fields.required("ID"),
+            line_name: fields.required("LINE_NAME"),
+            active: fields.required("ACTIVE"),
+            crm: fields.optional("CRM"),
+            crm_create: fields.optional("CRM_CREATE"),
+            crm_create_second: fields.optional("CRM_CREATE_SECOND"),
+            crm_create_third: fields.optional("CRM_CREATE_THIRD"),
+            crm_forward: fields.optional("CRM_FORWARD"),
+            crm_chat_tracker: fields.optional("CRM_CHAT_TRACKER"),
+            crm_transfer_change: fields.optional("CRM_TRANSFER_CHANGE"),
+            crm_source: fields.optional("CRM_SOURCE"),
+            queue_type: fields.optional("QUEUE_TYPE"),
+            queue_time: fields.optional("QUEUE_TIME"),
+            no_answer_time: fields.optional("NO_ANSWER_TIME"),
+            check_available: fields.optional("CHECK_AVAILABLE"),
+            watch_typing: fields.optional("WATCH_TYPING"),
+            welcome_bot_enable: fields.optional("WELCOME_BOT_ENABLE"),
+            welcome_message: fields.optional("WELCOME_MESSAGE"),
+            welcome_message_text: fields.optional("WELCOME_MESSAGE_TEXT"),
+            vote_message: fields.optional("VOTE_MESSAGE"),
+            vote_time_limit: fields.optional("VOTE_TIME_LIMIT"),
+            vote_before_finish: fields.optional("VOTE_BEFORE_FINISH"),
+            vote_closing_delay: fields.optional("VOTE_CLOSING_DELAY"),
+            vote_message_1_text: fields.optional("VOTE_MESSAGE_1_TEXT"),
+            vote_message_1_like: fields.optional("VOTE_MESSAGE_1_LIKE"),
+            vote_message_1_dislike: fields.optional("VOTE_MESSAGE_1_DISLIKE"),
+            vote_message_2_text: fields.optional("VOTE_MESSAGE_2_TEXT"),
+            vote_message_2_like: fields.optional("VOTE_MESSAGE_2_LIKE"),
+            vote_message_2_dislike: fields.optional("VOTE_MESSAGE_2_DISLIKE"),
+            agreement_message: fields.optional("AGREEMENT_MESSAGE"),
+            agreement_id: fields.optional("AGREEMENT_ID"),
+            category_enable: fields.optional("CATEGORY_ENABLE"),
+            category_id: fields.optional("CATEGORY_ID"),
+            welcome_bot_join: fields.optional("WELCOME_BOT_JOIN"),
+            welcome_bot_id: fields.optional("WELCOME_BOT_ID"),
+            welcome_bot_time: fields.optional("WELCOME_BOT_TIME"),
+            welcome_bot_left: fields.optional("WELCOME_BOT_LEFT"),
+            no_answer_rule: fields.optional("NO_ANSWER_RULE"),
+            no_answer_form_id: fields.optional("NO_ANSWER_FORM_ID"),
+            no_answer_bot_id: fields.optional("NO_ANSWER_BOT_ID"),
+            no_answer_text: fields.optional("NO_ANSWER_TEXT"),
+            worktime_enable: fields.optional("WORKTIME_ENABLE"),
+            worktime_from: fields.optional("WORKTIME_FROM"),
+            worktime_to: fields.optional("WORKTIME_TO"),
+            worktime_timezone: fields.optional("WORKTIME_TIMEZONE"),
+            worktime_holidays: fields.optional("WORKTIME_HOLIDAYS"),
+            worktime_dayoff: fields.optional("WORKTIME_DAYOFF"),
+            worktime_dayoff_rule: fields.optional("WORKTIME_DAYOFF_RULE"),
+            worktime_dayoff_form_id: fields.optional("WORKTIME_DAYOFF_FORM_ID"),
+            worktime_dayoff_bot_id: fields.optional("WORKTIME_DAYOFF_BOT_ID"),
+            worktime_dayoff_text: fields.optional("WORKTIME_DAYOFF_TEXT"),
+            close_rule: fields.optional("CLOSE_RULE"),
+            close_form_id: fields.optional("CLOSE_FORM_ID"),
+            close_bot_id: fields.optional("CLOSE_BOT_ID"),
+            close_text: fields.optional("CLOSE_TEXT"),
+            full_close_time: fields.optional("FULL_CLOSE_TIME"),
+            auto_close_rule: fields.optional("AUTO_CLOSE_RULE"),
+            auto_close_form_id: fields.optional("AUTO_CLOSE_FORM_ID"),
+            auto_close_bot_id: fields.optional("AUTO_CLOSE_BOT_ID"),
+            auto_close_time: fields.optional("AUTO_CLOSE_TIME"),
+            auto_close_text: fields.optional("AUTO_CLOSE_TEXT"),
+            auto_expire_time: fields.optional("AUTO_EXPIRE_TIME"),
+            date_create: fields.optional("DATE_CREATE"),
+            date_modify: fields.optional("DATE_MODIFY"),
+            modify_user_id: fields.optional("MODIFY_USER_ID"),
+            temporary: fields.optional("TEMPORARY"),
+            xml_id: fields.optional("XML_ID"),
+            language_id: fields.optional("LANGUAGE_ID"),
+            quick_answers_iblock_id: fields.optional("QUICK_ANSWERS_IBLOCK_ID"),
+            session_priority: fields.optional("SESSION_PRIORITY"),
+            type_max_chat: fields.optional("TYPE_MAX_CHAT"),
+            max_chat: fields.optional("MAX_CHAT"),
+            operator_data: fields.optional("OPERATOR_DATA"),
+            queue: fields.optional("QUEUE"),
+            queue_full: fields.optional("QUEUE_FULL"),
+            queue_users_fields: fields.optional("QUEUE_USERS_FIELDS"),
+            queue_online: fields.optional("QUEUE_ONLINE"),
+            default_operator_data: fields.optional("DEFAULT_OPERATOR_DATA"),
+            kpi_first_answer_time: fields.optional("KPI_FIRST_ANSWER_TIME"),
+            kpi_first_answer_alert: fields.optional("KPI_FIRST_ANSWER_ALERT"),
+            kpi_first_answer_list: fields.optional("KPI_FIRST_ANSWER_LIST"),
+            kpi_first_answer_text: fields.optional("KPI_FIRST_ANSWER_TEXT"),
+            kpi_further_answer_time: fields.optional("KPI_FURTHER_ANSWER_TIME"),
+            kpi_further_answer_alert: fields.optional("KPI_FURTHER_ANSWER_ALERT"),
+            kpi_further_answer_list: fields.optional("KPI_FURTHER_ANSWER_LIST"),
+            kpi_further_answer_text: fields.optional("KPI_FURTHER_ANSWER_TEXT"),
+            kpi_check_operator_activity: fields.optional("KPI_CHECK_OPERATOR_ACTIVITY"),
+            send_notification_empty_queue: fields.optional("SEND_NOTIFICATION_EMPTY_QUEUE"),
+            use_welcome_form: fields.optional("USE_WELCOME_FORM"),
+            welcome_form_id: fields.optional("WELCOME_FORM_ID"),
+            welcome_form_delay: fields.optional("WELCOME_FORM_DELAY"),
+            send_welcome_each_session: fields.optional("SEND_WELCOME_EACH_SESSION"),
+            confirm_close: fields.optional("CONFIRM_CLOSE"),
+            ignore_welcome_form_responsible: fields.optional("IGNORE_WELCOME_FORM_RESPONSIBLE"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImopenlinesConfigGetResult {
@@ -928,85 +665,71 @@ impl b24kit_runtime::wire::Lenient for ImopenlinesConfigGetResult {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenLineQueueMember {
     /// The queue entry's identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "ID")]
     pub id: Option<String>,
     /// Its place in the queue.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "SORT",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "SORT")]
     pub sort: Option<String>,
     /// The operator.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "USER_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_ID")]
     pub user_id: Option<String>,
     /// The department it came from (0: added by name).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "DEPARTMENT_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "DEPARTMENT_ID")]
     pub department_id: Option<String>,
     /// The name clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_NAME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_NAME")]
     pub user_name: Option<String>,
     /// The position clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_WORK_POSITION",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_WORK_POSITION")]
     pub user_work_position: Option<String>,
     /// The picture clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_AVATAR",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_AVATAR")]
     pub user_avatar: Option<String>,
     /// The file of that picture (0: none).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "USER_AVATAR_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OpenLineQueueMember {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OpenLineQueueMember {
+            id: fields.optional("ID"),
+            sort: fields.optional("SORT"),
+            user_id: fields.optional("USER_ID"),
+            department_id: fields.optional("DEPARTMENT_ID"),
+            user_name: fields.optional("USER_NAME"),
+            user_work_position: fields.optional("USER_WORK_POSITION"),
+            user_avatar: fields.optional("USER_AVATAR"),
+            user_avatar_id: fields.optional("USER_AVATAR_ID"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OpenLineQueueMember {
@@ -1019,49 +742,47 @@ impl b24kit_runtime::wire::Lenient for OpenLineQueueMember {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenLineQueueUser {
     /// The name clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_NAME",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_NAME")]
     pub user_name: Option<String>,
     /// The position clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_WORK_POSITION",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_WORK_POSITION")]
     pub user_work_position: Option<String>,
     /// The picture clients see; `null` for the operator's own.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "USER_AVATAR",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_AVATAR")]
     pub user_avatar: Option<String>,
     /// The file of that picture (0: none).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "USER_AVATAR_ID",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "USER_AVATAR_ID")]
     pub user_avatar_id: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for OpenLineQueueUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OpenLineQueueUser {
+            user_name: fields.optional("USER_NAME"),
+            user_work_position: fields.optional("USER_WORK_POSITION"),
+            user_avatar: fields.optional("USER_AVATAR"),
+            user_avatar_id: fields.optional("USER_AVATAR_ID"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for OpenLineQueueUser {

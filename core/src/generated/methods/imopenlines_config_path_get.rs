@@ -37,25 +37,31 @@ impl serde::Serialize for ImopenlinesConfigPathGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesConfigPathGetResult {
     /// The portal's base address, e.g. `https://example.bitrix24.com`.
-    #[serde(
-        rename = "SERVER_ADDRESS",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "SERVER_ADDRESS")]
     pub server_address: String,
     /// The public contact-centre page, relative to the base address, e.g. `/contact_center/`.
-    #[serde(
-        rename = "PUBLIC_PATH",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "PUBLIC_PATH")]
     pub public_path: String,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImopenlinesConfigPathGetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImopenlinesConfigPathGetResult {
+            server_address: fields.required("SERVER_ADDRESS"),
+            public_path: fields.required("PUBLIC_PATH"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImopenlinesConfigPathGetResult {

@@ -71,28 +71,35 @@ impl serde::Serialize for ImopenlinesCrmChatGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct CrmChat {
     /// The chat, as a numeric string.
-    #[serde(rename = "CHAT_ID", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "CHAT_ID")]
     pub chat_id: String,
     /// The connector the client wrote through, e.g. `livechat`.
-    #[serde(
-        rename = "CONNECTOR_ID",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CONNECTOR_ID")]
     pub connector_id: String,
     /// The connector's display name, e.g. `Live Chat`.
-    #[serde(
-        rename = "CONNECTOR_TITLE",
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "CONNECTOR_TITLE")]
     pub connector_title: String,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for CrmChat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| CrmChat {
+            chat_id: fields.required("CHAT_ID"),
+            connector_id: fields.required("CONNECTOR_ID"),
+            connector_title: fields.required("CONNECTOR_TITLE"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for CrmChat {

@@ -108,202 +108,212 @@ impl serde::Serialize for ImopenlinesDialogGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesDialogGetResult {
     /// Identifier of the chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Identifier of the chat this one branches from; `0` when none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub parent_chat_id: Option<i64>,
     /// Identifier of the message this chat branches from; `0` when none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub parent_message_id: Option<i64>,
     /// Name of the open line dialog.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub name: Option<String>,
     /// Description of the chat.
     ///
     /// `None` when absent or `null`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub description: Option<String>,
     /// Identifier of the user who owns the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub owner: Option<i64>,
     /// Whether extranet users take part.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub extranet: Option<bool>,
     /// Link to the avatar; empty when none is set.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub avatar: Option<String>,
     /// Chat color, hex (`#58cc47`).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub color: Option<String>,
     /// Identifier of the dialog, `chat<ID>`.
     ///
     /// `None` when absent or `null`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub dialog_id: Option<String>,
     /// Type of chat, `lines` for open lines.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
     /// Unread messages of the calling user.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub counter: Option<i64>,
     /// How many participants have unread messages.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_counter: Option<i64>,
     /// How many messages the chat holds.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_count: Option<i64>,
     /// First message the calling user has not read; `0` when none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub unread_id: Option<i64>,
     /// What may be done with the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub restrictions: Option<ChatRestrictions>,
     /// Identifier of the newest message.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub last_message_id: Option<i64>,
     /// Service identifier of the newest message.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub last_id: Option<i64>,
     /// Identifier of the message marked in the chat; `0` when none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub marked_id: Option<i64>,
     /// Drive folder holding the chat's files; `0` when none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub disk_folder_id: Option<i64>,
     /// External type of the chat, `LINES` for open lines.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_type: Option<String>,
     /// External identifier of the chat, `<connector>|<line id>|<connector chat id>|<connector user
     /// id>`, e.g. `livechat|22|1775|599`.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_id: Option<String>,
     /// The open-line session's data, `|`-separated.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_1: Option<String>,
     /// The chat's CRM bindings, `|`-separated (`LEAD|1209|COMPANY|0|…`).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_2: Option<String>,
     /// External data of the chat; `Y` while the dialog is in silent mode.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_data_3: Option<String>,
     /// Users who turned the chat's notifications off.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub mute_list: Option<Vec<i64>>,
     /// When the chat was created.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date_create: Option<b24kit_runtime::wire::DateTime>,
     /// Type of the chat's messages (`L` for open lines).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_type: Option<String>,
     /// The chat's public flag; empty when it is not public.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub public: Option<String>,
     /// The calling user's role in the chat (`owner`, `manager`, `member`).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub role: Option<String>,
     /// Where the chat lives in the external channel.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub entity_link: Option<ChatEntityLink>,
     /// Whether the message input field is shown.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub text_field_enabled: Option<bool>,
     /// Identifier of the chat's background.
     ///
     /// `None` when absent or `null`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub background_id: Option<i64>,
     /// Which role may do what in the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub permissions: Option<ChatPermissions>,
     /// Whether the chat is new.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub is_new: Option<bool>,
     /// How far participants have read.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub readed_list: Option<Vec<ChatReading>>,
     /// Identifiers of the operators.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manager_list: Option<Vec<i64>>,
     /// Who has seen the newest message.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub last_message_views: Option<ChatMessageViews>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImopenlinesDialogGetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImopenlinesDialogGetResult {
+            id: fields.required("id"),
+            parent_chat_id: fields.optional("parent_chat_id"),
+            parent_message_id: fields.optional("parent_message_id"),
+            name: fields.optional("name"),
+            description: fields.optional("description"),
+            owner: fields.optional("owner"),
+            extranet: fields.optional("extranet"),
+            avatar: fields.optional("avatar"),
+            color: fields.optional("color"),
+            dialog_id: fields.optional("dialog_id"),
+            r#type: fields.optional("type"),
+            counter: fields.optional("counter"),
+            user_counter: fields.optional("user_counter"),
+            message_count: fields.optional("message_count"),
+            unread_id: fields.optional("unread_id"),
+            restrictions: fields.optional("restrictions"),
+            last_message_id: fields.optional("last_message_id"),
+            last_id: fields.optional("last_id"),
+            marked_id: fields.optional("marked_id"),
+            disk_folder_id: fields.optional("disk_folder_id"),
+            entity_type: fields.optional("entity_type"),
+            entity_id: fields.optional("entity_id"),
+            entity_data_1: fields.optional("entity_data_1"),
+            entity_data_2: fields.optional("entity_data_2"),
+            entity_data_3: fields.optional("entity_data_3"),
+            mute_list: fields.optional("mute_list"),
+            date_create: fields.optional("date_create"),
+            message_type: fields.optional("message_type"),
+            public: fields.optional("public"),
+            role: fields.optional("role"),
+            entity_link: fields.optional("entity_link"),
+            text_field_enabled: fields.optional("text_field_enabled"),
+            background_id: fields.optional("background_id"),
+            permissions: fields.optional("permissions"),
+            is_new: fields.optional("is_new"),
+            readed_list: fields.optional("readed_list"),
+            manager_list: fields.optional("manager_list"),
+            last_message_views: fields.optional("last_message_views"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImopenlinesDialogGetResult {
@@ -316,58 +326,68 @@ impl b24kit_runtime::wire::Lenient for ImopenlinesDialogGetResult {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatRestrictions {
     /// May change the chat's avatar.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub avatar: Option<bool>,
     /// May rename the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub rename: Option<bool>,
     /// May add participants.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub extend: Option<bool>,
     /// May call in the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub call: Option<bool>,
     /// May turn notifications off.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub mute: Option<bool>,
     /// May leave the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub leave: Option<bool>,
     /// May leave the chat as its owner.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub leave_owner: Option<bool>,
     /// May send messages.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub send: Option<bool>,
     /// May see the participants.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_list: Option<bool>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatRestrictions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatRestrictions {
+            avatar: fields.optional("avatar"),
+            rename: fields.optional("rename"),
+            extend: fields.optional("extend"),
+            call: fields.optional("call"),
+            mute: fields.optional("mute"),
+            leave: fields.optional("leave"),
+            leave_owner: fields.optional("leave_owner"),
+            send: fields.optional("send"),
+            user_list: fields.optional("user_list"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatRestrictions {
@@ -380,28 +400,38 @@ impl b24kit_runtime::wire::Lenient for ChatRestrictions {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatEntityLink {
     /// Type of the channel, `LINES` for open lines.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
     /// Link to the chat's object in the channel; empty when there is none.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub url: Option<String>,
     /// Identifier of the dialog in the channel.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatEntityLink {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatEntityLink {
+            r#type: fields.optional("type"),
+            url: fields.optional("url"),
+            id: fields.optional("id"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatEntityLink {
@@ -414,43 +444,53 @@ impl b24kit_runtime::wire::Lenient for ChatEntityLink {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatPermissions {
     /// Who may add participants.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manage_users_add: Option<String>,
     /// Who may remove participants.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manage_users_delete: Option<String>,
     /// Who may change the chat's interface.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manage_ui: Option<String>,
     /// Who may change the chat's settings.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manage_settings: Option<String>,
     /// Who may manage messages.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub manage_messages: Option<String>,
     /// Who may post messages.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub can_post: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatPermissions {
+            manage_users_add: fields.optional("manage_users_add"),
+            manage_users_delete: fields.optional("manage_users_delete"),
+            manage_ui: fields.optional("manage_ui"),
+            manage_settings: fields.optional("manage_settings"),
+            manage_messages: fields.optional("manage_messages"),
+            can_post: fields.optional("can_post"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatPermissions {
@@ -463,31 +503,41 @@ impl b24kit_runtime::wire::Lenient for ChatPermissions {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatReading {
     /// The participant.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_id: i64,
     /// The participant's name.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_name: Option<String>,
     /// The last message the participant read.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_id: Option<i64>,
     /// When the participant read it.
     ///
     /// `None` when absent or `null`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date: Option<b24kit_runtime::wire::DateTime>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatReading {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatReading {
+            user_id: fields.required("user_id"),
+            user_name: fields.optional("user_name"),
+            message_id: fields.optional("message_id"),
+            date: fields.optional("date"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatReading {
@@ -500,26 +550,36 @@ impl b24kit_runtime::wire::Lenient for ChatReading {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatMessageViews {
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message_id: i64,
     /// The first users who saw it.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub first_viewers: Option<Vec<ChatViewer>>,
     /// How many other users saw it.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub count_of_viewers: Option<i64>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatMessageViews {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatMessageViews {
+            message_id: fields.required("message_id"),
+            first_viewers: fields.optional("first_viewers"),
+            count_of_viewers: fields.optional("count_of_viewers"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatMessageViews {
@@ -532,26 +592,36 @@ impl b24kit_runtime::wire::Lenient for ChatMessageViews {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ChatViewer {
     /// The user.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_id: i64,
     /// The user's name.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub user_name: Option<String>,
     /// When the user saw the message.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date: Option<b24kit_runtime::wire::DateTime>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ChatViewer {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ChatViewer {
+            user_id: fields.required("user_id"),
+            user_name: fields.optional("user_name"),
+            date: fields.optional("date"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ChatViewer {

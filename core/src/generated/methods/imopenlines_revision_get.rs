@@ -37,22 +37,32 @@ impl serde::Serialize for ImopenlinesRevisionGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesRevisionGetResult {
     /// Revision of the API for REST clients.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub rest: i64,
     /// Revision for the web and desktop clients.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub web: i64,
     /// Revision for the mobile apps.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub mobile: i64,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImopenlinesRevisionGetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImopenlinesRevisionGetResult {
+            rest: fields.required("rest"),
+            web: fields.required("web"),
+            mobile: fields.required("mobile"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImopenlinesRevisionGetResult {

@@ -77,140 +77,118 @@ impl serde::Serialize for ImopenlinesSessionHistoryGetParams {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ImopenlinesSessionHistoryGetResult {
     /// The chat.
-    #[serde(rename = "chatId", deserialize_with = "b24kit_runtime::wire::lenient")]
+    #[serde(rename = "chatId")]
     pub chat_id: i64,
     /// `Y` when the calling user may join the dialog, else `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "canJoin",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "canJoin")]
     pub can_join: Option<String>,
     /// `Y` when the calling user may rate the operators as a supervisor, else `N`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "canVoteHead",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "canVoteHead")]
     pub can_vote_head: Option<String>,
     /// The session.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "sessionId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "sessionId")]
     pub session_id: Option<i64>,
     /// The supervisor's rating of the session.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "sessionVoteHead",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "sessionVoteHead")]
     pub session_vote_head: Option<i64>,
     /// The supervisor's comment on the rating.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "sessionCommentHead",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "sessionCommentHead")]
     pub session_comment_head: Option<String>,
     /// The dialog, `chat<ID>`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "userId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "userId")]
     pub user_id: Option<String>,
     /// The messages, keyed by message identifier.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub message: Option<b24kit_runtime::wire::Map<HistoryMessage>>,
     /// Message identifiers (numeric strings) per dialog (`chat<ID>`).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "usersMessage",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "usersMessage")]
     pub users_message: Option<b24kit_runtime::wire::Map<Vec<String>>>,
     /// The participants, keyed by user identifier.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub users: Option<b24kit_runtime::wire::Map<HistoryUser>>,
     /// What the open line allows.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub openlines: Option<HistoryOpenLines>,
     /// Participants by department, keyed by department identifier.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "userInGroup",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "userInGroup")]
     pub user_in_group: Option<b24kit_runtime::wire::Map<HistoryDepartment>>,
     /// Participants outside those departments.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "woUserInGroup",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "woUserInGroup")]
     pub wo_user_in_group: Option<Vec<String>>,
     /// The chat, keyed by chat identifier.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chat: Option<b24kit_runtime::wire::Map<HistoryChat>>,
     /// Per chat, per user: whether the user has blocked the chat.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "userBlockChat",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "userBlockChat")]
     pub user_block_chat: Option<b24kit_runtime::wire::Map<b24kit_runtime::wire::Map<bool>>>,
     /// Per chat: the users in it.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "userInChat",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "userInChat")]
     pub user_in_chat: Option<b24kit_runtime::wire::Map<Vec<i64>>>,
     /// Files of the messages, keyed by file identifier.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub files: Option<b24kit_runtime::wire::Map<HistoryFile>>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for ImopenlinesSessionHistoryGetResult {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| ImopenlinesSessionHistoryGetResult {
+            chat_id: fields.required("chatId"),
+            can_join: fields.optional("canJoin"),
+            can_vote_head: fields.optional("canVoteHead"),
+            session_id: fields.optional("sessionId"),
+            session_vote_head: fields.optional("sessionVoteHead"),
+            session_comment_head: fields.optional("sessionCommentHead"),
+            user_id: fields.optional("userId"),
+            message: fields.optional("message"),
+            users_message: fields.optional("usersMessage"),
+            users: fields.optional("users"),
+            openlines: fields.optional("openlines"),
+            user_in_group: fields.optional("userInGroup"),
+            wo_user_in_group: fields.optional("woUserInGroup"),
+            chat: fields.optional("chat"),
+            user_block_chat: fields.optional("userBlockChat"),
+            user_in_chat: fields.optional("userInChat"),
+            files: fields.optional("files"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for ImopenlinesSessionHistoryGetResult {
@@ -223,51 +201,61 @@ impl b24kit_runtime::wire::Lenient for ImopenlinesSessionHistoryGetResult {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryMessage {
     /// The message.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: String,
     /// The chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chatid: Option<String>,
     /// The author (a numeric string); `0` for a system message.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub senderid: Option<String>,
     /// The dialog, `chat<ID>`.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub recipientid: Option<String>,
     /// When it was sent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date: Option<b24kit_runtime::wire::DateTime>,
     /// The text, with BB codes.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub text: Option<String>,
     /// The text in the older HTML form.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub textlegacy: Option<String>,
     /// Service data of the message (files, attachments, connector ids), as sent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub params: Option<serde_json::Value>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryMessage {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryMessage {
+            id: fields.required("id"),
+            chatid: fields.optional("chatid"),
+            senderid: fields.optional("senderid"),
+            recipientid: fields.optional("recipientid"),
+            date: fields.optional("date"),
+            text: fields.optional("text"),
+            textlegacy: fields.optional("textlegacy"),
+            params: fields.optional("params"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryMessage {
@@ -280,115 +268,107 @@ impl b24kit_runtime::wire::Lenient for HistoryMessage {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryUser {
     /// The user.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: String,
     /// Full name.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub name: Option<String>,
     /// First name.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "firstName",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "firstName")]
     pub first_name: Option<String>,
     /// Last name.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "lastName",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "lastName")]
     pub last_name: Option<String>,
     /// Position.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "workPosition",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "workPosition")]
     pub work_position: Option<String>,
     /// Link to the avatar.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub avatar: Option<String>,
     /// The avatar's file.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "avatarId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "avatarId")]
     pub avatar_id: Option<i64>,
     /// `M` or `F`.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub gender: Option<String>,
     /// Whether the user is an extranet user.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub extranet: Option<bool>,
     /// Whether the user came through a connector (a client of the line).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub connector: Option<bool>,
     /// Link to the profile.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub profile: Option<String>,
     /// How the user signs in from outside (`socservices`, `imconnector`, …).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "externalAuthId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "externalAuthId")]
     pub external_auth_id: Option<String>,
     /// Online status.
     ///
     /// `None` when absent or `null`.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub status: Option<String>,
     /// When the user was last active.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "lastActivityDate",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "lastActivityDate")]
     pub last_activity_date: Option<b24kit_runtime::wire::DateTime>,
     /// The user's departments.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub departments: Option<Vec<i64>>,
     /// Kind of user (`user`, `bot`, …).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryUser {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryUser {
+            id: fields.required("id"),
+            name: fields.optional("name"),
+            first_name: fields.optional("firstName"),
+            last_name: fields.optional("lastName"),
+            work_position: fields.optional("workPosition"),
+            avatar: fields.optional("avatar"),
+            avatar_id: fields.optional("avatarId"),
+            gender: fields.optional("gender"),
+            extranet: fields.optional("extranet"),
+            connector: fields.optional("connector"),
+            profile: fields.optional("profile"),
+            external_auth_id: fields.optional("externalAuthId"),
+            status: fields.optional("status"),
+            last_activity_date: fields.optional("lastActivityDate"),
+            departments: fields.optional("departments"),
+            r#type: fields.optional("type"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryUser {
@@ -401,18 +381,28 @@ impl b24kit_runtime::wire::Lenient for HistoryUser {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryOpenLines {
     /// Per line configuration (`CONFIG_ID`): whether the user may rate operators as a supervisor.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub canvoteashead: Option<b24kit_runtime::wire::Map<bool>>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryOpenLines {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryOpenLines {
+            canvoteashead: fields.optional("canvoteashead"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryOpenLines {
@@ -425,21 +415,31 @@ impl b24kit_runtime::wire::Lenient for HistoryOpenLines {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryDepartment {
     /// The department.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// Its users in the session.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub users: Option<Vec<String>>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryDepartment {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryDepartment {
+            id: fields.required("id"),
+            users: fields.optional("users"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryDepartment {
@@ -452,167 +452,135 @@ impl b24kit_runtime::wire::Lenient for HistoryDepartment {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryChat {
     /// The chat.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: String,
     /// Name of the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub name: Option<String>,
     /// Who owns the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub owner: Option<String>,
     /// External type, `LINES` for open lines.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityType",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityType")]
     pub entity_type: Option<String>,
     /// External identifier, `<connector>|<line id>|<connector chat id>|<connector user id>`.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityId")]
     pub entity_id: Option<String>,
     /// The open-line session's data, `|`-separated.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityData1",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityData1")]
     pub entity_data1: Option<String>,
     /// The chat's CRM bindings, `|`-separated.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityData2",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityData2")]
     pub entity_data2: Option<String>,
     /// More external data; `Y` while the dialog is in silent mode.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityData3",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityData3")]
     pub entity_data3: Option<String>,
     /// How many messages the chat holds.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "messageCount",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "messageCount")]
     pub message_count: Option<i64>,
     /// Public flag; empty when the chat is not public.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub public: Option<String>,
     /// Per user: whether the user turned notifications off.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "muteList",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "muteList")]
     pub mute_list: Option<b24kit_runtime::wire::Map<bool>>,
     /// The operators.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "managerList",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "managerList")]
     pub manager_list: Option<Vec<i64>>,
     /// When the chat was created.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "dateCreate",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "dateCreate")]
     pub date_create: Option<b24kit_runtime::wire::DateTime>,
     /// Type of chat, `lines` for open lines.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
     /// Where the chat lives in the external channel.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "entityLink",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "entityLink")]
     pub entity_link: Option<ChatEntityLink>,
     /// Which role may do what in the chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub permissions: Option<HistoryChatPermissions>,
     /// Whether the message input field is shown.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "textFieldEnabled",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "textFieldEnabled")]
     pub text_field_enabled: Option<bool>,
     /// The chat's background.
     ///
     /// `None` when absent or `null`.
-    #[serde(
-        rename = "backgroundId",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "backgroundId")]
     pub background_id: Option<i64>,
     /// Type of the chat's messages (`L` for open lines).
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "messageType",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "messageType")]
     pub message_type: Option<String>,
     /// Whether the chat is new.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "isNew",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "isNew")]
     pub is_new: Option<bool>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryChat {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryChat {
+            id: fields.required("id"),
+            name: fields.optional("name"),
+            owner: fields.optional("owner"),
+            entity_type: fields.optional("entityType"),
+            entity_id: fields.optional("entityId"),
+            entity_data1: fields.optional("entityData1"),
+            entity_data2: fields.optional("entityData2"),
+            entity_data3: fields.optional("entityData3"),
+            message_count: fields.optional("messageCount"),
+            public: fields.optional("public"),
+            mute_list: fields.optional("muteList"),
+            manager_list: fields.optional("managerList"),
+            date_create: fields.optional("dateCreate"),
+            r#type: fields.optional("type"),
+            entity_link: fields.optional("entityLink"),
+            permissions: fields.optional("permissions"),
+            text_field_enabled: fields.optional("textFieldEnabled"),
+            background_id: fields.optional("backgroundId"),
+            message_type: fields.optional("messageType"),
+            is_new: fields.optional("isNew"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryChat {
@@ -626,67 +594,59 @@ impl b24kit_runtime::wire::Lenient for HistoryChat {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryChatPermissions {
     /// Who may add participants.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "manageUsersAdd",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "manageUsersAdd")]
     pub manage_users_add: Option<String>,
     /// Who may remove participants.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "manageUsersDelete",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "manageUsersDelete")]
     pub manage_users_delete: Option<String>,
     /// Who may change the chat's interface.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "manageUi",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "manageUi")]
     pub manage_ui: Option<String>,
     /// Who may change the chat's settings.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "manageSettings",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "manageSettings")]
     pub manage_settings: Option<String>,
     /// Who may manage messages.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "manageMessages",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "manageMessages")]
     pub manage_messages: Option<String>,
     /// Who may post messages.
     ///
     /// `None` when absent.
-    #[serde(
-        rename = "canPost",
-        default,
-        deserialize_with = "b24kit_runtime::wire::lenient"
-    )]
+    #[serde(rename = "canPost")]
     pub can_post: Option<String>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryChatPermissions {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryChatPermissions {
+            manage_users_add: fields.optional("manageUsersAdd"),
+            manage_users_delete: fields.optional("manageUsersDelete"),
+            manage_ui: fields.optional("manageUi"),
+            manage_settings: fields.optional("manageSettings"),
+            manage_messages: fields.optional("manageMessages"),
+            can_post: fields.optional("canPost"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryChatPermissions {
@@ -699,111 +659,121 @@ impl b24kit_runtime::wire::Lenient for HistoryChatPermissions {
 ///
 /// Values are read as leniently as portals write them (numbers as strings, flags as `Y`/`N`,
 /// PHP's `{}` for an empty list); keys the spec does not describe are kept in `extra`.
-#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+/// `Default` is the object with every field empty (zero, empty text, no value): a start for
+/// test doubles.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct HistoryFile {
     /// The file.
-    #[serde(deserialize_with = "b24kit_runtime::wire::lenient")]
     pub id: i64,
     /// The chat.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub chatid: Option<i64>,
     /// When it was uploaded.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub date: Option<b24kit_runtime::wire::DateTime>,
     /// Kind of file (`image`, `file`, …).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub r#type: Option<String>,
     /// File name.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub name: Option<String>,
     /// File extension.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub extension: Option<String>,
     /// Size in bytes.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub size: Option<i64>,
     /// An image's `width` and `height`, as sent; `false` for other files.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub image: Option<serde_json::Value>,
     /// Processing status (`done` when ready).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub status: Option<String>,
     /// Processing progress, percent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub progress: Option<i64>,
     /// Who uploaded it.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub authorid: Option<i64>,
     /// The uploader's name.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub authorname: Option<String>,
     /// Link to a preview.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub urlpreview: Option<String>,
     /// Link to view it.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub urlshow: Option<String>,
     /// Link to download it.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub urldownload: Option<String>,
     /// How the portal's viewer shows the file, as sent.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub viewerattrs: Option<serde_json::Value>,
     /// Media links, as sent (the page says a string; its example sends an object of previews).
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub mediaurl: Option<serde_json::Value>,
     /// Whether it can be transcribed.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub istranscribable: Option<bool>,
     /// Whether it is a video note.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub isvideonote: Option<bool>,
     /// Whether it is a voice note.
     ///
     /// `None` when absent.
-    #[serde(default, deserialize_with = "b24kit_runtime::wire::lenient")]
     pub isvoicenote: Option<bool>,
     /// Every key of the answer the spec does not describe, with its value as sent: nothing
     /// the portal sends is lost. Serialized back at the top level.
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl<'de> serde::Deserialize<'de> for HistoryFile {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| HistoryFile {
+            id: fields.required("id"),
+            chatid: fields.optional("chatid"),
+            date: fields.optional("date"),
+            r#type: fields.optional("type"),
+            name: fields.optional("name"),
+            extension: fields.optional("extension"),
+            size: fields.optional("size"),
+            image: fields.optional("image"),
+            status: fields.optional("status"),
+            progress: fields.optional("progress"),
+            authorid: fields.optional("authorid"),
+            authorname: fields.optional("authorname"),
+            urlpreview: fields.optional("urlpreview"),
+            urlshow: fields.optional("urlshow"),
+            urldownload: fields.optional("urldownload"),
+            viewerattrs: fields.optional("viewerattrs"),
+            mediaurl: fields.optional("mediaurl"),
+            istranscribable: fields.optional("istranscribable"),
+            isvideonote: fields.optional("isvideonote"),
+            isvoicenote: fields.optional("isvoicenote"),
+            extra: fields.rest(),
+        })
+    }
 }
 
 impl b24kit_runtime::wire::Lenient for HistoryFile {
