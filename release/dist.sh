@@ -81,7 +81,7 @@ step "Node: the addon (napi-rs with zig, glibc $max_glibc), its platform package
 npm_stage=$root/target/dist-stage/npm
 rm -rf "$npm_stage" && mkdir -p "$npm_stage"
 (cd bindings/node && npm ci --no-audit --no-fund --loglevel=error &&
-  npx napi build --platform --cross-compile --target "$zig_target" --profile dist \
+  npx napi build --platform --cross-compile --target "$zig_target" --profile dist-node \
     --output-dir "$npm_stage/out" --js native.js --no-dts-header --dts native.d.ts &&
   rm -rf npm && npx napi create-npm-dirs --npm-dir npm)
 addon=$npm_stage/out/b24kit.linux-x64-gnu.node
@@ -127,3 +127,20 @@ step "what was built"
     printf '%-80s %10s  %s\n' "$file" "$(stat -c %s "$file")" "$needs"
   done
 } | tee dist/MANIFEST.txt
+
+step "size budgets: wheel and Node addon at most 5 MiB, the Kotlin/Swift library at most 8 MiB (stripped)"
+# Each language's users download its library; the budgets keep the typed API's growth in view.
+over=0
+budget() {
+  local file=$1 limit_mib=$2 bytes
+  bytes=$(stat -c %s "$file")
+  printf '%-60s %10s bytes  (budget %s MiB)\n' "${file#"$root"/}" "$bytes" "$limit_mib"
+  if [ "$bytes" -gt $((limit_mib * 1024 * 1024)) ]; then
+    echo "  over budget" >&2
+    over=1
+  fi
+}
+budget "$(ls dist/python/*.whl)" 5
+budget "$addon" 5
+budget "$natives/libb24kit_uniffi.so" 8
+[ "$over" = 0 ]
