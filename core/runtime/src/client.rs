@@ -236,7 +236,7 @@ impl<C: Catalog> Client<C> {
     ) -> Result<T, Error<C>> {
         // The exchange itself is not generic: generic, it would be compiled once per method's
         // result type, and every language's library carries every method (measured in the Node
-        // addon: about 7 KB of machine code per method). The decoded value waits here instead.
+        // addon: 45 KB less at 38 methods). The decoded value waits here instead.
         let decoded = std::sync::Mutex::new(None);
         let keep = |answer: RawAnswer, secrets: &[Secret], received: Instant| {
             let value = decode(answer, secrets, received)?;
@@ -249,6 +249,7 @@ impl<C: Catalog> Client<C> {
         Ok(value.expect("an exchange that succeeded has decoded its answer"))
     }
 
+    /// [`send`](Self::send)'s loop, for a `decode` that keeps what it decoded itself.
     async fn exchange(
         &self,
         url_method: &str,
