@@ -53,6 +53,56 @@ export declare class Response<T> {
 export type BotMessageKind = "WELCOME" | "DEFAULT" | (string & {});
 
 /**
+ * How a line hands new dialogs to the operators of its queue.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type QueueDistribution = "evenly" | "strictly" | "all" | (string & {});
+
+/**
+ * Which dialogs count against an operator's `MAX_CHAT` limit.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type ActiveChatCounting = "answered" | "answered_new" | "closed" | (string & {});
+
+/**
+ * When a line's welcome bot joins a dialog.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type WelcomeBotJoin = "first" | "always" | (string & {});
+
+/**
+ * When a line's welcome bot leaves a dialog.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type WelcomeBotLeave = "queue" | "close" | (string & {});
+
+/**
+ * What a client sees of the operator who answers.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type OperatorDataShown = "profile" | "queue" | "hide" | (string & {});
+
+/**
+ * What a line does when one of its scenarios runs: no answer, a message outside working hours, a
+ * dialog closed by an operator or for want of activity.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type LineScenario = "none" | "text" | (string & {});
+
+/**
+ * A day of the week, as a line's working hours name it.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type Weekday = "MO" | "TU" | "WE" | "TH" | "FR" | "SA" | "SU" | (string & {});
+
+/**
  * The kinds of CRM record an open-line chat can be bound to.
  *
  * The named values; any other string is taken too, and sent as given.
@@ -83,8 +133,8 @@ export interface ImopenlinesConfigGetResult {
   readonly crmTransferChange: string | null;
   /** How the CRM record's source is set. */
   readonly crmSource: string | null;
-  /** How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator). */
-  readonly queueType: string | null;
+  /** How dialogs are handed out to the queue. */
+  readonly queueType: QueueDistribution | null;
   /** Seconds before a waiting dialog goes to the next operator. */
   readonly queueTime: string | null;
   /** Seconds without an answer before the no-answer rule applies. */
@@ -127,16 +177,16 @@ export interface ImopenlinesConfigGetResult {
   readonly categoryEnable: string | null;
   /** That pipeline's identifier. */
   readonly categoryId: string | null;
-  /** When the greeting bot joins (`always`, `first`). */
-  readonly welcomeBotJoin: string | null;
+  /** When the welcome bot joins. */
+  readonly welcomeBotJoin: WelcomeBotJoin | null;
   /** The greeting bot's identifier. */
   readonly welcomeBotId: string | null;
   /** Seconds the greeting bot waits before handing over. */
   readonly welcomeBotTime: string | null;
-  /** What happens when the greeting bot leaves (`queue`, `close`). */
-  readonly welcomeBotLeft: string | null;
-  /** What happens when no operator answers (`text`, `form`, `bot`, `none`). */
-  readonly noAnswerRule: string | null;
+  /** When the welcome bot leaves. */
+  readonly welcomeBotLeft: WelcomeBotLeave | null;
+  /** What happens when no operator answers. */
+  readonly noAnswerRule: LineScenario | null;
   /** The form of that rule. */
   readonly noAnswerFormId: string | null;
   /** The bot of that rule. */
@@ -153,18 +203,18 @@ export interface ImopenlinesConfigGetResult {
   readonly worktimeTimezone: string | null;
   /** Holidays (`31.12`). */
   readonly worktimeHolidays: string[] | null;
-  /** Days off (`SA`, `SU`). */
-  readonly worktimeDayoff: string[] | null;
-  /** What happens to a message outside working hours (`text`, `form`, `bot`, `none`). */
-  readonly worktimeDayoffRule: string | null;
+  /** Days off. */
+  readonly worktimeDayoff: Weekday[] | null;
+  /** What happens to a message outside working hours. */
+  readonly worktimeDayoffRule: LineScenario | null;
   /** The form of that rule. */
   readonly worktimeDayoffFormId: string | null;
   /** The bot of that rule. */
   readonly worktimeDayoffBotId: string | null;
   /** The message of that rule. */
   readonly worktimeDayoffText: string | null;
-  /** What happens when an operator closes a dialog (`text`, `form`, `none`). */
-  readonly closeRule: string | null;
+  /** What happens when an operator closes a dialog. */
+  readonly closeRule: LineScenario | null;
   /** The form of that rule. */
   readonly closeFormId: string | null;
   /** The bot of that rule. */
@@ -173,8 +223,8 @@ export interface ImopenlinesConfigGetResult {
   readonly closeText: string | null;
   /** Minutes after closing during which a client's message reopens the same session. */
   readonly fullCloseTime: string | null;
-  /** What happens when a dialog closes itself for want of activity (`text`, `form`, `none`). */
-  readonly autoCloseRule: string | null;
+  /** What happens when a dialog closes itself for want of activity. */
+  readonly autoCloseRule: LineScenario | null;
   /** The form of that rule. */
   readonly autoCloseFormId: string | null;
   /** The bot of that rule. */
@@ -201,12 +251,12 @@ export interface ImopenlinesConfigGetResult {
   readonly quickAnswersIblockId: string | null;
   /** The priority of the line's sessions. */
   readonly sessionPriority: string | null;
-  /** How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`). */
-  readonly typeMaxChat: string | null;
+  /** Which dialogs count against an operator's limit (`MAX_CHAT`). */
+  readonly typeMaxChat: ActiveChatCounting | null;
   /** How many dialogs an operator may hold at once (0: no limit). */
   readonly maxChat: string | null;
-  /** What clients see of an operator (`profile`, `queue`, `hide`). */
-  readonly operatorData: string | null;
+  /** What clients see of an operator. */
+  readonly operatorData: OperatorDataShown | null;
   /** The operators in the queue, by user identifier. */
   readonly queue: string[] | null;
   /** The queue's entries by user identifier (with `WITH_QUEUE`). */
@@ -313,8 +363,8 @@ export interface OpenLineListItem {
   readonly crmTransferChange: string | null;
   /** How the CRM record's source is set. */
   readonly crmSource: string | null;
-  /** How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator). */
-  readonly queueType: string | null;
+  /** How dialogs are handed out to the queue. */
+  readonly queueType: QueueDistribution | null;
   /** Seconds before a waiting dialog goes to the next operator. */
   readonly queueTime: string | null;
   /** Seconds without an answer before the no-answer rule applies. */
@@ -357,16 +407,16 @@ export interface OpenLineListItem {
   readonly categoryEnable: string | null;
   /** That pipeline's identifier. */
   readonly categoryId: string | null;
-  /** When the greeting bot joins (`always`, `first`). */
-  readonly welcomeBotJoin: string | null;
+  /** When the welcome bot joins. */
+  readonly welcomeBotJoin: WelcomeBotJoin | null;
   /** The greeting bot's identifier. */
   readonly welcomeBotId: string | null;
   /** Seconds the greeting bot waits before handing over. */
   readonly welcomeBotTime: string | null;
-  /** What happens when the greeting bot leaves (`queue`, `close`). */
-  readonly welcomeBotLeft: string | null;
-  /** What happens when no operator answers (`text`, `form`, `bot`, `none`). */
-  readonly noAnswerRule: string | null;
+  /** When the welcome bot leaves. */
+  readonly welcomeBotLeft: WelcomeBotLeave | null;
+  /** What happens when no operator answers. */
+  readonly noAnswerRule: LineScenario | null;
   /** The form of that rule. */
   readonly noAnswerFormId: string | null;
   /** The bot of that rule. */
@@ -383,18 +433,18 @@ export interface OpenLineListItem {
   readonly worktimeTimezone: string | null;
   /** Holidays (`31.12`). */
   readonly worktimeHolidays: string[] | null;
-  /** Days off (`SA`, `SU`). */
-  readonly worktimeDayoff: string[] | null;
-  /** What happens to a message outside working hours (`text`, `form`, `bot`, `none`). */
-  readonly worktimeDayoffRule: string | null;
+  /** Days off. */
+  readonly worktimeDayoff: Weekday[] | null;
+  /** What happens to a message outside working hours. */
+  readonly worktimeDayoffRule: LineScenario | null;
   /** The form of that rule. */
   readonly worktimeDayoffFormId: string | null;
   /** The bot of that rule. */
   readonly worktimeDayoffBotId: string | null;
   /** The message of that rule. */
   readonly worktimeDayoffText: string | null;
-  /** What happens when an operator closes a dialog (`text`, `form`, `none`). */
-  readonly closeRule: string | null;
+  /** What happens when an operator closes a dialog. */
+  readonly closeRule: LineScenario | null;
   /** The form of that rule. */
   readonly closeFormId: string | null;
   /** The bot of that rule. */
@@ -403,8 +453,8 @@ export interface OpenLineListItem {
   readonly closeText: string | null;
   /** Minutes after closing during which a client's message reopens the same session. */
   readonly fullCloseTime: string | null;
-  /** What happens when a dialog closes itself for want of activity (`text`, `form`, `none`). */
-  readonly autoCloseRule: string | null;
+  /** What happens when a dialog closes itself for want of activity. */
+  readonly autoCloseRule: LineScenario | null;
   /** The form of that rule. */
   readonly autoCloseFormId: string | null;
   /** The bot of that rule. */
@@ -431,12 +481,12 @@ export interface OpenLineListItem {
   readonly quickAnswersIblockId: string | null;
   /** The priority of the line's sessions. */
   readonly sessionPriority: string | null;
-  /** How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`). */
-  readonly typeMaxChat: string | null;
+  /** Which dialogs count against an operator's limit (`MAX_CHAT`). */
+  readonly typeMaxChat: ActiveChatCounting | null;
   /** How many dialogs an operator may hold at once (0: no limit). */
   readonly maxChat: string | null;
-  /** What clients see of an operator (`profile`, `queue`, `hide`). */
-  readonly operatorData: string | null;
+  /** What clients see of an operator. */
+  readonly operatorData: OperatorDataShown | null;
   /** The operators in the queue, by user identifier (with `OPTIONS.QUEUE`). */
   readonly queue: number[] | null;
   /** What clients see of each operator in the queue, by user identifier. */

@@ -23,8 +23,8 @@ pub(crate) enum SpecType {
     Map(Box<SpecType>),
     /// A named object type: its name is the type's name in every language.
     Object(String),
-    /// A named enum of strings (parameters only): its name is the type's name in every
-    /// language that names the values.
+    /// A named enum of strings: its name is the type's name in every language that names the
+    /// values.
     Enum(String),
 }
 
@@ -40,6 +40,7 @@ impl SpecType {
             FieldType::List(item) => SpecType::List(Box::new(SpecType::of_field(item))),
             FieldType::Map(item) => SpecType::Map(Box::new(SpecType::of_field(item))),
             FieldType::Object(name) => SpecType::Object(name.clone()),
+            FieldType::Enum(name) => SpecType::Enum(name.clone()),
         }
     }
 }
@@ -67,7 +68,8 @@ pub(crate) struct RustNames {
     pub(crate) json: &'static str,
     pub(crate) json_from_core: Option<&'static str>,
     /// What an enum is in this crate: `None`, a type of the enum's name (the core's, or the
-    /// binding's own that converts into it); else this type, the wire text (`String`).
+    /// binding's own that converts into it); else this type (`{}` stands for the enum's
+    /// name), made from the core's value by `Into`: the wire text (`String`), or a wrapper.
     pub(crate) enum_as: Option<&'static str>,
 }
 
@@ -180,7 +182,9 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
         SpecType::List(item) => format!("Vec<{}>", rust_base(item, names)),
         SpecType::Map(item) => names.map.replace("{}", &rust_base(item, names)),
         SpecType::Object(name) => name.clone(),
-        SpecType::Enum(name) => names.enum_as.unwrap_or(name).to_string(),
+        SpecType::Enum(name) => names
+            .enum_as
+            .map_or(name.clone(), |t| t.replace("{}", name)),
     }
 }
 
@@ -188,7 +192,7 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
 fn mirror_value(ty: &SpecType, expr: &str, names: RustNames) -> String {
     match (ty, mirror_fn(ty, names)) {
         (_, None) => expr.to_string(),
-        (SpecType::Object(_), _) => format!("{expr}.into()"),
+        (SpecType::Object(_) | SpecType::Enum(_), _) => format!("{expr}.into()"),
         (SpecType::List(item), _) => format!(
             "{expr}.into_iter().map({}).collect()",
             mirror_fn(item, names).unwrap_or_default()
@@ -207,7 +211,8 @@ fn mirror_value(ty: &SpecType, expr: &str, names: RustNames) -> String {
 /// A function or closure converting one value, `None` where no conversion is needed.
 fn mirror_fn(ty: &SpecType, names: RustNames) -> Option<String> {
     match ty {
-        SpecType::Object(_) => Some("Into::into".to_string()),
+        // An enum becomes a binding's own type or its text: the core's converts into both.
+        SpecType::Object(_) | SpecType::Enum(_) => Some("Into::into".to_string()),
         SpecType::Datetime => names.datetime_from_core.map(str::to_string),
         SpecType::Json => names.json_from_core.map(str::to_string),
         SpecType::List(item) => mirror_fn(item, names)
@@ -403,5 +408,37 @@ mod tests {
             typed("map<list<integer>>", true).mirror("m", other),
             "m.into_iter().collect()"
         );
+    }
+
+    #[test]
+    fn enums_in_results_mirror_as_text_or_as_a_bindings_own_type() {
+        let days = Typed {
+            ty: SpecType::of_field(&FieldType::List(Box::new(FieldType::Enum(
+                "Weekday".to_string(),
+            )))),
+            required: false,
+        };
+        assert_eq!(days.rust(), "Option<Vec<Weekday>>");
+        assert_eq!(days.rust_in(PUBLIC), "Option<Vec<String>>");
+        assert_eq!(
+            days.mirror("d", PUBLIC),
+            "d.map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>())"
+        );
+        let wrapped = RustNames {
+            enum_as: Some("Text<{}>"),
+            ..PUBLIC
+        };
+        assert_eq!(days.rust_in(wrapped), "Option<Vec<Text<Weekday>>>");
+        let own = RustNames {
+            enum_as: None,
+            ..PUBLIC
+        };
+        let queue = Typed {
+            ty: SpecType::Enum("QueueType".to_string()),
+            required: true,
+        };
+        assert_eq!(queue.rust_in(own), "QueueType");
+        assert_eq!(queue.mirror("q", own), "q.into()");
+        assert_eq!(queue.mirror("q", PUBLIC), "q.into()");
     }
 }

@@ -99,6 +99,15 @@ fn value_problems(
         FieldType::Integer => value.is_i64(),
         FieldType::Number => value.is_number(),
         FieldType::String => value.is_string(),
+        // The emulator sends only the values the docs name; a portal may send others.
+        FieldType::Enum(name) => value.as_str().is_some_and(|text| {
+            spec.enums()
+                .find(|e| e.name == *name)
+                .expect("the spec resolves its enums")
+                .values
+                .iter()
+                .any(|v| v.wire == text)
+        }),
         FieldType::Boolean => value.is_boolean(),
         FieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
         FieldType::Json => true,
@@ -317,6 +326,31 @@ fn the_checker_finds_each_kind_of_drift() {
         Vec::<String>::new()
     );
 
+    // An enum's value is one the spec names: the emulator plays only documented values.
+    let line = method("imopenlines.config.get");
+    let Value::Object(mut settings) = sample(&spec, &line.result.fields) else {
+        unreachable!()
+    };
+    assert_eq!(
+        problems(
+            "imopenlines.config.get",
+            answer(Value::Object(settings.clone()))
+        ),
+        Vec::<String>::new()
+    );
+    settings.insert("QUEUE_TYPE".into(), json!("randomly"));
+    settings.insert("WORKTIME_DAYOFF".into(), json!(["SA", "Sunday"]));
+    let found = problems("imopenlines.config.get", answer(Value::Object(settings)));
+    for expected in [
+        "result.QUEUE_TYPE: \"randomly\" is not of type QueueDistribution",
+        "result.WORKTIME_DAYOFF[1]: \"Sunday\" is not of type Weekday",
+    ] {
+        assert!(
+            found.iter().any(|p| p.starts_with(expected)),
+            "{expected} in {found:?}"
+        );
+    }
+
     let mut bad_time = answer(json!(true));
     bad_time["time"]["date_start"] = json!("16.03.2026");
     bad_time["time"].as_object_mut().unwrap().remove("finish");
@@ -334,6 +368,9 @@ fn sample(spec: &Spec, fields: &[ResultField]) -> Value {
             FieldType::Integer => json!(1),
             FieldType::Number => json!(0.5),
             FieldType::String => json!("x"),
+            FieldType::Enum(name) => {
+                json!(spec.enums().find(|e| e.name == *name).unwrap().values[0].wire)
+            }
             FieldType::Boolean => json!(false),
             FieldType::Datetime => json!("2026-03-16T19:36:06+01:00"),
             FieldType::Json => json!({"any": [1]}),

@@ -424,6 +424,16 @@ async fn open_lines_are_created_read_changed_and_deleted() {
     assert_eq!(line.queue, Some(vec!["1".to_string(), "2".to_string()]));
     let full = line.queue_full.expect("the queue's entries");
     assert_eq!(full["2"].user_id.as_deref(), Some("2"));
+    // Settings with documented values are enums.
+    assert_eq!(line.queue_type, Some(b24kit::QueueDistribution::Evenly));
+    assert_eq!(
+        line.worktime_dayoff,
+        Some(vec![b24kit::Weekday::Sa, b24kit::Weekday::Su])
+    );
+    assert_eq!(
+        line.type_max_chat,
+        Some(b24kit::ActiveChatCounting::AnsweredNew)
+    );
     let bare = client
         .imopenlines_config_get(Get::new(1).with_queue(false))
         .await
@@ -449,7 +459,8 @@ async fn open_lines_are_created_read_changed_and_deleted() {
         .result;
     assert_eq!(shop.queue, Some(vec!["5".to_string()]));
     assert_eq!(shop.queue_time.as_deref(), Some("90"));
-    let update = Update::new(id).params(serde_json::json!({"ACTIVE": "N"}));
+    let update =
+        Update::new(id).params(serde_json::json!({"ACTIVE": "N", "QUEUE_TYPE": "randomly"}));
     assert!(
         client
             .imopenlines_config_update(update)
@@ -463,6 +474,15 @@ async fn open_lines_are_created_read_changed_and_deleted() {
         .unwrap()
         .result;
     assert_eq!(closed.active, "N");
+    // A value the spec does not name is kept as sent, and written back as it came.
+    assert_eq!(
+        closed.queue_type,
+        Some(b24kit::QueueDistribution::Other("randomly".to_string()))
+    );
+    assert_eq!(
+        serde_json::to_value(&closed).unwrap()["QUEUE_TYPE"],
+        "randomly"
+    );
     assert!(
         client
             .imopenlines_config_delete(Delete::new(id))

@@ -120,6 +120,8 @@ fn is_common_word(name: &str) -> bool {
         "from" | "register" | "respond" | "new" | "call" | "batch" | "push_fields"
         // napi's conversion trait, which the generated result objects implement.
         | "to_napi_value"
+        // Python's `PythonEnum::CLASS`, which the generated enum markers set.
+        | "CLASS"
     ) || (name.starts_with("__") && name.ends_with("__"))
 }
 

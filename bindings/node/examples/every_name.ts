@@ -79,6 +79,13 @@ import {
   CrmChatEmptyUserError,
   CrmChatUserNotActiveError,
   type CrmEntityType,
+  type ActiveChatCounting,
+  type LineScenario,
+  type OperatorDataShown,
+  type QueueDistribution,
+  type WelcomeBotJoin,
+  type WelcomeBotLeave,
+  type Weekday,
   WrongRequestError,
   ChatMessageViews,
   ChatPermissions,
@@ -184,6 +191,19 @@ const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = 
   InvalidFormatError,
 ];
 
+/** Settings with documented values are enums' texts; a value a newer portal adds is kept too. */
+function describeSettings(line: ImopenlinesConfigGetResult): void {
+  const distribution: QueueDistribution | null = line.queueType;
+  if (distribution === 'all') console.log('each dialog is offered to every operator at once');
+  const counting: ActiveChatCounting | null = line.typeMaxChat;
+  const joins: WelcomeBotJoin | null = line.welcomeBotJoin;
+  const leaves: WelcomeBotLeave | null = line.welcomeBotLeft;
+  const operator: OperatorDataShown | null = line.operatorData;
+  const scenarios: (LineScenario | null)[] = [line.noAnswerRule, line.closeRule];
+  const daysOff: Weekday[] = line.worktimeDayoff ?? [];
+  console.log(`queue ${distribution}, limit counts ${counting}, bot ${joins}/${leaves}, operator ${operator}, ${scenarios}, off ${daysOff}`);
+}
+
 /** Create an open line, read its settings and queue, change it, delete it. */
 async function manageLines(client: Client): Promise<void> {
   const id: number = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 1 }] } })).result;
@@ -192,6 +212,7 @@ async function manageLines(client: Client): Promise<void> {
     const entries: { [user: string]: OpenLineQueueMember } = line.queueFull ?? {};
     const shown: { [user: string]: OpenLineQueueUser } = line.queueUsersFields ?? {};
     console.log(`line ${line.id} ${line.lineName}: queue ${line.queue}, ${Object.keys(entries).length} entries, ${Object.keys(shown).length} shown`);
+    describeSettings(line);
     console.log(`switched off: ${(await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: 'N' } })).result}`);
   } catch (e) {
     if (e instanceof ConfigIdEmptyError) console.log('no such line');

@@ -95,8 +95,7 @@ pub struct ImopenlinesConfigGetResult {
     pub crm_transfer_change: Option<String>,
     /// How the CRM record's source is set.
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     pub queue_type: Option<String>,
     /// Seconds before a waiting dialog goes to the next operator.
     pub queue_time: Option<String>,
@@ -140,15 +139,15 @@ pub struct ImopenlinesConfigGetResult {
     pub category_enable: Option<String>,
     /// That pipeline's identifier.
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     pub welcome_bot_join: Option<String>,
     /// The greeting bot's identifier.
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    /// What happens when no operator answers.
     pub no_answer_rule: Option<String>,
     /// The form of that rule.
     pub no_answer_form_id: Option<String>,
@@ -166,9 +165,9 @@ pub struct ImopenlinesConfigGetResult {
     pub worktime_timezone: Option<String>,
     /// Holidays (`31.12`).
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    /// What happens to a message outside working hours.
     pub worktime_dayoff_rule: Option<String>,
     /// The form of that rule.
     pub worktime_dayoff_form_id: Option<String>,
@@ -176,7 +175,7 @@ pub struct ImopenlinesConfigGetResult {
     pub worktime_dayoff_bot_id: Option<String>,
     /// The message of that rule.
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     pub close_rule: Option<String>,
     /// The form of that rule.
     pub close_form_id: Option<String>,
@@ -186,7 +185,7 @@ pub struct ImopenlinesConfigGetResult {
     pub close_text: Option<String>,
     /// Minutes after closing during which a client's message reopens the same session.
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     pub auto_close_rule: Option<String>,
     /// The form of that rule.
     pub auto_close_form_id: Option<String>,
@@ -214,11 +213,11 @@ pub struct ImopenlinesConfigGetResult {
     pub quick_answers_iblock_id: Option<String>,
     /// The priority of the line's sessions.
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     pub type_max_chat: Option<String>,
     /// How many dialogs an operator may hold at once (0: no limit).
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     pub operator_data: Option<String>,
     /// The operators in the queue, by user identifier.
     pub queue: Option<Vec<String>>,
@@ -280,7 +279,7 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -302,11 +301,11 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -315,17 +314,19 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -339,9 +340,9 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_full: r.queue_full.map(|map: b24kit::Map<_>| {
                 map.into_iter()
@@ -729,8 +730,7 @@ pub struct OpenLineListItem {
     pub crm_transfer_change: Option<String>,
     /// How the CRM record's source is set.
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     pub queue_type: Option<String>,
     /// Seconds before a waiting dialog goes to the next operator.
     pub queue_time: Option<String>,
@@ -774,15 +774,15 @@ pub struct OpenLineListItem {
     pub category_enable: Option<String>,
     /// That pipeline's identifier.
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     pub welcome_bot_join: Option<String>,
     /// The greeting bot's identifier.
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    /// What happens when no operator answers.
     pub no_answer_rule: Option<String>,
     /// The form of that rule.
     pub no_answer_form_id: Option<String>,
@@ -800,9 +800,9 @@ pub struct OpenLineListItem {
     pub worktime_timezone: Option<String>,
     /// Holidays (`31.12`).
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    /// What happens to a message outside working hours.
     pub worktime_dayoff_rule: Option<String>,
     /// The form of that rule.
     pub worktime_dayoff_form_id: Option<String>,
@@ -810,7 +810,7 @@ pub struct OpenLineListItem {
     pub worktime_dayoff_bot_id: Option<String>,
     /// The message of that rule.
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     pub close_rule: Option<String>,
     /// The form of that rule.
     pub close_form_id: Option<String>,
@@ -820,7 +820,7 @@ pub struct OpenLineListItem {
     pub close_text: Option<String>,
     /// Minutes after closing during which a client's message reopens the same session.
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     pub auto_close_rule: Option<String>,
     /// The form of that rule.
     pub auto_close_form_id: Option<String>,
@@ -848,11 +848,11 @@ pub struct OpenLineListItem {
     pub quick_answers_iblock_id: Option<String>,
     /// The priority of the line's sessions.
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     pub type_max_chat: Option<String>,
     /// How many dialogs an operator may hold at once (0: no limit).
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     pub operator_data: Option<String>,
     /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
     pub queue: Option<Vec<i64>>,
@@ -912,7 +912,7 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -934,11 +934,11 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -947,17 +947,19 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -971,9 +973,9 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
                 map.into_iter()

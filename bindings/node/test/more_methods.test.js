@@ -207,12 +207,15 @@ test('open lines: created, read, changed and deleted', async () => {
   assert.deepEqual([line.id, line.lineName, line.active, line.queue], ['1', 'Support', 'Y', ['1', '2']]);
   assert.equal(line.queueFull['2'].userId, '2');
   assert.equal(line.xmlId, null);
+  // Settings with documented values are the enums' texts.
+  assert.deepEqual([line.queueType, line.typeMaxChat, line.worktimeDayoff], ['evenly', 'answered_new', ['SA', 'SU']]);
   assert.equal((await client.imopenlinesConfigGet({ configId: 1, withQueue: false })).result.queueFull, null);
   const id = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 5 }] } })).result;
   assert.equal(id, 3);
   assert.deepEqual((await client.imopenlinesConfigGet({ configId: id })).result.queue, ['5']);
-  assert.equal((await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: false } })).result, true);
-  assert.equal((await client.imopenlinesConfigGet({ configId: id })).result.active, 'N');
+  assert.equal((await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: false, QUEUE_TYPE: 'randomly' } })).result, true);
+  const closed = (await client.imopenlinesConfigGet({ configId: id })).result;
+  assert.deepEqual([closed.active, closed.queueType], ['N', 'randomly']);
   assert.equal((await client.imopenlinesConfigDelete({ configId: id })).result, true);
   assert.equal((await client.imopenlinesConfigDelete({ configId: id })).result, false);
   const e = await failure(client.imopenlinesConfigGet({ configId: id }));

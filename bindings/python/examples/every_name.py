@@ -36,6 +36,13 @@ from b24kit import (
     CrmChatEmptyUserError,
     CrmChatUserNotActiveError,
     CrmEntityType,
+    ActiveChatCounting,
+    LineScenario,
+    OperatorDataShown,
+    QueueDistribution,
+    WelcomeBotJoin,
+    WelcomeBotLeave,
+    Weekday,
     ImopenlinesConfigPathGetResult,
     ImopenlinesRevisionGetResult,
     ImopenlinesSessionOpenResult,
@@ -263,6 +270,21 @@ def hand_over(client: Client, user_code: str) -> None:
         print(f"not transferred: {e.code}")
 
 
+def describe_settings(line: ImopenlinesConfigGetResult) -> None:
+    """Settings with documented values are enums; a value a newer portal adds is its text."""
+    distribution: Optional[Union[QueueDistribution, str]] = line.queue_type
+    if distribution is QueueDistribution.ALL:
+        print("each dialog is offered to every operator at once")
+    counting: Optional[Union[ActiveChatCounting, str]] = line.type_max_chat
+    joins: Optional[Union[WelcomeBotJoin, str]] = line.welcome_bot_join
+    leaves: Optional[Union[WelcomeBotLeave, str]] = line.welcome_bot_left
+    operator: Optional[Union[OperatorDataShown, str]] = line.operator_data
+    scenarios: List[Optional[Union[LineScenario, str]]] = [line.no_answer_rule, line.close_rule]
+    days_off: List[Union[Weekday, str]] = line.worktime_dayoff or []
+    weekend = days_off == [Weekday.SA, Weekday.SU]
+    print(f"queue {distribution}, limit counts {counting}, bot {joins}/{leaves}, operator {operator}, {scenarios}, weekend off: {weekend}")
+
+
 def manage_lines(client: Client) -> None:
     """Create an open line, read its settings and queue, change it, delete it."""
     line_id: int = client.imopenlines_config_add(params={"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 1}]}).result
@@ -271,6 +293,7 @@ def manage_lines(client: Client) -> None:
         entries: Dict[str, OpenLineQueueMember] = line.queue_full or {}
         shown: Dict[str, OpenLineQueueUser] = line.queue_users_fields or {}
         print(f"line {line.id} {line.line_name!r}: queue {line.queue}, {len(entries)} entries, {len(shown)} shown")
+        describe_settings(line)
         changed: bool = client.imopenlines_config_update(line_id, params={"ACTIVE": "N"}).result
         print(f"switched off: {changed}")
     except ConfigIdEmptyError:

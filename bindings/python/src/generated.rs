@@ -72,6 +72,55 @@ impl Time {
     }
 }
 
+/// `b24kit.QueueDistribution`, for the values of results (`crate::enums`).
+pub enum QueueDistribution {}
+
+impl crate::enums::PythonEnum for QueueDistribution {
+    const CLASS: &str = "QueueDistribution";
+}
+
+/// `b24kit.ActiveChatCounting`, for the values of results (`crate::enums`).
+pub enum ActiveChatCounting {}
+
+impl crate::enums::PythonEnum for ActiveChatCounting {
+    const CLASS: &str = "ActiveChatCounting";
+}
+
+/// `b24kit.WelcomeBotJoin`, for the values of results (`crate::enums`).
+pub enum WelcomeBotJoin {}
+
+impl crate::enums::PythonEnum for WelcomeBotJoin {
+    const CLASS: &str = "WelcomeBotJoin";
+}
+
+/// `b24kit.WelcomeBotLeave`, for the values of results (`crate::enums`).
+pub enum WelcomeBotLeave {}
+
+impl crate::enums::PythonEnum for WelcomeBotLeave {
+    const CLASS: &str = "WelcomeBotLeave";
+}
+
+/// `b24kit.OperatorDataShown`, for the values of results (`crate::enums`).
+pub enum OperatorDataShown {}
+
+impl crate::enums::PythonEnum for OperatorDataShown {
+    const CLASS: &str = "OperatorDataShown";
+}
+
+/// `b24kit.LineScenario`, for the values of results (`crate::enums`).
+pub enum LineScenario {}
+
+impl crate::enums::PythonEnum for LineScenario {
+    const CLASS: &str = "LineScenario";
+}
+
+/// `b24kit.Weekday`, for the values of results (`crate::enums`).
+pub enum Weekday {}
+
+impl crate::enums::PythonEnum for Weekday {
+    const CLASS: &str = "Weekday";
+}
+
 /// The line's settings. The result of `imopenlines.config.get`.
 #[pyclass(frozen, eq, module = "b24kit", name = "ImopenlinesConfigGetResult")]
 #[derive(Debug, Clone, PartialEq)]
@@ -109,10 +158,9 @@ pub struct ImopenlinesConfigGetResult {
     /// How the CRM record's source is set.
     #[pyo3(get)]
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     #[pyo3(get)]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<crate::enums::EnumText<QueueDistribution>>,
     /// Seconds before a waiting dialog goes to the next operator.
     #[pyo3(get)]
     pub queue_time: Option<String>,
@@ -176,21 +224,21 @@ pub struct ImopenlinesConfigGetResult {
     /// That pipeline's identifier.
     #[pyo3(get)]
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     #[pyo3(get)]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<crate::enums::EnumText<WelcomeBotJoin>>,
     /// The greeting bot's identifier.
     #[pyo3(get)]
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     #[pyo3(get)]
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     #[pyo3(get)]
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub welcome_bot_left: Option<crate::enums::EnumText<WelcomeBotLeave>>,
+    /// What happens when no operator answers.
     #[pyo3(get)]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub no_answer_form_id: Option<String>,
@@ -215,12 +263,12 @@ pub struct ImopenlinesConfigGetResult {
     /// Holidays (`31.12`).
     #[pyo3(get)]
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     #[pyo3(get)]
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff: Option<Vec<crate::enums::EnumText<Weekday>>>,
+    /// What happens to a message outside working hours.
     #[pyo3(get)]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub worktime_dayoff_form_id: Option<String>,
@@ -230,9 +278,9 @@ pub struct ImopenlinesConfigGetResult {
     /// The message of that rule.
     #[pyo3(get)]
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     #[pyo3(get)]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub close_form_id: Option<String>,
@@ -245,9 +293,9 @@ pub struct ImopenlinesConfigGetResult {
     /// Minutes after closing during which a client's message reopens the same session.
     #[pyo3(get)]
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     #[pyo3(get)]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub auto_close_form_id: Option<String>,
@@ -285,15 +333,15 @@ pub struct ImopenlinesConfigGetResult {
     /// The priority of the line's sessions.
     #[pyo3(get)]
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     #[pyo3(get)]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<crate::enums::EnumText<ActiveChatCounting>>,
     /// How many dialogs an operator may hold at once (0: no limit).
     #[pyo3(get)]
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     #[pyo3(get)]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<crate::enums::EnumText<OperatorDataShown>>,
     /// The operators in the queue, by user identifier.
     #[pyo3(get)]
     pub queue: Option<Vec<String>>,
@@ -372,7 +420,7 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -394,11 +442,11 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -407,17 +455,19 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -431,9 +481,9 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_full: r.queue_full.map(|map: b24kit::Map<_>| {
                 map.into_iter()
@@ -902,10 +952,9 @@ pub struct OpenLineListItem {
     /// How the CRM record's source is set.
     #[pyo3(get)]
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     #[pyo3(get)]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<crate::enums::EnumText<QueueDistribution>>,
     /// Seconds before a waiting dialog goes to the next operator.
     #[pyo3(get)]
     pub queue_time: Option<String>,
@@ -969,21 +1018,21 @@ pub struct OpenLineListItem {
     /// That pipeline's identifier.
     #[pyo3(get)]
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     #[pyo3(get)]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<crate::enums::EnumText<WelcomeBotJoin>>,
     /// The greeting bot's identifier.
     #[pyo3(get)]
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     #[pyo3(get)]
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     #[pyo3(get)]
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub welcome_bot_left: Option<crate::enums::EnumText<WelcomeBotLeave>>,
+    /// What happens when no operator answers.
     #[pyo3(get)]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub no_answer_form_id: Option<String>,
@@ -1008,12 +1057,12 @@ pub struct OpenLineListItem {
     /// Holidays (`31.12`).
     #[pyo3(get)]
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     #[pyo3(get)]
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff: Option<Vec<crate::enums::EnumText<Weekday>>>,
+    /// What happens to a message outside working hours.
     #[pyo3(get)]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub worktime_dayoff_form_id: Option<String>,
@@ -1023,9 +1072,9 @@ pub struct OpenLineListItem {
     /// The message of that rule.
     #[pyo3(get)]
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     #[pyo3(get)]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub close_form_id: Option<String>,
@@ -1038,9 +1087,9 @@ pub struct OpenLineListItem {
     /// Minutes after closing during which a client's message reopens the same session.
     #[pyo3(get)]
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     #[pyo3(get)]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<crate::enums::EnumText<LineScenario>>,
     /// The form of that rule.
     #[pyo3(get)]
     pub auto_close_form_id: Option<String>,
@@ -1078,15 +1127,15 @@ pub struct OpenLineListItem {
     /// The priority of the line's sessions.
     #[pyo3(get)]
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     #[pyo3(get)]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<crate::enums::EnumText<ActiveChatCounting>>,
     /// How many dialogs an operator may hold at once (0: no limit).
     #[pyo3(get)]
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     #[pyo3(get)]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<crate::enums::EnumText<OperatorDataShown>>,
     /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
     #[pyo3(get)]
     pub queue: Option<Vec<i64>>,
@@ -1162,7 +1211,7 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -1184,11 +1233,11 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -1197,17 +1246,19 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -1221,9 +1272,9 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
                 map.into_iter()

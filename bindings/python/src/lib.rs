@@ -13,6 +13,7 @@ mod bridge;
 mod client;
 mod dispatch;
 mod emulator;
+mod enums;
 mod errors;
 mod generated;
 mod incoming;

@@ -260,13 +260,22 @@ def test_open_lines_created_read_changed_and_deleted(client: b24kit.Client, port
     assert (line.id, line.line_name, line.active, line.queue) == ("1", "Support", "Y", ["1", "2"])
     assert line.queue_full is not None and line.queue_full["2"].user_id == "2"
     assert line.xml_id is None and line.worktime_dayoff == ["SA", "SU"]
+    # Settings with documented values are members of the package's enums.
+    assert line.queue_type is b24kit.QueueDistribution.EVENLY
+    assert line.worktime_dayoff == [b24kit.Weekday.SA, b24kit.Weekday.SU]
+    assert all(isinstance(day, b24kit.Weekday) for day in line.worktime_dayoff)
+    assert line.type_max_chat is b24kit.ActiveChatCounting.ANSWERED_NEW
+    assert "queue_type=<QueueDistribution.EVENLY: 'evenly'>" in repr(line)
     assert client.imopenlines_config_get(1, with_queue=False).result.queue_full is None
     new_id = client.imopenlines_config_add(params={"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 5}], "QUEUE_TIME": 90}).result
     assert new_id == 3
     shop = client.imopenlines_config_get(new_id).result
     assert (shop.line_name, shop.queue, shop.queue_time) == ("Shop", ["5"], "90")
-    assert client.imopenlines_config_update(new_id, params={"ACTIVE": False, "LINE_NAME": "Shop (closed)"}).result is True
-    assert (client.imopenlines_config_get(new_id).result.active, client.imopenlines_config_get(new_id).result.line_name) == ("N", "Shop (closed)")
+    assert client.imopenlines_config_update(new_id, params={"ACTIVE": False, "LINE_NAME": "Shop (closed)", "QUEUE_TYPE": "randomly"}).result is True
+    closed = client.imopenlines_config_get(new_id).result
+    assert (closed.active, closed.line_name) == ("N", "Shop (closed)")
+    # A value the enum does not name is the text as sent.
+    assert closed.queue_type == "randomly" and type(closed.queue_type) is str
     assert client.imopenlines_config_update(99, params={"ACTIVE": "N"}).result is False
     assert client.imopenlines_config_delete(new_id).result is True
     assert client.imopenlines_config_delete(new_id).result is False

@@ -196,9 +196,8 @@ pub struct ImopenlinesConfigGetResult {
     pub crm_transfer_change: Option<String>,
     /// How the CRM record's source is set.
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
-    pub queue_type: Option<String>,
+    /// How dialogs are handed out to the queue.
+    pub queue_type: Option<QueueDistribution>,
     /// Seconds before a waiting dialog goes to the next operator.
     pub queue_time: Option<String>,
     /// Seconds without an answer before the no-answer rule applies.
@@ -241,16 +240,16 @@ pub struct ImopenlinesConfigGetResult {
     pub category_enable: Option<String>,
     /// That pipeline's identifier.
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
-    pub welcome_bot_join: Option<String>,
+    /// When the welcome bot joins.
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
     /// The greeting bot's identifier.
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
-    pub no_answer_rule: Option<String>,
+    /// When the welcome bot leaves.
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// What happens when no operator answers.
+    pub no_answer_rule: Option<LineScenario>,
     /// The form of that rule.
     pub no_answer_form_id: Option<String>,
     /// The bot of that rule.
@@ -267,18 +266,18 @@ pub struct ImopenlinesConfigGetResult {
     pub worktime_timezone: Option<String>,
     /// Holidays (`31.12`).
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
-    pub worktime_dayoff_rule: Option<String>,
+    /// Days off.
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// What happens to a message outside working hours.
+    pub worktime_dayoff_rule: Option<LineScenario>,
     /// The form of that rule.
     pub worktime_dayoff_form_id: Option<String>,
     /// The bot of that rule.
     pub worktime_dayoff_bot_id: Option<String>,
     /// The message of that rule.
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
-    pub close_rule: Option<String>,
+    /// What happens when an operator closes a dialog.
+    pub close_rule: Option<LineScenario>,
     /// The form of that rule.
     pub close_form_id: Option<String>,
     /// The bot of that rule.
@@ -287,8 +286,8 @@ pub struct ImopenlinesConfigGetResult {
     pub close_text: Option<String>,
     /// Minutes after closing during which a client's message reopens the same session.
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
-    pub auto_close_rule: Option<String>,
+    /// What happens when a dialog closes itself for want of activity.
+    pub auto_close_rule: Option<LineScenario>,
     /// The form of that rule.
     pub auto_close_form_id: Option<String>,
     /// The bot of that rule.
@@ -315,12 +314,12 @@ pub struct ImopenlinesConfigGetResult {
     pub quick_answers_iblock_id: Option<String>,
     /// The priority of the line's sessions.
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
-    pub type_max_chat: Option<String>,
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
+    pub type_max_chat: Option<ActiveChatCounting>,
     /// How many dialogs an operator may hold at once (0: no limit).
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
-    pub operator_data: Option<String>,
+    /// What clients see of an operator.
+    pub operator_data: Option<OperatorDataShown>,
     /// The operators in the queue, by user identifier.
     pub queue: Option<Vec<String>>,
     /// The queue's entries by user identifier (with `WITH_QUEUE`).
@@ -382,7 +381,7 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -404,11 +403,11 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -417,17 +416,19 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -441,9 +442,9 @@ impl From<b24kit::ImopenlinesConfigGetResult> for ImopenlinesConfigGetResult {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_full: r.queue_full.map(|map: b24kit::Map<_>| {
                 map.into_iter()
@@ -577,9 +578,8 @@ pub struct OpenLineListItem {
     pub crm_transfer_change: Option<String>,
     /// How the CRM record's source is set.
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
-    pub queue_type: Option<String>,
+    /// How dialogs are handed out to the queue.
+    pub queue_type: Option<QueueDistribution>,
     /// Seconds before a waiting dialog goes to the next operator.
     pub queue_time: Option<String>,
     /// Seconds without an answer before the no-answer rule applies.
@@ -622,16 +622,16 @@ pub struct OpenLineListItem {
     pub category_enable: Option<String>,
     /// That pipeline's identifier.
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
-    pub welcome_bot_join: Option<String>,
+    /// When the welcome bot joins.
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
     /// The greeting bot's identifier.
     pub welcome_bot_id: Option<String>,
     /// Seconds the greeting bot waits before handing over.
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
-    pub no_answer_rule: Option<String>,
+    /// When the welcome bot leaves.
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// What happens when no operator answers.
+    pub no_answer_rule: Option<LineScenario>,
     /// The form of that rule.
     pub no_answer_form_id: Option<String>,
     /// The bot of that rule.
@@ -648,18 +648,18 @@ pub struct OpenLineListItem {
     pub worktime_timezone: Option<String>,
     /// Holidays (`31.12`).
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
-    pub worktime_dayoff_rule: Option<String>,
+    /// Days off.
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// What happens to a message outside working hours.
+    pub worktime_dayoff_rule: Option<LineScenario>,
     /// The form of that rule.
     pub worktime_dayoff_form_id: Option<String>,
     /// The bot of that rule.
     pub worktime_dayoff_bot_id: Option<String>,
     /// The message of that rule.
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
-    pub close_rule: Option<String>,
+    /// What happens when an operator closes a dialog.
+    pub close_rule: Option<LineScenario>,
     /// The form of that rule.
     pub close_form_id: Option<String>,
     /// The bot of that rule.
@@ -668,8 +668,8 @@ pub struct OpenLineListItem {
     pub close_text: Option<String>,
     /// Minutes after closing during which a client's message reopens the same session.
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
-    pub auto_close_rule: Option<String>,
+    /// What happens when a dialog closes itself for want of activity.
+    pub auto_close_rule: Option<LineScenario>,
     /// The form of that rule.
     pub auto_close_form_id: Option<String>,
     /// The bot of that rule.
@@ -696,12 +696,12 @@ pub struct OpenLineListItem {
     pub quick_answers_iblock_id: Option<String>,
     /// The priority of the line's sessions.
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
-    pub type_max_chat: Option<String>,
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
+    pub type_max_chat: Option<ActiveChatCounting>,
     /// How many dialogs an operator may hold at once (0: no limit).
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
-    pub operator_data: Option<String>,
+    /// What clients see of an operator.
+    pub operator_data: Option<OperatorDataShown>,
     /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
     pub queue: Option<Vec<i64>>,
     /// What clients see of each operator in the queue, by user identifier.
@@ -761,7 +761,7 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             crm_chat_tracker: r.crm_chat_tracker,
             crm_transfer_change: r.crm_transfer_change,
             crm_source: r.crm_source,
-            queue_type: r.queue_type,
+            queue_type: r.queue_type.map(Into::into),
             queue_time: r.queue_time,
             no_answer_time: r.no_answer_time,
             check_available: r.check_available,
@@ -783,11 +783,11 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             agreement_id: r.agreement_id,
             category_enable: r.category_enable,
             category_id: r.category_id,
-            welcome_bot_join: r.welcome_bot_join,
+            welcome_bot_join: r.welcome_bot_join.map(Into::into),
             welcome_bot_id: r.welcome_bot_id,
             welcome_bot_time: r.welcome_bot_time,
-            welcome_bot_left: r.welcome_bot_left,
-            no_answer_rule: r.no_answer_rule,
+            welcome_bot_left: r.welcome_bot_left.map(Into::into),
+            no_answer_rule: r.no_answer_rule.map(Into::into),
             no_answer_form_id: r.no_answer_form_id,
             no_answer_bot_id: r.no_answer_bot_id,
             no_answer_text: r.no_answer_text,
@@ -796,17 +796,19 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             worktime_to: r.worktime_to,
             worktime_timezone: r.worktime_timezone,
             worktime_holidays: r.worktime_holidays,
-            worktime_dayoff: r.worktime_dayoff,
-            worktime_dayoff_rule: r.worktime_dayoff_rule,
+            worktime_dayoff: r
+                .worktime_dayoff
+                .map(|items: Vec<_>| items.into_iter().map(Into::into).collect::<Vec<_>>()),
+            worktime_dayoff_rule: r.worktime_dayoff_rule.map(Into::into),
             worktime_dayoff_form_id: r.worktime_dayoff_form_id,
             worktime_dayoff_bot_id: r.worktime_dayoff_bot_id,
             worktime_dayoff_text: r.worktime_dayoff_text,
-            close_rule: r.close_rule,
+            close_rule: r.close_rule.map(Into::into),
             close_form_id: r.close_form_id,
             close_bot_id: r.close_bot_id,
             close_text: r.close_text,
             full_close_time: r.full_close_time,
-            auto_close_rule: r.auto_close_rule,
+            auto_close_rule: r.auto_close_rule.map(Into::into),
             auto_close_form_id: r.auto_close_form_id,
             auto_close_bot_id: r.auto_close_bot_id,
             auto_close_time: r.auto_close_time,
@@ -820,9 +822,9 @@ impl From<b24kit::OpenLineListItem> for OpenLineListItem {
             language_id: r.language_id,
             quick_answers_iblock_id: r.quick_answers_iblock_id,
             session_priority: r.session_priority,
-            type_max_chat: r.type_max_chat,
+            type_max_chat: r.type_max_chat.map(Into::into),
             max_chat: r.max_chat,
-            operator_data: r.operator_data,
+            operator_data: r.operator_data.map(Into::into),
             queue: r.queue,
             queue_users_fields: r.queue_users_fields.map(|map: b24kit::Map<_>| {
                 map.into_iter()
@@ -3221,7 +3223,8 @@ pub enum ImopenlinesSessionStartOutcome {
 
 /// The automatic messages a chat bot sends into an open-line dialog.
 ///
-/// `Other` carries a value this version does not name; it is sent as given.
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
 #[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum BotMessageKind {
     /// `WELCOME`: The welcome message of the line's settings; `MESSAGE` is ignored.
@@ -3242,9 +3245,371 @@ impl From<BotMessageKind> for b24kit::BotMessageKind {
     }
 }
 
+impl From<b24kit::BotMessageKind> for BotMessageKind {
+    fn from(value: b24kit::BotMessageKind) -> Self {
+        match value {
+            b24kit::BotMessageKind::Welcome => Self::Welcome,
+            b24kit::BotMessageKind::Default => Self::Default,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl BotMessageKind {
+    /// The text the portal sends for the value (`WELCOME` for `Welcome`).
+    pub fn wire_value(&self) -> String {
+        b24kit::BotMessageKind::from(self.clone()).into()
+    }
+}
+
+/// How a line hands new dialogs to the operators of its queue.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum QueueDistribution {
+    /// `evenly`: In turn, so that each operator gets about as many as the others.
+    Evenly,
+    /// `strictly`: Always in queue order, the first free operator first.
+    Strictly,
+    /// `all`: To every operator of the queue at once.
+    All,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<QueueDistribution> for b24kit::QueueDistribution {
+    fn from(value: QueueDistribution) -> Self {
+        match value {
+            QueueDistribution::Evenly => Self::Evenly,
+            QueueDistribution::Strictly => Self::Strictly,
+            QueueDistribution::All => Self::All,
+            QueueDistribution::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::QueueDistribution> for QueueDistribution {
+    fn from(value: b24kit::QueueDistribution) -> Self {
+        match value {
+            b24kit::QueueDistribution::Evenly => Self::Evenly,
+            b24kit::QueueDistribution::Strictly => Self::Strictly,
+            b24kit::QueueDistribution::All => Self::All,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl QueueDistribution {
+    /// The text the portal sends for the value (`evenly` for `Evenly`).
+    pub fn wire_value(&self) -> String {
+        b24kit::QueueDistribution::from(self.clone()).into()
+    }
+}
+
+/// Which dialogs count against an operator's `MAX_CHAT` limit.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum ActiveChatCounting {
+    /// `answered`: Only dialogs the operator has answered.
+    Answered,
+    /// `answered_new`: Answered dialogs and new ones not yet answered.
+    AnsweredNew,
+    /// `closed`: Closed dialogs too.
+    Closed,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<ActiveChatCounting> for b24kit::ActiveChatCounting {
+    fn from(value: ActiveChatCounting) -> Self {
+        match value {
+            ActiveChatCounting::Answered => Self::Answered,
+            ActiveChatCounting::AnsweredNew => Self::AnsweredNew,
+            ActiveChatCounting::Closed => Self::Closed,
+            ActiveChatCounting::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::ActiveChatCounting> for ActiveChatCounting {
+    fn from(value: b24kit::ActiveChatCounting) -> Self {
+        match value {
+            b24kit::ActiveChatCounting::Answered => Self::Answered,
+            b24kit::ActiveChatCounting::AnsweredNew => Self::AnsweredNew,
+            b24kit::ActiveChatCounting::Closed => Self::Closed,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl ActiveChatCounting {
+    /// The text the portal sends for the value (`answered` for `Answered`).
+    pub fn wire_value(&self) -> String {
+        b24kit::ActiveChatCounting::from(self.clone()).into()
+    }
+}
+
+/// When a line's welcome bot joins a dialog.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WelcomeBotJoin {
+    /// `first`: Only at the start of the dialog.
+    First,
+    /// `always`: In every dialog.
+    Always,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<WelcomeBotJoin> for b24kit::WelcomeBotJoin {
+    fn from(value: WelcomeBotJoin) -> Self {
+        match value {
+            WelcomeBotJoin::First => Self::First,
+            WelcomeBotJoin::Always => Self::Always,
+            WelcomeBotJoin::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::WelcomeBotJoin> for WelcomeBotJoin {
+    fn from(value: b24kit::WelcomeBotJoin) -> Self {
+        match value {
+            b24kit::WelcomeBotJoin::First => Self::First,
+            b24kit::WelcomeBotJoin::Always => Self::Always,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl WelcomeBotJoin {
+    /// The text the portal sends for the value (`first` for `First`).
+    pub fn wire_value(&self) -> String {
+        b24kit::WelcomeBotJoin::from(self.clone()).into()
+    }
+}
+
+/// When a line's welcome bot leaves a dialog.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum WelcomeBotLeave {
+    /// `queue`: When the dialog goes to the operators' queue.
+    Queue,
+    /// `close`: When the dialog is closed.
+    Close,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<WelcomeBotLeave> for b24kit::WelcomeBotLeave {
+    fn from(value: WelcomeBotLeave) -> Self {
+        match value {
+            WelcomeBotLeave::Queue => Self::Queue,
+            WelcomeBotLeave::Close => Self::Close,
+            WelcomeBotLeave::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::WelcomeBotLeave> for WelcomeBotLeave {
+    fn from(value: b24kit::WelcomeBotLeave) -> Self {
+        match value {
+            b24kit::WelcomeBotLeave::Queue => Self::Queue,
+            b24kit::WelcomeBotLeave::Close => Self::Close,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl WelcomeBotLeave {
+    /// The text the portal sends for the value (`queue` for `Queue`).
+    pub fn wire_value(&self) -> String {
+        b24kit::WelcomeBotLeave::from(self.clone()).into()
+    }
+}
+
+/// What a client sees of the operator who answers.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OperatorDataShown {
+    /// `profile`: The operator's own profile.
+    Profile,
+    /// `queue`: The operator's data as the queue gives it.
+    Queue,
+    /// `hide`: Nothing about the operator.
+    Hide,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<OperatorDataShown> for b24kit::OperatorDataShown {
+    fn from(value: OperatorDataShown) -> Self {
+        match value {
+            OperatorDataShown::Profile => Self::Profile,
+            OperatorDataShown::Queue => Self::Queue,
+            OperatorDataShown::Hide => Self::Hide,
+            OperatorDataShown::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::OperatorDataShown> for OperatorDataShown {
+    fn from(value: b24kit::OperatorDataShown) -> Self {
+        match value {
+            b24kit::OperatorDataShown::Profile => Self::Profile,
+            b24kit::OperatorDataShown::Queue => Self::Queue,
+            b24kit::OperatorDataShown::Hide => Self::Hide,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl OperatorDataShown {
+    /// The text the portal sends for the value (`profile` for `Profile`).
+    pub fn wire_value(&self) -> String {
+        b24kit::OperatorDataShown::from(self.clone()).into()
+    }
+}
+
+/// What a line does when one of its scenarios runs: no answer, a message outside working hours, a
+/// dialog closed by an operator or for want of activity.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum LineScenario {
+    /// `none`: Nothing.
+    None,
+    /// `text`: Sends the scenario's text to the client.
+    Text,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<LineScenario> for b24kit::LineScenario {
+    fn from(value: LineScenario) -> Self {
+        match value {
+            LineScenario::None => Self::None,
+            LineScenario::Text => Self::Text,
+            LineScenario::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::LineScenario> for LineScenario {
+    fn from(value: b24kit::LineScenario) -> Self {
+        match value {
+            b24kit::LineScenario::None => Self::None,
+            b24kit::LineScenario::Text => Self::Text,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl LineScenario {
+    /// The text the portal sends for the value (`none` for `None`).
+    pub fn wire_value(&self) -> String {
+        b24kit::LineScenario::from(self.clone()).into()
+    }
+}
+
+/// A day of the week, as a line's working hours name it.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Weekday {
+    /// `MO`: Monday.
+    Mo,
+    /// `TU`: Tuesday.
+    Tu,
+    /// `WE`: Wednesday.
+    We,
+    /// `TH`: Thursday.
+    Th,
+    /// `FR`: Friday.
+    Fr,
+    /// `SA`: Saturday.
+    Sa,
+    /// `SU`: Sunday.
+    Su,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<Weekday> for b24kit::Weekday {
+    fn from(value: Weekday) -> Self {
+        match value {
+            Weekday::Mo => Self::Mo,
+            Weekday::Tu => Self::Tu,
+            Weekday::We => Self::We,
+            Weekday::Th => Self::Th,
+            Weekday::Fr => Self::Fr,
+            Weekday::Sa => Self::Sa,
+            Weekday::Su => Self::Su,
+            Weekday::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::Weekday> for Weekday {
+    fn from(value: b24kit::Weekday) -> Self {
+        match value {
+            b24kit::Weekday::Mo => Self::Mo,
+            b24kit::Weekday::Tu => Self::Tu,
+            b24kit::Weekday::We => Self::We,
+            b24kit::Weekday::Th => Self::Th,
+            b24kit::Weekday::Fr => Self::Fr,
+            b24kit::Weekday::Sa => Self::Sa,
+            b24kit::Weekday::Su => Self::Su,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl Weekday {
+    /// The text the portal sends for the value (`MO` for `Mo`).
+    pub fn wire_value(&self) -> String {
+        b24kit::Weekday::from(self.clone()).into()
+    }
+}
+
 /// The kinds of CRM record an open-line chat can be bound to.
 ///
-/// `Other` carries a value this version does not name; it is sent as given.
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
 #[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
 pub enum CrmEntityType {
     /// `lead`: A lead.
@@ -3268,6 +3633,28 @@ impl From<CrmEntityType> for b24kit::CrmEntityType {
             CrmEntityType::Contact => Self::Contact,
             CrmEntityType::Other { value } => Self::from(value),
         }
+    }
+}
+
+impl From<b24kit::CrmEntityType> for CrmEntityType {
+    fn from(value: b24kit::CrmEntityType) -> Self {
+        match value {
+            b24kit::CrmEntityType::Lead => Self::Lead,
+            b24kit::CrmEntityType::Deal => Self::Deal,
+            b24kit::CrmEntityType::Company => Self::Company,
+            b24kit::CrmEntityType::Contact => Self::Contact,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl CrmEntityType {
+    /// The text the portal sends for the value (`lead` for `Lead`).
+    pub fn wire_value(&self) -> String {
+        b24kit::CrmEntityType::from(self.clone()).into()
     }
 }
 

@@ -71,6 +71,14 @@ pub enum Finding {
     },
     /// An event page without a `data` row that links the table of its fields.
     EventDataMissing,
+    /// A parameter or field of an enum whose values are not those the page lists.
+    EnumValues {
+        name: String,
+        /// The enum's values the page does not list.
+        not_on_page: Vec<String>,
+        /// The page's values the enum does not name.
+        not_in_spec: Vec<String>,
+    },
 }
 
 impl fmt::Display for Finding {
@@ -120,6 +128,23 @@ impl fmt::Display for Finding {
             Finding::ErrorStatus { code, spec, page } => {
                 write!(f, "error {code}: spec status {spec}, page status {page}")
             }
+            Finding::EnumValues {
+                name,
+                not_on_page,
+                not_in_spec,
+            } => {
+                write!(f, "values of {name}:")?;
+                if !not_in_spec.is_empty() {
+                    write!(f, " the page lists {}, the spec does not", not_in_spec.join(", "))?;
+                }
+                if !not_in_spec.is_empty() && !not_on_page.is_empty() {
+                    f.write_str(";")?;
+                }
+                if !not_on_page.is_empty() {
+                    write!(f, " the spec names {}, the page does not", not_on_page.join(", "))?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -136,7 +161,7 @@ pub fn compare(spec: &Spec, method: &Method, page: &Page) -> Vec<Finding> {
             page: scope.clone(),
         });
     }
-    compare_params(method, page, &mut findings);
+    compare_params(spec, method, page, &mut findings);
     compare_result(spec, method, page, &mut findings);
     compare_errors(method, page, &mut findings);
     findings
@@ -173,7 +198,7 @@ pub fn compare_event(spec: &Spec, event: &EventSpec, page: &Page) -> Vec<Finding
     findings
 }
 
-fn compare_params(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
+fn compare_params(spec: &Spec, method: &Method, page: &Page, findings: &mut Vec<Finding>) {
     for row in &page.params {
         let Some(param) = method.params.iter().find(|p| p.wire == row.name) else {
             findings.push(Finding::ParamMissingInSpec {
@@ -195,6 +220,9 @@ fn compare_params(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
                 spec: type_name(&param.ty),
                 page: row.ty.clone(),
             });
+        }
+        if let Some(name) = &param.enum_name {
+            compare_enum(spec, &row.name, name, row, findings);
         }
     }
     for param in &method.params {
@@ -258,6 +286,9 @@ fn compare_value(
             spec: type_name(ty),
             page: row.ty.clone(),
         });
+    }
+    if let Some(enum_name) = ty.enum_name() {
+        compare_enum(spec, name, enum_name, row, findings);
     }
     let table = row
         .link
@@ -326,6 +357,36 @@ fn compare_fields(
     }
 }
 
+/// The values of the enum `enum_name` against those the row lists, when it lists any (a page
+/// may describe the values elsewhere, or not at all).
+fn compare_enum(spec: &Spec, name: &str, enum_name: &str, row: &Row, findings: &mut Vec<Finding>) {
+    let Some(declared) = spec.enums().find(|e| e.name == enum_name) else {
+        return;
+    };
+    if row.values.is_empty() {
+        return;
+    }
+    let named: Vec<&str> = declared.values.iter().map(|v| v.wire.as_str()).collect();
+    let not_on_page: Vec<String> = named
+        .iter()
+        .filter(|v| !row.values.iter().any(|listed| listed == *v))
+        .map(|v| v.to_string())
+        .collect();
+    let not_in_spec: Vec<String> = row
+        .values
+        .iter()
+        .filter(|listed| !named.contains(&listed.as_str()))
+        .cloned()
+        .collect();
+    if !not_on_page.is_empty() || !not_in_spec.is_empty() {
+        findings.push(Finding::EnumValues {
+            name: name.to_string(),
+            not_on_page,
+            not_in_spec,
+        });
+    }
+}
+
 fn compare_errors(method: &Method, page: &Page, findings: &mut Vec<Finding>) {
     for documented in &page.errors {
         match method.errors.iter().find(|e| e.code == documented.code) {
@@ -387,6 +448,8 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::Datetime => matches!(page, "datetime" | "string"),
         // Whatever the page says: the value is kept as sent.
         FieldType::Json => true,
+        // Text that names one of the enum's values.
+        FieldType::Enum(_) => matches!(page, "string" | "char"),
         FieldType::List(_) => page == "array" || page.ends_with("[]"),
         FieldType::Object(_) | FieldType::Map(_) => page == "object",
     }

@@ -177,6 +177,59 @@ mod tests {
     }
 
     #[test]
+    fn enum_values_are_compared_with_the_values_a_page_lists() {
+        let spec = repository_spec();
+        let method = |name: &str| spec.methods.iter().find(|m| m.name == name).unwrap();
+        let page = "# imopenlines.crm.chat.get\n\n## Method Parameters\n\n#|\n\
+            || **Name**\n`type` | **Description** ||\n\
+            || **CRM_ENTITY_TYPE***\n[`string`](x) | The kind. Possible values:\n\
+            - `lead` — a lead\n- `deal` — a deal\n- `quote` — a quote ||\n\
+            || **CRM_ENTITY***\n[`integer`](x) | The record. Possible fields:\n- `ID` — no value ||\n\
+            || **ACTIVE_ONLY**\n[`string`](x) | Possible values:\n- `Y` — yes\n- `N` — no ||\n|#\n";
+        let page = Page::parse(page);
+        assert_eq!(page.params[0].values, ["lead", "deal", "quote"]);
+        assert!(page.params[1].values.is_empty(), "fields are not values");
+        let findings = compare(&spec, method("imopenlines.crm.chat.get"), &page);
+        let values: Vec<&Finding> = findings
+            .iter()
+            .filter(|f| matches!(f, Finding::EnumValues { .. }))
+            .collect();
+        let expected = Finding::EnumValues {
+            name: "CRM_ENTITY_TYPE".into(),
+            not_on_page: vec!["company".into(), "contact".into()],
+            not_in_spec: vec!["quote".into()],
+        };
+        assert_eq!(values, [&expected], "a flag's Y/N are not an enum's values");
+        assert_eq!(
+            expected.to_string(),
+            "values of CRM_ENTITY_TYPE: the page lists quote, the spec does not; \
+             the spec names company, contact, the page does not"
+        );
+
+        // A result field's enum, in a nested table as well.
+        let settings = "# imopenlines.config.get\n\n## Response Handling\n\n### Returned Data\n\n#|\n\
+            || **Name**\n`type` | **Description** ||\n\
+            || **result**\n[`object`](x) | The settings [(details)](#result) ||\n|#\n\n\
+            #### result {#result}\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+            || **QUEUE_TYPE**\n[`string`](x) | Possible values:\n- `evenly` — x\n- `strictly` — x\n- `all` — x ||\n\
+            || **TYPE_MAX_CHAT**\n[`string`](x) | Possible values:\n- `answered` — x ||\n|#\n";
+        let findings = compare(
+            &spec,
+            method("imopenlines.config.get"),
+            &Page::parse(settings),
+        );
+        let values: Vec<String> = findings
+            .iter()
+            .filter(|f| matches!(f, Finding::EnumValues { .. }))
+            .map(Finding::to_string)
+            .collect();
+        assert_eq!(
+            values,
+            ["values of result.TYPE_MAX_CHAT: the spec names answered_new, closed, the page does not"]
+        );
+    }
+
+    #[test]
     fn a_page_that_says_what_the_spec_says_has_no_findings() {
         let spec = repository_spec();
         let pin_all = spec

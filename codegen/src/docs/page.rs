@@ -42,6 +42,9 @@ pub struct Row {
     /// The anchor of the table describing the row's object (`restrictions` for a description
     /// that links `(#restrictions)`).
     pub link: Option<String>,
+    /// The values a description lists after "Possible values" (`- \`lead\` — a lead`), in
+    /// page order; empty when it lists none.
+    pub values: Vec<String>,
 }
 
 /// A table describing one object.
@@ -234,7 +237,37 @@ fn name_row(row: &[String]) -> Option<Row> {
         ty: first_code_span(after).unwrap_or_default().to_string(),
         required,
         link,
+        values: row[1..]
+            .iter()
+            .flat_map(|cell| listed_values(cell))
+            .collect(),
     })
+}
+
+/// The values a description cell lists: the code span opening each `- ` item after "Possible
+/// values" or "Allowed values" (other lists, such as "Possible fields", name no values).
+fn listed_values(cell: &str) -> Vec<String> {
+    let lower = cell.to_lowercase();
+    let Some(at) = ["possible values", "allowed values"]
+        .iter()
+        .find_map(|intro| lower.find(intro))
+    else {
+        return Vec::new();
+    };
+    cell[at..]
+        .lines()
+        .skip(1)
+        .map(str::trim)
+        .skip_while(|line| line.is_empty())
+        .take_while(|line| line.starts_with("- "))
+        .filter_map(|item| {
+            let item = item[2..].trim_start();
+            item.starts_with('`')
+                .then(|| first_code_span(item))
+                .flatten()
+                .map(str::to_string)
+        })
+        .collect()
 }
 
 /// The rows of a table body (the text between `#|` and `|#`), each split into cells.

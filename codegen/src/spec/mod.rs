@@ -149,6 +149,7 @@ pub fn load_texts(
         (Some(time), Some(system_errors)) if errors.is_empty() => {
             methods.sort_by(|a, b| a.name.cmp(&b.name));
             events.sort_by(|a, b| a.name.cmp(&b.name));
+            validate::resolve_enum_fields(&mut methods, &mut events);
             let spec = Spec {
                 time,
                 system_errors,

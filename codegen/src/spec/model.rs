@@ -40,6 +40,29 @@ impl Spec {
     pub fn enums(&self) -> impl Iterator<Item = &EnumType> {
         self.methods.iter().flat_map(|m| &m.enums)
     }
+
+    /// The enums a result or an event holds somewhere (not only parameters take), in method
+    /// order.
+    pub fn result_enums(&self) -> impl Iterator<Item = &EnumType> {
+        let fields: Vec<&FieldType> = self
+            .methods
+            .iter()
+            .flat_map(|m| {
+                std::iter::once(&m.result.ty).chain(m.result.fields.iter().map(|f| &f.ty))
+            })
+            .chain(
+                self.object_types()
+                    .flat_map(|t| t.fields.iter().map(|f| &f.ty)),
+            )
+            .chain(
+                self.events
+                    .iter()
+                    .flat_map(|e| e.data_fields.iter().map(|f| &f.ty)),
+            )
+            .collect();
+        self.enums()
+            .filter(move |e| fields.iter().any(|ty| ty.enum_name() == Some(&e.name)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -237,8 +260,9 @@ pub struct MethodResult {
     pub type_name: Option<String>,
 }
 
-/// A named enumeration of the strings a parameter takes, e.g. `CrmEntityType`. Each language
-/// names its values and still takes any other string, as portals add values before clients do.
+/// A named enumeration of strings, e.g. `CrmEntityType`: what a parameter takes or a result
+/// field holds. Each language names its values and still takes and keeps any other string, as
+/// portals add values before clients do.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumType {
     /// PascalCase, the type's name in every language.
@@ -300,8 +324,11 @@ pub enum FieldType {
     List(Box<FieldType>),
     /// An object keyed by identifiers (`{"85851": {…}}`), each value of the item type.
     Map(Box<FieldType>),
-    /// A named object type of the spec.
+    /// A named object type of the spec. The parser writes every PascalCase name as one;
+    /// validation turns the names of enums into [`FieldType::Enum`].
     Object(String),
+    /// A named enum of the spec (`QueueType`): the wire text, with the values the spec names.
+    Enum(String),
 }
 
 impl FieldType {
@@ -352,6 +379,35 @@ impl FieldType {
             _ => None,
         }
     }
+
+    /// The enum named at any depth (`list<Weekday>` → `Weekday`).
+    pub fn enum_name(&self) -> Option<&str> {
+        match self {
+            FieldType::List(item) | FieldType::Map(item) => item.enum_name(),
+            FieldType::Enum(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The object type or enum named at any depth (`list<Weekday>` → `Weekday`): what a
+    /// module that uses the type imports.
+    pub fn type_name(&self) -> Option<&str> {
+        match self {
+            FieldType::List(item) | FieldType::Map(item) => item.type_name(),
+            FieldType::Object(name) | FieldType::Enum(name) => Some(name),
+            _ => None,
+        }
+    }
+
+    /// The same type with the names in `enums` read as enums rather than object types.
+    pub fn resolve_enums(self, enums: &[&str]) -> FieldType {
+        match self {
+            FieldType::Object(name) if enums.contains(&name.as_str()) => FieldType::Enum(name),
+            FieldType::List(item) => FieldType::List(Box::new(item.resolve_enums(enums))),
+            FieldType::Map(item) => FieldType::Map(Box::new(item.resolve_enums(enums))),
+            other => other,
+        }
+    }
 }
 
 impl std::fmt::Display for FieldType {
@@ -365,7 +421,7 @@ impl std::fmt::Display for FieldType {
             FieldType::Json => f.write_str("json"),
             FieldType::List(item) => write!(f, "list<{item}>"),
             FieldType::Map(item) => write!(f, "map<{item}>"),
-            FieldType::Object(name) => f.write_str(name),
+            FieldType::Object(name) | FieldType::Enum(name) => f.write_str(name),
         }
     }
 }

@@ -759,11 +759,7 @@ pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<Spec
         // A value result may be (a list or map of) a named type; an object result is its own.
         if let Some(name) = owner.value_root.and_then(FieldType::object_name) {
             if lookup(name).is_none() {
-                report(
-                    owner.file,
-                    "result.type".to_string(),
-                    missing_type(methods, name),
-                );
+                report(owner.file, "result.type".to_string(), missing_type(name));
             } else if !used.contains(&name) {
                 used.push(name);
             }
@@ -781,11 +777,7 @@ pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<Spec
                     continue;
                 };
                 if lookup(name).is_none() {
-                    report(
-                        owner.file,
-                        format!("{at}[{j}].type"),
-                        missing_type(methods, name),
-                    );
+                    report(owner.file, format!("{at}[{j}].type"), missing_type(name));
                 } else if !used.contains(&name) {
                     used.push(name);
                 }
@@ -863,21 +855,59 @@ fn generated_type_names(methods: &[Method], events: &[EventSpec]) -> Vec<String>
         .collect()
 }
 
-/// Why a result names `name`, which no `types:` declares.
-fn missing_type(methods: &[Method], name: &str) -> String {
-    if methods
+/// Why a result names `name`, which no `types:` or `enums:` declares.
+fn missing_type(name: &str) -> String {
+    format!("no spec declares the type {name} (under `types:` or `enums:`)")
+}
+
+/// Reads the names of declared enums in result and event fields as enums: the parser cannot
+/// tell them from object types, as both are PascalCase names.
+pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpec]) {
+    let names: Vec<String> = methods
         .iter()
         .flat_map(|m| &m.enums)
-        .any(|e| e.name == name)
-    {
-        format!("{name} is an enum, which only parameters take; a result's value is a `string`")
-    } else {
-        format!("no spec declares the type {name} (under `types:`)")
+        .map(|e| e.name.clone())
+        .collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let resolve = |f: &mut ResultField| f.ty = f.ty.clone().resolve_enums(&names);
+    for m in methods.iter_mut() {
+        m.result.ty = m.result.ty.clone().resolve_enums(&names);
+        m.result.fields.iter_mut().for_each(resolve);
+        m.types
+            .iter_mut()
+            .flat_map(|t| &mut t.fields)
+            .for_each(resolve);
+    }
+    for e in events.iter_mut() {
+        e.data_fields.iter_mut().for_each(resolve);
+        e.types
+            .iter_mut()
+            .flat_map(|t| &mut t.fields)
+            .for_each(resolve);
     }
 }
 
+/// Whether a result or event field names the enum `name`, at any depth.
+fn field_uses_enum(methods: &[Method], events: &[EventSpec], name: &str) -> bool {
+    let names = |ty: &FieldType| ty.enum_name() == Some(name);
+    let method_fields = methods.iter().flat_map(|m| {
+        m.result
+            .fields
+            .iter()
+            .chain(m.types.iter().flat_map(|t| &t.fields))
+    });
+    let event_fields = events.iter().flat_map(|e| {
+        e.data_fields
+            .iter()
+            .chain(e.types.iter().flat_map(|t| &t.fields))
+    });
+    methods.iter().any(|m| names(&m.result.ty))
+        || method_fields.chain(event_fields).any(|f| names(&f.ty))
+}
+
 /// Checks the enums over the whole spec: each name declared once, apart from the object types
-/// and the names the generator gives; every parameter's enum declared; every enum used.
+/// and the names the generator gives; every parameter's enum declared; every enum used by a
+/// parameter or a field.
 pub(crate) fn enums(methods: &[Method], events: &[EventSpec]) -> Vec<SpecError> {
     let mut problems = Vec::new();
     let mut report = |file: &str, field: String, message: String| {
@@ -921,12 +951,16 @@ pub(crate) fn enums(methods: &[Method], events: &[EventSpec]) -> Vec<SpecError> 
                 let used = methods
                     .iter()
                     .flat_map(|m| &m.params)
-                    .any(|p| p.enum_name.as_deref() == Some(&e.name));
+                    .any(|p| p.enum_name.as_deref() == Some(&e.name))
+                    || field_uses_enum(methods, events, &e.name);
                 if !used {
                     report(
                         &m.source_file,
                         field,
-                        format!("enum {} is declared but no parameter uses it", e.name),
+                        format!(
+                            "enum {} is declared but no parameter or field uses it",
+                            e.name
+                        ),
                     );
                 }
             }

@@ -12,10 +12,17 @@ use crate::render::Renderer;
 use crate::rustfmt;
 use crate::spec::model::{DefaultValue, EnumType, EventSpec, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
+use crate::types::{ObjectView, Output, RustNames, SpecType, Typed, PUBLIC};
 use crate::Error;
 
 const RUST_OUT: &str = "bindings/python/src/generated.rs";
+
+/// The core's types as the public crate spells them, but an enum in a result is its text
+/// wrapped so that Python reads the member of the package's enum (`bindings/python/src/enums.rs`).
+const NAMES: RustNames = RustNames {
+    enum_as: Some("crate::enums::EnumText<{}>"),
+    ..PUBLIC
+};
 const PY_DIR: &str = "bindings/python/python/b24kit";
 
 /// A spec type in Python: its annotation and, for parameters, the `args` helper that converts
@@ -126,8 +133,8 @@ fn py_field(f: &ResultField) -> PyField {
             format!("r.{name}.unwrap_or_default()"),
         ),
         (false, _) => (
-            typed.rust_in(PUBLIC),
-            typed.mirror(&format!("r.{name}"), PUBLIC),
+            typed.rust_in(NAMES),
+            typed.mirror(&format!("r.{name}"), NAMES),
         ),
     };
     PyField {
@@ -154,7 +161,7 @@ fn py_method(m: &Method) -> PyMethod<'_> {
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
-        result_mirror: Output::of(m).mirror("r", PUBLIC),
+        result_mirror: Output::of(m).mirror("r", NAMES),
         objects: ObjectView::of(m).into_iter().map(py_object).collect(),
         params: m
             .params
@@ -225,7 +232,9 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .chain(events.iter().map(|e| e.name.as_str()))
         .collect();
     let enums: Vec<&EnumType> = spec.enums().collect();
+    let result_enums: Vec<&EnumType> = spec.result_enums().collect();
     let ctx = minijinja::context! {
+        result_enums => result_enums,
         banner => banner("spec/"),
         methods => &methods,
         objects => objects,

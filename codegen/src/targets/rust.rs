@@ -31,7 +31,7 @@ struct RustMethod<'a> {
     required: Vec<RustParam<'a>>,
     /// The result object (if the result is one) and the named types the spec declares.
     objects: Vec<RustObject>,
-    /// Object types declared by other methods' specs that this one's fields use.
+    /// Object types and enums declared by other methods' specs that this one uses.
     imports: Vec<String>,
 }
 
@@ -87,10 +87,18 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
     let views = ObjectView::of(m);
     let fields = views
         .iter()
-        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()));
+        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.type_name()));
     let enums = m.params.iter().filter_map(|p| p.enum_name.as_deref());
+    // A result that is a value (not an object of its own) may name a type too.
+    let value_result = m
+        .result
+        .type_name
+        .is_none()
+        .then(|| m.result.ty.type_name())
+        .flatten();
     let mut imports: Vec<String> = fields
         .chain(enums)
+        .chain(value_result)
         .filter(|name| !views.iter().any(|o| o.name == *name))
         .filter(|name| !m.enums.iter().any(|e| e.name == *name))
         .map(str::to_string)
@@ -130,7 +138,7 @@ fn rust_events(events: &[EventSpec]) -> RustEvents<'_> {
     let views = ObjectView::of_events(events);
     let mut imports: Vec<String> = views
         .iter()
-        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()))
+        .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.type_name()))
         .filter(|name| !views.iter().any(|o| o.name == *name))
         .map(str::to_string)
         .collect();

@@ -22,13 +22,14 @@ if TYPE_CHECKING:
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "OpenLineListItem", "OpenLineQueueEntity", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "CrmEntityType"]
+__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "OpenLineListItem", "OpenLineQueueEntity", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "QueueDistribution", "ActiveChatCounting", "WelcomeBotJoin", "WelcomeBotLeave", "OperatorDataShown", "LineScenario", "Weekday", "CrmEntityType"]
 
 
 class BotMessageKind(str, enum.Enum):
     """The automatic messages a chat bot sends into an open-line dialog.
 
-    A parameter of this type also takes any other string, sent as given.
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
     """
 
     WELCOME = "WELCOME"
@@ -41,10 +42,154 @@ class BotMessageKind(str, enum.Enum):
         return str(self.value)
 
 
+class QueueDistribution(str, enum.Enum):
+    """How a line hands new dialogs to the operators of its queue.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    EVENLY = "evenly"
+    """In turn, so that each operator gets about as many as the others."""
+
+    STRICTLY = "strictly"
+    """Always in queue order, the first free operator first."""
+
+    ALL = "all"
+    """To every operator of the queue at once."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class ActiveChatCounting(str, enum.Enum):
+    """Which dialogs count against an operator's `MAX_CHAT` limit.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    ANSWERED = "answered"
+    """Only dialogs the operator has answered."""
+
+    ANSWERED_NEW = "answered_new"
+    """Answered dialogs and new ones not yet answered."""
+
+    CLOSED = "closed"
+    """Closed dialogs too."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class WelcomeBotJoin(str, enum.Enum):
+    """When a line's welcome bot joins a dialog.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    FIRST = "first"
+    """Only at the start of the dialog."""
+
+    ALWAYS = "always"
+    """In every dialog."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class WelcomeBotLeave(str, enum.Enum):
+    """When a line's welcome bot leaves a dialog.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    QUEUE = "queue"
+    """When the dialog goes to the operators' queue."""
+
+    CLOSE = "close"
+    """When the dialog is closed."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class OperatorDataShown(str, enum.Enum):
+    """What a client sees of the operator who answers.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    PROFILE = "profile"
+    """The operator's own profile."""
+
+    QUEUE = "queue"
+    """The operator's data as the queue gives it."""
+
+    HIDE = "hide"
+    """Nothing about the operator."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class LineScenario(str, enum.Enum):
+    """What a line does when one of its scenarios runs: no answer, a message outside working hours, a dialog closed by an operator or for want of activity.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    NONE = "none"
+    """Nothing."""
+
+    TEXT = "text"
+    """Sends the scenario's text to the client."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class Weekday(str, enum.Enum):
+    """A day of the week, as a line's working hours name it.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    MO = "MO"
+    """Monday."""
+
+    TU = "TU"
+    """Tuesday."""
+
+    WE = "WE"
+    """Wednesday."""
+
+    TH = "TH"
+    """Thursday."""
+
+    FR = "FR"
+    """Friday."""
+
+    SA = "SA"
+    """Saturday."""
+
+    SU = "SU"
+    """Sunday."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
 class CrmEntityType(str, enum.Enum):
     """The kinds of CRM record an open-line chat can be bound to.
 
-    A parameter of this type also takes any other string, sent as given.
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
     """
 
     LEAD = "lead"

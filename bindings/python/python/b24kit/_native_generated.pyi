@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any, Awaitable, Dict, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
 
 from ._native import NativeClient, OtherEvent
+from ._client import QueueDistribution, ActiveChatCounting, WelcomeBotJoin, WelcomeBotLeave, OperatorDataShown, LineScenario, Weekday
 
 _T = TypeVar("_T", covariant=True)
 
@@ -76,8 +77,8 @@ class ImopenlinesConfigGetResult:
     def crm_source(self) -> Optional[str]:
         """How the CRM record's source is set."""
     @property
-    def queue_type(self) -> Optional[str]:
-        """How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator)."""
+    def queue_type(self) -> Optional[Union[QueueDistribution, str]]:
+        """How dialogs are handed out to the queue."""
     @property
     def queue_time(self) -> Optional[str]:
         """Seconds before a waiting dialog goes to the next operator."""
@@ -142,8 +143,8 @@ class ImopenlinesConfigGetResult:
     def category_id(self) -> Optional[str]:
         """That pipeline's identifier."""
     @property
-    def welcome_bot_join(self) -> Optional[str]:
-        """When the greeting bot joins (`always`, `first`)."""
+    def welcome_bot_join(self) -> Optional[Union[WelcomeBotJoin, str]]:
+        """When the welcome bot joins."""
     @property
     def welcome_bot_id(self) -> Optional[str]:
         """The greeting bot's identifier."""
@@ -151,11 +152,11 @@ class ImopenlinesConfigGetResult:
     def welcome_bot_time(self) -> Optional[str]:
         """Seconds the greeting bot waits before handing over."""
     @property
-    def welcome_bot_left(self) -> Optional[str]:
-        """What happens when the greeting bot leaves (`queue`, `close`)."""
+    def welcome_bot_left(self) -> Optional[Union[WelcomeBotLeave, str]]:
+        """When the welcome bot leaves."""
     @property
-    def no_answer_rule(self) -> Optional[str]:
-        """What happens when no operator answers (`text`, `form`, `bot`, `none`)."""
+    def no_answer_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when no operator answers."""
     @property
     def no_answer_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -181,11 +182,11 @@ class ImopenlinesConfigGetResult:
     def worktime_holidays(self) -> Optional[List[str]]:
         """Holidays (`31.12`)."""
     @property
-    def worktime_dayoff(self) -> Optional[List[str]]:
-        """Days off (`SA`, `SU`)."""
+    def worktime_dayoff(self) -> Optional[List[Union[Weekday, str]]]:
+        """Days off."""
     @property
-    def worktime_dayoff_rule(self) -> Optional[str]:
-        """What happens to a message outside working hours (`text`, `form`, `bot`, `none`)."""
+    def worktime_dayoff_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens to a message outside working hours."""
     @property
     def worktime_dayoff_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -196,8 +197,8 @@ class ImopenlinesConfigGetResult:
     def worktime_dayoff_text(self) -> Optional[str]:
         """The message of that rule."""
     @property
-    def close_rule(self) -> Optional[str]:
-        """What happens when an operator closes a dialog (`text`, `form`, `none`)."""
+    def close_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when an operator closes a dialog."""
     @property
     def close_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -211,8 +212,8 @@ class ImopenlinesConfigGetResult:
     def full_close_time(self) -> Optional[str]:
         """Minutes after closing during which a client's message reopens the same session."""
     @property
-    def auto_close_rule(self) -> Optional[str]:
-        """What happens when a dialog closes itself for want of activity (`text`, `form`, `none`)."""
+    def auto_close_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when a dialog closes itself for want of activity."""
     @property
     def auto_close_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -253,14 +254,14 @@ class ImopenlinesConfigGetResult:
     def session_priority(self) -> Optional[str]:
         """The priority of the line's sessions."""
     @property
-    def type_max_chat(self) -> Optional[str]:
-        """How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`)."""
+    def type_max_chat(self) -> Optional[Union[ActiveChatCounting, str]]:
+        """Which dialogs count against an operator's limit (`MAX_CHAT`)."""
     @property
     def max_chat(self) -> Optional[str]:
         """How many dialogs an operator may hold at once (0: no limit)."""
     @property
-    def operator_data(self) -> Optional[str]:
-        """What clients see of an operator (`profile`, `queue`, `hide`)."""
+    def operator_data(self) -> Optional[Union[OperatorDataShown, str]]:
+        """What clients see of an operator."""
     @property
     def queue(self) -> Optional[List[str]]:
         """The operators in the queue, by user identifier."""
@@ -421,8 +422,8 @@ class OpenLineListItem:
     def crm_source(self) -> Optional[str]:
         """How the CRM record's source is set."""
     @property
-    def queue_type(self) -> Optional[str]:
-        """How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every operator)."""
+    def queue_type(self) -> Optional[Union[QueueDistribution, str]]:
+        """How dialogs are handed out to the queue."""
     @property
     def queue_time(self) -> Optional[str]:
         """Seconds before a waiting dialog goes to the next operator."""
@@ -487,8 +488,8 @@ class OpenLineListItem:
     def category_id(self) -> Optional[str]:
         """That pipeline's identifier."""
     @property
-    def welcome_bot_join(self) -> Optional[str]:
-        """When the greeting bot joins (`always`, `first`)."""
+    def welcome_bot_join(self) -> Optional[Union[WelcomeBotJoin, str]]:
+        """When the welcome bot joins."""
     @property
     def welcome_bot_id(self) -> Optional[str]:
         """The greeting bot's identifier."""
@@ -496,11 +497,11 @@ class OpenLineListItem:
     def welcome_bot_time(self) -> Optional[str]:
         """Seconds the greeting bot waits before handing over."""
     @property
-    def welcome_bot_left(self) -> Optional[str]:
-        """What happens when the greeting bot leaves (`queue`, `close`)."""
+    def welcome_bot_left(self) -> Optional[Union[WelcomeBotLeave, str]]:
+        """When the welcome bot leaves."""
     @property
-    def no_answer_rule(self) -> Optional[str]:
-        """What happens when no operator answers (`text`, `form`, `bot`, `none`)."""
+    def no_answer_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when no operator answers."""
     @property
     def no_answer_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -526,11 +527,11 @@ class OpenLineListItem:
     def worktime_holidays(self) -> Optional[List[str]]:
         """Holidays (`31.12`)."""
     @property
-    def worktime_dayoff(self) -> Optional[List[str]]:
-        """Days off (`SA`, `SU`)."""
+    def worktime_dayoff(self) -> Optional[List[Union[Weekday, str]]]:
+        """Days off."""
     @property
-    def worktime_dayoff_rule(self) -> Optional[str]:
-        """What happens to a message outside working hours (`text`, `form`, `bot`, `none`)."""
+    def worktime_dayoff_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens to a message outside working hours."""
     @property
     def worktime_dayoff_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -541,8 +542,8 @@ class OpenLineListItem:
     def worktime_dayoff_text(self) -> Optional[str]:
         """The message of that rule."""
     @property
-    def close_rule(self) -> Optional[str]:
-        """What happens when an operator closes a dialog (`text`, `form`, `none`)."""
+    def close_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when an operator closes a dialog."""
     @property
     def close_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -556,8 +557,8 @@ class OpenLineListItem:
     def full_close_time(self) -> Optional[str]:
         """Minutes after closing during which a client's message reopens the same session."""
     @property
-    def auto_close_rule(self) -> Optional[str]:
-        """What happens when a dialog closes itself for want of activity (`text`, `form`, `none`)."""
+    def auto_close_rule(self) -> Optional[Union[LineScenario, str]]:
+        """What happens when a dialog closes itself for want of activity."""
     @property
     def auto_close_form_id(self) -> Optional[str]:
         """The form of that rule."""
@@ -598,14 +599,14 @@ class OpenLineListItem:
     def session_priority(self) -> Optional[str]:
         """The priority of the line's sessions."""
     @property
-    def type_max_chat(self) -> Optional[str]:
-        """How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`)."""
+    def type_max_chat(self) -> Optional[Union[ActiveChatCounting, str]]:
+        """Which dialogs count against an operator's limit (`MAX_CHAT`)."""
     @property
     def max_chat(self) -> Optional[str]:
         """How many dialogs an operator may hold at once (0: no limit)."""
     @property
-    def operator_data(self) -> Optional[str]:
-        """What clients see of an operator (`profile`, `queue`, `hide`)."""
+    def operator_data(self) -> Optional[Union[OperatorDataShown, str]]:
+        """What clients see of an operator."""
     @property
     def queue(self) -> Optional[List[int]]:
         """The operators in the queue, by user identifier (with `OPTIONS.QUEUE`)."""

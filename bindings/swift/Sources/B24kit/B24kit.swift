@@ -8170,10 +8170,9 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var crmSource: String?
     /**
-     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-     * operator).
+     * How dialogs are handed out to the queue.
      */
-    public var queueType: String?
+    public var queueType: QueueDistribution?
     /**
      * Seconds before a waiting dialog goes to the next operator.
      */
@@ -8259,9 +8258,9 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var categoryId: String?
     /**
-     * When the greeting bot joins (`always`, `first`).
+     * When the welcome bot joins.
      */
-    public var welcomeBotJoin: String?
+    public var welcomeBotJoin: WelcomeBotJoin?
     /**
      * The greeting bot's identifier.
      */
@@ -8271,13 +8270,13 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var welcomeBotTime: String?
     /**
-     * What happens when the greeting bot leaves (`queue`, `close`).
+     * When the welcome bot leaves.
      */
-    public var welcomeBotLeft: String?
+    public var welcomeBotLeft: WelcomeBotLeave?
     /**
-     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     * What happens when no operator answers.
      */
-    public var noAnswerRule: String?
+    public var noAnswerRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -8311,13 +8310,13 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var worktimeHolidays: [String]?
     /**
-     * Days off (`SA`, `SU`).
+     * Days off.
      */
-    public var worktimeDayoff: [String]?
+    public var worktimeDayoff: [Weekday]?
     /**
-     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     * What happens to a message outside working hours.
      */
-    public var worktimeDayoffRule: String?
+    public var worktimeDayoffRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -8331,9 +8330,9 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var worktimeDayoffText: String?
     /**
-     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     * What happens when an operator closes a dialog.
      */
-    public var closeRule: String?
+    public var closeRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -8351,9 +8350,9 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var fullCloseTime: String?
     /**
-     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     * What happens when a dialog closes itself for want of activity.
      */
-    public var autoCloseRule: String?
+    public var autoCloseRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -8407,17 +8406,17 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
      */
     public var sessionPriority: String?
     /**
-     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
      */
-    public var typeMaxChat: String?
+    public var typeMaxChat: ActiveChatCounting?
     /**
      * How many dialogs an operator may hold at once (0: no limit).
      */
     public var maxChat: String?
     /**
-     * What clients see of an operator (`profile`, `queue`, `hide`).
+     * What clients see of an operator.
      */
-    public var operatorData: String?
+    public var operatorData: OperatorDataShown?
     /**
      * The operators in the queue, by user identifier.
      */
@@ -8545,9 +8544,8 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * How the CRM record's source is set.
          */crmSource: String?, 
         /**
-         * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-         * operator).
-         */queueType: String?, 
+         * How dialogs are handed out to the queue.
+         */queueType: QueueDistribution?, 
         /**
          * Seconds before a waiting dialog goes to the next operator.
          */queueTime: String?, 
@@ -8612,8 +8610,8 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * That pipeline's identifier.
          */categoryId: String?, 
         /**
-         * When the greeting bot joins (`always`, `first`).
-         */welcomeBotJoin: String?, 
+         * When the welcome bot joins.
+         */welcomeBotJoin: WelcomeBotJoin?, 
         /**
          * The greeting bot's identifier.
          */welcomeBotId: String?, 
@@ -8621,11 +8619,11 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * Seconds the greeting bot waits before handing over.
          */welcomeBotTime: String?, 
         /**
-         * What happens when the greeting bot leaves (`queue`, `close`).
-         */welcomeBotLeft: String?, 
+         * When the welcome bot leaves.
+         */welcomeBotLeft: WelcomeBotLeave?, 
         /**
-         * What happens when no operator answers (`text`, `form`, `bot`, `none`).
-         */noAnswerRule: String?, 
+         * What happens when no operator answers.
+         */noAnswerRule: LineScenario?, 
         /**
          * The form of that rule.
          */noAnswerFormId: String?, 
@@ -8651,11 +8649,11 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * Holidays (`31.12`).
          */worktimeHolidays: [String]?, 
         /**
-         * Days off (`SA`, `SU`).
-         */worktimeDayoff: [String]?, 
+         * Days off.
+         */worktimeDayoff: [Weekday]?, 
         /**
-         * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
-         */worktimeDayoffRule: String?, 
+         * What happens to a message outside working hours.
+         */worktimeDayoffRule: LineScenario?, 
         /**
          * The form of that rule.
          */worktimeDayoffFormId: String?, 
@@ -8666,8 +8664,8 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * The message of that rule.
          */worktimeDayoffText: String?, 
         /**
-         * What happens when an operator closes a dialog (`text`, `form`, `none`).
-         */closeRule: String?, 
+         * What happens when an operator closes a dialog.
+         */closeRule: LineScenario?, 
         /**
          * The form of that rule.
          */closeFormId: String?, 
@@ -8681,8 +8679,8 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * Minutes after closing during which a client's message reopens the same session.
          */fullCloseTime: String?, 
         /**
-         * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
-         */autoCloseRule: String?, 
+         * What happens when a dialog closes itself for want of activity.
+         */autoCloseRule: LineScenario?, 
         /**
          * The form of that rule.
          */autoCloseFormId: String?, 
@@ -8723,14 +8721,14 @@ public struct ImopenlinesConfigGetResult: Equatable, Hashable {
          * The priority of the line's sessions.
          */sessionPriority: String?, 
         /**
-         * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
-         */typeMaxChat: String?, 
+         * Which dialogs count against an operator's limit (`MAX_CHAT`).
+         */typeMaxChat: ActiveChatCounting?, 
         /**
          * How many dialogs an operator may hold at once (0: no limit).
          */maxChat: String?, 
         /**
-         * What clients see of an operator (`profile`, `queue`, `hide`).
-         */operatorData: String?, 
+         * What clients see of an operator.
+         */operatorData: OperatorDataShown?, 
         /**
          * The operators in the queue, by user identifier.
          */queue: [String]?, 
@@ -8922,7 +8920,7 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
                 crmChatTracker: FfiConverterOptionString.read(from: &buf), 
                 crmTransferChange: FfiConverterOptionString.read(from: &buf), 
                 crmSource: FfiConverterOptionString.read(from: &buf), 
-                queueType: FfiConverterOptionString.read(from: &buf), 
+                queueType: FfiConverterOptionTypeQueueDistribution.read(from: &buf), 
                 queueTime: FfiConverterOptionString.read(from: &buf), 
                 noAnswerTime: FfiConverterOptionString.read(from: &buf), 
                 checkAvailable: FfiConverterOptionString.read(from: &buf), 
@@ -8944,11 +8942,11 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
                 agreementId: FfiConverterOptionString.read(from: &buf), 
                 categoryEnable: FfiConverterOptionString.read(from: &buf), 
                 categoryId: FfiConverterOptionString.read(from: &buf), 
-                welcomeBotJoin: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotJoin: FfiConverterOptionTypeWelcomeBotJoin.read(from: &buf), 
                 welcomeBotId: FfiConverterOptionString.read(from: &buf), 
                 welcomeBotTime: FfiConverterOptionString.read(from: &buf), 
-                welcomeBotLeft: FfiConverterOptionString.read(from: &buf), 
-                noAnswerRule: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotLeft: FfiConverterOptionTypeWelcomeBotLeave.read(from: &buf), 
+                noAnswerRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 noAnswerFormId: FfiConverterOptionString.read(from: &buf), 
                 noAnswerBotId: FfiConverterOptionString.read(from: &buf), 
                 noAnswerText: FfiConverterOptionString.read(from: &buf), 
@@ -8957,17 +8955,17 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
                 worktimeTo: FfiConverterOptionString.read(from: &buf), 
                 worktimeTimezone: FfiConverterOptionString.read(from: &buf), 
                 worktimeHolidays: FfiConverterOptionSequenceString.read(from: &buf), 
-                worktimeDayoff: FfiConverterOptionSequenceString.read(from: &buf), 
-                worktimeDayoffRule: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoff: FfiConverterOptionSequenceTypeWeekday.read(from: &buf), 
+                worktimeDayoffRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 worktimeDayoffFormId: FfiConverterOptionString.read(from: &buf), 
                 worktimeDayoffBotId: FfiConverterOptionString.read(from: &buf), 
                 worktimeDayoffText: FfiConverterOptionString.read(from: &buf), 
-                closeRule: FfiConverterOptionString.read(from: &buf), 
+                closeRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 closeFormId: FfiConverterOptionString.read(from: &buf), 
                 closeBotId: FfiConverterOptionString.read(from: &buf), 
                 closeText: FfiConverterOptionString.read(from: &buf), 
                 fullCloseTime: FfiConverterOptionString.read(from: &buf), 
-                autoCloseRule: FfiConverterOptionString.read(from: &buf), 
+                autoCloseRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 autoCloseFormId: FfiConverterOptionString.read(from: &buf), 
                 autoCloseBotId: FfiConverterOptionString.read(from: &buf), 
                 autoCloseTime: FfiConverterOptionString.read(from: &buf), 
@@ -8981,9 +8979,9 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
                 languageId: FfiConverterOptionString.read(from: &buf), 
                 quickAnswersIblockId: FfiConverterOptionString.read(from: &buf), 
                 sessionPriority: FfiConverterOptionString.read(from: &buf), 
-                typeMaxChat: FfiConverterOptionString.read(from: &buf), 
+                typeMaxChat: FfiConverterOptionTypeActiveChatCounting.read(from: &buf), 
                 maxChat: FfiConverterOptionString.read(from: &buf), 
-                operatorData: FfiConverterOptionString.read(from: &buf), 
+                operatorData: FfiConverterOptionTypeOperatorDataShown.read(from: &buf), 
                 queue: FfiConverterOptionSequenceString.read(from: &buf), 
                 queueFull: FfiConverterOptionDictionaryStringTypeOpenLineQueueMember.read(from: &buf), 
                 queueUsersFields: FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.read(from: &buf), 
@@ -9021,7 +9019,7 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
         FfiConverterOptionString.write(value.crmChatTracker, into: &buf)
         FfiConverterOptionString.write(value.crmTransferChange, into: &buf)
         FfiConverterOptionString.write(value.crmSource, into: &buf)
-        FfiConverterOptionString.write(value.queueType, into: &buf)
+        FfiConverterOptionTypeQueueDistribution.write(value.queueType, into: &buf)
         FfiConverterOptionString.write(value.queueTime, into: &buf)
         FfiConverterOptionString.write(value.noAnswerTime, into: &buf)
         FfiConverterOptionString.write(value.checkAvailable, into: &buf)
@@ -9043,11 +9041,11 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
         FfiConverterOptionString.write(value.agreementId, into: &buf)
         FfiConverterOptionString.write(value.categoryEnable, into: &buf)
         FfiConverterOptionString.write(value.categoryId, into: &buf)
-        FfiConverterOptionString.write(value.welcomeBotJoin, into: &buf)
+        FfiConverterOptionTypeWelcomeBotJoin.write(value.welcomeBotJoin, into: &buf)
         FfiConverterOptionString.write(value.welcomeBotId, into: &buf)
         FfiConverterOptionString.write(value.welcomeBotTime, into: &buf)
-        FfiConverterOptionString.write(value.welcomeBotLeft, into: &buf)
-        FfiConverterOptionString.write(value.noAnswerRule, into: &buf)
+        FfiConverterOptionTypeWelcomeBotLeave.write(value.welcomeBotLeft, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.noAnswerRule, into: &buf)
         FfiConverterOptionString.write(value.noAnswerFormId, into: &buf)
         FfiConverterOptionString.write(value.noAnswerBotId, into: &buf)
         FfiConverterOptionString.write(value.noAnswerText, into: &buf)
@@ -9056,17 +9054,17 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
         FfiConverterOptionString.write(value.worktimeTo, into: &buf)
         FfiConverterOptionString.write(value.worktimeTimezone, into: &buf)
         FfiConverterOptionSequenceString.write(value.worktimeHolidays, into: &buf)
-        FfiConverterOptionSequenceString.write(value.worktimeDayoff, into: &buf)
-        FfiConverterOptionString.write(value.worktimeDayoffRule, into: &buf)
+        FfiConverterOptionSequenceTypeWeekday.write(value.worktimeDayoff, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.worktimeDayoffRule, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffFormId, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffBotId, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffText, into: &buf)
-        FfiConverterOptionString.write(value.closeRule, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.closeRule, into: &buf)
         FfiConverterOptionString.write(value.closeFormId, into: &buf)
         FfiConverterOptionString.write(value.closeBotId, into: &buf)
         FfiConverterOptionString.write(value.closeText, into: &buf)
         FfiConverterOptionString.write(value.fullCloseTime, into: &buf)
-        FfiConverterOptionString.write(value.autoCloseRule, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.autoCloseRule, into: &buf)
         FfiConverterOptionString.write(value.autoCloseFormId, into: &buf)
         FfiConverterOptionString.write(value.autoCloseBotId, into: &buf)
         FfiConverterOptionString.write(value.autoCloseTime, into: &buf)
@@ -9080,9 +9078,9 @@ public struct FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
         FfiConverterOptionString.write(value.languageId, into: &buf)
         FfiConverterOptionString.write(value.quickAnswersIblockId, into: &buf)
         FfiConverterOptionString.write(value.sessionPriority, into: &buf)
-        FfiConverterOptionString.write(value.typeMaxChat, into: &buf)
+        FfiConverterOptionTypeActiveChatCounting.write(value.typeMaxChat, into: &buf)
         FfiConverterOptionString.write(value.maxChat, into: &buf)
-        FfiConverterOptionString.write(value.operatorData, into: &buf)
+        FfiConverterOptionTypeOperatorDataShown.write(value.operatorData, into: &buf)
         FfiConverterOptionSequenceString.write(value.queue, into: &buf)
         FfiConverterOptionDictionaryStringTypeOpenLineQueueMember.write(value.queueFull, into: &buf)
         FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.write(value.queueUsersFields, into: &buf)
@@ -14778,10 +14776,9 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var crmSource: String?
     /**
-     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-     * operator).
+     * How dialogs are handed out to the queue.
      */
-    public var queueType: String?
+    public var queueType: QueueDistribution?
     /**
      * Seconds before a waiting dialog goes to the next operator.
      */
@@ -14867,9 +14864,9 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var categoryId: String?
     /**
-     * When the greeting bot joins (`always`, `first`).
+     * When the welcome bot joins.
      */
-    public var welcomeBotJoin: String?
+    public var welcomeBotJoin: WelcomeBotJoin?
     /**
      * The greeting bot's identifier.
      */
@@ -14879,13 +14876,13 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var welcomeBotTime: String?
     /**
-     * What happens when the greeting bot leaves (`queue`, `close`).
+     * When the welcome bot leaves.
      */
-    public var welcomeBotLeft: String?
+    public var welcomeBotLeft: WelcomeBotLeave?
     /**
-     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     * What happens when no operator answers.
      */
-    public var noAnswerRule: String?
+    public var noAnswerRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -14919,13 +14916,13 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var worktimeHolidays: [String]?
     /**
-     * Days off (`SA`, `SU`).
+     * Days off.
      */
-    public var worktimeDayoff: [String]?
+    public var worktimeDayoff: [Weekday]?
     /**
-     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     * What happens to a message outside working hours.
      */
-    public var worktimeDayoffRule: String?
+    public var worktimeDayoffRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -14939,9 +14936,9 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var worktimeDayoffText: String?
     /**
-     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     * What happens when an operator closes a dialog.
      */
-    public var closeRule: String?
+    public var closeRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -14959,9 +14956,9 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var fullCloseTime: String?
     /**
-     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     * What happens when a dialog closes itself for want of activity.
      */
-    public var autoCloseRule: String?
+    public var autoCloseRule: LineScenario?
     /**
      * The form of that rule.
      */
@@ -15015,17 +15012,17 @@ public struct OpenLineListItem: Equatable, Hashable {
      */
     public var sessionPriority: String?
     /**
-     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
      */
-    public var typeMaxChat: String?
+    public var typeMaxChat: ActiveChatCounting?
     /**
      * How many dialogs an operator may hold at once (0: no limit).
      */
     public var maxChat: String?
     /**
-     * What clients see of an operator (`profile`, `queue`, `hide`).
+     * What clients see of an operator.
      */
-    public var operatorData: String?
+    public var operatorData: OperatorDataShown?
     /**
      * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
      */
@@ -15149,9 +15146,8 @@ public struct OpenLineListItem: Equatable, Hashable {
          * How the CRM record's source is set.
          */crmSource: String?, 
         /**
-         * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-         * operator).
-         */queueType: String?, 
+         * How dialogs are handed out to the queue.
+         */queueType: QueueDistribution?, 
         /**
          * Seconds before a waiting dialog goes to the next operator.
          */queueTime: String?, 
@@ -15216,8 +15212,8 @@ public struct OpenLineListItem: Equatable, Hashable {
          * That pipeline's identifier.
          */categoryId: String?, 
         /**
-         * When the greeting bot joins (`always`, `first`).
-         */welcomeBotJoin: String?, 
+         * When the welcome bot joins.
+         */welcomeBotJoin: WelcomeBotJoin?, 
         /**
          * The greeting bot's identifier.
          */welcomeBotId: String?, 
@@ -15225,11 +15221,11 @@ public struct OpenLineListItem: Equatable, Hashable {
          * Seconds the greeting bot waits before handing over.
          */welcomeBotTime: String?, 
         /**
-         * What happens when the greeting bot leaves (`queue`, `close`).
-         */welcomeBotLeft: String?, 
+         * When the welcome bot leaves.
+         */welcomeBotLeft: WelcomeBotLeave?, 
         /**
-         * What happens when no operator answers (`text`, `form`, `bot`, `none`).
-         */noAnswerRule: String?, 
+         * What happens when no operator answers.
+         */noAnswerRule: LineScenario?, 
         /**
          * The form of that rule.
          */noAnswerFormId: String?, 
@@ -15255,11 +15251,11 @@ public struct OpenLineListItem: Equatable, Hashable {
          * Holidays (`31.12`).
          */worktimeHolidays: [String]?, 
         /**
-         * Days off (`SA`, `SU`).
-         */worktimeDayoff: [String]?, 
+         * Days off.
+         */worktimeDayoff: [Weekday]?, 
         /**
-         * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
-         */worktimeDayoffRule: String?, 
+         * What happens to a message outside working hours.
+         */worktimeDayoffRule: LineScenario?, 
         /**
          * The form of that rule.
          */worktimeDayoffFormId: String?, 
@@ -15270,8 +15266,8 @@ public struct OpenLineListItem: Equatable, Hashable {
          * The message of that rule.
          */worktimeDayoffText: String?, 
         /**
-         * What happens when an operator closes a dialog (`text`, `form`, `none`).
-         */closeRule: String?, 
+         * What happens when an operator closes a dialog.
+         */closeRule: LineScenario?, 
         /**
          * The form of that rule.
          */closeFormId: String?, 
@@ -15285,8 +15281,8 @@ public struct OpenLineListItem: Equatable, Hashable {
          * Minutes after closing during which a client's message reopens the same session.
          */fullCloseTime: String?, 
         /**
-         * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
-         */autoCloseRule: String?, 
+         * What happens when a dialog closes itself for want of activity.
+         */autoCloseRule: LineScenario?, 
         /**
          * The form of that rule.
          */autoCloseFormId: String?, 
@@ -15327,14 +15323,14 @@ public struct OpenLineListItem: Equatable, Hashable {
          * The priority of the line's sessions.
          */sessionPriority: String?, 
         /**
-         * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
-         */typeMaxChat: String?, 
+         * Which dialogs count against an operator's limit (`MAX_CHAT`).
+         */typeMaxChat: ActiveChatCounting?, 
         /**
          * How many dialogs an operator may hold at once (0: no limit).
          */maxChat: String?, 
         /**
-         * What clients see of an operator (`profile`, `queue`, `hide`).
-         */operatorData: String?, 
+         * What clients see of an operator.
+         */operatorData: OperatorDataShown?, 
         /**
          * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
          */queue: [Int64]?, 
@@ -15522,7 +15518,7 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
                 crmChatTracker: FfiConverterOptionString.read(from: &buf), 
                 crmTransferChange: FfiConverterOptionString.read(from: &buf), 
                 crmSource: FfiConverterOptionString.read(from: &buf), 
-                queueType: FfiConverterOptionString.read(from: &buf), 
+                queueType: FfiConverterOptionTypeQueueDistribution.read(from: &buf), 
                 queueTime: FfiConverterOptionString.read(from: &buf), 
                 noAnswerTime: FfiConverterOptionString.read(from: &buf), 
                 checkAvailable: FfiConverterOptionString.read(from: &buf), 
@@ -15544,11 +15540,11 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
                 agreementId: FfiConverterOptionString.read(from: &buf), 
                 categoryEnable: FfiConverterOptionString.read(from: &buf), 
                 categoryId: FfiConverterOptionString.read(from: &buf), 
-                welcomeBotJoin: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotJoin: FfiConverterOptionTypeWelcomeBotJoin.read(from: &buf), 
                 welcomeBotId: FfiConverterOptionString.read(from: &buf), 
                 welcomeBotTime: FfiConverterOptionString.read(from: &buf), 
-                welcomeBotLeft: FfiConverterOptionString.read(from: &buf), 
-                noAnswerRule: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotLeft: FfiConverterOptionTypeWelcomeBotLeave.read(from: &buf), 
+                noAnswerRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 noAnswerFormId: FfiConverterOptionString.read(from: &buf), 
                 noAnswerBotId: FfiConverterOptionString.read(from: &buf), 
                 noAnswerText: FfiConverterOptionString.read(from: &buf), 
@@ -15557,17 +15553,17 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
                 worktimeTo: FfiConverterOptionString.read(from: &buf), 
                 worktimeTimezone: FfiConverterOptionString.read(from: &buf), 
                 worktimeHolidays: FfiConverterOptionSequenceString.read(from: &buf), 
-                worktimeDayoff: FfiConverterOptionSequenceString.read(from: &buf), 
-                worktimeDayoffRule: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoff: FfiConverterOptionSequenceTypeWeekday.read(from: &buf), 
+                worktimeDayoffRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 worktimeDayoffFormId: FfiConverterOptionString.read(from: &buf), 
                 worktimeDayoffBotId: FfiConverterOptionString.read(from: &buf), 
                 worktimeDayoffText: FfiConverterOptionString.read(from: &buf), 
-                closeRule: FfiConverterOptionString.read(from: &buf), 
+                closeRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 closeFormId: FfiConverterOptionString.read(from: &buf), 
                 closeBotId: FfiConverterOptionString.read(from: &buf), 
                 closeText: FfiConverterOptionString.read(from: &buf), 
                 fullCloseTime: FfiConverterOptionString.read(from: &buf), 
-                autoCloseRule: FfiConverterOptionString.read(from: &buf), 
+                autoCloseRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
                 autoCloseFormId: FfiConverterOptionString.read(from: &buf), 
                 autoCloseBotId: FfiConverterOptionString.read(from: &buf), 
                 autoCloseTime: FfiConverterOptionString.read(from: &buf), 
@@ -15581,9 +15577,9 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
                 languageId: FfiConverterOptionString.read(from: &buf), 
                 quickAnswersIblockId: FfiConverterOptionString.read(from: &buf), 
                 sessionPriority: FfiConverterOptionString.read(from: &buf), 
-                typeMaxChat: FfiConverterOptionString.read(from: &buf), 
+                typeMaxChat: FfiConverterOptionTypeActiveChatCounting.read(from: &buf), 
                 maxChat: FfiConverterOptionString.read(from: &buf), 
-                operatorData: FfiConverterOptionString.read(from: &buf), 
+                operatorData: FfiConverterOptionTypeOperatorDataShown.read(from: &buf), 
                 queue: FfiConverterOptionSequenceInt64.read(from: &buf), 
                 queueUsersFields: FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.read(from: &buf), 
                 defaultOperatorData: FfiConverterOptionTypeJsonValue.read(from: &buf), 
@@ -15620,7 +15616,7 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.crmChatTracker, into: &buf)
         FfiConverterOptionString.write(value.crmTransferChange, into: &buf)
         FfiConverterOptionString.write(value.crmSource, into: &buf)
-        FfiConverterOptionString.write(value.queueType, into: &buf)
+        FfiConverterOptionTypeQueueDistribution.write(value.queueType, into: &buf)
         FfiConverterOptionString.write(value.queueTime, into: &buf)
         FfiConverterOptionString.write(value.noAnswerTime, into: &buf)
         FfiConverterOptionString.write(value.checkAvailable, into: &buf)
@@ -15642,11 +15638,11 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.agreementId, into: &buf)
         FfiConverterOptionString.write(value.categoryEnable, into: &buf)
         FfiConverterOptionString.write(value.categoryId, into: &buf)
-        FfiConverterOptionString.write(value.welcomeBotJoin, into: &buf)
+        FfiConverterOptionTypeWelcomeBotJoin.write(value.welcomeBotJoin, into: &buf)
         FfiConverterOptionString.write(value.welcomeBotId, into: &buf)
         FfiConverterOptionString.write(value.welcomeBotTime, into: &buf)
-        FfiConverterOptionString.write(value.welcomeBotLeft, into: &buf)
-        FfiConverterOptionString.write(value.noAnswerRule, into: &buf)
+        FfiConverterOptionTypeWelcomeBotLeave.write(value.welcomeBotLeft, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.noAnswerRule, into: &buf)
         FfiConverterOptionString.write(value.noAnswerFormId, into: &buf)
         FfiConverterOptionString.write(value.noAnswerBotId, into: &buf)
         FfiConverterOptionString.write(value.noAnswerText, into: &buf)
@@ -15655,17 +15651,17 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.worktimeTo, into: &buf)
         FfiConverterOptionString.write(value.worktimeTimezone, into: &buf)
         FfiConverterOptionSequenceString.write(value.worktimeHolidays, into: &buf)
-        FfiConverterOptionSequenceString.write(value.worktimeDayoff, into: &buf)
-        FfiConverterOptionString.write(value.worktimeDayoffRule, into: &buf)
+        FfiConverterOptionSequenceTypeWeekday.write(value.worktimeDayoff, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.worktimeDayoffRule, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffFormId, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffBotId, into: &buf)
         FfiConverterOptionString.write(value.worktimeDayoffText, into: &buf)
-        FfiConverterOptionString.write(value.closeRule, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.closeRule, into: &buf)
         FfiConverterOptionString.write(value.closeFormId, into: &buf)
         FfiConverterOptionString.write(value.closeBotId, into: &buf)
         FfiConverterOptionString.write(value.closeText, into: &buf)
         FfiConverterOptionString.write(value.fullCloseTime, into: &buf)
-        FfiConverterOptionString.write(value.autoCloseRule, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.autoCloseRule, into: &buf)
         FfiConverterOptionString.write(value.autoCloseFormId, into: &buf)
         FfiConverterOptionString.write(value.autoCloseBotId, into: &buf)
         FfiConverterOptionString.write(value.autoCloseTime, into: &buf)
@@ -15679,9 +15675,9 @@ public struct FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer {
         FfiConverterOptionString.write(value.languageId, into: &buf)
         FfiConverterOptionString.write(value.quickAnswersIblockId, into: &buf)
         FfiConverterOptionString.write(value.sessionPriority, into: &buf)
-        FfiConverterOptionString.write(value.typeMaxChat, into: &buf)
+        FfiConverterOptionTypeActiveChatCounting.write(value.typeMaxChat, into: &buf)
         FfiConverterOptionString.write(value.maxChat, into: &buf)
-        FfiConverterOptionString.write(value.operatorData, into: &buf)
+        FfiConverterOptionTypeOperatorDataShown.write(value.operatorData, into: &buf)
         FfiConverterOptionSequenceInt64.write(value.queue, into: &buf)
         FfiConverterOptionDictionaryStringTypeOpenLineQueueUser.write(value.queueUsersFields, into: &buf)
         FfiConverterOptionTypeJsonValue.write(value.defaultOperatorData, into: &buf)
@@ -16455,6 +16451,119 @@ public func FfiConverterTypeTime_lift(_ buf: RustBuffer) throws -> Time {
 public func FfiConverterTypeTime_lower(_ value: Time) -> RustBuffer {
     return FfiConverterTypeTime.lower(value)
 }
+
+
+/**
+ * Which dialogs count against an operator's `MAX_CHAT` limit.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum ActiveChatCounting: Equatable, Hashable {
+    
+    /**
+     * `answered`: Only dialogs the operator has answered.
+     */
+    case answered
+    /**
+     * `answered_new`: Answered dialogs and new ones not yet answered.
+     */
+    case answeredNew
+    /**
+     * `closed`: Closed dialogs too.
+     */
+    case closed
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`answered` for `Answered`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_activechatcounting_wire_value(
+            FfiConverterTypeActiveChatCounting_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension ActiveChatCounting: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActiveChatCounting: FfiConverterRustBuffer {
+    typealias SwiftType = ActiveChatCounting
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActiveChatCounting {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .answered
+        
+        case 2: return .answeredNew
+        
+        case 3: return .closed
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: ActiveChatCounting, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .answered:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .answeredNew:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .closed:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveChatCounting_lift(_ buf: RustBuffer) throws -> ActiveChatCounting {
+    return try FfiConverterTypeActiveChatCounting.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActiveChatCounting_lower(_ value: ActiveChatCounting) -> RustBuffer {
+    return FfiConverterTypeActiveChatCounting.lower(value)
+}
+
 
 
 /**
@@ -18931,7 +19040,8 @@ public func FfiConverterTypeB24kitError_lower(_ value: B24kitError) -> RustBuffe
 /**
  * The automatic messages a chat bot sends into an open-line dialog.
  *
- * `Other` carries a value this version does not name; it is sent as given.
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
  */
 
 public enum BotMessageKind: Equatable, Hashable {
@@ -18951,6 +19061,18 @@ public enum BotMessageKind: Equatable, Hashable {
     )
 
 
+
+    /**
+     * The text the portal sends for the value (`WELCOME` for `Welcome`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_botmessagekind_wire_value(
+            FfiConverterTypeBotMessageKind_lower(self),uniffiCallStatus
+    )
+})
+}
 
 
 
@@ -19201,7 +19323,8 @@ public func FfiConverterTypeClientEvent_lower(_ value: ClientEvent) -> RustBuffe
 /**
  * The kinds of CRM record an open-line chat can be bound to.
  *
- * `Other` carries a value this version does not name; it is sent as given.
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
  */
 
 public enum CrmEntityType: Equatable, Hashable {
@@ -19229,6 +19352,18 @@ public enum CrmEntityType: Equatable, Hashable {
     )
 
 
+
+    /**
+     * The text the portal sends for the value (`lead` for `Lead`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_crmentitytype_wire_value(
+            FfiConverterTypeCrmEntityType_lower(self),uniffiCallStatus
+    )
+})
+}
 
 
 
@@ -22365,6 +22500,110 @@ public func FfiConverterTypeJsonValue_lower(_ value: JsonValue) -> RustBuffer {
 
 
 /**
+ * What a line does when one of its scenarios runs: no answer, a message outside working hours, a
+ * dialog closed by an operator or for want of activity.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum LineScenario: Equatable, Hashable {
+    
+    /**
+     * `none`: Nothing.
+     */
+    case none
+    /**
+     * `text`: Sends the scenario's text to the client.
+     */
+    case text
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`none` for `None`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_linescenario_wire_value(
+            FfiConverterTypeLineScenario_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension LineScenario: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLineScenario: FfiConverterRustBuffer {
+    typealias SwiftType = LineScenario
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LineScenario {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .none
+        
+        case 2: return .text
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LineScenario, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .none:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .text:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineScenario_lift(_ buf: RustBuffer) throws -> LineScenario {
+    return try FfiConverterTypeLineScenario.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLineScenario_lower(_ value: LineScenario) -> RustBuffer {
+    return FfiConverterTypeLineScenario.lower(value)
+}
+
+
+
+/**
  * The per-method execution-time budget a client stays under.
  */
 
@@ -22440,6 +22679,119 @@ public func FfiConverterTypeOperatingBudget_lift(_ buf: RustBuffer) throws -> Op
 #endif
 public func FfiConverterTypeOperatingBudget_lower(_ value: OperatingBudget) -> RustBuffer {
     return FfiConverterTypeOperatingBudget.lower(value)
+}
+
+
+
+/**
+ * What a client sees of the operator who answers.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum OperatorDataShown: Equatable, Hashable {
+    
+    /**
+     * `profile`: The operator's own profile.
+     */
+    case profile
+    /**
+     * `queue`: The operator's data as the queue gives it.
+     */
+    case queue
+    /**
+     * `hide`: Nothing about the operator.
+     */
+    case hide
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`profile` for `Profile`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_operatordatashown_wire_value(
+            FfiConverterTypeOperatorDataShown_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension OperatorDataShown: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOperatorDataShown: FfiConverterRustBuffer {
+    typealias SwiftType = OperatorDataShown
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OperatorDataShown {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .profile
+        
+        case 2: return .queue
+        
+        case 3: return .hide
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OperatorDataShown, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .profile:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .queue:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .hide:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOperatorDataShown_lift(_ buf: RustBuffer) throws -> OperatorDataShown {
+    return try FfiConverterTypeOperatorDataShown.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOperatorDataShown_lower(_ value: OperatorDataShown) -> RustBuffer {
+    return FfiConverterTypeOperatorDataShown.lower(value)
 }
 
 
@@ -22579,6 +22931,119 @@ public func FfiConverterTypePortalEvent_lower(_ value: PortalEvent) -> RustBuffe
 
 
 /**
+ * How a line hands new dialogs to the operators of its queue.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum QueueDistribution: Equatable, Hashable {
+    
+    /**
+     * `evenly`: In turn, so that each operator gets about as many as the others.
+     */
+    case evenly
+    /**
+     * `strictly`: Always in queue order, the first free operator first.
+     */
+    case strictly
+    /**
+     * `all`: To every operator of the queue at once.
+     */
+    case all
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`evenly` for `Evenly`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_queuedistribution_wire_value(
+            FfiConverterTypeQueueDistribution_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension QueueDistribution: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueueDistribution: FfiConverterRustBuffer {
+    typealias SwiftType = QueueDistribution
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueueDistribution {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .evenly
+        
+        case 2: return .strictly
+        
+        case 3: return .all
+        
+        case 4: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QueueDistribution, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .evenly:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .strictly:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .all:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueueDistribution_lift(_ buf: RustBuffer) throws -> QueueDistribution {
+    return try FfiConverterTypeQueueDistribution.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueueDistribution_lower(_ value: QueueDistribution) -> RustBuffer {
+    return FfiConverterTypeQueueDistribution.lower(value)
+}
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -22674,6 +23139,365 @@ public func FfiConverterTypeRateLimit_lift(_ buf: RustBuffer) throws -> RateLimi
 #endif
 public func FfiConverterTypeRateLimit_lower(_ value: RateLimit) -> RustBuffer {
     return FfiConverterTypeRateLimit.lower(value)
+}
+
+
+
+/**
+ * A day of the week, as a line's working hours name it.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum Weekday: Equatable, Hashable {
+    
+    /**
+     * `MO`: Monday.
+     */
+    case mo
+    /**
+     * `TU`: Tuesday.
+     */
+    case tu
+    /**
+     * `WE`: Wednesday.
+     */
+    case we
+    /**
+     * `TH`: Thursday.
+     */
+    case th
+    /**
+     * `FR`: Friday.
+     */
+    case fr
+    /**
+     * `SA`: Saturday.
+     */
+    case sa
+    /**
+     * `SU`: Sunday.
+     */
+    case su
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`MO` for `Mo`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_weekday_wire_value(
+            FfiConverterTypeWeekday_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension Weekday: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = Weekday
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Weekday {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .mo
+        
+        case 2: return .tu
+        
+        case 3: return .we
+        
+        case 4: return .th
+        
+        case 5: return .fr
+        
+        case 6: return .sa
+        
+        case 7: return .su
+        
+        case 8: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: Weekday, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .mo:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .tu:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .we:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .th:
+            writeInt(&buf, Int32(4))
+        
+        
+        case .fr:
+            writeInt(&buf, Int32(5))
+        
+        
+        case .sa:
+            writeInt(&buf, Int32(6))
+        
+        
+        case .su:
+            writeInt(&buf, Int32(7))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(8))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lift(_ buf: RustBuffer) throws -> Weekday {
+    return try FfiConverterTypeWeekday.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWeekday_lower(_ value: Weekday) -> RustBuffer {
+    return FfiConverterTypeWeekday.lower(value)
+}
+
+
+
+/**
+ * When a line's welcome bot joins a dialog.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum WelcomeBotJoin: Equatable, Hashable {
+    
+    /**
+     * `first`: Only at the start of the dialog.
+     */
+    case first
+    /**
+     * `always`: In every dialog.
+     */
+    case always
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`first` for `First`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_welcomebotjoin_wire_value(
+            FfiConverterTypeWelcomeBotJoin_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension WelcomeBotJoin: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWelcomeBotJoin: FfiConverterRustBuffer {
+    typealias SwiftType = WelcomeBotJoin
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WelcomeBotJoin {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .first
+        
+        case 2: return .always
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WelcomeBotJoin, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .first:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .always:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWelcomeBotJoin_lift(_ buf: RustBuffer) throws -> WelcomeBotJoin {
+    return try FfiConverterTypeWelcomeBotJoin.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWelcomeBotJoin_lower(_ value: WelcomeBotJoin) -> RustBuffer {
+    return FfiConverterTypeWelcomeBotJoin.lower(value)
+}
+
+
+
+/**
+ * When a line's welcome bot leaves a dialog.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum WelcomeBotLeave: Equatable, Hashable {
+    
+    /**
+     * `queue`: When the dialog goes to the operators' queue.
+     */
+    case queue
+    /**
+     * `close`: When the dialog is closed.
+     */
+    case close
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`queue` for `Queue`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_welcomebotleave_wire_value(
+            FfiConverterTypeWelcomeBotLeave_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension WelcomeBotLeave: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWelcomeBotLeave: FfiConverterRustBuffer {
+    typealias SwiftType = WelcomeBotLeave
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WelcomeBotLeave {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .queue
+        
+        case 2: return .close
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: WelcomeBotLeave, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .queue:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .close:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWelcomeBotLeave_lift(_ buf: RustBuffer) throws -> WelcomeBotLeave {
+    return try FfiConverterTypeWelcomeBotLeave.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWelcomeBotLeave_lower(_ value: WelcomeBotLeave) -> RustBuffer {
+    return FfiConverterTypeWelcomeBotLeave.lower(value)
 }
 
 
@@ -23112,6 +23936,30 @@ fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeActiveChatCounting: FfiConverterRustBuffer {
+    typealias SwiftType = ActiveChatCounting?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeActiveChatCounting.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeActiveChatCounting.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeBotMessageKind: FfiConverterRustBuffer {
     typealias SwiftType = BotMessageKind?
 
@@ -23160,6 +24008,30 @@ fileprivate struct FfiConverterOptionTypeJsonValue: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeLineScenario: FfiConverterRustBuffer {
+    typealias SwiftType = LineScenario?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeLineScenario.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeLineScenario.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeOperatingBudget: FfiConverterRustBuffer {
     typealias SwiftType = OperatingBudget?
 
@@ -23184,6 +24056,54 @@ fileprivate struct FfiConverterOptionTypeOperatingBudget: FfiConverterRustBuffer
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOperatorDataShown: FfiConverterRustBuffer {
+    typealias SwiftType = OperatorDataShown?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOperatorDataShown.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOperatorDataShown.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeQueueDistribution: FfiConverterRustBuffer {
+    typealias SwiftType = QueueDistribution?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeQueueDistribution.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeQueueDistribution.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRateLimit: FfiConverterRustBuffer {
     typealias SwiftType = RateLimit?
 
@@ -23200,6 +24120,54 @@ fileprivate struct FfiConverterOptionTypeRateLimit: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeRateLimit.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWelcomeBotJoin: FfiConverterRustBuffer {
+    typealias SwiftType = WelcomeBotJoin?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWelcomeBotJoin.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWelcomeBotJoin.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeWelcomeBotLeave: FfiConverterRustBuffer {
+    typealias SwiftType = WelcomeBotLeave?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeWelcomeBotLeave.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeWelcomeBotLeave.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -23344,6 +24312,30 @@ fileprivate struct FfiConverterOptionSequenceTypeJsonValue: FfiConverterRustBuff
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeJsonValue.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = [Weekday]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeWeekday.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeWeekday.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -25858,6 +26850,31 @@ fileprivate struct FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeJsonValue.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeWeekday: FfiConverterRustBuffer {
+    typealias SwiftType = [Weekday]
+
+    public static func write(_ value: [Weekday], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeWeekday.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Weekday] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Weekday]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeWeekday.read(from: &buf))
         }
         return seq
     }

@@ -81,7 +81,7 @@ impl serde::Serialize for ImopenlinesBotSessionMessageSendParams {
 /// The automatic messages a chat bot sends into an open-line dialog.
 ///
 /// Converts from its text (`WELCOME`); a text the spec does not name is kept as
-/// [`BotMessageKind::Other`] and sent as given.
+/// [`BotMessageKind::Other`], sent as given and read as the portal wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum BotMessageKind {
@@ -129,9 +129,39 @@ impl std::fmt::Display for BotMessageKind {
     }
 }
 
+impl From<BotMessageKind> for String {
+    fn from(value: BotMessageKind) -> Self {
+        match value {
+            BotMessageKind::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`BotMessageKind::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for BotMessageKind {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 impl serde::Serialize for BotMessageKind {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for BotMessageKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for BotMessageKind {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
     }
 }
 

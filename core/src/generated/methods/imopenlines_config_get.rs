@@ -131,12 +131,11 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     ///
     /// `None` when absent.
     #[serde(rename = "QUEUE_TYPE")]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<QueueDistribution>,
     /// Seconds before a waiting dialog goes to the next operator.
     ///
     /// `None` when absent.
@@ -242,11 +241,11 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     ///
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_JOIN")]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
     /// The greeting bot's identifier.
     ///
     /// `None` when absent.
@@ -257,16 +256,16 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_TIME")]
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     ///
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_LEFT")]
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// What happens when no operator answers.
     ///
     /// `None` when absent.
     #[serde(rename = "NO_ANSWER_RULE")]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -307,16 +306,16 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     ///
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// What happens to a message outside working hours.
     ///
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF_RULE")]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -332,11 +331,11 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF_TEXT")]
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     ///
     /// `None` when absent.
     #[serde(rename = "CLOSE_RULE")]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -357,11 +356,11 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "FULL_CLOSE_TIME")]
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     ///
     /// `None` when absent.
     #[serde(rename = "AUTO_CLOSE_RULE")]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -427,21 +426,21 @@ pub struct ImopenlinesConfigGetResult {
     /// `None` when absent.
     #[serde(rename = "SESSION_PRIORITY")]
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     ///
     /// `None` when absent.
     #[serde(rename = "TYPE_MAX_CHAT")]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<ActiveChatCounting>,
     /// How many dialogs an operator may hold at once (0: no limit).
     ///
     /// `None` when absent.
     #[serde(rename = "MAX_CHAT")]
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     ///
     /// `None` when absent.
     #[serde(rename = "OPERATOR_DATA")]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<OperatorDataShown>,
     /// The operators in the queue, by user identifier.
     ///
     /// `None` when absent.
@@ -788,6 +787,656 @@ impl<'de> serde::Deserialize<'de> for OpenLineQueueUser {
 impl b24kit_runtime::wire::Lenient for OpenLineQueueUser {
     fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// How a line hands new dialogs to the operators of its queue.
+///
+/// Converts from its text (`evenly`); a text the spec does not name is kept as
+/// [`QueueDistribution::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueueDistribution {
+    /// `evenly`: In turn, so that each operator gets about as many as the others.
+    Evenly,
+    /// `strictly`: Always in queue order, the first free operator first.
+    Strictly,
+    /// `all`: To every operator of the queue at once.
+    All,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl QueueDistribution {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Evenly, Self::Strictly, Self::All];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Evenly => "evenly",
+            Self::Strictly => "strictly",
+            Self::All => "all",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for QueueDistribution {
+    fn from(text: &str) -> Self {
+        match text {
+            "evenly" => Self::Evenly,
+            "strictly" => Self::Strictly,
+            "all" => Self::All,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for QueueDistribution {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for QueueDistribution {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<QueueDistribution> for String {
+    fn from(value: QueueDistribution) -> Self {
+        match value {
+            QueueDistribution::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`QueueDistribution::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for QueueDistribution {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for QueueDistribution {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueueDistribution {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for QueueDistribution {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// Which dialogs count against an operator's `MAX_CHAT` limit.
+///
+/// Converts from its text (`answered`); a text the spec does not name is kept as
+/// [`ActiveChatCounting::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ActiveChatCounting {
+    /// `answered`: Only dialogs the operator has answered.
+    Answered,
+    /// `answered_new`: Answered dialogs and new ones not yet answered.
+    AnsweredNew,
+    /// `closed`: Closed dialogs too.
+    Closed,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl ActiveChatCounting {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Answered, Self::AnsweredNew, Self::Closed];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Answered => "answered",
+            Self::AnsweredNew => "answered_new",
+            Self::Closed => "closed",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for ActiveChatCounting {
+    fn from(text: &str) -> Self {
+        match text {
+            "answered" => Self::Answered,
+            "answered_new" => Self::AnsweredNew,
+            "closed" => Self::Closed,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for ActiveChatCounting {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for ActiveChatCounting {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<ActiveChatCounting> for String {
+    fn from(value: ActiveChatCounting) -> Self {
+        match value {
+            ActiveChatCounting::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`ActiveChatCounting::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for ActiveChatCounting {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for ActiveChatCounting {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ActiveChatCounting {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for ActiveChatCounting {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// When a line's welcome bot joins a dialog.
+///
+/// Converts from its text (`first`); a text the spec does not name is kept as
+/// [`WelcomeBotJoin::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WelcomeBotJoin {
+    /// `first`: Only at the start of the dialog.
+    First,
+    /// `always`: In every dialog.
+    Always,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl WelcomeBotJoin {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::First, Self::Always];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::First => "first",
+            Self::Always => "always",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for WelcomeBotJoin {
+    fn from(text: &str) -> Self {
+        match text {
+            "first" => Self::First,
+            "always" => Self::Always,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for WelcomeBotJoin {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for WelcomeBotJoin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<WelcomeBotJoin> for String {
+    fn from(value: WelcomeBotJoin) -> Self {
+        match value {
+            WelcomeBotJoin::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`WelcomeBotJoin::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for WelcomeBotJoin {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for WelcomeBotJoin {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WelcomeBotJoin {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for WelcomeBotJoin {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// When a line's welcome bot leaves a dialog.
+///
+/// Converts from its text (`queue`); a text the spec does not name is kept as
+/// [`WelcomeBotLeave::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WelcomeBotLeave {
+    /// `queue`: When the dialog goes to the operators' queue.
+    Queue,
+    /// `close`: When the dialog is closed.
+    Close,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl WelcomeBotLeave {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Queue, Self::Close];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Queue => "queue",
+            Self::Close => "close",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for WelcomeBotLeave {
+    fn from(text: &str) -> Self {
+        match text {
+            "queue" => Self::Queue,
+            "close" => Self::Close,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for WelcomeBotLeave {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for WelcomeBotLeave {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<WelcomeBotLeave> for String {
+    fn from(value: WelcomeBotLeave) -> Self {
+        match value {
+            WelcomeBotLeave::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`WelcomeBotLeave::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for WelcomeBotLeave {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for WelcomeBotLeave {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for WelcomeBotLeave {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for WelcomeBotLeave {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// What a client sees of the operator who answers.
+///
+/// Converts from its text (`profile`); a text the spec does not name is kept as
+/// [`OperatorDataShown::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum OperatorDataShown {
+    /// `profile`: The operator's own profile.
+    Profile,
+    /// `queue`: The operator's data as the queue gives it.
+    Queue,
+    /// `hide`: Nothing about the operator.
+    Hide,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl OperatorDataShown {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::Profile, Self::Queue, Self::Hide];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Profile => "profile",
+            Self::Queue => "queue",
+            Self::Hide => "hide",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for OperatorDataShown {
+    fn from(text: &str) -> Self {
+        match text {
+            "profile" => Self::Profile,
+            "queue" => Self::Queue,
+            "hide" => Self::Hide,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for OperatorDataShown {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for OperatorDataShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<OperatorDataShown> for String {
+    fn from(value: OperatorDataShown) -> Self {
+        match value {
+            OperatorDataShown::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`OperatorDataShown::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for OperatorDataShown {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for OperatorDataShown {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OperatorDataShown {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for OperatorDataShown {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// What a line does when one of its scenarios runs: no answer, a message outside working hours, a
+/// dialog closed by an operator or for want of activity.
+///
+/// Converts from its text (`none`); a text the spec does not name is kept as
+/// [`LineScenario::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum LineScenario {
+    /// `none`: Nothing.
+    None,
+    /// `text`: Sends the scenario's text to the client.
+    Text,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl LineScenario {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::None, Self::Text];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::None => "none",
+            Self::Text => "text",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for LineScenario {
+    fn from(text: &str) -> Self {
+        match text {
+            "none" => Self::None,
+            "text" => Self::Text,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for LineScenario {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for LineScenario {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<LineScenario> for String {
+    fn from(value: LineScenario) -> Self {
+        match value {
+            LineScenario::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`LineScenario::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for LineScenario {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for LineScenario {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for LineScenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for LineScenario {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
+    }
+}
+
+/// A day of the week, as a line's working hours name it.
+///
+/// Converts from its text (`MO`); a text the spec does not name is kept as
+/// [`Weekday::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Weekday {
+    /// `MO`: Monday.
+    Mo,
+    /// `TU`: Tuesday.
+    Tu,
+    /// `WE`: Wednesday.
+    We,
+    /// `TH`: Thursday.
+    Th,
+    /// `FR`: Friday.
+    Fr,
+    /// `SA`: Saturday.
+    Sa,
+    /// `SU`: Sunday.
+    Su,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl Weekday {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[
+        Self::Mo,
+        Self::Tu,
+        Self::We,
+        Self::Th,
+        Self::Fr,
+        Self::Sa,
+        Self::Su,
+    ];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::Mo => "MO",
+            Self::Tu => "TU",
+            Self::We => "WE",
+            Self::Th => "TH",
+            Self::Fr => "FR",
+            Self::Sa => "SA",
+            Self::Su => "SU",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for Weekday {
+    fn from(text: &str) -> Self {
+        match text {
+            "MO" => Self::Mo,
+            "TU" => Self::Tu,
+            "WE" => Self::We,
+            "TH" => Self::Th,
+            "FR" => Self::Fr,
+            "SA" => Self::Sa,
+            "SU" => Self::Su,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for Weekday {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for Weekday {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<Weekday> for String {
+    fn from(value: Weekday) -> Self {
+        match value {
+            Weekday::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`Weekday::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for Weekday {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for Weekday {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
     }
 }
 

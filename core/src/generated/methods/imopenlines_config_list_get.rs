@@ -9,7 +9,10 @@
 
 use b24kit_runtime::Method;
 
-use super::OpenLineQueueUser;
+use super::{
+    ActiveChatCounting, LineScenario, OpenLineQueueUser, OperatorDataShown, QueueDistribution,
+    Weekday, WelcomeBotJoin, WelcomeBotLeave,
+};
 use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.config.list.get`.
@@ -136,12 +139,11 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "CRM_SOURCE")]
     pub crm_source: Option<String>,
-    /// How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-    /// operator).
+    /// How dialogs are handed out to the queue.
     ///
     /// `None` when absent.
     #[serde(rename = "QUEUE_TYPE")]
-    pub queue_type: Option<String>,
+    pub queue_type: Option<QueueDistribution>,
     /// Seconds before a waiting dialog goes to the next operator.
     ///
     /// `None` when absent.
@@ -247,11 +249,11 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "CATEGORY_ID")]
     pub category_id: Option<String>,
-    /// When the greeting bot joins (`always`, `first`).
+    /// When the welcome bot joins.
     ///
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_JOIN")]
-    pub welcome_bot_join: Option<String>,
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
     /// The greeting bot's identifier.
     ///
     /// `None` when absent.
@@ -262,16 +264,16 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_TIME")]
     pub welcome_bot_time: Option<String>,
-    /// What happens when the greeting bot leaves (`queue`, `close`).
+    /// When the welcome bot leaves.
     ///
     /// `None` when absent.
     #[serde(rename = "WELCOME_BOT_LEFT")]
-    pub welcome_bot_left: Option<String>,
-    /// What happens when no operator answers (`text`, `form`, `bot`, `none`).
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// What happens when no operator answers.
     ///
     /// `None` when absent.
     #[serde(rename = "NO_ANSWER_RULE")]
-    pub no_answer_rule: Option<String>,
+    pub no_answer_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -312,16 +314,16 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "WORKTIME_HOLIDAYS")]
     pub worktime_holidays: Option<Vec<String>>,
-    /// Days off (`SA`, `SU`).
+    /// Days off.
     ///
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF")]
-    pub worktime_dayoff: Option<Vec<String>>,
-    /// What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// What happens to a message outside working hours.
     ///
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF_RULE")]
-    pub worktime_dayoff_rule: Option<String>,
+    pub worktime_dayoff_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -337,11 +339,11 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "WORKTIME_DAYOFF_TEXT")]
     pub worktime_dayoff_text: Option<String>,
-    /// What happens when an operator closes a dialog (`text`, `form`, `none`).
+    /// What happens when an operator closes a dialog.
     ///
     /// `None` when absent.
     #[serde(rename = "CLOSE_RULE")]
-    pub close_rule: Option<String>,
+    pub close_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -362,11 +364,11 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "FULL_CLOSE_TIME")]
     pub full_close_time: Option<String>,
-    /// What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+    /// What happens when a dialog closes itself for want of activity.
     ///
     /// `None` when absent.
     #[serde(rename = "AUTO_CLOSE_RULE")]
-    pub auto_close_rule: Option<String>,
+    pub auto_close_rule: Option<LineScenario>,
     /// The form of that rule.
     ///
     /// `None` when absent.
@@ -432,21 +434,21 @@ pub struct OpenLineListItem {
     /// `None` when absent.
     #[serde(rename = "SESSION_PRIORITY")]
     pub session_priority: Option<String>,
-    /// How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
     ///
     /// `None` when absent.
     #[serde(rename = "TYPE_MAX_CHAT")]
-    pub type_max_chat: Option<String>,
+    pub type_max_chat: Option<ActiveChatCounting>,
     /// How many dialogs an operator may hold at once (0: no limit).
     ///
     /// `None` when absent.
     #[serde(rename = "MAX_CHAT")]
     pub max_chat: Option<String>,
-    /// What clients see of an operator (`profile`, `queue`, `hide`).
+    /// What clients see of an operator.
     ///
     /// `None` when absent.
     #[serde(rename = "OPERATOR_DATA")]
-    pub operator_data: Option<String>,
+    pub operator_data: Option<OperatorDataShown>,
     /// The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
     ///
     /// `None` when absent.

@@ -111,7 +111,7 @@ impl b24kit_runtime::wire::Lenient for CrmChat {
 /// The kinds of CRM record an open-line chat can be bound to.
 ///
 /// Converts from its text (`lead`); a text the spec does not name is kept as
-/// [`CrmEntityType::Other`] and sent as given.
+/// [`CrmEntityType::Other`], sent as given and read as the portal wrote it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CrmEntityType {
@@ -167,9 +167,39 @@ impl std::fmt::Display for CrmEntityType {
     }
 }
 
+impl From<CrmEntityType> for String {
+    fn from(value: CrmEntityType) -> Self {
+        match value {
+            CrmEntityType::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`CrmEntityType::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for CrmEntityType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
 impl serde::Serialize for CrmEntityType {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CrmEntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for CrmEntityType {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
     }
 }
 

@@ -1239,6 +1239,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_tokens_uniffi_trait_display(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_activechatcounting_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_category(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1248,6 +1250,22 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_reason(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_status(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_botmessagekind_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_crmentitytype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_linescenario_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_operatordatashown_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_queuedistribution_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_weekday_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_welcomebotjoin_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_welcomebotleave_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_func_read_event(`body`: RustBuffer.ByValue,`applicationToken`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -10281,10 +10299,9 @@ data class ImopenlinesConfigGetResult (
     var `crmSource`: kotlin.String?
     , 
     /**
-     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-     * operator).
+     * How dialogs are handed out to the queue.
      */
-    var `queueType`: kotlin.String?
+    var `queueType`: QueueDistribution?
     , 
     /**
      * Seconds before a waiting dialog goes to the next operator.
@@ -10392,9 +10409,9 @@ data class ImopenlinesConfigGetResult (
     var `categoryId`: kotlin.String?
     , 
     /**
-     * When the greeting bot joins (`always`, `first`).
+     * When the welcome bot joins.
      */
-    var `welcomeBotJoin`: kotlin.String?
+    var `welcomeBotJoin`: WelcomeBotJoin?
     , 
     /**
      * The greeting bot's identifier.
@@ -10407,14 +10424,14 @@ data class ImopenlinesConfigGetResult (
     var `welcomeBotTime`: kotlin.String?
     , 
     /**
-     * What happens when the greeting bot leaves (`queue`, `close`).
+     * When the welcome bot leaves.
      */
-    var `welcomeBotLeft`: kotlin.String?
+    var `welcomeBotLeft`: WelcomeBotLeave?
     , 
     /**
-     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     * What happens when no operator answers.
      */
-    var `noAnswerRule`: kotlin.String?
+    var `noAnswerRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -10457,14 +10474,14 @@ data class ImopenlinesConfigGetResult (
     var `worktimeHolidays`: List<kotlin.String>?
     , 
     /**
-     * Days off (`SA`, `SU`).
+     * Days off.
      */
-    var `worktimeDayoff`: List<kotlin.String>?
+    var `worktimeDayoff`: List<Weekday>?
     , 
     /**
-     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     * What happens to a message outside working hours.
      */
-    var `worktimeDayoffRule`: kotlin.String?
+    var `worktimeDayoffRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -10482,9 +10499,9 @@ data class ImopenlinesConfigGetResult (
     var `worktimeDayoffText`: kotlin.String?
     , 
     /**
-     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     * What happens when an operator closes a dialog.
      */
-    var `closeRule`: kotlin.String?
+    var `closeRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -10507,9 +10524,9 @@ data class ImopenlinesConfigGetResult (
     var `fullCloseTime`: kotlin.String?
     , 
     /**
-     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     * What happens when a dialog closes itself for want of activity.
      */
-    var `autoCloseRule`: kotlin.String?
+    var `autoCloseRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -10577,9 +10594,9 @@ data class ImopenlinesConfigGetResult (
     var `sessionPriority`: kotlin.String?
     , 
     /**
-     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
      */
-    var `typeMaxChat`: kotlin.String?
+    var `typeMaxChat`: ActiveChatCounting?
     , 
     /**
      * How many dialogs an operator may hold at once (0: no limit).
@@ -10587,9 +10604,9 @@ data class ImopenlinesConfigGetResult (
     var `maxChat`: kotlin.String?
     , 
     /**
-     * What clients see of an operator (`profile`, `queue`, `hide`).
+     * What clients see of an operator.
      */
-    var `operatorData`: kotlin.String?
+    var `operatorData`: OperatorDataShown?
     , 
     /**
      * The operators in the queue, by user identifier.
@@ -10728,6 +10745,7 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeQueueDistribution.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -10749,12 +10767,11 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeWelcomeBotJoin.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeWelcomeBotLeave.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -10763,17 +10780,17 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
-            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceTypeWeekday.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -10787,9 +10804,9 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeActiveChatCounting.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeOperatorDataShown.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
             FfiConverterOptionalMapStringTypeOpenLineQueueMember.read(buf),
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.read(buf),
@@ -10827,7 +10844,7 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.allocationSize(value.`crmChatTracker`) +
             FfiConverterOptionalString.allocationSize(value.`crmTransferChange`) +
             FfiConverterOptionalString.allocationSize(value.`crmSource`) +
-            FfiConverterOptionalString.allocationSize(value.`queueType`) +
+            FfiConverterOptionalTypeQueueDistribution.allocationSize(value.`queueType`) +
             FfiConverterOptionalString.allocationSize(value.`queueTime`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerTime`) +
             FfiConverterOptionalString.allocationSize(value.`checkAvailable`) +
@@ -10849,11 +10866,11 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.allocationSize(value.`agreementId`) +
             FfiConverterOptionalString.allocationSize(value.`categoryEnable`) +
             FfiConverterOptionalString.allocationSize(value.`categoryId`) +
-            FfiConverterOptionalString.allocationSize(value.`welcomeBotJoin`) +
+            FfiConverterOptionalTypeWelcomeBotJoin.allocationSize(value.`welcomeBotJoin`) +
             FfiConverterOptionalString.allocationSize(value.`welcomeBotId`) +
             FfiConverterOptionalString.allocationSize(value.`welcomeBotTime`) +
-            FfiConverterOptionalString.allocationSize(value.`welcomeBotLeft`) +
-            FfiConverterOptionalString.allocationSize(value.`noAnswerRule`) +
+            FfiConverterOptionalTypeWelcomeBotLeave.allocationSize(value.`welcomeBotLeft`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`noAnswerRule`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerFormId`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerBotId`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerText`) +
@@ -10862,17 +10879,17 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.allocationSize(value.`worktimeTo`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeTimezone`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`worktimeHolidays`) +
-            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeDayoff`) +
-            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffRule`) +
+            FfiConverterOptionalSequenceTypeWeekday.allocationSize(value.`worktimeDayoff`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`worktimeDayoffRule`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffFormId`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffBotId`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffText`) +
-            FfiConverterOptionalString.allocationSize(value.`closeRule`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`closeRule`) +
             FfiConverterOptionalString.allocationSize(value.`closeFormId`) +
             FfiConverterOptionalString.allocationSize(value.`closeBotId`) +
             FfiConverterOptionalString.allocationSize(value.`closeText`) +
             FfiConverterOptionalString.allocationSize(value.`fullCloseTime`) +
-            FfiConverterOptionalString.allocationSize(value.`autoCloseRule`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`autoCloseRule`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseFormId`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseBotId`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseTime`) +
@@ -10886,9 +10903,9 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.allocationSize(value.`languageId`) +
             FfiConverterOptionalString.allocationSize(value.`quickAnswersIblockId`) +
             FfiConverterOptionalString.allocationSize(value.`sessionPriority`) +
-            FfiConverterOptionalString.allocationSize(value.`typeMaxChat`) +
+            FfiConverterOptionalTypeActiveChatCounting.allocationSize(value.`typeMaxChat`) +
             FfiConverterOptionalString.allocationSize(value.`maxChat`) +
-            FfiConverterOptionalString.allocationSize(value.`operatorData`) +
+            FfiConverterOptionalTypeOperatorDataShown.allocationSize(value.`operatorData`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`queue`) +
             FfiConverterOptionalMapStringTypeOpenLineQueueMember.allocationSize(value.`queueFull`) +
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.allocationSize(value.`queueUsersFields`) +
@@ -10925,7 +10942,7 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.write(value.`crmChatTracker`, buf)
             FfiConverterOptionalString.write(value.`crmTransferChange`, buf)
             FfiConverterOptionalString.write(value.`crmSource`, buf)
-            FfiConverterOptionalString.write(value.`queueType`, buf)
+            FfiConverterOptionalTypeQueueDistribution.write(value.`queueType`, buf)
             FfiConverterOptionalString.write(value.`queueTime`, buf)
             FfiConverterOptionalString.write(value.`noAnswerTime`, buf)
             FfiConverterOptionalString.write(value.`checkAvailable`, buf)
@@ -10947,11 +10964,11 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.write(value.`agreementId`, buf)
             FfiConverterOptionalString.write(value.`categoryEnable`, buf)
             FfiConverterOptionalString.write(value.`categoryId`, buf)
-            FfiConverterOptionalString.write(value.`welcomeBotJoin`, buf)
+            FfiConverterOptionalTypeWelcomeBotJoin.write(value.`welcomeBotJoin`, buf)
             FfiConverterOptionalString.write(value.`welcomeBotId`, buf)
             FfiConverterOptionalString.write(value.`welcomeBotTime`, buf)
-            FfiConverterOptionalString.write(value.`welcomeBotLeft`, buf)
-            FfiConverterOptionalString.write(value.`noAnswerRule`, buf)
+            FfiConverterOptionalTypeWelcomeBotLeave.write(value.`welcomeBotLeft`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`noAnswerRule`, buf)
             FfiConverterOptionalString.write(value.`noAnswerFormId`, buf)
             FfiConverterOptionalString.write(value.`noAnswerBotId`, buf)
             FfiConverterOptionalString.write(value.`noAnswerText`, buf)
@@ -10960,17 +10977,17 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.write(value.`worktimeTo`, buf)
             FfiConverterOptionalString.write(value.`worktimeTimezone`, buf)
             FfiConverterOptionalSequenceString.write(value.`worktimeHolidays`, buf)
-            FfiConverterOptionalSequenceString.write(value.`worktimeDayoff`, buf)
-            FfiConverterOptionalString.write(value.`worktimeDayoffRule`, buf)
+            FfiConverterOptionalSequenceTypeWeekday.write(value.`worktimeDayoff`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`worktimeDayoffRule`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffFormId`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffBotId`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffText`, buf)
-            FfiConverterOptionalString.write(value.`closeRule`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`closeRule`, buf)
             FfiConverterOptionalString.write(value.`closeFormId`, buf)
             FfiConverterOptionalString.write(value.`closeBotId`, buf)
             FfiConverterOptionalString.write(value.`closeText`, buf)
             FfiConverterOptionalString.write(value.`fullCloseTime`, buf)
-            FfiConverterOptionalString.write(value.`autoCloseRule`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`autoCloseRule`, buf)
             FfiConverterOptionalString.write(value.`autoCloseFormId`, buf)
             FfiConverterOptionalString.write(value.`autoCloseBotId`, buf)
             FfiConverterOptionalString.write(value.`autoCloseTime`, buf)
@@ -10984,9 +11001,9 @@ public object FfiConverterTypeImopenlinesConfigGetResult: FfiConverterRustBuffer
             FfiConverterOptionalString.write(value.`languageId`, buf)
             FfiConverterOptionalString.write(value.`quickAnswersIblockId`, buf)
             FfiConverterOptionalString.write(value.`sessionPriority`, buf)
-            FfiConverterOptionalString.write(value.`typeMaxChat`, buf)
+            FfiConverterOptionalTypeActiveChatCounting.write(value.`typeMaxChat`, buf)
             FfiConverterOptionalString.write(value.`maxChat`, buf)
-            FfiConverterOptionalString.write(value.`operatorData`, buf)
+            FfiConverterOptionalTypeOperatorDataShown.write(value.`operatorData`, buf)
             FfiConverterOptionalSequenceString.write(value.`queue`, buf)
             FfiConverterOptionalMapStringTypeOpenLineQueueMember.write(value.`queueFull`, buf)
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.write(value.`queueUsersFields`, buf)
@@ -15123,10 +15140,9 @@ data class OpenLineListItem (
     var `crmSource`: kotlin.String?
     , 
     /**
-     * How dialogs are handed out: `evenly`, `strictly` (in queue order) or `all` (to every
-     * operator).
+     * How dialogs are handed out to the queue.
      */
-    var `queueType`: kotlin.String?
+    var `queueType`: QueueDistribution?
     , 
     /**
      * Seconds before a waiting dialog goes to the next operator.
@@ -15234,9 +15250,9 @@ data class OpenLineListItem (
     var `categoryId`: kotlin.String?
     , 
     /**
-     * When the greeting bot joins (`always`, `first`).
+     * When the welcome bot joins.
      */
-    var `welcomeBotJoin`: kotlin.String?
+    var `welcomeBotJoin`: WelcomeBotJoin?
     , 
     /**
      * The greeting bot's identifier.
@@ -15249,14 +15265,14 @@ data class OpenLineListItem (
     var `welcomeBotTime`: kotlin.String?
     , 
     /**
-     * What happens when the greeting bot leaves (`queue`, `close`).
+     * When the welcome bot leaves.
      */
-    var `welcomeBotLeft`: kotlin.String?
+    var `welcomeBotLeft`: WelcomeBotLeave?
     , 
     /**
-     * What happens when no operator answers (`text`, `form`, `bot`, `none`).
+     * What happens when no operator answers.
      */
-    var `noAnswerRule`: kotlin.String?
+    var `noAnswerRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -15299,14 +15315,14 @@ data class OpenLineListItem (
     var `worktimeHolidays`: List<kotlin.String>?
     , 
     /**
-     * Days off (`SA`, `SU`).
+     * Days off.
      */
-    var `worktimeDayoff`: List<kotlin.String>?
+    var `worktimeDayoff`: List<Weekday>?
     , 
     /**
-     * What happens to a message outside working hours (`text`, `form`, `bot`, `none`).
+     * What happens to a message outside working hours.
      */
-    var `worktimeDayoffRule`: kotlin.String?
+    var `worktimeDayoffRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -15324,9 +15340,9 @@ data class OpenLineListItem (
     var `worktimeDayoffText`: kotlin.String?
     , 
     /**
-     * What happens when an operator closes a dialog (`text`, `form`, `none`).
+     * What happens when an operator closes a dialog.
      */
-    var `closeRule`: kotlin.String?
+    var `closeRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -15349,9 +15365,9 @@ data class OpenLineListItem (
     var `fullCloseTime`: kotlin.String?
     , 
     /**
-     * What happens when a dialog closes itself for want of activity (`text`, `form`, `none`).
+     * What happens when a dialog closes itself for want of activity.
      */
-    var `autoCloseRule`: kotlin.String?
+    var `autoCloseRule`: LineScenario?
     , 
     /**
      * The form of that rule.
@@ -15419,9 +15435,9 @@ data class OpenLineListItem (
     var `sessionPriority`: kotlin.String?
     , 
     /**
-     * How dialogs are counted against an operator's limit (`answered`, `answered_new`, `closed`).
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
      */
-    var `typeMaxChat`: kotlin.String?
+    var `typeMaxChat`: ActiveChatCounting?
     , 
     /**
      * How many dialogs an operator may hold at once (0: no limit).
@@ -15429,9 +15445,9 @@ data class OpenLineListItem (
     var `maxChat`: kotlin.String?
     , 
     /**
-     * What clients see of an operator (`profile`, `queue`, `hide`).
+     * What clients see of an operator.
      */
-    var `operatorData`: kotlin.String?
+    var `operatorData`: OperatorDataShown?
     , 
     /**
      * The operators in the queue, by user identifier (with `OPTIONS.QUEUE`).
@@ -15565,6 +15581,7 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeQueueDistribution.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -15586,12 +15603,11 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeWelcomeBotJoin.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeWelcomeBotLeave.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -15600,17 +15616,17 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalSequenceString.read(buf),
-            FfiConverterOptionalSequenceString.read(buf),
+            FfiConverterOptionalSequenceTypeWeekday.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
@@ -15624,9 +15640,9 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeActiveChatCounting.read(buf),
             FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeOperatorDataShown.read(buf),
             FfiConverterOptionalSequenceLong.read(buf),
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.read(buf),
             FfiConverterOptionalTypeJsonValue.read(buf),
@@ -15663,7 +15679,7 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.allocationSize(value.`crmChatTracker`) +
             FfiConverterOptionalString.allocationSize(value.`crmTransferChange`) +
             FfiConverterOptionalString.allocationSize(value.`crmSource`) +
-            FfiConverterOptionalString.allocationSize(value.`queueType`) +
+            FfiConverterOptionalTypeQueueDistribution.allocationSize(value.`queueType`) +
             FfiConverterOptionalString.allocationSize(value.`queueTime`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerTime`) +
             FfiConverterOptionalString.allocationSize(value.`checkAvailable`) +
@@ -15685,11 +15701,11 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.allocationSize(value.`agreementId`) +
             FfiConverterOptionalString.allocationSize(value.`categoryEnable`) +
             FfiConverterOptionalString.allocationSize(value.`categoryId`) +
-            FfiConverterOptionalString.allocationSize(value.`welcomeBotJoin`) +
+            FfiConverterOptionalTypeWelcomeBotJoin.allocationSize(value.`welcomeBotJoin`) +
             FfiConverterOptionalString.allocationSize(value.`welcomeBotId`) +
             FfiConverterOptionalString.allocationSize(value.`welcomeBotTime`) +
-            FfiConverterOptionalString.allocationSize(value.`welcomeBotLeft`) +
-            FfiConverterOptionalString.allocationSize(value.`noAnswerRule`) +
+            FfiConverterOptionalTypeWelcomeBotLeave.allocationSize(value.`welcomeBotLeft`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`noAnswerRule`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerFormId`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerBotId`) +
             FfiConverterOptionalString.allocationSize(value.`noAnswerText`) +
@@ -15698,17 +15714,17 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.allocationSize(value.`worktimeTo`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeTimezone`) +
             FfiConverterOptionalSequenceString.allocationSize(value.`worktimeHolidays`) +
-            FfiConverterOptionalSequenceString.allocationSize(value.`worktimeDayoff`) +
-            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffRule`) +
+            FfiConverterOptionalSequenceTypeWeekday.allocationSize(value.`worktimeDayoff`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`worktimeDayoffRule`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffFormId`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffBotId`) +
             FfiConverterOptionalString.allocationSize(value.`worktimeDayoffText`) +
-            FfiConverterOptionalString.allocationSize(value.`closeRule`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`closeRule`) +
             FfiConverterOptionalString.allocationSize(value.`closeFormId`) +
             FfiConverterOptionalString.allocationSize(value.`closeBotId`) +
             FfiConverterOptionalString.allocationSize(value.`closeText`) +
             FfiConverterOptionalString.allocationSize(value.`fullCloseTime`) +
-            FfiConverterOptionalString.allocationSize(value.`autoCloseRule`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`autoCloseRule`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseFormId`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseBotId`) +
             FfiConverterOptionalString.allocationSize(value.`autoCloseTime`) +
@@ -15722,9 +15738,9 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.allocationSize(value.`languageId`) +
             FfiConverterOptionalString.allocationSize(value.`quickAnswersIblockId`) +
             FfiConverterOptionalString.allocationSize(value.`sessionPriority`) +
-            FfiConverterOptionalString.allocationSize(value.`typeMaxChat`) +
+            FfiConverterOptionalTypeActiveChatCounting.allocationSize(value.`typeMaxChat`) +
             FfiConverterOptionalString.allocationSize(value.`maxChat`) +
-            FfiConverterOptionalString.allocationSize(value.`operatorData`) +
+            FfiConverterOptionalTypeOperatorDataShown.allocationSize(value.`operatorData`) +
             FfiConverterOptionalSequenceLong.allocationSize(value.`queue`) +
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.allocationSize(value.`queueUsersFields`) +
             FfiConverterOptionalTypeJsonValue.allocationSize(value.`defaultOperatorData`) +
@@ -15760,7 +15776,7 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.write(value.`crmChatTracker`, buf)
             FfiConverterOptionalString.write(value.`crmTransferChange`, buf)
             FfiConverterOptionalString.write(value.`crmSource`, buf)
-            FfiConverterOptionalString.write(value.`queueType`, buf)
+            FfiConverterOptionalTypeQueueDistribution.write(value.`queueType`, buf)
             FfiConverterOptionalString.write(value.`queueTime`, buf)
             FfiConverterOptionalString.write(value.`noAnswerTime`, buf)
             FfiConverterOptionalString.write(value.`checkAvailable`, buf)
@@ -15782,11 +15798,11 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.write(value.`agreementId`, buf)
             FfiConverterOptionalString.write(value.`categoryEnable`, buf)
             FfiConverterOptionalString.write(value.`categoryId`, buf)
-            FfiConverterOptionalString.write(value.`welcomeBotJoin`, buf)
+            FfiConverterOptionalTypeWelcomeBotJoin.write(value.`welcomeBotJoin`, buf)
             FfiConverterOptionalString.write(value.`welcomeBotId`, buf)
             FfiConverterOptionalString.write(value.`welcomeBotTime`, buf)
-            FfiConverterOptionalString.write(value.`welcomeBotLeft`, buf)
-            FfiConverterOptionalString.write(value.`noAnswerRule`, buf)
+            FfiConverterOptionalTypeWelcomeBotLeave.write(value.`welcomeBotLeft`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`noAnswerRule`, buf)
             FfiConverterOptionalString.write(value.`noAnswerFormId`, buf)
             FfiConverterOptionalString.write(value.`noAnswerBotId`, buf)
             FfiConverterOptionalString.write(value.`noAnswerText`, buf)
@@ -15795,17 +15811,17 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.write(value.`worktimeTo`, buf)
             FfiConverterOptionalString.write(value.`worktimeTimezone`, buf)
             FfiConverterOptionalSequenceString.write(value.`worktimeHolidays`, buf)
-            FfiConverterOptionalSequenceString.write(value.`worktimeDayoff`, buf)
-            FfiConverterOptionalString.write(value.`worktimeDayoffRule`, buf)
+            FfiConverterOptionalSequenceTypeWeekday.write(value.`worktimeDayoff`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`worktimeDayoffRule`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffFormId`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffBotId`, buf)
             FfiConverterOptionalString.write(value.`worktimeDayoffText`, buf)
-            FfiConverterOptionalString.write(value.`closeRule`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`closeRule`, buf)
             FfiConverterOptionalString.write(value.`closeFormId`, buf)
             FfiConverterOptionalString.write(value.`closeBotId`, buf)
             FfiConverterOptionalString.write(value.`closeText`, buf)
             FfiConverterOptionalString.write(value.`fullCloseTime`, buf)
-            FfiConverterOptionalString.write(value.`autoCloseRule`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`autoCloseRule`, buf)
             FfiConverterOptionalString.write(value.`autoCloseFormId`, buf)
             FfiConverterOptionalString.write(value.`autoCloseBotId`, buf)
             FfiConverterOptionalString.write(value.`autoCloseTime`, buf)
@@ -15819,9 +15835,9 @@ public object FfiConverterTypeOpenLineListItem: FfiConverterRustBuffer<OpenLineL
             FfiConverterOptionalString.write(value.`languageId`, buf)
             FfiConverterOptionalString.write(value.`quickAnswersIblockId`, buf)
             FfiConverterOptionalString.write(value.`sessionPriority`, buf)
-            FfiConverterOptionalString.write(value.`typeMaxChat`, buf)
+            FfiConverterOptionalTypeActiveChatCounting.write(value.`typeMaxChat`, buf)
             FfiConverterOptionalString.write(value.`maxChat`, buf)
-            FfiConverterOptionalString.write(value.`operatorData`, buf)
+            FfiConverterOptionalTypeOperatorDataShown.write(value.`operatorData`, buf)
             FfiConverterOptionalSequenceLong.write(value.`queue`, buf)
             FfiConverterOptionalMapStringTypeOpenLineQueueUser.write(value.`queueUsersFields`, buf)
             FfiConverterOptionalTypeJsonValue.write(value.`defaultOperatorData`, buf)
@@ -16372,6 +16388,138 @@ public object FfiConverterTypeTime: FfiConverterRustBuffer<Time> {
             FfiConverterOptionalDouble.write(value.`operating`, buf)
     }
 }
+
+
+
+/**
+ * Which dialogs count against an operator's `MAX_CHAT` limit.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class ActiveChatCounting {
+    
+    /**
+     * `answered`: Only dialogs the operator has answered.
+     */
+    object Answered : ActiveChatCounting()
+    
+    
+    /**
+     * `answered_new`: Answered dialogs and new ones not yet answered.
+     */
+    object AnsweredNew : ActiveChatCounting()
+    
+    
+    /**
+     * `closed`: Closed dialogs too.
+     */
+    object Closed : ActiveChatCounting()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : ActiveChatCounting()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`answered` for `Answered`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_activechatcounting_wire_value(FfiConverterTypeActiveChatCounting.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActiveChatCounting : FfiConverterRustBuffer<ActiveChatCounting>{
+    override fun read(buf: ByteBuffer): ActiveChatCounting {
+        return when(buf.getInt()) {
+            1 -> ActiveChatCounting.Answered
+            2 -> ActiveChatCounting.AnsweredNew
+            3 -> ActiveChatCounting.Closed
+            4 -> ActiveChatCounting.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: ActiveChatCounting): ULong = when(value) {
+        is ActiveChatCounting.Answered -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ActiveChatCounting.AnsweredNew -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ActiveChatCounting.Closed -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is ActiveChatCounting.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: ActiveChatCounting, buf: ByteBuffer) {
+        when(value) {
+            is ActiveChatCounting.Answered -> {
+                buf.putInt(1)
+                Unit
+            }
+            is ActiveChatCounting.AnsweredNew -> {
+                buf.putInt(2)
+                Unit
+            }
+            is ActiveChatCounting.Closed -> {
+                buf.putInt(3)
+                Unit
+            }
+            is ActiveChatCounting.Other -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -21680,7 +21828,8 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 /**
  * The automatic messages a chat bot sends into an open-line dialog.
  *
- * `Other` carries a value this version does not name; it is sent as given.
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
  */
 sealed class BotMessageKind {
     
@@ -21712,6 +21861,19 @@ sealed class BotMessageKind {
     
 
     
+    
+    /**
+     * The text the portal sends for the value (`WELCOME` for `Welcome`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_botmessagekind_wire_value(FfiConverterTypeBotMessageKind.lower(this),
+        _status)
+}
+    )
+    }
+    
+
     
 
 
@@ -22096,7 +22258,8 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
 /**
  * The kinds of CRM record an open-line chat can be bound to.
  *
- * `Other` carries a value this version does not name; it is sent as given.
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
  */
 sealed class CrmEntityType {
     
@@ -22140,6 +22303,19 @@ sealed class CrmEntityType {
     
 
     
+    
+    /**
+     * The text the portal sends for the value (`lead` for `Lead`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_crmentitytype_wire_value(FfiConverterTypeCrmEntityType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
     
 
 
@@ -25788,6 +25964,122 @@ public object FfiConverterTypeJsonValue : FfiConverterRustBuffer<JsonValue>{
 
 
 /**
+ * What a line does when one of its scenarios runs: no answer, a message outside working hours, a
+ * dialog closed by an operator or for want of activity.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class LineScenario {
+    
+    /**
+     * `none`: Nothing.
+     */
+    object None : LineScenario()
+    
+    
+    /**
+     * `text`: Sends the scenario's text to the client.
+     */
+    object Text : LineScenario()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : LineScenario()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`none` for `None`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_linescenario_wire_value(FfiConverterTypeLineScenario.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLineScenario : FfiConverterRustBuffer<LineScenario>{
+    override fun read(buf: ByteBuffer): LineScenario {
+        return when(buf.getInt()) {
+            1 -> LineScenario.None
+            2 -> LineScenario.Text
+            3 -> LineScenario.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: LineScenario): ULong = when(value) {
+        is LineScenario.None -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is LineScenario.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is LineScenario.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: LineScenario, buf: ByteBuffer) {
+        when(value) {
+            is LineScenario.None -> {
+                buf.putInt(1)
+                Unit
+            }
+            is LineScenario.Text -> {
+                buf.putInt(2)
+                Unit
+            }
+            is LineScenario.Other -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The per-method execution-time budget a client stays under.
  */
 sealed class OperatingBudget {
@@ -25864,6 +26156,138 @@ public object FfiConverterTypeOperatingBudget : FfiConverterRustBuffer<Operating
             }
             is OperatingBudget.Off -> {
                 buf.putInt(2)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What a client sees of the operator who answers.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class OperatorDataShown {
+    
+    /**
+     * `profile`: The operator's own profile.
+     */
+    object Profile : OperatorDataShown()
+    
+    
+    /**
+     * `queue`: The operator's data as the queue gives it.
+     */
+    object Queue : OperatorDataShown()
+    
+    
+    /**
+     * `hide`: Nothing about the operator.
+     */
+    object Hide : OperatorDataShown()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : OperatorDataShown()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`profile` for `Profile`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_operatordatashown_wire_value(FfiConverterTypeOperatorDataShown.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOperatorDataShown : FfiConverterRustBuffer<OperatorDataShown>{
+    override fun read(buf: ByteBuffer): OperatorDataShown {
+        return when(buf.getInt()) {
+            1 -> OperatorDataShown.Profile
+            2 -> OperatorDataShown.Queue
+            3 -> OperatorDataShown.Hide
+            4 -> OperatorDataShown.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: OperatorDataShown): ULong = when(value) {
+        is OperatorDataShown.Profile -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OperatorDataShown.Queue -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OperatorDataShown.Hide -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is OperatorDataShown.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: OperatorDataShown, buf: ByteBuffer) {
+        when(value) {
+            is OperatorDataShown.Profile -> {
+                buf.putInt(1)
+                Unit
+            }
+            is OperatorDataShown.Queue -> {
+                buf.putInt(2)
+                Unit
+            }
+            is OperatorDataShown.Hide -> {
+                buf.putInt(3)
+                Unit
+            }
+            is OperatorDataShown.Other -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`value`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -26079,6 +26503,138 @@ public object FfiConverterTypePortalEvent : FfiConverterRustBuffer<PortalEvent>{
 
 
 /**
+ * How a line hands new dialogs to the operators of its queue.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class QueueDistribution {
+    
+    /**
+     * `evenly`: In turn, so that each operator gets about as many as the others.
+     */
+    object Evenly : QueueDistribution()
+    
+    
+    /**
+     * `strictly`: Always in queue order, the first free operator first.
+     */
+    object Strictly : QueueDistribution()
+    
+    
+    /**
+     * `all`: To every operator of the queue at once.
+     */
+    object All : QueueDistribution()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : QueueDistribution()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`evenly` for `Evenly`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_queuedistribution_wire_value(FfiConverterTypeQueueDistribution.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQueueDistribution : FfiConverterRustBuffer<QueueDistribution>{
+    override fun read(buf: ByteBuffer): QueueDistribution {
+        return when(buf.getInt()) {
+            1 -> QueueDistribution.Evenly
+            2 -> QueueDistribution.Strictly
+            3 -> QueueDistribution.All
+            4 -> QueueDistribution.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: QueueDistribution): ULong = when(value) {
+        is QueueDistribution.Evenly -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is QueueDistribution.Strictly -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is QueueDistribution.All -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is QueueDistribution.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: QueueDistribution, buf: ByteBuffer) {
+        when(value) {
+            is QueueDistribution.Evenly -> {
+                buf.putInt(1)
+                Unit
+            }
+            is QueueDistribution.Strictly -> {
+                buf.putInt(2)
+                Unit
+            }
+            is QueueDistribution.All -> {
+                buf.putInt(3)
+                Unit
+            }
+            is QueueDistribution.Other -> {
+                buf.putInt(4)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -26189,6 +26745,436 @@ public object FfiConverterTypeRateLimit : FfiConverterRustBuffer<RateLimit>{
             }
             is RateLimit.Off -> {
                 buf.putInt(4)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * A day of the week, as a line's working hours name it.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class Weekday {
+    
+    /**
+     * `MO`: Monday.
+     */
+    object Mo : Weekday()
+    
+    
+    /**
+     * `TU`: Tuesday.
+     */
+    object Tu : Weekday()
+    
+    
+    /**
+     * `WE`: Wednesday.
+     */
+    object We : Weekday()
+    
+    
+    /**
+     * `TH`: Thursday.
+     */
+    object Th : Weekday()
+    
+    
+    /**
+     * `FR`: Friday.
+     */
+    object Fr : Weekday()
+    
+    
+    /**
+     * `SA`: Saturday.
+     */
+    object Sa : Weekday()
+    
+    
+    /**
+     * `SU`: Sunday.
+     */
+    object Su : Weekday()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : Weekday()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`MO` for `Mo`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_weekday_wire_value(FfiConverterTypeWeekday.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWeekday : FfiConverterRustBuffer<Weekday>{
+    override fun read(buf: ByteBuffer): Weekday {
+        return when(buf.getInt()) {
+            1 -> Weekday.Mo
+            2 -> Weekday.Tu
+            3 -> Weekday.We
+            4 -> Weekday.Th
+            5 -> Weekday.Fr
+            6 -> Weekday.Sa
+            7 -> Weekday.Su
+            8 -> Weekday.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: Weekday): ULong = when(value) {
+        is Weekday.Mo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Tu -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.We -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Th -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Fr -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Sa -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Su -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is Weekday.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: Weekday, buf: ByteBuffer) {
+        when(value) {
+            is Weekday.Mo -> {
+                buf.putInt(1)
+                Unit
+            }
+            is Weekday.Tu -> {
+                buf.putInt(2)
+                Unit
+            }
+            is Weekday.We -> {
+                buf.putInt(3)
+                Unit
+            }
+            is Weekday.Th -> {
+                buf.putInt(4)
+                Unit
+            }
+            is Weekday.Fr -> {
+                buf.putInt(5)
+                Unit
+            }
+            is Weekday.Sa -> {
+                buf.putInt(6)
+                Unit
+            }
+            is Weekday.Su -> {
+                buf.putInt(7)
+                Unit
+            }
+            is Weekday.Other -> {
+                buf.putInt(8)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * When a line's welcome bot joins a dialog.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class WelcomeBotJoin {
+    
+    /**
+     * `first`: Only at the start of the dialog.
+     */
+    object First : WelcomeBotJoin()
+    
+    
+    /**
+     * `always`: In every dialog.
+     */
+    object Always : WelcomeBotJoin()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : WelcomeBotJoin()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`first` for `First`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_welcomebotjoin_wire_value(FfiConverterTypeWelcomeBotJoin.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWelcomeBotJoin : FfiConverterRustBuffer<WelcomeBotJoin>{
+    override fun read(buf: ByteBuffer): WelcomeBotJoin {
+        return when(buf.getInt()) {
+            1 -> WelcomeBotJoin.First
+            2 -> WelcomeBotJoin.Always
+            3 -> WelcomeBotJoin.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: WelcomeBotJoin): ULong = when(value) {
+        is WelcomeBotJoin.First -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WelcomeBotJoin.Always -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WelcomeBotJoin.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: WelcomeBotJoin, buf: ByteBuffer) {
+        when(value) {
+            is WelcomeBotJoin.First -> {
+                buf.putInt(1)
+                Unit
+            }
+            is WelcomeBotJoin.Always -> {
+                buf.putInt(2)
+                Unit
+            }
+            is WelcomeBotJoin.Other -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * When a line's welcome bot leaves a dialog.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class WelcomeBotLeave {
+    
+    /**
+     * `queue`: When the dialog goes to the operators' queue.
+     */
+    object Queue : WelcomeBotLeave()
+    
+    
+    /**
+     * `close`: When the dialog is closed.
+     */
+    object Close : WelcomeBotLeave()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : WelcomeBotLeave()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`queue` for `Queue`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_welcomebotleave_wire_value(FfiConverterTypeWelcomeBotLeave.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWelcomeBotLeave : FfiConverterRustBuffer<WelcomeBotLeave>{
+    override fun read(buf: ByteBuffer): WelcomeBotLeave {
+        return when(buf.getInt()) {
+            1 -> WelcomeBotLeave.Queue
+            2 -> WelcomeBotLeave.Close
+            3 -> WelcomeBotLeave.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: WelcomeBotLeave): ULong = when(value) {
+        is WelcomeBotLeave.Queue -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WelcomeBotLeave.Close -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is WelcomeBotLeave.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: WelcomeBotLeave, buf: ByteBuffer) {
+        when(value) {
+            is WelcomeBotLeave.Queue -> {
+                buf.putInt(1)
+                Unit
+            }
+            is WelcomeBotLeave.Close -> {
+                buf.putInt(2)
+                Unit
+            }
+            is WelcomeBotLeave.Other -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -26779,6 +27765,38 @@ public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<Retry
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeActiveChatCounting: FfiConverterRustBuffer<ActiveChatCounting?> {
+    override fun read(buf: ByteBuffer): ActiveChatCounting? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeActiveChatCounting.read(buf)
+    }
+
+    override fun allocationSize(value: ActiveChatCounting?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeActiveChatCounting.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ActiveChatCounting?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeActiveChatCounting.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeBotMessageKind: FfiConverterRustBuffer<BotMessageKind?> {
     override fun read(buf: ByteBuffer): BotMessageKind? {
         if (buf.get().toInt() == 0) {
@@ -26843,6 +27861,38 @@ public object FfiConverterOptionalTypeJsonValue: FfiConverterRustBuffer<JsonValu
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeLineScenario: FfiConverterRustBuffer<LineScenario?> {
+    override fun read(buf: ByteBuffer): LineScenario? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeLineScenario.read(buf)
+    }
+
+    override fun allocationSize(value: LineScenario?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeLineScenario.allocationSize(value)
+        }
+    }
+
+    override fun write(value: LineScenario?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeLineScenario.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeOperatingBudget: FfiConverterRustBuffer<OperatingBudget?> {
     override fun read(buf: ByteBuffer): OperatingBudget? {
         if (buf.get().toInt() == 0) {
@@ -26875,6 +27925,70 @@ public object FfiConverterOptionalTypeOperatingBudget: FfiConverterRustBuffer<Op
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeOperatorDataShown: FfiConverterRustBuffer<OperatorDataShown?> {
+    override fun read(buf: ByteBuffer): OperatorDataShown? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOperatorDataShown.read(buf)
+    }
+
+    override fun allocationSize(value: OperatorDataShown?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOperatorDataShown.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OperatorDataShown?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOperatorDataShown.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeQueueDistribution: FfiConverterRustBuffer<QueueDistribution?> {
+    override fun read(buf: ByteBuffer): QueueDistribution? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeQueueDistribution.read(buf)
+    }
+
+    override fun allocationSize(value: QueueDistribution?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeQueueDistribution.allocationSize(value)
+        }
+    }
+
+    override fun write(value: QueueDistribution?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeQueueDistribution.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRateLimit: FfiConverterRustBuffer<RateLimit?> {
     override fun read(buf: ByteBuffer): RateLimit? {
         if (buf.get().toInt() == 0) {
@@ -26897,6 +28011,70 @@ public object FfiConverterOptionalTypeRateLimit: FfiConverterRustBuffer<RateLimi
         } else {
             buf.put(1)
             FfiConverterTypeRateLimit.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWelcomeBotJoin: FfiConverterRustBuffer<WelcomeBotJoin?> {
+    override fun read(buf: ByteBuffer): WelcomeBotJoin? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWelcomeBotJoin.read(buf)
+    }
+
+    override fun allocationSize(value: WelcomeBotJoin?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWelcomeBotJoin.allocationSize(value)
+        }
+    }
+
+    override fun write(value: WelcomeBotJoin?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWelcomeBotJoin.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeWelcomeBotLeave: FfiConverterRustBuffer<WelcomeBotLeave?> {
+    override fun read(buf: ByteBuffer): WelcomeBotLeave? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeWelcomeBotLeave.read(buf)
+    }
+
+    override fun allocationSize(value: WelcomeBotLeave?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeWelcomeBotLeave.allocationSize(value)
+        }
+    }
+
+    override fun write(value: WelcomeBotLeave?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeWelcomeBotLeave.write(value, buf)
         }
     }
 }
@@ -27089,6 +28267,38 @@ public object FfiConverterOptionalSequenceTypeJsonValue: FfiConverterRustBuffer<
         } else {
             buf.put(1)
             FfiConverterSequenceTypeJsonValue.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeWeekday: FfiConverterRustBuffer<List<Weekday>?> {
+    override fun read(buf: ByteBuffer): List<Weekday>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeWeekday.read(buf)
+    }
+
+    override fun allocationSize(value: List<Weekday>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeWeekday.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<Weekday>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeWeekday.write(value, buf)
         }
     }
 }
@@ -29961,6 +31171,34 @@ public object FfiConverterSequenceTypeJsonValue: FfiConverterRustBuffer<List<Jso
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeJsonValue.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeWeekday: FfiConverterRustBuffer<List<Weekday>> {
+    override fun read(buf: ByteBuffer): List<Weekday> {
+        val len = buf.getInt()
+        return List<Weekday>(len) {
+            FfiConverterTypeWeekday.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Weekday>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeWeekday.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Weekday>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeWeekday.write(it, buf)
         }
     }
 }

@@ -248,7 +248,7 @@ class ConformanceTest {
 
     /**
      * A typed result as JSON: a record's fields under their Kotlin names (`has` matches them
-     * with wire keys), lists, maps, `Instant`s as ISO text; its `extra` is left out.
+     * with wire keys), lists, maps, `Instant`s and enums as text; its `extra` is left out.
      */
     private fun typedJson(value: Any?): JsonElement = when (value) {
         null -> JsonNull
@@ -259,7 +259,7 @@ class ConformanceTest {
         is List<*> -> JsonArray(value.map(::typedJson))
         is Map<*, *> -> JsonObject(value.entries.associate { (key, item) -> key.toString() to typedJson(item) })
         is JsonValue -> value.toJsonElement()
-        else -> JsonObject(
+        else -> enumText(value)?.let(::JsonPrimitive) ?: JsonObject(
             value.javaClass.declaredFields
                 .filter { !java.lang.reflect.Modifier.isStatic(it.modifiers) && it.name != "extra" }
                 .associate { field ->
@@ -268,6 +268,10 @@ class ConformanceTest {
                 },
         )
     }
+
+    /** The text of an enum's value (every generated enum has `wireValue()`), else `null`. */
+    private fun enumText(value: Any): String? =
+        value.javaClass.methods.firstOrNull { it.name == "wireValue" && it.parameterCount == 0 }?.invoke(value) as String?
 
     /**
      * Whether `actual` holds `want`: every key of an object, every item of a list, the same

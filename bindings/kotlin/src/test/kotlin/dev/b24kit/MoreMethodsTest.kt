@@ -184,6 +184,10 @@ class MoreMethodsTest {
         assertEquals(listOf("1", "Support", "Y"), listOf(line.id, line.lineName, line.active))
         assertEquals(listOf("1", "2"), line.queue)
         assertEquals("2", line.queueFull?.get("2")?.userId)
+        // Settings with documented values are enums.
+        assertEquals(QueueDistribution.Evenly, line.queueType)
+        assertEquals(listOf(Weekday.Sa, Weekday.Su), line.worktimeDayoff)
+        assertEquals("answered_new", line.typeMaxChat?.wireValue())
         assertEquals(null, client.imopenlinesConfigGet(1, withQueue = false).result.queueFull)
         val settings = buildJsonObject {
             put("LINE_NAME", "Shop")
@@ -192,8 +196,13 @@ class MoreMethodsTest {
         val id = client.imopenlinesConfigAdd(settings.toJsonValue()).result
         assertEquals(3L, id)
         assertEquals(listOf("5"), client.imopenlinesConfigGet(id).result.queue)
-        assertTrue(client.imopenlinesConfigUpdate(id, buildJsonObject { put("ACTIVE", "N") }.toJsonValue()).result)
-        assertEquals("N", client.imopenlinesConfigGet(id).result.active)
+        val change = buildJsonObject { put("ACTIVE", "N"); put("QUEUE_TYPE", "randomly") }
+        assertTrue(client.imopenlinesConfigUpdate(id, change.toJsonValue()).result)
+        val closed = client.imopenlinesConfigGet(id).result
+        assertEquals("N", closed.active)
+        // A value the spec does not name is kept as sent.
+        assertEquals(QueueDistribution.Other("randomly"), closed.queueType)
+        assertEquals("randomly", closed.queueType?.wireValue())
         assertTrue(client.imopenlinesConfigDelete(id).result)
         assertEquals(false, client.imopenlinesConfigDelete(id).result)
         assertThrows<B24kitException.ConfigIdEmpty> { runBlocking { client.imopenlinesConfigGet(id) } }
