@@ -20,7 +20,12 @@ pub use output::{GeneratedFile, Staleness};
 pub use spec::{SpecError, SpecErrors};
 
 /// Folders whose every file the generator owns; files there that no spec produces are stale.
-pub const OWNED_DIRS: &[&str] = &[targets::rust::OUT_DIR];
+pub const OWNED_DIRS: &[&str] = &[
+    targets::rust::OUT_DIR,
+    targets::python::RUST_DIR,
+    targets::node::RUST_DIR,
+    targets::uniffi::RUST_DIR,
+];
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {

@@ -3,7 +3,7 @@
 //! one function of its module; nothing else in the generator spells a type.
 
 use crate::spec::model::{
-    EventSpec, FieldType, Method, Param, ParamType, ResultField, TimeField, TimeFieldType,
+    EventSpec, FieldType, Method, Param, ParamType, ResultField, Spec, TimeField, TimeFieldType,
 };
 
 /// The types a spec can declare.
@@ -292,6 +292,77 @@ impl<'a> ObjectView<'a> {
             Some(method) => format!("{} The result of `{method}`.", self.doc),
             None => self.doc.clone(),
         }
+    }
+}
+
+/// A named object type `views` use that another file declares, in a binding whose generated
+/// code has a module per method (named like its snake-case name) and one for the events:
+/// `use super::{module}::{name};`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub(crate) struct Import {
+    pub(crate) module: String,
+    pub(crate) name: String,
+}
+
+impl Import {
+    /// The types `views` name that are not among them, each with the module declaring it.
+    pub(crate) fn for_views(spec: &Spec, views: &[ObjectView]) -> Vec<Import> {
+        let mut imports: Vec<Import> = views
+            .iter()
+            .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.object_name()))
+            .filter(|name| !views.iter().any(|o| o.name == *name))
+            .filter_map(|name| {
+                Some(Import {
+                    module: declaring_module(spec, name)?,
+                    name: name.to_string(),
+                })
+            })
+            .collect();
+        imports.sort();
+        imports.dedup();
+        imports
+    }
+}
+
+impl Import {
+    /// The types a method's module uses from others: those its objects name, and its result's
+    /// when the result is (a list or map of) another spec's type.
+    pub(crate) fn for_method(spec: &Spec, m: &Method, views: &[ObjectView]) -> Vec<Import> {
+        let mut imports = Import::for_views(spec, views);
+        let value_result = m
+            .result
+            .type_name
+            .is_none()
+            .then(|| m.result.ty.object_name());
+        if let Some(name) = value_result.flatten() {
+            if let (false, Some(module)) = (
+                views.iter().any(|o| o.name == name),
+                declaring_module(spec, name),
+            ) {
+                imports.push(Import {
+                    module,
+                    name: name.to_string(),
+                });
+                imports.sort();
+                imports.dedup();
+            }
+        }
+        imports
+    }
+}
+
+/// The module of a split binding that declares the object type `name`.
+pub(crate) fn declaring_module(spec: &Spec, name: &str) -> Option<String> {
+    let in_method = spec.methods.iter().find(|m| {
+        m.result.type_name.as_deref() == Some(name) || m.types.iter().any(|t| t.name == name)
+    });
+    match in_method {
+        Some(m) => Some(m.idents.snake.clone()),
+        None => spec
+            .events
+            .iter()
+            .any(|e| e.data_type == name || e.types.iter().any(|t| t.name == name))
+            .then(|| "events".to_string()),
     }
 }
 

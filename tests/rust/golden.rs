@@ -156,7 +156,7 @@ fn a_new_method_is_one_more_yaml_file() {
             "class QuietTooLoudError extends MethodError",
         ),
         (
-            "bindings/uniffi/src/generated.rs",
+            "bindings/uniffi/src/generated/imopenlines_example_quiet.rs",
             "pub async fn imopenlines_example_quiet(",
         ),
     ] {

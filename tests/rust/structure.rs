@@ -59,12 +59,30 @@ fn without_core_paths(text: &str) -> String {
     out
 }
 
+/// A binding's generated Rust: `generated.rs`, or every file of the folder `generated/`.
+fn generated_code(src: &Path) -> String {
+    let file = src.join("generated.rs");
+    if file.exists() {
+        return std::fs::read_to_string(file).unwrap();
+    }
+    let mut files: Vec<_> = std::fs::read_dir(src.join("generated"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|path| std::fs::read_to_string(path).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 #[test]
 fn hand_written_binding_code_never_names_generated_items() {
     let mut checked = 0;
     for binding in ["python", "node", "uniffi"] {
         let src = repo_root().join("bindings").join(binding).join("src");
-        let generated = std::fs::read_to_string(src.join("generated.rs")).unwrap();
+        let generated = generated_code(&src);
         let names = generated_names(&code(&generated));
         assert!(names.len() > 5, "{binding}: found {names:?}");
         for entry in std::fs::read_dir(&src).unwrap() {

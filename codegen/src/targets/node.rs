@@ -1,5 +1,5 @@
 //! The Node package's method-specific parts: the addon's methods, `NativeTime` and result
-//! objects (`bindings/node/src/generated.rs`), the `Client` methods with their argument checks
+//! objects (`bindings/node/src/generated/`: a file per method, one for the events), the `Client` methods with their argument checks
 //! and `Time` (`client.js`), the error classes of each documented code (`errors.js`), the ES
 //! module face (`index.mjs`) and the typings of all of it (`index.d.ts`, beside the hand-written
 //! `base.d.ts`).
@@ -10,13 +10,13 @@ use super::banner;
 use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
-use crate::rustfmt;
 use crate::spec::model::{DefaultValue, EventSpec, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, SpecType, Typed, PUBLIC};
+use crate::types::{Import, ObjectView, Output, SpecType, Typed, PUBLIC};
 use crate::Error;
 
-const RUST_OUT: &str = "bindings/node/src/generated.rs";
+/// The addon's generated half: `mod.rs` (`NativeTime`), `events.rs` and one file per method.
+pub(crate) const RUST_DIR: &str = "bindings/node/src/generated";
 const JS_DIR: &str = "bindings/node";
 
 /// A spec type in TypeScript and, for parameters, the `client_base.js` helper that checks the
@@ -60,6 +60,8 @@ struct JsMethod<'a> {
     result_mirror: String,
     /// The addon's mirrors of the core's object types: the result's and the declared ones.
     objects: Vec<JsObject>,
+    /// Objects of other methods' (or the events') modules that this one's use.
+    imports: Vec<Import>,
     params: Vec<JsParam>,
 }
 
@@ -149,7 +151,8 @@ struct JsEvent<'a> {
     js_field: String,
 }
 
-fn js_method(m: &Method) -> JsMethod<'_> {
+fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
+    let views = ObjectView::of(m);
     JsMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
@@ -157,7 +160,8 @@ fn js_method(m: &Method) -> JsMethod<'_> {
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
         result_mirror: Output::of(m).mirror("answer.result", PUBLIC),
-        objects: ObjectView::of(m).into_iter().map(js_object).collect(),
+        imports: Import::for_method(spec, m, &views),
+        objects: views.into_iter().map(js_object).collect(),
         params: m
             .params
             .iter()
@@ -245,7 +249,7 @@ fn error_classes(spec: &Spec) -> Vec<ErrorClass> {
 }
 
 pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, Error> {
-    let methods: Vec<JsMethod> = spec.methods.iter().map(js_method).collect();
+    let methods: Vec<JsMethod> = spec.methods.iter().map(|m| js_method(spec, m)).collect();
     let time_fields: Vec<JsTimeField> = spec
         .time
         .fields
@@ -262,10 +266,9 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         })
         .collect();
     // Every object type, the methods' then the events'.
-    let event_objects: Vec<JsObject> = ObjectView::of_events(&spec.events)
-        .into_iter()
-        .map(js_object)
-        .collect();
+    let event_views = ObjectView::of_events(&spec.events);
+    let event_imports = Import::for_views(spec, &event_views);
+    let event_objects: Vec<JsObject> = event_views.into_iter().map(js_object).collect();
     let objects: Vec<&JsObject> = methods
         .iter()
         .flat_map(|m| &m.objects)
@@ -284,17 +287,40 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         banner => banner("spec/"),
         methods => &methods,
         objects => objects,
-        events => events,
+        events => &events,
         enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
         time_fields => &time_fields,
         error_classes => error_classes(spec),
     };
-    let rust = r.render("node/generated.rs.j2", &ctx)?;
-    let mut files = vec![GeneratedFile {
-        path: RUST_OUT.to_string(),
-        contents: rustfmt::format(RUST_OUT, &rust)?,
-    }];
+    let mut files = Vec::new();
+    let mut emit_rust =
+        |path: String, template: &str, ctx: minijinja::Value| -> Result<(), Error> {
+            files.push(super::rust_file(r, path, template, ctx)?);
+            Ok(())
+        };
+    emit_rust(
+        format!("{RUST_DIR}/mod.rs"),
+        "node/generated/mod.rs.j2",
+        ctx.clone(),
+    )?;
+    emit_rust(
+        format!("{RUST_DIR}/events.rs"),
+        "node/generated/events.rs.j2",
+        minijinja::context! {
+            banner => banner("spec/events/"),
+            objects => &event_objects,
+            imports => &event_imports,
+            events => &events,
+        },
+    )?;
+    for method in &methods {
+        emit_rust(
+            format!("{RUST_DIR}/{}.rs", method.m.idents.snake),
+            "node/generated/method.rs.j2",
+            minijinja::context! { banner => banner(&method.m.source_file), method => method },
+        )?;
+    }
     for name in ["client.js", "errors.js", "index.mjs", "index.d.ts"] {
         files.push(GeneratedFile {
             path: format!("{JS_DIR}/{name}"),

@@ -1,6 +1,7 @@
 //! The Python package's method-specific parts: the native submodule `b24kit._native_generated`
-//! (`bindings/python/src/generated.rs`: `Time`, the result classes and one function per method
-//! and way of calling it) with its stubs (`_native_generated.pyi`), the `Client`/`AsyncClient`
+//! (`bindings/python/src/generated/`: `Time` and the enums of results in `mod.rs`, the event
+//! classes in `events.rs`, and per method a file with its result classes and one function per
+//! way of calling it) with its stubs (`_native_generated.pyi`), the `Client`/`AsyncClient`
 //! methods (`_client.py`) and the exception classes of each documented code (`errors.py`).
 
 use serde::Serialize;
@@ -9,18 +10,19 @@ use super::banner;
 use crate::naming::{python_ident, rust_ident};
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
-use crate::rustfmt;
 use crate::spec::model::{DefaultValue, EnumType, EventSpec, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, RustNames, SpecType, Typed, PUBLIC};
+use crate::types::{Import, ObjectView, Output, RustNames, SpecType, Typed, PUBLIC};
 use crate::Error;
 
-const RUST_OUT: &str = "bindings/python/src/generated.rs";
+/// The native module's generated half: `mod.rs` (shared types, registration), `events.rs` and
+/// one file per method.
+pub(crate) const RUST_DIR: &str = "bindings/python/src/generated";
 
 /// The core's types as the public crate spells them, but an enum in a result is its text
 /// wrapped so that Python reads the member of the package's enum (`bindings/python/src/enums.rs`).
 const NAMES: RustNames = RustNames {
-    enum_as: Some("crate::enums::EnumText<{}>"),
+    enum_as: Some("crate::enums::EnumText<super::{}>"),
     ..PUBLIC
 };
 const PY_DIR: &str = "bindings/python/python/b24kit";
@@ -68,11 +70,15 @@ struct PyMethod<'a> {
     result_mirror: String,
     /// The classes mirroring the core's object types: the result's and the declared ones.
     objects: Vec<PyObject>,
+    /// Classes of other methods' (or the events') modules that this one's use.
+    imports: Vec<Import>,
     params: Vec<PyParam>,
 }
 
 #[derive(Serialize)]
 struct PyObject {
+    /// The module of `generated/` that holds the class.
+    module: String,
     name: String,
     doc: String,
     fields: Vec<PyField>,
@@ -148,21 +154,28 @@ fn py_field(f: &ResultField) -> PyField {
     }
 }
 
-fn py_object(o: ObjectView) -> PyObject {
+fn py_object(module: &str, o: ObjectView) -> PyObject {
     PyObject {
+        module: module.to_string(),
         doc: o.full_doc(),
         fields: o.fields.iter().map(py_field).collect(),
         name: o.name,
     }
 }
 
-fn py_method(m: &Method) -> PyMethod<'_> {
+fn py_method<'a>(spec: &Spec, m: &'a Method) -> PyMethod<'a> {
+    let views = ObjectView::of(m);
+    let imports = Import::for_method(spec, m, &views);
     PyMethod {
+        imports,
         m,
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
         result_mirror: Output::of(m).mirror("r", NAMES),
-        objects: ObjectView::of(m).into_iter().map(py_object).collect(),
+        objects: views
+            .into_iter()
+            .map(|o| py_object(&m.idents.snake, o))
+            .collect(),
         params: m
             .params
             .iter()
@@ -203,7 +216,7 @@ fn py_method(m: &Method) -> PyMethod<'_> {
 }
 
 pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, Error> {
-    let methods: Vec<PyMethod> = spec.methods.iter().map(py_method).collect();
+    let methods: Vec<PyMethod> = spec.methods.iter().map(|m| py_method(spec, m)).collect();
     let time_fields: Vec<PyTimeField> = spec
         .time
         .fields
@@ -220,9 +233,11 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .collect();
     // Every object class, the methods' then the events' (their `data` and declared types).
     let objects: Vec<&PyObject> = methods.iter().flat_map(|m| &m.objects).collect();
-    let event_objects: Vec<PyObject> = ObjectView::of_events(&spec.events)
+    let event_views = ObjectView::of_events(&spec.events);
+    let event_imports = Import::for_views(spec, &event_views);
+    let event_objects: Vec<PyObject> = event_views
         .into_iter()
-        .map(py_object)
+        .map(|o| py_object("events", o))
         .collect();
     let objects: Vec<&PyObject> = objects.into_iter().chain(&event_objects).collect();
     let events: &[EventSpec] = &spec.events;
@@ -247,11 +262,34 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         method_errors => &spec.method_error_classes,
     };
 
-    let rust = r.render("python/generated.rs.j2", &ctx)?;
-    let mut files = vec![GeneratedFile {
-        path: RUST_OUT.to_string(),
-        contents: rustfmt::format(RUST_OUT, &rust)?,
-    }];
+    let mut files = Vec::new();
+    let mut emit_rust =
+        |path: String, template: &str, ctx: minijinja::Value| -> Result<(), Error> {
+            files.push(super::rust_file(r, path, template, ctx)?);
+            Ok(())
+        };
+    emit_rust(
+        format!("{RUST_DIR}/mod.rs"),
+        "python/generated/mod.rs.j2",
+        ctx.clone(),
+    )?;
+    emit_rust(
+        format!("{RUST_DIR}/events.rs"),
+        "python/generated/events.rs.j2",
+        minijinja::context! {
+            banner => banner("spec/events/"),
+            objects => &event_objects,
+            imports => &event_imports,
+            events => events,
+        },
+    )?;
+    for method in &methods {
+        emit_rust(
+            format!("{RUST_DIR}/{}.rs", method.m.idents.snake),
+            "python/generated/method.rs.j2",
+            minijinja::context! { banner => banner(&method.m.source_file), method => method },
+        )?;
+    }
     for name in ["_client.py", "errors.py", "_native_generated.pyi"] {
         files.push(GeneratedFile {
             path: format!("{PY_DIR}/{name}"),

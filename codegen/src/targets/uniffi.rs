@@ -1,6 +1,7 @@
-//! The uniffi crate's method-specific parts (`bindings/uniffi/src/generated.rs`): the error
-//! enum's variants, the `Time` and response records, and the async methods on `Client`. The
-//! Kotlin and Swift sources are then made from the built library by `uniffi-bindgen`.
+//! The uniffi crate's method-specific parts (`bindings/uniffi/src/generated/`, a file per
+//! method): the error enum's variants, the `Time` and response records, and the async methods
+//! on `Client`. The Kotlin and Swift sources are then made from the built library by
+//! `uniffi-bindgen`.
 
 use serde::Serialize;
 
@@ -8,13 +9,14 @@ use super::banner;
 use crate::naming::rust_ident;
 use crate::output::GeneratedFile;
 use crate::render::Renderer;
-use crate::rustfmt;
 use crate::spec::model::{DefaultValue, Method, Param};
 use crate::spec::Spec;
-use crate::types::{ObjectView, Output, RustNames, SpecType, Typed};
+use crate::types::{Import, ObjectView, Output, RustNames, SpecType, Typed};
 use crate::Error;
 
-const RUST_OUT: &str = "bindings/uniffi/src/generated.rs";
+/// The crate's generated half: `mod.rs` (errors, `Time`, enums, events), `events.rs` and one file
+/// per method.
+pub(crate) const RUST_DIR: &str = "bindings/uniffi/src/generated";
 
 #[derive(Serialize)]
 struct UniffiMethod<'a> {
@@ -26,6 +28,8 @@ struct UniffiMethod<'a> {
     result_mirror: String,
     /// The records mirroring the core's object types: the result's and the declared ones.
     objects: Vec<Record>,
+    /// Records of other methods' (or the events') modules that this one's use.
+    imports: Vec<Import>,
     params: Vec<UniffiParam>,
 }
 
@@ -116,14 +120,16 @@ fn record(o: ObjectView) -> Record {
     }
 }
 
-fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
+fn uniffi_method<'a>(spec: &Spec, m: &'a Method) -> UniffiMethod<'a> {
+    let views = ObjectView::of(m);
     UniffiMethod {
+        imports: Import::for_method(spec, m, &views),
         m,
         params_type: format!("{}Params", m.idents.pascal),
         response_type: format!("{}Response", m.idents.pascal),
         result_rust: Output::of(m).in_target(|t| t.rust_in(NAMES)),
         result_mirror: Output::of(m).mirror("answer.result", NAMES),
-        objects: ObjectView::of(m).into_iter().map(record).collect(),
+        objects: views.into_iter().map(record).collect(),
         params: m
             .params
             .iter()
@@ -143,7 +149,11 @@ fn uniffi_method(m: &Method) -> UniffiMethod<'_> {
 }
 
 pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, Error> {
-    let methods: Vec<UniffiMethod> = spec.methods.iter().map(uniffi_method).collect();
+    let methods: Vec<UniffiMethod> = spec
+        .methods
+        .iter()
+        .map(|m| uniffi_method(spec, m))
+        .collect();
     let method_variants: Vec<Variant> = spec
         .method_error_classes
         .iter()
@@ -179,10 +189,9 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .map(|f| record_field(&f.idents.snake, Typed::time(f), &f.doc))
         .collect();
     // Every record, the methods' then the events'.
-    let event_records: Vec<Record> = ObjectView::of_events(&spec.events)
-        .into_iter()
-        .map(record)
-        .collect();
+    let event_views = ObjectView::of_events(&spec.events);
+    let event_imports = Import::for_views(spec, &event_views);
+    let event_records: Vec<Record> = event_views.into_iter().map(record).collect();
     let objects: Vec<&Record> = methods
         .iter()
         .flat_map(|m| &m.objects)
@@ -199,9 +208,32 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         method_variants => method_variants,
         system_variants => system_variants,
     };
-    let rust = r.render("uniffi/generated.rs.j2", &ctx)?;
-    Ok(vec![GeneratedFile {
-        path: RUST_OUT.to_string(),
-        contents: rustfmt::format(RUST_OUT, &rust)?,
-    }])
+    let mut files = Vec::new();
+    let mut emit_rust =
+        |path: String, template: &str, ctx: minijinja::Value| -> Result<(), Error> {
+            files.push(super::rust_file(r, path, template, ctx)?);
+            Ok(())
+        };
+    emit_rust(
+        format!("{RUST_DIR}/mod.rs"),
+        "uniffi/generated/mod.rs.j2",
+        ctx,
+    )?;
+    emit_rust(
+        format!("{RUST_DIR}/events.rs"),
+        "uniffi/generated/events.rs.j2",
+        minijinja::context! {
+            banner => banner("spec/events/"),
+            objects => &event_records,
+            imports => &event_imports,
+        },
+    )?;
+    for method in &methods {
+        emit_rust(
+            format!("{RUST_DIR}/{}.rs", method.m.idents.snake),
+            "uniffi/generated/method.rs.j2",
+            minijinja::context! { banner => banner(&method.m.source_file), method => method },
+        )?;
+    }
+    Ok(files)
 }

@@ -731,6 +731,38 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func callMethod(method: String, params: JsonValue, idempotent: Bool?) async throws  -> JsonResponse
     
     /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    func list(method: String, params: JsonValue, byId: Bool, idField: String?, itemsKey: String?) throws  -> ListWalk
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    func panicForTests() async throws  -> Bool
+    
+    /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    func withDeadlineMs(deadlineMs: UInt64) throws  -> Client
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    func withRetry(retry: RetryOptions) throws  -> Client
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    func withTimeoutMs(timeoutMs: UInt64) throws  -> Client
+    
+    /**
      * End an open-line dialog in the name of the application's chat bot.
      *
      * The application's chat bot closes the dialog's current session. Only an application that
@@ -1339,6 +1371,13 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesSessionModePin(chatId: Int64, activate: Bool) async throws  -> ImopenlinesSessionModePinResponse
     
     /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool) async  -> [ImopenlinesSessionModePinOutcome]
+    
+    /**
      * Pin every open-line dialog of the current operator.
      *
      * Pins every open-line dialog available to the current operator and returns the identifiers of
@@ -1356,13 +1395,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesSessionModePinAllBatch(calls: [ImopenlinesSessionModePinAllCall], halt: Bool) async  -> [ImopenlinesSessionModePinAllOutcome]
-    
-    /**
-     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
-     * request, more split. One outcome per call, in order; with `halt`, the calls after the
-     * first failure are `Skipped`.
-     */
-    func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool) async  -> [ImopenlinesSessionModePinOutcome]
     
     /**
      * Switch silent messaging mode of an open-line dialog on or off.
@@ -1440,38 +1472,6 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * first failure are `Skipped`.
      */
     func imopenlinesSessionStartBatch(calls: [ImopenlinesSessionStartCall], halt: Bool) async  -> [ImopenlinesSessionStartOutcome]
-    
-    /**
-     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
-     * or through counted pages fetched 50 per `batch` request. `id_field` (default
-     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
-     * list methods.
-     */
-    func list(method: String, params: JsonValue, byId: Bool, idField: String?, itemsKey: String?) throws  -> ListWalk
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    func panicForTests() async throws  -> Bool
-    
-    /**
-     * This client with another bound on the whole call, in milliseconds (waits,
-     * attempts and backoffs included), for the calls made through the returned one.
-     */
-    func withDeadlineMs(deadlineMs: UInt64) throws  -> Client
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and
-     * token.
-     */
-    func withRetry(retry: RetryOptions) throws  -> Client
-    
-    /**
-     * This client with another bound on each attempt, in milliseconds, for the calls
-     * made through the returned one (which shares connections, rate limiter and token).
-     */
-    func withTimeoutMs(timeoutMs: UInt64) throws  -> Client
     
 }
 /**
@@ -1630,6 +1630,88 @@ open func callMethod(method: String, params: JsonValue, idempotent: Bool? = nil)
             liftFunc: FfiConverterTypeJsonResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
         )
+}
+    
+    /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+open func list(method: String, params: JsonValue, byId: Bool = false, idField: String? = nil, itemsKey: String? = nil)throws  -> ListWalk  {
+    return try  FfiConverterTypeListWalk_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_list(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(method),
+        FfiConverterTypeJsonValue_lower(params),
+        FfiConverterBool.lower(byId),
+        FfiConverterOptionString.lower(idField),
+        FfiConverterOptionString.lower(itemsKey),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+open func panicForTests()async throws  -> Bool  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_i8,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_i8,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_i8,
+            liftFunc: FfiConverterBool.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+open func withDeadlineMs(deadlineMs: UInt64)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(deadlineMs),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+open func withRetry(retry: RetryOptions)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_retry(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+open func withTimeoutMs(timeoutMs: UInt64)throws  -> Client  {
+    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3183,6 +3265,28 @@ open func imopenlinesSessionModePin(chatId: Int64, activate: Bool = true)async t
 }
     
     /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+open func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool = false)async  -> [ImopenlinesSessionModePinOutcome]  {
+    return
+        try!  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
+                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(calls),FfiConverterBool.lower(halt)
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift,
+            errorHandler: nil
+            
+        )
+}
+    
+    /**
      * Pin every open-line dialog of the current operator.
      *
      * Pins every open-line dialog available to the current operator and returns the identifiers of
@@ -3225,28 +3329,6 @@ open func imopenlinesSessionModePinAllBatch(calls: [ImopenlinesSessionModePinAll
             completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
             freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
             liftFunc: FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome.lift,
-            errorHandler: nil
-            
-        )
-}
-    
-    /**
-     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
-     * request, more split. One outcome per call, in order; with `halt`, the calls after the
-     * first failure are `Skipped`.
-     */
-open func imopenlinesSessionModePinBatch(calls: [ImopenlinesSessionModePinCall], halt: Bool = false)async  -> [ImopenlinesSessionModePinOutcome]  {
-    return
-        try!  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
-                        self.uniffiCloneHandle(),FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(calls),FfiConverterBool.lower(halt)
-                )
-            },
-            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
-            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
-            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
-            liftFunc: FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift,
             errorHandler: nil
             
         )
@@ -3443,88 +3525,6 @@ open func imopenlinesSessionStartBatch(calls: [ImopenlinesSessionStartCall], hal
             errorHandler: nil
             
         )
-}
-    
-    /**
-     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
-     * or through counted pages fetched 50 per `batch` request. `id_field` (default
-     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
-     * list methods.
-     */
-open func list(method: String, params: JsonValue, byId: Bool = false, idField: String? = nil, itemsKey: String? = nil)throws  -> ListWalk  {
-    return try  FfiConverterTypeListWalk_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
-        uniffiCallStatus in
-    uniffi_b24kit_uniffi_fn_method_client_list(
-            self.uniffiCloneHandle(),
-        FfiConverterString.lower(method),
-        FfiConverterTypeJsonValue_lower(params),
-        FfiConverterBool.lower(byId),
-        FfiConverterOptionString.lower(idField),
-        FfiConverterOptionString.lower(itemsKey),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-open func panicForTests()async throws  -> Bool  {
-    return
-        try  await uniffiRustCallAsync(
-            rustFutureFunc: {
-                uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
-                        self.uniffiCloneHandle()
-                )
-            },
-            pollFunc: ffi_b24kit_uniffi_rust_future_poll_i8,
-            completeFunc: ffi_b24kit_uniffi_rust_future_complete_i8,
-            freeFunc: ffi_b24kit_uniffi_rust_future_free_i8,
-            liftFunc: FfiConverterBool.lift,
-            errorHandler: FfiConverterTypeB24kitError_lift
-        )
-}
-    
-    /**
-     * This client with another bound on the whole call, in milliseconds (waits,
-     * attempts and backoffs included), for the calls made through the returned one.
-     */
-open func withDeadlineMs(deadlineMs: UInt64)throws  -> Client  {
-    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
-        uniffiCallStatus in
-    uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(deadlineMs),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and
-     * token.
-     */
-open func withRetry(retry: RetryOptions)throws  -> Client  {
-    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
-        uniffiCallStatus in
-    uniffi_b24kit_uniffi_fn_method_client_with_retry(
-            self.uniffiCloneHandle(),
-        FfiConverterTypeRetryOptions_lower(retry),uniffiCallStatus
-    )
-})
-}
-    
-    /**
-     * This client with another bound on each attempt, in milliseconds, for the calls
-     * made through the returned one (which shares connections, rate limiter and token).
-     */
-open func withTimeoutMs(timeoutMs: UInt64)throws  -> Client  {
-    return try  FfiConverterTypeClient_lift(try rustCallWithError(FfiConverterTypeB24kitError_lift) {
-        uniffiCallStatus in
-    uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
-            self.uniffiCloneHandle(),
-        FfiConverterUInt64.lower(timeoutMs),uniffiCallStatus
-    )
-})
 }
     
 
@@ -27261,234 +27261,6 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_call_method() != 20871) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish() != 37270) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish_batch() != 61382) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send() != 33736) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send_batch() != 44905) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator() != 42439) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator_batch() != 3601) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer() != 22177) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() != 12282) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() != 40608) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() != 63223) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() != 61589) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() != 57097) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() != 19154) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() != 35859) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() != 47423) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() != 59315) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() != 1088) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() != 31975) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() != 33253) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() != 35428) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 53004) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() != 1527) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() != 63281) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() != 21061) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() != 22049) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() != 3609) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() != 58465) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() != 34931) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() != 52820) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() != 28147) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() != 13310) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() != 53893) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 25439) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 38540) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() != 40049) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() != 35765) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() != 26537) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() != 27517) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join() != 38840) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join_batch() != 51520) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add() != 53559) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add_batch() != 21505) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() != 29857) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish_batch() != 3757) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer() != 49570) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer_batch() != 36242) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish() != 34917) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish_batch() != 24140) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip() != 27243) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip_batch() != 38084) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam() != 20043) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() != 23988) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer() != 25193) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer_batch() != 63235) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() != 55432) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() != 3865) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() != 43677) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() != 8978) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() != 64713) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() != 4667) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() != 43802) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() != 30925) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() != 41852) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() != 40501) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 17950) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() != 13804) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() != 56738) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() != 18067) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() != 48741) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() != 3217) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() != 58995) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 33058) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open() != 12285) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open_batch() != 14534) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() != 44060) {
-        return InitializationResult.apiChecksumMismatch
-    }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() != 59129) {
-        return InitializationResult.apiChecksumMismatch
-    }
     if (uniffi_b24kit_uniffi_checksum_method_client_list() != 40162) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -27502,6 +27274,234 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() != 45664) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish() != 60648) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish_batch() != 59104) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send() != 15837) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send_batch() != 45160) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator() != 37154) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator_batch() != 17446) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer() != 5002) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() != 37470) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() != 29070) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() != 64396) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() != 34036) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() != 60072) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() != 8442) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() != 61668) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() != 45313) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() != 6531) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() != 26543) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() != 53536) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() != 45147) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() != 14319) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() != 20706) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() != 54736) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() != 43111) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() != 33822) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() != 10586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() != 13044) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() != 61610) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() != 46503) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() != 31597) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() != 22619) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() != 2823) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() != 59012) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() != 49586) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() != 22934) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() != 12440) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() != 46350) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() != 10943) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() != 13278) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join() != 38314) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join_batch() != 50403) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add() != 22) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add_batch() != 58525) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() != 36588) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish_batch() != 64140) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer() != 26254) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer_batch() != 64698) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish() != 30094) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish_batch() != 43980) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip() != 22891) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip_batch() != 10963) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam() != 25394) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() != 28341) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer() != 16632) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer_batch() != 42333) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() != 599) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() != 52117) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() != 14705) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() != 23068) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() != 40320) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() != 3720) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() != 16037) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() != 28994) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() != 59443) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() != 34403) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() != 51074) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() != 7901) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() != 23765) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() != 21197) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() != 10622) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() != 39281) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() != 38369) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() != 14252) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open() != 28516) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open_batch() != 3422) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() != 65475) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() != 60001) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event() != 64928) {

@@ -761,6 +761,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_call_method(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_list(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
+    ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish_batch(
@@ -891,11 +901,11 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin(
     ): Int
+    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch(
+    ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent(
     ): Int
@@ -912,16 +922,6 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_list(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_panic_for_tests(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_with_deadline_ms(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_with_retry(
-    ): Int
-    external fun uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms(
     ): Int
     external fun uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event(
     ): Int
@@ -1004,6 +1004,16 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_batch_calls(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_call_method(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`idempotent`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_list(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`byId`: Byte,`idField`: RustBuffer.ByValue,`itemsKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(`ptr`: Long,`deadlineMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(`ptr`: Long,`timeoutMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_bot_session_finish(`ptr`: Long,`chatId`: Long,`clientId`: RustBuffer.ByValue,
     ): Long
@@ -1135,11 +1145,11 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin(`ptr`: Long,`chatId`: Long,`activate`: Byte,
     ): Long
+    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
+    ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all(`ptr`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_all_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_silent(`ptr`: Long,`chatId`: Long,`activate`: Byte,
     ): Long
@@ -1156,16 +1166,6 @@ internal object UniffiLib {
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start(`ptr`: Long,`chatId`: Long,
     ): Long
     external fun uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_start_batch(`ptr`: Long,`calls`: RustBuffer.ByValue,`halt`: Byte,
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_list(`ptr`: Long,`method`: RustBuffer.ByValue,`params`: RustBuffer.ByValue,`byId`: Byte,`idField`: RustBuffer.ByValue,`itemsKey`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(`ptr`: Long,
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(`ptr`: Long,`deadlineMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_with_retry(`ptr`: Long,`retry`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
-    ): Long
-    external fun uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(`ptr`: Long,`timeoutMs`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_b24kit_uniffi_fn_clone_eventlistener(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
@@ -1403,234 +1403,6 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_call_method() and 0xFFFF) != 20871) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish() and 0xFFFF) != 37270) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish_batch() and 0xFFFF) != 61382) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send() and 0xFFFF) != 33736) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send_batch() and 0xFFFF) != 44905) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator() and 0xFFFF) != 42439) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator_batch() and 0xFFFF) != 3601) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer() and 0xFFFF) != 22177) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() and 0xFFFF) != 12282) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() and 0xFFFF) != 40608) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() and 0xFFFF) != 63223) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() and 0xFFFF) != 61589) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() and 0xFFFF) != 57097) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() and 0xFFFF) != 19154) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() and 0xFFFF) != 35859) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() and 0xFFFF) != 47423) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() and 0xFFFF) != 59315) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() and 0xFFFF) != 1088) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() and 0xFFFF) != 31975) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() and 0xFFFF) != 33253) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() and 0xFFFF) != 35428) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 53004) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() and 0xFFFF) != 1527) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() and 0xFFFF) != 63281) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() and 0xFFFF) != 21061) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() and 0xFFFF) != 22049) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() and 0xFFFF) != 3609) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() and 0xFFFF) != 58465) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() and 0xFFFF) != 34931) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() and 0xFFFF) != 52820) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() and 0xFFFF) != 28147) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() and 0xFFFF) != 13310) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() and 0xFFFF) != 53893) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 25439) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 38540) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() and 0xFFFF) != 40049) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() and 0xFFFF) != 35765) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() and 0xFFFF) != 26537) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() and 0xFFFF) != 27517) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join() and 0xFFFF) != 38840) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join_batch() and 0xFFFF) != 51520) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add() and 0xFFFF) != 53559) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add_batch() and 0xFFFF) != 21505) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() and 0xFFFF) != 29857) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish_batch() and 0xFFFF) != 3757) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer() and 0xFFFF) != 49570) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer_batch() and 0xFFFF) != 36242) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish() and 0xFFFF) != 34917) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish_batch() and 0xFFFF) != 24140) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip() and 0xFFFF) != 27243) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip_batch() and 0xFFFF) != 38084) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam() and 0xFFFF) != 20043) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() and 0xFFFF) != 23988) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer() and 0xFFFF) != 25193) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer_batch() and 0xFFFF) != 63235) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() and 0xFFFF) != 55432) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() and 0xFFFF) != 3865) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() and 0xFFFF) != 43677) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() and 0xFFFF) != 8978) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() and 0xFFFF) != 64713) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() and 0xFFFF) != 4667) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() and 0xFFFF) != 43802) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() and 0xFFFF) != 30925) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() and 0xFFFF) != 41852) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() and 0xFFFF) != 40501) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 17950) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() and 0xFFFF) != 13804) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() and 0xFFFF) != 56738) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() and 0xFFFF) != 18067) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() and 0xFFFF) != 48741) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() and 0xFFFF) != 3217) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() and 0xFFFF) != 58995) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 33058) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open() and 0xFFFF) != 12285) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open_batch() and 0xFFFF) != 14534) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() and 0xFFFF) != 44060) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() and 0xFFFF) != 59129) {
-        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
-    }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_list() and 0xFFFF) != 40162) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1644,6 +1416,234 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_with_timeout_ms() and 0xFFFF) != 45664) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish() and 0xFFFF) != 60648) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_finish_batch() and 0xFFFF) != 59104) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send() and 0xFFFF) != 15837) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_message_send_batch() and 0xFFFF) != 45160) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator() and 0xFFFF) != 37154) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_operator_batch() and 0xFFFF) != 17446) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer() and 0xFFFF) != 5002) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() and 0xFFFF) != 37470) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() and 0xFFFF) != 29070) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() and 0xFFFF) != 64396) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete() and 0xFFFF) != 34036) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_delete_batch() and 0xFFFF) != 60072) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get() and 0xFFFF) != 8442) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_get_batch() and 0xFFFF) != 61668) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() and 0xFFFF) != 45313) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() and 0xFFFF) != 6531) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get() and 0xFFFF) != 26543) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() and 0xFFFF) != 53536) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() and 0xFFFF) != 45147) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() and 0xFFFF) != 14319) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get() and 0xFFFF) != 20706) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_batch() and 0xFFFF) != 54736) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id() and 0xFFFF) != 43111) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_get_last_id_batch() and 0xFFFF) != 33822) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add() and 0xFFFF) != 10586) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_add_batch() and 0xFFFF) != 13044) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete() and 0xFFFF) != 61610) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_chat_user_delete_batch() and 0xFFFF) != 46503) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create() and 0xFFFF) != 31597) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_lead_create_batch() and 0xFFFF) != 22619) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add() and 0xFFFF) != 2823) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_crm_message_add_batch() and 0xFFFF) != 59012) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get() and 0xFFFF) != 49586) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_dialog_get_batch() and 0xFFFF) != 22934) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save() and 0xFFFF) != 12440) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_quick_save_batch() and 0xFFFF) != 46350) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start() and 0xFFFF) != 10943) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_message_session_start_batch() and 0xFFFF) != 13278) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join() and 0xFFFF) != 38314) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_join_batch() and 0xFFFF) != 50403) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add() and 0xFFFF) != 22) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_network_message_add_batch() and 0xFFFF) != 58525) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish() and 0xFFFF) != 36588) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_another_finish_batch() and 0xFFFF) != 64140) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer() and 0xFFFF) != 26254) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_answer_batch() and 0xFFFF) != 64698) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish() and 0xFFFF) != 30094) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_finish_batch() and 0xFFFF) != 43980) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip() and 0xFFFF) != 22891) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_skip_batch() and 0xFFFF) != 10963) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam() and 0xFFFF) != 25394) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_spam_batch() and 0xFFFF) != 28341) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer() and 0xFFFF) != 16632) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_operator_transfer_batch() and 0xFFFF) != 42333) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get() and 0xFFFF) != 599) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_revision_get_batch() and 0xFFFF) != 52117) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote() and 0xFFFF) != 14705) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_head_vote_batch() and 0xFFFF) != 23068) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get() and 0xFFFF) != 40320) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_history_get_batch() and 0xFFFF) != 3720) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept() and 0xFFFF) != 16037) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_intercept_batch() and 0xFFFF) != 28994) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join() and 0xFFFF) != 59443) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_join_batch() and 0xFFFF) != 34403) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin() and 0xFFFF) != 51074) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_batch() and 0xFFFF) != 7901) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all() and 0xFFFF) != 23765) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_pin_all_batch() and 0xFFFF) != 21197) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent() and 0xFFFF) != 10622) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_silent_batch() and 0xFFFF) != 39281) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all() and 0xFFFF) != 38369) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_mode_unpin_all_batch() and 0xFFFF) != 14252) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open() and 0xFFFF) != 28516) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_open_batch() and 0xFFFF) != 3422) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start() and 0xFFFF) != 65475) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_session_start_batch() and 0xFFFF) != 60001) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_eventlistener_on_event() and 0xFFFF) != 64928) {
@@ -2360,6 +2360,38 @@ public interface ClientInterface {
     suspend fun `callMethod`(`method`: kotlin.String, `params`: JsonValue, `idempotent`: kotlin.Boolean? = null): JsonResponse
     
     /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean = false, `idField`: kotlin.String? = null, `itemsKey`: kotlin.String? = null): ListWalk
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    suspend fun `panicForTests`(): kotlin.Boolean
+    
+    /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    fun `withRetry`(`retry`: RetryOptions): Client
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client
+    
+    /**
      * End an open-line dialog in the name of the application's chat bot.
      *
      * The application's chat bot closes the dialog's current session. Only an application that
@@ -2968,6 +3000,13 @@ public interface ClientInterface {
     suspend fun `imopenlinesSessionModePin`(`chatId`: kotlin.Long, `activate`: kotlin.Boolean = true): ImopenlinesSessionModePinResponse
     
     /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModePinOutcome>
+    
+    /**
      * Pin every open-line dialog of the current operator.
      *
      * Pins every open-line dialog available to the current operator and returns the identifiers of
@@ -2985,13 +3024,6 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionModePinAllBatch`(`calls`: List<ImopenlinesSessionModePinAllCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModePinAllOutcome>
-    
-    /**
-     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
-     * request, more split. One outcome per call, in order; with `halt`, the calls after the
-     * first failure are `Skipped`.
-     */
-    suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionModePinOutcome>
     
     /**
      * Switch silent messaging mode of an open-line dialog on or off.
@@ -3069,38 +3101,6 @@ public interface ClientInterface {
      * first failure are `Skipped`.
      */
     suspend fun `imopenlinesSessionStartBatch`(`calls`: List<ImopenlinesSessionStartCall>, `halt`: kotlin.Boolean = false): List<ImopenlinesSessionStartOutcome>
-    
-    /**
-     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
-     * or through counted pages fetched 50 per `batch` request. `id_field` (default
-     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
-     * list methods.
-     */
-    fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean = false, `idField`: kotlin.String? = null, `itemsKey`: kotlin.String? = null): ListWalk
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    suspend fun `panicForTests`(): kotlin.Boolean
-    
-    /**
-     * This client with another bound on the whole call, in milliseconds (waits,
-     * attempts and backoffs included), for the calls made through the returned one.
-     */
-    fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and
-     * token.
-     */
-    fun `withRetry`(`retry`: RetryOptions): Client
-    
-    /**
-     * This client with another bound on each attempt, in milliseconds, for the calls
-     * made through the returned one (which shares connections, rate limiter and token).
-     */
-    fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client
     
     companion object
 }
@@ -3299,6 +3299,113 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         B24kitException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
+     * or through counted pages fetched 50 per `batch` request. `id_field` (default
+     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
+     * list methods.
+     */
+    @Throws(B24kitException::class)override fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean, `idField`: kotlin.String?, `itemsKey`: kotlin.String?): ListWalk {
+            return FfiConverterTypeListWalk.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_list(
+        it,
+        
+        FfiConverterString.lower(`method`),
+        FfiConverterTypeJsonValue.lower(`params`),
+        FfiConverterBoolean.lower(`byId`),
+        FfiConverterOptionalString.lower(`idField`),
+        FfiConverterOptionalString.lower(`itemsKey`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Test hook, not API: a call that panics inside the core. It fails with
+     * `B24kitError.Internal`, and the client keeps working.
+     */
+    @Throws(B24kitException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `panicForTests`() : kotlin.Boolean {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_i8(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_i8(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_i8(future) },
+        // lift function
+        { FfiConverterBoolean.lift(it) },
+        // Error FFI converter
+        B24kitException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * This client with another bound on the whole call, in milliseconds (waits,
+     * attempts and backoffs included), for the calls made through the returned one.
+     */
+    @Throws(B24kitException::class)override fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
+        it,
+        
+        FfiConverterULong.lower(`deadlineMs`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This client with another retry policy, sharing connections, rate limiter and
+     * token.
+     */
+    @Throws(B24kitException::class)override fun `withRetry`(`retry`: RetryOptions): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_retry(
+        it,
+        
+        FfiConverterTypeRetryOptions.lower(`retry`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * This client with another bound on each attempt, in milliseconds, for the calls
+     * made through the returned one (which shares connections, rate limiter and token).
+     */
+    @Throws(B24kitException::class)override fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client {
+            return FfiConverterTypeClient.lift(
+    callWithHandle {
+    uniffiRustCallWithError(B24kitException) { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
+        it,
+        
+        FfiConverterULong.lower(`timeoutMs`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5250,6 +5357,33 @@ open class Client: Disposable, AutoCloseable, ClientInterface
 
     
     /**
+     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
+     * request, more split. One outcome per call, in order; with `halt`, the calls after the
+     * first failure are `Skipped`.
+     */
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModePinOutcome> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
+                uniffiHandle,
+                
+        FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(`calls`),
+        FfiConverterBoolean.lower(`halt`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift(it) },
+        // Error FFI converter
+        UniffiNullRustCallStatusErrorHandler,
+    )
+    }
+
+    
+    /**
      * Pin every open-line dialog of the current operator.
      *
      * Pins every open-line dialog available to the current operator and returns the identifiers of
@@ -5301,33 +5435,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
         // lift function
         { FfiConverterSequenceTypeImopenlinesSessionModePinAllOutcome.lift(it) },
-        // Error FFI converter
-        UniffiNullRustCallStatusErrorHandler,
-    )
-    }
-
-    
-    /**
-     * `imopenlines.session.mode.pin` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
-     * request, more split. One outcome per call, in order; with `halt`, the calls after the
-     * first failure are `Skipped`.
-     */
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesSessionModePinBatch`(`calls`: List<ImopenlinesSessionModePinCall>, `halt`: kotlin.Boolean) : List<ImopenlinesSessionModePinOutcome> {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_session_mode_pin_batch(
-                uniffiHandle,
-                
-        FfiConverterSequenceTypeImopenlinesSessionModePinCall.lower(`calls`),
-        FfiConverterBoolean.lower(`halt`),
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_rust_buffer(future, continuation) },
-        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_rust_buffer(future) },
-        // lift function
-        { FfiConverterSequenceTypeImopenlinesSessionModePinOutcome.lift(it) },
         // Error FFI converter
         UniffiNullRustCallStatusErrorHandler,
     )
@@ -5569,113 +5676,6 @@ open class Client: Disposable, AutoCloseable, ClientInterface
         UniffiNullRustCallStatusErrorHandler,
     )
     }
-
-    
-    /**
-     * A walk through a list method: by ID (`by_id`, as the docs advise for large lists)
-     * or through counted pages fetched 50 per `batch` request. `id_field` (default
-     * `ID`) and `items_key` (where the items are when `result` is an object) fit other
-     * list methods.
-     */
-    @Throws(B24kitException::class)override fun `list`(`method`: kotlin.String, `params`: JsonValue, `byId`: kotlin.Boolean, `idField`: kotlin.String?, `itemsKey`: kotlin.String?): ListWalk {
-            return FfiConverterTypeListWalk.lift(
-    callWithHandle {
-    uniffiRustCallWithError(B24kitException) { _status ->
-    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_list(
-        it,
-        
-        FfiConverterString.lower(`method`),
-        FfiConverterTypeJsonValue.lower(`params`),
-        FfiConverterBoolean.lower(`byId`),
-        FfiConverterOptionalString.lower(`idField`),
-        FfiConverterOptionalString.lower(`itemsKey`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * Test hook, not API: a call that panics inside the core. It fails with
-     * `B24kitError.Internal`, and the client keeps working.
-     */
-    @Throws(B24kitException::class)
-    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `panicForTests`() : kotlin.Boolean {
-        return uniffiRustCallAsync(
-        callWithHandle { uniffiHandle ->
-            UniffiLib.uniffi_b24kit_uniffi_fn_method_client_panic_for_tests(
-                uniffiHandle,
-                
-            )
-        },
-        { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_i8(future, callback, continuation) },
-        { future, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_complete_i8(future, continuation) },
-        { future -> UniffiLib.ffi_b24kit_uniffi_rust_future_free_i8(future) },
-        // lift function
-        { FfiConverterBoolean.lift(it) },
-        // Error FFI converter
-        B24kitException.ErrorHandler,
-    )
-    }
-
-    
-    /**
-     * This client with another bound on the whole call, in milliseconds (waits,
-     * attempts and backoffs included), for the calls made through the returned one.
-     */
-    @Throws(B24kitException::class)override fun `withDeadlineMs`(`deadlineMs`: kotlin.ULong): Client {
-            return FfiConverterTypeClient.lift(
-    callWithHandle {
-    uniffiRustCallWithError(B24kitException) { _status ->
-    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_deadline_ms(
-        it,
-        
-        FfiConverterULong.lower(`deadlineMs`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * This client with another retry policy, sharing connections, rate limiter and
-     * token.
-     */
-    @Throws(B24kitException::class)override fun `withRetry`(`retry`: RetryOptions): Client {
-            return FfiConverterTypeClient.lift(
-    callWithHandle {
-    uniffiRustCallWithError(B24kitException) { _status ->
-    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_retry(
-        it,
-        
-        FfiConverterTypeRetryOptions.lower(`retry`),_status)
-}
-    }
-    )
-    }
-    
-
-    
-    /**
-     * This client with another bound on each attempt, in milliseconds, for the calls
-     * made through the returned one (which shares connections, rate limiter and token).
-     */
-    @Throws(B24kitException::class)override fun `withTimeoutMs`(`timeoutMs`: kotlin.ULong): Client {
-            return FfiConverterTypeClient.lift(
-    callWithHandle {
-    uniffiRustCallWithError(B24kitException) { _status ->
-    UniffiLib.uniffi_b24kit_uniffi_fn_method_client_with_timeout_ms(
-        it,
-        
-        FfiConverterULong.lower(`timeoutMs`),_status)
-}
-    }
-    )
-    }
-    
 
     
 
