@@ -22,3 +22,30 @@ pub(crate) fn rust_file(
     let contents = crate::rustfmt::format(&path, &rendered)?;
     Ok(crate::output::GeneratedFile { path, contents })
 }
+
+/// A binding's generated Rust laid out per method under `dir`: `mod.rs` (what the methods share,
+/// rendered with `shared`), `events.rs` (with `events`) and one file per method (with the
+/// method's own view), from the target's templates under `<target>/generated/`.
+pub(crate) fn per_method_rust<'a>(
+    r: &crate::render::Renderer,
+    target: &str,
+    dir: &str,
+    shared: minijinja::Value,
+    events: minijinja::Value,
+    methods: impl IntoIterator<Item = (&'a crate::spec::model::Method, minijinja::Value)>,
+) -> Result<Vec<crate::output::GeneratedFile>, crate::Error> {
+    let template = |name: &str| format!("{target}/generated/{name}.rs.j2");
+    let mut files = vec![
+        rust_file(r, format!("{dir}/mod.rs"), &template("mod"), shared)?,
+        rust_file(r, format!("{dir}/events.rs"), &template("events"), events)?,
+    ];
+    for (m, view) in methods {
+        files.push(rust_file(
+            r,
+            format!("{dir}/{}.rs", m.idents.snake),
+            &template("method"),
+            minijinja::context! { banner => banner(&m.source_file), method => view },
+        )?);
+    }
+    Ok(files)
+}

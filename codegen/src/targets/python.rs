@@ -262,34 +262,21 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         method_errors => &spec.method_error_classes,
     };
 
-    let mut files = Vec::new();
-    let mut emit_rust =
-        |path: String, template: &str, ctx: minijinja::Value| -> Result<(), Error> {
-            files.push(super::rust_file(r, path, template, ctx)?);
-            Ok(())
-        };
-    emit_rust(
-        format!("{RUST_DIR}/mod.rs"),
-        "python/generated/mod.rs.j2",
+    let mut files = super::per_method_rust(
+        r,
+        "python",
+        RUST_DIR,
         ctx.clone(),
-    )?;
-    emit_rust(
-        format!("{RUST_DIR}/events.rs"),
-        "python/generated/events.rs.j2",
         minijinja::context! {
             banner => banner("spec/events/"),
             objects => &event_objects,
             imports => &event_imports,
             events => events,
         },
+        methods
+            .iter()
+            .map(|method| (method.m, minijinja::Value::from_serialize(method))),
     )?;
-    for method in &methods {
-        emit_rust(
-            format!("{RUST_DIR}/{}.rs", method.m.idents.snake),
-            "python/generated/method.rs.j2",
-            minijinja::context! { banner => banner(&method.m.source_file), method => method },
-        )?;
-    }
     for name in ["_client.py", "errors.py", "_native_generated.pyi"] {
         files.push(GeneratedFile {
             path: format!("{PY_DIR}/{name}"),

@@ -208,32 +208,18 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         method_variants => method_variants,
         system_variants => system_variants,
     };
-    let mut files = Vec::new();
-    let mut emit_rust =
-        |path: String, template: &str, ctx: minijinja::Value| -> Result<(), Error> {
-            files.push(super::rust_file(r, path, template, ctx)?);
-            Ok(())
-        };
-    emit_rust(
-        format!("{RUST_DIR}/mod.rs"),
-        "uniffi/generated/mod.rs.j2",
+    super::per_method_rust(
+        r,
+        "uniffi",
+        RUST_DIR,
         ctx,
-    )?;
-    emit_rust(
-        format!("{RUST_DIR}/events.rs"),
-        "uniffi/generated/events.rs.j2",
         minijinja::context! {
             banner => banner("spec/events/"),
             objects => &event_records,
             imports => &event_imports,
         },
-    )?;
-    for method in &methods {
-        emit_rust(
-            format!("{RUST_DIR}/{}.rs", method.m.idents.snake),
-            "uniffi/generated/method.rs.j2",
-            minijinja::context! { banner => banner(&method.m.source_file), method => method },
-        )?;
-    }
-    Ok(files)
+        methods
+            .iter()
+            .map(|method| (method.m, minijinja::Value::from_serialize(method))),
+    )
 }
