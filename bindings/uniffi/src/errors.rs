@@ -1,6 +1,6 @@
 //! The one error type of Kotlin and Swift: an enum with a variant per documented code, each
-//! carrying the same fields, so that a Kotlin `catch (e: B24kitException.ChatType)` or a Swift
-//! `catch B24kitError.ChatType` sees them all. The documented codes come from the specs: the
+//! carrying the same `ErrorInfo` record, so that a Kotlin `catch (e: B24kitException.ChatType)`
+//! or a Swift `catch B24kitError.ChatType` sees all of it. The documented codes come from the specs: the
 //! generated code invokes [`error_enum!`] with them; the fixed variants, the fields and the
 //! mapping from the core's `ErrorReport` are here.
 
@@ -67,34 +67,17 @@ macro_rules! error_enum {
         method: [$($method:ident = $mcode:literal,)*]
         system: [$($system:ident = $scode:literal,)*]
     ) => {
-        /// Why a call failed. Every variant carries the same fields; the methods read them
-        /// whatever the variant. Messages never contain the webhook key or a token.
-        ///
-        /// The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
-        /// documented spelling); `description` (the portal's localized `error_description`);
-        /// `http_status`; `retryable` (whether repeating the call later may succeed);
-        /// `may_have_reached_server` (`false` only when the request certainly never left this
-        /// device); `method` (for method errors, the dotted name); `category` (for system
-        /// errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
-        /// `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
-        ///
-        /// (The fields carry no doc comments of their own: uniffi's metadata for an enum this
-        /// size must stay under its fixed buffer.)
+        /// Why a call failed: a variant per documented code and per kind of failure, so that
+        /// Kotlin catches `B24kitException.ChatType` and Swift `B24kitError.ChatType`. Every
+        /// variant carries the same [`ErrorInfo`] (`info`); the methods read it whatever the
+        /// variant. Messages never contain the webhook key or a token.
         #[derive(Debug, uniffi::Error)]
         pub enum $name {
             $(
                 $(#[$doc])*
                 $variant {
-                    reason: String,
-                    code: Option<String>,
-                    description: Option<String>,
-                    http_status: Option<i32>,
-                    retryable: bool,
-                    may_have_reached_server: bool,
-                    method: Option<String>,
-                    category: Option<String>,
-                    kind: Option<String>,
-                    parameter: Option<String>,
+                    /// What is known about the failure.
+                    info: $crate::errors::ErrorInfo,
                 },
             )*
         }
@@ -126,12 +109,10 @@ macro_rules! error_enum {
         }
 
         impl $name {
-            /// Every field, whatever the variant.
-            fn fields(&self) -> $crate::errors::Fields<'_> {
+            /// What every variant carries.
+            fn fields(&self) -> &$crate::errors::ErrorInfo {
                 match self {
-                    $($name::$variant { reason, code, http_status, retryable, category, .. })|* => {
-                        $crate::errors::Fields { reason, code, http_status: *http_status, retryable: *retryable, category }
-                    }
+                    $($name::$variant { info })|* => info,
                 }
             }
         }
@@ -141,6 +122,11 @@ macro_rules! error_enum {
             /// What happened, for people; never contains the webhook key or a token.
             pub fn reason(&self) -> String {
                 self.fields().reason.clone()
+            }
+
+            /// Everything known about the failure (the same as the variant's `info`).
+            pub fn info(&self) -> $crate::errors::ErrorInfo {
+                self.fields().clone()
             }
 
             /// The Bitrix24 `error` code, when the portal sent one.
@@ -166,37 +152,63 @@ macro_rules! error_enum {
 
         impl std::fmt::Display for $name {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.fields().reason)
+                f.write_str(&self.fields().reason)
             }
         }
     };
 }
 pub(crate) use error_enum;
 
-/// A variant of the error enum with the fields of an `ErrorReport`.
+/// A variant of the error enum with what an `ErrorReport` says.
 macro_rules! with_fields {
     ($report:ident, $enum:ident, $variant:ident) => {
         $enum::$variant {
-            reason: $report.message,
-            code: $report.code,
-            description: $report.description,
-            http_status: $report.http_status.map(i32::from),
-            retryable: $report.retryable,
-            may_have_reached_server: $report.may_have_reached_server,
-            method: $report.method.map(str::to_string),
-            category: $report.category.map(str::to_string),
-            kind: $report.kind.map(str::to_string),
-            parameter: $report.parameter,
+            info: $crate::errors::ErrorInfo::from($report),
         }
     };
 }
 pub(crate) use with_fields;
 
-/// The fields the exported accessors read.
-pub(crate) struct Fields<'a> {
-    pub(crate) reason: &'a String,
-    pub(crate) code: &'a Option<String>,
-    pub(crate) http_status: Option<i32>,
-    pub(crate) retryable: bool,
-    pub(crate) category: &'a Option<String>,
+/// What every error carries, whatever its variant: one record rather than the same fields on
+/// each of the enum's many variants, so that each field is documented once (uniffi's metadata
+/// for an enum has a fixed size). Never contains the webhook key or a token.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ErrorInfo {
+    /// What happened, for people.
+    pub reason: String,
+    /// The Bitrix24 `error` code in its documented spelling, when the portal sent one.
+    pub code: Option<String>,
+    /// The portal's localized `error_description`, when it sent one.
+    pub description: Option<String>,
+    /// The HTTP status of the answer, when one arrived.
+    pub http_status: Option<i32>,
+    /// Whether repeating the same call later may succeed.
+    pub retryable: bool,
+    /// `false` only when the request certainly never left this device.
+    pub may_have_reached_server: bool,
+    /// For a method's documented error: the method's dotted name.
+    pub method: Option<String>,
+    /// For a system error: its category (`rate_limit`, `auth`, `token_expired`, …).
+    pub category: Option<String>,
+    /// For transport, protocol and event errors: what kind (`timeout`, `not_json`, …).
+    pub kind: Option<String>,
+    /// For an invalid argument: the parameter's name.
+    pub parameter: Option<String>,
+}
+
+impl From<b24kit::ErrorReport> for ErrorInfo {
+    fn from(report: b24kit::ErrorReport) -> ErrorInfo {
+        ErrorInfo {
+            reason: report.message,
+            code: report.code,
+            description: report.description,
+            http_status: report.http_status.map(i32::from),
+            retryable: report.retryable,
+            may_have_reached_server: report.may_have_reached_server,
+            method: report.method.map(str::to_string),
+            category: report.category.map(str::to_string),
+            kind: report.kind.map(str::to_string),
+            parameter: report.parameter,
+        }
+    }
 }

@@ -1012,6 +1012,7 @@ fn contains<'a>(
 /// Types the runtime or every binding already defines.
 const RESERVED_TYPE_NAMES: &[&str] = &[
     "Time",
+    "ErrorInfo",
     "Response",
     "Client",
     "AsyncClient",

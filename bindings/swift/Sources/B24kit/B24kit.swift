@@ -5771,6 +5771,157 @@ public func FfiConverterTypeCrmChat_lower(_ value: CrmChat) -> RustBuffer {
 
 
 /**
+ * What every error carries, whatever its variant: one record rather than the same fields on
+ * each of the enum's many variants, so that each field is documented once (uniffi's metadata
+ * for an enum has a fixed size). Never contains the webhook key or a token.
+ */
+public struct ErrorInfo: Equatable, Hashable {
+    /**
+     * What happened, for people.
+     */
+    public var reason: String
+    /**
+     * The Bitrix24 `error` code in its documented spelling, when the portal sent one.
+     */
+    public var code: String?
+    /**
+     * The portal's localized `error_description`, when it sent one.
+     */
+    public var description: String?
+    /**
+     * The HTTP status of the answer, when one arrived.
+     */
+    public var httpStatus: Int32?
+    /**
+     * Whether repeating the same call later may succeed.
+     */
+    public var retryable: Bool
+    /**
+     * `false` only when the request certainly never left this device.
+     */
+    public var mayHaveReachedServer: Bool
+    /**
+     * For a method's documented error: the method's dotted name.
+     */
+    public var method: String?
+    /**
+     * For a system error: its category (`rate_limit`, `auth`, `token_expired`, …).
+     */
+    public var category: String?
+    /**
+     * For transport, protocol and event errors: what kind (`timeout`, `not_json`, …).
+     */
+    public var kind: String?
+    /**
+     * For an invalid argument: the parameter's name.
+     */
+    public var parameter: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * What happened, for people.
+         */reason: String, 
+        /**
+         * The Bitrix24 `error` code in its documented spelling, when the portal sent one.
+         */code: String?, 
+        /**
+         * The portal's localized `error_description`, when it sent one.
+         */description: String?, 
+        /**
+         * The HTTP status of the answer, when one arrived.
+         */httpStatus: Int32?, 
+        /**
+         * Whether repeating the same call later may succeed.
+         */retryable: Bool, 
+        /**
+         * `false` only when the request certainly never left this device.
+         */mayHaveReachedServer: Bool, 
+        /**
+         * For a method's documented error: the method's dotted name.
+         */method: String?, 
+        /**
+         * For a system error: its category (`rate_limit`, `auth`, `token_expired`, …).
+         */category: String?, 
+        /**
+         * For transport, protocol and event errors: what kind (`timeout`, `not_json`, …).
+         */kind: String?, 
+        /**
+         * For an invalid argument: the parameter's name.
+         */parameter: String?) {
+        self.reason = reason
+        self.code = code
+        self.description = description
+        self.httpStatus = httpStatus
+        self.retryable = retryable
+        self.mayHaveReachedServer = mayHaveReachedServer
+        self.method = method
+        self.category = category
+        self.kind = kind
+        self.parameter = parameter
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ErrorInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeErrorInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ErrorInfo {
+        return
+            try ErrorInfo(
+                reason: FfiConverterString.read(from: &buf), 
+                code: FfiConverterOptionString.read(from: &buf), 
+                description: FfiConverterOptionString.read(from: &buf), 
+                httpStatus: FfiConverterOptionInt32.read(from: &buf), 
+                retryable: FfiConverterBool.read(from: &buf), 
+                mayHaveReachedServer: FfiConverterBool.read(from: &buf), 
+                method: FfiConverterOptionString.read(from: &buf), 
+                category: FfiConverterOptionString.read(from: &buf), 
+                kind: FfiConverterOptionString.read(from: &buf), 
+                parameter: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ErrorInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.reason, into: &buf)
+        FfiConverterOptionString.write(value.code, into: &buf)
+        FfiConverterOptionString.write(value.description, into: &buf)
+        FfiConverterOptionInt32.write(value.httpStatus, into: &buf)
+        FfiConverterBool.write(value.retryable, into: &buf)
+        FfiConverterBool.write(value.mayHaveReachedServer, into: &buf)
+        FfiConverterOptionString.write(value.method, into: &buf)
+        FfiConverterOptionString.write(value.category, into: &buf)
+        FfiConverterOptionString.write(value.kind, into: &buf)
+        FfiConverterOptionString.write(value.parameter, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorInfo_lift(_ buf: RustBuffer) throws -> ErrorInfo {
+    return try FfiConverterTypeErrorInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeErrorInfo_lower(_ value: ErrorInfo) -> RustBuffer {
+    return FfiConverterTypeErrorInfo.lower(value)
+}
+
+
+/**
  * The chat an event concerns.
  */
 public struct EventChat: Equatable, Hashable {
@@ -16567,19 +16718,10 @@ public func FfiConverterTypeActiveChatCounting_lower(_ value: ActiveChatCounting
 
 
 /**
- * Why a call failed. Every variant carries the same fields; the methods read them
- * whatever the variant. Messages never contain the webhook key or a token.
- *
- * The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
- * documented spelling); `description` (the portal's localized `error_description`);
- * `http_status`; `retryable` (whether repeating the call later may succeed);
- * `may_have_reached_server` (`false` only when the request certainly never left this
- * device); `method` (for method errors, the dotted name); `category` (for system
- * errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
- * `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
- *
- * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
- * size must stay under its fixed buffer.)
+ * Why a call failed: a variant per documented code and per kind of failure, so that
+ * Kotlin catches `B24kitException.ChatType` and Swift `B24kitError.ChatType`. Every
+ * variant carries the same [`ErrorInfo`] (`info`); the methods read it whatever the
+ * variant. Messages never contain the webhook key or a token.
  */
 public 
 enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
@@ -16589,383 +16731,608 @@ enum B24kitError: Swift.Error, Equatable, Hashable, Foundation.LocalizedError {
     /**
      * `CHAT_ID_EMPTY` (HTTP 400): Chat ID can't be empty. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept, imopenlines.session.mode.pin
      */
-    case ChatIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ChatIdEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `BOT_ID_ERROR` (HTTP 400): Bot not found. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.transfer
      */
-    case BotId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case BotId(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `WRONG_AUTH_TYPE` (HTTP 403): Access for this method not allowed by session authorization. Documented for: imopenlines.bot.session.finish, imopenlines.bot.session.message.send, imopenlines.bot.session.operator, imopenlines.bot.session.transfer, imopenlines.network.message.add
      */
-    case WrongAuthType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case WrongAuthType(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `WRONG_CHAT` (HTTP 400): Operator is not a bot. Documented for: imopenlines.bot.session.operator
      */
-    case WrongChat(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case WrongChat(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `USER_ID_EMPTY` (HTTP 400): User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.network.message.add, imopenlines.operator.transfer
      */
-    case UserIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UserIdEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `QUEUE_ID_EMPTY` (HTTP 400): QUEUE ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
      */
-    case QueueIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case QueueIdEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `TRANSFER_ID_EMPTY` (HTTP 400): Queue ID or User ID can't be empty. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer
      */
-    case TransferIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case TransferIdEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `OPERATOR_WRONG` (HTTP 400): You cannot redirect to this operator. Documented for: imopenlines.bot.session.transfer, imopenlines.operator.transfer, imopenlines.session.intercept
      */
-    case OperatorWrong(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case OperatorWrong(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CONFIG_ID_EMPTY` (HTTP 400): Config ID can't be empty. Documented for: imopenlines.config.delete, imopenlines.config.get, imopenlines.config.update
      */
-    case ConfigIdEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ConfigIdEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CONFIG_WRONG_USER_PERMISSION` (HTTP 403): Permission denied. Documented for: imopenlines.config.delete, imopenlines.config.update
      */
-    case ConfigWrongUserPermission(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ConfigWrongUserPermission(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INVALID_FORMAT` (HTTP 400): The PARAMS or OPTIONS are not in the expected format. Documented for: imopenlines.config.list.get
      */
-    case InvalidFormat(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidFormat(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ACCESS_DENIED` (HTTP 403): Access denied! You don't have access to this action. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.lead.create, imopenlines.crm.message.add, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.head.vote, imopenlines.session.history.get, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.open, imopenlines.session.start
      */
-    case AccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case AccessDenied(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_ARGUMENT` (HTTP 400): An argument is null or empty, or has an invalid type. Documented for: imopenlines.crm.chat.get, imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
-    case Argument(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Argument(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CRM_CHAT_EMPTY_CRM_DATA` (HTTP 400): Empty CRM data, or the CRM object could not be found. Documented for: imopenlines.crm.chat.getLastId, imopenlines.crm.chat.user.delete
      */
-    case CrmChatEmptyCrmData(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case CrmChatEmptyCrmData(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `IM_NOT_INSTALLED` (HTTP 400): Messenger is not installed. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.dialog.get
      */
-    case ImNotInstalled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ImNotInstalled(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CHAT_NOT_IN_CRM` (HTTP 400): Chat does not belong to the CRM object being checked. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.crm.message.add
      */
-    case ChatNotInCrm(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ChatNotInCrm(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CRM_CHAT_USER_NOT_ACTIVE` (HTTP 400): User not active. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete
      */
-    case CrmChatUserNotActive(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case CrmChatUserNotActive(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `WRONG_REQUEST` (HTTP 400): You don't have access or user already member in chat. Documented for: imopenlines.crm.chat.user.add, imopenlines.crm.chat.user.delete, imopenlines.network.message.add
      */
-    case WrongRequest(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case WrongRequest(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CRM_CHAT_EMPTY_USER` (HTTP 400): Empty User ID. Documented for: imopenlines.crm.chat.user.delete
      */
-    case CrmChatEmptyUser(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case CrmChatEmptyUser(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CHAT_DELETE_USER_PERMISSION_DENIED` (HTTP 403): You don't have access to delete a user from this chat. Documented for: imopenlines.crm.chat.user.delete
      */
-    case ChatDeleteUserPermissionDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ChatDeleteUserPermissionDenied(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CHAT_ID` (HTTP 400): The specified chat identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
-    case ChatId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ChatId(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CHAT_TYPE` (HTTP 400): The specified chat is not an open line. Documented for: imopenlines.crm.lead.create, imopenlines.message.quick.save, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
-    case ChatType(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ChatType(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `USER_ID` (HTTP 400): The specified user identifier is incorrect. Documented for: imopenlines.crm.lead.create, imopenlines.message.session.start, imopenlines.operator.another.finish, imopenlines.operator.answer, imopenlines.operator.finish, imopenlines.operator.skip, imopenlines.operator.spam, imopenlines.session.join, imopenlines.session.mode.pin, imopenlines.session.mode.silent, imopenlines.session.start
      */
-    case UserId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UserId(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_USER_NOT_OPERATOR` (HTTP 400): Attempt to save a CRM object by a user who is not an operator. Documented for: imopenlines.crm.lead.create, imopenlines.session.mode.pin
      */
-    case UserNotOperator(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UserNotOperator(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CANCELED` (HTTP 400): You cannot send messages to the specified chat. Documented for: imopenlines.crm.message.add
      */
-    case Canceled(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Canceled(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ACCESS_ERROR` (HTTP 400): You do not have access to the specified dialog. Documented for: imopenlines.dialog.get
      */
-    case Access(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Access(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CANT_SAVE_QUICK_ANSWER` (HTTP 400): Error saving quick answer. Documented for: imopenlines.message.quick.save
      */
-    case CantSaveQuickAnswer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case CantSaveQuickAnswer(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `CODE` (HTTP 400): You entered an invalid code. Documented for: imopenlines.network.join, imopenlines.network.message.add
      */
-    case Code(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Code(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `IMBOT_ERROR` (HTTP 400): Module IMBOT is not installed. Documented for: imopenlines.network.join, imopenlines.network.message.add
      */
-    case Imbot(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Imbot(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `NOT_FOUND` (HTTP 400): Line not found. Documented for: imopenlines.network.join, imopenlines.network.message.add
      */
-    case LineNotFound(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case LineNotFound(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INACTIVE` (HTTP 400): Openline is inactive. Documented for: imopenlines.network.join
      */
-    case Inactive(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Inactive(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `USER_MESSAGE_LIMIT` (HTTP 400): You can't send more than one message per week to each user. Documented for: imopenlines.network.message.add
      */
-    case UserMessageLimit(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UserMessageLimit(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `MESSAGE_EMPTY` (HTTP 400): Message can't be empty. Documented for: imopenlines.network.message.add
      */
-    case MessageEmpty(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case MessageEmpty(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ATTACH_OVERSIZE` (HTTP 400): You have exceeded the maximum allowable size of attach. Documented for: imopenlines.network.message.add
      */
-    case AttachOversize(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case AttachOversize(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ATTACH_ERROR` (HTTP 400): Incorrect attach params. Documented for: imopenlines.network.message.add
      */
-    case Attach(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Attach(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `KEYBOARD_ERROR` (HTTP 400): Incorrect keyboard params. Documented for: imopenlines.network.message.add
      */
-    case Keyboard(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Keyboard(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ACCESS_DENIED_KICK` (HTTP 400): Insufficient permissions to remove participants from the chat. Documented for: imopenlines.operator.skip
      */
-    case AccessDeniedKick(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case AccessDeniedKick(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `EMPTY_SESSION_ID` (HTTP 400): Session ID can't be empty. Documented for: imopenlines.session.head.vote
      */
-    case EmptySessionId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case EmptySessionId(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `EMPTY_VOTE_PARAMS` (HTTP 400): At least one of the parameters RATING or COMMENT must be specified. Documented for: imopenlines.session.head.vote
      */
-    case EmptyVoteParams(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case EmptyVoteParams(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `MISSING_REQUIRED_PARAM` (HTTP 400): Session ID or Chat ID must be provided. Documented for: imopenlines.session.history.get
      */
-    case MissingRequiredParam(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case MissingRequiredParam(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INVALID_SESSION_ID` (HTTP 400): Unable to determine session ID from provided parameters. Documented for: imopenlines.session.history.get
      */
-    case InvalidSessionId(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidSessionId(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INTERNAL_SERVER_ERROR` — Internal server error (category `server`). An internal server error occurred; retry, then contact the administrator or Bitrix24 support.
      */
-    case InternalServer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InternalServer(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_UNEXPECTED_ANSWER` — Server returned an unexpected response (category `server`). An internal server error occurred; retry.
      */
-    case UnexpectedAnswer(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UnexpectedAnswer(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `QUERY_LIMIT_EXCEEDED` — Too many requests (category `rate_limit`). The request intensity limit (the portal's leaky bucket) has been exceeded; slow down and retry.
      */
-    case QueryLimitExceeded(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case QueryLimitExceeded(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `OPERATION_TIME_LIMIT` — Method is blocked due to operation time limit (category `rate_limit`). The method's accumulated execution time over the last 10 minutes exceeded the limit; the block lifts by itself once old time falls out of the window (see `time.operating_reset_at`).
      */
-    case OperationTimeLimit(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case OperationTimeLimit(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_BATCH_METHOD_NOT_ALLOWED` — Method is not allowed for batch usage (category `batch`). The method may not be called inside `batch`.
      */
-    case BatchMethodNotAllowed(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case BatchMethodNotAllowed(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_BATCH_LENGTH_EXCEEDED` — Max batch length exceeded (category `batch`). The parameters passed to `batch` exceed the maximum length.
      */
-    case BatchLengthExceeded(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case BatchLengthExceeded(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `NO_AUTH_FOUND` — Wrong authorization data (category `auth`). The request carries neither a valid access token nor a webhook code.
      */
-    case NoAuthFound(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case NoAuthFound(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INVALID_REQUEST` — Https required (category `auth`). Methods must be called over HTTPS.
      */
-    case InvalidRequest(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidRequest(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `OVERLOAD_LIMIT` — REST API is blocked due to overload (category `portal_state`). A manual, individual block of the REST API; only Bitrix24 support can lift it.
      */
-    case OverloadLimit(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case OverloadLimit(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ACCESS_DENIED` — REST API is available only on commercial plans (category `plan`). The portal's plan does not include the REST API.
      */
-    case PlanAccessDenied(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case PlanAccessDenied(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `INVALID_CREDENTIALS` — Invalid request credentials (category `auth`). The user of the token or webhook lacks permissions, or no active webhook has that user ID and code.
      */
-    case InvalidCredentials(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidCredentials(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_MANIFEST_IS_NOT_AVAILABLE` — Manifest is not available (category `not_found`). The requested manifest is not available.
      */
-    case ManifestIsNotAvailable(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ManifestIsNotAvailable(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `ERROR_METHOD_NOT_FOUND` — Method not found! (category `not_found`). The method is misspelled, does not exist, or is unavailable without the needed scope.
      */
-    case MethodNotFound(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case MethodNotFound(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `insufficient_scope` — The request requires higher privileges than provided by the webhook token (category `auth`). The webhook or application lacks the scope the method needs.
      */
-    case InsufficientScope(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InsufficientScope(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `expired_token` — The access token provided has expired (category `token_expired`). The OAuth access token has expired; refresh it and repeat the call.
      */
-    case ExpiredToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ExpiredToken(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `invalid_token` — Unable to get application by token (category `token_expired`). The portal does not know the access token (revoked, or replaced by a renewal elsewhere). With a refresh token the client renews it and repeats the call once, as the official JS SDK does; without one, authorize again.
      */
-    case InvalidToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidToken(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `user_access_error` — The user does not have access to the application (category `auth`). The application is installed, but the administrator allowed it only for specific users.
      */
-    case UserAccess(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UserAccess(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * `PORTAL_DELETED` — Portal was deleted (category `portal_state`). The public part of the site is closed (on-premise option "Temporary closure of the public part of the site") or the portal was deleted.
      */
-    case PortalDeleted(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case PortalDeleted(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A Bitrix24 error code the docs do not list (kept in `code`).
      */
-    case UnknownCode(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case UnknownCode(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A non-success HTTP status without a Bitrix24 error body.
      */
-    case Http(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Http(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The portal has been renamed: its old address answered with a redirect, which
      * is not followed (the credentials would go with it); `description` is the new
      * address to put in the webhook URL or OAuth endpoint.
      */
-    case PortalMoved(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case PortalMoved(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * No connection could be opened; the request was not sent.
      */
-    case Connect(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Connect(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The TLS handshake failed (for example an untrusted certificate).
      */
-    case Tls(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Tls(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The call's time limit passed before the whole answer arrived.
      */
-    case RequestTimeout(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case RequestTimeout(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The connection closed or broke before the whole answer arrived.
      */
-    case ConnectionLost(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case ConnectionLost(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * An answer arrived but is not a Bitrix24 answer of the expected shape; see `kind`.
      */
-    case Protocol(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Protocol(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A parameter was rejected before anything was sent; `parameter` names it.
      */
-    case InvalidArgument(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case InvalidArgument(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The client settings were rejected; nothing was sent.
      */
-    case Config(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Config(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * The OAuth server refused to renew the access token (`code`: its error, e.g.
      * `invalid_grant`).
      */
-    case TokenRefresh(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case TokenRefresh(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A batch call that never ran: an earlier one failed and the batch was sent
      * with `halt`.
      */
-    case Skipped(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Skipped(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A body POSTed to an event handler is not a form as a portal writes one, or
      * lacks a key every delivery has (`parameter` names it).
      */
-    case EventForm(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case EventForm(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * An event delivery's application token is not this application's: it did not
      * come from a portal that installed the application.
      */
-    case EventToken(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case EventToken(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * An event's `data` does not have its documented shape; `code` is the event's.
      */
-    case EventData(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case EventData(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
     /**
      * A bug in b24kit, reported instead of crashing the app.
      */
-    case Internal(reason: String, code: String?, description: String?, httpStatus: Int32?, retryable: Bool, mayHaveReachedServer: Bool, method: String?, category: String?, kind: String?, parameter: String?
+    case Internal(
+        /**
+         * What is known about the failure.
+         */info: ErrorInfo
     )
 
     
@@ -16988,6 +17355,18 @@ public func errorCode() -> String?  {
     return try!  FfiConverterOptionString.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_b24kit_uniffi_fn_method_b24kiterror_error_code(
+            FfiConverterTypeB24kitError_lower(self),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Everything known about the failure (the same as the variant's `info`).
+     */
+public func info() -> ErrorInfo  {
+    return try!  FfiConverterTypeErrorInfo_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_b24kiterror_info(
             FfiConverterTypeB24kitError_lower(self),uniffiCallStatus
     )
 })
@@ -17057,904 +17436,229 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
 
         
         case 1: return .ChatIdEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 2: return .BotId(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 3: return .WrongAuthType(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 4: return .WrongChat(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 5: return .UserIdEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 6: return .QueueIdEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 7: return .TransferIdEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 8: return .OperatorWrong(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 9: return .ConfigIdEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 10: return .ConfigWrongUserPermission(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 11: return .InvalidFormat(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 12: return .AccessDenied(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 13: return .Argument(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 14: return .CrmChatEmptyCrmData(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 15: return .ImNotInstalled(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 16: return .ChatNotInCrm(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 17: return .CrmChatUserNotActive(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 18: return .WrongRequest(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 19: return .CrmChatEmptyUser(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 20: return .ChatDeleteUserPermissionDenied(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 21: return .ChatId(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 22: return .ChatType(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 23: return .UserId(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 24: return .UserNotOperator(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 25: return .Canceled(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 26: return .Access(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 27: return .CantSaveQuickAnswer(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 28: return .Code(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 29: return .Imbot(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 30: return .LineNotFound(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 31: return .Inactive(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 32: return .UserMessageLimit(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 33: return .MessageEmpty(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 34: return .AttachOversize(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 35: return .Attach(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 36: return .Keyboard(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 37: return .AccessDeniedKick(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 38: return .EmptySessionId(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 39: return .EmptyVoteParams(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 40: return .MissingRequiredParam(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 41: return .InvalidSessionId(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 42: return .InternalServer(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 43: return .UnexpectedAnswer(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 44: return .QueryLimitExceeded(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 45: return .OperationTimeLimit(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 46: return .BatchMethodNotAllowed(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 47: return .BatchLengthExceeded(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 48: return .NoAuthFound(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 49: return .InvalidRequest(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 50: return .OverloadLimit(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 51: return .PlanAccessDenied(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 52: return .InvalidCredentials(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 53: return .ManifestIsNotAvailable(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 54: return .MethodNotFound(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 55: return .InsufficientScope(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 56: return .ExpiredToken(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 57: return .InvalidToken(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 58: return .UserAccess(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 59: return .PortalDeleted(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 60: return .UnknownCode(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 61: return .Http(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 62: return .PortalMoved(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 63: return .Connect(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 64: return .Tls(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 65: return .RequestTimeout(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 66: return .ConnectionLost(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 67: return .Protocol(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 68: return .InvalidArgument(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 69: return .Config(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 70: return .TokenRefresh(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 71: return .Skipped(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 72: return .EventForm(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 73: return .EventToken(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 74: return .EventData(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
         case 75: return .Internal(
-            reason: try FfiConverterString.read(from: &buf), 
-            code: try FfiConverterOptionString.read(from: &buf), 
-            description: try FfiConverterOptionString.read(from: &buf), 
-            httpStatus: try FfiConverterOptionInt32.read(from: &buf), 
-            retryable: try FfiConverterBool.read(from: &buf), 
-            mayHaveReachedServer: try FfiConverterBool.read(from: &buf), 
-            method: try FfiConverterOptionString.read(from: &buf), 
-            category: try FfiConverterOptionString.read(from: &buf), 
-            kind: try FfiConverterOptionString.read(from: &buf), 
-            parameter: try FfiConverterOptionString.read(from: &buf)
+            info: try FfiConverterTypeErrorInfo.read(from: &buf)
             )
 
          default: throw UniffiInternalError.unexpectedEnumCase
@@ -17968,1054 +17672,379 @@ public struct FfiConverterTypeB24kitError: FfiConverterRustBuffer {
 
         
         
-        case let .ChatIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatIdEmpty(info):
             writeInt(&buf, Int32(1))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .BotId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BotId(info):
             writeInt(&buf, Int32(2))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .WrongAuthType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongAuthType(info):
             writeInt(&buf, Int32(3))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .WrongChat(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongChat(info):
             writeInt(&buf, Int32(4))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UserIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserIdEmpty(info):
             writeInt(&buf, Int32(5))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .QueueIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueueIdEmpty(info):
             writeInt(&buf, Int32(6))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .TransferIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TransferIdEmpty(info):
             writeInt(&buf, Int32(7))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .OperatorWrong(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperatorWrong(info):
             writeInt(&buf, Int32(8))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ConfigIdEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConfigIdEmpty(info):
             writeInt(&buf, Int32(9))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ConfigWrongUserPermission(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConfigWrongUserPermission(info):
             writeInt(&buf, Int32(10))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidFormat(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidFormat(info):
             writeInt(&buf, Int32(11))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .AccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDenied(info):
             writeInt(&buf, Int32(12))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Argument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Argument(info):
             writeInt(&buf, Int32(13))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .CrmChatEmptyCrmData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyCrmData(info):
             writeInt(&buf, Int32(14))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ImNotInstalled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ImNotInstalled(info):
             writeInt(&buf, Int32(15))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ChatNotInCrm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatNotInCrm(info):
             writeInt(&buf, Int32(16))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .CrmChatUserNotActive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatUserNotActive(info):
             writeInt(&buf, Int32(17))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .WrongRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .WrongRequest(info):
             writeInt(&buf, Int32(18))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .CrmChatEmptyUser(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CrmChatEmptyUser(info):
             writeInt(&buf, Int32(19))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ChatDeleteUserPermissionDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatDeleteUserPermissionDenied(info):
             writeInt(&buf, Int32(20))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ChatId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatId(info):
             writeInt(&buf, Int32(21))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ChatType(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ChatType(info):
             writeInt(&buf, Int32(22))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UserId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserId(info):
             writeInt(&buf, Int32(23))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UserNotOperator(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserNotOperator(info):
             writeInt(&buf, Int32(24))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Canceled(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Canceled(info):
             writeInt(&buf, Int32(25))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Access(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Access(info):
             writeInt(&buf, Int32(26))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .CantSaveQuickAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .CantSaveQuickAnswer(info):
             writeInt(&buf, Int32(27))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Code(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Code(info):
             writeInt(&buf, Int32(28))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Imbot(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Imbot(info):
             writeInt(&buf, Int32(29))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .LineNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .LineNotFound(info):
             writeInt(&buf, Int32(30))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Inactive(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Inactive(info):
             writeInt(&buf, Int32(31))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UserMessageLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserMessageLimit(info):
             writeInt(&buf, Int32(32))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .MessageEmpty(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MessageEmpty(info):
             writeInt(&buf, Int32(33))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .AttachOversize(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AttachOversize(info):
             writeInt(&buf, Int32(34))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Attach(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Attach(info):
             writeInt(&buf, Int32(35))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Keyboard(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Keyboard(info):
             writeInt(&buf, Int32(36))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .AccessDeniedKick(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .AccessDeniedKick(info):
             writeInt(&buf, Int32(37))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .EmptySessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptySessionId(info):
             writeInt(&buf, Int32(38))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .EmptyVoteParams(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EmptyVoteParams(info):
             writeInt(&buf, Int32(39))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .MissingRequiredParam(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MissingRequiredParam(info):
             writeInt(&buf, Int32(40))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidSessionId(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidSessionId(info):
             writeInt(&buf, Int32(41))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InternalServer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InternalServer(info):
             writeInt(&buf, Int32(42))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UnexpectedAnswer(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnexpectedAnswer(info):
             writeInt(&buf, Int32(43))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .QueryLimitExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .QueryLimitExceeded(info):
             writeInt(&buf, Int32(44))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .OperationTimeLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OperationTimeLimit(info):
             writeInt(&buf, Int32(45))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .BatchMethodNotAllowed(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchMethodNotAllowed(info):
             writeInt(&buf, Int32(46))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .BatchLengthExceeded(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .BatchLengthExceeded(info):
             writeInt(&buf, Int32(47))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .NoAuthFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .NoAuthFound(info):
             writeInt(&buf, Int32(48))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidRequest(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidRequest(info):
             writeInt(&buf, Int32(49))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .OverloadLimit(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .OverloadLimit(info):
             writeInt(&buf, Int32(50))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .PlanAccessDenied(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PlanAccessDenied(info):
             writeInt(&buf, Int32(51))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidCredentials(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidCredentials(info):
             writeInt(&buf, Int32(52))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ManifestIsNotAvailable(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ManifestIsNotAvailable(info):
             writeInt(&buf, Int32(53))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .MethodNotFound(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .MethodNotFound(info):
             writeInt(&buf, Int32(54))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InsufficientScope(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InsufficientScope(info):
             writeInt(&buf, Int32(55))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ExpiredToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ExpiredToken(info):
             writeInt(&buf, Int32(56))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidToken(info):
             writeInt(&buf, Int32(57))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UserAccess(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UserAccess(info):
             writeInt(&buf, Int32(58))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .PortalDeleted(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalDeleted(info):
             writeInt(&buf, Int32(59))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .UnknownCode(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .UnknownCode(info):
             writeInt(&buf, Int32(60))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Http(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Http(info):
             writeInt(&buf, Int32(61))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .PortalMoved(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .PortalMoved(info):
             writeInt(&buf, Int32(62))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Connect(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Connect(info):
             writeInt(&buf, Int32(63))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Tls(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Tls(info):
             writeInt(&buf, Int32(64))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .RequestTimeout(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .RequestTimeout(info):
             writeInt(&buf, Int32(65))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .ConnectionLost(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .ConnectionLost(info):
             writeInt(&buf, Int32(66))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Protocol(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Protocol(info):
             writeInt(&buf, Int32(67))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .InvalidArgument(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .InvalidArgument(info):
             writeInt(&buf, Int32(68))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Config(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Config(info):
             writeInt(&buf, Int32(69))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .TokenRefresh(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .TokenRefresh(info):
             writeInt(&buf, Int32(70))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Skipped(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Skipped(info):
             writeInt(&buf, Int32(71))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .EventForm(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventForm(info):
             writeInt(&buf, Int32(72))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .EventToken(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventToken(info):
             writeInt(&buf, Int32(73))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .EventData(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .EventData(info):
             writeInt(&buf, Int32(74))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         
-        case let .Internal(reason,code,description,httpStatus,retryable,mayHaveReachedServer,method,category,kind,parameter):
+        case let .Internal(info):
             writeInt(&buf, Int32(75))
-            FfiConverterString.write(reason, into: &buf)
-            FfiConverterOptionString.write(code, into: &buf)
-            FfiConverterOptionString.write(description, into: &buf)
-            FfiConverterOptionInt32.write(httpStatus, into: &buf)
-            FfiConverterBool.write(retryable, into: &buf)
-            FfiConverterBool.write(mayHaveReachedServer, into: &buf)
-            FfiConverterOptionString.write(method, into: &buf)
-            FfiConverterOptionString.write(category, into: &buf)
-            FfiConverterOptionString.write(kind, into: &buf)
-            FfiConverterOptionString.write(parameter, into: &buf)
+            FfiConverterTypeErrorInfo.write(info, into: &buf)
             
         }
     }

@@ -1245,6 +1245,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_error_code(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_info(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_is_retryable(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_b24kit_uniffi_fn_method_b24kiterror_reason(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -8506,6 +8508,119 @@ public object FfiConverterTypeCrmChat: FfiConverterRustBuffer<CrmChat> {
             FfiConverterString.write(value.`connectorId`, buf)
             FfiConverterString.write(value.`connectorTitle`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * What every error carries, whatever its variant: one record rather than the same fields on
+ * each of the enum's many variants, so that each field is documented once (uniffi's metadata
+ * for an enum has a fixed size). Never contains the webhook key or a token.
+ */
+data class ErrorInfo (
+    /**
+     * What happened, for people.
+     */
+    var `reason`: kotlin.String
+    , 
+    /**
+     * The Bitrix24 `error` code in its documented spelling, when the portal sent one.
+     */
+    var `code`: kotlin.String?
+    , 
+    /**
+     * The portal's localized `error_description`, when it sent one.
+     */
+    var `description`: kotlin.String?
+    , 
+    /**
+     * The HTTP status of the answer, when one arrived.
+     */
+    var `httpStatus`: kotlin.Int?
+    , 
+    /**
+     * Whether repeating the same call later may succeed.
+     */
+    var `retryable`: kotlin.Boolean
+    , 
+    /**
+     * `false` only when the request certainly never left this device.
+     */
+    var `mayHaveReachedServer`: kotlin.Boolean
+    , 
+    /**
+     * For a method's documented error: the method's dotted name.
+     */
+    var `method`: kotlin.String?
+    , 
+    /**
+     * For a system error: its category (`rate_limit`, `auth`, `token_expired`, …).
+     */
+    var `category`: kotlin.String?
+    , 
+    /**
+     * For transport, protocol and event errors: what kind (`timeout`, `not_json`, …).
+     */
+    var `kind`: kotlin.String?
+    , 
+    /**
+     * For an invalid argument: the parameter's name.
+     */
+    var `parameter`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeErrorInfo: FfiConverterRustBuffer<ErrorInfo> {
+    override fun read(buf: ByteBuffer): ErrorInfo {
+        return ErrorInfo(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ErrorInfo) = (
+            FfiConverterString.allocationSize(value.`reason`) +
+            FfiConverterOptionalString.allocationSize(value.`code`) +
+            FfiConverterOptionalString.allocationSize(value.`description`) +
+            FfiConverterOptionalInt.allocationSize(value.`httpStatus`) +
+            FfiConverterBoolean.allocationSize(value.`retryable`) +
+            FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`) +
+            FfiConverterOptionalString.allocationSize(value.`method`) +
+            FfiConverterOptionalString.allocationSize(value.`category`) +
+            FfiConverterOptionalString.allocationSize(value.`kind`) +
+            FfiConverterOptionalString.allocationSize(value.`parameter`)
+    )
+
+    override fun write(value: ErrorInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`reason`, buf)
+            FfiConverterOptionalString.write(value.`code`, buf)
+            FfiConverterOptionalString.write(value.`description`, buf)
+            FfiConverterOptionalInt.write(value.`httpStatus`, buf)
+            FfiConverterBoolean.write(value.`retryable`, buf)
+            FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
+            FfiConverterOptionalString.write(value.`method`, buf)
+            FfiConverterOptionalString.write(value.`category`, buf)
+            FfiConverterOptionalString.write(value.`kind`, buf)
+            FfiConverterOptionalString.write(value.`parameter`, buf)
     }
 }
 
@@ -16526,19 +16641,10 @@ public object FfiConverterTypeActiveChatCounting : FfiConverterRustBuffer<Active
 
 
 /**
- * Why a call failed. Every variant carries the same fields; the methods read them
- * whatever the variant. Messages never contain the webhook key or a token.
- *
- * The fields: `reason` (what happened, for people); `code` (the Bitrix24 `error` code,
- * documented spelling); `description` (the portal's localized `error_description`);
- * `http_status`; `retryable` (whether repeating the call later may succeed);
- * `may_have_reached_server` (`false` only when the request certainly never left this
- * device); `method` (for method errors, the dotted name); `category` (for system
- * errors: `rate_limit`, `auth`, …); `kind` (for transport and protocol errors:
- * `timeout`, `not_json`, …); `parameter` (for invalid arguments, the parameter's name).
- *
- * (The fields carry no doc comments of their own: uniffi's metadata for an enum this
- * size must stay under its fixed buffer.)
+ * Why a call failed: a variant per documented code and per kind of failure, so that
+ * Kotlin catches `B24kitException.ChatType` and Swift `B24kitError.ChatType`. Every
+ * variant carries the same [`ErrorInfo`] (`info`); the methods read it whatever the
+ * variant. Messages never contain the webhook key or a token.
  */
 sealed class B24kitException: kotlin.Exception() {
     
@@ -16547,28 +16653,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatIdEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16576,28 +16667,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class BotId(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16605,28 +16681,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class WrongAuthType(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16634,28 +16695,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class WrongChat(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16663,28 +16709,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserIdEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16692,28 +16723,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class QueueIdEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16721,28 +16737,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class TransferIdEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16750,28 +16751,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class OperatorWrong(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16779,28 +16765,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ConfigIdEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16808,28 +16779,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ConfigWrongUserPermission(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16837,28 +16793,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidFormat(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16866,28 +16807,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class AccessDenied(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16895,28 +16821,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Argument(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16924,28 +16835,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class CrmChatEmptyCrmData(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16953,28 +16849,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ImNotInstalled(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -16982,28 +16863,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatNotInCrm(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17011,28 +16877,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class CrmChatUserNotActive(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17040,28 +16891,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class WrongRequest(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17069,28 +16905,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class CrmChatEmptyUser(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17098,28 +16919,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatDeleteUserPermissionDenied(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17127,28 +16933,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatId(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17156,28 +16947,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ChatType(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17185,28 +16961,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserId(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17214,28 +16975,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserNotOperator(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17243,28 +16989,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Canceled(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17272,28 +17003,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Access(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17301,28 +17017,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class CantSaveQuickAnswer(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17330,28 +17031,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Code(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17359,28 +17045,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Imbot(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17388,28 +17059,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class LineNotFound(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17417,28 +17073,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Inactive(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17446,28 +17087,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserMessageLimit(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17475,28 +17101,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class MessageEmpty(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17504,28 +17115,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class AttachOversize(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17533,28 +17129,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Attach(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17562,28 +17143,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Keyboard(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17591,28 +17157,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class AccessDeniedKick(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17620,28 +17171,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class EmptySessionId(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17649,28 +17185,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class EmptyVoteParams(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17678,28 +17199,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class MissingRequiredParam(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17707,28 +17213,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidSessionId(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17736,28 +17227,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InternalServer(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17765,28 +17241,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UnexpectedAnswer(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17794,28 +17255,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class QueryLimitExceeded(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17823,28 +17269,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class OperationTimeLimit(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17852,28 +17283,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class BatchMethodNotAllowed(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17881,28 +17297,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class BatchLengthExceeded(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17910,28 +17311,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class NoAuthFound(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17939,28 +17325,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidRequest(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17968,28 +17339,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class OverloadLimit(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -17997,28 +17353,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class PlanAccessDenied(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18026,28 +17367,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidCredentials(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18055,28 +17381,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ManifestIsNotAvailable(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18084,28 +17395,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class MethodNotFound(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18113,28 +17409,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InsufficientScope(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18142,28 +17423,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ExpiredToken(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18171,28 +17437,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidToken(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18200,28 +17451,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UserAccess(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18229,28 +17465,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class PortalDeleted(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18258,28 +17479,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class UnknownCode(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18287,28 +17493,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Http(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18318,28 +17509,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class PortalMoved(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18347,28 +17523,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Connect(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18376,28 +17537,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Tls(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18405,28 +17551,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class RequestTimeout(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18434,28 +17565,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class ConnectionLost(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18463,28 +17579,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Protocol(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18492,28 +17593,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class InvalidArgument(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18521,28 +17607,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Config(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18551,28 +17622,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class TokenRefresh(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18581,28 +17637,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Skipped(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18611,28 +17652,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class EventForm(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18641,28 +17667,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class EventToken(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18670,28 +17681,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class EventData(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
     /**
@@ -18699,28 +17695,13 @@ sealed class B24kitException: kotlin.Exception() {
      */
     class Internal(
         
-        val `reason`: kotlin.String, 
-        
-        val `code`: kotlin.String?, 
-        
-        val `description`: kotlin.String?, 
-        
-        val `httpStatus`: kotlin.Int?, 
-        
-        val `retryable`: kotlin.Boolean, 
-        
-        val `mayHaveReachedServer`: kotlin.Boolean, 
-        
-        val `method`: kotlin.String?, 
-        
-        val `category`: kotlin.String?, 
-        
-        val `kind`: kotlin.String?, 
-        
-        val `parameter`: kotlin.String?
+        /**
+         * What is known about the failure.
+         */
+        val `info`: ErrorInfo
         ) : B24kitException() {
         override val message
-            get() = "reason=${ `reason` }, code=${ `code` }, description=${ `description` }, httpStatus=${ `httpStatus` }, retryable=${ `retryable` }, mayHaveReachedServer=${ `mayHaveReachedServer` }, method=${ `method` }, category=${ `category` }, kind=${ `kind` }, parameter=${ `parameter` }"
+            get() = "info=${ `info` }"
     }
     
 
@@ -18744,6 +17725,19 @@ sealed class B24kitException: kotlin.Exception() {
             return FfiConverterOptionalString.lift(
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_b24kit_uniffi_fn_method_b24kiterror_error_code(FfiConverterTypeB24kitError.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+        /**
+         * Everything known about the failure (the same as the variant's `info`).
+         */ fun `info`(): ErrorInfo {
+            return FfiConverterTypeErrorInfo.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_b24kiterror_info(FfiConverterTypeB24kitError.lower(this),
         _status)
 }
     )
@@ -18808,904 +17802,229 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
 
         return when(buf.getInt()) {
             1 -> B24kitException.ChatIdEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             2 -> B24kitException.BotId(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             3 -> B24kitException.WrongAuthType(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             4 -> B24kitException.WrongChat(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             5 -> B24kitException.UserIdEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             6 -> B24kitException.QueueIdEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             7 -> B24kitException.TransferIdEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             8 -> B24kitException.OperatorWrong(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             9 -> B24kitException.ConfigIdEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             10 -> B24kitException.ConfigWrongUserPermission(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             11 -> B24kitException.InvalidFormat(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             12 -> B24kitException.AccessDenied(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             13 -> B24kitException.Argument(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             14 -> B24kitException.CrmChatEmptyCrmData(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             15 -> B24kitException.ImNotInstalled(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             16 -> B24kitException.ChatNotInCrm(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             17 -> B24kitException.CrmChatUserNotActive(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             18 -> B24kitException.WrongRequest(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             19 -> B24kitException.CrmChatEmptyUser(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             20 -> B24kitException.ChatDeleteUserPermissionDenied(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             21 -> B24kitException.ChatId(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             22 -> B24kitException.ChatType(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             23 -> B24kitException.UserId(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             24 -> B24kitException.UserNotOperator(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             25 -> B24kitException.Canceled(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             26 -> B24kitException.Access(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             27 -> B24kitException.CantSaveQuickAnswer(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             28 -> B24kitException.Code(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             29 -> B24kitException.Imbot(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             30 -> B24kitException.LineNotFound(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             31 -> B24kitException.Inactive(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             32 -> B24kitException.UserMessageLimit(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             33 -> B24kitException.MessageEmpty(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             34 -> B24kitException.AttachOversize(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             35 -> B24kitException.Attach(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             36 -> B24kitException.Keyboard(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             37 -> B24kitException.AccessDeniedKick(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             38 -> B24kitException.EmptySessionId(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             39 -> B24kitException.EmptyVoteParams(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             40 -> B24kitException.MissingRequiredParam(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             41 -> B24kitException.InvalidSessionId(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             42 -> B24kitException.InternalServer(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             43 -> B24kitException.UnexpectedAnswer(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             44 -> B24kitException.QueryLimitExceeded(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             45 -> B24kitException.OperationTimeLimit(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             46 -> B24kitException.BatchMethodNotAllowed(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             47 -> B24kitException.BatchLengthExceeded(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             48 -> B24kitException.NoAuthFound(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             49 -> B24kitException.InvalidRequest(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             50 -> B24kitException.OverloadLimit(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             51 -> B24kitException.PlanAccessDenied(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             52 -> B24kitException.InvalidCredentials(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             53 -> B24kitException.ManifestIsNotAvailable(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             54 -> B24kitException.MethodNotFound(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             55 -> B24kitException.InsufficientScope(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             56 -> B24kitException.ExpiredToken(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             57 -> B24kitException.InvalidToken(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             58 -> B24kitException.UserAccess(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             59 -> B24kitException.PortalDeleted(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             60 -> B24kitException.UnknownCode(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             61 -> B24kitException.Http(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             62 -> B24kitException.PortalMoved(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             63 -> B24kitException.Connect(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             64 -> B24kitException.Tls(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             65 -> B24kitException.RequestTimeout(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             66 -> B24kitException.ConnectionLost(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             67 -> B24kitException.Protocol(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             68 -> B24kitException.InvalidArgument(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             69 -> B24kitException.Config(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             70 -> B24kitException.TokenRefresh(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             71 -> B24kitException.Skipped(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             72 -> B24kitException.EventForm(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             73 -> B24kitException.EventToken(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             74 -> B24kitException.EventData(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             75 -> B24kitException.Internal(
-                FfiConverterString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalInt.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterBoolean.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
-                FfiConverterOptionalString.read(buf),
+                FfiConverterTypeErrorInfo.read(buf),
                 )
             else -> throw RuntimeException("invalid error enum value, something is very wrong!!")
         }
@@ -19716,1052 +18035,377 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
             is B24kitException.ChatIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.BotId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.WrongAuthType -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.WrongChat -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UserIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.QueueIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.TransferIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.OperatorWrong -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ConfigIdEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ConfigWrongUserPermission -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidFormat -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.AccessDenied -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Argument -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.CrmChatEmptyCrmData -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ImNotInstalled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ChatNotInCrm -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.CrmChatUserNotActive -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.WrongRequest -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.CrmChatEmptyUser -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ChatDeleteUserPermissionDenied -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ChatId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ChatType -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UserId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UserNotOperator -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Canceled -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Access -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.CantSaveQuickAnswer -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Code -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Imbot -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.LineNotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Inactive -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UserMessageLimit -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.MessageEmpty -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.AttachOversize -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Attach -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Keyboard -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.AccessDeniedKick -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.EmptySessionId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.EmptyVoteParams -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.MissingRequiredParam -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidSessionId -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InternalServer -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UnexpectedAnswer -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.QueryLimitExceeded -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.OperationTimeLimit -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.BatchMethodNotAllowed -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.BatchLengthExceeded -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.NoAuthFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidRequest -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.OverloadLimit -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.PlanAccessDenied -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidCredentials -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ManifestIsNotAvailable -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.MethodNotFound -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InsufficientScope -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ExpiredToken -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidToken -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UserAccess -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.PortalDeleted -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.UnknownCode -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Http -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.PortalMoved -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Connect -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Tls -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.RequestTimeout -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.ConnectionLost -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Protocol -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.InvalidArgument -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Config -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.TokenRefresh -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Skipped -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.EventForm -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.EventToken -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.EventData -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
             is B24kitException.Internal -> (
                 // Add the size for the Int that specifies the variant plus the size needed for all fields
                 4UL
-                + FfiConverterString.allocationSize(value.`reason`)
-                + FfiConverterOptionalString.allocationSize(value.`code`)
-                + FfiConverterOptionalString.allocationSize(value.`description`)
-                + FfiConverterOptionalInt.allocationSize(value.`httpStatus`)
-                + FfiConverterBoolean.allocationSize(value.`retryable`)
-                + FfiConverterBoolean.allocationSize(value.`mayHaveReachedServer`)
-                + FfiConverterOptionalString.allocationSize(value.`method`)
-                + FfiConverterOptionalString.allocationSize(value.`category`)
-                + FfiConverterOptionalString.allocationSize(value.`kind`)
-                + FfiConverterOptionalString.allocationSize(value.`parameter`)
+                + FfiConverterTypeErrorInfo.allocationSize(value.`info`)
             )
         }
     }
@@ -20770,1052 +18414,377 @@ public object FfiConverterTypeB24kitError : FfiConverterRustBuffer<B24kitExcepti
         when(value) {
             is B24kitException.ChatIdEmpty -> {
                 buf.putInt(1)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.BotId -> {
                 buf.putInt(2)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.WrongAuthType -> {
                 buf.putInt(3)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.WrongChat -> {
                 buf.putInt(4)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UserIdEmpty -> {
                 buf.putInt(5)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.QueueIdEmpty -> {
                 buf.putInt(6)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.TransferIdEmpty -> {
                 buf.putInt(7)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.OperatorWrong -> {
                 buf.putInt(8)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ConfigIdEmpty -> {
                 buf.putInt(9)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ConfigWrongUserPermission -> {
                 buf.putInt(10)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidFormat -> {
                 buf.putInt(11)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.AccessDenied -> {
                 buf.putInt(12)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Argument -> {
                 buf.putInt(13)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.CrmChatEmptyCrmData -> {
                 buf.putInt(14)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ImNotInstalled -> {
                 buf.putInt(15)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ChatNotInCrm -> {
                 buf.putInt(16)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.CrmChatUserNotActive -> {
                 buf.putInt(17)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.WrongRequest -> {
                 buf.putInt(18)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.CrmChatEmptyUser -> {
                 buf.putInt(19)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ChatDeleteUserPermissionDenied -> {
                 buf.putInt(20)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ChatId -> {
                 buf.putInt(21)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ChatType -> {
                 buf.putInt(22)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UserId -> {
                 buf.putInt(23)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UserNotOperator -> {
                 buf.putInt(24)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Canceled -> {
                 buf.putInt(25)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Access -> {
                 buf.putInt(26)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.CantSaveQuickAnswer -> {
                 buf.putInt(27)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Code -> {
                 buf.putInt(28)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Imbot -> {
                 buf.putInt(29)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.LineNotFound -> {
                 buf.putInt(30)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Inactive -> {
                 buf.putInt(31)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UserMessageLimit -> {
                 buf.putInt(32)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.MessageEmpty -> {
                 buf.putInt(33)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.AttachOversize -> {
                 buf.putInt(34)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Attach -> {
                 buf.putInt(35)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Keyboard -> {
                 buf.putInt(36)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.AccessDeniedKick -> {
                 buf.putInt(37)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.EmptySessionId -> {
                 buf.putInt(38)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.EmptyVoteParams -> {
                 buf.putInt(39)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.MissingRequiredParam -> {
                 buf.putInt(40)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidSessionId -> {
                 buf.putInt(41)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InternalServer -> {
                 buf.putInt(42)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UnexpectedAnswer -> {
                 buf.putInt(43)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.QueryLimitExceeded -> {
                 buf.putInt(44)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.OperationTimeLimit -> {
                 buf.putInt(45)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.BatchMethodNotAllowed -> {
                 buf.putInt(46)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.BatchLengthExceeded -> {
                 buf.putInt(47)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.NoAuthFound -> {
                 buf.putInt(48)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidRequest -> {
                 buf.putInt(49)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.OverloadLimit -> {
                 buf.putInt(50)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.PlanAccessDenied -> {
                 buf.putInt(51)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidCredentials -> {
                 buf.putInt(52)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ManifestIsNotAvailable -> {
                 buf.putInt(53)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.MethodNotFound -> {
                 buf.putInt(54)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InsufficientScope -> {
                 buf.putInt(55)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ExpiredToken -> {
                 buf.putInt(56)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidToken -> {
                 buf.putInt(57)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UserAccess -> {
                 buf.putInt(58)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.PortalDeleted -> {
                 buf.putInt(59)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.UnknownCode -> {
                 buf.putInt(60)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Http -> {
                 buf.putInt(61)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.PortalMoved -> {
                 buf.putInt(62)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Connect -> {
                 buf.putInt(63)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Tls -> {
                 buf.putInt(64)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.RequestTimeout -> {
                 buf.putInt(65)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.ConnectionLost -> {
                 buf.putInt(66)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Protocol -> {
                 buf.putInt(67)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.InvalidArgument -> {
                 buf.putInt(68)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Config -> {
                 buf.putInt(69)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.TokenRefresh -> {
                 buf.putInt(70)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Skipped -> {
                 buf.putInt(71)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.EventForm -> {
                 buf.putInt(72)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.EventToken -> {
                 buf.putInt(73)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.EventData -> {
                 buf.putInt(74)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
             is B24kitException.Internal -> {
                 buf.putInt(75)
-                FfiConverterString.write(value.`reason`, buf)
-                FfiConverterOptionalString.write(value.`code`, buf)
-                FfiConverterOptionalString.write(value.`description`, buf)
-                FfiConverterOptionalInt.write(value.`httpStatus`, buf)
-                FfiConverterBoolean.write(value.`retryable`, buf)
-                FfiConverterBoolean.write(value.`mayHaveReachedServer`, buf)
-                FfiConverterOptionalString.write(value.`method`, buf)
-                FfiConverterOptionalString.write(value.`category`, buf)
-                FfiConverterOptionalString.write(value.`kind`, buf)
-                FfiConverterOptionalString.write(value.`parameter`, buf)
+                FfiConverterTypeErrorInfo.write(value.`info`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }

@@ -52,7 +52,7 @@ class AnyMethodTest {
         val error = assertThrows<B24kitException.ChatType> {
             runBlocking { client.call("imopenlines.session.mode.silent", buildJsonObject { put("CHAT_ID", 2044) }) }
         }
-        assertEquals(400, error.httpStatus)
+        assertEquals(400, error.info.httpStatus)
     }
 
     @Test
@@ -74,13 +74,13 @@ class AnyMethodTest {
     fun `other codes keep the portal words and bad input sends nothing`() = runBlocking {
         val client = client()
         val unknown = assertThrows<B24kitException.UnknownCode> { runBlocking { client.call("crm.contact.get", id(99_999_999)) } }
-        assertEquals("", unknown.code)
-        assertEquals("Not found", unknown.description)
+        assertEquals("", unknown.info.code)
+        assertEquals("Not found", unknown.info.description)
         assertThrows<B24kitException.MethodNotFound> { runBlocking { client.call("crm.nothing.here") } }
         val before = requests()
         for (name in listOf("", "crm deal", "crm/../x", "crm.deal?x", "a#b", "a%2F", "a\u0001b", "a".repeat(201))) {
             val error = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.call(name) } }
-            assertTrue(!error.mayHaveReachedServer, name)
+            assertTrue(!error.info.mayHaveReachedServer, name)
         }
         val nan = assertThrows<B24kitException.InvalidArgument> {
             runBlocking { client.call("crm.contact.list", buildJsonObject { putJsonObject("filter") { put(">ID", Double.NaN) } }) }

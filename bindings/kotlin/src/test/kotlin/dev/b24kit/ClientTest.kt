@@ -53,11 +53,13 @@ class ClientTest {
     fun `each method error is its own exception with its fields`() = runBlocking {
         val client = client()
         val chatId = assertThrows<B24kitException.ChatId> { runBlocking { client.imopenlinesSessionModeSilent(999_999) } }
-        assertEquals("CHAT_ID", chatId.code)
-        assertEquals(400, chatId.httpStatus)
-        assertEquals("Chat ID is invalid.", chatId.description)
-        assertEquals("imopenlines.session.mode.silent", chatId.method)
-        assertFalse(chatId.retryable)
+        assertEquals("CHAT_ID", chatId.info.code)
+        assertEquals(400, chatId.info.httpStatus)
+        assertEquals("Chat ID is invalid.", chatId.info.description)
+        assertEquals("imopenlines.session.mode.silent", chatId.info.method)
+        assertFalse(chatId.info.retryable)
+        // The base class reads the same record, whatever the variant.
+        assertEquals(chatId.info, (chatId as B24kitException).info())
         val chatType = assertThrows<B24kitException.ChatType> { runBlocking { client.imopenlinesSessionModeSilent(2044) } }
         assertEquals("CHAT_TYPE", chatType.errorCode())
         val denied = assertThrows<B24kitException.AccessDenied> { runBlocking { client.imopenlinesSessionModeSilent(2045) } }
@@ -72,8 +74,8 @@ class ClientTest {
     fun `system errors carry their category`() = runBlocking {
         val wrongKey = Client.fromWebhook("${baseUrl}rest/1/wrongkey/")
         val e = assertThrows<B24kitException.InvalidCredentials> { runBlocking { wrongKey.imopenlinesSessionModeSilent(2043) } }
-        assertEquals("auth", e.category)
-        assertEquals(401, e.httpStatus)
+        assertEquals("auth", e.info.category)
+        assertEquals(401, e.info.httpStatus)
         control("PUT", "limits", """{"burst": 1, "drain_per_second": 0.01}""")
         val client = client()
         client.imopenlinesSessionModeSilent(2043)
@@ -89,7 +91,7 @@ class ClientTest {
         val started = System.nanoTime()
         val e = assertThrows<B24kitException.RequestTimeout> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
         val tookMs = (System.nanoTime() - started) / 1_000_000
-        assertEquals("timeout", e.kind)
+        assertEquals("timeout", e.info.kind)
         assertTrue(tookMs in 390..2999, "took $tookMs ms")
     }
 
@@ -98,14 +100,14 @@ class ClientTest {
         val client = client()
         for (bad in listOf(0L, -5L, Long.MIN_VALUE)) {
             val e = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesSessionModeSilent(bad) } }
-            assertEquals("chatId", e.parameter)
-            assertEquals("chatId must be at least 1, got $bad", e.reason)
-            assertFalse(e.mayHaveReachedServer)
+            assertEquals("chatId", e.info.parameter)
+            assertEquals("chatId must be at least 1, got $bad", e.info.reason)
+            assertFalse(e.info.mayHaveReachedServer)
         }
         assertTrue(control("GET", "stats").contains("\"rest_requests\":0"))
         val config = assertThrows<B24kitException.Config> { Client.fromWebhook("http://portal.example.com/rest/1/key/") }
-        assertTrue(config.reason.contains("https"), config.reason)
-        assertNull(config.httpStatus)
+        assertTrue(config.info.reason.contains("https"), config.info.reason)
+        assertNull(config.info.httpStatus)
     }
 
     @Test
@@ -136,8 +138,8 @@ class ClientTest {
         emulator.fault("""{"kind": "moved", "to": "https://new-name.bitrix24.com"}""")
         val moved = assertThrows<B24kitException.PortalMoved> { runBlocking { client.imopenlinesSessionModeSilent(2043) } }
         assertEquals("https://new-name.bitrix24.com/", moved.location)
-        assertEquals(302, moved.httpStatus)
-        assertFalse(moved.retryable)
+        assertEquals(302, moved.info.httpStatus)
+        assertFalse(moved.info.retryable)
         assertEquals(before + 1, emulator.stat("rest_requests"))
     }
 }

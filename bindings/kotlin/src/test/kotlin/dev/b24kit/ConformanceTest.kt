@@ -220,7 +220,7 @@ class ConformanceTest {
             "retryable" to e.isRetryable(),
             "category" to e.errorCategory(),
             // Kotlin spells parameters in camel case; compare with the wire name's spelling.
-            "parameter" to (e as? B24kitException.InvalidArgument)?.parameter,
+            "parameter" to (e as? B24kitException.InvalidArgument)?.info?.parameter,
         )
         for (field in expected.keySet()) {
             if (field == "kind") continue

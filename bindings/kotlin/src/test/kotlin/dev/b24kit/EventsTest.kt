@@ -77,7 +77,7 @@ class EventsTest {
     fun aForeignTokenIsRefused() {
         for (wrong in listOf("", "51856fefc120afa4b628cc82d3935ccf", token.take(8), "x")) {
             val e = assertThrows<B24kitException.EventToken> { readEvent(body("OnSessionStart"), wrong) }
-            assertEquals("token_mismatch", e.kind)
+            assertEquals("token_mismatch", e.info.kind)
             assertFalse(e.isRetryable())
             for (shown in listOf(e.toString(), e.message, e.reason())) {
                 assertFalse(shown.contains(token) || shown.contains(access), shown)
@@ -88,10 +88,10 @@ class EventsTest {
     @Test
     fun brokenBodiesMissingKeysAndBadDataAreTypedExceptions() {
         val malformed = assertThrows<B24kitException.EventForm> { readEvent("event=X&data=%zz".toByteArray(), token) }
-        assertEquals("malformed", malformed.kind)
+        assertEquals("malformed", malformed.info.kind)
         val without = String(body("OnSessionStart")).replace("auth%5Bapplication_token%5D", "auth%5Bother%5D")
         val missing = assertThrows<B24kitException.EventForm> { readEvent(without.toByteArray(), token) }
-        assertEquals("missing_key" to "auth[application_token]", missing.kind to missing.parameter)
+        assertEquals("missing_key" to "auth[application_token]", missing.info.kind to missing.info.parameter)
         val bad = String(body("OnSessionStart")).replace("%5Bline_id%5D=128", "%5Bline_id%5D=first")
         val data = assertThrows<B24kitException.EventData> { readEvent(bad.toByteArray(), token) }
         assertEquals("ONSESSIONSTART", data.errorCode())

@@ -46,7 +46,7 @@ class HostileTest {
         Client.fromWebhook(emulator.webhookUrl).use { client ->
             repeat(3) {
                 val e = assertThrows<B24kitException.Internal> { runBlocking { client.panicForTests() } }
-                assertTrue(e.reason.contains("internal error in b24kit (forced by the test hook)"), e.reason)
+                assertTrue(e.info.reason.contains("internal error in b24kit (forced by the test hook)"), e.info.reason)
                 assertTrue(client.imopenlinesSessionModeSilent(2043, activate = true).result)
             }
             val outcomes = (0 until 20).map { i ->

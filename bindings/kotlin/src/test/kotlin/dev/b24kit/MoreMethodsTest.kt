@@ -52,7 +52,7 @@ class MoreMethodsTest {
         assertThrows<B24kitException.AccessDenied> { runBlocking { client.imopenlinesSessionModePin(2045) } }
         control("POST", "faults", """{"kind": "error", "status": 400, "code": "CHAT_ID_EMPTY"}""")
         val empty = assertThrows<B24kitException.ChatIdEmpty> { runBlocking { client.imopenlinesSessionModePin(2043) } }
-        assertEquals("imopenlines.session.mode.pin", empty.method)
+        assertEquals("imopenlines.session.mode.pin", empty.info.method)
         control("POST", "faults", """{"kind": "error", "status": 400, "code": "ERROR_USER_NOT_OPERATOR"}""")
         assertThrows<B24kitException.UserNotOperator> { runBlocking { client.imopenlinesSessionModePin(2043) } }
         Unit
@@ -119,11 +119,11 @@ class MoreMethodsTest {
         control("POST", "faults", """{"kind": "error", "status": 400, "code": "DIALOG_ID_EMPTY"}""")
         // Removed from the docs (the server answers ACCESS_ERROR instead), so kept as sent.
         val removed = assertThrows<B24kitException.UnknownCode> { runBlocking { client.imopenlinesDialogGet(chatId = 2043) } }
-        assertEquals("DIALOG_ID_EMPTY", removed.code)
+        assertEquals("DIALOG_ID_EMPTY", removed.info.code)
         val none = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet() } }
-        assertEquals("exactly one of chatId, dialogId, sessionId, userCode must be given, got none", none.reason)
+        assertEquals("exactly one of chatId, dialogId, sessionId, userCode must be given, got none", none.info.reason)
         val two = assertThrows<B24kitException.InvalidArgument> { runBlocking { client.imopenlinesDialogGet(chatId = 1, userCode = "x") } }
-        assertTrue(two.reason.endsWith("got chatId and userCode"), two.reason)
+        assertTrue(two.info.reason.endsWith("got chatId and userCode"), two.info.reason)
         assertTrue(control("GET", "stats").contains("\"rest_requests\":3"))
     }
 

@@ -45,8 +45,8 @@ class TimeModelTest {
             val e = assertThrows<B24kitException.RequestTimeout> {
                 runBlocking { client.withDeadlineMs(300u).imopenlinesSessionModeSilent(2043) }
             }
-            assertFalse(e.mayHaveReachedServer)
-            assertTrue(e.reason.contains("rate limiter"), e.reason)
+            assertFalse(e.info.mayHaveReachedServer)
+            assertTrue(e.info.reason.contains("rate limiter"), e.info.reason)
             assertTrue(elapsedMs(started) < 900, "refused without waiting")
             assertEquals(1, emulator.stat("rest_requests"))
             client.imopenlinesSessionModeSilent(2043)
@@ -63,7 +63,7 @@ class TimeModelTest {
             val e = assertThrows<B24kitException.RequestTimeout> {
                 runBlocking { client.withTimeoutMs(300u).imopenlinesSessionModeSilent(2043) }
             }
-            assertTrue(e.mayHaveReachedServer)
+            assertTrue(e.info.mayHaveReachedServer)
             assertTrue(elapsedMs(started) < 3_000)
             assertThrows<B24kitException.Config> { client.withDeadlineMs(0u) }
             assertThrows<B24kitException.Config> { client.withTimeoutMs(0u) }
