@@ -44,25 +44,35 @@ impl Spec {
     /// The enums a result or an event holds somewhere (not only parameters take), in method
     /// order.
     pub fn result_enums(&self) -> impl Iterator<Item = &EnumType> {
-        let fields: Vec<&FieldType> = self
-            .methods
-            .iter()
-            .flat_map(|m| {
-                std::iter::once(&m.result.ty).chain(m.result.fields.iter().map(|f| &f.ty))
-            })
-            .chain(
-                self.object_types()
-                    .flat_map(|t| t.fields.iter().map(|f| &f.ty)),
-            )
-            .chain(
-                self.events
-                    .iter()
-                    .flat_map(|e| e.data_fields.iter().map(|f| &f.ty)),
-            )
+        let held: Vec<&str> = result_field_types(&self.methods, &self.events)
+            .filter_map(FieldType::enum_name)
             .collect();
         self.enums()
-            .filter(move |e| fields.iter().any(|ty| ty.enum_name() == Some(&e.name)))
+            .filter(move |e| held.contains(&e.name.as_str()))
     }
+}
+
+/// The type of every value a result or an event holds: each method's result, the fields of
+/// result objects, events' `data` and every declared type's.
+pub(crate) fn result_field_types<'a>(
+    methods: &'a [Method],
+    events: &'a [EventSpec],
+) -> impl Iterator<Item = &'a FieldType> {
+    let method_types = methods.iter().flat_map(|m| {
+        let fields = m
+            .result
+            .fields
+            .iter()
+            .chain(m.types.iter().flat_map(|t| &t.fields));
+        std::iter::once(&m.result.ty).chain(fields.map(|f| &f.ty))
+    });
+    let event_types = events.iter().flat_map(|e| {
+        e.data_fields
+            .iter()
+            .chain(e.types.iter().flat_map(|t| &t.fields))
+            .map(|f| &f.ty)
+    });
+    method_types.chain(event_types)
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -889,20 +889,7 @@ pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpe
 
 /// Whether a result or event field names the enum `name`, at any depth.
 fn field_uses_enum(methods: &[Method], events: &[EventSpec], name: &str) -> bool {
-    let names = |ty: &FieldType| ty.enum_name() == Some(name);
-    let method_fields = methods.iter().flat_map(|m| {
-        m.result
-            .fields
-            .iter()
-            .chain(m.types.iter().flat_map(|t| &t.fields))
-    });
-    let event_fields = events.iter().flat_map(|e| {
-        e.data_fields
-            .iter()
-            .chain(e.types.iter().flat_map(|t| &t.fields))
-    });
-    methods.iter().any(|m| names(&m.result.ty))
-        || method_fields.chain(event_fields).any(|f| names(&f.ty))
+    result_field_types(methods, events).any(|ty| ty.enum_name() == Some(name))
 }
 
 /// Checks the enums over the whole spec: each name declared once, apart from the object types
