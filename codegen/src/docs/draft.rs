@@ -1,6 +1,7 @@
 //! A first spec for a method, drafted from its page: the facts the page's tables give (name,
-//! scope, parameters with their types and whether they are required, the result and its fields,
-//! error codes with status and message). Everything a person must write or decide is `TODO`;
+//! scope, parameters with their types and whether they are required, the values a parameter
+//! takes — a flag's `Y`/`N`, an enum's list —, the result and its fields, error codes with
+//! status and message). Everything a person must write or decide is `TODO`;
 //! the loader refuses a draft until it is done.
 
 use std::fmt::Write;
@@ -46,11 +47,31 @@ pub fn draft(page: &Page, path: &str) -> String {
         out,
         "idempotent: TODO  # true only when repeating the call changes nothing"
     );
+    // Parameters whose rows list values other than a flag's: each needs an enum.
+    let mut enums: Vec<&Row> = Vec::new();
     if !page.params.is_empty() {
         let _ = writeln!(out, "params:");
         for row in &page.params {
             let _ = writeln!(out, "  - wire: {}", text(&row.name));
-            let _ = writeln!(out, "    type: {}", param_type(row));
+            if is_flag(row) {
+                let _ = writeln!(out, "    type: flag");
+                let _ = writeln!(out, "    values: [\"Y\", \"N\"]");
+                if !row.required {
+                    // The client always sends a flag, so it must know the portal's default.
+                    let _ = writeln!(
+                        out,
+                        "    default: TODO  # \"Y\" or \"N\", what the portal assumes without it"
+                    );
+                }
+            } else if !row.values.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "    type: TODO  # the name of the enum drafted for it under `enums:`"
+                );
+                enums.push(row);
+            } else {
+                let _ = writeln!(out, "    type: {}", param_type(row));
+            }
             let _ = writeln!(out, "    required: {}", row.required);
             let _ = writeln!(out, "    doc: TODO");
         }
@@ -79,6 +100,18 @@ pub fn draft(page: &Page, path: &str) -> String {
         let _ = writeln!(out, "    fields:");
         write_fields(&mut out, page, &table.rows, "      ", &mut types);
     }
+    if !enums.is_empty() {
+        let _ = writeln!(out, "enums:");
+        for row in enums {
+            let _ = writeln!(out, "  - name: TODO  # PascalCase, for {}", row.name);
+            let _ = writeln!(out, "    doc: TODO");
+            let _ = writeln!(out, "    values:");
+            for value in &row.values {
+                let _ = writeln!(out, "      - wire: {}", text(value));
+                let _ = writeln!(out, "        doc: TODO");
+            }
+        }
+    }
     if !page.errors.is_empty() {
         let _ = writeln!(out, "errors:");
         for error in &page.errors {
@@ -101,6 +134,13 @@ pub fn draft(page: &Page, path: &str) -> String {
 /// A YAML scalar: JSON's string syntax is YAML's double-quoted style.
 fn text(value: &str) -> String {
     serde_json::Value::String(value.to_string()).to_string()
+}
+
+/// A parameter the page says takes `Y` or `N`: a flag, a boolean in every language.
+fn is_flag(row: &Row) -> bool {
+    let mut values: Vec<&str> = row.values.iter().map(String::as_str).collect();
+    values.sort_unstable();
+    values == ["N", "Y"]
 }
 
 fn param_type(row: &Row) -> String {

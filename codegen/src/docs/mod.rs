@@ -290,6 +290,49 @@ mod tests {
     }
 
     #[test]
+    fn a_draft_gives_listed_values_as_a_flag_or_an_enum_to_name() {
+        let page = Page::parse(
+            "# imopenlines.thing.bind\n\n> Scope: [`imopenlines`](x)\n\n\
+             ## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+             || **KIND***\n[`string`](x) | The kind. Possible values:\n- `lead` — a lead\n- `deal` — a deal ||\n\
+             || **ACTIVE**\n[`string`](x) | Whether. Possible values:\n- `Y` — yes\n- `N` — no ||\n|#\n\n\
+             ## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
+             || **result**\n[`boolean`](x) | Done. ||\n|#\n",
+        );
+        let text = draft(&page, "api-reference/imopenlines/imopenlines-thing-bind.md");
+        assert!(
+            text.contains("  - wire: \"ACTIVE\"\n    type: flag\n    values: [\"Y\", \"N\"]\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("enums:\n  - name: TODO  # PascalCase, for KIND\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("      - wire: \"lead\"\n        doc: TODO\n      - wire: \"deal\"\n"),
+            "{text}"
+        );
+
+        // Named by a person, the enum is the parameter's type.
+        let root = crate::default_root();
+        let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap();
+        let (common, system) = (read(spec::COMMON_FILE), read(spec::SYSTEM_ERRORS_FILE));
+        let written = text
+            .replace("type: TODO  # the name", "type: ThingKind  # the name")
+            .replace("name: TODO  # PascalCase", "name: ThingKind  # PascalCase")
+            .replace("idempotent: TODO", "idempotent: false #")
+            .replace("default: TODO", "default: \"N\" #")
+            .replace("TODO", "Written by a person.");
+        let file = "spec/methods/imopenlines.thing.bind.yaml";
+        let loaded = spec::load_texts(&common, &system, &[(file, &written)])
+            .unwrap_or_else(|e| panic!("{e}\n{written}"));
+        let method = &loaded.methods[0];
+        assert_eq!(method.params[0].enum_name.as_deref(), Some("ThingKind"));
+        assert_eq!(method.enums[0].values.len(), 2);
+        assert!(method.params[1].flag.is_some());
+    }
+
+    #[test]
     fn result_fields_scope_and_method_name_are_compared() {
         let spec = repository_spec();
         let dialog = spec
