@@ -6,7 +6,8 @@
 use std::marker::PhantomData;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyModule, PyString};
 
 /// An enum of the package, by the name of its Python class.
 pub trait PythonEnum {
@@ -67,12 +68,17 @@ impl<'py, E: PythonEnum> IntoPyObject<'py> for EnumText<E> {
     }
 }
 
+/// The package's module that defines the enums, looked up once.
+static ENUMS_MODULE: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+
 /// The member of `b24kit.<class>` whose value is `text`, else `text` as a `str`.
 fn member<'py>(py: Python<'py>, class: &str, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    let module =
+        ENUMS_MODULE.get_or_try_init(py, || py.import("b24kit._client").map(Bound::unbind))?;
     // Every `enum.Enum` keeps its members by value in this dict: one lookup, no exception for
     // a value the class does not name.
-    let by_value = py
-        .import("b24kit._client")?
+    let by_value = module
+        .bind(py)
         .getattr(class)?
         .getattr("_value2member_map_")?;
     match by_value.cast::<PyDict>()?.get_item(text)? {
