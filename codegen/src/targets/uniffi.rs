@@ -188,19 +188,13 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .iter()
         .map(|f| record_field(&f.idents.snake, Typed::time(f), &f.doc))
         .collect();
-    // Every record, the methods' then the events'.
+    // The events' records, in `events.rs`; each method's are in its own file.
     let event_views = ObjectView::of_events(&spec.events);
     let event_imports = Import::for_views(spec, &event_views);
     let event_records: Vec<Record> = event_views.into_iter().map(record).collect();
-    let objects: Vec<&Record> = methods
-        .iter()
-        .flat_map(|m| &m.objects)
-        .chain(&event_records)
-        .collect();
     let ctx = minijinja::context! {
         banner => banner("spec/"),
         methods => &methods,
-        objects => objects,
         events => &spec.events,
         enums => spec.enums().collect::<Vec<_>>(),
         time => &spec.time,
