@@ -37,6 +37,13 @@ export GOPATH="$root/target/go" GOMODCACHE="$root/target/go/mod" GOCACHE="$root/
 [ -x target/go/bin/actionlint ] || go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 target/go/bin/actionlint -no-color
 
+step "Redis for the tests of shared limits (Debian's redis-server; each test starts its own)"
+if ! command -v redis-server >/dev/null 2>&1; then
+  apt-get install -y -q redis-server >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q redis-server >/dev/null; }
+fi
+# The package's own service is not used: the tests start servers on free loopback ports.
+redis-server --version
+
 step "Rust tests: codegen, core, emulator, CLI, golden and integration"
 # The Python extension is tested from Python, below.
 cargo test --workspace --locked --exclude b24kit-python --exclude b24kit-node

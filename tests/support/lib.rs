@@ -2,6 +2,7 @@
 //! test needs them, clients pointed at them, and a hostile server.
 
 pub mod hostile;
+pub mod redis;
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;

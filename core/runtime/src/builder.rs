@@ -15,6 +15,7 @@ use crate::operating::{OperatingBudget, OperatingTracker};
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::settings::{self, Settings};
+use crate::shared::{SharedBucket, SharedLimits, SharedStore};
 use crate::tokens::Refresh;
 use crate::transport::{Transport, TransportSettings};
 use crate::{blocking, client, Client, Error};
@@ -53,6 +54,7 @@ pub struct ClientBuilder<C: Catalog> {
     retry: RetryPolicy,
     refresh: Option<Refresh>,
     on_event: Option<EventListener>,
+    shared: Option<SharedLimits>,
     catalog: PhantomData<C>,
 }
 
@@ -73,6 +75,7 @@ impl<C: Catalog> Clone for ClientBuilder<C> {
             retry: self.retry,
             refresh: self.refresh.clone(),
             on_event: self.on_event.clone(),
+            shared: self.shared.clone(),
             catalog: PhantomData,
         }
     }
@@ -94,6 +97,7 @@ impl<C: Catalog> ClientBuilder<C> {
             retry: RetryPolicy::default(),
             refresh: None,
             on_event: None,
+            shared: None,
             catalog: PhantomData,
         }
     }
@@ -114,6 +118,7 @@ impl<C: Catalog> ClientBuilder<C> {
             operating_budget,
             refresh,
             on_event,
+            shared,
         } = settings;
         self.user_agent = agent.unwrap_or_else(|| user_agent(product));
         self.root_certificates_pem.extend(root_certificates_pem);
@@ -131,6 +136,9 @@ impl<C: Catalog> ClientBuilder<C> {
         }
         if on_event.is_some() {
             self.on_event = on_event;
+        }
+        if shared.is_some() {
+            self.shared = shared;
         }
         let read = || -> Result<Self, ConfigProblem> {
             let mut builder = self.clone();
@@ -168,6 +176,14 @@ impl<C: Catalog> ClientBuilder<C> {
     /// [`OperatingBudget::default`]); `None` ignores `time.operating`.
     pub fn operating_budget(mut self, budget: Option<OperatingBudget>) -> Self {
         self.operating_budget = budget;
+        self
+    }
+
+    /// Paces calls together with every other process that uses the same portal and credential
+    /// and the same shared store (default: this client and its clones alone). See
+    /// [`SharedLimits`]; [`build`](Self::build) checks that the store answers.
+    pub fn shared_limits(mut self, limits: SharedLimits) -> Self {
+        self.shared = Some(limits);
         self
     }
 
@@ -272,6 +288,7 @@ impl<C: Catalog> ClientBuilder<C> {
             bypass_proxy: endpoint.loopback,
         };
         let transport = Transport::new(transport_settings.clone())?;
+        let identity = endpoint.limit_identity(self.refresh.as_ref().map(|r| r.client_id.as_str()));
         let tokens = match (endpoint.auth_field(), self.refresh) {
             (None, None) => None,
             (None, Some(_)) => return Err(ConfigProblem::RefreshWithoutOAuth.into()),
@@ -282,15 +299,25 @@ impl<C: Catalog> ClientBuilder<C> {
                 Some(TokenStore::new(Secret::new(access), refresh))
             }
         };
+        let observer = std::sync::Arc::new(Observer::new(self.on_event));
+        let limiter = match (self.rate_limit, self.shared) {
+            (None, _) => None,
+            (Some(limit), None) => Some(Bucket::new(limit)),
+            (Some(limit), Some(shared)) => {
+                let store = SharedStore::open(shared, self.connect_timeout, observer.clone())?;
+                Some(Bucket::sharing(
+                    limit,
+                    Some(SharedBucket::new(store, &identity)),
+                ))
+            }
+        };
         let inner = client::Inner {
             endpoint,
             transport_settings,
             tokens,
-            limiter: self
-                .rate_limit
-                .map(|limit| std::sync::Arc::new(Bucket::new(limit))),
+            limiter: limiter.map(std::sync::Arc::new),
             operating: self.operating_budget.map(OperatingTracker::new),
-            observer: Observer::new(self.on_event),
+            observer,
         };
         let times = client::Times {
             timeout: self.timeout,
@@ -333,6 +360,7 @@ impl<C: Catalog> fmt::Debug for ClientBuilder<C> {
             .field("max_response_bytes", &self.max_response_bytes)
             .field("rate_limit", &self.rate_limit)
             .field("operating_budget", &self.operating_budget)
+            .field("shared", &self.shared)
             .field("retry", &self.retry)
             .field("refresh", &self.refresh)
             .field("on_event", &self.on_event.is_some())

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use crate::limiter::Bucket;
+use crate::limiter::{Bucket, Counted};
 
 tokio::task_local! {
     static SCOPE: CancelScope;
@@ -93,6 +93,7 @@ impl std::fmt::Debug for CancelScope {
 /// released (the wait was abandoned), once, whichever thread gets there first.
 pub(crate) struct Slot {
     bucket: Arc<Bucket>,
+    counted: Counted,
     state: AtomicU8,
 }
 
@@ -101,9 +102,10 @@ const USED: u8 = 1;
 const RELEASED: u8 = 2;
 
 impl Slot {
-    pub(crate) fn new(bucket: Arc<Bucket>) -> Slot {
+    pub(crate) fn new(bucket: Arc<Bucket>, counted: Counted) -> Slot {
         Slot {
             bucket,
+            counted,
             state: AtomicU8::new(RESERVED),
         }
     }
@@ -120,7 +122,7 @@ impl Slot {
     /// Gives the slot back to the bucket unless it was used or given back already.
     pub(crate) fn release(&self) {
         if self.settle(RELEASED) {
-            self.bucket.release(Instant::now());
+            self.bucket.give_back(self.counted, Instant::now());
         }
     }
 

@@ -69,7 +69,7 @@ pub(crate) struct Inner {
     pub(crate) tokens: Option<TokenStore>,
     pub(crate) limiter: Option<Arc<Bucket>>,
     pub(crate) operating: Option<OperatingTracker>,
-    pub(crate) observer: Observer,
+    pub(crate) observer: Arc<Observer>,
 }
 
 impl Inner {
@@ -471,6 +471,14 @@ impl<C: Catalog> fmt::Debug for Client<C> {
             .field(
                 "rate_limit",
                 &self.inner.limiter.as_ref().map(|bucket| bucket.limit()),
+            )
+            .field(
+                "shared_limits",
+                &self
+                    .inner
+                    .limiter
+                    .as_ref()
+                    .and_then(|bucket| bucket.shared_store()),
             )
             .field("retry", &self.retry)
             .field("timeout", &self.times.timeout)

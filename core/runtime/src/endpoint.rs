@@ -118,6 +118,36 @@ impl Endpoint {
         }
     }
 
+    /// Names the portal and the credential whose request limit this endpoint counts against,
+    /// with no secret in it (a webhook key is reduced to a fingerprint): the key of the limits
+    /// shared between processes. `client_id` names the OAuth application when known.
+    pub(crate) fn limit_identity(&self, client_id: Option<&str>) -> String {
+        let portal = Url::parse(self.base.expose())
+            .ok()
+            .and_then(|url| {
+                let host = url.host_str()?.to_ascii_lowercase();
+                Some(match url.port() {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host,
+                })
+            })
+            .unwrap_or_default();
+        match &self.auth {
+            Auth::Webhook { user_id, key } => {
+                let digest = ring::digest::digest(&ring::digest::SHA256, key.expose().as_bytes());
+                let fingerprint: String = digest.as_ref()[..8]
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect();
+                format!("{portal}:webhook:{user_id}:{fingerprint}")
+            }
+            Auth::OAuth { .. } => match client_id {
+                Some(app) => format!("{portal}:app:{app}"),
+                None => format!("{portal}:oauth"),
+            },
+        }
+    }
+
     /// The value of the `auth` body field, for OAuth.
     pub(crate) fn auth_field(&self) -> Option<&str> {
         match &self.auth {

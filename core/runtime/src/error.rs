@@ -266,6 +266,19 @@ pub enum ConfigProblem {
     },
     /// Token refresh settings were given for a webhook client; only OAuth tokens expire.
     RefreshWithoutOAuth,
+    /// The shared store's settings cannot be used (not a Redis URL, an unknown choice).
+    InvalidSharedStore {
+        /// What is wrong with them.
+        reason: String,
+    },
+    /// The shared store did not answer as the client was built, and the client was told to
+    /// fail then (the default; it may instead go on under local limits).
+    SharedStoreUnreachable {
+        /// The store, without its password.
+        store: String,
+        /// What failed, scrubbed of the password.
+        reason: String,
+    },
 }
 
 impl<C: Catalog> Error<C> {
@@ -511,6 +524,14 @@ impl fmt::Display for ConfigProblem {
             ConfigProblem::HttpClient { reason } => write!(f, "cannot create the HTTP client: {reason}"),
             ConfigProblem::RefreshWithoutOAuth => f.write_str(
                 "token refresh settings need an OAuth client (Client::oauth); webhook keys do not expire",
+            ),
+            ConfigProblem::InvalidSharedStore { reason } => {
+                write!(f, "invalid shared store: {reason}")
+            }
+            ConfigProblem::SharedStoreUnreachable { store, reason } => write!(
+                f,
+                "the shared store at {store} did not answer ({reason}); start it, fix the URL, \
+                 or choose local limits when it is unreachable"
             ),
         }
     }

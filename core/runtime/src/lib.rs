@@ -39,6 +39,7 @@ mod retry;
 mod runtime;
 mod secret;
 mod settings;
+mod shared;
 #[cfg(test)]
 mod testing;
 mod tls;
@@ -73,4 +74,5 @@ pub use report::ErrorReport;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use settings::{RetrySettings, Settings, Span};
+pub use shared::{IfUnreachable, SharedLimits, DEFAULT_SHARED_PREFIX};
 pub use tokens::{Refresh, TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};

@@ -1,13 +1,16 @@
 //! Staying under the portal's request-intensity limit on this side: a leaky bucket that models
 //! the portal's own (each request adds one, the level drains at a fixed rate, a request that
 //! would overflow it is refused with `QUERY_LIMIT_EXCEEDED`). Calls reserve a slot and wait for
-//! it instead of being refused; every clone of a client, on every thread, shares one bucket.
+//! it instead of being refused; every clone of a client, on every thread, shares one bucket,
+//! and with a shared store (see `shared`) so does every process on the same portal and
+//! credential.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::cancel::{CancelScope, Slot};
 use crate::error::ConfigProblem;
+use crate::shared::SharedBucket;
 
 /// The portal's request-intensity limit: how many requests may arrive at once, and how many per
 /// second drain away. The documented plans are [`RateLimit::STANDARD`] and
@@ -72,7 +75,7 @@ impl RateLimit {
     /// `ARRIVAL_JITTER` of draining, and at least one request: one at the portals' own rates
     /// (2/s, 5/s); more only at rates like 50/s, where one request is 20 ms of jitter, which a
     /// busy machine exceeds.
-    fn usable_burst(&self) -> f64 {
+    pub(crate) fn usable_burst(&self) -> f64 {
         let reserve = (self.drain_per_second * ARRIVAL_JITTER.as_secs_f64()).max(1.0);
         (self.burst - reserve).max(1.0)
     }
@@ -81,12 +84,22 @@ impl RateLimit {
 /// How much later than its neighbour a request may reach the portal without being refused.
 const ARRIVAL_JITTER: Duration = Duration::from_millis(100);
 
-/// The shared bucket. The level counts requests sent and reserved (waiting for their slot);
-/// it drains continuously.
+/// The client's bucket, shared by its clones. The level counts requests sent and reserved
+/// (waiting for their slot); it drains continuously.
 #[derive(Debug)]
 pub(crate) struct Bucket {
     limit: RateLimit,
     state: Mutex<Level>,
+    /// The bucket of every process on this portal and credential, when the client was given a
+    /// shared store; the local level paces calls while that store cannot be reached.
+    shared: Option<SharedBucket>,
+}
+
+/// Which bucket counted a reserved slot, so that it is given back to the same one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Counted {
+    Here,
+    Shared,
 }
 
 #[derive(Debug)]
@@ -105,12 +118,36 @@ impl Level {
 
 impl Bucket {
     pub(crate) fn new(limit: RateLimit) -> Bucket {
+        Bucket::sharing(limit, None)
+    }
+
+    /// A bucket that paces calls through `shared` while it can be reached.
+    pub(crate) fn sharing(limit: RateLimit, shared: Option<SharedBucket>) -> Bucket {
         Bucket {
             limit,
             state: Mutex::new(Level {
                 value: 0.0,
                 at: Instant::now(),
             }),
+            shared,
+        }
+    }
+
+    /// Reserves the next slot in the shared bucket, else here; how long to wait for it.
+    async fn reserve_turn(&self, deadline: Option<Instant>) -> (Duration, Counted) {
+        if let Some(shared) = &self.shared {
+            if let Some(wait) = shared.reserve(self.limit, deadline).await {
+                return (wait, Counted::Shared);
+            }
+        }
+        (self.reserve(Instant::now()), Counted::Here)
+    }
+
+    /// Gives a reserved slot back to the bucket that counted it.
+    pub(crate) fn give_back(&self, counted: Counted, now: Instant) {
+        match (counted, &self.shared) {
+            (Counted::Shared, Some(shared)) => shared.release(self.limit),
+            _ => self.release(now),
         }
     }
 
@@ -137,6 +174,9 @@ impl Bucket {
     /// The portal refused a request for intensity: its bucket is full, whatever ours says
     /// (other applications on the same portal and address share it).
     pub(crate) fn mark_full(&self, now: Instant) {
+        if let Some(shared) = &self.shared {
+            shared.mark_full(self.limit);
+        }
         let mut level = self.state.lock().unwrap_or_else(|p| p.into_inner());
         level.drain_to(now, self.limit.drain_per_second);
         level.value = level.value.max(self.limit.usable_burst());
@@ -144,6 +184,11 @@ impl Bucket {
 
     pub(crate) fn limit(&self) -> RateLimit {
         self.limit
+    }
+
+    /// The shared store's URL without its password, when the bucket is shared.
+    pub(crate) fn shared_store(&self) -> Option<&str> {
+        self.shared.as_ref().map(SharedBucket::store)
     }
 
     /// Waits for a slot; the reservation is released if the wait is abandoned.
@@ -161,16 +206,16 @@ impl Bucket {
         deadline: Option<Instant>,
         waiting: impl FnOnce(Duration),
     ) -> bool {
-        let now = Instant::now();
-        let wait = self.reserve(now);
+        let (wait, counted) = self.reserve_turn(deadline).await;
         if wait.is_zero() {
             return true;
         }
+        let now = Instant::now();
         if deadline.is_some_and(|d| now + wait >= d) {
-            self.release(now);
+            self.give_back(counted, now);
             return false;
         }
-        let slot = Arc::new(Slot::new(Arc::clone(self)));
+        let slot = Arc::new(Slot::new(Arc::clone(self), counted));
         let _release_if_abandoned = Reservation(Arc::clone(&slot));
         CancelScope::hold(&slot);
         waiting(wait);

@@ -75,6 +75,19 @@ pub enum Event {
         /// How many items the whole list has; `None` until the portal said, and in walks by ID.
         total: Option<u64>,
     },
+    /// The shared store of the limits could not be used: calls are paced by this process alone
+    /// until it answers again (tried again after a second).
+    SharedLimitsLost {
+        /// The store, without its password (`redis://host:port/db`).
+        store: String,
+        /// What failed, scrubbed of the password.
+        reason: String,
+    },
+    /// The shared store answers again: calls are paced with every other process again.
+    SharedLimitsBack {
+        /// The store, without its password.
+        store: String,
+    },
 }
 
 impl Event {
@@ -90,14 +103,19 @@ impl Event {
             Event::TokenRenewed => "token_renewed",
             Event::BatchSplit { .. } => "batch_split",
             Event::Page { .. } => "page",
+            Event::SharedLimitsLost { .. } => "shared_limits_lost",
+            Event::SharedLimitsBack { .. } => "shared_limits_back",
         }
     }
 
-    /// How loud the event is in a log: waits, retries and renewals are worth seeing at `info`;
-    /// the traffic itself is `debug`.
+    /// How loud the event is in a log: losing the shared limits is a `warn`ing (processes may
+    /// then send more than the portal allows together); waits, retries and renewals are worth
+    /// seeing at `info`; the traffic itself is `debug`.
     pub fn level(&self) -> log::Level {
         match self {
-            Event::RetryScheduled { .. }
+            Event::SharedLimitsLost { .. } => log::Level::Warn,
+            Event::SharedLimitsBack { .. }
+            | Event::RetryScheduled { .. }
             | Event::WaitingForBucket { .. }
             | Event::WaitingForBudget { .. }
             | Event::TokenRenewed => log::Level::Info,
@@ -150,6 +168,13 @@ impl fmt::Display for Event {
                 Some(total) => write!(f, "{method}: page of {items} items (of {total})"),
                 None => write!(f, "{method}: page of {items} items"),
             },
+            Event::SharedLimitsLost { store, reason } => write!(
+                f,
+                "shared limits at {store} unavailable ({reason}); pacing calls by this process alone"
+            ),
+            Event::SharedLimitsBack { store } => {
+                write!(f, "shared limits at {store} available again")
+            }
         }
     }
 }
@@ -225,7 +250,9 @@ impl Observer {
             }
             Event::TokenRenewed => count(&self.token_renewals),
             Event::Page { .. } => count(&self.pages),
-            Event::BatchSplit { .. } => 0,
+            Event::BatchSplit { .. }
+            | Event::SharedLimitsLost { .. }
+            | Event::SharedLimitsBack { .. } => 0,
         };
         log::log!(target: "b24kit", event.level(), "{event}");
         if let Some(listener) = &self.listener {

@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use crate::error::ConfigProblem;
-use crate::{EventListener, OperatingBudget, RateLimit, Refresh, RetryPolicy};
+use crate::{EventListener, OperatingBudget, RateLimit, Refresh, RetryPolicy, SharedLimits};
 
 /// A length of time in a host language's unit: Python counts seconds; JavaScript, Kotlin and
 /// Swift count milliseconds.
@@ -64,6 +64,8 @@ pub struct Settings {
     pub refresh: Option<Refresh>,
     /// Told every event of the client (see [`Event`](crate::Event)), beside the `log` crate.
     pub on_event: Option<EventListener>,
+    /// Limits shared with the other processes on the same portal and credential.
+    pub shared: Option<SharedLimits>,
 }
 
 impl Settings {
@@ -82,6 +84,7 @@ impl Settings {
             operating_budget: None,
             refresh: None,
             on_event: None,
+            shared: None,
         }
     }
 }
@@ -99,6 +102,7 @@ impl std::fmt::Debug for Settings {
             .field("operating_budget", &self.operating_budget)
             .field("refresh", &self.refresh)
             .field("on_event", &self.on_event.is_some())
+            .field("shared", &self.shared)
             .finish_non_exhaustive()
     }
 }

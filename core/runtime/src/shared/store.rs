@@ -1,0 +1,314 @@
+//! The connection to the shared store and whether it is usable right now.
+//!
+//! Every exchange runs on one small runtime of this process (remade after a `fork()`, whose child
+//! has none of its parent's threads), whatever runtime the call itself runs on: the Python
+//! binding's blocking calls each run on a runtime of their own thread, which would leave a
+//! connection's background task unpolled between calls. Each exchange is bounded, and a failed
+//! one makes calls use local limits for a moment before the store is tried again.
+
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use redis::RedisResult;
+use tokio::runtime::{Handle, Runtime};
+
+use super::{IfUnreachable, SharedLimits};
+use crate::error::ConfigProblem;
+use crate::observe::{Event, Observer};
+use crate::secret::{scrub, Secret};
+
+/// How long one exchange with the store may take before the call goes on under local limits:
+/// a Redis on the same machine or network answers in well under a millisecond.
+const EXCHANGE_TIMEOUT: Duration = Duration::from_millis(500);
+/// After a failed exchange, how long calls use local limits before the store is tried again.
+const RETRY_AFTER: Duration = Duration::from_secs(1);
+
+pub(crate) struct SharedStore {
+    limits: SharedLimits,
+    secrets: Vec<Secret>,
+    connect_timeout: Duration,
+    connection: Mutex<Option<Connection>>,
+    health: Mutex<Health>,
+    observer: Arc<Observer>,
+}
+
+/// A connection of this process (a forked child makes its own).
+struct Connection {
+    pid: u32,
+    manager: ConnectionManager,
+    runtime: Handle,
+}
+
+enum Health {
+    Up,
+    Down { retry_at: Instant },
+}
+
+impl SharedStore {
+    /// Opens the store and checks that it answers, within `connect_timeout`. When it does not,
+    /// the client is refused or goes on under local limits, as the limits say.
+    pub(crate) fn open(
+        limits: SharedLimits,
+        connect_timeout: Duration,
+        observer: Arc<Observer>,
+    ) -> Result<Arc<SharedStore>, ConfigProblem> {
+        if limits.url().expose().starts_with("rediss:") {
+            // The Redis client builds its TLS set-up from the process's default provider; this
+            // crate's (ring) becomes it unless the application installed another.
+            let _ = rustls::crypto::ring::default_provider().install_default();
+        }
+        let secrets = limits.secrets();
+        let store = Arc::new(SharedStore {
+            limits,
+            secrets,
+            connect_timeout,
+            connection: Mutex::new(None),
+            health: Mutex::new(Health::Up),
+            observer,
+        });
+        // A URL the Redis client cannot use is a mistake to report whatever the choice.
+        store
+            .connection()
+            .map_err(|reason| store.unreachable(reason))?;
+        let answer =
+            store.wait_for(
+                connect_timeout + EXCHANGE_TIMEOUT,
+                |mut manager| async move {
+                    redis::cmd("PING").query_async::<String>(&mut manager).await
+                },
+            );
+        match answer {
+            Ok(_) => Ok(store),
+            Err(reason) => match store.limits.unreachable_choice() {
+                IfUnreachable::Fail => Err(store.unreachable(reason)),
+                _ => {
+                    store.lost(reason);
+                    Ok(store)
+                }
+            },
+        }
+    }
+
+    pub(crate) fn limits(&self) -> &SharedLimits {
+        &self.limits
+    }
+
+    /// Runs `exchange` on the store, within `deadline` and [`EXCHANGE_TIMEOUT`]; `None` when the
+    /// store is not usable now or the exchange failed (the caller then uses local limits).
+    pub(crate) async fn exchange<T, F, Fut>(
+        &self,
+        deadline: Option<Instant>,
+        exchange: F,
+    ) -> Option<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>> + Send + 'static,
+    {
+        let now = Instant::now();
+        if !self.usable(now) {
+            return None;
+        }
+        let (manager, runtime) = match self.connection() {
+            Ok(connection) => connection,
+            Err(reason) => {
+                self.lost(reason);
+                return None;
+            }
+        };
+        let limit = deadline.map_or(EXCHANGE_TIMEOUT, |d| {
+            d.saturating_duration_since(now).min(EXCHANGE_TIMEOUT)
+        });
+        let task = runtime.spawn(tokio::time::timeout(limit, exchange(manager)));
+        // The task is bounded; this bound only guards against a runtime that stopped.
+        let outcome = tokio::time::timeout(limit + EXCHANGE_TIMEOUT, task).await;
+        match self.settle(outcome) {
+            Ok(value) => Some(value),
+            Err(reason) => {
+                self.lost(reason);
+                None
+            }
+        }
+    }
+
+    /// Starts `exchange` and does not wait for it: giving a slot back, marking the bucket full.
+    pub(crate) fn send<F, Fut>(self: &Arc<Self>, exchange: F)
+    where
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<()>> + Send + 'static,
+    {
+        if !self.usable(Instant::now()) {
+            return;
+        }
+        let Ok((manager, runtime)) = self.connection() else {
+            return;
+        };
+        let store = Arc::clone(self);
+        let work = exchange(manager);
+        runtime.spawn(async move {
+            match tokio::time::timeout(EXCHANGE_TIMEOUT, work).await {
+                Ok(Ok(())) => {}
+                Ok(Err(e)) => store.lost(scrub(&e.to_string(), &store.secrets)),
+                Err(_) => store.lost(no_answer()),
+            }
+        });
+    }
+
+    fn settle<T>(
+        &self,
+        outcome: Result<
+            Result<Result<RedisResult<T>, tokio::time::error::Elapsed>, tokio::task::JoinError>,
+            tokio::time::error::Elapsed,
+        >,
+    ) -> Result<T, String> {
+        match outcome {
+            Ok(Ok(Ok(Ok(value)))) => {
+                self.back();
+                Ok(value)
+            }
+            Ok(Ok(Ok(Err(e)))) => Err(scrub(&e.to_string(), &self.secrets)),
+            Ok(Ok(Err(_))) | Err(_) => Err(no_answer()),
+            Ok(Err(e)) => Err(format!("the exchange with the store failed: {e}")),
+        }
+    }
+
+    /// Runs `exchange` from a thread that may not be async (building a client) and waits.
+    fn wait_for<T, F, Fut>(&self, limit: Duration, exchange: F) -> Result<T, String>
+    where
+        T: Send + 'static,
+        F: FnOnce(ConnectionManager) -> Fut,
+        Fut: Future<Output = RedisResult<T>> + Send + 'static,
+    {
+        let (manager, runtime) = self.connection()?;
+        let (tx, rx) = std::sync::mpsc::channel();
+        let work = exchange(manager);
+        runtime.spawn(async move {
+            let _ = tx.send(tokio::time::timeout(limit, work).await);
+        });
+        match rx.recv_timeout(limit + EXCHANGE_TIMEOUT) {
+            Ok(Ok(Ok(value))) => Ok(value),
+            Ok(Ok(Err(e))) => Err(scrub(&e.to_string(), &self.secrets)),
+            Ok(Err(_)) | Err(_) => Err(no_answer()),
+        }
+    }
+
+    /// This process's connection, made on first use (and anew in a forked child).
+    fn connection(&self) -> Result<(ConnectionManager, Handle), String> {
+        let pid = std::process::id();
+        let mut slot = lock(&self.connection);
+        if let Some(connection) = slot.as_ref().filter(|c| c.pid == pid) {
+            return Ok((connection.manager.clone(), connection.runtime.clone()));
+        }
+        let runtime = process_runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
+        let client = redis::Client::open(self.limits.url().expose())
+            .map_err(|e| scrub(&e.to_string(), &self.secrets))?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(self.connect_timeout))
+            .set_response_timeout(Some(EXCHANGE_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(RETRY_AFTER);
+        let manager = {
+            // Made lazily: it connects on its first exchange, on the store's runtime.
+            let _inside = runtime.enter();
+            ConnectionManager::new_lazy_with_config(client, config)
+                .map_err(|e| scrub(&e.to_string(), &self.secrets))?
+        };
+        *slot = Some(Connection {
+            pid,
+            manager: manager.clone(),
+            runtime: runtime.clone(),
+        });
+        Ok((manager, runtime))
+    }
+
+    fn usable(&self, now: Instant) -> bool {
+        match *lock(&self.health) {
+            Health::Up => true,
+            Health::Down { retry_at } => now >= retry_at,
+        }
+    }
+
+    /// The store failed: local limits for [`RETRY_AFTER`]; the first failure is told. The
+    /// connection is dropped, so that the next try connects afresh rather than replay the
+    /// failure of a reconnection still pending in it.
+    fn lost(&self, reason: String) {
+        *lock(&self.connection) = None;
+        let was_up = {
+            let mut health = lock(&self.health);
+            let was_up = matches!(*health, Health::Up);
+            *health = Health::Down {
+                retry_at: Instant::now() + RETRY_AFTER,
+            };
+            was_up
+        };
+        if was_up {
+            self.observer.emit(Event::SharedLimitsLost {
+                store: self.limits.redacted_url().to_string(),
+                reason,
+            });
+        }
+    }
+
+    /// The store answered: shared limits again; the return is told.
+    fn back(&self) {
+        let was_down = {
+            let mut health = lock(&self.health);
+            let was_down = matches!(*health, Health::Down { .. });
+            *health = Health::Up;
+            was_down
+        };
+        if was_down {
+            self.observer.emit(Event::SharedLimitsBack {
+                store: self.limits.redacted_url().to_string(),
+            });
+        }
+    }
+
+    fn unreachable(&self, reason: String) -> ConfigProblem {
+        ConfigProblem::SharedStoreUnreachable {
+            store: self.limits.redacted_url().to_string(),
+            reason,
+        }
+    }
+}
+
+impl std::fmt::Debug for SharedStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SharedStore")
+            .field("limits", &self.limits)
+            .field("up", &matches!(*lock(&self.health), Health::Up))
+            .finish_non_exhaustive()
+    }
+}
+
+fn no_answer() -> String {
+    format!("no answer within {} ms", EXCHANGE_TIMEOUT.as_millis())
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// The runtime the store's exchanges run on: one thread per process, made again in a forked
+/// child (the parent's threads are not there; its runtime is forgotten, never dropped).
+fn process_runtime() -> std::io::Result<Handle> {
+    static RUNTIME: Mutex<Option<(u32, Runtime)>> = Mutex::new(None);
+    let pid = std::process::id();
+    let mut slot = lock(&RUNTIME);
+    if let Some((_, runtime)) = slot.as_ref().filter(|(owner, _)| *owner == pid) {
+        return Ok(runtime.handle().clone());
+    }
+    if let Some(inherited) = slot.take() {
+        std::mem::forget(inherited);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("b24kit-shared")
+        .enable_all()
+        .build()?;
+    let handle = runtime.handle().clone();
+    *slot = Some((pid, runtime));
+    Ok(handle)
+}
