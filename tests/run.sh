@@ -82,6 +82,9 @@ step "TypeScript: tsc --strict --noEmit on an example that uses every public nam
 (cd target/node-test-project &&
   npx tsc --strict --noEmit --target es2022 --module nodenext --moduleResolution nodenext every_name.ts)
 
+step "Shared limits across processes: 4 Python and 4 Node workers, one portal, one Redis (tests/shared/fleet.py)"
+"$venv/bin/python" tests/shared/fleet.py "$root/target/debug/b24kit-emulator" target/node-test-project
+
 step "Kotlin and Swift via uniffi: library built, bindings regenerated and compared (golden)"
 cargo build --locked -q -p b24kit-uniffi -p b24kit-uniffi-bindgen
 ls -l target/debug/libb24kit_uniffi.so

@@ -39,6 +39,13 @@ export interface ClientOptions {
    */
   operatingBudget?: OperatingBudgetOptions | null;
   /**
+   * Pace calls together with every other process (cluster workers, replicas) that calls the same
+   * portal with the same credential: a Redis URL (`redis://127.0.0.1:6379/0`, `rediss://` for
+   * TLS) or {@link SharedLimitsOptions}. While the store cannot be reached, calls go on under this
+   * process's own limit, told as a `shared_limits_lost` event. The URL's password is never shown.
+   */
+  shared?: string | SharedLimitsOptions;
+  /**
    * Told every event of the client and its clones, on the JavaScript thread, in order with the
    * calls' promises: requests and answers, retries with their reason and wait, waits for the
    * rate limiter and the budget, token renewals, batch splits, list pages. Never a URL, key or
@@ -47,9 +54,32 @@ export interface ClientOptions {
   onEvent?: (event: ClientEvent) => void;
 }
 
+/** Limits shared between processes through a Redis server. */
+export interface SharedLimitsOptions {
+  /** The Redis URL, `redis://[:password@]host:port/db` or `rediss://…` for TLS. */
+  url: string;
+  /** What every key starts with (default `b24kit:`), to keep deployments apart in one database. */
+  prefix?: string;
+  /**
+   * When the store does not answer as the client is made: `fail` (default: the constructor
+   * throws `ConfigError`) or `use_local_limits` (the client paces itself alone until it answers).
+   */
+  ifUnreachable?: 'fail' | 'use_local_limits';
+}
+
 /** One event of a client; `kind` says which, and which of the other fields it has. */
 export interface ClientEvent {
-  readonly kind: 'request_sent' | 'answered' | 'retry_scheduled' | 'waiting_for_bucket' | 'waiting_for_budget' | 'token_renewed' | 'batch_split' | 'page';
+  readonly kind:
+    | 'request_sent'
+    | 'answered'
+    | 'retry_scheduled'
+    | 'waiting_for_bucket'
+    | 'waiting_for_budget'
+    | 'token_renewed'
+    | 'batch_split'
+    | 'page'
+    | 'shared_limits_lost'
+    | 'shared_limits_back';
   /** The event in words, e.g. `crm.deal.get: attempt 1 failed (QUERY_LIMIT_EXCEEDED); retrying in 480.3ms`. */
   readonly message: string;
   /** The method (`batch` for a batch request). */
@@ -62,7 +92,7 @@ export interface ClientEvent {
   readonly elapsedMs?: number;
   /** Milliseconds the call will wait (backoff, bucket or budget). */
   readonly waitMs?: number;
-  /** Why an attempt failed: its code or kind (`QUERY_LIMIT_EXCEEDED`, `timeout`, …). */
+  /** Why an attempt failed: its code or kind (`QUERY_LIMIT_EXCEEDED`, `timeout`, …); why the shared store could not be used. */
   readonly reason?: string;
   /** The methods whose budget is waited for. */
   readonly methods?: string[];
@@ -72,6 +102,8 @@ export interface ClientEvent {
   /** Items in a list page, and the list's total once known. */
   readonly items?: number;
   readonly total?: number;
+  /** The shared store, without its password (`redis://host:port/db`). */
+  readonly store?: string;
 }
 
 /** Counts of what a client and its clones have done, for metrics. */

@@ -6,9 +6,10 @@
 const native = require('./native.js');
 const { raise } = require('./errors_base.js');
 
-const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget', 'onEvent'];
+const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget', 'shared', 'onEvent'];
 const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'];
 const BUDGET_OPTIONS = ['limitMs', 'headroomMs'];
+const SHARED_OPTIONS = ['url', 'prefix', 'ifUnreachable'];
 const REFRESH_OPTIONS = ['clientId', 'clientSecret', 'refreshToken', 'oauthServer', 'onTokensRefreshed'];
 
 /** The documented OAuth server's token URL. */
@@ -68,6 +69,17 @@ function checkRetry(retry) {
   return { ...retry };
 }
 
+/** Shared limits as the addon takes them: a Redis URL alone, or with its options. */
+function checkShared(shared) {
+  if (typeof shared === 'string') return { url: shared };
+  checkKeys(shared, 'shared option', SHARED_OPTIONS);
+  for (const key of SHARED_OPTIONS) {
+    if (shared[key] !== undefined && typeof shared[key] !== 'string') throw new TypeError(`shared.${key} must be a string, not ${describe(shared[key])}`);
+  }
+  if (shared.url === undefined) throw new TypeError('shared.url is required: the Redis URL, e.g. redis://127.0.0.1:6379/0');
+  return { ...shared };
+}
+
 /** Options as the addon takes them; `refresh` only for OAuth clients. */
 function checkOptions(options, allowRefresh) {
   if (options === undefined) return {};
@@ -79,7 +91,7 @@ function checkOptions(options, allowRefresh) {
     if (options[key] !== undefined && typeof options[key] !== 'string') throw new TypeError(`${key} must be a string, not ${describe(options[key])}`);
   }
   if (options.onEvent !== undefined && typeof options.onEvent !== 'function') throw new TypeError(`onEvent must be a function, not ${describe(options.onEvent)}`);
-  const forNative = { ...options, rateLimit: undefined, retry: undefined, operatingBudget: undefined, refresh: undefined, onEvent: undefined };
+  const forNative = { ...options, rateLimit: undefined, retry: undefined, operatingBudget: undefined, shared: undefined, refresh: undefined, onEvent: undefined };
   if (options.rateLimit === null) {
     forNative.rateLimitOff = true;
   } else if (options.rateLimit !== undefined) {
@@ -95,6 +107,7 @@ function checkOptions(options, allowRefresh) {
     checkNumbers(options.operatingBudget, 'operatingBudget', BUDGET_OPTIONS);
     forNative.operatingBudget = { ...options.operatingBudget };
   }
+  if (options.shared !== undefined) forNative.shared = checkShared(options.shared);
   if (options.refresh !== undefined) {
     const refresh = options.refresh;
     checkKeys(refresh, 'refresh option', REFRESH_OPTIONS);

@@ -168,6 +168,7 @@ import {
   type OAuthClientOptions,
   type OperatingBudgetOptions,
   type RetryOptions,
+  type SharedLimitsOptions,
 } from 'b24kit';
 
 const everyError: Array<abstract new (...args: never[]) => B24kitErrorFields> = [
@@ -461,6 +462,10 @@ export async function main(url: string, chatId: number): Promise<void> {
     if (event.kind === 'retry_scheduled' || event.kind === 'waiting_for_bucket') console.log(event.message);
   };
   const paced = Client.fromWebhook(url, { rateLimit: RateLimit.ENTERPRISE, retry: patient, operatingBudget: budget, deadlineMs: 120_000, onEvent });
+  // Nothing listens on port 1: the worker paces itself alone, told as a shared_limits_lost event.
+  const fleet: SharedLimitsOptions = { url: 'redis://127.0.0.1:1/0', prefix: 'every-name:', ifUnreachable: 'use_local_limits' };
+  const worker = Client.fromWebhook(url, { shared: fleet, onEvent: (event) => console.log(event.kind, event.store) });
+  console.log(`worker: ${(await worker.imopenlinesSessionModeSilent({ chatId })).result}`);
   const batchOptions: BatchOptions = { halt: false, deadlineMs: 30_000 };
   const outcomes: Array<Response<boolean> | B24kitError> = await paced
     .withRetry({ maxAttempts: 1 })

@@ -28,6 +28,7 @@ pub struct NativeEvent {
     pub requests: Option<u32>,
     pub items: Option<u32>,
     pub total: Option<f64>,
+    pub store: Option<String>,
 }
 
 impl From<&b24kit::Event> for NativeEvent {
@@ -48,6 +49,7 @@ impl From<&b24kit::Event> for NativeEvent {
             requests: None,
             items: None,
             total: None,
+            store: None,
         };
         match event {
             E::RequestSent { method, attempt } => {
@@ -94,6 +96,11 @@ impl From<&b24kit::Event> for NativeEvent {
                 out.items = Some(*items as u32);
                 out.total = total.map(|t| t as f64);
             }
+            E::SharedLimitsLost { store, reason } => {
+                out.store = Some(store.clone());
+                out.reason = Some(reason.clone());
+            }
+            E::SharedLimitsBack { store } => out.store = Some(store.clone()),
             _ => {}
         }
         out

@@ -6,7 +6,8 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 
 use b24kit::{
-    ConfigProblem, OperatingBudget, RateLimit, RetryPolicy, RetrySettings, Settings, Span,
+    ConfigProblem, OperatingBudget, RateLimit, RetryPolicy, RetrySettings, Settings, SharedLimits,
+    Span,
 };
 
 use crate::errors::ErrorRecord;
@@ -30,6 +31,15 @@ pub struct ClientOptions {
     pub operating_budget_off: Option<bool>,
     pub operating_budget: Option<BudgetOptions>,
     pub refresh: Option<RefreshOptions>,
+    pub shared: Option<SharedOptions>,
+}
+
+/// Limits shared with other processes; absent fields keep the core's defaults.
+#[napi(object)]
+pub struct SharedOptions {
+    pub url: String,
+    pub prefix: Option<String>,
+    pub if_unreachable: Option<String>,
 }
 
 /// How failed calls are tried again; absent fields keep the core's defaults.
@@ -115,6 +125,13 @@ pub(crate) fn settings(
     settings.retry = options.retry.as_ref().map(retry_policy).transpose()?;
     settings.operating_budget = operating_budget(options)?;
     settings.refresh = refresh;
+    settings.shared = options
+        .shared
+        .as_ref()
+        .map(|s| {
+            SharedLimits::from_settings(&s.url, s.prefix.as_deref(), s.if_unreachable.as_deref())
+        })
+        .transpose()?;
     Ok(settings)
 }
 

@@ -108,6 +108,7 @@ from b24kit import (
     ProtocolError,
     QueryLimitExceededError,
     RateLimit,
+    SharedLimits,
     RateLimitError,
     RequestTimeoutError,
     Response,
@@ -522,6 +523,10 @@ def main() -> None:
     budget = OperatingBudget(limit=480.0, headroom=30.0)
     with Client.from_webhook(url, rate_limit=RateLimit(burst=50, drain_per_second=2), operating_budget=budget) as paced:
         in_bulk(paced, [chat_id, chat_id + 1])
+    # Nothing listens on port 1: the client paces itself alone (a warning says so).
+    fleet = SharedLimits("redis://127.0.0.1:1/0", prefix="every-name:", if_unreachable="use_local_limits")
+    with Client.from_webhook(url, shared=fleet) as worker:
+        print(f"{fleet!r}: {worker.imopenlines_session_mode_silent(chat_id).result}")
     try:
         Client.from_oauth(
             "http://portal.example.com/rest/",

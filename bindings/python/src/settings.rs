@@ -1,4 +1,5 @@
-//! The settings classes of `b24kit` — `RateLimit`, `Retry`, `OperatingBudget` — and the client
+//! The settings classes of `b24kit` — `RateLimit`, `Retry`, `OperatingBudget`, `SharedLimits` —
+//! and the client
 //! options of `Client.from_webhook`/`from_oauth`, turned into the core's `Settings`. Each class
 //! wraps its core type, so defaults, checks and arithmetic are the core's.
 
@@ -160,6 +161,57 @@ impl OperatingBudget {
     }
 }
 
+/// Limits shared with every other process that calls the same portal with the same credential,
+/// kept in a Redis server: ``SharedLimits("redis://127.0.0.1:6379/0")`` (``rediss://`` for TLS;
+/// a password in the URL is never shown). ``prefix`` starts every key (default ``"b24kit:"``).
+/// ``if_unreachable`` says what happens when the store does not answer as a client is made:
+/// ``"fail"`` (default: ``ConfigError``) or ``"use_local_limits"`` (the client paces itself
+/// alone, with a warning in the ``b24kit`` log, until the store answers).
+#[pyclass(frozen, eq, from_py_object, module = "b24kit", name = "SharedLimits")]
+#[derive(Clone, PartialEq)]
+pub struct SharedLimits(pub(crate) b24kit::SharedLimits);
+
+#[pymethods]
+impl SharedLimits {
+    #[new]
+    #[pyo3(signature = (url, *, prefix = None, if_unreachable = None))]
+    fn new(
+        py: Python<'_>,
+        url: &str,
+        prefix: Option<&str>,
+        if_unreachable: Option<&str>,
+    ) -> PyResult<SharedLimits> {
+        b24kit::SharedLimits::from_settings(url, prefix, if_unreachable)
+            .map(SharedLimits)
+            .map_err(|p| errors::config(py, p))
+    }
+
+    /// The store's URL without its password.
+    #[getter]
+    fn url(&self) -> &str {
+        self.0.redacted_url()
+    }
+
+    #[getter]
+    fn prefix(&self) -> &str {
+        self.0.key_prefix()
+    }
+
+    #[getter]
+    fn if_unreachable(&self) -> &str {
+        self.0.unreachable_choice().name()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "SharedLimits({:?}, prefix={:?}, if_unreachable={:?})",
+            self.url(),
+            self.prefix(),
+            self.if_unreachable()
+        )
+    }
+}
+
 /// The client options, as `Client.from_webhook` and `Client.from_oauth` take them.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
@@ -173,6 +225,7 @@ pub(crate) struct Options<'py> {
     rate_limit: Option<RateLimit>,
     retry: Retry,
     operating_budget: Option<OperatingBudget>,
+    shared: Option<Bound<'py, PyAny>>,
 }
 
 impl Options<'_> {
@@ -197,6 +250,19 @@ impl Options<'_> {
         settings.rate_limit = Some(self.rate_limit.map(|l| l.0));
         settings.retry = Some(self.retry.0);
         settings.operating_budget = Some(self.operating_budget.map(|b| b.0));
+        if let Some(shared) = &self.shared {
+            settings.shared = Some(match shared.extract::<SharedLimits>() {
+                Ok(limits) => limits.0,
+                Err(_) => match shared.extract::<String>() {
+                    Ok(url) => b24kit::SharedLimits::redis(&url)?,
+                    Err(_) => {
+                        return Err(ConfigProblem::InvalidSharedStore {
+                            reason: "shared is a SharedLimits or a redis:// URL".to_string(),
+                        })
+                    }
+                },
+            });
+        }
         settings.refresh = refresh.map(|r| {
             let core = b24kit::Refresh::new(r.client_id, r.client_secret, r.refresh_token)
                 .oauth_server(r.oauth_server);
@@ -274,6 +340,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<RateLimit>()?;
     m.add_class::<Retry>()?;
     m.add_class::<OperatingBudget>()?;
+    m.add_class::<SharedLimits>()?;
     m.add_class::<Stats>()?;
     m.add("DEFAULT_TIMEOUT", b24kit::DEFAULT_TIMEOUT.as_secs_f64())?;
     m.add("DEFAULT_DEADLINE", b24kit::DEFAULT_DEADLINE.as_secs_f64())?;

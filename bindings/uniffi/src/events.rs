@@ -46,6 +46,11 @@ pub enum ClientEvent {
         items: u32,
         total: Option<u64>,
     },
+    /// The shared store of the limits could not be used: calls are paced by this process alone
+    /// until it answers again. `store` is its URL without the password.
+    SharedLimitsLost { store: String, reason: String },
+    /// The shared store answers again.
+    SharedLimitsBack { store: String },
     /// An event this version does not know yet.
     Other { kind: String },
 }
@@ -104,6 +109,13 @@ impl From<&b24kit::Event> for ClientEvent {
                 method: method.clone(),
                 items: *items as u32,
                 total: *total,
+            },
+            E::SharedLimitsLost { store, reason } => ClientEvent::SharedLimitsLost {
+                store: store.clone(),
+                reason: reason.clone(),
+            },
+            E::SharedLimitsBack { store } => ClientEvent::SharedLimitsBack {
+                store: store.clone(),
             },
             other => ClientEvent::Other {
                 kind: other.kind().to_string(),

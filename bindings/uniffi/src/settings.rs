@@ -39,6 +39,34 @@ pub struct ClientOptions {
     /// 480 s in 10 minutes, with 10 s of headroom).
     #[uniffi(default = None)]
     pub operating_budget: Option<OperatingBudget>,
+    /// Pace calls together with every other process or device session that calls the same
+    /// portal with the same credential, through a Redis server (default: this client alone).
+    #[uniffi(default = None)]
+    pub shared: Option<SharedLimitsOptions>,
+}
+
+/// Limits shared between processes through a Redis server.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct SharedLimitsOptions {
+    /// The Redis URL, `redis://[:password@]host:port/db` or `rediss://…` for TLS; its password
+    /// is never shown.
+    pub url: String,
+    /// What every key starts with (default `b24kit:`).
+    #[uniffi(default = None)]
+    pub prefix: Option<String>,
+    /// What happens when the store does not answer as the client is made (default `Fail`).
+    #[uniffi(default = None)]
+    pub if_unreachable: Option<IfUnreachable>,
+}
+
+/// What a client does when its shared store does not answer as it is made.
+#[derive(uniffi::Enum, Clone, Copy, Debug, PartialEq)]
+pub enum IfUnreachable {
+    /// Making the client fails with a configuration error.
+    Fail,
+    /// The client paces itself alone (told as a `SharedLimitsLost` event) until the store
+    /// answers.
+    UseLocalLimits,
 }
 
 /// The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
@@ -137,6 +165,21 @@ impl ClientOptions {
             })
             .transpose()?;
         settings.refresh = refresh;
+        settings.shared = self
+            .shared
+            .as_ref()
+            .map(|shared| {
+                let choice = match shared.if_unreachable {
+                    None | Some(IfUnreachable::Fail) => b24kit::IfUnreachable::Fail,
+                    Some(IfUnreachable::UseLocalLimits) => b24kit::IfUnreachable::UseLocalLimits,
+                };
+                let limits = b24kit::SharedLimits::redis(&shared.url)?.if_unreachable(choice);
+                Ok::<_, ConfigProblem>(match &shared.prefix {
+                    Some(prefix) => limits.prefix(prefix),
+                    None => limits,
+                })
+            })
+            .transpose()?;
         Ok(settings)
     }
 }

@@ -39,6 +39,7 @@ class _ClientBase:
         rate_limit: Optional[_native.RateLimit] = _native.DEFAULT_RATE_LIMIT,
         retry: _native.Retry = _native.DEFAULT_RETRY,
         operating_budget: Optional[_native.OperatingBudget] = _native.DEFAULT_OPERATING_BUDGET,
+        shared: Union[_native.SharedLimits, str, None] = None,
     ) -> _C:
         """A client for an inbound webhook, ``https://<portal>/rest/<user id>/<key>/``.
 
@@ -65,10 +66,15 @@ class _ClientBase:
                 wait for the portal to release some instead of failing with
                 ``OPERATION_TIME_LIMIT``: ``OperatingBudget(limit=…, headroom=…)``, or ``None``
                 to ignore it.
+            shared: Pace calls together with every other process (workers, replicas) that
+                calls the same portal with the same credential: a ``SharedLimits`` or just its
+                Redis URL, ``"redis://127.0.0.1:6379/0"``. While the store cannot be reached,
+                calls go on under this process's own limit (a warning in the ``b24kit`` log).
 
         Raises:
             b24kit.errors.ConfigError: the URL or a setting is invalid (the message never
-                repeats the key).
+                repeats the key), or the shared store did not answer (unless
+                ``SharedLimits(..., if_unreachable="use_local_limits")``).
         """
         options: _native.Options = {
             "timeout": timeout,
@@ -80,6 +86,7 @@ class _ClientBase:
             "rate_limit": rate_limit,
             "retry": retry,
             "operating_budget": operating_budget,
+            "shared": shared,
         }
         return cls(_native.client_from_webhook(url, options))
 
@@ -98,6 +105,7 @@ class _ClientBase:
         rate_limit: Optional[_native.RateLimit] = _native.DEFAULT_RATE_LIMIT,
         retry: _native.Retry = _native.DEFAULT_RETRY,
         operating_budget: Optional[_native.OperatingBudget] = _native.DEFAULT_OPERATING_BUDGET,
+        shared: Union[_native.SharedLimits, str, None] = None,
         client_id: Optional[str] = None,
         client_secret: Optional[str] = None,
         refresh_token: Optional[str] = None,
@@ -142,6 +150,7 @@ class _ClientBase:
             "rate_limit": rate_limit,
             "retry": retry,
             "operating_budget": operating_budget,
+            "shared": shared,
         }
         return cls(_native.client_from_oauth(endpoint, access_token, options, refresh))
 

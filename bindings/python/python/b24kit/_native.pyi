@@ -4,7 +4,7 @@ Its method-specific part — ``Time``, the result classes, ``Response`` and the 
 submodule ``b24kit._native_generated``, stubbed apart.
 """
 
-from typing import Any, Awaitable, Callable, Iterable, List, Mapping, Optional, Tuple, TypedDict, Union, final
+from typing import Any, Awaitable, Callable, Iterable, List, Literal, Mapping, Optional, Tuple, TypedDict, Union, final
 
 from ._native_generated import PortalEvent, Response
 
@@ -84,6 +84,25 @@ class OperatingBudget:
     def limit(self) -> float: ...
     @property
     def headroom(self) -> float: ...
+
+@final
+class SharedLimits:
+    """Limits shared with every other process on the same portal and credential, in Redis;
+    ``repr()`` and ``url`` never show the URL's password."""
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        prefix: Optional[str] = None,
+        if_unreachable: Optional[Literal["fail", "use_local_limits"]] = None,
+    ) -> None: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def prefix(self) -> str: ...
+    @property
+    def if_unreachable(self) -> Literal["fail", "use_local_limits"]: ...
 
 @final
 class Tokens:
@@ -211,6 +230,7 @@ class Options(TypedDict):
     rate_limit: Optional[RateLimit]
     retry: Retry
     operating_budget: Optional[OperatingBudget]
+    shared: Union[SharedLimits, str, None]
 
 class Refresh(TypedDict):
     client_id: str

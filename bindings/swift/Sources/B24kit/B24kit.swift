@@ -5469,6 +5469,11 @@ public struct ClientOptions: Equatable, Hashable {
      * 480 s in 10 minutes, with 10 s of headroom).
      */
     public var operatingBudget: OperatingBudget?
+    /**
+     * Pace calls together with every other process or device session that calls the same
+     * portal with the same credential, through a Redis server (default: this client alone).
+     */
+    public var shared: SharedLimitsOptions?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -5505,7 +5510,11 @@ public struct ClientOptions: Equatable, Hashable {
          * The per-method execution-time budget to stay under, so that calls wait for the portal to
          * release some instead of failing with `OPERATION_TIME_LIMIT` (default: the cloud limit,
          * 480 s in 10 minutes, with 10 s of headroom).
-         */operatingBudget: OperatingBudget? = nil) {
+         */operatingBudget: OperatingBudget? = nil, 
+        /**
+         * Pace calls together with every other process or device session that calls the same
+         * portal with the same credential, through a Redis server (default: this client alone).
+         */shared: SharedLimitsOptions? = nil) {
         self.timeoutMs = timeoutMs
         self.deadlineMs = deadlineMs
         self.connectTimeoutMs = connectTimeoutMs
@@ -5515,6 +5524,7 @@ public struct ClientOptions: Equatable, Hashable {
         self.rateLimit = rateLimit
         self.retry = retry
         self.operatingBudget = operatingBudget
+        self.shared = shared
     }
 
     
@@ -5541,7 +5551,8 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
                 rootCertificatePem: FfiConverterOptionString.read(from: &buf), 
                 rateLimit: FfiConverterOptionTypeRateLimit.read(from: &buf), 
                 retry: FfiConverterOptionTypeRetryOptions.read(from: &buf), 
-                operatingBudget: FfiConverterOptionTypeOperatingBudget.read(from: &buf)
+                operatingBudget: FfiConverterOptionTypeOperatingBudget.read(from: &buf), 
+                shared: FfiConverterOptionTypeSharedLimitsOptions.read(from: &buf)
         )
     }
 
@@ -5555,6 +5566,7 @@ public struct FfiConverterTypeClientOptions: FfiConverterRustBuffer {
         FfiConverterOptionTypeRateLimit.write(value.rateLimit, into: &buf)
         FfiConverterOptionTypeRetryOptions.write(value.retry, into: &buf)
         FfiConverterOptionTypeOperatingBudget.write(value.operatingBudget, into: &buf)
+        FfiConverterOptionTypeSharedLimitsOptions.write(value.shared, into: &buf)
     }
 }
 
@@ -16474,6 +16486,87 @@ public func FfiConverterTypeSessionState_lower(_ value: SessionState) -> RustBuf
 
 
 /**
+ * Limits shared between processes through a Redis server.
+ */
+public struct SharedLimitsOptions: Equatable, Hashable {
+    /**
+     * The Redis URL, `redis://[:password@]host:port/db` or `rediss://…` for TLS; its password
+     * is never shown.
+     */
+    public var url: String
+    /**
+     * What every key starts with (default `b24kit:`).
+     */
+    public var prefix: String?
+    /**
+     * What happens when the store does not answer as the client is made (default `Fail`).
+     */
+    public var ifUnreachable: IfUnreachable?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The Redis URL, `redis://[:password@]host:port/db` or `rediss://…` for TLS; its password
+         * is never shown.
+         */url: String, 
+        /**
+         * What every key starts with (default `b24kit:`).
+         */prefix: String? = nil, 
+        /**
+         * What happens when the store does not answer as the client is made (default `Fail`).
+         */ifUnreachable: IfUnreachable? = nil) {
+        self.url = url
+        self.prefix = prefix
+        self.ifUnreachable = ifUnreachable
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SharedLimitsOptions: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSharedLimitsOptions: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SharedLimitsOptions {
+        return
+            try SharedLimitsOptions(
+                url: FfiConverterString.read(from: &buf), 
+                prefix: FfiConverterOptionString.read(from: &buf), 
+                ifUnreachable: FfiConverterOptionTypeIfUnreachable.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SharedLimitsOptions, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.url, into: &buf)
+        FfiConverterOptionString.write(value.prefix, into: &buf)
+        FfiConverterOptionTypeIfUnreachable.write(value.ifUnreachable, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedLimitsOptions_lift(_ buf: RustBuffer) throws -> SharedLimitsOptions {
+    return try FfiConverterTypeSharedLimitsOptions.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSharedLimitsOptions_lower(_ value: SharedLimitsOptions) -> RustBuffer {
+    return FfiConverterTypeSharedLimitsOptions.lower(value)
+}
+
+
+/**
  * Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released.
  */
 public struct Time: Equatable, Hashable {
@@ -18215,6 +18308,17 @@ public enum ClientEvent: Equatable, Hashable {
     case page(method: String, items: UInt32, total: UInt64?
     )
     /**
+     * The shared store of the limits could not be used: calls are paced by this process alone
+     * until it answers again. `store` is its URL without the password.
+     */
+    case sharedLimitsLost(store: String, reason: String
+    )
+    /**
+     * The shared store answers again.
+     */
+    case sharedLimitsBack(store: String
+    )
+    /**
      * An event this version does not know yet.
      */
     case other(kind: String
@@ -18263,7 +18367,13 @@ public struct FfiConverterTypeClientEvent: FfiConverterRustBuffer {
         case 8: return .page(method: try FfiConverterString.read(from: &buf), items: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterOptionUInt64.read(from: &buf)
         )
         
-        case 9: return .other(kind: try FfiConverterString.read(from: &buf)
+        case 9: return .sharedLimitsLost(store: try FfiConverterString.read(from: &buf), reason: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 10: return .sharedLimitsBack(store: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 11: return .other(kind: try FfiConverterString.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -18324,8 +18434,19 @@ public struct FfiConverterTypeClientEvent: FfiConverterRustBuffer {
             FfiConverterOptionUInt64.write(total, into: &buf)
             
         
-        case let .other(kind):
+        case let .sharedLimitsLost(store,reason):
             writeInt(&buf, Int32(9))
+            FfiConverterString.write(store, into: &buf)
+            FfiConverterString.write(reason, into: &buf)
+            
+        
+        case let .sharedLimitsBack(store):
+            writeInt(&buf, Int32(10))
+            FfiConverterString.write(store, into: &buf)
+            
+        
+        case let .other(kind):
+            writeInt(&buf, Int32(11))
             FfiConverterString.write(kind, into: &buf)
             
         }
@@ -18468,6 +18589,82 @@ public func FfiConverterTypeCrmEntityType_lift(_ buf: RustBuffer) throws -> CrmE
 #endif
 public func FfiConverterTypeCrmEntityType_lower(_ value: CrmEntityType) -> RustBuffer {
     return FfiConverterTypeCrmEntityType.lower(value)
+}
+
+
+
+/**
+ * What a client does when its shared store does not answer as it is made.
+ */
+
+public enum IfUnreachable: Equatable, Hashable {
+    
+    /**
+     * Making the client fails with a configuration error.
+     */
+    case fail
+    /**
+     * The client paces itself alone (told as a `SharedLimitsLost` event) until the store
+     * answers.
+     */
+    case useLocalLimits
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension IfUnreachable: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeIfUnreachable: FfiConverterRustBuffer {
+    typealias SwiftType = IfUnreachable
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> IfUnreachable {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .fail
+        
+        case 2: return .useLocalLimits
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: IfUnreachable, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .fail:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .useLocalLimits:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIfUnreachable_lift(_ buf: RustBuffer) throws -> IfUnreachable {
+    return try FfiConverterTypeIfUnreachable.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeIfUnreachable_lower(_ value: IfUnreachable) -> RustBuffer {
+    return FfiConverterTypeIfUnreachable.lower(value)
 }
 
 
@@ -22965,6 +23162,30 @@ fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeSharedLimitsOptions: FfiConverterRustBuffer {
+    typealias SwiftType = SharedLimitsOptions?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSharedLimitsOptions.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSharedLimitsOptions.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeActiveChatCounting: FfiConverterRustBuffer {
     typealias SwiftType = ActiveChatCounting?
 
@@ -23005,6 +23226,30 @@ fileprivate struct FfiConverterOptionTypeBotMessageKind: FfiConverterRustBuffer 
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeBotMessageKind.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeIfUnreachable: FfiConverterRustBuffer {
+    typealias SwiftType = IfUnreachable?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeIfUnreachable.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeIfUnreachable.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

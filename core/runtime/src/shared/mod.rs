@@ -83,6 +83,23 @@ impl SharedLimits {
         })
     }
 
+    /// Limits from a binding's options, each left out keeping its default: the URL, the key
+    /// prefix, and the choice by its name (`fail`, `use_local_limits`).
+    pub fn from_settings(
+        url: &str,
+        prefix: Option<&str>,
+        if_unreachable: Option<&str>,
+    ) -> Result<SharedLimits, ConfigProblem> {
+        let mut limits = SharedLimits::redis(url)?;
+        if let Some(prefix) = prefix {
+            limits = limits.prefix(prefix);
+        }
+        if let Some(name) = if_unreachable {
+            limits = limits.if_unreachable(IfUnreachable::from_name(name)?);
+        }
+        Ok(limits)
+    }
+
     /// Keys start with `prefix` (to keep apart deployments that share one Redis database).
     pub fn prefix(mut self, prefix: &str) -> SharedLimits {
         self.prefix = prefix.to_string();

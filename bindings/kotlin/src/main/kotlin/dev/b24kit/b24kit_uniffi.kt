@@ -8311,6 +8311,12 @@ data class ClientOptions (
      * 480 s in 10 minutes, with 10 s of headroom).
      */
     var `operatingBudget`: OperatingBudget? = null 
+    , 
+    /**
+     * Pace calls together with every other process or device session that calls the same
+     * portal with the same credential, through a Redis server (default: this client alone).
+     */
+    var `shared`: SharedLimitsOptions? = null 
     
 ){
     
@@ -8336,6 +8342,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRateLimit.read(buf),
             FfiConverterOptionalTypeRetryOptions.read(buf),
             FfiConverterOptionalTypeOperatingBudget.read(buf),
+            FfiConverterOptionalTypeSharedLimitsOptions.read(buf),
         )
     }
 
@@ -8348,7 +8355,8 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalString.allocationSize(value.`rootCertificatePem`) +
             FfiConverterOptionalTypeRateLimit.allocationSize(value.`rateLimit`) +
             FfiConverterOptionalTypeRetryOptions.allocationSize(value.`retry`) +
-            FfiConverterOptionalTypeOperatingBudget.allocationSize(value.`operatingBudget`)
+            FfiConverterOptionalTypeOperatingBudget.allocationSize(value.`operatingBudget`) +
+            FfiConverterOptionalTypeSharedLimitsOptions.allocationSize(value.`shared`)
     )
 
     override fun write(value: ClientOptions, buf: ByteBuffer) {
@@ -8361,6 +8369,7 @@ public object FfiConverterTypeClientOptions: FfiConverterRustBuffer<ClientOption
             FfiConverterOptionalTypeRateLimit.write(value.`rateLimit`, buf)
             FfiConverterOptionalTypeRetryOptions.write(value.`retry`, buf)
             FfiConverterOptionalTypeOperatingBudget.write(value.`operatingBudget`, buf)
+            FfiConverterOptionalTypeSharedLimitsOptions.write(value.`shared`, buf)
     }
 }
 
@@ -16411,6 +16420,62 @@ public object FfiConverterTypeSessionState: FfiConverterRustBuffer<SessionState>
 
 
 /**
+ * Limits shared between processes through a Redis server.
+ */
+data class SharedLimitsOptions (
+    /**
+     * The Redis URL, `redis://[:password@]host:port/db` or `rediss://…` for TLS; its password
+     * is never shown.
+     */
+    var `url`: kotlin.String
+    , 
+    /**
+     * What every key starts with (default `b24kit:`).
+     */
+    var `prefix`: kotlin.String? = null 
+    , 
+    /**
+     * What happens when the store does not answer as the client is made (default `Fail`).
+     */
+    var `ifUnreachable`: IfUnreachable? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSharedLimitsOptions: FfiConverterRustBuffer<SharedLimitsOptions> {
+    override fun read(buf: ByteBuffer): SharedLimitsOptions {
+        return SharedLimitsOptions(
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeIfUnreachable.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SharedLimitsOptions) = (
+            FfiConverterString.allocationSize(value.`url`) +
+            FfiConverterOptionalString.allocationSize(value.`prefix`) +
+            FfiConverterOptionalTypeIfUnreachable.allocationSize(value.`ifUnreachable`)
+    )
+
+    override fun write(value: SharedLimitsOptions, buf: ByteBuffer) {
+            FfiConverterString.write(value.`url`, buf)
+            FfiConverterOptionalString.write(value.`prefix`, buf)
+            FfiConverterOptionalTypeIfUnreachable.write(value.`ifUnreachable`, buf)
+    }
+}
+
+
+
+/**
  * Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released.
  */
 data class Time (
@@ -19016,6 +19081,32 @@ sealed class ClientEvent {
     }
     
     /**
+     * The shared store of the limits could not be used: calls are paced by this process alone
+     * until it answers again. `store` is its URL without the password.
+     */
+    data class SharedLimitsLost(
+        val `store`: kotlin.String, 
+        val `reason`: kotlin.String) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The shared store answers again.
+     */
+    data class SharedLimitsBack(
+        val `store`: kotlin.String) : ClientEvent()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
      * An event this version does not know yet.
      */
     data class Other(
@@ -19076,7 +19167,14 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
                 FfiConverterUInt.read(buf),
                 FfiConverterOptionalULong.read(buf),
                 )
-            9 -> ClientEvent.Other(
+            9 -> ClientEvent.SharedLimitsLost(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            10 -> ClientEvent.SharedLimitsBack(
+                FfiConverterString.read(buf),
+                )
+            11 -> ClientEvent.Other(
                 FfiConverterString.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -19150,6 +19248,21 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
                 + FfiConverterOptionalULong.allocationSize(value.`total`)
             )
         }
+        is ClientEvent.SharedLimitsLost -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`store`)
+                + FfiConverterString.allocationSize(value.`reason`)
+            )
+        }
+        is ClientEvent.SharedLimitsBack -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`store`)
+            )
+        }
         is ClientEvent.Other -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
@@ -19211,8 +19324,19 @@ public object FfiConverterTypeClientEvent : FfiConverterRustBuffer<ClientEvent>{
                 FfiConverterOptionalULong.write(value.`total`, buf)
                 Unit
             }
-            is ClientEvent.Other -> {
+            is ClientEvent.SharedLimitsLost -> {
                 buf.putInt(9)
+                FfiConverterString.write(value.`store`, buf)
+                FfiConverterString.write(value.`reason`, buf)
+                Unit
+            }
+            is ClientEvent.SharedLimitsBack -> {
+                buf.putInt(10)
+                FfiConverterString.write(value.`store`, buf)
+                Unit
+            }
+            is ClientEvent.Other -> {
+                buf.putInt(11)
                 FfiConverterString.write(value.`kind`, buf)
                 Unit
             }
@@ -19366,6 +19490,50 @@ public object FfiConverterTypeCrmEntityType : FfiConverterRustBuffer<CrmEntityTy
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * What a client does when its shared store does not answer as it is made.
+ */
+
+enum class IfUnreachable {
+    
+    /**
+     * Making the client fails with a configuration error.
+     */
+    FAIL,
+    /**
+     * The client paces itself alone (told as a `SharedLimitsLost` event) until the store
+     * answers.
+     */
+    USE_LOCAL_LIMITS;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeIfUnreachable: FfiConverterRustBuffer<IfUnreachable> {
+    override fun read(buf: ByteBuffer) = try {
+        IfUnreachable.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: IfUnreachable) = 4UL
+
+    override fun write(value: IfUnreachable, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -24734,6 +24902,38 @@ public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<Retry
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeSharedLimitsOptions: FfiConverterRustBuffer<SharedLimitsOptions?> {
+    override fun read(buf: ByteBuffer): SharedLimitsOptions? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSharedLimitsOptions.read(buf)
+    }
+
+    override fun allocationSize(value: SharedLimitsOptions?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSharedLimitsOptions.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SharedLimitsOptions?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSharedLimitsOptions.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeActiveChatCounting: FfiConverterRustBuffer<ActiveChatCounting?> {
     override fun read(buf: ByteBuffer): ActiveChatCounting? {
         if (buf.get().toInt() == 0) {
@@ -24788,6 +24988,38 @@ public object FfiConverterOptionalTypeBotMessageKind: FfiConverterRustBuffer<Bot
         } else {
             buf.put(1)
             FfiConverterTypeBotMessageKind.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeIfUnreachable: FfiConverterRustBuffer<IfUnreachable?> {
+    override fun read(buf: ByteBuffer): IfUnreachable? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeIfUnreachable.read(buf)
+    }
+
+    override fun allocationSize(value: IfUnreachable?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeIfUnreachable.allocationSize(value)
+        }
+    }
+
+    override fun write(value: IfUnreachable?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeIfUnreachable.write(value, buf)
         }
     }
 }
