@@ -54,7 +54,8 @@ enum Job {
     /// Tell a client's `onEvent` listener an event.
     Tell {
         listener: Arc<Listener>,
-        event: NativeEvent,
+        // Boxed: events are rare beside settlements, which should not carry their size.
+        event: Box<NativeEvent>,
     },
     /// Delete a listener's reference (its last client is gone).
     Forget(JsThreadOnly),
@@ -193,7 +194,10 @@ impl Dispatcher {
 
     /// Hands an event to a listener on the JavaScript thread.
     pub(crate) fn tell(&self, listener: Arc<Listener>, event: NativeEvent) {
-        self.push(Job::Tell { listener, event });
+        self.push(Job::Tell {
+            listener,
+            event: Box::new(event),
+        });
     }
 
     /// Has a listener's reference deleted on the JavaScript thread.
@@ -256,7 +260,7 @@ unsafe extern "C" fn drain(
                     }
                 };
             }
-            Job::Tell { listener, event } => listener.call(env, event),
+            Job::Tell { listener, event } => listener.call(env, *event),
             Job::Forget(reference) => {
                 sys::napi_delete_reference(env, reference.0 as sys::napi_ref);
             }
