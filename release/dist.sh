@@ -2,7 +2,8 @@
 # Builds every release artefact this machine can build into dist/, and checks each one:
 #
 #   dist/python/  b24kit-<v>-cp39-abi3-manylinux_2_17_x86_64.whl (auditwheel, twine) and the sdist
-#   dist/node/    b24kit-<v>.tgz (JS, types, napi-rs loader) and b24kit-linux-x64-gnu-<v>.tgz (the addon)
+#   dist/node/    b24kit-<v>.tgz (JS, types, napi-rs loader) and b24kit-linux-x64-gnu-<v>.tgz (the addon
+#                 and the emulator)
 #   dist/jvm/     b24kit-<v>.jar (native library under linux-x86-64/), -sources.jar, -javadoc.jar (Dokka)
 #   dist/b24kit-<v>-x86_64-unknown-linux-gnu.tar.gz   the command-line tool and the emulator
 #
@@ -90,6 +91,8 @@ check_glibc "$addon"
 cp "$npm_stage/out/native.js" bindings/node/native.js
 platform=bindings/node/npm/linux-x64-gnu
 cp "$addon" "$platform/"
+# The emulator travels beside the addon (stripped and checked above), not in it.
+node release/npm-add-emulator.js "$platform" "$stage/b24kit-emulator"
 cp LICENSE-MIT LICENSE-APACHE "$platform/"
 (cd "$platform" && npm pack --silent --pack-destination "$root/dist/node" >/dev/null)
 # The main package, its manifest then given one optional dependency per declared platform.
