@@ -100,6 +100,31 @@ NODE_EXTRA_CA_CERTS=$B24KIT_BENCH_CA NO_PROXY='*' B24KIT_PEERS_DIR=$peers_node n
 python3 bench/walk_table.py "$walk_results"
 unset B24KIT_BENCH_CA
 
+echo "==> shared limits: the bucket in a Redis server on loopback against the client's own, and 8 processes sharing it"
+redis_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis_dir=$(mktemp -d)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --dir "$redis_dir" >/dev/null &
+pids+=("$!")
+until redis-cli -p "$redis_port" ping >/dev/null 2>&1; do sleep 0.05; done
+export B24KIT_BENCH_REDIS=redis://127.0.0.1:$redis_port/0
+start_emulator off
+shared_webhook=$(field webhook_url)
+shared_results=$(mktemp)
+for _ in 1 2 3 4 5; do
+  target/release/b24kit-bench b24kit-paced "$shared_webhook" $((calls / 5)) >>"$shared_results"
+  target/release/b24kit-bench b24kit-shared "$shared_webhook" $((calls / 5)) >>"$shared_results"
+done
+# 8 processes at once, an eighth of the calls each; then 1 process alone, the same total.
+fleet=()
+for _ in 1 2 3 4 5 6 7 8; do
+  target/release/b24kit-bench b24kit-shared "$shared_webhook" $((calls / 8)) | sed 's/"client":"b24kit-shared"/"client":"fleet-of-8"/' >>"$shared_results" &
+  fleet+=("$!")
+done
+for job in "${fleet[@]}"; do wait "$job"; done
+target/release/b24kit-bench b24kit-shared "$shared_webhook" "$calls" | sed 's/"client":"b24kit-shared"/"client":"alone"/' >>"$shared_results"
+python3 bench/shared_table.py "$shared_results"
+unset B24KIT_BENCH_REDIS
+
 echo "==> the documented standard plan (burst 50, 2/s) enforced by the emulator: 300 calls at once"
 start_emulator standard
 target/release/b24kit-bench standard-plan "$(field webhook_url)" 300

@@ -11,6 +11,10 @@
 //!
 //! `b24kit-generic` is the same call through the call by name (`Client::call_method`).
 //!
+//! `b24kit-paced` paces calls through the client's own bucket, and `b24kit-shared` through a bucket
+//! in the Redis server at `B24KIT_BENCH_REDIS` (both with a limit far above what the calls reach,
+//! so that nothing waits): their difference is what the shared bucket costs per call.
+//!
 //! `b24kit-bench walk <floor|by-id|counted> <webhook URL> <rounds>`: see `walk`.
 //!
 //! `b24kit-bench standard-plan <webhook URL> <calls>` makes the calls all at once through a client
@@ -23,7 +27,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use b24kit::prelude::*;
-use b24kit::{Client, ImopenlinesSessionModeSilentParams};
+use b24kit::{Client, ImopenlinesSessionModeSilentParams, RateLimit, SharedLimits};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -147,6 +151,16 @@ fn main() {
                 .build()
                 .unwrap(),
         ),
+        "b24kit-paced" | "b24kit-shared" => {
+            // Never reached: the bucket is on the call's path, and no call waits for it.
+            let limit = RateLimit::new(1e9, 1e9).unwrap();
+            let mut builder = Client::webhook(&args[2]).rate_limit(Some(limit));
+            if args[1] == "b24kit-shared" {
+                let url = std::env::var("B24KIT_BENCH_REDIS").expect("B24KIT_BENCH_REDIS names a Redis URL");
+                builder = builder.shared_limits(SharedLimits::redis(&url).unwrap().prefix("bench:"));
+            }
+            Caller::Typed(trust_bench_ca(builder).build().unwrap())
+        }
         "b24kit-generic" => Caller::Generic(
             trust_bench_ca(Client::webhook(&args[2]).rate_limit(None))
                 .build()

@@ -265,3 +265,52 @@ async fn an_unreachable_store_fails_the_build_or_falls_back_as_chosen() {
         Err(ConfigProblem::InvalidSharedStore { .. })
     ));
 }
+
+/// Four clients take turns on a method whose budget the portal limits to 0.5 s of execution per
+/// 2 s, each call costing 0.1 s. Each client sees the portal's count only in its own answers:
+/// apart, a client that last saw 0.1 s calls when 0.4 s are spent; sharing, it waits for the
+/// release another client was told of.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_budget_one_client_saw_spent_holds_every_client() {
+    let redis = RedisServer::start();
+    let mut refused = Vec::new();
+    for shared in [None, Some(SharedLimits::redis(&redis.url()).unwrap())] {
+        let emu = emulator();
+        emu.portal().set_operating_limit(Some(OperatingLimit {
+            limit_seconds: 0.5,
+            window_seconds: 2.0,
+            cost_seconds: 0.1,
+        }));
+        let clients: Vec<Client> = (0..4)
+            .map(|_| {
+                let mut builder = Client::webhook(emu.webhook_url())
+                    .rate_limit(Some(limit()))
+                    .operating_budget(Some(OperatingBudget::new(
+                        Duration::from_millis(500),
+                        Duration::from_millis(100),
+                    )))
+                    .retry(RetryPolicy::never());
+                if let Some(shared) = &shared {
+                    builder = builder.shared_limits(shared.clone());
+                }
+                builder.build().unwrap()
+            })
+            .collect();
+        let mut waits = 0u64;
+        for i in 0..12 {
+            match clients[i % 4]
+                .imopenlines_session_mode_silent(Silent::new(2043))
+                .await
+            {
+                Ok(_) => {}
+                Err(e) if e.code() == Some("OPERATION_TIME_LIMIT") => waits += 1,
+                Err(e) => panic!("call {i}: {e:?}"),
+            }
+        }
+        assert_eq!(emu.portal().stats().operation_time_limited, waits);
+        refused.push(waits);
+    }
+    println!("12 calls from 4 clients under a 0.5 s budget per 2 s: refused apart {}, shared {}", refused[0], refused[1]);
+    assert!(refused[0] > 0, "clients apart should run into the limit");
+    assert_eq!(refused[1], 0, "a client called a method whose budget another had seen spent");
+}

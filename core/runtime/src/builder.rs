@@ -300,23 +300,24 @@ impl<C: Catalog> ClientBuilder<C> {
             }
         };
         let observer = std::sync::Arc::new(Observer::new(self.on_event));
-        let limiter = match (self.rate_limit, self.shared) {
-            (None, _) => None,
-            (Some(limit), None) => Some(Bucket::new(limit)),
-            (Some(limit), Some(shared)) => {
-                let store = SharedStore::open(shared, self.connect_timeout, observer.clone())?;
-                Some(Bucket::sharing(
-                    limit,
-                    Some(SharedBucket::new(store, &identity)),
-                ))
+        // Shared limits pace requests, so they need the rate limiter on.
+        let shared = match (&self.rate_limit, self.shared) {
+            (Some(_), Some(limits)) => {
+                let store = SharedStore::open(limits, self.connect_timeout, observer.clone())?;
+                Some(std::sync::Arc::new(SharedBucket::new(store, &identity)))
             }
+            _ => None,
         };
         let inner = client::Inner {
             endpoint,
             transport_settings,
             tokens,
-            limiter: limiter.map(std::sync::Arc::new),
-            operating: self.operating_budget.map(OperatingTracker::new),
+            limiter: self
+                .rate_limit
+                .map(|limit| std::sync::Arc::new(Bucket::sharing(limit, shared.clone()))),
+            operating: self
+                .operating_budget
+                .map(|budget| OperatingTracker::sharing(budget, shared)),
             observer,
         };
         let times = client::Times {

@@ -14,7 +14,7 @@ use crate::catalog::{Catalog, DocumentedSystemError, Reaction};
 use crate::endpoint::Endpoint;
 use crate::envelope::{self, Decoded};
 use crate::error::{ArgumentProblem, ConfigProblem, TransportErrorKind};
-use crate::limiter::Bucket;
+use crate::limiter::{Bucket, Turn};
 use crate::method::Method;
 use crate::oauth::TokenStore;
 use crate::observe::{Event, Observer, Stats};
@@ -22,6 +22,7 @@ use crate::operating::OperatingTracker;
 use crate::retry::{self, RetryPolicy};
 use crate::secret::Secret;
 use crate::settings::Span;
+use crate::shared::BudgetCheck;
 use crate::transport::{RawAnswer, Transport, TransportSettings};
 use crate::{ClientBuilder, Error};
 
@@ -360,39 +361,63 @@ impl<C: Catalog> Client<C> {
     }
 
     /// Waits until the methods' budgets and the rate limiter let a request go; when that would
-    /// be after the deadline, names what the call would have waited for.
+    /// be after the deadline, names what the call would have waited for. With a shared store,
+    /// the budgets other processes were told of hold the call too.
     async fn wait_for_turn(&self, budget: &[&str], deadline: Instant) -> Result<(), &'static str> {
         let inner = &*self.inner;
-        if let Some(operating) = &inner.operating {
-            let now = Instant::now();
-            let hold = budget
-                .iter()
-                .map(|method| operating.wait_before(method, now))
-                .max()
-                .unwrap_or_default();
-            if !hold.is_zero() {
-                if Instant::now() + hold >= deadline {
-                    return Err("waiting for the execution-time budget");
+        let check = inner.operating.as_ref().map(|operating| BudgetCheck {
+            methods: budget,
+            threshold_seconds: operating.threshold(),
+        });
+        loop {
+            let local_hold = match &inner.operating {
+                Some(operating) => {
+                    let now = Instant::now();
+                    budget
+                        .iter()
+                        .map(|method| operating.wait_before(method, now))
+                        .max()
+                        .unwrap_or_default()
                 }
-                inner.observer.emit(Event::WaitingForBudget {
-                    methods: budget.iter().map(|m| m.to_string()).collect(),
-                    wait: hold,
-                });
-                tokio::time::sleep(hold).await;
+                None => Duration::ZERO,
+            };
+            if !local_hold.is_zero() {
+                self.hold_for_budget(budget, local_hold, deadline).await?;
+            }
+            let Some(limiter) = &inner.limiter else {
+                return Ok(());
+            };
+            let turn = limiter
+                .acquire_before(Some(deadline), check, |wait| {
+                    inner.observer.emit(Event::WaitingForBucket { wait })
+                })
+                .await;
+            match turn {
+                Turn::Go => return Ok(()),
+                Turn::PastDeadline => return Err("waiting for the rate limiter"),
+                // Another process learnt that a method's budget is spent: wait, then ask again.
+                Turn::HoldForBudget(hold) => self.hold_for_budget(budget, hold, deadline).await?,
             }
         }
-        match &inner.limiter {
-            Some(limiter)
-                if !limiter
-                    .acquire_before(Some(deadline), |wait| {
-                        inner.observer.emit(Event::WaitingForBucket { wait })
-                    })
-                    .await =>
-            {
-                Err("waiting for the rate limiter")
-            }
-            _ => Ok(()),
+    }
+
+    /// Waits `hold` for the portal to release some of these methods' budget, unless that would
+    /// pass the deadline.
+    async fn hold_for_budget(
+        &self,
+        budget: &[&str],
+        hold: Duration,
+        deadline: Instant,
+    ) -> Result<(), &'static str> {
+        if Instant::now() + hold >= deadline {
+            return Err("waiting for the execution-time budget");
         }
+        self.inner.observer.emit(Event::WaitingForBudget {
+            methods: budget.iter().map(|m| m.to_string()).collect(),
+            wait: hold,
+        });
+        tokio::time::sleep(hold).await;
+        Ok(())
     }
 
     /// The error of a call whose deadline came before a request could be sent.

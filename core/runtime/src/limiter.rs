@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crate::cancel::{CancelScope, Slot};
 use crate::error::ConfigProblem;
-use crate::shared::SharedBucket;
+use crate::shared::{BudgetCheck, SharedBucket, SharedTurn};
 
 /// The portal's request-intensity limit: how many requests may arrive at once, and how many per
 /// second drain away. The documented plans are [`RateLimit::STANDARD`] and
@@ -92,7 +92,19 @@ pub(crate) struct Bucket {
     state: Mutex<Level>,
     /// The bucket of every process on this portal and credential, when the client was given a
     /// shared store; the local level paces calls while that store cannot be reached.
-    shared: Option<SharedBucket>,
+    shared: Option<Arc<SharedBucket>>,
+}
+
+/// What the limiter says about a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Turn {
+    /// A slot is the request's: it may go.
+    Go,
+    /// The slot comes at or after the deadline; it was given back.
+    PastDeadline,
+    /// The shared store says a method's execution-time budget is spent until this far away;
+    /// nothing was reserved (ask again after it).
+    HoldForBudget(Duration),
 }
 
 /// Which bucket counted a reserved slot, so that it is given back to the same one.
@@ -122,7 +134,7 @@ impl Bucket {
     }
 
     /// A bucket that paces calls through `shared` while it can be reached.
-    pub(crate) fn sharing(limit: RateLimit, shared: Option<SharedBucket>) -> Bucket {
+    pub(crate) fn sharing(limit: RateLimit, shared: Option<Arc<SharedBucket>>) -> Bucket {
         Bucket {
             limit,
             state: Mutex::new(Level {
@@ -133,14 +145,21 @@ impl Bucket {
         }
     }
 
-    /// Reserves the next slot in the shared bucket, else here; how long to wait for it.
-    async fn reserve_turn(&self, deadline: Option<Instant>) -> (Duration, Counted) {
+    /// Reserves the next slot in the shared bucket (unless a shared budget holds the request),
+    /// else here; how long to wait for it.
+    async fn reserve_turn(
+        &self,
+        budget: Option<BudgetCheck<'_>>,
+        deadline: Option<Instant>,
+    ) -> Result<(Duration, Counted), Duration> {
         if let Some(shared) = &self.shared {
-            if let Some(wait) = shared.reserve(self.limit, deadline).await {
-                return (wait, Counted::Shared);
+            match shared.reserve(self.limit, budget, deadline).await {
+                Some(SharedTurn::Reserved(wait)) => return Ok((wait, Counted::Shared)),
+                Some(SharedTurn::HoldForBudget(hold)) => return Err(hold),
+                None => {}
             }
         }
-        (self.reserve(Instant::now()), Counted::Here)
+        Ok((self.reserve(Instant::now()), Counted::Here))
     }
 
     /// Gives a reserved slot back to the bucket that counted it.
@@ -188,32 +207,42 @@ impl Bucket {
 
     /// The shared store's URL without its password, when the bucket is shared.
     pub(crate) fn shared_store(&self) -> Option<&str> {
-        self.shared.as_ref().map(SharedBucket::store)
+        self.shared.as_deref().map(SharedBucket::store)
+    }
+
+    /// The limits in the shared store, when the client has one.
+    pub(crate) fn shared(&self) -> Option<&Arc<SharedBucket>> {
+        self.shared.as_ref()
     }
 
     /// Waits for a slot; the reservation is released if the wait is abandoned.
     #[cfg(test)]
     async fn acquire(self: &Arc<Self>) {
-        self.acquire_before(None, |_| ()).await;
+        self.acquire_before(None, None, |_| ()).await;
     }
 
-    /// Waits for a slot, unless it comes at or after `deadline`: then gives it back at once and
-    /// returns `false`. `waiting` hears how long the wait will be before it starts. The
-    /// reservation is released if the wait is abandoned, and at once when the call's
-    /// [`CancelScope`] is cancelled from another thread.
+    /// Waits for a slot, unless it comes at or after `deadline`: then gives it back at once
+    /// ([`Turn::PastDeadline`]). With a shared store, `budget` names the request's methods,
+    /// whose execution-time budgets the store checks first. `waiting` hears how long the wait
+    /// will be before it starts. The reservation is released if the wait is abandoned, and at
+    /// once when the call's [`CancelScope`] is cancelled from another thread.
     pub(crate) async fn acquire_before(
         self: &Arc<Self>,
         deadline: Option<Instant>,
+        budget: Option<BudgetCheck<'_>>,
         waiting: impl FnOnce(Duration),
-    ) -> bool {
-        let (wait, counted) = self.reserve_turn(deadline).await;
+    ) -> Turn {
+        let (wait, counted) = match self.reserve_turn(budget, deadline).await {
+            Ok(reserved) => reserved,
+            Err(hold) => return Turn::HoldForBudget(hold),
+        };
         if wait.is_zero() {
-            return true;
+            return Turn::Go;
         }
         let now = Instant::now();
         if deadline.is_some_and(|d| now + wait >= d) {
             self.give_back(counted, now);
-            return false;
+            return Turn::PastDeadline;
         }
         let slot = Arc::new(Slot::new(Arc::clone(self), counted));
         let _release_if_abandoned = Reservation(Arc::clone(&slot));
@@ -224,7 +253,7 @@ impl Bucket {
             // Cancelled from another thread, which gave the slot back and drops this call next.
             std::future::pending::<()>().await;
         }
-        true
+        Turn::Go
     }
 }
 
@@ -367,7 +396,7 @@ mod tests {
             let bucket = Arc::clone(&bucket);
             async move {
                 bucket
-                    .acquire_before(None, |wait| waiting_tx.send(wait).unwrap())
+                    .acquire_before(None, None, |wait| waiting_tx.send(wait).unwrap())
                     .await
             }
         }));

@@ -7,9 +7,12 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use std::sync::Arc;
+
 use crate::catalog::BudgetReading;
 use crate::error::ConfigProblem;
 use crate::settings::Span;
+use crate::shared::SharedBucket;
 
 /// The execution-time budget per method: the portal's limit and how close to it the client lets
 /// a method get before it waits for the next release.
@@ -72,7 +75,7 @@ impl OperatingBudget {
         self.headroom
     }
 
-    fn threshold(&self) -> f64 {
+    pub(crate) fn threshold(&self) -> f64 {
         self.limit.saturating_sub(self.headroom).as_secs_f64()
     }
 }
@@ -80,11 +83,13 @@ impl OperatingBudget {
 /// When waiting for the portal's release time cannot be worked out (no `time` seen yet).
 const UNKNOWN_RELEASE_WAIT: Duration = Duration::from_secs(10);
 
-/// The last figures each method reported, with the portal's release time on this machine's clock.
+/// The last figures each method reported, with the portal's release time on this machine's clock;
+/// with a shared store, every reading also goes there for the other processes.
 #[derive(Debug)]
 pub(crate) struct OperatingTracker {
     budget: OperatingBudget,
     methods: Mutex<HashMap<String, Reported>>,
+    shared: Option<Arc<SharedBucket>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -95,11 +100,21 @@ struct Reported {
 
 impl OperatingTracker {
     pub(crate) fn new(budget: OperatingBudget) -> OperatingTracker {
+        OperatingTracker::sharing(budget, None)
+    }
+
+    /// A tracker that also tells `shared` each reading.
+    pub(crate) fn sharing(
+        budget: OperatingBudget,
+        shared: Option<Arc<SharedBucket>>,
+    ) -> OperatingTracker {
         OperatingTracker {
             budget,
             methods: Mutex::new(HashMap::new()),
+            shared,
         }
     }
+
 
     /// Notes what an answer that arrived at `received` reported. The release time is a Unix
     /// time on the portal's clock; it is moved onto ours through the answer's own time.
@@ -110,6 +125,9 @@ impl OperatingTracker {
         let operating = reading.used_seconds;
         let ahead = (reading.released_at - reading.answered_at).clamp(0.0, 3600.0);
         let released_at = received + Duration::from_secs_f64(ahead);
+        if let Some(shared) = &self.shared {
+            shared.record_budget(method, operating, Duration::from_secs_f64(ahead));
+        }
         let reported = Reported {
             operating,
             released_at,

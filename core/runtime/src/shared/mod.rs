@@ -3,8 +3,9 @@
 //! The portal counts requests per portal and credential, not per process: N workers each pacing
 //! themselves to the portal's limit send up to N times what it allows, and the portal answers
 //! `QUERY_LIMIT_EXCEEDED` (and, if that goes on, blocks the application). With
-//! [`SharedLimits`] the clients of every process keep one leaky bucket in Redis, updated
-//! atomically on the server in one round trip per call.
+//! [`SharedLimits`] the clients of every process keep one leaky bucket in Redis, and each
+//! method's execution-time budget as the portal last reported it to any of them, checked and
+//! updated atomically on the server in one round trip per call.
 //!
 //! Redis is a helper, never a single point of failure: when it cannot be reached, calls go on
 //! under this process's own bucket (an event and a warning say so) and go back to the shared
@@ -15,7 +16,7 @@ mod store;
 
 use std::fmt;
 
-pub(crate) use bucket::SharedBucket;
+pub(crate) use bucket::{BudgetCheck, SharedBucket, SharedTurn};
 pub(crate) use store::SharedStore;
 
 use crate::error::ConfigProblem;

@@ -1,11 +1,14 @@
 //! The connection to the shared store and whether it is usable right now.
 //!
-//! Every exchange runs on one small runtime of this process (remade after a `fork()`, whose child
-//! has none of its parent's threads), whatever runtime the call itself runs on: the Python
-//! binding's blocking calls each run on a runtime of their own thread, which would leave a
-//! connection's background task unpolled between calls. Each exchange is bounded, and a failed
-//! one makes calls use local limits for a moment before the store is tried again.
+//! A process keeps one connection per store, whichever clients use it, so that what one client
+//! tells the store (a budget reading) reaches it before what another asks next. Every exchange
+//! runs on one small runtime of this process (remade after a `fork()`, whose child has none of
+//! its parent's threads), whatever runtime the call itself runs on: the Python binding's blocking
+//! calls each run on a runtime of their own thread, which would leave a connection's background
+//! task unpolled between calls. Each exchange is bounded, and a failed one makes calls use local
+//! limits for a moment before the store is tried again.
 
+use std::collections::HashMap;
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -29,17 +32,19 @@ pub(crate) struct SharedStore {
     limits: SharedLimits,
     secrets: Vec<Secret>,
     connect_timeout: Duration,
-    connection: Mutex<Option<Connection>>,
     health: Mutex<Health>,
     observer: Arc<Observer>,
 }
 
-/// A connection of this process (a forked child makes its own).
-struct Connection {
+/// This process's runtime for the stores and its connection to each, by URL; a forked child
+/// makes its own (the parent's are forgotten, never dropped: their threads are not there).
+struct Connections {
     pid: u32,
-    manager: ConnectionManager,
-    runtime: Handle,
+    runtime: Runtime,
+    by_url: HashMap<String, ConnectionManager>,
 }
+
+static CONNECTIONS: Mutex<Option<Connections>> = Mutex::new(None);
 
 enum Health {
     Up,
@@ -64,7 +69,6 @@ impl SharedStore {
             limits,
             secrets,
             connect_timeout,
-            connection: Mutex::new(None),
             health: Mutex::new(Health::Up),
             observer,
         });
@@ -194,33 +198,55 @@ impl SharedStore {
         }
     }
 
-    /// This process's connection, made on first use (and anew in a forked child).
+    /// This process's connection to the store, made on first use (and anew in a forked child),
+    /// with the runtime it runs on.
     fn connection(&self) -> Result<(ConnectionManager, Handle), String> {
         let pid = std::process::id();
-        let mut slot = lock(&self.connection);
-        if let Some(connection) = slot.as_ref().filter(|c| c.pid == pid) {
-            return Ok((connection.manager.clone(), connection.runtime.clone()));
+        let mut slot = lock(&CONNECTIONS);
+        if slot.as_ref().is_some_and(|c| c.pid != pid) {
+            std::mem::forget(slot.take());
         }
-        let runtime = process_runtime().map_err(|e| format!("cannot start the runtime: {e}"))?;
-        let client = redis::Client::open(self.limits.url().expose())
-            .map_err(|e| scrub(&e.to_string(), &self.secrets))?;
+        if slot.is_none() {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .thread_name("b24kit-shared")
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start the runtime: {e}"))?;
+            *slot = Some(Connections {
+                pid,
+                runtime,
+                by_url: HashMap::new(),
+            });
+        }
+        let connections = slot.as_mut().expect("made above");
+        let runtime = connections.runtime.handle().clone();
+        let url = self.limits.url().expose();
+        if let Some(manager) = connections.by_url.get(url) {
+            return Ok((manager.clone(), runtime));
+        }
+        let client = redis::Client::open(url).map_err(|e| scrub(&e.to_string(), &self.secrets))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
             .set_response_timeout(Some(EXCHANGE_TIMEOUT))
             .set_number_of_retries(1)
             .set_max_delay(RETRY_AFTER);
         let manager = {
-            // Made lazily: it connects on its first exchange, on the store's runtime.
+            // Made lazily: it connects on its first exchange, on the stores' runtime.
             let _inside = runtime.enter();
             ConnectionManager::new_lazy_with_config(client, config)
                 .map_err(|e| scrub(&e.to_string(), &self.secrets))?
         };
-        *slot = Some(Connection {
-            pid,
-            manager: manager.clone(),
-            runtime: runtime.clone(),
-        });
+        connections.by_url.insert(url.to_string(), manager.clone());
         Ok((manager, runtime))
+    }
+
+    /// Forgets this process's connection to the store, so that the next exchange connects
+    /// afresh rather than replay the failure of a reconnection still pending in it.
+    fn drop_connection(&self) {
+        if let Some(connections) = lock(&CONNECTIONS).as_mut() {
+            connections.by_url.remove(self.limits.url().expose());
+        }
     }
 
     fn usable(&self, now: Instant) -> bool {
@@ -231,10 +257,9 @@ impl SharedStore {
     }
 
     /// The store failed: local limits for [`RETRY_AFTER`]; the first failure is told. The
-    /// connection is dropped, so that the next try connects afresh rather than replay the
-    /// failure of a reconnection still pending in it.
+    /// connection is dropped (see `drop_connection`).
     fn lost(&self, reason: String) {
-        *lock(&self.connection) = None;
+        self.drop_connection();
         let was_up = {
             let mut health = lock(&self.health);
             let was_up = matches!(*health, Health::Up);
@@ -291,24 +316,3 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// The runtime the store's exchanges run on: one thread per process, made again in a forked
-/// child (the parent's threads are not there; its runtime is forgotten, never dropped).
-fn process_runtime() -> std::io::Result<Handle> {
-    static RUNTIME: Mutex<Option<(u32, Runtime)>> = Mutex::new(None);
-    let pid = std::process::id();
-    let mut slot = lock(&RUNTIME);
-    if let Some((_, runtime)) = slot.as_ref().filter(|(owner, _)| *owner == pid) {
-        return Ok(runtime.handle().clone());
-    }
-    if let Some(inherited) = slot.take() {
-        std::mem::forget(inherited);
-    }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .thread_name("b24kit-shared")
-        .enable_all()
-        .build()?;
-    let handle = runtime.handle().clone();
-    *slot = Some((pid, runtime));
-    Ok(handle)
-}
