@@ -40,9 +40,11 @@ export interface ClientOptions {
   operatingBudget?: OperatingBudgetOptions | null;
   /**
    * Pace calls together with every other process (cluster workers, replicas) that calls the same
-   * portal with the same credential: a Redis URL (`redis://127.0.0.1:6379/0`, `rediss://` for
-   * TLS) or {@link SharedLimitsOptions}. While the store cannot be reached, calls go on under this
-   * process's own limit, told as a `shared_limits_lost` event. The URL's password is never shown.
+   * portal with the same credential, and share their execution-time budgets and, for OAuth
+   * clients that renew, the renewal of the token pair: a Redis URL (`redis://127.0.0.1:6379/0`,
+   * `rediss://` for TLS) or {@link SharedLimitsOptions}. While the store cannot be reached, calls
+   * go on under this process's own limits, told as a `shared_limits_lost` event. The URL's
+   * password is never shown.
    */
   shared?: string | SharedLimitsOptions;
   /**

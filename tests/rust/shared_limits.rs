@@ -314,3 +314,106 @@ async fn a_budget_one_client_saw_spent_holds_every_client() {
     assert!(refused[0] > 0, "clients apart should run into the limit");
     assert_eq!(refused[1], 0, "a client called a method whose budget another had seen spent");
 }
+
+/// An OAuth client as one process of a fleet builds it, started with the demo pair; `renewed`
+/// counts its callback's calls.
+fn oauth_worker(emu: &Emulator, shared: Option<&SharedLimits>, renewed: &Arc<AtomicUsize>) -> Client {
+    let counter = renewed.clone();
+    let mut builder = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
+        .rate_limit(None)
+        .timeout(Duration::from_secs(10))
+        .refresh(
+            Refresh::new(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN)
+                .oauth_server(emu.oauth_server_url())
+                .on_tokens_refreshed(move |_| {
+                    counter.fetch_add(1, Ordering::SeqCst);
+                }),
+        );
+    if let Some(shared) = shared {
+        builder = builder.shared_limits(shared.clone());
+    }
+    builder.build().unwrap()
+}
+
+/// Eight workers meet an expired token at once. Apart, each renews with the one refresh token
+/// and all but one are refused (`invalid_grant`: a refresh token works once); sharing, one
+/// renews, the callback runs once, and every call succeeds on the new pair.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn eight_workers_meeting_an_expired_token_renew_it_once() {
+    let redis = RedisServer::start();
+    let shared = SharedLimits::redis(&redis.url()).unwrap();
+    let mut outcomes = Vec::new();
+    for sharing in [None, Some(&shared)] {
+        let emu = emulator();
+        let renewed = Arc::new(AtomicUsize::new(0));
+        let workers: Vec<Client> = (0..8).map(|_| oauth_worker(&emu, sharing, &renewed)).collect();
+        calls(&workers[0], 1).await;
+        assert!(emu.portal().expire_tokens() >= 1);
+        let tasks: Vec<_> = workers
+            .iter()
+            .map(|worker| {
+                let worker = worker.clone();
+                tokio::spawn(async move {
+                    worker
+                        .imopenlines_session_mode_silent(Silent::new(2043))
+                        .await
+                })
+            })
+            .collect();
+        let mut failed = Vec::new();
+        for task in tasks {
+            if let Err(e) = task.await.unwrap() {
+                failed.push(e);
+            }
+        }
+        outcomes.push((
+            emu.portal().stats().token_refreshes,
+            renewed.load(Ordering::SeqCst),
+            failed,
+        ));
+    }
+    println!(
+        "8 workers, an expired token: apart {} renewals, {} callbacks, {} failed calls; shared {} renewals, {} callbacks, {} failed",
+        outcomes[0].0,
+        outcomes[0].1,
+        outcomes[0].2.len(),
+        outcomes[1].0,
+        outcomes[1].1,
+        outcomes[1].2.len()
+    );
+    assert!(
+        outcomes[0].2.iter().any(|e| e.code() == Some("invalid_grant")),
+        "apart, a worker should have spent a refresh token already used: {:?}",
+        outcomes[0].2
+    );
+    let (renewals, callbacks, failed) = &outcomes[1];
+    assert!(failed.is_empty(), "{failed:?}");
+    assert_eq!((*renewals, *callbacks), (1, 1), "one renewal and one callback in the fleet");
+    let keys = redis.cli(&["--scan", "--pattern", "b24kit:tokens:*"]);
+    assert_eq!(keys.lines().count(), 1, "{keys}");
+    assert!(!keys.contains(DEMO_REFRESH_TOKEN) && !keys.contains(DEMO_CLIENT_SECRET), "{keys}");
+}
+
+/// A process killed while renewing leaves its lease behind: the next renewal waits for the
+/// lease to run out, then renews.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_renewal_lease_left_by_a_dead_process_runs_out() {
+    let redis = RedisServer::start();
+    let shared = SharedLimits::redis(&redis.url()).unwrap();
+    let emu = emulator();
+    let renewed = Arc::new(AtomicUsize::new(0));
+    let worker = oauth_worker(&emu, Some(&shared), &renewed);
+    emu.portal().expire_tokens();
+    calls(&worker, 1).await;
+    let pair = redis.cli(&["--scan", "--pattern", "b24kit:tokens:*"]);
+    let lease = pair.replacen("b24kit:tokens:", "b24kit:tokens-renewal:", 1);
+    assert_eq!(redis.cli(&["SET", &lease, "a-dead-process", "PX", "1500"]), "OK");
+    emu.portal().expire_tokens();
+    let started = Instant::now();
+    calls(&worker, 1).await;
+    let waited = started.elapsed();
+    println!("a renewal behind a dead process's lease of 1.5 s took {waited:?}");
+    assert!(waited >= Duration::from_millis(1300), "renewed under another's lease: {waited:?}");
+    assert_eq!(emu.portal().stats().token_refreshes, 2);
+    assert_eq!(renewed.load(Ordering::SeqCst), 2);
+}

@@ -1,7 +1,9 @@
-"""One Python worker of a fleet: makes its calls once told to start, then reports.
+"""One Python worker of a fleet: makes its client, says "ready", waits for a line on stdin, makes
+its calls, then prints one JSON line (calls made, calls failed, token renewals its callback saw).
 
-Usage: python worker.py WEBHOOK_URL CALLS SHARED_URL|-  (prints "ready", waits for a line on
-stdin, prints one JSON line: calls made, calls failed).
+Usage: python worker.py CONFIG_JSON — {"webhook": URL} or {"oauth": {endpoint, access_token,
+client_id, client_secret, refresh_token, oauth_server}}, plus "calls" and "shared" (a Redis URL or
+null).
 """
 
 from __future__ import annotations
@@ -9,18 +11,36 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import sys
+from typing import List
 
 import b24kit
 
 
 def main() -> None:
-    webhook, calls, shared = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-    client = b24kit.Client.from_webhook(
-        webhook,
-        rate_limit=b24kit.RateLimit(10, 50),
-        retry=b24kit.Retry(max_attempts=10, initial_backoff=0.02, max_backoff=0.2),
-        shared=None if shared == "-" else b24kit.SharedLimits(shared, prefix="fleet:"),
-    )
+    config = json.loads(sys.argv[1])
+    shared = None if config["shared"] is None else b24kit.SharedLimits(config["shared"], prefix="fleet:")
+    renewals: List[b24kit.Tokens] = []
+    if "oauth" in config:
+        oauth = config["oauth"]
+        client = b24kit.Client.from_oauth(
+            oauth["endpoint"],
+            oauth["access_token"],
+            client_id=oauth["client_id"],
+            client_secret=oauth["client_secret"],
+            refresh_token=oauth["refresh_token"],
+            oauth_server=oauth["oauth_server"],
+            on_tokens_refreshed=renewals.append,
+            rate_limit=None,
+            retry=b24kit.Retry.never(),
+            shared=shared,
+        )
+    else:
+        client = b24kit.Client.from_webhook(
+            config["webhook"],
+            rate_limit=b24kit.RateLimit(10, 50),
+            retry=b24kit.Retry(max_attempts=10, initial_backoff=0.02, max_backoff=0.2),
+            shared=shared,
+        )
     print("ready", flush=True)
     sys.stdin.readline()
 
@@ -32,8 +52,8 @@ def main() -> None:
             return False
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(call, range(calls)))
-    print(json.dumps({"calls": calls, "failed": outcomes.count(False)}), flush=True)
+        outcomes = list(pool.map(call, range(config["calls"])))
+    print(json.dumps({"calls": len(outcomes), "failed": outcomes.count(False), "renewals": len(renewals)}), flush=True)
 
 
 if __name__ == "__main__":

@@ -39,8 +39,9 @@ pub struct ClientOptions {
     /// 480 s in 10 minutes, with 10 s of headroom).
     #[uniffi(default = None)]
     pub operating_budget: Option<OperatingBudget>,
-    /// Pace calls together with every other process or device session that calls the same
-    /// portal with the same credential, through a Redis server (default: this client alone).
+    /// Pace calls together with every other process that calls the same portal with the same
+    /// credential, and share their execution-time budgets and token renewals, through a Redis
+    /// server (default: this client alone).
     #[uniffi(default = None)]
     pub shared: Option<SharedLimitsOptions>,
 }

@@ -13,9 +13,9 @@ use crate::oauth::TokenStore;
 use crate::observe::{EventListener, Observer};
 use crate::operating::{OperatingBudget, OperatingTracker};
 use crate::retry::RetryPolicy;
-use crate::secret::Secret;
+use crate::secret::{fingerprint, Secret};
 use crate::settings::{self, Settings};
-use crate::shared::{SharedBucket, SharedLimits, SharedStore};
+use crate::shared::{SharedBucket, SharedLimits, SharedStore, SharedTokens};
 use crate::tokens::Refresh;
 use crate::transport::{Transport, TransportSettings};
 use crate::{blocking, client, Client, Error};
@@ -180,8 +180,10 @@ impl<C: Catalog> ClientBuilder<C> {
     }
 
     /// Paces calls together with every other process that uses the same portal and credential
-    /// and the same shared store (default: this client and its clones alone). See
-    /// [`SharedLimits`]; [`build`](Self::build) checks that the store answers.
+    /// and the same shared store (default: this client and its clones alone), shares their
+    /// execution-time budgets, and, for an OAuth client with [`Refresh`] settings, the renewal
+    /// of the token pair. See [`SharedLimits`]; [`build`](Self::build) checks that the store
+    /// answers.
     pub fn shared_limits(mut self, limits: SharedLimits) -> Self {
         self.shared = Some(limits);
         self
@@ -289,25 +291,43 @@ impl<C: Catalog> ClientBuilder<C> {
         };
         let transport = Transport::new(transport_settings.clone())?;
         let identity = endpoint.limit_identity(self.refresh.as_ref().map(|r| r.client_id.as_str()));
-        let tokens = match (endpoint.auth_field(), self.refresh) {
-            (None, None) => None,
-            (None, Some(_)) => return Err(ConfigProblem::RefreshWithoutOAuth.into()),
-            (Some(access), refresh) => {
-                if let Some(refresh) = &refresh {
-                    check_refresh(refresh)?;
-                }
-                Some(TokenStore::new(Secret::new(access), refresh))
-            }
-        };
+        if let (None, Some(_)) = (endpoint.auth_field(), &self.refresh) {
+            return Err(ConfigProblem::RefreshWithoutOAuth.into());
+        }
+        if let Some(refresh) = &self.refresh {
+            check_refresh(refresh)?;
+        }
         let observer = std::sync::Arc::new(Observer::new(self.on_event));
-        // Shared limits pace requests, so they need the rate limiter on.
-        let shared = match (&self.rate_limit, self.shared) {
-            (Some(_), Some(limits)) => {
-                let store = SharedStore::open(limits, self.connect_timeout, observer.clone())?;
-                Some(std::sync::Arc::new(SharedBucket::new(store, &identity)))
-            }
+        let store = match self.shared {
+            Some(limits) => Some(SharedStore::open(
+                limits,
+                self.connect_timeout,
+                observer.clone(),
+            )?),
+            None => None,
+        };
+        // Shared limits pace requests: the bucket and budgets are shared when pacing is on.
+        let shared = match (&self.rate_limit, &store) {
+            (Some(_), Some(store)) => Some(std::sync::Arc::new(SharedBucket::new(
+                store.clone(),
+                &identity,
+            ))),
             _ => None,
         };
+        let tokens = endpoint.auth_field().map(|access| {
+            // Processes started with the same pair share its renewals.
+            let shared_tokens = match (&store, &self.refresh) {
+                (Some(store), Some(refresh)) => Some(SharedTokens::new(
+                    store.clone(),
+                    &format!(
+                        "{identity}:{}",
+                        fingerprint(refresh.refresh_token.expose())
+                    ),
+                )),
+                _ => None,
+            };
+            TokenStore::new(Secret::new(access), self.refresh).sharing(shared_tokens)
+        });
         let inner = client::Inner {
             endpoint,
             transport_settings,

@@ -6,7 +6,7 @@ use std::fmt;
 use url::{Host, Url};
 
 use crate::error::ConfigProblem;
-use crate::secret::Secret;
+use crate::secret::{fingerprint, Secret};
 
 /// The base URL of the portal's REST API and the credential that goes with it.
 #[derive(Clone)]
@@ -134,12 +134,7 @@ impl Endpoint {
             .unwrap_or_default();
         match &self.auth {
             Auth::Webhook { user_id, key } => {
-                let digest = ring::digest::digest(&ring::digest::SHA256, key.expose().as_bytes());
-                let fingerprint: String = digest.as_ref()[..8]
-                    .iter()
-                    .map(|b| format!("{b:02x}"))
-                    .collect();
-                format!("{portal}:webhook:{user_id}:{fingerprint}")
+                format!("{portal}:webhook:{user_id}:{}", fingerprint(key.expose()))
             }
             Auth::OAuth { .. } => match client_id {
                 Some(app) => format!("{portal}:app:{app}"),

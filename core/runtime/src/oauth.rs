@@ -1,14 +1,18 @@
 //! OAuth access tokens that renew themselves: when the portal answers `expired_token`, one
 //! refresh at the OAuth server (however many calls hit the expiry at once), the new pair handed
-//! to the application's callback so it can store it, and the call repeated once.
+//! to the application's callback so it can store it, and the call repeated once. With a shared
+//! store, one renewal in the whole fleet of processes started with the same pair (see
+//! `shared::tokens`).
 
 use std::sync::RwLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Deserialize;
 
 use crate::catalog::Catalog;
+use crate::error::TransportErrorKind;
 use crate::secret::{scrub, snippet, Secret};
+use crate::shared::SharedTokens;
 use crate::tokens::{Refresh, TokenCallback, Tokens};
 use crate::transport::Transport;
 use crate::{wire, Error};
@@ -17,6 +21,7 @@ use crate::{wire, Error};
 pub(crate) struct TokenStore {
     current: RwLock<Current>,
     refresh: Option<Refresher>,
+    shared: Option<SharedTokens>,
 }
 
 struct Current {
@@ -39,6 +44,10 @@ struct Refresher {
 
 /// How many tokens, current and old, stay known for scrubbing.
 const RECENT_TOKENS: usize = 8;
+/// How much longer than one renewal at the OAuth server the fleet's renewal lease lasts.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
+/// How often a process waiting for another's renewal looks for the new pair.
+const LEASE_POLL: Duration = Duration::from_millis(50);
 
 impl TokenStore {
     pub(crate) fn new(access: Secret, refresh: Option<Refresh>) -> TokenStore {
@@ -61,7 +70,14 @@ impl TokenStore {
                 recent,
             }),
             refresh: refresher,
+            shared: None,
         }
+    }
+
+    /// This store, sharing renewals through `shared` when given.
+    pub(crate) fn sharing(mut self, shared: Option<SharedTokens>) -> TokenStore {
+        self.shared = shared;
+        self
     }
 
     /// The token to send and its generation.
@@ -99,12 +115,104 @@ impl TokenStore {
         if self.current().1 != seen_generation {
             return Ok(false);
         }
-        let secrets = self.secrets();
-        let refresh_token = refresher
-            .refresh_token
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone();
+        if let Some(shared) = &self.shared {
+            if let Some(outcome) = self.renew_in_fleet(shared, refresher, transport, timeout).await {
+                return outcome;
+            }
+            // The store cannot be used now (its loss was told): this process renews alone.
+        }
+        let refresh_token = refresher.refresh_token();
+        let tokens = self
+            .renew_at_server(refresher, &refresh_token, transport, timeout)
+            .await?;
+        self.take(refresher, &tokens.access_token, &tokens.refresh_token);
+        refresher.tell(&tokens);
+        Ok(true)
+    }
+
+    /// A renewal shared by the fleet: the pair another process published since this one's token
+    /// was sent is taken (`false`); otherwise the process that gets the lease renews and
+    /// publishes (`true`), and the others wait for its pair. `None` when the store cannot be
+    /// used now.
+    async fn renew_in_fleet<C: Catalog>(
+        &self,
+        shared: &SharedTokens,
+        refresher: &Refresher,
+        transport: &Transport,
+        timeout: Duration,
+    ) -> Option<Result<bool, Error<C>>> {
+        // The lease outlives one renewal; a holder that died frees it when it runs out, and this
+        // call then renews itself.
+        let lease = timeout + LEASE_MARGIN;
+        let deadline = Instant::now() + lease + timeout;
+        let sent = self.current().0;
+        loop {
+            if Instant::now() >= deadline {
+                return Some(Err(Error::Transport {
+                    kind: TransportErrorKind::Timeout,
+                    may_have_reached_server: false,
+                    detail: format!(
+                        "another process's token renewal did not finish within {lease:?}"
+                    ),
+                }));
+            }
+            if let Some(pair) = shared.read(deadline).await? {
+                if pair.access != sent {
+                    self.take(refresher, pair.access.expose(), pair.refresh.expose());
+                    return Some(Ok(false));
+                }
+            }
+            let Some(fence) = shared.try_lease(lease, deadline).await? else {
+                tokio::time::sleep(LEASE_POLL).await;
+                continue;
+            };
+            // A renewal may have been published between the read and the lease.
+            let Some(stored) = shared.read(deadline).await else {
+                shared.unlock(fence);
+                return None;
+            };
+            let refresh_token = match stored {
+                Some(pair) if pair.access != sent => {
+                    shared.unlock(fence);
+                    self.take(refresher, pair.access.expose(), pair.refresh.expose());
+                    return Some(Ok(false));
+                }
+                Some(pair) => pair.refresh,
+                None => refresher.refresh_token(),
+            };
+            let renewed = self
+                .renew_at_server(refresher, &refresh_token, transport, timeout)
+                .await;
+            return Some(match renewed {
+                Ok(tokens) => {
+                    self.take(refresher, &tokens.access_token, &tokens.refresh_token);
+                    let published = shared
+                        .publish(fence, &tokens.access_token, &tokens.refresh_token, deadline)
+                        .await;
+                    if !published {
+                        log::warn!(target: "b24kit", "the renewed token pair could not be shared (the store did not take it); other processes renew their own");
+                    }
+                    refresher.tell(&tokens);
+                    Ok(true)
+                }
+                Err(e) => {
+                    shared.unlock(fence);
+                    Err(e)
+                }
+            });
+        }
+    }
+
+    /// Asks the OAuth server for a new pair with `refresh_token`.
+    async fn renew_at_server<C: Catalog>(
+        &self,
+        refresher: &Refresher,
+        refresh_token: &Secret,
+        transport: &Transport,
+        timeout: Duration,
+    ) -> Result<Tokens, Error<C>> {
+        let mut secrets = self.secrets();
+        secrets.push(refresh_token.clone());
         let form = form_urlencoded::Serializer::new(String::new())
             .append_pair("grant_type", "refresh_token")
             .append_pair("client_id", &refresher.client_id)
@@ -121,28 +229,42 @@ impl TokenStore {
                 &secrets,
             )
             .await?;
-        let tokens = parse_token_answer(answer.status, &answer.body, &secrets)?;
-        let access = Secret::new(&tokens.access_token);
-        let refresh = Secret::new(&tokens.refresh_token);
+        parse_token_answer(answer.status, &answer.body, &secrets)
+    }
+
+    /// Makes `access` the token in use (a new generation) and `refresh` the next to spend.
+    fn take(&self, refresher: &Refresher, access: &str, refresh: &str) {
+        let access = Secret::new(access);
+        let refresh = Secret::new(refresh);
         *refresher
             .refresh_token
             .lock()
             .unwrap_or_else(|p| p.into_inner()) = refresh.clone();
-        {
-            let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
-            current.access = access.clone();
-            current.generation += 1;
-            current.recent.extend([access, refresh]);
-            let excess = current.recent.len().saturating_sub(RECENT_TOKENS);
-            current.recent.drain(..excess);
-        }
-        if let Some(callback) = &refresher.callback {
+        let mut current = self.current.write().unwrap_or_else(|p| p.into_inner());
+        current.access = access.clone();
+        current.generation += 1;
+        current.recent.extend([access, refresh]);
+        let excess = current.recent.len().saturating_sub(RECENT_TOKENS);
+        current.recent.drain(..excess);
+    }
+}
+
+impl Refresher {
+    fn refresh_token(&self) -> Secret {
+        self.refresh_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Hands the new pair to the application's callback.
+    fn tell(&self, tokens: &Tokens) {
+        if let Some(callback) = &self.callback {
             // A panicking callback must not leave the refresh half done: the tokens are stored.
-            if crate::panic::catch(|| callback(&tokens)).is_err() {
+            if crate::panic::catch(|| callback(tokens)).is_err() {
                 log::error!(target: "b24kit", "the token callback panicked; the new tokens are in use");
             }
         }
-        Ok(true)
     }
 }
 

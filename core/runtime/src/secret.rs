@@ -31,6 +31,16 @@ impl fmt::Display for Secret {
     }
 }
 
+/// A short, stable name for a secret that does not reveal it: the first 8 bytes of its SHA-256,
+/// in hex. Shared state is keyed by it (a webhook key, the refresh token a fleet started with).
+pub(crate) fn fingerprint(secret: &str) -> String {
+    let digest = ring::digest::digest(&ring::digest::SHA256, secret.as_bytes());
+    digest.as_ref()[..8]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Replaces every occurrence of any secret in server-provided text (an echoed URL in an error
 /// page, say) with `***`.
 pub(crate) fn scrub(text: &str, secrets: &[Secret]) -> String {

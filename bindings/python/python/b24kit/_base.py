@@ -67,9 +67,11 @@ class _ClientBase:
                 ``OPERATION_TIME_LIMIT``: ``OperatingBudget(limit=…, headroom=…)``, or ``None``
                 to ignore it.
             shared: Pace calls together with every other process (workers, replicas) that
-                calls the same portal with the same credential: a ``SharedLimits`` or just its
-                Redis URL, ``"redis://127.0.0.1:6379/0"``. While the store cannot be reached,
-                calls go on under this process's own limit (a warning in the ``b24kit`` log).
+                calls the same portal with the same credential, and share their execution-time
+                budgets and, for OAuth clients that renew, the renewal of the token pair: a
+                ``SharedLimits`` or just its Redis URL, ``"redis://127.0.0.1:6379/0"``. While
+                the store cannot be reached, calls go on under this process's own limits (a
+                warning in the ``b24kit`` log).
 
         Raises:
             b24kit.errors.ConfigError: the URL or a setting is invalid (the message never

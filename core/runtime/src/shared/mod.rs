@@ -7,17 +7,22 @@
 //! method's execution-time budget as the portal last reported it to any of them, checked and
 //! updated atomically on the server in one round trip per call.
 //!
+//! OAuth clients started with the same token pair also share its renewal: one process renews,
+//! the others use the pair it published (a refresh token works once).
+//!
 //! Redis is a helper, never a single point of failure: when it cannot be reached, calls go on
 //! under this process's own bucket (an event and a warning say so) and go back to the shared
 //! one when it answers again.
 
 mod bucket;
 mod store;
+mod tokens;
 
 use std::fmt;
 
 pub(crate) use bucket::{BudgetCheck, SharedBucket, SharedTurn};
 pub(crate) use store::SharedStore;
+pub(crate) use tokens::{SharedPair, SharedTokens};
 
 use crate::error::ConfigProblem;
 use crate::secret::Secret;
