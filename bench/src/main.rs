@@ -156,8 +156,10 @@ fn main() {
             let limit = RateLimit::new(1e9, 1e9).unwrap();
             let mut builder = Client::webhook(&args[2]).rate_limit(Some(limit));
             if args[1] == "b24kit-shared" {
-                let url = std::env::var("B24KIT_BENCH_REDIS").expect("B24KIT_BENCH_REDIS names a Redis URL");
-                builder = builder.shared_limits(SharedLimits::redis(&url).unwrap().prefix("bench:"));
+                let url = std::env::var("B24KIT_BENCH_REDIS")
+                    .expect("B24KIT_BENCH_REDIS names a Redis URL");
+                builder =
+                    builder.shared_limits(SharedLimits::redis(&url).unwrap().prefix("bench:"));
             }
             Caller::Typed(trust_bench_ca(builder).build().unwrap())
         }

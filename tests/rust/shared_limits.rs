@@ -2,17 +2,22 @@
 //! processes build theirs) pace themselves together against the emulator limited to a burst of
 //! 10 at 50 requests per second; a store that is down, slow or unreachable never loses a call.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use b24kit::prelude::*;
 use b24kit::{
     Client, ConfigProblem, Error, Event, IfUnreachable,
-    ImopenlinesSessionModeSilentParams as Silent, RateLimit, RetryPolicy, SharedLimits,
+    ImopenlinesSessionModeSilentParams as Silent, OperatingBudget, RateLimit, Refresh, RetryPolicy,
+    SharedLimits,
 };
-use b24kit_emulator::{Emulator, PortalState};
-use b24kit_tests::emulator_with;
+use b24kit_emulator::state::{
+    DEMO_ACCESS_TOKEN, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, DEMO_REFRESH_TOKEN,
+};
+use b24kit_emulator::{Emulator, OperatingLimit, PortalState};
 use b24kit_tests::redis::RedisServer;
+use b24kit_tests::{emulator, emulator_with};
 
 const CLIENTS: usize = 4;
 const CALLS: usize = 300;
@@ -310,14 +315,24 @@ async fn a_budget_one_client_saw_spent_holds_every_client() {
         assert_eq!(emu.portal().stats().operation_time_limited, waits);
         refused.push(waits);
     }
-    println!("12 calls from 4 clients under a 0.5 s budget per 2 s: refused apart {}, shared {}", refused[0], refused[1]);
+    println!(
+        "12 calls from 4 clients under a 0.5 s budget per 2 s: refused apart {}, shared {}",
+        refused[0], refused[1]
+    );
     assert!(refused[0] > 0, "clients apart should run into the limit");
-    assert_eq!(refused[1], 0, "a client called a method whose budget another had seen spent");
+    assert_eq!(
+        refused[1], 0,
+        "a client called a method whose budget another had seen spent"
+    );
 }
 
 /// An OAuth client as one process of a fleet builds it, started with the demo pair; `renewed`
 /// counts its callback's calls.
-fn oauth_worker(emu: &Emulator, shared: Option<&SharedLimits>, renewed: &Arc<AtomicUsize>) -> Client {
+fn oauth_worker(
+    emu: &Emulator,
+    shared: Option<&SharedLimits>,
+    renewed: &Arc<AtomicUsize>,
+) -> Client {
     let counter = renewed.clone();
     let mut builder = Client::oauth(emu.oauth_endpoint(), DEMO_ACCESS_TOKEN)
         .rate_limit(None)
@@ -346,7 +361,9 @@ async fn eight_workers_meeting_an_expired_token_renew_it_once() {
     for sharing in [None, Some(&shared)] {
         let emu = emulator();
         let renewed = Arc::new(AtomicUsize::new(0));
-        let workers: Vec<Client> = (0..8).map(|_| oauth_worker(&emu, sharing, &renewed)).collect();
+        let workers: Vec<Client> = (0..8)
+            .map(|_| oauth_worker(&emu, sharing, &renewed))
+            .collect();
         calls(&workers[0], 1).await;
         assert!(emu.portal().expire_tokens() >= 1);
         let tasks: Vec<_> = workers
@@ -382,16 +399,26 @@ async fn eight_workers_meeting_an_expired_token_renew_it_once() {
         outcomes[1].2.len()
     );
     assert!(
-        outcomes[0].2.iter().any(|e| e.code() == Some("invalid_grant")),
+        outcomes[0]
+            .2
+            .iter()
+            .any(|e| e.code() == Some("invalid_grant")),
         "apart, a worker should have spent a refresh token already used: {:?}",
         outcomes[0].2
     );
     let (renewals, callbacks, failed) = &outcomes[1];
     assert!(failed.is_empty(), "{failed:?}");
-    assert_eq!((*renewals, *callbacks), (1, 1), "one renewal and one callback in the fleet");
+    assert_eq!(
+        (*renewals, *callbacks),
+        (1, 1),
+        "one renewal and one callback in the fleet"
+    );
     let keys = redis.cli(&["--scan", "--pattern", "b24kit:tokens:*"]);
     assert_eq!(keys.lines().count(), 1, "{keys}");
-    assert!(!keys.contains(DEMO_REFRESH_TOKEN) && !keys.contains(DEMO_CLIENT_SECRET), "{keys}");
+    assert!(
+        !keys.contains(DEMO_REFRESH_TOKEN) && !keys.contains(DEMO_CLIENT_SECRET),
+        "{keys}"
+    );
 }
 
 /// A process killed while renewing leaves its lease behind: the next renewal waits for the
@@ -407,13 +434,19 @@ async fn a_renewal_lease_left_by_a_dead_process_runs_out() {
     calls(&worker, 1).await;
     let pair = redis.cli(&["--scan", "--pattern", "b24kit:tokens:*"]);
     let lease = pair.replacen("b24kit:tokens:", "b24kit:tokens-renewal:", 1);
-    assert_eq!(redis.cli(&["SET", &lease, "a-dead-process", "PX", "1500"]), "OK");
+    assert_eq!(
+        redis.cli(&["SET", &lease, "a-dead-process", "PX", "1500"]),
+        "OK"
+    );
     emu.portal().expire_tokens();
     let started = Instant::now();
     calls(&worker, 1).await;
     let waited = started.elapsed();
     println!("a renewal behind a dead process's lease of 1.5 s took {waited:?}");
-    assert!(waited >= Duration::from_millis(1300), "renewed under another's lease: {waited:?}");
+    assert!(
+        waited >= Duration::from_millis(1300),
+        "renewed under another's lease: {waited:?}"
+    );
     assert_eq!(emu.portal().stats().token_refreshes, 2);
     assert_eq!(renewed.load(Ordering::SeqCst), 2);
 }

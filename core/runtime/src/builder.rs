@@ -319,10 +319,7 @@ impl<C: Catalog> ClientBuilder<C> {
             let shared_tokens = match (&store, &self.refresh) {
                 (Some(store), Some(refresh)) => Some(SharedTokens::new(
                     store.clone(),
-                    &format!(
-                        "{identity}:{}",
-                        fingerprint(refresh.refresh_token.expose())
-                    ),
+                    &format!("{identity}:{}", fingerprint(refresh.refresh_token.expose())),
                 )),
                 _ => None,
             };

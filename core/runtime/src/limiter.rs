@@ -129,6 +129,7 @@ impl Level {
 }
 
 impl Bucket {
+    #[cfg(test)]
     pub(crate) fn new(limit: RateLimit) -> Bucket {
         Bucket::sharing(limit, None)
     }
@@ -208,11 +209,6 @@ impl Bucket {
     /// The shared store's URL without its password, when the bucket is shared.
     pub(crate) fn shared_store(&self) -> Option<&str> {
         self.shared.as_deref().map(SharedBucket::store)
-    }
-
-    /// The limits in the shared store, when the client has one.
-    pub(crate) fn shared(&self) -> Option<&Arc<SharedBucket>> {
-        self.shared.as_ref()
     }
 
     /// Waits for a slot; the reservation is released if the wait is abandoned.

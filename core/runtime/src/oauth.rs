@@ -116,7 +116,10 @@ impl TokenStore {
             return Ok(false);
         }
         if let Some(shared) = &self.shared {
-            if let Some(outcome) = self.renew_in_fleet(shared, refresher, transport, timeout).await {
+            if let Some(outcome) = self
+                .renew_in_fleet(shared, refresher, transport, timeout)
+                .await
+            {
                 return outcome;
             }
             // The store cannot be used now (its loss was told): this process renews alone.

@@ -75,7 +75,7 @@ impl OperatingBudget {
         self.headroom
     }
 
-    pub(crate) fn threshold(&self) -> f64 {
+    fn threshold(&self) -> f64 {
         self.limit.saturating_sub(self.headroom).as_secs_f64()
     }
 }
@@ -99,6 +99,7 @@ struct Reported {
 }
 
 impl OperatingTracker {
+    #[cfg(test)]
     pub(crate) fn new(budget: OperatingBudget) -> OperatingTracker {
         OperatingTracker::sharing(budget, None)
     }
@@ -115,6 +116,10 @@ impl OperatingTracker {
         }
     }
 
+    /// Seconds of use past which a method waits for the portal's release.
+    pub(crate) fn threshold(&self) -> f64 {
+        self.budget.threshold()
+    }
 
     /// Notes what an answer that arrived at `received` reported. The release time is a Unix
     /// time on the portal's clock; it is moved onto ours through the answer's own time.

@@ -5470,8 +5470,9 @@ public struct ClientOptions: Equatable, Hashable {
      */
     public var operatingBudget: OperatingBudget?
     /**
-     * Pace calls together with every other process or device session that calls the same
-     * portal with the same credential, through a Redis server (default: this client alone).
+     * Pace calls together with every other process that calls the same portal with the same
+     * credential, and share their execution-time budgets and token renewals, through a Redis
+     * server (default: this client alone).
      */
     public var shared: SharedLimitsOptions?
 
@@ -5512,8 +5513,9 @@ public struct ClientOptions: Equatable, Hashable {
          * 480 s in 10 minutes, with 10 s of headroom).
          */operatingBudget: OperatingBudget? = nil, 
         /**
-         * Pace calls together with every other process or device session that calls the same
-         * portal with the same credential, through a Redis server (default: this client alone).
+         * Pace calls together with every other process that calls the same portal with the same
+         * credential, and share their execution-time budgets and token renewals, through a Redis
+         * server (default: this client alone).
          */shared: SharedLimitsOptions? = nil) {
         self.timeoutMs = timeoutMs
         self.deadlineMs = deadlineMs

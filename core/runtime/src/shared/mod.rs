@@ -22,7 +22,7 @@ use std::fmt;
 
 pub(crate) use bucket::{BudgetCheck, SharedBucket, SharedTurn};
 pub(crate) use store::SharedStore;
-pub(crate) use tokens::{SharedPair, SharedTokens};
+pub(crate) use tokens::SharedTokens;
 
 use crate::error::ConfigProblem;
 use crate::secret::Secret;

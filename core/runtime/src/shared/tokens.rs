@@ -68,7 +68,11 @@ impl SharedTokens {
     }
 
     /// Takes the renewal lease for `lease`; `Some(None)` when another process holds it.
-    pub(crate) async fn try_lease(&self, lease: Duration, deadline: Instant) -> Option<Option<Fence>> {
+    pub(crate) async fn try_lease(
+        &self,
+        lease: Duration,
+        deadline: Instant,
+    ) -> Option<Option<Fence>> {
         let key = self.lease_key.clone();
         let fence = new_fence();
         let value = fence.clone();
@@ -91,13 +95,28 @@ impl SharedTokens {
 
     /// Publishes the pair the lease holder renewed and gives the lease up; `false` when the lease
     /// had expired meanwhile (the pair is then not published).
-    pub(crate) async fn publish(&self, fence: Fence, access: &str, refresh: &str, deadline: Instant) -> bool {
+    pub(crate) async fn publish(
+        &self,
+        fence: Fence,
+        access: &str,
+        refresh: &str,
+        deadline: Instant,
+    ) -> bool {
         let keys = [self.pair_key.clone(), self.lease_key.clone()];
-        let args = ["publish".to_string(), fence.0, access.to_string(), refresh.to_string()];
+        let args = [
+            "publish".to_string(),
+            fence.0,
+            access.to_string(),
+            refresh.to_string(),
+        ];
         let published: Option<i64> = self
             .store
             .exchange(Some(deadline), move |mut connection| async move {
-                TOKENS.key(&keys[..]).arg(&args[..]).invoke_async(&mut connection).await
+                TOKENS
+                    .key(&keys[..])
+                    .arg(&args[..])
+                    .invoke_async(&mut connection)
+                    .await
             })
             .await;
         published == Some(1)

@@ -8313,8 +8313,9 @@ data class ClientOptions (
     var `operatingBudget`: OperatingBudget? = null 
     , 
     /**
-     * Pace calls together with every other process or device session that calls the same
-     * portal with the same credential, through a Redis server (default: this client alone).
+     * Pace calls together with every other process that calls the same portal with the same
+     * credential, and share their execution-time budgets and token renewals, through a Redis
+     * server (default: this client alone).
      */
     var `shared`: SharedLimitsOptions? = null 
     
