@@ -67,6 +67,8 @@ export interface SharedLimitsOptions {
    * throws `ConfigError`) or `use_local_limits` (the client paces itself alone until it answers).
    */
   ifUnreachable?: 'fail' | 'use_local_limits';
+  /** For a `rediss://` store the system does not trust: its CA (PEM), trusted instead of the system's. */
+  rootCertificatePem?: string;
 }
 
 /** One event of a client; `kind` says which, and which of the other fields it has. */

@@ -9,7 +9,7 @@ const { raise } = require('./errors_base.js');
 const OPTIONS = ['timeoutMs', 'deadlineMs', 'connectTimeoutMs', 'maxResponseBytes', 'userAgent', 'rootCertificatePem', 'rateLimit', 'retry', 'operatingBudget', 'shared', 'onEvent'];
 const RETRY_OPTIONS = ['maxAttempts', 'initialBackoffMs', 'maxBackoffMs'];
 const BUDGET_OPTIONS = ['limitMs', 'headroomMs'];
-const SHARED_OPTIONS = ['url', 'prefix', 'ifUnreachable'];
+const SHARED_OPTIONS = ['url', 'prefix', 'ifUnreachable', 'rootCertificatePem'];
 const REFRESH_OPTIONS = ['clientId', 'clientSecret', 'refreshToken', 'oauthServer', 'onTokensRefreshed'];
 
 /** The documented OAuth server's token URL. */

@@ -450,3 +450,39 @@ async fn a_renewal_lease_left_by_a_dead_process_runs_out() {
     assert_eq!(emu.portal().stats().token_refreshes, 2);
     assert_eq!(renewed.load(Ordering::SeqCst), 2);
 }
+
+/// A `rediss://` store with a self-signed certificate: refused as unreachable unless its
+/// certificate is trusted, then shared as any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_store_over_tls_is_used_once_its_certificate_is_trusted() {
+    let redis = RedisServer::start_tls();
+    let emu = limited_emulator();
+    let untrusted = fleet_client_result(&emu, SharedLimits::redis(&redis.url()).unwrap());
+    match untrusted {
+        Err(Error::InvalidConfig(ConfigProblem::SharedStoreUnreachable { reason, .. })) => {
+            println!("untrusted certificate: {reason}")
+        }
+        other => panic!("a store with an untrusted certificate was used: {other:?}"),
+    }
+    let trusted = SharedLimits::redis(&redis.url())
+        .unwrap()
+        .root_certificate_pem(redis.certificate_pem())
+        .unwrap();
+    let client = fleet_client_result(&emu, trusted).expect("the trusted store answers");
+    calls(&client, 3).await;
+    let keys = redis.cli(&["--scan", "--pattern", "b24kit:bucket:*"]);
+    assert_eq!(keys.lines().count(), 1, "the bucket is in the TLS store: {keys}");
+    assert!(matches!(
+        SharedLimits::redis(&redis.url()).unwrap().root_certificate_pem("not a certificate"),
+        Err(ConfigProblem::InvalidCertificate { .. })
+    ));
+}
+
+fn fleet_client_result(emu: &Emulator, shared: SharedLimits) -> Result<Client, Error> {
+    Client::webhook(emu.webhook_url())
+        .timeout(Duration::from_secs(10))
+        .rate_limit(Some(limit()))
+        .retry(RetryPolicy::never())
+        .shared_limits(shared)
+        .build()
+}

@@ -40,6 +40,7 @@ pub struct SharedOptions {
     pub url: String,
     pub prefix: Option<String>,
     pub if_unreachable: Option<String>,
+    pub root_certificate_pem: Option<String>,
 }
 
 /// How failed calls are tried again; absent fields keep the core's defaults.
@@ -129,7 +130,12 @@ pub(crate) fn settings(
         .shared
         .as_ref()
         .map(|s| {
-            SharedLimits::from_settings(&s.url, s.prefix.as_deref(), s.if_unreachable.as_deref())
+            SharedLimits::from_settings(
+                &s.url,
+                s.prefix.as_deref(),
+                s.if_unreachable.as_deref(),
+                s.root_certificate_pem.clone().map(String::into_bytes),
+            )
         })
         .transpose()?;
     Ok(settings)

@@ -32,6 +32,10 @@ test('shared options are checked, and the password never shows', async () => {
     () => b24kit.Client.fromWebhook(portal.webhookUrl, { shared: { url: redis.url, ifUnreachable: 'ignore' } }),
     /use_local_limits/,
   );
+  assert.throws(
+    () => b24kit.Client.fromWebhook(portal.webhookUrl, { shared: { url: 'rediss://cache.example', rootCertificatePem: 'not a certificate' } }),
+    (error) => error instanceof b24kit.ConfigError && /certificate/.test(error.message),
+  );
   const url = `redis://:hunter2secret@127.0.0.1:${await freePort()}/0`;
   assert.throws(
     () => b24kit.Client.fromWebhook(portal.webhookUrl, { shared: url }),

@@ -167,6 +167,8 @@ impl OperatingBudget {
 /// ``if_unreachable`` says what happens when the store does not answer as a client is made:
 /// ``"fail"`` (default: ``ConfigError``) or ``"use_local_limits"`` (the client paces itself
 /// alone, with a warning in the ``b24kit`` log, until the store answers).
+/// ``root_certificate_pem`` is the CA (PEM) to trust for a ``rediss://`` store whose certificate
+/// the system does not trust.
 #[pyclass(frozen, eq, from_py_object, module = "b24kit", name = "SharedLimits")]
 #[derive(Clone, PartialEq)]
 pub struct SharedLimits(pub(crate) b24kit::SharedLimits);
@@ -174,14 +176,19 @@ pub struct SharedLimits(pub(crate) b24kit::SharedLimits);
 #[pymethods]
 impl SharedLimits {
     #[new]
-    #[pyo3(signature = (url, *, prefix = None, if_unreachable = None))]
+    #[pyo3(signature = (url, *, prefix = None, if_unreachable = None, root_certificate_pem = None))]
     fn new(
         py: Python<'_>,
         url: &str,
         prefix: Option<&str>,
         if_unreachable: Option<&str>,
+        root_certificate_pem: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SharedLimits> {
-        b24kit::SharedLimits::from_settings(url, prefix, if_unreachable)
+        let pem = root_certificate_pem
+            .map(pem_bytes)
+            .transpose()
+            .map_err(|p| errors::config(py, p))?;
+        b24kit::SharedLimits::from_settings(url, prefix, if_unreachable, pem)
             .map(SharedLimits)
             .map_err(|p| errors::config(py, p))
     }
@@ -212,6 +219,16 @@ impl SharedLimits {
     }
 }
 
+/// A PEM certificate given as `str` or `bytes`.
+fn pem_bytes(pem: &Bound<'_, PyAny>) -> Result<Vec<u8>, ConfigProblem> {
+    pem.extract::<String>()
+        .map(String::into_bytes)
+        .or_else(|_| pem.extract::<Vec<u8>>())
+        .map_err(|_| ConfigProblem::InvalidCertificate {
+            reason: "root_certificate_pem must be str or bytes".to_string(),
+        })
+}
+
 /// The client options, as `Client.from_webhook` and `Client.from_oauth` take them.
 #[derive(FromPyObject)]
 #[pyo3(from_item_all)]
@@ -238,14 +255,7 @@ impl Options<'_> {
         settings.max_response_bytes = Some(self.max_response_bytes);
         settings.user_agent = self.user_agent.clone();
         if let Some(pem) = &self.root_certificate_pem {
-            let bytes = pem
-                .extract::<String>()
-                .map(String::into_bytes)
-                .or_else(|_| pem.extract::<Vec<u8>>())
-                .map_err(|_| ConfigProblem::InvalidCertificate {
-                    reason: "root_certificate_pem must be str or bytes".to_string(),
-                })?;
-            settings.root_certificates_pem.push(bytes);
+            settings.root_certificates_pem.push(pem_bytes(pem)?);
         }
         settings.rate_limit = Some(self.rate_limit.map(|l| l.0));
         settings.retry = Some(self.retry.0);

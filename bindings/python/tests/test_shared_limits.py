@@ -67,6 +67,8 @@ def test_shared_limits_are_checked_and_never_show_the_password() -> None:
         b24kit.SharedLimits("http://127.0.0.1:6379")
     with pytest.raises(b24kit.ConfigError, match="use_local_limits"):
         b24kit.SharedLimits("redis://127.0.0.1", if_unreachable="ignore")  # type: ignore[arg-type]
+    with pytest.raises(b24kit.ConfigError, match="certificate"):
+        b24kit.SharedLimits("rediss://cache.example", root_certificate_pem="not a certificate")
     with pytest.raises(b24kit.ConfigError, match="SharedLimits or a redis"):
         b24kit.Client.from_webhook("https://p.example.com/rest/1/key/", shared=6379)  # type: ignore[arg-type]
 

@@ -58,6 +58,10 @@ pub struct SharedLimitsOptions {
     /// What happens when the store does not answer as the client is made (default `Fail`).
     #[uniffi(default = None)]
     pub if_unreachable: Option<IfUnreachable>,
+    /// For a `rediss://` store the system does not trust: its CA (PEM), trusted instead of the
+    /// system's.
+    #[uniffi(default = None)]
+    pub root_certificate_pem: Option<String>,
 }
 
 /// What a client does when its shared store does not answer as it is made.
@@ -175,10 +179,14 @@ impl ClientOptions {
                     Some(IfUnreachable::UseLocalLimits) => b24kit::IfUnreachable::UseLocalLimits,
                 };
                 let limits = b24kit::SharedLimits::redis(&shared.url)?.if_unreachable(choice);
-                Ok::<_, ConfigProblem>(match &shared.prefix {
+                let limits = match &shared.prefix {
                     Some(prefix) => limits.prefix(prefix),
                     None => limits,
-                })
+                };
+                match &shared.root_certificate_pem {
+                    Some(pem) => limits.root_certificate_pem(pem.as_bytes()),
+                    None => Ok(limits),
+                }
             })
             .transpose()?;
         Ok(settings)

@@ -96,6 +96,7 @@ class SharedLimits:
         *,
         prefix: Optional[str] = None,
         if_unreachable: Optional[Literal["fail", "use_local_limits"]] = None,
+        root_certificate_pem: Union[str, bytes, None] = None,
     ) -> None: ...
     @property
     def url(self) -> str: ...

@@ -74,6 +74,7 @@ pub struct SharedLimits {
     redacted: String,
     prefix: String,
     if_unreachable: IfUnreachable,
+    root_certificate_pem: Option<Vec<u8>>,
 }
 
 impl SharedLimits {
@@ -86,15 +87,17 @@ impl SharedLimits {
             redacted,
             prefix: DEFAULT_SHARED_PREFIX.to_string(),
             if_unreachable: IfUnreachable::default(),
+            root_certificate_pem: None,
         })
     }
 
     /// Limits from a binding's options, each left out keeping its default: the URL, the key
-    /// prefix, and the choice by its name (`fail`, `use_local_limits`).
+    /// prefix, the choice by its name (`fail`, `use_local_limits`) and the store's CA.
     pub fn from_settings(
         url: &str,
         prefix: Option<&str>,
         if_unreachable: Option<&str>,
+        root_certificate_pem: Option<Vec<u8>>,
     ) -> Result<SharedLimits, ConfigProblem> {
         let mut limits = SharedLimits::redis(url)?;
         if let Some(prefix) = prefix {
@@ -103,7 +106,22 @@ impl SharedLimits {
         if let Some(name) = if_unreachable {
             limits = limits.if_unreachable(IfUnreachable::from_name(name)?);
         }
+        if let Some(pem) = root_certificate_pem {
+            limits = limits.root_certificate_pem(pem)?;
+        }
         Ok(limits)
+    }
+
+    /// For a `rediss://` store whose certificate the system does not trust (a private CA, a
+    /// self-signed certificate): the certificates (PEM) to trust for it instead of the system's.
+    pub fn root_certificate_pem(
+        mut self,
+        pem: impl Into<Vec<u8>>,
+    ) -> Result<SharedLimits, ConfigProblem> {
+        let pem = pem.into();
+        crate::tls::roots_from_pem(&pem)?;
+        self.root_certificate_pem = Some(pem);
+        Ok(self)
     }
 
     /// Keys start with `prefix` (to keep apart deployments that share one Redis database).
@@ -137,6 +155,10 @@ impl SharedLimits {
         &self.url
     }
 
+    pub(crate) fn trusted_roots(&self) -> Option<&[u8]> {
+        self.root_certificate_pem.as_deref()
+    }
+
     /// The password in the URL, if any, for scrubbing the Redis client's messages.
     pub(crate) fn secrets(&self) -> Vec<Secret> {
         url::Url::parse(self.url.expose())
@@ -153,6 +175,7 @@ impl fmt::Debug for SharedLimits {
             .field("url", &self.redacted)
             .field("prefix", &self.prefix)
             .field("if_unreachable", &self.if_unreachable)
+            .field("root_certificate_pem", &self.root_certificate_pem.is_some())
             .finish()
     }
 }

@@ -225,7 +225,17 @@ impl SharedStore {
         if let Some(manager) = connections.by_url.get(url) {
             return Ok((manager.clone(), runtime));
         }
-        let client = redis::Client::open(url).map_err(|e| scrub(&e.to_string(), &self.secrets))?;
+        let client = match self.limits.trusted_roots() {
+            Some(pem) => redis::Client::build_with_tls(
+                url,
+                redis::TlsCertificates {
+                    client_tls: None,
+                    root_cert: Some(pem.to_vec()),
+                },
+            ),
+            None => redis::Client::open(url),
+        }
+        .map_err(|e| scrub(&e.to_string(), &self.secrets))?;
         let config = ConnectionManagerConfig::new()
             .set_connection_timeout(Some(self.connect_timeout))
             .set_response_timeout(Some(EXCHANGE_TIMEOUT))
