@@ -471,9 +471,15 @@ async fn a_store_over_tls_is_used_once_its_certificate_is_trusted() {
     let client = fleet_client_result(&emu, trusted).expect("the trusted store answers");
     calls(&client, 3).await;
     let keys = redis.cli(&["--scan", "--pattern", "b24kit:bucket:*"]);
-    assert_eq!(keys.lines().count(), 1, "the bucket is in the TLS store: {keys}");
+    assert_eq!(
+        keys.lines().count(),
+        1,
+        "the bucket is in the TLS store: {keys}"
+    );
     assert!(matches!(
-        SharedLimits::redis(&redis.url()).unwrap().root_certificate_pem("not a certificate"),
+        SharedLimits::redis(&redis.url())
+            .unwrap()
+            .root_certificate_pem("not a certificate"),
         Err(ConfigProblem::InvalidCertificate { .. })
     ));
 }

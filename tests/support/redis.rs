@@ -53,7 +53,11 @@ impl RedisServer {
 
     /// `redis://127.0.0.1:<port>/0`, or `rediss://…` for a TLS server.
     pub fn url(&self) -> String {
-        let scheme = if self.tls.is_some() { "rediss" } else { "redis" };
+        let scheme = if self.tls.is_some() {
+            "rediss"
+        } else {
+            "redis"
+        };
         format!("{scheme}://127.0.0.1:{}/0", self.port)
     }
 
@@ -142,10 +146,7 @@ impl RedisServer {
                 .args(["--tls", "--cacert"])
                 .arg(self.dir.0.join("cert.pem"));
         }
-        let output = command
-            .args(args)
-            .output()
-            .expect("redis-cli runs");
+        let output = command.args(args).output().expect("redis-cli runs");
         String::from_utf8_lossy(&output.stdout).trim().to_string()
     }
 }

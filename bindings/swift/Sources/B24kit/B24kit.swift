@@ -16504,6 +16504,11 @@ public struct SharedLimitsOptions: Equatable, Hashable {
      * What happens when the store does not answer as the client is made (default `Fail`).
      */
     public var ifUnreachable: IfUnreachable?
+    /**
+     * For a `rediss://` store the system does not trust: its CA (PEM), trusted instead of the
+     * system's.
+     */
+    public var rootCertificatePem: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -16517,10 +16522,15 @@ public struct SharedLimitsOptions: Equatable, Hashable {
          */prefix: String? = nil, 
         /**
          * What happens when the store does not answer as the client is made (default `Fail`).
-         */ifUnreachable: IfUnreachable? = nil) {
+         */ifUnreachable: IfUnreachable? = nil, 
+        /**
+         * For a `rediss://` store the system does not trust: its CA (PEM), trusted instead of the
+         * system's.
+         */rootCertificatePem: String? = nil) {
         self.url = url
         self.prefix = prefix
         self.ifUnreachable = ifUnreachable
+        self.rootCertificatePem = rootCertificatePem
     }
 
     
@@ -16541,7 +16551,8 @@ public struct FfiConverterTypeSharedLimitsOptions: FfiConverterRustBuffer {
             try SharedLimitsOptions(
                 url: FfiConverterString.read(from: &buf), 
                 prefix: FfiConverterOptionString.read(from: &buf), 
-                ifUnreachable: FfiConverterOptionTypeIfUnreachable.read(from: &buf)
+                ifUnreachable: FfiConverterOptionTypeIfUnreachable.read(from: &buf), 
+                rootCertificatePem: FfiConverterOptionString.read(from: &buf)
         )
     }
 
@@ -16549,6 +16560,7 @@ public struct FfiConverterTypeSharedLimitsOptions: FfiConverterRustBuffer {
         FfiConverterString.write(value.url, into: &buf)
         FfiConverterOptionString.write(value.prefix, into: &buf)
         FfiConverterOptionTypeIfUnreachable.write(value.ifUnreachable, into: &buf)
+        FfiConverterOptionString.write(value.rootCertificatePem, into: &buf)
     }
 }
 

@@ -41,6 +41,7 @@ pub(crate) struct SharedStore {
 struct Connections {
     pid: u32,
     runtime: Runtime,
+    /// By URL and trusted certificates (see `connection_key`).
     by_url: HashMap<String, ConnectionManager>,
 }
 
@@ -86,7 +87,10 @@ impl SharedStore {
         match answer {
             Ok(_) => Ok(store),
             Err(reason) => match store.limits.unreachable_choice() {
-                IfUnreachable::Fail => Err(store.unreachable(reason)),
+                IfUnreachable::Fail => {
+                    store.drop_connection();
+                    Err(store.unreachable(reason))
+                }
                 _ => {
                     store.lost(reason);
                     Ok(store)
@@ -222,7 +226,8 @@ impl SharedStore {
         let connections = slot.as_mut().expect("made above");
         let runtime = connections.runtime.handle().clone();
         let url = self.limits.url().expose();
-        if let Some(manager) = connections.by_url.get(url) {
+        let key = self.connection_key();
+        if let Some(manager) = connections.by_url.get(&key) {
             return Ok((manager.clone(), runtime));
         }
         let client = match self.limits.trusted_roots() {
@@ -247,7 +252,7 @@ impl SharedStore {
             ConnectionManager::new_lazy_with_config(client, config)
                 .map_err(|e| scrub(&e.to_string(), &self.secrets))?
         };
-        connections.by_url.insert(url.to_string(), manager.clone());
+        connections.by_url.insert(key, manager.clone());
         Ok((manager, runtime))
     }
 
@@ -255,8 +260,22 @@ impl SharedStore {
     /// afresh rather than replay the failure of a reconnection still pending in it.
     fn drop_connection(&self) {
         if let Some(connections) = lock(&CONNECTIONS).as_mut() {
-            connections.by_url.remove(self.limits.url().expose());
+            connections.by_url.remove(&self.connection_key());
         }
+    }
+
+    /// The store's URL and the certificates trusted for it: stores that differ in either do not
+    /// share a connection.
+    fn connection_key(&self) -> String {
+        let roots = self
+            .limits
+            .trusted_roots()
+            .map(|pem| crate::secret::fingerprint(&String::from_utf8_lossy(pem)));
+        format!(
+            "{}#{}",
+            self.limits.url().expose(),
+            roots.unwrap_or_default()
+        )
     }
 
     fn usable(&self, now: Instant) -> bool {

@@ -16439,6 +16439,12 @@ data class SharedLimitsOptions (
      * What happens when the store does not answer as the client is made (default `Fail`).
      */
     var `ifUnreachable`: IfUnreachable? = null 
+    , 
+    /**
+     * For a `rediss://` store the system does not trust: its CA (PEM), trusted instead of the
+     * system's.
+     */
+    var `rootCertificatePem`: kotlin.String? = null 
     
 ){
     
@@ -16458,19 +16464,22 @@ public object FfiConverterTypeSharedLimitsOptions: FfiConverterRustBuffer<Shared
             FfiConverterString.read(buf),
             FfiConverterOptionalString.read(buf),
             FfiConverterOptionalTypeIfUnreachable.read(buf),
+            FfiConverterOptionalString.read(buf),
         )
     }
 
     override fun allocationSize(value: SharedLimitsOptions) = (
             FfiConverterString.allocationSize(value.`url`) +
             FfiConverterOptionalString.allocationSize(value.`prefix`) +
-            FfiConverterOptionalTypeIfUnreachable.allocationSize(value.`ifUnreachable`)
+            FfiConverterOptionalTypeIfUnreachable.allocationSize(value.`ifUnreachable`) +
+            FfiConverterOptionalString.allocationSize(value.`rootCertificatePem`)
     )
 
     override fun write(value: SharedLimitsOptions, buf: ByteBuffer) {
             FfiConverterString.write(value.`url`, buf)
             FfiConverterOptionalString.write(value.`prefix`, buf)
             FfiConverterOptionalTypeIfUnreachable.write(value.`ifUnreachable`, buf)
+            FfiConverterOptionalString.write(value.`rootCertificatePem`, buf)
     }
 }
 
