@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use redis::RedisResult;
 use tokio::runtime::{Handle, Runtime};
+use tokio::time::error::Elapsed;
 
 use super::{IfUnreachable, SharedLimits};
 use crate::error::ConfigProblem;
@@ -131,9 +132,16 @@ impl SharedStore {
         });
         let task = runtime.spawn(tokio::time::timeout(limit, exchange(manager)));
         // The task is bounded; this bound only guards against a runtime that stopped.
-        let outcome = tokio::time::timeout(limit + EXCHANGE_TIMEOUT, task).await;
-        match self.settle(outcome) {
-            Ok(value) => Some(value),
+        let outcome = match tokio::time::timeout(limit + EXCHANGE_TIMEOUT, task).await {
+            Ok(Ok(outcome)) => self.read(outcome),
+            Ok(Err(e)) => Err(format!("the exchange with the store failed: {e}")),
+            Err(_) => Err(no_answer()),
+        };
+        match outcome {
+            Ok(value) => {
+                self.back();
+                Some(value)
+            }
             Err(reason) => {
                 self.lost(reason);
                 None
@@ -156,29 +164,19 @@ impl SharedStore {
         let store = Arc::clone(self);
         let work = exchange(manager);
         runtime.spawn(async move {
-            match tokio::time::timeout(EXCHANGE_TIMEOUT, work).await {
-                Ok(Ok(())) => {}
-                Ok(Err(e)) => store.lost(scrub(&e.to_string(), &store.secrets)),
-                Err(_) => store.lost(no_answer()),
+            let outcome = tokio::time::timeout(EXCHANGE_TIMEOUT, work).await;
+            if let Err(reason) = store.read(outcome) {
+                store.lost(reason);
             }
         });
     }
 
-    fn settle<T>(
-        &self,
-        outcome: Result<
-            Result<Result<RedisResult<T>, tokio::time::error::Elapsed>, tokio::task::JoinError>,
-            tokio::time::error::Elapsed,
-        >,
-    ) -> Result<T, String> {
+    /// What a bounded exchange gave: its value, or why it failed (scrubbed of the password).
+    fn read<T>(&self, outcome: Result<RedisResult<T>, Elapsed>) -> Result<T, String> {
         match outcome {
-            Ok(Ok(Ok(Ok(value)))) => {
-                self.back();
-                Ok(value)
-            }
-            Ok(Ok(Ok(Err(e)))) => Err(scrub(&e.to_string(), &self.secrets)),
-            Ok(Ok(Err(_))) | Err(_) => Err(no_answer()),
-            Ok(Err(e)) => Err(format!("the exchange with the store failed: {e}")),
+            Ok(Ok(value)) => Ok(value),
+            Ok(Err(e)) => Err(scrub(&e.to_string(), &self.secrets)),
+            Err(_) => Err(no_answer()),
         }
     }
 
@@ -196,9 +194,8 @@ impl SharedStore {
             let _ = tx.send(tokio::time::timeout(limit, work).await);
         });
         match rx.recv_timeout(limit + EXCHANGE_TIMEOUT) {
-            Ok(Ok(Ok(value))) => Ok(value),
-            Ok(Ok(Err(e))) => Err(scrub(&e.to_string(), &self.secrets)),
-            Ok(Err(_)) | Err(_) => Err(no_answer()),
+            Ok(outcome) => self.read(outcome),
+            Err(_) => Err(no_answer()),
         }
     }
 
