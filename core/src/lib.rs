@@ -38,11 +38,11 @@ pub use b24kit_runtime::chrono;
 pub use b24kit_runtime::fuzzing;
 pub use b24kit_runtime::wire::{DateTime, Map};
 pub use b24kit_runtime::{
-    cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message, panic,
-    parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport, Event,
-    EventListener, IfUnreachable, ListCall, ListMode, Method, NamedCall, OperatingBudget, Progress,
-    ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings, SharedLimits,
-    Span, Stats, TokenCallback, Tokens, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT,
+    awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message,
+    panic, parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport,
+    Event, EventListener, IfUnreachable, ListCall, ListMode, Method, NamedCall, OperatingBudget,
+    Progress, ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings,
+    SharedLimits, Span, Stats, TokenCallback, Tokens, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT,
     DEFAULT_SHARED_PREFIX, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
 };

@@ -18,6 +18,7 @@ mod errors;
 mod events;
 mod generated;
 mod incoming;
+mod runtime;
 mod settings;
 mod tokens;
 

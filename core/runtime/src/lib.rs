@@ -12,6 +12,7 @@
 #![warn(missing_docs)]
 
 mod any_call;
+pub mod awake;
 mod batch;
 pub mod blocking;
 mod builder;

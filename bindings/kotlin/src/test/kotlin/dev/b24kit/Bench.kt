@@ -7,7 +7,8 @@ import kotlinx.coroutines.runBlocking
 
 /**
  * Kotlin figures for bench/run.sh (not a test): `<calls>` suspend calls of
- * `imopenlines.session.mode.silent`, sequential and with 64 in flight, against `<webhook URL>`; one JSON line
+ * `imopenlines.session.mode.silent`, sequential and with 64 in flight (or the comma-separated
+ * counts of an optional third argument, for profiling one of them), against `<webhook URL>`; one JSON line
  * per figure; B24KIT_BENCH_CA names the emulator's certificate for a TLS run. Run with `mvn exec:java -Dexec.mainClass=dev.b24kit.BenchKt -Dexec.classpathScope=test
  * -Dexec.args="<url> <calls>" -Djna.library.path=<dir of libb24kit_uniffi.so>`.
  */
@@ -16,6 +17,7 @@ private const val WARM_SECONDS = 4L
 
 fun main(args: Array<String>): Unit = runBlocking {
     val (url, calls) = args[0] to args[1].toInt()
+    val measured = args.getOrNull(2)?.split(",")?.map(String::toInt) ?: listOf(1, 64)
     // TLS runs trust the emulator's certificate (B24KIT_BENCH_CA).
     val ca = System.getenv("B24KIT_BENCH_CA")?.let { java.io.File(it).readText() }
     Client.fromWebhook(url, ClientOptions(rateLimit = RateLimit.Off, rootCertificatePem = ca)).use { client ->
@@ -30,7 +32,7 @@ fun main(args: Array<String>): Unit = runBlocking {
                 }
             }.awaitAll()
         }
-        for (inFlight in listOf(1, 64)) {
+        for (inFlight in measured) {
             val latencies = LongArray(calls)
             val started = System.nanoTime()
             (0 until inFlight).map { worker ->
