@@ -130,6 +130,14 @@ impl Typed {
         }
     }
 
+    /// One item of a list method's result, when the spec declares the method a list.
+    pub(crate) fn list_item(m: &Method) -> Option<Typed> {
+        m.list.as_ref().map(|list| Typed {
+            ty: SpecType::of_field(&list.item),
+            required: true,
+        })
+    }
+
     /// The same type, always there: what a value that was given has.
     pub(crate) fn present(&self) -> Typed {
         Typed {

@@ -38,13 +38,14 @@ pub use b24kit_runtime::chrono;
 pub use b24kit_runtime::fuzzing;
 pub use b24kit_runtime::wire::{DateTime, Map};
 pub use b24kit_runtime::{
-    awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, one_of_message,
-    panic, parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem, ErrorReport,
-    Event, EventListener, IfUnreachable, ListCall, ListMode, Method, NamedCall, OperatingBudget,
-    Progress, ProtocolErrorKind, RateLimit, Refresh, RetryPolicy, RetrySettings, Settings,
-    SharedLimits, Span, Stats, TokenCallback, Tokens, TransportErrorKind, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES, DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT,
-    DEFAULT_SHARED_PREFIX, DEFAULT_TIMEOUT, MAX_BATCH_COMMANDS, PAGE_SIZE,
+    awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, decode_items,
+    one_of_message, panic, parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem,
+    ErrorReport, Event, EventListener, IfUnreachable, ListCall, ListMethod, ListMode, Method,
+    NamedCall, OffsetPaging, OperatingBudget, Progress, ProtocolErrorKind, RateLimit, Refresh,
+    RetryPolicy, RetrySettings, Settings, SharedLimits, Span, Stats, TokenCallback, Tokens,
+    TransportErrorKind, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_OAUTH_SERVER, DEFAULT_RATE_LIMIT, DEFAULT_SHARED_PREFIX, DEFAULT_TIMEOUT,
+    MAX_BATCH_COMMANDS, PAGE_SIZE,
 };
 /// The JSON of calls by name (`serde_json::Value` in and out), at the version b24kit uses.
 pub use serde_json;
@@ -72,6 +73,8 @@ pub type Response<T> = b24kit_runtime::Response<T, Time>;
 pub type BatchItem<T> = b24kit_runtime::BatchItem<T, Spec>;
 /// A walk through a list method, a page at a time; see [`Client::list`].
 pub type Pager = b24kit_runtime::Pager<Spec>;
+/// A typed walk through a list method; see [`Client::walk`].
+pub type Walk<T> = b24kit_runtime::Walk<Spec, T>;
 
 /// One POST of a portal to an event handler: the typed event, its queue identifier and time, and
 /// who sent it.
@@ -112,6 +115,8 @@ pub mod blocking {
     pub type Client = b24kit_runtime::blocking::Client<crate::Spec>;
     /// A walk through a list method that waits for each page; an iterator of the items.
     pub type Pager = b24kit_runtime::blocking::Pager<crate::Spec>;
+    /// A typed walk through a list method that waits for each page.
+    pub type Walk<T> = b24kit_runtime::blocking::Walk<crate::Spec, T>;
 }
 
 /// Everything a program that calls Bitrix24 needs in scope: the clients, the errors, every

@@ -546,3 +546,124 @@ async fn open_lines_are_listed_filtered_sorted_and_paged() {
         MethodError::ImopenlinesConfigListGet(ListError::InvalidFormat)
     );
 }
+
+/// Adds open lines named `Line 1` … until the portal has `count` (it starts with two).
+async fn open_lines(client: &b24kit::Client, count: usize) {
+    use b24kit::ImopenlinesConfigAddParams as Add;
+    for n in 3..=count {
+        let settings = serde_json::json!({"LINE_NAME": format!("Line {n}")});
+        client
+            .imopenlines_config_add(Add::new().params(settings))
+            .await
+            .unwrap();
+    }
+}
+
+fn line_ids(lines: &[b24kit::OpenLineListItem]) -> Vec<u64> {
+    lines
+        .iter()
+        .map(|line| line.id.as_deref().expect("ID").parse().expect("a number"))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_list_method_is_walked_typed_through_its_own_limit_and_offset() {
+    use b24kit::ImopenlinesConfigListGetParams as List;
+    use futures_util::TryStreamExt;
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    open_lines(&client, 9).await;
+
+    // Two lines a page: four full pages and one of one, then the walk knows it is over.
+    let mut walk =
+        client.imopenlines_config_list_get_all(List::new().params(serde_json::json!({"limit": 2})));
+    let mut pages = Vec::new();
+    while let Some(page) = walk.next_page().await.unwrap() {
+        pages.push(page.len());
+        assert_eq!(walk.progress().requests, pages.len() as u64);
+    }
+    assert_eq!(pages, [2, 2, 2, 2, 1]);
+    assert_eq!(walk.progress().items, 9);
+
+    // By default a page holds 50: one request for the nine, as the stream's items.
+    let walk = client.imopenlines_config_list_get_all(List::new());
+    let lines: Vec<_> = walk.into_stream().try_collect().await.unwrap();
+    assert_eq!(line_ids(&lines), (1..=9).collect::<Vec<_>>());
+
+    // The caller's offset is where the walk starts, its filter and order are kept.
+    let asked = serde_json::json!({"limit": 3, "offset": 2, "order": {"ID": "DESC"}});
+    let walk = client.imopenlines_config_list_get_all(List::new().params(asked));
+    let lines: Vec<_> = walk.into_stream().try_collect().await.unwrap();
+    assert_eq!(line_ids(&lines), [7, 6, 5, 4, 3, 2, 1]);
+
+    // Stopping early sends nothing more: two pages asked, two requests served.
+    let served = emu.portal().stats().rest_requests;
+    let mut walk =
+        client.imopenlines_config_list_get_all(List::new().params(serde_json::json!({"limit": 2})));
+    let first = walk.next_page().await.unwrap().unwrap();
+    let second = walk.next_page().await.unwrap().unwrap();
+    assert_eq!(first.len() + second.len(), 4);
+    drop(walk);
+    assert_eq!(emu.portal().stats().rest_requests - served, 2);
+    let sent = emu.portal().last_call().expect("a call").params;
+    assert_eq!(sent["PARAMS"], serde_json::json!({"limit": 2, "offset": 2}));
+}
+
+#[tokio::test]
+async fn a_list_method_by_name_pages_the_way_its_spec_declares() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    open_lines(&client, 5).await;
+    // Asked for counted pages (`start`), the walk still goes by `PARAMS.limit`/`offset`, the
+    // only paging the method knows.
+    let asked = serde_json::json!({"PARAMS": {"limit": 2, "select": ["ID"]}});
+    let mut pager = client.list(ListCall::counted("imopenlines.config.list.get", asked));
+    let mut ids = Vec::new();
+    while let Some(page) = pager.next_page().await.unwrap() {
+        ids.extend(
+            page.iter()
+                .map(|item| item["ID"].as_str().unwrap().to_string()),
+        );
+    }
+    assert_eq!(ids, ["1", "2", "3", "4", "5"]);
+    assert_eq!(pager.progress().requests, 3);
+    assert_eq!(pager.progress().total, None);
+}
+
+#[tokio::test]
+async fn a_walk_refuses_a_limit_or_offset_it_cannot_page_with_before_sending() {
+    use b24kit::ImopenlinesConfigListGetParams as List;
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    for (asked, parameter) in [
+        (serde_json::json!({"limit": -1}), "limit"),
+        (serde_json::json!({"offset": "first"}), "offset"),
+    ] {
+        let mut walk = client.imopenlines_config_list_get_all(List::new().params(asked));
+        match walk.next_page().await {
+            Err(Error::InvalidArgument { parameter: p, .. }) => assert_eq!(p, parameter),
+            other => panic!("expected an invalid argument, got {other:?}"),
+        }
+        assert_eq!(walk.progress().requests, 0);
+    }
+    let mut pager = client.list(ListCall::counted(
+        "imopenlines.config.list.get",
+        serde_json::json!({"PARAMS": "all"}),
+    ));
+    match pager.next_page().await {
+        Err(Error::InvalidArgument { parameter, .. }) => assert_eq!(parameter, "PARAMS"),
+        other => panic!("expected an invalid argument, got {other:?}"),
+    }
+    assert_eq!(emu.portal().stats().rest_requests, 0);
+}
+
+#[test]
+fn the_blocking_walk_is_an_iterator_of_typed_items() {
+    use b24kit::ImopenlinesConfigListGetParams as List;
+    let emu = emulator();
+    let client = b24kit::blocking::Client::from(webhook_client(&emu));
+    let lines: Result<Vec<_>, _> = client
+        .imopenlines_config_list_get_all(List::new().params(serde_json::json!({"limit": 1})))
+        .collect();
+    assert_eq!(line_ids(&lines.unwrap()), [1, 2]);
+}

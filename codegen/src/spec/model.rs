@@ -190,6 +190,8 @@ pub struct Method {
     /// Wire names of optional parameters of which exactly one must be given (empty: no such rule).
     pub one_of: Vec<String>,
     pub result: MethodResult,
+    /// For a list method: how it takes its pages.
+    pub list: Option<ListPaging>,
     /// The named object types this method's spec declares (others may use them too).
     pub types: Vec<ObjectType>,
     /// The enums this method's spec declares (others may use them too).
@@ -257,6 +259,19 @@ pub struct FlagValues {
 pub enum DefaultValue {
     Integer(i64),
     Bool(bool),
+}
+
+/// How a list method takes its pages: a `limit` and an `offset` among its parameters (inside
+/// `within` when given). Its result is a list of `item`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ListPaging {
+    pub within: Option<String>,
+    pub limit: String,
+    pub offset: String,
+    pub page_size: u64,
+    pub max_page_size: u64,
+    /// The type of one item: the result's list item type.
+    pub item: FieldType,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -133,6 +133,10 @@ pub struct MethodFile {
     #[serde(default)]
     pub one_of: Vec<String>,
     pub result: ResultDef,
+    /// For a list method: how it takes its pages. Its result is then `list<Item>`, and every
+    /// language walks it typed.
+    #[serde(default)]
+    pub list: Option<ListDef>,
     /// Named object types the result's fields use (at any depth), declared once here and
     /// usable from any method's spec.
     #[serde(default)]
@@ -230,6 +234,23 @@ impl std::fmt::Display for Scalar {
             Scalar::String(s) => write!(f, "{s:?}"),
         }
     }
+}
+
+/// How a list method takes its pages.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListDef {
+    /// `offset`: a page-size parameter and an offset parameter, named by `limit` and `offset`.
+    pub paging: String,
+    /// The object parameter holding them (`PARAMS`), if they are not top-level parameters.
+    #[serde(default)]
+    pub within: Option<String>,
+    pub limit: String,
+    pub offset: String,
+    /// Items per page when no limit is asked for.
+    pub page_size: u64,
+    /// The most items a page holds, whatever the limit asks.
+    pub max_page_size: u64,
 }
 
 #[derive(Debug, Deserialize)]

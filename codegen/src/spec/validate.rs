@@ -341,6 +341,9 @@ pub(crate) fn method(
         check_example(example, &params, &one_of, c);
     }
     let result = result(raw.result, &raw.name, c);
+    let list = raw
+        .list
+        .and_then(|def| list_paging(def, &params, &result, c));
     let types = declared_types(raw.types, c);
     let enums = declared_enums(raw.enums, c);
 
@@ -402,6 +405,7 @@ pub(crate) fn method(
         params,
         one_of,
         result,
+        list,
         types,
         enums,
         errors,
@@ -518,6 +522,66 @@ fn one_of(names: &[String], params: &[Param], c: &mut Collector) -> Vec<String> 
 
 /// The member of every object result that holds the keys its spec does not describe.
 const EXTRA_FIELD: &str = "extra";
+
+/// A list method's paging: the parameters it names exist with the types paging needs, and the
+/// result is a list.
+fn list_paging(
+    def: raw::ListDef,
+    params: &[Param],
+    result: &MethodResult,
+    c: &mut Collector,
+) -> Option<ListPaging> {
+    if def.paging != "offset" {
+        c.report(
+            "list.paging",
+            format!(
+                "{:?} is not a paging this generator knows (offset)",
+                def.paging
+            ),
+        );
+    }
+    match &def.within {
+        Some(within) => match params.iter().find(|p| p.wire == *within) {
+            Some(p) if p.ty == ParamType::Json => {}
+            Some(_) => c.report("list.within", format!("{within} is not a json parameter")),
+            None => c.report(
+                "list.within",
+                format!("{within} is not a parameter of the method"),
+            ),
+        },
+        None => {
+            for (at, name) in [("list.limit", &def.limit), ("list.offset", &def.offset)] {
+                if !params
+                    .iter()
+                    .any(|p| p.wire == *name && p.ty == ParamType::Integer)
+                {
+                    c.report(
+                        at,
+                        format!("{name} is not an integer parameter of the method"),
+                    );
+                }
+            }
+        }
+    }
+    if def.page_size == 0 || def.page_size > def.max_page_size {
+        c.report(
+            "list.page_size",
+            "a page holds at least one item and no more than max_page_size",
+        );
+    }
+    let FieldType::List(item) = &result.ty else {
+        c.report("result.type", "a list method's result is a list<…>");
+        return None;
+    };
+    Some(ListPaging {
+        item: (**item).clone(),
+        within: def.within,
+        limit: def.limit,
+        offset: def.offset,
+        page_size: def.page_size,
+        max_page_size: def.max_page_size,
+    })
+}
 
 fn result(raw: raw::ResultDef, method: &str, c: &mut Collector) -> MethodResult {
     check_doc(c, "result.doc", &raw.doc);
@@ -872,6 +936,9 @@ pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpe
     let resolve = |f: &mut ResultField| f.ty = f.ty.clone().resolve_enums(&names);
     for m in methods.iter_mut() {
         m.result.ty = m.result.ty.clone().resolve_enums(&names);
+        if let Some(list) = &mut m.list {
+            list.item = list.item.clone().resolve_enums(&names);
+        }
         m.result.fields.iter_mut().for_each(resolve);
         m.types
             .iter_mut()

@@ -26,6 +26,8 @@ struct RustMethod<'a> {
     params_type: String,
     error_type: String,
     output_type: String,
+    /// For a list method: the Rust type of one item.
+    item_type: Option<String>,
     params: Vec<RustParam<'a>>,
     /// Required parameters, in spec order: the arguments of `new`.
     required: Vec<RustParam<'a>>,
@@ -110,6 +112,7 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
         params_type: format!("{}Params", m.idents.pascal),
         error_type: format!("{}Error", m.idents.pascal),
         output_type: output_type(m),
+        item_type: Typed::list_item(m).map(|item| item.rust()),
         required: params.iter().filter(|p| p.p.required).cloned().collect(),
         params,
         imports,

@@ -93,6 +93,17 @@ impl<C: Catalog> Client<C> {
         }
     }
 
+    /// A typed walk through a list method that waits for each page; see
+    /// [`Client::walk`](crate::Client::walk). It is also an iterator of the items.
+    pub fn walk<M: crate::ListMethod<Catalog = C>>(&self, params: M) -> Walk<C, M::Item> {
+        Walk {
+            client: self.clone(),
+            walk: self.inner.walk(params),
+            page: Vec::new().into_iter(),
+            ended: false,
+        }
+    }
+
     /// Runs `work` on the shared runtime; refused on a thread that runs an async runtime.
     fn wait<T>(&self, work: impl std::future::Future<Output = T>) -> Result<T, Error<C>> {
         if tokio::runtime::Handle::try_current().is_ok() {
@@ -168,6 +179,51 @@ impl<C: Catalog> Pager<C> {
 
 impl<C: Catalog> Iterator for Pager<C> {
     type Item = Result<Value, Error<C>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(item) = self.page.next() {
+                return Some(Ok(item));
+            }
+            if self.ended {
+                return None;
+            }
+            match self.next_page() {
+                Ok(Some(page)) => self.page = page.into_iter(),
+                Ok(None) => self.ended = true,
+                Err(error) => {
+                    self.ended = true;
+                    return Some(Err(error));
+                }
+            }
+        }
+    }
+}
+
+/// A typed walk through a list that waits for each page: [`Walk::next_page`], or the items one
+/// by one as an [`Iterator`] (which ends after an error).
+pub struct Walk<C: Catalog, T> {
+    client: Client<C>,
+    walk: crate::Walk<C, T>,
+    page: std::vec::IntoIter<T>,
+    ended: bool,
+}
+
+impl<C: Catalog, T: crate::wire::Lenient + Send + 'static> Walk<C, T> {
+    /// The next page of items, or `None` at the end of the list.
+    pub fn next_page(&mut self) -> Result<Option<Vec<T>>, Error<C>> {
+        let walk = &mut self.walk;
+        self.client.wait(walk.next_page())?
+    }
+
+    /// How far the walk has got: items handed out, the list's total once known, requests made.
+    pub fn progress(&self) -> crate::Progress {
+        self.walk.progress()
+    }
+}
+
+impl<C: Catalog, T: crate::wire::Lenient + Send + 'static> Iterator for Walk<C, T> {
+    type Item = Result<T, Error<C>>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {

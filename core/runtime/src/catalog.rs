@@ -34,6 +34,9 @@ pub struct MethodFacts<E: 'static> {
     pub idempotent: bool,
     /// The documented error of the method with this code (case-insensitive).
     pub error: fn(&str) -> Option<E>,
+    /// For a list method that pages its own way (not through `start`), how: a walk of it by
+    /// name goes that way whatever mode it was asked for.
+    pub paging: Option<crate::OffsetPaging>,
 }
 
 /// A documented error of a method, as its spec declares it.

@@ -46,6 +46,7 @@ mod testing;
 mod tls;
 mod tokens;
 mod transport;
+mod walk;
 pub mod wire;
 
 /// The date-and-time crate of [`wire::DateTime`].
@@ -70,10 +71,11 @@ pub use limiter::RateLimit;
 pub use method::{check_at_least, check_at_most, check_one_of, Method};
 pub use observe::{Event, EventListener, Stats};
 pub use operating::OperatingBudget;
-pub use paging::{ListCall, ListMode, Pager, Progress, PAGE_SIZE};
+pub use paging::{ListCall, ListMode, OffsetPaging, Pager, Progress, PAGE_SIZE};
 pub use report::ErrorReport;
 pub use response::Response;
 pub use retry::RetryPolicy;
 pub use settings::{RetrySettings, Settings, Span};
 pub use shared::{IfUnreachable, SharedLimits, DEFAULT_SHARED_PREFIX};
 pub use tokens::{Refresh, TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};
+pub use walk::{decode_items, ListMethod, Walk};

@@ -8,6 +8,10 @@
 //!   the ID, filter `>ID` with the last ID seen, `start = -1` so that the portal never counts;
 //!   one request per page, and no page is skipped or seen twice when items are added meanwhile.
 //!
+//! A method that pages its own way — `imopenlines.config.list.get` takes a `limit` and an
+//! `offset` inside its `PARAMS` — says so in its spec ([`OffsetPaging`]), and is walked that way
+//! whatever mode was asked for: the portal knows no other.
+//!
 //! Pages are fetched only when asked for: stopping early sends nothing more. Every request goes
 //! through the rate limiter and the execution-time budget like any other call.
 
@@ -17,7 +21,7 @@ use serde_json::{Map, Value};
 
 use crate::any_call::AnyCall;
 use crate::catalog::Catalog;
-use crate::error::ProtocolErrorKind;
+use crate::error::{ArgumentProblem, ProtocolErrorKind};
 use crate::{Client, Error};
 
 /// The portal's page size for list methods.
@@ -30,6 +34,26 @@ pub enum ListMode {
     Counted,
     /// By ID: ascending, `>ID` the last ID seen, `start = -1`.
     ById,
+    /// Through a limit and an offset among the method's own parameters, as its spec declares.
+    Offset(OffsetPaging),
+}
+
+/// How a list method that does not page through `start` takes its pages: a `limit` and an
+/// `offset`, at the top of its parameters or inside one of them. The walk asks for
+/// `page_size` items a page (or the caller's own `limit`, up to `max_page_size`), from the
+/// caller's `offset` or 0, and ends at the first page shorter than it asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OffsetPaging {
+    /// The parameter holding `limit` and `offset` (`PARAMS`), or `None` for top-level ones.
+    pub within: Option<&'static str>,
+    /// The name of the page-size parameter.
+    pub limit: &'static str,
+    /// The name of the parameter saying how many items to skip.
+    pub offset: &'static str,
+    /// Items per page the portal gives when asked for no `limit`.
+    pub page_size: u64,
+    /// The most items a page can hold, whatever `limit` asks.
+    pub max_page_size: u64,
 }
 
 /// A list method to walk: the call, how to walk it, and where its items are.
@@ -142,6 +166,11 @@ enum State {
     Start,
     /// By ID, after a full page ending at this ID.
     After(Value),
+    /// By offset: where the next page starts and how many items a full page holds.
+    AtOffset {
+        offset: u64,
+        limit: u64,
+    },
     /// Counted: pages fetched ahead, and the starts of those still to fetch.
     Counted {
         ahead: VecDeque<Vec<Value>>,
@@ -152,7 +181,11 @@ enum State {
 
 impl<C: Catalog> Client<C> {
     /// A walk through a list method; nothing is sent until the first page is asked for.
-    pub fn list(&self, list: ListCall) -> Pager<C> {
+    pub fn list(&self, mut list: ListCall) -> Pager<C> {
+        let declared = C::method(list.call.method()).and_then(|facts| facts.paging);
+        if let Some(paging) = declared {
+            list.mode = ListMode::Offset(paging);
+        }
         Pager {
             client: self.clone(),
             list,
@@ -192,10 +225,23 @@ impl<C: Catalog> Pager<C> {
                     let first = self.first_counted_page().await?;
                     return Ok(Some(self.hand_out(first)));
                 }
-                State::Start => return self.page_by_id(None).await,
+                State::Start => match self.list.mode {
+                    ListMode::Offset(paging) => {
+                        let (offset, limit) = self.first_offset(paging)?;
+                        return self.page_by_offset(paging, offset, limit).await;
+                    }
+                    _ => return self.page_by_id(None).await,
+                },
                 State::After(last) => {
                     let last = last.clone();
                     return self.page_by_id(Some(last)).await;
+                }
+                State::AtOffset { offset, limit } => {
+                    let (offset, limit) = (*offset, *limit);
+                    if let ListMode::Offset(paging) = self.list.mode {
+                        return self.page_by_offset(paging, offset, limit).await;
+                    }
+                    self.state = State::Done;
                 }
                 State::Counted { ahead, starts } => {
                     if let Some(page) = ahead.pop_front() {
@@ -315,6 +361,91 @@ impl<C: Catalog> Pager<C> {
         Ok(Some(self.hand_out(items)))
     }
 
+    /// Where an offset walk starts and how many items it asks a page for: the caller's own
+    /// `offset` and `limit` when given (the limit up to what a page can hold).
+    fn first_offset(&self, paging: OffsetPaging) -> Result<(u64, u64), Error<C>> {
+        let params = self.params()?;
+        let holder = match paging.within {
+            None => Some(&params),
+            Some(key) => match params.get(key) {
+                None | Some(Value::Null) => None,
+                Some(Value::Object(holder)) => Some(holder),
+                Some(other) => {
+                    return Err(Error::InvalidArgument {
+                        parameter: key,
+                        problem: ArgumentProblem::NotEncodable {
+                            reason: format!(
+                                "{key} holds the list's {} and {}: an object, not {}",
+                                paging.limit,
+                                paging.offset,
+                                short(other)
+                            ),
+                        },
+                    })
+                }
+            },
+        };
+        let number = |name: &'static str| -> Result<Option<u64>, Error<C>> {
+            match holder.and_then(|h| h.get(name)) {
+                None | Some(Value::Null) => Ok(None),
+                Some(value) => whole_number(value).map(Some).ok_or(Error::InvalidArgument {
+                    parameter: name,
+                    problem: ArgumentProblem::NotEncodable {
+                        reason: format!("{name} is a whole number from 0, not {}", short(value)),
+                    },
+                }),
+            }
+        };
+        let offset = number(paging.offset)?.unwrap_or(0);
+        let limit = match number(paging.limit)? {
+            // A limit of 0 would walk forever through empty pages.
+            Some(0) | None => paging.page_size,
+            Some(limit) => limit.min(paging.max_page_size),
+        };
+        Ok((offset, limit))
+    }
+
+    /// One page of an offset walk: `limit` items from `offset`.
+    async fn page_by_offset(
+        &mut self,
+        paging: OffsetPaging,
+        offset: u64,
+        limit: u64,
+    ) -> Result<Option<Vec<Value>>, Error<C>> {
+        let mut params = self.params()?;
+        let holder = match paging.within {
+            None => &mut params,
+            Some(key) => {
+                let slot = params
+                    .entry(key.to_string())
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if !slot.is_object() {
+                    *slot = Value::Object(Map::new());
+                }
+                slot.as_object_mut().expect("made an object above")
+            }
+        };
+        holder.insert(paging.limit.to_string(), Value::from(limit));
+        holder.insert(paging.offset.to_string(), Value::from(offset));
+        let call = self.with_params(params);
+        let response = self.client.call_any(&call).await?;
+        self.progress.requests += 1;
+        let items = self.items(response.result)?;
+        let got = items.len() as u64;
+        self.state = if got >= limit {
+            State::AtOffset {
+                offset: offset + got,
+                limit,
+            }
+        } else {
+            State::Done
+        };
+        if items.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(self.hand_out(items)))
+    }
+
     /// The caller's parameters as an object (checked as any call's are).
     fn params(&self) -> Result<Map<String, Value>, Error<C>> {
         self.list.call.checked::<C>().cloned()
@@ -363,7 +494,16 @@ fn shape<C: Catalog>(snippet: String) -> Error<C> {
     }
 }
 
-fn short(value: &Value) -> String {
+/// A whole number from 0, as a number or as text (`"50"`), the way PHP reads either.
+fn whole_number(value: &Value) -> Option<u64> {
+    match value {
+        Value::Number(n) => n.as_u64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub(crate) fn short(value: &Value) -> String {
     let text = value.to_string();
     match text.char_indices().nth(100) {
         Some((i, _)) => format!("{}…", &text[..i]),

@@ -25,6 +25,7 @@ impl Catalog for Test {
                     code.eq_ignore_ascii_case("ACCESS_DENIED")
                         .then_some(MethodErrors::AccessDenied)
                 },
+                paging: None,
             })
     }
 

@@ -6,7 +6,7 @@
 use std::future::Future;
 
 use super::methods::*;
-use crate::{blocking, Client, Error, Response};
+use crate::{blocking, Client, Error, Response, Walk};
 
 /// The `imopenlines` methods on the async [`Client`].
 pub trait Imopenlines {
@@ -161,6 +161,15 @@ pub trait Imopenlines {
         &self,
         params: ImopenlinesConfigListGetParams,
     ) -> impl Future<Output = Result<Response<Vec<OpenLineListItem>>, Error>> + Send;
+
+    /// Every item of `imopenlines.config.list.get`, a page at a time as they are asked for: the parameters
+    /// as for [`Imopenlines::imopenlines_config_list_get`], its `PARAMS`'s `limit` (up to 200, 50 by default)
+    /// the page size and `offset` where the walk starts. Nothing is sent until the
+    /// first page is asked for; stopping early sends nothing more.
+    fn imopenlines_config_list_get_all(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> Walk<OpenLineListItem>;
 
     /// Calls `imopenlines.config.path.get`: Where the portal's public open-line pages live.
     ///
@@ -774,6 +783,13 @@ impl Imopenlines for Client {
         self.call(params)
     }
 
+    fn imopenlines_config_list_get_all(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> Walk<OpenLineListItem> {
+        self.walk(params)
+    }
+
     fn imopenlines_config_path_get(
         &self,
         params: ImopenlinesConfigPathGetParams,
@@ -1051,6 +1067,13 @@ pub trait BlockingImopenlines {
         &self,
         params: ImopenlinesConfigListGetParams,
     ) -> Result<Response<Vec<OpenLineListItem>>, Error>;
+
+    /// Every item of `imopenlines.config.list.get`, waiting for each page; an iterator of the items. See
+    /// [`Imopenlines::imopenlines_config_list_get_all`].
+    fn imopenlines_config_list_get_all(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> blocking::Walk<OpenLineListItem>;
 
     /// Calls `imopenlines.config.path.get` and waits for the answer: Where the portal's public open-line pages live.
     ///
@@ -1348,6 +1371,13 @@ impl BlockingImopenlines for blocking::Client {
         params: ImopenlinesConfigListGetParams,
     ) -> Result<Response<Vec<OpenLineListItem>>, Error> {
         self.call(params)
+    }
+
+    fn imopenlines_config_list_get_all(
+        &self,
+        params: ImopenlinesConfigListGetParams,
+    ) -> blocking::Walk<OpenLineListItem> {
+        self.walk(params)
     }
 
     fn imopenlines_config_path_get(

@@ -2,7 +2,7 @@
 //! The specs as the runtime sees them: [`Spec`] names their method errors, system errors and
 //! `time` object, and the table of parameter names in every casing.
 
-use b24kit_runtime::{Catalog, Method, MethodFacts, ParameterNames};
+use b24kit_runtime::{Catalog, Method, MethodFacts, OffsetPaging, ParameterNames};
 
 use super::method_errors::MethodError;
 use super::methods::*;
@@ -36,6 +36,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesBotSessionFinishParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -43,6 +44,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesBotSessionMessageSendParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -50,6 +52,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesBotSessionOperatorParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -57,6 +60,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesBotSessionTransferParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -64,6 +68,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesConfigAddParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -71,6 +76,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesConfigDeleteParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -78,6 +84,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesConfigGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -85,6 +92,13 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesConfigListGetParams as Method>::method_error,
+            paging: Some(OffsetPaging {
+                within: Some("PARAMS"),
+                limit: "limit",
+                offset: "offset",
+                page_size: 50,
+                max_page_size: 200,
+            }),
         },
     ),
     (
@@ -92,6 +106,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesConfigPathGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -99,6 +114,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesConfigUpdateParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -106,6 +122,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesCrmChatGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -113,6 +130,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesCrmChatGetLastIdParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -120,6 +138,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesCrmChatUserAddParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -127,6 +146,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesCrmChatUserDeleteParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -134,6 +154,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesCrmLeadCreateParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -141,6 +162,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesCrmMessageAddParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -148,6 +170,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesDialogGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -155,6 +178,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesMessageQuickSaveParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -162,6 +186,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesMessageSessionStartParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -169,6 +194,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesNetworkJoinParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -176,6 +202,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesNetworkMessageAddParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -183,6 +210,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorAnotherFinishParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -190,6 +218,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesOperatorAnswerParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -197,6 +226,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorFinishParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -204,6 +234,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorSkipParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -211,6 +242,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorSpamParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -218,6 +250,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesOperatorTransferParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -225,6 +258,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesRevisionGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -232,6 +266,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionHeadVoteParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -239,6 +274,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionHistoryGetParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -246,6 +282,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesSessionInterceptParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -253,6 +290,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionJoinParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -260,6 +298,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionModePinParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -267,6 +306,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionModePinAllParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -274,6 +314,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionModeSilentParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -281,6 +322,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionModeUnpinAllParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -288,6 +330,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: true,
             error: <ImopenlinesSessionOpenParams as Method>::method_error,
+            paging: None,
         },
     ),
     (
@@ -295,6 +338,7 @@ const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
         MethodFacts {
             idempotent: false,
             error: <ImopenlinesSessionStartParams as Method>::method_error,
+            paging: None,
         },
     ),
 ];

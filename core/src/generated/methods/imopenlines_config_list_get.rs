@@ -766,3 +766,9 @@ impl Method for ImopenlinesConfigListGetParams {
         ImopenlinesConfigListGetError::from_code(code).map(MethodError::ImopenlinesConfigListGet)
     }
 }
+
+/// A list: [`Client::walk`](crate::Client::walk) hands out its items one by one, paging
+/// through `limit` and `offset` inside `PARAMS`.
+impl b24kit_runtime::ListMethod for ImopenlinesConfigListGetParams {
+    type Item = OpenLineListItem;
+}

@@ -1,0 +1,121 @@
+//! A list method walked typed: [`Client::walk`] takes the method's parameters as its spec types
+//! them and hands out its items as the spec's item type. Underneath it is the walk of a list by
+//! name ([`Pager`]): the same pages, limits, retries and errors; only the items are read into
+//! their type, as leniently as any typed result.
+
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::catalog::Catalog;
+use crate::error::{ArgumentProblem, ProtocolErrorKind};
+use crate::paging::short;
+use crate::wire::{Lenient, Read};
+use crate::{Client, Error, ListCall, Method, Pager, Progress};
+
+/// A method whose spec declares it a list: its result is a page of `Item`s.
+pub trait ListMethod: Method {
+    /// One item of the list.
+    type Item: Lenient + Send + 'static;
+}
+
+impl ListCall {
+    /// The walk of a typed list call: its parameters checked and encoded as the call's own
+    /// would be; nothing is sent.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when a parameter is out of range or cannot be encoded.
+    pub fn typed<M: ListMethod>(params: &M) -> Result<ListCall, Error<M::Catalog>> {
+        params.validate()?;
+        let params = serde_json::to_value(params).map_err(|e| Error::InvalidArgument {
+            parameter: "params",
+            problem: ArgumentProblem::NotEncodable {
+                reason: e.to_string(),
+            },
+        })?;
+        Ok(ListCall::counted(M::NAME, params).idempotent(M::IDEMPOTENT))
+    }
+}
+
+/// Reads a page's items into the list's item type.
+///
+/// # Errors
+///
+/// [`Error::Protocol`] ([`ProtocolErrorKind::UnexpectedShape`]) naming the first item that is
+/// not of the type.
+pub fn decode_items<T: Lenient, C: Catalog>(items: Vec<Value>) -> Result<Vec<T>, Error<C>> {
+    items
+        .iter()
+        .map(|item| match Read::<T>::deserialize(item) {
+            Ok(Read(value)) => Ok(value),
+            Err(e) => Err(Error::Protocol {
+                kind: ProtocolErrorKind::UnexpectedShape,
+                status: 200,
+                snippet: format!(
+                    "a list item is not of its documented type ({e}): {}",
+                    short(item)
+                ),
+            }),
+        })
+        .collect()
+}
+
+/// A typed walk through a list method; see [`Client::walk`].
+pub struct Walk<C: Catalog, T> {
+    pager: Pager<C>,
+    /// Why the parameters were refused, handed out as the first page's error.
+    refused: Option<Error<C>>,
+    item: PhantomData<fn() -> T>,
+}
+
+impl<C: Catalog> Client<C> {
+    /// Every item of a list method, typed, a page at a time: the method's parameters as for a
+    /// call of it, its items as its spec types them. Nothing is sent until the first page is
+    /// asked for; parameters out of range are the first page's error, and nothing is sent.
+    pub fn walk<M: ListMethod<Catalog = C>>(&self, params: M) -> Walk<C, M::Item> {
+        let (list, refused) = match ListCall::typed(&params) {
+            Ok(list) => (list, None),
+            Err(error) => (ListCall::counted(M::NAME, Value::Null), Some(error)),
+        };
+        Walk {
+            pager: self.list(list),
+            refused,
+            item: PhantomData,
+        }
+    }
+}
+
+impl<C: Catalog, T: Lenient + Send + 'static> Walk<C, T> {
+    /// The next page of items, or `None` at the end of the list. A failed page can be asked
+    /// for again.
+    pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error<C>> {
+        if let Some(refused) = self.refused.take() {
+            return Err(refused);
+        }
+        match self.pager.next_page().await? {
+            Some(items) => decode_items(items).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// How far the walk has got: items handed out, the list's total once known, requests made.
+    pub fn progress(&self) -> Progress {
+        self.pager.progress()
+    }
+
+    /// The items one by one, as a stream; dropping it stops the walk.
+    pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<T, Error<C>>> {
+        use futures_util::stream::{self, StreamExt};
+        stream::unfold(Some(self), |walk| async move {
+            let mut walk = walk?;
+            match walk.next_page().await {
+                Ok(Some(page)) => Some((page.into_iter().map(Ok).collect::<Vec<_>>(), Some(walk))),
+                Ok(None) => None,
+                Err(error) => Some((vec![Err(error)], None)),
+            }
+        })
+        .flat_map(stream::iter)
+    }
+}
