@@ -38,7 +38,7 @@ pub use b24kit_runtime::chrono;
 pub use b24kit_runtime::fuzzing;
 pub use b24kit_runtime::wire::{DateTime, Map};
 pub use b24kit_runtime::{
-    awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, decode_items,
+    awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, decode_page,
     one_of_message, panic, parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem,
     ErrorReport, Event, EventListener, IfUnreachable, ListCall, ListMethod, ListMode, Method,
     NamedCall, OffsetPaging, OperatingBudget, Progress, ProtocolErrorKind, RateLimit, Refresh,

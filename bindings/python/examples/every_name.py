@@ -315,6 +315,8 @@ def manage_lines(client: Client) -> None:
             queue: List[OpenLineQueueEntity] = item.config_queue or []
             print(f"line {item.id}: {item.line_name}, {len(queue)} in its queue")
         client.imopenlines_config_list_get_batch([{"params": {"limit": 1}}, {"options": {"QUEUE": "Y"}}])
+        every_line: ListWalk[OpenLineListItem] = client.imopenlines_config_list_get_all(params={"select": ["ID"], "limit": 1})
+        print(f"every line: {[line.id for line in every_line]} in {every_line.progress.requests} requests")
     except InvalidFormatError as e:
         print(f"not listed: {e}")
 
@@ -420,17 +422,19 @@ def any_method(client: Client) -> None:
         }
     )
     print("batch:", {name: getattr(o, "result", o) is not None for name, o in out.items()})
-    walk: ListWalk = client.list("crm.contact.list", {"filter": {"<=ID": 120}, "select": ["ID"]}, by_id=True)
+    walk: ListWalk[Any] = client.list("crm.contact.list", {"filter": {"<=ID": 120}, "select": ["ID"]}, by_id=True)
     ids = [int(item["ID"]) for item in walk]
     progress: Progress = walk.progress
     print(f"listed {len(ids)} contacts in {progress.requests} requests (total {progress.total})")
 
 
 async def any_method_async(client: AsyncClient) -> None:
-    walk: AsyncListWalk = client.list("crm.contact.list", {"select": ["ID"]})
+    walk: AsyncListWalk[Any] = client.list("crm.contact.list", {"select": ["ID"]})
     async for page in walk.pages():
         print(f"first page: {len(page)} of {walk.progress.total}")
         break
+    lines: AsyncListWalk[OpenLineListItem] = client.imopenlines_config_list_get_all(params={"limit": 1})
+    print("lines, async:", [line.id async for line in lines])
 
 
 def describe_session(kind: str, item: SessionEvent) -> str:

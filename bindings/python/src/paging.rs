@@ -1,6 +1,7 @@
-//! `NativePager`: a walk through a list method for `Client.list` (a page per `next_page`, with
-//! the GIL released while it is fetched) and `AsyncClient.list` (`next_page_async`, an asyncio
-//! future). The walk itself — modes, `batch` of pages, progress — is the core's.
+//! `NativePager`: a walk through a list method for `Client.list` and the typed `…_all` calls
+//! (a page per `next_page`, with the GIL released while it is fetched) and their asyncio forms
+//! (`next_page_async`, an asyncio future). The walk itself — modes, `batch` of pages, progress
+//! — is the core's; a page's items become Python objects through the walk's `Items`.
 
 use std::sync::{Arc, Mutex};
 
@@ -10,21 +11,72 @@ use pyo3::types::PyList;
 
 use crate::{bridge, dispatch, errors, interrupt, json, runtime};
 
+/// How a page's items become a Python list: as JSON (a walk by name) or read into a method's
+/// item type (a typed walk, from its generated code).
+pub(crate) type Items = fn(Python<'_>, Vec<serde_json::Value>) -> PyResult<Py<PyAny>>;
+
 #[pyclass(frozen, module = "b24kit._native")]
 pub struct NativePager {
     /// Held across a page's requests; one page at a time.
     pager: Arc<tokio::sync::Mutex<b24kit::Pager>>,
     /// The progress after the last page, readable while the next one is fetched.
     progress: Arc<Mutex<b24kit::Progress>>,
+    items: Items,
+    /// Why a typed walk's parameters were refused: the first page's error, nothing sent.
+    refused: Mutex<Option<b24kit::Error>>,
 }
 
 impl NativePager {
+    /// A walk by name: its items as JSON.
     pub(crate) fn new(pager: b24kit::Pager) -> NativePager {
+        NativePager::with_items(pager, json_items)
+    }
+
+    pub(crate) fn with_items(pager: b24kit::Pager, items: Items) -> NativePager {
         NativePager {
             progress: Arc::new(Mutex::new(pager.progress())),
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
+            items,
+            refused: Mutex::new(None),
         }
     }
+
+    /// A typed walk of a list method, from its parameters (`b24kit::ListCall::typed`); refused
+    /// parameters are the first page's error.
+    pub(crate) fn typed(
+        client: &crate::client::NativeClient,
+        py: Python<'_>,
+        list: Result<b24kit::ListCall, b24kit::Error>,
+        items: Items,
+    ) -> PyResult<NativePager> {
+        let core = client.client(py)?;
+        Ok(match list {
+            Ok(list) => NativePager::with_items(core.list(list), items),
+            Err(refused) => {
+                // The placeholder walk is never asked for a page.
+                let unused = b24kit::ListCall::counted("batch", serde_json::Value::Null);
+                let pager = NativePager::with_items(core.list(unused), items);
+                *pager.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(refused);
+                pager
+            }
+        })
+    }
+
+    fn take_refused(&self) -> Option<b24kit::Error> {
+        self.refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+    }
+}
+
+/// A page of a walk by name: its items as they came.
+fn json_items(py: Python<'_>, items: Vec<serde_json::Value>) -> PyResult<Py<PyAny>> {
+    let list = PyList::empty(py);
+    for item in &items {
+        list.append(json::to_python(py, item)?)?;
+    }
+    Ok(list.into_any().unbind())
 }
 
 type Page = Result<Option<Vec<serde_json::Value>>, b24kit::Error>;
@@ -41,15 +93,9 @@ async fn next(
 }
 
 /// A page as a Python list of items, `None` at the end.
-fn page_to_python(py: Python<'_>, page: Page) -> PyResult<Py<PyAny>> {
+fn page_to_python(py: Python<'_>, page: Page, items: Items) -> PyResult<Py<PyAny>> {
     match page {
-        Ok(Some(items)) => {
-            let list = PyList::empty(py);
-            for item in &items {
-                list.append(json::to_python(py, item)?)?;
-            }
-            Ok(list.into_any().unbind())
-        }
+        Ok(Some(page)) => items(py, page),
         Ok(None) => Ok(py.None()),
         Err(error) => Err(errors::to_py(py, &error)),
     }
@@ -59,6 +105,9 @@ fn page_to_python(py: Python<'_>, page: Page) -> PyResult<Py<PyAny>> {
 impl NativePager {
     /// The next page (a list of items), or `None` at the end; waits with the GIL released.
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if let Some(refused) = self.take_refused() {
+            return Err(errors::to_py(py, &refused));
+        }
         let rt = runtime::get().map_err(|e| {
             PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
         })?;
@@ -67,7 +116,7 @@ impl NativePager {
             b24kit::panic::catch(|| rt.block_on(interrupt::or_interrupted(next(pager, progress))))
         });
         match outcome {
-            Ok(Ok(page)) => page_to_python(py, page),
+            Ok(Ok(page)) => page_to_python(py, page, self.items),
             Ok(Err(raised)) => Err(raised),
             Err(panic) => Err(errors::internal(py, &panic)),
         }
@@ -75,11 +124,15 @@ impl NativePager {
 
     /// The next page as an asyncio future of the running loop.
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let (pager, progress) = (self.pager.clone(), self.progress.clone());
+        let (pager, progress, items) = (self.pager.clone(), self.progress.clone(), self.items);
+        let refused = self.take_refused();
         dispatch::spawn(py, async move {
-            let outcome = b24kit::panic::catch_async(next(pager, progress)).await;
+            let outcome = match refused {
+                Some(refused) => Ok(Err(refused)),
+                None => b24kit::panic::catch_async(next(pager, progress)).await,
+            };
             let settle: bridge::Settle = Box::new(move |py| match outcome {
-                Ok(page) => page_to_python(py, page),
+                Ok(page) => page_to_python(py, page, items),
                 Err(panic) => Err(errors::internal(py, &panic)),
             });
             settle

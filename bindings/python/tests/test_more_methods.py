@@ -299,3 +299,64 @@ def test_open_lines_listed_filtered_sorted_and_paged(client: b24kit.Client, port
     with pytest.raises(errors.InvalidFormatError) as info:
         client.imopenlines_config_list_get(params={"select": ["COLOR"]})
     assert "select" in info.value.description
+
+
+def _add_lines(client: b24kit.Client, count: int) -> None:
+    """Adds lines until the portal has ``count`` (it starts with two)."""
+    for n in range(3, count + 1):
+        client.imopenlines_config_add(params={"LINE_NAME": f"Line {n}"})
+
+
+def test_a_list_method_is_walked_typed_through_its_own_limit_and_offset(client: b24kit.Client, portal: Portal) -> None:
+    _add_lines(client, 7)
+    served = portal.stats()["rest_requests"]
+    walk = client.imopenlines_config_list_get_all(params={"limit": 2, "select": ["ID", "LINE_NAME"]})
+    lines = list(walk)
+    assert all(isinstance(line, b24kit.OpenLineListItem) for line in lines)
+    assert [line.id for line in lines] == [str(n) for n in range(1, 8)]
+    assert lines[6].line_name == "Line 7" and lines[6].active is None
+    # Four pages of two (the last of one); the walk ends at the short page.
+    assert walk.progress == b24kit.Progress(7, None, 4)
+    assert portal.stats()["rest_requests"] - served == 4
+    sent = portal.last_call()["params"]["PARAMS"]
+    assert (sent["limit"], sent["offset"]) == (2, 6), sent
+
+    # From the caller's offset, in the caller's order; stopping early sends nothing more.
+    walk = client.imopenlines_config_list_get_all(params={"limit": 2, "offset": 1, "order": {"ID": "DESC"}})
+    served = portal.stats()["rest_requests"]
+    first = [next(walk).id for _ in range(3)]
+    assert first == ["6", "5", "4"]
+    assert portal.stats()["rest_requests"] - served == 2
+    assert [page for page in walk.pages()][-1][-1].id == "1"
+
+
+def test_a_typed_walk_refuses_its_paging_parameters_before_sending(client: b24kit.Client, portal: Portal) -> None:
+    walk = client.imopenlines_config_list_get_all(params={"offset": -3})
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        next(walk)
+    assert info.value.parameter == "offset"
+    with pytest.raises(errors.InvalidArgumentError):
+        next(iter(client.list("imopenlines.config.list.get", {"PARAMS": "everything"})))
+    assert portal.stats()["rest_requests"] == 0
+
+
+def test_a_list_method_by_name_pages_the_way_its_spec_declares(client: b24kit.Client, portal: Portal) -> None:
+    _add_lines(client, 5)
+    walk = client.list("imopenlines.config.list.get", {"PARAMS": {"limit": 2, "select": ["ID"]}})
+    assert [line["ID"] for line in walk] == ["1", "2", "3", "4", "5"]
+    assert walk.progress.requests == 3
+
+
+def test_a_typed_walk_from_asyncio(async_client: b24kit.AsyncClient, client: b24kit.Client) -> None:
+    _add_lines(client, 4)
+
+    async def main() -> None:
+        walk = async_client.imopenlines_config_list_get_all(params={"limit": 3})
+        ids = [line.id async for line in walk]
+        assert ids == ["1", "2", "3", "4"]
+        assert walk.progress.requests == 2
+        refused = async_client.imopenlines_config_list_get_all(params={"limit": "many"})
+        with pytest.raises(errors.InvalidArgumentError):
+            await refused.__anext__()
+
+    asyncio.run(main())

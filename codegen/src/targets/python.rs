@@ -68,11 +68,21 @@ struct PyMethod<'a> {
     result_py: String,
     /// The core's result `r` as the native module's value.
     result_mirror: String,
+    /// For a list method: one item's Python annotation, and a page's Rust type in the native
+    /// module with the expression that makes it from the core's page `items`.
+    item: Option<PyListItem>,
     /// The classes mirroring the core's object types: the result's and the declared ones.
     objects: Vec<PyObject>,
     /// Classes of other methods' (or the events') modules that this one's use.
     imports: Vec<Import>,
     params: Vec<PyParam>,
+}
+
+#[derive(Serialize)]
+struct PyListItem {
+    py_type: String,
+    page_type: String,
+    page_mirror: String,
 }
 
 #[derive(Serialize)]
@@ -172,6 +182,17 @@ fn py_method<'a>(spec: &Spec, m: &'a Method) -> PyMethod<'a> {
         params_type: format!("{}Params", m.idents.pascal),
         result_py: Output::of(m).in_target(|t| python_type(t).0),
         result_mirror: Output::of(m).mirror("r", NAMES),
+        item: Typed::list_item(m).map(|item| {
+            let page = Typed {
+                ty: SpecType::List(Box::new(item.ty.clone())),
+                required: true,
+            };
+            PyListItem {
+                py_type: python_type(&item).0,
+                page_type: page.rust_in(NAMES),
+                page_mirror: page.mirror("items", NAMES),
+            }
+        }),
         objects: views
             .into_iter()
             .map(|o| py_object(&m.idents.snake, o))

@@ -78,4 +78,4 @@ pub use retry::RetryPolicy;
 pub use settings::{RetrySettings, Settings, Span};
 pub use shared::{IfUnreachable, SharedLimits, DEFAULT_SHARED_PREFIX};
 pub use tokens::{Refresh, TokenCallback, Tokens, DEFAULT_OAUTH_SERVER};
-pub use walk::{decode_items, ListMethod, Walk};
+pub use walk::{decode_page, ListMethod, Walk};

@@ -39,13 +39,18 @@ impl ListCall {
     }
 }
 
-/// Reads a page's items into the list's item type.
+/// Reads a page of a walk of `M` by name into `M`'s item type: what a binding does with the
+/// pages of a typed walk.
 ///
 /// # Errors
 ///
 /// [`Error::Protocol`] ([`ProtocolErrorKind::UnexpectedShape`]) naming the first item that is
 /// not of the type.
-pub fn decode_items<T: Lenient, C: Catalog>(items: Vec<Value>) -> Result<Vec<T>, Error<C>> {
+pub fn decode_page<M: ListMethod>(items: Vec<Value>) -> Result<Vec<M::Item>, Error<M::Catalog>> {
+    decode_items(items)
+}
+
+fn decode_items<T: Lenient, C: Catalog>(items: Vec<Value>) -> Result<Vec<T>, Error<C>> {
     items
         .iter()
         .map(|item| match Read::<T>::deserialize(item) {

@@ -286,7 +286,7 @@ class SyncClientBase(_ClientBase):
         by_id: bool = False,
         id_field: Optional[str] = None,
         items_key: Optional[str] = None,
-    ) -> ListWalk:
+    ) -> ListWalk[Any]:
         """Every item of a list method, fetched a page of 50 at a time as the loop goes::
 
             for contact in client.list("crm.contact.list", {"select": ["ID", "NAME"]}):
@@ -344,7 +344,7 @@ class AsyncClientBase(_ClientBase):
         by_id: bool = False,
         id_field: Optional[str] = None,
         items_key: Optional[str] = None,
-    ) -> AsyncListWalk:
+    ) -> AsyncListWalk[Any]:
         """Every item of a list method, for ``async for``; see :meth:`Client.list`."""
         return AsyncListWalk(self._pager(method, params, by_id, id_field, items_key))
 

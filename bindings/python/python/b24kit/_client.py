@@ -13,6 +13,7 @@ import enum
 from . import _native  # noqa: F401
 from . import _native_generated as _calls
 from ._base import AsyncClientBase, SyncClientBase
+from ._listing import AsyncListWalk, ListWalk
 from ._native_generated import Response, ImopenlinesConfigGetResult, OpenLineQueueMember, OpenLineQueueUser, OpenLineListItem, OpenLineQueueEntity, ImopenlinesConfigPathGetResult, CrmChat, ImopenlinesDialogGetResult, ChatRestrictions, ChatEntityLink, ChatPermissions, ChatReading, ChatMessageViews, ChatViewer, ImopenlinesRevisionGetResult, ImopenlinesSessionHistoryGetResult, HistoryMessage, HistoryUser, HistoryOpenLines, HistoryDepartment, HistoryChat, HistoryChatPermissions, HistoryFile, ImopenlinesSessionOpenResult, OnOpenLineMessageAddData, MessageEvent, LineMessage, MessageExtra, OnOpenLineMessageDeleteData, OnOpenLineMessageUpdateData, MessageChange, ImMessage, EventMessage, OnSessionFinishData, OnSessionStartData, SessionEvent, LineConnector, SessionState, EventChat, EventUser, OnOpenLineMessageAdd, OnOpenLineMessageDelete, OnOpenLineMessageUpdate, OnSessionFinish, OnSessionStart
 
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
@@ -588,6 +589,20 @@ class Client(SyncClientBase):
                 value of the wrong type (nothing is sent).
         """
         return _calls.imopenlines_config_list_get_batch(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_list_get_all(self, *, params: Optional[Any] = None, options: Optional[Any] = None) -> ListWalk[OpenLineListItem]:
+        """Every item of ``imopenlines.config.list.get``, fetched a page at a time as the loop asks for them.
+
+        Takes the arguments of :meth:`imopenlines_config_list_get`: ``params``'s ``limit`` is the page
+        size (50 unless given, at most 200) and ``offset`` where the walk starts.
+        Stopping early sends nothing more. The returned :class:`~b24kit.ListWalk` also has
+        ``progress`` and ``pages()``.
+
+        Raises (from the loop): what :meth:`imopenlines_config_list_get` raises; a ``limit`` or
+        ``offset`` that is not a whole number from 0 is an
+        :class:`~b24kit.errors.InvalidArgumentError` before anything is sent.
+        """
+        return ListWalk(_calls.imopenlines_config_list_get_all(self._native, params, options))
 
     def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.
@@ -2017,6 +2032,10 @@ class AsyncClient(AsyncClientBase):
     async def imopenlines_config_list_get_batch(self, calls: Iterable[Mapping[str, Any]], *, halt: bool = False) -> List[Union[Response[List[OpenLineListItem]], B24kitError]]:
         """The asyncio form of :meth:`Client.imopenlines_config_list_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_config_list_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
+
+    def imopenlines_config_list_get_all(self, *, params: Optional[Any] = None, options: Optional[Any] = None) -> AsyncListWalk[OpenLineListItem]:
+        """Every item of ``imopenlines.config.list.get``, for ``async for``; see :meth:`Client.imopenlines_config_list_get_all`."""
+        return AsyncListWalk(_calls.imopenlines_config_list_get_all(self._native, params, options))
 
     async def imopenlines_config_path_get(self) -> Response[ImopenlinesConfigPathGetResult]:
         """Where the portal's public open-line pages live.

@@ -1,7 +1,9 @@
-"""Walks through list methods: what ``Client.list`` and ``AsyncClient.list`` return.
+"""Walks through list methods: what ``Client.list``, ``AsyncClient.list`` and the typed
+``…_all`` calls of list methods return.
 
-The walk itself (counted pages through ``batch``, or by ID) is the core's; these classes hand
-its pages out item by item and say how far it has got.
+The walk itself (counted pages through ``batch``, by ID, or by a method's own limit and offset)
+is the core's; these classes hand its pages out item by item and say how far it has got. A walk
+by name yields JSON (dicts); a typed one, the method's item class.
 """
 
 from __future__ import annotations
@@ -10,7 +12,23 @@ from . import _native
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, AsyncIterator, Iterator, List, Optional
+    from typing import Any, AsyncIterator, Generic, Iterator, List, Optional, TypeVar
+
+    _Item = TypeVar("_Item")
+
+    class _OfItems(Generic[_Item]):
+        __slots__ = ()
+
+else:
+    # `typing` is for type checkers only (it would double the time `import b24kit` takes):
+    # at run time `ListWalk[OpenLineListItem]` is `ListWalk` itself.
+    class _OfItems:
+        __slots__ = ()
+
+        def __class_getitem__(cls, item):
+            return cls
+
+    _Item = object
 
 __all__ = ["AsyncListWalk", "ListWalk", "Progress"]
 
@@ -35,13 +53,13 @@ class Progress:
         return (self.items, self.total, self.requests) == (other.items, other.total, other.requests)
 
 
-class _Walk:
+class _Walk(_OfItems[_Item]):
     __slots__ = ("_pager", "_page", "_index")
 
     def __init__(self, pager: _native.NativePager) -> None:
-        """Private: use ``client.list(...)``."""
+        """Private: use ``client.list(...)`` or a list method's ``…_all(...)``."""
         self._pager = pager
-        self._page: List[Any] = []
+        self._page: List[_Item] = []
         self._index = 0
 
     @property
@@ -51,7 +69,7 @@ class _Walk:
         # The native side counts whole pages; the rest of the current one is not out yet.
         return Progress(items - (len(self._page) - self._index), total, requests)
 
-    def _take(self) -> Any:
+    def _take(self) -> _Item:
         item = self._page[self._index]
         self._index += 1
         return item
@@ -60,7 +78,7 @@ class _Walk:
         return f"<b24kit.{type(self).__name__} {self.progress!r}>"
 
 
-class ListWalk(_Walk):
+class ListWalk(_Walk[_Item]):
     """The items of a list method, fetched a page at a time as the loop asks for them.
 
     A page that fails raises from the loop; iterating again asks for that page again. Stopping
@@ -69,10 +87,10 @@ class ListWalk(_Walk):
 
     __slots__ = ()
 
-    def __iter__(self) -> ListWalk:
+    def __iter__(self) -> ListWalk[_Item]:
         return self
 
-    def __next__(self) -> Any:
+    def __next__(self) -> _Item:
         while self._index >= len(self._page):
             page = self._pager.next_page()
             if page is None:
@@ -80,7 +98,7 @@ class ListWalk(_Walk):
             self._page, self._index = page, 0
         return self._take()
 
-    def pages(self) -> Iterator[List[Any]]:
+    def pages(self) -> Iterator[List[_Item]]:
         """The rest of the walk a page (a list of up to 50 items) at a time."""
         if self._index < len(self._page):
             rest, self._page = self._page[self._index :], []
@@ -89,7 +107,7 @@ class ListWalk(_Walk):
             yield page
 
 
-class AsyncListWalk(_Walk):
+class AsyncListWalk(_Walk[_Item]):
     """The items of a list method for ``async for``, fetched a page at a time.
 
     A page that fails raises from the loop; iterating again asks for that page again. Stopping
@@ -98,10 +116,10 @@ class AsyncListWalk(_Walk):
 
     __slots__ = ()
 
-    def __aiter__(self) -> AsyncListWalk:
+    def __aiter__(self) -> AsyncListWalk[_Item]:
         return self
 
-    async def __anext__(self) -> Any:
+    async def __anext__(self) -> _Item:
         while self._index >= len(self._page):
             page = await self._pager.next_page_async()
             if page is None:
@@ -109,7 +127,7 @@ class AsyncListWalk(_Walk):
             self._page, self._index = page, 0
         return self._take()
 
-    async def pages(self) -> AsyncIterator[List[Any]]:
+    async def pages(self) -> AsyncIterator[List[_Item]]:
         """The rest of the walk a page (a list of up to 50 items) at a time."""
         if self._index < len(self._page):
             rest, self._page = self._page[self._index :], []

@@ -826,3 +826,31 @@ pub(crate) fn imopenlines_config_list_get_batch_async<'py>(
         })
     })
 }
+
+/// A page of `imopenlines.config.list.get` read into its item type, as the native module's values.
+fn imopenlines_config_list_get_items(
+    py: Python<'_>,
+    items: Vec<serde_json::Value>,
+) -> PyResult<Py<PyAny>> {
+    let items = b24kit::decode_page::<b24kit::ImopenlinesConfigListGetParams>(items)
+        .map_err(|error| crate::errors::to_py(py, &error))?;
+    plain(py, {
+        let page: Vec<OpenLineListItem> = items.into_iter().map(Into::into).collect();
+        page
+    })
+}
+
+/// Every item of `imopenlines.config.list.get`, a page at a time: the walk behind `Client.imopenlines_config_list_get_all`
+/// and its asyncio form. Refused parameters are the first page's error; nothing is sent.
+#[pyfunction]
+#[pyo3(signature = (client, params, options, /))]
+pub(crate) fn imopenlines_config_list_get_all(
+    py: Python<'_>,
+    client: &NativeClient,
+    params: &Bound<'_, PyAny>,
+    options: &Bound<'_, PyAny>,
+) -> PyResult<crate::paging::NativePager> {
+    let params = imopenlines_config_list_get_params(params, options)?;
+    let list = b24kit::ListCall::typed(&params);
+    crate::paging::NativePager::typed(client, py, list, imopenlines_config_list_get_items)
+}

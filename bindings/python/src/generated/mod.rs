@@ -336,6 +336,10 @@ pub(crate) fn register(parent: &Bound<'_, PyModule>) -> PyResult<()> {
         &m
     )?)?;
     m.add_function(wrap_pyfunction!(
+        imopenlines_config_list_get::imopenlines_config_list_get_all,
+        &m
+    )?)?;
+    m.add_function(wrap_pyfunction!(
         imopenlines_config_path_get::imopenlines_config_path_get,
         &m
     )?)?;
