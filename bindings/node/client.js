@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { CALL, ClientBase, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, jsonArg, stringArg } = require('./client_base.js');
+const { CALL, WALK, ClientBase, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, jsonArg, stringArg } = require('./client_base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -456,6 +456,22 @@ class Client extends ClientBase {
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Every item of `imopenlines.config.list.get`, fetched a page at a time as a `for await` loop asks: the
+   * parameters of `imopenlinesConfigListGet`, whose `params`'s `limit` is the page size (50 unless
+   * given, at most 200) and `offset` where the walk starts. Stopping early sends nothing
+   * more; `signal` aborts the walk, `timeoutMs` and `deadlineMs` bound each page. Throws
+   * `TypeError` at once for parameters of the wrong type; the loop rejects as
+   * `imopenlinesConfigListGet` does (an `InvalidArgumentError` before anything is sent).
+   */
+  imopenlinesConfigListGetAll(params = {}, options = undefined) {
+    checkParams(params, 'imopenlinesConfigListGetAll', IMOPENLINES_CONFIG_LIST_GET_PARAMS);
+    checkCallOptions(options);
+    const paramsArg = jsonArg(params, 'params', null);
+    const optionsArg = jsonArg(params, 'options', null);
+    return this[WALK](options, (native) => native.imopenlinesConfigListGetAll(paramsArg, optionsArg));
   }
 
   /**

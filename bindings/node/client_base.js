@@ -15,6 +15,7 @@ const { abortError, abortable } = require('./abort.js');
 const NATIVE = Symbol('b24kit.native');
 const SETTLED = Symbol('b24kit.settled');
 const CALL = Symbol('b24kit.call');
+const WALK = Symbol('b24kit.walk');
 const PRIVATE = Symbol('b24kit.private');
 const CALL_OPTIONS = ['signal', 'timeoutMs', 'deadlineMs'];
 
@@ -281,12 +282,17 @@ class ClientBase {
   list(method, params, options) {
     if (typeof method !== 'string') throw new TypeError(`method must be a string, not ${describe(method)}`);
     const { byId, idField, itemsKey } = checkListOptions(options);
+    const json = paramsJson(params);
+    return this[WALK](options, (nativeClient) => nativeClient.list(method, json, byId, idField, itemsKey));
+  }
+
+  /** A walk whose native pager `open` makes from the native client that `options` bound. */
+  [WALK](options, open) {
     const signal = options === undefined ? undefined : options.signal;
     let nativeClient = limited(this[NATIVE](), options);
     const cancel = signal === undefined ? null : new native.NativeCancel();
     if (cancel !== null) nativeClient = nativeClient.withCancel(cancel);
-    const pager = nativeClient.list(method, paramsJson(params), byId, idField, itemsKey);
-    return new ListWalk(pager, PAGER, signal, cancel);
+    return new ListWalk(open(nativeClient), PAGER, signal, cancel);
   }
 
   /**
@@ -320,6 +326,7 @@ class ClientBase {
 
 module.exports = {
   CALL,
+  WALK,
   ClientBase,
   NATIVE,
   Response,

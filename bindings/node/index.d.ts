@@ -8,7 +8,7 @@
  */
 
 export * from './base';
-import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, EventAuth, EventDataError, EventError, EventFormError, EventTokenError, HttpError, InvalidArgumentError, JsonParam, JsonValue, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
+import { AnyMethodCalls, B24kitError, BitrixSystemError, CallOptions, ClientOptions, ClientStats, ConfigError, ConnectError, ConnectionLostError, EventAuth, EventDataError, EventError, EventFormError, EventTokenError, HttpError, InvalidArgumentError, JsonParam, JsonValue, ListWalk, MethodError, BatchOptions, OAuthClientOptions, PortalMovedError, ProtocolError, RequestTimeoutError, RetryOptions, SkippedError, TlsError, TokenRefreshError, TransportError, UnknownCodeError } from './base';
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 export declare class Time {
@@ -1923,6 +1923,11 @@ export declare class Client {
   imopenlinesConfigListGet(params?: ImopenlinesConfigListGetParams, options?: CallOptions): Promise<Response<OpenLineListItem[]>>;
   /** `imopenlines.config.list.get` once per element of `calls` through `batch`; one `Response` or error per call, in order. */
   imopenlinesConfigListGetBatch(calls: ImopenlinesConfigListGetParams[], options?: BatchOptions): Promise<Array<Response<OpenLineListItem[]> | B24kitError>>;
+  /**
+   * Every item of `imopenlines.config.list.get`, a page at a time as a `for await` loop asks; `params`'s   * `limit` is the page size (50 unless given, at most 200) and `offset` where the walk
+   * starts. Stopping early sends nothing more.
+   */
+  imopenlinesConfigListGetAll(params?: ImopenlinesConfigListGetParams, options?: CallOptions): ListWalk<OpenLineListItem>;
   /**
    * Where the portal's public open-line pages live.
    *

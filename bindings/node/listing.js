@@ -1,7 +1,8 @@
 'use strict';
-// What `client.list(...)` returns: the items of a list method as an async iterable, fetched a
-// page at a time as the loop asks. The walk itself (counted pages through `batch`, or by ID)
-// is the core's; this hands its pages out item by item.
+// What `client.list(...)` and a list method's typed `…All(...)` return: the items of a list
+// method as an async iterable, fetched a page at a time as the loop asks. The walk itself
+// (counted pages through `batch`, by ID, or by the method's own limit and offset) is the core's;
+// this hands its pages out item by item.
 
 const { inspect } = require('node:util');
 const { abortError, abortable } = require('./abort.js');
@@ -86,7 +87,8 @@ class ListWalk {
       const pages = this[PAGER].nextPages();
       const text = await (this.#signal === undefined ? pages : abortable(pages, this.#signal, this.#cancel));
       if (text === null) return null;
-      this.#ahead = JSON.parse(text);
+      // A walk by name sends JSON text (one parse for all its pages); a typed walk, its objects.
+      this.#ahead = typeof text === 'string' ? JSON.parse(text) : text;
     }
     return this.#ahead.shift();
   }

@@ -236,6 +236,10 @@ async function manageLines(client: Client): Promise<void> {
       console.log(`line ${item.id}: ${item.lineName}, ${queue.length} in its queue`);
     }
     await client.imopenlinesConfigListGetBatch([{ params: { limit: 1 } }, { options: { QUEUE: 'Y' } }]);
+    const everyLine: ListWalk<OpenLineListItem> = client.imopenlinesConfigListGetAll({ params: { select: ['ID'], limit: 1 } });
+    const ids: Array<string | null> = [];
+    for await (const line of everyLine) ids.push(line.id);
+    console.log(`every line: ${ids.join(', ')} in ${everyLine.progress.requests} requests`);
   } catch (e) {
     if (e instanceof InvalidFormatError) console.log(`not listed: ${e.message}`);
     else throw e;

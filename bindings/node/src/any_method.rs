@@ -179,11 +179,7 @@ impl NativeClient {
         let params = params(&params_json)?;
         let list = ListCall::with_options(method, params, by_id, id_field, items_key);
         let pager = self.core()?.list(list);
-        Ok(NativePager {
-            progress: Arc::new(Mutex::new(pager.progress())),
-            pager: Arc::new(tokio::sync::Mutex::new(pager)),
-            cancel: self.cancel(),
-        })
+        Ok(NativePager::new(self, pager, None))
     }
 }
 
@@ -196,6 +192,53 @@ pub struct NativePager {
     progress: Arc<Mutex<b24kit::Progress>>,
     /// The walk's `AbortSignal`, if it has one.
     cancel: Option<Arc<crate::cancel::Cancel>>,
+    /// For a typed walk: how its pages are read into the method's item type.
+    typed: Option<TypedPages>,
+    /// Why a typed walk's parameters were refused: the first page's error, nothing sent.
+    refused: Mutex<Option<b24kit::Error>>,
+}
+
+/// Pages read into a list method's item type off the JavaScript thread, and how the
+/// JavaScript thread then makes them an array of pages of objects.
+pub(crate) type TypedPages = fn(Vec<Vec<Value>>) -> std::result::Result<MakePages, b24kit::Error>;
+pub(crate) type MakePages = Box<dyn FnOnce(sys::napi_env) -> Result<sys::napi_value> + Send>;
+
+impl NativePager {
+    fn new(client: &NativeClient, pager: b24kit::Pager, typed: Option<TypedPages>) -> NativePager {
+        NativePager {
+            progress: Arc::new(Mutex::new(pager.progress())),
+            pager: Arc::new(tokio::sync::Mutex::new(pager)),
+            cancel: client.cancel(),
+            typed,
+            refused: Mutex::new(None),
+        }
+    }
+
+    /// A typed walk of a list method, from its parameters (`b24kit::ListCall::typed`); refused
+    /// parameters are the first page's error.
+    pub(crate) fn typed(
+        client: &NativeClient,
+        list: std::result::Result<ListCall, b24kit::Error>,
+        pages: TypedPages,
+    ) -> Result<NativePager> {
+        let core = client.core()?;
+        Ok(match list {
+            Ok(list) => NativePager::new(client, core.list(list), Some(pages)),
+            Err(refused) => {
+                // The placeholder walk is never asked for a page.
+                let unused = ListCall::counted("batch", Value::Null);
+                let pager = NativePager::new(client, core.list(unused), Some(pages));
+                *pager.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(refused);
+                pager
+            }
+        })
+    }
+}
+
+/// The pages a `nextPages()` settles with: JSON text (a walk by name) or made by a typed walk.
+enum Pages {
+    Json(String),
+    Typed(MakePages),
 }
 
 /// How far a walk has got.
@@ -208,32 +251,50 @@ pub struct NativeProgress {
 
 #[napi]
 impl NativePager {
-    /// The promise of the next pages as JSON text of an array of pages (the next one and any
-    /// others already fetched: one crossing for many pages of a counted walk), or `null` at the
-    /// end.
+    /// The promise of the next pages (the next one and any others already fetched: one
+    /// crossing for many pages of a counted walk), or `null` at the end: as JSON text of an
+    /// array of pages for a walk by name, as an array of pages of objects for a typed walk.
     #[napi(catch_unwind)]
     pub fn next_pages<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        let (pager, progress) = (self.pager.clone(), self.progress.clone());
+        let (pager, progress, typed) = (self.pager.clone(), self.progress.clone(), self.typed);
+        let refused = self
+            .refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
         spawn_settled(env, self.cancel.clone(), async move {
             let outcome = b24kit::panic::catch_async(async move {
+                if let Some(refused) = refused {
+                    return Err(refused);
+                }
                 let mut pager = pager.lock().await;
                 let page = pager.next_page().await;
-                let pages = page.map(|page| {
+                let pages = page.and_then(|page| {
                     page.map(|first| {
-                        let mut pages = vec![Value::Array(first)];
+                        let mut pages = vec![first];
                         while let Some(page) = pager.next_ready_page() {
-                            pages.push(Value::Array(page));
+                            pages.push(page);
                         }
-                        Value::Array(pages).to_string()
+                        match typed {
+                            Some(read) => read(pages).map(Pages::Typed),
+                            None => Ok(Pages::Json(
+                                Value::Array(pages.into_iter().map(Value::Array).collect())
+                                    .to_string(),
+                            )),
+                        }
                     })
+                    .transpose()
                 });
                 *progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
                 pages
             })
             .await;
             let settle: Settle = Box::new(move |env, factories| match outcome {
-                Ok(Ok(Some(text))) => unsafe { String::to_napi_value(env, text) }
+                Ok(Ok(Some(Pages::Json(text)))) => unsafe { String::to_napi_value(env, text) }
                     .map_err(|e| factories.internal(env, &e.to_string())),
+                Ok(Ok(Some(Pages::Typed(make)))) => {
+                    make(env).map_err(|e| factories.internal(env, &e.to_string()))
+                }
                 Ok(Ok(None)) => unsafe { Null::to_napi_value(env, Null) }
                     .map_err(|e| factories.internal(env, &e.to_string())),
                 Ok(Err(error)) => Err(factories.core_error(env, &error)),

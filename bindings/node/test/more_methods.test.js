@@ -231,3 +231,60 @@ test('open lines: listed, filtered, sorted and paged', async () => {
   const e = await failure(client.imopenlinesConfigListGet({ params: { order: { ID: 'UP' } } }));
   assert.ok(e instanceof b24kit.InvalidFormatError, e.name);
 });
+
+/** Adds lines until the portal has `count` (it starts with two). */
+async function addLines(count) {
+  for (let n = 3; n <= count; n += 1) await client.imopenlinesConfigAdd({ params: { LINE_NAME: `Line ${n}` } });
+}
+
+test('a list method is walked typed through its own limit and offset', async () => {
+  await addLines(7);
+  const served = (await portal.stats()).rest_requests;
+  const walk = client.imopenlinesConfigListGetAll({ params: { limit: 2, select: ['ID', 'LINE_NAME'] } });
+  const lines = [];
+  for await (const line of walk) lines.push(line);
+  assert.deepEqual(lines.map((l) => l.id), ['1', '2', '3', '4', '5', '6', '7']);
+  assert.equal(lines[6].lineName, 'Line 7');
+  assert.equal(lines[6].active, null);
+  assert.deepEqual(walk.progress, { items: 7, total: null, requests: 4 });
+  assert.equal((await portal.stats()).rest_requests - served, 4);
+  const sent = (await portal.lastCall()).params.PARAMS;
+  assert.deepEqual([sent.limit, sent.offset], [2, 6]);
+
+  // From the caller's offset, in the caller's order; stopping early sends nothing more.
+  const before = (await portal.stats()).rest_requests;
+  const newest = client.imopenlinesConfigListGetAll({ params: { limit: 2, offset: 1, order: { ID: 'DESC' } } });
+  const first = [];
+  for await (const line of newest) {
+    first.push(line.id);
+    if (first.length === 3) break;
+  }
+  assert.deepEqual(first, ['6', '5', '4']);
+  assert.equal((await portal.stats()).rest_requests - before, 2);
+});
+
+test('a typed walk refuses its paging parameters before sending, and aborts', async () => {
+  const walk = client.imopenlinesConfigListGetAll({ params: { offset: -3 } });
+  const e = await failure(walk.next());
+  assert.ok(e instanceof b24kit.InvalidArgumentError, e.name);
+  assert.equal(e.parameter, 'offset');
+  assert.throws(() => client.imopenlinesConfigListGetAll(5), TypeError);
+  assert.ok((await failure(client.imopenlinesConfigListGetAll({ params: 5 }).next())) instanceof b24kit.InvalidArgumentError);
+  assert.throws(() => client.imopenlinesConfigListGetAll({}, { byId: true }), TypeError);
+  const byName = client.list('imopenlines.config.list.get', { PARAMS: 'everything' });
+  assert.ok((await failure(byName.next())) instanceof b24kit.InvalidArgumentError);
+  assert.equal((await portal.stats()).rest_requests, 0);
+  const controller = new AbortController();
+  controller.abort();
+  const aborted = client.imopenlinesConfigListGetAll({}, { signal: controller.signal });
+  assert.equal((await failure(aborted.next())).name, 'AbortError');
+});
+
+test('a list method by name pages the way its spec declares', async () => {
+  await addLines(5);
+  const walk = client.list('imopenlines.config.list.get', { PARAMS: { limit: 2, select: ['ID'] } });
+  const ids = [];
+  for await (const line of walk) ids.push(line.ID);
+  assert.deepEqual(ids, ['1', '2', '3', '4', '5']);
+  assert.equal(walk.progress.requests, 3);
+});

@@ -58,11 +58,21 @@ struct JsMethod<'a> {
     result_ts: String,
     /// The core's `answer.result` as the addon's value.
     result_mirror: String,
+    /// For a list method: one item's TypeScript type, and a page's Rust type in the addon with
+    /// the expression that makes it from the core's page `items`.
+    item: Option<JsListItem>,
     /// The addon's mirrors of the core's object types: the result's and the declared ones.
     objects: Vec<JsObject>,
     /// Objects of other methods' (or the events') modules that this one's use.
     imports: Vec<Import>,
     params: Vec<JsParam>,
+}
+
+#[derive(Serialize)]
+struct JsListItem {
+    ts_type: String,
+    page_type: String,
+    page_mirror: String,
 }
 
 #[derive(Serialize)]
@@ -160,6 +170,17 @@ fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
         result_mirror: Output::of(m).mirror("answer.result", PUBLIC),
+        item: Typed::list_item(m).map(|item| {
+            let page = Typed {
+                ty: SpecType::List(Box::new(item.ty.clone())),
+                required: true,
+            };
+            JsListItem {
+                ts_type: typescript_type(&item).0,
+                page_type: page.rust_in(PUBLIC),
+                page_mirror: page.mirror("items", PUBLIC),
+            }
+        }),
         imports: Import::for_method(spec, m, &views),
         objects: views.into_iter().map(js_object).collect(),
         params: m

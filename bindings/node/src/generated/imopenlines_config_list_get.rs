@@ -643,4 +643,39 @@ impl NativeClient {
             )
         })
     }
+
+    /// Every item of `imopenlines.config.list.get`, a page at a time: the walk behind
+    /// `client.imopenlinesConfigListGetAll`. Refused parameters are the first page's error; nothing is sent.
+    #[napi(catch_unwind)]
+    pub fn imopenlines_config_list_get_all(
+        &self,
+        params: Option<String>,
+        options: Option<String>,
+    ) -> Result<crate::any_method::NativePager> {
+        let params = b24kit::ImopenlinesConfigListGetParams {
+            params: params
+                .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                .transpose()?,
+            options: options
+                .map(|text| crate::any_method::json_param(&text, "OPTIONS"))
+                .transpose()?,
+        };
+        let list = b24kit::ListCall::typed(&params);
+        crate::any_method::NativePager::typed(self, list, imopenlines_config_list_get_pages)
+    }
+}
+
+/// Pages of `imopenlines.config.list.get` read into its item type (off the JavaScript thread), and made an
+/// array of pages of objects on it.
+fn imopenlines_config_list_get_pages(
+    pages: Vec<Vec<serde_json::Value>>,
+) -> std::result::Result<crate::any_method::MakePages, b24kit::Error> {
+    let mut read: Vec<Vec<OpenLineListItem>> = Vec::with_capacity(pages.len());
+    for items in pages {
+        let items = b24kit::decode_page::<b24kit::ImopenlinesConfigListGetParams>(items)?;
+        read.push(items.into_iter().map(Into::into).collect());
+    }
+    Ok(Box::new(move |env| unsafe {
+        ToNapiValue::to_napi_value(env, read)
+    }))
 }
