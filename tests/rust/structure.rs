@@ -140,6 +140,8 @@ fn is_common_word(name: &str) -> bool {
         | "to_napi_value"
         // Python's `PythonEnum::CLASS`, which the generated enum markers set.
         | "CLASS"
+        // A walk's methods: the generated typed walks have them as the hand-written ones do.
+        | "next_page" | "progress"
     ) || (name.starts_with("__") && name.ends_with("__"))
 }
 

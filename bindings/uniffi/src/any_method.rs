@@ -197,22 +197,80 @@ impl Walk {
 
     /// The next page, or `None` at the end; a panic in the core is an error, not a crash.
     pub(crate) async fn next_page(&self) -> Result<Option<Vec<JsonValue>>, ErrorReport> {
-        let outcome = b24kit::panic::catch_async(async {
-            let mut pager = self.pager.lock().await;
-            let page = pager.next_page().await;
-            *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
-            page
-        })
-        .await;
-        match outcome {
+        match b24kit::panic::catch_async(self.next_raw_page()).await {
             Ok(Ok(page)) => Ok(page.map(|items| items.into_iter().map(JsonValue::from).collect())),
             Ok(Err(error)) => Err(ErrorReport::new(&error, b24kit::Casing::Camel)),
             Err(panic) => Err(ErrorReport::internal(&panic)),
         }
     }
 
+    /// The next page as the core hands it out.
+    async fn next_raw_page(&self) -> Result<Option<Vec<serde_json::Value>>, b24kit::Error> {
+        let mut pager = self.pager.lock().await;
+        let page = pager.next_page().await;
+        *self.progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
+        page
+    }
+
     pub(crate) fn progress(&self) -> ListProgress {
         (*self.progress.lock().unwrap_or_else(|p| p.into_inner())).into()
+    }
+}
+
+/// The walk behind an exported typed walk of a list method: the core's walk by name, its pages
+/// read into the method's item type by the generated code, and why its parameters were refused
+/// (the first page's error; nothing is sent).
+pub(crate) struct TypedWalk {
+    walk: Walk,
+    refused: Mutex<Option<b24kit::Error>>,
+}
+
+impl TypedWalk {
+    pub(crate) fn new(
+        client: &b24kit::Client,
+        list: Result<b24kit::ListCall, b24kit::Error>,
+    ) -> TypedWalk {
+        let (list, refused) = match list {
+            Ok(list) => (list, None),
+            // The placeholder walk is never asked for a page.
+            Err(refused) => (
+                b24kit::ListCall::counted("batch", serde_json::Value::Null),
+                Some(refused),
+            ),
+        };
+        TypedWalk {
+            walk: Walk::new(client.list(list)),
+            refused: Mutex::new(refused),
+        }
+    }
+
+    /// The next page read by `read`, or `None` at the end; a panic in the core is an error,
+    /// not a crash.
+    pub(crate) async fn next_page<T>(
+        &self,
+        read: fn(Vec<serde_json::Value>) -> Result<Vec<T>, b24kit::Error>,
+    ) -> Result<Option<Vec<T>>, ErrorReport> {
+        let refused = self
+            .refused
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take();
+        if let Some(refused) = refused {
+            return Err(ErrorReport::new(&refused, b24kit::Casing::Camel));
+        }
+        let outcome = b24kit::panic::catch_async(self.walk.next_raw_page()).await;
+        match outcome {
+            Ok(Ok(Some(items))) => read(items)
+                .map(Some)
+                .map_err(|error| ErrorReport::new(&error, b24kit::Casing::Camel)),
+            Ok(Ok(None)) => Ok(None),
+            Ok(Err(error)) => Err(ErrorReport::new(&error, b24kit::Casing::Camel)),
+            Err(panic) => Err(ErrorReport::internal(&panic)),
+        }
+    }
+
+    pub(crate) fn progress(&self) -> ListProgress {
+        self.walk.progress()
     }
 }
 

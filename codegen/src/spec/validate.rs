@@ -573,6 +573,12 @@ fn list_paging(
         c.report("result.type", "a list method's result is a list<…>");
         return None;
     };
+    if !matches!(**item, FieldType::Object(_)) {
+        c.report(
+            "result.type",
+            "a list method's items are objects of a named type: list<SomeItem>",
+        );
+    }
     Some(ListPaging {
         item: (**item).clone(),
         within: def.within,

@@ -26,11 +26,20 @@ struct UniffiMethod<'a> {
     result_rust: String,
     /// The core's `answer.result` as the exported value.
     result_mirror: String,
+    /// For a list method: one item's exported Rust type, and the expression that makes a page
+    /// of them from the core's page `items`.
+    item: Option<UniffiListItem>,
     /// The records mirroring the core's object types: the result's and the declared ones.
     objects: Vec<Record>,
     /// Records of other methods' (or the events') modules that this one's use.
     imports: Vec<Import>,
     params: Vec<UniffiParam>,
+}
+
+#[derive(Serialize)]
+struct UniffiListItem {
+    rust_type: String,
+    page_mirror: String,
 }
 
 #[derive(Serialize)]
@@ -52,6 +61,10 @@ struct RecordField {
 /// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
 /// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
 /// (`Map` in Kotlin, `Dictionary` in Swift); any JSON value as the bindings' `JsonValue`.
+/// The generated Kotlin and Swift beside uniffi's own output.
+const KOTLIN_WALKS: &str = "bindings/kotlin/src/ext/kotlin/dev/b24kit/Walks.kt";
+const SWIFT_WALKS: &str = "bindings/swift/Sources/B24kit/Walks.swift";
+
 const NAMES: RustNames = RustNames {
     datetime: "std::time::SystemTime",
     map: "std::collections::HashMap<String, {}>",
@@ -129,6 +142,20 @@ fn uniffi_method<'a>(spec: &Spec, m: &'a Method) -> UniffiMethod<'a> {
         response_type: format!("{}Response", m.idents.pascal),
         result_rust: Output::of(m).in_target(|t| t.rust_in(NAMES)),
         result_mirror: Output::of(m).mirror("answer.result", NAMES),
+        item: Typed::list_item(m).map(|item| {
+            let page = Typed {
+                ty: SpecType::List(Box::new(item.ty.clone())),
+                required: true,
+            };
+            UniffiListItem {
+                rust_type: item.rust_in(NAMES),
+                page_mirror: format!(
+                    "{{ let page: {} = {}; page }}",
+                    page.rust_in(NAMES),
+                    page.mirror("items", NAMES)
+                ),
+            }
+        }),
         objects: views.into_iter().map(record).collect(),
         params: m
             .params
@@ -202,7 +229,20 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         method_variants => method_variants,
         system_variants => system_variants,
     };
-    super::per_method_rust(
+    // The walks' Kotlin Flows and Swift sequences: one-liners per list method over the
+    // hand-written helpers beside them (`itemsOf`, `ItemCursor`).
+    let walks = minijinja::context! { banner => banner("spec/"), methods => &methods };
+    let mut files = vec![
+        GeneratedFile {
+            path: KOTLIN_WALKS.to_string(),
+            contents: r.render("uniffi/Walks.kt.j2", &walks)?,
+        },
+        GeneratedFile {
+            path: SWIFT_WALKS.to_string(),
+            contents: r.render("uniffi/Walks.swift.j2", &walks)?,
+        },
+    ];
+    files.extend(super::per_method_rust(
         r,
         "uniffi",
         RUST_DIR,
@@ -215,5 +255,6 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         methods
             .iter()
             .map(|method| (method.m, minijinja::Value::from_serialize(method))),
-    )
+    )?);
+    Ok(files)
 }

@@ -119,24 +119,25 @@ extension Client {
         _ method: String, _ params: JsonValue = [:], byId: Bool = false, idField: String? = nil,
         itemsKey: String? = nil
     ) throws -> AsyncThrowingStream<JsonValue, Error> {
-        let cursor = ItemCursor(
-            walk: try list(method: method, params: params, byId: byId, idField: idField, itemsKey: itemsKey))
+        let walk = try list(method: method, params: params, byId: byId, idField: idField, itemsKey: itemsKey)
+        let cursor = ItemCursor(nextPage: { try await walk.nextPage() })
         return AsyncThrowingStream(unfolding: { try await cursor.next() })
     }
 }
 
-/// Hands a walk's pages out item by item, fetching the next page only when asked.
-actor ItemCursor {
-    let walk: ListWalk
-    private var buffer: ArraySlice<JsonValue> = []
+/// Hands a walk's pages out item by item, fetching the next page only when asked: the walks by
+/// name above and the typed walks of list methods (`Walks.swift`).
+actor ItemCursor<Item> {
+    let nextPage: @Sendable () async throws -> [Item]?
+    private var buffer: ArraySlice<Item> = []
 
-    init(walk: ListWalk) {
-        self.walk = walk
+    init(nextPage: @escaping @Sendable () async throws -> [Item]?) {
+        self.nextPage = nextPage
     }
 
-    func next() async throws -> JsonValue? {
+    func next() async throws -> Item? {
         while buffer.isEmpty {
-            guard let page = try await walk.nextPage() else { return nil }
+            guard let page = try await nextPage() else { return nil }
             buffer = page[...]
         }
         return buffer.popFirst()

@@ -909,6 +909,14 @@ public protocol ClientProtocol: AnyObject, Sendable {
     func imopenlinesConfigListGet(params: JsonValue?, options: JsonValue?) async throws  -> ImopenlinesConfigListGetResponse
     
     /**
+     * Every item of `imopenlines.config.list.get`, a page at a time: the parameters of `imopenlines_config_list_get`,
+     * whose `params`'s `limit` is the page size (50 unless given, at most 200) and
+     * `offset` where the walk starts. Nothing is sent until the first page is asked
+     * for; parameters out of range are the first page's error.
+     */
+    func imopenlinesConfigListGetAll(params: JsonValue?, options: JsonValue?)  -> ImopenlinesConfigListGetWalk
+    
+    /**
      * `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
      * request, more split. One outcome per call, in order; with `halt`, the calls after the
      * first failure are `Skipped`.
@@ -2075,6 +2083,23 @@ open func imopenlinesConfigListGet(params: JsonValue? = nil, options: JsonValue?
             liftFunc: FfiConverterTypeImopenlinesConfigListGetResponse_lift,
             errorHandler: FfiConverterTypeB24kitError_lift
         )
+}
+    
+    /**
+     * Every item of `imopenlines.config.list.get`, a page at a time: the parameters of `imopenlines_config_list_get`,
+     * whose `params`'s `limit` is the page size (50 unless given, at most 200) and
+     * `offset` where the walk starts. Nothing is sent until the first page is asked
+     * for; parameters out of range are the first page's error.
+     */
+open func imopenlinesConfigListGetAll(params: JsonValue? = nil, options: JsonValue? = nil) -> ImopenlinesConfigListGetWalk  {
+    return try!  FfiConverterTypeImopenlinesConfigListGetWalk_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_list_get_all(
+            self.uniffiCloneHandle(),
+        FfiConverterOptionTypeJsonValue.lower(params),
+        FfiConverterOptionTypeJsonValue.lower(options),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4065,6 +4090,161 @@ public func FfiConverterTypeEventListener_lift(_ handle: UInt64) throws -> Event
 #endif
 public func FfiConverterTypeEventListener_lower(_ value: EventListener) -> UInt64 {
     return FfiConverterTypeEventListener.lower(value)
+}
+
+
+
+
+
+
+/**
+ * Every item of `imopenlines.config.list.get`, a page at a time, from `Client.imopenlines_config_list_get_all`: nothing
+ * is sent until the first page is asked for, and stopping sends nothing more.
+ */
+public protocol ImopenlinesConfigListGetWalkProtocol: AnyObject, Sendable {
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+    func nextPage() async throws  -> [OpenLineListItem]?
+    
+    /**
+     * How far the walk has got.
+     */
+    func progress()  -> ListProgress
+    
+}
+/**
+ * Every item of `imopenlines.config.list.get`, a page at a time, from `Client.imopenlines_config_list_get_all`: nothing
+ * is sent until the first page is asked for, and stopping sends nothing more.
+ */
+open class ImopenlinesConfigListGetWalk: ImopenlinesConfigListGetWalkProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_b24kit_uniffi_fn_clone_imopenlinesconfiglistgetwalk(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_b24kit_uniffi_fn_free_imopenlinesconfiglistgetwalk(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * The next page of items, or none at the end. A failed page can be asked for again.
+     */
+open func nextPage()async throws  -> [OpenLineListItem]?  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_b24kit_uniffi_fn_method_imopenlinesconfiglistgetwalk_next_page(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
+            completeFunc: ffi_b24kit_uniffi_rust_future_complete_rust_buffer,
+            freeFunc: ffi_b24kit_uniffi_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterOptionSequenceTypeOpenLineListItem.lift,
+            errorHandler: FfiConverterTypeB24kitError_lift
+        )
+}
+    
+    /**
+     * How far the walk has got.
+     */
+open func progress() -> ListProgress  {
+    return try!  FfiConverterTypeListProgress_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_imopenlinesconfiglistgetwalk_progress(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeImopenlinesConfigListGetWalk: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = ImopenlinesConfigListGetWalk
+
+    public static func lift(_ handle: UInt64) throws -> ImopenlinesConfigListGetWalk {
+        return ImopenlinesConfigListGetWalk(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: ImopenlinesConfigListGetWalk) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigListGetWalk {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ImopenlinesConfigListGetWalk, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetWalk_lift(_ handle: UInt64) throws -> ImopenlinesConfigListGetWalk {
+    return try FfiConverterTypeImopenlinesConfigListGetWalk.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeImopenlinesConfigListGetWalk_lower(_ value: ImopenlinesConfigListGetWalk) -> UInt64 {
+    return FfiConverterTypeImopenlinesConfigListGetWalk.lower(value)
 }
 
 
@@ -23560,6 +23740,30 @@ fileprivate struct FfiConverterOptionSequenceTypeChatViewer: FfiConverterRustBuf
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionSequenceTypeOpenLineListItem: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineListItem]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeOpenLineListItem.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeOpenLineListItem.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffer {
     typealias SwiftType = [OpenLineQueueEntity]?
 
@@ -26609,6 +26813,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get() != 45313) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_all() != 8881) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_list_get_batch() != 6531) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -26799,6 +27006,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_listwalk_progress() != 13196) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_imopenlinesconfiglistgetwalk_next_page() != 43701) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_b24kit_uniffi_checksum_method_imopenlinesconfiglistgetwalk_progress() != 52276) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_eventauth_access_token() != 29974) {

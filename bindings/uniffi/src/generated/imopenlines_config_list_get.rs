@@ -409,6 +409,23 @@ impl Client {
         })
     }
 
+    /// Every item of `imopenlines.config.list.get`, a page at a time: the parameters of `imopenlines_config_list_get`,
+    /// whose `params`'s `limit` is the page size (50 unless given, at most 200) and
+    /// `offset` where the walk starts. Nothing is sent until the first page is asked
+    /// for; parameters out of range are the first page's error.
+    #[uniffi::method(default(params = None, options = None))]
+    pub fn imopenlines_config_list_get_all(
+        &self,
+        params: Option<crate::any_method::JsonValue>,
+        options: Option<crate::any_method::JsonValue>,
+    ) -> std::sync::Arc<ImopenlinesConfigListGetWalk> {
+        let list = imopenlines_config_list_get_params(params, options)
+            .and_then(|params| b24kit::ListCall::typed(&params));
+        std::sync::Arc::new(ImopenlinesConfigListGetWalk {
+            walk: crate::any_method::TypedWalk::new(self.core(), list),
+        })
+    }
+
     /// `imopenlines.config.list.get` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
     /// request, more split. One outcome per call, in order; with `halt`, the calls after the
     /// first failure are `Skipped`.
@@ -440,4 +457,38 @@ impl Client {
             })
             .collect()
     }
+}
+
+/// Every item of `imopenlines.config.list.get`, a page at a time, from `Client.imopenlines_config_list_get_all`: nothing
+/// is sent until the first page is asked for, and stopping sends nothing more.
+#[derive(uniffi::Object)]
+pub struct ImopenlinesConfigListGetWalk {
+    walk: crate::any_method::TypedWalk,
+}
+
+#[uniffi::export(async_runtime = "tokio")]
+impl ImopenlinesConfigListGetWalk {
+    /// The next page of items, or none at the end. A failed page can be asked for again.
+    pub async fn next_page(&self) -> Result<Option<Vec<OpenLineListItem>>, B24kitError> {
+        self.walk
+            .next_page(imopenlines_config_list_get_page)
+            .await
+            .map_err(B24kitError::from)
+    }
+
+    /// How far the walk has got.
+    pub fn progress(&self) -> crate::any_method::ListProgress {
+        self.walk.progress()
+    }
+}
+
+/// A page of `imopenlines.config.list.get` read into its item type.
+fn imopenlines_config_list_get_page(
+    items: Vec<serde_json::Value>,
+) -> Result<Vec<OpenLineListItem>, b24kit::Error> {
+    let items = b24kit::decode_page::<b24kit::ImopenlinesConfigListGetParams>(items)?;
+    Ok({
+        let page: Vec<OpenLineListItem> = items.into_iter().map(Into::into).collect();
+        page
+    })
 }

@@ -86,23 +86,26 @@ class JsonListWalk(private val walk: ListWalk) : AutoCloseable {
     val progress: ListProgress get() = walk.progress()
 
     /** The rest of the walk, a page (up to 50 items) at a time. */
-    fun pages(): Flow<List<JsonElement>> = flow {
-        while (true) {
-            val page = walk.nextPage() ?: break
-            emit(page.map { it.toJsonElement() })
-        }
-    }
+    fun pages(): Flow<List<JsonElement>> = pagesOf { walk.nextPage()?.map { it.toJsonElement() } }
 
     /** The rest of the walk, item by item. */
-    fun items(): Flow<JsonElement> = flow {
-        while (true) {
-            val page = walk.nextPage() ?: break
-            for (item in page) emit(item.toJsonElement())
-        }
-    }
+    fun items(): Flow<JsonElement> = itemsOf { walk.nextPage()?.map { it.toJsonElement() } }
 
     /** Frees the native walk now rather than when it is garbage-collected. */
     override fun close() = walk.close()
+}
+
+/** A walk's items as a Flow, each page fetched by [nextPage] when the collector reaches it. */
+internal fun <T> itemsOf(nextPage: suspend () -> List<T>?): Flow<T> = flow {
+    while (true) {
+        val page = nextPage() ?: break
+        for (item in page) emit(item)
+    }
+}
+
+/** A walk's pages as a Flow, each fetched by [nextPage] when the collector asks. */
+internal fun <T> pagesOf(nextPage: suspend () -> List<T>?): Flow<List<T>> = flow {
+    while (true) emit(nextPage() ?: break)
 }
 
 private fun JsonResponse.toAnswer() = JsonAnswer(result.toJsonElement(), time, total, next)

@@ -1,5 +1,7 @@
 package dev.b24kit
 
+import kotlinx.coroutines.flow.take
+import kotlinx.coroutines.flow.toList
 import kotlinx.coroutines.runBlocking
 import kotlinx.serialization.json.Json
 import kotlinx.serialization.json.JsonPrimitive
@@ -223,5 +225,38 @@ class MoreMethodsTest {
         val order = buildJsonObject { putJsonObject("order") { put("ID", "UP") } }
         assertThrows<B24kitException.InvalidFormat> { runBlocking { client.imopenlinesConfigListGet(order.toJsonValue()) } }
         Unit
+    }
+
+    /** Adds lines until the portal has [count] (it starts with two). */
+    private suspend fun addLines(count: Int) {
+        for (n in 3..count) client.imopenlinesConfigAdd(buildJsonObject { put("LINE_NAME", "Line $n") }.toJsonValue())
+    }
+
+    @Test
+    fun `a list method is walked typed through its own limit and offset, as a Flow`() = runBlocking {
+        addLines(7)
+        val served = emulator.stat("rest_requests")
+        val walk = client.imopenlinesConfigListGetAll(buildJsonObject { put("limit", 2) }.toJsonValue())
+        val lines: List<OpenLineListItem> = walk.items().toList()
+        assertEquals((1..7).map { "$it" }, lines.map { it.id })
+        assertEquals("Line 7", lines[6].lineName)
+        assertEquals(ListProgress(items = 7, total = null, requests = 4), walk.progress())
+        assertEquals(4L, emulator.stat("rest_requests") - served)
+
+        // From the caller's offset, in the caller's order; taking three sends two requests.
+        val before = emulator.stat("rest_requests")
+        val newest = buildJsonObject { put("limit", 2); put("offset", 1); putJsonObject("order") { put("ID", "DESC") } }
+        val first = client.imopenlinesConfigListGetAll(newest.toJsonValue()).items().take(3).toList()
+        assertEquals(listOf("6", "5", "4"), first.map { it.id })
+        assertEquals(2L, emulator.stat("rest_requests") - before)
+        assertEquals(listOf(2, 2), client.imopenlinesConfigListGetAll(newest.toJsonValue()).pages().take(2).toList().map { it.size })
+    }
+
+    @Test
+    fun `a typed walk refuses its paging parameters before sending`() = runBlocking {
+        val walk = client.imopenlinesConfigListGetAll(buildJsonObject { put("offset", -3) }.toJsonValue())
+        val refused = assertThrows<B24kitException.InvalidArgument> { runBlocking { walk.nextPage() } }
+        assertEquals("offset", refused.info.parameter)
+        assertEquals(0L, emulator.stat("rest_requests"))
     }
 }
