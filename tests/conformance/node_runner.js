@@ -130,13 +130,17 @@ async function performCall(client, c) {
 
 async function performList(client, c) {
   const { list, expect } = c;
-  const walk = client.list(list.method, list.params, { byId: list.by_id });
+  const walk = list.typed
+    ? client[`${camel(list.method)}All`](Object.fromEntries(Object.entries(list.params).map(([k, v]) => [camel(k), v])))
+    : client.list(list.method, list.params, { byId: list.by_id ?? false });
   const items = [];
   try {
     for await (const item of walk) items.push(item);
   } catch (error) {
+    if (expect.error) return checkAnswer(expect, error, true);
     return `expected the whole list, got ${error.constructor.name}: ${error.message}`;
   }
+  if (expect.error) return `expected an error, got ${items.length} items`;
   if (items.length !== expect.items) return `expected ${expect.items} items, got ${items.length}`;
   for (const [end, item] of [['first', items[0]], ['last', items[items.length - 1]]]) {
     if (expect[end] && !(item && has(item, expect[end]))) return `${end} item: expected it to hold ${JSON.stringify(expect[end])}, got ${JSON.stringify(item)}`;

@@ -145,11 +145,20 @@ def perform_call(client: b24kit.Client, case: Dict[str, Any]) -> Optional[str]:
 
 def perform_list(client: b24kit.Client, case: Dict[str, Any]) -> Optional[str]:
     spec, expect = case["list"], case["expect"]
-    walk = client.list(spec["method"], spec["params"], by_id=spec["by_id"])
+    walk: Any
+    if spec.get("typed"):
+        arguments = {snake(k): v for k, v in spec["params"].items()}
+        walk = getattr(client, snake(spec["method"]) + "_all")(**arguments)
+    else:
+        walk = client.list(spec["method"], spec["params"], by_id=spec.get("by_id", False))
     try:
         items = list(walk)
     except Exception as error:  # compared with the expectation
+        if "error" in expect:
+            return check_answer(expect, error)
         return f"expected the whole list, got {type(error).__name__}: {error}"
+    if "error" in expect:
+        return f"expected an error, got {len(items)} items"
     if len(items) != expect["items"]:
         return f"expected {expect['items']} items, got {len(items)}"
     for end, item in (("first", items[:1]), ("last", items[-1:])):

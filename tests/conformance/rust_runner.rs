@@ -635,20 +635,33 @@ async fn perform_call(client: &Client, case: &Value) -> Result<Option<String>, N
 async fn perform_list(client: &Client, case: &Value) -> Option<String> {
     let (spec, expect) = (&case["list"], &case["expect"]);
     let method = spec["method"].as_str().unwrap();
-    let list = if spec["by_id"] == true {
-        ListCall::by_id(method, spec["params"].clone())
+    let (items, p) = if spec["typed"] == true {
+        walk_typed(client, method, &spec["params"]).await
     } else {
-        ListCall::counted(method, spec["params"].clone())
+        let list = if spec["by_id"] == true {
+            ListCall::by_id(method, spec["params"].clone())
+        } else {
+            ListCall::counted(method, spec["params"].clone())
+        };
+        let mut pager = client.list(list);
+        let mut items = Vec::new();
+        let outcome = loop {
+            match pager.next_page().await {
+                Ok(Some(page)) => items.extend(page),
+                Ok(None) => break Ok(items),
+                Err(error) => break Err(error),
+            }
+        };
+        (outcome, pager.progress())
     };
-    let mut pager = client.list(list);
-    let mut items = Vec::new();
-    loop {
-        match pager.next_page().await {
-            Ok(Some(page)) => items.extend(page),
-            Ok(None) => break,
-            Err(error) => return Some(format!("expected the whole list, got {error:?}")),
+    let items = match (items, expect.get("error")) {
+        (Ok(items), None) => items,
+        (Ok(items), Some(_)) => {
+            return Some(format!("expected an error, got {} items", items.len()))
         }
-    }
+        (Err(error), Some(expected)) => return check_error(expected, &error),
+        (Err(error), None) => return Some(format!("expected the whole list, got {error:?}")),
+    };
     if Some(items.len() as u64) != expect["items"].as_u64() {
         return Some(format!(
             "expected {} items, got {}",
@@ -665,7 +678,6 @@ async fn perform_list(client: &Client, case: &Value) -> Option<String> {
             }
         }
     }
-    let p = pager.progress();
     let progress = json!({"items": p.items, "total": p.total, "requests": p.requests});
     if let Some(want) = expect.get("progress") {
         if progress != *want {
@@ -673,6 +685,39 @@ async fn perform_list(client: &Client, case: &Value) -> Option<String> {
         }
     }
     None
+}
+
+/// A walk to the end through a list method's typed walk, its items serialized as JSON.
+async fn walk_typed(
+    client: &Client,
+    method: &str,
+    params: &Value,
+) -> (Result<Vec<Value>, Error>, b24kit::Progress) {
+    match method {
+        "imopenlines.config.list.get" => {
+            let mut p = b24kit::ImopenlinesConfigListGetParams::new();
+            if let Some(asked) = params.get("PARAMS") {
+                p = p.params(asked.clone());
+            }
+            if let Some(options) = params.get("OPTIONS") {
+                p = p.options(options.clone());
+            }
+            let mut walk = client.imopenlines_config_list_get_all(p);
+            let mut items = Vec::new();
+            let outcome =
+                loop {
+                    match walk.next_page().await {
+                        Ok(Some(page)) => items.extend(page.into_iter().map(|item| {
+                            serde_json::to_value(item).expect("a typed item serializes")
+                        })),
+                        Ok(None) => break Ok(items),
+                        Err(error) => break Err(error),
+                    }
+                };
+            (outcome, walk.progress())
+        }
+        other => panic!("no typed walk of {other} in this runner"),
+    }
 }
 
 async fn perform_batch(client: &Client, case: &Value) -> Option<String> {

@@ -336,25 +336,48 @@ class ConformanceTest {
     private suspend fun performList(client: Client, case: JSONObject): String? {
         val spec = case.getJSONObject("list")
         val expect = case.getJSONObject("expect")
-        val walk = client.list(spec.getString("method"), kx(spec.getJSONObject("params")).jsonObject, byId = spec.getBoolean("by_id"))
-        val items = try {
-            walk.items().toList()
-        } catch (e: B24kitException) {
-            return "expected the whole list, got ${e.reason()}"
+        val (walked, progress) = if (spec.optBoolean("typed")) {
+            walkTyped(client, spec.getString("method"), spec.getJSONObject("params"))
+        } else {
+            val walk = client.list(spec.getString("method"), kx(spec.getJSONObject("params")).jsonObject, byId = spec.optBoolean("by_id"))
+            val items = try {
+                Result.success(walk.items().toList())
+            } catch (e: B24kitException) {
+                Result.failure(e)
+            }
+            items to walk.progress.also { walk.close() }
         }
+        val items = walked.getOrElse { e ->
+            if (expect.has("error")) return checkError(expect.getJSONObject("error"), e as B24kitException)
+            return "expected the whole list, got ${(e as B24kitException).reason()}"
+        }
+        if (expect.has("error")) return "expected an error, got ${items.size} items"
         if (items.size != expect.getInt("items")) return "expected ${expect.getInt("items")} items, got ${items.size}"
         for ((end, item) in listOf("first" to items.firstOrNull(), "last" to items.lastOrNull())) {
             if (expect.has(end) && !has(item, kx(expect.get(end)))) return "$end item: expected it to hold ${expect.get(end)}, got $item"
         }
         expect.optJSONObject("progress")?.let { want ->
-            val p = walk.progress
             val total = if (want.isNull("total")) null else want.getLong("total")
             val expected = ListProgress(items = want.getLong("items"), total = total, requests = want.getLong("requests"))
-            if (p != expected) return "progress: expected $expected, got $p"
+            if (progress != expected) return "progress: expected $expected, got $progress"
         }
-        walk.close()
         return null
     }
+
+    /** A walk to the end through a list method's typed walk, its items as JSON. */
+    private suspend fun walkTyped(client: Client, method: String, params: JSONObject): Pair<Result<List<JsonElement>>, ListProgress> =
+        when (method) {
+            "imopenlines.config.list.get" -> {
+                val walk = client.imopenlinesConfigListGetAll(optionalJson(params, "PARAMS"), optionalJson(params, "OPTIONS"))
+                val items = try {
+                    Result.success(walk.items().toList().map { typedJson(it) })
+                } catch (e: B24kitException) {
+                    Result.failure(e)
+                }
+                items to walk.progress().also { walk.close() }
+            }
+            else -> error("no typed walk of $method in this runner")
+        }
 
     private suspend fun performBatch(client: Client, case: JSONObject): String? {
         val spec = case.getJSONObject("batch")
