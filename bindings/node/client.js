@@ -5,7 +5,7 @@
  * Bitrix24's: `imopenlines.session.mode.silent` is `imopenlinesSessionModeSilent`.
  */
 
-const { CALL, WALK, ClientBase, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, jsonArg, stringArg } = require('./client_base.js');
+const { CALL, WALK, ClientBase, argumentError, Response, checkParams, checkBatch, checkCallOptions, integerArg, flagArg, jsonArg, stringArg } = require('./client_base.js');
 
 /** Timing figures the portal attaches to every answer. `operating` and `operating_reset_at` tell how much of the method's execution-time budget is used and when part of it is released. */
 class Time {
@@ -109,7 +109,7 @@ class Client extends ClientBase {
       const clientIdArg = stringArg(params, 'clientId', null);
       return this[CALL](options, (native) => native.imopenlinesBotSessionFinish(chatIdArg, clientIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -133,7 +133,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesBotSessionFinishBatch(calls.length, chatIdColumn, clientIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -158,7 +158,7 @@ class Client extends ClientBase {
       const messageArg = stringArg(params, 'message', null);
       return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSend(chatIdArg, nameArg, messageArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -184,7 +184,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesBotSessionMessageSendBatch(calls.length, chatIdColumn, nameColumn, messageColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -207,7 +207,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesBotSessionOperator(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -229,7 +229,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesBotSessionOperatorBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -257,7 +257,7 @@ class Client extends ClientBase {
       const clientIdArg = stringArg(params, 'clientId', null);
       return this[CALL](options, (native) => native.imopenlinesBotSessionTransfer(chatIdArg, userIdArg, queueIdArg, transferIdArg, leaveArg, clientIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -289,7 +289,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesBotSessionTransferBatch(calls.length, chatIdColumn, userIdColumn, queueIdColumn, transferIdColumn, leaveColumn, clientIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -312,7 +312,7 @@ class Client extends ClientBase {
       const paramsArg = jsonArg(params, 'params', null);
       return this[CALL](options, (native) => native.imopenlinesConfigAdd(paramsArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -334,7 +334,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigAddBatch(calls.length, paramsColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -357,7 +357,7 @@ class Client extends ClientBase {
       const configIdArg = integerArg(params, 'configId', undefined);
       return this[CALL](options, (native) => native.imopenlinesConfigDelete(configIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -379,7 +379,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigDeleteBatch(calls.length, configIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -404,7 +404,7 @@ class Client extends ClientBase {
       const showOfflineArg = flagArg(params, 'showOffline', true);
       return this[CALL](options, (native) => native.imopenlinesConfigGet(configIdArg, withQueueArg, showOfflineArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -430,7 +430,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigGetBatch(calls.length, configIdColumn, withQueueColumn, showOfflineColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -454,7 +454,7 @@ class Client extends ClientBase {
       const optionsArg = jsonArg(params, 'options', null);
       return this[CALL](options, (native) => native.imopenlinesConfigListGet(paramsArg, optionsArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -494,7 +494,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigListGetBatch(calls.length, paramsColumn, optionsColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -515,7 +515,7 @@ class Client extends ClientBase {
       checkCallOptions(options);
       return this[CALL](options, (native) => native.imopenlinesConfigPathGet());
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -535,7 +535,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigPathGetBatch(calls.length, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -559,7 +559,7 @@ class Client extends ClientBase {
       const paramsArg = jsonArg(params, 'params', null);
       return this[CALL](options, (native) => native.imopenlinesConfigUpdate(configIdArg, paramsArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -583,7 +583,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesConfigUpdateBatch(calls.length, configIdColumn, paramsColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -608,7 +608,7 @@ class Client extends ClientBase {
       const activeOnlyArg = flagArg(params, 'activeOnly', true);
       return this[CALL](options, (native) => native.imopenlinesCrmChatGet(crmEntityTypeArg, crmEntityArg, activeOnlyArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -634,7 +634,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmChatGetBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, activeOnlyColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -657,7 +657,7 @@ class Client extends ClientBase {
       const crmEntityArg = integerArg(params, 'crmEntity', undefined);
       return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastId(crmEntityTypeArg, crmEntityArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -681,7 +681,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmChatGetLastIdBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -707,7 +707,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', null);
       return this[CALL](options, (native) => native.imopenlinesCrmChatUserAdd(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -735,7 +735,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmChatUserAddBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -761,7 +761,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', null);
       return this[CALL](options, (native) => native.imopenlinesCrmChatUserDelete(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -789,7 +789,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmChatUserDeleteBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -811,7 +811,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesCrmLeadCreate(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -833,7 +833,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmLeadCreateBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -860,7 +860,7 @@ class Client extends ClientBase {
       const messageArg = stringArg(params, 'message', undefined);
       return this[CALL](options, (native) => native.imopenlinesCrmMessageAdd(crmEntityTypeArg, crmEntityArg, userIdArg, chatIdArg, messageArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -890,7 +890,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesCrmMessageAddBatch(calls.length, crmEntityTypeColumn, crmEntityColumn, userIdColumn, chatIdColumn, messageColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -915,7 +915,7 @@ class Client extends ClientBase {
       const userCodeArg = stringArg(params, 'userCode', null);
       return this[CALL](options, (native) => native.imopenlinesDialogGet(chatIdArg, dialogIdArg, sessionIdArg, userCodeArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -943,7 +943,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesDialogGetBatch(calls.length, chatIdColumn, dialogIdColumn, sessionIdColumn, userCodeColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -967,7 +967,7 @@ class Client extends ClientBase {
       const messageIdArg = integerArg(params, 'messageId', undefined);
       return this[CALL](options, (native) => native.imopenlinesMessageQuickSave(chatIdArg, messageIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -991,7 +991,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesMessageQuickSaveBatch(calls.length, chatIdColumn, messageIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1014,7 +1014,7 @@ class Client extends ClientBase {
       const messageIdArg = integerArg(params, 'messageId', undefined);
       return this[CALL](options, (native) => native.imopenlinesMessageSessionStart(chatIdArg, messageIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1038,7 +1038,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesMessageSessionStartBatch(calls.length, chatIdColumn, messageIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1061,7 +1061,7 @@ class Client extends ClientBase {
       const codeArg = stringArg(params, 'code', undefined);
       return this[CALL](options, (native) => native.imopenlinesNetworkJoin(codeArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1083,7 +1083,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesNetworkJoinBatch(calls.length, codeColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1112,7 +1112,7 @@ class Client extends ClientBase {
       const urlPreviewArg = flagArg(params, 'urlPreview', true);
       return this[CALL](options, (native) => native.imopenlinesNetworkMessageAdd(codeArg, userIdArg, messageArg, attachArg, keyboardArg, urlPreviewArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1144,7 +1144,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesNetworkMessageAddBatch(calls.length, codeColumn, userIdColumn, messageColumn, attachColumn, keyboardColumn, urlPreviewColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1166,7 +1166,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinish(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1188,7 +1188,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorAnotherFinishBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1210,7 +1210,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesOperatorAnswer(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1232,7 +1232,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorAnswerBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1254,7 +1254,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesOperatorFinish(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1276,7 +1276,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorFinishBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1299,7 +1299,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesOperatorSkip(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1321,7 +1321,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorSkipBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1343,7 +1343,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesOperatorSpam(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1365,7 +1365,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorSpamBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1390,7 +1390,7 @@ class Client extends ClientBase {
       const queueIdArg = integerArg(params, 'queueId', null);
       return this[CALL](options, (native) => native.imopenlinesOperatorTransfer(chatIdArg, transferIdArg, userIdArg, queueIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1418,7 +1418,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesOperatorTransferBatch(calls.length, chatIdColumn, transferIdColumn, userIdColumn, queueIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1439,7 +1439,7 @@ class Client extends ClientBase {
       checkCallOptions(options);
       return this[CALL](options, (native) => native.imopenlinesRevisionGet());
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1459,7 +1459,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesRevisionGetBatch(calls.length, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1483,7 +1483,7 @@ class Client extends ClientBase {
       const commentArg = stringArg(params, 'comment', null);
       return this[CALL](options, (native) => native.imopenlinesSessionHeadVote(sessionIdArg, ratingArg, commentArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1509,7 +1509,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionHeadVoteBatch(calls.length, sessionIdColumn, ratingColumn, commentColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1533,7 +1533,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', null);
       return this[CALL](options, (native) => native.imopenlinesSessionHistoryGet(sessionIdArg, chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1557,7 +1557,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionHistoryGetBatch(calls.length, sessionIdColumn, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1579,7 +1579,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesSessionIntercept(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1601,7 +1601,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionInterceptBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1623,7 +1623,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesSessionJoin(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1645,7 +1645,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionJoinBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1668,7 +1668,7 @@ class Client extends ClientBase {
       const activateArg = flagArg(params, 'activate', true);
       return this[CALL](options, (native) => native.imopenlinesSessionModePin(chatIdArg, activateArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1692,7 +1692,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModePinBatch(calls.length, chatIdColumn, activateColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1714,7 +1714,7 @@ class Client extends ClientBase {
       checkCallOptions(options);
       return this[CALL](options, (native) => native.imopenlinesSessionModePinAll());
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1734,7 +1734,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModePinAllBatch(calls.length, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1760,7 +1760,7 @@ class Client extends ClientBase {
       const activateArg = flagArg(params, 'activate', false);
       return this[CALL](options, (native) => native.imopenlinesSessionModeSilent(chatIdArg, activateArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1784,7 +1784,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModeSilentBatch(calls.length, chatIdColumn, activateColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1806,7 +1806,7 @@ class Client extends ClientBase {
       checkCallOptions(options);
       return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAll());
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1826,7 +1826,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionModeUnpinAllBatch(calls.length, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1849,7 +1849,7 @@ class Client extends ClientBase {
       const userCodeArg = stringArg(params, 'userCode', undefined);
       return this[CALL](options, (native) => native.imopenlinesSessionOpen(userCodeArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1871,7 +1871,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionOpenBatch(calls.length, userCodeColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
   /**
@@ -1893,7 +1893,7 @@ class Client extends ClientBase {
       const chatIdArg = integerArg(params, 'chatId', undefined);
       return this[CALL](options, (native) => native.imopenlinesSessionStart(chatIdArg));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 
@@ -1915,7 +1915,7 @@ class Client extends ClientBase {
       });
       return this[CALL](options, (native) => native.imopenlinesSessionStartBatch(calls.length, chatIdColumn, halt));
     } catch (error) {
-      return Promise.reject(error);
+      return Promise.reject(argumentError(error));
     }
   }
 }

@@ -91,6 +91,17 @@ function checkListOptions(options) {
   return { byId, idField, itemsKey };
 }
 
+/**
+ * The addon's refusal of an argument it cannot read as its type (an object parameter with a
+ * setting of the wrong type) as JavaScript's `TypeError`; any other error as it is.
+ */
+function argumentError(error) {
+  if (error instanceof Error && error.code === 'InvalidArg' && !(error instanceof TypeError)) {
+    return new TypeError(error.message);
+  }
+  return error;
+}
+
 /** Throws `TypeError` unless `params` is a plain object with only the method's keys. */
 function checkParams(params, method, allowed) {
   if (params === null || typeof params !== 'object' || Array.isArray(params)) {
@@ -327,6 +338,7 @@ class ClientBase {
 module.exports = {
   CALL,
   WALK,
+  argumentError,
   ClientBase,
   NATIVE,
   Response,

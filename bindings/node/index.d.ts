@@ -53,6 +53,13 @@ export declare class Response<T> {
 export type BotMessageKind = "WELCOME" | "DEFAULT" | (string & {});
 
 /**
+ * What an entry of a line's queue is.
+ *
+ * The named values; any other string is taken too, and sent as given.
+ */
+export type QueueEntityType = "user" | "department" | (string & {});
+
+/**
  * How a line hands new dialogs to the operators of its queue.
  *
  * The named values; any other string is taken too, and sent as given.
@@ -108,6 +115,184 @@ export type Weekday = "MO" | "TU" | "WE" | "TH" | "FR" | "SA" | "SU" | (string &
  * The named values; any other string is taken too, and sent as given.
  */
 export type CrmEntityType = "lead" | "deal" | "company" | "contact" | (string & {});
+
+/** An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them: each one given is sent, the others are left to their defaults (add) or as they are (update). Keys are Bitrix24's names. */
+export interface OpenLineSettings {
+  /** The line's name. */
+  LINE_NAME?: string;
+  /** Whether the line takes dialogs: `Y` or `N`. */
+  ACTIVE?: string;
+  /** The operators and departments dialogs go to, in order. */
+  QUEUE?: OpenLineQueueEntry[];
+  /** How dialogs are handed out to the queue. */
+  QUEUE_TYPE?: QueueDistribution;
+  /** Seconds before a waiting dialog goes to the next operator. */
+  QUEUE_TIME?: number;
+  /** Seconds without an answer before the no-answer rule applies. */
+  NO_ANSWER_TIME?: number;
+  /** Whether new clients get the welcome message: `Y` or `N`. */
+  WELCOME_MESSAGE?: string;
+  /** The welcome message. */
+  WELCOME_MESSAGE_TEXT?: string;
+  /** Whether the line keeps working hours: `Y` or `N`. */
+  WORKTIME_ENABLE?: string;
+  /** When working hours start (`HH:MM`). */
+  WORKTIME_FROM?: string;
+  /** When they end (`HH:MM`). */
+  WORKTIME_TO?: string;
+  /** Their time zone (`Europe/Berlin`). */
+  WORKTIME_TIMEZONE?: string;
+  /** Whether dialogs are recorded in the CRM: `Y` or `N`. */
+  CRM?: string;
+  /** What the CRM creates for a new client (`lead`, `deal`, …). */
+  CRM_CREATE?: string;
+  /** Whether clients are asked to rate the dialog: `Y` or `N`. */
+  VOTE_MESSAGE?: string;
+  /** The language of the line's system messages (`en`, `de`). */
+  LANGUAGE_ID?: string;
+  /** A second CRM creation mode. */
+  CRM_CREATE_SECOND?: string;
+  /** A third CRM creation mode: `Y` or `N`. */
+  CRM_CREATE_THIRD?: string;
+  /** Whether dialogs are sent to the CRM's tracker: `Y` or `N`. */
+  CRM_CHAT_TRACKER?: string;
+  /** Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`. */
+  CRM_FORWARD?: string;
+  /** Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`. */
+  CRM_TRANSFER_CHANGE?: string;
+  /** How the CRM record's source is set. */
+  CRM_SOURCE?: string;
+  /** How many dialogs an operator may hold at once (0: no limit). */
+  MAX_CHAT?: number;
+  /** Which dialogs count against an operator's limit (`MAX_CHAT`). */
+  TYPE_MAX_CHAT?: ActiveChatCounting;
+  /** Whether created deals go to a pipeline of their own: `Y` or `N`. */
+  CATEGORY_ENABLE?: string;
+  /** The pipeline created deals go to. */
+  CATEGORY_ID?: number;
+  /** The priority of the line's sessions in the queue. */
+  SESSION_PRIORITY?: number;
+  /** Whether a bot greets new clients: `Y` or `N`. */
+  WELCOME_BOT_ENABLE?: string;
+  /** When the welcome bot joins. */
+  WELCOME_BOT_JOIN?: WelcomeBotJoin;
+  /** The greeting bot's identifier. */
+  WELCOME_BOT_ID?: number;
+  /** Seconds the greeting bot waits before handing over. */
+  WELCOME_BOT_TIME?: number;
+  /** When the welcome bot leaves. */
+  WELCOME_BOT_LEFT?: WelcomeBotLeave;
+  /** Whether only operators who are online get dialogs: `Y` or `N`. */
+  CHECK_AVAILABLE?: string;
+  /** Whether the client sees what the operator is typing: `Y` or `N`. */
+  WATCH_TYPING?: string;
+  /** Whether the welcome message starts every session, not only the first: `Y` or `N`. */
+  SEND_WELCOME_EACH_SESSION?: string;
+  /** What clients see of an operator. */
+  OPERATOR_DATA?: OperatorDataShown;
+  /** What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link), `AVATAR_ID`. */
+  DEFAULT_OPERATOR_DATA?: JsonParam;
+  /** What happens when no operator answers. */
+  NO_ANSWER_RULE?: LineScenario;
+  /** The form of that rule. */
+  NO_ANSWER_FORM_ID?: number;
+  /** The bot of that rule. */
+  NO_ANSWER_BOT_ID?: number;
+  /** The message of that rule. */
+  NO_ANSWER_TEXT?: string;
+  /** Days off. */
+  WORKTIME_DAYOFF?: Weekday[];
+  /** Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`). */
+  WORKTIME_HOLIDAYS?: string;
+  /** What happens to a message outside working hours. */
+  WORKTIME_DAYOFF_RULE?: LineScenario;
+  /** The form of that rule. */
+  WORKTIME_DAYOFF_FORM_ID?: number;
+  /** The bot of that rule. */
+  WORKTIME_DAYOFF_BOT_ID?: number;
+  /** The message of that rule. */
+  WORKTIME_DAYOFF_TEXT?: string;
+  /** What happens when an operator closes a dialog. */
+  CLOSE_RULE?: LineScenario;
+  /** The form of that rule. */
+  CLOSE_FORM_ID?: number;
+  /** The bot of that rule. */
+  CLOSE_BOT_ID?: number;
+  /** The message of that rule. */
+  CLOSE_TEXT?: string;
+  /** How long a rating may be given (0: no limit). */
+  VOTE_TIME_LIMIT?: number;
+  /** Whether closing waits a little after the rating: `Y` or `N`. */
+  VOTE_CLOSING_DELAY?: string;
+  /** Whether the rating is asked for before the dialog closes: `Y` or `N`. */
+  VOTE_BEFORE_FINISH?: string;
+  /** The rating request in chat clients with rating buttons. */
+  VOTE_MESSAGE_1_TEXT?: string;
+  /** The answer to a good rating there. */
+  VOTE_MESSAGE_1_LIKE?: string;
+  /** The answer to a bad rating there. */
+  VOTE_MESSAGE_1_DISLIKE?: string;
+  /** The rating request in chat clients that answer with text. */
+  VOTE_MESSAGE_2_TEXT?: string;
+  /** The answer to a good rating there. */
+  VOTE_MESSAGE_2_LIKE?: string;
+  /** The answer to a bad rating there. */
+  VOTE_MESSAGE_2_DISLIKE?: string;
+  /** What happens when a dialog closes itself for want of activity. */
+  AUTO_CLOSE_RULE?: LineScenario;
+  /** Minutes after closing during which a client's message reopens the same session. */
+  FULL_CLOSE_TIME?: number;
+  /** Seconds without activity before a dialog closes itself. */
+  AUTO_CLOSE_TIME?: number;
+  /** The form of that rule. */
+  AUTO_CLOSE_FORM_ID?: number;
+  /** The bot of that rule. */
+  AUTO_CLOSE_BOT_ID?: number;
+  /** The message of that rule. */
+  AUTO_CLOSE_TEXT?: string;
+  /** Seconds before an unanswered session expires. */
+  AUTO_EXPIRE_TIME?: number;
+  /** Whether the line is a temporary one: `Y` or `N`. */
+  TEMPORARY?: string;
+  /** Where the line's quick answers are stored. */
+  QUICK_ANSWERS_IBLOCK_ID?: number;
+  /** Seconds allowed for the first answer (0: not watched). */
+  KPI_FIRST_ANSWER_TIME?: number;
+  /** Whether a late first answer is reported: `Y` or `N`. */
+  KPI_FIRST_ANSWER_ALERT?: string;
+  /** Who is told of a late first answer. */
+  KPI_FIRST_ANSWER_LIST?: JsonParam;
+  /** The report of a late first answer. */
+  KPI_FIRST_ANSWER_TEXT?: string;
+  /** Seconds allowed for each later answer (0: not watched). */
+  KPI_FURTHER_ANSWER_TIME?: number;
+  /** Whether a late later answer is reported: `Y` or `N`. */
+  KPI_FURTHER_ANSWER_ALERT?: string;
+  /** Who is told of a late later answer. */
+  KPI_FURTHER_ANSWER_LIST?: JsonParam;
+  /** The report of a late later answer. */
+  KPI_FURTHER_ANSWER_TEXT?: string;
+  /** Whether operators' activity is watched: `Y` or `N`. */
+  KPI_CHECK_OPERATOR_ACTIVITY?: string;
+  /** Whether new clients fill in a contact form first: `Y` or `N`. */
+  USE_WELCOME_FORM?: string;
+  /** That form's identifier. */
+  WELCOME_FORM_ID?: number;
+  /** Whether the form comes after the client's first message rather than before: `Y` or `N`. */
+  WELCOME_FORM_DELAY?: string;
+  /** Whether the client confirms that a dialog may close: `Y` or `N`. */
+  CONFIRM_CLOSE?: string;
+  /** Whether the welcome form leaves the responsible person unchanged: `Y` or `N`. */
+  IGNORE_WELCOME_FORM_RESPONSIBLE?: string;
+}
+
+/** A user or a department in the queue of an open line being set up. Keys are Bitrix24's names. */
+export interface OpenLineQueueEntry {
+  /** Whether `ENTITY_ID` is a user or a department. */
+  ENTITY_TYPE: QueueEntityType;
+  /** The user's or the department's identifier. */
+  ENTITY_ID: number;
+}
 
 /** The line's settings. The result of `imopenlines.config.get`. */
 export interface ImopenlinesConfigGetResult {
@@ -1353,14 +1538,12 @@ export interface ImopenlinesBotSessionTransferParams {
 /** Parameters of `imopenlines.config.add`. */
 export interface ImopenlinesConfigAddParams {
   /**
-   * The line's settings by name, as `imopenlines.config.get` shows them: `LINE_NAME`, `ACTIVE`
-   * (`Y`/`N`), `QUEUE` (a list of `{ENTITY_TYPE: user|department, ENTITY_ID}`), `QUEUE_TYPE`
-   * (`evenly`, `strictly`, `all`), `QUEUE_TIME` and `NO_ANSWER_TIME` (seconds), `WELCOME_MESSAGE`
-   * (`Y`/`N`) and `WELCOME_MESSAGE_TEXT`, `WORKTIME_ENABLE` (`Y`/`N`), ….
+   * The line's settings (its name, queue, working hours, rules, ratings, CRM behaviour, …); those
+   * not given take a new line's defaults.
    *
    * Default: `null`.
    */
-  params?: JsonParam;
+  params?: OpenLineSettings;
 }
 
 /** Parameters of `imopenlines.config.delete`. */
@@ -1421,12 +1604,11 @@ export interface ImopenlinesConfigUpdateParams {
    */
   configId: number;
   /**
-   * The settings to change, by name, as `imopenlines.config.add` takes them (`LINE_NAME`, `ACTIVE`,
-   * `QUEUE`, `QUEUE_TYPE`, …).
+   * The settings to change; those not given stay as they are.
    *
    * Default: `null`.
    */
-  params?: JsonParam;
+  params?: OpenLineSettings;
 }
 
 /** Parameters of `imopenlines.crm.chat.get`. */

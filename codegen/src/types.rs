@@ -105,6 +105,7 @@ impl Typed {
             ParamType::String => SpecType::String,
             ParamType::Enum => SpecType::Enum(p.enum_name.clone().unwrap_or_default()),
             ParamType::Json => SpecType::Json,
+            ParamType::Object => SpecType::Object(p.object_name.clone().unwrap_or_default()),
         };
         Typed {
             ty,
@@ -249,6 +250,8 @@ pub(crate) struct ObjectView<'a> {
     pub(crate) fields: &'a [ResultField],
     /// The method whose result it is, for results.
     pub(crate) result_of: Option<&'a str>,
+    /// A type parameters take: the caller builds it, the client sends it.
+    pub(crate) input: bool,
 }
 
 impl<'a> ObjectView<'a> {
@@ -259,6 +262,7 @@ impl<'a> ObjectView<'a> {
             doc: m.result.doc.clone(),
             fields: &m.result.fields,
             result_of: Some(&m.name),
+            input: false,
         });
         result
             .into_iter()
@@ -267,6 +271,7 @@ impl<'a> ObjectView<'a> {
                 doc: t.doc.clone(),
                 fields: &t.fields,
                 result_of: None,
+                input: t.input,
             }))
             .collect()
     }
@@ -278,6 +283,7 @@ impl<'a> ObjectView<'a> {
             doc: format!("{} The `data` of `{}`.", e.data_doc, e.name),
             fields: &e.data_fields,
             result_of: None,
+            input: false,
         };
         std::iter::once(data)
             .chain(e.types.iter().map(|t| ObjectView {
@@ -285,6 +291,7 @@ impl<'a> ObjectView<'a> {
                 doc: t.doc.clone(),
                 fields: &t.fields,
                 result_of: None,
+                input: false,
             }))
             .collect()
     }

@@ -370,7 +370,7 @@ async fn call(
         "imopenlines.config.add" => {
             let mut p = b24kit::ImopenlinesConfigAddParams::new();
             if let Some(settings) = params.get("PARAMS") {
-                p = p.params(settings.clone());
+                p = p.params(settings_of(settings));
             }
             client
                 .imopenlines_config_add(p)
@@ -393,7 +393,7 @@ async fn call(
         "imopenlines.config.update" => {
             let mut p = b24kit::ImopenlinesConfigUpdateParams::new(required(int("CONFIG_ID")?)?);
             if let Some(settings) = params.get("PARAMS") {
-                p = p.params(settings.clone());
+                p = p.params(settings_of(settings));
             }
             client
                 .imopenlines_config_update(p)
@@ -540,7 +540,11 @@ fn check_error(expected: &Value, error: &Error) -> Option<String> {
     None
 }
 
-/// Whether `actual` holds `want`: every key of an object, equality otherwise.
+/// A line's settings from the case's JSON, read as a Rust caller's would be built.
+fn settings_of(json: &Value) -> b24kit::OpenLineSettings {
+    serde_json::from_value(json.clone()).expect("the case's settings are a line's settings")
+}
+
 /// Whether `actual` holds `want`: every key of an object, every item of a list, equality
 /// otherwise (a typed result serializes its dates and times with the offset the portal sent).
 fn has(actual: &Value, want: &Value) -> bool {

@@ -408,7 +408,8 @@ async fn open_lines_are_created_read_changed_and_deleted() {
     use b24kit::{
         ImopenlinesConfigAddParams as Add, ImopenlinesConfigDeleteParams as Delete,
         ImopenlinesConfigGetError as GetError, ImopenlinesConfigGetParams as Get,
-        ImopenlinesConfigUpdateParams as Update,
+        ImopenlinesConfigUpdateParams as Update, OpenLineQueueEntry, OpenLineSettings,
+        QueueEntityType,
     };
     let emu = emulator();
     let client = webhook_client(&emu);
@@ -441,11 +442,10 @@ async fn open_lines_are_created_read_changed_and_deleted() {
         .result;
     assert!(bare.queue_full.is_none());
     assert_eq!(emu.portal().last_call().unwrap().params["WITH_QUEUE"], "N");
-    let settings = serde_json::json!({
-        "LINE_NAME": "Shop",
-        "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 5}],
-        "QUEUE_TIME": 90,
-    });
+    let settings = OpenLineSettings::new()
+        .line_name("Shop")
+        .queue(vec![OpenLineQueueEntry::new(QueueEntityType::User, 5)])
+        .queue_time(90);
     let id = client
         .imopenlines_config_add(Add::new().params(settings))
         .await
@@ -459,8 +459,13 @@ async fn open_lines_are_created_read_changed_and_deleted() {
         .result;
     assert_eq!(shop.queue, Some(vec!["5".to_string()]));
     assert_eq!(shop.queue_time.as_deref(), Some("90"));
-    let update =
-        Update::new(id).params(serde_json::json!({"ACTIVE": "N", "QUEUE_TYPE": "randomly"}));
+    // Only the settings given are sent: the change keeps the rest.
+    let change = OpenLineSettings::new().active("N").queue_type("randomly");
+    assert_eq!(
+        serde_json::to_value(&change).unwrap(),
+        serde_json::json!({"ACTIVE": "N", "QUEUE_TYPE": "randomly"})
+    );
+    let update = Update::new(id).params(change);
     assert!(
         client
             .imopenlines_config_update(update)
@@ -551,7 +556,7 @@ async fn open_lines_are_listed_filtered_sorted_and_paged() {
 async fn open_lines(client: &b24kit::Client, count: usize) {
     use b24kit::ImopenlinesConfigAddParams as Add;
     for n in 3..=count {
-        let settings = serde_json::json!({"LINE_NAME": format!("Line {n}")});
+        let settings = b24kit::OpenLineSettings::new().line_name(format!("Line {n}"));
         client
             .imopenlines_config_add(Add::new().params(settings))
             .await

@@ -11,6 +11,8 @@ use b24kit_tests::repo_root;
 fn generated_names(generated: &str) -> BTreeSet<String> {
     let mut names = BTreeSet::new();
     let mut next_is_name = false;
+    // `&'static str` names no item, though `static` is a keyword that declares one.
+    let generated = generated.replace("'static", "'_");
     for word in generated.split(|c: char| !(c.is_alphanumeric() || c == '_')) {
         if next_is_name && !word.is_empty() {
             names.insert(word.to_string());

@@ -64,6 +64,8 @@ import {
   OpenLineQueueMember,
   OpenLineQueueUser,
   OpenLineListItem,
+  OpenLineQueueEntry,
+  OpenLineSettings,
   OpenLineQueueEntity,
   InvalidFormatError,
   ConfigIdEmptyError,
@@ -207,7 +209,9 @@ function describeSettings(line: ImopenlinesConfigGetResult): void {
 
 /** Create an open line, read its settings and queue, change it, delete it. */
 async function manageLines(client: Client): Promise<void> {
-  const id: number = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 1 }] } })).result;
+  const entry: OpenLineQueueEntry = { ENTITY_TYPE: 'user', ENTITY_ID: 1 };
+  const settings: OpenLineSettings = { LINE_NAME: 'Shop', QUEUE: [entry], QUEUE_TYPE: 'strictly' };
+  const id: number = (await client.imopenlinesConfigAdd({ params: settings })).result;
   try {
     const line: ImopenlinesConfigGetResult = (await client.imopenlinesConfigGet({ configId: id, withQueue: true, showOffline: false })).result;
     const entries: { [user: string]: OpenLineQueueMember } = line.queueFull ?? {};

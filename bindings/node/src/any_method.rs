@@ -26,6 +26,22 @@ pub(crate) fn json_param(text: &str, parameter: &str) -> Result<Value> {
         .map_err(|e| Error::new(Status::InvalidArg, format!("{parameter} is not JSON: {e}")))
 }
 
+/// A typed method's object parameter (`PARAMS` of `imopenlines.config.add`), as the text
+/// `jsonArg` made of it, read into the core's type as an answer's object is (numbers given as
+/// text are numbers); a key of the wrong type is refused, naming it, and nothing is sent.
+pub(crate) fn object_param<T: b24kit::wire::Lenient>(text: &str, parameter: &str) -> Result<T> {
+    let value = json_param(text, parameter)?;
+    if !value.is_object() {
+        return Err(Error::new(
+            Status::InvalidArg,
+            format!("{parameter} must be an object of Bitrix24 key → value"),
+        ));
+    }
+    serde_json::from_value::<b24kit::wire::Read<T>>(value)
+        .map(|read| read.0)
+        .map_err(|e| Error::new(Status::InvalidArg, format!("{parameter}: {e}")))
+}
+
 fn any_call(method: String, params_json: &str, idempotent: Option<bool>) -> Result<AnyCall> {
     Ok(AnyCall::new(method, params(params_json)?).idempotency(idempotent))
 }

@@ -213,7 +213,7 @@ test('open lines: created, read, changed and deleted', async () => {
   const id = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 5 }] } })).result;
   assert.equal(id, 3);
   assert.deepEqual((await client.imopenlinesConfigGet({ configId: id })).result.queue, ['5']);
-  assert.equal((await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: false, QUEUE_TYPE: 'randomly' } })).result, true);
+  assert.equal((await client.imopenlinesConfigUpdate({ configId: id, params: { ACTIVE: 'N', QUEUE_TYPE: 'randomly' } })).result, true);
   const closed = (await client.imopenlinesConfigGet({ configId: id })).result;
   assert.deepEqual([closed.active, closed.queueType], ['N', 'randomly']);
   assert.equal((await client.imopenlinesConfigDelete({ configId: id })).result, true);
@@ -287,4 +287,18 @@ test('a list method by name pages the way its spec declares', async () => {
   for await (const line of walk) ids.push(line.ID);
   assert.deepEqual(ids, ['1', '2', '3', '4', '5']);
   assert.equal(walk.progress.requests, 3);
+});
+
+test("a line's settings are typed, and only those given are sent", async () => {
+  const id = (await client.imopenlinesConfigAdd({ params: { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: '5' }], QUEUE_TYPE: 'strictly', WORKTIME_DAYOFF: ['SA'] } })).result;
+  const sent = (await portal.lastCall()).params.PARAMS;
+  // The identifier given as text is the number the spec says.
+  assert.deepEqual(sent, { LINE_NAME: 'Shop', QUEUE: [{ ENTITY_TYPE: 'user', ENTITY_ID: 5 }], QUEUE_TYPE: 'strictly', WORKTIME_DAYOFF: ['SA'] });
+  const served = (await portal.stats()).rest_requests;
+  const wrong = await failure(client.imopenlinesConfigUpdate({ configId: id, params: { QUEUE_TIME: 'soon' } }));
+  assert.ok(wrong instanceof TypeError, wrong.name);
+  assert.match(wrong.message, /QUEUE_TIME/);
+  const missing = await failure(client.imopenlinesConfigAdd({ params: { QUEUE: [{ ENTITY_ID: 5 }] } }));
+  assert.match(missing.message, /ENTITY_TYPE/);
+  assert.equal((await portal.stats()).rest_requests, served);
 });

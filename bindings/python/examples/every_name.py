@@ -40,6 +40,7 @@ from b24kit import (
     LineScenario,
     OperatorDataShown,
     QueueDistribution,
+    QueueEntityType,
     WelcomeBotJoin,
     WelcomeBotLeave,
     Weekday,
@@ -47,8 +48,10 @@ from b24kit import (
     ImopenlinesRevisionGetResult,
     ImopenlinesSessionOpenResult,
     ImopenlinesConfigGetResult,
+    OpenLineQueueEntry,
     OpenLineQueueMember,
     OpenLineQueueUser,
+    OpenLineSettings,
     OpenLineListItem,
     OpenLineQueueEntity,
     QueueIdEmptyError,
@@ -288,7 +291,9 @@ def describe_settings(line: ImopenlinesConfigGetResult) -> None:
 
 def manage_lines(client: Client) -> None:
     """Create an open line, read its settings and queue, change it, delete it."""
-    line_id: int = client.imopenlines_config_add(params={"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 1}]}).result
+    entry: OpenLineQueueEntry = OpenLineQueueEntry(ENTITY_TYPE=QueueEntityType.USER, ENTITY_ID=1)
+    settings: OpenLineSettings = OpenLineSettings(LINE_NAME="Shop", QUEUE=[entry], QUEUE_TYPE=QueueDistribution.STRICTLY)
+    line_id: int = client.imopenlines_config_add(params=settings).result
     try:
         line: ImopenlinesConfigGetResult = client.imopenlines_config_get(line_id, with_queue=True, show_offline=False).result
         entries: Dict[str, OpenLineQueueMember] = line.queue_full or {}

@@ -83,6 +83,36 @@ pub(crate) fn optional_json(
     json(value, name).map(Some)
 }
 
+/// An object parameter (`params` of `imopenlines.config.add`): a dict with Bitrix24's keys,
+/// read into the core's type as an answer's object would be (numbers given as text are
+/// numbers); a key of the wrong type is a `TypeError` naming it, and nothing is sent.
+pub(crate) fn object<T: b24kit::wire::Lenient>(
+    value: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<T> {
+    let json = json(value, name)?;
+    if !json.is_object() {
+        return Err(PyTypeError::new_err(format!(
+            "{name} must be a dict of Bitrix24 key → value, not {}",
+            type_name(value)
+        )));
+    }
+    serde_json::from_value::<b24kit::wire::Read<T>>(json)
+        .map(|read| read.0)
+        .map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
+}
+
+/// An optional object parameter: `None` means "not given" (not sent).
+pub(crate) fn optional_object<T: b24kit::wire::Lenient>(
+    value: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<Option<T>> {
+    if value.is_none() {
+        return Ok(None);
+    }
+    object(value, name).map(Some)
+}
+
 fn type_name(value: &Bound<'_, PyAny>) -> String {
     value
         .get_type()

@@ -271,7 +271,7 @@ def test_open_lines_created_read_changed_and_deleted(client: b24kit.Client, port
     assert new_id == 3
     shop = client.imopenlines_config_get(new_id).result
     assert (shop.line_name, shop.queue, shop.queue_time) == ("Shop", ["5"], "90")
-    assert client.imopenlines_config_update(new_id, params={"ACTIVE": False, "LINE_NAME": "Shop (closed)", "QUEUE_TYPE": "randomly"}).result is True
+    assert client.imopenlines_config_update(new_id, params={"ACTIVE": "N", "LINE_NAME": "Shop (closed)", "QUEUE_TYPE": "randomly"}).result is True
     closed = client.imopenlines_config_get(new_id).result
     assert (closed.active, closed.line_name) == ("N", "Shop (closed)")
     # A value the enum does not name is the text as sent.
@@ -360,3 +360,27 @@ def test_a_typed_walk_from_asyncio(async_client: b24kit.AsyncClient, client: b24
             await refused.__anext__()
 
     asyncio.run(main())
+
+
+def test_a_lines_settings_are_typed_and_only_those_given_are_sent(client: b24kit.Client, portal: Portal) -> None:
+    settings: b24kit.OpenLineSettings = b24kit.OpenLineSettings(
+        LINE_NAME="Shop",
+        QUEUE=[b24kit.OpenLineQueueEntry(ENTITY_TYPE=b24kit.QueueEntityType.USER, ENTITY_ID=5)],
+        QUEUE_TYPE=b24kit.QueueDistribution.STRICTLY,
+        WORKTIME_DAYOFF=[b24kit.Weekday.SA],
+        COLOR="green",  # type: ignore[typeddict-unknown-key]  # a key the spec does not describe goes as given
+    )
+    line_id = client.imopenlines_config_add(params=settings).result
+    sent = portal.last_call()["params"]["PARAMS"]
+    assert sent == {"LINE_NAME": "Shop", "QUEUE": [{"ENTITY_TYPE": "user", "ENTITY_ID": 5}], "QUEUE_TYPE": "strictly", "WORKTIME_DAYOFF": ["SA"], "COLOR": "green"}, sent
+    line = client.imopenlines_config_get(line_id).result
+    assert (line.queue_type, line.worktime_dayoff) == (b24kit.QueueDistribution.STRICTLY, [b24kit.Weekday.SA])
+    served = portal.stats()["rest_requests"]
+    # A setting of the wrong type is refused before sending, naming the setting.
+    with pytest.raises(TypeError, match="QUEUE_TIME"):
+        client.imopenlines_config_update(line_id, params={"QUEUE_TIME": "soon"})
+    with pytest.raises(TypeError, match="ENTITY_TYPE"):
+        client.imopenlines_config_add(params={"QUEUE": [{"ENTITY_ID": 5}]})  # type: ignore[typeddict-item]
+    with pytest.raises(TypeError, match="params must be a dict"):
+        client.imopenlines_config_add(params=["LINE_NAME"])  # type: ignore[arg-type]
+    assert portal.stats()["rest_requests"] == served

@@ -119,6 +119,23 @@ pub(crate) fn json_param(
 }
 
 /// [`json_param`] for an optional parameter: `None` is not sent.
+/// An input record's `extra` (or any JSON that must be an object) as the core's map.
+pub(crate) fn object_param(
+    value: JsonValue,
+    parameter: &'static str,
+    name: &str,
+) -> Result<Map<String, Value>, b24kit::Error> {
+    match json_param(value, parameter, name)? {
+        Value::Object(map) => Ok(map),
+        other => Err(b24kit::Error::InvalidArgument {
+            parameter,
+            problem: ArgumentProblem::NotEncodable {
+                reason: format!("{name} is an object of key → value, not {other}"),
+            },
+        }),
+    }
+}
+
 pub(crate) fn optional_json_param(
     value: Option<JsonValue>,
     parameter: &'static str,

@@ -433,7 +433,7 @@ fn param_type_matches(spec: ParamType, page: &str) -> bool {
         ParamType::String | ParamType::Enum => page == "string",
         // Sent as one of two strings (`Y`/`N`); pages write it as a string or a boolean.
         ParamType::Flag => matches!(page, "string" | "boolean" | "char"),
-        ParamType::Json => matches!(page, "object" | "array"),
+        ParamType::Json | ParamType::Object => matches!(page, "object" | "array"),
     }
 }
 

@@ -53,7 +53,7 @@ impl Spec {
 }
 
 /// The type of every value a result or an event holds: each method's result, the fields of
-/// result objects, events' `data` and every declared type's.
+/// result objects, events' `data` and every declared type's but those parameters take.
 pub(crate) fn result_field_types<'a>(
     methods: &'a [Method],
     events: &'a [EventSpec],
@@ -63,7 +63,7 @@ pub(crate) fn result_field_types<'a>(
             .result
             .fields
             .iter()
-            .chain(m.types.iter().flat_map(|t| &t.fields));
+            .chain(m.types.iter().filter(|t| !t.input).flat_map(|t| &t.fields));
         std::iter::once(&m.result.ty).chain(fields.map(|f| &f.ty))
     });
     let event_types = events.iter().flat_map(|e| {
@@ -244,6 +244,8 @@ pub struct Param {
     pub nullable: bool,
     /// For enum parameters: the enum's name.
     pub enum_name: Option<String>,
+    /// For object parameters: the object type's name.
+    pub object_name: Option<String>,
     pub doc: String,
     pub idents: Idents,
 }
@@ -313,6 +315,9 @@ pub struct ObjectType {
     pub doc: String,
     /// The documented keys, in spec order.
     pub fields: Vec<ResultField>,
+    /// Whether a parameter takes it (at any depth): the caller builds it and the client sends
+    /// it, rather than reads it from an answer.
+    pub input: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -392,6 +397,20 @@ impl FieldType {
             FieldType::List(item) | FieldType::Map(item) => {
                 matches!(**item, FieldType::Json) || item.nests_json()
             }
+            _ => false,
+        }
+    }
+
+    /// Whether `ty` is this type or its items' (`list<T>` holds `T`).
+    pub fn holds(&self, ty: &FieldType) -> bool {
+        self == ty || matches!(self, FieldType::List(item) | FieldType::Map(item) if item.holds(ty))
+    }
+
+    /// Whether a map sits anywhere in the type (`map<T>`, `list<map<T>>`).
+    pub fn nests_map(&self) -> bool {
+        match self {
+            FieldType::Map(_) => true,
+            FieldType::List(item) => item.nests_map(),
             _ => false,
         }
     }

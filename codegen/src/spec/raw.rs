@@ -215,6 +215,9 @@ pub enum ParamType {
     /// Any JSON value, for a parameter the page documents as an object or array whose shape
     /// another page describes (an attachment, a keyboard, a filter); sent nested, as given.
     Json,
+    /// An object of a named type the spec declares (`OpenLineSettings`): its fields given are
+    /// sent, nested, with their wire names; those not given are not sent.
+    Object,
 }
 
 /// A default value as written in YAML.

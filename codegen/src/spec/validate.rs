@@ -655,6 +655,8 @@ fn declared_types(defs: Vec<raw::ObjectTypeDef>, c: &mut Collector) -> Vec<Objec
                 fields: fields(def.fields, &format!("{at}.fields"), c),
                 name: def.name,
                 doc: def.doc.trim().to_string(),
+                // Known once every spec is read: see `resolve_enum_fields`.
+                input: false,
             }
         })
         .collect()
@@ -828,29 +830,65 @@ pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<Spec
     for owner in &owners {
         // A value result may be (a list or map of) a named type; an object result is its own.
         if let Some(name) = owner.value_root.and_then(FieldType::object_name) {
-            if lookup(name).is_none() {
-                report(owner.file, "result.type".to_string(), missing_type(name));
-            } else if !used.contains(&name) {
-                used.push(name);
+            match lookup(name) {
+                None => report(owner.file, "result.type".to_string(), missing_type(name)),
+                Some(t) if t.input => report(
+                    owner.file,
+                    "result.type".to_string(),
+                    format!("{name} is a parameter's type; declare another for answers"),
+                ),
+                Some(_) if !used.contains(&name) => used.push(name),
+                Some(_) => {}
             }
         }
-        let objects = std::iter::once((owner.root_at.to_string(), owner.root_fields)).chain(
+        let objects = std::iter::once((owner.root_at.to_string(), owner.root_fields, false)).chain(
             owner
                 .types
                 .iter()
                 .enumerate()
-                .map(|(i, t)| (format!("types[{i}].fields"), t.fields.as_slice())),
+                .map(|(i, t)| (format!("types[{i}].fields"), t.fields.as_slice(), t.input)),
         );
-        for (at, fields) in objects {
+        for (at, fields, input) in objects {
             for (j, f) in fields.iter().enumerate() {
                 let Some(name) = f.ty.object_name() else {
                     continue;
                 };
-                if lookup(name).is_none() {
-                    report(owner.file, format!("{at}[{j}].type"), missing_type(name));
-                } else if !used.contains(&name) {
-                    used.push(name);
+                match lookup(name) {
+                    None => report(owner.file, format!("{at}[{j}].type"), missing_type(name)),
+                    // The caller's input is written, an answer's read: one type cannot be both.
+                    Some(t) if t.input != input => report(
+                        owner.file,
+                        format!("{at}[{j}].type"),
+                        format!(
+                            "{name} is {} type; declare another for {}",
+                            if t.input {
+                                "a parameter's"
+                            } else {
+                                "an answer's"
+                            },
+                            if input { "parameters" } else { "answers" }
+                        ),
+                    ),
+                    Some(_) if !used.contains(&name) => used.push(name),
+                    Some(_) => {}
                 }
+            }
+        }
+        for (i, p) in owner.params.iter().enumerate() {
+            let Some(name) = p.object_name.as_deref() else {
+                continue;
+            };
+            if !used.contains(&name) {
+                used.push(name);
+            }
+            // Parameters compare and hash (a call can be a map key); fractions cannot.
+            let unfit = |f: &ResultField| f.ty.nests_map() || f.ty.holds(&FieldType::Number);
+            if lookup(name).is_some_and(|t| t.fields.iter().any(unfit)) {
+                report(
+                    owner.file,
+                    format!("params[{i}].type"),
+                    format!("{name} holds a map or a fraction; a parameter's object holds neither"),
+                );
             }
         }
     }
@@ -882,6 +920,8 @@ pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<Spec
 struct TypeOwner<'a> {
     file: &'a str,
     types: &'a [ObjectType],
+    /// A method's parameters (none for an event).
+    params: &'a [Param],
     /// Where the root object's fields are in the file, and the fields.
     root_at: &'static str,
     root_fields: &'a [ResultField],
@@ -894,6 +934,7 @@ impl<'a> TypeOwner<'a> {
         let methods = methods.iter().map(|m| TypeOwner {
             file: &m.source_file,
             types: &m.types,
+            params: &m.params,
             root_at: "result.fields",
             root_fields: &m.result.fields,
             value_root: m.result.type_name.is_none().then_some(&m.result.ty),
@@ -901,6 +942,7 @@ impl<'a> TypeOwner<'a> {
         let events = events.iter().map(|e| TypeOwner {
             file: &e.source_file,
             types: &e.types,
+            params: &[],
             root_at: "data.fields",
             root_fields: &e.data_fields,
             value_root: None,
@@ -930,9 +972,43 @@ fn missing_type(name: &str) -> String {
     format!("no spec declares the type {name} (under `types:` or `enums:`)")
 }
 
+/// `name` and the object types its fields name, at any depth, added to `seen`.
+fn reachable(name: &str, objects: &[ObjectType], seen: &mut Vec<String>) {
+    if seen.iter().any(|s| s == name) {
+        return;
+    }
+    let Some(t) = objects.iter().find(|t| t.name == name) else {
+        return;
+    };
+    seen.push(name.to_string());
+    for f in &t.fields {
+        if let Some(inner) = f.ty.object_name() {
+            reachable(inner, objects, seen);
+        }
+    }
+}
+
 /// Reads the names of declared enums in result and event fields as enums: the parser cannot
 /// tell them from object types, as both are PascalCase names.
 pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpec]) {
+    // A parameter's PascalCase type names an enum or, when a spec declares it under `types:`,
+    // an object type; the types parameters take (at any depth) are the callers' input.
+    let objects: Vec<ObjectType> = methods.iter().flat_map(|m| m.types.clone()).collect();
+    let mut inputs: Vec<String> = Vec::new();
+    for p in methods.iter_mut().flat_map(|m| &mut m.params) {
+        let Some(name) = p.enum_name.clone() else {
+            continue;
+        };
+        if objects.iter().any(|t| t.name == name) {
+            p.ty = ParamType::Object;
+            p.enum_name = None;
+            p.object_name = Some(name.clone());
+            reachable(&name, &objects, &mut inputs);
+        }
+    }
+    for t in methods.iter_mut().flat_map(|m| &mut m.types) {
+        t.input = inputs.contains(&t.name);
+    }
     let names: Vec<String> = methods
         .iter()
         .flat_map(|m| &m.enums)
@@ -962,7 +1038,16 @@ pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpe
 
 /// Whether a result or event field names the enum `name`, at any depth.
 fn field_uses_enum(methods: &[Method], events: &[EventSpec], name: &str) -> bool {
-    result_field_types(methods, events).any(|ty| ty.enum_name() == Some(name))
+    // Parameters' object types hold enums too (`OpenLineQueueEntry.ENTITY_TYPE`).
+    let input_fields = methods
+        .iter()
+        .flat_map(|m| &m.types)
+        .filter(|t| t.input)
+        .flat_map(|t| &t.fields)
+        .map(|f| &f.ty);
+    result_field_types(methods, events)
+        .chain(input_fields)
+        .any(|ty| ty.enum_name() == Some(name))
 }
 
 /// Checks the enums over the whole spec: each name declared once, apart from the object types
@@ -1160,7 +1245,7 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
                 ),
             }
         }
-        ParamType::String | ParamType::Enum | ParamType::Json => {
+        ParamType::String | ParamType::Enum | ParamType::Json | ParamType::Object => {
             if p.minimum.is_some() || p.maximum.is_some() || p.values.is_some() {
                 c.report(
                     format!("{at}.type"),
@@ -1231,6 +1316,7 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
         wire: p.wire,
         ty,
         enum_name,
+        object_name: None,
         required: p.required,
         minimum: p.minimum,
         maximum: p.maximum,

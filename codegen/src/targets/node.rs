@@ -39,7 +39,8 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
         SpecType::String | SpecType::Enum(_) => "stringArg",
         SpecType::Boolean => "flagArg",
         SpecType::Number => "numberArg",
-        SpecType::Json => "jsonArg",
+        // An object crosses as JSON text too, read into the core's type on the Rust side.
+        SpecType::Json | SpecType::Object(_) => "jsonArg",
         // Only the types above are parameters.
         _ => "",
     };
@@ -73,6 +74,22 @@ struct JsListItem {
     ts_type: String,
     page_type: String,
     page_mirror: String,
+}
+
+/// A type parameters take, as a TypeScript interface with the wire keys.
+#[derive(Serialize)]
+struct JsInputType {
+    name: String,
+    doc: String,
+    fields: Vec<JsInputField>,
+}
+
+#[derive(Serialize)]
+struct JsInputField {
+    name: String,
+    required: bool,
+    ts_type: String,
+    doc: String,
 }
 
 #[derive(Serialize)]
@@ -162,7 +179,8 @@ struct JsEvent<'a> {
 }
 
 fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
-    let views = ObjectView::of(m);
+    // A parameter's object is a TypeScript interface (`input_types`), not an addon object.
+    let views: Vec<ObjectView> = ObjectView::of(m).into_iter().filter(|o| !o.input).collect();
     JsMethod {
         m,
         params_type: format!("{}Params", m.idents.pascal),
@@ -200,6 +218,17 @@ fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
                         "Option<String>".to_string(),
                         format!(
                             "{rust_field}.map(|text| crate::any_method::json_param(&text, {:?})).transpose()?",
+                            p.wire
+                        ),
+                    ),
+                    (SpecType::Object(_), true) => (
+                        "String".to_string(),
+                        format!("crate::any_method::object_param(&{rust_field}, {:?})?", p.wire),
+                    ),
+                    (SpecType::Object(_), false) => (
+                        "Option<String>".to_string(),
+                        format!(
+                            "{rust_field}.map(|text| crate::any_method::object_param(&text, {:?})).transpose()?",
                             p.wire
                         ),
                     ),
@@ -295,6 +324,32 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .flat_map(|m| &m.objects)
         .chain(&event_objects)
         .collect();
+    // The types parameters take, as interfaces with the wire keys (JSON where the spec says
+    // `json`: what `jsonArg` takes).
+    let input_types: Vec<JsInputType> = spec
+        .object_types()
+        .filter(|t| t.input)
+        .map(|t| JsInputType {
+            name: t.name.clone(),
+            doc: t.doc.clone(),
+            fields: t
+                .fields
+                .iter()
+                .map(|f| {
+                    let typed = Typed::field(f).present();
+                    JsInputField {
+                        name: f.name.clone(),
+                        required: f.required,
+                        ts_type: match typed.ty {
+                            SpecType::Json => "JsonParam".to_string(),
+                            _ => typescript_type(&typed).0,
+                        },
+                        doc: f.doc.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
     let events: Vec<JsEvent> = spec
         .events
         .iter()
@@ -305,6 +360,7 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         })
         .collect();
     let ctx = minijinja::context! {
+        input_types => input_types,
         banner => banner("spec/"),
         methods => &methods,
         objects => objects,

@@ -53,6 +53,9 @@ fn python_type(t: &Typed) -> (String, &'static str) {
         (SpecType::Boolean, _) => "flag",
         (SpecType::Json, true) => "json",
         (SpecType::Json, false) => "optional_json",
+        // A dict with the wire keys, read into the core's type.
+        (SpecType::Object(_), true) => "object",
+        (SpecType::Object(_), false) => "optional_object",
         // Only the types above are parameters.
         _ => "",
     };
@@ -83,6 +86,23 @@ struct PyListItem {
     py_type: String,
     page_type: String,
     page_mirror: String,
+}
+
+/// A type parameters take, as a `TypedDict` with the wire keys: `total` when every key is
+/// required.
+#[derive(Serialize)]
+struct PyInputType {
+    name: String,
+    doc: String,
+    total: bool,
+    fields: Vec<PyInputField>,
+}
+
+#[derive(Serialize)]
+struct PyInputField {
+    name: String,
+    py_type: String,
+    doc: String,
 }
 
 #[derive(Serialize)]
@@ -174,7 +194,8 @@ fn py_object(module: &str, o: ObjectView) -> PyObject {
 }
 
 fn py_method<'a>(spec: &Spec, m: &'a Method) -> PyMethod<'a> {
-    let views = ObjectView::of(m);
+    // A parameter's object is a `TypedDict` of `_client.py` (`input_types`), not a class.
+    let views: Vec<ObjectView> = ObjectView::of(m).into_iter().filter(|o| !o.input).collect();
     let imports = Import::for_method(spec, m, &views);
     PyMethod {
         imports,
@@ -204,6 +225,13 @@ fn py_method<'a>(spec: &Spec, m: &'a Method) -> PyMethod<'a> {
                 let typed = Typed::param(p);
                 let (py_type, extract) = python_type(&typed);
                 let native_py_type = match typed.ty {
+                    SpecType::Object(_) => {
+                        python_type(&Typed {
+                            ty: SpecType::Json,
+                            required: typed.required,
+                        })
+                        .0
+                    }
                     SpecType::Enum(_) => {
                         python_type(&Typed {
                             ty: SpecType::String,
@@ -269,7 +297,26 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
         .collect();
     let enums: Vec<&EnumType> = spec.enums().collect();
     let result_enums: Vec<&EnumType> = spec.result_enums().collect();
+    let input_types: Vec<PyInputType> = spec
+        .object_types()
+        .filter(|t| t.input)
+        .map(|t| PyInputType {
+            name: t.name.clone(),
+            doc: t.doc.clone(),
+            total: t.fields.iter().all(|f| f.required),
+            fields: t
+                .fields
+                .iter()
+                .map(|f| PyInputField {
+                    name: f.name.clone(),
+                    py_type: python_type(&Typed::field(f).present()).0,
+                    doc: f.doc.clone(),
+                })
+                .collect(),
+        })
+        .collect();
     let ctx = minijinja::context! {
+        input_types => input_types,
         result_enums => result_enums,
         banner => banner("spec/"),
         methods => &methods,

@@ -14,7 +14,7 @@ use crate::spec::model::{
     DefaultValue, EventSpec, Method, Param, ParamType, ResultField, TimeField,
 };
 use crate::spec::{Spec, COMMON_FILE, SYSTEM_ERRORS_FILE};
-use crate::types::{ObjectView, Output, Typed};
+use crate::types::{ObjectView, Output, SpecType, Typed};
 use crate::Error;
 
 pub(crate) const OUT_DIR: &str = "core/src/generated";
@@ -42,6 +42,8 @@ struct RustObject {
     name: String,
     doc: String,
     fields: Vec<RustField>,
+    /// A type parameters take: built by the caller, sent rather than read.
+    input: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -67,6 +69,9 @@ struct RustField {
     serde: String,
     /// Whether the answer always has its key (`Fields::required`), or may leave it out.
     required: bool,
+    /// For an input type's optional field: what its setter takes and how it stores it.
+    setter_arg: String,
+    setter_value: String,
     doc: String,
 }
 
@@ -90,7 +95,10 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
     let fields = views
         .iter()
         .flat_map(|o| o.fields.iter().filter_map(|f| f.ty.type_name()));
-    let enums = m.params.iter().filter_map(|p| p.enum_name.as_deref());
+    let enums = m
+        .params
+        .iter()
+        .filter_map(|p| p.enum_name.as_deref().or(p.object_name.as_deref()));
     // A result that is a value (not an object of its own) may name a type too.
     let value_result = m
         .result
@@ -123,7 +131,8 @@ fn rust_method(m: &Method) -> RustMethod<'_> {
 fn rust_object(o: ObjectView) -> RustObject {
     RustObject {
         doc: o.full_doc(),
-        fields: o.fields.iter().map(rust_field).collect(),
+        fields: o.fields.iter().map(|f| rust_field(f, o.input)).collect(),
+        input: o.input,
         name: o.name,
     }
 }
@@ -161,6 +170,7 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     // its text (`"lead"`); JSON setters a `serde_json::Value` or what becomes one (`json!`, a
     // string, a number, a vector).
     let converts = matches!(p.ty, ParamType::String | ParamType::Enum | ParamType::Json);
+    // An object parameter takes its type as built (`OpenLineSettings::new().line_name(…)`).
     let arg_type = if converts {
         format!("impl Into<{}>", typed.present().rust())
     } else {
@@ -190,7 +200,7 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     }
 }
 
-fn rust_field(f: &ResultField) -> RustField {
+fn rust_field(f: &ResultField, input: bool) -> RustField {
     let typed = Typed::field(f);
     // Every value is read leniently (`b24kit_runtime::wire::Lenient`, through `Fields`); a key
     // that may be absent defaults to `None`, while a required but nullable one must still be
@@ -203,6 +213,7 @@ fn rust_field(f: &ResultField) -> RustField {
         format!("#[serde(rename = {:?})]", f.name)
     };
     let doc = match (f.required, f.nullable) {
+        (false, _) if input => format!("{}\n\n`None`: not sent.", f.doc),
         (true, true) => format!(
             "{}\n\nAlways sent; `None` when the portal sends `null`.",
             f.doc
@@ -211,12 +222,25 @@ fn rust_field(f: &ResultField) -> RustField {
         (false, false) => format!("{}\n\n`None` when absent.", f.doc),
         (true, false) => f.doc.clone(),
     };
+    // Text, enums, JSON and lists take what becomes one (`"Shop"`, `"evenly"`, `json!(…)`).
+    let present = typed.present().rust();
+    let converts = !matches!(
+        typed.ty,
+        SpecType::Integer | SpecType::Number | SpecType::Boolean
+    );
+    let (setter_arg, setter_value) = if converts {
+        (format!("impl Into<{present}>"), "value.into()".to_string())
+    } else {
+        (present, "value".to_string())
+    };
     RustField {
         name: f.name.clone(),
         ident,
         rust_type: typed.rust(),
         serde,
         required: f.required,
+        setter_arg,
+        setter_value,
         doc,
     }
 }

@@ -47,6 +47,8 @@ struct Record {
     name: String,
     doc: String,
     fields: Vec<RecordField>,
+    /// A record parameters take: built in Kotlin or Swift, turned into the core's type.
+    input: bool,
 }
 
 #[derive(Serialize)]
@@ -55,16 +57,22 @@ struct RecordField {
     rust_type: String,
     /// The core's value `r.<name>` as this field's (objects only).
     convert: String,
+    /// An input record's field: its wire key, whether it must be given, and the expression that
+    /// makes the core's value of it from `value` (inside `into_core`, which has `parameter`
+    /// and `at`).
+    wire: String,
+    required: bool,
+    to_core: String,
     doc: String,
 }
 
-/// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
-/// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
-/// (`Map` in Kotlin, `Dictionary` in Swift); any JSON value as the bindings' `JsonValue`.
 /// The generated Kotlin and Swift beside uniffi's own output.
 const KOTLIN_WALKS: &str = "bindings/kotlin/src/ext/kotlin/dev/b24kit/Walks.kt";
 const SWIFT_WALKS: &str = "bindings/swift/Sources/B24kit/Walks.swift";
 
+/// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
+/// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
+/// (`Map` in Kotlin, `Dictionary` in Swift); any JSON value as the bindings' `JsonValue`.
 const NAMES: RustNames = RustNames {
     datetime: "std::time::SystemTime",
     map: "std::collections::HashMap<String, {}>",
@@ -98,6 +106,13 @@ fn param_value(p: &Param) -> String {
             "crate::any_method::optional_json_param({ident}, {:?}, {:?})?",
             p.wire, p.idents.camel
         ),
+        (SpecType::Object(_), true) => {
+            format!("{ident}.into_core({:?}, {:?})?", p.wire, p.idents.camel)
+        }
+        (SpecType::Object(_), false) => format!(
+            "{ident}.map(|value| value.into_core({:?}, {:?})).transpose()?",
+            p.wire, p.idents.camel
+        ),
         _ => typed.to_core_expr(&ident),
     }
 }
@@ -116,8 +131,52 @@ fn record_field(name: &str, typed: Typed, doc: &str) -> RecordField {
     RecordField {
         rust_type: typed.rust_in(NAMES),
         convert: typed.mirror(&format!("r.{name}"), NAMES),
+        wire: String::new(),
+        required: typed.required,
+        to_core: String::new(),
         doc: doc.to_string(),
         name,
+    }
+}
+
+/// A field of a record parameters take (an input type): the record's value as the core's.
+fn input_field(f: &crate::spec::model::ResultField) -> RecordField {
+    let typed = Typed::field(f);
+    let path = format!("{{at}}.{}", f.name);
+    // A required field's value is read straight from the record; an optional one's is bound
+    // by `if let Some(value)`.
+    let value = match f.required {
+        true => format!("self.{}", rust_ident(&f.idents.snake)),
+        false => "value".to_string(),
+    };
+    RecordField {
+        wire: f.name.clone(),
+        to_core: input_to_core(&typed.ty, &value, &path),
+        ..record_field(&f.idents.snake, typed, &f.doc)
+    }
+}
+
+/// The expression that makes the core's value of type `ty` from the record's `value`; `path`
+/// is the `format!` text of where it is, for errors (JSON that cannot be sent names its path).
+fn input_to_core(ty: &SpecType, value: &str, path: &str) -> String {
+    match ty {
+        // Named: a required field's value goes to `new`, which takes any `Into` of the enum.
+        SpecType::Enum(name) => format!("b24kit::{name}::from({value})"),
+        SpecType::Json => {
+            format!("crate::any_method::json_param({value}, parameter, &format!(\"{path}\"))?")
+        }
+        SpecType::Object(_) => format!("{value}.into_core(parameter, &format!(\"{path}\"))?"),
+        SpecType::List(item) => match input_to_core(item, "item", &format!("{path}[{{i}}]")) {
+            each if each == "item" => value.to_string(),
+            each => match (each.strip_suffix("(item)"), each.strip_suffix('?')) {
+                (Some(function), _) => format!("{value}.into_iter().map({function}).collect()"),
+                (None, Some(fallible)) => format!(
+                    "{value}.into_iter().enumerate().map(|(i, item)| {fallible}).collect::<Result<Vec<_>, b24kit::Error>>()?"
+                ),
+                (None, None) => format!("{value}.into_iter().map(|item| {each}).collect()"),
+            },
+        },
+        _ => value.to_string(),
     }
 }
 
@@ -127,16 +186,39 @@ fn record(o: ObjectView) -> Record {
         fields: o
             .fields
             .iter()
-            .map(|f| record_field(&f.idents.snake, Typed::field(f), &f.doc))
+            .map(|f| {
+                if o.input {
+                    input_field(f)
+                } else {
+                    record_field(&f.idents.snake, Typed::field(f), &f.doc)
+                }
+            })
             .collect(),
+        input: o.input,
         name: o.name,
     }
 }
 
 fn uniffi_method<'a>(spec: &Spec, m: &'a Method) -> UniffiMethod<'a> {
     let views = ObjectView::of(m);
+    // The records of object parameters declared by another method's spec.
+    let mut imports = Import::for_method(spec, m, &views);
+    imports.extend(
+        m.params
+            .iter()
+            .filter_map(|p| p.object_name.as_deref())
+            .filter(|name| !views.iter().any(|o| o.name == *name))
+            .filter_map(|name| {
+                Some(Import {
+                    module: crate::types::declaring_module(spec, name)?,
+                    name: name.to_string(),
+                })
+            }),
+    );
+    imports.sort();
+    imports.dedup();
     UniffiMethod {
-        imports: Import::for_method(spec, m, &views),
+        imports,
         m,
         params_type: format!("{}Params", m.idents.pascal),
         response_type: format!("{}Response", m.idents.pascal),

@@ -23,7 +23,7 @@ impl NativeClient {
             env,
             b24kit::ImopenlinesConfigAddParams {
                 params: params
-                    .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                    .map(|text| crate::any_method::object_param(&text, "PARAMS"))
                     .transpose()?,
             },
             |answer| (answer.result, NativeTime::from(answer.time)),
@@ -51,7 +51,7 @@ impl NativeClient {
                 let params = params.next().expect("length checked");
                 Ok(b24kit::ImopenlinesConfigAddParams {
                     params: params
-                        .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                        .map(|text| crate::any_method::object_param(&text, "PARAMS"))
                         .transpose()?,
                 })
             })

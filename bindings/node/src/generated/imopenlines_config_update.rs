@@ -25,7 +25,7 @@ impl NativeClient {
             b24kit::ImopenlinesConfigUpdateParams {
                 config_id,
                 params: params
-                    .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                    .map(|text| crate::any_method::object_param(&text, "PARAMS"))
                     .transpose()?,
             },
             |answer| (answer.result, NativeTime::from(answer.time)),
@@ -60,7 +60,7 @@ impl NativeClient {
                 Ok(b24kit::ImopenlinesConfigUpdateParams {
                     config_id,
                     params: params
-                        .map(|text| crate::any_method::json_param(&text, "PARAMS"))
+                        .map(|text| crate::any_method::object_param(&text, "PARAMS"))
                         .transpose()?,
                 })
             })

@@ -19,11 +19,283 @@ from ._native_generated import Response, ImopenlinesConfigGetResult, OpenLineQue
 # `typing` is imported for type checkers only: it would double the time `import b24kit` takes.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Iterable, List, Mapping, Optional, Union
+    from typing import Any, Iterable, List, Mapping, Optional, TypedDict, Union
 
     from .errors import B24kitError
 
-__all__ = ["AsyncClient", "Client", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "OpenLineListItem", "OpenLineQueueEntity", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "QueueDistribution", "ActiveChatCounting", "WelcomeBotJoin", "WelcomeBotLeave", "OperatorDataShown", "LineScenario", "Weekday", "CrmEntityType"]
+    class OpenLineSettings(TypedDict, total=False):
+        """An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them: each one given is sent, the others are left to their defaults (add) or as they are (update).
+
+        Keys are Bitrix24's names; a key not listed here is sent as given.
+        """
+
+        LINE_NAME: str
+        """The line's name."""
+
+        ACTIVE: str
+        """Whether the line takes dialogs: `Y` or `N`."""
+
+        QUEUE: List[OpenLineQueueEntry]
+        """The operators and departments dialogs go to, in order."""
+
+        QUEUE_TYPE: Union[QueueDistribution, str]
+        """How dialogs are handed out to the queue."""
+
+        QUEUE_TIME: int
+        """Seconds before a waiting dialog goes to the next operator."""
+
+        NO_ANSWER_TIME: int
+        """Seconds without an answer before the no-answer rule applies."""
+
+        WELCOME_MESSAGE: str
+        """Whether new clients get the welcome message: `Y` or `N`."""
+
+        WELCOME_MESSAGE_TEXT: str
+        """The welcome message."""
+
+        WORKTIME_ENABLE: str
+        """Whether the line keeps working hours: `Y` or `N`."""
+
+        WORKTIME_FROM: str
+        """When working hours start (`HH:MM`)."""
+
+        WORKTIME_TO: str
+        """When they end (`HH:MM`)."""
+
+        WORKTIME_TIMEZONE: str
+        """Their time zone (`Europe/Berlin`)."""
+
+        CRM: str
+        """Whether dialogs are recorded in the CRM: `Y` or `N`."""
+
+        CRM_CREATE: str
+        """What the CRM creates for a new client (`lead`, `deal`, …)."""
+
+        VOTE_MESSAGE: str
+        """Whether clients are asked to rate the dialog: `Y` or `N`."""
+
+        LANGUAGE_ID: str
+        """The language of the line's system messages (`en`, `de`)."""
+
+        CRM_CREATE_SECOND: str
+        """A second CRM creation mode."""
+
+        CRM_CREATE_THIRD: str
+        """A third CRM creation mode: `Y` or `N`."""
+
+        CRM_CHAT_TRACKER: str
+        """Whether dialogs are sent to the CRM's tracker: `Y` or `N`."""
+
+        CRM_FORWARD: str
+        """Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`."""
+
+        CRM_TRANSFER_CHANGE: str
+        """Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`."""
+
+        CRM_SOURCE: str
+        """How the CRM record's source is set."""
+
+        MAX_CHAT: int
+        """How many dialogs an operator may hold at once (0: no limit)."""
+
+        TYPE_MAX_CHAT: Union[ActiveChatCounting, str]
+        """Which dialogs count against an operator's limit (`MAX_CHAT`)."""
+
+        CATEGORY_ENABLE: str
+        """Whether created deals go to a pipeline of their own: `Y` or `N`."""
+
+        CATEGORY_ID: int
+        """The pipeline created deals go to."""
+
+        SESSION_PRIORITY: int
+        """The priority of the line's sessions in the queue."""
+
+        WELCOME_BOT_ENABLE: str
+        """Whether a bot greets new clients: `Y` or `N`."""
+
+        WELCOME_BOT_JOIN: Union[WelcomeBotJoin, str]
+        """When the welcome bot joins."""
+
+        WELCOME_BOT_ID: int
+        """The greeting bot's identifier."""
+
+        WELCOME_BOT_TIME: int
+        """Seconds the greeting bot waits before handing over."""
+
+        WELCOME_BOT_LEFT: Union[WelcomeBotLeave, str]
+        """When the welcome bot leaves."""
+
+        CHECK_AVAILABLE: str
+        """Whether only operators who are online get dialogs: `Y` or `N`."""
+
+        WATCH_TYPING: str
+        """Whether the client sees what the operator is typing: `Y` or `N`."""
+
+        SEND_WELCOME_EACH_SESSION: str
+        """Whether the welcome message starts every session, not only the first: `Y` or `N`."""
+
+        OPERATOR_DATA: Union[OperatorDataShown, str]
+        """What clients see of an operator."""
+
+        DEFAULT_OPERATOR_DATA: Any
+        """What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link), `AVATAR_ID`."""
+
+        NO_ANSWER_RULE: Union[LineScenario, str]
+        """What happens when no operator answers."""
+
+        NO_ANSWER_FORM_ID: int
+        """The form of that rule."""
+
+        NO_ANSWER_BOT_ID: int
+        """The bot of that rule."""
+
+        NO_ANSWER_TEXT: str
+        """The message of that rule."""
+
+        WORKTIME_DAYOFF: List[Union[Weekday, str]]
+        """Days off."""
+
+        WORKTIME_HOLIDAYS: str
+        """Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`)."""
+
+        WORKTIME_DAYOFF_RULE: Union[LineScenario, str]
+        """What happens to a message outside working hours."""
+
+        WORKTIME_DAYOFF_FORM_ID: int
+        """The form of that rule."""
+
+        WORKTIME_DAYOFF_BOT_ID: int
+        """The bot of that rule."""
+
+        WORKTIME_DAYOFF_TEXT: str
+        """The message of that rule."""
+
+        CLOSE_RULE: Union[LineScenario, str]
+        """What happens when an operator closes a dialog."""
+
+        CLOSE_FORM_ID: int
+        """The form of that rule."""
+
+        CLOSE_BOT_ID: int
+        """The bot of that rule."""
+
+        CLOSE_TEXT: str
+        """The message of that rule."""
+
+        VOTE_TIME_LIMIT: int
+        """How long a rating may be given (0: no limit)."""
+
+        VOTE_CLOSING_DELAY: str
+        """Whether closing waits a little after the rating: `Y` or `N`."""
+
+        VOTE_BEFORE_FINISH: str
+        """Whether the rating is asked for before the dialog closes: `Y` or `N`."""
+
+        VOTE_MESSAGE_1_TEXT: str
+        """The rating request in chat clients with rating buttons."""
+
+        VOTE_MESSAGE_1_LIKE: str
+        """The answer to a good rating there."""
+
+        VOTE_MESSAGE_1_DISLIKE: str
+        """The answer to a bad rating there."""
+
+        VOTE_MESSAGE_2_TEXT: str
+        """The rating request in chat clients that answer with text."""
+
+        VOTE_MESSAGE_2_LIKE: str
+        """The answer to a good rating there."""
+
+        VOTE_MESSAGE_2_DISLIKE: str
+        """The answer to a bad rating there."""
+
+        AUTO_CLOSE_RULE: Union[LineScenario, str]
+        """What happens when a dialog closes itself for want of activity."""
+
+        FULL_CLOSE_TIME: int
+        """Minutes after closing during which a client's message reopens the same session."""
+
+        AUTO_CLOSE_TIME: int
+        """Seconds without activity before a dialog closes itself."""
+
+        AUTO_CLOSE_FORM_ID: int
+        """The form of that rule."""
+
+        AUTO_CLOSE_BOT_ID: int
+        """The bot of that rule."""
+
+        AUTO_CLOSE_TEXT: str
+        """The message of that rule."""
+
+        AUTO_EXPIRE_TIME: int
+        """Seconds before an unanswered session expires."""
+
+        TEMPORARY: str
+        """Whether the line is a temporary one: `Y` or `N`."""
+
+        QUICK_ANSWERS_IBLOCK_ID: int
+        """Where the line's quick answers are stored."""
+
+        KPI_FIRST_ANSWER_TIME: int
+        """Seconds allowed for the first answer (0: not watched)."""
+
+        KPI_FIRST_ANSWER_ALERT: str
+        """Whether a late first answer is reported: `Y` or `N`."""
+
+        KPI_FIRST_ANSWER_LIST: Any
+        """Who is told of a late first answer."""
+
+        KPI_FIRST_ANSWER_TEXT: str
+        """The report of a late first answer."""
+
+        KPI_FURTHER_ANSWER_TIME: int
+        """Seconds allowed for each later answer (0: not watched)."""
+
+        KPI_FURTHER_ANSWER_ALERT: str
+        """Whether a late later answer is reported: `Y` or `N`."""
+
+        KPI_FURTHER_ANSWER_LIST: Any
+        """Who is told of a late later answer."""
+
+        KPI_FURTHER_ANSWER_TEXT: str
+        """The report of a late later answer."""
+
+        KPI_CHECK_OPERATOR_ACTIVITY: str
+        """Whether operators' activity is watched: `Y` or `N`."""
+
+        USE_WELCOME_FORM: str
+        """Whether new clients fill in a contact form first: `Y` or `N`."""
+
+        WELCOME_FORM_ID: int
+        """That form's identifier."""
+
+        WELCOME_FORM_DELAY: str
+        """Whether the form comes after the client's first message rather than before: `Y` or `N`."""
+
+        CONFIRM_CLOSE: str
+        """Whether the client confirms that a dialog may close: `Y` or `N`."""
+
+        IGNORE_WELCOME_FORM_RESPONSIBLE: str
+        """Whether the welcome form leaves the responsible person unchanged: `Y` or `N`."""
+
+    class OpenLineQueueEntry(TypedDict):
+        """A user or a department in the queue of an open line being set up.
+
+        Keys are Bitrix24's names; a key not listed here is sent as given.
+        """
+
+        ENTITY_TYPE: Union[QueueEntityType, str]
+        """Whether `ENTITY_ID` is a user or a department."""
+
+        ENTITY_ID: int
+        """The user's or the department's identifier."""
+else:
+    # At run time a parameter's object is a plain dict (`OpenLineSettings(LINE_NAME="Shop")`
+    # makes one); type checkers see the TypedDict above.
+    OpenLineSettings = dict
+    OpenLineQueueEntry = dict
+
+__all__ = ["AsyncClient", "Client", "OpenLineSettings", "OpenLineQueueEntry", "ImopenlinesConfigGetResult", "OpenLineQueueMember", "OpenLineQueueUser", "OpenLineListItem", "OpenLineQueueEntity", "ImopenlinesConfigPathGetResult", "CrmChat", "ImopenlinesDialogGetResult", "ChatRestrictions", "ChatEntityLink", "ChatPermissions", "ChatReading", "ChatMessageViews", "ChatViewer", "ImopenlinesRevisionGetResult", "ImopenlinesSessionHistoryGetResult", "HistoryMessage", "HistoryUser", "HistoryOpenLines", "HistoryDepartment", "HistoryChat", "HistoryChatPermissions", "HistoryFile", "ImopenlinesSessionOpenResult", "OnOpenLineMessageAddData", "MessageEvent", "LineMessage", "MessageExtra", "OnOpenLineMessageDeleteData", "OnOpenLineMessageUpdateData", "MessageChange", "ImMessage", "EventMessage", "OnSessionFinishData", "OnSessionStartData", "SessionEvent", "LineConnector", "SessionState", "EventChat", "EventUser", "OnOpenLineMessageAdd", "OnOpenLineMessageDelete", "OnOpenLineMessageUpdate", "OnSessionFinish", "OnSessionStart", "BotMessageKind", "QueueEntityType", "QueueDistribution", "ActiveChatCounting", "WelcomeBotJoin", "WelcomeBotLeave", "OperatorDataShown", "LineScenario", "Weekday", "CrmEntityType"]
 
 
 class BotMessageKind(str, enum.Enum):
@@ -38,6 +310,23 @@ class BotMessageKind(str, enum.Enum):
 
     DEFAULT = "DEFAULT"
     """The text given in `MESSAGE`."""
+
+    def __str__(self) -> str:
+        return str(self.value)
+
+
+class QueueEntityType(str, enum.Enum):
+    """What an entry of a line's queue is.
+
+    A parameter of this type also takes any other string, sent as given; a result holds the
+    member, or the text as the portal sent it when this version names none.
+    """
+
+    USER = "user"
+    """A user, by identifier."""
+
+    DEPARTMENT = "department"
+    """A department, by identifier (all its users)."""
 
     def __str__(self) -> str:
         return str(self.value)
@@ -407,7 +696,7 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_bot_session_transfer_batch(self._native, calls, halt)  # type: ignore[return-value]
 
-    def imopenlines_config_add(self, *, params: Optional[Any] = None) -> Response[int]:
+    def imopenlines_config_add(self, *, params: Optional[OpenLineSettings] = None) -> Response[int]:
         """Create an open line.
 
         Creates an open line with the settings given and the defaults of a new line for the rest,
@@ -418,11 +707,8 @@ class Client(SyncClientBase):
         Calls ``imopenlines.config.add`` (scope ``imopenlines``; https://apidocs.bitrix24.com/api-reference/imopenlines/openlines/imopenlines-config-add.html).
 
         Args:
-            params: ``PARAMS``. The line's settings by name, as `imopenlines.config.get` shows them: `LINE_NAME`,
-                `ACTIVE` (`Y`/`N`), `QUEUE` (a list of `{ENTITY_TYPE: user|department, ENTITY_ID}`),
-                `QUEUE_TYPE` (`evenly`, `strictly`, `all`), `QUEUE_TIME` and `NO_ANSWER_TIME`
-                (seconds), `WELCOME_MESSAGE` (`Y`/`N`) and `WELCOME_MESSAGE_TEXT`, `WORKTIME_ENABLE`
-                (`Y`/`N`), ….
+            params: ``PARAMS``. The line's settings (its name, queue, working hours, rules, ratings, CRM behaviour,
+                …); those not given take a new line's defaults.
 
         Returns:
             ``result`` (The new line's identifier.) and the answer's ``time``.
@@ -643,7 +929,7 @@ class Client(SyncClientBase):
         """
         return _calls.imopenlines_config_path_get_batch(self._native, calls, halt)  # type: ignore[return-value]
 
-    def imopenlines_config_update(self, config_id: int, *, params: Optional[Any] = None) -> Response[bool]:
+    def imopenlines_config_update(self, config_id: int, *, params: Optional[OpenLineSettings] = None) -> Response[bool]:
         """Change an open line's settings.
 
         Changes the settings given of one open line and keeps the others; answers `false` when no
@@ -654,8 +940,7 @@ class Client(SyncClientBase):
 
         Args:
             config_id: ``CONFIG_ID``. The line's identifier (`imopenlines.config.list.get` lists them).
-            params: ``PARAMS``. The settings to change, by name, as `imopenlines.config.add` takes them
-                (`LINE_NAME`, `ACTIVE`, `QUEUE`, `QUEUE_TYPE`, …).
+            params: ``PARAMS``. The settings to change; those not given stay as they are.
 
         Returns:
             ``result`` (`true` once the line is changed; `false` when no line has this identifier.) and the answer's ``time``.
@@ -1989,7 +2274,7 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_bot_session_transfer_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_bot_session_transfer_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
-    async def imopenlines_config_add(self, *, params: Optional[Any] = None) -> Response[int]:
+    async def imopenlines_config_add(self, *, params: Optional[OpenLineSettings] = None) -> Response[int]:
         """Create an open line.
 
         The asyncio form of :meth:`Client.imopenlines_config_add`; same arguments, result and errors.
@@ -2048,7 +2333,7 @@ class AsyncClient(AsyncClientBase):
         """The asyncio form of :meth:`Client.imopenlines_config_path_get_batch`; batch requests run concurrently."""
         return await _calls.imopenlines_config_path_get_batch_async(self._native, calls, halt)  # type: ignore[return-value]
 
-    async def imopenlines_config_update(self, config_id: int, *, params: Optional[Any] = None) -> Response[bool]:
+    async def imopenlines_config_update(self, config_id: int, *, params: Optional[OpenLineSettings] = None) -> Response[bool]:
         """Change an open line's settings.
 
         The asyncio form of :meth:`Client.imopenlines_config_update`; same arguments, result and errors.

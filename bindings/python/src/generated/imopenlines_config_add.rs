@@ -16,7 +16,7 @@ fn imopenlines_config_add_params(
     params: &Bound<'_, PyAny>,
 ) -> PyResult<b24kit::ImopenlinesConfigAddParams> {
     Ok(b24kit::ImopenlinesConfigAddParams {
-        params: args::optional_json(params, "params")?,
+        params: args::optional_object(params, "params")?,
     })
 }
 
@@ -28,7 +28,7 @@ fn imopenlines_config_add_call(
     #[allow(unused_mut)]
     let mut params = b24kit::ImopenlinesConfigAddParams::new();
     if let Some(value) = call.get_item("params")? {
-        params.params = args::optional_json(&value, "params")?;
+        params.params = args::optional_object(&value, "params")?;
     }
     Ok(params)
 }

@@ -18,7 +18,7 @@ fn imopenlines_config_update_params(
 ) -> PyResult<b24kit::ImopenlinesConfigUpdateParams> {
     Ok(b24kit::ImopenlinesConfigUpdateParams {
         config_id: args::integer(config_id, "config_id")?,
-        params: args::optional_json(params, "params")?,
+        params: args::optional_object(params, "params")?,
     })
 }
 
@@ -32,7 +32,7 @@ fn imopenlines_config_update_call(
     let mut params =
         b24kit::ImopenlinesConfigUpdateParams::new(args::integer(&config_id, "config_id")?);
     if let Some(value) = call.get_item("params")? {
-        params.params = args::optional_json(&value, "params")?;
+        params.params = args::optional_object(&value, "params")?;
     }
     Ok(params)
 }

@@ -849,7 +849,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesConfigAdd(params: JsonValue?) async throws  -> ImopenlinesConfigAddResponse
+    func imopenlinesConfigAdd(params: OpenLineSettings?) async throws  -> ImopenlinesConfigAddResponse
     
     /**
      * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -951,7 +951,7 @@ public protocol ClientProtocol: AnyObject, Sendable {
      * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    func imopenlinesConfigUpdate(configId: Int64, params: JsonValue?) async throws  -> ImopenlinesConfigUpdateResponse
+    func imopenlinesConfigUpdate(configId: Int64, params: OpenLineSettings?) async throws  -> ImopenlinesConfigUpdateResponse
     
     /**
      * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -1925,12 +1925,12 @@ open func imopenlinesBotSessionTransferBatch(calls: [ImopenlinesBotSessionTransf
      * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesConfigAdd(params: JsonValue? = nil)async throws  -> ImopenlinesConfigAddResponse  {
+open func imopenlinesConfigAdd(params: OpenLineSettings? = nil)async throws  -> ImopenlinesConfigAddResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add(
-                        self.uniffiCloneHandle(),FfiConverterOptionTypeJsonValue.lower(params)
+                        self.uniffiCloneHandle(),FfiConverterOptionTypeOpenLineSettings.lower(params)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -2181,12 +2181,12 @@ open func imopenlinesConfigPathGetBatch(calls: [ImopenlinesConfigPathGetCall], h
      * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-open func imopenlinesConfigUpdate(configId: Int64, params: JsonValue? = nil)async throws  -> ImopenlinesConfigUpdateResponse  {
+open func imopenlinesConfigUpdate(configId: Int64, params: OpenLineSettings? = nil)async throws  -> ImopenlinesConfigUpdateResponse  {
     return
         try  await uniffiRustCallAsync(
             rustFutureFunc: {
                 uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update(
-                        self.uniffiCloneHandle(),FfiConverterInt64.lower(configId),FfiConverterOptionTypeJsonValue.lower(params)
+                        self.uniffiCloneHandle(),FfiConverterInt64.lower(configId),FfiConverterOptionTypeOpenLineSettings.lower(params)
                 )
             },
             pollFunc: ffi_b24kit_uniffi_rust_future_poll_rust_buffer,
@@ -8132,11 +8132,11 @@ public func FfiConverterTypeImopenlinesBotSessionTransferResponse_lower(_ value:
  * The parameters of one `imopenlines.config.add` in a batch.
  */
 public struct ImopenlinesConfigAddCall: Equatable, Hashable {
-    public var params: JsonValue?
+    public var params: OpenLineSettings?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(params: JsonValue? = nil) {
+    public init(params: OpenLineSettings? = nil) {
         self.params = params
     }
 
@@ -8156,12 +8156,12 @@ public struct FfiConverterTypeImopenlinesConfigAddCall: FfiConverterRustBuffer {
     public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ImopenlinesConfigAddCall {
         return
             try ImopenlinesConfigAddCall(
-                params: FfiConverterOptionTypeJsonValue.read(from: &buf)
+                params: FfiConverterOptionTypeOpenLineSettings.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImopenlinesConfigAddCall, into buf: inout [UInt8]) {
-        FfiConverterOptionTypeJsonValue.write(value.params, into: &buf)
+        FfiConverterOptionTypeOpenLineSettings.write(value.params, into: &buf)
     }
 }
 
@@ -9772,11 +9772,11 @@ public func FfiConverterTypeImopenlinesConfigPathGetResult_lower(_ value: Imopen
  */
 public struct ImopenlinesConfigUpdateCall: Equatable, Hashable {
     public var configId: Int64
-    public var params: JsonValue?
+    public var params: OpenLineSettings?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
-    public init(configId: Int64, params: JsonValue? = nil) {
+    public init(configId: Int64, params: OpenLineSettings? = nil) {
         self.configId = configId
         self.params = params
     }
@@ -9798,13 +9798,13 @@ public struct FfiConverterTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffe
         return
             try ImopenlinesConfigUpdateCall(
                 configId: FfiConverterInt64.read(from: &buf), 
-                params: FfiConverterOptionTypeJsonValue.read(from: &buf)
+                params: FfiConverterOptionTypeOpenLineSettings.read(from: &buf)
         )
     }
 
     public static func write(_ value: ImopenlinesConfigUpdateCall, into buf: inout [UInt8]) {
         FfiConverterInt64.write(value.configId, into: &buf)
-        FfiConverterOptionTypeJsonValue.write(value.params, into: &buf)
+        FfiConverterOptionTypeOpenLineSettings.write(value.params, into: &buf)
     }
 }
 
@@ -16145,6 +16145,87 @@ public func FfiConverterTypeOpenLineQueueEntity_lower(_ value: OpenLineQueueEnti
 
 
 /**
+ * A user or a department in the queue of an open line being set up.
+ *
+ * Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+ */
+public struct OpenLineQueueEntry: Equatable, Hashable {
+    /**
+     * Whether `ENTITY_ID` is a user or a department.
+     */
+    public var entityType: QueueEntityType
+    /**
+     * The user's or the department's identifier.
+     */
+    public var entityId: Int64
+    /**
+     * Keys the spec does not describe, with their values, sent as given (an `Object`).
+     */
+    public var extra: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether `ENTITY_ID` is a user or a department.
+         */entityType: QueueEntityType, 
+        /**
+         * The user's or the department's identifier.
+         */entityId: Int64, 
+        /**
+         * Keys the spec does not describe, with their values, sent as given (an `Object`).
+         */extra: JsonValue? = nil) {
+        self.entityType = entityType
+        self.entityId = entityId
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineQueueEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineQueueEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineQueueEntry {
+        return
+            try OpenLineQueueEntry(
+                entityType: FfiConverterTypeQueueEntityType.read(from: &buf), 
+                entityId: FfiConverterInt64.read(from: &buf), 
+                extra: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineQueueEntry, into buf: inout [UInt8]) {
+        FfiConverterTypeQueueEntityType.write(value.entityType, into: &buf)
+        FfiConverterInt64.write(value.entityId, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueEntry_lift(_ buf: RustBuffer) throws -> OpenLineQueueEntry {
+    return try FfiConverterTypeOpenLineQueueEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineQueueEntry_lower(_ value: OpenLineQueueEntry) -> RustBuffer {
+    return FfiConverterTypeOpenLineQueueEntry.lower(value)
+}
+
+
+/**
  * An operator's entry in a line's queue.
  */
 public struct OpenLineQueueMember: Equatable, Hashable {
@@ -16383,6 +16464,900 @@ public func FfiConverterTypeOpenLineQueueUser_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeOpenLineQueueUser_lower(_ value: OpenLineQueueUser) -> RustBuffer {
     return FfiConverterTypeOpenLineQueueUser.lower(value)
+}
+
+
+/**
+ * An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them:
+ * each one given is sent, the others are left to their defaults (add) or as they are (update).
+ *
+ * Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+ */
+public struct OpenLineSettings: Equatable, Hashable {
+    /**
+     * The line's name.
+     */
+    public var lineName: String?
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    public var active: String?
+    /**
+     * The operators and departments dialogs go to, in order.
+     */
+    public var queue: [OpenLineQueueEntry]?
+    /**
+     * How dialogs are handed out to the queue.
+     */
+    public var queueType: QueueDistribution?
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    public var queueTime: Int64?
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    public var noAnswerTime: Int64?
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    public var welcomeMessage: String?
+    /**
+     * The welcome message.
+     */
+    public var welcomeMessageText: String?
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    public var worktimeEnable: String?
+    /**
+     * When working hours start (`HH:MM`).
+     */
+    public var worktimeFrom: String?
+    /**
+     * When they end (`HH:MM`).
+     */
+    public var worktimeTo: String?
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    public var worktimeTimezone: String?
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    public var crm: String?
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    public var crmCreate: String?
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    public var voteMessage: String?
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    public var languageId: String?
+    /**
+     * A second CRM creation mode.
+     */
+    public var crmCreateSecond: String?
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    public var crmCreateThird: String?
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    public var crmChatTracker: String?
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmForward: String?
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    public var crmTransferChange: String?
+    /**
+     * How the CRM record's source is set.
+     */
+    public var crmSource: String?
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    public var maxChat: Int64?
+    /**
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
+     */
+    public var typeMaxChat: ActiveChatCounting?
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    public var categoryEnable: String?
+    /**
+     * The pipeline created deals go to.
+     */
+    public var categoryId: Int64?
+    /**
+     * The priority of the line's sessions in the queue.
+     */
+    public var sessionPriority: Int64?
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    public var welcomeBotEnable: String?
+    /**
+     * When the welcome bot joins.
+     */
+    public var welcomeBotJoin: WelcomeBotJoin?
+    /**
+     * The greeting bot's identifier.
+     */
+    public var welcomeBotId: Int64?
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    public var welcomeBotTime: Int64?
+    /**
+     * When the welcome bot leaves.
+     */
+    public var welcomeBotLeft: WelcomeBotLeave?
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    public var checkAvailable: String?
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    public var watchTyping: String?
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    public var sendWelcomeEachSession: String?
+    /**
+     * What clients see of an operator.
+     */
+    public var operatorData: OperatorDataShown?
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link),
+     * `AVATAR_ID`.
+     */
+    public var defaultOperatorData: JsonValue?
+    /**
+     * What happens when no operator answers.
+     */
+    public var noAnswerRule: LineScenario?
+    /**
+     * The form of that rule.
+     */
+    public var noAnswerFormId: Int64?
+    /**
+     * The bot of that rule.
+     */
+    public var noAnswerBotId: Int64?
+    /**
+     * The message of that rule.
+     */
+    public var noAnswerText: String?
+    /**
+     * Days off.
+     */
+    public var worktimeDayoff: [Weekday]?
+    /**
+     * Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`).
+     */
+    public var worktimeHolidays: String?
+    /**
+     * What happens to a message outside working hours.
+     */
+    public var worktimeDayoffRule: LineScenario?
+    /**
+     * The form of that rule.
+     */
+    public var worktimeDayoffFormId: Int64?
+    /**
+     * The bot of that rule.
+     */
+    public var worktimeDayoffBotId: Int64?
+    /**
+     * The message of that rule.
+     */
+    public var worktimeDayoffText: String?
+    /**
+     * What happens when an operator closes a dialog.
+     */
+    public var closeRule: LineScenario?
+    /**
+     * The form of that rule.
+     */
+    public var closeFormId: Int64?
+    /**
+     * The bot of that rule.
+     */
+    public var closeBotId: Int64?
+    /**
+     * The message of that rule.
+     */
+    public var closeText: String?
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    public var voteTimeLimit: Int64?
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    public var voteClosingDelay: String?
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    public var voteBeforeFinish: String?
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    public var voteMessage1Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage1Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage1Dislike: String?
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    public var voteMessage2Text: String?
+    /**
+     * The answer to a good rating there.
+     */
+    public var voteMessage2Like: String?
+    /**
+     * The answer to a bad rating there.
+     */
+    public var voteMessage2Dislike: String?
+    /**
+     * What happens when a dialog closes itself for want of activity.
+     */
+    public var autoCloseRule: LineScenario?
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    public var fullCloseTime: Int64?
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    public var autoCloseTime: Int64?
+    /**
+     * The form of that rule.
+     */
+    public var autoCloseFormId: Int64?
+    /**
+     * The bot of that rule.
+     */
+    public var autoCloseBotId: Int64?
+    /**
+     * The message of that rule.
+     */
+    public var autoCloseText: String?
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    public var autoExpireTime: Int64?
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    public var temporary: String?
+    /**
+     * Where the line's quick answers are stored.
+     */
+    public var quickAnswersIblockId: Int64?
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    public var kpiFirstAnswerTime: Int64?
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    public var kpiFirstAnswerAlert: String?
+    /**
+     * Who is told of a late first answer.
+     */
+    public var kpiFirstAnswerList: JsonValue?
+    /**
+     * The report of a late first answer.
+     */
+    public var kpiFirstAnswerText: String?
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    public var kpiFurtherAnswerTime: Int64?
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    public var kpiFurtherAnswerAlert: String?
+    /**
+     * Who is told of a late later answer.
+     */
+    public var kpiFurtherAnswerList: JsonValue?
+    /**
+     * The report of a late later answer.
+     */
+    public var kpiFurtherAnswerText: String?
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    public var kpiCheckOperatorActivity: String?
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    public var useWelcomeForm: String?
+    /**
+     * That form's identifier.
+     */
+    public var welcomeFormId: Int64?
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    public var welcomeFormDelay: String?
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    public var confirmClose: String?
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    public var ignoreWelcomeFormResponsible: String?
+    /**
+     * Keys the spec does not describe, with their values, sent as given (an `Object`).
+     */
+    public var extra: JsonValue?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The line's name.
+         */lineName: String? = nil, 
+        /**
+         * Whether the line takes dialogs: `Y` or `N`.
+         */active: String? = nil, 
+        /**
+         * The operators and departments dialogs go to, in order.
+         */queue: [OpenLineQueueEntry]? = nil, 
+        /**
+         * How dialogs are handed out to the queue.
+         */queueType: QueueDistribution? = nil, 
+        /**
+         * Seconds before a waiting dialog goes to the next operator.
+         */queueTime: Int64? = nil, 
+        /**
+         * Seconds without an answer before the no-answer rule applies.
+         */noAnswerTime: Int64? = nil, 
+        /**
+         * Whether new clients get the welcome message: `Y` or `N`.
+         */welcomeMessage: String? = nil, 
+        /**
+         * The welcome message.
+         */welcomeMessageText: String? = nil, 
+        /**
+         * Whether the line keeps working hours: `Y` or `N`.
+         */worktimeEnable: String? = nil, 
+        /**
+         * When working hours start (`HH:MM`).
+         */worktimeFrom: String? = nil, 
+        /**
+         * When they end (`HH:MM`).
+         */worktimeTo: String? = nil, 
+        /**
+         * Their time zone (`Europe/Berlin`).
+         */worktimeTimezone: String? = nil, 
+        /**
+         * Whether dialogs are recorded in the CRM: `Y` or `N`.
+         */crm: String? = nil, 
+        /**
+         * What the CRM creates for a new client (`lead`, `deal`, …).
+         */crmCreate: String? = nil, 
+        /**
+         * Whether clients are asked to rate the dialog: `Y` or `N`.
+         */voteMessage: String? = nil, 
+        /**
+         * The language of the line's system messages (`en`, `de`).
+         */languageId: String? = nil, 
+        /**
+         * A second CRM creation mode.
+         */crmCreateSecond: String? = nil, 
+        /**
+         * A third CRM creation mode: `Y` or `N`.
+         */crmCreateThird: String? = nil, 
+        /**
+         * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+         */crmChatTracker: String? = nil, 
+        /**
+         * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+         */crmForward: String? = nil, 
+        /**
+         * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+         */crmTransferChange: String? = nil, 
+        /**
+         * How the CRM record's source is set.
+         */crmSource: String? = nil, 
+        /**
+         * How many dialogs an operator may hold at once (0: no limit).
+         */maxChat: Int64? = nil, 
+        /**
+         * Which dialogs count against an operator's limit (`MAX_CHAT`).
+         */typeMaxChat: ActiveChatCounting? = nil, 
+        /**
+         * Whether created deals go to a pipeline of their own: `Y` or `N`.
+         */categoryEnable: String? = nil, 
+        /**
+         * The pipeline created deals go to.
+         */categoryId: Int64? = nil, 
+        /**
+         * The priority of the line's sessions in the queue.
+         */sessionPriority: Int64? = nil, 
+        /**
+         * Whether a bot greets new clients: `Y` or `N`.
+         */welcomeBotEnable: String? = nil, 
+        /**
+         * When the welcome bot joins.
+         */welcomeBotJoin: WelcomeBotJoin? = nil, 
+        /**
+         * The greeting bot's identifier.
+         */welcomeBotId: Int64? = nil, 
+        /**
+         * Seconds the greeting bot waits before handing over.
+         */welcomeBotTime: Int64? = nil, 
+        /**
+         * When the welcome bot leaves.
+         */welcomeBotLeft: WelcomeBotLeave? = nil, 
+        /**
+         * Whether only operators who are online get dialogs: `Y` or `N`.
+         */checkAvailable: String? = nil, 
+        /**
+         * Whether the client sees what the operator is typing: `Y` or `N`.
+         */watchTyping: String? = nil, 
+        /**
+         * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+         */sendWelcomeEachSession: String? = nil, 
+        /**
+         * What clients see of an operator.
+         */operatorData: OperatorDataShown? = nil, 
+        /**
+         * What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link),
+         * `AVATAR_ID`.
+         */defaultOperatorData: JsonValue? = nil, 
+        /**
+         * What happens when no operator answers.
+         */noAnswerRule: LineScenario? = nil, 
+        /**
+         * The form of that rule.
+         */noAnswerFormId: Int64? = nil, 
+        /**
+         * The bot of that rule.
+         */noAnswerBotId: Int64? = nil, 
+        /**
+         * The message of that rule.
+         */noAnswerText: String? = nil, 
+        /**
+         * Days off.
+         */worktimeDayoff: [Weekday]? = nil, 
+        /**
+         * Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`).
+         */worktimeHolidays: String? = nil, 
+        /**
+         * What happens to a message outside working hours.
+         */worktimeDayoffRule: LineScenario? = nil, 
+        /**
+         * The form of that rule.
+         */worktimeDayoffFormId: Int64? = nil, 
+        /**
+         * The bot of that rule.
+         */worktimeDayoffBotId: Int64? = nil, 
+        /**
+         * The message of that rule.
+         */worktimeDayoffText: String? = nil, 
+        /**
+         * What happens when an operator closes a dialog.
+         */closeRule: LineScenario? = nil, 
+        /**
+         * The form of that rule.
+         */closeFormId: Int64? = nil, 
+        /**
+         * The bot of that rule.
+         */closeBotId: Int64? = nil, 
+        /**
+         * The message of that rule.
+         */closeText: String? = nil, 
+        /**
+         * How long a rating may be given (0: no limit).
+         */voteTimeLimit: Int64? = nil, 
+        /**
+         * Whether closing waits a little after the rating: `Y` or `N`.
+         */voteClosingDelay: String? = nil, 
+        /**
+         * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+         */voteBeforeFinish: String? = nil, 
+        /**
+         * The rating request in chat clients with rating buttons.
+         */voteMessage1Text: String? = nil, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage1Like: String? = nil, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage1Dislike: String? = nil, 
+        /**
+         * The rating request in chat clients that answer with text.
+         */voteMessage2Text: String? = nil, 
+        /**
+         * The answer to a good rating there.
+         */voteMessage2Like: String? = nil, 
+        /**
+         * The answer to a bad rating there.
+         */voteMessage2Dislike: String? = nil, 
+        /**
+         * What happens when a dialog closes itself for want of activity.
+         */autoCloseRule: LineScenario? = nil, 
+        /**
+         * Minutes after closing during which a client's message reopens the same session.
+         */fullCloseTime: Int64? = nil, 
+        /**
+         * Seconds without activity before a dialog closes itself.
+         */autoCloseTime: Int64? = nil, 
+        /**
+         * The form of that rule.
+         */autoCloseFormId: Int64? = nil, 
+        /**
+         * The bot of that rule.
+         */autoCloseBotId: Int64? = nil, 
+        /**
+         * The message of that rule.
+         */autoCloseText: String? = nil, 
+        /**
+         * Seconds before an unanswered session expires.
+         */autoExpireTime: Int64? = nil, 
+        /**
+         * Whether the line is a temporary one: `Y` or `N`.
+         */temporary: String? = nil, 
+        /**
+         * Where the line's quick answers are stored.
+         */quickAnswersIblockId: Int64? = nil, 
+        /**
+         * Seconds allowed for the first answer (0: not watched).
+         */kpiFirstAnswerTime: Int64? = nil, 
+        /**
+         * Whether a late first answer is reported: `Y` or `N`.
+         */kpiFirstAnswerAlert: String? = nil, 
+        /**
+         * Who is told of a late first answer.
+         */kpiFirstAnswerList: JsonValue? = nil, 
+        /**
+         * The report of a late first answer.
+         */kpiFirstAnswerText: String? = nil, 
+        /**
+         * Seconds allowed for each later answer (0: not watched).
+         */kpiFurtherAnswerTime: Int64? = nil, 
+        /**
+         * Whether a late later answer is reported: `Y` or `N`.
+         */kpiFurtherAnswerAlert: String? = nil, 
+        /**
+         * Who is told of a late later answer.
+         */kpiFurtherAnswerList: JsonValue? = nil, 
+        /**
+         * The report of a late later answer.
+         */kpiFurtherAnswerText: String? = nil, 
+        /**
+         * Whether operators' activity is watched: `Y` or `N`.
+         */kpiCheckOperatorActivity: String? = nil, 
+        /**
+         * Whether new clients fill in a contact form first: `Y` or `N`.
+         */useWelcomeForm: String? = nil, 
+        /**
+         * That form's identifier.
+         */welcomeFormId: Int64? = nil, 
+        /**
+         * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+         */welcomeFormDelay: String? = nil, 
+        /**
+         * Whether the client confirms that a dialog may close: `Y` or `N`.
+         */confirmClose: String? = nil, 
+        /**
+         * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+         */ignoreWelcomeFormResponsible: String? = nil, 
+        /**
+         * Keys the spec does not describe, with their values, sent as given (an `Object`).
+         */extra: JsonValue? = nil) {
+        self.lineName = lineName
+        self.active = active
+        self.queue = queue
+        self.queueType = queueType
+        self.queueTime = queueTime
+        self.noAnswerTime = noAnswerTime
+        self.welcomeMessage = welcomeMessage
+        self.welcomeMessageText = welcomeMessageText
+        self.worktimeEnable = worktimeEnable
+        self.worktimeFrom = worktimeFrom
+        self.worktimeTo = worktimeTo
+        self.worktimeTimezone = worktimeTimezone
+        self.crm = crm
+        self.crmCreate = crmCreate
+        self.voteMessage = voteMessage
+        self.languageId = languageId
+        self.crmCreateSecond = crmCreateSecond
+        self.crmCreateThird = crmCreateThird
+        self.crmChatTracker = crmChatTracker
+        self.crmForward = crmForward
+        self.crmTransferChange = crmTransferChange
+        self.crmSource = crmSource
+        self.maxChat = maxChat
+        self.typeMaxChat = typeMaxChat
+        self.categoryEnable = categoryEnable
+        self.categoryId = categoryId
+        self.sessionPriority = sessionPriority
+        self.welcomeBotEnable = welcomeBotEnable
+        self.welcomeBotJoin = welcomeBotJoin
+        self.welcomeBotId = welcomeBotId
+        self.welcomeBotTime = welcomeBotTime
+        self.welcomeBotLeft = welcomeBotLeft
+        self.checkAvailable = checkAvailable
+        self.watchTyping = watchTyping
+        self.sendWelcomeEachSession = sendWelcomeEachSession
+        self.operatorData = operatorData
+        self.defaultOperatorData = defaultOperatorData
+        self.noAnswerRule = noAnswerRule
+        self.noAnswerFormId = noAnswerFormId
+        self.noAnswerBotId = noAnswerBotId
+        self.noAnswerText = noAnswerText
+        self.worktimeDayoff = worktimeDayoff
+        self.worktimeHolidays = worktimeHolidays
+        self.worktimeDayoffRule = worktimeDayoffRule
+        self.worktimeDayoffFormId = worktimeDayoffFormId
+        self.worktimeDayoffBotId = worktimeDayoffBotId
+        self.worktimeDayoffText = worktimeDayoffText
+        self.closeRule = closeRule
+        self.closeFormId = closeFormId
+        self.closeBotId = closeBotId
+        self.closeText = closeText
+        self.voteTimeLimit = voteTimeLimit
+        self.voteClosingDelay = voteClosingDelay
+        self.voteBeforeFinish = voteBeforeFinish
+        self.voteMessage1Text = voteMessage1Text
+        self.voteMessage1Like = voteMessage1Like
+        self.voteMessage1Dislike = voteMessage1Dislike
+        self.voteMessage2Text = voteMessage2Text
+        self.voteMessage2Like = voteMessage2Like
+        self.voteMessage2Dislike = voteMessage2Dislike
+        self.autoCloseRule = autoCloseRule
+        self.fullCloseTime = fullCloseTime
+        self.autoCloseTime = autoCloseTime
+        self.autoCloseFormId = autoCloseFormId
+        self.autoCloseBotId = autoCloseBotId
+        self.autoCloseText = autoCloseText
+        self.autoExpireTime = autoExpireTime
+        self.temporary = temporary
+        self.quickAnswersIblockId = quickAnswersIblockId
+        self.kpiFirstAnswerTime = kpiFirstAnswerTime
+        self.kpiFirstAnswerAlert = kpiFirstAnswerAlert
+        self.kpiFirstAnswerList = kpiFirstAnswerList
+        self.kpiFirstAnswerText = kpiFirstAnswerText
+        self.kpiFurtherAnswerTime = kpiFurtherAnswerTime
+        self.kpiFurtherAnswerAlert = kpiFurtherAnswerAlert
+        self.kpiFurtherAnswerList = kpiFurtherAnswerList
+        self.kpiFurtherAnswerText = kpiFurtherAnswerText
+        self.kpiCheckOperatorActivity = kpiCheckOperatorActivity
+        self.useWelcomeForm = useWelcomeForm
+        self.welcomeFormId = welcomeFormId
+        self.welcomeFormDelay = welcomeFormDelay
+        self.confirmClose = confirmClose
+        self.ignoreWelcomeFormResponsible = ignoreWelcomeFormResponsible
+        self.extra = extra
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenLineSettings: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenLineSettings: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenLineSettings {
+        return
+            try OpenLineSettings(
+                lineName: FfiConverterOptionString.read(from: &buf), 
+                active: FfiConverterOptionString.read(from: &buf), 
+                queue: FfiConverterOptionSequenceTypeOpenLineQueueEntry.read(from: &buf), 
+                queueType: FfiConverterOptionTypeQueueDistribution.read(from: &buf), 
+                queueTime: FfiConverterOptionInt64.read(from: &buf), 
+                noAnswerTime: FfiConverterOptionInt64.read(from: &buf), 
+                welcomeMessage: FfiConverterOptionString.read(from: &buf), 
+                welcomeMessageText: FfiConverterOptionString.read(from: &buf), 
+                worktimeEnable: FfiConverterOptionString.read(from: &buf), 
+                worktimeFrom: FfiConverterOptionString.read(from: &buf), 
+                worktimeTo: FfiConverterOptionString.read(from: &buf), 
+                worktimeTimezone: FfiConverterOptionString.read(from: &buf), 
+                crm: FfiConverterOptionString.read(from: &buf), 
+                crmCreate: FfiConverterOptionString.read(from: &buf), 
+                voteMessage: FfiConverterOptionString.read(from: &buf), 
+                languageId: FfiConverterOptionString.read(from: &buf), 
+                crmCreateSecond: FfiConverterOptionString.read(from: &buf), 
+                crmCreateThird: FfiConverterOptionString.read(from: &buf), 
+                crmChatTracker: FfiConverterOptionString.read(from: &buf), 
+                crmForward: FfiConverterOptionString.read(from: &buf), 
+                crmTransferChange: FfiConverterOptionString.read(from: &buf), 
+                crmSource: FfiConverterOptionString.read(from: &buf), 
+                maxChat: FfiConverterOptionInt64.read(from: &buf), 
+                typeMaxChat: FfiConverterOptionTypeActiveChatCounting.read(from: &buf), 
+                categoryEnable: FfiConverterOptionString.read(from: &buf), 
+                categoryId: FfiConverterOptionInt64.read(from: &buf), 
+                sessionPriority: FfiConverterOptionInt64.read(from: &buf), 
+                welcomeBotEnable: FfiConverterOptionString.read(from: &buf), 
+                welcomeBotJoin: FfiConverterOptionTypeWelcomeBotJoin.read(from: &buf), 
+                welcomeBotId: FfiConverterOptionInt64.read(from: &buf), 
+                welcomeBotTime: FfiConverterOptionInt64.read(from: &buf), 
+                welcomeBotLeft: FfiConverterOptionTypeWelcomeBotLeave.read(from: &buf), 
+                checkAvailable: FfiConverterOptionString.read(from: &buf), 
+                watchTyping: FfiConverterOptionString.read(from: &buf), 
+                sendWelcomeEachSession: FfiConverterOptionString.read(from: &buf), 
+                operatorData: FfiConverterOptionTypeOperatorDataShown.read(from: &buf), 
+                defaultOperatorData: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                noAnswerRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
+                noAnswerFormId: FfiConverterOptionInt64.read(from: &buf), 
+                noAnswerBotId: FfiConverterOptionInt64.read(from: &buf), 
+                noAnswerText: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoff: FfiConverterOptionSequenceTypeWeekday.read(from: &buf), 
+                worktimeHolidays: FfiConverterOptionString.read(from: &buf), 
+                worktimeDayoffRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
+                worktimeDayoffFormId: FfiConverterOptionInt64.read(from: &buf), 
+                worktimeDayoffBotId: FfiConverterOptionInt64.read(from: &buf), 
+                worktimeDayoffText: FfiConverterOptionString.read(from: &buf), 
+                closeRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
+                closeFormId: FfiConverterOptionInt64.read(from: &buf), 
+                closeBotId: FfiConverterOptionInt64.read(from: &buf), 
+                closeText: FfiConverterOptionString.read(from: &buf), 
+                voteTimeLimit: FfiConverterOptionInt64.read(from: &buf), 
+                voteClosingDelay: FfiConverterOptionString.read(from: &buf), 
+                voteBeforeFinish: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage1Dislike: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Text: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Like: FfiConverterOptionString.read(from: &buf), 
+                voteMessage2Dislike: FfiConverterOptionString.read(from: &buf), 
+                autoCloseRule: FfiConverterOptionTypeLineScenario.read(from: &buf), 
+                fullCloseTime: FfiConverterOptionInt64.read(from: &buf), 
+                autoCloseTime: FfiConverterOptionInt64.read(from: &buf), 
+                autoCloseFormId: FfiConverterOptionInt64.read(from: &buf), 
+                autoCloseBotId: FfiConverterOptionInt64.read(from: &buf), 
+                autoCloseText: FfiConverterOptionString.read(from: &buf), 
+                autoExpireTime: FfiConverterOptionInt64.read(from: &buf), 
+                temporary: FfiConverterOptionString.read(from: &buf), 
+                quickAnswersIblockId: FfiConverterOptionInt64.read(from: &buf), 
+                kpiFirstAnswerTime: FfiConverterOptionInt64.read(from: &buf), 
+                kpiFirstAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFirstAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFirstAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerTime: FfiConverterOptionInt64.read(from: &buf), 
+                kpiFurtherAnswerAlert: FfiConverterOptionString.read(from: &buf), 
+                kpiFurtherAnswerList: FfiConverterOptionTypeJsonValue.read(from: &buf), 
+                kpiFurtherAnswerText: FfiConverterOptionString.read(from: &buf), 
+                kpiCheckOperatorActivity: FfiConverterOptionString.read(from: &buf), 
+                useWelcomeForm: FfiConverterOptionString.read(from: &buf), 
+                welcomeFormId: FfiConverterOptionInt64.read(from: &buf), 
+                welcomeFormDelay: FfiConverterOptionString.read(from: &buf), 
+                confirmClose: FfiConverterOptionString.read(from: &buf), 
+                ignoreWelcomeFormResponsible: FfiConverterOptionString.read(from: &buf), 
+                extra: FfiConverterOptionTypeJsonValue.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenLineSettings, into buf: inout [UInt8]) {
+        FfiConverterOptionString.write(value.lineName, into: &buf)
+        FfiConverterOptionString.write(value.active, into: &buf)
+        FfiConverterOptionSequenceTypeOpenLineQueueEntry.write(value.queue, into: &buf)
+        FfiConverterOptionTypeQueueDistribution.write(value.queueType, into: &buf)
+        FfiConverterOptionInt64.write(value.queueTime, into: &buf)
+        FfiConverterOptionInt64.write(value.noAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessage, into: &buf)
+        FfiConverterOptionString.write(value.welcomeMessageText, into: &buf)
+        FfiConverterOptionString.write(value.worktimeEnable, into: &buf)
+        FfiConverterOptionString.write(value.worktimeFrom, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTo, into: &buf)
+        FfiConverterOptionString.write(value.worktimeTimezone, into: &buf)
+        FfiConverterOptionString.write(value.crm, into: &buf)
+        FfiConverterOptionString.write(value.crmCreate, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage, into: &buf)
+        FfiConverterOptionString.write(value.languageId, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateSecond, into: &buf)
+        FfiConverterOptionString.write(value.crmCreateThird, into: &buf)
+        FfiConverterOptionString.write(value.crmChatTracker, into: &buf)
+        FfiConverterOptionString.write(value.crmForward, into: &buf)
+        FfiConverterOptionString.write(value.crmTransferChange, into: &buf)
+        FfiConverterOptionString.write(value.crmSource, into: &buf)
+        FfiConverterOptionInt64.write(value.maxChat, into: &buf)
+        FfiConverterOptionTypeActiveChatCounting.write(value.typeMaxChat, into: &buf)
+        FfiConverterOptionString.write(value.categoryEnable, into: &buf)
+        FfiConverterOptionInt64.write(value.categoryId, into: &buf)
+        FfiConverterOptionInt64.write(value.sessionPriority, into: &buf)
+        FfiConverterOptionString.write(value.welcomeBotEnable, into: &buf)
+        FfiConverterOptionTypeWelcomeBotJoin.write(value.welcomeBotJoin, into: &buf)
+        FfiConverterOptionInt64.write(value.welcomeBotId, into: &buf)
+        FfiConverterOptionInt64.write(value.welcomeBotTime, into: &buf)
+        FfiConverterOptionTypeWelcomeBotLeave.write(value.welcomeBotLeft, into: &buf)
+        FfiConverterOptionString.write(value.checkAvailable, into: &buf)
+        FfiConverterOptionString.write(value.watchTyping, into: &buf)
+        FfiConverterOptionString.write(value.sendWelcomeEachSession, into: &buf)
+        FfiConverterOptionTypeOperatorDataShown.write(value.operatorData, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.defaultOperatorData, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.noAnswerRule, into: &buf)
+        FfiConverterOptionInt64.write(value.noAnswerFormId, into: &buf)
+        FfiConverterOptionInt64.write(value.noAnswerBotId, into: &buf)
+        FfiConverterOptionString.write(value.noAnswerText, into: &buf)
+        FfiConverterOptionSequenceTypeWeekday.write(value.worktimeDayoff, into: &buf)
+        FfiConverterOptionString.write(value.worktimeHolidays, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.worktimeDayoffRule, into: &buf)
+        FfiConverterOptionInt64.write(value.worktimeDayoffFormId, into: &buf)
+        FfiConverterOptionInt64.write(value.worktimeDayoffBotId, into: &buf)
+        FfiConverterOptionString.write(value.worktimeDayoffText, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.closeRule, into: &buf)
+        FfiConverterOptionInt64.write(value.closeFormId, into: &buf)
+        FfiConverterOptionInt64.write(value.closeBotId, into: &buf)
+        FfiConverterOptionString.write(value.closeText, into: &buf)
+        FfiConverterOptionInt64.write(value.voteTimeLimit, into: &buf)
+        FfiConverterOptionString.write(value.voteClosingDelay, into: &buf)
+        FfiConverterOptionString.write(value.voteBeforeFinish, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage1Dislike, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Text, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Like, into: &buf)
+        FfiConverterOptionString.write(value.voteMessage2Dislike, into: &buf)
+        FfiConverterOptionTypeLineScenario.write(value.autoCloseRule, into: &buf)
+        FfiConverterOptionInt64.write(value.fullCloseTime, into: &buf)
+        FfiConverterOptionInt64.write(value.autoCloseTime, into: &buf)
+        FfiConverterOptionInt64.write(value.autoCloseFormId, into: &buf)
+        FfiConverterOptionInt64.write(value.autoCloseBotId, into: &buf)
+        FfiConverterOptionString.write(value.autoCloseText, into: &buf)
+        FfiConverterOptionInt64.write(value.autoExpireTime, into: &buf)
+        FfiConverterOptionString.write(value.temporary, into: &buf)
+        FfiConverterOptionInt64.write(value.quickAnswersIblockId, into: &buf)
+        FfiConverterOptionInt64.write(value.kpiFirstAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFirstAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFirstAnswerText, into: &buf)
+        FfiConverterOptionInt64.write(value.kpiFurtherAnswerTime, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerAlert, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.kpiFurtherAnswerList, into: &buf)
+        FfiConverterOptionString.write(value.kpiFurtherAnswerText, into: &buf)
+        FfiConverterOptionString.write(value.kpiCheckOperatorActivity, into: &buf)
+        FfiConverterOptionString.write(value.useWelcomeForm, into: &buf)
+        FfiConverterOptionInt64.write(value.welcomeFormId, into: &buf)
+        FfiConverterOptionString.write(value.welcomeFormDelay, into: &buf)
+        FfiConverterOptionString.write(value.confirmClose, into: &buf)
+        FfiConverterOptionString.write(value.ignoreWelcomeFormResponsible, into: &buf)
+        FfiConverterOptionTypeJsonValue.write(value.extra, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineSettings_lift(_ buf: RustBuffer) throws -> OpenLineSettings {
+    return try FfiConverterTypeOpenLineSettings.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenLineSettings_lower(_ value: OpenLineSettings) -> RustBuffer {
+    return FfiConverterTypeOpenLineSettings.lower(value)
 }
 
 
@@ -22464,6 +23439,109 @@ public func FfiConverterTypeQueueDistribution_lower(_ value: QueueDistribution) 
 
 
 /**
+ * What an entry of a line's queue is.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+
+public enum QueueEntityType: Equatable, Hashable {
+    
+    /**
+     * `user`: A user, by identifier.
+     */
+    case user
+    /**
+     * `department`: A department, by identifier (all its users).
+     */
+    case department
+    /**
+     * A value this version does not name, sent as given.
+     */
+    case other(value: String
+    )
+
+
+
+    /**
+     * The text the portal sends for the value (`user` for `User`).
+     */
+public func wireValue() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_b24kit_uniffi_fn_method_queueentitytype_wire_value(
+            FfiConverterTypeQueueEntityType_lower(self),uniffiCallStatus
+    )
+})
+}
+
+
+
+}
+
+#if compiler(>=6)
+extension QueueEntityType: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQueueEntityType: FfiConverterRustBuffer {
+    typealias SwiftType = QueueEntityType
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QueueEntityType {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .user
+        
+        case 2: return .department
+        
+        case 3: return .other(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QueueEntityType, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .user:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .department:
+            writeInt(&buf, Int32(2))
+        
+        
+        case let .other(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueueEntityType_lift(_ buf: RustBuffer) throws -> QueueEntityType {
+    return try FfiConverterTypeQueueEntityType.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQueueEntityType_lower(_ value: QueueEntityType) -> RustBuffer {
+    return FfiConverterTypeQueueEntityType.lower(value)
+}
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -23332,6 +24410,30 @@ fileprivate struct FfiConverterOptionTypeHistoryOpenLines: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionTypeOpenLineSettings: FfiConverterRustBuffer {
+    typealias SwiftType = OpenLineSettings?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeOpenLineSettings.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeOpenLineSettings.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionTypeRetryOptions: FfiConverterRustBuffer {
     typealias SwiftType = RetryOptions?
 
@@ -23780,6 +24882,30 @@ fileprivate struct FfiConverterOptionSequenceTypeOpenLineQueueEntity: FfiConvert
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterSequenceTypeOpenLineQueueEntity.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionSequenceTypeOpenLineQueueEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineQueueEntry]?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterSequenceTypeOpenLineQueueEntry.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterSequenceTypeOpenLineQueueEntry.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -25325,6 +26451,31 @@ fileprivate struct FfiConverterSequenceTypeOpenLineQueueEntity: FfiConverterRust
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOpenLineQueueEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenLineQueueEntry]
+
+    public static func write(_ value: [OpenLineQueueEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpenLineQueueEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpenLineQueueEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpenLineQueueEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpenLineQueueEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSessionEvent: FfiConverterRustBuffer {
     typealias SwiftType = [SessionEvent]
 
@@ -26792,7 +27943,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() != 37470) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() != 29070) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() != 24087) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() != 64396) {
@@ -26825,7 +27976,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() != 53536) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() != 45147) {
+    if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() != 21903) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() != 14319) {

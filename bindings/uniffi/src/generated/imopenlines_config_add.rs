@@ -6,6 +6,582 @@
 use super::*;
 use crate::client::Client;
 
+/// An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them:
+/// each one given is sent, the others are left to their defaults (add) or as they are (update).
+///
+/// Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OpenLineSettings {
+    /// The line's name.
+    #[uniffi(default = None)]
+    pub line_name: Option<String>,
+    /// Whether the line takes dialogs: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub active: Option<String>,
+    /// The operators and departments dialogs go to, in order.
+    #[uniffi(default = None)]
+    pub queue: Option<Vec<OpenLineQueueEntry>>,
+    /// How dialogs are handed out to the queue.
+    #[uniffi(default = None)]
+    pub queue_type: Option<QueueDistribution>,
+    /// Seconds before a waiting dialog goes to the next operator.
+    #[uniffi(default = None)]
+    pub queue_time: Option<i64>,
+    /// Seconds without an answer before the no-answer rule applies.
+    #[uniffi(default = None)]
+    pub no_answer_time: Option<i64>,
+    /// Whether new clients get the welcome message: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub welcome_message: Option<String>,
+    /// The welcome message.
+    #[uniffi(default = None)]
+    pub welcome_message_text: Option<String>,
+    /// Whether the line keeps working hours: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub worktime_enable: Option<String>,
+    /// When working hours start (`HH:MM`).
+    #[uniffi(default = None)]
+    pub worktime_from: Option<String>,
+    /// When they end (`HH:MM`).
+    #[uniffi(default = None)]
+    pub worktime_to: Option<String>,
+    /// Their time zone (`Europe/Berlin`).
+    #[uniffi(default = None)]
+    pub worktime_timezone: Option<String>,
+    /// Whether dialogs are recorded in the CRM: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub crm: Option<String>,
+    /// What the CRM creates for a new client (`lead`, `deal`, …).
+    #[uniffi(default = None)]
+    pub crm_create: Option<String>,
+    /// Whether clients are asked to rate the dialog: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub vote_message: Option<String>,
+    /// The language of the line's system messages (`en`, `de`).
+    #[uniffi(default = None)]
+    pub language_id: Option<String>,
+    /// A second CRM creation mode.
+    #[uniffi(default = None)]
+    pub crm_create_second: Option<String>,
+    /// A third CRM creation mode: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub crm_create_third: Option<String>,
+    /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub crm_chat_tracker: Option<String>,
+    /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub crm_forward: Option<String>,
+    /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub crm_transfer_change: Option<String>,
+    /// How the CRM record's source is set.
+    #[uniffi(default = None)]
+    pub crm_source: Option<String>,
+    /// How many dialogs an operator may hold at once (0: no limit).
+    #[uniffi(default = None)]
+    pub max_chat: Option<i64>,
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
+    #[uniffi(default = None)]
+    pub type_max_chat: Option<ActiveChatCounting>,
+    /// Whether created deals go to a pipeline of their own: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub category_enable: Option<String>,
+    /// The pipeline created deals go to.
+    #[uniffi(default = None)]
+    pub category_id: Option<i64>,
+    /// The priority of the line's sessions in the queue.
+    #[uniffi(default = None)]
+    pub session_priority: Option<i64>,
+    /// Whether a bot greets new clients: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub welcome_bot_enable: Option<String>,
+    /// When the welcome bot joins.
+    #[uniffi(default = None)]
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
+    /// The greeting bot's identifier.
+    #[uniffi(default = None)]
+    pub welcome_bot_id: Option<i64>,
+    /// Seconds the greeting bot waits before handing over.
+    #[uniffi(default = None)]
+    pub welcome_bot_time: Option<i64>,
+    /// When the welcome bot leaves.
+    #[uniffi(default = None)]
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// Whether only operators who are online get dialogs: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub check_available: Option<String>,
+    /// Whether the client sees what the operator is typing: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub watch_typing: Option<String>,
+    /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub send_welcome_each_session: Option<String>,
+    /// What clients see of an operator.
+    #[uniffi(default = None)]
+    pub operator_data: Option<OperatorDataShown>,
+    /// What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link),
+    /// `AVATAR_ID`.
+    #[uniffi(default = None)]
+    pub default_operator_data: Option<crate::any_method::JsonValue>,
+    /// What happens when no operator answers.
+    #[uniffi(default = None)]
+    pub no_answer_rule: Option<LineScenario>,
+    /// The form of that rule.
+    #[uniffi(default = None)]
+    pub no_answer_form_id: Option<i64>,
+    /// The bot of that rule.
+    #[uniffi(default = None)]
+    pub no_answer_bot_id: Option<i64>,
+    /// The message of that rule.
+    #[uniffi(default = None)]
+    pub no_answer_text: Option<String>,
+    /// Days off.
+    #[uniffi(default = None)]
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`).
+    #[uniffi(default = None)]
+    pub worktime_holidays: Option<String>,
+    /// What happens to a message outside working hours.
+    #[uniffi(default = None)]
+    pub worktime_dayoff_rule: Option<LineScenario>,
+    /// The form of that rule.
+    #[uniffi(default = None)]
+    pub worktime_dayoff_form_id: Option<i64>,
+    /// The bot of that rule.
+    #[uniffi(default = None)]
+    pub worktime_dayoff_bot_id: Option<i64>,
+    /// The message of that rule.
+    #[uniffi(default = None)]
+    pub worktime_dayoff_text: Option<String>,
+    /// What happens when an operator closes a dialog.
+    #[uniffi(default = None)]
+    pub close_rule: Option<LineScenario>,
+    /// The form of that rule.
+    #[uniffi(default = None)]
+    pub close_form_id: Option<i64>,
+    /// The bot of that rule.
+    #[uniffi(default = None)]
+    pub close_bot_id: Option<i64>,
+    /// The message of that rule.
+    #[uniffi(default = None)]
+    pub close_text: Option<String>,
+    /// How long a rating may be given (0: no limit).
+    #[uniffi(default = None)]
+    pub vote_time_limit: Option<i64>,
+    /// Whether closing waits a little after the rating: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub vote_closing_delay: Option<String>,
+    /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub vote_before_finish: Option<String>,
+    /// The rating request in chat clients with rating buttons.
+    #[uniffi(default = None)]
+    pub vote_message_1_text: Option<String>,
+    /// The answer to a good rating there.
+    #[uniffi(default = None)]
+    pub vote_message_1_like: Option<String>,
+    /// The answer to a bad rating there.
+    #[uniffi(default = None)]
+    pub vote_message_1_dislike: Option<String>,
+    /// The rating request in chat clients that answer with text.
+    #[uniffi(default = None)]
+    pub vote_message_2_text: Option<String>,
+    /// The answer to a good rating there.
+    #[uniffi(default = None)]
+    pub vote_message_2_like: Option<String>,
+    /// The answer to a bad rating there.
+    #[uniffi(default = None)]
+    pub vote_message_2_dislike: Option<String>,
+    /// What happens when a dialog closes itself for want of activity.
+    #[uniffi(default = None)]
+    pub auto_close_rule: Option<LineScenario>,
+    /// Minutes after closing during which a client's message reopens the same session.
+    #[uniffi(default = None)]
+    pub full_close_time: Option<i64>,
+    /// Seconds without activity before a dialog closes itself.
+    #[uniffi(default = None)]
+    pub auto_close_time: Option<i64>,
+    /// The form of that rule.
+    #[uniffi(default = None)]
+    pub auto_close_form_id: Option<i64>,
+    /// The bot of that rule.
+    #[uniffi(default = None)]
+    pub auto_close_bot_id: Option<i64>,
+    /// The message of that rule.
+    #[uniffi(default = None)]
+    pub auto_close_text: Option<String>,
+    /// Seconds before an unanswered session expires.
+    #[uniffi(default = None)]
+    pub auto_expire_time: Option<i64>,
+    /// Whether the line is a temporary one: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub temporary: Option<String>,
+    /// Where the line's quick answers are stored.
+    #[uniffi(default = None)]
+    pub quick_answers_iblock_id: Option<i64>,
+    /// Seconds allowed for the first answer (0: not watched).
+    #[uniffi(default = None)]
+    pub kpi_first_answer_time: Option<i64>,
+    /// Whether a late first answer is reported: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub kpi_first_answer_alert: Option<String>,
+    /// Who is told of a late first answer.
+    #[uniffi(default = None)]
+    pub kpi_first_answer_list: Option<crate::any_method::JsonValue>,
+    /// The report of a late first answer.
+    #[uniffi(default = None)]
+    pub kpi_first_answer_text: Option<String>,
+    /// Seconds allowed for each later answer (0: not watched).
+    #[uniffi(default = None)]
+    pub kpi_further_answer_time: Option<i64>,
+    /// Whether a late later answer is reported: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub kpi_further_answer_alert: Option<String>,
+    /// Who is told of a late later answer.
+    #[uniffi(default = None)]
+    pub kpi_further_answer_list: Option<crate::any_method::JsonValue>,
+    /// The report of a late later answer.
+    #[uniffi(default = None)]
+    pub kpi_further_answer_text: Option<String>,
+    /// Whether operators' activity is watched: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub kpi_check_operator_activity: Option<String>,
+    /// Whether new clients fill in a contact form first: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub use_welcome_form: Option<String>,
+    /// That form's identifier.
+    #[uniffi(default = None)]
+    pub welcome_form_id: Option<i64>,
+    /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub welcome_form_delay: Option<String>,
+    /// Whether the client confirms that a dialog may close: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub confirm_close: Option<String>,
+    /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+    #[uniffi(default = None)]
+    pub ignore_welcome_form_responsible: Option<String>,
+    /// Keys the spec does not describe, with their values, sent as given (an `Object`).
+    #[uniffi(default = None)]
+    pub extra: Option<crate::any_method::JsonValue>,
+}
+
+impl OpenLineSettings {
+    /// The core's value of this record, given for `parameter` at `at` (for errors).
+    pub(crate) fn into_core(
+        self,
+        parameter: &'static str,
+        at: &str,
+    ) -> Result<b24kit::OpenLineSettings, b24kit::Error> {
+        #[allow(unused_mut)]
+        let mut core = b24kit::OpenLineSettings::new();
+        if let Some(value) = self.line_name {
+            core.line_name = Some(value);
+        }
+        if let Some(value) = self.active {
+            core.active = Some(value);
+        }
+        if let Some(value) = self.queue {
+            core.queue = Some(
+                value
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, item)| item.into_core(parameter, &format!("{at}.QUEUE[{i}]")))
+                    .collect::<Result<Vec<_>, b24kit::Error>>()?,
+            );
+        }
+        if let Some(value) = self.queue_type {
+            core.queue_type = Some(b24kit::QueueDistribution::from(value));
+        }
+        if let Some(value) = self.queue_time {
+            core.queue_time = Some(value);
+        }
+        if let Some(value) = self.no_answer_time {
+            core.no_answer_time = Some(value);
+        }
+        if let Some(value) = self.welcome_message {
+            core.welcome_message = Some(value);
+        }
+        if let Some(value) = self.welcome_message_text {
+            core.welcome_message_text = Some(value);
+        }
+        if let Some(value) = self.worktime_enable {
+            core.worktime_enable = Some(value);
+        }
+        if let Some(value) = self.worktime_from {
+            core.worktime_from = Some(value);
+        }
+        if let Some(value) = self.worktime_to {
+            core.worktime_to = Some(value);
+        }
+        if let Some(value) = self.worktime_timezone {
+            core.worktime_timezone = Some(value);
+        }
+        if let Some(value) = self.crm {
+            core.crm = Some(value);
+        }
+        if let Some(value) = self.crm_create {
+            core.crm_create = Some(value);
+        }
+        if let Some(value) = self.vote_message {
+            core.vote_message = Some(value);
+        }
+        if let Some(value) = self.language_id {
+            core.language_id = Some(value);
+        }
+        if let Some(value) = self.crm_create_second {
+            core.crm_create_second = Some(value);
+        }
+        if let Some(value) = self.crm_create_third {
+            core.crm_create_third = Some(value);
+        }
+        if let Some(value) = self.crm_chat_tracker {
+            core.crm_chat_tracker = Some(value);
+        }
+        if let Some(value) = self.crm_forward {
+            core.crm_forward = Some(value);
+        }
+        if let Some(value) = self.crm_transfer_change {
+            core.crm_transfer_change = Some(value);
+        }
+        if let Some(value) = self.crm_source {
+            core.crm_source = Some(value);
+        }
+        if let Some(value) = self.max_chat {
+            core.max_chat = Some(value);
+        }
+        if let Some(value) = self.type_max_chat {
+            core.type_max_chat = Some(b24kit::ActiveChatCounting::from(value));
+        }
+        if let Some(value) = self.category_enable {
+            core.category_enable = Some(value);
+        }
+        if let Some(value) = self.category_id {
+            core.category_id = Some(value);
+        }
+        if let Some(value) = self.session_priority {
+            core.session_priority = Some(value);
+        }
+        if let Some(value) = self.welcome_bot_enable {
+            core.welcome_bot_enable = Some(value);
+        }
+        if let Some(value) = self.welcome_bot_join {
+            core.welcome_bot_join = Some(b24kit::WelcomeBotJoin::from(value));
+        }
+        if let Some(value) = self.welcome_bot_id {
+            core.welcome_bot_id = Some(value);
+        }
+        if let Some(value) = self.welcome_bot_time {
+            core.welcome_bot_time = Some(value);
+        }
+        if let Some(value) = self.welcome_bot_left {
+            core.welcome_bot_left = Some(b24kit::WelcomeBotLeave::from(value));
+        }
+        if let Some(value) = self.check_available {
+            core.check_available = Some(value);
+        }
+        if let Some(value) = self.watch_typing {
+            core.watch_typing = Some(value);
+        }
+        if let Some(value) = self.send_welcome_each_session {
+            core.send_welcome_each_session = Some(value);
+        }
+        if let Some(value) = self.operator_data {
+            core.operator_data = Some(b24kit::OperatorDataShown::from(value));
+        }
+        if let Some(value) = self.default_operator_data {
+            core.default_operator_data = Some(crate::any_method::json_param(
+                value,
+                parameter,
+                &format!("{at}.DEFAULT_OPERATOR_DATA"),
+            )?);
+        }
+        if let Some(value) = self.no_answer_rule {
+            core.no_answer_rule = Some(b24kit::LineScenario::from(value));
+        }
+        if let Some(value) = self.no_answer_form_id {
+            core.no_answer_form_id = Some(value);
+        }
+        if let Some(value) = self.no_answer_bot_id {
+            core.no_answer_bot_id = Some(value);
+        }
+        if let Some(value) = self.no_answer_text {
+            core.no_answer_text = Some(value);
+        }
+        if let Some(value) = self.worktime_dayoff {
+            core.worktime_dayoff = Some(value.into_iter().map(b24kit::Weekday::from).collect());
+        }
+        if let Some(value) = self.worktime_holidays {
+            core.worktime_holidays = Some(value);
+        }
+        if let Some(value) = self.worktime_dayoff_rule {
+            core.worktime_dayoff_rule = Some(b24kit::LineScenario::from(value));
+        }
+        if let Some(value) = self.worktime_dayoff_form_id {
+            core.worktime_dayoff_form_id = Some(value);
+        }
+        if let Some(value) = self.worktime_dayoff_bot_id {
+            core.worktime_dayoff_bot_id = Some(value);
+        }
+        if let Some(value) = self.worktime_dayoff_text {
+            core.worktime_dayoff_text = Some(value);
+        }
+        if let Some(value) = self.close_rule {
+            core.close_rule = Some(b24kit::LineScenario::from(value));
+        }
+        if let Some(value) = self.close_form_id {
+            core.close_form_id = Some(value);
+        }
+        if let Some(value) = self.close_bot_id {
+            core.close_bot_id = Some(value);
+        }
+        if let Some(value) = self.close_text {
+            core.close_text = Some(value);
+        }
+        if let Some(value) = self.vote_time_limit {
+            core.vote_time_limit = Some(value);
+        }
+        if let Some(value) = self.vote_closing_delay {
+            core.vote_closing_delay = Some(value);
+        }
+        if let Some(value) = self.vote_before_finish {
+            core.vote_before_finish = Some(value);
+        }
+        if let Some(value) = self.vote_message_1_text {
+            core.vote_message_1_text = Some(value);
+        }
+        if let Some(value) = self.vote_message_1_like {
+            core.vote_message_1_like = Some(value);
+        }
+        if let Some(value) = self.vote_message_1_dislike {
+            core.vote_message_1_dislike = Some(value);
+        }
+        if let Some(value) = self.vote_message_2_text {
+            core.vote_message_2_text = Some(value);
+        }
+        if let Some(value) = self.vote_message_2_like {
+            core.vote_message_2_like = Some(value);
+        }
+        if let Some(value) = self.vote_message_2_dislike {
+            core.vote_message_2_dislike = Some(value);
+        }
+        if let Some(value) = self.auto_close_rule {
+            core.auto_close_rule = Some(b24kit::LineScenario::from(value));
+        }
+        if let Some(value) = self.full_close_time {
+            core.full_close_time = Some(value);
+        }
+        if let Some(value) = self.auto_close_time {
+            core.auto_close_time = Some(value);
+        }
+        if let Some(value) = self.auto_close_form_id {
+            core.auto_close_form_id = Some(value);
+        }
+        if let Some(value) = self.auto_close_bot_id {
+            core.auto_close_bot_id = Some(value);
+        }
+        if let Some(value) = self.auto_close_text {
+            core.auto_close_text = Some(value);
+        }
+        if let Some(value) = self.auto_expire_time {
+            core.auto_expire_time = Some(value);
+        }
+        if let Some(value) = self.temporary {
+            core.temporary = Some(value);
+        }
+        if let Some(value) = self.quick_answers_iblock_id {
+            core.quick_answers_iblock_id = Some(value);
+        }
+        if let Some(value) = self.kpi_first_answer_time {
+            core.kpi_first_answer_time = Some(value);
+        }
+        if let Some(value) = self.kpi_first_answer_alert {
+            core.kpi_first_answer_alert = Some(value);
+        }
+        if let Some(value) = self.kpi_first_answer_list {
+            core.kpi_first_answer_list = Some(crate::any_method::json_param(
+                value,
+                parameter,
+                &format!("{at}.KPI_FIRST_ANSWER_LIST"),
+            )?);
+        }
+        if let Some(value) = self.kpi_first_answer_text {
+            core.kpi_first_answer_text = Some(value);
+        }
+        if let Some(value) = self.kpi_further_answer_time {
+            core.kpi_further_answer_time = Some(value);
+        }
+        if let Some(value) = self.kpi_further_answer_alert {
+            core.kpi_further_answer_alert = Some(value);
+        }
+        if let Some(value) = self.kpi_further_answer_list {
+            core.kpi_further_answer_list = Some(crate::any_method::json_param(
+                value,
+                parameter,
+                &format!("{at}.KPI_FURTHER_ANSWER_LIST"),
+            )?);
+        }
+        if let Some(value) = self.kpi_further_answer_text {
+            core.kpi_further_answer_text = Some(value);
+        }
+        if let Some(value) = self.kpi_check_operator_activity {
+            core.kpi_check_operator_activity = Some(value);
+        }
+        if let Some(value) = self.use_welcome_form {
+            core.use_welcome_form = Some(value);
+        }
+        if let Some(value) = self.welcome_form_id {
+            core.welcome_form_id = Some(value);
+        }
+        if let Some(value) = self.welcome_form_delay {
+            core.welcome_form_delay = Some(value);
+        }
+        if let Some(value) = self.confirm_close {
+            core.confirm_close = Some(value);
+        }
+        if let Some(value) = self.ignore_welcome_form_responsible {
+            core.ignore_welcome_form_responsible = Some(value);
+        }
+        if let Some(extra) = self.extra {
+            core.extra = crate::any_method::object_param(extra, parameter, &format!("{at}.extra"))?;
+        }
+        Ok(core)
+    }
+}
+
+/// A user or a department in the queue of an open line being set up.
+///
+/// Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+#[derive(uniffi::Record, Clone, Debug, PartialEq)]
+pub struct OpenLineQueueEntry {
+    /// Whether `ENTITY_ID` is a user or a department.
+    pub entity_type: QueueEntityType,
+    /// The user's or the department's identifier.
+    pub entity_id: i64,
+    /// Keys the spec does not describe, with their values, sent as given (an `Object`).
+    #[uniffi(default = None)]
+    pub extra: Option<crate::any_method::JsonValue>,
+}
+
+impl OpenLineQueueEntry {
+    /// The core's value of this record, given for `parameter` at `at` (for errors).
+    pub(crate) fn into_core(
+        self,
+        parameter: &'static str,
+        at: &str,
+    ) -> Result<b24kit::OpenLineQueueEntry, b24kit::Error> {
+        let entity_type = b24kit::QueueEntityType::from(self.entity_type);
+        let entity_id = self.entity_id;
+        #[allow(unused_mut)]
+        let mut core = b24kit::OpenLineQueueEntry::new(entity_type, entity_id);
+        if let Some(extra) = self.extra {
+            core.extra = crate::any_method::object_param(extra, parameter, &format!("{at}.extra"))?;
+        }
+        Ok(core)
+    }
+}
+
 /// A successful `imopenlines.config.add`: The new line's identifier. and the answer's `time`.
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigAddResponse {
@@ -17,7 +593,7 @@ pub struct ImopenlinesConfigAddResponse {
 #[derive(uniffi::Record, Clone, Debug, PartialEq)]
 pub struct ImopenlinesConfigAddCall {
     #[uniffi(default = None)]
-    pub params: Option<crate::any_method::JsonValue>,
+    pub params: Option<OpenLineSettings>,
 }
 
 /// The outcome of one `imopenlines.config.add` in a batch.
@@ -37,10 +613,12 @@ pub enum ImopenlinesConfigAddOutcome {
 /// The core's parameters of one `imopenlines.config.add` from the exported arguments; a JSON value the
 /// portal cannot be sent fails here, before anything is sent.
 fn imopenlines_config_add_params(
-    params: Option<crate::any_method::JsonValue>,
+    params: Option<OpenLineSettings>,
 ) -> Result<b24kit::ImopenlinesConfigAddParams, b24kit::Error> {
     Ok(b24kit::ImopenlinesConfigAddParams {
-        params: crate::any_method::optional_json_param(params, "PARAMS", "params")?,
+        params: params
+            .map(|value| value.into_core("PARAMS", "params"))
+            .transpose()?,
     })
 }
 
@@ -58,7 +636,7 @@ impl Client {
     #[uniffi::method(default(params = None))]
     pub async fn imopenlines_config_add(
         &self,
-        params: Option<crate::any_method::JsonValue>,
+        params: Option<OpenLineSettings>,
     ) -> Result<ImopenlinesConfigAddResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(imopenlines_config_add_params(params))

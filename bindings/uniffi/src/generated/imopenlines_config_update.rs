@@ -3,6 +3,7 @@
 //! async calls on `Client`.
 
 // Every module of a method uses the error enum and `Time`.
+use super::imopenlines_config_add::OpenLineSettings;
 use super::*;
 use crate::client::Client;
 
@@ -18,7 +19,7 @@ pub struct ImopenlinesConfigUpdateResponse {
 pub struct ImopenlinesConfigUpdateCall {
     pub config_id: i64,
     #[uniffi(default = None)]
-    pub params: Option<crate::any_method::JsonValue>,
+    pub params: Option<OpenLineSettings>,
 }
 
 /// The outcome of one `imopenlines.config.update` in a batch.
@@ -39,11 +40,13 @@ pub enum ImopenlinesConfigUpdateOutcome {
 /// portal cannot be sent fails here, before anything is sent.
 fn imopenlines_config_update_params(
     config_id: i64,
-    params: Option<crate::any_method::JsonValue>,
+    params: Option<OpenLineSettings>,
 ) -> Result<b24kit::ImopenlinesConfigUpdateParams, b24kit::Error> {
     Ok(b24kit::ImopenlinesConfigUpdateParams {
         config_id,
-        params: crate::any_method::optional_json_param(params, "PARAMS", "params")?,
+        params: params
+            .map(|value| value.into_core("PARAMS", "params"))
+            .transpose()?,
     })
 }
 
@@ -61,7 +64,7 @@ impl Client {
     pub async fn imopenlines_config_update(
         &self,
         config_id: i64,
-        params: Option<crate::any_method::JsonValue>,
+        params: Option<OpenLineSettings>,
     ) -> Result<ImopenlinesConfigUpdateResponse, B24kitError> {
         let answer = self
             .call::<_, B24kitError>(imopenlines_config_update_params(config_id, params))

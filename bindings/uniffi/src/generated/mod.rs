@@ -306,6 +306,50 @@ impl BotMessageKind {
     }
 }
 
+/// What an entry of a line's queue is.
+///
+/// `Other` carries a value this version does not name, sent and read as the portal writes it;
+/// `wireValue()` gives any value's text.
+#[derive(uniffi::Enum, Clone, Debug, PartialEq, Eq, Hash)]
+pub enum QueueEntityType {
+    /// `user`: A user, by identifier.
+    User,
+    /// `department`: A department, by identifier (all its users).
+    Department,
+    /// A value this version does not name, sent as given.
+    Other { value: String },
+}
+
+impl From<QueueEntityType> for b24kit::QueueEntityType {
+    fn from(value: QueueEntityType) -> Self {
+        match value {
+            QueueEntityType::User => Self::User,
+            QueueEntityType::Department => Self::Department,
+            QueueEntityType::Other { value } => Self::from(value),
+        }
+    }
+}
+
+impl From<b24kit::QueueEntityType> for QueueEntityType {
+    fn from(value: b24kit::QueueEntityType) -> Self {
+        match value {
+            b24kit::QueueEntityType::User => Self::User,
+            b24kit::QueueEntityType::Department => Self::Department,
+            other => Self::Other {
+                value: other.into(),
+            },
+        }
+    }
+}
+
+#[uniffi::export]
+impl QueueEntityType {
+    /// The text the portal sends for the value (`user` for `User`).
+    pub fn wire_value(&self) -> String {
+        b24kit::QueueEntityType::from(self.clone()).into()
+    }
+}
+
 /// How a line hands new dialogs to the operators of its queue.
 ///
 /// `Other` carries a value this version does not name, sent and read as the portal writes it;

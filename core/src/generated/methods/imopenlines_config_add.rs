@@ -9,6 +9,10 @@
 
 use b24kit_runtime::Method;
 
+use super::{
+    ActiveChatCounting, LineScenario, OperatorDataShown, QueueDistribution, Weekday,
+    WelcomeBotJoin, WelcomeBotLeave,
+};
 use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.config.add`.
@@ -19,11 +23,9 @@ use crate::{Error, MethodError, Spec};
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct ImopenlinesConfigAddParams {
     /// `PARAMS` (optional; not sent unless set):
-    /// The line's settings by name, as `imopenlines.config.get` shows them: `LINE_NAME`, `ACTIVE`
-    /// (`Y`/`N`), `QUEUE` (a list of `{ENTITY_TYPE: user|department, ENTITY_ID}`), `QUEUE_TYPE`
-    /// (`evenly`, `strictly`, `all`), `QUEUE_TIME` and `NO_ANSWER_TIME` (seconds),
-    /// `WELCOME_MESSAGE` (`Y`/`N`) and `WELCOME_MESSAGE_TEXT`, `WORKTIME_ENABLE` (`Y`/`N`), ….
-    pub params: Option<serde_json::Value>,
+    /// The line's settings (its name, queue, working hours, rules, ratings, CRM behaviour, …);
+    /// those not given take a new line's defaults.
+    pub params: Option<OpenLineSettings>,
 }
 
 impl ImopenlinesConfigAddParams {
@@ -34,8 +36,8 @@ impl ImopenlinesConfigAddParams {
 
     /// Sets `PARAMS`.
     #[must_use]
-    pub fn params(mut self, params: impl Into<serde_json::Value>) -> Self {
-        self.params = Some(params.into());
+    pub fn params(mut self, params: OpenLineSettings) -> Self {
+        self.params = Some(params);
         self
     }
 }
@@ -51,6 +53,1438 @@ impl serde::Serialize for ImopenlinesConfigAddParams {
             None => wire.skip_field("PARAMS")?,
         }
         wire.end()
+    }
+}
+
+/// An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them:
+/// each one given is sent, the others are left to their defaults (add) or as they are (update).
+///
+/// Build it with [`OpenLineSettings::new`] and the setters; only the fields given are sent, so
+/// what is left out keeps its default or its current value. [`OpenLineSettings::extra`] sends a
+/// key the spec does not describe, as given.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OpenLineSettings {
+    /// The line's name.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "LINE_NAME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line_name: Option<String>,
+    /// Whether the line takes dialogs: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "ACTIVE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub active: Option<String>,
+    /// The operators and departments dialogs go to, in order.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "QUEUE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<Vec<OpenLineQueueEntry>>,
+    /// How dialogs are handed out to the queue.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "QUEUE_TYPE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_type: Option<QueueDistribution>,
+    /// Seconds before a waiting dialog goes to the next operator.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "QUEUE_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue_time: Option<i64>,
+    /// Seconds without an answer before the no-answer rule applies.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "NO_ANSWER_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_answer_time: Option<i64>,
+    /// Whether new clients get the welcome message: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_MESSAGE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_message: Option<String>,
+    /// The welcome message.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_MESSAGE_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_message_text: Option<String>,
+    /// Whether the line keeps working hours: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_ENABLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_enable: Option<String>,
+    /// When working hours start (`HH:MM`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_FROM")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_from: Option<String>,
+    /// When they end (`HH:MM`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_TO")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_to: Option<String>,
+    /// Their time zone (`Europe/Berlin`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_TIMEZONE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_timezone: Option<String>,
+    /// Whether dialogs are recorded in the CRM: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm: Option<String>,
+    /// What the CRM creates for a new client (`lead`, `deal`, …).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_CREATE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_create: Option<String>,
+    /// Whether clients are asked to rate the dialog: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message: Option<String>,
+    /// The language of the line's system messages (`en`, `de`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "LANGUAGE_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub language_id: Option<String>,
+    /// A second CRM creation mode.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_CREATE_SECOND")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_create_second: Option<String>,
+    /// A third CRM creation mode: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_CREATE_THIRD")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_create_third: Option<String>,
+    /// Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_CHAT_TRACKER")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_chat_tracker: Option<String>,
+    /// Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_FORWARD")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_forward: Option<String>,
+    /// Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_TRANSFER_CHANGE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_transfer_change: Option<String>,
+    /// How the CRM record's source is set.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CRM_SOURCE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crm_source: Option<String>,
+    /// How many dialogs an operator may hold at once (0: no limit).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "MAX_CHAT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_chat: Option<i64>,
+    /// Which dialogs count against an operator's limit (`MAX_CHAT`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "TYPE_MAX_CHAT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub type_max_chat: Option<ActiveChatCounting>,
+    /// Whether created deals go to a pipeline of their own: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CATEGORY_ENABLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_enable: Option<String>,
+    /// The pipeline created deals go to.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CATEGORY_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub category_id: Option<i64>,
+    /// The priority of the line's sessions in the queue.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "SESSION_PRIORITY")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session_priority: Option<i64>,
+    /// Whether a bot greets new clients: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_BOT_ENABLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_bot_enable: Option<String>,
+    /// When the welcome bot joins.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_BOT_JOIN")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_bot_join: Option<WelcomeBotJoin>,
+    /// The greeting bot's identifier.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_BOT_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_bot_id: Option<i64>,
+    /// Seconds the greeting bot waits before handing over.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_BOT_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_bot_time: Option<i64>,
+    /// When the welcome bot leaves.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_BOT_LEFT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_bot_left: Option<WelcomeBotLeave>,
+    /// Whether only operators who are online get dialogs: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CHECK_AVAILABLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check_available: Option<String>,
+    /// Whether the client sees what the operator is typing: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WATCH_TYPING")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub watch_typing: Option<String>,
+    /// Whether the welcome message starts every session, not only the first: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "SEND_WELCOME_EACH_SESSION")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub send_welcome_each_session: Option<String>,
+    /// What clients see of an operator.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "OPERATOR_DATA")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_data: Option<OperatorDataShown>,
+    /// What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link),
+    /// `AVATAR_ID`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "DEFAULT_OPERATOR_DATA")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub default_operator_data: Option<serde_json::Value>,
+    /// What happens when no operator answers.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "NO_ANSWER_RULE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_answer_rule: Option<LineScenario>,
+    /// The form of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "NO_ANSWER_FORM_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_answer_form_id: Option<i64>,
+    /// The bot of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "NO_ANSWER_BOT_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_answer_bot_id: Option<i64>,
+    /// The message of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "NO_ANSWER_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_answer_text: Option<String>,
+    /// Days off.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_DAYOFF")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_dayoff: Option<Vec<Weekday>>,
+    /// Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_HOLIDAYS")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_holidays: Option<String>,
+    /// What happens to a message outside working hours.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_DAYOFF_RULE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_dayoff_rule: Option<LineScenario>,
+    /// The form of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_DAYOFF_FORM_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_dayoff_form_id: Option<i64>,
+    /// The bot of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_DAYOFF_BOT_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_dayoff_bot_id: Option<i64>,
+    /// The message of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WORKTIME_DAYOFF_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub worktime_dayoff_text: Option<String>,
+    /// What happens when an operator closes a dialog.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CLOSE_RULE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_rule: Option<LineScenario>,
+    /// The form of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CLOSE_FORM_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_form_id: Option<i64>,
+    /// The bot of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CLOSE_BOT_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_bot_id: Option<i64>,
+    /// The message of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CLOSE_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub close_text: Option<String>,
+    /// How long a rating may be given (0: no limit).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_TIME_LIMIT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_time_limit: Option<i64>,
+    /// Whether closing waits a little after the rating: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_CLOSING_DELAY")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_closing_delay: Option<String>,
+    /// Whether the rating is asked for before the dialog closes: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_BEFORE_FINISH")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_before_finish: Option<String>,
+    /// The rating request in chat clients with rating buttons.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_1_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_1_text: Option<String>,
+    /// The answer to a good rating there.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_1_LIKE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_1_like: Option<String>,
+    /// The answer to a bad rating there.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_1_DISLIKE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_1_dislike: Option<String>,
+    /// The rating request in chat clients that answer with text.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_2_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_2_text: Option<String>,
+    /// The answer to a good rating there.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_2_LIKE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_2_like: Option<String>,
+    /// The answer to a bad rating there.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "VOTE_MESSAGE_2_DISLIKE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_message_2_dislike: Option<String>,
+    /// What happens when a dialog closes itself for want of activity.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_CLOSE_RULE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_close_rule: Option<LineScenario>,
+    /// Minutes after closing during which a client's message reopens the same session.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "FULL_CLOSE_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub full_close_time: Option<i64>,
+    /// Seconds without activity before a dialog closes itself.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_CLOSE_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_close_time: Option<i64>,
+    /// The form of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_CLOSE_FORM_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_close_form_id: Option<i64>,
+    /// The bot of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_CLOSE_BOT_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_close_bot_id: Option<i64>,
+    /// The message of that rule.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_CLOSE_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_close_text: Option<String>,
+    /// Seconds before an unanswered session expires.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "AUTO_EXPIRE_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auto_expire_time: Option<i64>,
+    /// Whether the line is a temporary one: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "TEMPORARY")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub temporary: Option<String>,
+    /// Where the line's quick answers are stored.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "QUICK_ANSWERS_IBLOCK_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quick_answers_iblock_id: Option<i64>,
+    /// Seconds allowed for the first answer (0: not watched).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FIRST_ANSWER_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_first_answer_time: Option<i64>,
+    /// Whether a late first answer is reported: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FIRST_ANSWER_ALERT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_first_answer_alert: Option<String>,
+    /// Who is told of a late first answer.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FIRST_ANSWER_LIST")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_first_answer_list: Option<serde_json::Value>,
+    /// The report of a late first answer.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FIRST_ANSWER_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_first_answer_text: Option<String>,
+    /// Seconds allowed for each later answer (0: not watched).
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FURTHER_ANSWER_TIME")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_further_answer_time: Option<i64>,
+    /// Whether a late later answer is reported: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FURTHER_ANSWER_ALERT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_further_answer_alert: Option<String>,
+    /// Who is told of a late later answer.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FURTHER_ANSWER_LIST")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_further_answer_list: Option<serde_json::Value>,
+    /// The report of a late later answer.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_FURTHER_ANSWER_TEXT")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_further_answer_text: Option<String>,
+    /// Whether operators' activity is watched: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "KPI_CHECK_OPERATOR_ACTIVITY")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kpi_check_operator_activity: Option<String>,
+    /// Whether new clients fill in a contact form first: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "USE_WELCOME_FORM")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_welcome_form: Option<String>,
+    /// That form's identifier.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_FORM_ID")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_form_id: Option<i64>,
+    /// Whether the form comes after the client's first message rather than before: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "WELCOME_FORM_DELAY")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub welcome_form_delay: Option<String>,
+    /// Whether the client confirms that a dialog may close: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "CONFIRM_CLOSE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confirm_close: Option<String>,
+    /// Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+    ///
+    /// `None`: not sent.
+    #[serde(rename = "IGNORE_WELCOME_FORM_RESPONSIBLE")]
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignore_welcome_form_responsible: Option<String>,
+    /// Keys the spec does not describe, sent as given at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl OpenLineSettings {
+    /// An empty object: nothing is sent until a field is set.
+    pub fn new() -> Self {
+        OpenLineSettings {
+            line_name: None,
+            active: None,
+            queue: None,
+            queue_type: None,
+            queue_time: None,
+            no_answer_time: None,
+            welcome_message: None,
+            welcome_message_text: None,
+            worktime_enable: None,
+            worktime_from: None,
+            worktime_to: None,
+            worktime_timezone: None,
+            crm: None,
+            crm_create: None,
+            vote_message: None,
+            language_id: None,
+            crm_create_second: None,
+            crm_create_third: None,
+            crm_chat_tracker: None,
+            crm_forward: None,
+            crm_transfer_change: None,
+            crm_source: None,
+            max_chat: None,
+            type_max_chat: None,
+            category_enable: None,
+            category_id: None,
+            session_priority: None,
+            welcome_bot_enable: None,
+            welcome_bot_join: None,
+            welcome_bot_id: None,
+            welcome_bot_time: None,
+            welcome_bot_left: None,
+            check_available: None,
+            watch_typing: None,
+            send_welcome_each_session: None,
+            operator_data: None,
+            default_operator_data: None,
+            no_answer_rule: None,
+            no_answer_form_id: None,
+            no_answer_bot_id: None,
+            no_answer_text: None,
+            worktime_dayoff: None,
+            worktime_holidays: None,
+            worktime_dayoff_rule: None,
+            worktime_dayoff_form_id: None,
+            worktime_dayoff_bot_id: None,
+            worktime_dayoff_text: None,
+            close_rule: None,
+            close_form_id: None,
+            close_bot_id: None,
+            close_text: None,
+            vote_time_limit: None,
+            vote_closing_delay: None,
+            vote_before_finish: None,
+            vote_message_1_text: None,
+            vote_message_1_like: None,
+            vote_message_1_dislike: None,
+            vote_message_2_text: None,
+            vote_message_2_like: None,
+            vote_message_2_dislike: None,
+            auto_close_rule: None,
+            full_close_time: None,
+            auto_close_time: None,
+            auto_close_form_id: None,
+            auto_close_bot_id: None,
+            auto_close_text: None,
+            auto_expire_time: None,
+            temporary: None,
+            quick_answers_iblock_id: None,
+            kpi_first_answer_time: None,
+            kpi_first_answer_alert: None,
+            kpi_first_answer_list: None,
+            kpi_first_answer_text: None,
+            kpi_further_answer_time: None,
+            kpi_further_answer_alert: None,
+            kpi_further_answer_list: None,
+            kpi_further_answer_text: None,
+            kpi_check_operator_activity: None,
+            use_welcome_form: None,
+            welcome_form_id: None,
+            welcome_form_delay: None,
+            confirm_close: None,
+            ignore_welcome_form_responsible: None,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sets `LINE_NAME`.
+    #[must_use]
+    pub fn line_name(mut self, value: impl Into<String>) -> Self {
+        self.line_name = Some(value.into());
+        self
+    }
+
+    /// Sets `ACTIVE`.
+    #[must_use]
+    pub fn active(mut self, value: impl Into<String>) -> Self {
+        self.active = Some(value.into());
+        self
+    }
+
+    /// Sets `QUEUE`.
+    #[must_use]
+    pub fn queue(mut self, value: impl Into<Vec<OpenLineQueueEntry>>) -> Self {
+        self.queue = Some(value.into());
+        self
+    }
+
+    /// Sets `QUEUE_TYPE`.
+    #[must_use]
+    pub fn queue_type(mut self, value: impl Into<QueueDistribution>) -> Self {
+        self.queue_type = Some(value.into());
+        self
+    }
+
+    /// Sets `QUEUE_TIME`.
+    #[must_use]
+    pub fn queue_time(mut self, value: i64) -> Self {
+        self.queue_time = Some(value);
+        self
+    }
+
+    /// Sets `NO_ANSWER_TIME`.
+    #[must_use]
+    pub fn no_answer_time(mut self, value: i64) -> Self {
+        self.no_answer_time = Some(value);
+        self
+    }
+
+    /// Sets `WELCOME_MESSAGE`.
+    #[must_use]
+    pub fn welcome_message(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message = Some(value.into());
+        self
+    }
+
+    /// Sets `WELCOME_MESSAGE_TEXT`.
+    #[must_use]
+    pub fn welcome_message_text(mut self, value: impl Into<String>) -> Self {
+        self.welcome_message_text = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_ENABLE`.
+    #[must_use]
+    pub fn worktime_enable(mut self, value: impl Into<String>) -> Self {
+        self.worktime_enable = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_FROM`.
+    #[must_use]
+    pub fn worktime_from(mut self, value: impl Into<String>) -> Self {
+        self.worktime_from = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_TO`.
+    #[must_use]
+    pub fn worktime_to(mut self, value: impl Into<String>) -> Self {
+        self.worktime_to = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_TIMEZONE`.
+    #[must_use]
+    pub fn worktime_timezone(mut self, value: impl Into<String>) -> Self {
+        self.worktime_timezone = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM`.
+    #[must_use]
+    pub fn crm(mut self, value: impl Into<String>) -> Self {
+        self.crm = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_CREATE`.
+    #[must_use]
+    pub fn crm_create(mut self, value: impl Into<String>) -> Self {
+        self.crm_create = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE`.
+    #[must_use]
+    pub fn vote_message(mut self, value: impl Into<String>) -> Self {
+        self.vote_message = Some(value.into());
+        self
+    }
+
+    /// Sets `LANGUAGE_ID`.
+    #[must_use]
+    pub fn language_id(mut self, value: impl Into<String>) -> Self {
+        self.language_id = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_CREATE_SECOND`.
+    #[must_use]
+    pub fn crm_create_second(mut self, value: impl Into<String>) -> Self {
+        self.crm_create_second = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_CREATE_THIRD`.
+    #[must_use]
+    pub fn crm_create_third(mut self, value: impl Into<String>) -> Self {
+        self.crm_create_third = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_CHAT_TRACKER`.
+    #[must_use]
+    pub fn crm_chat_tracker(mut self, value: impl Into<String>) -> Self {
+        self.crm_chat_tracker = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_FORWARD`.
+    #[must_use]
+    pub fn crm_forward(mut self, value: impl Into<String>) -> Self {
+        self.crm_forward = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_TRANSFER_CHANGE`.
+    #[must_use]
+    pub fn crm_transfer_change(mut self, value: impl Into<String>) -> Self {
+        self.crm_transfer_change = Some(value.into());
+        self
+    }
+
+    /// Sets `CRM_SOURCE`.
+    #[must_use]
+    pub fn crm_source(mut self, value: impl Into<String>) -> Self {
+        self.crm_source = Some(value.into());
+        self
+    }
+
+    /// Sets `MAX_CHAT`.
+    #[must_use]
+    pub fn max_chat(mut self, value: i64) -> Self {
+        self.max_chat = Some(value);
+        self
+    }
+
+    /// Sets `TYPE_MAX_CHAT`.
+    #[must_use]
+    pub fn type_max_chat(mut self, value: impl Into<ActiveChatCounting>) -> Self {
+        self.type_max_chat = Some(value.into());
+        self
+    }
+
+    /// Sets `CATEGORY_ENABLE`.
+    #[must_use]
+    pub fn category_enable(mut self, value: impl Into<String>) -> Self {
+        self.category_enable = Some(value.into());
+        self
+    }
+
+    /// Sets `CATEGORY_ID`.
+    #[must_use]
+    pub fn category_id(mut self, value: i64) -> Self {
+        self.category_id = Some(value);
+        self
+    }
+
+    /// Sets `SESSION_PRIORITY`.
+    #[must_use]
+    pub fn session_priority(mut self, value: i64) -> Self {
+        self.session_priority = Some(value);
+        self
+    }
+
+    /// Sets `WELCOME_BOT_ENABLE`.
+    #[must_use]
+    pub fn welcome_bot_enable(mut self, value: impl Into<String>) -> Self {
+        self.welcome_bot_enable = Some(value.into());
+        self
+    }
+
+    /// Sets `WELCOME_BOT_JOIN`.
+    #[must_use]
+    pub fn welcome_bot_join(mut self, value: impl Into<WelcomeBotJoin>) -> Self {
+        self.welcome_bot_join = Some(value.into());
+        self
+    }
+
+    /// Sets `WELCOME_BOT_ID`.
+    #[must_use]
+    pub fn welcome_bot_id(mut self, value: i64) -> Self {
+        self.welcome_bot_id = Some(value);
+        self
+    }
+
+    /// Sets `WELCOME_BOT_TIME`.
+    #[must_use]
+    pub fn welcome_bot_time(mut self, value: i64) -> Self {
+        self.welcome_bot_time = Some(value);
+        self
+    }
+
+    /// Sets `WELCOME_BOT_LEFT`.
+    #[must_use]
+    pub fn welcome_bot_left(mut self, value: impl Into<WelcomeBotLeave>) -> Self {
+        self.welcome_bot_left = Some(value.into());
+        self
+    }
+
+    /// Sets `CHECK_AVAILABLE`.
+    #[must_use]
+    pub fn check_available(mut self, value: impl Into<String>) -> Self {
+        self.check_available = Some(value.into());
+        self
+    }
+
+    /// Sets `WATCH_TYPING`.
+    #[must_use]
+    pub fn watch_typing(mut self, value: impl Into<String>) -> Self {
+        self.watch_typing = Some(value.into());
+        self
+    }
+
+    /// Sets `SEND_WELCOME_EACH_SESSION`.
+    #[must_use]
+    pub fn send_welcome_each_session(mut self, value: impl Into<String>) -> Self {
+        self.send_welcome_each_session = Some(value.into());
+        self
+    }
+
+    /// Sets `OPERATOR_DATA`.
+    #[must_use]
+    pub fn operator_data(mut self, value: impl Into<OperatorDataShown>) -> Self {
+        self.operator_data = Some(value.into());
+        self
+    }
+
+    /// Sets `DEFAULT_OPERATOR_DATA`.
+    #[must_use]
+    pub fn default_operator_data(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.default_operator_data = Some(value.into());
+        self
+    }
+
+    /// Sets `NO_ANSWER_RULE`.
+    #[must_use]
+    pub fn no_answer_rule(mut self, value: impl Into<LineScenario>) -> Self {
+        self.no_answer_rule = Some(value.into());
+        self
+    }
+
+    /// Sets `NO_ANSWER_FORM_ID`.
+    #[must_use]
+    pub fn no_answer_form_id(mut self, value: i64) -> Self {
+        self.no_answer_form_id = Some(value);
+        self
+    }
+
+    /// Sets `NO_ANSWER_BOT_ID`.
+    #[must_use]
+    pub fn no_answer_bot_id(mut self, value: i64) -> Self {
+        self.no_answer_bot_id = Some(value);
+        self
+    }
+
+    /// Sets `NO_ANSWER_TEXT`.
+    #[must_use]
+    pub fn no_answer_text(mut self, value: impl Into<String>) -> Self {
+        self.no_answer_text = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_DAYOFF`.
+    #[must_use]
+    pub fn worktime_dayoff(mut self, value: impl Into<Vec<Weekday>>) -> Self {
+        self.worktime_dayoff = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_HOLIDAYS`.
+    #[must_use]
+    pub fn worktime_holidays(mut self, value: impl Into<String>) -> Self {
+        self.worktime_holidays = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_DAYOFF_RULE`.
+    #[must_use]
+    pub fn worktime_dayoff_rule(mut self, value: impl Into<LineScenario>) -> Self {
+        self.worktime_dayoff_rule = Some(value.into());
+        self
+    }
+
+    /// Sets `WORKTIME_DAYOFF_FORM_ID`.
+    #[must_use]
+    pub fn worktime_dayoff_form_id(mut self, value: i64) -> Self {
+        self.worktime_dayoff_form_id = Some(value);
+        self
+    }
+
+    /// Sets `WORKTIME_DAYOFF_BOT_ID`.
+    #[must_use]
+    pub fn worktime_dayoff_bot_id(mut self, value: i64) -> Self {
+        self.worktime_dayoff_bot_id = Some(value);
+        self
+    }
+
+    /// Sets `WORKTIME_DAYOFF_TEXT`.
+    #[must_use]
+    pub fn worktime_dayoff_text(mut self, value: impl Into<String>) -> Self {
+        self.worktime_dayoff_text = Some(value.into());
+        self
+    }
+
+    /// Sets `CLOSE_RULE`.
+    #[must_use]
+    pub fn close_rule(mut self, value: impl Into<LineScenario>) -> Self {
+        self.close_rule = Some(value.into());
+        self
+    }
+
+    /// Sets `CLOSE_FORM_ID`.
+    #[must_use]
+    pub fn close_form_id(mut self, value: i64) -> Self {
+        self.close_form_id = Some(value);
+        self
+    }
+
+    /// Sets `CLOSE_BOT_ID`.
+    #[must_use]
+    pub fn close_bot_id(mut self, value: i64) -> Self {
+        self.close_bot_id = Some(value);
+        self
+    }
+
+    /// Sets `CLOSE_TEXT`.
+    #[must_use]
+    pub fn close_text(mut self, value: impl Into<String>) -> Self {
+        self.close_text = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_TIME_LIMIT`.
+    #[must_use]
+    pub fn vote_time_limit(mut self, value: i64) -> Self {
+        self.vote_time_limit = Some(value);
+        self
+    }
+
+    /// Sets `VOTE_CLOSING_DELAY`.
+    #[must_use]
+    pub fn vote_closing_delay(mut self, value: impl Into<String>) -> Self {
+        self.vote_closing_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_BEFORE_FINISH`.
+    #[must_use]
+    pub fn vote_before_finish(mut self, value: impl Into<String>) -> Self {
+        self.vote_before_finish = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_1_TEXT`.
+    #[must_use]
+    pub fn vote_message_1_text(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_1_text = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_1_LIKE`.
+    #[must_use]
+    pub fn vote_message_1_like(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_1_like = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_1_DISLIKE`.
+    #[must_use]
+    pub fn vote_message_1_dislike(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_1_dislike = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_2_TEXT`.
+    #[must_use]
+    pub fn vote_message_2_text(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_2_text = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_2_LIKE`.
+    #[must_use]
+    pub fn vote_message_2_like(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_2_like = Some(value.into());
+        self
+    }
+
+    /// Sets `VOTE_MESSAGE_2_DISLIKE`.
+    #[must_use]
+    pub fn vote_message_2_dislike(mut self, value: impl Into<String>) -> Self {
+        self.vote_message_2_dislike = Some(value.into());
+        self
+    }
+
+    /// Sets `AUTO_CLOSE_RULE`.
+    #[must_use]
+    pub fn auto_close_rule(mut self, value: impl Into<LineScenario>) -> Self {
+        self.auto_close_rule = Some(value.into());
+        self
+    }
+
+    /// Sets `FULL_CLOSE_TIME`.
+    #[must_use]
+    pub fn full_close_time(mut self, value: i64) -> Self {
+        self.full_close_time = Some(value);
+        self
+    }
+
+    /// Sets `AUTO_CLOSE_TIME`.
+    #[must_use]
+    pub fn auto_close_time(mut self, value: i64) -> Self {
+        self.auto_close_time = Some(value);
+        self
+    }
+
+    /// Sets `AUTO_CLOSE_FORM_ID`.
+    #[must_use]
+    pub fn auto_close_form_id(mut self, value: i64) -> Self {
+        self.auto_close_form_id = Some(value);
+        self
+    }
+
+    /// Sets `AUTO_CLOSE_BOT_ID`.
+    #[must_use]
+    pub fn auto_close_bot_id(mut self, value: i64) -> Self {
+        self.auto_close_bot_id = Some(value);
+        self
+    }
+
+    /// Sets `AUTO_CLOSE_TEXT`.
+    #[must_use]
+    pub fn auto_close_text(mut self, value: impl Into<String>) -> Self {
+        self.auto_close_text = Some(value.into());
+        self
+    }
+
+    /// Sets `AUTO_EXPIRE_TIME`.
+    #[must_use]
+    pub fn auto_expire_time(mut self, value: i64) -> Self {
+        self.auto_expire_time = Some(value);
+        self
+    }
+
+    /// Sets `TEMPORARY`.
+    #[must_use]
+    pub fn temporary(mut self, value: impl Into<String>) -> Self {
+        self.temporary = Some(value.into());
+        self
+    }
+
+    /// Sets `QUICK_ANSWERS_IBLOCK_ID`.
+    #[must_use]
+    pub fn quick_answers_iblock_id(mut self, value: i64) -> Self {
+        self.quick_answers_iblock_id = Some(value);
+        self
+    }
+
+    /// Sets `KPI_FIRST_ANSWER_TIME`.
+    #[must_use]
+    pub fn kpi_first_answer_time(mut self, value: i64) -> Self {
+        self.kpi_first_answer_time = Some(value);
+        self
+    }
+
+    /// Sets `KPI_FIRST_ANSWER_ALERT`.
+    #[must_use]
+    pub fn kpi_first_answer_alert(mut self, value: impl Into<String>) -> Self {
+        self.kpi_first_answer_alert = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_FIRST_ANSWER_LIST`.
+    #[must_use]
+    pub fn kpi_first_answer_list(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.kpi_first_answer_list = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_FIRST_ANSWER_TEXT`.
+    #[must_use]
+    pub fn kpi_first_answer_text(mut self, value: impl Into<String>) -> Self {
+        self.kpi_first_answer_text = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_FURTHER_ANSWER_TIME`.
+    #[must_use]
+    pub fn kpi_further_answer_time(mut self, value: i64) -> Self {
+        self.kpi_further_answer_time = Some(value);
+        self
+    }
+
+    /// Sets `KPI_FURTHER_ANSWER_ALERT`.
+    #[must_use]
+    pub fn kpi_further_answer_alert(mut self, value: impl Into<String>) -> Self {
+        self.kpi_further_answer_alert = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_FURTHER_ANSWER_LIST`.
+    #[must_use]
+    pub fn kpi_further_answer_list(mut self, value: impl Into<serde_json::Value>) -> Self {
+        self.kpi_further_answer_list = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_FURTHER_ANSWER_TEXT`.
+    #[must_use]
+    pub fn kpi_further_answer_text(mut self, value: impl Into<String>) -> Self {
+        self.kpi_further_answer_text = Some(value.into());
+        self
+    }
+
+    /// Sets `KPI_CHECK_OPERATOR_ACTIVITY`.
+    #[must_use]
+    pub fn kpi_check_operator_activity(mut self, value: impl Into<String>) -> Self {
+        self.kpi_check_operator_activity = Some(value.into());
+        self
+    }
+
+    /// Sets `USE_WELCOME_FORM`.
+    #[must_use]
+    pub fn use_welcome_form(mut self, value: impl Into<String>) -> Self {
+        self.use_welcome_form = Some(value.into());
+        self
+    }
+
+    /// Sets `WELCOME_FORM_ID`.
+    #[must_use]
+    pub fn welcome_form_id(mut self, value: i64) -> Self {
+        self.welcome_form_id = Some(value);
+        self
+    }
+
+    /// Sets `WELCOME_FORM_DELAY`.
+    #[must_use]
+    pub fn welcome_form_delay(mut self, value: impl Into<String>) -> Self {
+        self.welcome_form_delay = Some(value.into());
+        self
+    }
+
+    /// Sets `CONFIRM_CLOSE`.
+    #[must_use]
+    pub fn confirm_close(mut self, value: impl Into<String>) -> Self {
+        self.confirm_close = Some(value.into());
+        self
+    }
+
+    /// Sets `IGNORE_WELCOME_FORM_RESPONSIBLE`.
+    #[must_use]
+    pub fn ignore_welcome_form_responsible(mut self, value: impl Into<String>) -> Self {
+        self.ignore_welcome_form_responsible = Some(value.into());
+        self
+    }
+
+    /// Sends `key` with `value` besides the documented fields (a setting this version does not
+    /// describe yet).
+    #[must_use]
+    pub fn extra(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpenLineSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OpenLineSettings {
+            line_name: fields.optional("LINE_NAME"),
+            active: fields.optional("ACTIVE"),
+            queue: fields.optional("QUEUE"),
+            queue_type: fields.optional("QUEUE_TYPE"),
+            queue_time: fields.optional("QUEUE_TIME"),
+            no_answer_time: fields.optional("NO_ANSWER_TIME"),
+            welcome_message: fields.optional("WELCOME_MESSAGE"),
+            welcome_message_text: fields.optional("WELCOME_MESSAGE_TEXT"),
+            worktime_enable: fields.optional("WORKTIME_ENABLE"),
+            worktime_from: fields.optional("WORKTIME_FROM"),
+            worktime_to: fields.optional("WORKTIME_TO"),
+            worktime_timezone: fields.optional("WORKTIME_TIMEZONE"),
+            crm: fields.optional("CRM"),
+            crm_create: fields.optional("CRM_CREATE"),
+            vote_message: fields.optional("VOTE_MESSAGE"),
+            language_id: fields.optional("LANGUAGE_ID"),
+            crm_create_second: fields.optional("CRM_CREATE_SECOND"),
+            crm_create_third: fields.optional("CRM_CREATE_THIRD"),
+            crm_chat_tracker: fields.optional("CRM_CHAT_TRACKER"),
+            crm_forward: fields.optional("CRM_FORWARD"),
+            crm_transfer_change: fields.optional("CRM_TRANSFER_CHANGE"),
+            crm_source: fields.optional("CRM_SOURCE"),
+            max_chat: fields.optional("MAX_CHAT"),
+            type_max_chat: fields.optional("TYPE_MAX_CHAT"),
+            category_enable: fields.optional("CATEGORY_ENABLE"),
+            category_id: fields.optional("CATEGORY_ID"),
+            session_priority: fields.optional("SESSION_PRIORITY"),
+            welcome_bot_enable: fields.optional("WELCOME_BOT_ENABLE"),
+            welcome_bot_join: fields.optional("WELCOME_BOT_JOIN"),
+            welcome_bot_id: fields.optional("WELCOME_BOT_ID"),
+            welcome_bot_time: fields.optional("WELCOME_BOT_TIME"),
+            welcome_bot_left: fields.optional("WELCOME_BOT_LEFT"),
+            check_available: fields.optional("CHECK_AVAILABLE"),
+            watch_typing: fields.optional("WATCH_TYPING"),
+            send_welcome_each_session: fields.optional("SEND_WELCOME_EACH_SESSION"),
+            operator_data: fields.optional("OPERATOR_DATA"),
+            default_operator_data: fields.optional("DEFAULT_OPERATOR_DATA"),
+            no_answer_rule: fields.optional("NO_ANSWER_RULE"),
+            no_answer_form_id: fields.optional("NO_ANSWER_FORM_ID"),
+            no_answer_bot_id: fields.optional("NO_ANSWER_BOT_ID"),
+            no_answer_text: fields.optional("NO_ANSWER_TEXT"),
+            worktime_dayoff: fields.optional("WORKTIME_DAYOFF"),
+            worktime_holidays: fields.optional("WORKTIME_HOLIDAYS"),
+            worktime_dayoff_rule: fields.optional("WORKTIME_DAYOFF_RULE"),
+            worktime_dayoff_form_id: fields.optional("WORKTIME_DAYOFF_FORM_ID"),
+            worktime_dayoff_bot_id: fields.optional("WORKTIME_DAYOFF_BOT_ID"),
+            worktime_dayoff_text: fields.optional("WORKTIME_DAYOFF_TEXT"),
+            close_rule: fields.optional("CLOSE_RULE"),
+            close_form_id: fields.optional("CLOSE_FORM_ID"),
+            close_bot_id: fields.optional("CLOSE_BOT_ID"),
+            close_text: fields.optional("CLOSE_TEXT"),
+            vote_time_limit: fields.optional("VOTE_TIME_LIMIT"),
+            vote_closing_delay: fields.optional("VOTE_CLOSING_DELAY"),
+            vote_before_finish: fields.optional("VOTE_BEFORE_FINISH"),
+            vote_message_1_text: fields.optional("VOTE_MESSAGE_1_TEXT"),
+            vote_message_1_like: fields.optional("VOTE_MESSAGE_1_LIKE"),
+            vote_message_1_dislike: fields.optional("VOTE_MESSAGE_1_DISLIKE"),
+            vote_message_2_text: fields.optional("VOTE_MESSAGE_2_TEXT"),
+            vote_message_2_like: fields.optional("VOTE_MESSAGE_2_LIKE"),
+            vote_message_2_dislike: fields.optional("VOTE_MESSAGE_2_DISLIKE"),
+            auto_close_rule: fields.optional("AUTO_CLOSE_RULE"),
+            full_close_time: fields.optional("FULL_CLOSE_TIME"),
+            auto_close_time: fields.optional("AUTO_CLOSE_TIME"),
+            auto_close_form_id: fields.optional("AUTO_CLOSE_FORM_ID"),
+            auto_close_bot_id: fields.optional("AUTO_CLOSE_BOT_ID"),
+            auto_close_text: fields.optional("AUTO_CLOSE_TEXT"),
+            auto_expire_time: fields.optional("AUTO_EXPIRE_TIME"),
+            temporary: fields.optional("TEMPORARY"),
+            quick_answers_iblock_id: fields.optional("QUICK_ANSWERS_IBLOCK_ID"),
+            kpi_first_answer_time: fields.optional("KPI_FIRST_ANSWER_TIME"),
+            kpi_first_answer_alert: fields.optional("KPI_FIRST_ANSWER_ALERT"),
+            kpi_first_answer_list: fields.optional("KPI_FIRST_ANSWER_LIST"),
+            kpi_first_answer_text: fields.optional("KPI_FIRST_ANSWER_TEXT"),
+            kpi_further_answer_time: fields.optional("KPI_FURTHER_ANSWER_TIME"),
+            kpi_further_answer_alert: fields.optional("KPI_FURTHER_ANSWER_ALERT"),
+            kpi_further_answer_list: fields.optional("KPI_FURTHER_ANSWER_LIST"),
+            kpi_further_answer_text: fields.optional("KPI_FURTHER_ANSWER_TEXT"),
+            kpi_check_operator_activity: fields.optional("KPI_CHECK_OPERATOR_ACTIVITY"),
+            use_welcome_form: fields.optional("USE_WELCOME_FORM"),
+            welcome_form_id: fields.optional("WELCOME_FORM_ID"),
+            welcome_form_delay: fields.optional("WELCOME_FORM_DELAY"),
+            confirm_close: fields.optional("CONFIRM_CLOSE"),
+            ignore_welcome_form_responsible: fields.optional("IGNORE_WELCOME_FORM_RESPONSIBLE"),
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for OpenLineSettings {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// A user or a department in the queue of an open line being set up.
+///
+/// Build it with [`OpenLineQueueEntry::new`] and the setters; only the fields given are sent, so
+/// what is left out keeps its default or its current value. [`OpenLineQueueEntry::extra`] sends a
+/// key the spec does not describe, as given.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[non_exhaustive]
+pub struct OpenLineQueueEntry {
+    /// Whether `ENTITY_ID` is a user or a department.
+    #[serde(rename = "ENTITY_TYPE")]
+    pub entity_type: QueueEntityType,
+    /// The user's or the department's identifier.
+    #[serde(rename = "ENTITY_ID")]
+    pub entity_id: i64,
+    /// Keys the spec does not describe, sent as given at the top level.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+impl OpenLineQueueEntry {
+    /// The object with its required fields; the rest are not sent unless set.
+    pub fn new(entity_type: impl Into<QueueEntityType>, entity_id: i64) -> Self {
+        OpenLineQueueEntry {
+            entity_type: entity_type.into(),
+            entity_id,
+            extra: serde_json::Map::new(),
+        }
+    }
+
+    /// Sends `key` with `value` besides the documented fields (a setting this version does not
+    /// describe yet).
+    #[must_use]
+    pub fn extra(mut self, key: impl Into<String>, value: impl Into<serde_json::Value>) -> Self {
+        self.extra.insert(key.into(), value.into());
+        self
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for OpenLineQueueEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        b24kit_runtime::wire::read_object(d, |fields| OpenLineQueueEntry {
+            entity_type: fields.required("ENTITY_TYPE"),
+            entity_id: fields.required("ENTITY_ID"),
+            extra: fields.rest(),
+        })
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for OpenLineQueueEntry {
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as serde::Deserialize>::deserialize(d)
+    }
+}
+
+/// What an entry of a line's queue is.
+///
+/// Converts from its text (`user`); a text the spec does not name is kept as
+/// [`QueueEntityType::Other`], sent as given and read as the portal wrote it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum QueueEntityType {
+    /// `user`: A user, by identifier.
+    User,
+    /// `department`: A department, by identifier (all its users).
+    Department,
+    /// A value this version does not name, sent as given.
+    Other(String),
+}
+
+impl QueueEntityType {
+    /// Every named value, in spec order.
+    pub const ALL: &'static [Self] = &[Self::User, Self::Department];
+
+    /// The text sent for the value.
+    pub fn as_str(&self) -> &str {
+        match self {
+            Self::User => "user",
+            Self::Department => "department",
+            Self::Other(text) => text,
+        }
+    }
+}
+
+impl From<&str> for QueueEntityType {
+    fn from(text: &str) -> Self {
+        match text {
+            "user" => Self::User,
+            "department" => Self::Department,
+            other => Self::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<String> for QueueEntityType {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
+    }
+}
+
+impl std::fmt::Display for QueueEntityType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl From<QueueEntityType> for String {
+    fn from(value: QueueEntityType) -> Self {
+        match value {
+            QueueEntityType::Other(text) => text,
+            named => named.as_str().to_string(),
+        }
+    }
+}
+
+/// The empty text, as an [`QueueEntityType::Other`]: what a result's field holds before it is read
+/// (result types are `Default` for test doubles).
+impl Default for QueueEntityType {
+    fn default() -> Self {
+        Self::Other(String::new())
+    }
+}
+
+impl serde::Serialize for QueueEntityType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for QueueEntityType {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <Self as b24kit_runtime::wire::Lenient>::read(d)
+    }
+}
+
+impl b24kit_runtime::wire::Lenient for QueueEntityType {
+    /// The text (a number as its text, as portals write some codes).
+    fn read<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <String as b24kit_runtime::wire::Lenient>::read(d).map(Self::from)
     }
 }
 

@@ -9,6 +9,7 @@
 
 use b24kit_runtime::Method;
 
+use super::OpenLineSettings;
 use crate::{Error, MethodError, Spec};
 
 /// Parameters of `imopenlines.config.update`.
@@ -24,9 +25,8 @@ pub struct ImopenlinesConfigUpdateParams {
     /// Must be at least 1.
     pub config_id: i64,
     /// `PARAMS` (optional; not sent unless set):
-    /// The settings to change, by name, as `imopenlines.config.add` takes them (`LINE_NAME`,
-    /// `ACTIVE`, `QUEUE`, `QUEUE_TYPE`, …).
-    pub params: Option<serde_json::Value>,
+    /// The settings to change; those not given stay as they are.
+    pub params: Option<OpenLineSettings>,
 }
 
 impl ImopenlinesConfigUpdateParams {
@@ -40,8 +40,8 @@ impl ImopenlinesConfigUpdateParams {
 
     /// Sets `PARAMS`.
     #[must_use]
-    pub fn params(mut self, params: impl Into<serde_json::Value>) -> Self {
-        self.params = Some(params.into());
+    pub fn params(mut self, params: OpenLineSettings) -> Self {
+        self.params = Some(params);
         self
     }
 }

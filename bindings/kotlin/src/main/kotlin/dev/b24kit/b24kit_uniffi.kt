@@ -1279,6 +1279,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_queuedistribution_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_b24kit_uniffi_fn_method_queueentitytype_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_weekday_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_b24kit_uniffi_fn_method_welcomebotjoin_wire_value(`ptr`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1460,7 +1462,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_bot_session_transfer_batch() and 0xFFFF) != 37470) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() and 0xFFFF) != 29070) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add() and 0xFFFF) != 24087) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_add_batch() and 0xFFFF) != 64396) {
@@ -1493,7 +1495,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_path_get_batch() and 0xFFFF) != 53536) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() and 0xFFFF) != 45147) {
+    if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update() and 0xFFFF) != 21903) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_b24kit_uniffi_checksum_method_client_imopenlines_config_update_batch() and 0xFFFF) != 14319) {
@@ -2505,7 +2507,7 @@ public interface ClientInterface {
      * Calls `imopenlines.config.add` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesConfigAdd`(`params`: JsonValue? = null): ImopenlinesConfigAddResponse
+    suspend fun `imopenlinesConfigAdd`(`params`: OpenLineSettings? = null): ImopenlinesConfigAddResponse
     
     /**
      * `imopenlines.config.add` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -2607,7 +2609,7 @@ public interface ClientInterface {
      * Calls `imopenlines.config.update` (scope `imopenlines`). Throws `B24kitError` — a variant per
      * documented code, `InvalidArgument` before anything is sent.
      */
-    suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: JsonValue? = null): ImopenlinesConfigUpdateResponse
+    suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: OpenLineSettings? = null): ImopenlinesConfigUpdateResponse
     
     /**
      * `imopenlines.config.update` once per element of `calls`, through Bitrix24's `batch`: up to 50 calls per
@@ -3700,13 +3702,13 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesConfigAdd`(`params`: JsonValue?) : ImopenlinesConfigAddResponse {
+    override suspend fun `imopenlinesConfigAdd`(`params`: OpenLineSettings?) : ImopenlinesConfigAddResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_add(
                 uniffiHandle,
                 
-        FfiConverterOptionalTypeJsonValue.lower(`params`),
+        FfiConverterOptionalTypeOpenLineSettings.lower(`params`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -4017,14 +4019,14 @@ open class Client: Disposable, AutoCloseable, ClientInterface
      */
     @Throws(B24kitException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
-    override suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: JsonValue?) : ImopenlinesConfigUpdateResponse {
+    override suspend fun `imopenlinesConfigUpdate`(`configId`: kotlin.Long, `params`: OpenLineSettings?) : ImopenlinesConfigUpdateResponse {
         return uniffiRustCallAsync(
         callWithHandle { uniffiHandle ->
             UniffiLib.uniffi_b24kit_uniffi_fn_method_client_imopenlines_config_update(
                 uniffiHandle,
                 
         FfiConverterLong.lower(`configId`),
-        FfiConverterOptionalTypeJsonValue.lower(`params`),
+        FfiConverterOptionalTypeOpenLineSettings.lower(`params`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_b24kit_uniffi_rust_future_poll_rust_buffer(future, callback, continuation) },
@@ -10479,7 +10481,7 @@ public object FfiConverterTypeImopenlinesBotSessionTransferResponse: FfiConverte
  * The parameters of one `imopenlines.config.add` in a batch.
  */
 data class ImopenlinesConfigAddCall (
-    var `params`: JsonValue? = null 
+    var `params`: OpenLineSettings? = null 
     
 ){
     
@@ -10496,16 +10498,16 @@ data class ImopenlinesConfigAddCall (
 public object FfiConverterTypeImopenlinesConfigAddCall: FfiConverterRustBuffer<ImopenlinesConfigAddCall> {
     override fun read(buf: ByteBuffer): ImopenlinesConfigAddCall {
         return ImopenlinesConfigAddCall(
-            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeOpenLineSettings.read(buf),
         )
     }
 
     override fun allocationSize(value: ImopenlinesConfigAddCall) = (
-            FfiConverterOptionalTypeJsonValue.allocationSize(value.`params`)
+            FfiConverterOptionalTypeOpenLineSettings.allocationSize(value.`params`)
     )
 
     override fun write(value: ImopenlinesConfigAddCall, buf: ByteBuffer) {
-            FfiConverterOptionalTypeJsonValue.write(value.`params`, buf)
+            FfiConverterOptionalTypeOpenLineSettings.write(value.`params`, buf)
     }
 }
 
@@ -11724,7 +11726,7 @@ public object FfiConverterTypeImopenlinesConfigPathGetResult: FfiConverterRustBu
 data class ImopenlinesConfigUpdateCall (
     var `configId`: kotlin.Long
     , 
-    var `params`: JsonValue? = null 
+    var `params`: OpenLineSettings? = null 
     
 ){
     
@@ -11742,18 +11744,18 @@ public object FfiConverterTypeImopenlinesConfigUpdateCall: FfiConverterRustBuffe
     override fun read(buf: ByteBuffer): ImopenlinesConfigUpdateCall {
         return ImopenlinesConfigUpdateCall(
             FfiConverterLong.read(buf),
-            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeOpenLineSettings.read(buf),
         )
     }
 
     override fun allocationSize(value: ImopenlinesConfigUpdateCall) = (
             FfiConverterLong.allocationSize(value.`configId`) +
-            FfiConverterOptionalTypeJsonValue.allocationSize(value.`params`)
+            FfiConverterOptionalTypeOpenLineSettings.allocationSize(value.`params`)
     )
 
     override fun write(value: ImopenlinesConfigUpdateCall, buf: ByteBuffer) {
             FfiConverterLong.write(value.`configId`, buf)
-            FfiConverterOptionalTypeJsonValue.write(value.`params`, buf)
+            FfiConverterOptionalTypeOpenLineSettings.write(value.`params`, buf)
     }
 }
 
@@ -16398,6 +16400,63 @@ public object FfiConverterTypeOpenLineQueueEntity: FfiConverterRustBuffer<OpenLi
 
 
 /**
+ * A user or a department in the queue of an open line being set up.
+ *
+ * Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+ */
+data class OpenLineQueueEntry (
+    /**
+     * Whether `ENTITY_ID` is a user or a department.
+     */
+    var `entityType`: QueueEntityType
+    , 
+    /**
+     * The user's or the department's identifier.
+     */
+    var `entityId`: kotlin.Long
+    , 
+    /**
+     * Keys the spec does not describe, with their values, sent as given (an `Object`).
+     */
+    var `extra`: JsonValue? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineQueueEntry: FfiConverterRustBuffer<OpenLineQueueEntry> {
+    override fun read(buf: ByteBuffer): OpenLineQueueEntry {
+        return OpenLineQueueEntry(
+            FfiConverterTypeQueueEntityType.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineQueueEntry) = (
+            FfiConverterTypeQueueEntityType.allocationSize(value.`entityType`) +
+            FfiConverterLong.allocationSize(value.`entityId`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineQueueEntry, buf: ByteBuffer) {
+            FfiConverterTypeQueueEntityType.write(value.`entityType`, buf)
+            FfiConverterLong.write(value.`entityId`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
  * An operator's entry in a line's queue.
  */
 data class OpenLineQueueMember (
@@ -16568,6 +16627,713 @@ public object FfiConverterTypeOpenLineQueueUser: FfiConverterRustBuffer<OpenLine
             FfiConverterOptionalString.write(value.`userAvatar`, buf)
             FfiConverterOptionalString.write(value.`userAvatarId`, buf)
             FfiConverterTypeJsonValue.write(value.`extra`, buf)
+    }
+}
+
+
+
+/**
+ * An open line's settings as `imopenlines.config.add` and `imopenlines.config.update` take them:
+ * each one given is sent, the others are left to their defaults (add) or as they are (update).
+ *
+ * Only the fields given are sent; `extra` (an `Object`) sends keys the spec does not describe.
+ */
+data class OpenLineSettings (
+    /**
+     * The line's name.
+     */
+    var `lineName`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the line takes dialogs: `Y` or `N`.
+     */
+    var `active`: kotlin.String? = null 
+    , 
+    /**
+     * The operators and departments dialogs go to, in order.
+     */
+    var `queue`: List<OpenLineQueueEntry>? = null 
+    , 
+    /**
+     * How dialogs are handed out to the queue.
+     */
+    var `queueType`: QueueDistribution? = null 
+    , 
+    /**
+     * Seconds before a waiting dialog goes to the next operator.
+     */
+    var `queueTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Seconds without an answer before the no-answer rule applies.
+     */
+    var `noAnswerTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether new clients get the welcome message: `Y` or `N`.
+     */
+    var `welcomeMessage`: kotlin.String? = null 
+    , 
+    /**
+     * The welcome message.
+     */
+    var `welcomeMessageText`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the line keeps working hours: `Y` or `N`.
+     */
+    var `worktimeEnable`: kotlin.String? = null 
+    , 
+    /**
+     * When working hours start (`HH:MM`).
+     */
+    var `worktimeFrom`: kotlin.String? = null 
+    , 
+    /**
+     * When they end (`HH:MM`).
+     */
+    var `worktimeTo`: kotlin.String? = null 
+    , 
+    /**
+     * Their time zone (`Europe/Berlin`).
+     */
+    var `worktimeTimezone`: kotlin.String? = null 
+    , 
+    /**
+     * Whether dialogs are recorded in the CRM: `Y` or `N`.
+     */
+    var `crm`: kotlin.String? = null 
+    , 
+    /**
+     * What the CRM creates for a new client (`lead`, `deal`, …).
+     */
+    var `crmCreate`: kotlin.String? = null 
+    , 
+    /**
+     * Whether clients are asked to rate the dialog: `Y` or `N`.
+     */
+    var `voteMessage`: kotlin.String? = null 
+    , 
+    /**
+     * The language of the line's system messages (`en`, `de`).
+     */
+    var `languageId`: kotlin.String? = null 
+    , 
+    /**
+     * A second CRM creation mode.
+     */
+    var `crmCreateSecond`: kotlin.String? = null 
+    , 
+    /**
+     * A third CRM creation mode: `Y` or `N`.
+     */
+    var `crmCreateThird`: kotlin.String? = null 
+    , 
+    /**
+     * Whether dialogs are sent to the CRM's tracker: `Y` or `N`.
+     */
+    var `crmChatTracker`: kotlin.String? = null 
+    , 
+    /**
+     * Whether dialogs of known clients go to their CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmForward`: kotlin.String? = null 
+    , 
+    /**
+     * Whether a transfer makes the new operator the CRM record's responsible person: `Y` or `N`.
+     */
+    var `crmTransferChange`: kotlin.String? = null 
+    , 
+    /**
+     * How the CRM record's source is set.
+     */
+    var `crmSource`: kotlin.String? = null 
+    , 
+    /**
+     * How many dialogs an operator may hold at once (0: no limit).
+     */
+    var `maxChat`: kotlin.Long? = null 
+    , 
+    /**
+     * Which dialogs count against an operator's limit (`MAX_CHAT`).
+     */
+    var `typeMaxChat`: ActiveChatCounting? = null 
+    , 
+    /**
+     * Whether created deals go to a pipeline of their own: `Y` or `N`.
+     */
+    var `categoryEnable`: kotlin.String? = null 
+    , 
+    /**
+     * The pipeline created deals go to.
+     */
+    var `categoryId`: kotlin.Long? = null 
+    , 
+    /**
+     * The priority of the line's sessions in the queue.
+     */
+    var `sessionPriority`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether a bot greets new clients: `Y` or `N`.
+     */
+    var `welcomeBotEnable`: kotlin.String? = null 
+    , 
+    /**
+     * When the welcome bot joins.
+     */
+    var `welcomeBotJoin`: WelcomeBotJoin? = null 
+    , 
+    /**
+     * The greeting bot's identifier.
+     */
+    var `welcomeBotId`: kotlin.Long? = null 
+    , 
+    /**
+     * Seconds the greeting bot waits before handing over.
+     */
+    var `welcomeBotTime`: kotlin.Long? = null 
+    , 
+    /**
+     * When the welcome bot leaves.
+     */
+    var `welcomeBotLeft`: WelcomeBotLeave? = null 
+    , 
+    /**
+     * Whether only operators who are online get dialogs: `Y` or `N`.
+     */
+    var `checkAvailable`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the client sees what the operator is typing: `Y` or `N`.
+     */
+    var `watchTyping`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the welcome message starts every session, not only the first: `Y` or `N`.
+     */
+    var `sendWelcomeEachSession`: kotlin.String? = null 
+    , 
+    /**
+     * What clients see of an operator.
+     */
+    var `operatorData`: OperatorDataShown? = null 
+    , 
+    /**
+     * What clients see of an operator when `OPERATOR_DATA` is `queue`: `NAME`, `AVATAR` (a link),
+     * `AVATAR_ID`.
+     */
+    var `defaultOperatorData`: JsonValue? = null 
+    , 
+    /**
+     * What happens when no operator answers.
+     */
+    var `noAnswerRule`: LineScenario? = null 
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `noAnswerFormId`: kotlin.Long? = null 
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `noAnswerBotId`: kotlin.Long? = null 
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `noAnswerText`: kotlin.String? = null 
+    , 
+    /**
+     * Days off.
+     */
+    var `worktimeDayoff`: List<Weekday>? = null 
+    , 
+    /**
+     * Holidays, as `DD.MM` dates separated by commas (`31.12,01.01`).
+     */
+    var `worktimeHolidays`: kotlin.String? = null 
+    , 
+    /**
+     * What happens to a message outside working hours.
+     */
+    var `worktimeDayoffRule`: LineScenario? = null 
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `worktimeDayoffFormId`: kotlin.Long? = null 
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `worktimeDayoffBotId`: kotlin.Long? = null 
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `worktimeDayoffText`: kotlin.String? = null 
+    , 
+    /**
+     * What happens when an operator closes a dialog.
+     */
+    var `closeRule`: LineScenario? = null 
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `closeFormId`: kotlin.Long? = null 
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `closeBotId`: kotlin.Long? = null 
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `closeText`: kotlin.String? = null 
+    , 
+    /**
+     * How long a rating may be given (0: no limit).
+     */
+    var `voteTimeLimit`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether closing waits a little after the rating: `Y` or `N`.
+     */
+    var `voteClosingDelay`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the rating is asked for before the dialog closes: `Y` or `N`.
+     */
+    var `voteBeforeFinish`: kotlin.String? = null 
+    , 
+    /**
+     * The rating request in chat clients with rating buttons.
+     */
+    var `voteMessage1Text`: kotlin.String? = null 
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage1Like`: kotlin.String? = null 
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage1Dislike`: kotlin.String? = null 
+    , 
+    /**
+     * The rating request in chat clients that answer with text.
+     */
+    var `voteMessage2Text`: kotlin.String? = null 
+    , 
+    /**
+     * The answer to a good rating there.
+     */
+    var `voteMessage2Like`: kotlin.String? = null 
+    , 
+    /**
+     * The answer to a bad rating there.
+     */
+    var `voteMessage2Dislike`: kotlin.String? = null 
+    , 
+    /**
+     * What happens when a dialog closes itself for want of activity.
+     */
+    var `autoCloseRule`: LineScenario? = null 
+    , 
+    /**
+     * Minutes after closing during which a client's message reopens the same session.
+     */
+    var `fullCloseTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Seconds without activity before a dialog closes itself.
+     */
+    var `autoCloseTime`: kotlin.Long? = null 
+    , 
+    /**
+     * The form of that rule.
+     */
+    var `autoCloseFormId`: kotlin.Long? = null 
+    , 
+    /**
+     * The bot of that rule.
+     */
+    var `autoCloseBotId`: kotlin.Long? = null 
+    , 
+    /**
+     * The message of that rule.
+     */
+    var `autoCloseText`: kotlin.String? = null 
+    , 
+    /**
+     * Seconds before an unanswered session expires.
+     */
+    var `autoExpireTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether the line is a temporary one: `Y` or `N`.
+     */
+    var `temporary`: kotlin.String? = null 
+    , 
+    /**
+     * Where the line's quick answers are stored.
+     */
+    var `quickAnswersIblockId`: kotlin.Long? = null 
+    , 
+    /**
+     * Seconds allowed for the first answer (0: not watched).
+     */
+    var `kpiFirstAnswerTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether a late first answer is reported: `Y` or `N`.
+     */
+    var `kpiFirstAnswerAlert`: kotlin.String? = null 
+    , 
+    /**
+     * Who is told of a late first answer.
+     */
+    var `kpiFirstAnswerList`: JsonValue? = null 
+    , 
+    /**
+     * The report of a late first answer.
+     */
+    var `kpiFirstAnswerText`: kotlin.String? = null 
+    , 
+    /**
+     * Seconds allowed for each later answer (0: not watched).
+     */
+    var `kpiFurtherAnswerTime`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether a late later answer is reported: `Y` or `N`.
+     */
+    var `kpiFurtherAnswerAlert`: kotlin.String? = null 
+    , 
+    /**
+     * Who is told of a late later answer.
+     */
+    var `kpiFurtherAnswerList`: JsonValue? = null 
+    , 
+    /**
+     * The report of a late later answer.
+     */
+    var `kpiFurtherAnswerText`: kotlin.String? = null 
+    , 
+    /**
+     * Whether operators' activity is watched: `Y` or `N`.
+     */
+    var `kpiCheckOperatorActivity`: kotlin.String? = null 
+    , 
+    /**
+     * Whether new clients fill in a contact form first: `Y` or `N`.
+     */
+    var `useWelcomeForm`: kotlin.String? = null 
+    , 
+    /**
+     * That form's identifier.
+     */
+    var `welcomeFormId`: kotlin.Long? = null 
+    , 
+    /**
+     * Whether the form comes after the client's first message rather than before: `Y` or `N`.
+     */
+    var `welcomeFormDelay`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the client confirms that a dialog may close: `Y` or `N`.
+     */
+    var `confirmClose`: kotlin.String? = null 
+    , 
+    /**
+     * Whether the welcome form leaves the responsible person unchanged: `Y` or `N`.
+     */
+    var `ignoreWelcomeFormResponsible`: kotlin.String? = null 
+    , 
+    /**
+     * Keys the spec does not describe, with their values, sent as given (an `Object`).
+     */
+    var `extra`: JsonValue? = null 
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenLineSettings: FfiConverterRustBuffer<OpenLineSettings> {
+    override fun read(buf: ByteBuffer): OpenLineSettings {
+        return OpenLineSettings(
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntry.read(buf),
+            FfiConverterOptionalTypeQueueDistribution.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeActiveChatCounting.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeWelcomeBotJoin.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalTypeWelcomeBotLeave.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeOperatorDataShown.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalSequenceTypeWeekday.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeLineScenario.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalTypeJsonValue.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenLineSettings) = (
+            FfiConverterOptionalString.allocationSize(value.`lineName`) +
+            FfiConverterOptionalString.allocationSize(value.`active`) +
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntry.allocationSize(value.`queue`) +
+            FfiConverterOptionalTypeQueueDistribution.allocationSize(value.`queueType`) +
+            FfiConverterOptionalLong.allocationSize(value.`queueTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`noAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeMessageText`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeEnable`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeFrom`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTo`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeTimezone`) +
+            FfiConverterOptionalString.allocationSize(value.`crm`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreate`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage`) +
+            FfiConverterOptionalString.allocationSize(value.`languageId`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateSecond`) +
+            FfiConverterOptionalString.allocationSize(value.`crmCreateThird`) +
+            FfiConverterOptionalString.allocationSize(value.`crmChatTracker`) +
+            FfiConverterOptionalString.allocationSize(value.`crmForward`) +
+            FfiConverterOptionalString.allocationSize(value.`crmTransferChange`) +
+            FfiConverterOptionalString.allocationSize(value.`crmSource`) +
+            FfiConverterOptionalLong.allocationSize(value.`maxChat`) +
+            FfiConverterOptionalTypeActiveChatCounting.allocationSize(value.`typeMaxChat`) +
+            FfiConverterOptionalString.allocationSize(value.`categoryEnable`) +
+            FfiConverterOptionalLong.allocationSize(value.`categoryId`) +
+            FfiConverterOptionalLong.allocationSize(value.`sessionPriority`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeBotEnable`) +
+            FfiConverterOptionalTypeWelcomeBotJoin.allocationSize(value.`welcomeBotJoin`) +
+            FfiConverterOptionalLong.allocationSize(value.`welcomeBotId`) +
+            FfiConverterOptionalLong.allocationSize(value.`welcomeBotTime`) +
+            FfiConverterOptionalTypeWelcomeBotLeave.allocationSize(value.`welcomeBotLeft`) +
+            FfiConverterOptionalString.allocationSize(value.`checkAvailable`) +
+            FfiConverterOptionalString.allocationSize(value.`watchTyping`) +
+            FfiConverterOptionalString.allocationSize(value.`sendWelcomeEachSession`) +
+            FfiConverterOptionalTypeOperatorDataShown.allocationSize(value.`operatorData`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`defaultOperatorData`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`noAnswerRule`) +
+            FfiConverterOptionalLong.allocationSize(value.`noAnswerFormId`) +
+            FfiConverterOptionalLong.allocationSize(value.`noAnswerBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`noAnswerText`) +
+            FfiConverterOptionalSequenceTypeWeekday.allocationSize(value.`worktimeDayoff`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeHolidays`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`worktimeDayoffRule`) +
+            FfiConverterOptionalLong.allocationSize(value.`worktimeDayoffFormId`) +
+            FfiConverterOptionalLong.allocationSize(value.`worktimeDayoffBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`worktimeDayoffText`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`closeRule`) +
+            FfiConverterOptionalLong.allocationSize(value.`closeFormId`) +
+            FfiConverterOptionalLong.allocationSize(value.`closeBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`closeText`) +
+            FfiConverterOptionalLong.allocationSize(value.`voteTimeLimit`) +
+            FfiConverterOptionalString.allocationSize(value.`voteClosingDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`voteBeforeFinish`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage1Dislike`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Text`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Like`) +
+            FfiConverterOptionalString.allocationSize(value.`voteMessage2Dislike`) +
+            FfiConverterOptionalTypeLineScenario.allocationSize(value.`autoCloseRule`) +
+            FfiConverterOptionalLong.allocationSize(value.`fullCloseTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`autoCloseTime`) +
+            FfiConverterOptionalLong.allocationSize(value.`autoCloseFormId`) +
+            FfiConverterOptionalLong.allocationSize(value.`autoCloseBotId`) +
+            FfiConverterOptionalString.allocationSize(value.`autoCloseText`) +
+            FfiConverterOptionalLong.allocationSize(value.`autoExpireTime`) +
+            FfiConverterOptionalString.allocationSize(value.`temporary`) +
+            FfiConverterOptionalLong.allocationSize(value.`quickAnswersIblockId`) +
+            FfiConverterOptionalLong.allocationSize(value.`kpiFirstAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFirstAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFirstAnswerText`) +
+            FfiConverterOptionalLong.allocationSize(value.`kpiFurtherAnswerTime`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerAlert`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`kpiFurtherAnswerList`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiFurtherAnswerText`) +
+            FfiConverterOptionalString.allocationSize(value.`kpiCheckOperatorActivity`) +
+            FfiConverterOptionalString.allocationSize(value.`useWelcomeForm`) +
+            FfiConverterOptionalLong.allocationSize(value.`welcomeFormId`) +
+            FfiConverterOptionalString.allocationSize(value.`welcomeFormDelay`) +
+            FfiConverterOptionalString.allocationSize(value.`confirmClose`) +
+            FfiConverterOptionalString.allocationSize(value.`ignoreWelcomeFormResponsible`) +
+            FfiConverterOptionalTypeJsonValue.allocationSize(value.`extra`)
+    )
+
+    override fun write(value: OpenLineSettings, buf: ByteBuffer) {
+            FfiConverterOptionalString.write(value.`lineName`, buf)
+            FfiConverterOptionalString.write(value.`active`, buf)
+            FfiConverterOptionalSequenceTypeOpenLineQueueEntry.write(value.`queue`, buf)
+            FfiConverterOptionalTypeQueueDistribution.write(value.`queueType`, buf)
+            FfiConverterOptionalLong.write(value.`queueTime`, buf)
+            FfiConverterOptionalLong.write(value.`noAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessage`, buf)
+            FfiConverterOptionalString.write(value.`welcomeMessageText`, buf)
+            FfiConverterOptionalString.write(value.`worktimeEnable`, buf)
+            FfiConverterOptionalString.write(value.`worktimeFrom`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTo`, buf)
+            FfiConverterOptionalString.write(value.`worktimeTimezone`, buf)
+            FfiConverterOptionalString.write(value.`crm`, buf)
+            FfiConverterOptionalString.write(value.`crmCreate`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage`, buf)
+            FfiConverterOptionalString.write(value.`languageId`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateSecond`, buf)
+            FfiConverterOptionalString.write(value.`crmCreateThird`, buf)
+            FfiConverterOptionalString.write(value.`crmChatTracker`, buf)
+            FfiConverterOptionalString.write(value.`crmForward`, buf)
+            FfiConverterOptionalString.write(value.`crmTransferChange`, buf)
+            FfiConverterOptionalString.write(value.`crmSource`, buf)
+            FfiConverterOptionalLong.write(value.`maxChat`, buf)
+            FfiConverterOptionalTypeActiveChatCounting.write(value.`typeMaxChat`, buf)
+            FfiConverterOptionalString.write(value.`categoryEnable`, buf)
+            FfiConverterOptionalLong.write(value.`categoryId`, buf)
+            FfiConverterOptionalLong.write(value.`sessionPriority`, buf)
+            FfiConverterOptionalString.write(value.`welcomeBotEnable`, buf)
+            FfiConverterOptionalTypeWelcomeBotJoin.write(value.`welcomeBotJoin`, buf)
+            FfiConverterOptionalLong.write(value.`welcomeBotId`, buf)
+            FfiConverterOptionalLong.write(value.`welcomeBotTime`, buf)
+            FfiConverterOptionalTypeWelcomeBotLeave.write(value.`welcomeBotLeft`, buf)
+            FfiConverterOptionalString.write(value.`checkAvailable`, buf)
+            FfiConverterOptionalString.write(value.`watchTyping`, buf)
+            FfiConverterOptionalString.write(value.`sendWelcomeEachSession`, buf)
+            FfiConverterOptionalTypeOperatorDataShown.write(value.`operatorData`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`defaultOperatorData`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`noAnswerRule`, buf)
+            FfiConverterOptionalLong.write(value.`noAnswerFormId`, buf)
+            FfiConverterOptionalLong.write(value.`noAnswerBotId`, buf)
+            FfiConverterOptionalString.write(value.`noAnswerText`, buf)
+            FfiConverterOptionalSequenceTypeWeekday.write(value.`worktimeDayoff`, buf)
+            FfiConverterOptionalString.write(value.`worktimeHolidays`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`worktimeDayoffRule`, buf)
+            FfiConverterOptionalLong.write(value.`worktimeDayoffFormId`, buf)
+            FfiConverterOptionalLong.write(value.`worktimeDayoffBotId`, buf)
+            FfiConverterOptionalString.write(value.`worktimeDayoffText`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`closeRule`, buf)
+            FfiConverterOptionalLong.write(value.`closeFormId`, buf)
+            FfiConverterOptionalLong.write(value.`closeBotId`, buf)
+            FfiConverterOptionalString.write(value.`closeText`, buf)
+            FfiConverterOptionalLong.write(value.`voteTimeLimit`, buf)
+            FfiConverterOptionalString.write(value.`voteClosingDelay`, buf)
+            FfiConverterOptionalString.write(value.`voteBeforeFinish`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage1Dislike`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Text`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Like`, buf)
+            FfiConverterOptionalString.write(value.`voteMessage2Dislike`, buf)
+            FfiConverterOptionalTypeLineScenario.write(value.`autoCloseRule`, buf)
+            FfiConverterOptionalLong.write(value.`fullCloseTime`, buf)
+            FfiConverterOptionalLong.write(value.`autoCloseTime`, buf)
+            FfiConverterOptionalLong.write(value.`autoCloseFormId`, buf)
+            FfiConverterOptionalLong.write(value.`autoCloseBotId`, buf)
+            FfiConverterOptionalString.write(value.`autoCloseText`, buf)
+            FfiConverterOptionalLong.write(value.`autoExpireTime`, buf)
+            FfiConverterOptionalString.write(value.`temporary`, buf)
+            FfiConverterOptionalLong.write(value.`quickAnswersIblockId`, buf)
+            FfiConverterOptionalLong.write(value.`kpiFirstAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFirstAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFirstAnswerText`, buf)
+            FfiConverterOptionalLong.write(value.`kpiFurtherAnswerTime`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerAlert`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`kpiFurtherAnswerList`, buf)
+            FfiConverterOptionalString.write(value.`kpiFurtherAnswerText`, buf)
+            FfiConverterOptionalString.write(value.`kpiCheckOperatorActivity`, buf)
+            FfiConverterOptionalString.write(value.`useWelcomeForm`, buf)
+            FfiConverterOptionalLong.write(value.`welcomeFormId`, buf)
+            FfiConverterOptionalString.write(value.`welcomeFormDelay`, buf)
+            FfiConverterOptionalString.write(value.`confirmClose`, buf)
+            FfiConverterOptionalString.write(value.`ignoreWelcomeFormResponsible`, buf)
+            FfiConverterOptionalTypeJsonValue.write(value.`extra`, buf)
     }
 }
 
@@ -24134,6 +24900,121 @@ public object FfiConverterTypeQueueDistribution : FfiConverterRustBuffer<QueueDi
 
 
 /**
+ * What an entry of a line's queue is.
+ *
+ * `Other` carries a value this version does not name, sent and read as the portal writes it;
+ * `wireValue()` gives any value's text.
+ */
+sealed class QueueEntityType {
+    
+    /**
+     * `user`: A user, by identifier.
+     */
+    object User : QueueEntityType()
+    
+    
+    /**
+     * `department`: A department, by identifier (all its users).
+     */
+    object Department : QueueEntityType()
+    
+    
+    /**
+     * A value this version does not name, sent as given.
+     */
+    data class Other(
+        val `value`: kotlin.String) : QueueEntityType()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+    /**
+     * The text the portal sends for the value (`user` for `User`).
+     */ fun `wireValue`(): kotlin.String {
+            return FfiConverterString.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_b24kit_uniffi_fn_method_queueentitytype_wire_value(FfiConverterTypeQueueEntityType.lower(this),
+        _status)
+}
+    )
+    }
+    
+
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQueueEntityType : FfiConverterRustBuffer<QueueEntityType>{
+    override fun read(buf: ByteBuffer): QueueEntityType {
+        return when(buf.getInt()) {
+            1 -> QueueEntityType.User
+            2 -> QueueEntityType.Department
+            3 -> QueueEntityType.Other(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: QueueEntityType): ULong = when(value) {
+        is QueueEntityType.User -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is QueueEntityType.Department -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is QueueEntityType.Other -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: QueueEntityType, buf: ByteBuffer) {
+        when(value) {
+            is QueueEntityType.User -> {
+                buf.putInt(1)
+                Unit
+            }
+            is QueueEntityType.Department -> {
+                buf.putInt(2)
+                Unit
+            }
+            is QueueEntityType.Other -> {
+                buf.putInt(3)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * The request-intensity limit a client paces itself by (a leaky bucket), shared by every call
  * of the client.
  */
@@ -25232,6 +26113,38 @@ public object FfiConverterOptionalTypeHistoryOpenLines: FfiConverterRustBuffer<H
 /**
  * @suppress
  */
+public object FfiConverterOptionalTypeOpenLineSettings: FfiConverterRustBuffer<OpenLineSettings?> {
+    override fun read(buf: ByteBuffer): OpenLineSettings? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeOpenLineSettings.read(buf)
+    }
+
+    override fun allocationSize(value: OpenLineSettings?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeOpenLineSettings.allocationSize(value)
+        }
+    }
+
+    override fun write(value: OpenLineSettings?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeOpenLineSettings.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalTypeRetryOptions: FfiConverterRustBuffer<RetryOptions?> {
     override fun read(buf: ByteBuffer): RetryOptions? {
         if (buf.get().toInt() == 0) {
@@ -25830,6 +26743,38 @@ public object FfiConverterOptionalSequenceTypeOpenLineQueueEntity: FfiConverterR
         } else {
             buf.put(1)
             FfiConverterSequenceTypeOpenLineQueueEntity.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalSequenceTypeOpenLineQueueEntry: FfiConverterRustBuffer<List<OpenLineQueueEntry>?> {
+    override fun read(buf: ByteBuffer): List<OpenLineQueueEntry>? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterSequenceTypeOpenLineQueueEntry.read(buf)
+    }
+
+    override fun allocationSize(value: List<OpenLineQueueEntry>?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterSequenceTypeOpenLineQueueEntry.allocationSize(value)
+        }
+    }
+
+    override fun write(value: List<OpenLineQueueEntry>?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterSequenceTypeOpenLineQueueEntry.write(value, buf)
         }
     }
 }
@@ -27618,6 +28563,34 @@ public object FfiConverterSequenceTypeOpenLineQueueEntity: FfiConverterRustBuffe
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeOpenLineQueueEntity.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeOpenLineQueueEntry: FfiConverterRustBuffer<List<OpenLineQueueEntry>> {
+    override fun read(buf: ByteBuffer): List<OpenLineQueueEntry> {
+        val len = buf.getInt()
+        return List<OpenLineQueueEntry>(len) {
+            FfiConverterTypeOpenLineQueueEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpenLineQueueEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpenLineQueueEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpenLineQueueEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpenLineQueueEntry.write(it, buf)
         }
     }
 }

@@ -191,15 +191,14 @@ class MoreMethodsTest {
         assertEquals(listOf(Weekday.Sa, Weekday.Su), line.worktimeDayoff)
         assertEquals("answered_new", line.typeMaxChat?.wireValue())
         assertEquals(null, client.imopenlinesConfigGet(1, withQueue = false).result.queueFull)
-        val settings = buildJsonObject {
-            put("LINE_NAME", "Shop")
-            putJsonArray("QUEUE") { addJsonObject { put("ENTITY_TYPE", "user"); put("ENTITY_ID", 5) } }
-        }
-        val id = client.imopenlinesConfigAdd(settings.toJsonValue()).result
+        val settings = OpenLineSettings(lineName = "Shop", queue = listOf(OpenLineQueueEntry(QueueEntityType.User, 5)))
+        val id = client.imopenlinesConfigAdd(settings).result
         assertEquals(3L, id)
         assertEquals(listOf("5"), client.imopenlinesConfigGet(id).result.queue)
-        val change = buildJsonObject { put("ACTIVE", "N"); put("QUEUE_TYPE", "randomly") }
-        assertTrue(client.imopenlinesConfigUpdate(id, change.toJsonValue()).result)
+        // Only the settings given are sent; a value the enum does not name goes as written.
+        val change = OpenLineSettings(active = "N", queueType = QueueDistribution.Other("randomly"))
+        assertTrue(client.imopenlinesConfigUpdate(id, change).result)
+        assertTrue(control("GET", "last_call").contains("\"PARAMS\":{\"ACTIVE\":\"N\",\"QUEUE_TYPE\":\"randomly\"}"))
         val closed = client.imopenlinesConfigGet(id).result
         assertEquals("N", closed.active)
         // A value the spec does not name is kept as sent.
@@ -229,7 +228,7 @@ class MoreMethodsTest {
 
     /** Adds lines until the portal has [count] (it starts with two). */
     private suspend fun addLines(count: Int) {
-        for (n in 3..count) client.imopenlinesConfigAdd(buildJsonObject { put("LINE_NAME", "Line $n") }.toJsonValue())
+        for (n in 3..count) client.imopenlinesConfigAdd(OpenLineSettings(lineName = "Line $n"))
     }
 
     @Test
