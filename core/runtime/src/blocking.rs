@@ -88,8 +88,7 @@ impl<C: Catalog> Client<C> {
         Pager {
             client: self.clone(),
             pager: self.inner.list(list),
-            page: Vec::new().into_iter(),
-            ended: false,
+            items: Items::default(),
         }
     }
 
@@ -99,8 +98,7 @@ impl<C: Catalog> Client<C> {
         Walk {
             client: self.clone(),
             walk: self.inner.walk(params),
-            page: Vec::new().into_iter(),
-            ended: false,
+            items: Items::default(),
         }
     }
 
@@ -160,8 +158,7 @@ impl<C: Catalog> fmt::Debug for Client<C> {
 pub struct Pager<C: Catalog> {
     client: Client<C>,
     pager: crate::Pager<C>,
-    page: std::vec::IntoIter<Value>,
-    ended: bool,
+    items: Items<Value>,
 }
 
 impl<C: Catalog> Pager<C> {
@@ -181,6 +178,32 @@ impl<C: Catalog> Iterator for Pager<C> {
     type Item = Result<Value, Error<C>>;
 
     fn next(&mut self) -> Option<Self::Item> {
+        let (client, pager) = (&self.client, &mut self.pager);
+        self.items.next(|| client.wait(pager.next_page())?)
+    }
+}
+
+/// The items of a walk's pages one by one, each page fetched when the last is used up; the
+/// items end after an error.
+struct Items<T> {
+    page: std::vec::IntoIter<T>,
+    ended: bool,
+}
+
+impl<T> Default for Items<T> {
+    fn default() -> Self {
+        Items {
+            page: Vec::new().into_iter(),
+            ended: false,
+        }
+    }
+}
+
+impl<T> Items<T> {
+    fn next<E>(
+        &mut self,
+        mut next_page: impl FnMut() -> Result<Option<Vec<T>>, E>,
+    ) -> Option<Result<T, E>> {
         loop {
             if let Some(item) = self.page.next() {
                 return Some(Ok(item));
@@ -188,7 +211,7 @@ impl<C: Catalog> Iterator for Pager<C> {
             if self.ended {
                 return None;
             }
-            match self.next_page() {
+            match next_page() {
                 Ok(Some(page)) => self.page = page.into_iter(),
                 Ok(None) => self.ended = true,
                 Err(error) => {
@@ -205,8 +228,7 @@ impl<C: Catalog> Iterator for Pager<C> {
 pub struct Walk<C: Catalog, T> {
     client: Client<C>,
     walk: crate::Walk<C, T>,
-    page: std::vec::IntoIter<T>,
-    ended: bool,
+    items: Items<T>,
 }
 
 impl<C: Catalog, T: crate::wire::Lenient + Send + 'static> Walk<C, T> {
@@ -226,21 +248,7 @@ impl<C: Catalog, T: crate::wire::Lenient + Send + 'static> Iterator for Walk<C, 
     type Item = Result<T, Error<C>>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(item) = self.page.next() {
-                return Some(Ok(item));
-            }
-            if self.ended {
-                return None;
-            }
-            match self.next_page() {
-                Ok(Some(page)) => self.page = page.into_iter(),
-                Ok(None) => self.ended = true,
-                Err(error) => {
-                    self.ended = true;
-                    return Some(Err(error));
-                }
-            }
-        }
+        let (client, walk) = (&self.client, &mut self.walk);
+        self.items.next(|| client.wait(walk.next_page())?)
     }
 }
