@@ -378,13 +378,7 @@ async fn call(
                 .map(|r| json!(r.result))
         }
         "imopenlines.config.list.get" => {
-            let mut p = b24kit::ImopenlinesConfigListGetParams::new();
-            if let Some(asked) = params.get("PARAMS") {
-                p = p.params(asked.clone());
-            }
-            if let Some(options) = params.get("OPTIONS") {
-                p = p.options(options.clone());
-            }
+            let p = config_list_params(params.get("PARAMS"), params.get("OPTIONS"));
             client
                 .imopenlines_config_list_get(p)
                 .await
@@ -691,6 +685,21 @@ async fn perform_list(client: &Client, case: &Value) -> Option<String> {
     None
 }
 
+/// The parameters of `imopenlines.config.list.get` from the case's `PARAMS` and `OPTIONS`.
+fn config_list_params(
+    asked: Option<&Value>,
+    options: Option<&Value>,
+) -> b24kit::ImopenlinesConfigListGetParams {
+    let mut p = b24kit::ImopenlinesConfigListGetParams::new();
+    if let Some(asked) = asked {
+        p = p.params(asked.clone());
+    }
+    if let Some(options) = options {
+        p = p.options(options.clone());
+    }
+    p
+}
+
 /// A walk to the end through a list method's typed walk, its items serialized as JSON.
 async fn walk_typed(
     client: &Client,
@@ -699,13 +708,7 @@ async fn walk_typed(
 ) -> (Result<Vec<Value>, Error>, b24kit::Progress) {
     match method {
         "imopenlines.config.list.get" => {
-            let mut p = b24kit::ImopenlinesConfigListGetParams::new();
-            if let Some(asked) = params.get("PARAMS") {
-                p = p.params(asked.clone());
-            }
-            if let Some(options) = params.get("OPTIONS") {
-                p = p.options(options.clone());
-            }
+            let p = config_list_params(params.get("PARAMS"), params.get("OPTIONS"));
             let mut walk = client.imopenlines_config_list_get_all(p);
             let mut items = Vec::new();
             let outcome =
