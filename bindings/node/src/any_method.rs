@@ -30,15 +30,7 @@ pub(crate) fn json_param(text: &str, parameter: &str) -> Result<Value> {
 /// `jsonArg` made of it, read into the core's type as an answer's object is (numbers given as
 /// text are numbers); a key of the wrong type is refused, naming it, and nothing is sent.
 pub(crate) fn object_param<T: b24kit::wire::Lenient>(text: &str, parameter: &str) -> Result<T> {
-    let value = json_param(text, parameter)?;
-    if !value.is_object() {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("{parameter} must be an object of Bitrix24 key → value"),
-        ));
-    }
-    serde_json::from_value::<b24kit::wire::Read<T>>(value)
-        .map(|read| read.0)
+    b24kit::wire::read_param_object(json_param(text, parameter)?)
         .map_err(|e| Error::new(Status::InvalidArg, format!("{parameter}: {e}")))
 }
 
@@ -210,8 +202,6 @@ pub struct NativePager {
     cancel: Option<Arc<crate::cancel::Cancel>>,
     /// For a typed walk: how its pages are read into the method's item type.
     typed: Option<TypedPages>,
-    /// Why a typed walk's parameters were refused: the first page's error, nothing sent.
-    refused: Mutex<Option<b24kit::Error>>,
 }
 
 /// Pages read into a list method's item type off the JavaScript thread, and how the
@@ -226,28 +216,21 @@ impl NativePager {
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
             cancel: client.cancel(),
             typed,
-            refused: Mutex::new(None),
         }
     }
 
-    /// A typed walk of a list method, from its parameters (`b24kit::ListCall::typed`); refused
-    /// parameters are the first page's error.
-    pub(crate) fn typed(
+    /// A typed walk of `params`' list method, its pages read by `pages`; refused parameters
+    /// are each page's error (the core's).
+    pub(crate) fn typed<M: b24kit::ListMethod<Catalog = b24kit::Spec>>(
         client: &NativeClient,
-        list: std::result::Result<ListCall, b24kit::Error>,
+        params: &M,
         pages: TypedPages,
     ) -> Result<NativePager> {
-        let core = client.core()?;
-        Ok(match list {
-            Ok(list) => NativePager::new(client, core.list(list), Some(pages)),
-            Err(refused) => {
-                // The placeholder walk is never asked for a page.
-                let unused = ListCall::counted("batch", Value::Null);
-                let pager = NativePager::new(client, core.list(unused), Some(pages));
-                *pager.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(refused);
-                pager
-            }
-        })
+        Ok(NativePager::new(
+            client,
+            client.core()?.list_typed(params),
+            Some(pages),
+        ))
     }
 }
 
@@ -273,16 +256,8 @@ impl NativePager {
     #[napi(catch_unwind)]
     pub fn next_pages<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         let (pager, progress, typed) = (self.pager.clone(), self.progress.clone(), self.typed);
-        let refused = self
-            .refused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
         spawn_settled(env, self.cancel.clone(), async move {
             let outcome = b24kit::panic::catch_async(async move {
-                if let Some(refused) = refused {
-                    return Err(refused);
-                }
                 let mut pager = pager.lock().await;
                 let page = pager.next_page().await;
                 let pages = page.and_then(|page| {

@@ -97,9 +97,7 @@ pub(crate) fn object<T: b24kit::wire::Lenient>(
             type_name(value)
         )));
     }
-    serde_json::from_value::<b24kit::wire::Read<T>>(json)
-        .map(|read| read.0)
-        .map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
+    b24kit::wire::read_param_object(json).map_err(|e| PyTypeError::new_err(format!("{name}: {e}")))
 }
 
 /// An optional object parameter: `None` means "not given" (not sent).

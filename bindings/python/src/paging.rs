@@ -22,8 +22,6 @@ pub struct NativePager {
     /// The progress after the last page, readable while the next one is fetched.
     progress: Arc<Mutex<b24kit::Progress>>,
     items: Items,
-    /// Why a typed walk's parameters were refused: the first page's error, nothing sent.
-    refused: Mutex<Option<b24kit::Error>>,
 }
 
 impl NativePager {
@@ -37,36 +35,21 @@ impl NativePager {
             progress: Arc::new(Mutex::new(pager.progress())),
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
             items,
-            refused: Mutex::new(None),
         }
     }
 
-    /// A typed walk of a list method, from its parameters (`b24kit::ListCall::typed`); refused
-    /// parameters are the first page's error.
-    pub(crate) fn typed(
+    /// A typed walk of `params`' list method, its pages read by `items`; refused parameters
+    /// are each page's error (the core's).
+    pub(crate) fn typed<M: b24kit::ListMethod<Catalog = b24kit::Spec>>(
         client: &crate::client::NativeClient,
         py: Python<'_>,
-        list: Result<b24kit::ListCall, b24kit::Error>,
+        params: &M,
         items: Items,
     ) -> PyResult<NativePager> {
-        let core = client.client(py)?;
-        Ok(match list {
-            Ok(list) => NativePager::with_items(core.list(list), items),
-            Err(refused) => {
-                // The placeholder walk is never asked for a page.
-                let unused = b24kit::ListCall::counted("batch", serde_json::Value::Null);
-                let pager = NativePager::with_items(core.list(unused), items);
-                *pager.refused.lock().unwrap_or_else(|p| p.into_inner()) = Some(refused);
-                pager
-            }
-        })
-    }
-
-    fn take_refused(&self) -> Option<b24kit::Error> {
-        self.refused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
+        Ok(NativePager::with_items(
+            client.client(py)?.list_typed(params),
+            items,
+        ))
     }
 }
 
@@ -105,9 +88,6 @@ fn page_to_python(py: Python<'_>, page: Page, items: Items) -> PyResult<Py<PyAny
 impl NativePager {
     /// The next page (a list of items), or `None` at the end; waits with the GIL released.
     fn next_page(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Some(refused) = self.take_refused() {
-            return Err(errors::to_py(py, &refused));
-        }
         let rt = runtime::get().map_err(|e| {
             PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
         })?;
@@ -125,12 +105,8 @@ impl NativePager {
     /// The next page as an asyncio future of the running loop.
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (pager, progress, items) = (self.pager.clone(), self.progress.clone(), self.items);
-        let refused = self.take_refused();
         dispatch::spawn(py, async move {
-            let outcome = match refused {
-                Some(refused) => Ok(Err(refused)),
-                None => b24kit::panic::catch_async(next(pager, progress)).await,
-            };
+            let outcome = b24kit::panic::catch_async(next(pager, progress)).await;
             let settle: bridge::Settle = Box::new(move |py| match outcome {
                 Ok(page) => page_to_python(py, page, items),
                 Err(panic) => Err(errors::internal(py, &panic)),

@@ -118,7 +118,6 @@ pub(crate) fn json_param(
     })
 }
 
-/// [`json_param`] for an optional parameter: `None` is not sent.
 /// An input record's `extra` (or any JSON that must be an object) as the core's map.
 pub(crate) fn object_param(
     value: JsonValue,
@@ -136,6 +135,7 @@ pub(crate) fn object_param(
     }
 }
 
+/// [`json_param`] for an optional parameter: `None` is not sent.
 pub(crate) fn optional_json_param(
     value: Option<JsonValue>,
     parameter: &'static str,
@@ -235,29 +235,24 @@ impl Walk {
 }
 
 /// The walk behind an exported typed walk of a list method: the core's walk by name, its pages
-/// read into the method's item type by the generated code, and why its parameters were refused
-/// (the first page's error; nothing is sent).
+/// read into the method's item type by the generated code.
 pub(crate) struct TypedWalk {
     walk: Walk,
-    refused: Mutex<Option<b24kit::Error>>,
 }
 
 impl TypedWalk {
-    pub(crate) fn new(
+    /// The walk of `params`, or, when the record could not be read into them, one whose every
+    /// page is that error (the core's refusal; nothing is sent).
+    pub(crate) fn new<M: b24kit::ListMethod<Catalog = b24kit::Spec>>(
         client: &b24kit::Client,
-        list: Result<b24kit::ListCall, b24kit::Error>,
+        params: Result<M, b24kit::Error>,
     ) -> TypedWalk {
-        let (list, refused) = match list {
-            Ok(list) => (list, None),
-            // The placeholder walk is never asked for a page.
-            Err(refused) => (
-                b24kit::ListCall::counted("batch", serde_json::Value::Null),
-                Some(refused),
-            ),
+        let pager = match params {
+            Ok(params) => client.list_typed(&params),
+            Err(refused) => client.list_refused(refused),
         };
         TypedWalk {
-            walk: Walk::new(client.list(list)),
-            refused: Mutex::new(refused),
+            walk: Walk::new(pager),
         }
     }
 
@@ -267,14 +262,6 @@ impl TypedWalk {
         &self,
         read: fn(Vec<serde_json::Value>) -> Result<Vec<T>, b24kit::Error>,
     ) -> Result<Option<Vec<T>>, ErrorReport> {
-        let refused = self
-            .refused
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take();
-        if let Some(refused) = refused {
-            return Err(ErrorReport::new(&refused, b24kit::Casing::Camel));
-        }
         let outcome = b24kit::panic::catch_async(self.walk.next_raw_page()).await;
         match outcome {
             Ok(Ok(Some(items))) => read(items)

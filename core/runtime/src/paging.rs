@@ -160,6 +160,8 @@ pub struct Pager<C: Catalog> {
     list: ListCall,
     state: State,
     progress: Progress,
+    /// Why the walk's parameters were refused before anything was sent: every page's error.
+    refused: Option<Error<C>>,
 }
 
 enum State {
@@ -191,7 +193,17 @@ impl<C: Catalog> Client<C> {
             list,
             state: State::Start,
             progress: Progress::default(),
+            refused: None,
         }
+    }
+
+    /// A walk that sends nothing and fails each page with `error`: what a binding gives its
+    /// caller when it could not read the walk's parameters itself (the caller sees the error
+    /// where it sees every other, at the first page).
+    pub fn list_refused(&self, error: Error<C>) -> Pager<C> {
+        let mut pager = self.list(ListCall::counted("batch", Value::Null));
+        pager.refused = Some(error);
+        pager
     }
 }
 
@@ -218,6 +230,9 @@ impl<C: Catalog> Pager<C> {
 
     /// The next page of items, or `None` at the end of the list.
     pub async fn next_page(&mut self) -> Result<Option<Vec<Value>>, Error<C>> {
+        if let Some(refused) = &self.refused {
+            return Err(refused.clone());
+        }
         loop {
             match &mut self.state {
                 State::Done => return Ok(None),

@@ -70,24 +70,27 @@ fn decode_items<T: Lenient, C: Catalog>(items: Vec<Value>) -> Result<Vec<T>, Err
 /// A typed walk through a list method; see [`Client::walk`].
 pub struct Walk<C: Catalog, T> {
     pager: Pager<C>,
-    /// Why the parameters were refused, handed out as the first page's error.
-    refused: Option<Error<C>>,
     item: PhantomData<fn() -> T>,
 }
 
 impl<C: Catalog> Client<C> {
     /// Every item of a list method, typed, a page at a time: the method's parameters as for a
     /// call of it, its items as its spec types them. Nothing is sent until the first page is
-    /// asked for; parameters out of range are the first page's error, and nothing is sent.
+    /// asked for; parameters out of range are each page's error, and nothing is sent.
     pub fn walk<M: ListMethod<Catalog = C>>(&self, params: M) -> Walk<C, M::Item> {
-        let (list, refused) = match ListCall::typed(&params) {
-            Ok(list) => (list, None),
-            Err(error) => (ListCall::counted(M::NAME, Value::Null), Some(error)),
-        };
         Walk {
-            pager: self.list(list),
-            refused,
+            pager: self.list_typed(&params),
             item: PhantomData,
+        }
+    }
+
+    /// The walk by name behind a typed walk of `params`' method, for a binding that reads the
+    /// pages into its own item type ([`decode_page`]); refused parameters are each page's
+    /// error.
+    pub fn list_typed<M: ListMethod<Catalog = C>>(&self, params: &M) -> Pager<C> {
+        match ListCall::typed(params) {
+            Ok(list) => self.list(list),
+            Err(refused) => self.list_refused(refused),
         }
     }
 }
@@ -96,9 +99,6 @@ impl<C: Catalog, T: Lenient + Send + 'static> Walk<C, T> {
     /// The next page of items, or `None` at the end of the list. A failed page can be asked
     /// for again.
     pub async fn next_page(&mut self) -> Result<Option<Vec<T>>, Error<C>> {
-        if let Some(refused) = self.refused.take() {
-            return Err(refused);
-        }
         match self.pager.next_page().await? {
             Some(items) => decode_items(items).map(Some),
             None => Ok(None),

@@ -69,6 +69,19 @@ impl<'de, T: Lenient> Deserialize<'de> for Read<T> {
     }
 }
 
+/// A parameter's object as a binding received it (JSON with Bitrix24's keys:
+/// `OpenLineSettings`), read into its type as an answer's object is (numbers given as text are
+/// numbers). `Err` says what is wrong for the binding to raise: not an object, or the key that
+/// holds a value of the wrong type.
+pub fn read_param_object<T: Lenient>(value: serde_json::Value) -> Result<T, String> {
+    if !value.is_object() {
+        return Err(format!("an object of Bitrix24 key → value, not {value}"));
+    }
+    serde_json::from_value::<Read<T>>(value)
+        .map(|read| read.0)
+        .map_err(|e| e.to_string())
+}
+
 /// For an optional string: absent or `null` is `None`; numbers are kept as their text.
 pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {

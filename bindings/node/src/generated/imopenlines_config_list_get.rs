@@ -660,8 +660,7 @@ impl NativeClient {
                 .map(|text| crate::any_method::json_param(&text, "OPTIONS"))
                 .transpose()?,
         };
-        let list = b24kit::ListCall::typed(&params);
-        crate::any_method::NativePager::typed(self, list, imopenlines_config_list_get_pages)
+        crate::any_method::NativePager::typed(self, &params, imopenlines_config_list_get_pages)
     }
 }
 

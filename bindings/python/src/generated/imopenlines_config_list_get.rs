@@ -851,6 +851,5 @@ pub(crate) fn imopenlines_config_list_get_all(
     options: &Bound<'_, PyAny>,
 ) -> PyResult<crate::paging::NativePager> {
     let params = imopenlines_config_list_get_params(params, options)?;
-    let list = b24kit::ListCall::typed(&params);
-    crate::paging::NativePager::typed(client, py, list, imopenlines_config_list_get_items)
+    crate::paging::NativePager::typed(client, py, &params, imopenlines_config_list_get_items)
 }

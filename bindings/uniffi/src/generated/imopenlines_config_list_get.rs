@@ -419,10 +419,9 @@ impl Client {
         params: Option<crate::any_method::JsonValue>,
         options: Option<crate::any_method::JsonValue>,
     ) -> std::sync::Arc<ImopenlinesConfigListGetWalk> {
-        let list = imopenlines_config_list_get_params(params, options)
-            .and_then(|params| b24kit::ListCall::typed(&params));
+        let params = imopenlines_config_list_get_params(params, options);
         std::sync::Arc::new(ImopenlinesConfigListGetWalk {
-            walk: crate::any_method::TypedWalk::new(self.core(), list),
+            walk: crate::any_method::TypedWalk::new(self.core(), params),
         })
     }
 
