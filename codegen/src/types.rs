@@ -16,6 +16,8 @@ pub(crate) enum SpecType {
     Boolean,
     /// A date and time with its UTC offset.
     Datetime,
+    /// A calendar date without a time of day.
+    Date,
     /// Any JSON value, as sent.
     Json,
     List(Box<SpecType>),
@@ -36,6 +38,7 @@ impl SpecType {
             FieldType::String => SpecType::String,
             FieldType::Boolean => SpecType::Boolean,
             FieldType::Datetime => SpecType::Datetime,
+            FieldType::Date => SpecType::Date,
             FieldType::Json => SpecType::Json,
             FieldType::List(item) => SpecType::List(Box::new(SpecType::of_field(item))),
             FieldType::Map(item) => SpecType::Map(Box::new(SpecType::of_field(item))),
@@ -58,10 +61,13 @@ pub(crate) struct Typed {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RustNames {
     pub(crate) datetime: &'static str,
+    pub(crate) date: &'static str,
     /// The map type, taking its value type: `{}` stands for it.
     pub(crate) map: &'static str,
     /// The function that turns the core's date and time into this crate's; `None`: the same.
     pub(crate) datetime_from_core: Option<&'static str>,
+    /// The same for a calendar date.
+    pub(crate) date_from_core: Option<&'static str>,
     /// Whether a map must be rebuilt even when its values need no conversion (another type).
     pub(crate) map_from_core: bool,
     /// Any JSON value, and the function that makes it from the core's `serde_json::Value`.
@@ -76,6 +82,8 @@ pub(crate) struct RustNames {
 /// The core itself.
 pub(crate) const CORE: RustNames = RustNames {
     datetime: "b24kit_runtime::wire::DateTime",
+    date: "b24kit_runtime::wire::Date",
+    date_from_core: None,
     map: "b24kit_runtime::wire::Map<{}>",
     datetime_from_core: None,
     map_from_core: false,
@@ -87,6 +95,8 @@ pub(crate) const CORE: RustNames = RustNames {
 /// A binding that keeps the core's types, through the public crate (Python, Node).
 pub(crate) const PUBLIC: RustNames = RustNames {
     datetime: "b24kit::DateTime",
+    date: "b24kit::Date",
+    date_from_core: None,
     map: "b24kit::Map<{}>",
     datetime_from_core: None,
     map_from_core: false,
@@ -187,6 +197,7 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
         SpecType::String => "String".to_string(),
         SpecType::Boolean => "bool".to_string(),
         SpecType::Datetime => names.datetime.to_string(),
+        SpecType::Date => names.date.to_string(),
         SpecType::Json => names.json.to_string(),
         SpecType::List(item) => format!("Vec<{}>", rust_base(item, names)),
         SpecType::Map(item) => names.map.replace("{}", &rust_base(item, names)),
@@ -223,6 +234,7 @@ fn mirror_fn(ty: &SpecType, names: RustNames) -> Option<String> {
         // An enum becomes a binding's own type or its text: the core's converts into both.
         SpecType::Object(_) | SpecType::Enum(_) => Some("Into::into".to_string()),
         SpecType::Datetime => names.datetime_from_core.map(str::to_string),
+        SpecType::Date => names.date_from_core.map(str::to_string),
         SpecType::Json => names.json_from_core.map(str::to_string),
         SpecType::List(item) => mirror_fn(item, names)
             .map(|f| format!("|items: Vec<_>| items.into_iter().map({f}).collect::<Vec<_>>()")),

@@ -32,11 +32,11 @@
 
 mod generated;
 
-/// Dates and times of results ([`DateTime`]), at the version b24kit uses.
+/// Dates and times of results ([`DateTime`], [`Date`]), at the version b24kit uses.
 pub use b24kit_runtime::chrono;
 #[doc(hidden)]
 pub use b24kit_runtime::fuzzing;
-pub use b24kit_runtime::wire::{DateTime, Map};
+pub use b24kit_runtime::wire::{Date, DateTime, Map};
 pub use b24kit_runtime::{
     awake, cancel, check_at_least, check_at_most, check_method_name, check_one_of, decode_page,
     one_of_message, panic, parameter_name, wire, AnyCall, ArgumentProblem, Casing, ConfigProblem,

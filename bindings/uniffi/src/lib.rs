@@ -13,6 +13,7 @@
 
 mod any_method;
 mod client;
+mod dates;
 mod dispatch;
 mod errors;
 mod events;
@@ -24,6 +25,7 @@ mod tokens;
 
 pub use any_method::{JsonEntry, JsonValue, ListProgress};
 pub use client::Client;
+pub use dates::CalendarDate;
 pub use generated::*;
 pub use settings::{ClientOptions, OperatingBudget, RateLimit, RetryOptions};
 pub use tokens::{TokenListener, TokenRefresh, Tokens};

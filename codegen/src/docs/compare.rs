@@ -442,6 +442,7 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::Integer => page == "integer",
         FieldType::Number => matches!(page, "double" | "float" | "number"),
         FieldType::String => matches!(page, "string" | "date"),
+        FieldType::Date => matches!(page, "date" | "string"),
         // A flag the portal sends as `Y`/`N`, which pages write as a string or a char, as they
         // do for flag parameters.
         FieldType::Boolean => matches!(page, "boolean" | "string" | "char"),

@@ -349,6 +349,8 @@ pub enum FieldType {
     Boolean,
     /// An ISO 8601 date and time with its offset.
     Datetime,
+    /// A calendar date without a time of day (`2026-03-13`).
+    Date,
     /// Any JSON value, as sent: for a key the page documents without describing its shape.
     Json,
     List(Box<FieldType>),
@@ -371,6 +373,7 @@ impl FieldType {
             "string" => FieldType::String,
             "boolean" => FieldType::Boolean,
             "datetime" => FieldType::Datetime,
+            "date" => FieldType::Date,
             "json" => FieldType::Json,
             _ => {
                 if let Some(item) = text.strip_prefix("list<").and_then(|t| t.strip_suffix('>')) {
@@ -384,7 +387,7 @@ impl FieldType {
                 } else {
                     return Err(format!(
                         "{text:?} is not a type: integer, number, string, boolean, datetime, \
-                         json, list<T>, map<T> or the PascalCase name of an object type"
+                         date, json, list<T>, map<T> or the PascalCase name of an object type"
                     ));
                 }
             }
@@ -462,6 +465,7 @@ impl std::fmt::Display for FieldType {
             FieldType::String => f.write_str("string"),
             FieldType::Boolean => f.write_str("boolean"),
             FieldType::Datetime => f.write_str("datetime"),
+            FieldType::Date => f.write_str("date"),
             FieldType::Json => f.write_str("json"),
             FieldType::List(item) => write!(f, "list<{item}>"),
             FieldType::Map(item) => write!(f, "map<{item}>"),

@@ -881,13 +881,21 @@ pub(crate) fn object_types(methods: &[Method], events: &[EventSpec]) -> Vec<Spec
             if !used.contains(&name) {
                 used.push(name);
             }
-            // Parameters compare and hash (a call can be a map key); fractions cannot.
-            let unfit = |f: &ResultField| f.ty.nests_map() || f.ty.holds(&FieldType::Number);
+            // Parameters compare and hash (a call can be a map key); fractions cannot. Dates
+            // have no form every language can give yet (Python's arguments are JSON values).
+            let unfit = |f: &ResultField| {
+                f.ty.nests_map()
+                    || [FieldType::Number, FieldType::Datetime, FieldType::Date]
+                        .iter()
+                        .any(|ty| f.ty.holds(ty))
+            };
             if lookup(name).is_some_and(|t| t.fields.iter().any(unfit)) {
                 report(
                     owner.file,
                     format!("params[{i}].type"),
-                    format!("{name} holds a map or a fraction; a parameter's object holds neither"),
+                    format!(
+                        "{name} holds a map, a fraction or a date; a parameter's object holds none"
+                    ),
                 );
             }
         }

@@ -12,12 +12,20 @@ use crate::output::GeneratedFile;
 use crate::render::Renderer;
 use crate::spec::model::{DefaultValue, EventSpec, Method, ResultField};
 use crate::spec::Spec;
-use crate::types::{Import, ObjectView, Output, SpecType, Typed, PUBLIC};
+use crate::types::{Import, ObjectView, Output, RustNames, SpecType, Typed, PUBLIC};
 use crate::Error;
 
 /// The addon's generated half: `mod.rs` (`NativeTime`), `events.rs` and one file per method.
 pub(crate) const RUST_DIR: &str = "bindings/node/src/generated";
 const JS_DIR: &str = "bindings/node";
+
+/// The core's types as the addon writes them to JavaScript: a calendar date as its ISO text
+/// (`2026-03-13`), as a `Date` is an instant and would move the day with the reader's time zone.
+const NAMES: RustNames = RustNames {
+    date: "String",
+    date_from_core: Some("b24kit::wire::date_text"),
+    ..PUBLIC
+};
 
 /// A spec type in TypeScript and, for parameters, the `client_base.js` helper that checks the
 /// JavaScript value. The one place the Node target spells a type.
@@ -28,6 +36,8 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
             SpecType::String => "string".to_string(),
             SpecType::Boolean => "boolean".to_string(),
             SpecType::Datetime => "Date".to_string(),
+            // A day, as its ISO text (see `NAMES`).
+            SpecType::Date => "string".to_string(),
             SpecType::Json => "unknown".to_string(),
             SpecType::List(item) => format!("{}[]", ts(item)),
             SpecType::Map(item) => format!("{{ [key: string]: {} }}", ts(item)),
@@ -151,8 +161,8 @@ fn js_field(f: &ResultField) -> JsField {
     let name = rust_ident(&f.idents.snake);
     JsField {
         js_name: f.idents.camel.clone(),
-        rust_type: typed.rust_in(PUBLIC),
-        convert: typed.mirror(&format!("r.{name}"), PUBLIC),
+        rust_type: typed.rust_in(NAMES),
+        convert: typed.mirror(&format!("r.{name}"), NAMES),
         ts_type: typescript_type(&typed).0,
         doc: f.doc.clone(),
         name,
@@ -187,7 +197,7 @@ fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
         ts_params: format!("{}Params", m.idents.pascal),
         params_optional: m.one_of.is_empty() && m.params.iter().all(|p| !p.required),
         result_ts: Output::of(m).in_target(|t| typescript_type(t).0),
-        result_mirror: Output::of(m).mirror("answer.result", PUBLIC),
+        result_mirror: Output::of(m).mirror("answer.result", NAMES),
         item: Typed::list_item(m).map(|item| {
             let page = Typed {
                 ty: SpecType::List(Box::new(item.ty.clone())),
@@ -195,8 +205,8 @@ fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
             };
             JsListItem {
                 ts_type: typescript_type(&item).0,
-                page_type: page.rust_in(PUBLIC),
-                page_mirror: page.mirror("items", PUBLIC),
+                page_type: page.rust_in(NAMES),
+                page_mirror: page.mirror("items", NAMES),
             }
         }),
         imports: Import::for_method(spec, m, &views),
@@ -232,7 +242,7 @@ fn js_method<'a>(spec: &Spec, m: &'a Method) -> JsMethod<'a> {
                             p.wire
                         ),
                     ),
-                    _ => (typed.rust_in(PUBLIC), typed.to_core_expr(&rust_field)),
+                    _ => (typed.rust_in(NAMES), typed.to_core_expr(&rust_field)),
                 };
                 JsParam {
                     wire: p.wire.clone(),

@@ -37,6 +37,7 @@ fn python_type(t: &Typed) -> (String, &'static str) {
             SpecType::String => "str".to_string(),
             SpecType::Boolean => "bool".to_string(),
             SpecType::Datetime => "datetime".to_string(),
+            SpecType::Date => "date".to_string(),
             SpecType::Json => "Any".to_string(),
             SpecType::List(item) => format!("List[{}]", annotation(item)),
             SpecType::Map(item) => format!("Dict[str, {}]", annotation(item)),

@@ -71,10 +71,13 @@ const KOTLIN_WALKS: &str = "bindings/kotlin/src/ext/kotlin/dev/b24kit/Walks.kt";
 const SWIFT_WALKS: &str = "bindings/swift/Sources/B24kit/Walks.swift";
 
 /// Dates and times cross as uniffi's timestamp (`java.time.Instant` in Kotlin, `Date` in Swift:
-/// the instant only; the portal's offset stays in the core's value); maps as uniffi's map
+/// the instant only; the portal's offset stays in the core's value); days as `CalendarDate`
+/// (`java.time.LocalDate` in Kotlin, ISO text in Swift); maps as uniffi's map
 /// (`Map` in Kotlin, `Dictionary` in Swift); any JSON value as the bindings' `JsonValue`.
 const NAMES: RustNames = RustNames {
     datetime: "std::time::SystemTime",
+    date: "crate::CalendarDate",
+    date_from_core: Some("crate::CalendarDate::from"),
     map: "std::collections::HashMap<String, {}>",
     datetime_from_core: Some("std::time::SystemTime::from"),
     map_from_core: true,

@@ -117,6 +117,11 @@ pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
 /// `2026-03-13T16:50:15+01:00`): the offset is kept, so the text a portal sent can be rebuilt.
 pub type DateTime = chrono::DateTime<chrono::FixedOffset>;
 
+/// A calendar date without a time of day (`2026-03-13`), for fields a page types `date`
+/// (a birthday, a deadline's day). Some methods write such a field as midnight in the portal's
+/// zone (`2026-03-13T00:00:00+03:00`); the date is then the one written, not shifted to UTC.
+pub type Date = chrono::NaiveDate;
+
 /// A value read from an answer as leniently as portals write it. Generated result types read
 /// every field through [`lenient`]; the impls here say what each type accepts beyond its plain
 /// JSON form, and nesting (`Option<Vec<T>>`) composes them.
@@ -182,6 +187,25 @@ impl Lenient for DateTime {
             ))
         })
     }
+}
+
+impl Lenient for Date {
+    /// `YYYY-MM-DD`, or a date and time whose date part is taken as written.
+    fn read<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        let trimmed = text.trim();
+        Date::parse_from_str(trimmed, "%Y-%m-%d")
+            .or_else(|_| DateTime::parse_from_rfc3339(trimmed).map(|t| t.date_naive()))
+            .map_err(|_| {
+                de::Error::custom(format!("expected a date (YYYY-MM-DD), found {text:?}"))
+            })
+    }
+}
+
+/// A date's ISO text (`2026-03-13`), for a language with no type for a day (JavaScript's `Date`
+/// is an instant, which would move the day with the reader's time zone).
+pub fn date_text(date: Date) -> String {
+    date.format("%Y-%m-%d").to_string()
 }
 
 impl Lenient for serde_json::Value {
@@ -285,6 +309,31 @@ mod tests {
         name: Option<String>,
         #[serde(default, deserialize_with = "opt_bool")]
         flag: Option<bool>,
+    }
+
+    #[test]
+    fn a_date_is_read_as_written_and_an_unset_one_is_none() {
+        let read = |json: &str| {
+            let mut d = serde_json::Deserializer::from_str(json);
+            <Option<Date> as Lenient>::read(&mut d).map_err(|e| e.to_string())
+        };
+        let march_13 = Date::from_ymd_opt(2026, 3, 13);
+        assert_eq!(read(r#""2026-03-13""#), Ok(march_13));
+        // Midnight in the portal's zone is that day, not the previous one in UTC.
+        assert_eq!(read(r#""2026-03-13T00:00:00+03:00""#), Ok(march_13));
+        assert_eq!(read(r#"" 2026-03-13 ""#), Ok(march_13));
+        // PHP's "no value": an empty text or `false`; and `null`.
+        assert_eq!(read(r#""""#), Ok(None));
+        assert_eq!(read("false"), Ok(None));
+        assert_eq!(read("null"), Ok(None));
+        let error = read(r#""13.03.2026""#).unwrap_err();
+        assert!(error.contains("expected a date (YYYY-MM-DD)"), "{error}");
+        assert!(read(r#""2026-02-30""#).is_err());
+        assert_eq!(
+            serde_json::to_string(&march_13.unwrap()).unwrap(),
+            r#""2026-03-13""#
+        );
+        assert_eq!(date_text(Date::from_ymd_opt(26, 1, 2).unwrap()), "0026-01-02");
     }
 
     #[test]

@@ -2,7 +2,7 @@
 """Type stubs of the native module's method-specific part, ``b24kit._native_generated`` (private;
 use the classes exported by ``b24kit``)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Awaitable, Dict, Generic, Iterable, List, Mapping, Optional, TypeVar, Union, final
 
 from ._native import NativeClient, NativePager, OtherEvent

@@ -27808,6 +27808,46 @@ fileprivate struct FfiConverterDictionaryStringDictionaryStringBool: FfiConverte
         return dict
     }
 }
+
+
+public typealias CalendarDate = String
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCalendarDate: FfiConverter {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CalendarDate {
+        return try FfiConverterString.read(from: &buf)
+    }
+
+    public static func write(_ value: CalendarDate, into buf: inout [UInt8]) {
+        return FfiConverterString.write(value, into: &buf)
+    }
+
+    public static func lift(_ value: RustBuffer) throws -> CalendarDate {
+        return try FfiConverterString.lift(value)
+    }
+
+    public static func lower(_ value: CalendarDate) -> RustBuffer {
+        return FfiConverterString.lower(value)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lift(_ value: RustBuffer) throws -> CalendarDate {
+    return try FfiConverterTypeCalendarDate.lift(value)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCalendarDate_lower(_ value: CalendarDate) -> RustBuffer {
+    return FfiConverterTypeCalendarDate.lower(value)
+}
+
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 

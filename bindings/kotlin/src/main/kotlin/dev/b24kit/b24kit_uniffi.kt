@@ -31,6 +31,7 @@ import java.nio.CharBuffer
 import java.nio.charset.CodingErrorAction
 import java.util.concurrent.atomic.AtomicLong
 import java.util.concurrent.ConcurrentHashMap
+import java.time.LocalDate
 import java.util.concurrent.atomic.AtomicBoolean
 import kotlin.coroutines.resume
 import kotlinx.coroutines.CancellableContinuation
@@ -30197,6 +30198,43 @@ public object FfiConverterMapStringMapStringBoolean: FfiConverterRustBuffer<Map<
             FfiConverterString.write(k, buf)
             FfiConverterMapStringBoolean.write(v, buf)
         }
+    }
+}
+
+
+
+
+
+public typealias CalendarDate = LocalDate
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCalendarDate: FfiConverter<CalendarDate, RustBuffer.ByValue> {
+    override fun lift(value: RustBuffer.ByValue): CalendarDate {
+        val builtinValue = FfiConverterString.lift(value)
+        return LocalDate.parse(builtinValue)
+    }
+
+    override fun lower(value: CalendarDate): RustBuffer.ByValue {
+        val builtinValue = value.toString()
+        return FfiConverterString.lower(builtinValue)
+    }
+
+    override fun read(buf: ByteBuffer): CalendarDate {
+        val builtinValue = FfiConverterString.read(buf)
+        return LocalDate.parse(builtinValue)
+    }
+
+    override fun allocationSize(value: CalendarDate): ULong {
+        val builtinValue = value.toString()
+        return FfiConverterString.allocationSize(builtinValue)
+    }
+
+    override fun write(value: CalendarDate, buf: ByteBuffer) {
+        val builtinValue = value.toString()
+        FfiConverterString.write(builtinValue, buf)
     }
 }
 
