@@ -28,6 +28,8 @@ pub(crate) enum SpecType {
     /// A named enum of strings: its name is the type's name in every language that names the
     /// values.
     Enum(String),
+    /// A named enum of integer codes, named as an enum of strings is.
+    IntegerEnum(String),
 }
 
 impl SpecType {
@@ -44,6 +46,7 @@ impl SpecType {
             FieldType::Map(item) => SpecType::Map(Box::new(SpecType::of_field(item))),
             FieldType::Object(name) => SpecType::Object(name.clone()),
             FieldType::Enum(name) => SpecType::Enum(name.clone()),
+            FieldType::IntegerEnum(name) => SpecType::IntegerEnum(name.clone()),
         }
     }
 }
@@ -77,6 +80,8 @@ pub(crate) struct RustNames {
     /// binding's own that converts into it); else this type (`{}` stands for the enum's
     /// name), made from the core's value by `Into`: the wire text (`String`), or a wrapper.
     pub(crate) enum_as: Option<&'static str>,
+    /// The same for an enum of integer codes: the code (`i64`), or a wrapper.
+    pub(crate) integer_enum_as: Option<&'static str>,
 }
 
 /// The core itself.
@@ -90,6 +95,7 @@ pub(crate) const CORE: RustNames = RustNames {
     json: "serde_json::Value",
     json_from_core: None,
     enum_as: None,
+    integer_enum_as: None,
 };
 
 /// A binding that keeps the core's types, through the public crate (Python, Node).
@@ -103,6 +109,7 @@ pub(crate) const PUBLIC: RustNames = RustNames {
     json: "serde_json::Value",
     json_from_core: None,
     enum_as: Some("String"),
+    integer_enum_as: Some("i64"),
 };
 
 impl Typed {
@@ -114,6 +121,9 @@ impl Typed {
             ParamType::Flag => SpecType::Boolean,
             ParamType::String => SpecType::String,
             ParamType::Enum => SpecType::Enum(p.enum_name.clone().unwrap_or_default()),
+            ParamType::IntegerEnum => {
+                SpecType::IntegerEnum(p.enum_name.clone().unwrap_or_default())
+            }
             ParamType::Json => SpecType::Json,
             ParamType::Object => SpecType::Object(p.object_name.clone().unwrap_or_default()),
         };
@@ -173,8 +183,10 @@ impl Typed {
     /// from the binding's own or from its text; any other value is the core's already.
     pub(crate) fn to_core_expr(&self, expr: &str) -> String {
         match (&self.ty, self.required) {
-            (SpecType::Enum(_), true) => format!("{expr}.into()"),
-            (SpecType::Enum(_), false) => format!("{expr}.map(Into::into)"),
+            (SpecType::Enum(_) | SpecType::IntegerEnum(_), true) => format!("{expr}.into()"),
+            (SpecType::Enum(_) | SpecType::IntegerEnum(_), false) => {
+                format!("{expr}.map(Into::into)")
+            }
             _ => expr.to_string(),
         }
     }
@@ -205,6 +217,9 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
         SpecType::Enum(name) => names
             .enum_as
             .map_or(name.clone(), |t| t.replace("{}", name)),
+        SpecType::IntegerEnum(name) => names
+            .integer_enum_as
+            .map_or(name.clone(), |t| t.replace("{}", name)),
     }
 }
 
@@ -212,7 +227,9 @@ fn rust_base(ty: &SpecType, names: RustNames) -> String {
 fn mirror_value(ty: &SpecType, expr: &str, names: RustNames) -> String {
     match (ty, mirror_fn(ty, names)) {
         (_, None) => expr.to_string(),
-        (SpecType::Object(_) | SpecType::Enum(_), _) => format!("{expr}.into()"),
+        (SpecType::Object(_) | SpecType::Enum(_) | SpecType::IntegerEnum(_), _) => {
+            format!("{expr}.into()")
+        }
         (SpecType::List(item), _) => format!(
             "{expr}.into_iter().map({}).collect()",
             mirror_fn(item, names).unwrap_or_default()
@@ -232,7 +249,9 @@ fn mirror_value(ty: &SpecType, expr: &str, names: RustNames) -> String {
 fn mirror_fn(ty: &SpecType, names: RustNames) -> Option<String> {
     match ty {
         // An enum becomes a binding's own type or its text: the core's converts into both.
-        SpecType::Object(_) | SpecType::Enum(_) => Some("Into::into".to_string()),
+        SpecType::Object(_) | SpecType::Enum(_) | SpecType::IntegerEnum(_) => {
+            Some("Into::into".to_string())
+        }
         SpecType::Datetime => names.datetime_from_core.map(str::to_string),
         SpecType::Date => names.date_from_core.map(str::to_string),
         SpecType::Json => names.json_from_core.map(str::to_string),
@@ -475,6 +494,9 @@ mod tests {
             json: "J",
             json_from_core: Some("J::from"),
             enum_as: Some("String"),
+            date: "D",
+            date_from_core: Some("g"),
+            integer_enum_as: Some("i64"),
         };
         assert_eq!(typed("json", false).rust_in(other), "Option<J>");
         assert_eq!(typed("json", false).mirror("v", other), "v.map(J::from)");
@@ -484,6 +506,14 @@ mod tests {
         assert_eq!(dates.mirror("d", PUBLIC), "d");
         assert_eq!(dates.mirror("d", other), "d.into_iter().map(f).collect()");
         assert_eq!(typed("datetime", false).mirror("d", other), "d.map(f)");
+        // A day: its own type and conversion, in lists too.
+        assert_eq!(typed("list<date>", false).rust_in(other), "Option<Vec<D>>");
+        assert_eq!(typed("date", true).mirror("d", other), "g(d)");
+        assert_eq!(
+            typed("list<date>", true).mirror("d", other),
+            "d.into_iter().map(g).collect()"
+        );
+        assert_eq!(typed("date", true).rust(), "b24kit_runtime::wire::Date");
         assert_eq!(
             typed("ChatLink", true).mirror("r.link", PUBLIC),
             "r.link.into()"

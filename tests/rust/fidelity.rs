@@ -108,8 +108,20 @@ fn value_problems(
                 .iter()
                 .any(|v| v.wire == text)
         }),
+        // As the emulator sends a code: a JSON number the spec names.
+        FieldType::IntegerEnum(name) => value.as_i64().is_some_and(|code| {
+            spec.enums()
+                .find(|e| e.name == *name)
+                .expect("the spec resolves its enums")
+                .values
+                .iter()
+                .any(|v| v.wire == code.to_string())
+        }),
         FieldType::Boolean => value.is_boolean(),
         FieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
+        FieldType::Date => value
+            .as_str()
+            .is_some_and(|s| b24kit::Date::parse_from_str(s, "%Y-%m-%d").is_ok()),
         FieldType::Json => true,
         FieldType::List(item) => match value.as_array() {
             Some(items) => {
@@ -371,8 +383,13 @@ fn sample(spec: &Spec, fields: &[ResultField]) -> Value {
             FieldType::Enum(name) => {
                 json!(spec.enums().find(|e| e.name == *name).unwrap().values[0].wire)
             }
+            FieldType::IntegerEnum(name) => {
+                let code = &spec.enums().find(|e| e.name == *name).unwrap().values[0].wire;
+                json!(code.parse::<i64>().unwrap())
+            }
             FieldType::Boolean => json!(false),
             FieldType::Datetime => json!("2026-03-16T19:36:06+01:00"),
+            FieldType::Date => json!("2026-03-16"),
             FieldType::Json => json!({"any": [1]}),
             FieldType::List(item) => json!([value(spec, item)]),
             FieldType::Map(item) => json!({"7": value(spec, item)}),

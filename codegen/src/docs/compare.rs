@@ -431,6 +431,7 @@ fn param_type_matches(spec: ParamType, page: &str) -> bool {
     match spec {
         ParamType::Integer => page == "integer",
         ParamType::String | ParamType::Enum => page == "string",
+        ParamType::IntegerEnum => matches!(page, "integer" | "string"),
         // Sent as one of two strings (`Y`/`N`); pages write it as a string or a boolean.
         ParamType::Flag => matches!(page, "string" | "boolean" | "char"),
         ParamType::Json | ParamType::Object => matches!(page, "object" | "array"),
@@ -451,6 +452,8 @@ fn field_type_matches(spec: &FieldType, page: &str) -> bool {
         FieldType::Json => true,
         // Text that names one of the enum's values.
         FieldType::Enum(_) => matches!(page, "string" | "char"),
+        // An integer code, which some pages write as text (`"2"`).
+        FieldType::IntegerEnum(_) => matches!(page, "integer" | "string"),
         FieldType::List(_) => page == "array" || page.ends_with("[]"),
         FieldType::Object(_) | FieldType::Map(_) => page == "object",
     }

@@ -287,20 +287,22 @@ pub struct MethodResult {
     pub type_name: Option<String>,
 }
 
-/// A named enumeration of strings, e.g. `CrmEntityType`: what a parameter takes or a result
-/// field holds. Each language names its values and still takes and keeps any other string, as
-/// portals add values before clients do.
+/// A named enumeration of strings (`CrmEntityType`) or of integer codes: what a parameter
+/// takes or a result field holds. Each language names its values and still takes and keeps
+/// any other string (or integer), as portals add values before clients do.
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumType {
     /// PascalCase, the type's name in every language.
     pub name: String,
     pub doc: String,
     pub values: Vec<EnumValue>,
+    /// The values are integer codes, sent as JSON numbers.
+    pub integer: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct EnumValue {
-    /// The string as sent, e.g. `lead`.
+    /// The value as sent, e.g. `lead`, or an integer code's decimal text (`2`).
     pub wire: String,
     pub doc: String,
     /// The value's name in each language (`Lead`, `LEAD`).
@@ -361,6 +363,8 @@ pub enum FieldType {
     Object(String),
     /// A named enum of the spec (`QueueType`): the wire text, with the values the spec names.
     Enum(String),
+    /// A named enum of integer codes: the code, with the values the spec names.
+    IntegerEnum(String),
 }
 
 impl FieldType {
@@ -431,7 +435,7 @@ impl FieldType {
     pub fn enum_name(&self) -> Option<&str> {
         match self {
             FieldType::List(item) | FieldType::Map(item) => item.enum_name(),
-            FieldType::Enum(name) => Some(name),
+            FieldType::Enum(name) | FieldType::IntegerEnum(name) => Some(name),
             _ => None,
         }
     }
@@ -441,15 +445,21 @@ impl FieldType {
     pub fn type_name(&self) -> Option<&str> {
         match self {
             FieldType::List(item) | FieldType::Map(item) => item.type_name(),
-            FieldType::Object(name) | FieldType::Enum(name) => Some(name),
+            FieldType::Object(name) | FieldType::Enum(name) | FieldType::IntegerEnum(name) => {
+                Some(name)
+            }
             _ => None,
         }
     }
 
     /// The same type with the names in `enums` read as enums rather than object types.
-    pub fn resolve_enums(self, enums: &[&str]) -> FieldType {
+    pub fn resolve_enums(self, enums: &[&EnumType]) -> FieldType {
         match self {
-            FieldType::Object(name) if enums.contains(&name.as_str()) => FieldType::Enum(name),
+            FieldType::Object(name) => match enums.iter().find(|e| e.name == name) {
+                Some(e) if e.integer => FieldType::IntegerEnum(name),
+                Some(_) => FieldType::Enum(name),
+                None => FieldType::Object(name),
+            },
             FieldType::List(item) => FieldType::List(Box::new(item.resolve_enums(enums))),
             FieldType::Map(item) => FieldType::Map(Box::new(item.resolve_enums(enums))),
             other => other,
@@ -469,7 +479,9 @@ impl std::fmt::Display for FieldType {
             FieldType::Json => f.write_str("json"),
             FieldType::List(item) => write!(f, "list<{item}>"),
             FieldType::Map(item) => write!(f, "map<{item}>"),
-            FieldType::Object(name) | FieldType::Enum(name) => f.write_str(name),
+            FieldType::Object(name) | FieldType::Enum(name) | FieldType::IntegerEnum(name) => {
+                f.write_str(name)
+            }
         }
     }
 }

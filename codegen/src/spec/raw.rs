@@ -212,6 +212,9 @@ pub enum ParamType {
     String,
     /// One of an enum's values (or any other text the caller gives); sent as a JSON string.
     Enum,
+    /// One of the codes of an enum of integer codes (or any other integer); sent as a JSON
+    /// number.
+    IntegerEnum,
     /// Any JSON value, for a parameter the page documents as an object or array whose shape
     /// another page describes (an attachment, a keyboard, a filter); sent nested, as given.
     Json,
@@ -269,8 +272,8 @@ pub struct ResultDef {
     pub fields: Option<Vec<ResultFieldDef>>,
 }
 
-/// A named enumeration of the strings a parameter takes: `name` in PascalCase, the same in
-/// every language.
+/// A named enumeration of the strings (or integer codes) a parameter takes or a field holds:
+/// `name` in PascalCase, the same in every language.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumDef {
@@ -282,9 +285,21 @@ pub struct EnumDef {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnumValueDef {
-    /// The string as sent.
-    pub wire: String,
+    /// The value as sent: a string, or an integer for an enum of integer codes.
+    pub wire: EnumWire,
+    /// The value's name in every language, where the wire value gives none (an integer code);
+    /// by default the wire string.
+    #[serde(default)]
+    pub name: Option<String>,
     pub doc: String,
+}
+
+/// An enum value as the YAML writes it: `wire: lead` or `wire: 2`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum EnumWire {
+    Integer(i64),
+    Text(String),
 }
 
 /// A named object type: `name` in PascalCase, the same in every language.

@@ -679,35 +679,70 @@ fn declared_enums(defs: Vec<raw::EnumDef>, c: &mut Collector) -> Vec<EnumType> {
             if def.values.is_empty() {
                 c.report(format!("{at}.values"), "an enum lists at least one value");
             }
+            // An enum of integer codes if its first value is one; all its values must then be.
+            let integer = matches!(
+                def.values.first().map(|v| &v.wire),
+                Some(raw::EnumWire::Integer(_))
+            );
             let mut values: Vec<EnumValue> = Vec::new();
+            // Each value's name as the spec gives it, for messages.
+            let mut names: Vec<String> = Vec::new();
             for (j, v) in def.values.into_iter().enumerate() {
                 let at = format!("{at}.values[{j}]");
                 check_doc(c, &format!("{at}.doc"), &v.doc);
-                let idents = Idents::from_name(&v.wire);
-                if idents.pascal.is_empty() || !idents.pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
-                    c.report(
-                        format!("{at}.wire"),
-                        format!("{:?} gives no name a language can use (it must start with a letter)", v.wire),
-                    );
-                } else if let Some(other) = values.iter().find(|o| o.idents.pascal == idents.pascal) {
+                let (wire, is_code) = match v.wire {
+                    raw::EnumWire::Integer(code) => (code.to_string(), true),
+                    raw::EnumWire::Text(text) => (text, false),
+                };
+                if integer != is_code {
                     c.report(
                         format!("{at}.wire"),
                         format!(
-                            "{:?} and {:?} would have the same name in every language",
-                            other.wire, v.wire
+                            "{wire:?}: an enum's values are all strings or all integer codes \
+                             (the first value says which)"
+                        ),
+                    );
+                }
+                let (name, key) = match &v.name {
+                    Some(name) => (name.clone(), "name"),
+                    None => (wire.clone(), "wire"),
+                };
+                let idents = Idents::from_name(&name);
+                if integer && v.name.is_none() {
+                    c.report(
+                        format!("{at}.name"),
+                        format!("the integer code {wire} needs a `name` for the languages to call it"),
+                    );
+                } else if idents.pascal.is_empty() || !idents.pascal.starts_with(|c: char| c.is_ascii_alphabetic()) {
+                    c.report(
+                        format!("{at}.{key}"),
+                        format!("{name:?} gives no name a language can use (it must start with a letter)"),
+                    );
+                } else if let Some(k) = values.iter().position(|o| o.idents.pascal == idents.pascal) {
+                    c.report(
+                        format!("{at}.{key}"),
+                        format!(
+                            "{:?} and {name:?} would have the same name in every language",
+                            names[k]
                         ),
                     );
                 } else if idents.pascal == ENUM_OTHER {
                     c.report(
-                        format!("{at}.wire"),
+                        format!("{at}.{key}"),
                         format!(
-                            "{:?} would be named {ENUM_OTHER}, which every language keeps for values the spec does not name",
-                            v.wire
+                            "{name:?} would be named {ENUM_OTHER}, which every language keeps for values the spec does not name"
                         ),
                     );
                 }
+                if let Some(k) = values.iter().position(|o| o.wire == wire) {
+                    c.report(
+                        format!("{at}.wire"),
+                        format!("{wire:?} is listed twice (also as {:?})", names[k]),
+                    );
+                }
+                names.push(name);
                 values.push(EnumValue {
-                    wire: v.wire,
+                    wire,
                     doc: v.doc.trim().to_string(),
                     idents,
                 });
@@ -716,6 +751,7 @@ fn declared_enums(defs: Vec<raw::EnumDef>, c: &mut Collector) -> Vec<EnumType> {
                 name: def.name,
                 doc: def.doc.trim().to_string(),
                 values,
+                integer,
             }
         })
         .collect()
@@ -1017,12 +1053,18 @@ pub(crate) fn resolve_enum_fields(methods: &mut [Method], events: &mut [EventSpe
     for t in methods.iter_mut().flat_map(|m| &mut m.types) {
         t.input = inputs.contains(&t.name);
     }
-    let names: Vec<String> = methods
-        .iter()
-        .flat_map(|m| &m.enums)
-        .map(|e| e.name.clone())
-        .collect();
-    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    let declared: Vec<EnumType> = methods.iter().flat_map(|m| m.enums.clone()).collect();
+    let names: Vec<&EnumType> = declared.iter().collect();
+    // A parameter of an enum of integer codes is sent as a number.
+    for p in methods.iter_mut().flat_map(|m| &mut m.params) {
+        let name = p.enum_name.as_deref();
+        if declared
+            .iter()
+            .any(|e| e.integer && Some(e.name.as_str()) == name)
+        {
+            p.ty = ParamType::IntegerEnum;
+        }
+    }
     let resolve = |f: &mut ResultField| f.ty = f.ty.clone().resolve_enums(&names);
     for m in methods.iter_mut() {
         m.result.ty = m.result.ty.clone().resolve_enums(&names);
@@ -1253,7 +1295,11 @@ fn param(p: raw::ParamDef, at: &str, c: &mut Collector) -> Option<Param> {
                 ),
             }
         }
-        ParamType::String | ParamType::Enum | ParamType::Json | ParamType::Object => {
+        ParamType::String
+        | ParamType::Enum
+        | ParamType::IntegerEnum
+        | ParamType::Json
+        | ParamType::Object => {
             if p.minimum.is_some() || p.maximum.is_some() || p.values.is_some() {
                 c.report(
                     format!("{at}.type"),

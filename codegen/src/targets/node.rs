@@ -41,11 +41,13 @@ fn typescript_type(t: &Typed) -> (String, &'static str) {
             SpecType::Json => "unknown".to_string(),
             SpecType::List(item) => format!("{}[]", ts(item)),
             SpecType::Map(item) => format!("{{ [key: string]: {} }}", ts(item)),
-            SpecType::Object(name) | SpecType::Enum(name) => name.clone(),
+            SpecType::Object(name) | SpecType::Enum(name) | SpecType::IntegerEnum(name) => {
+                name.clone()
+            }
         }
     }
     let check = match &t.ty {
-        SpecType::Integer => "integerArg",
+        SpecType::Integer | SpecType::IntegerEnum(_) => "integerArg",
         SpecType::String | SpecType::Enum(_) => "stringArg",
         SpecType::Boolean => "flagArg",
         SpecType::Number => "numberArg",

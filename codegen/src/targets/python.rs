@@ -23,6 +23,7 @@ pub(crate) const RUST_DIR: &str = "bindings/python/src/generated";
 /// wrapped so that Python reads the member of the package's enum (`bindings/python/src/enums.rs`).
 const NAMES: RustNames = RustNames {
     enum_as: Some("crate::enums::EnumText<super::{}>"),
+    integer_enum_as: Some("crate::enums::EnumCode<super::{}>"),
     ..PUBLIC
 };
 const PY_DIR: &str = "bindings/python/python/b24kit";
@@ -44,11 +45,13 @@ fn python_type(t: &Typed) -> (String, &'static str) {
             SpecType::Object(name) => name.clone(),
             // A member of the `str` enum, or any other text.
             SpecType::Enum(name) => format!("Union[{name}, str]"),
+            // A member of the `IntEnum` (itself an `int`), or any other code.
+            SpecType::IntegerEnum(name) => format!("Union[{name}, int]"),
         }
     }
     let extract = match (&t.ty, t.required) {
-        (SpecType::Integer, true) => "integer",
-        (SpecType::Integer, false) => "optional_integer",
+        (SpecType::Integer | SpecType::IntegerEnum(_), true) => "integer",
+        (SpecType::Integer | SpecType::IntegerEnum(_), false) => "optional_integer",
         (SpecType::String | SpecType::Enum(_), true) => "string",
         (SpecType::String | SpecType::Enum(_), false) => "optional_string",
         (SpecType::Boolean, _) => "flag",
@@ -236,6 +239,13 @@ fn py_method<'a>(spec: &Spec, m: &'a Method) -> PyMethod<'a> {
                     SpecType::Enum(_) => {
                         python_type(&Typed {
                             ty: SpecType::String,
+                            required: typed.required,
+                        })
+                        .0
+                    }
+                    SpecType::IntegerEnum(_) => {
+                        python_type(&Typed {
+                            ty: SpecType::Integer,
                             required: typed.required,
                         })
                         .0

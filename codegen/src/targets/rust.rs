@@ -169,7 +169,10 @@ fn rust_param(p: &Param) -> RustParam<'_> {
     // Text setters take anything that becomes a `String`; enum setters a value of the enum or
     // its text (`"lead"`); JSON setters a `serde_json::Value` or what becomes one (`json!`, a
     // string, a number, a vector).
-    let converts = matches!(p.ty, ParamType::String | ParamType::Enum | ParamType::Json);
+    let converts = matches!(
+        p.ty,
+        ParamType::String | ParamType::Enum | ParamType::IntegerEnum | ParamType::Json
+    );
     // An object parameter takes its type as built (`OpenLineSettings::new().line_name(…)`).
     let arg_type = if converts {
         format!("impl Into<{}>", typed.present().rust())

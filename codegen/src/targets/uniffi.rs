@@ -84,6 +84,7 @@ const NAMES: RustNames = RustNames {
     json: "crate::any_method::JsonValue",
     json_from_core: Some("crate::any_method::JsonValue::from"),
     enum_as: None,
+    integer_enum_as: None,
 };
 
 #[derive(Serialize)]
@@ -164,7 +165,9 @@ fn input_field(f: &crate::spec::model::ResultField) -> RecordField {
 fn input_to_core(ty: &SpecType, value: &str, path: &str) -> String {
     match ty {
         // Named: a required field's value goes to `new`, which takes any `Into` of the enum.
-        SpecType::Enum(name) => format!("b24kit::{name}::from({value})"),
+        SpecType::Enum(name) | SpecType::IntegerEnum(name) => {
+            format!("b24kit::{name}::from({value})")
+        }
         SpecType::Json => {
             format!("crate::any_method::json_param({value}, parameter, &format!(\"{path}\"))?")
         }

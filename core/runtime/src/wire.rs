@@ -196,9 +196,7 @@ impl Lenient for Date {
         let trimmed = text.trim();
         Date::parse_from_str(trimmed, "%Y-%m-%d")
             .or_else(|_| DateTime::parse_from_rfc3339(trimmed).map(|t| t.date_naive()))
-            .map_err(|_| {
-                de::Error::custom(format!("expected a date (YYYY-MM-DD), found {text:?}"))
-            })
+            .map_err(|_| de::Error::custom(format!("expected a date (YYYY-MM-DD), found {text:?}")))
     }
 }
 
@@ -333,7 +331,10 @@ mod tests {
             serde_json::to_string(&march_13.unwrap()).unwrap(),
             r#""2026-03-13""#
         );
-        assert_eq!(date_text(Date::from_ymd_opt(26, 1, 2).unwrap()), "0026-01-02");
+        assert_eq!(
+            date_text(Date::from_ymd_opt(26, 1, 2).unwrap()),
+            "0026-01-02"
+        );
     }
 
     #[test]
