@@ -106,8 +106,16 @@ pub fn draft(page: &Page, path: &str) -> String {
             let _ = writeln!(out, "  - name: TODO  # PascalCase, for {}", row.name);
             let _ = writeln!(out, "    doc: TODO");
             let _ = writeln!(out, "    values:");
+            // Integer codes the page lists for an integer are an enum of codes, which needs a
+            // name per value.
+            let codes = row.ty == "integer" && row.values.iter().all(|v| v.parse::<i64>().is_ok());
             for value in &row.values {
-                let _ = writeln!(out, "      - wire: {}", text(value));
+                if codes {
+                    let _ = writeln!(out, "      - wire: {value}");
+                    let _ = writeln!(out, "        name: TODO  # snake_case, for code {value}");
+                } else {
+                    let _ = writeln!(out, "      - wire: {}", text(value));
+                }
                 let _ = writeln!(out, "        doc: TODO");
             }
         }

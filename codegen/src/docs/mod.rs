@@ -295,7 +295,8 @@ mod tests {
             "# imopenlines.thing.bind\n\n> Scope: [`imopenlines`](x)\n\n\
              ## Method Parameters\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
              || **KIND***\n[`string`](x) | The kind. Possible values:\n- `lead` — a lead\n- `deal` — a deal ||\n\
-             || **ACTIVE**\n[`string`](x) | Whether. Possible values:\n- `Y` — yes\n- `N` — no ||\n|#\n\n\
+             || **ACTIVE**\n[`string`](x) | Whether. Possible values:\n- `Y` — yes\n- `N` — no ||\n\
+             || **PRIORITY**\n[`integer`](x) | How urgent. Possible values:\n- `1` — low\n- `2` — high ||\n|#\n\n\
              ## Response Handling\n\n### Returned Data\n\n#|\n|| **Name**\n`type` | **Description** ||\n\
              || **result**\n[`boolean`](x) | Done. ||\n|#\n",
         );
@@ -312,14 +313,30 @@ mod tests {
             text.contains("      - wire: \"lead\"\n        doc: TODO\n      - wire: \"deal\"\n"),
             "{text}"
         );
+        // Integer codes: written as numbers, each to be named.
+        assert!(
+            text.contains("      - wire: 1\n        name: TODO  # snake_case, for code 1\n"),
+            "{text}"
+        );
 
         // Named by a person, the enum is the parameter's type.
         let root = crate::default_root();
         let read = |file: &str| std::fs::read_to_string(root.join(file)).unwrap();
         let (common, system) = (read(spec::COMMON_FILE), read(spec::SYSTEM_ERRORS_FILE));
         let written = text
-            .replace("type: TODO  # the name", "type: ThingKind  # the name")
-            .replace("name: TODO  # PascalCase", "name: ThingKind  # PascalCase")
+            .replacen("type: TODO  # the name", "type: ThingKind  # the name", 1)
+            .replacen(
+                "name: TODO  # PascalCase",
+                "name: ThingKind  # PascalCase",
+                1,
+            )
+            .replace("type: TODO  # the name", "type: ThingPriority  # the name")
+            .replace(
+                "name: TODO  # PascalCase",
+                "name: ThingPriority  # PascalCase",
+            )
+            .replace("name: TODO  # snake_case, for code 1", "name: low #")
+            .replace("name: TODO  # snake_case, for code 2", "name: high #")
             .replace("idempotent: TODO", "idempotent: false #")
             .replace("default: TODO", "default: \"N\" #")
             .replace("TODO", "Written by a person.");
@@ -330,6 +347,17 @@ mod tests {
         assert_eq!(method.params[0].enum_name.as_deref(), Some("ThingKind"));
         assert_eq!(method.enums[0].values.len(), 2);
         assert!(method.params[1].flag.is_some());
+        assert_eq!(method.params[2].ty, spec::model::ParamType::IntegerEnum);
+        let priority = &method.enums[1];
+        assert!(priority.integer);
+        assert_eq!(
+            priority
+                .values
+                .iter()
+                .map(|v| (v.wire.as_str(), v.idents.pascal.as_str()))
+                .collect::<Vec<_>>(),
+            [("1", "Low"), ("2", "High")]
+        );
     }
 
     #[test]
