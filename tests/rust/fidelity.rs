@@ -100,23 +100,11 @@ fn value_problems(
         FieldType::Number => value.is_number(),
         FieldType::String => value.is_string(),
         // The emulator sends only the values the docs name; a portal may send others.
-        FieldType::Enum(name) => value.as_str().is_some_and(|text| {
-            spec.enums()
-                .find(|e| e.name == *name)
-                .expect("the spec resolves its enums")
-                .values
-                .iter()
-                .any(|v| v.wire == text)
-        }),
-        // As the emulator sends a code: a JSON number the spec names.
-        FieldType::IntegerEnum(name) => value.as_i64().is_some_and(|code| {
-            spec.enums()
-                .find(|e| e.name == *name)
-                .expect("the spec resolves its enums")
-                .values
-                .iter()
-                .any(|v| v.wire == code.to_string())
-        }),
+        FieldType::Enum(name) => value.as_str().is_some_and(|text| names(spec, name, text)),
+        // A code, as the emulator sends it: a JSON number.
+        FieldType::IntegerEnum(name) => value
+            .as_i64()
+            .is_some_and(|code| names(spec, name, &code.to_string())),
         FieldType::Boolean => value.is_boolean(),
         FieldType::Datetime => value.as_str().is_some_and(is_php_datetime),
         FieldType::Date => value
@@ -197,6 +185,16 @@ fn object_problems(
 }
 
 /// PHP's `date('c')`: `2026-03-16T19:36:06+01:00`.
+/// Whether the enum `name` of the spec names the value sent as `wire`.
+fn names(spec: &Spec, name: &str, wire: &str) -> bool {
+    spec.enums()
+        .find(|e| e.name == name)
+        .expect("the spec resolves its enums")
+        .values
+        .iter()
+        .any(|v| v.wire == wire)
+}
+
 fn is_php_datetime(s: &str) -> bool {
     s.len() == 25 && s.as_bytes()[10] == b'T' && s[19..].starts_with(['+', '-'])
 }
