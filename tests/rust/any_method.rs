@@ -352,6 +352,79 @@ async fn pages_already_fetched_are_handed_over_without_a_request() {
     assert!(by_id.next_ready_page().is_none());
 }
 
+/// Pages as JSON text (what the Node binding reads with `JSON.parse`) hold the same items in the
+/// same pages, for the same requests and progress, as pages of values: by ID (the portal's text
+/// handed on), counted (pages out of a `batch`, many per crossing), and for a result that holds
+/// its list in an object.
+#[tokio::test]
+async fn pages_as_json_text_hold_what_pages_of_values_hold() {
+    let emu = emulator();
+    let client = webhook_client(&emu);
+    let params = json!({"filter": {"<=ID": 1234}});
+    let walks = [
+        (ListCall::by_id("crm.contact.list", params.clone()), 25),
+        (ListCall::counted("crm.contact.list", params), 2),
+    ];
+    for (list, crossings) in walks {
+        emu.portal().reset();
+        let mut as_values = client.list(list.clone());
+        let mut pages = Vec::new();
+        while let Some(page) = as_values.next_page().await.unwrap() {
+            pages.push(page);
+        }
+        let requests = emu.portal().stats().rest_requests;
+        emu.portal().reset();
+        let mut as_text = client.list(list);
+        let (mut from_text, mut texts) = (Vec::new(), 0);
+        while let Some(json) = as_text.next_pages_json().await.unwrap() {
+            texts += 1;
+            from_text.extend(serde_json::from_str::<Vec<Vec<Value>>>(&json).unwrap());
+        }
+        assert_eq!(pages.len(), 25);
+        assert_eq!(from_text, pages);
+        assert_eq!(texts, crossings, "{:?}", as_text.progress());
+        assert_eq!(emu.portal().stats().rest_requests, requests);
+        assert_eq!(as_text.progress(), as_values.progress());
+    }
+
+    // A result holding its list under a key: a full page; then a full page whose last item has
+    // no ID to walk on by, which the walk refuses as an answer of the wrong shape.
+    emu.portal().reset();
+    let time = r#""time":{"start":1.0,"finish":1.1,"duration":0.1,"processing":0.1,"date_start":"2026-12-03T11:53:47+00:00","date_finish":"2026-12-03T11:53:47+00:00"}"#;
+    let task = |id: u64| json!({"id": id, "title": format!("task {id}")});
+    let page = |items: Vec<Value>| {
+        let body = format!(r#"{{"result":{{"tasks":{}}},{time}}}"#, Value::from(items));
+        Fault::Raw { status: 200, body }
+    };
+    let first: Vec<Value> = (1..=50).map(task).collect();
+    let mut second: Vec<Value> = (51..=99).map(task).collect();
+    second.push(json!({"title": "no id"}));
+    emu.portal().inject(page(first.clone()), 1);
+    emu.portal().inject(page(second), 1);
+    let tasks = ListCall::with_options(
+        "tasks.task.list",
+        json!({}),
+        true,
+        Some("id".into()),
+        Some("tasks".into()),
+    );
+    let mut as_text = client.list(tasks);
+    let json = as_text.next_pages_json().await.unwrap().unwrap();
+    assert_eq!(
+        serde_json::from_str::<Vec<Vec<Value>>>(&json).unwrap(),
+        vec![first]
+    );
+    match as_text.next_pages_json().await {
+        Err(Error::Protocol {
+            kind: ProtocolErrorKind::UnexpectedShape,
+            snippet,
+            ..
+        }) => assert!(snippet.contains(r#"no "id" to walk by"#), "{snippet}"),
+        other => panic!("expected the shape error, got {other:?}"),
+    }
+    assert_eq!(emu.portal().stats().rest_requests, 2);
+}
+
 #[tokio::test]
 async fn a_walk_by_id_never_counts_and_stops_when_asked() {
     let emu = emulator();

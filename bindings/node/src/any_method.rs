@@ -259,23 +259,22 @@ impl NativePager {
         spawn_settled(env, self.cancel.clone(), async move {
             let outcome = b24kit::panic::catch_async(async move {
                 let mut pager = pager.lock().await;
-                let page = pager.next_page().await;
-                let pages = page.and_then(|page| {
-                    page.map(|first| {
-                        let mut pages = vec![first];
-                        while let Some(page) = pager.next_ready_page() {
-                            pages.push(page);
-                        }
-                        match typed {
-                            Some(read) => read(pages).map(Pages::Typed),
-                            None => Ok(Pages::Json(
-                                Value::Array(pages.into_iter().map(Value::Array).collect())
-                                    .to_string(),
-                            )),
-                        }
-                    })
-                    .transpose()
-                });
+                let pages = match typed {
+                    Some(read) => pager.next_page().await.and_then(|page| {
+                        page.map(|first| {
+                            let mut pages = vec![first];
+                            while let Some(page) = pager.next_ready_page() {
+                                pages.push(page);
+                            }
+                            read(pages).map(Pages::Typed)
+                        })
+                        .transpose()
+                    }),
+                    None => pager
+                        .next_pages_json()
+                        .await
+                        .map(|json| json.map(Pages::Json)),
+                };
                 *progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
                 pages
             })

@@ -1,19 +1,23 @@
 //! `NativePager`: a walk through a list method for `Client.list` and the typed `…_all` calls
 //! (a page per `next_page`, with the GIL released while it is fetched) and their asyncio forms
 //! (`next_page_async`, an asyncio future). The walk itself — modes, `batch` of pages, progress
-//! — is the core's; a page's items become Python objects through the walk's `Items`.
+//! — is the core's. A walk by name reads each page's JSON text with Python's own `json.loads`
+//! (faster than taking values over one by one); a typed walk's items become Python objects
+//! through its `Items`.
 
 use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
-use pyo3::types::PyList;
+use pyo3::sync::PyOnceLock;
 
-use crate::{bridge, dispatch, errors, interrupt, json, runtime};
+use crate::{bridge, dispatch, errors, interrupt, runtime};
 
-/// How a page's items become a Python list: as JSON (a walk by name) or read into a method's
-/// item type (a typed walk, from its generated code).
+/// How a typed walk's items become a Python list: read into the method's item type (from its
+/// generated code).
 pub(crate) type Items = fn(Python<'_>, Vec<serde_json::Value>) -> PyResult<Py<PyAny>>;
+
+static JSON_LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 #[pyclass(frozen, module = "b24kit._native")]
 pub struct NativePager {
@@ -21,16 +25,17 @@ pub struct NativePager {
     pager: Arc<tokio::sync::Mutex<b24kit::Pager>>,
     /// The progress after the last page, readable while the next one is fetched.
     progress: Arc<Mutex<b24kit::Progress>>,
-    items: Items,
+    /// `None` for a walk by name, whose pages come as JSON text.
+    items: Option<Items>,
 }
 
 impl NativePager {
     /// A walk by name: its items as JSON.
     pub(crate) fn new(pager: b24kit::Pager) -> NativePager {
-        NativePager::with_items(pager, json_items)
+        NativePager::with_items(pager, None)
     }
 
-    pub(crate) fn with_items(pager: b24kit::Pager, items: Items) -> NativePager {
+    fn with_items(pager: b24kit::Pager, items: Option<Items>) -> NativePager {
         NativePager {
             progress: Arc::new(Mutex::new(pager.progress())),
             pager: Arc::new(tokio::sync::Mutex::new(pager)),
@@ -48,37 +53,45 @@ impl NativePager {
     ) -> PyResult<NativePager> {
         Ok(NativePager::with_items(
             client.client(py)?.list_typed(params),
-            items,
+            Some(items),
         ))
     }
 }
 
-/// A page of a walk by name: its items as they came.
-fn json_items(py: Python<'_>, items: Vec<serde_json::Value>) -> PyResult<Py<PyAny>> {
-    let list = PyList::empty(py);
-    for item in &items {
-        list.append(json::to_python(py, item)?)?;
-    }
-    Ok(list.into_any().unbind())
+/// A page as it comes from the core: JSON text (a walk by name), or values with how they
+/// become Python objects (a typed walk).
+enum Fetched {
+    Json(String),
+    Typed(Vec<serde_json::Value>, Items),
 }
 
-type Page = Result<Option<Vec<serde_json::Value>>, b24kit::Error>;
+type Page = Result<Option<Fetched>, b24kit::Error>;
 
 /// The next page, and the progress after it.
 async fn next(
     pager: Arc<tokio::sync::Mutex<b24kit::Pager>>,
     progress: Arc<Mutex<b24kit::Progress>>,
+    items: Option<Items>,
 ) -> Page {
     let mut pager = pager.lock().await;
-    let page = pager.next_page().await;
+    let page = match items {
+        None => pager.next_page_json().await.map(|p| p.map(Fetched::Json)),
+        Some(items) => (pager.next_page().await).map(|p| p.map(|p| Fetched::Typed(p, items))),
+    };
     *progress.lock().unwrap_or_else(|p| p.into_inner()) = pager.progress();
     page
 }
 
 /// A page as a Python list of items, `None` at the end.
-fn page_to_python(py: Python<'_>, page: Page, items: Items) -> PyResult<Py<PyAny>> {
+fn page_to_python(py: Python<'_>, page: Page) -> PyResult<Py<PyAny>> {
     match page {
-        Ok(Some(page)) => items(py, page),
+        Ok(Some(Fetched::Json(text))) => {
+            let loads = JSON_LOADS.get_or_try_init(py, || {
+                py.import("json")?.getattr("loads").map(Bound::unbind)
+            })?;
+            Ok(loads.bind(py).call1((text,))?.unbind())
+        }
+        Ok(Some(Fetched::Typed(page, items))) => items(py, page),
         Ok(None) => Ok(py.None()),
         Err(error) => Err(errors::to_py(py, &error)),
     }
@@ -92,11 +105,14 @@ impl NativePager {
             PyRuntimeError::new_err(format!("cannot start b24kit's I/O threads: {e}"))
         })?;
         let (pager, progress) = (self.pager.clone(), self.progress.clone());
+        let items = self.items;
         let outcome = py.detach(move || {
-            b24kit::panic::catch(|| rt.block_on(interrupt::or_interrupted(next(pager, progress))))
+            b24kit::panic::catch(|| {
+                rt.block_on(interrupt::or_interrupted(next(pager, progress, items)))
+            })
         });
         match outcome {
-            Ok(Ok(page)) => page_to_python(py, page, self.items),
+            Ok(Ok(page)) => page_to_python(py, page),
             Ok(Err(raised)) => Err(raised),
             Err(panic) => Err(errors::internal(py, &panic)),
         }
@@ -106,9 +122,9 @@ impl NativePager {
     fn next_page_async<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let (pager, progress, items) = (self.pager.clone(), self.progress.clone(), self.items);
         dispatch::spawn(py, async move {
-            let outcome = b24kit::panic::catch_async(next(pager, progress)).await;
+            let outcome = b24kit::panic::catch_async(next(pager, progress, items)).await;
             let settle: bridge::Settle = Box::new(move |py| match outcome {
-                Ok(page) => page_to_python(py, page, items),
+                Ok(page) => page_to_python(py, page),
                 Err(panic) => Err(errors::internal(py, &panic)),
             });
             settle
