@@ -76,7 +76,7 @@ function namedCalls(calls) {
     if (typeof params !== 'object' || Array.isArray(params) || !isPlainObject(params)) {
       throw new TypeError(`calls.${name}'s parameters must be a plain object, not ${describe(params)}`);
     }
-    check(params, `calls.${name}`, []);
+    check(params, `calls.${name}`);
     return [name, call[0], params];
   });
 }
@@ -163,7 +163,7 @@ function jsonArg(params, name, fallback) {
     if (fallback === undefined) throw new TypeError(`${name} is required`);
     return null;
   }
-  check(given, name, []);
+  check(given, name);
   return JSON.stringify(given);
 }
 

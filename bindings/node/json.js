@@ -16,38 +16,62 @@ function isPlainObject(value) {
   return proto === Object.prototype || proto === null;
 }
 
-/** Throws unless `value` is JSON; `open` holds the containers it is inside (a short array: the depth). */
-function check(value, path, open) {
+/** Throws unless `value` is JSON; `path` names it in the message (`params`). */
+function check(value, path) {
+  walk(value, path, [], []);
+}
+
+/**
+ * `open` holds the containers the value is inside (a short array: the depth), `steps` the keys and
+ * indexes from `top` to it. The path is spelled out only for a value that is refused: every call
+ * by name checks its parameters, and building `params.filter.>ID` for each value cost more than
+ * the check itself.
+ */
+function walk(value, top, open, steps) {
   switch (typeof value) {
     case 'string':
     case 'boolean':
       return;
     case 'number':
-      if (!Number.isFinite(value)) throw refuse(path, `${value}, which JSON cannot hold`);
+      if (!Number.isFinite(value)) throw refuse(pathOf(top, steps), `${value}, which JSON cannot hold`);
       return;
     case 'bigint':
-      throw refuse(path, 'a bigint; send a number or a string');
+      throw refuse(pathOf(top, steps), 'a bigint; send a number or a string');
     case 'undefined':
-      throw refuse(path, 'undefined');
+      throw refuse(pathOf(top, steps), 'undefined');
     case 'function':
     case 'symbol':
-      throw refuse(path, `a ${typeof value}`);
+      throw refuse(pathOf(top, steps), `a ${typeof value}`);
     default:
   }
   if (value === null || value instanceof Date) return;
-  if (open.includes(value)) throw refuse(path, 'an object inside itself');
+  if (open.includes(value)) throw refuse(pathOf(top, steps), 'an object inside itself');
   open.push(value);
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i += 1) check(value[i], `${path}[${i}]`, open);
+    for (let i = 0; i < value.length; i += 1) {
+      steps.push(i);
+      walk(value[i], top, open, steps);
+      steps.pop();
+    }
   } else if (isPlainObject(value)) {
     for (const key of Object.keys(value)) {
       const item = value[key];
-      if (item !== undefined) check(item, `${path}.${key}`, open);
+      if (item === undefined) continue;
+      steps.push(key);
+      walk(item, top, open, steps);
+      steps.pop();
     }
   } else {
-    throw refuse(path, `of type ${value.constructor ? value.constructor.name : 'unknown'}`);
+    throw refuse(pathOf(top, steps), `of type ${value.constructor ? value.constructor.name : 'unknown'}`);
   }
   open.pop();
+}
+
+/** `params.filter.>ID`, `params.select[2]`: the top name, then each key and index. */
+function pathOf(top, steps) {
+  let path = top;
+  for (const step of steps) path += typeof step === 'number' ? `[${step}]` : `.${step}`;
+  return path;
 }
 
 /** The JSON text of a call's parameters (`undefined` or `null`: none); throws `TypeError`. */
@@ -56,7 +80,7 @@ function paramsJson(params, path = 'params') {
   if (typeof params !== 'object' || Array.isArray(params) || !isPlainObject(params)) {
     throw new TypeError(`${path} must be a plain object of parameter → value, not ${describe(params)}`);
   }
-  check(params, path, []);
+  check(params, path);
   return JSON.stringify(params);
 }
 
