@@ -289,7 +289,7 @@ impl<C: Catalog> Client<C> {
             let sent = Instant::now();
             let outcome = match self
                 .transport
-                .post(&url, "application/json", body, timeout, &secrets)
+                .post(url.clone(), "application/json", body, timeout, &secrets)
                 .await
             {
                 Ok(answer) => {

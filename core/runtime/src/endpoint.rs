@@ -1,18 +1,28 @@
 //! Where calls go and how they authenticate: parsing a webhook URL or an OAuth endpoint, and the
 //! rule that credentials only travel over HTTPS (plain HTTP is allowed to this machine only).
 
+use std::collections::HashMap;
 use std::fmt;
+use std::sync::{Arc, RwLock};
 
 use url::{Host, Url};
 
 use crate::error::ConfigProblem;
 use crate::secret::{fingerprint, Secret};
 
+/// How many methods' URLs an endpoint keeps; far more than a program calls.
+const MAX_CACHED_URLS: usize = 256;
+
 /// The base URL of the portal's REST API and the credential that goes with it.
 #[derive(Clone)]
 pub(crate) struct Endpoint {
     /// Ends in `/`; includes the webhook key for webhooks, so it is never printed.
     base: Secret,
+    /// `base` parsed once: a method's URL is made from it without parsing (and IDNA-mapping)
+    /// the host again. Holds the key as `base` does; never printed.
+    base_url: Url,
+    /// The URL of each method called so far (see `method_url`).
+    method_urls: Arc<RwLock<HashMap<String, Url>>>,
     /// `scheme://host[:port]/path` with the key replaced by `***`: safe to print.
     redacted: String,
     pub(crate) loopback: bool,
@@ -63,8 +73,11 @@ impl Endpoint {
             })?;
         let prefix = segments[..n - 1].join("/");
         let origin = origin(&url);
+        let base = format!("{origin}/{prefix}/{key}/");
         Ok(Endpoint {
-            base: Secret::new(&format!("{origin}/{prefix}/{key}/")),
+            base_url: parse(&base)?,
+            method_urls: Arc::default(),
+            base: Secret::new(&base),
             redacted: format!("{origin}/{prefix}/***/"),
             loopback: is_loopback(&url),
             auth: Auth::Webhook {
@@ -96,6 +109,8 @@ impl Endpoint {
         };
         let base = format!("{}{path}/", origin(&url));
         Ok(Endpoint {
+            base_url: parse(&base)?,
+            method_urls: Arc::default(),
             redacted: base.clone(),
             base: Secret::new(&base),
             loopback: is_loopback(&url),
@@ -105,9 +120,26 @@ impl Endpoint {
         })
     }
 
-    /// The URL of one method call.
-    pub(crate) fn method_url(&self, method: &str) -> String {
-        format!("{}{method}.json", self.base.expose())
+    /// The URL of one method call. Made once per method and kept: reqwest takes a `Url` as it
+    /// is, where URL text would be parsed again on every call. `method` is a checked method name
+    /// (letters, digits, `.` and `_`); anything else would be percent-encoded as one segment.
+    pub(crate) fn method_url(&self, method: &str) -> Url {
+        let known = self.method_urls.read().unwrap_or_else(|p| p.into_inner());
+        if let Some(url) = known.get(method) {
+            return url.clone();
+        }
+        drop(known);
+        let mut url = self.base_url.clone();
+        url.path_segments_mut()
+            .expect("an http(s) URL has a path")
+            .pop_if_empty()
+            .push(&format!("{method}.json"));
+        let mut urls = self.method_urls.write().unwrap_or_else(|p| p.into_inner());
+        // Calls by name may name any number of methods; past the bound a URL is made each time.
+        if urls.len() < MAX_CACHED_URLS {
+            urls.insert(method.to_string(), url.clone());
+        }
+        url
     }
 
     /// Every secret this endpoint holds, for scrubbing server-provided text.
@@ -245,7 +277,7 @@ mod tests {
         ] {
             let e = Endpoint::webhook(url).unwrap();
             assert_eq!(
-                e.method_url("imopenlines.session.mode.silent"),
+                e.method_url("imopenlines.session.mode.silent").as_str(),
                 "https://p.bitrix24.com/rest/1/abc123/imopenlines.session.mode.silent.json"
             );
             assert!(!e.loopback);
@@ -256,9 +288,32 @@ mod tests {
     fn webhook_on_a_sub_path_keeps_the_prefix() {
         let e = Endpoint::webhook("https://intranet.example.com/b24/rest/7/k_ey-1/").unwrap();
         assert_eq!(
-            e.method_url("m"),
+            e.method_url("m").as_str(),
             "https://intranet.example.com/b24/rest/7/k_ey-1/m.json"
         );
+    }
+
+    #[test]
+    fn a_method_url_made_once_is_the_same_later_and_the_kept_ones_are_bounded() {
+        let e = Endpoint::webhook("https://p.bitrix24.com/rest/1/abc123/").unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                e.method_url("crm.deal.list").as_str(),
+                "https://p.bitrix24.com/rest/1/abc123/crm.deal.list.json"
+            );
+            assert_eq!(
+                e.method_url("profile").as_str(),
+                "https://p.bitrix24.com/rest/1/abc123/profile.json"
+            );
+        }
+        for i in 0..MAX_CACHED_URLS + 10 {
+            let url = e.method_url(&format!("m{i}"));
+            assert_eq!(
+                url.as_str(),
+                format!("https://p.bitrix24.com/rest/1/abc123/m{i}.json")
+            );
+        }
+        assert_eq!(e.method_urls.read().unwrap().len(), MAX_CACHED_URLS);
     }
 
     #[test]
@@ -318,7 +373,10 @@ mod tests {
             "https://p.bitrix24.com",
         ] {
             let e = Endpoint::oauth(base, "tok").unwrap();
-            assert_eq!(e.method_url("m"), "https://p.bitrix24.com/rest/m.json");
+            assert_eq!(
+                e.method_url("m").as_str(),
+                "https://p.bitrix24.com/rest/m.json"
+            );
             assert_eq!(e.auth_field(), Some("tok"));
         }
         assert!(matches!(

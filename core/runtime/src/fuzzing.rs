@@ -123,7 +123,7 @@ pub fn parse_webhook(url: &str) -> Result<WebhookForms, ConfigProblem> {
     Ok(WebhookForms {
         debug: format!("{endpoint:?}"),
         display: endpoint.to_string(),
-        base: method_url.trim_end_matches("m.json").to_string(),
+        base: method_url.as_str().trim_end_matches("m.json").to_string(),
     })
 }
 

@@ -222,10 +222,16 @@ impl TokenStore {
             .append_pair("client_secret", refresher.client_secret.expose())
             .append_pair("refresh_token", refresh_token.expose())
             .finish();
+        // Checked when the client was built; a renewal is rare enough to parse it each time.
+        let server = url::Url::parse(&refresher.server).map_err(|e| {
+            Error::InvalidConfig(crate::error::ConfigProblem::InvalidUrl {
+                reason: e.to_string(),
+            })
+        })?;
         // A form POST keeps the secrets out of the URL (and so out of proxy and server logs).
         let answer = transport
             .post(
-                &refresher.server,
+                server,
                 "application/x-www-form-urlencoded",
                 form.into_bytes(),
                 timeout,

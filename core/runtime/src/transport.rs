@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use url::Url;
 
 use crate::catalog::Catalog;
 use crate::error::{ConfigProblem, ProtocolErrorKind, TransportErrorKind};
@@ -63,7 +64,7 @@ impl Transport {
     /// POSTs a body and reads the whole answer within `timeout`.
     pub(crate) async fn post<C: Catalog>(
         &self,
-        url: &str,
+        url: Url,
         content_type: &'static str,
         body: Vec<u8>,
         timeout: Duration,
@@ -81,7 +82,7 @@ impl Transport {
 
     async fn exchange<C: Catalog>(
         &self,
-        url: &str,
+        url: Url,
         content_type: &'static str,
         body: Vec<u8>,
         secrets: &[Secret],
