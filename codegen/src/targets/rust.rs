@@ -317,10 +317,13 @@ pub(crate) fn generate(spec: &Spec, r: &Renderer) -> Result<Vec<GeneratedFile>, 
             camel: p.idents.camel.clone(),
         })
         .collect();
+    // The runtime looks a method up by halves (`find_method`): the table is sorted by name.
+    let mut by_name: Vec<_> = methods.iter().collect();
+    by_name.sort_by(|a, b| a.m.name.cmp(&b.m.name));
     emit(
         format!("{OUT_DIR}/catalog.rs"),
         "rust/catalog.rs.j2",
-        minijinja::context! { banner => banner("spec/"), parameters => parameters, methods => &methods },
+        minijinja::context! { banner => banner("spec/"), parameters => parameters, methods => &by_name },
     )?;
     let mut scopes: Vec<Scope> = Vec::new();
     for method in &methods {

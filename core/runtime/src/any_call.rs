@@ -133,13 +133,18 @@ pub fn check_method_name(name: &str) -> Result<(), ArgumentProblem> {
     if name.len() > MAX_METHOD_NAME {
         return refuse("it is longer than 200 bytes");
     }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'_')
-    {
-        return refuse("it may hold only letters, digits, `.` and `_`");
+    // One pass: every call by name is checked, and nearly every name passes.
+    let mut previous = b'.';
+    let mut empty_part = false;
+    for b in name.bytes() {
+        if b == b'.' {
+            empty_part |= previous == b'.';
+        } else if !(b.is_ascii_alphanumeric() || b == b'_') {
+            return refuse("it may hold only letters, digits, `.` and `_`");
+        }
+        previous = b;
     }
-    if name.split('.').any(str::is_empty) {
+    if empty_part || previous == b'.' {
         return refuse("a part between dots is empty");
     }
     Ok(())

@@ -159,10 +159,72 @@ impl ParameterNames {
     }
 }
 
+/// The facts of the method named `name` in `table`, which is sorted by name (the generated
+/// catalog's table is). Every call by name looks its method up: a name as the spec spells it is
+/// found by halves; any other casing (the portal compares names case-insensitively) or a method
+/// no spec describes, by going through the table.
+pub fn find_method<E: Copy + 'static>(
+    table: &[(&str, MethodFacts<E>)],
+    name: &str,
+) -> Option<MethodFacts<E>> {
+    let index = table
+        .binary_search_by(|(known, _)| (*known).cmp(name))
+        .ok()
+        .or_else(|| {
+            table
+                .iter()
+                .position(|(known, _)| known.eq_ignore_ascii_case(name))
+        })?;
+    Some(table[index].1)
+}
+
 /// The name of parameter `wire` in `casing`, or `wire` itself when no spec declares it.
 pub fn parameter_name<C: Catalog>(wire: &str, casing: Casing) -> &str {
     match C::parameter(wire) {
         Some(names) => names.in_casing(casing),
         None => wire,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn facts(idempotent: bool) -> MethodFacts<()> {
+        MethodFacts {
+            idempotent,
+            error: |_| None,
+            paging: None,
+        }
+    }
+
+    #[test]
+    fn a_method_is_found_in_any_casing_and_only_by_its_whole_name() {
+        let table = [
+            ("crm.deal.list", facts(true)),
+            ("imopenlines.session.mode.pinAll", facts(false)),
+            ("imopenlines.session.mode.silent", facts(true)),
+            ("profile", facts(true)),
+        ];
+        for (name, idempotent) in [
+            ("crm.deal.list", true),
+            ("CRM.Deal.List", true),
+            ("imopenlines.session.mode.pinall", false),
+            ("IMOPENLINES.SESSION.MODE.PINALL", false),
+            ("imopenlines.session.mode.silent", true),
+            ("Profile", true),
+        ] {
+            let found = find_method(&table, name).map(|f| f.idempotent);
+            assert_eq!(found, Some(idempotent), "{name}");
+        }
+        for absent in [
+            "",
+            "crm",
+            "crm.deal.list.x",
+            "imopenlines.session.mode",
+            "zzz",
+        ] {
+            assert!(find_method(&table, absent).is_none(), "{absent}");
+        }
     }
 }

@@ -59,7 +59,7 @@ pub use builder::{
     DEFAULT_RATE_LIMIT, DEFAULT_TIMEOUT,
 };
 pub use catalog::{
-    parameter_name, AnswerTime, BudgetReading, Casing, Catalog, DocumentedMethodError,
+    find_method, parameter_name, AnswerTime, BudgetReading, Casing, Catalog, DocumentedMethodError,
     DocumentedSystemError, MethodFacts, ParameterNames, Reaction, RetryWhen,
 };
 pub use client::Client;

@@ -22,14 +22,12 @@ impl Catalog for Spec {
     }
 
     fn method(name: &str) -> Option<MethodFacts<MethodError>> {
-        METHODS
-            .iter()
-            .find(|(known, _)| known.eq_ignore_ascii_case(name))
-            .map(|(_, facts)| *facts)
+        b24kit_runtime::find_method(METHODS, name)
     }
 }
 
-/// What each spec says about its method, for calls that name it at run time.
+/// What each spec says about its method, for calls that name it at run time; sorted by name
+/// (`find_method` searches it by halves).
 const METHODS: &[(&str, MethodFacts<MethodError>)] = &[
     (
         "imopenlines.bot.session.finish",
@@ -482,3 +480,16 @@ pub const PARAMETERS: &[ParameterNames] = &[
         camel: "activate",
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_method_is_found_by_its_name_in_any_casing() {
+        for (name, _) in METHODS {
+            assert!(Spec::method(name).is_some(), "{name}");
+            assert!(Spec::method(&name.to_ascii_uppercase()).is_some(), "{name}");
+        }
+    }
+}
