@@ -57,6 +57,44 @@ async fn a_specced_method_by_name_behaves_as_its_typed_call() {
 }
 
 #[tokio::test]
+async fn parameters_as_json_text_call_as_values_do_with_a_webhook_and_a_token() {
+    let emu = emulator();
+    let oauth = Client::oauth(
+        emu.oauth_endpoint(),
+        b24kit_emulator::state::DEMO_ACCESS_TOKEN,
+    )
+    .rate_limit(None)
+    .build()
+    .unwrap();
+    // The token travels in the body: it is put into the text, which must still be read right.
+    for (client, activate) in [(webhook_client(&emu), "Y"), (oauth, "N")] {
+        let text = format!(r#"{{"CHAT_ID":2043,"ACTIVATE":"{activate}"}}"#);
+        let call = AnyCall::from_json_text("imopenlines.session.mode.silent", text);
+        let answer = client.call_any(&call).await.unwrap();
+        assert_eq!(answer.result, Value::Bool(true));
+        assert_eq!(emu.portal().chat(2043).unwrap().silent, activate == "Y");
+    }
+    // Text that is not an object's JSON is refused before anything is sent.
+    let before = emu.portal().stats().rest_requests;
+    let client = webhook_client(&emu);
+    for bad in ["[2043]", r#"{"CHAT_ID":"#] {
+        let call = AnyCall::from_json_text("imopenlines.session.mode.silent", bad.to_string());
+        let err = client.call_any(&call).await.unwrap_err();
+        assert!(
+            matches!(
+                err,
+                Error::InvalidArgument {
+                    parameter: "params",
+                    ..
+                }
+            ),
+            "{bad}: {err:?}"
+        );
+    }
+    assert_eq!(emu.portal().stats().rest_requests, before);
+}
+
+#[tokio::test]
 async fn any_other_method_keeps_its_codes_as_sent() {
     let emu = emulator();
     let client = webhook_client(&emu);

@@ -3,7 +3,10 @@
 //! describes keeps its documented errors and its idempotency; any other method is not retried
 //! after the request may have run unless the caller says it is idempotent.
 
+use std::borrow::Cow;
+
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use crate::catalog::{AnswerTime, Catalog, MethodFacts};
@@ -22,8 +25,37 @@ const MAX_METHOD_NAME: usize = 200;
 #[derive(Debug, Clone, PartialEq)]
 pub struct AnyCall {
     method: String,
-    params: Value,
+    params: Params,
     idempotent: Option<bool>,
+}
+
+/// The parameters of a call by name, as the caller handed them over.
+#[derive(Debug, Clone)]
+enum Params {
+    Values(Value),
+    /// JSON text, sent as written: the bindings whose host language writes JSON faster than it
+    /// builds values hand their parameters over this way.
+    Text(Box<RawValue>),
+    /// Text that is not JSON: refused when the call is made.
+    NotJson(String),
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Params) -> bool {
+        match (self, other) {
+            (Params::Values(a), Params::Values(b)) => a == b,
+            (Params::Text(a), Params::Text(b)) => a.get() == b.get(),
+            (Params::NotJson(a), Params::NotJson(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A call's checked parameters, as its request body takes them.
+pub(crate) enum BodyParams<'a> {
+    Values(&'a Map<String, Value>),
+    /// The JSON text of an object.
+    Text(&'a str),
 }
 
 impl AnyCall {
@@ -31,6 +63,21 @@ impl AnyCall {
     /// arrays as the method expects them: `filter`, `select`, `order`, `fields`), or `null` for
     /// none. Both are checked when the call is made.
     pub fn new(method: impl Into<String>, params: Value) -> AnyCall {
+        AnyCall {
+            method: method.into(),
+            params: Params::Values(params),
+            idempotent: None,
+        }
+    }
+
+    /// A call of `method` with its parameters as the JSON text of an object, sent as written
+    /// (not read into values and written again). Text that is not JSON, or JSON that is not an
+    /// object, is refused when the call is made, and nothing is sent.
+    pub fn from_json_text(method: impl Into<String>, params: String) -> AnyCall {
+        let params = match RawValue::from_string(params) {
+            Ok(text) => Params::Text(text),
+            Err(e) => Params::NotJson(e.to_string()),
+        };
         AnyCall {
             method: method.into(),
             params,
@@ -62,9 +109,16 @@ impl AnyCall {
         &self.method
     }
 
-    /// The parameters as given, not yet checked: a JSON object, or `null` for none.
-    pub fn params(&self) -> &Value {
-        &self.params
+    /// The parameters as given, not yet checked: a JSON object, or `null` for none. Parameters
+    /// given as JSON text are read into values here (`null` for text that is not JSON).
+    pub fn params(&self) -> Cow<'_, Value> {
+        match &self.params {
+            Params::Values(values) => Cow::Borrowed(values),
+            Params::Text(text) => {
+                Cow::Owned(serde_json::from_str(text.get()).unwrap_or(Value::Null))
+            }
+            Params::NotJson(_) => Cow::Owned(Value::Null),
+        }
     }
 
     /// The spec's facts about the method, if a spec describes it.
@@ -85,25 +139,51 @@ impl AnyCall {
     }
 
     /// The parameters as an object, once the name and the parameters are checked.
-    pub(crate) fn checked<C: Catalog>(&self) -> Result<&Map<String, Value>, Error<C>> {
+    pub(crate) fn checked<C: Catalog>(&self) -> Result<Cow<'_, Map<String, Value>>, Error<C>> {
+        Ok(match self.checked_body::<C>()? {
+            BodyParams::Values(map) => Cow::Borrowed(map),
+            BodyParams::Text(text) => match serde_json::from_str(text) {
+                Ok(map) => Cow::Owned(map),
+                Err(e) => return Err(not_encodable(e.to_string())),
+            },
+        })
+    }
+
+    /// The parameters as the request body takes them, once the name and the parameters are
+    /// checked.
+    pub(crate) fn checked_body<C: Catalog>(&self) -> Result<BodyParams<'_>, Error<C>> {
         check_method_name(&self.method).map_err(|problem| Error::InvalidArgument {
             parameter: "method",
             problem,
         })?;
         static NONE: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
+        let not_an_object = |kind: &str| {
+            not_encodable(format!(
+                "the parameters of a call are an object of name → value, not {kind}"
+            ))
+        };
         match &self.params {
-            Value::Object(map) => Ok(map),
-            Value::Null => Ok(NONE.get_or_init(Map::new)),
-            other => Err(Error::InvalidArgument {
-                parameter: "params",
-                problem: ArgumentProblem::NotEncodable {
-                    reason: format!(
-                        "the parameters of a call are an object of name → value, not {}",
-                        kind_of(other)
-                    ),
-                },
-            }),
+            Params::Values(Value::Object(map)) => Ok(BodyParams::Values(map)),
+            Params::Values(Value::Null) => Ok(BodyParams::Values(NONE.get_or_init(Map::new))),
+            Params::Values(other) => Err(not_an_object(kind_of(other))),
+            // Valid JSON without surrounding space: an object is the text that starts with `{`.
+            Params::Text(text) if text.get().starts_with('{') => Ok(BodyParams::Text(text.get())),
+            Params::Text(text) => match serde_json::from_str::<Value>(text.get()) {
+                Ok(Value::Null) => Ok(BodyParams::Values(NONE.get_or_init(Map::new))),
+                Ok(other) => Err(not_an_object(kind_of(&other))),
+                Err(e) => Err(not_encodable(e.to_string())),
+            },
+            Params::NotJson(reason) => Err(not_encodable(format!(
+                "the parameters are not JSON: {reason}"
+            ))),
         }
+    }
+}
+
+fn not_encodable<C: Catalog>(reason: String) -> Error<C> {
+    Error::InvalidArgument {
+        parameter: "params",
+        problem: ArgumentProblem::NotEncodable { reason },
     }
 }
 
@@ -150,6 +230,24 @@ pub fn check_method_name(name: &str) -> Result<(), ArgumentProblem> {
     Ok(())
 }
 
+/// The request body of parameters given as the JSON text of an object: the text itself, or for
+/// OAuth the text with the `auth` field put first.
+fn body_from_text(object: &str, auth: Option<&str>) -> Vec<u8> {
+    let Some(token) = auth else {
+        return object.as_bytes().to_vec();
+    };
+    let rest = object[1..].trim_start();
+    let token = Value::String(token.to_string()).to_string();
+    let mut body = String::with_capacity(object.len() + token.len() + 10);
+    body.push_str("{\"auth\":");
+    body.push_str(&token);
+    if !rest.starts_with('}') {
+        body.push(',');
+    }
+    body.push_str(rest);
+    body.into_bytes()
+}
+
 impl<C: Catalog> Client<C> {
     /// Calls `method` with JSON `params` (an object, or `null` for none) and returns its `result`
     /// as JSON; see [`Client::call_any`].
@@ -176,15 +274,13 @@ impl<C: Catalog> Client<C> {
         &self,
         call: &AnyCall,
     ) -> Result<Response<T, TimeOf<C>>, Error<C>> {
-        let params = call.checked::<C>()?;
+        let params = call.checked_body::<C>()?;
         let method = call.method();
-        let encode = |auth: Option<&str>| {
-            serde_json::to_vec(&Body { params, auth }).map_err(|e| Error::InvalidArgument {
-                parameter: "params",
-                problem: ArgumentProblem::NotEncodable {
-                    reason: e.to_string(),
-                },
-            })
+        let encode = |auth: Option<&str>| match params {
+            BodyParams::Values(params) => {
+                serde_json::to_vec(&Body { params, auth }).map_err(|e| not_encodable(e.to_string()))
+            }
+            BodyParams::Text(text) => Ok(body_from_text(text, auth)),
         };
         let errors = |code: &str| call.method_error::<C>(code);
         // Read straight into `T`: a result of another shape fails as an unexpected shape.
@@ -279,5 +375,61 @@ mod tests {
                 && err.to_string().contains("not a Bitrix24 method name"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn parameters_as_json_text_are_sent_as_written_with_the_token_put_first() {
+        assert_eq!(
+            body_from_text(r#"{"CHAT_ID":5}"#, None),
+            br#"{"CHAT_ID":5}"#
+        );
+        for (object, expected) in [
+            (r#"{"CHAT_ID":5}"#, r#"{"auth":"t\"k","CHAT_ID":5}"#),
+            ("{}", r#"{"auth":"t\"k"}"#),
+            ("{ }", r#"{"auth":"t\"k"}"#),
+            (r#"{ "a" : [1, {}] }"#, r#"{"auth":"t\"k","a" : [1, {}] }"#),
+        ] {
+            let body = String::from_utf8(body_from_text(object, Some("t\"k"))).unwrap();
+            assert_eq!(body, expected);
+            // What the values' path would send, field for field.
+            let mut values: Map<String, Value> = serde_json::from_str(object).unwrap();
+            values.insert("auth".into(), Value::from("t\"k"));
+            let sent: Map<String, Value> = serde_json::from_str(&body).unwrap();
+            assert_eq!(sent, values, "{object}");
+        }
+    }
+
+    #[test]
+    fn parameters_as_json_text_are_an_object_of_json_or_nothing() {
+        use crate::testing::Test;
+        let text = |t: &str| AnyCall::from_json_text("m", t.to_string());
+        let call = text(" {\"filter\": {\">ID\": 5}} ");
+        assert!(matches!(
+            call.checked_body::<Test>(),
+            Ok(BodyParams::Text(r#"{"filter": {">ID": 5}}"#))
+        ));
+        assert_eq!(
+            call.params().into_owned(),
+            serde_json::json!({"filter": {">ID": 5}})
+        );
+        assert_eq!(call.checked::<Test>().unwrap()["filter"][">ID"], 5);
+        assert!(text("null").checked::<Test>().unwrap().is_empty());
+        for (bad, why) in [
+            ("[1]", "not an array"),
+            ("{\"a\":", "not JSON"),
+            ("7", "not a number"),
+        ] {
+            let err = text(bad).checked_body::<Test>().err().unwrap();
+            assert!(
+                matches!(
+                    &err,
+                    Error::InvalidArgument {
+                        parameter: "params",
+                        ..
+                    }
+                ) && err.to_string().contains(why),
+                "{bad}: {err}"
+            );
+        }
     }
 }

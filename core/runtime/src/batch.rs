@@ -419,7 +419,7 @@ fn plan_named<C: Catalog>(calls: &[NamedCall]) -> Result<Vec<Planned<'_, C>>, Er
     let mut earliest: Vec<Option<(usize, String)>> = Vec::with_capacity(calls.len());
     for (index, named) in calls.iter().enumerate() {
         let mut first: Option<(usize, String)> = None;
-        for referred in references(named.call.params()) {
+        for referred in references(&named.call.params()) {
             let Some(&at) = position.get(referred.as_str()).filter(|&&at| at < index) else {
                 return Err(invalid(format!(
                     "call {:?} refers to $result[{referred}], but no earlier call has that name",
@@ -469,7 +469,7 @@ fn plan_named<C: Catalog>(calls: &[NamedCall]) -> Result<Vec<Planned<'_, C>>, Er
                 let command = named.call.checked::<C>().map(|params| Command {
                     key: named.name.clone(),
                     method: named.call.method(),
-                    text: query::command(named.call.method(), params),
+                    text: query::command(named.call.method(), &params),
                 });
                 (index, command)
             })

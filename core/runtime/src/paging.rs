@@ -502,7 +502,10 @@ impl<C: Catalog> Pager<C> {
 
     /// The caller's parameters as an object (checked as any call's are).
     fn params(&self) -> Result<Map<String, Value>, Error<C>> {
-        self.list.call.checked::<C>().cloned()
+        self.list
+            .call
+            .checked::<C>()
+            .map(std::borrow::Cow::into_owned)
     }
 
     fn with_params(&self, params: Map<String, Value>) -> AnyCall {
