@@ -34,7 +34,6 @@ pub(crate) fn object_param<T: b24kit::wire::Lenient>(text: &str, parameter: &str
         .map_err(|e| Error::new(Status::InvalidArg, format!("{parameter}: {e}")))
 }
 
-
 /// Appends the fields of an answer's `time` (they come from the spec) to a factory's arguments.
 pub(crate) type MakeTime = fn(sys::napi_env, b24kit::Time, &mut Vec<sys::napi_value>) -> Result<()>;
 
