@@ -16,10 +16,8 @@ const MAX_CACHED_URLS: usize = 256;
 /// The base URL of the portal's REST API and the credential that goes with it.
 #[derive(Clone)]
 pub(crate) struct Endpoint {
-    /// Ends in `/`; includes the webhook key for webhooks, so it is never printed.
-    base: Secret,
-    /// `base` parsed once: a method's URL is made from it without parsing (and IDNA-mapping)
-    /// the host again. Holds the key as `base` does; never printed.
+    /// Ends in `/`; includes the webhook key for webhooks, so it is never printed. Parsed once:
+    /// a method's URL is made from it without parsing (and IDNA-mapping) the host again.
     base_url: Url,
     /// The URL of each method called so far (see `method_url`).
     method_urls: Arc<RwLock<HashMap<String, Url>>>,
@@ -77,7 +75,6 @@ impl Endpoint {
         Ok(Endpoint {
             base_url: parse(&base)?,
             method_urls: Arc::default(),
-            base: Secret::new(&base),
             redacted: format!("{origin}/{prefix}/***/"),
             loopback: is_loopback(&url),
             auth: Auth::Webhook {
@@ -112,7 +109,6 @@ impl Endpoint {
             base_url: parse(&base)?,
             method_urls: Arc::default(),
             redacted: base.clone(),
-            base: Secret::new(&base),
             loopback: is_loopback(&url),
             auth: Auth::OAuth {
                 access_token: Secret::new(access_token),
@@ -154,16 +150,15 @@ impl Endpoint {
     /// with no secret in it (a webhook key is reduced to a fingerprint): the key of the limits
     /// shared between processes. `client_id` names the OAuth application when known.
     pub(crate) fn limit_identity(&self, client_id: Option<&str>) -> String {
-        let portal = Url::parse(self.base.expose())
-            .ok()
-            .and_then(|url| {
-                let host = url.host_str()?.to_ascii_lowercase();
-                Some(match url.port() {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host,
-                })
-            })
-            .unwrap_or_default();
+        let host = self
+            .base_url
+            .host_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let portal = match self.base_url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host,
+        };
         match &self.auth {
             Auth::Webhook { user_id, key } => {
                 format!("{portal}:webhook:{user_id}:{}", fingerprint(key.expose()))
