@@ -438,8 +438,7 @@ type Work = std::pin::Pin<Box<dyn std::future::Future<Output = Settle> + Send>>;
 
 fn spawn_boxed<'e>(env: &'e Env, cancel: Option<Arc<Cancel>>, work: Work) -> Result<Unknown<'e>> {
     let (deferred, promise, dispatcher) = start(env)?;
-    let awake = crate::awake::awake();
-    awake.touch();
+    let call = crate::awake::awake().call();
     napi::bindgen_prelude::spawn(async move {
         let settle = match cancel {
             None => work.await,
@@ -450,7 +449,7 @@ fn spawn_boxed<'e>(env: &'e Env, cancel: Option<Arc<Cancel>>, work: Work) -> Res
             },
         };
         dispatcher.complete(deferred, settle);
-        awake.touch();
+        drop(call);
     });
     Ok(unsafe { Unknown::from_raw_unchecked(env.raw(), promise) })
 }

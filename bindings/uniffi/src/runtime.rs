@@ -19,17 +19,16 @@ where
     F: Future + Send + 'static,
     F::Output: Send + 'static,
 {
-    let awake = AWAKE
+    let call = AWAKE
         .get_or_init(|| {
             let awake = Awake::new();
             tokio::spawn(awake.clone().keep_awake());
             awake
         })
-        .clone();
-    awake.touch();
+        .call();
     tokio::spawn(async move {
         let outcome = work.await;
-        awake.touch();
+        drop(call);
         outcome
     })
 }
