@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Benchmarks: builds release artefacts, installs the peer clients (PyPI, npm), starts the emulator
 # with limits off, and prints figures measured side by side in this run: b24kit in Rust, Python,
-# Node and Kotlin against the hand-written Rust reqwest loop and the clients people use today;
-# the emulator's own ceiling; the same table over TLS; list walks of 10,000 items beside the
+# Node and Kotlin against the hand-written Rust reqwest loop and the clients people use today
+# (and Node's and the JDK's own HTTP stacks, the ceilings of any client there); the emulator's own
+# ceiling; the same table with one core busy; the same table over TLS; list walks of 10,000 items beside the
 # peers' list helpers; and one slow run under the documented standard-plan limit.
 # Usage: bash bench/run.sh [calls]     (default 5000 per figure)
 set -euo pipefail
@@ -53,6 +54,9 @@ field() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]
 kotlin_bench() {
   java -cp "$kotlin_classpath" -Djna.library.path="$root/target/dist" dev.b24kit.BenchKt "$1" "$2"
 }
+# The ceilings of any Node or JVM client: the language's own HTTP stack, no library (<webhook> <calls>).
+node_http() { node bench/node_http.js "$1" "$2"; }
+jdk_http() { java -cp "$kotlin_classpath" dev.b24kit.JdkHttpBench "$1" "$2"; }
 
 # measure <webhook> <calls per figure> <rounds> <results file>: every client, rounds interleaved
 # (this machine is noisy); the peers once, in their own processes (they also report memory).
@@ -70,6 +74,8 @@ measure() {
   done
   "$peers_venv/bin/python" bench/python_peers.py "$webhook" "$2" >>"$results"
   B24KIT_PEERS_DIR=$peers_node node bench/node_peers.js "$webhook" "$2" >>"$results"
+  node_http "$webhook" "$2" >>"$results"
+  jdk_http "$webhook" "$2" >>"$results"
   target/release/b24kit-bench ceiling "$webhook" $(($2 * 4)) 128 >>"$results"
 }
 
@@ -78,6 +84,28 @@ start_emulator off
 results=$(mktemp)
 measure "$(field webhook_url)" "$calls" 5 "$results"
 python3 bench/table.py "$results" "plain HTTP, emulator limits off"
+
+echo "==> plain HTTP with one of the two cores busy (a \`yes\` loop): the floor, Node and Kotlin, 4 interleaved rounds"
+# A server shares its cores: with one busy, the floor's two threads (client, emulator) meet on
+# the other core and hand over faster than between idle cores, while every thread a binding adds
+# competes for that core. The ratios here are the ones issue #18 asks for "with one core busy".
+start_emulator off
+busy_webhook=$(field webhook_url)
+yes >/dev/null &
+hog=$!
+pids+=("$hog")
+busy_results=$(mktemp)
+for _ in 1 2 3 4; do
+  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4)) >>"$busy_results"
+  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4)) 64 >>"$busy_results"
+  target/release/b24kit-bench b24kit "$busy_webhook" $((calls / 4)) >>"$busy_results"
+  node bench/node_bench.js "$busy_webhook" $((calls / 4)) >>"$busy_results"
+  kotlin_bench "$busy_webhook" $((calls / 4)) >>"$busy_results"
+  node_http "$busy_webhook" $((calls / 4)) >>"$busy_results"
+  jdk_http "$busy_webhook" $((calls / 4)) >>"$busy_results"
+done
+kill "$hog"
+python3 bench/table.py "$busy_results" "plain HTTP, one of the two cores busy with another program"
 
 echo "==> TLS: the emulator serves HTTPS with a self-signed certificate every client trusts"
 start_emulator off --tls --cert-out target/bench-emulator.pem

@@ -1,0 +1,86 @@
+'use strict';
+// The ceiling of any Node client: Node's own HTTP stack with no library around it. A keep-alive
+// agent POSTs the same call as the other rows (imopenlines.session.mode.silent, CHAT_ID=2043,
+// ACTIVATE=Y, as JSON) and parses the answer; no limits, retries or errors of any kind. What
+// b24kit's Node client adds to a call is measured against this, in the same run, as well as
+// against the Rust floor.
+//
+// Usage: node bench/node_http.js <webhook URL> <calls>
+// One JSON line per figure (sequential, then 64 in flight), after 2,000 warm-up calls. For a TLS
+// run B24KIT_BENCH_CA names the emulator's certificate to trust.
+
+const http = require('node:http');
+const https = require('node:https');
+const { readFileSync } = require('node:fs');
+
+const WARM_UP_CALLS = 2000;
+const BODY = JSON.stringify({ CHAT_ID: 2043, ACTIVATE: 'Y' });
+
+function client(webhookUrl, maxSockets) {
+  const url = new URL(`${webhookUrl}imopenlines.session.mode.silent`);
+  const tls = url.protocol === 'https:';
+  const agent = new (tls ? https : http).Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: tls && process.env.B24KIT_BENCH_CA ? readFileSync(process.env.B24KIT_BENCH_CA) : undefined,
+  });
+  const options = {
+    method: 'POST',
+    agent,
+    headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(BODY) },
+  };
+  const request = tls ? https.request : http.request;
+  return () =>
+    new Promise((resolve, reject) => {
+      const req = request(url, options, (res) => {
+        const chunks = [];
+        res.on('data', (chunk) => chunks.push(chunk));
+        res.on('end', () => {
+          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (answer.result === true) resolve(answer);
+          else reject(new Error(`unexpected answer: ${JSON.stringify(answer)}`));
+        });
+        res.on('error', reject);
+      });
+      req.on('error', reject);
+      req.end(BODY);
+    });
+}
+
+const now = () => Number(process.hrtime.bigint()) / 1e9;
+
+async function measure(call, total, inFlight) {
+  const latencies = [];
+  const started = now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let i = 0; i < total / inFlight; i++) {
+        const t = now();
+        await call();
+        latencies.push(now() - t);
+      }
+    }),
+  );
+  const seconds = now() - started;
+  latencies.sort((a, b) => a - b);
+  return JSON.stringify({
+    client: 'node-http',
+    calls: latencies.length,
+    in_flight: inFlight,
+    calls_per_second: latencies.length / seconds,
+    median_us: latencies[Math.floor(latencies.length / 2)] * 1e6,
+    p99_us: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] * 1e6,
+  });
+}
+
+(async () => {
+  const [url, total] = [process.argv[2], Number(process.argv[3])];
+  for (const inFlight of [1, 64]) {
+    const call = client(url, inFlight);
+    for (let i = 0; i < WARM_UP_CALLS; i += inFlight) await Promise.all(Array.from({ length: inFlight }, call));
+    console.log(await measure(call, total, inFlight));
+  }
+})().catch((error) => {
+  console.log(JSON.stringify({ client: 'node-http', error: String(error.message || error) }));
+  process.exitCode = 1;
+});
