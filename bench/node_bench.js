@@ -7,36 +7,9 @@ const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
+const { now, timeCalls, summary } = require('./timing.js');
+
 const packageDir = process.env.B24KIT_NODE_PACKAGE || path.resolve(__dirname, '../bindings/node');
-
-function summary(client, latencies, seconds, inFlight) {
-  latencies.sort((a, b) => a - b);
-  return JSON.stringify({
-    client,
-    calls: latencies.length,
-    in_flight: inFlight,
-    calls_per_second: latencies.length / seconds,
-    median_us: latencies[Math.floor(latencies.length / 2)] * 1e6,
-    p99_us: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] * 1e6,
-  });
-}
-
-const now = () => Number(process.hrtime.bigint()) / 1e9;
-
-async function calls(client, total, inFlight) {
-  const latencies = [];
-  const started = now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = 0; i < total / inFlight; i++) {
-        const t = now();
-        await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
-        latencies.push(now() - t);
-      }
-    }),
-  );
-  return [latencies, now() - started];
-}
 
 /**
  * The typed call and the call by name on one client, sequentially, in alternating blocks of 100
@@ -81,7 +54,8 @@ function requireTime() {
   console.log(requireTime());
   for (let i = 0; i < 200; i++) await client.call('imopenlines.session.mode.silent', { CHAT_ID: 2043, ACTIVATE: 'Y' });
   for (const line of await sequentialCalls(client, total)) console.log(line);
-  const [par, parTime] = await calls(client, total, 64);
+  const call = () => client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+  const [par, parTime] = await timeCalls(call, total, 64);
   console.log(summary('node', par, parTime, 64));
   console.log(JSON.stringify({ client: 'node-rss', peak_rss_kb: process.resourceUsage().maxRSS }));
 })();

@@ -12,6 +12,7 @@
 const http = require('node:http');
 const https = require('node:https');
 const { readFileSync } = require('node:fs');
+const { timeCalls, summary } = require('./timing.js');
 
 const WARM_UP_CALLS = 2000;
 const BODY = JSON.stringify({ CHAT_ID: 2043, ACTIVATE: 'Y' });
@@ -47,30 +48,9 @@ function client(webhookUrl, maxSockets) {
     });
 }
 
-const now = () => Number(process.hrtime.bigint()) / 1e9;
-
 async function measure(call, total, inFlight) {
-  const latencies = [];
-  const started = now();
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let i = 0; i < total / inFlight; i++) {
-        const t = now();
-        await call();
-        latencies.push(now() - t);
-      }
-    }),
-  );
-  const seconds = now() - started;
-  latencies.sort((a, b) => a - b);
-  return JSON.stringify({
-    client: 'node-http',
-    calls: latencies.length,
-    in_flight: inFlight,
-    calls_per_second: latencies.length / seconds,
-    median_us: latencies[Math.floor(latencies.length / 2)] * 1e6,
-    p99_us: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))] * 1e6,
-  });
+  const [latencies, seconds] = await timeCalls(call, total, inFlight);
+  return summary('node-http', latencies, seconds, inFlight);
 }
 
 (async () => {

@@ -9,21 +9,17 @@ import java.security.cert.CertificateFactory
 import javax.net.ssl.SSLContext
 import javax.net.ssl.TrustManagerFactory
 import kotlinx.coroutines.Dispatchers
-import kotlinx.coroutines.async
-import kotlinx.coroutines.awaitAll
 import kotlinx.coroutines.runBlocking
 
 /**
  * The ceiling of any JVM client, for bench/run.sh (not a test): the JDK's own `java.net.http`
  * client with no library around it POSTs the same call as the other rows
  * (`imopenlines.session.mode.silent`, `CHAT_ID=2043`, `ACTIVATE=Y`, as JSON) to `<webhook URL>`,
- * `<calls>` times sequentially and with 64 in flight, after the same warm-up as
- * [main] in Bench.kt gives b24kit. One JSON line per figure; B24KIT_BENCH_CA names the emulator's
+ * `<calls>` times sequentially and with 64 in flight, after the same warm-up ([warmUp]) as
+ * Bench.kt gives b24kit. One JSON line per figure; B24KIT_BENCH_CA names the emulator's
  * certificate for a TLS run.
  */
 object JdkHttpBench {
-    private const val WARM_SECONDS = 4L
-
     @JvmStatic
     fun main(args: Array<String>): Unit = runBlocking {
         val (url, calls) = args[0] to args[1].toInt()
@@ -40,29 +36,8 @@ object JdkHttpBench {
             val body = client.send(request, HttpResponse.BodyHandlers.ofString()).body()
             check(body.contains("\"result\":true")) { "unexpected answer: $body" }
         }
-        for (inFlight in listOf(1, 64)) {
-            val until = System.nanoTime() + WARM_SECONDS * 500_000_000L
-            (0 until inFlight).map { async(Dispatchers.IO) { while (System.nanoTime() < until) call() } }.awaitAll()
-        }
-        for (inFlight in listOf(1, 64)) {
-            val latencies = LongArray(calls)
-            val started = System.nanoTime()
-            (0 until inFlight).map { worker ->
-                async(Dispatchers.IO) {
-                    for (i in worker until calls step inFlight) {
-                        val t = System.nanoTime()
-                        call()
-                        latencies[i] = System.nanoTime() - t
-                    }
-                }
-            }.awaitAll()
-            val seconds = (System.nanoTime() - started) / 1e9
-            latencies.sort()
-            println(
-                """{"client": "jdk-http", "in_flight": $inFlight, "calls": $calls, "calls_per_second": ${calls / seconds}, """ +
-                    """"median_us": ${latencies[calls / 2] / 1e3}, "p99_us": ${latencies[minOf(calls - 1, calls * 99 / 100)] / 1e3}}""",
-            )
-        }
+        warmUp(Dispatchers.IO) { call() }
+        for (inFlight in listOf(1, 64)) printTimedCalls("jdk-http", calls, inFlight, Dispatchers.IO) { call() }
     }
 
     private fun trusting(pemFile: String): SSLContext {
