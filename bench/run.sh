@@ -23,8 +23,9 @@ rm -rf target/wheels/bench
 "$venv/bin/pip" wheel -q --no-deps -w target/wheels/bench ./bindings/python
 "$venv/bin/pip" install -q --force-reinstall --no-deps target/wheels/bench/b24kit-*.whl
 (cd bindings/node && npm ci --no-audit --no-fund --silent && npm run --silent build >/dev/null)
-# The Kotlin figures run in a plain JVM (not Maven's), on the compiled test classes.
-(cd bindings/kotlin && mvn -q -B test-compile dependency:build-classpath -Dmdep.includeScope=test \
+# The Kotlin figures run in a plain JVM (not Maven's), on the compiled test classes. The compiler
+# runs inside Maven: its daemon would otherwise stay, a 1.3 GB JVM, through every measurement.
+(cd bindings/kotlin && mvn -q -B -Dkotlin.compiler.daemon=false test-compile dependency:build-classpath -Dmdep.includeScope=test \
   -Dmdep.outputFile=target/bench-classpath.txt)
 kotlin_classpath=$root/bindings/kotlin/target/classes:$root/bindings/kotlin/target/test-classes:$(cat bindings/kotlin/target/bench-classpath.txt)
 
@@ -62,21 +63,23 @@ jdk_http() { java -cp "$kotlin_classpath" dev.b24kit.JdkHttpBench "$1" "$2"; }
 # (this machine is noisy); the peers once, in their own processes (they also report memory).
 measure() {
   local webhook=$1 per_round=$(($2 / $3)) rounds=$3 results=$4
-  for round in $(seq "$rounds"); do
-    target/release/b24kit-bench reqwest "$webhook" "$per_round" >>"$results"
-    target/release/b24kit-bench b24kit "$webhook" "$per_round" >>"$results"
-    target/release/b24kit-bench reqwest "$webhook" "$per_round" 64 >>"$results"
-    target/release/b24kit-bench b24kit "$webhook" "$per_round" 64 >>"$results"
-    target/release/b24kit-bench b24kit-generic "$webhook" "$per_round" >>"$results"
-    "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round" >>"$results"
-    node bench/node_bench.js "$webhook" "$per_round" >>"$results"
-    kotlin_bench "$webhook" "$per_round" >>"$results"
-  done
-  "$peers_venv/bin/python" bench/python_peers.py "$webhook" "$2" >>"$results"
-  B24KIT_PEERS_DIR=$peers_node node bench/node_peers.js "$webhook" "$2" >>"$results"
-  node_http "$webhook" "$2" >>"$results"
-  jdk_http "$webhook" "$2" >>"$results"
-  target/release/b24kit-bench ceiling "$webhook" $(($2 * 4)) 128 >>"$results"
+  {
+    for _ in $(seq "$rounds"); do
+      target/release/b24kit-bench reqwest "$webhook" "$per_round"
+      target/release/b24kit-bench b24kit "$webhook" "$per_round"
+      target/release/b24kit-bench reqwest "$webhook" "$per_round" 64
+      target/release/b24kit-bench b24kit "$webhook" "$per_round" 64
+      target/release/b24kit-bench b24kit-generic "$webhook" "$per_round"
+      "$venv/bin/python" bench/python_bench.py "$webhook" "$per_round"
+      node bench/node_bench.js "$webhook" "$per_round"
+      kotlin_bench "$webhook" "$per_round"
+    done
+    "$peers_venv/bin/python" bench/python_peers.py "$webhook" "$2"
+    B24KIT_PEERS_DIR=$peers_node node bench/node_peers.js "$webhook" "$2"
+    node_http "$webhook" "$2"
+    jdk_http "$webhook" "$2"
+    target/release/b24kit-bench ceiling "$webhook" $(($2 * 4)) 128
+  } >>"$results"
 }
 
 echo "==> plain HTTP: $calls calls per figure, 5 interleaved rounds for b24kit and the floor"
@@ -96,14 +99,14 @@ hog=$!
 pids+=("$hog")
 busy_results=$(mktemp)
 for _ in 1 2 3 4; do
-  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4)) >>"$busy_results"
-  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4)) 64 >>"$busy_results"
-  target/release/b24kit-bench b24kit "$busy_webhook" $((calls / 4)) >>"$busy_results"
-  node bench/node_bench.js "$busy_webhook" $((calls / 4)) >>"$busy_results"
-  kotlin_bench "$busy_webhook" $((calls / 4)) >>"$busy_results"
-  node_http "$busy_webhook" $((calls / 4)) >>"$busy_results"
-  jdk_http "$busy_webhook" $((calls / 4)) >>"$busy_results"
-done
+  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4))
+  target/release/b24kit-bench reqwest "$busy_webhook" $((calls / 4)) 64
+  target/release/b24kit-bench b24kit "$busy_webhook" $((calls / 4))
+  node bench/node_bench.js "$busy_webhook" $((calls / 4))
+  kotlin_bench "$busy_webhook" $((calls / 4))
+  node_http "$busy_webhook" $((calls / 4))
+  jdk_http "$busy_webhook" $((calls / 4))
+done >>"$busy_results"
 kill "$hog"
 python3 bench/table.py "$busy_results" "plain HTTP, one of the two cores busy with another program"
 
@@ -119,7 +122,7 @@ echo "==> list walks: the 10,000 contacts of crm.contact.list on the same TLS em
 walk_webhook=$(field webhook_url)
 walk_results=$(mktemp)
 # Rounds interleave b24kit and the floor; each invocation walks 3 times (a walk takes ~0.1 s).
-for round in 1 2 3; do
+for _ in 1 2 3; do
   for mode in floor by-id counted; do target/release/b24kit-bench walk "$mode" "$walk_webhook" 3 >>"$walk_results"; done
   SSL_CERT_FILE=$B24KIT_BENCH_CA NO_PROXY='*' "$venv/bin/python" bench/python_walk.py b24kit "$walk_webhook" 3 >>"$walk_results"
   NODE_EXTRA_CA_CERTS=$B24KIT_BENCH_CA NO_PROXY='*' node bench/node_walk.js b24kit "$walk_webhook" 3 >>"$walk_results"

@@ -32,7 +32,7 @@ if ! command -v shellcheck >/dev/null 2>&1; then
   # Debian's package; a fresh machine may need its package lists first.
   apt-get install -y -q shellcheck >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q shellcheck >/dev/null; }
 fi
-shellcheck tests/run.sh release/*.sh fuzz/run.sh bindings/uniffi/generate.sh bindings/swift/build-xcframework.sh
+shellcheck tests/run.sh release/*.sh fuzz/run.sh bench/run.sh bindings/uniffi/generate.sh bindings/swift/build-xcframework.sh
 export GOPATH="$root/target/go" GOMODCACHE="$root/target/go/mod" GOCACHE="$root/target/go/cache" GOFLAGS=-mod=mod
 [ -x target/go/bin/actionlint ] || go install github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 target/go/bin/actionlint -no-color
