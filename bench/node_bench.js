@@ -7,21 +7,17 @@ const { execFileSync } = require('node:child_process');
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
-const { now, timeCalls, summary } = require('./timing.js');
+const { now, timeCalls, summary, warmUp } = require('./timing.js');
 
 const packageDir = process.env.B24KIT_NODE_PACKAGE || path.resolve(__dirname, '../bindings/node');
 
 /**
- * The typed call and the call by name on one client, sequentially, in alternating blocks of 100
- * calls so that neither gains from going second.
+ * Each kind of call (name → call), sequentially, in alternating blocks of 100 calls so that none
+ * gains from going later.
  */
-async function sequentialCalls(client, total) {
-  const kinds = {
-    node: () => client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true }),
-    'node-generic': () => client.call('imopenlines.session.mode.silent', { CHAT_ID: 2043, ACTIVATE: 'Y' }),
-  };
-  const latencies = { node: [], 'node-generic': [] };
-  const elapsed = { node: 0, 'node-generic': 0 };
+async function sequentialCalls(kinds, total) {
+  const latencies = Object.fromEntries(Object.keys(kinds).map((name) => [name, []]));
+  const elapsed = Object.fromEntries(Object.keys(kinds).map((name) => [name, 0]));
   for (let block = 0; block < Math.max(1, total / 100); block++) {
     for (const [name, call] of Object.entries(kinds)) {
       const started = now();
@@ -50,11 +46,13 @@ function requireTime() {
   const options = { rateLimit: null };
   if (process.env.B24KIT_BENCH_CA) options.rootCertificatePem = readFileSync(process.env.B24KIT_BENCH_CA, 'utf8');
   const client = Client.fromWebhook(url, options);
-  for (let i = 0; i < 200; i++) await client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
-  console.log(requireTime());
-  for (let i = 0; i < 200; i++) await client.call('imopenlines.session.mode.silent', { CHAT_ID: 2043, ACTIVATE: 'Y' });
-  for (const line of await sequentialCalls(client, total)) console.log(line);
   const call = () => client.imopenlinesSessionModeSilent({ chatId: 2043, activate: true });
+  const callByName = () => client.call('imopenlines.session.mode.silent', { CHAT_ID: 2043, ACTIVATE: 'Y' });
+  await warmUp(call, 1);
+  console.log(requireTime());
+  await warmUp(callByName, 1);
+  for (const line of await sequentialCalls({ node: call, 'node-generic': callByName }, total)) console.log(line);
+  await warmUp(call, 64);
   const [par, parTime] = await timeCalls(call, total, 64);
   console.log(summary('node', par, parTime, 64));
   console.log(JSON.stringify({ client: 'node-rss', peak_rss_kb: process.resourceUsage().maxRSS }));

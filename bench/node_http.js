@@ -6,15 +6,14 @@
 // against the Rust floor.
 //
 // Usage: node bench/node_http.js <webhook URL> <calls>
-// One JSON line per figure (sequential, then 64 in flight), after 2,000 warm-up calls. For a TLS
+// One JSON line per figure (sequential, then 64 in flight), after timing.js's warm-up. For a TLS
 // run B24KIT_BENCH_CA names the emulator's certificate to trust.
 
 const http = require('node:http');
 const https = require('node:https');
 const { readFileSync } = require('node:fs');
-const { timeCalls, summary } = require('./timing.js');
+const { timeCalls, summary, warmUp } = require('./timing.js');
 
-const WARM_UP_CALLS = 2000;
 const BODY = JSON.stringify({ CHAT_ID: 2043, ACTIVATE: 'Y' });
 
 function client(webhookUrl, maxSockets) {
@@ -57,7 +56,7 @@ async function measure(call, total, inFlight) {
   const [url, total] = [process.argv[2], Number(process.argv[3])];
   for (const inFlight of [1, 64]) {
     const call = client(url, inFlight);
-    for (let i = 0; i < WARM_UP_CALLS; i += inFlight) await Promise.all(Array.from({ length: inFlight }, call));
+    await warmUp(call, inFlight);
     console.log(await measure(call, total, inFlight));
   }
 })().catch((error) => {

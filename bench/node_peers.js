@@ -12,19 +12,20 @@
 // axios and got) adds to its trust store; verification itself stays on.
 //
 // Each peer is measured in fresh child processes so that its load time and peak RSS are its own:
-// five children only load the package (the median is reported), then one child makes 200
-// warm-up calls, <calls> sequential awaited calls and <calls> calls with 64 in flight. One JSON
-// line per figure, or {"client", "error"} when a peer cannot be measured.
+// five children only load the package (the median is reported), then one child makes the warm-up
+// calls every Node row makes (timing.js), <calls> sequential awaited calls and <calls> calls with
+// 64 in flight. One JSON line per figure, or {"client", "error"} when a peer cannot be measured.
 
 const { spawnSync } = require('node:child_process');
 const { createRequire } = require('node:module');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 
+const { warmUp } = require('./timing.js');
+
 const PEERS_DIR = process.env.B24KIT_PEERS_DIR || path.resolve(__dirname, '../target/bench-peers-node');
 const METHOD = 'imopenlines.session.mode.silent';
 const PARAMS = { CHAT_ID: 2043, ACTIVATE: 'Y' };
-const WARM_UP_CALLS = 200;
 const IN_FLIGHT = [1, 64];
 const LOAD_RUNS = 5;
 // A child that has not finished by then is stuck (or still throttled): report it, don't hang.
@@ -159,7 +160,7 @@ async function measureChild(client, webhookUrl, total) {
   try {
     const peer = PEERS[client];
     const call = peer.connect(await loadPeer(peer.packageName), webhookUrl);
-    await runCalls(call, WARM_UP_CALLS, 1);
+    await warmUp(call, 1);
     for (const inFlight of IN_FLIGHT) rows.push(figures(client, inFlight, await runCalls(call, total, inFlight)));
   } catch (error) {
     console.log(formatRow({ client, error: describeError(error) }));
