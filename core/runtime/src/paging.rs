@@ -217,17 +217,10 @@ impl<C: Catalog> Pager<C> {
 
     /// The items one by one, as a stream; dropping it stops the walk.
     pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<Value, Error<C>>> {
-        use futures_util::stream::{self, StreamExt};
-        stream::unfold(Some(self), |pager| async move {
-            let mut pager = pager?;
-            match pager.next_page().await {
-                Ok(Some(page)) => Some((page.into_iter().map(Ok).collect::<Vec<_>>(), Some(pager))),
-                Ok(None) => None,
-                // A failed page ends the stream with its error.
-                Err(error) => Some((vec![Err(error)], None)),
-            }
+        items_of_pages(self, |mut pager| async move {
+            let page = pager.next_page().await;
+            (pager, page)
         })
-        .flat_map(stream::iter)
     }
 
     /// The next page of items, or `None` at the end of the list.
@@ -654,5 +647,64 @@ pub(crate) fn short(value: &Value) -> String {
     match text.char_indices().nth(100) {
         Some((i, _)) => format!("{}…", &text[..i]),
         None => text,
+    }
+}
+
+/// The items of a walk's pages one by one, as a stream: `next_page` fetches the next page of the
+/// walk it is handed and hands the walk back. A failed page ends the stream with its error.
+pub(crate) fn items_of_pages<W, T, E, Next, Page>(
+    walk: W,
+    next_page: Next,
+) -> impl futures_util::Stream<Item = Result<T, E>>
+where
+    Next: Fn(W) -> Page,
+    Page: std::future::Future<Output = (W, Result<Option<Vec<T>>, E>)>,
+{
+    use futures_util::stream::{self, StreamExt};
+    stream::unfold(Some(walk), move |walk| {
+        let page = walk.map(&next_page);
+        async move {
+            let (walk, page) = page?.await;
+            match page {
+                Ok(Some(items)) => {
+                    Some((items.into_iter().map(Ok).collect::<Vec<_>>(), Some(walk)))
+                }
+                Ok(None) => None,
+                Err(error) => Some((vec![Err(error)], None)),
+            }
+        }
+    })
+    .flat_map(stream::iter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::StreamExt;
+
+    /// Pages to hand out in order; the walk's state is what is left of them.
+    type Pages = std::collections::VecDeque<Result<Option<Vec<u32>>, &'static str>>;
+
+    fn stream_of(pages: Pages) -> Vec<Result<u32, &'static str>> {
+        let stream = items_of_pages(pages, |mut pages| async move {
+            let page = pages.pop_front().unwrap_or(Ok(None));
+            (pages, page)
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        runtime.block_on(stream.collect())
+    }
+
+    #[test]
+    fn items_come_one_by_one_until_the_last_page() {
+        let pages = Pages::from([Ok(Some(vec![1, 2])), Ok(Some(vec![])), Ok(Some(vec![3]))]);
+        assert_eq!(stream_of(pages), [Ok(1), Ok(2), Ok(3)]);
+    }
+
+    #[test]
+    fn a_failed_page_ends_the_stream_with_its_error() {
+        let pages = Pages::from([Ok(Some(vec![1])), Err("refused"), Ok(Some(vec![2]))]);
+        assert_eq!(stream_of(pages), [Ok(1), Err("refused")]);
     }
 }

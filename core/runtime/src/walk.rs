@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::catalog::Catalog;
 use crate::error::{ArgumentProblem, ProtocolErrorKind};
-use crate::paging::short;
+use crate::paging::{items_of_pages, short};
 use crate::wire::{Lenient, Read};
 use crate::{Client, Error, ListCall, Method, Pager, Progress};
 
@@ -112,15 +112,9 @@ impl<C: Catalog, T: Lenient + Send + 'static> Walk<C, T> {
 
     /// The items one by one, as a stream; dropping it stops the walk.
     pub fn into_stream(self) -> impl futures_util::Stream<Item = Result<T, Error<C>>> {
-        use futures_util::stream::{self, StreamExt};
-        stream::unfold(Some(self), |walk| async move {
-            let mut walk = walk?;
-            match walk.next_page().await {
-                Ok(Some(page)) => Some((page.into_iter().map(Ok).collect::<Vec<_>>(), Some(walk))),
-                Ok(None) => None,
-                Err(error) => Some((vec![Err(error)], None)),
-            }
+        items_of_pages(self, |mut walk| async move {
+            let page = walk.next_page().await;
+            (walk, page)
         })
-        .flat_map(stream::iter)
     }
 }
