@@ -1,6 +1,6 @@
 //! `b24kit-bench walk <floor|by-id|counted> <webhook URL> <rounds>`: walks every item of
-//! `crm.contact.list` `rounds` times, after one untimed walk, and prints one JSON line per walk with the items, the HTTP
-//! requests and the items per second.
+//! `crm.contact.list` `rounds` times, after one untimed walk, and prints one JSON line per walk
+//! with the items, the HTTP requests and the items per second.
 //!
 //! `floor` is a hand-written reqwest loop doing the docs' large-list walk (order by ID, filter
 //! `>ID` with the last ID seen, `start = -1`), one request per page; `by-id` and `counted` are
