@@ -10,6 +10,7 @@ use std::time::Instant;
 use serde::de::DeserializeOwned;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 use crate::any_call::AnyCall;
@@ -138,13 +139,14 @@ impl<C: Catalog> Client<C> {
     }
 
     /// The pages of a list method at `starts`, through one `batch` request; a page that failed
-    /// fails them all.
+    /// fails them all. Each page's `result` stays JSON text: a binding hands it over as text,
+    /// and Rust reads it into values page by page as the walk reaches it.
     pub(crate) async fn fetch_pages(
         &self,
         call: &AnyCall,
         params: &serde_json::Map<String, Value>,
         starts: &[u64],
-    ) -> Result<Vec<Response<Value, TimeOf<C>>>, Error<C>> {
+    ) -> Result<Vec<Response<Box<RawValue>, TimeOf<C>>>, Error<C>> {
         let commands: Vec<Command<'_>> = starts
             .iter()
             .enumerate()
@@ -160,7 +162,7 @@ impl<C: Catalog> Client<C> {
             .collect();
         let indices: Vec<usize> = (0..starts.len()).collect();
         let errors = |_: usize, code: &str| call.method_error::<C>(code);
-        self.send_commands(
+        self.send_commands::<RawResults>(
             &commands,
             &indices,
             false,
@@ -222,7 +224,7 @@ impl<C: Catalog> Client<C> {
                 let results = if failed {
                     commands.iter().map(|_| Err(Error::Skipped)).collect()
                 } else {
-                    self.send_commands(commands, indices, true, idempotent, errors)
+                    self.send_commands::<Value>(commands, indices, true, idempotent, errors)
                         .await
                 };
                 failed = failed || results.iter().any(Result::is_err);
@@ -230,7 +232,7 @@ impl<C: Catalog> Client<C> {
             }
         } else {
             let requests = sendable.iter().map(|(indices, commands)| {
-                self.send_commands(commands, indices, false, idempotent, errors)
+                self.send_commands::<Value>(commands, indices, false, idempotent, errors)
             });
             let all = futures_util::future::join_all(requests).await;
             for ((indices, _), results) in sendable.iter().zip(all) {
@@ -245,14 +247,14 @@ impl<C: Catalog> Client<C> {
 
     /// One `batch` request: the outcome of each command, in order. `errors(index, code)`
     /// classifies a command's error code with its method's table (`index` is the call's).
-    async fn send_commands(
+    async fn send_commands<R: Results>(
         &self,
         commands: &[Command<'_>],
         indices: &[usize],
         halt: bool,
         idempotent: bool,
         errors: &(dyn Fn(usize, &str) -> Option<C::MethodError> + Sync),
-    ) -> Vec<BatchItem<Value, C>> {
+    ) -> Vec<BatchItem<R::Item, C>> {
         let request = BatchRequest {
             halt: u8::from(halt),
             cmd: Ordered(commands),
@@ -272,7 +274,7 @@ impl<C: Catalog> Client<C> {
         let decode = |answer: RawAnswer, secrets: &[Secret], received: Instant| {
             let status = answer.status;
             // The request's own errors are system errors: no method table applies.
-            let batch = envelope::decode_as::<C, BatchResult>(answer, secrets, &|_| None)?;
+            let batch = envelope::decode_as::<C, BatchResult<R>>(answer, secrets, &|_| None)?;
             Ok(self.split(batch, commands, indices, status, received, secrets, errors))
         };
         let mut budget: Vec<&str> = commands.iter().map(|c| c.method).collect();
@@ -289,16 +291,16 @@ impl<C: Catalog> Client<C> {
 
     /// The per-command outcomes of one batch answer.
     #[allow(clippy::too_many_arguments)]
-    fn split(
+    fn split<R: Results>(
         &self,
-        batch: Response<BatchResult, TimeOf<C>>,
+        batch: Response<BatchResult<R>, TimeOf<C>>,
         commands: &[Command<'_>],
         indices: &[usize],
         status: u16,
         received: Instant,
         secrets: &[Secret],
         errors: &(dyn Fn(usize, &str) -> Option<C::MethodError> + Sync),
-    ) -> Vec<BatchItem<Value, C>> {
+    ) -> Vec<BatchItem<R::Item, C>> {
         let Response {
             result: mut answer,
             time,
@@ -322,7 +324,7 @@ impl<C: Catalog> Client<C> {
                         &|code| errors(*index, code),
                     ));
                 }
-                let Some(result) = take(&mut answer.result, key) else {
+                let Some(result) = answer.result.take(key) else {
                     return Err(Error::Skipped);
                 };
                 let time = entry(&answer.result_time, key)
@@ -524,6 +526,53 @@ fn take(collection: &mut Value, key: &str) -> Option<Value> {
     Some(slot.take()).filter(|v| !v.is_null())
 }
 
+/// The commands' results of a batch answer, one taken out per command key.
+pub(crate) trait Results: DeserializeOwned + Default + Send {
+    type Item: Send;
+
+    /// The result at `key`, moved out; `None` when absent or `null`.
+    fn take(&mut self, key: &str) -> Option<Self::Item>;
+}
+
+impl Results for Value {
+    type Item = Value;
+
+    fn take(&mut self, key: &str) -> Option<Value> {
+        take(self, key)
+    }
+}
+
+/// The results as JSON text per command key, not read into values.
+#[derive(Default)]
+struct RawResults(HashMap<String, Box<RawValue>>);
+
+impl<'de> Deserialize<'de> for RawResults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        // The same two shapes as `entry` reads: a list for keys 0..n-1, else an object.
+        let by_key = match raw.get().trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str::<Vec<Box<RawValue>>>(raw.get())
+                .map_err(D::Error::custom)?
+                .into_iter()
+                .enumerate()
+                .map(|(i, result)| (i.to_string(), result))
+                .collect(),
+            Some(b'{') => serde_json::from_str(raw.get()).map_err(D::Error::custom)?,
+            _ => HashMap::new(),
+        };
+        Ok(RawResults(by_key))
+    }
+}
+
+impl Results for RawResults {
+    type Item = Box<RawValue>;
+
+    fn take(&mut self, key: &str) -> Option<Box<RawValue>> {
+        self.0.remove(key).filter(|result| result.get() != "null")
+    }
+}
+
 fn short(value: &Value) -> String {
     let text = value.to_string();
     match text.char_indices().nth(100) {
@@ -562,11 +611,11 @@ impl Serialize for Ordered<'_> {
     }
 }
 
-/// `result` of a batch answer.
+/// `result` of a batch answer; the commands' results are held as `R`.
 #[derive(Deserialize)]
-pub(crate) struct BatchResult {
+pub(crate) struct BatchResult<R> {
     #[serde(default)]
-    result: Value,
+    result: R,
     #[serde(default)]
     result_error: Value,
     #[serde(default)]
@@ -598,6 +647,29 @@ mod tests {
         assert_eq!(entry(&object, "0"), None);
         assert_eq!(entry(&object, "7"), None);
         assert_eq!(entry(&json!([]), "0"), None);
+    }
+
+    #[test]
+    fn raw_results_keep_each_result_as_sent_in_either_shape() {
+        let read = |text: &str| serde_json::from_str::<RawResults>(text).unwrap();
+        let mut list = read(r#"[[{"ID":"1"}, {"ID":"2"}], null, {"a" : 1}]"#);
+        assert_eq!(list.take("0").unwrap().get(), r#"[{"ID":"1"}, {"ID":"2"}]"#);
+        assert_eq!(list.take("1").map(|r| r.get().to_string()), None);
+        assert_eq!(list.take("2").unwrap().get(), r#"{"a" : 1}"#);
+        assert_eq!(
+            list.take("0").map(|r| r.get().to_string()),
+            None,
+            "taken once"
+        );
+        let mut object = read(r#"{"7": [1], "page": [], "gone": null}"#);
+        assert_eq!(object.take("7").unwrap().get(), "[1]");
+        assert_eq!(object.take("page").unwrap().get(), "[]");
+        assert_eq!(object.take("gone").map(|r| r.get().to_string()), None);
+        assert_eq!(read("[]").take("0").map(|r| r.get().to_string()), None);
+        // A batch answer whose `result` is missing reads as no results, as with values.
+        let batch: BatchResult<RawResults> =
+            serde_json::from_str(r#"{"result_error": []}"#).unwrap();
+        assert!(batch.result.0.is_empty());
     }
 
     #[test]

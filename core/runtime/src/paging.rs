@@ -175,9 +175,10 @@ enum State {
         offset: u64,
         limit: u64,
     },
-    /// Counted: pages fetched ahead, and the starts of those still to fetch.
+    /// Counted: pages fetched ahead (each page's `result` as the portal wrote it), and the
+    /// starts of those still to fetch.
     Counted {
-        ahead: VecDeque<Vec<Value>>,
+        ahead: VecDeque<Box<RawValue>>,
         starts: VecDeque<u64>,
     },
     Done,
@@ -230,8 +231,8 @@ impl<C: Catalog> Pager<C> {
 
     /// The next page as the JSON text of its items' array, or `None` at the end. For a binding
     /// whose language reads JSON text faster than it takes values over (Python's `json.loads`,
-    /// Node's `JSON.parse`): a page by ID or by offset is handed on as the portal wrote it, never
-    /// read into values and written out again (a counted walk's pages, out of a `batch`, are).
+    /// Node's `JSON.parse`): a page is handed on as the portal wrote it, never read into values
+    /// and written out again.
     pub async fn next_page_json(&mut self) -> Result<Option<String>, Error<C>> {
         Ok(self.next_page_as::<PageText>().await?.map(|page| page.json))
     }
@@ -262,8 +263,8 @@ impl<C: Catalog> Pager<C> {
             match &mut self.state {
                 State::Done => return Ok(None),
                 State::Start if self.list.mode == ListMode::Counted => {
-                    let first = self.first_counted_page().await?;
-                    return Ok(Some(self.hand_out(F::from_values(first))));
+                    let first = self.first_counted_page::<F>().await?;
+                    return Ok(Some(self.hand_out(first)));
                 }
                 State::Start => match self.list.mode {
                     ListMode::Offset(paging) => {
@@ -284,8 +285,12 @@ impl<C: Catalog> Pager<C> {
                     self.state = State::Done;
                 }
                 State::Counted { ahead, starts } => {
-                    if let Some(page) = ahead.pop_front() {
-                        return Ok(Some(self.hand_out(F::from_values(page))));
+                    if let Some(raw) = ahead.front() {
+                        // A page that cannot be read stays first: asked again, it fails again,
+                        // and no page after it is handed out in its place.
+                        let page = F::read_raw(raw, self.list.items_key.as_deref())?;
+                        ahead.pop_front();
+                        return Ok(Some(self.hand_out(page)));
                     }
                     if starts.is_empty() {
                         self.state = State::Done;
@@ -313,11 +318,14 @@ impl<C: Catalog> Pager<C> {
         self.next_ready_page_as()
     }
 
+    /// A page that cannot be read is left for the next `next_page` call to fail with.
     fn next_ready_page_as<F: PageForm>(&mut self) -> Option<F> {
         match &mut self.state {
             State::Counted { ahead, .. } => {
-                let page = ahead.pop_front()?;
-                Some(self.hand_out(F::from_values(page)))
+                let items_key = self.list.items_key.as_deref();
+                let page = F::read_raw::<C>(ahead.front()?, items_key).ok()?;
+                ahead.pop_front();
+                Some(self.hand_out(page))
             }
             _ => None,
         }
@@ -334,13 +342,13 @@ impl<C: Catalog> Pager<C> {
     }
 
     /// The first page of a counted walk, which says how many pages follow.
-    async fn first_counted_page(&mut self) -> Result<Vec<Value>, Error<C>> {
+    async fn first_counted_page<F: PageForm>(&mut self) -> Result<F, Error<C>> {
         let mut params = self.params()?;
         params.insert("start".to_string(), Value::from(0));
         let call = self.with_params(params);
-        let response = self.client.call_any(&call).await?;
+        let response = self.client.call_any_as::<F::Result>(&call).await?;
         self.progress.requests += 1;
-        let items = items(response.result, self.list.items_key.as_deref())?;
+        let items = F::read(response.result, self.list.items_key.as_deref())?;
         let total = response.total;
         self.progress.total = total;
         let starts: VecDeque<u64> = match (response.next, total) {
@@ -355,18 +363,18 @@ impl<C: Catalog> Pager<C> {
         Ok(items)
     }
 
-    /// The pages at `starts`, through one `batch` request.
-    async fn fetch(&mut self, starts: &[u64]) -> Result<Vec<Vec<Value>>, Error<C>> {
+    /// The pages at `starts`, through one `batch` request, each as its `result`'s JSON text.
+    async fn fetch(&mut self, starts: &[u64]) -> Result<Vec<Box<RawValue>>, Error<C>> {
         let params = self.params()?;
         let responses = self
             .client
             .fetch_pages(&self.list.call, &params, starts)
             .await?;
         self.progress.requests += 1;
-        responses
+        Ok(responses
             .into_iter()
-            .map(|response| items(response.result, self.list.items_key.as_deref()))
-            .collect()
+            .map(|response| response.result)
+            .collect())
     }
 
     /// One page by ID, after `last` (from the start when `None`).
@@ -518,8 +526,12 @@ trait PageForm: Sized {
 
     fn read<C: Catalog>(result: Self::Result, items_key: Option<&str>) -> Result<Self, Error<C>>;
 
-    /// A page of a counted walk, whose pages come as values out of a `batch`.
-    fn from_values(items: Vec<Value>) -> Self;
+    /// A page of a counted walk from its `result`'s JSON text, as it came out of a `batch`.
+    fn read_raw<C: Catalog>(result: &RawValue, items_key: Option<&str>) -> Result<Self, Error<C>> {
+        let result = serde_json::from_str(result.get())
+            .map_err(|e| shape::<C>(format!("a result that is not JSON: {e}")))?;
+        Self::read(result, items_key)
+    }
 
     fn len(&self) -> usize;
 
@@ -532,10 +544,6 @@ impl PageForm for Vec<Value> {
 
     fn read<C: Catalog>(result: Value, items_key: Option<&str>) -> Result<Self, Error<C>> {
         items(result, items_key)
-    }
-
-    fn from_values(items: Vec<Value>) -> Self {
-        items
     }
 
     fn len(&self) -> usize {
@@ -552,6 +560,17 @@ struct PageText {
     json: String,
     items: usize,
     last: Option<Value>,
+}
+
+impl PageText {
+    /// A page read into values (a result that holds its list in an object), written out.
+    fn from_values(items: Vec<Value>) -> Self {
+        PageText {
+            items: items.len(),
+            last: items.last().cloned(),
+            json: Value::Array(items).to_string(),
+        }
+    }
 }
 
 impl PageForm for PageText {
@@ -579,14 +598,6 @@ impl PageForm for PageText {
         let value = serde_json::from_str(result.get())
             .map_err(|e| shape::<C>(format!("a result that is not JSON: {e}")))?;
         Ok(PageText::from_values(items(value, items_key)?))
-    }
-
-    fn from_values(items: Vec<Value>) -> Self {
-        PageText {
-            items: items.len(),
-            last: items.last().cloned(),
-            json: Value::Array(items).to_string(),
-        }
     }
 
     fn len(&self) -> usize {
