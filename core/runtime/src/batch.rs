@@ -666,6 +666,8 @@ mod tests {
         assert_eq!(object.take("page").unwrap().get(), "[]");
         assert_eq!(object.take("gone").map(|r| r.get().to_string()), None);
         assert_eq!(read("[]").take("0").map(|r| r.get().to_string()), None);
+        assert!(read(r#""not a collection""#).0.is_empty());
+        assert!(read("null").0.is_empty());
         // A batch answer whose `result` is missing reads as no results, as with values.
         let batch: BatchResult<RawResults> =
             serde_json::from_str(r#"{"result_error": []}"#).unwrap();
