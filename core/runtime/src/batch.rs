@@ -516,16 +516,6 @@ fn entry<'v>(collection: &'v Value, key: &str) -> Option<&'v Value> {
     .filter(|v| !v.is_null())
 }
 
-/// Like [`entry`], moving the value out (results can be large).
-fn take(collection: &mut Value, key: &str) -> Option<Value> {
-    let slot = match collection {
-        Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
-        Value::Object(map) => map.get_mut(key),
-        _ => None,
-    }?;
-    Some(slot.take()).filter(|v| !v.is_null())
-}
-
 /// The commands' results of a batch answer, one taken out per command key.
 pub(crate) trait Results: DeserializeOwned + Default + Send {
     type Item: Send;
@@ -537,8 +527,14 @@ pub(crate) trait Results: DeserializeOwned + Default + Send {
 impl Results for Value {
     type Item = Value;
 
+    /// Like [`entry`], moving the value out (results can be large).
     fn take(&mut self, key: &str) -> Option<Value> {
-        take(self, key)
+        let slot = match self {
+            Value::Array(items) => key.parse::<usize>().ok().and_then(|i| items.get_mut(i)),
+            Value::Object(map) => map.get_mut(key),
+            _ => None,
+        }?;
+        Some(slot.take()).filter(|v| !v.is_null())
     }
 }
 
